@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** The newest bundle format this build reads and writes (DESIGN §3). */
+export const BUNDLE_FORMAT_VERSION = 1;
+
+export const ProbeStatusSchema = z.enum(['ok', 'skipped', 'failed']);
+export type ProbeStatus = z.infer<typeof ProbeStatusSchema>;
+
+export const ProbeRecordSchema = z
+  .object({
+    status: ProbeStatusSchema,
+    reason: z.string().optional(),
+    durationMs: z.number().nonnegative(),
+  })
+  // probes may record their own details (e.g. dfdaemon's scrapeTimes)
+  .catchall(z.unknown());
+export type ProbeRecord = z.infer<typeof ProbeRecordSchema>;
+
+export const HostSchema = z.object({
+  hostname: z.string(),
+  kernel: z.string(),
+  os: z.string(),
+  cpus: z.number().int().nonnegative(),
+  memoryBytes: z.number().nonnegative(),
+});
+export type Host = z.infer<typeof HostSchema>;
+
+export const RedactionSchema = z.object({ file: z.string(), what: z.string(), count: z.number().int().positive() });
+export type Redaction = z.infer<typeof RedactionSchema>;
+
+export const ManifestSchema = z.object({
+  format: z.literal('dfdoctor-bundle'),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  host: HostSchema,
+  probes: z.record(z.string(), ProbeRecordSchema),
+  /** What redaction removed and where; never the value. */
+  redactions: z.array(RedactionSchema).optional(),
+  /** Caps applied to what the bundle holds (e.g. log bytes), stated so a reader knows what is missing. */
+  caps: z.record(z.string(), z.string()).optional(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,0 +1,110 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import { BUNDLE_FORMAT_VERSION, type Host, type Manifest, type ProbeRecord, type Redaction } from './manifest.js';
+import type { Measurements } from './measurements.js';
+
+/** Applied to every text before it is written: the single choke point for secrets (see redact.ts). */
+export type Redactor = (relPath: string, text: string) => { text: string; redactions: Redaction[] };
+
+export const noRedaction: Redactor = (_p, text) => ({ text, redactions: [] });
+
+/** Writes a bundle in directory form. Probes only ever write through this. */
+export class BundleWriter {
+  private readonly measurements: Measurements = {};
+  private readonly probes: Record<string, ProbeRecord> = {};
+  private readonly redactions: Redaction[] = [];
+  private readonly caps: Record<string, string> = {};
+
+  constructor(
+    readonly dir: string,
+    private readonly redactor: Redactor = noRedaction,
+  ) {}
+
+  private path(rel: string): string {
+    const p = join(this.dir, rel);
+    if (relative(this.dir, p).startsWith('..')) throw new Error(`bundle path escapes the bundle: ${rel}`);
+    return p;
+  }
+
+  async writeText(rel: string, text: string): Promise<void> {
+    const r = this.redactor(rel, text);
+    this.redactions.push(...r.redactions);
+    const p = this.path(rel);
+    await mkdir(dirname(p), { recursive: true });
+    await writeFile(p, r.text);
+  }
+
+  async writeJson(rel: string, value: unknown): Promise<void> {
+    await this.writeText(rel, `${JSON.stringify(value, null, 2)}\n`);
+  }
+
+  /** Copies at most `maxBytes` of a node file into the bundle, unredacted: only for binary-safe, secret-free data. */
+  async copyRaw(src: string, rel: string, maxBytes: number): Promise<number> {
+    const p = this.path(rel);
+    await mkdir(dirname(p), { recursive: true });
+    let seen = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        const room = maxBytes - seen;
+        if (room <= 0) return cb();
+        const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+        seen += part.length;
+        cb(null, part);
+      },
+    });
+    await pipeline(createReadStream(src, { end: maxBytes - 1 }), limit, createWriteStream(p));
+    return seen;
+  }
+
+  setMeasurement<K extends keyof Measurements>(area: K, value: NonNullable<Measurements[K]>): void {
+    this.measurements[area] = value;
+  }
+
+  getMeasurement<K extends keyof Measurements>(area: K): Measurements[K] {
+    return this.measurements[area];
+  }
+
+  recordProbe(name: string, record: ProbeRecord): void {
+    this.probes[name] = record;
+  }
+
+  noteRedaction(r: Redaction): void {
+    this.redactions.push(r);
+  }
+
+  /** States a cap (e.g. "logs": "at most 64 MiB, errors first") so a reader knows the bundle is partial. */
+  noteCap(what: string, cap: string): void {
+    this.caps[what] = cap;
+  }
+
+  async finish(info: { tool: { name: string; version: string }; host: Host; createdAt: string }): Promise<Manifest> {
+    const manifest: Manifest = {
+      format: 'dfdoctor-bundle',
+      version: BUNDLE_FORMAT_VERSION,
+      createdAt: info.createdAt,
+      tool: info.tool,
+      host: info.host,
+      probes: this.probes,
+      ...(this.redactions.length > 0 ? { redactions: mergeRedactions(this.redactions) } : {}),
+      ...(Object.keys(this.caps).length > 0 ? { caps: this.caps } : {}),
+    };
+    if (Object.keys(this.measurements).length > 0) {
+      await writeFile(this.path('measurements.json'), `${JSON.stringify(this.measurements, null, 2)}\n`);
+    }
+    await writeFile(this.path('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return manifest;
+  }
+}
+
+function mergeRedactions(list: Redaction[]): Redaction[] {
+  const byKey = new Map<string, Redaction>();
+  for (const r of list) {
+    const key = `${r.file}\u0000${r.what}`;
+    const prev = byKey.get(key);
+    byKey.set(key, prev ? { ...prev, count: prev.count + r.count } : { ...r });
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { packTarball } from '../bundle/tarball.js';
+import { redactor } from '../bundle/redact.js';
+import { UsageError } from '../errors.js';
+import { gather } from './gather.js';
+import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
+import type { RunContext } from './run-context.js';
+
+export function registerCollect(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
+  const cmd = program
+    .command('collect')
+    .description('write a redacted bundle of what the probes gather, for a bug report')
+    .requiredOption('-o, --output <file>', 'the bundle to write (.tar.gz)')
+    .addOption(new Option('--timeout <seconds>', 'bound on the whole run').argParser(Number).default(30))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dfdoctor collect -o node.tar.gz
+  $ dfdoctor collect -o node.tar.gz --since 2h --skip disk
+  $ dfdoctor analyze node.tar.gz       # on any machine`,
+    );
+  addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
+    if (!/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
+    const rc = ctx();
+    const g = await gather({
+      options: toProbeOptions(flags, flags.timeout, true),
+      deselected: deselectedProbes(flags),
+      signal: rc.signal,
+      cleanup: rc.cleanup,
+      progress: rc.progress,
+      redactor,
+    });
+    try {
+      await packTarball(g.dir, flags.output);
+    } finally {
+      await g.remove();
+    }
+    const statuses = Object.entries(g.manifest.probes).map(([n, p]) => `${n}: ${p.status}`).join(', ');
+    process.stderr.write(`wrote ${flags.output} (${statuses})\n`);
+    setExit(0);
+  });
+}

@@ -1,0 +1,156 @@
+import { Option, type Command } from 'commander';
+import { PROBE_NAMES, type ProbeName } from '../causes.js';
+import { FAIL_ON, type FailOn } from '../exit-code.js';
+import { UsageError } from '../errors.js';
+import { DISK_METHODS, type DiskMethod, type ProbeOptions } from '../probes/context.js';
+import { FORMATS, type Format } from '../report/options.js';
+import { parseDuration } from './duration.js';
+
+export interface OutputFlags {
+  format: Format;
+  output?: string;
+  failOn: FailOn;
+  color: boolean;
+  timeout: number;
+}
+
+export interface ProbeFlags {
+  root: string;
+  probes?: string;
+  skip?: string;
+  cacheDir?: string;
+  dfdaemonConfig?: string;
+  dfdaemonLogDir?: string;
+  dfdaemonMetrics?: string;
+  dfdaemonProxy?: string;
+  scrapeInterval: number;
+  since?: string;
+  diskBytes: number;
+  diskMethod: DiskMethod;
+  containerdConfig?: string;
+  containerdAddress?: string;
+  kubeletConfig?: string;
+}
+
+export interface AnalysisFlags {
+  diskFloorMbps: number;
+  baseline?: string;
+  tolerance: number;
+}
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} must be a positive number, got "${v}"`);
+  return n;
+};
+
+export function addOutputOptions(cmd: Command, defaultFormat: Format = 'table'): Command {
+  return cmd
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default(defaultFormat))
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity').choices(FAIL_ON).default('critical'),
+    )
+    .option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)')
+    .addOption(new Option('--timeout <seconds>', 'bound on the whole run').argParser(positive('--timeout')).default(30));
+}
+
+export function addProbeOptions(cmd: Command): Command {
+  return cmd
+    .option('--root <dir>', 're-root every node path the probes read (e.g. /host in a DaemonSet)', '/')
+    .option('--probes <list>', `run only these probes (comma-separated: ${PROBE_NAMES.join(', ')})`)
+    .option('--skip <list>', 'do not run these probes (comma-separated)')
+    .option('--cache-dir <dir>', "dfdaemon's storage dir (default: from its config, else the generation default)")
+    .option('--dfdaemon-config <path>', 'dfdaemon config file (default: /etc/dragonfly/dfget.yaml or dfdaemon.yaml)')
+    .option('--dfdaemon-log-dir <dir>', "dfdaemon's log dir (default: per generation)")
+    .option('--dfdaemon-metrics <url>', "dfdaemon's metrics URL (default: from its config)")
+    .option('--dfdaemon-proxy <url>', "dfdaemon's registry-mirror proxy URL (default: from its config)")
+    .addOption(
+      new Option('--scrape-interval <seconds>', 'seconds between the two metrics scrapes').argParser(positive('--scrape-interval')).default(2),
+    )
+    .option('--since <duration>', 'only log lines newer than this (e.g. 30m, 6h, 2d)')
+    .addOption(
+      new Option('--disk-bytes <bytes>', 'size of the temporary read-test file under the cache dir')
+        .argParser(parseBytes)
+        .default(256 * 1024 * 1024, '256MiB'),
+    )
+    .addOption(new Option('--disk-method <method>', 'how to read past the page cache').choices(DISK_METHODS).default('o_direct'))
+    .option('--containerd-config <path>', "containerd's config (default: /etc/containerd/config.toml)")
+    .option('--containerd-address <socket>', "containerd's socket (default: /run/containerd/containerd.sock)")
+    .option('--kubelet-config <path>', "kubelet's config (default: /var/lib/kubelet/config.yaml)");
+}
+
+export function addAnalysisOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--disk-floor-mbps <MBps>', 'sequential read below this counts as too slow for image serving')
+        .argParser(positive('--disk-floor-mbps'))
+        .default(100),
+    )
+    .option('--baseline <file>', 'compare measured figures with a saved baseline (dfdoctor baseline save)')
+    .addOption(
+      new Option('--tolerance <fraction>', 'regression beyond this fraction of the baseline is a finding')
+        .argParser(positive('--tolerance'))
+        .default(0.25),
+    );
+}
+
+export function parseBytes(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(v.trim());
+  if (!m) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
+  const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
+  const mult: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 };
+  const f = mult[unit];
+  if (f === undefined) throw new UsageError(`unknown byte unit in "${v}"`);
+  return Math.round(Number(m[1]) * f);
+}
+
+/** --probes / --skip → which probes not to run, with the reason. */
+export function deselectedProbes(flags: Pick<ProbeFlags, 'probes' | 'skip'>): Map<ProbeName, string> {
+  const parse = (s: string | undefined, flag: string): ProbeName[] | undefined => {
+    if (s === undefined) return undefined;
+    const names = s.split(',').map((x) => x.trim()).filter(Boolean);
+    for (const n of names) {
+      if (!(PROBE_NAMES as readonly string[]).includes(n)) {
+        throw new UsageError(`${flag}: unknown probe "${n}" (known: ${PROBE_NAMES.join(', ')})`);
+      }
+    }
+    return names as ProbeName[];
+  };
+  const only = parse(flags.probes, '--probes');
+  const skip = parse(flags.skip, '--skip') ?? [];
+  const out = new Map<ProbeName, string>();
+  for (const n of PROBE_NAMES) {
+    if (only && !only.includes(n)) out.set(n, 'not selected (--probes)');
+    else if (skip.includes(n)) out.set(n, 'skipped by --skip');
+  }
+  return out;
+}
+
+export function toProbeOptions(f: ProbeFlags, timeout: number, forBundle: boolean): ProbeOptions {
+  const o: ProbeOptions = {
+    root: f.root,
+    timeoutSeconds: timeout,
+    scrapeIntervalSeconds: f.scrapeInterval,
+    diskBytes: f.diskBytes,
+    diskMethod: f.diskMethod,
+    forBundle,
+  };
+  if (f.cacheDir) o.cacheDir = f.cacheDir;
+  if (f.dfdaemonConfig) o.dfdaemonConfig = f.dfdaemonConfig;
+  if (f.dfdaemonLogDir) o.dfdaemonLogDir = f.dfdaemonLogDir;
+  if (f.dfdaemonMetrics) o.dfdaemonMetrics = f.dfdaemonMetrics;
+  if (f.dfdaemonProxy) o.dfdaemonProxy = f.dfdaemonProxy;
+  if (f.since) o.sinceMs = parseDuration(f.since, '--since');
+  if (f.containerdConfig) o.containerdConfig = f.containerdConfig;
+  if (f.containerdAddress) o.containerdAddress = f.containerdAddress;
+  if (f.kubeletConfig) o.kubeletConfig = f.kubeletConfig;
+  return o;
+}
+
+/** Colour is decided once: --no-color, NO_COLOR, or output not to a terminal turn it off. */
+export function useColor(flags: Pick<OutputFlags, 'color' | 'output' | 'format'>): boolean {
+  if (!flags.color || flags.output || flags.format !== 'table') return false;
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  return Boolean(process.stdout.isTTY);
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import Table from 'cli-table3';
+import { RULES } from '../rules/index.js';
+
+export function registerRules(program: Command, _ctx: unknown, setExit: (n: number) => void): void {
+  program
+    .command('rules')
+    .description('list the rule catalogue: id, cause, severities, what fires it, remediation')
+    .addOption(new Option('-f, --format <format>', 'table or json').choices(['table', 'json']).default('table'))
+    .addHelpText('after', '\nExamples:\n  $ dfdoctor rules\n  $ dfdoctor rules --format json | jq -r \'.[].cause\' | sort -u')
+    .action((flags: { format: 'table' | 'json' }) => {
+      const rows = RULES.map((r) => ({
+        id: r.id,
+        cause: r.cause,
+        title: r.title,
+        severities: [...r.severities],
+        description: r.description,
+        remediation: r.remediationSummary,
+      }));
+      if (flags.format === 'json') {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+      } else {
+        const t = new Table({
+          head: ['rule', 'cause', 'severity', 'fires when', 'remediation'],
+          style: { head: [], border: [] },
+          wordWrap: true,
+          colWidths: [30, 22, 10, 40, 40],
+        });
+        for (const r of rows) t.push([r.id, r.cause, r.severities.join('/'), r.description, r.remediation]);
+        process.stdout.write(`${t.toString()}\n${rows.length} rules\n`);
+      }
+      setExit(0);
+    });
+}

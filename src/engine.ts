@@ -1,0 +1,86 @@
+import { type Cause, SEVERITY_ORDER, type Severity } from './causes.js';
+import type { Facts } from './facts/types.js';
+import type { Match, Remediation, Rule } from './rules/rule.js';
+
+export interface Diagnosis {
+  rank: number;
+  rule: string;
+  cause: Cause;
+  severity: Severity;
+  confidence: number;
+  title: string;
+  evidence: string[];
+  impactSeconds?: number;
+  remediation: Remediation;
+}
+
+export interface Note {
+  text: string;
+  source?: string;
+}
+
+export interface Evaluation {
+  diagnoses: Diagnosis[];
+  /** Rules that threw: the report says so and carries on. */
+  internal: Note[];
+  /** Every rule evaluated, with whether it fired (for JUnit). */
+  evaluated: { rule: Rule; fired: boolean }[];
+}
+
+/** Evaluates every rule over the facts and ranks what fired. Pure. */
+export function evaluate(facts: Facts, rules: readonly Rule[]): Evaluation {
+  const fired: Omit<Diagnosis, 'rank'>[] = [];
+  const internal: Note[] = [];
+  const evaluated: { rule: Rule; fired: boolean }[] = [];
+  for (const rule of rules) {
+    let m: Match | null;
+    try {
+      m = rule.when(facts);
+    } catch (e) {
+      internal.push({ text: `internal: rule ${rule.id} failed: ${(e as Error).message}`, source: rule.id });
+      evaluated.push({ rule, fired: false });
+      continue;
+    }
+    evaluated.push({ rule, fired: m !== null });
+    if (m === null) continue;
+    fired.push({
+      rule: rule.id,
+      cause: rule.cause,
+      severity: m.severity,
+      confidence: clamp01(m.confidence),
+      title: m.title ?? rule.title,
+      evidence: m.evidence,
+      ...(m.impactSeconds !== undefined && Number.isFinite(m.impactSeconds) && m.impactSeconds >= 0
+        ? { impactSeconds: round(m.impactSeconds, 3) }
+        : {}),
+      remediation: m.remediation,
+    });
+  }
+  return { diagnoses: rank(fired), internal, evaluated };
+}
+
+/** Known impact first (largest first), then severity, then confidence; rule id breaks ties for stable output. */
+export function rank(list: Omit<Diagnosis, 'rank'>[]): Diagnosis[] {
+  return [...list]
+    .sort((a, b) => {
+      const ia = a.impactSeconds;
+      const ib = b.impactSeconds;
+      if (ia !== undefined && ib === undefined) return -1;
+      if (ia === undefined && ib !== undefined) return 1;
+      if (ia !== undefined && ib !== undefined && ia !== ib) return ib - ia;
+      const s = SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity];
+      if (s !== 0) return s;
+      if (a.confidence !== b.confidence) return b.confidence - a.confidence;
+      return a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0;
+    })
+    .map((d, i) => ({ rank: i + 1, ...d }));
+}
+
+function clamp01(n: number): number {
+  return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}
+
+function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}

@@ -1,0 +1,85 @@
+import { isAbsolute, join } from 'node:path';
+import type { ProbeName } from '../causes.js';
+import type { BundleWriter } from '../bundle/writer.js';
+
+export const DISK_METHODS = ['o_direct', 'fio'] as const;
+export type DiskMethod = (typeof DISK_METHODS)[number];
+
+/** Every flag a probe may read; set by the CLI, defaults applied there. */
+export interface ProbeOptions {
+  /** Re-roots every node path the probes read (a DaemonSet mounts the host at /host). */
+  root: string;
+  timeoutSeconds: number;
+  cacheDir?: string;
+  dfdaemonConfig?: string;
+  dfdaemonLogDir?: string;
+  dfdaemonMetrics?: string;
+  dfdaemonProxy?: string;
+  scrapeIntervalSeconds: number;
+  /** Only log lines newer than this many ms before now. */
+  sinceMs?: number;
+  diskBytes: number;
+  diskMethod: DiskMethod;
+  containerdConfig?: string;
+  containerdAddress?: string;
+  kubeletConfig?: string;
+  /** True for `collect`: the bundle leaves the node, so it is redacted and capped. */
+  forBundle: boolean;
+}
+
+/** What one probe learns that later probes need (probes run in a fixed order). */
+export interface Discovery {
+  dfdaemon?: {
+    generation: 'go' | 'rust' | null;
+    cacheDir: string;
+    proxyUrl?: string;
+    metricsUrl?: string;
+    /** TCP ports dfdaemon listens on (proxy, upload, metrics…). */
+    ports: number[];
+  };
+  containerd?: {
+    /** host[:port] of every mirror containerd is configured to try. */
+    mirrorHosts: string[];
+    pid?: number;
+  };
+}
+
+export interface Cleanup {
+  /** Registers an undo step run on every exit path (done, error, timeout, SIGINT); returns its remover. */
+  add(fn: () => Promise<void> | void): () => void;
+}
+
+export interface ProbeContext {
+  options: ProbeOptions;
+  out: BundleWriter;
+  /** Aborts on the probe's deadline, on --timeout and on SIGINT/SIGTERM. */
+  signal: AbortSignal;
+  /** Milliseconds this probe may still use. */
+  remainingMs(): number;
+  progress(message: string): void;
+  discovery: Discovery;
+  cleanup: Cleanup;
+  /** A node path under --root. */
+  nodePath(p: string): string;
+}
+
+export type ProbeOutcome =
+  | { status: 'ok'; /** what was partial */ reason?: string; details?: Record<string, unknown> }
+  | { status: 'skipped' | 'failed'; reason: string; details?: Record<string, unknown> };
+
+export interface Probe {
+  name: ProbeName;
+  description: string;
+  /** Share of the run's --timeout this probe may take at most (0–1). */
+  budget: number;
+  run(ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
+export function defineProbe(p: Probe): Probe {
+  return p;
+}
+
+export function rootedPath(root: string, p: string): string {
+  if (root === '/' || root === '') return p;
+  return isAbsolute(p) ? join(root, p) : join(root, p);
+}

@@ -1,0 +1,10 @@
+import { defineProbe } from './context.js';
+
+export const diskProbe = defineProbe({
+  name: 'disk',
+  description: 'not implemented yet',
+  budget: 0.2,
+  async run() {
+    return { status: 'skipped', reason: 'not implemented' };
+  },
+});

@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import si from 'systeminformation';
+import { defineProbe } from './context.js';
+import { runCommand } from './exec.js';
+import { readNodeFile } from './read-node.js';
+
+const STAT_INTERVAL_MS = 1000;
+const DMESG_TAIL_LINES = 2000;
+
+export const systemProbe = defineProbe({
+  name: 'system',
+  description: 'host identity, CPU, memory, load, two /proc/stat samples, kernel messages',
+  budget: 0.15,
+  async run(ctx) {
+    const { out } = ctx;
+    const missing: string[] = [];
+    const copy = async (src: string, rel: string) => {
+      const r = await readNodeFile(src, 1024 * 1024);
+      if (r.kind === 'ok') await out.writeText(rel, r.text);
+      else missing.push(r.reason);
+      return r;
+    };
+    // /proc is the live kernel's even under --root: a DaemonSet with hostPID sees the host's here
+    const s0 = await readNodeFile('/proc/stat');
+    const t0 = Date.now();
+    const uname = await runCommand('uname', ['-a'], { timeoutMs: 2000, signal: ctx.signal });
+    if (uname.kind === 'ok') await out.writeText('raw/system/uname.txt', uname.stdout);
+    await copy(ctx.nodePath('/etc/os-release'), 'raw/system/os-release');
+    await copy('/proc/meminfo', 'raw/system/meminfo');
+    await copy('/proc/loadavg', 'raw/system/loadavg');
+    const dmesg = await runCommand('dmesg', ['--ctime', '--nopager'], {
+      timeoutMs: 3000,
+      signal: ctx.signal,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    if (dmesg.kind === 'ok') {
+      await out.writeText('raw/system/dmesg.txt', `${dmesg.stdout.split('\n').slice(-DMESG_TAIL_LINES).join('\n')}\n`);
+    } else {
+      missing.push(`kernel messages: ${dmesg.reason}`);
+    }
+    let cpuModel: string | undefined;
+    try {
+      const cpu = await Promise.race([si.cpu(), sleep(3000, undefined, { signal: ctx.signal })]);
+      if (cpu) cpuModel = `${cpu.manufacturer} ${cpu.brand}`.trim();
+    } catch {
+      // the model is decoration; the CPU figures come from /proc/stat
+    }
+    const wait = STAT_INTERVAL_MS - (Date.now() - t0);
+    if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
+    const s1 = await readNodeFile('/proc/stat');
+    const statIntervalMs = Date.now() - t0;
+    if (s0.kind === 'ok' && s1.kind === 'ok') {
+      await out.writeText('raw/system/stat-0.txt', s0.text);
+      await out.writeText('raw/system/stat-1.txt', s1.text);
+    } else {
+      return { status: 'failed', reason: s0.kind !== 'ok' ? s0.reason : (s1 as { reason: string }).reason };
+    }
+    return {
+      status: 'ok',
+      ...(missing.length > 0 ? { reason: `partial: ${missing.join('; ')}` } : {}),
+      details: { statIntervalMs, ...(cpuModel ? { cpuModel } : {}) },
+    };
+  },
+});

@@ -1,0 +1,33 @@
+import type { Evaluation } from '../engine.js';
+import { formatProblem } from '../facts/problems.js';
+import type { Facts } from '../facts/types.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
+
+export interface ReportOrigin {
+  tool: { name: string; version: string };
+  createdAt: string;
+  source: Report['source'];
+}
+
+/** Facts + evaluation → the report. Pure: the clock reading comes in with `origin`. */
+export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin): Report {
+  const summary = { critical: 0, warning: 0, info: 0 };
+  for (const d of ev.diagnoses) summary[d.severity]++;
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: origin.tool,
+    createdAt: origin.createdAt,
+    source: origin.source,
+    host: facts.manifest.host,
+    probes: facts.manifest.probes,
+    measurements: facts.measurements,
+    diagnoses: ev.diagnoses,
+    notes: [
+      ...facts.notes,
+      ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),
+      ...ev.internal,
+    ],
+    summary,
+    rules: ev.evaluated.map(({ rule, fired }) => ({ id: rule.id, cause: rule.cause, title: rule.title, fired })),
+  };
+}

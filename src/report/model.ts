@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { CAUSES, SEVERITIES } from '../causes.js';
+import { HostSchema, ProbeRecordSchema } from '../bundle/manifest.js';
+import { MeasurementsSchema } from '../bundle/measurements.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export const DiagnosisSchema = z.object({
+  rank: z.number().int().positive(),
+  rule: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/),
+  cause: z.enum(CAUSES),
+  severity: z.enum(SEVERITIES),
+  confidence: z.number().min(0).max(1),
+  title: z.string(),
+  evidence: z.array(z.string()),
+  impactSeconds: z.number().nonnegative().optional(),
+  remediation: z.object({ summary: z.string(), steps: z.array(z.string()) }),
+});
+
+export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });
+
+/** The JSON report (DESIGN §6). `schema/report.schema.json` is generated from this. */
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  createdAt: z.string(),
+  /** Where the facts came from: the live node, or the bundle analysed. */
+  source: z.object({ kind: z.enum(['live', 'bundle']), bundleCreatedAt: z.string().optional(), path: z.string().optional() }),
+  host: HostSchema,
+  probes: z.record(z.string(), ProbeRecordSchema),
+  measurements: MeasurementsSchema,
+  diagnoses: z.array(DiagnosisSchema),
+  notes: z.array(NoteSchema),
+  summary: z.object({
+    critical: z.number().int().nonnegative(),
+    warning: z.number().int().nonnegative(),
+    info: z.number().int().nonnegative(),
+  }),
+  /** Every rule evaluated, with whether it fired; JUnit needs it. */
+  rules: z.array(z.object({ id: z.string(), cause: z.enum(CAUSES), title: z.string(), fired: z.boolean() })),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+export type ReportDiagnosis = z.infer<typeof DiagnosisSchema>;

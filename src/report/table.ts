@@ -1,0 +1,70 @@
+import { Chalk } from 'chalk';
+import Table from 'cli-table3';
+import type { Severity } from '../causes.js';
+import { renderBars } from './bars.js';
+import { measurementLines } from './measurements-text.js';
+import type { Report } from './model.js';
+import type { RenderOptions } from './options.js';
+
+export function renderTable(report: Report, opts: RenderOptions): string {
+  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  const sev: Record<Severity, (s: string) => string> = { critical: c.red.bold, warning: c.yellow, info: c.cyan };
+  const out: string[] = [];
+  const src = report.source.kind === 'live' ? 'live node' : `bundle ${report.source.path ?? ''}`.trim();
+  out.push(c.bold(`dfdoctor ${report.tool.version} — ${report.host.hostname} (${src})`));
+  out.push(
+    `${report.host.os}, kernel ${report.host.kernel}, ${report.host.cpus} CPUs, ${(report.host.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
+  );
+  out.push('');
+  out.push(c.bold('Probes'));
+  for (const [name, p] of Object.entries(report.probes)) {
+    const status = p.status === 'ok' ? c.green('ok') : p.status === 'skipped' ? c.dim('skipped') : c.red('failed');
+    out.push(`  ${name.padEnd(11)} ${status}${p.reason ? `: ${p.reason}` : ''} ${c.dim(`(${p.durationMs} ms)`)}`);
+  }
+  const figures = measurementLines(report.measurements);
+  if (figures.length > 0) {
+    out.push('', c.bold('Measured'));
+    for (const l of figures) out.push(`  ${l}`);
+  }
+  out.push('');
+  if (report.diagnoses.length === 0) {
+    out.push(c.green('No causes found.'));
+  } else {
+    const { critical, warning, info } = report.summary;
+    out.push(c.bold(`Diagnoses: ${critical} critical, ${warning} warning, ${info} info`));
+    const t = new Table({
+      head: ['#', 'severity', 'cause', 'title', 'impact'],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: [4, 10, 24, 50, 9],
+    });
+    for (const d of report.diagnoses) {
+      t.push([
+        String(d.rank),
+        sev[d.severity](d.severity),
+        d.cause,
+        d.title,
+        d.impactSeconds === undefined ? '?' : `${d.impactSeconds.toFixed(2)} s`,
+      ]);
+    }
+    out.push(t.toString());
+    const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
+    if (timed.length > 0) {
+      out.push('', c.bold('Where the time goes (estimated seconds added to the pull)'));
+      for (const l of renderBars(timed.map((d) => ({ label: `#${d.rank} ${d.cause}`, seconds: d.impactSeconds ?? 0 })))) {
+        out.push(`  ${l}`);
+      }
+    }
+    for (const d of report.diagnoses) {
+      out.push('', `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`);
+      for (const e of d.evidence) out.push(`  • ${e}`);
+      out.push(`  ${c.bold('Fix:')} ${d.remediation.summary}`);
+      for (const s of d.remediation.steps) out.push(...s.split('\n').map((l, i) => `    ${i === 0 ? '$' : ' '} ${l}`));
+    }
+  }
+  if (report.notes.length > 0) {
+    out.push('', c.bold('Notes'));
+    for (const n of report.notes) out.push(`  - ${n.text}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -3,6 +3,7 @@ import si from 'systeminformation';
 import { defineProbe } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
+import { withTimeout } from './with-timeout.js';
 
 const STAT_INTERVAL_MS = 1000;
 const DMESG_TAIL_LINES = 2000;
@@ -40,7 +41,7 @@ export const systemProbe = defineProbe({
     }
     let cpuModel: string | undefined;
     try {
-      const cpu = await Promise.race([si.cpu(), sleep(3000, undefined, { signal: ctx.signal })]);
+      const cpu = await withTimeout(si.cpu(), 3000, ctx.signal);
       if (cpu) cpuModel = `${cpu.manufacturer} ${cpu.brand}`.trim();
     } catch {
       // the model is decoration; the CPU figures come from /proc/stat

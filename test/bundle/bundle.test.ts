@@ -1,0 +1,114 @@
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openBundle } from '../../src/bundle/open.js';
+import { BundleError } from '../../src/bundle/reader.js';
+import { packTarball } from '../../src/bundle/tarball.js';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { MemoryBundle } from '../../src/bundle/memory-bundle.js';
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'dfdoctor-test-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+const host = { hostname: 'n1', kernel: '6.1', os: 'Debian', cpus: 2, memoryBytes: 1 };
+
+async function writeBundle(dir: string): Promise<void> {
+  const w = new BundleWriter(dir);
+  await w.writeText('raw/system/loadavg', '0.1 0.2 0.3 1/2 3\n');
+  await w.writeText('raw/dfdaemon/logs/core.log.1.gz', 'ignored');
+  w.setMeasurement('cpu', { gunzipMBps: 100, sha256MBps: 500 });
+  w.recordProbe('system', { status: 'ok', durationMs: 5 });
+  w.recordProbe('disk', { status: 'skipped', reason: 'not implemented', durationMs: 0 });
+  await w.finish({ tool: { name: 'dfdoctor', version: '0.1.0' }, host, createdAt: '2026-01-01T00:00:00Z' });
+}
+
+describe('bundle', () => {
+  it('round-trips through the directory form and the .tar.gz form', async () => {
+    const dir = await tmp();
+    await writeBundle(dir);
+    const tgz = join(await tmp(), 'b.tar.gz');
+    await packTarball(dir, tgz);
+    for (const path of [dir, tgz]) {
+      const b = await openBundle(path);
+      try {
+        expect(b.manifest.probes.disk).toEqual({ status: 'skipped', reason: 'not implemented', durationMs: 0 });
+        expect(b.measurements.cpu).toEqual({ gunzipMBps: 100, sha256MBps: 500 });
+        expect(await b.reader.text('raw/system/loadavg')).toBe('0.1 0.2 0.3 1/2 3\n');
+        expect(await b.reader.text('raw/none')).toBeUndefined();
+        expect(await b.reader.list('raw')).toEqual(['raw/dfdaemon/logs/core.log.1.gz', 'raw/system/loadavg']);
+      } finally {
+        await b.close();
+      }
+    }
+  });
+
+  it('streams lines of plain and gzipped files, and fails loudly on a truncated gzip', async () => {
+    const dir = await tmp();
+    const gz = gzipSync(Buffer.from('a\r\nb\nc'));
+    await mkdir(join(dir, 'logs'));
+    await writeFile(join(dir, 'logs/x.log.gz'), gz);
+    await writeFile(join(dir, 'logs/cut.log.gz'), gz.subarray(0, gz.length - 6));
+    const { DirBundle } = await import('../../src/bundle/dir-bundle.js');
+    const b = new DirBundle(dir);
+    const lines: string[] = [];
+    for await (const l of b.lines('logs/x.log.gz')) lines.push(l);
+    expect(lines).toEqual(['a', 'b', 'c']);
+    await expect(async () => {
+      for await (const _ of b.lines('logs/cut.log.gz')) void _;
+    }).rejects.toThrow();
+    const mem = new MemoryBundle({ 'x.gz': gz });
+    const mlines: string[] = [];
+    for await (const l of mem.lines('x.gz')) mlines.push(l);
+    expect(mlines).toEqual(['a', 'b', 'c']);
+  });
+
+  it.each([
+    ['missing manifest', null, /manifest\.json: missing/],
+    ['truncated manifest', '{"format":"dfdoctor-bundle","vers', /manifest\.json: truncated or invalid JSON/],
+    ['newer version', JSON.stringify({ format: 'dfdoctor-bundle', version: 2 }), /version 2 is newer than this dfdoctor supports \(1\)/],
+    ['not a manifest', JSON.stringify({ format: 'other', version: 1 }), /manifest\.json: not a valid bundle manifest: format/],
+  ])('%s gives one BundleError line naming the file', async (_name, content, re) => {
+    const dir = await tmp();
+    if (content !== null) await writeFile(join(dir, 'manifest.json'), content);
+    const err = await openBundle(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BundleError);
+    expect((err as Error).message).toMatch(re);
+    expect((err as Error).message).toContain(join(dir, 'manifest.json'));
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('rejects a file that is not a tarball with one line', async () => {
+    const f = join(await tmp(), 'junk.tar.gz');
+    await writeFile(f, 'not a tarball');
+    await expect(openBundle(f)).rejects.toThrow(BundleError);
+  });
+
+  it('writes measurements.json only when something was measured', async () => {
+    const dir = await tmp();
+    const w = new BundleWriter(dir);
+    await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
+    await expect(readFile(join(dir, 'measurements.json'))).rejects.toThrow();
+    expect(JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')).format).toBe('dfdoctor-bundle');
+  });
+
+  it('applies the redactor to every text written and records what it removed', async () => {
+    const dir = await tmp();
+    const w = new BundleWriter(dir, (file, text) => ({
+      text: text.replace(/s3cret/g, '<redacted>'),
+      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
+    }));
+    await w.writeText('raw/containerd/config.toml', 'password = "s3cret"\n');
+    const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
+    expect(await readFile(join(dir, 'raw/containerd/config.toml'), 'utf8')).toBe('password = "<redacted>"\n');
+    expect(m.redactions).toEqual([{ file: 'raw/containerd/config.toml', what: 'password', count: 1 }]);
+  });
+});

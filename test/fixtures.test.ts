@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { CAUSES } from '../src/causes.js';
 import { openBundle } from '../src/bundle/open.js';
 import { analyse } from '../src/commands/analysis.js';
+import { parseBaseline } from '../src/facts/baseline.js';
+import type { AnalysisSettings } from '../src/facts/types.js';
 import { ReportSchema } from '../src/report/model.js';
 import { RULES } from '../src/rules/index.js';
 
@@ -14,6 +16,16 @@ interface Expected {
   topN?: { cause: string; n: number };
   firesRules?: string[];
   silentRules?: string[];
+  /** A baseline file in the fixture dir, analysed as with --baseline (and --tolerance). */
+  baseline?: string;
+  tolerance?: number;
+}
+
+function settingsOf(scenario: string, exp: Expected): Partial<AnalysisSettings> {
+  if (!exp.baseline) return {};
+  const parsed = parseBaseline(readFileSync(join(ROOT, scenario, exp.baseline), 'utf8'));
+  if (!parsed.ok) throw new Error(`${scenario}/${exp.baseline}: ${parsed.message}`);
+  return { baseline: parsed.baseline, ...(exp.tolerance !== undefined ? { tolerance: exp.tolerance } : {}) };
 }
 
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
@@ -27,7 +39,7 @@ describe('fixtures through analyze', () => {
     const exp = expectations.get(scenario) as Expected;
     const b = await openBundle(join(ROOT, scenario));
     try {
-      const report = await analyse(b.reader, b, {}, { kind: 'bundle', path: scenario });
+      const report = await analyse(b.reader, b, settingsOf(scenario, exp), { kind: 'bundle', path: scenario });
       expect(ReportSchema.safeParse(report).success).toBe(true);
       const causes = report.diagnoses.map((d) => d.cause);
       const rules = report.diagnoses.map((d) => d.rule);

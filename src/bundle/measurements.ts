@@ -12,6 +12,9 @@ export const DiskMeasurementSchema = z.object({
   randReadP50Ms: z.number().nonnegative().nullable(),
   randReadP99Ms: z.number().nonnegative().nullable(),
   pageCacheReadMBps: z.number().nonnegative().nullable().optional(),
+  /** How many 4 KiB random reads the percentiles rest on, and the fastest of them. */
+  randReadSamples: z.number().int().nonnegative().optional(),
+  randReadMinMs: z.number().nonnegative().optional(),
   method: z.enum(['o_direct', 'fio', 'page_cache', 'existing_files']),
   bytesRead: z.number().nonnegative(),
   freeBytes: z.number().nonnegative().nullable(),
@@ -29,6 +32,9 @@ export const LoopbackMeasurementSchema = z.object({
       freshConnRttP99Ms: z.number().nonnegative().optional(),
       throughputMBps: z.number().nonnegative(),
       samples: z.number().int().nonnegative().optional(),
+      /** Fresh-connection samples, bytes moved by the throughput phase (net probe). */
+      freshSamples: z.number().int().nonnegative().optional(),
+      throughputBytes: z.number().nonnegative().optional(),
     })
     .optional(),
   dfdaemon: z
@@ -38,6 +44,13 @@ export const LoopbackMeasurementSchema = z.object({
       ttfbP50Ms: z.number().nonnegative().nullable(),
       ttfbP99Ms: z.number().nonnegative().nullable(),
       throughputMBps: z.number().nonnegative().nullable(),
+      /** The URL whose real response gave ttfb/throughput (dfdaemon's metrics or health endpoint; the proxy would go upstream). */
+      responseUrl: z.string().optional(),
+      responseBytes: z.number().nonnegative().optional(),
+      /** Every dfdaemon endpoint tried and what it did (net probe). */
+      endpoints: z
+        .array(z.object({ url: z.string(), role: z.string(), tcp: z.enum(['open', 'refused', 'timeout', 'error']), connectP50Ms: z.number().nonnegative().nullable() }))
+        .optional(),
     })
     .optional(),
 });
@@ -61,6 +74,40 @@ export const BenchPullSchema = z.object({
   wallSeconds: z.number().nonnegative(),
   resolveSeconds: z.number().nonnegative().nullable(),
   layers: z.array(BenchLayerSchema),
+  /** From the first layer request to the last layer done, and containerd's own unpack time (bench). */
+  fetchSeconds: z.number().nonnegative().nullable().optional(),
+  unpackSeconds: z.number().nonnegative().nullable().optional(),
+  /** Layers in groups of max_concurrent_downloads, in start order: each group's span (bench). */
+  waves: z.array(z.object({ layers: z.number().int().nonnegative(), bytes: z.number().nonnegative(), seconds: z.number().nonnegative() })).optional(),
+});
+
+export const BENCH_PHASES = ['dfdaemon-fetch', 'disk-read', 'loopback', 'gunzip', 'sha256'] as const;
+export const BENCH_VERDICT_PHASES = [...BENCH_PHASES, 'fetch-waves', 'unpack', 'resolve'] as const;
+
+/** Phase isolation on the largest layer (bench): each phase's rate and the seconds the whole layer needs at it. */
+export const BenchIsolationSchema = z.object({
+  digest: z.string(),
+  bytes: z.number().nonnegative(),
+  /** Bytes actually moved per phase (the layer, or a prefix of it when capped by --bench-bytes). */
+  sampledBytes: z.number().nonnegative(),
+  phases: z.array(
+    z.object({
+      phase: z.enum(BENCH_PHASES),
+      MBps: z.number().nonnegative().nullable(),
+      seconds: z.number().nonnegative().nullable(),
+      how: z.string(),
+    }),
+  ),
+  /** The real fetch + unpack of this layer in the slowest pull, for the gap above the floors. */
+  realSeconds: z.number().nonnegative().nullable(),
+});
+
+/** Which phase bench names as where the seconds went, and in which pull. */
+export const BenchVerdictSchema = z.object({
+  phase: z.enum(BENCH_VERDICT_PHASES),
+  pull: z.enum(['cold', 'warm']),
+  seconds: z.number().nonnegative(),
+  text: z.string(),
 });
 
 export const BenchMeasurementSchema = z.object({
@@ -76,6 +123,10 @@ export const BenchMeasurementSchema = z.object({
     gunzipMBps: z.number().nonnegative().nullable(),
     sha256MBps: z.number().nonnegative().nullable(),
   }),
+  isolation: BenchIsolationSchema.optional(),
+  verdict: BenchVerdictSchema.optional(),
+  /** What a reader must know about how it was measured (shared content, no dfdaemon in the path…). */
+  notes: z.array(z.string()).optional(),
 });
 
 export const MeasurementsSchema = z.object({
@@ -90,4 +141,8 @@ export type DiskMeasurement = z.infer<typeof DiskMeasurementSchema>;
 export type LoopbackMeasurement = z.infer<typeof LoopbackMeasurementSchema>;
 export type CpuMeasurement = z.infer<typeof CpuMeasurementSchema>;
 export type BenchMeasurement = z.infer<typeof BenchMeasurementSchema>;
+export type BenchPull = z.infer<typeof BenchPullSchema>;
+export type BenchIsolation = z.infer<typeof BenchIsolationSchema>;
+export type BenchVerdict = z.infer<typeof BenchVerdictSchema>;
+export type BenchPhase = (typeof BENCH_PHASES)[number];
 export type MeasurementArea = keyof Measurements;

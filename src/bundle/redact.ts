@@ -1,4 +1,108 @@
+// The one choke point for secrets: BundleWriter passes every text it writes through a Redactor.
+// Per file: private key blocks, then a line scanner for the file's syntax (TOML, YAML, JSON, env, free
+// text), then values the parsed structure names as secrets, then every secret already seen in an earlier
+// file of the same bundle (a registry password from config.toml printed in containerd's journal).
+import type { Redaction } from './manifest.js';
+import { MARK } from './redact-keys.js';
+import { harvestSecrets, redactJsonText } from './redact-structured.js';
+import { Tally } from './redact-tally.js';
+import { redactLine, redactPem } from './redact-text.js';
+import { redactTomlText } from './redact-toml.js';
+import { redactYamlText } from './redact-yaml.js';
 import type { Redactor } from './writer.js';
 
-// Filled by the bundle-redaction work: every text a bundle for another machine holds passes here.
-export const redactor: Redactor = (_path, text) => ({ text, redactions: [] });
+export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log';
+
+/** How a bundle file is read for redaction, by its path in the bundle (DESIGN §3). */
+export function syntaxOf(relPath: string): Syntax {
+  const p = relPath.replace(/\\/g, '/').toLowerCase();
+  if (/(^|\/)logs?\//.test(p) || /\.log(\.\d+)?$/.test(p) || /(journal|dmesg)[^/]*$/.test(p)) return 'log';
+  if (p.endsWith('.toml') || p.startsWith('raw/containerd/imports/') || p.includes('/certs.d/')) return 'toml';
+  if (/\.ya?ml$/.test(p) || p.startsWith('raw/dfdaemon/config/')) return 'yaml';
+  if (p.endsWith('.json')) return 'json';
+  if (/(^|\/)env(\.txt)?$/.test(p) || p.endsWith('.env')) return 'env';
+  if (/\.(conf|cfg|ini|service|txt)$/.test(p) || /(^|\/)(hosts|resolv\.conf|nsswitch\.conf)$/.test(p)) return 'config-text';
+  return 'log';
+}
+
+// Shorter values would match ordinary words; they are still removed where they stand as a secret.
+const MIN_REPEAT_LENGTH = 6;
+
+/** A redactor with its own memory of the secrets it has seen: one per bundle. */
+export function createRedactor(): Redactor {
+  const known = new Set<string>();
+  return (relPath, text) => {
+    const t = new Tally();
+    let out = redactPem(text, t);
+    const syntax = syntaxOf(relPath);
+    out = redactBySyntax(out, syntax, t);
+    if (syntax === 'toml' || syntax === 'yaml') {
+      const missed = harvestSecrets(text, syntax).filter((v) => v.length >= MIN_REPEAT_LENGTH && out.includes(v));
+      for (const v of missed) t.values.add(v);
+      out = scrub(out, missed, t, 'secret value found by parsing the file');
+    }
+    for (const v of t.values) for (const form of forms(v)) known.add(form);
+    out = scrub(out, [...known], t, 'secret value seen elsewhere in the bundle');
+    const redactions: Redaction[] = [...t.counts].map(([what, count]) => ({ file: relPath, what, count }));
+    return { text: out, redactions };
+  };
+}
+
+function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
+  switch (syntax) {
+    case 'toml':
+      return redactTomlText(text, t);
+    case 'yaml':
+      return redactYamlText(text, t);
+    case 'json':
+      return redactJsonText(text, t) ?? lineByLine(text, t, true);
+    case 'env':
+      return text
+        .split('\n')
+        .map((l) => {
+          const m = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(l);
+          return m ? `${m[1]}${redactLine(`${m[2]}=${m[3]}`, t, { strict: true })}` : redactLine(l, t, { strict: true });
+        })
+        .join('\n');
+    case 'config-text':
+      return lineByLine(text, t, true);
+    case 'log':
+      return lineByLine(text, t, false);
+  }
+}
+
+function lineByLine(text: string, t: Tally, strict: boolean): string {
+  return text
+    .split('\n')
+    .map((l) => redactLine(l, t, { strict }))
+    .join('\n');
+}
+
+/** The forms a secret may take elsewhere: as is, base64, URL-encoded. */
+function forms(v: string): string[] {
+  const s = v.trim();
+  if (s.length < MIN_REPEAT_LENGTH || s === MARK || /^\d{1,7}$/.test(s) || /^\/[\w./-]*$/.test(s)) return [];
+  const out = new Set([s, Buffer.from(s).toString('base64').replace(/=+$/, ''), encodeURIComponent(s)]);
+  return [...out].filter((f) => f.length >= MIN_REPEAT_LENGTH);
+}
+
+function scrub(text: string, values: string[], t: Tally, what: string): string {
+  let out = text;
+  // longest first, so a token is not left half-visible by a shorter secret inside it
+  for (const v of [...values].sort((a, b) => b.length - a.length)) {
+    if (!out.includes(v)) continue;
+    const parts = out.split(v);
+    t.counts.set(what, (t.counts.get(what) ?? 0) + parts.length - 1);
+    out = parts.join(MARK);
+  }
+  return out;
+}
+
+/** The redactor `collect` (and `diagnose`, so both analyse the same bytes) gives its BundleWriter. */
+export const redactor: Redactor = (relPath, text) => defaultRedactor(relPath, text);
+let defaultRedactor = createRedactor();
+
+/** Forgets the secrets seen so far (a new bundle in the same process). */
+export function resetRedactor(): void {
+  defaultRedactor = createRedactor();
+}

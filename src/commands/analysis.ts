@@ -4,6 +4,7 @@ import type { Manifest } from '../bundle/manifest.js';
 import type { Measurements } from '../bundle/measurements.js';
 import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
+import { parseBaseline } from '../facts/baseline.js';
 import { buildFacts } from '../facts/index.js';
 import type { AnalysisSettings } from '../facts/types.js';
 import { buildReport } from '../report/build.js';
@@ -33,11 +34,9 @@ export async function settingsFrom(flags: AnalysisFlags): Promise<Partial<Analys
     } catch (e) {
       throw new UsageError(`--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
     }
-    try {
-      s.baseline = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`${flags.baseline}: not valid JSON (${(e as Error).message})`);
-    }
+    const parsed = parseBaseline(text);
+    if (!parsed.ok) throw new UsageError(`--baseline ${flags.baseline}: ${parsed.message}`);
+    s.baseline = parsed.baseline;
   }
   return s;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DirBundle } from '../bundle/dir-bundle.js';
 import { readBundleHead } from '../bundle/open.js';
+import { createRedactor } from '../bundle/redact.js';
 import { analyse, settingsFrom } from './analysis.js';
 import { gather } from './gather.js';
 import {
@@ -41,6 +42,8 @@ Examples:
       signal: rc.signal,
       cleanup: rc.cleanup,
       progress: rc.progress,
+      // the same redaction as `collect`, so that diagnose and collect + analyze read the same bytes
+      redactor: createRedactor(),
     });
     try {
       const reader = new DirBundle(g.dir);

@@ -95,6 +95,26 @@ export function addAnalysisOptions(cmd: Command): Command {
     );
 }
 
+export interface BenchFlags {
+  runs: number;
+  pullTimeout: number;
+  benchBytes: number;
+  bundle?: string;
+}
+
+/** `dfdoctor bench pull` only. */
+export function addBenchOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--runs <n>', 'cache-hit pulls after the cold one').argParser(positive('--runs')).default(1))
+    .addOption(new Option('--pull-timeout <seconds>', 'bound on each pull').argParser(positive('--pull-timeout')).default(600))
+    .addOption(
+      new Option('--bench-bytes <bytes>', 'at most this many bytes of the largest layer kept in memory for the phase floors')
+        .argParser(parseBytes)
+        .default(256 * 1024 * 1024, '256MiB'),
+    )
+    .option('--bundle <file>', 'also write the redacted bundle with the bench measurements (.tar.gz), for a bug report');
+}
+
 export function parseBytes(v: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(v.trim());
   if (!m) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);

@@ -1,11 +1,488 @@
-import { defineFacts } from './context.js';
+import type { BundleReader } from '../bundle/reader.js';
+import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
+import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
+import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { type ContainerdVersion, parseContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
+import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
+import { listenerAccepts, parseSsListeners, type Listener } from '../parsers/ss-listeners.js';
+import { defineFacts, type FactsContext } from './context.js';
+import { type PullMode, progressTimeout, pullMode } from './containerd-pull-mode.js';
+import {
+  type DfdaemonEndpoints,
+  hostPort,
+  isLoopbackHost,
+  type MirrorCheck,
+  type RegistryRoute,
+  routeFromHostsFile,
+  routeFromLegacyMirrors,
+} from './containerd-routes.js';
+import type { Facts } from './types.js';
 
-// Not built yet: the containerd area's facts arrive with its probe.
-export type ContainerdFacts = Record<string, unknown>;
+export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
+
+const DIR = 'raw/containerd';
+export const CONTAINERD_FILES = {
+  config: `${DIR}/config.toml`,
+  imports: `${DIR}/imports`,
+  dump: `${DIR}/config-dump.toml`,
+  version: `${DIR}/version.txt`,
+  hostsDirs: `${DIR}/hosts-dirs.json`,
+  certsD: `${DIR}/certs.d`,
+  env: `${DIR}/env.txt`,
+  systemd: `${DIR}/systemd`,
+  journal: `${DIR}/journal.txt`,
+  mirrorCheck: `${DIR}/mirror-check.json`,
+  decompressors: `${DIR}/decompressors.json`,
+  listeners: 'raw/net/listeners.txt',
+} as const;
+
+/** One hosts directory containerd reads (`config_path`) or one it does not but where hosts.toml files were found. */
+export interface HostsDir {
+  path: string;
+  bundleDir: string;
+  inConfigPath: boolean;
+}
+
+export type MisconfigKind =
+  | 'no-routing'
+  | 'config-path-without-hosts'
+  | 'wrong-dir'
+  | 'wrong-name'
+  | 'rejected'
+  | 'legacy-with-config-path'
+  | 'scheme'
+  | 'wrong-port'
+  | 'no-pull-capability'
+  | 'not-listening'
+  | 'shadowed';
+
+export interface Misconfig {
+  kind: MisconfigKind;
+  message: string;
+  /** Bundle file and line the evidence comes from. */
+  file?: string;
+  line?: number;
+  registry?: string;
+}
+
+export interface Decompression {
+  unpigz: string | null;
+  igzip: string | null;
+  /** Env settings that switch the external decompressor off (CONTAINERD_DISABLE_PIGZ / _IGZIP). */
+  disabledBy: string[];
+  /** What containerd will use for gzip layers. */
+  effective: 'igzip' | 'unpigz' | 'go-stdlib';
+  pathFrom: 'process' | 'default' | 'unknown';
+}
+
+export interface ContainerdFacts {
+  version: ContainerdVersion | null;
+  /** dump = `containerd config dump` (effective values), file = config.toml (+imports), defaults = no config found. */
+  configSource: 'dump' | 'file' | 'defaults';
+  /** Bundle path of the file the values came from. */
+  configFile: string | null;
+  config: ContainerdConfig;
+  pull: PullMode;
+  snapshotter: string;
+  discardUnpackedLayers: boolean;
+  imagePullProgressTimeout: string | null;
+  configPath: string[];
+  hostsDirs: HostsDir[];
+  /** Per registry, the ordered hosts containerd tries (read by net facts for the mirror names). */
+  routes: RegistryRoute[];
+  /** host:port of every mirror entry (not the origin), for the loopback/net areas. */
+  mirrorHosts: string[];
+  dfdaemon: DfdaemonEndpoints | null;
+  /** True when the bundle shows a dfdaemon on this node (its facts or a listener it owns). */
+  dfdaemonPresent: boolean;
+  misconfigs: Misconfig[];
+  decompression: Decompression | null;
+  env: Record<string, string>;
+  log: { file: string; events: ContainerdLogEvent[] } | null;
+  mirrorChecks: MirrorCheck[] | null;
+}
 
 export const containerdFacts = defineFacts({
   area: 'containerd',
-  async build() {
-    return undefined;
+  async build(ctx) {
+    const b = ctx.bundle;
+    const present = await b.list(DIR);
+    if (present.length === 0) return undefined;
+
+    const version = await readVersion(b);
+    const { config, source, file } = await readConfig(ctx);
+    const configPath = splitConfigPath(config.cri.configPath);
+    const listeners = await readListeners(ctx);
+    const dd = dfdaemonEndpoints(ctx.facts, listeners);
+    const checks = await readMirrorChecks(ctx);
+    const hostsDirs = await readHostsDirs(b, configPath);
+    const misconfigs: Misconfig[] = [];
+    const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? []);
+    const env = await readEnv(b);
+    const log = await readLog(ctx);
+    findMisconfigs({ config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file, layout: config.layout });
+    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin').map((h) => hostPort(h.host, h.port))))];
+    const facts: ContainerdFacts = {
+      version,
+      configSource: source,
+      configFile: file,
+      config,
+      pull: pullMode(config, version),
+      snapshotter: config.cri.snapshotter ?? 'overlayfs',
+      discardUnpackedLayers: config.cri.discardUnpackedLayers ?? false,
+      imagePullProgressTimeout: progressTimeout(config, version),
+      configPath,
+      hostsDirs,
+      routes,
+      mirrorHosts,
+      dfdaemon: dd?.endpoints ?? null,
+      dfdaemonPresent: dd?.present ?? false,
+      misconfigs,
+      decompression: await readDecompression(ctx, env.vars, version),
+      env: env.vars,
+      log,
+      mirrorChecks: checks,
+    };
+    if (source === 'defaults') ctx.note('containerd: no config.toml in the bundle — containerd runs on its defaults (no config_path, so no mirror)', CONTAINERD_FILES.config);
+    return facts;
   },
 });
+
+async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
+  const t = await b.text(CONTAINERD_FILES.version);
+  return t === undefined ? null : parseContainerdVersion(t);
+}
+
+async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig; source: ContainerdFacts['configSource']; file: string | null }> {
+  const b = ctx.bundle;
+  const dump = await b.text(CONTAINERD_FILES.dump);
+  const mainText = await b.text(CONTAINERD_FILES.config);
+  const mainVersion = mainText === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(mainText)?.[1];
+  if (dump !== undefined && dump.trim() !== '') {
+    const p = parseTomlLocated(dump);
+    const dumpVersion = p.ok ? String(p.value.version ?? '1') : undefined;
+    if (p.ok && mainVersion !== undefined && dumpVersion !== mainVersion) {
+      // an older binary prints its own layout and drops keys it does not know (a 1.x dump of a v3 file)
+      ctx.note(
+        `containerd config dump printed layout v${dumpVersion} for a v${mainVersion} config.toml: the running containerd does not understand this layout; values read from config.toml`,
+        CONTAINERD_FILES.dump,
+      );
+    } else if (p.ok) {
+      const r = readContainerdConfig(p.value, dump);
+      for (const q of r.problems) ctx.problem({ file: CONTAINERD_FILES.dump, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump };
+    } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
+  }
+  const main = mainText;
+  if (main === undefined) return { config: readContainerdConfig({}).config, source: 'defaults', file: null };
+  const p = parseTomlLocated(main);
+  if (!p.ok) {
+    ctx.problem({ file: CONTAINERD_FILES.config, line: p.line, column: p.column, message: `${p.message} (containerd refuses to start with this file)` });
+    return { config: readContainerdConfig({}).config, source: 'defaults', file: CONTAINERD_FILES.config };
+  }
+  let merged: TomlTable = p.value;
+  // list() gives bundle-relative paths
+  for (const path of await b.list(CONTAINERD_FILES.imports)) {
+    const text = (await b.text(path)) ?? '';
+    const ip = parseTomlLocated(text);
+    if (!ip.ok) {
+      ctx.problem({ file: path, line: ip.line, column: ip.column, message: ip.message });
+      continue;
+    }
+    // an imported file's own version/imports do not override the main file's
+    const { version: _v, imports: _i, ...rest } = ip.value;
+    merged = mergeTomlTables(merged, rest);
+  }
+  const r = readContainerdConfig(merged, main);
+  for (const q of r.problems) ctx.problem({ file: CONTAINERD_FILES.config, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config };
+}
+
+async function readListeners(ctx: FactsContext): Promise<Listener[] | null> {
+  const t = await ctx.bundle.text(CONTAINERD_FILES.listeners);
+  if (t === undefined) return null;
+  return parseSsListeners(t).listeners;
+}
+
+const DFDAEMON_PROCESS = /^(dfdaemon|dfget)/;
+/** Proxy ports of the two generations' defaults: Rust 4001, Go chart 65001 (dragonfly.md §2). */
+const DEFAULT_PROXY_PORTS = [4001, 65001];
+
+function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints: DfdaemonEndpoints; present: boolean } | null {
+  const ports = f.dfdaemon?.ports;
+  const owned = (listeners ?? []).filter((l) => l.process && DFDAEMON_PROCESS.test(l.process.name));
+  const otherPorts: { port: number; role: string }[] = [];
+  for (const [role, port] of Object.entries(ports ?? {})) if (typeof port === 'number' && role !== 'proxy') otherPorts.push({ port, role });
+  if (ports?.proxy !== undefined) {
+    for (const l of owned) if (l.port !== ports.proxy && !otherPorts.some((o) => o.port === l.port)) otherPorts.push({ port: l.port, role: 'non-proxy' });
+    return { endpoints: { proxyPorts: [ports.proxy], otherPorts, source: 'dfdaemon config (facts.dfdaemon.ports.proxy)' }, present: true };
+  }
+  if (owned.length > 0) {
+    const lp = [...new Set(owned.map((l) => l.port))];
+    const proxy = lp.filter((p) => DEFAULT_PROXY_PORTS.includes(p));
+    // a listener owned by dfdaemon on its default proxy port is the proxy; otherwise any of its ports may be
+    return {
+      endpoints: {
+        proxyPorts: proxy.length > 0 ? proxy : lp,
+        otherPorts: proxy.length > 0 ? lp.filter((p) => !proxy.includes(p)).map((port) => ({ port, role: 'non-proxy' })) : otherPorts,
+        source: `listeners owned by dfdaemon in ${CONTAINERD_FILES.listeners}`,
+      },
+      present: true,
+    };
+  }
+  return {
+    endpoints: { proxyPorts: DEFAULT_PROXY_PORTS, otherPorts, source: 'default dfdaemon proxy ports 4001 (Rust) / 65001 (Go): no dfdaemon facts or listeners in the bundle' },
+    present: f.dfdaemon !== undefined,
+  };
+}
+
+async function readMirrorChecks(ctx: FactsContext): Promise<MirrorCheck[] | null> {
+  const t = await ctx.bundle.text(CONTAINERD_FILES.mirrorCheck);
+  if (t === undefined) return null;
+  try {
+    const v = JSON.parse(t) as unknown;
+    if (!Array.isArray(v)) throw new Error('expected a JSON array');
+    return v.filter(
+      (c): c is MirrorCheck =>
+        typeof c === 'object' && c !== null && typeof (c as MirrorCheck).host === 'string' && typeof (c as MirrorCheck).tcp === 'string',
+    );
+  } catch (e) {
+    ctx.problem({ file: CONTAINERD_FILES.mirrorCheck, message: `unreadable: ${(e as Error).message}` });
+    return null;
+  }
+}
+
+async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<HostsDir[]> {
+  const t = await b.text(CONTAINERD_FILES.hostsDirs);
+  if (t !== undefined) {
+    try {
+      const v = JSON.parse(t) as HostsDir[];
+      if (Array.isArray(v)) return v.filter((d) => typeof d.path === 'string' && typeof d.bundleDir === 'string');
+    } catch {
+      /* fall through to the conventional layout */
+    }
+  }
+  // hand-made bundles: raw/containerd/certs.d is the first config_path directory
+  if ((await b.list(CONTAINERD_FILES.certsD)).length === 0) return [];
+  return [{ path: configPath[0] ?? '/etc/containerd/certs.d', bundleDir: CONTAINERD_FILES.certsD, inConfigPath: configPath.length > 0 }];
+}
+
+function parseEntryUrl(u: string): HostsEntry | null {
+  const r = parseHostsToml(`[host.${JSON.stringify(u)}]\n`);
+  return r.ok ? (r.file.hosts[0] ?? null) : null;
+}
+
+async function buildRoutes(
+  ctx: FactsContext,
+  config: ContainerdConfig,
+  configPath: string[],
+  hostsDirs: HostsDir[],
+  dd: DfdaemonEndpoints | null,
+  checks: MirrorCheck[],
+): Promise<RegistryRoute[]> {
+  const routes: RegistryRoute[] = [];
+  // config_path takes the registry hosts from hosts.toml; legacy mirrors otherwise (both set is an error, see findMisconfigs)
+  if (configPath.length > 0) {
+    const seen = new Map<string, string>(); // namespace → node dir that serves it
+    const inPath = hostsDirs.filter((d) => d.inConfigPath);
+    for (const [dirIndex, d] of inPath.entries()) {
+      const files = (await ctx.bundle.list(d.bundleDir)).map((f) => f.slice(d.bundleDir.length + 1)).filter((f) => /^[^/]+\/hosts\.toml$/.test(f));
+      for (const f of files) {
+        const ns = f.slice(0, f.indexOf('/'));
+        const file = `${d.bundleDir}/${f}`;
+        const nodeFile = `${d.path}/${f}`;
+        const text = (await ctx.bundle.text(file)) ?? '';
+        const registry = ns === '_default' ? '_default' : registryOfHostDir(ns);
+        const route: RegistryRoute = { registry, source: 'hosts.toml', file, nodeFile, hosts: [], firstIsDfdaemon: false, originFallback: false, dirIndex };
+        const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
+        if (shadow !== undefined) route.shadowedBy = shadow;
+        const p = parseHostsToml(text);
+        if (!p.ok) {
+          route.rejected = { message: p.message, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }) };
+          ctx.problem({ file, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }), message: p.message });
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else {
+          Object.assign(route, routeFromHostsFile(registry, p.file, dd, checks));
+        }
+        routes.push(route);
+      }
+      for (const f of files) {
+        const ns = f.slice(0, f.indexOf('/'));
+        if (!seen.has(ns)) seen.set(ns, d.path);
+      }
+    }
+  } else {
+    for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {
+      routes.push({
+        registry,
+        source: 'legacy-mirrors',
+        file: CONTAINERD_FILES.config,
+        ...routeFromLegacyMirrors(registry, endpoints, dd, checks, parseEntryUrl),
+      });
+    }
+  }
+  return routes;
+}
+
+async function readEnv(b: BundleReader): Promise<{ vars: Record<string, string> }> {
+  const t = await b.text(CONTAINERD_FILES.env);
+  const vars: Record<string, string> = t === undefined ? {} : parseEnvLines(t);
+  if (t === undefined) {
+    // no process environment: the drop-ins say what the next start will get
+    for (const path of await b.list(CONTAINERD_FILES.systemd)) {
+      const text = (await b.text(path)) ?? '';
+      for (const e of parseSystemdEnvironment(text)) vars[e.key] = e.value;
+    }
+  }
+  return { vars };
+}
+
+async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
+  const present = await ctx.bundle.text(CONTAINERD_FILES.journal);
+  if (present === undefined) return null;
+  const events: ContainerdLogEvent[] = [];
+  let n = 0;
+  for (const line of present.split('\n')) {
+    n++;
+    const ev = parseContainerdLogLine(line, n);
+    if (ev) events.push(ev);
+  }
+  return { file: CONTAINERD_FILES.journal, events };
+}
+
+async function readDecompression(ctx: FactsContext, env: Record<string, string>, v: ContainerdVersion | null): Promise<Decompression | null> {
+  const t = await ctx.bundle.text(CONTAINERD_FILES.decompressors);
+  if (t === undefined) return null;
+  let d: { unpigz?: string | null; igzip?: string | null; pathFrom?: string };
+  try {
+    d = JSON.parse(t) as typeof d;
+  } catch (e) {
+    ctx.problem({ file: CONTAINERD_FILES.decompressors, message: `unreadable: ${(e as Error).message}` });
+    return null;
+  }
+  const disabledBy: string[] = [];
+  const pigzOff = goParseBoolTrue(env.CONTAINERD_DISABLE_PIGZ);
+  const igzipOff = goParseBoolTrue(env.CONTAINERD_DISABLE_IGZIP);
+  if (pigzOff) disabledBy.push(`CONTAINERD_DISABLE_PIGZ=${env.CONTAINERD_DISABLE_PIGZ}`);
+  if (igzipOff) disabledBy.push(`CONTAINERD_DISABLE_IGZIP=${env.CONTAINERD_DISABLE_IGZIP}`);
+  const unpigz = typeof d.unpigz === 'string' ? d.unpigz : null;
+  const igzip = typeof d.igzip === 'string' ? d.igzip : null;
+  // igzip is tried first from 2.0 on; 1.x knows only unpigz (reference A6)
+  const igzipUsable = igzip !== null && !igzipOff && (v === null || versionAtLeast(v, 2, 0));
+  const effective = igzipUsable ? 'igzip' : unpigz !== null && !pigzOff ? 'unpigz' : 'go-stdlib';
+  return { unpigz, igzip, disabledBy, effective, pathFrom: d.pathFrom === 'process' || d.pathFrom === 'default' ? d.pathFrom : 'unknown' };
+}
+
+const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
+
+function findMisconfigs(a: {
+  config: ContainerdConfig;
+  configPath: string[];
+  hostsDirs: HostsDir[];
+  routes: RegistryRoute[];
+  dd: { endpoints: DfdaemonEndpoints; present: boolean } | null;
+  listeners: Listener[] | null;
+  log: ContainerdFacts['log'];
+  misconfigs: Misconfig[];
+  file: string | null;
+  layout: number;
+}): void {
+  const { config, configPath, hostsDirs, routes, misconfigs: out } = a;
+  const cfgFile = a.file ?? CONTAINERD_FILES.config;
+  const legacy = Object.keys(config.cri.mirrors);
+  if (configPath.length > 0 && (legacy.length > 0 || config.cri.configsTls.length > 0)) {
+    out.push({
+      kind: 'legacy-with-config-path',
+      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`mirrors\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load`,
+      file: cfgFile,
+    });
+  }
+  const stray = hostsDirs.filter((d) => !d.inConfigPath);
+  if (configPath.length > 0 && routes.length === 0) {
+    out.push({
+      kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
+      message:
+        stray.length > 0
+          ? `config_path = "${configPath.join(':')}" holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
+          : `config_path = "${configPath.join(':')}" holds no <registry>/hosts.toml: every pull goes to the registry directly`,
+      file: cfgFile,
+    });
+  } else if (stray.length > 0) {
+    out.push({
+      kind: 'wrong-dir',
+      message: `hosts.toml files under ${stray.map((s) => s.path).join(', ')}, which is not in config_path (${configPath.length > 0 ? configPath.join(':') : 'unset'}): containerd ignores them`,
+      ...(stray[0] ? { file: stray[0].bundleDir } : {}),
+    });
+  }
+  if (configPath.length === 0 && legacy.length === 0 && a.dd?.present) {
+    out.push({ kind: 'no-routing', message: 'neither config_path nor registry.mirrors is set: containerd pulls every image straight from its registry, never through dfdaemon', file: cfgFile });
+  }
+  const names = routes.map((r) => r.registry);
+  const hasDocker = names.includes('docker.io') || names.includes('_default');
+  for (const r of routes) {
+    if (DOCKER_ALIASES.includes(r.registry) && !hasDocker) {
+      out.push({
+        kind: 'wrong-name',
+        registry: r.registry,
+        message: `hosts.toml is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
+        ...(r.file ? { file: r.file } : {}),
+      });
+    }
+    if (r.rejected) {
+      out.push({
+        kind: 'rejected',
+        registry: r.registry,
+        message: `containerd ignores ${r.nodeFile ?? r.file} (${r.rejected.message}) and pulls from the registry directly`,
+        ...(r.file ? { file: r.file } : {}),
+        ...(r.rejected.line === undefined ? {} : { line: r.rejected.line }),
+      });
+      continue;
+    }
+    if (r.shadowedBy !== undefined) {
+      out.push({
+        kind: 'shadowed',
+        registry: r.registry,
+        message: `${r.nodeFile} is never read: ${r.shadowedBy} comes first in config_path and already matches ${r.registry} (containerd stops at the first directory with a match, _default included)`,
+        ...(r.file ? { file: r.file } : {}),
+      });
+      continue;
+    }
+    const first = r.hosts[0];
+    if (!first || first.role === 'origin') continue;
+    const at = { ...(r.file ? { file: r.file } : {}), ...(first.line === undefined ? {} : { line: first.line }), registry: r.registry };
+    if (first.dfdaemonWrongPort) {
+      out.push({ kind: 'wrong-port', message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`, ...at });
+    }
+    if (!first.capabilities.includes('pull')) {
+      out.push({ kind: 'no-pull-capability', message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`, ...at });
+    }
+    if (first.isDfdaemon && first.scheme === 'https') {
+      out.push({ kind: 'scheme', message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`, ...at });
+    }
+    const c = first.check;
+    if (c && (c.tcp === 'refused' || c.tcp === 'timeout')) {
+      out.push({ kind: 'not-listening', message: `nothing answers on ${hostPort(first.host, first.port)} (TCP connect ${c.tcp}${c.connectMs === null ? '' : ` after ${c.connectMs.toFixed(0)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`, ...at });
+    } else if (!c && a.listeners && isLoopbackHost(first.host) && !a.listeners.some((l) => l.port === first.port && listenerAccepts(l, first.host === 'localhost' ? '127.0.0.1' : first.host))) {
+      out.push({ kind: 'not-listening', message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`, ...at });
+    }
+  }
+  // a dfdaemon is here but no registry route starts at it
+  if (a.dd?.present && routes.length > 0 && !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)) {
+    if (!out.some((m) => m.kind === 'not-listening' || m.kind === 'wrong-port' || m.kind === 'rejected' || m.kind === 'wrong-name')) {
+      out.push({
+        kind: 'no-routing',
+        message: `no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')}; ${a.dd.endpoints.source})`,
+        ...(routes[0]?.file ? { file: routes[0].file } : {}),
+      });
+    }
+  }
+  for (const ev of a.log?.events ?? []) {
+    if (ev.kind === 'hosts-toml-decode' && !out.some((m) => m.kind === 'rejected')) {
+      out.push({ kind: 'rejected', message: `containerd logged "failed to decode hosts.toml"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`, file: a.log?.file ?? '', line: ev.line });
+    }
+    if (ev.kind === 'mirrors-with-config-path' && !out.some((m) => m.kind === 'legacy-with-config-path')) {
+      out.push({ kind: 'legacy-with-config-path', message: 'containerd logged "`mirrors` cannot be set when `config_path` is provided": the CRI plugin did not load', file: a.log?.file ?? '', line: ev.line });
+    }
+  }
+}

@@ -1,8 +1,11 @@
-import { defineFacts } from './context.js';
+import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { defineFacts, type FactsContext } from './context.js';
+import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
+import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 
 /**
- * What the dfdaemon area knows. The fields below are read by other areas' rules (disk, containerd,
- * net), so they keep these names; the dfdaemon work adds the rest.
+ * What the dfdaemon area knows. generation, version, cacheDir, ports and recentPull are read by other
+ * areas' rules (disk, containerd, net), so they keep these names; the rest is this area's own.
  */
 export interface DfdaemonFacts {
   generation: 'go' | 'rust' | null;
@@ -16,11 +19,128 @@ export interface DfdaemonFacts {
    * blobs served, how many blobs (layers), and the wall time from first request to last byte when known.
    */
   recentPull?: { bytes: number; layers: number; seconds: number | null; evidence: string };
+  /** The config file read, with every speed-relevant setting and whether it is a default. */
+  config?: DfdaemonConfig & { file: string };
+  metrics?: DfdaemonMetrics;
+  logs?: DfdaemonLogFacts;
 }
+
+const CONFIG_DIR = 'raw/dfdaemon/config/';
 
 export const dfdaemonFacts = defineFacts({
   area: 'dfdaemon',
-  async build() {
-    return undefined;
+  async build(ctx) {
+    const rec = ctx.facts.manifest.probes.dfdaemon;
+    const genText = (await ctx.bundle.text('raw/dfdaemon/generation.txt'))?.trim();
+    let generation: 'go' | 'rust' | null = genText === 'go' || genText === 'rust' ? genText : null;
+    if (genText !== undefined && genText !== '' && generation === null) {
+      ctx.problem({ file: 'raw/dfdaemon/generation.txt', line: 1, message: `"${genText.slice(0, 40)}" is neither "go" nor "rust"` });
+    }
+    let version = (await ctx.bundle.text('raw/dfdaemon/version.txt'))?.trim() || undefined;
+
+    const configFiles = (await ctx.bundle.list(CONFIG_DIR)).filter((f) => /\.ya?ml$/.test(f));
+    const metrics = await buildMetrics(ctx);
+    if (!version && metrics?.version) version = metrics.version;
+
+    let config: (DfdaemonConfig & { file: string }) | undefined;
+    for (const file of configFiles) {
+      const text = (await ctx.bundle.text(file)) ?? '';
+      const name = file.slice(CONFIG_DIR.length);
+      const gen = generation ?? (name.startsWith('dfget') ? 'go' : name.startsWith('dfdaemon') ? 'rust' : (detectConfigGeneration(text) ?? metrics?.generation ?? null));
+      if (!gen) {
+        ctx.problem({ file, message: 'cannot tell whether this is a Go (dfget.yaml) or Rust (dfdaemon.yaml) config' });
+        continue;
+      }
+      const r = parseDfdaemonConfig(text, gen, gen === 'rust' ? version : undefined);
+      for (const p of r.problems) ctx.problem({ file, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }), message: p.message });
+      if (r.ok && !config) {
+        config = { ...r.config, file };
+        generation ??= gen;
+      }
+    }
+    generation ??= metrics?.generation ?? null;
+
+    const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
+    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined);
+    generation ??= logs?.generation ?? null;
+
+    if (!rec && !config && !metrics && !logs && genText === undefined) return undefined;
+
+    const out: DfdaemonFacts = { generation };
+    if (version) out.version = version;
+    if (config) out.config = config;
+    if (metrics) out.metrics = metrics;
+    if (logs) out.logs = logs;
+
+    const probeCache = rec?.cacheDir as { path?: unknown; from?: unknown } | undefined;
+    if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag') out.cacheDir = { path: probeCache.path, from: 'flag' };
+    else if (config) out.cacheDir = { path: config.storageDir.value, from: config.storageDir.from };
+    else if (probeCache && typeof probeCache.path === 'string') out.cacheDir = { path: probeCache.path, from: probeCache.from === 'config' ? 'config' : 'default' };
+
+    if (config) {
+      const p = config.ports;
+      const ports: NonNullable<DfdaemonFacts['ports']> = {};
+      if (p.proxy) ports.proxy = p.proxy.value;
+      if (p.upload) ports.upload = p.upload.value;
+      if (p.metrics) ports.metrics = p.metrics.value;
+      if (p.health) ports.health = p.health.value;
+      if (p.grpc) ports.grpc = p.grpc.value;
+      out.ports = ports;
+    }
+
+    const pull = logs?.pulls.at(-1);
+    if (pull && pull.bytes > 0) {
+      const first = pull.tasks[0];
+      out.recentPull = {
+        bytes: pull.bytes,
+        layers: pull.layers,
+        seconds: pull.seconds,
+        evidence: `${pull.layers} blobs, ${(pull.bytes / 1e6).toFixed(0)} MB${pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`} (${first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log'} onwards)`,
+      };
+    }
+    addNotes(ctx, out);
+    return out;
   },
 });
+
+function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
+  if (f.generation === 'go') {
+    ctx.note(
+      'The Go dfdaemon serves a cache hit without asking the scheduler, so its hits never appear in the scheduler\'s dragonfly_scheduler_traffic (which only counts REMOTE_PEER and BACK_TO_SOURCE from it): a missing LOCAL_PEER type there proves nothing. The dfdaemon\'s own dragonfly_dfdaemon_peer_task_cache_hit_total and its "reuse from peer task" log lines are the evidence.',
+      'dragonfly v2.1.49 scheduler/service/service_v1.go:265-272, client/daemon/peer/peertask_manager.go:368-389',
+    );
+    const hits = f.logs?.pulls.at(-1)?.tasks.filter((t) => t.reportedHit && t.costMs === null).length ?? 0;
+    if (hits > 0) {
+      ctx.note(
+        `The Go dfdaemon logs no duration for a stream cache hit ("TODO record time when file closed"): the ${hits} hit(s) of the last pull are timed only by their request; the time to the last byte is unknown from dfdaemon and must come from containerd/kubelet or dfdoctor bench.`,
+        'dragonfly v2.1.49 client/daemon/peer/peertask_reuse.go:340',
+      );
+    }
+    if (f.config && !f.metrics && f.config.metricsAddr?.value === '') {
+      ctx.note('The Go dfdaemon\'s metrics server is off (dfget.yaml `metrics:` empty; Helm: dfdaemon.metrics.enable=false), so no hit counters could be read.', f.config.file);
+    }
+  }
+  if (f.generation === 'rust' && f.metrics?.traffic) {
+    const v = f.version ?? f.metrics.version;
+    if (!v || olderOrEqual(v, [1, 5, 1])) {
+      ctx.note(
+        `Rust clients up to v1.5.1${v ? ` (this one: ${v})` : ''} under-count LOCAL_PEER bytes in dragonfly_client_download_traffic for pieces returned early from local storage (fixed by dragonflyoss/client PR #2028): a low LOCAL_PEER figure alone does not prove a miss.`,
+        'https://github.com/dragonflyoss/client/pull/2028',
+      );
+    }
+  }
+  const st = f.logs?.stats;
+  if (st && st.beforeSince > 0) ctx.note(`${st.beforeSince} dfdaemon log lines were older than --since and were left out.`);
+}
+
+/** "v1.5.1" ≤ [1,5,1]? */
+export function olderOrEqual(version: string, ref: [number, number, number]): boolean {
+  const m = /v?(\d+)\.(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const v = [Number(m[1]), Number(m[2]), Number(m[3])];
+  for (let i = 0; i < 3; i++) {
+    if ((v[i] as number) < ref[i]!) return true;
+    if ((v[i] as number) > ref[i]!) return false;
+  }
+  return true;
+}

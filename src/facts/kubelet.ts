@@ -1,11 +1,59 @@
+import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet-config.js';
+import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts } from './context.js';
 
-// Not built yet: the kubelet area's facts arrive with its probe.
-export type KubeletFacts = Record<string, unknown>;
+export const KUBELET_FILES = { config: 'raw/kubelet/config.yaml', flags: 'raw/kubelet/flags.txt' } as const;
+
+type Source = 'flag' | 'config' | 'default';
+
+/** The kubelet's image-pull settings in effect (flags over config file over defaults; reference containerd.md B). */
+export interface KubeletFacts {
+  serializeImagePulls: { value: boolean; from: Source };
+  /** null = no limit (the default when pulls are parallel). */
+  maxParallelImagePulls: { value: number | null; from: Source };
+  registryPullQPS: { value: number; from: Source };
+  registryBurst: { value: number; from: Source };
+  /** Bundle files the values came from. */
+  files: string[];
+}
+
+const DEFAULTS = { serializeImagePulls: true, maxParallelImagePulls: null, registryPullQPS: 5, registryBurst: 10 } as const;
 
 export const kubeletFacts = defineFacts({
   area: 'kubelet',
-  async build() {
-    return undefined;
+  async build(ctx) {
+    const cfgText = await ctx.bundle.text(KUBELET_FILES.config);
+    const flagsText = await ctx.bundle.text(KUBELET_FILES.flags);
+    if (cfgText === undefined && flagsText === undefined) return undefined;
+    const files: string[] = [];
+    let cfg: KubeletPullSettings = {};
+    if (cfgText !== undefined) {
+      files.push(KUBELET_FILES.config);
+      const p = parseKubeletConfig(cfgText);
+      if (!p.ok) ctx.problem({ file: KUBELET_FILES.config, line: p.line, column: p.column, message: `${p.message} (kubelet defaults assumed)` });
+      else {
+        cfg = p.settings;
+        for (const q of p.problems) ctx.problem({ file: KUBELET_FILES.config, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+      }
+    }
+    let flags: KubeletPullSettings = {};
+    if (flagsText !== undefined) {
+      files.push(KUBELET_FILES.flags);
+      const f = parseKubeletFlags(flagsText);
+      flags = f.settings;
+      for (const q of f.problems) ctx.problem({ file: KUBELET_FILES.flags, line: q.line, message: q.message });
+    }
+    const pick = <K extends keyof typeof DEFAULTS>(k: K): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: Source } => {
+      if (flags[k] !== undefined) return { value: flags[k] as NonNullable<KubeletPullSettings[K]>, from: 'flag' };
+      if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
+      return { value: DEFAULTS[k], from: 'default' };
+    };
+    return {
+      serializeImagePulls: pick('serializeImagePulls') as KubeletFacts['serializeImagePulls'],
+      maxParallelImagePulls: pick('maxParallelImagePulls') as KubeletFacts['maxParallelImagePulls'],
+      registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
+      registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
+      files,
+    };
   },
 });

@@ -1,5 +1,6 @@
 import type { Manifest } from '../bundle/manifest.js';
 import type { Measurements } from '../bundle/measurements.js';
+import type { Baseline } from './baseline.js';
 import type { ContainerdFacts } from './containerd.js';
 import type { DfdaemonFacts } from './dfdaemon.js';
 import type { DiskFacts } from './disk.js';
@@ -13,7 +14,7 @@ export interface AnalysisSettings {
   /** Sequential read rate below which the cache disk counts as too slow for image serving, MB/s. */
   diskFloorMBps: number;
   /** A saved baseline of measured figures, and the tolerated regression (0.25 = 25 %). */
-  baseline?: unknown;
+  baseline?: Baseline;
   tolerance: number;
 }
 

@@ -1,10 +1,283 @@
-import { defineProbe } from './context.js';
+import { access, constants, open, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { readContainerdConfig, splitConfigPath, type ContainerdConfig } from '../parsers/containerd-config.js';
+import { parseTomlLocated } from '../parsers/containerd-toml.js';
+import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
+import type { HostsDir } from '../facts/containerd.js';
+import type { MirrorCheck } from '../facts/containerd-routes.js';
+import { defineProbe, type ProbeContext } from './context.js';
+import { measureCpu } from './containerd-cpu.js';
+import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
+import { argValue, envTxt, findProcesses, readEnviron, stripUrlUserinfo, type NodeProcess } from './containerd-proc.js';
+import { runCommand } from './exec.js';
+import { readNodeFile } from './read-node.js';
+
+const OUT = 'raw/containerd';
+const DEFAULT_CONFIG = '/etc/containerd/config.toml';
+const DEFAULT_SOCKET = '/run/containerd/containerd.sock';
+/** Where hosts.toml files are written by tools even when containerd does not read them (dfinit, nerdctl, k3s, Talos). */
+const WELL_KNOWN_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d', '/var/lib/rancher/k3s/agent/etc/containerd/certs.d', '/etc/cri/conf.d/hosts'];
+const SYSTEMD_DROPINS = '/etc/systemd/system/containerd.service.d';
+const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const LOG_FILES = ['/var/log/containerd.log', '/var/lib/rancher/k3s/agent/containerd/containerd.log'];
+const JOURNAL_LINES = 3000;
+const MAX_MIRROR_CHECKS = 8;
 
 export const containerdProbe = defineProbe({
   name: 'containerd',
-  description: 'not implemented yet',
+  description: 'containerd config (file, imports, config dump), version, hosts.toml routing, live mirror check, env/drop-ins, log tail, gunzip/sha256 rates',
   budget: 0.2,
-  async run() {
-    return { status: 'skipped', reason: 'not implemented' };
+  async run(ctx) {
+    const partial: string[] = [];
+    const { out } = ctx;
+
+    // 1. the process: its config path, socket and environment
+    const procs = await findProcesses('containerd');
+    const proc = pickProcess(procs, ctx.options.containerdConfig, ctx.options.containerdAddress);
+    const configNode = ctx.options.containerdConfig ?? (proc ? argValue(proc.args, '--config', '-c') : undefined) ?? DEFAULT_CONFIG;
+
+    // 2. config.toml and its imports
+    let config: ContainerdConfig | null = null;
+    const main = await readNodeFile(ctx.nodePath(configNode), 4 * 1024 * 1024);
+    if (main.kind === 'ok') {
+      await out.writeText(`${OUT}/config.toml`, stripUrlUserinfo(main.text));
+      const p = parseTomlLocated(main.text);
+      if (p.ok) {
+        config = readContainerdConfig(p.value, main.text).config;
+        await copyImports(ctx, configNode, config.imports, partial);
+      } else partial.push(`${configNode}:${p.line ?? '?'}:${p.column ?? '?'}: ${p.message}`);
+    } else if (main.kind === 'missing') {
+      partial.push(`${configNode} not found: containerd runs on its defaults`);
+    } else {
+      partial.push(main.reason);
+    }
+
+    // 3. effective config and version from the binary / socket
+    const dump = main.kind === 'ok' && (ctx.options.root === '/' || ctx.options.root === '') ? await runCommand('containerd', ['--config', configNode, 'config', 'dump'], { timeoutMs: Math.min(4000, ctx.remainingMs() / 4), signal: ctx.signal }) : null;
+    if (dump?.kind === 'ok') {
+      await out.writeText(`${OUT}/config-dump.toml`, stripUrlUserinfo(dump.stdout));
+      const p = parseTomlLocated(dump.stdout);
+      // an older binary prints its own layout for a newer file and drops what it does not know: keep the file's view then
+      if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout))) config = readContainerdConfig(p.value, dump.stdout).config;
+    } else if (dump) partial.push(`config dump: ${dump.reason}`);
+    const version = await readVersion(ctx, config, proc, partial);
+
+    // 4. environment, drop-ins, decompressors
+    let path: string | null = null;
+    if (proc) {
+      const env = await readEnviron(proc.pid);
+      if ('env' in env) {
+        await out.writeText(`${OUT}/env.txt`, `${envTxt(env.env)}\n`);
+        path = env.env.PATH ?? null;
+      } else partial.push(`containerd environment: ${env.reason}`);
+    }
+    await copyDropIns(ctx);
+    await out.writeJson(`${OUT}/decompressors.json`, await findDecompressors(ctx, path));
+
+    // 5. registry hosts: config_path dirs, stray dirs, legacy mirrors
+    const configPath = splitConfigPath(config?.cri.configPath);
+    const { dirs, entries } = await copyHostsDirs(ctx, configPath);
+    await out.writeJson(`${OUT}/hosts-dirs.json`, dirs);
+    for (const eps of Object.values(config?.cri.mirrors ?? {})) {
+      for (const ep of eps) {
+        const p = parseHostsToml(`[host.${JSON.stringify(ep)}]\n`);
+        if (p.ok && p.file.hosts[0]) entries.push(p.file.hosts[0]);
+      }
+    }
+    const targets = uniqueTargets(entries);
+    ctx.discovery.containerd = { mirrorHosts: targets.map((t) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`)), ...(proc ? { pid: proc.pid } : {}) };
+
+    // 6. live check of each mirror (never the origin registries: no internet calls)
+    const checks: MirrorCheck[] = await Promise.all(targets.slice(0, MAX_MIRROR_CHECKS).map((t) => checkMirror(t, Math.min(1500, Math.max(300, ctx.remainingMs() / 6)))));
+    if (targets.length > 0) await out.writeJson(`${OUT}/mirror-check.json`, checks);
+    if (targets.length > MAX_MIRROR_CHECKS) out.noteCap('containerd mirror check', `first ${MAX_MIRROR_CHECKS} of ${targets.length} mirror hosts checked`);
+
+    // 7. containerd's own log
+    await copyLog(ctx, partial);
+
+    // 8. what unpack and digest checks reach on this CPU
+    const cpuBudget = Math.min(800, Math.max(0, ctx.remainingMs() - 500));
+    if (cpuBudget >= 100) {
+      try {
+        out.setMeasurement('cpu', await measureCpu(cpuBudget, ctx.signal));
+      } catch (e) {
+        partial.push(`cpu measurement: ${(e as Error).message}`);
+      }
+    } else partial.push('cpu measurement skipped: no time left');
+
+    const details = { pid: proc?.pid ?? null, config: configNode, version, layout: config?.layout ?? null, mirrors: targets.length };
+    if (!proc && main.kind !== 'ok' && version === null) {
+      return { status: 'skipped', reason: `no containerd here: no process, ${configNode} ${main.kind === 'missing' ? 'absent' : 'unreadable'}, no version`, details };
+    }
+    return { status: 'ok', ...(partial.length > 0 ? { reason: partial.join('; ') } : {}), details };
   },
 });
+
+/** With several containerd processes (a node also running test instances), prefer the one the flags point at, then the one with default paths. */
+function pickProcess(procs: NodeProcess[], config?: string, address?: string): NodeProcess | null {
+  if (procs.length === 0) return null;
+  const byConfig = config ? procs.find((p) => argValue(p.args, '--config', '-c') === config) : undefined;
+  if (byConfig) return byConfig;
+  const byAddr = address ? procs.find((p) => argValue(p.args, '--address', '-a') === address) : undefined;
+  if (byAddr) return byAddr;
+  const plain = procs.find((p) => argValue(p.args, '--config', '-c') === undefined || argValue(p.args, '--config', '-c') === DEFAULT_CONFIG);
+  return plain ?? procs[0] ?? null;
+}
+
+async function copyImports(ctx: ProbeContext, configNode: string, imports: string[], partial: string[]): Promise<void> {
+  for (const imp of imports) {
+    const abs = isAbsolute(imp) ? imp : join(dirname(configNode), imp);
+    const files: string[] = [];
+    if (basename(abs).includes('*')) {
+      const re = new RegExp(`^${basename(abs).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      try {
+        for (const f of (await readdir(ctx.nodePath(dirname(abs)))).sort()) if (re.test(f)) files.push(join(dirname(abs), f));
+      } catch {
+        partial.push(`imports: ${dirname(abs)} unreadable`);
+      }
+    } else files.push(abs);
+    for (const f of files) {
+      const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
+      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripUrlUserinfo(r.text));
+      else partial.push(`import ${r.reason}`);
+    }
+  }
+}
+
+async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, proc: NodeProcess | null, partial: string[]): Promise<string | null> {
+  const parts: string[] = [];
+  const bin = await runCommand('containerd', ['--version'], { timeoutMs: 3000, signal: ctx.signal });
+  if (bin.kind === 'ok') parts.push(bin.stdout.trim());
+  const socket = ctx.options.containerdAddress ?? (proc ? argValue(proc.args, '--address', '-a') : undefined) ?? config?.grpcAddress ?? DEFAULT_SOCKET;
+  const sockPath = ctx.nodePath(socket);
+  let reachable = false;
+  try {
+    reachable = (await stat(sockPath)).isSocket();
+  } catch {
+    /* not there */
+  }
+  if (reachable) {
+    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], { timeoutMs: 4000, signal: ctx.signal });
+    if (v.kind === 'ok') parts.push(v.stdout.trim());
+    else partial.push(`version from ${socket}: ${v.reason}`);
+  } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);
+  if (parts.length === 0) {
+    partial.push(`containerd version unknown (${bin.kind === 'ok' ? '' : bin.reason})`);
+    return null;
+  }
+  const text = parts.join('\n');
+  await ctx.out.writeText(`${OUT}/version.txt`, `${text}\n`);
+  return text.split('\n')[0] ?? null;
+}
+
+async function copyDropIns(ctx: ProbeContext): Promise<void> {
+  let names: string[];
+  try {
+    names = (await readdir(ctx.nodePath(SYSTEMD_DROPINS))).filter((n) => n.endsWith('.conf')).sort();
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const r = await readNodeFile(ctx.nodePath(join(SYSTEMD_DROPINS, n)), 256 * 1024);
+    if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/systemd/${n}`, stripUrlUserinfo(r.text));
+  }
+}
+
+async function findDecompressors(ctx: ProbeContext, path: string | null): Promise<{ path: string; pathFrom: 'process' | 'default'; unpigz: string | null; igzip: string | null }> {
+  const dirs = (path ?? DEFAULT_PATH).split(':').filter((d) => d !== '');
+  const find = async (name: string): Promise<string | null> => {
+    for (const d of dirs) {
+      try {
+        await access(ctx.nodePath(join(d, name)), constants.X_OK);
+        return join(d, name);
+      } catch {
+        /* next */
+      }
+    }
+    return null;
+  };
+  return { path: dirs.join(':'), pathFrom: path === null ? 'default' : 'process', unpigz: await find('unpigz'), igzip: await find('igzip') };
+}
+
+async function copyHostsDirs(ctx: ProbeContext, configPath: string[]): Promise<{ dirs: HostsDir[]; entries: HostsEntry[] }> {
+  const dirs: HostsDir[] = [];
+  const entries: HostsEntry[] = [];
+  const all = [...configPath.map((p) => ({ p, inConfigPath: true })), ...WELL_KNOWN_HOSTS_DIRS.filter((w) => !configPath.includes(w)).map((p) => ({ p, inConfigPath: false }))];
+  let stray = 0;
+  for (const [i, { p, inConfigPath }] of all.entries()) {
+    let names: string[];
+    try {
+      names = (await readdir(ctx.nodePath(p))).sort();
+    } catch {
+      if (inConfigPath) dirs.push({ path: p, bundleDir: i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`, inConfigPath });
+      continue;
+    }
+    const files: { ns: string; text: string }[] = [];
+    for (const ns of names) {
+      const r = await readNodeFile(ctx.nodePath(join(p, ns, 'hosts.toml')), 256 * 1024);
+      if (r.kind === 'ok') files.push({ ns, text: r.text });
+    }
+    if (!inConfigPath && files.length === 0) continue;
+    const bundleDir = inConfigPath ? (i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`) : `${OUT}/stray-${++stray}`;
+    dirs.push({ path: p, bundleDir, inConfigPath });
+    for (const f of files) {
+      await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripUrlUserinfo(f.text));
+      if (!inConfigPath) continue;
+      const parsed = parseHostsToml(f.text);
+      if (parsed.ok) entries.push(...parsed.file.hosts);
+    }
+  }
+  return { dirs, entries };
+}
+
+function uniqueTargets(entries: HostsEntry[]): MirrorTarget[] {
+  const seen = new Set<string>();
+  const out: MirrorTarget[] = [];
+  for (const e of entries) {
+    const k = `${e.scheme}://${e.host}:${e.port}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push({ scheme: e.scheme, host: e.host, port: e.port });
+  }
+  return out;
+}
+
+async function copyLog(ctx: ProbeContext, partial: string[]): Promise<void> {
+  const since = ctx.options.sinceMs === undefined ? [] : ['--since', `-${Math.ceil(ctx.options.sinceMs / 1000)}s`];
+  if (ctx.options.root === '/' || ctx.options.root === '') {
+    const j = await runCommand('journalctl', ['-u', 'containerd', '--no-pager', '-o', 'cat', '-n', String(JOURNAL_LINES), ...since], {
+      timeoutMs: Math.min(3000, Math.max(500, ctx.remainingMs() / 5)),
+      signal: ctx.signal,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (j.kind === 'ok' && j.stdout.trim() !== '' && !/^-- No entries --/.test(j.stdout.trim())) {
+      await ctx.out.writeText(`${OUT}/journal.txt`, j.stdout);
+      return;
+    }
+  }
+  for (const f of LOG_FILES) {
+    const text = await readTail(ctx.nodePath(f), 2 * 1024 * 1024);
+    if (text === null) continue;
+    await ctx.out.writeText(`${OUT}/journal.txt`, `${text.split('\n').slice(1).slice(-JOURNAL_LINES).join('\n')}\n`);
+    return;
+  }
+  partial.push('containerd log not readable (no journal entries, no log file)');
+}
+
+/** The last `bytes` of a regular file (a log may be GBs; its tail is what matters). */
+async function readTail(path: string, bytes: number): Promise<string | null> {
+  let fh;
+  try {
+    fh = await open(path, 'r');
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const len = Math.min(bytes, st.size);
+    const buf = Buffer.alloc(len);
+    await fh.read(buf, 0, len, st.size - len);
+    return buf.toString('utf8');
+  } catch {
+    return null;
+  } finally {
+    await fh?.close();
+  }
+}

@@ -1,10 +1,26 @@
 import { defineProbe } from './context.js';
+import { argValue, findProcesses } from './containerd-proc.js';
+import { readNodeFile } from './read-node.js';
+
+const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
 
 export const kubeletProbe = defineProbe({
   name: 'kubelet',
-  description: 'not implemented yet',
-  budget: 0.2,
-  async run() {
-    return { status: 'skipped', reason: 'not implemented' };
+  description: 'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS)',
+  budget: 0.05,
+  async run(ctx) {
+    const partial: string[] = [];
+    const procs = await findProcesses('kubelet');
+    const proc = procs[0];
+    if (proc && proc.args.length > 0) {
+      // one argument per line; the redactor still sees it, and kubelet flags name files, not secrets
+      await ctx.out.writeText('raw/kubelet/flags.txt', `${proc.args.join('\n')}\n`);
+    } else if (proc) partial.push(`kubelet pid ${proc.pid}: command line unreadable`);
+    const config = ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG;
+    const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
+    if (r.kind === 'ok') await ctx.out.writeText('raw/kubelet/config.yaml', r.text);
+    else partial.push(r.reason);
+    if (!proc && r.kind !== 'ok') return { status: 'skipped', reason: `no kubelet here: no process and ${r.reason}` };
+    return { status: 'ok', ...(partial.length > 0 ? { reason: partial.join('; ') } : {}), details: { pid: proc?.pid ?? null, config } };
   },
 });

@@ -1,4 +1,5 @@
 import { renderBars } from './bars.js';
+import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
 
@@ -34,6 +35,7 @@ export function renderMarkdown(report: Report): string {
   } else {
     out.push('No causes found.', '');
   }
+  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```', ...benchBudgetLines(report.measurements.bench), '```', '');
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
   out.push('| probe | status | reason | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {

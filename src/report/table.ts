@@ -2,6 +2,7 @@ import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Severity } from '../causes.js';
 import { renderBars } from './bars.js';
+import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './options.js';
@@ -26,6 +27,7 @@ export function renderTable(report: Report, opts: RenderOptions): string {
     out.push('', c.bold('Measured'));
     for (const l of figures) out.push(`  ${l}`);
   }
+  if (report.measurements.bench) out.push('', c.bold('Time budget (dfdoctor bench)'), ...benchBudgetLines(report.measurements.bench).map((l) => `  ${l}`));
   out.push('');
   if (report.diagnoses.length === 0) {
     out.push(c.green('No causes found.'));

@@ -1,3 +1,347 @@
-import type { Rule } from './rule.js';
+import type { ContainerdFacts, RegistryRoute, RouteHost } from '../facts/containerd.js';
+import { pullInQuestion } from '../facts/pull.js';
+import type { Facts } from '../facts/types.js';
+import { formatVersion } from '../parsers/containerd-version.js';
+import { defineRule, type Rule } from './rule.js';
 
-export const containerdRules: Rule[] = [];
+const CFG = 'raw/containerd';
+const RESTART = 'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not';
+
+function where(file: string | undefined, line?: number): string {
+  if (!file) return '';
+  return line === undefined ? ` (${file})` : ` (${file}:${line})`;
+}
+
+function versionText(c: ContainerdFacts): string {
+  return c.version ? `containerd ${formatVersion(c.version)}` : `containerd (version unknown; config layout v${c.config.layout})`;
+}
+
+/** The config.toml snippet that sets the hosts directory, in the layout the node uses. */
+function configPathSnippet(c: ContainerdFacts): string {
+  const dir = c.configPath[0] ?? '/etc/containerd/certs.d';
+  if (c.config.layout === 3) return `[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '${dir}'`;
+  if (c.config.layout === 1) return `[plugins.cri.registry]\n  config_path = "${dir}"`;
+  return `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${dir}"`;
+}
+
+function proxyUrl(c: ContainerdFacts): string {
+  return `http://127.0.0.1:${c.dfdaemon?.proxyPorts[0] ?? 4001}`;
+}
+
+function hostsTomlSnippet(c: ContainerdFacts, registry = 'docker.io'): string {
+  const origin = registry === 'docker.io' ? 'https://index.docker.io' : `https://${registry}`;
+  const dir = c.configPath[0] ?? '/etc/containerd/certs.d';
+  return [
+    `# ${dir}/${registry}/hosts.toml`,
+    `server = "${origin}"`,
+    `[host."${proxyUrl(c)}"]`,
+    `  capabilities = ["pull", "resolve"]`,
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const mirrorMisconfigured = defineRule({
+  id: 'containerd.mirror-misconfigured',
+  cause: 'mirror-misconfigured',
+  title: 'containerd does not send pulls to dfdaemon',
+  description:
+    'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; legacy mirrors together with config_path; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Point containerd at dfdaemon: config_path in config.toml and <config_path>/<registry>/hosts.toml with dfdaemon\'s proxy as the first host.',
+  when(f) {
+    const c = f.containerd;
+    if (!c || c.misconfigs.length === 0) return null;
+    const evidence = c.misconfigs.map((m) => `${m.message}${where(m.file, m.line)}`);
+    evidence.push(`${versionText(c)}; config from ${c.configSource === 'dump' ? '`containerd config dump`' : c.configSource === 'file' ? 'config.toml' : 'defaults'}${where(c.configFile ?? undefined)}`);
+    if (c.dfdaemon) evidence.push(`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`);
+    const kinds = new Set(c.misconfigs.map((m) => m.kind));
+    const steps: string[] = [];
+    if (kinds.has('legacy-with-config-path')) {
+      steps.push(`Remove the registry.mirrors / registry.configs.*.tls tables from ${c.configFile ?? '/etc/containerd/config.toml'} and keep only:\n${configPathSnippet(c)}`);
+    }
+    if (kinds.has('no-routing') || kinds.has('config-path-without-hosts') || kinds.has('wrong-dir') || kinds.has('wrong-name')) {
+      if (c.configPath.length === 0) steps.push(`Set the hosts directory in ${c.configFile ?? '/etc/containerd/config.toml'}:\n${configPathSnippet(c)}`);
+      steps.push(`Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):\n${hostsTomlSnippet(c)}`);
+      steps.push('With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.');
+    }
+    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: it needs at least one [host."…"] table, known capabilities (pull, resolve, push) and valid TOML:\n${hostsTomlSnippet(c)}`);
+    if (kinds.has('shadowed')) steps.push('Move the hosts.toml into the first config_path directory, or remove the earlier directory\'s matching entry (including its _default).');
+    if (kinds.has('wrong-port') || kinds.has('scheme') || kinds.has('not-listening') || kinds.has('no-pull-capability')) {
+      steps.push(`Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`);
+      steps.push(`Check it answers: curl -sS -o /dev/null -w '%{http_code}\\n' ${proxyUrl(c)}/v2/`);
+    }
+    steps.push(RESTART);
+    steps.push(`Verify: crictl pull <image> (ctr ignores hosts.toml unless given --hosts-dir ${c.configPath[0] ?? '/etc/containerd/certs.d'})`);
+    const critical = ['no-routing', 'wrong-dir', 'wrong-name', 'rejected', 'legacy-with-config-path', 'not-listening', 'config-path-without-hosts', 'shadowed'];
+    return {
+      severity: c.misconfigs.some((m) => critical.includes(m.kind)) ? 'critical' : 'warning',
+      confidence: c.dfdaemonPresent ? 0.9 : 0.7,
+      evidence,
+      remediation: { summary: this.remediationSummary, steps },
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+const DEFAULT_DIAL_SECONDS = 30;
+
+function mirrorHostsOf(routes: RegistryRoute[]): RouteHost[] {
+  return routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin' && h.isDfdaemon));
+}
+
+export const mirrorFallback = defineRule({
+  id: 'containerd.mirror-fallback',
+  cause: 'mirror-fallback',
+  title: 'The mirror fails and containerd falls back to the origin registry',
+  description:
+    'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring while the origin is the fallback',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Fix what makes the mirror fail; on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
+  when(f) {
+    const c = f.containerd;
+    if (!c) return null;
+    const mirrors = mirrorHostsOf(c.routes);
+    const mirrorKeys = new Set(c.routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin').map((h) => `${h.host}:${h.port}`)));
+    const evidence: string[] = [];
+    const fallbacks = (c.log?.events ?? []).filter((e) => (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') && (e.host === undefined || mirrorKeys.has(e.host) || mirrorKeys.size === 0));
+    const cancels = (c.log?.events ?? []).filter((e) => e.kind === 'progress-cancel');
+    if (fallbacks.length > 0) {
+      const first = fallbacks[0]!;
+      evidence.push(`${fallbacks.length} "${first.msg}" line(s) for ${[...new Set(fallbacks.map((e) => e.host ?? '?'))].join(', ')} in ${c.log?.file}, first at line ${first.line}${first.error ? `: ${first.error}` : ''}`);
+    }
+    if (cancels.length > 0) {
+      evidence.push(`${cancels.length} "${cancels[0]!.msg}" line(s) in ${c.log?.file} (line ${cancels[0]!.line}): the whole pull was cancelled, remaining mirrors and the origin skipped`);
+    }
+    let blackholed: RouteHost | undefined;
+    for (const h of mirrors) {
+      const k = h.check;
+      if (!k) continue;
+      if (k.tcp === 'timeout') {
+        blackholed = h;
+        evidence.push(`TCP connect to ${k.host} timed out instead of being refused (${CFG}/mirror-check.json): packets are dropped, so containerd waits its dial timeout on every request before falling back`);
+      } else if (k.v2Status !== null && k.v2Status >= 500) {
+        evidence.push(`GET ${k.url}/v2/ answered ${k.v2Status} (${CFG}/mirror-check.json): dfdaemon errors send containerd to the next host`);
+      }
+    }
+    if (evidence.length === 0) return null;
+    const fallbackRoutes = c.routes.filter((r) => r.originFallback);
+    if (fallbackRoutes.length > 0) evidence.push(`fallback target after the mirror: ${fallbackRoutes.map((r) => `${r.registry} → ${r.hosts.at(-1)?.url}`).join(', ')}`);
+    const pull = pullInQuestion(f);
+    let impactSeconds: number | undefined;
+    if (blackholed) {
+      const dial = parseSeconds(blackholed.dialTimeout) ?? DEFAULT_DIAL_SECONDS;
+      // resolve + one request per blob each wait the dial timeout (containerd#10660)
+      const requests = pull ? pull.layers + 2 : fallbacks.length > 0 ? fallbacks.length : 1;
+      impactSeconds = requests * dial;
+      evidence.push(`~${requests} requests × ${dial} s dial timeout ≈ ${impactSeconds.toFixed(0)} s${pull ? ` (${pull.evidence})` : ''}`);
+    }
+    const steps = [
+      `See why the mirror fails: journalctl -u containerd --since -1h | grep -E 'trying next host|fetch failed'`,
+      `curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${proxyUrl(c)}/v2/`,
+    ];
+    if (blackholed) steps.push('Remove the rule that drops traffic to the mirror port (iptables-save | grep -E "DROP|REJECT" ; nft list ruleset).');
+    steps.push(
+      c.version && (c.version.major > 2 || (c.version.major === 2 && c.version.minor >= 1))
+        ? `In each hosts.toml, fail fast when dfdaemon is down:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"`
+        : `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
+    );
+    steps.push('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback): server = "' + proxyUrl(c) + '"');
+    return {
+      severity: blackholed || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
+      confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: { summary: this.remediationSummary, steps },
+    };
+  },
+});
+
+function parseSeconds(s: string | undefined): number | null {
+  if (!s) return null;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export const registryRoundtrip = defineRule({
+  id: 'containerd.registry-roundtrip',
+  cause: 'registry-roundtrip',
+  title: 'Tag resolution bypasses dfdaemon and goes to the origin registry',
+  description: 'The dfdaemon mirror in hosts.toml (or a legacy mirror) lacks the "resolve" capability, so every manifest/tag lookup goes to the next host — the origin — even on a cache hit',
+  severities: ['warning'],
+  remediationSummary: 'Give the dfdaemon host the "resolve" capability (dfinit\'s default), or pull by digest.',
+  when(f) {
+    const c = f.containerd;
+    if (!c) return null;
+    const hits = c.routes.filter((r) => !r.rejected && r.shadowedBy === undefined && r.hosts[0]?.isDfdaemon && r.hosts[0].capabilities.includes('pull') && !r.hosts[0].capabilities.includes('resolve'));
+    if (hits.length === 0) return null;
+    const evidence = hits.map((r) => {
+      const h = r.hosts[0]!;
+      const resolver = r.hosts.find((x) => x.capabilities.includes('resolve'));
+      return `${r.registry}: ${h.url} has capabilities [${h.capabilities.join(', ')}] — no "resolve", so tags resolve at ${resolver?.url ?? 'the registry'}${where(r.file, h.line)}`;
+    });
+    return {
+      severity: 'warning',
+      confidence: 0.85,
+      evidence,
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [`[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`, 'hosts.toml edits take effect without restarting containerd.', 'Or reference images by digest (image@sha256:…) so no tag lookup is needed.'],
+      },
+    };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------
+
+/** Per-stream ceiling containerd reaches from a local cache when nothing better is measured (containerd#8160). */
+const PER_STREAM_REF_MBPS = 130;
+const SUGGESTED_MAX = 10;
+
+function concurrencySnippet(c: ContainerdFacts, n: number): string {
+  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.downloads.scope === 'per-pull' && c.version && c.version.major >= 2 && c.version.minor >= 1)) {
+    return `[plugins.'io.containerd.transfer.v1.local']\n  max_concurrent_downloads = ${n}    # node-wide on 2.1+, shared by concurrent pulls\n# leave plugins.'io.containerd.cri.v1.images'.max_concurrent_downloads at 3: another value forces the slower local pull`;
+  }
+  if (c.config.layout === 3) return `[plugins.'io.containerd.cri.v1.images']\n  max_concurrent_downloads = ${n}`;
+  if (c.config.layout === 1) return `[plugins.cri]\n  max_concurrent_downloads = ${n}`;
+  return `[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = ${n}    # per image pull in 1.x`;
+}
+
+export const lowDownloadConcurrency = defineRule({
+  id: 'containerd.low-download-concurrency',
+  cause: 'containerd-concurrency',
+  title: 'containerd fetches too few layers at once for this image',
+  description:
+    'The slow pull has more layers than containerd\'s max_concurrent_downloads (CRI, or the 2.1+ transfer service), so layers download in waves; impact = waves at the measured per-stream rate minus the same pull with more slots, capped by the disk/loopback aggregate',
+  severities: ['warning', 'info'],
+  remediationSummary: 'Raise max_concurrent_downloads in the section that governs this containerd version.',
+  when(f) {
+    const c = f.containerd;
+    const pull = pullInQuestion(f);
+    if (!c || !pull || pull.layers <= 0) return null;
+    const L = c.pull.downloads.limit;
+    const N = pull.layers;
+    if (N <= L) return null;
+    const { perStream, perStreamFrom, aggregate, aggregateFrom } = rates(f);
+    const avgMB = pull.bytes / 1e6 / N;
+    const t = (slots: number) => Math.max(Math.ceil(N / slots) * (avgMB / perStream), aggregate === null ? 0 : (N * avgMB) / aggregate);
+    const target = Math.min(N, Math.max(SUGGESTED_MAX, L));
+    const impact = t(L) - t(target);
+    if (impact < 0.5) return null;
+    const evidence = [
+      `${N} layers in the pull in question vs max_concurrent_downloads ${L}${c.pull.downloads.fromDefault ? ' (default)' : ''} → ${Math.ceil(N / L)} waves (${pull.evidence})`,
+      `governed by ${c.pull.downloads.setting} (${c.pull.downloads.scope === 'per-daemon' ? 'one semaphore for the whole node, shared by concurrent pulls' : 'per image pull'}; ${versionText(c)}, ${c.pull.mode} pull${c.pull.localReasons.length > 0 ? ` because ${c.pull.localReasons.join(', ')}` : ''})`,
+      `per-stream rate ${perStream.toFixed(0)} MB/s (${perStreamFrom})${aggregate === null ? '' : `, aggregate ceiling ${aggregate.toFixed(0)} MB/s (${aggregateFrom})`}`,
+      `estimated fetch ${t(L).toFixed(1)} s with ${L} slots vs ${t(target).toFixed(1)} s with ${target}`,
+    ];
+    return {
+      severity: impact >= 2 || (pull.seconds !== null && impact >= 0.1 * pull.seconds) ? 'warning' : 'info',
+      confidence: perStreamFrom.startsWith('reference') ? 0.5 : 0.7,
+      evidence,
+      impactSeconds: impact,
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          `In ${c.configFile === `${CFG}/config-dump.toml` ? '/etc/containerd/config.toml' : (c.configFile ?? '/etc/containerd/config.toml')}:\n${concurrencySnippet(c, target)}`,
+          RESTART,
+          'containerd config dump | grep -n max_concurrent_downloads    # check the value in effect',
+        ],
+      },
+    };
+  },
+});
+
+function rates(f: Facts): { perStream: number; perStreamFrom: string; aggregate: number | null; aggregateFrom: string } {
+  const m = f.measurements;
+  let perStream = PER_STREAM_REF_MBPS;
+  let perStreamFrom = 'reference figure from containerd#8160: ~130 MB/s per layer from a local cache';
+  if (m.loopback?.dfdaemon?.throughputMBps) {
+    perStream = m.loopback.dfdaemon.throughputMBps;
+    perStreamFrom = `measurements.loopback.dfdaemon.throughputMBps`;
+  } else if (m.bench?.floors.dfdaemonFetchMBps) {
+    perStream = m.bench.floors.dfdaemonFetchMBps;
+    perStreamFrom = 'measurements.bench.floors.dfdaemonFetchMBps';
+  }
+  const caps: [number, string][] = [];
+  if (m.disk?.seqReadMBps) caps.push([m.disk.seqReadMBps, 'measurements.disk.seqReadMBps']);
+  if (m.loopback?.baseline?.throughputMBps) caps.push([m.loopback.baseline.throughputMBps, 'measurements.loopback.baseline.throughputMBps']);
+  caps.sort((a, b) => a[0] - b[0]);
+  return { perStream, perStreamFrom, aggregate: caps[0]?.[0] ?? null, aggregateFrom: caps[0]?.[1] ?? '' };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** gunzip below this share of the transport floor makes unpack, not transfer, the floor of the pull. */
+const UNPACK_RATIO = 0.5;
+
+export const unpackBound = defineRule({
+  id: 'containerd.unpack-bound',
+  cause: 'unpack-bound',
+  title: 'Decompression and unpack, not the transfer, set the pull time',
+  description: `Native snapshotter (copies each parent), gzip decompression in Go's stdlib (no unpigz/igzip on containerd's PATH, or disabled by env) with a measured gunzip rate below the transport, or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback)`,
+  severities: ['warning', 'info'],
+  remediationSummary: 'Install pigz (1.x) or isa-l igzip (2.0+) where containerd finds it, keep the overlayfs snapshotter, and prefer zstd images on small CPUs.',
+  when(f) {
+    const c = f.containerd;
+    const gunzip = f.measurements.cpu?.gunzipMBps ?? null;
+    const { aggregate, aggregateFrom } = rates(f);
+    const evidence: string[] = [];
+    const native = c?.snapshotter === 'native';
+    if (native) evidence.push(`snapshotter = "native"${where(c?.configFile ?? undefined)}: every layer copies its parent's whole tree (no overlay)`);
+    const dec = c?.decompression ?? null;
+    const stdlib = dec?.effective === 'go-stdlib';
+    if (dec && stdlib) {
+      evidence.push(
+        dec.disabledBy.length > 0
+          ? `external gzip disabled by ${dec.disabledBy.join(', ')} (${CFG}/env.txt or systemd drop-in): Go's single-threaded gzip inflates every layer`
+          : `no unpigz${c?.version && c.version.major >= 2 ? ' or igzip' : ''} on containerd's PATH (${CFG}/decompressors.json, PATH from ${dec.pathFrom}): Go's single-threaded gzip inflates every layer`,
+      );
+    }
+    const slowCpu = gunzip !== null && aggregate !== null && gunzip < UNPACK_RATIO * aggregate;
+    if (gunzip !== null) {
+      evidence.push(`gunzip ${gunzip.toFixed(0)} MB/s of compressed input on this CPU (measurements.cpu.gunzipMBps)${aggregate === null ? '' : ` vs transport ${aggregate.toFixed(0)} MB/s (${aggregateFrom})`}`);
+    }
+    const fires = native || slowCpu || (stdlib && (gunzip === null || aggregate === null || gunzip < aggregate));
+    if (!fires) return null;
+    const pull = pullInQuestion(f);
+    let impactSeconds: number | undefined;
+    if (pull && gunzip !== null && gunzip > 0) {
+      const unpack = pull.bytes / 1e6 / gunzip;
+      const transfer = aggregate === null ? 0 : pull.bytes / 1e6 / aggregate;
+      impactSeconds = Math.max(0, unpack - transfer);
+      evidence.push(`${(pull.bytes / 1e6).toFixed(0)} MB to inflate ≈ ${unpack.toFixed(1)} s of unpack${aggregate === null ? '' : ` vs ${transfer.toFixed(1)} s to move it`} (${pull.evidence})`);
+    }
+    const steps: string[] = [];
+    if (stdlib) {
+      steps.push(
+        c?.version && c.version.major >= 2
+          ? 'apt-get install -y isal pigz    # containerd 2.x tries igzip first, then unpigz (Debian: isal ships igzip)'
+          : 'apt-get install -y pigz    # containerd 1.x uses unpigz when it is on its PATH',
+      );
+      if (dec?.disabledBy.length) steps.push(`Remove ${dec.disabledBy.map((d) => d.split('=')[0]).join(' / ')} from containerd's environment (systemctl cat containerd), then systemctl daemon-reload`);
+    }
+    if (native) {
+      steps.push(
+        c?.config.layout === 3
+          ? `[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'overlayfs'`
+          : `[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"`,
+      );
+    }
+    if (c) steps.push(RESTART);
+    steps.push('Build images with zstd layers (inflates several times faster than gzip) for CPU-poor nodes.');
+    return {
+      severity: native || slowCpu ? 'warning' : 'info',
+      confidence: slowCpu || native ? 0.75 : 0.55,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: { summary: this.remediationSummary, steps },
+    };
+  },
+});
+
+export const containerdRules: Rule[] = [mirrorMisconfigured, mirrorFallback, registryRoundtrip, lowDownloadConcurrency, unpackBound];

@@ -1,3 +1,4 @@
+import { baselineRules } from './baseline.js';
 import { containerdRules } from './containerd.js';
 import { dfdaemonRules } from './dfdaemon.js';
 import { diskRules } from './disk.js';
@@ -14,4 +15,5 @@ export const RULES: readonly Rule[] = [
   ...containerdRules,
   ...kubeletRules,
   ...netRules,
+  ...baselineRules,
 ];

@@ -1,0 +1,224 @@
+// Redaction of secrets that can sit in any line of any file: URL credentials, Authorization schemes,
+// signed-URL query parameters, `name=value` / `"name": value` pairs with a secret name, private keys.
+import {
+  isKeyFileName,
+  isPathLike,
+  isSecretQueryParam,
+  isTrivialValue,
+  looksLikeSecretValue,
+  MARK,
+  normaliseName,
+  secretStrength,
+} from './redact-keys.js';
+import type { Tally } from './redact-tally.js';
+
+/**
+ * `strict`: the line is from a config file, so a weakly secret name (`token`, `auth`, `key`) always
+ * hides its value; in free text (logs) only a value that looks like a token is hidden.
+ */
+export interface LineMode {
+  strict: boolean;
+}
+
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>@]*(?:@[^\s/?#"'<>@]*)*)@(?=[^\s/?#"'<>@]*)/gi;
+const QUERY_PARAM = /([?&;])([A-Za-z0-9_.-]+)=([^&#\s"'<>\\]*)/g;
+const AUTH_SCHEME = /\b(Bearer|bearer|BEARER|Basic|basic|BASIC|Negotiate|Digest)(\s+)([A-Za-z0-9._~+/-]+=*)/g;
+const CLI_FLAG_SPACE = /(^|\s)(--?[A-Za-z][A-Za-z0-9_-]*)(\s+)(?!-)([^\s"']+)/g;
+// name, then = or :; the value is matched separately so that a name that is not secret does not swallow
+// the next pair ("creds: password = x", "Environment=TOKEN=x")
+const KV_HEAD = /(?<![A-Za-z0-9_.-])(["']?)(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)\1([ \t]*)([=:])([ \t]*)/g;
+const KV_VALUE = /"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\[[^\]\r\n]*\]|[^\s,;&"'}\])]+/y;
+const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|authorization|access|token|the|and)=?$/i;
+
+/** Removes credentials from URLs (`scheme://user:pass@host` → `scheme://REDACTED@host`). */
+export function redactUrlCredentials(line: string, t: Tally): string {
+  if (!line.includes('://')) return line;
+  return line.replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
+    if (userinfo === '' || userinfo === MARK) return `${scheme}${userinfo}@`;
+    const parts = [userinfo, ...userinfo.split(':')].map(safeDecode);
+    t.add('credentials in a URL', userinfo, ...parts);
+    return `${scheme}${MARK}@`;
+  });
+}
+
+export function redactQueryParams(line: string, t: Tally): string {
+  if (!/[?&;][A-Za-z0-9_.-]+=/.test(line)) return line;
+  return line.replace(QUERY_PARAM, (m, sep: string, name: string, value: string) => {
+    if (value === '' || value === MARK || !isSecretQueryParam(name)) return m;
+    t.add(`query parameter ${name}`, value, safeDecode(value));
+    return `${sep}${name}=${MARK}`;
+  });
+}
+
+export function redactAuthSchemes(line: string, t: Tally): string {
+  if (!/bearer|basic|negotiate|digest/i.test(line)) return line;
+  return line.replace(AUTH_SCHEME, (m, scheme: string, sp: string, value: string) => {
+    if (value === MARK || NOT_SCHEME_VALUE.test(value)) return m;
+    const lower = scheme.toLowerCase();
+    if (lower === 'basic' && !looksLikeSecretValue(value)) return m;
+    if (value.length < 6) return m;
+    const extra: string[] = [];
+    if (lower === 'basic') extra.push(...decodedBasic(value));
+    t.add(lower === 'bearer' ? 'bearer token' : lower === 'basic' ? 'basic-auth value' : `${lower} credential`, value, ...extra);
+    return `${scheme}${sp}${MARK}`;
+  });
+}
+
+/** `name=value`, `name: value`, `"name": "value"`, `--name=value` with a secret name. */
+export function redactKeyValues(line: string, t: Tally, mode: LineMode): string {
+  let out = '';
+  let last = 0;
+  KV_HEAD.lastIndex = 0;
+  for (let m = KV_HEAD.exec(line); m !== null; m = KV_HEAD.exec(line)) {
+    const end = m.index + m[0].length;
+    const name = m[2] as string;
+    const strength = secretStrength(name);
+    KV_VALUE.lastIndex = end;
+    const v = strength === null ? null : KV_VALUE.exec(line);
+    const hidden = v ? hideValue(name, v[0], strength === 'strong' || mode.strict, m[4] as string) : null;
+    if (!v || !hidden) {
+      KV_HEAD.lastIndex = end;
+      continue;
+    }
+    t.add(`value of ${displayName(name)}`, ...hidden.values);
+    out += line.slice(last, end) + hidden.text;
+    last = end + v[0].length;
+    KV_HEAD.lastIndex = last;
+  }
+  out += line.slice(last);
+  // "Authorization: Token abc" — the header value runs to the end of the line, scheme and all
+  out = out.replace(/(\b(?:proxy-)?authorization|\bcookie|\bset-cookie)([ \t]*:[ \t]*)([^"'\r\n,}\]]+)/gi, (m, name: string, sep: string, value: string) => {
+    const v = value.trim();
+    if (v.split(/\s+/).every((w) => w === MARK || /^(bearer|basic|negotiate|digest|token)$/i.test(w))) return m;
+    t.add(`value of ${displayName(name)}`, v, ...v.split(/\s+/));
+    return `${name}${sep}${MARK}`;
+  });
+  // "--password hunter2"
+  out = out.replace(CLI_FLAG_SPACE, (m, pre: string, flag: string, sp: string, value: string) => {
+    const strength = secretStrength(flag);
+    if (strength === null || value === MARK) return m;
+    if (strength === 'weak' && !mode.strict && !looksLikeSecretValue(value)) return m;
+    if (isTrivialValue(value) || (isKeyFileName(flag) && isPathLike(value))) return m;
+    t.add(`value of ${displayName(flag)}`, value);
+    return `${pre}${flag}${sp}${MARK}`;
+  });
+  return out;
+}
+
+function hideValue(name: string, value: string, always: boolean, sep: string): { text: string; values: string[] } | null {
+  if (value.startsWith('"') || value.startsWith("'")) {
+    const q = value[0] as string;
+    const inner = value.slice(1, -1);
+    if (isTrivialValue(inner) || (isKeyFileName(name) && isPathLike(inner))) return null;
+    if (!always && (/\s/.test(inner) || inner.length < 6)) return null;
+    return { text: `${q}${MARK}${q}`, values: [inner, unescape(inner)] };
+  }
+  if (value.startsWith('[')) {
+    const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((x) => x[1] ?? x[2] ?? '');
+    const items = strings.length > 0 ? strings : value.slice(1, -1).split(',').map((s) => s.trim());
+    const real = items.filter((s) => !isTrivialValue(s));
+    if (real.length === 0) return null;
+    if (!always && !real.some((s) => looksLikeSecretValue(s.replace(/^(bearer|basic)\s+/i, '')))) return null;
+    return {
+      text: strings.length > 0 ? value.replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (s) => `${s[0]}${MARK}${s[0]}`) : `[${MARK}]`,
+      values: real.flatMap((s) => [s, ...s.split(/\s+/)]),
+    };
+  }
+  if (isTrivialValue(value) || (isKeyFileName(name) && isPathLike(value))) return null;
+  // "http://host" after "token:" is a URL, handled by the URL rule, not a token
+  if (sep === ':' && value.startsWith('//')) return null;
+  if (!always && !looksLikeSecretValue(value)) return null;
+  return { text: MARK, values: [value, safeDecode(value)] };
+}
+
+function displayName(name: string): string {
+  return `"${name.replace(/^-+/, '')}"`;
+}
+
+/** Every generic rule, in an order where each sees what the previous left. */
+export function redactLine(line: string, t: Tally, mode: LineMode): string {
+  let out = redactUrlCredentials(line, t);
+  out = redactQueryParams(out, t);
+  out = redactAuthSchemes(out, t);
+  out = redactKeyValues(out, t, mode);
+  return out;
+}
+
+const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----/;
+const PEM_INLINE = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----(.*?)-----END \1-----/g;
+const PEM_BODY = /^\s*([A-Za-z0-9+/=]+|[A-Za-z-]+:.*|)\s*\\?$/;
+
+/**
+ * Private key blocks, multi-line or escaped into one line: the body goes, the BEGIN/END lines stay so a
+ * reader sees that a key was there. Line count is kept (located messages stay right).
+ * An unterminated block is cut at the first line that cannot be part of it.
+ */
+export function redactPem(text: string, t: Tally): string {
+  if (!text.includes('-----BEGIN')) return text;
+  let out = text.replace(PEM_INLINE, (_m, label: string, body: string) => {
+    t.add('private key block', ...body.split(/\\n|\\r|\s+/).filter((s) => s.length >= 16));
+    return `-----BEGIN ${label}-----${MARK}-----END ${label}-----`;
+  });
+  if (!PEM_BEGIN.test(out)) return out;
+  const lines = out.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = PEM_BEGIN.exec(lines[i] as string);
+    if (!m) continue;
+    const label = m[1] as string;
+    // the body may start on the BEGIN line itself (YAML flow or a squeezed file)
+    const after = (lines[i] as string).slice(m.index + m[0].length);
+    const body: string[] = [];
+    if (/[A-Za-z0-9+/]{16,}/.test(after)) {
+      body.push(after);
+      lines[i] = `${(lines[i] as string).slice(0, m.index + m[0].length)}${MARK}`;
+    }
+    let j = i + 1;
+    for (; j < lines.length; j++) {
+      const l = lines[j] as string;
+      if (l.includes(`-----END ${label}-----`) || l.includes('-----END')) {
+        const k = l.indexOf('-----END');
+        if (/[A-Za-z0-9+/]{16,}/.test(l.slice(0, k))) {
+          body.push(l.slice(0, k));
+          lines[j] = `${l.slice(0, k).replace(/[A-Za-z0-9+/=]+/g, '').replace(/\S/g, '')}${MARK}${l.slice(k)}`;
+        }
+        break;
+      }
+      if (!PEM_BODY.test(l)) break;
+      body.push(l);
+      const indent = /^\s*/.exec(l)?.[0] ?? '';
+      lines[j] = l.trim() === '' ? l : `${indent}${MARK}`;
+    }
+    t.add('private key block', ...body.map((b) => b.trim()).filter((b) => b.length >= 16));
+    i = j;
+  }
+  out = lines.join('\n');
+  return out;
+}
+
+export function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(["'\\/])/g, '$1');
+}
+
+/** user and password inside a basic-auth (or containerd `auth`) base64 value. */
+export function decodedBasic(b64: string): string[] {
+  if (!/^[A-Za-z0-9+/]+=*$/.test(b64) || b64.length < 4) return [];
+  const s = Buffer.from(b64, 'base64').toString('utf8');
+  // printable and shaped like user:password
+  if (!/^[\x20-\x7e]+$/.test(s) || !s.includes(':')) return [];
+  const at = s.indexOf(':');
+  // the user part alone is left out: short user names ("admin", "mirror") would scrub ordinary words
+  return [s, s.slice(at + 1)];
+}
+
+/** Name-aware helper for callers that already know a key: does it hold a secret in a config file? */
+export function isConfigSecret(name: string): boolean {
+  return secretStrength(name) !== null && normaliseName(name) !== '';
+}

@@ -1,0 +1,178 @@
+// Line-wise YAML redaction (dfdaemon dfget.yaml / dfdaemon.yaml, kubelet config). Works on YAML that
+// does not parse. Under a secret key every scalar of the subtree goes (a list of tokens, a block scalar
+// holding a key); line count is kept, and parseable YAML stays parseable.
+import { isKeyFileName, isPathLike, isSecretName, isTrivialValue, MARK } from './redact-keys.js';
+import type { Tally } from './redact-tally.js';
+import { decodedBasic, redactLine } from './redact-text.js';
+
+const KEY = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#'"{[\]&*!|>%@`-][^#]*?|-[^\s#][^#]*?)\s*:(?:[ \t]+(.*?)|[ \t]*)$/;
+
+interface Level {
+  indent: number;
+  key: string;
+  secret: boolean;
+}
+
+type Continuation = { kind: 'block'; indent: number; redact: boolean; what: string } | { kind: 'flow'; depth: number; quote: string | null; redact: boolean; what: string } | null;
+
+export function redactYamlText(text: string, t: Tally): string {
+  const lines = text.split('\n');
+  let stack: Level[] = [];
+  let cont: Continuation = null;
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    const line = raw.replace(/\r$/, '');
+    const cr = raw.endsWith('\r') ? '\r' : '';
+    const indentOf = /^\s*/.exec(line)?.[0].length ?? 0;
+    if (cont?.kind === 'block') {
+      if (line.trim() === '' || indentOf > cont.indent) {
+        if (cont.redact && line.trim() !== '') {
+          t.add(cont.what, line.trim());
+          lines[i] = `${' '.repeat(indentOf)}# ${MARK}${cr}`;
+        } else {
+          lines[i] = redactLine(raw, t, { strict: true });
+        }
+        continue;
+      }
+      cont = null;
+    }
+    if (cont?.kind === 'flow') {
+      const st = scanFlow(line, cont.depth, cont.quote);
+      if (cont.redact) {
+        t.add(cont.what, ...scalarsIn(line));
+        lines[i] = `${' '.repeat(indentOf)}# ${MARK}${cr}`;
+      } else {
+        lines[i] = redactLine(raw, t, { strict: true });
+      }
+      cont = st.depth <= 0 && st.quote === null ? null : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what };
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) {
+      lines[i] = redactLine(raw, t, { strict: true });
+      continue;
+    }
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) {
+      stack = [];
+      continue;
+    }
+    // "- - key: v": every dash opens a sequence item; the content starts after them
+    const dashes = /^(\s*)((?:-[ \t]+)*)(.*)$/.exec(line) as RegExpExecArray;
+    const contentIndent = (dashes[1] as string).length + (dashes[2] as string).length;
+    const body = dashes[3] as string;
+    const kv = KEY.exec(body);
+    if (!kv) {
+      // a sequence item or a plain continuation: secret when its parent is
+      stack = stack.filter((l) => l.indent < contentIndent || (l.indent === (dashes[1] as string).length && (dashes[2] as string) !== ''));
+      const parent = stack.some((l) => l.secret);
+      const value = body.trim();
+      if (parent && (dashes[2] as string) !== '' && !isTrivialValue(value)) {
+        const what = `list item under "${stack.map((l) => l.key).join('.')}"`;
+        const r = redactScalar(value, stack[stack.length - 1]?.key ?? '');
+        if (r) {
+          t.add(what, ...r.values);
+          lines[i] = `${line.slice(0, contentIndent)}${r.text}${cr}`;
+          if (r.opens) cont = { ...r.opens, redact: true, what };
+        }
+        continue;
+      }
+      lines[i] = redactLine(raw, t, { strict: true });
+      continue;
+    }
+    const keyText = kv[1] as string;
+    const key = keyText.startsWith('"') || keyText.startsWith("'") ? keyText.slice(1, -1) : keyText.trim();
+    const value = (kv[2] ?? '').trim();
+    stack = stack.filter((l) => l.indent < contentIndent);
+    const secret = stack.some((l) => l.secret) || isSecretName(key);
+    const path = [...stack.map((l) => l.key), key].join('.');
+    if (value === '' || /^(&\S+|!\S+)$/.test(value)) {
+      stack.push({ indent: contentIndent, key, secret });
+      continue;
+    }
+    // the value group runs to the end of the line (comment included), so the head is what precedes it
+    const head = line.slice(0, line.length - (kv[2] ?? '').length);
+    if (!secret) {
+      const st = /^[[{]/.test(value) ? scanFlow(value, 0, null) : /^["']/.test(value) ? scanFlow(value, 0, null) : { depth: 0, quote: null };
+      if (st.depth > 0 || st.quote !== null) cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '' };
+      else if (/^[|>]/.test(value)) cont = { kind: 'block', indent: contentIndent, redact: false, what: '' };
+      lines[i] = `${head}${redactLine(kv[2] ?? '', t, { strict: true })}${cr}`;
+      continue;
+    }
+    const what = `value of "${path}"`;
+    if (/^[|>][-+0-9]*\s*(#.*)?$/.test(value)) {
+      cont = { kind: 'block', indent: contentIndent, redact: true, what };
+      t.add(what);
+      lines[i] = `${head}"${MARK}"${cr}`;
+      continue;
+    }
+    const r = redactScalar(value, key);
+    if (r === null) continue;
+    if (r.opens) cont = { ...r.opens, redact: true, what };
+    const extra = key.toLowerCase() === 'auth' ? r.values.flatMap(decodedBasic) : [];
+    t.add(what, ...r.values, ...extra);
+    lines[i] = `${head}${r.text}${cr}`;
+  }
+  return lines.join('\n');
+}
+
+function redactScalar(
+  value: string,
+  key: string,
+): { text: string; values: string[]; opens?: { kind: 'flow'; depth: number; quote: string | null } } | null {
+  let v = cutComment(value.replace(/^(&\S+\s+|!\S+\s+)+/, ''));
+  if (v.startsWith('*')) return null; // an alias names another node; that node is redacted where it stands
+  if (/^[[{"']/.test(v)) {
+    const st = scanFlow(v, 0, null);
+    const values = scalarsIn(v);
+    if (st.depth > 0 || st.quote !== null) return { text: `"${MARK}"`, values, opens: { kind: 'flow', depth: st.depth, quote: st.quote } };
+    if (v.startsWith('"') || v.startsWith("'")) {
+      const inner = values[0] ?? '';
+      if (isTrivialValue(inner) || (isKeyFileName(key) && isPathLike(inner))) return null;
+    } else if (values.length === 0) return null;
+    return { text: `"${MARK}"`, values };
+  }
+  v = v.replace(/\s+#.*$/, '');
+  if (isTrivialValue(v) || (isKeyFileName(key) && isPathLike(v))) return null;
+  return { text: `"${MARK}"`, values: [v] };
+}
+
+/** The value without a trailing `# comment` (a # inside quotes or glued to text is not a comment). */
+function cutComment(s: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (quote === '"' && c === '\\') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && i > 0 && /\s/.test(s[i - 1] as string)) return s.slice(0, i).trimEnd();
+  }
+  return s;
+}
+
+/** Bracket depth and open quote after scanning `s` (YAML flow collections and quoted scalars). */
+function scanFlow(s: string, depth: number, quote: string | null): { depth: number; quote: string | null } {
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (quote) {
+      if (quote === '"' && c === '\\') i++;
+      else if (c === quote) {
+        if (quote === "'" && s[i + 1] === "'") i++;
+        else quote = null;
+      }
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(s[i - 1] as string))) break;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth--;
+  }
+  return { depth, quote };
+}
+
+function scalarsIn(s: string): string[] {
+  const quoted = [...s.matchAll(/"((?:[^"\\]|\\.)*)"?|'([^']*)'?/g)].map((m) => m[1] ?? m[2] ?? '');
+  const bare = s
+    .replace(/"(?:[^"\\]|\\.)*"?|'[^']*'?/g, ' ')
+    .split(/[[\]{},:\s]+/)
+    .map((x) => x.trim());
+  return [...quoted, ...bare].filter((x) => x !== '' && !isTrivialValue(x));
+}

@@ -1,0 +1,256 @@
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { arch } from 'node:os';
+import type { BenchIsolation, BenchMeasurement, BenchPull } from '../bundle/measurements.js';
+import { UsageError } from '../errors.js';
+import { detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import {
+  assertBenchNamespace,
+  cleanNamespace,
+  type Ctr,
+  ctrPull,
+  mirrorBlobRequest,
+  originBlobRequest,
+  type PullPath,
+  readPullPath,
+} from '../probes/bench-containerd.js';
+import { layerFetchSeconds, type PullProgress } from '../probes/bench-ctr-progress.js';
+import { diskPhase, gunzipPhase, loopbackPhase, type PhaseResult, sha256Phase, timedFetch } from '../probes/bench-phases.js';
+import { rootedPath } from '../probes/context.js';
+import { runCommand } from '../probes/exec.js';
+import { readNodeFile } from '../probes/read-node.js';
+import { benchVerdict } from '../report/bench-budget.js';
+import type { CleanupStack } from './cleanup.js';
+import type { Progress } from './progress.js';
+
+export interface BenchOptions {
+  image: string;
+  runs: number;
+  root: string;
+  containerdConfig?: string;
+  containerdAddress?: string;
+  cacheDir?: string;
+  dfdaemonConfig?: string;
+  dfdaemonProxy?: string;
+  pullTimeoutSeconds: number;
+  sampleBytes: number;
+}
+
+interface ManifestLayer {
+  digest: string;
+  size: number;
+}
+
+const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
+
+async function ctrText(c: Ctr, args: string[]): Promise<string | null> {
+  const r = await runCommand('ctr', ['--address', c.address, '-n', c.namespace, ...args], { timeoutMs: 30_000 });
+  return r.kind === 'ok' ? r.stdout : null;
+}
+
+/** The image's layers (digest and size) from its manifest as containerd stored it. */
+async function manifestLayers(c: Ctr, ref: string): Promise<ManifestLayer[] | null> {
+  const ls = await ctrText(c, ['image', 'ls']);
+  const row = ls?.split('\n').find((l) => l.split(/\s+/)[0] === ref);
+  const target = row?.match(/sha256:[0-9a-f]{64}/)?.[0];
+  if (!target) return null;
+  let doc = JSON.parse((await ctrText(c, ['content', 'get', target])) ?? 'null') as {
+    manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
+    layers?: ManifestLayer[];
+  } | null;
+  if (doc?.manifests) {
+    const want = GOARCH[arch()] ?? arch();
+    const m = doc.manifests.find((x) => x.platform?.os === 'linux' && x.platform?.architecture === want) ?? doc.manifests[0];
+    doc = m ? JSON.parse((await ctrText(c, ['content', 'get', m.digest])) ?? 'null') : null;
+  }
+  return doc?.layers?.map((l) => ({ digest: l.digest, size: l.size })) ?? null;
+}
+
+/** Progress of one ctr pull + the manifest → the measured pull (per layer fetch, waves, unpack). */
+export function pullFromProgress(kind: 'cold' | 'warm', wallSeconds: number, p: PullProgress, layers: ManifestLayer[], concurrency: number): BenchPull {
+  const out: BenchPull['layers'] = layers.map((l) => {
+    const t = p.refs.get(l.digest);
+    return {
+      digest: l.digest,
+      bytes: l.size,
+      fetchSeconds: t ? layerFetchSeconds(t) : null,
+      unpackSeconds: null,
+      ...(t && !t.existed ? { fetchMeasured: 'containerd' as const } : {}),
+    };
+  });
+  const timed = layers.map((l) => p.refs.get(l.digest)).filter((t) => t !== undefined && !t.existed && t.doneAt !== null);
+  const start = Math.min(...timed.map((t) => t!.startedAfter));
+  const end = Math.max(...timed.map((t) => t!.doneAt as number));
+  const fetchSeconds = timed.length > 0 ? Math.max(0, end - start) : null;
+  const ordered = [...timed].sort((a, b) => a!.startedAfter - b!.startedAfter);
+  const waves: NonNullable<BenchPull['waves']> = [];
+  for (let i = 0; i < ordered.length; i += Math.max(1, concurrency)) {
+    const g = ordered.slice(i, i + Math.max(1, concurrency));
+    const ws = Math.min(...g.map((t) => t!.startedAfter));
+    const we = Math.max(...g.map((t) => t!.doneAt as number));
+    const bytes = g.reduce((s, t) => s + (layers.find((l) => l.digest === t!.digest)?.size ?? 0), 0);
+    waves.push({ layers: g.length, bytes, seconds: Math.max(0, we - ws) });
+  }
+  return {
+    kind,
+    wallSeconds,
+    resolveSeconds: p.resolvedAt === null ? null : Math.max(0, p.resolvedAt - 0.1),
+    layers: out,
+    fetchSeconds,
+    unpackSeconds: p.unpackSeconds,
+    waves,
+  };
+}
+
+async function cacheDirFor(o: BenchOptions): Promise<string | null> {
+  if (o.cacheDir) return rootedPath(o.root, o.cacheDir);
+  const candidates = o.dfdaemonConfig ? [o.dfdaemonConfig] : ['/etc/dragonfly/dfdaemon.yaml', '/etc/dragonfly/dfget.yaml'];
+  for (const c of candidates) {
+    const r = await readNodeFile(rootedPath(o.root, c));
+    if (r.kind !== 'ok') continue;
+    const gen = detectConfigGeneration(r.text) ?? (c.endsWith('dfget.yaml') ? 'go' : 'rust');
+    const parsed = parseDfdaemonConfig(r.text, gen);
+    if (parsed.ok) return rootedPath(o.root, parsed.config.storageDir.value);
+  }
+  const def = rootedPath(o.root, '/var/lib/dragonfly');
+  return (await stat(def).then((s) => s.isDirectory(), () => false)) ? def : null;
+}
+
+async function dfdaemonProxyPorts(o: BenchOptions): Promise<number[]> {
+  const ports = [4001, 65001];
+  if (o.dfdaemonProxy) {
+    try {
+      const u = new URL(o.dfdaemonProxy);
+      ports.push(Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
+    } catch {
+      throw new UsageError(`--dfdaemon-proxy ${o.dfdaemonProxy}: not a URL`);
+    }
+  }
+  if (o.dfdaemonConfig) {
+    const r = await readNodeFile(rootedPath(o.root, o.dfdaemonConfig));
+    if (r.kind === 'ok') {
+      const gen = detectConfigGeneration(r.text) ?? (o.dfdaemonConfig.endsWith('dfget.yaml') ? 'go' : 'rust');
+      const parsed = parseDfdaemonConfig(r.text, gen);
+      const p = parsed.ok ? parsed.config.ports.proxy?.value : undefined;
+      if (p) ports.push(p);
+    }
+  }
+  return ports;
+}
+
+/**
+ * Pulls IMAGE through the node's containerd path in a namespace of its own (cold for containerd,
+ * then `runs` times again as a cache hit in dfdaemon), then isolates the phases on the largest
+ * layer. Everything it puts in containerd is removed, also on SIGINT (the cleanup stack).
+ */
+export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; cleanup: CleanupStack; progress: Progress }): Promise<BenchMeasurement> {
+  const path: PullPath = await readPullPath({ root: o.root, image: o.image, containerdConfig: o.containerdConfig, containerdAddress: o.containerdAddress });
+  const version = await runCommand('ctr', ['--address', path.address, 'version'], { timeoutMs: 15_000, signal: rc.signal });
+  if (version.kind !== 'ok') throw new UsageError(`containerd at ${path.address}: ${version.reason}`);
+  const ctr: Ctr = { address: path.address, namespace: `dfdoctor-bench-${randomBytes(4).toString('hex')}` };
+  assertBenchNamespace(ctr.namespace);
+  const notes = [...path.notes];
+  const unregister = rc.cleanup.add(async () => {
+    await cleanNamespace(ctr, { dropNamespace: true });
+  });
+  try {
+    const proxyPorts = await dfdaemonProxyPorts(o);
+    const mirrorPort = path.mirror ? Number(new URL(path.mirror.url).port || 80) : null;
+    const viaDfdaemon = mirrorPort !== null && proxyPorts.includes(mirrorPort);
+    if (!path.mirror) notes.push(`containerd has no mirror for ${path.registryHost}${path.hostsFile ? ` (${path.hostsFile})` : ' (no hosts.toml)'}: dfdaemon was not in the path; the pull went to ${path.origin}`);
+    else if (!viaDfdaemon) notes.push(`containerd's mirror for ${path.registryHost} is ${path.mirror.url}, not a dfdaemon proxy port (${proxyPorts.join(', ')}): dfdaemon was not in the path as far as dfdoctor can tell`);
+    const blobReq = (digest: string) => mirrorBlobRequest(path, digest) ?? originBlobRequest(path, digest);
+
+    const pulls: BenchPull[] = [];
+    let layers: ManifestLayer[] | null = null;
+    const kinds: ('cold' | 'warm')[] = ['cold', ...Array.from({ length: o.runs }, () => 'warm' as const)];
+    for (const [i, kind] of kinds.entries()) {
+      rc.progress(`bench: ${kind} pull ${i + 1}/${kinds.length} of ${path.ref}…`);
+      const r = await ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      if (!r.ok) throw new UsageError(`pull of ${o.image} through containerd failed: ${r.error ?? 'unknown error'}`);
+      layers ??= await manifestLayers(ctr, path.ref);
+      if (!layers) throw new UsageError(`pull of ${o.image}: containerd holds no manifest for ${path.ref} afterwards`);
+      const pull = pullFromProgress(kind, r.wallSeconds, r.progress, layers, path.maxConcurrentDownloads);
+      // containerd shares content between namespaces: a layer it already held was not fetched, so time
+      // the same request through the mirror instead, one layer at a time
+      for (const l of pull.layers) {
+        if (l.fetchMeasured === 'containerd') continue;
+        const f = await timedFetch(blobReq(l.digest), { keepBytes: 0, timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+        if (f.ok) {
+          l.fetchSeconds = f.seconds;
+          l.fetchMeasured = 'mirror-request';
+        }
+      }
+      const held = pull.layers.filter((l) => l.fetchMeasured === 'mirror-request').length;
+      if (held > 0 && i === 0) notes.push(`${held} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`);
+      pulls.push(pull);
+      await cleanNamespace(ctr, { dropNamespace: false });
+    }
+
+    rc.progress('bench: isolating the phases on the largest layer…');
+    const largest = [...(layers ?? [])].sort((a, b) => b.size - a.size)[0];
+    let isolation: BenchIsolation | undefined;
+    const floors: BenchMeasurement['floors'] = { dfdaemonFetchMBps: null, diskReadMBps: null, loopbackMBps: null, gunzipMBps: null, sha256MBps: null };
+    if (largest) {
+      const req = blobReq(largest.digest);
+      const f = await timedFetch(req, { keepBytes: o.sampleBytes, timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      const phases: PhaseResult[] = [];
+      if (!f.ok) {
+        notes.push(`phase isolation skipped: ${f.reason}`);
+      } else {
+        const fetchMBps = f.seconds > 0 ? f.bytes / 1e6 / f.seconds : null;
+        phases.push({
+          phase: 'dfdaemon-fetch',
+          MBps: fetchMBps,
+          how: `GET ${req.url.replace(/\?.*$/, '')} with containerd's headers${viaDfdaemon ? ' (dfdaemon proxy)' : path.mirror ? ' (mirror, not dfdaemon)' : ' (registry: no dfdaemon in the path)'}`,
+        });
+        const cacheDir = viaDfdaemon ? await cacheDirFor(o) : null;
+        phases.push(
+          viaDfdaemon
+            ? await diskPhase({ cacheDir, bytes: largest.size, sample: f.sample, cleanup: rc.cleanup, signal: rc.signal })
+            : { phase: 'disk-read', MBps: null, how: 'dfdaemon not in the path: no cache dir to read' },
+        );
+        phases.push(await loopbackPhase(f.sample, 60_000));
+        phases.push(await gunzipPhase(f.sample));
+        phases.push(sha256Phase(f.sample));
+        floors.dfdaemonFetchMBps = viaDfdaemon ? fetchMBps : null;
+        floors.diskReadMBps = phases.find((p) => p.phase === 'disk-read')?.MBps ?? null;
+        floors.loopbackMBps = phases.find((p) => p.phase === 'loopback')?.MBps ?? null;
+        floors.gunzipMBps = phases.find((p) => p.phase === 'gunzip')?.MBps ?? null;
+        floors.sha256MBps = phases.find((p) => p.phase === 'sha256')?.MBps ?? null;
+        const slowest = [...pulls].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
+        const inSlowest = slowest?.layers.find((l) => l.digest === largest.digest);
+        const slowestBytes = slowest?.layers.reduce((s, l) => s + l.bytes, 0) ?? 0;
+        const unpackShare = slowest?.unpackSeconds != null && slowestBytes > 0 ? slowest.unpackSeconds * (largest.size / slowestBytes) : 0;
+        isolation = {
+          digest: largest.digest,
+          bytes: largest.size,
+          sampledBytes: f.sample.length,
+          phases: phases.map((p) => ({ ...p, seconds: p.MBps ? largest.size / 1e6 / p.MBps : null })),
+          realSeconds: inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + unpackShare : null,
+        };
+      }
+    }
+    const m: BenchMeasurement = {
+      image: o.image,
+      viaDfdaemon,
+      mirror: path.mirror?.url ?? null,
+      maxConcurrentDownloads: path.maxConcurrentDownloads,
+      pulls,
+      floors,
+      ...(isolation ? { isolation } : {}),
+      notes: [
+        `pulled with ctr in containerd namespace ${ctr.namespace} (removed afterwards), --max-concurrent-downloads ${path.maxConcurrentDownloads} (${path.maxConcurrentDownloadsFrom === 'config' ? 'max_concurrent_downloads from the config' : "containerd's CRI default"}); per-layer times are read from ctr's progress, good to about 0.1 s`,
+        ...notes,
+      ],
+    };
+    const verdict = benchVerdict(m);
+    if (verdict) m.verdict = verdict;
+    return m;
+  } finally {
+    rc.progress('bench: removing what the bench put in containerd…');
+    unregister();
+    const left = await cleanNamespace(ctr, { dropNamespace: true });
+    for (const l of left) process.stderr.write(`dfdoctor: bench: could not remove ${l}\n`);
+  }
+}

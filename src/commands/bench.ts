@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DirBundle } from '../bundle/dir-bundle.js';
+import { MeasurementsSchema, type BenchMeasurement } from '../bundle/measurements.js';
+import { readBundleHead } from '../bundle/open.js';
+import { redactor } from '../bundle/redact.js';
+import { packTarball } from '../bundle/tarball.js';
+import { UsageError } from '../errors.js';
+import { analyse, settingsFrom } from './analysis.js';
+import { runBench } from './bench-run.js';
+import { gather } from './gather.js';
+import {
+  type AnalysisFlags,
+  addAnalysisOptions,
+  addBenchOptions,
+  addOutputOptions,
+  addProbeOptions,
+  type BenchFlags,
+  deselectedProbes,
+  type OutputFlags,
+  type ProbeFlags,
+  toProbeOptions,
+} from './options.js';
+import { emitReport } from './output.js';
+import type { RunContext } from './run-context.js';
+
+/**
+ * `dfdoctor bench pull IMAGE`: one command that measures and then diagnoses. The pulls and phase
+ * floors go into the bundle as `measurements.bench`, the usual probes run after them (so dfdaemon's
+ * logs and metrics include the bench's own pulls), and the report ranks causes with the measured
+ * figures. `--bundle FILE` keeps that bundle for `dfdoctor analyze` elsewhere.
+ */
+export function registerBench(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
+  const bench = program.command('bench').description('active, opt-in measurements: where the seconds of a pull go');
+  const pull = bench
+    .command('pull')
+    .argument('<image>', 'an image reference, pulled through the node\'s containerd and its configured mirror')
+    .description(
+      'pull IMAGE cold and then as a dfdaemon cache hit in a containerd namespace of its own, time each phase, then diagnose with the measurements',
+    )
+    .addHelpText(
+      'after',
+      `
+Never uses containerd's k8s.io namespace; removes its own images, content, snapshots and namespace,
+also on Ctrl-C. Needs access to containerd's socket (usually root).
+
+Examples:
+  $ dfdoctor bench pull registry.example.com/team/app:1.4
+  $ dfdoctor bench pull docker.io/library/nginx:1.27 --runs 3 --format markdown
+  $ dfdoctor bench pull ghcr.io/org/img:v2 --bundle bench.tar.gz     # then: dfdoctor analyze bench.tar.gz`,
+    );
+  addBenchOptions(addOutputOptions(addAnalysisOptions(addProbeOptions(pull)), 'table')).action(
+    async (image: string, flags: OutputFlags & ProbeFlags & AnalysisFlags & BenchFlags) => {
+      if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle)) throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
+      const rc = ctx();
+      const settings = await settingsFrom(flags);
+      const deselected = deselectedProbes(flags);
+      const measured: BenchMeasurement = await runBench(
+        {
+          image,
+          runs: Math.max(1, Math.round(flags.runs)),
+          root: flags.root,
+          ...(flags.containerdConfig ? { containerdConfig: flags.containerdConfig } : {}),
+          ...(flags.containerdAddress ? { containerdAddress: flags.containerdAddress } : {}),
+          ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+          ...(flags.dfdaemonConfig ? { dfdaemonConfig: flags.dfdaemonConfig } : {}),
+          ...(flags.dfdaemonProxy ? { dfdaemonProxy: flags.dfdaemonProxy } : {}),
+          pullTimeoutSeconds: flags.pullTimeout,
+          sampleBytes: flags.benchBytes,
+        },
+        rc,
+      );
+      const g = await gather({
+        options: toProbeOptions(flags, flags.timeout, Boolean(flags.bundle)),
+        deselected,
+        signal: rc.signal,
+        cleanup: rc.cleanup,
+        progress: rc.progress,
+        ...(flags.bundle ? { redactor } : {}),
+      });
+      try {
+        await addBenchToBundle(g.dir, measured);
+        const reader = new DirBundle(g.dir);
+        const head = await readBundleHead(reader);
+        const report = await analyse(reader, head, settings, { kind: 'live' });
+        if (flags.bundle) {
+          await packTarball(g.dir, flags.bundle);
+          process.stderr.write(`wrote ${flags.bundle}\n`);
+        }
+        setExit(await emitReport(report, flags));
+      } finally {
+        await g.remove();
+      }
+    },
+  );
+}
+
+/** measurements.json gets `bench` beside what the probes measured (validated against the schema). */
+async function addBenchToBundle(dir: string, bench: BenchMeasurement): Promise<void> {
+  const file = join(dir, 'measurements.json');
+  const prev = await readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as unknown,
+    () => ({}),
+  );
+  const merged = MeasurementsSchema.parse({ ...(prev as object), bench });
+  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+}

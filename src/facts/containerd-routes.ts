@@ -1,0 +1,155 @@
+import { defaultServerFor, type HostsEntry, type HostsFile, type Capability } from '../parsers/hosts-toml.js';
+
+/** The answer of the probe's live check of one mirror host (raw/containerd/mirror-check.json). */
+export interface MirrorCheck {
+  /** host:port as checked. */
+  host: string;
+  url: string;
+  tcp: 'open' | 'refused' | 'timeout' | 'error';
+  connectMs: number | null;
+  /** Status of GET <url>/v2/, when the connection opened. */
+  v2Status: number | null;
+  error?: string;
+}
+
+/** Where dfdaemon listens, and how we know. */
+export interface DfdaemonEndpoints {
+  proxyPorts: number[];
+  /** Every port a dfdaemon process owns, by role when known. */
+  otherPorts: { port: number; role: string }[];
+  source: string;
+}
+
+export interface RouteHost {
+  url: string;
+  scheme: 'http' | 'https';
+  host: string;
+  port: number;
+  capabilities: Capability[];
+  /** mirror = a `[host]` entry or legacy endpoint; server = hosts.toml `server`; origin = the registry containerd falls back to by itself. */
+  role: 'mirror' | 'server' | 'origin';
+  isDfdaemon: boolean;
+  /** Points at a dfdaemon port that is not its proxy (e.g. the upload port). */
+  dfdaemonWrongPort?: string;
+  skipVerify: boolean;
+  overridePath: boolean;
+  dialTimeout?: string;
+  line?: number;
+  check?: MirrorCheck;
+}
+
+export interface RegistryRoute {
+  /** The hosts-dir name (`docker.io`, `_default`, `host_port_` shown as host:port) or legacy mirror key. */
+  registry: string;
+  source: 'hosts.toml' | 'legacy-mirrors';
+  /** Bundle path of the file, and the node path it was read from. */
+  file?: string;
+  nodeFile?: string;
+  /** The ordered hosts containerd will try; the last one is where it ends up when all mirrors fail. */
+  hosts: RouteHost[];
+  firstIsDfdaemon: boolean;
+  /** True when, after the mirrors fail, containerd silently goes to the origin registry. */
+  originFallback: boolean;
+  /** hosts.toml that containerd ignores ("failed to decode hosts.toml"), with why and where. */
+  rejected?: { message: string; line?: number; column?: number };
+  /** The config_path directory it came from (index into ContainerdFacts.hostsDirs). */
+  dirIndex?: number;
+  /** Shadowed by an earlier config_path directory (containerd stops at the first directory that has a match). */
+  shadowedBy?: string;
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|0\.0\.0\.0)$/i;
+
+export function isLoopbackHost(h: string): boolean {
+  return LOOPBACK.test(h);
+}
+
+export function toRouteHost(e: HostsEntry, role: RouteHost['role'], dd: DfdaemonEndpoints | null, checks: MirrorCheck[]): RouteHost {
+  const rh: RouteHost = {
+    url: `${e.scheme}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`,
+    scheme: e.scheme,
+    host: e.host,
+    port: e.port,
+    capabilities: e.capabilities,
+    role,
+    isDfdaemon: false,
+    skipVerify: e.skipVerify,
+    overridePath: e.overridePath,
+    ...(e.dialTimeout === undefined ? {} : { dialTimeout: e.dialTimeout }),
+    ...(e.line === undefined ? {} : { line: e.line }),
+  };
+  if (dd) {
+    if (dd.proxyPorts.includes(e.port)) rh.isDfdaemon = true;
+    else {
+      const other = dd.otherPorts.find((o) => o.port === e.port);
+      if (other && isLoopbackHost(e.host)) rh.dfdaemonWrongPort = other.role;
+    }
+  }
+  const check = checks.find((c) => c.host === hostPort(rh.host, rh.port));
+  if (check) rh.check = check;
+  return rh;
+}
+
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** The order containerd tries for one hosts.toml: `[host]` entries, then `server` (or the registry itself). */
+export function routeFromHostsFile(
+  registry: string,
+  f: HostsFile,
+  dd: DfdaemonEndpoints | null,
+  checks: MirrorCheck[],
+): Pick<RegistryRoute, 'hosts' | 'firstIsDfdaemon' | 'originFallback'> {
+  const hosts = f.hosts.map((h) => toRouteHost(h, 'mirror', dd, checks));
+  if (f.server) hosts.push(toRouteHost(f.server, 'server', dd, checks));
+  else if (registry !== '_default') hosts.push(originHost(registry, dd, checks));
+  else hosts.push({ ...originHost('registry', dd, checks), url: 'https://<the image registry>', host: '<the image registry>' });
+  const last = hosts.at(-1);
+  return {
+    hosts,
+    firstIsDfdaemon: hosts[0]?.isDfdaemon === true,
+    originFallback: hosts.length > 1 && last !== undefined && !last.isDfdaemon && hosts.slice(0, -1).some((h) => h.isDfdaemon),
+  };
+}
+
+/** Legacy `registry.mirrors`: endpoints in order, then the registry's default endpoint unless already listed. */
+export function routeFromLegacyMirrors(
+  registry: string,
+  endpoints: string[],
+  dd: DfdaemonEndpoints | null,
+  checks: MirrorCheck[],
+  parse: (u: string) => HostsEntry | null,
+): Pick<RegistryRoute, 'hosts' | 'firstIsDfdaemon' | 'originFallback'> {
+  const hosts: RouteHost[] = [];
+  for (const ep of endpoints) {
+    const e = parse(ep);
+    if (e) hosts.push(toRouteHost(e, 'mirror', dd, checks));
+  }
+  if (registry !== '*') {
+    const origin = originHost(registry, dd, checks);
+    if (!hosts.some((h) => h.host === origin.host && h.port === origin.port)) hosts.push(origin);
+  }
+  const last = hosts.at(-1);
+  return {
+    hosts,
+    firstIsDfdaemon: hosts[0]?.isDfdaemon === true,
+    originFallback: hosts.length > 1 && last !== undefined && !last.isDfdaemon && hosts.some((h) => h.isDfdaemon),
+  };
+}
+
+function originHost(registry: string, dd: DfdaemonEndpoints | null, checks: MirrorCheck[]): RouteHost {
+  const u = new URL(defaultServerFor(registry));
+  const e: HostsEntry = {
+    raw: u.href,
+    scheme: 'https',
+    host: u.hostname,
+    port: u.port === '' ? 443 : Number(u.port),
+    path: '',
+    capabilities: ['pull', 'resolve', 'push'],
+    skipVerify: false,
+    overridePath: false,
+    isServer: true,
+  };
+  return toRouteHost(e, 'origin', dd, checks);
+}

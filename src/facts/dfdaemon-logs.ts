@@ -1,0 +1,125 @@
+// Facts from dfdaemon's logs in the bundle (raw/dfdaemon/logs/…, plain or .gz), streamed so that
+// memory stays bounded whatever their size.
+import { emptyStats, type Layout, layoutGeneration, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
+import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline, TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
+import type { FactsContext } from './context.js';
+
+export const LOG_DIR = 'raw/dfdaemon/logs/';
+
+/** One image pull as the log shows it: blob tasks close together in time. */
+export interface PullGroup {
+  tasks: TaskTimeline[];
+  startMs: number;
+  /** Last known moment of the pull (a task's logged end, or its last line). */
+  endMs: number;
+  bytes: number;
+  layers: number;
+  /** Wall time from the first request to the last byte, when every task's end is known. */
+  seconds: number | null;
+  /** Requests the proxy sent straight to the origin (manifests, tokens) during or just before the pull. */
+  direct: ProxyRequest[];
+}
+
+export interface DfdaemonLogFacts {
+  files: string[];
+  generation: 'go' | 'rust' | null;
+  stats: ScanStats;
+  summary: LogSummary;
+  pulls: PullGroup[];
+}
+
+/** A gap longer than this between blob requests starts a new pull. */
+const PULL_GAP_MS = 60_000;
+
+export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
+  const files = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
+  if (files.length === 0) return undefined;
+  const builder = new TimelineBuilder();
+  const stats = emptyStats();
+  for (const file of files) {
+    const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent: (e) => builder.add(e) });
+    try {
+      for await (const chunk of ctx.bundle.chunks(file)) scanner.push(chunk);
+    } catch (e) {
+      ctx.problem({ file, message: `log read stopped: ${(e as Error).message}` });
+    }
+    const st = scanner.end();
+    merge(stats, st);
+    if (st.unrecognised > 0) {
+      const first = st.unrecognisedSamples[0];
+      ctx.problem({
+        file,
+        ...(first ? { line: first.line } : {}),
+        message: `${st.unrecognised} of ${st.lines} lines not recognised as a dfdaemon log layout${first ? ` (first: "${first.text.slice(0, 80)}")` : ''}`,
+      });
+    }
+  }
+  const summary = builder.finish();
+  const gen = majority(stats.byLayout);
+  return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
+}
+
+function merge(into: ScanStats, s: ScanStats): void {
+  into.lines += s.lines;
+  into.bytes += s.bytes;
+  for (const k of Object.keys(s.byLayout) as Layout[]) into.byLayout[k] += s.byLayout[k];
+  into.unrecognised += s.unrecognised;
+  into.unrecognisedSamples.push(...s.unrecognisedSamples.slice(0, 5 - into.unrecognisedSamples.length));
+  into.beforeSince += s.beforeSince;
+  into.errors += s.errors;
+  into.warnings += s.warnings;
+  if (s.firstTsMs !== null && (into.firstTsMs === null || s.firstTsMs < into.firstTsMs)) into.firstTsMs = s.firstTsMs;
+  if (s.lastTsMs !== null && (into.lastTsMs === null || s.lastTsMs > into.lastTsMs)) into.lastTsMs = s.lastTsMs;
+}
+
+function majority(by: Record<Layout, number>): 'go' | 'rust' | null {
+  let go = 0;
+  let rust = 0;
+  for (const [k, v] of Object.entries(by) as [Layout, number][]) {
+    if (layoutGeneration(k) === 'go') go += v;
+    else rust += v;
+  }
+  if (go === 0 && rust === 0) return null;
+  return go >= rust ? 'go' : 'rust';
+}
+
+/** Task end: logged cost, else the last line seen (a lower bound), else the start. */
+export function taskEnd(t: TaskTimeline): number | null {
+  if (t.startMs === null) return null;
+  if (t.costMs !== null) return t.startMs + t.costMs;
+  return t.endMs ?? t.startMs;
+}
+
+export function groupPulls(s: LogSummary): PullGroup[] {
+  const blobs = s.tasks.filter((t) => t.startMs !== null && (t.url === undefined || isBlobUrl(t.url)));
+  const groups: PullGroup[] = [];
+  let cur: TaskTimeline[] = [];
+  let curEnd = 0;
+  const close = () => {
+    if (cur.length === 0) return;
+    const startMs = Math.min(...cur.map((t) => t.startMs as number));
+    const ends = cur.map(taskEnd).filter((x): x is number => x !== null);
+    const endMs = Math.max(startMs, ...ends);
+    const known = cur.every((t) => t.costMs !== null);
+    const direct = s.proxy.filter((p) => !p.viaP2P && p.ref.tsMs !== null && p.ref.tsMs >= startMs - 30_000 && p.ref.tsMs <= endMs);
+    const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));
+    groups.push({
+      tasks: cur,
+      startMs: first,
+      endMs,
+      bytes: cur.reduce((a, t) => a + (t.contentLength ?? 0), 0),
+      layers: new Set(cur.map((t) => t.digest ?? t.taskId ?? t.key)).size,
+      seconds: known ? (endMs - first) / 1000 : null,
+      direct,
+    });
+    cur = [];
+  };
+  for (const t of blobs) {
+    const st = t.startMs as number;
+    if (cur.length > 0 && st - curEnd > PULL_GAP_MS) close();
+    cur.push(t);
+    curEnd = Math.max(curEnd, taskEnd(t) ?? st);
+  }
+  close();
+  return groups.slice(-5);
+}

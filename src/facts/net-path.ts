@@ -1,0 +1,350 @@
+import { inNet, isLoopback, parseIp } from '../parsers/net-address.js';
+import type { Cond, Hook, NetfilterChain, NetfilterRule, NetfilterRuleset, PortRange, Verdict } from '../parsers/netfilter-rule.js';
+
+// Walks the netfilter hooks a TCP packet to one of dfdaemon's ports traverses, judging every rule
+// against that packet: a rule that cannot match it is evaluated (it costs time) but is not "on the
+// path". Unknown values (a peer's address, a mark, a set) make a condition "maybe", never "yes".
+
+export type Tri = 'yes' | 'no' | 'maybe';
+
+/** An address the walker knows exactly, or only what kind it is. */
+export type Addr = { ip: string } | { unknown: 'remote' | 'local' };
+/** The interface a packet came in or goes out on; `none` for a locally generated packet's input side. */
+export type Iface = { is: string } | { isNot: string } | 'none';
+
+/** Linux's default net.ipv4.ip_local_port_range: the client side of a connection. */
+export const EPHEMERAL: PortRange = [32768, 60999];
+
+export interface Packet {
+  id: string;
+  /** Plain words for evidence: "containerd → dfdaemon proxy (127.0.0.1:4001), first packet". */
+  description: string;
+  family: 4 | 6;
+  src: Addr;
+  dst: Addr;
+  sport: PortRange;
+  dport: PortRange;
+  state: 'NEW' | 'ESTABLISHED';
+  syn: boolean;
+  /** The hooks it passes, in order, with its interface at each. */
+  hooks: { hook: Hook; iif: Iface; oif: Iface; nat: boolean }[];
+  /** Loopback traffic (containerd ↔ dfdaemon) or peer traffic (other nodes ↔ upload port). */
+  path: 'loopback' | 'peer';
+  /** The port it was built for (the dfdaemon side). */
+  port: number;
+}
+
+/** The packets a connection to `port` on loopback sends: request (first and later packets) and the reply stream. */
+export function loopbackPackets(port: number, family: 4 | 6, role: string): Packet[] {
+  const ip = family === 4 ? '127.0.0.1' : '::1';
+  const lo = { is: 'lo' } as const;
+  // nat is decided on the first packet at OUTPUT/POSTROUTING; the looped-back copy is already confirmed
+  const hooks = (nat: boolean) => [
+    { hook: 'output' as const, iif: 'none' as const, oif: lo, nat },
+    { hook: 'postrouting' as const, iif: 'none' as const, oif: lo, nat },
+    { hook: 'prerouting' as const, iif: lo, oif: 'none' as const, nat: false },
+    { hook: 'input' as const, iif: lo, oif: 'none' as const, nat: false },
+  ];
+  const where = `${family === 6 ? `[${ip}]` : ip}:${port}`;
+  const base = { family, src: { ip }, dst: { ip }, path: 'loopback' as const, port };
+  return [
+    { ...base, id: `lo${family}-${port}-syn`, description: `client → dfdaemon ${role} (${where}), connection's first packet`, sport: EPHEMERAL, dport: [port, port], state: 'NEW', syn: true, hooks: hooks(true) },
+    { ...base, id: `lo${family}-${port}-req`, description: `client → dfdaemon ${role} (${where}), request packets`, sport: EPHEMERAL, dport: [port, port], state: 'ESTABLISHED', syn: false, hooks: hooks(false) },
+    { ...base, id: `lo${family}-${port}-resp`, description: `dfdaemon ${role} (${where}) → client, response data`, sport: [port, port], dport: EPHEMERAL, state: 'ESTABLISHED', syn: false, hooks: hooks(false) },
+  ];
+}
+
+/** The packets another peer's download from this node's upload port sends and receives. */
+export function peerPackets(port: number, family: 4 | 6): Packet[] {
+  const notLo = { isNot: 'lo' } as const;
+  const base = { family, path: 'peer' as const, port };
+  const inbound = (nat: boolean) => [
+    { hook: 'prerouting' as const, iif: notLo, oif: 'none' as const, nat },
+    { hook: 'input' as const, iif: notLo, oif: 'none' as const, nat },
+  ];
+  const outbound = [
+    { hook: 'output' as const, iif: 'none' as const, oif: notLo, nat: false },
+    { hook: 'postrouting' as const, iif: 'none' as const, oif: notLo, nat: false },
+  ];
+  return [
+    { ...base, id: `peer${family}-${port}-syn`, description: `peer → upload port ${port}, connection's first packet`, src: { unknown: 'remote' }, dst: { unknown: 'local' }, sport: [1024, 65535], dport: [port, port], state: 'NEW', syn: true, hooks: inbound(true) },
+    { ...base, id: `peer${family}-${port}-req`, description: `peer → upload port ${port}, request packets`, src: { unknown: 'remote' }, dst: { unknown: 'local' }, sport: [1024, 65535], dport: [port, port], state: 'ESTABLISHED', syn: false, hooks: inbound(false) },
+    { ...base, id: `peer${family}-${port}-resp`, description: `upload port ${port} → peer, piece data`, src: { unknown: 'local' }, dst: { unknown: 'remote' }, sport: [port, port], dport: [1024, 65535], state: 'ESTABLISHED', syn: false, hooks: outbound },
+  ];
+}
+
+const neg = (t: Tri, n: boolean): Tri => (!n ? t : t === 'yes' ? 'no' : t === 'no' ? 'yes' : 'maybe');
+
+function ifaceMatches(pattern: string, name: string): boolean {
+  if (pattern.endsWith('+') || pattern.endsWith('*')) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
+
+function judgeIface(pattern: string, at: Iface): Tri {
+  if (at === 'none') return 'no';
+  if ('is' in at) return ifaceMatches(pattern, at.is) ? 'yes' : 'no';
+  // we only know it is not `isNot`
+  if (ifaceMatches(pattern, at.isNot) && !(pattern.endsWith('+') || pattern.endsWith('*'))) return 'no';
+  return 'maybe';
+}
+
+function judgeAddr(nets: string[], a: Addr, family: 4 | 6): Tri {
+  let sawMaybe = false;
+  for (const net of nets) {
+    if ('ip' in a) {
+      const r = inNet(a.ip, net);
+      if (r === true) return 'yes';
+      if (r === null) sawMaybe = true;
+      continue;
+    }
+    const base = net.split(/[/-]/)[0] ?? '';
+    const p = parseIp(base);
+    if (!p) {
+      sawMaybe = true;
+      continue;
+    }
+    if (p.family !== family) continue;
+    const len = Number(net.split('/')[1] ?? (p.family === 4 ? 32 : 128));
+    // a loopback-only net cannot hold a remote peer or the node's own routable address
+    if (isLoopback(base) && (p.family === 6 ? len === 128 : len >= 8)) continue;
+    sawMaybe = true;
+  }
+  return sawMaybe ? 'maybe' : 'no';
+}
+
+function overlap(a: PortRange, b: PortRange): 'all' | 'some' | 'none' {
+  if (a[1] < b[0] || b[1] < a[0]) return 'none';
+  return b[0] <= a[0] && a[1] <= b[1] ? 'all' : 'some';
+}
+
+function judgePorts(ranges: PortRange[], p: PortRange): Tri {
+  let some = false;
+  for (const r of ranges) {
+    const o = overlap(p, r);
+    if (o === 'all') return 'yes';
+    if (o === 'some') some = true;
+  }
+  return some ? 'maybe' : 'no';
+}
+
+function addrType(a: Addr): string[] {
+  if ('ip' in a) return isLoopback(a.ip) ? ['LOCAL'] : ['UNICAST'];
+  return a.unknown === 'local' ? ['LOCAL'] : ['UNICAST'];
+}
+
+export function judgeCond(c: Cond, p: Packet, at: Packet['hooks'][number]): Tri {
+  switch (c.kind) {
+    case 'iface':
+      return neg(judgeIface(c.name, c.dir === 'in' ? at.iif : at.oif), c.neg);
+    case 'addr':
+      return neg(judgeAddr(c.nets, c.dir === 'src' ? p.src : p.dst, p.family), c.neg);
+    case 'proto':
+      return neg(['tcp', '6', 'all', '0'].includes(c.proto) ? 'yes' : 'no', c.neg);
+    case 'port': {
+      if (c.dir === 'any') {
+        const a = judgePorts(c.ranges, p.sport);
+        const b = judgePorts(c.ranges, p.dport);
+        return neg(a === 'yes' || b === 'yes' ? 'yes' : a === 'maybe' || b === 'maybe' ? 'maybe' : 'no', c.neg);
+      }
+      return neg(judgePorts(c.ranges, c.dir === 'src' ? p.sport : p.dport), c.neg);
+    }
+    case 'ctstate':
+      return neg(c.states.includes(p.state) ? 'yes' : 'no', c.neg);
+    case 'addrtype': {
+      const have = addrType(c.dir === 'src' ? p.src : p.dst);
+      return neg(c.types.some((t) => have.includes(t)) ? 'yes' : 'no', c.neg);
+    }
+    case 'syn':
+      return neg(p.syn ? 'yes' : 'no', c.neg);
+    case 'family':
+      return c.family === p.family ? 'yes' : 'no';
+    case 'probabilistic':
+      return 'yes';
+    case 'unknown':
+      return 'maybe';
+  }
+}
+
+export function judgeRule(r: NetfilterRule, p: Packet, at: Packet['hooks'][number]): Tri {
+  let out: Tri = 'yes';
+  for (const c of r.conds) {
+    const t = judgeCond(c, p, at);
+    if (t === 'no') return 'no';
+    if (t === 'maybe') out = 'maybe';
+  }
+  return out;
+}
+
+/** A rule that can match a packet on the path. */
+export interface PathHit {
+  file: string;
+  table: string;
+  chain: string;
+  rule: NetfilterRule;
+  match: 'yes' | 'maybe';
+  /** Matches only some packets (statistic, limit…). */
+  probabilistic: Extract<Cond, { kind: 'probabilistic' }> | null;
+}
+
+export interface PolicyHit {
+  file: string;
+  table: string;
+  chain: string;
+  policy: 'drop';
+  /** Whether every packet gets there (all earlier rules judged "no"), or only some. */
+  certain: boolean;
+}
+
+export interface WalkResult {
+  packet: Packet;
+  /** Rule evaluations this packet costs (each rule of each chain entered, until a verdict). */
+  evaluated: number;
+  hits: PathHit[];
+  policyDrops: PolicyHit[];
+  /** What certainly happens to the packet; 'uncertain' when a "maybe" rule could decide. */
+  outcome: 'accepted' | 'dropped' | 'uncertain';
+  /** The rule that certainly drops it, when one does. */
+  droppedBy?: PathHit;
+}
+
+/** A base chain attached to a hook, from either tool's output. */
+export interface HookedChain {
+  file: string;
+  family: string;
+  table: string;
+  chain: NetfilterChain;
+  chains: Map<string, NetfilterChain>;
+}
+
+export interface RulesetSource {
+  file: string;
+  ruleset: NetfilterRuleset;
+  /** nft tables that iptables-nft manages are shown by iptables-save already; skip them here. */
+  skipTables?: (family: string, name: string) => boolean;
+}
+
+/** Every base chain of every ruleset, grouped by hook and ordered by priority. */
+export function hookedChains(sources: RulesetSource[]): Map<Hook, HookedChain[]> {
+  const out = new Map<Hook, HookedChain[]>();
+  for (const s of sources) {
+    for (const t of s.ruleset.tables) {
+      if (s.skipTables?.(t.family, t.name)) continue;
+      for (const c of t.chains.values()) {
+        if (!c.base || c.base.device) continue; // netdev ingress/egress chains bind to a device, not these hooks
+        const list = out.get(c.base.hook) ?? [];
+        list.push({ file: s.file, family: t.family, table: t.name, chain: c, chains: t.chains });
+        out.set(c.base.hook, list);
+      }
+    }
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.chain.base?.priority ?? 0) - (b.chain.base?.priority ?? 0));
+  return out;
+}
+
+function familyApplies(tableFamily: string, f: 4 | 6): boolean {
+  return tableFamily === 'inet' || (f === 4 ? tableFamily === 'ip' : tableFamily === 'ip6');
+}
+
+type ChainEnd = 'accept' | 'drop' | 'return' | 'end';
+
+const MAX_DEPTH = 64;
+
+/** Walks one packet through every hook it passes. */
+export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResult {
+  const res: WalkResult = { packet: p, evaluated: 0, hits: [], policyDrops: [], outcome: 'accepted' };
+  let uncertain = false;
+  for (const at of p.hooks) {
+    for (const hc of hooks.get(at.hook) ?? []) {
+      if (!familyApplies(hc.family, p.family)) continue;
+      if (hc.chain.base?.type === 'nat' && !(at.nat && p.state === 'NEW')) continue;
+      // `sure` tracks whether every rule before this point certainly did not decide the packet
+      const state = { sure: true };
+      const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set());
+      if (end === 'drop') {
+        res.outcome = 'dropped';
+        return res;
+      }
+      if (end === 'accept') {
+        if (!state.sure) uncertain = true;
+        continue;
+      }
+      if (hc.chain.base?.policy === 'drop') {
+        res.policyDrops.push({ file: hc.file, table: hc.table, chain: hc.chain.name, policy: 'drop', certain: state.sure });
+        if (state.sure) {
+          res.outcome = 'dropped';
+          return res;
+        }
+        uncertain = true;
+      }
+      if (!state.sure) uncertain = true;
+    }
+  }
+  res.outcome = uncertain ? 'uncertain' : 'accepted';
+  return res;
+}
+
+function walkChain(
+  hc: HookedChain,
+  chain: NetfilterChain,
+  p: Packet,
+  at: Packet['hooks'][number],
+  res: WalkResult,
+  state: { sure: boolean },
+  depth: number,
+  onStack: Set<string>,
+): ChainEnd {
+  if (depth > MAX_DEPTH || onStack.has(chain.name)) return 'end';
+  onStack.add(chain.name);
+  try {
+    for (const rule of chain.rules) {
+      res.evaluated++;
+      const m = judgeRule(rule, p, at);
+      if (m === 'no') continue;
+      const probabilistic = (rule.conds.find((c) => c.kind === 'probabilistic') as PathHit['probabilistic']) ?? null;
+      const hit: PathHit = { file: hc.file, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
+      res.hits.push(hit);
+      const definite = m === 'yes' && probabilistic === null;
+      const v: Verdict = rule.verdict;
+      switch (v.kind) {
+        case 'jump':
+        case 'goto': {
+          const target = hc.chains.get(v.chain);
+          if (!target) break;
+          const wasSure = state.sure;
+          if (!definite) state.sure = false;
+          const end = walkChain(hc, target, p, at, res, state, depth + 1, onStack);
+          if (definite && wasSure && (end === 'accept' || end === 'drop')) return end;
+          if (definite && v.kind === 'goto' && end !== 'end' && end !== 'return') return end;
+          if (definite && v.kind === 'goto') return 'return';
+          break;
+        }
+        case 'accept':
+        case 'nat':
+          if (definite) return 'accept';
+          state.sure = false;
+          break;
+        case 'drop':
+        case 'reject':
+        case 'queue':
+          if (definite && state.sure) {
+            res.droppedBy = hit;
+            return 'drop';
+          }
+          state.sure = false;
+          break;
+        case 'return':
+          if (definite) return 'return';
+          state.sure = false;
+          break;
+        case 'lookup':
+          state.sure = false;
+          break;
+        case 'continue':
+          break;
+      }
+    }
+    return 'end';
+  } finally {
+    onStack.delete(chain.name);
+  }
+}

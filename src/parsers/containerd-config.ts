@@ -1,0 +1,177 @@
+import { dig, isTable, lineOfKey, type TomlTable } from './containerd-toml.js';
+
+/**
+ * containerd's config.toml in its three layouts, reduced to what a pull depends on
+ * (reference containerd.md A1–A3, A9):
+ * - version 1 (1.x, removed in 2.0): `[plugins.cri]`, `[plugins.cri.containerd]`, `[plugins.cri.registry]`
+ * - version 2 (1.x; 2.x converts it): `[plugins."io.containerd.grpc.v1.cri"]` (+ `.containerd`, `.registry`)
+ * - version 3 (2.x): `[plugins."io.containerd.cri.v1.images"]` (+ `.registry`) and the transfer service
+ *   `[plugins."io.containerd.transfer.v1.local"]`.
+ * Unknown keys are ignored, as containerd ignores them.
+ */
+export type ConfigLayout = 1 | 2 | 3;
+
+export interface CriImageSettings {
+  maxConcurrentDownloads?: number;
+  snapshotter?: string;
+  discardUnpackedLayers?: boolean;
+  imagePullProgressTimeout?: string;
+  imagePullWithSyncFs?: boolean;
+  disableSnapshotAnnotations?: boolean;
+  /** 2.1+ only: forces the old local pull. */
+  useLocalImagePull?: boolean;
+  configPath?: string;
+  /** Legacy `registry.mirrors`: registry → endpoints, in file order. */
+  mirrors: Record<string, string[]>;
+  /** Legacy `registry.configs` keys (TLS/auth per registry host). */
+  configs: string[];
+  /** Legacy `registry.configs.<host>.tls` present for these hosts (also conflicts with config_path). */
+  configsTls: string[];
+  /** Legacy `registry.auths` present. */
+  auths: boolean;
+}
+
+export interface TransferSettings {
+  maxConcurrentDownloads?: number;
+  maxConcurrentUnpacks?: number;
+  concurrentLayerFetchBuffer?: number;
+}
+
+export interface ContainerdConfig {
+  layout: ConfigLayout;
+  /** False when the file has no `version` key (containerd then assumes 1 in 1.x, dfinit assumes 2). */
+  versionDeclared: boolean;
+  imports: string[];
+  root?: string;
+  state?: string;
+  grpcAddress?: string;
+  disabledPlugins: string[];
+  /** The TOML table id the CRI image settings live under in this layout. */
+  criPluginId: string;
+  cri: CriImageSettings;
+  transfer: TransferSettings;
+}
+
+export interface ConfigValueProblem {
+  line?: number;
+  message: string;
+}
+
+export const CRI_PLUGIN_ID: Record<ConfigLayout, string> = {
+  1: 'cri',
+  2: 'io.containerd.grpc.v1.cri',
+  3: 'io.containerd.cri.v1.images',
+};
+export const TRANSFER_PLUGIN_ID = 'io.containerd.transfer.v1.local';
+
+/** Reads an already-parsed config table; `text` only locates value problems. */
+export function readContainerdConfig(t: TomlTable, text = ''): { config: ContainerdConfig; problems: ConfigValueProblem[] } {
+  const problems: ConfigValueProblem[] = [];
+  const num = (v: unknown, key: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+    if (typeof v === 'bigint') return Number(v);
+    problems.push({ line: lineOfKey(text, key), message: `${key} must be an integer, found ${JSON.stringify(v)}` });
+    return undefined;
+  };
+  const bool = (v: unknown, key: string): boolean | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'boolean') return v;
+    problems.push({ line: lineOfKey(text, key), message: `${key} must be true or false, found ${JSON.stringify(v)}` });
+    return undefined;
+  };
+  const str = (v: unknown, key: string): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'string') return v;
+    problems.push({ line: lineOfKey(text, key), message: `${key} must be a string, found ${JSON.stringify(v)}` });
+    return undefined;
+  };
+
+  const rawVersion = t.version;
+  let layout: ConfigLayout = 1;
+  if (rawVersion !== undefined) {
+    const v = Number(rawVersion);
+    if (v === 1 || v === 2 || v === 3) layout = v;
+    else problems.push({ line: lineOfKey(text, 'version'), message: `unsupported config version ${JSON.stringify(rawVersion)} (1, 2 or 3)` });
+  }
+  const criPluginId = CRI_PLUGIN_ID[layout];
+  const cri = dig(t, 'plugins', criPluginId);
+  // in layouts 1 and 2, snapshotter and friends sit one table deeper (`.containerd`)
+  const criRuntime = layout === 3 ? cri : dig(cri, 'containerd');
+  const registry = dig(cri, 'registry');
+
+  const mirrors: Record<string, string[]> = {};
+  const rawMirrors = dig(registry, 'mirrors');
+  if (isTable(rawMirrors)) {
+    for (const [name, m] of Object.entries(rawMirrors)) {
+      const ep = dig(m, 'endpoint');
+      if (Array.isArray(ep)) mirrors[name] = ep.filter((e): e is string => typeof e === 'string');
+      else if (ep !== undefined) problems.push({ line: lineOfKey(text, 'endpoint'), message: `registry.mirrors."${name}".endpoint must be a list of URLs` });
+      else mirrors[name] = [];
+    }
+  }
+  const rawConfigs = dig(registry, 'configs');
+  const configs = isTable(rawConfigs) ? Object.keys(rawConfigs) : [];
+  const configsTls = isTable(rawConfigs) ? configs.filter((k) => isTable(dig(rawConfigs, k, 'tls'))) : [];
+  const rawAuths = dig(registry, 'auths');
+
+  const importsRaw = t.imports;
+  const imports = Array.isArray(importsRaw) ? importsRaw.filter((s): s is string => typeof s === 'string') : [];
+  const disabled = Array.isArray(t.disabled_plugins) ? t.disabled_plugins.filter((s): s is string => typeof s === 'string') : [];
+  const transfer = dig(t, 'plugins', TRANSFER_PLUGIN_ID);
+
+  const config: ContainerdConfig = {
+    layout,
+    versionDeclared: rawVersion !== undefined,
+    imports,
+    root: str(t.root, 'root'),
+    state: str(t.state, 'state'),
+    grpcAddress: str(dig(t, 'grpc', 'address'), 'address'),
+    disabledPlugins: disabled,
+    criPluginId,
+    cri: {
+      maxConcurrentDownloads: num(dig(cri, 'max_concurrent_downloads'), 'max_concurrent_downloads'),
+      snapshotter: str(dig(criRuntime, 'snapshotter'), 'snapshotter'),
+      discardUnpackedLayers: bool(dig(criRuntime, 'discard_unpacked_layers'), 'discard_unpacked_layers'),
+      imagePullProgressTimeout: str(dig(cri, 'image_pull_progress_timeout'), 'image_pull_progress_timeout'),
+      imagePullWithSyncFs: bool(dig(cri, 'image_pull_with_sync_fs'), 'image_pull_with_sync_fs'),
+      disableSnapshotAnnotations: bool(dig(criRuntime, 'disable_snapshot_annotations'), 'disable_snapshot_annotations'),
+      useLocalImagePull: bool(dig(cri, 'use_local_image_pull'), 'use_local_image_pull'),
+      configPath: str(dig(registry, 'config_path'), 'config_path'),
+      mirrors,
+      configs,
+      configsTls,
+      auths: isTable(rawAuths) && Object.keys(rawAuths).length > 0,
+    },
+    transfer: {
+      maxConcurrentDownloads: num(dig(transfer, 'max_concurrent_downloads'), 'max_concurrent_downloads'),
+      maxConcurrentUnpacks: num(dig(transfer, 'max_concurrent_unpacks'), 'max_concurrent_unpacks'),
+      concurrentLayerFetchBuffer: num(dig(transfer, 'concurrent_layer_fetch_buffer'), 'concurrent_layer_fetch_buffer'),
+    },
+  };
+  return { config, problems };
+}
+
+/**
+ * containerd's import merge (containerd-config.toml(5)): imported scalars override, arrays and
+ * maps append/merge. Used when no `config dump` is in the bundle.
+ */
+export function mergeTomlTables(base: TomlTable, over: TomlTable): TomlTable {
+  const out: TomlTable = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    if (isTable(prev) && isTable(v)) out[k] = mergeTomlTables(prev, v);
+    else if (Array.isArray(prev) && Array.isArray(v)) out[k] = [...prev, ...v.filter((x) => !prev.includes(x))];
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** `config_path` may list several directories separated by ':' (containerd searches them in order). */
+export function splitConfigPath(p: string | undefined): string[] {
+  if (!p) return [];
+  return p
+    .split(':')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}

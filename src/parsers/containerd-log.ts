@@ -1,0 +1,62 @@
+/**
+ * containerd's own log (journald unit `containerd`, or a log file): logrus text lines
+ * `time="…" level=info msg="trying next host" error="…" host="127.0.0.1:4001"`, possibly behind a
+ * journald prefix. Only the messages the rules need are kept (reference containerd.md A4, A8).
+ */
+export type ContainerdLogKind =
+  | 'trying-next-host'
+  | 'fetch-failed'
+  | 'hosts-toml-decode'
+  | 'progress-cancel'
+  | 'transfer-incompatible'
+  | 'mirrors-with-config-path'
+  | 'pigz-used';
+
+export interface ContainerdLogEvent {
+  kind: ContainerdLogKind;
+  /** 1-based line in the log file. */
+  line: number;
+  time?: string;
+  host?: string;
+  error?: string;
+  msg: string;
+}
+
+const KINDS: [RegExp, ContainerdLogKind][] = [
+  [/^trying next host/, 'trying-next-host'],
+  [/^fetch failed/, 'fetch-failed'],
+  [/^failed to decode hosts\.toml/, 'hosts-toml-decode'],
+  [/^cancel pulling image /, 'progress-cancel'],
+  [/^Found '.*' in CRI config which is incompatible with transfer service/, 'transfer-incompatible'],
+  [/`mirrors` cannot be set when `config_path` is provided/, 'mirrors-with-config-path'],
+  [/^using pigz for decompression/, 'pigz-used'],
+];
+
+/** logfmt fields of one logrus line (quoted values unescaped). */
+export function logfmtFields(line: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(line)) !== null) {
+    const key = m[1] as string;
+    if (out[key] !== undefined) continue;
+    out[key] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : (m[3] ?? '');
+  }
+  return out;
+}
+
+export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
+  if (!text.includes('msg=')) return null;
+  const f = logfmtFields(text);
+  const msg = f.msg;
+  if (msg === undefined) return null;
+  for (const [re, kind] of KINDS) {
+    if (!re.test(msg)) continue;
+    const ev: ContainerdLogEvent = { kind, line, msg };
+    if (f.time !== undefined) ev.time = f.time;
+    if (f.host !== undefined) ev.host = f.host;
+    if (f.error !== undefined) ev.error = f.error;
+    return ev;
+  }
+  return null;
+}

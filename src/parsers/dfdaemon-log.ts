@@ -1,0 +1,652 @@
+// Streaming scanner for dfdaemon logs of both generations (reference/dragonfly.md §4, §5):
+//   go-json      zap production JSON, one object per line (Go dfdaemon file mode, core.log)
+//   go-console   zap development console: ISO8601<TAB>LEVEL<TAB>caller<TAB>msg<TAB>{json}
+//   go-stdlog    Go std-log lines on stderr ("2023/08/14 16:18:32 httputil: …")
+//   rust-compact tracing-subscriber compact: "<rfc3339> <LEVEL> <spans>: <file>:<line>: <msg> <k=v…>"
+//   rust-pretty  tracing-subscriber pretty: "  <ts> <LEVEL>  <msg>" + "    at …" + "    in <span> with …"
+// Lines are filtered on raw bytes before any decoding: only the messages listed in MESSAGES (the ones
+// that tell how a task was served, and what it waited on) are decoded and parsed. JSON.parse on every
+// line would cap the scan at ~90 MB/s (reference/stack.md).
+
+export type Layout = 'go-json' | 'go-console' | 'go-stdlog' | 'rust-compact' | 'rust-pretty';
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'other';
+
+/** What a recognised message means for the task it belongs to. */
+export type EventKind =
+  | 'proxy-p2p' // request sent through P2P (url)
+  | 'proxy-direct' // request sent straight to the origin (url)
+  | 'proxy-error'
+  | 'proxy-rate-limited'
+  | 'task-start' // url
+  | 'stream-ready' // Go: response headers ready (contentLength)
+  | 'register-start'
+  | 'register-ok'
+  | 'register-failed'
+  | 'schedule-timeout'
+  | 'scheduler-error'
+  | 'back-source'
+  | 'source-ok'
+  | 'source-error'
+  | 'remote-peer'
+  | 'piece-remote'
+  | 'piece-local'
+  | 'piece-source'
+  | 'piece-failed'
+  | 'local-start'
+  | 'local-all'
+  | 'remote-all'
+  | 'source-all'
+  | 'reuse' // Go cache hit (contentLength, partial)
+  | 'reuse-done' // Go file reuse cost
+  | 'local-hit-announced'
+  | 'task-done' // costMs
+  | 'task-succeeded' // Rust ≤v1.0
+  | 'task-slow' // Rust v1.5 WARN "download task, cost: …, size: …"
+  | 'task-failed'
+  | 'digest-setting'
+  | 'digest-failed'
+  | 'digest-ok'
+  | 'rate-limit-setting'
+  | 'rate-limit-error'
+  | 'announce-host';
+
+export interface LogEvent {
+  kind: EventKind;
+  file: string;
+  line: number;
+  layout: Layout;
+  level: Level;
+  /** ms since the epoch; zone-less Go timestamps are read as UTC (only differences matter). */
+  tsMs: number | null;
+  task?: string;
+  peer?: string;
+  url?: string;
+  contentLength?: number;
+  costMs?: number;
+  pieceNumber?: number;
+  pieceSize?: number;
+  parent?: string;
+  value?: number | boolean;
+  /** The message, clipped, for evidence. */
+  text: string;
+}
+
+export interface ScanStats {
+  lines: number;
+  bytes: number;
+  byLayout: Record<Layout, number>;
+  /** Lines in none of the layouts (not counting blank lines and continuation lines). */
+  unrecognised: number;
+  unrecognisedSamples: { line: number; text: string }[];
+  /** Lines older than the --since window. */
+  beforeSince: number;
+  errors: number;
+  warnings: number;
+  firstTsMs: number | null;
+  lastTsMs: number | null;
+}
+
+interface Pattern {
+  prefix: string;
+  kind: EventKind;
+  /** Only when the message also contains this (cheap second filter). */
+  contains?: string;
+}
+
+// Go v2.1.x messages (client/daemon/peer/*.go, transport/transport.go, piece_manager.go, storage).
+const GO_PATTERNS: Pattern[] = [
+  { prefix: 'start download with url: ', kind: 'task-start' },
+  { prefix: 'download stream attribute: ', kind: 'stream-ready' },
+  { prefix: 'round trip with dragonfly: ', kind: 'proxy-p2p' },
+  { prefix: 'round trip directly, method: ', kind: 'proxy-direct' },
+  { prefix: 'round trip directly error: ', kind: 'proxy-error' },
+  { prefix: 'round trip with dragonfly error: ', kind: 'proxy-error' },
+  { prefix: 'round trip error: ', kind: 'proxy-error' },
+  { prefix: 'step 1: peer ', kind: 'register-start', contains: 'start to register' },
+  { prefix: 'step 1: peer ', kind: 'register-failed', contains: 'register failed' },
+  { prefix: 'register task success', kind: 'register-ok' },
+  { prefix: 'register peer task failed: ', kind: 'register-failed' },
+  { prefix: 'scheduler did not response in ', kind: 'schedule-timeout' },
+  { prefix: 'start download from source due to ', kind: 'back-source' },
+  { prefix: 'wait first peer packet from scheduler timeout', kind: 'schedule-timeout' },
+  { prefix: 'download from source disabled', kind: 'schedule-timeout' },
+  { prefix: 'receive back source code', kind: 'back-source' },
+  { prefix: 'start to download from source', kind: 'back-source' },
+  { prefix: 'download from source ok', kind: 'source-ok' },
+  { prefix: 'download from source error: ', kind: 'source-error' },
+  { prefix: 'back source status code ', kind: 'source-error' },
+  { prefix: 'receive peer packet failed: ', kind: 'scheduler-error' },
+  { prefix: 'receive new peer packet, main peer: ', kind: 'remote-peer' },
+  { prefix: 'single piece, dest peer id: ', kind: 'piece-remote' },
+  { prefix: 'peer download worker #', kind: 'piece-remote', contains: 'receive piece task' },
+  { prefix: 'download piece failed, piece num: ', kind: 'piece-failed' },
+  { prefix: 'reuse from peer task: ', kind: 'reuse' },
+  { prefix: 'reuse partial data from peer task: ', kind: 'reuse' },
+  { prefix: 'reuse file peer task done, cost: ', kind: 'reuse-done' },
+  { prefix: 'peer task done, cost: ', kind: 'task-done' },
+  { prefix: 'peer task failed, code: ', kind: 'task-failed' },
+  { prefix: 'set calculateDigest to ', kind: 'digest-setting' },
+  { prefix: 'validate digest failed', kind: 'digest-failed' },
+  { prefix: 'invalid digest, refuse to read all pieces', kind: 'digest-failed' },
+  { prefix: 'validate digest ok', kind: 'digest-ok' },
+  { prefix: 'set download limiter ', kind: 'rate-limit-setting' },
+  { prefix: 'require rate limit access error', kind: 'rate-limit-error' },
+  { prefix: 'request limiter error: ', kind: 'rate-limit-error' },
+];
+
+// Rust client v0.1.x – v1.5.x messages (dragonfly-client task/*.rs, resource/*.rs, proxy/mod.rs, grpc/*.rs).
+const RUST_PATTERNS: Pattern[] = [
+  { prefix: 'download task started: ', kind: 'task-start' },
+  { prefix: 'download task succeeded', kind: 'task-succeeded' },
+  { prefix: 'download task, cost: ', kind: 'task-slow' },
+  { prefix: 'download task failed', kind: 'task-failed' },
+  { prefix: 'download the pieces from local peer', kind: 'local-start' },
+  { prefix: 'interested pieces after downloading from local', kind: 'local-start' },
+  { prefix: 'all pieces are downloaded from local', kind: 'local-all' },
+  { prefix: 'hit local cache response', kind: 'local-hit-announced' },
+  { prefix: 'finished piece ', kind: 'piece-local', contains: ' from local' },
+  { prefix: 'finished piece ', kind: 'piece-remote', contains: ' from remote peer ' },
+  { prefix: 'finished piece ', kind: 'piece-remote', contains: ' from parent ' },
+  { prefix: 'finished piece ', kind: 'piece-source', contains: ' from source' },
+  { prefix: 'all pieces are downloaded from source', kind: 'source-all' },
+  { prefix: 'all pieces are downloaded from remote peer', kind: 'remote-all' },
+  { prefix: 'all pieces are downloaded from parent', kind: 'remote-all' },
+  { prefix: 'need back to source response', kind: 'back-source' },
+  { prefix: 'normal task response: ', kind: 'remote-peer' },
+  { prefix: 'download from source error', kind: 'source-error' },
+  { prefix: 'download back-to-source is disabled', kind: 'source-error' },
+  { prefix: 'download from remote peer error', kind: 'piece-failed' },
+  { prefix: 'download from parent error', kind: 'piece-failed' },
+  { prefix: 'download with scheduler error', kind: 'scheduler-error' },
+  { prefix: 'announce peer failed', kind: 'scheduler-error' },
+  { prefix: 'receive message from scheduler failed', kind: 'scheduler-error' },
+  { prefix: 'download piece finished: digest mismatch', kind: 'digest-failed' },
+  { prefix: 'verify file digest', kind: 'digest-failed' },
+  { prefix: 'proxy HTTP request via dfdaemon', kind: 'proxy-p2p' },
+  { prefix: 'proxy HTTP request directly', kind: 'proxy-direct' },
+  { prefix: 'proxy HTTPS request directly', kind: 'proxy-direct' },
+  { prefix: 'proxy request rate limit exceeded', kind: 'proxy-rate-limited' },
+  { prefix: 'announce host', kind: 'announce-host' },
+];
+
+/** Patterns grouped by first character for a one-switch dispatch. */
+function index(ps: Pattern[]): Map<number, Pattern[]> {
+  const m = new Map<number, Pattern[]>();
+  for (const p of ps) {
+    const c = p.prefix.charCodeAt(0);
+    const list = m.get(c) ?? [];
+    list.push(p);
+    m.set(c, list);
+  }
+  return m;
+}
+const GO_INDEX = index(GO_PATTERNS);
+const RUST_INDEX = index(RUST_PATTERNS);
+const HEAD_LEN = 64;
+
+const MSG_KEY = Buffer.from('"msg":"');
+const TS_KEY = Buffer.from('"ts":"');
+const PEER_KEY = Buffer.from('"peer":"');
+const TASK_KEY = Buffer.from('"task":"');
+const PEERID_KEY = Buffer.from('"peerID":"');
+const TASKID_KEY = Buffer.from('"taskID":"');
+
+/** The string value of a JSON key found in buf[from, e), without parsing the line. */
+function rawField(buf: Buffer, from: number, e: number, key: Buffer): string | undefined {
+  const k = buf.indexOf(key, from);
+  if (k < 0 || k >= e) return undefined;
+  const v = k + key.length;
+  const q = buf.indexOf(0x22, v);
+  if (q < 0 || q > e) return undefined;
+  return buf.toString('utf8', v, q);
+}
+const RS_MARK = Buffer.from('.rs:');
+const NL = 10;
+
+export interface ScanOptions {
+  file: string;
+  /** Lines with a timestamp before this (ms since the epoch) are skipped. */
+  sinceMs?: number;
+  /** Called for each recognised event, in file order. */
+  onEvent(e: LogEvent): void;
+  /** Called for every line the scanner classifies, with its layout and level (for slicing). */
+  onLine?(line: number, layout: Layout | null, level: Level): void;
+}
+
+export function emptyStats(): ScanStats {
+  return {
+    lines: 0,
+    bytes: 0,
+    byLayout: { 'go-json': 0, 'go-console': 0, 'go-stdlog': 0, 'rust-compact': 0, 'rust-pretty': 0 },
+    unrecognised: 0,
+    unrecognisedSamples: [],
+    beforeSince: 0,
+    errors: 0,
+    warnings: 0,
+    firstTsMs: null,
+    lastTsMs: null,
+  };
+}
+
+/**
+ * Scans one log file fed in chunks. Memory is bounded by the longest line (capped: a line longer than
+ * MAX_LINE is counted and skipped) whatever the file size.
+ */
+export class LogScanner {
+  readonly stats = emptyStats();
+  private carry: Buffer | null = null;
+  private lineNo = 0;
+  private pretty: { ev: LogEvent | null; level: Level } | null = null;
+  private lastLayout: Layout | null = null;
+  private skipping = false;
+  static readonly MAX_LINE = 1 << 20;
+
+  constructor(private readonly o: ScanOptions) {}
+
+  push(chunk: Uint8Array): void {
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.stats.bytes += buf.length;
+    if (this.carry) {
+      buf = Buffer.concat([this.carry, buf]);
+      this.carry = null;
+    }
+    let pos = 0;
+    const n = buf.length;
+    for (;;) {
+      const nl = buf.indexOf(NL, pos);
+      if (nl < 0) break;
+      this.line(buf, pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl);
+      pos = nl + 1;
+    }
+    if (pos < n) {
+      if (n - pos > LogScanner.MAX_LINE) {
+        // a runaway line: count it once, drop its bytes
+        this.carry = null;
+        if (!this.skipping) {
+          this.lineNo++;
+          this.stats.lines++;
+          this.unrecognised('(line longer than 1 MiB)');
+        }
+        this.skipping = true;
+      } else {
+        this.carry = Buffer.from(buf.subarray(pos));
+      }
+    }
+  }
+
+  end(): ScanStats {
+    if (this.carry && this.carry.length > 0) this.line(this.carry, 0, this.carry.length);
+    this.carry = null;
+    this.flushPretty();
+    return this.stats;
+  }
+
+  private unrecognised(text: string): void {
+    this.stats.unrecognised++;
+    if (this.stats.unrecognisedSamples.length < 5) this.stats.unrecognisedSamples.push({ line: this.lineNo, text: text.slice(0, 160) });
+  }
+
+  private line(buf: Buffer, s: number, e: number): void {
+    if (this.skipping) {
+      // the rest of an over-long line
+      this.skipping = false;
+      return;
+    }
+    this.lineNo++;
+    this.stats.lines++;
+    if (e <= s) return;
+    const c0 = buf[s] as number;
+    if (c0 === 0x7b /* { */) {
+      if (buf[s + 1] === 0x22 && buf[s + 2] === 0x6c /* {"l */) return this.goJson(buf, s, e);
+    } else if (c0 >= 0x30 && c0 <= 0x39) {
+      if (buf[s + 4] === 0x2d /* - */ && buf[s + 10] === 0x54 /* T */) {
+        // ISO timestamp: the separator after it tells zap console (TAB) from tracing compact (space)
+        let i = s + 19;
+        while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
+        if (buf[i] === 0x09) return this.goConsole(buf, s, e, i);
+        if (buf[i] === 0x20) return this.rustCompact(buf, s, e, i);
+      } else if (buf[s + 4] === 0x2f /* / */ && buf[s + 7] === 0x2f && buf[s + 10] === 0x20) {
+        this.stats.byLayout['go-stdlog']++;
+        this.lastLayout = 'go-stdlog';
+        this.o.onLine?.(this.lineNo, 'go-stdlog', 'other');
+        return;
+      }
+    } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
+      return this.indented(buf, s, e);
+    }
+    if (this.lastLayout === 'go-console' && /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {
+      // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
+      this.o.onLine?.(this.lineNo, 'go-console', 'other');
+      return;
+    }
+    const text = buf.toString('utf8', s, Math.min(e, s + 200));
+    if (text.trim() === '') return;
+    this.o.onLine?.(this.lineNo, null, 'other');
+    this.unrecognised(text);
+  }
+
+  private level(b: number): Level {
+    switch (b | 0x20) {
+      case 0x64:
+        return 'debug';
+      case 0x69:
+        return 'info';
+      case 0x77:
+        return 'warn';
+      case 0x65:
+        return 'error';
+      default:
+        return 'other';
+    }
+  }
+
+  private count(layout: Layout, level: Level): void {
+    this.stats.byLayout[layout]++;
+    this.lastLayout = layout;
+    if (level === 'error') this.stats.errors++;
+    else if (level === 'warn') this.stats.warnings++;
+    this.o.onLine?.(this.lineNo, layout, level);
+  }
+
+  private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
+    const cands = index.get(buf[ms] as number);
+    if (!cands) return null;
+    const head = buf.toString('latin1', ms, Math.min(me, ms + HEAD_LEN));
+    for (const p of cands) {
+      if (!head.startsWith(p.prefix)) continue;
+      // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
+      if (p.contains !== undefined && !buf.toString('latin1', ms, me).includes(p.contains)) continue;
+      return p;
+    }
+    return null;
+  }
+
+  private goJson(buf: Buffer, s: number, e: number): void {
+    // {"level":"info","ts":…  — the level's first letter sits at a fixed offset
+    const level = this.level(buf[s + 10] as number);
+    this.count('go-json', level);
+    const m = buf.indexOf(MSG_KEY, s);
+    if (m < 0 || m >= e) return;
+    const ms = m + MSG_KEY.length;
+    const p = this.match(GO_INDEX, buf, ms, e);
+    if (!p) return;
+    // Fields are sliced from the raw bytes; JSON.parse only when the message holds escapes.
+    let me = buf.indexOf(0x22, ms);
+    while (me > 0 && me < e && buf[me - 1] === 0x5c) me = buf.indexOf(0x22, me + 1);
+    const bs = buf.indexOf(0x5c, ms);
+    let msg: string;
+    let obj: Record<string, unknown>;
+    if (me < 0 || me >= e) {
+      // truncated line (rotation mid-write, or a paste): take what the raw text shows
+      msg = buf.toString('utf8', ms, e);
+      obj = { ts: rawField(buf, s, e, TS_KEY) };
+    } else if (bs >= 0 && bs < me) {
+      try {
+        obj = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
+        msg = typeof obj.msg === 'string' ? obj.msg : '';
+      } catch {
+        msg = buf.toString('utf8', ms, me);
+        obj = { ts: rawField(buf, s, e, TS_KEY) };
+      }
+    } else {
+      msg = buf.toString('utf8', ms, me);
+      obj = { ts: rawField(buf, s, e, TS_KEY), peer: rawField(buf, me, e, PEER_KEY), task: rawField(buf, me, e, TASK_KEY) };
+      if (obj.peer === undefined) obj.peerID = rawField(buf, me, e, PEERID_KEY);
+      if (obj.task === undefined) obj.taskID = rawField(buf, me, e, TASKID_KEY);
+    }
+    const ts = typeof obj.ts === 'string' ? parseZapTs(obj.ts) : typeof obj.ts === 'number' ? obj.ts * 1000 : null;
+    this.emitGo(p, level, msg, ts, obj, 'go-json');
+  }
+
+  private goConsole(buf: Buffer, s: number, e: number, tab: number): void {
+    // ts \t LEVEL \t caller \t msg \t {json}
+    const t2 = buf.indexOf(9, tab + 1);
+    const level = this.level(buf[tab + 1] as number);
+    this.count('go-console', level);
+    if (t2 < 0 || t2 >= e) return;
+    const t3 = buf.indexOf(9, t2 + 1);
+    const ms = t3 < 0 || t3 >= e ? t2 + 1 : t3 + 1;
+    const p = this.match(GO_INDEX, buf, ms, e);
+    if (!p && level !== 'error') return;
+    const rest = buf.toString('utf8', ms, e);
+    const brace = rest.lastIndexOf('\t{');
+    const msg = brace >= 0 ? rest.slice(0, brace) : rest;
+    let obj: Record<string, unknown> = {};
+    if (brace >= 0) {
+      try {
+        obj = JSON.parse(rest.slice(brace + 1)) as Record<string, unknown>;
+      } catch {
+        obj = {};
+      }
+    }
+    const ts = Date.parse(buf.toString('latin1', s, tab));
+    this.emitGo(p, level, msg, Number.isNaN(ts) ? null : ts, obj, 'go-console');
+  }
+
+  private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, obj: Record<string, unknown>, layout: Layout): void {
+    if (!this.inWindow(ts)) return;
+    if (!p) return; // an error line without a known message: counted in stats only
+    const ev: LogEvent = { kind: p.kind, file: this.o.file, line: this.lineNo, layout, level, tsMs: ts, text: clip(msg) };
+    const task = str(obj.task) ?? str(obj.taskID);
+    const peer = str(obj.peer) ?? str(obj.peerID);
+    if (task) ev.task = task;
+    if (peer) ev.peer = peer;
+    goDetails(ev, msg);
+    this.o.onEvent(ev);
+  }
+
+  private rustCompact(buf: Buffer, s: number, e: number, sp: number): void {
+    let i = sp;
+    while (i < e && buf[i] === 0x20) i++;
+    const level = this.level(buf[i] as number);
+    this.count('rust-compact', level);
+    // the message follows "<file>.rs:<line>: "
+    const r = buf.indexOf(RS_MARK, i);
+    if (r < 0 || r >= e) return;
+    let ms = r + RS_MARK.length;
+    while (ms < e && (buf[ms] as number) >= 0x30 && (buf[ms] as number) <= 0x39) ms++;
+    if (buf[ms] === 0x3a) ms++;
+    if (buf[ms] === 0x20) ms++;
+    const p = this.match(RUST_INDEX, buf, ms, e);
+    if (!p) return;
+    const ts = Date.parse(buf.toString('latin1', s, sp));
+    if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
+    const rest = buf.toString('utf8', ms, e);
+    const ev: LogEvent = {
+      kind: p.kind,
+      file: this.o.file,
+      line: this.lineNo,
+      layout: 'rust-compact',
+      level,
+      tsMs: Number.isNaN(ts) ? null : ts,
+      text: clip(rest),
+    };
+    rustSpanFields(ev, rest, /(?:^|\s)([a-z_]+)=("(?:[^"\\]|\\.)*"|\S+)/g);
+    rustDetails(ev, rest);
+    this.o.onEvent(ev);
+  }
+
+  private indented(buf: Buffer, s: number, e: number): void {
+    let text = buf.toString('utf8', s, Math.min(e, s + 8192));
+    if (text.includes('\x1b') || text.includes('[2m') || text.includes('[0m')) text = stripAnsi(text);
+    const t = text.trimStart();
+    if (t === '') return;
+    if (/^\d{4}-\d{2}-\d{2}T\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s/.test(t)) {
+      this.flushPretty();
+      const m = /^(\S+)\s+(\S+)\s+(.*)$/.exec(t) as RegExpExecArray;
+      const level = this.level((m[2] as string).charCodeAt(0));
+      this.count('rust-pretty', level);
+      const msg = (m[3] as string).trim();
+      const p = RUST_PATTERNS.find((x) => msg.startsWith(x.prefix) && (x.contains === undefined || msg.includes(x.contains)));
+      const ts = Date.parse(m[1] as string);
+      if (!p || !this.inWindow(Number.isNaN(ts) ? null : ts)) {
+        this.pretty = { ev: null, level };
+        return;
+      }
+      const ev: LogEvent = { kind: p.kind, file: this.o.file, line: this.lineNo, layout: 'rust-pretty', level, tsMs: Number.isNaN(ts) ? null : ts, text: clip(msg) };
+      rustDetails(ev, msg);
+      this.pretty = { ev, level };
+      return;
+    }
+    if (this.pretty && (t.startsWith('at ') || t.startsWith('in '))) {
+      this.o.onLine?.(this.lineNo, 'rust-pretty', this.pretty.level);
+      if (this.pretty.ev && t.startsWith('in ')) rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
+      return;
+    }
+    if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
+      // zap console stack frame ("\t/go/src/…/file.go:123")
+      this.o.onLine?.(this.lineNo, this.lastLayout, 'other');
+      return;
+    }
+    this.o.onLine?.(this.lineNo, null, 'other');
+    this.unrecognised(t);
+  }
+
+  private flushPretty(): void {
+    if (this.pretty?.ev) this.o.onEvent(this.pretty.ev);
+    this.pretty = null;
+  }
+
+  private inWindow(ts: number | null): boolean {
+    if (ts !== null) {
+      if (this.stats.firstTsMs === null || ts < this.stats.firstTsMs) this.stats.firstTsMs = ts;
+      if (this.stats.lastTsMs === null || ts > this.stats.lastTsMs) this.stats.lastTsMs = ts;
+    }
+    if (this.o.sinceMs !== undefined && ts !== null && ts < this.o.sinceMs) {
+      this.stats.beforeSince++;
+      return false;
+    }
+    return true;
+  }
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function clip(s: string): string {
+  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+}
+
+export function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').replace(/\[(?:\d+;)*\d*m/g, '');
+}
+
+/** zap's "2006-01-02 15:04:05.000" (no zone) or ISO 8601. */
+export function parseZapTs(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return null;
+  if (m[8] !== undefined) {
+    const t = Date.parse(s.replace(' ', 'T'));
+    return Number.isNaN(t) ? null : t;
+  }
+  const ms = m[7] === undefined ? 0 : Number((m[7] + '000').slice(0, 3));
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+}
+
+function goDetails(ev: LogEvent, msg: string): void {
+  let m: RegExpExecArray | null;
+  switch (ev.kind) {
+    case 'task-start':
+    case 'proxy-p2p':
+      ev.url = msg.replace(/^(start download with url|round trip with dragonfly): /, '').trim();
+      break;
+    case 'proxy-direct':
+      if ((m = /url: (\S+)/.exec(msg))) ev.url = m[1] as string;
+      break;
+    case 'stream-ready':
+      if ((m = /Content-Length:\[(\d+)\]/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'reuse':
+      if ((m = /total size: (\d+)/.exec(msg))) ev.contentLength = Number(m[1]);
+      if ((m = /peer task: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'task-done':
+    case 'reuse-done':
+      if ((m = /cost: (\d+)ms/.exec(msg))) ev.costMs = Number(m[1]);
+      break;
+    case 'remote-peer':
+      ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').trim();
+      break;
+    case 'piece-remote':
+      if ((m = /piece num: (\d+)/.exec(msg))) ev.pieceNumber = Number(m[1]);
+      if ((m = /range size: (\d+)/.exec(msg)) || (m = /size: (\d+)/.exec(msg))) ev.pieceSize = Number(m[1]);
+      if ((m = /dest peer id: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'rate-limit-setting':
+      if ((m = /set download limiter ([\d.e+]+)/.exec(msg))) ev.value = Number(m[1]);
+      break;
+    case 'digest-setting':
+      ev.value = /calculateDigest to true/.test(msg);
+      break;
+  }
+}
+
+function rustSpanFields(ev: LogEvent, text: string, re: RegExp): void {
+  for (const m of text.matchAll(re)) {
+    const k = m[1] as string;
+    let v = m[2] as string;
+    if (v.startsWith('"')) v = v.slice(1, -1);
+    if (k === 'task_id' && !ev.task) ev.task = v;
+    else if (k === 'peer_id' && !ev.peer) ev.peer = v;
+    else if (k === 'url' && !ev.url) ev.url = v;
+    else if (k === 'content_length' && ev.contentLength === undefined && /^\d+$/.test(v)) ev.contentLength = Number(v);
+    else if (k === 'piece_id' && ev.pieceNumber === undefined) {
+      const n = /-(\d+)$/.exec(v);
+      if (n) ev.pieceNumber = Number(n[1]);
+    }
+  }
+}
+
+function rustDetails(ev: LogEvent, msg: string): void {
+  let m: RegExpExecArray | null;
+  switch (ev.kind) {
+    case 'task-start':
+      if ((m = /url: "([^"]+)"/.exec(msg))) ev.url = m[1] as string;
+      if ((m = /content_length: Some\((\d+)\)/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'piece-local':
+    case 'piece-remote':
+    case 'piece-source':
+      if ((m = /finished piece (\S+)/.exec(msg))) {
+        const n = /-(\d+)$/.exec(m[1] as string);
+        if (n) ev.pieceNumber = Number(n[1]);
+        if (!ev.task) {
+          const t = /^(.+)-\d+$/.exec(m[1] as string);
+          if (t) ev.task = t[1] as string;
+        }
+      }
+      if ((m = /from (?:remote peer|parent) (\S+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'task-slow':
+      if ((m = /cost: ([\d.]+)(ms|s|µs|us|ns)/.exec(msg))) ev.costMs = durationMs(Number(m[1]), m[2] as string);
+      if ((m = /size: (\d+) bytes/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'proxy-p2p':
+    case 'proxy-direct':
+      if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = m[1] as string;
+      break;
+    case 'announce-host':
+      if ((m = /download_rate_limit: (\d+)/.exec(msg))) ev.value = Number(m[1]);
+      break;
+  }
+}
+
+function durationMs(n: number, unit: string): number {
+  switch (unit) {
+    case 's':
+      return n * 1000;
+    case 'ms':
+      return n;
+    case 'µs':
+    case 'us':
+      return n / 1000;
+    default:
+      return n / 1e6;
+  }
+}
+
+/** The generation a layout belongs to. */
+export function layoutGeneration(l: Layout): 'go' | 'rust' {
+  return l.startsWith('go') ? 'go' : 'rust';
+}

@@ -1,0 +1,323 @@
+// Per-task timelines rebuilt from dfdaemon log events (see dfdaemon-log.ts). A "task" here is one
+// download as the daemon ran it: Go keys lines by the request's peer id (a new one per proxied
+// request), Rust by the download_task span's peer_id/task_id.
+
+import type { LogEvent } from './dfdaemon-log.js';
+
+export type ServedBy = 'local' | 'remote-peer' | 'back-to-source' | 'mixed' | 'unknown';
+
+export interface LineRef {
+  file: string;
+  line: number;
+  text: string;
+  tsMs: number | null;
+}
+
+export interface TaskTimeline {
+  key: string;
+  taskId?: string;
+  peerId?: string;
+  url?: string;
+  /** sha256:… when the URL names a blob digest. */
+  digest?: string;
+  contentLength?: number;
+  startMs: number | null;
+  endMs: number | null;
+  /** Total cost: logged by the daemon, derived from first/last timestamps, or unknown (Go stream cache hits log none). */
+  costMs: number | null;
+  costFrom: 'logged' | 'timestamps' | 'unknown';
+  servedBy: ServedBy;
+  /** The daemon said it served this from its cache (Go "reuse from peer task", Rust "…from local"). */
+  reportedHit: boolean;
+  pieces: { local: number; remote: number; source: number; failed: number };
+  /** Largest gaps between consecutive piece lines: the slowest pieces as far as the log shows them. */
+  slowestPieces: { piece: number | null; gapMs: number; ref: LineRef }[];
+  /** From "start to register" to "register task success"/failure. */
+  registerWaitMs: number | null;
+  scheduleTimeout: boolean;
+  backSourceReason?: string;
+  digestFailures: LineRef[];
+  errors: LineRef[];
+  failed: boolean;
+  first: LineRef;
+  last: LineRef;
+  /** The lines that decided servedBy / cost, for evidence. */
+  refs: { start?: LineRef; hit?: LineRef; done?: LineRef; backSource?: LineRef; register?: LineRef; timeout?: LineRef };
+}
+
+export interface ProxyRequest {
+  url: string;
+  viaP2P: boolean;
+  ref: LineRef;
+}
+
+export interface LogSummary {
+  tasks: TaskTimeline[];
+  /** Tasks evicted to keep memory bounded (very long logs). */
+  droppedTasks: number;
+  proxy: ProxyRequest[];
+  droppedProxy: number;
+  proxyErrors: LineRef[];
+  proxyRateLimited: number;
+  rateLimitSetting?: { bytesPerSecond: number; ref: LineRef };
+  digestSetting?: { on: boolean; ref: LineRef };
+  rateLimitErrors: LineRef[];
+  schedulerErrors: LineRef[];
+}
+
+const MAX_TASKS = 20_000;
+const MAX_PROXY = 5_000;
+const MAX_REFS = 20;
+
+function ref(e: LogEvent): LineRef {
+  return { file: e.file, line: e.line, text: e.text, tsMs: e.tsMs };
+}
+
+/** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
+export class TimelineBuilder {
+  private readonly tasks = new Map<string, TaskTimeline & { lastPieceTs: number | null }>();
+  private dropped = 0;
+  private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
+    proxy: [],
+    droppedProxy: 0,
+    proxyErrors: [],
+    proxyRateLimited: 0,
+    rateLimitErrors: [],
+    schedulerErrors: [],
+  };
+
+  add(e: LogEvent): void {
+    switch (e.kind) {
+      case 'proxy-p2p':
+      case 'proxy-direct':
+        if (e.url) {
+          if (this.s.proxy.length >= MAX_PROXY) {
+            this.s.proxy.shift();
+            this.s.droppedProxy++;
+          }
+          this.s.proxy.push({ url: e.url, viaP2P: e.kind === 'proxy-p2p', ref: ref(e) });
+        }
+        // Rust proxy lines run inside no task span; Go's are task-less too
+        if (!e.task) return;
+        break;
+      case 'proxy-error':
+        push(this.s.proxyErrors, ref(e));
+        return;
+      case 'proxy-rate-limited':
+        this.s.proxyRateLimited++;
+        return;
+      case 'rate-limit-setting':
+        if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
+        return;
+      case 'announce-host':
+        if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
+        return;
+      case 'digest-setting':
+        this.s.digestSetting = { on: e.value === true, ref: ref(e) };
+        return;
+      case 'rate-limit-error':
+        push(this.s.rateLimitErrors, ref(e));
+        break;
+      case 'scheduler-error':
+        push(this.s.schedulerErrors, ref(e));
+        break;
+    }
+    const key = e.peer ?? e.task;
+    if (!key) return;
+    let t = this.tasks.get(key);
+    if (!t) {
+      if (this.tasks.size >= MAX_TASKS) this.evict();
+      const r = ref(e);
+      t = {
+        key,
+        startMs: e.tsMs,
+        endMs: e.tsMs,
+        costMs: null,
+        costFrom: 'unknown',
+        servedBy: 'unknown',
+        reportedHit: false,
+        pieces: { local: 0, remote: 0, source: 0, failed: 0 },
+        slowestPieces: [],
+        registerWaitMs: null,
+        scheduleTimeout: false,
+        digestFailures: [],
+        errors: [],
+        failed: false,
+        first: r,
+        last: r,
+        refs: {},
+        lastPieceTs: null,
+      };
+      this.tasks.set(key, t);
+    }
+    if (e.task && !t.taskId) t.taskId = e.task;
+    if (e.peer && !t.peerId) t.peerId = e.peer;
+    if (e.url && !t.url && e.kind !== 'proxy-direct') {
+      t.url = e.url;
+      const d = /sha256:[0-9a-f]{64}/.exec(e.url);
+      if (d) t.digest = d[0];
+    }
+    if (e.contentLength !== undefined && t.contentLength === undefined) t.contentLength = e.contentLength;
+    if (e.tsMs !== null) {
+      if (t.startMs === null || e.tsMs < t.startMs) t.startMs = e.tsMs;
+      if (t.endMs === null || e.tsMs > t.endMs) t.endMs = e.tsMs;
+    }
+    t.last = ref(e);
+    if (e.level === 'error') push(t.errors, ref(e));
+    switch (e.kind) {
+      case 'task-start':
+        t.refs.start ??= ref(e);
+        break;
+      case 'register-start':
+        t.refs.register = ref(e);
+        break;
+      case 'register-ok':
+      case 'register-failed':
+        if (t.refs.register?.tsMs != null && e.tsMs !== null) t.registerWaitMs = e.tsMs - t.refs.register.tsMs;
+        if (e.kind === 'register-failed') this.backSource(t, e, 'register failed');
+        break;
+      case 'schedule-timeout':
+        t.scheduleTimeout = true;
+        t.refs.timeout ??= ref(e);
+        break;
+      case 'back-source':
+        if (/due to/.test(e.text)) t.scheduleTimeout = t.scheduleTimeout || /timeout/.test(e.text);
+        this.backSource(t, e, e.text);
+        break;
+      case 'source-ok':
+      case 'source-all':
+        this.backSource(t, e, t.backSourceReason ?? e.text);
+        break;
+      case 'remote-peer':
+      case 'remote-all':
+        this.served(t, 'remote-peer');
+        break;
+      case 'piece-remote':
+      case 'piece-local':
+      case 'piece-source':
+        this.piece(t, e);
+        break;
+      case 'piece-failed':
+        t.pieces.failed++;
+        break;
+      case 'local-start':
+      case 'local-all':
+      case 'local-hit-announced':
+      case 'reuse':
+        t.reportedHit = true;
+        t.refs.hit ??= ref(e);
+        this.served(t, 'local');
+        break;
+      case 'reuse-done':
+      case 'task-done':
+        if (e.costMs !== undefined) {
+          t.costMs = e.costMs;
+          t.costFrom = 'logged';
+        }
+        t.refs.done = ref(e);
+        break;
+      case 'task-slow':
+        if (e.costMs !== undefined) {
+          t.costMs = e.costMs;
+          t.costFrom = 'logged';
+        }
+        t.refs.done = ref(e);
+        break;
+      case 'task-succeeded':
+        t.refs.done = ref(e);
+        break;
+      case 'task-failed':
+      case 'source-error':
+        t.failed = e.kind === 'task-failed' || t.failed;
+        break;
+      case 'digest-failed':
+        push(t.digestFailures, ref(e));
+        break;
+    }
+  }
+
+  private backSource(t: TaskTimeline, e: LogEvent, reason: string): void {
+    t.backSourceReason ??= reason;
+    t.refs.backSource ??= ref(e);
+    this.served(t, 'back-to-source');
+  }
+
+  private served(t: TaskTimeline, how: Exclude<ServedBy, 'mixed' | 'unknown'>): void {
+    if (t.servedBy === 'unknown') t.servedBy = how;
+    else if (t.servedBy !== how) t.servedBy = 'mixed';
+  }
+
+  private piece(t: TaskTimeline & { lastPieceTs: number | null }, e: LogEvent): void {
+    if (e.kind === 'piece-local') {
+      t.pieces.local++;
+      t.reportedHit = true;
+      this.served(t, 'local');
+    } else if (e.kind === 'piece-remote') {
+      t.pieces.remote++;
+      this.served(t, 'remote-peer');
+    } else {
+      t.pieces.source++;
+      this.served(t, 'back-to-source');
+    }
+    if (e.tsMs !== null) {
+      const prev = t.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
+      if (prev !== null) {
+        const gap = e.tsMs - prev;
+        const list = t.slowestPieces;
+        if (list.length < 3 || gap > (list[list.length - 1] as { gapMs: number }).gapMs) {
+          list.push({ piece: e.pieceNumber ?? null, gapMs: gap, ref: ref(e) });
+          list.sort((a, b) => b.gapMs - a.gapMs);
+          if (list.length > 3) list.pop();
+        }
+      }
+      t.lastPieceTs = e.tsMs;
+    }
+  }
+
+  /** Drops the oldest finished tasks (or the oldest at all) so the map stays bounded. */
+  private evict(): void {
+    let n = 0;
+    for (const [k, t] of this.tasks) {
+      if (t.refs.done || t.failed || n < MAX_TASKS / 10) {
+        this.tasks.delete(k);
+        this.dropped++;
+        if (++n >= MAX_TASKS / 10) break;
+      }
+    }
+  }
+
+  finish(): LogSummary {
+    const tasks: TaskTimeline[] = [];
+    for (const t of this.tasks.values()) {
+      const { lastPieceTs: _l, ...rest } = t;
+      if (rest.costMs === null && rest.refs.done && rest.startMs !== null && rest.endMs !== null && rest.endMs > rest.startMs) {
+        rest.costMs = rest.endMs - rest.startMs;
+        rest.costFrom = 'timestamps';
+      }
+      if (rest.costMs === null && rest.servedBy !== 'local' && rest.startMs !== null && rest.endMs !== null && rest.endMs > rest.startMs && (rest.pieces.remote + rest.pieces.source + rest.pieces.local > 0)) {
+        rest.costMs = rest.endMs - rest.startMs;
+        rest.costFrom = 'timestamps';
+      }
+      tasks.push(rest);
+    }
+    tasks.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
+    return { tasks, droppedTasks: this.dropped, ...this.s };
+  }
+}
+
+function push<T>(list: T[], v: T): void {
+  if (list.length < MAX_REFS) list.push(v);
+}
+
+/** A blob request (…/blobs/sha256:…) as registries serve image layers and configs. */
+export function isBlobUrl(url: string): boolean {
+  return /\/blobs\/sha256:[0-9a-f]+/.test(url);
+}
+
+export function isManifestUrl(url: string): boolean {
+  return /\/v2\/.+\/manifests\//.test(url);
+}
+
+export function isTokenUrl(url: string): boolean {
+  return /\/token\b|[?&]scope=|\/service\/token|\/oauth2?\//.test(url);
+}

@@ -1,0 +1,163 @@
+import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
+
+/**
+ * One containerd `hosts.toml` (reference containerd.md A3), read the way containerd's
+ * remotes/docker/config/hosts.go reads it: `[host."…"]` entries in file order, then `server` last;
+ * an entry without a scheme is https; no `capabilities` means pull+resolve+push; an unknown
+ * capability, a non-table `host`, or a file without any `[host]` table makes containerd log
+ * `failed to decode hosts.toml` and ignore the whole file (it then goes straight to the registry).
+ */
+export type Capability = 'pull' | 'resolve' | 'push';
+
+export interface HostsEntry {
+  /** As written in the file. */
+  raw: string;
+  scheme: 'http' | 'https';
+  host: string;
+  /** Explicit port, or the scheme's default (80/443). */
+  port: number;
+  path: string;
+  capabilities: Capability[];
+  skipVerify: boolean;
+  overridePath: boolean;
+  dialTimeout?: string;
+  /** 1-based line of the entry's table header (or of `server`). */
+  line?: number;
+  /** True for the `server` entry (tried last). */
+  isServer: boolean;
+}
+
+export interface HostsFile {
+  server?: HostsEntry;
+  /** `[host]` entries in file order (containerd tries them in this order, then `server`). */
+  hosts: HostsEntry[];
+}
+
+export type HostsParse =
+  | { ok: true; file: HostsFile; warnings: { line?: number; message: string }[] }
+  | { ok: false; line?: number; column?: number; message: string; rejectedByContainerd: boolean };
+
+const CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
+
+export function parseHostsToml(text: string): HostsParse {
+  const t = parseTomlLocated(text);
+  if (!t.ok) return { ok: false, line: t.line, column: t.column, message: t.message, rejectedByContainerd: true };
+  const doc = t.value;
+  const warnings: { line?: number; message: string }[] = [];
+  const hostTree = doc.host;
+  if (!isTable(hostTree)) {
+    return {
+      ok: false,
+      line: hostTree === undefined ? undefined : lineMatching(text, /^\s*host\s*=/),
+      message:
+        hostTree === undefined
+          ? 'no [host."…"] table: containerd 1.6/1.7 reject the file ("invalid `host` tree") and pull from the registry directly'
+          : '`host` is not a table: containerd rejects the file ("invalid `host` tree")',
+      rejectedByContainerd: true,
+    };
+  }
+  const hosts: HostsEntry[] = [];
+  const keys = Object.keys(hostTree);
+  // smol-toml keeps insertion order, which is file order; containerd sorts by line, the same thing
+  for (const key of keys) {
+    const cfg = hostTree[key];
+    const line = lineMatching(text, new RegExp(`^\\s*\\[\\s*host\\s*\\.\\s*["']${escapeRe(key)}["']`));
+    if (!isTable(cfg)) {
+      return { ok: false, line, message: `host "${key}" is not a table: containerd rejects the file`, rejectedByContainerd: true };
+    }
+    const parsed = entry(key, cfg, false, line);
+    if (!parsed.ok) return { ok: false, line, message: parsed.message, rejectedByContainerd: true };
+    hosts.push(parsed.entry);
+  }
+  const file: HostsFile = { hosts };
+  if (doc.server !== undefined) {
+    if (typeof doc.server !== 'string') {
+      return { ok: false, line: lineMatching(text, /^\s*server\s*=/), message: '`server` must be a string', rejectedByContainerd: true };
+    }
+    if (doc.server !== '') {
+      const parsed = entry(doc.server, doc, true, lineMatching(text, /^\s*server\s*=/));
+      if (!parsed.ok) return { ok: false, line: parsed.entry?.line, message: parsed.message, rejectedByContainerd: true };
+      file.server = parsed.entry;
+    }
+  }
+  return { ok: true, file, warnings };
+}
+
+function entry(
+  raw: string,
+  cfg: Record<string, unknown>,
+  isServer: boolean,
+  line: number | undefined,
+): { ok: true; entry: HostsEntry } | { ok: false; message: string; entry?: { line?: number } } {
+  const withScheme = /^https?:\/\//i.test(raw) ? raw : /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let u: URL;
+  try {
+    u = new URL(withScheme);
+  } catch {
+    return { ok: false, message: `unable to parse ${isServer ? 'server' : 'host'} ${JSON.stringify(raw)}`, entry: { line } };
+  }
+  const scheme = u.protocol === 'http:' ? 'http' : u.protocol === 'https:' ? 'https' : null;
+  if (scheme === null) return { ok: false, message: `unsupported scheme ${u.protocol} in ${JSON.stringify(raw)}`, entry: { line } };
+  const capsRaw = dig(cfg, 'capabilities');
+  let capabilities: Capability[] = [...CAPS];
+  if (capsRaw !== undefined) {
+    if (!Array.isArray(capsRaw)) return { ok: false, message: `capabilities of ${JSON.stringify(raw)} must be a list`, entry: { line } };
+    if (capsRaw.length > 0) {
+      capabilities = [];
+      for (const c of capsRaw) {
+        const lc = typeof c === 'string' ? c.toLowerCase() : '';
+        if (!CAPS.includes(lc as Capability)) return { ok: false, message: `unknown capability ${JSON.stringify(c)} for ${JSON.stringify(raw)}`, entry: { line } };
+        if (!capabilities.includes(lc as Capability)) capabilities.push(lc as Capability);
+      }
+    }
+  }
+  const port = u.port !== '' ? Number(u.port) : scheme === 'http' ? 80 : 443;
+  const dialTimeout = dig(cfg, 'dial_timeout');
+  return {
+    ok: true,
+    entry: {
+      raw,
+      scheme,
+      host: u.hostname.replace(/^\[|\]$/g, ''),
+      port,
+      path: u.pathname === '/' ? '' : u.pathname,
+      capabilities,
+      skipVerify: dig(cfg, 'skip_verify') === true,
+      overridePath: dig(cfg, 'override_path') === true,
+      ...(typeof dialTimeout === 'string' ? { dialTimeout } : {}),
+      ...(line === undefined ? {} : { line }),
+      isServer,
+    },
+  };
+}
+
+function lineMatching(text: string, re: RegExp): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) if (re.test(lines[i] ?? '')) return i + 1;
+  return undefined;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The hosts-dir names containerd looks up for a registry host, in order (hosts.go hostPaths). */
+export function hostDirCandidates(registryHost: string): string[] {
+  const out: string[] = [];
+  const idx = registryHost.lastIndexOf(':');
+  if (idx > 0) out.push(`${registryHost.slice(0, idx)}_${registryHost.slice(idx + 1)}_`);
+  out.push(registryHost, '_default');
+  return out;
+}
+
+/** The registry a hosts-dir name serves (`host_port_` back to `host:port`). */
+export function registryOfHostDir(dir: string): string {
+  const m = /^(.*)_(\d+)_$/.exec(dir);
+  return m ? `${m[1]}:${m[2]}` : dir;
+}
+
+/** The origin containerd uses when a hosts.toml has no `server`: docker.io's is registry-1.docker.io. */
+export function defaultServerFor(registry: string): string {
+  if (registry === 'docker.io') return 'https://registry-1.docker.io';
+  return `https://${registry}`;
+}

@@ -1,0 +1,439 @@
+import {
+  type Cond,
+  type Counters,
+  type Hook,
+  type NetfilterChain,
+  type NetfilterRule,
+  type NetfilterRuleset,
+  type NetfilterTable,
+  type PortRange,
+  TABLE_HOOKS,
+  TABLE_PRIORITY,
+  type UnparsedLine,
+  type Verdict,
+} from './netfilter-rule.js';
+
+interface Token {
+  v: string;
+  quoted: boolean;
+}
+
+/** Splits a rule line the way iptables-save quotes it: double quotes, backslash escapes inside them. */
+export function tokenizeIptablesLine(line: string): Token[] | { error: string } {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && /\s/.test(line[i] as string)) i++;
+    if (i >= line.length) break;
+    let v = '';
+    let quoted = false;
+    while (i < line.length && !/\s/.test(line[i] as string)) {
+      const ch = line[i] as string;
+      if (ch === '"') {
+        quoted = true;
+        i++;
+        let closed = false;
+        while (i < line.length) {
+          const c = line[i] as string;
+          if (c === '\\' && i + 1 < line.length) {
+            v += line[i + 1];
+            i += 2;
+            continue;
+          }
+          if (c === '"') {
+            closed = true;
+            i++;
+            break;
+          }
+          v += c;
+          i++;
+        }
+        if (!closed) return { error: 'unterminated quote' };
+      } else {
+        v += ch;
+        i++;
+      }
+    }
+    out.push({ v, quoted });
+  }
+  return out;
+}
+
+const BUILTIN_TARGETS: Record<string, Verdict> = {
+  ACCEPT: { kind: 'accept' },
+  DROP: { kind: 'drop' },
+  REJECT: { kind: 'reject' },
+  NFQUEUE: { kind: 'queue' },
+  QUEUE: { kind: 'queue' },
+  RETURN: { kind: 'return' },
+  DNAT: { kind: 'nat', name: 'DNAT' },
+  SNAT: { kind: 'nat', name: 'SNAT' },
+  MASQUERADE: { kind: 'nat', name: 'MASQUERADE' },
+  REDIRECT: { kind: 'nat', name: 'REDIRECT' },
+  NETMAP: { kind: 'nat', name: 'NETMAP' },
+  TPROXY: { kind: 'nat', name: 'TPROXY' },
+};
+const LOG_TARGETS = new Set(['LOG', 'NFLOG', 'ULOG']);
+
+function parsePort(s: string): PortRange | null {
+  const m = /^(\d*)(?:[:-](\d*))?$/.exec(s);
+  if (!m) return null;
+  if (m[2] === undefined) {
+    if (m[1] === '') return null;
+    const p = Number(m[1]);
+    return p <= 65535 ? [p, p] : null;
+  }
+  const lo = m[1] === '' ? 0 : Number(m[1]);
+  const hi = m[2] === '' ? 65535 : Number(m[2]);
+  return lo <= hi && hi <= 65535 ? [lo, hi] : null;
+}
+
+function parsePorts(list: string): PortRange[] | null {
+  const out: PortRange[] = [];
+  for (const part of list.split(',')) {
+    const r = parsePort(part.trim());
+    if (!r) return null;
+    out.push(r);
+  }
+  return out;
+}
+
+interface Opt {
+  name: string;
+  values: string[];
+  neg: boolean;
+}
+
+/** Interprets one module option; null when this model does not judge it. */
+function moduleCond(module: string, o: Opt): Cond | 'ignore' | null {
+  const v0 = o.values[0] ?? '';
+  const neg = o.neg;
+  switch (module) {
+    case 'tcp':
+    case 'udp':
+    case 'sctp':
+    case 'udplite':
+    case 'dccp':
+      if (o.name === 'dport' || o.name === 'destination-port' || o.name === 'sport' || o.name === 'source-port') {
+        const r = parsePort(v0);
+        if (!r) return null;
+        return { kind: 'port', dir: o.name.startsWith('d') ? 'dst' : 'src', ranges: [r], neg };
+      }
+      if (o.name === 'syn') return { kind: 'syn', neg };
+      if (o.name === 'tcp-flags') {
+        const mask = v0.split(',');
+        const comp = (o.values[1] ?? '').split(',');
+        // "SYN,RST,ACK SYN" (what --syn expands to) or any mask with SYN set and ACK clear
+        if (mask.includes('SYN') && comp.includes('SYN') && (mask.includes('ACK') || mask.includes('ALL')) && !comp.includes('ACK')) {
+          return { kind: 'syn', neg };
+        }
+        return null;
+      }
+      return null;
+    case 'multiport': {
+      const dir = /^(dports|destination-ports)$/.test(o.name) ? 'dst' : /^(sports|source-ports)$/.test(o.name) ? 'src' : o.name === 'ports' ? 'any' : null;
+      const ranges = parsePorts(v0);
+      if (!dir || !ranges) return null;
+      return { kind: 'port', dir, ranges, neg };
+    }
+    case 'conntrack':
+      if (o.name === 'ctstate') return { kind: 'ctstate', states: v0.toUpperCase().split(','), neg };
+      return null;
+    case 'state':
+      if (o.name === 'state') return { kind: 'ctstate', states: v0.toUpperCase().split(','), neg };
+      return null;
+    case 'addrtype':
+      if (o.name === 'src-type' || o.name === 'dst-type') {
+        return { kind: 'addrtype', dir: o.name === 'src-type' ? 'src' : 'dst', types: v0.toUpperCase().split(','), neg };
+      }
+      if (o.name === 'limit-iface-in' || o.name === 'limit-iface-out') return 'ignore';
+      return null;
+    case 'iprange':
+      if (o.name === 'src-range' || o.name === 'dst-range') return { kind: 'addr', dir: o.name === 'src-range' ? 'src' : 'dst', nets: [v0], neg };
+      return null;
+    case 'comment':
+      return 'ignore';
+    default:
+      return null;
+  }
+}
+
+const PROBABILISTIC: Record<string, 'limit' | 'hashlimit' | 'connlimit' | 'quota'> = {
+  limit: 'limit',
+  hashlimit: 'hashlimit',
+  connlimit: 'connlimit',
+  quota: 'quota',
+};
+
+type ParsedRule = Omit<NetfilterRule, 'verdict'> & { target: { name: string; goto: boolean } | null };
+
+/** Parses the part of a rule line after `-A CHAIN`. */
+function parseRuleTokens(tokens: Token[], line: number, text: string, counters: Counters | undefined): ParsedRule | { error: string } {
+  const conds: Cond[] = [];
+  let target: { name: string; goto: boolean } | null = null;
+  let module: string | null = null;
+  let inTarget = false;
+  let neg = false;
+  let logs = false;
+  const moduleOpts = new Map<string, Opt[]>();
+  const modulesSeen: string[] = [];
+  let i = 0;
+  const takeValues = (): string[] => {
+    const vals: string[] = [];
+    while (i < tokens.length) {
+      const t = tokens[i] as Token;
+      if (!t.quoted && (t.v === '!' || /^-[a-zA-Z-]/.test(t.v))) break;
+      vals.push(t.v);
+      i++;
+    }
+    return vals;
+  };
+  while (i < tokens.length) {
+    const t = tokens[i] as Token;
+    i++;
+    if (!t.quoted && t.v === '!') {
+      neg = true;
+      continue;
+    }
+    if (t.quoted || !t.v.startsWith('-')) return { error: `unexpected "${t.v}"` };
+    const flag = t.v;
+    const wasNeg = neg;
+    neg = false;
+    switch (flag) {
+      case '-s':
+      case '--source':
+      case '-d':
+      case '--destination': {
+        const v = takeValues()[0];
+        if (v === undefined) return { error: `${flag} without a value` };
+        conds.push({ kind: 'addr', dir: flag === '-s' || flag === '--source' ? 'src' : 'dst', nets: v.split(','), neg: wasNeg });
+        continue;
+      }
+      case '-i':
+      case '--in-interface':
+      case '-o':
+      case '--out-interface': {
+        const v = takeValues()[0];
+        if (v === undefined) return { error: `${flag} without a value` };
+        conds.push({ kind: 'iface', dir: flag === '-i' || flag === '--in-interface' ? 'in' : 'out', name: v, neg: wasNeg });
+        continue;
+      }
+      case '-p':
+      case '--protocol': {
+        const v = takeValues()[0];
+        if (v === undefined) return { error: `${flag} without a value` };
+        conds.push({ kind: 'proto', proto: v.toLowerCase(), neg: wasNeg });
+        continue;
+      }
+      case '-f':
+      case '--fragment':
+        conds.push({ kind: 'unknown', text: `${wasNeg ? '! ' : ''}-f` });
+        continue;
+      case '-m':
+      case '--match': {
+        const v = takeValues()[0];
+        if (v === undefined) return { error: `${flag} without a module` };
+        module = v;
+        inTarget = false;
+        modulesSeen.push(v);
+        if (!moduleOpts.has(v)) moduleOpts.set(v, []);
+        continue;
+      }
+      case '-j':
+      case '--jump':
+      case '-g':
+      case '--goto': {
+        const v = takeValues()[0];
+        if (v === undefined) return { error: `${flag} without a target` };
+        target = { name: v, goto: flag === '-g' || flag === '--goto' };
+        inTarget = true;
+        module = null;
+        continue;
+      }
+      case '-c':
+      case '--set-counters':
+        takeValues();
+        continue;
+      default:
+        break;
+    }
+    if (!flag.startsWith('--')) {
+      conds.push({ kind: 'unknown', text: flag });
+      takeValues();
+      continue;
+    }
+    const values = takeValues();
+    if (inTarget) continue; // target options (reject-with, log-prefix, to-destination…) do not decide matching
+    if (module === null) {
+      // hand-written rules lean on -p loading its module implicitly (`-p tcp --dport 80`)
+      const proto = [...conds].reverse().find((c) => c.kind === 'proto');
+      if (!proto || proto.kind !== 'proto' || !['tcp', 'udp', 'sctp', 'udplite', 'dccp'].includes(proto.proto)) {
+        return { error: `option ${flag} outside any match module` };
+      }
+      module = proto.proto;
+      if (!moduleOpts.has(module)) moduleOpts.set(module, []);
+      modulesSeen.push(module);
+    }
+    moduleOpts.get(module)?.push({ name: flag.slice(2), values, neg: wasNeg });
+  }
+  if (neg) return { error: 'dangling "!"' };
+  for (const m of modulesSeen) {
+    if (m === 'statistic') {
+      const opts = moduleOpts.get(m) ?? [];
+      const mode = opts.find((o) => o.name === 'mode')?.values[0];
+      const p = opts.find((o) => o.name === 'probability')?.values[0];
+      const every = opts.find((o) => o.name === 'every')?.values[0];
+      conds.push({
+        kind: 'probabilistic',
+        what: mode === 'nth' ? 'nth' : 'random',
+        detail: mode === 'nth' ? `every ${every ?? '?'}` : `probability ${p ?? '?'}`,
+      });
+      continue;
+    }
+    const prob = PROBABILISTIC[m];
+    if (prob) {
+      const opts = moduleOpts.get(m) ?? [];
+      conds.push({ kind: 'probabilistic', what: prob, detail: opts.map((o) => `--${o.name} ${o.values.join(' ')}`).join(' ') });
+      continue;
+    }
+    const opts = moduleOpts.get(m) ?? [];
+    if (opts.length === 0 && ['tcp', 'udp', 'sctp', 'udplite', 'dccp', 'comment'].includes(m)) continue;
+    if (opts.length === 0) {
+      conds.push({ kind: 'unknown', text: `-m ${m}` });
+      continue;
+    }
+    for (const o of opts) {
+      const c = moduleCond(m, o);
+      if (c === 'ignore') continue;
+      conds.push(c ?? { kind: 'unknown', text: `-m ${m} ${o.neg ? '! ' : ''}--${o.name} ${o.values.join(' ')}`.trim() });
+    }
+  }
+  if (target && LOG_TARGETS.has(target.name)) logs = true;
+  const rule: ParsedRule = { line, text, conds, target, logs };
+  if (counters) rule.counters = counters;
+  return rule;
+}
+
+function resolveTarget(target: ParsedRule['target'], chains: Map<string, NetfilterChain>): Verdict {
+  if (!target) return { kind: 'continue', name: '' };
+  if (chains.has(target.name) && !BUILTIN_TARGETS[target.name]) {
+    return { kind: target.goto ? 'goto' : 'jump', chain: target.name };
+  }
+  return BUILTIN_TARGETS[target.name] ?? { kind: 'continue', name: target.name };
+}
+
+const HOOK_BY_CHAIN: Record<string, Hook> = {
+  PREROUTING: 'prerouting',
+  INPUT: 'input',
+  FORWARD: 'forward',
+  OUTPUT: 'output',
+  POSTROUTING: 'postrouting',
+};
+
+/**
+ * Parses `iptables-save -c` / `ip6tables-save -c` output (either backend). Pure. A line it cannot
+ * read is listed in `unparsed` with its number and the rest still comes out.
+ */
+export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): NetfilterRuleset {
+  const tables: NetfilterTable[] = [];
+  const unparsed: UnparsedLine[] = [];
+  let backend: NetfilterRuleset['backend'];
+  let table: NetfilterTable | null = null;
+  let pending: { chain: string; rule: ParsedRule }[] = [];
+  const finishTable = () => {
+    if (!table) return;
+    for (const { chain, rule } of pending) {
+      const { target, ...rest } = rule;
+      const c = table.chains.get(chain) ?? addChain(table, chain);
+      c.rules.push({ ...rest, verdict: resolveTarget(target, table.chains) });
+    }
+    pending = [];
+    tables.push(table);
+    table = null;
+  };
+  const lines = text.split('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const raw = (lines[n] ?? '').replace(/\r$/, '');
+    const line = raw.trim();
+    const at = n + 1;
+    if (line === '') continue;
+    if (line.startsWith('#')) {
+      const h = /^# Generated by ip6?tables-save v[\d.]+(?: \((nf_tables|legacy)\))?/.exec(line);
+      if (h) backend = h[1] === 'nf_tables' ? 'nf_tables' : 'legacy';
+      if (/incompatible/i.test(line)) unparsed.push({ line: at, text: line, reason: 'table not expressible by iptables (use nft list ruleset)' });
+      continue;
+    }
+    if (line.startsWith('*')) {
+      finishTable();
+      table = { family, name: line.slice(1).trim(), chains: new Map(), setElements: 0 };
+      continue;
+    }
+    if (line === 'COMMIT') {
+      if (!table) unparsed.push({ line: at, text: line, reason: 'COMMIT outside a table' });
+      finishTable();
+      continue;
+    }
+    if (!table) {
+      unparsed.push({ line: at, text: line, reason: 'outside a *table section' });
+      continue;
+    }
+    if (line.startsWith(':')) {
+      const m = /^:(\S+)\s+(\S+)(?:\s+\[(\d+):(\d+)\])?$/.exec(line);
+      if (!m) {
+        unparsed.push({ line: at, text: line, reason: 'malformed chain declaration' });
+        continue;
+      }
+      const c = addChain(table, m[1] as string);
+      const policy = (m[2] as string).toUpperCase();
+      const hook = HOOK_BY_CHAIN[c.name];
+      if (policy !== '-' && hook && (TABLE_HOOKS[table.name] ?? []).includes(hook)) {
+        c.base = {
+          hook,
+          priority: TABLE_PRIORITY[table.name] ?? 0,
+          type: table.name === 'nat' ? 'nat' : table.name === 'mangle' ? 'route' : 'filter',
+          policy: policy === 'DROP' ? 'drop' : 'accept',
+        };
+      }
+      if (m[3] !== undefined) c.counters = { packets: Number(m[3]), bytes: Number(m[4]) };
+      continue;
+    }
+    let rest = line;
+    let counters: Counters | undefined;
+    const cm = /^\[(\d+):(\d+)\]\s+/.exec(rest);
+    if (cm) {
+      counters = { packets: Number(cm[1]), bytes: Number(cm[2]) };
+      rest = rest.slice(cm[0].length);
+    }
+    const am = /^-A\s+(\S+)(?:\s+(.*))?$/.exec(rest);
+    if (!am) {
+      unparsed.push({ line: at, text: line, reason: 'not a rule (-A), chain (:) or table (*) line' });
+      continue;
+    }
+    const tokens = tokenizeIptablesLine(am[2] ?? '');
+    if ('error' in tokens) {
+      unparsed.push({ line: at, text: line, reason: tokens.error });
+      continue;
+    }
+    const rule = parseRuleTokens(tokens, at, line, counters);
+    if ('error' in rule) {
+      unparsed.push({ line: at, text: line, reason: rule.error });
+      continue;
+    }
+    pending.push({ chain: am[1] as string, rule });
+  }
+  if (table) {
+    unparsed.push({ line: lines.length, text: '', reason: `table ${(table as NetfilterTable).name} has no COMMIT (truncated?)` });
+    finishTable();
+  }
+  const out: NetfilterRuleset = { format: 'iptables-save', tables, unparsed };
+  if (backend) out.backend = backend;
+  return out;
+}
+
+function addChain(t: NetfilterTable, name: string): NetfilterChain {
+  const existing = t.chains.get(name);
+  if (existing) return existing;
+  const c: NetfilterChain = { name, rules: [] };
+  t.chains.set(name, c);
+  return c;
+}

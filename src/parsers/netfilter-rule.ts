@@ -1,0 +1,109 @@
+// The one rule model both iptables-save and nft output are parsed into, so that a single path walker
+// (src/facts/net-path.ts) can judge either against a packet. Only what decides whether loopback or
+// peer traffic to dfdaemon can match is typed; everything else is kept as an `unknown` condition,
+// which the walker treats as "may match" rather than guessing.
+
+export type AddressFamily = 4 | 6;
+
+/** A port range, inclusive. */
+export type PortRange = readonly [number, number];
+
+export type Cond =
+  | { kind: 'iface'; dir: 'in' | 'out'; /** may end in '+' (iptables) or '*' (nft) as a wildcard */ name: string; neg: boolean }
+  | { kind: 'addr'; dir: 'src' | 'dst'; /** addresses or CIDRs; the condition holds when any matches */ nets: string[]; neg: boolean }
+  | { kind: 'proto'; proto: string; neg: boolean }
+  | { kind: 'port'; dir: 'src' | 'dst' | 'any'; ranges: PortRange[]; neg: boolean }
+  | { kind: 'ctstate'; states: string[]; neg: boolean }
+  | { kind: 'addrtype'; dir: 'src' | 'dst'; types: string[]; neg: boolean }
+  /** A packet that opens a connection (tcp --syn, or flags SYN without ACK). */
+  | { kind: 'syn'; neg: boolean }
+  /** Matches only some packets by chance or by rate: statistic, meta random, numgen, limit, hashlimit, connlimit. */
+  | { kind: 'probabilistic'; what: 'random' | 'nth' | 'limit' | 'hashlimit' | 'connlimit' | 'quota'; detail: string }
+  | { kind: 'family'; family: AddressFamily }
+  /** A match this model does not judge (marks, sets, owners, u32…): the walker says "may match". */
+  | { kind: 'unknown'; text: string };
+
+export type Verdict =
+  | { kind: 'accept' | 'drop' | 'reject' | 'queue' | 'return' }
+  | { kind: 'jump' | 'goto'; chain: string }
+  /** DNAT/SNAT/REDIRECT/MASQUERADE/TPROXY: ends the nat chain and rewrites the packet. */
+  | { kind: 'nat'; name: string }
+  /** A verdict map or other lookup this model cannot follow. */
+  | { kind: 'lookup'; text: string }
+  /** LOG, MARK, CT, counter-only…: the packet goes on to the next rule. */
+  | { kind: 'continue'; name: string };
+
+export interface Counters {
+  packets: number;
+  bytes: number;
+}
+
+export interface NetfilterRule {
+  /** 1-based line in the file it was read from. */
+  line: number;
+  text: string;
+  conds: Cond[];
+  verdict: Verdict;
+  counters?: Counters;
+  /** LOG / nft `log` on the rule (a per-packet cost and a kernel log flood on a hot path). */
+  logs: boolean;
+}
+
+export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';
+
+export interface NetfilterChain {
+  name: string;
+  /** Set on a base chain (attached to a hook); user chains are reached only by jump/goto. */
+  base?: { hook: Hook; priority: number; type: 'filter' | 'nat' | 'route'; policy: 'accept' | 'drop'; device?: string };
+  rules: NetfilterRule[];
+  /** Built-in chain policy counters (iptables-save -c). */
+  counters?: Counters;
+}
+
+export interface NetfilterTable {
+  /** "ip", "ip6", "inet", … for nft; "ip"/"ip6" for iptables-save. */
+  family: string;
+  name: string;
+  chains: Map<string, NetfilterChain>;
+  /** Number of elements in named sets and maps (kube-proxy's nft mode keeps services there). */
+  setElements: number;
+}
+
+export interface UnparsedLine {
+  line: number;
+  text: string;
+  reason: string;
+}
+
+export interface NetfilterRuleset {
+  /** Which program wrote it. */
+  format: 'iptables-save' | 'nft';
+  /** iptables-save's backend, from its header: "nf_tables" or "legacy". */
+  backend?: 'nf_tables' | 'legacy';
+  tables: NetfilterTable[];
+  unparsed: UnparsedLine[];
+}
+
+// iptables priorities (NF_IP_PRI_*), so that iptables tables and nft base chains interleave correctly.
+export const TABLE_PRIORITY: Record<string, number> = {
+  raw: -300,
+  mangle: -150,
+  nat: -100,
+  filter: 0,
+  security: 50,
+};
+
+/** Which built-in chains each iptables table attaches to. */
+export const TABLE_HOOKS: Record<string, Hook[]> = {
+  raw: ['prerouting', 'output'],
+  mangle: ['prerouting', 'input', 'forward', 'output', 'postrouting'],
+  nat: ['prerouting', 'input', 'output', 'postrouting'],
+  filter: ['input', 'forward', 'output'],
+  security: ['input', 'forward', 'output'],
+};
+
+export function ruleCount(rs: NetfilterRuleset): number {
+  let n = 0;
+  for (const t of rs.tables) for (const c of t.chains.values()) n += c.rules.length;
+  return n;
+}

@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import type { CpuMeasurement } from '../bundle/measurements.js';
+
+const gzipP = promisify(gzip);
+const gunzipP = promisify(gunzip);
+
+/**
+ * Deterministic layer-like data: words from a small vocabulary with numbers mixed in, which gzip
+ * compresses about 3× — the range of real image layers — so that inflate does real work (random
+ * bytes would be stored, not compressed, and inflate at memcpy speed).
+ */
+export function layerLikeData(bytes: number): Buffer {
+  const words = ['usr', 'lib', 'bin', 'share', 'locale', 'python3', 'site-packages', 'node_modules', 'index.js', 'README', 'LICENSE', 'include', 'x86_64-linux-gnu', 'libc.so.6', 'ELF', 'function', 'return', 'const', 'import', 'static', 'void', 'int', 'char'];
+  const buf = Buffer.alloc(bytes);
+  let seed = 0x2545f491;
+  let off = 0;
+  while (off < bytes) {
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    const r = seed >>> 0;
+    const piece = r % 5 === 0 ? `${(r % 100000).toString(16)} ` : `${words[r % words.length]}${r % 3 === 0 ? '/' : ' '}`;
+    off += buf.write(piece, off);
+    // a sprinkle of binary-looking bytes, as in executables
+    if (r % 11 === 0 && off < bytes) buf[off++] = r & 0xff;
+  }
+  return buf;
+}
+
+/**
+ * What unpack (gzip inflate, single stream) and digest checks (sha256) reach on this CPU, in MB/s of
+ * compressed input and of hashed bytes. Bounded: ~`budgetMs` in total, in small slices so an abort is
+ * noticed.
+ */
+export async function measureCpu(budgetMs: number, signal: AbortSignal): Promise<CpuMeasurement> {
+  const raw = layerLikeData(8 * 1024 * 1024);
+  const compressed = await gzipP(raw, { level: 6 });
+  const half = Math.max(100, budgetMs / 2);
+  let gunzipMBps: number | null = null;
+  // one untimed round: the first inflate pays for allocation and JIT, not for the CPU's speed
+  await gunzipP(compressed);
+  {
+    let bytes = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < half && !signal.aborted) {
+      const out = await gunzipP(compressed);
+      if (out.length !== raw.length) throw new Error('gunzip self-check failed');
+      bytes += compressed.length;
+    }
+    const s = (performance.now() - t0) / 1000;
+    if (bytes > 0 && s > 0) gunzipMBps = bytes / 1e6 / s;
+  }
+  let sha256MBps: number | null = null;
+  {
+    let bytes = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < half && !signal.aborted) {
+      createHash('sha256').update(raw).digest();
+      bytes += raw.length;
+      await new Promise((r) => setImmediate(r));
+    }
+    const s = (performance.now() - t0) / 1000;
+    if (bytes > 0 && s > 0) sha256MBps = bytes / 1e6 / s;
+  }
+  return { gunzipMBps, sha256MBps };
+}

@@ -1,0 +1,68 @@
+import { readdir } from 'node:fs/promises';
+import { readNodeFile } from './read-node.js';
+
+export interface NodeProcess {
+  pid: number;
+  args: string[];
+}
+
+/**
+ * Processes whose /proc/<pid>/comm is `comm`, from the live /proc (a DaemonSet with hostPID sees the
+ * host's processes there, whatever --root says).
+ */
+export async function findProcesses(comm: string, proc = '/proc'): Promise<NodeProcess[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(proc);
+  } catch {
+    return [];
+  }
+  const out: NodeProcess[] = [];
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    const c = await readNodeFile(`${proc}/${e}/comm`, 256);
+    if (c.kind !== 'ok' || c.text.trim() !== comm) continue;
+    const cl = await readNodeFile(`${proc}/${e}/cmdline`, 64 * 1024);
+    out.push({ pid: Number(e), args: cl.kind === 'ok' ? cl.text.split('\0').filter((a) => a !== '') : [] });
+  }
+  return out;
+}
+
+/** The value of `--name X`, `--name=X` or `-n X` in an argv. */
+export function argValue(args: string[], ...names: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] ?? '';
+    for (const n of names) {
+      if (a === n) return args[i + 1];
+      if (a.startsWith(`${n}=`)) return a.slice(n.length + 1);
+    }
+  }
+  return undefined;
+}
+
+export async function readEnviron(pid: number, proc = '/proc'): Promise<{ env: Record<string, string> } | { reason: string }> {
+  const r = await readNodeFile(`${proc}/${pid}/environ`, 1024 * 1024);
+  if (r.kind !== 'ok') return { reason: r.reason };
+  const env: Record<string, string> = {};
+  for (const kv of r.text.split('\0')) {
+    const eq = kv.indexOf('=');
+    if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  return { env };
+}
+
+/** Removes `user:password@` from every URL in the text: proxy URLs must not carry credentials into a bundle. */
+export function stripUrlUserinfo(text: string): string {
+  return text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@"']+@/gi, '$1');
+}
+
+const KEPT_ENV = /^(https?_proxy|no_proxy|all_proxy|CONTAINERD_DISABLE_PIGZ|CONTAINERD_DISABLE_IGZIP)$/i;
+
+/** The proxy and decompressor variables of a process environment, as `KEY=VALUE` lines, credentials stripped. */
+export function envTxt(env: Record<string, string>): string {
+  return Object.keys(env)
+    .filter((k) => KEPT_ENV.test(k))
+    .sort()
+    .map((k) => `${k}=${stripUrlUserinfo(env[k] ?? '')}`)
+    .join('\n');
+}

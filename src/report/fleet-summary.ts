@@ -1,0 +1,164 @@
+// Many nodes' JSON reports → which causes hit how many nodes, worst first. Pure.
+import { type Cause, SEVERITY_ORDER, type Severity } from '../causes.js';
+import type { Report } from './model.js';
+
+export const FLEET_SUMMARY_VERSION = 1;
+
+export interface FleetInput {
+  /** Where the report came from (file path), for messages. */
+  source: string;
+  report: Report;
+}
+
+export interface FleetCause {
+  cause: Cause;
+  /** Nodes with at least one diagnosis of this cause. */
+  nodes: number;
+  /** Share of the readable nodes, percent. */
+  sharePct: number;
+  worst: Severity;
+  /** Nodes by the worst severity this cause has on them. */
+  bySeverity: Record<Severity, number>;
+  rules: string[];
+  /** Largest and median estimated seconds added to a pull, over the nodes where it was estimated. */
+  impactSeconds: { max: number; median: number } | null;
+  hosts: string[];
+}
+
+export interface FleetNode {
+  hostname: string;
+  source: string;
+  createdAt: string;
+  critical: number;
+  warning: number;
+  info: number;
+  /** The top-ranked cause on this node, if any. */
+  top: Cause | null;
+  /** Probes that did not run fully (failed), which makes "nothing found" weaker. */
+  failedProbes: string[];
+}
+
+export interface FleetSummary {
+  kind: 'dfdoctor-fleet-summary';
+  version: typeof FLEET_SUMMARY_VERSION;
+  nodes: { total: number; withFindings: number; clean: number; unreadable: number };
+  causes: FleetCause[];
+  nodeList: FleetNode[];
+  probeFailures: { probe: string; nodes: number; reasons: string[] }[];
+  unreadable: { source: string; reason: string }[];
+  /** Hosts with more than one report: the newest counts. */
+  duplicates: { hostname: string; kept: string; dropped: string[] }[];
+}
+
+export function summarizeFleet(inputs: FleetInput[], unreadable: { source: string; reason: string }[] = []): FleetSummary {
+  const newest = new Map<string, FleetInput>();
+  const dropped = new Map<string, string[]>();
+  for (const i of inputs) {
+    const h = i.report.host.hostname;
+    const prev = newest.get(h);
+    if (!prev) newest.set(h, i);
+    else {
+      const [keep, drop] = i.report.createdAt > prev.report.createdAt ? [i, prev] : [prev, i];
+      newest.set(h, keep);
+      dropped.set(h, [...(dropped.get(h) ?? []), drop.source]);
+    }
+  }
+  const nodes = [...newest.values()].sort((a, b) => (a.report.host.hostname < b.report.host.hostname ? -1 : 1));
+
+  const byCause = new Map<Cause, { hosts: Map<string, Severity>; rules: Set<string>; impacts: number[] }>();
+  const failures = new Map<string, { nodes: Set<string>; reasons: Map<string, number> }>();
+  const nodeList: FleetNode[] = [];
+  for (const { source, report } of nodes) {
+    const host = report.host.hostname;
+    const perCause = new Map<Cause, { sev: Severity; impact: number | undefined }>();
+    for (const d of report.diagnoses) {
+      const prev = perCause.get(d.cause);
+      const sev = !prev || SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[prev.sev] ? d.severity : prev.sev;
+      const impact = d.impactSeconds === undefined ? prev?.impact : Math.max(prev?.impact ?? 0, d.impactSeconds);
+      perCause.set(d.cause, { sev, impact });
+      const entry = byCause.get(d.cause) ?? { hosts: new Map(), rules: new Set(), impacts: [] };
+      entry.rules.add(d.rule);
+      byCause.set(d.cause, entry);
+    }
+    for (const [cause, v] of perCause) {
+      const entry = byCause.get(cause);
+      if (!entry) continue;
+      entry.hosts.set(host, v.sev);
+      if (v.impact !== undefined) entry.impacts.push(v.impact);
+    }
+    const failedProbes: string[] = [];
+    for (const [probe, p] of Object.entries(report.probes)) {
+      if (p.status !== 'failed') continue;
+      failedProbes.push(probe);
+      const f = failures.get(probe) ?? { nodes: new Set(), reasons: new Map() };
+      f.nodes.add(host);
+      const reason = p.reason ?? 'no reason given';
+      f.reasons.set(reason, (f.reasons.get(reason) ?? 0) + 1);
+      failures.set(probe, f);
+    }
+    nodeList.push({
+      hostname: host,
+      source,
+      createdAt: report.createdAt,
+      critical: report.summary.critical,
+      warning: report.summary.warning,
+      info: report.summary.info,
+      top: report.diagnoses[0]?.cause ?? null,
+      failedProbes,
+    });
+  }
+
+  const total = nodes.length;
+  const causes: FleetCause[] = [...byCause].map(([cause, e]) => {
+    const bySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+    for (const s of e.hosts.values()) bySeverity[s]++;
+    const worst: Severity = bySeverity.critical > 0 ? 'critical' : bySeverity.warning > 0 ? 'warning' : 'info';
+    const impacts = [...e.impacts].sort((a, b) => a - b);
+    return {
+      cause,
+      nodes: e.hosts.size,
+      sharePct: total > 0 ? round1((e.hosts.size / total) * 100) : 0,
+      worst,
+      bySeverity,
+      rules: [...e.rules].sort(),
+      impactSeconds: impacts.length > 0 ? { max: impacts[impacts.length - 1] as number, median: median(impacts) } : null,
+      hosts: [...e.hosts.keys()].sort(),
+    };
+  });
+  causes.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.worst] - SEVERITY_ORDER[b.worst] ||
+      // same worst severity here: more nodes at it first
+      b.bySeverity[b.worst] - a.bySeverity[a.worst] ||
+      b.nodes - a.nodes ||
+      (b.impactSeconds?.max ?? -1) - (a.impactSeconds?.max ?? -1) ||
+      (a.cause < b.cause ? -1 : 1),
+  );
+  const withFindings = nodeList.filter((n) => n.critical + n.warning + n.info > 0).length;
+  return {
+    kind: 'dfdoctor-fleet-summary',
+    version: FLEET_SUMMARY_VERSION,
+    nodes: { total, withFindings, clean: total - withFindings, unreadable: unreadable.length },
+    causes,
+    nodeList,
+    probeFailures: [...failures]
+      .map(([probe, f]) => ({
+        probe,
+        nodes: f.nodes.size,
+        reasons: [...f.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n})`),
+      }))
+      .sort((a, b) => b.nodes - a.nodes || (a.probe < b.probe ? -1 : 1)),
+    unreadable,
+    duplicates: [...dropped].map(([hostname, d]) => ({ hostname, kept: newest.get(hostname)?.source ?? '', dropped: d })),
+  };
+}
+
+function median(sorted: number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  const v = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return Math.round(v * 1000) / 1000;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

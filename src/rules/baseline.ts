@@ -1,0 +1,124 @@
+// Regressions against a saved baseline (`diagnose --baseline FILE`), one rule per cause a figure points
+// at, each with "was X, now Y" evidence. Silent without a baseline.
+import type { Cause } from '../causes.js';
+import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline.js';
+import type { Facts } from '../facts/types.js';
+import { defineRule, type Match, type Rule, type RuleId } from './rule.js';
+
+interface Spec {
+  id: RuleId;
+  cause: Cause;
+  title: string;
+  what: string;
+  summary: string;
+  steps: string[];
+}
+
+function baselineRule(s: Spec): Rule {
+  return defineRule({
+    id: s.id,
+    cause: s.cause,
+    title: s.title,
+    description: `with --baseline: ${s.what} worse than the saved baseline by more than --tolerance (default 25 %) and more than a noise floor`,
+    severities: ['critical', 'warning'],
+    remediationSummary: s.summary,
+    when(f: Facts): Match | null {
+      const base = f.settings.baseline;
+      const regs = regressionsFor(base, f.measurements, f.settings.tolerance, s.cause);
+      if (!base || regs.length === 0) return null;
+      const tol = Math.round(f.settings.tolerance * 100);
+      const from = `baseline of ${base.host.hostname} saved ${base.createdAt}`;
+      const evidence = regs.map((c) => `${c.figure.label} was ${formatFigure(c.was, c.figure.unit)}, now ${formatFigure(c.now, c.figure.unit)} (${change(c)}; tolerance ${tol} %) (measurements.json ${c.figure.id} vs ${from})`);
+      if (base.host.hostname !== f.manifest.host.hostname) {
+        evidence.push(`the baseline was saved on ${base.host.hostname}, this is ${f.manifest.host.hostname}: compare nodes of the same type only`);
+      }
+      const added = regs.filter((c) => c.figure.addsSeconds).reduce((sum, c) => sum + (c.now - c.was), 0);
+      const worst = Math.max(...regs.map(ratio));
+      return {
+        severity: worst >= 2 ? 'critical' : 'warning',
+        confidence: 0.6,
+        evidence,
+        ...(added > 0 ? { impactSeconds: added } : {}),
+        remediation: { summary: s.summary, steps: s.steps },
+      };
+    },
+  });
+}
+
+/** How many times worse: 2 = half the throughput or twice the latency. */
+function ratio(c: Comparison): number {
+  if (c.figure.better === 'higher') return c.now > 0 ? c.was / c.now : Infinity;
+  return c.was > 0 ? c.now / c.was : Infinity;
+}
+
+function change(c: Comparison): string {
+  const pct = ((c.now - c.was) / (c.was || 1)) * 100;
+  return `${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(0)} %`;
+}
+
+export const baselineRules: Rule[] = [
+  baselineRule({
+    id: 'baseline.disk-regression',
+    cause: 'disk-slow-medium',
+    title: 'Cache disk slower than its baseline',
+    what: 'cache-disk read rate or latency',
+    summary: 'The cache disk reads slower than when the baseline was saved: find what changed on the volume.',
+    steps: [
+      'iostat -x 1 5                     # is something else using the device now? (sysstat)',
+      'Check the volume type, size and burst credits with the cloud provider (gp2 credits, throttling).',
+      'dfdoctor diagnose --probes disk  # re-measure once the cause is gone',
+    ],
+  }),
+  baselineRule({
+    id: 'baseline.loopback-regression',
+    cause: 'loopback-slow',
+    title: 'Loopback slower than its baseline',
+    what: 'loopback round trip or throughput',
+    summary: 'Loopback got slower since the baseline: look for a qdisc, an MTU change or CPU pressure.',
+    steps: ['tc qdisc show dev lo              # expect noqueue', 'ip link show lo                   # expect mtu 65536', 'top -b -n1 | head -20'],
+  }),
+  baselineRule({
+    id: 'baseline.dfdaemon-regression',
+    cause: 'dfdaemon-resource',
+    title: 'dfdaemon serves slower than its baseline',
+    what: "dfdaemon's connect time, time to first byte, throughput or bench fetch",
+    summary: 'dfdaemon answers or streams slower than at the baseline: check its CPU/memory limits and throttling, and its rate limits.',
+    steps: [
+      'kubectl -n dragonfly-system top pod -l component=dfdaemon --containers',
+      'cat /sys/fs/cgroup/<dfdaemon cgroup>/cpu.stat   # nr_throttled growing?',
+      'Compare download.totalRateLimit / download.bandwidthLimit with the value at baseline time.',
+    ],
+  }),
+  baselineRule({
+    id: 'baseline.cpu-regression',
+    cause: 'cpu-contention',
+    title: 'CPU slower than its baseline',
+    what: 'single-core gunzip or sha256 rate',
+    summary: 'The same work runs slower per core than at the baseline: the node is contended, throttled or on a slower instance type.',
+    steps: ['top -b -n1 -o %CPU | head -20', "grep -E 'MHz|model name' /proc/cpuinfo | sort | uniq -c"],
+  }),
+  baselineRule({
+    id: 'baseline.unpack-regression',
+    cause: 'unpack-bound',
+    title: 'Unpack slower than its baseline',
+    what: 'bench unpack time or gunzip floor',
+    summary: 'Decompression and unpack take longer than at the baseline: check that igzip/unpigz is still on containerd\'s PATH and the snapshotter is unchanged.',
+    steps: ['command -v igzip unpigz', 'containerd config dump | grep -n snapshotter', 'systemctl show containerd -p Environment   # CONTAINERD_DISABLE_PIGZ?'],
+  }),
+  baselineRule({
+    id: 'baseline.verification-regression',
+    cause: 'dfdaemon-verification',
+    title: 'Digest computation slower than its baseline',
+    what: 'bench sha256 floor',
+    summary: 'Computing digests got slower since the baseline; on a download path this adds time per byte.',
+    steps: ['openssl speed -evp sha256       # compare with the baseline node', 'top -b -n1 -o %CPU | head -20'],
+  }),
+  baselineRule({
+    id: 'baseline.registry-regression',
+    cause: 'registry-roundtrip',
+    title: 'Tag resolve slower than its baseline',
+    what: 'bench warm-pull resolve time',
+    summary: 'Resolving the tag at the origin registry takes longer than at the baseline; it is paid on every pull, cache hit or not.',
+    steps: ['curl -sS -o /dev/null -w "%{time_total}\\n" https://<registry>/v2/', 'Pin images by digest, or use imagePullPolicy: IfNotPresent.'],
+  }),
+];

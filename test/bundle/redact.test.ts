@@ -1,0 +1,187 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManifestSchema } from '../../src/bundle/manifest.js';
+import { createRedactor, syntaxOf } from '../../src/bundle/redact.js';
+import { packTarball } from '../../src/bundle/tarball.js';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { bundleOnlyFiles, bundlePathOf, forbiddenForms, secretNodeFiles } from '../helpers/secret-node.js';
+
+/** Every file of the secret node, by bundle path, as a collect would write it. */
+function bundleFiles(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [p, text] of Object.entries(secretNodeFiles())) out[bundlePathOf(p)] = text;
+  return { ...out, ...bundleOnlyFiles() };
+}
+
+function leaks(haystack: string): string[] {
+  return forbiddenForms().filter((f) => haystack.includes(f));
+}
+
+describe('redaction of a bundle written through BundleWriter', () => {
+  let dir: string;
+  let tarBytes: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfdoctor-redact-'));
+    const w = new BundleWriter(join(dir, 'b'), createRedactor());
+    for (const [rel, text] of Object.entries(bundleFiles())) await w.writeText(rel, text);
+    await w.finish({
+      tool: { name: 'dfdoctor', version: 'test' },
+      host: { hostname: 'n', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+      createdAt: '2026-11-25T00:00:00.000Z',
+    });
+    await packTarball(join(dir, 'b'), join(dir, 'b.tar.gz'));
+    tarBytes = gunzipSync(await readFile(join(dir, 'b.tar.gz'))).toString('latin1');
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('the unredacted input holds every secret (the scan can find them)', () => {
+    const all = Object.values(bundleFiles()).join('\n');
+    // every plain secret and every base64 pair occurs in the input, so a clean output is not an accident
+    expect(leaks(all).length).toBeGreaterThan(40);
+  });
+
+  it('no secret, URL-encoded secret or base64 form occurs in any byte of the tarball', () => {
+    expect(leaks(tarBytes)).toEqual([]);
+  });
+
+  it('the manifest says what was redacted where, for every file that held a secret', async () => {
+    const m = ManifestSchema.parse(JSON.parse(await readFile(join(dir, 'b', 'manifest.json'), 'utf8')));
+    const files = new Set((m.redactions ?? []).map((r) => r.file));
+    for (const rel of Object.keys(bundleFiles())) {
+      if (rel === 'raw/kubelet/config.yaml') continue; // holds no secret
+      expect(files, rel).toContain(rel);
+    }
+    const what = (m.redactions ?? []).filter((r) => r.file === 'raw/containerd/config.toml').map((r) => r.what);
+    expect(what.some((w) => w.includes('"password"') && w.includes('registry.example.com'))).toBe(true);
+    expect((m.redactions ?? []).some((r) => r.file.endsWith('hosts.toml') && r.what.startsWith('header "Authorization"'))).toBe(true);
+  });
+});
+
+describe('redaction keeps what analysis needs', () => {
+  const r = () => createRedactor();
+  const files = bundleFiles();
+
+  it('redacted TOML still parses and keeps non-secret settings', () => {
+    const red = r();
+    const cfg = red('raw/containerd/config.toml', files['raw/containerd/config.toml'] as string).text;
+    const t = parseToml(cfg) as Record<string, any>;
+    const cri = t.plugins['io.containerd.grpc.v1.cri'];
+    expect(cri.registry.config_path).toBe('/etc/containerd/certs.d');
+    expect(cri.registry.configs['registry.example.com'].auth.password).toBe('REDACTED');
+    expect(cri.registry.configs['registry.example.com'].tls.key_file).toBe('/etc/containerd/certs/client.key');
+    expect(cri.registry.configs['registry.example.com'].tls.insecure_skip_verify).toBe(false);
+    expect(t.imports).toEqual(['/etc/containerd/conf.d/*.toml']);
+    // line numbers of located messages stay right
+    expect(cfg.split('\n').length).toBe((files['raw/containerd/config.toml'] as string).split('\n').length);
+
+    const hosts = parseToml(red('raw/containerd/certs.d/registry.example.com/hosts.toml', files['raw/containerd/certs.d/registry.example.com/hosts.toml'] as string).text) as Record<string, any>;
+    expect(hosts.server).toBe('https://registry.example.com');
+    expect(hosts.host['http://127.0.0.1:4001'].capabilities).toEqual(['pull', 'resolve']);
+    expect(hosts.host['http://127.0.0.1:4001'].header['User-Agent']).toBe('containerd');
+    expect(hosts.host['http://127.0.0.1:4001'].header.Authorization).toEqual(['REDACTED']);
+  });
+
+  it('redacted YAML still parses and keeps speed-relevant keys', () => {
+    const red = r();
+    const go = parseYaml(red('raw/dfdaemon/config/dfget.yaml', files['raw/dfdaemon/config/dfget.yaml'] as string).text);
+    expect(go.download.totalRateLimit).toBe('1024Mi');
+    expect(go.storage.multiplex).toBe(true);
+    expect(go.proxy.proxies).toEqual([{ regx: 'blobs/sha256.*' }]);
+    expect(go.proxy.registryMirror.url).toBe('https://REDACTED@index.docker.io');
+    expect(go.hijackHTTPS.cert).toBe('/etc/dragonfly/ca.crt');
+    const rust = parseYaml(red('raw/dfdaemon/config/dfdaemon.yaml', files['raw/dfdaemon/config/dfdaemon.yaml'] as string).text);
+    expect(rust.proxy.readBufferSize).toBe(32768);
+    expect(rust.proxy.server.caKey).toBe('/etc/ssl/ca.key');
+    expect(rust.tokens).toEqual(['REDACTED', 'REDACTED']);
+    expect(rust.manager.addr).toBe('http://manager:65003');
+  });
+
+  it('log lines without secrets are left byte for byte; proxy hosts and NO_PROXY stay', () => {
+    const red = r();
+    const journal = files['raw/containerd/journal.txt'] as string;
+    const out = red('raw/containerd/journal.txt', journal).text;
+    expect(out.split('\n')[0]).toBe(journal.split('\n')[0]);
+    const log = red('raw/dfdaemon/logs/dfdaemon.log', files['raw/dfdaemon/logs/dfdaemon.log'] as string).text;
+    expect(log).toContain('WARN dragonfly_client::grpc: token: unexpected status');
+    const env = red('raw/containerd/env.txt', files['raw/containerd/env.txt'] as string).text;
+    expect(env).toContain('HTTP_PROXY=http://REDACTED@proxy.corp:3128');
+    expect(env).toContain('NO_PROXY=localhost,127.0.0.1,.svc');
+    expect(env).toContain('AWS_SECRET_ACCESS_KEY=REDACTED');
+  });
+
+  it('a secret seen in one file is scrubbed from later files of the same bundle, not from another bundle', () => {
+    const a = createRedactor();
+    a('raw/containerd/config.toml', 'password = "SeenOnce-Secret-777"\n');
+    expect(a('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).not.toContain('SeenOnce-Secret-777');
+    const b = createRedactor();
+    expect(b('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).toContain('SeenOnce-Secret-777');
+  });
+
+  it('JSON files are redacted structurally and stay JSON', () => {
+    const red = r();
+    const text = `${JSON.stringify({ hosts: [{ url: 'https://u:JsonUrlPass-1@m.example.com/v2/?token=JsonTok-12345678', status: 200, headers: { Authorization: 'JsonAuth-abc' } }], password: 'JsonPass-99' }, null, 2)}\n`;
+    const out = red('raw/containerd/mirror-check.json', text).text;
+    const v = JSON.parse(out);
+    expect(v.hosts[0].status).toBe(200);
+    expect(v.hosts[0].url).toBe('https://REDACTED@m.example.com/v2/?token=REDACTED');
+    expect(v.hosts[0].headers.Authorization).toBe('REDACTED');
+    expect(v.password).toBe('REDACTED');
+    // nothing secret: the text is left exactly as it was
+    const plain = '{\n  "count": 5,\n  "max": 262144\n}\n';
+    expect(red('raw/net/conntrack.json', plain).text).toBe(plain);
+  });
+
+  it('chooses the syntax by bundle path', () => {
+    expect(syntaxOf('raw/containerd/config.toml')).toBe('toml');
+    expect(syntaxOf('raw/containerd/imports/10-creds.conf')).toBe('toml');
+    expect(syntaxOf('raw/containerd/certs.d/docker.io/hosts.toml')).toBe('toml');
+    expect(syntaxOf('raw/dfdaemon/config/dfget.yaml')).toBe('yaml');
+    expect(syntaxOf('raw/containerd/env.txt')).toBe('env');
+    expect(syntaxOf('raw/containerd/journal.txt')).toBe('log');
+    expect(syntaxOf('raw/dfdaemon/logs/core.log')).toBe('log');
+    expect(syntaxOf('raw/containerd/systemd/http-proxy.conf')).toBe('config-text');
+  });
+});
+
+// Secrets shaped like real ones: letters, digits and the punctuation tokens and passwords use.
+const secretArb = fc
+  .string({ unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789-_.~+/!%*'.split('')), minLength: 10, maxLength: 40 })
+  .map((s) => `Zq9${s}`);
+
+const PLACES: [string, (s: string) => string][] = [
+  ['raw/containerd/config.toml', (s) => `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com".auth]\n  password = '${s}'\n`],
+  ['raw/containerd/config.toml', (s) => `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com"]\n  auth = { username = "u", password = '${s}' }\n`],
+  ['raw/containerd/config-dump.toml', (s) => `[plugins.'io.containerd.cri.v1.images'.registry.configs.'r.example.com'.auth]\n  identitytoken = '${s}'\n`],
+  ['raw/containerd/certs.d/r.example.com/hosts.toml', (s) => `[host."http://127.0.0.1:4001".header]\n  X-Registry-Auth = ['${s}']\n`],
+  ['raw/containerd/certs.d/r.example.com/hosts.toml', (s) => `[host."http://127.0.0.1:4001"\n  header = { Authorization = 'Bearer ${s}' }\n`],
+  ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `security:\n  token: '${s}'\n`],
+  ['raw/dfdaemon/config/dfget.yaml', (s) => `proxy:\n  basicAuth:\n    password: |\n      ${s}\n  port: 65001\n`],
+  ['raw/dfdaemon/config/dfget.yaml', (s) => `: broken [\nsecretKey: '${s}'\n`],
+  ['raw/containerd/env.txt', (s) => `HTTPS_PROXY=http://user:${encodeURIComponent(s)}@proxy:3128\n`],
+  ['raw/containerd/systemd/proxy.conf', (s) => `[Service]\nEnvironment="REGISTRY_PASSWORD=${s}"\n`],
+  ['raw/dfdaemon/logs/core.log', (s) => `{"msg":"GET https://b.s3.amazonaws.com/x?X-Amz-Signature=${encodeURIComponent(s)}&X-Amz-Date=1"}\n`],
+  ['raw/dfdaemon/logs/core.log', (s) => `{"header":{"Authorization":["Bearer ${s}"]}}\n`],
+  ['raw/dfdaemon/logs/dfdaemon.log', (s) => `INFO proxy: GET /v2/token?access_token=${encodeURIComponent(s)} 200\n`],
+  ['raw/containerd/journal.txt', (s) => `level=debug msg="auth" request.header.authorization="Basic ${Buffer.from(`u:${s}`).toString('base64')}"\n`],
+];
+
+describe('property: a secret in any supported place never survives', () => {
+  it.each(PLACES.map(([p, f], i) => [i, p, f] as const))('place %i (%s)', (_i, path, template) => {
+    fc.assert(
+      fc.property(secretArb, (s) => {
+        const out = createRedactor()(path, template(s)).text;
+        expect(out).not.toContain(s);
+        expect(out).not.toContain(encodeURIComponent(s));
+        // redaction is stable: redacting the output again changes nothing
+        expect(createRedactor()(path, out).text).toBe(out);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

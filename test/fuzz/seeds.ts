@@ -1,0 +1,96 @@
+// Seeds for the fuzzers: the real texts we have — fixture bundles and the recorded samples in
+// shared/reference — so mutations start from the formats as they are, and grow as fixtures land.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** shared/ sits beside the work tree (here /work/shared; in CI a copy beside the clone). */
+export function referenceDir(): string | undefined {
+  for (const d of [resolve(REPO, '../shared/reference'), '/work/shared/reference']) if (existsSync(d)) return d;
+  return undefined;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...walk(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+const MAX_SEED_BYTES = 64 * 1024;
+
+function readSeed(p: string): string | undefined {
+  if (statSync(p).size > 4 * MAX_SEED_BYTES) return undefined;
+  let b = readFileSync(p);
+  if (p.endsWith('.gz')) {
+    try {
+      b = gunzipSync(b);
+    } catch {
+      return undefined;
+    }
+  }
+  // long seeds make 10,000 cases slow without finding more: keep the head, cut at a line end
+  let s = b.toString('utf8');
+  if (s.length > MAX_SEED_BYTES) s = s.slice(0, s.lastIndexOf('\n', MAX_SEED_BYTES) + 1);
+  return s;
+}
+
+/** Texts of fixture files whose bundle-relative path (e.g. raw/net/iptables-save.txt) matches, and of reference samples whose name matches. */
+export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: string[] }): string[] {
+  const out = new Set<string>(o.inline ?? []);
+  if (o.fixtures) {
+    const root = join(REPO, 'fixtures');
+    for (const p of walk(root)) {
+      const rel = relative(root, p).split('/').slice(1).join('/');
+      if (o.fixtures.test(rel)) {
+        const s = readSeed(p);
+        if (s !== undefined) out.add(s);
+      }
+    }
+  }
+  const ref = referenceDir();
+  if (o.samples && ref) {
+    for (const p of walk(join(ref, 'samples'))) {
+      if (o.samples.test(relative(join(ref, 'samples'), p))) {
+        const s = readSeed(p);
+        if (s !== undefined) out.add(s);
+      }
+    }
+  }
+  return [...out];
+}
+
+/** Every fixture bundle: its files by bundle-relative path (manifest and expected.json excluded). */
+export function fixtureBundles(): { name: string; files: Record<string, Uint8Array> }[] {
+  const root = join(REPO, 'fixtures');
+  const out: { name: string; files: Record<string, Uint8Array> }[] = [];
+  for (const e of readdirSync(root, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const dir = join(root, e.name);
+    const files: Record<string, Uint8Array> = {};
+    for (const p of walk(dir)) {
+      const rel = relative(dir, p);
+      if (rel === 'expected.json') continue;
+      files[rel] = new Uint8Array(readFileSync(p));
+    }
+    out.push({ name: e.name, files });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A file of this machine (e.g. /proc/diskstats) as a seed, when readable: the real format, today's kernel. */
+export function liveText(path: string): string[] {
+  try {
+    const s = readFileSync(path, 'utf8');
+    return s.length > 0 ? [s.length > MAX_SEED_BYTES ? s.slice(0, s.lastIndexOf('\n', MAX_SEED_BYTES) + 1) : s] : [];
+  } catch {
+    return [];
+  }
+}

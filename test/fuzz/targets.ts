@@ -1,0 +1,471 @@
+// The fuzz registry: every parser in src/parsers, with its seeds and a reading of its error
+// convention, so that one property ("nothing escapes, failures are located") covers them all.
+// Adding a parser file without a target (or a listed reason) fails test/fuzz/parsers.fuzz.test.ts.
+import { parseLoadavg, parseMeminfo } from '../../src/parsers/meminfo.js';
+import { cpuUsage, parseProcStat } from '../../src/parsers/proc-stat.js';
+import { histogramBuckets, increase, parsePrometheus } from '../../src/parsers/prometheus.js';
+import { parseSsListeners } from '../../src/parsers/ss-listeners.js';
+import { parseIptablesSave } from '../../src/parsers/iptables-save.js';
+import { ruleCount } from '../../src/parsers/netfilter-rule.js';
+import { parseNftRuleset } from '../../src/parsers/nft.js';
+import { ioStat, parseDiskstats } from '../../src/parsers/diskstats.js';
+import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
+import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
+import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
+import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
+import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
+import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
+import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
+import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
+import { scanNetfilterKernelMessages } from '../../src/parsers/dmesg-conntrack.js';
+import { parseGaiConf } from '../../src/parsers/gai.js';
+import { hostsLookup, parseHosts } from '../../src/parsers/hosts.js';
+import { inNet, isLoopback, parseIp } from '../../src/parsers/net-address.js';
+import { parseNsswitchHosts } from '../../src/parsers/nsswitch.js';
+import { parseQdiscs } from '../../src/parsers/qdisc.js';
+import { parseResolvConf } from '../../src/parsers/resolv.js';
+import { liveText, seedTexts } from './seeds.js';
+
+/** A failure a parser reported: where (1-based line, when it says) and what. */
+export interface Located {
+  line?: number;
+  message: string;
+}
+
+export interface FuzzTarget {
+  /** Shown in test names and the case-count table. */
+  name: string;
+  /** The src/parsers files this target covers (basename). */
+  files: string[];
+  seeds(): string[];
+  /**
+   * Calls the parser on hostile text (and the pure helpers that consume its result), returning the
+   * failures it reported. Must not throw: a throw is the defect the fuzzer looks for.
+   */
+  run(text: string, bytes: Uint8Array): Located[];
+  /** Known attacks on this format (alias bombs, deep nesting…), run once each besides the random cases. */
+  attacks?: string[];
+  /** Whether a reported line may be one past the last line (a "no COMMIT at end of file" style report). */
+  allowEofLine?: boolean;
+}
+
+export const TARGETS: FuzzTarget[] = [];
+
+export function register(t: FuzzTarget): void {
+  TARGETS.push(t);
+}
+
+/** Parser files that hold no parsing entry point of their own, and why. */
+export const NOT_PARSERS: Record<string, string> = {
+  'netfilter-rule.ts': 'the rule model shared by iptables-save.ts and nft.ts; fuzzed through both (ruleCount over their output)',
+};
+
+register({
+  name: 'proc-stat',
+  files: ['proc-stat.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/system\/stat-\d\.txt$/,
+      inline: ['cpu  10132153 290696 3084719 46828483 16683 0 25195 0 0 0\ncpu0 1393280 32966 572056 13343292 6130 0 17875 0 0 0\nintr 1 2 3\nctxt 1990473\n'],
+    }),
+  run(text) {
+    const r = parseProcStat(text);
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    // a parse that succeeded feeds the pure arithmetic that rules read
+    const u = cpuUsage(r.value, { ...r.value, idle: r.value.idle + 100 });
+    if (u && ![u.busyPct, u.stealPct, u.iowaitPct].every(Number.isFinite)) throw new Error(`non-finite CPU usage from ${JSON.stringify(r.value)}`);
+    return [];
+  },
+});
+
+register({
+  name: 'meminfo+loadavg',
+  files: ['meminfo.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/system\/(meminfo|loadavg)$/,
+      inline: ['MemTotal:       16318624 kB\nMemFree:         1423420 kB\nMemAvailable:    9871236 kB\nHugePages_Total:       0\n', '0.52 0.58 0.59 2/1025 123456\n'],
+    }),
+  run(text) {
+    const m = parseMeminfo(text);
+    for (const [k, v] of Object.entries(m)) if (!Number.isFinite(v) || v < 0) throw new Error(`meminfo ${k} = ${v}`);
+    const l = parseLoadavg(text);
+    if (l && !l.every(Number.isFinite)) throw new Error(`loadavg ${l}`);
+    // lenient by design: unknown lines are skipped, so there is nothing to locate
+    return [];
+  },
+});
+
+register({
+  name: 'ss-listeners',
+  files: ['ss-listeners.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/net\/listeners\.txt$/,
+      inline: [
+        'State  Recv-Q Send-Q Local Address:Port  Peer Address:PortProcess\nLISTEN 0      4096       127.0.0.1:4001       0.0.0.0:*    users:(("dfdaemon",pid=1234,fd=12))\nLISTEN 0      4096            [::]:65001          [::]:*    users:(("dfget",pid=99,fd=7))\nLISTEN 0      128    [fe80::1]%eth0:22            *:*\n',
+      ],
+    }),
+  run(text) {
+    const r = parseSsListeners(text);
+    for (const l of r.listeners) if (!Number.isInteger(l.port)) throw new Error(`port ${l.port}`);
+    return r.unrecognised.map((line) => ({ line, message: 'unrecognised line' }));
+  },
+});
+
+register({
+  name: 'prometheus',
+  files: ['prometheus.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/metrics-\d\.prom$/,
+      samples: /\.prom$/,
+      inline: ['# HELP x_seconds help\n# TYPE x_seconds histogram\nx_seconds_bucket{le="0.1"} 1\nx_seconds_bucket{le="+Inf"} 2\nx_seconds_sum 0.3\nx_seconds_count 2\n'],
+    }),
+  run(text) {
+    const e = parsePrometheus(text);
+    // the queries rules run over a scrape pair
+    for (const f of e.families.values()) {
+      increase(e, e, f.samples[0]?.name ?? f.name);
+      if (f.type === 'histogram') histogramBuckets(e, f.name);
+    }
+    return e.errors;
+  },
+});
+
+register({
+  name: 'iptables-save',
+  files: ['iptables-save.ts', 'netfilter-rule.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/net\/ip6?tables-save\.txt$/,
+      inline: [
+        '# Generated by iptables-save v1.8.9 (nf_tables) on Wed Nov 25 10:00:00 2026\n*filter\n:INPUT ACCEPT [10:600]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n:KUBE-SERVICES - [0:0]\n[5:300] -A INPUT -i lo -m statistic --mode random --probability 0.05000000000 -j DROP\n-A INPUT -p tcp -m tcp --dport 65001 -m comment --comment "dfdaemon \\"proxy\\"" -j REJECT --reject-with icmp-port-unreachable\n-A INPUT -j KUBE-SERVICES\n-A OUTPUT -m conntrack --ctstate NEW -m limit --limit 10/sec -j ACCEPT\nCOMMIT\n# Completed on Wed Nov 25 10:00:00 2026\n*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -d 127.0.0.1/32 -p tcp --dport 5000 -j REDIRECT --to-ports 65001\nCOMMIT\n',
+      ],
+    }),
+  allowEofLine: true,
+  run(text) {
+    const out: Located[] = [];
+    for (const fam of ['ip', 'ip6'] as const) {
+      const rs = parseIptablesSave(text, fam);
+      ruleCount(rs);
+      for (const u of rs.unparsed) out.push({ line: u.line, message: u.reason });
+    }
+    return out;
+  },
+});
+
+register({
+  name: 'nft',
+  files: ['nft.ts', 'netfilter-rule.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/net\/nft-ruleset\.txt$/,
+      inline: [
+        'table ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tiifname "lo" meta random & 2147483647 < 107374182 counter packets 5 bytes 300 drop\n\t\ttcp dport 65001 counter packets 0 bytes 0 reject with icmp type port-unreachable\n\t\tip daddr 127.0.0.0/8 tcp dport { 4001, 65001-65002 } limit rate 10/second accept\n\t\tct state established,related accept\n\t\tjump KUBE-SERVICES\n\t}\n\tchain KUBE-SERVICES {\n\t}\n}\ntable inet kube-proxy {\n\tset cluster-ips {\n\t\ttype ipv4_addr\n\t\telements = { 10.96.0.1, 10.96.0.10 }\n\t}\n\tmap service-ips {\n\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n\t\telements = { 10.96.0.1 . tcp . 443 : goto service-X }\n\t}\n\tchain nat-output {\n\t\ttype nat hook output priority -100; policy accept;\n\t\tip daddr . meta l4proto . th dport vmap @service-ips\n\t\tnumgen random mod 2 vmap { 0 : goto a, 1 : goto b }\n\t\tqueue num 3 bypass\n\t\tmeta l4proto tcp redirect to :65001\n\t}\n}\ntable ip6 t {\n\tchain c {\n\t\ttype filter hook output priority 0; policy drop;\n\t\tip6 saddr ::1 oifname "lo*" log prefix "x " accept\n\t}\n}\n',
+      ],
+    }),
+  run(text) {
+    const rs = parseNftRuleset(text);
+    ruleCount(rs);
+    return rs.unparsed.map((u) => ({ line: u.line, message: u.reason }));
+  },
+  allowEofLine: true,
+});
+
+register({
+  name: 'diskstats',
+  files: ['diskstats.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/disk\/diskstats-\d\.txt$/,
+      inline: [
+        ...liveText('/proc/diskstats'),
+        ' 254       0 vda 150883 52413 11436502 42510 580290 429811 21613970 712003 0 466428 792452 0 0 0 0 64511 37938\n   7       0 loop0 58 0 2128 19 0 0 0 0 0 40 19 0 0 0 0 0 0\n',
+      ],
+    }),
+  run(text) {
+    const r = parseDiskstats(text);
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    for (const row of r.value.values()) {
+      const s = ioStat(row, { ...row, readsCompleted: row.readsCompleted + 10, ioTicksMs: row.ioTicksMs + 5 }, 1000);
+      if (s && !Object.values(s).every((v) => typeof v !== 'number' || !Number.isNaN(v))) throw new Error(`NaN in ${JSON.stringify(s)}`);
+      ioStat(row, row, 0);
+    }
+    return [];
+  },
+});
+
+register({
+  name: 'mountinfo',
+  files: ['mountinfo.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/disk\/(mounts|mountinfo)\.txt$/,
+      inline: [
+        ...liveText('/proc/self/mountinfo'),
+        ...liveText('/proc/mounts'),
+        '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,errors=remount-ro\n30 22 0:25 / /var/lib/dragonfly\\040cache rw,nosuid - tmpfs tmpfs rw,size=1024k\n',
+      ],
+    }),
+  run(text) {
+    const r = parseMountTable(text);
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    mountOf(r.value, '/var/lib/dragonfly/content');
+    mountOf(r.value, '/', '254:1');
+    return [];
+  },
+});
+
+const CONTAINERD_TOML = `version = 2
+root = "/var/lib/containerd"
+imports = ["/etc/containerd/conf.d/*.toml"]
+
+[plugins."io.containerd.grpc.v1.cri"]
+  max_concurrent_downloads = 3
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"
+    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+      endpoint = ["http://127.0.0.1:65001", "https://registry-1.docker.io"]
+
+[plugins."io.containerd.transfer.v1.local"]
+  max_concurrent_downloads = 3
+  unpack_config = [{platform = "linux/amd64", snapshotter = "overlayfs"}]
+`;
+const CONTAINERD_TOML_V3 = `version = 3
+[plugins.'io.containerd.cri.v1.images']
+  max_concurrent_downloads = 6
+  image_pull_progress_timeout = '5m0s'
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = '/etc/containerd/certs.d'
+`;
+
+register({
+  name: 'containerd-config',
+  files: ['containerd-toml.ts', 'containerd-config.ts'],
+  seeds: () => seedTexts({ fixtures: /^raw\/containerd\/(config|config-dump)\.toml$|^raw\/containerd\/imports\//, inline: [CONTAINERD_TOML, CONTAINERD_TOML_V3] }),
+  attacks: [`${'['.repeat(5000)}${']'.repeat(5000)}`, `a = ${'['.repeat(100_000)}`, `x = { ${'y = { '.repeat(3000)}`, 'a.b.c.d.e.f.g.h = 1\n'.repeat(2000)],
+  run(text) {
+    const t = parseTomlLocated(text);
+    if (!t.ok) return [t.line === undefined ? { message: t.message } : { line: t.line, message: t.message }];
+    const { problems } = readContainerdConfig(t.value, text);
+    // an import merged over the base, and over itself (key collisions of every kind)
+    const merged = mergeTomlTables(parseTomlLocated(CONTAINERD_TOML).ok ? (parseTomlLocated(CONTAINERD_TOML) as { value: Record<string, unknown> }).value : {}, t.value);
+    readContainerdConfig(mergeTomlTables(merged, t.value), text);
+    return problems;
+  },
+});
+
+register({
+  name: 'hosts-toml',
+  files: ['hosts-toml.ts', 'containerd-toml.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/containerd\/certs\.d\/.*hosts\.toml$/,
+      inline: [
+        'server = "https://registry-1.docker.io"\n\n[host."http://127.0.0.1:65001"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n  [host."http://127.0.0.1:65001".header]\n    X-Dragonfly-Registry = ["https://index.docker.io"]\n\n[host."https://mirror.example:5000"]\n  capabilities = ["pull"]\n  override_path = true\n  ca = "/etc/ssl/ca.pem"\n',
+      ],
+    }),
+  attacks: [`[host.${'"a".'.repeat(3000)}"b"]\n`],
+  run(text) {
+    const r = parseHostsToml(text);
+    hostDirCandidates(text.slice(0, 40));
+    registryOfHostDir(text.slice(0, 40));
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    return r.warnings;
+  },
+});
+
+register({
+  name: 'containerd-log',
+  files: ['containerd-log.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/containerd\/journal\.txt$/,
+      inline: [
+        'Nov 25 10:00:00 node containerd[812]: time="2026-11-25T10:00:00.123456789Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:65001/v2/library/nginx/manifests/latest?ns=docker.io\\": dial tcp 127.0.0.1:65001: connect: connection refused" host="127.0.0.1:65001"\ntime="2026-11-25T10:00:01Z" level=error msg="fetch failed" error="unexpected status" host=registry-1.docker.io\ntime="2026-11-25T10:00:02Z" level=info msg="using pigz for decompression"\ntime="2026-11-25T10:00:03Z" level=warning msg="failed to decode hosts.toml" error="invalid `host` tree"\n',
+      ],
+    }),
+  run(text) {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const ev = parseContainerdLogLine(lines[i] as string, i + 1);
+      if (ev && ev.line !== i + 1) throw new Error(`event at line ${ev.line}, read from ${i + 1}`);
+    }
+    return [];
+  },
+});
+
+register({
+  name: 'containerd-version',
+  files: ['containerd-version.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/containerd\/version\.txt$/,
+      inline: [
+        'containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3\n',
+        'containerd github.com/containerd/containerd/v2 v2.1.0 06b99ca80cdbfbc6cc8bd567021738c9af2b36ce\n',
+        'Client:\n  Version:  1.7.27\n  Revision: 05044ec\n  Go version: go1.23\n\nServer:\n  Version:  1.6.20\n  Revision: 1.6.20~ds1\n  UUID: 1234\n',
+      ],
+    }),
+  attacks: [`${'Server: '.repeat(40_000)}`],
+  run(text) {
+    const v = parseContainerdVersion(text);
+    versionAtLeast(v, 1, 7);
+    if (v && ![v.major, v.minor, v.patch].every(Number.isFinite)) throw new Error(`version ${JSON.stringify(v)}`);
+    return [];
+  },
+});
+
+const YAML_BOMB = `a: &a ["x","x","x","x","x","x","x","x","x"]
+b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+serializeImagePulls: *g
+`;
+
+register({
+  name: 'kubelet-config',
+  files: ['kubelet-config.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/kubelet\/config\.yaml$/,
+      inline: [
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: false\nmaxParallelImagePulls: 3\nregistryPullQPS: 5\nregistryBurst: 10\nimageGCHighThresholdPercent: 85\nauthentication:\n  anonymous:\n    enabled: false\n',
+        'kind: KubeletConfiguration\nserializeImagePulls: "no"\nmaxParallelImagePulls: null\n<<: {registryBurst: 4}\n',
+      ],
+    }),
+  attacks: [YAML_BOMB, `${'- '.repeat(20_000)}x`, `${'['.repeat(20_000)}`, '!!binary AAAA\n', 'a: !!js/function "x"\n', '%YAML 9.9\n---\nkind: x\n'],
+  run(text) {
+    const r = parseKubeletConfig(text);
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    return r.problems;
+  },
+});
+
+register({
+  name: 'kubelet-flags',
+  files: ['kubelet-flags.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/kubelet\/flags\.txt$/,
+      inline: [
+        '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n--max-parallel-image-pulls\n4\n--registry-qps=5\n--registry-burst=10\n--container-runtime-endpoint=unix:///run/containerd/containerd.sock\n',
+      ],
+    }),
+  run(text) {
+    return parseKubeletFlags(text).problems;
+  },
+});
+
+const GO_JSON_LOG = [
+  '{"level":"info","ts":"2022-11-09 06:39:19.162","caller":"peer/peertask_conductor.go:307","msg":"register task success, SizeScope: NORMAL","peer":"10.22.60.85-1-abc","task":"9156eabc","component":"PeerTask","trace":"f158f0e8"}',
+  '{"level":"info","ts":"2022-11-09 06:39:19.200","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: 10.22.60.85-1-abc, total size: 7459","peer":"p","task":"t","component":"reuseStreamPeerTask"}',
+  '{"level":"warn","ts":"2022-11-09 06:39:20.000","caller":"peer/peertask_conductor.go:1036","msg":"start download from source due to wait first peer packet from scheduler timeout","peer":"p","task":"t","stacktrace":"a\\nb"}',
+  '{"level":"info","ts":"2022-11-09 06:39:21.000","caller":"peer/peertask_conductor.go:1393","msg":"peer task done, cost: 1234ms","peer":"p","task":"t"}',
+  '{"level":"info","ts":"2022-11-09 06:39:21.000","caller":"peer/piece_manager.go:100","msg":"set download limiter 1073741824.000000 for piece manager"}',
+].join('\n');
+const GO_CONSOLE_LOG =
+  '2022-08-24T13:09:04.964Z\tINFO\tpeer/peertask_reuse.go:221\treuse from peer task: 10.101.204.106-1-8c51, total size: 7459\t{"peer": "p", "task": "c34b", "component": "reuseStreamPeerTask"}\n2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: unexpected EOF\n';
+const RUST_LOG =
+  '2024-08-06T11:50:06.590777349+00:00  INFO download_task: dragonfly-client/src/grpc/dfdaemon_download.rs:221: download task started: Download { url: "https://index.docker.io/v2/library/nginx/blobs/sha256:dfaa", digest: None }\n2024-08-06T11:50:06.600000000+00:00  INFO download_task: dragonfly-client/src/resource/task.rs:452: all pieces are downloaded from local\n2024-08-06T11:50:07.000000000+00:00 ERROR download_task:download_from_parent: dragonfly-client/src/resource/piece.rs:490: download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255\n' +
+  '  2025-07-03T03:28:43.810132723+00:00 ERROR  download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255\n    at dragonfly-client/src/resource/piece.rs:490\n    in download_from_parent with piece_id: "46237877-262"\n    in download_task with host_id: "10.98.88.28-runner12", task_id: "46237877", content_length: 1744913264\n';
+
+register({
+  name: 'dfdaemon-log',
+  files: ['dfdaemon-log.ts'],
+  seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG] }),
+  attacks: [`{"level":"info","msg":"peer task done, cost: 1ms","a":${'['.repeat(100_000)}`, `{"msg":"${'\\u0000'.repeat(50_000)}"}`, 'x'.repeat(3 << 20)],
+  run(_text, bytes) {
+    // the same bytes fed whole and in small chunks must give the same events: lines cross chunk boundaries
+    const scan = (chunk: number) => {
+      const events: LogEvent[] = [];
+      const s = new LogScanner({ file: 'raw/dfdaemon/logs/core.log', onEvent: (e) => events.push(e) });
+      for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+      return { events, stats: s.end() };
+    };
+    const whole = scan(Math.max(1, bytes.length));
+    const split = scan(7);
+    if (JSON.stringify(whole.events) !== JSON.stringify(split.events)) throw new Error('events differ when the input arrives in 7-byte chunks');
+    const out: Located[] = whole.stats.unrecognisedSamples.map((u) => ({ line: u.line, message: `unrecognised: ${u.text || '(empty)'}` }));
+    for (const e of whole.events) out.push({ line: e.line, message: e.kind });
+    return out;
+  },
+});
+
+register({
+  name: 'dmesg-conntrack',
+  files: ['dmesg-conntrack.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/system\/dmesg\.txt$/,
+      inline: ['[Wed Nov 25 10:00:00 2026] nf_conntrack: nf_conntrack: table full, dropping packet\n[  12.345678] net_ratelimit: 312 callbacks suppressed\n[  12.4] nf_queue: full at 1024 entries, dropping packets(s)\n'],
+    }),
+  run(text) {
+    const m = scanNetfilterKernelMessages(text);
+    const out: Located[] = [];
+    for (const x of [m.conntrackFull.first, m.conntrackFull.last, m.queueFull.first]) if (x) out.push({ line: x.line, message: x.text || 'kernel message' });
+    return out;
+  },
+});
+
+register({
+  name: 'name-resolution',
+  files: ['hosts.ts', 'resolv.ts', 'nsswitch.ts', 'gai.ts', 'net-address.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/net\/(hosts|resolv\.conf|nsswitch\.conf|gai\.conf)$/,
+      inline: [
+        ...liveText('/etc/hosts'),
+        ...liveText('/etc/nsswitch.conf'),
+        ...liveText('/etc/resolv.conf'),
+        '127.0.0.1 localhost\n::1 localhost ip6-localhost\n127.0.1.1 node-1\n10.0.0.5 mirror.local mirror # comment\n',
+        'hosts: files [NOTFOUND=return] mdns4_minimal [!UNAVAIL=return] dns myhostname\n',
+        'nameserver 10.96.0.10\nsearch default.svc.cluster.local svc.cluster.local\noptions ndots:5 timeout:1\n',
+        'precedence ::1/128 50\nprecedence ::ffff:0:0/96 100\nlabel 2002::/16 2\n',
+      ],
+    }),
+  run(text) {
+    const out: Located[] = [];
+    const h = parseHosts(text);
+    for (const i of h.invalid) out.push({ line: i.line, message: 'not an address line' });
+    for (const e of h.entries) for (const n of e.names.slice(0, 3)) hostsLookup(h, n);
+    hostsLookup(h, 'localhost');
+    parseResolvConf(text);
+    const nss = parseNsswitchHosts(text);
+    if (nss) out.push({ line: nss.line, message: 'hosts:' });
+    const gai = parseGaiConf(text);
+    for (const u of gai.unparsed) out.push({ line: u.line, message: 'malformed gai.conf line' });
+    for (const e of [...gai.precedence, ...gai.label]) out.push({ line: e.line, message: e.prefix || 'gai entry' });
+    // every word as an address and a network
+    for (const w of text.split(/\s+/).slice(0, 200)) {
+      parseIp(w);
+      isLoopback(w);
+      inNet('127.0.0.1', w);
+      inNet(w, '127.0.0.0/8');
+      inNet(w, '::1/128');
+    }
+    return out;
+  },
+});
+
+register({
+  name: 'qdisc',
+  files: ['qdisc.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/net\/qdisc\.txt$/,
+      inline: ['qdisc noqueue 0: root refcnt 2 \n', 'qdisc tbf 8001: root refcnt 2 rate 200Mbit burst 256Kb lat 50ms \nqdisc ingress ffff: parent ffff:fff1 ----------------\nqdisc htb 1: root refcnt 2 r2q 10 default 0x10 direct_packets_stat 0 direct_qlen 1000\n'],
+    }),
+  run(text) {
+    const q = parseQdiscs(text);
+    for (const x of q.qdiscs) if (x.rateBitsPerSecond !== undefined && !(x.rateBitsPerSecond >= 0)) throw new Error(`rate ${x.rateBitsPerSecond}`);
+    return q.unrecognised.map((line) => ({ line, message: 'unrecognised qdisc line' }));
+  },
+});

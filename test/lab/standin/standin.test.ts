@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { announceSkip, labUnavailable } from '../../helpers/lab.js';
+import { CONTAINERD_LAB_TOOLS, withContainerdLab } from '../containerd-lab.js';
+import { parseByteSize, startStandin, taskSizeLevel } from './standin.js';
+
+const why = labUnavailable(CONTAINERD_LAB_TOOLS);
+if (why) announceSkip('dfdaemon stand-in', why);
+
+const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+// tracing-subscriber compact, v1.5 timer: `2026-11-25T19:20:07.965688Z  INFO span:span: file.rs:N: message k="v"`
+const COMPACT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (ERROR| WARN| INFO|DEBUG) (?:[a-z_]+(?::[a-z_]+)*: )?[\w./-]+\.rs:\d+: .+$/;
+
+describe('dfdaemon stand-in', () => {
+  it('parses Rust bytesize limits and computes the client\'s task size levels', () => {
+    expect(parseByteSize('20MB')).toBe(20_000_000);
+    expect(parseByteSize('1GiB')).toBe(2 ** 30);
+    expect(parseByteSize(10_000_000_000)).toBe(10_000_000_000);
+    expect(parseByteSize('fast')).toBeNull();
+    expect(taskSizeLevel(0)).toBe(0);
+    expect(taskSizeLevel(512 * 1024)).toBe(1);
+    expect(taskSizeLevel(50 * 2 ** 20)).toBe(6);
+    expect(taskSizeLevel(2 * 2 ** 40)).toBe(20);
+  });
+
+  it.skipIf(why)('serves blobs from its cache after one back-to-source fetch, passes manifests through, and speaks the real formats', async () => {
+    await withContainerdLab(async (lab) => {
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 6 << 20 }, { bytes: 1 << 20, content: 'text' }] });
+      await lab.push(img, reg, 'lab/standin:v1');
+      const s = await startStandin({ cacheDir: lab.path('cache'), logDir: lab.path('log'), originUrl: reg.url });
+      try {
+        const digest = img.layers[0]!.digest;
+        const url = `${s.proxyUrl}/v2/lab/standin/blobs/${digest}?ns=${reg.host}`;
+        const first = Buffer.from(await (await fetch(url)).arrayBuffer());
+        const second = Buffer.from(await (await fetch(url)).arrayBuffer());
+        expect(sha(first)).toBe(digest);
+        expect(sha(second)).toBe(digest);
+        const man = await fetch(`${s.proxyUrl}/v2/lab/standin/manifests/v1`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+        expect(man.status).toBe(200);
+        expect(((await man.json()) as { layers: unknown[] }).layers).toHaveLength(2);
+        const missing = await fetch(`${s.proxyUrl}/v2/lab/standin/blobs/sha256:${'0'.repeat(64)}`);
+        expect(missing.status).toBe(404);
+        expect(s.stats()).toMatchObject({ hits: 1, misses: 2, direct: 1, bytesLocal: first.length, bytesSource: first.length });
+
+        const metrics = await (await fetch(s.metricsUrl)).text();
+        expect(metrics).toContain(`dragonfly_client_download_traffic{type="LOCAL_PEER"} ${first.length}`);
+        expect(metrics).toContain(`dragonfly_client_download_traffic{type="BACK_TO_SOURCE"} ${first.length}`);
+        expect(metrics).toContain('dragonfly_client_proxy_request_total 4');
+        expect(metrics).toContain('dragonfly_client_proxy_request_via_dfdaemon_total 3');
+        expect(metrics).toMatch(/dragonfly_client_download_task_duration_milliseconds_count\{task_size_level="3",task_type="0"\} 2/);
+        expect(metrics).toContain('# TYPE dragonfly_client_download_traffic counter');
+        expect(metrics).toMatch(/dragonfly_client_version\{build_time="[^"]+",git_commit="[0-9a-f]+",git_version="v1\.5\.1",platform="[^"]+"\} 1/);
+        // every family the stand-in exposes exists in the reference sample of the real client
+        const sample = await readFile(new URL('../../../../shared/reference/samples/metrics-rust-client-v1.5.1.SYNTHESISED.prom', import.meta.url), 'utf8').catch(() => null);
+        if (sample) {
+          const families = (t: string) => new Set([...t.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
+          const real = families(sample);
+          for (const f of families(metrics)) expect(real, `family ${f}`).toContain(f);
+        }
+      } finally {
+        await s.stop();
+      }
+      const log = (await readFile(s.logFile, 'utf8')).trimEnd().split('\n');
+      for (const l of log) expect(l).toMatch(COMPACT);
+      expect(log.filter((l) => l.includes('proxy HTTP request via dfdaemon by rule config: Request { method: GET'))).toHaveLength(3);
+      expect(log.filter((l) => l.includes('proxy HTTP request directly to remote server: Request { method: GET'))).toHaveLength(1);
+      expect(log.filter((l) => l.endsWith('"') && l.includes(' INFO download_task: ') && l.includes('all pieces are downloaded from source'))).toHaveLength(1);
+      expect(log.filter((l) => l.includes('all pieces are downloaded from local host_id='))).toHaveLength(1);
+      expect(log.some((l) => /ERROR .*download from source error: back source status code 404/.test(l))).toBe(true);
+    });
+  });
+
+  it.skipIf(why)('honours the download limit of a dfdaemon.yaml, and sends nothing via dfdaemon without proxy rules', async () => {
+    await withContainerdLab(async (lab) => {
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 8 << 20 }] });
+      await lab.push(img, reg, 'lab/limit:v1');
+      const cfg = lab.path('dfdaemon.yaml');
+      await writeFile(cfg, 'download:\n  bandwidthLimit: 8MB\nproxy:\n  rules:\n    - regex: blobs/sha256.*\n');
+      const s = await startStandin({ cacheDir: lab.path('c1'), logDir: lab.path('l1'), originUrl: reg.url, configPath: cfg });
+      const url = (p: string) => `${p}/v2/lab/limit/blobs/${img.layers[0]!.digest}`;
+      try {
+        expect(s.rateLimitBps).toBe(8_000_000);
+        await (await fetch(url(s.proxyUrl))).arrayBuffer(); // miss: back-to-source at the limit
+        const t0 = performance.now();
+        const hit = Buffer.from(await (await fetch(url(s.proxyUrl))).arrayBuffer());
+        const seconds = (performance.now() - t0) / 1000;
+        // 8.4 MB at 8 MB/s with 0.1 s of burst: at least ~0.9 s
+        expect(seconds).toBeGreaterThan((hit.length / 8e6) * 0.85);
+      } finally {
+        await s.stop();
+      }
+      const noRules = lab.path('norules.yaml');
+      await writeFile(noRules, 'download:\n  bandwidthLimit: 50GB\n');
+      const d = await startStandin({ cacheDir: lab.path('c2'), logDir: lab.path('l2'), originUrl: reg.url, configPath: noRules });
+      try {
+        const b = Buffer.from(await (await fetch(url(d.proxyUrl))).arrayBuffer());
+        expect(sha(b)).toBe(img.layers[0]!.digest);
+        expect(d.stats()).toMatchObject({ viaDfdaemon: 0, direct: 1, bytesLocal: 0, bytesSource: 0 });
+      } finally {
+        await d.stop();
+      }
+    });
+  });
+});

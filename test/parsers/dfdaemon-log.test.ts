@@ -1,0 +1,187 @@
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type LogEvent, LogScanner, parseZapTs } from '../../src/parsers/dfdaemon-log.js';
+import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
+import { goConsole, goDirect, goJson, goStartupLines, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+
+function scan(text: string, chunk = 1 << 20, sinceMs?: number) {
+  const events: LogEvent[] = [];
+  const s = new LogScanner({ file: 'core.log', ...(sinceMs === undefined ? {} : { sinceMs }), onEvent: (e) => events.push(e) });
+  const buf = Buffer.from(text);
+  for (let i = 0; i < buf.length; i += chunk) s.push(buf.subarray(i, i + chunk));
+  const stats = s.end();
+  const b = new TimelineBuilder();
+  for (const e of events) b.add(e);
+  return { events, stats, summary: b.finish() };
+}
+
+const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
+const BLOB = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
+
+describe('Go dfdaemon logs (zap JSON and console)', () => {
+  it('reads the real public line samples of both layouts', () => {
+    const real = [
+      '{"level":"info","ts":"2022-11-09 06:39:19.162","caller":"peer/peertask_conductor.go:307","msg":"register task success, SizeScope: NORMAL","peer":"10.22.60.85-1-abc","task":"9156eabc","component":"PeerTask","trace":"f158f0e8"}',
+      '2022-08-24T13:09:04.964Z\tINFO\tpeer/peertask_reuse.go:221\treuse from peer task: 10.101.204.106-1-8c51, total size: 7459\t{"peer": "10.101.204.106-1-zzz", "task": "c34b", "component": "reuseStreamPeerTask"}',
+      '2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: unexpected EOF',
+    ].join('\n');
+    const { events, stats } = scan(real);
+    expect(stats.unrecognised).toBe(0);
+    expect(stats.byLayout).toMatchObject({ 'go-json': 1, 'go-console': 1, 'go-stdlog': 1 });
+    expect(events.map((e) => e.kind)).toEqual(['register-ok', 'reuse']);
+    expect(events[0]).toMatchObject({ task: '9156eabc', peer: '10.22.60.85-1-abc', line: 1, tsMs: Date.UTC(2022, 10, 9, 6, 39, 19, 162) });
+    expect(events[1]).toMatchObject({ task: 'c34b', contentLength: 7459, line: 2, layout: 'go-console' });
+  });
+
+  it('rebuilds a timeline per request: hit, P2P, back-to-source after a schedule timeout', () => {
+    const lines = [
+      ...goStartupLines(T0 - 60_000, 1024 * 1024 * 1024, false),
+      goDirect(T0 - 900, 'GET', 'https://index.docker.io/v2/library/app/manifests/1.0'),
+      ...goTaskLines({ startMs: T0, peer: '10.0.0.5-1-a', task: 't1', url: BLOB(1), size: 200e6, mode: 'hit', costMs: 0 }),
+      ...goTaskLines({ startMs: T0 + 10, peer: '10.0.0.5-1-b', task: 't2', url: BLOB(2), size: 50 * 2 ** 20, mode: 'p2p', costMs: 1800, registerMs: 1200, verbose: true }),
+      ...goTaskLines({ startMs: T0 + 20, peer: '10.0.0.5-1-c', task: 't3', url: BLOB(3), size: 30e6, mode: 'timeout-source', costMs: 33_000, registerMs: 30_000 }),
+    ];
+    const { summary, stats } = scan(lines.join('\n'), 777);
+    expect(stats.unrecognised).toBe(0);
+    expect(summary.rateLimitSetting?.bytesPerSecond).toBe(1073741824);
+    expect(summary.digestSetting?.on).toBe(false);
+    expect(summary.proxy).toHaveLength(2 + 0); // the direct manifest + the verbose "round trip with dragonfly" line
+    const byTask = new Map(summary.tasks.map((t) => [t.taskId, t]));
+    const hit = byTask.get('t1');
+    expect(hit).toMatchObject({ reportedHit: true, servedBy: 'local', contentLength: 200e6, costMs: null, costFrom: 'unknown', digest: `sha256:${hex64(1)}` });
+    const p2p = byTask.get('t2');
+    expect(p2p).toMatchObject({ servedBy: 'remote-peer', costMs: 1800, costFrom: 'logged', registerWaitMs: 1200, reportedHit: false });
+    expect(p2p?.pieces.remote).toBe(13);
+    expect(p2p?.slowestPieces.length).toBe(3);
+    const src = byTask.get('t3');
+    expect(src).toMatchObject({ servedBy: 'back-to-source', scheduleTimeout: true, registerWaitMs: 30_000, costMs: 33_000 });
+  });
+
+  it('reads zap console lines the same way as JSON', () => {
+    const t = { startMs: T0, peer: 'p-1', task: 'tc', url: BLOB(9), size: 10e6, mode: 'p2p' as const, costMs: 700 };
+    const a = scan(goTaskLines(t).join('\n')).summary.tasks[0];
+    const b = scan(goTaskLines(t, goConsole).join('\n')).summary.tasks[0];
+    expect(b).toMatchObject({ taskId: a?.taskId, servedBy: a?.servedBy, costMs: a?.costMs, registerWaitMs: a?.registerWaitMs });
+  });
+
+  it('takes what a truncated JSON line shows and escapes in messages', () => {
+    const line = goJson(T0, 'info', 'peer/peertask_conductor.go:1393', 'peer task done, cost: 4500ms', { peer: 'p', task: 't' });
+    const { events, stats } = scan(`${line.slice(0, line.indexOf(`ms"`) + 2)}\n${goJson(T0, 'error', 'x.go:1', 'peer task failed, code: 1000, reason: "quoted"', { peer: 'p', task: 't' })}`);
+    expect(stats.unrecognised).toBe(0);
+    expect(events[0]?.kind).toBe('task-done');
+    expect(events[0]?.costMs).toBe(4500);
+    expect(events[1]).toMatchObject({ kind: 'task-failed', text: 'peer task failed, code: 1000, reason: "quoted"', task: 't' });
+  });
+
+  it('counts lines in no layout, never failing on them', () => {
+    const { stats, events } = scan('garbage here\n\n{"level":"info","ts":"2024-06-21 10:00:00.000","caller":"a.go:1","msg":"register task success","peer":"p"}\n\u0000\u0001binary');
+    expect(stats.unrecognised).toBe(2);
+    expect(stats.unrecognisedSamples[0]).toMatchObject({ line: 1, text: 'garbage here' });
+    expect(events).toHaveLength(1);
+  });
+
+  it('drops lines older than --since', () => {
+    const lines = [goJson(T0, 'info', 'a.go:1', 'register task success', { peer: 'a' }), goJson(T0 + 60_000, 'info', 'a.go:1', 'register task success', { peer: 'b' })];
+    const r = scan(lines.join('\n'), 1 << 20, T0 + 1000);
+    expect(r.events.map((e) => e.peer)).toEqual(['b']);
+    expect(r.stats.beforeSince).toBe(1);
+  });
+});
+
+describe('Rust client logs (tracing compact and pretty)', () => {
+  it('reads the real compact sample', () => {
+    const real =
+      '2024-08-06T11:50:06.590777349+00:00  INFO download_task: dragonfly-client/src/grpc/dfdaemon_download.rs:221: download task started: Download { url: "https://index.docker.io/v2/library/nginx/blobs/sha256:dfaa", digest: None, range: None }';
+    const { events, stats } = scan(real);
+    expect(stats.unrecognised).toBe(0);
+    expect(stats.byLayout['rust-compact']).toBe(1);
+    expect(events[0]).toMatchObject({ kind: 'task-start', url: 'https://index.docker.io/v2/library/nginx/blobs/sha256:dfaa', level: 'info', tsMs: Date.parse('2024-08-06T11:50:06.590Z') });
+  });
+
+  it('reads the real pretty block with ANSI residue and takes span fields from its "in" lines', () => {
+    const real = [
+      '  2025-07-03T03:28:43.810132723+00:00 ERROR  download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255',
+      '    at dragonfly-client/src/resource/piece.rs:490',
+      '    in download_from_parent with piece_id: "46237877-262"',
+      '    \u001b[2min\u001b[0m download_task with host_id: "10.98.88.28-runner12", task_id: "46237877", peer_id: "10.98.88.28-runner12-717530e3", url: "https://x/blobs/sha256:aa", content_length: 1744913264',
+      '',
+    ].join('\n');
+    const { events, stats } = scan(real);
+    expect(stats.unrecognised).toBe(0);
+    expect(stats.errors).toBe(1);
+    expect(events[0]).toMatchObject({ kind: 'digest-failed', task: '46237877', peer: '10.98.88.28-runner12-717530e3', contentLength: 1744913264, layout: 'rust-pretty' });
+  });
+
+  it.each(['v0', 'v1'] as const)('rebuilds hit / P2P / source timelines (%s)', (series) => {
+    const lines = [
+      rustProxy(T0 - 500, 'https://index.docker.io/v2/library/app/manifests/1.0', false, series),
+      rustProxy(T0 - 1, BLOB(1), true, series),
+      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: BLOB(1), size: 40 * 2 ** 20, mode: 'hit', costMs: 900, series }),
+      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p2', task: 'r2', url: BLOB(2), size: 8 * 2 ** 20, mode: 'p2p', costMs: 300, series }),
+      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p3', task: 'r3', url: BLOB(3), size: 12 * 2 ** 20, mode: 'source', costMs: 2000, series }),
+    ];
+    const { summary, stats } = scan(lines.join('\n'), 4096);
+    expect(stats.unrecognised).toBe(0);
+    expect(summary.proxy.map((p) => p.viaP2P)).toEqual([false, true]);
+    const by = new Map(summary.tasks.map((t) => [t.taskId, t]));
+    expect(by.get('r1')).toMatchObject({ servedBy: 'local', reportedHit: true, contentLength: 40 * 2 ** 20, costMs: 900, costFrom: 'timestamps' });
+    expect(by.get('r1')?.pieces.local).toBe(10);
+    expect(by.get('r2')).toMatchObject({ servedBy: 'remote-peer', costMs: 300 });
+    expect(by.get('r3')).toMatchObject({ servedBy: 'back-to-source', costMs: 2000 });
+  });
+
+  it('reads the v1.5 slow-task WARN with its cost and size', () => {
+    const l = rustCompact(T0, 'WARN', 'download_task', 'dragonfly-client-metric/src/lib.rs:1003', 'download task, cost: 1.234s, size: 1048576 bytes', 'task_id="x" peer_id="y"');
+    const { events } = scan(l);
+    expect(events[0]).toMatchObject({ kind: 'task-slow', costMs: 1234, contentLength: 1048576, task: 'x' });
+  });
+});
+
+describe('scanner properties', () => {
+  it('gives the same events whatever the chunking (property)', () => {
+    const text = [
+      ...goTaskLines({ startMs: T0, peer: 'p', task: 't', url: BLOB(1), size: 20e6, mode: 'p2p', costMs: 500, verbose: true }),
+      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'q', task: 'r', url: BLOB(2), size: 9e6, mode: 'source', costMs: 200, series: 'v1' }),
+      'not a log line',
+    ].join('\r\n');
+    const whole = scan(text);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 500 }), (n) => {
+        const r = scan(text, n);
+        expect(r.events).toEqual(whole.events);
+        expect(r.stats.unrecognised).toBe(1);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never throws on arbitrary bytes (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
+        const s = new LogScanner({ file: 'x', onEvent: () => {} });
+        s.push(bytes);
+        const st = s.end();
+        expect(st.lines).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('parses zap timestamps', () => {
+    expect(parseZapTs('2024-06-21 10:00:01.5')).toBe(T0 + 1500);
+    expect(parseZapTs('2024-06-21T10:00:01.000+02:00')).toBe(T0 + 1000 - 2 * 3600_000);
+    expect(parseZapTs('nope')).toBeNull();
+  });
+
+  it('handles gzip input through the bundle reader path', async () => {
+    const { MemoryBundle } = await import('../../src/bundle/memory-bundle.js');
+    const text = goTaskLines({ startMs: T0, peer: 'p', task: 't', url: BLOB(1), size: 1e6, mode: 'hit', costMs: 0 }).join('\n');
+    const b = new MemoryBundle({ 'raw/dfdaemon/logs/core.log.1.gz': gzipSync(text) });
+    const events: LogEvent[] = [];
+    const s = new LogScanner({ file: 'x', onEvent: (e) => events.push(e) });
+    for await (const c of b.chunks('raw/dfdaemon/logs/core.log.1.gz')) s.push(c);
+    s.end();
+    expect(events.some((e) => e.kind === 'reuse')).toBe(true);
+  });
+});

@@ -36,7 +36,12 @@ function probe() {
     timeout: 60_000,
     env: { ...process.env, NO_COLOR: '1', CI: 'true' },
   });
-  const j = JSON.parse(r.stdout);
+  let j;
+  try {
+    j = JSON.parse(r.stdout);
+  } catch {
+    throw new Error(`dfdoctor exited ${r.status} without a JSON report: ${r.stderr.slice(0, 500)}`);
+  }
   const m = j.measurements?.disk;
   if (!m || m.seqReadMBps === null) throw new Error(`probe measured nothing: ${j.probes?.disk?.reason ?? r.stderr}`);
   return { m, wallMs: j.probes.disk.durationMs };

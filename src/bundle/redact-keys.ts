@@ -107,8 +107,10 @@ export function looksLikeSecretValue(value: string): boolean {
 // Headers in hosts.toml that carry no secret; every other header value is removed.
 const BENIGN_HEADERS = new Set(['useragent', 'accept', 'acceptencoding', 'acceptlanguage', 'contenttype', 'xforwardedproto', 'xforwardedfor', 'connection']);
 
+/** Dragonfly's own request headers (X-Dragonfly-Registry written by dfinit, -Use-P2P, -Tag…) carry routing, not secrets. */
 export function isBenignHeader(name: string): boolean {
-  return BENIGN_HEADERS.has(normaliseName(name));
+  const n = normaliseName(name);
+  return BENIGN_HEADERS.has(n) || (n.startsWith('xdragonfly') && secretStrength(n.slice('xdragonfly'.length)) === null);
 }
 
 // Query parameters of signed URLs (S3, GCS, Azure SAS, OSS, CloudFront) that are or carry the signature.

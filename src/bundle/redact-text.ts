@@ -18,6 +18,11 @@ import type { Tally } from './redact-tally.js';
  */
 export interface LineMode {
   strict: boolean;
+  /**
+   * false for system databases and command outputs (nsswitch.conf's `passwd:` line, iptables-save,
+   * /proc files): their names are not settings, so only URL, scheme, query and key-block rules apply.
+   */
+  names?: boolean;
 }
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>@]*(?:@[^\s/?#"'<>@]*)*)@(?=[^\s/?#"'<>@]*)/gi;
@@ -32,7 +37,7 @@ const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|author
 
 /** Removes credentials from URLs (`scheme://user:pass@host` → `scheme://REDACTED@host`). */
 export function redactUrlCredentials(line: string, t: Tally): string {
-  if (!line.includes('://')) return line;
+  if (!line.includes('@') || !line.includes('://')) return line;
   return line.replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
     if (userinfo === '' || userinfo === MARK) return `${scheme}${userinfo}@`;
     const parts = [userinfo, ...userinfo.split(':')].map(safeDecode);
@@ -65,7 +70,12 @@ export function redactAuthSchemes(line: string, t: Tally): string {
 }
 
 /** `name=value`, `name: value`, `"name": "value"`, `--name=value` with a secret name. */
+// Every secret name contains one of these; a line without any is left alone (most log lines), which keeps
+// redaction of large logs fast (bench/redact.bench.mjs).
+const MAY_NAME_SECRET = /pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/i;
+
 export function redactKeyValues(line: string, t: Tally, mode: LineMode): string {
+  if (!MAY_NAME_SECRET.test(line)) return line;
   let out = '';
   let last = 0;
   KV_HEAD.lastIndex = 0;
@@ -140,7 +150,7 @@ export function redactLine(line: string, t: Tally, mode: LineMode): string {
   let out = redactUrlCredentials(line, t);
   out = redactQueryParams(out, t);
   out = redactAuthSchemes(out, t);
-  out = redactKeyValues(out, t, mode);
+  if (mode.names !== false) out = redactKeyValues(out, t, mode);
   return out;
 }
 

@@ -11,7 +11,7 @@ import { redactTomlText } from './redact-toml.js';
 import { redactYamlText } from './redact-yaml.js';
 import type { Redactor } from './writer.js';
 
-export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log';
+export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log' | 'system';
 
 /** How a bundle file is read for redaction, by its path in the bundle (DESIGN §3). */
 export function syntaxOf(relPath: string): Syntax {
@@ -21,7 +21,9 @@ export function syntaxOf(relPath: string): Syntax {
   if (/\.ya?ml$/.test(p) || p.startsWith('raw/dfdaemon/config/')) return 'yaml';
   if (p.endsWith('.json')) return 'json';
   if (/(^|\/)env(\.txt)?$/.test(p) || p.endsWith('.env')) return 'env';
-  if (/\.(conf|cfg|ini|service|txt)$/.test(p) || /(^|\/)(hosts|resolv\.conf|nsswitch\.conf)$/.test(p)) return 'config-text';
+  // system databases and command outputs: names there are not settings (nsswitch.conf's "passwd:")
+  if (/^raw\/(net|disk|system)\//.test(p) && !/dmesg/.test(p)) return 'system';
+  if (/\.(conf|cfg|ini|service|txt)$/.test(p)) return 'config-text';
   return 'log';
 }
 
@@ -68,6 +70,11 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
       return lineByLine(text, t, true);
     case 'log':
       return lineByLine(text, t, false);
+    case 'system':
+      return text
+        .split('\n')
+        .map((l) => redactLine(l, t, { strict: false, names: false }))
+        .join('\n');
   }
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { arch } from 'node:os';
 import type { BenchIsolation, BenchMeasurement, BenchPull } from '../bundle/measurements.js';
@@ -9,6 +9,7 @@ import {
   cleanNamespace,
   type Ctr,
   ctrPull,
+  heldBefore,
   mirrorBlobRequest,
   originBlobRequest,
   type PullPath,
@@ -39,6 +40,18 @@ export interface BenchOptions {
 interface ManifestLayer {
   digest: string;
   size: number;
+  /** The snapshot key containerd commits when this layer is unpacked (chain ID of the layers up to it). */
+  chainId?: string;
+}
+
+/** OCI chain IDs: chain(0) = diff(0), chain(i) = sha256(chain(i-1) + " " + diff(i)). */
+export function chainIds(diffIds: string[]): string[] {
+  const out: string[] = [];
+  for (const d of diffIds) {
+    const prev = out.at(-1);
+    out.push(prev === undefined ? d : `sha256:${createHash('sha256').update(`${prev} ${d}`).digest('hex')}`);
+  }
+  return out;
 }
 
 const GOARCH: Record<string, string> = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ppc64: 'ppc64le', s390x: 's390x' };
@@ -57,28 +70,64 @@ async function manifestLayers(c: Ctr, ref: string): Promise<ManifestLayer[] | nu
   let doc = JSON.parse((await ctrText(c, ['content', 'get', target])) ?? 'null') as {
     manifests?: { digest: string; platform?: { os?: string; architecture?: string } }[];
     layers?: ManifestLayer[];
+    config?: { digest: string };
   } | null;
   if (doc?.manifests) {
     const want = GOARCH[arch()] ?? arch();
     const m = doc.manifests.find((x) => x.platform?.os === 'linux' && x.platform?.architecture === want) ?? doc.manifests[0];
     doc = m ? JSON.parse((await ctrText(c, ['content', 'get', m.digest])) ?? 'null') : null;
   }
-  return doc?.layers?.map((l) => ({ digest: l.digest, size: l.size })) ?? null;
+  const layers = doc?.layers?.map((l) => ({ digest: l.digest, size: l.size } as ManifestLayer));
+  if (!layers) return null;
+  if (doc?.config?.digest) {
+    try {
+      const cfg = JSON.parse((await ctrText(c, ['content', 'get', doc.config.digest])) ?? 'null') as { rootfs?: { diff_ids?: string[] } } | null;
+      const ids = chainIds(cfg?.rootfs?.diff_ids ?? []);
+      if (ids.length === layers.length) layers.forEach((l, i) => (l.chainId = ids[i]));
+    } catch {
+      // no chain IDs: per-layer unpack stays unknown
+    }
+  }
+  return layers;
 }
 
 /** Progress of one ctr pull + the manifest → the measured pull (per layer fetch, waves, unpack). */
-export function pullFromProgress(kind: 'cold' | 'warm', wallSeconds: number, p: PullProgress, layers: ManifestLayer[], concurrency: number): BenchPull {
+export function pullFromProgress(
+  kind: 'cold' | 'warm',
+  wallSeconds: number,
+  p: PullProgress,
+  layers: ManifestLayer[],
+  concurrency: number,
+  /** Layers containerd already held (ctr's "exists", or an older blob file): not fetched by this pull. */
+  held: ReadonlySet<string> = new Set(),
+  /** Snapshot commit times during the unpack (chain ID → seconds since the pull started). */
+  commits: ReadonlyMap<string, number> = new Map(),
+): BenchPull {
+  // layer i's unpack ends when its chain's snapshot is committed and starts with the previous commit
+  let prevCommit = p.unpackStartedAt;
+  const unpackOf = new Map<string, number>();
+  for (const l of layers) {
+    const at = l.chainId ? commits.get(l.chainId) : undefined;
+    if (at === undefined || prevCommit === null) {
+      prevCommit = null;
+      continue;
+    }
+    unpackOf.set(l.digest, Math.max(0, at - prevCommit));
+    prevCommit = at;
+  }
+  const isHeld = (d: string) => held.has(d) || p.refs.get(d)?.existed === true;
   const out: BenchPull['layers'] = layers.map((l) => {
     const t = p.refs.get(l.digest);
+    const fetched = t !== undefined && !isHeld(l.digest);
     return {
       digest: l.digest,
       bytes: l.size,
-      fetchSeconds: t ? layerFetchSeconds(t) : null,
-      unpackSeconds: null,
-      ...(t && !t.existed ? { fetchMeasured: 'containerd' as const } : {}),
+      fetchSeconds: fetched ? layerFetchSeconds(t) : null,
+      unpackSeconds: unpackOf.get(l.digest) ?? null,
+      ...(fetched ? { fetchMeasured: 'containerd' as const } : {}),
     };
   });
-  const timed = layers.map((l) => p.refs.get(l.digest)).filter((t) => t !== undefined && !t.existed && t.doneAt !== null);
+  const timed = layers.filter((l) => !isHeld(l.digest)).map((l) => p.refs.get(l.digest)).filter((t) => t !== undefined && t.doneAt !== null);
   const start = Math.min(...timed.map((t) => t!.startedAfter));
   const end = Math.max(...timed.map((t) => t!.doneAt as number));
   const fetchSeconds = timed.length > 0 ? Math.max(0, end - start) : null;
@@ -166,23 +215,34 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
     const kinds: ('cold' | 'warm')[] = ['cold', ...Array.from({ length: o.runs }, () => 'warm' as const)];
     for (const [i, kind] of kinds.entries()) {
       rc.progress(`bench: ${kind} pull ${i + 1}/${kinds.length} of ${path.ref}…`);
+      const startedMs = Date.now();
       const r = await ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
       if (!r.ok) throw new UsageError(`pull of ${o.image} through containerd failed: ${r.error ?? 'unknown error'}`);
       layers ??= await manifestLayers(ctr, path.ref);
       if (!layers) throw new UsageError(`pull of ${o.image}: containerd holds no manifest for ${path.ref} afterwards`);
-      const pull = pullFromProgress(kind, r.wallSeconds, r.progress, layers, path.maxConcurrentDownloads);
+      const held = new Set<string>();
+      let unknownHeld = false;
+      for (const l of layers) {
+        if (r.progress.refs.get(l.digest)?.existed) held.add(l.digest);
+        else {
+          const h = await heldBefore(path, l.digest, startedMs - 50);
+          if (h === null) unknownHeld = true;
+          if (h === true) held.add(l.digest);
+        }
+      }
+      const pull = pullFromProgress(kind, r.wallSeconds, r.progress, layers, path.maxConcurrentDownloads, held, r.commits);
       // containerd shares content between namespaces: a layer it already held was not fetched, so time
       // the same request through the mirror instead, one layer at a time
       for (const l of pull.layers) {
-        if (l.fetchMeasured === 'containerd') continue;
+        if (!held.has(l.digest)) continue;
         const f = await timedFetch(blobReq(l.digest), { keepBytes: 0, timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
         if (f.ok) {
           l.fetchSeconds = f.seconds;
           l.fetchMeasured = 'mirror-request';
         }
       }
-      const held = pull.layers.filter((l) => l.fetchMeasured === 'mirror-request').length;
-      if (held > 0 && i === 0) notes.push(`${held} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`);
+      if (unknownHeld && i === 0) notes.push(`${path.blobDir} is not readable: layers containerd already held (shared with other namespaces) cannot be told from fetched ones`);
+      if (held.size > 0 && i === 0) notes.push(`${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`);
       pulls.push(pull);
       await cleanNamespace(ctr, { dropNamespace: false });
     }
@@ -227,7 +287,7 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
           bytes: largest.size,
           sampledBytes: f.sample.length,
           phases: phases.map((p) => ({ ...p, seconds: p.MBps ? largest.size / 1e6 / p.MBps : null })),
-          realSeconds: inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + unpackShare : null,
+          realSeconds: inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + (inSlowest.unpackSeconds ?? unpackShare) : null,
         };
       }
     }

@@ -78,8 +78,8 @@ export interface Decompression {
 
 export interface ContainerdFacts {
   version: ContainerdVersion | null;
-  /** dump = `containerd config dump` (effective values), file = config.toml (+imports), defaults = no config found. */
-  configSource: 'dump' | 'file' | 'defaults';
+  /** dump = `containerd config dump` (effective values), file = config.toml (+imports), defaults = no config found, invalid = config.toml does not parse (containerd does not start). */
+  configSource: 'dump' | 'file' | 'defaults' | 'invalid';
   /** Bundle path of the file the values came from. */
   configFile: string | null;
   config: ContainerdConfig;
@@ -91,7 +91,7 @@ export interface ContainerdFacts {
   hostsDirs: HostsDir[];
   /** Per registry, the ordered hosts containerd tries (read by net facts for the mirror names). */
   routes: RegistryRoute[];
-  /** host:port of every mirror entry (not the origin), for the loopback/net areas. */
+  /** host:port of every mirror entry (`[host]` or legacy endpoint; not `server`, not the origin), for the loopback/net areas. */
   mirrorHosts: string[];
   dfdaemon: DfdaemonEndpoints | null;
   /** True when the bundle shows a dfdaemon on this node (its facts or a listener it owns). */
@@ -121,8 +121,8 @@ export const containerdFacts = defineFacts({
     const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? []);
     const env = await readEnv(b);
     const log = await readLog(ctx);
-    findMisconfigs({ config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file, layout: config.layout });
-    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin').map((h) => hostPort(h.host, h.port))))];
+    findMisconfigs({ configValid: source !== 'invalid', config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file, layout: config.layout });
+    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter((h) => h.role === 'mirror').map((h) => hostPort(h.host, h.port))))];
     const facts: ContainerdFacts = {
       version,
       configSource: source,
@@ -179,7 +179,7 @@ async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig
   const p = parseTomlLocated(main);
   if (!p.ok) {
     ctx.problem({ file: CONTAINERD_FILES.config, line: p.line, column: p.column, message: `${p.message} (containerd refuses to start with this file)` });
-    return { config: readContainerdConfig({}).config, source: 'defaults', file: CONTAINERD_FILES.config };
+    return { config: readContainerdConfig({}).config, source: 'invalid', file: CONTAINERD_FILES.config };
   }
   let merged: TomlTable = p.value;
   // list() gives bundle-relative paths
@@ -377,6 +377,7 @@ async function readDecompression(ctx: FactsContext, env: Record<string, string>,
 const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
 
 function findMisconfigs(a: {
+  configValid: boolean;
   config: ContainerdConfig;
   configPath: string[];
   hostsDirs: HostsDir[];
@@ -415,7 +416,7 @@ function findMisconfigs(a: {
       ...(stray[0] ? { file: stray[0].bundleDir } : {}),
     });
   }
-  if (configPath.length === 0 && legacy.length === 0 && a.dd?.present) {
+  if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configValid) {
     out.push({ kind: 'no-routing', message: 'neither config_path nor registry.mirrors is set: containerd pulls every image straight from its registry, never through dfdaemon', file: cfgFile });
   }
   const names = routes.map((r) => r.registry);
@@ -461,14 +462,15 @@ function findMisconfigs(a: {
       out.push({ kind: 'scheme', message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`, ...at });
     }
     const c = first.check;
-    if (c && (c.tcp === 'refused' || c.tcp === 'timeout')) {
-      out.push({ kind: 'not-listening', message: `nothing answers on ${hostPort(first.host, first.port)} (TCP connect ${c.tcp}${c.connectMs === null ? '' : ` after ${c.connectMs.toFixed(0)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`, ...at });
+    // a timeout is dropped traffic (mirror-fallback, netfilter), not a missing listener
+    if (c && c.tcp === 'refused') {
+      out.push({ kind: 'not-listening', message: `nothing listens on ${hostPort(first.host, first.port)} (TCP connect refused${c.connectMs === null ? '' : ` in ${c.connectMs.toFixed(1)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`, ...at });
     } else if (!c && a.listeners && isLoopbackHost(first.host) && !a.listeners.some((l) => l.port === first.port && listenerAccepts(l, first.host === 'localhost' ? '127.0.0.1' : first.host))) {
       out.push({ kind: 'not-listening', message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`, ...at });
     }
   }
   // a dfdaemon is here but no registry route starts at it
-  if (a.dd?.present && routes.length > 0 && !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)) {
+  if (a.dd?.present && routes.length > 0 && !routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') && !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)) {
     if (!out.some((m) => m.kind === 'not-listening' || m.kind === 'wrong-port' || m.kind === 'rejected' || m.kind === 'wrong-name')) {
       out.push({
         kind: 'no-routing',

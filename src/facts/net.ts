@@ -63,7 +63,7 @@ async function readEndpoints(b: BundleReader, problem: (p: InputProblem) => void
   }
 }
 
-function portsFrom(facts: Facts, ep: ProbeEndpoints): DfdaemonPort[] {
+function portsFrom(facts: Facts, ep: ProbeEndpoints, listeners: Listener[] | null): DfdaemonPort[] {
   const known = facts.dfdaemon?.ports;
   if (known && (known.proxy !== undefined || known.upload !== undefined)) {
     const out: DfdaemonPort[] = [];
@@ -77,8 +77,14 @@ function portsFrom(facts: Facts, ep: ProbeEndpoints): DfdaemonPort[] {
     (e): e is { role: DfdaemonPort['role']; port: number } =>
       typeof e.port === 'number' && ['proxy', 'upload', 'metrics', 'health'].includes(String(e.role)) && e.from !== 'default',
   );
-  if (fromProbe.length > 0) return fromProbe.map((e) => ({ port: e.port, role: e.role, from: 'probe' }));
-  return DEFAULT_PORTS;
+  // what the probe was told (--dfdaemon-proxy) or found, plus both generations' defaults for the rest
+  const out: DfdaemonPort[] = fromProbe.map((e) => ({ port: e.port, role: e.role, from: 'probe' }));
+  // a default port nothing listens on is not dfdaemon's (the other generation's, or no dfdaemon at all)
+  // (when none of them listens, dfdaemon is down: check them all, a rule on lo hits it once it is back)
+  const anyListening = DEFAULT_PORTS.some((d) => listeners?.some((l) => l.port === d.port));
+  const listening = (p: number) => listeners === null || !anyListening || listeners.some((l) => l.port === p);
+  for (const d of DEFAULT_PORTS) if (!out.some((x) => x.port === d.port) && listening(d.port)) out.push(d);
+  return out;
 }
 
 /** Which hosts containerd sends pulls to, from the containerd facts, else the probe's list, else the fallback. */
@@ -152,7 +158,6 @@ export const netFacts = defineFacts({
     if (files.length === 0 && !loopback && !hasContainerdEnv && (await b.text(NET_FILES.dmesg)) === undefined) return undefined;
 
     const ep = await readEndpoints(b, problem);
-    const ports = portsFrom(facts, ep);
     const lt = await b.text(NET_FILES.listeners);
     let listeners: Listener[] | null = null;
     if (lt !== undefined) {
@@ -160,6 +165,7 @@ export const netFacts = defineFacts({
       listeners = parsed.listeners;
       for (const line of parsed.unrecognised.slice(0, 3)) problem({ file: NET_FILES.listeners, line, message: 'not an `ss -ltn` listener line' });
     }
+    const ports = portsFrom(facts, ep, listeners);
     const { mirrors, origins } = mirrorTargets(facts, ep, ports);
     const names = await checkNames(b, mirrors, listeners, problem);
 

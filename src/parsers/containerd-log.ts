@@ -35,7 +35,9 @@ const KINDS: [RegExp, ContainerdLogKind][] = [
 /** logfmt fields of one logrus line (quoted values unescaped). */
 export function logfmtFields(line: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const re = /([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  // a key starts a field (start of line or after a blank): without that anchor the engine retries the
+  // key at every offset of a long token, quadratic in the line (a 1 MB journal line took minutes)
+  const re = /(?<!\S)([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(line)) !== null) {
     const key = m[1] as string;

@@ -88,6 +88,7 @@ export interface ScanStats {
 
 interface Pattern {
   prefix: string;
+  bytes?: Buffer;
   kind: EventKind;
   /** Only when the message also contains this (cheap second filter). */
   contains?: string;
@@ -173,6 +174,7 @@ const RUST_PATTERNS: Pattern[] = [
 function index(ps: Pattern[]): Map<number, Pattern[]> {
   const m = new Map<number, Pattern[]>();
   for (const p of ps) {
+    p.bytes = Buffer.from(p.prefix, 'latin1');
     const c = p.prefix.charCodeAt(0);
     const list = m.get(c) ?? [];
     list.push(p);
@@ -182,7 +184,6 @@ function index(ps: Pattern[]): Map<number, Pattern[]> {
 }
 const GO_INDEX = index(GO_PATTERNS);
 const RUST_INDEX = index(RUST_PATTERNS);
-const HEAD_LEN = 64;
 
 const MSG_KEY = Buffer.from('"msg":"');
 const TS_KEY = Buffer.from('"ts":"');
@@ -191,12 +192,18 @@ const TASK_KEY = Buffer.from('"task":"');
 const PEERID_KEY = Buffer.from('"peerID":"');
 const TASKID_KEY = Buffer.from('"taskID":"');
 
+/** indexOf bounded to [from, e): an unbounded search for a key a line lacks would scan the whole chunk. */
+function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number): number {
+  const at = buf.subarray(from, e).indexOf(needle);
+  return at < 0 ? -1 : from + at;
+}
+
 /** The string value of a JSON key found in buf[from, e), without parsing the line. */
 function rawField(buf: Buffer, from: number, e: number, key: Buffer): string | undefined {
-  const k = buf.indexOf(key, from);
-  if (k < 0 || k >= e) return undefined;
+  const k = indexIn(buf, key, from, e);
+  if (k < 0) return undefined;
   const v = k + key.length;
-  const q = buf.indexOf(0x22, v);
+  const q = indexIn(buf, 0x22, v, e);
   if (q < 0 || q > e) return undefined;
   return buf.toString('utf8', v, q);
 }
@@ -351,9 +358,10 @@ export class LogScanner {
   private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
     const cands = index.get(buf[ms] as number);
     if (!cands) return null;
-    const head = buf.toString('latin1', ms, Math.min(me, ms + HEAD_LEN));
     for (const p of cands) {
-      if (!head.startsWith(p.prefix)) continue;
+      const b = p.bytes as Buffer;
+      // byte comparison: no string is made for the lines that match nothing
+      if (ms + b.length > me || buf.compare(b, 0, b.length, ms, ms + b.length) !== 0) continue;
       // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
       if (p.contains !== undefined && !buf.toString('latin1', ms, me).includes(p.contains)) continue;
       return p;
@@ -365,15 +373,16 @@ export class LogScanner {
     // {"level":"info","ts":…  — the level's first letter sits at a fixed offset
     const level = this.level(buf[s + 10] as number);
     this.count('go-json', level);
+    // zap writes "msg" on every line, so an unbounded search ends within this line
     const m = buf.indexOf(MSG_KEY, s);
     if (m < 0 || m >= e) return;
     const ms = m + MSG_KEY.length;
     const p = this.match(GO_INDEX, buf, ms, e);
     if (!p) return;
     // Fields are sliced from the raw bytes; JSON.parse only when the message holds escapes.
-    let me = buf.indexOf(0x22, ms);
-    while (me > 0 && me < e && buf[me - 1] === 0x5c) me = buf.indexOf(0x22, me + 1);
-    const bs = buf.indexOf(0x5c, ms);
+    let me = indexIn(buf, 0x22, ms, e);
+    while (me > 0 && buf[me - 1] === 0x5c) me = indexIn(buf, 0x22, me + 1, e);
+    const bs = indexIn(buf, 0x5c, ms, e);
     let msg: string;
     let obj: Record<string, unknown>;
     if (me < 0 || me >= e) {
@@ -390,21 +399,23 @@ export class LogScanner {
       }
     } else {
       msg = buf.toString('utf8', ms, me);
-      obj = { ts: rawField(buf, s, e, TS_KEY), peer: rawField(buf, me, e, PEER_KEY), task: rawField(buf, me, e, TASK_KEY) };
+      obj = { peer: rawField(buf, me, e, PEER_KEY), task: rawField(buf, me, e, TASK_KEY) };
       if (obj.peer === undefined) obj.peerID = rawField(buf, me, e, PEERID_KEY);
       if (obj.task === undefined) obj.taskID = rawField(buf, me, e, TASKID_KEY);
     }
-    const ts = typeof obj.ts === 'string' ? parseZapTs(obj.ts) : typeof obj.ts === 'number' ? obj.ts * 1000 : null;
+    const tsAt = buf.indexOf(TS_KEY, s);
+    const fast = tsAt < 0 || tsAt >= ms ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
+    const ts = fast ?? (typeof obj.ts === 'string' ? parseZapTs(obj.ts) : typeof obj.ts === 'number' ? obj.ts * 1000 : null);
     this.emitGo(p, level, msg, ts, obj, 'go-json');
   }
 
   private goConsole(buf: Buffer, s: number, e: number, tab: number): void {
     // ts \t LEVEL \t caller \t msg \t {json}
-    const t2 = buf.indexOf(9, tab + 1);
+    const t2 = indexIn(buf, 9, tab + 1, e);
     const level = this.level(buf[tab + 1] as number);
     this.count('go-console', level);
     if (t2 < 0 || t2 >= e) return;
-    const t3 = buf.indexOf(9, t2 + 1);
+    const t3 = indexIn(buf, 9, t2 + 1, e);
     const ms = t3 < 0 || t3 >= e ? t2 + 1 : t3 + 1;
     const p = this.match(GO_INDEX, buf, ms, e);
     if (!p && level !== 'error') return;
@@ -426,7 +437,7 @@ export class LogScanner {
   private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, obj: Record<string, unknown>, layout: Layout): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
-    const ev: LogEvent = { kind: p.kind, file: this.o.file, line: this.lineNo, layout, level, tsMs: ts, text: clip(msg) };
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(msg));
     const task = str(obj.task) ?? str(obj.taskID);
     const peer = str(obj.peer) ?? str(obj.peerID);
     if (task) ev.task = task;
@@ -441,8 +452,8 @@ export class LogScanner {
     const level = this.level(buf[i] as number);
     this.count('rust-compact', level);
     // the message follows "<file>.rs:<line>: "
-    const r = buf.indexOf(RS_MARK, i);
-    if (r < 0 || r >= e) return;
+    const r = indexIn(buf, RS_MARK, i, e);
+    if (r < 0) return;
     let ms = r + RS_MARK.length;
     while (ms < e && (buf[ms] as number) >= 0x30 && (buf[ms] as number) <= 0x39) ms++;
     if (buf[ms] === 0x3a) ms++;
@@ -452,15 +463,7 @@ export class LogScanner {
     const ts = Date.parse(buf.toString('latin1', s, sp));
     if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
     const rest = buf.toString('utf8', ms, e);
-    const ev: LogEvent = {
-      kind: p.kind,
-      file: this.o.file,
-      line: this.lineNo,
-      layout: 'rust-compact',
-      level,
-      tsMs: Number.isNaN(ts) ? null : ts,
-      text: clip(rest),
-    };
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, clip(rest));
     rustSpanFields(ev, rest, /(?:^|\s)([a-z_]+)=("(?:[^"\\]|\\.)*"|\S+)/g);
     rustDetails(ev, rest);
     this.o.onEvent(ev);
@@ -473,7 +476,8 @@ export class LogScanner {
     if (t === '') return;
     if (/^\d{4}-\d{2}-\d{2}T\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s/.test(t)) {
       this.flushPretty();
-      const m = /^(\S+)\s+(\S+)\s+(.*)$/.exec(t) as RegExpExecArray;
+      // [\s\S] not `.`: a stray CR inside the line (CRCRLF endings) would make `.` stop and the match null
+      const m = /^(\S+)\s+(\S+)\s+([\s\S]*)$/.exec(t) as RegExpExecArray;
       const level = this.level((m[2] as string).charCodeAt(0));
       this.count('rust-pretty', level);
       const msg = (m[3] as string).trim();
@@ -483,7 +487,7 @@ export class LogScanner {
         this.pretty = { ev: null, level };
         return;
       }
-      const ev: LogEvent = { kind: p.kind, file: this.o.file, line: this.lineNo, layout: 'rust-pretty', level, tsMs: Number.isNaN(ts) ? null : ts, text: clip(msg) };
+      const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-pretty', level, Number.isNaN(ts) ? null : ts, clip(msg));
       rustDetails(ev, msg);
       this.pretty = { ev, level };
       return;
@@ -502,6 +506,36 @@ export class LogScanner {
     this.unrecognised(t);
   }
 
+  private dayKey = '';
+  private dayMs = 0;
+
+  /** "2006-01-02 15:04:05.000" read from the bytes, the day's base cached: no regex, no Date per line. */
+  private zapTsAt(buf: Buffer, p: number, e: number): number | null {
+    if (p + 19 > e || buf[p + 4] !== 0x2d || buf[p + 13] !== 0x3a) return null;
+    const day = buf.toString('latin1', p, p + 10);
+    if (day !== this.dayKey) {
+      const d = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+      if (Number.isNaN(d)) return null;
+      this.dayKey = day;
+      this.dayMs = d;
+    }
+    const dd = (i: number) => ((buf[p + i] as number) - 48) * 10 + ((buf[p + i + 1] as number) - 48);
+    let ms = 0;
+    let i = p + 20;
+    if (buf[p + 19] === 0x2e) {
+      let f = 100;
+      while (i < e && f >= 1) {
+        const c = (buf[i] as number) - 48;
+        if (c < 0 || c > 9) break;
+        ms += c * f;
+        f /= 10;
+        i++;
+      }
+    } else if (buf[p + 19] !== 0x22) return null; // a zone or other layout: the slow path reads it
+    const v = this.dayMs + ((dd(11) * 60 + dd(14)) * 60 + dd(17)) * 1000 + ms;
+    return Number.isFinite(v) ? v : null;
+  }
+
   private flushPretty(): void {
     if (this.pretty?.ev) this.o.onEvent(this.pretty.ev);
     this.pretty = null;
@@ -518,6 +552,28 @@ export class LogScanner {
     }
     return true;
   }
+}
+
+/** Every field set up front so that all events share one hidden class (fewer deopts on long logs). */
+function newEvent(kind: EventKind, file: string, line: number, layout: Layout, level: Level, tsMs: number | null, text: string): LogEvent {
+  return {
+    kind,
+    file,
+    line,
+    layout,
+    level,
+    tsMs,
+    task: undefined,
+    peer: undefined,
+    url: undefined,
+    contentLength: undefined,
+    costMs: undefined,
+    pieceNumber: undefined,
+    pieceSize: undefined,
+    parent: undefined,
+    value: undefined,
+    text,
+  };
 }
 
 function str(v: unknown): string | undefined {

@@ -69,8 +69,9 @@ const MAX_TASKS = 20_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 
+/** Events carry every LineRef field, so they serve as their own reference (no copy per line). */
 function ref(e: LogEvent): LineRef {
-  return { file: e.file, line: e.line, text: e.text, tsMs: e.tsMs };
+  return e;
 }
 
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
@@ -91,11 +92,12 @@ export class TimelineBuilder {
       case 'proxy-p2p':
       case 'proxy-direct':
         if (e.url) {
-          if (this.s.proxy.length >= MAX_PROXY) {
-            this.s.proxy.shift();
-            this.s.droppedProxy++;
-          }
           this.s.proxy.push({ url: e.url, viaP2P: e.kind === 'proxy-p2p', ref: ref(e) });
+          // keep the newest MAX_PROXY, trimming in batches (shift() per line would be quadratic)
+          if (this.s.proxy.length >= 2 * MAX_PROXY) {
+            this.s.proxy.splice(0, MAX_PROXY);
+            this.s.droppedProxy += MAX_PROXY;
+          }
         }
         // Rust proxy lines run inside no task span; Go's are task-less too
         if (!e.task) return;
@@ -301,6 +303,10 @@ export class TimelineBuilder {
       tasks.push(rest);
     }
     tasks.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
+    if (this.s.proxy.length > MAX_PROXY) {
+      this.s.droppedProxy += this.s.proxy.length - MAX_PROXY;
+      this.s.proxy.splice(0, this.s.proxy.length - MAX_PROXY);
+    }
     return { tasks, droppedTasks: this.dropped, ...this.s };
   }
 }

@@ -15,7 +15,7 @@ export type KubeletConfigParse =
 
 export function parseKubeletConfig(text: string): KubeletConfigParse {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const pos = e.linePos?.[0];
@@ -28,7 +28,13 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
     const off = (node?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
     return off === undefined ? undefined : lc.linePos(off).line;
   };
-  const v = doc.toJS() as Record<string, unknown>;
+  let v: Record<string, unknown>;
+  try {
+    v = doc.toJS() as Record<string, unknown>;
+  } catch (e) {
+    // yaml refuses to expand aliases past its limit (a "billion laughs" document): bad input, not a crash
+    return { ok: false, line: 1, message: `invalid YAML: ${(e as Error).message}` };
+  }
   const settings: KubeletPullSettings = {};
   const b = (key: keyof KubeletPullSettings) => {
     const x = v[key];

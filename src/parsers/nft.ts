@@ -130,7 +130,7 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     if (!ranges || ranges.some((r) => r === null)) conds.push({ kind: 'unknown', text: m[0].trim() });
     else conds.push({ kind: 'port', dir: m[2] === 'dport' ? 'dst' : 'src', ranges: ranges as PortRange[], neg: m[3] !== undefined });
   });
-  take(/\s(?:meta\s+l4proto|ip\s+protocol|ip6\s+nexthdr)\s+(!=\s+)?(\{[^}]*\}|\S+)/, (m) => {
+  take(/\s(?:meta\s+l4proto|ip\s+protocol|ip6\s+nexthdr)\s+(!=\s+)?(\{[^}]*\}|[^\s.{]\S*)(?!\s+\.)/, (m) => {
     const vals = setValues(m[2] as string);
     if (vals.length === 1) conds.push({ kind: 'proto', proto: (vals[0] as string).toLowerCase(), neg: m[1] !== undefined });
     else if (m[1] === undefined && vals.includes('tcp')) {

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access, constants } from 'node:fs/promises';
+import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
@@ -28,6 +28,8 @@ export interface PullPath {
   maxConcurrentDownloads: number;
   maxConcurrentDownloadsFrom: 'config' | 'default';
   snapshotter?: string;
+  /** containerd's blob store (`<root>/io.containerd.content.v1.content/blobs/sha256`), to tell held blobs from fetched ones. */
+  blobDir: string;
   notes: string[];
 }
 
@@ -78,6 +80,7 @@ export async function readPullPath(o: { root: string; image: string; containerdC
   let mcd: number | undefined;
   let configPath: string | undefined;
   let snapshotter: string | undefined;
+  let cdRoot = '/var/lib/containerd';
   const cfg = await readNodeFile(cfgPath);
   if (cfg.kind === 'ok') {
     const t = parseTomlLocated(cfg.text);
@@ -86,6 +89,7 @@ export async function readPullPath(o: { root: string; image: string; containerdC
       mcd = c.layout === 3 ? (c.transfer.maxConcurrentDownloads ?? c.cri.maxConcurrentDownloads) : c.cri.maxConcurrentDownloads;
       configPath = c.cri.configPath;
       snapshotter = c.cri.snapshotter;
+      if (c.root) cdRoot = c.root;
     } else {
       notes.push(`${cfgPath}:${t.line ?? '?'}: not valid TOML (${t.message}); containerd defaults assumed`);
     }
@@ -137,8 +141,21 @@ export async function readPullPath(o: { root: string; image: string; containerdC
     maxConcurrentDownloads: mcd ?? 3,
     maxConcurrentDownloadsFrom: mcd === undefined ? 'default' : 'config',
     ...(snapshotter ? { snapshotter } : {}),
+    blobDir: join(rootedPath(o.root, cdRoot), 'io.containerd.content.v1.content', 'blobs', 'sha256'),
     notes,
   };
+}
+
+/**
+ * Whether containerd already held a blob before `sinceMs` (epoch): its file in the blob store is
+ * older than the pull. containerd shares content between namespaces, and ctr then shows the layer
+ * "done" without fetching it. Null when the blob store is not readable.
+ */
+export async function heldBefore(path: PullPath, digest: string, sinceMs: number): Promise<boolean | null> {
+  const st = await stat(join(path.blobDir, digest.replace(/^sha256:/, ''))).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? 'missing' : null));
+  if (st === null) return null;
+  if (st === 'missing') return false;
+  return st.ctimeMs < sinceMs;
 }
 
 /** The same request containerd makes for a blob through a mirror (hosts.go: `?ns=<registry>` plus the host's headers). */
@@ -176,6 +193,8 @@ export interface CtrPull {
   ok: boolean;
   wallSeconds: number;
   progress: PullProgress;
+  /** Snapshot key (chain ID) → seconds since the pull started when it was first seen committed during the unpack. */
+  commits: Map<string, number>;
   /** ctr's last error line when it failed. */
   error?: string;
 }
@@ -194,8 +213,29 @@ export function ctrPull(c: Ctr, path: PullPath, o: { timeoutMs: number; signal: 
     path.ref,
   ]);
   const progress = newProgress();
+  const commits = new Map<string, number>();
+  const snapArgs = ctrArgs(c, ['snapshots', ...(path.snapshotter ? ['--snapshotter', path.snapshotter] : []), 'ls']);
   return new Promise((resolve) => {
     const t0 = performance.now();
+    let running = true;
+    // while containerd unpacks, watch its snapshots get committed: one per layer, in layer order
+    const poll = async (at?: number) => {
+      const r = await runCommand('ctr', snapArgs, { timeoutMs: 10_000 });
+      const seen = at ?? (performance.now() - t0) / 1000;
+      if (r.kind !== 'ok') return;
+      for (const line of r.stdout.split('\n').slice(1)) {
+        const cols = line.trim().split(/\s+/);
+        const key = cols[0];
+        if (key && cols.at(-1) === 'Committed' && !commits.has(key)) commits.set(key, seen);
+      }
+    };
+    const watch = async () => {
+      while (running) {
+        if (progress.unpackStartedAt !== null) await poll();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    const watching = watch();
     const child = spawn('ctr', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
     child.stdout.setEncoding('utf8');
@@ -207,10 +247,13 @@ export function ctrPull(c: Ctr, path: PullPath, o: { timeoutMs: number; signal: 
     const timer = setTimeout(kill, o.timeoutMs);
     o.signal.addEventListener('abort', kill, { once: true });
     const finish = (ok: boolean, why?: string) => {
+      running = false;
       clearTimeout(timer);
       o.signal.removeEventListener('abort', kill);
       const wallSeconds = (performance.now() - t0) / 1000;
-      resolve({ ok, wallSeconds, progress, ...(why ? { error: why } : {}) });
+      // the last layer is committed just before ctr exits: its commit time is at most the exit
+      const last = ok && progress.unpackStartedAt !== null ? watching.then(() => poll(wallSeconds)) : Promise.resolve();
+      void last.finally(() => resolve({ ok, wallSeconds, progress, commits, ...(why ? { error: why } : {}) }));
     };
     child.once('error', (e) => finish(false, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ctr not found on PATH' : e.message));
     child.once('close', (code) => {

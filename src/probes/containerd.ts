@@ -113,15 +113,16 @@ export const containerdProbe = defineProbe({
   },
 });
 
-/** With several containerd processes (a node also running test instances), prefer the one the flags point at, then the one with default paths. */
+/**
+ * With several containerd processes (a node also running test instances), take the one the flags
+ * point at; without flags, the one on default paths, else the only/first one (k3s runs it with -c).
+ * When --containerd-config names a file no process uses, none: its environment would be another's.
+ */
 function pickProcess(procs: NodeProcess[], config?: string, address?: string): NodeProcess | null {
-  if (procs.length === 0) return null;
-  const byConfig = config ? procs.find((p) => argValue(p.args, '--config', '-c') === config) : undefined;
-  if (byConfig) return byConfig;
-  const byAddr = address ? procs.find((p) => argValue(p.args, '--address', '-a') === address) : undefined;
-  if (byAddr) return byAddr;
-  const plain = procs.find((p) => argValue(p.args, '--config', '-c') === undefined || argValue(p.args, '--config', '-c') === DEFAULT_CONFIG);
-  return plain ?? procs[0] ?? null;
+  const cfgOf = (p: NodeProcess) => argValue(p.args, '--config', '-c') ?? DEFAULT_CONFIG;
+  if (config !== undefined) return procs.find((p) => cfgOf(p) === config) ?? null;
+  if (address !== undefined) return procs.find((p) => argValue(p.args, '--address', '-a') === address) ?? null;
+  return procs.find((p) => cfgOf(p) === DEFAULT_CONFIG) ?? procs[0] ?? null;
 }
 
 async function copyImports(ctx: ProbeContext, configNode: string, imports: string[], partial: string[]): Promise<void> {
@@ -146,7 +147,7 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
 
 async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, proc: NodeProcess | null, partial: string[]): Promise<string | null> {
   const parts: string[] = [];
-  const bin = await runCommand('containerd', ['--version'], { timeoutMs: 3000, signal: ctx.signal });
+  const bin = await runCommand('containerd', ['--version'], { timeoutMs: Math.max(500, Math.min(2000, ctx.remainingMs() / 6)), signal: ctx.signal });
   if (bin.kind === 'ok') parts.push(bin.stdout.trim());
   const socket = ctx.options.containerdAddress ?? (proc ? argValue(proc.args, '--address', '-a') : undefined) ?? config?.grpcAddress ?? DEFAULT_SOCKET;
   const sockPath = ctx.nodePath(socket);
@@ -157,7 +158,7 @@ async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, p
     /* not there */
   }
   if (reachable) {
-    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], { timeoutMs: 4000, signal: ctx.signal });
+    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal });
     if (v.kind === 'ok') parts.push(v.stdout.trim());
     else partial.push(`version from ${socket}: ${v.reason}`);
   } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);

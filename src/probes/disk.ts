@@ -160,7 +160,10 @@ export const diskProbe = defineProbe({
       physical: chain.physical,
       ...(chain.notes.length > 0 ? { deviceNotes: chain.notes } : {}),
     };
-    const result = await readTest(ctx, dir, { freeBytes, totalBytes }, partial);
+    const memory = memoryBacked(mount?.fsType ?? null, chain);
+    const result: TestResult = memory
+      ? { kind: 'none', method: 'page_cache', reason: `${memory}: there is no disk under the cache dir, so no device read test was run` }
+      : await readTest(ctx, dir, { freeBytes, totalBytes }, partial);
     const base: Omit<DiskMeasurement, 'method' | 'seqReadMBps' | 'randReadP50Ms' | 'randReadP99Ms' | 'bytesRead'> = {
       path: dir,
       device: chain.device?.name ?? (mount?.source.startsWith('/dev/') ? mount.source : null),
@@ -212,6 +215,13 @@ export const diskProbe = defineProbe({
     });
   },
 });
+
+/** tmpfs accepts O_DIRECT since Linux 6.6, so the open succeeding proves nothing: RAM must not pass for a disk. */
+function memoryBacked(fsType: string | null, chain: DeviceChain): string | null {
+  if (fsType === 'tmpfs' || fsType === 'ramfs') return `${fsType} is memory-backed`;
+  const ram = chain.physical.find((p) => /^(zram|ram)\d+$/.test(p.name));
+  return ram ? `${ram.name} is a RAM block device` : null;
+}
 
 function outcome(partial: string[], details: Record<string, unknown>): ProbeOutcome {
   return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };

@@ -40,6 +40,9 @@ server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.addres
 parentPort.on('message', (m) => { if (m === 'stop') server.close(() => process.exit(0)); });
 `;
 
+/** A dropped SYN is retransmitted after 1 s: a connect may take that long once before it is a failure. */
+const CONNECT_MS = 1500;
+
 export interface BaselineServer {
   port: number;
   stop(): Promise<void>;
@@ -127,7 +130,7 @@ export interface RttResult {
 /** Request/response round trips of 1 byte over one kept-alive connection. */
 export async function keepAliveRtt(port: number, opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal }): Promise<RttResult> {
   const deadline = performance.now() + opts.budgetMs;
-  const c = await connectWithin('127.0.0.1', port, Math.max(100, opts.budgetMs));
+  const c = await connectWithin('127.0.0.1', port, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   const s = c.socket;
   const out: RttResult = { samples: [], censored: 0 };
@@ -185,7 +188,7 @@ export interface ThroughputResult {
 export async function bulkThroughput(port: number, opts: { maxBytes: number; budgetMs: number }): Promise<ThroughputResult> {
   const start = performance.now();
   const deadline = start + opts.budgetMs;
-  const c = await connectWithin('127.0.0.1', port, Math.max(100, opts.budgetMs));
+  const c = await connectWithin('127.0.0.1', port, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   const s = c.socket;
   const req = Buffer.alloc(9);

@@ -50,10 +50,10 @@ function renderFleetTable(s: FleetSummary, color: boolean): string {
     out.push(c.green('No causes found on any node.'));
   } else {
     const t = new Table({
-      head: ['cause', 'nodes', 'worst', 'by severity', 'impact median / max', 'hosts'],
+      head: ['cause', 'nodes', 'worst', 'by severity', 'impact p50/max', 'hosts'],
       style: { head: [], border: [] },
       wordWrap: true,
-      colWidths: [24, 12, 10, 22, 20, 40],
+      colWidths: [24, 14, 10, 22, 16, 38],
     });
     for (const x of s.causes) {
       t.push([x.cause, `${x.nodes} (${x.sharePct} %)`, sev[x.worst](x.worst), severities(x), impact(x), hostList(x)]);

@@ -53,7 +53,7 @@ export const mirrorMisconfigured = defineRule({
     const c = f.containerd;
     if (!c || c.misconfigs.length === 0) return null;
     const evidence = c.misconfigs.map((m) => `${m.message}${where(m.file, m.line)}`);
-    evidence.push(`${versionText(c)}; config from ${c.configSource === 'dump' ? '`containerd config dump`' : c.configSource === 'file' ? 'config.toml' : 'defaults'}${where(c.configFile ?? undefined)}`);
+    evidence.push(`${versionText(c)}; config from ${c.configSource === 'dump' ? '`containerd config dump`' : c.configSource === 'file' ? 'config.toml' : c.configSource === 'invalid' ? 'nowhere (config.toml does not parse)' : 'defaults'}${where(c.configFile ?? undefined)}`);
     if (c.dfdaemon) evidence.push(`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`);
     const kinds = new Set(c.misconfigs.map((m) => m.kind));
     const steps: string[] = [];
@@ -96,7 +96,7 @@ export const mirrorFallback = defineRule({
   cause: 'mirror-fallback',
   title: 'The mirror fails and containerd falls back to the origin registry',
   description:
-    'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring while the origin is the fallback',
+    'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring, or dfdaemon\'s log has proxy errors while the origin is the fallback',
   severities: ['critical', 'warning'],
   remediationSummary: 'Fix what makes the mirror fail; on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
   when(f) {
@@ -115,15 +115,24 @@ export const mirrorFallback = defineRule({
       evidence.push(`${cancels.length} "${cancels[0]!.msg}" line(s) in ${c.log?.file} (line ${cancels[0]!.line}): the whole pull was cancelled, remaining mirrors and the origin skipped`);
     }
     let blackholed: RouteHost | undefined;
+    const seen = new Set<string>();
     for (const h of mirrors) {
       const k = h.check;
-      if (!k) continue;
+      if (!k || seen.has(k.host)) continue;
+      seen.add(k.host);
       if (k.tcp === 'timeout') {
         blackholed = h;
         evidence.push(`TCP connect to ${k.host} timed out instead of being refused (${CFG}/mirror-check.json): packets are dropped, so containerd waits its dial timeout on every request before falling back`);
       } else if (k.v2Status !== null && k.v2Status >= 500) {
         evidence.push(`GET ${k.url}/v2/ answered ${k.v2Status} (${CFG}/mirror-check.json): dfdaemon errors send containerd to the next host`);
       }
+    }
+    // dfdaemon answering a proxied request with an error sends containerd to the next host as well
+    const proxyErrors = f.dfdaemon?.logs?.summary.proxyErrors ?? [];
+    const dfRoute = c.routes.some((r) => r.firstIsDfdaemon && r.originFallback);
+    if (proxyErrors.length > 0 && dfRoute && evidence.length === 0) {
+      const e = proxyErrors[0]!;
+      evidence.push(`${proxyErrors.length}${proxyErrors.length >= 20 ? '+' : ''} proxy error line(s) in dfdaemon's log, first ${e.file}:${e.line}: ${e.text.slice(0, 160)}`);
     }
     if (evidence.length === 0) return null;
     const fallbackRoutes = c.routes.filter((r) => r.originFallback);
@@ -239,6 +248,8 @@ export const lowDownloadConcurrency = defineRule({
       `per-stream rate ${perStream.toFixed(0)} MB/s (${perStreamFrom})${aggregate === null ? '' : `, aggregate ceiling ${aggregate.toFixed(0)} MB/s (${aggregateFrom})`}`,
       `estimated fetch ${t(L).toFixed(1)} s with ${L} slots vs ${t(target).toFixed(1)} s with ${target}`,
     ];
+    const switched = (c.log?.events ?? []).find((e) => e.kind === 'transfer-incompatible');
+    if (switched) evidence.push(`containerd logged "${switched.msg.slice(0, 140)}" (${c.log?.file}:${switched.line})`);
     return {
       severity: impact >= 2 || (pull.seconds !== null && impact >= 0.1 * pull.seconds) ? 'warning' : 'info',
       confidence: perStreamFrom.startsWith('reference') ? 0.5 : 0.7,

@@ -1,3 +1,502 @@
-import type { Rule } from './rule.js';
+import { olderOrEqual } from '../facts/dfdaemon.js';
+import type { Facts } from '../facts/types.js';
+import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
+import { applySteps, describeTask, lastPull, mb, mbps, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
+import { defineRule, type Rule } from './rule.js';
 
-export const dfdaemonRules: Rule[] = [];
+/** With nothing measured, a limit is compared with what a node should deliver for image serving. */
+const UNMEASURED_FLOOR_MBPS = 100;
+/** A register/schedule wait from which it counts as a delay worth naming. */
+const SLOW_REGISTER_MS = 1000;
+
+const gen = (f: Facts) => f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
+const nonLocal = (ts: TaskTimeline[]) => ts.filter((t) => t.servedBy !== 'local' && t.servedBy !== 'unknown');
+const bytesOf = (ts: TaskTimeline[]) => ts.reduce((a, t) => a + (t.contentLength ?? 0), 0);
+const allLocal = (ts: TaskTimeline[]) => ts.length > 0 && ts.every((t) => t.servedBy === 'local');
+
+/** What the path around dfdaemon carries (disk read, loopback), MB/s, and where that came from. */
+function pathCapacity(f: Facts): { mbps: number; from: string } {
+  const c: { mbps: number; from: string }[] = [];
+  const d = f.measurements.disk?.seqReadMBps;
+  if (typeof d === 'number' && d > 0) c.push({ mbps: d, from: `cache-disk sequential read ${d.toFixed(0)} MB/s (measurements.disk.seqReadMBps)` });
+  const l = f.measurements.loopback?.baseline?.throughputMBps;
+  if (typeof l === 'number' && l > 0) c.push({ mbps: l, from: `loopback ${l.toFixed(0)} MB/s (measurements.loopback.baseline.throughputMBps)` });
+  if (c.length === 0) return { mbps: UNMEASURED_FLOOR_MBPS, from: `${UNMEASURED_FLOOR_MBPS} MB/s, the least a node should deliver for image serving (disk and loopback not measured)` };
+  return c.reduce((a, b) => (b.mbps < a.mbps ? b : a));
+}
+
+export const rateLimit = defineRule({
+  id: 'dfdaemon.rate-limit',
+  cause: 'dfdaemon-rate-limit',
+  title: 'dfdaemon rate limit below what the disk and loopback carry',
+  description: 'The download limit (Go download.totalRateLimit/perPeerRateLimit, Rust download.rateLimit/bandwidthLimit) is below the measured cache-disk read or loopback throughput, or limiter errors are logged',
+  severities: ['critical', 'warning', 'info'],
+  remediationSummary: 'Raise the download rate limit to at least what the disk and network carry.',
+  when(f) {
+    const d = f.dfdaemon;
+    const cfg = d?.config;
+    if (!d || !cfg) return null;
+    const limits = [{ s: cfg.downloadRateLimit, what: 'total' }];
+    if (cfg.perPeerRateLimit) limits.push({ s: cfg.perPeerRateLimit, what: 'per task' });
+    const tightest = limits.reduce((a, b) => (b.s.value < a.s.value ? b : a));
+    const cap = pathCapacity(f);
+    const limiterErrors = d.logs?.summary.rateLimitErrors ?? [];
+    const below = tightest.s.value / 1e6 < cap.mbps;
+    if (!below && limiterErrors.length === 0) return null;
+    const evidence = limits.map((l) => `${setting(l.s, cfg.file, mbps)} — ${l.what}`);
+    evidence.push(`path capacity: ${cap.from}`);
+    const logged = d.logs?.summary.rateLimitSetting;
+    if (logged) evidence.push(`${quote(logged.ref)} — the limit in effect at startup`);
+    for (const e of limiterErrors.slice(0, 3)) evidence.push(quote(e));
+    const tasks = pullTasks(d);
+    const remote = nonLocal(tasks);
+    const bytes = bytesOf(remote);
+    let impactSeconds: number | undefined;
+    if (bytes > 0 && below) {
+      impactSeconds = Math.max(0, bytes / tightest.s.value - bytes / (cap.mbps * 1e6));
+      evidence.push(`last pull: ${mb(bytes)} fetched by P2P/back-to-source at ≤ ${mbps(tightest.s.value)} instead of ${cap.mbps.toFixed(0)} MB/s ⇒ ≈ ${impactSeconds.toFixed(1)} s added`);
+    } else if (allLocal(tasks)) {
+      evidence.push('the last pull was served from the local cache, and both generations apply the limiter only to P2P and back-to-source piece downloads, not to local reads: this limit does not explain that pull');
+    }
+    const key = cfg.generation === 'go' ? 'download.totalRateLimit / download.perPeerRateLimit' : cfg.rustSeries === 'v0' ? 'download.rateLimit' : 'download.bandwidthLimit';
+    const value = cfg.generation === 'go' ? '2048Mi' : cfg.rustSeries === 'v0' ? '20000000000' : '50GB';
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : allLocal(tasks) ? 'info' : 'warning',
+      confidence: f.measurements.disk || f.measurements.loopback ? 0.8 : 0.55,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          `Set ${key} to at least the disk/loopback capacity, e.g. ${key.split(' / ')[0]}: ${value}${cfg.generation === 'go' ? ' (and download.perPeerRateLimit likewise; upload.rateLimit for peers fetching from this node)' : ''}.`,
+          ...applySteps(cfg.generation),
+        ],
+      },
+    };
+  },
+});
+
+export const verification = defineRule({
+  id: 'dfdaemon.digest-verification',
+  cause: 'dfdaemon-verification',
+  title: 'Digest computation or verification in dfdaemon',
+  description: 'Go download.calculateDigest: true (MD5 per piece while downloading), or digest mismatches logged by either generation',
+  severities: ['warning', 'info'],
+  remediationSummary: 'Digests are computed while downloading, not when serving a local hit: keep them off for speed only where integrity is checked elsewhere; investigate mismatches.',
+  when(f) {
+    const d = f.dfdaemon;
+    if (!d) return null;
+    const cfg = d.config;
+    const onCfg = cfg?.calculateDigest?.value === true;
+    const onLog = d.logs?.summary.digestSetting?.on === true;
+    const failures = pullTasks(d).flatMap((t) => t.digestFailures);
+    const allFailures = failures.length > 0 ? failures : (d.logs?.summary.tasks ?? []).flatMap((t) => t.digestFailures);
+    if (!onCfg && !onLog && allFailures.length === 0) return null;
+    const evidence: string[] = [];
+    if (cfg?.calculateDigest && onCfg) evidence.push(setting(cfg.calculateDigest, cfg.file));
+    const ds = d.logs?.summary.digestSetting;
+    if (ds && ds.on) evidence.push(quote(ds.ref));
+    for (const x of allFailures.slice(0, 3)) evidence.push(quote(x));
+    const tasks = pullTasks(d);
+    const remote = nonLocal(tasks);
+    const bytes = bytesOf(remote);
+    let impactSeconds: number | undefined;
+    const sha = f.measurements.cpu?.sha256MBps;
+    if ((onCfg || onLog) && bytes > 0 && typeof sha === 'number' && sha > 0) {
+      impactSeconds = bytes / (sha * 1e6);
+      evidence.push(`last pull: ${mb(bytes)} downloaded by P2P/back-to-source, hashed at ≈ ${sha.toFixed(0)} MB/s (measurements.cpu.sha256MBps, an MD5 stand-in) ⇒ ≤ ${impactSeconds.toFixed(1)} s of CPU on the download path`);
+    }
+    const hitOnly = allLocal(tasks) && allFailures.length === 0;
+    if (hitOnly || (onCfg && bytes === 0)) {
+      evidence.push(
+        'per the sources, digests are computed while pieces are downloaded (Go piece_manager.go, Rust per-piece CRC32) and a cache hit is read back without re-verification (Go local_storage.go ReadAllPieces, Rust local reads): this does not explain a slow cache hit',
+      );
+    }
+    return {
+      severity: allFailures.length > 0 ? 'warning' : 'info',
+      confidence: allFailures.length > 0 ? 0.8 : 0.6,
+      evidence,
+      ...(impactSeconds === undefined || hitOnly ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          ...(onCfg || onLog ? ['Go dfdaemon: download.calculateDigest: false (the chart 1.1.65 default) unless you rely on dfdaemon for piece integrity.', ...applySteps('go')] : []),
+          ...(allFailures.length > 0
+            ? ['Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: grep the task id in the parent peer\'s log, check the cache disk (dmesg, SMART), and clear the task from the cache.']
+            : []),
+        ],
+      },
+    };
+  },
+});
+
+export const hitNotLocal = defineRule({
+  id: 'dfdaemon.hit-not-local',
+  cause: 'dfdaemon-cache-miss',
+  title: 'A task reported as a cache hit was served by remote peers or the source',
+  description: 'A task the daemon logged as a local hit ("reuse…", "…from local") still fetched pieces from a parent or the origin',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'The local copy was incomplete or unusable: find why the cached task was partial (GC, restart mid-download, range requests).',
+  when(f) {
+    const d = f.dfdaemon;
+    const ts = pullTasks(d).filter((t) => t.reportedHit && t.servedBy !== 'local' && t.servedBy !== 'unknown');
+    if (ts.length === 0) return null;
+    const costs = ts.map((t) => t.costMs).filter((c): c is number => c !== null);
+    const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
+    const evidence = ts.slice(0, 5).flatMap((t) => [describeTask(t), ...(t.refs.hit ? [quote(t.refs.hit)] : []), ...(t.refs.backSource ? [quote(t.refs.backSource)] : [])]);
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : 'warning',
+      confidence: 0.85,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          `grep ${ts[0]?.taskId ?? ts[0]?.key} in the dfdaemon log to see which pieces were missing locally.`,
+          'Keep the cache across restarts (Go: keepStorage: true and a hostPath data dir; Rust: storage.keep: true) and make sure GC thresholds (storage.diskGCThresholdPercent / gc.policy) do not evict layers between pulls.',
+        ],
+      },
+    };
+  },
+});
+
+export const taskIdChurn = defineRule({
+  id: 'dfdaemon.task-id-churn',
+  cause: 'dfdaemon-cache-miss',
+  title: 'The same blob is fetched under different task ids, so the cache is never reused',
+  description: 'One sha256 digest appears under two or more task ids and a later one is not served locally (URL differs by tag, registry host or query parameters)',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Make the task id stable: filter volatile query parameters and keep the same registry URL for the same blob.',
+  when(f) {
+    const d = f.dfdaemon;
+    const all = d?.logs?.summary.tasks ?? [];
+    const byDigest = new Map<string, TaskTimeline[]>();
+    for (const t of all) {
+      if (!t.digest || !t.taskId) continue;
+      const list = byDigest.get(t.digest) ?? [];
+      list.push(t);
+      byDigest.set(t.digest, list);
+    }
+    const recent = new Set(pullTasks(d));
+    const churn: { digest: string; tasks: TaskTimeline[] }[] = [];
+    for (const [digest, list] of byDigest) {
+      const ids = new Set(list.map((t) => t.taskId));
+      if (ids.size < 2) continue;
+      const later = list.slice(1).filter((t) => t.servedBy !== 'local' && t.taskId !== list[0]?.taskId);
+      if (later.length > 0) churn.push({ digest, tasks: list });
+    }
+    if (churn.length === 0) return null;
+    const recentRefetch = churn.flatMap((c) => c.tasks.filter((t) => recent.has(t) && t.servedBy !== 'local'));
+    const costs = recentRefetch.map((t) => t.costMs).filter((c): c is number => c !== null);
+    const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
+    const evidence: string[] = [];
+    for (const c of churn.slice(0, 3)) {
+      evidence.push(`${c.digest.slice(0, 19)}… fetched under ${new Set(c.tasks.map((t) => t.taskId)).size} task ids:`);
+      for (const t of c.tasks.slice(0, 3)) evidence.push(`  ${quote(t.refs.start ?? t.first)} → task ${t.taskId?.slice(0, 16)}…, served by ${t.servedBy}`);
+    }
+    const urls = churn[0]?.tasks.map((t) => t.url ?? '') ?? [];
+    const queryOnly = urls.length > 1 && new Set(urls.map((u) => u.split('?')[0])).size === 1;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : 'warning',
+      confidence: 0.8,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          queryOnly
+            ? 'The URLs differ only in query parameters: add them to the filter (Go proxy.defaultFilter, e.g. "Expires&Signature&ns"; Rust: proxy rules / X-Dragonfly-Filtered-Query-Params).'
+            : 'The URLs differ in host or path: pull through one registry name (a mirror and the origin give different task ids), and let dfdaemon derive the id from the digest (Rust ≥ v1: proxy.registryMirror.enableTaskIDBasedBlobDigest: true).',
+          ...applySteps(gen(f)),
+        ],
+      },
+    };
+  },
+});
+
+export const multiplexOff = defineRule({
+  id: 'dfdaemon.reuse-disabled',
+  cause: 'dfdaemon-cache-miss',
+  title: 'Go dfdaemon never reuses completed tasks (storage.multiplex is false)',
+  description: 'Go dfget.yaml storage.multiplex false (the code default): a finished task is not served again from the cache',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Set storage.multiplex: true so completed tasks are reused (the Helm chart 1.1.x sets it).',
+  when(f) {
+    const cfg = f.dfdaemon?.config;
+    if (!cfg || cfg.generation !== 'go' || !cfg.multiplex || cfg.multiplex.value) return null;
+    const remote = nonLocal(pullTasks(f.dfdaemon));
+    const costs = remote.map((t) => t.costMs).filter((c): c is number => c !== null);
+    const evidence = [
+      `${setting(cfg.multiplex, cfg.file)}${cfg.multiplex.from === 'default' ? ' — false in dragonfly v2.1.49 client/config/peerhost_linux.go:143' : ''}; tryReuse… runs only when it is true (peertask_manager.go:368)`,
+    ];
+    if (remote.length > 0) evidence.push(`last pull: ${remote.length} blob(s) fetched again by P2P/back-to-source, e.g. ${describeTask(remote[0] as TaskTimeline)}`);
+    const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
+    return {
+      severity: remote.length > 0 ? 'critical' : 'warning',
+      confidence: 0.9,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: { summary: this.remediationSummary, steps: ['dfget.yaml:\n  storage:\n    multiplex: true', ...applySteps('go')] },
+    };
+  },
+});
+
+export const cacheNotPersistent = defineRule({
+  id: 'dfdaemon.cache-not-kept',
+  cause: 'dfdaemon-cache-miss',
+  title: 'dfdaemon\'s cache does not survive a restart',
+  description: 'Go keepStorage false / Rust storage.keep false: the cache is wiped when dfdaemon exits (and Helm chart 1.1.x keeps the Go data dir on an emptyDir unless dfdaemon.mountDataDirAsHostPath is true)',
+  severities: ['warning', 'info'],
+  remediationSummary: 'Keep the cache across restarts so a re-pull after an upgrade or eviction is still a hit.',
+  when(f) {
+    const cfg = f.dfdaemon?.config;
+    if (!cfg || cfg.keepStorage.value) return null;
+    const tasks = pullTasks(f.dfdaemon);
+    const noHit = tasks.length > 0 && tasks.every((t) => t.servedBy === 'back-to-source' || t.servedBy === 'remote-peer');
+    const evidence = [setting(cfg.keepStorage, cfg.file)];
+    if (cfg.generation === 'go') evidence.push('Helm chart 1.1.65 mounts the Go data dir (/var/lib/dragonfly) on an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (templates/dfdaemon/dfdaemon-daemonset.yaml:594-601): the cache also dies with the pod');
+    if (noHit) evidence.push(`the last pull had no local hit: all ${tasks.length} blob(s) came from peers or the source`);
+    const key = cfg.generation === 'go' ? 'keepStorage: true' : 'storage:\n    keep: true';
+    return {
+      severity: noHit ? 'warning' : 'info',
+      confidence: noHit ? 0.6 : 0.4,
+      evidence,
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          `${cfg.generation === 'go' ? 'dfget.yaml' : 'dfdaemon.yaml'}:\n  ${key}`,
+          ...(cfg.generation === 'go' ? ['Helm: dfdaemon.mountDataDirAsHostPath: true (keeps /var/lib/dragonfly on the node).'] : ['Helm (chart ≥ 1.7): client.config.storage.keep: true.']),
+          ...applySteps(cfg.generation),
+        ],
+      },
+    };
+  },
+});
+
+/** Does a Go proxy rule (regx, matched against the whole URL) catch a registry blob URL? */
+function goRuleMatchesBlob(regex: string): boolean {
+  try {
+    return new RegExp(regex).test('https://index.docker.io/v2/library/nginx/blobs/sha256:0123456789abcdef');
+  } catch {
+    return false;
+  }
+}
+
+export const proxyRules = defineRule({
+  id: 'dfdaemon.proxy-rules',
+  cause: 'dfdaemon-proxy-rules',
+  title: 'Blob requests bypass P2P: the proxy rules do not send them through dfdaemon',
+  description: 'Rust proxy.rules empty (nothing goes via P2P), Go proxy.proxies with no rule matching …/blobs/sha256…, or blob URLs logged as proxied "directly"',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Add a proxy rule that matches registry blobs (regex "blobs/sha256.*").',
+  when(f) {
+    const d = f.dfdaemon;
+    const cfg = d?.config;
+    const evidence: string[] = [];
+    let severity: 'critical' | 'warning' = 'warning';
+    if (cfg?.generation === 'rust' && cfg.proxyRules.value.length === 0) {
+      evidence.push(`${cfg.proxyRules.key}: ${cfg.proxyRules.from === 'default' ? 'not set' : 'empty'} (${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}) — with no rule the Rust proxy sends every request directly (proxy/mod.rs:1433-1441)`);
+      severity = 'critical';
+    }
+    if (cfg?.generation === 'go' && cfg.proxyRules.from === 'config') {
+      const usable = cfg.proxyRules.value.filter((r) => !r.direct && goRuleMatchesBlob(r.regex));
+      if (usable.length === 0) {
+        evidence.push(`proxy.proxies (${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}): ${cfg.proxyRules.value.map((r) => `regx ${r.regex}${r.direct ? ' direct' : ''}`).join(', ') || 'empty'} — none sends …/blobs/sha256:… through P2P`);
+        severity = 'critical';
+      }
+    }
+    const directBlobs = (d?.logs?.summary.proxy ?? []).filter((p) => !p.viaP2P && isBlobUrl(p.url));
+    if (directBlobs.length > 0) {
+      evidence.push(`${directBlobs.length} blob request(s) proxied directly to the origin, e.g.:`);
+      for (const p of directBlobs.slice(0, 3)) evidence.push(`  ${quote(p.ref)}`);
+    }
+    if (evidence.length === 0) return null;
+    const rule = cfg?.generation === 'go' ? 'dfget.yaml:\n  proxy:\n    proxies:\n      - regx: blobs/sha256.*' : 'dfdaemon.yaml:\n  proxy:\n    rules:\n      - regex: blobs/sha256.*';
+    return {
+      severity,
+      confidence: 0.85,
+      evidence,
+      remediation: { summary: this.remediationSummary, steps: [rule, ...applySteps(gen(f))] },
+    };
+  },
+});
+
+export const schedulerWait = defineRule({
+  id: 'dfdaemon.scheduler-wait',
+  cause: 'dfdaemon-scheduler',
+  title: 'Scheduler register/schedule waits delay the download',
+  description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler stream errors`,
+  severities: ['critical', 'warning'],
+  remediationSummary: 'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.',
+  when(f) {
+    const d = f.dfdaemon;
+    if (!d?.logs) return null;
+    const tasks = pullTasks(d);
+    const slow = tasks.filter((t) => t.scheduleTimeout || (t.registerWaitMs ?? 0) >= SLOW_REGISTER_MS);
+    const errors = d.logs.summary.schedulerErrors;
+    if (slow.length === 0 && errors.length === 0) return null;
+    const evidence: string[] = [];
+    for (const t of slow.slice(0, 4)) {
+      evidence.push(`${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.scheduleTimeout ? ', schedule timeout → back-to-source' : ''}`);
+      if (t.refs.register) evidence.push(`  ${quote(t.refs.register)}`);
+      if (t.refs.timeout) evidence.push(`  ${quote(t.refs.timeout)}`);
+    }
+    for (const e of errors.slice(0, 2)) evidence.push(quote(e));
+    const cfg = d.config;
+    if (cfg) evidence.push(setting(cfg.scheduleTimeoutSeconds, cfg.file, (v) => `${v} s`));
+    const waits = slow.map((t) => t.registerWaitMs ?? 0);
+    const impactSeconds = waits.length > 0 ? Math.max(...waits) / 1000 : undefined;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
+      confidence: 0.8,
+      evidence,
+      ...(impactSeconds === undefined || impactSeconds === 0 ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          'Check the scheduler: kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error; and its load (dragonfly_scheduler_* metrics).',
+          'Check this node reaches the scheduler on its gRPC port (8002) without loss.',
+          cfg?.generation === 'rust' ? 'dfdaemon.yaml:\n  scheduler:\n    scheduleTimeout: 30s' : 'dfget.yaml:\n  scheduler:\n    scheduleTimeout: 30s   # fall back to the source after this',
+          ...applySteps(gen(f)),
+        ],
+      },
+    };
+  },
+});
+
+/** Helm chart 1.1.65 limits the dfdaemon container to 2 CPU / 2Gi. */
+const CHART_CPU = 2;
+const CHART_MEM = 2 * 2 ** 30;
+
+export const resource = defineRule({
+  id: 'dfdaemon.resource',
+  cause: 'dfdaemon-resource',
+  title: 'dfdaemon is short of CPU or memory',
+  description: 'dfdaemon\'s own process_cpu_seconds_total rate near the chart\'s 2-CPU limit or all the node\'s CPUs, or its resident memory near the 2 GiB limit or half the node\'s memory',
+  severities: ['warning'],
+  remediationSummary: 'Give dfdaemon more CPU/memory (requests and limits), or lower its concurrency.',
+  when(f) {
+    const m = f.dfdaemon?.metrics;
+    if (!m) return null;
+    const cpus = f.system?.cpus ?? f.manifest.host.cpus;
+    const cpuCap = Math.min(CHART_CPU, cpus || CHART_CPU);
+    const mem = f.manifest.host.memoryBytes;
+    const evidence: string[] = [];
+    if (typeof m.cpuCores === 'number' && m.cpuCores >= 0.9 * cpuCap) {
+      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, raw/dfdaemon/metrics-0.prom → metrics-1.prom), against ${cpuCap} available (chart limit ${CHART_CPU}, node ${cpus})`);
+    }
+    const memCap = Math.min(CHART_MEM, mem > 0 ? mem / 2 : CHART_MEM);
+    if (typeof m.rssBytes === 'number' && m.rssBytes >= 0.9 * memCap) {
+      evidence.push(`dfdaemon resident memory ${(m.rssBytes / 2 ** 30).toFixed(2)} GiB (process_resident_memory_bytes) near ${(memCap / 2 ** 30).toFixed(2)} GiB (chart limit 2Gi, half the node's memory)`);
+    }
+    if (evidence.length === 0) return null;
+    return {
+      severity: 'warning',
+      confidence: 0.6,
+      evidence,
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          gen(f) === 'rust' ? 'Helm: client.resources.limits.cpu / .memory' : 'Helm: dfdaemon.resources.limits.cpu / .memory (chart 1.1.65 default 2 / 2Gi)',
+          'kubectl top pod -n dragonfly-system -l component=dfdaemon --containers   # confirm, and check for CPU throttling (container_cpu_cfs_throttled_periods_total)',
+        ],
+      },
+    };
+  },
+});
+
+export const version = defineRule({
+  id: 'dfdaemon.version',
+  cause: 'dfdaemon-version',
+  title: 'A dfdaemon version with a known slow path',
+  description: 'Rust client v0.x serving through a 32 KiB proxy read buffer (raised to 4 MiB in client PR #1021, 512 KiB by default from v1.x)',
+  severities: ['warning'],
+  remediationSummary: 'Upgrade the Rust client (Helm client image ≥ v1.x) or raise proxy.readBufferSize.',
+  when(f) {
+    const d = f.dfdaemon;
+    const cfg = d?.config;
+    if (!d || !cfg || cfg.generation !== 'rust' || !cfg.proxyReadBufferSize) return null;
+    const v = d.version ?? d.metrics?.version;
+    const old = cfg.rustSeries === 'v0' || (v !== undefined && olderOrEqual(v, [0, 9, 99]));
+    if (!old || cfg.proxyReadBufferSize.value > 32 * 1024) return null;
+    const hits = pullTasks(d).filter((t) => t.servedBy === 'local');
+    const evidence = [
+      `client version ${v ?? 'v0.x (from its config keys)'} (raw/dfdaemon/version.txt or dragonfly_client_version)`,
+      setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`),
+      'the proxy copies each response through this buffer, cache hits included: 32 KiB reads were raised to 4 MiB by dragonflyoss/client PR #1021 ("improved data transfer efficiency in the proxy")',
+    ];
+    if (hits.length > 0) evidence.push(`the last pull served ${hits.length} blob(s) from the local cache through that path`);
+    return {
+      severity: 'warning',
+      confidence: 0.6,
+      evidence,
+      remediation: {
+        summary: this.remediationSummary,
+        steps: ['Helm: client.image.tag ≥ v1.0.0 (newest charts ship v1.4+), then helm upgrade.', 'Or, on the current version, dfdaemon.yaml:\n  proxy:\n    readBufferSize: 4194304'],
+      },
+    };
+  },
+});
+
+export const registryRoundtrip = defineRule({
+  id: 'dfdaemon.registry-roundtrip',
+  cause: 'registry-roundtrip',
+  title: 'Manifest and token requests go to the origin registry on every pull',
+  description: 'The proxy logged manifest/token requests sent "directly" to the registry (only blobs go via P2P), or the metrics count direct requests',
+  severities: ['warning', 'info'],
+  remediationSummary: 'Manifests are never cached by dfdaemon: every pull, cache hit or not, waits for the origin registry. Cut that latency or the number of round trips.',
+  when(f) {
+    const d = f.dfdaemon;
+    if (!d) return null;
+    const pull = lastPull(d);
+    const direct = (pull?.direct ?? []).filter((p) => isManifestUrl(p.url) || isTokenUrl(p.url) || !isBlobUrl(p.url));
+    const m = d.metrics;
+    const directCount = m?.proxyDirect;
+    if (direct.length === 0 && !(directCount && directCount.total > 0)) return null;
+    const evidence: string[] = [];
+    let impactSeconds: number | undefined;
+    if (pull && direct.length > 0) {
+      const firstDirect = Math.min(...direct.map((p) => p.ref.tsMs ?? Number.POSITIVE_INFINITY));
+      const firstBlob = Math.min(...pull.tasks.map((t) => t.startMs ?? Number.POSITIVE_INFINITY));
+      evidence.push(`last pull: ${direct.length} request(s) sent directly to the registry before/around the blobs:`);
+      for (const p of direct.slice(0, 4)) evidence.push(`  ${quote(p.ref)}`);
+      if (Number.isFinite(firstDirect) && Number.isFinite(firstBlob) && firstBlob > firstDirect) {
+        impactSeconds = (firstBlob - firstDirect) / 1000;
+        evidence.push(`first direct request → first blob request: ${secs(firstBlob - firstDirect)} spent on manifests/tokens at the origin before any byte came from the cache`);
+      }
+    }
+    if (directCount && directCount.total > 0) {
+      evidence.push(`${directCount.total} proxy request(s) not via P2P since dfdaemon started${directCount.delta !== null ? `, ${directCount.delta} during the scrape interval` : ''} (${directCount.at})`);
+    }
+    const mirror = d.config?.registryMirror;
+    if (mirror && d.config) evidence.push(setting(mirror, d.config.file));
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'warning' : 'info',
+      confidence: impactSeconds !== undefined ? 0.75 : 0.5,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          'Pull by digest (image@sha256:…) where you can: the runtime then skips the tag→manifest resolution round trip.',
+          'Put a registry cache that also serves manifests (e.g. a pull-through distribution/Harbor proxy project near the nodes) behind dfdaemon\'s registryMirror, so the "direct" requests stay local.',
+          `time curl -sI ${mirror?.value ?? 'https://index.docker.io'}/v2/   # the origin round trip every pull pays`,
+        ],
+      },
+    };
+  },
+});
+
+export const dfdaemonRules: Rule[] = [
+  rateLimit,
+  verification,
+  hitNotLocal,
+  taskIdChurn,
+  multiplexOff,
+  cacheNotPersistent,
+  proxyRules,
+  schedulerWait,
+  resource,
+  version,
+  registryRoundtrip,
+];

@@ -117,7 +117,7 @@ export const proxyBypass = defineRule({
         summary: this.remediationSummary,
         steps: [
           'systemctl show containerd -p Environment          # the effective variables',
-          `Add ${hosts.join(',')} to NO_PROXY in /etc/systemd/system/containerd.service.d/http-proxy.conf, e.g. Environment="NO_PROXY=localhost,127.0.0.1,${hosts.join(',')}"`,
+          `Add ${hosts.join(',')} to NO_PROXY in /etc/systemd/system/containerd.service.d/http-proxy.conf: Environment="NO_PROXY=${[p.env.noProxy || 'localhost,127.0.0.1', ...hosts].join(',')}"`,
           'systemctl daemon-reload && systemctl restart containerd',
           'Or point hosts.toml at http://127.0.0.1:<proxy port>: Go never proxies loopback addresses',
         ],

@@ -9,8 +9,8 @@ import { defineRule, type Match } from './rule.js';
 // containerd keeps connections alive, so the per-packet figure matters far more than the per-connection one.
 export const PER_PACKET_WARN = 1000;
 export const PER_PACKET_CRIT = 10000;
-export const PER_CONNECTION_INFO = 5000;
-export const PER_CONNECTION_WARN = 20000;
+export const PER_CONNECTION_INFO = 1000;
+export const PER_CONNECTION_WARN = 10000;
 export const CONNTRACK_WARN_PCT = 80;
 export const CONNTRACK_CRIT_PCT = 95;
 
@@ -49,7 +49,7 @@ export const netfilterOverhead = defineRule({
     const pp = nf.perPacket;
     if (pp && pp.rules >= PER_PACKET_WARN) {
       sev = worst(sev, pp.rules >= PER_PACKET_CRIT ? 'critical' : 'warning');
-      evidence.push(`${pp.rules} rules evaluated for every packet of "${pp.packet}" (walk of ${nf.rulesets.map((r) => r.file).join(', ')})`);
+      evidence.push(`${pp.rules} rules evaluated for every packet of "${pp.packet}" (walk of ${nf.rulesets.filter((r) => r.rules > 0).map((r) => r.file).join(', ')})`);
     }
     const pc = nf.perConnection;
     if (pc && pc.rules >= PER_CONNECTION_INFO) {
@@ -58,9 +58,6 @@ export const netfilterOverhead = defineRule({
     }
     if ((pp && pp.rules >= PER_PACKET_WARN) || (pc && pc.rules >= PER_CONNECTION_INFO)) {
       for (const r of nf.rulesets) if (r.rules > 0) evidence.push(`${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''} (${r.file})`);
-      for (const k of nf.kubeProxy) {
-        evidence.push(`kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`);
-      }
       steps.push(
         'iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables',
         'iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules',
@@ -98,6 +95,9 @@ export const netfilterOverhead = defineRule({
       steps.push('iptables-legacy-save | grep -c "^-A"; iptables-nft-save | grep -c "^-A"    # then move everything to one backend');
     }
     if (sev === null) return null;
+    for (const k of nf.kubeProxy) {
+      evidence.push(`kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`);
+    }
     evidence.push(...loopbackMeasured(f));
     return {
       severity: sev,

@@ -19,6 +19,10 @@ function bundleFiles(): Record<string, string> {
   return { ...out, ...bundleOnlyFiles() };
 }
 
+// parsed config trees are walked by key in these tests
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Tree = Record<string, any>;
+
 function leaks(haystack: string): string[] {
   return forbiddenForms().filter((f) => haystack.includes(f));
 }
@@ -70,7 +74,7 @@ describe('redaction keeps what analysis needs', () => {
   it('redacted TOML still parses and keeps non-secret settings', () => {
     const red = r();
     const cfg = red('raw/containerd/config.toml', files['raw/containerd/config.toml'] as string).text;
-    const t = parseToml(cfg) as Record<string, any>;
+    const t = parseToml(cfg) as Tree;
     const cri = t.plugins['io.containerd.grpc.v1.cri'];
     expect(cri.registry.config_path).toBe('/etc/containerd/certs.d');
     expect(cri.registry.configs['registry.example.com'].auth.password).toBe('REDACTED');
@@ -80,7 +84,7 @@ describe('redaction keeps what analysis needs', () => {
     // line numbers of located messages stay right
     expect(cfg.split('\n').length).toBe((files['raw/containerd/config.toml'] as string).split('\n').length);
 
-    const hosts = parseToml(red('raw/containerd/certs.d/registry.example.com/hosts.toml', files['raw/containerd/certs.d/registry.example.com/hosts.toml'] as string).text) as Record<string, any>;
+    const hosts = parseToml(red('raw/containerd/certs.d/registry.example.com/hosts.toml', files['raw/containerd/certs.d/registry.example.com/hosts.toml'] as string).text) as Tree;
     expect(hosts.server).toBe('https://registry.example.com');
     expect(hosts.host['http://127.0.0.1:4001'].capabilities).toEqual(['pull', 'resolve']);
     expect(hosts.host['http://127.0.0.1:4001'].header['User-Agent']).toBe('containerd');

@@ -42,8 +42,8 @@ describe('collect of a node full of secrets (real CLI, --root)', () => {
   });
 
   it('writes the tarball', () => {
+    expect(collected.code, collected.stderr).toBe(0);
     expect(collected.stderr).toContain('wrote');
-    expect(collected.code).toBe(0);
   });
 
   it('no secret occurs in any byte of the tar stream (names, headers, contents)', async () => {

@@ -52,7 +52,12 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
       }),
       { numRuns: RUNS, ...SEED },
     );
-    if (r.failed) throw new Error(`${fc.defaultReportMessage(r) ?? 'property failed'}\n${String(r.errorInstance)}`);
+    if (r.failed) {
+      const input = fromBytes((r.counterexample?.[0] as Uint8Array | undefined) ?? new Uint8Array());
+      throw new Error(
+        `${t.name}: ${String(r.errorInstance)}\nreplay: FUZZ_SEED=${r.seed} (path ${r.counterexamplePath})\ninput (${input.length} chars): ${JSON.stringify(input.slice(0, 3000))}`,
+      );
+    }
     counts.push({ parser: t.name, cases: r.numRuns, seeds: seeds.length, ms: Math.round(performance.now() - t0) });
     expect(r.numRuns).toBe(RUNS);
   }, 120_000);

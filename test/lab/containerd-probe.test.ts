@@ -39,7 +39,9 @@ async function runProbe(opts: Partial<ProbeOptions>): Promise<{ dir: string; out
     cleanup: { add: () => () => undefined },
     nodePath: (p) => p,
   };
+  const t0 = performance.now();
   const outcome = await containerdProbe.run(ctx);
+  console.log(`[lab] containerd probe: ${outcome.status} in ${(performance.now() - t0).toFixed(0)} ms${outcome.reason ? ` (${outcome.reason})` : ''}`);
   const measurements = { cpu: out.getMeasurement('cpu') };
   await writeFile(join(dir, 'measurements.json'), JSON.stringify(measurements));
   return { dir, outcome, discovery };

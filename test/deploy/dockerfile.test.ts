@@ -1,0 +1,81 @@
+// The Dockerfile cannot be built here (no Docker daemon); this checks what can be checked offline:
+// stages, the non-root user, that every COPY source exists and survives .dockerignore, and that the
+// runtime stage's node_modules (production dependencies only) covers every package the built CLI imports.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
+// logical lines (continuations joined)
+const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+const stages: { from: string; name?: string; lines: string[] }[] = [];
+for (const l of lines) {
+  const m = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(l);
+  if (m) stages.push({ from: m[1] as string, ...(m[2] ? { name: m[2] } : {}), lines: [] });
+  else stages.at(-1)?.lines.push(l);
+}
+const ignored = (p: string) => ignore.some((g) => p === g || p.startsWith(`${g}/`));
+
+describe('Dockerfile', () => {
+  it('is multi-stage on a slim Node 20 image, and the runtime stage ends non-root', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(dockerfile).toMatch(/ARG NODE_IMAGE=node:20-[a-z]+-slim/);
+    const runtime = stages.at(-1) as (typeof stages)[number];
+    const user = runtime.lines.filter((l) => /^USER /.test(l)).at(-1);
+    expect(user).toMatch(/^USER [1-9]\d*(:[1-9]\d*)?$/);
+    expect(runtime.lines).toContain('ENTRYPOINT ["dfdoctor"]');
+    // the build toolchain stays in the build stage
+    expect(runtime.lines.join('\n')).not.toMatch(/npm (ci|install)\b/);
+  });
+
+  it('copies only files that exist and that .dockerignore lets into the context', () => {
+    const copies = lines.filter((l) => /^COPY /.test(l) && !/--from=/.test(l));
+    expect(copies.length).toBeGreaterThan(0);
+    for (const c of copies) {
+      const parts = c.split(/\s+/).slice(1).filter((p) => !p.startsWith('--'));
+      for (const src of parts.slice(0, -1)) {
+        expect(existsSync(join(ROOT, src)), src).toBe(true);
+        expect(ignored(src), `${src} is excluded by .dockerignore`).toBe(false);
+      }
+    }
+    for (const heavy of ['node_modules', 'dist', '.git', 'test']) expect(ignored(heavy), heavy).toBe(true);
+    // the launcher the ENTRYPOINT links to
+    expect(dockerfile).toContain('ln -s /opt/dfdoctor/bin/dfdoctor.js /usr/local/bin/dfdoctor');
+    expect(readFileSync(join(ROOT, 'bin/dfdoctor.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node/);
+  });
+
+  it('installs the Debian tools the probes run', () => {
+    for (const tool of ['iproute2', 'iptables', 'nftables', 'conntrack', 'util-linux']) expect(dockerfile).toMatch(new RegExp(`install[^\\n]*\\b${tool}\\b`));
+  });
+
+  it('the production dependencies cover every package the built CLI imports', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const deps = new Set(Object.keys(pkg.dependencies));
+    const builtins = new Set(builtinModules);
+    const missing = new Set<string>();
+    const walk = (d: string) => {
+      for (const f of readdirSync(d)) {
+        const p = join(d, f);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (f.endsWith('.js')) {
+          const src = readFileSync(p, 'utf8');
+          for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+            const spec = (m[1] ?? m[2]) as string;
+            if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
+            const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
+            if (!deps.has(name)) missing.add(`${name} (${p.slice(ROOT.length)})`);
+          }
+        }
+      }
+    };
+    expect(existsSync(join(ROOT, 'dist/cli.js')), 'run `npx tsc -p .` first').toBe(true);
+    walk(join(ROOT, 'dist'));
+    expect([...missing]).toEqual([]);
+  });
+});

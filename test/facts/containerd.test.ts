@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { factsFrom } from '../helpers/bundle.js';
+
+const HOSTS = 'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n';
+const V2 = (extra = '') => `version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n${extra}  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/etc/containerd/certs.d"\n`;
+
+describe('containerd facts', () => {
+  it('is absent without any raw/containerd file', async () => {
+    expect((await factsFrom({})).containerd).toBeUndefined();
+  });
+
+  it('says containerd runs on defaults when config.toml is missing', async () => {
+    const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 x\n' });
+    expect(f.containerd?.configSource).toBe('defaults');
+    expect(f.containerd?.pull.downloads).toMatchObject({ limit: 3, fromDefault: true });
+    expect(f.containerd?.imagePullProgressTimeout).toBe('5m0s');
+    expect(f.notes.map((n) => n.text).join()).toMatch(/defaults/);
+  });
+
+  it('orders hosts, marks dfdaemon by its proxy port from the dfdaemon listeners, and sees the origin fallback', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS,
+      'raw/net/listeners.txt': 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n',
+    });
+    const c = f.containerd!;
+    expect(c.routes).toHaveLength(1);
+    expect(c.routes[0]).toMatchObject({ registry: 'docker.io', firstIsDfdaemon: true, originFallback: true });
+    expect(c.routes[0]!.hosts.map((h) => [h.role, h.url, h.isDfdaemon])).toEqual([
+      ['mirror', 'http://127.0.0.1:4001', true],
+      ['server', 'https://index.docker.io:443', false],
+    ]);
+    expect(c.mirrorHosts).toEqual(['127.0.0.1:4001']);
+    expect(c.misconfigs).toEqual([]);
+    expect(c.dfdaemonPresent).toBe(true);
+  });
+
+  it('flags a mirror on a dfdaemon port that is not the proxy (ports from facts.dfdaemon are not available here, listeners are)', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS.replace(/4001/g, '4000'),
+      'raw/net/listeners.txt':
+        'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4000 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=4))\n',
+    });
+    expect(f.containerd!.misconfigs.map((m) => m.kind)).toContain('wrong-port');
+  });
+
+  it('builds legacy mirror routes with the default endpoint appended', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:65001"]\n',
+    });
+    const r = f.containerd!.routes[0]!;
+    expect(r.source).toBe('legacy-mirrors');
+    expect(r.hosts.map((h) => h.url)).toEqual(['http://127.0.0.1:65001', 'https://registry-1.docker.io:443']);
+    expect(r.firstIsDfdaemon).toBe(true);
+  });
+
+  it('merges imports over the main file', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n',
+      'raw/containerd/imports/10-cri.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 8\n',
+    });
+    expect(f.containerd!.pull.downloads).toMatchObject({ limit: 8, fromDefault: false });
+  });
+
+  it('takes effective values from config dump, but not a dump of another layout', async () => {
+    const dump = 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 3\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "overlayfs"\n';
+    const same = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n', 'raw/containerd/config-dump.toml': dump });
+    expect(same.containerd?.configSource).toBe('dump');
+    const v3 = await factsFrom({ 'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n", 'raw/containerd/config-dump.toml': dump });
+    expect(v3.containerd).toMatchObject({ configSource: 'file', snapshotter: 'native' });
+    expect(v3.notes.map((n) => n.text).join()).toMatch(/layout v2 for a v3/);
+  });
+
+  describe('pull mode by version (reference A2)', () => {
+    const v3 = (cri = '', transfer = '') =>
+      `version = 3\n[plugins.'io.containerd.cri.v1.images']\n${cri}[plugins.'io.containerd.transfer.v1.local']\n${transfer}`;
+    it('2.1 uses the transfer service and its node-wide limit', async () => {
+      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 5\n') });
+      expect(f.containerd!.pull).toMatchObject({ mode: 'transfer', downloads: { limit: 5, scope: 'per-daemon' } });
+    });
+    it('2.1 falls back to local pull when the CRI value is not 3, and names why', async () => {
+      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': v3('  max_concurrent_downloads = 6\n  discard_unpacked_layers = true\n') });
+      expect(f.containerd!.pull.mode).toBe('local');
+      expect(f.containerd!.pull.downloads).toMatchObject({ limit: 6, scope: 'per-pull' });
+      expect(f.containerd!.pull.localReasons).toEqual(['discard_unpacked_layers = true', 'max_concurrent_downloads = 6 (≠ 3)']);
+    });
+    it('2.0 and 1.x use the CRI value per pull', async () => {
+      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.0.0 y', 'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 9\n') });
+      expect(f.containerd!.pull).toMatchObject({ mode: 'local', downloads: { limit: 3, scope: 'per-pull' } });
+    });
+    it('1.7.0–1.7.9 default to a 1m progress timeout', async () => {
+      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x 1.7.5 y', 'raw/containerd/config.toml': 'version = 2\n' });
+      expect(f.containerd!.imagePullProgressTimeout).toBe('1m0s');
+    });
+  });
+
+  it('decompression: unpigz unless disabled (env or drop-in), igzip first from 2.0', async () => {
+    const dec = (unpigz: string | null, igzip: string | null) => JSON.stringify({ path: '/usr/bin', pathFrom: 'process', unpigz, igzip });
+    const a = await factsFrom({ 'raw/containerd/version.txt': 'containerd x 1.6.20 y', 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip') });
+    expect(a.containerd!.decompression?.effective).toBe('unpigz');
+    const b = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.0.1 y', 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip') });
+    expect(b.containerd!.decompression?.effective).toBe('igzip');
+    const c = await factsFrom({
+      'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', null),
+      'raw/containerd/systemd/10-pigz.conf': '[Service]\nEnvironment="CONTAINERD_DISABLE_PIGZ=true"\n',
+    });
+    expect(c.containerd!.decompression).toMatchObject({ effective: 'go-stdlib', disabledBy: ['CONTAINERD_DISABLE_PIGZ=true'] });
+  });
+
+  it('reports bad files with file and line, and still builds', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': V2('  max_concurrent_downloads = "many"\n'),
+      'raw/containerd/certs.d/docker.io/hosts.toml': '[host."http://127.0.0.1:4001"\n',
+      'raw/containerd/mirror-check.json': '{not json',
+    });
+    expect(f.containerd).toBeDefined();
+    const where = f.problems.map((p) => `${p.file}:${p.line ?? ''}`);
+    expect(where).toContain('raw/containerd/config.toml:3');
+    expect(where).toContain('raw/containerd/certs.d/docker.io/hosts.toml:1');
+    expect(where).toContain('raw/containerd/mirror-check.json:');
+    expect(f.containerd!.misconfigs.map((m) => m.kind)).toContain('rejected');
+  });
+});

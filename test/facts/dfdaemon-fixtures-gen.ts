@@ -1,0 +1,395 @@
+// Regenerates the dfdaemon fixtures (fixtures/dfdaemon-*/) and the dfdaemon part of
+// fixtures/seed-cache-hit-slow/ from the real-format writers in this folder:
+//   npx tsx test/facts/dfdaemon-fixtures-gen.ts
+// The seed's containerd/kubelet files and their expected.json entries are kept as they are.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
+import { goDirect, goJson, goStartupLines, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
+const MB = 1e6;
+const MiB = 2 ** 20;
+
+interface Expected {
+  mustInclude?: string[];
+  mustIncludeAny?: string[][];
+  mustNotInclude?: string[];
+  topN?: { cause: string; n: number };
+  firesRules?: string[];
+  silentRules?: string[];
+}
+
+const ALL = [
+  'dfdaemon.rate-limit',
+  'dfdaemon.digest-verification',
+  'dfdaemon.hit-not-local',
+  'dfdaemon.task-id-churn',
+  'dfdaemon.reuse-disabled',
+  'dfdaemon.cache-not-kept',
+  'dfdaemon.proxy-rules',
+  'dfdaemon.scheduler-wait',
+  'dfdaemon.resource',
+  'dfdaemon.version',
+  'dfdaemon.registry-roundtrip',
+];
+const silentExcept = (...fires: string[]) => ALL.filter((r) => !fires.includes(r));
+
+function manifest(host: string, createdAt: string, scrape: [string, string] | null, extra: Record<string, unknown> = {}) {
+  return {
+    format: 'dfdoctor-bundle',
+    version: 1,
+    createdAt,
+    tool: { name: 'dfdoctor', version: '0.1.0' },
+    host: { hostname: host, kernel: '6.1.0-27-amd64', os: 'Debian GNU/Linux 12 (bookworm)', cpus: 4, memoryBytes: 16777216000 },
+    probes: {
+      dfdaemon: { status: 'ok', durationMs: 2150, ...(scrape ? { scrapeTimes: scrape } : {}), ...extra },
+    },
+  };
+}
+
+function write(name: string, files: Record<string, string>, expected: Expected): void {
+  const dir = join(FIXTURES, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  writeFileSync(join(dir, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
+}
+
+const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
+const blob = (repo: string, i: number) => `https://index.docker.io/v2/library/${repo}/blobs/sha256:${hex64(i)}`;
+const manifestUrl = (repo: string, ref: string) => `https://index.docker.io/v2/library/${repo}/manifests/${ref}`;
+const goPeer = (i: number) => `10.244.1.17-1-${hex64(i + 1000).slice(0, 8)}-${hex64(i + 1000).slice(8, 12)}-4${hex64(i + 1000).slice(13, 16)}-a${hex64(i + 1000).slice(17, 20)}-${hex64(i + 1000).slice(20, 32)}`;
+const goTask = (i: number) => hex64(i + 5000);
+const lines = (...ls: (string | string[])[]) => `${ls.flat().join('\n')}\n`;
+
+// ---- Go dfdaemon v2.1.49 -----------------------------------------------------------------------
+
+const GO_T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
+const GO_SCRAPE: [string, string] = ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'];
+
+/** A first pull by P2P, then a re-pull served from the cache, for a Go node. */
+function goTwoPulls(repo: string, sizes: number[], o: { firstMode?: 'p2p' | 'source'; secondMode?: 'hit' | 'p2p'; verbose?: boolean; register?: number } = {}): string[] {
+  const out: string[] = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  const t1 = GO_T0;
+  sizes.forEach((s, i) => {
+    out.push(...goTaskLines({ startMs: t1 + 1000 + i * 50, peer: goPeer(i), task: goTask(i), url: blob(repo, i), size: s, mode: o.firstMode ?? 'p2p', costMs: Math.round(500 + s / (150 * MB) * 1000), registerMs: o.register ?? 14, verbose: o.verbose ?? false }));
+  });
+  const t2 = GO_T0 + 600_000;
+  sizes.forEach((s, i) => {
+    const mode = o.secondMode ?? 'hit';
+    out.push(...goTaskLines({ startMs: t2 + 1000 + i * 50, peer: goPeer(i + 100), task: goTask(i), url: blob(repo, i), size: s, mode, costMs: mode === 'hit' ? 0 : Math.round(500 + s / (150 * MB) * 1000), registerMs: o.register ?? 14, parentPeer: goPeer(i), verbose: o.verbose ?? false }));
+  });
+  return out.sort(byTs);
+}
+
+function byTs(a: string, b: string): number {
+  const ta = /"ts":"([^"]+)"/.exec(a)?.[1] ?? /^(\S+)/.exec(a)?.[1] ?? '';
+  const tb = /"ts":"([^"]+)"/.exec(b)?.[1] ?? /^(\S+)/.exec(b)?.[1] ?? '';
+  return ta < tb ? -1 : ta > tb ? 1 : 0;
+}
+
+function goBundle(o: { config: string; log: string[]; metrics?: [string, string]; version?: string }): Record<string, string> {
+  const f: Record<string, string> = {
+    'raw/dfdaemon/generation.txt': 'go\n',
+    'raw/dfdaemon/version.txt': `${o.version ?? 'v2.1.49'}\n`,
+    'raw/dfdaemon/config/dfget.yaml': o.config,
+    'raw/dfdaemon/logs/core.log': lines(o.log),
+  };
+  if (o.metrics) {
+    f['raw/dfdaemon/metrics-0.prom'] = o.metrics[0];
+    f['raw/dfdaemon/metrics-1.prom'] = o.metrics[1];
+  }
+  return f;
+}
+
+const goIdle = (tasks: number, hits: number) => goMetrics({ tasks, hits, via: tasks + hits, direct: 6, getBytes: 1.05e9, cpu: 14.52, rss: 115343360 });
+
+// healthy Go node: cache kept on the host, hits served locally, nothing waiting
+write(
+  'dfdaemon-go-healthy',
+  {
+    'manifest.json': json(manifest('node-go-ok', '2024-06-21T10:15:03.000Z', GO_SCRAPE, { cacheDir: { path: '/var/lib/dragonfly', from: 'config' } })),
+    ...goBundle({ config: goChartConfig({ keepStorage: true, metrics: true }), log: goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]), metrics: [goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0'), goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0')] }),
+  },
+  { mustNotInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-cache-miss', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version', 'registry-roundtrip'], silentRules: ALL },
+);
+
+// Go: chart-0.5.x era limits (200Mi/100Mi) and calculateDigest on, P2P pull of 3 layers
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 200 * MiB, true)];
+  const sizes = [320 * MB, 160 * MB, 80 * MB];
+  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + i * 40, peer: goPeer(i), task: goTask(i), url: blob('app', i), size: s, mode: 'p2p', costMs: Math.round((s / (100 * MiB)) * 1000) + 120 })));
+  write(
+    'dfdaemon-go-rate-limit',
+    {
+      'manifest.json': json(manifest('node-go-limit', '2024-06-21T10:15:03.000Z', null)),
+      'measurements.json': json({
+        disk: { path: '/var/lib/dragonfly', device: 'nvme0n1', fsType: 'ext4', rotational: false, seqReadMBps: 1450, randReadP50Ms: 0.09, randReadP99Ms: 0.4, method: 'o_direct', bytesRead: 268435456, freeBytes: 2e11, totalBytes: 5e11 },
+        loopback: { baseline: { rttP50Ms: 0.03, rttP99Ms: 0.08, throughputMBps: 2100 } },
+        cpu: { gunzipMBps: 180, sha256MBps: 420 },
+      }),
+      ...goBundle({ config: goChartConfig({ keepStorage: true, totalRateLimit: '200Mi', perPeerRateLimit: '100Mi', calculateDigest: true }), log: log.sort(byTs) }),
+    },
+    { mustInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification'], topN: { cause: 'dfdaemon-rate-limit', n: 1 }, firesRules: ['dfdaemon.rate-limit', 'dfdaemon.digest-verification'], silentRules: silentExcept('dfdaemon.rate-limit', 'dfdaemon.digest-verification') },
+  );
+}
+
+// Go: scheduler does not answer within scheduleTimeout (30 s) → back-to-source
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  [90 * MB, 40 * MB].forEach((s, i) =>
+    log.push(...goTaskLines({ startMs: GO_T0 + i * 30, peer: goPeer(i), task: goTask(i), url: blob('api', i), size: s, mode: 'timeout-source', registerMs: 30_000, scheduleTimeout: '30s', costMs: 30_000 + Math.round((s / (80 * MB)) * 1000) })),
+  );
+  write(
+    'dfdaemon-go-scheduler-timeout',
+    { 'manifest.json': json(manifest('node-go-sched', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-scheduler'], topN: { cause: 'dfdaemon-scheduler', n: 1 }, firesRules: ['dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-wait') },
+  );
+}
+
+// Go: storage.multiplex false — the re-pull goes through P2P again instead of reusing the cache
+write(
+  'dfdaemon-go-reuse-disabled',
+  { 'manifest.json': json(manifest('node-go-nomux', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, multiplex: false }), log: goTwoPulls('web', [150 * MB, 60 * MB], { secondMode: 'p2p' }) }) },
+  { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.reuse-disabled'], silentRules: silentExcept('dfdaemon.reuse-disabled') },
+);
+
+// Go: a reuse that fails to read the cached task and falls back to P2P under the same request
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  const peer = goPeer(7);
+  const task = goTask(7);
+  const url = blob('db', 7);
+  log.push(...goTaskLines({ startMs: GO_T0 - 600_000, peer: goPeer(70), task, url, size: 210 * MB, mode: 'p2p', costMs: 2100 }));
+  const hit = goTaskLines({ startMs: GO_T0, peer, task, url, size: 210 * MB, mode: 'hit', costMs: 0 });
+  log.push(hit[0] as string, hit[1] as string);
+  log.push(goJson(GO_T0 + 2, 'error', 'peer/peertask_reuse.go:290', 'read pieces error when reuse peer task: open /var/lib/dragonfly/tasks/data: no such file or directory', { peer, task, component: 'reuseStreamPeerTask' }));
+  log.push(...goTaskLines({ startMs: GO_T0 + 3, peer, task, url, size: 210 * MB, mode: 'p2p', costMs: 2600 }).slice(1));
+  write(
+    'dfdaemon-go-hit-not-local',
+    { 'manifest.json': json(manifest('node-go-partial', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.hit-not-local'], silentRules: silentExcept('dfdaemon.hit-not-local') },
+  );
+}
+
+// Go: proxy rules that only match manifests; blobs go directly (verbose log shows it)
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  for (let i = 0; i < 3; i++) log.push(goDirect(GO_T0 + 400 + i * 10, 'GET', blob('cms', i)));
+  write(
+    'dfdaemon-go-proxy-rules',
+    { 'manifest.json': json(manifest('node-go-rules', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*' }), log }) },
+    { mustInclude: ['dfdaemon-proxy-rules'], firesRules: ['dfdaemon.proxy-rules'], silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip') },
+  );
+}
+
+// ---- Rust client ------------------------------------------------------------------------------
+
+const RS_T0 = Date.UTC(2026, 10, 20, 7, 50, 0);
+const RS_SCRAPE: [string, string] = ['2026-11-20T08:00:00.000Z', '2026-11-20T08:00:02.001Z'];
+const rsPeer = (i: number) => `10.244.2.9-node-b-${hex64(i + 2000).slice(0, 8)}-${hex64(i + 2000).slice(8, 12)}-4${hex64(i + 2000).slice(13, 16)}-8${hex64(i + 2000).slice(17, 20)}-${hex64(i + 2000).slice(20, 32)}`;
+const rsTask = (i: number) => hex64(i + 9000);
+
+function rustBundle(o: { version: string; config: string; log: string[]; metrics?: [string, string] }): Record<string, string> {
+  const f: Record<string, string> = {
+    'raw/dfdaemon/generation.txt': 'rust\n',
+    'raw/dfdaemon/version.txt': `${o.version}\n`,
+    'raw/dfdaemon/config/dfdaemon.yaml': o.config,
+    'raw/dfdaemon/logs/dfdaemon.log': lines(o.log),
+  };
+  if (o.metrics) {
+    f['raw/dfdaemon/metrics-0.prom'] = o.metrics[0];
+    f['raw/dfdaemon/metrics-1.prom'] = o.metrics[1];
+  }
+  return f;
+}
+
+function rustPull(t: number, repo: string, sizes: number[], mode: 'hit' | 'p2p' | 'source', series: 'v0' | 'v1', offset = 0, direct = true): string[] {
+  const out: string[] = [];
+  if (direct) {
+    out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series));
+    out.push(rustProxy(t + 180, manifestUrl(repo, `sha256:${hex64(77)}`), false, series));
+  }
+  sizes.forEach((s, i) => {
+    out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series));
+    out.push(...rustTaskLines({ startMs: t + 401 + i * 20, host: '10.244.2.9-node-b', peer: rsPeer(i + offset), task: rsTask(i), url: blob(repo, i), size: s, mode, costMs: mode === 'hit' ? Math.round(80 + s / (900 * MB) * 1000) : Math.round(300 + s / (120 * MB) * 1000), series }));
+  });
+  return out;
+}
+
+write(
+  'dfdaemon-rust-healthy',
+  {
+    'manifest.json': json(manifest('node-rs-ok', '2026-11-20T08:00:03.000Z', RS_SCRAPE, { cacheDir: { path: '/var/lib/dragonfly/', from: 'config' } })),
+    ...rustBundle({
+      version: 'v1.5.1',
+      config: rustConfig({ series: 'v1' }),
+      log: [...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1'), ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100)].sort(byTs),
+      metrics: [
+        rustMetrics({ version: 'v1.5.1', local: 46e6, remote: 46e6, source: 0, tasks: 6, proxy: 10, viaDfdaemon: 6, cpu: 21, rss: 187260928, durationsMs: [680, 400, 333, 113, 93, 84] }),
+        rustMetrics({ version: 'v1.5.1', local: 46e6, remote: 46e6, source: 0, tasks: 6, proxy: 10, viaDfdaemon: 6, cpu: 21.04, rss: 187260928, durationsMs: [680, 400, 333, 113, 93, 84] }),
+      ],
+    }),
+  },
+  {
+    mustNotInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-cache-miss', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version'],
+    firesRules: ['dfdaemon.registry-roundtrip'],
+    silentRules: silentExcept('dfdaemon.registry-roundtrip'),
+  },
+);
+
+// Rust v0.1.82 (the client chart 1.1.65 pins): download.rateLimit 50 MB/s, 32 KiB proxy buffer, cache not kept
+write(
+  'dfdaemon-rust-rate-limit-old-client',
+  {
+    'manifest.json': json(manifest('node-rs-limit', '2026-11-20T08:00:03.000Z', null)),
+    'measurements.json': json({ disk: { path: '/var/lib/dragonfly', device: 'sda', fsType: 'ext4', rotational: false, seqReadMBps: 480, randReadP50Ms: 0.2, randReadP99Ms: 1.1, method: 'o_direct', bytesRead: 268435456, freeBytes: 2e11, totalBytes: 5e11 } }),
+    ...rustBundle({ version: 'v0.1.82', config: rustConfig({ series: 'v0', limit: '50000000' }), log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false) }),
+  },
+  {
+    mustInclude: ['dfdaemon-rate-limit', 'dfdaemon-version'],
+    topN: { cause: 'dfdaemon-rate-limit', n: 1 },
+    firesRules: ['dfdaemon.rate-limit', 'dfdaemon.version', 'dfdaemon.cache-not-kept'],
+    silentRules: silentExcept('dfdaemon.rate-limit', 'dfdaemon.version', 'dfdaemon.cache-not-kept'),
+  },
+);
+
+// Rust: the same layer fetched under two task ids (a signed URL's query changes every pull) → back-to-source again
+{
+  const url1 = `${blob('model', 3)}?X-Amz-Expires=300&X-Amz-Signature=${hex64(31).slice(0, 24)}`;
+  const url2 = `${blob('model', 3)}?X-Amz-Expires=300&X-Amz-Signature=${hex64(32).slice(0, 24)}`;
+  const log = [
+    rustProxy(RS_T0, url1, true),
+    ...rustTaskLines({ startMs: RS_T0 + 1, host: 'h-1', peer: rsPeer(1), task: rsTask(31), url: url1, size: 400 * MB, mode: 'source', costMs: 3600, series: 'v1' }),
+    rustProxy(RS_T0 + 900_000, url2, true),
+    ...rustTaskLines({ startMs: RS_T0 + 900_001, host: 'h-1', peer: rsPeer(2), task: rsTask(32), url: url2, size: 400 * MB, mode: 'source', costMs: 3500, series: 'v1' }),
+  ];
+  write(
+    'dfdaemon-rust-task-id-churn',
+    { 'manifest.json': json(manifest('node-rs-churn', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log }) },
+    { mustInclude: ['dfdaemon-cache-miss'], topN: { cause: 'dfdaemon-cache-miss', n: 1 }, firesRules: ['dfdaemon.task-id-churn'], silentRules: silentExcept('dfdaemon.task-id-churn') },
+  );
+}
+
+// Rust: "interested pieces after downloading from local" but most pieces then came from a parent
+{
+  const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(5)}" peer_id="${rsPeer(5)}" url="${blob('ml', 5)}" content_length=${64 * MiB}`;
+  const file = 'dragonfly-client/src/resource/task.rs';
+  const log = [
+    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(5), task: rsTask(5), url: blob('ml', 5), size: 64 * MiB, mode: 'p2p', costMs: 2400, series: 'v1' }).filter((l, i, a) => i === 0 || i === a.length - 1 || l.includes('finished piece')),
+  ];
+  log.splice(1, 0, rustCompact(RS_T0 + 3, 'INFO', 'download_task', `${file}:452`, `interested pieces after downloading from local: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]`, f));
+  write(
+    'dfdaemon-rust-hit-not-local',
+    { 'manifest.json': json(manifest('node-rs-partial', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.hit-not-local'], silentRules: silentExcept('dfdaemon.hit-not-local') },
+  );
+}
+
+// Rust: no proxy rules at all → every request, blobs included, proxied directly
+{
+  const log = [rustProxy(RS_T0, manifestUrl('shop', '2.0'), false), rustProxy(RS_T0 + 300, blob('shop', 1), false), rustProxy(RS_T0 + 310, blob('shop', 2), false)];
+  write(
+    'dfdaemon-rust-proxy-rules',
+    { 'manifest.json': json(manifest('node-rs-rules', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1', rules: null }), log }) },
+    { mustInclude: ['dfdaemon-proxy-rules'], firesRules: ['dfdaemon.proxy-rules'], silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip') },
+  );
+}
+
+// Rust: scheduler stream times out, the task goes back to source
+{
+  const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(8)}" peer_id="${rsPeer(8)}" url="${blob('etl', 8)}"`;
+  const log = [
+    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(8), task: rsTask(8), url: blob('etl', 8), size: 80 * MB, mode: 'source', costMs: 5200, series: 'v1' }),
+    rustCompact(RS_T0 + 1, 'ERROR', 'download_task', 'dragonfly-client/src/resource/task.rs:725', 'download with scheduler error: TokioStreamElapsed(Elapsed(()))', f),
+  ];
+  write(
+    'dfdaemon-rust-scheduler',
+    { 'manifest.json': json(manifest('node-rs-sched', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-scheduler'], firesRules: ['dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-wait') },
+  );
+}
+
+// Rust: dfdaemon at its CPU limit and near its memory limit during the scrapes
+write(
+  'dfdaemon-rust-resource',
+  {
+    'manifest.json': json(manifest('node-rs-busy', '2026-11-20T08:00:03.000Z', RS_SCRAPE)),
+    ...rustBundle({
+      version: 'v1.5.1',
+      config: rustConfig({ series: 'v1' }),
+      log: [],
+      metrics: [
+        rustMetrics({ version: 'v1.5.1', local: 1e9, remote: 4e9, source: 1e9, tasks: 140, proxy: 300, viaDfdaemon: 140, cpu: 5210.4, rss: 2.05e9 }),
+        rustMetrics({ version: 'v1.5.1', local: 1.2e9, remote: 4.3e9, source: 1e9, tasks: 146, proxy: 310, viaDfdaemon: 146, cpu: 5214.3, rss: 2.07e9 }),
+      ],
+    }),
+  },
+  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource') },
+);
+
+// ---- the seed: dragonflyoss/dragonfly#3455 --------------------------------------------------
+
+{
+  // Go dfdaemon v2.1.49 with Helm chart 1.1.65 settings (metrics enabled, verbose on for debugging).
+  // First pull 7 s (P2P / back-to-source), re-pull after `crictl rmi` 4.5 s, all blobs "reused".
+  const repo = 'team/app';
+  const sizes = [8_412, 418 * MB, 312 * MB, 178 * MB, 92 * MB, 50 * MB]; // config + 5 layers ≈ 1.05 GB
+  const log: string[] = [...goStartupLines(GO_T0 - 7200_000, 1024 * MiB, false)];
+  const t1 = GO_T0;
+  log.push(goDirect(t1, 'HEAD', manifestUrl(repo, '2.3.1')), goDirect(t1 + 380, 'GET', manifestUrl(repo, '2.3.1')), goDirect(t1 + 720, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)));
+  const first = [
+    { at: 1000, cost: 60, mode: 'source' as const },
+    { at: 1100, cost: 5900, mode: 'p2p' as const },
+    { at: 1100, cost: 4100, mode: 'p2p' as const },
+    { at: 1100, cost: 2300, mode: 'source' as const },
+    { at: 3420, cost: 1300, mode: 'p2p' as const },
+    { at: 5220, cost: 800, mode: 'p2p' as const },
+  ];
+  sizes.forEach((s, i) => {
+    const f = first[i] as (typeof first)[number];
+    log.push(...goTaskLines({ startMs: t1 + f.at + i, peer: goPeer(300 + i), task: goTask(300 + i), url: blob(repo, 300 + i), size: s, mode: f.mode, costMs: f.cost, registerMs: 16, verbose: true }));
+  });
+  const t2 = GO_T0 + 612_000;
+  log.push(goDirect(t2, 'HEAD', manifestUrl(repo, '2.3.1')), goDirect(t2 + 610, 'GET', manifestUrl(repo, '2.3.1')), goDirect(t2 + 1180, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)));
+  const second = [1650, 1720, 1721, 1722, 2640, 3180];
+  sizes.forEach((s, i) => {
+    log.push(...goTaskLines({ startMs: t2 + (second[i] as number), peer: goPeer(400 + i), task: goTask(300 + i), url: blob(repo, 300 + i), size: s, mode: 'hit', costMs: 0, parentPeer: goPeer(300 + i), verbose: true }));
+  });
+  const dir = join(FIXTURES, 'seed-cache-hit-slow');
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {
+    ...goBundle({
+      config: goChartConfig({ metrics: true, verbose: true }),
+      log: log.sort(byTs),
+      metrics: [goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.7, rss: 121634816 }), goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.71, rss: 121634816 })],
+    }),
+  };
+  rmSync(join(dir, 'raw/dfdaemon'), { recursive: true, force: true });
+  for (const [rel, text] of Object.entries(files)) {
+    const p = join(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  // keep the other areas' manifest entries and expectations; set only the dfdaemon ones
+  const mPath = join(dir, 'manifest.json');
+  const m = existsSync(mPath) ? JSON.parse(readFileSync(mPath, 'utf8')) : manifest('node-seed', '2026-11-20T08:00:00.000Z', null);
+  m.probes.dfdaemon = { status: 'ok', durationMs: 2150, scrapeTimes: ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'], cacheDir: { path: '/var/lib/dragonfly', from: 'config' } };
+  writeFileSync(mPath, json(m));
+  const ePath = join(dir, 'expected.json');
+  const e: Expected = existsSync(ePath) ? JSON.parse(readFileSync(ePath, 'utf8')) : {};
+  const mine = new Set(ALL);
+  const add = (list: string[] | undefined, xs: string[]) => [...new Set([...(list ?? []), ...xs])];
+  e.mustInclude = add(e.mustInclude, ['registry-roundtrip']);
+  e.mustNotInclude = add(e.mustNotInclude, ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version']);
+  e.firesRules = add((e.firesRules ?? []).filter((r) => !mine.has(r)), ['dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept']);
+  e.silentRules = add((e.silentRules ?? []).filter((r) => !mine.has(r)), silentExcept('dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept'));
+  writeFileSync(ePath, json(e));
+}
+
+console.log('dfdaemon fixtures written');

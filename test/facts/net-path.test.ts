@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { hookedChains, loopbackPackets, peerPackets, walkPacket } from '../../src/facts/net-path.js';
+import { parseIptablesSave } from '../../src/parsers/iptables-save.js';
+import { parseNftRuleset } from '../../src/parsers/nft.js';
+
+const walk = (save: string, port = 4001) => {
+  const hooks = hookedChains([{ file: 'raw/net/iptables-save.txt', ruleset: parseIptablesSave(save) }]);
+  return loopbackPackets(port, 4, 'proxy').map((p) => walkPacket(p, hooks));
+};
+
+describe('walking the loopback path', () => {
+  it('a REJECT on the mirror port stops the request, not the reply; a REJECT on another port is not on the path', () => {
+    const [syn, req, resp] = walk(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -p tcp -m tcp --dport 5432 -j REJECT
+[7:420] -A INPUT -p tcp -m tcp --dport 4001 -j REJECT --reject-with tcp-reset
+COMMIT
+`);
+    expect(syn?.outcome).toBe('dropped');
+    expect(syn?.droppedBy?.rule.line).toBe(4);
+    expect(syn?.hits.map((h) => h.rule.line)).toEqual([4]);
+    expect(req?.outcome).toBe('dropped');
+    // the response leaves from port 4001 towards an ephemeral port: --dport 4001 cannot match it
+    expect(resp?.outcome).toBe('accepted');
+    expect(resp?.hits).toEqual([]);
+    expect(resp?.evaluated).toBe(2);
+  });
+
+  it('an early -i lo ACCEPT shields loopback from a later DROP policy and DROP rules', () => {
+    const res = walk(`*filter
+:INPUT DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -j DROP
+COMMIT
+`);
+    for (const w of res) {
+      expect(w.outcome).toBe('accepted');
+      expect(w.hits.map((h) => h.rule.line)).toEqual([4]);
+      expect(w.policyDrops).toEqual([]);
+    }
+  });
+
+  it('a DROP policy with nothing accepting loopback drops it; peers hit it too', () => {
+    const save = `*filter
+:INPUT DROP [0:0]
+-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT
+COMMIT
+`;
+    expect(walk(save)[0]?.outcome).toBe('dropped');
+    const hooks = hookedChains([{ file: 'f', ruleset: parseIptablesSave(save) }]);
+    const peer = peerPackets(4000, 4).map((p) => walkPacket(p, hooks));
+    expect(peer[0]?.outcome).toBe('dropped');
+    expect(peer[0]?.policyDrops[0]).toMatchObject({ chain: 'INPUT', certain: true });
+  });
+
+  it("kube-proxy's localnet guard does not catch loopback-to-loopback traffic", () => {
+    const res = walk(`*filter
+:INPUT ACCEPT [0:0]
+:KUBE-FIREWALL - [0:0]
+-A INPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+COMMIT
+`);
+    for (const w of res) {
+      expect(w.outcome).toBe('accepted');
+      expect(w.hits.map((h) => h.rule.line)).toEqual([4]);
+    }
+  });
+
+  it('nat chains cost only the first packet, and only on the way out', () => {
+    const lines = ['*nat', ':OUTPUT ACCEPT [0:0]', ':PREROUTING ACCEPT [0:0]', ':KUBE-SERVICES - [0:0]', '-A OUTPUT -j KUBE-SERVICES', '-A PREROUTING -j KUBE-SERVICES'];
+    for (let i = 0; i < 100; i++) lines.push(`-A KUBE-SERVICES -d 10.96.0.${i + 1}/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.1:443`);
+    lines.push('COMMIT', '');
+    const [syn, req, resp] = walk(lines.join('\n'));
+    expect(syn?.evaluated).toBe(101);
+    expect(req?.evaluated).toBe(0);
+    expect(resp?.evaluated).toBe(0);
+    expect(syn?.hits.map((h) => h.rule.line)).toEqual([5]);
+  });
+
+  it('a random drop is on the path but never certain; ctstate NEW rules skip established packets', () => {
+    const [syn, req, resp] = walk(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -m conntrack --ctstate NEW -m limit --limit 5/sec -j ACCEPT
+-A INPUT -i lo -m statistic --mode random --probability 0.05 -j DROP
+COMMIT
+`);
+    expect(syn?.hits.map((h) => h.rule.line)).toEqual([3, 4]);
+    expect(req?.hits.map((h) => h.rule.line)).toEqual([4]);
+    expect(resp?.hits[0]?.probabilistic).toMatchObject({ what: 'random' });
+    for (const w of [syn, req, resp]) expect(w?.outcome).toBe('uncertain');
+  });
+
+  it('a rule matching a mark is "maybe", and a later DROP is not certain', () => {
+    const [syn] = walk(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -m mark --mark 0x1 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 4001 -j DROP
+COMMIT
+`);
+    expect(syn?.hits.map((h) => h.match)).toEqual(['maybe', 'yes']);
+    expect(syn?.outcome).toBe('uncertain');
+  });
+
+  it('judges nft inet chains by family and priority', () => {
+    const rs = parseNftRuleset(`table inet fw {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		ip6 saddr ::1 tcp dport 4001 drop
+		ip saddr 127.0.0.1 tcp dport 4001 counter packets 5 bytes 300 reject
+	}
+}
+`);
+    const hooks = hookedChains([{ file: 'raw/net/nft-ruleset.txt', ruleset: rs }]);
+    const v4 = walkPacket(loopbackPackets(4001, 4, 'proxy')[0]!, hooks);
+    const v6 = walkPacket(loopbackPackets(4001, 6, 'proxy')[0]!, hooks);
+    expect(v4.droppedBy?.rule.line).toBe(5);
+    expect(v6.droppedBy?.rule.line).toBe(4);
+  });
+
+  it('terminates on jump loops in bad input', () => {
+    const [syn] = walk(`*filter
+:INPUT ACCEPT [0:0]
+:A - [0:0]
+:B - [0:0]
+-A INPUT -j A
+-A A -j B
+-A B -j A
+COMMIT
+`);
+    expect(syn?.outcome).toBe('accepted');
+  });
+});

@@ -1,0 +1,116 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { BIN, runCli } from '../helpers/cli.js';
+
+// A network namespace per test, everything in it undone afterwards: the fault lab for the loopback
+// and netfilter probes (DESIGN §8). Namespace names carry the pid and a counter so that parallel
+// runs by other engineers never collide.
+
+export const NET_LAB_TOOLS = ['ip', 'tc', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ss'];
+
+let counter = 0;
+
+export interface NetNs {
+  name: string;
+  exec(cmd: string, args: string[], input?: string): string;
+  /** Starts a long-running process inside the namespace; stopped by close(). */
+  spawn(cmd: string, args: string[]): ChildProcess;
+  /** Writes /etc/netns/<name>/<file>, which `ip netns exec` bind-mounts over /etc/<file>. */
+  etcFile(file: string, text: string): void;
+  diagnose(extra?: string[]): Promise<Report>;
+  close(): void;
+}
+
+export interface Report {
+  probes: Record<string, { status: string; reason?: string }>;
+  measurements: {
+    loopback?: {
+      baseline?: { rttP50Ms: number; rttP99Ms: number; throughputMBps: number; samples?: number; throughputBytes?: number };
+      dfdaemon?: { endpoint: string; connectP50Ms: number | null };
+    };
+  };
+  diagnoses: { rule: string; cause: string; severity: string; evidence: string[] }[];
+}
+
+export function createNetNs(): NetNs {
+  const name = `dfdnet-${process.pid}-${++counter}`;
+  const children: ChildProcess[] = [];
+  execFileSync('ip', ['netns', 'add', name]);
+  let open = true;
+  const ns: NetNs = {
+    name,
+    exec(cmd, args, input) {
+      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }), maxBuffer: 64 << 20 });
+    },
+    spawn(cmd, args) {
+      const c = spawn('ip', ['netns', 'exec', name, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(c);
+      return c;
+    },
+    etcFile(file, text) {
+      mkdirSync(`/etc/netns/${name}`, { recursive: true });
+      writeFileSync(`/etc/netns/${name}/${file}`, text);
+    },
+    async diagnose(extra = []) {
+      const r = await runCli(['diagnose', '--probes', 'loopback,netfilter', '--format', 'json', '--fail-on', 'never', '--timeout', '30', ...extra], {
+        command: ['ip', 'netns', 'exec', name, process.execPath, BIN],
+        timeoutMs: 90_000,
+      });
+      if (r.code !== 0) throw new Error(`dfdoctor exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
+      return JSON.parse(r.stdout) as Report;
+    },
+    close() {
+      if (!open) return;
+      open = false;
+      for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+      try {
+        execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
+      rmSync(`/etc/netns/${name}`, { recursive: true, force: true });
+    },
+  };
+  try {
+    ns.exec('ip', ['link', 'set', 'lo', 'up']);
+  } catch (e) {
+    ns.close();
+    throw e;
+  }
+  return ns;
+}
+
+/** What the probes must not change: rules and qdiscs, with counters and timestamps left out. */
+export function netState(ns: NetNs): string {
+  const strip = (t: string) =>
+    t
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map((l) => l.replace(/\[\d+:\d+\]/g, '[]').replace(/counter packets \d+ bytes \d+/g, 'counter'))
+      .join('\n');
+  return [ns.exec('iptables-save', []), ns.exec('ip6tables-save', []), ns.exec('nft', ['list', 'ruleset']), ns.exec('tc', ['qdisc', 'show', 'dev', 'lo'])].map(strip).join('\n----\n');
+}
+
+/** A tiny HTTP server inside the namespace on 127.0.0.1:port, standing in for dfdaemon's proxy listener. */
+export async function startMirror(ns: NetNs, port: number): Promise<void> {
+  const c = ns.spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer((q, s) => s.end('ok')).listen(${port}, '127.0.0.1', () => console.log('listening'))`,
+  ]);
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error('mirror did not start')), 10_000);
+    c.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('listening')) {
+        clearTimeout(t);
+        resolve();
+      }
+    });
+    c.once('exit', (code) => {
+      clearTimeout(t);
+      reject(new Error(`mirror exited ${code}`));
+    });
+  });
+}
+
+export const causes = (r: Report) => r.diagnoses.map((d) => d.cause);
+export const rules = (r: Report) => r.diagnoses.map((d) => d.rule);

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { announceSkip, labUnavailable } from '../helpers/lab.js';
+import { causes, createNetNs, NET_LAB_TOOLS, type NetNs, netState, rules, startMirror } from './net-lab.js';
+
+const why = labUnavailable(NET_LAB_TOOLS);
+if (why) announceSkip('network fault lab', why);
+
+const NET_CAUSES = ['loopback-slow', 'netfilter-overhead', 'netfilter-blocking', 'localhost-resolution', 'proxy-bypass'];
+
+describe.skipIf(why)('network fault lab (netns)', () => {
+  let ns: NetNs | null = null;
+  afterEach(() => {
+    ns?.close();
+    ns = null;
+  });
+
+  it('a clean namespace: none of the network causes, and the probes change nothing', async () => {
+    ns = createNetNs();
+    const before = netState(ns);
+    const r = await ns.diagnose();
+    expect(netState(ns)).toBe(before);
+    expect(r.probes.loopback?.status).toBe('ok');
+    expect(r.probes.netfilter?.status).toBe('ok');
+    const b = r.measurements.loopback?.baseline;
+    expect(b?.samples).toBeGreaterThanOrEqual(200);
+    console.log(`[lab] clean netns baseline: RTT p50 ${b?.rttP50Ms.toFixed(3)} ms, p99 ${b?.rttP99Ms.toFixed(3)} ms, ${b?.throughputMBps.toFixed(0)} MB/s`);
+    for (const c of NET_CAUSES) expect(causes(r), JSON.stringify(r.diagnoses, null, 1)).not.toContain(c);
+  });
+
+  it('tbf 200mbit on lo: the baseline measures ~25 MB/s and loopback-slow fires', async () => {
+    ns = createNetNs();
+    ns.exec('tc', ['qdisc', 'add', 'dev', 'lo', 'root', 'tbf', 'rate', '200mbit', 'burst', '256kb', 'latency', '50ms']);
+    const before = netState(ns);
+    const r = await ns.diagnose();
+    expect(netState(ns)).toBe(before);
+    const mbps = r.measurements.loopback?.baseline?.throughputMBps ?? 0;
+    console.log(`[lab] tbf 200mbit: measured ${mbps.toFixed(2)} MB/s over ${r.measurements.loopback?.baseline?.throughputBytes} bytes`);
+    expect(mbps).toBeGreaterThan(25 * 0.85);
+    expect(mbps).toBeLessThan(25 * 1.15);
+    expect(rules(r)).toContain('net.loopback-slow');
+    const d = r.diagnoses.find((x) => x.rule === 'net.loopback-slow');
+    expect(d?.evidence.join('\n')).toMatch(/qdisc "qdisc tbf/);
+    expect(causes(r)).not.toContain('netfilter-blocking');
+  });
+
+  it('5 % random drop on lo: netfilter-blocking fires and the p99 RTT rises', async () => {
+    ns = createNetNs();
+    const clean = await ns.diagnose();
+    ns.exec('iptables', ['-A', 'INPUT', '-i', 'lo', '-m', 'statistic', '--mode', 'random', '--probability', '0.05', '-j', 'DROP']);
+    const before = netState(ns);
+    const r = await ns.diagnose();
+    expect(netState(ns)).toBe(before);
+    const p99Clean = clean.measurements.loopback?.baseline?.rttP99Ms ?? 0;
+    const p99 = r.measurements.loopback?.baseline?.rttP99Ms ?? 0;
+    console.log(`[lab] random drop: RTT p99 ${p99Clean.toFixed(3)} ms → ${p99.toFixed(3)} ms`);
+    expect(rules(r)).toContain('net.netfilter-blocking');
+    const d = r.diagnoses.find((x) => x.rule === 'net.netfilter-blocking');
+    expect(d?.severity).toBe('critical');
+    expect(d?.evidence.join('\n')).toMatch(/random drop \[probability 0\.0499.*\]: "\[\d+:\d+\] -A INPUT -i lo -m statistic/);
+    // a lost segment waits for a retransmission timeout (≥ 200 ms on Linux)
+    expect(p99).toBeGreaterThan(Math.max(100, p99Clean * 5));
+    // the slowness is netfilter's, not lo's
+    expect(rules(r)).not.toContain('net.loopback-slow');
+  });
+
+  it('20,000 kube-proxy-like rules on OUTPUT: netfilter-overhead fires', async () => {
+    ns = createNetNs();
+    const lines = ['*filter', ':KUBE-SERVICES - [0:0]', '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'];
+    for (let i = 0; i < 20_000; i++) {
+      const ip = `10.96.${Math.floor(i / 250)}.${(i % 250) + 1}`;
+      lines.push(`-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "ns${i % 50}/svc-${i}:http cluster IP" -m tcp --dport 80 -j ACCEPT`);
+    }
+    lines.push('COMMIT', '');
+    ns.exec('iptables-restore', ['--noflush'], lines.join('\n'));
+    const before = netState(ns);
+    const r = await ns.diagnose();
+    expect(netState(ns)).toBe(before);
+    expect(rules(r)).toContain('net.netfilter-overhead');
+    const d = r.diagnoses.find((x) => x.rule === 'net.netfilter-overhead');
+    expect(d?.evidence.join('\n')).toMatch(/20001 rules evaluated for every packet/);
+    expect(d?.evidence.join('\n')).toMatch(/KUBE-SERVICES 20000 rules/);
+    // nothing on the path drops: these rules cannot match loopback
+    expect(rules(r)).not.toContain('net.netfilter-blocking');
+  });
+
+  it('localhost → ::1 only while the mirror listens on 127.0.0.1: localhost-resolution fires', async () => {
+    ns = createNetNs();
+    ns.etcFile('hosts', '::1 localhost ip6-localhost\n');
+    const port = 40000 + (process.pid % 20000);
+    await startMirror(ns, port);
+    const r = await ns.diagnose(['--dfdaemon-proxy', `http://localhost:${port}`]);
+    expect(rules(r)).toContain('net.localhost-resolution');
+    const d = r.diagnoses.find((x) => x.rule === 'net.localhost-resolution');
+    expect(d?.severity).toBe('critical');
+    expect(d?.evidence.join('\n')).toContain(`127.0.0.1:${port}`);
+    expect(d?.evidence.join('\n')).toMatch(/getaddrinfo\("localhost"\) returned ::1/);
+  });
+
+  it('the same mirror addressed by 127.0.0.1: no localhost-resolution, and its connect time is measured', async () => {
+    ns = createNetNs();
+    ns.etcFile('hosts', '::1 localhost ip6-localhost\n');
+    const port = 40000 + (process.pid % 20000);
+    await startMirror(ns, port);
+    const r = await ns.diagnose(['--dfdaemon-proxy', `http://127.0.0.1:${port}`]);
+    expect(rules(r)).not.toContain('net.localhost-resolution');
+    expect(r.measurements.loopback?.dfdaemon?.endpoint).toBe(`http://127.0.0.1:${port}`);
+    expect(r.measurements.loopback?.dfdaemon?.connectP50Ms).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { mergeTomlTables, readContainerdConfig, splitConfigPath } from '../../src/parsers/containerd-config.js';
+import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
+
+function read(text: string) {
+  const p = parseTomlLocated(text);
+  if (!p.ok) throw new Error(p.message);
+  return readContainerdConfig(p.value, text);
+}
+
+describe('readContainerdConfig', () => {
+  it('reads the v2 (1.x) layout', () => {
+    const { config, problems } = read(`version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  max_concurrent_downloads = 6
+  image_pull_progress_timeout = "5m0s"
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "native"
+    discard_unpacked_layers = true
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"
+    [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+      endpoint = ["http://127.0.0.1:4001"]
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com".tls]
+      insecure_skip_verify = true
+`);
+    expect(problems).toEqual([]);
+    expect(config.layout).toBe(2);
+    expect(config.cri).toMatchObject({
+      maxConcurrentDownloads: 6,
+      imagePullProgressTimeout: '5m0s',
+      snapshotter: 'native',
+      discardUnpackedLayers: true,
+      configPath: '/etc/containerd/certs.d:/etc/docker/certs.d',
+      mirrors: { 'docker.io': ['http://127.0.0.1:4001'] },
+      configsTls: ['r.example.com'],
+    });
+  });
+
+  it('reads the v3 (2.x) layout and the transfer service', () => {
+    const { config } = read(`version = 3
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = 'overlayfs'
+  use_local_image_pull = true
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = '/etc/containerd/certs.d'
+[plugins.'io.containerd.transfer.v1.local']
+  max_concurrent_downloads = 8
+  max_concurrent_unpacks = 2
+  concurrent_layer_fetch_buffer = 8388608
+`);
+    expect(config.layout).toBe(3);
+    expect(config.criPluginId).toBe('io.containerd.cri.v1.images');
+    expect(config.cri).toMatchObject({ snapshotter: 'overlayfs', useLocalImagePull: true, configPath: '/etc/containerd/certs.d' });
+    expect(config.transfer).toEqual({ maxConcurrentDownloads: 8, maxConcurrentUnpacks: 2, concurrentLayerFetchBuffer: 8388608 });
+  });
+
+  it('reads the v1 layout when no version is declared', () => {
+    const { config } = read('[plugins.cri]\n  max_concurrent_downloads = 2\n[plugins.cri.containerd]\n  snapshotter = "native"\n');
+    expect(config).toMatchObject({ layout: 1, versionDeclared: false, cri: { maxConcurrentDownloads: 2, snapshotter: 'native' } });
+  });
+
+  it('ignores unknown keys and locates wrongly typed values', () => {
+    const { config, problems } = read('version = 2\nfoo = 1\n[plugins."io.containerd.grpc.v1.cri"]\n  bar = true\n  max_concurrent_downloads = "6"\n');
+    expect(config.cri.maxConcurrentDownloads).toBeUndefined();
+    expect(problems).toEqual([{ line: 5, message: expect.stringMatching(/max_concurrent_downloads must be an integer/) }]);
+  });
+
+  it('flags an unsupported version', () => {
+    expect(read('version = 9\n').problems[0]?.line).toBe(1);
+  });
+});
+
+describe('imports and config_path', () => {
+  it('merges imports: scalars override, tables merge, arrays append', () => {
+    const m = mergeTomlTables({ a: 1, t: { x: 1, arr: ['a'] } }, { a: 2, t: { y: 2, arr: ['b', 'a'] } });
+    expect(m).toEqual({ a: 2, t: { x: 1, y: 2, arr: ['a', 'b'] } });
+  });
+  it('splits config_path on ":"', () => {
+    expect(splitConfigPath('/a: /b ::')).toEqual(['/a', '/b']);
+    expect(splitConfigPath(undefined)).toEqual([]);
+  });
+  it('locates invalid TOML', () => {
+    const p = parseTomlLocated('version = 2\n[plugins\n');
+    expect(p).toMatchObject({ ok: false, line: 2 });
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { logfmtFields, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
+
+describe('containerd log lines', () => {
+  it('reads a real "trying next host" line (containerd 1.6.20, recorded in the lab)', () => {
+    const line =
+      'time="2026-11-25T19:19:40Z" level=info msg="trying next host" error="failed to do request: Head \\"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069\\": dial tcp 127.0.0.1:40297: connect: connection refused" host="127.0.0.1:40297"';
+    const ev = parseContainerdLogLine(line, 7);
+    expect(ev).toMatchObject({ kind: 'trying-next-host', line: 7, host: '127.0.0.1:40297', time: '2026-11-25T19:19:40Z' });
+    expect(ev?.error).toContain('connection refused');
+    expect(ev?.error).toContain('"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069"');
+  });
+
+  it('reads journald-prefixed lines and the other kinds', () => {
+    const j = 'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';
+    expect(parseContainerdLogLine(j, 1)).toMatchObject({ kind: 'hosts-toml-decode', error: 'invalid `host` tree' });
+    expect(parseContainerdLogLine('level=error msg="cancel pulling image docker.io/library/x:1 because of no progress in 1m0s"', 2)?.kind).toBe('progress-cancel');
+    expect(
+      parseContainerdLogLine(
+        "level=warning msg=\"Found 'MaxConcurrentDownloads' in CRI config which is incompatible with transfer service (value 6). Falling back to local image pull mode.\"",
+        3,
+      )?.kind,
+    ).toBe('transfer-incompatible');
+    expect(parseContainerdLogLine('level=info msg="PullImage \\"x\\""', 4)).toBeNull();
+    expect(parseContainerdLogLine('garbage without fields', 5)).toBeNull();
+  });
+
+  it('splits logfmt with escaped quotes', () => {
+    expect(logfmtFields('a=1 b="x \\"y\\"" c=')).toEqual({ a: '1', b: 'x "y"', c: '' });
+  });
+});
+
+describe('containerd versions', () => {
+  it.each([
+    ['containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1+deb12u3', [1, 6, 20]],
+    ['containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da', [1, 7, 27]],
+    ['containerd github.com/containerd/containerd/v2 v2.1.0 061792f0ec', [2, 1, 0]],
+    ['Client:\n  Version:  1.6.20~ds1\nServer:\n  Version:  1.7.10\n  UUID: x', [1, 7, 10]],
+  ])('%s', (text, [ma, mi, pa]) => {
+    expect(parseContainerdVersion(text)).toMatchObject({ major: ma, minor: mi, patch: pa });
+  });
+  it('compares', () => {
+    const v = parseContainerdVersion('containerd x 2.1.0 y');
+    expect(versionAtLeast(v, 2, 1)).toBe(true);
+    expect(versionAtLeast(v, 2, 2)).toBe(false);
+    expect(versionAtLeast(null, 1, 0)).toBe(false);
+    expect(parseContainerdVersion('nothing here')).toBeNull();
+  });
+});

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { defaultServerFor, hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
+
+describe('parseHostsToml', () => {
+  it('reads hosts in file order, then server, as containerd tries them', () => {
+    const r = parseHostsToml(
+      [
+        'server = "https://registry-1.docker.io"',
+        '[host."http://127.0.0.1:4001"]',
+        '  capabilities = ["pull", "resolve"]',
+        '  [host."http://127.0.0.1:4001".header]',
+        '    X-Dragonfly-Registry = "https://index.docker.io"',
+        '[host."https://mirror.example.com/v2/x"]',
+        '  capabilities = ["pull"]',
+        '  skip_verify = true',
+        '  override_path = true',
+        '  dial_timeout = "1s"',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.file.hosts.map((h) => [h.scheme, h.host, h.port, h.line])).toEqual([
+      ['http', '127.0.0.1', 4001, 2],
+      ['https', 'mirror.example.com', 443, 6],
+    ]);
+    expect(r.file.hosts[1]).toMatchObject({ capabilities: ['pull'], skipVerify: true, overridePath: true, dialTimeout: '1s', path: '/v2/x' });
+    expect(r.file.server).toMatchObject({ scheme: 'https', host: 'registry-1.docker.io', port: 443, isServer: true, line: 1 });
+  });
+
+  it('treats a host without a scheme as https and no capabilities as all three', () => {
+    const r = parseHostsToml('[host."127.0.0.1:4001"]\n');
+    expect(r.ok && r.file.hosts[0]).toMatchObject({ scheme: 'https', port: 4001, capabilities: ['pull', 'resolve', 'push'] });
+  });
+
+  it('rejects what containerd rejects, with the line', () => {
+    const onlyServer = parseHostsToml('server = "https://index.docker.io"\n');
+    expect(onlyServer).toMatchObject({ ok: false, rejectedByContainerd: true });
+    expect(!onlyServer.ok && onlyServer.message).toMatch(/invalid `host` tree/);
+    const badCap = parseHostsToml('server = "https://ghcr.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "mirror"]\n');
+    expect(badCap).toMatchObject({ ok: false, line: 3 });
+    expect(!badCap.ok && badCap.message).toMatch(/unknown capability "mirror"/);
+    const badToml = parseHostsToml('server = "x"\n[host."http://127.0.0.1:4001"\n');
+    expect(badToml).toMatchObject({ ok: false, line: 2 });
+    expect(!badToml.ok && badToml.column).toBeGreaterThan(0);
+    expect(parseHostsToml('host = "x"\n')).toMatchObject({ ok: false, line: 1 });
+  });
+
+  it('keeps any order of generated hosts', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }), (ports) => {
+        const text = ports.map((p) => `[host."http://10.0.0.1:${p}"]\n  capabilities = ["pull"]\n`).join('');
+        const r = parseHostsToml(text);
+        return r.ok && r.file.hosts.map((h) => h.port).join() === ports.join();
+      }),
+    );
+  });
+
+  it('names host dirs the way containerd looks them up', () => {
+    expect(hostDirCandidates('127.0.0.1:5000')).toEqual(['127.0.0.1_5000_', '127.0.0.1:5000', '_default']);
+    expect(hostDirCandidates('docker.io')).toEqual(['docker.io', '_default']);
+    expect(registryOfHostDir('127.0.0.1_5000_')).toBe('127.0.0.1:5000');
+    expect(defaultServerFor('docker.io')).toBe('https://registry-1.docker.io');
+  });
+});

@@ -1,0 +1,113 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DirBundle } from '../../src/bundle/dir-bundle.js';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { buildFacts } from '../../src/facts/index.js';
+import { containerdProbe } from '../../src/probes/containerd.js';
+import { rootedPath, type Discovery, type ProbeContext } from '../../src/probes/context.js';
+import { manifest } from '../helpers/bundle.js';
+
+// The probe against a node tree re-rooted with --root (as in a DaemonSet): real files, a real
+// listener on loopback for the live mirror check; no containerd binary is run under --root. The config
+// is named explicitly: other containerd instances (labs) may run on the test machine.
+const temps: string[] = [];
+const servers: Server[] = [];
+const sockets = new Set<Socket>();
+afterAll(async () => {
+  for (const c of sockets) c.destroy();
+  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const t of temps) await rm(t, { recursive: true, force: true });
+});
+
+async function tmp(prefix: string): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+async function node(files: Record<string, string>): Promise<string> {
+  const root = await tmp('dfdoctor-cd-root-');
+  for (const [p, text] of Object.entries(files)) {
+    await mkdir(join(root, p, '..'), { recursive: true });
+    await writeFile(join(root, p), text);
+  }
+  return root;
+}
+
+async function probe(root: string, extra: Partial<ProbeContext['options']> = {}) {
+  const dir = await tmp('dfdoctor-cd-out-');
+  const out = new BundleWriter(dir);
+  const discovery: Discovery = {};
+  const ctx: ProbeContext = {
+    options: { root, timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, containerdConfig: '/etc/containerd/config.toml', ...extra },
+    out,
+    signal: new AbortController().signal,
+    remainingMs: () => 6000,
+    progress: () => undefined,
+    discovery,
+    cleanup: { add: () => () => undefined },
+    nodePath: (p) => rootedPath(root, p),
+  };
+  const outcome = await containerdProbe.run(ctx);
+  return { dir, outcome, discovery, out };
+}
+
+async function listen(): Promise<number> {
+  const s = createServer((c) => {
+    sockets.add(c);
+    c.on('close', () => sockets.delete(c));
+    // the probe's bare TCP check hangs up at once: a reset is expected
+    c.on('error', () => undefined);
+    c.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}');
+  });
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const a = s.address();
+  return typeof a === 'object' && a ? a.port : 0;
+}
+
+describe('containerd probe on a re-rooted node', () => {
+  it('copies config, imports, hosts dirs (also stray ones), checks mirrors live, strips proxy credentials', async () => {
+    const port = await listen();
+    const root = await node({
+      'etc/containerd/config.toml': `version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n`,
+      'etc/containerd/conf.d/10-a.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
+      'etc/containerd/conf.d/notes.txt': 'not an import',
+      'etc/k3s/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
+      'etc/containerd/certs.d/ghcr.io/hosts.toml': '[host."http://127.0.0.1:4001"]\n',
+      'etc/systemd/system/containerd.service.d/http-proxy.conf': '[Service]\nEnvironment="HTTPS_PROXY=http://alice:pw@proxy.corp:3128" "NO_PROXY=localhost"\n',
+    });
+    const { dir, outcome, discovery, out } = await probe(root);
+    expect(outcome.status).toBe('ok');
+    expect(discovery.containerd?.mirrorHosts).toEqual([`127.0.0.1:${port}`]);
+    expect(await readFile(join(dir, 'raw/containerd/imports/10-a.toml'), 'utf8')).toContain('max_concurrent_downloads = 5');
+    const dropIn = await readFile(join(dir, 'raw/containerd/systemd/http-proxy.conf'), 'utf8');
+    expect(dropIn).toContain('HTTPS_PROXY=http://proxy.corp:3128');
+    expect(dropIn).not.toContain('alice');
+    const dirs = JSON.parse(await readFile(join(dir, 'raw/containerd/hosts-dirs.json'), 'utf8'));
+    expect(dirs).toEqual([
+      { path: '/etc/k3s/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+      { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/stray-1', inConfigPath: false },
+    ]);
+    const checks = JSON.parse(await readFile(join(dir, 'raw/containerd/mirror-check.json'), 'utf8'));
+    expect(checks).toEqual([expect.objectContaining({ host: `127.0.0.1:${port}`, tcp: 'open', v2Status: 200 })]);
+    expect(out.getMeasurement('cpu')?.gunzipMBps).toBeGreaterThan(0);
+
+    const facts = await buildFacts(new DirBundle(dir), manifest(), {});
+    expect(facts.containerd?.pull.downloads.limit).toBe(5);
+    expect(facts.containerd?.routes.map((r) => r.registry)).toEqual(['docker.io']);
+    expect(facts.containerd?.misconfigs.map((m) => m.kind)).toContain('wrong-dir');
+  });
+
+  it('says containerd runs on defaults when config.toml is absent, and names bad TOML by line', async () => {
+    const empty = await probe(await node({ 'etc/hostname': 'x' }), { containerdAddress: '/run/nothing.sock' });
+    expect(empty.outcome.reason).toMatch(/config\.toml not found: containerd runs on its defaults/);
+    expect(empty.outcome.reason).toMatch(/\/run\/nothing\.sock: not a reachable socket/);
+    const bad = await probe(await node({ 'etc/containerd/config.toml': 'version = 2\n[plugins\n' }));
+    expect(bad.outcome.reason).toMatch(/\/etc\/containerd\/config\.toml:2:\d+: invalid TOML/);
+    expect(await readFile(join(bad.dir, 'raw/containerd/config.toml'), 'utf8')).toContain('[plugins');
+  });
+});

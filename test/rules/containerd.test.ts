@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import type { Measurements } from '../../src/bundle/measurements.js';
+import { factsFrom } from '../helpers/bundle.js';
+import { lowDownloadConcurrency, mirrorFallback, mirrorMisconfigured, registryRoundtrip, unpackBound } from '../../src/rules/containerd.js';
+import { serialPulls } from '../../src/rules/kubelet.js';
+
+const LISTEN = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n';
+const CFG = (layout: 2 | 3) =>
+  layout === 2
+    ? 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n'
+    : "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
+const HOSTS = (caps = '"pull", "resolve"') => `server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = [${caps}]\n`;
+
+function bench(layers: number, bytes: number, wall: number): Measurements['bench'] {
+  return {
+    image: 'r/app:1',
+    pulls: [{ kind: 'warm', wallSeconds: wall, resolveSeconds: null, layers: Array.from({ length: layers }, (_, i) => ({ digest: `sha256:${i}`, bytes: bytes / layers, fetchSeconds: null, unpackSeconds: null })) }],
+    floors: { dfdaemonFetchMBps: null, diskReadMBps: null, loopbackMBps: null, gunzipMBps: null, sha256MBps: null },
+  };
+}
+
+describe('containerd.mirror-misconfigured', () => {
+  it('fires when dfdaemon runs but containerd has no routing, with the layout\'s snippet', async () => {
+    for (const layout of [2, 3] as const) {
+      const f = await factsFrom({ 'raw/containerd/config.toml': `version = ${layout}\n`, 'raw/net/listeners.txt': LISTEN });
+      const m = mirrorMisconfigured.when(f);
+      expect(m?.severity).toBe('critical');
+      const steps = m!.remediation.steps.join('\n');
+      expect(steps).toContain(layout === 3 ? "[plugins.'io.containerd.cri.v1.images'.registry]" : '[plugins."io.containerd.grpc.v1.cri".registry]');
+      expect(steps).toContain('systemctl restart containerd');
+    }
+  });
+  it('is silent for a working dfdaemon route, and without a dfdaemon on the node', async () => {
+    expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(), 'raw/net/listeners.txt': LISTEN }))).toBeNull();
+    expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n' }))).toBeNull();
+  });
+  it('fires on a refused mirror (nothing listens) but leaves a black-holed one to mirror-fallback', async () => {
+    const check = (tcp: string) => JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp, connectMs: tcp === 'refused' ? 0.1 : null, v2Status: null }]);
+    const base = { 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(), 'raw/net/listeners.txt': LISTEN };
+    const refused = await factsFrom({ ...base, 'raw/containerd/mirror-check.json': check('refused') });
+    expect(mirrorMisconfigured.when(refused)?.evidence[0]).toMatch(/nothing listens on 127\.0\.0\.1:4001/);
+    const dropped = await factsFrom({ ...base, 'raw/containerd/mirror-check.json': check('timeout') });
+    expect(mirrorMisconfigured.when(dropped)).toBeNull();
+    const fb = mirrorFallback.when(dropped);
+    expect(fb?.severity).toBe('critical');
+    expect(fb?.impactSeconds).toBe(30);
+  });
+});
+
+describe('containerd.mirror-fallback', () => {
+  it('counts "trying next host" lines for the mirror and costs each blob request the dial timeout', async () => {
+    const line = (i: number) => `time="2026-11-20T07:5${i}:00Z" level=info msg="trying next host" error="dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"`;
+    const f = await factsFrom(
+      {
+        'raw/containerd/config.toml': CFG(2),
+        'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+        'raw/containerd/journal.txt': [line(1), 'level=info msg="trying next host" host="other:5000"', line(2)].join('\n'),
+        'raw/containerd/mirror-check.json': JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'timeout', connectMs: null, v2Status: null }]),
+      },
+      { measurements: { bench: bench(4, 4e8, 10) } },
+    );
+    const m = mirrorFallback.when(f);
+    expect(m?.evidence[0]).toMatch(/^2 "trying next host" line\(s\) for 127\.0\.0\.1:4001/);
+    expect(m?.impactSeconds).toBe((4 + 2) * 30);
+  });
+  it('is silent with a healthy mirror and a quiet log', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': 'level=info msg="PullImage \\"x\\""\n',
+      'raw/containerd/mirror-check.json': JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'open', connectMs: 0.1, v2Status: 200 }]),
+    });
+    expect(mirrorFallback.when(f)).toBeNull();
+  });
+});
+
+describe('containerd.registry-roundtrip', () => {
+  it('fires only when the dfdaemon host lacks resolve', async () => {
+    const files = (caps: string) => ({ 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(caps), 'raw/net/listeners.txt': LISTEN });
+    expect(registryRoundtrip.when(await factsFrom(files('"pull"')))?.evidence[0]).toMatch(/no "resolve".*index\.docker\.io/);
+    expect(registryRoundtrip.when(await factsFrom(files('"pull", "resolve"')))).toBeNull();
+  });
+});
+
+describe('containerd.low-download-concurrency', () => {
+  const files = { 'raw/containerd/version.txt': 'containerd x 1.6.20 y', 'raw/containerd/config.toml': CFG(2) };
+  it('estimates impact from the waves at the measured per-stream rate', async () => {
+    const measurements: Measurements = {
+      bench: bench(12, 1.2e9, 20),
+      loopback: { dfdaemon: { endpoint: 'x', connectP50Ms: 0.1, ttfbP50Ms: 1, ttfbP99Ms: 2, throughputMBps: 100 } },
+      disk: { path: '/var/lib/dragonfly', device: null, fsType: null, rotational: false, seqReadMBps: 2000, randReadP50Ms: null, randReadP99Ms: null, method: 'o_direct', bytesRead: 1, freeBytes: null, totalBytes: null },
+    };
+    const m = lowDownloadConcurrency.when(await factsFrom(files, { measurements }));
+    // 12 layers of 100 MB at 100 MB/s per stream: 4 waves × 1 s = 4 s with 3 slots; 2 waves (10 slots) = 2 s; the disk (2000 MB/s) does not cap
+    expect(m?.impactSeconds).toBeCloseTo(2, 5);
+    expect(m?.severity).toBe('warning');
+    expect(m?.remediation.steps[0]).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 10');
+  });
+  it('uses the transfer service section on 2.1+', async () => {
+    const m = lowDownloadConcurrency.when(
+      await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': CFG(3) }, { measurements: { bench: bench(12, 1.2e9, 20) } }),
+    );
+    expect(m?.remediation.steps[0]).toContain("[plugins.'io.containerd.transfer.v1.local']");
+    expect(m?.evidence.join()).toMatch(/one semaphore for the whole node/);
+  });
+  it('is silent when the layers fit the limit, or without a pull to judge', async () => {
+    expect(lowDownloadConcurrency.when(await factsFrom(files, { measurements: { bench: bench(3, 3e8, 5) } }))).toBeNull();
+    expect(lowDownloadConcurrency.when(await factsFrom(files))).toBeNull();
+  });
+});
+
+describe('containerd.unpack-bound', () => {
+  const dec = (unpigz: string | null) => JSON.stringify({ path: '/usr/bin', pathFrom: 'process', unpigz, igzip: null });
+  const disk = (seq: number): Measurements['disk'] => ({ path: '/', device: null, fsType: null, rotational: false, seqReadMBps: seq, randReadP50Ms: null, randReadP99Ms: null, method: 'o_direct', bytesRead: 1, freeBytes: null, totalBytes: null });
+  it('fires when gunzip is far below the transport and puts the unpack excess in impactSeconds', async () => {
+    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 50, sha256MBps: 500 }, disk: disk(500), bench: bench(2, 1e9, 30) } });
+    const m = unpackBound.when(f);
+    expect(m?.impactSeconds).toBeCloseTo(1000 / 50 - 1000 / 500, 5);
+  });
+  it('fires for a native snapshotter or missing unpigz, and not when gunzip keeps up', async () => {
+    const native = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n' });
+    expect(unpackBound.when(native)?.evidence[0]).toMatch(/native/);
+    const noPigz = await factsFrom({ 'raw/containerd/decompressors.json': dec(null) }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
+    expect(unpackBound.when(noPigz)?.remediation.steps[0]).toMatch(/pigz/);
+    const fine = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
+    expect(unpackBound.when(fine)).toBeNull();
+  });
+});
+
+describe('kubelet.serial-pulls', () => {
+  it('fires on the default and on an explicit true; silent on false', async () => {
+    expect(serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n' }))?.confidence).toBe(0.6);
+    const explicit = serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: true\nmaxParallelImagePulls: 3\n' }));
+    expect(explicit?.evidence.join()).toMatch(/maxParallelImagePulls = 3 has no effect/);
+    expect(serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: false\n' }))).toBeNull();
+  });
+});
+
+describe('containerd.mirror-fallback from dfdaemon proxy errors', () => {
+  it('fires when dfdaemon logs proxy errors and the origin is the fallback', async () => {
+    const files = {
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/dfdaemon/logs/core.log':
+        '{"level":"error","ts":"2022-11-09 06:39:20.000","caller":"transport/transport.go:250","msg":"round trip with dragonfly error: context deadline exceeded"}\n',
+    };
+    const m = mirrorFallback.when(await factsFrom(files));
+    expect(m?.evidence[0]).toMatch(/1 proxy error line\(s\) in dfdaemon's log, first raw\/dfdaemon\/logs\/core\.log:1/);
+    // mirror-only (dfdaemon is the server): no origin to fall back to
+    const mirrorOnly = mirrorFallback.when(await factsFrom({ ...files, 'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n' }));
+    expect(mirrorOnly).toBeNull();
+  });
+});

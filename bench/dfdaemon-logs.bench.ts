@@ -13,6 +13,7 @@ import { groupPulls } from '../src/facts/dfdaemon-logs.js';
 import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from '../test/facts/dfdaemon-loggen.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const VERBOSE = process.argv.includes('--verbose');
 
 async function analyse(file: string): Promise<void> {
   const t0 = performance.now();
@@ -41,8 +42,9 @@ async function generate(file: string, gen: 'go' | 'rust', size: number): Promise
       const url = `https://index.docker.io/v2/library/app${i % 50}/blobs/sha256:${hex64(i)}`;
       const mode = modes[i % modes.length] as (typeof modes)[number];
       if (gen === 'go') {
-        lines.push(goDirect(t, 'GET', `https://index.docker.io/v2/library/app${i % 50}/manifests/1.${i % 7}`));
-        lines.push(...goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url, size: 64 * 2 ** 20, mode: mode === 'hit' ? 'hit' : mode, costMs: 800, verbose: true }));
+        // the default INFO level of a daemon in service (verbose adds per-piece DEBUG lines; see --verbose)
+        if (VERBOSE) lines.push(goDirect(t, 'GET', `https://index.docker.io/v2/library/app${i % 50}/manifests/1.${i % 7}`));
+        lines.push(...goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url, size: 64 * 2 ** 20, mode: mode === 'hit' ? 'hit' : mode, costMs: 800, verbose: VERBOSE }));
         // progress lines the daemon writes without a task outcome (real messages, not matched)
         lines.push(goJson(t + 5, 'info', 'peer/peertask_conductor.go:620', 'peer task success, stop wait peer packet from scheduler', { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' }));
         for (let w = 0; w < 4; w++) lines.push(goJson(t + 6, 'info', 'peer/peertask_conductor.go:1046', `peer task success, peer download worker #${w} exit`, { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' }));

@@ -38,7 +38,7 @@ function iptablesText(bytes) {
 
 function time(label, rel, text) {
   const r = createRedactor();
-  global.gc?.();
+  globalThis.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const out = r(rel, text);

@@ -35,6 +35,8 @@ export const LoopbackMeasurementSchema = z.object({
       /** Fresh-connection samples, bytes moved by the throughput phase (net probe). */
       freshSamples: z.number().int().nonnegative().optional(),
       throughputBytes: z.number().nonnegative().optional(),
+      /** The same transfer over a UNIX socket in the same run: what the CPUs allow without lo and netfilter. */
+      unixThroughputMBps: z.number().nonnegative().optional(),
     })
     .optional(),
   dfdaemon: z

@@ -93,6 +93,11 @@ export function redactTomlText(text: string, t: Tally): string {
     const inHeader = kind === 'header' || parts.slice(0, -1).some((p) => /^headers?$/i.test(p));
     const secret = inHeader ? !isBenignHeader(name) : kind === 'secret' || parts.some(nameSays);
     const value = rawValue.trim();
+    if (!secret && /^headers?$/i.test(name) && value.startsWith('{')) {
+      // header = { Authorization = "…", X-Custom = "…" }: as in a [host."…".header] table, only harmless headers stay
+      lines[i] = `${indent}${key}${eq}${redactInlineHeaders(rawValue, t, hostOf(table))}`;
+      continue;
+    }
     if (!secret) {
       if (value.startsWith('"""') && !value.slice(3).includes('"""')) open = { close: '"""', depth: 0, redact: false };
       else if (value.startsWith("'''") && !value.slice(3).includes("'''")) open = { close: "'''", depth: 0, redact: false };
@@ -144,6 +149,19 @@ function redactTomlValue(
   const bare = value.replace(/\s*#.*$/, '');
   if (isTrivialValue(bare)) return null;
   return { text: `"${MARK}"`, values: [bare] };
+}
+
+const INLINE_PAIR = new RegExp(String.raw`(${KEY_PART})(\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*'|\[[^\]]*\])`, 'g');
+
+function redactInlineHeaders(value: string, t: Tally, host: string): string {
+  return value.replace(INLINE_PAIR, (m, k: string, eq: string, v: string) => {
+    const name = tomlKeyParts(k)[0] ?? k;
+    if (isBenignHeader(name)) return m;
+    const values = stringsIn(v);
+    if (values.length === 0) return m;
+    t.add(`header "${name}"${host}`, ...values, ...values.flatMap((x) => x.split(/\s+/)));
+    return `${k}${eq}${v.startsWith('[') ? `["${MARK}"]` : `"${MARK}"`}`;
+  });
 }
 
 function stringsIn(s: string): string[] {

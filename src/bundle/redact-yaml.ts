@@ -66,8 +66,9 @@ export function redactYamlText(text: string, t: Tally): string {
       stack = stack.filter((l) => l.indent < contentIndent || (l.indent === (dashes[1] as string).length && (dashes[2] as string) !== ''));
       const parent = stack.some((l) => l.secret);
       const value = body.trim();
-      if (parent && (dashes[2] as string) !== '' && !isTrivialValue(value)) {
-        const what = `list item under "${stack.map((l) => l.key).join('.')}"`;
+      // under a secret key: a list item, or a plain scalar continued on the next lines
+      if (parent && !isTrivialValue(value)) {
+        const what = `${(dashes[2] as string) !== '' ? 'list item' : 'value'} under "${stack.map((l) => l.key).join('.')}"`;
         const r = redactScalar(value, stack[stack.length - 1]?.key ?? '');
         if (r) {
           t.add(what, ...r.values);

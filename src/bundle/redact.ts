@@ -3,7 +3,7 @@
 // text), then values the parsed structure names as secrets, then every secret already seen in an earlier
 // file of the same bundle (a registry password from config.toml printed in containerd's journal).
 import type { Redaction } from './manifest.js';
-import { MARK } from './redact-keys.js';
+import { isKeyFileName, isPathLike, MARK, secretStrength } from './redact-keys.js';
 import { harvestSecrets, redactJsonText } from './redact-structured.js';
 import { Tally } from './redact-tally.js';
 import { redactLine, redactPem } from './redact-text.js';
@@ -79,10 +79,21 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
 }
 
 function lineByLine(text: string, t: Tally, strict: boolean): string {
-  return text
-    .split('\n')
-    .map((l) => redactLine(l, t, { strict }))
-    .join('\n');
+  const lines = text.split('\n').map((l) => redactLine(l, t, { strict }));
+  if (strict) hideFlagValueLines(lines, t);
+  return lines.join('\n');
+}
+
+/** A command line saved one argument per line (kubelet flags.txt): `--token` alone, its value on the next line. */
+function hideFlagValueLines(lines: string[], t: Tally): void {
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const flag = /^\s*(--?[A-Za-z][A-Za-z0-9_-]*)\s*$/.exec(lines[i] as string)?.[1];
+    const next = (lines[i + 1] as string).trim();
+    if (!flag || secretStrength(flag) === null || next === '' || next.startsWith('-') || next === MARK) continue;
+    if (isKeyFileName(flag) && isPathLike(next)) continue;
+    t.add(`value of "${flag.replace(/^-+/, '')}"`, next);
+    lines[i + 1] = MARK;
+  }
 }
 
 /** The forms a secret may take elsewhere: as is, base64, URL-encoded. */

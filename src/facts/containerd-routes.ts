@@ -103,13 +103,14 @@ export function routeFromHostsFile(
 ): Pick<RegistryRoute, 'hosts' | 'firstIsDfdaemon' | 'originFallback'> {
   const hosts = f.hosts.map((h) => toRouteHost(h, 'mirror', dd, checks));
   if (f.server) hosts.push(toRouteHost(f.server, 'server', dd, checks));
+  // _default serves every registry: its origin is whichever registry the image names, so no host is listed for it
   else if (registry !== '_default') hosts.push(originHost(registry, dd, checks));
-  else hosts.push({ ...originHost('registry', dd, checks), url: 'https://<the image registry>', host: '<the image registry>' });
   const last = hosts.at(-1);
+  const viaDfdaemon = hosts.some((h) => h.isDfdaemon);
   return {
     hosts,
     firstIsDfdaemon: hosts[0]?.isDfdaemon === true,
-    originFallback: hosts.length > 1 && last !== undefined && !last.isDfdaemon && hosts.slice(0, -1).some((h) => h.isDfdaemon),
+    originFallback: viaDfdaemon && (f.server === undefined ? true : last !== undefined && !last.isDfdaemon),
   };
 }
 

@@ -2,6 +2,7 @@ import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
@@ -34,6 +35,7 @@ export const CONTAINERD_FILES = {
   journal: `${DIR}/journal.txt`,
   mirrorCheck: `${DIR}/mirror-check.json`,
   decompressors: `${DIR}/decompressors.json`,
+  plugins: `${DIR}/plugins.txt`,
   listeners: 'raw/net/listeners.txt',
 } as const;
 
@@ -101,6 +103,8 @@ export interface ContainerdFacts {
   env: Record<string, string>;
   log: { file: string; events: ContainerdLogEvent[] } | null;
   mirrorChecks: MirrorCheck[] | null;
+  /** The CRI plugin's status from `ctr plugins ls` (raw/containerd/plugins.txt), when captured. */
+  criPlugin: { status: string; line: number } | null;
 }
 
 export const containerdFacts = defineFacts({
@@ -121,7 +125,10 @@ export const containerdFacts = defineFacts({
     const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? []);
     const env = await readEnv(b);
     const log = await readLog(ctx);
-    findMisconfigs({ configValid: source !== 'invalid', config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file, layout: config.layout });
+    const pluginsText = await b.text(CONTAINERD_FILES.plugins);
+    const cri = pluginsText === undefined ? undefined : criPluginRow(parseCtrPlugins(pluginsText));
+    const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
+    findMisconfigs({ criPlugin, configValid: source !== 'invalid', config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file });
     const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter((h) => h.role === 'mirror').map((h) => hostPort(h.host, h.port))))];
     const facts: ContainerdFacts = {
       version,
@@ -143,7 +150,11 @@ export const containerdFacts = defineFacts({
       env: env.vars,
       log,
       mirrorChecks: checks,
+      criPlugin,
     };
+    if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path')) {
+      ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
+    }
     if (source === 'defaults') ctx.note('containerd: no config.toml in the bundle — containerd runs on its defaults (no config_path, so no mirror)', CONTAINERD_FILES.config);
     return facts;
   },
@@ -231,9 +242,12 @@ function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints:
       present: true,
     };
   }
+  // a skipped dfdaemon probe still leaves facts.dfdaemon behind: only what it found proves a dfdaemon
+  const d = f.dfdaemon;
+  const found = d !== undefined && (d.generation !== null || d.ports !== undefined || d.config !== undefined || d.logs !== undefined || d.metrics !== undefined);
   return {
     endpoints: { proxyPorts: DEFAULT_PROXY_PORTS, otherPorts, source: 'default dfdaemon proxy ports 4001 (Rust) / 65001 (Go): no dfdaemon facts or listeners in the bundle' },
-    present: f.dfdaemon !== undefined,
+    present: found,
   };
 }
 
@@ -243,10 +257,21 @@ async function readMirrorChecks(ctx: FactsContext): Promise<MirrorCheck[] | null
   try {
     const v = JSON.parse(t) as unknown;
     if (!Array.isArray(v)) throw new Error('expected a JSON array');
-    return v.filter(
-      (c): c is MirrorCheck =>
-        typeof c === 'object' && c !== null && typeof (c as MirrorCheck).host === 'string' && typeof (c as MirrorCheck).tcp === 'string',
-    );
+    const TCP = ['open', 'refused', 'timeout', 'error'];
+    const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+    const out: MirrorCheck[] = [];
+    for (const c of v as Record<string, unknown>[]) {
+      if (typeof c !== 'object' || c === null || typeof c.host !== 'string' || !TCP.includes(c.tcp as string)) continue;
+      out.push({
+        host: c.host,
+        url: typeof c.url === 'string' ? c.url : `http://${c.host}`,
+        tcp: c.tcp as MirrorCheck['tcp'],
+        connectMs: num(c.connectMs),
+        v2Status: num(c.v2Status),
+        ...(typeof c.error === 'string' ? { error: c.error } : {}),
+      });
+    }
+    return out;
   } catch (e) {
     ctx.problem({ file: CONTAINERD_FILES.mirrorCheck, message: `unreadable: ${(e as Error).message}` });
     return null;
@@ -257,8 +282,10 @@ async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<Hos
   const t = await b.text(CONTAINERD_FILES.hostsDirs);
   if (t !== undefined) {
     try {
-      const v = JSON.parse(t) as HostsDir[];
-      if (Array.isArray(v)) return v.filter((d) => typeof d.path === 'string' && typeof d.bundleDir === 'string');
+      const v = JSON.parse(t) as unknown;
+      if (Array.isArray(v)) {
+        return v.filter((d): d is HostsDir => typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.bundleDir === 'string' && d.bundleDir.startsWith(`${DIR}/`));
+      }
     } catch {
       /* fall through to the conventional layout */
     }
@@ -356,7 +383,9 @@ async function readDecompression(ctx: FactsContext, env: Record<string, string>,
   if (t === undefined) return null;
   let d: { unpigz?: string | null; igzip?: string | null; pathFrom?: string };
   try {
-    d = JSON.parse(t) as typeof d;
+    const v = JSON.parse(t) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('expected a JSON object');
+    d = v as typeof d;
   } catch (e) {
     ctx.problem({ file: CONTAINERD_FILES.decompressors, message: `unreadable: ${(e as Error).message}` });
     return null;
@@ -377,6 +406,7 @@ async function readDecompression(ctx: FactsContext, env: Record<string, string>,
 const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
 
 function findMisconfigs(a: {
+  criPlugin: { status: string; line: number } | null;
   configValid: boolean;
   config: ContainerdConfig;
   configPath: string[];
@@ -387,7 +417,6 @@ function findMisconfigs(a: {
   log: ContainerdFacts['log'];
   misconfigs: Misconfig[];
   file: string | null;
-  layout: number;
 }): void {
   const { config, configPath, hostsDirs, routes, misconfigs: out } = a;
   const cfgFile = a.file ?? CONTAINERD_FILES.config;
@@ -395,7 +424,7 @@ function findMisconfigs(a: {
   if (configPath.length > 0 && (legacy.length > 0 || config.cri.configsTls.length > 0)) {
     out.push({
       kind: 'legacy-with-config-path',
-      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`mirrors\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load`,
+      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`mirrors\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${a.criPlugin?.status === 'error' ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})` : ''}`,
       file: cfgFile,
     });
   }

@@ -30,6 +30,8 @@ export interface DfdaemonLogFacts {
 
 /** A gap longer than this between blob requests starts a new pull. */
 const PULL_GAP_MS = 60_000;
+/** Blobs below this are image configs (or empty layers), not the layers a runtime fetches in parallel. */
+const CONFIG_BLOB_MAX = 64 * 1024;
 
 export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
   const files = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
@@ -108,7 +110,8 @@ export function groupPulls(s: LogSummary): PullGroup[] {
       startMs: first,
       endMs,
       bytes: cur.reduce((a, t) => a + (t.contentLength ?? 0), 0),
-      layers: new Set(cur.map((t) => t.digest ?? t.taskId ?? t.key)).size,
+      // an image config is a blob too, but a few KiB: count layers as the blobs above that
+      layers: new Set(cur.filter((t) => t.contentLength === undefined || t.contentLength >= CONFIG_BLOB_MAX).map((t) => t.digest ?? t.taskId ?? t.key)).size,
       seconds: known ? (endMs - first) / 1000 : null,
       direct,
     });

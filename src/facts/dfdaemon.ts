@@ -95,7 +95,7 @@ export const dfdaemonFacts = defineFacts({
         bytes: pull.bytes,
         layers: pull.layers,
         seconds: pull.seconds,
-        evidence: `${pull.layers} blobs, ${(pull.bytes / 1e6).toFixed(0)} MB${pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`} (${first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log'} onwards)`,
+        evidence: `${pull.tasks.length} blobs (${pull.layers} layers), ${(pull.bytes / 1e6).toFixed(0)} MB${pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`} (${first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log'} onwards)`,
       };
     }
     addNotes(ctx, out);

@@ -38,6 +38,8 @@ export interface RulesetSummary {
   chains: number;
   setElements: number;
   unparsed: number;
+  /** Rule counts per table/chain, largest first (at most 10). */
+  largestChains: { table: string; chain: string; rules: number }[];
 }
 
 export type HitKind = 'drop' | 'reject' | 'queue' | 'random-drop' | 'limit' | 'log' | 'redirect' | 'policy-drop';
@@ -134,7 +136,9 @@ export async function buildNetfilterFacts(
       chains += t.chains.size;
       setElements += t.setElements;
     }
-    const s: RulesetSummary = { file, format: rs.format, rules: ruleCount(rs), chains, setElements, unparsed: rs.unparsed.length };
+    const sizes = rs.tables.flatMap((t) => [...t.chains.values()].map((c) => ({ table: `${t.family === 'ip' || t.family === 'ip6' ? '' : `${t.family} `}${t.name}`, chain: c.name, rules: c.rules.length })));
+    const largestChains = sizes.filter((x) => x.rules > 0).sort((a, b) => b.rules - a.rules).slice(0, 10);
+    const s: RulesetSummary = { file, format: rs.format, rules: ruleCount(rs), chains, setElements, unparsed: rs.unparsed.length, largestChains };
     if (rs.backend) s.backend = rs.backend;
     summaries.push(s);
   };

@@ -131,8 +131,8 @@ async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: Mirr
   const envText = await b.text('raw/containerd/env.txt');
   const dropIns = (await b.list('raw/containerd/systemd')).filter((f) => f.endsWith('.conf')).sort();
   const fromUnits = new Map<string, EnvValue>();
-  for (const f of dropIns) {
-    const path = `raw/containerd/systemd/${f}`;
+  for (const path of dropIns) {
+    // list() gives bundle-relative paths
     const t = await b.text(path);
     if (t !== undefined) parseSystemdEnvironment(t, path, fromUnits);
   }

@@ -28,6 +28,7 @@ const KINDS: [RegExp, ContainerdLogKind][] = [
   [/^failed to decode hosts\.toml/, 'hosts-toml-decode'],
   [/^cancel pulling image /, 'progress-cancel'],
   [/^Found '.*' in CRI config which is incompatible with transfer service/, 'transfer-incompatible'],
+  // 1.6.20 logs it as msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set …"
   [/`mirrors` cannot be set when `config_path` is provided/, 'mirrors-with-config-path'],
   [/^using pigz for decompression/, 'pigz-used'],
 ];
@@ -53,7 +54,7 @@ export function parseContainerdLogLine(text: string, line: number): ContainerdLo
   const msg = f.msg;
   if (msg === undefined) return null;
   for (const [re, kind] of KINDS) {
-    if (!re.test(msg)) continue;
+    if (!re.test(msg) && !(kind === 'mirrors-with-config-path' && f.error !== undefined && re.test(f.error))) continue;
     const ev: ContainerdLogEvent = { kind, line, msg };
     if (f.time !== undefined) ev.time = f.time;
     if (f.host !== undefined) ev.host = f.host;

@@ -107,7 +107,7 @@ function portOf(addr: string): number | undefined {
 /** Parses a dfdaemon config; `generation` from the file name or detection, `rustVersion` picks the Rust defaults. */
 export function parseDfdaemonConfig(text: string, generation: Generation, rustVersion?: string): ConfigResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: true });
   const problems: ConfigProblem[] = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];

@@ -290,7 +290,7 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
       });
       continue;
     }
-    const prob = PROBABILISTIC[m];
+    const prob = Object.hasOwn(PROBABILISTIC, m) ? PROBABILISTIC[m] : undefined;
     if (prob) {
       const opts = moduleOpts.get(m) ?? [];
       conds.push({ kind: 'probabilistic', what: prob, detail: opts.map((o) => `--${o.name} ${o.values.join(' ')}`).join(' ') });
@@ -316,10 +316,11 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
 
 function resolveTarget(target: ParsedRule['target'], chains: Map<string, NetfilterChain>): Verdict {
   if (!target) return { kind: 'continue', name: '' };
-  if (chains.has(target.name) && !BUILTIN_TARGETS[target.name]) {
+  const builtin = Object.hasOwn(BUILTIN_TARGETS, target.name) ? BUILTIN_TARGETS[target.name] : undefined;
+  if (chains.has(target.name) && !builtin) {
     return { kind: target.goto ? 'goto' : 'jump', chain: target.name };
   }
-  return BUILTIN_TARGETS[target.name] ?? { kind: 'continue', name: target.name };
+  return builtin ?? { kind: 'continue', name: target.name };
 }
 
 const HOOK_BY_CHAIN: Record<string, Hook> = {

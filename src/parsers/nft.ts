@@ -23,7 +23,8 @@ const SERVICES: Record<string, number> = { ssh: 22, http: 80, https: 443, domain
 function parsePriority(s: string): number | null {
   const m = /^\s*(-?\d+|[a-z]+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(s);
   if (!m) return null;
-  const base = /^-?\d+$/.test(m[1] as string) ? Number(m[1]) : PRIORITY_NAMES[m[1] as string];
+  // Object.hasOwn: the name comes from the input, and "constructor" is a key of every object
+  const base = /^-?\d+$/.test(m[1] as string) ? Number(m[1]) : Object.hasOwn(PRIORITY_NAMES, m[1] as string) ? PRIORITY_NAMES[m[1] as string] : undefined;
   if (base === undefined) return null;
   const off = m[3] === undefined ? 0 : Number(m[3]) * (m[2] === '-' ? -1 : 1);
   return base + off;
@@ -42,7 +43,7 @@ function portRange(v: string): PortRange | null {
     const hi = m[2] === undefined ? lo : Number(m[2]);
     return lo <= hi && hi <= 65535 ? [lo, hi] : null;
   }
-  const s = SERVICES[v];
+  const s = Object.hasOwn(SERVICES, v) ? SERVICES[v] : undefined;
   return s === undefined ? null : [s, s];
 }
 

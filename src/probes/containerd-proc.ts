@@ -66,3 +66,19 @@ export function envTxt(env: Record<string, string>): string {
     .map((k) => `${k}=${stripUrlUserinfo(env[k] ?? '')}`)
     .join('\n');
 }
+
+/** TOML keys whose values are credentials in containerd's config and hosts.toml (legacy auths/configs, headers). */
+const SECRET_TOML_KEY = /^(\s*["']?(?:password|auth|identitytoken|identity_token|registrytoken|token|authorization)["']?\s*=\s*)(?:"(?:[^"\\]|\\.)*"|'[^']*')/i;
+
+/**
+ * Blanks credentials we know are credentials before a containerd TOML leaves the probe (the bundle's
+ * redactor runs after this as well), and strips userinfo from URLs.
+ */
+export function stripTomlSecrets(text: string): string {
+  return stripUrlUserinfo(
+    text
+      .split('\n')
+      .map((l) => l.replace(SECRET_TOML_KEY, (_m, key: string) => `${key}"REDACTED"`))
+      .join('\n'),
+  );
+}

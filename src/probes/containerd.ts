@@ -8,7 +8,7 @@ import type { MirrorCheck } from '../facts/containerd-routes.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { measureCpu } from './containerd-cpu.js';
 import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
-import { argValue, envTxt, findProcesses, readEnviron, stripUrlUserinfo, type NodeProcess } from './containerd-proc.js';
+import { argValue, envTxt, findProcesses, readEnviron, stripTomlSecrets, stripUrlUserinfo, type NodeProcess } from './containerd-proc.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 
@@ -40,7 +40,7 @@ export const containerdProbe = defineProbe({
     let config: ContainerdConfig | null = null;
     const main = await readNodeFile(ctx.nodePath(configNode), 4 * 1024 * 1024);
     if (main.kind === 'ok') {
-      await out.writeText(`${OUT}/config.toml`, stripUrlUserinfo(main.text));
+      await out.writeText(`${OUT}/config.toml`, stripTomlSecrets(main.text));
       const p = parseTomlLocated(main.text);
       if (p.ok) {
         config = readContainerdConfig(p.value, main.text).config;
@@ -55,7 +55,7 @@ export const containerdProbe = defineProbe({
     // 3. effective config and version from the binary / socket
     const dump = main.kind === 'ok' && (ctx.options.root === '/' || ctx.options.root === '') ? await runCommand('containerd', ['--config', configNode, 'config', 'dump'], { timeoutMs: Math.min(4000, ctx.remainingMs() / 4), signal: ctx.signal }) : null;
     if (dump?.kind === 'ok') {
-      await out.writeText(`${OUT}/config-dump.toml`, stripUrlUserinfo(dump.stdout));
+      await out.writeText(`${OUT}/config-dump.toml`, stripTomlSecrets(dump.stdout));
       const p = parseTomlLocated(dump.stdout);
       // an older binary prints its own layout for a newer file and drops what it does not know: keep the file's view then
       if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout))) config = readContainerdConfig(p.value, dump.stdout).config;
@@ -139,7 +139,7 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
     } else files.push(abs);
     for (const f of files) {
       const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
-      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripUrlUserinfo(r.text));
+      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text));
       else partial.push(`import ${r.reason}`);
     }
   }
@@ -161,6 +161,9 @@ async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, p
     const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal });
     if (v.kind === 'ok') parts.push(v.stdout.trim());
     else partial.push(`version from ${socket}: ${v.reason}`);
+    // which plugins loaded: a CRI plugin in "error" means the kubelet cannot pull at all
+    const pl = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'plugins', 'ls'], { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal });
+    if (pl.kind === 'ok') await ctx.out.writeText(`${OUT}/plugins.txt`, pl.stdout);
   } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);
   if (parts.length === 0) {
     partial.push(`containerd version unknown (${bin.kind === 'ok' ? '' : bin.reason})`);
@@ -222,7 +225,7 @@ async function copyHostsDirs(ctx: ProbeContext, configPath: string[]): Promise<{
     const bundleDir = inConfigPath ? (i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`) : `${OUT}/stray-${++stray}`;
     dirs.push({ path: p, bundleDir, inConfigPath });
     for (const f of files) {
-      await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripUrlUserinfo(f.text));
+      await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text));
       if (!inConfigPath) continue;
       const parsed = parseHostsToml(f.text);
       if (parsed.ok) entries.push(...parsed.file.hosts);

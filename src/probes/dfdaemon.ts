@@ -1,10 +1,85 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineProbe } from './context.js';
+import { copyLogs } from './dfdaemon-logs.js';
+import { discover } from './dfdaemon-discover.js';
+import { scrape } from './dfdaemon-scrape.js';
+
+/** A metrics scrape gets at most this long. */
+const SCRAPE_TIMEOUT_MS = 3000;
 
 export const dfdaemonProbe = defineProbe({
   name: 'dfdaemon',
-  description: 'not implemented yet',
+  description: 'dfdaemon generation, config, two /metrics scrapes and its logs (Go dfdaemon or Rust client)',
   budget: 0.2,
-  async run() {
-    return { status: 'skipped', reason: 'not implemented' };
+  async run(ctx) {
+    const { out, options } = ctx;
+    // set before anything can fail: the disk, loopback and netfilter probes read it
+    ctx.discovery.dfdaemon = {
+      generation: null,
+      cacheDir: options.cacheDir ?? '/var/lib/dragonfly',
+      ...(options.dfdaemonProxy ? { proxyUrl: options.dfdaemonProxy } : {}),
+      ...(options.dfdaemonMetrics ? { metricsUrl: options.dfdaemonMetrics } : {}),
+      ports: [4001, 4002, 65001],
+    };
+    const d = await discover(ctx);
+    // later probes need these even when dfdaemon is not running
+    ctx.discovery.dfdaemon = {
+      generation: d.generation,
+      cacheDir: d.cacheDir.path,
+      ...(d.proxyUrl ? { proxyUrl: d.proxyUrl } : {}),
+      ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
+      ports: d.ports,
+    };
+    const partial: string[] = [...d.notes];
+    if (d.configProblem) partial.push(d.configProblem);
+    if (d.generation) await out.writeText('raw/dfdaemon/generation.txt', `${d.generation}\n`);
+    if (d.configPath && d.configText !== undefined) {
+      const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
+      await out.writeText(`raw/dfdaemon/config/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
+    }
+
+    // two scrapes a known interval apart, so that counters become rates
+    const scrapeTimes: string[] = [];
+    let version: string | undefined;
+    if (d.metricsUrl) {
+      const s0 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, ctx.remainingMs()), ctx.signal);
+      if (s0.ok) {
+        await out.writeText('raw/dfdaemon/metrics-0.prom', s0.text);
+        scrapeTimes.push(s0.at);
+        version = /_version\{[^}]*git_version="([^"]+)"/.exec(s0.text)?.[1];
+        const wait = Math.min(options.scrapeIntervalSeconds * 1000, Math.max(0, ctx.remainingMs() - SCRAPE_TIMEOUT_MS - 1000));
+        if (wait < options.scrapeIntervalSeconds * 1000) partial.push(`scrape interval shortened to ${(wait / 1000).toFixed(1)} s by the time budget`);
+        await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+        const s1 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())), ctx.signal);
+        if (s1.ok) {
+          await out.writeText('raw/dfdaemon/metrics-1.prom', s1.text);
+          scrapeTimes.push(s1.at);
+        } else partial.push(`second scrape: ${s1.reason}`);
+      } else partial.push(`metrics: ${s0.reason}`);
+    } else partial.push('no metrics URL (metrics server off or generation unknown; use --dfdaemon-metrics)');
+    if (version) await out.writeText('raw/dfdaemon/version.txt', `${version}\n`);
+
+    const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
+    const logs = await copyLogs(ctx, ctx.nodePath(d.logDir), d.generation, sinceCutoff);
+    if (logs.files.length === 0) partial.push(`no dfdaemon log read under ${d.logDir}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`);
+
+    const details: Record<string, unknown> = {
+      generation: d.generation,
+      generationFrom: d.generationFrom,
+      ...(d.pid ? { pid: d.pid } : {}),
+      ...(d.configPath ? { configPath: d.configPath } : {}),
+      logDir: d.logDir,
+      cacheDir: d.cacheDir,
+      ...(d.proxyUrl ? { proxyUrl: d.proxyUrl } : {}),
+      ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
+      ports: d.ports,
+      ...(scrapeTimes.length > 0 ? { scrapeTimes } : {}),
+      ...(sinceCutoff !== undefined ? { sinceCutoff: new Date(sinceCutoff).toISOString() } : {}),
+      logFiles: logs.files.map((f) => ({ source: f.source, bundled: f.bundled, bytes: f.bytes, sliced: f.sliced })),
+    };
+    if (!d.generation && !d.configPath && scrapeTimes.length === 0 && logs.files.length === 0) {
+      return { status: 'skipped', reason: 'no dfdaemon found: no process, config, metrics or logs (see --dfdaemon-config, --dfdaemon-log-dir, --dfdaemon-metrics)', details };
+    }
+    return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };
   },
 });

@@ -66,6 +66,12 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
+/** virtio-blk exposes only its PCI vendor id; say what it is rather than print a bare hex number. */
+function vendorName(v: string | null): string | null {
+  if (v === '0x1af4') return 'virtio (PCI vendor 0x1af4)';
+  return v;
+}
+
 async function leaf(sysDir: string, name: string, majMin: string): Promise<PhysicalDevice> {
   const q = join(sysDir, 'queue');
   const rot = await num(join(q, 'rotational'));
@@ -81,7 +87,7 @@ async function leaf(sysDir: string, name: string, majMin: string): Promise<Physi
     logicalBlockSize: await num(join(q, 'logical_block_size')),
     sizeBytes: sectors === null ? null : sectors * 512,
     model: await text(join(sysDir, 'device', 'model')),
-    vendor: await text(join(sysDir, 'device', 'vendor')),
+    vendor: vendorName(await text(join(sysDir, 'device', 'vendor'))),
     siPhysical: null,
     siType: null,
     siInterface: null,

@@ -36,7 +36,12 @@ type CacheDirFrom = 'flag' | 'dfdaemon' | 'default';
 function cacheDirOf(ctx: ProbeContext): { dir: string; from: CacheDirFrom } {
   if (ctx.options.cacheDir) return { dir: ctx.nodePath(ctx.options.cacheDir), from: 'flag' };
   const d = ctx.discovery.dfdaemon?.cacheDir;
-  if (d) return { dir: ctx.nodePath(d), from: 'dfdaemon' };
+  if (d) {
+    // discovery holds node paths; tolerate one that was re-rooted already rather than rooting it twice
+    const root = ctx.options.root.replace(/\/+$/, '');
+    const rooted = root !== '' && (d === root || d.startsWith(`${root}/`));
+    return { dir: rooted ? d : ctx.nodePath(d), from: 'dfdaemon' };
+  }
   return { dir: ctx.nodePath(DEFAULT_CACHE_DIR), from: 'default' };
 }
 

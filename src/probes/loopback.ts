@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoopbackMeasurement } from '../bundle/measurements.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
-import { bulkThroughput, freshConnRtt, keepAliveRtt, quantile, startBaselineServer } from './net-measure.js';
+import { bulkThroughput, freshConnRtt, keepAliveRtt, quantile, startBaselineServer, type ThroughputResult } from './net-measure.js';
 import { checkConnect, type EndpointCheck, endpointsToTry, p50, p99, timedGet } from './net-endpoints.js';
 import { readNodeFile } from './read-node.js';
 
@@ -100,7 +100,14 @@ export const loopbackProbe = defineProbe({
       const fresh = await freshConnRtt(server.port, { maxSamples: MAX_FRESH_SAMPLES, budgetMs: share(0.25, 1500), signal: ctx.signal });
       // a short first transfer warms the JIT and the socket buffers; only the second one counts
       await bulkThroughput(server.port, { maxBytes: 4 * 1024 * 1024, budgetMs: share(0.05, 200) });
-      const bulk = await bulkThroughput(server.port, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.3, 1000) });
+      // best of two: on a busy node one transfer can lose the CPU for a while; a shaper slows both
+      const best = (a: ThroughputResult | null, b: ThroughputResult | null) => (!a ? b : !b ? a : b.MBps > a.MBps ? b : a);
+      let bulk = await bulkThroughput(server.port, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.15, 500) });
+      // the same transfer over a UNIX socket: same CPUs, same moment, no lo qdisc and no netfilter
+      const unixRun = () => (server?.unixPath ? bulkThroughput(server.unixPath, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.08, 250) }).catch(() => null) : Promise.resolve(null));
+      let unix = await unixRun();
+      bulk = best(bulk, await bulkThroughput(server.port, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.15, 500) })) as ThroughputResult;
+      unix = best(unix, await unixRun());
       const ks = [...keep.samples].sort((a, b) => a - b);
       const fs = [...fresh.samples].sort((a, b) => a - b);
       if (ks.length > 0) {
@@ -111,6 +118,7 @@ export const loopbackProbe = defineProbe({
           samples: ks.length,
           throughputBytes: bulk.bytes,
         };
+        if (unix && unix.bytes > 0) m.baseline.unixThroughputMBps = unix.MBps;
         if (fs.length > 0) {
           m.baseline.freshConnRttP50Ms = quantile(fs, 0.5);
           m.baseline.freshConnRttP99Ms = quantile(fs, 0.99);

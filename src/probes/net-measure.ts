@@ -36,8 +36,16 @@ const server = net.createServer((s) => {
     if (mode === 'echo') s.write(d);
   });
 });
-server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
-parentPort.on('message', (m) => { if (m === 'stop') server.close(() => process.exit(0)); });
+// the same server on an abstract UNIX socket (no file on disk): what this CPU moves right now without lo's
+// qdisc and without netfilter, the reference a slow loopback figure is judged against
+const unix = net.createServer(server.listeners('connection')[0]);
+const unixPath = '\0dfdoctor-' + process.pid + '-' + Math.random().toString(36).slice(2);
+let ready = 0;
+let unixOk = true;
+const done = () => { if (++ready === 2) parentPort.postMessage({ port: server.address().port, unixPath: unixOk ? unixPath : null }); };
+server.listen(0, '127.0.0.1', done);
+unix.on('error', () => { unixOk = false; done(); });
+unix.listen(unixPath, done);
 `;
 
 /** A dropped SYN is retransmitted after 1 s: a connect may take that long once before it is a failure. */
@@ -45,16 +53,18 @@ const CONNECT_MS = 1500;
 
 export interface BaselineServer {
   port: number;
+  /** Abstract UNIX socket of the same server (Linux), for the CPU-bound reference figure. */
+  unixPath: string | null;
   stop(): Promise<void>;
 }
 
 export async function startBaselineServer(timeoutMs = 3000): Promise<BaselineServer> {
   const w = new Worker(SERVER_SOURCE, { eval: true });
-  const port = await new Promise<number>((resolve, reject) => {
+  const { port, unixPath } = await new Promise<{ port: number; unixPath: string | null }>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error('baseline server did not start')), timeoutMs);
-    w.once('message', (m: { port: number }) => {
+    w.once('message', (m: { port: number; unixPath: string | null }) => {
       clearTimeout(t);
-      resolve(m.port);
+      resolve(m);
     });
     w.once('error', (e) => {
       clearTimeout(t);
@@ -64,6 +74,7 @@ export async function startBaselineServer(timeoutMs = 3000): Promise<BaselineSer
   let stopped = false;
   return {
     port,
+    unixPath,
     async stop() {
       if (stopped) return;
       stopped = true;
@@ -79,10 +90,11 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 /** Connects with a deadline; resolves the socket or null (refused, timeout, error) with the reason. */
-export function connectWithin(host: string, port: number, ms: number): Promise<{ socket: Socket; ms: number } | { error: 'refused' | 'timeout' | 'error'; detail: string }> {
+export function connectWithin(host: string, port: number | null, ms: number): Promise<{ socket: Socket; ms: number } | { error: 'refused' | 'timeout' | 'error'; detail: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const s = connect({ host, port });
+    // port null: `host` is a UNIX socket path
+    const s = port === null ? connect({ path: host }) : connect({ host, port });
     s.setNoDelay(true);
     const timer = setTimeout(() => {
       s.destroy();
@@ -184,11 +196,11 @@ export interface ThroughputResult {
   MBps: number;
 }
 
-/** Bulk transfer from the server: at most `maxBytes`, stopped at the deadline. */
-export async function bulkThroughput(port: number, opts: { maxBytes: number; budgetMs: number }): Promise<ThroughputResult> {
+/** Bulk transfer from the server (TCP port on 127.0.0.1, or a UNIX socket path): at most `maxBytes`, stopped at the deadline. */
+export async function bulkThroughput(target: number | string, opts: { maxBytes: number; budgetMs: number }): Promise<ThroughputResult> {
   const start = performance.now();
   const deadline = start + opts.budgetMs;
-  const c = await connectWithin('127.0.0.1', port, Math.max(CONNECT_MS, opts.budgetMs));
+  const c = typeof target === 'number' ? await connectWithin('127.0.0.1', target, Math.max(CONNECT_MS, opts.budgetMs)) : await connectWithin(target, null, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   const s = c.socket;
   const req = Buffer.alloc(9);

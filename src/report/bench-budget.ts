@@ -21,6 +21,9 @@ export function phaseLabel(p: BenchVerdict['phase']): string {
   return PHASE_LABEL[p];
 }
 
+/** A pull fetched below this share of the slowest floor was not bounded by any of them. */
+const SLOWER_THAN_FLOORS = 0.4;
+
 const pullBytes = (p: BenchPull) => p.layers.reduce((s, l) => s + l.bytes, 0);
 const mb = (b: number) => `${(b / 1e6).toFixed(1)} MB`;
 const short = (d: string) => d.replace(/^sha256:/, '').slice(0, 12);
@@ -65,6 +68,8 @@ export function floorSumSeconds(iso: BenchIsolation): number | null {
  * - unpack (or gunzip, when decompressing alone needs half the unpack time) when unpack dominates;
  * - fetch waves when fetching dominates and layers went one at a time (max_concurrent_downloads 1,
  *   or an observed concurrency of about one with ≥ 3 layers);
+ * - dfdaemon fetch when the pull fetched at under 40 % of even the slowest floor of a cache hit
+ *   (dfdaemon went back to source or to peers for it, under its rate limit);
  * - else the slowest of the fetch floors (dfdaemon fetch, disk read, loopback) — and where dfdaemon's
  *   fetch is within 35 % of the disk or loopback floor, that floor, since the fetch rides on it.
  */
@@ -107,6 +112,16 @@ export function benchVerdict(b: Omit<BenchMeasurement, 'verdict'>): BenchVerdict
     .filter((c): c is { phase: BenchPhase & ('dfdaemon-fetch' | 'disk-read' | 'loopback'); MBps: number } => c.MBps !== null && c.MBps > 0)
     .sort((x, y) => x.MBps - y.MBps);
   const rate = fetch > 0 ? bytes / 1e6 / fetch : null;
+  // far below even dfdaemon's own cache-hit fetch: dfdaemon's path for this pull (back-to-source or
+  // P2P and their rate limit) cost the time, not a floor of the cache-hit path
+  if (rate !== null && cands.length > 0 && rate < SLOWER_THAN_FLOORS * (cands[0] as { MBps: number }).MBps) {
+    return {
+      phase: 'dfdaemon-fetch',
+      pull: pull.kind,
+      seconds: fetch,
+      text: `${of}, ${fetch.toFixed(2)} s fetching ${mb(bytes)} at ${rate.toFixed(1)} MB/s, far below every floor of a cache hit (slowest: ${PHASE_LABEL[(cands[0] as { phase: BenchPhase }).phase]} ${(cands[0] as { MBps: number }).MBps.toFixed(1)} MB/s): dfdaemon's own path for this pull (back-to-source or P2P, and its rate limit) cost the time`,
+    };
+  }
   let named = cands[0];
   if (named?.phase === 'dfdaemon-fetch') {
     const under = cands.find((c) => c.phase !== 'dfdaemon-fetch' && c.MBps <= 1.35 * named!.MBps);

@@ -36,25 +36,26 @@ export const rateLimit = defineRule({
     const d = f.dfdaemon;
     const cfg = d?.config;
     if (!d || !cfg) return null;
-    const limits = [{ s: cfg.downloadRateLimit, what: 'total' }];
-    if (cfg.perPeerRateLimit) limits.push({ s: cfg.perPeerRateLimit, what: 'per task' });
-    const tightest = limits.reduce((a, b) => (b.s.value < a.s.value ? b : a));
+    const tasks = pullTasks(d);
+    const remote = nonLocal(tasks);
+    // the total limit caps the node; the per-task limit caps each of the pull's parallel downloads
+    let effective = cfg.downloadRateLimit.value;
+    if (cfg.perPeerRateLimit && remote.length > 0) effective = Math.min(effective, cfg.perPeerRateLimit.value * remote.length);
     const cap = pathCapacity(f);
     const limiterErrors = d.logs?.summary.rateLimitErrors ?? [];
-    const below = tightest.s.value / 1e6 < cap.mbps;
+    const below = effective / 1e6 < cap.mbps;
     if (!below && limiterErrors.length === 0) return null;
-    const evidence = limits.map((l) => `${setting(l.s, cfg.file, mbps)} — ${l.what}`);
+    const evidence = [`${setting(cfg.downloadRateLimit, cfg.file, mbps)} — for the whole node`];
+    if (cfg.perPeerRateLimit) evidence.push(`${setting(cfg.perPeerRateLimit, cfg.file, mbps)} — per task${remote.length > 0 ? `, ${remote.length} task(s) downloading in the last pull` : ''}`);
     evidence.push(`path capacity: ${cap.from}`);
     const logged = d.logs?.summary.rateLimitSetting;
     if (logged) evidence.push(`${quote(logged.ref)} — the limit in effect at startup`);
     for (const e of limiterErrors.slice(0, 3)) evidence.push(quote(e));
-    const tasks = pullTasks(d);
-    const remote = nonLocal(tasks);
     const bytes = bytesOf(remote);
     let impactSeconds: number | undefined;
     if (bytes > 0 && below) {
-      impactSeconds = Math.max(0, bytes / tightest.s.value - bytes / (cap.mbps * 1e6));
-      evidence.push(`last pull: ${mb(bytes)} fetched by P2P/back-to-source at ≤ ${mbps(tightest.s.value)} instead of ${cap.mbps.toFixed(0)} MB/s ⇒ ≈ ${impactSeconds.toFixed(1)} s added`);
+      impactSeconds = Math.max(0, bytes / effective - bytes / (cap.mbps * 1e6));
+      evidence.push(`last pull: ${mb(bytes)} fetched by P2P/back-to-source at ≤ ${mbps(effective)} instead of ${cap.mbps.toFixed(0)} MB/s ⇒ ≈ ${impactSeconds.toFixed(1)} s added`);
     } else if (allLocal(tasks)) {
       evidence.push('the last pull was served from the local cache, and both generations apply the limiter only to P2P and back-to-source piece downloads, not to local reads: this limit does not explain that pull');
     }

@@ -10,8 +10,11 @@ import { defineRule, type Match } from './rule.js';
 export const LOOPBACK_MBPS_WARN = 100;
 export const LOOPBACK_MBPS_CRIT = 50;
 export const LOOPBACK_RTT_P50_MS = 1;
-export const LOOPBACK_RTT_P99_MS = 20;
+/** Linux's minimum retransmission timeout: a p99 above it means segments are being lost, not delayed by a busy CPU. */
+export const LOOPBACK_RTT_P99_MS = 200;
 const LO_MTU = 65536;
+/** TCP over lo normally reaches well over half of a UNIX socket's rate; below 1/UNIX_RATIO of it, lo itself is the limit. */
+const UNIX_RATIO = 4;
 /** What a pull's bytes would cost over an unhindered loopback, for the impact estimate. */
 const UNHINDERED_MBPS = 1000;
 
@@ -61,11 +64,16 @@ export const loopbackSlow = defineRule({
     const b = net?.loopback?.baseline ?? f.measurements.loopback?.baseline;
     const explained = netfilterExplainsLoopback(f);
     let measuredSlow = false;
-    if (b && !explained) {
+    // the UNIX-socket figure of the same run says what the CPUs allowed at that moment: when it is
+    // low too, the node is CPU-starved (cpu-contention's finding), not its loopback
+    const unix = b?.unixThroughputMBps;
+    const cpuBound = unix !== undefined && unix < b!.throughputMBps * UNIX_RATIO;
+    if (b && !explained && !cpuBound) {
       if (b.throughputMBps < LOOPBACK_MBPS_WARN) {
         measuredSlow = true;
         raise(b.throughputMBps < LOOPBACK_MBPS_CRIT ? 'critical' : 'warning');
-        evidence.push(`baseline loopback throughput ${b.throughputMBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${LOOPBACK_MBPS_WARN} MB/s, unhindered loopback moves GB/s)`);
+        const ref = unix === undefined ? '' : `; the same transfer over a UNIX socket moved ${unix.toFixed(0)} MB/s`;
+        evidence.push(`baseline loopback throughput ${b.throughputMBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${LOOPBACK_MBPS_WARN} MB/s${ref})`);
       }
       if (b.rttP50Ms > LOOPBACK_RTT_P50_MS || b.rttP99Ms > LOOPBACK_RTT_P99_MS) {
         measuredSlow = true;

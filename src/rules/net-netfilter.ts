@@ -57,7 +57,11 @@ export const netfilterOverhead = defineRule({
       evidence.push(`${pc.rules} rules evaluated for the first packet of each new connection ("${pc.packet}")`);
     }
     if ((pp && pp.rules >= PER_PACKET_WARN) || (pc && pc.rules >= PER_CONNECTION_INFO)) {
-      for (const r of nf.rulesets) if (r.rules > 0) evidence.push(`${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''} (${r.file})`);
+      for (const r of nf.rulesets) {
+        if (r.rules === 0) continue;
+        const top = r.largestChains.slice(0, 3).map((c) => `${c.table}/${c.chain} ${c.rules}`).join(', ');
+        evidence.push(`${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top} (${r.file})`);
+      }
       steps.push(
         'iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables',
         'iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules',

@@ -119,6 +119,18 @@ describe('redaction keeps what analysis needs', () => {
     expect(env).toContain('AWS_SECRET_ACCESS_KEY=REDACTED');
   });
 
+  it('leaves routing headers, system databases and command outputs alone', () => {
+    const red = r();
+    const hosts = 'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:4001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n';
+    expect(red('raw/containerd/certs.d/docker.io/hosts.toml', hosts)).toEqual({ text: hosts, redactions: [] });
+    const nss = 'passwd:         files systemd\ngroup:          files systemd\nhosts:          files dns\n';
+    expect(red('raw/net/nsswitch.conf', nss)).toEqual({ text: nss, redactions: [] });
+    const ipt = '-A KUBE-SVC-X -m comment --comment "default/auth-token-service:http" -j KUBE-SEP-Y\n';
+    expect(red('raw/net/iptables-save.txt', ipt).text).toBe(ipt);
+    // but a credential in a URL goes wherever it is
+    expect(red('raw/net/listeners.txt', 'x http://u:SysUrlPass-1@h/ y').text).toBe('x http://REDACTED@h/ y');
+  });
+
   it('a secret seen in one file is scrubbed from later files of the same bundle, not from another bundle', () => {
     const a = createRedactor();
     a('raw/containerd/config.toml', 'password = "SeenOnce-Secret-777"\n');
@@ -150,6 +162,8 @@ describe('redaction keeps what analysis needs', () => {
     expect(syntaxOf('raw/containerd/journal.txt')).toBe('log');
     expect(syntaxOf('raw/dfdaemon/logs/core.log')).toBe('log');
     expect(syntaxOf('raw/containerd/systemd/http-proxy.conf')).toBe('config-text');
+    expect(syntaxOf('raw/net/nsswitch.conf')).toBe('system');
+    expect(syntaxOf('raw/system/dmesg.txt')).toBe('log');
   });
 });
 
@@ -167,6 +181,8 @@ const PLACES: [string, (s: string) => string][] = [
   ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `security:\n  token: '${s}'\n`],
   ['raw/dfdaemon/config/dfget.yaml', (s) => `proxy:\n  basicAuth:\n    password: |\n      ${s}\n  port: 65001\n`],
   ['raw/dfdaemon/config/dfget.yaml', (s) => `: broken [\nsecretKey: '${s}'\n`],
+  ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `manager:\n  password:\n    ${s}\n  addr: http://m:65003\n`],
+  ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `- name: a\n  auth:\n    - user: u\n      pass: "${s}"\n`],
   ['raw/containerd/env.txt', (s) => `HTTPS_PROXY=http://user:${encodeURIComponent(s)}@proxy:3128\n`],
   ['raw/containerd/systemd/proxy.conf', (s) => `[Service]\nEnvironment="REGISTRY_PASSWORD=${s}"\n`],
   ['raw/dfdaemon/logs/core.log', (s) => `{"msg":"GET https://b.s3.amazonaws.com/x?X-Amz-Signature=${encodeURIComponent(s)}&X-Amz-Date=1"}\n`],

@@ -122,3 +122,23 @@ describe('containerd facts', () => {
     expect(f.containerd!.misconfigs.map((m) => m.kind)).toContain('rejected');
   });
 });
+
+describe('_default hosts.toml', () => {
+  it('lists only its mirrors; the image\'s own registry is the fallback', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/_default/hosts.toml': '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+    });
+    const r = f.containerd!.routes[0]!;
+    expect(r.registry).toBe('_default');
+    expect(r.hosts.map((h) => h.url)).toEqual(['http://127.0.0.1:4001']);
+    expect(r).toMatchObject({ firstIsDfdaemon: true, originFallback: true });
+  });
+  it('a mirror-only file (dfdaemon as server) has no origin fallback', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n',
+    });
+    expect(f.containerd!.routes[0]).toMatchObject({ firstIsDfdaemon: true, originFallback: false });
+  });
+});

@@ -131,7 +131,7 @@ write(
       'measurements.json': json({
         disk: { path: '/var/lib/dragonfly', device: 'nvme0n1', fsType: 'ext4', rotational: false, seqReadMBps: 1450, randReadP50Ms: 0.09, randReadP99Ms: 0.4, method: 'o_direct', bytesRead: 268435456, freeBytes: 2e11, totalBytes: 5e11 },
         loopback: { baseline: { rttP50Ms: 0.03, rttP99Ms: 0.08, throughputMBps: 2100 } },
-        cpu: { gunzipMBps: 180, sha256MBps: 420 },
+        cpu: { gunzipMBps: null, sha256MBps: 420 },
       }),
       ...goBundle({ config: goChartConfig({ keepStorage: true, totalRateLimit: '200Mi', perPeerRateLimit: '100Mi', calculateDigest: true }), log: log.sort(byTs) }),
     },
@@ -330,7 +330,8 @@ write(
       ],
     }),
   },
-  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource') },
+  // its metrics also count direct (manifest) requests, so registry-roundtrip may fire as info
+  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource', 'dfdaemon.registry-roundtrip') },
 );
 
 // ---- the seed: dragonflyoss/dragonfly#3455 --------------------------------------------------
@@ -386,6 +387,8 @@ write(
   const mine = new Set(ALL);
   const add = (list: string[] | undefined, xs: string[]) => [...new Set([...(list ?? []), ...xs])];
   e.mustInclude = add(e.mustInclude, ['registry-roundtrip']);
+  // 1.65 s of manifest round trips at the origin before the first cached byte: the largest known share of the 4.5 s
+  e.topN ??= { cause: 'registry-roundtrip', n: 1 };
   e.mustNotInclude = add(e.mustNotInclude, ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version']);
   e.firesRules = add((e.firesRules ?? []).filter((r) => !mine.has(r)), ['dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept']);
   e.silentRules = add((e.silentRules ?? []).filter((r) => !mine.has(r)), silentExcept('dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept'));

@@ -62,6 +62,25 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
     expect(r.numRuns).toBe(RUNS);
   }, 120_000);
 
+  it('reads every name of every seed replaced by an Object.prototype key as plain data', () => {
+    let cases = 0;
+    for (const seed of seeds.slice(0, 12)) {
+      const names = [...new Set(seed.match(/[A-Za-z_][A-Za-z0-9_-]*/g) ?? [])].slice(0, 400);
+      for (const name of names) {
+        for (const key of ['constructor', '__proto__']) {
+          const text = seed.replace(new RegExp(`(?<![A-Za-z0-9_-])${name.replace(/[-]/g, '\\-')}(?![A-Za-z0-9_-])`, 'g'), key);
+          try {
+            checkLocated(t, text, t.run(text, toBytes(text)));
+          } catch (e) {
+            throw new Error(`${t.name} with "${name}" → "${key}": ${(e as Error).message}\ninput: ${JSON.stringify(text.slice(0, 2000))}`);
+          }
+          cases++;
+        }
+      }
+    }
+    expect(cases).toBeGreaterThan(0);
+  }, 60_000);
+
   it('survives an 8 MB single line, 200,000 short lines, deep nesting, its known attacks and an empty input', () => {
     const seed = seeds[0] as string;
     const huge = `${seed.slice(0, seed.length >> 1)}${'A9 "{'.repeat(1_600_000)}${seed.slice(seed.length >> 1)}`;

@@ -24,6 +24,7 @@ export const SECRETS = [
   'HostsCustomHdr-4455',
   'MirrorBasic-01',
   'CookieSess-8888',
+  'InlineCustomHdr-77',
   'BrokenPass-22',
   'DropInPass-31337',
   'DropInToken-7777aaaa',
@@ -52,6 +53,7 @@ export const SECRETS = [
   'GoogCred-9',
   'JournalPass-8080',
   'KubeletToken-5151abcd',
+  'KubeletFlagPass-2323',
 ] as const;
 
 /** The base64 forms that a credential takes in config (containerd `auth`) or on the wire (Basic). */
@@ -68,7 +70,7 @@ export function secretNodeFiles(): Record<string, string> {
   return {
     '/etc/containerd/certs.d/_default/hosts.toml': `[host."https://mirror.example.com"]
   capabilities = ["pull"]
-  header = { Authorization = "Basic ${SECRET_PAIRS[2]}", Cookie = "session=CookieSess-8888" }
+  header = { Authorization = "Basic ${SECRET_PAIRS[2]}", Cookie = "session=CookieSess-8888", X-Tenant = "InlineCustomHdr-77" }
   # broken on purpose below: the file must not parse, and still must not leak
   [host."https://broken.example.com".header
     Proxy-Authorization = "Basic ${SECRET_PAIRS[3]}"
@@ -214,6 +216,9 @@ Nov 25 10:00:02 node containerd[812]: time="2026-11-25T10:00:02.000000000Z" leve
 Nov 25 10:00:03 node containerd[812]: time="2026-11-25T10:00:03.000000000Z" level=info msg="fetch token" url="https://auth.example.com/token?service=registry&scope=pull&password=Pa55w0rd-Registry-A"
 `,
     'raw/kubelet/flags.txt': `--container-runtime-endpoint=unix:///run/containerd/containerd.sock --bootstrap-token KubeletToken-5151abcd --serialize-image-pulls=false
+--registry-password
+KubeletFlagPass-2323
+--kubeconfig=/etc/kubernetes/kubelet.conf
 `,
   };
 }

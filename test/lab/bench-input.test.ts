@@ -96,9 +96,14 @@ describe('dfdoctor bench pull: bad input and cleanup', () => {
         const pre = await lab.pull(s.cd, s.ref, { hostsDir: s.hosts, namespace: 'k8s.io' });
         expect(pre.ok, pre.output).toBe(true);
         const before = execFileSync('ctr', ['--address', s.cd.address, '-n', 'k8s.io', 'content', 'ls', '-q'], { encoding: 'utf8' });
-        const r = await runCli(['bench', 'pull', s.ref, ...s.args, '--format', 'json', '--fail-on', 'never'], { timeoutMs: 120_000 });
+        const bundle = lab.path('bench.tar.gz');
+        const r = await runCli(['bench', 'pull', s.ref, ...s.args, '--format', 'json', '--fail-on', 'never', '--bundle', bundle], { timeoutMs: 120_000 });
         expect(r.code, r.stderr).toBe(0);
         const b = (JSON.parse(r.stdout) as Report).measurements.bench as BenchMeasurement;
+        // the bundle carries the same measurements to `analyze` anywhere
+        const again = await runCli(['analyze', bundle, '--format', 'json', '--fail-on', 'never']);
+        expect(again.code, again.stderr).toBe(0);
+        expect((JSON.parse(again.stdout) as Report).measurements.bench).toEqual(b);
         for (const p of b.pulls) {
           expect(p.layers.map((l) => l.fetchMeasured)).toEqual(['mirror-request', 'mirror-request', 'mirror-request']);
           for (const l of p.layers) expect(l.fetchSeconds).toBeGreaterThan(0);

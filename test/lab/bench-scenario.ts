@@ -14,6 +14,7 @@
  *   --slow-disk BPS          cache dir on a fresh loop device + cgroup v1 blkio read throttle (BPS bytes/s)
  *                            for this process and its children, page cache of the cached blobs evicted
  *   --prewarm                fill the stand-in's cache before the bench (a dfdaemon cache hit from the start)
+ *   --bundle FILE            also keep dfdoctor's bundle (.tar.gz)
  *   --interactive            keep everything up and print how to use it until SIGINT (npm run lab)
  * Everything it creates is removed before it exits, also on failure or SIGINT/SIGTERM.
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     interactive: { type: 'boolean' },
     bin: { type: 'string' },
     layers: { type: 'string' },
+    bundle: { type: 'string' },
   },
 });
 
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
     '1',
     '--timeout',
     '90',
+    ...(values.bundle ? ['--bundle', values.bundle] : []),
   ];
   if (values.interactive) {
     process.stdout.write(

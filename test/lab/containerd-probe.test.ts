@@ -103,6 +103,24 @@ describe('containerd probe against a real containerd', () => {
     expect(h.facts.containerd!.misconfigs.map((m) => m.kind)).not.toContain('not-listening');
   });
 
+  it.skipIf(why)('legacy mirrors together with config_path: the real CRI plugin fails to load, and the probe shows it', async () => {
+    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
+    const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001' }] });
+    const cd = await lab.startContainerd({
+      configVersion: 2,
+      configPath: hostsDir,
+      extraToml: '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
+    });
+    expect(cd.log()).toContain('`mirrors` cannot be set when `config_path` is provided');
+    const { dir } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
+    const { facts, rules } = await analyse(dir);
+    expect(facts.containerd?.criPlugin?.status).toBe('error');
+    const m = facts.containerd?.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
+    expect(m?.message).toMatch(/confirmed: `ctr plugins ls` shows it in error/);
+    expect(rules).toContain('containerd.mirror-misconfigured');
+    await cd.stop();
+  });
+
   it.skipIf(why)('a v3 config is read correctly (CRI images plugin, transfer service, config_path)', async () => {
     lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
     const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001', capabilities: ['pull'] }] });

@@ -17,6 +17,7 @@ const ENV = { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin`,
 function why(): string | null {
   const tools = labUnavailable(['losetup', 'mkfs.ext4', 'mount', 'umount']);
   if (tools) return tools;
+  if (!existsSync('/dev/loop-control')) return 'no /dev/loop-control: loop devices unavailable here';
   if (!existsSync(join(BLKIO, 'blkio.throttle.read_bps_device'))) return 'no cgroup v1 blkio hierarchy with throttling at /sys/fs/cgroup/blkio';
   return null;
 }

@@ -1,5 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 
 // A network namespace per test, everything in it undone afterwards: the fault lab for the loopback
@@ -26,7 +28,7 @@ export interface Report {
   measurements: {
     loopback?: {
       baseline?: { rttP50Ms: number; rttP99Ms: number; throughputMBps: number; samples?: number; throughputBytes?: number };
-      dfdaemon?: { endpoint: string; connectP50Ms: number | null };
+      dfdaemon?: { endpoint: string; connectP50Ms: number | null; ttfbP50Ms: number | null; throughputMBps: number | null; responseUrl?: string; responseBytes?: number; endpoints?: { url: string; role: string; tcp: string; connectP50Ms: number | null }[] };
     };
   };
   diagnoses: { rule: string; cause: string; severity: string; evidence: string[] }[];
@@ -110,6 +112,54 @@ export async function startMirror(ns: NetNs, port: number): Promise<void> {
       reject(new Error(`mirror exited ${code}`));
     });
   });
+}
+
+/**
+ * The dfdaemon stand-in (Rust client shape: proxy and metrics ports) as a process inside the
+ * namespace. Its temp dirs are removed by the returned cleanup.
+ */
+export async function startStandinIn(ns: NetNs, ports: { proxy: number; metrics: number }): Promise<() => void> {
+  const dir = mkdtempSync(join(tmpdir(), 'dfdoctor-netlab-'));
+  const c = ns.spawn(process.execPath, [
+    '--import',
+    'tsx',
+    'test/lab/standin/cli.ts',
+    '--cache-dir',
+    join(dir, 'cache'),
+    '--log-dir',
+    join(dir, 'log'),
+    '--origin',
+    'http://127.0.0.1:9',
+    '--proxy-port',
+    String(ports.proxy),
+    '--metrics-port',
+    String(ports.metrics),
+  ]);
+  const cleanup = () => {
+    if (c.exitCode === null) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('stand-in did not start')), 30_000);
+      let out = '';
+      c.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('proxyUrl')) {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+      c.once('exit', (code) => {
+        clearTimeout(t);
+        reject(new Error(`stand-in exited ${code}`));
+      });
+    });
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+  return cleanup;
 }
 
 export const causes = (r: Report) => r.diagnoses.map((d) => d.cause);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
-import { causes, createNetNs, NET_LAB_TOOLS, type NetNs, netState, rules, startMirror } from './net-lab.js';
+import { causes, createNetNs, NET_LAB_TOOLS, type NetNs, netState, rules, startMirror, startStandinIn } from './net-lab.js';
 
 const why = labUnavailable(NET_LAB_TOOLS);
 if (why) announceSkip('network fault lab', why);
@@ -9,7 +9,10 @@ const NET_CAUSES = ['loopback-slow', 'netfilter-overhead', 'netfilter-blocking',
 
 describe.skipIf(why)('network fault lab (netns)', () => {
   let ns: NetNs | null = null;
+  let stopStandin: (() => void) | null = null;
   afterEach(() => {
+    stopStandin?.();
+    stopStandin = null;
     ns?.close();
     ns = null;
   });
@@ -24,7 +27,7 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     const b = r.measurements.loopback?.baseline;
     expect(b?.samples).toBeGreaterThanOrEqual(200);
     console.log(`[lab] clean netns baseline: RTT p50 ${b?.rttP50Ms.toFixed(3)} ms, p99 ${b?.rttP99Ms.toFixed(3)} ms, ${b?.throughputMBps.toFixed(0)} MB/s`);
-    for (const c of NET_CAUSES) expect(causes(r), JSON.stringify(r.diagnoses, null, 1)).not.toContain(c);
+    for (const c of NET_CAUSES) expect(causes(r), JSON.stringify([r.measurements, r.diagnoses])).not.toContain(c);
   });
 
   it('tbf 200mbit on lo: the baseline measures ~25 MB/s and loopback-slow fires', async () => {
@@ -105,5 +108,30 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     expect(rules(r)).not.toContain('net.localhost-resolution');
     expect(r.measurements.loopback?.dfdaemon?.endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(r.measurements.loopback?.dfdaemon?.connectP50Ms).toBeGreaterThan(0);
+  });
+
+  it("dfdaemon stand-in on the Rust ports: its endpoints are timed; a REJECT on its proxy port is netfilter-blocking", async () => {
+    ns = createNetNs();
+    stopStandin = await startStandinIn(ns, { proxy: 4001, metrics: 4002 });
+    await new Promise((r) => setTimeout(r, 1000)); // let its start-up (tsx compiling) leave the CPUs
+    const ok = await ns.diagnose();
+    const d = ok.measurements.loopback?.dfdaemon;
+    console.log(`[lab] stand-in: connect p50 ${d?.connectP50Ms?.toFixed(3)} ms, ttfb p50 ${d?.ttfbP50Ms?.toFixed(3)} ms on ${d?.responseUrl} (${d?.responseBytes} bytes)`);
+    expect(d?.endpoint).toBe('http://127.0.0.1:4001');
+    expect(d?.connectP50Ms).toBeGreaterThan(0);
+    expect(d?.responseUrl).toBe('http://127.0.0.1:4002/metrics');
+    expect(d?.ttfbP50Ms).toBeGreaterThan(0);
+    expect(d?.responseBytes).toBeGreaterThan(100);
+    for (const c of NET_CAUSES) expect(causes(ok), JSON.stringify([ok.measurements, ok.diagnoses])).not.toContain(c);
+
+    ns.exec('iptables', ['-I', 'INPUT', '-p', 'tcp', '--dport', '4001', '-j', 'REJECT', '--reject-with', 'tcp-reset']);
+    const r = await ns.diagnose();
+    const b = r.diagnoses.find((x) => x.rule === 'net.netfilter-blocking');
+    expect(b?.severity).toBe('critical');
+    expect(b?.evidence[0]).toMatch(/^REJECT: "\[\d+:\d+\] -A INPUT -p tcp -m tcp --dport 4001 -j REJECT --reject-with tcp-reset" \(raw\/net\/iptables-save\.txt:\d+, table filter, chain INPUT, counters: [1-9]\d* packets/);
+    expect(b?.evidence[0]).toContain('certainly stops: client → dfdaemon proxy (127.0.0.1:4001)');
+    // the proxy now refuses; the endpoint list says so, and the metrics endpoint still answers
+    expect(r.measurements.loopback?.dfdaemon?.endpoints).toContainEqual({ url: 'http://127.0.0.1:4001', role: 'proxy', tcp: 'refused', connectP50Ms: null });
+    expect(r.measurements.loopback?.dfdaemon?.responseUrl).toBe('http://127.0.0.1:4002/metrics');
   });
 });

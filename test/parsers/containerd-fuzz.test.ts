@@ -7,6 +7,8 @@ import { parseContainerdVersion } from '../../src/parsers/containerd-version.js'
 import { parseHostsToml } from '../../src/parsers/hosts-toml.js';
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
+import { containerdRules } from '../../src/rules/containerd.js';
+import { kubeletRules } from '../../src/rules/kubelet.js';
 import { factsFrom } from '../helpers/bundle.js';
 
 // Garbage in never throws; it comes back as a located problem and the rest of the report stands.
@@ -40,9 +42,9 @@ describe('containerd/kubelet parsers on arbitrary input', () => {
     );
   });
 
-  it('facts build from any file contents, with problems instead of exceptions', async () => {
+  it('facts build and rules evaluate from any file contents, with problems instead of exceptions', async () => {
     await fc.assert(
-      fc.asyncProperty(tomlish, tomlish, fc.string(), fc.string(), async (config, hosts, json, yaml) => {
+      fc.asyncProperty(tomlish, tomlish, fc.oneof(fc.string(), fc.json(), fc.constantFrom('[null]', 'null', '[{"path":"/x","bundleDir":"raw/containerd/certs.d","inConfigPath":true}]', '[{"host":1,"tcp":"open"}]', '[{"host":"127.0.0.1:4001","tcp":"refused"}]', '[{"host":"127.0.0.1:4001","tcp":"open","v2Status":"500"}]')), fc.string(), async (config, hosts, json, yaml) => {
         const f = await factsFrom({
           'raw/containerd/config.toml': config,
           'raw/containerd/certs.d/docker.io/hosts.toml': hosts,
@@ -50,11 +52,13 @@ describe('containerd/kubelet parsers on arbitrary input', () => {
           'raw/containerd/hosts-dirs.json': json,
           'raw/containerd/decompressors.json': json,
           'raw/containerd/journal.txt': config,
+          'raw/net/listeners.txt': hosts,
           'raw/kubelet/config.yaml': yaml,
         });
         expect(f.containerd).toBeDefined();
         expect(f.kubelet).toBeDefined();
         expect(f.problems.filter((p) => p.file.startsWith('(facts:'))).toEqual([]);
+        for (const r of [...containerdRules, ...kubeletRules]) r.when(f);
       }),
       { numRuns: 100 },
     );

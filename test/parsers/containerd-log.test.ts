@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logfmtFields, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { criPluginRow, parseCtrPlugins } from '../../src/parsers/containerd-plugins.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 
 describe('containerd log lines', () => {
@@ -26,6 +27,16 @@ describe('containerd log lines', () => {
     expect(parseContainerdLogLine('garbage without fields', 5)).toBeNull();
   });
 
+  it('reads the real 1.6.20 lines for a rejected hosts.toml and for mirrors with config_path (recorded in the lab)', () => {
+    expect(parseContainerdLogLine('time="2026-11-25T19:45:16Z" level=error msg="failed to decode hosts.toml" error="unknown capability mirror"', 1)).toMatchObject({
+      kind: 'hosts-toml-decode',
+      error: 'unknown capability mirror',
+    });
+    const l =
+      'time="2026-11-25T19:45:16.246127922Z" level=warning msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set when `config_path` is provided"';
+    expect(parseContainerdLogLine(l, 2)?.kind).toBe('mirrors-with-config-path');
+  });
+
   it('splits logfmt with escaped quotes', () => {
     expect(logfmtFields('a=1 b="x \\"y\\"" c=')).toEqual({ a: '1', b: 'x "y"', c: '' });
   });
@@ -46,5 +57,21 @@ describe('containerd versions', () => {
     expect(versionAtLeast(v, 2, 2)).toBe(false);
     expect(versionAtLeast(null, 1, 0)).toBe(false);
     expect(parseContainerdVersion('nothing here')).toBeNull();
+  });
+});
+
+describe('ctr plugins ls', () => {
+  it('finds the CRI plugin row and its status (1.6.20 output)', () => {
+    const text = [
+      'TYPE                                  ID                       PLATFORMS      STATUS    ',
+      'io.containerd.content.v1              content                  -              ok        ',
+      'io.containerd.snapshotter.v1          aufs                     linux/amd64    skip      ',
+      'io.containerd.grpc.v1                 cri                      linux/amd64    error     ',
+      'garbage',
+    ].join('\n');
+    const rows = parseCtrPlugins(text);
+    expect(rows).toHaveLength(3);
+    expect(criPluginRow(rows)).toEqual({ type: 'io.containerd.grpc.v1', id: 'cri', status: 'error', line: 4 });
+    expect(criPluginRow(parseCtrPlugins('io.containerd.cri.v1  images  -  ok'))?.status).toBe('ok');
   });
 });

@@ -29,3 +29,26 @@ describe('containerd probe helpers', () => {
     expect(await measureCpu(100, ac.signal)).toEqual({ gunzipMBps: null, sha256MBps: null });
   });
 });
+
+describe('stripTomlSecrets', () => {
+  it('blanks known credential keys in containerd TOML and keeps the rest', async () => {
+    const { stripTomlSecrets } = await import('../../src/probes/containerd-proc.js');
+    const text = [
+      '[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com".auth]',
+      '  username = "robot"',
+      '  password = "hunter2-long-secret"',
+      "  auth = 'cm9ib3Q6aHVudGVyMg=='",
+      '  identitytoken = "tok\\"en"',
+      '[host."http://127.0.0.1:4001".header]',
+      '  Authorization = "Basic cm9ib3Q6aHVudGVyMg=="',
+      '  X-Dragonfly-Registry = "https://u:p@index.docker.io"',
+      'max_concurrent_downloads = 3',
+    ].join('\n');
+    const out = stripTomlSecrets(text);
+    for (const secret of ['hunter2-long-secret', 'cm9ib3Q6aHVudGVyMg==', 'tok\\"en', 'u:p@']) expect(out).not.toContain(secret);
+    expect(out).toContain('username = "robot"');
+    expect(out).toContain('password = "REDACTED"');
+    expect(out).toContain('X-Dragonfly-Registry = "https://index.docker.io"');
+    expect(out).toContain('max_concurrent_downloads = 3');
+  });
+});

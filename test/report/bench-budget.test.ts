@@ -48,6 +48,13 @@ describe('bench verdict: where the seconds went', () => {
     expect(benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 20 }))?.phase).toBe('dfdaemon-fetch');
   });
 
+  it('names dfdaemon when the pull fetched far below every floor of a cache hit (back-to-source under its limit)', () => {
+    // 60 MB in 3 s = 20 MB/s while a cache hit fetches at 400 MB/s
+    const v = benchVerdict(bench([pull('cold', { fetchSeconds: 3, wallSeconds: 5 }), pull('warm')], healthy));
+    expect(v).toMatchObject({ phase: 'dfdaemon-fetch', pull: 'cold' });
+    expect(v?.text).toMatch(/far below every floor/);
+  });
+
   it('names loopback when dfdaemon\'s fetch merely rides on a slow loopback', () => {
     expect(benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 22, loopback: 25 }))?.phase).toBe('loopback');
   });

@@ -66,8 +66,14 @@ describe('dfdaemon stand-in', () => {
       for (const l of log) expect(l).toMatch(COMPACT);
       expect(log.filter((l) => l.includes('proxy HTTP request via dfdaemon by rule config: Request { method: GET'))).toHaveLength(3);
       expect(log.filter((l) => l.includes('proxy HTTP request directly to remote server: Request { method: GET'))).toHaveLength(1);
-      expect(log.filter((l) => l.endsWith('"') && l.includes(' INFO download_task: ') && l.includes('all pieces are downloaded from source'))).toHaveLength(1);
-      expect(log.filter((l) => l.includes('all pieces are downloaded from local host_id='))).toHaveLength(1);
+      // span fields of download_task as v1.5.1 records them: host_id, task_id, peer_id, url, content_length
+      const span = /host_id="[^"]+" task_id="[0-9a-f]{64}" peer_id="[^"]+" url="http:\/\/127\.0\.0\.1:\d+\/v2\/lab\/standin\/blobs\/sha256:[0-9a-f]{64}" content_length=(\d+)$/;
+      const source = log.filter((l) => l.includes(' INFO download_task: ') && l.includes('all pieces are downloaded from source'));
+      expect(source).toHaveLength(1);
+      expect(span.exec(source[0]!)?.[1]).toBe(String(img.layers[0]!.compressedBytes));
+      const local = log.filter((l) => l.includes('all pieces are downloaded from local host_id='));
+      expect(local).toHaveLength(1);
+      expect(local[0]).toMatch(span);
       expect(log.some((l) => /ERROR .*download from source error: back source status code 404/.test(l))).toBe(true);
     });
   });
@@ -79,18 +85,32 @@ describe('dfdaemon stand-in', () => {
       await lab.push(img, reg, 'lab/limit:v1');
       const cfg = lab.path('dfdaemon.yaml');
       await writeFile(cfg, 'download:\n  bandwidthLimit: 8MB\nproxy:\n  rules:\n    - regex: blobs/sha256.*\n');
-      const s = await startStandin({ cacheDir: lab.path('c1'), logDir: lab.path('l1'), originUrl: reg.url, configPath: cfg });
       const url = (p: string) => `${p}/v2/lab/limit/blobs/${img.layers[0]!.digest}`;
+      const timed = async (u: string) => {
+        const t0 = performance.now();
+        const b = Buffer.from(await (await fetch(u)).arrayBuffer());
+        return { bytes: b.length, seconds: (performance.now() - t0) / 1000 };
+      };
+      // as in the real client: the limiter applies to back-to-source downloads, not to local reads
+      const s = await startStandin({ cacheDir: lab.path('c1'), logDir: lab.path('l1'), originUrl: reg.url, configPath: cfg });
       try {
         expect(s.rateLimitBps).toBe(8_000_000);
-        await (await fetch(url(s.proxyUrl))).arrayBuffer(); // miss: back-to-source at the limit
-        const t0 = performance.now();
-        const hit = Buffer.from(await (await fetch(url(s.proxyUrl))).arrayBuffer());
-        const seconds = (performance.now() - t0) / 1000;
+        const miss = await timed(url(s.proxyUrl));
         // 8.4 MB at 8 MB/s with 0.1 s of burst: at least ~0.9 s
-        expect(seconds).toBeGreaterThan((hit.length / 8e6) * 0.85);
+        expect(miss.seconds).toBeGreaterThan((miss.bytes / 8e6) * 0.85);
+        const hit = await timed(url(s.proxyUrl));
+        expect(hit.seconds).toBeLessThan(miss.seconds / 2);
       } finally {
         await s.stop();
+      }
+      // the lab knob that limits cache hits too
+      const all = await startStandin({ cacheDir: lab.path('c1'), logDir: lab.path('l1b'), originUrl: reg.url, configPath: cfg, rateLimitScope: 'all' });
+      try {
+        const hit = await timed(url(all.proxyUrl));
+        expect(all.stats().hits).toBe(1);
+        expect(hit.seconds).toBeGreaterThan((hit.bytes / 8e6) * 0.85);
+      } finally {
+        await all.stop();
       }
       const noRules = lab.path('norules.yaml');
       await writeFile(noRules, 'download:\n  bandwidthLimit: 50GB\n');

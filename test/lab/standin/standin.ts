@@ -31,10 +31,10 @@
  * Knobs (the faults the lab injects):
  * - download rate limit: the dfdaemon-format YAML `download.bandwidthLimit` (v1.x, bytesize string
  *   such as "20MB", "50GB", "1GiB", or a number of bytes/s) or `download.rateLimit` (v0.1.x, bytes/s).
- *   One limiter shared by all downloads, like the client's. NB: the real client acquires the limiter
- *   on parent/source pieces only, not on local reads; `rateLimitScope: 'back-to-source'` does exactly
- *   that, while the default `'all'` also limits bytes served from the cache, so that a lab can make a
- *   limit visible on a cache-hit pull (say so when you rely on it).
+ *   One limiter shared by all downloads, like the client's, acquired — as in the real client — on
+ *   back-to-source downloads only, not on local reads ([RS151] resource/piece.rs:385-395,512-528).
+ *   `rateLimitScope: 'all'` also limits bytes served from the cache: not what dfdaemon does, only for
+ *   a lab that wants a limit on cache hits (say so when you rely on it).
  * - per-request delay: `requestDelayMs` (option or `--request-delay-ms`) before each blob response —
  *   no real config key exists for it; it stands for per-task overhead (task registration, scheduling).
  * - ports: `proxy.server.port` / `metrics.server.port` from the config, else the options, else free
@@ -341,7 +341,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   const log = new TracingLog(logFile, o.logLevel ?? 'info');
   const metrics = new Metrics();
   const limiter = cfg.rateLimitBps ? new Limiter(cfg.rateLimitBps) : null;
-  const limitHits = limiter !== null && (o.rateLimitScope ?? 'all') === 'all';
+  const limitHits = limiter !== null && (o.rateLimitScope ?? 'back-to-source') === 'all';
   const stats: StandinStats = { viaDfdaemon: 0, direct: 0, hits: 0, misses: 0, bytesLocal: 0, bytesSource: 0 };
   const inflight = new Map<string, Promise<void>>();
   const defaultOrigin = new URL(o.originUrl);
@@ -364,7 +364,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   };
 
   /** Back-to-source: fetch the blob, check its digest, move it into the cache. */
-  async function fetchToCache(origin: URL, path: string, digest: string, taskId: string, headers: Record<string, string | string[] | undefined>, peerId: string): Promise<void> {
+  async function fetchToCache(origin: URL, path: string, digest: string, taskId: string, headers: Record<string, string | string[] | undefined>, span: Record<string, string | number>): Promise<void> {
     const dest = taskPath(taskId);
     await mkdir(join(dest, '..'), { recursive: true });
     const tmp = `${dest}.${randomUUID()}.tmp`;
@@ -390,7 +390,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
           inPiece += chunk.length;
           while (inPiece >= pieceLen) {
             inPiece -= pieceLen;
-            log.write('DEBUG', ['download_task', 'download_from_source'], `${TASK_RS}:1780`, `finished piece ${taskId}-${piece++} from source`, { host_id: hostId, task_id: taskId, peer_id: peerId });
+            log.write('DEBUG', ['download_task', 'download_from_source'], `${TASK_RS}:1780`, `finished piece ${taskId}-${piece++} from source`, span);
           }
           cb(null, chunk);
         },
@@ -403,11 +403,11 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
       metrics.traffic.BACK_TO_SOURCE += n;
       stats.bytesSource += n;
       metrics.backendDuration.observe(key, Math.round(performance.now() - t0));
-      log.write('INFO', ['download_task'], `${TASK_RS}:1007`, 'all pieces are downloaded from source', { host_id: hostId, task_id: taskId, peer_id: peerId });
+      log.write('INFO', ['download_task'], `${TASK_RS}:1007`, 'all pieces are downloaded from source', { ...span, content_length: n });
     } catch (e) {
       metrics.backendFailures.set(key, (metrics.backendFailures.get(key) ?? 0) + 1);
       await rm(tmp, { force: true });
-      log.write('ERROR', ['download_task'], `${TASK_RS}:1012`, `download from source error: ${(e as Error).message}`, { host_id: hostId, task_id: taskId, peer_id: peerId });
+      log.write('ERROR', ['download_task'], `${TASK_RS}:1012`, `download from source error: ${(e as Error).message}`, span);
       throw e;
     }
   }
@@ -421,7 +421,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     const taskUrl = new URL(blobPath, origin).toString();
     const taskId = createHash('sha256').update(taskUrl).digest('hex');
     const peerId = `${hostId}-${randomUUID()}`;
-    const span = { host_id: hostId, task_id: taskId, peer_id: peerId };
+    const span: Record<string, string | number> = { host_id: hostId, task_id: taskId, peer_id: peerId, url: taskUrl };
     const t0 = performance.now();
     metrics.tasks += 1;
     metrics.concurrent += 1;
@@ -435,12 +435,14 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
         stats.misses += 1;
         let p = inflight.get(taskId);
         if (!p) {
-          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), peerId).finally(() => inflight.delete(taskId));
+          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), span).finally(() => inflight.delete(taskId));
           inflight.set(taskId, p);
         }
         await p;
         size = (await stat(file)).size;
+        span.content_length = size;
       } else {
+        span.content_length = size;
         stats.hits += 1;
       }
       res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream', 'docker-content-digest': digest });

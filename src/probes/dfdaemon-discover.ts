@@ -1,0 +1,177 @@
+// Where dfdaemon is on this node: generation, config, log dir, cache dir, ports, proxy and metrics
+// URLs — from flags, the running process (/proc/<pid>/cmdline), the config file, then each
+// generation's defaults (reference/dragonfly.md §2).
+import { readdir, stat } from 'node:fs/promises';
+import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { argValue, findProcesses } from './containerd-proc.js';
+import type { ProbeContext } from './context.js';
+import { readNodeFile } from './read-node.js';
+
+export type Generation = 'go' | 'rust';
+
+export const DEFAULTS = {
+  go: { config: '/etc/dragonfly/dfget.yaml', logDir: '/var/log/dragonfly/daemon', cacheDir: '/var/lib/dragonfly', proxy: 65001, upload: 65002, grpc: 65000, health: 40901, metrics: undefined as number | undefined },
+  rust: { config: '/etc/dragonfly/dfdaemon.yaml', logDir: '/var/log/dragonfly/dfdaemon', cacheDir: '/var/lib/dragonfly', proxy: 4001, upload: 4000, grpc: undefined as number | undefined, health: 4003, metrics: 4002 as number | undefined },
+} as const;
+
+export interface Discovered {
+  generation: Generation | null;
+  generationFrom: string;
+  pid?: number;
+  configPath?: string;
+  /** The config's text as read (for the bundle), and its parse. */
+  configText?: string;
+  config?: DfdaemonConfig;
+  configProblem?: string;
+  logDir: string;
+  cacheDir: { path: string; from: 'config' | 'default' | 'flag' };
+  proxyUrl?: string;
+  metricsUrl?: string;
+  ports: number[];
+  notes: string[];
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Finds the running daemon: Go runs as `dfget daemon`, Rust as `dfdaemon`. */
+async function findDaemon(): Promise<{ generation: Generation; pid: number; args: string[] } | undefined> {
+  const rust = (await findProcesses('dfdaemon'))[0];
+  if (rust) return { generation: 'rust', pid: rust.pid, args: rust.args };
+  const go = (await findProcesses('dfget')).find((p) => p.args.includes('daemon'));
+  if (go) return { generation: 'go', pid: go.pid, args: go.args };
+  return undefined;
+}
+
+export async function discover(ctx: ProbeContext): Promise<Discovered> {
+  const o = ctx.options;
+  const notes: string[] = [];
+  const proc = await findDaemon().catch(() => undefined);
+  let generation: Generation | null = proc?.generation ?? null;
+  let generationFrom = proc ? `running process ${proc.pid}` : '';
+
+  // config: flag, then the process's --config, then the defaults of the generation (or both)
+  const candidates: string[] = [];
+  if (o.dfdaemonConfig) candidates.push(o.dfdaemonConfig);
+  const procConfig = proc ? argValue(proc.args, '--config', '-c') : undefined;
+  if (procConfig) candidates.push(procConfig);
+  if (generation) candidates.push(DEFAULTS[generation].config);
+  else candidates.push(DEFAULTS.go.config, DEFAULTS.rust.config);
+  let configPath: string | undefined;
+  let configText: string | undefined;
+  let configProblem: string | undefined;
+  for (const c of candidates) {
+    const p = ctx.nodePath(c);
+    if (!(await exists(p))) {
+      if (c === o.dfdaemonConfig) configProblem = `--dfdaemon-config ${c}: not found`;
+      continue;
+    }
+    const r = await readNodeFile(p, 1024 * 1024);
+    if (r.kind !== 'ok') {
+      configProblem = r.reason;
+      continue;
+    }
+    configPath = c;
+    configText = r.text;
+    break;
+  }
+  if (!generation && configPath) {
+    const name = configPath.split('/').pop() ?? '';
+    generation = name.startsWith('dfget') ? 'go' : name.startsWith('dfdaemon') ? 'rust' : detectConfigGeneration(configText ?? '');
+    if (generation) generationFrom = `config file ${configPath}`;
+  }
+  let config: DfdaemonConfig | undefined;
+  if (configText !== undefined && generation) {
+    const r = parseDfdaemonConfig(configText, generation);
+    if (r.ok) config = r.config;
+    else configProblem = `${configPath}: ${r.problems[0]?.message ?? 'unreadable'}`;
+  }
+
+  // log dir: flag, process flag, config, default; when the generation is unknown, whichever default dir exists
+  let logDir = o.dfdaemonLogDir ?? (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
+  if (!logDir) {
+    if (generation) logDir = DEFAULTS[generation].logDir;
+    else {
+      for (const g of ['go', 'rust'] as const) {
+        const files = await readdir(ctx.nodePath(DEFAULTS[g].logDir)).catch(() => [] as string[]);
+        if (files.length > 0) {
+          logDir = DEFAULTS[g].logDir;
+          generation = g;
+          generationFrom = `log dir ${logDir}`;
+          break;
+        }
+      }
+      logDir ??= DEFAULTS.go.logDir;
+    }
+  }
+
+  const cacheDir: Discovered['cacheDir'] = o.cacheDir
+    ? { path: o.cacheDir, from: 'flag' }
+    : config
+      ? { path: config.storageDir.value, from: config.storageDir.from }
+      : { path: DEFAULTS[generation ?? 'go'].cacheDir, from: 'default' };
+
+  const ports = new Set<number>();
+  let proxyPort: number | undefined;
+  let metricsPort: number | undefined;
+  if (config) {
+    for (const p of Object.values(config.ports)) if (p) ports.add(p.value);
+    proxyPort = config.ports.proxy?.value;
+    metricsPort = config.ports.metrics?.value;
+    if (config.generation === 'go' && config.metricsAddr?.value === '') notes.push('metrics server off (dfget.yaml `metrics:` empty)');
+  } else if (generation) {
+    const d = DEFAULTS[generation];
+    for (const p of [d.proxy, d.upload, d.grpc, d.health, d.metrics]) if (p !== undefined) ports.add(p);
+    proxyPort = d.proxy;
+    metricsPort = d.metrics;
+  } else {
+    // unknown generation: the proxy ports of both, so later probes look at the right rules
+    for (const p of [DEFAULTS.go.proxy, DEFAULTS.rust.proxy, DEFAULTS.rust.metrics as number]) ports.add(p);
+  }
+  const proxyUrl = o.dfdaemonProxy ?? (proxyPort !== undefined ? `http://127.0.0.1:${proxyPort}` : undefined);
+  let metricsUrl = o.dfdaemonMetrics;
+  if (!metricsUrl && metricsPort !== undefined) {
+    const host = config?.generation === 'go' ? hostOf(config.metricsAddr?.value ?? '') : '127.0.0.1';
+    metricsUrl = `http://${host}:${metricsPort}/metrics`;
+  }
+  if (o.dfdaemonProxy) addPort(ports, o.dfdaemonProxy);
+  if (o.dfdaemonMetrics) addPort(ports, o.dfdaemonMetrics);
+  if (!generation) generationFrom = 'not found (no dfdaemon process, config or log dir)';
+
+  return {
+    generation,
+    generationFrom,
+    ...(proc ? { pid: proc.pid } : {}),
+    ...(configPath ? { configPath } : {}),
+    ...(configText !== undefined ? { configText } : {}),
+    ...(config ? { config } : {}),
+    ...(configProblem ? { configProblem } : {}),
+    logDir,
+    cacheDir,
+    ...(proxyUrl ? { proxyUrl } : {}),
+    ...(metricsUrl ? { metricsUrl } : {}),
+    ports: [...ports].sort((a, b) => a - b),
+    notes,
+  };
+}
+
+function hostOf(addr: string): string {
+  const m = /^(.*):\d+$/.exec(addr.trim());
+  const h = m?.[1] ?? '';
+  return h === '' || h === '0.0.0.0' || h === '::' || h === '[::]' ? '127.0.0.1' : h;
+}
+
+function addPort(ports: Set<number>, url: string): void {
+  try {
+    const u = new URL(url);
+    const p = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    if (p > 0) ports.add(p);
+  } catch {
+    // a bad URL is reported where it is used
+  }
+}

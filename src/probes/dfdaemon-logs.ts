@@ -1,0 +1,166 @@
+// Copies dfdaemon's logs into the bundle: whole when they fit the cap, else a relevant slice — every
+// line of the slowest tasks and of the last pull, errors and proxy/setting lines — with the cap stated.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { splitLines } from '../bundle/line-split.js';
+import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
+import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
+import { groupPulls } from '../facts/dfdaemon-logs.js';
+import type { ProbeContext } from './context.js';
+import type { Generation } from './dfdaemon-discover.js';
+
+/** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
+export const LOG_CAP = { diagnose: 64 * 2 ** 20, collect: 16 * 2 ** 20 };
+const SLOWEST = 20;
+
+interface LogFile {
+  path: string;
+  name: string;
+  size: number;
+  mtimeMs: number;
+  gz: boolean;
+}
+
+export interface LogCopy {
+  files: { source: string; bundled: string; bytes: number; sliced: boolean }[];
+  skipped: string[];
+  cap?: string;
+}
+
+function isDaemonLog(name: string, gen: Generation | null): boolean {
+  const go = /^core(\.log|-.*\.log)(\.\d+)?(\.gz)?$/.test(name);
+  const rust = /^dfdaemon\.log(\..+)?$/.test(name);
+  return gen === 'go' ? go : gen === 'rust' ? rust : go || rust;
+}
+
+export async function listLogFiles(dir: string, gen: Generation | null, sinceCutoffMs?: number): Promise<{ files: LogFile[]; skipped: string[] }> {
+  const skipped: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (e) {
+    return { files: [], skipped: [`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`] };
+  }
+  const files: LogFile[] = [];
+  for (const name of names) {
+    if (!isDaemonLog(name, gen)) continue;
+    const path = join(dir, name);
+    const st = await stat(path).catch(() => undefined);
+    if (!st?.isFile()) continue;
+    if (sinceCutoffMs !== undefined && st.mtimeMs < sinceCutoffMs) {
+      skipped.push(`${name}: last written before --since`);
+      continue;
+    }
+    files.push({ path, name, size: st.size, mtimeMs: st.mtimeMs, gz: name.endsWith('.gz') });
+  }
+  files.sort((a, b) => b.mtimeMs - a.mtimeMs);
+  return { files, skipped };
+}
+
+function chunks(f: LogFile, signal: AbortSignal): AsyncIterable<Uint8Array> {
+  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal });
+  return f.gz ? s.pipe(createGunzip()) : s;
+}
+
+/** Reads a whole (decompressed) file if it is at most `max` bytes; undefined when larger. */
+async function readWhole(f: LogFile, max: number, signal: AbortSignal): Promise<string | undefined> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of chunks(f, signal)) {
+    n += c.length;
+    if (n > max) return undefined;
+    parts.push(Buffer.from(c));
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
+
+export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation | null, sinceCutoffMs?: number): Promise<LogCopy> {
+  const cap = ctx.options.forBundle ? LOG_CAP.collect : LOG_CAP.diagnose;
+  const { files, skipped } = await listLogFiles(dir, gen, sinceCutoffMs);
+  const out: LogCopy = { files: [], skipped };
+  let left = cap;
+  for (const f of files) {
+    if (ctx.signal.aborted || ctx.remainingMs() < 500) {
+      out.skipped.push(`${f.name}: no time left`);
+      continue;
+    }
+    const bundled = `raw/dfdaemon/logs/${f.name.replace(/\.gz$/, '')}`;
+    // a plain file larger than what is left cannot be whole; a .gz is tried (its text size is unknown)
+    const whole = !f.gz && f.size > left ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
+    if (whole !== undefined) {
+      await ctx.out.writeText(bundled, whole);
+      left -= Buffer.byteLength(whole);
+      out.files.push({ source: f.path, bundled, bytes: Buffer.byteLength(whole), sliced: false });
+      continue;
+    }
+    if (left < 64 * 1024) {
+      out.skipped.push(`${f.name}: the log cap is used up`);
+      continue;
+    }
+    const text = await slice(ctx, f, left, sinceCutoffMs);
+    await ctx.out.writeText(bundled, text);
+    left -= Buffer.byteLength(text);
+    out.files.push({ source: f.path, bundled, bytes: Buffer.byteLength(text), sliced: true });
+  }
+  if (out.files.some((f) => f.sliced) || out.skipped.some((s) => s.includes('cap'))) {
+    out.cap = `dfdaemon logs: at most ${cap / 2 ** 20} MiB; files larger than that hold a relevant slice (errors, proxy and settings lines, then every line of the last pull's and the ${SLOWEST} slowest tasks)`;
+    ctx.out.noteCap('dfdaemon-logs', out.cap);
+  }
+  return out;
+}
+
+/** Three streaming passes: find the tasks that matter, mark their lines, write the marked lines. */
+async function slice(ctx: ProbeContext, f: LogFile, cap: number, sinceMs?: number): Promise<string> {
+  const builder = new TimelineBuilder();
+  const priority = new Map<number, number>(); // line → 0 error, 1 task-less event (proxy, settings)
+  const scan = async (onEvent: (e: LogEvent) => void, onLine?: (line: number, level: string) => void) => {
+    const s = new LogScanner({ file: f.name, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent, ...(onLine ? { onLine: (l, _lay, lev) => onLine(l, lev) } : {}) });
+    for await (const c of chunks(f, ctx.signal)) {
+      s.push(c);
+      if (ctx.remainingMs() < 300) break;
+    }
+    s.end();
+  };
+  await scan(
+    (e) => {
+      builder.add(e);
+      if (!e.task && !e.peer && priority.size < 200_000) priority.set(e.line, 1);
+    },
+    (line, level) => {
+      if (level === 'error' && priority.size < 200_000) priority.set(line, 0);
+    },
+  );
+  const summary = builder.finish();
+  const pulls = groupPulls(summary);
+  const keys = new Map<string, number>();
+  for (const t of pulls.at(-1)?.tasks ?? []) keys.set(t.key, 3);
+  for (const t of [...summary.tasks].filter((t) => t.costMs !== null).sort((a, b) => (b.costMs ?? 0) - (a.costMs ?? 0)).slice(0, SLOWEST)) keys.set(t.key, 2);
+  await scan((e) => {
+    const k = keys.get(e.peer ?? e.task ?? '');
+    if (k !== undefined && !priority.has(e.line)) priority.set(e.line, k);
+  });
+  // the marked lines (and the continuation lines under them), trimmed to the cap by priority
+  const kept: { line: number; text: string; p: number }[] = [];
+  let lineNo = 0;
+  let prevKept = -1;
+  for await (const text of splitLines(chunks(f, ctx.signal))) {
+    lineNo++;
+    const p = priority.get(lineNo);
+    if (p !== undefined) {
+      kept.push({ line: lineNo, text, p });
+      prevKept = p;
+    } else if (prevKept >= 0 && /^\s/.test(text) && text.trim() !== '') {
+      kept.push({ line: lineNo, text, p: prevKept });
+    } else prevKept = -1;
+    if (ctx.remainingMs() < 200) break;
+  }
+  let size = 0;
+  const chosen = kept
+    .slice()
+    .sort((a, b) => a.p - b.p || b.line - a.line)
+    .filter((k) => (size += Buffer.byteLength(k.text) + 1) <= cap)
+    .sort((a, b) => a.line - b.line);
+  return chosen.map((k) => k.text).join('\n') + (chosen.length > 0 ? '\n' : '');
+}

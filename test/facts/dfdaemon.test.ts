@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes } from '../../src/parsers/dfdaemon-config.js';
+import { factsFrom } from '../helpers/bundle.js';
+import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
+import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+
+const SAMPLES = '/work/shared/reference/samples/';
+const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
+const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
+
+describe('dfdaemon config', () => {
+  it('reads sizes and durations the way each generation does', () => {
+    expect(parseGoBytes('1024Mi')).toBe(2 ** 30);
+    expect(parseGoBytes('2MiB')).toBe(2 * 2 ** 20);
+    expect(parseGoBytes('200M')).toBe(200 * 2 ** 20); // go-units RAMInBytes is binary
+    expect(parseGoBytes(2097152)).toBe(2097152);
+    expect(parseRustBytes('50GB')).toBe(50e9);
+    expect(parseRustBytes('1GiB')).toBe(2 ** 30);
+    expect(parseRustBytes('fast')).toBeUndefined();
+    expect(parseDurationSeconds('1h30m')).toBe(5400);
+    expect(parseDurationSeconds('360s')).toBe(360);
+    expect(parseDurationSeconds('soon')).toBeUndefined();
+  });
+
+  it('applies the Go code defaults where the chart sets nothing, and says they are defaults', () => {
+    const r = parseDfdaemonConfig('download:\n  totalRateLimit: 100Mi\n', 'go');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.downloadRateLimit).toEqual({ value: 100 * 2 ** 20, from: 'config', key: 'download.totalRateLimit', line: 2 });
+    expect(r.config.perPeerRateLimit).toMatchObject({ value: 512 * 2 ** 20, from: 'default' });
+    expect(r.config.multiplex).toMatchObject({ value: false, from: 'default' });
+    expect(r.config.scheduleTimeoutSeconds).toMatchObject({ value: 300, from: 'default' });
+    expect(r.config.proxyRules).toMatchObject({ from: 'default', value: [{ regex: 'blobs/sha256.*' }] });
+    expect(r.config.ports.proxy?.value).toBe(65001);
+    expect(r.config.metricsAddr?.value).toBe('');
+  });
+
+  it('reads the chart 1.1.65 dfget.yaml', () => {
+    const r = parseDfdaemonConfig(goChartConfig({ metrics: true }), 'go');
+    expect(r.ok && r.config).toMatchObject({
+      multiplex: { value: true, from: 'config' },
+      keepStorage: { value: false, from: 'config' },
+      scheduleTimeoutSeconds: { value: 30 },
+      calculateDigest: { value: false },
+      registryMirror: { value: 'https://index.docker.io' },
+      ports: { proxy: { value: 65001 }, metrics: { value: 8000 }, upload: { value: 65002 } },
+    });
+  });
+
+  it('applies v0.1.x or v1 Rust defaults by version or by keys', () => {
+    const v0 = parseDfdaemonConfig('download:\n  rateLimit: 50000000\n', 'rust');
+    const v1 = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust');
+    const pinned = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust', 'v0.1.82');
+    expect(v0.ok && v0.config).toMatchObject({ rustSeries: 'v0', downloadRateLimit: { value: 5e7, from: 'config' }, proxyReadBufferSize: { value: 32768, from: 'default' }, scheduleTimeoutSeconds: { value: 30 }, proxyRules: { value: [] } });
+    expect(v1.ok && v1.config).toMatchObject({ rustSeries: 'v1', downloadRateLimit: { value: 50e9, from: 'default' }, proxyReadBufferSize: { value: 524288 }, scheduleTimeoutSeconds: { value: 10800 }, keepStorage: { value: true } });
+    expect(pinned.ok && pinned.config.rustSeries).toBe('v0');
+    const rs = parseDfdaemonConfig(rustConfig({ series: 'v1' }), 'rust');
+    expect(rs.ok && rs.config).toMatchObject({ proxyRules: { from: 'config', value: [{ regex: 'blobs/sha256.*' }] }, ports: { proxy: { value: 4001 }, metrics: { value: 4002 } } });
+  });
+
+  it('locates bad YAML and bad values, and still reports the rest', async () => {
+    expect(parseDfdaemonConfig('download:\n  totalRateLimit: [\n', 'go')).toMatchObject({ ok: false, problems: [{ line: expect.any(Number) }] });
+    const r = parseDfdaemonConfig('download:\n  totalRateLimit: fast\n', 'go');
+    expect(r.ok && r.config.downloadRateLimit).toMatchObject({ from: 'default' });
+    expect(r.problems[0]).toMatchObject({ line: 2 });
+    const f = await factsFrom({ 'raw/dfdaemon/config/dfget.yaml': 'a: [\n', 'raw/dfdaemon/generation.txt': 'go\n' });
+    expect(f.problems.find((p) => p.file === 'raw/dfdaemon/config/dfget.yaml')).toMatchObject({ line: expect.any(Number) });
+    expect(f.dfdaemon?.generation).toBe('go');
+    expect(f.dfdaemon?.config).toBeUndefined();
+  });
+});
+
+describe('dfdaemon metrics facts', () => {
+  it('turns two Rust scrapes into traffic totals, rates and duration quantiles', async () => {
+    const a = rustMetrics({ version: 'v1.5.1', local: 100e6, remote: 10e6, source: 0, tasks: 10, proxy: 20, viaDfdaemon: 10, cpu: 10, rss: 2e8, durationsMs: [10, 20, 30] });
+    const b = rustMetrics({ version: 'v1.5.1', local: 300e6, remote: 10e6, source: 50e6, tasks: 14, proxy: 30, viaDfdaemon: 14, cpu: 12, rss: 2.1e8, durationsMs: [10, 20, 30, 3000, 3000, 3000, 3000] });
+    const f = await factsFrom(
+      { 'raw/dfdaemon/metrics-0.prom': a, 'raw/dfdaemon/metrics-1.prom': b },
+      { manifest: { probes: { dfdaemon: { status: 'ok', durationMs: 1, scrapeTimes: ['2026-11-20T08:00:00.000Z', '2026-11-20T08:00:02.000Z'] } } } },
+    );
+    const m = f.dfdaemon?.metrics;
+    expect(f.dfdaemon?.generation).toBe('rust');
+    expect(m?.intervalSeconds).toBe(2);
+    expect(m?.traffic?.LOCAL_PEER).toMatchObject({ total: 300e6, delta: 200e6, perSecond: 100e6 });
+    expect(m?.traffic?.BACK_TO_SOURCE?.perSecond).toBe(25e6);
+    expect(m?.tasks?.delta).toBe(4);
+    expect(m?.proxyDirect).toMatchObject({ total: 16, delta: 6 });
+    expect(m?.cpuCores).toBe(1);
+    expect(m?.rssBytes).toBe(2.1e8);
+    // the four observations between the scrapes, all 3000 ms: p50 inside the 2048–4096 bucket
+    expect(m?.downloadDurationMs).toMatchObject({ window: 'interval', count: 4 });
+    expect(m?.downloadDurationMs?.p50).toBeGreaterThan(2048);
+    expect(m?.downloadDurationMs?.p50).toBeLessThanOrEqual(4096);
+    expect(m?.version).toBe('v1.5.1');
+    expect(f.notes.some((n) => n.text.includes('PR #2028'))).toBe(true);
+  });
+
+  it('reads the Go dfdaemon counters and notes what the scheduler metric cannot show', async () => {
+    const go = readFileSync(`${SAMPLES}metrics-go-dfdaemon-v2.1.49.SYNTHESISED.prom`, 'utf8');
+    const f = await factsFrom({ 'raw/dfdaemon/metrics-0.prom': go });
+    const m = f.dfdaemon?.metrics;
+    expect(f.dfdaemon?.generation).toBe('go');
+    expect(m?.cacheHits).toMatchObject({ total: 5, delta: null, perSecond: null });
+    expect(m?.proxyDirect?.total).toBe(8);
+    expect(m?.proxyViaP2P?.total).toBe(10);
+    expect(m?.traffic).toBeUndefined();
+    expect(m?.version).toBe('v2.1.49');
+    expect(m?.cacheHits?.at).toMatch(/^raw\/dfdaemon\/metrics-0\.prom:\d+$/);
+    expect(f.notes.some((n) => n.text.includes('dragonfly_scheduler_traffic'))).toBe(true);
+  });
+
+  it('locates garbage in a scrape and keeps the good samples', async () => {
+    const f = await factsFrom({ 'raw/dfdaemon/metrics-0.prom': 'dragonfly_dfdaemon_peer_task_total 3\nthis is {not a sample\n', 'raw/dfdaemon/metrics-1.prom': 'dragonfly_dfdaemon_peer_task_total 5\n' });
+    expect(f.problems).toContainEqual(expect.objectContaining({ file: 'raw/dfdaemon/metrics-0.prom', line: 2 }));
+    expect(f.dfdaemon?.metrics?.tasks).toMatchObject({ total: 5, delta: 2 });
+  });
+});
+
+describe('dfdaemon log facts', () => {
+  it('groups blob tasks into pulls and fills recentPull for the other areas', async () => {
+    const lines = [
+      ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 3000 }),
+      ...goTaskLines({ startMs: T0 + 10, peer: 'b', task: 'tb', url: blob(2), size: 100e6, mode: 'p2p', costMs: 1500 }),
+      goDirect(T0 + 300_000, 'GET', 'https://index.docker.io/v2/library/app/manifests/1'),
+      ...goTaskLines({ startMs: T0 + 300_800, peer: 'c', task: 'tc', url: blob(1), size: 300e6, mode: 'p2p', costMs: 2000 }),
+      ...goTaskLines({ startMs: T0 + 300_810, peer: 'd', task: 'td', url: blob(3), size: 8000, mode: 'p2p', costMs: 20 }),
+    ];
+    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n`, 'raw/dfdaemon/generation.txt': 'go\n' });
+    const pulls = f.dfdaemon?.logs?.pulls ?? [];
+    expect(pulls).toHaveLength(2);
+    expect(pulls[1]).toMatchObject({ bytes: 300e6 + 8000, layers: 1, direct: [expect.objectContaining({ viaP2P: false })] });
+    expect(pulls[1]?.seconds).toBeCloseTo(2.8, 3);
+    expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 300e6 + 8000, layers: 1 });
+    expect(f.dfdaemon?.recentPull?.seconds).toBeCloseTo(2.8, 3);
+    expect(f.dfdaemon?.recentPull?.evidence).toContain('raw/dfdaemon/logs/core.log:');
+  });
+
+  it('says a Go stream hit has no logged duration, and reports unreadable lines with their place', async () => {
+    const lines = [...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 }), 'some garbage line'];
+    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
+    expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 300e6, seconds: null });
+    expect(f.notes.some((n) => n.text.includes('no duration for a stream cache hit'))).toBe(true);
+    expect(f.problems).toContainEqual(expect.objectContaining({ file: 'raw/dfdaemon/logs/core.log', line: lines.length, message: expect.stringContaining('1 of') }));
+  });
+
+  it('reads Rust logs, .gz rotations included, and honours the --since cutoff recorded by the probe', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const old = [...rustTaskLines({ startMs: T0, host: 'h', peer: 'p0', task: 'r0', url: blob(5), size: 50e6, mode: 'source', costMs: 900, series: 'v1' })];
+    const recent = [rustProxy(T0 + 3600_000, blob(6), true), ...rustTaskLines({ startMs: T0 + 3600_001, host: 'h', peer: 'p1', task: 'r1', url: blob(6), size: 20e6, mode: 'hit', costMs: 120, series: 'v1' })];
+    const f = await factsFrom(
+      { 'raw/dfdaemon/logs/dfdaemon.log.1.gz': gzipSync(`${old.join('\n')}\n`), 'raw/dfdaemon/logs/dfdaemon.log': `${recent.join('\n')}\n` },
+      { manifest: { probes: { dfdaemon: { status: 'ok', durationMs: 1, sinceCutoff: new Date(T0 + 1800_000).toISOString() } } } },
+    );
+    expect(f.dfdaemon?.generation).toBe('rust');
+    expect(f.dfdaemon?.logs?.summary.tasks.map((t) => t.taskId)).toEqual(['r1']);
+    expect(f.dfdaemon?.logs?.stats.beforeSince).toBe(old.length);
+    expect(f.notes.some((n) => n.text.includes('older than --since'))).toBe(true);
+  });
+});

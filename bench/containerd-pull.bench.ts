@@ -21,7 +21,7 @@ await withContainerdLab(async (lab) => {
   const ref = await lab.push(img, reg, 'bench/pull:v1');
   const hosts = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: reg.url, capabilities: ['pull', 'resolve'] }] });
   console.log(`image: ${layers} gzip layers, ${(img.compressedBytes / 1e6).toFixed(0)} MB compressed, ${(img.layers.reduce((s, l) => s + l.uncompressedBytes, 0) / 1e6).toFixed(0)} MB uncompressed`);
-  for (const env of [{}, { CONTAINERD_DISABLE_PIGZ: '1' }]) {
+  for (const env of [{}, { CONTAINERD_DISABLE_PIGZ: '1' }] as Record<string, string>[]) {
     const cd = await lab.startContainerd({ configVersion: 2, configPath: hosts, disableCri: true, env });
     for (const mcd of [1, 3, layers]) {
       const ns = `b${mcd}`;

@@ -34,7 +34,8 @@ function tableKind(parts: string[]): TableKind {
   return parts.some(nameSays) ? 'secret' : 'plain';
 }
 
-type Open = { close: '"""' | "'''" | ']'; depth: number; redact: boolean } | null;
+type Close = '"""' | "'''" | ']' | '"' | "'";
+type Open = { close: Close; depth: number; redact: boolean } | null;
 
 /** Depth change of [ ] outside strings and comments. */
 function bracketDepth(s: string, start = 0): number {
@@ -84,7 +85,14 @@ export function redactTomlText(text: string, t: Tally): string {
     }
     const kv = KV_LINE.exec(line);
     if (!kv) {
-      lines[i] = redactLine(line, t, { strict: true });
+      // inside a credential table a line that is no `key = value` can only be part of a secret value
+      // (e.g. the rest of a multi-line string whose opening line was mangled before it got here)
+      if (kind === 'secret') {
+        t.add(where(table, '(continued)'), trimmed);
+        lines[i] = `${/^\s*/.exec(line)?.[0] ?? ''}# ${MARK}`;
+      } else {
+        lines[i] = redactLine(line, t, { strict: true });
+      }
       continue;
     }
     const [, indent, key, eq, rawValue] = kv as unknown as [string, string, string, string, string];
@@ -120,7 +128,7 @@ export function redactTomlText(text: string, t: Tally): string {
 function redactTomlValue(
   value: string,
   name: string,
-): { text: string; values: string[]; opens?: { close: '"""' | "'''" | ']'; depth: number } } | null {
+): { text: string; values: string[]; opens?: { close: Close; depth: number } } | null {
   for (const fence of ['"""', "'''"] as const) {
     if (value.startsWith(fence)) {
       const end = value.indexOf(fence, 3);
@@ -131,8 +139,12 @@ function redactTomlValue(
   const s = STRING.exec(value);
   if (s) {
     const inner = (s[0] as string).slice(1, -1);
+    const rest = value.slice(s[0].length);
+    // a quote left dangling after the string: the value goes on over the next lines (a mangled """, or broken TOML)
+    const dangling = /^\s*(["'])/.exec(rest)?.[1] as '"' | "'" | undefined;
+    if (dangling) return { text: `"${MARK}"`, values: inner === MARK ? [] : [inner], opens: { close: dangling, depth: 0 } };
     if (isTrivialValue(inner) || (isKeyFileName(name) && isPathLike(inner))) return null;
-    return { text: `"${MARK}"${comment(value.slice(s[0].length))}`, values: [inner, inner.replace(/\\(.)/g, '$1')] };
+    return { text: `"${MARK}"${comment(rest)}`, values: [inner, inner.replace(/\\(.)/g, '$1')] };
   }
   if (value.startsWith('[')) {
     const depth = bracketDepth(value);

@@ -93,7 +93,7 @@ export interface ContainerdFacts {
   hostsDirs: HostsDir[];
   /** Per registry, the ordered hosts containerd tries (read by net facts for the mirror names). */
   routes: RegistryRoute[];
-  /** host:port of every mirror entry (`[host]` or legacy endpoint; not `server`, not the origin), for the loopback/net areas. */
+  /** host:port of every mirror (`[host]` entries, legacy endpoints, a `server` that is dfdaemon or on loopback; never the origin), for the loopback/net areas. */
   mirrorHosts: string[];
   dfdaemon: DfdaemonEndpoints | null;
   /** True when the bundle shows a dfdaemon on this node (its facts or a listener it owns). */
@@ -129,7 +129,8 @@ export const containerdFacts = defineFacts({
     const cri = pluginsText === undefined ? undefined : criPluginRow(parseCtrPlugins(pluginsText));
     const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
     findMisconfigs({ criPlugin, configValid: source !== 'invalid', config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file });
-    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter((h) => h.role === 'mirror').map((h) => hostPort(h.host, h.port))))];
+    const isMirror = (h: RegistryRoute['hosts'][number]) => h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
+    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter(isMirror).map((h) => hostPort(h.host, h.port))))];
     const facts: ContainerdFacts = {
       version,
       configSource: source,
@@ -154,6 +155,12 @@ export const containerdFacts = defineFacts({
     };
     if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path')) {
       ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
+    }
+    if (facts.discardUnpackedLayers) {
+      ctx.note(
+        'containerd discards layer blobs after unpacking (discard_unpacked_layers = true): once the image is garbage-collected, the next "cache hit" pull fetches every blob again, and on 2.1+ this setting also forces the older local pull',
+        facts.configFile ?? CONTAINERD_FILES.config,
+      );
     }
     if (source === 'defaults') ctx.note('containerd: no config.toml in the bundle — containerd runs on its defaults (no config_path, so no mirror)', CONTAINERD_FILES.config);
     return facts;
@@ -487,7 +494,8 @@ function findMisconfigs(a: {
     if (!first.capabilities.includes('pull')) {
       out.push({ kind: 'no-pull-capability', message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`, ...at });
     }
-    if (first.isDfdaemon && first.scheme === 'https') {
+    // an https check that got an HTTP answer proves the proxy does serve TLS here
+    if (first.isDfdaemon && first.scheme === 'https' && !(first.check?.tcp === 'open' && first.check.v2Status !== null)) {
       out.push({ kind: 'scheme', message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`, ...at });
     }
     const c = first.check;

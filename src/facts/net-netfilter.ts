@@ -51,6 +51,8 @@ export interface PathFinding {
   line?: number;
   text: string;
   table: string;
+  /** nft family of the table ("inet", "ip"…); iptables tables are "ip"/"ip6". */
+  family: string;
   chain: string;
   /** yes = every such packet matches; maybe = depends on something the bundle cannot tell (mark, set…). */
   match: 'yes' | 'maybe';
@@ -235,7 +237,7 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
       const key = `${h.file}\u0000${h.rule.line}`;
       let f = byKey.get(key);
       if (!f) {
-        f = { kind, file: h.file, line: h.rule.line, text: h.rule.text, table: h.table, chain: h.chain, match: h.match, affects: [], paths: [], decisive: false };
+        f = { kind, file: h.file, line: h.rule.line, text: h.rule.text, table: h.table, family: h.family, chain: h.chain, match: h.match, affects: [], paths: [], decisive: false };
         if (h.probabilistic) f.detail = h.probabilistic.detail;
         if (h.rule.counters) {
           f.packets = h.rule.counters.packets;
@@ -252,7 +254,7 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
       const key = `${pd.file}\u0000policy\u0000${pd.table}\u0000${pd.chain}`;
       let f = byKey.get(key);
       if (!f) {
-        f = { kind: 'policy-drop', file: pd.file, text: `chain ${pd.chain} policy DROP (table ${pd.table})`, table: pd.table, chain: pd.chain, match: pd.certain ? 'yes' : 'maybe', affects: [], paths: [], decisive: pd.certain };
+        f = { kind: 'policy-drop', file: pd.file, text: `chain ${pd.chain} policy DROP (table ${pd.table})`, table: pd.table, family: pd.family, chain: pd.chain, match: pd.certain ? 'yes' : 'maybe', affects: [], paths: [], decisive: pd.certain };
         byKey.set(key, f);
       }
       if (!f.affects.includes(w.packet.description)) f.affects.push(w.packet.description);

@@ -178,6 +178,7 @@ export function judgeRule(r: NetfilterRule, p: Packet, at: Packet['hooks'][numbe
 /** A rule that can match a packet on the path. */
 export interface PathHit {
   file: string;
+  family: string;
   table: string;
   chain: string;
   rule: NetfilterRule;
@@ -188,6 +189,7 @@ export interface PathHit {
 
 export interface PolicyHit {
   file: string;
+  family: string;
   table: string;
   chain: string;
   policy: 'drop';
@@ -269,7 +271,7 @@ export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResu
         continue;
       }
       if (hc.chain.base?.policy === 'drop') {
-        res.policyDrops.push({ file: hc.file, table: hc.table, chain: hc.chain.name, policy: 'drop', certain: state.sure });
+        res.policyDrops.push({ file: hc.file, family: hc.family, table: hc.table, chain: hc.chain.name, policy: 'drop', certain: state.sure });
         if (state.sure) {
           res.outcome = 'dropped';
           return res;
@@ -301,7 +303,7 @@ function walkChain(
       const m = judgeRule(rule, p, at);
       if (m === 'no') continue;
       const probabilistic = (rule.conds.find((c) => c.kind === 'probabilistic') as PathHit['probabilistic']) ?? null;
-      const hit: PathHit = { file: hc.file, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
+      const hit: PathHit = { file: hc.file, family: hc.family, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;
       const v: Verdict = rule.verdict;

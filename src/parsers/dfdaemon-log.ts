@@ -175,7 +175,7 @@ function index(ps: Pattern[]): Map<number, Pattern[]> {
   const m = new Map<number, Pattern[]>();
   for (const p of ps) {
     p.bytes = Buffer.from(p.prefix, 'latin1');
-    const c = p.prefix.charCodeAt(0);
+    const c = (p.prefix.charCodeAt(0) << 8) | p.prefix.charCodeAt(1);
     const list = m.get(c) ?? [];
     list.push(p);
     m.set(c, list);
@@ -191,11 +191,36 @@ const PEER_KEY = Buffer.from('"peer":"');
 const TASK_KEY = Buffer.from('"task":"');
 const PEERID_KEY = Buffer.from('"peerID":"');
 const TASKID_KEY = Buffer.from('"taskID":"');
+const RS_TASK = Buffer.from(' task_id="');
+const RS_PEER = Buffer.from(' peer_id="');
+const RS_URL = Buffer.from(' url="');
+const RS_LEN = Buffer.from(' content_length=');
 
-/** indexOf bounded to [from, e): an unbounded search for a key a line lacks would scan the whole chunk. */
+/**
+ * indexOf bounded to [from, e) without allocating: a search that ran past `e` is remembered per buffer
+ * and needle, so a key that later lines lack is not searched for again through the rest of the chunk.
+ */
+const memo = new Map<Buffer | number, { buf: Buffer | null; from: number; at: number }>();
 function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number): number {
-  const at = buf.subarray(from, e).indexOf(needle);
-  return at < 0 ? -1 : from + at;
+  let m = memo.get(needle);
+  if (!m) {
+    m = { buf: null, from: 0, at: -1 };
+    memo.set(needle, m);
+  }
+  let at: number;
+  if (m.buf === buf && from >= m.from && (m.at < 0 || m.at >= from)) at = m.at;
+  else {
+    at = buf.indexOf(needle, from);
+    m.buf = buf;
+    m.from = from;
+    m.at = at;
+  }
+  return at >= 0 && at < e ? at : -1;
+}
+
+function bytesAt(buf: Buffer, at: number, b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) if (buf[at + i] !== b[i]) return false;
+  return true;
 }
 
 /** The string value of a JSON key found in buf[from, e), without parsing the line. */
@@ -356,12 +381,12 @@ export class LogScanner {
   }
 
   private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
-    const cands = index.get(buf[ms] as number);
+    const cands = index.get(((buf[ms] as number) << 8) | (buf[ms + 1] as number));
     if (!cands) return null;
     for (const p of cands) {
       const b = p.bytes as Buffer;
-      // byte comparison: no string is made for the lines that match nothing
-      if (ms + b.length > me || buf.compare(b, 0, b.length, ms, ms + b.length) !== 0) continue;
+      // a JS byte loop: no string is made, and no native call, for the lines that match nothing
+      if (ms + b.length > me || !bytesAt(buf, ms, b)) continue;
       // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
       if (p.contains !== undefined && !buf.toString('latin1', ms, me).includes(p.contains)) continue;
       return p;
@@ -462,9 +487,47 @@ export class LogScanner {
     if (!p) return;
     const ts = Date.parse(buf.toString('latin1', s, sp));
     if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
-    const rest = buf.toString('utf8', ms, e);
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, clip(rest));
-    rustSpanFields(ev, rest, /(?:^|\s)([a-z_]+)=("(?:[^"\\]|\\.)*"|\S+)/g);
+    // span fields sit at the end of a compact line: slice the few that matter from the raw bytes
+    const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
+    // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, Math.min(e, ms + TEXT_MAX)));
+    const task = rawField(buf, ms, e, RS_TASK);
+    const peer = rawField(buf, ms, e, RS_PEER);
+    if (task) ev.task = task;
+    if (peer) ev.peer = peer;
+    if (piece) {
+      // "finished piece <task id>-<number> from …": the most frequent line; read it without regexes
+      const at = ms + 15;
+      let sp = at;
+      while (sp < e && buf[sp] !== 0x20) sp++;
+      let dash = sp - 1;
+      let n = 0;
+      let mul = 1;
+      while (dash > at && (buf[dash] as number) >= 0x30 && (buf[dash] as number) <= 0x39) {
+        n += ((buf[dash] as number) - 0x30) * mul;
+        mul *= 10;
+        dash--;
+      }
+      if (buf[dash] === 0x2d && mul > 1) {
+        ev.pieceNumber = n;
+        if (!ev.task) ev.task = buf.toString('latin1', at, dash);
+      }
+      this.o.onEvent(ev);
+      return;
+    }
+    const rest = buf.toString('utf8', ms, Math.min(e, ms + 600));
+    {
+      const url = rawField(buf, ms, e, RS_URL);
+      if (url) ev.url = url;
+      const cl = indexIn(buf, RS_LEN, ms, e);
+      if (cl >= 0) {
+        let v = 0;
+        let i = cl + RS_LEN.length;
+        let any = false;
+        for (; i < e && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++, any = true) v = v * 10 + ((buf[i] as number) - 0x30);
+        if (any) ev.contentLength = v;
+      }
+    }
     rustDetails(ev, rest);
     this.o.onEvent(ev);
   }
@@ -506,17 +569,17 @@ export class LogScanner {
     this.unrecognised(t);
   }
 
-  private dayKey = '';
+  private dayKey: Buffer | null = null;
   private dayMs = 0;
 
   /** "2006-01-02 15:04:05.000" read from the bytes, the day's base cached: no regex, no Date per line. */
   private zapTsAt(buf: Buffer, p: number, e: number): number | null {
     if (p + 19 > e || buf[p + 4] !== 0x2d || buf[p + 13] !== 0x3a) return null;
-    const day = buf.toString('latin1', p, p + 10);
-    if (day !== this.dayKey) {
+    if (!this.dayKey || !bytesAt(buf, p, this.dayKey)) {
+      const day = buf.toString('latin1', p, p + 10);
       const d = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
       if (Number.isNaN(d)) return null;
-      this.dayKey = day;
+      this.dayKey = Buffer.from(day, 'latin1');
       this.dayMs = d;
     }
     const dd = (i: number) => ((buf[p + i] as number) - 48) * 10 + ((buf[p + i + 1] as number) - 48);
@@ -580,8 +643,12 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+/** Characters of a message kept for evidence. */
+const TEXT_MAX = 240;
+
 function clip(s: string): string {
-  return s.length > 300 ? `${s.slice(0, 300)}…` : s;
+  // a copy, not a slice: a sliced string would pin the whole decoded line in memory
+  return s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX)}…` : s;
 }
 
 export function stripAnsi(s: string): string {

@@ -65,7 +65,8 @@ export interface LogSummary {
   schedulerErrors: LineRef[];
 }
 
-const MAX_TASKS = 20_000;
+/** Open timelines kept at once; older finished ones are dropped first (a 1 GiB log holds ~300k tasks). */
+const MAX_TASKS = 5_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 

@@ -152,6 +152,8 @@ export async function readPullPath(o: { root: string; image: string; containerdC
  * "done" without fetching it. Null when the blob store is not readable.
  */
 export async function heldBefore(path: PullPath, digest: string, sinceMs: number): Promise<boolean | null> {
+  const dir = await stat(path.blobDir).catch(() => null);
+  if (!dir?.isDirectory()) return null;
   const st = await stat(join(path.blobDir, digest.replace(/^sha256:/, ''))).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? 'missing' : null));
   if (st === null) return null;
   if (st === 'missing') return false;

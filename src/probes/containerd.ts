@@ -228,7 +228,11 @@ async function copyHostsDirs(ctx: ProbeContext, configPath: string[]): Promise<{
       await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text));
       if (!inConfigPath) continue;
       const parsed = parseHostsToml(f.text);
-      if (parsed.ok) entries.push(...parsed.file.hosts);
+      if (!parsed.ok) continue;
+      entries.push(...parsed.file.hosts);
+      // a `server` on loopback is a mirror too (dfdaemon as the only host); remote servers are origins: not probed
+      const server = parsed.file.server;
+      if (server && /^(127\.\d+\.\d+\.\d+|localhost|::1)$/i.test(server.host)) entries.push(server);
     }
   }
   return { dirs, entries };
@@ -272,7 +276,8 @@ async function copyLog(ctx: ProbeContext, partial: string[]): Promise<void> {
 async function readTail(path: string, bytes: number): Promise<string | null> {
   let fh;
   try {
-    fh = await open(path, 'r');
+    // O_NONBLOCK: a FIFO with no writer would block the open forever (and with it process exit)
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (!st.isFile()) return null;
     const len = Math.min(bytes, st.size);

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 export type NodeRead = { kind: 'ok'; text: string; truncated: boolean } | { kind: 'missing' | 'denied' | 'error'; reason: string };
@@ -9,10 +10,9 @@ export type NodeRead = { kind: 'ok'; text: string; truncated: boolean } | { kind
 export async function readNodeFile(path: string, maxBytes = 8 * 1024 * 1024): Promise<NodeRead> {
   let fh;
   try {
-    // O_NONBLOCK so that opening a FIFO does not wait for a writer
-    fh = await open(path, 'r', 0).catch(async (e) => {
-      throw e;
-    });
+    // O_NONBLOCK so that opening a FIFO does not wait for a writer: a blocking open of a FIFO with no
+    // writer parks a libuv thread for good, and then even process.exit() cannot end the process
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
     const st = await fh.stat();
     if (!st.isFile()) return { kind: 'error', reason: `${path}: not a regular file` };
     const size = st.size > 0 ? Math.min(st.size, maxBytes) : maxBytes;

@@ -156,6 +156,10 @@ export const mirrorFallback = defineRule({
         ? `In each hosts.toml, fail fast when dfdaemon is down:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"`
         : `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
     );
+    if (cancels.length > 0) {
+      const key = c.config.layout === 3 ? `[plugins.'io.containerd.cri.v1.images']\n  image_pull_progress_timeout = '5m0s'` : `[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"`;
+      steps.push(`A stalled mirror cancelled the whole pull (image_pull_progress_timeout ${c.imagePullProgressTimeout ?? 'default'}); while fixing the mirror, give slow pulls more room:\n${key}`);
+    }
     steps.push('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback): server = "' + proxyUrl(c) + '"');
     return {
       severity: blackholed || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',

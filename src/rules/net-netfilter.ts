@@ -26,8 +26,8 @@ function counters(x: PathFinding): string {
   return x.packets > 0 ? `, counters: ${x.packets} packets / ${x.bytes ?? 0} bytes matched` : ', counters: 0 packets so far';
 }
 
-function tool(file: string): { list: (t: string, c: string) => string; family: string } {
-  if (file === NET_FILES.nft) return { list: (t, c) => `nft -a list chain ${t} ${c}`, family: 'nft' };
+function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: string) => string; family: string } {
+  if (file === NET_FILES.nft) return { list: (t, c) => `nft -a list chain ${nftFamily} ${t} ${c}`, family: 'nft' };
   const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
   const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
   return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
@@ -73,7 +73,7 @@ export const netfilterOverhead = defineRule({
     for (const l of logs.slice(0, 3)) {
       sev = worst(sev, 'warning');
       evidence.push(`LOG rule on the loopback path: "${l.text}" (${where(l)}${counters(l)}) — a kernel log line per matching packet`);
-      steps.push(`${tool(l.file).list(l.table, l.chain)}    # then delete or narrow the LOG rule`);
+      steps.push(`${tool(l.file, l.family).list(l.table, l.chain)}    # then delete or narrow the LOG rule`);
     }
     const ct = nf.conntrack;
     if (ct && ct.pct >= CONNTRACK_WARN_PCT) {
@@ -152,10 +152,11 @@ export const netfilterBlocking = defineRule({
       const detail = h.detail ? ` [${h.detail}]` : '';
       const certainty = h.match === 'yes' ? (h.decisive ? 'certainly stops' : 'matches') : 'may match (depends on a mark, set or other state the bundle cannot judge)';
       evidence.push(`${KIND_TEXT[h.kind]}${detail}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${counters(h)}) ${certainty}: ${h.affects.slice(0, 3).join('; ')}`);
-      const t = tool(h.file);
-      steps.add(`${t.list(h.table, h.chain)}    # find the rule and its counters`);
+      const t = tool(h.file, h.family);
+      steps.add(`${t.list(h.table, h.chain)}    # find the rule, its handle and counters`);
       if (t.family === 'nft') {
-        steps.add('nft insert rule inet filter input iifname "lo" accept; nft insert rule inet filter output oifname "lo" accept   # or delete the rule: nft delete rule <family> <table> <chain> handle <N>');
+        const iface = h.chain.toLowerCase().includes('out') || h.chain.toLowerCase().includes('post') ? 'oifname' : 'iifname';
+        steps.add(`nft insert rule ${h.family} ${h.table} ${h.chain} ${iface} "lo" accept   # or: nft delete rule ${h.family} ${h.table} ${h.chain} handle <N>`);
       } else if (lo) {
         steps.add(`${t.family} -t ${h.table} -I ${h.chain} 1 ${h.chain === 'OUTPUT' || h.chain === 'POSTROUTING' ? '-o' : '-i'} lo -j ACCEPT   # or: ${t.family} -t ${h.table} -D ${h.chain} <line number>`);
       } else {

@@ -205,3 +205,33 @@ describe('property: a secret in any supported place never survives', () => {
     );
   });
 });
+
+describe('text mangled before it reaches the redactor', () => {
+  it('a multi-line password whose opening quotes were already half replaced does not leak', () => {
+    // what a naive `password = "…"` regex makes of `password = """`: the value's lines are left dangling
+    const mangled = [
+      '[plugins."io.containerd.grpc.v1.cri".registry.configs."m.example.com".auth]',
+      '  password = "REDACTED""',
+      'DanglingLinePass-0099',
+      '"""',
+      '[plugins."io.containerd.grpc.v1.cri".registry.configs."m.example.com".tls]',
+      '  insecure_skip_verify = true',
+      '[plugins."other".x]',
+      '  token = "REDACTED"\'',
+      "DanglingSingleQuoted-1'",
+      '  keep = "this"',
+    ].join('\n');
+    const out = createRedactor()('raw/containerd/config.toml', mangled).text;
+    expect(out).not.toContain('DanglingLinePass-0099');
+    expect(out).not.toContain('DanglingSingleQuoted-1');
+    expect(out).toContain('insecure_skip_verify = true');
+    expect(out).toContain('keep = "this"');
+  });
+
+  it("through the containerd probe's own pre-strip, the secret node's config does not leak", async () => {
+    const { stripTomlSecrets } = await import('../../src/probes/containerd-proc.js');
+    const text = stripTomlSecrets(secretNodeFiles()['/etc/containerd/config.toml'] as string);
+    const out = createRedactor()('raw/containerd/config.toml', text).text;
+    expect(leaks(out)).toEqual([]);
+  });
+});

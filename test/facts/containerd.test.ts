@@ -140,5 +140,21 @@ describe('_default hosts.toml', () => {
       'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n',
     });
     expect(f.containerd!.routes[0]).toMatchObject({ firstIsDfdaemon: true, originFallback: false });
+    expect(f.containerd!.mirrorHosts).toEqual(['127.0.0.1:4001']);
+  });
+});
+
+describe('https to dfdaemon', () => {
+  const files = (check?: object) => ({
+    'raw/containerd/config.toml': V2(),
+    'raw/containerd/certs.d/docker.io/hosts.toml': '[host."127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+    ...(check ? { 'raw/containerd/mirror-check.json': JSON.stringify([check]) } : {}),
+  });
+  it('flags a scheme-less dfdaemon host (containerd dials https), unless the live check got an answer over https', async () => {
+    expect((await factsFrom(files())).containerd!.misconfigs.map((m) => m.kind)).toContain('scheme');
+    const failed = { host: '127.0.0.1:4001', url: 'https://127.0.0.1:4001', tcp: 'open', connectMs: 0.1, v2Status: null, error: 'GET /v2/: EPROTO' };
+    expect((await factsFrom(files(failed))).containerd!.misconfigs.map((m) => m.kind)).toContain('scheme');
+    const tls = { ...failed, v2Status: 200, error: undefined };
+    expect((await factsFrom(files(tls))).containerd!.misconfigs.map((m) => m.kind)).not.toContain('scheme');
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes } from '../../src/parsers/dfdaemon-config.js';
 import { factsFrom } from '../helpers/bundle.js';
-import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
+import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
 
 const SAMPLES = '/work/shared/reference/samples/';

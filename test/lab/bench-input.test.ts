@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchMeasurement } from '../../src/bundle/measurements.js';
@@ -82,6 +83,34 @@ describe('dfdoctor bench pull: bad input and cleanup', () => {
         child.kill('SIGINT');
         expect(await closed, err).toBe(130);
         expect(err).toMatch(/SIGINT: cleaning up/);
+        expect(namespaces(s.cd).filter((n) => n.startsWith('dfdoctor-bench-'))).toEqual([]);
+      } finally {
+        await s.standin.stop();
+      }
+    });
+  });
+
+  it.skipIf(why)('honours --root: containerd config, hosts.toml and socket are read under it', async () => {
+    await withContainerdLab(async (lab) => {
+      const s = await setup(lab);
+      try {
+        const root = lab.path('hostroot');
+        const reg = s.ref.split('/')[0] as string;
+        await mkdir(join(root, 'etc/containerd/certs.d', reg), { recursive: true });
+        await mkdir(join(root, 'run/containerd'), { recursive: true });
+        await writeFile(
+          join(root, 'etc/containerd/config.toml'),
+          'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 2\n  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/etc/containerd/certs.d"\n',
+        );
+        await writeFile(join(root, 'etc/containerd/certs.d', reg, 'hosts.toml'), `server = "http://${reg}"\n\n[host."${s.standin.proxyUrl}"]\n  capabilities = ["pull", "resolve"]\n`);
+        await symlink(s.cd.address, join(root, 'run/containerd/containerd.sock'));
+        const r = await runCli(['bench', 'pull', s.ref, '--root', root, '--dfdaemon-proxy', s.standin.proxyUrl, '--probes', 'system', '--format', 'json', '--fail-on', 'never'], { timeoutMs: 120_000 });
+        expect(r.code, r.stderr).toBe(0);
+        const b = (JSON.parse(r.stdout) as Report).measurements.bench as BenchMeasurement;
+        expect(b.maxConcurrentDownloads).toBe(2);
+        expect(b.mirror).toBe(s.standin.proxyUrl);
+        expect(b.viaDfdaemon).toBe(true);
+        expect(b.notes?.join(' ')).toContain(`${root}/var/lib/containerd/io.containerd.content.v1.content/blobs/sha256 is not readable`);
         expect(namespaces(s.cd).filter((n) => n.startsWith('dfdoctor-bench-'))).toEqual([]);
       } finally {
         await s.standin.stop();

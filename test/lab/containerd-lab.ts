@@ -261,7 +261,7 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
 
     async push(image, registry, repoTag) {
       const dest = `${registry.host}/${repoTag}`;
-      const r = await run('skopeo', ['copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layoutDir}:${image.tag}`, `docker://${dest}`], {
+      const r = await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layoutDir}:${image.tag}`, `docker://${dest}`], {
         timeoutMs: 120_000,
       });
       if (r.exitCode !== 0) throw new Error(`skopeo push to ${dest} failed: ${r.output}`);
@@ -486,6 +486,25 @@ interface ManagedProcess {
 
 const MAX_LOG = 4 * 1024 * 1024;
 
+// Process groups still running; killed when this process exits on any path a finally cannot cover
+// (a worker torn down on timeout), since they run detached and would otherwise outlive the test.
+const live = new Set<number>();
+let exitHook = false;
+function track(pid: number): void {
+  live.add(pid);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const p of live) {
+      try {
+        process.kill(-p, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  });
+}
+
 function startProcess(cmd: string, args: string[], env: Record<string, string>): ManagedProcess {
   // detached: its own process group, so stop() also reaches children (containerd shims)
   const child: ChildProcess = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
@@ -509,6 +528,10 @@ function startProcess(cmd: string, args: string[], env: Record<string, string>):
     });
   });
   const pid = child.pid ?? -1;
+  if (pid > 0) {
+    track(pid);
+    void exitedP.then(() => live.delete(pid));
+  }
   return {
     pid,
     get exited() {

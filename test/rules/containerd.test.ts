@@ -151,3 +151,18 @@ describe('containerd.mirror-fallback from dfdaemon proxy errors', () => {
     expect(mirrorOnly).toBeNull();
   });
 });
+
+describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
+  it('suggests the progress timeout in the node\'s layout', async () => {
+    const f = await factsFrom({
+      'raw/containerd/version.txt': 'containerd containerd.io 1.7.5 x',
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': 'time="2026-11-20T07:51:00Z" level=error msg="cancel pulling image docker.io/library/app:1 because of no progress in 1m0s"\n',
+    });
+    const m = mirrorFallback.when(f);
+    expect(m?.severity).toBe('critical');
+    expect(m?.remediation.steps.join('\n')).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"');
+    expect(m?.remediation.steps.join('\n')).toContain('image_pull_progress_timeout 1m0s');
+  });
+});

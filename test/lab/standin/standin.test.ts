@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, withContainerdLab } from '../containerd-lab.js';
@@ -22,6 +26,32 @@ describe('dfdaemon stand-in', () => {
     expect(taskSizeLevel(512 * 1024)).toBe(1);
     expect(taskSizeLevel(50 * 2 ** 20)).toBe(6);
     expect(taskSizeLevel(2 * 2 ** 40)).toBe(20);
+  });
+
+  it('runs as a process: prints where it listens, serves metrics, stops on SIGTERM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-standin-cli-'));
+    try {
+      const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--cache-dir', join(dir, 'cache'), '--log-dir', join(dir, 'log'), '--origin', 'http://127.0.0.1:9'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          if (out.includes('\n')) resolve(out.split('\n')[0] as string);
+        });
+        child.on('close', () => reject(new Error('stand-in exited before it listened')));
+      });
+      const info = JSON.parse(line) as { proxyUrl: string; metricsUrl: string; ports: { proxy: number; metrics: number }; pid: number };
+      expect(info.proxyUrl).toBe(`http://127.0.0.1:${info.ports.proxy}`);
+      expect(await (await fetch(info.metricsUrl)).text()).toContain('dragonfly_client_proxy_request_total 0');
+      // the origin refuses: a blob request fails as dfdaemon's would, with an error status
+      expect((await fetch(`${info.proxyUrl}/v2/a/b/blobs/sha256:${'1'.repeat(64)}`)).status).toBe(500);
+      child.kill('SIGTERM');
+      expect(await closed).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(why)('serves blobs from its cache after one back-to-source fetch, passes manifests through, and speaks the real formats', async () => {

@@ -20,7 +20,10 @@ const dir = given ?? mkdtempSync(join(tmpdir(), 'dfdoctor-bench-disk-'));
 const fioFile = join(dir, '.dfdoctor-bench-fio.tmp');
 
 function fio(kind) {
-  // seq reads the whole file once; rand runs for 1 s
+  // seq reads the whole file once; rand runs for 1 s. The seq job starts from a fresh file that fio
+  // lays out, as the probe reads the file it has just written: on a VM whose host caches writes, fresh
+  // data reads faster than old data, and both sides must see the same.
+  if (kind === 'seq') rmSync(fioFile, { force: true });
   const args = fioArgs(fioFile, kind, SIZE, kind === 'seq' ? 10_000 : 1000);
   const r = spawnSync('fio', args, { encoding: 'utf8', timeout: 60_000 });
   if (r.error?.code === 'ENOENT') return { missing: true };
@@ -88,6 +91,11 @@ try {
   console.log(`sequential read   probe/fio median ×${f(seqRatio, 2)} (target 0.85–1.15) ${seqRatio >= 0.85 && seqRatio <= 1.15 ? 'OK' : 'MISSED'}`);
   console.log(`4 KiB random p50  probe/fio median ×${f(p50Ratio, 2)}`);
   console.log(`4 KiB random p99  probe/fio median ×${f(p99Ratio, 2)}`);
+  const fioSeqs = rows.map((r) => r.fioSeq);
+  const probeSeqs = rows.map((r) => r.probeSeq);
+  console.log(
+    `spread            fio alone ${f(Math.min(...fioSeqs), 0)}–${f(Math.max(...fioSeqs), 0)} MB/s, probe ${f(Math.min(...probeSeqs), 0)}–${f(Math.max(...probeSeqs), 0)} MB/s over the rounds (the disk's own variation bounds what a ratio can show)`,
+  );
   console.log(`probe wall time   median ${median(wall)} ms, max ${Math.max(...wall)} ms (target ≤ 2000) ${Math.max(...wall) <= 2000 ? 'OK' : 'MISSED'}`);
 } finally {
   rmSync(fioFile, { force: true });

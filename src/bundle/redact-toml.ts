@@ -64,7 +64,7 @@ export function redactTomlText(text: string, t: Tally): string {
     if (open) {
       const closes = open.close === ']' ? (open.depth = bracketDepth(line, open.depth)) <= 0 : line.includes(open.close);
       if (open.redact) {
-        t.add(where(table, '(continued)'), ...stringsIn(line));
+        t.add(continued(table), ...stringsIn(line));
         lines[i] = `${/^\s*/.exec(line)?.[0] ?? ''}# ${MARK}`;
       } else {
         lines[i] = redactLine(line, t, { strict: true });
@@ -88,7 +88,7 @@ export function redactTomlText(text: string, t: Tally): string {
       // inside a credential table a line that is no `key = value` can only be part of a secret value
       // (e.g. the rest of a multi-line string whose opening line was mangled before it got here)
       if (kind === 'secret') {
-        t.add(where(table, '(continued)'), trimmed);
+        t.add(continued(table), trimmed);
         lines[i] = `${/^\s*/.exec(line)?.[0] ?? ''}# ${MARK}`;
       } else {
         lines[i] = redactLine(line, t, { strict: true });
@@ -143,6 +143,8 @@ function redactTomlValue(
     // a quote left dangling after the string: the value goes on over the next lines (a mangled """, or broken TOML)
     const dangling = /^\s*(["'])/.exec(rest)?.[1] as '"' | "'" | undefined;
     if (dangling) return { text: `"${MARK}"`, values: inner === MARK ? [] : [inner], opens: { close: dangling, depth: 0 } };
+    // a probe blanked it already: still a redaction the manifest should list
+    if (inner === MARK) return { text: `"${MARK}"${comment(rest)}`, values: [] };
     if (isTrivialValue(inner) || (isKeyFileName(name) && isPathLike(inner))) return null;
     return { text: `"${MARK}"${comment(rest)}`, values: [inner, inner.replace(/\\(.)/g, '$1')] };
   }
@@ -193,4 +195,8 @@ function where(table: string[], key: string): string {
 function hostOf(table: string[]): string {
   const h = table.find((p) => p.includes('://') || p.includes('.'));
   return h ? ` for ${h}` : '';
+}
+
+function continued(table: string[]): string {
+  return `continuation of a multi-line secret${table.length > 0 ? ` in [${table.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : `"${p}"`)).join('.')}]` : ''}`;
 }

@@ -57,7 +57,7 @@ export function redactYamlText(text: string, t: Tally): string {
       continue;
     }
     // "- - key: v": every dash opens a sequence item; the content starts after them
-    const dashes = /^(\s*)((?:-[ \t]+)*)(.*)$/.exec(line) as RegExpExecArray;
+    const dashes = /^(\s*)((?:-[ \t]+)*)(.*)$/s.exec(line) as RegExpExecArray;
     const contentIndent = (dashes[1] as string).length + (dashes[2] as string).length;
     const body = dashes[3] as string;
     const kv = KEY.exec(body);

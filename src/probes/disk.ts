@@ -296,7 +296,7 @@ async function readTest(
  * How much the temp file may hold: --disk-bytes, less if writing it would bring the filesystem within
  * reach of dfdaemon's GC threshold or below 1 GiB free — the probe must not cause the eviction it looks for.
  */
-function writableBytes(
+export function writableBytes(
   ctx: ProbeContext,
   space: { freeBytes: number | null; totalBytes: number | null },
 ): { kind: 'ok'; bytes: number } | { kind: 'no-room'; reason: string } {

@@ -235,3 +235,19 @@ describe('text mangled before it reaches the redactor', () => {
     expect(leaks(out)).toEqual([]);
   });
 });
+
+describe('property: hostile text', () => {
+  const paths = ['raw/containerd/config.toml', 'raw/dfdaemon/config/dfget.yaml', 'raw/containerd/mirror-check.json', 'raw/containerd/env.txt', 'raw/kubelet/flags.txt', 'raw/dfdaemon/logs/core.log', 'raw/net/iptables-save.txt'];
+  const pieces = ['\n', '"""', "'''", '[', ']', '{', '}', '"', "'", ' = ', ': ', '- ', '  ', '|', '#', 'password', 'token', 'auth', 'key', 'Bearer ', 'Basic ', '://', '@', '?', '&', '=', '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', 'abc', 'QUJD', '\\', '\u0000', '\r'];
+  const textArb = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 8 })), { maxLength: 80 }).map((a) => a.join(''));
+  it('never throws, and keeps the line count of every text but reformatted JSON', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...paths), textArb, (path, text) => {
+        const out = createRedactor()(path, text);
+        if (!path.endsWith('.json')) expect(out.text.split('\n').length).toBe(text.split('\n').length);
+        for (const r of out.redactions) expect(r.count).toBeGreaterThan(0);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

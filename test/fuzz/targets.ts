@@ -18,6 +18,10 @@ import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
+import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
+import { detectConfigGeneration, parseDfdaemonConfig } from '../../src/parsers/dfdaemon-config.js';
+import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../../src/parsers/containerd-env.js';
+import { criPluginRow, parseCtrPlugins } from '../../src/parsers/containerd-plugins.js';
 import { scanNetfilterKernelMessages } from '../../src/parsers/dmesg-conntrack.js';
 import { parseGaiConf } from '../../src/parsers/gai.js';
 import { hostsLookup, parseHosts } from '../../src/parsers/hosts.js';
@@ -413,7 +417,7 @@ const RUST_LOG =
 
 register({
   name: 'dfdaemon-log',
-  files: ['dfdaemon-log.ts'],
+  files: ['dfdaemon-log.ts', 'dfdaemon-timeline.ts'],
   seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG] }),
   attacks: [`{"level":"info","msg":"peer task done, cost: 1ms","a":${'['.repeat(100_000)}`, `{"msg":"${'\\u0000'.repeat(50_000)}"}`, 'x'.repeat(3 << 20)],
   run(_text, bytes) {
@@ -433,6 +437,10 @@ register({
     if (longestLine(bytes) < LogScanner.MAX_LINE && JSON.stringify(whole.events) !== JSON.stringify(split.events)) {
       throw new Error('events differ when the input arrives in chunks');
     }
+    // the events go on into the task timeline, as in the probe's slicer and the facts
+    const tb = new TimelineBuilder();
+    for (const e of whole.events) tb.add(e);
+    plainData(tb.finish());
     const out: Located[] = whole.stats.unrecognisedSamples.map((u) => ({ line: u.line, message: `unrecognised: ${u.text || '(empty)'}` }));
     for (const e of whole.events) out.push({ line: e.line, message: e.kind });
     return out;
@@ -524,5 +532,128 @@ register({
     plainData(q);
     for (const x of q.qdiscs) if (x.rateBitsPerSecond !== undefined && !(x.rateBitsPerSecond >= 0)) throw new Error(`rate ${x.rateBitsPerSecond}`);
     return q.unrecognised.map((line) => ({ line, message: 'unrecognised qdisc line' }));
+  },
+});
+
+const GO_DFGET_YAML = `aliveTime: 0s
+gcInterval: 1m0s
+keepStorage: false
+workHome: /usr/local/dragonfly
+logDir: /var/log/dragonfly
+dataDir: /var/lib/dragonfly
+verbose: false
+metrics: ":8000"
+scheduler:
+  scheduleTimeout: 30s
+  manager:
+    enable: true
+    netAddrs:
+      - type: tcp
+        addr: dragonfly-manager:65003
+download:
+  calculateDigest: true
+  totalRateLimit: 1024Mi
+  perPeerRateLimit: 512Mi
+  pieceDownloadTimeout: 30s
+  peerGRPC:
+    tcpListen:
+      port: 65000
+upload:
+  rateLimit: 1024Mi
+  tcpListen:
+    port: 65002
+storage:
+  taskExpireTime: 6h
+  strategy: io.d7y.storage.v2.simple
+  multiplex: true
+proxy:
+  defaultFilter: Expires&Signature&ns
+  tcpListen:
+    port: 65001
+  registryMirror:
+    dynamic: true
+    url: https://index.docker.io
+  proxies:
+    - regx: blobs/sha256.*
+`;
+const RUST_DFDAEMON_YAML = `host:
+  idc: ""
+  location: ""
+server:
+  pluginDir: /var/lib/dragonfly/plugins/dfdaemon/
+  cacheDir: /var/cache/dragonfly/dfdaemon/
+download:
+  server:
+    socketPath: /var/run/dragonfly/dfdaemon.sock
+  rateLimit: 20000000000
+  pieceTimeout: 30s
+  concurrentPieceCount: 16
+upload:
+  server:
+    port: 4000
+  rateLimit: 20000000000
+storage:
+  dir: /var/lib/dragonfly/
+  keep: false
+  readBufferSize: 131072
+  writeBufferSize: 131072
+gc:
+  interval: 900s
+  policy:
+    taskTTL: 168h
+    distHighThresholdPercent: 80
+    distLowThresholdPercent: 60
+proxy:
+  server:
+    port: 4001
+  rules:
+    - regex: blobs/sha256.*
+  registryMirror:
+    addr: https://index.docker.io
+  readBufferSize: 32768
+metrics:
+  server:
+    port: 4002
+`;
+
+register({
+  name: 'dfdaemon-config',
+  files: ['dfdaemon-config.ts'],
+  seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/config\//, inline: [GO_DFGET_YAML, RUST_DFDAEMON_YAML] }),
+  attacks: [YAML_BOMB.replace('serializeImagePulls', 'download')],
+  run(text) {
+    const out: Located[] = [];
+    detectConfigGeneration(text);
+    // one generation per case (YAML is the slow part), rotating over the readings the probe can ask for
+    const [gen, v] = ([['go', undefined], ['rust', '0.1.82'], ['rust', '1.5.1'], ['rust', 'x.y']] as const)[text.length % 4] as readonly ['go' | 'rust', string | undefined];
+    const r = parseDfdaemonConfig(text, gen, v);
+    plainData(r);
+    out.push(...r.problems);
+    return out;
+  },
+});
+
+register({
+  name: 'containerd-env+plugins',
+  files: ['containerd-env.ts', 'containerd-plugins.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/containerd\/(env\.txt|plugins\.txt|systemd\/.*\.conf)$/,
+      inline: [
+        'HTTP_PROXY=http://proxy.corp:3128\nHTTPS_PROXY=http://proxy.corp:3128\nNO_PROXY=localhost,127.0.0.1,.svc\nCONTAINERD_DISABLE_PIGZ=1\n',
+        '[Service]\nEnvironment="HTTP_PROXY=http://proxy:3128" "NO_PROXY=127.0.0.1"\nEnvironment=HTTPS_PROXY=http://proxy:3128\nEnvironmentFile=-/etc/default/containerd\n',
+        'TYPE                                   ID                       PLATFORMS      STATUS\nio.containerd.content.v1               content                  -              ok\nio.containerd.grpc.v1                  cri                      linux/amd64    ok\nio.containerd.snapshotter.v1           zfs                      linux/amd64    skip\n',
+      ],
+    }),
+  run(text) {
+    const env = parseEnvLines(text);
+    plainData(env);
+    goParseBoolTrue(env.CONTAINERD_DISABLE_PIGZ);
+    const sd = parseSystemdEnvironment(text);
+    plainData(sd);
+    const rows = parseCtrPlugins(text);
+    plainData(rows);
+    criPluginRow(rows);
+    return [...sd.map((e) => ({ line: e.line, message: e.key || 'environment entry' })), ...rows.map((r) => ({ line: r.line, message: r.id || 'plugin row' }))];
   },
 });

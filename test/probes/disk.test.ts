@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BundleWriter } from '../../src/bundle/writer.js';
 import { CleanupStack } from '../../src/commands/cleanup.js';
 import type { ProbeContext, ProbeOptions } from '../../src/probes/context.js';
-import { diskProbe } from '../../src/probes/disk.js';
+import { diskProbe, writableBytes } from '../../src/probes/disk.js';
 import { existingFilesReadTest } from '../../src/probes/disk-measure.js';
 
 // Real reads on this machine's disk: the probe against a temp dir, no mocks.
@@ -173,3 +173,32 @@ describe('existing-files read test (cache dir not writable)', () => {
     );
   });
 });
+
+describe('space guard for the temp file', () => {
+  const GiB = 1024 ** 3;
+  const MiB = 1024 ** 2;
+  const guard = (free: number, total: number, generation?: 'go' | 'rust') => {
+    const { ctx } = context({ diskBytes: 256 * MiB });
+    if (generation) ctx.discovery.dfdaemon = { generation, cacheDir: '/var/lib/dragonfly', ports: [] };
+    return writableBytes(ctx, { freeBytes: free, totalBytes: total });
+  };
+
+  it('writes --disk-bytes when there is room', () => {
+    expect(guard(50 * GiB, 100 * GiB)).toEqual({ kind: 'ok', bytes: 256 * MiB });
+  });
+
+  it("shrinks the file rather than push usage to dfdaemon's GC threshold (Rust 80 %, Go 95 %)", () => {
+    // 21.1 GiB free of 100: 79 % is reached after ~100 MiB
+    const r = guard(21.1 * GiB, 100 * GiB, 'rust');
+    expect(r.kind).toBe('ok');
+    expect(r.kind === 'ok' && r.bytes).toBeLessThan(110 * MiB);
+    expect(r.kind === 'ok' && r.bytes).toBeGreaterThan(90 * MiB);
+    expect(guard(21.1 * GiB, 100 * GiB, 'go')).toEqual({ kind: 'ok', bytes: 256 * MiB });
+  });
+
+  it('writes nothing with under ~1 GiB to spare, or at the GC threshold', () => {
+    expect(guard(1.01 * GiB, 100 * GiB).kind).toBe('no-room');
+    expect(guard(20 * GiB, 100 * GiB, 'rust').kind).toBe('no-room');
+  });
+});
+

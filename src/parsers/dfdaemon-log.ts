@@ -529,6 +529,8 @@ export class LogScanner {
       }
     }
     rustDetails(ev, rest);
+    // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
+    if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = ev.text.replace(/,? ?headers: \{.*$/, ' …');
     this.o.onEvent(ev);
   }
 

@@ -99,7 +99,18 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       out.skipped.push(`${f.name}: the log cap is used up`);
       continue;
     }
-    const text = await slice(ctx, f, left, sinceCutoffMs);
+    // one bad file (a truncated .gz, a permission denied, a file rotated away) is named and skipped:
+    // it must not cost the other logs, the metrics and the config this probe already has
+    let text: string;
+    try {
+      text = await slice(ctx, f, left, sinceCutoffMs);
+    } catch (e) {
+      if (ctx.signal.aborted) throw e;
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(err.message) ? 'truncated gzip (unexpected end of file)' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      out.skipped.push(`${f.name}: not read: ${why}`);
+      continue;
+    }
     await ctx.out.writeText(bundled, text);
     left -= Buffer.byteLength(text);
     out.files.push({ source: f.path, bundled, bytes: Buffer.byteLength(text), sliced: true });

@@ -62,6 +62,10 @@ export const dfdaemonProbe = defineProbe({
     const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
     const logs = await copyLogs(ctx, ctx.nodePath(d.logDir), d.generation, sinceCutoff);
     if (logs.files.length === 0) partial.push(`no dfdaemon log read under ${d.logDir}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`);
+    else {
+      const unread = logs.skipped.filter((x) => x.includes(': not read: '));
+      if (unread.length > 0) partial.push(`logs not read: ${unread.slice(0, 5).join('; ')}`);
+    }
 
     const details: Record<string, unknown> = {
       generation: d.generation,
@@ -78,7 +82,9 @@ export const dfdaemonProbe = defineProbe({
       logFiles: logs.files.map((f) => ({ source: f.source, bundled: f.bundled, bytes: f.bytes, sliced: f.sliced })),
     };
     if (!d.generation && !d.configPath && scrapeTimes.length === 0 && logs.files.length === 0) {
-      return { status: 'skipped', reason: 'no dfdaemon found: no process, config, metrics or logs (see --dfdaemon-config, --dfdaemon-log-dir, --dfdaemon-metrics)', details };
+      // keep why each source failed: "metrics: http://…: no answer within 3000 ms" is the finding when a hung dfdaemon is the trouble
+      const why = partial.length > 0 ? ` (${partial.join('; ')})` : '';
+      return { status: 'skipped', reason: `no dfdaemon found: no process, config, metrics or logs (see --dfdaemon-config, --dfdaemon-log-dir, --dfdaemon-metrics)${why}`, details };
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };
   },

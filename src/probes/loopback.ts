@@ -152,7 +152,11 @@ export const loopbackProbe = defineProbe({
       const deadline = performance.now() + share(0.6, 1500);
       for (let i = 0; getter && i < 20 && performance.now() < deadline; i++) {
         const r = await timedGet(getter.url, { budgetMs: Math.max(50, deadline - performance.now()), maxBytes: MAX_BULK_BYTES });
-        if ('error' in r) break;
+        if ('error' in r) {
+          // a hung, trickling or resetting dfdaemon is a finding: say so rather than leave the figures empty
+          if (ttfb.length === 0) missing.push(`GET ${getter.url}: ${r.error}`);
+          break;
+        }
         ttfb.push(r.ttfbMs);
         bytes = Math.max(bytes, r.bodyBytes);
         if (r.MBps !== null) best = Math.max(best ?? 0, r.MBps);

@@ -131,6 +131,13 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     expect(by.get('r3')).toMatchObject({ servedBy: 'back-to-source', costMs: 2000 });
   });
 
+  it('keeps request headers (tokens) out of the quoted proxy line', () => {
+    const l = rustCompact(T0, 'INFO', 'handler', 'dragonfly-client/src/proxy/mod.rs:467', 'proxy HTTP request directly to remote server: Request { method: GET, uri: https://r.example/v2/a/manifests/1, version: HTTP/1.1, headers: {"authorization": "Bearer s3cr3t"} }');
+    const { events } = scan(l);
+    expect(events[0]).toMatchObject({ kind: 'proxy-direct', url: 'https://r.example/v2/a/manifests/1' });
+    expect(events[0]?.text).not.toContain('s3cr3t');
+  });
+
   it('reads the v1.5 slow-task WARN with its cost and size', () => {
     const l = rustCompact(T0, 'WARN', 'download_task', 'dragonfly-client-metric/src/lib.rs:1003', 'download task, cost: 1.234s, size: 1048576 bytes', 'task_id="x" peer_id="y"');
     const { events } = scan(l);

@@ -18,7 +18,11 @@ export async function main(argv: string[]): Promise<number> {
     return context;
   };
 
+  let interrupted = false;
   const onSignal = (sig: 'SIGINT' | 'SIGTERM') => {
+    // a second Ctrl-C while cleaning up is not a reason to leave temp files behind
+    if (interrupted) return;
+    interrupted = true;
     const code = sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
     ac.abort(new Error(`interrupted by ${sig}`));
     process.stderr.write(`\ndfdoctor: ${sig}: cleaning up\n`);
@@ -26,8 +30,10 @@ export async function main(argv: string[]): Promise<number> {
   };
   const sigint = () => onSignal('SIGINT');
   const sigterm = () => onSignal('SIGTERM');
-  process.once('SIGINT', sigint);
-  process.once('SIGTERM', sigterm);
+  // `on`, not `once`: execa's signal-exit re-raises a signal (and so kills us before cleanup) when it
+  // sees only its own listeners left, which is what `once` leaves while our handler runs
+  process.on('SIGINT', sigint);
+  process.on('SIGTERM', sigterm);
 
   const program = new Command('dfdoctor')
     .description(

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +30,10 @@ export async function gather(o: {
   redactor?: Redactor;
 }): Promise<Gathered> {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-'));
+  // On SIGINT/SIGTERM the cleanup stack removes the dir while an aborted probe may still be writing
+  // into it (and a write recreates it); removing it once more, synchronously, at exit closes that race.
+  const removeAtExit = () => rmSync(dir, { recursive: true, force: true });
+  process.on('exit', removeAtExit);
   const remove = () => rm(dir, { recursive: true, force: true });
   const unregister = o.cleanup.add(remove);
   const out = new BundleWriter(dir, o.redactor);
@@ -53,6 +58,7 @@ export async function gather(o: {
     remove: async () => {
       unregister();
       await remove();
+      process.removeListener('exit', removeAtExit);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { isMap, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
 /** The KubeletConfiguration fields a pull depends on (reference containerd.md B). */
 export interface KubeletPullSettings {
@@ -13,48 +13,59 @@ export type KubeletConfigParse =
   | { ok: true; settings: KubeletPullSettings; kind?: string; problems: { line?: number; message: string }[] }
   | { ok: false; line?: number; column?: number; message: string };
 
+/** A kubelet config is a few KB; past this it is not one, and YAML's worst cases stay out of reach. */
+export const MAX_KUBELET_CONFIG_BYTES = 1024 * 1024;
+
 export function parseKubeletConfig(text: string): KubeletConfigParse {
+  if (text.length > MAX_KUBELET_CONFIG_BYTES) return { ok: false, line: 1, message: `${text.length} bytes: too large for a KubeletConfiguration (limit ${MAX_KUBELET_CONFIG_BYTES})` };
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
+  // prettyErrors off: it formats a context snippet per error, quadratic on inputs full of errors
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const pos = e.linePos?.[0];
-    return { ok: false, line: pos?.line, column: pos?.col, message: `invalid YAML: ${e.message.split('\n')[0]}` };
+    const pos = lc.linePos(e.pos[0]);
+    return { ok: false, line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]}` };
   }
-  if (!isMap(doc.contents)) return { ok: false, line: 1, message: 'not a KubeletConfiguration (expected a mapping)' };
+  const root = doc.contents;
+  if (!isMap(root)) return { ok: false, line: 1, message: 'not a KubeletConfiguration (expected a mapping)' };
   const problems: { line?: number; message: string }[] = [];
+  // read only the top-level keys we need: no toJS(), so aliases elsewhere in the file are never expanded
+  const pair = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
   const lineOf = (key: string): number | undefined => {
-    const node = doc.contents && isMap(doc.contents) ? doc.contents.items.find((p) => (p.key as { value?: unknown })?.value === key) : undefined;
-    const off = (node?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
+    const off = (pair(key)?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
     return off === undefined ? undefined : lc.linePos(off).line;
   };
-  let v: Record<string, unknown>;
-  try {
-    v = doc.toJS() as Record<string, unknown>;
-  } catch (e) {
-    // yaml refuses to expand aliases past its limit (a "billion laughs" document): bad input, not a crash
-    return { ok: false, line: 1, message: `invalid YAML: ${(e as Error).message}` };
-  }
+  const valueOf = (key: string): { present: boolean; value: unknown } => {
+    const p = pair(key);
+    if (!p) return { present: false, value: undefined };
+    return { present: true, value: isScalar(p.value) ? p.value.value : p.value === null ? null : p.value };
+  };
   const settings: KubeletPullSettings = {};
   const b = (key: keyof KubeletPullSettings) => {
-    const x = v[key];
-    if (x === undefined) return;
-    if (typeof x === 'boolean') (settings as Record<string, unknown>)[key] = x;
-    else problems.push({ line: lineOf(key), message: `${key} must be true or false, found ${JSON.stringify(x)}` });
+    const { present, value } = valueOf(key);
+    if (!present) return;
+    if (typeof value === 'boolean') (settings as Record<string, unknown>)[key] = value;
+    else problems.push({ line: lineOf(key), message: `${key} must be true or false, found ${describe(value)}` });
   };
   const n = (key: keyof KubeletPullSettings, nullable = false) => {
-    const x = v[key];
-    if (x === undefined) return;
-    if (x === null && nullable) (settings as Record<string, unknown>)[key] = null;
-    else if (typeof x === 'number' && Number.isFinite(x)) (settings as Record<string, unknown>)[key] = x;
-    else problems.push({ line: lineOf(key), message: `${key} must be a number, found ${JSON.stringify(x)}` });
+    const { present, value } = valueOf(key);
+    if (!present) return;
+    if (value === null && nullable) (settings as Record<string, unknown>)[key] = null;
+    else if (typeof value === 'number' && Number.isFinite(value)) (settings as Record<string, unknown>)[key] = value;
+    else problems.push({ line: lineOf(key), message: `${key} must be a number, found ${describe(value)}` });
   };
   b('serializeImagePulls');
   n('maxParallelImagePulls', true);
   n('registryPullQPS');
   n('registryBurst');
   n('imageGCHighThresholdPercent');
-  const kind = typeof v.kind === 'string' ? v.kind : undefined;
+  const kindV = valueOf('kind').value;
+  const kind = typeof kindV === 'string' ? kindV : undefined;
   if (kind !== undefined && kind !== 'KubeletConfiguration') problems.push({ line: lineOf('kind'), message: `kind is ${kind}, not KubeletConfiguration` });
   return { ok: true, settings, ...(kind === undefined ? {} : { kind }), problems };
+}
+
+function describe(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? String(v);
+  return 'a YAML collection';
 }

@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
-import { splitLines } from '../bundle/line-split.js';
+import { splitLinesBounded } from '../bundle/line-split.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import { groupPulls } from '../facts/dfdaemon-logs.js';
@@ -156,7 +156,8 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, sinceMs?: numbe
   const kept: { line: number; text: string; p: number }[] = [];
   let lineNo = 0;
   let prevKept = -1;
-  for await (const text of splitLines(chunks(f, ctx.signal))) {
+  // bounded: a line past the scanner's cap is never an event, so its head is all that is kept of it
+  for await (const text of splitLinesBounded(chunks(f, ctx.signal), LogScanner.MAX_LINE)) {
     lineNo++;
     const p = priority.get(lineNo);
     if (p !== undefined) {

@@ -42,7 +42,8 @@ export function createNetNs(): NetNs {
   const ns: NetNs = {
     name,
     exec(cmd, args, input) {
-      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], { encoding: 'utf8', ...(input === undefined ? {} : { input }), maxBuffer: 64 << 20 });
+      // stderr captured (nft warns about iptables-nft's tables there); it is in the error when a command fails
+      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], { encoding: 'utf8', stdio: 'pipe', ...(input === undefined ? {} : { input }), maxBuffer: 64 << 20 });
     },
     spawn(cmd, args) {
       const c = spawn('ip', ['netns', 'exec', name, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });

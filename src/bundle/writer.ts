@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -35,6 +35,18 @@ export class BundleWriter {
     const p = this.path(rel);
     await mkdir(dirname(p), { recursive: true });
     await writeFile(p, r.text);
+  }
+
+  /**
+   * Appends to a text file (created when absent), through the same redactor: for files too large to
+   * hold in memory at once, written in parts that each end at a line end.
+   */
+  async appendText(rel: string, text: string): Promise<void> {
+    const r = this.redactor(rel, text);
+    this.redactions.push(...r.redactions);
+    const p = this.path(rel);
+    await mkdir(dirname(p), { recursive: true });
+    await appendFile(p, r.text);
   }
 
   async writeJson(rel: string, value: unknown): Promise<void> {

@@ -278,11 +278,20 @@ export class LogScanner {
   push(chunk: Uint8Array): void {
     let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     this.stats.bytes += buf.length;
-    if (this.carry) {
-      buf = Buffer.concat([this.carry, buf]);
-      this.carry = null;
-    }
     let pos = 0;
+    if (this.carry) {
+      // finish the line split across chunks without copying the whole new chunk
+      const first = buf.indexOf(NL);
+      if (first < 0) {
+        buf = Buffer.concat([this.carry, buf]);
+        this.carry = null;
+      } else {
+        const joined = Buffer.concat([this.carry, buf.subarray(0, first)]);
+        this.carry = null;
+        this.line(joined, 0, joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length);
+        pos = first + 1;
+      }
+    }
     const n = buf.length;
     for (;;) {
       const nl = buf.indexOf(NL, pos);
@@ -488,9 +497,11 @@ export class LogScanner {
     const ts = Date.parse(buf.toString('latin1', s, sp));
     if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
     // span fields sit at the end of a compact line: slice the few that matter from the raw bytes
-    const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
     // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, Math.min(e, ms + TEXT_MAX)));
+    const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
+    // piece lines are most of a Rust log: their quote stops at the message (span fields follow it)
+    const textEnd = piece ? Math.min(e, ms + TEXT_MAX, indexIn(buf, 0x3d /* = */, ms, e) >>> 0) : Math.min(e, ms + TEXT_MAX);
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, textEnd));
     const task = rawField(buf, ms, e, RS_TASK);
     const peer = rawField(buf, ms, e, RS_PEER);
     if (task) ev.task = task;

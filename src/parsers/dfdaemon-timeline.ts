@@ -165,7 +165,8 @@ export class TimelineBuilder {
       if (t.startMs === null || e.tsMs < t.startMs) t.startMs = e.tsMs;
       if (t.endMs === null || e.tsMs > t.endMs) t.endMs = e.tsMs;
     }
-    t.last = ref(e);
+    // piece lines are most of a log: not keeping each as "last" lets them die young (less GC, less RSS)
+    if (e.kind !== 'piece-local' && e.kind !== 'piece-remote' && e.kind !== 'piece-source') t.last = ref(e);
     if (e.level === 'error') push(t.errors, ref(e));
     switch (e.kind) {
       case 'task-start':

@@ -101,9 +101,9 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
     }
     // one bad file (a truncated .gz, a permission denied, a file rotated away) is named and skipped:
     // it must not cost the other logs, the metrics and the config this probe already has
-    let text: string;
+    let bytes: number;
     try {
-      text = await slice(ctx, f, left, sinceCutoffMs);
+      bytes = await slice(ctx, f, left, bundled, sinceCutoffMs);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const err = e as NodeJS.ErrnoException;
@@ -111,9 +111,8 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       out.skipped.push(`${f.name}: not read: ${why}`);
       continue;
     }
-    await ctx.out.writeText(bundled, text);
-    left -= Buffer.byteLength(text);
-    out.files.push({ source: f.path, bundled, bytes: Buffer.byteLength(text), sliced: true });
+    left -= bytes;
+    out.files.push({ source: f.path, bundled, bytes, sliced: true });
   }
   if (out.files.some((f) => f.sliced) || out.skipped.some((s) => s.includes('cap'))) {
     out.cap = `dfdaemon logs: at most ${cap / 2 ** 20} MiB; files larger than that hold a relevant slice (errors, proxy and settings lines, then every line of the last pull's and the ${SLOWEST} slowest tasks)`;
@@ -122,8 +121,13 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
   return out;
 }
 
-/** Three streaming passes: find the tasks that matter, mark their lines, write the marked lines. */
-async function slice(ctx: ProbeContext, f: LogFile, cap: number, sinceMs?: number): Promise<string> {
+/**
+ * Four streaming passes: find the tasks that matter, mark their lines, choose the marked lines that fit
+ * the cap (numbers only), then write the chosen lines into the bundle in parts. No pass holds the text
+ * of the slice at once: memory stays flat whatever the log and the cap (bench/memory.bench.mjs).
+ * Returns the bytes written.
+ */
+async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string, sinceMs?: number): Promise<number> {
   const builder = new TimelineBuilder();
   const priority = new Map<number, number>(); // line → 0 error, 1 task-less event (proxy, settings)
   const scan = async (onEvent: (e: LogEvent) => void, onLine?: (line: number, level: string) => void) => {
@@ -152,27 +156,60 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, sinceMs?: numbe
     const k = keys.get(e.peer ?? e.task ?? '');
     if (k !== undefined && !priority.has(e.line)) priority.set(e.line, k);
   });
-  // the marked lines (and the continuation lines under them), trimmed to the cap by priority
-  const kept: { line: number; text: string; p: number }[] = [];
+  // the marked lines (and the continuation lines under them): line, size and priority only
+  const keptLine: number[] = [];
+  const keptSize: number[] = [];
+  const keptP: number[] = [];
   let lineNo = 0;
   let prevKept = -1;
   // bounded: a line past the scanner's cap is never an event, so its head is all that is kept of it
-  for await (const text of splitLinesBounded(chunks(f, ctx.signal), LogScanner.MAX_LINE)) {
+  const lines = () => splitLinesBounded(chunks(f, ctx.signal), LogScanner.MAX_LINE);
+  for await (const text of lines()) {
     lineNo++;
     const p = priority.get(lineNo);
-    if (p !== undefined) {
-      kept.push({ line: lineNo, text, p });
-      prevKept = p;
-    } else if (prevKept >= 0 && /^\s/.test(text) && text.trim() !== '') {
-      kept.push({ line: lineNo, text, p: prevKept });
-    } else prevKept = -1;
+    const keep = p !== undefined ? p : prevKept >= 0 && /^\s/.test(text) && text.trim() !== '' ? prevKept : -1;
+    if (keep >= 0) {
+      keptLine.push(lineNo);
+      keptSize.push(Buffer.byteLength(text) + 1);
+      keptP.push(keep);
+    }
+    prevKept = keep;
     if (ctx.remainingMs() < 200) break;
   }
+  // trimmed to the cap by priority, the newest first within a priority
+  const order = keptLine.map((_, i) => i).sort((a, b) => (keptP[a] as number) - (keptP[b] as number) || (keptLine[b] as number) - (keptLine[a] as number));
+  const chosen = new Set<number>();
   let size = 0;
-  const chosen = kept
-    .slice()
-    .sort((a, b) => a.p - b.p || b.line - a.line)
-    .filter((k) => (size += Buffer.byteLength(k.text) + 1) <= cap)
-    .sort((a, b) => a.line - b.line);
-  return chosen.map((k) => k.text).join('\n') + (chosen.length > 0 ? '\n' : '');
+  for (const i of order) {
+    size += keptSize[i] as number;
+    if (size > cap) break;
+    chosen.add(keptLine[i] as number);
+  }
+  // write the chosen lines in file order, about 1 MiB at a time
+  await ctx.out.writeText(bundled, '');
+  let written = 0;
+  let part: string[] = [];
+  let partBytes = 0;
+  const flush = async () => {
+    if (part.length === 0) return;
+    const text = `${part.join('\n')}\n`;
+    await ctx.out.appendText(bundled, text);
+    written += Buffer.byteLength(text);
+    part = [];
+    partBytes = 0;
+  };
+  if (chosen.size > 0) {
+    let n = 0;
+    let left = chosen.size;
+    for await (const text of lines()) {
+      n++;
+      if (!chosen.has(n)) continue;
+      part.push(text);
+      partBytes += text.length + 1;
+      if (partBytes >= 2 ** 20) await flush();
+      if (--left === 0 || ctx.remainingMs() < 100) break;
+    }
+    await flush();
+  }
+  return written;
 }

@@ -39,4 +39,21 @@ describe('containerd lab helper', () => {
     expect(existsSync(dir)).toBe(false);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
+
+  it.skipIf(why)('tears down also when the test body throws', async () => {
+    let dir = '';
+    let pids: number[] = [];
+    await expect(
+      withContainerdLab(async (lab) => {
+        dir = lab.dir;
+        await lab.startRegistry();
+        const cd = await lab.startContainerd({ disableCri: true });
+        pids = [cd.pid];
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(dir).not.toBe('');
+    expect(existsSync(dir)).toBe(false);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
 });

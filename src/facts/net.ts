@@ -95,7 +95,9 @@ function mirrorTargets(facts: Facts, ep: ProbeEndpoints, ports: DfdaemonPort[]):
     for (const h of r.hosts) {
       const t = targetFromUrl(h.url, `${r.file ?? r.registry}${h.line === undefined ? '' : `:${h.line}`}`, 'containerd');
       if (!t) continue;
-      (h.role === 'mirror' ? mirrors : origins).push(t);
+      // a `server` that is dfdaemon (or on loopback) is where pulls go, not an origin to reach off-node
+      const isMirror = h.role === 'mirror' || h.isDfdaemon || (h.role === 'server' && (t.host === 'localhost' || isLoopback(t.host)));
+      (isMirror ? mirrors : origins).push(t);
     }
   }
   for (const e of ep.dfdaemon ?? []) {

@@ -174,7 +174,8 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
       keptP.push(keep);
     }
     prevKept = keep;
-    if (ctx.remainingMs() < 200) break;
+    // leave the writing pass time to run: a slice cut short beats a probe that times out with nothing
+    if (ctx.remainingMs() < 2000) break;
   }
   // trimmed to the cap by priority, the newest first within a priority
   const order = keptLine.map((_, i) => i).sort((a, b) => (keptP[a] as number) - (keptP[b] as number) || (keptLine[b] as number) - (keptLine[a] as number));
@@ -207,7 +208,7 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
       part.push(text);
       partBytes += text.length + 1;
       if (partBytes >= 2 ** 20) await flush();
-      if (--left === 0 || ctx.remainingMs() < 100) break;
+      if (--left === 0 || ctx.remainingMs() < 500) break;
     }
     await flush();
   }

@@ -1,3 +1,4 @@
+import type { BenchMeasurement } from '../bundle/measurements.js';
 import type { Facts } from './types.js';
 
 /** The pull whose slowness is being explained: its size and layer count, and where that came from. */
@@ -9,6 +10,8 @@ export interface PullInQuestion {
   /** "bench" (measured by dfdoctor bench) or "dfdaemon-log" (reconstructed from dfdaemon's logs). */
   source: 'bench' | 'dfdaemon-log';
   evidence: string;
+  /** The bench pull itself, when measured: its fetch waves and unpack time beat any estimate. */
+  benchPull?: BenchMeasurement['pulls'][number];
 }
 
 /**
@@ -25,6 +28,7 @@ export function pullInQuestion(f: Facts): PullInQuestion | null {
       layers: warm.layers.length,
       seconds: warm.wallSeconds,
       source: 'bench',
+      benchPull: warm,
       evidence: `bench ${warm.kind} pull of ${bench.image}: ${warm.layers.length} layers, ${(bytes / 1e6).toFixed(0)} MB in ${warm.wallSeconds.toFixed(2)} s (measurements.bench)`,
     };
   }

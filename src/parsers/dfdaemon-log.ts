@@ -540,6 +540,8 @@ export class LogScanner {
       }
     }
     rustDetails(ev, rest);
+    // the quote is the message: span/event fields (k=v after it) are parsed above, not quoted
+    ev.text = ev.text.replace(/ [a-z_]+=(?:"|\d|[A-Za-z]).*$/, '');
     // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
     if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = ev.text.replace(/,? ?headers: \{.*$/, ' …');
     this.o.onEvent(ev);

@@ -1,8 +1,11 @@
+import type { BenchMeasurement } from '../bundle/measurements.js';
 import type { ContainerdFacts, RegistryRoute, RouteHost } from '../facts/containerd.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { defineRule, type Rule } from './rule.js';
+
+type BenchPull = BenchMeasurement['pulls'][number];
 
 const CFG = 'raw/containerd';
 const RESTART = 'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not';
@@ -244,13 +247,17 @@ export const lowDownloadConcurrency = defineRule({
     const avgMB = pull.bytes / 1e6 / N;
     const t = (slots: number) => Math.max(Math.ceil(N / slots) * (avgMB / perStream), aggregate === null ? 0 : (N * avgMB) / aggregate);
     const target = Math.min(N, Math.max(SUGGESTED_MAX, L));
-    const impact = t(L) - t(target);
+    // a bench pull's measured waves beat the per-stream model: per-request latency counts too
+    const measured = measuredWaves(pull.benchPull, aggregate === null ? null : pull.bytes / 1e6 / aggregate);
+    const impact = measured ? measured.impact : t(L) - t(target);
     if (impact < 0.5) return null;
     const evidence = [
       `${N} layers in the pull in question vs max_concurrent_downloads ${L}${c.pull.downloads.fromDefault ? ' (default)' : ''} → ${Math.ceil(N / L)} waves (${pull.evidence})`,
       `governed by ${c.pull.downloads.setting} (${c.pull.downloads.scope === 'per-daemon' ? 'one semaphore for the whole node, shared by concurrent pulls' : 'per image pull'}; ${versionText(c)}, ${c.pull.mode} pull${c.pull.localReasons.length > 0 ? ` because ${c.pull.localReasons.join(', ')}` : ''})`,
       `per-stream rate ${perStream.toFixed(0)} MB/s (${perStreamFrom})${aggregate === null ? '' : `, aggregate ceiling ${aggregate.toFixed(0)} MB/s (${aggregateFrom})`}`,
-      `estimated fetch ${t(L).toFixed(1)} s with ${L} slots vs ${t(target).toFixed(1)} s with ${target}`,
+      measured
+        ? `measured: ${measured.waves} download waves took ${measured.total.toFixed(2)} s, the longest ${measured.longest.toFixed(2)} s; with every layer in flight at once the fetch takes about ${measured.floor.toFixed(2)} s (measurements.bench.pulls[].waves)`
+        : `estimated fetch ${t(L).toFixed(1)} s with ${L} slots vs ${t(target).toFixed(1)} s with ${target}`,
     ];
     const switched = (c.log?.events ?? []).find((e) => e.kind === 'transfer-incompatible');
     if (switched) evidence.push(`containerd logged "${switched.msg.slice(0, 140)}" (${c.log?.file}:${switched.line})`);
@@ -270,6 +277,22 @@ export const lowDownloadConcurrency = defineRule({
     };
   },
 });
+
+/**
+ * From a bench pull's waves: had all layers been in flight at once, the fetch would take about as long
+ * as the longest wave, or the transport ceiling for all bytes, whichever is longer.
+ */
+function measuredWaves(
+  p: BenchPull | undefined,
+  ceilingSeconds: number | null,
+): { waves: number; total: number; longest: number; floor: number; impact: number } | null {
+  const waves = p?.waves ?? [];
+  if (waves.length < 2) return null;
+  const total = waves.reduce((s, w) => s + w.seconds, 0);
+  const longest = Math.max(...waves.map((w) => w.seconds));
+  const floor = Math.max(longest, ceilingSeconds ?? 0);
+  return { waves: waves.length, total, longest, floor, impact: Math.max(0, total - floor) };
+}
 
 function rates(f: Facts): { perStream: number; perStreamFrom: string; aggregate: number | null; aggregateFrom: string } {
   const m = f.measurements;
@@ -323,11 +346,22 @@ export const unpackBound = defineRule({
     }
     // stdlib inflate alone is no finding: on well-compressible layers it can beat an exec'd unpigz (pipe
     // overhead, containerd#2640; measured in bench/containerd-pull.bench.ts). It counts when the CPU is slow.
-    const fires = native || slowCpu || (stdlib && gunzip !== null && aggregate !== null && gunzip < aggregate);
-    if (!fires) return null;
     const pull = pullInQuestion(f);
+    const measuredUnpack = pull?.benchPull?.unpackSeconds ?? null;
+    const measuredFetch = pull?.benchPull?.fetchSeconds ?? null;
+    if (measuredUnpack !== null && measuredFetch !== null) {
+      // bench timed the real unpack: it decides over the CPU probe's estimate, which a busy node skews
+      evidence.push(
+        `measured by bench: unpack ${measuredUnpack.toFixed(2)} s vs fetch ${measuredFetch.toFixed(2)} s (measurements.bench.pulls[].unpackSeconds / fetchSeconds; ${pull?.evidence})`,
+      );
+      if (measuredUnpack <= measuredFetch && !native) return null;
+    }
+    const fires = native || slowCpu || (stdlib && gunzip !== null && aggregate !== null && gunzip < aggregate) || (measuredUnpack !== null && measuredFetch !== null && measuredUnpack > measuredFetch);
+    if (!fires) return null;
     let impactSeconds: number | undefined;
-    if (pull && gunzip !== null && gunzip > 0) {
+    if (measuredUnpack !== null && measuredFetch !== null) {
+      impactSeconds = Math.max(0, measuredUnpack - measuredFetch);
+    } else if (pull && gunzip !== null && gunzip > 0) {
       const unpack = pull.bytes / 1e6 / gunzip;
       const transfer = aggregate === null ? 0 : pull.bytes / 1e6 / aggregate;
       impactSeconds = Math.max(0, unpack - transfer);

@@ -188,6 +188,36 @@ write(
   );
 }
 
+// Go: the same layer pulled under two task ids (tag vs digest reference ⇒ different Range/tag meta,
+// here a registry host alias), so the second pull fetches it again by P2P
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  const digest = hex64(41);
+  const u1 = `https://index.docker.io/v2/library/api/blobs/sha256:${digest}`;
+  const u2 = `https://registry-1.docker.io/v2/library/api/blobs/sha256:${digest}`;
+  log.push(...goTaskLines({ startMs: GO_T0, peer: goPeer(41), task: goTask(41), url: u1, size: 260 * MB, mode: 'p2p', costMs: 2400 }));
+  log.push(...goTaskLines({ startMs: GO_T0 + 900_000, peer: goPeer(42), task: goTask(42), url: u2, size: 260 * MB, mode: 'p2p', costMs: 2300 }));
+  write(
+    'dfdaemon-go-task-id-churn',
+    { 'manifest.json': json(manifest('node-go-churn', '2024-06-21T10:30:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-cache-miss'], topN: { cause: 'dfdaemon-cache-miss', n: 1 }, firesRules: ['dfdaemon.task-id-churn'], silentRules: silentExcept('dfdaemon.task-id-churn') },
+  );
+}
+
+// Go: dfdaemon burning its 2-CPU chart limit during the scrapes, RSS near 2 GiB
+write(
+  'dfdaemon-go-resource',
+  {
+    'manifest.json': json(manifest('node-go-busy', '2024-06-21T10:15:03.000Z', GO_SCRAPE)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true, metrics: true }),
+      log: goTwoPulls('svc', [20 * MB]),
+      metrics: [goMetrics({ tasks: 900, hits: 300, via: 1200, direct: 0, getBytes: 9e10, cpu: 8120.5, rss: 1.98e9 }), goMetrics({ tasks: 904, hits: 301, via: 1205, direct: 0, getBytes: 9.1e10, cpu: 8124.3, rss: 1.99e9 })],
+    }),
+  },
+  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource') },
+);
+
 // ---- Rust client ------------------------------------------------------------------------------
 
 const RS_T0 = Date.UTC(2026, 10, 20, 7, 50, 0);
@@ -333,6 +363,21 @@ write(
   // its metrics also count direct (manifest) requests, so registry-roundtrip may fire as info
   { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource', 'dfdaemon.registry-roundtrip') },
 );
+
+// Rust: pieces from a parent fail their CRC32 check and are fetched again
+{
+  const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(12)}" peer_id="${rsPeer(12)}" url="${blob('ai', 12)}" content_length=${96 * MiB}`;
+  const log = [
+    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(12), task: rsTask(12), url: blob('ai', 12), size: 96 * MiB, mode: 'p2p', costMs: 4100, series: 'v1' }),
+    rustCompact(RS_T0 + 900, 'ERROR', 'download_task:download_from_parent', 'dragonfly-client/src/resource/piece.rs:490', 'download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255', `${f} piece_id="${rsTask(12)}-7"`),
+    rustCompact(RS_T0 + 1900, 'ERROR', 'download_task:download_from_parent', 'dragonfly-client/src/resource/piece.rs:490', 'download piece finished: digest mismatch expected: crc32:1203938811, actual: crc32:99120345', `${f} piece_id="${rsTask(12)}-15"`),
+  ];
+  write(
+    'dfdaemon-rust-digest-mismatch',
+    { 'manifest.json': json(manifest('node-rs-crc', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-verification'], firesRules: ['dfdaemon.digest-verification'], silentRules: silentExcept('dfdaemon.digest-verification') },
+  );
+}
 
 // ---- the seed: dragonflyoss/dragonfly#3455 --------------------------------------------------
 

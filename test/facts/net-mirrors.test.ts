@@ -1,22 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { factsFrom, firingRules } from '../helpers/bundle.js';
+import { loadFixture } from '../helpers/fixture-files.js';
 
 const FIXTURE = 'fixtures/net-localhost-v6';
 
-function filesOf(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (p.includes('/raw/')) out[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
-}
+const filesOf = (dir: string) => loadFixture(dir).files;
 
 describe('net facts: which containerd hosts count as the mirror', () => {
   it('a hosts.toml whose `server` is dfdaemon on localhost is checked like a [host] mirror', async () => {

@@ -218,6 +218,16 @@ function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number):
   return at >= 0 && at < e ? at : -1;
 }
 
+/** Where the " key=value" fields of a compact line begin (a space, [a-z_]+, "="), or e. */
+function fieldsStart(buf: Buffer, from: number, e: number): number {
+  for (let i = indexIn(buf, 0x3d, from, e); i >= 0; i = indexIn(buf, 0x3d, i + 1, e)) {
+    let j = i - 1;
+    while (j > from && (((buf[j] as number) >= 0x61 && (buf[j] as number) <= 0x7a) || buf[j] === 0x5f)) j--;
+    if (j < i - 1 && buf[j] === 0x20) return j;
+  }
+  return e;
+}
+
 function bytesAt(buf: Buffer, at: number, b: Buffer): boolean {
   for (let i = 0; i < b.length; i++) if (buf[at + i] !== b[i]) return false;
   return true;
@@ -499,8 +509,8 @@ export class LogScanner {
     // span fields sit at the end of a compact line: slice the few that matter from the raw bytes
     // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
     const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
-    // piece lines are most of a Rust log: their quote stops at the message (span fields follow it)
-    const textEnd = piece ? Math.min(e, ms + TEXT_MAX, indexIn(buf, 0x3d /* = */, ms, e) >>> 0) : Math.min(e, ms + TEXT_MAX);
+    // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
+    const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
     const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, textEnd));
     const task = rawField(buf, ms, e, RS_TASK);
     const peer = rawField(buf, ms, e, RS_PEER);
@@ -540,8 +550,6 @@ export class LogScanner {
       }
     }
     rustDetails(ev, rest);
-    // the quote is the message: span/event fields (k=v after it) are parsed above, not quoted
-    ev.text = ev.text.replace(/ [a-z_]+=(?:"|\d|[A-Za-z]).*$/, '');
     // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
     if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = ev.text.replace(/,? ?headers: \{.*$/, ' …');
     this.o.onEvent(ev);

@@ -204,11 +204,13 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     let left = chosen.size;
     for await (const text of lines()) {
       n++;
+      // checked on every line: the chosen lines may sit far apart in a long file
+      if (ctx.remainingMs() < 500) break;
       if (!chosen.has(n)) continue;
       part.push(text);
       partBytes += text.length + 1;
       if (partBytes >= 2 ** 20) await flush();
-      if (--left === 0 || ctx.remainingMs() < 500) break;
+      if (--left === 0) break;
     }
     await flush();
   }

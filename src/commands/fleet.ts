@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { SEVERITY_ORDER } from '../causes.js';
@@ -8,6 +7,7 @@ import { FLEET_FORMATS, type FleetFormat, renderFleet } from '../report/fleet-re
 import { type FleetInput, type FleetSummary, summarizeFleet } from '../report/fleet-summary.js';
 import { expandReportPaths, readReport } from './fleet-read.js';
 import { useColor } from './options.js';
+import { writeOutput } from './output.js';
 import type { RunContext } from './run-context.js';
 
 interface FleetFlags {
@@ -55,15 +55,7 @@ Examples:
       if (inputs.length === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
       const summary = summarizeFleet(inputs, unreadable);
       const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }) });
-      if (flags.output) {
-        try {
-          await writeFile(flags.output, text);
-        } catch (e) {
-          throw new UsageError(`--output ${flags.output}: ${(e as Error).message}`);
-        }
-      } else {
-        await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
-      }
+      await writeOutput(text, flags.output);
       setExit(fleetExitCode(summary, flags.failOn));
     });
 }

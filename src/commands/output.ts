@@ -7,15 +7,19 @@ import { type OutputFlags, useColor } from './options.js';
 
 /** Renders the report to stdout or --output and returns the exit code --fail-on asks for. */
 export async function emitReport(report: Report, flags: OutputFlags): Promise<number> {
-  const text = RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn });
-  if (flags.output) {
+  await writeOutput(RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn }), flags.output);
+  return exitCodeFor(report, flags.failOn);
+}
+
+/** Writes rendered output to --output FILE, or to stdout (waiting until it is flushed). */
+export async function writeOutput(text: string, output: string | undefined): Promise<void> {
+  if (output) {
     try {
-      await writeFile(flags.output, text);
+      await writeFile(output, text);
     } catch (e) {
-      throw new UsageError(`--output ${flags.output}: ${(e as Error).message}`);
+      throw new UsageError(`--output ${output}: ${(e as Error).message}`);
     }
   } else {
     await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   }
-  return exitCodeFor(report, flags.failOn);
 }

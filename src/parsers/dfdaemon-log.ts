@@ -417,40 +417,68 @@ export class LogScanner {
     // {"level":"info","ts":…  — the level's first letter sits at a fixed offset
     const level = this.level(buf[s + 10] as number);
     this.count('go-json', level);
-    // zap writes "msg" on every line, so an unbounded search ends within this line
-    const m = buf.indexOf(MSG_KEY, s);
-    if (m < 0 || m >= e) return;
+    // zap writes "msg" on every line; byte loops, not Buffer.indexOf: a native call costs more than
+    // the few dozen bytes of one line it would search
+    const m = findIn(buf, MSG_KEY, s, e);
+    if (m < 0) return;
     const ms = m + MSG_KEY.length;
     const p = this.match(GO_INDEX, buf, ms, e);
     if (!p) return;
     // Fields are sliced from the raw bytes; JSON.parse only when the message holds escapes.
-    let me = indexIn(buf, 0x22, ms, e);
-    while (me > 0 && buf[me - 1] === 0x5c) me = indexIn(buf, 0x22, me + 1, e);
-    const bs = indexIn(buf, 0x5c, ms, e);
+    let me = -1;
+    let escaped = false;
+    for (let i = ms; i < e; i++) {
+      const c = buf[i] as number;
+      if (c === 0x5c) escaped = true;
+      else if (c === 0x22 && buf[i - 1] !== 0x5c) {
+        me = i;
+        break;
+      }
+    }
     let msg: string;
-    let obj: Record<string, unknown>;
-    if (me < 0 || me >= e) {
+    let task: string | undefined;
+    let peer: string | undefined;
+    let tsField: unknown;
+    if (me < 0) {
       // truncated line (rotation mid-write, or a paste): take what the raw text shows
       msg = buf.toString('utf8', ms, e);
-      obj = { ts: rawField(buf, s, e, TS_KEY) };
-    } else if (bs >= 0 && bs < me) {
+      tsField = rawField(buf, s, e, TS_KEY);
+    } else if (escaped) {
       try {
-        obj = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
+        const obj = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
         msg = typeof obj.msg === 'string' ? obj.msg : '';
+        task = str(obj.task) ?? str(obj.taskID);
+        peer = str(obj.peer) ?? str(obj.peerID);
+        tsField = obj.ts;
       } catch {
         msg = buf.toString('utf8', ms, me);
-        obj = { ts: rawField(buf, s, e, TS_KEY) };
+        tsField = rawField(buf, s, e, TS_KEY);
       }
     } else {
       msg = buf.toString('utf8', ms, me);
-      obj = { peer: rawField(buf, me, e, PEER_KEY), task: rawField(buf, me, e, TASK_KEY) };
-      if (obj.peer === undefined) obj.peerID = rawField(buf, me, e, PEERID_KEY);
-      if (obj.task === undefined) obj.taskID = rawField(buf, me, e, TASKID_KEY);
+      // one pass over the fields after the message for the first "peer"/"task" (or "peerID"/"taskID")
+      let pk = -1;
+      let tk = -1;
+      let pik = -1;
+      let tik = -1;
+      for (let i = me; i < e && (pk < 0 || tk < 0); i++) {
+        if (buf[i] !== 0x22) continue;
+        const c = buf[i + 1];
+        if (c === 0x70 /* p */) {
+          if (pk < 0 && bytesAt(buf, i, PEER_KEY)) pk = i + PEER_KEY.length;
+          else if (pik < 0 && bytesAt(buf, i, PEERID_KEY)) pik = i + PEERID_KEY.length;
+        } else if (c === 0x74 /* t */) {
+          if (tk < 0 && bytesAt(buf, i, TASK_KEY)) tk = i + TASK_KEY.length;
+          else if (tik < 0 && bytesAt(buf, i, TASKID_KEY)) tik = i + TASKID_KEY.length;
+        }
+      }
+      peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e));
+      task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e));
     }
-    const tsAt = buf.indexOf(TS_KEY, s);
-    const fast = tsAt < 0 || tsAt >= ms ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
-    const ts = fast ?? (typeof obj.ts === 'string' ? parseZapTs(obj.ts) : typeof obj.ts === 'number' ? obj.ts * 1000 : null);
-    this.emitGo(p, level, msg, ts, obj, 'go-json');
+    const tsAt = findIn(buf, TS_KEY, s, ms);
+    const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
+    const ts = fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
+    this.emitGo(p, level, msg, ts, task, peer, 'go-json');
   }
 
   private goConsole(buf: Buffer, s: number, e: number, tab: number): void {

@@ -243,6 +243,68 @@ function rawField(buf: Buffer, from: number, e: number, key: Buffer): string | u
   return buf.toString('utf8', v, q);
 }
 const RS_MARK = Buffer.from('.rs:');
+
+function at(i: number, base: number): number {
+  return i < 0 ? -1 : base + i;
+}
+
+/** First index of needle starting in [from, e) (it may run past e, as Buffer.indexOf's would). */
+function findIn(buf: Buffer, needle: Buffer, from: number, e: number): number {
+  const c0 = needle[0] as number;
+  const n = needle.length;
+  const len = buf.length;
+  for (let i = from; i < e; i++) {
+    if (buf[i] !== c0) continue;
+    if (i + n > len) return -1;
+    let j = 1;
+    while (j < n && buf[i + j] === needle[j]) j++;
+    if (j === n) return i;
+  }
+  return -1;
+}
+
+const ID_SLOTS = 256;
+const ID_MAX = 120;
+
+/**
+ * The quoted values that name tasks and peers, decoded once: the lines of one task repeat its ids, so
+ * most lookups find the string made for an earlier line (no decode, no garbage, and the timeline's Map
+ * hashes the same string again). Slots are keyed by a hash of the bytes and hold a copy of them.
+ */
+class IdCache {
+  private readonly bytes = new Uint8Array(ID_SLOTS * ID_MAX);
+  private readonly lens = new Int32Array(ID_SLOTS).fill(-1);
+  private readonly strs: string[] = new Array<string>(ID_SLOTS).fill('');
+
+  /** The text from v up to the next '"' before e (undefined without one, or when v < 0). */
+  value(buf: Buffer, v: number, e: number): string | undefined {
+    if (v < 0) return undefined;
+    let h = 0;
+    let q = v;
+    for (; q < e; q++) {
+      const c = buf[q] as number;
+      if (c === 0x22) break;
+      h = (Math.imul(h, 31) + c) | 0;
+    }
+    if (q >= e) return undefined;
+    const n = q - v;
+    if (n > ID_MAX) return buf.toString('utf8', v, q);
+    const slot = (h ^ (h >>> 16)) & (ID_SLOTS - 1);
+    const at = slot * ID_MAX;
+    const b = this.bytes;
+    if (this.lens[slot] === n) {
+      let j = 0;
+      while (j < n && b[at + j] === buf[v + j]) j++;
+      if (j === n) return this.strs[slot];
+    }
+    const str = buf.toString('utf8', v, q);
+    for (let j = 0; j < n; j++) b[at + j] = buf[v + j] as number;
+    this.lens[slot] = n;
+    this.strs[slot] = str;
+    return str;
+  }
+}
+
 const NL = 10;
 
 export interface ScanOptions {
@@ -281,6 +343,9 @@ export class LogScanner {
   private pretty: { ev: LogEvent | null; level: Level } | null = null;
   private lastLayout: Layout | null = null;
   private skipping = false;
+  private readonly ids = new IdCache();
+  /** The line after the message start, when match() had to decode it (latin1). */
+  private matched: string | null = null;
   static readonly MAX_LINE = 1 << 20;
 
   constructor(private readonly o: ScanOptions) {}
@@ -401,13 +466,16 @@ export class LogScanner {
 
   private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
     const cands = index.get(((buf[ms] as number) << 8) | (buf[ms + 1] as number));
+    this.matched = null;
     if (!cands) return null;
     for (const p of cands) {
       const b = p.bytes as Buffer;
       // a JS byte loop: no string is made, and no native call, for the lines that match nothing
       if (ms + b.length > me || !bytesAt(buf, ms, b)) continue;
       // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
-      if (p.contains !== undefined && !buf.toString('latin1', ms, me).includes(p.contains)) continue;
+      // bounded to this line (an unbounded indexOf would scan ahead through the whole chunk), decoded
+      // once for all the candidates that share the prefix
+      if (p.contains !== undefined && !(this.matched ??= buf.toString('latin1', ms, me)).includes(p.contains)) continue;
       return p;
     }
     return null;
@@ -503,15 +571,13 @@ export class LogScanner {
       }
     }
     const ts = Date.parse(buf.toString('latin1', s, tab));
-    this.emitGo(p, level, msg, Number.isNaN(ts) ? null : ts, obj, 'go-console');
+    this.emitGo(p, level, msg, Number.isNaN(ts) ? null : ts, str(obj.task) ?? str(obj.taskID), str(obj.peer) ?? str(obj.peerID), 'go-console');
   }
 
-  private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, obj: Record<string, unknown>, layout: Layout): void {
+  private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, task: string | undefined, peer: string | undefined, layout: Layout): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
     const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(msg));
-    const task = str(obj.task) ?? str(obj.taskID);
-    const peer = str(obj.peer) ?? str(obj.peerID);
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
@@ -524,7 +590,7 @@ export class LogScanner {
     const level = this.level(buf[i] as number);
     this.count('rust-compact', level);
     // the message follows "<file>.rs:<line>: "
-    const r = indexIn(buf, RS_MARK, i, e);
+    const r = findIn(buf, RS_MARK, i, e);
     if (r < 0) return;
     let ms = r + RS_MARK.length;
     while (ms < e && (buf[ms] as number) >= 0x30 && (buf[ms] as number) <= 0x39) ms++;
@@ -540,8 +606,12 @@ export class LogScanner {
     // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
     const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
     const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, textEnd));
-    const task = rawField(buf, ms, e, RS_TASK);
-    const peer = rawField(buf, ms, e, RS_PEER);
+    // latin1: one char per byte, so an index in the decoded line is an offset from ms
+    const line = this.matched;
+    const tk = line === null ? findIn(buf, RS_TASK, ms, e) : at(line.indexOf(' task_id="'), ms);
+    const pk = line === null ? findIn(buf, RS_PEER, ms, e) : at(line.indexOf(' peer_id="'), ms);
+    const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e);
+    const peer = this.ids.value(buf, pk < 0 ? -1 : pk + RS_PEER.length, e);
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     if (piece) {
@@ -564,9 +634,9 @@ export class LogScanner {
       this.o.onEvent(ev);
       return;
     }
-    const rest = buf.toString('utf8', ms, Math.min(e, ms + 600));
     {
-      const url = rawField(buf, ms, e, RS_URL);
+      const u = findIn(buf, RS_URL, ms, e);
+      const url = this.ids.value(buf, u < 0 ? -1 : u + RS_URL.length, e);
       if (url) ev.url = url;
       const cl = indexIn(buf, RS_LEN, ms, e);
       if (cl >= 0) {
@@ -577,9 +647,12 @@ export class LogScanner {
         if (any) ev.contentLength = v;
       }
     }
-    rustDetails(ev, rest);
+    // only these kinds read the message's own text (the rest is in the span fields above)
+    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct' || p.kind === 'announce-host') {
+      rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
+    }
     // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
-    if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = ev.text.replace(/,? ?headers: \{.*$/, ' …');
+    if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = own(ev.text.replace(/,? ?headers: \{.*$/, ' …'));
     this.o.onEvent(ev);
   }
 
@@ -690,6 +763,14 @@ function newEvent(kind: EventKind, file: string, line: number, layout: Layout, l
   };
 }
 
+/**
+ * A flat copy of a short string: a regex capture is a slice that keeps the whole decoded line alive for
+ * as long as the timeline holds the capture (V8 flattens the concatenation into a new string).
+ */
+function own(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
@@ -776,7 +857,7 @@ function rustDetails(ev: LogEvent, msg: string): void {
   let m: RegExpExecArray | null;
   switch (ev.kind) {
     case 'task-start':
-      if ((m = /url: "([^"]+)"/.exec(msg))) ev.url = m[1] as string;
+      if ((m = /url: "([^"]+)"/.exec(msg))) ev.url = own(m[1] as string);
       if ((m = /content_length: Some\((\d+)\)/.exec(msg))) ev.contentLength = Number(m[1]);
       break;
     case 'piece-local':
@@ -798,7 +879,7 @@ function rustDetails(ev: LogEvent, msg: string): void {
       break;
     case 'proxy-p2p':
     case 'proxy-direct':
-      if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = m[1] as string;
+      if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = own(m[1] as string);
       break;
     case 'announce-host':
       if ((m = /download_rate_limit: (\d+)/.exec(msg))) ev.value = Number(m[1]);

@@ -52,7 +52,8 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
     o.progress(`probe ${probe.name}…`);
     let abandon: NodeJS.Timeout | undefined;
     try {
-      const running = probe.run({
+      const outcome = await Promise.race([
+        probe.run({
           options: o.options,
           out: o.out,
           signal: ac.signal,
@@ -61,11 +62,7 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
           discovery,
           cleanup: o.cleanup,
           nodePath: (p) => rootedPath(o.options.root, p),
-        });
-      // an abandoned probe that fails later must not crash the run with an unhandled rejection
-      running.catch(() => {});
-      const outcome = await Promise.race([
-        running,
+        }),
         new Promise<never>((_, reject) => {
           const onTimeout = () => {
             abandon = setTimeout(() => reject(ac.signal.reason), GRACE_MS);

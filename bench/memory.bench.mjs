@@ -44,6 +44,7 @@ try {
     console.log(`log: reusing ${logDir} (${(statSync(join(logDir, 'core.log')).size / 2 ** 30).toFixed(2)} GiB)`);
   }
   const rssFile = join(work ?? logDir, 'rss.json');
+  rmSync(rssFile, { force: true });
   const tmp = mkdtempSync(join(work ?? logDir, 'tmp-'));
   const args = ['--import', join(repo, 'bench/peak-rss-hook.mjs'), join(repo, 'bin/dfdoctor.js'), 'diagnose', '--format', 'json', '--timeout', timeout, '--dfdaemon-log-dir', logDir, '--fail-on', 'never'];
   const t0 = performance.now();
@@ -55,7 +56,8 @@ try {
     c.on('close', (code) => resolve({ code, stdout: out }));
   });
   const wall = (performance.now() - t0) / 1000;
-  const { maxRssBytes } = JSON.parse(readFileSync(rssFile, 'utf8'));
+  const { maxRssBytes, processes } = JSON.parse(readFileSync(rssFile, 'utf8'));
+  console.log(`processes: ${processes.map((p) => `${(p.maxRssBytes / 1e6).toFixed(0)} MB`).join(' + ')} (launcher and CLI)`);
   const report = JSON.parse(stdout);
   const dfd = report.probes.dfdaemon;
   const files = (dfd.logFiles ?? []).map((f) => `${f.source.split('/').pop()} → ${(f.bytes / 2 ** 20).toFixed(1)} MiB${f.sliced ? ' (sliced)' : ''}`);

@@ -46,10 +46,11 @@ try {
   const rssFile = join(work ?? logDir, 'rss.json');
   rmSync(rssFile, { force: true });
   const tmp = mkdtempSync(join(work ?? logDir, 'tmp-'));
-  const args = ['--import', join(repo, 'bench/peak-rss-hook.mjs'), join(repo, 'bin/dfdoctor.js'), 'diagnose', '--format', 'json', '--timeout', timeout, '--dfdaemon-log-dir', logDir, '--fail-on', 'never'];
+  // run as an installed `dfdoctor` runs: the executable itself, its shebang capping the heap
+  const args = ['diagnose', '--format', 'json', '--timeout', timeout, '--dfdaemon-log-dir', logDir, '--fail-on', 'never'];
   const t0 = performance.now();
   const { code, stdout } = await new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, args, { env: { ...process.env, NO_COLOR: '1', CI: 'true', TMPDIR: tmp, DFDOCTOR_PEAK_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(join(repo, 'bin/dfdoctor.js'), args, { env: { ...process.env, NODE_OPTIONS: `--import=${join(repo, 'bench/peak-rss-hook.mjs')}`, NO_COLOR: '1', CI: 'true', TMPDIR: tmp, DFDOCTOR_PEAK_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('error', reject);
@@ -57,7 +58,7 @@ try {
   });
   const wall = (performance.now() - t0) / 1000;
   const { maxRssBytes, processes } = JSON.parse(readFileSync(rssFile, 'utf8'));
-  console.log(`processes: ${processes.map((p) => `${(p.maxRssBytes / 1e6).toFixed(0)} MB`).join(' + ')} (launcher and CLI)`);
+  console.log(`processes: ${processes.map((p) => `${(p.maxRssBytes / 1e6).toFixed(0)} MB`).join(' + ')} (every dfdoctor process)`);
   const report = JSON.parse(stdout);
   const dfd = report.probes.dfdaemon;
   const files = (dfd.logFiles ?? []).map((f) => `${f.source.split('/').pop()} → ${(f.bytes / 2 ** 20).toFixed(1)} MiB${f.sliced ? ' (sliced)' : ''}`);

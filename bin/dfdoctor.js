@@ -1,8 +1,9 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=128
 // dfdoctor runs on nodes that are already in trouble, so its memory must stay bounded whatever it
 // reads (a 2 GiB dfdaemon log, thousands of rules). V8 keeps garbage up to a multi-GiB heap limit
 // that only a start-up flag lowers, so the launcher runs the CLI in a child Node with a capped old
-// generation (DFDOCTOR_HEAP_MB, default 160) and only forwards signals and the exit code.
+// generation (DFDOCTOR_HEAP_MB, default 128) and only forwards signals and the exit code. Run as an
+// installed `dfdoctor`, the shebang already passes the flag and there is no second process.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ if (process.env.DFDOCTOR_LAUNCHED === '1' || process.execArgv.some((a) => a.star
   const { main } = await import('../dist/cli.js');
   process.exitCode = await main(process.argv);
 } else {
-  const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 160;
+  const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
   const child = spawn(
     process.execPath,
     [...process.execArgv, `${HEAP_FLAG}=${heapMb}`, fileURLToPath(import.meta.url), ...process.argv.slice(2)],

@@ -275,10 +275,27 @@ class IdCache {
   private readonly bytes = new Uint8Array(ID_SLOTS * ID_MAX);
   private readonly lens = new Int32Array(ID_SLOTS).fill(-1);
   private readonly strs: string[] = new Array<string>(ID_SLOTS).fill('');
+  /** The slot each kind of field found last: the next line most often names the same task again. */
+  private readonly last = new Int32Array(4).fill(-1);
 
-  /** The text from v up to the next '"' before e (undefined without one, or when v < 0). */
-  value(buf: Buffer, v: number, e: number): string | undefined {
+  /**
+   * The text from v up to the next '"' before e (undefined without one, or when v < 0). `hint` names
+   * the kind of field (0 peer, 1 task, 2 url), whose last slot is tried first, in one pass.
+   */
+  value(buf: Buffer, v: number, e: number, hint: number): string | undefined {
     if (v < 0) return undefined;
+    const b = this.bytes;
+    const ls = this.last[hint] as number;
+    if (ls >= 0) {
+      // the cached bytes hold no '"': equal bytes followed by '"' are the same value
+      const n = this.lens[ls] as number;
+      const at = ls * ID_MAX;
+      if (v + n < e && buf[v + n] === 0x22) {
+        let j = 0;
+        while (j < n && b[at + j] === buf[v + j]) j++;
+        if (j === n) return this.strs[ls];
+      }
+    }
     let h = 0;
     let q = v;
     for (; q < e; q++) {
@@ -291,7 +308,7 @@ class IdCache {
     if (n > ID_MAX) return buf.toString('utf8', v, q);
     const slot = (h ^ (h >>> 16)) & (ID_SLOTS - 1);
     const at = slot * ID_MAX;
-    const b = this.bytes;
+    this.last[hint] = slot;
     if (this.lens[slot] === n) {
       let j = 0;
       while (j < n && b[at + j] === buf[v + j]) j++;
@@ -540,8 +557,8 @@ export class LogScanner {
           else if (tik < 0 && bytesAt(buf, i, TASKID_KEY)) tik = i + TASKID_KEY.length;
         }
       }
-      peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e));
-      task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e));
+      peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e, 0));
+      task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e, 1));
     }
     const tsAt = findIn(buf, TS_KEY, s, ms);
     const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
@@ -610,8 +627,8 @@ export class LogScanner {
     const line = this.matched;
     const tk = line === null ? findIn(buf, RS_TASK, ms, e) : at(line.indexOf(' task_id="'), ms);
     const pk = line === null ? findIn(buf, RS_PEER, ms, e) : at(line.indexOf(' peer_id="'), ms);
-    const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e);
-    const peer = this.ids.value(buf, pk < 0 ? -1 : pk + RS_PEER.length, e);
+    const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e, 1);
+    const peer = this.ids.value(buf, pk < 0 ? -1 : pk + RS_PEER.length, e, 0);
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     if (piece) {
@@ -636,7 +653,7 @@ export class LogScanner {
     }
     {
       const u = findIn(buf, RS_URL, ms, e);
-      const url = this.ids.value(buf, u < 0 ? -1 : u + RS_URL.length, e);
+      const url = this.ids.value(buf, u < 0 ? -1 : u + RS_URL.length, e, 2);
       if (url) ev.url = url;
       const cl = indexIn(buf, RS_LEN, ms, e);
       if (cl >= 0) {

@@ -11,8 +11,9 @@ import {
   parsePrometheus,
   sum,
 } from '../../src/parsers/prometheus.js';
+import { referenceSamplesDir } from '../helpers/reference.js';
 
-const SAMPLES = '/work/shared/reference/samples/';
+const SAMPLES = referenceSamplesDir();
 const sample = (f: string) => readFileSync(`${SAMPLES}${f}`, 'utf8');
 
 const nameArb = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, withContainerdLab } from '../containerd-lab.js';
 import { parseByteSize, startStandin, taskSizeLevel } from './standin.js';
+import { referenceSamplesDir } from '../../helpers/reference.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('dfdaemon stand-in', why);
@@ -83,12 +84,10 @@ describe('dfdaemon stand-in', () => {
         expect(metrics).toContain('# TYPE dragonfly_client_download_traffic counter');
         expect(metrics).toMatch(/dragonfly_client_version\{build_time="[^"]+",git_commit="[0-9a-f]+",git_version="v1\.5\.1",platform="[^"]+"\} 1/);
         // every family the stand-in exposes exists in the reference sample of the real client
-        const sample = await readFile(new URL('../../../../shared/reference/samples/metrics-rust-client-v1.5.1.SYNTHESISED.prom', import.meta.url), 'utf8').catch(() => null);
-        if (sample) {
-          const families = (t: string) => new Set([...t.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
-          const real = families(sample);
-          for (const f of families(metrics)) expect(real, `family ${f}`).toContain(f);
-        }
+        const sample = await readFile(`${referenceSamplesDir()}metrics-rust-client-v1.5.1.SYNTHESISED.prom`, 'utf8');
+        const families = (t: string) => new Set([...t.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
+        const real = families(sample);
+        for (const f of families(metrics)) expect(real, `family ${f}`).toContain(f);
       } finally {
         await s.stop();
       }

@@ -12,6 +12,9 @@ import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from '
 // the analysis runs in a child on the built dist/ (npm run bench builds first), so its RSS is its own
 const WORKER = fileURLToPath(new URL('./dfdaemon-logs-worker.mjs', import.meta.url));
 const VERBOSE = process.argv.includes('--verbose');
+// the installed CLI caps V8's old generation (bin/dfdoctor.js: DFDOCTOR_HEAP_MB, default 128): the
+// analysis is measured under the same cap, which makes it collect garbage more often than an uncapped run
+const HEAP_FLAG = `--max-old-space-size=${Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128}`;
 
 async function generate(file: string, gen: 'go' | 'rust', size: number): Promise<number> {
   const out = createWriteStream(file);
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
       // warm the page cache for both readers alike, then run grep before and after the analysis
       timeGrep(file, needle);
       const g1 = timeGrep(file, needle);
-      const r = spawnSync(process.execPath, [WORKER, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const r = spawnSync(process.execPath, [HEAP_FLAG, WORKER, file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (r.status !== 0) throw new Error(`analysis failed: ${r.stderr}`);
       const a = JSON.parse(r.stdout) as { ms: number; cpuMs: number; bytes: number; lines: number; tasks: number; unrecognised: number; peakRssMB: number };
       const g2 = timeGrep(file, needle);

@@ -15,7 +15,8 @@ export function parseContainerdVersion(text: string): ContainerdVersion | null {
   const server = /Server:[\s\S]*?Version:\s*(\S+)/.exec(text);
   const candidate = server?.[1] ?? /^containerd\s+\S+\s+(\S+)/m.exec(text)?.[1] ?? /\bv?(\d+\.\d+\.\d+\S*)/.exec(text)?.[1];
   if (candidate === undefined) return null;
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(candidate);
+  // a component of more than 9 digits is no version (and would not be a finite number)
+  const m = /^v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})(?!\d)/.exec(candidate);
   if (!m) return null;
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: candidate };
 }

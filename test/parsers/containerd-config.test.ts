@@ -85,3 +85,11 @@ describe('imports and config_path', () => {
     expect(p).toMatchObject({ ok: false, line: 2 });
   });
 });
+
+describe('parseContainerdVersion bounds', () => {
+  it('refuses a component too long to be a version instead of returning Infinity', async () => {
+    const { parseContainerdVersion } = await import('../../src/parsers/containerd-version.js');
+    expect(parseContainerdVersion(`containerd x ${'9'.repeat(3000)}.1.2\n`)).toBeNull();
+    expect(parseContainerdVersion('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1\n')).toMatchObject({ major: 1, minor: 6, patch: 20 });
+  });
+});

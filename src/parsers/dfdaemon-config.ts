@@ -136,12 +136,17 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       const c = conv(v);
       const line = lineOf(node(p));
       if (c === undefined) {
-        problems.push({ ...(line === undefined ? {} : { line }), message: `${p}: cannot read "${String(v)}" as ${what}; using the default` });
+        problems.push({ ...(line === undefined ? {} : { line }), message: `${p}: cannot read ${shown(v)} as ${what}; using the default` });
         continue;
       }
       return { value: c, from: 'config', key: p, ...(line === undefined ? {} : { line }) };
     }
     return { value: dflt, from: 'default', key: paths[0] as string };
+  };
+  // a mapping may carry keys like `toString`: String() on it would throw, JSON never does here
+  const shown = (v: unknown): string => {
+    const text = typeof v === 'object' ? JSON.stringify(v) : String(v);
+    return `"${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
   };
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
   const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);

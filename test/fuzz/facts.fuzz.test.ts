@@ -13,7 +13,9 @@ import { type Mutation, mutation } from './mutate.js';
 import { fixtureBundles } from './seeds.js';
 
 const RUNS = Number(process.env.FUZZ_FACTS_RUNS ?? 1500);
-const SEED = process.env.FUZZ_SEED === undefined ? {} : { seed: Number(process.env.FUZZ_SEED) };
+// A fixed seed by default, so that a CI run is reproducible and a red run means a change broke
+// something; FUZZ_SEED=random explores new inputs (do that locally, and pin what it finds as a test).
+const SEED = process.env.FUZZ_SEED === 'random' ? {} : { seed: Number(process.env.FUZZ_SEED ?? 20261125) };
 
 const dec = new TextDecoder();
 const bundles = fixtureBundles()

@@ -21,9 +21,9 @@ export async function openBundle(path: string): Promise<OpenedBundle> {
   let dir = path;
   let cleanup = async (): Promise<void> => {};
   if (st.isFile()) {
-    dir = await unpackTarball(path);
-    const extracted = dir;
-    cleanup = () => rm(extracted, { recursive: true, force: true });
+    const { tempDir, bundleDir } = await unpackTarball(path);
+    dir = bundleDir;
+    cleanup = () => rm(tempDir, { recursive: true, force: true });
   } else if (!st.isDirectory()) {
     throw new BundleError(`${path}: not a directory or a .tar.gz file`);
   }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -84,6 +84,29 @@ describe('bundle', () => {
     expect((err as Error).message).toMatch(re);
     expect((err as Error).message).toContain(join(dir, 'manifest.json'));
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('closing a tarball bundle removes everything extracting it made, also for a single top-level folder', async () => {
+    const dir = await tmp();
+    await writeBundle(join(dir, 'node-1'));
+    const tgz = join(await tmp(), 'b.tar.gz');
+    const tar = await import('tar');
+    await tar.create({ gzip: true, file: tgz, cwd: dir }, ['node-1']);
+    const scratch = await tmp();
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      const b = await openBundle(tgz);
+      expect(b.manifest.host.hostname).toBe('n1');
+      expect(await readdir(scratch)).toHaveLength(1);
+      await b.close();
+      expect(await readdir(scratch)).toEqual([]);
+      await expect(openBundle(join(dir, 'node-1', 'manifest.json'))).rejects.toThrow(BundleError);
+      expect(await readdir(scratch)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
   });
 
   it('rejects a file that is not a tarball with one line', async () => {

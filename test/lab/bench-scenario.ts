@@ -115,19 +115,24 @@ async function main(): Promise<void> {
   }
   const logDir = lab.path('dfdaemon-log');
   const configPath = lab.path('dfdaemon.yaml');
-  await writeFile(
-    configPath,
-    [
-      'download:',
-      ...(values['rate-limit'] ? [`  bandwidthLimit: ${values['rate-limit']}`] : []),
-      'storage:',
-      `  dir: ${cacheDir}`,
-      'proxy:',
-      '  rules:',
-      '    - regex: blobs/sha256.*',
-      '',
-    ].join('\n'),
-  );
+  // the stand-in's dfdaemon.yaml; once it listens, again with its ports, which is what dfdoctor discovers
+  const writeConfig = (ports?: { proxy: number; metrics: number }) =>
+    writeFile(
+      configPath,
+      [
+        'download:',
+        ...(values['rate-limit'] ? [`  bandwidthLimit: ${values['rate-limit']}`] : []),
+        'storage:',
+        `  dir: ${cacheDir}`,
+        'proxy:',
+        ...(ports ? ['  server:', `    port: ${ports.proxy}`] : []),
+        '  rules:',
+        '    - regex: blobs/sha256.*',
+        ...(ports ? ['metrics:', '  server:', `    port: ${ports.metrics}`] : []),
+        '',
+      ].join('\n'),
+    );
+  await writeConfig();
   const standin = await startStandin({
     cacheDir,
     logDir,
@@ -136,25 +141,7 @@ async function main(): Promise<void> {
     ...(values['request-delay-ms'] ? { requestDelayMs: Number(values['request-delay-ms']) } : {}),
   });
   undo.push(() => standin.stop());
-  // the config's proxy port is what dfdoctor discovers; keep it in step with the port we got
-  await writeFile(
-    configPath,
-    [
-      'download:',
-      ...(values['rate-limit'] ? [`  bandwidthLimit: ${values['rate-limit']}`] : []),
-      'storage:',
-      `  dir: ${cacheDir}`,
-      'proxy:',
-      '  server:',
-      `    port: ${standin.ports.proxy}`,
-      '  rules:',
-      '    - regex: blobs/sha256.*',
-      'metrics:',
-      '  server:',
-      `    port: ${standin.ports.metrics}`,
-      '',
-    ].join('\n'),
-  );
+  await writeConfig({ proxy: standin.ports.proxy, metrics: standin.ports.metrics });
   const hosts = await lab.writeHostsToml(reg.host, {
     server: reg.url,
     hosts: [{ url: standin.proxyUrl, capabilities: ['pull', 'resolve'] }],

@@ -2,6 +2,7 @@ import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from
 import { defineFacts, type FactsContext } from './context.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
+import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
 
 /**
  * What the dfdaemon area knows. generation, version, cacheDir, ports and recentPull are read by other
@@ -12,6 +13,8 @@ export interface DfdaemonFacts {
   version?: string;
   /** The storage (cache) dir in effect, and whether it came from the config or a default. */
   cacheDir?: { path: string; from: 'config' | 'default' | 'flag' };
+  /** The volume under the cache dir, from the daemon's own mount table (when the probe saw its process). */
+  storage?: DfdaemonStorage;
   /** TCP ports dfdaemon listens on, by role. */
   ports?: { proxy?: number; upload?: number; metrics?: number; health?: number; grpc?: number };
   /**
@@ -76,6 +79,11 @@ export const dfdaemonFacts = defineFacts({
     if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag') out.cacheDir = { path: probeCache.path, from: 'flag' };
     else if (config) out.cacheDir = { path: config.storageDir.value, from: config.storageDir.from };
     else if (probeCache && typeof probeCache.path === 'string') out.cacheDir = { path: probeCache.path, from: probeCache.from === 'config' ? 'config' : 'default' };
+    // the daemon's mount table speaks of the daemon's paths, not of a --cache-dir given on this node
+    if (out.cacheDir && out.cacheDir.from !== 'flag') {
+      const storage = await buildStorage(ctx, out.cacheDir.path);
+      if (storage) out.storage = storage;
+    }
 
     if (config) {
       const p = config.ports;

@@ -12,6 +12,8 @@ export interface MountEntry {
   majMin: string | null;
   /** The subtree of the filesystem mounted here (bind mounts); only mountinfo has it. */
   root: string | null;
+  /** 1-based line in the table it came from, for evidence. */
+  line?: number;
 }
 
 /** Undoes the kernel's octal escapes of space, tab, newline and backslash in paths. */
@@ -47,11 +49,12 @@ export function parseMountTable(text: string): ParseResult<MountEntry[]> {
         options: [...opts.split(','), ...superOpts.split(',').filter((o) => o !== '' && !opts.split(',').includes(o))],
         majMin,
         root: unescape(root),
+        line: i + 1,
       });
     } else if (f.length >= 4 && f.length <= 6 && f[1]?.startsWith('/')) {
       // source mountpoint fstype options dump pass
       const [source = '', mp = '', fsType = '', opts = ''] = f;
-      out.push({ mountPoint: unescape(mp), fsType, source: unescape(source), options: opts.split(','), majMin: null, root: null });
+      out.push({ mountPoint: unescape(mp), fsType, source: unescape(source), options: opts.split(','), majMin: null, root: null, line: i + 1 });
     } else {
       return { ok: false, line: i + 1, message: `neither a mountinfo nor a /proc/mounts line: ${truncate(line)}` };
     }

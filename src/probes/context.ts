@@ -31,7 +31,10 @@ export interface ProbeOptions {
 export interface Discovery {
   dfdaemon?: {
     generation: 'go' | 'rust' | null;
+    /** The cache dir as dfdaemon names it. */
     cacheDir: string;
+    /** Where that dir is on this node (re-rooted, or through /proc/<pid>/root for a daemon in a pod): used as is. */
+    cacheDirOnNode?: string;
     proxyUrl?: string;
     metricsUrl?: string;
     /** TCP ports dfdaemon listens on (proxy, upload, metrics…). */

@@ -1,7 +1,7 @@
 // Where dfdaemon is on this node: generation, config, log dir, cache dir, ports, proxy and metrics
 // URLs — from flags, the running process (/proc/<pid>/cmdline), the config file, then each
 // generation's defaults (reference/dragonfly.md §2).
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, stat } from 'node:fs/promises';
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import type { ProbeContext } from './context.js';
@@ -18,13 +18,26 @@ export interface Discovered {
   generation: Generation | null;
   generationFrom: string;
   pid?: number;
+  /**
+   * Where the daemon's own paths are read from when it runs in another mount namespace (a pod):
+   * "/proc/<pid>/root", through which its config, logs and cache dir are seen as it sees them.
+   */
+  daemonRoot?: string;
+  /** The daemon's /proc/<pid>/mountinfo: which volume its cache dir lives on. */
+  mountinfo?: string;
+  /** The daemon's config path as the daemon names it; `configRead` is where it was read on this node. */
   configPath?: string;
+  configRead?: string;
   /** The config's text as read (for the bundle), and its parse. */
   configText?: string;
   config?: DfdaemonConfig;
   configProblem?: string;
+  /** The log dir as the daemon names it, and where it is read on this node (under --root or /proc/<pid>/root). */
   logDir: string;
+  logDirOnNode: string;
   cacheDir: { path: string; from: 'config' | 'default' | 'flag' };
+  /** The cache dir resolved for this node: already re-rooted, never to be re-rooted again. */
+  cacheDirOnNode: string;
   proxyUrl?: string;
   metricsUrl?: string;
   ports: number[];
@@ -54,29 +67,35 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
   const proc = await findDaemon().catch(() => undefined);
   let generation: Generation | null = proc?.generation ?? null;
   let generationFrom = proc ? `running process ${proc.pid}` : '';
+  const view = proc ? await daemonView(proc.pid) : undefined;
+  if (view?.note) notes.push(view.note);
+  const daemonRoot = view?.root;
+  // a path the daemon names (its flags, its config, its defaults) is read through its own root when it
+  // runs in a pod: /etc/dragonfly and /var/lib/dragonfly there are a ConfigMap and a volume, not the node's
+  const ofDaemon = (p: string): string => (daemonRoot ? `${daemonRoot}${p.startsWith('/') ? p : `/${p}`}` : ctx.nodePath(p));
 
   // config: flag, then the process's --config, then the defaults of the generation (or both)
-  const candidates: string[] = [];
-  if (o.dfdaemonConfig) candidates.push(o.dfdaemonConfig);
+  const candidates: { path: string; onNode: string }[] = [];
+  if (o.dfdaemonConfig) candidates.push({ path: o.dfdaemonConfig, onNode: ctx.nodePath(o.dfdaemonConfig) });
   const procConfig = proc ? argValue(proc.args, '--config', '-c') : undefined;
-  if (procConfig) candidates.push(procConfig);
-  if (generation) candidates.push(DEFAULTS[generation].config);
-  else candidates.push(DEFAULTS.go.config, DEFAULTS.rust.config);
+  if (procConfig) candidates.push({ path: procConfig, onNode: ofDaemon(procConfig) });
+  for (const c of generation ? [DEFAULTS[generation].config] : [DEFAULTS.go.config, DEFAULTS.rust.config]) candidates.push({ path: c, onNode: ofDaemon(c) });
   let configPath: string | undefined;
+  let configRead: string | undefined;
   let configText: string | undefined;
   let configProblem: string | undefined;
   for (const c of candidates) {
-    const p = ctx.nodePath(c);
-    if (!(await exists(p))) {
-      if (c === o.dfdaemonConfig) configProblem = `--dfdaemon-config ${c}: not found`;
+    if (!(await exists(c.onNode))) {
+      if (c.path === o.dfdaemonConfig) configProblem = `--dfdaemon-config ${c.path}: not found`;
       continue;
     }
-    const r = await readNodeFile(p, 1024 * 1024);
+    const r = await readNodeFile(c.onNode, 1024 * 1024);
     if (r.kind !== 'ok') {
       configProblem = r.reason;
       continue;
     }
-    configPath = c;
+    configPath = c.path;
+    configRead = c.onNode;
     configText = r.text;
     break;
   }
@@ -93,12 +112,12 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
   }
 
   // log dir: flag, process flag, config, default; when the generation is unknown, whichever default dir exists
-  let logDir = o.dfdaemonLogDir ?? (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
+  let logDir = (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
   if (!logDir) {
     if (generation) logDir = DEFAULTS[generation].logDir;
     else {
       for (const g of ['go', 'rust'] as const) {
-        const files = await readdir(ctx.nodePath(DEFAULTS[g].logDir)).catch(() => [] as string[]);
+        const files = await readdir(ofDaemon(DEFAULTS[g].logDir)).catch(() => [] as string[]);
         if (files.length > 0) {
           logDir = DEFAULTS[g].logDir;
           generation = g;
@@ -109,12 +128,21 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
       logDir ??= DEFAULTS.go.logDir;
     }
   }
+  const logDirOnNode = o.dfdaemonLogDir ? ctx.nodePath(o.dfdaemonLogDir) : ofDaemon(logDir);
+  if (o.dfdaemonLogDir) logDir = o.dfdaemonLogDir;
 
   const cacheDir: Discovered['cacheDir'] = o.cacheDir
     ? { path: o.cacheDir, from: 'flag' }
     : config
       ? { path: config.storageDir.value, from: config.storageDir.from }
       : { path: DEFAULTS[generation ?? 'go'].cacheDir, from: 'default' };
+  const cacheDirOnNode = cacheDir.from === 'flag' ? ctx.nodePath(cacheDir.path) : ofDaemon(cacheDir.path);
+  let mountinfo: string | undefined;
+  if (proc) {
+    const mi = await readNodeFile(`/proc/${proc.pid}/mountinfo`, 1024 * 1024);
+    if (mi.kind === 'ok') mountinfo = mi.text;
+    else notes.push(`the daemon's mounts: ${mi.reason}`);
+  }
 
   const ports = new Set<number>();
   let proxyPort: number | undefined;
@@ -147,17 +175,39 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
     generation,
     generationFrom,
     ...(proc ? { pid: proc.pid } : {}),
+    ...(daemonRoot ? { daemonRoot } : {}),
+    ...(mountinfo !== undefined ? { mountinfo } : {}),
     ...(configPath ? { configPath } : {}),
+    ...(configRead ? { configRead } : {}),
     ...(configText !== undefined ? { configText } : {}),
     ...(config ? { config } : {}),
     ...(configProblem ? { configProblem } : {}),
     logDir,
+    logDirOnNode,
     cacheDir,
+    cacheDirOnNode,
     ...(proxyUrl ? { proxyUrl } : {}),
     ...(metricsUrl ? { metricsUrl } : {}),
     ports: [...ports].sort((a, b) => a - b),
     notes,
   };
+}
+
+/**
+ * How to see the daemon's files: through /proc/<pid>/root when it lives in another mount namespace
+ * (a pod, or dfdoctor itself in a container), else as node paths. Unreadable namespace links (not root)
+ * leave node paths, said in a note.
+ */
+async function daemonView(pid: number): Promise<{ root?: string; note?: string }> {
+  try {
+    const [theirs, ours] = await Promise.all([readlink(`/proc/${pid}/ns/mnt`), readlink('/proc/self/ns/mnt')]);
+    if (theirs === ours) return {};
+    const root = `/proc/${pid}/root`;
+    await stat(`${root}/`);
+    return { root };
+  } catch (e) {
+    return { note: `dfdaemon (pid ${pid}): its mount namespace is not readable here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its config, logs and cache dir are looked for at node paths, which is right only when it does not run in a pod` };
+  }
 }
 
 function hostOf(addr: string): string {

@@ -26,6 +26,7 @@ export const dfdaemonProbe = defineProbe({
     ctx.discovery.dfdaemon = {
       generation: d.generation,
       cacheDir: d.cacheDir.path,
+      cacheDirOnNode: d.cacheDirOnNode,
       ...(d.proxyUrl ? { proxyUrl: d.proxyUrl } : {}),
       ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
       ports: d.ports,
@@ -33,6 +34,7 @@ export const dfdaemonProbe = defineProbe({
     const partial: string[] = [...d.notes];
     if (d.configProblem) partial.push(d.configProblem);
     if (d.generation) await out.writeText('raw/dfdaemon/generation.txt', `${d.generation}\n`);
+    if (d.mountinfo !== undefined) await out.writeText('raw/dfdaemon/mountinfo.txt', d.mountinfo);
     if (d.configPath && d.configText !== undefined) {
       const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
       await out.writeText(`raw/dfdaemon/config/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
@@ -60,8 +62,8 @@ export const dfdaemonProbe = defineProbe({
     if (version) await out.writeText('raw/dfdaemon/version.txt', `${version}\n`);
 
     const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
-    const logs = await copyLogs(ctx, ctx.nodePath(d.logDir), d.generation, sinceCutoff);
-    if (logs.files.length === 0) partial.push(`no dfdaemon log read under ${d.logDir}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`);
+    const logs = await copyLogs(ctx, d.logDirOnNode, d.generation, sinceCutoff);
+    if (logs.files.length === 0) partial.push(`no dfdaemon log read under ${d.logDirOnNode}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`);
     else {
       const unread = logs.skipped.filter((x) => x.includes(': not read: '));
       if (unread.length > 0) partial.push(`logs not read: ${unread.slice(0, 5).join('; ')}`);
@@ -71,9 +73,13 @@ export const dfdaemonProbe = defineProbe({
       generation: d.generation,
       generationFrom: d.generationFrom,
       ...(d.pid ? { pid: d.pid } : {}),
+      ...(d.daemonRoot ? { daemonRoot: d.daemonRoot } : {}),
       ...(d.configPath ? { configPath: d.configPath } : {}),
+      ...(d.configRead && d.configRead !== d.configPath ? { configRead: d.configRead } : {}),
       logDir: d.logDir,
+      ...(d.logDirOnNode !== d.logDir ? { logDirOnNode: d.logDirOnNode } : {}),
       cacheDir: d.cacheDir,
+      ...(d.cacheDirOnNode !== d.cacheDir.path ? { cacheDirOnNode: d.cacheDirOnNode } : {}),
       ...(d.proxyUrl ? { proxyUrl: d.proxyUrl } : {}),
       ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
       ports: d.ports,

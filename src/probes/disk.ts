@@ -35,6 +35,8 @@ type CacheDirFrom = 'flag' | 'dfdaemon' | 'default';
 
 function cacheDirOf(ctx: ProbeContext): { dir: string; from: CacheDirFrom } {
   if (ctx.options.cacheDir) return { dir: ctx.nodePath(ctx.options.cacheDir), from: 'flag' };
+  const onNode = ctx.discovery.dfdaemon?.cacheDirOnNode;
+  if (onNode) return { dir: onNode, from: 'dfdaemon' };
   const d = ctx.discovery.dfdaemon?.cacheDir;
   if (d) {
     // discovery holds node paths; tolerate one that was re-rooted already rather than rooting it twice
@@ -100,7 +102,9 @@ export const diskProbe = defineProbe({
     let dir: string;
     let dev: string;
     try {
-      dir = await realpath(given);
+      // a dir seen through /proc/<pid>/root stays as it is: realpath would read the magic link as the
+      // daemon's root path ("/") and land on the node's own /var/lib/dragonfly
+      dir = /^\/proc\/\d+\/root\//.test(given) ? given : await realpath(given);
       const st = await stat(dir, { bigint: true });
       if (!st.isDirectory()) return { status: 'failed', reason: `cache dir ${given} (${FROM_TEXT[from]}) is not a directory` };
       dev = majMinOf(st.dev);

@@ -1,4 +1,5 @@
 import { olderOrEqual } from '../facts/dfdaemon.js';
+import type { StorageKind } from '../facts/dfdaemon-storage.js';
 import type { Facts } from '../facts/types.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import { applySteps, describeTask, lastPull, mb, mbps, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
@@ -246,33 +247,55 @@ export const cacheNotPersistent = defineRule({
   id: 'dfdaemon.cache-not-kept',
   cause: 'dfdaemon-cache-miss',
   title: 'dfdaemon\'s cache does not survive a restart',
-  description: 'Go keepStorage false / Rust storage.keep false: the cache is wiped when dfdaemon exits (and Helm chart 1.1.x keeps the Go data dir on an emptyDir unless dfdaemon.mountDataDirAsHostPath is true)',
+  description:
+    'The cache dir is on an emptyDir, tmpfs or the container\'s own layer (from the daemon\'s mount table), or Go keepStorage / Rust storage.keep is false: the cache is wiped when the pod or dfdaemon goes',
   severities: ['warning', 'info'],
   remediationSummary: 'Keep the cache across restarts so a re-pull after an upgrade or eviction is still a hit.',
   when(f) {
-    const cfg = f.dfdaemon?.config;
-    if (!cfg || cfg.keepStorage.value) return null;
-    const tasks = pullTasks(f.dfdaemon);
+    const d = f.dfdaemon;
+    const cfg = d?.config;
+    const vol = d?.storage;
+    const volumeLost = vol !== undefined && vol.kind !== 'node-dir';
+    const notKept = cfg !== undefined && !cfg.keepStorage.value;
+    if (!volumeLost && !notKept) return null;
+    const gen = cfg?.generation ?? d?.generation ?? null;
+    const tasks = pullTasks(d);
     const noHit = tasks.length > 0 && tasks.every((t) => t.servedBy === 'back-to-source' || t.servedBy === 'remote-peer');
-    const evidence = [setting(cfg.keepStorage, cfg.file)];
-    if (cfg.generation === 'go') evidence.push('Helm chart 1.1.65 mounts the Go data dir (/var/lib/dragonfly) on an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (templates/dfdaemon/dfdaemon-daemonset.yaml:594-601): the cache also dies with the pod');
+    const evidence: string[] = [];
+    const steps: string[] = [];
+    if (vol && vol.kind !== 'node-dir') {
+      evidence.push(`${vol.file}${vol.line ? `:${vol.line}` : ''}: ${vol.dir} is ${VOLUME_TEXT[vol.kind]} (mounted at ${vol.mountPoint}, ${vol.fsType}${vol.root && vol.root !== '/' ? `, ${vol.root}` : ''})`);
+      steps.push(
+        gen === 'rust'
+          ? `Mount a hostPath volume at ${vol.dir}: Helm client.extraVolumes: [{name: storage, hostPath: {path: ${vol.dir}, type: DirectoryOrCreate}}] and client.extraVolumeMounts: [{name: storage, mountPath: ${vol.dir}}].`
+          : `Mount the data dir from the node: Helm dfdaemon.mountDataDirAsHostPath: true (chart 1.1.x keeps ${vol.dir} on the node instead of an emptyDir).`,
+      );
+    }
+    if (cfg && notKept) {
+      evidence.push(setting(cfg.keepStorage, cfg.file));
+      steps.push(`${cfg.generation === 'go' ? 'dfget.yaml' : 'dfdaemon.yaml'}:\n  ${cfg.generation === 'go' ? 'keepStorage: true' : 'storage:\n    keep: true'}`);
+      if (cfg.generation === 'go') steps.push('Helm: dfdaemon.config.keepStorage: true.');
+      else steps.push('Helm (chart ≥ 1.7): client.config.storage.keep: true.');
+    }
+    if (!vol && cfg?.generation === 'go') {
+      // no mount table in the bundle (dfdaemon's process was not seen): the chart's default is a fact worth checking
+      evidence.push('the daemon\'s mounts were not read; Helm chart 1.1.65 mounts the Go data dir (/var/lib/dragonfly) on an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)');
+    }
     if (noHit) evidence.push(`the last pull had no local hit: all ${tasks.length} blob(s) came from peers or the source`);
-    const key = cfg.generation === 'go' ? 'keepStorage: true' : 'storage:\n    keep: true';
     return {
       severity: noHit ? 'warning' : 'info',
-      confidence: noHit ? 0.6 : 0.4,
+      confidence: volumeLost ? (noHit ? 0.7 : 0.5) : noHit ? 0.6 : 0.4,
       evidence,
-      remediation: {
-        summary: this.remediationSummary,
-        steps: [
-          `${cfg.generation === 'go' ? 'dfget.yaml' : 'dfdaemon.yaml'}:\n  ${key}`,
-          ...(cfg.generation === 'go' ? ['Helm: dfdaemon.mountDataDirAsHostPath: true (keeps /var/lib/dragonfly on the node).'] : ['Helm (chart ≥ 1.7): client.config.storage.keep: true.']),
-          ...applySteps(cfg.generation),
-        ],
-      },
+      remediation: { summary: this.remediationSummary, steps: [...steps, ...(notKept ? applySteps(gen) : [])] },
     };
   },
 });
+
+const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
+  emptyDir: 'on an emptyDir volume: it is deleted with the pod (every DaemonSet rollout, eviction or node drain starts with an empty cache)',
+  tmpfs: 'on tmpfs: in memory, gone with the pod or a reboot, and counted against the pod\'s memory limit',
+  'container-layer': 'on no volume at all, in the container\'s writable layer: gone whenever the container is recreated',
+};
 
 /** Does a Go proxy rule (regx, matched against the whole URL) catch a registry blob URL? */
 function goRuleMatchesBlob(regex: string): boolean {

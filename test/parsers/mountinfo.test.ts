@@ -24,6 +24,7 @@ describe('parseMountTable', () => {
       options: ['rw', 'noatime', 'attr2', 'inode64'],
       majMin: '253:1',
       root: '/',
+      line: 3,
     });
     expect(r.value[3]?.root).toBe('/dragonfly');
     expect(r.value[4]?.mountPoint).toBe('/mnt/my disk');
@@ -32,8 +33,8 @@ describe('parseMountTable', () => {
   it('reads /proc/mounts too', () => {
     const r = parseMountTable('/dev/vda / ext4 rw,relatime,discard 0 0\ntmpfs /run tmpfs rw,nosuid,size=3280904k 0 0\n');
     expect(r.ok && r.value).toEqual([
-      { mountPoint: '/', fsType: 'ext4', source: '/dev/vda', options: ['rw', 'relatime', 'discard'], majMin: null, root: null },
-      { mountPoint: '/run', fsType: 'tmpfs', source: 'tmpfs', options: ['rw', 'nosuid', 'size=3280904k'], majMin: null, root: null },
+      { mountPoint: '/', fsType: 'ext4', source: '/dev/vda', options: ['rw', 'relatime', 'discard'], majMin: null, root: null, line: 1 },
+      { mountPoint: '/run', fsType: 'tmpfs', source: 'tmpfs', options: ['rw', 'nosuid', 'size=3280904k'], majMin: null, root: null, line: 2 },
     ]);
   });
 

@@ -11,6 +11,10 @@ import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
 export interface DfdaemonFacts {
   generation: 'go' | 'rust' | null;
   version?: string;
+  /** Where the version was read: the daemon's version gauge, or the tag of the image its container runs. */
+  versionFrom?: 'metrics' | 'container image';
+  /** The container the daemon runs in (raw/dfdaemon/container.json), when it runs in one. */
+  container?: { id: string; image?: string; pod?: string };
   /** The storage (cache) dir in effect, and whether it came from the config or a default. */
   cacheDir?: { path: string; from: 'config' | 'default' | 'flag' };
   /** The volume under the cache dir, from the daemon's own mount table (when the probe saw its process). */
@@ -44,6 +48,12 @@ export const dfdaemonFacts = defineFacts({
     const configFiles = (await ctx.bundle.list(CONFIG_DIR)).filter((f) => /\.ya?ml$/.test(f));
     const metrics = await buildMetrics(ctx);
     if (!version && metrics?.version) version = metrics.version;
+    let versionFrom: DfdaemonFacts['versionFrom'] = version ? 'metrics' : undefined;
+    const container = await readContainer(ctx);
+    if (!version && container?.tag && /^v?\d+\.\d+\.\d+/.test(container.tag)) {
+      version = container.tag;
+      versionFrom = 'container image';
+    }
 
     let config: (DfdaemonConfig & { file: string }) | undefined;
     for (const file of configFiles) {
@@ -71,6 +81,8 @@ export const dfdaemonFacts = defineFacts({
 
     const out: DfdaemonFacts = { generation };
     if (version) out.version = version;
+    if (versionFrom) out.versionFrom = versionFrom;
+    if (container) out.container = { id: container.id, ...(container.image ? { image: container.image } : {}), ...(container.pod ? { pod: container.pod } : {}) };
     if (config) out.config = config;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
@@ -110,6 +122,34 @@ export const dfdaemonFacts = defineFacts({
     return out;
   },
 });
+
+const CONTAINER_FILE = 'raw/dfdaemon/container.json';
+
+/** The daemon's container as the probe recorded it; a damaged file is a located problem, not a stop. */
+async function readContainer(ctx: FactsContext): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {
+  const text = await ctx.bundle.text(CONTAINER_FILE);
+  if (text === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    ctx.problem({ file: CONTAINER_FILE, message: `not JSON: ${(e as Error).message}` });
+    return undefined;
+  }
+  const o = (v ?? {}) as { id?: unknown; image?: unknown; tag?: unknown; labels?: Record<string, unknown> };
+  if (typeof o.id !== 'string') {
+    ctx.problem({ file: CONTAINER_FILE, message: 'no container "id"' });
+    return undefined;
+  }
+  const ns = o.labels?.['io.kubernetes.pod.namespace'];
+  const name = o.labels?.['io.kubernetes.pod.name'];
+  return {
+    id: o.id,
+    ...(typeof o.image === 'string' ? { image: o.image } : {}),
+    ...(typeof o.tag === 'string' ? { tag: o.tag } : {}),
+    ...(typeof name === 'string' ? { pod: typeof ns === 'string' ? `${ns}/${name}` : name } : {}),
+  };
+}
 
 function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
   if (f.generation === 'go') {

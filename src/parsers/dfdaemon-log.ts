@@ -189,6 +189,9 @@ const RUST_INDEX = index(RUST_PATTERNS);
 
 const MSG_KEY = Buffer.from('"msg":"');
 const TS_KEY = Buffer.from('"ts":"');
+const LEVEL_TS = Buffer.from('","ts":"');
+const NEXT_CALLER = Buffer.from('","caller":"');
+const NEXT_MSG = Buffer.from('","msg":"');
 const PEER_KEY = Buffer.from('"peer":"');
 const TASK_KEY = Buffer.from('"task":"');
 const PEERID_KEY = Buffer.from('"peerID":"');
@@ -370,6 +373,7 @@ export class LogScanner {
   private lastLayout: Layout | null = null;
   private skipping = false;
   private readonly ids = new IdCache();
+  private readonly msgs = new IdCache();
   static readonly MAX_LINE = 1 << 20;
 
   constructor(private readonly o: ScanOptions) {}
@@ -495,9 +499,9 @@ export class LogScanner {
       const b = p.bytes as Buffer;
       // a JS byte loop: no string is made, and no native call, for the lines that match nothing
       if (ms + b.length > me || !bytesAt(buf, ms, b)) continue;
-      // bounded to this line (an unbounded indexOf would scan ahead through the whole chunk), on the
-      // bytes: an ASCII needle is found in the raw line exactly where it is in its decoded text
-      if (p.containsBytes !== undefined && findIn(buf, p.containsBytes, ms, me - p.containsBytes.length + 1) < 0) continue;
+      // on the raw bytes (an ASCII needle sits in the raw line where it sits in the decoded text), through
+      // indexIn's memo: one native search runs ahead through the chunk and serves the lines up to its hit
+      if (p.containsBytes !== undefined && indexIn(buf, p.containsBytes, ms, me - p.containsBytes.length + 1) < 0) continue;
       return p;
     }
     return null;
@@ -509,7 +513,9 @@ export class LogScanner {
     this.count('go-json', level);
     // zap writes "msg" on every line; byte loops, not Buffer.indexOf: a native call costs more than
     // the few dozen bytes of one line it would search
-    const m = findIn(buf, MSG_KEY, s, e);
+    let m = this.zapMsgAt(buf, s, e);
+    const tsKey = this.tsKeyAt;
+    if (m < 0) m = findIn(buf, MSG_KEY, s, e);
     if (m < 0) return;
     const ms = m + MSG_KEY.length;
     const p = this.match(GO_INDEX, buf, ms, e);
@@ -545,7 +551,8 @@ export class LogScanner {
         tsField = rawField(buf, s, e, TS_KEY);
       }
     } else {
-      msg = buf.toString('utf8', ms, me);
+      // the same few messages recur ("register task success", "download from source ok"): cached
+      msg = this.msgs.value(buf, ms, me + 1, 0) as string;
       // one pass over the fields after the message for the first "peer"/"task" (or "peerID"/"taskID")
       let pk = -1;
       let tk = -1;
@@ -565,10 +572,35 @@ export class LogScanner {
       peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e, 0));
       task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e, 1));
     }
-    const tsAt = findIn(buf, TS_KEY, s, ms);
+    const tsAt = tsKey >= 0 ? tsKey : findIn(buf, TS_KEY, s, ms);
     const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
     const ts = fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
     this.emitGo(p, level, msg, ts, task, peer, 'go-json');
+  }
+
+  /** Where zapMsgAt found '"ts":"', or -1. */
+  private tsKeyAt = -1;
+
+  /**
+   * The '"msg":"' of a zap production line laid out as {"level":…,"ts":…,["caller":…,]"msg":… (the
+   * encoder's order), stepping over the values (none holds a quote) rather than searching for the key;
+   * -1 for any other layout, which the caller searches.
+   */
+  private zapMsgAt(buf: Buffer, s: number, e: number): number {
+    this.tsKeyAt = -1;
+    let i = s + 10;
+    while (i < e && buf[i] !== 0x22) i++;
+    if (i >= e || !bytesAt(buf, i, LEVEL_TS)) return -1;
+    const tsKey = i + 2;
+    for (i += LEVEL_TS.length; i < e && buf[i] !== 0x22; i++);
+    if (i >= e) return -1;
+    if (!bytesAt(buf, i, NEXT_MSG)) {
+      if (!bytesAt(buf, i, NEXT_CALLER)) return -1;
+      for (i += NEXT_CALLER.length; i < e && buf[i] !== 0x22; i++);
+      if (i >= e || !bytesAt(buf, i, NEXT_MSG)) return -1;
+    }
+    this.tsKeyAt = tsKey;
+    return i + 2;
   }
 
   private goConsole(buf: Buffer, s: number, e: number, tab: number): void {
@@ -634,17 +666,32 @@ export class LogScanner {
     let pk = -1;
     let u = -1;
     let cl = -1;
-    for (let i = fs; i < e; i++) {
+    // piece lines need the ids only; the others the url and length too (stop once all are found)
+    const want = piece ? 2 : 4;
+    let found = 0;
+    for (let i = fs; i < e && found < want; i++) {
       if (buf[i] !== 0x20) continue;
       const c = buf[i + 1];
       if (c === 0x74 /* t */) {
-        if (tk < 0 && bytesAt(buf, i, RS_TASK)) tk = i;
+        if (tk < 0 && bytesAt(buf, i, RS_TASK)) {
+          tk = i;
+          found++;
+        }
       } else if (c === 0x70 /* p */) {
-        if (pk < 0 && bytesAt(buf, i, RS_PEER)) pk = i;
+        if (pk < 0 && bytesAt(buf, i, RS_PEER)) {
+          pk = i;
+          found++;
+        }
       } else if (c === 0x75 /* u */) {
-        if (u < 0 && bytesAt(buf, i, RS_URL)) u = i;
+        if (u < 0 && bytesAt(buf, i, RS_URL) && !piece) {
+          u = i;
+          found++;
+        }
       } else if (c === 0x63 /* c */) {
-        if (cl < 0 && bytesAt(buf, i, RS_LEN)) cl = i;
+        if (cl < 0 && bytesAt(buf, i, RS_LEN) && !piece) {
+          cl = i;
+          found++;
+        }
       }
     }
     const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e, 1);

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineProbe } from './context.js';
+import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
 import { discover } from './dfdaemon-discover.js';
 import { scrape } from './dfdaemon-scrape.js';
 
+/** An image tag that names a release ("v2.1.49", "2.1.49-alpine"), not "latest" or a branch. */
+const VERSION_TAG = /^v?\d+\.\d+\.\d+/;
 /** A metrics scrape gets at most this long. */
 const SCRAPE_TIMEOUT_MS = 3000;
 
@@ -35,6 +38,9 @@ export const dfdaemonProbe = defineProbe({
     if (d.configProblem) partial.push(d.configProblem);
     if (d.generation) await out.writeText('raw/dfdaemon/generation.txt', `${d.generation}\n`);
     if (d.mountinfo !== undefined) await out.writeText('raw/dfdaemon/mountinfo.txt', d.mountinfo);
+    const container = d.pid ? await lookupContainer(ctx, d.pid) : undefined;
+    if (container?.kind === 'container') await out.writeJson('raw/dfdaemon/container.json', container.value);
+    if (container && container.kind !== 'node' && container.note) partial.push(container.note);
     if (d.configPath && d.configText !== undefined) {
       const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
       await out.writeText(`raw/dfdaemon/config/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
@@ -60,6 +66,10 @@ export const dfdaemonProbe = defineProbe({
       } else partial.push(`metrics: ${s0.reason}`);
     } else partial.push('no metrics URL (metrics server off or generation unknown; use --dfdaemon-metrics)');
     if (version) await out.writeText('raw/dfdaemon/version.txt', `${version}\n`);
+    // with the metrics server off (the Go chart's default) the image tag is the version there is
+    const tag = container?.kind === 'container' ? container.value.tag : undefined;
+    const versionFrom = version ? 'metrics' : tag && VERSION_TAG.test(tag) ? 'container image' : undefined;
+    version ??= versionFrom ? tag : undefined;
 
     const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
     const logs = await copyLogs(ctx, d.logDirOnNode, d.generation, sinceCutoff);
@@ -72,6 +82,8 @@ export const dfdaemonProbe = defineProbe({
     const details: Record<string, unknown> = {
       generation: d.generation,
       generationFrom: d.generationFrom,
+      ...(version ? { version, versionFrom } : {}),
+      ...(container?.kind === 'container' ? { container: container.value } : {}),
       ...(d.pid ? { pid: d.pid } : {}),
       ...(d.daemonRoot ? { daemonRoot: d.daemonRoot } : {}),
       ...(d.configPath ? { configPath: d.configPath } : {}),

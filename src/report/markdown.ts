@@ -2,6 +2,7 @@ import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
+import { probeSubject } from './probe-subject.js';
 
 /** Pastes into a GitHub issue: summary table first, evidence and raw detail folded in <details>. */
 export function renderMarkdown(report: Report): string {
@@ -39,7 +40,8 @@ export function renderMarkdown(report: Report): string {
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
   out.push('| probe | status | reason | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {
-    out.push(`| ${name} | ${p.status} | ${cell(p.reason ?? '')} | ${p.durationMs} |`);
+    const subject = probeSubject(name, p);
+    out.push(`| ${name} | ${p.status}${subject ? ` — ${cell(subject)}` : ''} | ${cell(p.reason ?? '')} | ${p.durationMs} |`);
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) out.push('', ...figures.map((l) => `- ${l}`));

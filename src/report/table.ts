@@ -5,6 +5,7 @@ import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
+import { probeSubject } from './probe-subject.js';
 import type { RenderOptions } from './options.js';
 
 export function renderTable(report: Report, opts: RenderOptions): string {
@@ -20,7 +21,8 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   out.push(c.bold('Probes'));
   for (const [name, p] of Object.entries(report.probes)) {
     const status = p.status === 'ok' ? c.green('ok') : p.status === 'skipped' ? c.dim('skipped') : c.red('failed');
-    out.push(`  ${name.padEnd(11)} ${status}${p.reason ? `: ${p.reason}` : ''} ${c.dim(`(${p.durationMs} ms)`)}`);
+    const subject = probeSubject(name, p);
+    out.push(`  ${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${p.reason ? `: ${p.reason}` : ''} ${c.dim(`(${p.durationMs} ms)`)}`);
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) {

@@ -10,6 +10,7 @@ import { ruleCount } from '../../src/parsers/netfilter-rule.js';
 import { parseNftRuleset } from '../../src/parsers/nft.js';
 import { ioStat, parseDiskstats } from '../../src/parsers/diskstats.js';
 import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
+import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -245,6 +246,29 @@ register({
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     mountOf(r.value, '/var/lib/dragonfly/content');
     mountOf(r.value, '/', '254:1');
+    return [];
+  },
+});
+
+register({
+  name: 'proc-cgroup',
+  files: ['proc-cgroup.ts'],
+  seeds: () =>
+    seedTexts({
+      inline: [
+        ...liveText('/proc/self/cgroup'),
+        `0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod5f1c2b7e_8a4d_4c3e_9b2a_1d7e6f5a4b3c.slice/cri-containerd-${'9d8c7b6a'.repeat(8)}.scope\n`,
+        `12:pids:/kubepods/besteffort/pod5f1c2b7e-8a4d-4c3e-9b2a-1d7e6f5a4b3c/${'c0ffee00'.repeat(8)}\n1:name=systemd:/\n`,
+        'docker.io/dragonflyoss/dfdaemon:v2.1.49',
+        'registry.local:5000/dragonflyoss/client@sha256:abc',
+      ],
+    }),
+  run(text) {
+    const c = containerOf(text);
+    plainData(c);
+    if (c && !/^[0-9a-f]{64}$/.test(c.id)) throw new Error(`not a container id: ${c.id}`);
+    const tag = imageTag(text);
+    if (tag !== undefined && (tag.includes('/') || tag.includes('@'))) throw new Error(`not a tag: ${tag}`);
     return [];
   },
 });

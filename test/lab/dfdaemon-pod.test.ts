@@ -6,18 +6,38 @@
 // the "daemon" is a script named dfget, run as `dfget daemon --config …` like the chart's container.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { goTaskLines } from '../facts/dfdaemon-loggen.js';
 import { runCli } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
+import { CONTAINERD_LAB_TOOLS, withContainerdLab } from './containerd-lab.js';
 
 const why = labUnavailable(['unshare', 'chroot', 'mount']) ?? (existsSync('/etc/dragonfly') || existsSync('/var/lib/dragonfly') ? 'this machine has a real /etc/dragonfly or /var/lib/dragonfly: the test needs a node without them' : null);
 if (why) announceSkip('dfdaemon in a pod', why);
 
+const whyImage = why ?? labUnavailable(CONTAINERD_LAB_TOOLS);
+if (whyImage && !why) announceSkip('dfdaemon in a pod: its image from containerd', whyImage);
+
 interface Report {
-  probes: Record<string, { status: string; reason?: string; pid?: number; daemonRoot?: string; configPath?: string; configRead?: string; cacheDir?: unknown; logFiles?: { bundled: string; bytes: number }[] }>;
+  probes: Record<
+    string,
+    {
+      status: string;
+      reason?: string;
+      pid?: number;
+      daemonRoot?: string;
+      configPath?: string;
+      configRead?: string;
+      cacheDir?: unknown;
+      logFiles?: { bundled: string; bytes: number }[];
+      version?: string;
+      versionFrom?: string;
+      container?: { id: string; image?: string; tag?: string; labels?: Record<string, string> };
+    }
+  >;
   diagnoses: { rule: string; evidence: string[]; remediation: { steps: string[] } }[];
 }
 
@@ -31,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // the mount namespace, and with it every bind mount, goes with its last process
-  for (const p of pods) if (p.pid && p.exitCode === null) process.kill(-p.pid, 'SIGKILL');
+  for (const p of pods) killGroup(p);
   await new Promise((r) => setTimeout(r, 200));
   await rm(work, { recursive: true, force: true });
 });
@@ -81,8 +101,17 @@ async function startPod(name: string, data: 'emptyDir' | 'hostPath'): Promise<{ 
   throw new Error(`the pod's daemon never showed up: ${err}`);
 }
 
+/** The pod's whole process group; gone already is fine (its exit may not have been reaped yet). */
+function killGroup(p: ChildProcess): void {
+  try {
+    if (p.pid) process.kill(-p.pid, 'SIGKILL');
+  } catch {
+    // ESRCH: nothing left
+  }
+}
+
 async function stop(pod: ChildProcess, pid: number): Promise<void> {
-  if (pod.pid && pod.exitCode === null) process.kill(-pod.pid, 'SIGKILL');
+  killGroup(pod);
   for (let i = 0; i < 40 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -128,4 +157,51 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
       await stop(pod, pid);
     }
   }, 90_000);
+
+  it.skipIf(whyImage)('names its container, image and pod from containerd, and takes the version from the image tag', async () => {
+    await withContainerdLab(async (lab) => {
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 256 << 10 }] });
+      const ref = await lab.push(img, reg, 'dragonflyoss/dfdaemon:v2.1.49');
+      const cd = await lab.startContainerd({ disableCri: true });
+      const pulled = await lab.pull(cd, ref, { namespace: 'k8s.io' });
+      expect(pulled.ok, pulled.output).toBe(true);
+      // the container record the CRI plugin would have made for the chart's pod (metadata only, no task),
+      // with a secret in its environment that must not reach the bundle
+      const id = 'c0ffee'.padEnd(64, '0123456789abcdef');
+      const ctr = (...a: string[]) => execFileSync('ctr', ['--address', cd.address, '-n', 'k8s.io', ...a], { encoding: 'utf8', timeout: 30_000 });
+      ctr('containers', 'create', '--env', 'DFDAEMON_TOKEN=s3cr3t-t0ken-value', '--label', 'io.kubernetes.pod.name=dragonfly-dfdaemon-x7k2p', '--label', 'io.kubernetes.pod.namespace=dragonfly-system', '--label', 'io.kubernetes.container.name=dfdaemon', ref, id, '/dfget', 'daemon');
+      const { pid, pod } = await startPod('image', 'hostPath');
+      // the cgroup kubelet + containerd give that container (cgroupfs driver: …/pod<uid>/<id>)
+      const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+      const base = v2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/pids';
+      const top = join(base, `dfdoctor-lab-${process.pid}`);
+      const cg = join(top, 'kubepods/besteffort/pod5f1c2b7e-8a4d-4c3e-9b2a-1d7e6f5a4b3c', id);
+      await mkdir(cg, { recursive: true });
+      try {
+        await writeFile(join(cg, 'cgroup.procs'), String(pid));
+        expect(await readFile(`/proc/${pid}/cgroup`, 'utf8')).toContain(id);
+        const out = join(lab.dir, 'bundle.tar.gz');
+        const r = await runCli(['collect', '--probes', 'dfdaemon', '--containerd-address', cd.address, '--output', out, '--timeout', '20'], { timeoutMs: 60_000 });
+        expect(r.code, r.stderr).toBe(0);
+        const a = await runCli(['analyze', out, '--format', 'json', '--fail-on', 'never'], { timeoutMs: 60_000 });
+        const rep = JSON.parse(a.stdout) as Report;
+        const dfd = rep.probes.dfdaemon;
+        expect(dfd?.container).toMatchObject({ id, image: ref, tag: 'v2.1.49', labels: { 'io.kubernetes.pod.name': 'dragonfly-dfdaemon-x7k2p', 'io.kubernetes.pod.namespace': 'dragonfly-system' } });
+        expect(dfd?.version).toBe('v2.1.49');
+        expect(dfd?.versionFrom).toBe('container image');
+        const table = await runCli(['analyze', out, '--no-color', '--fail-on', 'never'], { timeoutMs: 60_000 });
+        expect(table.stdout).toContain('Go dfdaemon v2.1.49 (container image), pod dragonfly-system/dragonfly-dfdaemon-x7k2p');
+        // the container's environment stays on the node
+        const files = execFileSync('tar', ['-xzOf', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+        expect(files).toContain('dragonfly-dfdaemon-x7k2p');
+        expect(files).not.toContain('s3cr3t-t0ken-value');
+        console.log(`[lab] pod image: ${table.stdout.split('\n').find((l) => l.includes('dfdaemon ')) ?? ''}`);
+      } finally {
+        await stop(pod, pid);
+        // a cgroup dir goes with rmdir (its control files cannot be unlinked), deepest first
+        for (let d = cg; d.startsWith(top); d = join(d, '..')) await rmdir(d).catch(() => undefined);
+      }
+    });
+  }, 240_000);
 });

@@ -30,6 +30,7 @@ export interface ProbeFlags {
   containerdConfig?: string;
   containerdAddress?: string;
   kubeletConfig?: string;
+  kubeletEvents?: string;
 }
 
 export interface AnalysisFlags {
@@ -77,7 +78,8 @@ export function addProbeOptions(cmd: Command): Command {
     .addOption(new Option('--disk-method <method>', 'how to read past the page cache').choices(DISK_METHODS).default('o_direct'))
     .option('--containerd-config <path>', "containerd's config (default: /etc/containerd/config.toml)")
     .option('--containerd-address <socket>', "containerd's socket (default: /run/containerd/containerd.sock)")
-    .option('--kubelet-config <path>', "kubelet's config (default: /var/lib/kubelet/config.yaml)");
+    .option('--kubelet-config <path>', "kubelet's config (default: /var/lib/kubelet/config.yaml)")
+    .option('--kubelet-events <file>', "the output of `kubectl get events -A -o json` (default: asked of kubectl when a kubeconfig is at hand)");
 }
 
 export function addAnalysisOptions(cmd: Command): Command {
@@ -165,6 +167,7 @@ export function toProbeOptions(f: ProbeFlags, timeout: number, forBundle: boolea
   if (f.containerdConfig) o.containerdConfig = f.containerdConfig;
   if (f.containerdAddress) o.containerdAddress = f.containerdAddress;
   if (f.kubeletConfig) o.kubeletConfig = f.kubeletConfig;
+  if (f.kubeletEvents) o.kubeletEvents = f.kubeletEvents;
   return o;
 }
 

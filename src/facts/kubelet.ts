@@ -1,8 +1,9 @@
 import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet-config.js';
+import { type PulledEvent, parsePulledEvents, parsePulledMessage } from '../parsers/kubelet-events.js';
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
-import { defineFacts } from './context.js';
+import { defineFacts, type FactsContext } from './context.js';
 
-export const KUBELET_FILES = { config: 'raw/kubelet/config.yaml', flags: 'raw/kubelet/flags.txt' } as const;
+export const KUBELET_FILES = { config: 'raw/kubelet/config.yaml', flags: 'raw/kubelet/flags.txt', events: 'raw/kubelet/events.json' } as const;
 
 type Source = 'flag' | 'config' | 'default';
 
@@ -13,8 +14,21 @@ export interface KubeletFacts {
   maxParallelImagePulls: { value: number | null; from: Source };
   registryPullQPS: { value: number; from: Source };
   registryBurst: { value: number; from: Source };
-  /** Bundle files the values came from. */
+  /** Bundle files the values came from (config and flags). */
   files: string[];
+  /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
+  pulls?: KubeletPull[];
+}
+
+/** One "Successfully pulled image" event: the runtime's pull time and the time it queued in the kubelet before. */
+export interface KubeletPull {
+  image: string;
+  pullSeconds: number;
+  /** "(Y including waiting)" − "in X": the kubelet's queue (serial puller, or a full parallel limit). */
+  waitSeconds: number;
+  bytes?: number;
+  event: PulledEvent;
+  file: string;
 }
 
 const DEFAULTS = { serializeImagePulls: true, maxParallelImagePulls: null, registryPullQPS: 5, registryBurst: 10 } as const;
@@ -24,7 +38,8 @@ export const kubeletFacts = defineFacts({
   async build(ctx) {
     const cfgText = await ctx.bundle.text(KUBELET_FILES.config);
     const flagsText = await ctx.bundle.text(KUBELET_FILES.flags);
-    if (cfgText === undefined && flagsText === undefined) return undefined;
+    const pulls = await readPulls(ctx);
+    if (cfgText === undefined && flagsText === undefined && pulls === undefined) return undefined;
     const files: string[] = [];
     let cfg: KubeletPullSettings = {};
     if (cfgText !== undefined) {
@@ -54,6 +69,33 @@ export const kubeletFacts = defineFacts({
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,
+      ...(pulls ? { pulls } : {}),
     };
   },
 });
+
+async function readPulls(ctx: FactsContext): Promise<KubeletPull[] | undefined> {
+  const file = KUBELET_FILES.events;
+  const text = await ctx.bundle.text(file);
+  if (text === undefined) return undefined;
+  const r = parsePulledEvents(text);
+  if (!r.ok) {
+    ctx.problem({ file, ...(r.line === undefined ? {} : { line: r.line }), message: r.message });
+    return undefined;
+  }
+  const out: KubeletPull[] = [];
+  for (const event of r.value) {
+    const m = parsePulledMessage(event.message);
+    // "already present on machine" pulls nothing; a message in no known wording is skipped, not guessed at
+    if (m?.kind !== 'pulled') continue;
+    out.push({
+      image: m.image,
+      pullSeconds: m.pullMs / 1000,
+      waitSeconds: Math.max(0, m.totalMs - m.pullMs) / 1000,
+      ...(m.bytes === undefined ? {} : { bytes: m.bytes }),
+      event,
+      file,
+    });
+  }
+  return out;
+}

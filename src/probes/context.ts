@@ -23,6 +23,8 @@ export interface ProbeOptions {
   containerdConfig?: string;
   containerdAddress?: string;
   kubeletConfig?: string;
+  /** A saved `kubectl get events -o json` (its Pulled events time the kubelet's pull queue). */
+  kubeletEvents?: string;
   /** True for `collect`: the bundle leaves the node, so it is redacted and capped. */
   forBundle: boolean;
 }

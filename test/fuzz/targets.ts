@@ -11,6 +11,7 @@ import { parseNftRuleset } from '../../src/parsers/nft.js';
 import { ioStat, parseDiskstats } from '../../src/parsers/diskstats.js';
 import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
 import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
+import { parseGoDuration, parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -269,6 +270,31 @@ register({
     if (c && !/^[0-9a-f]{64}$/.test(c.id)) throw new Error(`not a container id: ${c.id}`);
     const tag = imageTag(text);
     if (tag !== undefined && (tag.includes('/') || tag.includes('@'))) throw new Error(`not a tag: ${tag}`);
+    return [];
+  },
+});
+
+register({
+  name: 'kubelet-events',
+  files: ['kubelet-events.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/kubelet\/events\.json$/,
+      inline: [
+        '{"items":[{"reason":"Pulled","message":"Successfully pulled image \\"a:1\\" in 1.204s (14.611s including waiting). Image size: 1000000000 bytes.","involvedObject":{"namespace":"t","name":"p"},"source":{"host":"n"}}]}',
+        '[{"reason":"Pulled","note":"Container image \\"b:1\\" already present on machine","regarding":{"name":"p"},"reportingInstance":"n"}]',
+      ],
+    }),
+  run(text) {
+    const r = parsePulledEvents(text);
+    plainData(r);
+    if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
+    for (const e of r.value) {
+      const m = parsePulledMessage(e.message);
+      if (m?.kind === 'pulled' && !(m.pullMs >= 0 && m.totalMs >= 0)) throw new Error(`negative duration in ${e.message}`);
+    }
+    const d = parseGoDuration(text.slice(0, 40));
+    if (d !== null && !(d >= 0)) throw new Error(`duration ${d}`);
     return [];
   },
 });

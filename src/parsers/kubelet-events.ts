@@ -1,0 +1,91 @@
+// The kubelet's "Pulled" events (reference/containerd.md B): kubelet pkg/kubelet/images/image_manager.go
+// records `Successfully pulled image %q in %v (%v including waiting). Image size: %v bytes.` — the first
+// duration is the runtime's pull, the second adds the time the pull queued in the kubelet (the serial
+// puller's one-at-a-time queue), so their gap is what serializeImagePulls cost that pull. Older kubelets
+// omit the image size; a cached image gives `Container image %q already present on machine`.
+// Input: `kubectl get events -o json` (core/v1 EventList) or events.k8s.io/v1 items.
+import type { ParseResult } from './proc-stat.js';
+
+export interface PulledEvent {
+  /** 1-based position in the list, for evidence ("item 3"). */
+  item: number;
+  namespace?: string;
+  pod?: string;
+  /** spec.containers{name}, when the event names it. */
+  fieldPath?: string;
+  /** The node that recorded it. */
+  host?: string;
+  /** Last time it happened (RFC 3339), when given. */
+  at?: string;
+  count: number;
+  message: string;
+}
+
+export type PulledMessage =
+  | { kind: 'pulled'; image: string; pullMs: number; totalMs: number; bytes?: number }
+  | { kind: 'present'; image: string };
+
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, 'μs': 0.001, ns: 1e-6 };
+
+/** A Go time.Duration string ("1m0.809s", "717ms", "1.315633737s") in ms, or null. */
+export function parseGoDuration(s: string): number | null {
+  if (s === '0' || s === '0s') return 0;
+  const re = /(\d+(?:\.\d+)?)(h|ms|us|µs|μs|ns|m|s)/gy;
+  let total = 0;
+  let at = 0;
+  for (let m = re.exec(s); m; m = re.exec(s)) {
+    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
+    at = re.lastIndex;
+  }
+  return at === s.length && at > 0 ? total : null;
+}
+
+const PULLED = /^Successfully pulled image "([^"]+)" in (\S+) \((\S+) including waiting\)(?:\. Image size: (\d+) bytes\.?)?/;
+const PRESENT = /^Container image "([^"]+)" already present on machine/;
+
+export function parsePulledMessage(msg: string): PulledMessage | null {
+  const p = PULLED.exec(msg);
+  if (p) {
+    const pullMs = parseGoDuration(p[2] as string);
+    const totalMs = parseGoDuration(p[3] as string);
+    if (pullMs === null || totalMs === null) return null;
+    return { kind: 'pulled', image: p[1] as string, pullMs, totalMs, ...(p[4] ? { bytes: Number(p[4]) } : {}) };
+  }
+  const c = PRESENT.exec(msg);
+  return c ? { kind: 'present', image: c[1] as string } : null;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+/** The Pulled events of an event list; other events are left out. */
+export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec((e as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
+    return { ok: false, ...(line === undefined ? {} : { line }), message: `not JSON: ${(e as Error).message}` };
+  }
+  const items = Array.isArray(doc) ? doc : Array.isArray((doc as { items?: unknown } | null)?.items) ? ((doc as { items: unknown[] }).items) : null;
+  if (!items) return { ok: false, message: 'neither an event list ({"items": […]}) nor an array of events' };
+  const out: PulledEvent[] = [];
+  items.forEach((raw, i) => {
+    if (!raw || typeof raw !== 'object') return;
+    const e = raw as Record<string, unknown>;
+    if (e.reason !== 'Pulled') return;
+    // core/v1 names: involvedObject, message, source.host; events.k8s.io/v1: regarding, note, reportingInstance
+    const obj = (e.involvedObject ?? e.regarding ?? {}) as Record<string, unknown>;
+    const source = (e.source ?? e.deprecatedSource ?? {}) as Record<string, unknown>;
+    const message = str(e.message) ?? str(e.note);
+    if (!message) return;
+    const namespace = str(obj.namespace);
+    const pod = str(obj.name);
+    const fieldPath = str(obj.fieldPath);
+    const host = str(source.host) ?? str(e.reportingInstance);
+    const at = str(e.lastTimestamp) ?? str(e.eventTime) ?? str(e.firstTimestamp) ?? str((e.series as Record<string, unknown> | undefined)?.lastObservedTime);
+    const count = typeof e.count === 'number' && e.count > 0 ? e.count : 1;
+    out.push({ item: i + 1, count, message, ...(namespace ? { namespace } : {}), ...(pod ? { pod } : {}), ...(fieldPath ? { fieldPath } : {}), ...(host ? { host } : {}), ...(at ? { at } : {}) });
+  });
+  return { ok: true, value: out };
+}

@@ -1,0 +1,64 @@
+// The kubelet's recent "Pulled" events for this node: from a saved `kubectl get events -A -o json`
+// (--kubelet-events), else asked of kubectl when a kubeconfig is at hand (read-only, time-bounded).
+// Only Pulled events of this node are kept, and only the fields the analysis reads.
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type PulledEvent, parsePulledEvents } from '../parsers/kubelet-events.js';
+import type { ProbeContext } from './context.js';
+import { runCommand } from './exec.js';
+import { readNodeFile } from './read-node.js';
+
+export const EVENTS_FILE = 'raw/kubelet/events.json';
+const MAX_BYTES = 64 * 1024 * 1024;
+
+export interface EventsRead {
+  /** How many Pulled events of this node were kept (written to EVENTS_FILE), or why none were read. */
+  kept?: number;
+  from?: string;
+  note?: string;
+}
+
+function kubeconfigAtHand(): boolean {
+  return Boolean(process.env.KUBECONFIG) || Boolean(process.env.KUBERNETES_SERVICE_HOST) || existsSync(join(homedir(), '.kube', 'config'));
+}
+
+export async function readPulledEvents(ctx: ProbeContext, nodeName: string | undefined): Promise<EventsRead> {
+  let text: string;
+  let from: string;
+  if (ctx.options.kubeletEvents) {
+    // a file the user saved: a path of theirs, not of the node (not re-rooted)
+    const r = await readNodeFile(ctx.options.kubeletEvents, MAX_BYTES);
+    if (r.kind !== 'ok') return { note: `--kubelet-events ${r.reason}` };
+    text = r.text;
+    from = ctx.options.kubeletEvents;
+  } else {
+    if (!kubeconfigAtHand()) return { note: 'Pulled events not read: no kubeconfig here (save `kubectl get events -A -o json` and pass --kubelet-events FILE)' };
+    const r = await runCommand('kubectl', ['get', 'events', '--all-namespaces', '-o', 'json', '--field-selector', 'reason=Pulled', '--request-timeout=4s'], {
+      timeoutMs: Math.max(500, Math.min(5000, ctx.remainingMs() / 3)),
+      signal: ctx.signal,
+      maxBuffer: MAX_BYTES,
+    });
+    if (r.kind !== 'ok') return { note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}` };
+    text = r.stdout;
+    from = 'kubectl get events';
+  }
+  const parsed = parsePulledEvents(text);
+  if (!parsed.ok) return { note: `${from}${parsed.line ? `:${parsed.line}` : ''}: ${parsed.message}` };
+  // an event's host is the node name the kubelet registered; without one to compare, keep them all
+  const mine = nodeName ? parsed.value.filter((e) => e.host === undefined || e.host === nodeName) : parsed.value;
+  await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
+  const other = parsed.value.length - mine.length;
+  return { kept: mine.length, from, ...(other > 0 ? { note: `${other} Pulled event(s) of other nodes left out` } : {}) };
+}
+
+function toEvent(e: PulledEvent): Record<string, unknown> {
+  return {
+    reason: 'Pulled',
+    message: e.message,
+    involvedObject: { kind: 'Pod', ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.pod ? { name: e.pod } : {}), ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) },
+    ...(e.host ? { source: { component: 'kubelet', host: e.host } } : {}),
+    ...(e.at ? { lastTimestamp: e.at } : {}),
+    count: e.count,
+  };
+}

@@ -1,13 +1,31 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as tar from 'tar';
 import { BundleError } from './reader.js';
 
-/** Packs a bundle directory into a .tar.gz whose top-level entries are the bundle's own files. */
-export async function packTarball(dir: string, outFile: string): Promise<void> {
+/** Registers an undo step for every exit path (SIGINT included); returns its remover. */
+export type OnExit = (fn: () => Promise<void>) => () => void;
+
+/**
+ * Packs a bundle directory into a .tar.gz whose top-level entries are the bundle's own files. It is
+ * written beside `outFile` under a hidden temporary name and renamed into place when complete, so an
+ * interrupted or failed write never leaves a truncated bundle under the name a user would attach.
+ */
+export async function packTarball(dir: string, outFile: string, onExit?: OnExit): Promise<void> {
   const entries = (await readdir(dir)).sort();
-  await tar.create({ gzip: true, file: outFile, cwd: dir, portable: true }, entries);
+  const partial = join(dirname(outFile), `.${basename(outFile)}.${process.pid}.partial`);
+  const drop = () => rm(partial, { force: true });
+  const unregister = onExit?.(drop);
+  try {
+    await tar.create({ gzip: true, file: partial, cwd: dir, portable: true }, entries);
+    await rename(partial, outFile);
+  } catch (e) {
+    await drop();
+    throw e;
+  } finally {
+    unregister?.();
+  }
 }
 
 /**

@@ -85,7 +85,7 @@ Examples:
         const head = await readBundleHead(reader);
         const report = await analyse(reader, head, settings, { kind: 'live' });
         if (flags.bundle) {
-          await packTarball(g.dir, flags.bundle);
+          await packTarball(g.dir, flags.bundle, (fn) => rc.cleanup.add(fn));
           process.stderr.write(`wrote ${flags.bundle}\n`);
         }
         setExit(await emitReport(report, flags));

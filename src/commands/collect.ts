@@ -33,7 +33,9 @@ Examples:
       redactor,
     });
     try {
-      await packTarball(g.dir, flags.output);
+      rc.progress(`writing ${flags.output}`);
+      await packTarball(g.dir, flags.output, (fn) => rc.cleanup.add(fn));
+      rc.progress.done();
     } finally {
       await g.remove();
     }

@@ -32,6 +32,22 @@ async function writeBundle(dir: string): Promise<void> {
 }
 
 describe('bundle', () => {
+  it('writes a tarball under a hidden partial name and renames it into place; a failed write leaves nothing', async () => {
+    const dir = await tmp();
+    await writeBundle(dir);
+    const outDir = await tmp();
+    const undo: (() => Promise<void>)[] = [];
+    await packTarball(dir, join(outDir, 'node.tar.gz'), (fn) => {
+      undo.push(fn);
+      return () => undo.splice(undo.indexOf(fn), 1);
+    });
+    expect(await readdir(outDir)).toEqual(['node.tar.gz']);
+    // the undo step was registered while writing and dropped once the bundle was in place
+    expect(undo).toEqual([]);
+    await expect(packTarball(dir, join(outDir, 'missing-dir', 'node.tar.gz'))).rejects.toThrow();
+    expect(await readdir(outDir)).toEqual(['node.tar.gz']);
+  });
+
   it('round-trips through the directory form and the .tar.gz form', async () => {
     const dir = await tmp();
     await writeBundle(dir);

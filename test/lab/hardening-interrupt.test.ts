@@ -1,6 +1,6 @@
 // Interruption (issue 9 §5): SIGINT (Ctrl-C: to the whole process group) and SIGTERM (to the
-// process) while the disk read test has its temp file open, and while the dfdaemon log scan has the
-// log open. The CLI must exit 130/143, remove its temp file and its bundle dir, and leave no child
+// process) while the disk read test has its temp file open, while the dfdaemon log scan has the
+// log open, and while `collect` writes its tarball. The CLI must exit 130/143, remove its temp file and its bundle dir, and leave no child
 // process behind. The moment is found, not guessed: we wait until /proc shows the CLI holding the file.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -175,5 +175,25 @@ describe.each([['SIGINT'], ['SIGTERM']] as const)('%s during the dfdaemon log sc
     expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
     expect(r.children.filter(alive)).toEqual([]);
     expect(existsSync(join(bigLogDir, 'core.log')), 'the log itself must be untouched').toBe(true);
+  }, 120_000);
+});
+
+describe.each([['SIGINT'], ['SIGTERM']] as const)('%s while collect writes the bundle tarball', (sig) => {
+  it.skipIf(why)(`exits ${EXPECTED[sig]} and leaves neither a truncated bundle nor its partial file`, async () => {
+    const tmp = join(work, `tmp-tar-${sig}`);
+    const out = join(work, `out-${sig}`);
+    await mkdir(tmp);
+    await mkdir(out);
+    const r = await interruptWhen(
+      ['collect', '--probes', 'dfdaemon', '--dfdaemon-log-dir', bigLogDir, '--timeout', '300', '-o', join(out, 'node.tar.gz')],
+      { TMPDIR: tmp },
+      (pid) => holds(pid, /\.node\.tar\.gz\.\d+\.partial$/),
+      sig,
+    );
+    report.push(`  collect tarball ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms`);
+    expect(r.signal, r.stderr).toBeNull();
+    expect(r.code, r.stderr).toBe(EXPECTED[sig]);
+    expect(await readdir(out), 'a bundle or its partial file is left where the user asked for it').toEqual([]);
+    expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
   }, 120_000);
 });

@@ -97,6 +97,9 @@ export const dfdaemonFacts = defineFacts({
       if (storage) out.storage = storage;
     }
 
+    // a proxy URL the probe was given (--dfdaemon-proxy) or derived names the proxy port when no config was read
+    const givenProxy = typeof rec?.proxyUrl === 'string' ? portOf(rec.proxyUrl) : undefined;
+    if (!config && givenProxy !== undefined) out.ports = { proxy: givenProxy };
     if (config) {
       const p = config.ports;
       const ports: NonNullable<DfdaemonFacts['ports']> = {};
@@ -124,6 +127,16 @@ export const dfdaemonFacts = defineFacts({
 });
 
 const CONTAINER_FILE = 'raw/dfdaemon/container.json';
+
+function portOf(url: string): number | undefined {
+  try {
+    const u = new URL(url);
+    const p = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    return p > 0 ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The daemon's container as the probe recorded it; a damaged file is a located problem, not a stop. */
 async function readContainer(ctx: FactsContext): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {

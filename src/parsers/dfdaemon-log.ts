@@ -92,7 +92,6 @@ interface Pattern {
   kind: EventKind;
   /** Only when the message also contains this (cheap second filter). */
   contains?: string;
-  containsBytes?: Buffer;
 }
 
 // Go v2.1.x messages (client/daemon/peer/*.go, transport/transport.go, piece_manager.go, storage).
@@ -176,7 +175,6 @@ function index(ps: Pattern[]): Map<number, Pattern[]> {
   const m = new Map<number, Pattern[]>();
   for (const p of ps) {
     p.bytes = Buffer.from(p.prefix, 'latin1');
-    if (p.contains !== undefined) p.containsBytes = Buffer.from(p.contains, 'latin1');
     const c = (p.prefix.charCodeAt(0) << 8) | p.prefix.charCodeAt(1);
     const list = m.get(c) ?? [];
     list.push(p);
@@ -189,9 +187,6 @@ const RUST_INDEX = index(RUST_PATTERNS);
 
 const MSG_KEY = Buffer.from('"msg":"');
 const TS_KEY = Buffer.from('"ts":"');
-const LEVEL_TS = Buffer.from('","ts":"');
-const NEXT_CALLER = Buffer.from('","caller":"');
-const NEXT_MSG = Buffer.from('","msg":"');
 const PEER_KEY = Buffer.from('"peer":"');
 const TASK_KEY = Buffer.from('"task":"');
 const PEERID_KEY = Buffer.from('"peerID":"');
@@ -206,11 +201,6 @@ const RS_LEN = Buffer.from(' content_length=');
  * and needle, so a key that later lines lack is not searched for again through the rest of the chunk.
  */
 const memo = new Map<Buffer | number, { buf: Buffer | null; from: number; at: number }>();
-const NEAR = 256;
-function nearByte(buf: Buffer, c: number, from: number, e: number): number {
-  for (let i = from; i < e; i++) if (buf[i] === c) return i;
-  return -1;
-}
 function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number): number {
   let m = memo.get(needle);
   if (!m) {
@@ -220,11 +210,7 @@ function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number):
   let at: number;
   if (m.buf === buf && from >= m.from && (m.at < 0 || m.at >= from)) at = m.at;
   else {
-    // a needle most lines hold is near: a JS loop over the next bytes costs less than the native call
-    // (~0.3 µs each); the native search takes over past the window
-    const w = Math.min(from + NEAR, buf.length);
-    at = typeof needle === 'number' ? nearByte(buf, needle, from, w) : findIn(buf, needle, from, w);
-    if (at < 0) at = buf.indexOf(needle, w);
+    at = buf.indexOf(needle, from);
     m.buf = buf;
     m.from = from;
     m.at = at;
@@ -240,13 +226,6 @@ function fieldsStart(buf: Buffer, from: number, e: number): number {
     if (j < i - 1 && buf[j] === 0x20) return j;
   }
   return e;
-}
-
-/** Two ASCII digits at i as a number, or -1. */
-function d2(buf: Buffer, i: number): number {
-  const a = (buf[i] as number) - 48;
-  const b = (buf[i + 1] as number) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
 function bytesAt(buf: Buffer, at: number, b: Buffer): boolean {
@@ -382,7 +361,8 @@ export class LogScanner {
   private lastLayout: Layout | null = null;
   private skipping = false;
   private readonly ids = new IdCache();
-  private readonly msgs = new IdCache();
+  /** The line after the message start, when match() had to decode it (latin1). */
+  private matched: string | null = null;
   static readonly MAX_LINE = 1 << 20;
 
   constructor(private readonly o: ScanOptions) {}
@@ -503,14 +483,16 @@ export class LogScanner {
 
   private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
     const cands = index.get(((buf[ms] as number) << 8) | (buf[ms + 1] as number));
+    this.matched = null;
     if (!cands) return null;
     for (const p of cands) {
       const b = p.bytes as Buffer;
       // a JS byte loop: no string is made, and no native call, for the lines that match nothing
       if (ms + b.length > me || !bytesAt(buf, ms, b)) continue;
-      // on the raw bytes (an ASCII needle sits in the raw line where it sits in the decoded text), through
-      // indexIn's memo: one native search runs ahead through the chunk and serves the lines up to its hit
-      if (p.containsBytes !== undefined && indexIn(buf, p.containsBytes, ms, me - p.containsBytes.length + 1) < 0) continue;
+      // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
+      // bounded to this line (an unbounded indexOf would scan ahead through the whole chunk), decoded
+      // once for all the candidates that share the prefix
+      if (p.contains !== undefined && !(this.matched ??= buf.toString('latin1', ms, me)).includes(p.contains)) continue;
       return p;
     }
     return null;
@@ -522,9 +504,7 @@ export class LogScanner {
     this.count('go-json', level);
     // zap writes "msg" on every line; byte loops, not Buffer.indexOf: a native call costs more than
     // the few dozen bytes of one line it would search
-    let m = this.zapMsgAt(buf, s, e);
-    const tsKey = this.tsKeyAt;
-    if (m < 0) m = findIn(buf, MSG_KEY, s, e);
+    const m = findIn(buf, MSG_KEY, s, e);
     if (m < 0) return;
     const ms = m + MSG_KEY.length;
     const p = this.match(GO_INDEX, buf, ms, e);
@@ -560,8 +540,7 @@ export class LogScanner {
         tsField = rawField(buf, s, e, TS_KEY);
       }
     } else {
-      // the same few messages recur ("register task success", "download from source ok"): cached
-      msg = this.msgs.value(buf, ms, me + 1, 0) as string;
+      msg = buf.toString('utf8', ms, me);
       // one pass over the fields after the message for the first "peer"/"task" (or "peerID"/"taskID")
       let pk = -1;
       let tk = -1;
@@ -581,35 +560,10 @@ export class LogScanner {
       peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e, 0));
       task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e, 1));
     }
-    const tsAt = tsKey >= 0 ? tsKey : findIn(buf, TS_KEY, s, ms);
+    const tsAt = findIn(buf, TS_KEY, s, ms);
     const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
     const ts = fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
     this.emitGo(p, level, msg, ts, task, peer, 'go-json');
-  }
-
-  /** Where zapMsgAt found '"ts":"', or -1. */
-  private tsKeyAt = -1;
-
-  /**
-   * The '"msg":"' of a zap production line laid out as {"level":…,"ts":…,["caller":…,]"msg":… (the
-   * encoder's order), stepping over the values (none holds a quote) rather than searching for the key;
-   * -1 for any other layout, which the caller searches.
-   */
-  private zapMsgAt(buf: Buffer, s: number, e: number): number {
-    this.tsKeyAt = -1;
-    let i = s + 10;
-    while (i < e && buf[i] !== 0x22) i++;
-    if (i >= e || !bytesAt(buf, i, LEVEL_TS)) return -1;
-    const tsKey = i + 2;
-    for (i += LEVEL_TS.length; i < e && buf[i] !== 0x22; i++);
-    if (i >= e) return -1;
-    if (!bytesAt(buf, i, NEXT_MSG)) {
-      if (!bytesAt(buf, i, NEXT_CALLER)) return -1;
-      for (i += NEXT_CALLER.length; i < e && buf[i] !== 0x22; i++);
-      if (i >= e || !bytesAt(buf, i, NEXT_MSG)) return -1;
-    }
-    this.tsKeyAt = tsKey;
-    return i + 2;
   }
 
   private goConsole(buf: Buffer, s: number, e: number, tab: number): void {
@@ -661,48 +615,18 @@ export class LogScanner {
     if (buf[ms] === 0x20) ms++;
     const p = this.match(RUST_INDEX, buf, ms, e);
     if (!p) return;
-    const ts = this.isoTsAt(buf, s, sp) ?? Date.parse(buf.toString('latin1', s, sp));
+    const ts = Date.parse(buf.toString('latin1', s, sp));
     if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
     // span fields sit at the end of a compact line: slice the few that matter from the raw bytes
     // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
     const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
     // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
-    const fs = fieldsStart(buf, ms, e);
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, Math.min(fs, ms + TEXT_MAX)));
-    // Each key below has the " k=" shape fieldsStart stops at, so its first occurrence after ms is at or
-    // after fs: one pass over the fields finds them all.
-    let tk = -1;
-    let pk = -1;
-    let u = -1;
-    let cl = -1;
-    // piece lines need the ids only; the others the url and length too (stop once all are found)
-    const want = piece ? 2 : 4;
-    let found = 0;
-    for (let i = fs; i < e && found < want; i++) {
-      if (buf[i] !== 0x20) continue;
-      const c = buf[i + 1];
-      if (c === 0x74 /* t */) {
-        if (tk < 0 && bytesAt(buf, i, RS_TASK)) {
-          tk = i;
-          found++;
-        }
-      } else if (c === 0x70 /* p */) {
-        if (pk < 0 && bytesAt(buf, i, RS_PEER)) {
-          pk = i;
-          found++;
-        }
-      } else if (c === 0x75 /* u */) {
-        if (u < 0 && bytesAt(buf, i, RS_URL) && !piece) {
-          u = i;
-          found++;
-        }
-      } else if (c === 0x63 /* c */) {
-        if (cl < 0 && bytesAt(buf, i, RS_LEN) && !piece) {
-          cl = i;
-          found++;
-        }
-      }
-    }
+    const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, textEnd));
+    // latin1: one char per byte, so an index in the decoded line is an offset from ms
+    const line = this.matched;
+    const tk = line === null ? findIn(buf, RS_TASK, ms, e) : at(line.indexOf(' task_id="'), ms);
+    const pk = line === null ? findIn(buf, RS_PEER, ms, e) : at(line.indexOf(' peer_id="'), ms);
     const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e, 1);
     const peer = this.ids.value(buf, pk < 0 ? -1 : pk + RS_PEER.length, e, 0);
     if (task) ev.task = task;
@@ -728,8 +652,10 @@ export class LogScanner {
       return;
     }
     {
+      const u = findIn(buf, RS_URL, ms, e);
       const url = this.ids.value(buf, u < 0 ? -1 : u + RS_URL.length, e, 2);
       if (url) ev.url = url;
+      const cl = indexIn(buf, RS_LEN, ms, e);
       if (cl >= 0) {
         let v = 0;
         let i = cl + RS_LEN.length;
@@ -812,54 +738,6 @@ export class LogScanner {
     } else if (buf[p + 19] !== 0x22) return null; // a zone or other layout: the slow path reads it
     const v = this.dayMs + ((dd(11) * 60 + dd(14)) * 60 + dd(17)) * 1000 + ms;
     return Number.isFinite(v) ? v : null;
-  }
-
-  private isoDayKey: Buffer | null = null;
-  private isoDayMs = 0;
-
-  /**
-   * tracing's RFC 3339 "2006-01-02T15:04:05.999999999+00:00" (or "Z") read from the bytes, the same
-   * number Date.parse gives (fraction truncated to ms, offset applied), the day's base cached. null for
-   * any other shape or an out-of-range field: the caller falls back to Date.parse.
-   */
-  private isoTsAt(buf: Buffer, p: number, e: number): number | null {
-    if (e - p < 20 || buf[p + 4] !== 0x2d || buf[p + 7] !== 0x2d || buf[p + 10] !== 0x54 || buf[p + 13] !== 0x3a || buf[p + 16] !== 0x3a) return null;
-    const hh = d2(buf, p + 11);
-    const mi = d2(buf, p + 14);
-    const ss = d2(buf, p + 17);
-    if (hh < 0 || hh > 23 || mi < 0 || mi > 59 || ss < 0 || ss > 59) return null;
-    let i = p + 19;
-    let ms = 0;
-    if (buf[i] === 0x2e) {
-      i++;
-      // digits past the third are read and dropped, as Date.parse does
-      const digits = i;
-      for (; i < e; i++) {
-        const c = (buf[i] as number) - 48;
-        if (c < 0 || c > 9) break;
-        const k = i - digits;
-        if (k < 3) ms += c * (k === 0 ? 100 : k === 1 ? 10 : 1);
-      }
-      if (i === digits) return null;
-    }
-    let off = 0;
-    if (buf[i] === 0x5a /* Z */ && i + 1 === e) {
-      // UTC
-    } else if ((buf[i] === 0x2b || buf[i] === 0x2d) && i + 6 === e && buf[i + 3] === 0x3a) {
-      const oh = d2(buf, i + 1);
-      const om = d2(buf, i + 4);
-      if (oh < 0 || oh > 23 || om < 0 || om > 59) return null;
-      off = (oh * 60 + om) * 60_000 * (buf[i] === 0x2b ? 1 : -1);
-    } else return null;
-    if (!this.isoDayKey || !bytesAt(buf, p, this.isoDayKey)) {
-      const day = buf.toString('latin1', p, p + 10);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
-      const d = Date.parse(`${day}T00:00:00Z`);
-      if (Number.isNaN(d)) return null;
-      this.isoDayKey = Buffer.from(day, 'latin1');
-      this.isoDayMs = d;
-    }
-    return this.isoDayMs + ((hh * 60 + mi) * 60 + ss) * 1000 + ms - off;
   }
 
   private flushPretty(): void {

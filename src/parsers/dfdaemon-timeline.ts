@@ -70,32 +70,15 @@ const MAX_TASKS = 5_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 
-/**
- * A reference holds its own four fields, not the event: events then die young, all but the few a
- * timeline keeps. Keeping events themselves made most of them survive, so V8 pretenured every event
- * (allocated them in old space) and spent a quarter of the scan in full collections.
- */
-function copyRef(r: LineRef): LineRef {
-  return { file: r.file, line: r.line, text: r.text, tsMs: r.tsMs };
-}
-
-let refOf: LogEvent | null = null;
-let refCopy: LineRef | null = null;
+/** Events carry every LineRef field, so they serve as their own reference (no copy per line). */
 function ref(e: LogEvent): LineRef {
-  // one copy per event, however many places keep it (first, last, start, done…)
-  if (e !== refOf || refCopy === null) {
-    refOf = e;
-    refCopy = copyRef(e);
-  }
-  return refCopy;
+  return e;
 }
 
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
 export class TimelineBuilder {
   private readonly tasks = new Map<string, TaskTimeline & { lastPieceTs: number | null }>();
   private dropped = 0;
-  private lastKey: string | undefined;
-  private lastTask: (TaskTimeline & { lastPieceTs: number | null }) | undefined;
   private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
     proxy: [],
     droppedProxy: 0,
@@ -144,8 +127,7 @@ export class TimelineBuilder {
     }
     const key = e.peer ?? e.task;
     if (!key) return;
-    // consecutive lines mostly belong to one task: skip the map for them
-    let t = key === this.lastKey ? this.lastTask : this.tasks.get(key);
+    let t = this.tasks.get(key);
     if (!t) {
       if (this.tasks.size >= MAX_TASKS) this.evict();
       const r = ref(e);
@@ -171,8 +153,6 @@ export class TimelineBuilder {
       };
       this.tasks.set(key, t);
     }
-    this.lastKey = key;
-    this.lastTask = t;
     if (e.task && !t.taskId) t.taskId = e.task;
     if (e.peer && !t.peerId) t.peerId = e.peer;
     if (e.url && !t.url && e.kind !== 'proxy-direct') {
@@ -186,8 +166,7 @@ export class TimelineBuilder {
       if (t.endMs === null || e.tsMs > t.endMs) t.endMs = e.tsMs;
     }
     // piece lines are most of a log: not keeping each as "last" lets them die young (less GC, less RSS)
-    // the event itself, not a copy (the next line of the task most often replaces it): finish() copies it
-    if (e.kind !== 'piece-local' && e.kind !== 'piece-remote' && e.kind !== 'piece-source') t.last = e;
+    if (e.kind !== 'piece-local' && e.kind !== 'piece-remote' && e.kind !== 'piece-source') t.last = ref(e);
     if (e.level === 'error') push(t.errors, ref(e));
     switch (e.kind) {
       case 'task-start':
@@ -301,8 +280,6 @@ export class TimelineBuilder {
 
   /** Drops the oldest finished tasks (or the oldest at all) so the map stays bounded. */
   private evict(): void {
-    this.lastKey = undefined;
-    this.lastTask = undefined;
     let n = 0;
     for (const [k, t] of this.tasks) {
       if (t.refs.done || t.failed || n < MAX_TASKS / 10) {
@@ -317,7 +294,6 @@ export class TimelineBuilder {
     const tasks: TaskTimeline[] = [];
     for (const t of this.tasks.values()) {
       const { lastPieceTs: _l, ...rest } = t;
-      rest.last = copyRef(rest.last);
       if (rest.costMs === null && rest.refs.done && rest.startMs !== null && rest.endMs !== null && rest.endMs > rest.startMs) {
         rest.costMs = rest.endMs - rest.startMs;
         rest.costFrom = 'timestamps';

@@ -4,6 +4,7 @@
 // puller's one-at-a-time queue), so their gap is what serializeImagePulls cost that pull. Older kubelets
 // omit the image size; a cached image gives `Container image %q already present on machine`.
 // Input: `kubectl get events -o json` (core/v1 EventList) or events.k8s.io/v1 items.
+import { parseGoDuration } from './go-duration.js';
 import type { ParseResult } from './proc-stat.js';
 
 export interface PulledEvent {
@@ -24,21 +25,6 @@ export interface PulledEvent {
 export type PulledMessage =
   | { kind: 'pulled'; image: string; pullMs: number; totalMs: number; bytes?: number }
   | { kind: 'present'; image: string };
-
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, 'μs': 0.001, ns: 1e-6 };
-
-/** A Go time.Duration string ("1m0.809s", "717ms", "1.315633737s") in ms, or null. */
-export function parseGoDuration(s: string): number | null {
-  if (s === '0' || s === '0s') return 0;
-  const re = /(\d+(?:\.\d+)?)(h|ms|us|µs|μs|ns|m|s)/gy;
-  let total = 0;
-  let at = 0;
-  for (let m = re.exec(s); m; m = re.exec(s)) {
-    total += Number(m[1]) * (UNIT_MS[m[2] as string] as number);
-    at = re.lastIndex;
-  }
-  return at === s.length && at > 0 ? total : null;
-}
 
 const PULLED = /^Successfully pulled image "([^"]+)" in (\S+) \((\S+) including waiting\)(?:\. Image size: (\d+) bytes\.?)?/;
 const PRESENT = /^Container image "([^"]+)" already present on machine/;

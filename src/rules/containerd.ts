@@ -3,6 +3,7 @@ import type { ContainerdFacts, RegistryRoute, RouteHost } from '../facts/contain
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import { formatVersion } from '../parsers/containerd-version.js';
+import { parseGoDuration } from '../parsers/go-duration.js';
 import { defineRule, type Rule } from './rule.js';
 
 type BenchPull = BenchMeasurement['pulls'][number];
@@ -118,6 +119,7 @@ export const mirrorFallback = defineRule({
       evidence.push(`${cancels.length} "${cancels[0]!.msg}" line(s) in ${c.log?.file} (line ${cancels[0]!.line}): the whole pull was cancelled, remaining mirrors and the origin skipped`);
     }
     let blackholed: RouteHost | undefined;
+    let hung: RouteHost | undefined;
     const seen = new Set<string>();
     for (const h of mirrors) {
       const k = h.check;
@@ -128,6 +130,15 @@ export const mirrorFallback = defineRule({
         evidence.push(`TCP connect to ${k.host} timed out instead of being refused (${CFG}/mirror-check.json): packets are dropped, so containerd waits its dial timeout on every request before falling back`);
       } else if (k.v2Status !== null && k.v2Status >= 500) {
         evidence.push(`GET ${k.url}/v2/ answered ${k.v2Status} (${CFG}/mirror-check.json): dfdaemon errors send containerd to the next host`);
+      } else if (k.tcp === 'open' && k.v2Status === null && /timed out/.test(k.error ?? '')) {
+        // accepts, never answers: containerd's mirror requests have a dial timeout but no response timeout
+        hung = h;
+        const pt = c.imagePullProgressTimeout;
+        evidence.push(
+          `${k.url} accepts TCP connections but GET /v2/ got no answer (${k.error}; ${CFG}/mirror-check.json): a hung dfdaemon. containerd sets no response timeout on mirror requests, so it does not fall back; ${
+            pt ? `the pull stalls until image_pull_progress_timeout (${pt}) cancels it, the origin included (containerd#10624)` : `containerd ${c.version ? formatVersion(c.version) : '< 1.7'} has no image_pull_progress_timeout, so the pull waits until the kubelet gives up`
+          }`,
+        );
       }
     }
     // dfdaemon answering a proxied request with an error sends containerd to the next host as well
@@ -139,7 +150,9 @@ export const mirrorFallback = defineRule({
     }
     if (evidence.length === 0) return null;
     const fallbackRoutes = c.routes.filter((r) => r.originFallback);
-    if (fallbackRoutes.length > 0) evidence.push(`fallback target after the mirror: ${fallbackRoutes.map((r) => `${r.registry} → ${r.hosts.at(-1)?.url}`).join(', ')}`);
+    // a hung mirror alone is waited on, not fallen back from
+    const fallsBack = fallbacks.length > 0 || blackholed !== undefined || evidence.length > (hung ? 1 : 0);
+    if (fallbackRoutes.length > 0 && fallsBack) evidence.push(`fallback target after the mirror: ${fallbackRoutes.map((r) => `${r.registry} → ${r.hosts.at(-1)?.url}`).join(', ')}`);
     const pull = pullInQuestion(f);
     let impactSeconds: number | undefined;
     if (blackholed) {
@@ -148,12 +161,16 @@ export const mirrorFallback = defineRule({
       const requests = pull ? pull.layers + 2 : fallbacks.length > 0 ? fallbacks.length : 1;
       impactSeconds = requests * dial;
       evidence.push(`~${requests} requests × ${dial} s dial timeout ≈ ${impactSeconds.toFixed(0)} s${pull ? ` (${pull.evidence})` : ''}`);
+    } else if (hung && c.imagePullProgressTimeout) {
+      const ms = parseGoDuration(c.imagePullProgressTimeout);
+      if (ms !== null && ms > 0) impactSeconds = ms / 1000;
     }
     const steps = [
       `See why the mirror fails: journalctl -u containerd --since -1h | grep -E 'trying next host|fetch failed'`,
       `curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${proxyUrl(c)}/v2/`,
     ];
     if (blackholed) steps.push('Remove the rule that drops traffic to the mirror port (iptables-save | grep -E "DROP|REJECT" ; nft list ruleset).');
+    if (hung) steps.push(`dfdaemon is up but stuck: look at its log and CPU, then restart it (kubectl -n <ns> delete pod <dfdaemon pod on this node>, or systemctl restart dfdaemon); curl -m 5 ${hung.url}/v2/ must answer before pulls use it again.`);
     steps.push(
       c.version && (c.version.major > 2 || (c.version.major === 2 && c.version.minor >= 1))
         ? `In each hosts.toml, fail fast when dfdaemon is down:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"`
@@ -165,7 +182,7 @@ export const mirrorFallback = defineRule({
     }
     steps.push('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback): server = "' + proxyUrl(c) + '"');
     return {
-      severity: blackholed || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
+      severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
       confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
       evidence,
       ...(impactSeconds === undefined ? {} : { impactSeconds }),
@@ -176,10 +193,8 @@ export const mirrorFallback = defineRule({
 
 function parseSeconds(s: string | undefined): number | null {
   if (!s) return null;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(s.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  return m[2] === 'ms' ? n / 1000 : m[2] === 'm' ? n * 60 : n;
+  const ms = parseGoDuration(s.trim());
+  return ms === null ? null : ms / 1000;
 }
 
 // ---------------------------------------------------------------------------------------------

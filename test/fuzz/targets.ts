@@ -11,7 +11,8 @@ import { parseNftRuleset } from '../../src/parsers/nft.js';
 import { ioStat, parseDiskstats } from '../../src/parsers/diskstats.js';
 import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
 import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
-import { parseGoDuration, parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
+import { parseGoDuration } from '../../src/parsers/go-duration.js';
+import { parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -276,7 +277,7 @@ register({
 
 register({
   name: 'kubelet-events',
-  files: ['kubelet-events.ts'],
+  files: ['kubelet-events.ts', 'go-duration.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/kubelet\/events\.json$/,

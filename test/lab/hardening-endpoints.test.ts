@@ -1,8 +1,8 @@
-// Endpoints that misbehave (issue 9 §2): dfdaemon's metrics and proxy URLs point at a loopback
-// server that never answers, trickles, pours 50 MB of garbage or resets. `diagnose --timeout 10`
+// Endpoints that misbehave (issue 9 §2): dfdaemon's metrics and proxy URLs, and containerd's mirror
+// host, point at a loopback server that never answers, trickles, pours 50 MB of garbage or resets. `diagnose --timeout 10`
 // must end within 12 s with exit 0/1, and the probes that reached the endpoint must say why.
 // Runs the built CLI (npx tsc -p . first).
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,35 @@ describe.each(HOSTILE_KINDS.map((k) => [k]))('diagnose with dfdaemon endpoints t
 
       expect(await readdir(tmp), 'diagnose left files in the temp dir').toEqual([]);
       expect(await readdir(cache), 'diagnose left files in the cache dir').toEqual([]);
+    } finally {
+      await srv.close();
+    }
+  }, 90_000);
+});
+
+describe.each(HOSTILE_KINDS.map((k) => [k]))('diagnose with a containerd mirror (hosts.toml) that %s', (kind) => {
+  it('ends within 12 s and exits 0 or 1; a mirror that never answers is reported as hung', async () => {
+    const srv: HostileServer = await startHostile(kind);
+    const dir = join(work, `mirror-${kind}`);
+    await mkdir(join(dir, 'certs.d', 'docker.io'), { recursive: true });
+    await writeFile(join(dir, 'config.toml'), `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${join(dir, 'certs.d')}"\n`);
+    await writeFile(join(dir, 'certs.d', 'docker.io', 'hosts.toml'), `server = "https://registry-1.docker.io"\n[host."${srv.origin}"]\n  capabilities = ["pull", "resolve"]\n`);
+    try {
+      // the mirror is dfdaemon's proxy (as dfinit writes it): --dfdaemon-proxy tells dfdoctor so
+      const r = await runCli(
+        ['diagnose', '--format', 'json', '--timeout', '10', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', srv.origin, '--containerd-config', join(dir, 'config.toml'), '--fail-on', 'never'],
+        { timeoutMs: 60_000 },
+      );
+      times.push(`  mirror ${kind.padEnd(12)} ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, ${srv.accepted()} connection(s) accepted`);
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.ms, `diagnose took ${r.ms} ms`).toBeLessThan(12_000);
+      expect(srv.accepted(), 'the mirror check never reached the endpoint').toBeGreaterThan(0);
+      const report = JSON.parse(r.stdout) as { probes: Record<string, ProbeRecord>; diagnoses: { rule: string; evidence: string[] }[]; notes: { text: string }[] };
+      expect(report.probes.containerd?.status).toBe('ok');
+      expect(report.notes.filter((n) => n.text.startsWith('internal:'))).toEqual([]);
+      const fallback = report.diagnoses.find((d) => d.rule === 'containerd.mirror-fallback');
+      if (kind === 'silent') expect(fallback?.evidence.join('\n')).toContain(`${srv.origin} accepts TCP connections but GET /v2/ got no answer`);
     } finally {
       await srv.close();
     }

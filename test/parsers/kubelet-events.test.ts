@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseGoDuration, parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
+import { parseGoDuration } from '../../src/parsers/go-duration.js';
+import { parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
 
 describe('parseGoDuration', () => {
   it('reads time.Duration strings as the kubelet prints them', () => {

@@ -1,8 +1,9 @@
 // Facts from dfdaemon's logs in the bundle (raw/dfdaemon/logs/…, plain or .gz), streamed so that
 // memory stays bounded whatever their size.
-import { emptyStats, type Layout, layoutGeneration, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
+import { emptyStats, type Layout, layoutGeneration, type LogEvent, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
 import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline, TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import type { FactsContext } from './context.js';
+import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 
 export const LOG_DIR = 'raw/dfdaemon/logs/';
 
@@ -39,7 +40,14 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   const builder = new TimelineBuilder();
   const stats = emptyStats();
   for (const file of files) {
-    const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent: (e) => builder.add(e) });
+    const map = await readSliceMap(ctx, file);
+    const onEvent = map
+      ? (e: LogEvent) => {
+          e.nodeLine = nodeLine(map, e.line);
+          builder.add(e);
+        }
+      : (e: LogEvent) => builder.add(e);
+    const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
     try {
       for await (const chunk of ctx.bundle.chunks(file)) scanner.push(chunk);
     } catch (e) {
@@ -59,6 +67,15 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   const summary = builder.finish();
   const gen = majority(stats.byLayout);
   return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
+}
+
+async function readSliceMap(ctx: FactsContext, log: string): Promise<SliceMap | undefined> {
+  const path = sliceMapPath(log);
+  const text = await ctx.bundle.text(path);
+  if (text === undefined) return undefined;
+  const map = parseSliceMap(text);
+  if (!map) ctx.problem({ file: path, message: 'not a slice map ({"source", "runs": [[bundled line, node line, count], …]}): node line numbers left out' });
+  return map ?? undefined;
 }
 
 function merge(into: ScanStats, s: ScanStats): void {

@@ -69,6 +69,8 @@ export interface LogEvent {
   value?: number | boolean;
   /** The message, clipped, for evidence. */
   text: string;
+  /** The line in the node's file when the bundled log is a slice of it (set by the facts, not the scanner). */
+  nodeLine?: number;
 }
 
 export interface ScanStats {
@@ -777,6 +779,7 @@ function newEvent(kind: EventKind, file: string, line: number, layout: Layout, l
     parent: undefined,
     value: undefined,
     text,
+    nodeLine: undefined,
   };
 }
 

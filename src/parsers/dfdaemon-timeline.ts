@@ -11,6 +11,8 @@ export interface LineRef {
   line: number;
   text: string;
   tsMs: number | null;
+  /** The line in the node's file, when the bundled log is a slice (dfdaemon-log-slices.ts). */
+  nodeLine?: number;
 }
 
 export interface TaskTimeline {

@@ -9,6 +9,7 @@ import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import { groupPulls } from '../facts/dfdaemon-logs.js';
 import type { ProbeContext } from './context.js';
+import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
 
 /** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
@@ -199,6 +200,9 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     part = [];
     partBytes = 0;
   };
+  // which node line each bundled line is: runs of [first bundled line, first node line, count]
+  const runs: [number, number, number][] = [];
+  let out = 0;
   if (chosen.size > 0) {
     let n = 0;
     let left = chosen.size;
@@ -207,6 +211,10 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
       // checked on every line: the chosen lines may sit far apart in a long file
       if (ctx.remainingMs() < 500) break;
       if (!chosen.has(n)) continue;
+      out++;
+      const run = runs.at(-1);
+      if (run && run[1] + run[2] === n) run[2]++;
+      else runs.push([out, n, 1]);
       part.push(text);
       partBytes += text.length + 1;
       if (partBytes >= 2 ** 20) await flush();
@@ -214,5 +222,6 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     }
     await flush();
   }
+  await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, runs } satisfies SliceMap);
   return written;
 }

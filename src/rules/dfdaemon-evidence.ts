@@ -7,7 +7,7 @@ import type { PullGroup } from '../facts/dfdaemon-logs.js';
 
 export function quote(r: LineRef): string {
   const t = r.text.length > 160 ? `${r.text.slice(0, 160)}…` : r.text;
-  return `${r.file}:${r.line}: "${t}"`;
+  return `${r.file}:${r.line}${r.nodeLine !== undefined && r.nodeLine !== r.line ? ` (node line ${r.nodeLine})` : ''}: "${t}"`;
 }
 
 /** "download.totalRateLimit: 100Mi (raw/dfdaemon/config/dfget.yaml:12)" or "… (default)". */

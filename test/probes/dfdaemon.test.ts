@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeLine, parseSliceMap } from '../../src/facts/dfdaemon-log-slices.js';
 import { BundleWriter } from '../../src/bundle/writer.js';
 import type { ProbeContext, ProbeOptions } from '../../src/probes/context.js';
 import { dfdaemonProbe } from '../../src/probes/dfdaemon.js';
@@ -144,5 +145,14 @@ describe('dfdaemon probe', () => {
     expect(sliced).toContain('peer task done, cost: 31000ms');
     expect(sliced).toContain('"peer":"slow-peer"');
     expect((outcome as { details: { logFiles: { sliced: boolean }[] } }).details.logFiles[0]?.sliced).toBe(true);
+    // every bundled line maps back to the same text on the node
+    const map = parseSliceMap(await readFile(join(dir, 'raw/dfdaemon/log-slices/core.log.json'), 'utf8'));
+    expect(map?.source).toBe(join(root, 'var/log/dragonfly/daemon/core.log'));
+    const bundledLines = sliced.split('\n');
+    const done = bundledLines.findIndex((l) => l.includes('peer task done, cost: 31000ms')) + 1;
+    const at = nodeLine(map as NonNullable<typeof map>, done) as number;
+    expect(lines[at - 1]).toBe(bundledLines[done - 1]);
+    for (const n of [1, Math.floor(bundledLines.length / 2), bundledLines.length - 1]) expect(lines[(nodeLine(map as NonNullable<typeof map>, n) as number) - 1]).toBe(bundledLines[n - 1]);
+    expect(nodeLine(map as NonNullable<typeof map>, bundledLines.length + 5)).toBeUndefined();
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 // Facts under fire: every fixture bundle with some of its raw files mutated (truncated, bit-flipped,
 // NULs, invalid UTF-8, huge lines, prototype keys…) still builds facts without a builder throwing,
 // every problem is located in a file of the bundle, and no rule throws on what comes out.
+import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../src/bundle/manifest.js';
@@ -35,9 +36,11 @@ describe('facts from mutated fixture bundles', () => {
       b: fc.nat({ max: bundles.length - 1 }),
       edits: fc.array(fc.tuple(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }),
       drop: fc.option(fc.nat(), { nil: undefined }),
+      // a rotated log arrives as .gz: whole, or cut off mid-stream as a rotation or a copy can leave it
+      gz: fc.constantFrom('none', 'none', 'whole', 'truncated') as fc.Arbitrary<'none' | 'whole' | 'truncated'>,
     });
     const r = await fc.check(
-      fc.asyncProperty(caseArb, async ({ b, edits, drop }) => {
+      fc.asyncProperty(caseArb, async ({ b, edits, drop, gz }) => {
         const bundle = bundles[b] as NonNullable<(typeof bundles)[number]>;
         const files: Record<string, Uint8Array> = { ...bundle.files };
         const touched: string[] = [];
@@ -51,6 +54,13 @@ describe('facts from mutated fixture bundles', () => {
           touched.push(path);
         }
         if (drop !== undefined) delete files[bundle.raw[drop % bundle.raw.length] as string];
+        const log = Object.keys(files).find((k) => k.startsWith('raw/dfdaemon/logs/') && !k.endsWith('.gz'));
+        if (gz !== 'none' && log) {
+          const packed = gzipSync(files[log] as Uint8Array);
+          delete files[log];
+          files[`${log}.gz`] = gz === 'whole' ? packed : packed.subarray(0, Math.max(10, packed.length >> 1));
+          touched.push(`${log}.gz (${gz})`);
+        }
         const facts = await buildFacts(new MemoryBundle(files), bundle.manifest, bundle.measurements);
         const thrown = facts.problems.filter((p) => p.file.startsWith('(facts:'));
         if (thrown.length > 0) throw new Error(`${bundle.name} (mutated ${touched.join(', ')}): ${thrown.map((p) => p.message).join('; ')}`);

@@ -37,6 +37,8 @@ export interface Discovery {
     cacheDir: string;
     /** Where that dir is on this node (re-rooted, or through /proc/<pid>/root for a daemon in a pod): used as is. */
     cacheDirOnNode?: string;
+    /** Whether the cache dir came from dfdaemon's config, its generation's default, or --cache-dir. */
+    cacheDirFrom?: 'config' | 'default' | 'flag';
     proxyUrl?: string;
     metricsUrl?: string;
     /** TCP ports dfdaemon listens on (proxy, upload, metrics…). */

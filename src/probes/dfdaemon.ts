@@ -30,6 +30,7 @@ export const dfdaemonProbe = defineProbe({
       generation: d.generation,
       cacheDir: d.cacheDir.path,
       cacheDirOnNode: d.cacheDirOnNode,
+      cacheDirFrom: d.cacheDir.from,
       ...(d.proxyUrl ? { proxyUrl: d.proxyUrl } : {}),
       ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
       ports: d.ports,

@@ -35,14 +35,16 @@ type CacheDirFrom = 'flag' | 'dfdaemon' | 'default';
 
 function cacheDirOf(ctx: ProbeContext): { dir: string; from: CacheDirFrom } {
   if (ctx.options.cacheDir) return { dir: ctx.nodePath(ctx.options.cacheDir), from: 'flag' };
-  const onNode = ctx.discovery.dfdaemon?.cacheDirOnNode;
-  if (onNode) return { dir: onNode, from: 'dfdaemon' };
-  const d = ctx.discovery.dfdaemon?.cacheDir;
+  const dd = ctx.discovery.dfdaemon;
+  // a default the dfdaemon probe fell back to is no finding of dfdaemon's
+  const from: CacheDirFrom = dd?.cacheDirFrom === 'default' ? 'default' : 'dfdaemon';
+  if (dd?.cacheDirOnNode) return { dir: dd.cacheDirOnNode, from };
+  const d = dd?.cacheDir;
   if (d) {
     // discovery holds node paths; tolerate one that was re-rooted already rather than rooting it twice
     const root = ctx.options.root.replace(/\/+$/, '');
     const rooted = root !== '' && (d === root || d.startsWith(`${root}/`));
-    return { dir: rooted ? d : ctx.nodePath(d), from: 'dfdaemon' };
+    return { dir: rooted ? d : ctx.nodePath(d), from };
   }
   return { dir: ctx.nodePath(DEFAULT_CACHE_DIR), from: 'default' };
 }
@@ -50,7 +52,7 @@ function cacheDirOf(ctx: ProbeContext): { dir: string; from: CacheDirFrom } {
 const FROM_TEXT: Record<CacheDirFrom, string> = {
   flag: 'from --cache-dir',
   dfdaemon: "from dfdaemon's config",
-  default: 'the default; dfdaemon not found',
+  default: "dfdaemon's default; its config was not found",
 };
 
 function clockFor(ctx: ProbeContext): PhaseClock {

@@ -86,10 +86,10 @@ describe('disk probe on this machine', () => {
 
   it('takes --cache-dir, then what the dfdaemon probe found, then the default, all under --root', async () => {
     const root = tempDir('dfdoctor-disk-root-');
-    const run = async (cacheDir: string | undefined, discovered: string | undefined) => {
+    const run = async (cacheDir: string | undefined, discovered: string | undefined, cacheDirFrom?: 'config' | 'default') => {
       const { ctx } = context({ root, ...(cacheDir ? { cacheDir } : {}) });
       ctx.nodePath = (p) => join(root, p);
-      if (discovered) ctx.discovery.dfdaemon = { generation: 'rust', cacheDir: discovered, ports: [] };
+      if (discovered) ctx.discovery.dfdaemon = { generation: 'rust', cacheDir: discovered, ports: [], ...(cacheDirFrom ? { cacheDirFrom } : {}) };
       return diskProbe.run(ctx);
     };
     expect((await run('/data/df', '/srv/dragonfly')).reason).toContain(`${root}/data/df does not exist (from --cache-dir)`);
@@ -97,8 +97,14 @@ describe('disk probe on this machine', () => {
     // a discovered path that is already under --root is not rooted twice
     expect((await run(undefined, `${root}/srv/dragonfly`)).reason).toContain(`${root}/srv/dragonfly does not exist`);
     const r = await run(undefined, undefined);
-    expect(r.reason).toContain(`${root}/var/lib/dragonfly does not exist (the default; dfdaemon not found)`);
+    expect(r.reason).toContain(`${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`);
     expect(r.details).toMatchObject({ cacheDirFrom: 'default' });
+    // the dfdaemon probe fell back to its generation's default: said as such, not as dfdaemon's config
+    expect((await run(undefined, '/var/lib/dragonfly', 'default')).reason).toContain(`${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`);
+    // a cache dir seen through the daemon's own root is used as it is
+    const { ctx } = context({ root });
+    ctx.discovery.dfdaemon = { generation: 'go', cacheDir: '/var/lib/dragonfly', cacheDirOnNode: '/proc/self/root/nonexistent-dfdoctor', cacheDirFrom: 'config', ports: [] };
+    expect((await diskProbe.run(ctx)).reason).toContain('/proc/self/root/nonexistent-dfdoctor does not exist (from dfdaemon\'s config)');
   });
 
   const shm = existsSync('/dev/shm') && readFileSync('/proc/mounts', 'utf8').includes(' /dev/shm tmpfs ');

@@ -16,9 +16,10 @@ RUN npx tsc -p tsconfig.json \
 
 FROM ${NODE_IMAGE} AS runtime
 # iproute2: ss (listeners) and tc (qdisc on lo); iptables/nftables/conntrack: the netfilter probe, read only;
-# procps: process lookups; util-linux: dmesg, findmnt; fio: --disk-method fio; pigz: the unpack floor; ca-certificates: HTTPS mirrors.
+# procps: process lookups; util-linux: dmesg, findmnt; fio: --disk-method fio; pigz: the unpack floor; ca-certificates: HTTPS mirrors;
+# containerd: its `ctr` client (version, plugins, bench pulls, the image of dfdaemon's container), talking to the node's socket.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends iproute2 iptables nftables conntrack procps util-linux fio pigz ca-certificates \
+ && apt-get install -y --no-install-recommends iproute2 iptables nftables conntrack procps util-linux fio pigz ca-certificates containerd \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/dfdoctor
 COPY --from=build /src/package.json ./package.json

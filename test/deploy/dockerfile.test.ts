@@ -52,7 +52,8 @@ describe('Dockerfile', () => {
   });
 
   it('installs the Debian tools the probes run', () => {
-    for (const tool of ['iproute2', 'iptables', 'nftables', 'conntrack', 'util-linux']) expect(dockerfile).toMatch(new RegExp(`install[^\\n]*\\b${tool}\\b`));
+    // containerd: the image's `ctr` talks to the node's containerd socket
+    for (const tool of ['iproute2', 'iptables', 'nftables', 'conntrack', 'util-linux', 'containerd']) expect(dockerfile).toMatch(new RegExp(`install[^\\n]*\\b${tool}\\b`));
   });
 
   it('the production dependencies cover every package the built CLI imports', () => {

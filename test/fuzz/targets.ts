@@ -468,7 +468,7 @@ const RUST_LOG =
 
 register({
   name: 'dfdaemon-log',
-  files: ['dfdaemon-log.ts', 'dfdaemon-timeline.ts'],
+  files: ['dfdaemon-log.ts', 'dfdaemon-log-types.ts', 'dfdaemon-log-patterns.ts', 'dfdaemon-log-details.ts', 'dfdaemon-timeline.ts'],
   seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG] }),
   attacks: [`{"level":"info","msg":"peer task done, cost: 1ms","a":${'['.repeat(100_000)}`, `{"msg":"${'\\u0000'.repeat(50_000)}"}`, 'x'.repeat(3 << 20)],
   run(_text, bytes) {

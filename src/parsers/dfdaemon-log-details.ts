@@ -1,0 +1,164 @@
+// What a recognised message says beyond its kind: sizes, costs, piece numbers, parents, settings —
+// read from the decoded message text of either generation, and the event record itself.
+import type { EventKind, Layout, Level, LogEvent } from './dfdaemon-log-types.js';
+
+/** Every field set up front so that all events share one hidden class (fewer deopts on long logs). */
+export function newEvent(kind: EventKind, file: string, line: number, layout: Layout, level: Level, tsMs: number | null, text: string): LogEvent {
+  return {
+    kind,
+    file,
+    line,
+    layout,
+    level,
+    tsMs,
+    task: undefined,
+    peer: undefined,
+    url: undefined,
+    contentLength: undefined,
+    costMs: undefined,
+    pieceNumber: undefined,
+    pieceSize: undefined,
+    parent: undefined,
+    value: undefined,
+    text,
+    nodeLine: undefined,
+  };
+}
+
+/**
+ * A flat copy of a short string: a regex capture is a slice that keeps the whole decoded line alive for
+ * as long as the timeline holds the capture (V8 flattens the concatenation into a new string).
+ */
+export function own(s: string): string {
+  return ` ${s}`.slice(1);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** Characters of a message kept for evidence. */
+export const TEXT_MAX = 240;
+
+export function clip(s: string): string {
+  // a copy, not a slice: a sliced string would pin the whole decoded line in memory
+  return s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX)}…` : s;
+}
+
+export function stripAnsi(s: string): string {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').replace(/\[(?:\d+;)*\d*m/g, '');
+}
+
+/** zap's "2006-01-02 15:04:05.000" (no zone) or ISO 8601. */
+export function parseZapTs(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  if (!m) return null;
+  if (m[8] !== undefined) {
+    const t = Date.parse(s.replace(' ', 'T'));
+    return Number.isNaN(t) ? null : t;
+  }
+  const ms = m[7] === undefined ? 0 : Number((m[7] + '000').slice(0, 3));
+  return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
+}
+
+export function goDetails(ev: LogEvent, msg: string): void {
+  let m: RegExpExecArray | null;
+  switch (ev.kind) {
+    case 'task-start':
+    case 'proxy-p2p':
+      ev.url = msg.replace(/^(start download with url|round trip with dragonfly): /, '').trim();
+      break;
+    case 'proxy-direct':
+      if ((m = /url: (\S+)/.exec(msg))) ev.url = m[1] as string;
+      break;
+    case 'stream-ready':
+      if ((m = /Content-Length:\[(\d+)\]/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'reuse':
+      if ((m = /total size: (\d+)/.exec(msg))) ev.contentLength = Number(m[1]);
+      if ((m = /peer task: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'task-done':
+    case 'reuse-done':
+      if ((m = /cost: (\d+)ms/.exec(msg))) ev.costMs = Number(m[1]);
+      break;
+    case 'remote-peer':
+      ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').trim();
+      break;
+    case 'piece-remote':
+      if ((m = /piece num: (\d+)/.exec(msg))) ev.pieceNumber = Number(m[1]);
+      if ((m = /range size: (\d+)/.exec(msg)) || (m = /size: (\d+)/.exec(msg))) ev.pieceSize = Number(m[1]);
+      if ((m = /dest peer id: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'rate-limit-setting':
+      if ((m = /set download limiter ([\d.e+]+)/.exec(msg))) ev.value = Number(m[1]);
+      break;
+    case 'digest-setting':
+      ev.value = /calculateDigest to true/.test(msg);
+      break;
+  }
+}
+
+export function rustSpanFields(ev: LogEvent, text: string, re: RegExp): void {
+  for (const m of text.matchAll(re)) {
+    const k = m[1] as string;
+    let v = m[2] as string;
+    if (v.startsWith('"')) v = v.slice(1, -1);
+    if (k === 'task_id' && !ev.task) ev.task = v;
+    else if (k === 'peer_id' && !ev.peer) ev.peer = v;
+    else if (k === 'url' && !ev.url) ev.url = v;
+    else if (k === 'content_length' && ev.contentLength === undefined && /^\d+$/.test(v)) ev.contentLength = Number(v);
+    else if (k === 'piece_id' && ev.pieceNumber === undefined) {
+      const n = /-(\d+)$/.exec(v);
+      if (n) ev.pieceNumber = Number(n[1]);
+    }
+  }
+}
+
+export function rustDetails(ev: LogEvent, msg: string): void {
+  let m: RegExpExecArray | null;
+  switch (ev.kind) {
+    case 'task-start':
+      if ((m = /url: "([^"]+)"/.exec(msg))) ev.url = own(m[1] as string);
+      if ((m = /content_length: Some\((\d+)\)/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'piece-local':
+    case 'piece-remote':
+    case 'piece-source':
+      if ((m = /finished piece (\S+)/.exec(msg))) {
+        const n = /-(\d+)$/.exec(m[1] as string);
+        if (n) ev.pieceNumber = Number(n[1]);
+        if (!ev.task) {
+          const t = /^(.+)-\d+$/.exec(m[1] as string);
+          if (t) ev.task = t[1] as string;
+        }
+      }
+      if ((m = /from (?:remote peer|parent) (\S+)/.exec(msg))) ev.parent = m[1] as string;
+      break;
+    case 'task-slow':
+      if ((m = /cost: ([\d.]+)(ms|s|µs|us|ns)/.exec(msg))) ev.costMs = durationMs(Number(m[1]), m[2] as string);
+      if ((m = /size: (\d+) bytes/.exec(msg))) ev.contentLength = Number(m[1]);
+      break;
+    case 'proxy-p2p':
+    case 'proxy-direct':
+      if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = own(m[1] as string);
+      break;
+    case 'announce-host':
+      if ((m = /download_rate_limit: (\d+)/.exec(msg))) ev.value = Number(m[1]);
+      break;
+  }
+}
+
+function durationMs(n: number, unit: string): number {
+  switch (unit) {
+    case 's':
+      return n * 1000;
+    case 'ms':
+      return n;
+    case 'µs':
+    case 'us':
+      return n / 1000;
+    default:
+      return n / 1e6;
+  }
+}

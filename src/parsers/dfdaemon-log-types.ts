@@ -1,0 +1,102 @@
+// The events and statistics of a dfdaemon log scan (dfdaemon-log.ts), shared by the scanner, the
+// message tables and the timeline builder.
+
+export type Layout = 'go-json' | 'go-console' | 'go-stdlog' | 'rust-compact' | 'rust-pretty';
+export type Level = 'debug' | 'info' | 'warn' | 'error' | 'other';
+
+/** What a recognised message means for the task it belongs to. */
+export type EventKind =
+  | 'proxy-p2p' // request sent through P2P (url)
+  | 'proxy-direct' // request sent straight to the origin (url)
+  | 'proxy-error'
+  | 'proxy-rate-limited'
+  | 'task-start' // url
+  | 'stream-ready' // Go: response headers ready (contentLength)
+  | 'register-start'
+  | 'register-ok'
+  | 'register-failed'
+  | 'schedule-timeout'
+  | 'scheduler-error'
+  | 'back-source'
+  | 'source-ok'
+  | 'source-error'
+  | 'remote-peer'
+  | 'piece-remote'
+  | 'piece-local'
+  | 'piece-source'
+  | 'piece-failed'
+  | 'local-start'
+  | 'local-all'
+  | 'remote-all'
+  | 'source-all'
+  | 'reuse' // Go cache hit (contentLength, partial)
+  | 'reuse-done' // Go file reuse cost
+  | 'local-hit-announced'
+  | 'task-done' // costMs
+  | 'task-succeeded' // Rust ≤v1.0
+  | 'task-slow' // Rust v1.5 WARN "download task, cost: …, size: …"
+  | 'task-failed'
+  | 'digest-setting'
+  | 'digest-failed'
+  | 'digest-ok'
+  | 'rate-limit-setting'
+  | 'rate-limit-error'
+  | 'announce-host';
+
+export interface LogEvent {
+  kind: EventKind;
+  file: string;
+  line: number;
+  layout: Layout;
+  level: Level;
+  /** ms since the epoch; zone-less Go timestamps are read as UTC (only differences matter). */
+  tsMs: number | null;
+  task?: string;
+  peer?: string;
+  url?: string;
+  contentLength?: number;
+  costMs?: number;
+  pieceNumber?: number;
+  pieceSize?: number;
+  parent?: string;
+  value?: number | boolean;
+  /** The message, clipped, for evidence. */
+  text: string;
+  /** The line in the node's file when the bundled log is a slice of it (set by the facts, not the scanner). */
+  nodeLine?: number;
+}
+
+export interface ScanStats {
+  lines: number;
+  bytes: number;
+  byLayout: Record<Layout, number>;
+  /** Lines in none of the layouts (not counting blank lines and continuation lines). */
+  unrecognised: number;
+  unrecognisedSamples: { line: number; text: string }[];
+  /** Lines older than the --since window. */
+  beforeSince: number;
+  errors: number;
+  warnings: number;
+  firstTsMs: number | null;
+  lastTsMs: number | null;
+}
+
+export function emptyStats(): ScanStats {
+  return {
+    lines: 0,
+    bytes: 0,
+    byLayout: { 'go-json': 0, 'go-console': 0, 'go-stdlog': 0, 'rust-compact': 0, 'rust-pretty': 0 },
+    unrecognised: 0,
+    unrecognisedSamples: [],
+    beforeSince: 0,
+    errors: 0,
+    warnings: 0,
+    firstTsMs: null,
+    lastTsMs: null,
+  };
+}
+
+/** The generation a layout belongs to. */
+export function layoutGeneration(l: Layout): 'go' | 'rust' {
+  return l.startsWith('go') ? 'go' : 'rust';
+}

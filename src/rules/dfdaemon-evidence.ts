@@ -4,6 +4,7 @@ import type { Setting } from '../parsers/dfdaemon-config.js';
 import type { LineRef, TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import type { DfdaemonFacts } from '../facts/dfdaemon.js';
 import type { PullGroup } from '../facts/dfdaemon-logs.js';
+import type { Facts } from '../facts/types.js';
 
 export function quote(r: LineRef): string {
   const t = r.text.length > 160 ? `${r.text.slice(0, 160)}…` : r.text;
@@ -53,3 +54,9 @@ export function applySteps(gen: 'go' | 'rust' | null): string[] {
   }
   return ['Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.'];
 }
+
+/** The generation the rules speak to: the config's, else the one the probe found. */
+export const gen = (f: Facts) => f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
+
+/** Tasks served by a peer or the source: the ones a cache hit should have made local. */
+export const nonLocal = (ts: TaskTimeline[]) => ts.filter((t) => t.servedBy !== 'local' && t.servedBy !== 'unknown');

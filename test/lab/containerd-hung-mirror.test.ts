@@ -2,6 +2,8 @@
 // answers. containerd's hosts transport has a dial timeout but no response timeout, so the pull does not
 // fall back to the origin — it waits (until image_pull_progress_timeout on 1.7+, for ever on 1.6). A
 // refused mirror, by contrast, falls back at once. dfdoctor's mirror check must call the first one hung.
+// And a black-holed one (SYNs dropped): each request waits out the 30 s dial timeout, then falls back.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -9,6 +11,7 @@ import { announceSkip, labUnavailable } from '../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, freeLoopbackPort, withContainerdLab } from './containerd-lab.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
+const whyBlackHole = why ?? labUnavailable(['python3']);
 if (why) announceSkip('containerd with a hung mirror', why);
 
 /** Accepts, reads, never answers: a dfdaemon stuck after accept. */
@@ -34,6 +37,31 @@ async function startSilent(): Promise<{ url: string; accepted: () => number; clo
 }
 
 const WAIT_MS = 8000;
+
+/**
+ * A port whose SYNs are dropped, with no firewall rule: a listener that never accepts, its accept queue
+ * filled by one held connection (Linux drops a SYN when the queue is full), as a DROP rule would.
+ */
+async function startBlackHole(): Promise<{ url: string; close: () => void }> {
+  const script = [
+    'import socket, time',
+    "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(0)",
+    'port = s.getsockname()[1]; held = []',
+    'for i in range(8):',
+    '    c = socket.socket(); c.settimeout(0.5)',
+    '    try:',
+    "        c.connect(('127.0.0.1', port)); held.append(c)",
+    '    except OSError:',
+    '        print(port, flush=True); break',
+    'time.sleep(600)',
+  ].join('\n');
+  const p: ChildProcess = spawn('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    p.stdout?.once('data', (d: Buffer) => resolve(Number(d.toString().trim())));
+    p.once('exit', (c) => reject(new Error(`black hole exited ${c}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, close: () => p.kill('SIGKILL') };
+}
 
 describe('containerd with a hung dfdaemon as its mirror', () => {
   it.skipIf(why)('waits on the hung mirror instead of falling back (a refused one falls back at once), and dfdoctor calls it hung', async () => {
@@ -74,6 +102,42 @@ describe('containerd with a hung dfdaemon as its mirror', () => {
         expect(d?.evidence.join('\n')).toMatch(/has no image_pull_progress_timeout/);
       } finally {
         await silent.close();
+      }
+    });
+  }, 240_000);
+
+  it.skipIf(whyBlackHole)('a black-holed mirror costs each request the 30 s dial timeout before the fallback, and dfdoctor prices it so', async () => {
+    await withContainerdLab(async (lab) => {
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 256 << 10 }] });
+      const ref = await lab.push(img, reg, 'lab/blackhole:v1');
+      const hole = await startBlackHole();
+      try {
+        const hostsDir = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: hole.url }] });
+        const cd = await lab.startContainerd({ configPath: hostsDir });
+        const t0 = Date.now();
+        // long enough for the first request to give up on the mirror; the pull itself would take minutes
+        const pull = await lab.pull(cd, ref, { hostsDir, debug: true, timeoutMs: 40_000 });
+        const next = /time="([^"]+)" level=\w+ msg="trying next host" error="([^\n]*)/.exec(pull.output);
+        expect(next, pull.output.slice(-2000)).not.toBeNull();
+        const afterS = (Date.parse(next?.[1] as string) - t0) / 1000;
+        expect(next?.[2]).toMatch(/i\/o timeout|timeout/);
+        expect(afterS).toBeGreaterThan(28);
+        expect(afterS).toBeLessThan(36);
+        console.log(`[lab] containerd 1.6 and a black-holed mirror: first "trying next host" ${afterS.toFixed(1)} s into the pull (${next?.[2]?.slice(0, 120)})`);
+
+        const r = await runCli(
+          ['diagnose', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', hole.url, '--containerd-config', cd.configFile, '--containerd-address', cd.address, '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
+          { timeoutMs: 60_000 },
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const rep = JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[]; impactSeconds?: number }[] };
+        const d = rep.diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
+        expect(d?.severity, JSON.stringify(rep.diagnoses)).toBe('critical');
+        expect(d?.evidence.join('\n')).toContain('timed out instead of being refused');
+        expect(d?.impactSeconds).toBeGreaterThanOrEqual(30);
+      } finally {
+        hole.close();
       }
     });
   }, 240_000);

@@ -8,7 +8,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
-import { CONTAINERD_LAB_TOOLS, freeLoopbackPort, withContainerdLab } from './containerd-lab.js';
+import { CONTAINERD_LAB_TOOLS, type Containerd, type ContainerdLab, freeLoopbackPort, type Registry, withContainerdLab } from './containerd-lab.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 const whyBlackHole = why ?? labUnavailable(['python3']);
@@ -63,12 +63,28 @@ async function startBlackHole(): Promise<{ url: string; close: () => void }> {
   return { url: `http://127.0.0.1:${port}`, close: () => p.kill('SIGKILL') };
 }
 
+/** A registry on loopback with one small image pushed to it. */
+async function imageInRegistry(lab: ContainerdLab, repoTag: string): Promise<{ reg: Registry; ref: string }> {
+  const reg = await lab.startRegistry();
+  const img = await lab.buildImage({ layers: [{ bytes: 256 << 10 }] });
+  return { reg, ref: await lab.push(img, reg, repoTag) };
+}
+
+/** dfdoctor's containerd.mirror-fallback diagnosis (if any) on a lab containerd whose mirror is dfdaemon's proxy. */
+async function mirrorVerdict(cd: Containerd, proxyUrl: string): Promise<{ severity: string; evidence: string[]; impactSeconds?: number } | undefined> {
+  const r = await runCli(
+    ['diagnose', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', proxyUrl, '--containerd-config', cd.configFile, '--containerd-address', cd.address, '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
+    { timeoutMs: 60_000 },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const rep = JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[]; impactSeconds?: number }[] };
+  return rep.diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
+}
+
 describe('containerd with a hung dfdaemon as its mirror', () => {
   it.skipIf(why)('waits on the hung mirror instead of falling back (a refused one falls back at once), and dfdoctor calls it hung', async () => {
     await withContainerdLab(async (lab) => {
-      const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 512 << 10 }] });
-      const ref = await lab.push(img, reg, 'lab/hung:v1');
+      const { reg, ref } = await imageInRegistry(lab, 'lab/hung:v1');
       const silent = await startSilent();
       try {
         const hungDir = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: silent.url }] });
@@ -90,14 +106,8 @@ describe('containerd with a hung dfdaemon as its mirror', () => {
         console.log(`[lab] containerd ${cd.version.split(' ').slice(-2).join(' ')}: refused mirror → pulled via the registry in ${refused.wallSeconds.toFixed(2)} s; hung mirror → still waiting after ${hung.wallSeconds.toFixed(1)} s (${silent.accepted()} connection(s) to it)`);
 
         // dfdoctor on that containerd config: the mirror check finds it hung, mirror-fallback is critical
-        const r = await runCli(
-          ['diagnose', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', silent.url, '--containerd-config', cd.configFile, '--containerd-address', cd.address, '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
-          { timeoutMs: 60_000 },
-        );
-        expect(r.code, r.stderr).toBe(0);
-        const rep = JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[] }[] };
-        const d = rep.diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
-        expect(d?.severity, JSON.stringify(rep.diagnoses)).toBe("critical");
+        const d = await mirrorVerdict(cd, silent.url);
+        expect(d?.severity).toBe('critical');
         expect(d?.evidence.join('\n')).toContain(`${silent.url} accepts TCP connections but GET /v2/ got no answer`);
         expect(d?.evidence.join('\n')).toMatch(/has no image_pull_progress_timeout/);
       } finally {
@@ -108,9 +118,7 @@ describe('containerd with a hung dfdaemon as its mirror', () => {
 
   it.skipIf(whyBlackHole)('a black-holed mirror costs each request the 30 s dial timeout before the fallback, and dfdoctor prices it so', async () => {
     await withContainerdLab(async (lab) => {
-      const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 256 << 10 }] });
-      const ref = await lab.push(img, reg, 'lab/blackhole:v1');
+      const { reg, ref } = await imageInRegistry(lab, 'lab/blackhole:v1');
       const hole = await startBlackHole();
       try {
         const hostsDir = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: hole.url }] });
@@ -126,14 +134,8 @@ describe('containerd with a hung dfdaemon as its mirror', () => {
         expect(afterS).toBeLessThan(36);
         console.log(`[lab] containerd 1.6 and a black-holed mirror: first "trying next host" ${afterS.toFixed(1)} s into the pull (${next?.[2]?.slice(0, 120)})`);
 
-        const r = await runCli(
-          ['diagnose', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', hole.url, '--containerd-config', cd.configFile, '--containerd-address', cd.address, '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
-          { timeoutMs: 60_000 },
-        );
-        expect(r.code, r.stderr).toBe(0);
-        const rep = JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[]; impactSeconds?: number }[] };
-        const d = rep.diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
-        expect(d?.severity, JSON.stringify(rep.diagnoses)).toBe('critical');
+        const d = await mirrorVerdict(cd, hole.url);
+        expect(d?.severity).toBe('critical');
         expect(d?.evidence.join('\n')).toContain('timed out instead of being refused');
         expect(d?.impactSeconds).toBeGreaterThanOrEqual(30);
       } finally {

@@ -35,7 +35,8 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   } else {
     if (!kubeconfigAtHand()) return { note: 'Pulled events not read: no kubeconfig here (save `kubectl get events -A -o json` and pass --kubelet-events FILE)' };
     const r = await runCommand('kubectl', ['get', 'events', '--all-namespaces', '-o', 'json', '--field-selector', 'reason=Pulled', '--request-timeout=4s'], {
-      timeoutMs: Math.max(500, Math.min(5000, ctx.remainingMs() / 3)),
+      // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
+      timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
       signal: ctx.signal,
       maxBuffer: MAX_BYTES,
     });

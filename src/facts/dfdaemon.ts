@@ -1,4 +1,6 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { urlPort } from '../parsers/net-address.js';
+import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
@@ -50,7 +52,7 @@ export const dfdaemonFacts = defineFacts({
     if (!version && metrics?.version) version = metrics.version;
     let versionFrom: DfdaemonFacts['versionFrom'] = version ? 'metrics' : undefined;
     const container = await readContainer(ctx);
-    if (!version && container?.tag && /^v?\d+\.\d+\.\d+/.test(container.tag)) {
+    if (!version && container?.tag && isReleaseTag(container.tag)) {
       version = container.tag;
       versionFrom = 'container image';
     }
@@ -98,7 +100,7 @@ export const dfdaemonFacts = defineFacts({
     }
 
     // a proxy URL the probe was given (--dfdaemon-proxy) or derived names the proxy port when no config was read
-    const givenProxy = typeof rec?.proxyUrl === 'string' ? portOf(rec.proxyUrl) : undefined;
+    const givenProxy = typeof rec?.proxyUrl === 'string' ? urlPort(rec.proxyUrl) : undefined;
     if (!config && givenProxy !== undefined) out.ports = { proxy: givenProxy };
     if (config) {
       const p = config.ports;
@@ -127,16 +129,6 @@ export const dfdaemonFacts = defineFacts({
 });
 
 const CONTAINER_FILE = 'raw/dfdaemon/container.json';
-
-function portOf(url: string): number | undefined {
-  try {
-    const u = new URL(url);
-    const p = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-    return p > 0 ? p : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The daemon's container as the probe recorded it; a damaged file is a located problem, not a stop. */
 async function readContainer(ctx: FactsContext): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {

@@ -90,3 +90,14 @@ export function isLoopback(ip: string): boolean {
   if (!p) return false;
   return p.family === 4 ? p.value >> 24n === 127n : p.value === 1n || inNet(ip, '::ffff:127.0.0.0/104') === true;
 }
+
+/** The TCP port a URL names (its scheme's default when none is written), or undefined for no URL. */
+export function urlPort(url: string): number | undefined {
+  try {
+    const u = new URL(url);
+    const p = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+    return p > 0 ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}

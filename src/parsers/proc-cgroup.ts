@@ -43,3 +43,8 @@ export function imageTag(ref: string): string | undefined {
   const tag = noDigest.slice(colon + 1);
   return /^[\w][\w.-]{0,127}$/.test(tag) ? tag : undefined;
 }
+
+/** A tag that names a release ("v2.1.49", "2.1.49-alpine"), not "latest" or a branch: usable as a version. */
+export function isReleaseTag(tag: string): boolean {
+  return /^v?\d+\.\d+\.\d+/.test(tag);
+}

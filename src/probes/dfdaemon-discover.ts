@@ -3,6 +3,7 @@
 // generation's defaults (reference/dragonfly.md §2).
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { urlPort } from '../parsers/net-address.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import type { ProbeContext } from './context.js';
 import { readNodeFile } from './read-node.js';
@@ -216,12 +217,8 @@ function hostOf(addr: string): string {
   return h === '' || h === '0.0.0.0' || h === '::' || h === '[::]' ? '127.0.0.1' : h;
 }
 
+/** A bad URL adds nothing here: it is reported where it is used. */
 function addPort(ports: Set<number>, url: string): void {
-  try {
-    const u = new URL(url);
-    const p = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
-    if (p > 0) ports.add(p);
-  } catch {
-    // a bad URL is reported where it is used
-  }
+  const p = urlPort(url);
+  if (p !== undefined) ports.add(p);
 }

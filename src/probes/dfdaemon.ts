@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineProbe } from './context.js';
+import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
 import { discover } from './dfdaemon-discover.js';
 import { scrape } from './dfdaemon-scrape.js';
 
-/** An image tag that names a release ("v2.1.49", "2.1.49-alpine"), not "latest" or a branch. */
-const VERSION_TAG = /^v?\d+\.\d+\.\d+/;
 /** A metrics scrape gets at most this long. */
 const SCRAPE_TIMEOUT_MS = 3000;
 
@@ -69,7 +68,7 @@ export const dfdaemonProbe = defineProbe({
     if (version) await out.writeText('raw/dfdaemon/version.txt', `${version}\n`);
     // with the metrics server off (the Go chart's default) the image tag is the version there is
     const tag = container?.kind === 'container' ? container.value.tag : undefined;
-    const versionFrom = version ? 'metrics' : tag && VERSION_TAG.test(tag) ? 'container image' : undefined;
+    const versionFrom = version ? 'metrics' : tag && isReleaseTag(tag) ? 'container image' : undefined;
     version ??= versionFrom ? tag : undefined;
 
     const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;

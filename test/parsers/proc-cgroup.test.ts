@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
+import { containerOf, imageTag, isReleaseTag } from '../../src/parsers/proc-cgroup.js';
 
 const ID = '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c';
 
@@ -35,5 +35,12 @@ describe('imageTag', () => {
     expect(imageTag('registry.local:5000/dragonflyoss/client:v0.1.82@sha256:abc')).toBe('v0.1.82');
     expect(imageTag('registry.local:5000/dragonflyoss/client')).toBeUndefined();
     expect(imageTag(`docker.io/dragonflyoss/client@sha256:${ID}`)).toBeUndefined();
+  });
+});
+
+describe('isReleaseTag', () => {
+  it('a release number is a version; latest, a branch or a digest is not', () => {
+    for (const t of ['v2.1.49', '2.1.49-alpine', 'v0.1.82']) expect(isReleaseTag(t), t).toBe(true);
+    for (const t of ['latest', 'main', 'v2', '2.1', 'sha-5dee749']) expect(isReleaseTag(t), t).toBe(false);
   });
 });

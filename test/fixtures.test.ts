@@ -8,18 +8,8 @@ import { parseBaseline } from '../src/facts/baseline.js';
 import type { AnalysisSettings } from '../src/facts/types.js';
 import { ReportSchema } from '../src/report/model.js';
 import { RULES } from '../src/rules/index.js';
+import type { Expected } from './helpers/expected.js';
 
-interface Expected {
-  mustInclude?: string[];
-  mustIncludeAny?: string[][];
-  mustNotInclude?: string[];
-  topN?: { cause: string; n: number };
-  firesRules?: string[];
-  silentRules?: string[];
-  /** A baseline file in the fixture dir, analysed as with --baseline (and --tolerance). */
-  baseline?: string;
-  tolerance?: number;
-}
 
 function settingsOf(scenario: string, exp: Expected): Partial<AnalysisSettings> {
   if (!exp.baseline) return {};

@@ -7,19 +7,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goJson, goStartupLines, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import type { Expected } from '../helpers/expected.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const MB = 1e6;
 const MiB = 2 ** 20;
 
-interface Expected {
-  mustInclude?: string[];
-  mustIncludeAny?: string[][];
-  mustNotInclude?: string[];
-  topN?: { cause: string; n: number };
-  firesRules?: string[];
-  silentRules?: string[];
-}
 
 const ALL = [
   'dfdaemon.rate-limit',

@@ -1,0 +1,12 @@
+/** A fixture's expected.json (fixtures/README.md): what analyze must and must not find in it. */
+export interface Expected {
+  mustInclude?: string[];
+  mustIncludeAny?: string[][];
+  mustNotInclude?: string[];
+  topN?: { cause: string; n: number };
+  firesRules?: string[];
+  silentRules?: string[];
+  /** A baseline file in the fixture dir, analysed as with --baseline (and --tolerance). */
+  baseline?: string;
+  tolerance?: number;
+}

@@ -1,7 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// DESIGN §2: only src/probes, src/bundle and src/commands touch the machine.
+// docs/architecture.md#layout: only src/probes, src/bundle and src/commands touch the machine.
 const MACHINE = ['node:fs', 'node:fs/promises', 'node:child_process', 'node:net', 'node:http', 'node:dgram', 'fs', 'child_process', 'net', 'execa', 'undici', 'systeminformation'];
 const pureRestriction = {
   'no-restricted-imports': [

@@ -1,5 +1,5 @@
-// Writes a Go dfdaemon core.log of a given size in the real zap JSON layout (reference/dragonfly.md
-// §4a, messages from §5): per task a proxy line, a start, a register, then a local reuse or a
+// Writes a Go dfdaemon core.log of a given size in the real zap JSON layout (dragonflyoss/dragonfly
+// v2.1.49 internal/dflog/logcore.go; messages from client/daemon/peer, as in docs/dfdaemon.md): per task a proxy line, a start, a register, then a local reuse or a
 // back-to-source download with its cost; debug noise in between, as a busy node's log has.
 // Used by bench/memory.bench.mjs and the hardening tests. Not a bench itself (no .bench. in the name).
 import { openSync, writeSync, closeSync } from 'node:fs';

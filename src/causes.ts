@@ -1,4 +1,4 @@
-// The public vocabulary of reports (DESIGN §5). Add to it only by a documented change.
+// The public vocabulary of reports (docs/architecture.md#causes). Add to it only by a documented change.
 export const CAUSES = [
   'disk-slow-medium',
   'disk-saturated',

@@ -54,7 +54,7 @@ describe('fixtures through analyze', () => {
 });
 
 describe('rule catalogue', () => {
-  it('has unique ids of the form area.name, each with a cause from DESIGN §5', () => {
+  it('has unique ids of the form area.name, each with a cause from the cause list (src/causes.ts)', () => {
     const ids = RULES.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const r of RULES) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The newest bundle format this build reads and writes (DESIGN §3). */
+/** The newest bundle format this build reads and writes (docs/architecture.md#bundle). */
 export const BUNDLE_FORMAT_VERSION = 1;
 
 export const ProbeStatusSchema = z.enum(['ok', 'skipped', 'failed']);

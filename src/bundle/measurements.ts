@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-// Numbers that need the live node (DESIGN §4). Units are in the names; MB = 10^6 bytes.
+// Numbers that need the live node (docs/architecture.md#measurements). Units are in the names; MB = 10^6 bytes.
 // Every area is optional: a probe that did not run leaves its area out.
 
 export const DiskMeasurementSchema = z.object({

@@ -1,4 +1,4 @@
-// The read interface analysis code sees (DESIGN §2). It holds no IO itself: the directory-,
+// The read interface analysis code sees (docs/architecture.md#layout). It holds no IO itself: the directory-,
 // tarball- and memory-backed implementations live beside it, so facts never open a file.
 
 export interface BundleReader {

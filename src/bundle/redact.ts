@@ -13,7 +13,7 @@ import type { Redactor } from './writer.js';
 
 export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log' | 'system';
 
-/** How a bundle file is read for redaction, by its path in the bundle (DESIGN §3). */
+/** How a bundle file is read for redaction, by its path in the bundle (docs/architecture.md#bundle). */
 export function syntaxOf(relPath: string): Syntax {
   const p = relPath.replace(/\\/g, '/').toLowerCase();
   if (/(^|\/)logs?\//.test(p) || /\.log(\.\d+)?$/.test(p) || /(journal|dmesg)[^/]*$/.test(p)) return 'log';

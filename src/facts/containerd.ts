@@ -224,7 +224,7 @@ async function readListeners(ctx: FactsContext): Promise<Listener[] | null> {
 }
 
 const DFDAEMON_PROCESS = /^(dfdaemon|dfget)/;
-/** Proxy ports of the two generations' defaults: Rust 4001, Go chart 65001 (dragonfly.md §2). */
+/** Proxy ports of the two generations' defaults: Rust 4001, Go chart 65001 (docs/dfdaemon.md). */
 const DEFAULT_PROXY_PORTS = [4001, 65001];
 
 function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints: DfdaemonEndpoints; present: boolean } | null {

@@ -1,6 +1,8 @@
 // Facts from the two /metrics scrapes (raw/dfdaemon/metrics-0.prom, metrics-1.prom). Metric names
-// per generation are in reference/dragonfly.md §3: Go dfdaemon `dragonfly_dfdaemon_*` (no bytes per
-// traffic type, no duration histogram), Rust client `dragonfly_client_*`.
+// per generation: Go dfdaemon `dragonfly_dfdaemon_*` (dragonflyoss/dragonfly v2.1.49
+// client/daemon/metrics/metrics.go: no bytes per traffic type, no duration histogram), Rust client
+// `dragonfly_client_*` (dragonflyoss/client v1.5.1 dragonfly-client-metric/src/lib.rs). test/samples holds
+// expositions of both.
 import {
   bucketDelta,
   type Exposition,

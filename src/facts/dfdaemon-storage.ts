@@ -1,7 +1,7 @@
 // Which volume dfdaemon's cache dir lives on, from the daemon's own /proc/<pid>/mountinfo
 // (raw/dfdaemon/mountinfo.txt). In a pod the cache dir is whatever the DaemonSet mounted there, and that
 // decides whether the cache outlives the pod: the Helm chart 1.1.x puts the Go data dir on an emptyDir
-// unless dfdaemon.mountDataDirAsHostPath is true (reference/dragonfly.md §2), and the Rust client chart
+// unless dfdaemon.mountDataDirAsHostPath is true (dragonflyoss/helm-charts dragonfly-1.1.65 values.yaml), and the Rust client chart
 // mounts nothing there at all unless client.extraVolumes says so (templates/client/client-daemonset.yaml).
 import { mountOf, parseMountTable } from '../parsers/mountinfo.js';
 import type { ParseResult } from '../parsers/proc-stat.js';

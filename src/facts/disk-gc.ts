@@ -11,7 +11,10 @@ export interface GcThreshold {
   evidence: string;
 }
 
-/** Code defaults (reference/dragonfly.md §2): Go storage.diskGCThresholdPercent 95, Rust gc.policy 80. */
+/**
+ * Code defaults: Go storage.diskGCThresholdPercent 95 (dragonflyoss/dragonfly v2.1.49
+ * client/config/peerhost_linux.go), Rust gc.policy 80 (dragonflyoss/client v1.5.1 dragonfly-client-config/src/dfdaemon.rs).
+ */
 const DEFAULTS = {
   go: { highPercent: 95, key: 'storage.diskGCThresholdPercent' },
   rust: { highPercent: 80, key: 'gc.policy.distHighThresholdPercent' },

@@ -39,7 +39,9 @@ export interface NetFacts {
   proxy?: ProxyFacts;
 }
 
-// Defaults of both generations (reference/dragonfly.md §2): Go proxy 65001, upload 65002; Rust proxy 4001, upload 4000, metrics 4002.
+// Defaults of both generations: Go proxy 65001, upload 65002 (dragonflyoss/helm-charts dragonfly-1.1.65 values.yaml,
+// dragonfly v2.1.49 client/config/constants.go); Rust proxy 4001, upload 4000, metrics 4002 (dragonflyoss/client v1.5.1
+// dragonfly-client-config/src/dfdaemon.rs). docs/dfdaemon.md lists them.
 const DEFAULT_PORTS: DfdaemonPort[] = [
   { port: 65001, role: 'proxy', from: 'default' },
   { port: 65002, role: 'upload', from: 'default' },

@@ -1,5 +1,6 @@
 // dfget.yaml (Go dfdaemon) and dfdaemon.yaml (Rust client) → the settings that bear on pull speed,
-// with each generation's code defaults applied where a key is absent (reference/dragonfly.md §2).
+// with each generation's code defaults applied where a key is absent (dragonflyoss/dragonfly v2.1.49
+// client/config/constants.go, peerhost_linux.go; dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs).
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 
 export type Generation = 'go' | 'rust';

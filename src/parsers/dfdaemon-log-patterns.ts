@@ -1,5 +1,6 @@
 // The messages that tell how a task was served and what it waited on, for both dfdaemon generations
-// (reference/dragonfly.md §5), as byte prefixes the scanner matches before decoding a line.
+// (messages as logged by dragonflyoss/dragonfly v2.1.49 client/daemon/peer and dragonflyoss/client
+// dragonfly-client/src/resource; docs/dfdaemon.md), as byte prefixes the scanner matches before decoding a line.
 import type { EventKind } from './dfdaemon-log-types.js';
 
 export interface Pattern {

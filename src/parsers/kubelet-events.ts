@@ -1,4 +1,4 @@
-// The kubelet's "Pulled" events (reference/containerd.md B): kubelet pkg/kubelet/images/image_manager.go
+// The kubelet's "Pulled" events: kubernetes/kubernetes pkg/kubelet/images/image_manager.go
 // records `Successfully pulled image %q in %v (%v including waiting). Image size: %v bytes.` — the first
 // duration is the runtime's pull, the second adds the time the pull queued in the kubelet (the serial
 // puller's one-at-a-time queue), so their gap is what serializeImagePulls cost that pull. Older kubelets

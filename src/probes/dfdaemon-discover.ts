@@ -1,6 +1,6 @@
 // Where dfdaemon is on this node: generation, config, log dir, cache dir, ports, proxy and metrics
 // URLs — from flags, the running process (/proc/<pid>/cmdline), the config file, then each
-// generation's defaults (reference/dragonfly.md §2).
+// generation's defaults (docs/dfdaemon.md lists them with their upstream sources).
 import { readdir, readlink, stat } from 'node:fs/promises';
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { urlPort } from '../parsers/net-address.js';

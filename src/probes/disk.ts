@@ -28,7 +28,10 @@ const PHASE_MAX_MS: Record<Phase, number> = { write: 300, seq: 800, rand: 200, c
 /** Share of the time left that a phase may take when time is short. */
 const PHASE_SHARE: Record<Phase, number> = { write: 0.25, seq: 0.5, rand: 0.6, cache: 0.9 };
 const MiB = 1024 * 1024;
-/** dfdaemon starts GC at this disk usage (reference dragonfly.md §2): Rust gc.policy 80 %, Go 95 %. */
+/**
+ * dfdaemon starts GC at this disk usage: Rust gc.policy 80 % (dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs),
+ * Go 95 % (dragonflyoss/dragonfly v2.1.49 client/config/peerhost_linux.go).
+ */
 const GC_HIGH_PCT = { rust: 80, go: 95 } as const;
 
 type CacheDirFrom = 'flag' | 'dfdaemon' | 'default';

@@ -26,7 +26,7 @@ function ep(url: string, role: Endpoint['role'], from: Endpoint['from'], get = f
   }
 }
 
-/** The endpoints to try: --dfdaemon-proxy, what the dfdaemon probe found, and both generations' defaults (reference/dragonfly.md §2). */
+/** The endpoints to try: --dfdaemon-proxy, what the dfdaemon probe found, and both generations' defaults (docs/dfdaemon.md). */
 export function endpointsToTry(proxyFlag: string | undefined, d: Discovery['dfdaemon']): Endpoint[] {
   const out: (Endpoint | null)[] = [];
   if (proxyFlag) out.push(ep(proxyFlag, 'proxy', 'flag'));

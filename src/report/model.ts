@@ -19,7 +19,7 @@ export const DiagnosisSchema = z.object({
 
 export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });
 
-/** The JSON report (DESIGN §6). `schema/report.schema.json` is generated from this. */
+/** The JSON report (docs/architecture.md#report). `schema/report.schema.json` is generated from this. */
 export const ReportSchema = z.object({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
   tool: z.object({ name: z.string(), version: z.string() }),

@@ -3,7 +3,7 @@ import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import { defineRule, type Rule } from './rule.js';
 
-/** A healthy local NVMe's sequential read (reference containerd.md §D: PCIe 3 ~3.0–3.5 GB/s), the "what it could be" of impactSeconds. */
+/** A healthy local NVMe's sequential read (PCIe 3.0 x4 drives are specified at ~3.0–3.5 GB/s), the "what it could be" of impactSeconds. */
 export const HEALTHY_NVME_MBPS = 3000;
 /** The disk counts as the floor of the pull when reading the pull's bytes takes this share of its wall time. */
 const PULL_SHARE = 0.5;

@@ -5,7 +5,8 @@ import { loopbackMeasured } from './net-loopback.js';
 import { defineRule, type Match } from './rule.js';
 
 // Per packet, every rule of every chain a packet enters is evaluated in order (iptables) or by the nft
-// VM; kube-proxy's iptables mode costs each new connection O(services) (reference/containerd.md §C).
+// VM; kube-proxy's iptables mode costs each new connection O(services) (kubernetes/kubernetes
+// pkg/proxy/iptables/proxier.go; https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy).
 // containerd keeps connections alive, so the per-packet figure matters far more than the per-connection one.
 export const PER_PACKET_WARN = 1000;
 export const PER_PACKET_CRIT = 10000;

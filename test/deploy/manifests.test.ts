@@ -1,6 +1,6 @@
 // deploy/ validated offline: every document against the Kubernetes OpenAPI schemas (kubernetes-models,
 // generated from the upstream OpenAPI spec; kubectl --dry-run=client needs an API server for discovery,
-// so it cannot run here), then the structure DESIGN §7 and docs/fleet.md promise.
+// so it cannot run here), then the structure docs/fleet.md promises.
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

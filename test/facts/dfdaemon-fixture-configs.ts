@@ -1,5 +1,5 @@
 // Config files and /metrics expositions in the real formats of both dfdaemon generations, for the
-// dfdaemon fixtures (reference/dragonfly.md §2, §3, §6; samples/*.SYNTHESISED.prom).
+// dfdaemon fixtures (docs/dfdaemon.md; test/samples/*.SYNTHESISED.prom).
 
 /** dfget.yaml as Helm chart dragonfly-1.1.65 renders it for the Go dfdaemon v2.1.49 (values.yaml dfdaemon.config). */
 export function goChartConfig(o: {

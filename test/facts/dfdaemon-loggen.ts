@@ -1,4 +1,5 @@
-// Writes dfdaemon log lines in the real layouts of both generations (reference/dragonfly.md §4-§5),
+// Writes dfdaemon log lines in the real layouts of both generations (Go: dragonflyoss/dragonfly v2.1.49
+// internal/dflog/logcore.go; Rust: dragonflyoss/client dragonfly-client/src/tracing/mod.rs),
 // using only messages found in the Dragonfly sources. Used by tests, fixtures and the log benchmark.
 
 export interface GoTask {

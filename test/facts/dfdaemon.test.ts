@@ -4,9 +4,9 @@ import { parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
-import { referenceSamplesDir } from '../helpers/reference.js';
+import { samplesDir } from '../helpers/samples.js';
 
-const SAMPLES = referenceSamplesDir();
+const SAMPLES = samplesDir();
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
 

@@ -1,5 +1,5 @@
 // Seeds for the fuzzers: the real texts we have — fixture bundles and the recorded samples in
-// shared/reference — so mutations start from the formats as they are, and grow as fixtures land.
+// test/samples — so mutations start from the formats as they are, and grow as fixtures land.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,8 @@ import { gunzipSync } from 'node:zlib';
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-/** shared/ sits beside the work tree (here /work/shared; in CI a copy beside the clone). */
-export function referenceDir(): string | undefined {
-  for (const d of [resolve(REPO, '../shared/reference'), '/work/shared/reference']) if (existsSync(d)) return d;
-  return undefined;
-}
+/** The recorded metric samples (test/samples/README.md says how each was made). */
+const SAMPLES = join(REPO, 'test/samples');
 
 function walk(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -42,7 +39,7 @@ function readSeed(p: string): string | undefined {
   return s;
 }
 
-/** Texts of fixture files whose bundle-relative path (e.g. raw/net/iptables-save.txt) matches, and of reference samples whose name matches. */
+/** Texts of fixture files whose bundle-relative path (e.g. raw/net/iptables-save.txt) matches, and of recorded samples whose name matches. */
 export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: string[] }): string[] {
   const out = new Set<string>(o.inline ?? []);
   if (o.fixtures) {
@@ -55,10 +52,9 @@ export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: str
       }
     }
   }
-  const ref = referenceDir();
-  if (o.samples && ref) {
-    for (const p of walk(join(ref, 'samples'))) {
-      if (o.samples.test(relative(join(ref, 'samples'), p))) {
+  if (o.samples) {
+    for (const p of walk(SAMPLES)) {
+      if (o.samples.test(relative(SAMPLES, p))) {
         const s = readSeed(p);
         if (s !== undefined) out.add(s);
       }

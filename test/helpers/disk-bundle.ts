@@ -1,6 +1,6 @@
 import type { DiskMeasurement, Measurements } from '../../src/bundle/measurements.js';
 
-// Builds the disk area of an in-memory bundle the way the disk probe writes it (DESIGN §3).
+// Builds the disk area of an in-memory bundle the way the disk probe writes it (docs/architecture.md#bundle).
 
 export interface DiskCounters {
   reads: number;

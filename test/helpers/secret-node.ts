@@ -1,4 +1,4 @@
-// A node root (for `--root`) with a secret in every place DESIGN §3 copies into a bundle, and the
+// A node root (for `--root`) with a secret in every place the bundle (docs/architecture.md#bundle) copies into a bundle, and the
 // list of those secrets. Every secret string is unique, so a scan of the bundle's bytes can look for it.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -260,7 +260,7 @@ export function base64Cores(s: string): string[] {
   return out;
 }
 
-/** Where DESIGN §3 puts each node file of the secret node in a bundle. */
+/** Where the bundle layout puts each node file of the secret node in a bundle. */
 export function bundlePathOf(nodePath: string): string {
   const rules: [RegExp, (m: RegExpExecArray) => string][] = [
     [/^\/etc\/containerd\/config\.toml$/, () => 'raw/containerd/config.toml'],

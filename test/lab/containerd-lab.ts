@@ -1,5 +1,5 @@
 /**
- * containerd-lab — run "a pull through containerd" for real, in isolation (DESIGN §8).
+ * containerd-lab — run "a pull through containerd" for real, in isolation (docs/architecture.md#lab).
  *
  * Everything lives in one temp dir and is torn down by `lab.close()` (processes killed with their
  * process group, temp dir removed), which `withContainerdLab()` calls in a `finally`, so a failing

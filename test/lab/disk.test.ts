@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
 
-// The fault lab for the disk probe (DESIGN §8): an ext4 filesystem on a loop device, reads throttled
-// for the probe's own process with the cgroup v1 blkio.throttle.read_bps_device (reference/lab.md).
+// The fault lab for the disk probe (docs/architecture.md#lab): an ext4 filesystem on a loop device, reads throttled
+// for the probe's own process with the cgroup v1 blkio.throttle.read_bps_device (Documentation/cgroup-v1/blkio-controller.rst).
 
 const BLKIO = '/sys/fs/cgroup/blkio';
 const RATE_BPS = 20 * 1024 * 1024; // 20 MiB/s = 20.97 MB/s

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/cli.js';
 
 // A network namespace per test, everything in it undone afterwards: the fault lab for the loopback
-// and netfilter probes (DESIGN §8). Namespace names carry the pid and a counter so that parallel
+// and netfilter probes (docs/architecture.md#lab). Namespace names carry the pid and a counter so that parallel
 // runs by other engineers never collide.
 
 export const NET_LAB_TOOLS = ['ip', 'tc', 'iptables', 'iptables-save', 'iptables-restore', 'nft', 'ss'];

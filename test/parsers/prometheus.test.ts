@@ -11,9 +11,9 @@ import {
   parsePrometheus,
   sum,
 } from '../../src/parsers/prometheus.js';
-import { referenceSamplesDir } from '../helpers/reference.js';
+import { samplesDir } from '../helpers/samples.js';
 
-const SAMPLES = referenceSamplesDir();
+const SAMPLES = samplesDir();
 const sample = (f: string) => readFileSync(`${SAMPLES}${f}`, 'utf8');
 
 const nameArb = fc.stringMatching(/^[a-zA-Z_:][a-zA-Z0-9_:]{0,20}$/);
@@ -122,7 +122,7 @@ describe('parsePrometheus', () => {
     expect(s.families.get('dragonfly_scheduler_download_peer_duration_milliseconds')?.samples).toHaveLength(6);
   });
 
-  it('reads every reference sample without error', () => {
+  it('reads every recorded sample without error', () => {
     for (const f of [
       'metrics-go-dfdaemon-v2.1.49.SYNTHESISED.prom',
       'metrics-rust-client-v0.1.82.SYNTHESISED.prom',

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, withContainerdLab } from '../containerd-lab.js';
 import { parseByteSize, startStandin, taskSizeLevel } from './standin.js';
-import { referenceSamplesDir } from '../../helpers/reference.js';
+import { samplesDir } from '../../helpers/samples.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('dfdaemon stand-in', why);
@@ -83,8 +83,8 @@ describe('dfdaemon stand-in', () => {
         expect(metrics).toMatch(/dragonfly_client_download_task_duration_milliseconds_count\{task_size_level="3",task_type="0"\} 2/);
         expect(metrics).toContain('# TYPE dragonfly_client_download_traffic counter');
         expect(metrics).toMatch(/dragonfly_client_version\{build_time="[^"]+",git_commit="[0-9a-f]+",git_version="v1\.5\.1",platform="[^"]+"\} 1/);
-        // every family the stand-in exposes exists in the reference sample of the real client
-        const sample = await readFile(`${referenceSamplesDir()}metrics-rust-client-v1.5.1.SYNTHESISED.prom`, 'utf8');
+        // every family the stand-in exposes exists in the recorded sample of the real client
+        const sample = await readFile(`${samplesDir()}metrics-rust-client-v1.5.1.SYNTHESISED.prom`, 'utf8');
         const families = (t: string) => new Set([...t.matchAll(/^# TYPE (\S+)/gm)].map((m) => m[1]));
         const real = families(sample);
         for (const f of families(metrics)) expect(real, `family ${f}`).toContain(f);

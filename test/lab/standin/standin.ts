@@ -3,19 +3,20 @@
  *
  * dfdaemon itself cannot be installed here, so lab tests run this instead. It is a real HTTP
  * registry-mirror proxy on loopback that behaves, on the wire and in its files, the way the Rust
- * client's proxy does for a containerd pull (reference/dragonfly.md §1, §2b, §3c, §4b, §5):
+ * client's proxy does for a containerd pull (dragonflyoss/client v1.5.1 dragonfly-client/src/proxy/mod.rs,
+ * dragonfly-client-metric/src/lib.rs, dragonfly-client/src/tracing/mod.rs; docs/dfdaemon.md):
  *
  * - `GET /v2/<name>/blobs/sha256:<hex>` whose URL matches a `proxy.rules[].regex` goes "via dfdaemon":
  *   served from its cache dir (`<cacheDir>/content/tasks/<first 3 hex of task id>/<task id>`, the
  *   v1.5 layout) or, on a miss, fetched from the origin registry ("back-to-source"), verified against
  *   the digest, cached, then served.
  * - every other request (manifests, `/v2/` ping, HEAD, tokens) and blob URLs that no rule matches go
- *   "directly" to the origin and are streamed back — manifests are never cached (§1 Q1.1). With a
+ *   "directly" to the origin and are streamed back — manifests are never cached. With a
  *   config file that has no `proxy.rules`, nothing goes via dfdaemon, as in the real client.
  * - the origin is the `X-Dragonfly-Registry` header when containerd sends one (hosts.toml header),
  *   else `originUrl`.
  * - `GET /metrics` on its own port: real `dragonfly_client_*` families of the v1.x client (names,
- *   labels and HELP texts from reference/samples/metrics-rust-client-v1.5.1.SYNTHESISED.prom):
+ *   labels and HELP texts as in test/samples/metrics-rust-client-v1.5.1.SYNTHESISED.prom):
  *   download_traffic{type}, download_task_total / _failure_total / concurrent_download_task_total
  *   {type,tag,app,priority}, download_task_duration_milliseconds{task_type,task_size_level},
  *   proxy_request_total / _failure_total / _via_dfdaemon_total, backend_request_* {scheme,method},

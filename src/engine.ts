@@ -1,23 +1,7 @@
-import { type Cause, SEVERITY_ORDER, type Severity } from './causes.js';
+import { SEVERITY_ORDER } from './causes.js';
 import type { Facts } from './facts/types.js';
-import type { Match, Remediation, Rule } from './rules/rule.js';
-
-export interface Diagnosis {
-  rank: number;
-  rule: string;
-  cause: Cause;
-  severity: Severity;
-  confidence: number;
-  title: string;
-  evidence: string[];
-  impactSeconds?: number;
-  remediation: Remediation;
-}
-
-export interface Note {
-  text: string;
-  source?: string;
-}
+import type { Diagnosis, Note } from './report/model.js';
+import type { Match, Rule } from './rules/rule.js';
 
 export interface Evaluation {
   diagnoses: Diagnosis[];

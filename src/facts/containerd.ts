@@ -1,6 +1,6 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
-import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
+import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
@@ -361,15 +361,12 @@ async function buildRoutes(
 
 async function readEnv(b: BundleReader): Promise<{ vars: Record<string, string> }> {
   const t = await b.text(CONTAINERD_FILES.env);
-  const vars: Record<string, string> = t === undefined ? {} : parseEnvLines(t);
+  let env = t === undefined ? new Map<string, EnvValue>() : parseEnvLines(t, CONTAINERD_FILES.env);
   if (t === undefined) {
-    // no process environment: the drop-ins say what the next start will get
-    for (const path of await b.list(CONTAINERD_FILES.systemd)) {
-      const text = (await b.text(path)) ?? '';
-      for (const e of parseSystemdEnvironment(text)) vars[e.key] = e.value;
-    }
+    // no process environment: the drop-ins say what the next start will get (in systemd's order: by name)
+    for (const path of (await b.list(CONTAINERD_FILES.systemd)).sort()) env = parseSystemdEnvironment((await b.text(path)) ?? '', path, env);
   }
-  return { vars };
+  return { vars: Object.fromEntries([...env].map(([k, v]) => [k, v.value])) };
 }
 
 async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {

@@ -1,3 +1,4 @@
+import type { EnvValue } from '../parsers/containerd-env.js';
 import { isLoopback, parseIp, inNet } from '../parsers/net-address.js';
 
 // Go's net/http proxy choice (golang.org/x/net/http/httpproxy, which containerd's registry transport
@@ -11,11 +12,6 @@ export interface ProxyEnv {
   noProxy?: string;
   /** Which file and line each value came from. */
   from: Partial<Record<'httpProxy' | 'httpsProxy' | 'noProxy', string>>;
-}
-
-export interface EnvValue {
-  value: string;
-  from: string;
 }
 
 /** Picks the variables as Go does: HTTP_PROXY before http_proxy, and so on. */
@@ -38,50 +34,6 @@ export function proxyEnvFrom(vars: Map<string, EnvValue>): ProxyEnv {
     out.from.noProxy = n.from;
   }
   return out;
-}
-
-/** KEY=VALUE lines (raw/containerd/env.txt). */
-export function parseEnvLines(text: string, file: string): Map<string, EnvValue> {
-  const out = new Map<string, EnvValue>();
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(lines[i] ?? '');
-    if (m) out.set(m[1] as string, { value: unquote((m[2] as string).trim()), from: `${file}:${i + 1}` });
-  }
-  return out;
-}
-
-function unquote(s: string): string {
-  return /^"(.*)"$/.test(s) || /^'(.*)'$/.test(s) ? s.slice(1, -1) : s;
-}
-
-/** `Environment=` assignments of a systemd unit or drop-in; later assignments override earlier ones. */
-export function parseSystemdEnvironment(text: string, file: string, into = new Map<string, EnvValue>()): Map<string, EnvValue> {
-  const lines = text.split('\n');
-  let inService = false;
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    const sec = /^\[(.+)\]$/.exec(line);
-    if (sec) {
-      inService = sec[1] === 'Service';
-      continue;
-    }
-    if (!inService) continue;
-    const m = /^Environment\s*=\s*(.*)$/.exec(line);
-    if (!m) continue;
-    if ((m[1] as string).trim() === '') {
-      into.clear(); // an empty assignment resets the list
-      continue;
-    }
-    // systemd splits on whitespace, honouring double and single quotes around whole assignments
-    const re = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-    for (let t = re.exec(m[1] as string); t; t = re.exec(m[1] as string)) {
-      const item = (t[1] ?? t[2] ?? t[3] ?? '').replace(/\\(.)/g, '$1');
-      const eq = item.indexOf('=');
-      if (eq > 0) into.set(item.slice(0, eq), { value: item.slice(eq + 1), from: `${file}:${i + 1}` });
-    }
-  }
-  return into;
 }
 
 export interface ProxyDecision {

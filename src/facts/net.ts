@@ -8,7 +8,8 @@ import type { Facts } from './types.js';
 import type { InputProblem } from './problems.js';
 import { checkNames, type MirrorTarget, type NameCheck, targetFromUrl } from './net-names.js';
 import { buildNetfilterFacts, NET_FILES, type NetfilterFacts, type PortsToCheck } from './net-netfilter.js';
-import { type EnvValue, goProxyFor, parseEnvLines, parseSystemdEnvironment, type ProxyDecision, type ProxyEnv, proxyEnvFrom, redactUrl } from './net-proxy.js';
+import { type EnvValue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
+import { goProxyFor, type ProxyDecision, type ProxyEnv, proxyEnvFrom, redactUrl } from './net-proxy.js';
 
 export { NET_FILES } from './net-netfilter.js';
 

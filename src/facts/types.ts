@@ -7,6 +7,7 @@ import type { DiskFacts } from './disk.js';
 import type { KubeletFacts } from './kubelet.js';
 import type { NetFacts } from './net.js';
 import type { InputProblem } from './problems.js';
+import type { Note } from '../report/model.js';
 import type { SystemFacts } from './system.js';
 
 /** Knobs of the analysis itself (not of the node), so the same bundle analyses the same way anywhere. */
@@ -34,7 +35,7 @@ export interface Facts {
   /** Bad input found while building facts; reported as notes, never fatal. */
   problems: InputProblem[];
   /** Notes a reader would otherwise misread (e.g. what a metric cannot show). */
-  notes: { text: string; source?: string }[];
+  notes: Note[];
 }
 
 export type AreaKey = 'system' | 'dfdaemon' | 'disk' | 'containerd' | 'kubelet' | 'net';

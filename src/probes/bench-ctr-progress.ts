@@ -8,6 +8,7 @@
  * `unpacking linux/amd64 sha256:<manifest>...` and `done: 321.21188ms`. Each block is stamped with
  * the time it arrived, so timings are good to about one redraw (0.1 s). Pure: the caller stamps.
  */
+import { parseGoDuration } from '../parsers/go-duration.js';
 
 export type RefStatus = 'resolving' | 'resolved' | 'waiting' | 'downloading' | 'done' | 'exists' | 'other';
 
@@ -86,22 +87,12 @@ export function feedProgress(p: PullProgress, chunk: string, at: number): void {
       continue;
     }
     const d = /^done:\s*(\S+)/.exec(line);
-    if (d) p.unpackSeconds = parseGoDuration(d[1] as string);
+    if (d) {
+      const ms = parseGoDuration(d[1] as string);
+      p.unpackSeconds = ms === null ? null : ms / 1000;
+    }
   }
   p.lastBlockAt = at;
-}
-
-/** Go's time.Duration String(): "1h2m3.5s", "321.21188ms", "12µs". */
-export function parseGoDuration(s: string): number | null {
-  const re = /(\d+(?:\.\d+)?)(h|m(?!s)|s|ms|us|µs|μs|ns)/g;
-  const mult: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 1e-3, us: 1e-6, µs: 1e-6, μs: 1e-6, ns: 1e-9 };
-  let total = 0;
-  let matched = 0;
-  for (const m of s.matchAll(re)) {
-    total += Number(m[1]) * (mult[m[2] as string] ?? 0);
-    matched += (m[0] as string).length;
-  }
-  return matched === s.length && matched > 0 ? total : null;
 }
 
 /**

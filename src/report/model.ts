@@ -41,4 +41,7 @@ export const ReportSchema = z.object({
 });
 
 export type Report = z.infer<typeof ReportSchema>;
-export type ReportDiagnosis = z.infer<typeof DiagnosisSchema>;
+/** One ranked finding; the engine produces these (src/engine.ts). */
+export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+/** What a reader would otherwise misread; not a cause. */
+export type Note = z.infer<typeof NoteSchema>;

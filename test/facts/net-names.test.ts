@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveLikeGlibc } from '../../src/facts/net-resolve.js';
-import { goProxyFor, parseSystemdEnvironment, proxyEnvFrom, redactUrl } from '../../src/facts/net-proxy.js';
+import { goProxyFor, proxyEnvFrom, redactUrl } from '../../src/facts/net-proxy.js';
+import { parseSystemdEnvironment } from '../../src/parsers/containerd-env.js';
 import { parseGaiConf } from '../../src/parsers/gai.js';
 import { parseHosts } from '../../src/parsers/hosts.js';
 import { parseNsswitchHosts } from '../../src/parsers/nsswitch.js';

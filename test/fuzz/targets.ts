@@ -697,10 +697,10 @@ register({
       ],
     }),
   run(text) {
-    const env = parseEnvLines(text);
-    plainData(env);
-    goParseBoolTrue(env.CONTAINERD_DISABLE_PIGZ);
-    const sd = parseSystemdEnvironment(text);
+    const env = parseEnvLines(text, 'env.txt');
+    plainData(Object.fromEntries(env));
+    goParseBoolTrue(env.get('CONTAINERD_DISABLE_PIGZ')?.value);
+    const sd = [...parseSystemdEnvironment(text, 'drop-in.conf')].map(([key, v]) => ({ key, line: Number(v.from.split(':').pop()) }));
     plainData(sd);
     const rows = parseCtrPlugins(text);
     plainData(rows);

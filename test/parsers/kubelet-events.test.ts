@@ -11,6 +11,8 @@ describe('parseGoDuration', () => {
     expect(parseGoDuration('1h2m3s')).toBe(3723000);
     expect(parseGoDuration('0s')).toBe(0);
     expect(parseGoDuration('500µs')).toBeCloseTo(0.5, 9);
+    expect(parseGoDuration('321.21188ms')).toBeCloseTo(321.21188, 6); // ctr's `done:` line
+    expect(parseGoDuration('12µs')).toBeCloseTo(0.012, 9);
   });
   it('refuses what is not one', () => {
     for (const s of ['', 's', '1.5', '12 s', '1m0.809sx', '-1s', 'ms']) expect(parseGoDuration(s), s).toBeNull();

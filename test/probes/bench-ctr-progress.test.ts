@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { feedProgress, layerFetchSeconds, newProgress, parseGoDuration } from '../../src/probes/bench-ctr-progress.js';
+import { feedProgress, layerFetchSeconds, newProgress } from '../../src/probes/bench-ctr-progress.js';
 
 const L1 = `sha256:${'1'.repeat(64)}`;
 const L2 = `sha256:${'2'.repeat(64)}`;
@@ -47,12 +47,5 @@ describe("ctr pull progress", () => {
       }),
     );
     expect([...p.refs.values()].every((t) => /^sha256:[0-9a-f]{64}$/.test(t.digest))).toBe(true);
-  });
-
-  it("reads Go durations", () => {
-    expect(parseGoDuration('321.21188ms')).toBeCloseTo(0.32121188, 8);
-    expect(parseGoDuration('1m2.5s')).toBeCloseTo(62.5, 8);
-    expect(parseGoDuration('12µs')).toBeCloseTo(12e-6, 12);
-    expect(parseGoDuration('soon')).toBeNull();
   });
 });

@@ -43,7 +43,7 @@ async function generate(file: string, gen: 'go' | 'rust', size: number): Promise
     }
     const chunk = `${lines.join('\n')}\n`;
     written += Buffer.byteLength(chunk);
-    if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e: unknown) => (e ? j(e) : r())));
   return statSync(file).size;

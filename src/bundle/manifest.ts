@@ -4,7 +4,6 @@ import { z } from 'zod';
 export const BUNDLE_FORMAT_VERSION = 1;
 
 export const ProbeStatusSchema = z.enum(['ok', 'skipped', 'failed']);
-export type ProbeStatus = z.infer<typeof ProbeStatusSchema>;
 
 export const ProbeRecordSchema = z
   .object({

@@ -147,4 +147,3 @@ export type BenchPull = z.infer<typeof BenchPullSchema>;
 export type BenchIsolation = z.infer<typeof BenchIsolationSchema>;
 export type BenchVerdict = z.infer<typeof BenchVerdictSchema>;
 export type BenchPhase = (typeof BENCH_PHASES)[number];
-export type MeasurementArea = keyof Measurements;

@@ -7,7 +7,6 @@ import {
   isTrivialValue,
   looksLikeSecretValue,
   MARK,
-  normaliseName,
   secretStrength,
 } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
@@ -226,9 +225,4 @@ export function decodedBasic(b64: string): string[] {
   const at = s.indexOf(':');
   // the user part alone is left out: short user names ("admin", "mirror") would scrub ordinary words
   return [s, s.slice(at + 1)];
-}
-
-/** Name-aware helper for callers that already know a key: does it hold a secret in a config file? */
-export function isConfigSecret(name: string): boolean {
-  return secretStrength(name) !== null && normaliseName(name) !== '';
 }

@@ -118,9 +118,4 @@ function scrub(text: string, values: string[], t: Tally, what: string): string {
 
 /** The redactor `collect` (and `diagnose`, so both analyse the same bytes) gives its BundleWriter. */
 export const redactor: Redactor = (relPath, text) => defaultRedactor(relPath, text);
-let defaultRedactor = createRedactor();
-
-/** Forgets the secrets seen so far (a new bundle in the same process). */
-export function resetRedactor(): void {
-  defaultRedactor = createRedactor();
-}
+const defaultRedactor = createRedactor();

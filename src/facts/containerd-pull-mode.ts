@@ -26,13 +26,6 @@ export interface PullMode {
 
 export const DEFAULT_DOWNLOADS = 3;
 
-/** Effective version line: the reported one, or what the layout implies (v3 ⇒ 2.x, else 1.x). */
-export function assumedAtLeast(v: ContainerdVersion | null, layout: number, major: number, minor: number): boolean {
-  if (v) return versionAtLeast(v, major, minor);
-  // a v3 file proves 2.0+, not 2.1+: stay on the conservative side
-  return layout === 3 && major === 2 && minor === 0;
-}
-
 export function pullMode(cfg: ContainerdConfig, v: ContainerdVersion | null): PullMode {
   const criKey = `plugins."${cfg.criPluginId}".max_concurrent_downloads`;
   const cri = cfg.cri;

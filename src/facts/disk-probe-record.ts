@@ -30,5 +30,4 @@ export const DiskProbeRecordSchema = z.object({
   readTest: z.union([z.string(), z.object({ method: z.string().optional(), notes: z.array(z.string()).optional() }).passthrough()]).optional(),
 });
 
-export type DiskProbeRecord = z.infer<typeof DiskProbeRecordSchema>;
 export type PhysicalRecord = z.infer<typeof PhysicalSchema>;

@@ -13,9 +13,9 @@ import { clip, goDetails, newEvent, own, parseZapTs, rustDetails, rustSpanFields
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import { emptyStats, type Layout, type Level, type LogEvent, type ScanStats } from './dfdaemon-log-types.js';
 
-export type { EventKind, Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
+export type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 export { emptyStats, layoutGeneration } from './dfdaemon-log-types.js';
-export { parseZapTs, stripAnsi } from './dfdaemon-log-details.js';
+export { parseZapTs } from './dfdaemon-log-details.js';
 
 const MSG_KEY = Buffer.from('"msg":"');
 const TS_KEY = Buffer.from('"ts":"');

@@ -1,4 +1,3 @@
-import type { ProbeName } from '../causes.js';
 import { containerdProbe } from './containerd.js';
 import type { Probe } from './context.js';
 import { dfdaemonProbe } from './dfdaemon.js';
@@ -18,7 +17,3 @@ export const PROBES: readonly Probe[] = [
   loopbackProbe,
   netfilterProbe,
 ];
-
-export function probeByName(name: ProbeName): Probe | undefined {
-  return PROBES.find((p) => p.name === name);
-}

@@ -17,10 +17,6 @@ const PHASE_LABEL: Record<BenchVerdict['phase'], string> = {
   resolve: 'resolve',
 };
 
-export function phaseLabel(p: BenchVerdict['phase']): string {
-  return PHASE_LABEL[p];
-}
-
 /** A pull fetched below this share of the slowest floor was not bounded by any of them. */
 const SLOWER_THAN_FLOORS = 0.4;
 
@@ -47,10 +43,6 @@ export function pullBudget(p: BenchPull): { label: string; seconds: number }[] {
     { label: 'unpack', seconds: unpack },
     { label: 'other', seconds: other },
   ];
-}
-
-export function isolationSeconds(iso: BenchIsolation, phase: BenchPhase): number | null {
-  return iso.phases.find((p) => p.phase === phase)?.seconds ?? null;
 }
 
 function mbps(iso: BenchIsolation | undefined, phase: BenchPhase): number | null {

@@ -44,7 +44,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile, rename } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile, rename } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -596,9 +596,4 @@ async function unmountUnder(dir: string): Promise<void> {
     .filter((t): t is string => t !== undefined && t.startsWith(dir + '/'))
     .sort((a, b) => b.length - a.length);
   for (const t of targets) await run('umount', ['-l', t], { timeoutMs: 10_000 });
-}
-
-/** Size of a file (for tests that check what the helper wrote). */
-export async function fileBytes(p: string): Promise<number> {
-  return (await stat(p)).size;
 }

@@ -64,7 +64,7 @@ describe('dfdaemon log fast path', () => {
         ),
         (specs) => {
           const lines = specs.map((s) => {
-            const ids = s.idKeys ? { taskID: hex64(s.id), peerID: near(s.id) } : { task: hex64(s.id), peer: near(s.id) };
+            const ids: Record<string, string> = s.idKeys ? { taskID: hex64(s.id), peerID: near(s.id) } : { task: hex64(s.id), peer: near(s.id) };
             const fields = s.reversed ? Object.fromEntries(Object.entries(ids).reverse()) : ids;
             return goJson(T0 + s.id, 'info', 'peer/x.go:1', s.msg, fields);
           });

@@ -82,7 +82,7 @@ describe('dfdaemon probe', () => {
     expect(await readFile(join(dir, 'raw/dfdaemon/logs/core.log'), 'utf8')).toBe(`${log}\n`);
     // the rotated .gz is stored decompressed; grpc.log is not dfdaemon's core log
     expect(await readFile(join(dir, 'raw/dfdaemon/logs/core-2024-06-20T10-00-00.000.log'), 'utf8')).toBe(`${log}\n`);
-    const d = (outcome as { details: { scrapeTimes: string[]; logFiles: unknown[] } }).details;
+    const d = outcome.details as { scrapeTimes: string[]; logFiles: unknown[] };
     expect(d.scrapeTimes).toHaveLength(2);
     expect(Date.parse(d.scrapeTimes[1] as string) - Date.parse(d.scrapeTimes[0] as string)).toBeGreaterThanOrEqual(250);
     expect(d.logFiles).toHaveLength(2);
@@ -144,7 +144,7 @@ describe('dfdaemon probe', () => {
     expect(sliced.length).toBeLessThanOrEqual(LOG_CAP.collect);
     expect(sliced).toContain('peer task done, cost: 31000ms');
     expect(sliced).toContain('"peer":"slow-peer"');
-    expect((outcome as { details: { logFiles: { sliced: boolean }[] } }).details.logFiles[0]?.sliced).toBe(true);
+    expect((outcome.details as { logFiles: { sliced: boolean }[] }).logFiles[0]?.sliced).toBe(true);
     // every bundled line maps back to the same text on the node
     const map = parseSliceMap(await readFile(join(dir, 'raw/dfdaemon/log-slices/core.log.json'), 'utf8'));
     expect(map?.source).toBe(join(root, 'var/log/dragonfly/daemon/core.log'));

@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/parsers/**/*.ts', 'src/facts/**/*.ts', 'src/rules/**/*.ts', 'src/engine.ts', 'src/report/**/*.ts'],
+    files: ['src/parsers/**/*.ts', 'src/facts/**/*.ts', 'src/rules/**/*.ts', 'src/engine.ts', 'src/pipeline.ts', 'src/report/**/*.ts'],
     rules: pureRestriction,
   },
 );

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CAUSES } from '../src/causes.js';
 import { openBundle } from '../src/bundle/open.js';
-import { analyse } from '../src/commands/analysis.js';
+import { reportOrigin } from '../src/commands/analysis.js';
+import { analyse } from '../src/pipeline.js';
 import { parseBaseline } from '../src/facts/baseline.js';
 import type { AnalysisSettings } from '../src/facts/types.js';
 import { ReportSchema } from '../src/report/model.js';
@@ -29,7 +30,7 @@ describe('fixtures through analyze', () => {
     const exp = expectations.get(scenario) as Expected;
     const b = await openBundle(join(ROOT, scenario));
     try {
-      const report = await analyse(b.reader, b, settingsOf(scenario, exp), { kind: 'bundle', path: scenario });
+      const report = await analyse(b.reader, b, settingsOf(scenario, exp), reportOrigin({ kind: 'bundle', path: scenario }));
       expect(ReportSchema.safeParse(report).success).toBe(true);
       const causes = report.diagnoses.map((d) => d.cause);
       const rules = report.diagnoses.map((d) => d.rule);

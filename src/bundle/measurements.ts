@@ -126,6 +126,7 @@ export const BenchMeasurementSchema = z.object({
     sha256MBps: z.number().nonnegative().nullable(),
   }),
   isolation: BenchIsolationSchema.optional(),
+  /** In a report only: concluded at analysis from the numbers above (report/bench-budget.ts). A bundle's stored one (older dfdoctor wrote it) is ignored. */
   verdict: BenchVerdictSchema.optional(),
   /** What a reader must know about how it was measured (shared content, no dfdaemon in the path…). */
   notes: z.array(z.string()).optional(),

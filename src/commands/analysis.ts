@@ -1,28 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import type { BundleReader } from '../bundle/reader.js';
-import type { Manifest } from '../bundle/manifest.js';
-import type { Measurements } from '../bundle/measurements.js';
-import { evaluate } from '../engine.js';
 import { UsageError } from '../errors.js';
 import { parseBaseline } from '../facts/baseline.js';
-import { buildFacts } from '../facts/index.js';
 import type { AnalysisSettings } from '../facts/types.js';
-import { buildReport } from '../report/build.js';
+import type { ReportOrigin } from '../report/build.js';
 import type { Report } from '../report/model.js';
-import { RULES } from '../rules/index.js';
 import type { AnalysisFlags } from './options.js';
 import { toolInfo } from './tool-info.js';
 
-/** The one analysis path shared by diagnose and analyze: bundle → facts → rules → report. */
-export async function analyse(
-  reader: BundleReader,
-  head: { manifest: Manifest; measurements: Measurements },
-  settings: Partial<AnalysisSettings>,
-  source: Report['source'],
-): Promise<Report> {
-  const facts = await buildFacts(reader, head.manifest, head.measurements, settings);
-  const ev = evaluate(facts, RULES);
-  return buildReport(facts, ev, { tool: toolInfo(), createdAt: new Date().toISOString(), source });
+/** What the pure analysis (src/pipeline.ts) is told from outside: this build's name and version, and now. */
+export function reportOrigin(source: Report['source']): ReportOrigin {
+  return { tool: toolInfo(), createdAt: new Date().toISOString(), source };
 }
 
 export async function settingsFrom(flags: AnalysisFlags): Promise<Partial<AnalysisSettings>> {

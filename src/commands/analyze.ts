@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { openBundle } from '../bundle/open.js';
-import { analyse, settingsFrom } from './analysis.js';
+import { analyse } from '../pipeline.js';
+import { reportOrigin, settingsFrom } from './analysis.js';
 import { type AnalysisFlags, addAnalysisOptions, addOutputOptions, type OutputFlags } from './options.js';
 import { emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
@@ -26,11 +27,7 @@ Examples:
     const b = await openBundle(path);
     rc.cleanup.add(() => b.close());
     try {
-      const report = await analyse(b.reader, b, settings, {
-        kind: 'bundle',
-        path,
-        bundleCreatedAt: b.manifest.createdAt,
-      });
+      const report = await analyse(b.reader, b, settings, reportOrigin({ kind: 'bundle', path, bundleCreatedAt: b.manifest.createdAt }));
       rc.progress.done();
       setExit(await emitReport(report, flags));
     } finally {

@@ -7,8 +7,9 @@ import { readBundleHead } from '../bundle/open.js';
 import { redactor } from '../bundle/redact.js';
 import { packTarball } from '../bundle/tarball.js';
 import { UsageError } from '../errors.js';
-import { analyse, settingsFrom } from './analysis.js';
-import { runBench } from './bench-run.js';
+import { analyse } from '../pipeline.js';
+import { reportOrigin, settingsFrom } from './analysis.js';
+import { runBench } from '../probes/bench-run.js';
 import { gather } from './gather.js';
 import {
   type AnalysisFlags,
@@ -83,7 +84,7 @@ Examples:
         await addBenchToBundle(g.dir, measured);
         const reader = new DirBundle(g.dir);
         const head = await readBundleHead(reader);
-        const report = await analyse(reader, head, settings, { kind: 'live' });
+        const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
         if (flags.bundle) {
           await packTarball(g.dir, flags.bundle, (fn) => rc.cleanup.add(fn));
           process.stderr.write(`wrote ${flags.bundle}\n`);

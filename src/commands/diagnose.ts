@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { DirBundle } from '../bundle/dir-bundle.js';
 import { readBundleHead } from '../bundle/open.js';
 import { createRedactor } from '../bundle/redact.js';
-import { analyse, settingsFrom } from './analysis.js';
+import { analyse } from '../pipeline.js';
+import { reportOrigin, settingsFrom } from './analysis.js';
 import { gather } from './gather.js';
 import {
   type AnalysisFlags,
@@ -48,7 +49,7 @@ Examples:
     try {
       const reader = new DirBundle(g.dir);
       const head = await readBundleHead(reader);
-      const report = await analyse(reader, head, settings, { kind: 'live' });
+      const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
       setExit(await emitReport(report, flags));
     } finally {
       await g.remove();

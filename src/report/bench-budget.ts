@@ -1,4 +1,4 @@
-import type { BenchIsolation, BenchMeasurement, BenchPhase, BenchPull, BenchVerdict } from '../bundle/measurements.js';
+import type { BenchIsolation, BenchMeasurement, BenchPhase, BenchPull, BenchVerdict, Measurements } from '../bundle/measurements.js';
 import { renderBars } from './bars.js';
 
 /**
@@ -167,7 +167,20 @@ export function benchBudgetLines(b: BenchMeasurement, opts: { ascii?: boolean; w
       );
     }
   }
-  if (b.verdict) out.push(`where the seconds went: ${PHASE_LABEL[b.verdict.phase]} — ${b.verdict.text}`);
+  const verdict = benchVerdict(b);
+  if (verdict) out.push(`where the seconds went: ${PHASE_LABEL[verdict.phase]} — ${verdict.text}`);
   for (const n of b.notes ?? []) out.push(`note: ${n}`);
   return out;
+}
+
+/**
+ * The measurements as the report shows them: bench's verdict concluded now, from the numbers. A
+ * verdict stored in an older bundle's measurements.json is dropped, so re-analysing it gives this
+ * build's conclusion.
+ */
+export function withBenchVerdict(m: Measurements): Measurements {
+  if (!m.bench) return m;
+  const { verdict: _stored, ...bench } = m.bench;
+  const verdict = benchVerdict(bench);
+  return { ...m, bench: verdict ? { ...bench, verdict } : bench };
 }

@@ -1,6 +1,7 @@
 import type { Evaluation } from '../engine.js';
 import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
+import { withBenchVerdict } from './bench-budget.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
 
 export interface ReportOrigin {
@@ -20,7 +21,7 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     source: origin.source,
     host: facts.manifest.host,
     probes: facts.manifest.probes,
-    measurements: facts.measurements,
+    measurements: withBenchVerdict(facts.measurements),
     diagnoses: ev.diagnoses,
     notes: [
       ...facts.notes,

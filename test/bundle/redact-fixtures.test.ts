@@ -7,7 +7,8 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/open.js';
 import { createRedactor } from '../../src/bundle/redact.js';
-import { analyse } from '../../src/commands/analysis.js';
+import { reportOrigin } from '../../src/commands/analysis.js';
+import { analyse } from '../../src/pipeline.js';
 import { parseBaseline } from '../../src/facts/baseline.js';
 
 const ROOT = new URL('../../fixtures/', import.meta.url).pathname;
@@ -29,7 +30,7 @@ async function diagnoses(dir: string, scenario: string) {
   const p = exp.baseline ? parseBaseline(readFileSync(join(ROOT, scenario, exp.baseline), 'utf8')) : undefined;
   const b = await openBundle(dir);
   try {
-    const r = await analyse(b.reader, b, p?.ok ? { baseline: p.baseline } : {}, { kind: 'bundle' });
+    const r = await analyse(b.reader, b, p?.ok ? { baseline: p.baseline } : {}, reportOrigin({ kind: 'bundle' }));
     return { diagnoses: r.diagnoses.map((d) => `${d.rank} ${d.rule} ${d.cause} ${d.severity}`), problems: r.notes.length };
   } finally {
     await b.close();

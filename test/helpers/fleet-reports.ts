@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBundle } from '../../src/bundle/open.js';
-import { analyse } from '../../src/commands/analysis.js';
+import { reportOrigin } from '../../src/commands/analysis.js';
+import { analyse } from '../../src/pipeline.js';
 import { parseBaseline } from '../../src/facts/baseline.js';
 import type { Report } from '../../src/report/model.js';
 
@@ -19,7 +20,7 @@ export async function fixtureReport(scenario: string, hostname: string, createdA
   }
   const b = await openBundle(dir);
   try {
-    const r = await analyse(b.reader, b, settings, { kind: 'live' });
+    const r = await analyse(b.reader, b, settings, reportOrigin({ kind: 'live' }));
     return { ...r, createdAt, host: { ...r.host, hostname } };
   } finally {
     await b.close();

@@ -119,4 +119,15 @@ describe('reports with bench measurements', () => {
     expect(without.table).not.toContain('Time budget');
     expect(without.md).not.toContain('Time budget');
   });
+
+  it('concludes where the seconds went at analysis time: a verdict stored in an older bundle is ignored', async () => {
+    const b = bench([pull('cold'), pull('warm')], { ...healthy, 'disk-read': 20 });
+    const stale = { phase: 'resolve', pull: 'cold', seconds: 9, text: 'the stale conclusion of an older dfdoctor' } as const;
+    const facts = await factsFrom({}, { measurements: { bench: { ...b, verdict: stale } } });
+    const r = buildReport(facts, evaluate(facts, RULES), { tool: { name: 'dfdoctor', version: 't' }, createdAt: 'now', source: { kind: 'bundle', path: 'x' } });
+    expect(r.measurements.bench?.verdict).toEqual(benchVerdict(b));
+    expect(r.measurements.bench?.verdict?.phase).toBe('disk-read');
+    expect(renderTable(r, { color: false, failOn: 'critical' })).not.toContain('stale conclusion');
+    expect(renderMarkdown(r)).toMatch(/where the seconds went: disk read/);
+  });
 });

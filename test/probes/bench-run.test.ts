@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { chainIds, pullFromProgress } from '../../src/commands/bench-run.js';
+import { chainIds, pullFromProgress } from '../../src/probes/bench-run.js';
 import { feedProgress, newProgress } from '../../src/probes/bench-ctr-progress.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;

@@ -14,15 +14,12 @@ import {
   originBlobRequest,
   type PullPath,
   readPullPath,
-} from '../probes/bench-containerd.js';
-import { layerFetchSeconds, type PullProgress } from '../probes/bench-ctr-progress.js';
-import { diskPhase, gunzipPhase, loopbackPhase, type PhaseResult, sha256Phase, timedFetch } from '../probes/bench-phases.js';
-import { rootedPath } from '../probes/context.js';
-import { runCommand } from '../probes/exec.js';
-import { readNodeFile } from '../probes/read-node.js';
-import { benchVerdict } from '../report/bench-budget.js';
-import type { CleanupStack } from './cleanup.js';
-import type { Progress } from './progress.js';
+} from './bench-containerd.js';
+import { layerFetchSeconds, type PullProgress } from './bench-ctr-progress.js';
+import { diskPhase, gunzipPhase, loopbackPhase, type PhaseResult, sha256Phase, timedFetch } from './bench-phases.js';
+import { type Cleanup, rootedPath } from './context.js';
+import { runCommand } from './exec.js';
+import { readNodeFile } from './read-node.js';
 
 export interface BenchOptions {
   image: string;
@@ -192,7 +189,7 @@ async function dfdaemonProxyPorts(o: BenchOptions): Promise<number[]> {
  * then `runs` times again as a cache hit in dfdaemon), then isolates the phases on the largest
  * layer. Everything it puts in containerd is removed, also on SIGINT (the cleanup stack).
  */
-export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; cleanup: CleanupStack; progress: Progress }): Promise<BenchMeasurement> {
+export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; cleanup: Cleanup; progress(message: string): void }): Promise<BenchMeasurement> {
   const path: PullPath = await readPullPath({ root: o.root, image: o.image, containerdConfig: o.containerdConfig, containerdAddress: o.containerdAddress });
   const version = await runCommand('ctr', ['--address', path.address, 'version'], { timeoutMs: 15_000, signal: rc.signal });
   if (version.kind !== 'ok') throw new UsageError(`containerd at ${path.address}: ${version.reason}`);
@@ -304,8 +301,7 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
         ...notes,
       ],
     };
-    const verdict = benchVerdict(m);
-    if (verdict) m.verdict = verdict;
+    // measurements only: which phase the seconds went to is concluded at analysis (report/bench-budget.ts)
     return m;
   } finally {
     rc.progress('bench: removing what the bench put in containerd…');

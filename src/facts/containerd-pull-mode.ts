@@ -2,7 +2,8 @@ import type { ContainerdConfig } from '../parsers/containerd-config.js';
 import { type ContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
 
 /**
- * Which code path a CRI pull takes and which limit governs it (reference containerd.md A2):
+ * Which code path a CRI pull takes and which limit governs it (containerd v1.7.27 pkg/cri/config/config_unix.go, docs/cri/config.md;
+ * v2.1.0 plugins/transfer/plugin.go, core/transfer/local/transfer.go, internal/cri/config/config.go):
  * - < 2.1: the CRI's own `max_concurrent_downloads` (default 3), a fresh limit per image pull;
  * - ≥ 2.1: the transfer service, one node-wide semaphore (`io.containerd.transfer.v1.local`
  *   `max_concurrent_downloads`, default 3), unless a CRI setting forces the old local pull.

@@ -7,7 +7,7 @@ export const KUBELET_FILES = { config: 'raw/kubelet/config.yaml', flags: 'raw/ku
 
 type Source = 'flag' | 'config' | 'default';
 
-/** The kubelet's image-pull settings in effect (flags over config file over defaults; reference containerd.md B). */
+/** The kubelet's image-pull settings in effect (flags over config file over defaults; kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletFacts {
   serializeImagePulls: { value: boolean; from: Source };
   /** null = no limit (the default when pulls are parallel). */

@@ -1,7 +1,8 @@
 /**
  * containerd's own log (journald unit `containerd`, or a log file): logrus text lines
  * `time="…" level=info msg="trying next host" error="…" host="127.0.0.1:4001"`, possibly behind a
- * journald prefix. Only the messages the rules need are kept (reference containerd.md A4, A8).
+ * journald prefix. Only the messages the rules need are kept (messages of containerd
+ * v2.1.0 core/remotes/docker/resolver.go, internal/cri/server/images/image_pull.go; v1.6.38 remotes/docker/resolver.go).
  */
 export type ContainerdLogKind =
   | 'trying-next-host'

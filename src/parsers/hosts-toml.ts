@@ -1,7 +1,7 @@
 import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
 
 /**
- * One containerd `hosts.toml` (reference containerd.md A3), read the way containerd's
+ * One containerd `hosts.toml` (containerd docs/hosts.md), read the way containerd's
  * remotes/docker/config/hosts.go reads it: `[host."…"]` entries in file order, then `server` last;
  * an entry without a scheme is https; no `capabilities` means pull+resolve+push; an unknown
  * capability, a non-table `host`, or a file without any `[host]` table makes containerd log

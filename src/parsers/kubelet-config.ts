@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
-/** The KubeletConfiguration fields a pull depends on (reference containerd.md B). */
+/** The KubeletConfiguration fields a pull depends on (kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletPullSettings {
   serializeImagePulls?: boolean;
   maxParallelImagePulls?: number | null;

@@ -1,6 +1,6 @@
 import { defineRule, type Rule } from './rule.js';
 
-/** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (reference containerd.md B, row 22). */
+/** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
 const WAIT_MIN_SECONDS = 1;
 
 export const serialPulls = defineRule({

@@ -10,6 +10,7 @@ import { redactLine, redactPem } from './redact-text.js';
 import { redactTomlText } from './redact-toml.js';
 import { redactYamlText } from './redact-yaml.js';
 import type { Redactor } from './writer.js';
+import { BUNDLE } from './layout.js';
 
 export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log' | 'system';
 
@@ -17,8 +18,8 @@ export type Syntax = 'toml' | 'yaml' | 'json' | 'env' | 'config-text' | 'log' | 
 export function syntaxOf(relPath: string): Syntax {
   const p = relPath.replace(/\\/g, '/').toLowerCase();
   if (/(^|\/)logs?\//.test(p) || /\.log(\.\d+)?$/.test(p) || /(journal|dmesg)[^/]*$/.test(p)) return 'log';
-  if (p.endsWith('.toml') || p.startsWith('raw/containerd/imports/') || p.includes('/certs.d/')) return 'toml';
-  if (/\.ya?ml$/.test(p) || p.startsWith('raw/dfdaemon/config/')) return 'yaml';
+  if (p.endsWith('.toml') || p.startsWith(`${BUNDLE.containerd.imports}/`) || p.includes('/certs.d/')) return 'toml';
+  if (/\.ya?ml$/.test(p) || p.startsWith(`${BUNDLE.dfdaemon.configDir}/`)) return 'yaml';
   if (p.endsWith('.json')) return 'json';
   if (/(^|\/)env(\.txt)?$/.test(p) || p.endsWith('.env')) return 'env';
   // system databases and command outputs: names there are not settings (nsswitch.conf's "passwd:")

@@ -19,25 +19,13 @@ import {
   routeFromLegacyMirrors,
 } from './containerd-routes.js';
 import type { Facts } from './types.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
 
-const DIR = 'raw/containerd';
-export const CONTAINERD_FILES = {
-  config: `${DIR}/config.toml`,
-  imports: `${DIR}/imports`,
-  dump: `${DIR}/config-dump.toml`,
-  version: `${DIR}/version.txt`,
-  hostsDirs: `${DIR}/hosts-dirs.json`,
-  certsD: `${DIR}/certs.d`,
-  env: `${DIR}/env.txt`,
-  systemd: `${DIR}/systemd`,
-  journal: `${DIR}/journal.txt`,
-  mirrorCheck: `${DIR}/mirror-check.json`,
-  decompressors: `${DIR}/decompressors.json`,
-  plugins: `${DIR}/plugins.txt`,
-  listeners: 'raw/net/listeners.txt',
-} as const;
+const DIR = BUNDLE.containerd.dir;
+/** containerd's files in the bundle, and the listeners table its routes are checked against. */
+export const CONTAINERD_FILES = { ...BUNDLE.containerd, listeners: BUNDLE.net.listeners } as const;
 
 /** One hosts directory containerd reads (`config_path`) or one it does not but where hosts.toml files were found. */
 export interface HostsDir {

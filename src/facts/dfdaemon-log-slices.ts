@@ -2,8 +2,9 @@
 // 1,204,311 of the file on the node. The probe writes where each bundled line came from, so that
 // evidence can name both — the bundle's line for whoever reads the bundle, the node's for the SRE
 // who opens the full log there.
+import { BUNDLE } from '../bundle/layout.js';
 
-export const SLICE_DIR = 'raw/dfdaemon/log-slices/';
+export const SLICE_DIR = `${BUNDLE.dfdaemon.logSlicesDir}/`;
 
 export interface SliceMap {
   /** The log file on the node. */

@@ -4,8 +4,9 @@ import { emptyStats, type Layout, layoutGeneration, type LogEvent, LogScanner, t
 import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline, TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
+import { BUNDLE } from '../bundle/layout.js';
 
-export const LOG_DIR = 'raw/dfdaemon/logs/';
+export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
 /** One image pull as the log shows it: blob tasks close together in time. */
 export interface PullGroup {

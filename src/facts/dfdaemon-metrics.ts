@@ -14,6 +14,7 @@ import {
   sum,
 } from '../parsers/prometheus.js';
 import type { FactsContext } from './context.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 export interface Counter {
   total: number;
@@ -62,7 +63,7 @@ export interface DfdaemonMetrics {
   schedulerTrafficTypes?: string[];
 }
 
-const FILES = ['raw/dfdaemon/metrics-0.prom', 'raw/dfdaemon/metrics-1.prom'] as const;
+const FILES = [BUNDLE.dfdaemon.metrics0, BUNDLE.dfdaemon.metrics1] as const;
 
 export async function buildMetrics(ctx: FactsContext): Promise<DfdaemonMetrics | undefined> {
   const texts = await Promise.all(FILES.map((f) => ctx.bundle.text(f)));

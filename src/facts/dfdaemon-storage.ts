@@ -6,8 +6,9 @@
 import { mountOf, parseMountTable } from '../parsers/mountinfo.js';
 import type { ParseResult } from '../parsers/proc-stat.js';
 import type { FactsContext } from './context.js';
+import { BUNDLE } from '../bundle/layout.js';
 
-export const MOUNTINFO_FILE = 'raw/dfdaemon/mountinfo.txt';
+export const MOUNTINFO_FILE = BUNDLE.dfdaemon.mountinfo;
 
 /**
  * emptyDir: a pod volume deleted with the pod. tmpfs: memory (an emptyDir with medium Memory, or a

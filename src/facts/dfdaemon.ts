@@ -5,6 +5,7 @@ import { defineFacts, type FactsContext } from './context.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /**
  * What the dfdaemon area knows. generation, version, cacheDir, ports and recentPull are read by other
@@ -34,18 +35,18 @@ export interface DfdaemonFacts {
   logs?: DfdaemonLogFacts;
 }
 
-const CONFIG_DIR = 'raw/dfdaemon/config/';
+const CONFIG_DIR = `${BUNDLE.dfdaemon.configDir}/`;
 
 export const dfdaemonFacts = defineFacts({
   area: 'dfdaemon',
   async build(ctx) {
     const rec = ctx.facts.manifest.probes.dfdaemon;
-    const genText = (await ctx.bundle.text('raw/dfdaemon/generation.txt'))?.trim();
+    const genText = (await ctx.bundle.text(BUNDLE.dfdaemon.generation))?.trim();
     let generation: 'go' | 'rust' | null = genText === 'go' || genText === 'rust' ? genText : null;
     if (genText !== undefined && genText !== '' && generation === null) {
-      ctx.problem({ file: 'raw/dfdaemon/generation.txt', line: 1, message: `"${genText.slice(0, 40)}" is neither "go" nor "rust"` });
+      ctx.problem({ file: BUNDLE.dfdaemon.generation, line: 1, message: `"${genText.slice(0, 40)}" is neither "go" nor "rust"` });
     }
-    let version = (await ctx.bundle.text('raw/dfdaemon/version.txt'))?.trim() || undefined;
+    let version = (await ctx.bundle.text(BUNDLE.dfdaemon.version))?.trim() || undefined;
 
     const configFiles = (await ctx.bundle.list(CONFIG_DIR)).filter((f) => /\.ya?ml$/.test(f));
     const metrics = await buildMetrics(ctx);
@@ -128,7 +129,7 @@ export const dfdaemonFacts = defineFacts({
   },
 });
 
-const CONTAINER_FILE = 'raw/dfdaemon/container.json';
+const CONTAINER_FILE = BUNDLE.dfdaemon.container;
 
 /** The daemon's container as the probe recorded it; a damaged file is a located problem, not a stop. */
 async function readContainer(ctx: FactsContext): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {

@@ -5,6 +5,7 @@ import { type MountEntry, mountOf, parseMountTable } from '../parsers/mountinfo.
 import { defineFacts, type FactsContext } from './context.js';
 import { DiskProbeRecordSchema, type PhysicalRecord } from './disk-probe-record.js';
 import { gcThreshold, type GcThreshold } from './disk-gc.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** The medium as measured 4 KiB latency shows it; the rotational flag is only reported, never trusted. */
 export type MediumByLatency = 'flash' | 'network-or-virtual' | 'seek-bound';
@@ -54,16 +55,16 @@ export function mediumByLatency(p50Ms: number): MediumByLatency {
 }
 
 async function readSpace(ctx: FactsContext, read: DiskMeasurement | null): Promise<DiskFacts['space']> {
-  const text = await ctx.bundle.text('raw/disk/df.json');
+  const text = await ctx.bundle.text(BUNDLE.disk.df);
   if (text !== undefined) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      ctx.problem({ file: 'raw/disk/df.json', message: `not JSON: ${(e as Error).message}` });
+      ctx.problem({ file: BUNDLE.disk.df, message: `not JSON: ${(e as Error).message}` });
     }
     const df = parsed === undefined ? null : DfJsonSchema.safeParse(parsed);
-    if (df && !df.success) ctx.problem({ file: 'raw/disk/df.json', message: `unexpected shape: ${df.error.issues[0]?.message ?? ''}` });
+    if (df && !df.success) ctx.problem({ file: BUNDLE.disk.df, message: `unexpected shape: ${df.error.issues[0]?.message ?? ''}` });
     const s = df?.success ? df.data.statfs : null;
     if (s && s.blocks > 0) {
       const used = s.blocks - s.bfree;
@@ -76,7 +77,7 @@ async function readSpace(ctx: FactsContext, read: DiskMeasurement | null): Promi
         freeInodes: s.files > 0 ? s.ffree : null,
         totalInodes: s.files > 0 ? s.files : null,
         freeInodesPct: s.files > 0 ? (100 * s.ffree) / s.files : null,
-        source: 'raw/disk/df.json (statfs)',
+        source: `${BUNDLE.disk.df} (statfs)`,
       };
     }
   }
@@ -110,11 +111,11 @@ async function readDiskstats(ctx: FactsContext, file: string): Promise<Diskstats
 }
 
 async function readMounts(ctx: FactsContext): Promise<MountEntry[] | null> {
-  const text = await ctx.bundle.text('raw/disk/mounts.txt');
+  const text = await ctx.bundle.text(BUNDLE.disk.mounts);
   if (text === undefined) return null;
   const r = parseMountTable(text);
   if (!r.ok) {
-    ctx.problem({ file: 'raw/disk/mounts.txt', ...(r.line === undefined ? {} : { line: r.line }), message: r.message });
+    ctx.problem({ file: BUNDLE.disk.mounts, ...(r.line === undefined ? {} : { line: r.line }), message: r.message });
     return null;
   }
   return r.value;
@@ -127,8 +128,8 @@ export const diskFacts = defineFacts({
     const rawRec = facts.manifest.probes.disk;
     const read = facts.measurements.disk ?? null;
     const [ds0, ds1, mounts] = [
-      await readDiskstats(ctx, 'raw/disk/diskstats-0.txt'),
-      await readDiskstats(ctx, 'raw/disk/diskstats-1.txt'),
+      await readDiskstats(ctx, BUNDLE.disk.diskstats0),
+      await readDiskstats(ctx, BUNDLE.disk.diskstats1),
       await readMounts(ctx),
     ];
     if (!rawRec && !read && !ds0 && !mounts) return undefined;
@@ -163,7 +164,7 @@ export const diskFacts = defineFacts({
           if (!a || !b) continue;
           const st = ioStat(a, b, windowMs);
           if (st) iostat.push({ device: name, windowSeconds: windowMs / 1000, stat: st });
-          else ctx.problem({ file: 'raw/disk/diskstats-1.txt', message: `counters of ${name} went backwards between the two samples` });
+          else ctx.problem({ file: BUNDLE.disk.diskstats1, message: `counters of ${name} went backwards between the two samples` });
         }
       }
     }

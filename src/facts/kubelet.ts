@@ -2,8 +2,9 @@ import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet
 import { type PulledEvent, parsePulledEvents, parsePulledMessage } from '../parsers/kubelet-events.js';
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts, type FactsContext } from './context.js';
+import { BUNDLE } from '../bundle/layout.js';
 
-export const KUBELET_FILES = { config: 'raw/kubelet/config.yaml', flags: 'raw/kubelet/flags.txt', events: 'raw/kubelet/events.json' } as const;
+export const KUBELET_FILES = BUNDLE.kubelet;
 
 type Source = 'flag' | 'config' | 'default';
 

@@ -5,30 +5,13 @@ import { type NetfilterRule, type NetfilterRuleset, ruleCount } from '../parsers
 import { parseNftRuleset } from '../parsers/nft.js';
 import type { InputProblem } from './problems.js';
 import { hookedChains, loopbackPackets, type Packet, peerPackets, type RulesetSource, walkPacket, type WalkResult } from './net-path.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 // Netfilter facts: what rulesets the bundle holds, which of their rules the traffic to dfdaemon's
 // ports passes, which of those can block or throttle it, and how full conntrack is.
 
-export const NET_FILES = {
-  iptables: 'raw/net/iptables-save.txt',
-  ip6tables: 'raw/net/ip6tables-save.txt',
-  iptablesLegacy: 'raw/net/iptables-legacy-save.txt',
-  ip6tablesLegacy: 'raw/net/ip6tables-legacy-save.txt',
-  iptablesNft: 'raw/net/iptables-nft-save.txt',
-  ip6tablesNft: 'raw/net/ip6tables-nft-save.txt',
-  nft: 'raw/net/nft-ruleset.txt',
-  conntrack: 'raw/net/conntrack.json',
-  dmesg: 'raw/system/dmesg.txt',
-  qdisc: 'raw/net/qdisc.txt',
-  loMtu: 'raw/net/lo-mtu.txt',
-  listeners: 'raw/net/listeners.txt',
-  hosts: 'raw/net/hosts',
-  nsswitch: 'raw/net/nsswitch.conf',
-  gai: 'raw/net/gai.conf',
-  resolv: 'raw/net/resolv.conf',
-  resolve: 'raw/net/resolve.json',
-  endpoints: 'raw/net/endpoints.json',
-} as const;
+/** The net area's files in the bundle, and the kernel messages that name conntrack drops. */
+export const NET_FILES = { ...BUNDLE.net, dmesg: BUNDLE.system.dmesg } as const;
 
 export interface RulesetSummary {
   file: string;

@@ -10,6 +10,7 @@ import { checkNames, type MirrorTarget, type NameCheck, targetFromUrl } from './
 import { buildNetfilterFacts, NET_FILES, type NetfilterFacts, type PortsToCheck } from './net-netfilter.js';
 import { type EnvValue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { goProxyFor, type ProxyDecision, type ProxyEnv, proxyEnvFrom, redactUrl } from './net-proxy.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 export { NET_FILES } from './net-netfilter.js';
 
@@ -133,8 +134,8 @@ function checkedPorts(ports: DfdaemonPort[], mirrors: MirrorTarget[], names: Nam
 }
 
 async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: MirrorTarget[]): Promise<ProxyFacts | undefined> {
-  const envText = await b.text('raw/containerd/env.txt');
-  const dropIns = (await b.list('raw/containerd/systemd')).filter((f) => f.endsWith('.conf')).sort();
+  const envText = await b.text(BUNDLE.containerd.env);
+  const dropIns = (await b.list(BUNDLE.containerd.systemd)).filter((f) => f.endsWith('.conf')).sort();
   const fromUnits = new Map<string, EnvValue>();
   for (const path of dropIns) {
     // list() gives bundle-relative paths
@@ -142,7 +143,7 @@ async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: Mirr
     if (t !== undefined) parseSystemdEnvironment(t, path, fromUnits);
   }
   if (envText === undefined && fromUnits.size === 0) return undefined;
-  const processVars = envText === undefined ? null : parseEnvLines(envText, 'raw/containerd/env.txt');
+  const processVars = envText === undefined ? null : parseEnvLines(envText, BUNDLE.containerd.env);
   const env = proxyEnvFrom(processVars ?? fromUnits);
   const PROXY_KEYS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
   const pending = processVars ? PROXY_KEYS.filter((k) => fromUnits.has(k) && processVars.get(k)?.value !== fromUnits.get(k)?.value) : [];
@@ -157,8 +158,8 @@ async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: Mirr
 export const netFacts = defineFacts({
   area: 'net',
   async build({ bundle: b, facts, problem }) {
-    const files = await b.list('raw/net');
-    const hasContainerdEnv = (await b.text('raw/containerd/env.txt')) !== undefined || (await b.list('raw/containerd/systemd')).length > 0;
+    const files = await b.list(BUNDLE.net.dir);
+    const hasContainerdEnv = (await b.text(BUNDLE.containerd.env)) !== undefined || (await b.list(BUNDLE.containerd.systemd)).length > 0;
     const loopback = facts.measurements.loopback;
     if (files.length === 0 && !loopback && !hasContainerdEnv && (await b.text(NET_FILES.dmesg)) === undefined) return undefined;
 

@@ -11,8 +11,9 @@ import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
 import { argValue, envTxt, findProcesses, readEnviron, stripTomlSecrets, stripUrlUserinfo, type NodeProcess } from './containerd-proc.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
-const OUT = 'raw/containerd';
+const OUT = BUNDLE.containerd.dir;
 const DEFAULT_CONFIG = '/etc/containerd/config.toml';
 const DEFAULT_SOCKET = '/run/containerd/containerd.sock';
 /** Where hosts.toml files are written by tools even when containerd does not read them (dfinit, nerdctl, k3s, Talos). */

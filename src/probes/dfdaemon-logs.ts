@@ -11,6 +11,7 @@ import { groupPulls } from '../facts/dfdaemon-logs.js';
 import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
 export const LOG_CAP = { diagnose: 64 * 2 ** 20, collect: 16 * 2 ** 20 };
@@ -87,7 +88,7 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       out.skipped.push(`${f.name}: no time left`);
       continue;
     }
-    const bundled = `raw/dfdaemon/logs/${f.name.replace(/\.gz$/, '')}`;
+    const bundled = `${BUNDLE.dfdaemon.logsDir}/${f.name.replace(/\.gz$/, '')}`;
     // a plain file larger than what is left cannot be whole; a .gz is tried (its text size is unknown)
     const whole = !f.gz && f.size > left ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
     if (whole !== undefined) {

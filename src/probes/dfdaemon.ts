@@ -5,6 +5,7 @@ import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
 import { discover } from './dfdaemon-discover.js';
 import { scrape } from './dfdaemon-scrape.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** A metrics scrape gets at most this long. */
 const SCRAPE_TIMEOUT_MS = 3000;
@@ -36,14 +37,14 @@ export const dfdaemonProbe = defineProbe({
     };
     const partial: string[] = [...d.notes];
     if (d.configProblem) partial.push(d.configProblem);
-    if (d.generation) await out.writeText('raw/dfdaemon/generation.txt', `${d.generation}\n`);
-    if (d.mountinfo !== undefined) await out.writeText('raw/dfdaemon/mountinfo.txt', d.mountinfo);
+    if (d.generation) await out.writeText(BUNDLE.dfdaemon.generation, `${d.generation}\n`);
+    if (d.mountinfo !== undefined) await out.writeText(BUNDLE.dfdaemon.mountinfo, d.mountinfo);
     const container = d.pid ? await lookupContainer(ctx, d.pid) : undefined;
-    if (container?.kind === 'container') await out.writeJson('raw/dfdaemon/container.json', container.value);
+    if (container?.kind === 'container') await out.writeJson(BUNDLE.dfdaemon.container, container.value);
     if (container && container.kind !== 'node' && container.note) partial.push(container.note);
     if (d.configPath && d.configText !== undefined) {
       const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
-      await out.writeText(`raw/dfdaemon/config/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
+      await out.writeText(`${BUNDLE.dfdaemon.configDir}/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
     }
 
     // two scrapes a known interval apart, so that counters become rates
@@ -52,7 +53,7 @@ export const dfdaemonProbe = defineProbe({
     if (d.metricsUrl) {
       const s0 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, ctx.remainingMs()), ctx.signal);
       if (s0.ok) {
-        await out.writeText('raw/dfdaemon/metrics-0.prom', s0.text);
+        await out.writeText(BUNDLE.dfdaemon.metrics0, s0.text);
         scrapeTimes.push(s0.at);
         version = /_version\{[^}]*git_version="([^"]+)"/.exec(s0.text)?.[1];
         const wait = Math.min(options.scrapeIntervalSeconds * 1000, Math.max(0, ctx.remainingMs() - SCRAPE_TIMEOUT_MS - 1000));
@@ -60,12 +61,12 @@ export const dfdaemonProbe = defineProbe({
         await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
         const s1 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())), ctx.signal);
         if (s1.ok) {
-          await out.writeText('raw/dfdaemon/metrics-1.prom', s1.text);
+          await out.writeText(BUNDLE.dfdaemon.metrics1, s1.text);
           scrapeTimes.push(s1.at);
         } else partial.push(`second scrape: ${s1.reason}`);
       } else partial.push(`metrics: ${s0.reason}`);
     } else partial.push('no metrics URL (metrics server off or generation unknown; use --dfdaemon-metrics)');
-    if (version) await out.writeText('raw/dfdaemon/version.txt', `${version}\n`);
+    if (version) await out.writeText(BUNDLE.dfdaemon.version, `${version}\n`);
     // with the metrics server off (the Go chart's default) the image tag is the version there is
     const tag = container?.kind === 'container' ? container.value.tag : undefined;
     const versionFrom = version ? 'metrics' : tag && isReleaseTag(tag) ? 'container image' : undefined;

@@ -17,6 +17,7 @@ import {
   tempFileReadTest,
 } from './disk-measure.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 export const DEFAULT_CACHE_DIR = '/var/lib/dragonfly';
 /** The diskstats window, taken before dfdoctor reads anything so that the IO it sees is other processes'. */
@@ -125,7 +126,7 @@ export const diskProbe = defineProbe({
     const mi = await readNodeFile('/proc/self/mountinfo');
     let mount = null;
     if (mi.kind === 'ok') {
-      await out.writeText('raw/disk/mounts.txt', mi.text);
+      await out.writeText(BUNDLE.disk.mounts, mi.text);
       const parsed = parseMountTable(mi.text);
       if (parsed.ok) mount = mountOf(parsed.value, dir, dev);
       else partial.push(`/proc/self/mountinfo: ${parsed.message}`);
@@ -143,7 +144,7 @@ export const diskProbe = defineProbe({
     }
     const totalBytes = fsStat ? fsStat.blocks * fsStat.bsize : null;
     const freeBytes = fsStat ? fsStat.bavail * fsStat.bsize : null;
-    await out.writeJson('raw/disk/df.json', {
+    await out.writeJson(BUNDLE.disk.df, {
       path: dir,
       mountPoint: mount?.mountPoint ?? null,
       fsType: mount?.fsType ?? null,
@@ -158,8 +159,8 @@ export const diskProbe = defineProbe({
     const ds1 = await readNodeFile('/proc/diskstats');
     const diskstatsIntervalMs = Math.round(performance.now() - tDs0);
     if (ds0.kind === 'ok' && ds1.kind === 'ok') {
-      await out.writeText('raw/disk/diskstats-0.txt', ds0.text);
-      await out.writeText('raw/disk/diskstats-1.txt', ds1.text);
+      await out.writeText(BUNDLE.disk.diskstats0, ds0.text);
+      await out.writeText(BUNDLE.disk.diskstats1, ds1.text);
     } else partial.push(ds0.kind !== 'ok' ? ds0.reason : (ds1 as { reason: string }).reason);
 
     // --- the read test

@@ -8,8 +8,9 @@ import { type PulledEvent, parsePulledEvents } from '../parsers/kubelet-events.j
 import type { ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
-export const EVENTS_FILE = 'raw/kubelet/events.json';
+export const EVENTS_FILE = BUNDLE.kubelet.events;
 const MAX_BYTES = 64 * 1024 * 1024;
 
 export interface EventsRead {

@@ -3,6 +3,7 @@ import { defineProbe } from './context.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import { readPulledEvents } from './kubelet-events.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
 
@@ -16,11 +17,11 @@ export const kubeletProbe = defineProbe({
     const proc = procs[0];
     if (proc && proc.args.length > 0) {
       // one argument per line; the redactor still sees it, and kubelet flags name files, not secrets
-      await ctx.out.writeText('raw/kubelet/flags.txt', `${proc.args.join('\n')}\n`);
+      await ctx.out.writeText(BUNDLE.kubelet.flags, `${proc.args.join('\n')}\n`);
     } else if (proc) partial.push(`kubelet pid ${proc.pid}: command line unreadable`);
     const config = ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG;
     const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
-    if (r.kind === 'ok') await ctx.out.writeText('raw/kubelet/config.yaml', r.text);
+    if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text);
     else partial.push(r.reason);
     // the Pulled events time the kubelet's own queue: "in X (Y including waiting)"
     // the name events carry: the kubelet's override, else the downward-API NODE_NAME of dfdoctor's pod, else the host's

@@ -6,6 +6,7 @@ import { runCommand } from './exec.js';
 import { bulkThroughput, freshConnRtt, keepAliveRtt, quantile, startBaselineServer, type ThroughputResult } from './net-measure.js';
 import { checkConnect, type EndpointCheck, endpointsToTry, p50, p99, timedGet } from './net-endpoints.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 const MAX_RTT_SAMPLES = 2000;
 const MAX_FRESH_SAMPLES = 500;
@@ -13,10 +14,10 @@ const MAX_BULK_BYTES = 64 * 1024 * 1024;
 
 async function copyNodeFiles(ctx: ProbeContext, missing: string[]): Promise<void> {
   const files: [string, string, boolean][] = [
-    ['/etc/hosts', 'raw/net/hosts', true],
-    ['/etc/resolv.conf', 'raw/net/resolv.conf', true],
-    ['/etc/nsswitch.conf', 'raw/net/nsswitch.conf', true],
-    ['/etc/gai.conf', 'raw/net/gai.conf', false],
+    ['/etc/hosts', BUNDLE.net.hosts, true],
+    ['/etc/resolv.conf', BUNDLE.net.resolv, true],
+    ['/etc/nsswitch.conf', BUNDLE.net.nsswitch, true],
+    ['/etc/gai.conf', BUNDLE.net.gai, false],
   ];
   for (const [src, rel, wanted] of files) {
     const r = await readNodeFile(ctx.nodePath(src), 1024 * 1024);
@@ -25,17 +26,17 @@ async function copyNodeFiles(ctx: ProbeContext, missing: string[]): Promise<void
   }
   // lo's MTU is the live kernel's, whatever --root says
   const mtu = await readNodeFile('/sys/class/net/lo/mtu', 64);
-  if (mtu.kind === 'ok') await ctx.out.writeText('raw/net/lo-mtu.txt', mtu.text);
+  if (mtu.kind === 'ok') await ctx.out.writeText(BUNDLE.net.loMtu, mtu.text);
 }
 
 async function commands(ctx: ProbeContext, missing: string[]): Promise<void> {
   const opts = { timeoutMs: 3000, signal: ctx.signal, maxBuffer: 8 * 1024 * 1024 };
   let ss = await runCommand('ss', ['-ltnp'], opts);
   if (ss.kind !== 'ok') ss = await runCommand('ss', ['-ltn'], opts);
-  if (ss.kind === 'ok') await ctx.out.writeText('raw/net/listeners.txt', ss.stdout);
+  if (ss.kind === 'ok') await ctx.out.writeText(BUNDLE.net.listeners, ss.stdout);
   else missing.push(`listeners: ${ss.reason}`);
   const tc = await runCommand('tc', ['qdisc', 'show', 'dev', 'lo'], opts);
-  if (tc.kind === 'ok') await ctx.out.writeText('raw/net/qdisc.txt', tc.stdout);
+  if (tc.kind === 'ok') await ctx.out.writeText(BUNDLE.net.qdisc, tc.stdout);
   else missing.push(`qdisc: ${tc.reason}`);
 }
 
@@ -81,7 +82,7 @@ export const loopbackProbe = defineProbe({
     for (const e of endpoints) if (e.from !== 'default') names.add(hostOf(e.url));
     // a live lookup describes this process's view; under --root that is the pod's, not the node's
     if (ctx.options.root === '/' || ctx.options.root === '') {
-      await ctx.out.writeJson('raw/net/resolve.json', await liveResolution(ctx, [...names]));
+      await ctx.out.writeJson(BUNDLE.net.resolve, await liveResolution(ctx, [...names]));
     }
 
     const m: LoopbackMeasurement = {};
@@ -144,7 +145,7 @@ export const loopbackProbe = defineProbe({
       if (ctx.signal.aborted || left() < 150) break;
       checks.push(await checkConnect(e, share(0.1, 300), 50));
     }
-    await ctx.out.writeJson('raw/net/endpoints.json', {
+    await ctx.out.writeJson(BUNDLE.net.endpoints, {
       dfdaemon: checks.map((c) => ({ role: c.role, url: c.url, port: c.port, from: c.from, tcp: c.tcp })),
       untried: endpoints.filter((e) => !checks.some((c) => c.url === e.url)).map((e) => e.url),
     });

@@ -1,6 +1,7 @@
 import { defineProbe, type ProbeContext } from './context.js';
 import { type CommandResult, runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 // Read-only: *-save and `nft list` print the rulesets, /proc gives the conntrack figures. Nothing here
 // adds, flushes or zeroes anything (iptables-save -c reads counters without resetting them).
@@ -36,16 +37,16 @@ export const netfilterProbe = defineProbe({
   budget: 0.25,
   async run(ctx) {
     const problems: string[] = [];
-    const v4 = await save(ctx, 'iptables-save', 'raw/net/iptables-save.txt', problems, 0.5);
-    const v6 = await save(ctx, 'ip6tables-save', 'raw/net/ip6tables-save.txt', problems, 0.3);
+    const v4 = await save(ctx, 'iptables-save', BUNDLE.net.iptables, problems, 0.5);
+    const v6 = await save(ctx, 'ip6tables-save', BUNDLE.net.ip6tables, problems, 0.3);
     const header = v4.kind === 'ok' ? v4.stdout : v6.kind === 'ok' ? v6.stdout : '';
     const backend = /\(nf_tables\)/.test(header) ? 'nf_tables' : header ? 'legacy' : null;
     let other = 0;
     if (backend === 'nf_tables') {
       // the legacy backend runs beside nf_tables when something still uses it: a mode mismatch
       for (const [cmd, names, rel] of [
-        ['iptables-legacy-save', '/proc/net/ip_tables_names', 'raw/net/iptables-legacy-save.txt'],
-        ['ip6tables-legacy-save', '/proc/net/ip6_tables_names', 'raw/net/ip6tables-legacy-save.txt'],
+        ['iptables-legacy-save', '/proc/net/ip_tables_names', BUNDLE.net.iptablesLegacy],
+        ['ip6tables-legacy-save', '/proc/net/ip6_tables_names', BUNDLE.net.ip6tablesLegacy],
       ] as const) {
         if (!(await procNames(names))) continue;
         const r = await runCommand(cmd, ['-c'], { timeoutMs: 10000, signal: ctx.signal, maxBuffer: MAX_RULESET_BYTES });
@@ -56,8 +57,8 @@ export const netfilterProbe = defineProbe({
       }
     } else if (backend === 'legacy') {
       for (const [cmd, rel] of [
-        ['iptables-nft-save', 'raw/net/iptables-nft-save.txt'],
-        ['ip6tables-nft-save', 'raw/net/ip6tables-nft-save.txt'],
+        ['iptables-nft-save', BUNDLE.net.iptablesNft],
+        ['ip6tables-nft-save', BUNDLE.net.ip6tablesNft],
       ] as const) {
         const r = await runCommand(cmd, ['-c'], { timeoutMs: 10000, signal: ctx.signal, maxBuffer: MAX_RULESET_BYTES });
         if (r.kind === 'ok' && hasRules(r.stdout)) {
@@ -71,12 +72,12 @@ export const netfilterProbe = defineProbe({
       signal: ctx.signal,
       maxBuffer: MAX_RULESET_BYTES,
     });
-    if (nft.kind === 'ok') await ctx.out.writeText('raw/net/nft-ruleset.txt', nft.stdout);
+    if (nft.kind === 'ok') await ctx.out.writeText(BUNDLE.net.nft, nft.stdout);
     else problems.push(nft.reason);
 
     const count = await readNumber('/proc/sys/net/netfilter/nf_conntrack_count');
     const max = await readNumber('/proc/sys/net/netfilter/nf_conntrack_max');
-    await ctx.out.writeJson('raw/net/conntrack.json', { count, max });
+    await ctx.out.writeJson(BUNDLE.net.conntrack, { count, max });
 
     const got = [v4, v6, nft].filter((r) => r.kind === 'ok').length;
     if (got === 0) {

@@ -4,6 +4,7 @@ import { defineProbe } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { withTimeout } from './with-timeout.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 const STAT_INTERVAL_MS = 1000;
 const DMESG_TAIL_LINES = 2000;
@@ -25,17 +26,17 @@ export const systemProbe = defineProbe({
     const s0 = await readNodeFile('/proc/stat');
     const t0 = Date.now();
     const uname = await runCommand('uname', ['-a'], { timeoutMs: 2000, signal: ctx.signal });
-    if (uname.kind === 'ok') await out.writeText('raw/system/uname.txt', uname.stdout);
-    await copy(ctx.nodePath('/etc/os-release'), 'raw/system/os-release');
-    await copy('/proc/meminfo', 'raw/system/meminfo');
-    await copy('/proc/loadavg', 'raw/system/loadavg');
+    if (uname.kind === 'ok') await out.writeText(BUNDLE.system.uname, uname.stdout);
+    await copy(ctx.nodePath('/etc/os-release'), BUNDLE.system.osRelease);
+    await copy('/proc/meminfo', BUNDLE.system.meminfo);
+    await copy('/proc/loadavg', BUNDLE.system.loadavg);
     const dmesg = await runCommand('dmesg', ['--ctime', '--nopager'], {
       timeoutMs: 3000,
       signal: ctx.signal,
       maxBuffer: 32 * 1024 * 1024,
     });
     if (dmesg.kind === 'ok') {
-      await out.writeText('raw/system/dmesg.txt', `${dmesg.stdout.split('\n').slice(-DMESG_TAIL_LINES).join('\n')}\n`);
+      await out.writeText(BUNDLE.system.dmesg, `${dmesg.stdout.split('\n').slice(-DMESG_TAIL_LINES).join('\n')}\n`);
     } else {
       missing.push(`kernel messages: ${dmesg.reason}`);
     }
@@ -51,8 +52,8 @@ export const systemProbe = defineProbe({
     const s1 = await readNodeFile('/proc/stat');
     const statIntervalMs = Date.now() - t0;
     if (s0.kind === 'ok' && s1.kind === 'ok') {
-      await out.writeText('raw/system/stat-0.txt', s0.text);
-      await out.writeText('raw/system/stat-1.txt', s1.text);
+      await out.writeText(BUNDLE.system.stat0, s0.text);
+      await out.writeText(BUNDLE.system.stat1, s1.text);
     } else {
       return { status: 'failed', reason: s0.kind !== 'ok' ? s0.reason : (s1 as { reason: string }).reason };
     }

@@ -5,10 +5,11 @@ import type { Facts } from '../facts/types.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { parseGoDuration } from '../parsers/go-duration.js';
 import { defineRule, type Rule } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 type BenchPull = BenchMeasurement['pulls'][number];
 
-const CFG = 'raw/containerd';
+const CFG = BUNDLE.containerd.dir;
 const RESTART = 'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not';
 
 function where(file: string | undefined, line?: number): string {

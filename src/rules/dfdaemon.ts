@@ -4,6 +4,7 @@ import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../pars
 import { hitNotLocal, multiplexOff, cacheNotPersistent, taskIdChurn } from './dfdaemon-cache.js';
 import { applySteps, describeTask, gen, lastPull, mb, mbps, nonLocal, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
 import { defineRule, type Rule } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** With nothing measured, a limit is compared with what a node should deliver for image serving. */
 const UNMEASURED_FLOOR_MBPS = 100;
@@ -240,7 +241,7 @@ export const resource = defineRule({
     const mem = f.manifest.host.memoryBytes;
     const evidence: string[] = [];
     if (typeof m.cpuCores === 'number' && m.cpuCores >= 0.9 * cpuCap) {
-      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, raw/dfdaemon/metrics-0.prom → metrics-1.prom), against ${cpuCap} available (chart limit ${CHART_CPU}, node ${cpus})`);
+      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, ${BUNDLE.dfdaemon.metrics0} → metrics-1.prom), against ${cpuCap} available (chart limit ${CHART_CPU}, node ${cpus})`);
     }
     const memCap = Math.min(CHART_MEM, mem > 0 ? mem / 2 : CHART_MEM);
     if (typeof m.rssBytes === 'number' && m.rssBytes >= 0.9 * memCap) {
@@ -278,7 +279,7 @@ export const version = defineRule({
     if (!old || cfg.proxyReadBufferSize.value > 32 * 1024) return null;
     const hits = pullTasks(d).filter((t) => t.servedBy === 'local');
     const evidence = [
-      `client version ${v ?? 'v0.x (from its config keys)'} (raw/dfdaemon/version.txt or dragonfly_client_version)`,
+      `client version ${v ?? 'v0.x (from its config keys)'} (${BUNDLE.dfdaemon.version} or dragonfly_client_version)`,
       setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`),
       'the proxy copies each response through this buffer, cache hits included: 32 KiB reads were raised to 4 MiB by dragonflyoss/client PR #1021 ("improved data transfer efficiency in the proxy")',
     ];

@@ -2,6 +2,7 @@ import type { DiskFacts } from '../facts/disk.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import { defineRule, type Rule } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** A healthy local NVMe's sequential read (PCIe 3.0 x4 drives are specified at ~3.0–3.5 GB/s), the "what it could be" of impactSeconds. */
 export const HEALTHY_NVME_MBPS = 3000;
@@ -187,7 +188,7 @@ export const saturated = defineRule({
     const d = f.disk;
     if (!s || !d) return null;
     const evidence = [
-      `${s.device}: aqu-sz ${s.aquSz.toFixed(1)}, r_await ${s.rAwaitMs === null ? 'n/a (no reads)' : ms(s.rAwaitMs)}, w_await ${s.wAwaitMs === null ? 'n/a' : ms(s.wAwaitMs)}, ${s.readsPerSec.toFixed(0)} r/s, ${s.writesPerSec.toFixed(0)} w/s, %util ${s.utilPct.toFixed(0)} over ${s.window.toFixed(1)} s before dfdoctor's own reads (raw/disk/diskstats-0.txt → diskstats-1.txt)`,
+      `${s.device}: aqu-sz ${s.aquSz.toFixed(1)}, r_await ${s.rAwaitMs === null ? 'n/a (no reads)' : ms(s.rAwaitMs)}, w_await ${s.wAwaitMs === null ? 'n/a' : ms(s.wAwaitMs)}, ${s.readsPerSec.toFixed(0)} r/s, ${s.writesPerSec.toFixed(0)} w/s, %util ${s.utilPct.toFixed(0)} over ${s.window.toFixed(1)} s before dfdoctor's own reads (${BUNDLE.disk.diskstats0} → diskstats-1.txt)`,
       `threshold ${ms(s.thresholdMs)} = max(${LATENCY_FACTOR} × unloaded ${ms(s.unloaded.ms)}, ${LATENCY_FLOOR_MS} ms); unloaded latency: ${s.unloaded.why}`,
     ];
     if (d.read?.randReadP50Ms != null) {

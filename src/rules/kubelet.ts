@@ -1,4 +1,5 @@
 import { defineRule, type Rule } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 /** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
 const WAIT_MIN_SECONDS = 1;
@@ -14,7 +15,7 @@ export const serialPulls = defineRule({
     const k = f.kubelet;
     if (!k || !k.serializeImagePulls.value) return null;
     const from = k.serializeImagePulls.from;
-    const src = from === 'flag' ? 'raw/kubelet/flags.txt (--serialize-image-pulls)' : from === 'config' ? 'raw/kubelet/config.yaml' : k.files.length > 0 ? `not set in ${k.files.join(', ')}, kubelet default true` : 'kubelet config not read; the kubelet default is true';
+    const src = from === 'flag' ? `${BUNDLE.kubelet.flags} (--serialize-image-pulls)` : from === 'config' ? BUNDLE.kubelet.config : k.files.length > 0 ? `not set in ${k.files.join(', ')}, kubelet default true` : 'kubelet config not read; the kubelet default is true';
     const evidence = [`serializeImagePulls = true (${src}): one image pull at a time per node; a fast cache hit queues behind any slow pull ("… (Xs including waiting)" in the Pulled event)`];
     if (k.maxParallelImagePulls.value !== null) {
       evidence.push(`maxParallelImagePulls = ${k.maxParallelImagePulls.value} has no effect (and fails kubelet validation) while serializeImagePulls is true`);

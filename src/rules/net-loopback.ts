@@ -2,6 +2,7 @@ import { NET_FILES } from '../facts/net.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import { defineRule, type Match } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 // Unhindered loopback TCP moves GB/s with RTTs of tens of µs (measured by the project: 2.27 GB/s
 // and 23.8 µs p50 measured with Python on a 2-vCPU VM; iperf3 ~6 GB/s). On a 2-vCPU VM at load
@@ -86,7 +87,7 @@ export const loopbackSlow = defineRule({
     const cpu = f.system?.cpu;
     let confidence = net?.qdiscs?.nonDefault.length ? 0.9 : 0.6;
     if (measuredSlow && cpu && cpu.busyPct > 90) {
-      evidence.push(`CPU busy ${cpu.busyPct.toFixed(0)} % while measuring (raw/system/stat-*.txt): a starved CPU also slows loopback copies`);
+      evidence.push(`CPU busy ${cpu.busyPct.toFixed(0)} % while measuring (${BUNDLE.system.dir}/stat-*.txt): a starved CPU also slows loopback copies`);
       confidence = Math.min(confidence, 0.4);
       steps.push('top -b -n1 -o %CPU | head -20    # CPU contention slows loopback copies too');
     }

@@ -2,6 +2,7 @@ import type { Severity } from '../causes.js';
 import type { NameCheck } from '../facts/net-names.js';
 import { NET_FILES } from '../facts/net.js';
 import { defineRule, type Match } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -88,7 +89,7 @@ export const proxyBypass = defineRule({
   cause: 'proxy-bypass',
   title: "containerd sends mirror traffic through an HTTP proxy",
   description:
-    "containerd's environment (raw/containerd/env.txt, or its systemd drop-ins) sets HTTP_PROXY/HTTPS_PROXY and NO_PROXY does not cover a mirror addressed by node IP or host name (Go never proxies localhost or loopback IPs, whatever NO_PROXY says)",
+    `containerd's environment (${BUNDLE.containerd.env}, or its systemd drop-ins) sets HTTP_PROXY/HTTPS_PROXY and NO_PROXY does not cover a mirror addressed by node IP or host name (Go never proxies localhost or loopback IPs, whatever NO_PROXY says)`,
   severities: ['critical', 'warning'],
   remediationSummary: 'Add the mirror host to NO_PROXY in containerd\'s unit, or address the mirror as 127.0.0.1.',
   when(f) {

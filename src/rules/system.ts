@@ -1,4 +1,5 @@
 import { defineRule, type Rule } from './rule.js';
+import { BUNDLE } from '../bundle/layout.js';
 
 const BUSY_PCT = 90;
 const STEAL_PCT = 10;
@@ -18,10 +19,10 @@ export const cpuSaturated = defineRule({
     if (!busy && !stolen) return null;
     const window = cpu.windowSeconds === null ? '' : ` over ${cpu.windowSeconds.toFixed(1)} s`;
     const evidence = [
-      `CPU busy ${cpu.busyPct.toFixed(1)} %${window} (raw/system/stat-0.txt → stat-1.txt; threshold ${BUSY_PCT} %)`,
-      `CPU steal ${cpu.stealPct.toFixed(1)} %${window} (raw/system/stat-0.txt → stat-1.txt; threshold ${STEAL_PCT} %)`,
+      `CPU busy ${cpu.busyPct.toFixed(1)} %${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %)`,
+      `CPU steal ${cpu.stealPct.toFixed(1)} %${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${STEAL_PCT} %)`,
     ];
-    if (f.system?.load) evidence.push(`load average ${f.system.load.join(' ')} on ${f.system.cpus} CPUs (raw/system/loadavg)`);
+    if (f.system?.load) evidence.push(`load average ${f.system.load.join(' ')} on ${f.system.cpus} CPUs (${BUNDLE.system.loadavg})`);
     const steps = [
       'top -b -n1 -o %CPU | head -20    # what is using the CPU',
       'pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)',

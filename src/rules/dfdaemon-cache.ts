@@ -169,3 +169,46 @@ const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
   tmpfs: 'on tmpfs: in memory, gone with the pod or a reboot, and counted against the pod\'s memory limit',
   'container-layer': 'on no volume at all, in the container\'s writable layer: gone whenever the container is recreated',
 };
+
+export const schedulerBackSource = defineRule({
+  id: 'dfdaemon.scheduler-back-source',
+  cause: 'dfdaemon-cache-miss',
+  title: 'The scheduler sent a blob this node had already fetched back to the origin',
+  description:
+    'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same digest was downloaded earlier in the log',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
+  when(f) {
+    const d = f.dfdaemon;
+    const all = d?.logs?.summary.tasks ?? [];
+    const recent = pullTasks(d).filter((t) => t.schedulerBackSource && t.digest);
+    const ordered = recent.filter((t) => all.some((o) => o !== t && o.digest === t.digest && (o.startMs ?? 0) < (t.startMs ?? 0) && !o.failed));
+    if (ordered.length === 0) return null;
+    const costs = ordered.map((t) => t.costMs).filter((c): c is number => c !== null);
+    const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
+    const evidence: string[] = [];
+    for (const t of ordered.slice(0, 4)) {
+      evidence.push(describeTask(t));
+      if (t.refs.schedulerOrder) evidence.push(`  ${quote(t.refs.schedulerOrder)}`);
+      const earlier = all.find((o) => o !== t && o.digest === t.digest && (o.startMs ?? 0) < (t.startMs ?? 0));
+      if (earlier) evidence.push(`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`);
+    }
+    const cfg = f.dfdaemon?.config;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : 'warning',
+      confidence: 0.7,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          cfg?.generation === 'go' && cfg.multiplex && !cfg.multiplex.value
+            ? 'dfget.yaml:\n  storage:\n    multiplex: true   # serve completed tasks from the local cache without asking the scheduler'
+            : 'Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).',
+          'Check the scheduler\'s view of this host: kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>; a host that re-registered (restart) or failed announce is not offered as a parent.',
+          ...applySteps(gen(f)),
+        ],
+      },
+    };
+  },
+});

@@ -50,6 +50,10 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
   message('dfdaemon-rust', 'rust.log.scheduler-error', 'scheduler-error', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:556`, 'download with scheduler error', 'error')),
   message('dfdaemon-rust', 'rust.log.announce-peer-failed', 'scheduler-error', form({ from: 'v0.1.73' }, `v1.5.1 ${TASK}:715, :1148`, 'announce peer failed', 'error')),
   message('dfdaemon-rust', 'rust.log.scheduler-receive-failed', 'scheduler-error', form({ from: 'v0.2.6' }, `v1.5.1 ${TASK}:725, :1163`, 'receive message from scheduler failed', 'error')),
+  // composed at run time: error!("download piece finished: {}", err) with Error::DigestMismatch's Display
+  // "digest mismatch expected: …, actual: …" (a real line: dragonflyoss/dragonfly issue #4160)
+  message('dfdaemon-rust', 'rust.log.piece-digest-mismatch', 'digest-failed',
+    form({ from: 'v0.1.50' }, 'v1.5.1 dragonfly-client/src/resource/piece.rs:466, :625 + dragonfly-client-core/src/error/mod.rs:118-119', 'download piece finished: ', 'error', { contains: 'digest mismatch' })),
   // dfget output-path downloads only, never proxy pulls
   message('dfdaemon-rust', 'rust.log.verify-file-digest', 'digest-failed', form({ from: 'v0.2.41' }, 'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:635', 'verify file digest', 'error')),
   message('dfdaemon-rust', 'rust.log.proxy-via', 'proxy-p2p', form({ from: 'v0.1.14' }, `v1.5.1 ${PROXY}:467-470, :485-488`, 'proxy HTTP request via dfdaemon', 'info')),

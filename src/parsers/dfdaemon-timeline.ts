@@ -218,6 +218,8 @@ export class TimelineBuilder {
         break;
       case 'piece-failed':
         t.pieces.failed++;
+        // a parent's piece that failed its CRC: "download from parent error: … digest mismatch expected: …"
+        if (e.text.includes('digest mismatch')) push(t.digestFailures, ref(e));
         break;
       case 'local-start':
       case 'local-all':

@@ -286,7 +286,7 @@ export const version = defineRule({
   id: 'dfdaemon.version',
   cause: 'dfdaemon-version',
   title: 'A dfdaemon version with a known slow path',
-  description: 'Rust client whose proxy copies responses through a ≤ 32 KiB read buffer: the default of v0.1.44–v0.2.16 (raised to 4 MiB in v0.2.17 by client PR #1021; 512 KiB from v1.4.1), or set so in proxy.readBufferSize',
+  description: 'Rust client of a release whose default proxy read buffer is ≤ 32 KiB (up to v0.2.16; raised to 4 MiB in v0.2.17 by client PR #1021, 512 KiB from v1.4.1), still reading through that small a buffer',
   severities: ['warning'],
   remediationSummary: 'Upgrade the Rust client (≥ v0.2.17) or raise proxy.readBufferSize.',
   when(f) {
@@ -297,18 +297,20 @@ export const version = defineRule({
     const v = d.version ?? d.metrics?.version;
     const hits = pullTasks(d).filter((t) => t.servedBy === 'local');
     const byDefault = cfg.proxyReadBufferSize.from === 'default';
+    // a release whose own default is that small: upgrading fixes it (a small buffer set by hand on a
+    // newer release is a setting, not a version's slow path)
     const known = cfg.rustDefaults && !cfg.rustDefaults.assumed ? pick(RUST_PROXY_READ_BUFFER, parseRelease(cfg.rustDefaults.version)) : null;
-    const slowEntry = known?.kind === 'known' ? known.entry : undefined;
+    const slowEntry = known?.kind === 'known' && known.value <= SMALL_PROXY_BUFFER ? known.entry : undefined;
+    if (!slowEntry) return null;
     const evidence = [
       `client version ${v ?? 'unknown'}${v ? ` (${d.versionFrom === 'container image' ? 'the tag of its container image' : 'raw/dfdaemon/version.txt or dragonfly_client_version'})` : ''}`,
-      `${setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`)}${byDefault && slowEntry ? ` — the default of ${formatRange(slowEntry.range)} (${slowEntry.source})` : ''}`,
+      `${setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`)}${byDefault ? ` — the default of ${formatRange(slowEntry.range)} (${slowEntry.source})` : ''}`,
       'the proxy copies each response through this buffer, cache hits included: dragonflyoss/client PR #1021 (first release v0.2.17) raised it to 4 MiB ("improved data transfer efficiency in the proxy")',
     ];
-    if (cfg.rustDefaults?.assumed) evidence.push(`defaults taken for ${cfg.rustDefaults.version}: ${cfg.rustDefaults.why}`);
     if (hits.length > 0) evidence.push(`the last pull served ${hits.length} blob(s) from the local cache through that path`);
     return {
       severity: 'warning',
-      confidence: byDefault && cfg.rustDefaults?.assumed ? 0.4 : 0.6,
+      confidence: 0.6,
       evidence,
       remediation: {
         summary: this.remediationSummary,

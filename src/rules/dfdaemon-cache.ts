@@ -175,14 +175,16 @@ export const schedulerBackSource = defineRule({
   cause: 'dfdaemon-cache-miss',
   title: 'The scheduler sent a blob this node had already fetched back to the origin',
   description:
-    'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same digest was downloaded earlier in the log',
+    'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
   severities: ['critical', 'warning'],
   remediationSummary: 'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
   when(f) {
     const d = f.dfdaemon;
     const all = d?.logs?.summary.tasks ?? [];
     const recent = pullTasks(d).filter((t) => t.schedulerBackSource && t.digest);
-    const ordered = recent.filter((t) => all.some((o) => o !== t && o.digest === t.digest && (o.startMs ?? 0) < (t.startMs ?? 0) && !o.failed));
+    // the same task (a new task id for the same blob is task-id churn, its own finding)
+    const sameTask = (o: TaskTimeline, t: TaskTimeline) => o !== t && o.digest === t.digest && (o.taskId === undefined || t.taskId === undefined || o.taskId === t.taskId) && (o.startMs ?? 0) < (t.startMs ?? 0);
+    const ordered = recent.filter((t) => all.some((o) => sameTask(o, t) && !o.failed));
     if (ordered.length === 0) return null;
     const costs = ordered.map((t) => t.costMs).filter((c): c is number => c !== null);
     const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
@@ -190,7 +192,7 @@ export const schedulerBackSource = defineRule({
     for (const t of ordered.slice(0, 4)) {
       evidence.push(describeTask(t));
       if (t.refs.schedulerOrder) evidence.push(`  ${quote(t.refs.schedulerOrder)}`);
-      const earlier = all.find((o) => o !== t && o.digest === t.digest && (o.startMs ?? 0) < (t.startMs ?? 0));
+      const earlier = all.find((o) => sameTask(o, t));
       if (earlier) evidence.push(`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`);
     }
     const cfg = f.dfdaemon?.config;

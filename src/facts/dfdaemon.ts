@@ -200,7 +200,7 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
 function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFacts): void {
   if (logs.generation === 'go') {
     ctx.note(
-      `The Go dfdaemon log holds no DEBUG line (verbose: false, the default): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") and per-piece lines are DEBUG, so which requests went to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${f.metrics ? '' : ', which were not read'}.`,
+      `The Go dfdaemon log holds no DEBUG line (it logs DEBUG only with verbose: true): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") and per-piece lines are DEBUG, so which requests went to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${f.metrics ? '' : ', which were not read'}.`,
       'dragonfly v2.1.49 client/daemon/transport/transport.go:242, :246 (Debugf)',
     );
     return;

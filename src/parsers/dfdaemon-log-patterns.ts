@@ -15,7 +15,7 @@ export interface Pattern {
 
 // The tables live with their release ranges and upstream sources in src/knowledge/: every wording any
 // release prints is matched; which release printed a line is not needed to read it.
-const GO_PATTERNS: Pattern[] = patternsOf(GO_MESSAGES);
+export const GO_PATTERNS: Pattern[] = patternsOf(GO_MESSAGES);
 export const RUST_PATTERNS: Pattern[] = patternsOf(RUST_MESSAGES);
 
 /** Patterns grouped by first character for a one-switch dispatch. */

@@ -151,8 +151,12 @@ export const cacheNotPersistent = defineRule({
       else steps.push('Helm (chart ≥ 1.7): client.config.storage.keep: true.');
     }
     if (!vol && cfg?.generation === 'go') {
-      // no mount table in the bundle (dfdaemon's process was not seen): the chart's default is a fact worth checking
-      evidence.push('the daemon\'s mounts were not read; Helm chart 1.1.65 mounts the Go data dir (/var/lib/dragonfly) on an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)');
+      // no mount table in the bundle: say only that, and the chart's default only where the bundle shows a pod
+      evidence.push(
+        d?.container?.pod
+          ? `the daemon's mounts were not read; it runs in pod ${d.container.pod}: if that pod comes from the Dragonfly Helm chart 1.1.x, its data dir is an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)`
+          : 'the daemon\'s mounts were not read: which volume holds the cache dir is not known from this bundle',
+      );
     }
     if (noHit) evidence.push(`the last pull had no local hit: all ${tasks.length} blob(s) came from peers or the source`);
     return {

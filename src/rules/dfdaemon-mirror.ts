@@ -25,7 +25,7 @@ export const mirrorDisabled = defineRule({
     const unset = cfg !== undefined && cfg.registryMirror === undefined;
     if (!unset && !logged) return null;
     const evidence: string[] = [];
-    if (unset && cfg) evidence.push(`proxy.registryMirror.url: not set in ${cfg.file} — the Go daemon has no default for it (${URL_FACT?.source ?? 'client/daemon/proxy/proxy.go'})`);
+    if (unset && cfg) evidence.push(`proxy.registryMirror.url: not set in ${cfg.file} — the Go daemon has no default for it (dragonflyoss/dragonfly ${URL_FACT?.source ?? 'client/daemon/proxy/proxy.go'})`);
     if (logged) evidence.push(quote(logged));
     evidence.push('with it unset the daemon answers every registry-mirror request with 404 "registry mirror feature is disabled"');
     const routes = (f.containerd?.routes ?? []).filter((r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected);

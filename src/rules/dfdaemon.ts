@@ -260,11 +260,11 @@ export const resource = defineRule({
     const mem = f.manifest.host.memoryBytes;
     const evidence: string[] = [];
     if (typeof m.cpuCores === 'number' && m.cpuCores >= 0.9 * cpuCap) {
-      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, raw/dfdaemon/metrics-0.prom → metrics-1.prom), against ${cpuCap} available (chart limit ${CHART_CPU}, node ${cpus})`);
+      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, raw/dfdaemon/metrics-0.prom → metrics-1.prom), against ${cpuCap} (the node's ${cpus} CPUs, or the Helm chart 1.1.65's default limit of ${CHART_CPU} if it was deployed by it — the bundle does not show its limits)`);
     }
     const memCap = Math.min(CHART_MEM, mem > 0 ? mem / 2 : CHART_MEM);
     if (typeof m.rssBytes === 'number' && m.rssBytes >= 0.9 * memCap) {
-      evidence.push(`dfdaemon resident memory ${(m.rssBytes / 2 ** 30).toFixed(2)} GiB (process_resident_memory_bytes) near ${(memCap / 2 ** 30).toFixed(2)} GiB (chart limit 2Gi, half the node's memory)`);
+      evidence.push(`dfdaemon resident memory ${(m.rssBytes / 2 ** 30).toFixed(2)} GiB (process_resident_memory_bytes) near ${(memCap / 2 ** 30).toFixed(2)} GiB (half the node's memory, or the Helm chart 1.1.65's default limit of 2Gi if it was deployed by it — the bundle does not show its limits)`);
     }
     if (evidence.length === 0) return null;
     return {

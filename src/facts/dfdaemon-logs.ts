@@ -88,6 +88,7 @@ function merge(into: ScanStats, s: ScanStats): void {
   into.beforeSince += s.beforeSince;
   into.errors += s.errors;
   into.warnings += s.warnings;
+  into.debugLines += s.debugLines;
   if (s.firstTsMs !== null && (into.firstTsMs === null || s.firstTsMs < into.firstTsMs)) into.firstTsMs = s.firstTsMs;
   if (s.lastTsMs !== null && (into.lastTsMs === null || s.lastTsMs > into.lastTsMs)) into.lastTsMs = s.lastTsMs;
 }

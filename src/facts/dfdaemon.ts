@@ -1,6 +1,8 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { urlPort } from '../parsers/net-address.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
+import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
+import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
@@ -183,8 +185,35 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
       );
     }
   }
+  const cfg = f.config;
+  if (cfg?.rustDefaults?.assumed) {
+    ctx.note(
+      `The Rust client's version is unknown, so ${cfg.file} was read with the key names and defaults of ${cfg.rustDefaults.version} (${cfg.rustDefaults.why}): limits, timeouts and buffer sizes not set in the file are that release's defaults.`,
+      'dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs (defaults by release)',
+    );
+  }
   const st = f.logs?.stats;
+  if (st && st.lines > 0 && st.debugLines === 0 && f.logs) addLevelNotes(ctx, f, f.logs);
   if (st && st.beforeSince > 0) ctx.note(`${st.beforeSince} dfdaemon log lines were older than --since and were left out.`);
+}
+
+/** What a log written at INFO cannot show, per generation (and Rust release). */
+function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFacts): void {
+  if (logs.generation === 'go') {
+    ctx.note(
+      `The Go dfdaemon log holds no DEBUG line (it logs DEBUG only with verbose: true): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") and per-piece lines are DEBUG, so which requests went to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${f.metrics ? '' : ', which were not read'}.`,
+      'dragonfly v2.1.49 client/daemon/transport/transport.go:242, :246 (Debugf)',
+    );
+    return;
+  }
+  if (logs.generation !== 'rust') return;
+  const v = f.version ? parseRelease(f.version) : null;
+  const level = pick(RUST_PIECE_LINES_LEVEL, v);
+  if (level.kind === 'none' || level.value !== 'debug') return;
+  ctx.note(
+    `The Rust dfdaemon log holds no DEBUG line, and ${level.kind === 'known' ? `from ${level.entry.range.from} (this one: ${f.version})` : 'from v1.4.1 (the version is unknown: assumed ≥ v1.4.1)'} piece lines and "download task succeeded" are DEBUG: a task's end and duration are not in the log, so durations come from dragonfly_client_download_task_duration_milliseconds${f.metrics ? '' : ' (not read)'}; from v1.4.1 the proxy's download span carries no url field either (the URL is in "download task started").`,
+    level.entry.source,
+  );
 }
 
 /** "v1.5.1" ≤ [1,5,1]? */

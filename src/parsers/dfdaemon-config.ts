@@ -1,7 +1,20 @@
 // dfget.yaml (Go dfdaemon) and dfdaemon.yaml (Rust client) → the settings that bear on pull speed,
-// with each generation's code defaults applied where a key is absent (dragonflyoss/dragonfly v2.1.49
-// client/config/constants.go, peerhost_linux.go; dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs).
+// with each generation's code defaults applied where a key is absent. Key names and defaults that
+// change by release come from src/knowledge/ (dfdaemon-go.ts, dfdaemon-rust.ts) with their sources.
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { GO_LOG_SUBDIR } from '../knowledge/dfdaemon-go.js';
+import {
+  RUST_BACK_TO_SOURCE_DEFAULT,
+  RUST_CONCURRENT_PIECES,
+  RUST_PIECE_TIMEOUT,
+  RUST_PROXY_READ_BUFFER,
+  RUST_RATE_DEFAULT,
+  RUST_RATE_KEY,
+  RUST_SCHEDULE_TIMEOUT,
+  RUST_STORAGE_READ_BUFFER,
+  RUST_TASK_TTL,
+} from '../knowledge/dfdaemon-rust.js';
+import { parseRelease, pick, type Release, type VersionedFact } from '../knowledge/versioned.js';
 
 export type Generation = 'go' | 'rust';
 
@@ -21,8 +34,13 @@ export interface ProxyRule {
 
 export interface DfdaemonConfig {
   generation: Generation;
-  /** Rust only: which defaults apply (v0.1.x and ≥ v1 differ). */
-  rustSeries?: 'v0' | 'v1';
+  /**
+   * Rust only: the release whose key names and defaults were applied — the detected version, or, when
+   * none was detected, the one assumed from the keys the file uses (the newest otherwise), and why.
+   */
+  rustDefaults?: { version: string; assumed: false } | { version: string; assumed: true; why: string };
+  /** Rust only: the name the limits are read under (`rateLimit` until v1.2.7, `bandwidthLimit` from v1.2.8). */
+  rateKey?: 'rateLimit' | 'bandwidthLimit';
   downloadRateLimit: Setting<number>;
   perPeerRateLimit?: Setting<number>;
   uploadRateLimit: Setting<number>;
@@ -38,8 +56,13 @@ export interface DfdaemonConfig {
   pieceTimeoutSeconds: Setting<number>;
   concurrentPieceCount?: Setting<number>;
   proxyRules: Setting<ProxyRule[]>;
+  /** Go: absent when unset (the code has no default: the mirror feature is then off); Rust: `addr`, defaulted. */
   registryMirror?: Setting<string>;
   registryMirrorDynamic?: Setting<boolean>;
+  /** Go: only with this true do `proxies` decide what a registry-mirror request does (v2.0.2+). */
+  registryMirrorUseProxies?: Setting<boolean>;
+  /** Go: every registry-mirror request goes straight to the registry. */
+  registryMirrorDirect?: Setting<boolean>;
   prefetch: Setting<boolean>;
   proxyReadBufferSize?: Setting<number>;
   storageReadBufferSize?: Setting<number>;
@@ -50,7 +73,13 @@ export interface DfdaemonConfig {
   metricsAddr?: Setting<string>;
   verbose?: Setting<boolean>;
   console?: Setting<boolean>;
+  /** Go `logDir`: the parent of the directory the daemon logs to (`<logDir>/daemon/core.log`). Rust has no such key (`--log-dir` is a flag). */
   logDir?: Setting<string>;
+}
+
+/** The directory the Go daemon writes core.log to, for its `logDir` (internal/dflog/loginit.go:101). */
+export function goDaemonLogDir(logDir: string): string {
+  return `${logDir.replace(/\/+$/, '')}/${GO_LOG_SUBDIR}`;
 }
 
 export interface ConfigProblem {
@@ -163,7 +192,9 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       }
     }
     const metricsAddr = get(['metrics'], strv, '', 'an address');
-    const proxyPort = get(['proxy.tcpListen.port', 'proxy.listen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65001, 'a port');
+    // 65001: the deb/rpm dfget.yaml's and the Helm chart's value (the code's own is an empty port range)
+    const proxyPort = get(['proxy.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65001, 'a port');
+    const mirrorUrl = raw('proxy.registryMirror.url');
     const cfg: DfdaemonConfig = {
       generation,
       downloadRateLimit: get(['download.totalRateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
@@ -178,33 +209,57 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       scheduleTimeoutSeconds: get(['scheduler.scheduleTimeout'], parseDurationSeconds, 300, 'a duration'),
       disableAutoBackSource: get(['scheduler.disableAutoBackSource'], bool, false, 'a boolean'),
       pieceTimeoutSeconds: get(['download.pieceDownloadTimeout'], parseDurationSeconds, 30, 'a duration'),
-      proxyRules: rulesNode ? { value: rules, from: 'config', key: 'proxy.proxies', ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}) } : { value: [{ regex: 'blobs/sha256.*', direct: false }], from: 'default', key: 'proxy.proxies' },
-      registryMirror: get(['proxy.registryMirror.url'], strv, 'https://index.docker.io', 'a URL'),
+      proxyRules: rulesNode ? { value: rules, from: 'config', key: 'proxy.proxies', ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}) } : { value: [], from: 'default', key: 'proxy.proxies' },
+      ...(mirrorUrl === undefined || mirrorUrl === null || mirrorUrl === '' ? {} : { registryMirror: get(['proxy.registryMirror.url'], strv, '', 'a URL') }),
       registryMirrorDynamic: get(['proxy.registryMirror.dynamic'], bool, false, 'a boolean'),
+      registryMirrorUseProxies: get(['proxy.registryMirror.useProxies'], bool, false, 'a boolean'),
+      registryMirrorDirect: get(['proxy.registryMirror.direct'], bool, false, 'a boolean'),
       prefetch: get(['download.prefetch'], bool, false, 'a boolean'),
       proxyMaxConcurrency: get(['proxy.maxConcurrency'], num, 0, 'a number'),
       defaultFilter: get(['proxy.defaultFilter'], strv, '', 'a filter'),
       ports: {
         proxy: proxyPort,
-        upload: get(['upload.tcpListen.port', 'upload.listen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65002, 'a port'),
+        upload: get(['upload.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65002, 'a port'),
         grpc: get(['download.peerGRPC.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65000, 'a port'),
         health: get(['health.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 40901, 'a port'),
       },
       metricsAddr,
       verbose: get(['verbose'], bool, false, 'a boolean'),
       console: get(['console'], bool, false, 'a boolean'),
-      logDir: get(['logDir'], strv, '/var/log/dragonfly/daemon', 'a path'),
+      logDir: get(['logDir'], strv, '/var/log/dragonfly', 'a path'),
     };
     const mp = portOf(metricsAddr.value);
     if (mp !== undefined) cfg.ports.metrics = { value: mp, from: metricsAddr.from, key: 'metrics', ...(metricsAddr.line ? { line: metricsAddr.line } : {}) };
     return { ok: true, config: cfg, problems };
   }
 
-  // Rust: v1 renamed rateLimit → bandwidthLimit and changed several defaults.
-  const hasV1Keys = node('download.bandwidthLimit') !== undefined || node('upload.bandwidthLimit') !== undefined;
-  const hasV0Keys = node('download.rateLimit') !== undefined || node('upload.rateLimit') !== undefined;
-  const series: 'v0' | 'v1' = rustVersion ? (/^v?0\./.test(rustVersion) ? 'v0' : 'v1') : hasV0Keys && !hasV1Keys ? 'v0' : 'v1';
-  const v0 = series === 'v0';
+  // Rust: key names and defaults by release. With no detected version, the keys the file uses decide
+  // between the newest release and the last one that read `rateLimit` (v1.2.7); either is stated.
+  const detected = rustVersion ? parseRelease(rustVersion) : null;
+  const hasNewKeys = node('download.bandwidthLimit') !== undefined || node('upload.bandwidthLimit') !== undefined;
+  const hasOldKeys = node('download.rateLimit') !== undefined || node('upload.rateLimit') !== undefined;
+  let release: Release | null = detected;
+  let rustDefaults: NonNullable<DfdaemonConfig['rustDefaults']>;
+  if (detected && rustVersion) rustDefaults = { version: rustVersion, assumed: false };
+  else if (hasOldKeys && !hasNewKeys) {
+    release = parseRelease(RUST_RATE_KEY.entries[0]!.range.to as string);
+    rustDefaults = { version: 'v1.2.7', assumed: true, why: 'the file uses download/upload.rateLimit, the key name up to v1.2.7' };
+  } else rustDefaults = { version: 'newest known (v1.5.1)', assumed: true, why: 'the version is unknown' };
+  const by = <T>(fact: VersionedFact<T>, fallback: T): T => {
+    const p = pick(fact, release);
+    return p.kind === 'none' ? fallback : p.value;
+  };
+  const rateKey = by(RUST_RATE_KEY, 'bandwidthLimit');
+  const otherKey = rateKey === 'rateLimit' ? 'bandwidthLimit' : 'rateLimit';
+  for (const side of ['download', 'upload']) {
+    const n = node(`${side}.${otherKey}`);
+    if (n !== undefined && detected) {
+      const line = lineOf(n);
+      problems.push({ ...(line === undefined ? {} : { line }), message: `${side}.${otherKey}: not read by ${rustVersion} (it reads ${side}.${rateKey}); the default limit applies` });
+    }
+  }
+  const rateKeys = (side: string) => (detected ? [`${side}.${rateKey}`] : [`${side}.bandwidthLimit`, `${side}.rateLimit`]);
+  const backToSource = by(RUST_BACK_TO_SOURCE_DEFAULT, null);
   const rulesNode = node('proxy.rules');
   const rules: ProxyRule[] = [];
   if (rulesNode && isSeq(rulesNode)) {
@@ -215,30 +270,29 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
   }
   const cfg: DfdaemonConfig = {
     generation,
-    rustSeries: series,
-    downloadRateLimit: get(['download.bandwidthLimit', 'download.rateLimit'], parseRustBytes, v0 ? 10_000_000_000 : 50_000_000_000, 'a byte rate'),
-    uploadRateLimit: get(['upload.bandwidthLimit', 'upload.rateLimit'], parseRustBytes, v0 ? 10_000_000_000 : 50_000_000_000, 'a byte rate'),
-    ...(v0 ? {} : { backToSourceRateLimit: get(['download.backToSourceBandwidthLimit'], parseRustBytes, 50_000_000_000, 'a byte rate') }),
+    rustDefaults,
+    rateKey,
+    downloadRateLimit: get(rateKeys('download'), parseRustBytes, by(RUST_RATE_DEFAULT, 50e9), 'a byte rate'),
+    uploadRateLimit: get(rateKeys('upload'), parseRustBytes, by(RUST_RATE_DEFAULT, 50e9), 'a byte rate'),
+    ...(backToSource === null ? {} : { backToSourceRateLimit: get(['download.backToSourceBandwidthLimit'], parseRustBytes, backToSource, 'a byte rate') }),
     storageDir: get(['storage.dir'], strv, '/var/lib/dragonfly', 'a path'),
     keepStorage: get(['storage.keep'], bool, false, 'a boolean'),
-    taskExpireSeconds: get(['gc.policy.taskTTL'], parseDurationSeconds, v0 ? 6 * 3600 : 30 * 86400, 'a duration'),
+    taskExpireSeconds: get(['gc.policy.taskTTL'], parseDurationSeconds, by(RUST_TASK_TTL, 30 * 86400), 'a duration'),
     gcHighThresholdPercent: get(['gc.policy.diskHighThresholdPercent', 'gc.policy.distHighThresholdPercent'], num, 80, 'a percentage'),
-    scheduleTimeoutSeconds: get(['scheduler.scheduleTimeout'], parseDurationSeconds, v0 ? 30 : 3 * 3600, 'a duration'),
-    pieceTimeoutSeconds: get(['download.pieceTimeout'], parseDurationSeconds, v0 ? 180 : 360, 'a duration'),
-    concurrentPieceCount: get(['download.concurrentPieceCount'], num, v0 ? 16 : 8, 'a number'),
+    scheduleTimeoutSeconds: get(['scheduler.scheduleTimeout'], parseDurationSeconds, by(RUST_SCHEDULE_TIMEOUT, 3 * 3600), 'a duration'),
+    pieceTimeoutSeconds: get(['download.pieceTimeout'], parseDurationSeconds, by(RUST_PIECE_TIMEOUT, 360), 'a duration'),
+    concurrentPieceCount: get(['download.concurrentPieceCount'], num, by(RUST_CONCURRENT_PIECES, 8), 'a number'),
     proxyRules: rulesNode ? { value: rules, from: 'config', key: 'proxy.rules', ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}) } : { value: [], from: 'default', key: 'proxy.rules' },
     registryMirror: get(['proxy.registryMirror.addr'], strv, 'https://index.docker.io', 'a URL'),
     prefetch: get(['proxy.prefetch'], bool, false, 'a boolean'),
-    proxyReadBufferSize: get(['proxy.readBufferSize'], num, v0 ? 32 * 1024 : 512 * 1024, 'a size'),
-    storageReadBufferSize: get(['storage.readBufferSize'], num, v0 ? 128 * 1024 : 512 * 1024, 'a size'),
+    proxyReadBufferSize: get(['proxy.readBufferSize'], num, by(RUST_PROXY_READ_BUFFER, 512 * 1024), 'a size'),
+    storageReadBufferSize: get(['storage.readBufferSize'], num, by(RUST_STORAGE_READ_BUFFER, 512 * 1024), 'a size'),
     ports: {
-      proxy: get(['proxy.server.port', 'proxy.port'], num, 4001, 'a port'),
+      proxy: get(['proxy.server.port'], num, 4001, 'a port'),
       upload: get(['upload.server.port'], num, 4000, 'a port'),
-      metrics: get(['metrics.server.port', 'metrics.port'], num, 4002, 'a port'),
+      metrics: get(['metrics.server.port'], num, 4002, 'a port'),
       health: get(['health.server.port'], num, 4003, 'a port'),
     },
-    console: get(['console'], bool, false, 'a boolean'),
-    logDir: get(['log.dir'], strv, '/var/log/dragonfly/dfdaemon', 'a path'),
   };
   return { ok: true, config: cfg, problems };
 }

@@ -61,12 +61,28 @@ export function parseZapTs(s: string): number | null {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
 }
 
+/**
+ * Go v2.0.8–v2.1.11 log `start download with url: %s, header: %#v` (transport.go): the header dump
+ * carries the request's Authorization, so it is cut off the URL and off the evidence text.
+ */
+const GO_HEADER_DUMP = ', header: ';
+export function goUrl(rest: string): string {
+  const h = rest.indexOf(GO_HEADER_DUMP);
+  return (h >= 0 ? rest.slice(0, h) : rest).trim();
+}
+
+/** The message as evidence may quote it: without a request header dump. */
+export function goEvidenceText(msg: string): string {
+  const h = msg.startsWith('start download with url: ') ? msg.indexOf(GO_HEADER_DUMP) : -1;
+  return h >= 0 ? `${msg.slice(0, h)}, header: (left out)` : msg;
+}
+
 export function goDetails(ev: LogEvent, msg: string): void {
   let m: RegExpExecArray | null;
   switch (ev.kind) {
     case 'task-start':
     case 'proxy-p2p':
-      ev.url = msg.replace(/^(start download with url|round trip with dragonfly): /, '').trim();
+      ev.url = goUrl(msg.replace(/^(start download with url|round trip with dragonfly): /, ''));
       break;
     case 'proxy-direct':
       if ((m = /url: (\S+)/.exec(msg))) ev.url = m[1] as string;
@@ -83,7 +99,8 @@ export function goDetails(ev: LogEvent, msg: string): void {
       if ((m = /cost: (\d+)ms/.exec(msg))) ev.costMs = Number(m[1]);
       break;
     case 'remote-peer':
-      ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').trim();
+      // v2.0.0–v2.1.24 append ", parallel count: N" (peertask_conductor.go)
+      ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').replace(/, parallel count: \d+$/, '').trim();
       break;
     case 'piece-remote':
       if ((m = /piece num: (\d+)/.exec(msg))) ev.pieceNumber = Number(m[1]);
@@ -142,9 +159,6 @@ export function rustDetails(ev: LogEvent, msg: string): void {
     case 'proxy-p2p':
     case 'proxy-direct':
       if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = own(m[1] as string);
-      break;
-    case 'announce-host':
-      if ((m = /download_rate_limit: (\d+)/.exec(msg))) ev.value = Number(m[1]);
       break;
   }
 }

@@ -18,6 +18,7 @@ export type EventKind =
   | 'schedule-timeout'
   | 'scheduler-error'
   | 'back-source'
+  | 'sched-back-source' // the scheduler ordered this peer to the origin (Go Code_SchedNeedBackSource, Rust NeedBackToSourceResponse)
   | 'source-ok'
   | 'source-error'
   | 'remote-peer'
@@ -27,13 +28,12 @@ export type EventKind =
   | 'piece-failed'
   | 'local-start'
   | 'local-all'
-  | 'remote-all'
   | 'source-all'
   | 'reuse' // Go cache hit (contentLength, partial)
   | 'reuse-done' // Go file reuse cost
   | 'local-hit-announced'
   | 'task-done' // costMs
-  | 'task-succeeded' // Rust ≤v1.0
+  | 'task-succeeded' // Rust: INFO until v1.4.0, DEBUG from v1.4.1
   | 'task-slow' // Rust v1.5 WARN "download task, cost: …, size: …"
   | 'task-failed'
   | 'digest-setting'
@@ -41,7 +41,7 @@ export type EventKind =
   | 'digest-ok'
   | 'rate-limit-setting'
   | 'rate-limit-error'
-  | 'announce-host';
+  | 'mirror-disabled'; // Go: proxy.registryMirror.url unset, mirror requests answered 404
 
 export interface LogEvent {
   kind: EventKind;
@@ -77,6 +77,8 @@ export interface ScanStats {
   beforeSince: number;
   errors: number;
   warnings: number;
+  /** DEBUG lines: none means the log was written at INFO, where some messages never appear. */
+  debugLines: number;
   firstTsMs: number | null;
   lastTsMs: number | null;
 }
@@ -91,6 +93,7 @@ export function emptyStats(): ScanStats {
     beforeSince: 0,
     errors: 0,
     warnings: 0,
+    debugLines: 0,
     firstTsMs: null,
     lastTsMs: null,
   };

@@ -9,7 +9,7 @@
 // that tell how a task was served, and what it waited on) are decoded and parsed. JSON.parse on every
 // line would cap the scan at ~90 MB/s on Node 20 (measured during development). The message tables are in
 // dfdaemon-log-patterns.ts, what a message says beyond its kind in dfdaemon-log-details.ts.
-import { clip, goDetails, newEvent, own, parseZapTs, rustDetails, rustSpanFields, str, stripAnsi, TEXT_MAX } from './dfdaemon-log-details.js';
+import { clip, goDetails, goEvidenceText, newEvent, own, parseZapTs, rustDetails, rustSpanFields, str, stripAnsi, TEXT_MAX } from './dfdaemon-log-details.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import { emptyStats, type Layout, type Level, type LogEvent, type ScanStats } from './dfdaemon-log-types.js';
 
@@ -295,6 +295,7 @@ export class LogScanner {
     this.lastLayout = layout;
     if (level === 'error') this.stats.errors++;
     else if (level === 'warn') this.stats.warnings++;
+    else if (level === 'debug') this.stats.debugLines++;
     this.o.onLine?.(this.lineNo, layout, level);
   }
 
@@ -411,7 +412,7 @@ export class LogScanner {
   private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, task: string | undefined, peer: string | undefined, layout: Layout): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(msg));
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(goEvidenceText(msg)));
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
@@ -482,11 +483,13 @@ export class LogScanner {
       }
     }
     // only these kinds read the message's own text (the rest is in the span fields above)
-    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct' || p.kind === 'announce-host') {
+    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
     }
     // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
     if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = own(ev.text.replace(/,? ?headers: \{.*$/, ' …'));
+    // so do the download requests of older clients (Download { …, request_header: {…} })
+    else if (p.kind === 'task-start' && ev.text.includes('request_header: {')) ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
     this.o.onEvent(ev);
   }
 

@@ -36,6 +36,10 @@ export interface TaskTimeline {
   slowestPieces: { piece: number | null; gapMs: number; ref: LineRef }[];
   /** From "start to register" to "register task success"/failure. */
   registerWaitMs: number | null;
+  /** The scheduler ordered this peer to the origin (Go "receive back source code", Rust "need back to source response"). */
+  schedulerBackSource: boolean;
+  /** From "start to register" to the scheduler's back-to-source order, when both lines carry a time. */
+  backSourceOrderWaitMs: number | null;
   scheduleTimeout: boolean;
   backSourceReason?: string;
   digestFailures: LineRef[];
@@ -44,7 +48,7 @@ export interface TaskTimeline {
   first: LineRef;
   last: LineRef;
   /** The lines that decided servedBy / cost, for evidence. */
-  refs: { start?: LineRef; hit?: LineRef; done?: LineRef; backSource?: LineRef; register?: LineRef; timeout?: LineRef };
+  refs: { start?: LineRef; hit?: LineRef; done?: LineRef; backSource?: LineRef; register?: LineRef; timeout?: LineRef; schedulerOrder?: LineRef };
 }
 
 export interface ProxyRequest {
@@ -65,6 +69,8 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
+  /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
+  mirrorDisabled?: LineRef;
 }
 
 /** Open timelines kept at once; older finished ones are dropped first (a 1 GiB log holds ~300k tasks). */
@@ -114,8 +120,8 @@ export class TimelineBuilder {
       case 'rate-limit-setting':
         if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
         return;
-      case 'announce-host':
-        if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
+      case 'mirror-disabled':
+        this.s.mirrorDisabled = ref(e);
         return;
       case 'digest-setting':
         this.s.digestSetting = { on: e.value === true, ref: ref(e) };
@@ -144,6 +150,8 @@ export class TimelineBuilder {
         pieces: { local: 0, remote: 0, source: 0, failed: 0 },
         slowestPieces: [],
         registerWaitMs: null,
+        schedulerBackSource: false,
+        backSourceOrderWaitMs: null,
         scheduleTimeout: false,
         digestFailures: [],
         errors: [],
@@ -190,12 +198,17 @@ export class TimelineBuilder {
         if (/due to/.test(e.text)) t.scheduleTimeout = t.scheduleTimeout || /timeout/.test(e.text);
         this.backSource(t, e, e.text);
         break;
+      case 'sched-back-source':
+        t.schedulerBackSource = true;
+        if (t.refs.register?.tsMs != null && e.tsMs !== null && t.backSourceOrderWaitMs === null) t.backSourceOrderWaitMs = e.tsMs - t.refs.register.tsMs;
+        t.refs.schedulerOrder ??= ref(e);
+        this.backSource(t, e, 'the scheduler ordered back-to-source');
+        break;
       case 'source-ok':
       case 'source-all':
         this.backSource(t, e, t.backSourceReason ?? e.text);
         break;
       case 'remote-peer':
-      case 'remote-all':
         this.served(t, 'remote-peer');
         break;
       case 'piece-remote':
@@ -205,6 +218,8 @@ export class TimelineBuilder {
         break;
       case 'piece-failed':
         t.pieces.failed++;
+        // a parent's piece that failed its CRC: "download from parent error: … digest mismatch expected: …"
+        if (e.text.includes('digest mismatch')) push(t.digestFailures, ref(e));
         break;
       case 'local-start':
       case 'local-all':

@@ -2,7 +2,7 @@
 // URLs — from flags, the running process (/proc/<pid>/cmdline), the config file, then each
 // generation's defaults (docs/dfdaemon.md lists them with their upstream sources).
 import { readdir, readlink, stat } from 'node:fs/promises';
-import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { type DfdaemonConfig, detectConfigGeneration, goDaemonLogDir, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { urlPort } from '../parsers/net-address.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import type { ProbeContext } from './context.js';
@@ -113,7 +113,9 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
   }
 
   // log dir: flag, process flag, config, default; when the generation is unknown, whichever default dir exists
-  let logDir = (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
+  // Go's logDir (flag or key) is the parent: the daemon writes <logDir>/daemon/core.log
+  const givenLogDir = (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
+  let logDir = givenLogDir !== undefined && generation === 'go' ? goDaemonLogDir(givenLogDir) : givenLogDir;
   if (!logDir) {
     if (generation) logDir = DEFAULTS[generation].logDir;
     else {

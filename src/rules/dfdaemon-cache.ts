@@ -151,8 +151,12 @@ export const cacheNotPersistent = defineRule({
       else steps.push('Helm (chart ≥ 1.7): client.config.storage.keep: true.');
     }
     if (!vol && cfg?.generation === 'go') {
-      // no mount table in the bundle (dfdaemon's process was not seen): the chart's default is a fact worth checking
-      evidence.push('the daemon\'s mounts were not read; Helm chart 1.1.65 mounts the Go data dir (/var/lib/dragonfly) on an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)');
+      // no mount table in the bundle: say only that, and the chart's default only where the bundle shows a pod
+      evidence.push(
+        d?.container?.pod
+          ? `the daemon's mounts were not read; it runs in pod ${d.container.pod}: if that pod comes from the Dragonfly Helm chart 1.1.x, its data dir is an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)`
+          : 'the daemon\'s mounts were not read: which volume holds the cache dir is not known from this bundle',
+      );
     }
     if (noHit) evidence.push(`the last pull had no local hit: all ${tasks.length} blob(s) came from peers or the source`);
     return {
@@ -169,3 +173,48 @@ const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
   tmpfs: 'on tmpfs: in memory, gone with the pod or a reboot, and counted against the pod\'s memory limit',
   'container-layer': 'on no volume at all, in the container\'s writable layer: gone whenever the container is recreated',
 };
+
+export const schedulerBackSource = defineRule({
+  id: 'dfdaemon.scheduler-back-source',
+  cause: 'dfdaemon-cache-miss',
+  title: 'The scheduler sent a blob this node had already fetched back to the origin',
+  description:
+    'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
+  severities: ['critical', 'warning'],
+  remediationSummary: 'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
+  when(f) {
+    const d = f.dfdaemon;
+    const all = d?.logs?.summary.tasks ?? [];
+    const recent = pullTasks(d).filter((t) => t.schedulerBackSource && t.digest);
+    // the same task (a new task id for the same blob is task-id churn, its own finding)
+    const sameTask = (o: TaskTimeline, t: TaskTimeline) => o !== t && o.digest === t.digest && (o.taskId === undefined || t.taskId === undefined || o.taskId === t.taskId) && (o.startMs ?? 0) < (t.startMs ?? 0);
+    const ordered = recent.filter((t) => all.some((o) => sameTask(o, t) && !o.failed));
+    if (ordered.length === 0) return null;
+    const costs = ordered.map((t) => t.costMs).filter((c): c is number => c !== null);
+    const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
+    const evidence: string[] = [];
+    for (const t of ordered.slice(0, 4)) {
+      evidence.push(describeTask(t));
+      if (t.refs.schedulerOrder) evidence.push(`  ${quote(t.refs.schedulerOrder)}`);
+      const earlier = all.find((o) => sameTask(o, t));
+      if (earlier) evidence.push(`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`);
+    }
+    const cfg = f.dfdaemon?.config;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : 'warning',
+      confidence: 0.7,
+      evidence,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      remediation: {
+        summary: this.remediationSummary,
+        steps: [
+          cfg?.generation === 'go' && cfg.multiplex && !cfg.multiplex.value
+            ? 'dfget.yaml:\n  storage:\n    multiplex: true   # serve completed tasks from the local cache without asking the scheduler'
+            : 'Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).',
+          'Check the scheduler\'s view of this host: kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>; a host that re-registered (restart) or failed announce is not offered as a parent.',
+          ...applySteps(gen(f)),
+        ],
+      },
+    };
+  },
+});

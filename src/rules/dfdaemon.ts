@@ -1,13 +1,17 @@
-import { olderOrEqual } from '../facts/dfdaemon.js';
+import { RUST_PROXY_READ_BUFFER } from '../knowledge/dfdaemon-rust.js';
+import { formatRange, parseRelease, pick } from '../knowledge/versioned.js';
 import type { Facts } from '../facts/types.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
-import { hitNotLocal, multiplexOff, cacheNotPersistent, taskIdChurn } from './dfdaemon-cache.js';
+import { hitNotLocal, multiplexOff, cacheNotPersistent, schedulerBackSource, taskIdChurn } from './dfdaemon-cache.js';
+import { mirrorDisabled } from './dfdaemon-mirror.js';
 import { applySteps, describeTask, gen, lastPull, mb, mbps, nonLocal, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 /** With nothing measured, a limit is compared with what a node should deliver for image serving. */
 const UNMEASURED_FLOOR_MBPS = 100;
+/** A proxy read buffer at or below this copies large blobs in many small reads (client PR #1021). */
+const SMALL_PROXY_BUFFER = 32 * 1024;
 /** A register/schedule wait from which it counts as a delay worth naming. */
 const SLOW_REGISTER_MS = 1000;
 
@@ -59,8 +63,9 @@ export const rateLimit = defineRule({
     } else if (allLocal(tasks)) {
       evidence.push('the last pull was served from the local cache, and both generations apply the limiter only to P2P and back-to-source piece downloads, not to local reads: this limit does not explain that pull');
     }
-    const key = cfg.generation === 'go' ? 'download.totalRateLimit / download.perPeerRateLimit' : cfg.rustSeries === 'v0' ? 'download.rateLimit' : 'download.bandwidthLimit';
-    const value = cfg.generation === 'go' ? '2048Mi' : cfg.rustSeries === 'v0' ? '20000000000' : '50GB';
+    // the key is named as the running release reads it (rateLimit until v1.2.7, bandwidthLimit from v1.2.8)
+    const key = cfg.generation === 'go' ? 'download.totalRateLimit / download.perPeerRateLimit' : `download.${cfg.rateKey ?? 'bandwidthLimit'}`;
+    const value = cfg.generation === 'go' ? '2048Mi' : '50GB';
     return {
       severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : allLocal(tasks) ? 'info' : 'warning',
       confidence: f.measurements.disk || f.measurements.loopback ? 0.8 : 0.55,
@@ -144,7 +149,8 @@ export const proxyRules = defineRule({
   id: 'dfdaemon.proxy-rules',
   cause: 'dfdaemon-proxy-rules',
   title: 'Blob requests bypass P2P: the proxy rules do not send them through dfdaemon',
-  description: 'Rust proxy.rules empty (nothing goes via P2P), Go proxy.proxies with no rule matching …/blobs/sha256…, or blob URLs logged as proxied "directly"',
+  description:
+    'Rust proxy.rules empty (nothing goes via P2P); Go registryMirror.direct: true, or registryMirror.useProxies: true with no proxies rule matching …/blobs/sha256…; or blob URLs logged as proxied "directly"',
   severities: ['critical', 'warning'],
   remediationSummary: 'Add a proxy rule that matches registry blobs (regex "blobs/sha256.*").',
   when(f) {
@@ -156,10 +162,16 @@ export const proxyRules = defineRule({
       evidence.push(`${cfg.proxyRules.key}: ${cfg.proxyRules.from === 'default' ? 'not set' : 'empty'} (${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}) — with no rule the Rust proxy sends every request directly (proxy/mod.rs:1433-1441)`);
       severity = 'critical';
     }
-    if (cfg?.generation === 'go' && cfg.proxyRules.from === 'config') {
+    // Go: containerd's mirror requests take the registry-mirror path, where `proxies` count only with
+    // useProxies; otherwise a built-in rule sends GET …/blobs/sha256… through P2P (proxy.go:657-664)
+    if (cfg?.generation === 'go' && cfg.registryMirrorDirect?.value === true) {
+      evidence.push(`${setting(cfg.registryMirrorDirect, cfg.file)} — every registry-mirror request goes straight to the registry (proxy.go:657-659)`);
+      severity = 'critical';
+    } else if (cfg?.generation === 'go' && cfg.registryMirrorUseProxies?.value === true) {
       const usable = cfg.proxyRules.value.filter((r) => !r.direct && goRuleMatchesBlob(r.regex));
       if (usable.length === 0) {
-        evidence.push(`proxy.proxies (${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}): ${cfg.proxyRules.value.map((r) => `regx ${r.regex}${r.direct ? ' direct' : ''}`).join(', ') || 'empty'} — none sends …/blobs/sha256:… through P2P`);
+        evidence.push(`${setting(cfg.registryMirrorUseProxies, cfg.file)} — registry-mirror requests follow proxy.proxies instead of the built-in blob rule`);
+        evidence.push(`proxy.proxies (${cfg.proxyRules.from === 'default' ? 'not set' : `${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}`}): ${cfg.proxyRules.value.map((r) => `regx ${r.regex}${r.direct ? ' direct' : ''}`).join(', ') || 'no rule'} — none sends …/blobs/sha256:… through P2P`);
         severity = 'critical';
       }
     }
@@ -169,7 +181,11 @@ export const proxyRules = defineRule({
       for (const p of directBlobs.slice(0, 3)) evidence.push(`  ${quote(p.ref)}`);
     }
     if (evidence.length === 0) return null;
-    const rule = cfg?.generation === 'go' ? 'dfget.yaml:\n  proxy:\n    proxies:\n      - regx: blobs/sha256.*' : 'dfdaemon.yaml:\n  proxy:\n    rules:\n      - regex: blobs/sha256.*';
+    const rule = cfg?.generation === 'go'
+      ? cfg.registryMirrorDirect?.value === true
+        ? 'dfget.yaml:\n  proxy:\n    registryMirror:\n      direct: false'
+        : 'dfget.yaml:\n  proxy:\n    proxies:\n      - regx: blobs/sha256.*   # or drop registryMirror.useProxies: the built-in blob rule then applies'
+      : 'dfdaemon.yaml:\n  proxy:\n    rules:\n      - regex: blobs/sha256.*';
     return {
       severity,
       confidence: 0.85,
@@ -190,19 +206,23 @@ export const schedulerWait = defineRule({
     const d = f.dfdaemon;
     if (!d?.logs) return null;
     const tasks = pullTasks(d);
-    const slow = tasks.filter((t) => t.scheduleTimeout || (t.registerWaitMs ?? 0) >= SLOW_REGISTER_MS);
+    const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
+    const slow = tasks.filter((t) => t.scheduleTimeout || wait(t) >= SLOW_REGISTER_MS);
     const errors = d.logs.summary.schedulerErrors;
     if (slow.length === 0 && errors.length === 0) return null;
     const evidence: string[] = [];
     for (const t of slow.slice(0, 4)) {
-      evidence.push(`${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.scheduleTimeout ? ', schedule timeout → back-to-source' : ''}`);
+      evidence.push(
+        `${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.backSourceOrderWaitMs !== null ? `, ${secs(t.backSourceOrderWaitMs)} from registering to the scheduler's back-to-source order` : ''}${t.scheduleTimeout ? ', schedule timeout → back-to-source' : ''}`,
+      );
       if (t.refs.register) evidence.push(`  ${quote(t.refs.register)}`);
+      if (t.refs.schedulerOrder) evidence.push(`  ${quote(t.refs.schedulerOrder)}`);
       if (t.refs.timeout) evidence.push(`  ${quote(t.refs.timeout)}`);
     }
     for (const e of errors.slice(0, 2)) evidence.push(quote(e));
     const cfg = d.config;
     if (cfg) evidence.push(setting(cfg.scheduleTimeoutSeconds, cfg.file, (v) => `${v} s`));
-    const waits = slow.map((t) => t.registerWaitMs ?? 0);
+    const waits = slow.map(wait);
     const impactSeconds = waits.length > 0 ? Math.max(...waits) / 1000 : undefined;
     return {
       severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
@@ -241,11 +261,11 @@ export const resource = defineRule({
     const mem = f.manifest.host.memoryBytes;
     const evidence: string[] = [];
     if (typeof m.cpuCores === 'number' && m.cpuCores >= 0.9 * cpuCap) {
-      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, ${BUNDLE.dfdaemon.metrics0} → metrics-1.prom), against ${cpuCap} available (chart limit ${CHART_CPU}, node ${cpus})`);
+      evidence.push(`dfdaemon used ${m.cpuCores.toFixed(2)} CPU cores between the scrapes (process_cpu_seconds_total, ${BUNDLE.dfdaemon.metrics0} → metrics-1.prom), against ${cpuCap} (the node's ${cpus} CPUs, or the Helm chart 1.1.65's default limit of ${CHART_CPU} if it was deployed by it — the bundle does not show its limits)`);
     }
     const memCap = Math.min(CHART_MEM, mem > 0 ? mem / 2 : CHART_MEM);
     if (typeof m.rssBytes === 'number' && m.rssBytes >= 0.9 * memCap) {
-      evidence.push(`dfdaemon resident memory ${(m.rssBytes / 2 ** 30).toFixed(2)} GiB (process_resident_memory_bytes) near ${(memCap / 2 ** 30).toFixed(2)} GiB (chart limit 2Gi, half the node's memory)`);
+      evidence.push(`dfdaemon resident memory ${(m.rssBytes / 2 ** 30).toFixed(2)} GiB (process_resident_memory_bytes) near ${(memCap / 2 ** 30).toFixed(2)} GiB (half the node's memory, or the Helm chart 1.1.65's default limit of 2Gi if it was deployed by it — the bundle does not show its limits)`);
     }
     if (evidence.length === 0) return null;
     return {
@@ -267,21 +287,26 @@ export const version = defineRule({
   id: 'dfdaemon.version',
   cause: 'dfdaemon-version',
   title: 'A dfdaemon version with a known slow path',
-  description: 'Rust client v0.x serving through a 32 KiB proxy read buffer (raised to 4 MiB in client PR #1021, 512 KiB by default from v1.x)',
+  description: 'Rust client of a release whose default proxy read buffer is ≤ 32 KiB (up to v0.2.16; raised to 4 MiB in v0.2.17 by client PR #1021, 512 KiB from v1.4.1), still reading through that small a buffer',
   severities: ['warning'],
-  remediationSummary: 'Upgrade the Rust client (Helm client image ≥ v1.x) or raise proxy.readBufferSize.',
+  remediationSummary: 'Upgrade the Rust client (≥ v0.2.17) or raise proxy.readBufferSize.',
   when(f) {
     const d = f.dfdaemon;
     const cfg = d?.config;
     if (!d || !cfg || cfg.generation !== 'rust' || !cfg.proxyReadBufferSize) return null;
+    if (cfg.proxyReadBufferSize.value > SMALL_PROXY_BUFFER) return null;
     const v = d.version ?? d.metrics?.version;
-    const old = cfg.rustSeries === 'v0' || (v !== undefined && olderOrEqual(v, [0, 9, 99]));
-    if (!old || cfg.proxyReadBufferSize.value > 32 * 1024) return null;
     const hits = pullTasks(d).filter((t) => t.servedBy === 'local');
+    const byDefault = cfg.proxyReadBufferSize.from === 'default';
+    // a release whose own default is that small: upgrading fixes it (a small buffer set by hand on a
+    // newer release is a setting, not a version's slow path)
+    const known = cfg.rustDefaults && !cfg.rustDefaults.assumed ? pick(RUST_PROXY_READ_BUFFER, parseRelease(cfg.rustDefaults.version)) : null;
+    const slowEntry = known?.kind === 'known' && known.value <= SMALL_PROXY_BUFFER ? known.entry : undefined;
+    if (!slowEntry) return null;
     const evidence = [
-      `client version ${v ?? 'v0.x (from its config keys)'} (${BUNDLE.dfdaemon.version} or dragonfly_client_version)`,
-      setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`),
-      'the proxy copies each response through this buffer, cache hits included: 32 KiB reads were raised to 4 MiB by dragonflyoss/client PR #1021 ("improved data transfer efficiency in the proxy")',
+      `client version ${v ?? 'unknown'}${v ? ` (${d.versionFrom === 'container image' ? 'the tag of its container image' : `${BUNDLE.dfdaemon.version} or dragonfly_client_version`})` : ''}`,
+      `${setting(cfg.proxyReadBufferSize, cfg.file, (n) => `${n} bytes`)}${byDefault ? ` — the default of ${formatRange(slowEntry.range)} (${slowEntry.source})` : ''}`,
+      'the proxy copies each response through this buffer, cache hits included: dragonflyoss/client PR #1021 (first release v0.2.17) raised it to 4 MiB ("improved data transfer efficiency in the proxy")',
     ];
     if (hits.length > 0) evidence.push(`the last pull served ${hits.length} blob(s) from the local cache through that path`);
     return {
@@ -290,7 +315,7 @@ export const version = defineRule({
       evidence,
       remediation: {
         summary: this.remediationSummary,
-        steps: ['Helm: client.image.tag ≥ v1.0.0 (newest charts ship v1.4+), then helm upgrade.', 'Or, on the current version, dfdaemon.yaml:\n  proxy:\n    readBufferSize: 4194304'],
+        steps: ['Helm: client.image.tag ≥ v0.2.17 (newest charts ship v1.4+), then helm upgrade.', 'Or, on the current version, dfdaemon.yaml:\n  proxy:\n    readBufferSize: 4194304'],
       },
     };
   },
@@ -323,6 +348,9 @@ export const registryRoundtrip = defineRule({
         evidence.push(`first direct request → first blob request: ${secs(firstBlob - firstDirect)} spent on manifests/tokens at the origin before any byte came from the cache`);
       }
     }
+    if (direct.length === 0 && gen(f) === 'go' && d.logs && d.logs.stats.debugLines === 0) {
+      evidence.push('the Go log was written at INFO: its routing lines ("round trip directly …") are DEBUG, so the requests themselves and their timing are not visible; the counter below is all there is');
+    }
     if (directCount && directCount.total > 0) {
       evidence.push(`${directCount.total} proxy request(s) not via P2P since dfdaemon started${directCount.delta !== null ? `, ${directCount.delta} during the scrape interval` : ''} (${directCount.at})`);
     }
@@ -353,7 +381,9 @@ export const dfdaemonRules: Rule[] = [
   multiplexOff,
   cacheNotPersistent,
   proxyRules,
+  mirrorDisabled,
   schedulerWait,
+  schedulerBackSource,
   resource,
   version,
   registryRoundtrip,

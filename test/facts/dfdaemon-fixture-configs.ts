@@ -12,6 +12,10 @@ export function goChartConfig(o: {
   metrics?: boolean;
   verbose?: boolean;
   proxies?: string;
+  /** registryMirror.useProxies: only then do `proxies` decide mirror requests (v2.0.2+). */
+  useProxies?: boolean;
+  /** registryMirror.url; null leaves it out (the Go code has no default: the mirror is then off). */
+  mirrorUrl?: string | null;
 } = {}): string {
   return `aliveTime: 0s
 gcInterval: 1m0s
@@ -92,14 +96,13 @@ proxy:
   registryMirror:
     dynamic: true
     insecure: false
-    url: https://index.docker.io
-  proxies:
+${o.mirrorUrl === null ? '' : `    url: ${o.mirrorUrl ?? 'https://index.docker.io'}\n`}${o.useProxies ? '    useProxies: true\n' : ''}  proxies:
 ${o.proxies ?? '    - regx: blobs/sha256.*'}
 `;
 }
 
 /** dfdaemon.yaml of the Rust client: v1 keys (chart 1.7.x) or v0.1.x keys (chart 1.1.65 client.config). */
-export function rustConfig(o: { series: 'v0' | 'v1'; keep?: boolean; limit?: string; rules?: string | null; readBufferSize?: number }): string {
+export function rustConfig(o: { series: 'v0' | 'v1'; keep?: boolean; limit?: string; rules?: string | null; readBufferSize?: number; /** v1 layout with the pre-v1.2.8 key name */ rateKey?: 'rateLimit' }): string {
   const rules = o.rules === null ? '' : `  rules:\n${o.rules ?? '    - regex: blobs/sha256.*'}\n`;
   if (o.series === 'v0') {
     return `verbose: false
@@ -162,7 +165,7 @@ download:
   server:
     socketPath: /var/run/dragonfly/dfdaemon.sock
     requestRateLimit: 4000
-  bandwidthLimit: ${o.limit ?? '50GB'}
+  ${o.rateKey ?? 'bandwidthLimit'}: ${o.limit ?? '50GB'}
   pieceTimeout: 360s
   concurrentPieceCount: 16
 upload:

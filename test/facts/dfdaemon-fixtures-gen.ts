@@ -22,7 +22,9 @@ const ALL = [
   'dfdaemon.reuse-disabled',
   'dfdaemon.cache-not-kept',
   'dfdaemon.proxy-rules',
+  'dfdaemon.mirror-disabled',
   'dfdaemon.scheduler-wait',
+  'dfdaemon.scheduler-back-source',
   'dfdaemon.resource',
   'dfdaemon.version',
   'dfdaemon.registry-roundtrip',
@@ -170,14 +172,70 @@ write(
   );
 }
 
-// Go: proxy rules that only match manifests; blobs go directly (verbose log shows it)
+// Go: registryMirror.useProxies: true with proxy rules that only match manifests; blobs go directly
+// (verbose log shows it). Only with useProxies do `proxies` decide mirror requests (v2.1.49
+// client/daemon/proxy/proxy.go:657-664).
 {
   const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
   for (let i = 0; i < 3; i++) log.push(goDirect(GO_T0 + 400 + i * 10, 'GET', blob('cms', i)));
   write(
     'dfdaemon-go-proxy-rules',
-    { 'manifest.json': json(manifest('node-go-rules', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*' }), log }) },
+    { 'manifest.json': json(manifest('node-go-rules', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*', useProxies: true }), log }) },
     { mustInclude: ['dfdaemon-proxy-rules'], firesRules: ['dfdaemon.proxy-rules'], silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip') },
+  );
+}
+
+// Go: the same manifest-only proxies without useProxies: the mirror path's built-in rule sends the
+// blobs through P2P (round trip with dragonfly), so the proxies are no finding
+write(
+  'dfdaemon-go-proxies-ignored',
+  {
+    'manifest.json': json(manifest('node-go-rules-ok', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*' }), log: goTwoPulls('cms', [40 * MB, 9 * MB], { verbose: true }) }),
+  },
+  { mustNotInclude: ['dfdaemon-proxy-rules'], silentRules: ALL },
+);
+
+/** containerd sending docker.io pulls to the Go dfdaemon at 127.0.0.1:65001, then to the origin. */
+function containerdToGoMirror(): Record<string, string> {
+  return {
+    'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da\n',
+    'raw/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    'raw/containerd/hosts-dirs.json': json([{ path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true }]),
+    'raw/containerd/certs.d/docker.io/hosts.toml':
+      'server = "https://index.docker.io"\n\n[host."http://127.0.0.1:65001"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:65001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n',
+  };
+}
+
+// Go: dfget.yaml without proxy.registryMirror.url while containerd uses the daemon as its mirror:
+// every mirror request is answered 404 "registry mirror feature is disabled" (v2.1.49
+// client/daemon/proxy/proxy.go:180-187), containerd falls back to the origin, nothing goes P2P
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false), goJson(GO_T0 - 3600_000, 'warn', 'proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled')];
+  write(
+    'dfdaemon-go-mirror-disabled',
+    { 'manifest.json': json(manifest('node-go-nomirror', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, mirrorUrl: null }), log }), ...containerdToGoMirror() },
+    { mustInclude: ['mirror-fallback'], firesRules: ['dfdaemon.mirror-disabled'], silentRules: silentExcept('dfdaemon.mirror-disabled') },
+  );
+  // the neighbour: the same node with the URL set
+  write(
+    'dfdaemon-go-mirror-set',
+    { 'manifest.json': json(manifest('node-go-mirror', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: goTwoPulls('nginx', [30 * MB, 12 * MB]) }), ...containerdToGoMirror() },
+    { mustNotInclude: ['mirror-fallback'], silentRules: ALL },
+  );
+}
+
+// Go: the re-pull of blobs this node downloaded ten minutes earlier is ordered back to the origin by
+// the scheduler ("receive back source code" = Code_SchedNeedBackSource), 2.2 s after registering
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  const sizes = [120 * MB, 45 * MB];
+  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + i * 40, peer: goPeer(60 + i), task: goTask(60 + i), url: blob('svc', 60 + i), size: s, mode: 'p2p', costMs: 1400 })));
+  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + 600_000 + i * 40, peer: goPeer(70 + i), task: goTask(60 + i), url: blob('svc', 60 + i), size: s, mode: 'source', registerMs: 2200, costMs: 2200 + Math.round(s / (60 * MB) * 1000) })));
+  write(
+    'dfdaemon-go-sched-back-source',
+    { 'manifest.json': json(manifest('node-go-b2s', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, multiplex: true }), log: log.sort(byTs) }) },
+    { mustInclude: ['dfdaemon-cache-miss', 'dfdaemon-scheduler'], firesRules: ['dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait') },
   );
 }
 
@@ -369,6 +427,27 @@ write(
     'dfdaemon-rust-digest-mismatch',
     { 'manifest.json': json(manifest('node-rs-crc', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
     { mustInclude: ['dfdaemon-verification'], firesRules: ['dfdaemon.digest-verification'], silentRules: silentExcept('dfdaemon.digest-verification') },
+  );
+}
+
+// Rust: the proxy read buffer by release — v0.2.16's default is 32 KiB, v0.2.17's 4 MiB (client PR #1021)
+for (const [name, version, fires] of [['dfdaemon-rust-v0.2.16-small-buffer', 'v0.2.16', true], ['dfdaemon-rust-v0.2.17-buffer', 'v0.2.17', false]] as const) {
+  write(
+    name,
+    { 'manifest.json': json(manifest(`node-rs-${version}`, '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version, config: rustConfig({ series: 'v0', keep: true }), log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false) }) },
+    fires ? { mustInclude: ['dfdaemon-version'], firesRules: ['dfdaemon.version'], silentRules: silentExcept('dfdaemon.version') } : { mustNotInclude: ['dfdaemon-version'], silentRules: ALL },
+  );
+}
+
+// Rust: download.rateLimit is the key through v1.2.7; v1.2.8 reads download.bandwidthLimit and ignores it
+for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.7', true], ['dfdaemon-rust-v1.2.8-rate-limit-key-ignored', 'v1.2.8', false]] as const) {
+  write(
+    name,
+    {
+      'manifest.json': json(manifest(`node-rs-${version}`, '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version, config: rustConfig({ series: 'v1', keep: true, rateKey: 'rateLimit', limit: '40MB' }), log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false) }),
+    },
+    fires ? { mustInclude: ['dfdaemon-rate-limit'], firesRules: ['dfdaemon.rate-limit'], silentRules: silentExcept('dfdaemon.rate-limit') } : { mustNotInclude: ['dfdaemon-rate-limit'], silentRules: ALL },
   );
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes } from '../../src/parsers/dfdaemon-config.js';
+import { goDaemonLogDir, parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes } from '../../src/parsers/dfdaemon-config.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
@@ -32,9 +32,19 @@ describe('dfdaemon config', () => {
     expect(r.config.perPeerRateLimit).toMatchObject({ value: 512 * 2 ** 20, from: 'default' });
     expect(r.config.multiplex).toMatchObject({ value: false, from: 'default' });
     expect(r.config.scheduleTimeoutSeconds).toMatchObject({ value: 300, from: 'default' });
-    expect(r.config.proxyRules).toMatchObject({ from: 'default', value: [{ regex: 'blobs/sha256.*' }] });
+    // no code default for proxies or the mirror URL (dragonfly v2.1.49 peerhost_linux.go:127-137, proxy.go:180-187)
+    expect(r.config.proxyRules).toMatchObject({ from: 'default', value: [] });
+    expect(r.config.registryMirror).toBeUndefined();
+    expect(r.config.registryMirrorUseProxies).toMatchObject({ value: false, from: 'default' });
     expect(r.config.ports.proxy?.value).toBe(65001);
     expect(r.config.metricsAddr?.value).toBe('');
+    expect(r.config.logDir).toMatchObject({ value: '/var/log/dragonfly', from: 'default' });
+    expect(goDaemonLogDir('/var/log/dragonfly/')).toBe('/var/log/dragonfly/daemon');
+  });
+
+  it('reads no key that no Go release has (proxy.listen.port)', () => {
+    const r = parseDfdaemonConfig('proxy:\n  listen:\n    port: 9999\n', 'go');
+    expect(r.ok && r.config.ports.proxy).toMatchObject({ value: 65001, from: 'default' });
   });
 
   it('reads the chart 1.1.65 dfget.yaml', () => {
@@ -49,13 +59,34 @@ describe('dfdaemon config', () => {
     });
   });
 
-  it('applies v0.1.x or v1 Rust defaults by version or by keys', () => {
-    const v0 = parseDfdaemonConfig('download:\n  rateLimit: 50000000\n', 'rust');
-    const v1 = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust');
-    const pinned = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust', 'v0.1.82');
-    expect(v0.ok && v0.config).toMatchObject({ rustSeries: 'v0', downloadRateLimit: { value: 5e7, from: 'config' }, proxyReadBufferSize: { value: 32768, from: 'default' }, scheduleTimeoutSeconds: { value: 30 }, proxyRules: { value: [] } });
-    expect(v1.ok && v1.config).toMatchObject({ rustSeries: 'v1', downloadRateLimit: { value: 50e9, from: 'default' }, proxyReadBufferSize: { value: 524288 }, scheduleTimeoutSeconds: { value: 10800 }, keepStorage: { value: true } });
-    expect(pinned.ok && pinned.config.rustSeries).toBe('v0');
+  it('applies each Rust release\'s key names and defaults, by version or, unknown, by the keys used', () => {
+    const oldKeys = parseDfdaemonConfig('download:\n  rateLimit: 50000000\n', 'rust');
+    const unknown = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust');
+    expect(oldKeys.ok && oldKeys.config).toMatchObject({ rateKey: 'rateLimit', rustDefaults: { version: 'v1.2.7', assumed: true }, downloadRateLimit: { value: 5e7, from: 'config' }, proxyReadBufferSize: { value: 4 * 2 ** 20, from: 'default' } });
+    expect(unknown.ok && unknown.config).toMatchObject({ rateKey: 'bandwidthLimit', rustDefaults: { assumed: true }, downloadRateLimit: { value: 50e9, from: 'default' }, proxyReadBufferSize: { value: 524288 }, scheduleTimeoutSeconds: { value: 10800 }, keepStorage: { value: true } });
+    const at = (v: string, text = 'storage:\n  keep: true\n') => {
+      const r = parseDfdaemonConfig(text, 'rust', v);
+      if (!r.ok) throw new Error('unparsed');
+      return r;
+    };
+    // neighbouring releases on each side of a change (dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs)
+    expect(at('v0.1.82').config).toMatchObject({ rustDefaults: { version: 'v0.1.82', assumed: false }, downloadRateLimit: { value: 10e9 }, proxyReadBufferSize: { value: 32768 }, scheduleTimeoutSeconds: { value: 30 }, pieceTimeoutSeconds: { value: 180 }, concurrentPieceCount: { value: 16 } });
+    expect(at('v0.2.16').config.proxyReadBufferSize?.value).toBe(32 * 1024);
+    expect(at('v0.2.17').config.proxyReadBufferSize?.value).toBe(4 * 2 ** 20);
+    expect(at('v1.4.0').config.proxyReadBufferSize?.value).toBe(4 * 2 ** 20);
+    expect(at('v1.4.1').config.proxyReadBufferSize?.value).toBe(512 * 1024);
+    expect(at('v1.2.7').config).toMatchObject({ rateKey: 'rateLimit', downloadRateLimit: { value: 10 * 2 ** 30 }, taskExpireSeconds: { value: 30 * 86400 } });
+    expect(at('v1.2.7').config.backToSourceRateLimit).toBeUndefined();
+    expect(at('v1.2.8').config).toMatchObject({ rateKey: 'bandwidthLimit', downloadRateLimit: { value: 10e9 }, backToSourceRateLimit: { value: 10e9 } });
+    expect(at('v1.2.9').config).toMatchObject({ downloadRateLimit: { value: 50e9 }, backToSourceRateLimit: { value: 50e9 } });
+    expect(at('v1.0.35').config.pieceTimeoutSeconds.value).toBe(120);
+    expect(at('v1.0.36').config.pieceTimeoutSeconds.value).toBe(360);
+    expect(at('v1.2.0').config.taskExpireSeconds?.value).toBe(6 * 3600);
+    // a key the running release does not read is named, and its default applies
+    const wrong = at('v1.2.8', 'download:\n  rateLimit: 100MB\n');
+    expect(wrong.config.downloadRateLimit).toMatchObject({ value: 10e9, from: 'default' });
+    expect(wrong.problems[0]?.message).toMatch(/download.rateLimit: not read by v1.2.8/);
+    expect(at('v1.2.7', 'download:\n  rateLimit: 100MB\n').config.downloadRateLimit).toMatchObject({ value: 100e6, from: 'config' });
     const rs = parseDfdaemonConfig(rustConfig({ series: 'v1' }), 'rust');
     expect(rs.ok && rs.config).toMatchObject({ proxyRules: { from: 'config', value: [{ regex: 'blobs/sha256.*' }] }, ports: { proxy: { value: 4001 }, metrics: { value: 4002 } } });
   });

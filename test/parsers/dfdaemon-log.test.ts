@@ -192,3 +192,68 @@ describe('scanner properties', () => {
     expect(events.some((e) => e.kind === 'reuse')).toBe(true);
   });
 });
+
+describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_conductor.go, scheduler client.go)', () => {
+  const peer = '10.0.0.1-1-aaaa';
+  const pt = { peer, task: 't1', component: 'PeerTask' };
+  it('v2.0.8–v2.1.11: the URL stops before the header dump, and the dump (auth included) is not kept', () => {
+    const url = BLOB(5);
+    const v2111 = goJson(T0, 'info', 'transport/transport.go:243', `start download with url: ${url}, header: http.Header{"Authorization":[]string{"Bearer s3cr3t-token"}, "User-Agent":[]string{"containerd/v1.6.20"}}`, pt);
+    const v2112 = goJson(T0, 'info', 'transport/transport.go:338', `start download with url: ${url}`, pt);
+    for (const line of [v2111, v2112]) {
+      const { events } = scan(`${line}\n`);
+      expect(events[0]).toMatchObject({ kind: 'task-start', url });
+      expect(events[0]?.text).not.toMatch(/s3cr3t|Authorization/);
+    }
+  });
+  it('v2.0.0–v2.1.24: the main peer id stops before ", parallel count: N"', () => {
+    const old = goJson(T0, 'info', 'peer/peertask_conductor.go:764', 'receive new peer packet, main peer: 10.0.3.17-7-6d1f, parallel count: 4', pt);
+    const now = goJson(T0, 'info', 'peer/peertask_conductor.go:764', 'receive new peer packet, main peer: 10.0.3.17-7-6d1f', pt);
+    expect(scan(`${old}\n${now}\n`).events.map((e) => e.parent)).toEqual(['10.0.3.17-7-6d1f', '10.0.3.17-7-6d1f']);
+  });
+  it('v2.0.0–v2.0.2: times registration from the scheduler client\'s own lines (fields taskId/peerID)', () => {
+    const ids = { taskId: 't9', peerID: peer };
+    const lines = [
+      goJson(T0, 'info', 'client/client.go:83', `generate hash key taskId: t9 and start to register peer task for peer_id(${peer}) url(${BLOB(9)})`, ids),
+      goJson(T0 + 6200, 'info', 'client/client.go:105', `register peer task result success url: ${BLOB(9)}, scheduler: 10.1.0.4:8002`, ids),
+    ];
+    const { summary } = scan(`${lines.join('\n')}\n`);
+    expect(summary.tasks[0]).toMatchObject({ peerId: peer, registerWaitMs: 6200 });
+  });
+  it('"receive back source code" is the scheduler\'s order, timed from registering', () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_conductor.go:270', `step 1: peer ${peer} start to register`, pt),
+      goJson(T0 + 40, 'info', 'peer/peertask_conductor.go:298', 'register task success, SizeScope: NORMAL', pt),
+      goJson(T0 + 1800, 'info', 'peer/peertask_conductor.go:738', 'receive back source code', pt),
+    ];
+    const t = scan(`${lines.join('\n')}\n`).summary.tasks[0];
+    expect(t).toMatchObject({ schedulerBackSource: true, backSourceOrderWaitMs: 1800, registerWaitMs: 40, servedBy: 'back-to-source' });
+  });
+  it('takes the startup warning of a disabled registry mirror', () => {
+    const line = goJson(T0, 'warn', 'proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled');
+    expect(scan(`${line}\n`).summary.mirrorDisabled?.line).toBe(1);
+  });
+  it('counts DEBUG lines, so facts know whether the log was written at DEBUG', () => {
+    expect(scan(`${goDirect(T0, 'GET', BLOB(1))}\n`).stats.debugLines).toBe(1);
+    expect(scan(`${goStartupLines(T0, 1, false).join('\n')}\n`).stats.debugLines).toBe(0);
+  });
+});
+
+describe('Rust wordings by release (dragonflyoss/client)', () => {
+  const f = 'task_id="r1" peer_id="p1"';
+  it('a parent piece failing its CRC ("download from parent error: … digest mismatch") is a digest failure', () => {
+    const line = rustCompact(T0, 'ERROR', 'download_task', 'dragonfly-client/src/resource/task.rs:877', 'download from parent error: DigestMismatch("crc32:1", "crc32:2") digest mismatch expected: crc32:1, actual: crc32:2', f);
+    expect(scan(`${line}\n`).summary.tasks[0]?.digestFailures).toHaveLength(1);
+  });
+  it('keeps request headers of an older client\'s Download {…} out of the evidence', () => {
+    const line = rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/grpc/dfdaemon_download.rs:393', `download task started: Download { url: "${BLOB(2)}", request_header: {"authorization": "Basic dXNlcjpwYXNz"}, piece_length: None }`, f);
+    const { events } = scan(`${line}\n`);
+    expect(events[0]).toMatchObject({ kind: 'task-start', url: BLOB(2) });
+    expect(events[0]?.text).not.toContain('dXNlcjpwYXNz');
+  });
+  it('"download the pieces from local" is the local start in both wordings (…local peer ≤ v0.1.125)', () => {
+    const a = rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/task/mod.rs:293', 'download the pieces from local peer', f);
+    const b = rustCompact(T0, 'DEBUG', 'download_task', 'dragonfly-client/src/resource/task.rs:429', 'download the pieces from local', f);
+    expect(scan(`${a}\n${b}\n`).events.map((e) => e.kind)).toEqual(['local-start', 'local-start']);
+  });
+});

@@ -70,19 +70,30 @@ describe('dfdaemon.registry-roundtrip', () => {
 
 describe('dfdaemon.proxy-rules', () => {
   it('checks Go rules against a blob URL and Rust rules for emptiness', async () => {
+    const noBlobRule = '    - regx: manifests/.*\n    - regx: blobs/sha256.*\n      direct: true';
     const ok = await diag(go(goChartConfig({ proxies: '    - regx: blobs/sha256.*' }), []));
-    const bad = await diag(go(goChartConfig({ proxies: '    - regx: manifests/.*\n    - regx: blobs/sha256.*\n      direct: true' }), []));
+    // without registryMirror.useProxies the Go mirror path ignores proxies (proxy.go:657-664): not a finding
+    const ignored = await diag(go(goChartConfig({ proxies: noBlobRule }), []));
+    const bad = await diag(go(goChartConfig({ proxies: noBlobRule }).replace('    dynamic: true', '    dynamic: true\n    useProxies: true'), []));
+    const direct = await diag(go(goChartConfig({ proxies: '    - regx: blobs/sha256.*' }).replace('    dynamic: true', '    dynamic: true\n    direct: true'), []));
     expect(ok.map((x) => x.rule)).not.toContain('dfdaemon.proxy-rules');
+    expect(ignored.map((x) => x.rule)).not.toContain('dfdaemon.proxy-rules');
     expect(bad.find((x) => x.rule === 'dfdaemon.proxy-rules')?.severity).toBe('critical');
+    expect(direct.find((x) => x.rule === 'dfdaemon.proxy-rules')?.evidence[0]).toMatch(/registryMirror.direct: true/);
     const rs = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', rules: null }) });
     expect(rs.find((x) => x.rule === 'dfdaemon.proxy-rules')?.evidence[0]).toMatch(/proxy.rules: not set/);
   });
 });
 
 describe('dfdaemon.version', () => {
-  it('fires for a v0.x client reading through 32 KiB, not for a v1 client configured that way', async () => {
+  it('fires for a client reading through a 32 KiB buffer by default or by config, not from v0.2.17 on by default', async () => {
     const v0 = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.1.82\n' });
     expect(v0.map((x) => x.rule)).toContain('dfdaemon.version');
+    // the default went from 32 KiB to 4 MiB in v0.2.17 (client PR #1021)
+    const before = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.2.16\n' });
+    const after = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.2.17\n' });
+    expect(before.find((x) => x.rule === 'dfdaemon.version')?.evidence.join('\n')).toMatch(/default of v0.1.62–v0.2.16/);
+    expect(after.map((x) => x.rule)).not.toContain('dfdaemon.version');
     const v1 = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', readBufferSize: 32768 }), 'raw/dfdaemon/version.txt': 'v1.5.1\n' });
     expect(v1.map((x) => x.rule)).not.toContain('dfdaemon.version');
   });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, withContainerdLab } from '../containerd-lab.js';
-import { parseByteSize, startStandin, taskSizeLevel } from './standin.js';
+import { parseByteSize, rustDurationDebug, startStandin, taskSizeLevel } from './standin.js';
 import { samplesDir } from '../../helpers/samples.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
@@ -95,15 +95,21 @@ describe('dfdaemon stand-in', () => {
       for (const l of log) expect(l).toMatch(COMPACT);
       expect(log.filter((l) => l.includes('proxy HTTP request via dfdaemon by rule config: Request { method: GET'))).toHaveLength(3);
       expect(log.filter((l) => l.includes('proxy HTTP request directly to remote server: Request { method: GET'))).toHaveLength(1);
-      // span fields of download_task as v1.5.1 records them: host_id, task_id, peer_id, url, content_length
-      const span = /host_id="[^"]+" task_id="[0-9a-f]{64}" peer_id="[^"]+" url="http:\/\/127\.0\.0\.1:\d+\/v2\/lab\/standin\/blobs\/sha256:[0-9a-f]{64}" content_length=(\d+)$/;
-      const source = log.filter((l) => l.includes(' INFO download_task: ') && l.includes('all pieces are downloaded from source'));
+      // v1.5.1 at INFO: the download span (proxy/task.rs:50) records host_id, task_id, peer_id and content_length — no url
+      const span = /host_id="[^"]+" task_id="[0-9a-f]{64}" peer_id="[^"]+" content_length=(\d+)$/;
+      const source = log.filter((l) => l.includes(' INFO http_handler:proxy_via_dfdaemon:download: dragonfly-client/src/resource/task.rs:583: all pieces are downloaded from source'));
       expect(source).toHaveLength(1);
       expect(span.exec(source[0]!)?.[1]).toBe(String(img.layers[0]!.compressedBytes));
-      const local = log.filter((l) => l.includes('all pieces are downloaded from local host_id='));
+      const local = log.filter((l) => l.includes('task.rs:462: all pieces are downloaded from local host_id='));
       expect(local).toHaveLength(1);
       expect(local[0]).toMatch(span);
-      expect(log.some((l) => /ERROR .*download from source error: back source status code 404/.test(l))).toBe(true);
+      const started = log.filter((l) => l.includes('proxy/task.rs:127: download task started: Download { url: "http://127.0.0.1:'));
+      expect(started).toHaveLength(3);
+      for (const l of started) expect(l).not.toMatch(/ url="/);
+      // the handler spans are DEBUG-level: at INFO only http_handler is in the span list
+      expect(log.filter((l) => l.includes('registry_mirror_http_handler'))).toHaveLength(0);
+      expect(log.some((l) => /ERROR http_handler:proxy_via_dfdaemon:download: \S+task\.rs:579: download from source error: BackendError\(BackendError \{ message: "back source status code 404", status_code: Some\(404\)/.test(l))).toBe(true);
+      expect(log.some((l) => /ERROR http_handler:proxy_via_dfdaemon: \S+proxy\/mod\.rs:845: download task failed: BackendError/.test(l))).toBe(true);
     });
   });
 
@@ -152,5 +158,15 @@ describe('dfdaemon stand-in', () => {
         await d.stop();
       }
     });
+  });
+});
+
+describe('rustDurationDebug', () => {
+  it('prints a Duration as Rust\'s Debug does: the largest unit with an integer part, no trailing zeros', () => {
+    expect(rustDurationDebug(734_123_456)).toBe('734.123456ms');
+    expect(rustDurationDebug(1_500_000_000)).toBe('1.5s');
+    expect(rustDurationDebug(2_000_000_000)).toBe('2s');
+    expect(rustDurationDebug(12_000)).toBe('12µs');
+    expect(rustDurationDebug(999)).toBe('999ns');
   });
 });

@@ -3,8 +3,7 @@
  *
  * dfdaemon itself cannot be installed here, so lab tests run this instead. It is a real HTTP
  * registry-mirror proxy on loopback that behaves, on the wire and in its files, the way the Rust
- * client's proxy does for a containerd pull (dragonflyoss/client v1.5.1 dragonfly-client/src/proxy/mod.rs,
- * dragonfly-client-metric/src/lib.rs, dragonfly-client/src/tracing/mod.rs; docs/dfdaemon.md):
+ * client's proxy (dragonflyoss/client v1.5.1) does for a containerd pull:
  *
  * - `GET /v2/<name>/blobs/sha256:<hex>` whose URL matches a `proxy.rules[].regex` goes "via dfdaemon":
  *   served from its cache dir (`<cacheDir>/content/tasks/<first 3 hex of task id>/<task id>`, the
@@ -16,24 +15,42 @@
  * - the origin is the `X-Dragonfly-Registry` header when containerd sends one (hosts.toml header),
  *   else `originUrl`.
  * - `GET /metrics` on its own port: real `dragonfly_client_*` families of the v1.x client (names,
- *   labels and HELP texts as in test/samples/metrics-rust-client-v1.5.1.SYNTHESISED.prom):
+ *   labels and HELP texts of dragonflyoss/client v1.5.1 dragonfly-client-metric/src/lib.rs:66-575):
  *   download_traffic{type}, download_task_total / _failure_total / concurrent_download_task_total
  *   {type,tag,app,priority}, download_task_duration_milliseconds{task_type,task_size_level},
  *   proxy_request_total / _failure_total / _via_dfdaemon_total, backend_request_* {scheme,method},
  *   upload_traffic, disk_space_total, disk_usage_space_total, version, process_*.
- * - `<logDir>/dfdaemon.log` in tracing-subscriber's compact layout with the v1.5 timer
- *   (`2026-11-25T19:16:16.123456Z  INFO span:span: file.rs:line: message k=v`) and real messages:
- *   `proxy HTTP request via dfdaemon by rule config: Request {…}`, `proxy HTTP request directly to
- *   remote server: Request {…}`, `download task started: …`, `all pieces are downloaded from local`,
- *   `all pieces are downloaded from source`, WARN `download task, cost: …, size: … bytes` (small slow
- *   tasks), and at `logLevel: 'debug'` `finished piece <id> from local|source` and
- *   `download task succeeded`. File/line locations are those of v1.5.1 where the reference gives them.
+ * - `<logDir>/dfdaemon.log` as client v1.5.1 writes it: tracing-subscriber's compact layout with the
+ *   v1.5 timer (`2026-11-25T19:16:16.123456Z  INFO span:span: file.rs:line: message k=v`), the spans
+ *   and levels of v1.5.1 (dragonflyoss/client v1.5.1 dragonfly-client/src/proxy/mod.rs, proxy/task.rs,
+ *   resource/task.rs, dragonfly-client-metric/src/lib.rs; file:line as at that tag):
+ *   - INFO `http_handler: proxy/mod.rs:467: proxy HTTP request via dfdaemon by rule config: Request {…}`
+ *     and `…:517: proxy HTTP request directly to remote server: Request {…}`; `handler` (fields url,
+ *     method, remote_ip) and `registry_mirror_http_handler` are DEBUG spans (mod.rs:281, :372), in
+ *     the span list only at `logLevel: 'debug'`;
+ *   - INFO `…:proxy_via_dfdaemon:download: proxy/task.rs:127: download task started: Download {…}`
+ *     (the RedactedDownload Debug, dragonfly-client-util/src/types/redacted.rs:97-115); the `download`
+ *     span (proxy/task.rs:50) records host_id, task_id, peer_id — no url;
+ *   - hit: INFO `interested pieces after downloading from local: []` (resource/task.rs:452) and
+ *     `all pieces are downloaded from local` (:462); DEBUG `download the pieces from local` (:429),
+ *     `finished piece <id> from local` (:1963, span download_partial_from_local);
+ *   - miss: DEBUG `finished piece <id> from source` (:2312, span download_partial_from_source), INFO
+ *     `all pieces are downloaded from source` (:583) — the path a client takes when its scheduler
+ *     cannot be used; the real client first logs ERROR `download with scheduler error: …` (:556),
+ *     which the stand-in leaves out because it has no scheduler to fail;
+ *   - ERROR `download from source error: <Debug of the ClientError>` (:579), ERROR `download task
+ *     failed: <Debug>` (proxy/mod.rs:845, span proxy_via_dfdaemon), ERROR `request failed: <Debug>`
+ *     (proxy/mod.rs:1190) when a direct request fails;
+ *   - WARN `download task, cost: <Rust Duration Debug, e.g. 734.123456ms>, size: N bytes` for tasks
+ *     below 4 MiB taking over 500 ms (dragonfly-client-metric/src/lib.rs:1001-1005); DEBUG `download
+ *     task succeeded` (proxy/task.rs:262).
  *
  * Knobs (the faults the lab injects):
- * - download rate limit: the dfdaemon-format YAML `download.bandwidthLimit` (v1.x, bytesize string
- *   such as "20MB", "50GB", "1GiB", or a number of bytes/s) or `download.rateLimit` (v0.1.x, bytes/s).
- *   One limiter shared by all downloads, like the client's, acquired — as in the real client — on
- *   back-to-source downloads only, not on local reads ([RS151] resource/piece.rs:385-395,512-528).
+ * - download rate limit: the dfdaemon-format YAML `download.bandwidthLimit` (from v1.2.8, bytesize
+ *   string such as "20MB", "50GB", "1GiB", or a number of bytes/s) or `download.rateLimit` (the key
+ *   through v1.2.7). One limiter shared by all downloads, like the client's; the real client takes it
+ *   for pieces from parents and from the source, not for local reads (v1.5.1 resource/piece.rs:393-395
+ *   parent, :521-528 source, :344 local) — the lab has no parents, so here it applies to back-to-source.
  *   `rateLimitScope: 'all'` also limits bytes served from the cache: not what dfdaemon does, only for
  *   a lab that wants a limit on cache hits (say so when you rely on it).
  * - per-request delay: `requestDelayMs` (option or `--request-delay-ms`) before each blob response —
@@ -73,7 +90,10 @@ export interface StandinOptions {
   cacheDir: string;
   /** Where dfdaemon.log is written. */
   logDir: string;
-  /** A dfdaemon.yaml (Rust client keys). Without it: rule `blobs/sha256.*`, no limit. */
+  /**
+   * A dfdaemon.yaml (Rust client keys). Without it: rule `blobs/sha256.*`, no limit — a lab
+   * convenience: the real client with no `proxy.rules` sends every request directly (dfdaemon.rs:1377).
+   */
   configPath?: string;
   /** The origin registry, e.g. http://127.0.0.1:5000. */
   originUrl: string;
@@ -307,10 +327,28 @@ class Metrics {
 // --- the proxy ----------------------------------------------------------------------------
 
 const BLOB = /^\/v2\/(.+)\/blobs\/(sha256:[0-9a-f]{64})$/;
-const DOWNLOAD_RS = 'dragonfly-client/src/grpc/dfdaemon_download.rs';
+const PROXY_TASK_RS = 'dragonfly-client/src/proxy/task.rs';
 const TASK_RS = 'dragonfly-client/src/resource/task.rs';
 const PROXY_RS = 'dragonfly-client/src/proxy/mod.rs';
-const PROXY_SPANS = ['handler', 'registry_mirror_http_handler', 'http_handler'];
+
+/**
+ * Rust's `Debug` of a `Duration`: the largest unit with a non-zero integer part (s, ms, µs, ns) and the
+ * fraction without trailing zeros, e.g. `734.123456ms`, `1.5s`, `12µs`.
+ */
+export function rustDurationDebug(ns: number): string {
+  const n = Math.max(0, Math.round(ns));
+  const [div, unit] = n >= 1e9 ? [1e9, 's'] : n >= 1e6 ? [1e6, 'ms'] : n >= 1e3 ? [1e3, 'µs'] : [1, 'ns'];
+  const int = Math.floor(n / div);
+  const frac = div === 1 ? '' : String(n % div).padStart(Math.log10(div), '0').replace(/0+$/, '');
+  return `${int}${frac ? `.${frac}` : ''}${unit}`;
+}
+
+/** The Debug of a ClientError the stand-in can meet (dragonfly-client-core/src/error/mod.rs). */
+function clientErrorDebug(e: Error & { status?: number; expected?: string; actual?: string }): string {
+  if (e.expected !== undefined) return `DigestMismatch(${JSON.stringify(e.expected)}, ${JSON.stringify(e.actual)})`;
+  if (e.status !== undefined) return `BackendError(BackendError { message: ${JSON.stringify(e.message)}, status_code: Some(${e.status}), header: None })`;
+  return `IO(Custom { kind: Other, error: ${JSON.stringify(e.message)} })`;
+}
 
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -340,6 +378,10 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   await mkdir(join(o.cacheDir, 'content', 'tasks'), { recursive: true });
   const logFile = join(o.logDir, 'dfdaemon.log');
   const log = new TracingLog(logFile, o.logLevel ?? 'info');
+  // DEBUG-level spans (proxy/mod.rs:281, :372) are in the span list only when DEBUG is on
+  const debugOn = (o.logLevel ?? 'info') === 'debug';
+  const handlerSpans = (): string[] => (debugOn ? ['handler', 'registry_mirror_http_handler', 'http_handler'] : ['http_handler']);
+  const handlerFields = (req: IncomingMessage, uri: string): Record<string, string> => (debugOn ? { url: uri, method: req.method ?? 'GET', remote_ip: req.socket.remoteAddress ?? '' } : {});
   const metrics = new Metrics();
   const limiter = cfg.rateLimitBps ? new Limiter(cfg.rateLimitBps) : null;
   const limitHits = limiter !== null && (o.rateLimitScope ?? 'back-to-source') === 'all';
@@ -365,7 +407,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   };
 
   /** Back-to-source: fetch the blob, check its digest, move it into the cache. */
-  async function fetchToCache(origin: URL, path: string, digest: string, taskId: string, headers: Record<string, string | string[] | undefined>, span: Record<string, string | number>): Promise<void> {
+  async function fetchToCache(origin: URL, path: string, digest: string, taskId: string, headers: Record<string, string | string[] | undefined>, span: Record<string, string | number>, spans: string[]): Promise<void> {
     const dest = taskPath(taskId);
     await mkdir(join(dest, '..'), { recursive: true });
     const tmp = `${dest}.${randomUUID()}.tmp`;
@@ -391,7 +433,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
           inPiece += chunk.length;
           while (inPiece >= pieceLen) {
             inPiece -= pieceLen;
-            log.write('DEBUG', ['download_task', 'download_from_source'], `${TASK_RS}:1780`, `finished piece ${taskId}-${piece++} from source`, span);
+            log.write('DEBUG', [...spans, 'download_partial_from_source'], `${TASK_RS}:2312`, `finished piece ${taskId}-${piece++} from source`, span);
           }
           cb(null, chunk);
         },
@@ -399,16 +441,17 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
       const stages: (Readable | Transform | WriteStream)[] = [res, count];
       if (limiter) stages.push(limiter.stream());
       await pipeline([...stages, createWriteStream(tmp)] as unknown as readonly NodeJS.ReadWriteStream[]);
-      if (`sha256:${hash.digest('hex')}` !== digest) throw new Error(`digest mismatch for ${digest}`);
+      const actual = `sha256:${hash.digest('hex')}`;
+      if (actual !== digest) throw Object.assign(new Error(`digest mismatch for ${digest}`), { expected: digest, actual });
       await rename(tmp, dest);
       metrics.traffic.BACK_TO_SOURCE += n;
       stats.bytesSource += n;
       metrics.backendDuration.observe(key, Math.round(performance.now() - t0));
-      log.write('INFO', ['download_task'], `${TASK_RS}:1007`, 'all pieces are downloaded from source', { ...span, content_length: n });
+      log.write('INFO', spans, `${TASK_RS}:583`, 'all pieces are downloaded from source', { ...span, content_length: n });
     } catch (e) {
       metrics.backendFailures.set(key, (metrics.backendFailures.get(key) ?? 0) + 1);
       await rm(tmp, { force: true });
-      log.write('ERROR', ['download_task'], `${TASK_RS}:1012`, `download from source error: ${(e as Error).message}`, span);
+      log.write('ERROR', spans, `${TASK_RS}:579`, `download from source error: ${clientErrorDebug(e as Error)}`, span);
       throw e;
     }
   }
@@ -416,17 +459,26 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   async function viaDfdaemon(req: IncomingMessage, res: ServerResponse, name: string, digest: string, uri: string): Promise<void> {
     metrics.proxyViaDfdaemon += 1;
     stats.viaDfdaemon += 1;
-    log.write('INFO', PROXY_SPANS, `${PROXY_RS}:467`, `proxy HTTP request via dfdaemon by rule config: ${requestDebug(req, uri)}`);
+    log.write('INFO', handlerSpans(), `${PROXY_RS}:467`, `proxy HTTP request via dfdaemon by rule config: ${requestDebug(req, uri)}`, handlerFields(req, uri));
     const origin = originOf(req);
     const blobPath = `/v2/${name}/blobs/${digest}`;
     const taskUrl = new URL(blobPath, origin).toString();
     const taskId = createHash('sha256').update(taskUrl).digest('hex');
     const peerId = `${hostId}-${randomUUID()}`;
-    const span: Record<string, string | number> = { host_id: hostId, task_id: taskId, peer_id: peerId, url: taskUrl };
+    // the fields tracing prints after the message: the download span's (no url: proxy/task.rs:50), then
+    // at DEBUG the handler span's (url = the request URI, method, remote_ip)
+    const span: Record<string, string | number> = { host_id: hostId, task_id: taskId, peer_id: peerId, ...handlerFields(req, uri) };
+    const spans = [...handlerSpans(), 'proxy_via_dfdaemon', 'download'];
     const t0 = performance.now();
     metrics.tasks += 1;
     metrics.concurrent += 1;
-    log.write('INFO', ['download_task'], `${DOWNLOAD_RS}:387`, `download task started: Download { url: ${JSON.stringify(taskUrl)}, digest: None, range: None, type: 0, tag: None, application: None, priority: 0, filtered_query_params: [], request_header: {}, piece_length: None, output_path: None, timeout: None, need_back_to_source: false }`, span);
+    log.write(
+      'INFO',
+      spans,
+      `${PROXY_TASK_RS}:127`,
+      `download task started: Download { url: ${JSON.stringify(taskUrl)}, range: None, tag: None, application: None, piece_length: None, output_path: None, prefetch: false, is_prefetch: false, remote_ip: Some(${JSON.stringify(req.socket.remoteAddress ?? '127.0.0.1')}), request_header: {}, object_storage: None, hdfs: None, hugging_face: None, model_scope: None, .. }`,
+      span,
+    );
     try {
       if (o.requestDelayMs) await new Promise((r) => setTimeout(r, o.requestDelayMs));
       const file = taskPath(taskId);
@@ -436,7 +488,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
         stats.misses += 1;
         let p = inflight.get(taskId);
         if (!p) {
-          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), span).finally(() => inflight.delete(taskId));
+          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), span, spans).finally(() => inflight.delete(taskId));
           inflight.set(taskId, p);
         }
         await p;
@@ -454,19 +506,21 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
         metrics.traffic.LOCAL_PEER += size;
         stats.bytesLocal += size;
         const pieces = Math.max(1, Math.ceil(size / (4 * 1024 * 1024)));
-        for (let i = 0; i < pieces; i++) log.write('DEBUG', ['download_task'], `${TASK_RS}:1963`, `finished piece ${taskId}-${i} from local`, span);
-        log.write('INFO', ['download_task'], `${TASK_RS}:462`, 'all pieces are downloaded from local', span);
+        log.write('DEBUG', spans, `${TASK_RS}:429`, 'download the pieces from local', span);
+        for (let i = 0; i < pieces; i++) log.write('DEBUG', [...spans, 'download_partial_from_local'], `${TASK_RS}:1963`, `finished piece ${taskId}-${i} from local`, span);
+        log.write('INFO', spans, `${TASK_RS}:452`, 'interested pieces after downloading from local: []', span);
+        log.write('INFO', spans, `${TASK_RS}:462`, 'all pieces are downloaded from local', span);
       }
       const cost = performance.now() - t0;
       metrics.taskDuration.observe(`task_size_level="${taskSizeLevel(size)}",task_type="0"`, Math.round(cost));
       if (taskSizeLevel(size) <= 2 && cost > 500) {
-        log.write('WARN', ['download_task'], 'dragonfly-client-metric/src/lib.rs:1003', `download task, cost: ${(cost / 1000).toFixed(6)}s, size: ${size} bytes`, span);
+        log.write('WARN', spans, 'dragonfly-client-metric/src/lib.rs:1005', `download task, cost: ${rustDurationDebug(cost * 1e6)}, size: ${size} bytes`, span);
       }
-      log.write('DEBUG', ['download_task'], `${DOWNLOAD_RS}:548`, 'download task succeeded', span);
+      log.write('DEBUG', spans, `${PROXY_TASK_RS}:262`, 'download task succeeded', span);
     } catch (e) {
       metrics.taskFailures += 1;
       metrics.proxyFailures += 1;
-      log.write('ERROR', PROXY_SPANS.concat('proxy_via_dfdaemon'), `${PROXY_RS}:640`, `download task failed: ${(e as Error).message}`, span);
+      log.write('ERROR', [...handlerSpans(), 'proxy_via_dfdaemon'], `${PROXY_RS}:845`, `download task failed: ${clientErrorDebug(e as Error)}`, handlerFields(req, uri));
       const status = (e as { status?: number }).status ?? 500;
       if (!res.headersSent) res.writeHead(status === 404 ? 404 : 500).end();
       else res.destroy(e as Error);
@@ -477,7 +531,7 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
 
   async function direct(req: IncomingMessage, res: ServerResponse, uri: string): Promise<void> {
     stats.direct += 1;
-    log.write('INFO', PROXY_SPANS, `${PROXY_RS}:520`, `proxy HTTP request directly to remote server: ${requestDebug(req, uri)}`);
+    log.write('INFO', handlerSpans(), `${PROXY_RS}:517`, `proxy HTTP request directly to remote server: ${requestDebug(req, uri)}`, handlerFields(req, uri));
     const origin = originOf(req);
     try {
       const up = await originRequest(new URL(req.url ?? '/', origin), req.method ?? 'GET', forwardHeaders(req, origin));
@@ -488,7 +542,8 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
       await pipeline(up, res);
     } catch (e) {
       metrics.proxyFailures += 1;
-      log.write('ERROR', [], `${PROXY_RS}:190`, `failed to serve connection from ${req.socket.remoteAddress}:${req.socket.remotePort}: ${(e as Error).message}`);
+      // proxy_via_http's own span is DEBUG-level (mod.rs:1159)
+      log.write('ERROR', debugOn ? [...handlerSpans(), 'proxy_via_http'] : handlerSpans(), `${PROXY_RS}:1190`, `request failed: ${clientErrorDebug(e as Error)}`, handlerFields(req, uri));
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy(e as Error);
     }

@@ -46,6 +46,14 @@ describe('fixtures through analyze', () => {
       }
       for (const r of exp.firesRules ?? []) expect(rules, `${scenario} must fire ${r}`).toContain(r);
       for (const r of exp.silentRules ?? []) expect(rules, `${scenario} must not fire ${r}`).not.toContain(r);
+      if (exp.maxSeverity) {
+        const rank = { none: -1, info: 0, warning: 1, critical: 2 } as const;
+        const over = report.diagnoses.filter((d) => rank[d.severity] > rank[exp.maxSeverity as keyof typeof rank]);
+        expect(over.map((d) => `${d.severity} ${d.rule}`), `${scenario}: nothing above ${exp.maxSeverity}`).toEqual([]);
+      }
+      for (const [r, sev] of Object.entries(exp.severityOf ?? {})) {
+        expect(report.diagnoses.find((d) => d.rule === r)?.severity, `${scenario}: ${r} severity`).toBe(sev);
+      }
       // a rule that throws is a defect, not a finding
       expect(report.notes.filter((n) => n.text.startsWith('internal:'))).toEqual([]);
     } finally {

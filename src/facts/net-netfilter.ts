@@ -41,6 +41,8 @@ export interface PathFinding {
   match: 'yes' | 'maybe';
   /** statistic/limit detail when the rule matches only some packets. */
   detail?: string;
+  /** With match "maybe": the conditions the bundle cannot decide (a set it does not list, a mark, an owner…). */
+  undecided?: string;
   packets?: number;
   bytes?: number;
   /** Plain descriptions of the packets it applies to. */
@@ -222,6 +224,7 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
       if (!f) {
         f = { kind, file: h.file, line: h.rule.line, text: h.rule.text, table: h.table, family: h.family, chain: h.chain, match: h.match, affects: [], paths: [], decisive: false };
         if (h.probabilistic) f.detail = h.probabilistic.detail;
+        if (h.undecided?.length) f.undecided = h.undecided.join(', ');
         if (h.rule.counters) {
           f.packets = h.rule.counters.packets;
           f.bytes = h.rule.counters.bytes;

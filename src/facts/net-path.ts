@@ -1,5 +1,6 @@
 import { inNet, isLoopback, parseIp } from '../parsers/net-address.js';
-import type { Cond, Hook, NetfilterChain, NetfilterRule, NetfilterRuleset, PortRange, Verdict } from '../parsers/netfilter-rule.js';
+import type { Cond, Hook, MarkOp, NetfilterChain, NetfilterRule, NetfilterRuleset, NftSet, PortRange, SetKey, Verdict } from '../parsers/netfilter-rule.js';
+import { judgeSetFromKnowledge } from './netfilter-owners.js';
 
 // Walks the netfilter hooks a TCP packet to one of dfdaemon's ports traverses, judging every rule
 // against that packet: a rule that cannot match it is evaluated (it costs time) but is not "on the
@@ -132,8 +133,87 @@ function addrType(a: Addr): string[] {
   return a.unknown === 'local' ? ['LOCAL'] : ['UNICAST'];
 }
 
-export function judgeCond(c: Cond, p: Packet, at: Packet['hooks'][number]): Tri {
+/**
+ * The packet mark as far as the walk knows it: `known` has a 1 for every bit whose value is certain.
+ * A packet starts with mark 0: neither containerd, dfdaemon nor a remote peer sets one, and marks do not
+ * cross the wire; only rules in the bundle (MARK, `meta mark set`) change it.
+ */
+export interface MarkState {
+  value: number;
+  known: number;
+}
+
+export const UNMARKED: MarkState = { value: 0, known: 0xffffffff };
+
+/** What a rule's conditions are judged against besides the packet: its mark so far and the table's sets. */
+export interface JudgeContext {
+  mark: MarkState;
+  table: string;
+  sets?: Map<string, NftSet>;
+}
+
+function judgeMark(value: number, mask: number, m: MarkState): Tri {
+  const want = (value & mask) >>> 0;
+  // a certain bit under the mask that differs decides "no"; all bits certain decides "yes"
+  if (((m.value ^ want) & mask & m.known) >>> 0 !== 0) return 'no';
+  return (mask & ~m.known) >>> 0 === 0 ? 'yes' : 'maybe';
+}
+
+/** Applies a MARK to the walk's mark state; `certain` = the rule certainly runs for this packet. */
+export function applyMark(m: MarkState, op: MarkOp | 'unknown', certain: boolean): MarkState {
+  if (op === 'unknown') return { value: 0, known: 0 };
+  const touched = (~op.and | op.xor) >>> 0;
+  if (!certain) return { value: m.value, known: (m.known & ~touched) >>> 0 };
+  const value = ((m.value & op.and) ^ op.xor) >>> 0;
+  // bits kept from an unknown mark stay unknown; bits cleared or set by the op become known
+  return { value, known: (m.known | ~op.and) >>> 0 };
+}
+
+function judgeElementPart(k: SetKey, v: string, p: Packet, at: Packet['hooks'][number]): Tri {
+  switch (k) {
+    case 'saddr':
+    case 'daddr':
+      return judgeAddr([v], k === 'saddr' ? p.src : p.dst, p.family);
+    case 'l4proto':
+      return v === 'tcp' || v === '6' ? 'yes' : 'no';
+    case 'sport':
+    case 'dport': {
+      const m = /^(\d+)(?:-(\d+))?$/.exec(v);
+      if (!m) return 'maybe';
+      const r: PortRange = [Number(m[1]), Number(m[2] ?? m[1])];
+      return judgePorts([r], k === 'sport' ? p.sport : p.dport);
+    }
+    case 'iifname':
+    case 'oifname':
+      return judgeIface(v.replace(/^"(.*)"$/, '$1'), k === 'iifname' ? at.iif : at.oif);
+    case 'other':
+      return 'maybe';
+  }
+}
+
+function judgeSet(c: Extract<Cond, { kind: 'set' }>, p: Packet, at: Packet['hooks'][number], ctx: JudgeContext): Tri {
+  const set = ctx.sets?.get(c.set);
+  if (!set) return judgeSetFromKnowledge(ctx.table, c.set, c.keys, p);
+  let out: Tri = 'no';
+  for (const el of set.elements) {
+    let t: Tri = 'yes';
+    for (let i = 0; i < c.keys.length && t !== 'no'; i++) {
+      const part = judgeElementPart(c.keys[i] as SetKey, el[i] ?? '', p, at);
+      if (part === 'no') t = 'no';
+      else if (part === 'maybe') t = 'maybe';
+    }
+    if (t === 'yes') return 'yes';
+    if (t === 'maybe') out = 'maybe';
+  }
+  return out;
+}
+
+export function judgeCond(c: Cond, p: Packet, at: Packet['hooks'][number], ctx: JudgeContext = { mark: UNMARKED, table: '' }): Tri {
   switch (c.kind) {
+    case 'mark':
+      return neg(judgeMark(c.value, c.mask, ctx.mark), c.neg);
+    case 'set':
+      return neg(judgeSet(c, p, at, ctx), c.neg);
     case 'iface':
       return neg(judgeIface(c.name, c.dir === 'in' ? at.iif : at.oif), c.neg);
     case 'addr':
@@ -165,10 +245,10 @@ export function judgeCond(c: Cond, p: Packet, at: Packet['hooks'][number]): Tri 
   }
 }
 
-export function judgeRule(r: NetfilterRule, p: Packet, at: Packet['hooks'][number]): Tri {
+export function judgeRule(r: NetfilterRule, p: Packet, at: Packet['hooks'][number], ctx?: JudgeContext): Tri {
   let out: Tri = 'yes';
   for (const c of r.conds) {
-    const t = judgeCond(c, p, at);
+    const t = judgeCond(c, p, at, ctx);
     if (t === 'no') return 'no';
     if (t === 'maybe') out = 'maybe';
   }
@@ -185,6 +265,28 @@ export interface PathHit {
   match: 'yes' | 'maybe';
   /** Matches only some packets (statistic, limit…). */
   probabilistic: Extract<Cond, { kind: 'probabilistic' }> | null;
+  /** With match "maybe": the conditions the walk could not decide, in plain words. */
+  undecided?: string[];
+}
+
+/** A condition as a reader of the ruleset would name it. */
+export function describeCond(c: Cond): string {
+  switch (c.kind) {
+    case 'unknown':
+      return c.text;
+    case 'set':
+      return `${c.neg ? 'not in ' : ''}set @${c.set}`;
+    case 'mark':
+      return `packet mark ${c.neg ? '!= ' : ''}0x${c.value.toString(16)}/0x${c.mask.toString(16)}`;
+    case 'addr':
+      return `${c.dir === 'src' ? 'source' : 'destination'} ${c.neg ? 'not ' : ''}${c.nets.join(',')}`;
+    case 'iface':
+      return `${c.dir === 'in' ? 'in' : 'out'}-interface ${c.neg ? '!' : ''}${c.name}`;
+    case 'port':
+      return `${c.dir} port ${c.neg ? '!' : ''}${c.ranges.map((r) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}-${r[1]}`)).join(',')}`;
+    default:
+      return c.kind;
+  }
 }
 
 export interface PolicyHit {
@@ -216,6 +318,8 @@ export interface HookedChain {
   table: string;
   chain: NetfilterChain;
   chains: Map<string, NetfilterChain>;
+  /** nft named sets of the chain's table. */
+  sets?: Map<string, NftSet>;
 }
 
 export interface RulesetSource {
@@ -234,7 +338,7 @@ export function hookedChains(sources: RulesetSource[]): Map<Hook, HookedChain[]>
       for (const c of t.chains.values()) {
         if (!c.base || c.base.device) continue; // netdev ingress/egress chains bind to a device, not these hooks
         const list = out.get(c.base.hook) ?? [];
-        list.push({ file: s.file, family: t.family, table: t.name, chain: c, chains: t.chains });
+        list.push({ file: s.file, family: t.family, table: t.name, chain: c, chains: t.chains, ...(t.sets ? { sets: t.sets } : {}) });
         out.set(c.base.hook, list);
       }
     }
@@ -255,13 +359,15 @@ const MAX_DEPTH = 64;
 export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResult {
   const res: WalkResult = { packet: p, evaluated: 0, hits: [], policyDrops: [], outcome: 'accepted' };
   let uncertain = false;
+  // the mark travels with the packet through every hook (and over lo: the looped-back skb keeps it)
+  const ws = { mark: UNMARKED };
   for (const at of p.hooks) {
     for (const hc of hooks.get(at.hook) ?? []) {
       if (!familyApplies(hc.family, p.family)) continue;
       if (hc.chain.base?.type === 'nat' && !(at.nat && p.state === 'NEW')) continue;
       // `sure` tracks whether every rule before this point certainly did not decide the packet
       const state = { sure: true };
-      const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set());
+      const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set(), ws, true);
       if (end === 'drop') {
         res.outcome = 'dropped';
         return res;
@@ -294,16 +400,21 @@ function walkChain(
   state: { sure: boolean },
   depth: number,
   onStack: Set<string>,
+  ws: { mark: MarkState },
+  /** Every jump that led here certainly happens for this packet. */
+  reached: boolean,
 ): ChainEnd {
   if (depth > MAX_DEPTH || onStack.has(chain.name)) return 'end';
   onStack.add(chain.name);
   try {
     for (const rule of chain.rules) {
       res.evaluated++;
-      const m = judgeRule(rule, p, at);
+      const ctx: JudgeContext = { mark: ws.mark, table: hc.table, ...(hc.sets ? { sets: hc.sets } : {}) };
+      const m = judgeRule(rule, p, at, ctx);
       if (m === 'no') continue;
       const probabilistic = (rule.conds.find((c) => c.kind === 'probabilistic') as PathHit['probabilistic']) ?? null;
       const hit: PathHit = { file: hc.file, family: hc.family, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
+      if (m === 'maybe') hit.undecided = rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond);
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;
       const v: Verdict = rule.verdict;
@@ -314,7 +425,7 @@ function walkChain(
           if (!target) break;
           const wasSure = state.sure;
           if (!definite) state.sure = false;
-          const end = walkChain(hc, target, p, at, res, state, depth + 1, onStack);
+          const end = walkChain(hc, target, p, at, res, state, depth + 1, onStack, ws, reached && definite);
           if (definite && wasSure && (end === 'accept' || end === 'drop')) return end;
           if (definite && v.kind === 'goto' && end !== 'end' && end !== 'return') return end;
           if (definite && v.kind === 'goto') return 'return';
@@ -342,6 +453,7 @@ function walkChain(
           state.sure = false;
           break;
         case 'continue':
+          if (v.mark) ws.mark = applyMark(ws.mark, v.mark, definite && reached);
           break;
       }
     }

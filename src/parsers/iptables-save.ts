@@ -2,6 +2,7 @@ import {
   type Cond,
   type Counters,
   type Hook,
+  type MarkOp,
   type NetfilterChain,
   type NetfilterRule,
   type NetfilterRuleset,
@@ -153,8 +154,48 @@ function moduleCond(module: string, o: Opt): Cond | 'ignore' | null {
       return null;
     case 'comment':
       return 'ignore';
+    case 'mark': {
+      if (o.name !== 'mark') return null;
+      const m = parseMarkMask(v0);
+      return m ? { kind: 'mark', value: m.value, mask: m.mask, neg } : null;
+    }
     default:
       return null;
+  }
+}
+
+const U32 = 0xffffffff;
+
+/** "0x8000/0x8000" or "0x10" (mask all ones), as the MARK target and the mark match write them. */
+function parseMarkMask(s: string): { value: number; mask: number } | null {
+  const m = /^(0x[0-9a-f]+|\d+)(?:\/(0x[0-9a-f]+|\d+))?$/i.exec(s);
+  if (!m) return null;
+  const value = Number(m[1]);
+  const mask = m[2] === undefined ? U32 : Number(m[2]);
+  if (!(value <= U32 && mask <= U32)) return null;
+  return { value: value >>> 0, mask: mask >>> 0 };
+}
+
+/** What the MARK target does to the packet mark (xt_MARK: mark = (mark & ~mask) ^ value). */
+function markOp(opts: Opt[]): MarkOp | 'unknown' {
+  const o = opts[0];
+  if (opts.length !== 1 || !o) return 'unknown';
+  const v = parseMarkMask(o.values[0] ?? '');
+  if (!v) return 'unknown';
+  switch (o.name) {
+    case 'set-xmark':
+      return { and: ~v.mask >>> 0, xor: v.value };
+    case 'set-mark':
+      // --set-mark V/M clears M then ORs V
+      return { and: ~v.mask >>> 0, xor: v.value & v.mask };
+    case 'or-mark':
+      return { and: ~v.value >>> 0, xor: v.value };
+    case 'and-mark':
+      return { and: v.value, xor: 0 };
+    case 'xor-mark':
+      return { and: U32, xor: v.value };
+    default:
+      return 'unknown';
   }
 }
 
@@ -165,12 +206,12 @@ const PROBABILISTIC: Record<string, 'limit' | 'hashlimit' | 'connlimit' | 'quota
   quota: 'quota',
 };
 
-type ParsedRule = Omit<NetfilterRule, 'verdict'> & { target: { name: string; goto: boolean } | null };
+type ParsedRule = Omit<NetfilterRule, 'verdict'> & { target: { name: string; goto: boolean; opts: Opt[] } | null };
 
 /** Parses the part of a rule line after `-A CHAIN`. */
 function parseRuleTokens(tokens: Token[], line: number, text: string, counters: Counters | undefined): ParsedRule | { error: string } {
   const conds: Cond[] = [];
-  let target: { name: string; goto: boolean } | null = null;
+  let target: { name: string; goto: boolean; opts: Opt[] } | null = null;
   let module: string | null = null;
   let inTarget = false;
   let neg = false;
@@ -245,7 +286,7 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
       case '--goto': {
         const v = takeValues()[0];
         if (v === undefined) return { error: `${flag} without a target` };
-        target = { name: v, goto: flag === '-g' || flag === '--goto' };
+        target = { name: v, goto: flag === '-g' || flag === '--goto', opts: [] };
         inTarget = true;
         module = null;
         continue;
@@ -263,7 +304,11 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
       continue;
     }
     const values = takeValues();
-    if (inTarget) continue; // target options (reject-with, log-prefix, to-destination…) do not decide matching
+    if (inTarget) {
+      // target options (reject-with, log-prefix, to-destination…) do not decide matching; MARK's say what it sets
+      target?.opts.push({ name: flag.slice(2), values, neg: wasNeg });
+      continue;
+    }
     if (module === null) {
       // hand-written rules lean on -p loading its module implicitly (`-p tcp --dport 80`)
       const proto = [...conds].reverse().find((c) => c.kind === 'proto');
@@ -320,6 +365,9 @@ function resolveTarget(target: ParsedRule['target'], chains: Map<string, Netfilt
   if (chains.has(target.name) && !builtin) {
     return { kind: target.goto ? 'goto' : 'jump', chain: target.name };
   }
+  if (!builtin && target.name === 'MARK') return { kind: 'continue', name: target.name, mark: markOp(target.opts) };
+  // CONNMARK --restore-mark and friends set the packet mark from state the bundle does not hold
+  if (!builtin && target.name === 'CONNMARK' && target.opts.some((o) => o.name === 'restore-mark')) return { kind: 'continue', name: target.name, mark: 'unknown' };
   return builtin ?? { kind: 'continue', name: target.name };
 }
 

@@ -20,8 +20,24 @@ export type Cond =
   /** Matches only some packets by chance or by rate: statistic, meta random, numgen, limit, hashlimit, connlimit. */
   | { kind: 'probabilistic'; what: 'random' | 'nth' | 'limit' | 'hashlimit' | 'connlimit' | 'quota'; detail: string }
   | { kind: 'family'; family: AddressFamily }
+  /** The packet's mark (iptables `-m mark --mark V/M`, nft `meta mark & M == V`): (mark & mask) == value. */
+  | { kind: 'mark'; value: number; mask: number; neg: boolean }
+  /**
+   * Membership of the packet's key in a named nft set or map (`ip daddr @cluster-ips`,
+   * `ip daddr . meta l4proto . th dport vmap @service-ips`); judged from the set's listed elements.
+   */
+  | { kind: 'set'; set: string; keys: SetKey[]; neg: boolean }
   /** A match this model does not judge (marks, sets, owners, u32…): the walker says "may match". */
   | { kind: 'unknown'; text: string };
+
+/** One component of a set lookup's key; `other` is one the walker cannot evaluate. */
+export type SetKey = 'saddr' | 'daddr' | 'l4proto' | 'sport' | 'dport' | 'iifname' | 'oifname' | 'other';
+
+/** A change of the packet mark: mark = (mark & and) ^ xor (what MARK --set-xmark / nft `meta mark set` do). */
+export interface MarkOp {
+  and: number;
+  xor: number;
+}
 
 export type Verdict =
   | { kind: 'accept' | 'drop' | 'reject' | 'queue' | 'return' }
@@ -30,8 +46,8 @@ export type Verdict =
   | { kind: 'nat'; name: string }
   /** A verdict map or other lookup this model cannot follow. */
   | { kind: 'lookup'; text: string }
-  /** LOG, MARK, CT, counter-only…: the packet goes on to the next rule. */
-  | { kind: 'continue'; name: string };
+  /** LOG, MARK, CT, counter-only…: the packet goes on to the next rule (`mark`: how MARK changes it; absent when the rule cannot change it or the change is not known). */
+  | { kind: 'continue'; name: string; mark?: MarkOp | 'unknown' };
 
 export interface Counters {
   packets: number;
@@ -60,6 +76,12 @@ export interface NetfilterChain {
   counters?: Counters;
 }
 
+/** A named nft set or map as `nft list ruleset` prints it: each element's key, split at ` . `. */
+export interface NftSet {
+  name: string;
+  elements: string[][];
+}
+
 export interface NetfilterTable {
   /** "ip", "ip6", "inet", … for nft; "ip"/"ip6" for iptables-save. */
   family: string;
@@ -67,6 +89,8 @@ export interface NetfilterTable {
   chains: Map<string, NetfilterChain>;
   /** Number of elements in named sets and maps (kube-proxy's nft mode keeps services there). */
   setElements: number;
+  /** nft named sets and maps with their listed elements (none for iptables-save). */
+  sets?: Map<string, NftSet>;
 }
 
 export interface UnparsedLine {

@@ -3,11 +3,13 @@ import type {
   Cond,
   Counters,
   Hook,
+  MarkOp,
   NetfilterChain,
   NetfilterRule,
   NetfilterRuleset,
   NetfilterTable,
   PortRange,
+  SetKey,
   UnparsedLine,
   Verdict,
 } from './netfilter-rule.js';
@@ -68,6 +70,72 @@ function countElements(body: string): number {
   return any ? n + 1 : 0;
 }
 
+/** The elements of a set body's `elements = { … }`, each split into its key's components (the value of a map and any comment dropped). */
+export function setElementKeys(body: string): string[][] {
+  const at = body.indexOf('elements = {');
+  if (at < 0) return [];
+  const items: string[] = [];
+  let depth = 0;
+  let cur = '';
+  let quoted = false;
+  for (let i = at + 'elements = '.length; i < body.length; i++) {
+    const ch = body[i] as string;
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && ch === '{') {
+      depth++;
+      if (depth === 1) continue;
+    } else if (!quoted && ch === '}') {
+      depth--;
+      if (depth === 0) break;
+    } else if (!quoted && ch === ',' && depth === 1) {
+      items.push(cur);
+      cur = '';
+      continue;
+    }
+    cur += ch;
+  }
+  if (cur.trim() !== '') items.push(cur);
+  return items.map((it) =>
+    it
+      .replace(/\scomment\s+"(?:[^"\\]|\\.)*"/g, ' ')
+      .split(' : ')[0]!
+      .split(' . ')
+      .map((c) => c.trim().split(/\s+/)[0] ?? ''),
+  );
+}
+
+const MARK_NUM = '(0x[0-9a-f]+|\\d+)';
+
+/** `meta mark set …` → what it does to the packet mark; `unknown` when it copies state the bundle lacks. */
+function nftMarkOp(expr: string): MarkOp | 'unknown' {
+  const e = expr.trim().replace(/\s+/g, ' ');
+  // nft lists `meta mark | 0x4000`; its input also takes `mark or 0x4000`
+  const m = /^(?:meta )?mark (\||\^|&|or|xor|and) (0x[0-9a-f]+|\d+)$/i.exec(e);
+  if (m) {
+    const v = Number(m[2]) >>> 0;
+    const op = (m[1] as string).toLowerCase();
+    if (op === '|' || op === 'or') return { and: ~v >>> 0, xor: v };
+    if (op === '^' || op === 'xor') return { and: 0xffffffff, xor: v };
+    return { and: v, xor: 0 };
+  }
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(e)) return { and: 0, xor: Number(e) >>> 0 };
+  return 'unknown';
+}
+
+const KEY_EXPR = '(?:ip6?\\s+[sd]addr|meta\\s+l4proto|ip\\s+protocol|ip6\\s+nexthdr|(?:th|tcp|udp|sctp)\\s+[sd]port|(?:meta\\s+)?[io]ifname)';
+
+function setKey(expr: string): SetKey {
+  const e = expr.replace(/\s+/g, ' ').trim();
+  if (/^ip6? saddr$/.test(e)) return 'saddr';
+  if (/^ip6? daddr$/.test(e)) return 'daddr';
+  if (/^(meta l4proto|ip protocol|ip6 nexthdr)$/.test(e)) return 'l4proto';
+  if (/ sport$/.test(e)) return 'sport';
+  if (/ dport$/.test(e)) return 'dport';
+  if (/iifname$/.test(e)) return 'iifname';
+  if (/oifname$/.test(e)) return 'oifname';
+  return 'other';
+}
+
 type RuleParse = Omit<NetfilterRule, 'line' | 'text'>;
 
 /** Parses one nft rule line. Pure. */
@@ -100,7 +168,14 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     return true;
   };
   // the verdict is the rule's last statement
+  const fam = (f: string): AddressFamily => (f === 'ip6' ? 6 : 4);
   void (
+    v(new RegExp(`\\s(${KEY_EXPR}(?:\\s*\\.\\s*${KEY_EXPR})*)\\s+vmap\\s+@(\\S+)\\s*$`), (m) => {
+      const keys = (m[1] as string).split(/\s*\.\s*/);
+      if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? '')) conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
+      conds.push({ kind: 'set', set: m[2] as string, keys: keys.map(setKey), neg: false });
+      return { kind: 'lookup', text: `vmap @${m[2]}` };
+    }) ||
     v(/\s(?:ip6?\s+\S+\s+)?vmap\s+(\{.*\}|@\S+)\s*$/, (m) => ({ kind: 'lookup', text: `vmap ${m[1]}` })) ||
     v(/\s(jump|goto)\s+(\S+)\s*$/, (m) => ({ kind: m[1] as 'jump' | 'goto', chain: unq(m[2] as string) })) ||
     v(/\s(accept|drop|return)\s*$/, (m) => ({ kind: m[1] as 'accept' | 'drop' | 'return' })) ||
@@ -108,9 +183,17 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     v(/\sreject(?:\s+with\s+.*)?\s*$/, () => ({ kind: 'reject' })) ||
     v(/\squeue(?:\s+.*)?\s*$/, () => ({ kind: 'queue' })) ||
     v(/\s(dnat|snat|redirect|masquerade|tproxy)(?:\s+.*)?\s*$/, (m) => ({ kind: 'nat', name: m[1] as string })) ||
+    v(/\s(?:meta\s+)?mark\s+set\s+(.*?)\s*$/, (m) => ({ kind: 'continue', name: `meta mark set ${m[1] as string}`, mark: nftMarkOp(m[1] as string) })) ||
     v(/\s(notrack|(?:meta|ct)\s+\S+\s+set\s+.*|mark\s+set\s+.*|xt\s+target\s+.*)\s*$/, (m) => ({ kind: 'continue', name: (m[1] as string).trim() }))
   );
-  const fam = (f: string): AddressFamily => (f === 'ip6' ? 6 : 4);
+  take(new RegExp(`\\s(${KEY_EXPR}(?:\\s*\\.\\s*${KEY_EXPR})*)\\s+(!=\\s+)?@(\\S+)`), (m) => {
+    const keys = (m[1] as string).split(/\s*\.\s*/);
+    if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? '')) conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
+    conds.push({ kind: 'set', set: m[3] as string, keys: keys.map(setKey), neg: m[2] !== undefined });
+  });
+  take(new RegExp(`(?<!\\bct)\\s(?:meta\\s+)?mark\\s+(?:&\\s*${MARK_NUM}\\s+)?(==\\s+|!=\\s+)?${MARK_NUM}(?=\\s)`, 'i'), (m) => {
+    conds.push({ kind: 'mark', value: Number(m[3]) >>> 0, mask: m[1] === undefined ? 0xffffffff : Number(m[1]) >>> 0, neg: (m[2] ?? '').startsWith('!=') });
+  });
   take(/\s(iifname|oifname|iif|oif)\s+(!=\s+)?(\{[^}]*\}|"[^"]*"|\S+)/, (m) => {
     const vals = setValues(m[3] as string).map(unq);
     const dir = (m[1] as string).startsWith('i') ? 'in' : 'out';
@@ -181,7 +264,7 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
 type Block =
   | { kind: 'table'; table: NetfilterTable }
   | { kind: 'chain'; chain: NetfilterChain }
-  | { kind: 'set'; body: string }
+  | { kind: 'set'; name: string; body: string }
   | { kind: 'other' };
 
 /**
@@ -210,7 +293,11 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
       if (line === '}') {
         stack.pop();
         const t = table();
-        if (t) t.setElements += countElements(cur.body);
+        if (t) {
+          t.setElements += countElements(cur.body);
+          t.sets ??= new Map();
+          t.sets.set(cur.name, { name: cur.name, elements: setElementKeys(cur.body) });
+        }
       } else cur.body += ` ${line}`;
       continue;
     }
@@ -241,14 +328,17 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
       stack.push({ kind: 'chain', chain: c });
       continue;
     }
-    m = /^(set|map)\s+\S+\s*\{(.*)$/.exec(line);
+    m = /^(set|map)\s+(\S+)\s*\{(.*)$/.exec(line);
     if (m) {
-      const inline = m[2] ?? '';
+      const name = unq(m[2] as string);
+      const inline = m[3] ?? '';
       if (inline.trim().endsWith('}') && !inline.includes('{')) {
         // a one-line set: "set s { type ipv4_addr; }"
+        const t = table();
+        if (t) (t.sets ??= new Map()).set(name, { name, elements: [] });
         continue;
       }
-      stack.push({ kind: 'set', body: inline });
+      stack.push({ kind: 'set', name, body: inline });
       continue;
     }
     if (line.endsWith('{')) {

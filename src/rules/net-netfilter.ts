@@ -1,4 +1,5 @@
 import type { PathFinding } from '../facts/net-netfilter.js';
+import { ownerOf } from '../facts/netfilter-owners.js';
 import { NET_FILES } from '../facts/net.js';
 import type { Severity } from '../causes.js';
 import { loopbackMeasured } from './net-loopback.js';
@@ -145,15 +146,27 @@ export const netfilterBlocking = defineRule({
     for (const h of ranked) {
       const lo = h.paths.includes('loopback');
       let s: Severity;
-      if (h.match === 'maybe') s = h.kind === 'policy-drop' ? 'info' : 'warning';
+      // a rule whose match hangs on state the bundle does not hold is a question, not a finding: its
+      // counters (or a capture) decide it, so it is never more than info
+      if (h.match === 'maybe') s = 'info';
       else if (h.kind === 'limit') s = 'warning';
       else if (h.kind === 'queue') s = queueFull > 0 ? 'critical' : 'warning';
       else s = lo ? 'critical' : 'warning';
       sev = worst(sev, s);
       const detail = h.detail ? ` [${h.detail}]` : '';
-      const certainty = h.match === 'yes' ? (h.decisive ? 'certainly stops' : 'matches') : 'may match (depends on a mark, set or other state the bundle cannot judge)';
-      evidence.push(`${KIND_TEXT[h.kind]}${detail}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${counters(h)}) ${certainty}: ${h.affects.slice(0, 3).join('; ')}`);
+      const certainty = h.match === 'yes' ? (h.decisive ? 'certainly stops' : 'matches') : `may match (it depends on state the bundle cannot judge: ${h.undecided ?? 'an unknown match'})`;
+      const owner = ownerOf(h.table, h.chain);
+      evidence.push(`${KIND_TEXT[h.kind]}${detail}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${owner ? `, ${owner}'s` : ''}${counters(h)}) ${certainty}: ${h.affects.slice(0, 3).join('; ')}`);
       const t = tool(h.file, h.family);
+      if (h.match === 'maybe') {
+        steps.add(
+          t.family === 'nft'
+            ? `nft -a list chain ${h.family} ${h.table} ${h.chain}    # decides it: add a counter to the rule and watch it while a pull runs (nft rules count only with "counter")`
+            : `${t.family}-save -c -t ${h.table} | grep -- '-A ${h.chain} '    # decides it: if its [packets:bytes] grow while a pull runs, it is on the path`,
+        );
+        if (evidence.length >= 8) break;
+        continue;
+      }
       steps.add(`${t.list(h.table, h.chain)}    # find the rule, its handle and counters`);
       if (t.family === 'nft') {
         const iface = h.chain.toLowerCase().includes('out') || h.chain.toLowerCase().includes('post') ? 'oifname' : 'iifname';

@@ -92,15 +92,40 @@ COMMIT
     for (const w of [syn, req, resp]) expect(w?.outcome).toBe('uncertain');
   });
 
-  it('a rule matching a mark is "maybe", and a later DROP is not certain', () => {
+  it('a rule matching a mark no rule sets cannot match: the packet is unmarked', () => {
     const [syn] = walk(`*filter
 :INPUT ACCEPT [0:0]
 -A INPUT -m mark --mark 0x1 -j ACCEPT
 -A INPUT -p tcp -m tcp --dport 4001 -j DROP
 COMMIT
 `);
-    expect(syn?.hits.map((h) => h.match)).toEqual(['maybe', 'yes']);
-    expect(syn?.outcome).toBe('uncertain');
+    expect(syn?.hits.map((h) => h.match)).toEqual(['yes']);
+    expect(syn?.outcome).toBe('dropped');
+  });
+
+  it('follows MARK from OUTPUT to INPUT over lo, and a mark set under an undecided match is "maybe"', () => {
+    const [syn] = walk(`*mangle
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -o lo -p tcp -m tcp --dport 4001 -j MARK --set-xmark 0x8000/0x8000
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -m mark --mark 0x8000/0x8000 -j DROP
+COMMIT
+`);
+    expect(syn?.outcome).toBe('dropped');
+    const [maybe] = walk(`*mangle
+:OUTPUT ACCEPT [0:0]
+-A OUTPUT -m owner --uid-owner 1000 -j MARK --set-xmark 0x8000/0x8000
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -m mark --mark 0x8000/0x8000 -j DROP
+COMMIT
+`);
+    const drop = maybe?.hits.find((h) => h.rule.verdict.kind === 'drop');
+    expect(drop?.match).toBe('maybe');
+    expect(drop?.undecided).toEqual(['packet mark 0x8000/0x8000']);
   });
 
   it('judges nft inet chains by family and priority', () => {

@@ -94,7 +94,32 @@ COMMIT
 COMMIT
 `);
     const r = rs.tables[0]?.chains.get('OUTPUT')?.rules[0];
-    expect(r?.conds.map((c) => c.kind)).toEqual(['unknown', 'unknown']);
+    expect(r?.conds).toEqual([
+      { kind: 'mark', value: 0x4000, mask: 0x4000, neg: false },
+      { kind: 'unknown', text: '-m owner --uid-owner 0' },
+    ]);
+  });
+
+  it('reads what MARK targets do to the packet mark (kube-proxy and kubelet chains)', () => {
+    const rs = parseIptablesSave(`*nat
+:KUBE-MARK-DROP - [0:0]
+:KUBE-MARK-MASQ - [0:0]
+:KUBE-POSTROUTING - [0:0]
+-A KUBE-MARK-DROP -j MARK --set-xmark 0x8000/0x8000
+-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
+-A KUBE-POSTROUTING -j CONNMARK --restore-mark
+COMMIT
+`);
+    const t = rs.tables[0];
+    expect(t?.chains.get('KUBE-MARK-DROP')?.rules[0]?.verdict).toEqual({ kind: 'continue', name: 'MARK', mark: { and: ~0x8000 >>> 0, xor: 0x8000 } });
+    expect(t?.chains.get('KUBE-MARK-MASQ')?.rules[0]?.verdict).toEqual({ kind: 'continue', name: 'MARK', mark: { and: ~0x4000 >>> 0, xor: 0x4000 } });
+    const post = t?.chains.get('KUBE-POSTROUTING')?.rules ?? [];
+    expect(post[0]?.conds).toEqual([{ kind: 'mark', value: 0x4000, mask: 0x4000, neg: true }]);
+    // --xor-mark as iptables-save prints it: clear nothing, flip 0x4000
+    expect(post[1]?.verdict).toEqual({ kind: 'continue', name: 'MARK', mark: { and: 0xffffffff, xor: 0x4000 } });
+    expect(post[2]?.verdict).toEqual({ kind: 'continue', name: 'CONNMARK', mark: 'unknown' });
   });
 
   it('counts bad lines with their numbers and still reads the rest', () => {

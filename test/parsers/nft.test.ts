@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseNftRule, parseNftRuleset } from '../../src/parsers/nft.js';
+import { parseNftRule, parseNftRuleset, setElementKeys } from '../../src/parsers/nft.js';
 import { ruleCount } from '../../src/parsers/netfilter-rule.js';
 
 // real `nft list ruleset` output (nftables 1.0.6) of the same rules iptables-nft made in the lab
@@ -81,14 +81,38 @@ describe('parseNftRuleset', () => {
     const [ct, lo, set, fib] = c?.rules ?? [];
     expect(ct?.conds).toEqual([{ kind: 'ctstate', states: ['ESTABLISHED', 'RELATED'], neg: false }]);
     expect(lo?.conds).toEqual([{ kind: 'iface', dir: 'in', name: 'lo', neg: false }]);
-    expect(set?.conds.map((x) => x.kind)).toEqual(expect.arrayContaining(['family', 'unknown', 'proto', 'port']));
+    expect(set?.conds.map((x) => x.kind)).toEqual(expect.arrayContaining(['family', 'set', 'proto', 'port']));
+    expect(t?.sets?.get('allowed')?.elements.length).toBe(3);
     expect(fib?.conds).toContainEqual({ kind: 'addrtype', dir: 'dst', types: ['LOCAL'], neg: false });
   });
 
-  it('keeps kube-proxy nft verdict maps as lookups', () => {
+  it('keeps kube-proxy nft verdict maps as lookups keyed by the packet', () => {
     const r = parseNftRule('ip daddr . meta l4proto . th dport vmap @service-ips', 'ip');
     expect(r.verdict).toEqual({ kind: 'lookup', text: 'vmap @service-ips' });
-    expect(r.conds.every((c) => c.kind === 'unknown')).toBe(true);
+    expect(r.conds).toEqual([{ kind: 'set', set: 'service-ips', keys: ['daddr', 'l4proto', 'dport'], neg: false }]);
+    const n = parseNftRule('ip daddr @nodeport-ips meta l4proto . th dport vmap @no-endpoint-nodeports', 'ip');
+    expect(n.conds).toEqual([
+      { kind: 'set', set: 'no-endpoint-nodeports', keys: ['l4proto', 'dport'], neg: false },
+      { kind: 'set', set: 'nodeport-ips', keys: ['daddr'], neg: false },
+    ]);
+  });
+
+  it('reads kube-proxy\'s mark rules as nft lists them', () => {
+    expect(parseNftRule('meta mark set meta mark | 0x00004000', 'ip').verdict).toEqual({ kind: 'continue', name: 'meta mark set meta mark | 0x00004000', mark: { and: ~0x4000 >>> 0, xor: 0x4000 } });
+    expect(parseNftRule('meta mark set meta mark ^ 0x00004000', 'ip').verdict).toMatchObject({ mark: { and: 0xffffffff, xor: 0x4000 } });
+    expect(parseNftRule('meta mark set ct mark', 'ip').verdict).toMatchObject({ mark: 'unknown' });
+    const ret = parseNftRule('meta mark & 0x00004000 == 0x00000000 return', 'ip');
+    expect(ret.conds).toEqual([{ kind: 'mark', value: 0, mask: 0x4000, neg: false }]);
+    expect(ret.verdict).toEqual({ kind: 'return' });
+    // a conntrack mark is not the packet mark
+    expect(parseNftRule('ct mark 0x00000001 drop', 'ip').conds.map((c) => c.kind)).toEqual(['unknown']);
+  });
+
+  it('keeps set elements as keys, dropping map values and comments', () => {
+    expect(setElementKeys('type ipv4_addr . inet_proto . inet_service : verdict elements = { 1.2.3.4 . tcp . 80 comment "ns2/svc2:p80" : drop, 172.30.0.46 . tcp . 80 : goto reject-chain }')).toEqual([
+      ['1.2.3.4', 'tcp', '80'],
+      ['172.30.0.46', 'tcp', '80'],
+    ]);
   });
 
   it('reports unbalanced and misplaced lines with their numbers', () => {

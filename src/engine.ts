@@ -1,32 +1,43 @@
 import { SEVERITY_ORDER } from './causes.js';
 import type { Facts } from './facts/types.js';
 import type { Diagnosis, Note } from './report/model.js';
-import type { Match, Rule } from './rules/rule.js';
+import { areaInputsAbsent, type Match, type Rule } from './rules/rule.js';
 
 export interface Evaluation {
   diagnoses: Diagnosis[];
   /** Rules that threw: the report says so and carries on. */
   internal: Note[];
   /** Every rule evaluated, with whether it fired (for JUnit). */
-  evaluated: { rule: Rule; fired: boolean }[];
+  evaluated: RuleOutcome[];
 }
+
+/**
+ * What became of one rule: it fired; it passed (its inputs were there and showed nothing); or it was
+ * skipped because its inputs were absent (`skipped` says why), which is no pass.
+ */
+export type RuleOutcome = { rule: Rule; fired: true } | { rule: Rule; fired: false; skipped?: string };
 
 /** Evaluates every rule over the facts and ranks what fired. Pure. */
 export function evaluate(facts: Facts, rules: readonly Rule[]): Evaluation {
   const fired: Omit<Diagnosis, 'rank'>[] = [];
   const internal: Note[] = [];
-  const evaluated: { rule: Rule; fired: boolean }[] = [];
+  const evaluated: RuleOutcome[] = [];
   for (const rule of rules) {
     let m: Match | null;
     try {
       m = rule.when(facts);
     } catch (e) {
       internal.push({ text: `internal: rule ${rule.id} failed: ${(e as Error).message}`, source: rule.id });
-      evaluated.push({ rule, fired: false });
+      evaluated.push({ rule, fired: false, skipped: `internal error: ${(e as Error).message}` });
       continue;
     }
-    evaluated.push({ rule, fired: m !== null });
-    if (m === null) continue;
+    if (m === null) {
+      // asked only of a rule that stayed silent: one that fired evidently had its inputs
+      const absent = rule.inputsAbsent ? rule.inputsAbsent(facts) : areaInputsAbsent(rule, facts);
+      evaluated.push(absent === null ? { rule, fired: false } : { rule, fired: false, skipped: absent });
+      continue;
+    }
+    evaluated.push({ rule, fired: true });
     fired.push({
       rule: rule.id,
       cause: rule.cause,

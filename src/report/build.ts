@@ -29,6 +29,6 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
       ...ev.internal,
     ],
     summary,
-    rules: ev.evaluated.map(({ rule, fired }) => ({ id: rule.id, cause: rule.cause, title: rule.title, fired })),
+    rules: ev.evaluated.map((o) => ({ id: o.rule.id, cause: o.rule.cause, title: o.rule.title, fired: o.fired, ...(!o.fired && o.skipped !== undefined ? { skipped: o.skipped } : {}) })),
   };
 }

@@ -2,7 +2,10 @@ import { SEVERITY_ORDER } from '../causes.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './options.js';
 
-/** One testcase per rule; a diagnosis at or above --fail-on is a failure, one below it is reported as skipped. */
+/**
+ * One testcase per rule; a diagnosis at or above --fail-on is a failure, one below it is reported as
+ * skipped, and so is a rule whose inputs were absent (no probe data, no bundle files): it did not pass.
+ */
 export function renderJunit(report: Report, opts: RenderOptions): string {
   const byRule = new Map(report.diagnoses.map((d) => [d.rule, d]));
   const limit = opts.failOn === 'never' ? -1 : SEVERITY_ORDER[opts.failOn];
@@ -11,6 +14,10 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
   const cases = report.rules.map((r) => {
     const d = byRule.get(r.id);
     const head = `    <testcase classname="dfdoctor.${esc(r.cause)}" name="${esc(r.id)}: ${esc(r.title)}" time="0">`;
+    if (!d && r.skipped !== undefined) {
+      skipped++;
+      return `${head}\n      <skipped message="${esc(`inputs absent: ${r.skipped}`)}"/>\n    </testcase>`;
+    }
     if (!d) return `${head}</testcase>`;
     const body = [
       `${d.title}`,

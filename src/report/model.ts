@@ -37,7 +37,8 @@ export const ReportSchema = z.object({
     info: z.number().int().nonnegative(),
   }),
   /** Every rule evaluated, with whether it fired; JUnit needs it. */
-  rules: z.array(z.object({ id: z.string(), cause: z.enum(CAUSES), title: z.string(), fired: z.boolean() })),
+  /** `skipped`: the rule's inputs were absent (why); such a rule neither passed nor failed. */
+  rules: z.array(z.object({ id: z.string(), cause: z.enum(CAUSES), title: z.string(), fired: z.boolean(), skipped: z.string().optional() })),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

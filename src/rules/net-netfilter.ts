@@ -42,6 +42,7 @@ export const netfilterOverhead = defineRule({
   description: `≥ ${PER_PACKET_WARN} rule evaluations per loopback data packet, ≥ ${PER_CONNECTION_INFO} per new loopback connection, LOG rules on the loopback path, conntrack ≥ ${CONNTRACK_WARN_PCT} % full or "table full, dropping packet" in dmesg, or rules in both iptables backends`,
   severities: ['critical', 'warning', 'info'],
   remediationSummary: 'Shrink or bypass the rules on the loopback path (an early `-i lo`/`-o lo` ACCEPT, nftables/IPVS kube-proxy), and give conntrack room.',
+  inputsAbsent: (f) => (f.net?.netfilter ? null : 'no netfilter facts: the netfilter probe did not run or the bundle holds no ruleset, conntrack or dmesg file'),
   when(f) {
     const nf = f.net?.netfilter;
     if (!nf) return null;
@@ -132,6 +133,7 @@ export const netfilterBlocking = defineRule({
   description: 'a DROP/REJECT/NFQUEUE, random-drop (statistic, meta random), limit/hashlimit, redirect, or DROP policy that the packets between containerd and dfdaemon on lo, or peers and the upload port, can hit',
   severities: ['critical', 'warning', 'info'],
   remediationSummary: 'Accept loopback (and the upload port) before the rule that drops, queues or throttles it.',
+  inputsAbsent: (f) => (f.net?.netfilter ? null : 'no netfilter facts: the netfilter probe did not run or the bundle holds no ruleset, conntrack or dmesg file'),
   when(f) {
     const nf = f.net?.netfilter;
     if (!nf) return null;

@@ -1,5 +1,5 @@
 import type { Cause, Severity } from '../causes.js';
-import type { Facts } from '../facts/types.js';
+import type { AreaKey, Facts } from '../facts/types.js';
 
 export interface Remediation {
   summary: string;
@@ -34,6 +34,23 @@ export interface Rule {
   remediationSummary: string;
   /** Pure: no IO, no clock. Returns null when the rule does not apply. */
   when(facts: Facts): Match | null;
+  /**
+   * Why the facts this rule reads are absent (its probe did not run, the bundle lacks the files), or
+   * null when they are there. A rule that did not fire for want of input is skipped, not passed.
+   * Default: the fact area its id names (`net.…` → facts.net; `baseline.…` → a --baseline).
+   */
+  inputsAbsent?(facts: Facts): string | null;
+}
+
+const AREAS = ['system', 'dfdaemon', 'disk', 'containerd', 'kubelet', 'net'] as const satisfies readonly AreaKey[];
+
+/** The default of Rule.inputsAbsent: the area of the rule's id. */
+export function areaInputsAbsent(rule: Pick<Rule, 'id'>, facts: Facts): string | null {
+  const area = rule.id.slice(0, rule.id.indexOf('.'));
+  if (area === 'baseline') return facts.settings.baseline ? null : 'no baseline given (--baseline FILE)';
+  const known = (AREAS as readonly string[]).includes(area) ? (area as AreaKey) : null;
+  if (known === null || facts[known] !== undefined) return null;
+  return `no ${known} facts: the ${known} probe did not run or the bundle holds none of its files`;
 }
 
 export function defineRule(rule: Rule): Rule {

@@ -23,6 +23,21 @@ describe('engine', () => {
     expect(ev.diagnoses.map((d) => d.rule)).toEqual(['t.ok']);
     expect(ev.internal).toEqual([{ text: 'internal: rule t.broken failed: boom', source: 't.broken' }]);
     expect(ev.evaluated.map((e) => [e.rule.id, e.fired])).toEqual([['t.broken', false], ['t.ok', true]]);
+    expect(ev.evaluated[0]).toMatchObject({ skipped: 'internal error: boom' });
+  });
+
+  it('a silent rule whose fact area is absent is skipped with why; one that fires or has its facts is not', async () => {
+    const facts = await factsFrom({});
+    const silent = (id: `${string}.${string}`, extra: Partial<Rule> = {}) => defineRule({ ...fires(id), when: () => null, ...extra });
+    const ev = evaluate(facts, [silent('kubelet.quiet'), silent('x.no-area'), fires('kubelet.loud'), silent('net.own', { inputsAbsent: () => 'no ruleset' }), silent('baseline.none')]);
+    const out = Object.fromEntries(ev.evaluated.map((e) => [e.rule.id, e.fired ? 'fired' : (e.skipped ?? 'passed')]));
+    expect(out).toEqual({
+      'kubelet.quiet': 'no kubelet facts: the kubelet probe did not run or the bundle holds none of its files',
+      'x.no-area': 'passed',
+      'kubelet.loud': 'fired',
+      'net.own': 'no ruleset',
+      'baseline.none': 'no baseline given (--baseline FILE)',
+    });
   });
 
   it('ranks known impact first (largest first), then severity, then confidence', () => {

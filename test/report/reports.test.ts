@@ -80,6 +80,20 @@ describe('reports', () => {
     expect(renderJunit(report(), { color: false, failOn: 'never' })).not.toContain('<failure');
   });
 
+  it('junit counts a rule whose inputs were absent as skipped, with why, and a rule that ran and stayed silent as passed', () => {
+    const r = report();
+    r.rules.push(
+      { id: 'dfdaemon.version', cause: 'dfdaemon-version', title: 'k', fired: false, skipped: 'no kubelet facts: the kubelet probe did not run' },
+      { id: 'net.proxy-bypass', cause: 'proxy-bypass', title: 'p', fired: false },
+    );
+    const xml = renderJunit(r, { color: false, failOn: 'warning' });
+    const kube = xml.slice(xml.indexOf('name="dfdaemon.version'), xml.indexOf('</testcase>', xml.indexOf('name="dfdaemon.version')));
+    expect(kube).toContain('<skipped message="inputs absent: no kubelet facts: the kubelet probe did not run"/>');
+    expect(xml).toMatch(/name="net.proxy-bypass: p" time="0"><\/testcase>/);
+    const skippedBefore = Number(/skipped="(\d+)"/.exec(renderJunit(report(), { color: false, failOn: 'warning' }))?.[1]);
+    expect(Number(/skipped="(\d+)"/.exec(xml)?.[1])).toBe(skippedBefore + 1);
+  });
+
   it('markdown opens with the summary table and folds evidence into <details>', () => {
     const md = renderMarkdown(report());
     const table = md.indexOf('| # | severity | cause | title | impact |');

@@ -20,6 +20,11 @@ export const BUNDLE = {
     /** /proc/stat, two samples a known interval apart. */
     stat0: `${SYSTEM}/stat-0.txt`,
     stat1: `${SYSTEM}/stat-1.txt`,
+    /** /proc/self/stat next to each /proc/stat sample: dfdoctor's own CPU time over the window. */
+    selfStat0: `${SYSTEM}/self-stat-0.txt`,
+    selfStat1: `${SYSTEM}/self-stat-1.txt`,
+    /** /proc/pressure/{cpu,io,memory}: the kernel's pressure stall averages. */
+    pressure: { cpu: `${SYSTEM}/pressure-cpu.txt`, io: `${SYSTEM}/pressure-io.txt`, memory: `${SYSTEM}/pressure-memory.txt` },
     dmesg: `${SYSTEM}/dmesg.txt`,
   },
   disk: {

@@ -11,7 +11,7 @@ const DMESG_TAIL_LINES = 2000;
 
 export const systemProbe = defineProbe({
   name: 'system',
-  description: 'host identity, CPU, memory, load, two /proc/stat samples, kernel messages',
+  description: 'host identity, CPU, memory, load, pressure stall averages, two /proc/stat samples with dfdoctor\'s own CPU time, kernel messages',
   budget: 0.15,
   async run(ctx) {
     const { out } = ctx;
@@ -22,7 +22,15 @@ export const systemProbe = defineProbe({
       else missing.push(r.reason);
       return r;
     };
+    // pressure stall averages first: their avg60 then covers the minute before dfdoctor's own load
+    const pressure: string[] = [];
+    for (const kind of ['cpu', 'io', 'memory'] as const) {
+      const r = await readNodeFile(`/proc/pressure/${kind}`);
+      if (r.kind === 'ok') await out.writeText(BUNDLE.system.pressure[kind], r.text);
+      else pressure.push(`${kind}: ${r.reason}`);
+    }
     // /proc is the live kernel's even under --root: a DaemonSet with hostPID sees the host's here
+    const self0 = await readNodeFile('/proc/self/stat');
     const s0 = await readNodeFile('/proc/stat');
     const t0 = Date.now();
     const uname = await runCommand('uname', ['-a'], { timeoutMs: 2000, signal: ctx.signal });
@@ -50,17 +58,23 @@ export const systemProbe = defineProbe({
     const wait = STAT_INTERVAL_MS - (Date.now() - t0);
     if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
     const s1 = await readNodeFile('/proc/stat');
+    const self1 = await readNodeFile('/proc/self/stat');
     const statIntervalMs = Date.now() - t0;
     if (s0.kind === 'ok' && s1.kind === 'ok') {
       await out.writeText(BUNDLE.system.stat0, s0.text);
       await out.writeText(BUNDLE.system.stat1, s1.text);
+      // dfdoctor's own CPU time over the same window, so that facts can take it out of "busy"
+      if (self0.kind === 'ok' && self1.kind === 'ok') {
+        await out.writeText(BUNDLE.system.selfStat0, self0.text);
+        await out.writeText(BUNDLE.system.selfStat1, self1.text);
+      }
     } else {
       return { status: 'failed', reason: s0.kind !== 'ok' ? s0.reason : (s1 as { reason: string }).reason };
     }
     return {
       status: 'ok',
       ...(missing.length > 0 ? { reason: `partial: ${missing.join('; ')}` } : {}),
-      details: { statIntervalMs, ...(cpuModel ? { cpuModel } : {}) },
+      details: { statIntervalMs, ...(cpuModel ? { cpuModel } : {}), ...(pressure.length > 0 ? { pressure: `not recorded (${pressure.join('; ')})` } : {}) },
     };
   },
 });

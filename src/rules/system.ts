@@ -1,39 +1,69 @@
+import { SEVERITY_ORDER, type Severity } from '../causes.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 const BUSY_PCT = 90;
 const STEAL_PCT = 10;
+const STEAL_CRIT_PCT = 25;
+/** CPU pressure "some" (share of time runnable tasks waited for a CPU), %: warning over 60 s. */
+const PSI_WARN = 40;
+/** …critical when both the 60 s and the 10 s averages are this high: sustained and still going on. */
+const PSI_CRIT = 80;
+
+const worse = (a: Severity | null, b: Severity): Severity => (a === null || SEVERITY_ORDER[b] < SEVERITY_ORDER[a] ? b : a);
+const pct = (n: number) => `${n.toFixed(1)} %`;
 
 export const cpuSaturated = defineRule({
   id: 'system.cpu-saturated',
   cause: 'cpu-contention',
   title: 'Node CPU is saturated or stolen',
-  description: `CPU busy > ${BUSY_PCT} % or steal > ${STEAL_PCT} % between the two /proc/stat samples`,
+  description: `CPU pressure (/proc/pressure/cpu "some") ≥ ${PSI_WARN} % over 60 s (critical ≥ ${PSI_CRIT} % over both 10 s and 60 s); without pressure figures, busy > ${BUSY_PCT} % between the two /proc/stat samples (dfdoctor's own CPU time excluded; at most a warning: one short window); steal > ${STEAL_PCT} % (critical > ${STEAL_CRIT_PCT} % when steal since boot is > ${STEAL_PCT} % too)`,
   severities: ['critical', 'warning'],
   remediationSummary: 'Find what uses the CPU, give dfdaemon and containerd CPU headroom, or move to a host without steal.',
   when(f) {
-    const cpu = f.system?.cpu;
-    if (!cpu) return null;
-    const busy = cpu.busyPct > BUSY_PCT;
-    const stolen = cpu.stealPct > STEAL_PCT;
-    if (!busy && !stolen) return null;
-    const window = cpu.windowSeconds === null ? '' : ` over ${cpu.windowSeconds.toFixed(1)} s`;
-    const evidence = [
-      `CPU busy ${cpu.busyPct.toFixed(1)} %${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %)`,
-      `CPU steal ${cpu.stealPct.toFixed(1)} %${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${STEAL_PCT} %)`,
-    ];
-    if (f.system?.load) evidence.push(`load average ${f.system.load.join(' ')} on ${f.system.cpus} CPUs (${BUNDLE.system.loadavg})`);
+    const sys = f.system;
+    if (!sys) return null;
+    const cpu = sys.cpu;
+    const psi = sys.pressure?.cpu?.some;
+    const window = cpu?.windowSeconds == null ? '' : ` over ${cpu.windowSeconds.toFixed(1)} s`;
+    const self = cpu?.selfPct === undefined ? '' : `, without dfdoctor's own ${pct(cpu.selfPct)}`;
+    const evidence: string[] = [];
+    let sev: Severity | null = null;
+    // the kernel's stall averages decide when they are there: they say whether tasks wait, and for how long
+    if (psi) {
+      if (psi.avg60 >= PSI_WARN) {
+        sev = psi.avg60 >= PSI_CRIT && psi.avg10 >= PSI_CRIT ? 'critical' : 'warning';
+        evidence.push(
+          `runnable tasks waited for a CPU ${pct(psi.avg10)} of the last 10 s, ${pct(psi.avg60)} of the last 60 s, ${pct(psi.avg300)} of the last 5 min (${BUNDLE.system.pressure.cpu} "some"; warning ≥ ${PSI_WARN} % over 60 s, critical ≥ ${PSI_CRIT} % over 10 s and 60 s)`,
+        );
+      }
+    } else if (cpu && cpu.busyPct > BUSY_PCT) {
+      // one short sample cannot tell a burst from a saturated node: never critical on its own
+      sev = 'warning';
+      evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %) — one short sample, and this kernel has no /proc/pressure to say whether it lasts`);
+    }
+    if (cpu && cpu.stealPct > STEAL_PCT) {
+      const sustained = (sys.stealSinceBootPct ?? 0) > STEAL_PCT;
+      sev = worse(sev, sustained && cpu.stealPct > STEAL_CRIT_PCT ? 'critical' : 'warning');
+      evidence.push(
+        `CPU steal ${pct(cpu.stealPct)}${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${STEAL_PCT} %)${sys.stealSinceBootPct === undefined ? '' : `, ${pct(sys.stealSinceBootPct)} of all CPU time since boot`}`,
+      );
+    }
+    if (sev === null) return null;
+    if (cpu && !evidence.some((e) => e.startsWith('CPU busy'))) evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt)`);
+    if (sys.load) evidence.push(`load average ${sys.load.join(' ')} on ${sys.cpus} CPUs (${BUNDLE.system.loadavg})`);
     const steps = [
+      'cat /proc/pressure/cpu               # "some avg60" = share of the last minute tasks waited for a CPU',
       'top -b -n1 -o %CPU | head -20    # what is using the CPU',
       'pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)',
     ];
-    if (stolen) steps.push('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.');
+    if (cpu && cpu.stealPct > STEAL_PCT) steps.push('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.');
     steps.push(
       'Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.',
     );
     return {
-      severity: busy && cpu.busyPct > 97 ? 'critical' : stolen && cpu.stealPct > 25 ? 'critical' : 'warning',
-      confidence: 0.7,
+      severity: sev,
+      confidence: psi ? 0.75 : 0.5,
       evidence,
       remediation: { summary: this.remediationSummary, steps },
     };

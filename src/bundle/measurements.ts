@@ -58,8 +58,13 @@ export const LoopbackMeasurementSchema = z.object({
 });
 
 export const CpuMeasurementSchema = z.object({
+  /** The best of the gunzip runs. */
   gunzipMBps: z.number().nonnegative().nullable(),
   sha256MBps: z.number().nonnegative().nullable(),
+  /** Every gunzip run's rate, in the order taken. */
+  gunzipRunsMBps: z.array(z.number().nonnegative()).optional(),
+  /** Whether two runs agreed within 10 % before the time ran out. */
+  gunzipStable: z.boolean().optional(),
 });
 
 export const BenchLayerSchema = z.object({

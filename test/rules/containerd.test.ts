@@ -128,6 +128,31 @@ describe('containerd.unpack-bound', () => {
     const fast = await factsFrom({ 'raw/containerd/decompressors.json': dec(null) }, { measurements: { cpu: { gunzipMBps: 300, sha256MBps: 500 }, disk: disk(200) } });
     expect(unpackBound.when(fast)).toBeNull();
   });
+  it('a slow CPU with unpigz installed and no pull it slowed is info, states the floor and installs nothing', async () => {
+    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285) } });
+    const m = unpackBound.when(f);
+    expect(m?.severity).toBe('info');
+    expect(m?.title).toBe('Unpack sets the floor: pulls here cannot unpack faster than 14 MB/s of gzip layers');
+    expect([m?.remediation.summary, ...(m?.remediation.steps ?? [])].join('\n')).not.toMatch(/install/i);
+    expect(m?.evidence.join('\n')).toMatch(/inflates with \/usr\/bin\/unpigz .*nothing to install/);
+  });
+  it('a pull it slowed makes the same CPU a warning; the estimate never exceeds the measured pull', async () => {
+    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285), bench: bench(2, 1e9, 30) } });
+    const m = unpackBound.when(f);
+    expect(m?.severity).toBe('warning');
+    expect(m?.impactSeconds).toBe(30);
+  });
+  it('pigz installed but disabled by CONTAINERD_DISABLE_PIGZ: remove the variable, do not install it', async () => {
+    const f = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz'), 'raw/containerd/env.txt': 'CONTAINERD_DISABLE_PIGZ=1\n' },
+      { measurements: { cpu: { gunzipMBps: 40, sha256MBps: 500 }, disk: disk(285) } },
+    );
+    const m = unpackBound.when(f);
+    expect(m?.severity).toBe('warning');
+    const text = [m?.remediation.summary, ...(m?.remediation.steps ?? [])].join('\n');
+    expect(text).toMatch(/Remove CONTAINERD_DISABLE_PIGZ/);
+    expect(text).not.toMatch(/apt-get install/);
+  });
 });
 
 describe('kubelet.serial-pulls', () => {

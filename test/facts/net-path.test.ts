@@ -128,6 +128,34 @@ COMMIT
     expect(drop?.undecided).toEqual(['packet mark 0x8000/0x8000']);
   });
 
+  it('Calico\'s host chains (rule lines from projectcalico/calico#3835 and projectcalico/felix#1421): its mark resets and mark-gated ACCEPTs leave loopback undecided by nothing', () => {
+    const res = walk(`*filter
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:cali-INPUT - [0:0]
+:cali-OUTPUT - [0:0]
+:cali-from-host-endpoint - [0:0]
+:cali-to-host-endpoint - [0:0]
+-A INPUT -j cali-INPUT
+-A OUTPUT -m comment --comment "cali:tVnHkvAo15HuiPy0" -j cali-OUTPUT
+-A cali-INPUT -p ipencap -m comment --comment "cali:aR-jVK2O7VHKhzJt" -m comment --comment "Drop IPIP packets from non-Calico hosts" -m set ! --match-set cali4-all-hosts src -j DROP
+-A cali-INPUT -m comment --comment "cali:xgOu2uJft6H9oDGF" -j MARK --set-xmark 0x0/0xf0000
+-A cali-INPUT -m comment --comment "cali:_-d-qojMfHM6NwBo" -j cali-from-host-endpoint
+-A cali-INPUT -m comment --comment "cali:LqmE76MP94lZTGhA" -m comment --comment "Host endpoint policy accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -m comment --comment "cali:Mq1_rAdXXH3YkrzW" -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-OUTPUT -o cali+ -m comment --comment "cali:69FkRTJDvD5Vu6Vl" -j RETURN
+-A cali-OUTPUT -m comment --comment "cali:Fskumj4SGQtDV6GC" -j MARK --set-xmark 0x0/0xf0000
+-A cali-OUTPUT -m comment --comment "cali:8rXMdo5sNesjJxGc" -j cali-to-host-endpoint
+-A cali-OUTPUT -m comment --comment "cali:Ja-pnrHi-PrNKxgd" -m comment --comment "Host endpoint policy accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT
+COMMIT
+`);
+    for (const w of res) {
+      expect(w.outcome).toBe('accepted');
+      expect(w.hits.filter((h) => h.match === 'maybe')).toEqual([]);
+      expect(w.hits.some((h) => h.rule.verdict.kind === 'drop')).toBe(false);
+    }
+  });
+
   it('judges nft inet chains by family and priority', () => {
     const rs = parseNftRuleset(`table inet fw {
 	chain in {

@@ -43,6 +43,8 @@ export interface PathFinding {
   detail?: string;
   /** With match "maybe": the conditions the bundle cannot decide (a set it does not list, a mark, an owner…). */
   undecided?: string;
+  /** A rule that matches on the packet mark: the rule that set the mark ("file:line"). */
+  markSetBy?: string;
   packets?: number;
   bytes?: number;
   /** Plain descriptions of the packets it applies to. */
@@ -225,6 +227,7 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
         f = { kind, file: h.file, line: h.rule.line, text: h.rule.text, table: h.table, family: h.family, chain: h.chain, match: h.match, affects: [], paths: [], decisive: false };
         if (h.probabilistic) f.detail = h.probabilistic.detail;
         if (h.undecided?.length) f.undecided = h.undecided.join(', ');
+        if (h.markSetBy) f.markSetBy = h.markSetBy;
         if (h.rule.counters) {
           f.packets = h.rule.counters.packets;
           f.bytes = h.rule.counters.bytes;

@@ -141,6 +141,8 @@ function addrType(a: Addr): string[] {
 export interface MarkState {
   value: number;
   known: number;
+  /** The last rule that changed it ("file:line"), for evidence. */
+  setBy?: string;
 }
 
 export const UNMARKED: MarkState = { value: 0, known: 0xffffffff };
@@ -160,13 +162,14 @@ function judgeMark(value: number, mask: number, m: MarkState): Tri {
 }
 
 /** Applies a MARK to the walk's mark state; `certain` = the rule certainly runs for this packet. */
-export function applyMark(m: MarkState, op: MarkOp | 'unknown', certain: boolean): MarkState {
-  if (op === 'unknown') return { value: 0, known: 0 };
+export function applyMark(m: MarkState, op: MarkOp | 'unknown', certain: boolean, by?: string): MarkState {
+  const at = by === undefined ? {} : { setBy: by };
+  if (op === 'unknown') return { value: 0, known: 0, ...at };
   const touched = (~op.and | op.xor) >>> 0;
-  if (!certain) return { value: m.value, known: (m.known & ~touched) >>> 0 };
+  if (!certain) return { value: m.value, known: (m.known & ~touched) >>> 0, ...at };
   const value = ((m.value & op.and) ^ op.xor) >>> 0;
   // bits kept from an unknown mark stay unknown; bits cleared or set by the op become known
-  return { value, known: (m.known | ~op.and) >>> 0 };
+  return { value, known: (m.known | ~op.and) >>> 0, ...at };
 }
 
 function judgeElementPart(k: SetKey, v: string, p: Packet, at: Packet['hooks'][number]): Tri {
@@ -267,6 +270,8 @@ export interface PathHit {
   probabilistic: Extract<Cond, { kind: 'probabilistic' }> | null;
   /** With match "maybe": the conditions the walk could not decide, in plain words. */
   undecided?: string[];
+  /** When the rule matches on the packet mark: the rule that set that mark ("file:line"). */
+  markSetBy?: string;
 }
 
 /** A condition as a reader of the ruleset would name it. */
@@ -415,6 +420,7 @@ function walkChain(
       const probabilistic = (rule.conds.find((c) => c.kind === 'probabilistic') as PathHit['probabilistic']) ?? null;
       const hit: PathHit = { file: hc.file, family: hc.family, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
       if (m === 'maybe') hit.undecided = rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond);
+      if (ws.mark.setBy && rule.conds.some((c) => c.kind === 'mark')) hit.markSetBy = ws.mark.setBy;
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;
       const v: Verdict = rule.verdict;
@@ -453,7 +459,7 @@ function walkChain(
           state.sure = false;
           break;
         case 'continue':
-          if (v.mark) ws.mark = applyMark(ws.mark, v.mark, definite && reached);
+          if (v.mark) ws.mark = applyMark(ws.mark, v.mark, definite && reached, `${hc.file}:${rule.line}`);
           break;
       }
     }

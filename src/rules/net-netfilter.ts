@@ -158,8 +158,13 @@ export const netfilterBlocking = defineRule({
       const detail = h.detail ? ` [${h.detail}]` : '';
       const certainty = h.match === 'yes' ? (h.decisive ? 'certainly stops' : 'matches') : `may match (it depends on state the bundle cannot judge: ${h.undecided ?? 'an unknown match'})`;
       const owner = ownerOf(h.table, h.chain);
-      evidence.push(`${KIND_TEXT[h.kind]}${detail}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${owner ? `, ${owner}'s` : ''}${counters(h)}) ${certainty}: ${h.affects.slice(0, 3).join('; ')}`);
+      evidence.push(`${KIND_TEXT[h.kind]}${detail}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${owner ? `, ${owner}'s` : ''}${counters(h)}) ${certainty}${h.markSetBy ? ` (the packet mark it matches is set by ${h.markSetBy})` : ''}: ${h.affects.slice(0, 3).join('; ')}`);
       const t = tool(h.file, h.family);
+      if (h.markSetBy && h.match === 'yes') {
+        steps.add(
+          `The rule at ${h.markSetBy} sets the mark this rule acts on: give that rule a mark bit no one else on the node uses (kube-proxy: 0x4000 masquerade, kubelet/kube-proxy: 0x8000 drop, by default), or keep it off lo`,
+        );
+      }
       if (h.match === 'maybe') {
         steps.add(
           t.family === 'nft'

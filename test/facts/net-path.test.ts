@@ -114,6 +114,7 @@ COMMIT
 COMMIT
 `);
     expect(syn?.outcome).toBe('dropped');
+    expect(syn?.droppedBy?.markSetBy).toBe('raw/net/iptables-save.txt:3');
     const [maybe] = walk(`*mangle
 :OUTPUT ACCEPT [0:0]
 -A OUTPUT -m owner --uid-owner 1000 -j MARK --set-xmark 0x8000/0x8000

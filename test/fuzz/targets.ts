@@ -2,7 +2,8 @@
 // convention, so that one property ("nothing escapes, failures are located") covers them all.
 // Adding a parser file without a target (or a listed reason) fails test/fuzz/parsers.fuzz.test.ts.
 import { parseLoadavg, parseMeminfo } from '../../src/parsers/meminfo.js';
-import { cpuUsage, parseProcStat } from '../../src/parsers/proc-stat.js';
+import { cpuUsage, parseProcessCpuTicks, parseProcStat } from '../../src/parsers/proc-stat.js';
+import { parsePressure } from '../../src/parsers/psi.js';
 import { histogramBuckets, increase, parsePrometheus } from '../../src/parsers/prometheus.js';
 import { parseSsListeners } from '../../src/parsers/ss-listeners.js';
 import { parseIptablesSave } from '../../src/parsers/iptables-save.js';
@@ -103,6 +104,30 @@ register({
     const u = cpuUsage(r.value, { ...r.value, idle: r.value.idle + 100 });
     if (u && ![u.busyPct, u.stealPct, u.iowaitPct].every(Number.isFinite)) throw new Error(`non-finite CPU usage from ${JSON.stringify(r.value)}`);
     return [];
+  },
+});
+
+register({
+  name: 'psi+self-stat',
+  files: ['psi.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/system\/(pressure-\w+|self-stat-\d)\.txt$/,
+      inline: [
+        'some avg10=0.31 avg60=0.42 avg300=0.38 total=912339821\nfull avg10=0.12 avg60=0.20 avg300=0.17 total=601223310\n',
+        '4242 (node (x) y) S 4230 4230 4230 0 -1 4194560 20311 1822 0 0 1502 311 20 9 20 0 11 0 8811 1099407360 31337\n',
+      ],
+    }),
+  run(text) {
+    const failures: Located[] = [];
+    const p = parsePressure(text);
+    plainData(p);
+    if (p.ok && ![p.value.some.avg10, p.value.some.avg60, p.value.some.avg300].every(Number.isFinite)) throw new Error(`non-finite pressure ${JSON.stringify(p.value)}`);
+    if (!p.ok) failures.push(p.line === undefined ? { message: p.message } : { line: p.line, message: p.message });
+    const t = parseProcessCpuTicks(text);
+    plainData(t);
+    if (t.ok && !(Number.isFinite(t.value.own) && Number.isFinite(t.value.children))) throw new Error(`non-finite ticks ${JSON.stringify(t.value)}`);
+    return failures;
   },
 });
 

@@ -504,6 +504,8 @@ function findMisconfigs(a: {
     });
   }
   const stray = hostsDirs.filter((d) => !d.inConfigPath);
+  // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
+  if (out.some((m) => m.kind === 'mirrors-refused')) return;
   if (configPath.length > 0 && routes.length === 0) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',

@@ -46,7 +46,11 @@ const CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
 export function parseHostsToml(text: string): HostsParse {
   const t = parseTomlLocated(text);
   if (!t.ok) return { ok: false, line: t.line, column: t.column, message: t.message, rejectedByContainerd: true };
-  const doc = t.value;
+  return readHostsTable(t.value, text);
+}
+
+/** Reads an already-parsed hosts.toml table; `text` only locates entries and problems. */
+export function readHostsTable(doc: Record<string, unknown>, text: string): HostsParse {
   const warnings: { line?: number; message: string }[] = [];
   const hostTree = doc.host === undefined ? {} : doc.host;
   if (!isTable(hostTree)) {

@@ -220,7 +220,8 @@ export const registryRoundtrip = defineRule({
   remediationSummary: 'Give the dfdaemon host the "resolve" capability (dfinit\'s default), or pull by digest.',
   when(f) {
     const c = f.containerd;
-    if (!c) return null;
+    // transfer pulls that cannot read a config_path list use no hosts.toml at all: mirror-misconfigured says so
+    if (!c || c.misconfigs.some((m) => m.kind === 'config-path-list-transfer')) return null;
     const hits = c.routes.filter((r) => !r.rejected && r.shadowedBy === undefined && r.hosts[0]?.isDfdaemon && r.hosts[0].capabilities.includes('pull') && !r.hosts[0].capabilities.includes('resolve'));
     if (hits.length === 0) return null;
     const evidence = hits.map((r) => {

@@ -496,7 +496,8 @@ function findMisconfigs(a: {
     });
   }
   // 2.1+ transfer-service pulls pass config_path on as one path: a list finds no hosts.toml at all
-  if (a.pull.mode === 'transfer' && configPath.length > 1 && a.pk.value(transferConfigPathList) === 'single-path') {
+  // only where hosts.toml files wait to be used: a stock 2.2 node without any has lost nothing
+  if (a.pull.mode === 'transfer' && configPath.length > 1 && routes.some((r) => r.source === 'hosts.toml') && a.pk.value(transferConfigPathList) === 'single-path') {
     out.push({
       kind: 'config-path-list-transfer',
       message: `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''} lists ${configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${configPath.join(':')}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
@@ -506,13 +507,15 @@ function findMisconfigs(a: {
   const stray = hostsDirs.filter((d) => !d.inConfigPath);
   // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
   if (out.some((m) => m.kind === 'mirrors-refused')) return;
-  if (configPath.length > 0 && routes.length === 0) {
+  const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''}`;
+  // containerd's own default with no hosts.toml is a stock node: a finding only when dfdaemon waits for pulls
+  if (configPath.length > 0 && routes.length === 0 && (a.configPathFrom !== 'default' || stray.length > 0 || (a.dd?.present && a.configValid))) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
       message:
         stray.length > 0
-          ? `config_path = "${configPath.join(':')}" holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
-          : `config_path = "${configPath.join(':')}" holds no <registry>/hosts.toml: every pull goes to the registry directly`,
+          ? `${cpText} holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
+          : `${cpText} holds no <registry>/hosts.toml: every pull goes to the registry directly`,
       file: cfgFile,
     });
   } else if (stray.length > 0) {

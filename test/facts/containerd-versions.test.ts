@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine.js';
 import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { RULES } from '../../src/rules/index.js';
 import { factsFrom } from '../helpers/bundle.js';
 
 /** A fixture bundle's raw files, analysed through the facts as `analyze` would. */
@@ -60,6 +62,16 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     expect(c.pull.mode).toBe('transfer');
     expect(kinds(c)).toEqual(['config-path-list-transfer']);
     expect(c.misconfigs[0]!.message).toMatch(/containerd's default.*does not split the list/);
+  });
+
+  it('a stock 2.2 node (no config, no hosts.toml) gets no misconfig, with or without dfdaemon', async () => {
+    for (const listeners of [undefined, 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n']) {
+      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.2.2 y\n', 'raw/containerd/hosts-dirs.json': '[]', ...(listeners ? { 'raw/net/listeners.txt': listeners } : {}) });
+      const c = f.containerd!;
+      expect(c.configPathFrom).toBe('default');
+      // with dfdaemon running and no hosts.toml, containerd indeed never uses it
+      expect(kinds(c)).toEqual(listeners ? ['config-path-without-hosts'] : []);
+    }
   });
 
   it('a multi-directory config_path fires on 2.1 transfer pulls, not on 2.0 (local pull splits it)', async () => {
@@ -136,5 +148,34 @@ describe('containerd log wording by release', () => {
     const m = f.containerd!.misconfigs.find((x) => x.kind === 'rejected');
     expect(m).toMatchObject({ file: 'raw/containerd/journal.txt', line: 1 });
     expect(m!.message).toMatch(/failed to decode \/etc\/containerd\/certs\.d\/docker\.io\/hosts\.toml/);
+  });
+});
+
+describe('what the rules advise by release', () => {
+  const diagnosis = async (name: string, rule: string) => {
+    const measurements = JSON.parse(readFileSync(new URL(`../../fixtures/${name}/measurements.json`, import.meta.url), 'utf8'));
+    return evaluate(await factsFrom(fixtureFiles(name), { measurements }), RULES).diagnoses.find((x) => x.rule === rule);
+  };
+
+  it('2.2.1 with mirrors: critical, move the mirrors to hosts.toml or upgrade — no mirror setting advised', async () => {
+    const d = await diagnosis('containerd-2.2.1-mirrors-refused', 'containerd.mirror-misconfigured');
+    expect(d?.severity).toBe('critical');
+    const steps = d!.remediation.steps.join('\n');
+    expect(steps).toMatch(/Move each registry\.mirrors entry into a hosts\.toml/);
+    expect(steps).toMatch(/≥ 2\.2\.2/);
+    expect(steps).not.toMatch(/endpoint =/);
+  });
+
+  it('a config_path list on transfer pulls: critical, with a one-directory config_path in the v3 layout', async () => {
+    const d = await diagnosis('containerd-2.2-default-config-path-transfer', 'containerd.mirror-misconfigured');
+    expect(d?.severity).toBe('critical');
+    expect(d!.remediation.steps.join('\n')).toContain("config_path = '/etc/containerd/certs.d'\n");
+    expect(d!.evidence.join('\n')).toMatch(/containerd#12415/);
+  });
+
+  it('1.5.11: no concurrency advice (the knob does nothing there); 1.5.12: the CRI key is advised', async () => {
+    expect(await diagnosis('containerd-1.5.11-downloads-unlimited', 'containerd.low-download-concurrency')).toBeUndefined();
+    const d = await diagnosis('containerd-1.5.12-low-concurrency', 'containerd.low-download-concurrency');
+    expect(d!.remediation.steps.join('\n')).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n {2}max_concurrent_downloads = \d+/);
   });
 });

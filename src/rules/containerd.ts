@@ -80,7 +80,7 @@ export const mirrorMisconfigured = defineRule({
       steps.push(`Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):\n${hostsTomlSnippet(c)}`);
       steps.push('With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.');
     }
-    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: it needs at least one [host."…"] table, known capabilities (pull, resolve, push) and valid TOML:\n${hostsTomlSnippet(c)}`);
+    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: valid TOML, known capabilities (pull, resolve, push), and on containerd ≤ 1.7.31 at least one [host."…"] table:\n${hostsTomlSnippet(c)}`);
     if (kinds.has('shadowed')) steps.push('Move the hosts.toml into the first config_path directory, or remove the earlier directory\'s matching entry (including its _default).');
     if (kinds.has('wrong-port') || kinds.has('scheme') || kinds.has('not-listening') || kinds.has('no-pull-capability')) {
       steps.push(`Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`);

@@ -70,6 +70,8 @@ export interface Decompression {
   /** What containerd will use for gzip layers. */
   effective: 'igzip' | 'unpigz' | 'go-stdlib';
   pathFrom: 'process' | 'default' | 'unknown';
+  /** What containerd itself logged it used (DEBUG only: `using pigz|igzip|unpigz for decompression`). */
+  logged?: { tool: string; file: string; line: number };
 }
 
 export interface ContainerdFacts {
@@ -150,7 +152,7 @@ export const containerdFacts = defineFacts({
       dfdaemon: dd?.endpoints ?? null,
       dfdaemonPresent: dd?.present ?? false,
       misconfigs,
-      decompression: await readDecompression(ctx, env.vars, pk),
+      decompression: withLoggedDecompressor(await readDecompression(ctx, env.vars, pk), log),
       env: env.vars,
       log,
       mirrorChecks: checks,
@@ -429,6 +431,12 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     if (ev) events.push(ev);
   }
   return { file: CONTAINERD_FILES.journal, events };
+}
+
+function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['log']): Decompression | null {
+  const ev = log?.events.findLast((e) => e.kind === 'decompressor-used' && e.tool !== undefined);
+  if (!d || !ev || !log) return d;
+  return { ...d, logged: { tool: ev.tool!, file: log.file, line: ev.line } };
 }
 
 async function readDecompression(ctx: FactsContext, env: Record<string, string>, pk: ContainerdVersionPicker): Promise<Decompression | null> {

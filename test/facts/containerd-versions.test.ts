@@ -139,6 +139,15 @@ describe('containerd log wording by release', () => {
     expect(parseContainerdLogLine('level=debug msg="using zstd for decompression"', 1)).toBeNull();
   });
 
+  it('keeps the decompressor containerd said it used (a debug-level journal)', async () => {
+    const f = await factsFrom({
+      'raw/containerd/version.txt': 'containerd x v2.1.0 y\n',
+      'raw/containerd/decompressors.json': '{"unpigz": "/usr/bin/unpigz", "igzip": "/usr/bin/igzip", "pathFrom": "process"}',
+      'raw/containerd/journal.txt': 'time="2026-11-20T08:00:00Z" level=debug msg="using igzip for decompression"\n',
+    });
+    expect(f.containerd!.decompression).toMatchObject({ effective: 'igzip', logged: { tool: 'igzip', file: 'raw/containerd/journal.txt', line: 1 } });
+  });
+
   it('takes the journal line a 2.x rejected hosts.toml leaves as a rejected mirror', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",

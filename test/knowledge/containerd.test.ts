@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CONFIG_KEYS, CONTAINERD_FACTS, configKeyKnown, type ConfigKey } from '../../src/knowledge/containerd.js';
-import { parseRelease, pick } from '../../src/knowledge/versioned.js';
+import { formatRange, inRange, parseRelease, pick } from '../../src/knowledge/versioned.js';
 import { readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { dig, parseTomlLocated, type TomlTable } from '../../src/parsers/containerd-toml.js';
 import { readHostsTable } from '../../src/parsers/hosts-toml.js';
@@ -55,6 +55,18 @@ const layout = (version: number, id: string) => {
   return `version = ${version}\n${GLOBAL}[plugins."${id}"]\n${v3}${TRANSFER}`;
 };
 const HOSTS = `server = "https://index.docker.io"\ncapabilities = ["pull"]\nskip_verify = false\noverride_path = false\ndial_timeout = "1s"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = false\n  override_path = false\n  dial_timeout = "1s"\n  [host."http://127.0.0.1:4001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n`;
+
+describe('release ranges with an exclusive upper bound (`below`)', () => {
+  it('holds up to, not including, the bound, and says so', () => {
+    const r = { from: '2.2.0', below: '2.3.0' };
+    expect(inRange(parseRelease('2.2.0')!, r)).toBe(true);
+    expect(inRange(parseRelease('2.2.99')!, r)).toBe(true);
+    expect(inRange(parseRelease('2.3.0')!, r)).toBe(false);
+    expect(inRange(parseRelease('2.1.9')!, r)).toBe(false);
+    expect(formatRange({ below: '2.2.0' })).toBe('< 2.2.0');
+    expect(formatRange(r)).toBe('2.2.0 up to (not incl.) 2.3.0');
+  });
+});
 
 describe('containerd version table', () => {
   it.each([

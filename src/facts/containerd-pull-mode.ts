@@ -1,15 +1,29 @@
+import { formatRange } from '../knowledge/versioned.js';
+import {
+  criMaxConcurrentDownloads,
+  criPullPath,
+  DEFAULT_DOWNLOADS,
+  progressTimeoutDefault,
+  transferFallbackSettings,
+  transferMaxConcurrentDownloads,
+  transferMaxConcurrentUnpacks,
+} from '../knowledge/containerd.js';
 import type { ContainerdConfig } from '../parsers/containerd-config.js';
-import { type ContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
+import type { ContainerdVersionPicker } from './containerd-versioned.js';
+
+export { DEFAULT_DOWNLOADS };
 
 /**
- * Which code path a CRI pull takes and which limit governs it (containerd v1.7.27 pkg/cri/config/config_unix.go, docs/cri/config.md;
- * v2.1.0 plugins/transfer/plugin.go, core/transfer/local/transfer.go, internal/cri/config/config.go):
- * - < 2.1: the CRI's own `max_concurrent_downloads` (default 3), a fresh limit per image pull;
+ * Which code path a CRI pull takes and which limit governs it (by release: src/knowledge/containerd.ts):
+ * - < 2.1: the CRI's own `max_concurrent_downloads` (default 3), a fresh limit per image pull —
+ *   except 1.4.0–1.5.11, where the limit never reached the layer downloads (containerd#6054);
  * - ≥ 2.1: the transfer service, one node-wide semaphore (`io.containerd.transfer.v1.local`
  *   `max_concurrent_downloads`, default 3), unless a CRI setting forces the old local pull.
  */
 export interface PullMode {
   mode: 'local' | 'transfer';
+  /** The path this release takes when no setting forces another: transfer on 2.1+. */
+  defaultPath: 'local' | 'transfer';
   /** Why 2.1+ fell back to the local pull (each names the setting). */
   localReasons: string[];
   downloads: {
@@ -18,63 +32,74 @@ export interface PullMode {
     /** TOML path of the setting that governs, for evidence and remediation. */
     setting: string;
     fromDefault: boolean;
+    /** The setting has no effect on this release: layers all download at once (containerd#6054). */
+    ignored?: { range: string; source: string };
   };
   /** Parallel layer unpacks: 1 unless 2.2+'s transfer `max_concurrent_unpacks` says otherwise. */
   unpacks: { limit: number; setting: string | null };
   /** How sure we are of the version-dependent branch. */
-  versionBasis: 'reported' | 'layout';
+  versionBasis: 'reported' | 'assumed';
 }
 
-export const DEFAULT_DOWNLOADS = 3;
+const TRANSFER = 'plugins."io.containerd.transfer.v1.local"';
 
-export function pullMode(cfg: ContainerdConfig, v: ContainerdVersion | null): PullMode {
+function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): string[] {
+  const cri = cfg.cri;
+  const present: Record<string, string | null> = {
+    use_local_image_pull: cri.useLocalImagePull === true ? 'use_local_image_pull = true' : null,
+    disable_snapshot_annotations: cri.disableSnapshotAnnotations === false ? 'disable_snapshot_annotations = false' : null,
+    discard_unpacked_layers: cri.discardUnpackedLayers === true ? 'discard_unpacked_layers = true' : null,
+    'registry.mirrors': Object.keys(cri.mirrors).length > 0 ? 'registry.mirrors is set' : null,
+    'registry.configs': cri.configs.length > 0 ? 'registry.configs is set' : null,
+    'registry.auths': cri.auths ? 'registry.auths is set' : null,
+    max_concurrent_downloads:
+      cri.maxConcurrentDownloads !== undefined && cri.maxConcurrentDownloads !== DEFAULT_DOWNLOADS ? `max_concurrent_downloads = ${cri.maxConcurrentDownloads} (≠ 3)` : null,
+    image_pull_with_sync_fs: cri.imagePullWithSyncFs === true ? 'image_pull_with_sync_fs = true' : null,
+  };
+  return settings.map((s) => present[s] ?? null).filter((r): r is string => r !== null);
+}
+
+export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): PullMode {
   const criKey = `plugins."${cfg.criPluginId}".max_concurrent_downloads`;
   const cri = cfg.cri;
-  const transferOn = v ? versionAtLeast(v, 2, 1) : false;
-  const localReasons: string[] = [];
-  if (transferOn) {
-    if (cri.useLocalImagePull === true) localReasons.push('use_local_image_pull = true');
-    if (cri.disableSnapshotAnnotations === false) localReasons.push('disable_snapshot_annotations = false');
-    if (cri.discardUnpackedLayers === true) localReasons.push('discard_unpacked_layers = true');
-    if (Object.keys(cri.mirrors).length > 0) localReasons.push('registry.mirrors is set');
-    if (cri.configs.length > 0) localReasons.push('registry.configs is set');
-    if (cri.auths) localReasons.push('registry.auths is set');
-    if (cri.maxConcurrentDownloads !== undefined && cri.maxConcurrentDownloads !== DEFAULT_DOWNLOADS) {
-      localReasons.push(`max_concurrent_downloads = ${cri.maxConcurrentDownloads} (≠ 3)`);
-    }
-    if (cri.imagePullWithSyncFs === true) localReasons.push('image_pull_with_sync_fs = true');
-  }
-  const versionBasis = v ? 'reported' : 'layout';
+  const transferOn = pk.value(criPullPath, (v) => `CRI pulls take the ${v} path`) === 'transfer';
+  const localReasons = transferOn ? fallbackReasons(cfg, pk.value(transferFallbackSettings) ?? []) : [];
+  const versionBasis = pk.version ? 'reported' : 'assumed';
   if (transferOn && localReasons.length === 0) {
     const t = cfg.transfer.maxConcurrentDownloads;
     const u = cfg.transfer.maxConcurrentUnpacks;
+    const td = pk.value(transferMaxConcurrentDownloads);
+    const unpacks = pk.value(transferMaxConcurrentUnpacks);
     return {
       mode: 'transfer',
+      defaultPath: 'transfer',
       localReasons,
-      downloads: {
-        limit: t ?? DEFAULT_DOWNLOADS,
-        scope: 'per-daemon',
-        setting: `plugins."io.containerd.transfer.v1.local".max_concurrent_downloads`,
-        fromDefault: t === undefined,
-      },
-      unpacks: { limit: u ?? 1, setting: versionAtLeast(v, 2, 2) ? `plugins."io.containerd.transfer.v1.local".max_concurrent_unpacks` : null },
+      downloads: { limit: t ?? td?.default ?? DEFAULT_DOWNLOADS, scope: 'per-daemon', setting: `${TRANSFER}.max_concurrent_downloads`, fromDefault: t === undefined },
+      unpacks: { limit: unpacks ? (u ?? unpacks.default) : 1, setting: unpacks ? `${TRANSFER}.max_concurrent_unpacks` : null },
       versionBasis,
     };
   }
+  const effect = pk.value(criMaxConcurrentDownloads, (v) => (v === 'ignored' ? 'max_concurrent_downloads has no effect' : 'max_concurrent_downloads limits each image pull'));
+  const ignored =
+    effect === 'ignored' && pk.version ? criMaxConcurrentDownloads.entries.find((e) => e.value === 'ignored') : undefined;
   return {
     mode: 'local',
+    defaultPath: transferOn ? 'transfer' : 'local',
     localReasons,
-    downloads: { limit: cri.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS, scope: 'per-pull', setting: criKey, fromDefault: cri.maxConcurrentDownloads === undefined },
+    downloads: {
+      limit: cri.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS,
+      scope: 'per-pull',
+      setting: criKey,
+      fromDefault: cri.maxConcurrentDownloads === undefined,
+      ...(ignored ? { ignored: { range: formatRange(ignored.range), source: ignored.source } } : {}),
+    },
     unpacks: { limit: 1, setting: null },
     versionBasis,
   };
 }
 
-/** image_pull_progress_timeout in effect: absent before 1.7, 1m in 1.7.0–1.7.9, 5m from 1.7.10. */
-export function progressTimeout(cfg: ContainerdConfig, v: ContainerdVersion | null): string | null {
+/** image_pull_progress_timeout in effect: the configured value, else the release's default (none before 1.7). */
+export function progressTimeout(cfg: ContainerdConfig, pk: ContainerdVersionPicker): string | null {
   if (cfg.cri.imagePullProgressTimeout !== undefined) return cfg.cri.imagePullProgressTimeout;
-  if (!v) return null;
-  if (!versionAtLeast(v, 1, 7)) return null;
-  if (!versionAtLeast(v, 1, 7, 10)) return '1m0s';
-  return '5m0s';
+  return pk.value(progressTimeoutDefault, (v) => `image_pull_progress_timeout defaults to ${v ?? 'none'}`) ?? null;
 }

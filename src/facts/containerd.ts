@@ -4,8 +4,10 @@ import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment 
 import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
-import { type ContainerdVersion, parseContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
+import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
+import { configsTlsWithConfigPath, defaultConfigPath, gzipDecompressors, hostsWithoutHostTable, transferConfigPathList, type DefaultConfigPath } from '../knowledge/containerd.js';
+import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { listenerAccepts, parseSsListeners, type Listener } from '../parsers/ss-listeners.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { type PullMode, progressTimeout, pullMode } from './containerd-pull-mode.js';
@@ -45,7 +47,11 @@ export type MisconfigKind =
   | 'wrong-port'
   | 'no-pull-capability'
   | 'not-listening'
-  | 'shadowed';
+  | 'shadowed'
+  /** 2.2.0–2.2.1: `mirrors` with containerd's own default config_path: the CRI images plugin does not load. */
+  | 'mirrors-refused'
+  /** 2.1+ transfer-service pulls read a multi-directory config_path as one path (containerd#12415): no hosts.toml is found. */
+  | 'config-path-list-transfer';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -64,6 +70,8 @@ export interface Decompression {
   /** What containerd will use for gzip layers. */
   effective: 'igzip' | 'unpigz' | 'go-stdlib';
   pathFrom: 'process' | 'default' | 'unknown';
+  /** What containerd itself logged it used (DEBUG only: `using pigz|igzip|unpigz for decompression`). */
+  logged?: { tool: string; file: string; line: number };
 }
 
 export interface ContainerdFacts {
@@ -77,7 +85,11 @@ export interface ContainerdFacts {
   snapshotter: string;
   discardUnpackedLayers: boolean;
   imagePullProgressTimeout: string | null;
+  /** The hosts directories in effect: from the config, or containerd's default (≥ 2.2.0 on Linux). */
   configPath: string[];
+  configPathFrom: 'config' | 'default' | 'none';
+  /** Version-dependent facts taken without a known version, and what was assumed. */
+  versionAssumptions: VersionAssumption[];
   hostsDirs: HostsDir[];
   /** Per registry, the ordered hosts containerd tries (read by net facts for the mirror names). */
   routes: RegistryRoute[];
@@ -103,20 +115,23 @@ export const containerdFacts = defineFacts({
     if (present.length === 0) return undefined;
 
     const version = await readVersion(b);
+    const pk = new ContainerdVersionPicker(version);
     const { config, source, file } = await readConfig(ctx);
-    const configPath = splitConfigPath(config.cri.configPath);
+    const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
+    const { configPath, from: configPathFrom } = effectiveConfigPath(config, dflt);
     const listeners = await readListeners(ctx);
     const dd = dfdaemonEndpoints(ctx.facts, listeners);
     const checks = await readMirrorChecks(ctx);
     const hostsDirs = await readHostsDirs(b, configPath);
     const misconfigs: Misconfig[] = [];
-    const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? []);
+    const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? [], pk);
+    const pull = pullMode(config, pk);
     const env = await readEnv(b);
     const log = await readLog(ctx);
     const pluginsText = await b.text(CONTAINERD_FILES.plugins);
     const cri = pluginsText === undefined ? undefined : criPluginRow(parseCtrPlugins(pluginsText));
     const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
-    findMisconfigs({ criPlugin, configValid: source !== 'invalid', config, configPath, hostsDirs, routes, dd, listeners, log, misconfigs, file });
+    findMisconfigs({ criPlugin, configValid: source !== 'invalid', config, configPath, configPathFrom, dflt, pull, pk, hostsDirs, routes, dd, listeners, log, misconfigs, file });
     const isMirror = (h: RegistryRoute['hosts'][number]) => h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
     const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter(isMirror).map((h) => hostPort(h.host, h.port))))];
     const facts: ContainerdFacts = {
@@ -124,24 +139,26 @@ export const containerdFacts = defineFacts({
       configSource: source,
       configFile: file,
       config,
-      pull: pullMode(config, version),
+      pull,
       snapshotter: config.cri.snapshotter ?? 'overlayfs',
       discardUnpackedLayers: config.cri.discardUnpackedLayers ?? false,
-      imagePullProgressTimeout: progressTimeout(config, version),
+      imagePullProgressTimeout: progressTimeout(config, pk),
       configPath,
+      configPathFrom,
+      versionAssumptions: pk.assumptions,
       hostsDirs,
       routes,
       mirrorHosts,
       dfdaemon: dd?.endpoints ?? null,
       dfdaemonPresent: dd?.present ?? false,
       misconfigs,
-      decompression: await readDecompression(ctx, env.vars, version),
+      decompression: withLoggedDecompressor(await readDecompression(ctx, env.vars, pk), log),
       env: env.vars,
       log,
       mirrorChecks: checks,
       criPlugin,
     };
-    if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path')) {
+    if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')) {
       ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
     }
     if (facts.discardUnpackedLayers) {
@@ -150,7 +167,24 @@ export const containerdFacts = defineFacts({
         facts.configFile ?? CONTAINERD_FILES.config,
       );
     }
-    if (source === 'defaults') ctx.note('containerd: no config.toml in the bundle — containerd runs on its defaults (no config_path, so no mirror)', CONTAINERD_FILES.config);
+    if (source === 'defaults') {
+      ctx.note(
+        `containerd: no config.toml in the bundle — containerd runs on its defaults (${configPathFrom === 'default' ? `config_path ${configPath.join(':')}, the default of containerd ≥ 2.2.0 on Linux` : 'no config_path, so no mirror, before containerd 2.2.0'})`,
+        CONTAINERD_FILES.config,
+      );
+    }
+    if (pull.downloads.ignored) {
+      ctx.note(
+        `containerd ${version ? formatRelease(version) : ''}: ${pull.downloads.setting} has no effect on CRI pulls in ${pull.downloads.ignored.range} (containerd#6054: the unpacker that fetches the layers was built without the limit), so every layer downloads at once; the setting works again from 1.5.12 / 1.6.0`,
+        facts.configFile ?? CONTAINERD_FILES.version,
+      );
+    }
+    if (pk.assumptions.length > 0) {
+      ctx.note(
+        `containerd version unknown (no ${CONTAINERD_FILES.version}): assumed ${pk.assumptions.map((a) => `${a.assumed} (${a.range})`).join('; ')}`,
+        CONTAINERD_FILES.version,
+      );
+    }
     return facts;
   },
 });
@@ -273,13 +307,35 @@ async function readMirrorChecks(ctx: FactsContext): Promise<MirrorCheck[] | null
   }
 }
 
+function describeDefault(d: DefaultConfigPath): string {
+  if (d.kind === 'none') return 'config_path has no default (containerd < 2.2.0)';
+  return `config_path defaults to ${d.dirs.join(':')} (containerd ≥ 2.2.0)`;
+}
+
+function formatRelease(v: ContainerdVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+/** The hosts directories containerd reads: its config's config_path, else its default (≥ 2.2.0, Linux, and only without mirrors from 2.2.2). */
+export function effectiveConfigPath(config: ContainerdConfig, dflt: DefaultConfigPath): { configPath: string[]; from: ContainerdFacts['configPathFrom'] } {
+  const explicit = splitConfigPath(config.cri.configPath);
+  if (explicit.length > 0) return { configPath: explicit, from: 'config' };
+  const mirrors = Object.keys(config.cri.mirrors).length > 0;
+  // 2.2.0–2.2.1 carry the default in the default config, mirrors or not (then the CRI plugin refuses the pair)
+  if (dflt.kind === 'in-defaults' || (dflt.kind === 'at-plugin-init' && !mirrors)) return { configPath: [...dflt.dirs], from: 'default' };
+  return { configPath: [], from: 'none' };
+}
+
 async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<HostsDir[]> {
   const t = await b.text(CONTAINERD_FILES.hostsDirs);
   if (t !== undefined) {
     try {
       const v = JSON.parse(t) as unknown;
       if (Array.isArray(v)) {
-        return v.filter((d): d is HostsDir => typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.bundleDir === 'string' && d.bundleDir.startsWith(`${DIR}/`));
+        const dirs = v.filter((d): d is HostsDir => typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.bundleDir === 'string' && d.bundleDir.startsWith(`${DIR}/`));
+        // a probe that did not know the release's default config_path copied those dirs as stray ones
+        const rank = (d: HostsDir) => (configPath.includes(d.path) ? configPath.indexOf(d.path) : configPath.length);
+        return dirs.map((d) => ({ ...d, inConfigPath: d.inConfigPath || configPath.includes(d.path) })).sort((x, y) => rank(x) - rank(y));
       }
     } catch {
       /* fall through to the conventional layout */
@@ -302,6 +358,7 @@ async function buildRoutes(
   hostsDirs: HostsDir[],
   dd: DfdaemonEndpoints | null,
   checks: MirrorCheck[],
+  pk: ContainerdVersionPicker,
 ): Promise<RegistryRoute[]> {
   const routes: RegistryRoute[] = [];
   // config_path takes the registry hosts from hosts.toml; legacy mirrors otherwise (both set is an error, see findMisconfigs)
@@ -320,7 +377,13 @@ async function buildRoutes(
         const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
         if (shadow !== undefined) route.shadowedBy = shadow;
         const p = parseHostsToml(text);
-        if (!p.ok) {
+        const serverOnly = p.ok && p.file.withoutHostTable === true;
+        if (serverOnly && pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected') {
+          const message = 'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly';
+          route.rejected = { message };
+          ctx.problem({ file, message });
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else if (!p.ok) {
           route.rejected = { message: p.message, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }) };
           ctx.problem({ file, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }), message: p.message });
           Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
@@ -370,7 +433,13 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   return { file: CONTAINERD_FILES.journal, events };
 }
 
-async function readDecompression(ctx: FactsContext, env: Record<string, string>, v: ContainerdVersion | null): Promise<Decompression | null> {
+function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['log']): Decompression | null {
+  const ev = log?.events.findLast((e) => e.kind === 'decompressor-used' && e.tool !== undefined);
+  if (!d || !ev || !log) return d;
+  return { ...d, logged: { tool: ev.tool!, file: log.file, line: ev.line } };
+}
+
+async function readDecompression(ctx: FactsContext, env: Record<string, string>, pk: ContainerdVersionPicker): Promise<Decompression | null> {
   const t = await ctx.bundle.text(CONTAINERD_FILES.decompressors);
   if (t === undefined) return null;
   let d: { unpigz?: string | null; igzip?: string | null; pathFrom?: string };
@@ -389,8 +458,9 @@ async function readDecompression(ctx: FactsContext, env: Record<string, string>,
   if (igzipOff) disabledBy.push(`CONTAINERD_DISABLE_IGZIP=${env.CONTAINERD_DISABLE_IGZIP}`);
   const unpigz = typeof d.unpigz === 'string' ? d.unpigz : null;
   const igzip = typeof d.igzip === 'string' ? d.igzip : null;
-  // igzip is tried first from 2.0 on; 1.x knows only unpigz (reference A6)
-  const igzipUsable = igzip !== null && !igzipOff && (v === null || versionAtLeast(v, 2, 0));
+  // igzip is tried first from 2.0 on; 1.x knows only unpigz
+  const tools = pk.value(gzipDecompressors, (t) => `containerd tries ${t.join(', then ')} for gzip`) ?? [];
+  const igzipUsable = igzip !== null && !igzipOff && tools.includes('igzip');
   const effective = igzipUsable ? 'igzip' : unpigz !== null && !pigzOff ? 'unpigz' : 'go-stdlib';
   return { unpigz, igzip, disabledBy, effective, pathFrom: d.pathFrom === 'process' || d.pathFrom === 'default' ? d.pathFrom : 'unknown' };
 }
@@ -402,6 +472,10 @@ function findMisconfigs(a: {
   configValid: boolean;
   config: ContainerdConfig;
   configPath: string[];
+  configPathFrom: ContainerdFacts['configPathFrom'];
+  dflt: DefaultConfigPath;
+  pull: PullMode;
+  pk: ContainerdVersionPicker;
   hostsDirs: HostsDir[];
   routes: RegistryRoute[];
   dd: { endpoints: DfdaemonEndpoints; present: boolean } | null;
@@ -413,21 +487,43 @@ function findMisconfigs(a: {
   const { config, configPath, hostsDirs, routes, misconfigs: out } = a;
   const cfgFile = a.file ?? CONTAINERD_FILES.config;
   const legacy = Object.keys(config.cri.mirrors);
-  if (configPath.length > 0 && (legacy.length > 0 || config.cri.configsTls.length > 0)) {
+  const tlsRefused = config.cri.configsTls.length > 0 && a.pk.value(configsTlsWithConfigPath, (v) => `registry.configs.*.tls next to config_path is ${v}`) === 'refused';
+  const plugin = a.criPlugin?.status === 'error' ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})` : '';
+  const isDefault = a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || configPath.join(':') === a.dflt.dirs.join(':'));
+  if (legacy.length > 0 && a.dflt.kind === 'in-defaults' && isDefault) {
+    out.push({
+      kind: 'mirrors-refused',
+      message: `containerd ${a.pk.version ? `${a.pk.version.major}.${a.pk.version.minor}.${a.pk.version.patch}` : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
+      file: cfgFile,
+    });
+  } else if (configPath.length > 0 && (legacy.length > 0 || tlsRefused)) {
     out.push({
       kind: 'legacy-with-config-path',
-      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`mirrors\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${a.criPlugin?.status === 'error' ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})` : ''}`,
+      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`${legacy.length > 0 ? 'mirrors' : 'configs.tls'}\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${plugin}`,
+      file: cfgFile,
+    });
+  }
+  // 2.1+ transfer-service pulls pass config_path on as one path: a list finds no hosts.toml at all
+  // only where hosts.toml files wait to be used: a stock 2.2 node without any has lost nothing
+  if (a.pull.mode === 'transfer' && configPath.length > 1 && routes.some((r) => r.source === 'hosts.toml') && a.pk.value(transferConfigPathList) === 'single-path') {
+    out.push({
+      kind: 'config-path-list-transfer',
+      message: `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''} lists ${configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${configPath.join(':')}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
       file: cfgFile,
     });
   }
   const stray = hostsDirs.filter((d) => !d.inConfigPath);
-  if (configPath.length > 0 && routes.length === 0) {
+  // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
+  if (out.some((m) => m.kind === 'mirrors-refused')) return;
+  const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''}`;
+  // containerd's own default with no hosts.toml is a stock node: a finding only when dfdaemon waits for pulls
+  if (configPath.length > 0 && routes.length === 0 && (a.configPathFrom !== 'default' || stray.length > 0 || (a.dd?.present && a.configValid))) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
       message:
         stray.length > 0
-          ? `config_path = "${configPath.join(':')}" holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
-          : `config_path = "${configPath.join(':')}" holds no <registry>/hosts.toml: every pull goes to the registry directly`,
+          ? `${cpText} holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
+          : `${cpText} holds no <registry>/hosts.toml: every pull goes to the registry directly`,
       file: cfgFile,
     });
   } else if (stray.length > 0) {
@@ -438,7 +534,11 @@ function findMisconfigs(a: {
     });
   }
   if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configValid) {
-    out.push({ kind: 'no-routing', message: 'neither config_path nor registry.mirrors is set: containerd pulls every image straight from its registry, never through dfdaemon', file: cfgFile });
+    out.push({
+      kind: 'no-routing',
+      message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : ' (and containerd\'s version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)'}: containerd pulls every image straight from its registry, never through dfdaemon`,
+      file: cfgFile,
+    });
   }
   const names = routes.map((r) => r.registry);
   const hasDocker = names.includes('docker.io') || names.includes('_default');
@@ -503,9 +603,9 @@ function findMisconfigs(a: {
   }
   for (const ev of a.log?.events ?? []) {
     if (ev.kind === 'hosts-toml-decode' && !out.some((m) => m.kind === 'rejected')) {
-      out.push({ kind: 'rejected', message: `containerd logged "failed to decode hosts.toml"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`, file: a.log?.file ?? '', line: ev.line });
+      out.push({ kind: 'rejected', message: `containerd logged "${ev.msg}"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`, file: a.log?.file ?? '', line: ev.line });
     }
-    if (ev.kind === 'mirrors-with-config-path' && !out.some((m) => m.kind === 'legacy-with-config-path')) {
+    if (ev.kind === 'mirrors-with-config-path' && !out.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')) {
       out.push({ kind: 'legacy-with-config-path', message: 'containerd logged "`mirrors` cannot be set when `config_path` is provided": the CRI plugin did not load', file: a.log?.file ?? '', line: ev.line });
     }
   }

@@ -16,6 +16,8 @@ export interface Release {
 export interface ReleaseRange {
   from?: string;
   to?: string;
+  /** Exclusive upper bound, for "until the release that changed it" while that line may still get patches. */
+  below?: string;
 }
 
 export interface VersionedEntry<T> {
@@ -57,10 +59,12 @@ function bound(text: string): Release {
 export function inRange(v: Release, range: ReleaseRange): boolean {
   if (range.from !== undefined && compareRelease(v, bound(range.from)) < 0) return false;
   if (range.to !== undefined && compareRelease(v, bound(range.to)) > 0) return false;
+  if (range.below !== undefined && compareRelease(v, bound(range.below)) >= 0) return false;
   return true;
 }
 
 export function formatRange(range: ReleaseRange): string {
+  if (range.below !== undefined) return range.from ? `${range.from} up to (not incl.) ${range.below}` : `< ${range.below}`;
   if (range.from && range.to) return range.from === range.to ? range.from : `${range.from}–${range.to}`;
   if (range.from) return `≥ ${range.from}`;
   if (range.to) return `≤ ${range.to}`;

@@ -2,8 +2,9 @@ import { dig, isTable, lineOfKey, type TomlTable } from './containerd-toml.js';
 
 /**
  * containerd's config.toml in its three layouts, reduced to what a pull depends on
- * (containerd v2.1.0 docs/cri/config.md, docs/hosts.md; v1.7.27 docs/cri/registry.md):
- * - version 1 (1.x, removed in 2.0): `[plugins.cri]`, `[plugins.cri.containerd]`, `[plugins.cri.registry]`
+ * (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
+ * docs/cri/config.md; by release: src/knowledge/containerd.ts):
+ * - version 1 (1.x; 2.x still migrates it, v2.0.0 cmd/containerd/server/config/config.go:196-205): `[plugins.cri]`, `[plugins.cri.containerd]`, `[plugins.cri.registry]`
  * - version 2 (1.x; 2.x converts it): `[plugins."io.containerd.grpc.v1.cri"]` (+ `.containerd`, `.registry`)
  * - version 3 (2.x): `[plugins."io.containerd.cri.v1.images"]` (+ `.registry`) and the transfer service
  *   `[plugins."io.containerd.transfer.v1.local"]`.

@@ -1,17 +1,13 @@
+import { type ContainerdLogKind, logMessages } from '../knowledge/containerd.js';
+
 /**
  * containerd's own log (journald unit `containerd`, or a log file): logrus text lines
  * `time="…" level=info msg="trying next host" error="…" host="127.0.0.1:4001"`, possibly behind a
- * journald prefix. Only the messages the rules need are kept (messages of containerd
- * v2.1.0 core/remotes/docker/resolver.go, internal/cri/server/images/image_pull.go; v1.6.38 remotes/docker/resolver.go).
+ * journald prefix. Only the messages the rules need are kept. Their wording by release is in
+ * src/knowledge/containerd.ts (`logMessages`); a line matches when any release's wording does, since
+ * the log itself does not say which release wrote it.
  */
-export type ContainerdLogKind =
-  | 'trying-next-host'
-  | 'fetch-failed'
-  | 'hosts-toml-decode'
-  | 'progress-cancel'
-  | 'transfer-incompatible'
-  | 'mirrors-with-config-path'
-  | 'pigz-used';
+export type { ContainerdLogKind };
 
 export interface ContainerdLogEvent {
   kind: ContainerdLogKind;
@@ -20,19 +16,14 @@ export interface ContainerdLogEvent {
   time?: string;
   host?: string;
   error?: string;
+  /** For `decompressor-used`: the tool containerd named (pigz, unpigz, igzip). */
+  tool?: string;
   msg: string;
 }
 
-const KINDS: [RegExp, ContainerdLogKind][] = [
-  [/^trying next host/, 'trying-next-host'],
-  [/^fetch failed/, 'fetch-failed'],
-  [/^failed to decode hosts\.toml/, 'hosts-toml-decode'],
-  [/^cancel pulling image /, 'progress-cancel'],
-  [/^Found '.*' in CRI config which is incompatible with transfer service/, 'transfer-incompatible'],
-  // 1.6.20 logs it as msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set …"
-  [/`mirrors` cannot be set when `config_path` is provided/, 'mirrors-with-config-path'],
-  [/^using pigz for decompression/, 'pigz-used'],
-];
+const KINDS: { kind: ContainerdLogKind; re: RegExp; alsoInError: boolean }[] = Object.entries(logMessages).flatMap(([kind, fact]) =>
+  fact.entries.map((e) => ({ kind: kind as ContainerdLogKind, re: e.value.re, alsoInError: e.value.alsoInError === true })),
+);
 
 /** logfmt fields of one logrus line (quoted values unescaped). */
 export function logfmtFields(line: string): Record<string, string> {
@@ -54,9 +45,11 @@ export function parseContainerdLogLine(text: string, line: number): ContainerdLo
   const f = logfmtFields(text);
   const msg = f.msg;
   if (msg === undefined) return null;
-  for (const [re, kind] of KINDS) {
-    if (!re.test(msg) && !(kind === 'mirrors-with-config-path' && f.error !== undefined && re.test(f.error))) continue;
+  for (const { kind, re, alsoInError } of KINDS) {
+    const m = re.exec(msg) ?? (alsoInError && f.error !== undefined ? re.exec(f.error) : null);
+    if (!m) continue;
     const ev: ContainerdLogEvent = { kind, line, msg };
+    if (kind === 'decompressor-used' && m[1] !== undefined) ev.tool = m[1];
     if (f.time !== undefined) ev.time = f.time;
     if (f.host !== undefined) ev.host = f.host;
     if (f.error !== undefined) ev.error = f.error;

@@ -1,11 +1,13 @@
 import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
 
 /**
- * One containerd `hosts.toml` (containerd docs/hosts.md), read the way containerd's
- * remotes/docker/config/hosts.go reads it: `[host."…"]` entries in file order, then `server` last;
- * an entry without a scheme is https; no `capabilities` means pull+resolve+push; an unknown
- * capability, a non-table `host`, or a file without any `[host]` table makes containerd log
- * `failed to decode hosts.toml` and ignore the whole file (it then goes straight to the registry).
+ * One containerd `hosts.toml`, read the way containerd's remotes/docker/config/hosts.go reads it
+ * (containerd/containerd v2.1.0 core/remotes/docker/config/hosts.go:379-467, :548-578):
+ * `[host."…"]` entries in file order, then `server` last; an entry without a scheme is https; no
+ * `capabilities` means pull+resolve+push; an unknown capability or a non-table `host` makes
+ * containerd log `failed to decode …hosts.toml` and ignore the whole file (it then goes straight to
+ * the registry). A file without any `[host]` table depends on the release
+ * (src/knowledge/containerd.ts `hostsWithoutHostTable`): it parses here with `withoutHostTable`.
  */
 export type Capability = 'pull' | 'resolve' | 'push';
 
@@ -29,6 +31,8 @@ export interface HostsEntry {
 
 export interface HostsFile {
   server?: HostsEntry;
+  /** No `[host."…"]` table at all: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree"), 1.7.32+ and 2.x use `server`. */
+  withoutHostTable?: true;
   /** `[host]` entries in file order (containerd tries them in this order, then `server`). */
   hosts: HostsEntry[];
 }
@@ -42,19 +46,15 @@ const CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
 export function parseHostsToml(text: string): HostsParse {
   const t = parseTomlLocated(text);
   if (!t.ok) return { ok: false, line: t.line, column: t.column, message: t.message, rejectedByContainerd: true };
-  const doc = t.value;
+  return readHostsTable(t.value, text);
+}
+
+/** Reads an already-parsed hosts.toml table; `text` only locates entries and problems. */
+export function readHostsTable(doc: Record<string, unknown>, text: string): HostsParse {
   const warnings: { line?: number; message: string }[] = [];
-  const hostTree = doc.host;
+  const hostTree = doc.host === undefined ? {} : doc.host;
   if (!isTable(hostTree)) {
-    return {
-      ok: false,
-      line: hostTree === undefined ? undefined : lineMatching(text, /^\s*host\s*=/),
-      message:
-        hostTree === undefined
-          ? 'no [host."…"] table: containerd 1.6/1.7 reject the file ("invalid `host` tree") and pull from the registry directly'
-          : '`host` is not a table: containerd rejects the file ("invalid `host` tree")',
-      rejectedByContainerd: true,
-    };
+    return { ok: false, line: lineMatching(text, /^\s*host\s*=/), message: '`host` is not a table: containerd rejects the file', rejectedByContainerd: true };
   }
   const hosts: HostsEntry[] = [];
   const keys = Object.keys(hostTree);
@@ -69,7 +69,7 @@ export function parseHostsToml(text: string): HostsParse {
     if (!parsed.ok) return { ok: false, line, message: parsed.message, rejectedByContainerd: true };
     hosts.push(parsed.entry);
   }
-  const file: HostsFile = { hosts };
+  const file: HostsFile = { hosts, ...(doc.host === undefined ? { withoutHostTable: true as const } : {}) };
   if (doc.server !== undefined) {
     if (typeof doc.server !== 'string') {
       return { ok: false, line: lineMatching(text, /^\s*server\s*=/), message: '`server` must be a string', rejectedByContainerd: true };

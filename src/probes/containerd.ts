@@ -1,9 +1,12 @@
 import { access, constants, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { readContainerdConfig, splitConfigPath, type ContainerdConfig } from '../parsers/containerd-config.js';
+import { readContainerdConfig, type ContainerdConfig } from '../parsers/containerd-config.js';
 import { parseTomlLocated } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
-import type { HostsDir } from '../facts/containerd.js';
+import { effectiveConfigPath, type HostsDir } from '../facts/containerd.js';
+import { defaultConfigPath } from '../knowledge/containerd.js';
+import { pick } from '../knowledge/versioned.js';
+import { parseContainerdVersion } from '../parsers/containerd-version.js';
 import type { MirrorCheck } from '../facts/containerd-routes.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { measureCpu } from './containerd-cpu.js';
@@ -75,8 +78,9 @@ export const containerdProbe = defineProbe({
     await copyDropIns(ctx);
     await out.writeJson(`${OUT}/decompressors.json`, await findDecompressors(ctx, path));
 
-    // 5. registry hosts: config_path dirs, stray dirs, legacy mirrors
-    const configPath = splitConfigPath(config?.cri.configPath);
+    // 5. registry hosts: config_path dirs (containerd's own default on ≥ 2.2.0), stray dirs, legacy mirrors
+    const dflt = pick(defaultConfigPath, version === null ? null : parseContainerdVersion(version));
+    const configPath = effectiveConfigPath(config ?? readContainerdConfig({}).config, dflt.kind === 'known' ? dflt.value : { kind: 'none' }).configPath;
     const { dirs, entries } = await copyHostsDirs(ctx, configPath);
     await out.writeJson(`${OUT}/hosts-dirs.json`, dirs);
     for (const eps of Object.values(config?.cri.mirrors ?? {})) {

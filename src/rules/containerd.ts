@@ -2,6 +2,8 @@ import type { BenchMeasurement } from '../bundle/measurements.js';
 import type { ContainerdFacts, RegistryRoute, RouteHost } from '../facts/containerd.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
+import { hostsDialTimeout } from '../knowledge/containerd.js';
+import { pick } from '../knowledge/versioned.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { parseGoDuration } from '../parsers/go-duration.js';
 import { defineRule, type Rule } from './rule.js';
@@ -22,8 +24,7 @@ function versionText(c: ContainerdFacts): string {
 }
 
 /** The config.toml snippet that sets the hosts directory, in the layout the node uses. */
-function configPathSnippet(c: ContainerdFacts): string {
-  const dir = c.configPath[0] ?? '/etc/containerd/certs.d';
+function configPathSnippet(c: ContainerdFacts, dir = c.configPath[0] ?? '/etc/containerd/certs.d'): string {
   if (c.config.layout === 3) return `[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '${dir}'`;
   if (c.config.layout === 1) return `[plugins.cri.registry]\n  config_path = "${dir}"`;
   return `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${dir}"`;
@@ -51,13 +52,14 @@ export const mirrorMisconfigured = defineRule({
   cause: 'mirror-misconfigured',
   title: 'containerd does not send pulls to dfdaemon',
   description:
-    'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; legacy mirrors together with config_path; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
+    'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; legacy mirrors together with config_path (or, on 2.2.0–2.2.1, with the default config_path); a multi-directory config_path on 2.1+ transfer-service pulls; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
   severities: ['critical', 'warning'],
   remediationSummary: 'Point containerd at dfdaemon: config_path in config.toml and <config_path>/<registry>/hosts.toml with dfdaemon\'s proxy as the first host.',
   when(f) {
     const c = f.containerd;
     if (!c || c.misconfigs.length === 0) return null;
     const evidence = c.misconfigs.map((m) => `${m.message}${where(m.file, m.line)}`);
+    if (c.versionAssumptions.length > 0) evidence.push(`containerd version unknown, assumed: ${c.versionAssumptions.map((x) => `${x.assumed} (${x.range})`).join('; ')}`);
     evidence.push(`${versionText(c)}; config from ${c.configSource === 'dump' ? '`containerd config dump`' : c.configSource === 'file' ? 'config.toml' : c.configSource === 'invalid' ? 'nowhere (config.toml does not parse)' : 'defaults'}${where(c.configFile ?? undefined)}`);
     if (c.dfdaemon) evidence.push(`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`);
     const kinds = new Set(c.misconfigs.map((m) => m.kind));
@@ -65,12 +67,20 @@ export const mirrorMisconfigured = defineRule({
     if (kinds.has('legacy-with-config-path')) {
       steps.push(`Remove the registry.mirrors / registry.configs.*.tls tables from ${c.configFile ?? '/etc/containerd/config.toml'} and keep only:\n${configPathSnippet(c)}`);
     }
+    if (kinds.has('mirrors-refused')) {
+      steps.push(`Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${c.configFile ?? '/etc/containerd/config.toml'} (a mirror setting does nothing on this release: the CRI plugin refuses it):\n${hostsTomlSnippet(c)}`);
+      steps.push('Or upgrade containerd to ≥ 2.2.2, which sets its default config_path only when no mirrors are configured (mirrors are deprecated and planned for removal in 2.4).');
+    }
+    if (kinds.has('config-path-list-transfer')) {
+      const dir = c.routes.find((r) => r.dirIndex !== undefined)?.nodeFile?.replace(/\/[^/]+\/hosts\.toml$/, '') ?? c.configPath[0] ?? '/etc/containerd/certs.d';
+      steps.push(`Give config_path one directory, the one that holds the hosts.toml files (containerd#12415 is not fixed in any release yet):\n${configPathSnippet(c, dir)}`);
+    }
     if (kinds.has('no-routing') || kinds.has('config-path-without-hosts') || kinds.has('wrong-dir') || kinds.has('wrong-name')) {
-      if (c.configPath.length === 0) steps.push(`Set the hosts directory in ${c.configFile ?? '/etc/containerd/config.toml'}:\n${configPathSnippet(c)}`);
+      if (c.configPathFrom === 'none') steps.push(`Set the hosts directory in ${c.configFile ?? '/etc/containerd/config.toml'}:\n${configPathSnippet(c)}`);
       steps.push(`Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):\n${hostsTomlSnippet(c)}`);
       steps.push('With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.');
     }
-    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: it needs at least one [host."…"] table, known capabilities (pull, resolve, push) and valid TOML:\n${hostsTomlSnippet(c)}`);
+    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: valid TOML, known capabilities (pull, resolve, push), and on containerd ≤ 1.7.31 at least one [host."…"] table:\n${hostsTomlSnippet(c)}`);
     if (kinds.has('shadowed')) steps.push('Move the hosts.toml into the first config_path directory, or remove the earlier directory\'s matching entry (including its _default).');
     if (kinds.has('wrong-port') || kinds.has('scheme') || kinds.has('not-listening') || kinds.has('no-pull-capability')) {
       steps.push(`Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`);
@@ -78,7 +88,7 @@ export const mirrorMisconfigured = defineRule({
     }
     steps.push(RESTART);
     steps.push(`Verify: crictl pull <image> (ctr ignores hosts.toml unless given --hosts-dir ${c.configPath[0] ?? '/etc/containerd/certs.d'})`);
-    const critical = ['no-routing', 'wrong-dir', 'wrong-name', 'rejected', 'legacy-with-config-path', 'not-listening', 'config-path-without-hosts', 'shadowed'];
+    const critical = ['no-routing', 'wrong-dir', 'wrong-name', 'rejected', 'legacy-with-config-path', 'mirrors-refused', 'config-path-list-transfer', 'not-listening', 'config-path-without-hosts', 'shadowed'];
     return {
       severity: c.misconfigs.some((m) => critical.includes(m.kind)) ? 'critical' : 'warning',
       confidence: c.dfdaemonPresent ? 0.9 : 0.7,
@@ -172,8 +182,9 @@ export const mirrorFallback = defineRule({
     ];
     if (blackholed) steps.push('Remove the rule that drops traffic to the mirror port (iptables-save | grep -E "DROP|REJECT" ; nft list ruleset).');
     if (hung) steps.push(`dfdaemon is up but stuck: look at its log and CPU, then restart it (kubectl -n <ns> delete pod <dfdaemon pod on this node>, or systemctl restart dfdaemon); curl -m 5 ${hung.url}/v2/ must answer before pulls use it again.`);
+    const dial = pick(hostsDialTimeout, c.version);
     steps.push(
-      c.version && (c.version.major > 2 || (c.version.major === 2 && c.version.minor >= 1))
+      dial.kind !== 'none' && dial.value
         ? `In each hosts.toml, fail fast when dfdaemon is down:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"`
         : `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
     );
@@ -209,7 +220,8 @@ export const registryRoundtrip = defineRule({
   remediationSummary: 'Give the dfdaemon host the "resolve" capability (dfinit\'s default), or pull by digest.',
   when(f) {
     const c = f.containerd;
-    if (!c) return null;
+    // transfer pulls that cannot read a config_path list use no hosts.toml at all: mirror-misconfigured says so
+    if (!c || c.misconfigs.some((m) => m.kind === 'config-path-list-transfer')) return null;
     const hits = c.routes.filter((r) => !r.rejected && r.shadowedBy === undefined && r.hosts[0]?.isDfdaemon && r.hosts[0].capabilities.includes('pull') && !r.hosts[0].capabilities.includes('resolve'));
     if (hits.length === 0) return null;
     const evidence = hits.map((r) => {
@@ -236,7 +248,7 @@ const PER_STREAM_REF_MBPS = 130;
 const SUGGESTED_MAX = 10;
 
 function concurrencySnippet(c: ContainerdFacts, n: number): string {
-  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.downloads.scope === 'per-pull' && c.version && c.version.major >= 2 && c.version.minor >= 1)) {
+  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.defaultPath === 'transfer')) {
     return `[plugins.'io.containerd.transfer.v1.local']\n  max_concurrent_downloads = ${n}    # node-wide on 2.1+, shared by concurrent pulls\n# leave plugins.'io.containerd.cri.v1.images'.max_concurrent_downloads at 3: another value forces the slower local pull`;
   }
   if (c.config.layout === 3) return `[plugins.'io.containerd.cri.v1.images']\n  max_concurrent_downloads = ${n}`;
@@ -256,6 +268,8 @@ export const lowDownloadConcurrency = defineRule({
     const c = f.containerd;
     const pull = pullInQuestion(f);
     if (!c || !pull || pull.layers <= 0) return null;
+    // on 1.4.0–1.5.11 the limit never reaches the layer downloads (containerd#6054): no waves, and raising it does nothing (the facts note says so)
+    if (c.pull.downloads.ignored) return null;
     const L = c.pull.downloads.limit;
     const N = pull.layers;
     if (N <= L) return null;

@@ -72,7 +72,7 @@ describe('containerd facts', () => {
     expect(v3.notes.map((n) => n.text).join()).toMatch(/layout v2 for a v3/);
   });
 
-  describe('pull mode by version (reference A2)', () => {
+  describe('pull mode by version (src/knowledge/containerd.ts)', () => {
     const v3 = (cri = '', transfer = '') =>
       `version = 3\n[plugins.'io.containerd.cri.v1.images']\n${cri}[plugins.'io.containerd.transfer.v1.local']\n${transfer}`;
     it('2.1 uses the transfer service and its node-wide limit', async () => {

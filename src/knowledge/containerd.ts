@@ -1,0 +1,437 @@
+import { compareRelease, parseRelease, type ReleaseRange, type VersionedFact } from './versioned.js';
+
+/**
+ * What containerd does, by release: every version-dependent containerd fact dfdoctor relies on,
+ * declared once with its release range and the upstream file it was read from (containerd/containerd
+ * at the tag named; `tag:path:line`). Facts pick by the detected version (`pick`), and say which
+ * entry they assumed when the version is unknown.
+ */
+
+const CD = 'containerd/containerd';
+
+/** The hosts directories containerd ≥ 2.2.0 reads on Linux when `config_path` is unset. */
+export const DEFAULT_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d'] as const;
+
+export type DefaultConfigPath =
+  | { kind: 'none' }
+  /** In the default config: `config dump` shows it, and any `mirrors` without an explicit config_path is refused. */
+  | { kind: 'in-defaults'; dirs: readonly string[] }
+  /** Set when the CRI images plugin starts, only if neither config_path nor mirrors is set: `config dump` does not show it. */
+  | { kind: 'at-plugin-init'; dirs: readonly string[] };
+
+export const defaultConfigPath: VersionedFact<DefaultConfigPath> = {
+  id: 'containerd.cri.registry.config_path.default',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.2.0' }, value: { kind: 'none' }, source: `${CD} v2.1.0 internal/cri/config/config_unix.go DefaultImageConfig (no ConfigPath); v1.6.38 pkg/cri/config/config_unix.go` },
+    {
+      range: { from: '2.2.0', to: '2.2.1' },
+      value: { kind: 'in-defaults', dirs: DEFAULT_HOSTS_DIRS },
+      source: `${CD} v2.2.0 internal/cri/config/config_unix.go:36 (commit 5386802f8); internal/cri/config/config.go:488-492 ("\`mirrors\` cannot be set when \`config_path\` is provided"); plugins/cri/images/plugin.go:64-65 ("invalid cri image config")`,
+    },
+    {
+      range: { from: '2.2.2' },
+      value: { kind: 'at-plugin-init', dirs: DEFAULT_HOSTS_DIRS },
+      source: `${CD} v2.2.2 plugins/cri/images/plugin.go:64-72 (commit a20dead7c, "set default config_path in plugin init")`,
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/** Legacy `registry.configs.<host>.tls` next to a config_path. */
+export const configsTlsWithConfigPath: VersionedFact<'refused' | 'allowed'> = {
+  id: 'containerd.cri.registry.configs-tls-with-config_path',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.0.0' }, value: 'refused', source: `${CD} v1.6.38 pkg/cri/config/config.go:438-441; v1.7.27 :524 ("\`configs.tls\` cannot be set when \`config_path\` is provided")` },
+    { range: { from: '2.0.0' }, value: 'allowed', source: `${CD} v2.0.0 internal/cri/config/config.go:466-480 (only \`mirrors\` is refused; configs is a deprecation warning)` },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+export type PullPath = 'local' | 'transfer';
+
+/** Which code path a CRI pull takes by default (settings may force the local pull back on 2.1+). */
+export const criPullPath: VersionedFact<PullPath> = {
+  id: 'containerd.cri.pull-path',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.1.0' }, value: 'local', source: `${CD} v2.0.0 internal/cri/server/images/image_pull.go:188 (client.Pull)` },
+    { range: { from: '2.1.0' }, value: 'transfer', source: `${CD} v2.1.0 internal/cri/server/images/image_pull.go:179-187; docs/cri/config.md:165-176` },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/** The CRI settings that make 2.1+ fall back to the local pull, in containerd's own order and words. */
+export const transferFallbackSettings: VersionedFact<readonly string[]> = {
+  id: 'containerd.cri.transfer-incompatible-settings',
+  component: 'containerd',
+  entries: [
+    {
+      range: { from: '2.1.0' },
+      value: ['use_local_image_pull', 'disable_snapshot_annotations', 'discard_unpacked_layers', 'registry.mirrors', 'registry.configs', 'registry.auths', 'max_concurrent_downloads', 'image_pull_with_sync_fs'],
+      source: `${CD} v2.1.0 internal/cri/config/config.go:535-600`,
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+export type CriDownloadLimit = 'per-pull' | 'ignored';
+
+/**
+ * The CRI `max_concurrent_downloads` on the local pull. 1.4.0–1.5.11 pulled with unpack, and the
+ * unpacker that fetches the layers was built without the limiter, so the setting did nothing and
+ * every layer downloaded at once (containerd#6054).
+ */
+export const criMaxConcurrentDownloads: VersionedFact<CriDownloadLimit> = {
+  id: 'containerd.cri.max_concurrent_downloads.effect',
+  component: 'containerd',
+  entries: [
+    { range: { below: '1.4.0' }, value: 'per-pull', source: `${CD} v1.3.0 pull.go:190-194 (limiter over the whole fetch; unpack afterwards)` },
+    {
+      range: { from: '1.4.0', to: '1.5.11' },
+      value: 'ignored',
+      source: `${CD} v1.4.0 unpacker.go:57-73 (newUnpacker sets no limiter), pkg/cri pulls WithPullUnpack (v1.5.0 pkg/cri/server/image_pull.go:121-123); containerd#6054, fixed by PR #6109 (v1.6.0) and #6774 (v1.5.12)`,
+    },
+    { range: { from: '1.5.12' }, value: 'per-pull', source: `${CD} v1.5.12 unpacker.go:68-77; v1.6.38 pkg/cri/config/config_unix.go:99 (default 3)` },
+  ],
+  assumeWhenUnknown: 2,
+};
+
+export const DEFAULT_DOWNLOADS = 3;
+
+/** The transfer service's download limit: one semaphore for the whole daemon. */
+export const transferMaxConcurrentDownloads: VersionedFact<{ default: number; scope: 'per-daemon' }> = {
+  id: 'containerd.transfer.max_concurrent_downloads',
+  component: 'containerd',
+  entries: [{ range: { from: '2.0.0' }, value: { default: DEFAULT_DOWNLOADS, scope: 'per-daemon' }, source: `${CD} v2.0.0 plugins/transfer/plugin.go:179; v2.1.0 :211; core/transfer/local/transfer.go:58` }],
+  assumeWhenUnknown: 0,
+};
+
+/** Parallel layer unpacks of the transfer service. */
+export const transferMaxConcurrentUnpacks: VersionedFact<{ default: number } | null> = {
+  id: 'containerd.transfer.max_concurrent_unpacks',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.2.0' }, value: null, source: `${CD} v2.1.0 plugins/transfer/plugin.go (no such key)` },
+    { range: { from: '2.2.0' }, value: { default: 1 }, source: `${CD} v2.2.0 plugins/transfer/plugin.go:213, :237 (commit 0198b87fc)` },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/**
+ * How transfer-service pulls read a `config_path` that lists several directories: as one literal path
+ * (no split on ':'), so no hosts.toml is found (containerd#12415, #12808). The fix (PR for #12415,
+ * commit c2774766f) is in no release up to v2.4.0-beta.0.
+ */
+export const transferConfigPathList: VersionedFact<'single-path'> = {
+  id: 'containerd.transfer.config_path.list',
+  component: 'containerd',
+  entries: [
+    {
+      range: { from: '2.1.0' },
+      value: 'single-path',
+      source: `${CD} v2.1.0 internal/cri/server/images/image_pull.go:312 (registry.WithHostDir(ConfigPath)); core/transfer/registry/registry.go:127-128; core/remotes/docker/config/hosts.go:292-304 (HostDirFromRoot, no split); same at v2.3.4 and v2.4.0-beta.0`,
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/** The local pull splits `config_path` on ':' and stops at the first directory that has a match. */
+export const localConfigPathList: VersionedFact<'split'> = {
+  id: 'containerd.cri.config_path.list',
+  component: 'containerd',
+  entries: [{ range: {}, value: 'split', source: `${CD} v1.6.38 pkg/cri/server/image_pull.go:355-373; v2.1.0 internal/cri/server/images/image_pull.go:473-491` }],
+  assumeWhenUnknown: 0,
+};
+
+/** `image_pull_progress_timeout` when not set: absent before 1.7. */
+export const progressTimeoutDefault: VersionedFact<string | null> = {
+  id: 'containerd.cri.image_pull_progress_timeout.default',
+  component: 'containerd',
+  entries: [
+    { range: { below: '1.7.0' }, value: null, source: `${CD} v1.6.38 pkg/cri/config/config.go (no such key)` },
+    { range: { from: '1.7.0', to: '1.7.9' }, value: '1m0s', source: `${CD} v1.7.0 pkg/cri/config/config_unix.go:112` },
+    { range: { from: '1.7.10' }, value: '5m0s', source: `${CD} v1.7.10 pkg/cri/config/config.go:52; v2.2.0 internal/cri/config/config_unix.go` },
+  ],
+  assumeWhenUnknown: 2,
+};
+
+/** hosts.toml `dial_timeout` per host. */
+export const hostsDialTimeout: VersionedFact<boolean> = {
+  id: 'containerd.hosts.dial_timeout',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.1.0' }, value: false, source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go (no dial_timeout)` },
+    { range: { from: '2.1.0' }, value: true, source: `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374, :536-541 (commit c4982bffc)` },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/** A hosts.toml without any `[host."…"]` table (only `server`). */
+export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
+  id: 'containerd.hosts.without-host-table',
+  component: 'containerd',
+  entries: [
+    { range: { to: '1.7.31' }, value: 'rejected', source: `${CD} v1.6.38 remotes/docker/config/hosts.go:533; v1.7.31 :534 (getSortedHosts: "invalid \`host\` tree")` },
+    {
+      range: { from: '1.7.32' },
+      value: 'accepted',
+      source: `${CD} v1.7.32 remotes/docker/config/hosts.go:529-534 (commit 24007441d "Fix error parsing hosts.toml without any \`host\` tree"); v2.0.0 core/remotes/docker/config/hosts.go:519-540`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/** The external gzip decompressors containerd tries, in order (else Go's compress/gzip). */
+export const gzipDecompressors: VersionedFact<readonly ('igzip' | 'unpigz')[]> = {
+  id: 'containerd.archive.gzip-decompressors',
+  component: 'containerd',
+  entries: [
+    { range: { below: '2.0.0' }, value: ['unpigz'], source: `${CD} v1.7.27 archive/compression/compression.go:260-268 (CONTAINERD_DISABLE_PIGZ)` },
+    { range: { from: '2.0.0' }, value: ['igzip', 'unpigz'], source: `${CD} v2.0.0 pkg/archive/compression/compression.go:264-273; v2.1.0 :270-285 (CONTAINERD_DISABLE_IGZIP, _PIGZ)` },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/** Config layouts (`version = N`) and how each release line reads them. */
+export type LayoutSupport = 'native' | 'migrated' | 'unknown-to-this-release';
+export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
+  1: {
+    id: 'containerd.config.layout.v1',
+    component: 'containerd',
+    entries: [
+      { range: { below: '2.0.0' }, value: 'native', source: `${CD} v1.6.38 services/server/config/config.go:218-222 (version 1 decodes by plugin id)` },
+      { range: { from: '2.0.0' }, value: 'migrated', source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:46-50, :196-205 (v1Migrate: \`cri\` → io.containerd.grpc.v1.cri, then to v3)` },
+    ],
+    assumeWhenUnknown: 1,
+  },
+  2: {
+    id: 'containerd.config.layout.v2',
+    component: 'containerd',
+    entries: [
+      { range: { below: '2.0.0' }, value: 'native', source: `${CD} v1.6.38 services/server/config/config.go` },
+      { range: { from: '2.0.0' }, value: 'migrated', source: `${CD} v2.1.0 docs/cri/config.md:12-20 (version 2 is converted on load)` },
+    ],
+    assumeWhenUnknown: 1,
+  },
+  3: {
+    id: 'containerd.config.layout.v3',
+    component: 'containerd',
+    entries: [
+      { range: { below: '2.0.0' }, value: 'unknown-to-this-release', source: `${CD} v1.7.27 (no io.containerd.cri.v1.images plugin; a 1.6.20 dump prints v2 and drops the v3 keys, observed in the lab)` },
+      { range: { from: '2.0.0' }, value: 'native', source: `${CD} v2.1.0 docs/cri/config.md:233-300; plugins/types.go:75` },
+    ],
+    assumeWhenUnknown: 1,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// log messages (logrus `msg=`), by release
+
+export type ContainerdLogKind =
+  | 'trying-next-host'
+  | 'fetch-failed'
+  | 'hosts-toml-decode'
+  | 'progress-cancel'
+  | 'transfer-incompatible'
+  | 'mirrors-with-config-path'
+  | 'decompressor-used';
+
+/** Where a pattern is looked for: the `msg` field, or `msg` and `error` (a plugin load failure carries the cause in `error`). */
+export interface LogPattern {
+  re: RegExp;
+  alsoInError?: boolean;
+  /** containerd logs it at this level (DEBUG lines are absent from a default journal). */
+  level: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> = {
+  'trying-next-host': {
+    id: 'containerd.log.trying-next-host',
+    component: 'containerd',
+    entries: [{ range: {}, value: { re: /^trying next host/, level: 'info' }, source: `${CD} v1.6.38 remotes/docker/resolver.go:299, :306; v2.1.0 core/remotes/docker/resolver.go:291` }],
+    assumeWhenUnknown: 0,
+  },
+  'fetch-failed': {
+    id: 'containerd.log.fetch-failed',
+    component: 'containerd',
+    entries: [{ range: { from: '2.0.0' }, value: { re: /^fetch failed/, level: 'info' }, source: `${CD} v2.0.0 core/remotes/docker/resolver.go:293; v2.1.0 :293` }],
+    assumeWhenUnknown: 0,
+  },
+  'hosts-toml-decode': {
+    id: 'containerd.log.hosts-toml-decode',
+    component: 'containerd',
+    entries: [
+      { range: { below: '2.0.0' }, value: { re: /^failed to decode hosts\.toml/, level: 'error' }, source: `${CD} v1.6.38 remotes/docker/config/hosts.go:314; v1.7.27 :315` },
+      {
+        range: { from: '2.0.0' },
+        value: { re: /^failed to decode \S*\/hosts\.toml/, level: 'error' },
+        source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go:312; v2.1.0 :329 ("failed to decode %s", filepath.Join(hostsDir, "hosts.toml"))`,
+      },
+    ],
+    assumeWhenUnknown: 1,
+  },
+  'progress-cancel': {
+    id: 'containerd.log.progress-cancel',
+    component: 'containerd',
+    entries: [{ range: { from: '1.7.0' }, value: { re: /^cancel pulling image /, level: 'error' }, source: `${CD} v1.7.0 pkg/cri/server/image_pull.go:635; v2.1.0 internal/cri/server/images/image_pull.go:723, :1023` }],
+    assumeWhenUnknown: 0,
+  },
+  'transfer-incompatible': {
+    id: 'containerd.log.transfer-incompatible',
+    component: 'containerd',
+    entries: [{ range: { from: '2.1.0' }, value: { re: /^Found '.*' in CRI config which is incompatible with transfer service/, level: 'warn' }, source: `${CD} v2.1.0 internal/cri/config/config.go:594` }],
+    assumeWhenUnknown: 0,
+  },
+  'mirrors-with-config-path': {
+    id: 'containerd.log.mirrors-with-config-path',
+    component: 'containerd',
+    entries: [
+      {
+        range: { below: '2.0.0' },
+        // 1.6.20 logs msg="failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set …"
+        value: { re: /`mirrors` cannot be set when `config_path` is provided/, alsoInError: true, level: 'warn' },
+        source: `${CD} v1.6.38 pkg/cri/config/config.go:426; pkg/cri/cri.go:76; services/server/server.go:272`,
+      },
+      {
+        range: { from: '2.0.0' },
+        value: { re: /`mirrors` cannot be set when `config_path` is provided/, alsoInError: true, level: 'warn' },
+        source: `${CD} v2.1.0 internal/cri/config/config.go:489; v2.2.0 :491 with plugins/cri/images/plugin.go:65 ("invalid cri image config: …")`,
+      },
+    ],
+    assumeWhenUnknown: 1,
+  },
+  'decompressor-used': {
+    id: 'containerd.log.decompressor-used',
+    component: 'containerd',
+    entries: [
+      { range: { below: '2.0.0' }, value: { re: /^using (pigz) for decompression/, level: 'debug' }, source: `${CD} v1.6.38 archive/compression/compression.go:264; v1.7.34 :268` },
+      { range: { from: '2.0.0' }, value: { re: /^using (igzip|unpigz) for decompression/, level: 'debug' }, source: `${CD} v2.0.0 pkg/archive/compression/compression.go:267, :271; v2.1.0 :273, :277` },
+    ],
+    assumeWhenUnknown: 1,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// config keys dfdoctor reads, with the releases that know them (a test checks that every key the
+// parsers read is listed here)
+
+export interface ConfigKey {
+  file: 'config.toml' | 'hosts.toml';
+  /** TOML key path; `*` stands for any key of a map (a registry name, a host URL). */
+  path: readonly string[];
+  /** The fact that says what the key means by release, when that changes. */
+  meaning?: string;
+}
+
+function key(file: ConfigKey['file'], path: string, range: ReleaseRange, source: string, meaning?: string): VersionedFact<ConfigKey> {
+  const segments = path.split('/');
+  return {
+    id: `containerd.key.${file}.${segments.join('.')}`,
+    component: 'containerd',
+    entries: [{ range, value: { file, path: segments, ...(meaning === undefined ? {} : { meaning }) }, source }],
+    assumeWhenUnknown: 0,
+  };
+}
+
+const V1 = 'plugins/cri';
+const V2 = 'plugins/io.containerd.grpc.v1.cri';
+const V3 = 'plugins/io.containerd.cri.v1.images';
+const TR = 'plugins/io.containerd.transfer.v1.local';
+const SRV16 = `${CD} v1.6.38 services/server/config/config.go:37-71`;
+const CRI16 = `${CD} v1.6.38 pkg/cri/config/config.go`;
+const CRI21 = `${CD} v2.1.0 internal/cri/config/config.go`;
+
+/** CRI image keys that exist in the v1/v2 layout (`.containerd` holds the snapshotter) and in v3. */
+function criKeys(): VersionedFact<ConfigKey>[] {
+  const out: VersionedFact<ConfigKey>[] = [];
+  for (const [base, range, src] of [
+    // 2.x still reads the v1 layout: it migrates `cri` to io.containerd.grpc.v1.cri (configLayouts[1])
+    [V1, {}, CRI16],
+    [V2, {}, CRI16],
+    [V3, { from: '2.0.0' }, CRI21],
+  ] as const) {
+    const runtime = base === V3 ? base : `${base}/containerd`;
+    const later = (from: string): ReleaseRange => {
+      const own = 'from' in range ? parseRelease(range.from) : null;
+      return own && compareRelease(own, parseRelease(from)!) > 0 ? range : { ...range, from };
+    };
+    out.push(
+      key('config.toml', base, range, src),
+      key('config.toml', `${base}/max_concurrent_downloads`, range, `${src} (MaxConcurrentDownloads)`, criMaxConcurrentDownloads.id),
+      key('config.toml', `${base}/image_pull_progress_timeout`, later('1.7.0'), `${CD} v1.7.0 pkg/cri/config/config.go:353; ${CRI21}:333`, progressTimeoutDefault.id),
+      key('config.toml', `${base}/image_pull_with_sync_fs`, later('1.7.14'), `${CD} v1.7.14 pkg/cri/config/config.go (first tag with the key); ${CRI21}:338`, transferFallbackSettings.id),
+      key('config.toml', `${base}/use_local_image_pull`, later('2.1.0'), `${CRI21}:347`, criPullPath.id),
+      key('config.toml', `${base}/registry`, range, src),
+      key('config.toml', `${base}/registry/config_path`, later('1.5.0'), `${CD} v1.5.0 pkg/cri/config/config.go (config_path); ${CRI21}:231`, defaultConfigPath.id),
+      key('config.toml', `${base}/registry/mirrors`, range, `${CRI16}:179; ${CRI21}:236 (deprecated, removal planned for v2.4: RELEASES.md)`, defaultConfigPath.id),
+      key('config.toml', `${base}/registry/mirrors/*`, range, `${CRI16}:179; ${CRI21}:236 (one table per registry name)`),
+      key('config.toml', `${base}/registry/mirrors/*/endpoint`, range, `${CRI16}:145; ${CRI21}:209`),
+      key('config.toml', `${base}/registry/configs`, range, `${CRI16}:183; ${CRI21}:241`),
+      key('config.toml', `${base}/registry/configs/*`, range, `${CRI16}:183; ${CRI21}:241 (one table per registry host)`),
+      key('config.toml', `${base}/registry/configs/*/tls`, range, `${CRI16}:200`, configsTlsWithConfigPath.id),
+      key('config.toml', `${base}/registry/auths`, range, `${CRI16}:187; ${CRI21}:246`),
+      key('config.toml', `${runtime}/snapshotter`, range, `${CRI16}:76; ${CRI21}:122`),
+      key('config.toml', `${runtime}/disable_snapshot_annotations`, range, `${CRI16}:96; ${CRI21}:289`, transferFallbackSettings.id),
+      key('config.toml', `${runtime}/discard_unpacked_layers`, range, `${CRI16}:101; ${CRI21}:294`, transferFallbackSettings.id),
+    );
+    if (runtime !== base) out.push(key('config.toml', runtime, range, src));
+  }
+  return out;
+}
+
+export const CONFIG_KEYS: readonly VersionedFact<ConfigKey>[] = [
+  key('config.toml', 'version', {}, `${SRV16}:37`),
+  key('config.toml', 'root', {}, `${SRV16}:39`),
+  key('config.toml', 'state', {}, `${SRV16}:41`),
+  key('config.toml', 'disabled_plugins', {}, `${SRV16}:56`),
+  key('config.toml', 'imports', {}, `${SRV16}:71`),
+  key('config.toml', 'grpc', {}, `${SRV16}:132`),
+  key('config.toml', 'grpc/address', {}, `${SRV16}:132`),
+  key('config.toml', 'plugins', {}, SRV16),
+  ...criKeys(),
+  key('config.toml', TR, { from: '2.0.0' }, `${CD} v2.1.0 plugins/transfer/plugin.go:46`),
+  key('config.toml', `${TR}/max_concurrent_downloads`, { from: '2.0.0' }, `${CD} v2.0.0 plugins/transfer/plugin.go:154`, transferMaxConcurrentDownloads.id),
+  key('config.toml', `${TR}/concurrent_layer_fetch_buffer`, { from: '2.1.0' }, `${CD} v2.1.0 plugins/transfer/plugin.go:177 (commit 72c8c7708)`),
+  key('config.toml', `${TR}/max_concurrent_unpacks`, { from: '2.2.0' }, `${CD} v2.2.0 plugins/transfer/plugin.go:213`, transferMaxConcurrentUnpacks.id),
+  key('hosts.toml', 'server', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:379-420`),
+  key('hosts.toml', 'host', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:379-420, :548-578`, hostsWithoutHostTable.id),
+  key('hosts.toml', 'host/*', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:548-578 (one table per host URL, in file order)`),
+  key('hosts.toml', 'host/*/capabilities', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:453-467`),
+  key('hosts.toml', 'host/*/skip_verify', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.SkipVerify)`),
+  key('hosts.toml', 'host/*/override_path', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.OverridePath)`),
+  key('hosts.toml', 'host/*/dial_timeout', { from: '2.1.0' }, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`, hostsDialTimeout.id),
+  // the top level of hosts.toml is itself a host config (`server`'s capabilities, skip_verify, …)
+  key('hosts.toml', 'capabilities', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
+  key('hosts.toml', 'skip_verify', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
+  key('hosts.toml', 'override_path', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
+  key('hosts.toml', 'dial_timeout', { from: '2.1.0' }, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`, hostsDialTimeout.id),
+];
+
+/** True when `path` (as read) is covered by a CONFIG_KEYS entry of that file. */
+export function configKeyKnown(file: ConfigKey['file'], path: readonly string[]): boolean {
+  return CONFIG_KEYS.some((k) =>
+    k.entries.some((e) => e.value.file === file && e.value.path.length === path.length && e.value.path.every((s, i) => s === '*' || s === path[i])),
+  );
+}
+
+/** Every versioned containerd fact, for listing and for the coverage test. */
+export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
+  defaultConfigPath,
+  configsTlsWithConfigPath,
+  criPullPath,
+  transferFallbackSettings,
+  criMaxConcurrentDownloads,
+  transferMaxConcurrentDownloads,
+  transferMaxConcurrentUnpacks,
+  transferConfigPathList,
+  localConfigPathList,
+  progressTimeoutDefault,
+  hostsDialTimeout,
+  hostsWithoutHostTable,
+  gzipDecompressors,
+  ...Object.values(configLayouts),
+  ...Object.values(logMessages),
+  ...CONFIG_KEYS,
+];

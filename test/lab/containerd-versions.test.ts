@@ -1,0 +1,97 @@
+/**
+ * Version-dependent containerd behaviour, proved on the real containerd installed here (Debian
+ * 1.6.20): the entries of src/knowledge/containerd.ts that hold for 1.6.x, and what the probe and
+ * facts make of them. The releases this machine cannot run are covered by fixtures.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DirBundle } from '../../src/bundle/dir-bundle.js';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { buildFacts } from '../../src/facts/index.js';
+import { configsTlsWithConfigPath, hostsWithoutHostTable } from '../../src/knowledge/containerd.js';
+import { pick } from '../../src/knowledge/versioned.js';
+import { parseContainerdVersion } from '../../src/parsers/containerd-version.js';
+import { containerdProbe } from '../../src/probes/containerd.js';
+import type { ProbeContext } from '../../src/probes/context.js';
+import { manifest } from '../helpers/bundle.js';
+import { announceSkip, labUnavailable } from '../helpers/lab.js';
+import { CONTAINERD_LAB_TOOLS, createContainerdLab, freeLoopbackPort, type ContainerdLab } from './containerd-lab.js';
+
+const why = labUnavailable(CONTAINERD_LAB_TOOLS);
+if (why) announceSkip('containerd versions lab', why);
+
+const temps: string[] = [];
+let lab: ContainerdLab | undefined;
+afterAll(async () => {
+  await lab?.close();
+  for (const t of temps) await rm(t, { recursive: true, force: true });
+});
+
+async function probeFacts(configFile: string, address: string) {
+  const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-cd-versions-'));
+  temps.push(dir);
+  const out = new BundleWriter(dir);
+  const deadline = performance.now() + 15_000;
+  const ctx: ProbeContext = {
+    options: { root: '/', timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, containerdConfig: configFile, containerdAddress: address },
+    out,
+    signal: new AbortController().signal,
+    remainingMs: () => Math.max(0, deadline - performance.now()),
+    progress: () => undefined,
+    discovery: {},
+    cleanup: { add: () => () => undefined },
+    nodePath: (p) => p,
+  };
+  await containerdProbe.run(ctx);
+  await writeFile(join(dir, 'measurements.json'), '{}');
+  const facts = await buildFacts(new DirBundle(dir), manifest(), JSON.parse(await readFile(join(dir, 'measurements.json'), 'utf8')));
+  return facts.containerd!;
+}
+
+describe('containerd behaviour by release, on the real 1.6 binary', () => {
+  it.skipIf(why)('registry.configs.*.tls next to config_path: the CRI plugin refuses it (the table says so for < 2.0.0)', async () => {
+    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+    const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001' }] });
+    const cd = await lab.startContainerd({
+      configVersion: 2,
+      configPath: hostsDir,
+      extraToml: '[plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example".tls]\n  insecure_skip_verify = true\n',
+    });
+    try {
+      const v = parseContainerdVersion(cd.version);
+      expect(pick(configsTlsWithConfigPath, v)).toMatchObject({ kind: 'known', value: 'refused' });
+      expect(cd.log()).toContain('`configs.tls` cannot be set when `config_path` is provided');
+      const c = await probeFacts(cd.configFile, cd.address);
+      expect(c.criPlugin?.status).toBe('error');
+      const m = c.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
+      expect(m?.message).toMatch(/registry\.configs\.\*\.tls are both set.*confirmed: `ctr plugins ls` shows it in error/);
+    } finally {
+      await cd.stop();
+    }
+  });
+
+  it.skipIf(why)('a hosts.toml with only `server` is ignored ("invalid `host` tree"): the pull goes to the registry itself, and the facts call it rejected', async () => {
+    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+    const reg = await lab.startRegistry();
+    const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
+    const ref = await lab.push(img, reg, 'lab/server-only:v1');
+    const dead = await freeLoopbackPort();
+    // were this file used, every request would go to a port nothing listens on and the pull would fail
+    const hostsDir = await lab.writeHostsToml(reg.host, { hosts: [], raw: `server = "http://127.0.0.1:${dead}"\n` });
+    const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+    try {
+      const v = parseContainerdVersion(cd.version);
+      expect(pick(hostsWithoutHostTable, v)).toMatchObject({ kind: 'known', value: 'rejected' });
+      const pull = await lab.pull(cd, ref, { hostsDir });
+      expect(pull.output).toMatch(/failed to decode hosts\.toml.*invalid `host` tree/);
+      expect(pull.ok, pull.output).toBe(true);
+      const c = await probeFacts(cd.configFile, cd.address);
+      const m = c.misconfigs.find((x) => x.kind === 'rejected');
+      expect(m?.message).toMatch(/containerd ≤ 1\.7\.31 rejects the file/);
+    } finally {
+      await cd.stop();
+    }
+  });
+});

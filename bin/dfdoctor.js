@@ -10,7 +10,7 @@
 // (whose start-up would double the wait): --version, --help, `rules`, and `analyze` of a bundle
 // directory small enough that its whole content could not bring the heap near the cap.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,8 +23,12 @@ const UNCAPPED_BUNDLE_FILES = 2000;
 const args = process.argv.slice(2);
 const capped = process.env.DFDOCTOR_LAUNCHED === '1' || process.execArgv.some((a) => a.startsWith(HEAP_FLAG));
 
-if (capped || !needsHeapCap(args)) {
-  const { main } = await import('../dist/cli.js');
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  // what commander prints for --version, without loading the CLI for it
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+} else if (capped || !needsHeapCap(args)) {
+  const { main } = await import(cliModule());
   process.exitCode = await main(process.argv);
 } else {
   const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
@@ -42,6 +46,18 @@ if (capped || !needsHeapCap(args)) {
   child.on('exit', (code, signal) => {
     process.exitCode = code ?? 128 + (constants.signals[signal] ?? 1);
   });
+}
+
+/**
+ * The bundle `npm run build` writes (dist/packed: a few files where tsc's output is ~200 modules, which
+ * Node resolves and reads one by one), unless it is missing or older than a later plain `tsc`.
+ */
+function cliModule() {
+  const packed = new URL('../dist/packed/cli.js', import.meta.url);
+  const plain = new URL('../dist/cli.js', import.meta.url);
+  const p = statSync(packed, { throwIfNoEntry: false });
+  const t = statSync(plain, { throwIfNoEntry: false });
+  return p && (!t || p.mtimeMs >= t.mtimeMs) ? packed.href : plain.href;
 }
 
 /** Whether the command can read input of unbounded size (then it runs under the heap cap). */

@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HEAP_FLAG = '--max-old-space-size';
-/** A directory bundle up to this size is analysed without the cap (a collected bundle is usually < 10 MiB). */
-const UNCAPPED_BUNDLE_BYTES = 32 * 1024 * 1024;
+/** A directory bundle up to this size is analysed without the cap: a few times its size stays far below it. */
+const UNCAPPED_BUNDLE_BYTES = 8 * 1024 * 1024;
 const UNCAPPED_BUNDLE_FILES = 2000;
 
 const args = process.argv.slice(2);

@@ -4,7 +4,6 @@ import { DirBundle } from './dir-bundle.js';
 import { BUNDLE_FORMAT_VERSION, type Manifest, ManifestSchema } from './manifest.js';
 import { type Measurements, MeasurementsSchema } from './measurements.js';
 import { BundleError, type BundleReader } from './reader.js';
-import { unpackTarball } from './tarball.js';
 
 export interface OpenedBundle {
   reader: BundleReader;
@@ -21,6 +20,8 @@ export async function openBundle(path: string): Promise<OpenedBundle> {
   let dir = path;
   let cleanup = async (): Promise<void> => {};
   if (st.isFile()) {
+    // tar is loaded only for a tarball: analysing a directory does without it
+    const { unpackTarball } = await import('./tarball.js');
     const { tempDir, bundleDir } = await unpackTarball(path);
     dir = bundleDir;
     cleanup = () => rm(tempDir, { recursive: true, force: true });

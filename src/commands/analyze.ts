@@ -1,9 +1,5 @@
 import type { Command } from 'commander';
-import { openBundle } from '../bundle/open.js';
-import { analyse } from '../pipeline.js';
-import { reportOrigin, settingsFrom } from './analysis.js';
 import { type AnalysisFlags, addAnalysisOptions, addOutputOptions, type OutputFlags } from './options.js';
-import { emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
 
 export function registerAnalyze(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
@@ -23,6 +19,13 @@ Examples:
   addOutputOptions(addAnalysisOptions(cmd)).action(async (path: string, flags: OutputFlags & AnalysisFlags) => {
     const rc = ctx();
     rc.progress(`reading ${path}…`);
+    // loaded here, not at start-up: `--version`, `--help` and the other commands do without them
+    const [{ openBundle }, { analyse }, { reportOrigin, settingsFrom }, { emitReport }] = await Promise.all([
+      import('../bundle/open.js'),
+      import('../pipeline.js'),
+      import('./analysis.js'),
+      import('./output.js'),
+    ]);
     const settings = await settingsFrom(flags);
     const b = await openBundle(path);
     rc.cleanup.add(() => b.close());

@@ -3,11 +3,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Manifest } from '../bundle/manifest.js';
 import type { Measurements } from '../bundle/measurements.js';
-import { openBundle } from '../bundle/open.js';
-import { createRedactor } from '../bundle/redact.js';
 import { UsageError } from '../errors.js';
-import { FIGURES, formatFigure, makeBaseline } from '../facts/baseline.js';
-import { gather } from './gather.js';
+import { FIGURES, formatFigure } from '../facts/baseline-figures.js';
 import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 import { toolInfo } from './tool-info.js';
@@ -34,6 +31,7 @@ Examples:
     );
   addProbeOptions(save).action(async (file: string, flags: ProbeFlags & { from?: string; timeout: number }) => {
     const rc = ctx();
+    const { makeBaseline } = await import('../facts/baseline.js');
     const { manifest, measurements } = flags.from ? await fromBundle(flags.from) : await fromProbes(flags, rc);
     const b = makeBaseline({
       measurements,
@@ -61,6 +59,7 @@ Examples:
 }
 
 async function fromBundle(path: string): Promise<{ manifest: Manifest; measurements: Measurements }> {
+  const { openBundle } = await import('../bundle/open.js');
   const b = await openBundle(path);
   try {
     return { manifest: b.manifest, measurements: b.measurements };
@@ -70,6 +69,7 @@ async function fromBundle(path: string): Promise<{ manifest: Manifest; measureme
 }
 
 async function fromProbes(flags: ProbeFlags & { timeout: number }, rc: RunContext): Promise<{ manifest: Manifest; measurements: Measurements }> {
+  const [{ gather }, { createRedactor }] = await Promise.all([import('./gather.js'), import('../bundle/redact.js')]);
   const g = await gather({
     options: toProbeOptions(flags, flags.timeout, false),
     deselected: deselectedProbes(flags),

@@ -1,16 +1,6 @@
 import type { Command } from 'commander';
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { DirBundle } from '../bundle/dir-bundle.js';
-import { MeasurementsSchema, type BenchMeasurement } from '../bundle/measurements.js';
-import { readBundleHead } from '../bundle/open.js';
-import { redactor } from '../bundle/redact.js';
-import { packTarball } from '../bundle/tarball.js';
+import type { BenchMeasurement } from '../bundle/measurements.js';
 import { UsageError } from '../errors.js';
-import { analyse } from '../pipeline.js';
-import { reportOrigin, settingsFrom } from './analysis.js';
-import { runBench } from '../probes/bench-run.js';
-import { gather } from './gather.js';
 import {
   type AnalysisFlags,
   addAnalysisOptions,
@@ -23,7 +13,6 @@ import {
   type ProbeFlags,
   toProbeOptions,
 } from './options.js';
-import { emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
 
 /**
@@ -55,6 +44,19 @@ Examples:
     async (image: string, flags: OutputFlags & ProbeFlags & AnalysisFlags & BenchFlags) => {
       if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle)) throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
       const rc = ctx();
+      const [{ DirBundle }, { readBundleHead }, { redactor }, { packTarball }, { analyse }, { reportOrigin, settingsFrom }, { runBench }, { gather }, { emitReport }, { addBenchToBundle }] =
+        await Promise.all([
+          import('../bundle/dir-bundle.js'),
+          import('../bundle/open.js'),
+          import('../bundle/redact.js'),
+          import('../bundle/tarball.js'),
+          import('../pipeline.js'),
+          import('./analysis.js'),
+          import('../probes/bench-run.js'),
+          import('./gather.js'),
+          import('./output.js'),
+          import('./bench-bundle.js'),
+        ]);
       const settings = await settingsFrom(flags);
       const deselected = deselectedProbes(flags);
       const measured: BenchMeasurement = await runBench(
@@ -95,15 +97,4 @@ Examples:
       }
     },
   );
-}
-
-/** measurements.json gets `bench` beside what the probes measured (validated against the schema). */
-async function addBenchToBundle(dir: string, bench: BenchMeasurement): Promise<void> {
-  const file = join(dir, 'measurements.json');
-  const prev = await readFile(file, 'utf8').then(
-    (t) => JSON.parse(t) as unknown,
-    () => ({}),
-  );
-  const merged = MeasurementsSchema.parse({ ...(prev as object), bench });
-  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
 }

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { packTarball } from '../bundle/tarball.js';
-import { redactor } from '../bundle/redact.js';
 import { UsageError } from '../errors.js';
-import { gather } from './gather.js';
 import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 
@@ -24,6 +21,11 @@ Examples:
   addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
     if (!/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
     const rc = ctx();
+    const [{ packTarball }, { redactor }, { gather }] = await Promise.all([
+      import('../bundle/tarball.js'),
+      import('../bundle/redact.js'),
+      import('./gather.js'),
+    ]);
     const g = await gather({
       options: toProbeOptions(flags, flags.timeout, true),
       deselected: deselectedProbes(flags),

@@ -1,10 +1,4 @@
 import type { Command } from 'commander';
-import { DirBundle } from '../bundle/dir-bundle.js';
-import { readBundleHead } from '../bundle/open.js';
-import { createRedactor } from '../bundle/redact.js';
-import { analyse } from '../pipeline.js';
-import { reportOrigin, settingsFrom } from './analysis.js';
-import { gather } from './gather.js';
 import {
   type AnalysisFlags,
   addAnalysisOptions,
@@ -15,7 +9,6 @@ import {
   type ProbeFlags,
   toProbeOptions,
 } from './options.js';
-import { emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
 
 export function registerDiagnose(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
@@ -35,6 +28,15 @@ Examples:
     );
   addOutputOptions(addAnalysisOptions(addProbeOptions(cmd))).action(async (flags: OutputFlags & ProbeFlags & AnalysisFlags) => {
     const rc = ctx();
+    const [{ DirBundle }, { readBundleHead }, { createRedactor }, { analyse }, { reportOrigin, settingsFrom }, { gather }, { emitReport }] = await Promise.all([
+      import('../bundle/dir-bundle.js'),
+      import('../bundle/open.js'),
+      import('../bundle/redact.js'),
+      import('../pipeline.js'),
+      import('./analysis.js'),
+      import('./gather.js'),
+      import('./output.js'),
+    ]);
     const settings = await settingsFrom(flags);
     const deselected = deselectedProbes(flags);
     const g = await gather({

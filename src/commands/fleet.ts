@@ -3,11 +3,10 @@ import { Option } from 'commander';
 import { SEVERITY_ORDER } from '../causes.js';
 import { FAIL_ON, type FailOn } from '../exit-code.js';
 import { UsageError } from '../errors.js';
-import { FLEET_FORMATS, type FleetFormat, renderFleet } from '../report/fleet-render.js';
-import { type FleetInput, type FleetSummary, summarizeFleet } from '../report/fleet-summary.js';
-import { expandReportPaths, readReport } from './fleet-read.js';
+import { FLEET_FORMATS, type FleetFormat } from '../report/fleet-options.js';
+import type { FleetSummary } from '../report/fleet-summary.js';
+import type { ReadResult } from './fleet-read.js';
 import { useColor } from './options.js';
-import { writeOutput } from './output.js';
 import type { RunContext } from './run-context.js';
 
 interface FleetFlags {
@@ -40,25 +39,49 @@ Examples:
     )
     .action(async (paths: string[], flags: FleetFlags) => {
       const rc = ctx();
+      const [{ expandReportPaths, readReport }, { FleetAccumulator }, { renderFleet }, { writeOutput }] = await Promise.all([
+        import('./fleet-read.js'),
+        import('../report/fleet-summary.js'),
+        import('../report/fleet-render.js'),
+        import('./output.js'),
+      ]);
       const files = await expandReportPaths(paths);
       if (files.length === 0) throw new UsageError(`no .json reports under ${paths.join(', ')}`);
-      const inputs: FleetInput[] = [];
+      // One report at a time into the aggregates (a few files read ahead): 100,000 reports fit the heap cap.
+      const acc = new FleetAccumulator();
       const unreadable: { source: string; reason: string }[] = [];
-      for (const [i, f] of files.entries()) {
-        rc.progress(`reading ${i + 1}/${files.length} ${f}`);
-        const r = await readReport(f);
-        if (r.ok) inputs.push(r.input);
-        else unreadable.push({ source: r.source, reason: r.reason });
+      let readable = 0;
+      const ahead: Promise<ReadResult>[] = [];
+      let next = 0;
+      let shownAt = 0;
+      while (next < files.length || ahead.length > 0) {
+        while (ahead.length < READ_AHEAD && next < files.length) ahead.push(readReport(files[next++] as string));
+        const r = await (ahead.shift() as Promise<ReadResult>);
+        if (r.ok) {
+          acc.add(r.input);
+          readable++;
+        } else {
+          unreadable.push({ source: r.source, reason: r.reason });
+          rc.progress.done();
+          process.stderr.write(`dfdoctor: skipped ${r.source}: ${r.reason}\n`);
+        }
+        const done = readable + unreadable.length;
+        if (performance.now() - shownAt > 100 || done === files.length) {
+          shownAt = performance.now();
+          rc.progress(`reading ${done}/${files.length} reports`);
+        }
       }
       rc.progress.done();
-      for (const u of unreadable) process.stderr.write(`dfdoctor: skipped ${u.source}: ${u.reason}\n`);
-      if (inputs.length === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
-      const summary = summarizeFleet(inputs, unreadable);
+      if (readable === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
+      const summary = acc.summary(unreadable);
       const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }) });
       await writeOutput(text, flags.output);
       setExit(fleetExitCode(summary, flags.failOn));
     });
 }
+
+/** Reports read and parsed ahead of the one being added: overlaps the file reads, bounds what is held. */
+const READ_AHEAD = 8;
 
 /** 1 when any node has a cause at or above `failOn`; `never` always gives 0. */
 export function fleetExitCode(s: FleetSummary, failOn: FailOn): 0 | 1 {

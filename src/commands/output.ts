@@ -7,7 +7,8 @@ import { type OutputFlags, useColor } from './options.js';
 
 /** Renders the report to stdout or --output and returns the exit code --fail-on asks for. */
 export async function emitReport(report: Report, flags: OutputFlags): Promise<number> {
-  await writeOutput(RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn }), flags.output);
+  const render = await RENDERERS[flags.format]();
+  await writeOutput(render(report, { color: useColor(flags), failOn: flags.failOn }), flags.output);
   return exitCodeFor(report, flags.failOn);
 }
 

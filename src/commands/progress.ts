@@ -10,7 +10,10 @@ export function makeProgress(enabled: boolean): Progress {
   const fn = ((message: string) => {
     if (!enabled) return;
     const s = ((performance.now() - start) / 1000).toFixed(1);
-    process.stderr.write(`\r\x1b[K[${s}s] ${message}`);
+    const line = `[${s}s] ${message}`;
+    // one terminal line: a wrapped line would not be cleared by the next update
+    const width = process.stderr.columns || 80;
+    process.stderr.write(`\r\x1b[K${line.length < width ? line : `${line.slice(0, Math.max(10, width - 2))}…`}`);
     shown = true;
   }) as Progress;
   fn.done = () => {

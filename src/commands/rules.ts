@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import Table from 'cli-table3';
-import { RULES } from '../rules/index.js';
 
 export function registerRules(program: Command, _ctx: unknown, setExit: (n: number) => void): void {
   program
@@ -9,7 +7,8 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
     .description('list the rule catalogue: id, cause, severities, what fires it, remediation')
     .addOption(new Option('-f, --format <format>', 'table or json').choices(['table', 'json']).default('table'))
     .addHelpText('after', '\nExamples:\n  $ dfdoctor rules\n  $ dfdoctor rules --format json | jq -r \'.[].cause\' | sort -u')
-    .action((flags: { format: 'table' | 'json' }) => {
+    .action(async (flags: { format: 'table' | 'json' }) => {
+      const { RULES } = await import('../rules/index.js');
       const rows = RULES.map((r) => ({
         id: r.id,
         cause: r.cause,
@@ -21,6 +20,7 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
+        const { default: Table } = await import('cli-table3');
         const t = new Table({
           head: ['rule', 'cause', 'severity', 'fires when', 'remediation'],
           style: { head: [], border: [] },

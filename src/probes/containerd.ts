@@ -91,6 +91,7 @@ export const containerdProbe = defineProbe({
     }
     const targets = uniqueTargets(entries);
     ctx.discovery.containerd = { mirrorHosts: targets.map((t) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`)), ...(proc ? { pid: proc.pid } : {}) };
+    ctx.schedule?.publish();
 
     // 6. live check of each mirror (never the origin registries: no internet calls)
     const checks: MirrorCheck[] = await Promise.all(targets.slice(0, MAX_MIRROR_CHECKS).map((t) => checkMirror(t, Math.min(1500, Math.max(300, ctx.remainingMs() / 6)))));
@@ -104,6 +105,7 @@ export const containerdProbe = defineProbe({
     const cpuBudget = Math.min(800, Math.max(0, ctx.remainingMs() - 500));
     if (cpuBudget >= 100) {
       try {
+        await ctx.schedule?.measuring();
         out.setMeasurement('cpu', await measureCpu(cpuBudget, ctx.signal));
       } catch (e) {
         partial.push(`cpu measurement: ${(e as Error).message}`);

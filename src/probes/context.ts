@@ -68,6 +68,26 @@ export interface ProbeContext {
   cleanup: Cleanup;
   /** A node path under --root. */
   nodePath(p: string): string;
+  /** Set when the probe runs beside others (`runProbes`); absent when a probe runs alone (tests, bench). */
+  schedule?: ProbeSchedule;
+}
+
+/**
+ * How a probe shares the run with the others. Probes that only read run side by side; a probe that
+ * measures (disk read, loopback throughput, gunzip/sha256) asks for the run to itself, so that no
+ * figure carries another probe's load.
+ */
+export interface ProbeSchedule {
+  /** Resolves when nothing else of dfdoctor is busy; from then to the end of this probe, nothing else starts work. */
+  measuring(): Promise<void>;
+  /** Awaits `p` without counting as busy (a wait the kernel or a daemon fills), then waits until no probe measures. */
+  idle<T>(p: Promise<T>): Promise<T>;
+  /** The rest of this probe only waits and reads a figure or two: it never counts as busy, nor waits for a measurement. */
+  background(): void;
+  /** What this probe found for the others is in `discovery` now; probes waiting for it may start. */
+  publish(): void;
+  /** Resolves when every other probe of the run has ended. */
+  othersDone(): Promise<void>;
 }
 
 export type ProbeOutcome =
@@ -79,6 +99,11 @@ export interface Probe {
   description: string;
   /** Share of the run's --timeout this probe may take at most (0–1). */
   budget: number;
+  /**
+   * Probes whose findings this one needs before it starts: `discovery` once the other has published
+   * what it discovered (or ended), `end` once it has ended.
+   */
+  after?: Partial<Record<ProbeName, 'discovery' | 'end'>>;
   run(ctx: ProbeContext): Promise<ProbeOutcome>;
 }
 

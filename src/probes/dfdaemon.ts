@@ -35,6 +35,7 @@ export const dfdaemonProbe = defineProbe({
       ...(d.metricsUrl ? { metricsUrl: d.metricsUrl } : {}),
       ports: d.ports,
     };
+    ctx.schedule?.publish();
     const partial: string[] = [...d.notes];
     if (d.configProblem) partial.push(d.configProblem);
     if (d.generation) await out.writeText(BUNDLE.dfdaemon.generation, `${d.generation}\n`);
@@ -58,7 +59,9 @@ export const dfdaemonProbe = defineProbe({
         version = /_version\{[^}]*git_version="([^"]+)"/.exec(s0.text)?.[1];
         const wait = Math.min(options.scrapeIntervalSeconds * 1000, Math.max(0, ctx.remainingMs() - SCRAPE_TIMEOUT_MS - 1000));
         if (wait < options.scrapeIntervalSeconds * 1000) partial.push(`scrape interval shortened to ${(wait / 1000).toFixed(1)} s by the time budget`);
-        await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+        // the other probes read meanwhile (the wait does not count as busy)
+        const pause = sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+        await (ctx.schedule ? ctx.schedule.idle(pause) : pause);
         const s1 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())), ctx.signal);
         if (s1.ok) {
           await out.writeText(BUNDLE.dfdaemon.metrics1, s1.text);

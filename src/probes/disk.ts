@@ -154,8 +154,13 @@ export const diskProbe = defineProbe({
     });
 
     // --- the iostat window: others' IO only, since dfdoctor has not touched the device yet
-    const wait = tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
-    if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
+    // Beside the other probes, the window is everything before the read test (the kernel keeps the
+    // counters: no need to sleep for them), and the read test then has the run to itself.
+    if (ctx.schedule) await ctx.schedule.measuring();
+    else {
+      const wait = tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
+      if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
+    }
     const ds1 = await readNodeFile('/proc/diskstats');
     const diskstatsIntervalMs = Math.round(performance.now() - tDs0);
     if (ds0.kind === 'ok' && ds1.kind === 'ok') {

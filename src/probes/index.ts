@@ -7,13 +7,18 @@ import { loopbackProbe } from './loopback.js';
 import { netfilterProbe } from './netfilter.js';
 import { systemProbe } from './system.js';
 
-/** Run order: dfdaemon first among the node probes, since disk, loopback and netfilter need what it discovers. */
+/**
+ * Every probe, in the order the manifest lists them. They run side by side: disk and netfilter start
+ * once dfdaemon has published where its cache dir and ports are; loopback, which measures dfdaemon's
+ * endpoints, once dfdaemon has ended (its own requests must not fall between the two metrics scrapes)
+ * and containerd has named its mirrors. The parts that measure run alone (see scheduler.ts).
+ */
 export const PROBES: readonly Probe[] = [
   systemProbe,
   dfdaemonProbe,
-  diskProbe,
+  { ...diskProbe, after: { dfdaemon: 'discovery' } },
   containerdProbe,
   kubeletProbe,
-  loopbackProbe,
-  netfilterProbe,
+  { ...loopbackProbe, after: { dfdaemon: 'end', containerd: 'discovery' } },
+  { ...netfilterProbe, after: { dfdaemon: 'discovery' } },
 ];

@@ -85,6 +85,8 @@ export const loopbackProbe = defineProbe({
       await ctx.out.writeJson(BUNDLE.net.resolve, await liveResolution(ctx, [...names]));
     }
 
+    // from here on the probe measures: nothing else of dfdoctor may load the CPUs or loopback meanwhile
+    await ctx.schedule?.measuring();
     const m: LoopbackMeasurement = {};
     // split what is left between the phases; each has its own bound in samples and bytes
     const left = () => Math.max(0, ctx.remainingMs() - 500);

@@ -1,6 +1,7 @@
 import type { ProbeName } from '../causes.js';
 import type { BundleWriter } from '../bundle/writer.js';
-import { type Cleanup, type Discovery, type Probe, type ProbeOptions, rootedPath } from './context.js';
+import { type Cleanup, type Discovery, type Probe, type ProbeOptions, type ProbeSchedule, rootedPath } from './context.js';
+import { ProbeScheduler } from './scheduler.js';
 
 export interface RunProbesOptions {
   probes: readonly Probe[];
@@ -19,7 +20,22 @@ export interface RunProbesOptions {
 /** After a probe's deadline, how long it gets to notice the abort and clean up before it is abandoned. */
 const GRACE_MS = 1500;
 
-/** Runs the probes in order within the whole run's --timeout; each ends ok, skipped or failed with a reason. */
+interface Milestone {
+  promise: Promise<void>;
+  resolve(): void;
+}
+
+function milestone(): Milestone {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Runs the probes side by side within the whole run's --timeout; each ends ok, skipped or failed with a
+ * reason. A probe starts once the probes it names in `after` have published their discovery (or ended);
+ * the parts that measure run alone (see ProbeScheduler).
+ */
 export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
   const now = o.now ?? (() => performance.now());
   const start = now();
@@ -27,21 +43,35 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
   // keep a little of the run for analysis and reporting
   const deadline = start + Math.max(1000, totalMs - 1000);
   const discovery: Discovery = {};
-  for (const probe of o.probes) {
-    const why = o.deselected.get(probe.name);
-    if (why !== undefined) {
-      o.out.recordProbe(probe.name, { status: 'skipped', reason: why, durationMs: 0 });
-      continue;
+  const scheduler = new ProbeScheduler(o.progress);
+  // recorded in the probes' order once all have ended, whatever order they end in
+  const records = new Map<ProbeName, Parameters<BundleWriter['recordProbe']>[1]>();
+  const record = (name: ProbeName, r: Parameters<BundleWriter['recordProbe']>[1]) => records.set(name, r);
+  const published = new Map<ProbeName, Milestone>();
+  const ended = new Map<ProbeName, Milestone>();
+  for (const p of o.probes) {
+    published.set(p.name, milestone());
+    ended.set(p.name, milestone());
+  }
+  const finish = (name: ProbeName) => {
+    scheduler.end(name);
+    published.get(name)?.resolve();
+    ended.get(name)?.resolve();
+  };
+
+  const runOne = async (probe: Probe): Promise<void> => {
+    for (const [name, until] of Object.entries(probe.after ?? {}) as [ProbeName, 'discovery' | 'end'][]) {
+      await (until === 'end' ? ended : published).get(name)?.promise;
     }
     const t0 = now();
     if (o.signal.aborted) {
-      o.out.recordProbe(probe.name, { status: 'skipped', reason: 'interrupted', durationMs: 0 });
-      continue;
+      record(probe.name, { status: 'skipped', reason: 'interrupted', durationMs: 0 });
+      return;
     }
     const left = deadline - t0;
     if (left < 200) {
-      o.out.recordProbe(probe.name, { status: 'skipped', reason: `no time left within --timeout ${o.options.timeoutSeconds}`, durationMs: 0 });
-      continue;
+      record(probe.name, { status: 'skipped', reason: `no time left within --timeout ${o.options.timeoutSeconds}`, durationMs: 0 });
+      return;
     }
     const probeMs = Math.max(1000, Math.min(left, Math.max(probe.budget * totalMs, 3000)));
     const probeDeadline = t0 + probeMs;
@@ -49,7 +79,15 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
     const onAbort = () => ac.abort(o.signal.reason);
     o.signal.addEventListener('abort', onAbort);
     const timer = setTimeout(() => ac.abort(new Error(`timed out after ${(probeMs / 1000).toFixed(1)} s`)), probeMs);
-    o.progress(`probe ${probe.name}…`);
+    scheduler.start(probe.name);
+    const others = o.probes.filter((p) => p !== probe).map((p) => ended.get(p.name)?.promise);
+    const schedule: ProbeSchedule = {
+      measuring: () => scheduler.measuring(probe.name),
+      idle: (p) => scheduler.idle(probe.name, p),
+      background: () => scheduler.background(probe.name),
+      publish: () => published.get(probe.name)?.resolve(),
+      othersDone: () => Promise.all(others).then(() => {}),
+    };
     let abandon: NodeJS.Timeout | undefined;
     try {
       const outcome = await Promise.race([
@@ -58,10 +96,11 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
           out: o.out,
           signal: ac.signal,
           remainingMs: () => Math.max(0, probeDeadline - now()),
-          progress: (m) => o.progress(`probe ${probe.name}: ${m}`),
+          progress: (m) => scheduler.note(probe.name, m),
           discovery,
           cleanup: o.cleanup,
           nodePath: (p) => rootedPath(o.options.root, p),
+          schedule,
         }),
         new Promise<never>((_, reject) => {
           const onTimeout = () => {
@@ -72,7 +111,7 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
       ]);
       const durationMs = Math.round(now() - t0);
       const { details, ...rest } = outcome;
-      o.out.recordProbe(probe.name, { ...details, ...rest, durationMs });
+      record(probe.name, { ...details, ...rest, durationMs });
     } catch (e) {
       const durationMs = Math.round(now() - t0);
       const reason = ac.signal.aborted
@@ -80,12 +119,28 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
           ? 'interrupted'
           : `${(ac.signal.reason as Error)?.message ?? 'timed out'}`
         : `error: ${(e as Error).message}`;
-      o.out.recordProbe(probe.name, { status: 'failed', reason, durationMs });
+      record(probe.name, { status: 'failed', reason, durationMs });
     } finally {
       clearTimeout(timer);
       if (abandon) clearTimeout(abandon);
       o.signal.removeEventListener('abort', onAbort);
     }
+  };
+
+  const running: Promise<void>[] = [];
+  for (const probe of o.probes) {
+    const why = o.deselected.get(probe.name);
+    if (why !== undefined) {
+      record(probe.name, { status: 'skipped', reason: why, durationMs: 0 });
+      finish(probe.name);
+      continue;
+    }
+    running.push(runOne(probe).finally(() => finish(probe.name)));
+  }
+  await Promise.all(running);
+  for (const p of o.probes) {
+    const r = records.get(p.name);
+    if (r) o.out.recordProbe(p.name, r);
   }
   return discovery;
 }

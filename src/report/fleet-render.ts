@@ -4,8 +4,9 @@ import Table from 'cli-table3';
 import type { Severity } from '../causes.js';
 import type { FleetCause, FleetSummary } from './fleet-summary.js';
 
-export const FLEET_FORMATS = ['table', 'json', 'markdown'] as const;
-export type FleetFormat = (typeof FLEET_FORMATS)[number];
+import type { FleetFormat } from './fleet-options.js';
+
+export { FLEET_FORMATS, type FleetFormat } from './fleet-options.js';
 
 /** How many host names a cause lists before "… and N more". */
 const HOSTS_SHOWN = 5;

@@ -50,107 +50,147 @@ export interface FleetSummary {
   duplicates: { hostname: string; kept: string; dropped: string[] }[];
 }
 
-export function summarizeFleet(inputs: FleetInput[], unreadable: { source: string; reason: string }[] = []): FleetSummary {
-  const newest = new Map<string, FleetInput>();
-  const dropped = new Map<string, string[]>();
-  for (const i of inputs) {
-    const h = i.report.host.hostname;
-    const prev = newest.get(h);
-    if (!prev) newest.set(h, i);
-    else {
-      const [keep, drop] = i.report.createdAt > prev.report.createdAt ? [i, prev] : [prev, i];
-      newest.set(h, keep);
-      dropped.set(h, [...(dropped.get(h) ?? []), drop.source]);
-    }
-  }
-  const nodes = [...newest.values()].sort((a, b) => (a.report.host.hostname < b.report.host.hostname ? -1 : 1));
+/** What the summary needs of one node's report: a few hundred bytes, however large the report. */
+interface NodeDigest {
+  node: FleetNode;
+  causes: { cause: Cause; sev: Severity; impact: number | undefined; rules: string[] }[];
+  failed: { probe: string; reason: string }[];
+}
 
-  const byCause = new Map<Cause, { hosts: Map<string, Severity>; rules: Set<string>; impacts: number[] }>();
-  const failures = new Map<string, { nodes: Set<string>; reasons: Map<string, number> }>();
-  const nodeList: FleetNode[] = [];
-  for (const { source, report } of nodes) {
+/**
+ * Builds the fleet summary one report at a time: each report is reduced to its node's digest when it
+ * is added and can then be dropped, so memory grows with the number of nodes, not with the reports'
+ * size. Strings repeated across nodes (causes, rules, probe names, reasons) are kept once.
+ */
+export class FleetAccumulator {
+  private readonly newest = new Map<string, NodeDigest>();
+  private readonly dropped = new Map<string, string[]>();
+  private readonly strings = new Map<string, string>();
+
+  private intern(s: string): string {
+    const had = this.strings.get(s);
+    if (had !== undefined) return had;
+    this.strings.set(s, s);
+    return s;
+  }
+
+  add({ source, report }: FleetInput): void {
     const host = report.host.hostname;
-    const perCause = new Map<Cause, { sev: Severity; impact: number | undefined }>();
+    const prev = this.newest.get(host);
+    if (prev) {
+      // the newest report of a host counts; on a tie, the one added first
+      const keepNew = report.createdAt > prev.node.createdAt;
+      const drop = keepNew ? prev.node.source : source;
+      this.dropped.set(host, [...(this.dropped.get(host) ?? []), drop]);
+      if (!keepNew) return;
+    }
+    this.newest.set(host, this.digest(source, report));
+  }
+
+  private digest(source: string, report: Report): NodeDigest {
+    const perCause = new Map<Cause, NodeDigest['causes'][number]>();
     for (const d of report.diagnoses) {
       const prev = perCause.get(d.cause);
       const sev = !prev || SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[prev.sev] ? d.severity : prev.sev;
       const impact = d.impactSeconds === undefined ? prev?.impact : Math.max(prev?.impact ?? 0, d.impactSeconds);
-      perCause.set(d.cause, { sev, impact });
-      const entry = byCause.get(d.cause) ?? { hosts: new Map(), rules: new Set(), impacts: [] };
-      entry.rules.add(d.rule);
-      byCause.set(d.cause, entry);
+      const rules = prev?.rules ?? [];
+      const rule = this.intern(d.rule);
+      if (!rules.includes(rule)) rules.push(rule);
+      perCause.set(d.cause, { cause: this.intern(d.cause) as Cause, sev, impact, rules });
     }
-    for (const [cause, v] of perCause) {
-      const entry = byCause.get(cause);
-      if (!entry) continue;
-      entry.hosts.set(host, v.sev);
-      if (v.impact !== undefined) entry.impacts.push(v.impact);
-    }
-    const failedProbes: string[] = [];
+    const failed: NodeDigest['failed'] = [];
     for (const [probe, p] of Object.entries(report.probes)) {
-      if (p.status !== 'failed') continue;
-      failedProbes.push(probe);
-      const f = failures.get(probe) ?? { nodes: new Set(), reasons: new Map() };
-      f.nodes.add(host);
-      const reason = p.reason ?? 'no reason given';
-      f.reasons.set(reason, (f.reasons.get(reason) ?? 0) + 1);
-      failures.set(probe, f);
+      if (p.status === 'failed') failed.push({ probe: this.intern(probe), reason: this.intern(p.reason ?? 'no reason given') });
     }
-    nodeList.push({
-      hostname: host,
-      source,
-      createdAt: report.createdAt,
-      critical: report.summary.critical,
-      warning: report.summary.warning,
-      info: report.summary.info,
-      top: report.diagnoses[0]?.cause ?? null,
-      failedProbes,
-    });
+    const top = report.diagnoses[0]?.cause;
+    return {
+      node: {
+        hostname: report.host.hostname,
+        source,
+        createdAt: report.createdAt,
+        critical: report.summary.critical,
+        warning: report.summary.warning,
+        info: report.summary.info,
+        top: top === undefined ? null : (this.intern(top) as Cause),
+        failedProbes: failed.map((f) => f.probe),
+      },
+      causes: [...perCause.values()],
+      failed,
+    };
   }
 
-  const total = nodes.length;
-  const causes: FleetCause[] = [...byCause].map(([cause, e]) => {
-    const bySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
-    for (const s of e.hosts.values()) bySeverity[s]++;
-    const worst: Severity = bySeverity.critical > 0 ? 'critical' : bySeverity.warning > 0 ? 'warning' : 'info';
-    const impacts = [...e.impacts].sort((a, b) => a - b);
+  summary(unreadable: { source: string; reason: string }[] = []): FleetSummary {
+    const digests = [...this.newest.values()].sort((a, b) => (a.node.hostname < b.node.hostname ? -1 : 1));
+    const byCause = new Map<Cause, { hosts: Map<string, Severity>; rules: Set<string>; impacts: number[] }>();
+    const failures = new Map<string, { nodes: Set<string>; reasons: Map<string, number> }>();
+    for (const { node, causes, failed } of digests) {
+      const host = node.hostname;
+      for (const c of causes) {
+        const entry = byCause.get(c.cause) ?? { hosts: new Map(), rules: new Set(), impacts: [] as number[] };
+        for (const r of c.rules) entry.rules.add(r);
+        entry.hosts.set(host, c.sev);
+        if (c.impact !== undefined) entry.impacts.push(c.impact);
+        byCause.set(c.cause, entry);
+      }
+      for (const { probe, reason } of failed) {
+        const f = failures.get(probe) ?? { nodes: new Set(), reasons: new Map() };
+        f.nodes.add(host);
+        f.reasons.set(reason, (f.reasons.get(reason) ?? 0) + 1);
+        failures.set(probe, f);
+      }
+    }
+    const nodeList = digests.map((d) => d.node);
+    const total = nodeList.length;
+    const causes: FleetCause[] = [...byCause].map(([cause, e]) => {
+      const bySeverity: Record<Severity, number> = { critical: 0, warning: 0, info: 0 };
+      for (const s of e.hosts.values()) bySeverity[s]++;
+      const worst: Severity = bySeverity.critical > 0 ? 'critical' : bySeverity.warning > 0 ? 'warning' : 'info';
+      const impacts = [...e.impacts].sort((a, b) => a - b);
+      return {
+        cause,
+        nodes: e.hosts.size,
+        sharePct: total > 0 ? round1((e.hosts.size / total) * 100) : 0,
+        worst,
+        bySeverity,
+        rules: [...e.rules].sort(),
+        impactSeconds: impacts.length > 0 ? { max: impacts[impacts.length - 1] as number, median: median(impacts) } : null,
+        hosts: [...e.hosts.keys()].sort(),
+      };
+    });
+    causes.sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.worst] - SEVERITY_ORDER[b.worst] ||
+        // same worst severity here: more nodes at it first
+        b.bySeverity[b.worst] - a.bySeverity[a.worst] ||
+        b.nodes - a.nodes ||
+        (b.impactSeconds?.max ?? -1) - (a.impactSeconds?.max ?? -1) ||
+        (a.cause < b.cause ? -1 : 1),
+    );
+    const withFindings = nodeList.filter((n) => n.critical + n.warning + n.info > 0).length;
     return {
-      cause,
-      nodes: e.hosts.size,
-      sharePct: total > 0 ? round1((e.hosts.size / total) * 100) : 0,
-      worst,
-      bySeverity,
-      rules: [...e.rules].sort(),
-      impactSeconds: impacts.length > 0 ? { max: impacts[impacts.length - 1] as number, median: median(impacts) } : null,
-      hosts: [...e.hosts.keys()].sort(),
+      kind: 'dfdoctor-fleet-summary',
+      version: FLEET_SUMMARY_VERSION,
+      nodes: { total, withFindings, clean: total - withFindings, unreadable: unreadable.length },
+      causes,
+      nodeList,
+      probeFailures: [...failures]
+        .map(([probe, f]) => ({
+          probe,
+          nodes: f.nodes.size,
+          reasons: [...f.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n})`),
+        }))
+        .sort((a, b) => b.nodes - a.nodes || (a.probe < b.probe ? -1 : 1)),
+      unreadable,
+      duplicates: [...this.dropped].map(([hostname, d]) => ({ hostname, kept: this.newest.get(hostname)?.node.source ?? '', dropped: d })),
     };
-  });
-  causes.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.worst] - SEVERITY_ORDER[b.worst] ||
-      // same worst severity here: more nodes at it first
-      b.bySeverity[b.worst] - a.bySeverity[a.worst] ||
-      b.nodes - a.nodes ||
-      (b.impactSeconds?.max ?? -1) - (a.impactSeconds?.max ?? -1) ||
-      (a.cause < b.cause ? -1 : 1),
-  );
-  const withFindings = nodeList.filter((n) => n.critical + n.warning + n.info > 0).length;
-  return {
-    kind: 'dfdoctor-fleet-summary',
-    version: FLEET_SUMMARY_VERSION,
-    nodes: { total, withFindings, clean: total - withFindings, unreadable: unreadable.length },
-    causes,
-    nodeList,
-    probeFailures: [...failures]
-      .map(([probe, f]) => ({
-        probe,
-        nodes: f.nodes.size,
-        reasons: [...f.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n})`),
-      }))
-      .sort((a, b) => b.nodes - a.nodes || (a.probe < b.probe ? -1 : 1)),
-    unreadable,
-    duplicates: [...dropped].map(([hostname, d]) => ({ hostname, kept: newest.get(hostname)?.source ?? '', dropped: d })),
-  };
+  }
+}
+
+/** The summary of reports already in memory (tests, small fleets); the CLI streams through FleetAccumulator. */
+export function summarizeFleet(inputs: FleetInput[], unreadable: { source: string; reason: string }[] = []): FleetSummary {
+  const acc = new FleetAccumulator();
+  for (const i of inputs) acc.add(i);
+  return acc.summary(unreadable);
 }
 
 function median(sorted: number[]): number {

@@ -1,14 +1,18 @@
 import type { Report } from './model.js';
 import type { Format, RenderOptions } from './options.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderTable } from './table.js';
 
-/** Reporters keyed by the --format flag. */
-export const RENDERERS: Record<Format, (r: Report, o: RenderOptions) => string> = {
-  table: renderTable,
-  json: (r) => renderJson(r),
-  markdown: (r) => renderMarkdown(r),
-  junit: renderJunit,
+export type Renderer = (r: Report, o: RenderOptions) => string;
+
+/** Reporters keyed by the --format flag, each loaded when asked for (the table's libraries cost start-up). */
+export const RENDERERS: Record<Format, () => Promise<Renderer>> = {
+  table: async () => (await import('./table.js')).renderTable,
+  json: async () => {
+    const { renderJson } = await import('./json.js');
+    return (r) => renderJson(r);
+  },
+  markdown: async () => {
+    const { renderMarkdown } = await import('./markdown.js');
+    return (r) => renderMarkdown(r);
+  },
+  junit: async () => (await import('./junit.js')).renderJunit,
 };

@@ -1,7 +1,7 @@
 // Regressions against a saved baseline (`diagnose --baseline FILE`), one rule per cause a figure points
 // at, each with "was X, now Y" evidence. Silent without a baseline.
 import type { Cause } from '../causes.js';
-import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline.js';
+import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline-figures.js';
 import type { Facts } from '../facts/types.js';
 import { defineRule, type Match, type Rule, type RuleId } from './rule.js';
 

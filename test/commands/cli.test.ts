@@ -101,3 +101,24 @@ describe('dfdoctor CLI', () => {
     expect(JSON.parse(a.stdout).probes.system.status).toBe('ok');
   });
 });
+
+describe('the launcher', () => {
+  // A 1 MiB heap cap kills any Node at start-up: a command that succeeds under it ran without the
+  // second, capped Node; a command that dies under it ran with the cap.
+  const env = { DFDOCTOR_HEAP_MB: '1' };
+
+  it('runs --version, --help, rules and analyze of a small bundle directory in its own Node, without the cap', async () => {
+    for (const args of [['--version'], ['--help'], ['rules', '--format', 'json'], ['analyze', 'fixtures/healthy', '--format', 'json']]) {
+      const r = await runCli(args, { env });
+      expect(r.code, `${args.join(' ')}: ${r.stderr.slice(0, 300)}`).toBe(0);
+    }
+  }, 60_000);
+
+  it('keeps the heap cap for commands whose input can be large', async () => {
+    for (const args of [['fleet', 'summarize', 'fixtures/healthy/manifest.json'], ['diagnose', '--probes', 'system']]) {
+      const r = await runCli(args, { env });
+      expect(r.code, args.join(' ')).not.toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(/heap|out of memory|OOM/i);
+    }
+  }, 60_000);
+});

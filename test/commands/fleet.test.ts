@@ -96,3 +96,42 @@ describe('dfdoctor fleet summarize (real CLI) on 24 nodes', () => {
     expect((await runCli(['fleet', 'summarize', join(dir, 'nope')])).code).toBe(2);
   });
 });
+
+describe('dfdoctor fleet summarize streams the reports', () => {
+  let dir: string;
+  let reportBytes = 0;
+  const N = 4000;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'dfdoctor-fleet-many-'));
+    const templates = await fleetReports();
+    for (let i = 0; i < N; i++) {
+      const t = templates[i % templates.length] as Report;
+      const text = `${JSON.stringify({ ...t, host: { ...t.host, hostname: `n-${String(i).padStart(5, '0')}` } }, null, 2)}\n`;
+      reportBytes += text.length;
+      await writeFile(join(dir, `n-${String(i).padStart(5, '0')}.json`), text);
+    }
+    // one unreadable report among them: named and skipped, never fatal
+    await writeFile(join(dir, 'n-01500-broken.json'), '{"schemaVersion": 1, "tool": ');
+  }, 120_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('summarises more reports than its heap could hold at once, naming the unreadable one', async () => {
+    // the reports' text alone is several times the heap; parsed, they would need more still
+    const heapMb = 32;
+    expect(reportBytes).toBeGreaterThan(heapMb * 1024 * 1024);
+    const r = await runCli(['fleet', 'summarize', dir, '--format', 'json'], { env: { DFDOCTOR_HEAP_MB: String(heapMb) }, timeoutMs: 120_000 });
+    expect(r.code, r.stderr.slice(-2000)).toBe(0);
+    const s = JSON.parse(r.stdout) as FleetSummary;
+    expect(s.nodes.total).toBe(N);
+    expect(s.unreadable).toEqual([expect.objectContaining({ source: join(dir, 'n-01500-broken.json') })]);
+    expect(r.stderr).toContain(`skipped ${join(dir, 'n-01500-broken.json')}`);
+    // the aggregates are the same as from the reports held in memory
+    const templates = await fleetReports();
+    for (const c of s.causes) {
+      const per = templates.filter((t) => t.diagnoses.some((d) => d.cause === c.cause)).length;
+      const expected = Array.from({ length: N }, (_, i) => i % templates.length).filter((k) => (templates[k] as Report).diagnoses.some((d) => d.cause === c.cause)).length;
+      expect(per).toBeGreaterThan(0);
+      expect(c.nodes, c.cause).toBe(expected);
+    }
+  }, 180_000);
+});

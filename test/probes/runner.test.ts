@@ -79,4 +79,124 @@ describe('probe runner', () => {
     expect(ran).toBe(false);
     expect(m.probes.system).toEqual({ status: 'skipped', reason: 'interrupted', durationMs: 0 });
   });
+
+  it('runs readers side by side, a measurement alone, and a dependent probe after its discovery', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
+    dirs.push(dir);
+    const out = new BundleWriter(dir);
+    const log: { probe: string; event: 'start' | 'end' }[] = [];
+    const at = (probe: string, event: 'start' | 'end') => log.push({ probe, event });
+    const reader = (name: 'containerd' | 'kubelet') =>
+      defineProbe({
+        name,
+        description: 'reads',
+        budget: 0.5,
+        run: async () => {
+          at(name, 'start');
+          await sleep(150);
+          at(name, 'end');
+          return { status: 'ok' };
+        },
+      });
+    const measurer = defineProbe({
+      name: 'disk',
+      description: 'reads a little, then measures',
+      budget: 0.5,
+      run: async (ctx) => {
+        await ctx.schedule?.measuring();
+        at('disk', 'start');
+        await sleep(100);
+        at('disk', 'end');
+        return { status: 'ok' };
+      },
+    });
+    // publishes what it discovered, then waits (idle: the measurement may run meanwhile), then reads again
+    let discovered = false;
+    const discoverer = defineProbe({
+      name: 'dfdaemon',
+      description: 'discovers, waits, reads',
+      budget: 0.5,
+      run: async (ctx) => {
+        at('dfdaemon', 'start');
+        discovered = true;
+        ctx.schedule?.publish();
+        await ctx.schedule?.idle(sleep(400));
+        at('dfdaemon', 'end');
+        return { status: 'ok' };
+      },
+    });
+    let sawDiscovery: boolean | undefined;
+    const dependent = defineProbe({
+      name: 'netfilter',
+      description: 'needs the discovery',
+      budget: 0.5,
+      after: { dfdaemon: 'discovery' },
+      run: async () => {
+        sawDiscovery = discovered;
+        return { status: 'ok' };
+      },
+    });
+    await runProbes({
+      probes: [discoverer, reader('containerd'), measurer, reader('kubelet'), dependent],
+      deselected: new Map(),
+      options: { ...options, timeoutSeconds: 20 },
+      out,
+      signal: new AbortController().signal,
+      cleanup: new CleanupStack(),
+      progress: () => {},
+    });
+    const idx = (probe: string, event: 'start' | 'end') => log.findIndex((e) => e.probe === probe && e.event === event);
+    // the two readers overlap
+    expect(idx('kubelet', 'start')).toBeLessThan(idx('containerd', 'end'));
+    expect(idx('containerd', 'start')).toBeLessThan(idx('kubelet', 'end'));
+    // the measurement starts after both readers ended and while the discoverer waits, and ends before it resumes
+    expect(idx('disk', 'start')).toBeGreaterThan(Math.max(idx('containerd', 'end'), idx('kubelet', 'end')));
+    expect(idx('disk', 'start')).toBeGreaterThan(idx('dfdaemon', 'start'));
+    expect(idx('disk', 'end')).toBeLessThan(idx('dfdaemon', 'end'));
+    expect(sawDiscovery).toBe(true);
+    const m = await out.finish({ tool: { name: 'dfdoctor', version: '0' }, host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 }, createdAt: 'x' });
+    // the manifest lists the probes in their declared order, whatever order they ended in
+    expect(Object.keys(m.probes)).toEqual(['dfdaemon', 'containerd', 'disk', 'kubelet', 'netfilter']);
+    expect(Object.values(m.probes).every((p) => p.status === 'ok')).toBe(true);
+  });
+
+  it('a probe returning from a wait does not start work while another measures', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
+    dirs.push(dir);
+    const out = new BundleWriter(dir);
+    const log: string[] = [];
+    await runProbes({
+      probes: [
+        defineProbe({
+          name: 'dfdaemon',
+          description: 'waits briefly, then works',
+          budget: 0.5,
+          run: async (ctx) => {
+            await ctx.schedule?.idle(sleep(20));
+            log.push('dfdaemon resumed');
+            return { status: 'ok' };
+          },
+        }),
+        defineProbe({
+          name: 'loopback',
+          description: 'measures for longer than the other waits',
+          budget: 0.5,
+          run: async (ctx) => {
+            await ctx.schedule?.measuring();
+            log.push('loopback measuring');
+            await sleep(200);
+            log.push('loopback done');
+            return { status: 'ok' };
+          },
+        }),
+      ],
+      deselected: new Map(),
+      options: { ...options, timeoutSeconds: 20 },
+      out,
+      signal: new AbortController().signal,
+      cleanup: new CleanupStack(),
+      progress: () => {},
+    });
+    expect(log).toEqual(['loopback measuring', 'loopback done', 'dfdaemon resumed']);
+  });
 });

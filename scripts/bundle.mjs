@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// After tsc: bundles dist/cli.js and what it imports into dist/packed/ (one module per command's lazy
+// import, shared chunks), because Node spends most of dfdoctor's start-up resolving, reading and
+// linking ~200 small modules one by one (yaml alone is ~80 CommonJS files). The dependencies the
+// analysis path loads go in the bundle; those only the probes load (systeminformation, undici, tar,
+// execa) stay in node_modules and are loaded when a probe needs them. A module that locates files from its own URL (import.meta.url)
+// stays where tsc put it and is imported from there, so its relative paths keep working.
+import { readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DIST = join(ROOT, 'dist');
+const OUT = join(DIST, 'packed');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const UNBUNDLED_DEPS = ['systeminformation', 'undici', 'tar', 'execa'];
+const external = Object.keys(pkg.dependencies).filter((d) => UNBUNDLED_DEPS.includes(d));
+
+const keepInPlace = {
+  name: 'keep-url-relative-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const file = resolve(args.resolveDir, args.path);
+      if (!file.startsWith(DIST) || file.startsWith(OUT)) return undefined;
+      let text;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+      if (!text.includes('import.meta.url')) return undefined;
+      const rel = relative(OUT, file).split('\\').join('/');
+      return { path: rel.startsWith('.') ? rel : `./${rel}`, external: true };
+    });
+  },
+};
+
+await build({
+  entryPoints: [join(DIST, 'cli.js')],
+  outdir: OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: [...external, ...external.map((d) => `${d}/*`)],
+  plugins: [keepInPlace],
+  logLevel: 'warning',
+  // no minifying: stack traces of an internal error stay readable
+  minify: false,
+  chunkNames: '[name]-[hash]',
+  // bundled CommonJS (yaml, commander, cli-table3) calls require() for Node's built-ins
+  banner: { js: "import { createRequire as __dfdoctorRequire } from 'node:module'; const require = __dfdoctorRequire(import.meta.url);" },
+});

@@ -6,7 +6,7 @@ import type { FleetCause, FleetSummary } from './fleet-summary.js';
 
 import type { FleetFormat } from './fleet-options.js';
 
-export { FLEET_FORMATS, type FleetFormat } from './fleet-options.js';
+export type { FleetFormat } from './fleet-options.js';
 
 /** How many host names a cause lists before "… and N more". */
 const HOSTS_SHOWN = 5;

@@ -82,20 +82,35 @@ async function readWhole(f: LogFile, max: number, signal: AbortSignal): Promise<
   return Buffer.concat(parts).toString('utf8');
 }
 
-/** Copies a plain file from byte `start` to its end into the bundle, about 1 MiB at a time; returns bytes and lines. */
+/**
+ * Copies a plain file from byte `start` to its end into the bundle, about 1 MiB at a time, each part
+ * ending at a line end: the redactor works line by line, and a UTF-8 character must not be cut in two.
+ * Returns the bytes and lines copied.
+ */
 async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<{ bytes: number; lines: number }> {
   await ctx.out.writeText(bundled, '');
   let bytes = 0;
   let lines = 0;
-  let last = 10;
+  let carry: Buffer | null = null;
   for await (const c of chunks(f, ctx.signal, start)) {
-    const b = Buffer.from(c);
-    for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, i + 1)) lines++;
-    last = b.length > 0 ? (b[b.length - 1] as number) : last;
-    await ctx.out.appendText(bundled, b.toString('utf8'));
-    bytes += b.length;
+    const b: Buffer = carry ? Buffer.concat([carry, c]) : Buffer.from(c);
+    const nl = b.lastIndexOf(10);
+    // a part without a line end waits for the next, unless it grows past the scanner's line cap
+    if (nl < 0 && b.length <= LogScanner.MAX_LINE) {
+      carry = b;
+      continue;
+    }
+    const cut = nl < 0 ? b.length : nl + 1;
+    for (let i = b.indexOf(10); i >= 0 && i < cut; i = b.indexOf(10, i + 1)) lines++;
+    await ctx.out.appendText(bundled, b.toString('utf8', 0, cut));
+    bytes += cut;
+    carry = cut < b.length ? b.subarray(cut) : null;
   }
-  if (last !== 10 && bytes > 0) lines++;
+  if (carry && carry.length > 0) {
+    await ctx.out.appendText(bundled, carry.toString('utf8'));
+    bytes += carry.length;
+    lines++;
+  }
   return { bytes, lines };
 }
 

@@ -60,7 +60,8 @@ describe('log windows in the dfdaemon probe', () => {
     // ten hours of tasks, one every 2 s, ending now
     const lines: string[] = [];
     let i = 0;
-    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++) lines.push(...goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: blob(i), size: 1e6, mode: 'p2p', costMs: 300 }));
+    // (non-ASCII text in the URLs: the copy must not cut a character in two where it parts the text)
+    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++) lines.push(...goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: `${blob(i)}?r=é€😀`, size: 1e6, mode: 'p2p', costMs: 300 }));
     const log = `${lines.join('\n')}\n`;
     await writeFile(join(logDir, 'core.log'), log);
     // a rotated file last written 11 h ago; not a valid gzip, so opening it would be seen as an error

@@ -65,8 +65,9 @@ export async function listLogFiles(dir: string, gen: Generation | null, sinceCut
   return { files, skipped };
 }
 
-function chunks(f: LogFile, signal: AbortSignal, start = 0): AsyncIterable<Uint8Array> {
-  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal, ...(start > 0 ? { start } : {}) });
+/** The file's bytes from `start` (decompressed for a .gz); up to `end` (exclusive) when given. */
+function chunks(f: LogFile, signal: AbortSignal, start = 0, end?: number): AsyncIterable<Uint8Array> {
+  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal, ...(start > 0 ? { start } : {}), ...(end !== undefined ? { end: end - 1 } : {}) });
   return f.gz ? s.pipe(createGunzip()) : s;
 }
 
@@ -92,7 +93,8 @@ async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: s
   let bytes = 0;
   let lines = 0;
   let carry: Buffer | null = null;
-  for await (const c of chunks(f, ctx.signal, start)) {
+  // up to the size the window was measured against: a live log grows while it is read
+  for await (const c of chunks(f, ctx.signal, start, f.size)) {
     const b: Buffer = carry ? Buffer.concat([carry, c]) : Buffer.from(c);
     const nl = b.lastIndexOf(10);
     // a part without a line end waits for the next, unless it grows past the scanner's line cap
@@ -146,10 +148,7 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
   for (let span = FIRST_SPAN_MS; ; span *= 4) {
     const from = last.ms - span;
     const whole = from <= first.ms;
-    const h = await open(f.path, 'r');
-    const start = whole ? 0 : await seekTime(h, f.size, from).finally(() => h.close());
-    if (whole) await h.close();
-    const offset = typeof start === 'number' ? start : start.offset;
+    const offset = whole ? 0 : (await windowStart(f, from)).offset;
     const builder = new TimelineBuilder();
     const s = new LogScanner({ file: f.name, ...(whole ? {} : { sinceMs: from }), onEvent: (e) => builder.add(e) });
     for await (const c of chunks(f, ctx.signal, offset)) {

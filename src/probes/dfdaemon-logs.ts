@@ -3,6 +3,7 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { splitLinesBounded } from '../bundle/line-split.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
@@ -85,35 +86,31 @@ async function readWhole(f: LogFile, max: number, signal: AbortSignal): Promise<
 
 /**
  * Copies a plain file from byte `start` to its end into the bundle, about 1 MiB at a time, each part
- * ending at a line end: the redactor works line by line, and a UTF-8 character must not be cut in two.
- * Returns the bytes and lines copied.
+ * ending at a line end: the redactor works line by line (and the decoder keeps a UTF-8 character that
+ * straddles two reads whole). Returns the bytes copied.
  */
-async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<{ bytes: number; lines: number }> {
+async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<number> {
   await ctx.out.writeText(bundled, '');
+  const decoder = new StringDecoder('utf8');
   let bytes = 0;
-  let lines = 0;
-  let carry: Buffer | null = null;
+  let carry = '';
   // up to the size the window was measured against: a live log grows while it is read
   for await (const c of chunks(f, ctx.signal, start, f.size)) {
-    const b: Buffer = carry ? Buffer.concat([carry, c]) : Buffer.from(c);
-    const nl = b.lastIndexOf(10);
+    bytes += c.length;
+    const text = carry + decoder.write(Buffer.isBuffer(c) ? c : Buffer.from(c));
+    const nl = text.lastIndexOf('\n');
     // a part without a line end waits for the next, unless it grows past the scanner's line cap
-    if (nl < 0 && b.length <= LogScanner.MAX_LINE) {
-      carry = b;
+    if (nl < 0 && text.length <= LogScanner.MAX_LINE) {
+      carry = text;
       continue;
     }
-    const cut = nl < 0 ? b.length : nl + 1;
-    for (let i = b.indexOf(10); i >= 0 && i < cut; i = b.indexOf(10, i + 1)) lines++;
-    await ctx.out.appendText(bundled, b.toString('utf8', 0, cut));
-    bytes += cut;
-    carry = cut < b.length ? b.subarray(cut) : null;
+    const cut = nl < 0 ? text.length : nl + 1;
+    await ctx.out.appendText(bundled, text.slice(0, cut));
+    carry = text.slice(cut);
   }
-  if (carry && carry.length > 0) {
-    await ctx.out.appendText(bundled, carry.toString('utf8'));
-    bytes += carry.length;
-    lines++;
-  }
-  return { bytes, lines };
+  carry += decoder.end();
+  if (carry.length > 0) await ctx.out.appendText(bundled, carry);
+  return bytes;
 }
 
 /** Where the window of the log begins and why: `--since`, or the default (the last pull and what led up to it). */
@@ -199,8 +196,9 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       if (w && !w.untimed) start = w.offset;
     }
     if (start > 0 && f.size - start <= left) {
-      const { bytes, lines } = await copyFrom(ctx, f, start, bundled);
-      await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, fromByte: start, runs: lines > 0 ? [[1, 1, lines]] : [] } satisfies SliceMap);
+      const bytes = await copyFrom(ctx, f, start, bundled);
+      // node lines are not known before a seek (nothing before it was read): no runs, the offset only
+      await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, fromByte: start, runs: [] } satisfies SliceMap);
       left -= bytes;
       out.files.push({ source: f.path, bundled, bytes, sliced: true, fromByte: start });
       continue;

@@ -146,6 +146,9 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
     const from = last.ms - span;
     const whole = from <= first.ms;
     const offset = whole ? 0 : (await windowStart(f, from)).offset;
+    // wider than the cap: the window becomes the newest `maxBytes` of the file (a minute short of
+    // them, for the seek's margin), found without scanning more
+    if (f.size - offset > maxBytes) return { fromMs: (await timeAt(f, f.size - maxBytes)) ?? from, why: 'last-pull-unbounded' };
     const builder = new TimelineBuilder();
     const s = new LogScanner({ file: f.name, ...(whole ? {} : { sinceMs: from }), onEvent: (e) => builder.add(e) });
     for await (const c of chunks(f, ctx.signal, offset)) {
@@ -157,7 +160,21 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
     // a pull that began within a gap (plus the skew) of the scan's start may have begun before it
     if (pull && (whole || pull.startMs - PULL_GAP_MS - SKEW_MS >= from)) return { fromMs: pull.startMs - LEAD_MS, why: 'last-pull' };
     if (whole) return { fromMs: first.ms, why: 'last-pull-unbounded' };
-    if (f.size - offset > maxBytes || ctx.remainingMs() < 2000) return { fromMs: from, why: 'last-pull-unbounded' };
+    if (ctx.remainingMs() < 2000) return { fromMs: from, why: 'last-pull-unbounded' };
+  }
+}
+
+/**
+ * A window start whose seek lands after byte `pos`: the time of the first timestamped line there, plus
+ * twice the skew (the seek aims one skew early, and lines before it may be one skew late); null if none.
+ */
+async function timeAt(f: LogFile, pos: number): Promise<number | null> {
+  const fh = await open(f.path, 'r');
+  try {
+    const s = await stampAfter(fh, f.size, pos);
+    return s ? s.ms + 2 * SKEW_MS : null;
+  } finally {
+    await fh.close();
   }
 }
 
@@ -236,7 +253,7 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
     ctx.out.noteCap('dfdaemon-logs', out.cap);
   }
   if (out.window) {
-    const note = `dfdaemon logs: larger than ${cap / 2 ** 20} MiB, read from ${new Date(out.window.fromMs).toISOString()} on (${out.window.why === 'last-pull' ? `the last pull and the ${LEAD_MS / 60_000} min before it` : 'no complete pull found within the cap'}); --since reads a longer window`;
+    const note = `dfdaemon logs: larger than ${cap / 2 ** 20} MiB, read from ${new Date(out.window.fromMs).toISOString()} on (${out.window.why === 'last-pull' ? `the last pull and the ${LEAD_MS / 60_000} min before it` : 'no complete pull found within the cap: its newest part'}); --since reads a longer window`;
     ctx.out.noteCap('dfdaemon-logs-window', note);
   }
   return out;

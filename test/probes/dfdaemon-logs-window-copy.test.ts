@@ -112,6 +112,24 @@ describe('log windows in the dfdaemon probe', () => {
     expect(bundled).not.toContain(day.text.slice(0, 200));
   }, 120_000);
 
+  it('bounds the default window by the cap when the log is one endless pull', async () => {
+    const logDir = await tmp('dfdoctor-win-endless-');
+    const now = Date.now();
+    // tasks one second apart for hours: no gap of a minute, so no pull ever completes within the cap
+    const { text } = goLog(now - 12 * 3600_000, 1000, LOG_CAP.collect * 1.6);
+    await writeFile(join(logDir, 'core.log'), text);
+    const bundleDir = await tmp('dfdoctor-win-endless-bundle-');
+    const out = await copyLogs(context(bundleDir, true), logDir, 'go');
+    expect(out.window?.why).toBe('last-pull-unbounded');
+    const f = out.files[0] as (typeof out.files)[number];
+    // the newest part of the log, read from a seek and copied as it is: not a slice of the whole file
+    expect(f.fromByte).toBeGreaterThan(0);
+    expect(f.bytes).toBeLessThanOrEqual(LOG_CAP.collect);
+    expect(f.bytes).toBeGreaterThan(LOG_CAP.collect * 0.8);
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'), 'utf8');
+    expect(text.endsWith(bundled)).toBe(true);
+  }, 120_000);
+
   it('gives a Rust log the same default window', async () => {
     const logDir = await tmp('dfdoctor-win-rust-');
     const now = Date.now();

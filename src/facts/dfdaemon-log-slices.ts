@@ -9,6 +9,12 @@ export const SLICE_DIR = `${BUNDLE.dfdaemon.logSlicesDir}/`;
 export interface SliceMap {
   /** The log file on the node. */
   source: string;
+  /**
+   * Where the bundled text begins in the node's file, when a time window (--since, or the default
+   * window of a large log) starts inside it: the window is found by a seek, without reading what comes
+   * before, so node lines are then counted from the line at this byte offset, not from the file's start.
+   */
+  fromByte?: number;
   /** [first bundled line, first node line, count] for each run of consecutive node lines, in order. */
   runs: [number, number, number][];
 }
@@ -25,8 +31,9 @@ export function parseSliceMap(text: string): SliceMap | null {
   } catch {
     return null;
   }
-  const o = v as { source?: unknown; runs?: unknown };
+  const o = v as { source?: unknown; runs?: unknown; fromByte?: unknown };
   if (typeof o?.source !== 'string' || !Array.isArray(o.runs)) return null;
+  if (o.fromByte !== undefined && !(Number.isInteger(o.fromByte) && (o.fromByte as number) >= 0)) return null;
   const runs: [number, number, number][] = [];
   let next = 1;
   for (const r of o.runs) {
@@ -37,11 +44,15 @@ export function parseSliceMap(text: string): SliceMap | null {
     runs.push([b, n, c]);
     next = b + c;
   }
-  return { source: o.source, runs };
+  return { source: o.source, ...(typeof o.fromByte === 'number' && o.fromByte > 0 ? { fromByte: o.fromByte } : {}), runs };
 }
 
-/** The node line of a bundled line, or undefined outside the map. */
+/**
+ * The node line of a bundled line, or undefined outside the map, or when the map starts at a byte
+ * offset (the line number on the node is not known then: nothing before the window was read).
+ */
 export function nodeLine(map: SliceMap, bundledLine: number): number | undefined {
+  if (map.fromByte !== undefined) return undefined;
   let lo = 0;
   let hi = map.runs.length - 1;
   while (lo <= hi) {

@@ -31,7 +31,7 @@ export interface DfdaemonLogFacts {
 }
 
 /** A gap longer than this between blob requests starts a new pull. */
-const PULL_GAP_MS = 60_000;
+export const PULL_GAP_MS = 60_000;
 /** Blobs below this are image configs (or empty layers), not the layers a runtime fetches in parallel. */
 const CONFIG_BLOB_MAX = 64 * 1024;
 

@@ -1,13 +1,15 @@
 // Copies dfdaemon's logs into the bundle: whole when they fit the cap, else a relevant slice — every
 // line of the slowest tasks and of the last pull, errors and proxy/setting lines — with the cap stated.
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { splitLinesBounded } from '../bundle/line-split.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
-import { groupPulls } from '../facts/dfdaemon-logs.js';
+import { groupPulls, PULL_GAP_MS } from '../facts/dfdaemon-logs.js';
+import { lastStamp, seekTime, SKEW_MS, type Stamp, stampAfter, type WindowStart } from './dfdaemon-log-window.js';
 import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
@@ -26,9 +28,12 @@ interface LogFile {
 }
 
 export interface LogCopy {
-  files: { source: string; bundled: string; bytes: number; sliced: boolean }[];
+  /** fromByte: where on the node the bundled text begins, when a time window starts inside the file. */
+  files: { source: string; bundled: string; bytes: number; sliced: boolean; fromByte?: number }[];
   skipped: string[];
   cap?: string;
+  /** The default window, when a log was too large to read whole. */
+  window?: LogWindow;
 }
 
 function isDaemonLog(name: string, gen: Generation | null): boolean {
@@ -61,8 +66,9 @@ export async function listLogFiles(dir: string, gen: Generation | null, sinceCut
   return { files, skipped };
 }
 
-function chunks(f: LogFile, signal: AbortSignal): AsyncIterable<Uint8Array> {
-  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal });
+/** The file's bytes from `start` (decompressed for a .gz); up to `end` (exclusive) when given. */
+function chunks(f: LogFile, signal: AbortSignal, start = 0, end?: number): AsyncIterable<Uint8Array> {
+  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal, ...(start > 0 ? { start } : {}), ...(end !== undefined ? { end: end - 1 } : {}) });
   return f.gz ? s.pipe(createGunzip()) : s;
 }
 
@@ -78,19 +84,144 @@ async function readWhole(f: LogFile, max: number, signal: AbortSignal): Promise<
   return Buffer.concat(parts).toString('utf8');
 }
 
+/**
+ * Copies a plain file from byte `start` to its end into the bundle, about 1 MiB at a time, each part
+ * ending at a line end: the redactor works line by line (and the decoder keeps a UTF-8 character that
+ * straddles two reads whole). Returns the bytes copied.
+ */
+async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<number> {
+  await ctx.out.writeText(bundled, '');
+  const decoder = new StringDecoder('utf8');
+  let bytes = 0;
+  let carry = '';
+  // up to the size the window was measured against: a live log grows while it is read
+  for await (const c of chunks(f, ctx.signal, start, f.size)) {
+    bytes += c.length;
+    const text = carry + decoder.write(Buffer.isBuffer(c) ? c : Buffer.from(c));
+    const nl = text.lastIndexOf('\n');
+    // a part without a line end waits for the next, unless it grows past the scanner's line cap
+    if (nl < 0 && text.length <= LogScanner.MAX_LINE) {
+      carry = text;
+      continue;
+    }
+    const cut = nl < 0 ? text.length : nl + 1;
+    await ctx.out.appendText(bundled, text.slice(0, cut));
+    carry = text.slice(cut);
+  }
+  carry += decoder.end();
+  if (carry.length > 0) await ctx.out.appendText(bundled, carry);
+  return bytes;
+}
+
+/** Where the window of the log begins and why: `--since`, or the default (the last pull and what led up to it). */
+export interface LogWindow {
+  fromMs: number;
+  why: 'since' | 'last-pull' | 'last-pull-unbounded';
+}
+
+/** What led up to the last pull: this much of the log before its first request is kept with it. */
+export const LEAD_MS = 10 * 60_000;
+/** The default window's search starts with the last quarter hour of the log and widens fourfold. */
+const FIRST_SPAN_MS = 15 * 60_000;
+
+/**
+ * The start of the default window of a log too large for the bundle: the last pull (blob tasks with
+ * less than a minute between them, as the facts group them) and LEAD_MS before it. The search scans the
+ * last quarter hour of the file, then four times more, until the last pull it finds began well inside
+ * what was scanned, or what it would scan passes `maxBytes` (the log cap): its cost follows the distance
+ * from the end of the log to the last pull, not the log's size. Null when the file has no timestamps.
+ */
+export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: number): Promise<LogWindow | null> {
+  const fh = await open(f.path, 'r');
+  let last: Stamp | null;
+  let first: Stamp | null;
+  try {
+    last = await lastStamp(fh, f.size);
+    first = await stampAfter(fh, f.size, 0);
+  } finally {
+    await fh.close();
+  }
+  if (!last || !first) return null;
+  for (let span = FIRST_SPAN_MS; ; span *= 4) {
+    const from = last.ms - span;
+    const whole = from <= first.ms;
+    const offset = whole ? 0 : (await windowStart(f, from)).offset;
+    // wider than the cap: the window becomes the newest `maxBytes` of the file (a minute short of
+    // them, for the seek's margin), found without scanning more
+    if (f.size - offset > maxBytes) return { fromMs: (await timeAt(f, f.size - maxBytes)) ?? from, why: 'last-pull-unbounded' };
+    const builder = new TimelineBuilder();
+    const s = new LogScanner({ file: f.name, ...(whole ? {} : { sinceMs: from }), onEvent: (e) => builder.add(e) });
+    for await (const c of chunks(f, ctx.signal, offset)) {
+      s.push(c);
+      if (ctx.remainingMs() < 2000) break;
+    }
+    s.end();
+    const pull = groupPulls(builder.finish()).at(-1);
+    // a pull that began within a gap (plus the skew) of the scan's start may have begun before it
+    if (pull && (whole || pull.startMs - PULL_GAP_MS - SKEW_MS >= from)) return { fromMs: pull.startMs - LEAD_MS, why: 'last-pull' };
+    if (whole) return { fromMs: first.ms, why: 'last-pull-unbounded' };
+    if (ctx.remainingMs() < 2000) return { fromMs: from, why: 'last-pull-unbounded' };
+  }
+}
+
+/**
+ * A window start whose seek lands after byte `pos`: the time of the first timestamped line there, plus
+ * twice the skew (the seek aims one skew early, and lines before it may be one skew late); null if none.
+ */
+async function timeAt(f: LogFile, pos: number): Promise<number | null> {
+  const fh = await open(f.path, 'r');
+  try {
+    const s = await stampAfter(fh, f.size, pos);
+    return s ? s.ms + 2 * SKEW_MS : null;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function windowStart(f: LogFile, fromMs: number): Promise<WindowStart> {
+  const fh = await open(f.path, 'r');
+  try {
+    return await seekTime(fh, f.size, fromMs);
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation | null, sinceCutoffMs?: number): Promise<LogCopy> {
   const cap = ctx.options.forBundle ? LOG_CAP.collect : LOG_CAP.diagnose;
   const { files, skipped } = await listLogFiles(dir, gen, sinceCutoffMs);
   const out: LogCopy = { files: [], skipped };
+  let window: LogWindow | undefined = sinceCutoffMs === undefined ? undefined : { fromMs: sinceCutoffMs, why: 'since' };
   let left = cap;
   for (const f of files) {
     if (ctx.signal.aborted || ctx.remainingMs() < 500) {
       out.skipped.push(`${f.name}: no time left`);
       continue;
     }
+    // a rotated file last written before the window holds none of it: it is not opened
+    if (window && window.why !== 'since' && f.mtimeMs < window.fromMs) {
+      out.skipped.push(`${f.name}: last written before the log window`);
+      continue;
+    }
     const bundled = `${BUNDLE.dfdaemon.logsDir}/${f.name.replace(/\.gz$/, '')}`;
+    // the default window: a plain log larger than the cap is read from the last pull on, not whole
+    if (!window && !f.gz && f.size > left) window = (await lastPullWindow(ctx, f, left).catch(() => null)) ?? undefined;
+    // a plain file is read from where the window begins (a few 4 KiB reads find it); a .gz from its start
+    let start = 0;
+    if (window && !f.gz) {
+      const w = await windowStart(f, window.fromMs).catch(() => undefined);
+      if (w && !w.untimed) start = w.offset;
+    }
+    if (start > 0 && f.size - start <= left) {
+      const bytes = await copyFrom(ctx, f, start, bundled);
+      // node lines are not known before a seek (nothing before it was read): no runs, the offset only
+      await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, fromByte: start, runs: [] } satisfies SliceMap);
+      left -= bytes;
+      out.files.push({ source: f.path, bundled, bytes, sliced: true, fromByte: start });
+      continue;
+    }
     // a plain file larger than what is left cannot be whole; a .gz is tried (its text size is unknown)
-    const whole = !f.gz && f.size > left ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
+    const whole = start > 0 || (!f.gz && f.size > left) ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
     if (whole !== undefined) {
       await ctx.out.writeText(bundled, whole);
       left -= Buffer.byteLength(whole);
@@ -105,7 +236,7 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
     // it must not cost the other logs, the metrics and the config this probe already has
     let bytes: number;
     try {
-      bytes = await slice(ctx, f, left, bundled, sinceCutoffMs);
+      bytes = await slice(ctx, f, left, bundled, window?.fromMs, start);
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const err = e as NodeJS.ErrnoException;
@@ -114,11 +245,16 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       continue;
     }
     left -= bytes;
-    out.files.push({ source: f.path, bundled, bytes, sliced: true });
+    out.files.push({ source: f.path, bundled, bytes, sliced: true, ...(start > 0 ? { fromByte: start } : {}) });
   }
-  if (out.files.some((f) => f.sliced) || out.skipped.some((s) => s.includes('cap'))) {
+  if (window && window.why !== 'since') out.window = window;
+  if (out.files.some((f) => f.sliced && f.fromByte === undefined) || out.skipped.some((s) => s.includes('cap'))) {
     out.cap = `dfdaemon logs: at most ${cap / 2 ** 20} MiB; files larger than that hold a relevant slice (errors, proxy and settings lines, then every line of the last pull's and the ${SLOWEST} slowest tasks)`;
     ctx.out.noteCap('dfdaemon-logs', out.cap);
+  }
+  if (out.window) {
+    const note = `dfdaemon logs: larger than ${cap / 2 ** 20} MiB, read from ${new Date(out.window.fromMs).toISOString()} on (${out.window.why === 'last-pull' ? `the last pull and the ${LEAD_MS / 60_000} min before it` : 'no complete pull found within the cap: its newest part'}); --since reads a longer window`;
+    ctx.out.noteCap('dfdaemon-logs-window', note);
   }
   return out;
 }
@@ -129,12 +265,12 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
  * of the slice at once: memory stays flat whatever the log and the cap (bench/memory.bench.mjs).
  * Returns the bytes written.
  */
-async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string, sinceMs?: number): Promise<number> {
+async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string, sinceMs: number | undefined, start: number): Promise<number> {
   const builder = new TimelineBuilder();
   const priority = new Map<number, number>(); // line → 0 error, 1 task-less event (proxy, settings)
   const scan = async (onEvent: (e: LogEvent) => void, onLine?: (line: number, level: string) => void) => {
     const s = new LogScanner({ file: f.name, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent, ...(onLine ? { onLine: (l, _lay, lev) => onLine(l, lev) } : {}) });
-    for await (const c of chunks(f, ctx.signal)) {
+    for await (const c of chunks(f, ctx.signal, start)) {
       s.push(c);
       if (ctx.remainingMs() < 300) break;
     }
@@ -165,7 +301,7 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
   let lineNo = 0;
   let prevKept = -1;
   // bounded: a line past the scanner's cap is never an event, so its head is all that is kept of it
-  const lines = () => splitLinesBounded(chunks(f, ctx.signal), LogScanner.MAX_LINE);
+  const lines = () => splitLinesBounded(chunks(f, ctx.signal, start), LogScanner.MAX_LINE);
   for await (const text of lines()) {
     lineNo++;
     const p = priority.get(lineNo);
@@ -223,6 +359,6 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     }
     await flush();
   }
-  await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, runs } satisfies SliceMap);
+  await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, ...(start > 0 ? { fromByte: start } : {}), runs } satisfies SliceMap);
   return written;
 }

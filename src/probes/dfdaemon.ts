@@ -101,7 +101,8 @@ export const dfdaemonProbe = defineProbe({
       ports: d.ports,
       ...(scrapeTimes.length > 0 ? { scrapeTimes } : {}),
       ...(sinceCutoff !== undefined ? { sinceCutoff: new Date(sinceCutoff).toISOString() } : {}),
-      logFiles: logs.files.map((f) => ({ source: f.source, bundled: f.bundled, bytes: f.bytes, sliced: f.sliced })),
+      logFiles: logs.files.map((f) => ({ source: f.source, bundled: f.bundled, bytes: f.bytes, sliced: f.sliced, ...(f.fromByte !== undefined ? { fromByte: f.fromByte } : {}) })),
+      ...(logs.window ? { logWindow: { from: new Date(logs.window.fromMs).toISOString(), why: logs.window.why } } : {}),
     };
     if (!d.generation && !d.configPath && scrapeTimes.length === 0 && logs.files.length === 0) {
       // keep why each source failed: "metrics: http://…: no answer within 3000 ms" is the finding when a hung dfdaemon is the trouble

@@ -18,6 +18,13 @@ describe('slice maps', () => {
     expect(parseSliceMap(JSON.stringify({ ...map, runs: [[1, 1.5, 3]] }))).toBeNull();
     expect(parseSliceMap(JSON.stringify({ runs: [] }))).toBeNull();
     expect(parseSliceMap('{')).toBeNull();
+    expect(parseSliceMap(JSON.stringify({ ...map, fromByte: -1 }))).toBeNull();
+    expect(parseSliceMap(JSON.stringify({ ...map, fromByte: '12' }))).toBeNull();
+  });
+  it('names no node line for a window that starts at a byte offset (nothing before it was read)', () => {
+    const w = parseSliceMap(JSON.stringify({ source: '/var/log/dragonfly/daemon/core.log', fromByte: 380_626_279, runs: [] }));
+    expect(w).toEqual({ source: '/var/log/dragonfly/daemon/core.log', fromByte: 380_626_279, runs: [] });
+    expect(nodeLine(w as NonNullable<typeof w>, 1)).toBeUndefined();
   });
 });
 

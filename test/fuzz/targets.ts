@@ -22,6 +22,7 @@ import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
+import { lineTimeMs } from '../../src/parsers/dfdaemon-log-time.js';
 import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
 import { detectConfigGeneration, parseDfdaemonConfig } from '../../src/parsers/dfdaemon-config.js';
 import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../../src/parsers/containerd-env.js';
@@ -520,6 +521,29 @@ register({
     const out: Located[] = whole.stats.unrecognisedSamples.map((u) => ({ line: u.line, message: `unrecognised: ${u.text || '(empty)'}` }));
     for (const e of whole.events) out.push({ line: e.line, message: e.kind });
     return out;
+  },
+});
+
+register({
+  name: 'dfdaemon-log-time',
+  files: ['dfdaemon-log-time.ts'],
+  seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG, '{"level":"info","ts":1782345600.5,"msg":"x"}\n  \x1b[2m2024-08-06T11:50:06.59Z\x1b[0m  INFO x\n'] }),
+  attacks: [`{"ts":"${'9'.repeat(100_000)}`, ' '.repeat(1 << 20), `\x1b[${'1;'.repeat(50_000)}`],
+  run(_text, bytes) {
+    // the seek reads a timestamp from every line it lands on: null or a finite time, never a throw
+    let start = 0;
+    let line = 0;
+    const out: Located[] = [];
+    for (;;) {
+      const nl = bytes.indexOf(10, start);
+      const end = nl < 0 ? bytes.length : nl;
+      line++;
+      const ms = lineTimeMs(bytes, start, end);
+      if (ms !== null && !Number.isFinite(ms)) throw new Error(`line ${line}: timestamp ${ms} is not a finite time`);
+      if (ms !== null && out.length < 50) out.push({ line, message: `at ${ms}` });
+      if (nl < 0) return out;
+      start = nl + 1;
+    }
   },
 });
 

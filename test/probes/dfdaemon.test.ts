@@ -138,7 +138,9 @@ describe('dfdaemon probe', () => {
     await writeFile(join(root, 'var/log/dragonfly/daemon/core.log'), `${lines.join('\n')}\n`);
     await mkdir(join(root, 'etc/dragonfly'), { recursive: true });
     await writeFile(join(root, 'etc/dragonfly/dfget.yaml'), goChartConfig());
-    const { dir, outcome } = await run(root, { forBundle: true }, 60_000);
+    // a --since window that begins before the file's first line: the whole file, sliced (without it,
+    // the default window reads only the last pull: test/probes/dfdaemon-logs-window-copy.test.ts)
+    const { dir, outcome } = await run(root, { forBundle: true, sinceMs: Date.now() - T0 + 86_400_000 }, 60_000);
     expect(outcome.status).toBe('ok');
     const sliced = await readFile(join(dir, 'raw/dfdaemon/logs/core.log'), 'utf8');
     expect(sliced.length).toBeLessThanOrEqual(LOG_CAP.collect);

@@ -1,0 +1,157 @@
+// The log probe reads only the window: from --since, or for a log larger than the cap the last pull and
+// what led up to it; rotated files before the window are not opened. Real files on disk, a real bundle.
+import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BundleWriter } from '../../src/bundle/writer.js';
+import { DirBundle } from '../../src/bundle/dir-bundle.js';
+import { buildLogs } from '../../src/facts/dfdaemon-logs.js';
+import { parseSliceMap } from '../../src/facts/dfdaemon-log-slices.js';
+import type { ProbeContext } from '../../src/probes/context.js';
+import { rootedPath } from '../../src/probes/context.js';
+import { copyLogs, LEAD_MS, LOG_CAP } from '../../src/probes/dfdaemon-logs.js';
+import { goTaskLines, hex64, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+
+const temps: string[] = [];
+afterAll(async () => {
+  for (const t of temps) await rm(t, { recursive: true, force: true });
+});
+async function tmp(prefix: string) {
+  const d = await mkdtemp(join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+
+function context(dir: string, forBundle: boolean): ProbeContext {
+  const t0 = Date.now();
+  return {
+    options: { root: '/', timeoutSeconds: 60, scrapeIntervalSeconds: 0.3, diskBytes: 0, diskMethod: 'o_direct', forBundle },
+    out: new BundleWriter(dir),
+    signal: new AbortController().signal,
+    remainingMs: () => Math.max(0, 60_000 - (Date.now() - t0)),
+    progress: () => undefined,
+    discovery: {},
+    cleanup: { add: () => () => undefined },
+    nodePath: (p) => rootedPath('/', p),
+  };
+}
+
+const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
+
+/** Tasks `gapMs` apart from `startMs` until `bytes` are written. */
+function goLog(startMs: number, gapMs: number, bytes: number): { text: string } {
+  const lines: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const t = startMs + i * gapMs;
+    for (const l of goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url: blob(i), size: 1e6, mode: i % 3 === 0 ? 'source' : 'p2p', costMs: 300, verbose: true })) {
+      lines.push(l);
+      size += l.length + 1;
+    }
+  }
+  return { text: `${lines.join('\n')}\n` };
+}
+
+describe('log windows in the dfdaemon probe', () => {
+  it('--since reads the window only, and leaves rotated files written before it unopened', async () => {
+    const logDir = await tmp('dfdoctor-win-logs-');
+    const now = Date.now();
+    // ten hours of tasks, one every 2 s, ending now
+    const lines: string[] = [];
+    let i = 0;
+    // (non-ASCII text in the URLs: the copy must not cut a character in two where it parts the text)
+    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++) lines.push(...goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: `${blob(i)}?r=é€😀`, size: 1e6, mode: 'p2p', costMs: 300 }));
+    const log = `${lines.join('\n')}\n`;
+    await writeFile(join(logDir, 'core.log'), log);
+    // a rotated file last written 11 h ago; not a valid gzip, so opening it would be seen as an error
+    const rotated = join(logDir, 'core-2026-01-01T00-00-00.000.log.gz');
+    await writeFile(rotated, 'not gzip');
+    await utimes(rotated, (now - 11 * 3600_000) / 1000, (now - 11 * 3600_000) / 1000);
+    const bundleDir = await tmp('dfdoctor-win-bundle-');
+    const cutoff = now - 3600_000;
+    const out = await copyLogs(context(bundleDir, false), logDir, 'go', cutoff);
+    expect(out.skipped).toEqual(['core-2026-01-01T00-00-00.000.log.gz: last written before --since']);
+    expect(out.files).toHaveLength(1);
+    const f = out.files[0] as (typeof out.files)[number];
+    expect(f.fromByte).toBeGreaterThan(0);
+    // about the last tenth of the file, not all of it
+    expect(f.bytes).toBeLessThan(Buffer.byteLength(log) * 0.12);
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'), 'utf8');
+    expect(bundled).toBe(Buffer.from(log).subarray(f.fromByte).toString('utf8'));
+    const map = parseSliceMap(await readFile(join(bundleDir, 'raw/dfdaemon/log-slices/core.log.json'), 'utf8'));
+    expect(map?.fromByte).toBe(f.fromByte);
+    // the facts filter exactly: every task started after the cutoff, and none before it
+    const problems: unknown[] = [];
+    const facts = await buildLogs({ bundle: new DirBundle(bundleDir), facts: {}, problem: (p) => problems.push(p), note: () => {} } as never, cutoff);
+    const expected = lines.filter((l) => l.includes('start download with url') && Date.parse(`${/"ts":"([^"]+)"/.exec(l)?.[1]}Z`.replace(' ', 'T')) >= cutoff).length;
+    expect(facts?.summary.tasks.length).toBe(expected);
+    expect(problems).toEqual([]);
+  }, 60_000);
+
+  it('reads a log larger than the cap from the last pull and the minutes before it (default window)', async () => {
+    const logDir = await tmp('dfdoctor-win-default-');
+    const now = Date.now();
+    // a busy day of tasks 3 s apart (one long pull), an idle hour, then the last pull: 8 layers at once
+    const day = goLog(now - 26 * 3600_000, 3000, LOG_CAP.collect * 1.5);
+    const lastPullAt = now - 3600_000;
+    const last: string[] = [];
+    for (let k = 0; k < 8; k++) last.push(...goTaskLines({ startMs: lastPullAt + k * 50, peer: `last-${k}`, task: `lasttask${k}`, url: blob(900_000 + k), size: 5e7, mode: 'p2p', costMs: 4000 }));
+    const log = `${day.text}${last.join('\n')}\n`;
+    await writeFile(join(logDir, 'core.log'), log);
+    const bundleDir = await tmp('dfdoctor-win-default-bundle-');
+    const out = await copyLogs(context(bundleDir, true), logDir, 'go');
+    expect(out.window?.why).toBe('last-pull');
+    // the window starts LEAD_MS before the last pull's first request (its log line, within a second)
+    expect(Math.abs((out.window?.fromMs as number) - (lastPullAt - LEAD_MS))).toBeLessThan(1000);
+    const f = out.files[0] as (typeof out.files)[number];
+    expect(f.fromByte).toBeGreaterThan(0);
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'), 'utf8');
+    expect(bundled.length).toBeLessThan(log.length / 10);
+    for (let k = 0; k < 8; k++) expect(bundled).toContain(`"peer":"last-${k}"`);
+    expect(bundled).not.toContain(day.text.slice(0, 200));
+  }, 120_000);
+
+  it('bounds the default window by the cap when the log is one endless pull', async () => {
+    const logDir = await tmp('dfdoctor-win-endless-');
+    const now = Date.now();
+    // tasks one second apart for hours: no gap of a minute, so no pull ever completes within the cap
+    const { text } = goLog(now - 12 * 3600_000, 1000, LOG_CAP.collect * 1.6);
+    await writeFile(join(logDir, 'core.log'), text);
+    const bundleDir = await tmp('dfdoctor-win-endless-bundle-');
+    const out = await copyLogs(context(bundleDir, true), logDir, 'go');
+    expect(out.window?.why).toBe('last-pull-unbounded');
+    const f = out.files[0] as (typeof out.files)[number];
+    // the newest part of the log, read from a seek and copied as it is: not a slice of the whole file
+    expect(f.fromByte).toBeGreaterThan(0);
+    expect(f.bytes).toBeLessThanOrEqual(LOG_CAP.collect);
+    expect(f.bytes).toBeGreaterThan(LOG_CAP.collect * 0.8);
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'), 'utf8');
+    expect(text.endsWith(bundled)).toBe(true);
+  }, 120_000);
+
+  it('gives a Rust log the same default window', async () => {
+    const logDir = await tmp('dfdoctor-win-rust-');
+    const now = Date.now();
+    const lines: string[] = [];
+    let size = 0;
+    for (let i = 0, t = now - 30 * 3600_000; size < LOG_CAP.collect * 1.3; i++, t += 5000) {
+      for (const l of rustTaskLines({ startMs: t, host: 'node-1', peer: `peer-${i}`, task: hex64(i), url: blob(i), size: 4e7, mode: 'p2p', costMs: 900, series: 'v1' })) {
+        lines.push(l);
+        size += l.length + 1;
+      }
+    }
+    const lastAt = now - 5 * 3600_000;
+    lines.push(...rustTaskLines({ startMs: lastAt, host: 'node-1', peer: 'last-peer', task: 'lasttask', url: blob(1e6), size: 4e7, mode: 'source', costMs: 7000, series: 'v1' }));
+    const log = `${lines.join('\n')}\n`;
+    await mkdir(logDir, { recursive: true });
+    await writeFile(join(logDir, 'dfdaemon.log'), log);
+    const bundleDir = await tmp('dfdoctor-win-rust-bundle-');
+    const out = await copyLogs(context(bundleDir, true), logDir, 'rust');
+    expect(out.window?.why).toBe('last-pull');
+    expect(Math.abs((out.window?.fromMs as number) - (lastAt - LEAD_MS))).toBeLessThan(1000);
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/dfdaemon.log'), 'utf8');
+    expect(bundled).toContain('task_id="lasttask"');
+    expect(bundled.length).toBeLessThan(log.length / 5);
+  }, 120_000);
+});

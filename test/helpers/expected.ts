@@ -13,4 +13,6 @@ export interface Expected {
   /** rule id → the severity it must fire with. */
   severityOf?: Record<string, 'info' | 'warning' | 'critical'>;
   tolerance?: number;
+  /** The most severe diagnosis allowed: "info" says the source shows nothing wrong (a stock config, a healthy node). */
+  maxSeverity?: 'critical' | 'warning' | 'info';
 }

@@ -23,6 +23,9 @@ export interface ContainerdLogEvent {
   msg: string;
 }
 
+/** Messages that carry a `host=`: the tail of one may start a journal line that lost its head. */
+export const HOST_MESSAGES = ['trying next host', 'fetch failed'] as const;
+
 const KINDS: [RegExp, ContainerdLogKind][] = [
   [/^trying next host/, 'trying-next-host'],
   [/^fetch failed/, 'fetch-failed'],

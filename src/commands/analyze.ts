@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openBundle } from '../bundle/open.js';
 import { analyse } from '../pipeline.js';
 import { reportOrigin, settingsFrom } from './analysis.js';
+import { analyseLooseFiles, isBundleArg } from './analyze-files.js';
 import { type AnalysisFlags, addAnalysisOptions, addOutputOptions, type OutputFlags } from './options.js';
 import { emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
@@ -10,20 +11,30 @@ export function registerAnalyze(program: Command, ctx: () => RunContext, setExit
   const cmd = program
     .command('analyze')
     .alias('analyse')
-    .argument('<bundle>', 'a bundle directory or .tar.gz written by `dfdoctor collect`')
-    .description('analyse a bundle from another node; never touches this machine')
+    .argument('<inputs...>', 'a bundle directory or .tar.gz written by `dfdoctor collect`, or loose files (logs, configs, rulesets; KIND=FILE names one\'s kind)')
+    .description('analyse a bundle from another node, or loose files from an issue; never touches this machine')
     .addHelpText(
       'after',
       `
 Examples:
   $ dfdoctor analyze node.tar.gz
   $ dfdoctor analyze fixtures/seed-cache-hit-slow --format markdown
-  $ dfdoctor analyze node.tar.gz --format junit --fail-on warning -o results.xml`,
+  $ dfdoctor analyze node.tar.gz --format junit --fail-on warning -o results.xml
+  $ dfdoctor analyze core.log config.toml hosts.toml dfget.yaml --format markdown
+  $ dfdoctor analyze containerd-log=paste.txt dfdaemon-yaml=values-rendered.yaml`,
     );
-  addOutputOptions(addAnalysisOptions(cmd)).action(async (path: string, flags: OutputFlags & AnalysisFlags) => {
+  addOutputOptions(addAnalysisOptions(cmd)).action(async (inputs: string[], flags: OutputFlags & AnalysisFlags) => {
     const rc = ctx();
-    rc.progress(`reading ${path}…`);
     const settings = await settingsFrom(flags);
+    const path = inputs[0] as string;
+    if (inputs.length > 1 || !(await isBundleArg(path))) {
+      rc.progress(`reading ${inputs.length} file${inputs.length === 1 ? '' : 's'}…`);
+      const report = await analyseLooseFiles(inputs, settings);
+      rc.progress.done();
+      setExit(await emitReport(report, flags));
+      return;
+    }
+    rc.progress(`reading ${path}…`);
     const b = await openBundle(path);
     rc.cleanup.add(() => b.close());
     try {

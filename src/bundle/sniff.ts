@@ -1,0 +1,110 @@
+// What a loose file is, from its content: what a maintainer has when triaging an issue is a handful of
+// attachments and pastes with arbitrary names (`log.txt`, `config`, `Untitled-3`), not a bundle.
+// Each kind says where the file goes in a bundle; the name is only a tie-breaker.
+import { normalizePastedLine } from '../parsers/paste-normalize.js';
+
+export const LOOSE_KINDS = {
+  'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
+  'dfdaemon-rust-log': 'raw/dfdaemon/logs/dfdaemon.log',
+  'containerd-log': 'raw/containerd/journal.txt',
+  'containerd-config': 'raw/containerd/config.toml',
+  'hosts-toml': 'raw/containerd/certs.d/<registry>/hosts.toml',
+  'dfget-yaml': 'raw/dfdaemon/config/dfget.yaml',
+  'dfdaemon-yaml': 'raw/dfdaemon/config/dfdaemon.yaml',
+  'iptables-save': 'raw/net/iptables-save.txt',
+  'nft-ruleset': 'raw/net/nft-ruleset.txt',
+  'kubelet-config': 'raw/kubelet/config.yaml',
+  'kubelet-flags': 'raw/kubelet/flags.txt',
+  dmesg: 'raw/system/dmesg.txt',
+  metrics: 'raw/dfdaemon/metrics-0.prom',
+} as const;
+
+export type LooseKind = keyof typeof LOOSE_KINDS;
+
+export function isLooseKind(s: string): s is LooseKind {
+  return Object.hasOwn(LOOSE_KINDS, s);
+}
+
+export interface Sniffed {
+  kind: LooseKind;
+  /** What in the content decided it, for the report ("JSON lines with level/ts/caller"). */
+  why: string;
+}
+
+const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)`;
+
+interface Test {
+  kind: LooseKind;
+  why: string;
+  /** Counted over the sample's lines (after paste normalising); the kind with most hits wins. */
+  line?: RegExp;
+  /** Decides on the whole sample. */
+  text?: RegExp;
+  /** Scores the whole sample (0: no match); scores compete as line counts do. */
+  score?: (sample: string) => number;
+}
+
+// Keys only one dfdaemon generation's config has (Go: client/config/peerhost.go; Rust:
+// dragonfly-client-config/src/dfdaemon.rs)
+const GO_KEYS = [/^aliveTime:/m, /^gcInterval:/m, /^keepStorage:/m, /^workHome:/m, /^dataDir:/m, /^\s+url:\s*\S/m, /^\s+proxies:/m, /^\s+netAddrs:/m, /^\s+tcpListen:/m, /^\s+downloadGRPC:/m, /^\s+peerGRPC:/m, /^\s+totalRateLimit:/m];
+const RUST_KEYS = [/^\s+registryMirror:\s*\n\s+addr:/m, /^storage:\s*\n(?:\s+#.*\n)*\s+dir:/m, /^gc:\s*\n(?:\s+#.*\n)*\s+(?:interval|policy):/m, /^\s+rules:\s*\n\s+-\s+regex:/m, /^upload:\s*\n(?:\s+#.*\n)*\s+server:/m, /^\s+concurrentPieceCount:/m, /^\s+pieceTimeout:/m, /^dynconfig:/m];
+const count = (res: RegExp[], s: string): number => res.filter((r) => r.test(s)).length;
+const yamlScore = (own: RegExp[], other: RegExp[]) => (s: string): number => {
+  const a = count(own, s);
+  // a whole-file match counts as strongly as a log of many lines
+  return a >= 2 && a > count(other, s) ? 1_000_000 + a : 0;
+};
+
+// Order matters only for ties. Every pattern is a format the named program writes.
+const TESTS: Test[] = [
+  { kind: 'dfdaemon-go-log', why: 'zap JSON lines with "level", "ts" and a Go "caller"', line: /^\{"level":"\w+","ts":"[^"]+","caller":"[^"]+\.go:\d+"/ },
+  { kind: 'dfdaemon-go-log', why: 'zap console lines (time, LEVEL, file.go:line)', line: new RegExp(`^${ISO}\\t(?:DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)\\t\\S+\\.go:\\d+\\t`) },
+  { kind: 'dfdaemon-rust-log', why: 'tracing lines (RFC 3339 time, LEVEL) naming dragonfly-client sources', line: new RegExp(`^\\s*${ISO}\\s+(?:TRACE|DEBUG|INFO|WARN|ERROR)\\b.*(?:dragonfly[-_]client|dragonfly[-_]api)`) },
+  { kind: 'dfdaemon-rust-log', why: 'tracing lines (RFC 3339 time, LEVEL)', line: new RegExp(`^\\s*${ISO}\\s+(?:TRACE|DEBUG|INFO|WARN|ERROR)\\s`) },
+  { kind: 'containerd-log', why: 'logrus lines (time=… level=… msg=…)', line: /(?:^|\s)level=(?:trace|debug|info|warning|error|fatal)\s+msg=/ },
+  { kind: 'containerd-log', why: "logrus' terminal format (INFO[…] message)", line: /^(?:TRAC|DEBU|INFO|WARN|ERRO|FATA)\[[^\]]*\]\s/ },
+  { kind: 'iptables-save', why: 'iptables-save tables (*filter … COMMIT)', text: /^\*(?:filter|nat|mangle|raw|security)\s*$[\s\S]*^COMMIT\s*$/m },
+  { kind: 'nft-ruleset', why: 'an nft ruleset (table … { chain … })', text: /^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m },
+  { kind: 'kubelet-config', why: 'kind: KubeletConfiguration', text: /(?:^|\n)\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/ },
+  { kind: 'kubelet-flags', why: 'a kubelet command line', text: /(?:^|[\s/])kubelet(?:\s|\n)+--[a-z-]+(?:=|\s)/ },
+  { kind: 'dmesg', why: 'kernel log lines ([uptime] or [date] stamps)', line: /^(?:\[\s*\d+\.\d+\]|\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]|\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ kernel:)/ },
+  { kind: 'metrics', why: 'a Prometheus exposition (# TYPE lines)', text: /^# TYPE \w+ (?:counter|gauge|histogram|summary|untyped)$/m },
+  { kind: 'hosts-toml', why: 'a containerd hosts.toml ([host."…"] tables)', text: /^\s*\[host\.(?:"[^"]+"|'[^']+')\]/m },
+  { kind: 'containerd-config', why: 'a containerd config.toml (plugins tables of io.containerd.*)', text: /^\s*\[plugins(?:\.|\])|^\s*plugins\."io\.containerd|\[plugins\.['"]io\.containerd/m },
+  { kind: 'dfget-yaml', why: 'Go dfdaemon config keys (aliveTime, keepStorage, proxy.registryMirror.url, tcpListen, …)', score: yamlScore(GO_KEYS, RUST_KEYS) },
+  { kind: 'dfdaemon-yaml', why: 'Rust client config keys (upload.server, storage.dir, gc.policy, proxy.registryMirror.addr, …)', score: yamlScore(RUST_KEYS, GO_KEYS) },
+];
+
+/** What a file holds, or null when no known format matches. Reads at most the first 64 KiB of text. */
+export function sniffKind(name: string, text: string): Sniffed | null {
+  const sample = text.slice(0, 64 * 1024);
+  const lines = sample.split('\n').map((l) => normalizePastedLine(l, { logrus: false }));
+  const hits = new Map<Test, number>();
+  for (const t of TESTS) {
+    if (t.line) {
+      let n = 0;
+      for (const l of lines) if (t.line.test(l)) n++;
+      if (n > 0) hits.set(t, n);
+    } else if (t.text?.test(sample)) {
+      // a whole-text match counts as strongly as a log of many lines
+      hits.set(t, 1_000_000);
+    } else if (t.score) {
+      const n = t.score(sample);
+      if (n > 0) hits.set(t, n);
+    }
+  }
+  let best: Test | null = null;
+  for (const [t, n] of hits) if (!best || n > (hits.get(best) as number)) best = t;
+  if (!best) return byName(name);
+  return { kind: best.kind, why: best.why };
+}
+
+/** Names the sniffing could not decide from content. */
+function byName(name: string): Sniffed | null {
+  const base = name.split('/').pop() ?? name;
+  if (base === 'hosts.toml') return { kind: 'hosts-toml', why: 'file name hosts.toml' };
+  if (base === 'dfget.yaml') return { kind: 'dfget-yaml', why: 'file name dfget.yaml' };
+  if (base === 'dfdaemon.yaml') return { kind: 'dfdaemon-yaml', why: 'file name dfdaemon.yaml' };
+  if (base === 'config.toml') return { kind: 'containerd-config', why: 'file name config.toml' };
+  return null;
+}

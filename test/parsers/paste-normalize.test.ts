@@ -125,13 +125,13 @@ describe('normalizePastedChunks', () => {
     const pasted = [`> ${RUST}\r`, '> \r', `> [2m${RUST}[0m\r`, ''].join('\n');
     const out = await collect([new TextEncoder().encode(pasted)]);
     expect(out.split('\n')).toEqual([RUST, '', RUST, '']);
-    const s = new LogScanner({ file: 'x' });
+    const s = new LogScanner({ file: 'x', onEvent: () => {} });
     s.push(new TextEncoder().encode(out));
     const st = s.end();
     expect(st.unrecognised).toBe(0);
     expect(st.lines).toBe(3);
     // without the layer, the same paste is three unrecognised lines
-    const raw = new LogScanner({ file: 'x' });
+    const raw = new LogScanner({ file: 'x', onEvent: () => {} });
     raw.push(new TextEncoder().encode(pasted));
     expect(raw.end().unrecognised).toBeGreaterThan(0);
   });

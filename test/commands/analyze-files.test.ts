@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
 const CASE = 'fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd';
+// each CLI run starts a node process: seconds apiece on a loaded machine
+const CLI_TEST_MS = 120_000;
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dfdoctor-loose-'));
@@ -23,7 +25,7 @@ describe('dfdoctor analyze FILE...', () => {
     expect(report.notes[0].text).toBe(`${join(dir, 'paste1.txt')}: read as containerd log (logrus lines (time=… level=… msg=…)) → raw/containerd/journal.txt`);
     expect(report.notes[1].text).toMatch(/paste2\.txt: read as containerd config .* → raw\/containerd\/config\.toml$/);
     expect(report.source.kind).toBe('bundle');
-  });
+  }, CLI_TEST_MS);
 
   it('takes KIND=FILE as given and writes markdown ready to paste into the issue', async () => {
     const f = join(dir, 'odd.dat');
@@ -33,7 +35,7 @@ describe('dfdoctor analyze FILE...', () => {
     expect(r.stdout).toContain('## dfdoctor report — loose files');
     expect(r.stdout).toContain(`${f}: read as containerd log (given as containerd-log=)`);
     expect(r.stdout).toContain('`mirror-fallback`');
-  });
+  }, CLI_TEST_MS);
 
   it('names the file or the kind it cannot use, exit 2', async () => {
     const missing = await runCli(['analyze', join(dir, 'nope.log'), join(dir, 'odd.dat')]);
@@ -46,11 +48,11 @@ describe('dfdoctor analyze FILE...', () => {
     const none = await runCli(['analyze', join(dir, 'prose.md')]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('prose.md: no known format recognised (name one as KIND=PATH');
-  });
+  }, CLI_TEST_MS);
 
   it('still reads a bundle directory given alone', async () => {
     const r = await runCli(['analyze', 'fixtures/real/containerd-bottlerocket-mirror-timeout', '--format', 'json', '--fail-on', 'never']);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).host.hostname).toBe('node-br');
-  });
+  }, CLI_TEST_MS);
 });

@@ -4,7 +4,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openBundle } from '../../src/bundle/open.js';
-import { analyse } from '../../src/commands/analysis.js';
+import { reportOrigin } from '../../src/commands/analysis.js';
+import { analyse } from '../../src/pipeline.js';
 import type { Report } from '../../src/report/model.js';
 import type { Expected } from './expected.js';
 import { judge, type Shortfall } from './judge-expected.js';
@@ -47,7 +48,7 @@ export function knownWrong(): Map<string, string> {
 export async function runCase(c: RealCase): Promise<{ report: Report; shortfalls: Shortfall[] }> {
   const b = await openBundle(join(REAL_ROOT, c.id));
   try {
-    const report = await analyse(b.reader, b, {}, { kind: 'bundle', path: `fixtures/real/${c.id}` });
+    const report = await analyse(b.reader, b, {}, reportOrigin({ kind: 'bundle', path: `fixtures/real/${c.id}` }));
     return { report, shortfalls: judge(report, c.expected) };
   } finally {
     await b.close();

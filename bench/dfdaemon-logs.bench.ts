@@ -124,7 +124,7 @@ async function generateSpan(file: string, size: number, spanMs: number): Promise
   for (let i = 0; i < tasks; ) {
     const lines: string[] = [];
     for (let k = 0; k < 500 && i < tasks; k++, i++) lines.push(...taskLines(i, Math.round(t0 + i * step)));
-    if (!out.write(`${lines.join('\n')}\n`)) await new Promise((r) => out.once('drain', r));
+    if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e: unknown) => (e ? j(e) : r())));
   return statSync(file).size;

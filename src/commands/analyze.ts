@@ -6,27 +6,39 @@ export function registerAnalyze(program: Command, ctx: () => RunContext, setExit
   const cmd = program
     .command('analyze')
     .alias('analyse')
-    .argument('<bundle>', 'a bundle directory or .tar.gz written by `dfdoctor collect`')
-    .description('analyse a bundle from another node; never touches this machine')
+    .argument('<inputs...>', 'a bundle directory or .tar.gz written by `dfdoctor collect`, or loose files (logs, configs, rulesets; KIND=FILE names one\'s kind)')
+    .description('analyse a bundle from another node, or loose files from an issue; never touches this machine')
     .addHelpText(
       'after',
       `
 Examples:
   $ dfdoctor analyze node.tar.gz
   $ dfdoctor analyze fixtures/seed-cache-hit-slow --format markdown
-  $ dfdoctor analyze node.tar.gz --format junit --fail-on warning -o results.xml`,
+  $ dfdoctor analyze node.tar.gz --format junit --fail-on warning -o results.xml
+  $ dfdoctor analyze core.log config.toml hosts.toml dfget.yaml --format markdown
+  $ dfdoctor analyze containerd-log=paste.txt dfdaemon-yaml=values-rendered.yaml`,
     );
-  addOutputOptions(addAnalysisOptions(cmd)).action(async (path: string, flags: OutputFlags & AnalysisFlags) => {
+  addOutputOptions(addAnalysisOptions(cmd)).action(async (inputs: string[], flags: OutputFlags & AnalysisFlags) => {
     const rc = ctx();
-    rc.progress(`reading ${path}…`);
     // loaded here, not at start-up: `--version`, `--help` and the other commands do without them
-    const [{ openBundle }, { analyse }, { reportOrigin, settingsFrom }, { emitReport }] = await Promise.all([
-      import('../bundle/open.js'),
-      import('../pipeline.js'),
-      import('./analysis.js'),
-      import('./output.js'),
-    ]);
+    const [{ openBundle }, { analyse }, { reportOrigin, settingsFrom }, { emitReport }, { analyseLooseFiles, isBundleArg }] =
+      await Promise.all([
+        import('../bundle/open.js'),
+        import('../pipeline.js'),
+        import('./analysis.js'),
+        import('./output.js'),
+        import('./analyze-files.js'),
+      ]);
     const settings = await settingsFrom(flags);
+    const path = inputs[0] as string;
+    if (inputs.length > 1 || !(await isBundleArg(path))) {
+      rc.progress(`reading ${inputs.length} file${inputs.length === 1 ? '' : 's'}…`);
+      const report = await analyseLooseFiles(inputs, settings);
+      rc.progress.done();
+      setExit(await emitReport(report, flags));
+      return;
+    }
+    rc.progress(`reading ${path}…`);
     const b = await openBundle(path);
     rc.cleanup.add(() => b.close());
     try {

@@ -1,7 +1,8 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
-import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
@@ -425,10 +426,20 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   if (present === undefined) return null;
   const events: ContainerdLogEvent[] = [];
   let n = 0;
-  for (const line of present.split('\n')) {
+  let unrecognised = 0;
+  let first: { line: number; text: string } | undefined;
+  // a journal pasted into an issue: colour residue, logrus' terminal format, lost heads undone
+  for (const line of normalizePastedLines(present.split('\n'), { logrus: true, knownMessages: HOST_MESSAGES })) {
     n++;
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);
+    else if (line.trim() !== '' && !/\b(?:msg|level)=/.test(line)) {
+      unrecognised++;
+      first ??= { line: n, text: line };
+    }
+  }
+  if (first) {
+    ctx.problem({ file: CONTAINERD_FILES.journal, line: first.line, message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${first.text.slice(0, 80)}")` });
   }
   return { file: CONTAINERD_FILES.journal, events };
 }

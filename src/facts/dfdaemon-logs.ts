@@ -2,6 +2,7 @@
 // memory stays bounded whatever their size.
 import { emptyStats, type Layout, layoutGeneration, type LogEvent, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
 import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline, TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
+import { normalizePastedChunks } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -50,7 +51,8 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
       : (e: LogEvent) => builder.add(e);
     const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
     try {
-      for await (const chunk of ctx.bundle.chunks(file)) scanner.push(chunk);
+      // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
+      for await (const chunk of normalizePastedChunks(ctx.bundle.chunks(file))) scanner.push(chunk);
     } catch (e) {
       ctx.problem({ file, message: `log read stopped: ${(e as Error).message}` });
     }

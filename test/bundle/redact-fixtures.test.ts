@@ -12,7 +12,9 @@ import { analyse } from '../../src/pipeline.js';
 import { parseBaseline } from '../../src/facts/baseline.js';
 
 const ROOT = new URL('../../fixtures/', import.meta.url).pathname;
-const scenarios = readdirSync(ROOT).filter((d) => statSync(join(ROOT, d)).isDirectory()).sort();
+const dirs = (root: string) => readdirSync(join(ROOT, root)).filter((d) => statSync(join(ROOT, root, d)).isDirectory());
+// the real-world corpus (fixtures/real/<case>) too: pasted text is what redaction sees most
+const scenarios = [...dirs('').filter((d) => d !== 'real'), ...dirs('real').map((d) => `real/${d}`)].sort();
 const work = await mkdtemp(join(tmpdir(), 'dfdoctor-redact-fixtures-'));
 
 async function files(dir: string): Promise<string[]> {
@@ -37,6 +39,12 @@ async function diagnoses(dir: string, scenario: string) {
   }
 }
 
+/** Cases where redaction still changes the diagnosis today, each with why; the test fails once one is fixed. */
+const REDACTION_CHANGES: Record<string, string> = {
+  'real/kubelet-eks-nodeadm-config':
+    'the line-wise YAML redactor treats "authorization" as a secret key and comments out the lines of its JSON-style flow mapping, closing brace included: the JSON kubelet config no longer parses and serializeImagePulls: false is lost',
+};
+
 describe('redaction keeps every fixture diagnosis', () => {
   afterAll(() => rm(work, { recursive: true, force: true }));
   it.each(scenarios)('%s', async (scenario) => {
@@ -53,6 +61,10 @@ describe('redaction keeps every fixture diagnosis', () => {
       await writeFile(f, redact(rel, buf.toString('utf8')).text);
     }
     const [a, b] = [await diagnoses(src, scenario), await diagnoses(dst, scenario)];
+    if (REDACTION_CHANGES[scenario]) {
+      expect(b.diagnoses, `${scenario}: redaction no longer changes it — drop it from REDACTION_CHANGES`).not.toEqual(a.diagnoses);
+      return;
+    }
     expect(b.diagnoses).toEqual(a.diagnoses);
     expect(b.problems).toBe(a.problems);
   });

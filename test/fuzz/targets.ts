@@ -16,7 +16,8 @@ import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
-import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
@@ -391,16 +392,20 @@ register({
 
 register({
   name: 'containerd-log',
-  files: ['containerd-log.ts'],
+  // read as the facts read it: through the paste normaliser first
+  files: ['containerd-log.ts', 'paste-normalize.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/containerd\/journal\.txt$/,
       inline: [
         'Nov 25 10:00:00 node containerd[812]: time="2026-11-25T10:00:00.123456789Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:65001/v2/library/nginx/manifests/latest?ns=docker.io\\": dial tcp 127.0.0.1:65001: connect: connection refused" host="127.0.0.1:65001"\ntime="2026-11-25T10:00:01Z" level=error msg="fetch failed" error="unexpected status" host=registry-1.docker.io\ntime="2026-11-25T10:00:02Z" level=info msg="using pigz for decompression"\ntime="2026-11-25T10:00:03Z" level=warning msg="failed to decode hosts.toml" error="invalid `host` tree"\n',
+        '> INFO[2021-04-14T13:44:56.185820263-05:00] trying next host                              error="dial tcp x.y.z.7:5000: connect: no route to host" host="x.y.z.7:5000"\r\n[2mWARN[0000][0m image connect using default endpoints\r\ning next host" error="e" host="127.0.0.1:4001"\ntime="t" level=info msg="Pulled image \\"a [TRUNCATED]\ncontinued" size="1"\n',
       ],
     }),
   run(text) {
-    const lines = text.split('\n');
+    const raw = text.split('\n');
+    const lines = normalizePastedLines(raw, { logrus: true, knownMessages: HOST_MESSAGES });
+    if (lines.length !== raw.length) throw new Error(`paste normaliser changed the line count ${raw.length} → ${lines.length}`);
     for (let i = 0; i < lines.length; i++) {
       const ev = parseContainerdLogLine(lines[i] as string, i + 1);
       plainData(ev);

@@ -8,7 +8,8 @@ export interface Expected {
   silentRules?: string[];
   /** A baseline file in the fixture dir, analysed as with --baseline (and --tolerance). */
   baseline?: string;
-  /** The worst severity any diagnosis may have; "none" = no diagnosis at all. */
+  /** The worst severity any diagnosis may have; "none" = no diagnosis at all, "info" = the source
+   * shows nothing wrong (a stock config, a healthy node). */
   maxSeverity?: 'none' | 'info' | 'warning' | 'critical';
   /** rule id → the severity it must fire with. */
   severityOf?: Record<string, 'info' | 'warning' | 'critical'>;

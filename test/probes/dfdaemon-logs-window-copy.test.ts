@@ -83,7 +83,7 @@ describe('log windows in the dfdaemon probe', () => {
     expect(map?.fromByte).toBe(f.fromByte);
     // the facts filter exactly: every task started after the cutoff, and none before it
     const problems: unknown[] = [];
-    const facts = await buildLogs({ bundle: new DirBundle(bundleDir), facts: {}, problem: (p) => problems.push(p), note: () => {} } as never, cutoff);
+    const facts = await buildLogs({ bundle: new DirBundle(bundleDir), facts: {}, problem: (p: unknown) => problems.push(p), note: () => {} } as never, cutoff);
     const expected = lines.filter((l) => l.includes('start download with url') && Date.parse(`${/"ts":"([^"]+)"/.exec(l)?.[1]}Z`.replace(' ', 'T')) >= cutoff).length;
     expect(facts?.summary.tasks.length).toBe(expected);
     expect(problems).toEqual([]);

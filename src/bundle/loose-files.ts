@@ -1,0 +1,133 @@
+// Loose files (`dfdoctor analyze FILE...`) laid out as the bundle a collect would have written, so
+// that the one analysis path reads them. Pure: the command reads the files and hands their text here.
+import type { Manifest } from './manifest.js';
+import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
+
+export interface LooseFile {
+  /** As the user named it (for messages). */
+  path: string;
+  text: string;
+  /** Given as KIND=PATH: taken as this kind whatever the content says. */
+  kind?: LooseKind;
+}
+
+export interface TakenFile {
+  path: string;
+  kind: LooseKind;
+  why: string;
+  /** Where it went in the bundle; null when another file of the same kind already took the place. */
+  bundlePath: string | null;
+}
+
+export interface LooseAssembly {
+  files: Record<string, string>;
+  manifest: Manifest;
+  taken: TakenFile[];
+  /** Files no known format matched: they are left out, with the start of their text for the message. */
+  unknown: { path: string; start: string }[];
+}
+
+const PROBE_OF: Record<LooseKind, string> = {
+  'dfdaemon-go-log': 'dfdaemon',
+  'dfdaemon-rust-log': 'dfdaemon',
+  'dfget-yaml': 'dfdaemon',
+  'dfdaemon-yaml': 'dfdaemon',
+  metrics: 'dfdaemon',
+  'containerd-log': 'containerd',
+  'containerd-config': 'containerd',
+  'hosts-toml': 'containerd',
+  'iptables-save': 'netfilter',
+  'nft-ruleset': 'netfilter',
+  dmesg: 'netfilter',
+  'kubelet-config': 'kubelet',
+  'kubelet-flags': 'kubelet',
+};
+
+const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
+  'dfdaemon-go-log': 'go',
+  'dfget-yaml': 'go',
+  'dfdaemon-rust-log': 'rust',
+  'dfdaemon-yaml': 'rust',
+};
+
+/** The registry directory a hosts.toml belongs in: its parent directory if the path shows one, else its `server`. */
+export function hostsTomlRegistry(path: string, text: string): string {
+  const parts = path.split('/');
+  const parent = parts.length >= 2 ? parts[parts.length - 2] : undefined;
+  if (parent && parts[parts.length - 1] === 'hosts.toml' && /^[\w.-]+(?::\d+)?$/.test(parent) && parent !== '.' && parent !== '..') return parent;
+  const server = /^\s*server\s*=\s*["']([^"']+)["']/m.exec(text)?.[1];
+  if (!server) return '_default';
+  const host = server.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
+  // Docker Hub's endpoints all live under the docker.io namespace
+  return host === 'registry-1.docker.io' || host === 'index.docker.io' ? 'docker.io' : host;
+}
+
+/** A kubelet command line pasted on one line becomes the one-argument-a-line form /proc/<pid>/cmdline gives. */
+function kubeletFlagLines(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  if (lines.length !== 1) return text;
+  return `${(lines[0] as string).split(/\s+/).join('\n')}\n`;
+}
+
+export function assembleLooseFiles(inputs: readonly LooseFile[], createdAt: string, tool: Manifest['tool']): LooseAssembly {
+  const files: Record<string, string> = {};
+  const taken: TakenFile[] = [];
+  const unknown: LooseAssembly['unknown'] = [];
+  const probes = new Set<string>();
+  const generations = new Set<'go' | 'rust'>();
+  const logNames = new Set<string>();
+  for (const f of inputs) {
+    const s = f.kind ? { kind: f.kind, why: `given as ${f.kind}=` } : sniffKind(f.path, f.text);
+    if (!s) {
+      unknown.push({ path: f.path, start: f.text.slice(0, 80).split('\n')[0] ?? '' });
+      continue;
+    }
+    let at: string | null = LOOSE_KINDS[s.kind];
+    let text = f.text;
+    if (s.kind === 'hosts-toml') at = at.replace('<registry>', hostsTomlRegistry(f.path, f.text));
+    if (s.kind === 'kubelet-flags') text = kubeletFlagLines(text);
+    if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
+      // every log file is read: keep each under a name of its own
+      // the text is already decompressed: a .gz name would have the bundle inflate it again
+      const base = (f.path.split('/').pop() ?? 'dfdaemon.log').replace(/\.gz$/, '').replace(/[^\w.-]/g, '_');
+      let name = base;
+      for (let i = 2; logNames.has(name); i++) name = `${i}-${base}`;
+      logNames.add(name);
+      at = `raw/dfdaemon/logs/${name}`;
+    } else if (s.kind === 'containerd-log' && files[at] !== undefined) {
+      // one journal: pieces of it given as several files are read in the order given
+      const before = files[at] as string;
+      files[at] = `${before}${before.endsWith('\n') ? '' : '\n'}${text}`;
+      taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
+      continue;
+    } else if (files[at] !== undefined) {
+      at = null;
+    }
+    if (at !== null) {
+      files[at] = text;
+      probes.add(PROBE_OF[s.kind]);
+      const g = GENERATION[s.kind];
+      if (g) generations.add(g);
+    }
+    taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
+  }
+  // the generation is stated only when every dfdaemon file agrees on it
+  if (generations.size === 1) files['raw/dfdaemon/generation.txt'] = `${[...generations][0]}\n`;
+  const manifest: Manifest = {
+    format: 'dfdoctor-bundle',
+    version: 1,
+    createdAt,
+    tool,
+    host: { hostname: 'loose files', kernel: 'unknown', os: 'unknown', cpus: 0, memoryBytes: 0 },
+    probes: Object.fromEntries([...probes].sort().map((p) => [p, { status: 'ok' as const, durationMs: 0, reason: 'from loose files' }])),
+  };
+  return { files, manifest, taken, unknown };
+}
+
+/** The sentence a report note gives for one file. */
+export function takenNote(t: TakenFile): string {
+  const what = t.kind.replace(/-/g, ' ');
+  return t.bundlePath === null
+    ? `${t.path}: read as ${what} (${t.why}), but another file already gave the ${what}: left out`
+    : `${t.path}: read as ${what} (${t.why}) → ${t.bundlePath}`;
+}

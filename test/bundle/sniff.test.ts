@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { assembleLooseFiles, hostsTomlRegistry } from '../../src/bundle/loose-files.js';
+import { type LooseKind, sniffKind } from '../../src/bundle/sniff.js';
+
+// where each kind sits in a bundle: the corpus's own files are the examples of every format
+const AT: [RegExp, LooseKind][] = [
+  [/\/raw\/dfdaemon\/logs\/core\.log$/, 'dfdaemon-go-log'],
+  [/\/raw\/dfdaemon\/logs\/dfdaemon\.log$/, 'dfdaemon-rust-log'],
+  [/\/raw\/containerd\/journal\.txt$/, 'containerd-log'],
+  [/\/raw\/containerd\/config\.toml$/, 'containerd-config'],
+  [/\/hosts\.toml$/, 'hosts-toml'],
+  [/\/dfget\.yaml$/, 'dfget-yaml'],
+  [/\/dfdaemon\.yaml$/, 'dfdaemon-yaml'],
+  [/\/iptables-save\.txt$/, 'iptables-save'],
+  [/\/nft-ruleset\.txt$/, 'nft-ruleset'],
+  [/\/kubelet\/config\.yaml$/, 'kubelet-config'],
+  [/\/kubelet\/flags\.txt$/, 'kubelet-flags'],
+  [/\/dmesg\.txt$/, 'dmesg'],
+  [/\.prom$/, 'metrics'],
+];
+const files = execFileSync('find', ['fixtures', '-path', '*/raw/*', '-type', 'f'], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .filter((f) => !f.endsWith('.gz'))
+  .map((f) => ({ f, kind: AT.find(([r]) => r.test(f))?.[1], text: readFileSync(f, 'utf8') }))
+  // an empty or deliberately broken file (the bad-input fixtures) says nothing about its kind
+  .filter((x): x is { f: string; kind: LooseKind; text: string } => x.kind !== undefined && x.text.trim().length > 40 && !x.f.includes('bad-input'));
+
+describe('sniffKind', () => {
+  it('has examples of every kind in the fixtures', () => {
+    expect(new Set(files.map((x) => x.kind))).toEqual(new Set(AT.map(([, k]) => k)));
+  });
+
+  it.each(files.map((x) => [x.f, x] as const))('%s, under a name that says nothing', (_f, x) => {
+    expect(sniffKind('attachment.txt', x.text)?.kind).toBe(x.kind);
+  });
+
+  it('reads pasted shapes: quoted, coloured, CRLF', () => {
+    const rust = readFileSync('fixtures/real/dfdaemon-rust-startup-quoted/raw/dfdaemon/logs/dfdaemon.log', 'utf8');
+    expect(rust).toContain('\r\n');
+    expect(sniffKind('x', rust)?.kind).toBe('dfdaemon-rust-log');
+    const go = readFileSync('fixtures/real/dfdaemon-go-console-grep/raw/dfdaemon/logs/core.log', 'utf8');
+    expect(sniffKind('x', go)?.kind).toBe('dfdaemon-go-log');
+    const coloured = rust.replace(/(\d{4}-\d\d-\d\dT[\d:.+]+)/g, '[2m$1[0m');
+    expect(sniffKind('x', coloured)?.kind).toBe('dfdaemon-rust-log');
+    const logrus = readFileSync('fixtures/real/containerd-logrus-terminal-fallback/raw/containerd/journal.txt', 'utf8');
+    expect(sniffKind('x', logrus)?.kind).toBe('containerd-log');
+  });
+
+  it('knows nothing of other text, except by a telling file name', () => {
+    expect(sniffKind('notes.md', '# A heading\n\nsome prose about a pull that was slow\n')).toBeNull();
+    expect(sniffKind('certs.d/docker.io/hosts.toml', 'server = "https://index.docker.io"\n')?.kind).toBe('hosts-toml');
+  });
+});
+
+describe('assembleLooseFiles', () => {
+  const tool = { name: 'dfdoctor', version: '0' };
+
+  it('puts each file where a bundle holds it, says why, and leaves out what it cannot read', () => {
+    const journal = readFileSync('fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/journal.txt', 'utf8');
+    const config = readFileSync('fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/config.toml', 'utf8');
+    const a = assembleLooseFiles(
+      [
+        { path: 'journal.txt', text: journal },
+        { path: 'c1.toml', text: config },
+        { path: 'c2.toml', text: config },
+        { path: 'readme', text: 'hello' },
+        { path: 'x.dat', text: 'INFO[0000] trying next host   host="h"', kind: 'containerd-log' },
+      ],
+      '2026-01-01T00:00:00Z',
+      tool,
+    );
+    expect(Object.keys(a.files).sort()).toEqual(['raw/containerd/config.toml', 'raw/containerd/journal.txt']);
+    expect(a.files['raw/containerd/journal.txt']).toContain('INFO[0000] trying next host');
+    expect(a.taken.map((t) => [t.path, t.kind, t.bundlePath])).toEqual([
+      ['journal.txt', 'containerd-log', 'raw/containerd/journal.txt'],
+      ['c1.toml', 'containerd-config', 'raw/containerd/config.toml'],
+      ['c2.toml', 'containerd-config', null],
+      ['x.dat', 'containerd-log', 'raw/containerd/journal.txt'],
+    ]);
+    expect(a.unknown).toEqual([{ path: 'readme', start: 'hello' }]);
+    expect(Object.keys(a.manifest.probes)).toEqual(['containerd']);
+    expect(a.files['raw/dfdaemon/generation.txt']).toBeUndefined();
+  });
+
+  it('keeps several dfdaemon logs apart and states the generation they agree on', () => {
+    const go = readFileSync('fixtures/real/dfdaemon-go-stargz-p2p/raw/dfdaemon/logs/core.log', 'utf8');
+    const a = assembleLooseFiles([{ path: 'a/core.log', text: go }, { path: 'b/core.log', text: go }], 't', tool);
+    expect(Object.keys(a.files).sort()).toEqual(['raw/dfdaemon/generation.txt', 'raw/dfdaemon/logs/2-core.log', 'raw/dfdaemon/logs/core.log']);
+    expect(a.files['raw/dfdaemon/generation.txt']).toBe('go\n');
+    // a gzipped log arrives decompressed: its place must not carry .gz
+    const gz = assembleLooseFiles([{ path: 'core.log.gz', text: go }], 't', tool);
+    expect(Object.keys(gz.files)).toContain('raw/dfdaemon/logs/core.log');
+  });
+
+  it('splits a kubelet command line pasted on one line into one argument a line', () => {
+    const a = assembleLooseFiles([{ path: 'ps.txt', text: '/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --serialize-image-pulls=false\n' }], 't', tool);
+    expect(a.files['raw/kubelet/flags.txt']).toBe('/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n');
+  });
+});
+
+describe('hostsTomlRegistry', () => {
+  it('takes the registry from the path, else from server, Docker Hub as docker.io', () => {
+    expect(hostsTomlRegistry('/etc/containerd/certs.d/ghcr.io/hosts.toml', 'server = "https://x"')).toBe('ghcr.io');
+    expect(hostsTomlRegistry('hosts.toml', 'server = "https://index.docker.io"')).toBe('docker.io');
+    expect(hostsTomlRegistry('paste.toml', "server = 'https://harbor.example.com:8443/v2'")).toBe('harbor.example.com:8443');
+    expect(hostsTomlRegistry('paste.toml', '[host."http://127.0.0.1:4001"]')).toBe('_default');
+  });
+});

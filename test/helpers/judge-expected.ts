@@ -1,0 +1,40 @@
+// Compares a report with a fixture's expected.json and lists every way it falls short, so the
+// fixture test, the real-world corpus test and `npm run bench -- realworld` judge alike.
+import { SEVERITY_ORDER } from '../../src/causes.js';
+import type { Report } from '../../src/report/model.js';
+import type { Expected } from './expected.js';
+
+export interface Shortfall {
+  /** A cause or rule the source establishes that the report lacks, or one it must not have. */
+  kind: 'miss' | 'false-alarm' | 'rank';
+  text: string;
+}
+
+export function judge(report: Report, exp: Expected): Shortfall[] {
+  const out: Shortfall[] = [];
+  const causes = report.diagnoses.map((d) => d.cause as string);
+  const rules = report.diagnoses.map((d) => d.rule);
+  for (const c of exp.mustInclude ?? []) if (!causes.includes(c)) out.push({ kind: 'miss', text: `no ${c}` });
+  for (const any of exp.mustIncludeAny ?? []) {
+    if (!any.some((c) => causes.includes(c))) out.push({ kind: 'miss', text: `none of ${any.join(', ')}` });
+  }
+  for (const r of exp.firesRules ?? []) if (!rules.includes(r)) out.push({ kind: 'miss', text: `rule ${r} did not fire` });
+  for (const c of exp.mustNotInclude ?? []) {
+    if (causes.includes(c)) out.push({ kind: 'false-alarm', text: `${c} diagnosed` });
+  }
+  for (const r of exp.silentRules ?? []) if (rules.includes(r)) out.push({ kind: 'false-alarm', text: `rule ${r} fired` });
+  if (exp.maxSeverity) {
+    for (const d of report.diagnoses) {
+      if (exp.maxSeverity === 'none' || SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[exp.maxSeverity]) {
+        out.push({ kind: 'false-alarm', text: `${d.severity} ${d.cause} (${d.rule}) where at most ${exp.maxSeverity} is right` });
+      }
+    }
+  }
+  if (exp.topN) {
+    const at = causes.indexOf(exp.topN.cause);
+    if (at < 0 || at >= exp.topN.n) {
+      out.push({ kind: 'rank', text: `${exp.topN.cause} not within the first ${exp.topN.n} of [${causes.join(', ')}]` });
+    }
+  }
+  return out;
+}

@@ -5,6 +5,22 @@ import { MeasurementsSchema } from '../bundle/measurements.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** The formats a config snippet is written in; the markdown report fences it with this language. */
+export const SNIPPET_FORMATS = ['toml', 'yaml', 'ini', 'json', 'text'] as const;
+
+/**
+ * One remediation step, typed so that each format can render it as what it is: a shell command one
+ * can paste into a shell, a config snippet with the file it goes into, or prose for a person.
+ */
+export const StepSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('command'), command: z.string().min(1) }),
+  z.object({ kind: z.literal('snippet'), file: z.string().min(1), format: z.enum(SNIPPET_FORMATS), text: z.string().min(1) }),
+  z.object({ kind: z.literal('prose'), text: z.string().min(1) }),
+]);
+
+export type Step = z.infer<typeof StepSchema>;
+export type SnippetFormat = (typeof SNIPPET_FORMATS)[number];
+
 export const DiagnosisSchema = z.object({
   rank: z.number().int().positive(),
   rule: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/),
@@ -14,7 +30,7 @@ export const DiagnosisSchema = z.object({
   title: z.string(),
   evidence: z.array(z.string()),
   impactSeconds: z.number().nonnegative().optional(),
-  remediation: z.object({ summary: z.string(), steps: z.array(z.string()) }),
+  remediation: z.object({ summary: z.string(), steps: z.array(StepSchema) }),
 });
 
 export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });

@@ -1,5 +1,6 @@
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose } from './steps.js';
 
 const BUSY_PCT = 90;
 const STEAL_PCT = 10;
@@ -24,12 +25,12 @@ export const cpuSaturated = defineRule({
     ];
     if (f.system?.load) evidence.push(`load average ${f.system.load.join(' ')} on ${f.system.cpus} CPUs (${BUNDLE.system.loadavg})`);
     const steps = [
-      'top -b -n1 -o %CPU | head -20    # what is using the CPU',
-      'pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)',
+      cmd('top -b -n1 -o %CPU | head -20    # what is using the CPU'),
+      cmd('pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)'),
     ];
-    if (stolen) steps.push('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.');
+    if (stolen) steps.push(prose('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.'));
     steps.push(
-      'Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.',
+      prose('Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.'),
     );
     return {
       severity: busy && cpu.busyPct > 97 ? 'critical' : stolen && cpu.stealPct > 25 ? 'critical' : 'warning',

@@ -3,6 +3,7 @@ import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
 import { probeSubject } from './probe-subject.js';
+import { stepsMarkdown } from './steps-render.js';
 
 /** Pastes into a GitHub issue: summary table first, evidence and raw detail folded in <details>. */
 export function renderMarkdown(report: Report): string {
@@ -24,19 +25,19 @@ export function renderMarkdown(report: Report): string {
     out.push('');
     const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
     if (timed.length > 0) {
-      out.push('Where the time goes (estimated seconds added to the pull):', '', '```');
+      out.push('Where the time goes (estimated seconds added to the pull):', '', '```text');
       out.push(...renderBars(timed.map((d) => ({ label: `#${d.rank} ${d.cause}`, seconds: d.impactSeconds ?? 0 }))));
       out.push('```', '');
     }
     for (const d of report.diagnoses) {
       out.push('<details>', `<summary>#${d.rank} ${d.severity}: ${html(d.title)} (<code>${d.rule}</code>)</summary>`, '');
       out.push('Evidence:', '', ...d.evidence.map((e) => `- ${e}`), '');
-      out.push(`Fix: ${d.remediation.summary}`, '', '```', ...d.remediation.steps, '```', '', '</details>', '');
+      out.push(`Fix: ${d.remediation.summary}`, '', ...stepsMarkdown(d.remediation.steps), '</details>', '');
     }
   } else {
     out.push('No causes found.', '');
   }
-  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```', ...benchBudgetLines(report.measurements.bench), '```', '');
+  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
   out.push('| probe | status | reason | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {

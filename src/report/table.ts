@@ -7,6 +7,7 @@ import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
 import { probeSubject } from './probe-subject.js';
 import type { RenderOptions } from './options.js';
+import { stepTableLines } from './steps-render.js';
 
 export function renderTable(report: Report, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
@@ -63,7 +64,7 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       out.push('', `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`);
       for (const e of d.evidence) out.push(`  • ${e}`);
       out.push(`  ${c.bold('Fix:')} ${d.remediation.summary}`);
-      for (const s of d.remediation.steps) out.push(...s.split('\n').map((l, i) => `    ${i === 0 ? '$' : ' '} ${l}`));
+      for (const s of d.remediation.steps) out.push(...stepTableLines(s).map((l) => `    ${l}`));
     }
   }
   if (report.notes.length > 0) {

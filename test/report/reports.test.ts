@@ -18,7 +18,7 @@ function report(): Report {
     title: `${cause} <title>`,
     evidence: [`evidence for ${rule} (raw/x.txt:3)`],
     ...(impact === undefined ? {} : { impactSeconds: impact }),
-    remediation: { summary: 'do the thing', steps: ['step one', 'step | two'] },
+    remediation: { summary: 'do the thing', steps: [{ kind: 'command' as const, command: 'step one' }, { kind: 'prose' as const, text: 'step | two' }] },
   });
   return {
     schemaVersion: 1,

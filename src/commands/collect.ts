@@ -4,6 +4,7 @@ import { packTarball } from '../bundle/tarball.js';
 import { redactor } from '../bundle/redact.js';
 import { UsageError } from '../errors.js';
 import { gather } from './gather.js';
+import { checkWritable } from './output.js';
 import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 
@@ -23,6 +24,7 @@ Examples:
     );
   addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
     if (!/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
+    await checkWritable(flags.output);
     const rc = ctx();
     const g = await gather({
       options: toProbeOptions(flags, flags.timeout, true),

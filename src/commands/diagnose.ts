@@ -15,7 +15,7 @@ import {
   type ProbeFlags,
   toProbeOptions,
 } from './options.js';
-import { emitReport } from './output.js';
+import { checkWritable, emitReport } from './output.js';
 import type { RunContext } from './run-context.js';
 
 export function registerDiagnose(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
@@ -37,6 +37,7 @@ Examples:
     const rc = ctx();
     const settings = await settingsFrom(flags);
     const deselected = deselectedProbes(flags);
+    if (flags.output) await checkWritable(flags.output);
     const g = await gather({
       options: toProbeOptions(flags, flags.timeout, false),
       deselected,

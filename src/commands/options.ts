@@ -146,6 +146,10 @@ export function deselectedProbes(flags: Pick<ProbeFlags, 'probes' | 'skip'>): Ma
     if (only && !only.includes(n)) out.set(n, 'not selected (--probes)');
     else if (skip.includes(n)) out.set(n, 'skipped by --skip');
   }
+  // a run that checks nothing would print "No causes found" and exit 0: a false green
+  if (out.size === PROBE_NAMES.length) {
+    throw new UsageError(`no probe selected (--probes/--skip): nothing would be checked; known probes: ${PROBE_NAMES.join(', ')}`);
+  }
   return out;
 }
 

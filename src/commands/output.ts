@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { access, constants, stat, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { exitCodeFor } from '../exit-code.js';
 import { UsageError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
@@ -9,6 +10,21 @@ import { type OutputFlags, useColor } from './options.js';
 export async function emitReport(report: Report, flags: OutputFlags): Promise<number> {
   await writeOutput(RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn }), flags.output);
   return exitCodeFor(report, flags.failOn);
+}
+
+/**
+ * Fails with a usage error when `file` cannot be written — its directory missing, not a directory or
+ * not writable, or `file` itself a directory — so that a run finds it before probing, not after.
+ */
+export async function checkWritable(file: string, flag = '--output'): Promise<void> {
+  const dir = dirname(resolve(file));
+  const st = await stat(dir).catch(() => undefined);
+  if (!st) throw new UsageError(`${flag} ${file}: directory ${dirname(file)} does not exist`);
+  if (!st.isDirectory()) throw new UsageError(`${flag} ${file}: ${dirname(file)} is not a directory`);
+  if ((await stat(file).catch(() => undefined))?.isDirectory()) throw new UsageError(`${flag} ${file}: is a directory`);
+  await access(dir, constants.W_OK).catch(() => {
+    throw new UsageError(`${flag} ${file}: cannot write in ${dirname(file)} (permission denied)`);
+  });
 }
 
 /** Writes rendered output to --output FILE, or to stdout (waiting until it is flushed). */

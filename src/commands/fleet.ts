@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { FLEET_FORMATS, type FleetFormat, renderFleet } from '../report/fleet-render.js';
 import { type FleetInput, type FleetSummary, summarizeFleet } from '../report/fleet-summary.js';
 import { expandReportPaths, readReport } from './fleet-read.js';
-import { useColor } from './options.js';
+import { terminalWidth, useColor } from './options.js';
 import { writeOutput } from './output.js';
 import type { RunContext } from './run-context.js';
 
@@ -54,7 +54,7 @@ Examples:
       for (const u of unreadable) process.stderr.write(`dfdoctor: skipped ${u.source}: ${u.reason}\n`);
       if (inputs.length === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
       const summary = summarizeFleet(inputs, unreadable);
-      const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }) });
+      const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }), width: terminalWidth() });
       await writeOutput(text, flags.output);
       setExit(fleetExitCode(summary, flags.failOn));
     });

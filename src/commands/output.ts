@@ -4,11 +4,11 @@ import { exitCodeFor } from '../exit-code.js';
 import { UsageError } from '../errors.js';
 import { RENDERERS } from '../report/index.js';
 import type { Report } from '../report/model.js';
-import { type OutputFlags, useColor } from './options.js';
+import { type OutputFlags, terminalWidth, useColor } from './options.js';
 
 /** Renders the report to stdout or --output and returns the exit code --fail-on asks for. */
 export async function emitReport(report: Report, flags: OutputFlags): Promise<number> {
-  await writeOutput(RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn }), flags.output);
+  await writeOutput(RENDERERS[flags.format](report, { color: useColor(flags), failOn: flags.failOn, width: terminalWidth() }), flags.output);
   return exitCodeFor(report, flags.failOn);
 }
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import Table from 'cli-table3';
+import { renderRulesTable } from '../report/rules-table.js';
 import { RULES } from '../rules/index.js';
+import { terminalWidth } from './options.js';
 
 export function registerRules(program: Command, _ctx: unknown, setExit: (n: number) => void): void {
   program
@@ -21,14 +22,7 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const t = new Table({
-          head: ['rule', 'cause', 'severity', 'fires when', 'remediation'],
-          style: { head: [], border: [] },
-          wordWrap: true,
-          colWidths: [30, 22, 10, 40, 40],
-        });
-        for (const r of rows) t.push([r.id, r.cause, r.severities.join('/'), r.description, r.remediation]);
-        process.stdout.write(`${t.toString()}\n${rows.length} rules\n`);
+        process.stdout.write(renderRulesTable(RULES, { width: terminalWidth() }));
       }
       setExit(0);
     });

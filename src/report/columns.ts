@@ -29,7 +29,8 @@ export function wrapText(text: string, width: number, indent: string, hang = ind
   const out: string[] = [];
   let line = indent;
   let empty = true;
-  for (const word of text.split(/ +/)) {
+  // split on single spaces so runs of spaces (aligned columns) survive
+  for (const word of text.split(' ')) {
     const next = empty ? `${line}${word}` : `${line} ${word}`;
     if (!empty && [...next].length > width) {
       out.push(line);

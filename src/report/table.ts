@@ -5,7 +5,9 @@ import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
+import { hostLine, probeReason, probeStatus } from './host-line.js';
 import { probeSubject } from './probe-subject.js';
+import { rankingNote } from './ranking-note.js';
 import { DEFAULT_WIDTH, type RenderOptions } from './options.js';
 import { breakLongWords, fitColumns, longestWord, wrapText } from './columns.js';
 import { stepTableLines } from './steps-render.js';
@@ -17,15 +19,16 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   const out: string[] = [];
   const src = report.source.kind === 'live' ? 'live node' : `bundle ${report.source.path ?? ''}`.trim();
   out.push(c.bold(`dfdoctor ${report.tool.version} — ${report.host.hostname} (${src})`));
-  out.push(
-    `${report.host.os}, kernel ${report.host.kernel}, ${report.host.cpus} CPUs, ${(report.host.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
-  );
+  out.push(hostLine(report.host));
   out.push('');
   out.push(c.bold('Probes'));
   for (const [name, p] of Object.entries(report.probes)) {
-    const status = p.status === 'ok' ? c.green('ok') : p.status === 'skipped' ? c.dim('skipped') : c.red('failed');
+    const st = probeStatus(p);
+    const status = st === 'ok' ? c.green(st) : st === 'partial' ? c.yellow(st) : st === 'skipped' ? c.dim(st) : c.red(st);
     const subject = probeSubject(name, p);
-    out.push(`  ${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${p.reason ? `: ${p.reason}` : ''} ${c.dim(`(${p.durationMs} ms)`)}`);
+    const reason = probeReason(p);
+    // the duration after a middle dot: one more pair of parentheses made nested reasons unreadable
+    out.push(...wrapText(`${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${reason ? `: ${reason}` : ''} ${c.dim(`· ${p.durationMs} ms`)}`, width, '  ', '              '));
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) {
@@ -57,6 +60,7 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       ]);
     }
     out.push(t.toString());
+    for (const l of rankingNote(report.diagnoses, (d) => `#${d.rank}`)) out.push(...wrapText(c.dim(l), width, ''));
     const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
     if (timed.length > 0) {
       out.push('', c.bold('Where the time goes (estimated seconds added to the pull)'));

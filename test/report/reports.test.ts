@@ -89,7 +89,7 @@ describe('reports', () => {
     expect(md).toContain('| 1 | warning | `disk-slow-medium` |');
     expect(md).toContain('- evidence for disk.slow-medium (raw/x.txt:3)');
     expect(md).toContain('disk-slow-medium'); // bar chart label
-    expect(md).toMatch(/#1 disk-slow-medium\s+█+\s+3\.20 s/);
+    expect(md).toMatch(/1\. disk-slow-medium\s+█+\s+3\.20 s/);
   });
 
   it('table without colour has no ANSI escapes and shows the time bars, evidence and steps', () => {

@@ -18,7 +18,16 @@ interface FleetFlags {
 }
 
 export function registerFleet(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
-  const fleet = program.command('fleet').description('work with many nodes\' reports (from the DaemonSet or Job in deploy/)');
+  const fleet = program
+    .command('fleet')
+    .description('work with many nodes\' reports (from the DaemonSet or Job in deploy/)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dfdoctor fleet summarize reports/*.json
+  $ dfdoctor fleet summarize reports/ --format markdown > fleet.md`,
+    );
   fleet
     .command('summarize')
     .alias('summarise')

@@ -3,7 +3,7 @@ import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConf
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { type ContainerdLogEvent, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
-import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { lineOfKey, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion, versionAtLeast } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import { listenerAccepts, parseSsListeners, type Listener } from '../parsers/ss-listeners.js';
@@ -74,6 +74,8 @@ export interface ContainerdFacts {
   configFile: string | null;
   config: ContainerdConfig;
   pull: PullMode;
+  /** Line of max_concurrent_downloads in configFile, when the file sets it (for "what dfdoctor read"). */
+  downloadsLine?: number;
   snapshotter: string;
   discardUnpackedLayers: boolean;
   imagePullProgressTimeout: string | null;
@@ -141,6 +143,10 @@ export const containerdFacts = defineFacts({
       mirrorChecks: checks,
       criPlugin,
     };
+    if (!facts.pull.downloads.fromDefault && file) {
+      const line = lineOfKey((await b.text(file)) ?? '', 'max_concurrent_downloads');
+      if (line !== undefined) facts.downloadsLine = line;
+    }
     if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path')) {
       ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
     }

@@ -42,6 +42,12 @@ export function renderMarkdown(report: Report): string {
     out.push('No causes found.', '');
   }
   if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
+  const read = report.read?.settings ?? [];
+  if (read.length > 0) {
+    out.push('<details>', '<summary>What dfdoctor read</summary>', '', '| area | setting | value | from |', '|---|---|---|---|');
+    for (const s of read) out.push(`| ${s.area} | \`${cell(s.setting)}\` | ${cell(s.value)} | ${cell(s.from)} |`);
+    out.push('', '</details>', '');
+  }
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
   out.push('| probe | status | details | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {

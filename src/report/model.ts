@@ -33,6 +33,15 @@ export const DiagnosisSchema = z.object({
   remediation: z.object({ summary: z.string(), steps: z.array(StepSchema) }),
 });
 
+/** One setting dfdoctor read and judged by, with where it came from (file:line, a flag, the probe, or a default). */
+export const ReadSettingSchema = z.object({
+  area: z.enum(['containerd', 'kubelet', 'dfdaemon', 'disk']),
+  setting: z.string(),
+  value: z.string(),
+  from: z.string().min(1),
+});
+export type ReadSetting = z.infer<typeof ReadSettingSchema>;
+
 export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });
 
 /** The JSON report (docs/architecture.md#report). `schema/report.schema.json` is generated from this. */
@@ -46,6 +55,8 @@ export const ReportSchema = z.object({
   probes: z.record(z.string(), ProbeRecordSchema),
   measurements: MeasurementsSchema,
   diagnoses: z.array(DiagnosisSchema),
+  /** What dfdoctor read: the settings that decided the verdicts. Optional so reports of earlier versions still read. */
+  read: z.object({ settings: z.array(ReadSettingSchema) }).optional(),
   notes: z.array(NoteSchema),
   summary: z.object({
     critical: z.number().int().nonnegative(),

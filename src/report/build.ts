@@ -4,6 +4,12 @@ import type { Facts } from '../facts/types.js';
 import { withBenchVerdict } from './bench-budget.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
 import { buildReadSettings } from './read-settings.js';
+import { buildTimeline } from './timeline.js';
+
+function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
+  const t = buildTimeline(facts);
+  return t ? { timeline: t } : {};
+}
 
 export interface ReportOrigin {
   tool: { name: string; version: string };
@@ -25,6 +31,7 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     measurements: withBenchVerdict(facts.measurements),
     diagnoses: ev.diagnoses,
     read: { settings: buildReadSettings(facts) },
+    ...timelineOf(facts),
     notes: [
       ...facts.notes,
       ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),

@@ -5,6 +5,7 @@ import type { Report } from './model.js';
 import { hostLine, probeReason, probeStatus } from './host-line.js';
 import { probeSubject } from './probe-subject.js';
 import { rankingNote } from './ranking-note.js';
+import { mermaidGantt } from './timeline.js';
 import { stepsMarkdown } from './steps-render.js';
 
 /** Pastes into a GitHub issue: summary table first, evidence and raw detail folded in <details>. */
@@ -40,6 +41,9 @@ export function renderMarkdown(report: Report): string {
     }
   } else {
     out.push('No causes found.', '');
+  }
+  if (report.timeline && report.timeline.tasks.length > 0) {
+    out.push(report.timeline.source === 'bench' ? 'The pull, layer by layer (dfdoctor bench):' : 'The pull as dfdaemon logged it, task by task:', '', ...mermaidGantt(report.timeline), '');
   }
   if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
   const read = report.read?.settings ?? [];

@@ -42,6 +42,14 @@ export const ReadSettingSchema = z.object({
 });
 export type ReadSetting = z.infer<typeof ReadSettingSchema>;
 
+/** The pull in question over time: per-layer phases from bench, or dfdaemon's tasks from its log. */
+export const TimelineSchema = z.object({
+  source: z.enum(['bench', 'dfdaemon-logs']),
+  title: z.string(),
+  tasks: z.array(z.object({ section: z.string(), label: z.string(), startMs: z.number().nonnegative(), endMs: z.number().nonnegative() })),
+});
+export type Timeline = z.infer<typeof TimelineSchema>;
+
 export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });
 
 /** The JSON report (docs/architecture.md#report). `schema/report.schema.json` is generated from this. */
@@ -57,6 +65,8 @@ export const ReportSchema = z.object({
   diagnoses: z.array(DiagnosisSchema),
   /** What dfdoctor read: the settings that decided the verdicts. Optional so reports of earlier versions still read. */
   read: z.object({ settings: z.array(ReadSettingSchema) }).optional(),
+  /** The pull in question over time, when bench measured it or dfdaemon's log shows it. */
+  timeline: TimelineSchema.optional(),
   notes: z.array(NoteSchema),
   summary: z.object({
     critical: z.number().int().nonnegative(),

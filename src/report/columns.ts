@@ -33,7 +33,7 @@ export function wrapText(text: string, width: number, indent: string, hang = ind
   for (const word of text.split(' ')) {
     const next = empty ? `${line}${word}` : `${line} ${word}`;
     if (!empty && [...next].length > width) {
-      out.push(line);
+      out.push(line.trimEnd());
       line = `${hang}${word}`;
     } else {
       line = next;

@@ -35,12 +35,6 @@ export function renderTable(report: Report, opts: RenderOptions): string {
     out.push('', c.bold('Measured'));
     for (const l of figures) out.push(`  ${l}`);
   }
-  const read = report.read?.settings ?? [];
-  if (read.length > 0) {
-    out.push('', c.bold('What dfdoctor read'));
-    const nameW = Math.min(32, Math.max(...read.map((s) => s.setting.length)));
-    for (const s of read) out.push(...wrapText(`${s.area.padEnd(10)} ${s.setting.padEnd(nameW)} = ${s.value}  ${c.dim(`←\u00a0${s.from}`)}`, width, '  ', ' '.repeat(16)));
-  }
   if (report.measurements.bench) out.push('', c.bold('Time budget (dfdoctor bench)'), ...benchBudgetLines(report.measurements.bench).map((l) => `  ${l}`));
   out.push('');
   if (report.diagnoses.length === 0) {
@@ -89,6 +83,12 @@ export function renderTable(report: Report, opts: RenderOptions): string {
         out.push(...(s.kind === 'prose' ? wrapText(s.text, width, '    ') : stepTableLines(s).map((l) => `    ${l}`)));
       }
     }
+  }
+  const read = report.read?.settings ?? [];
+  if (read.length > 0) {
+    out.push('', c.bold('What dfdoctor read'));
+    const nameW = Math.min(32, Math.max(...read.map((s) => s.setting.length)));
+    for (const s of read) out.push(...wrapText(`${s.area.padEnd(10)} ${s.setting.padEnd(nameW)} = ${s.value}  ${c.dim(`←\u00a0${s.from}`)}`, width, '  ', ' '.repeat(16)));
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('Notes'));

@@ -1,13 +1,13 @@
 // Why the diagnoses come in the order they do, for the table and markdown reports: the impact column's
 // "?" and the rule that an estimate outranks severity surprise a first reader otherwise.
 import { SEVERITY_ORDER } from '../causes.js';
-import type { ReportDiagnosis } from './model.js';
+import type { Diagnosis } from './model.js';
 
 export const IMPACT_LEGEND =
   'impact = seconds the cause is estimated to add to the pull in question; ? = not estimated (nothing measured or logged to estimate it from).';
 
 /** The legend, the ranking rule, and — when it happened — which lower-severity diagnosis outranks which, and why. */
-export function rankingNote(ds: readonly ReportDiagnosis[], label: (d: ReportDiagnosis) => string): string[] {
+export function rankingNote(ds: readonly Diagnosis[], label: (d: Diagnosis) => string): string[] {
   if (ds.length === 0) return [];
   const out = [IMPACT_LEGEND, 'Ranked by estimated impact first (largest first), then severity, then confidence: a cause whose cost is known comes before one whose cost is not.'];
   for (const [i, d] of ds.entries()) {

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBundle, type OpenedBundle } from '../../src/bundle/open.js';
-import { analyse } from '../../src/commands/analysis.js';
+import { reportOrigin } from '../../src/commands/analysis.js';
+import { analyse } from '../../src/pipeline.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { Report, Step } from '../../src/report/model.js';
@@ -16,7 +17,7 @@ let b: OpenedBundle;
 let report: Report;
 beforeAll(async () => {
   b = await openBundle(SEED);
-  report = await analyse(b.reader, b, {}, { kind: 'bundle', path: 'fixtures/seed-cache-hit-slow' });
+  report = await analyse(b.reader, b, {}, reportOrigin({ kind: 'bundle', path: 'fixtures/seed-cache-hit-slow' }));
 });
 afterAll(() => b.close());
 

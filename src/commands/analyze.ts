@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
 import { type AnalysisFlags, addAnalysisOptions, addOutputOptions, type OutputFlags } from './options.js';
 import type { RunContext } from './run-context.js';
 
@@ -6,29 +7,34 @@ export function registerAnalyze(program: Command, ctx: () => RunContext, setExit
   const cmd = program
     .command('analyze')
     .alias('analyse')
-    .argument('<inputs...>', 'a bundle directory or .tar.gz written by `dfdoctor collect`, or loose files (logs, configs, rulesets; KIND=FILE names one\'s kind)')
+    .argument('[inputs...]', 'a bundle directory or .tar.gz written by `dfdoctor collect`, or loose files (logs, configs, rulesets; KIND=FILE names one\'s kind)')
+    .option('--example', 'analyse the example bundle shipped with dfdoctor (a slow cache-hit pull)')
     .description('analyse a bundle from another node, or loose files from an issue; never touches this machine')
     .addHelpText(
       'after',
       `
 Examples:
+  $ dfdoctor analyze --example                  # the bundled example: a slow cache-hit pull
+  $ dfdoctor analyze --example --format markdown
   $ dfdoctor analyze node.tar.gz
-  $ dfdoctor analyze fixtures/seed-cache-hit-slow --format markdown
   $ dfdoctor analyze node.tar.gz --format junit --fail-on warning -o results.xml
   $ dfdoctor analyze core.log config.toml hosts.toml dfget.yaml --format markdown
   $ dfdoctor analyze containerd-log=paste.txt dfdaemon-yaml=values-rendered.yaml`,
     );
-  addOutputOptions(addAnalysisOptions(cmd)).action(async (inputs: string[], flags: OutputFlags & AnalysisFlags) => {
+  addOutputOptions(addAnalysisOptions(cmd)).action(async (given: string[], flags: OutputFlags & AnalysisFlags & { example?: boolean }) => {
+    if ((given.length === 0) === !flags.example) throw new UsageError('analyze needs a bundle, loose files, or --example');
     const rc = ctx();
     // loaded here, not at start-up: `--version`, `--help` and the other commands do without them
-    const [{ openBundle }, { analyse }, { reportOrigin, settingsFrom }, { emitReport }, { analyseLooseFiles, isBundleArg }] =
+    const [{ openBundle }, { analyse }, { reportOrigin, settingsFrom }, { emitReport }, { analyseLooseFiles, isBundleArg }, { EXAMPLE_BUNDLE }] =
       await Promise.all([
         import('../bundle/open.js'),
         import('../pipeline.js'),
         import('./analysis.js'),
         import('./output.js'),
         import('./analyze-files.js'),
+        import('./example-bundle.js'),
       ]);
+    const inputs = given.length > 0 ? given : [EXAMPLE_BUNDLE];
     const settings = await settingsFrom(flags);
     const path = inputs[0] as string;
     if (inputs.length > 1 || !(await isBundleArg(path))) {

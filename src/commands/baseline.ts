@@ -12,7 +12,15 @@ import { toolInfo } from './tool-info.js';
 export function registerBaseline(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
   const baseline = program
     .command('baseline')
-    .description('save the measured figures of a good node, to compare later runs with (diagnose --baseline)');
+    .description('save the measured figures of a good node, to compare later runs with (diagnose --baseline)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dfdoctor baseline save baseline.json                   # on a node that pulls well
+  $ dfdoctor baseline save baseline.json --from node.tar.gz
+  $ dfdoctor diagnose --baseline baseline.json              # later, or on a node of the same type`,
+    );
   const save = baseline
     .command('save')
     .argument('<file>', 'the baseline file to write (JSON)')

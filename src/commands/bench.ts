@@ -22,7 +22,17 @@ import type { RunContext } from './run-context.js';
  * figures. `--bundle FILE` keeps that bundle for `dfdoctor analyze` elsewhere.
  */
 export function registerBench(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
-  const bench = program.command('bench').description('active, opt-in measurements: where the seconds of a pull go');
+  const bench = program
+    .command('bench')
+    .description('active, opt-in measurements: where the seconds of a pull go')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dfdoctor bench pull registry.example.com/team/app:1.4
+  $ dfdoctor bench pull docker.io/library/nginx:1.27 --runs 3 --format markdown > pull.md
+  $ dfdoctor bench pull registry.example.com/team/app:1.4 --bundle bench.tar.gz   # for a bug report`,
+    );
   const pull = bench
     .command('pull')
     .argument('<image>', 'an image reference, pulled through the node\'s containerd and its configured mirror')

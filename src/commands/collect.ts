@@ -20,12 +20,14 @@ Examples:
     );
   addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
     if (!/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
-    const rc = ctx();
-    const [{ packTarball }, { redactor }, { gather }] = await Promise.all([
+    const [{ packTarball }, { redactor }, { gather }, { checkWritable }] = await Promise.all([
       import('../bundle/tarball.js'),
       import('../bundle/redact.js'),
       import('./gather.js'),
+      import('./output.js'),
     ]);
+    await checkWritable(flags.output);
+    const rc = ctx();
     const g = await gather({
       options: toProbeOptions(flags, flags.timeout, true),
       deselected: deselectedProbes(flags),

@@ -28,7 +28,7 @@ Examples:
     );
   addOutputOptions(addAnalysisOptions(addProbeOptions(cmd))).action(async (flags: OutputFlags & ProbeFlags & AnalysisFlags) => {
     const rc = ctx();
-    const [{ DirBundle }, { readBundleHead }, { createRedactor }, { analyse }, { reportOrigin, settingsFrom }, { gather }, { emitReport }] = await Promise.all([
+    const [{ DirBundle }, { readBundleHead }, { createRedactor }, { analyse }, { reportOrigin, settingsFrom }, { gather }, { checkWritable, emitReport }] = await Promise.all([
       import('../bundle/dir-bundle.js'),
       import('../bundle/open.js'),
       import('../bundle/redact.js'),
@@ -39,6 +39,7 @@ Examples:
     ]);
     const settings = await settingsFrom(flags);
     const deselected = deselectedProbes(flags);
+    if (flags.output) await checkWritable(flags.output);
     const g = await gather({
       options: toProbeOptions(flags, flags.timeout, false),
       deselected,

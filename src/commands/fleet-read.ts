@@ -61,7 +61,7 @@ export async function readReport(path: string): Promise<ReadResult> {
       return { ok: false, source: path, reason: `not JSON${line ? ` (line ${line})` : ''}: ${(e2 as Error).message}` };
     }
   }
-  const r = ReportSchema.safeParse(raw);
+  const r = ReportSchema.safeParse(untypedStepsAsProse(raw));
   if (!r.success) {
     const issue = r.error.issues[0];
     const sv = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
@@ -69,4 +69,15 @@ export async function readReport(path: string): Promise<ReadResult> {
     return { ok: false, source: path, reason: `not a dfdoctor report: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}${hint}` };
   }
   return { ok: true, input: { source: path, report: r.data } };
+}
+
+/** Reports of dfdoctor before typed remediation steps (issue 15) carried plain strings: read them as prose. */
+function untypedStepsAsProse(raw: unknown): unknown {
+  const ds = (raw as { diagnoses?: unknown } | null)?.diagnoses;
+  if (!Array.isArray(ds)) return raw;
+  for (const d of ds) {
+    const rem = (d as { remediation?: { steps?: unknown } } | null)?.remediation;
+    if (rem && Array.isArray(rem.steps)) rem.steps = rem.steps.map((s) => (typeof s === 'string' ? { kind: 'prose', text: s } : s));
+  }
+  return raw;
 }

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { FLEET_FORMATS, type FleetFormat } from '../report/fleet-options.js';
 import type { FleetSummary } from '../report/fleet-summary.js';
 import type { ReadResult } from './fleet-read.js';
-import { useColor } from './options.js';
+import { terminalWidth, useColor } from './options.js';
 import type { RunContext } from './run-context.js';
 
 interface FleetFlags {
@@ -17,7 +17,16 @@ interface FleetFlags {
 }
 
 export function registerFleet(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
-  const fleet = program.command('fleet').description('work with many nodes\' reports (from the DaemonSet or Job in deploy/)');
+  const fleet = program
+    .command('fleet')
+    .description('work with many nodes\' reports (from the DaemonSet or Job in deploy/)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dfdoctor fleet summarize reports/*.json
+  $ dfdoctor fleet summarize reports/ --format markdown > fleet.md`,
+    );
   fleet
     .command('summarize')
     .alias('summarise')
@@ -74,7 +83,7 @@ Examples:
       rc.progress.done();
       if (readable === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
       const summary = acc.summary(unreadable);
-      const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }) });
+      const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }), width: terminalWidth() });
       await writeOutput(text, flags.output);
       setExit(fleetExitCode(summary, flags.failOn));
     });

@@ -3,7 +3,7 @@ import { PROBE_NAMES, type ProbeName } from '../causes.js';
 import { FAIL_ON, type FailOn } from '../exit-code.js';
 import { UsageError } from '../errors.js';
 import { DISK_METHODS, type DiskMethod, type ProbeOptions } from '../probes/context.js';
-import { FORMATS, type Format } from '../report/options.js';
+import { DEFAULT_WIDTH, FORMATS, type Format } from '../report/options.js';
 import { parseDuration } from './duration.js';
 
 export interface OutputFlags {
@@ -146,6 +146,10 @@ export function deselectedProbes(flags: Pick<ProbeFlags, 'probes' | 'skip'>): Ma
     if (only && !only.includes(n)) out.set(n, 'not selected (--probes)');
     else if (skip.includes(n)) out.set(n, 'skipped by --skip');
   }
+  // a run that checks nothing would print "No causes found" and exit 0: a false green
+  if (out.size === PROBE_NAMES.length) {
+    throw new UsageError(`no probe selected (--probes/--skip): nothing would be checked; known probes: ${PROBE_NAMES.join(', ')}`);
+  }
   return out;
 }
 
@@ -176,4 +180,18 @@ export function useColor(flags: Pick<OutputFlags, 'color' | 'output' | 'format'>
   if (!flags.color || flags.output || flags.format !== 'table') return false;
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   return Boolean(process.stdout.isTTY);
+}
+
+/**
+ * The columns tables must fit: COLUMNS when set to a number (the user's say), else the terminal's
+ * width, else 100 (output to a file or pipe).
+ */
+export function terminalWidth(
+  stream: { isTTY?: boolean; columns?: number } = process.stdout,
+  env: Record<string, string | undefined> = process.env,
+): number {
+  const fromEnv = Number(env.COLUMNS);
+  if (env.COLUMNS && Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  if (stream.isTTY && stream.columns && stream.columns > 0) return stream.columns;
+  return DEFAULT_WIDTH;
 }

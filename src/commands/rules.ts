@@ -20,15 +20,8 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const { default: Table } = await import('cli-table3');
-        const t = new Table({
-          head: ['rule', 'cause', 'severity', 'fires when', 'remediation'],
-          style: { head: [], border: [] },
-          wordWrap: true,
-          colWidths: [30, 22, 10, 40, 40],
-        });
-        for (const r of rows) t.push([r.id, r.cause, r.severities.join('/'), r.description, r.remediation]);
-        process.stdout.write(`${t.toString()}\n${rows.length} rules\n`);
+        const [{ renderRulesTable }, { terminalWidth }] = await Promise.all([import('../report/rules-table.js'), import('./options.js')]);
+        process.stdout.write(renderRulesTable(RULES, { width: terminalWidth() }));
       }
       setExit(0);
     });

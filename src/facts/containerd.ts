@@ -4,7 +4,7 @@ import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment 
 import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
-import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { lineOfKey, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import { configsTlsWithConfigPath, defaultConfigPath, gzipDecompressors, hostsWithoutHostTable, transferConfigPathList, type DefaultConfigPath } from '../knowledge/containerd.js';
@@ -83,6 +83,8 @@ export interface ContainerdFacts {
   configFile: string | null;
   config: ContainerdConfig;
   pull: PullMode;
+  /** Line of max_concurrent_downloads in configFile, when the file sets it (for "what dfdoctor read"). */
+  downloadsLine?: number;
   snapshotter: string;
   discardUnpackedLayers: boolean;
   imagePullProgressTimeout: string | null;
@@ -159,6 +161,10 @@ export const containerdFacts = defineFacts({
       mirrorChecks: checks,
       criPlugin,
     };
+    if (!facts.pull.downloads.fromDefault && file) {
+      const line = lineOfKey((await b.text(file)) ?? '', 'max_concurrent_downloads');
+      if (line !== undefined) facts.downloadsLine = line;
+    }
     if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')) {
       ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
     }

@@ -112,7 +112,9 @@ export const containerdProbe = defineProbe({
       }
     } else partial.push('cpu measurement skipped: no time left');
 
-    const details = { pid: proc?.pid ?? null, config: configNode, version, layout: config?.layout ?? null, mirrors: targets.length };
+    // installed (a config or a version) but no process: say so first, before what could not be read because of it
+    if (!proc) partial.unshift('not running: no containerd process');
+    const details = { pid: proc?.pid ?? null, running: proc !== null, config: configNode, version, layout: config?.layout ?? null, mirrors: targets.length };
     if (!proc && main.kind !== 'ok' && version === null) {
       return { status: 'skipped', reason: `no containerd here: no process, ${configNode} ${main.kind === 'missing' ? 'absent' : 'unreadable'}, no version`, details };
     }

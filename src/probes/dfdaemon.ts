@@ -68,7 +68,7 @@ export const dfdaemonProbe = defineProbe({
           scrapeTimes.push(s1.at);
         } else partial.push(`second scrape: ${s1.reason}`);
       } else partial.push(`metrics: ${s0.reason}`);
-    } else partial.push('no metrics URL (metrics server off or generation unknown; use --dfdaemon-metrics)');
+    } else partial.push('no metrics URL: metrics server off or generation unknown');
     if (version) await out.writeText(BUNDLE.dfdaemon.version, `${version}\n`);
     // with the metrics server off (the Go chart's default) the image tag is the version there is
     const tag = container?.kind === 'container' ? container.value.tag : undefined;
@@ -106,8 +106,9 @@ export const dfdaemonProbe = defineProbe({
     };
     if (!d.generation && !d.configPath && scrapeTimes.length === 0 && logs.files.length === 0) {
       // keep why each source failed: "metrics: http://…: no answer within 3000 ms" is the finding when a hung dfdaemon is the trouble
-      const why = partial.length > 0 ? ` (${partial.join('; ')})` : '';
-      return { status: 'skipped', reason: `no dfdaemon found: no process, config, metrics or logs (see --dfdaemon-config, --dfdaemon-log-dir, --dfdaemon-metrics)${why}`, details };
+      // flat, one clause per source: nested parentheses made this unreadable
+      const why = partial.length > 0 ? `; ${partial.join('; ')}` : '';
+      return { status: 'skipped', reason: `no dfdaemon found: no process, config, metrics or logs${why}; point dfdoctor at it with --dfdaemon-config, --dfdaemon-log-dir or --dfdaemon-metrics`, details };
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };
   },

@@ -3,6 +3,13 @@ import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
 import { withBenchVerdict } from './bench-budget.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
+import { buildReadSettings } from './read-settings.js';
+import { buildTimeline } from './timeline.js';
+
+function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
+  const t = buildTimeline(facts);
+  return t ? { timeline: t } : {};
+}
 
 export interface ReportOrigin {
   tool: { name: string; version: string };
@@ -23,6 +30,8 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     probes: facts.manifest.probes,
     measurements: withBenchVerdict(facts.measurements),
     diagnoses: ev.diagnoses,
+    read: { settings: buildReadSettings(facts) },
+    ...timelineOf(facts),
     notes: [
       ...facts.notes,
       ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),

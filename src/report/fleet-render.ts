@@ -2,7 +2,9 @@
 import { Chalk } from 'chalk';
 import Table from 'cli-table3';
 import type { Severity } from '../causes.js';
+import { breakLongWords, fitColumns, longestWord } from './columns.js';
 import type { FleetCause, FleetSummary } from './fleet-summary.js';
+import { DEFAULT_WIDTH } from './options.js';
 
 import type { FleetFormat } from './fleet-options.js';
 
@@ -11,14 +13,14 @@ export type { FleetFormat } from './fleet-options.js';
 /** How many host names a cause lists before "… and N more". */
 const HOSTS_SHOWN = 5;
 
-export function renderFleet(s: FleetSummary, format: FleetFormat, opts: { color: boolean }): string {
+export function renderFleet(s: FleetSummary, format: FleetFormat, opts: { color: boolean; width?: number }): string {
   switch (format) {
     case 'json':
       return `${JSON.stringify(s, null, 2)}\n`;
     case 'markdown':
       return renderFleetMarkdown(s);
     case 'table':
-      return renderFleetTable(s, opts.color);
+      return renderFleetTable(s, opts.color, opts.width ?? DEFAULT_WIDTH);
   }
 }
 
@@ -43,21 +45,30 @@ function headline(s: FleetSummary): string {
   return `${n.total} node${n.total === 1 ? '' : 's'}: ${n.withFindings} with findings, ${n.clean} with none${n.unreadable > 0 ? `; ${n.unreadable} report${n.unreadable === 1 ? '' : 's'} unreadable` : ''}`;
 }
 
-function renderFleetTable(s: FleetSummary, color: boolean): string {
+function renderFleetTable(s: FleetSummary, color: boolean, width: number): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const sev: Record<Severity, (x: string) => string> = { critical: c.red.bold, warning: c.yellow, info: c.cyan };
   const out: string[] = [c.bold(`dfdoctor fleet summary — ${headline(s)}`), ''];
   if (s.causes.length === 0) {
     out.push(c.green('No causes found on any node.'));
   } else {
+    // the hosts column takes what the terminal leaves; the others are as wide as their longest word
+    const widths = fitColumns(width, [
+      { width: Math.max(7, longestWord(s.causes.map((x) => x.cause))) },
+      { width: 13 },
+      { width: 10 },
+      { width: 13 },
+      { width: 11 },
+      { width: 0, flex: true, min: 16 },
+    ]);
     const t = new Table({
-      head: ['cause', 'nodes', 'worst', 'by severity', 'impact p50/max', 'hosts'],
+      head: ['cause', 'nodes', 'worst', 'by severity', 'impact p50 / max', 'hosts'],
       style: { head: [], border: [] },
       wordWrap: true,
-      colWidths: [24, 14, 10, 22, 16, 38],
+      colWidths: widths,
     });
     for (const x of s.causes) {
-      t.push([x.cause, `${x.nodes} (${x.sharePct} %)`, sev[x.worst](x.worst), severities(x), impact(x), hostList(x)]);
+      t.push([x.cause, `${x.nodes} (${x.sharePct} %)`, sev[x.worst](x.worst), severities(x), impact(x), breakLongWords(hostList(x), (widths[5] as number) - 2)]);
     }
     out.push(t.toString());
   }

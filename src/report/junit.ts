@@ -1,6 +1,7 @@
 import { SEVERITY_ORDER } from '../causes.js';
 import type { Report } from './model.js';
 import type { RenderOptions } from './options.js';
+import { stepText } from './steps-render.js';
 
 /**
  * One testcase per rule; a diagnosis at or above --fail-on is a failure, one below it is reported as
@@ -23,7 +24,7 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
       `${d.title}`,
       ...d.evidence.map((e) => `evidence: ${e}`),
       `remediation: ${d.remediation.summary}`,
-      ...d.remediation.steps.map((s) => `  ${s}`),
+      ...d.remediation.steps.map((s) => `  ${stepText(s).replace(/\n/g, '\n  ')}`),
       ...(d.impactSeconds === undefined ? [] : [`impact: ${d.impactSeconds.toFixed(2)} s`]),
     ].join('\n');
     if (SEVERITY_ORDER[d.severity] <= limit) {

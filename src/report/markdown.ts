@@ -2,7 +2,11 @@ import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
+import { hostLine, probeReason, probeStatus } from './host-line.js';
 import { probeSubject } from './probe-subject.js';
+import { rankingNote } from './ranking-note.js';
+import { mermaidGantt } from './timeline.js';
+import { stepsMarkdown } from './steps-render.js';
 
 /** Pastes into a GitHub issue: summary table first, evidence and raw detail folded in <details>. */
 export function renderMarkdown(report: Report): string {
@@ -10,7 +14,7 @@ export function renderMarkdown(report: Report): string {
   const src = report.source.kind === 'live' ? 'live node' : `bundle \`${report.source.path ?? ''}\``;
   out.push(`## dfdoctor report — ${cell(report.host.hostname)}`, '');
   out.push(
-    `dfdoctor ${report.tool.version} · ${src} · ${report.host.os}, kernel ${report.host.kernel}, ${report.host.cpus} CPUs · ${report.createdAt}`,
+    `dfdoctor ${report.tool.version} · ${src} · ${hostLine(report.host)} · ${report.createdAt}`,
     '',
   );
   const { critical, warning, info } = report.summary;
@@ -21,27 +25,38 @@ export function renderMarkdown(report: Report): string {
       const impact = d.impactSeconds === undefined ? '?' : `${d.impactSeconds.toFixed(2)} s`;
       out.push(`| ${d.rank} | ${d.severity} | \`${d.cause}\` | ${cell(d.title)} | ${impact} |`);
     }
-    out.push('');
+    out.push('', ...rankingNote(report.diagnoses, (d) => `rank ${d.rank}`).map((l) => `<sub>${cell(l)}</sub>  `), '');
     const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
     if (timed.length > 0) {
-      out.push('Where the time goes (estimated seconds added to the pull):', '', '```');
-      out.push(...renderBars(timed.map((d) => ({ label: `#${d.rank} ${d.cause}`, seconds: d.impactSeconds ?? 0 }))));
+      out.push('Where the time goes (estimated seconds added to the pull):', '', '```text');
+      out.push(...renderBars(timed.map((d) => ({ label: `${d.rank}. ${d.cause}`, seconds: d.impactSeconds ?? 0 }))));
       out.push('```', '');
     }
     for (const d of report.diagnoses) {
-      out.push('<details>', `<summary>#${d.rank} ${d.severity}: ${html(d.title)} (<code>${d.rule}</code>)</summary>`, '');
-      out.push('Evidence:', '', ...d.evidence.map((e) => `- ${e}`), '');
-      out.push(`Fix: ${d.remediation.summary}`, '', '```', ...d.remediation.steps, '```', '', '</details>', '');
+      // "#1" in a <summary> links to issue 1 once pasted into GitHub: the rank is written "1."
+      out.push('<details>', `<summary>${d.rank}. ${d.severity}: ${html(d.title)} (<code>${d.rule}</code>)</summary>`, '');
+      // evidence indented by its rule belongs to the line above (the log lines it quotes): a nested bullet
+      out.push('Evidence:', '', ...d.evidence.map((e) => (/^\s/.test(e) ? `  - ${e.trim()}` : `- ${e}`)), '');
+      out.push(`Fix: ${d.remediation.summary}`, '', ...stepsMarkdown(d.remediation.steps), '</details>', '');
     }
   } else {
     out.push('No causes found.', '');
   }
-  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```', ...benchBudgetLines(report.measurements.bench), '```', '');
+  if (report.timeline && report.timeline.tasks.length > 0) {
+    out.push(report.timeline.source === 'bench' ? 'The pull, layer by layer (dfdoctor bench):' : 'The pull as dfdaemon logged it, task by task:', '', ...mermaidGantt(report.timeline), '');
+  }
+  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
+  const read = report.read?.settings ?? [];
+  if (read.length > 0) {
+    out.push('<details>', '<summary>What dfdoctor read</summary>', '', '| area | setting | value | from |', '|---|---|---|---|');
+    for (const s of read) out.push(`| ${s.area} | \`${cell(s.setting)}\` | ${cell(s.value)} | ${cell(s.from)} |`);
+    out.push('', '</details>', '');
+  }
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
-  out.push('| probe | status | reason | ms |', '|---|---|---|---|');
+  out.push('| probe | status | details | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {
-    const subject = probeSubject(name, p);
-    out.push(`| ${name} | ${p.status}${subject ? ` — ${cell(subject)}` : ''} | ${cell(p.reason ?? '')} | ${p.durationMs} |`);
+    const details = [probeSubject(name, p), probeReason(p)].filter((x) => x).join('; ');
+    out.push(`| ${name} | ${probeStatus(p)} | ${cell(details)} | ${p.durationMs} |`);
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) out.push('', ...figures.map((l) => `- ${l}`));

@@ -5,6 +5,22 @@ import { MeasurementsSchema } from '../bundle/measurements.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
+/** The formats a config snippet is written in; the markdown report fences it with this language. */
+export const SNIPPET_FORMATS = ['toml', 'yaml', 'ini', 'json', 'text'] as const;
+
+/**
+ * One remediation step, typed so that each format can render it as what it is: a shell command one
+ * can paste into a shell, a config snippet with the file it goes into, or prose for a person.
+ */
+export const StepSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('command'), command: z.string().min(1) }),
+  z.object({ kind: z.literal('snippet'), file: z.string().min(1), format: z.enum(SNIPPET_FORMATS), text: z.string().min(1) }),
+  z.object({ kind: z.literal('prose'), text: z.string().min(1) }),
+]);
+
+export type Step = z.infer<typeof StepSchema>;
+export type SnippetFormat = (typeof SNIPPET_FORMATS)[number];
+
 export const DiagnosisSchema = z.object({
   rank: z.number().int().positive(),
   rule: z.string().regex(/^[a-z0-9-]+\.[a-z0-9.-]+$/),
@@ -14,8 +30,25 @@ export const DiagnosisSchema = z.object({
   title: z.string(),
   evidence: z.array(z.string()),
   impactSeconds: z.number().nonnegative().optional(),
-  remediation: z.object({ summary: z.string(), steps: z.array(z.string()) }),
+  remediation: z.object({ summary: z.string(), steps: z.array(StepSchema) }),
 });
+
+/** One setting dfdoctor read and judged by, with where it came from (file:line, a flag, the probe, or a default). */
+export const ReadSettingSchema = z.object({
+  area: z.enum(['containerd', 'kubelet', 'dfdaemon', 'disk']),
+  setting: z.string(),
+  value: z.string(),
+  from: z.string().min(1),
+});
+export type ReadSetting = z.infer<typeof ReadSettingSchema>;
+
+/** The pull in question over time: per-layer phases from bench, or dfdaemon's tasks from its log. */
+export const TimelineSchema = z.object({
+  source: z.enum(['bench', 'dfdaemon-logs']),
+  title: z.string(),
+  tasks: z.array(z.object({ section: z.string(), label: z.string(), startMs: z.number().nonnegative(), endMs: z.number().nonnegative() })),
+});
+export type Timeline = z.infer<typeof TimelineSchema>;
 
 export const NoteSchema = z.object({ text: z.string(), source: z.string().optional() });
 
@@ -30,6 +63,10 @@ export const ReportSchema = z.object({
   probes: z.record(z.string(), ProbeRecordSchema),
   measurements: MeasurementsSchema,
   diagnoses: z.array(DiagnosisSchema),
+  /** What dfdoctor read: the settings that decided the verdicts. Optional so reports of earlier versions still read. */
+  read: z.object({ settings: z.array(ReadSettingSchema) }).optional(),
+  /** The pull in question over time, when bench measured it or dfdaemon's log shows it. */
+  timeline: TimelineSchema.optional(),
   notes: z.array(NoteSchema),
   summary: z.object({
     critical: z.number().int().nonnegative(),

@@ -7,4 +7,9 @@ export interface RenderOptions {
   /** Decided once by the CLI (TTY, NO_COLOR, --no-color) and passed down. */
   color: boolean;
   failOn: FailOn;
+  /** Columns the table report must fit: the terminal's, COLUMNS, or 100 when not a terminal (the default). */
+  width?: number;
 }
+
+/** The width a table is laid out for when nobody says otherwise (not a terminal, no COLUMNS). */
+export const DEFAULT_WIDTH = 100;

@@ -5,24 +5,30 @@ import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
 import { measurementLines } from './measurements-text.js';
 import type { Report } from './model.js';
+import { hostLine, probeReason, probeStatus } from './host-line.js';
 import { probeSubject } from './probe-subject.js';
-import type { RenderOptions } from './options.js';
+import { rankingNote } from './ranking-note.js';
+import { DEFAULT_WIDTH, type RenderOptions } from './options.js';
+import { breakLongWords, fitColumns, longestWord, wrapText } from './columns.js';
+import { stepTableLines } from './steps-render.js';
 
 export function renderTable(report: Report, opts: RenderOptions): string {
   const c = new Chalk({ level: opts.color ? 1 : 0 });
   const sev: Record<Severity, (s: string) => string> = { critical: c.red.bold, warning: c.yellow, info: c.cyan };
+  const width = opts.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   const src = report.source.kind === 'live' ? 'live node' : `bundle ${report.source.path ?? ''}`.trim();
   out.push(c.bold(`dfdoctor ${report.tool.version} — ${report.host.hostname} (${src})`));
-  out.push(
-    `${report.host.os}, kernel ${report.host.kernel}, ${report.host.cpus} CPUs, ${(report.host.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
-  );
+  out.push(hostLine(report.host));
   out.push('');
   out.push(c.bold('Probes'));
   for (const [name, p] of Object.entries(report.probes)) {
-    const status = p.status === 'ok' ? c.green('ok') : p.status === 'skipped' ? c.dim('skipped') : c.red('failed');
+    const st = probeStatus(p);
+    const status = st === 'ok' ? c.green(st) : st === 'partial' ? c.yellow(st) : st === 'skipped' ? c.dim(st) : c.red(st);
     const subject = probeSubject(name, p);
-    out.push(`  ${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${p.reason ? `: ${p.reason}` : ''} ${c.dim(`(${p.durationMs} ms)`)}`);
+    const reason = probeReason(p);
+    // the duration after a middle dot: one more pair of parentheses made nested reasons unreadable
+    out.push(...wrapText(`${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${reason ? `: ${reason}` : ''} ${c.dim(`· ${p.durationMs} ms`)}`, width, '  ', '              '));
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) {
@@ -36,35 +42,53 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   } else {
     const { critical, warning, info } = report.summary;
     out.push(c.bold(`Diagnoses: ${critical} critical, ${warning} warning, ${info} info`));
-    const t = new Table({
-      head: ['#', 'severity', 'cause', 'title', 'impact'],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      colWidths: [4, 10, 24, 50, 9],
-    });
+    const widths = fitColumns(width, [
+        { width: Math.max(3, String(report.diagnoses.length).length + 2) },
+        { width: 10 },
+        { width: Math.max(7, longestWord(report.diagnoses.map((d) => d.cause))) },
+        { width: 0, flex: true, min: 20 },
+        { width: 9 },
+      ]);
+    const t = new Table({ head: ['#', 'severity', 'cause', 'title', 'impact'], style: { head: [], border: [] }, wordWrap: true, colWidths: widths });
     for (const d of report.diagnoses) {
       t.push([
         String(d.rank),
         sev[d.severity](d.severity),
         d.cause,
-        d.title,
+        breakLongWords(d.title, (widths[3] as number) - 2),
         d.impactSeconds === undefined ? '?' : `${d.impactSeconds.toFixed(2)} s`,
       ]);
     }
     out.push(t.toString());
+    for (const l of rankingNote(report.diagnoses, (d) => `#${d.rank}`)) out.push(...wrapText(c.dim(l), width, ''));
     const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
     if (timed.length > 0) {
       out.push('', c.bold('Where the time goes (estimated seconds added to the pull)'));
-      for (const l of renderBars(timed.map((d) => ({ label: `#${d.rank} ${d.cause}`, seconds: d.impactSeconds ?? 0 })))) {
+      const labels = timed.map((d) => `#${d.rank} ${d.cause}`);
+      const barWidth = Math.max(10, Math.min(40, width - 2 - Math.max(...labels.map((l) => l.length)) - 12));
+      for (const l of renderBars(timed.map((d, i) => ({ label: labels[i] as string, seconds: d.impactSeconds ?? 0 })), { width: barWidth })) {
         out.push(`  ${l}`);
       }
     }
     for (const d of report.diagnoses) {
       out.push('', `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`);
-      for (const e of d.evidence) out.push(`  • ${e}`);
-      out.push(`  ${c.bold('Fix:')} ${d.remediation.summary}`);
-      for (const s of d.remediation.steps) out.push(...s.split('\n').map((l, i) => `    ${i === 0 ? '$' : ' '} ${l}`));
+      for (const e of d.evidence) {
+        // evidence indented by its rule belongs to the line above (e.g. the log lines it quotes)
+        const sub = /^\s/.test(e);
+        out.push(...wrapText(`${sub ? '◦' : '•'} ${e.trim()}`, width, sub ? '    ' : '  ', sub ? '      ' : '    '));
+      }
+      out.push(...wrapText(`${c.bold('Fix:')} ${d.remediation.summary}`, width, '  ', '    '));
+      for (const s of d.remediation.steps) {
+        // commands and snippets stay whole so they can be pasted; prose wraps
+        out.push(...(s.kind === 'prose' ? wrapText(s.text, width, '    ') : stepTableLines(s).map((l) => `    ${l}`)));
+      }
     }
+  }
+  const read = report.read?.settings ?? [];
+  if (read.length > 0) {
+    out.push('', c.bold('What dfdoctor read'));
+    const nameW = Math.min(32, Math.max(...read.map((s) => s.setting.length)));
+    for (const s of read) out.push(...wrapText(`${s.area.padEnd(10)} ${s.setting.padEnd(nameW)} = ${s.value}  ${c.dim(`←\u00a0${s.from}`)}`, width, '  ', ' '.repeat(16)));
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('Notes'));

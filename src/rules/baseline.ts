@@ -3,7 +3,9 @@
 import type { Cause } from '../causes.js';
 import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline-figures.js';
 import type { Facts } from '../facts/types.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Match, type Rule, type RuleId } from './rule.js';
+import { cmd, prose } from './steps.js';
 
 interface Spec {
   id: RuleId;
@@ -11,7 +13,7 @@ interface Spec {
   title: string;
   what: string;
   summary: string;
-  steps: string[];
+  steps: Step[];
 }
 
 function baselineRule(s: Spec): Rule {
@@ -64,9 +66,9 @@ export const baselineRules: Rule[] = [
     what: 'cache-disk read rate or latency',
     summary: 'The cache disk reads slower than when the baseline was saved: find what changed on the volume.',
     steps: [
-      'iostat -x 1 5                     # is something else using the device now? (sysstat)',
-      'Check the volume type, size and burst credits with the cloud provider (gp2 credits, throttling).',
-      'dfdoctor diagnose --probes disk  # re-measure once the cause is gone',
+      cmd('iostat -x 1 5                     # is something else using the device now? (sysstat)'),
+      prose('Check the volume type, size and burst credits with the cloud provider (gp2 credits, throttling).'),
+      cmd('dfdoctor diagnose --probes disk  # re-measure once the cause is gone'),
     ],
   }),
   baselineRule({
@@ -75,7 +77,7 @@ export const baselineRules: Rule[] = [
     title: 'Loopback slower than its baseline',
     what: 'loopback round trip or throughput',
     summary: 'Loopback got slower since the baseline: look for a qdisc, an MTU change or CPU pressure.',
-    steps: ['tc qdisc show dev lo              # expect noqueue', 'ip link show lo                   # expect mtu 65536', 'top -b -n1 | head -20'],
+    steps: [cmd('tc qdisc show dev lo              # expect noqueue'), cmd('ip link show lo                   # expect mtu 65536'), cmd('top -b -n1 | head -20')],
   }),
   baselineRule({
     id: 'baseline.dfdaemon-regression',
@@ -84,9 +86,9 @@ export const baselineRules: Rule[] = [
     what: "dfdaemon's connect time, time to first byte, throughput or bench fetch",
     summary: 'dfdaemon answers or streams slower than at the baseline: check its CPU/memory limits and throttling, and its rate limits.',
     steps: [
-      'kubectl -n dragonfly-system top pod -l component=dfdaemon --containers',
-      'cat /sys/fs/cgroup/<dfdaemon cgroup>/cpu.stat   # nr_throttled growing?',
-      'Compare download.totalRateLimit / download.bandwidthLimit with the value at baseline time.',
+      cmd('kubectl -n dragonfly-system top pod -l component=dfdaemon --containers'),
+      cmd('cat /sys/fs/cgroup/<dfdaemon cgroup>/cpu.stat   # nr_throttled growing?'),
+      prose('Compare download.totalRateLimit / download.bandwidthLimit with the value at baseline time.'),
     ],
   }),
   baselineRule({
@@ -95,7 +97,7 @@ export const baselineRules: Rule[] = [
     title: 'CPU slower than its baseline',
     what: 'single-core gunzip or sha256 rate',
     summary: 'The same work runs slower per core than at the baseline: the node is contended, throttled or on a slower instance type.',
-    steps: ['top -b -n1 -o %CPU | head -20', "grep -E 'MHz|model name' /proc/cpuinfo | sort | uniq -c"],
+    steps: [cmd('top -b -n1 -o %CPU | head -20'), cmd("grep -E 'MHz|model name' /proc/cpuinfo | sort | uniq -c")],
   }),
   baselineRule({
     id: 'baseline.unpack-regression',
@@ -103,7 +105,7 @@ export const baselineRules: Rule[] = [
     title: 'Unpack slower than its baseline',
     what: 'bench unpack time or gunzip floor',
     summary: 'Decompression and unpack take longer than at the baseline: check that igzip/unpigz is still on containerd\'s PATH and the snapshotter is unchanged.',
-    steps: ['command -v igzip unpigz', 'containerd config dump | grep -n snapshotter', 'systemctl show containerd -p Environment   # CONTAINERD_DISABLE_PIGZ?'],
+    steps: [cmd('command -v igzip unpigz'), cmd('containerd config dump | grep -n snapshotter'), cmd('systemctl show containerd -p Environment   # CONTAINERD_DISABLE_PIGZ?')],
   }),
   baselineRule({
     id: 'baseline.verification-regression',
@@ -111,7 +113,7 @@ export const baselineRules: Rule[] = [
     title: 'Digest computation slower than its baseline',
     what: 'bench sha256 floor',
     summary: 'Computing digests got slower since the baseline; on a download path this adds time per byte.',
-    steps: ['openssl speed -evp sha256       # compare with the baseline node', 'top -b -n1 -o %CPU | head -20'],
+    steps: [cmd('openssl speed -evp sha256       # compare with the baseline node'), cmd('top -b -n1 -o %CPU | head -20')],
   }),
   baselineRule({
     id: 'baseline.registry-regression',
@@ -119,6 +121,6 @@ export const baselineRules: Rule[] = [
     title: 'Tag resolve slower than its baseline',
     what: 'bench warm-pull resolve time',
     summary: 'Resolving the tag at the origin registry takes longer than at the baseline; it is paid on every pull, cache hit or not.',
-    steps: ['curl -sS -o /dev/null -w "%{time_total}\\n" https://<registry>/v2/', 'Pin images by digest, or use imagePullPolicy: IfNotPresent.'],
+    steps: [cmd('curl -sS -o /dev/null -w "%{time_total}\\n" https://<registry>/v2/'), prose('Pin images by digest, or use imagePullPolicy: IfNotPresent.')],
   }),
 ];

@@ -6,13 +6,15 @@ import { hostsDialTimeout } from '../knowledge/containerd.js';
 import { pick } from '../knowledge/versioned.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { parseGoDuration } from '../parsers/go-duration.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose, snippet } from './steps.js';
 
 type BenchPull = BenchMeasurement['pulls'][number];
 
 const CFG = BUNDLE.containerd.dir;
-const RESTART = 'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not';
+const RESTART = cmd('systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not');
 
 function where(file: string | undefined, line?: number): string {
   if (!file) return '';
@@ -24,25 +26,35 @@ function versionText(c: ContainerdFacts): string {
 }
 
 /** The config.toml snippet that sets the hosts directory, in the layout the node uses. */
-function configPathSnippet(c: ContainerdFacts, dir = c.configPath[0] ?? '/etc/containerd/certs.d'): string {
-  if (c.config.layout === 3) return `[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '${dir}'`;
-  if (c.config.layout === 1) return `[plugins.cri.registry]\n  config_path = "${dir}"`;
-  return `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${dir}"`;
+function configPathSnippet(c: ContainerdFacts, dir = c.configPath[0] ?? '/etc/containerd/certs.d'): Step {
+  const file = configToml(c);
+  if (c.config.layout === 3) return snippet({ file, format: 'toml', text: `[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '${dir}'` });
+  if (c.config.layout === 1) return snippet({ file, format: 'toml', text: `[plugins.cri.registry]\n  config_path = "${dir}"` });
+  return snippet({ file, format: 'toml', text: `[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${dir}"` });
+}
+
+/** The config.toml a snippet goes into: the file read, or the default when only the dump was read. */
+function configToml(c: ContainerdFacts): string {
+  return c.configFile === `${CFG}/config-dump.toml` ? '/etc/containerd/config.toml' : (c.configFile ?? '/etc/containerd/config.toml');
 }
 
 function proxyUrl(c: ContainerdFacts): string {
   return `http://127.0.0.1:${c.dfdaemon?.proxyPorts[0] ?? 4001}`;
 }
 
-function hostsTomlSnippet(c: ContainerdFacts, registry = 'docker.io'): string {
+function hostsTomlSnippet(c: ContainerdFacts, registry = 'docker.io'): Step {
   const origin = registry === 'docker.io' ? 'https://index.docker.io' : `https://${registry}`;
   const dir = c.configPath[0] ?? '/etc/containerd/certs.d';
-  return [
-    `# ${dir}/${registry}/hosts.toml`,
-    `server = "${origin}"`,
-    `[host."${proxyUrl(c)}"]`,
-    `  capabilities = ["pull", "resolve"]`,
-  ].join('\n');
+  return snippet({
+    file: `${dir}/${registry}/hosts.toml`,
+    format: 'toml',
+    text: [`server = "${origin}"`, `[host."${proxyUrl(c)}"]`, `  capabilities = ["pull", "resolve"]`].join('\n'),
+  });
+}
+
+/** The hosts.toml of each registry (docker.io when none is known), for a snippet's file name. */
+function hostsTomlFile(c: ContainerdFacts): string {
+  return `${c.configPath[0] ?? '/etc/containerd/certs.d'}/<registry>/hosts.toml`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -63,31 +75,31 @@ export const mirrorMisconfigured = defineRule({
     evidence.push(`${versionText(c)}; config from ${c.configSource === 'dump' ? '`containerd config dump`' : c.configSource === 'file' ? 'config.toml' : c.configSource === 'invalid' ? 'nowhere (config.toml does not parse)' : 'defaults'}${where(c.configFile ?? undefined)}`);
     if (c.dfdaemon) evidence.push(`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`);
     const kinds = new Set(c.misconfigs.map((m) => m.kind));
-    const steps: string[] = [];
+    const steps: Step[] = [];
     if (kinds.has('legacy-with-config-path')) {
-      steps.push(`Remove the registry.mirrors / registry.configs.*.tls tables from ${c.configFile ?? '/etc/containerd/config.toml'} and keep only:\n${configPathSnippet(c)}`);
+      steps.push(prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${c.configFile ?? '/etc/containerd/config.toml'} and keep only:`), configPathSnippet(c));
     }
     if (kinds.has('mirrors-refused')) {
-      steps.push(`Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${c.configFile ?? '/etc/containerd/config.toml'} (a mirror setting does nothing on this release: the CRI plugin refuses it):\n${hostsTomlSnippet(c)}`);
-      steps.push('Or upgrade containerd to ≥ 2.2.2, which sets its default config_path only when no mirrors are configured (mirrors are deprecated and planned for removal in 2.4).');
+      steps.push(prose(`Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${c.configFile ?? '/etc/containerd/config.toml'} (a mirror setting does nothing on this release: the CRI plugin refuses it):`), hostsTomlSnippet(c));
+      steps.push(prose('Or upgrade containerd to ≥ 2.2.2, which sets its default config_path only when no mirrors are configured (mirrors are deprecated and planned for removal in 2.4).'));
     }
     if (kinds.has('config-path-list-transfer')) {
       const dir = c.routes.find((r) => r.dirIndex !== undefined)?.nodeFile?.replace(/\/[^/]+\/hosts\.toml$/, '') ?? c.configPath[0] ?? '/etc/containerd/certs.d';
-      steps.push(`Give config_path one directory, the one that holds the hosts.toml files (containerd#12415 is not fixed in any release yet):\n${configPathSnippet(c, dir)}`);
+      steps.push(prose('Give config_path one directory, the one that holds the hosts.toml files (containerd#12415 is not fixed in any release yet):'), configPathSnippet(c, dir));
     }
     if (kinds.has('no-routing') || kinds.has('config-path-without-hosts') || kinds.has('wrong-dir') || kinds.has('wrong-name')) {
-      if (c.configPathFrom === 'none') steps.push(`Set the hosts directory in ${c.configFile ?? '/etc/containerd/config.toml'}:\n${configPathSnippet(c)}`);
-      steps.push(`Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):\n${hostsTomlSnippet(c)}`);
-      steps.push('With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.');
+      if (c.configPathFrom === 'none') steps.push(prose(`Set the hosts directory in ${c.configFile ?? '/etc/containerd/config.toml'}:`), configPathSnippet(c));
+      steps.push(prose('Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):'), hostsTomlSnippet(c));
+      steps.push(prose('With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.'));
     }
-    if (kinds.has('rejected')) steps.push(`Fix the hosts.toml containerd rejects: valid TOML, known capabilities (pull, resolve, push), and on containerd ≤ 1.7.31 at least one [host."…"] table:\n${hostsTomlSnippet(c)}`);
-    if (kinds.has('shadowed')) steps.push('Move the hosts.toml into the first config_path directory, or remove the earlier directory\'s matching entry (including its _default).');
+    if (kinds.has('rejected')) steps.push(prose('Fix the hosts.toml containerd rejects: valid TOML, known capabilities (pull, resolve, push), and on containerd ≤ 1.7.31 at least one [host."…"] table:'), hostsTomlSnippet(c));
+    if (kinds.has('shadowed')) steps.push(prose('Move the hosts.toml into the first config_path directory, or remove the earlier directory\'s matching entry (including its _default).'));
     if (kinds.has('wrong-port') || kinds.has('scheme') || kinds.has('not-listening') || kinds.has('no-pull-capability')) {
-      steps.push(`Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`);
-      steps.push(`Check it answers: curl -sS -o /dev/null -w '%{http_code}\\n' ${proxyUrl(c)}/v2/`);
+      steps.push(prose("Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:"), snippet({ file: hostsTomlFile(c), format: 'toml', text: `[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]` }));
+      steps.push(cmd(`curl -sS -o /dev/null -w '%{http_code}\\n' ${proxyUrl(c)}/v2/    # check it answers`));
     }
     steps.push(RESTART);
-    steps.push(`Verify: crictl pull <image> (ctr ignores hosts.toml unless given --hosts-dir ${c.configPath[0] ?? '/etc/containerd/certs.d'})`);
+    steps.push(cmd(`crictl pull <image>    # verify; ctr ignores hosts.toml unless given --hosts-dir ${c.configPath[0] ?? '/etc/containerd/certs.d'}`));
     const critical = ['no-routing', 'wrong-dir', 'wrong-name', 'rejected', 'legacy-with-config-path', 'mirrors-refused', 'config-path-list-transfer', 'not-listening', 'config-path-without-hosts', 'shadowed'];
     return {
       severity: c.misconfigs.some((m) => critical.includes(m.kind)) ? 'critical' : 'warning',
@@ -176,23 +188,23 @@ export const mirrorFallback = defineRule({
       const ms = parseGoDuration(c.imagePullProgressTimeout);
       if (ms !== null && ms > 0) impactSeconds = ms / 1000;
     }
-    const steps = [
-      `See why the mirror fails: journalctl -u containerd --since -1h | grep -E 'trying next host|fetch failed'`,
-      `curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${proxyUrl(c)}/v2/`,
+    const steps: Step[] = [
+      cmd(`journalctl -u containerd --since -1h | grep -E 'trying next host|fetch failed'    # why the mirror fails`),
+      cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${proxyUrl(c)}/v2/`),
     ];
-    if (blackholed) steps.push('Remove the rule that drops traffic to the mirror port (iptables-save | grep -E "DROP|REJECT" ; nft list ruleset).');
-    if (hung) steps.push(`dfdaemon is up but stuck: look at its log and CPU, then restart it (kubectl -n <ns> delete pod <dfdaemon pod on this node>, or systemctl restart dfdaemon); curl -m 5 ${hung.url}/v2/ must answer before pulls use it again.`);
+    if (blackholed) steps.push(prose('Remove the rule that drops traffic to the mirror port:'), cmd('iptables-save | grep -E "DROP|REJECT" ; nft list ruleset'));
+    if (hung) steps.push(prose(`dfdaemon is up but stuck: look at its log and CPU, then restart it (kubectl -n <ns> delete pod <dfdaemon pod on this node>, or systemctl restart dfdaemon); curl -m 5 ${hung.url}/v2/ must answer before pulls use it again.`));
     const dial = pick(hostsDialTimeout, c.version);
-    steps.push(
-      dial.kind !== 'none' && dial.value
-        ? `In each hosts.toml, fail fast when dfdaemon is down:\n[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"`
-        : `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
-    );
+    if (dial.kind !== 'none' && dial.value) {
+      steps.push(prose('In each hosts.toml, fail fast when dfdaemon is down:'), snippet({ file: hostsTomlFile(c), format: 'toml', text: `[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]\n  dial_timeout = "1s"` }));
+    } else {
+      steps.push(prose(`containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`));
+    }
     if (cancels.length > 0) {
       const key = c.config.layout === 3 ? `[plugins.'io.containerd.cri.v1.images']\n  image_pull_progress_timeout = '5m0s'` : `[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"`;
-      steps.push(`A stalled mirror cancelled the whole pull (image_pull_progress_timeout ${c.imagePullProgressTimeout ?? 'default'}); while fixing the mirror, give slow pulls more room:\n${key}`);
+      steps.push(prose(`A stalled mirror cancelled the whole pull (image_pull_progress_timeout ${c.imagePullProgressTimeout ?? 'default'}); while fixing the mirror, give slow pulls more room:`), snippet({ file: configToml(c), format: 'toml', text: key }));
     }
-    steps.push('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback): server = "' + proxyUrl(c) + '"');
+    steps.push(prose('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback):'), snippet({ file: hostsTomlFile(c), format: 'toml', text: `server = "${proxyUrl(c)}"` }));
     return {
       severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
       confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
@@ -235,7 +247,7 @@ export const registryRoundtrip = defineRule({
       evidence,
       remediation: {
         summary: this.remediationSummary,
-        steps: [`[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]`, 'hosts.toml edits take effect without restarting containerd.', 'Or reference images by digest (image@sha256:…) so no tag lookup is needed.'],
+        steps: [snippet({ file: hostsTomlFile(c), format: 'toml', text: `[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]` }), prose('hosts.toml edits take effect without restarting containerd.'), prose('Or reference images by digest (image@sha256:…) so no tag lookup is needed.')],
       },
     };
   },
@@ -299,9 +311,9 @@ export const lowDownloadConcurrency = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          `In ${c.configFile === `${CFG}/config-dump.toml` ? '/etc/containerd/config.toml' : (c.configFile ?? '/etc/containerd/config.toml')}:\n${concurrencySnippet(c, target)}`,
+          snippet({ file: configToml(c), format: 'toml', text: concurrencySnippet(c, target) }),
           RESTART,
-          'containerd config dump | grep -n max_concurrent_downloads    # check the value in effect',
+          cmd('containerd config dump | grep -n max_concurrent_downloads    # check the value in effect'),
         ],
       },
     };
@@ -408,30 +420,32 @@ export const unpackBound = defineRule({
     if (gunzip !== null && cpu?.gunzipRunsMBps && cpu.gunzipRunsMBps.length > 1) {
       evidence.push(`gunzip runs ${cpu.gunzipRunsMBps.map((r) => r.toFixed(0)).join(', ')} MB/s (${cpu.gunzipStable ? 'two agreed within 10 %' : 'never two within 10 %: the CPU was busy; the figure is a lower bound'})`);
     }
-    const steps: string[] = [];
+    const steps: Step[] = [];
     // install only what is missing: a decompressor that is there but disabled needs the env var gone
     const missing = dec !== null && dec.unpigz === null && (dec.igzip === null || !(c?.version && c.version.major >= 2));
     if (stdlib && missing) {
       steps.push(
-        c?.version && c.version.major >= 2
+        cmd(c?.version && c.version.major >= 2
           ? 'apt-get install -y isal pigz    # containerd 2.x tries igzip first, then unpigz (Debian: isal ships igzip)'
-          : 'apt-get install -y pigz    # containerd 1.x uses unpigz when it is on its PATH; it helps most on poorly compressible layers',
+          : 'apt-get install -y pigz    # containerd 1.x uses unpigz when it is on its PATH; it helps most on poorly compressible layers'),
       );
     }
     if (stdlib) {
-      if (dec?.disabledBy.length) steps.push(`Remove ${dec.disabledBy.map((d) => d.split('=')[0]).join(' / ')} from containerd's environment (systemctl cat containerd), then systemctl daemon-reload`);
+      if (dec?.disabledBy.length) steps.push(prose(`Remove ${dec.disabledBy.map((d) => d.split('=')[0]).join(' / ')} from containerd's environment (systemctl cat containerd), then:`), cmd('systemctl daemon-reload'));
     } else if (dec) {
       evidence.push(`containerd inflates with ${dec.effective === 'igzip' ? dec.igzip : dec.unpigz} (${CFG}/decompressors.json): nothing to install`);
     }
     if (native) {
-      steps.push(
-        c?.config.layout === 3
+      steps.push(snippet({
+        file: c ? configToml(c) : '/etc/containerd/config.toml',
+        format: 'toml',
+        text: c?.config.layout === 3
           ? `[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'overlayfs'`
           : `[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"`,
-      );
+      }));
     }
     if (c && (stdlib || native)) steps.push(RESTART);
-    steps.push('Build images with zstd layers (inflates several times faster than gzip) for CPU-poor nodes.');
+    steps.push(prose('Build images with zstd layers (inflates several times faster than gzip) for CPU-poor nodes.'));
     const summary = stdlib && !missing ? 'Let containerd use the decompressor already installed (remove the variable that disables it), keep the overlayfs snapshotter, and prefer zstd images on small CPUs.' : stdlib || native ? this.remediationSummary : 'Nothing is misconfigured: this is the CPU\'s floor for gzip layers. zstd layers, or more CPU for containerd during pulls, lower it.';
     const floor = gunzip === null ? null : `pulls here cannot unpack faster than ${gunzip.toFixed(0)} MB/s of gzip layers`;
     return {

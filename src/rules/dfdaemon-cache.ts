@@ -2,8 +2,10 @@
 // a hit that was not local, task ids that never repeat, reuse switched off, a cache that dies with the pod.
 import type { StorageKind } from '../facts/dfdaemon-storage.js';
 import type { TaskTimeline } from '../parsers/dfdaemon-timeline.js';
-import { applySteps, describeTask, gen, nonLocal, pullTasks, quote, setting } from './dfdaemon-evidence.js';
+import type { Step } from '../report/model.js';
+import { applySteps, configSnippet, describeTask, gen, nonLocal, pullTasks, quote, setting } from './dfdaemon-evidence.js';
 import { defineRule } from './rule.js';
+import { cmd, prose, snippet } from './steps.js';
 
 export const hitNotLocal = defineRule({
   id: 'dfdaemon.hit-not-local',
@@ -27,8 +29,8 @@ export const hitNotLocal = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          `grep ${ts[0]?.taskId ?? ts[0]?.key} in the dfdaemon log to see which pieces were missing locally.`,
-          'Keep the cache across restarts (Go: keepStorage: true and a hostPath data dir; Rust: storage.keep: true) and make sure GC thresholds (storage.diskGCThresholdPercent / gc.policy) do not evict layers between pulls.',
+          prose(`grep ${ts[0]?.taskId ?? ts[0]?.key} in the dfdaemon log to see which pieces were missing locally.`),
+          prose('Keep the cache across restarts (Go: keepStorage: true and a hostPath data dir; Rust: storage.keep: true) and make sure GC thresholds (storage.diskGCThresholdPercent / gc.policy) do not evict layers between pulls.'),
         ],
       },
     };
@@ -79,9 +81,9 @@ export const taskIdChurn = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          queryOnly
+          prose(queryOnly
             ? 'The URLs differ only in query parameters: add them to the filter (Go proxy.defaultFilter, e.g. "Expires&Signature&ns"; Rust: proxy rules / X-Dragonfly-Filtered-Query-Params).'
-            : 'The URLs differ in host or path: pull through one registry name (a mirror and the origin give different task ids), and let dfdaemon derive the id from the digest (Rust ≥ v1: proxy.registryMirror.enableTaskIDBasedBlobDigest: true).',
+            : 'The URLs differ in host or path: pull through one registry name (a mirror and the origin give different task ids), and let dfdaemon derive the id from the digest (Rust ≥ v1: proxy.registryMirror.enableTaskIDBasedBlobDigest: true).'),
           ...applySteps(gen(f)),
         ],
       },
@@ -111,7 +113,7 @@ export const multiplexOff = defineRule({
       confidence: 0.9,
       evidence,
       ...(impactSeconds === undefined ? {} : { impactSeconds }),
-      remediation: { summary: this.remediationSummary, steps: ['dfget.yaml:\n  storage:\n    multiplex: true', ...applySteps('go')] },
+      remediation: { summary: this.remediationSummary, steps: [configSnippet('go', 'storage:\n  multiplex: true'), ...applySteps('go')] },
     };
   },
 });
@@ -135,20 +137,20 @@ export const cacheNotPersistent = defineRule({
     const tasks = pullTasks(d);
     const noHit = tasks.length > 0 && tasks.every((t) => t.servedBy === 'back-to-source' || t.servedBy === 'remote-peer');
     const evidence: string[] = [];
-    const steps: string[] = [];
+    const steps: Step[] = [];
     if (vol && vol.kind !== 'node-dir') {
       evidence.push(`${vol.file}${vol.line ? `:${vol.line}` : ''}: ${vol.dir} is ${VOLUME_TEXT[vol.kind]} (mounted at ${vol.mountPoint}, ${vol.fsType}${vol.root && vol.root !== '/' ? `, ${vol.root}` : ''})`);
-      steps.push(
+      steps.push(prose(
         gen === 'rust'
           ? `Mount a hostPath volume at ${vol.dir}: Helm client.extraVolumes: [{name: storage, hostPath: {path: ${vol.dir}, type: DirectoryOrCreate}}] and client.extraVolumeMounts: [{name: storage, mountPath: ${vol.dir}}].`
           : `Mount the data dir from the node: Helm dfdaemon.mountDataDirAsHostPath: true (chart 1.1.x keeps ${vol.dir} on the node instead of an emptyDir).`,
-      );
+      ));
     }
     if (cfg && notKept) {
       evidence.push(setting(cfg.keepStorage, cfg.file));
-      steps.push(`${cfg.generation === 'go' ? 'dfget.yaml' : 'dfdaemon.yaml'}:\n  ${cfg.generation === 'go' ? 'keepStorage: true' : 'storage:\n    keep: true'}`);
-      if (cfg.generation === 'go') steps.push('Helm: dfdaemon.config.keepStorage: true.');
-      else steps.push('Helm (chart ≥ 1.7): client.config.storage.keep: true.');
+      steps.push(configSnippet(cfg.generation, cfg.generation === 'go' ? 'keepStorage: true' : 'storage:\n  keep: true'));
+      if (cfg.generation === 'go') steps.push(snippet({ file: 'values.yaml (Helm)', format: 'yaml', text: 'dfdaemon:\n  config:\n    keepStorage: true' }));
+      else steps.push(prose('Helm (chart ≥ 1.7):'), snippet({ file: 'values.yaml (Helm)', format: 'yaml', text: 'client:\n  config:\n    storage:\n      keep: true' }));
     }
     if (!vol && cfg?.generation === 'go') {
       // no mount table in the bundle: say only that, and the chart's default only where the bundle shows a pod
@@ -209,9 +211,10 @@ export const schedulerBackSource = defineRule({
         summary: this.remediationSummary,
         steps: [
           cfg?.generation === 'go' && cfg.multiplex && !cfg.multiplex.value
-            ? 'dfget.yaml:\n  storage:\n    multiplex: true   # serve completed tasks from the local cache without asking the scheduler'
-            : 'Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).',
-          'Check the scheduler\'s view of this host: kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>; a host that re-registered (restart) or failed announce is not offered as a parent.',
+            ? configSnippet('go', 'storage:\n  multiplex: true   # serve completed tasks from the local cache without asking the scheduler')
+            : prose('Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).'),
+          prose('Check the scheduler\'s view of this host; a host that re-registered (restart) or failed announce is not offered as a parent:'),
+          cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>'),
           ...applySteps(gen(f)),
         ],
       },

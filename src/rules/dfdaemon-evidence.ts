@@ -5,6 +5,8 @@ import type { LineRef, TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import type { DfdaemonFacts } from '../facts/dfdaemon.js';
 import type { PullGroup } from '../facts/dfdaemon-logs.js';
 import type { Facts } from '../facts/types.js';
+import type { Step } from '../report/model.js';
+import { prose, snippet } from './steps.js';
 
 export function quote(r: LineRef): string {
   const t = r.text.length > 160 ? `${r.text.slice(0, 160)}…` : r.text;
@@ -46,13 +48,18 @@ export function describeTask(t: TaskTimeline): string {
 }
 
 /** How to apply a changed dfdaemon config for each generation. */
-export function applySteps(gen: 'go' | 'rust' | null): string[] {
+export function applySteps(gen: 'go' | 'rust' | null): Step[] {
   if (gen === 'rust') {
     return [
-      'Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfdaemon.yaml and restart dfdaemon.',
+      prose('Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfdaemon.yaml and restart dfdaemon.'),
     ];
   }
-  return ['Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.'];
+  return [prose('Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.')];
+}
+
+/** A YAML snippet for the node's dfdaemon config of this generation (dfget.yaml for Go, dfdaemon.yaml for Rust). */
+export function configSnippet(gen: 'go' | 'rust' | null, text: string): Step {
+  return snippet({ file: gen === 'rust' ? '/etc/dragonfly/dfdaemon.yaml' : '/etc/dragonfly/dfget.yaml', format: 'yaml', text });
 }
 
 /** The generation the rules speak to: the config's, else the one the probe found. */

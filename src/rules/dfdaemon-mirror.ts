@@ -1,7 +1,7 @@
 // A Go dfdaemon that containerd uses as its registry mirror while the daemon's own registry mirror is
 // off: every mirror request is answered 404, containerd falls back to the origin, nothing goes P2P.
 import { GO_KEYS } from '../knowledge/dfdaemon-go.js';
-import { applySteps, quote } from './dfdaemon-evidence.js';
+import { applySteps, configSnippet, quote } from './dfdaemon-evidence.js';
 import { defineRule } from './rule.js';
 
 const URL_FACT = GO_KEYS.find((k) => k.key === 'proxy.registryMirror.url');
@@ -40,7 +40,7 @@ export const mirrorDisabled = defineRule({
       evidence,
       remediation: {
         summary: this.remediationSummary,
-        steps: ['dfget.yaml:\n  proxy:\n    registryMirror:\n      url: https://index.docker.io   # the registry this mirror stands for\n      dynamic: true   # take the registry from containerd\'s ?ns= parameter', ...applySteps('go')],
+        steps: [configSnippet('go', 'proxy:\n  registryMirror:\n    url: https://index.docker.io   # the registry this mirror stands for\n    dynamic: true   # take the registry from containerd\'s ?ns= parameter'), ...applySteps('go')],
       },
     };
   },

@@ -4,9 +4,10 @@ import type { Facts } from '../facts/types.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import { hitNotLocal, multiplexOff, cacheNotPersistent, schedulerBackSource, taskIdChurn } from './dfdaemon-cache.js';
 import { mirrorDisabled } from './dfdaemon-mirror.js';
-import { applySteps, describeTask, gen, lastPull, mb, mbps, nonLocal, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { applySteps, configSnippet, describeTask, gen, lastPull, mb, mbps, nonLocal, pullTasks, quote, secs, setting } from './dfdaemon-evidence.js';
+import { cmd, prose } from './steps.js';
 
 /** With nothing measured, a limit is compared with what a node should deliver for image serving. */
 const UNMEASURED_FLOOR_MBPS = 100;
@@ -74,7 +75,7 @@ export const rateLimit = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          `Set ${key} to at least the disk/loopback capacity, e.g. ${key.split(' / ')[0]}: ${value}${cfg.generation === 'go' ? ' (and download.perPeerRateLimit likewise; upload.rateLimit for peers fetching from this node)' : ''}.`,
+          prose(`Set ${key} to at least the disk/loopback capacity, e.g. ${key.split(' / ')[0]}: ${value}${cfg.generation === 'go' ? ' (and download.perPeerRateLimit likewise; upload.rateLimit for peers fetching from this node)' : ''}.`),
           ...applySteps(cfg.generation),
         ],
       },
@@ -126,9 +127,9 @@ export const verification = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          ...(onCfg || onLog ? ['Go dfdaemon: download.calculateDigest: false (the chart 1.1.65 default) unless you rely on dfdaemon for piece integrity.', ...applySteps('go')] : []),
+          ...(onCfg || onLog ? [prose('Go dfdaemon: download.calculateDigest: false (the chart 1.1.65 default) unless you rely on dfdaemon for piece integrity.'), configSnippet('go', 'download:\n  calculateDigest: false'), ...applySteps('go')] : []),
           ...(allFailures.length > 0
-            ? ['Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: grep the task id in the parent peer\'s log, check the cache disk (dmesg, SMART), and clear the task from the cache.']
+            ? [prose('Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: grep the task id in the parent peer\'s log, check the cache disk (dmesg, SMART), and clear the task from the cache.')]
             : []),
         ],
       },
@@ -183,9 +184,9 @@ export const proxyRules = defineRule({
     if (evidence.length === 0) return null;
     const rule = cfg?.generation === 'go'
       ? cfg.registryMirrorDirect?.value === true
-        ? 'dfget.yaml:\n  proxy:\n    registryMirror:\n      direct: false'
-        : 'dfget.yaml:\n  proxy:\n    proxies:\n      - regx: blobs/sha256.*   # or drop registryMirror.useProxies: the built-in blob rule then applies'
-      : 'dfdaemon.yaml:\n  proxy:\n    rules:\n      - regex: blobs/sha256.*';
+        ? configSnippet('go', 'proxy:\n  registryMirror:\n    direct: false')
+        : configSnippet('go', 'proxy:\n  proxies:\n    - regx: blobs/sha256.*   # or drop registryMirror.useProxies: the built-in blob rule then applies')
+      : configSnippet('rust', 'proxy:\n  rules:\n    - regex: blobs/sha256.*');
     return {
       severity,
       confidence: 0.85,
@@ -232,9 +233,9 @@ export const schedulerWait = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          'Check the scheduler: kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error; and its load (dragonfly_scheduler_* metrics).',
-          'Check this node reaches the scheduler on its gRPC port (8002) without loss.',
-          cfg?.generation === 'rust' ? 'dfdaemon.yaml:\n  scheduler:\n    scheduleTimeout: 30s' : 'dfget.yaml:\n  scheduler:\n    scheduleTimeout: 30s   # fall back to the source after this',
+          cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler\'s errors'),
+          prose('Check the scheduler\'s load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.'),
+          cfg?.generation === 'rust' ? configSnippet('rust', 'scheduler:\n  scheduleTimeout: 30s') : configSnippet('go', 'scheduler:\n  scheduleTimeout: 30s   # fall back to the source after this'),
           ...applySteps(gen(f)),
         ],
       },
@@ -275,8 +276,8 @@ export const resource = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          gen(f) === 'rust' ? 'Helm: client.resources.limits.cpu / .memory' : 'Helm: dfdaemon.resources.limits.cpu / .memory (chart 1.1.65 default 2 / 2Gi)',
-          'kubectl top pod -n dragonfly-system -l component=dfdaemon --containers   # confirm, and check for CPU throttling (container_cpu_cfs_throttled_periods_total)',
+          prose(gen(f) === 'rust' ? 'Helm: raise client.resources.limits.cpu / .memory' : 'Helm: raise dfdaemon.resources.limits.cpu / .memory (chart 1.1.65 default 2 / 2Gi)'),
+          cmd('kubectl top pod -n dragonfly-system -l component=dfdaemon --containers   # confirm, and check for CPU throttling (container_cpu_cfs_throttled_periods_total)'),
         ],
       },
     };
@@ -315,7 +316,7 @@ export const version = defineRule({
       evidence,
       remediation: {
         summary: this.remediationSummary,
-        steps: ['Helm: client.image.tag ≥ v0.2.17 (newest charts ship v1.4+), then helm upgrade.', 'Or, on the current version, dfdaemon.yaml:\n  proxy:\n    readBufferSize: 4194304'],
+        steps: [prose('Helm: client.image.tag ≥ v0.2.17 (newest charts ship v1.4+), then helm upgrade.'), prose('Or, on the current version:'), configSnippet('rust', 'proxy:\n  readBufferSize: 4194304')],
       },
     };
   },
@@ -364,9 +365,9 @@ export const registryRoundtrip = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          'Pull by digest (image@sha256:…) where you can: the runtime then skips the tag→manifest resolution round trip.',
-          'Put a registry cache that also serves manifests (e.g. a pull-through distribution/Harbor proxy project near the nodes) behind dfdaemon\'s registryMirror, so the "direct" requests stay local.',
-          `time curl -sI ${mirror?.value ?? 'https://index.docker.io'}/v2/   # the origin round trip every pull pays`,
+          prose('Pull by digest (image@sha256:…) where you can: the runtime then skips the tag→manifest resolution round trip.'),
+          prose('Put a registry cache that also serves manifests (e.g. a pull-through distribution/Harbor proxy project near the nodes) behind dfdaemon\'s registryMirror, so the "direct" requests stay local.'),
+          cmd(`time curl -sI ${mirror?.value ?? 'https://index.docker.io'}/v2/   # the origin round trip every pull pays`),
         ],
       },
     };

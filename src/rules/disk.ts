@@ -1,8 +1,10 @@
 import type { DiskFacts } from '../facts/disk.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose, snippet } from './steps.js';
 
 /** A healthy local NVMe's sequential read (PCIe 3.0 x4 drives are specified at ~3.0–3.5 GB/s), the "what it could be" of impactSeconds. */
 export const HEALTHY_NVME_MBPS = 3000;
@@ -49,16 +51,16 @@ function mediumEvidence(d: DiskFacts): string[] {
   return out;
 }
 
-function storageDirSteps(f: Facts): string[] {
+function storageDirSteps(f: Facts): Step[] {
   const gen = f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
-  const go = 'Go dfdaemon (dfget.yaml):  dataDir: /mnt/nvme/dragonfly';
-  const rust = 'Rust client (dfdaemon.yaml):  storage:\n    dir: /mnt/nvme/dragonfly/';
+  const go = snippet({ file: '/etc/dragonfly/dfget.yaml', format: 'yaml', text: 'dataDir: /mnt/nvme/dragonfly' });
+  const rust = snippet({ file: '/etc/dragonfly/dfdaemon.yaml', format: 'yaml', text: 'storage:\n  dir: /mnt/nvme/dragonfly/' });
   const steps = gen === 'go' ? [go] : gen === 'rust' ? [rust] : [go, rust];
   return [
-    'Move dfdaemon\'s storage dir to a local SSD/NVMe (instance store, local PV), then restart dfdaemon:',
+    prose('Move dfdaemon\'s storage dir to a local SSD/NVMe (instance store, local PV), then restart dfdaemon:'),
     ...steps,
-    'Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.',
-    'On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.',
+    prose('Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.'),
+    prose('On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.'),
   ];
 }
 
@@ -113,7 +115,7 @@ export const slowMedium = defineRule({
         summary: this.remediationSummary,
         steps: [
           ...storageDirSteps(f),
-          `Confirm with fio on the same dir: fio --name=seq --directory=${d.path} --size=1G --direct=1 --rw=read --bs=1M --ioengine=libaio --iodepth=8 && rm ${d.path}/seq.0.0`,
+          cmd(`fio --name=seq --directory=${d.path} --size=1G --direct=1 --rw=read --bs=1M --ioengine=libaio --iodepth=8 && rm ${d.path}/seq.0.0    # confirm on the same dir`),
         ],
       },
     };
@@ -206,11 +208,11 @@ export const saturated = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          'iotop -oPa -d 1                 # which processes do the IO (accumulated)',
-          'pidstat -d 1 5                  # per-process read/write kB/s and IO delay (sysstat)',
-          `iostat -x 1 5 ${dev}            # watch r_await / aqu-sz over time`,
-          'cat /proc/pressure/io           # IO pressure stall information (PSI)',
-          "Usual neighbours on the image disk: containerd unpacking into the snapshotter, kubelet image GC, log shippers, databases. Put dfdaemon's storage dir on its own device (dataDir / storage.dir).",
+          cmd('iotop -oPa -d 1                 # which processes do the IO (accumulated)'),
+          cmd('pidstat -d 1 5                  # per-process read/write kB/s and IO delay (sysstat)'),
+          cmd(`iostat -x 1 5 ${dev}            # watch r_await / aqu-sz over time`),
+          cmd('cat /proc/pressure/io           # IO pressure stall information (PSI)'),
+          prose("Usual neighbours on the image disk: containerd unpacking into the snapshotter, kubelet image GC, log shippers, databases. Put dfdaemon's storage dir on its own device (dataDir / storage.dir)."),
         ],
       },
     };
@@ -250,10 +252,10 @@ export const spacePressure = defineRule({
     const gen = gc?.generation ?? f.dfdaemon?.generation ?? null;
     const gcSteps = [
       ...(gen !== 'rust'
-        ? ['Go dfdaemon (dfget.yaml): storage.diskGCThresholdPercent (default 95), storage.diskGCThreshold (a size quota, e.g. 50Gi), storage.taskExpireTime (default 6h)']
+        ? [prose('Go dfdaemon (dfget.yaml): storage.diskGCThresholdPercent (default 95), storage.diskGCThreshold (a size quota, e.g. 50Gi), storage.taskExpireTime (default 6h)')]
         : []),
       ...(gen !== 'go'
-        ? ['Rust client (dfdaemon.yaml): gc.policy.distHighThresholdPercent / distLowThresholdPercent (default 80/60; diskHigh…/diskLow… in newer clients), gc.policy.taskTTL']
+        ? [prose('Rust client (dfdaemon.yaml): gc.policy.distHighThresholdPercent / distLowThresholdPercent (default 80/60; diskHigh…/diskLow… in newer clients), gc.policy.taskTTL')]
         : []),
     ];
     return {
@@ -263,11 +265,11 @@ export const spacePressure = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          `df -h ${d.path}; df -i ${d.path}`,
-          `du -xsh ${d.mount?.mountPoint ?? d.path}/* 2>/dev/null | sort -h | tail   # what fills the filesystem`,
-          'crictl rmi --prune   # unused images, if containerd shares the filesystem',
+          cmd(`df -h ${d.path}; df -i ${d.path}`),
+          cmd(`du -xsh ${d.mount?.mountPoint ?? d.path}/* 2>/dev/null | sort -h | tail   # what fills the filesystem`),
+          cmd('crictl rmi --prune   # unused images, if containerd shares the filesystem'),
           ...gcSteps,
-          "Or give dfdaemon's storage dir its own volume sized for the working set of images.",
+          prose("Or give dfdaemon's storage dir its own volume sized for the working set of images."),
         ],
       },
     };

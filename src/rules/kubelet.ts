@@ -1,5 +1,6 @@
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose, snippet } from './steps.js';
 
 /** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
 const WAIT_MIN_SECONDS = 1;
@@ -22,13 +23,13 @@ export const serialPulls = defineRule({
     }
     const c = f.containerd;
     const steps = [
-      '# /var/lib/kubelet/config.yaml\nserializeImagePulls: false\nmaxParallelImagePulls: 3    # beta since 1.32, alpha from 1.27',
-      'systemctl restart kubelet',
-      'kubectl get --raw /api/v1/nodes/<node>/proxy/configz | grep -o \'"serializeImagePulls":[a-z]*\'    # check the value in effect',
+      snippet({ file: '/var/lib/kubelet/config.yaml', format: 'yaml', text: 'serializeImagePulls: false\nmaxParallelImagePulls: 3    # beta since 1.32, alpha from 1.27' }),
+      cmd('systemctl restart kubelet'),
+      cmd('kubectl get --raw /api/v1/nodes/<node>/proxy/configz | grep -o \'"serializeImagePulls":[a-z]*\'    # check the value in effect'),
     ];
     if (c?.pull.downloads.scope === 'per-daemon') {
       evidence.push(`containerd's transfer service shares ${c.pull.downloads.limit} download slots across all pulls on the node (${c.pull.downloads.setting})`);
-      steps.push(`Parallel kubelet pulls share containerd's node-wide limit: raise ${c.pull.downloads.setting} as well.`);
+      steps.push(prose(`Parallel kubelet pulls share containerd's node-wide limit: raise ${c.pull.downloads.setting} as well.`));
     }
     // the Pulled events measure the queue: "in X (Y including waiting)", Y − X spent waiting for other pulls
     const pulls = k.pulls ?? [];

@@ -1,8 +1,10 @@
 import { NET_FILES } from '../facts/net.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Match } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd } from './steps.js';
 
 // Unhindered loopback TCP moves GB/s with RTTs of tens of µs (measured by the project: 2.27 GB/s
 // and 23.8 µs p50 measured with Python on a 2-vCPU VM; iperf3 ~6 GB/s). On a 2-vCPU VM at load
@@ -45,7 +47,7 @@ export const loopbackSlow = defineRule({
   when(f) {
     const net = f.net;
     const evidence: string[] = [];
-    const steps: string[] = [];
+    const steps: Step[] = [];
     let severity: 'critical' | 'warning' | 'info' | null = null;
     const raise = (s: 'critical' | 'warning' | 'info') => {
       const order = { critical: 0, warning: 1, info: 2 };
@@ -55,12 +57,12 @@ export const loopbackSlow = defineRule({
       const rate = q.rateBitsPerSecond === undefined ? '' : ` (shapes lo to ${(q.rateBitsPerSecond / 8e6).toFixed(1)} MB/s)`;
       evidence.push(`qdisc "${q.text}" on lo${rate} (${NET_FILES.qdisc}:${q.line}); lo's default is "noqueue"`);
       raise(q.rateBitsPerSecond !== undefined && q.rateBitsPerSecond / 8e6 < LOOPBACK_MBPS_WARN ? 'critical' : 'warning');
-      steps.push(`tc -s qdisc show dev lo                 # who added "${q.kind}", and its drops/overlimits`, `tc qdisc del dev lo ${q.parent === 'root' ? 'root' : q.parent === 'ingress' ? 'ingress' : `parent ${q.parent}`}        # back to noqueue`);
+      steps.push(cmd(`tc -s qdisc show dev lo                 # who added "${q.kind}", and its drops/overlimits`), cmd(`tc qdisc del dev lo ${q.parent === 'root' ? 'root' : q.parent === 'ingress' ? 'ingress' : `parent ${q.parent}`}        # back to noqueue`));
     }
     if (net?.loMtu != null && net.loMtu < LO_MTU) {
       evidence.push(`lo MTU ${net.loMtu} (${NET_FILES.loMtu}); the kernel default is ${LO_MTU}, and smaller segments cost CPU per byte`);
       raise(net.loMtu < 16436 ? 'warning' : 'info');
-      steps.push(`ip link set dev lo mtu ${LO_MTU}`);
+      steps.push(cmd(`ip link set dev lo mtu ${LO_MTU}`));
     }
     const b = net?.loopback?.baseline ?? f.measurements.loopback?.baseline;
     const explained = netfilterExplainsLoopback(f);
@@ -89,13 +91,13 @@ export const loopbackSlow = defineRule({
     if (measuredSlow && cpu && cpu.busyPct > 90) {
       evidence.push(`CPU busy ${cpu.busyPct.toFixed(0)} % while measuring (${BUNDLE.system.dir}/stat-*.txt): a starved CPU also slows loopback copies`);
       confidence = Math.min(confidence, 0.4);
-      steps.push('top -b -n1 -o %CPU | head -20    # CPU contention slows loopback copies too');
+      steps.push(cmd('top -b -n1 -o %CPU | head -20    # CPU contention slows loopback copies too'));
     }
     if (measuredSlow) {
       steps.push(
-        'tc qdisc show dev lo; ip link show lo            # shaper or MTU on lo',
-        'iperf3 -s -D -1 && iperf3 -c 127.0.0.1 -t 3      # an independent loopback throughput figure',
-        'sockperf server -i 127.0.0.1 & sockperf ping-pong -i 127.0.0.1 -t 3   # an independent RTT figure',
+        cmd('tc qdisc show dev lo; ip link show lo            # shaper or MTU on lo'),
+        cmd('iperf3 -s -D -1 && iperf3 -c 127.0.0.1 -t 3      # an independent loopback throughput figure'),
+        cmd('sockperf server -i 127.0.0.1 & sockperf ping-pong -i 127.0.0.1 -t 3   # an independent RTT figure'),
       );
     }
     const match: Match = {

@@ -1,8 +1,10 @@
 import type { Severity } from '../causes.js';
 import type { NameCheck } from '../facts/net-names.js';
 import { NET_FILES } from '../facts/net.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Match } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose, snippet } from './steps.js';
 
 const order: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
@@ -34,7 +36,9 @@ export const localhostResolution = defineRule({
     const names = f.net?.names ?? [];
     let sev: Severity | null = null;
     const evidence: string[] = [];
-    const steps = new Set<string>();
+    // keyed by content: several names may ask for the same step
+    const steps = new Map<string, Step>();
+    const add = (s: Step) => steps.set(JSON.stringify(s), s);
     for (const n of names) {
       if (n.modelled.via === 'literal') continue;
       const configured = n.target.source !== 'fallback';
@@ -64,21 +68,22 @@ export const localhostResolution = defineRule({
         if (modelled !== n.live.addresses.join(', ')) evidence.push(`(glibc's order from the bundle's files would be ${modelled})`);
       }
       const port = n.target.port;
-      steps.add(`getent ahosts ${n.target.host}                    # the order getaddrinfo returns`);
-      steps.add(`ss -ltn 'sport = :${port}'                        # the addresses dfdaemon listens on`);
-      steps.add(`In hosts.toml use [host."http://127.0.0.1:${port}"] instead of ${n.target.host} (containerd re-reads hosts.toml without a restart)`);
+      add(cmd(`getent ahosts ${n.target.host}                    # the order getaddrinfo returns`));
+      add(cmd(`ss -ltn 'sport = :${port}'                        # the addresses dfdaemon listens on`));
+      add(prose(`In hosts.toml use [host."http://127.0.0.1:${port}"] instead of ${n.target.host} (containerd re-reads hosts.toml without a restart)`));
       if (n.order[0]?.includes(':')) {
-        steps.add('Or prefer IPv4 for getaddrinfo: echo "precedence ::ffff:0:0/96 100" >> /etc/gai.conf');
-        steps.add('Or let dfdaemon listen on IPv6 too (Rust client: network.enableIPv6: true → listens on ::)');
+        add(prose('Or prefer IPv4 for getaddrinfo:'));
+        add(snippet({ file: '/etc/gai.conf', format: 'text', text: 'precedence ::ffff:0:0/96 100' }));
+        add(prose('Or let dfdaemon listen on IPv6 too (Rust client: network.enableIPv6: true → listens on ::)'));
       }
-      if (n.viaDns) steps.add('Add "127.0.0.1 localhost" to /etc/hosts (and keep "files" before "dns" on the hosts: line of /etc/nsswitch.conf)');
+      if (n.viaDns) add(prose('Add "127.0.0.1 localhost" to /etc/hosts (and keep "files" before "dns" on the hosts: line of /etc/nsswitch.conf)'));
     }
     if (sev === null) return null;
     const m: Match = {
       severity: sev,
       confidence: names.some((n) => n.live && n.target.source !== 'fallback') ? 0.9 : 0.7,
       evidence,
-      remediation: { summary: this.remediationSummary, steps: [...steps] },
+      remediation: { summary: this.remediationSummary, steps: [...steps.values()] },
     };
     return m;
   },
@@ -117,10 +122,11 @@ export const proxyBypass = defineRule({
       remediation: {
         summary: this.remediationSummary,
         steps: [
-          'systemctl show containerd -p Environment          # the effective variables',
-          `Add ${hosts.join(',')} to NO_PROXY in /etc/systemd/system/containerd.service.d/http-proxy.conf: Environment="NO_PROXY=${[p.env.noProxy || 'localhost,127.0.0.1', ...hosts].join(',')}"`,
-          'systemctl daemon-reload && systemctl restart containerd',
-          'Or point hosts.toml at http://127.0.0.1:<proxy port>: Go never proxies loopback addresses',
+          cmd('systemctl show containerd -p Environment          # the effective variables'),
+          prose(`Add ${hosts.join(',')} to NO_PROXY in containerd's proxy drop-in:`),
+          snippet({ file: '/etc/systemd/system/containerd.service.d/http-proxy.conf', format: 'ini', text: `[Service]\nEnvironment="NO_PROXY=${[p.env.noProxy || 'localhost,127.0.0.1', ...hosts].join(',')}"` }),
+          cmd('systemctl daemon-reload && systemctl restart containerd'),
+          prose('Or point hosts.toml at http://127.0.0.1:<proxy port>: Go never proxies loopback addresses'),
         ],
       },
     };

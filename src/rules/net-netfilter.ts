@@ -3,7 +3,9 @@ import { ownerOf } from '../facts/netfilter-owners.js';
 import { NET_FILES } from '../facts/net.js';
 import type { Severity } from '../causes.js';
 import { loopbackMeasured } from './net-loopback.js';
+import type { Step } from '../report/model.js';
 import { defineRule, type Match } from './rule.js';
+import { cmd, prose } from './steps.js';
 
 // Per packet, every rule of every chain a packet enters is evaluated in order (iptables) or by the nft
 // VM; kube-proxy's iptables mode costs each new connection O(services) (kubernetes/kubernetes
@@ -47,7 +49,7 @@ export const netfilterOverhead = defineRule({
     const nf = f.net?.netfilter;
     if (!nf) return null;
     const evidence: string[] = [];
-    const steps: string[] = [];
+    const steps: Step[] = [];
     let sev: Severity | null = null;
     const pp = nf.perPacket;
     if (pp && pp.rules >= PER_PACKET_WARN) {
@@ -66,17 +68,17 @@ export const netfilterOverhead = defineRule({
         evidence.push(`${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top} (${r.file})`);
       }
       steps.push(
-        'iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables',
-        'iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules',
-        'iptables -t filter -I OUTPUT 1 -o lo -j ACCEPT && iptables -t filter -I INPUT 1 -i lo -j ACCEPT   # let loopback skip the rest (check your policy first)',
-        'kube-proxy: --proxy-mode=nftables (GA in 1.33) or ipvs scales with services; keep connections alive',
+        cmd('iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables'),
+        cmd('iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules'),
+        cmd('iptables -t filter -I OUTPUT 1 -o lo -j ACCEPT && iptables -t filter -I INPUT 1 -i lo -j ACCEPT   # let loopback skip the rest (check your policy first)'),
+        prose('kube-proxy: --proxy-mode=nftables (GA in 1.33) or ipvs scales with services; keep connections alive'),
       );
     }
     const logs = nf.findings.filter((x) => x.kind === 'log' && x.paths.includes('loopback'));
     for (const l of logs.slice(0, 3)) {
       sev = worst(sev, 'warning');
       evidence.push(`LOG rule on the loopback path: "${l.text}" (${where(l)}${counters(l)}) — a kernel log line per matching packet`);
-      steps.push(`${tool(l.file, l.family).list(l.table, l.chain)}    # then delete or narrow the LOG rule`);
+      steps.push(cmd(`${tool(l.file, l.family).list(l.table, l.chain)}    # then delete or narrow the LOG rule`));
     }
     const ct = nf.conntrack;
     if (ct && ct.pct >= CONNTRACK_WARN_PCT) {
@@ -90,16 +92,16 @@ export const netfilterOverhead = defineRule({
     }
     if ((ct && ct.pct >= CONNTRACK_WARN_PCT) || (full && full.count > 0)) {
       steps.push(
-        'cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max',
-        'sysctl -w net.netfilter.nf_conntrack_max=<2× the current value>   # persist in /etc/sysctl.d/; kube-proxy sets it from conntrack.maxPerCore',
-        'conntrack -S    # per-CPU insert_failed/drop counters (conntrack-tools)',
-        'iptables -t raw -I PREROUTING -i lo -j NOTRACK && iptables -t raw -I OUTPUT -o lo -j NOTRACK   # optional: stop tracking loopback (only if no rule needs its state)',
+        cmd('cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max'),
+        cmd('sysctl -w net.netfilter.nf_conntrack_max=<2× the current value>   # persist in /etc/sysctl.d/; kube-proxy sets it from conntrack.maxPerCore'),
+        cmd('conntrack -S    # per-CPU insert_failed/drop counters (conntrack-tools)'),
+        cmd('iptables -t raw -I PREROUTING -i lo -j NOTRACK && iptables -t raw -I OUTPUT -o lo -j NOTRACK   # optional: stop tracking loopback (only if no rule needs its state)'),
       );
     }
     if (nf.mixedBackends) {
       sev = worst(sev, 'info');
       evidence.push(`rules in both iptables backends: ${nf.mixedBackends.legacy} legacy, ${nf.mixedBackends.nft} nf_tables (${nf.mixedBackends.files.join(', ')}) — both run, each tool shows only its own`);
-      steps.push('iptables-legacy-save | grep -c "^-A"; iptables-nft-save | grep -c "^-A"    # then move everything to one backend');
+      steps.push(cmd('iptables-legacy-save | grep -c "^-A"; iptables-nft-save | grep -c "^-A"    # then move everything to one backend'));
     }
     if (sev === null) return null;
     for (const k of nf.kubeProxy) {
@@ -197,7 +199,7 @@ export const netfilterBlocking = defineRule({
       severity: sev ?? 'warning',
       confidence: certain ? 0.85 : 0.45,
       evidence,
-      remediation: { summary: this.remediationSummary, steps: [...steps] },
+      remediation: { summary: this.remediationSummary, steps: [...steps].map(cmd) },
     };
     return m;
   },

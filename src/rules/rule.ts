@@ -1,10 +1,11 @@
 import type { Cause, Severity } from '../causes.js';
 import type { AreaKey, Facts } from '../facts/types.js';
+import type { Step } from '../report/model.js';
 
 export interface Remediation {
   summary: string;
-  /** Concrete steps: commands or config snippets. */
-  steps: string[];
+  /** Concrete steps: shell commands, config snippets (with their file) or prose; see ./steps.ts. */
+  steps: Step[];
 }
 
 /** What a rule found. Evidence strings each name the value and the file or measurement it came from. */

@@ -1,6 +1,7 @@
 import { SEVERITY_ORDER, type Severity } from '../causes.js';
 import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { cmd, prose } from './steps.js';
 
 const BUSY_PCT = 90;
 const STEAL_PCT = 10;
@@ -53,13 +54,13 @@ export const cpuSaturated = defineRule({
     if (cpu && !evidence.some((e) => e.startsWith('CPU busy'))) evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt)`);
     if (sys.load) evidence.push(`load average ${sys.load.join(' ')} on ${sys.cpus} CPUs (${BUNDLE.system.loadavg})`);
     const steps = [
-      'cat /proc/pressure/cpu               # "some avg60" = share of the last minute tasks waited for a CPU',
-      'top -b -n1 -o %CPU | head -20    # what is using the CPU',
-      'pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)',
+      cmd('cat /proc/pressure/cpu               # "some avg60" = share of the last minute tasks waited for a CPU'),
+      cmd('top -b -n1 -o %CPU | head -20    # what is using the CPU'),
+      cmd('pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)'),
     ];
-    if (cpu && cpu.stealPct > STEAL_PCT) steps.push('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.');
+    if (cpu && cpu.stealPct > STEAL_PCT) steps.push(prose('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.'));
     steps.push(
-      'Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.',
+      prose('Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.'),
     );
     return {
       severity: sev,

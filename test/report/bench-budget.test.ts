@@ -114,7 +114,7 @@ describe('reports with bench measurements', () => {
     const withBench = await render({ measurements: measured });
     expect(withBench.table).toContain('Time budget (dfdoctor bench)');
     expect(withBench.table).toMatch(/where the seconds went: disk read/);
-    expect(withBench.md).toMatch(/Time budget \(dfdoctor bench\):\n\n```\ncold pull of lab\/app:v1/);
+    expect(withBench.md).toMatch(/Time budget \(dfdoctor bench\):\n\n```text\ncold pull of lab\/app:v1/);
     const without = await render({});
     expect(without.table).not.toContain('Time budget');
     expect(without.md).not.toContain('Time budget');

@@ -18,7 +18,7 @@ function report(): Report {
     title: `${cause} <title>`,
     evidence: [`evidence for ${rule} (raw/x.txt:3)`],
     ...(impact === undefined ? {} : { impactSeconds: impact }),
-    remediation: { summary: 'do the thing', steps: ['step one', 'step | two'] },
+    remediation: { summary: 'do the thing', steps: [{ kind: 'command' as const, command: 'step one' }, { kind: 'prose' as const, text: 'step | two' }] },
   });
   return {
     schemaVersion: 1,
@@ -103,7 +103,7 @@ describe('reports', () => {
     expect(md).toContain('| 1 | warning | `disk-slow-medium` |');
     expect(md).toContain('- evidence for disk.slow-medium (raw/x.txt:3)');
     expect(md).toContain('disk-slow-medium'); // bar chart label
-    expect(md).toMatch(/#1 disk-slow-medium\s+█+\s+3\.20 s/);
+    expect(md).toMatch(/1\. disk-slow-medium\s+█+\s+3\.20 s/);
   });
 
   it('table without colour has no ANSI escapes and shows the time bars, evidence and steps', () => {

@@ -1,3 +1,4 @@
+import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { factsFrom } from '../helpers/bundle.js';
@@ -25,7 +26,7 @@ describe('containerd.mirror-misconfigured', () => {
       const f = await factsFrom({ 'raw/containerd/config.toml': `version = ${layout}\n`, 'raw/net/listeners.txt': LISTEN });
       const m = mirrorMisconfigured.when(f);
       expect(m?.severity).toBe('critical');
-      const steps = m!.remediation.steps.join('\n');
+      const steps = m!.remediation.steps.map(stepText).join('\n');
       expect(steps).toContain(layout === 3 ? "[plugins.'io.containerd.cri.v1.images'.registry]" : '[plugins."io.containerd.grpc.v1.cri".registry]');
       expect(steps).toContain('systemctl restart containerd');
     }
@@ -94,13 +95,13 @@ describe('containerd.low-download-concurrency', () => {
     // 12 layers of 100 MB at 100 MB/s per stream: 4 waves × 1 s = 4 s with 3 slots; 2 waves (10 slots) = 2 s; the disk (2000 MB/s) does not cap
     expect(m?.impactSeconds).toBeCloseTo(2, 5);
     expect(m?.severity).toBe('warning');
-    expect(m?.remediation.steps[0]).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 10');
+    expect(m?.remediation.steps.map(stepText)[0]).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 10');
   });
   it('uses the transfer service section on 2.1+', async () => {
     const m = lowDownloadConcurrency.when(
       await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': CFG(3) }, { measurements: { bench: bench(12, 1.2e9, 20) } }),
     );
-    expect(m?.remediation.steps[0]).toContain("[plugins.'io.containerd.transfer.v1.local']");
+    expect(m?.remediation.steps.map(stepText)[0]).toContain("[plugins.'io.containerd.transfer.v1.local']");
     expect(m?.evidence.join()).toMatch(/one semaphore for the whole node/);
   });
   it('is silent when the layers fit the limit, or without a pull to judge', async () => {
@@ -121,7 +122,7 @@ describe('containerd.unpack-bound', () => {
     const native = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n' });
     expect(unpackBound.when(native)?.evidence[0]).toMatch(/native/);
     const noPigz = await factsFrom({ 'raw/containerd/decompressors.json': dec(null) }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
-    expect(unpackBound.when(noPigz)?.remediation.steps[0]).toMatch(/pigz/);
+    expect(unpackBound.when(noPigz)?.remediation.steps.map(stepText)[0]).toMatch(/pigz/);
     const fine = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
     expect(unpackBound.when(fine)).toBeNull();
     // no unpigz but a CPU that keeps up with the transport: nothing to report
@@ -190,7 +191,7 @@ describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
     });
     const m = mirrorFallback.when(f);
     expect(m?.severity).toBe('critical');
-    expect(m?.remediation.steps.join('\n')).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"');
-    expect(m?.remediation.steps.join('\n')).toContain('image_pull_progress_timeout 1m0s');
+    expect(m?.remediation.steps.map(stepText).join('\n')).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"');
+    expect(m?.remediation.steps.map(stepText).join('\n')).toContain('image_pull_progress_timeout 1m0s');
   });
 });

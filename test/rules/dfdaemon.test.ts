@@ -1,3 +1,4 @@
+import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
 import { dfdaemonRules } from '../../src/rules/dfdaemon.js';
@@ -105,7 +106,7 @@ describe('dfdaemon.task-id-churn', () => {
     const churn = [...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: `${u}?sig=1`, size: 50e6, mode: 'source', costMs: 900, series: 'v1' }), ...rustTaskLines({ startMs: T0 + 600_000, host: 'h', peer: 'p2', task: 'r2', url: `${u}?sig=2`, size: 50e6, mode: 'source', costMs: 1200, series: 'v1' })];
     const d = (await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${churn.join('\n')}\n` })).find((x) => x.rule === 'dfdaemon.task-id-churn');
     expect(d?.impactSeconds).toBe(1.2);
-    expect(d?.remediation.steps[0]).toMatch(/query parameters/);
+    expect(d?.remediation.steps.map(stepText)[0]).toMatch(/query parameters/);
     const reuse = [rustProxy(T0, u, true), ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: u, size: 50e6, mode: 'source', costMs: 900, series: 'v1' }), ...rustTaskLines({ startMs: T0 + 600_000, host: 'h', peer: 'p2', task: 'r1', url: u, size: 50e6, mode: 'hit', costMs: 90, series: 'v1' })];
     expect((await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${reuse.join('\n')}\n` })).map((x) => x.rule)).not.toContain('dfdaemon.task-id-churn');
   });

@@ -1,3 +1,4 @@
+import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { evaluate } from '../../src/engine.js';
@@ -135,8 +136,8 @@ describe('disk.space-pressure', () => {
       extraFiles: { ...go, 'raw/dfdaemon/config/dfget.yaml': 'storage:\n  diskGCThresholdPercent: 70\n' },
     });
     expect(m?.evidence.join('\n')).toMatch(/storage\.diskGCThresholdPercent: 70 \(raw\/dfdaemon\/config\/dfget\.yaml:2\)/);
-    expect(m?.remediation.steps.join('\n')).toMatch(/storage\.diskGCThresholdPercent/);
-    expect(m?.remediation.steps.join('\n')).not.toMatch(/gc\.policy/);
+    expect(m?.remediation.steps.map(stepText).join('\n')).toMatch(/storage\.diskGCThresholdPercent/);
+    expect(m?.remediation.steps.map(stepText).join('\n')).not.toMatch(/gc\.policy/);
   });
 });
 

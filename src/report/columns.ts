@@ -1,0 +1,65 @@
+// Column widths that fit a terminal: fixed columns keep their width, the flexible one takes the rest.
+// cli-table3 counts a column's padding in its width and draws one border character per column plus one.
+
+export interface ColumnSpec {
+  /** Width including cli-table3's one-space padding on each side. */
+  width: number;
+  /** The column that grows and shrinks with the terminal; exactly one should be flexible. */
+  flex?: boolean;
+  /** A flexible column never gets less than this (the table then overflows a very narrow terminal). */
+  min?: number;
+}
+
+export function fitColumns(total: number, specs: readonly ColumnSpec[]): number[] {
+  const borders = specs.length + 1;
+  const fixed = specs.reduce((s, c) => s + (c.flex ? 0 : c.width), 0);
+  return specs.map((c) => (c.flex ? Math.max(c.min ?? 12, total - borders - fixed) : c.width));
+}
+
+/** The width a cell needs for its longest word (plus padding), so that no word is cut. */
+export function longestWord(values: readonly string[]): number {
+  return Math.max(0, ...values.flatMap((v) => v.split(/\s+/)).map((w) => [...w].length)) + 2;
+}
+
+/**
+ * Word-wraps prose to `width` with `indent` before every line and `hang` before continuation lines;
+ * a word longer than the line stays whole (URLs and paths must not be broken).
+ */
+export function wrapText(text: string, width: number, indent: string, hang = indent): string[] {
+  const out: string[] = [];
+  let line = indent;
+  let empty = true;
+  // split on single spaces so runs of spaces (aligned columns) survive
+  for (const word of text.split(' ')) {
+    const next = empty ? `${line}${word}` : `${line} ${word}`;
+    if (!empty && [...next].length > width) {
+      out.push(line.trimEnd());
+      line = `${hang}${word}`;
+    } else {
+      line = next;
+    }
+    empty = false;
+  }
+  out.push(line);
+  return out;
+}
+
+/** Splits words longer than `max` characters over several lines, so cli-table3 wraps them instead of cutting them with "…". */
+export function breakLongWords(text: string, max: number): string {
+  if (max < 1) return text;
+  return text
+    .split('\n')
+    .map((line) =>
+      line
+        .split(' ')
+        .map((w) => {
+          const chars = [...w];
+          if (chars.length <= max) return w;
+          const parts: string[] = [];
+          for (let i = 0; i < chars.length; i += max) parts.push(chars.slice(i, i + max).join(''));
+          return parts.join('\n');
+        })
+        .join(' '),
+    )
+    .join('\n');
+}

@@ -1,0 +1,60 @@
+// Issue 15 item 8: every report says what dfdoctor read — the settings that decided the verdicts, each
+// with where it came from — so a reader can check the tool's view of the node.
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/report/json.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import type { Report } from '../../src/report/model.js';
+import { renderTable } from '../../src/report/table.js';
+import { factsFrom } from '../helpers/bundle.js';
+import { buildReadSettings } from '../../src/report/read-settings.js';
+import { fixtureReport } from '../helpers/fleet-reports.js';
+
+let seed: Report;
+beforeAll(async () => {
+  seed = await fixtureReport('seed-cache-hit-slow', 'node-seed', '2026-11-25T00:00:00Z');
+});
+
+const find = (r: Report, area: string, setting: RegExp) => r.read?.settings.find((s) => s.area === area && setting.test(s.setting));
+
+describe('what dfdoctor read', () => {
+  it('the seed report names containerd, kubelet, dfdaemon settings with their source', () => {
+    expect(find(seed, 'containerd', /^version$/)?.value).toBe('1.6.20');
+    expect(find(seed, 'containerd', /^version$/)?.from).toBe('raw/containerd/version.txt');
+    // the seed's `containerd config dump` prints the value in effect, at line 57
+    expect(find(seed, 'containerd', /max_concurrent_downloads/)).toMatchObject({ value: expect.stringMatching(/^3\b/), from: 'raw/containerd/config-dump.toml:57' });
+    expect(find(seed, 'kubelet', /maxParallelImagePulls/)?.from).toBe('default (kubelet)');
+    expect(find(seed, 'containerd', /^config layout$/)?.value).toMatch(/^v\d/);
+    expect(find(seed, 'containerd', /^mirror route docker\.io$/)?.value).toMatch(/127\.0\.0\.1:\d+ \(dfdaemon\)/);
+    expect(find(seed, 'containerd', /^mirror route docker\.io$/)?.from).toMatch(/hosts\.toml:\d+$/);
+    expect(find(seed, 'kubelet', /serializeImagePulls/)).toMatchObject({ value: 'true', from: expect.stringMatching(/default/) });
+    expect(find(seed, 'dfdaemon', /^generation$/)?.value).toBe('go');
+    expect(find(seed, 'dfdaemon', /^version$/)).toMatchObject({ value: 'v2.1.49', from: 'metrics' });
+    expect(find(seed, 'dfdaemon', /^keepStorage$/)?.from).toMatch(/^raw\/dfdaemon\/config\/dfget\.yaml:\d+$/);
+    for (const s of seed.read?.settings ?? []) expect(s.from, `${s.area} ${s.setting}`).not.toBe('');
+  });
+
+  it('a max_concurrent_downloads set in config.toml points at its line', async () => {
+    const facts = await factsFrom({
+      'raw/containerd/version.txt': 'containerd containerd.io 1.6.20 2806fc1057397dbaeefbea0e4e17bddfbd388f38\n',
+      'raw/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 1\n',
+    });
+    const s = buildReadSettings(facts).find((x) => /max_concurrent_downloads/.test(x.setting));
+    expect(s).toMatchObject({ value: expect.stringMatching(/^1\b/), from: 'raw/containerd/config.toml:4' });
+  });
+
+  it('every format carries it; JSON validates against the schema', () => {
+    const t = renderTable(seed, { color: false, failOn: 'critical', width: 100 });
+    expect(t).toMatch(/^What dfdoctor read$/m);
+    expect(t).toMatch(/max_concurrent_downloads = 3 \(per image pull\)\s+←\s+raw\/containerd\/config-dump\.toml:57/);
+    const md = renderMarkdown(seed);
+    expect(md).toContain('What dfdoctor read');
+    expect(md).toMatch(/^\| containerd \| .*max_concurrent_downloads.* \| 3 \(per image pull\) \| raw\/containerd\/config-dump\.toml:57 \|$/m);
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')));
+    const json = JSON.parse(renderJson(seed));
+    expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
+    expect(json.read.settings.length).toBeGreaterThan(8);
+  });
+});

@@ -26,7 +26,7 @@ describe('bundled example', () => {
     expect((await runCli(['analyze'], { cwd: elsewhere })).code).toBe(2);
     const both = await runCli(['analyze', 'x.tar.gz', '--example'], { cwd: elsewhere });
     expect(both.code).toBe(2);
-    expect(both.stderr).toMatch(/either a bundle or --example/);
+    expect(both.stderr).toMatch(/a bundle, loose files, or --example/);
   });
 
   it('the example bundle is in the npm package', () => {

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stepText } from '../../src/report/steps-render.js';
 import { evaluate } from '../../src/engine.js';
 import { parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
 import { RULES } from '../../src/rules/index.js';
@@ -169,7 +170,7 @@ describe('what the rules advise by release', () => {
   it('2.2.1 with mirrors: critical, move the mirrors to hosts.toml or upgrade — no mirror setting advised', async () => {
     const d = await diagnosis('containerd-2.2.1-mirrors-refused', 'containerd.mirror-misconfigured');
     expect(d?.severity).toBe('critical');
-    const steps = d!.remediation.steps.join('\n');
+    const steps = d!.remediation.steps.map(stepText).join('\n');
     expect(steps).toMatch(/Move each registry\.mirrors entry into a hosts\.toml/);
     expect(steps).toMatch(/≥ 2\.2\.2/);
     expect(steps).not.toMatch(/endpoint =/);
@@ -178,13 +179,13 @@ describe('what the rules advise by release', () => {
   it('a config_path list on transfer pulls: critical, with a one-directory config_path in the v3 layout', async () => {
     const d = await diagnosis('containerd-2.2-default-config-path-transfer', 'containerd.mirror-misconfigured');
     expect(d?.severity).toBe('critical');
-    expect(d!.remediation.steps.join('\n')).toContain("config_path = '/etc/containerd/certs.d'\n");
+    expect(d!.remediation.steps.map(stepText).join('\n')).toContain("config_path = '/etc/containerd/certs.d'\n");
     expect(d!.evidence.join('\n')).toMatch(/containerd#12415/);
   });
 
   it('1.5.11: no concurrency advice (the knob does nothing there); 1.5.12: the CRI key is advised', async () => {
     expect(await diagnosis('containerd-1.5.11-downloads-unlimited', 'containerd.low-download-concurrency')).toBeUndefined();
     const d = await diagnosis('containerd-1.5.12-low-concurrency', 'containerd.low-download-concurrency');
-    expect(d!.remediation.steps.join('\n')).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n {2}max_concurrent_downloads = \d+/);
+    expect(d!.remediation.steps.map(stepText).join('\n')).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n {2}max_concurrent_downloads = \d+/);
   });
 });

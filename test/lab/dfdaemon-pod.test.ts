@@ -14,6 +14,8 @@ import { goTaskLines } from '../facts/dfdaemon-loggen.js';
 import { runCli } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, withContainerdLab } from './containerd-lab.js';
+import { stepText } from '../../src/report/steps-render.js';
+import type { Step } from '../../src/report/model.js';
 
 const why = labUnavailable(['unshare', 'chroot', 'mount']) ?? (existsSync('/etc/dragonfly') || existsSync('/var/lib/dragonfly') ? 'this machine has a real /etc/dragonfly or /var/lib/dragonfly: the test needs a node without them' : null);
 if (why) announceSkip('dfdaemon in a pod', why);
@@ -38,7 +40,7 @@ interface Report {
       container?: { id: string; image?: string; tag?: string; labels?: Record<string, string> };
     }
   >;
-  diagnoses: { rule: string; evidence: string[]; remediation: { steps: string[] } }[];
+  diagnoses: { rule: string; evidence: string[]; remediation: { steps: Step[] } }[];
 }
 
 let work: string;
@@ -138,7 +140,7 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
       const kept = rep.diagnoses.find((d) => d.rule === 'dfdaemon.cache-not-kept');
       expect(kept, JSON.stringify(rep.diagnoses.map((d) => d.rule))).toBeDefined();
       expect(kept?.evidence.join('\n')).toMatch(/raw\/dfdaemon\/mountinfo\.txt:\d+: \/var\/lib\/dragonfly is on an emptyDir.*kubernetes\.io~empty-dir\/data/);
-      expect(kept?.remediation.steps.join('\n')).toMatch(/mountDataDirAsHostPath: true/);
+      expect(kept?.remediation.steps.map(stepText).join('\n')).toMatch(/mountDataDirAsHostPath: true/);
       console.log(`[lab] pod ${pid}: ${kept?.evidence[0]}`);
     } finally {
       await stop(pod, pid);

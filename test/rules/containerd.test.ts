@@ -134,7 +134,7 @@ describe('containerd.unpack-bound', () => {
     const m = unpackBound.when(f);
     expect(m?.severity).toBe('info');
     expect(m?.title).toBe('Unpack sets the floor: pulls here cannot unpack faster than 14 MB/s of gzip layers');
-    expect([m?.remediation.summary, ...(m?.remediation.steps ?? [])].join('\n')).not.toMatch(/install/i);
+    expect([m?.remediation.summary, ...(m?.remediation.steps ?? []).map(stepText)].join('\n')).not.toMatch(/install/i);
     expect(m?.evidence.join('\n')).toMatch(/inflates with \/usr\/bin\/unpigz .*nothing to install/);
   });
   it('a pull it slowed makes the same CPU a warning; the estimate never exceeds the measured pull', async () => {
@@ -150,7 +150,7 @@ describe('containerd.unpack-bound', () => {
     );
     const m = unpackBound.when(f);
     expect(m?.severity).toBe('warning');
-    const text = [m?.remediation.summary, ...(m?.remediation.steps ?? [])].join('\n');
+    const text = [m?.remediation.summary, ...(m?.remediation.steps ?? []).map(stepText)].join('\n');
     expect(text).toMatch(/Remove CONTAINERD_DISABLE_PIGZ/);
     expect(text).not.toMatch(/apt-get install/);
   });

@@ -299,6 +299,18 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     }
   });
 
+  // Rust client before v1.3.9 logged the whole request (dragonflyoss/client v1.0.0
+  // dragonfly-client/src/grpc/dfdaemon_download.rs:281 `download task started: {:?}`), its
+  // `request_header` a HashMap<String, String> in Rust's Debug form
+  it('Rust Debug dumps of request_header lose their credential values too', () => {
+    const line =
+      '2024-06-01T10:00:00.423456789+00:00  INFO dragonfly_client::grpc::dfdaemon_download: download task started: Download { url: "https://r.example.com/v2/a/blobs/sha256:ab", ' +
+      'request_header: {"authorization": "Token RsTok-1122334455", "cookie": "_ga=RsCookie-667788", "x-registry-auth": "RsRegAuth-99aabb", "user-agent": "containerd/v1.7.27"}, output_path: None }';
+    const out = createRedactor()('raw/dfdaemon/logs/dfdaemon.log', line).text;
+    for (const s of ['RsTok-1122334455', 'RsCookie-667788', 'RsRegAuth-99aabb']) expect(out).not.toContain(s);
+    expect(out).toContain('"user-agent": "containerd/v1.7.27"');
+  });
+
   it('a token seen in a dump is scrubbed from later files too', () => {
     const red = createRedactor();
     red('raw/dfdaemon/logs/core.log', consoleLine);

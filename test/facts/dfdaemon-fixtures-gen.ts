@@ -88,7 +88,7 @@ function readJson<T>(path: string): T | null {
 
 function write(name: string, files: Record<string, string>, expected: Expected): void {
   const dir = join(FIXTURES, name);
-  const out = { ...files, 'expected.json': `${JSON.stringify(expected, null, 2)}\n` };
+  const out: Record<string, string> = { ...files, 'expected.json': `${JSON.stringify(expected, null, 2)}\n` };
   if (files['manifest.json'] !== undefined) {
     out['manifest.json'] = json(mergeManifest(readJson<ManifestJson>(join(dir, 'manifest.json')), JSON.parse(files['manifest.json']) as ManifestJson));
   }

@@ -1,6 +1,7 @@
 // Redaction of secrets that can sit in any line of any file: URL credentials, Authorization schemes,
 // signed-URL query parameters, `name=value` / `"name": value` pairs with a secret name, private keys.
 import {
+  isBenignHeader,
   isKeyFileName,
   isPathLike,
   isSecretQueryParam,
@@ -144,9 +145,38 @@ function displayName(name: string): string {
   return `"${name.replace(/^-+/, '')}"`;
 }
 
+// Go's `%#v` of an http.Header, which Go dfdaemon logs at debug level with every request header
+// (dragonflyoss/dragonfly v2.1.49 client/daemon/transport/transport.go:339 `request url: %s, with header: %#v`;
+// v2.0.8–v2.1.11 at info, `start download with url: %s, header: %#v`, v2.0.10 transport.go:243):
+// `http.Header{"Authorization":[]string{"Bearer x"}, "Cookie":[]string{"a=b"}}`. In a zap JSON line the
+// quotes are escaped (`\"`), and a quote inside a value then reads `\\\"`.
+const GO_HEADER_ENTRY =
+  /(\\?")([A-Za-z0-9!#$%&'*+.^_`|~-]+)\1:\[\]string\{((?:[ \t]*(?:"(?:[^"\\\r\n]|\\.)*"|\\"(?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?\\")[ \t]*,?)*)\}/g;
+const GO_HEADER_ITEM = /\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\"|"((?:[^"\\\r\n]|\\.)*)"/g;
+const SCHEME_WORD = /^(bearer|basic|negotiate|digest|token)$/i;
+
+/** Values of credential headers (Authorization, Cookie, X-Registry-Auth…) in a Go header dump. */
+export function redactGoHeaderDump(line: string, t: Tally): string {
+  if (!line.includes('[]string{')) return line;
+  return line.replace(GO_HEADER_ENTRY, (m, q: string, name: string, body: string) => {
+    if (isBenignHeader(name) || secretStrength(name) === null) return m;
+    const values = [...body.matchAll(GO_HEADER_ITEM)]
+      .map((x) => (x[1] !== undefined ? x[1].replace(/\\\\\\"/g, '"').replace(/\\\\\\\\/g, '\\') : (x[2] ?? '').replace(/\\(.)/g, '$1')))
+      .filter((v) => !isTrivialValue(v));
+    if (values.length === 0) return m;
+    // the scheme word stays out of the scrub list; a cookie's pairs are scrubbed one by one too
+    const parts = values.flatMap((v) => v.split(/[\s;]+/)).filter((w) => w !== '' && !SCHEME_WORD.test(w));
+    const pairValues = parts.flatMap((p) => (p.includes('=') ? [p.slice(p.indexOf('=') + 1)] : []));
+    const basic = values.flatMap((v) => /^basic\s+(\S+)$/i.exec(v.trim())?.slice(1) ?? []).flatMap(decodedBasic);
+    t.add(`value of header "${name}"`, ...values, ...parts, ...pairValues, ...basic);
+    return `${q}${name}${q}:[]string{${q}${MARK}${q}}`;
+  });
+}
+
 /** Every generic rule, in an order where each sees what the previous left. */
 export function redactLine(line: string, t: Tally, mode: LineMode): string {
-  let out = redactUrlCredentials(line, t);
+  let out = redactGoHeaderDump(line, t);
+  out = redactUrlCredentials(out, t);
   out = redactQueryParams(out, t);
   out = redactAuthSchemes(out, t);
   if (mode.names !== false) out = redactKeyValues(out, t, mode);

@@ -187,6 +187,8 @@ const PLACES: [string, (s: string) => string][] = [
   ['raw/containerd/systemd/proxy.conf', (s) => `[Service]\nEnvironment="REGISTRY_PASSWORD=${s}"\n`],
   ['raw/dfdaemon/logs/core.log', (s) => `{"msg":"GET https://b.s3.amazonaws.com/x?X-Amz-Signature=${encodeURIComponent(s)}&X-Amz-Date=1"}\n`],
   ['raw/dfdaemon/logs/core.log', (s) => `{"header":{"Authorization":["Bearer ${s}"]}}\n`],
+  ['raw/dfdaemon/logs/core.log', (s) => `${JSON.stringify({ msg: `request url: /v2/, with header: http.Header{"X-Registry-Auth":[]string{"${s}"}}` })}\n`],
+  ['raw/dfdaemon/logs/core.log', (s) => `DEBUG\tstart download with url: /v2/, header: http.Header{"Cookie":[]string{"_ga=${s}"}}\n`],
   ['raw/dfdaemon/logs/dfdaemon.log', (s) => `INFO proxy: GET /v2/token?access_token=${encodeURIComponent(s)} 200\n`],
   ['raw/containerd/journal.txt', (s) => `level=debug msg="auth" request.header.authorization="Basic ${Buffer.from(`u:${s}`).toString('base64')}"\n`],
 ];
@@ -249,5 +251,69 @@ describe('property: hostile text', () => {
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+// Go dfdaemon dumps request headers with `%#v` (dragonflyoss/dragonfly v2.1.49
+// client/daemon/transport/transport.go:339 at debug; v2.0.10 transport.go:243 at info). Its log files are
+// zap JSON (internal/dflog/logcore.go: NewJSONEncoder), where the dump's quotes read `\"`; with
+// `console: true` zap's console layout keeps them bare.
+describe('Go http.Header dumps in dfdaemon logs', () => {
+  const dump =
+    'http.Header{"Accept":[]string{"application/vnd.oci.image.manifest.v1+json"}, "Authorization":[]string{"Token GoTok-a1b2c3d4e5"}, ' +
+    '"Cookie":[]string{"_ga=GA1.2.GoCookie-98765; sid=GoSid-13579"}, "Proxy-Authorization":[]string{"Basic cHJveHk6R29Qcm94eVBhc3MtNDQ0"}, ' +
+    '"User-Agent":[]string{"containerd/v1.6.20"}, "X-Dragonfly-Tag":[]string{"ci-tag"}, "X-Registry-Auth":[]string{"GoRegAuth-eyJ1c2VyIjoidSJ9", "GoRegAuth-second-value"}}';
+  const secrets = ['GoTok-a1b2c3d4e5', 'GoCookie-98765', 'GoSid-13579', 'cHJveHk6R29Qcm94eVBhc3MtNDQ0', 'GoProxyPass-444', 'GoRegAuth-eyJ1c2VyIjoidSJ9', 'GoRegAuth-second-value'];
+  const url = 'https://registry.example.com/v2/library/alpine/blobs/sha256:4abcf2066143';
+  const jsonLine = JSON.stringify({ level: 'debug', ts: '2024-06-01 10:00:00.123', caller: 'transport/transport.go:339', msg: `request url: ${url}, with header: ${dump}` });
+  const consoleLine = `2024-06-01T10:00:00.123Z\tINFO\ttransport/transport.go:243\tstart download with url: ${url}, header: ${dump}\t{"peer": "10.0.0.1-1-abc"}`;
+
+  it.each([
+    ['zap JSON (escaped quotes)', jsonLine],
+    ['zap console (bare quotes)', consoleLine],
+  ])('%s: credential headers go, the rest of the dump stays', (_layout, line) => {
+    const r = createRedactor()('raw/dfdaemon/logs/core.log', `${line}\n`);
+    for (const s of secrets) expect(r.text).not.toContain(s);
+    expect(r.text).toContain('containerd/v1.6.20');
+    expect(r.text).toContain('ci-tag');
+    expect(r.text).toContain('application/vnd.oci.image.manifest.v1+json');
+    expect(r.text).toContain(url);
+    for (const h of ['Authorization', 'Cookie', 'Proxy-Authorization', 'X-Registry-Auth']) expect(r.redactions.map((x) => x.what)).toContain(`value of header "${h}"`);
+    expect(r.text.split('\n').length).toBe(2);
+  });
+
+  it('the JSON line stays JSON, its message keeps the dump shape with the values replaced', () => {
+    const out = createRedactor()('raw/dfdaemon/logs/core.log', jsonLine).text;
+    const msg = (JSON.parse(out) as { msg: string }).msg;
+    expect(msg).toContain('"Authorization":[]string{"REDACTED"}');
+    expect(msg).toContain('"X-Registry-Auth":[]string{"REDACTED"}');
+    expect(msg).toContain('"User-Agent":[]string{"containerd/v1.6.20"}');
+  });
+
+  it('a quote or brace inside an escaped value does not let the rest of the value through', () => {
+    const go = 'http.Header{"Cookie":[]string{"q=\\"x}y\\" GoQuoted-24680"}}';
+    const line = JSON.stringify({ msg: `request url: ${url}, with header: ${go}` });
+    for (const l of [line, go]) {
+      const out = createRedactor()('raw/dfdaemon/logs/core.log', l).text;
+      expect(out).not.toContain('GoQuoted-24680');
+    }
+  });
+
+  // Rust client before v1.3.9 logged the whole request (dragonflyoss/client v1.0.0
+  // dragonfly-client/src/grpc/dfdaemon_download.rs:281 `download task started: {:?}`), its
+  // `request_header` a HashMap<String, String> in Rust's Debug form
+  it('Rust Debug dumps of request_header lose their credential values too', () => {
+    const line =
+      '2024-06-01T10:00:00.423456789+00:00  INFO dragonfly_client::grpc::dfdaemon_download: download task started: Download { url: "https://r.example.com/v2/a/blobs/sha256:ab", ' +
+      'request_header: {"authorization": "Token RsTok-1122334455", "cookie": "_ga=RsCookie-667788", "x-registry-auth": "RsRegAuth-99aabb", "user-agent": "containerd/v1.7.27"}, output_path: None }';
+    const out = createRedactor()('raw/dfdaemon/logs/dfdaemon.log', line).text;
+    for (const s of ['RsTok-1122334455', 'RsCookie-667788', 'RsRegAuth-99aabb']) expect(out).not.toContain(s);
+    expect(out).toContain('"user-agent": "containerd/v1.7.27"');
+  });
+
+  it('a token seen in a dump is scrubbed from later files too', () => {
+    const red = createRedactor();
+    red('raw/dfdaemon/logs/core.log', consoleLine);
+    expect(red('raw/containerd/journal.txt', 'level=info msg="pull" ref=GoRegAuth-eyJ1c2VyIjoidSJ9\n').text).not.toContain('GoRegAuth-eyJ1c2VyIjoidSJ9');
   });
 });

@@ -2,7 +2,10 @@
 // fixtures/seed-cache-hit-slow/ from the real-format writers in this folder:
 //   npx tsx test/facts/dfdaemon-fixtures-gen.ts
 // The seed's containerd/kubelet files and their expected.json entries are kept as they are.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// Only this script's own files and manifest fields are rewritten: files other generators or people add
+// to these fixtures (raw/dfdaemon/mountinfo.txt, container.json) and manifest fields this script does
+// not set (probes.dfdaemon.generation, .container…) stay as they are.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
@@ -44,15 +47,52 @@ function manifest(host: string, createdAt: string, scrape: [string, string] | nu
   };
 }
 
-function write(name: string, files: Record<string, string>, expected: Expected): void {
-  const dir = join(FIXTURES, name);
-  rmSync(dir, { recursive: true, force: true });
+// The files this script writes. One of them that a fixture no longer gets is removed; any other file is not ours.
+const OWNED_FILE =
+  /^(manifest\.json|expected\.json|measurements\.json|raw\/dfdaemon\/(generation\.txt|version\.txt|config\/[^/]+|logs\/[^/]+|metrics-\d+\.prom)|raw\/containerd\/(version\.txt|config\.toml|hosts-dirs\.json|certs\.d\/.+))$/;
+// The fields of a manifest's probe entry this script sets (manifest() below); the others are kept.
+const OWNED_PROBE_FIELDS = ['status', 'durationMs', 'scrapeTimes', 'cacheDir'];
+
+/** Writes `files` into `dir`, removing only the files of ours (`owned`) it no longer writes. */
+function writeOwned(dir: string, files: Record<string, string>, owned: (rel: string) => boolean): void {
+  if (existsSync(dir)) {
+    for (const rel of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+      const r = rel.split('\\').join('/');
+      if (!(r in files) && owned(r) && statSync(join(dir, rel)).isFile()) rmSync(join(dir, rel));
+    }
+  }
   for (const [rel, text] of Object.entries(files)) {
     const p = join(dir, rel);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, text);
   }
-  writeFileSync(join(dir, 'expected.json'), `${JSON.stringify(expected, null, 2)}\n`);
+}
+
+type ManifestJson = { probes: Record<string, Record<string, unknown>> } & Record<string, unknown>;
+
+/** The generated manifest over the existing one: our fields replaced, every other field and probe kept. */
+function mergeManifest(existing: ManifestJson | null, generated: ManifestJson): ManifestJson {
+  if (!existing) return generated;
+  const probes: Record<string, Record<string, unknown>> = { ...existing.probes };
+  for (const [name, entry] of Object.entries(generated.probes)) {
+    // assigned over the existing entry, so the fields keep their order in the file
+    const merged = Object.fromEntries(Object.entries(probes[name] ?? {}).filter(([k]) => !OWNED_PROBE_FIELDS.includes(k) || k in entry));
+    probes[name] = Object.assign(merged, entry);
+  }
+  return { ...existing, ...generated, probes };
+}
+
+function readJson<T>(path: string): T | null {
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as T) : null;
+}
+
+function write(name: string, files: Record<string, string>, expected: Expected): void {
+  const dir = join(FIXTURES, name);
+  const out: Record<string, string> = { ...files, 'expected.json': `${JSON.stringify(expected, null, 2)}\n` };
+  if (files['manifest.json'] !== undefined) {
+    out['manifest.json'] = json(mergeManifest(readJson<ManifestJson>(join(dir, 'manifest.json')), JSON.parse(files['manifest.json']) as ManifestJson));
+  }
+  writeOwned(dir, out, (rel) => OWNED_FILE.test(rel));
 }
 
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
@@ -488,17 +528,12 @@ for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.
       metrics: [goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.7, rss: 121634816 }), goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.71, rss: 121634816 })],
     }),
   };
-  rmSync(join(dir, 'raw/dfdaemon'), { recursive: true, force: true });
-  for (const [rel, text] of Object.entries(files)) {
-    const p = join(dir, rel);
-    mkdirSync(dirname(p), { recursive: true });
-    writeFileSync(p, text);
-  }
-  // keep the other areas' manifest entries and expectations; set only the dfdaemon ones
+  writeOwned(dir, files, (rel) => rel.startsWith('raw/dfdaemon/') && OWNED_FILE.test(rel));
+  // keep the other areas' manifest entries and expectations, and the dfdaemon fields set elsewhere; set only ours
   const mPath = join(dir, 'manifest.json');
-  const m = existsSync(mPath) ? JSON.parse(readFileSync(mPath, 'utf8')) : manifest('node-seed', '2026-11-20T08:00:00.000Z', null);
-  m.probes.dfdaemon = { status: 'ok', durationMs: 2150, scrapeTimes: ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'], cacheDir: { path: '/var/lib/dragonfly', from: 'config' } };
-  writeFileSync(mPath, json(m));
+  const generated = manifest('node-seed', '2026-11-20T08:00:00.000Z', ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'], { cacheDir: { path: '/var/lib/dragonfly', from: 'config' } });
+  const existing = readJson<ManifestJson>(mPath);
+  writeFileSync(mPath, json(existing ? mergeManifest(existing, { probes: generated.probes }) : generated));
   const ePath = join(dir, 'expected.json');
   const e: Expected = existsSync(ePath) ? JSON.parse(readFileSync(ePath, 'utf8')) : {};
   const mine = new Set(ALL);

@@ -41,10 +41,21 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
     return `${head}\n      <skipped message="${esc(`${p.status}: ${p.reason ?? ''}`)}"/>\n    </testcase>`;
   });
   const all = [...cases, ...probeCases];
+  // what dfdoctor read, as the suite's properties: CI systems show them next to the results
+  const read = report.read?.settings ?? [];
+  const properties =
+    read.length === 0
+      ? []
+      : [
+          '    <properties>',
+          ...read.map((r) => `      <property name="${esc(`read.${r.area}.${r.setting}`)}" value="${esc(`${r.value} (from ${r.from})`)}"/>`),
+          '    </properties>',
+        ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="dfdoctor" tests="${all.length}" failures="${failures}" skipped="${skipped}">`,
     `  <testsuite name="dfdoctor ${esc(report.host.hostname)}" tests="${all.length}" failures="${failures}" skipped="${skipped}" errors="0" timestamp="${esc(report.createdAt)}">`,
+    ...properties,
     ...all,
     '  </testsuite>',
     '</testsuites>',

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import type { Report } from '../../src/report/model.js';
+import { renderJunit } from '../../src/report/junit.js';
 import { renderTable } from '../../src/report/table.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { buildReadSettings } from '../../src/report/read-settings.js';
@@ -56,5 +57,12 @@ describe('what dfdoctor read', () => {
     const json = JSON.parse(renderJson(seed));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(json.read.settings.length).toBeGreaterThan(8);
+  });
+  it('junit carries what dfdoctor read as the suite\'s properties', () => {
+    const xml = renderJunit(seed, { color: false, failOn: 'critical', width: 100 });
+    expect(xml).toMatch(/<properties>[\s\S]*<property name="read\.containerd\.version" value="1\.6\.20 \(from raw\/containerd\/version\.txt\)"\/>[\s\S]*<\/properties>/);
+    expect(xml).toMatch(/<property name="read\.containerd\.[^"]*max_concurrent_downloads" value="3\b[^"]*config-dump\.toml:57\)"\/>/);
+    // properties precede the testcases, as the JUnit schema wants
+    expect(xml.indexOf('<properties>')).toBeLessThan(xml.indexOf('<testcase'));
   });
 });

@@ -67,17 +67,22 @@ export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: str
 export function fixtureBundles(): { name: string; files: Record<string, Uint8Array> }[] {
   const root = join(REPO, 'fixtures');
   const out: { name: string; files: Record<string, Uint8Array> }[] = [];
-  for (const e of readdirSync(root, { withFileTypes: true })) {
-    if (!e.isDirectory()) continue;
-    const dir = join(root, e.name);
+  // a bundle is a directory with a manifest.json; a folder of bundles (fixtures/real) is walked one level down
+  const visit = (dir: string, name: string, depth: number): void => {
+    if (!existsSync(join(dir, 'manifest.json'))) {
+      if (depth > 0) return;
+      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(join(dir, e.name), `${name}/${e.name}`, depth + 1);
+      return;
+    }
     const files: Record<string, Uint8Array> = {};
     for (const p of walk(dir)) {
       const rel = relative(dir, p);
-      if (rel === 'expected.json') continue;
+      if (rel === 'expected.json' || rel === 'SOURCE.md') continue;
       files[rel] = new Uint8Array(readFileSync(p));
     }
-    out.push({ name: e.name, files });
-  }
+    out.push({ name, files });
+  };
+  for (const e of readdirSync(root, { withFileTypes: true })) if (e.isDirectory()) visit(join(root, e.name), e.name, 0);
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -61,7 +61,9 @@ export async function checkCase(rule: Rule, kind: 'fires' | 'silent', c: FiresCa
   } else {
     const f = c as FiresCase;
     if (!rule.severities.includes(f.severity)) {
-      wrong.push(`the case expects severity ${f.severity}, which the rule does not declare (${rule.severities.join(', ')})`);
+      wrong.push(
+        `the case expects severity ${f.severity}, which the rule does not declare (${rule.severities.join(', ')})`,
+      );
     }
     if (!d) {
       wrong.push(`expected a ${f.severity} diagnosis, the rule returned nothing`);
@@ -78,14 +80,16 @@ export async function checkCase(rule: Rule, kind: 'fires' | 'silent', c: FiresCa
   const lines = [`rule ${rule.id}, ${kind} case "${c.name}":`, ...wrong.map((w) => `  - ${w}`)];
   lines.push(`  the rule returned: ${d ? inspect(strip(d), { depth: 4, breakLength: 100 }) : 'nothing'}`);
   for (const n of ev.internal) lines.push(`  engine: ${n.text}`);
-  for (const p of facts.problems) lines.push(`  problem in the case's bundle: ${inspect(p, { breakLength: Infinity })}`);
+  for (const p of facts.problems)
+    lines.push(`  problem in the case's bundle: ${inspect(p, { breakLength: Infinity })}`);
   return [lines.join('\n')];
 }
 
 function impactProblems(want: FiresCase['impactSeconds'], got: number | undefined): string[] {
   if (want === undefined) return [];
   if (want === 'none') return got === undefined ? [] : [`expected no impact estimate, got ${got} s`];
-  if (got === undefined) return [`expected an impact estimate in [${want.min ?? '-∞'}, ${want.max ?? '∞'}] s, got none`];
+  if (got === undefined)
+    return [`expected an impact estimate in [${want.min ?? '-∞'}, ${want.max ?? '∞'}] s, got none`];
   if ((want.min !== undefined && got < want.min) || (want.max !== undefined && got > want.max)) {
     return [`expected impact in [${want.min ?? '-∞'}, ${want.max ?? '∞'}] s, got ${got} s`];
   }
@@ -93,8 +97,15 @@ function impactProblems(want: FiresCase['impactSeconds'], got: number | undefine
 }
 
 /** What a reader needs to see of a diagnosis: the remediation text would drown the rest. */
-function strip(d: { severity: Severity; cause: Cause; evidence: string[]; impactSeconds?: number; confidence: number }) {
-  return { severity: d.severity, cause: d.cause, confidence: d.confidence, impactSeconds: d.impactSeconds, evidence: d.evidence };
+function strip(d: {
+  severity: Severity;
+  cause: Cause;
+  evidence: string[];
+  impactSeconds?: number;
+  confidence: number;
+}) {
+  const impact = d.impactSeconds === undefined ? {} : { impactSeconds: d.impactSeconds };
+  return { severity: d.severity, cause: d.cause, confidence: d.confidence, ...impact, evidence: d.evidence };
 }
 
 /**

@@ -7,11 +7,18 @@ const samples = (a: string, b: string) => ({ 'raw/system/stat-0.txt': a, 'raw/sy
 
 new RuleTester().run(cpuSaturated, {
   fires: [
-    { name: '95 % busy over the window', files: samples(stat(1000, 1000), stat(1095, 1005)), severity: 'warning', cause: 'cpu-contention' },
-    { name: '99 % busy', files: samples(stat(1000, 1000), stat(1099, 1001)), severity: 'critical', cause: 'cpu-contention' },
+    {
+      name: '95 % busy over the window',
+      files: samples(stat(1000, 1000), stat(1095, 1005)),
+      severity: 'warning',
+      cause: 'cpu-contention',
+    },
+    {
+      name: '99 % busy',
+      files: samples(stat(1000, 1000), stat(1099, 1001)),
+      severity: 'critical',
+      cause: 'cpu-contention',
+    },
   ],
-  silent: [
-    { name: 'half busy', files: samples(stat(1000, 1000), stat(1050, 1050)) },
-    { name: 'no samples' },
-  ],
+  silent: [{ name: 'half busy', files: samples(stat(1000, 1000), stat(1050, 1050)) }, { name: 'no samples' }],
 });

@@ -31,6 +31,14 @@ export function evaluate(facts: Facts, rules: readonly Rule[]): Evaluation {
       evaluated.push({ rule, fired: false, skipped: `internal error: ${(e as Error).message}` });
       continue;
     }
+    if (m !== null && !rule.severities.includes(m.severity)) {
+      // A severity the rule does not declare is a bug in the rule: `dfdoctor rules` and --fail-on
+      // would promise one thing and the report say another, so it is not reported as a diagnosis.
+      const why = `returned severity "${m.severity}" it does not declare (${rule.severities.join(', ')})`;
+      internal.push({ text: `internal: rule ${rule.id} ${why}`, source: rule.id });
+      evaluated.push({ rule, fired: false, skipped: `internal error: ${why}` });
+      continue;
+    }
     if (m === null) {
       // asked only of a rule that stayed silent: one that fired evidently had its inputs
       const absent = rule.inputsAbsent ? rule.inputsAbsent(facts) : areaInputsAbsent(rule, facts);

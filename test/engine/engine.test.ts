@@ -40,6 +40,16 @@ describe('engine', () => {
     });
   });
 
+  it('a rule returning a severity it did not declare becomes an internal note naming it, not a diagnosis', async () => {
+    const facts = await factsFrom({});
+    const liar = fires('t.liar', { severity: 'critical' }); // declares only 'warning'
+    const ev = evaluate(facts, [liar, fires('t.ok')]);
+    expect(ev.diagnoses.map((d) => d.rule)).toEqual(['t.ok']);
+    expect(ev.internal).toEqual([{ text: 'internal: rule t.liar returned severity "critical" it does not declare (warning)', source: 't.liar' }]);
+    expect(ev.evaluated.map((e) => [e.rule.id, e.fired])).toEqual([['t.liar', false], ['t.ok', true]]);
+    expect(ev.evaluated[0]).toMatchObject({ skipped: 'internal error: returned severity "critical" it does not declare (warning)' });
+  });
+
   it('ranks known impact first (largest first), then severity, then confidence', () => {
     const base = { cause: 'cpu-contention' as const, title: '', evidence: [], remediation: { summary: '', steps: [] } };
     const ranked = rank([

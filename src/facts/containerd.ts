@@ -533,8 +533,9 @@ function findMisconfigs(a: {
   // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
   if (out.some((m) => m.kind === 'mirrors-refused')) return;
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''}`;
-  // containerd's own default with no hosts.toml is a stock node: a finding only when dfdaemon waits for pulls
-  if (configPath.length > 0 && routes.length === 0 && (a.configPathFrom !== 'default' || stray.length > 0 || (a.dd?.present && a.configValid))) {
+  // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
+  // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look
+  if (configPath.length > 0 && routes.length === 0 && (stray.length > 0 || (a.dd?.present && a.configValid))) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
       message:

@@ -39,6 +39,14 @@ export const GO_MESSAGES: readonly MessageFact[] = [
   message('dfdaemon-go', 'go.log.back-source-disabled', 'schedule-timeout', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1030-1034`, 'download from source disabled', 'error')),
   // the scheduler answered Code_SchedNeedBackSource: it ordered this peer to the origin
   message('dfdaemon-go', 'go.log.sched-need-back-source', 'sched-back-source', form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_conductor.go:738, :837`, 'receive back source code', 'info')),
+  // before v2.0.2 the peer logged no line of its own: the gRPC stream wrapper logged the scheduler's error,
+  // code 5001 (SchedNeedBackSource, v2.0.0 internal/dfcodes/rpc_code.go:45) with the scheduler's text
+  // "reschedule parent for peer %s already reaches max reschedule times" (v2.0.0 scheduler/core/service.go:168)
+  message('dfdaemon-go', 'go.log.sched-max-reschedule', 'sched-back-source',
+    form({ from: 'v2.0.0', to: 'v2.0.1' }, 'v2.0.1 pkg/rpc/client_util.go:146', 'client receive a message: ', 'error', {
+      contains: 'already reaches max reschedule times',
+      format: 'client receive a message: %T error: %v for method: %s target: %s connState: %s',
+    })),
   message('dfdaemon-go', 'go.log.source-start', 'back-source', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:318`, 'start to download from source', 'info')),
   message('dfdaemon-go', 'go.log.source-ok', 'source-ok', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:527; piece_manager.go:533, :610`, 'download from source ok', 'info')),
   message('dfdaemon-go', 'go.log.source-error', 'source-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:515`, 'download from source error: ', 'error')),

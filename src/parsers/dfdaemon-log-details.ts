@@ -98,6 +98,10 @@ export function goDetails(ev: LogEvent, msg: string): void {
     case 'reuse-done':
       if ((m = /cost: (\d+)ms/.exec(msg))) ev.costMs = Number(m[1]);
       break;
+    case 'sched-back-source':
+      // the scheduler's 5001 error names the peer only in its text (no structured field)
+      if (!ev.peer && (m = /reschedule parent for peer (\S+) already reaches max reschedule times/.exec(msg))) ev.peer = m[1] as string;
+      break;
     case 'remote-peer':
       // v2.0.0–v2.1.24 append ", parallel count: N" (peertask_conductor.go)
       ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').replace(/, parallel count: \d+$/, '').trim();

@@ -4,7 +4,7 @@ import type { StorageKind } from '../facts/dfdaemon-storage.js';
 import type { TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import type { Step } from '../report/model.js';
 import { applySteps, configSnippet, describeTask, gen, nonLocal, pullTasks, quote, setting } from './dfdaemon-evidence.js';
-import { defineRule } from './rule.js';
+import { defineRule, type Match } from './rule.js';
 import { cmd, prose, snippet } from './steps.js';
 
 export const hitNotLocal = defineRule({
@@ -176,22 +176,59 @@ const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
   'container-layer': 'on no volume at all, in the container\'s writable layer: gone whenever the container is recreated',
 };
 
+/** Back-to-source orders with no earlier download of the same blob in the log. */
+function ordersAlone(orders: TaskTimeline[], generation: 'go' | 'rust' | null): Match {
+  // the scheduler gives up on finding a parent after its reschedule limit (8 in dragonflyoss/dragonfly v2.0.1
+  // scheduler/core/service.go): parents were there to try, none served
+  const exhausted = orders.filter((t) => t.refs.schedulerOrder && /max reschedule times/.test(t.refs.schedulerOrder.text));
+  const evidence: string[] = [];
+  for (const t of orders.slice(0, 4)) {
+    evidence.push(describeTask(t));
+    if (t.refs.schedulerOrder) evidence.push(`  ${quote(t.refs.schedulerOrder)}`);
+  }
+  evidence.push(
+    exhausted.length > 0
+      ? `the scheduler tried its maximum number of reschedules for ${exhausted.length} peer(s) without a parent that served, then sent them to the origin (code 5001, SchedNeedBackSource): those blobs came from the registry, not from P2P`
+      : `the scheduler ordered ${orders.length} task(s) of the last pull back to the origin: those blobs came from the registry, not from P2P. No earlier download of them is in the log: on the first pull of an image in the cluster this is expected`,
+  );
+  return {
+    title: 'The scheduler sent blobs of the last pull to the origin registry',
+    severity: exhausted.length > 0 ? 'warning' : 'info',
+    confidence: exhausted.length > 0 ? 0.6 : 0.4,
+    evidence,
+    remediation: {
+      summary: 'The scheduler found no peer to serve these blobs: check that seed peers hold them (preheat) and that this host and its peers stay registered with the scheduler.',
+      steps: [
+        prose('Check the scheduler\'s view of the task:'),
+        cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task or peer id>'),
+        prose('Preheat the images on the seed peers (manager preheat job) so the first node of a new image finds a parent.'),
+        ...applySteps(generation),
+      ],
+    },
+  };
+}
+
 export const schedulerBackSource = defineRule({
   id: 'dfdaemon.scheduler-back-source',
   cause: 'dfdaemon-cache-miss',
   title: 'The scheduler sent a blob this node had already fetched back to the origin',
   description:
     'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
-  severities: ['critical', 'warning'],
+  severities: ['critical', 'warning', 'info'],
   remediationSummary: 'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
   when(f) {
     const d = f.dfdaemon;
     const all = d?.logs?.summary.tasks ?? [];
-    const recent = pullTasks(d).filter((t) => t.schedulerBackSource && t.digest);
+    const orders = pullTasks(d).filter((t) => t.schedulerBackSource);
+    const recent = orders.filter((t) => t.digest);
     // the same task (a new task id for the same blob is task-id churn, its own finding)
     const sameTask = (o: TaskTimeline, t: TaskTimeline) => o !== t && o.digest === t.digest && (o.taskId === undefined || t.taskId === undefined || o.taskId === t.taskId) && (o.startMs ?? 0) < (t.startMs ?? 0);
     const ordered = recent.filter((t) => all.some((o) => sameTask(o, t) && !o.failed));
-    if (ordered.length === 0) return null;
+    // Go: with a seed peer (CDN) the scheduler seeds a new task and orders peers to the origin only when the
+    // seed fails, no CDN is configured or reschedules run out (dragonflyoss/dragonfly v2.0.1
+    // scheduler/core/service.go:278-295, :172-178), so an order alone is worth a note there; a Rust
+    // client's first download of a blob is ordered to the origin as a matter of course
+    if (ordered.length === 0) return orders.length > 0 && gen(f) === 'go' ? ordersAlone(orders, 'go') : null;
     const costs = ordered.map((t) => t.costMs).filter((c): c is number => c !== null);
     const impactSeconds = costs.length > 0 ? Math.max(...costs) / 1000 : undefined;
     const evidence: string[] = [];

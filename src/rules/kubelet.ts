@@ -47,6 +47,11 @@ export const serialPulls = defineRule({
       evidence.push(`none of the ${pulls.length} pulls in ${pulls[0]?.file} waited ≥ ${WAIT_MIN_SECONDS} s in the kubelet's queue (at most ${most.toFixed(2)} s): it cost nothing in the window the events cover (events live about 1 h)`);
       severity = 'info';
       impactSeconds = most;
+    } else if (from === 'default') {
+      // every kubelet not told otherwise serializes: with no Pulled event showing a queue, the default
+      // alone is a tuning note on a stock node, not a fault
+      evidence.push('no Pulled event in the bundle shows a pull queued behind another: what it costs here is not shown');
+      severity = 'info';
     }
     return {
       severity,

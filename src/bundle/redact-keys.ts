@@ -80,6 +80,16 @@ export function isSecretName(name: string): boolean {
   return secretStrength(name) !== null;
 }
 
+// Secret when they hold a scalar (an HTTP `Authorization: Bearer …` header), not when they hold a
+// mapping: kubelet's `authorization: {mode: Webhook, webhook: {...}}` and `authentication: {x509:
+// {clientCAFile: ...}, webhook: {...}}` choose modes (KubeletConfiguration, k8s.io/kubelet
+// config/v1beta1/types.go); a secret inside such a mapping is caught by its own name.
+const SECRET_ONLY_AS_SCALAR = new Set(['authorization', 'authentication']);
+
+export function isSecretOnlyAsScalar(name: string): boolean {
+  return SECRET_ONLY_AS_SCALAR.has(normaliseName(name));
+}
+
 /** Key-like names (`key`, `tlsKey`…) often hold a path to the key file; a path is not the secret. */
 export function isKeyFileName(name: string): boolean {
   return normaliseName(name).endsWith('key');

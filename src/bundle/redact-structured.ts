@@ -3,7 +3,7 @@
 // JSON files are redacted structurally and written back in the same shape.
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
-import { isBenignHeader, isKeyFileName, isPathLike, isSecretName, isTrivialValue, MARK, normaliseName } from './redact-keys.js';
+import { isBenignHeader, isKeyFileName, isPathLike, isSecretName, isSecretOnlyAsScalar, isTrivialValue, MARK, normaliseName } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
 import { decodedBasic, redactLine } from './redact-text.js';
 
@@ -20,7 +20,9 @@ export function harvestSecrets(text: string, syntax: 'toml' | 'yaml'): string[] 
   return out;
 }
 
-function nameSays(part: string): boolean {
+/** Does this key make its value secret? A mapping under `authorization` is kubelet's mode, not a header. */
+function nameSays(part: string, value: unknown): boolean {
+  if (isSecretOnlyAsScalar(part) && value !== null && typeof value === 'object' && !Array.isArray(value)) return false;
   return !/[.:/]/.test(part) && isSecretName(part);
 }
 
@@ -34,7 +36,7 @@ function walk(v: unknown, path: string[], secret: boolean, out: string[]): void 
     const parentIsHeader = /^headers?$/i.test(path[path.length - 1] ?? '');
     const obj = v as Record<string, unknown>;
     for (const [k, x] of Object.entries(obj)) {
-      const s = secret || (parentIsHeader ? !isBenignHeader(k) : nameSays(k));
+      const s = secret || (parentIsHeader ? !isBenignHeader(k) : nameSays(k, x));
       walk(x, [...path, k], s, out);
     }
     // a username is a secret next to a password; basic auth of the pair may be printed elsewhere
@@ -69,7 +71,7 @@ export function redactJsonText(text: string, t: Tally): string | null {
       return Object.fromEntries(
         Object.entries(v as Record<string, unknown>).map(([k, x]) => [
           k,
-          visit(x, [...path, k], secret || (parentIsHeader ? !isBenignHeader(k) : nameSays(k))),
+          visit(x, [...path, k], secret || (parentIsHeader ? !isBenignHeader(k) : nameSays(k, x))),
         ]),
       );
     }

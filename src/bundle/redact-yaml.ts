@@ -1,7 +1,7 @@
 // Line-wise YAML redaction (dfdaemon dfget.yaml / dfdaemon.yaml, kubelet config). Works on YAML that
 // does not parse. Under a secret key every scalar of the subtree goes (a list of tokens, a block scalar
 // holding a key); line count is kept, and parseable YAML stays parseable.
-import { isKeyFileName, isPathLike, isSecretName, isTrivialValue, MARK } from './redact-keys.js';
+import { isKeyFileName, isPathLike, isSecretName, isSecretOnlyAsScalar, isTrivialValue, MARK } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
 import { decodedBasic, redactLine } from './redact-text.js';
 
@@ -11,9 +11,14 @@ interface Level {
   indent: number;
   key: string;
   secret: boolean;
+  /** secret only if it holds a scalar (kubelet's `authorization:` mapping holds a mode, an HTTP header's holds a token) */
+  scalarOnly: boolean;
 }
 
-type Continuation = { kind: 'block'; indent: number; redact: boolean; what: string } | { kind: 'flow'; depth: number; quote: string | null; redact: boolean; what: string } | null;
+type Continuation =
+  | { kind: 'block'; indent: number; redact: boolean; what: string }
+  | { kind: 'flow'; depth: number; quote: string | null; redact: boolean; what: string; expectKey: boolean }
+  | null;
 
 export function redactYamlText(text: string, t: Tally): string {
   const lines = text.split('\n');
@@ -38,13 +43,17 @@ export function redactYamlText(text: string, t: Tally): string {
     }
     if (cont?.kind === 'flow') {
       const st = scanFlow(line, cont.depth, cont.quote);
+      let expectKey: boolean = cont.expectKey;
       if (cont.redact) {
-        t.add(cont.what, ...scalarsIn(line));
-        lines[i] = `${' '.repeat(indentOf)}# ${MARK}${cr}`;
+        // values replaced where they stand, brackets and commas kept: the file still parses
+        const r = redactFlowInPlace(line, cont.quote, cont.expectKey);
+        t.add(cont.what, ...r.values);
+        lines[i] = `${r.text}${cr}`;
+        expectKey = r.expectKey;
       } else {
         lines[i] = redactLine(raw, t, { strict: true });
       }
-      cont = st.depth <= 0 && st.quote === null ? null : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what };
+      cont = st.depth <= 0 && st.quote === null ? null : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what, expectKey };
       continue;
     }
     const trimmed = line.trim();
@@ -84,17 +93,19 @@ export function redactYamlText(text: string, t: Tally): string {
     const key = keyText.startsWith('"') || keyText.startsWith("'") ? keyText.slice(1, -1) : keyText.trim();
     const value = (kv[2] ?? '').trim();
     stack = stack.filter((l) => l.indent < contentIndent);
-    const secret = stack.some((l) => l.secret) || isSecretName(key);
+    const inherited = stack.some((l) => l.secret && !l.scalarOnly);
+    const scalarOnly = !inherited && isSecretOnlyAsScalar(key);
     const path = [...stack.map((l) => l.key), key].join('.');
     if (value === '' || /^(&\S+|!\S+)$/.test(value)) {
-      stack.push({ indent: contentIndent, key, secret });
+      stack.push({ indent: contentIndent, key, secret: inherited || isSecretName(key), scalarOnly });
       continue;
     }
+    const secret = inherited || (isSecretName(key) && !(scalarOnly && /^\{/.test(value)));
     // the value group runs to the end of the line (comment included), so the head is what precedes it
     const head = line.slice(0, line.length - (kv[2] ?? '').length);
     if (!secret) {
       const st = /^[[{]/.test(value) ? scanFlow(value, 0, null) : /^["']/.test(value) ? scanFlow(value, 0, null) : { depth: 0, quote: null };
-      if (st.depth > 0 || st.quote !== null) cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '' };
+      if (st.depth > 0 || st.quote !== null) cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '', expectKey: false };
       else if (/^[|>]/.test(value)) cont = { kind: 'block', indent: contentIndent, redact: false, what: '' };
       lines[i] = `${head}${redactLine(kv[2] ?? '', t, { strict: true })}${cr}`;
       continue;
@@ -119,18 +130,19 @@ export function redactYamlText(text: string, t: Tally): string {
 function redactScalar(
   value: string,
   key: string,
-): { text: string; values: string[]; opens?: { kind: 'flow'; depth: number; quote: string | null } } | null {
+): { text: string; values: string[]; opens?: { kind: 'flow'; depth: number; quote: string | null; expectKey: boolean } } | null {
   let v = cutComment(value.replace(/^(&\S+\s+|!\S+\s+)+/, ''));
   if (v.startsWith('*')) return null; // an alias names another node; that node is redacted where it stands
   if (/^[[{"']/.test(v)) {
     const st = scanFlow(v, 0, null);
-    const values = scalarsIn(v);
-    if (st.depth > 0 || st.quote !== null) return { text: `"${MARK}"`, values, opens: { kind: 'flow', depth: st.depth, quote: st.quote } };
+    // in place: a JSON line's trailing comma, a flow mapping's braces and keys stay where they are
+    const r = redactFlowInPlace(v, null, false);
+    if (st.depth > 0 || st.quote !== null) return { text: r.text, values: r.values, opens: { kind: 'flow', depth: st.depth, quote: st.quote, expectKey: r.expectKey } };
     if (v.startsWith('"') || v.startsWith("'")) {
-      const inner = values[0] ?? '';
-      if (isTrivialValue(inner) || (isKeyFileName(key) && isPathLike(inner))) return null;
-    } else if (values.length === 0) return null;
-    return { text: `"${MARK}"`, values };
+      const inner = r.values[0] ?? '';
+      if (r.values.length === 0 || isTrivialValue(inner) || (isKeyFileName(key) && isPathLike(inner))) return null;
+    } else if (r.values.length === 0) return null;
+    return { text: r.text, values: r.values };
   }
   v = v.replace(/\s+#.*$/, '');
   if (isTrivialValue(v) || (isKeyFileName(key) && isPathLike(v))) return null;
@@ -169,11 +181,84 @@ function scanFlow(s: string, depth: number, quote: string | null): { depth: numb
   return { depth, quote };
 }
 
-function scalarsIn(s: string): string[] {
-  const quoted = [...s.matchAll(/"((?:[^"\\]|\\.)*)"?|'([^']*)'?/g)].map((m) => m[1] ?? m[2] ?? '');
-  const bare = s
-    .replace(/"(?:[^"\\]|\\.)*"?|'[^']*'?/g, ' ')
-    .split(/[[\]{},:\s]+/)
-    .map((x) => x.trim());
-  return [...quoted, ...bare].filter((x) => x !== '' && !isTrivialValue(x));
+/**
+ * Every value scalar of a line of flow content replaced by the mark where it stands; keys (a scalar
+ * followed by `:`), brackets, commas and comments kept. `quote`: the line starts inside a quoted
+ * scalar opened on an earlier line. `expectKey`: a flow mapping awaits a key (for a line starting
+ * with a bare scalar). Returns the state after the line.
+ */
+function redactFlowInPlace(s: string, quote: string | null, expectKey: boolean): { text: string; values: string[]; expectKey: boolean } {
+  const values: string[] = [];
+  let out = '';
+  let i = 0;
+  const value = (raw: string, inner: string, q: string): void => {
+    if (isTrivialValue(inner) || /^-?\d+(\.\d+)?$/.test(inner)) out += raw;
+    else {
+      values.push(inner);
+      out += `${q}${MARK}${q}`;
+    }
+  };
+  if (quote) {
+    // the rest of a quoted scalar begun above: its text goes, its closing quote stays
+    const end = closingQuote(s, 0, quote);
+    const inner = s.slice(0, end < 0 ? s.length : end);
+    if (inner.trim() !== '') values.push(inner.trim());
+    out += inner.trim() === '' ? inner : `${/^\s*/.exec(inner)?.[0] ?? ''}${MARK}`;
+    if (end < 0) return { text: out, values, expectKey };
+    out += quote;
+    i = end + 1;
+  }
+  const stack: string[] = [];
+  while (i < s.length) {
+    const c = s[i] as string;
+    if (c === '"' || c === "'") {
+      const end = closingQuote(s, i + 1, c);
+      const raw = s.slice(i, end < 0 ? s.length : end + 1);
+      const inner = s.slice(i + 1, end < 0 ? s.length : end);
+      i += raw.length;
+      if (/^\s*:/.test(s.slice(i))) out += raw;
+      else if (end < 0) {
+        values.push(inner);
+        out += `${c}${MARK}`;
+      } else value(raw, inner, c);
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(s[i - 1] as string))) {
+      out += s.slice(i);
+      break;
+    }
+    if ('{[,]}:'.includes(c) || /\s/.test(c)) {
+      if (c === '{' || c === '[') stack.push(c);
+      if (c === '}' || c === ']') stack.pop();
+      if (c === '{' || c === ',') expectKey = c === '{' || stack[stack.length - 1] === '{';
+      if (c === ':') expectKey = false;
+      out += c;
+      i++;
+      continue;
+    }
+    const m = /^[^,{}[\]\s#]+(?:[ \t]+[^,{}[\]\s#:]+)*/.exec(s.slice(i)) as RegExpExecArray;
+    let raw = m[0];
+    // a bare key ends at ": " (or ":" before a flow indicator / end of line)
+    const colon = /:(?=[\s,{}[\]]|$)/.exec(raw);
+    if (colon) raw = raw.slice(0, colon.index);
+    i += raw.length || 1;
+    if (raw === '') {
+      out += s[i - 1];
+      continue;
+    }
+    if (/^\s*:/.test(s.slice(i))) out += raw;
+    else value(raw, raw, '"');
+  }
+  return { text: out, values, expectKey };
+}
+
+function closingQuote(s: string, from: number, quote: string): number {
+  for (let i = from; i < s.length; i++) {
+    if (quote === '"' && s[i] === '\\') i++;
+    else if (s[i] === quote) {
+      if (quote === "'" && s[i + 1] === "'") i++;
+      else return i;
+    }
+  }
+  return -1;
 }

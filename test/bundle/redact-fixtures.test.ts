@@ -40,10 +40,7 @@ async function diagnoses(dir: string, scenario: string) {
 }
 
 /** Cases where redaction still changes the diagnosis today, each with why; the test fails once one is fixed. */
-const REDACTION_CHANGES: Record<string, string> = {
-  'real/kubelet-eks-nodeadm-config':
-    'the line-wise YAML redactor treats "authorization" as a secret key and comments out the lines of its JSON-style flow mapping, closing brace included: the JSON kubelet config no longer parses and serializeImagePulls: false is lost',
-};
+const REDACTION_CHANGES: Record<string, string> = {};
 
 describe('redaction keeps every fixture diagnosis', () => {
   afterAll(() => rm(work, { recursive: true, force: true }));

@@ -8,10 +8,12 @@ import { netfilterProbe } from './netfilter.js';
 import { systemProbe } from './system.js';
 
 /**
- * Every probe, in the order the manifest lists them. They run side by side: disk and netfilter start
- * once dfdaemon has published where its cache dir and ports are; loopback, which measures dfdaemon's
- * endpoints, once dfdaemon has ended (its own requests must not fall between the two metrics scrapes)
- * and containerd has named its mirrors. The parts that measure run alone (see scheduler.ts).
+ * Every probe, in the order the manifest lists them. They run side by side: disk starts once dfdaemon
+ * has published where its cache dir and ports are; loopback, which measures dfdaemon's endpoints,
+ * once dfdaemon has ended (its own requests must not fall between the two metrics scrapes) and
+ * containerd has named its mirrors; netfilter after loopback, so that a rule on the mirror path shows
+ * in its packet counters the connections loopback just made (iptables-save -c takes milliseconds).
+ * The parts that measure run alone (see scheduler.ts).
  */
 export const PROBES: readonly Probe[] = [
   systemProbe,
@@ -20,5 +22,5 @@ export const PROBES: readonly Probe[] = [
   containerdProbe,
   kubeletProbe,
   { ...loopbackProbe, after: { dfdaemon: 'end', containerd: 'discovery' } },
-  { ...netfilterProbe, after: { dfdaemon: 'discovery' } },
+  { ...netfilterProbe, after: { dfdaemon: 'discovery', loopback: 'end' } },
 ];

@@ -28,8 +28,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listen, originRequest } from './http.js';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type DfdaemonConfig, goDaemonLogDir, parseDfdaemonConfig } from '../../../src/parsers/dfdaemon-config.js';
@@ -63,26 +63,6 @@ function zapLine(level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg
 }
 
 const BLOB_PATH = /^.+\/blobs\/sha256.*$/;
-
-function originRequest(url: URL, method: string, headers: Record<string, string | string[] | undefined>): Promise<IncomingMessage> {
-  const fn = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = fn(url, { method, headers, timeout: 30_000 }, resolve);
-    req.on('timeout', () => req.destroy(new Error(`origin ${url.host} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : port);
-    });
-  });
-}
 
 export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
   const parsed = parseDfdaemonConfig(await readFile(o.configPath, 'utf8'), 'go');

@@ -77,8 +77,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, statfs } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listen, originRequest } from './http.js';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -348,26 +348,6 @@ function clientErrorDebug(e: Error & { status?: number; expected?: string; actua
   if (e.expected !== undefined) return `DigestMismatch(${JSON.stringify(e.expected)}, ${JSON.stringify(e.actual)})`;
   if (e.status !== undefined) return `BackendError(BackendError { message: ${JSON.stringify(e.message)}, status_code: Some(${e.status}), header: None })`;
   return `IO(Custom { kind: Other, error: ${JSON.stringify(e.message)} })`;
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : port);
-    });
-  });
-}
-
-function originRequest(url: URL, method: string, headers: Record<string, string | string[] | undefined>): Promise<IncomingMessage> {
-  const fn = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
-    const req = fn(url, { method, headers, timeout: 30_000 }, resolve);
-    req.on('timeout', () => req.destroy(new Error(`origin ${url.host} timed out`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 export async function startStandin(o: StandinOptions): Promise<Standin> {

@@ -15,12 +15,26 @@ const layers = Number(process.env.LAYERS ?? 8);
 const layerMB = Number(process.env.LAYER_MB ?? 16);
 
 await withContainerdLab(async (lab) => {
-  console.log(`CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `CPU: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const reg = await lab.startRegistry();
-  const img = await lab.buildImage({ layers: Array.from({ length: layers }, (_, i) => ({ bytes: layerMB * 1e6, content: i % 2 === 0 ? 'mixed' : 'text' })) });
+  const img = await lab.buildImage({
+    layers: Array.from({ length: layers }, (_, i) => ({
+      bytes: layerMB * 1e6,
+      content: i % 2 === 0 ? 'mixed' : 'text',
+    })),
+  });
   const ref = await lab.push(img, reg, 'bench/pull:v1');
-  const hosts = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: reg.url, capabilities: ['pull', 'resolve'] }] });
-  console.log(`image: ${layers} gzip layers, ${(img.compressedBytes / 1e6).toFixed(0)} MB compressed, ${(img.layers.reduce((s, l) => s + l.uncompressedBytes, 0) / 1e6).toFixed(0)} MB uncompressed`);
+  const hosts = await lab.writeHostsToml(reg.host, {
+    server: reg.url,
+    hosts: [{ url: reg.url, capabilities: ['pull', 'resolve'] }],
+  });
+  console.log(
+    `image: ${layers} gzip layers, ${(img.compressedBytes / 1e6).toFixed(0)} MB compressed, ${(img.layers.reduce((s, l) => s + l.uncompressedBytes, 0) / 1e6).toFixed(0)} MB uncompressed`,
+  );
   for (const env of [{}, { CONTAINERD_DISABLE_PIGZ: '1' }] as Record<string, string>[]) {
     const cd = await lab.startContainerd({ configVersion: 2, configPath: hosts, disableCri: true, env });
     for (const mcd of [1, 3, layers]) {
@@ -28,7 +42,9 @@ await withContainerdLab(async (lab) => {
       const pull = await lab.pull(cd, ref, { hostsDir: hosts, namespace: ns, maxConcurrentDownloads: mcd });
       if (!pull.ok) throw new Error(pull.output);
       await lab.removeImage(cd, ref, ns);
-      console.log(`${Object.keys(env).length ? 'CONTAINERD_DISABLE_PIGZ=1' : 'unpigz on PATH      '}  max_concurrent_downloads ${String(mcd).padStart(2)}: ${pull.wallSeconds.toFixed(2)} s`);
+      console.log(
+        `${Object.keys(env).length ? 'CONTAINERD_DISABLE_PIGZ=1' : 'unpigz on PATH      '}  max_concurrent_downloads ${String(mcd).padStart(2)}: ${pull.wallSeconds.toFixed(2)} s`,
+      );
     }
     await cd.stop();
   }

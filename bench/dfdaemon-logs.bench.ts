@@ -35,15 +35,56 @@ async function generate(file: string, gen: 'go' | 'rust', size: number): Promise
       const mode = modes[i % modes.length] as (typeof modes)[number];
       if (gen === 'go') {
         // the default INFO level of a daemon in service (verbose adds per-piece DEBUG lines; see --verbose)
-        if (VERBOSE) lines.push(goDirect(t, 'GET', `https://index.docker.io/v2/library/app${i % 50}/manifests/1.${i % 7}`));
-        lines.push(...goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url, size: 64 * 2 ** 20, mode: mode === 'hit' ? 'hit' : mode, costMs: 800, verbose: VERBOSE }));
+        if (VERBOSE)
+          lines.push(goDirect(t, 'GET', `https://index.docker.io/v2/library/app${i % 50}/manifests/1.${i % 7}`));
+        lines.push(
+          ...goTaskLines({
+            startMs: t,
+            peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`,
+            task: hex64(i + 7),
+            url,
+            size: 64 * 2 ** 20,
+            mode: mode === 'hit' ? 'hit' : mode,
+            costMs: 800,
+            verbose: VERBOSE,
+          }),
+        );
         // progress lines the daemon writes without a task outcome (real messages, not matched)
-        lines.push(goJson(t + 5, 'info', 'peer/peertask_conductor.go:620', 'peer task success, stop wait peer packet from scheduler', { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' }));
-        for (let w = 0; w < 4; w++) lines.push(goJson(t + 6, 'info', 'peer/peertask_conductor.go:1046', `peer task success, peer download worker #${w} exit`, { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' }));
+        lines.push(
+          goJson(
+            t + 5,
+            'info',
+            'peer/peertask_conductor.go:620',
+            'peer task success, stop wait peer packet from scheduler',
+            { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' },
+          ),
+        );
+        for (let w = 0; w < 4; w++)
+          lines.push(
+            goJson(
+              t + 6,
+              'info',
+              'peer/peertask_conductor.go:1046',
+              `peer task success, peer download worker #${w} exit`,
+              { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' },
+            ),
+          );
       } else {
         lines.push(rustProxy(t, `https://index.docker.io/v2/library/app${i % 50}/manifests/1.${i % 7}`, false));
         lines.push(rustProxy(t, url, true));
-        lines.push(...rustTaskLines({ startMs: t, host: 'node-1', peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url, size: 64 * 2 ** 20, mode, costMs: 800, series: 'v1' }));
+        lines.push(
+          ...rustTaskLines({
+            startMs: t,
+            host: 'node-1',
+            peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
+            task: hex64(i + 7),
+            url,
+            size: 64 * 2 ** 20,
+            mode,
+            costMs: 800,
+            series: 'v1',
+          }),
+        );
       }
       t += 1000;
     }
@@ -91,14 +132,38 @@ function timeScan(file: string): Scan {
 }
 
 /** The whole CLI: launcher, start-up, the dfdaemon probe with its window, facts, rules and the report. */
-function timeDiagnose(logDir: string, peakFile: string): { ms: number; peakRssMB: number; status: number | null; stderr: string } {
+function timeDiagnose(
+  logDir: string,
+  peakFile: string,
+): { ms: number; peakRssMB: number; status: number | null; stderr: string } {
   rmSync(peakFile, { force: true });
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PEAK_HOOK, CLI, 'diagnose', '--probes', 'dfdaemon', '--since', '1h', '--dfdaemon-log-dir', logDir, '--dfdaemon-config', join(logDir, 'none.yaml'), '--format', 'json', '--fail-on', 'never'], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-    env: { ...process.env, DFDOCTOR_PEAK_RSS_FILE: peakFile },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [
+      '--import',
+      PEAK_HOOK,
+      CLI,
+      'diagnose',
+      '--probes',
+      'dfdaemon',
+      '--since',
+      '1h',
+      '--dfdaemon-log-dir',
+      logDir,
+      '--dfdaemon-config',
+      join(logDir, 'none.yaml'),
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ],
+    {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, DFDOCTOR_PEAK_RSS_FILE: peakFile },
+    },
+  );
   const ms = performance.now() - t0;
   let peak = 0;
   try {
@@ -112,8 +177,20 @@ function timeDiagnose(logDir: string, peakFile: string): { ms: number; peakRssMB
 /** A Go core.log of about `size` bytes whose tasks are spread evenly over the `spanMs` that end now. */
 async function generateSpan(file: string, size: number, spanMs: number): Promise<number> {
   const taskLines = (i: number, t: number) => [
-    ...goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url: `https://index.docker.io/v2/library/app${i % 50}/blobs/sha256:${hex64(i)}`, size: 64 * 2 ** 20, mode: (['p2p', 'hit', 'source', 'p2p'] as const)[i % 4] as 'p2p', costMs: 800 }),
-    goJson(t + 5, 'info', 'peer/peertask_conductor.go:620', 'peer task success, stop wait peer packet from scheduler', { peer: `p${i}`, task: `t${i}`, component: 'PeerTask' }),
+    ...goTaskLines({
+      startMs: t,
+      peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`,
+      task: hex64(i + 7),
+      url: `https://index.docker.io/v2/library/app${i % 50}/blobs/sha256:${hex64(i)}`,
+      size: 64 * 2 ** 20,
+      mode: (['p2p', 'hit', 'source', 'p2p'] as const)[i % 4] as 'p2p',
+      costMs: 800,
+    }),
+    goJson(t + 5, 'info', 'peer/peertask_conductor.go:620', 'peer task success, stop wait peer packet from scheduler', {
+      peer: `p${i}`,
+      task: `t${i}`,
+      component: 'PeerTask',
+    }),
   ];
   let perTask = 0;
   for (let i = 0; i < 200; i++) perTask += Buffer.byteLength(`${taskLines(i, 0).join('\n')}\n`);
@@ -121,7 +198,7 @@ async function generateSpan(file: string, size: number, spanMs: number): Promise
   const step = spanMs / tasks;
   const t0 = Date.now() - spanMs;
   const out = createWriteStream(file);
-  for (let i = 0; i < tasks; ) {
+  for (let i = 0; i < tasks;) {
     const lines: string[] = [];
     for (let k = 0; k < 500 && i < tasks; k++, i++) lines.push(...taskLines(i, Math.round(t0 + i * step)));
     if (!out.write(`${lines.join('\n')}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -189,7 +266,10 @@ async function windowRow(dir: string, size: number): Promise<boolean> {
   const parts: { ms: number; copyMs: number; factsMs: number; bundledBytes: number }[] = [];
   const partRatios: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync(process.execPath, [HEAP_FLAG, WINDOW_WORKER, logDir, String(3600_000)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    const r = spawnSync(process.execPath, [HEAP_FLAG, WINDOW_WORKER, logDir, String(3600_000)], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
     if (r.status !== 0) throw new Error(`window part failed: ${r.stderr}`);
     const p = JSON.parse(r.stdout) as (typeof parts)[number];
     const g = timeGrep(file, needle);

@@ -34,11 +34,15 @@ function fio(kind) {
 }
 
 function probe() {
-  const r = spawnSync(process.execPath, [BIN, 'diagnose', '--probes', 'disk', '--cache-dir', dir, '--format', 'json', '--fail-on', 'never'], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
-  });
+  const r = spawnSync(
+    process.execPath,
+    [BIN, 'diagnose', '--probes', 'disk', '--cache-dir', dir, '--format', 'json', '--fail-on', 'never'],
+    {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+    },
+  );
   let j;
   try {
     j = JSON.parse(r.stdout);
@@ -58,7 +62,9 @@ const median = (xs) => {
 const f = (n, d = 1) => (n === null || n === undefined ? 'n/a' : n.toFixed(d));
 
 try {
-  console.log(`directory: ${dir}${given ? '' : ' (temp; set DFDOCTOR_BENCH_DIR to bench the cache disk)'}, ${ROUNDS} rounds`);
+  console.log(
+    `directory: ${dir}${given ? '' : ' (temp; set DFDOCTOR_BENCH_DIR to bench the cache disk)'}, ${ROUNDS} rounds`,
+  );
   const rows = [];
   for (let i = 0; i < ROUNDS; i++) {
     const fs = fio('seq');
@@ -88,7 +94,9 @@ try {
   const p99Ratio = median(rows.map((r) => r.probeP99 / r.fioP99));
   const wall = rows.map((r) => r.wallMs);
   console.log('');
-  console.log(`sequential read   probe/fio median ×${f(seqRatio, 2)} (target 0.85–1.15) ${seqRatio >= 0.85 && seqRatio <= 1.15 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `sequential read   probe/fio median ×${f(seqRatio, 2)} (target 0.85–1.15) ${seqRatio >= 0.85 && seqRatio <= 1.15 ? 'OK' : 'MISSED'}`,
+  );
   console.log(`4 KiB random p50  probe/fio median ×${f(p50Ratio, 2)}`);
   console.log(`4 KiB random p99  probe/fio median ×${f(p99Ratio, 2)}`);
   const fioSeqs = rows.map((r) => r.fioSeq);
@@ -96,7 +104,9 @@ try {
   console.log(
     `spread            fio alone ${f(Math.min(...fioSeqs), 0)}–${f(Math.max(...fioSeqs), 0)} MB/s, probe ${f(Math.min(...probeSeqs), 0)}–${f(Math.max(...probeSeqs), 0)} MB/s over the rounds (the disk's own variation bounds what a ratio can show)`,
   );
-  console.log(`probe wall time   median ${median(wall)} ms, max ${Math.max(...wall)} ms (target ≤ 2000) ${Math.max(...wall) <= 2000 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `probe wall time   median ${median(wall)} ms, max ${Math.max(...wall)} ms (target ≤ 2000) ${Math.max(...wall) <= 2000 ? 'OK' : 'MISSED'}`,
+  );
 } finally {
   rmSync(fioFile, { force: true });
   if (!given) rmSync(dir, { recursive: true, force: true });

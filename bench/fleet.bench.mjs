@@ -48,7 +48,12 @@ for (const N of SIZES) {
       : spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
     if (res.status !== 0) {
       console.log(`fleet summarize of ${N} reports exited ${res.status}: ${res.stderr.slice(-1000)}`);
-      row(`fleet summarize, ${N} reports`, `failed (exit ${res.status})`, N <= 10000 ? '≤ 5 s, 128 MiB heap' : 'fits the 128 MiB heap', false);
+      row(
+        `fleet summarize, ${N} reports`,
+        `failed (exit ${res.status})`,
+        N <= 10000 ? '≤ 5 s, 128 MiB heap' : 'fits the 128 MiB heap',
+        false,
+      );
       process.exitCode = 1;
       continue;
     }
@@ -58,8 +63,20 @@ for (const N of SIZES) {
     console.log(
       `fleet summarize: ${N} reports (${(bytes / 1e6).toFixed(0)} MB, ${(bytes / N / 1024).toFixed(1)} KiB each): ${(t.aMs / 1000).toFixed(2)} s median of ${t.runs} (${t.ratio.toFixed(1)} × node -e 0), peak RSS ${Number.isNaN(rssMb) ? '?' : rssMb.toFixed(0)} MB; ${s.nodes.total} nodes, ${s.causes.length} causes`,
     );
-    if (N <= 10000) row(`fleet summarize, ${N} reports`, `${(t.aMs / 1000).toFixed(2)} s median, peak RSS ${rssMb.toFixed(0)} MB`, '≤ 5 s, 128 MiB heap', t.aMs <= 5000);
-    else row(`fleet summarize, ${N} reports`, `${(t.aMs / 1000).toFixed(2)} s, peak RSS ${rssMb.toFixed(0)} MB`, 'fits the 128 MiB heap', true);
+    if (N <= 10000)
+      row(
+        `fleet summarize, ${N} reports`,
+        `${(t.aMs / 1000).toFixed(2)} s median, peak RSS ${rssMb.toFixed(0)} MB`,
+        '≤ 5 s, 128 MiB heap',
+        t.aMs <= 5000,
+      );
+    else
+      row(
+        `fleet summarize, ${N} reports`,
+        `${(t.aMs / 1000).toFixed(2)} s, peak RSS ${rssMb.toFixed(0)} MB`,
+        'fits the 128 MiB heap',
+        true,
+      );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -24,13 +24,21 @@ function taskLines(i, t0) {
     `{"level":"info","ts":"${ts(3)}","caller":"peer/peertask_conductor.go:307","msg":"register task success, SizeScope: NORMAL",${f}}`,
   ];
   for (let p = 0; p < 6; p++) {
-    L.push(`{"level":"debug","ts":"${ts(4 + p)}","caller":"peer/peertask_conductor.go:1113","msg":"peer download worker #${p % 4} receive piece task, dest peer id: ${peer}, piece num: ${p}, range start: ${p * 4194304}, range size: 4194304",${f}}`);
+    L.push(
+      `{"level":"debug","ts":"${ts(4 + p)}","caller":"peer/peertask_conductor.go:1113","msg":"peer download worker #${p % 4} receive piece task, dest peer id: ${peer}, piece num: ${p}, range start: ${p * 4194304}, range size: 4194304",${f}}`,
+    );
   }
   if (i % 5 === 0) {
-    L.push(`{"level":"info","ts":"${ts(20)}","caller":"peer/piece_manager.go:318","msg":"start to download from source",${f}}`);
-    L.push(`{"level":"info","ts":"${ts(900)}","caller":"peer/peertask_conductor.go:1393","msg":"peer task done, cost: ${880 + (i % 400)}ms",${f}}`);
+    L.push(
+      `{"level":"info","ts":"${ts(20)}","caller":"peer/piece_manager.go:318","msg":"start to download from source",${f}}`,
+    );
+    L.push(
+      `{"level":"info","ts":"${ts(900)}","caller":"peer/peertask_conductor.go:1393","msg":"peer task done, cost: ${880 + (i % 400)}ms",${f}}`,
+    );
   } else {
-    L.push(`{"level":"info","ts":"${ts(12)}","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: ${peer}, total size: ${4194304 * (1 + (i % 20))}","peer":"${peer}","task":"${task}","component":"reuseStreamPeerTask"}`);
+    L.push(
+      `{"level":"info","ts":"${ts(12)}","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: ${peer}, total size: ${4194304 * (1 + (i % 20))}","peer":"${peer}","task":"${task}","component":"reuseStreamPeerTask"}`,
+    );
   }
   return L;
 }

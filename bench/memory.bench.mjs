@@ -39,7 +39,9 @@ try {
     mkdirSync(logDir);
     const t0 = performance.now();
     const w = writeDfdaemonLog(join(logDir, 'core.log'), logBytes);
-    console.log(`log: ${(w.bytes / 2 ** 30).toFixed(2)} GiB, ${w.lines} lines, ${w.tasks} tasks, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `log: ${(w.bytes / 2 ** 30).toFixed(2)} GiB, ${w.lines} lines, ${w.tasks} tasks, written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
   } else {
     console.log(`log: reusing ${logDir} (${(statSync(join(logDir, 'core.log')).size / 2 ** 30).toFixed(2)} GiB)`);
   }
@@ -47,10 +49,30 @@ try {
   rmSync(rssFile, { force: true });
   const tmp = mkdtempSync(join(work ?? logDir, 'tmp-'));
   // run as an installed `dfdoctor` runs: the executable itself, its shebang capping the heap
-  const args = ['diagnose', '--format', 'json', '--timeout', timeout, '--dfdaemon-log-dir', logDir, '--fail-on', 'never'];
+  const args = [
+    'diagnose',
+    '--format',
+    'json',
+    '--timeout',
+    timeout,
+    '--dfdaemon-log-dir',
+    logDir,
+    '--fail-on',
+    'never',
+  ];
   const t0 = performance.now();
   const { code, stdout } = await new Promise((resolve, reject) => {
-    const c = spawn(join(repo, 'bin/dfdoctor.js'), args, { env: { ...process.env, NODE_OPTIONS: `--import=${join(repo, 'bench/peak-rss-hook.mjs')}`, NO_COLOR: '1', CI: 'true', TMPDIR: tmp, DFDOCTOR_PEAK_RSS_FILE: rssFile }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const c = spawn(join(repo, 'bin/dfdoctor.js'), args, {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: `--import=${join(repo, 'bench/peak-rss-hook.mjs')}`,
+        NO_COLOR: '1',
+        CI: 'true',
+        TMPDIR: tmp,
+        DFDOCTOR_PEAK_RSS_FILE: rssFile,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     c.stdout.on('data', (d) => (out += d));
     c.on('error', reject);
@@ -58,14 +80,22 @@ try {
   });
   const wall = (performance.now() - t0) / 1000;
   const { maxRssBytes, processes } = JSON.parse(readFileSync(rssFile, 'utf8'));
-  console.log(`processes: ${processes.map((p) => `${(p.maxRssBytes / 1e6).toFixed(0)} MB`).join(' + ')} (every dfdoctor process)`);
+  console.log(
+    `processes: ${processes.map((p) => `${(p.maxRssBytes / 1e6).toFixed(0)} MB`).join(' + ')} (every dfdoctor process)`,
+  );
   const report = JSON.parse(stdout);
   const dfd = report.probes.dfdaemon;
-  const files = (dfd.logFiles ?? []).map((f) => `${f.source.split('/').pop()} → ${(f.bytes / 2 ** 20).toFixed(1)} MiB${f.sliced ? ' (sliced)' : ''}`);
-  console.log(`diagnose: exit ${code}, ${wall.toFixed(1)} s wall; dfdaemon probe ${dfd.status} in ${(dfd.durationMs / 1000).toFixed(1)} s${dfd.reason ? ` (${dfd.reason.slice(0, 200)})` : ''}`);
+  const files = (dfd.logFiles ?? []).map(
+    (f) => `${f.source.split('/').pop()} → ${(f.bytes / 2 ** 20).toFixed(1)} MiB${f.sliced ? ' (sliced)' : ''}`,
+  );
+  console.log(
+    `diagnose: exit ${code}, ${wall.toFixed(1)} s wall; dfdaemon probe ${dfd.status} in ${(dfd.durationMs / 1000).toFixed(1)} s${dfd.reason ? ` (${dfd.reason.slice(0, 200)})` : ''}`,
+  );
   console.log(`bundled logs: ${files.join(', ') || 'none'}`);
   const ok = maxRssBytes <= TARGET_BYTES;
-  console.log(`peak RSS: ${(maxRssBytes / 1e6).toFixed(0)} MB (${(maxRssBytes / 2 ** 20).toFixed(0)} MiB) — target ≤ ${TARGET_BYTES / 1e6} MB: ${ok ? 'met' : 'NOT MET'}`);
+  console.log(
+    `peak RSS: ${(maxRssBytes / 1e6).toFixed(0)} MB (${(maxRssBytes / 2 ** 20).toFixed(0)} MiB) — target ≤ ${TARGET_BYTES / 1e6} MB: ${ok ? 'met' : 'NOT MET'}`,
+  );
   process.exitCode = code === 0 && ok ? 0 : 1;
 } finally {
   if (work) rmSync(work, { recursive: true, force: true });

@@ -5,7 +5,13 @@
 // alike. Needs `npm run build` first (npm run bench does it). Prints figures; asserts nothing.
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bulkThroughput, freshConnRtt, keepAliveRtt, quantile, startBaselineServer } from '../dist/probes/net-measure.js';
+import {
+  bulkThroughput,
+  freshConnRtt,
+  keepAliveRtt,
+  quantile,
+  startBaselineServer,
+} from '../dist/probes/net-measure.js';
 
 const ROUNDS = 2;
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -43,7 +49,11 @@ async function sockperf() {
   const server = spawn('sockperf', ['server', '-i', '127.0.0.1', '-p', String(p), '--tcp'], { stdio: 'ignore' });
   try {
     await sleep(400);
-    const r = spawnSync('sockperf', ['ping-pong', '-i', '127.0.0.1', '-p', String(p), '--tcp', '--full-rtt', '-t', '2'], { encoding: 'utf8', timeout: 15000 });
+    const r = spawnSync(
+      'sockperf',
+      ['ping-pong', '-i', '127.0.0.1', '-p', String(p), '--tcp', '--full-rtt', '-t', '2'],
+      { encoding: 'utf8', timeout: 15000 },
+    );
     const out = `${r.stdout}${r.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
     const pct = (q) => Number(new RegExp(`percentile ${q.replace('.', '\\.')} =\\s*([\\d.]+)`).exec(out)?.[1]);
     return { rttP50Us: pct('50.000'), rttP99Us: pct('99.000') };
@@ -58,7 +68,10 @@ async function iperf3() {
   const server = spawn('iperf3', ['-s', '-1', '-p', String(p)], { stdio: 'ignore' });
   try {
     await sleep(400);
-    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', String(p), '-t', '2', '-J'], { encoding: 'utf8', timeout: 20000 });
+    const r = spawnSync('iperf3', ['-c', '127.0.0.1', '-p', String(p), '-t', '2', '-J'], {
+      encoding: 'utf8',
+      timeout: 20000,
+    });
     const j = JSON.parse(r.stdout);
     return { MBps: j.end.sum_received.bits_per_second / 8e6 };
   } catch {
@@ -69,14 +82,20 @@ async function iperf3() {
 }
 
 const load = spawnSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).stdout.trim();
-console.log(`loopback baseline vs sockperf / iperf3 (loadavg ${load}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs)`);
+console.log(
+  `loopback baseline vs sockperf / iperf3 (loadavg ${load}, ${spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()} CPUs)`,
+);
 const f = (x, d = 1) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(d));
 for (let i = 1; i <= ROUNDS; i++) {
   const o = await ours();
   const s = await sockperf();
   const ip = await iperf3();
   console.log(`round ${i}:`);
-  console.log(`  RTT p50 / p99 (µs)   dfdoctor ${f(o.rttP50Us)} / ${f(o.rttP99Us)} (${o.samples} samples)   sockperf ${f(s?.rttP50Us)} / ${f(s?.rttP99Us)}`);
+  console.log(
+    `  RTT p50 / p99 (µs)   dfdoctor ${f(o.rttP50Us)} / ${f(o.rttP99Us)} (${o.samples} samples)   sockperf ${f(s?.rttP50Us)} / ${f(s?.rttP99Us)}`,
+  );
   console.log(`  fresh-connection RTT dfdoctor p50 ${f(o.freshP50Us)} µs, p99 ${f(o.freshP99Us)} µs`);
-  console.log(`  throughput (MB/s)    dfdoctor ${f(o.MBps, 0)} (UNIX socket ${f(o.unixMBps, 0)})   iperf3 single stream ${f(ip?.MBps, 0)}`);
+  console.log(
+    `  throughput (MB/s)    dfdoctor ${f(o.MBps, 0)} (UNIX socket ${f(o.unixMBps, 0)})   iperf3 single stream ${f(ip?.MBps, 0)}`,
+  );
 }

@@ -5,10 +5,15 @@ import { spawnSync } from 'node:child_process';
 /** Wall ms of one run of `cmd` (argv), its output discarded; throws when it exits with `failOn` codes. */
 export function timeRun(cmd, opts = {}) {
   const t0 = performance.now();
-  const r = spawnSync(cmd[0], cmd.slice(1), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...opts.env }, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(cmd[0], cmd.slice(1), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...opts.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const ms = performance.now() - t0;
   if (r.error) throw r.error;
-  if (opts.okCodes && !opts.okCodes.includes(r.status)) throw new Error(`${cmd.join(' ')} exited ${r.status}: ${String(r.stderr).slice(-500)}`);
+  if (opts.okCodes && !opts.okCodes.includes(r.status))
+    throw new Error(`${cmd.join(' ')} exited ${r.status}: ${String(r.stderr).slice(-500)}`);
   return ms;
 }
 

@@ -46,7 +46,9 @@ function time(label, rel, text) {
   const heap1 = process.memoryUsage().heapUsed;
   const mb = Buffer.byteLength(text) / 1e6;
   const count = out.redactions.reduce((s, x) => s + x.count, 0);
-  console.log(`${label.padEnd(28)} ${mb.toFixed(1).padStart(6)} MB  ${ms.toFixed(0).padStart(6)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(6)} MB/s  redactions ${count}  heap +${((heap1 - heap0) / 1e6).toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(28)} ${mb.toFixed(1).padStart(6)} MB  ${ms.toFixed(0).padStart(6)} ms  ${(mb / (ms / 1000)).toFixed(1).padStart(6)} MB/s  redactions ${count}  heap +${((heap1 - heap0) / 1e6).toFixed(0)} MB`,
+  );
 }
 
 time('log (zap/tracing/journal)', 'raw/dfdaemon/logs/core.log', logText(MB * 1e6));

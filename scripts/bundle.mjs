@@ -51,5 +51,7 @@ await build({
   minify: false,
   chunkNames: '[name]-[hash]',
   // bundled CommonJS (yaml, commander, cli-table3) calls require() for Node's built-ins
-  banner: { js: "import { createRequire as __dfdoctorRequire } from 'node:module'; const require = __dfdoctorRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __dfdoctorRequire } from 'node:module'; const require = __dfdoctorRequire(import.meta.url);",
+  },
 });

@@ -18,7 +18,14 @@ const files = readdirSync('bench')
  * their place here by the benchmark file that printed them.
  */
 const TABLE = [
-  { from: 'startup.bench.mjs', rows: ['node bin/dfdoctor.js --version', 'analyze fixtures/seed-cache-hit-slow --format json', 'diagnose, all probes, this machine'] },
+  {
+    from: 'startup.bench.mjs',
+    rows: [
+      'node bin/dfdoctor.js --version',
+      'analyze fixtures/seed-cache-hit-slow --format json',
+      'diagnose, all probes, this machine',
+    ],
+  },
   // dfdaemon log rows (`diagnose --probes dfdaemon --since 1h` vs `grep -c`, full scans vs `grep -c`, peak
   // RSS): printed by bench/dfdaemon-logs.bench.ts as ROW lines, which land here.
   { from: 'dfdaemon-logs.bench.ts', rows: [] },
@@ -29,11 +36,15 @@ const reported = new Map();
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== bench/${f} ===`);
-  const r = spawnSync(f.endsWith('.ts') ? 'npx' : process.execPath, f.endsWith('.ts') ? ['tsx', `bench/${f}`] : [`bench/${f}`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const r = spawnSync(
+    f.endsWith('.ts') ? 'npx' : process.execPath,
+    f.endsWith('.ts') ? ['tsx', `bench/${f}`] : [`bench/${f}`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const rows = [];
   for (const line of (r.stdout ?? '').split('\n')) {
     if (line.startsWith('ROW\t')) {
@@ -54,7 +65,8 @@ for (const { from, rows } of TABLE) {
   const got = reported.get(from);
   if (!got) continue;
   for (const r of got) lines.push(r);
-  for (const what of rows) if (!got.some((r) => r.what === what)) lines.push({ what, figure: '(not measured)', goal: '', met: '' });
+  for (const what of rows)
+    if (!got.some((r) => r.what === what)) lines.push({ what, figure: '(not measured)', goal: '', met: '' });
 }
 for (const [from, got] of reported) if (!TABLE.some((t) => t.from === from)) lines.push(...got);
 if (lines.length > 0) {

@@ -12,7 +12,17 @@ for (const project of ['unit', 'lab']) {
   const out = `.vitest-results/${project}.json`;
   const r = spawnSync(
     'npx',
-    ['vitest', 'run', '--project', project, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, '--passWithNoTests', ...extra],
+    [
+      'vitest',
+      'run',
+      '--project',
+      project,
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${out}`,
+      '--passWithNoTests',
+      ...extra,
+    ],
     { stdio: 'inherit' },
   );
   if (r.status !== 0) failedRun = true;

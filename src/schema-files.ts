@@ -12,7 +12,15 @@ export function schemaFiles(): Record<string, unknown> {
   });
   return {
     'schema/report.schema.json': gen(ReportSchema, 'report.schema.json', 'dfdoctor report (schemaVersion 1)'),
-    'schema/manifest.schema.json': gen(ManifestSchema, 'manifest.schema.json', 'dfdoctor bundle manifest (format version 1)'),
-    'schema/measurements.schema.json': gen(MeasurementsSchema, 'measurements.schema.json', 'dfdoctor bundle measurements.json'),
+    'schema/manifest.schema.json': gen(
+      ManifestSchema,
+      'manifest.schema.json',
+      'dfdoctor bundle manifest (format version 1)',
+    ),
+    'schema/measurements.schema.json': gen(
+      MeasurementsSchema,
+      'measurements.schema.json',
+      'dfdoctor bundle measurements.json',
+    ),
   };
 }

@@ -11,7 +11,6 @@ import { ReportSchema } from '../src/report/model.js';
 import { RULES } from '../src/rules/index.js';
 import type { Expected } from './helpers/expected.js';
 
-
 function settingsOf(scenario: string, exp: Expected): Partial<AnalysisSettings> {
   if (!exp.baseline) return {};
   const parsed = parseBaseline(readFileSync(join(ROOT, scenario, exp.baseline), 'utf8'));
@@ -21,7 +20,9 @@ function settingsOf(scenario: string, exp: Expected): Partial<AnalysisSettings> 
 
 const ROOT = new URL('../fixtures/', import.meta.url).pathname;
 // fixtures/real holds the real-world corpus, one case per subdirectory (test/realworld.test.ts)
-const scenarios = readdirSync(ROOT).filter((d) => d !== 'real' && statSync(join(ROOT, d)).isDirectory()).sort();
+const scenarios = readdirSync(ROOT)
+  .filter((d) => d !== 'real' && statSync(join(ROOT, d)).isDirectory())
+  .sort();
 const expectations = new Map(
   scenarios.map((s) => [s, JSON.parse(readFileSync(join(ROOT, s, 'expected.json'), 'utf8')) as Expected]),
 );
@@ -31,18 +32,29 @@ describe('fixtures through analyze', () => {
     const exp = expectations.get(scenario) as Expected;
     const b = await openBundle(join(ROOT, scenario));
     try {
-      const report = await analyse(b.reader, b, settingsOf(scenario, exp), reportOrigin({ kind: 'bundle', path: scenario }));
+      const report = await analyse(
+        b.reader,
+        b,
+        settingsOf(scenario, exp),
+        reportOrigin({ kind: 'bundle', path: scenario }),
+      );
       expect(ReportSchema.safeParse(report).success).toBe(true);
       const causes = report.diagnoses.map((d) => d.cause);
       const rules = report.diagnoses.map((d) => d.rule);
       for (const c of exp.mustInclude ?? []) expect(causes, `${scenario} must include ${c}`).toContain(c);
       for (const any of exp.mustIncludeAny ?? []) {
-        expect(any.some((c) => causes.includes(c as never)), `${scenario} must include one of ${any.join(', ')}`).toBe(true);
+        expect(
+          any.some((c) => causes.includes(c as never)),
+          `${scenario} must include one of ${any.join(', ')}`,
+        ).toBe(true);
       }
       for (const c of exp.mustNotInclude ?? []) expect(causes, `${scenario} must not include ${c}`).not.toContain(c);
       if (exp.topN) {
         const at = causes.indexOf(exp.topN.cause as never);
-        expect(at, `${scenario}: ${exp.topN.cause} within the first ${exp.topN.n} of [${causes.join(', ')}]`).toBeGreaterThanOrEqual(0);
+        expect(
+          at,
+          `${scenario}: ${exp.topN.cause} within the first ${exp.topN.n} of [${causes.join(', ')}]`,
+        ).toBeGreaterThanOrEqual(0);
         expect(at).toBeLessThan(exp.topN.n);
       }
       for (const r of exp.firesRules ?? []) expect(rules, `${scenario} must fire ${r}`).toContain(r);
@@ -50,7 +62,10 @@ describe('fixtures through analyze', () => {
       if (exp.maxSeverity) {
         const rank = { none: -1, info: 0, warning: 1, critical: 2 } as const;
         const over = report.diagnoses.filter((d) => rank[d.severity] > rank[exp.maxSeverity as keyof typeof rank]);
-        expect(over.map((d) => `${d.severity} ${d.rule}`), `${scenario}: nothing above ${exp.maxSeverity}`).toEqual([]);
+        expect(
+          over.map((d) => `${d.severity} ${d.rule}`),
+          `${scenario}: nothing above ${exp.maxSeverity}`,
+        ).toEqual([]);
       }
       for (const [r, sev] of Object.entries(exp.severityOf ?? {})) {
         expect(report.diagnoses.find((d) => d.rule === r)?.severity, `${scenario}: ${r} severity`).toBe(sev);

@@ -24,7 +24,11 @@ export const BUNDLE = {
     selfStat0: `${SYSTEM}/self-stat-0.txt`,
     selfStat1: `${SYSTEM}/self-stat-1.txt`,
     /** /proc/pressure/{cpu,io,memory}: the kernel's pressure stall averages. */
-    pressure: { cpu: `${SYSTEM}/pressure-cpu.txt`, io: `${SYSTEM}/pressure-io.txt`, memory: `${SYSTEM}/pressure-memory.txt` },
+    pressure: {
+      cpu: `${SYSTEM}/pressure-cpu.txt`,
+      io: `${SYSTEM}/pressure-io.txt`,
+      memory: `${SYSTEM}/pressure-memory.txt`,
+    },
     dmesg: `${SYSTEM}/dmesg.txt`,
   },
   disk: {

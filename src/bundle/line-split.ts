@@ -26,7 +26,10 @@ function stripCr(line: string): string {
  * bounded by the cap whatever the input (a 100 MB log written on one line), and line numbers still
  * count it as one line. Works on bytes, so a long line costs no repeated string concatenation.
  */
-export async function* splitLinesBounded(chunks: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncIterable<string> {
+export async function* splitLinesBounded(
+  chunks: AsyncIterable<Uint8Array>,
+  maxLineBytes: number,
+): AsyncIterable<string> {
   let parts: Buffer[] = [];
   let len = 0;
   let over = false;

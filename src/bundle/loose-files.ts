@@ -54,7 +54,14 @@ const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
 export function hostsTomlRegistry(path: string, text: string): string {
   const parts = path.split('/');
   const parent = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-  if (parent && parts[parts.length - 1] === 'hosts.toml' && /^[\w.-]+(?::\d+)?$/.test(parent) && parent !== '.' && parent !== '..') return parent;
+  if (
+    parent &&
+    parts[parts.length - 1] === 'hosts.toml' &&
+    /^[\w.-]+(?::\d+)?$/.test(parent) &&
+    parent !== '.' &&
+    parent !== '..'
+  )
+    return parent;
   const server = /^\s*server\s*=\s*["']([^"']+)["']/m.exec(text)?.[1];
   if (!server) return '_default';
   const host = server.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');
@@ -64,12 +71,19 @@ export function hostsTomlRegistry(path: string, text: string): string {
 
 /** A kubelet command line pasted on one line becomes the one-argument-a-line form /proc/<pid>/cmdline gives. */
 function kubeletFlagLines(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (lines.length !== 1) return text;
   return `${(lines[0] as string).split(/\s+/).join('\n')}\n`;
 }
 
-export function assembleLooseFiles(inputs: readonly LooseFile[], createdAt: string, tool: Manifest['tool']): LooseAssembly {
+export function assembleLooseFiles(
+  inputs: readonly LooseFile[],
+  createdAt: string,
+  tool: Manifest['tool'],
+): LooseAssembly {
   const files: Record<string, string> = {};
   const taken: TakenFile[] = [];
   const unknown: LooseAssembly['unknown'] = [];
@@ -119,7 +133,9 @@ export function assembleLooseFiles(inputs: readonly LooseFile[], createdAt: stri
     createdAt,
     tool,
     host: { hostname: 'loose files', kernel: 'unknown', os: 'unknown', cpus: 0, memoryBytes: 0 },
-    probes: Object.fromEntries([...probes].sort().map((p) => [p, { status: 'ok' as const, durationMs: 0, reason: 'from loose files' }])),
+    probes: Object.fromEntries(
+      [...probes].sort().map((p) => [p, { status: 'ok' as const, durationMs: 0, reason: 'from loose files' }]),
+    ),
   };
   return { files, manifest, taken, unknown };
 }

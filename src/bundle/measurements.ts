@@ -51,7 +51,14 @@ export const LoopbackMeasurementSchema = z.object({
       responseBytes: z.number().nonnegative().optional(),
       /** Every dfdaemon endpoint tried and what it did (net probe). */
       endpoints: z
-        .array(z.object({ url: z.string(), role: z.string(), tcp: z.enum(['open', 'refused', 'timeout', 'error']), connectP50Ms: z.number().nonnegative().nullable() }))
+        .array(
+          z.object({
+            url: z.string(),
+            role: z.string(),
+            tcp: z.enum(['open', 'refused', 'timeout', 'error']),
+            connectP50Ms: z.number().nonnegative().nullable(),
+          }),
+        )
         .optional(),
     })
     .optional(),
@@ -85,7 +92,15 @@ export const BenchPullSchema = z.object({
   fetchSeconds: z.number().nonnegative().nullable().optional(),
   unpackSeconds: z.number().nonnegative().nullable().optional(),
   /** Layers in groups of max_concurrent_downloads, in start order: each group's span (bench). */
-  waves: z.array(z.object({ layers: z.number().int().nonnegative(), bytes: z.number().nonnegative(), seconds: z.number().nonnegative() })).optional(),
+  waves: z
+    .array(
+      z.object({
+        layers: z.number().int().nonnegative(),
+        bytes: z.number().nonnegative(),
+        seconds: z.number().nonnegative(),
+      }),
+    )
+    .optional(),
 });
 
 export const BENCH_PHASES = ['dfdaemon-fetch', 'disk-read', 'loopback', 'gunzip', 'sha256'] as const;

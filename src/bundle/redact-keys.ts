@@ -61,7 +61,17 @@ const WEAK_SUFFIXES = ['token', 'tokens', 'key', 'auth'];
 const NOT_SECRET_SUFFIX =
   /(file|files|path|paths|dir|directory|filename|ttl|timeout|expiry|expiration|expires|interval|enabled|enable|disabled|type|mode|policy|size|length|limit|url|uri|endpoint|header|headers|count|format|algorithm|verify|insecure)$/;
 // Names that look secret by a suffix but are not (e.g. "monkey", "hotkey" never occur; "tokenizer" may).
-const NOT_SECRET_EXACT = new Set(['keepalive', 'keep', 'tokenizer', 'author', 'authors', 'authority', 'keyid', 'publickey', 'hostkey']);
+const NOT_SECRET_EXACT = new Set([
+  'keepalive',
+  'keep',
+  'tokenizer',
+  'author',
+  'authors',
+  'authority',
+  'keyid',
+  'publickey',
+  'hostkey',
+]);
 
 export type SecretStrength = 'strong' | 'weak' | null;
 
@@ -115,7 +125,16 @@ export function looksLikeSecretValue(value: string): boolean {
 }
 
 // Headers in hosts.toml that carry no secret; every other header value is removed.
-const BENIGN_HEADERS = new Set(['useragent', 'accept', 'acceptencoding', 'acceptlanguage', 'contenttype', 'xforwardedproto', 'xforwardedfor', 'connection']);
+const BENIGN_HEADERS = new Set([
+  'useragent',
+  'accept',
+  'acceptencoding',
+  'acceptlanguage',
+  'contenttype',
+  'xforwardedproto',
+  'xforwardedfor',
+  'connection',
+]);
 
 /** Dragonfly's own request headers (X-Dragonfly-Registry written by dfinit, -Use-P2P, -Tag…) carry routing, not secrets. */
 export function isBenignHeader(name: string): boolean {
@@ -142,7 +161,20 @@ const SIGNED_URL_PARAMS = new Set([
   'sv',
   'sp',
 ]);
-const SIGNED_URL_SECRET = new Set(['xamzsignature', 'xamzcredential', 'xamzsecuritytoken', 'xgoogsignature', 'xgoogcredential', 'sig', 'signature', 'ossaccesskeyid', 'awsaccesskeyid', 'keypairid', 'policy', 'code']);
+const SIGNED_URL_SECRET = new Set([
+  'xamzsignature',
+  'xamzcredential',
+  'xamzsecuritytoken',
+  'xgoogsignature',
+  'xgoogcredential',
+  'sig',
+  'signature',
+  'ossaccesskeyid',
+  'awsaccesskeyid',
+  'keypairid',
+  'policy',
+  'code',
+]);
 
 /** Is this query parameter's value a secret? */
 export function isSecretQueryParam(name: string): boolean {

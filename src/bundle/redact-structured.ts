@@ -3,7 +3,16 @@
 // JSON files are redacted structurally and written back in the same shape.
 import { parse as parseToml } from 'smol-toml';
 import { parseAllDocuments } from 'yaml';
-import { isBenignHeader, isKeyFileName, isPathLike, isSecretName, isSecretOnlyAsScalar, isTrivialValue, MARK, normaliseName } from './redact-keys.js';
+import {
+  isBenignHeader,
+  isKeyFileName,
+  isPathLike,
+  isSecretName,
+  isSecretOnlyAsScalar,
+  isTrivialValue,
+  MARK,
+  normaliseName,
+} from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
 import { decodedBasic, redactLine } from './redact-text.js';
 
@@ -11,7 +20,10 @@ import { decodedBasic, redactLine } from './redact-text.js';
 export function harvestSecrets(text: string, syntax: 'toml' | 'yaml'): string[] {
   let roots: unknown[];
   try {
-    roots = syntax === 'toml' ? [parseToml(text)] : parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length > 0 ? [] : [d.toJS()]));
+    roots =
+      syntax === 'toml'
+        ? [parseToml(text)]
+        : parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length > 0 ? [] : [d.toJS()]));
   } catch {
     return [];
   }

@@ -64,7 +64,11 @@ export function redactAuthSchemes(line: string, t: Tally): string {
     if (value.length < 6) return m;
     const extra: string[] = [];
     if (lower === 'basic') extra.push(...decodedBasic(value));
-    t.add(lower === 'bearer' ? 'bearer token' : lower === 'basic' ? 'basic-auth value' : `${lower} credential`, value, ...extra);
+    t.add(
+      lower === 'bearer' ? 'bearer token' : lower === 'basic' ? 'basic-auth value' : `${lower} credential`,
+      value,
+      ...extra,
+    );
     return `${scheme}${sp}${MARK}`;
   });
 }
@@ -97,12 +101,15 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
   }
   out += line.slice(last);
   // "Authorization: Token abc" — the header value runs to the end of the line, scheme and all
-  out = out.replace(/(\b(?:proxy-)?authorization|\bcookie|\bset-cookie)([ \t]*:[ \t]*)([^"'\r\n,}\]]+)/gi, (m, name: string, sep: string, value: string) => {
-    const v = value.trim();
-    if (v.split(/\s+/).every((w) => w === MARK || /^(bearer|basic|negotiate|digest|token)$/i.test(w))) return m;
-    t.add(`value of ${displayName(name)}`, v, ...v.split(/\s+/));
-    return `${name}${sep}${MARK}`;
-  });
+  out = out.replace(
+    /(\b(?:proxy-)?authorization|\bcookie|\bset-cookie)([ \t]*:[ \t]*)([^"'\r\n,}\]]+)/gi,
+    (m, name: string, sep: string, value: string) => {
+      const v = value.trim();
+      if (v.split(/\s+/).every((w) => w === MARK || /^(bearer|basic|negotiate|digest|token)$/i.test(w))) return m;
+      t.add(`value of ${displayName(name)}`, v, ...v.split(/\s+/));
+      return `${name}${sep}${MARK}`;
+    },
+  );
   // "--password hunter2"
   out = out.replace(CLI_FLAG_SPACE, (m, pre: string, flag: string, sp: string, value: string) => {
     const strength = secretStrength(flag);
@@ -115,7 +122,12 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
   return out;
 }
 
-function hideValue(name: string, value: string, always: boolean, sep: string): { text: string; values: string[] } | null {
+function hideValue(
+  name: string,
+  value: string,
+  always: boolean,
+  sep: string,
+): { text: string; values: string[] } | null {
   if (value.startsWith('"') || value.startsWith("'")) {
     const q = value[0] as string;
     const inner = value.slice(1, -1);
@@ -125,12 +137,21 @@ function hideValue(name: string, value: string, always: boolean, sep: string): {
   }
   if (value.startsWith('[')) {
     const strings = [...value.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((x) => x[1] ?? x[2] ?? '');
-    const items = strings.length > 0 ? strings : value.slice(1, -1).split(',').map((s) => s.trim());
+    const items =
+      strings.length > 0
+        ? strings
+        : value
+            .slice(1, -1)
+            .split(',')
+            .map((s) => s.trim());
     const real = items.filter((s) => !isTrivialValue(s));
     if (real.length === 0) return null;
     if (!always && !real.some((s) => looksLikeSecretValue(s.replace(/^(bearer|basic)\s+/i, '')))) return null;
     return {
-      text: strings.length > 0 ? value.replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (s) => `${s[0]}${MARK}${s[0]}`) : `[${MARK}]`,
+      text:
+        strings.length > 0
+          ? value.replace(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g, (s) => `${s[0]}${MARK}${s[0]}`)
+          : `[${MARK}]`,
       values: real.flatMap((s) => [s, ...s.split(/\s+/)]),
     };
   }
@@ -161,7 +182,11 @@ export function redactGoHeaderDump(line: string, t: Tally): string {
   return line.replace(GO_HEADER_ENTRY, (m, q: string, name: string, body: string) => {
     if (isBenignHeader(name) || secretStrength(name) === null) return m;
     const values = [...body.matchAll(GO_HEADER_ITEM)]
-      .map((x) => (x[1] !== undefined ? x[1].replace(/\\\\\\"/g, '"').replace(/\\\\\\\\/g, '\\') : (x[2] ?? '').replace(/\\(.)/g, '$1')))
+      .map((x) =>
+        x[1] !== undefined
+          ? x[1].replace(/\\\\\\"/g, '"').replace(/\\\\\\\\/g, '\\')
+          : (x[2] ?? '').replace(/\\(.)/g, '$1'),
+      )
       .filter((v) => !isTrivialValue(v));
     if (values.length === 0) return m;
     // the scheme word stays out of the scrub list; a cookie's pairs are scrubbed one by one too
@@ -218,7 +243,10 @@ export function redactPem(text: string, t: Tally): string {
         const k = l.indexOf('-----END');
         if (/[A-Za-z0-9+/]{16,}/.test(l.slice(0, k))) {
           body.push(l.slice(0, k));
-          lines[j] = `${l.slice(0, k).replace(/[A-Za-z0-9+/=]+/g, '').replace(/\S/g, '')}${MARK}${l.slice(k)}`;
+          lines[j] = `${l
+            .slice(0, k)
+            .replace(/[A-Za-z0-9+/=]+/g, '')
+            .replace(/\S/g, '')}${MARK}${l.slice(k)}`;
         }
         break;
       }

@@ -1,7 +1,15 @@
 // Line-wise TOML redaction (containerd config.toml, imports, config dump, certs.d hosts.toml).
 // Works on text that does not parse: a broken config must not leak either. Keeps the line count and,
 // for text that did parse, keeps it parseable (secrets become "REDACTED").
-import { isBenignHeader, isKeyFileName, isPathLike, isSecretName, isTrivialValue, MARK, normaliseName } from './redact-keys.js';
+import {
+  isBenignHeader,
+  isKeyFileName,
+  isPathLike,
+  isSecretName,
+  isTrivialValue,
+  MARK,
+  normaliseName,
+} from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
 import { decodedBasic, redactLine } from './redact-text.js';
 
@@ -62,7 +70,8 @@ export function redactTomlText(text: string, t: Tally): string {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
     if (open) {
-      const closes = open.close === ']' ? (open.depth = bracketDepth(line, open.depth)) <= 0 : line.includes(open.close);
+      const closes =
+        open.close === ']' ? (open.depth = bracketDepth(line, open.depth)) <= 0 : line.includes(open.close);
       if (open.redact) {
         t.add(continued(table), ...stringsIn(line));
         lines[i] = `${/^\s*/.exec(line)?.[0] ?? ''}# ${MARK}`;
@@ -108,8 +117,10 @@ export function redactTomlText(text: string, t: Tally): string {
     }
     if (!secret) {
       if (value.startsWith('"""') && !value.slice(3).includes('"""')) open = { close: '"""', depth: 0, redact: false };
-      else if (value.startsWith("'''") && !value.slice(3).includes("'''")) open = { close: "'''", depth: 0, redact: false };
-      else if (value.startsWith('[') && bracketDepth(value) > 0) open = { close: ']', depth: bracketDepth(value), redact: false };
+      else if (value.startsWith("'''") && !value.slice(3).includes("'''"))
+        open = { close: "'''", depth: 0, redact: false };
+      else if (value.startsWith('[') && bracketDepth(value) > 0)
+        open = { close: ']', depth: bracketDepth(value), redact: false };
       lines[i] = `${indent}${key}${eq}${redactLine(rawValue, t, { strict: true })}`;
       continue;
     }
@@ -142,7 +153,8 @@ function redactTomlValue(
     const rest = value.slice(s[0].length);
     // a quote left dangling after the string: the value goes on over the next lines (a mangled """, or broken TOML)
     const dangling = /^\s*(["'])/.exec(rest)?.[1] as '"' | "'" | undefined;
-    if (dangling) return { text: `"${MARK}"`, values: inner === MARK ? [] : [inner], opens: { close: dangling, depth: 0 } };
+    if (dangling)
+      return { text: `"${MARK}"`, values: inner === MARK ? [] : [inner], opens: { close: dangling, depth: 0 } };
     // a probe blanked it already: still a redaction the manifest should list
     if (inner === MARK) return { text: `"${MARK}"${comment(rest)}`, values: [] };
     if (isTrivialValue(inner) || (isKeyFileName(name) && isPathLike(inner))) return null;
@@ -179,7 +191,9 @@ function redactInlineHeaders(value: string, t: Tally, host: string): string {
 }
 
 function stringsIn(s: string): string[] {
-  return [...s.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2] ?? '').filter((v) => !isTrivialValue(v));
+  return [...s.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'/g)]
+    .map((m) => m[1] ?? m[2] ?? '')
+    .filter((v) => !isTrivialValue(v));
 }
 
 function comment(rest: string): string {

@@ -53,7 +53,10 @@ export function redactYamlText(text: string, t: Tally): string {
       } else {
         lines[i] = redactLine(raw, t, { strict: true });
       }
-      cont = st.depth <= 0 && st.quote === null ? null : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what, expectKey };
+      cont =
+        st.depth <= 0 && st.quote === null
+          ? null
+          : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what, expectKey };
       continue;
     }
     const trimmed = line.trim();
@@ -72,7 +75,9 @@ export function redactYamlText(text: string, t: Tally): string {
     const kv = KEY.exec(body);
     if (!kv) {
       // a sequence item or a plain continuation: secret when its parent is
-      stack = stack.filter((l) => l.indent < contentIndent || (l.indent === (dashes[1] as string).length && (dashes[2] as string) !== ''));
+      stack = stack.filter(
+        (l) => l.indent < contentIndent || (l.indent === (dashes[1] as string).length && (dashes[2] as string) !== ''),
+      );
       const parent = stack.some((l) => l.secret);
       const value = body.trim();
       // under a secret key: a list item, or a plain scalar continued on the next lines
@@ -104,8 +109,13 @@ export function redactYamlText(text: string, t: Tally): string {
     // the value group runs to the end of the line (comment included), so the head is what precedes it
     const head = line.slice(0, line.length - (kv[2] ?? '').length);
     if (!secret) {
-      const st = /^[[{]/.test(value) ? scanFlow(value, 0, null) : /^["']/.test(value) ? scanFlow(value, 0, null) : { depth: 0, quote: null };
-      if (st.depth > 0 || st.quote !== null) cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '', expectKey: false };
+      const st = /^[[{]/.test(value)
+        ? scanFlow(value, 0, null)
+        : /^["']/.test(value)
+          ? scanFlow(value, 0, null)
+          : { depth: 0, quote: null };
+      if (st.depth > 0 || st.quote !== null)
+        cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '', expectKey: false };
       else if (/^[|>]/.test(value)) cont = { kind: 'block', indent: contentIndent, redact: false, what: '' };
       lines[i] = `${head}${redactLine(kv[2] ?? '', t, { strict: true })}${cr}`;
       continue;
@@ -130,14 +140,23 @@ export function redactYamlText(text: string, t: Tally): string {
 function redactScalar(
   value: string,
   key: string,
-): { text: string; values: string[]; opens?: { kind: 'flow'; depth: number; quote: string | null; expectKey: boolean } } | null {
+): {
+  text: string;
+  values: string[];
+  opens?: { kind: 'flow'; depth: number; quote: string | null; expectKey: boolean };
+} | null {
   let v = cutComment(value.replace(/^(&\S+\s+|!\S+\s+)+/, ''));
   if (v.startsWith('*')) return null; // an alias names another node; that node is redacted where it stands
   if (/^[[{"']/.test(v)) {
     const st = scanFlow(v, 0, null);
     // in place: a JSON line's trailing comma, a flow mapping's braces and keys stay where they are
     const r = redactFlowInPlace(v, null, false);
-    if (st.depth > 0 || st.quote !== null) return { text: r.text, values: r.values, opens: { kind: 'flow', depth: st.depth, quote: st.quote, expectKey: r.expectKey } };
+    if (st.depth > 0 || st.quote !== null)
+      return {
+        text: r.text,
+        values: r.values,
+        opens: { kind: 'flow', depth: st.depth, quote: st.quote, expectKey: r.expectKey },
+      };
     if (v.startsWith('"') || v.startsWith("'")) {
       const inner = r.values[0] ?? '';
       if (r.values.length === 0 || isTrivialValue(inner) || (isKeyFileName(key) && isPathLike(inner))) return null;
@@ -187,7 +206,11 @@ function scanFlow(s: string, depth: number, quote: string | null): { depth: numb
  * scalar opened on an earlier line. `expectKey`: a flow mapping awaits a key (for a line starting
  * with a bare scalar). Returns the state after the line.
  */
-function redactFlowInPlace(s: string, quote: string | null, expectKey: boolean): { text: string; values: string[]; expectKey: boolean } {
+function redactFlowInPlace(
+  s: string,
+  quote: string | null,
+  expectKey: boolean,
+): { text: string; values: string[]; expectKey: boolean } {
   const values: string[] = [];
   let out = '';
   let i = 0;

@@ -64,7 +64,9 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
         .split('\n')
         .map((l) => {
           const m = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(l);
-          return m ? `${m[1]}${redactLine(`${m[2]}=${m[3]}`, t, { strict: true })}` : redactLine(l, t, { strict: true });
+          return m
+            ? `${m[1]}${redactLine(`${m[2]}=${m[3]}`, t, { strict: true })}`
+            : redactLine(l, t, { strict: true });
         })
         .join('\n');
     case 'config-text':

@@ -19,7 +19,9 @@ export async function settingsFrom(flags: AnalysisFlags): Promise<Partial<Analys
     try {
       text = await readFile(flags.baseline, 'utf8');
     } catch (e) {
-      throw new UsageError(`--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`);
+      throw new UsageError(
+        `--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`,
+      );
     }
     const parsed = parseBaseline(text);
     if (!parsed.ok) throw new UsageError(`--baseline ${flags.baseline}: ${parsed.message}`);

@@ -54,8 +54,10 @@ async function readLoose(arg: string): Promise<LooseFile> {
   const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
     throw new UsageError(`${path}: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
   });
-  if (st.isDirectory()) throw new UsageError(`${path}: a directory without manifest.json is not a bundle; name the files in it instead`);
-  if (st.size > MAX_FILE_BYTES) throw new UsageError(`${path}: ${st.size} bytes is more than loose-file analysis reads; collect a bundle instead`);
+  if (st.isDirectory())
+    throw new UsageError(`${path}: a directory without manifest.json is not a bundle; name the files in it instead`);
+  if (st.size > MAX_FILE_BYTES)
+    throw new UsageError(`${path}: ${st.size} bytes is more than loose-file analysis reads; collect a bundle instead`);
   let bytes = await readFile(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -76,11 +78,19 @@ export async function analyseLooseFiles(args: readonly string[], settings: Parti
     );
   }
   const reader = new MemoryBundle(a.files, `${args.length} loose file${args.length === 1 ? '' : 's'}`);
-  const report = await analyse(reader, { manifest: a.manifest, measurements: {} }, settings, reportOrigin({ kind: 'bundle', path: inputs.map((f) => f.path).join(', ') }));
+  const report = await analyse(
+    reader,
+    { manifest: a.manifest, measurements: {} },
+    settings,
+    reportOrigin({ kind: 'bundle', path: inputs.map((f) => f.path).join(', ') }),
+  );
   // say what each file was taken for, first: a wrong guess is the first thing to check
   report.notes.unshift(
     ...a.taken.map((t) => ({ text: takenNote(t), source: 'analyze' })),
-    ...a.unknown.map((u) => ({ text: `${u.path}: not recognised as any known log, config or ruleset (starts "${u.start}"); name it as KIND=PATH to read it`, source: 'analyze' })),
+    ...a.unknown.map((u) => ({
+      text: `${u.path}: not recognised as any known log, config or ruleset (starts "${u.start}"); name it as KIND=PATH to read it`,
+      source: 'analyze',
+    })),
   );
   return report;
 }

@@ -53,14 +53,18 @@ Examples:
         .filter(([, p]) => p.status !== 'ok')
         .map(([n, p]) => `${n}: ${p.status}${p.reason ? ` (${p.reason})` : ''}`)
         .join('; ');
-      throw new UsageError(`nothing measured, no baseline written${why ? ` — ${why}` : ''}; the disk and loopback probes measure`);
+      throw new UsageError(
+        `nothing measured, no baseline written${why ? ` — ${why}` : ''}; the disk and loopback probes measure`,
+      );
     }
     try {
       await writeFile(file, `${JSON.stringify(b, null, 2)}\n`);
     } catch (e) {
       throw new UsageError(`${file}: ${(e as Error).message}`);
     }
-    const lines = FIGURES.filter((f) => b.figures[f.id]).map((f) => `  ${f.id} = ${formatFigure(b.figures[f.id]?.value ?? 0, f.unit)}`);
+    const lines = FIGURES.filter((f) => b.figures[f.id]).map(
+      (f) => `  ${f.id} = ${formatFigure(b.figures[f.id]?.value ?? 0, f.unit)}`,
+    );
     process.stderr.write(`saved ${ids.length} figures of ${b.host.hostname} to ${file}\n${lines.join('\n')}\n`);
     setExit(0);
   });
@@ -76,7 +80,10 @@ async function fromBundle(path: string): Promise<{ manifest: Manifest; measureme
   }
 }
 
-async function fromProbes(flags: ProbeFlags & { timeout: number }, rc: RunContext): Promise<{ manifest: Manifest; measurements: Measurements }> {
+async function fromProbes(
+  flags: ProbeFlags & { timeout: number },
+  rc: RunContext,
+): Promise<{ manifest: Manifest; measurements: Measurements }> {
   const [{ gather }, { createRedactor }] = await Promise.all([import('./gather.js'), import('../bundle/redact.js')]);
   const g = await gather({
     options: toProbeOptions(flags, flags.timeout, false),

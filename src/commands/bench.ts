@@ -35,7 +35,7 @@ Examples:
     );
   const pull = bench
     .command('pull')
-    .argument('<image>', 'an image reference, pulled through the node\'s containerd and its configured mirror')
+    .argument('<image>', "an image reference, pulled through the node's containerd and its configured mirror")
     .description(
       'pull IMAGE cold and then as a dfdaemon cache hit in a containerd namespace of its own, time each phase, then diagnose with the measurements',
     )
@@ -52,21 +52,32 @@ Examples:
     );
   addBenchOptions(addOutputOptions(addAnalysisOptions(addProbeOptions(pull)), 'table')).action(
     async (image: string, flags: OutputFlags & ProbeFlags & AnalysisFlags & BenchFlags) => {
-      if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle)) throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
+      if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle))
+        throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
       const rc = ctx();
-      const [{ DirBundle }, { readBundleHead }, { redactor }, { packTarball }, { analyse }, { reportOrigin, settingsFrom }, { runBench }, { gather }, { emitReport }, { addBenchToBundle }] =
-        await Promise.all([
-          import('../bundle/dir-bundle.js'),
-          import('../bundle/open.js'),
-          import('../bundle/redact.js'),
-          import('../bundle/tarball.js'),
-          import('../pipeline.js'),
-          import('./analysis.js'),
-          import('../probes/bench-run.js'),
-          import('./gather.js'),
-          import('./output.js'),
-          import('./bench-bundle.js'),
-        ]);
+      const [
+        { DirBundle },
+        { readBundleHead },
+        { redactor },
+        { packTarball },
+        { analyse },
+        { reportOrigin, settingsFrom },
+        { runBench },
+        { gather },
+        { emitReport },
+        { addBenchToBundle },
+      ] = await Promise.all([
+        import('../bundle/dir-bundle.js'),
+        import('../bundle/open.js'),
+        import('../bundle/redact.js'),
+        import('../bundle/tarball.js'),
+        import('../pipeline.js'),
+        import('./analysis.js'),
+        import('../probes/bench-run.js'),
+        import('./gather.js'),
+        import('./output.js'),
+        import('./bench-bundle.js'),
+      ]);
       const settings = await settingsFrom(flags);
       const deselected = deselectedProbes(flags);
       const measured: BenchMeasurement = await runBench(

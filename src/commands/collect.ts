@@ -19,7 +19,8 @@ Examples:
   $ dfdoctor analyze node.tar.gz       # on any machine`,
     );
   addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
-    if (!/\.(tar\.gz|tgz)$/.test(flags.output)) throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
+    if (!/\.(tar\.gz|tgz)$/.test(flags.output))
+      throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
     const [{ packTarball }, { redactor }, { gather }, { checkWritable }] = await Promise.all([
       import('../bundle/tarball.js'),
       import('../bundle/redact.js'),
@@ -43,7 +44,9 @@ Examples:
     } finally {
       await g.remove();
     }
-    const statuses = Object.entries(g.manifest.probes).map(([n, p]) => `${n}: ${p.status}`).join(', ');
+    const statuses = Object.entries(g.manifest.probes)
+      .map(([n, p]) => `${n}: ${p.status}`)
+      .join(', ');
     process.stderr.write(`wrote ${flags.output} (${statuses})\n`);
     setExit(0);
   });

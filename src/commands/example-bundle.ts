@@ -3,4 +3,7 @@ import { fileURLToPath } from 'node:url';
 // Its own module because it resolves a path from import.meta.url: the start-up bundler leaves such
 // modules unbundled in dist/, where this one's URL still points into the installed package.
 /** The seed bundle in the package's own fixtures/ (package.json "files"), found from this module, not the cwd. */
-export const EXAMPLE_BUNDLE = fileURLToPath(new URL('../../fixtures/seed-cache-hit-slow/', import.meta.url)).replace(/\/$/, '');
+export const EXAMPLE_BUNDLE = fileURLToPath(new URL('../../fixtures/seed-cache-hit-slow/', import.meta.url)).replace(
+  /\/$/,
+  '',
+);

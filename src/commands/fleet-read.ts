@@ -40,10 +40,15 @@ export async function readReport(path: string): Promise<ReadResult> {
   let text: string;
   try {
     const st = await stat(path);
-    if (st.size > MAX_REPORT_BYTES) return { ok: false, source: path, reason: `${st.size} bytes: too large for a report` };
+    if (st.size > MAX_REPORT_BYTES)
+      return { ok: false, source: path, reason: `${st.size} bytes: too large for a report` };
     text = await readFile(path, 'utf8');
   } catch (e) {
-    return { ok: false, source: path, reason: (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message };
+    return {
+      ok: false,
+      source: path,
+      reason: (e as NodeJS.ErrnoException).code === 'EACCES' ? 'permission denied' : (e as Error).message,
+    };
   }
   let raw: unknown;
   try {
@@ -54,7 +59,8 @@ export async function readReport(path: string): Promise<ReadResult> {
     const last = lines.map((l) => l.trimEnd()).lastIndexOf('}');
     const at = /position (\d+)/.exec((e as Error).message);
     const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
-    if (first < 0 || last <= first) return { ok: false, source: path, reason: `not JSON${line ? ` (line ${line})` : ''}: ${(e as Error).message}` };
+    if (first < 0 || last <= first)
+      return { ok: false, source: path, reason: `not JSON${line ? ` (line ${line})` : ''}: ${(e as Error).message}` };
     try {
       raw = JSON.parse(lines.slice(first, last + 1).join('\n'));
     } catch (e2) {
@@ -66,7 +72,11 @@ export async function readReport(path: string): Promise<ReadResult> {
     const issue = r.error.issues[0];
     const sv = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
     const hint = sv === undefined ? ' (is it a `dfdoctor diagnose --format json` report?)' : '';
-    return { ok: false, source: path, reason: `not a dfdoctor report: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}${hint}` };
+    return {
+      ok: false,
+      source: path,
+      reason: `not a dfdoctor report: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}${hint}`,
+    };
   }
   return { ok: true, input: { source: path, report: r.data } };
 }
@@ -77,7 +87,8 @@ function untypedStepsAsProse(raw: unknown): unknown {
   if (!Array.isArray(ds)) return raw;
   for (const d of ds) {
     const rem = (d as { remediation?: { steps?: unknown } } | null)?.remediation;
-    if (rem && Array.isArray(rem.steps)) rem.steps = rem.steps.map((s) => (typeof s === 'string' ? { kind: 'prose', text: s } : s));
+    if (rem && Array.isArray(rem.steps))
+      rem.steps = rem.steps.map((s) => (typeof s === 'string' ? { kind: 'prose', text: s } : s));
   }
   return raw;
 }

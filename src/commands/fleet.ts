@@ -19,7 +19,7 @@ interface FleetFlags {
 export function registerFleet(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
   const fleet = program
     .command('fleet')
-    .description('work with many nodes\' reports (from the DaemonSet or Job in deploy/)')
+    .description("work with many nodes' reports (from the DaemonSet or Job in deploy/)")
     .addHelpText(
       'after',
       `
@@ -34,7 +34,11 @@ Examples:
     .description('group nodes by cause: which causes hit how many nodes, worst first')
     .addOption(new Option('-f, --format <format>', 'summary format').choices(FLEET_FORMATS).default('table'))
     .option('-o, --output <file>', 'write the summary to FILE instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when any node has a diagnosis at or above this severity').choices(FAIL_ON).default('never'))
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when any node has a diagnosis at or above this severity')
+        .choices(FAIL_ON)
+        .default('never'),
+    )
     .option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)')
     .addHelpText(
       'after',
@@ -48,12 +52,13 @@ Examples:
     )
     .action(async (paths: string[], flags: FleetFlags) => {
       const rc = ctx();
-      const [{ expandReportPaths, readReport }, { FleetAccumulator }, { renderFleet }, { writeOutput }] = await Promise.all([
-        import('./fleet-read.js'),
-        import('../report/fleet-summary.js'),
-        import('../report/fleet-render.js'),
-        import('./output.js'),
-      ]);
+      const [{ expandReportPaths, readReport }, { FleetAccumulator }, { renderFleet }, { writeOutput }] =
+        await Promise.all([
+          import('./fleet-read.js'),
+          import('../report/fleet-summary.js'),
+          import('../report/fleet-render.js'),
+          import('./output.js'),
+        ]);
       const files = await expandReportPaths(paths);
       if (files.length === 0) throw new UsageError(`no .json reports under ${paths.join(', ')}`);
       // One report at a time into the aggregates (a few files read ahead): 100,000 reports fit the heap cap.
@@ -83,7 +88,10 @@ Examples:
       rc.progress.done();
       if (readable === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
       const summary = acc.summary(unreadable);
-      const text = renderFleet(summary, flags.format, { color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }), width: terminalWidth() });
+      const text = renderFleet(summary, flags.format, {
+        color: useColor({ ...flags, format: flags.format === 'table' ? 'table' : 'json' }),
+        width: terminalWidth(),
+      });
       await writeOutput(text, flags.output);
       setExit(fleetExitCode(summary, flags.failOn));
     });

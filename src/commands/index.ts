@@ -11,4 +11,12 @@ import type { RunContext } from './run-context.js';
 export type Register = (program: Command, ctx: () => RunContext, setExit: (n: number) => void) => void;
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: Register[] = [registerDiagnose, registerAnalyze, registerCollect, registerRules, registerBench, registerBaseline, registerFleet];
+export const COMMANDS: Register[] = [
+  registerDiagnose,
+  registerAnalyze,
+  registerCollect,
+  registerRules,
+  registerBench,
+  registerBaseline,
+  registerFleet,
+];

@@ -50,10 +50,14 @@ export function addOutputOptions(cmd: Command, defaultFormat: Format = 'table'):
     .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default(defaultFormat))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity').choices(FAIL_ON).default('critical'),
+      new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity')
+        .choices(FAIL_ON)
+        .default('critical'),
     )
     .option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)')
-    .addOption(new Option('--timeout <seconds>', 'bound on the whole run').argParser(positive('--timeout')).default(30));
+    .addOption(
+      new Option('--timeout <seconds>', 'bound on the whole run').argParser(positive('--timeout')).default(30),
+    );
 }
 
 export function addProbeOptions(cmd: Command): Command {
@@ -67,7 +71,9 @@ export function addProbeOptions(cmd: Command): Command {
     .option('--dfdaemon-metrics <url>', "dfdaemon's metrics URL (default: from its config)")
     .option('--dfdaemon-proxy <url>', "dfdaemon's registry-mirror proxy URL (default: from its config)")
     .addOption(
-      new Option('--scrape-interval <seconds>', 'seconds between the two metrics scrapes').argParser(positive('--scrape-interval')).default(2),
+      new Option('--scrape-interval <seconds>', 'seconds between the two metrics scrapes')
+        .argParser(positive('--scrape-interval'))
+        .default(2),
     )
     .option('--since <duration>', 'only log lines newer than this (e.g. 30m, 6h, 2d)')
     .addOption(
@@ -75,11 +81,16 @@ export function addProbeOptions(cmd: Command): Command {
         .argParser(parseBytes)
         .default(256 * 1024 * 1024, '256MiB'),
     )
-    .addOption(new Option('--disk-method <method>', 'how to read past the page cache').choices(DISK_METHODS).default('o_direct'))
+    .addOption(
+      new Option('--disk-method <method>', 'how to read past the page cache').choices(DISK_METHODS).default('o_direct'),
+    )
     .option('--containerd-config <path>', "containerd's config (default: /etc/containerd/config.toml)")
     .option('--containerd-address <socket>', "containerd's socket (default: /run/containerd/containerd.sock)")
     .option('--kubelet-config <path>', "kubelet's config (default: /var/lib/kubelet/config.yaml)")
-    .option('--kubelet-events <file>', "the output of `kubectl get events -A -o json` (default: asked of kubectl when a kubeconfig is at hand)");
+    .option(
+      '--kubelet-events <file>',
+      'the output of `kubectl get events -A -o json` (default: asked of kubectl when a kubeconfig is at hand)',
+    );
 }
 
 export function addAnalysisOptions(cmd: Command): Command {
@@ -108,20 +119,38 @@ export interface BenchFlags {
 export function addBenchOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--runs <n>', 'cache-hit pulls after the cold one').argParser(positive('--runs')).default(1))
-    .addOption(new Option('--pull-timeout <seconds>', 'bound on each pull').argParser(positive('--pull-timeout')).default(600))
     .addOption(
-      new Option('--bench-bytes <bytes>', 'at most this many bytes of the largest layer kept in memory for the phase floors')
+      new Option('--pull-timeout <seconds>', 'bound on each pull').argParser(positive('--pull-timeout')).default(600),
+    )
+    .addOption(
+      new Option(
+        '--bench-bytes <bytes>',
+        'at most this many bytes of the largest layer kept in memory for the phase floors',
+      )
         .argParser(parseBytes)
         .default(256 * 1024 * 1024, '256MiB'),
     )
-    .option('--bundle <file>', 'also write the redacted bundle with the bench measurements (.tar.gz), for a bug report');
+    .option(
+      '--bundle <file>',
+      'also write the redacted bundle with the bench measurements (.tar.gz), for a bug report',
+    );
 }
 
 export function parseBytes(v: string): number {
   const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(v.trim());
   if (!m) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
   const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const mult: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40 };
+  const mult: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    m: 1e6,
+    g: 1e9,
+    t: 1e12,
+    ki: 2 ** 10,
+    mi: 2 ** 20,
+    gi: 2 ** 30,
+    ti: 2 ** 40,
+  };
   const f = mult[unit];
   if (f === undefined) throw new UsageError(`unknown byte unit in "${v}"`);
   return Math.round(Number(m[1]) * f);
@@ -131,7 +160,10 @@ export function parseBytes(v: string): number {
 export function deselectedProbes(flags: Pick<ProbeFlags, 'probes' | 'skip'>): Map<ProbeName, string> {
   const parse = (s: string | undefined, flag: string): ProbeName[] | undefined => {
     if (s === undefined) return undefined;
-    const names = s.split(',').map((x) => x.trim()).filter(Boolean);
+    const names = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
     for (const n of names) {
       if (!(PROBE_NAMES as readonly string[]).includes(n)) {
         throw new UsageError(`${flag}: unknown probe "${n}" (known: ${PROBE_NAMES.join(', ')})`);
@@ -148,7 +180,9 @@ export function deselectedProbes(flags: Pick<ProbeFlags, 'probes' | 'skip'>): Ma
   }
   // a run that checks nothing would print "No causes found" and exit 0: a false green
   if (out.size === PROBE_NAMES.length) {
-    throw new UsageError(`no probe selected (--probes/--skip): nothing would be checked; known probes: ${PROBE_NAMES.join(', ')}`);
+    throw new UsageError(
+      `no probe selected (--probes/--skip): nothing would be checked; known probes: ${PROBE_NAMES.join(', ')}`,
+    );
   }
   return out;
 }

@@ -9,7 +9,10 @@ import { type OutputFlags, terminalWidth, useColor } from './options.js';
 /** Renders the report to stdout or --output and returns the exit code --fail-on asks for. */
 export async function emitReport(report: Report, flags: OutputFlags): Promise<number> {
   const render = await RENDERERS[flags.format]();
-  await writeOutput(render(report, { color: useColor(flags), failOn: flags.failOn, width: terminalWidth() }), flags.output);
+  await writeOutput(
+    render(report, { color: useColor(flags), failOn: flags.failOn, width: terminalWidth() }),
+    flags.output,
+  );
   return exitCodeFor(report, flags.failOn);
 }
 

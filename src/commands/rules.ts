@@ -6,7 +6,10 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
     .command('rules')
     .description('list the rule catalogue: id, cause, severities, what fires it, remediation')
     .addOption(new Option('-f, --format <format>', 'table or json').choices(['table', 'json']).default('table'))
-    .addHelpText('after', '\nExamples:\n  $ dfdoctor rules\n  $ dfdoctor rules --format json | jq -r \'.[].cause\' | sort -u')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ dfdoctor rules\n  $ dfdoctor rules --format json | jq -r '.[].cause' | sort -u",
+    )
     .action(async (flags: { format: 'table' | 'json' }) => {
       const { RULES } = await import('../rules/index.js');
       const rows = RULES.map((r) => ({
@@ -20,7 +23,10 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
       if (flags.format === 'json') {
         process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       } else {
-        const [{ renderRulesTable }, { terminalWidth }] = await Promise.all([import('../report/rules-table.js'), import('./options.js')]);
+        const [{ renderRulesTable }, { terminalWidth }] = await Promise.all([
+          import('../report/rules-table.js'),
+          import('./options.js'),
+        ]);
         process.stdout.write(renderRulesTable(RULES, { width: terminalWidth() }));
       }
       setExit(0);

@@ -53,15 +53,25 @@ export function parseBaseline(text: string): { ok: true; baseline: Baseline } | 
     return { ok: false, message: `not valid JSON (${(e as Error).message})` };
   }
   const fmt = (raw as { format?: unknown } | null)?.format;
-  if (fmt !== BASELINE_FORMAT) return { ok: false, message: `not a dfdoctor baseline (format is ${JSON.stringify(fmt)}, expected "${BASELINE_FORMAT}"); write one with \`dfdoctor baseline save FILE\`` };
+  if (fmt !== BASELINE_FORMAT)
+    return {
+      ok: false,
+      message: `not a dfdoctor baseline (format is ${JSON.stringify(fmt)}, expected "${BASELINE_FORMAT}"); write one with \`dfdoctor baseline save FILE\``,
+    };
   const version = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && version > BASELINE_VERSION) {
-    return { ok: false, message: `baseline version ${version} is newer than this dfdoctor reads (${BASELINE_VERSION}); upgrade dfdoctor` };
+    return {
+      ok: false,
+      message: `baseline version ${version} is newer than this dfdoctor reads (${BASELINE_VERSION}); upgrade dfdoctor`,
+    };
   }
   const r = BaselineSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0];
-    return { ok: false, message: `invalid baseline: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
+    return {
+      ok: false,
+      message: `invalid baseline: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    };
   }
   return { ok: true, baseline: r.data };
 }

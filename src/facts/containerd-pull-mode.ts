@@ -47,13 +47,16 @@ function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): st
   const cri = cfg.cri;
   const present: Record<string, string | null> = {
     use_local_image_pull: cri.useLocalImagePull === true ? 'use_local_image_pull = true' : null,
-    disable_snapshot_annotations: cri.disableSnapshotAnnotations === false ? 'disable_snapshot_annotations = false' : null,
+    disable_snapshot_annotations:
+      cri.disableSnapshotAnnotations === false ? 'disable_snapshot_annotations = false' : null,
     discard_unpacked_layers: cri.discardUnpackedLayers === true ? 'discard_unpacked_layers = true' : null,
     'registry.mirrors': Object.keys(cri.mirrors).length > 0 ? 'registry.mirrors is set' : null,
     'registry.configs': cri.configs.length > 0 ? 'registry.configs is set' : null,
     'registry.auths': cri.auths ? 'registry.auths is set' : null,
     max_concurrent_downloads:
-      cri.maxConcurrentDownloads !== undefined && cri.maxConcurrentDownloads !== DEFAULT_DOWNLOADS ? `max_concurrent_downloads = ${cri.maxConcurrentDownloads} (≠ 3)` : null,
+      cri.maxConcurrentDownloads !== undefined && cri.maxConcurrentDownloads !== DEFAULT_DOWNLOADS
+        ? `max_concurrent_downloads = ${cri.maxConcurrentDownloads} (≠ 3)`
+        : null,
     image_pull_with_sync_fs: cri.imagePullWithSyncFs === true ? 'image_pull_with_sync_fs = true' : null,
   };
   return settings.map((s) => present[s] ?? null).filter((r): r is string => r !== null);
@@ -74,14 +77,26 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
       mode: 'transfer',
       defaultPath: 'transfer',
       localReasons,
-      downloads: { limit: t ?? td?.default ?? DEFAULT_DOWNLOADS, scope: 'per-daemon', setting: `${TRANSFER}.max_concurrent_downloads`, fromDefault: t === undefined },
-      unpacks: { limit: unpacks ? (u ?? unpacks.default) : 1, setting: unpacks ? `${TRANSFER}.max_concurrent_unpacks` : null },
+      downloads: {
+        limit: t ?? td?.default ?? DEFAULT_DOWNLOADS,
+        scope: 'per-daemon',
+        setting: `${TRANSFER}.max_concurrent_downloads`,
+        fromDefault: t === undefined,
+      },
+      unpacks: {
+        limit: unpacks ? (u ?? unpacks.default) : 1,
+        setting: unpacks ? `${TRANSFER}.max_concurrent_unpacks` : null,
+      },
       versionBasis,
     };
   }
-  const effect = pk.value(criMaxConcurrentDownloads, (v) => (v === 'ignored' ? 'max_concurrent_downloads has no effect' : 'max_concurrent_downloads limits each image pull'));
+  const effect = pk.value(criMaxConcurrentDownloads, (v) =>
+    v === 'ignored' ? 'max_concurrent_downloads has no effect' : 'max_concurrent_downloads limits each image pull',
+  );
   const ignored =
-    effect === 'ignored' && pk.version ? criMaxConcurrentDownloads.entries.find((e) => e.value === 'ignored') : undefined;
+    effect === 'ignored' && pk.version
+      ? criMaxConcurrentDownloads.entries.find((e) => e.value === 'ignored')
+      : undefined;
   return {
     mode: 'local',
     defaultPath: transferOn ? 'transfer' : 'local',

@@ -64,7 +64,12 @@ export function isLoopbackHost(h: string): boolean {
   return LOOPBACK.test(h);
 }
 
-export function toRouteHost(e: HostsEntry, role: RouteHost['role'], dd: DfdaemonEndpoints | null, checks: MirrorCheck[]): RouteHost {
+export function toRouteHost(
+  e: HostsEntry,
+  role: RouteHost['role'],
+  dd: DfdaemonEndpoints | null,
+  checks: MirrorCheck[],
+): RouteHost {
   const rh: RouteHost = {
     url: `${e.scheme}://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}${e.path}`,
     scheme: e.scheme,

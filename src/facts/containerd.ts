@@ -1,5 +1,10 @@
 import type { BundleReader } from '../bundle/reader.js';
-import { type ContainerdConfig, mergeTomlTables, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
+import {
+  type ContainerdConfig,
+  mergeTomlTables,
+  readContainerdConfig,
+  splitConfigPath,
+} from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
@@ -7,7 +12,14 @@ import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js'
 import { lineOfKey, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
-import { configsTlsWithConfigPath, defaultConfigPath, gzipDecompressors, hostsWithoutHostTable, transferConfigPathList, type DefaultConfigPath } from '../knowledge/containerd.js';
+import {
+  configsTlsWithConfigPath,
+  defaultConfigPath,
+  gzipDecompressors,
+  hostsWithoutHostTable,
+  transferConfigPathList,
+  type DefaultConfigPath,
+} from '../knowledge/containerd.js';
 import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { listenerAccepts, parseSsListeners, type Listener } from '../parsers/ss-listeners.js';
 import { defineFacts, type FactsContext } from './context.js';
@@ -134,9 +146,28 @@ export const containerdFacts = defineFacts({
     const pluginsText = await b.text(CONTAINERD_FILES.plugins);
     const cri = pluginsText === undefined ? undefined : criPluginRow(parseCtrPlugins(pluginsText));
     const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
-    findMisconfigs({ criPlugin, configValid: source !== 'invalid', config, configPath, configPathFrom, dflt, pull, pk, hostsDirs, routes, dd, listeners, log, misconfigs, file });
-    const isMirror = (h: RegistryRoute['hosts'][number]) => h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
-    const mirrorHosts = [...new Set(routes.flatMap((r) => r.hosts.filter(isMirror).map((h) => hostPort(h.host, h.port))))];
+    findMisconfigs({
+      criPlugin,
+      configValid: source !== 'invalid',
+      config,
+      configPath,
+      configPathFrom,
+      dflt,
+      pull,
+      pk,
+      hostsDirs,
+      routes,
+      dd,
+      listeners,
+      log,
+      misconfigs,
+      file,
+    });
+    const isMirror = (h: RegistryRoute['hosts'][number]) =>
+      h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
+    const mirrorHosts = [
+      ...new Set(routes.flatMap((r) => r.hosts.filter(isMirror).map((h) => hostPort(h.host, h.port)))),
+    ];
     const facts: ContainerdFacts = {
       version,
       configSource: source,
@@ -165,8 +196,14 @@ export const containerdFacts = defineFacts({
       const line = lineOfKey((await b.text(file)) ?? '', 'max_concurrent_downloads');
       if (line !== undefined) facts.downloadsLine = line;
     }
-    if (criPlugin?.status === 'error' && !misconfigs.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')) {
-      ctx.note(`containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`, `${CONTAINERD_FILES.plugins}:${criPlugin.line}`);
+    if (
+      criPlugin?.status === 'error' &&
+      !misconfigs.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')
+    ) {
+      ctx.note(
+        `containerd's CRI plugin failed to load (\`ctr plugins ls\`: error): the kubelet cannot pull through this containerd at all; its log says why`,
+        `${CONTAINERD_FILES.plugins}:${criPlugin.line}`,
+      );
     }
     if (facts.discardUnpackedLayers) {
       ctx.note(
@@ -201,7 +238,9 @@ async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
   return t === undefined ? null : parseContainerdVersion(t);
 }
 
-async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig; source: ContainerdFacts['configSource']; file: string | null }> {
+async function readConfig(
+  ctx: FactsContext,
+): Promise<{ config: ContainerdConfig; source: ContainerdFacts['configSource']; file: string | null }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
   const mainText = await b.text(CONTAINERD_FILES.config);
@@ -217,7 +256,12 @@ async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig
       );
     } else if (p.ok) {
       const r = readContainerdConfig(p.value, dump);
-      for (const q of r.problems) ctx.problem({ file: CONTAINERD_FILES.dump, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+      for (const q of r.problems)
+        ctx.problem({
+          file: CONTAINERD_FILES.dump,
+          ...(q.line === undefined ? {} : { line: q.line }),
+          message: q.message,
+        });
       return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
@@ -225,7 +269,12 @@ async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig
   if (main === undefined) return { config: readContainerdConfig({}).config, source: 'defaults', file: null };
   const p = parseTomlLocated(main);
   if (!p.ok) {
-    ctx.problem({ file: CONTAINERD_FILES.config, line: p.line, column: p.column, message: `${p.message} (containerd refuses to start with this file)` });
+    ctx.problem({
+      file: CONTAINERD_FILES.config,
+      line: p.line,
+      column: p.column,
+      message: `${p.message} (containerd refuses to start with this file)`,
+    });
     return { config: readContainerdConfig({}).config, source: 'invalid', file: CONTAINERD_FILES.config };
   }
   let merged: TomlTable = p.value;
@@ -242,7 +291,12 @@ async function readConfig(ctx: FactsContext): Promise<{ config: ContainerdConfig
     merged = mergeTomlTables(merged, rest);
   }
   const r = readContainerdConfig(merged, main);
-  for (const q of r.problems) ctx.problem({ file: CONTAINERD_FILES.config, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+  for (const q of r.problems)
+    ctx.problem({
+      file: CONTAINERD_FILES.config,
+      ...(q.line === undefined ? {} : { line: q.line }),
+      message: q.message,
+    });
   return { config: r.config, source: 'file', file: CONTAINERD_FILES.config };
 }
 
@@ -256,14 +310,23 @@ const DFDAEMON_PROCESS = /^(dfdaemon|dfget)/;
 /** Proxy ports of the two generations' defaults: Rust 4001, Go chart 65001 (docs/dfdaemon.md). */
 const DEFAULT_PROXY_PORTS = [4001, 65001];
 
-function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints: DfdaemonEndpoints; present: boolean } | null {
+function dfdaemonEndpoints(
+  f: Facts,
+  listeners: Listener[] | null,
+): { endpoints: DfdaemonEndpoints; present: boolean } | null {
   const ports = f.dfdaemon?.ports;
   const owned = (listeners ?? []).filter((l) => l.process && DFDAEMON_PROCESS.test(l.process.name));
   const otherPorts: { port: number; role: string }[] = [];
-  for (const [role, port] of Object.entries(ports ?? {})) if (typeof port === 'number' && role !== 'proxy') otherPorts.push({ port, role });
+  for (const [role, port] of Object.entries(ports ?? {}))
+    if (typeof port === 'number' && role !== 'proxy') otherPorts.push({ port, role });
   if (ports?.proxy !== undefined) {
-    for (const l of owned) if (l.port !== ports.proxy && !otherPorts.some((o) => o.port === l.port)) otherPorts.push({ port: l.port, role: 'non-proxy' });
-    return { endpoints: { proxyPorts: [ports.proxy], otherPorts, source: 'dfdaemon config (facts.dfdaemon.ports.proxy)' }, present: true };
+    for (const l of owned)
+      if (l.port !== ports.proxy && !otherPorts.some((o) => o.port === l.port))
+        otherPorts.push({ port: l.port, role: 'non-proxy' });
+    return {
+      endpoints: { proxyPorts: [ports.proxy], otherPorts, source: 'dfdaemon config (facts.dfdaemon.ports.proxy)' },
+      present: true,
+    };
   }
   if (owned.length > 0) {
     const lp = [...new Set(owned.map((l) => l.port))];
@@ -272,7 +335,10 @@ function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints:
     return {
       endpoints: {
         proxyPorts: proxy.length > 0 ? proxy : lp,
-        otherPorts: proxy.length > 0 ? lp.filter((p) => !proxy.includes(p)).map((port) => ({ port, role: 'non-proxy' })) : otherPorts,
+        otherPorts:
+          proxy.length > 0
+            ? lp.filter((p) => !proxy.includes(p)).map((port) => ({ port, role: 'non-proxy' }))
+            : otherPorts,
         source: `listeners owned by dfdaemon in ${CONTAINERD_FILES.listeners}`,
       },
       present: true,
@@ -280,9 +346,19 @@ function dfdaemonEndpoints(f: Facts, listeners: Listener[] | null): { endpoints:
   }
   // a skipped dfdaemon probe still leaves facts.dfdaemon behind: only what it found proves a dfdaemon
   const d = f.dfdaemon;
-  const found = d !== undefined && (d.generation !== null || d.ports !== undefined || d.config !== undefined || d.logs !== undefined || d.metrics !== undefined);
+  const found =
+    d !== undefined &&
+    (d.generation !== null ||
+      d.ports !== undefined ||
+      d.config !== undefined ||
+      d.logs !== undefined ||
+      d.metrics !== undefined);
   return {
-    endpoints: { proxyPorts: DEFAULT_PROXY_PORTS, otherPorts, source: 'default dfdaemon proxy ports 4001 (Rust) / 65001 (Go): no dfdaemon facts or listeners in the bundle' },
+    endpoints: {
+      proxyPorts: DEFAULT_PROXY_PORTS,
+      otherPorts,
+      source: 'default dfdaemon proxy ports 4001 (Rust) / 65001 (Go): no dfdaemon facts or listeners in the bundle',
+    },
     present: found,
   };
 }
@@ -324,12 +400,16 @@ function formatRelease(v: ContainerdVersion): string {
 }
 
 /** The hosts directories containerd reads: its config's config_path, else its default (≥ 2.2.0, Linux, and only without mirrors from 2.2.2). */
-export function effectiveConfigPath(config: ContainerdConfig, dflt: DefaultConfigPath): { configPath: string[]; from: ContainerdFacts['configPathFrom'] } {
+export function effectiveConfigPath(
+  config: ContainerdConfig,
+  dflt: DefaultConfigPath,
+): { configPath: string[]; from: ContainerdFacts['configPathFrom'] } {
   const explicit = splitConfigPath(config.cri.configPath);
   if (explicit.length > 0) return { configPath: explicit, from: 'config' };
   const mirrors = Object.keys(config.cri.mirrors).length > 0;
   // 2.2.0–2.2.1 carry the default in the default config, mirrors or not (then the CRI plugin refuses the pair)
-  if (dflt.kind === 'in-defaults' || (dflt.kind === 'at-plugin-init' && !mirrors)) return { configPath: [...dflt.dirs], from: 'default' };
+  if (dflt.kind === 'in-defaults' || (dflt.kind === 'at-plugin-init' && !mirrors))
+    return { configPath: [...dflt.dirs], from: 'default' };
   return { configPath: [], from: 'none' };
 }
 
@@ -339,10 +419,19 @@ async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<Hos
     try {
       const v = JSON.parse(t) as unknown;
       if (Array.isArray(v)) {
-        const dirs = v.filter((d): d is HostsDir => typeof d === 'object' && d !== null && typeof d.path === 'string' && typeof d.bundleDir === 'string' && d.bundleDir.startsWith(`${DIR}/`));
+        const dirs = v.filter(
+          (d): d is HostsDir =>
+            typeof d === 'object' &&
+            d !== null &&
+            typeof d.path === 'string' &&
+            typeof d.bundleDir === 'string' &&
+            d.bundleDir.startsWith(`${DIR}/`),
+        );
         // a probe that did not know the release's default config_path copied those dirs as stray ones
         const rank = (d: HostsDir) => (configPath.includes(d.path) ? configPath.indexOf(d.path) : configPath.length);
-        return dirs.map((d) => ({ ...d, inConfigPath: d.inConfigPath || configPath.includes(d.path) })).sort((x, y) => rank(x) - rank(y));
+        return dirs
+          .map((d) => ({ ...d, inConfigPath: d.inConfigPath || configPath.includes(d.path) }))
+          .sort((x, y) => rank(x) - rank(y));
       }
     } catch {
       /* fall through to the conventional layout */
@@ -350,7 +439,13 @@ async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<Hos
   }
   // hand-made bundles: raw/containerd/certs.d is the first config_path directory
   if ((await b.list(CONTAINERD_FILES.certsD)).length === 0) return [];
-  return [{ path: configPath[0] ?? '/etc/containerd/certs.d', bundleDir: CONTAINERD_FILES.certsD, inConfigPath: configPath.length > 0 }];
+  return [
+    {
+      path: configPath[0] ?? '/etc/containerd/certs.d',
+      bundleDir: CONTAINERD_FILES.certsD,
+      inConfigPath: configPath.length > 0,
+    },
+  ];
 }
 
 function parseEntryUrl(u: string): HostsEntry | null {
@@ -373,26 +468,50 @@ async function buildRoutes(
     const seen = new Map<string, string>(); // namespace → node dir that serves it
     const inPath = hostsDirs.filter((d) => d.inConfigPath);
     for (const [dirIndex, d] of inPath.entries()) {
-      const files = (await ctx.bundle.list(d.bundleDir)).map((f) => f.slice(d.bundleDir.length + 1)).filter((f) => /^[^/]+\/hosts\.toml$/.test(f));
+      const files = (await ctx.bundle.list(d.bundleDir))
+        .map((f) => f.slice(d.bundleDir.length + 1))
+        .filter((f) => /^[^/]+\/hosts\.toml$/.test(f));
       for (const f of files) {
         const ns = f.slice(0, f.indexOf('/'));
         const file = `${d.bundleDir}/${f}`;
         const nodeFile = `${d.path}/${f}`;
         const text = (await ctx.bundle.text(file)) ?? '';
         const registry = ns === '_default' ? '_default' : registryOfHostDir(ns);
-        const route: RegistryRoute = { registry, source: 'hosts.toml', file, nodeFile, hosts: [], firstIsDfdaemon: false, originFallback: false, dirIndex };
+        const route: RegistryRoute = {
+          registry,
+          source: 'hosts.toml',
+          file,
+          nodeFile,
+          hosts: [],
+          firstIsDfdaemon: false,
+          originFallback: false,
+          dirIndex,
+        };
         const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
         if (shadow !== undefined) route.shadowedBy = shadow;
         const p = parseHostsToml(text);
         const serverOnly = p.ok && p.file.withoutHostTable === true;
-        if (serverOnly && pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected') {
-          const message = 'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly';
+        if (
+          serverOnly &&
+          pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected'
+        ) {
+          const message =
+            'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly';
           route.rejected = { message };
           ctx.problem({ file, message });
           Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
         } else if (!p.ok) {
-          route.rejected = { message: p.message, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }) };
-          ctx.problem({ file, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }), message: p.message });
+          route.rejected = {
+            message: p.message,
+            ...(p.line === undefined ? {} : { line: p.line }),
+            ...(p.column === undefined ? {} : { column: p.column }),
+          };
+          ctx.problem({
+            file,
+            ...(p.line === undefined ? {} : { line: p.line }),
+            ...(p.column === undefined ? {} : { column: p.column }),
+            message: p.message,
+          });
           Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
         } else {
           Object.assign(route, routeFromHostsFile(registry, p.file, dd, checks));
@@ -422,7 +541,8 @@ async function readEnv(b: BundleReader): Promise<{ vars: Record<string, string> 
   let env = t === undefined ? new Map<string, EnvValue>() : parseEnvLines(t, CONTAINERD_FILES.env);
   if (t === undefined) {
     // no process environment: the drop-ins say what the next start will get (in systemd's order: by name)
-    for (const path of (await b.list(CONTAINERD_FILES.systemd)).sort()) env = parseSystemdEnvironment((await b.text(path)) ?? '', path, env);
+    for (const path of (await b.list(CONTAINERD_FILES.systemd)).sort())
+      env = parseSystemdEnvironment((await b.text(path)) ?? '', path, env);
   }
   return { vars: Object.fromEntries([...env].map(([k, v]) => [k, v.value])) };
 }
@@ -445,7 +565,11 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     }
   }
   if (first) {
-    ctx.problem({ file: CONTAINERD_FILES.journal, line: first.line, message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${first.text.slice(0, 80)}")` });
+    ctx.problem({
+      file: CONTAINERD_FILES.journal,
+      line: first.line,
+      message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${first.text.slice(0, 80)}")`,
+    });
   }
   return { file: CONTAINERD_FILES.journal, events };
 }
@@ -456,7 +580,11 @@ function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['l
   return { ...d, logged: { tool: ev.tool!, file: log.file, line: ev.line } };
 }
 
-async function readDecompression(ctx: FactsContext, env: Record<string, string>, pk: ContainerdVersionPicker): Promise<Decompression | null> {
+async function readDecompression(
+  ctx: FactsContext,
+  env: Record<string, string>,
+  pk: ContainerdVersionPicker,
+): Promise<Decompression | null> {
   const t = await ctx.bundle.text(CONTAINERD_FILES.decompressors);
   if (t === undefined) return null;
   let d: { unpigz?: string | null; igzip?: string | null; pathFrom?: string };
@@ -479,7 +607,13 @@ async function readDecompression(ctx: FactsContext, env: Record<string, string>,
   const tools = pk.value(gzipDecompressors, (t) => `containerd tries ${t.join(', then ')} for gzip`) ?? [];
   const igzipUsable = igzip !== null && !igzipOff && tools.includes('igzip');
   const effective = igzipUsable ? 'igzip' : unpigz !== null && !pigzOff ? 'unpigz' : 'go-stdlib';
-  return { unpigz, igzip, disabledBy, effective, pathFrom: d.pathFrom === 'process' || d.pathFrom === 'default' ? d.pathFrom : 'unknown' };
+  return {
+    unpigz,
+    igzip,
+    disabledBy,
+    effective,
+    pathFrom: d.pathFrom === 'process' || d.pathFrom === 'default' ? d.pathFrom : 'unknown',
+  };
 }
 
 const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
@@ -504,9 +638,15 @@ function findMisconfigs(a: {
   const { config, configPath, hostsDirs, routes, misconfigs: out } = a;
   const cfgFile = a.file ?? CONTAINERD_FILES.config;
   const legacy = Object.keys(config.cri.mirrors);
-  const tlsRefused = config.cri.configsTls.length > 0 && a.pk.value(configsTlsWithConfigPath, (v) => `registry.configs.*.tls next to config_path is ${v}`) === 'refused';
-  const plugin = a.criPlugin?.status === 'error' ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})` : '';
-  const isDefault = a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || configPath.join(':') === a.dflt.dirs.join(':'));
+  const tlsRefused =
+    config.cri.configsTls.length > 0 &&
+    a.pk.value(configsTlsWithConfigPath, (v) => `registry.configs.*.tls next to config_path is ${v}`) === 'refused';
+  const plugin =
+    a.criPlugin?.status === 'error'
+      ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})`
+      : '';
+  const isDefault =
+    a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || configPath.join(':') === a.dflt.dirs.join(':'));
   if (legacy.length > 0 && a.dflt.kind === 'in-defaults' && isDefault) {
     out.push({
       kind: 'mirrors-refused',
@@ -522,17 +662,22 @@ function findMisconfigs(a: {
   }
   // 2.1+ transfer-service pulls pass config_path on as one path: a list finds no hosts.toml at all
   // only where hosts.toml files wait to be used: a stock 2.2 node without any has lost nothing
-  if (a.pull.mode === 'transfer' && configPath.length > 1 && routes.some((r) => r.source === 'hosts.toml') && a.pk.value(transferConfigPathList) === 'single-path') {
+  if (
+    a.pull.mode === 'transfer' &&
+    configPath.length > 1 &&
+    routes.some((r) => r.source === 'hosts.toml') &&
+    a.pk.value(transferConfigPathList) === 'single-path'
+  ) {
     out.push({
       kind: 'config-path-list-transfer',
-      message: `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''} lists ${configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${configPath.join(':')}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
+      message: `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''} lists ${configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${configPath.join(':')}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
       file: cfgFile,
     });
   }
   const stray = hostsDirs.filter((d) => !d.inConfigPath);
   // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
   if (out.some((m) => m.kind === 'mirrors-refused')) return;
-  const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? ' (containerd\'s default)' : ''}`;
+  const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
   // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look
   if (configPath.length > 0 && routes.length === 0 && (stray.length > 0 || (a.dd?.present && a.configValid))) {
@@ -554,7 +699,7 @@ function findMisconfigs(a: {
   if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configValid) {
     out.push({
       kind: 'no-routing',
-      message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : ' (and containerd\'s version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)'}: containerd pulls every image straight from its registry, never through dfdaemon`,
+      message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : " (and containerd's version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)"}: containerd pulls every image straight from its registry, never through dfdaemon`,
       file: cfgFile,
     });
   }
@@ -590,28 +735,73 @@ function findMisconfigs(a: {
     }
     const first = r.hosts[0];
     if (!first || first.role === 'origin') continue;
-    const at = { ...(r.file ? { file: r.file } : {}), ...(first.line === undefined ? {} : { line: first.line }), registry: r.registry };
+    const at = {
+      ...(r.file ? { file: r.file } : {}),
+      ...(first.line === undefined ? {} : { line: first.line }),
+      registry: r.registry,
+    };
     if (first.dfdaemonWrongPort) {
-      out.push({ kind: 'wrong-port', message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`, ...at });
+      out.push({
+        kind: 'wrong-port',
+        message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`,
+        ...at,
+      });
     }
     if (!first.capabilities.includes('pull')) {
-      out.push({ kind: 'no-pull-capability', message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`, ...at });
+      out.push({
+        kind: 'no-pull-capability',
+        message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`,
+        ...at,
+      });
     }
     // an https check that got an HTTP answer proves the proxy does serve TLS here
-    if (first.isDfdaemon && first.scheme === 'https' && !(first.check?.tcp === 'open' && first.check.v2Status !== null)) {
-      out.push({ kind: 'scheme', message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`, ...at });
+    if (
+      first.isDfdaemon &&
+      first.scheme === 'https' &&
+      !(first.check?.tcp === 'open' && first.check.v2Status !== null)
+    ) {
+      out.push({
+        kind: 'scheme',
+        message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`,
+        ...at,
+      });
     }
     const c = first.check;
     // a timeout is dropped traffic (mirror-fallback, netfilter), not a missing listener
     if (c && c.tcp === 'refused') {
-      out.push({ kind: 'not-listening', message: `nothing listens on ${hostPort(first.host, first.port)} (TCP connect refused${c.connectMs === null ? '' : ` in ${c.connectMs.toFixed(1)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`, ...at });
-    } else if (!c && a.listeners && isLoopbackHost(first.host) && !a.listeners.some((l) => l.port === first.port && listenerAccepts(l, first.host === 'localhost' ? '127.0.0.1' : first.host))) {
-      out.push({ kind: 'not-listening', message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`, ...at });
+      out.push({
+        kind: 'not-listening',
+        message: `nothing listens on ${hostPort(first.host, first.port)} (TCP connect refused${c.connectMs === null ? '' : ` in ${c.connectMs.toFixed(1)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`,
+        ...at,
+      });
+    } else if (
+      !c &&
+      a.listeners &&
+      isLoopbackHost(first.host) &&
+      !a.listeners.some(
+        (l) => l.port === first.port && listenerAccepts(l, first.host === 'localhost' ? '127.0.0.1' : first.host),
+      )
+    ) {
+      out.push({
+        kind: 'not-listening',
+        message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`,
+        ...at,
+      });
     }
   }
   // a dfdaemon is here but no registry route starts at it
-  if (a.dd?.present && routes.length > 0 && !routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') && !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)) {
-    if (!out.some((m) => m.kind === 'not-listening' || m.kind === 'wrong-port' || m.kind === 'rejected' || m.kind === 'wrong-name')) {
+  if (
+    a.dd?.present &&
+    routes.length > 0 &&
+    !routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') &&
+    !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)
+  ) {
+    if (
+      !out.some(
+        (m) =>
+          m.kind === 'not-listening' || m.kind === 'wrong-port' || m.kind === 'rejected' || m.kind === 'wrong-name',
+      )
+    ) {
       out.push({
         kind: 'no-routing',
         message: `no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')}; ${a.dd.endpoints.source})`,
@@ -621,10 +811,24 @@ function findMisconfigs(a: {
   }
   for (const ev of a.log?.events ?? []) {
     if (ev.kind === 'hosts-toml-decode' && !out.some((m) => m.kind === 'rejected')) {
-      out.push({ kind: 'rejected', message: `containerd logged "${ev.msg}"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`, file: a.log?.file ?? '', line: ev.line });
+      out.push({
+        kind: 'rejected',
+        message: `containerd logged "${ev.msg}"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`,
+        file: a.log?.file ?? '',
+        line: ev.line,
+      });
     }
-    if (ev.kind === 'mirrors-with-config-path' && !out.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')) {
-      out.push({ kind: 'legacy-with-config-path', message: 'containerd logged "`mirrors` cannot be set when `config_path` is provided": the CRI plugin did not load', file: a.log?.file ?? '', line: ev.line });
+    if (
+      ev.kind === 'mirrors-with-config-path' &&
+      !out.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')
+    ) {
+      out.push({
+        kind: 'legacy-with-config-path',
+        message:
+          'containerd logged "`mirrors` cannot be set when `config_path` is provided": the CRI plugin did not load',
+        file: a.log?.file ?? '',
+        line: ev.line,
+      });
     }
   }
 }

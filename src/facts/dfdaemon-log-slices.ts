@@ -44,7 +44,11 @@ export function parseSliceMap(text: string): SliceMap | null {
     runs.push([b, n, c]);
     next = b + c;
   }
-  return { source: o.source, ...(typeof o.fromByte === 'number' && o.fromByte > 0 ? { fromByte: o.fromByte } : {}), runs };
+  return {
+    source: o.source,
+    ...(typeof o.fromByte === 'number' && o.fromByte > 0 ? { fromByte: o.fromByte } : {}),
+    runs,
+  };
 }
 
 /**

@@ -1,7 +1,20 @@
 // Facts from dfdaemon's logs in the bundle (raw/dfdaemon/logs/…, plain or .gz), streamed so that
 // memory stays bounded whatever their size.
-import { emptyStats, type Layout, layoutGeneration, type LogEvent, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
-import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline, TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
+import {
+  emptyStats,
+  type Layout,
+  layoutGeneration,
+  type LogEvent,
+  LogScanner,
+  type ScanStats,
+} from '../parsers/dfdaemon-log.js';
+import {
+  isBlobUrl,
+  type LogSummary,
+  type ProxyRequest,
+  type TaskTimeline,
+  TimelineBuilder,
+} from '../parsers/dfdaemon-timeline.js';
 import { normalizePastedChunks } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
@@ -77,7 +90,12 @@ async function readSliceMap(ctx: FactsContext, log: string): Promise<SliceMap | 
   const text = await ctx.bundle.text(path);
   if (text === undefined) return undefined;
   const map = parseSliceMap(text);
-  if (!map) ctx.problem({ file: path, message: 'not a slice map ({"source", "runs": [[bundled line, node line, count], …]}): node line numbers left out' });
+  if (!map)
+    ctx.problem({
+      file: path,
+      message:
+        'not a slice map ({"source", "runs": [[bundled line, node line, count], …]}): node line numbers left out',
+    });
   return map ?? undefined;
 }
 
@@ -124,7 +142,9 @@ export function groupPulls(s: LogSummary): PullGroup[] {
     const ends = cur.map(taskEnd).filter((x): x is number => x !== null);
     const endMs = Math.max(startMs, ...ends);
     const known = cur.every((t) => t.costMs !== null);
-    const direct = s.proxy.filter((p) => !p.viaP2P && p.ref.tsMs !== null && p.ref.tsMs >= startMs - 30_000 && p.ref.tsMs <= endMs);
+    const direct = s.proxy.filter(
+      (p) => !p.viaP2P && p.ref.tsMs !== null && p.ref.tsMs >= startMs - 30_000 && p.ref.tsMs <= endMs,
+    );
     const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));
     groups.push({
       tasks: cur,
@@ -132,7 +152,11 @@ export function groupPulls(s: LogSummary): PullGroup[] {
       endMs,
       bytes: cur.reduce((a, t) => a + (t.contentLength ?? 0), 0),
       // an image config is a blob too, but a few KiB: count layers as the blobs above that
-      layers: new Set(cur.filter((t) => t.contentLength === undefined || t.contentLength >= CONFIG_BLOB_MAX).map((t) => t.digest ?? t.taskId ?? t.key)).size,
+      layers: new Set(
+        cur
+          .filter((t) => t.contentLength === undefined || t.contentLength >= CONFIG_BLOB_MAX)
+          .map((t) => t.digest ?? t.taskId ?? t.key),
+      ).size,
       seconds: known ? (endMs - first) / 1000 : null,
       direct,
     });

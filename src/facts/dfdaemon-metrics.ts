@@ -70,8 +70,10 @@ export async function buildMetrics(ctx: FactsContext): Promise<DfdaemonMetrics |
   const parsed: (Exposition | undefined)[] = texts.map((t, i) => {
     if (t === undefined) return undefined;
     const e = parsePrometheus(t);
-    for (const err of e.errors.slice(0, 5)) ctx.problem({ file: FILES[i] as string, line: err.line, message: err.message });
-    if (e.errors.length > 5) ctx.problem({ file: FILES[i] as string, message: `${e.errors.length - 5} more lines not read` });
+    for (const err of e.errors.slice(0, 5))
+      ctx.problem({ file: FILES[i] as string, line: err.line, message: err.message });
+    if (e.errors.length > 5)
+      ctx.problem({ file: FILES[i] as string, message: `${e.errors.length - 5} more lines not read` });
     return e;
   });
   const [a0, b0] = parsed;
@@ -94,7 +96,12 @@ export async function buildMetrics(ctx: FactsContext): Promise<DfdaemonMetrics |
     if (total === undefined) return undefined;
     const s = select(b, name, match)[0];
     const delta = a ? (increase(a, b, name, match) ?? null) : null;
-    return { total, delta, perSecond: delta !== null && interval ? delta / interval : null, at: `${bFile}:${s?.line ?? 0}` };
+    return {
+      total,
+      delta,
+      perSecond: delta !== null && interval ? delta / interval : null,
+      at: `${bFile}:${s?.line ?? 0}`,
+    };
   };
   const quant = (family: string): Quantiles | undefined => {
     const after = histogramBuckets(b, family);
@@ -105,13 +112,20 @@ export async function buildMetrics(ctx: FactsContext): Promise<DfdaemonMetrics |
     const useDelta = a !== undefined && inf(delta) > 0;
     const bs = useDelta ? delta : after;
     const s = select(b, `${family}_bucket`)[0];
-    return { p50: histogramQuantile(0.5, bs), p99: histogramQuantile(0.99, bs), count: inf(bs), window: useDelta ? 'interval' : 'lifetime', at: `${bFile}:${s?.line ?? 0}` };
+    return {
+      p50: histogramQuantile(0.5, bs),
+      p99: histogramQuantile(0.99, bs),
+      count: inf(bs),
+      window: useDelta ? 'interval' : 'lifetime',
+      at: `${bFile}:${s?.line ?? 0}`,
+    };
   };
   const out: DfdaemonMetrics = { generation, intervalSeconds: interval };
   const set = <K extends keyof DfdaemonMetrics>(k: K, v: DfdaemonMetrics[K] | undefined) => {
     if (v !== undefined) out[k] = v;
   };
-  const version = select(b, generation === 'go' ? 'dragonfly_dfdaemon_version' : 'dragonfly_client_version')[0]?.labels.git_version;
+  const version = select(b, generation === 'go' ? 'dragonfly_dfdaemon_version' : 'dragonfly_client_version')[0]?.labels
+    .git_version;
   if (version) out.version = version;
   if (generation === 'go') {
     set('tasks', counter('dragonfly_dfdaemon_peer_task_total'));

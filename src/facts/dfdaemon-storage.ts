@@ -46,7 +46,15 @@ export function classifyStorage(mountinfo: string, dir: string): ParseResult<Dfd
   else kind = 'node-dir';
   return {
     ok: true,
-    value: { dir, kind, mountPoint: m.mountPoint, fsType: m.fsType, root: m.root, file: MOUNTINFO_FILE, ...(m.line === undefined ? {} : { line: m.line }) },
+    value: {
+      dir,
+      kind,
+      mountPoint: m.mountPoint,
+      fsType: m.fsType,
+      root: m.root,
+      file: MOUNTINFO_FILE,
+      ...(m.line === undefined ? {} : { line: m.line }),
+    },
   };
 }
 

@@ -46,7 +46,11 @@ export const dfdaemonFacts = defineFacts({
     const genText = (await ctx.bundle.text(BUNDLE.dfdaemon.generation))?.trim();
     let generation: 'go' | 'rust' | null = genText === 'go' || genText === 'rust' ? genText : null;
     if (genText !== undefined && genText !== '' && generation === null) {
-      ctx.problem({ file: BUNDLE.dfdaemon.generation, line: 1, message: `"${genText.slice(0, 40)}" is neither "go" nor "rust"` });
+      ctx.problem({
+        file: BUNDLE.dfdaemon.generation,
+        line: 1,
+        message: `"${genText.slice(0, 40)}" is neither "go" nor "rust"`,
+      });
     }
     let version = (await ctx.bundle.text(BUNDLE.dfdaemon.version))?.trim() || undefined;
 
@@ -64,13 +68,25 @@ export const dfdaemonFacts = defineFacts({
     for (const file of configFiles) {
       const text = (await ctx.bundle.text(file)) ?? '';
       const name = file.slice(CONFIG_DIR.length);
-      const gen = generation ?? (name.startsWith('dfget') ? 'go' : name.startsWith('dfdaemon') ? 'rust' : (detectConfigGeneration(text) ?? metrics?.generation ?? null));
+      const gen =
+        generation ??
+        (name.startsWith('dfget')
+          ? 'go'
+          : name.startsWith('dfdaemon')
+            ? 'rust'
+            : (detectConfigGeneration(text) ?? metrics?.generation ?? null));
       if (!gen) {
         ctx.problem({ file, message: 'cannot tell whether this is a Go (dfget.yaml) or Rust (dfdaemon.yaml) config' });
         continue;
       }
       const r = parseDfdaemonConfig(text, gen, gen === 'rust' ? version : undefined);
-      for (const p of r.problems) ctx.problem({ file, ...(p.line === undefined ? {} : { line: p.line }), ...(p.column === undefined ? {} : { column: p.column }), message: p.message });
+      for (const p of r.problems)
+        ctx.problem({
+          file,
+          ...(p.line === undefined ? {} : { line: p.line }),
+          ...(p.column === undefined ? {} : { column: p.column }),
+          message: p.message,
+        });
       if (r.ok && !config) {
         config = { ...r.config, file };
         generation ??= gen;
@@ -87,15 +103,22 @@ export const dfdaemonFacts = defineFacts({
     const out: DfdaemonFacts = { generation };
     if (version) out.version = version;
     if (versionFrom) out.versionFrom = versionFrom;
-    if (container) out.container = { id: container.id, ...(container.image ? { image: container.image } : {}), ...(container.pod ? { pod: container.pod } : {}) };
+    if (container)
+      out.container = {
+        id: container.id,
+        ...(container.image ? { image: container.image } : {}),
+        ...(container.pod ? { pod: container.pod } : {}),
+      };
     if (config) out.config = config;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
 
     const probeCache = rec?.cacheDir as { path?: unknown; from?: unknown } | undefined;
-    if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag') out.cacheDir = { path: probeCache.path, from: 'flag' };
+    if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag')
+      out.cacheDir = { path: probeCache.path, from: 'flag' };
     else if (config) out.cacheDir = { path: config.storageDir.value, from: config.storageDir.from };
-    else if (probeCache && typeof probeCache.path === 'string') out.cacheDir = { path: probeCache.path, from: probeCache.from === 'config' ? 'config' : 'default' };
+    else if (probeCache && typeof probeCache.path === 'string')
+      out.cacheDir = { path: probeCache.path, from: probeCache.from === 'config' ? 'config' : 'default' };
     // the daemon's mount table speaks of the daemon's paths, not of a --cache-dir given on this node
     if (out.cacheDir && out.cacheDir.from !== 'flag') {
       const storage = await buildStorage(ctx, out.cacheDir.path);
@@ -134,7 +157,9 @@ export const dfdaemonFacts = defineFacts({
 const CONTAINER_FILE = BUNDLE.dfdaemon.container;
 
 /** The daemon's container as the probe recorded it; a damaged file is a located problem, not a stop. */
-async function readContainer(ctx: FactsContext): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {
+async function readContainer(
+  ctx: FactsContext,
+): Promise<{ id: string; image?: string; tag?: string; pod?: string } | undefined> {
   const text = await ctx.bundle.text(CONTAINER_FILE);
   if (text === undefined) return undefined;
   let v: unknown;
@@ -173,7 +198,10 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
       );
     }
     if (f.config && !f.metrics && f.config.metricsAddr?.value === '') {
-      ctx.note('The Go dfdaemon\'s metrics server is off (dfget.yaml `metrics:` empty; Helm: dfdaemon.metrics.enable=false), so no hit counters could be read.', f.config.file);
+      ctx.note(
+        "The Go dfdaemon's metrics server is off (dfget.yaml `metrics:` empty; Helm: dfdaemon.metrics.enable=false), so no hit counters could be read.",
+        f.config.file,
+      );
     }
   }
   if (f.generation === 'rust' && f.metrics?.traffic) {
@@ -194,7 +222,8 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
   }
   const st = f.logs?.stats;
   if (st && st.lines > 0 && st.debugLines === 0 && f.logs) addLevelNotes(ctx, f, f.logs);
-  if (st && st.beforeSince > 0) ctx.note(`${st.beforeSince} dfdaemon log lines were older than --since and were left out.`);
+  if (st && st.beforeSince > 0)
+    ctx.note(`${st.beforeSince} dfdaemon log lines were older than --since and were left out.`);
 }
 
 /** What a log written at INFO cannot show, per generation (and Rust release). */

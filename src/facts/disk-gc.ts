@@ -27,12 +27,26 @@ export function gcThreshold(f: Facts): GcThreshold | null {
   const gen = cfg?.generation ?? d?.generation ?? null;
   const s = cfg?.gcHighThresholdPercent;
   if (gen && s && Number.isFinite(s.value) && s.value > 0 && s.value <= 100) {
-    const where = s.from === 'config' ? `${cfg.file}${s.line === undefined ? '' : `:${s.line}`}` : `${gen === 'go' ? 'Go dfdaemon' : 'Rust client'} default`;
-    return { highPercent: s.value, key: s.key, from: s.from, generation: gen, evidence: `${s.key}: ${s.value} (${where})` };
+    const where =
+      s.from === 'config'
+        ? `${cfg.file}${s.line === undefined ? '' : `:${s.line}`}`
+        : `${gen === 'go' ? 'Go dfdaemon' : 'Rust client'} default`;
+    return {
+      highPercent: s.value,
+      key: s.key,
+      from: s.from,
+      generation: gen,
+      evidence: `${s.key}: ${s.value} (${where})`,
+    };
   }
   if (gen) {
     const def = DEFAULTS[gen];
-    return { ...def, from: 'default', generation: gen, evidence: `${def.key}: ${def.highPercent} (${gen === 'go' ? 'Go dfdaemon' : 'Rust client'} default; config not read)` };
+    return {
+      ...def,
+      from: 'default',
+      generation: gen,
+      evidence: `${def.key}: ${def.highPercent} (${gen === 'go' ? 'Go dfdaemon' : 'Rust client'} default; config not read)`,
+    };
   }
   return null;
 }

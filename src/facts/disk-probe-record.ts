@@ -21,13 +21,33 @@ export const DiskProbeRecordSchema = z.object({
   cacheDirFrom: z.enum(['flag', 'dfdaemon', 'default']).optional(),
   diskstatsIntervalMs: z.number().positive().optional(),
   mount: z
-    .object({ mountPoint: z.string(), fsType: z.string(), source: z.string(), options: z.array(z.string()), majMin: z.string().nullable().optional() })
+    .object({
+      mountPoint: z.string(),
+      fsType: z.string(),
+      source: z.string(),
+      options: z.array(z.string()),
+      majMin: z.string().nullable().optional(),
+    })
     .nullable()
     .optional(),
-  device: z.object({ name: z.string(), majMin: z.string(), kind: z.string(), dmName: z.string().optional(), backingFile: z.string().optional() }).nullable().optional(),
+  device: z
+    .object({
+      name: z.string(),
+      majMin: z.string(),
+      kind: z.string(),
+      dmName: z.string().optional(),
+      backingFile: z.string().optional(),
+    })
+    .nullable()
+    .optional(),
   chain: z.array(z.string()).optional(),
   physical: z.array(PhysicalSchema).optional(),
-  readTest: z.union([z.string(), z.object({ method: z.string().optional(), notes: z.array(z.string()).optional() }).passthrough()]).optional(),
+  readTest: z
+    .union([
+      z.string(),
+      z.object({ method: z.string().optional(), notes: z.array(z.string()).optional() }).passthrough(),
+    ])
+    .optional(),
 });
 
 export type PhysicalRecord = z.infer<typeof PhysicalSchema>;

@@ -40,7 +40,14 @@ export interface DiskFacts {
 
 const DfJsonSchema = z.object({
   statfs: z
-    .object({ bsize: z.number(), blocks: z.number(), bfree: z.number(), bavail: z.number(), files: z.number(), ffree: z.number() })
+    .object({
+      bsize: z.number(),
+      blocks: z.number(),
+      bfree: z.number(),
+      bavail: z.number(),
+      files: z.number(),
+      ffree: z.number(),
+    })
     .nullable()
     .optional(),
   freeBytes: z.number().nullable().optional(),
@@ -64,7 +71,8 @@ async function readSpace(ctx: FactsContext, read: DiskMeasurement | null): Promi
       ctx.problem({ file: BUNDLE.disk.df, message: `not JSON: ${(e as Error).message}` });
     }
     const df = parsed === undefined ? null : DfJsonSchema.safeParse(parsed);
-    if (df && !df.success) ctx.problem({ file: BUNDLE.disk.df, message: `unexpected shape: ${df.error.issues[0]?.message ?? ''}` });
+    if (df && !df.success)
+      ctx.problem({ file: BUNDLE.disk.df, message: `unexpected shape: ${df.error.issues[0]?.message ?? ''}` });
     const s = df?.success ? df.data.statfs : null;
     if (s && s.blocks > 0) {
       const used = s.blocks - s.bfree;
@@ -135,7 +143,10 @@ export const diskFacts = defineFacts({
     if (!rawRec && !read && !ds0 && !mounts) return undefined;
     const parsedRec = DiskProbeRecordSchema.safeParse(rawRec ?? {});
     if (!parsedRec.success) {
-      ctx.problem({ file: 'manifest.json', message: `probes.disk: ${parsedRec.error.issues[0]?.path.join('.')}: ${parsedRec.error.issues[0]?.message}` });
+      ctx.problem({
+        file: 'manifest.json',
+        message: `probes.disk: ${parsedRec.error.issues[0]?.path.join('.')}: ${parsedRec.error.issues[0]?.message}`,
+      });
     }
     const rec = parsedRec.success ? parsedRec.data : {};
     const path = read?.path ?? rec.cacheDir ?? facts.dfdaemon?.cacheDir?.path ?? '/var/lib/dragonfly';
@@ -146,7 +157,8 @@ export const diskFacts = defineFacts({
     let device: DiskFacts['device'] = rec.device ? { ...rec.device } : null;
     const majMin = rec.device?.majMin ?? mount?.majMin ?? null;
     if (!device && majMin && ds0) {
-      for (const row of ds0.values()) if (`${row.major}:${row.minor}` === majMin) device = { name: row.name, kind: 'unknown' };
+      for (const row of ds0.values())
+        if (`${row.major}:${row.minor}` === majMin) device = { name: row.name, kind: 'unknown' };
     }
     if (!device && read?.device) device = { name: read.device.replace(/^\/dev\//, ''), kind: 'unknown' };
 
@@ -155,7 +167,11 @@ export const diskFacts = defineFacts({
     const windowMs = rec.diskstatsIntervalMs ?? null;
     if (ds0 && ds1) {
       if (windowMs === null) {
-        ctx.problem({ file: 'manifest.json', message: 'probes.disk.diskstatsIntervalMs missing: the diskstats window has no known length, iostat figures skipped' });
+        ctx.problem({
+          file: 'manifest.json',
+          message:
+            'probes.disk.diskstatsIntervalMs missing: the diskstats window has no known length, iostat figures skipped',
+        });
       } else {
         const names = [...new Set([device?.name, ...physical.map((p) => p.name)].filter((n): n is string => !!n))];
         for (const name of names) {
@@ -164,19 +180,26 @@ export const diskFacts = defineFacts({
           if (!a || !b) continue;
           const st = ioStat(a, b, windowMs);
           if (st) iostat.push({ device: name, windowSeconds: windowMs / 1000, stat: st });
-          else ctx.problem({ file: BUNDLE.disk.diskstats1, message: `counters of ${name} went backwards between the two samples` });
+          else
+            ctx.problem({
+              file: BUNDLE.disk.diskstats1,
+              message: `counters of ${name} went backwards between the two samples`,
+            });
         }
       }
     }
 
     const p50 = read?.randReadP50Ms ?? null;
-    const medium = p50 !== null && read && read.method !== 'page_cache' ? { byLatency: mediumByLatency(p50), p50Ms: p50 } : null;
+    const medium =
+      p50 !== null && read && read.method !== 'page_cache' ? { byLatency: mediumByLatency(p50), p50Ms: p50 } : null;
     if (typeof rec.readTest === 'string') ctx.note(`disk read test: ${rec.readTest}`, 'manifest.json probes.disk');
 
     return {
       path,
       cacheDirFrom: rec.cacheDirFrom ?? null,
-      mount: mount ? { mountPoint: mount.mountPoint, fsType: mount.fsType, source: mount.source, options: mount.options } : null,
+      mount: mount
+        ? { mountPoint: mount.mountPoint, fsType: mount.fsType, source: mount.source, options: mount.options }
+        : null,
       device,
       chain: rec.chain ?? (device ? [device.name] : []),
       physical,

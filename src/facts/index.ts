@@ -44,7 +44,10 @@ export async function buildFacts(
       });
       if (value !== undefined) (facts as unknown as Record<string, unknown>)[b.area] = value;
     } catch (e) {
-      facts.problems.push({ file: `(facts:${b.area})`, message: `could not build ${b.area} facts: ${(e as Error).message}` });
+      facts.problems.push({
+        file: `(facts:${b.area})`,
+        message: `could not build ${b.area} facts: ${(e as Error).message}`,
+      });
     }
   }
   return facts;

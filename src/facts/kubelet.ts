@@ -32,7 +32,12 @@ export interface KubeletPull {
   file: string;
 }
 
-const DEFAULTS = { serializeImagePulls: true, maxParallelImagePulls: null, registryPullQPS: 5, registryBurst: 10 } as const;
+const DEFAULTS = {
+  serializeImagePulls: true,
+  maxParallelImagePulls: null,
+  registryPullQPS: 5,
+  registryBurst: 10,
+} as const;
 
 export const kubeletFacts = defineFacts({
   area: 'kubelet',
@@ -46,10 +51,21 @@ export const kubeletFacts = defineFacts({
     if (cfgText !== undefined) {
       files.push(KUBELET_FILES.config);
       const p = parseKubeletConfig(cfgText);
-      if (!p.ok) ctx.problem({ file: KUBELET_FILES.config, line: p.line, column: p.column, message: `${p.message} (kubelet defaults assumed)` });
+      if (!p.ok)
+        ctx.problem({
+          file: KUBELET_FILES.config,
+          line: p.line,
+          column: p.column,
+          message: `${p.message} (kubelet defaults assumed)`,
+        });
       else {
         cfg = p.settings;
-        for (const q of p.problems) ctx.problem({ file: KUBELET_FILES.config, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+        for (const q of p.problems)
+          ctx.problem({
+            file: KUBELET_FILES.config,
+            ...(q.line === undefined ? {} : { line: q.line }),
+            message: q.message,
+          });
       }
     }
     let flags: KubeletPullSettings = {};
@@ -59,7 +75,9 @@ export const kubeletFacts = defineFacts({
       flags = f.settings;
       for (const q of f.problems) ctx.problem({ file: KUBELET_FILES.flags, line: q.line, message: q.message });
     }
-    const pick = <K extends keyof typeof DEFAULTS>(k: K): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: Source } => {
+    const pick = <K extends keyof typeof DEFAULTS>(
+      k: K,
+    ): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: Source } => {
       if (flags[k] !== undefined) return { value: flags[k] as NonNullable<KubeletPullSettings[K]>, from: 'flag' };
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
       return { value: DEFAULTS[k], from: 'default' };

@@ -59,12 +59,18 @@ export async function checkNames(
 ): Promise<NameCheck[]> {
   const hostsText = await b.text(NET_FILES.hosts);
   const hosts = hostsText === undefined ? undefined : parseHosts(hostsText);
-  for (const bad of (hosts?.invalid ?? []).slice(0, 3)) problem({ file: NET_FILES.hosts, line: bad.line, message: `not an "address name…" line, ignored as glibc does: ${bad.text.slice(0, 120)}` });
+  for (const bad of (hosts?.invalid ?? []).slice(0, 3))
+    problem({
+      file: NET_FILES.hosts,
+      line: bad.line,
+      message: `not an "address name…" line, ignored as glibc does: ${bad.text.slice(0, 120)}`,
+    });
   const nssText = await b.text(NET_FILES.nsswitch);
   const nsswitch = nssText === undefined ? undefined : parseNsswitchHosts(nssText);
   const gaiText = await b.text(NET_FILES.gai);
   const gai = gaiText === undefined ? undefined : parseGaiConf(gaiText);
-  for (const bad of (gai?.unparsed ?? []).slice(0, 3)) problem({ file: NET_FILES.gai, line: bad.line, message: `unrecognised gai.conf line: ${bad.text.slice(0, 120)}` });
+  for (const bad of (gai?.unparsed ?? []).slice(0, 3))
+    problem({ file: NET_FILES.gai, line: bad.line, message: `unrecognised gai.conf line: ${bad.text.slice(0, 120)}` });
   const resolvText = await b.text(NET_FILES.resolv);
   const nameservers = resolvText === undefined ? [] : parseResolvConf(resolvText).nameservers;
   const live = await readLive(b, problem);
@@ -99,14 +105,19 @@ export async function checkNames(
   return out;
 }
 
-async function readLive(b: BundleReader, problem: (p: InputProblem) => void): Promise<Map<string, { addresses: string[]; error?: string }>> {
+async function readLive(
+  b: BundleReader,
+  problem: (p: InputProblem) => void,
+): Promise<Map<string, { addresses: string[]; error?: string }>> {
   const out = new Map<string, { addresses: string[]; error?: string }>();
   const text = await b.text(NET_FILES.resolve);
   if (text === undefined) return out;
   try {
     const j = JSON.parse(text) as Record<string, { addresses?: unknown; error?: unknown }>;
     for (const [host, v] of Object.entries(j)) {
-      const addresses = Array.isArray(v?.addresses) ? v.addresses.filter((a): a is string => typeof a === 'string') : [];
+      const addresses = Array.isArray(v?.addresses)
+        ? v.addresses.filter((a): a is string => typeof a === 'string')
+        : [];
       const entry: { addresses: string[]; error?: string } = { addresses };
       if (typeof v?.error === 'string') entry.error = v.error;
       out.set(host, entry);

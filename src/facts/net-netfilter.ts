@@ -4,7 +4,15 @@ import { parseIptablesSave } from '../parsers/iptables-save.js';
 import { type NetfilterRule, type NetfilterRuleset, ruleCount } from '../parsers/netfilter-rule.js';
 import { parseNftRuleset } from '../parsers/nft.js';
 import type { InputProblem } from './problems.js';
-import { hookedChains, loopbackPackets, type Packet, peerPackets, type RulesetSource, walkPacket, type WalkResult } from './net-path.js';
+import {
+  hookedChains,
+  loopbackPackets,
+  type Packet,
+  peerPackets,
+  type RulesetSource,
+  walkPacket,
+  type WalkResult,
+} from './net-path.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 // Netfilter facts: what rulesets the bundle holds, which of their rules the traffic to dfdaemon's
@@ -102,9 +110,13 @@ async function readRuleset(
   if (text === undefined) return null;
   const rs = parse(text);
   const shown = rs.unparsed.slice(0, 5);
-  for (const u of shown) problem({ file, line: u.line, message: `unparsed ruleset line (${u.reason}): ${u.text.slice(0, 160)}` });
+  for (const u of shown)
+    problem({ file, line: u.line, message: `unparsed ruleset line (${u.reason}): ${u.text.slice(0, 160)}` });
   if (rs.unparsed.length > shown.length) {
-    problem({ file, message: `${rs.unparsed.length} ruleset lines could not be parsed in all (first ${shown.length} listed); the rest of the ruleset was analysed` });
+    problem({
+      file,
+      message: `${rs.unparsed.length} ruleset lines could not be parsed in all (first ${shown.length} listed); the rest of the ruleset was analysed`,
+    });
   }
   return rs;
 }
@@ -125,9 +137,26 @@ export async function buildNetfilterFacts(
       chains += t.chains.size;
       setElements += t.setElements;
     }
-    const sizes = rs.tables.flatMap((t) => [...t.chains.values()].map((c) => ({ table: `${t.family === 'ip' || t.family === 'ip6' ? '' : `${t.family} `}${t.name}`, chain: c.name, rules: c.rules.length })));
-    const largestChains = sizes.filter((x) => x.rules > 0).sort((a, b) => b.rules - a.rules).slice(0, 10);
-    const s: RulesetSummary = { file, format: rs.format, rules: ruleCount(rs), chains, setElements, unparsed: rs.unparsed.length, largestChains };
+    const sizes = rs.tables.flatMap((t) =>
+      [...t.chains.values()].map((c) => ({
+        table: `${t.family === 'ip' || t.family === 'ip6' ? '' : `${t.family} `}${t.name}`,
+        chain: c.name,
+        rules: c.rules.length,
+      })),
+    );
+    const largestChains = sizes
+      .filter((x) => x.rules > 0)
+      .sort((a, b) => b.rules - a.rules)
+      .slice(0, 10);
+    const s: RulesetSummary = {
+      file,
+      format: rs.format,
+      rules: ruleCount(rs),
+      chains,
+      setElements,
+      unparsed: rs.unparsed.length,
+      largestChains,
+    };
     if (rs.backend) s.backend = rs.backend;
     summaries.push(s);
   };
@@ -143,10 +172,16 @@ export async function buildNetfilterFacts(
     [NET_FILES.ip6tablesNft, 'ip6'],
   ];
   for (const [file, fam] of others) add(file, await readRuleset(b, file, (t) => parseIptablesSave(t, fam), problem));
-  const nftBackend = [v4, v6].some((r) => r?.backend === 'nf_tables') || summaries.some((s) => s.file === NET_FILES.iptablesNft && s.rules > 0);
+  const nftBackend =
+    [v4, v6].some((r) => r?.backend === 'nf_tables') ||
+    summaries.some((s) => s.file === NET_FILES.iptablesNft && s.rules > 0);
   const nft = await readRuleset(b, NET_FILES.nft, parseNftRuleset, problem);
   // iptables-nft's tables show up in `nft list ruleset` too; iptables-save reads them more precisely
-  add(NET_FILES.nft, nft, nftBackend ? (family, name) => (family === 'ip' || family === 'ip6') && IPTABLES_TABLES.has(name) : undefined);
+  add(
+    NET_FILES.nft,
+    nft,
+    nftBackend ? (family, name) => (family === 'ip' || family === 'ip6') && IPTABLES_TABLES.has(name) : undefined,
+  );
 
   const conntrack = await readConntrack(b, problem);
   const dmesg = await b.text(NET_FILES.dmesg);
@@ -162,11 +197,17 @@ export async function buildNetfilterFacts(
   const findings = collectFindings(walks);
   const load = (pred: (p: Packet) => boolean): RuleLoad | null => {
     let best: RuleLoad | null = null;
-    for (const w of walks) if (pred(w.packet) && (!best || w.evaluated > best.rules)) best = { rules: w.evaluated, packet: w.packet.description };
+    for (const w of walks)
+      if (pred(w.packet) && (!best || w.evaluated > best.rules))
+        best = { rules: w.evaluated, packet: w.packet.description };
     return best;
   };
-  const legacy = summaries.filter((s) => s.backend === 'legacy' || s.file.includes('legacy')).reduce((n, s) => n + s.rules, 0);
-  const nftRules = summaries.filter((s) => s.backend === 'nf_tables' || s.file.includes('-nft-')).reduce((n, s) => n + s.rules, 0);
+  const legacy = summaries
+    .filter((s) => s.backend === 'legacy' || s.file.includes('legacy'))
+    .reduce((n, s) => n + s.rules, 0);
+  const nftRules = summaries
+    .filter((s) => s.backend === 'nf_tables' || s.file.includes('-nft-'))
+    .reduce((n, s) => n + s.rules, 0);
   const out: NetfilterFacts = {
     rulesets: summaries,
     totalRules: summaries.reduce((n, s) => n + s.rules, 0),
@@ -179,12 +220,19 @@ export async function buildNetfilterFacts(
     kernel,
   };
   if (legacy > 0 && nftRules > 0) {
-    out.mixedBackends = { legacy, nft: nftRules, files: summaries.filter((s) => s.rules > 0 && s.format === 'iptables-save').map((s) => s.file) };
+    out.mixedBackends = {
+      legacy,
+      nft: nftRules,
+      files: summaries.filter((s) => s.rules > 0 && s.format === 'iptables-save').map((s) => s.file),
+    };
   }
   return out;
 }
 
-async function readConntrack(b: BundleReader, problem: (p: InputProblem) => void): Promise<NetfilterFacts['conntrack']> {
+async function readConntrack(
+  b: BundleReader,
+  problem: (p: InputProblem) => void,
+): Promise<NetfilterFacts['conntrack']> {
   const text = await b.text(NET_FILES.conntrack);
   if (text === undefined) return null;
   let j: unknown;
@@ -204,11 +252,22 @@ function kindOf(rule: NetfilterRule, probabilistic: string | null): HitKind | nu
   if (probabilistic === 'random' || probabilistic === 'nth') {
     if (v === 'drop' || v === 'reject' || v === 'queue') return 'random-drop';
   }
-  if (probabilistic === 'limit' || probabilistic === 'hashlimit' || probabilistic === 'connlimit' || probabilistic === 'quota') return 'limit';
+  if (
+    probabilistic === 'limit' ||
+    probabilistic === 'hashlimit' ||
+    probabilistic === 'connlimit' ||
+    probabilistic === 'quota'
+  )
+    return 'limit';
   if (v === 'drop') return 'drop';
   if (v === 'reject') return 'reject';
   if (v === 'queue') return 'queue';
-  if (v === 'nat' && rule.verdict.kind === 'nat' && /^(DNAT|REDIRECT|TPROXY|dnat|redirect|tproxy)$/.test(rule.verdict.name)) return 'redirect';
+  if (
+    v === 'nat' &&
+    rule.verdict.kind === 'nat' &&
+    /^(DNAT|REDIRECT|TPROXY|dnat|redirect|tproxy)$/.test(rule.verdict.name)
+  )
+    return 'redirect';
   if (rule.logs) return 'log';
   return null;
 }
@@ -224,7 +283,19 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
       const key = `${h.file}\u0000${h.rule.line}`;
       let f = byKey.get(key);
       if (!f) {
-        f = { kind, file: h.file, line: h.rule.line, text: h.rule.text, table: h.table, family: h.family, chain: h.chain, match: h.match, affects: [], paths: [], decisive: false };
+        f = {
+          kind,
+          file: h.file,
+          line: h.rule.line,
+          text: h.rule.text,
+          table: h.table,
+          family: h.family,
+          chain: h.chain,
+          match: h.match,
+          affects: [],
+          paths: [],
+          decisive: false,
+        };
         if (h.probabilistic) f.detail = h.probabilistic.detail;
         if (h.undecided?.length) f.undecided = h.undecided.join(', ');
         if (h.markSetBy) f.markSetBy = h.markSetBy;
@@ -243,7 +314,18 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
       const key = `${pd.file}\u0000policy\u0000${pd.table}\u0000${pd.chain}`;
       let f = byKey.get(key);
       if (!f) {
-        f = { kind: 'policy-drop', file: pd.file, text: `chain ${pd.chain} policy DROP (table ${pd.table})`, table: pd.table, family: pd.family, chain: pd.chain, match: pd.certain ? 'yes' : 'maybe', affects: [], paths: [], decisive: pd.certain };
+        f = {
+          kind: 'policy-drop',
+          file: pd.file,
+          text: `chain ${pd.chain} policy DROP (table ${pd.table})`,
+          table: pd.table,
+          family: pd.family,
+          chain: pd.chain,
+          match: pd.certain ? 'yes' : 'maybe',
+          affects: [],
+          paths: [],
+          decisive: pd.certain,
+        };
         byKey.set(key, f);
       }
       if (!f.affects.includes(w.packet.description)) f.affects.push(w.packet.description);

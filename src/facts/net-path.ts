@@ -1,5 +1,16 @@
 import { inNet, isLoopback, parseIp } from '../parsers/net-address.js';
-import type { Cond, Hook, MarkOp, NetfilterChain, NetfilterRule, NetfilterRuleset, NftSet, PortRange, SetKey, Verdict } from '../parsers/netfilter-rule.js';
+import type {
+  Cond,
+  Hook,
+  MarkOp,
+  NetfilterChain,
+  NetfilterRule,
+  NetfilterRuleset,
+  NftSet,
+  PortRange,
+  SetKey,
+  Verdict,
+} from '../parsers/netfilter-rule.js';
 import { judgeSetFromKnowledge } from './netfilter-owners.js';
 
 // Walks the netfilter hooks a TCP packet to one of dfdaemon's ports traverses, judging every rule
@@ -49,9 +60,36 @@ export function loopbackPackets(port: number, family: 4 | 6, role: string): Pack
   const where = `${family === 6 ? `[${ip}]` : ip}:${port}`;
   const base = { family, src: { ip }, dst: { ip }, path: 'loopback' as const, port };
   return [
-    { ...base, id: `lo${family}-${port}-syn`, description: `client → dfdaemon ${role} (${where}), connection's first packet`, sport: EPHEMERAL, dport: [port, port], state: 'NEW', syn: true, hooks: hooks(true) },
-    { ...base, id: `lo${family}-${port}-req`, description: `client → dfdaemon ${role} (${where}), request packets`, sport: EPHEMERAL, dport: [port, port], state: 'ESTABLISHED', syn: false, hooks: hooks(false) },
-    { ...base, id: `lo${family}-${port}-resp`, description: `dfdaemon ${role} (${where}) → client, response data`, sport: [port, port], dport: EPHEMERAL, state: 'ESTABLISHED', syn: false, hooks: hooks(false) },
+    {
+      ...base,
+      id: `lo${family}-${port}-syn`,
+      description: `client → dfdaemon ${role} (${where}), connection's first packet`,
+      sport: EPHEMERAL,
+      dport: [port, port],
+      state: 'NEW',
+      syn: true,
+      hooks: hooks(true),
+    },
+    {
+      ...base,
+      id: `lo${family}-${port}-req`,
+      description: `client → dfdaemon ${role} (${where}), request packets`,
+      sport: EPHEMERAL,
+      dport: [port, port],
+      state: 'ESTABLISHED',
+      syn: false,
+      hooks: hooks(false),
+    },
+    {
+      ...base,
+      id: `lo${family}-${port}-resp`,
+      description: `dfdaemon ${role} (${where}) → client, response data`,
+      sport: [port, port],
+      dport: EPHEMERAL,
+      state: 'ESTABLISHED',
+      syn: false,
+      hooks: hooks(false),
+    },
   ];
 }
 
@@ -68,9 +106,42 @@ export function peerPackets(port: number, family: 4 | 6): Packet[] {
     { hook: 'postrouting' as const, iif: 'none' as const, oif: notLo, nat: false },
   ];
   return [
-    { ...base, id: `peer${family}-${port}-syn`, description: `peer → upload port ${port}, connection's first packet`, src: { unknown: 'remote' }, dst: { unknown: 'local' }, sport: [1024, 65535], dport: [port, port], state: 'NEW', syn: true, hooks: inbound(true) },
-    { ...base, id: `peer${family}-${port}-req`, description: `peer → upload port ${port}, request packets`, src: { unknown: 'remote' }, dst: { unknown: 'local' }, sport: [1024, 65535], dport: [port, port], state: 'ESTABLISHED', syn: false, hooks: inbound(false) },
-    { ...base, id: `peer${family}-${port}-resp`, description: `upload port ${port} → peer, piece data`, src: { unknown: 'local' }, dst: { unknown: 'remote' }, sport: [port, port], dport: [1024, 65535], state: 'ESTABLISHED', syn: false, hooks: outbound },
+    {
+      ...base,
+      id: `peer${family}-${port}-syn`,
+      description: `peer → upload port ${port}, connection's first packet`,
+      src: { unknown: 'remote' },
+      dst: { unknown: 'local' },
+      sport: [1024, 65535],
+      dport: [port, port],
+      state: 'NEW',
+      syn: true,
+      hooks: inbound(true),
+    },
+    {
+      ...base,
+      id: `peer${family}-${port}-req`,
+      description: `peer → upload port ${port}, request packets`,
+      src: { unknown: 'remote' },
+      dst: { unknown: 'local' },
+      sport: [1024, 65535],
+      dport: [port, port],
+      state: 'ESTABLISHED',
+      syn: false,
+      hooks: inbound(false),
+    },
+    {
+      ...base,
+      id: `peer${family}-${port}-resp`,
+      description: `upload port ${port} → peer, piece data`,
+      src: { unknown: 'local' },
+      dst: { unknown: 'remote' },
+      sport: [port, port],
+      dport: [1024, 65535],
+      state: 'ESTABLISHED',
+      syn: false,
+      hooks: outbound,
+    },
   ];
 }
 
@@ -211,7 +282,12 @@ function judgeSet(c: Extract<Cond, { kind: 'set' }>, p: Packet, at: Packet['hook
   return out;
 }
 
-export function judgeCond(c: Cond, p: Packet, at: Packet['hooks'][number], ctx: JudgeContext = { mark: UNMARKED, table: '' }): Tri {
+export function judgeCond(
+  c: Cond,
+  p: Packet,
+  at: Packet['hooks'][number],
+  ctx: JudgeContext = { mark: UNMARKED, table: '' },
+): Tri {
   switch (c.kind) {
     case 'mark':
       return neg(judgeMark(c.value, c.mask, ctx.mark), c.neg);
@@ -343,7 +419,14 @@ export function hookedChains(sources: RulesetSource[]): Map<Hook, HookedChain[]>
       for (const c of t.chains.values()) {
         if (!c.base || c.base.device) continue; // netdev ingress/egress chains bind to a device, not these hooks
         const list = out.get(c.base.hook) ?? [];
-        list.push({ file: s.file, family: t.family, table: t.name, chain: c, chains: t.chains, ...(t.sets ? { sets: t.sets } : {}) });
+        list.push({
+          file: s.file,
+          family: t.family,
+          table: t.name,
+          chain: c,
+          chains: t.chains,
+          ...(t.sets ? { sets: t.sets } : {}),
+        });
         out.set(c.base.hook, list);
       }
     }
@@ -382,7 +465,14 @@ export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResu
         continue;
       }
       if (hc.chain.base?.policy === 'drop') {
-        res.policyDrops.push({ file: hc.file, family: hc.family, table: hc.table, chain: hc.chain.name, policy: 'drop', certain: state.sure });
+        res.policyDrops.push({
+          file: hc.file,
+          family: hc.family,
+          table: hc.table,
+          chain: hc.chain.name,
+          policy: 'drop',
+          certain: state.sure,
+        });
         if (state.sure) {
           res.outcome = 'dropped';
           return res;
@@ -418,8 +508,17 @@ function walkChain(
       const m = judgeRule(rule, p, at, ctx);
       if (m === 'no') continue;
       const probabilistic = (rule.conds.find((c) => c.kind === 'probabilistic') as PathHit['probabilistic']) ?? null;
-      const hit: PathHit = { file: hc.file, family: hc.family, table: hc.table, chain: chain.name, rule, match: m, probabilistic };
-      if (m === 'maybe') hit.undecided = rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond);
+      const hit: PathHit = {
+        file: hc.file,
+        family: hc.family,
+        table: hc.table,
+        chain: chain.name,
+        rule,
+        match: m,
+        probabilistic,
+      };
+      if (m === 'maybe')
+        hit.undecided = rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond);
       if (ws.mark.setBy && rule.conds.some((c) => c.kind === 'mark')) hit.markSetBy = ws.mark.setBy;
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;

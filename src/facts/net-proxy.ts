@@ -79,7 +79,12 @@ export function goProxyFor(target: string, env: ProxyEnv): ProxyDecision {
       pport = hp[2] as string;
     }
     if (parseIp(phost)) {
-      if (ip && parseIp(phost)?.value === ip.value && parseIp(phost)?.family === ip.family && (pport === '' || pport === port)) {
+      if (
+        ip &&
+        parseIp(phost)?.value === ip.value &&
+        parseIp(phost)?.family === ip.family &&
+        (pport === '' || pport === port)
+      ) {
         return { proxy: null, why: `NO_PROXY entry ${p}` };
       }
       continue;

@@ -56,9 +56,13 @@ export function resolveLikeGlibc(
   files: { hosts?: HostsParse; hostsFile: string; nsswitch?: NsswitchHosts | null; gai?: GaiConf },
 ): Resolution {
   const bare = host.replace(/^\[|\]$/g, '');
-  if (isIP(bare)) return { host, addresses: [{ address: bare, from: 'literal' }], via: 'literal', trail: [], needsDns: false };
+  if (isIP(bare))
+    return { host, addresses: [{ address: bare, from: 'literal' }], via: 'literal', trail: [], needsDns: false };
   // glibc's compiled-in default when nsswitch.conf has no hosts line
-  const sources = files.nsswitch?.sources ?? [{ name: 'dns', actions: { UNAVAIL: '!return' } }, { name: 'files', actions: {} }];
+  const sources = files.nsswitch?.sources ?? [
+    { name: 'dns', actions: { UNAVAIL: '!return' } },
+    { name: 'files', actions: {} },
+  ];
   const trail: string[] = [];
   let found: ResolvedAddress[] = [];
   let via: Resolution['via'] = 'unresolved';

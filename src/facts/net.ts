@@ -79,7 +79,9 @@ function portsFrom(facts: Facts, ep: ProbeEndpoints, listeners: Listener[] | nul
   }
   const fromProbe = (ep.dfdaemon ?? []).filter(
     (e): e is { role: DfdaemonPort['role']; port: number } =>
-      typeof e.port === 'number' && ['proxy', 'upload', 'metrics', 'health'].includes(String(e.role)) && e.from !== 'default',
+      typeof e.port === 'number' &&
+      ['proxy', 'upload', 'metrics', 'health'].includes(String(e.role)) &&
+      e.from !== 'default',
   );
   // what the probe was told (--dfdaemon-proxy) or found, plus both generations' defaults for the rest
   const out: DfdaemonPort[] = fromProbe.map((e) => ({ port: e.port, role: e.role, from: 'probe' }));
@@ -92,15 +94,24 @@ function portsFrom(facts: Facts, ep: ProbeEndpoints, listeners: Listener[] | nul
 }
 
 /** Which hosts containerd sends pulls to, from the containerd facts, else the probe's list, else the fallback. */
-function mirrorTargets(facts: Facts, ep: ProbeEndpoints, ports: DfdaemonPort[]): { mirrors: MirrorTarget[]; origins: MirrorTarget[] } {
+function mirrorTargets(
+  facts: Facts,
+  ep: ProbeEndpoints,
+  ports: DfdaemonPort[],
+): { mirrors: MirrorTarget[]; origins: MirrorTarget[] } {
   const mirrors: MirrorTarget[] = [];
   const origins: MirrorTarget[] = [];
   for (const r of facts.containerd?.routes ?? []) {
     for (const h of r.hosts) {
-      const t = targetFromUrl(h.url, `${r.file ?? r.registry}${h.line === undefined ? '' : `:${h.line}`}`, 'containerd');
+      const t = targetFromUrl(
+        h.url,
+        `${r.file ?? r.registry}${h.line === undefined ? '' : `:${h.line}`}`,
+        'containerd',
+      );
       if (!t) continue;
       // a `server` that is dfdaemon (or on loopback) is where pulls go, not an origin to reach off-node
-      const isMirror = h.role === 'mirror' || h.isDfdaemon || (h.role === 'server' && (t.host === 'localhost' || isLoopback(t.host)));
+      const isMirror =
+        h.role === 'mirror' || h.isDfdaemon || (h.role === 'server' && (t.host === 'localhost' || isLoopback(t.host)));
       (isMirror ? mirrors : origins).push(t);
     }
   }
@@ -113,13 +124,26 @@ function mirrorTargets(facts: Facts, ep: ProbeEndpoints, ports: DfdaemonPort[]):
   if (mirrors.length === 0) {
     // nothing says which name containerd uses: check the two usual spellings on the proxy ports
     for (const p of ports.filter((x) => x.role === 'proxy')) {
-      for (const host of ['localhost', '127.0.0.1']) mirrors.push({ url: `http://${host}:${p.port}`, host, port: p.port, scheme: 'http', from: 'fallback', source: 'fallback' });
+      for (const host of ['localhost', '127.0.0.1'])
+        mirrors.push({
+          url: `http://${host}:${p.port}`,
+          host,
+          port: p.port,
+          scheme: 'http',
+          from: 'fallback',
+          source: 'fallback',
+        });
     }
   }
   return { mirrors, origins };
 }
 
-function checkedPorts(ports: DfdaemonPort[], mirrors: MirrorTarget[], names: NameCheck[], listeners: Listener[] | null): PortsToCheck {
+function checkedPorts(
+  ports: DfdaemonPort[],
+  mirrors: MirrorTarget[],
+  names: NameCheck[],
+  listeners: Listener[] | null,
+): PortsToCheck {
   const v6Wanted = (port: number) =>
     names.some((n) => n.target.port === port && n.order[0] !== undefined && n.order[0].includes(':')) ||
     (listeners ?? []).some((l) => l.port === port && (l.address === '::' || l.address === '::1'));
@@ -129,11 +153,17 @@ function checkedPorts(ports: DfdaemonPort[], mirrors: MirrorTarget[], names: Nam
   };
   for (const m of mirrors) if (m.host === 'localhost' || isLoopback(m.host)) addLo(m.port, 'proxy');
   for (const p of ports) if (p.role !== 'upload') addLo(p.port, p.role);
-  const peer = ports.filter((p) => p.role === 'upload').map((p) => ({ port: p.port, families: v6Wanted(p.port) ? ([4, 6] as (4 | 6)[]) : ([4] as (4 | 6)[]) }));
+  const peer = ports
+    .filter((p) => p.role === 'upload')
+    .map((p) => ({ port: p.port, families: v6Wanted(p.port) ? ([4, 6] as (4 | 6)[]) : ([4] as (4 | 6)[]) }));
   return { loopback: [...loopback.values()], peer };
 }
 
-async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: MirrorTarget[]): Promise<ProxyFacts | undefined> {
+async function readProxy(
+  b: BundleReader,
+  mirrors: MirrorTarget[],
+  origins: MirrorTarget[],
+): Promise<ProxyFacts | undefined> {
   const envText = await b.text(BUNDLE.containerd.env);
   const dropIns = (await b.list(BUNDLE.containerd.systemd)).filter((f) => f.endsWith('.conf')).sort();
   const fromUnits = new Map<string, EnvValue>();
@@ -146,9 +176,12 @@ async function readProxy(b: BundleReader, mirrors: MirrorTarget[], origins: Mirr
   const processVars = envText === undefined ? null : parseEnvLines(envText, BUNDLE.containerd.env);
   const env = proxyEnvFrom(processVars ?? fromUnits);
   const PROXY_KEYS = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'no_proxy'];
-  const pending = processVars ? PROXY_KEYS.filter((k) => fromUnits.has(k) && processVars.get(k)?.value !== fromUnits.get(k)?.value) : [];
+  const pending = processVars
+    ? PROXY_KEYS.filter((k) => fromUnits.has(k) && processVars.get(k)?.value !== fromUnits.get(k)?.value)
+    : [];
   const decisions: ProxyFacts['decisions'] = [];
-  for (const t of mirrors) if (t.source === 'containerd') decisions.push({ target: t, role: 'mirror', decision: goProxyFor(t.url, env) });
+  for (const t of mirrors)
+    if (t.source === 'containerd') decisions.push({ target: t, role: 'mirror', decision: goProxyFor(t.url, env) });
   for (const t of origins) decisions.push({ target: t, role: 'origin', decision: goProxyFor(t.url, env) });
   for (const k of ['httpProxy', 'httpsProxy'] as const) if (env[k]) env[k] = redactUrl(env[k] as string);
   for (const d of decisions) if (d.decision.proxy) d.decision.proxy = redactUrl(d.decision.proxy);
@@ -159,9 +192,11 @@ export const netFacts = defineFacts({
   area: 'net',
   async build({ bundle: b, facts, problem }) {
     const files = await b.list(BUNDLE.net.dir);
-    const hasContainerdEnv = (await b.text(BUNDLE.containerd.env)) !== undefined || (await b.list(BUNDLE.containerd.systemd)).length > 0;
+    const hasContainerdEnv =
+      (await b.text(BUNDLE.containerd.env)) !== undefined || (await b.list(BUNDLE.containerd.systemd)).length > 0;
     const loopback = facts.measurements.loopback;
-    if (files.length === 0 && !loopback && !hasContainerdEnv && (await b.text(NET_FILES.dmesg)) === undefined) return undefined;
+    if (files.length === 0 && !loopback && !hasContainerdEnv && (await b.text(NET_FILES.dmesg)) === undefined)
+      return undefined;
 
     const ep = await readEndpoints(b, problem);
     const lt = await b.text(NET_FILES.listeners);
@@ -169,7 +204,8 @@ export const netFacts = defineFacts({
     if (lt !== undefined) {
       const parsed = parseSsListeners(lt);
       listeners = parsed.listeners;
-      for (const line of parsed.unrecognised.slice(0, 3)) problem({ file: NET_FILES.listeners, line, message: 'not an `ss -ltn` listener line' });
+      for (const line of parsed.unrecognised.slice(0, 3))
+        problem({ file: NET_FILES.listeners, line, message: 'not an `ss -ltn` listener line' });
     }
     const ports = portsFrom(facts, ep, listeners);
     const { mirrors, origins } = mirrorTargets(facts, ep, ports);
@@ -183,7 +219,8 @@ export const netFacts = defineFacts({
     if (qt !== undefined) {
       const q = parseQdiscs(qt);
       out.qdiscs = { all: q.qdiscs, nonDefault: q.qdiscs.filter((x) => !isDefaultLoQdisc(x)) };
-      for (const line of q.unrecognised.slice(0, 3)) problem({ file: NET_FILES.qdisc, line, message: 'not a `tc qdisc show` line' });
+      for (const line of q.unrecognised.slice(0, 3))
+        problem({ file: NET_FILES.qdisc, line, message: 'not a `tc qdisc show` line' });
     }
     const mtu = await b.text(NET_FILES.loMtu);
     if (mtu !== undefined) {

@@ -12,11 +12,24 @@ import type { Packet, Tri } from './net-path.js';
 // supported", same file; kube-proxy's config reference: "localhost NodePorts are never allowed with other
 // proxy modes" than iptables).
 
-const KUBE_PROXY_ADDRESS_SETS = new Set(['cluster-ips', 'service-ips', 'no-endpoint-services', 'firewall-ips', 'nodeport-ips']);
+const KUBE_PROXY_ADDRESS_SETS = new Set([
+  'cluster-ips',
+  'service-ips',
+  'no-endpoint-services',
+  'firewall-ips',
+  'nodeport-ips',
+]);
 
 /** Judges a lookup in a set the bundle does not list, from what its owner keeps there. */
 export function judgeSetFromKnowledge(table: string, set: string, keys: SetKey[], p: Packet): Tri {
-  if (table === 'kube-proxy' && KUBE_PROXY_ADDRESS_SETS.has(set) && keys[0] === 'daddr' && 'ip' in p.dst && isLoopback(p.dst.ip)) return 'no';
+  if (
+    table === 'kube-proxy' &&
+    KUBE_PROXY_ADDRESS_SETS.has(set) &&
+    keys[0] === 'daddr' &&
+    'ip' in p.dst &&
+    isLoopback(p.dst.ip)
+  )
+    return 'no';
   return 'maybe';
 }
 

@@ -23,7 +23,11 @@ export const defaultConfigPath: VersionedFact<DefaultConfigPath> = {
   id: 'containerd.cri.registry.config_path.default',
   component: 'containerd',
   entries: [
-    { range: { below: '2.2.0' }, value: { kind: 'none' }, source: `${CD} v2.1.0 internal/cri/config/config_unix.go DefaultImageConfig (no ConfigPath); v1.6.38 pkg/cri/config/config_unix.go` },
+    {
+      range: { below: '2.2.0' },
+      value: { kind: 'none' },
+      source: `${CD} v2.1.0 internal/cri/config/config_unix.go DefaultImageConfig (no ConfigPath); v1.6.38 pkg/cri/config/config_unix.go`,
+    },
     {
       range: { from: '2.2.0', to: '2.2.1' },
       value: { kind: 'in-defaults', dirs: DEFAULT_HOSTS_DIRS },
@@ -43,8 +47,16 @@ export const configsTlsWithConfigPath: VersionedFact<'refused' | 'allowed'> = {
   id: 'containerd.cri.registry.configs-tls-with-config_path',
   component: 'containerd',
   entries: [
-    { range: { below: '2.0.0' }, value: 'refused', source: `${CD} v1.6.38 pkg/cri/config/config.go:438-441; v1.7.27 :524 ("\`configs.tls\` cannot be set when \`config_path\` is provided")` },
-    { range: { from: '2.0.0' }, value: 'allowed', source: `${CD} v2.0.0 internal/cri/config/config.go:466-480 (only \`mirrors\` is refused; configs is a deprecation warning)` },
+    {
+      range: { below: '2.0.0' },
+      value: 'refused',
+      source: `${CD} v1.6.38 pkg/cri/config/config.go:438-441; v1.7.27 :524 ("\`configs.tls\` cannot be set when \`config_path\` is provided")`,
+    },
+    {
+      range: { from: '2.0.0' },
+      value: 'allowed',
+      source: `${CD} v2.0.0 internal/cri/config/config.go:466-480 (only \`mirrors\` is refused; configs is a deprecation warning)`,
+    },
   ],
   assumeWhenUnknown: 1,
 };
@@ -56,8 +68,16 @@ export const criPullPath: VersionedFact<PullPath> = {
   id: 'containerd.cri.pull-path',
   component: 'containerd',
   entries: [
-    { range: { below: '2.1.0' }, value: 'local', source: `${CD} v2.0.0 internal/cri/server/images/image_pull.go:188 (client.Pull)` },
-    { range: { from: '2.1.0' }, value: 'transfer', source: `${CD} v2.1.0 internal/cri/server/images/image_pull.go:179-187; docs/cri/config.md:165-176` },
+    {
+      range: { below: '2.1.0' },
+      value: 'local',
+      source: `${CD} v2.0.0 internal/cri/server/images/image_pull.go:188 (client.Pull)`,
+    },
+    {
+      range: { from: '2.1.0' },
+      value: 'transfer',
+      source: `${CD} v2.1.0 internal/cri/server/images/image_pull.go:179-187; docs/cri/config.md:165-176`,
+    },
   ],
   assumeWhenUnknown: 0,
 };
@@ -69,7 +89,16 @@ export const transferFallbackSettings: VersionedFact<readonly string[]> = {
   entries: [
     {
       range: { from: '2.1.0' },
-      value: ['use_local_image_pull', 'disable_snapshot_annotations', 'discard_unpacked_layers', 'registry.mirrors', 'registry.configs', 'registry.auths', 'max_concurrent_downloads', 'image_pull_with_sync_fs'],
+      value: [
+        'use_local_image_pull',
+        'disable_snapshot_annotations',
+        'discard_unpacked_layers',
+        'registry.mirrors',
+        'registry.configs',
+        'registry.auths',
+        'max_concurrent_downloads',
+        'image_pull_with_sync_fs',
+      ],
       source: `${CD} v2.1.0 internal/cri/config/config.go:535-600`,
     },
   ],
@@ -87,13 +116,21 @@ export const criMaxConcurrentDownloads: VersionedFact<CriDownloadLimit> = {
   id: 'containerd.cri.max_concurrent_downloads.effect',
   component: 'containerd',
   entries: [
-    { range: { below: '1.4.0' }, value: 'per-pull', source: `${CD} v1.3.0 pull.go:190-194 (limiter over the whole fetch; unpack afterwards)` },
+    {
+      range: { below: '1.4.0' },
+      value: 'per-pull',
+      source: `${CD} v1.3.0 pull.go:190-194 (limiter over the whole fetch; unpack afterwards)`,
+    },
     {
       range: { from: '1.4.0', to: '1.5.11' },
       value: 'ignored',
       source: `${CD} v1.4.0 unpacker.go:57-73 (newUnpacker sets no limiter), pkg/cri pulls WithPullUnpack (v1.5.0 pkg/cri/server/image_pull.go:121-123); containerd#6054, fixed by PR #6109 (v1.6.0) and #6774 (v1.5.12)`,
     },
-    { range: { from: '1.5.12' }, value: 'per-pull', source: `${CD} v1.5.12 unpacker.go:68-77; v1.6.38 pkg/cri/config/config_unix.go:99 (default 3)` },
+    {
+      range: { from: '1.5.12' },
+      value: 'per-pull',
+      source: `${CD} v1.5.12 unpacker.go:68-77; v1.6.38 pkg/cri/config/config_unix.go:99 (default 3)`,
+    },
   ],
   assumeWhenUnknown: 2,
 };
@@ -104,7 +141,13 @@ export const DEFAULT_DOWNLOADS = 3;
 export const transferMaxConcurrentDownloads: VersionedFact<{ default: number; scope: 'per-daemon' }> = {
   id: 'containerd.transfer.max_concurrent_downloads',
   component: 'containerd',
-  entries: [{ range: { from: '2.0.0' }, value: { default: DEFAULT_DOWNLOADS, scope: 'per-daemon' }, source: `${CD} v2.0.0 plugins/transfer/plugin.go:179; v2.1.0 :211; core/transfer/local/transfer.go:58` }],
+  entries: [
+    {
+      range: { from: '2.0.0' },
+      value: { default: DEFAULT_DOWNLOADS, scope: 'per-daemon' },
+      source: `${CD} v2.0.0 plugins/transfer/plugin.go:179; v2.1.0 :211; core/transfer/local/transfer.go:58`,
+    },
+  ],
   assumeWhenUnknown: 0,
 };
 
@@ -114,7 +157,11 @@ export const transferMaxConcurrentUnpacks: VersionedFact<{ default: number } | n
   component: 'containerd',
   entries: [
     { range: { below: '2.2.0' }, value: null, source: `${CD} v2.1.0 plugins/transfer/plugin.go (no such key)` },
-    { range: { from: '2.2.0' }, value: { default: 1 }, source: `${CD} v2.2.0 plugins/transfer/plugin.go:213, :237 (commit 0198b87fc)` },
+    {
+      range: { from: '2.2.0' },
+      value: { default: 1 },
+      source: `${CD} v2.2.0 plugins/transfer/plugin.go:213, :237 (commit 0198b87fc)`,
+    },
   ],
   assumeWhenUnknown: 0,
 };
@@ -141,7 +188,13 @@ export const transferConfigPathList: VersionedFact<'single-path'> = {
 export const localConfigPathList: VersionedFact<'split'> = {
   id: 'containerd.cri.config_path.list',
   component: 'containerd',
-  entries: [{ range: {}, value: 'split', source: `${CD} v1.6.38 pkg/cri/server/image_pull.go:355-373; v2.1.0 internal/cri/server/images/image_pull.go:473-491` }],
+  entries: [
+    {
+      range: {},
+      value: 'split',
+      source: `${CD} v1.6.38 pkg/cri/server/image_pull.go:355-373; v2.1.0 internal/cri/server/images/image_pull.go:473-491`,
+    },
+  ],
   assumeWhenUnknown: 0,
 };
 
@@ -152,7 +205,11 @@ export const progressTimeoutDefault: VersionedFact<string | null> = {
   entries: [
     { range: { below: '1.7.0' }, value: null, source: `${CD} v1.6.38 pkg/cri/config/config.go (no such key)` },
     { range: { from: '1.7.0', to: '1.7.9' }, value: '1m0s', source: `${CD} v1.7.0 pkg/cri/config/config_unix.go:112` },
-    { range: { from: '1.7.10' }, value: '5m0s', source: `${CD} v1.7.10 pkg/cri/config/config.go:52; v2.2.0 internal/cri/config/config_unix.go` },
+    {
+      range: { from: '1.7.10' },
+      value: '5m0s',
+      source: `${CD} v1.7.10 pkg/cri/config/config.go:52; v2.2.0 internal/cri/config/config_unix.go`,
+    },
   ],
   assumeWhenUnknown: 2,
 };
@@ -162,8 +219,16 @@ export const hostsDialTimeout: VersionedFact<boolean> = {
   id: 'containerd.hosts.dial_timeout',
   component: 'containerd',
   entries: [
-    { range: { below: '2.1.0' }, value: false, source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go (no dial_timeout)` },
-    { range: { from: '2.1.0' }, value: true, source: `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374, :536-541 (commit c4982bffc)` },
+    {
+      range: { below: '2.1.0' },
+      value: false,
+      source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go (no dial_timeout)`,
+    },
+    {
+      range: { from: '2.1.0' },
+      value: true,
+      source: `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374, :536-541 (commit c4982bffc)`,
+    },
   ],
   assumeWhenUnknown: 0,
 };
@@ -173,7 +238,11 @@ export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.without-host-table',
   component: 'containerd',
   entries: [
-    { range: { to: '1.7.31' }, value: 'rejected', source: `${CD} v1.6.38 remotes/docker/config/hosts.go:533; v1.7.31 :534 (getSortedHosts: "invalid \`host\` tree")` },
+    {
+      range: { to: '1.7.31' },
+      value: 'rejected',
+      source: `${CD} v1.6.38 remotes/docker/config/hosts.go:533; v1.7.31 :534 (getSortedHosts: "invalid \`host\` tree")`,
+    },
     {
       range: { from: '1.7.32' },
       value: 'accepted',
@@ -188,8 +257,16 @@ export const gzipDecompressors: VersionedFact<readonly ('igzip' | 'unpigz')[]> =
   id: 'containerd.archive.gzip-decompressors',
   component: 'containerd',
   entries: [
-    { range: { below: '2.0.0' }, value: ['unpigz'], source: `${CD} v1.7.27 archive/compression/compression.go:260-268 (CONTAINERD_DISABLE_PIGZ)` },
-    { range: { from: '2.0.0' }, value: ['igzip', 'unpigz'], source: `${CD} v2.0.0 pkg/archive/compression/compression.go:264-273; v2.1.0 :270-285 (CONTAINERD_DISABLE_IGZIP, _PIGZ)` },
+    {
+      range: { below: '2.0.0' },
+      value: ['unpigz'],
+      source: `${CD} v1.7.27 archive/compression/compression.go:260-268 (CONTAINERD_DISABLE_PIGZ)`,
+    },
+    {
+      range: { from: '2.0.0' },
+      value: ['igzip', 'unpigz'],
+      source: `${CD} v2.0.0 pkg/archive/compression/compression.go:264-273; v2.1.0 :270-285 (CONTAINERD_DISABLE_IGZIP, _PIGZ)`,
+    },
   ],
   assumeWhenUnknown: 1,
 };
@@ -201,8 +278,16 @@ export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
     id: 'containerd.config.layout.v1',
     component: 'containerd',
     entries: [
-      { range: { below: '2.0.0' }, value: 'native', source: `${CD} v1.6.38 services/server/config/config.go:218-222 (version 1 decodes by plugin id)` },
-      { range: { from: '2.0.0' }, value: 'migrated', source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:46-50, :196-205 (v1Migrate: \`cri\` → io.containerd.grpc.v1.cri, then to v3)` },
+      {
+        range: { below: '2.0.0' },
+        value: 'native',
+        source: `${CD} v1.6.38 services/server/config/config.go:218-222 (version 1 decodes by plugin id)`,
+      },
+      {
+        range: { from: '2.0.0' },
+        value: 'migrated',
+        source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:46-50, :196-205 (v1Migrate: \`cri\` → io.containerd.grpc.v1.cri, then to v3)`,
+      },
     ],
     assumeWhenUnknown: 1,
   },
@@ -211,7 +296,11 @@ export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
     component: 'containerd',
     entries: [
       { range: { below: '2.0.0' }, value: 'native', source: `${CD} v1.6.38 services/server/config/config.go` },
-      { range: { from: '2.0.0' }, value: 'migrated', source: `${CD} v2.1.0 docs/cri/config.md:12-20 (version 2 is converted on load)` },
+      {
+        range: { from: '2.0.0' },
+        value: 'migrated',
+        source: `${CD} v2.1.0 docs/cri/config.md:12-20 (version 2 is converted on load)`,
+      },
     ],
     assumeWhenUnknown: 1,
   },
@@ -219,8 +308,16 @@ export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
     id: 'containerd.config.layout.v3',
     component: 'containerd',
     entries: [
-      { range: { below: '2.0.0' }, value: 'unknown-to-this-release', source: `${CD} v1.7.27 (no io.containerd.cri.v1.images plugin; a 1.6.20 dump prints v2 and drops the v3 keys, observed in the lab)` },
-      { range: { from: '2.0.0' }, value: 'native', source: `${CD} v2.1.0 docs/cri/config.md:233-300; plugins/types.go:75` },
+      {
+        range: { below: '2.0.0' },
+        value: 'unknown-to-this-release',
+        source: `${CD} v1.7.27 (no io.containerd.cri.v1.images plugin; a 1.6.20 dump prints v2 and drops the v3 keys, observed in the lab)`,
+      },
+      {
+        range: { from: '2.0.0' },
+        value: 'native',
+        source: `${CD} v2.1.0 docs/cri/config.md:233-300; plugins/types.go:75`,
+      },
     ],
     assumeWhenUnknown: 1,
   },
@@ -250,20 +347,36 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
   'trying-next-host': {
     id: 'containerd.log.trying-next-host',
     component: 'containerd',
-    entries: [{ range: {}, value: { re: /^trying next host/, level: 'info' }, source: `${CD} v1.6.38 remotes/docker/resolver.go:299, :306; v2.1.0 core/remotes/docker/resolver.go:291` }],
+    entries: [
+      {
+        range: {},
+        value: { re: /^trying next host/, level: 'info' },
+        source: `${CD} v1.6.38 remotes/docker/resolver.go:299, :306; v2.1.0 core/remotes/docker/resolver.go:291`,
+      },
+    ],
     assumeWhenUnknown: 0,
   },
   'fetch-failed': {
     id: 'containerd.log.fetch-failed',
     component: 'containerd',
-    entries: [{ range: { from: '2.0.0' }, value: { re: /^fetch failed/, level: 'info' }, source: `${CD} v2.0.0 core/remotes/docker/resolver.go:293; v2.1.0 :293` }],
+    entries: [
+      {
+        range: { from: '2.0.0' },
+        value: { re: /^fetch failed/, level: 'info' },
+        source: `${CD} v2.0.0 core/remotes/docker/resolver.go:293; v2.1.0 :293`,
+      },
+    ],
     assumeWhenUnknown: 0,
   },
   'hosts-toml-decode': {
     id: 'containerd.log.hosts-toml-decode',
     component: 'containerd',
     entries: [
-      { range: { below: '2.0.0' }, value: { re: /^failed to decode hosts\.toml/, level: 'error' }, source: `${CD} v1.6.38 remotes/docker/config/hosts.go:314; v1.7.27 :315` },
+      {
+        range: { below: '2.0.0' },
+        value: { re: /^failed to decode hosts\.toml/, level: 'error' },
+        source: `${CD} v1.6.38 remotes/docker/config/hosts.go:314; v1.7.27 :315`,
+      },
       {
         range: { from: '2.0.0' },
         value: { re: /^failed to decode \S*\/hosts\.toml/, level: 'error' },
@@ -275,13 +388,25 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
   'progress-cancel': {
     id: 'containerd.log.progress-cancel',
     component: 'containerd',
-    entries: [{ range: { from: '1.7.0' }, value: { re: /^cancel pulling image /, level: 'error' }, source: `${CD} v1.7.0 pkg/cri/server/image_pull.go:635; v2.1.0 internal/cri/server/images/image_pull.go:723, :1023` }],
+    entries: [
+      {
+        range: { from: '1.7.0' },
+        value: { re: /^cancel pulling image /, level: 'error' },
+        source: `${CD} v1.7.0 pkg/cri/server/image_pull.go:635; v2.1.0 internal/cri/server/images/image_pull.go:723, :1023`,
+      },
+    ],
     assumeWhenUnknown: 0,
   },
   'transfer-incompatible': {
     id: 'containerd.log.transfer-incompatible',
     component: 'containerd',
-    entries: [{ range: { from: '2.1.0' }, value: { re: /^Found '.*' in CRI config which is incompatible with transfer service/, level: 'warn' }, source: `${CD} v2.1.0 internal/cri/config/config.go:594` }],
+    entries: [
+      {
+        range: { from: '2.1.0' },
+        value: { re: /^Found '.*' in CRI config which is incompatible with transfer service/, level: 'warn' },
+        source: `${CD} v2.1.0 internal/cri/config/config.go:594`,
+      },
+    ],
     assumeWhenUnknown: 0,
   },
   'mirrors-with-config-path': {
@@ -306,8 +431,16 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
     id: 'containerd.log.decompressor-used',
     component: 'containerd',
     entries: [
-      { range: { below: '2.0.0' }, value: { re: /^using (pigz) for decompression/, level: 'debug' }, source: `${CD} v1.6.38 archive/compression/compression.go:264; v1.7.34 :268` },
-      { range: { from: '2.0.0' }, value: { re: /^using (igzip|unpigz) for decompression/, level: 'debug' }, source: `${CD} v2.0.0 pkg/archive/compression/compression.go:267, :271; v2.1.0 :273, :277` },
+      {
+        range: { below: '2.0.0' },
+        value: { re: /^using (pigz) for decompression/, level: 'debug' },
+        source: `${CD} v1.6.38 archive/compression/compression.go:264; v1.7.34 :268`,
+      },
+      {
+        range: { from: '2.0.0' },
+        value: { re: /^using (igzip|unpigz) for decompression/, level: 'debug' },
+        source: `${CD} v2.0.0 pkg/archive/compression/compression.go:267, :271; v2.1.0 :273, :277`,
+      },
     ],
     assumeWhenUnknown: 1,
   },
@@ -325,7 +458,13 @@ export interface ConfigKey {
   meaning?: string;
 }
 
-function key(file: ConfigKey['file'], path: string, range: ReleaseRange, source: string, meaning?: string): VersionedFact<ConfigKey> {
+function key(
+  file: ConfigKey['file'],
+  path: string,
+  range: ReleaseRange,
+  source: string,
+  meaning?: string,
+): VersionedFact<ConfigKey> {
   const segments = path.split('/');
   return {
     id: `containerd.key.${file}.${segments.join('.')}`,
@@ -359,22 +498,74 @@ function criKeys(): VersionedFact<ConfigKey>[] {
     };
     out.push(
       key('config.toml', base, range, src),
-      key('config.toml', `${base}/max_concurrent_downloads`, range, `${src} (MaxConcurrentDownloads)`, criMaxConcurrentDownloads.id),
-      key('config.toml', `${base}/image_pull_progress_timeout`, later('1.7.0'), `${CD} v1.7.0 pkg/cri/config/config.go:353; ${CRI21}:333`, progressTimeoutDefault.id),
-      key('config.toml', `${base}/image_pull_with_sync_fs`, later('1.7.14'), `${CD} v1.7.14 pkg/cri/config/config.go (first tag with the key); ${CRI21}:338`, transferFallbackSettings.id),
+      key(
+        'config.toml',
+        `${base}/max_concurrent_downloads`,
+        range,
+        `${src} (MaxConcurrentDownloads)`,
+        criMaxConcurrentDownloads.id,
+      ),
+      key(
+        'config.toml',
+        `${base}/image_pull_progress_timeout`,
+        later('1.7.0'),
+        `${CD} v1.7.0 pkg/cri/config/config.go:353; ${CRI21}:333`,
+        progressTimeoutDefault.id,
+      ),
+      key(
+        'config.toml',
+        `${base}/image_pull_with_sync_fs`,
+        later('1.7.14'),
+        `${CD} v1.7.14 pkg/cri/config/config.go (first tag with the key); ${CRI21}:338`,
+        transferFallbackSettings.id,
+      ),
       key('config.toml', `${base}/use_local_image_pull`, later('2.1.0'), `${CRI21}:347`, criPullPath.id),
       key('config.toml', `${base}/registry`, range, src),
-      key('config.toml', `${base}/registry/config_path`, later('1.5.0'), `${CD} v1.5.0 pkg/cri/config/config.go (config_path); ${CRI21}:231`, defaultConfigPath.id),
-      key('config.toml', `${base}/registry/mirrors`, range, `${CRI16}:179; ${CRI21}:236 (deprecated, removal planned for v2.4: RELEASES.md)`, defaultConfigPath.id),
-      key('config.toml', `${base}/registry/mirrors/*`, range, `${CRI16}:179; ${CRI21}:236 (one table per registry name)`),
+      key(
+        'config.toml',
+        `${base}/registry/config_path`,
+        later('1.5.0'),
+        `${CD} v1.5.0 pkg/cri/config/config.go (config_path); ${CRI21}:231`,
+        defaultConfigPath.id,
+      ),
+      key(
+        'config.toml',
+        `${base}/registry/mirrors`,
+        range,
+        `${CRI16}:179; ${CRI21}:236 (deprecated, removal planned for v2.4: RELEASES.md)`,
+        defaultConfigPath.id,
+      ),
+      key(
+        'config.toml',
+        `${base}/registry/mirrors/*`,
+        range,
+        `${CRI16}:179; ${CRI21}:236 (one table per registry name)`,
+      ),
       key('config.toml', `${base}/registry/mirrors/*/endpoint`, range, `${CRI16}:145; ${CRI21}:209`),
       key('config.toml', `${base}/registry/configs`, range, `${CRI16}:183; ${CRI21}:241`),
-      key('config.toml', `${base}/registry/configs/*`, range, `${CRI16}:183; ${CRI21}:241 (one table per registry host)`),
+      key(
+        'config.toml',
+        `${base}/registry/configs/*`,
+        range,
+        `${CRI16}:183; ${CRI21}:241 (one table per registry host)`,
+      ),
       key('config.toml', `${base}/registry/configs/*/tls`, range, `${CRI16}:200`, configsTlsWithConfigPath.id),
       key('config.toml', `${base}/registry/auths`, range, `${CRI16}:187; ${CRI21}:246`),
       key('config.toml', `${runtime}/snapshotter`, range, `${CRI16}:76; ${CRI21}:122`),
-      key('config.toml', `${runtime}/disable_snapshot_annotations`, range, `${CRI16}:96; ${CRI21}:289`, transferFallbackSettings.id),
-      key('config.toml', `${runtime}/discard_unpacked_layers`, range, `${CRI16}:101; ${CRI21}:294`, transferFallbackSettings.id),
+      key(
+        'config.toml',
+        `${runtime}/disable_snapshot_annotations`,
+        range,
+        `${CRI16}:96; ${CRI21}:289`,
+        transferFallbackSettings.id,
+      ),
+      key(
+        'config.toml',
+        `${runtime}/discard_unpacked_layers`,
+        range,
+        `${CRI16}:101; ${CRI21}:294`,
+        transferFallbackSettings.id,
+      ),
     );
     if (runtime !== base) out.push(key('config.toml', runtime, range, src));
   }
@@ -392,27 +583,82 @@ export const CONFIG_KEYS: readonly VersionedFact<ConfigKey>[] = [
   key('config.toml', 'plugins', {}, SRV16),
   ...criKeys(),
   key('config.toml', TR, { from: '2.0.0' }, `${CD} v2.1.0 plugins/transfer/plugin.go:46`),
-  key('config.toml', `${TR}/max_concurrent_downloads`, { from: '2.0.0' }, `${CD} v2.0.0 plugins/transfer/plugin.go:154`, transferMaxConcurrentDownloads.id),
-  key('config.toml', `${TR}/concurrent_layer_fetch_buffer`, { from: '2.1.0' }, `${CD} v2.1.0 plugins/transfer/plugin.go:177 (commit 72c8c7708)`),
-  key('config.toml', `${TR}/max_concurrent_unpacks`, { from: '2.2.0' }, `${CD} v2.2.0 plugins/transfer/plugin.go:213`, transferMaxConcurrentUnpacks.id),
+  key(
+    'config.toml',
+    `${TR}/max_concurrent_downloads`,
+    { from: '2.0.0' },
+    `${CD} v2.0.0 plugins/transfer/plugin.go:154`,
+    transferMaxConcurrentDownloads.id,
+  ),
+  key(
+    'config.toml',
+    `${TR}/concurrent_layer_fetch_buffer`,
+    { from: '2.1.0' },
+    `${CD} v2.1.0 plugins/transfer/plugin.go:177 (commit 72c8c7708)`,
+  ),
+  key(
+    'config.toml',
+    `${TR}/max_concurrent_unpacks`,
+    { from: '2.2.0' },
+    `${CD} v2.2.0 plugins/transfer/plugin.go:213`,
+    transferMaxConcurrentUnpacks.id,
+  ),
   key('hosts.toml', 'server', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:379-420`),
-  key('hosts.toml', 'host', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:379-420, :548-578`, hostsWithoutHostTable.id),
-  key('hosts.toml', 'host/*', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:548-578 (one table per host URL, in file order)`),
+  key(
+    'hosts.toml',
+    'host',
+    {},
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go:379-420, :548-578`,
+    hostsWithoutHostTable.id,
+  ),
+  key(
+    'hosts.toml',
+    'host/*',
+    {},
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go:548-578 (one table per host URL, in file order)`,
+  ),
   key('hosts.toml', 'host/*/capabilities', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:453-467`),
-  key('hosts.toml', 'host/*/skip_verify', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.SkipVerify)`),
-  key('hosts.toml', 'host/*/override_path', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.OverridePath)`),
-  key('hosts.toml', 'host/*/dial_timeout', { from: '2.1.0' }, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`, hostsDialTimeout.id),
+  key(
+    'hosts.toml',
+    'host/*/skip_verify',
+    {},
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.SkipVerify)`,
+  ),
+  key(
+    'hosts.toml',
+    'host/*/override_path',
+    {},
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go (hostFileConfig.OverridePath)`,
+  ),
+  key(
+    'hosts.toml',
+    'host/*/dial_timeout',
+    { from: '2.1.0' },
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`,
+    hostsDialTimeout.id,
+  ),
   // the top level of hosts.toml is itself a host config (`server`'s capabilities, skip_verify, …)
   key('hosts.toml', 'capabilities', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
   key('hosts.toml', 'skip_verify', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
   key('hosts.toml', 'override_path', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
-  key('hosts.toml', 'dial_timeout', { from: '2.1.0' }, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`, hostsDialTimeout.id),
+  key(
+    'hosts.toml',
+    'dial_timeout',
+    { from: '2.1.0' },
+    `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`,
+    hostsDialTimeout.id,
+  ),
 ];
 
 /** True when `path` (as read) is covered by a CONFIG_KEYS entry of that file. */
 export function configKeyKnown(file: ConfigKey['file'], path: readonly string[]): boolean {
   return CONFIG_KEYS.some((k) =>
-    k.entries.some((e) => e.value.file === file && e.value.path.length === path.length && e.value.path.every((s, i) => s === '*' || s === path[i])),
+    k.entries.some(
+      (e) =>
+        e.value.file === file &&
+        e.value.path.length === path.length &&
+        e.value.path.every((s, i) => s === '*' || s === path[i]),
+    ),
   );
 }
 

@@ -11,66 +11,331 @@ const P = 'client/daemon/peer/';
 const T = 'client/daemon/transport/transport.go';
 
 export const GO_MESSAGES: readonly MessageFact[] = [
-  message('dfdaemon-go', 'go.log.start-download', 'task-start',
-    form({ from: 'v2.0.0', to: 'v2.0.7' }, `v2.0.0 ${T}`, 'start download with url: ', 'info', { format: 'start download with url: %s' }),
+  message(
+    'dfdaemon-go',
+    'go.log.start-download',
+    'task-start',
+    form({ from: 'v2.0.0', to: 'v2.0.7' }, `v2.0.0 ${T}`, 'start download with url: ', 'info', {
+      format: 'start download with url: %s',
+    }),
     // the header dump carries the request's Authorization header: never kept as url or evidence
-    form({ from: 'v2.0.8', to: 'v2.1.11' }, `v2.0.10 ${T}:243`, 'start download with url: ', 'info', { format: 'start download with url: %s, header: %#v' }),
-    form({ from: 'v2.1.12' }, `v2.1.49 ${T}:338`, 'start download with url: ', 'info', { format: 'start download with url: %s' })),
-  message('dfdaemon-go', 'go.log.stream-attribute', 'stream-ready', form({ from: 'v2.0.0' }, `v2.1.49 ${T}:397`, 'download stream attribute: ', 'info')),
-  message('dfdaemon-go', 'go.log.round-trip-dragonfly', 'proxy-p2p', form({ from: 'v2.0.0' }, `v2.1.49 ${T}:242 (Debugf)`, 'round trip with dragonfly: ', 'debug')),
-  message('dfdaemon-go', 'go.log.round-trip-directly', 'proxy-direct', form({ from: 'v2.0.1' }, `v2.1.49 ${T}:246 (Debugf)`, 'round trip directly, method: ', 'debug')),
-  message('dfdaemon-go', 'go.log.round-trip-directly-error', 'proxy-error', form({ from: 'v2.1.56' }, `v2.1.67 ${T}:246`, 'round trip directly error: ', 'error')),
-  message('dfdaemon-go', 'go.log.round-trip-dragonfly-error', 'proxy-error', form({ from: 'v2.1.56' }, `v2.1.67 ${T}:235`, 'round trip with dragonfly error: ', 'error')),
+    form({ from: 'v2.0.8', to: 'v2.1.11' }, `v2.0.10 ${T}:243`, 'start download with url: ', 'info', {
+      format: 'start download with url: %s, header: %#v',
+    }),
+    form({ from: 'v2.1.12' }, `v2.1.49 ${T}:338`, 'start download with url: ', 'info', {
+      format: 'start download with url: %s',
+    }),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.stream-attribute',
+    'stream-ready',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${T}:397`, 'download stream attribute: ', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.round-trip-dragonfly',
+    'proxy-p2p',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${T}:242 (Debugf)`, 'round trip with dragonfly: ', 'debug'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.round-trip-directly',
+    'proxy-direct',
+    form({ from: 'v2.0.1' }, `v2.1.49 ${T}:246 (Debugf)`, 'round trip directly, method: ', 'debug'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.round-trip-directly-error',
+    'proxy-error',
+    form({ from: 'v2.1.56' }, `v2.1.67 ${T}:246`, 'round trip directly error: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.round-trip-dragonfly-error',
+    'proxy-error',
+    form({ from: 'v2.1.56' }, `v2.1.67 ${T}:235`, 'round trip with dragonfly error: ', 'error'),
+  ),
   // at startup, when proxy.registryMirror.url is unset: every mirror request is then answered 404
-  message('dfdaemon-go', 'go.log.mirror-disabled', 'mirror-disabled', form({ from: 'v2.0.1' }, 'v2.1.49 client/daemon/proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled', 'warn')),
-  message('dfdaemon-go', 'go.log.round-trip-error', 'proxy-error', form({ from: 'v2.0.0' }, `v2.1.49 ${T}:254, :443`, 'round trip error: ', 'error')),
+  message(
+    'dfdaemon-go',
+    'go.log.mirror-disabled',
+    'mirror-disabled',
+    form(
+      { from: 'v2.0.1' },
+      'v2.1.49 client/daemon/proxy/proxy.go:182',
+      'registry mirror url is empty, registry mirror feature is disabled',
+      'warn',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.round-trip-error',
+    'proxy-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${T}:254, :443`, 'round trip error: ', 'error'),
+  ),
   // v2.0.0–v2.0.2 also logged the scheduler client's own register lines (fields taskId/peerID)
-  message('dfdaemon-go', 'go.log.register-start-client', 'register-start',
-    form({ from: 'v2.0.0', to: 'v2.0.2' }, 'v2.0.0 pkg/rpc/scheduler/client/client.go:83', 'generate hash key taskId: ', 'info', { contains: 'start to register peer task' })),
-  message('dfdaemon-go', 'go.log.register-ok-client', 'register-ok',
-    form({ from: 'v2.0.0', to: 'v2.0.2' }, 'v2.0.0 pkg/rpc/scheduler/client/client.go:105', 'register peer task result success', 'info')),
-  message('dfdaemon-go', 'go.log.register-start', 'register-start', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:270`, 'step 1: peer ', 'info', { contains: 'start to register' })),
-  message('dfdaemon-go', 'go.log.register-failed-step', 'register-failed', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:281`, 'step 1: peer ', 'error', { contains: 'register failed' })),
-  message('dfdaemon-go', 'go.log.register-ok', 'register-ok', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:298`, 'register task success', 'info')),
-  message('dfdaemon-go', 'go.log.register-failed', 'register-failed', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:288, :296`, 'register peer task failed: ', 'warn')),
-  message('dfdaemon-go', 'go.log.schedule-no-response', 'schedule-timeout', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:279`, 'scheduler did not response in ', 'error')),
+  message(
+    'dfdaemon-go',
+    'go.log.register-start-client',
+    'register-start',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.2' },
+      'v2.0.0 pkg/rpc/scheduler/client/client.go:83',
+      'generate hash key taskId: ',
+      'info',
+      { contains: 'start to register peer task' },
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.register-ok-client',
+    'register-ok',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.2' },
+      'v2.0.0 pkg/rpc/scheduler/client/client.go:105',
+      'register peer task result success',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.register-start',
+    'register-start',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:270`, 'step 1: peer ', 'info', {
+      contains: 'start to register',
+    }),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.register-failed-step',
+    'register-failed',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:281`, 'step 1: peer ', 'error', {
+      contains: 'register failed',
+    }),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.register-ok',
+    'register-ok',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:298`, 'register task success', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.register-failed',
+    'register-failed',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:288, :296`, 'register peer task failed: ', 'warn'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.schedule-no-response',
+    'schedule-timeout',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:279`, 'scheduler did not response in ', 'error'),
+  ),
   // "wait first peer packet from scheduler timeout" is only the reason inside this message (:59)
-  message('dfdaemon-go', 'go.log.back-source-due-to', 'back-source', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1036`, 'start download from source due to ', 'warn')),
-  message('dfdaemon-go', 'go.log.back-source-disabled', 'schedule-timeout', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1030-1034`, 'download from source disabled', 'error')),
+  message(
+    'dfdaemon-go',
+    'go.log.back-source-due-to',
+    'back-source',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1036`, 'start download from source due to ', 'warn'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.back-source-disabled',
+    'schedule-timeout',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1030-1034`, 'download from source disabled', 'error'),
+  ),
   // the scheduler answered Code_SchedNeedBackSource: it ordered this peer to the origin
-  message('dfdaemon-go', 'go.log.sched-need-back-source', 'sched-back-source', form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_conductor.go:738, :837`, 'receive back source code', 'info')),
+  message(
+    'dfdaemon-go',
+    'go.log.sched-need-back-source',
+    'sched-back-source',
+    form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_conductor.go:738, :837`, 'receive back source code', 'info'),
+  ),
   // before v2.0.2 the peer logged no line of its own: the gRPC stream wrapper logged the scheduler's error,
   // code 5001 (SchedNeedBackSource, v2.0.0 internal/dfcodes/rpc_code.go:45) with the scheduler's text
   // "reschedule parent for peer %s already reaches max reschedule times" (v2.0.0 scheduler/core/service.go:168)
-  message('dfdaemon-go', 'go.log.sched-max-reschedule', 'sched-back-source',
+  message(
+    'dfdaemon-go',
+    'go.log.sched-max-reschedule',
+    'sched-back-source',
     form({ from: 'v2.0.0', to: 'v2.0.1' }, 'v2.0.1 pkg/rpc/client_util.go:146', 'client receive a message: ', 'error', {
       contains: 'already reaches max reschedule times',
       format: 'client receive a message: %T error: %v for method: %s target: %s connState: %s',
-    })),
-  message('dfdaemon-go', 'go.log.source-start', 'back-source', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:318`, 'start to download from source', 'info')),
-  message('dfdaemon-go', 'go.log.source-ok', 'source-ok', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:527; piece_manager.go:533, :610`, 'download from source ok', 'info')),
-  message('dfdaemon-go', 'go.log.source-error', 'source-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:515`, 'download from source error: ', 'error')),
-  message('dfdaemon-go', 'go.log.source-status', 'source-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:387`, 'back source status code ', 'error')),
-  message('dfdaemon-go', 'go.log.peer-packet-failed', 'scheduler-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:851, :854`, 'receive peer packet failed: ', 'error')),
-  message('dfdaemon-go', 'go.log.main-peer', 'remote-peer',
-    form({ from: 'v2.0.0', to: 'v2.1.24' }, `v2.1.12 ${P}peertask_conductor.go`, 'receive new peer packet, main peer: ', 'info', { format: 'receive new peer packet, main peer: %s, parallel count: %d' }),
-    form({ from: 'v2.1.25' }, `v2.1.49 ${P}peertask_conductor.go:764`, 'receive new peer packet, main peer: ', 'info', { format: 'receive new peer packet, main peer: %s' })),
-  message('dfdaemon-go', 'go.log.single-piece', 'piece-remote', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:905`, 'single piece, dest peer id: ', 'info')),
-  message('dfdaemon-go', 'go.log.piece-task', 'piece-remote', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1113-1115 (Debugf)`, 'peer download worker #', 'debug', { contains: 'receive piece task' })),
-  message('dfdaemon-go', 'go.log.piece-failed', 'piece-failed', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:202`, 'download piece failed, piece num: ', 'error')),
-  message('dfdaemon-go', 'go.log.reuse', 'reuse', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_reuse.go:91, :121, :268, :378`, 'reuse from peer task: ', 'info')),
-  message('dfdaemon-go', 'go.log.reuse-partial', 'reuse', form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_reuse.go:96, :273, :382`, 'reuse partial data from peer task: ', 'info')),
-  message('dfdaemon-go', 'go.log.reuse-file-done', 'reuse-done', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_reuse.go:177`, 'reuse file peer task done, cost: ', 'info')),
-  message('dfdaemon-go', 'go.log.task-done', 'task-done', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1393`, 'peer task done, cost: ', 'info')),
-  message('dfdaemon-go', 'go.log.task-failed', 'task-failed', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1514`, 'peer task failed, code: ', 'error')),
-  message('dfdaemon-go', 'go.log.calculate-digest', 'digest-setting', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:92`, 'set calculateDigest to ', 'info')),
+    }),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.source-start',
+    'back-source',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:318`, 'start to download from source', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.source-ok',
+    'source-ok',
+    form(
+      { from: 'v2.0.0' },
+      `v2.1.49 ${P}peertask_conductor.go:527; piece_manager.go:533, :610`,
+      'download from source ok',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.source-error',
+    'source-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:515`, 'download from source error: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.source-status',
+    'source-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:387`, 'back source status code ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.peer-packet-failed',
+    'scheduler-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:851, :854`, 'receive peer packet failed: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.main-peer',
+    'remote-peer',
+    form(
+      { from: 'v2.0.0', to: 'v2.1.24' },
+      `v2.1.12 ${P}peertask_conductor.go`,
+      'receive new peer packet, main peer: ',
+      'info',
+      { format: 'receive new peer packet, main peer: %s, parallel count: %d' },
+    ),
+    form({ from: 'v2.1.25' }, `v2.1.49 ${P}peertask_conductor.go:764`, 'receive new peer packet, main peer: ', 'info', {
+      format: 'receive new peer packet, main peer: %s',
+    }),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.single-piece',
+    'piece-remote',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:905`, 'single piece, dest peer id: ', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.piece-task',
+    'piece-remote',
+    form(
+      { from: 'v2.0.0' },
+      `v2.1.49 ${P}peertask_conductor.go:1113-1115 (Debugf)`,
+      'peer download worker #',
+      'debug',
+      { contains: 'receive piece task' },
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.piece-failed',
+    'piece-failed',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:202`, 'download piece failed, piece num: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.reuse',
+    'reuse',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_reuse.go:91, :121, :268, :378`, 'reuse from peer task: ', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.reuse-partial',
+    'reuse',
+    form(
+      { from: 'v2.0.2' },
+      `v2.1.49 ${P}peertask_reuse.go:96, :273, :382`,
+      'reuse partial data from peer task: ',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.reuse-file-done',
+    'reuse-done',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_reuse.go:177`, 'reuse file peer task done, cost: ', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.task-done',
+    'task-done',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1393`, 'peer task done, cost: ', 'info'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.task-failed',
+    'task-failed',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1514`, 'peer task failed, code: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.calculate-digest',
+    'digest-setting',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:92`, 'set calculateDigest to ', 'info'),
+  ),
   // removed in v2.1.50 (dragonflyoss/dragonfly #3343): later failures log "store failed: …"
-  message('dfdaemon-go', 'go.log.validate-digest-failed', 'digest-failed', form({ from: 'v2.0.2', to: 'v2.1.49' }, `v2.1.49 ${P}peertask_conductor.go:1411`, 'validate digest failed', 'error')),
-  message('dfdaemon-go', 'go.log.invalid-digest', 'digest-failed', form({ from: 'v2.0.0' }, 'v2.1.49 client/daemon/storage/local_storage.go:320; local_storage_subtask.go:178', 'invalid digest, refuse to read all pieces', 'error')),
-  message('dfdaemon-go', 'go.log.validate-digest-ok', 'digest-ok', form({ from: 'v2.0.2', to: 'v2.1.49' }, `v2.1.49 ${P}peertask_conductor.go:1611 (Debugf)`, 'validate digest ok', 'debug')),
-  message('dfdaemon-go', 'go.log.download-limiter', 'rate-limit-setting', form({ from: 'v2.0.7' }, `v2.1.49 ${P}piece_manager.go:100; client/daemon/daemon.go:303`, 'set download limiter ', 'info')),
-  message('dfdaemon-go', 'go.log.rate-limit-access', 'rate-limit-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:187, :258`, 'require rate limit access error', 'error')),
-  message('dfdaemon-go', 'go.log.request-limiter', 'rate-limit-error', form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1159`, 'request limiter error: ', 'error')),
+  message(
+    'dfdaemon-go',
+    'go.log.validate-digest-failed',
+    'digest-failed',
+    form(
+      { from: 'v2.0.2', to: 'v2.1.49' },
+      `v2.1.49 ${P}peertask_conductor.go:1411`,
+      'validate digest failed',
+      'error',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.invalid-digest',
+    'digest-failed',
+    form(
+      { from: 'v2.0.0' },
+      'v2.1.49 client/daemon/storage/local_storage.go:320; local_storage_subtask.go:178',
+      'invalid digest, refuse to read all pieces',
+      'error',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.validate-digest-ok',
+    'digest-ok',
+    form(
+      { from: 'v2.0.2', to: 'v2.1.49' },
+      `v2.1.49 ${P}peertask_conductor.go:1611 (Debugf)`,
+      'validate digest ok',
+      'debug',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.download-limiter',
+    'rate-limit-setting',
+    form(
+      { from: 'v2.0.7' },
+      `v2.1.49 ${P}piece_manager.go:100; client/daemon/daemon.go:303`,
+      'set download limiter ',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.rate-limit-access',
+    'rate-limit-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:187, :258`, 'require rate limit access error', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.request-limiter',
+    'rate-limit-error',
+    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1159`, 'request limiter error: ', 'error'),
+  ),
 ];
 
 /** Go config keys dfdoctor reads, with the code default (absent = the code sets none) and its source. */
@@ -97,17 +362,40 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'scheduler.disableAutoBackSource', default: false, source: `v2.1.49 ${C}peerhost.go:271` },
   { key: 'download.pieceDownloadTimeout', default: '30s', source: `v2.1.49 ${C}peerhost_linux.go:59` },
   // no rule by default; registry-mirror traffic ignores them unless registryMirror.useProxies (proxy.go:657-664)
-  { key: 'proxy.proxies', default: 'none', source: `v2.1.49 ${C}peerhost_linux.go:127-137; client/daemon/proxy/proxy.go:626-664` },
+  {
+    key: 'proxy.proxies',
+    default: 'none',
+    source: `v2.1.49 ${C}peerhost_linux.go:127-137; client/daemon/proxy/proxy.go:626-664`,
+  },
   // unset: startup WARN "registry mirror url is empty, registry mirror feature is disabled", every mirror request 404
-  { key: 'proxy.registryMirror.url', default: 'none', source: 'v2.1.49 client/daemon/proxy/proxy.go:180-187', from: 'v2.0.1' },
-  { key: 'proxy.registryMirror.useProxies', default: false, source: `v2.1.49 ${C}peerhost.go:728; client/daemon/proxy/proxy.go:657-664`, from: 'v2.0.2' },
-  { key: 'proxy.registryMirror.direct', default: false, source: `v2.1.49 ${C}peerhost.go; client/daemon/proxy/proxy.go:657-659` },
+  {
+    key: 'proxy.registryMirror.url',
+    default: 'none',
+    source: 'v2.1.49 client/daemon/proxy/proxy.go:180-187',
+    from: 'v2.0.1',
+  },
+  {
+    key: 'proxy.registryMirror.useProxies',
+    default: false,
+    source: `v2.1.49 ${C}peerhost.go:728; client/daemon/proxy/proxy.go:657-664`,
+    from: 'v2.0.2',
+  },
+  {
+    key: 'proxy.registryMirror.direct',
+    default: false,
+    source: `v2.1.49 ${C}peerhost.go; client/daemon/proxy/proxy.go:657-659`,
+  },
   { key: 'proxy.registryMirror.dynamic', default: false, source: `v2.1.49 ${C}peerhost.go:716` },
   { key: 'download.prefetch', default: false, source: `v2.1.49 ${C}peerhost.go:323` },
   { key: 'proxy.maxConcurrency', default: 0, source: `v2.1.49 ${C}peerhost.go:375` },
   { key: 'proxy.defaultFilter', default: '', source: `v2.1.49 ${C}peerhost.go:371` },
   // the code has an empty PortRange; 65001 is what the deb/rpm dfget.yaml and the Helm chart set
-  { key: 'proxy.tcpListen.port', default: 65001, source: 'v2.1.49 build/package/nfpm/config/dfget.yaml:121; client/config/peerhost_linux.go:127-136 (no code default)' },
+  {
+    key: 'proxy.tcpListen.port',
+    default: 65001,
+    source:
+      'v2.1.49 build/package/nfpm/config/dfget.yaml:121; client/config/peerhost_linux.go:127-136 (no code default)',
+  },
   { key: 'upload.tcpListen.port', default: 65002, source: `v2.1.49 ${C}constants.go:67` },
   { key: 'download.peerGRPC.tcpListen.port', default: 65000, source: `v2.1.49 ${C}constants.go:66` },
   { key: 'health.tcpListen.port', default: 40901, source: `v2.1.49 ${C}constants.go:69` },
@@ -115,7 +403,11 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'verbose', default: false, source: 'v2.1.49 cmd/dependency/base/option.go:20' },
   { key: 'console', default: false, source: 'v2.1.49 cmd/dependency/base/option.go:21' },
   // the parent dir: the daemon writes <logDir>/daemon/core.log
-  { key: 'logDir', default: '/var/log/dragonfly', source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:28; internal/dflog/loginit.go:101' },
+  {
+    key: 'logDir',
+    default: '/var/log/dragonfly',
+    source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:28; internal/dflog/loginit.go:101',
+  },
 ];
 
 /** Where the daemon writes core.log under its logDir (internal/dflog/loginit.go:101 `filepath.Join(dir, "daemon")`). */
@@ -126,8 +418,18 @@ export const GO_MIRROR_PROXIES: VersionedFact<'builtin-blob-rule' | 'proxies-if-
   id: 'go.behaviour.mirror-routing',
   component: 'dfdaemon-go',
   entries: [
-    { range: { from: 'v2.0.0', to: 'v2.0.1' }, value: 'builtin-blob-rule', source: 'v2.0.1 client/daemon/proxy/proxy.go:549-550 (registry mirror: GET …/blobs/sha256… via P2P, proxies never consulted)' },
-    { range: { from: 'v2.0.2' }, value: 'proxies-if-useProxies', source: 'v2.1.49 client/daemon/proxy/proxy.go:657-664 (proxies only with registryMirror.useProxies: true; else GET …/blobs/sha256… via P2P)' },
+    {
+      range: { from: 'v2.0.0', to: 'v2.0.1' },
+      value: 'builtin-blob-rule',
+      source:
+        'v2.0.1 client/daemon/proxy/proxy.go:549-550 (registry mirror: GET …/blobs/sha256… via P2P, proxies never consulted)',
+    },
+    {
+      range: { from: 'v2.0.2' },
+      value: 'proxies-if-useProxies',
+      source:
+        'v2.1.49 client/daemon/proxy/proxy.go:657-664 (proxies only with registryMirror.useProxies: true; else GET …/blobs/sha256… via P2P)',
+    },
   ],
   assumeWhenUnknown: 1,
 };

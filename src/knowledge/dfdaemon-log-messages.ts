@@ -20,12 +20,23 @@ export interface MessageFact extends VersionedFact<MessageForm> {
   kind: EventKind;
 }
 
-export function form(range: ReleaseRange, source: string, prefix: string, level: MessageForm['level'], extra: Partial<Omit<MessageForm, 'prefix' | 'level'>> = {}): VersionedEntry<MessageForm> {
+export function form(
+  range: ReleaseRange,
+  source: string,
+  prefix: string,
+  level: MessageForm['level'],
+  extra: Partial<Omit<MessageForm, 'prefix' | 'level'>> = {},
+): VersionedEntry<MessageForm> {
   return { range, source, value: { prefix, level, ...extra } };
 }
 
 /** The newest entry is assumed for an unknown version (the tables list entries oldest first). */
-export function message(component: MessageFact['component'], id: string, kind: EventKind, ...entries: VersionedEntry<MessageForm>[]): MessageFact {
+export function message(
+  component: MessageFact['component'],
+  id: string,
+  kind: EventKind,
+  ...entries: VersionedEntry<MessageForm>[]
+): MessageFact {
   return { id, component, kind, entries, assumeWhenUnknown: entries.length - 1 };
 }
 
@@ -38,7 +49,11 @@ export function patternsOf(table: readonly MessageFact[]): { prefix: string; con
       const key = `${e.value.prefix}\u0000${e.value.contains ?? ''}\u0000${f.kind}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ prefix: e.value.prefix, ...(e.value.contains === undefined ? {} : { contains: e.value.contains }), kind: f.kind });
+      out.push({
+        prefix: e.value.prefix,
+        ...(e.value.contains === undefined ? {} : { contains: e.value.contains }),
+        kind: f.kind,
+      });
     }
   }
   return out;

@@ -14,52 +14,237 @@ const LOUD_TO = 'v1.4.0';
 
 export const RUST_MESSAGES: readonly MessageFact[] = [
   // from v1.4.1 the proxy's download span (proxy/task.rs:60) records no url: it is only in this message
-  message('dfdaemon-rust', 'rust.log.task-started', 'task-start',
-    form({ from: 'v0.1.0' }, 'v1.5.1 dragonfly-client/src/proxy/task.rs:127; grpc/dfdaemon_download.rs:393', 'download task started: ', 'info')),
-  message('dfdaemon-rust', 'rust.log.task-succeeded', 'task-succeeded',
-    form({ from: 'v0.1.13', to: LOUD_TO }, 'v1.4.0 dragonfly-client/src/grpc/dfdaemon_download.rs', 'download task succeeded', 'info'),
-    form({ from: QUIET }, 'v1.5.1 dragonfly-client/src/proxy/task.rs:262; grpc/dfdaemon_download.rs:548', 'download task succeeded', 'debug')),
+  message(
+    'dfdaemon-rust',
+    'rust.log.task-started',
+    'task-start',
+    form(
+      { from: 'v0.1.0' },
+      'v1.5.1 dragonfly-client/src/proxy/task.rs:127; grpc/dfdaemon_download.rs:393',
+      'download task started: ',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.task-succeeded',
+    'task-succeeded',
+    form(
+      { from: 'v0.1.13', to: LOUD_TO },
+      'v1.4.0 dragonfly-client/src/grpc/dfdaemon_download.rs',
+      'download task succeeded',
+      'info',
+    ),
+    form(
+      { from: QUIET },
+      'v1.5.1 dragonfly-client/src/proxy/task.rs:262; grpc/dfdaemon_download.rs:548',
+      'download task succeeded',
+      'debug',
+    ),
+  ),
   // WARN only for tasks below 4 MiB (Level0–2) that took more than 500 ms
-  message('dfdaemon-rust', 'rust.log.task-slow', 'task-slow', form({ from: 'v1.1.11' }, 'v1.5.1 dragonfly-client-metric/src/lib.rs:1001-1005', 'download task, cost: ', 'warn')),
-  message('dfdaemon-rust', 'rust.log.task-failed', 'task-failed', form({ from: 'v0.1.0' }, `v1.5.1 ${PROXY}:845, :854`, 'download task failed', 'error')),
-  message('dfdaemon-rust', 'rust.log.local-start', 'local-start',
-    form({ from: 'v0.1.0', to: 'v0.1.125' }, 'v0.1.82 dragonfly-client/src/task/mod.rs:293', 'download the pieces from local', 'info', { format: 'download the pieces from local peer' }),
-    form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:429`, 'download the pieces from local', 'debug', { format: 'download the pieces from local' })),
-  message('dfdaemon-rust', 'rust.log.local-interested', 'local-start', form({ from: 'v1.1.3' }, `v1.5.1 ${TASK}:452-453`, 'interested pieces after downloading from local', 'info')),
-  message('dfdaemon-rust', 'rust.log.local-all', 'local-all', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:462, :503`, 'all pieces are downloaded from local', 'info')),
-  message('dfdaemon-rust', 'rust.log.hit-local-cache', 'local-hit-announced', form({ from: 'v1.4.1' }, `v1.5.1 ${TASK}:1175`, 'hit local cache response', 'info')),
-  message('dfdaemon-rust', 'rust.log.piece-local', 'piece-local',
-    form({ from: 'v0.1.0', to: LOUD_TO }, 'v1.4.0 dragonfly-client/src/resource/piece.rs', 'finished piece ', 'info', { contains: ' from local' }),
-    form({ from: QUIET }, 'v1.5.1 dragonfly-client/src/resource/piece.rs:375; task.rs:1963', 'finished piece ', 'debug', { contains: ' from local' })),
-  message('dfdaemon-rust', 'rust.log.piece-remote-peer', 'piece-remote',
-    form({ from: 'v0.1.0', to: 'v0.1.125' }, 'v0.1.82 dragonfly-client/src/task/mod.rs:1025-1026', 'finished piece ', 'info', { contains: ' from remote peer ' })),
-  message('dfdaemon-rust', 'rust.log.piece-parent', 'piece-remote',
+  message(
+    'dfdaemon-rust',
+    'rust.log.task-slow',
+    'task-slow',
+    form({ from: 'v1.1.11' }, 'v1.5.1 dragonfly-client-metric/src/lib.rs:1001-1005', 'download task, cost: ', 'warn'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.task-failed',
+    'task-failed',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${PROXY}:845, :854`, 'download task failed', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.local-start',
+    'local-start',
+    form(
+      { from: 'v0.1.0', to: 'v0.1.125' },
+      'v0.1.82 dragonfly-client/src/task/mod.rs:293',
+      'download the pieces from local',
+      'info',
+      { format: 'download the pieces from local peer' },
+    ),
+    form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:429`, 'download the pieces from local', 'debug', {
+      format: 'download the pieces from local',
+    }),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.local-interested',
+    'local-start',
+    form({ from: 'v1.1.3' }, `v1.5.1 ${TASK}:452-453`, 'interested pieces after downloading from local', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.local-all',
+    'local-all',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:462, :503`, 'all pieces are downloaded from local', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.hit-local-cache',
+    'local-hit-announced',
+    form({ from: 'v1.4.1' }, `v1.5.1 ${TASK}:1175`, 'hit local cache response', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-local',
+    'piece-local',
+    form({ from: 'v0.1.0', to: LOUD_TO }, 'v1.4.0 dragonfly-client/src/resource/piece.rs', 'finished piece ', 'info', {
+      contains: ' from local',
+    }),
+    form(
+      { from: QUIET },
+      'v1.5.1 dragonfly-client/src/resource/piece.rs:375; task.rs:1963',
+      'finished piece ',
+      'debug',
+      { contains: ' from local' },
+    ),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-remote-peer',
+    'piece-remote',
+    form(
+      { from: 'v0.1.0', to: 'v0.1.125' },
+      'v0.1.82 dragonfly-client/src/task/mod.rs:1025-1026',
+      'finished piece ',
+      'info',
+      { contains: ' from remote peer ' },
+    ),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-parent',
+    'piece-remote',
     form({ from: 'v0.1.126', to: LOUD_TO }, `v1.4.0 ${TASK}`, 'finished piece ', 'info', { contains: ' from parent ' }),
-    form({ from: QUIET }, `v1.5.1 ${TASK}:1474-1476`, 'finished piece ', 'debug', { contains: ' from parent ' })),
-  message('dfdaemon-rust', 'rust.log.piece-source', 'piece-source',
+    form({ from: QUIET }, `v1.5.1 ${TASK}:1474-1476`, 'finished piece ', 'debug', { contains: ' from parent ' }),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-source',
+    'piece-source',
     form({ from: 'v0.1.0', to: LOUD_TO }, `v1.4.0 ${TASK}`, 'finished piece ', 'info', { contains: ' from source' }),
-    form({ from: QUIET }, `v1.5.1 ${TASK}:1765, :2312`, 'finished piece ', 'debug', { contains: ' from source' })),
-  message('dfdaemon-rust', 'rust.log.source-all', 'source-all', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:537, :583, :628`, 'all pieces are downloaded from source', 'info')),
-  message('dfdaemon-rust', 'rust.log.need-back-source', 'sched-back-source', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:950`, 'need back to source response', 'info')),
-  message('dfdaemon-rust', 'rust.log.normal-task', 'remote-peer', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:813-820`, 'normal task response: ', 'info')),
-  message('dfdaemon-rust', 'rust.log.source-error', 'source-error', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:533, :579, :624`, 'download from source error', 'error')),
-  message('dfdaemon-rust', 'rust.log.back-source-disabled', 'source-error', form({ from: 'v0.1.22' }, `v1.5.1 ${TASK}:561, :608`, 'download back-to-source is disabled', 'error')),
-  message('dfdaemon-rust', 'rust.log.remote-peer-error', 'piece-failed', form({ from: 'v0.1.0', to: 'v0.1.125' }, 'v0.1.82 dragonfly-client/src/task/mod.rs:679, :1103', 'download from remote peer error', 'error')),
+    form({ from: QUIET }, `v1.5.1 ${TASK}:1765, :2312`, 'finished piece ', 'debug', { contains: ' from source' }),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.source-all',
+    'source-all',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:537, :583, :628`, 'all pieces are downloaded from source', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.need-back-source',
+    'sched-back-source',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:950`, 'need back to source response', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.normal-task',
+    'remote-peer',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:813-820`, 'normal task response: ', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.source-error',
+    'source-error',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:533, :579, :624`, 'download from source error', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.back-source-disabled',
+    'source-error',
+    form({ from: 'v0.1.22' }, `v1.5.1 ${TASK}:561, :608`, 'download back-to-source is disabled', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.remote-peer-error',
+    'piece-failed',
+    form(
+      { from: 'v0.1.0', to: 'v0.1.125' },
+      'v0.1.82 dragonfly-client/src/task/mod.rs:679, :1103',
+      'download from remote peer error',
+      'error',
+    ),
+  ),
   // a CRC mismatch (Error::DigestMismatch "digest mismatch expected: …") surfaces inside this message
-  message('dfdaemon-rust', 'rust.log.parent-error', 'piece-failed', form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:877, :1577`, 'download from parent error', 'error')),
-  message('dfdaemon-rust', 'rust.log.scheduler-error', 'scheduler-error', form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:556`, 'download with scheduler error', 'error')),
-  message('dfdaemon-rust', 'rust.log.announce-peer-failed', 'scheduler-error', form({ from: 'v0.1.73' }, `v1.5.1 ${TASK}:715, :1148`, 'announce peer failed', 'error')),
-  message('dfdaemon-rust', 'rust.log.scheduler-receive-failed', 'scheduler-error', form({ from: 'v0.2.6' }, `v1.5.1 ${TASK}:725, :1163`, 'receive message from scheduler failed', 'error')),
+  message(
+    'dfdaemon-rust',
+    'rust.log.parent-error',
+    'piece-failed',
+    form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:877, :1577`, 'download from parent error', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.scheduler-error',
+    'scheduler-error',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:556`, 'download with scheduler error', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.announce-peer-failed',
+    'scheduler-error',
+    form({ from: 'v0.1.73' }, `v1.5.1 ${TASK}:715, :1148`, 'announce peer failed', 'error'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.scheduler-receive-failed',
+    'scheduler-error',
+    form({ from: 'v0.2.6' }, `v1.5.1 ${TASK}:725, :1163`, 'receive message from scheduler failed', 'error'),
+  ),
   // composed at run time: error!("download piece finished: {}", err) with Error::DigestMismatch's Display
   // "digest mismatch expected: …, actual: …" (a real line: dragonflyoss/dragonfly issue #4160)
-  message('dfdaemon-rust', 'rust.log.piece-digest-mismatch', 'digest-failed',
-    form({ from: 'v0.1.50' }, 'v1.5.1 dragonfly-client/src/resource/piece.rs:466, :625 + dragonfly-client-core/src/error/mod.rs:118-119', 'download piece finished: ', 'error', { contains: 'digest mismatch' })),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-digest-mismatch',
+    'digest-failed',
+    form(
+      { from: 'v0.1.50' },
+      'v1.5.1 dragonfly-client/src/resource/piece.rs:466, :625 + dragonfly-client-core/src/error/mod.rs:118-119',
+      'download piece finished: ',
+      'error',
+      { contains: 'digest mismatch' },
+    ),
+  ),
   // dfget output-path downloads only, never proxy pulls
-  message('dfdaemon-rust', 'rust.log.verify-file-digest', 'digest-failed', form({ from: 'v0.2.41' }, 'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:635', 'verify file digest', 'error')),
-  message('dfdaemon-rust', 'rust.log.proxy-via', 'proxy-p2p', form({ from: 'v0.1.14' }, `v1.5.1 ${PROXY}:467-470, :485-488`, 'proxy HTTP request via dfdaemon', 'info')),
-  message('dfdaemon-rust', 'rust.log.proxy-direct', 'proxy-direct', form({ from: 'v0.1.14' }, `v1.5.1 ${PROXY}:517-520`, 'proxy HTTP request directly', 'info')),
-  message('dfdaemon-rust', 'rust.log.proxy-https-direct', 'proxy-direct', form({ from: 'v0.1.0' }, `v1.5.1 ${PROXY}:509-512`, 'proxy HTTPS request directly', 'info')),
-  message('dfdaemon-rust', 'rust.log.proxy-rate-limited', 'proxy-rate-limited', form({ from: 'v1.4.1' }, `v1.5.1 ${PROXY}:305`, 'proxy request rate limit exceeded', 'warn')),
+  message(
+    'dfdaemon-rust',
+    'rust.log.verify-file-digest',
+    'digest-failed',
+    form(
+      { from: 'v0.2.41' },
+      'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:635',
+      'verify file digest',
+      'error',
+    ),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-via',
+    'proxy-p2p',
+    form({ from: 'v0.1.14' }, `v1.5.1 ${PROXY}:467-470, :485-488`, 'proxy HTTP request via dfdaemon', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-direct',
+    'proxy-direct',
+    form({ from: 'v0.1.14' }, `v1.5.1 ${PROXY}:517-520`, 'proxy HTTP request directly', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-https-direct',
+    'proxy-direct',
+    form({ from: 'v0.1.0' }, `v1.5.1 ${PROXY}:509-512`, 'proxy HTTPS request directly', 'info'),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-rate-limited',
+    'proxy-rate-limited',
+    form({ from: 'v1.4.1' }, `v1.5.1 ${PROXY}:305`, 'proxy request rate limit exceeded', 'warn'),
+  ),
 ];
 
 const CFG = 'dragonfly-client-config/src/dfdaemon.rs';
@@ -129,8 +314,16 @@ export const RUST_CONCURRENT_PIECES = fact<number>('rust.config.concurrent-piece
 export const RUST_PROXY_READ_BUFFER = fact<number>('rust.config.proxy-read-buffer.default', [
   { range: { to: 'v0.1.61' }, value: 16 * KiB, source: `v0.1.44 ${CFG}` },
   { range: { from: 'v0.1.62', to: 'v0.2.16' }, value: 32 * KiB, source: `v0.2.16 ${CFG}` },
-  { range: { from: 'v0.2.17', to: 'v1.4.0' }, value: 4 * MiB, source: `commit 22c37712 (dragonflyoss/client PR #1021, first tag v0.2.17) ${CFG}` },
-  { range: { from: 'v1.4.1' }, value: 512 * KiB, source: `commit 7bb8d7ca (dragonflyoss/client PR #1929, first tag v1.4.1) ${CFG}:363` },
+  {
+    range: { from: 'v0.2.17', to: 'v1.4.0' },
+    value: 4 * MiB,
+    source: `commit 22c37712 (dragonflyoss/client PR #1021, first tag v0.2.17) ${CFG}`,
+  },
+  {
+    range: { from: 'v1.4.1' },
+    value: 512 * KiB,
+    source: `commit 7bb8d7ca (dragonflyoss/client PR #1929, first tag v1.4.1) ${CFG}:363`,
+  },
 ]);
 
 /** storage.readBufferSize. */
@@ -143,7 +336,11 @@ export const RUST_STORAGE_READ_BUFFER = fact<number>('rust.config.storage-read-b
 /** The log level piece lines are written at (INFO until v1.4.0, DEBUG from v1.4.1). */
 export const RUST_PIECE_LINES_LEVEL = fact<'info' | 'debug'>('rust.log.piece-lines.level', [
   { range: { to: LOUD_TO }, value: 'info', source: 'v1.4.0 dragonfly-client/src/resource/piece.rs' },
-  { range: { from: QUIET }, value: 'debug', source: 'v1.5.1 dragonfly-client/src/resource/piece.rs:375; task.rs:1474-1476, :1765' },
+  {
+    range: { from: QUIET },
+    value: 'debug',
+    source: 'v1.5.1 dragonfly-client/src/resource/piece.rs:375; task.rs:1474-1476, :1765',
+  },
 ]);
 
 /** Config keys dfdoctor reads whose name and default do not change by release. */
@@ -157,9 +354,17 @@ export const RUST_KEYS: readonly RustKey[] = [
   { key: 'upload.rateLimit', default: 'by release', source: RUST_RATE_KEY.entries[0]!.source },
   { key: 'download.bandwidthLimit', default: 'by release', source: RUST_RATE_KEY.entries[1]!.source },
   { key: 'upload.bandwidthLimit', default: 'by release', source: RUST_RATE_KEY.entries[1]!.source },
-  { key: 'download.backToSourceBandwidthLimit', default: 'by release', source: RUST_BACK_TO_SOURCE_DEFAULT.entries[2]!.source },
+  {
+    key: 'download.backToSourceBandwidthLimit',
+    default: 'by release',
+    source: RUST_BACK_TO_SOURCE_DEFAULT.entries[2]!.source,
+  },
   { key: 'storage.dir', default: '/var/lib/dragonfly', source: 'v1.5.1 dragonfly-client-config/src/lib.rs:105-107' },
-  { key: 'storage.keep', default: false, source: `v1.5.1 ${CFG}:270-272; dragonfly-client-storage/src/content_linux.rs:57-62` },
+  {
+    key: 'storage.keep',
+    default: false,
+    source: `v1.5.1 ${CFG}:270-272; dragonfly-client-storage/src/content_linux.rs:57-62`,
+  },
   { key: 'gc.policy.taskTTL', default: 'by release', source: RUST_TASK_TTL.entries[1]!.source },
   { key: 'gc.policy.diskHighThresholdPercent', default: 80, source: `v1.5.1 ${CFG}:339-341` },
   { key: 'gc.policy.distHighThresholdPercent', default: 80, source: `v1.5.1 ${CFG}:1121 (serde alias)` },

@@ -64,7 +64,8 @@ export function inRange(v: Release, range: ReleaseRange): boolean {
 }
 
 export function formatRange(range: ReleaseRange): string {
-  if (range.below !== undefined) return range.from ? `${range.from} up to (not incl.) ${range.below}` : `< ${range.below}`;
+  if (range.below !== undefined)
+    return range.from ? `${range.from} up to (not incl.) ${range.below}` : `< ${range.below}`;
   if (range.from && range.to) return range.from === range.to ? range.from : `${range.from}–${range.to}`;
   if (range.from) return `≥ ${range.from}`;
   if (range.to) return `≤ ${range.to}`;

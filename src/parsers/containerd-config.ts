@@ -66,7 +66,10 @@ export const CRI_PLUGIN_ID: Record<ConfigLayout, string> = {
 export const TRANSFER_PLUGIN_ID = 'io.containerd.transfer.v1.local';
 
 /** Reads an already-parsed config table; `text` only locates value problems. */
-export function readContainerdConfig(t: TomlTable, text = ''): { config: ContainerdConfig; problems: ConfigValueProblem[] } {
+export function readContainerdConfig(
+  t: TomlTable,
+  text = '',
+): { config: ContainerdConfig; problems: ConfigValueProblem[] } {
   const problems: ConfigValueProblem[] = [];
   const num = (v: unknown, key: string): number | undefined => {
     if (v === undefined) return undefined;
@@ -93,7 +96,11 @@ export function readContainerdConfig(t: TomlTable, text = ''): { config: Contain
   if (rawVersion !== undefined) {
     const v = Number(rawVersion);
     if (v === 1 || v === 2 || v === 3) layout = v;
-    else problems.push({ line: lineOfKey(text, 'version'), message: `unsupported config version ${JSON.stringify(rawVersion)} (1, 2 or 3)` });
+    else
+      problems.push({
+        line: lineOfKey(text, 'version'),
+        message: `unsupported config version ${JSON.stringify(rawVersion)} (1, 2 or 3)`,
+      });
   }
   const criPluginId = CRI_PLUGIN_ID[layout];
   const cri = dig(t, 'plugins', criPluginId);
@@ -107,7 +114,11 @@ export function readContainerdConfig(t: TomlTable, text = ''): { config: Contain
     for (const [name, m] of Object.entries(rawMirrors)) {
       const ep = dig(m, 'endpoint');
       if (Array.isArray(ep)) mirrors[name] = ep.filter((e): e is string => typeof e === 'string');
-      else if (ep !== undefined) problems.push({ line: lineOfKey(text, 'endpoint'), message: `registry.mirrors."${name}".endpoint must be a list of URLs` });
+      else if (ep !== undefined)
+        problems.push({
+          line: lineOfKey(text, 'endpoint'),
+          message: `registry.mirrors."${name}".endpoint must be a list of URLs`,
+        });
       else mirrors[name] = [];
     }
   }
@@ -118,7 +129,9 @@ export function readContainerdConfig(t: TomlTable, text = ''): { config: Contain
 
   const importsRaw = t.imports;
   const imports = Array.isArray(importsRaw) ? importsRaw.filter((s): s is string => typeof s === 'string') : [];
-  const disabled = Array.isArray(t.disabled_plugins) ? t.disabled_plugins.filter((s): s is string => typeof s === 'string') : [];
+  const disabled = Array.isArray(t.disabled_plugins)
+    ? t.disabled_plugins.filter((s): s is string => typeof s === 'string')
+    : [];
   const transfer = dig(t, 'plugins', TRANSFER_PLUGIN_ID);
 
   const config: ContainerdConfig = {

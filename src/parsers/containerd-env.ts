@@ -29,7 +29,11 @@ function unquote(s: string): string {
  * `Environment=` assignments in the [Service] section of a systemd unit or drop-in, added to `into`:
  * later assignments override earlier ones, an empty assignment resets the list (systemd.exec(5)).
  */
-export function parseSystemdEnvironment(text: string, file: string, into = new Map<string, EnvValue>()): Map<string, EnvValue> {
+export function parseSystemdEnvironment(
+  text: string,
+  file: string,
+  into = new Map<string, EnvValue>(),
+): Map<string, EnvValue> {
   const lines = text.split('\n');
   let inService = false;
   for (let i = 0; i < lines.length; i++) {

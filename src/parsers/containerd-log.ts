@@ -24,8 +24,13 @@ export interface ContainerdLogEvent {
 /** Messages that carry a `host=`: the tail of one may start a journal line that lost its head. */
 export const HOST_MESSAGES = ['trying next host', 'fetch failed'] as const;
 
-const KINDS: { kind: ContainerdLogKind; re: RegExp; alsoInError: boolean }[] = Object.entries(logMessages).flatMap(([kind, fact]) =>
-  fact.entries.map((e) => ({ kind: kind as ContainerdLogKind, re: e.value.re, alsoInError: e.value.alsoInError === true })),
+const KINDS: { kind: ContainerdLogKind; re: RegExp; alsoInError: boolean }[] = Object.entries(logMessages).flatMap(
+  ([kind, fact]) =>
+    fact.entries.map((e) => ({
+      kind: kind as ContainerdLogKind,
+      re: e.value.re,
+      alsoInError: e.value.alsoInError === true,
+    })),
 );
 
 /** logfmt fields of one logrus line (quoted values unescaped). */

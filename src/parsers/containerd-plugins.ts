@@ -21,5 +21,9 @@ export function parseCtrPlugins(text: string): PluginRow[] {
 
 /** The CRI plugin's row: `io.containerd.grpc.v1 cri` (1.x) or `io.containerd.cri.v1 images` (2.x). */
 export function criPluginRow(rows: PluginRow[]): PluginRow | undefined {
-  return rows.find((r) => (r.type === 'io.containerd.grpc.v1' && r.id === 'cri') || (r.type === 'io.containerd.cri.v1' && r.id === 'images'));
+  return rows.find(
+    (r) =>
+      (r.type === 'io.containerd.grpc.v1' && r.id === 'cri') ||
+      (r.type === 'io.containerd.cri.v1' && r.id === 'images'),
+  );
 }

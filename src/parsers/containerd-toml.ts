@@ -10,7 +10,8 @@ export function parseTomlLocated(text: string): TomlParse {
     return { ok: true, value: parse(text) as TomlTable };
   } catch (e) {
     const message = (e as Error).message.split('\n')[0]?.replace(/^Invalid TOML document:\s*/, '') ?? 'invalid TOML';
-    if (e instanceof TomlError) return { ok: false, line: e.line, column: e.column, message: `invalid TOML: ${message}` };
+    if (e instanceof TomlError)
+      return { ok: false, line: e.line, column: e.column, message: `invalid TOML: ${message}` };
     return { ok: false, message: `invalid TOML: ${message}` };
   }
 }

@@ -13,7 +13,8 @@ export interface ContainerdVersion {
  */
 export function parseContainerdVersion(text: string): ContainerdVersion | null {
   const server = /Server:[\s\S]*?Version:\s*(\S+)/.exec(text);
-  const candidate = server?.[1] ?? /^containerd\s+\S+\s+(\S+)/m.exec(text)?.[1] ?? /\bv?(\d+\.\d+\.\d+\S*)/.exec(text)?.[1];
+  const candidate =
+    server?.[1] ?? /^containerd\s+\S+\s+(\S+)/m.exec(text)?.[1] ?? /\bv?(\d+\.\d+\.\d+\S*)/.exec(text)?.[1];
   if (candidate === undefined) return null;
   // a component of more than 9 digits is no version (and would not be a finite number)
   const m = /^v?(\d{1,9})\.(\d{1,9})\.(\d{1,9})(?!\d)/.exec(candidate);
@@ -21,7 +22,12 @@ export function parseContainerdVersion(text: string): ContainerdVersion | null {
   return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), raw: candidate };
 }
 
-export function versionAtLeast(v: ContainerdVersion | null | undefined, major: number, minor: number, patch = 0): boolean {
+export function versionAtLeast(
+  v: ContainerdVersion | null | undefined,
+  major: number,
+  minor: number,
+  patch = 0,
+): boolean {
   if (!v) return false;
   if (v.major !== major) return v.major > major;
   if (v.minor !== minor) return v.minor > minor;

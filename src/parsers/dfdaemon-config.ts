@@ -68,7 +68,13 @@ export interface DfdaemonConfig {
   storageReadBufferSize?: Setting<number>;
   proxyMaxConcurrency?: Setting<number>;
   defaultFilter?: Setting<string>;
-  ports: { proxy?: Setting<number>; metrics?: Setting<number>; upload?: Setting<number>; health?: Setting<number>; grpc?: Setting<number> };
+  ports: {
+    proxy?: Setting<number>;
+    metrics?: Setting<number>;
+    upload?: Setting<number>;
+    health?: Setting<number>;
+    grpc?: Setting<number>;
+  };
   /** Go `metrics:` address; empty means no metrics server. */
   metricsAddr?: Setting<string>;
   verbose?: Setting<boolean>;
@@ -88,7 +94,8 @@ export interface ConfigProblem {
   message: string;
 }
 
-export type ConfigResult = { ok: true; config: DfdaemonConfig; problems: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
+export type ConfigResult =
+  { ok: true; config: DfdaemonConfig; problems: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
 
 const MiB = 1024 * 1024;
 
@@ -122,7 +129,21 @@ export function parseDurationSeconds(v: unknown): number | undefined {
   for (const m of v.matchAll(re)) {
     const n = Number(m[1]);
     const u = m[2] as string;
-    const f: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, sec: 1, m: 60, min: 60, h: 3600, hour: 3600, d: 86400, day: 86400, days: 86400 };
+    const f: Record<string, number> = {
+      ns: 1e-9,
+      us: 1e-6,
+      µs: 1e-6,
+      ms: 1e-3,
+      s: 1,
+      sec: 1,
+      m: 60,
+      min: 60,
+      h: 3600,
+      hour: 3600,
+      d: 86400,
+      day: 86400,
+      days: 86400,
+    };
     total += n * (f[u] ?? 0);
     matched += m[0];
   }
@@ -141,7 +162,10 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
   const problems: ConfigProblem[] = [];
   for (const e of doc.errors) {
     const pos = e.linePos?.[0];
-    problems.push({ ...(pos ? { line: pos.line, column: pos.col } : {}), message: `invalid YAML: ${e.message.split('\n')[0]}` });
+    problems.push({
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+      message: `invalid YAML: ${e.message.split('\n')[0]}`,
+    });
   }
   if (doc.errors.length > 0) return { ok: false, problems };
   const root = doc.contents;
@@ -149,7 +173,8 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
     return { ok: false, problems: [{ line: 1, message: 'the config is not a YAML mapping' }] };
   }
 
-  const lineOf = (n: Node | null | undefined): number | undefined => (n?.range ? lc.linePos(n.range[0]).line : undefined);
+  const lineOf = (n: Node | null | undefined): number | undefined =>
+    n?.range ? lc.linePos(n.range[0]).line : undefined;
   const node = (path: string): Node | undefined => {
     const got = doc.getIn(path.split('.'), true) as Node | undefined;
     return got ?? undefined;
@@ -166,7 +191,10 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       const c = conv(v);
       const line = lineOf(node(p));
       if (c === undefined) {
-        problems.push({ ...(line === undefined ? {} : { line }), message: `${p}: cannot read ${shown(v)} as ${what}; using the default` });
+        problems.push({
+          ...(line === undefined ? {} : { line }),
+          message: `${p}: cannot read ${shown(v)} as ${what}; using the default`,
+        });
         continue;
       }
       return { value: c, from: 'config', key: p, ...(line === undefined ? {} : { line }) };
@@ -179,7 +207,8 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
     return `"${text.length > 80 ? `${text.slice(0, 80)}…` : text}"`;
   };
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : v === 'true' ? true : v === 'false' ? false : undefined);
-  const num = (v: unknown) => (typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined);
+  const num = (v: unknown) =>
+    typeof v === 'number' ? v : typeof v === 'string' && /^\d+(\.\d+)?$/.test(v) ? Number(v) : undefined;
   const strv = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
   if (generation === 'go') {
@@ -188,12 +217,22 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
     if (rulesNode && isSeq(rulesNode)) {
       for (const item of rulesNode.items) {
         const j = (item as Node).toJSON() as Record<string, unknown>;
-        if (j && typeof j.regx === 'string') rules.push({ regex: j.regx, direct: j.direct === true, ...(lineOf(item as Node) ? { line: lineOf(item as Node) as number } : {}) });
+        if (j && typeof j.regx === 'string')
+          rules.push({
+            regex: j.regx,
+            direct: j.direct === true,
+            ...(lineOf(item as Node) ? { line: lineOf(item as Node) as number } : {}),
+          });
       }
     }
     const metricsAddr = get(['metrics'], strv, '', 'an address');
     // 65001: the deb/rpm dfget.yaml's and the Helm chart's value (the code's own is an empty port range)
-    const proxyPort = get(['proxy.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65001, 'a port');
+    const proxyPort = get(
+      ['proxy.tcpListen.port'],
+      (v) => (typeof v === 'number' ? v : isPortRange(v)),
+      65001,
+      'a port',
+    );
     const mirrorUrl = raw('proxy.registryMirror.url');
     const cfg: DfdaemonConfig = {
       generation,
@@ -209,8 +248,17 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       scheduleTimeoutSeconds: get(['scheduler.scheduleTimeout'], parseDurationSeconds, 300, 'a duration'),
       disableAutoBackSource: get(['scheduler.disableAutoBackSource'], bool, false, 'a boolean'),
       pieceTimeoutSeconds: get(['download.pieceDownloadTimeout'], parseDurationSeconds, 30, 'a duration'),
-      proxyRules: rulesNode ? { value: rules, from: 'config', key: 'proxy.proxies', ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}) } : { value: [], from: 'default', key: 'proxy.proxies' },
-      ...(mirrorUrl === undefined || mirrorUrl === null || mirrorUrl === '' ? {} : { registryMirror: get(['proxy.registryMirror.url'], strv, '', 'a URL') }),
+      proxyRules: rulesNode
+        ? {
+            value: rules,
+            from: 'config',
+            key: 'proxy.proxies',
+            ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}),
+          }
+        : { value: [], from: 'default', key: 'proxy.proxies' },
+      ...(mirrorUrl === undefined || mirrorUrl === null || mirrorUrl === ''
+        ? {}
+        : { registryMirror: get(['proxy.registryMirror.url'], strv, '', 'a URL') }),
       registryMirrorDynamic: get(['proxy.registryMirror.dynamic'], bool, false, 'a boolean'),
       registryMirrorUseProxies: get(['proxy.registryMirror.useProxies'], bool, false, 'a boolean'),
       registryMirrorDirect: get(['proxy.registryMirror.direct'], bool, false, 'a boolean'),
@@ -220,7 +268,12 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       ports: {
         proxy: proxyPort,
         upload: get(['upload.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65002, 'a port'),
-        grpc: get(['download.peerGRPC.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 65000, 'a port'),
+        grpc: get(
+          ['download.peerGRPC.tcpListen.port'],
+          (v) => (typeof v === 'number' ? v : isPortRange(v)),
+          65000,
+          'a port',
+        ),
         health: get(['health.tcpListen.port'], (v) => (typeof v === 'number' ? v : isPortRange(v)), 40901, 'a port'),
       },
       metricsAddr,
@@ -229,7 +282,13 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
       logDir: get(['logDir'], strv, '/var/log/dragonfly', 'a path'),
     };
     const mp = portOf(metricsAddr.value);
-    if (mp !== undefined) cfg.ports.metrics = { value: mp, from: metricsAddr.from, key: 'metrics', ...(metricsAddr.line ? { line: metricsAddr.line } : {}) };
+    if (mp !== undefined)
+      cfg.ports.metrics = {
+        value: mp,
+        from: metricsAddr.from,
+        key: 'metrics',
+        ...(metricsAddr.line ? { line: metricsAddr.line } : {}),
+      };
     return { ok: true, config: cfg, problems };
   }
 
@@ -243,7 +302,11 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
   if (detected && rustVersion) rustDefaults = { version: rustVersion, assumed: false };
   else if (hasOldKeys && !hasNewKeys) {
     release = parseRelease(RUST_RATE_KEY.entries[0]!.range.to as string);
-    rustDefaults = { version: 'v1.2.7', assumed: true, why: 'the file uses download/upload.rateLimit, the key name up to v1.2.7' };
+    rustDefaults = {
+      version: 'v1.2.7',
+      assumed: true,
+      why: 'the file uses download/upload.rateLimit, the key name up to v1.2.7',
+    };
   } else rustDefaults = { version: 'newest known (v1.5.1)', assumed: true, why: 'the version is unknown' };
   const by = <T>(fact: VersionedFact<T>, fallback: T): T => {
     const p = pick(fact, release);
@@ -255,17 +318,26 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
     const n = node(`${side}.${otherKey}`);
     if (n !== undefined && detected) {
       const line = lineOf(n);
-      problems.push({ ...(line === undefined ? {} : { line }), message: `${side}.${otherKey}: not read by ${rustVersion} (it reads ${side}.${rateKey}); the default limit applies` });
+      problems.push({
+        ...(line === undefined ? {} : { line }),
+        message: `${side}.${otherKey}: not read by ${rustVersion} (it reads ${side}.${rateKey}); the default limit applies`,
+      });
     }
   }
-  const rateKeys = (side: string) => (detected ? [`${side}.${rateKey}`] : [`${side}.bandwidthLimit`, `${side}.rateLimit`]);
+  const rateKeys = (side: string) =>
+    detected ? [`${side}.${rateKey}`] : [`${side}.bandwidthLimit`, `${side}.rateLimit`];
   const backToSource = by(RUST_BACK_TO_SOURCE_DEFAULT, null);
   const rulesNode = node('proxy.rules');
   const rules: ProxyRule[] = [];
   if (rulesNode && isSeq(rulesNode)) {
     for (const item of rulesNode.items) {
       const j = (item as Node).toJSON() as Record<string, unknown>;
-      if (j && typeof j.regex === 'string') rules.push({ regex: j.regex, direct: false, ...(lineOf(item as Node) ? { line: lineOf(item as Node) as number } : {}) });
+      if (j && typeof j.regex === 'string')
+        rules.push({
+          regex: j.regex,
+          direct: false,
+          ...(lineOf(item as Node) ? { line: lineOf(item as Node) as number } : {}),
+        });
     }
   }
   const cfg: DfdaemonConfig = {
@@ -274,15 +346,46 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
     rateKey,
     downloadRateLimit: get(rateKeys('download'), parseRustBytes, by(RUST_RATE_DEFAULT, 50e9), 'a byte rate'),
     uploadRateLimit: get(rateKeys('upload'), parseRustBytes, by(RUST_RATE_DEFAULT, 50e9), 'a byte rate'),
-    ...(backToSource === null ? {} : { backToSourceRateLimit: get(['download.backToSourceBandwidthLimit'], parseRustBytes, backToSource, 'a byte rate') }),
+    ...(backToSource === null
+      ? {}
+      : {
+          backToSourceRateLimit: get(
+            ['download.backToSourceBandwidthLimit'],
+            parseRustBytes,
+            backToSource,
+            'a byte rate',
+          ),
+        }),
     storageDir: get(['storage.dir'], strv, '/var/lib/dragonfly', 'a path'),
     keepStorage: get(['storage.keep'], bool, false, 'a boolean'),
     taskExpireSeconds: get(['gc.policy.taskTTL'], parseDurationSeconds, by(RUST_TASK_TTL, 30 * 86400), 'a duration'),
-    gcHighThresholdPercent: get(['gc.policy.diskHighThresholdPercent', 'gc.policy.distHighThresholdPercent'], num, 80, 'a percentage'),
-    scheduleTimeoutSeconds: get(['scheduler.scheduleTimeout'], parseDurationSeconds, by(RUST_SCHEDULE_TIMEOUT, 3 * 3600), 'a duration'),
-    pieceTimeoutSeconds: get(['download.pieceTimeout'], parseDurationSeconds, by(RUST_PIECE_TIMEOUT, 360), 'a duration'),
+    gcHighThresholdPercent: get(
+      ['gc.policy.diskHighThresholdPercent', 'gc.policy.distHighThresholdPercent'],
+      num,
+      80,
+      'a percentage',
+    ),
+    scheduleTimeoutSeconds: get(
+      ['scheduler.scheduleTimeout'],
+      parseDurationSeconds,
+      by(RUST_SCHEDULE_TIMEOUT, 3 * 3600),
+      'a duration',
+    ),
+    pieceTimeoutSeconds: get(
+      ['download.pieceTimeout'],
+      parseDurationSeconds,
+      by(RUST_PIECE_TIMEOUT, 360),
+      'a duration',
+    ),
     concurrentPieceCount: get(['download.concurrentPieceCount'], num, by(RUST_CONCURRENT_PIECES, 8), 'a number'),
-    proxyRules: rulesNode ? { value: rules, from: 'config', key: 'proxy.rules', ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}) } : { value: [], from: 'default', key: 'proxy.rules' },
+    proxyRules: rulesNode
+      ? {
+          value: rules,
+          from: 'config',
+          key: 'proxy.rules',
+          ...(lineOf(rulesNode) ? { line: lineOf(rulesNode) as number } : {}),
+        }
+      : { value: [], from: 'default', key: 'proxy.rules' },
     registryMirror: get(['proxy.registryMirror.addr'], strv, 'https://index.docker.io', 'a URL'),
     prefetch: get(['proxy.prefetch'], bool, false, 'a boolean'),
     proxyReadBufferSize: get(['proxy.readBufferSize'], num, by(RUST_PROXY_READ_BUFFER, 512 * 1024), 'a size'),
@@ -298,13 +401,22 @@ export function parseDfdaemonConfig(text: string, generation: Generation, rustVe
 }
 
 function isPortRange(v: unknown): number | undefined {
-  if (v && typeof v === 'object' && 'start' in v && typeof (v as { start: unknown }).start === 'number') return (v as { start: number }).start;
+  if (v && typeof v === 'object' && 'start' in v && typeof (v as { start: unknown }).start === 'number')
+    return (v as { start: number }).start;
   return undefined;
 }
 
 /** Which generation a config text belongs to, from keys only one of them has. */
 export function detectConfigGeneration(text: string): Generation | null {
-  if (/^\s*(dataDir|keepStorage|workHome|aliveTime|gcInterval)\s*:/m.test(text) || /^\s*(totalRateLimit|perPeerRateLimit|calculateDigest|proxies)\s*:/m.test(text)) return 'go';
-  if (/^\s*(bandwidthLimit|concurrentPieceCount|readBufferSize|rules)\s*:/m.test(text) || /^\s*server\s*:\s*$/m.test(text)) return 'rust';
+  if (
+    /^\s*(dataDir|keepStorage|workHome|aliveTime|gcInterval)\s*:/m.test(text) ||
+    /^\s*(totalRateLimit|perPeerRateLimit|calculateDigest|proxies)\s*:/m.test(text)
+  )
+    return 'go';
+  if (
+    /^\s*(bandwidthLimit|concurrentPieceCount|readBufferSize|rules)\s*:/m.test(text) ||
+    /^\s*server\s*:\s*$/m.test(text)
+  )
+    return 'rust';
   return null;
 }

@@ -3,7 +3,15 @@
 import type { EventKind, Layout, Level, LogEvent } from './dfdaemon-log-types.js';
 
 /** Every field set up front so that all events share one hidden class (fewer deopts on long logs). */
-export function newEvent(kind: EventKind, file: string, line: number, layout: Layout, level: Level, tsMs: number | null, text: string): LogEvent {
+export function newEvent(
+  kind: EventKind,
+  file: string,
+  line: number,
+  layout: Layout,
+  level: Level,
+  tsMs: number | null,
+  text: string,
+): LogEvent {
   return {
     kind,
     file,
@@ -100,11 +108,15 @@ export function goDetails(ev: LogEvent, msg: string): void {
       break;
     case 'sched-back-source':
       // the scheduler's 5001 error names the peer only in its text (no structured field)
-      if (!ev.peer && (m = /reschedule parent for peer (\S+) already reaches max reschedule times/.exec(msg))) ev.peer = m[1] as string;
+      if (!ev.peer && (m = /reschedule parent for peer (\S+) already reaches max reschedule times/.exec(msg)))
+        ev.peer = m[1] as string;
       break;
     case 'remote-peer':
       // v2.0.0–v2.1.24 append ", parallel count: N" (peertask_conductor.go)
-      ev.parent = msg.replace(/^receive new peer packet, main peer: /, '').replace(/, parallel count: \d+$/, '').trim();
+      ev.parent = msg
+        .replace(/^receive new peer packet, main peer: /, '')
+        .replace(/, parallel count: \d+$/, '')
+        .trim();
       break;
     case 'piece-remote':
       if ((m = /piece num: (\d+)/.exec(msg))) ev.pieceNumber = Number(m[1]);

@@ -38,7 +38,8 @@ export function lineTimeMs(buf: Uint8Array, s: number, e: number): number | null
   if (c0 === 0x7b /* { */) {
     // "ts":"…" (zap's production encoder writes a string with the chart's timeEncoder) or "ts":<seconds>
     for (let i = s + 1; i + 5 < end; i++) {
-      if (buf[i] !== 0x22 || buf[i + 1] !== 0x74 || buf[i + 2] !== 0x73 || buf[i + 3] !== 0x22 || buf[i + 4] !== 0x3a) continue;
+      if (buf[i] !== 0x22 || buf[i + 1] !== 0x74 || buf[i + 2] !== 0x73 || buf[i + 3] !== 0x22 || buf[i + 4] !== 0x3a)
+        continue;
       const v = i + 5;
       if (buf[v] === 0x22) {
         let q = v + 1;
@@ -46,7 +47,12 @@ export function lineTimeMs(buf: Uint8Array, s: number, e: number): number | null
         return buf[q] === 0x22 ? parseZapTs(latin1(buf, v + 1, q)) : null;
       }
       let q = v;
-      while (q < e && q < v + 30 && (isDigit(buf[q]) || buf[q] === 0x2e || buf[q] === 0x65 || buf[q] === 0x2b || buf[q] === 0x2d)) q++;
+      while (
+        q < e &&
+        q < v + 30 &&
+        (isDigit(buf[q]) || buf[q] === 0x2e || buf[q] === 0x65 || buf[q] === 0x2b || buf[q] === 0x2d)
+      )
+        q++;
       const n = Number(latin1(buf, v, q));
       return q > v && Number.isFinite(n) ? n * 1000 : null;
     }

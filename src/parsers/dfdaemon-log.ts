@@ -9,7 +9,19 @@
 // that tell how a task was served, and what it waited on) are decoded and parsed. JSON.parse on every
 // line would cap the scan at ~90 MB/s on Node 20 (measured during development). The message tables are in
 // dfdaemon-log-patterns.ts, what a message says beyond its kind in dfdaemon-log-details.ts.
-import { clip, goDetails, goEvidenceText, newEvent, own, parseZapTs, rustDetails, rustSpanFields, str, stripAnsi, TEXT_MAX } from './dfdaemon-log-details.js';
+import {
+  clip,
+  goDetails,
+  goEvidenceText,
+  newEvent,
+  own,
+  parseZapTs,
+  rustDetails,
+  rustSpanFields,
+  str,
+  stripAnsi,
+  TEXT_MAX,
+} from './dfdaemon-log-details.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import { emptyStats, type Layout, type Level, type LogEvent, type ScanStats } from './dfdaemon-log-types.js';
 
@@ -233,7 +245,8 @@ export class LogScanner {
 
   private unrecognised(text: string): void {
     this.stats.unrecognised++;
-    if (this.stats.unrecognisedSamples.length < 5) this.stats.unrecognisedSamples.push({ line: this.lineNo, text: text.slice(0, 160) });
+    if (this.stats.unrecognisedSamples.length < 5)
+      this.stats.unrecognisedSamples.push({ line: this.lineNo, text: text.slice(0, 160) });
   }
 
   private line(buf: Buffer, s: number, e: number): void {
@@ -264,7 +277,10 @@ export class LogScanner {
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e);
     }
-    if (this.lastLayout === 'go-console' && /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {
+    if (
+      this.lastLayout === 'go-console' &&
+      /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))
+    ) {
       // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
       this.o.onLine?.(this.lineNo, 'go-console', 'other');
       return;
@@ -380,7 +396,8 @@ export class LogScanner {
     }
     const tsAt = findIn(buf, TS_KEY, s, ms);
     const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
-    const ts = fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
+    const ts =
+      fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
     this.emitGo(p, level, msg, ts, task, peer, 'go-json');
   }
 
@@ -406,10 +423,26 @@ export class LogScanner {
       }
     }
     const ts = Date.parse(buf.toString('latin1', s, tab));
-    this.emitGo(p, level, msg, Number.isNaN(ts) ? null : ts, str(obj.task) ?? str(obj.taskID), str(obj.peer) ?? str(obj.peerID), 'go-console');
+    this.emitGo(
+      p,
+      level,
+      msg,
+      Number.isNaN(ts) ? null : ts,
+      str(obj.task) ?? str(obj.taskID),
+      str(obj.peer) ?? str(obj.peerID),
+      'go-console',
+    );
   }
 
-  private emitGo(p: Pattern | null, level: Level, msg: string, ts: number | null, task: string | undefined, peer: string | undefined, layout: Layout): void {
+  private emitGo(
+    p: Pattern | null,
+    level: Level,
+    msg: string,
+    ts: number | null,
+    task: string | undefined,
+    peer: string | undefined,
+    layout: Layout,
+  ): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
     const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(goEvidenceText(msg)));
@@ -440,7 +473,15 @@ export class LogScanner {
     const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
     // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
     const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-compact', level, Number.isNaN(ts) ? null : ts, buf.toString('utf8', ms, textEnd));
+    const ev = newEvent(
+      p.kind,
+      this.o.file,
+      this.lineNo,
+      'rust-compact',
+      level,
+      Number.isNaN(ts) ? null : ts,
+      buf.toString('utf8', ms, textEnd),
+    );
     // latin1: one char per byte, so an index in the decoded line is an offset from ms
     const line = this.matched;
     const tk = line === null ? findIn(buf, RS_TASK, ms, e) : at(line.indexOf(' task_id="'), ms);
@@ -478,7 +519,8 @@ export class LogScanner {
         let v = 0;
         let i = cl + RS_LEN.length;
         let any = false;
-        for (; i < e && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++, any = true) v = v * 10 + ((buf[i] as number) - 0x30);
+        for (; i < e && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++, any = true)
+          v = v * 10 + ((buf[i] as number) - 0x30);
         if (any) ev.contentLength = v;
       }
     }
@@ -489,7 +531,8 @@ export class LogScanner {
     // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
     if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = own(ev.text.replace(/,? ?headers: \{.*$/, ' …'));
     // so do the download requests of older clients (Download { …, request_header: {…} })
-    else if (p.kind === 'task-start' && ev.text.includes('request_header: {')) ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
+    else if (p.kind === 'task-start' && ev.text.includes('request_header: {'))
+      ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
     this.o.onEvent(ev);
   }
 
@@ -505,20 +548,31 @@ export class LogScanner {
       const level = this.level((m[2] as string).charCodeAt(0));
       this.count('rust-pretty', level);
       const msg = (m[3] as string).trim();
-      const p = RUST_PATTERNS.find((x) => msg.startsWith(x.prefix) && (x.contains === undefined || msg.includes(x.contains)));
+      const p = RUST_PATTERNS.find(
+        (x) => msg.startsWith(x.prefix) && (x.contains === undefined || msg.includes(x.contains)),
+      );
       const ts = Date.parse(m[1] as string);
       if (!p || !this.inWindow(Number.isNaN(ts) ? null : ts)) {
         this.pretty = { ev: null, level };
         return;
       }
-      const ev = newEvent(p.kind, this.o.file, this.lineNo, 'rust-pretty', level, Number.isNaN(ts) ? null : ts, clip(msg));
+      const ev = newEvent(
+        p.kind,
+        this.o.file,
+        this.lineNo,
+        'rust-pretty',
+        level,
+        Number.isNaN(ts) ? null : ts,
+        clip(msg),
+      );
       rustDetails(ev, msg);
       this.pretty = { ev, level };
       return;
     }
     if (this.pretty && (t.startsWith('at ') || t.startsWith('in '))) {
       this.o.onLine?.(this.lineNo, 'rust-pretty', this.pretty.level);
-      if (this.pretty.ev && t.startsWith('in ')) rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
+      if (this.pretty.ev && t.startsWith('in '))
+        rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
       return;
     }
     if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
@@ -577,4 +631,3 @@ export class LogScanner {
     return true;
   }
 }
-

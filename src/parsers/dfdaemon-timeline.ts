@@ -48,7 +48,15 @@ export interface TaskTimeline {
   first: LineRef;
   last: LineRef;
   /** The lines that decided servedBy / cost, for evidence. */
-  refs: { start?: LineRef; hit?: LineRef; done?: LineRef; backSource?: LineRef; register?: LineRef; timeout?: LineRef; schedulerOrder?: LineRef };
+  refs: {
+    start?: LineRef;
+    hit?: LineRef;
+    done?: LineRef;
+    backSource?: LineRef;
+    register?: LineRef;
+    timeout?: LineRef;
+    schedulerOrder?: LineRef;
+  };
 }
 
 export interface ProxyRequest {
@@ -200,7 +208,8 @@ export class TimelineBuilder {
         break;
       case 'sched-back-source':
         t.schedulerBackSource = true;
-        if (t.refs.register?.tsMs != null && e.tsMs !== null && t.backSourceOrderWaitMs === null) t.backSourceOrderWaitMs = e.tsMs - t.refs.register.tsMs;
+        if (t.refs.register?.tsMs != null && e.tsMs !== null && t.backSourceOrderWaitMs === null)
+          t.backSourceOrderWaitMs = e.tsMs - t.refs.register.tsMs;
         t.refs.schedulerOrder ??= ref(e);
         this.backSource(t, e, 'the scheduler ordered back-to-source');
         break;
@@ -311,11 +320,24 @@ export class TimelineBuilder {
     const tasks: TaskTimeline[] = [];
     for (const t of this.tasks.values()) {
       const { lastPieceTs: _l, ...rest } = t;
-      if (rest.costMs === null && rest.refs.done && rest.startMs !== null && rest.endMs !== null && rest.endMs > rest.startMs) {
+      if (
+        rest.costMs === null &&
+        rest.refs.done &&
+        rest.startMs !== null &&
+        rest.endMs !== null &&
+        rest.endMs > rest.startMs
+      ) {
         rest.costMs = rest.endMs - rest.startMs;
         rest.costFrom = 'timestamps';
       }
-      if (rest.costMs === null && rest.servedBy !== 'local' && rest.startMs !== null && rest.endMs !== null && rest.endMs > rest.startMs && (rest.pieces.remote + rest.pieces.source + rest.pieces.local > 0)) {
+      if (
+        rest.costMs === null &&
+        rest.servedBy !== 'local' &&
+        rest.startMs !== null &&
+        rest.endMs !== null &&
+        rest.endMs > rest.startMs &&
+        rest.pieces.remote + rest.pieces.source + rest.pieces.local > 0
+      ) {
         rest.costMs = rest.endMs - rest.startMs;
         rest.costFrom = 'timestamps';
       }

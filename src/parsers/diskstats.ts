@@ -43,7 +43,21 @@ export function parseDiskstats(text: string): ParseResult<Diskstats> {
     if (name === undefined || f.length < 14 || nums.some((n) => !Number.isFinite(n) || n < 0)) {
       return { ok: false, line: i + 1, message: `not a /proc/diskstats line: ${truncate(line)}` };
     }
-    const [major = 0, minor = 0, rc = 0, rm = 0, rs = 0, rt = 0, wc = 0, wm = 0, ws = 0, wt = 0, inflight = 0, io = 0, tiq = 0] = nums;
+    const [
+      major = 0,
+      minor = 0,
+      rc = 0,
+      rm = 0,
+      rs = 0,
+      rt = 0,
+      wc = 0,
+      wm = 0,
+      ws = 0,
+      wt = 0,
+      inflight = 0,
+      io = 0,
+      tiq = 0,
+    ] = nums;
     const extra = nums.slice(13);
     rows.set(name, {
       major,
@@ -95,7 +109,16 @@ export function ioStat(a: DiskstatsRow, b: DiskstatsRow, windowMs: number): IoSt
   const d = (k: keyof DiskstatsRow) => (b[k] as number) - (a[k] as number);
   const reads = d('readsCompleted');
   const writes = d('writesCompleted');
-  const deltas = [reads, writes, d('sectorsRead'), d('sectorsWritten'), d('readTicksMs'), d('writeTicksMs'), d('ioTicksMs'), d('timeInQueueMs')];
+  const deltas = [
+    reads,
+    writes,
+    d('sectorsRead'),
+    d('sectorsWritten'),
+    d('readTicksMs'),
+    d('writeTicksMs'),
+    d('ioTicksMs'),
+    d('timeInQueueMs'),
+  ];
   if (deltas.some((x) => x < 0)) return null;
   const s = windowMs / 1000;
   return {

@@ -29,7 +29,8 @@ export function scanNetfilterKernelMessages(text: string): NetfilterKernelMessag
     } else {
       const s = SUPPRESSED.exec(l);
       // only count suppressions right after a netfilter message: other subsystems rate-limit too
-      if (s && i > 0 && (CONNTRACK_FULL.test(lines[i - 1] ?? '') || QUEUE_FULL.test(lines[i - 1] ?? ''))) out.suppressed += Number(s[1]);
+      if (s && i > 0 && (CONNTRACK_FULL.test(lines[i - 1] ?? '') || QUEUE_FULL.test(lines[i - 1] ?? '')))
+        out.suppressed += Number(s[1]);
     }
   }
   return out;

@@ -1,7 +1,16 @@
 // Go's time.Duration text ("1m0.809s", "717ms", "5m0s"), as the kubelet and containerd print and
 // accept durations (time.Duration.String / time.ParseDuration, unsigned).
 
-const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, 'μs': 0.001, ns: 1e-6 };
+const UNIT_MS: Record<string, number> = {
+  h: 3_600_000,
+  m: 60_000,
+  s: 1000,
+  ms: 1,
+  us: 0.001,
+  µs: 0.001,
+  μs: 0.001,
+  ns: 1e-6,
+};
 
 /** A Go time.Duration string ("1m0.809s", "717ms", "1.315633737s") in ms, or null. */
 export function parseGoDuration(s: string): number | null {

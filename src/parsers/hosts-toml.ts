@@ -54,7 +54,12 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
   const warnings: { line?: number; message: string }[] = [];
   const hostTree = doc.host === undefined ? {} : doc.host;
   if (!isTable(hostTree)) {
-    return { ok: false, line: lineMatching(text, /^\s*host\s*=/), message: '`host` is not a table: containerd rejects the file', rejectedByContainerd: true };
+    return {
+      ok: false,
+      line: lineMatching(text, /^\s*host\s*=/),
+      message: '`host` is not a table: containerd rejects the file',
+      rejectedByContainerd: true,
+    };
   }
   const hosts: HostsEntry[] = [];
   const keys = Object.keys(hostTree);
@@ -63,7 +68,12 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
     const cfg = hostTree[key];
     const line = lineMatching(text, new RegExp(`^\\s*\\[\\s*host\\s*\\.\\s*["']${escapeRe(key)}["']`));
     if (!isTable(cfg)) {
-      return { ok: false, line, message: `host "${key}" is not a table: containerd rejects the file`, rejectedByContainerd: true };
+      return {
+        ok: false,
+        line,
+        message: `host "${key}" is not a table: containerd rejects the file`,
+        rejectedByContainerd: true,
+      };
     }
     const parsed = entry(key, cfg, false, line);
     if (!parsed.ok) return { ok: false, line, message: parsed.message, rejectedByContainerd: true };
@@ -72,11 +82,17 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
   const file: HostsFile = { hosts, ...(doc.host === undefined ? { withoutHostTable: true as const } : {}) };
   if (doc.server !== undefined) {
     if (typeof doc.server !== 'string') {
-      return { ok: false, line: lineMatching(text, /^\s*server\s*=/), message: '`server` must be a string', rejectedByContainerd: true };
+      return {
+        ok: false,
+        line: lineMatching(text, /^\s*server\s*=/),
+        message: '`server` must be a string',
+        rejectedByContainerd: true,
+      };
     }
     if (doc.server !== '') {
       const parsed = entry(doc.server, doc, true, lineMatching(text, /^\s*server\s*=/));
-      if (!parsed.ok) return { ok: false, line: parsed.entry?.line, message: parsed.message, rejectedByContainerd: true };
+      if (!parsed.ok)
+        return { ok: false, line: parsed.entry?.line, message: parsed.message, rejectedByContainerd: true };
       file.server = parsed.entry;
     }
   }
@@ -94,19 +110,30 @@ function entry(
   try {
     u = new URL(withScheme);
   } catch {
-    return { ok: false, message: `unable to parse ${isServer ? 'server' : 'host'} ${JSON.stringify(raw)}`, entry: { line } };
+    return {
+      ok: false,
+      message: `unable to parse ${isServer ? 'server' : 'host'} ${JSON.stringify(raw)}`,
+      entry: { line },
+    };
   }
   const scheme = u.protocol === 'http:' ? 'http' : u.protocol === 'https:' ? 'https' : null;
-  if (scheme === null) return { ok: false, message: `unsupported scheme ${u.protocol} in ${JSON.stringify(raw)}`, entry: { line } };
+  if (scheme === null)
+    return { ok: false, message: `unsupported scheme ${u.protocol} in ${JSON.stringify(raw)}`, entry: { line } };
   const capsRaw = dig(cfg, 'capabilities');
   let capabilities: Capability[] = [...CAPS];
   if (capsRaw !== undefined) {
-    if (!Array.isArray(capsRaw)) return { ok: false, message: `capabilities of ${JSON.stringify(raw)} must be a list`, entry: { line } };
+    if (!Array.isArray(capsRaw))
+      return { ok: false, message: `capabilities of ${JSON.stringify(raw)} must be a list`, entry: { line } };
     if (capsRaw.length > 0) {
       capabilities = [];
       for (const c of capsRaw) {
         const lc = typeof c === 'string' ? c.toLowerCase() : '';
-        if (!CAPS.includes(lc as Capability)) return { ok: false, message: `unknown capability ${JSON.stringify(c)} for ${JSON.stringify(raw)}`, entry: { line } };
+        if (!CAPS.includes(lc as Capability))
+          return {
+            ok: false,
+            message: `unknown capability ${JSON.stringify(c)} for ${JSON.stringify(raw)}`,
+            entry: { line },
+          };
         if (!capabilities.includes(lc as Capability)) capabilities.push(lc as Capability);
       }
     }

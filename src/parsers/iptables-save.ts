@@ -125,14 +125,25 @@ function moduleCond(module: string, o: Opt): Cond | 'ignore' | null {
         const mask = v0.split(',');
         const comp = (o.values[1] ?? '').split(',');
         // "SYN,RST,ACK SYN" (what --syn expands to) or any mask with SYN set and ACK clear
-        if (mask.includes('SYN') && comp.includes('SYN') && (mask.includes('ACK') || mask.includes('ALL')) && !comp.includes('ACK')) {
+        if (
+          mask.includes('SYN') &&
+          comp.includes('SYN') &&
+          (mask.includes('ACK') || mask.includes('ALL')) &&
+          !comp.includes('ACK')
+        ) {
           return { kind: 'syn', neg };
         }
         return null;
       }
       return null;
     case 'multiport': {
-      const dir = /^(dports|destination-ports)$/.test(o.name) ? 'dst' : /^(sports|source-ports)$/.test(o.name) ? 'src' : o.name === 'ports' ? 'any' : null;
+      const dir = /^(dports|destination-ports)$/.test(o.name)
+        ? 'dst'
+        : /^(sports|source-ports)$/.test(o.name)
+          ? 'src'
+          : o.name === 'ports'
+            ? 'any'
+            : null;
       const ranges = parsePorts(v0);
       if (!dir || !ranges) return null;
       return { kind: 'port', dir, ranges, neg };
@@ -145,12 +156,18 @@ function moduleCond(module: string, o: Opt): Cond | 'ignore' | null {
       return null;
     case 'addrtype':
       if (o.name === 'src-type' || o.name === 'dst-type') {
-        return { kind: 'addrtype', dir: o.name === 'src-type' ? 'src' : 'dst', types: v0.toUpperCase().split(','), neg };
+        return {
+          kind: 'addrtype',
+          dir: o.name === 'src-type' ? 'src' : 'dst',
+          types: v0.toUpperCase().split(','),
+          neg,
+        };
       }
       if (o.name === 'limit-iface-in' || o.name === 'limit-iface-out') return 'ignore';
       return null;
     case 'iprange':
-      if (o.name === 'src-range' || o.name === 'dst-range') return { kind: 'addr', dir: o.name === 'src-range' ? 'src' : 'dst', nets: [v0], neg };
+      if (o.name === 'src-range' || o.name === 'dst-range')
+        return { kind: 'addr', dir: o.name === 'src-range' ? 'src' : 'dst', nets: [v0], neg };
       return null;
     case 'comment':
       return 'ignore';
@@ -209,7 +226,12 @@ const PROBABILISTIC: Record<string, 'limit' | 'hashlimit' | 'connlimit' | 'quota
 type ParsedRule = Omit<NetfilterRule, 'verdict'> & { target: { name: string; goto: boolean; opts: Opt[] } | null };
 
 /** Parses the part of a rule line after `-A CHAIN`. */
-function parseRuleTokens(tokens: Token[], line: number, text: string, counters: Counters | undefined): ParsedRule | { error: string } {
+function parseRuleTokens(
+  tokens: Token[],
+  line: number,
+  text: string,
+  counters: Counters | undefined,
+): ParsedRule | { error: string } {
   const conds: Cond[] = [];
   let target: { name: string; goto: boolean; opts: Opt[] } | null = null;
   let module: string | null = null;
@@ -247,7 +269,12 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
       case '--destination': {
         const v = takeValues()[0];
         if (v === undefined) return { error: `${flag} without a value` };
-        conds.push({ kind: 'addr', dir: flag === '-s' || flag === '--source' ? 'src' : 'dst', nets: v.split(','), neg: wasNeg });
+        conds.push({
+          kind: 'addr',
+          dir: flag === '-s' || flag === '--source' ? 'src' : 'dst',
+          nets: v.split(','),
+          neg: wasNeg,
+        });
         continue;
       }
       case '-i':
@@ -256,7 +283,12 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
       case '--out-interface': {
         const v = takeValues()[0];
         if (v === undefined) return { error: `${flag} without a value` };
-        conds.push({ kind: 'iface', dir: flag === '-i' || flag === '--in-interface' ? 'in' : 'out', name: v, neg: wasNeg });
+        conds.push({
+          kind: 'iface',
+          dir: flag === '-i' || flag === '--in-interface' ? 'in' : 'out',
+          name: v,
+          neg: wasNeg,
+        });
         continue;
       }
       case '-p':
@@ -338,7 +370,11 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
     const prob = Object.hasOwn(PROBABILISTIC, m) ? PROBABILISTIC[m] : undefined;
     if (prob) {
       const opts = moduleOpts.get(m) ?? [];
-      conds.push({ kind: 'probabilistic', what: prob, detail: opts.map((o) => `--${o.name} ${o.values.join(' ')}`).join(' ') });
+      conds.push({
+        kind: 'probabilistic',
+        what: prob,
+        detail: opts.map((o) => `--${o.name} ${o.values.join(' ')}`).join(' '),
+      });
       continue;
     }
     const opts = moduleOpts.get(m) ?? [];
@@ -350,7 +386,9 @@ function parseRuleTokens(tokens: Token[], line: number, text: string, counters: 
     for (const o of opts) {
       const c = moduleCond(m, o);
       if (c === 'ignore') continue;
-      conds.push(c ?? { kind: 'unknown', text: `-m ${m} ${o.neg ? '! ' : ''}--${o.name} ${o.values.join(' ')}`.trim() });
+      conds.push(
+        c ?? { kind: 'unknown', text: `-m ${m} ${o.neg ? '! ' : ''}--${o.name} ${o.values.join(' ')}`.trim() },
+      );
     }
   }
   if (target && LOG_TARGETS.has(target.name)) logs = true;
@@ -367,7 +405,8 @@ function resolveTarget(target: ParsedRule['target'], chains: Map<string, Netfilt
   }
   if (!builtin && target.name === 'MARK') return { kind: 'continue', name: target.name, mark: markOp(target.opts) };
   // CONNMARK --restore-mark and friends set the packet mark from state the bundle does not hold
-  if (!builtin && target.name === 'CONNMARK' && target.opts.some((o) => o.name === 'restore-mark')) return { kind: 'continue', name: target.name, mark: 'unknown' };
+  if (!builtin && target.name === 'CONNMARK' && target.opts.some((o) => o.name === 'restore-mark'))
+    return { kind: 'continue', name: target.name, mark: 'unknown' };
   return builtin ?? { kind: 'continue', name: target.name };
 }
 
@@ -411,7 +450,8 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     if (line.startsWith('#')) {
       const h = /^# Generated by ip6?tables-save v[\d.]+(?: \((nf_tables|legacy)\))?/.exec(line);
       if (h) backend = h[1] === 'nf_tables' ? 'nf_tables' : 'legacy';
-      if (/incompatible/i.test(line)) unparsed.push({ line: at, text: line, reason: 'table not expressible by iptables (use nft list ruleset)' });
+      if (/incompatible/i.test(line))
+        unparsed.push({ line: at, text: line, reason: 'table not expressible by iptables (use nft list ruleset)' });
       continue;
     }
     if (line.startsWith('*')) {
@@ -438,7 +478,11 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       const policy = (m[2] as string).toUpperCase();
       // Object.hasOwn: chain and table names come from the input, and "constructor" is a key of every object
       const hook = Object.hasOwn(HOOK_BY_CHAIN, c.name) ? HOOK_BY_CHAIN[c.name] : undefined;
-      if (policy !== '-' && hook && (Object.hasOwn(TABLE_HOOKS, table.name) ? (TABLE_HOOKS[table.name] as Hook[]) : []).includes(hook)) {
+      if (
+        policy !== '-' &&
+        hook &&
+        (Object.hasOwn(TABLE_HOOKS, table.name) ? (TABLE_HOOKS[table.name] as Hook[]) : []).includes(hook)
+      ) {
         c.base = {
           hook,
           priority: TABLE_PRIORITY[table.name] as number,
@@ -474,7 +518,11 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     pending.push({ chain: am[1] as string, rule });
   }
   if (table) {
-    unparsed.push({ line: lastLine, text: '', reason: `table ${(table as NetfilterTable).name} has no COMMIT (truncated?)` });
+    unparsed.push({
+      line: lastLine,
+      text: '',
+      reason: `table ${(table as NetfilterTable).name} has no COMMIT (truncated?)`,
+    });
     finishTable();
   }
   const out: NetfilterRuleset = { format: 'iptables-save', tables, unparsed };

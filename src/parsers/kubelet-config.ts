@@ -17,7 +17,12 @@ export type KubeletConfigParse =
 export const MAX_KUBELET_CONFIG_BYTES = 1024 * 1024;
 
 export function parseKubeletConfig(text: string): KubeletConfigParse {
-  if (text.length > MAX_KUBELET_CONFIG_BYTES) return { ok: false, line: 1, message: `${text.length} bytes: too large for a KubeletConfiguration (limit ${MAX_KUBELET_CONFIG_BYTES})` };
+  if (text.length > MAX_KUBELET_CONFIG_BYTES)
+    return {
+      ok: false,
+      line: 1,
+      message: `${text.length} bytes: too large for a KubeletConfiguration (limit ${MAX_KUBELET_CONFIG_BYTES})`,
+    };
   const lc = new LineCounter();
   // prettyErrors off: it formats a context snippet per error, quadratic on inputs full of errors
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
@@ -61,7 +66,8 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
   n('imageGCHighThresholdPercent');
   const kindV = valueOf('kind').value;
   const kind = typeof kindV === 'string' ? kindV : undefined;
-  if (kind !== undefined && kind !== 'KubeletConfiguration') problems.push({ line: lineOf('kind'), message: `kind is ${kind}, not KubeletConfiguration` });
+  if (kind !== undefined && kind !== 'KubeletConfiguration')
+    problems.push({ line: lineOf('kind'), message: `kind is ${kind}, not KubeletConfiguration` });
   return { ok: true, settings, ...(kind === undefined ? {} : { kind }), problems };
 }
 

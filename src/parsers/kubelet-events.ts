@@ -26,7 +26,8 @@ export type PulledMessage =
   | { kind: 'pulled'; image: string; pullMs: number; totalMs: number; bytes?: number }
   | { kind: 'present'; image: string };
 
-const PULLED = /^Successfully pulled image "([^"]+)" in (\S+) \((\S+) including waiting\)(?:\. Image size: (\d+) bytes\.?)?/;
+const PULLED =
+  /^Successfully pulled image "([^"]+)" in (\S+) \((\S+) including waiting\)(?:\. Image size: (\d+) bytes\.?)?/;
 const PRESENT = /^Container image "([^"]+)" already present on machine/;
 
 export function parsePulledMessage(msg: string): PulledMessage | null {
@@ -53,7 +54,11 @@ export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
     return { ok: false, ...(line === undefined ? {} : { line }), message: `not JSON: ${(e as Error).message}` };
   }
-  const items = Array.isArray(doc) ? doc : Array.isArray((doc as { items?: unknown } | null)?.items) ? ((doc as { items: unknown[] }).items) : null;
+  const items = Array.isArray(doc)
+    ? doc
+    : Array.isArray((doc as { items?: unknown } | null)?.items)
+      ? (doc as { items: unknown[] }).items
+      : null;
   if (!items) return { ok: false, message: 'neither an event list ({"items": […]}) nor an array of events' };
   const out: PulledEvent[] = [];
   items.forEach((raw, i) => {
@@ -69,9 +74,22 @@ export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
     const pod = str(obj.name);
     const fieldPath = str(obj.fieldPath);
     const host = str(source.host) ?? str(e.reportingInstance);
-    const at = str(e.lastTimestamp) ?? str(e.eventTime) ?? str(e.firstTimestamp) ?? str((e.series as Record<string, unknown> | undefined)?.lastObservedTime);
+    const at =
+      str(e.lastTimestamp) ??
+      str(e.eventTime) ??
+      str(e.firstTimestamp) ??
+      str((e.series as Record<string, unknown> | undefined)?.lastObservedTime);
     const count = typeof e.count === 'number' && e.count > 0 ? e.count : 1;
-    out.push({ item: i + 1, count, message, ...(namespace ? { namespace } : {}), ...(pod ? { pod } : {}), ...(fieldPath ? { fieldPath } : {}), ...(host ? { host } : {}), ...(at ? { at } : {}) });
+    out.push({
+      item: i + 1,
+      count,
+      message,
+      ...(namespace ? { namespace } : {}),
+      ...(pod ? { pod } : {}),
+      ...(fieldPath ? { fieldPath } : {}),
+      ...(host ? { host } : {}),
+      ...(at ? { at } : {}),
+    });
   });
   return { ok: true, value: out };
 }

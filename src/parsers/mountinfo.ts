@@ -54,7 +54,15 @@ export function parseMountTable(text: string): ParseResult<MountEntry[]> {
     } else if (f.length >= 4 && f.length <= 6 && f[1]?.startsWith('/')) {
       // source mountpoint fstype options dump pass
       const [source = '', mp = '', fsType = '', opts = ''] = f;
-      out.push({ mountPoint: unescape(mp), fsType, source: unescape(source), options: opts.split(','), majMin: null, root: null, line: i + 1 });
+      out.push({
+        mountPoint: unescape(mp),
+        fsType,
+        source: unescape(source),
+        options: opts.split(','),
+        majMin: null,
+        root: null,
+        line: i + 1,
+      });
     } else {
       return { ok: false, line: i + 1, message: `neither a mountinfo nor a /proc/mounts line: ${truncate(line)}` };
     }

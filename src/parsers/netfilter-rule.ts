@@ -9,8 +9,18 @@ export type AddressFamily = 4 | 6;
 export type PortRange = readonly [number, number];
 
 export type Cond =
-  | { kind: 'iface'; dir: 'in' | 'out'; /** may end in '+' (iptables) or '*' (nft) as a wildcard */ name: string; neg: boolean }
-  | { kind: 'addr'; dir: 'src' | 'dst'; /** addresses or CIDRs; the condition holds when any matches */ nets: string[]; neg: boolean }
+  | {
+      kind: 'iface';
+      dir: 'in' | 'out';
+      /** may end in '+' (iptables) or '*' (nft) as a wildcard */ name: string;
+      neg: boolean;
+    }
+  | {
+      kind: 'addr';
+      dir: 'src' | 'dst';
+      /** addresses or CIDRs; the condition holds when any matches */ nets: string[];
+      neg: boolean;
+    }
   | { kind: 'proto'; proto: string; neg: boolean }
   | { kind: 'port'; dir: 'src' | 'dst' | 'any'; ranges: PortRange[]; neg: boolean }
   | { kind: 'ctstate'; states: string[]; neg: boolean }

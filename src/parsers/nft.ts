@@ -18,7 +18,15 @@ import type {
 // expressions that decide whether loopback or peer TCP to a port can match and keeps the rest of a
 // rule as one `unknown` condition (judged "may match"), so an unfamiliar rule is never silently dropped.
 
-const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100, out: 100 };
+const PRIORITY_NAMES: Record<string, number> = {
+  raw: -300,
+  mangle: -150,
+  dstnat: -100,
+  filter: 0,
+  security: 50,
+  srcnat: 100,
+  out: 100,
+};
 const HOOKS = new Set<Hook>(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
 const SERVICES: Record<string, number> = { ssh: 22, http: 80, https: 443, domain: 53, 'http-alt': 8080 };
 
@@ -26,7 +34,11 @@ function parsePriority(s: string): number | null {
   const m = /^\s*(-?\d+|[a-z]+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(s);
   if (!m) return null;
   // Object.hasOwn: the name comes from the input, and "constructor" is a key of every object
-  const base = /^-?\d+$/.test(m[1] as string) ? Number(m[1]) : Object.hasOwn(PRIORITY_NAMES, m[1] as string) ? PRIORITY_NAMES[m[1] as string] : undefined;
+  const base = /^-?\d+$/.test(m[1] as string)
+    ? Number(m[1])
+    : Object.hasOwn(PRIORITY_NAMES, m[1] as string)
+      ? PRIORITY_NAMES[m[1] as string]
+      : undefined;
   if (base === undefined) return null;
   const off = m[3] === undefined ? 0 : Number(m[3]) * (m[2] === '-' ? -1 : 1);
   return base + off;
@@ -34,7 +46,12 @@ function parsePriority(s: string): number | null {
 
 function setValues(v: string): string[] {
   const t = v.trim();
-  if (t.startsWith('{')) return t.slice(1, -1).split(',').map((x) => x.trim()).filter(Boolean);
+  if (t.startsWith('{'))
+    return t
+      .slice(1, -1)
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
   return [t];
 }
 
@@ -122,7 +139,8 @@ function nftMarkOp(expr: string): MarkOp | 'unknown' {
   return 'unknown';
 }
 
-const KEY_EXPR = '(?:ip6?\\s+[sd]addr|meta\\s+l4proto|ip\\s+protocol|ip6\\s+nexthdr|(?:th|tcp|udp|sctp)\\s+[sd]port|(?:meta\\s+)?[io]ifname)';
+const KEY_EXPR =
+  '(?:ip6?\\s+[sd]addr|meta\\s+l4proto|ip\\s+protocol|ip6\\s+nexthdr|(?:th|tcp|udp|sctp)\\s+[sd]port|(?:meta\\s+)?[io]ifname)';
 
 function setKey(expr: string): SetKey {
   const e = expr.replace(/\s+/g, ' ').trim();
@@ -156,9 +174,12 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
   take(/\scounter(?:\s+packets\s+(\d+)\s+bytes\s+(\d+))?(?=\s)/, (m) => {
     if (m[1] !== undefined) counters = { packets: Number(m[1]), bytes: Number(m[2]) };
   });
-  take(/\slog(?:\s+(?:prefix\s+"(?:[^"\\]|\\.)*"|level\s+\S+|group\s+\d+|flags\s+\S+|snaplen\s+\d+|queue-threshold\s+\d+))*(?=\s)/, () => {
-    logs = true;
-  });
+  take(
+    /\slog(?:\s+(?:prefix\s+"(?:[^"\\]|\\.)*"|level\s+\S+|group\s+\d+|flags\s+\S+|snaplen\s+\d+|queue-threshold\s+\d+))*(?=\s)/,
+    () => {
+      logs = true;
+    },
+  );
   let verdict: Verdict = { kind: 'continue', name: '' };
   const v = (re: RegExp, fn: (m: RegExpExecArray) => Verdict) => {
     const m = re.exec(rest);
@@ -172,7 +193,8 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
   void (
     v(new RegExp(`\\s(${KEY_EXPR}(?:\\s*\\.\\s*${KEY_EXPR})*)\\s+vmap\\s+@(\\S+)\\s*$`), (m) => {
       const keys = (m[1] as string).split(/\s*\.\s*/);
-      if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? '')) conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
+      if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? ''))
+        conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
       conds.push({ kind: 'set', set: m[2] as string, keys: keys.map(setKey), neg: false });
       return { kind: 'lookup', text: `vmap @${m[2]}` };
     }) ||
@@ -183,17 +205,33 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     v(/\sreject(?:\s+with\s+.*)?\s*$/, () => ({ kind: 'reject' })) ||
     v(/\squeue(?:\s+.*)?\s*$/, () => ({ kind: 'queue' })) ||
     v(/\s(dnat|snat|redirect|masquerade|tproxy)(?:\s+.*)?\s*$/, (m) => ({ kind: 'nat', name: m[1] as string })) ||
-    v(/\s(?:meta\s+)?mark\s+set\s+(.*?)\s*$/, (m) => ({ kind: 'continue', name: `meta mark set ${m[1] as string}`, mark: nftMarkOp(m[1] as string) })) ||
-    v(/\s(notrack|(?:meta|ct)\s+\S+\s+set\s+.*|mark\s+set\s+.*|xt\s+target\s+.*)\s*$/, (m) => ({ kind: 'continue', name: (m[1] as string).trim() }))
+    v(/\s(?:meta\s+)?mark\s+set\s+(.*?)\s*$/, (m) => ({
+      kind: 'continue',
+      name: `meta mark set ${m[1] as string}`,
+      mark: nftMarkOp(m[1] as string),
+    })) ||
+    v(/\s(notrack|(?:meta|ct)\s+\S+\s+set\s+.*|mark\s+set\s+.*|xt\s+target\s+.*)\s*$/, (m) => ({
+      kind: 'continue',
+      name: (m[1] as string).trim(),
+    }))
   );
   take(new RegExp(`\\s(${KEY_EXPR}(?:\\s*\\.\\s*${KEY_EXPR})*)\\s+(!=\\s+)?@(\\S+)`), (m) => {
     const keys = (m[1] as string).split(/\s*\.\s*/);
-    if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? '')) conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
+    if (tableFamily === 'inet' && /^ip6?\s/.test(keys[0] ?? ''))
+      conds.push({ kind: 'family', family: fam((keys[0] as string).split(/\s/)[0] as string) });
     conds.push({ kind: 'set', set: m[3] as string, keys: keys.map(setKey), neg: m[2] !== undefined });
   });
-  take(new RegExp(`(?<!\\bct)\\s(?:meta\\s+)?mark\\s+(?:&\\s*${MARK_NUM}\\s+)?(==\\s+|!=\\s+)?${MARK_NUM}(?=\\s)`, 'i'), (m) => {
-    conds.push({ kind: 'mark', value: Number(m[3]) >>> 0, mask: m[1] === undefined ? 0xffffffff : Number(m[1]) >>> 0, neg: (m[2] ?? '').startsWith('!=') });
-  });
+  take(
+    new RegExp(`(?<!\\bct)\\s(?:meta\\s+)?mark\\s+(?:&\\s*${MARK_NUM}\\s+)?(==\\s+|!=\\s+)?${MARK_NUM}(?=\\s)`, 'i'),
+    (m) => {
+      conds.push({
+        kind: 'mark',
+        value: Number(m[3]) >>> 0,
+        mask: m[1] === undefined ? 0xffffffff : Number(m[1]) >>> 0,
+        neg: (m[2] ?? '').startsWith('!='),
+      });
+    },
+  );
   take(/\s(iifname|oifname|iif|oif)\s+(!=\s+)?(\{[^}]*\}|"[^"]*"|\S+)/, (m) => {
     const vals = setValues(m[3] as string).map(unq);
     const dir = (m[1] as string).startsWith('i') ? 'in' : 'out';
@@ -204,7 +242,13 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     const raw = m[4] as string;
     if (tableFamily === 'inet') conds.push({ kind: 'family', family: fam(m[1] as string) });
     if (raw.startsWith('@')) conds.push({ kind: 'unknown', text: m[0].trim() });
-    else conds.push({ kind: 'addr', dir: m[2] === 'saddr' ? 'src' : 'dst', nets: setValues(raw), neg: m[3] !== undefined });
+    else
+      conds.push({
+        kind: 'addr',
+        dir: m[2] === 'saddr' ? 'src' : 'dst',
+        nets: setValues(raw),
+        neg: m[3] !== undefined,
+      });
   });
   take(/\s(tcp|udp|th|sctp|udplite|dccp)\s+(dport|sport)\s+(!=\s+)?(\{[^}]*\}|[^\s.{]\S*)(?!\s+\.)/, (m) => {
     const proto = m[1] as string;
@@ -212,21 +256,37 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
     const raw = m[4] as string;
     const ranges = raw.startsWith('@') ? null : setValues(raw).map(portRange);
     if (!ranges || ranges.some((r) => r === null)) conds.push({ kind: 'unknown', text: m[0].trim() });
-    else conds.push({ kind: 'port', dir: m[2] === 'dport' ? 'dst' : 'src', ranges: ranges as PortRange[], neg: m[3] !== undefined });
+    else
+      conds.push({
+        kind: 'port',
+        dir: m[2] === 'dport' ? 'dst' : 'src',
+        ranges: ranges as PortRange[],
+        neg: m[3] !== undefined,
+      });
   });
   take(/\s(?:meta\s+l4proto|ip\s+protocol|ip6\s+nexthdr)\s+(!=\s+)?(\{[^}]*\}|[^\s.{]\S*)(?!\s+\.)/, (m) => {
     const vals = setValues(m[2] as string);
-    if (vals.length === 1) conds.push({ kind: 'proto', proto: (vals[0] as string).toLowerCase(), neg: m[1] !== undefined });
+    if (vals.length === 1)
+      conds.push({ kind: 'proto', proto: (vals[0] as string).toLowerCase(), neg: m[1] !== undefined });
     else if (m[1] === undefined && vals.includes('tcp')) {
       // a set that holds tcp matches our packets
     } else conds.push({ kind: 'unknown', text: m[0].trim() });
   });
   take(/\sct\s+state\s+(!=\s+)?(\{[^}]*\}|\S+)/, (m) => {
-    const states = (m[2] as string).replace(/[{}]/g, ' ').split(/[,\s]+/).filter(Boolean).map((x) => x.toUpperCase());
+    const states = (m[2] as string)
+      .replace(/[{}]/g, ' ')
+      .split(/[,\s]+/)
+      .filter(Boolean)
+      .map((x) => x.toUpperCase());
     conds.push({ kind: 'ctstate', states, neg: m[1] !== undefined });
   });
   take(/\sfib\s+(saddr|daddr)\s+type\s+(!=\s+)?(\{[^}]*\}|\S+)/, (m) => {
-    conds.push({ kind: 'addrtype', dir: m[1] === 'saddr' ? 'src' : 'dst', types: setValues(m[3] as string).map((s) => s.toUpperCase()), neg: m[2] !== undefined });
+    conds.push({
+      kind: 'addrtype',
+      dir: m[1] === 'saddr' ? 'src' : 'dst',
+      types: setValues(m[3] as string).map((s) => s.toUpperCase()),
+      neg: m[2] !== undefined,
+    });
   });
   take(/\stcp\s+flags\s+(?:syn\s*\/\s*(\S+)|&\s*\(([^)]*)\)\s*==\s*syn)/, (m) => {
     const mask = (m[1] ?? m[2] ?? '').split(/[|,]/).map((s) => s.trim());
@@ -242,8 +302,12 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
   take(/\slimit\s+rate\s+(?:over\s+)?\d+(?:\s*[a-z]+)?\/[a-z]+(?:\s+burst\s+\d+\s+[a-z]+)?/, (m) => {
     conds.push({ kind: 'probabilistic', what: 'limit', detail: m[0].trim() });
   });
-  take(/\sct\s+count\s+(?:over\s+)?\d+/, (m) => conds.push({ kind: 'probabilistic', what: 'connlimit', detail: m[0].trim() }));
-  take(/\squota\s+(?:over\s+)?\d+\s*\S+/, (m) => conds.push({ kind: 'probabilistic', what: 'quota', detail: m[0].trim() }));
+  take(/\sct\s+count\s+(?:over\s+)?\d+/, (m) =>
+    conds.push({ kind: 'probabilistic', what: 'connlimit', detail: m[0].trim() }),
+  );
+  take(/\squota\s+(?:over\s+)?\d+\s*\S+/, (m) =>
+    conds.push({ kind: 'probabilistic', what: 'quota', detail: m[0].trim() }),
+  );
   take(/\sxt\s+match\s+"?(\w+)"?/, (m) => {
     const what = m[1] as string;
     if (what === 'statistic') conds.push({ kind: 'probabilistic', what: 'random', detail: 'xt match statistic' });
@@ -308,7 +372,12 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
     let m = /^table\s+(\S+)\s+(\S+)\s*\{$/.exec(line);
     if (m) {
       if (stack.length > 0) unparsed.push({ line: at, text: line, reason: 'table inside another block' });
-      const t: NetfilterTable = { family: m[1] as string, name: unq(m[2] as string), chains: new Map(), setElements: 0 };
+      const t: NetfilterTable = {
+        family: m[1] as string,
+        name: unq(m[2] as string),
+        chains: new Map(),
+        setElements: 0,
+      };
       tables.push(t);
       stack.length = 0;
       stack.push({ kind: 'table', table: t });
@@ -353,7 +422,10 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
       continue;
     }
     const chain = cur.chain;
-    const hdr = /^type\s+(\w+)\s+hook\s+(\w+)(?:\s+(?:device\s+"?([^";\s]+)"?|devices\s*=\s*\{[^}]*\}))?\s+priority\s+([^;]+);(?:\s*policy\s+(accept|drop);)?/.exec(line);
+    const hdr =
+      /^type\s+(\w+)\s+hook\s+(\w+)(?:\s+(?:device\s+"?([^";\s]+)"?|devices\s*=\s*\{[^}]*\}))?\s+priority\s+([^;]+);(?:\s*policy\s+(accept|drop);)?/.exec(
+        line,
+      );
     if (hdr) {
       const hook = hdr[2] as Hook;
       const priority = parsePriority(hdr[4] as string);

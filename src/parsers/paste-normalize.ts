@@ -27,11 +27,22 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\[(?:\d{1,3};)*\d{1,3}m(?!\])/g;
 const TRUNCATED = /\s*\[(?:TRUNCATED|truncated|\.\.\.truncated\.\.\.)\]\s*/g;
 const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)`;
 const ISO_LEVEL = new RegExp(String.raw`(${ISO})\s+(?:TRACE|DEBUG|INFO|WARN|ERROR)\b`);
-const ZAP_SPACED = new RegExp(String.raw`^(${ISO})[ \t]{2,}(DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)[ \t]+(\S+\.go:\d+)[ \t]+(.*)$`);
+const ZAP_SPACED = new RegExp(
+  String.raw`^(${ISO})[ \t]{2,}(DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)[ \t]+(\S+\.go:\d+)[ \t]+(.*)$`,
+);
 const LOGRUS = /^(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[([^\]]*)\]\s?(.*)$/;
-const LOGRUS_LEVEL: Record<string, string> = { TRAC: 'trace', DEBU: 'debug', INFO: 'info', WARN: 'warning', ERRO: 'error', FATA: 'fatal', PANI: 'panic' };
+const LOGRUS_LEVEL: Record<string, string> = {
+  TRAC: 'trace',
+  DEBU: 'debug',
+  INFO: 'info',
+  WARN: 'warning',
+  ERRO: 'error',
+  FATA: 'fatal',
+  PANI: 'panic',
+};
 const LOGFMT_TAIL = /^(?:\s*[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|\S*))+\s*$/;
-const REDACTED_IP = /\b(?:[xX*]{1,3}|[a-wyzA-WYZ])\.(?:[xX*]{1,3}|[a-zA-Z])\.(?:[xX*]{1,3}|[a-zA-Z])\.(\d{1,3}|[xX*]{1,3})\b/g;
+const REDACTED_IP =
+  /\b(?:[xX*]{1,3}|[a-wyzA-WYZ])\.(?:[xX*]{1,3}|[a-zA-Z])\.(?:[xX*]{1,3}|[a-zA-Z])\.(\d{1,3}|[xX*]{1,3})\b/g;
 /** What a record can start with; a line that starts otherwise after an open quote continues the last one. */
 const RECORD_HEAD = /^(?:\s|\{|\[|\d|time=|level=|[A-Z]{4}\[|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )/;
 
@@ -141,7 +152,10 @@ const PASTE_MAX_BYTES = 32 * 1024 * 1024;
  * Streams a log's bytes through the line normaliser when its first 64 KiB look pasted; a log as the
  * daemon wrote it passes through untouched, chunk for chunk, at no cost but the sample check.
  */
-export async function* normalizePastedChunks(chunks: AsyncIterable<Uint8Array>, o: PasteOptions = {}): AsyncGenerator<Uint8Array> {
+export async function* normalizePastedChunks(
+  chunks: AsyncIterable<Uint8Array>,
+  o: PasteOptions = {},
+): AsyncGenerator<Uint8Array> {
   const it = chunks[Symbol.asyncIterator]();
   const head: Uint8Array[] = [];
   let size = 0;

@@ -14,7 +14,8 @@ export interface ContainerRef {
 
 const SCOPE = /(?:^|\/)(cri-containerd|crio|docker)-([0-9a-f]{64})\.scope(?:\/|$)/;
 const PLAIN = /(?:^|\/)([0-9a-f]{64})(?:\/|$)/;
-const POD = /(?:^|[/-])pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
+const POD =
+  /(?:^|[/-])pod([0-9a-f]{8}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{4}[-_][0-9a-f]{12})(?:\.slice)?(?:\/|$)/;
 const RUNTIME: Record<string, ContainerRuntime> = { 'cri-containerd': 'containerd', crio: 'cri-o', docker: 'docker' };
 
 /** The container of the first hierarchy line that names one, or null (a process on the node itself). */
@@ -26,10 +27,20 @@ export function containerOf(cgroupText: string): ContainerRef | null {
     const path = parts.slice(2).join(':').trim();
     const pod = POD.exec(path)?.[1]?.replace(/_/g, '-');
     const scoped = SCOPE.exec(path);
-    if (scoped) return { id: scoped[2] as string, runtime: RUNTIME[scoped[1] as string] ?? 'unknown', ...(pod ? { podUid: pod } : {}) };
+    if (scoped)
+      return {
+        id: scoped[2] as string,
+        runtime: RUNTIME[scoped[1] as string] ?? 'unknown',
+        ...(pod ? { podUid: pod } : {}),
+      };
     const plain = PLAIN.exec(path);
     // a bare id: kubelet's cgroupfs driver (any CRI runtime) or Docker's /docker/<id>
-    if (plain) return { id: plain[1] as string, runtime: path.includes('/docker/') ? 'docker' : 'unknown', ...(pod ? { podUid: pod } : {}) };
+    if (plain)
+      return {
+        id: plain[1] as string,
+        runtime: path.includes('/docker/') ? 'docker' : 'unknown',
+        ...(pod ? { podUid: pod } : {}),
+      };
   }
   return null;
 }

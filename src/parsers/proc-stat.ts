@@ -66,12 +66,18 @@ export function parseProcessCpuTicks(text: string): ParseResult<{ own: number; c
   const close = text.lastIndexOf(')');
   if (close < 0) return { ok: false, line: 1, message: `not a /proc/<pid>/stat line: ${truncate(text.trim())}` };
   // after ")": state is field 3, so field n is at index n - 3
-  const f = text.slice(close + 1).trim().split(/\s+/);
+  const f = text
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const [utime, stime, cutime, cstime] = [f[11], f[12], f[13], f[14]].map(Number);
   if ([utime, stime, cutime, cstime].some((n) => n === undefined || !Number.isFinite(n) || n < 0)) {
     return { ok: false, line: 1, message: `no utime/stime/cutime/cstime fields: ${truncate(text.trim())}` };
   }
-  return { ok: true, value: { own: (utime as number) + (stime as number), children: (cutime as number) + (cstime as number) } };
+  return {
+    ok: true,
+    value: { own: (utime as number) + (stime as number), children: (cutime as number) + (cstime as number) },
+  };
 }
 
 /** Share (0–100) of all CPUs' time since boot that the hypervisor stole: a long-run figure, unlike one window's. */

@@ -172,7 +172,8 @@ function parseSampleLine(raw: string, line: number): Sample | ParseError {
         i++;
       }
       if (!closed) return { line, message: `unterminated value of label ${lname} in ${name}` };
-      if (Object.prototype.hasOwnProperty.call(labels, lname)) return { line, message: `duplicate label ${lname} in ${name}` };
+      if (Object.prototype.hasOwnProperty.call(labels, lname))
+        return { line, message: `duplicate label ${lname} in ${name}` };
       labels[lname] = value;
       skipWs();
       if (raw[i] === ',') {
@@ -186,7 +187,10 @@ function parseSampleLine(raw: string, line: number): Sample | ParseError {
       return { line, message: `expected "," or "}" in the labels of ${name}` };
     }
   }
-  const rest = raw.slice(i).trim().split(/[ \t]+/);
+  const rest = raw
+    .slice(i)
+    .trim()
+    .split(/[ \t]+/);
   if (rest.length === 0 || rest[0] === '') return { line, message: `no value for ${name}` };
   if (rest.length > 2) return { line, message: `unexpected text after the value of ${name}` };
   const value = parseValue(rest[0] as string);

@@ -27,9 +27,15 @@ export function parsePressure(text: string): ParseResult<Pressure> {
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').trim();
     if (line === '') continue;
-    const m = /^(some|full)\s+avg10=(\d+(?:\.\d+)?)\s+avg60=(\d+(?:\.\d+)?)\s+avg300=(\d+(?:\.\d+)?)\s+total=(\d+)$/.exec(line);
+    const m =
+      /^(some|full)\s+avg10=(\d+(?:\.\d+)?)\s+avg60=(\d+(?:\.\d+)?)\s+avg300=(\d+(?:\.\d+)?)\s+total=(\d+)$/.exec(line);
     if (!m) return { ok: false, line: i + 1, message: `not a pressure line: ${truncate(line)}` };
-    out[m[1] as 'some' | 'full'] = { avg10: Number(m[2]), avg60: Number(m[3]), avg300: Number(m[4]), totalUs: Number(m[5]) };
+    out[m[1] as 'some' | 'full'] = {
+      avg10: Number(m[2]),
+      avg60: Number(m[3]),
+      avg300: Number(m[4]),
+      totalUs: Number(m[5]),
+    };
   }
   if (!out.some) return { ok: false, message: 'no "some" line' };
   return { ok: true, value: out as Pressure };

@@ -10,7 +10,17 @@ export interface Qdisc {
   text: string;
 }
 
-const UNIT: Record<string, number> = { bit: 1, kbit: 1e3, mbit: 1e6, gbit: 1e9, tbit: 1e12, bps: 8, kbps: 8e3, mbps: 8e6, gbps: 8e9 };
+const UNIT: Record<string, number> = {
+  bit: 1,
+  kbit: 1e3,
+  mbit: 1e6,
+  gbit: 1e9,
+  tbit: 1e12,
+  bps: 8,
+  kbps: 8e3,
+  mbps: 8e6,
+  gbps: 8e9,
+};
 
 export function parseTcRate(s: string): number | null {
   const m = /^(\d+(?:\.\d+)?)([KMGT]?(?:bit|bps))$/i.exec(s);
@@ -33,7 +43,13 @@ export function parseQdiscs(text: string): { qdiscs: Qdisc[]; unrecognised: numb
       if (!/^(Sent|backlog|rate|maxpacket|new_flows|drop_overlimit)\b/.test(l)) unrecognised.push(i + 1);
       continue;
     }
-    const q: Qdisc = { line: i + 1, kind: m[1] as string, handle: m[2] as string, parent: (m[3] as string).replace(/^parent\s+/, ''), text: l };
+    const q: Qdisc = {
+      line: i + 1,
+      kind: m[1] as string,
+      handle: m[2] as string,
+      parent: (m[3] as string).replace(/^parent\s+/, ''),
+      text: l,
+    };
     const r = /\brate\s+(\S+)/.exec(l);
     const bps = r ? parseTcRate(r[1] as string) : null;
     if (bps !== null) q.rateBitsPerSecond = bps;

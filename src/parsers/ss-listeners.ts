@@ -41,7 +41,7 @@ export function parseSsListeners(text: string): ListenersParse {
 /** Whether a listener accepts connections to `addr` (a wildcard listener accepts every local address of its family). */
 export function listenerAccepts(l: Listener, addr: string): boolean {
   const v6 = addr.includes(':');
-  if (l.address === '*' ) return true;
+  if (l.address === '*') return true;
   if (l.address === '0.0.0.0') return !v6;
   if (l.address === '::') return true; // dual-stack unless bindv6only; the common Linux default
   return l.address === addr;

@@ -63,11 +63,17 @@ export function parseImageRef(image: string): ImageRef {
     repo = rest.slice(0, colon);
     suffix = rest.slice(colon);
   }
-  if (!/^[a-z0-9]+(?:[._\-/][a-z0-9]+)*$/.test(repo)) throw new UsageError(`not an image reference: "${image}" (repository "${repo}")`);
+  if (!/^[a-z0-9]+(?:[._\-/][a-z0-9]+)*$/.test(repo))
+    throw new UsageError(`not an image reference: "${image}" (repository "${repo}")`);
   return { registryHost, repo, suffix, ref: `${registryHost}/${repo}${suffix}` };
 }
 
-export async function readPullPath(o: { root: string; image: string; containerdConfig?: string; containerdAddress?: string }): Promise<PullPath> {
+export async function readPullPath(o: {
+  root: string;
+  image: string;
+  containerdConfig?: string;
+  containerdAddress?: string;
+}): Promise<PullPath> {
   const img = parseImageRef(o.image);
   const notes: string[] = [];
   const address = rootedPath(o.root, o.containerdAddress ?? '/run/containerd/containerd.sock');
@@ -86,7 +92,10 @@ export async function readPullPath(o: { root: string; image: string; containerdC
     const t = parseTomlLocated(cfg.text);
     if (t.ok) {
       const c = readContainerdConfig(t.value, cfg.text).config;
-      mcd = c.layout === 3 ? (c.transfer.maxConcurrentDownloads ?? c.cri.maxConcurrentDownloads) : c.cri.maxConcurrentDownloads;
+      mcd =
+        c.layout === 3
+          ? (c.transfer.maxConcurrentDownloads ?? c.cri.maxConcurrentDownloads)
+          : c.cri.maxConcurrentDownloads;
       configPath = c.cri.configPath;
       snapshotter = c.cri.snapshotter;
       if (c.root) cdRoot = c.root;
@@ -113,7 +122,8 @@ export async function readPullPath(o: { root: string; image: string; containerdC
         notes.push(`${file}:${parsed.line ?? '?'}: ${parsed.message}`);
         break;
       }
-      if (parsed.file.server) origin = `${parsed.file.server.scheme}://${parsed.file.server.host}:${parsed.file.server.port}`;
+      if (parsed.file.server)
+        origin = `${parsed.file.server.scheme}://${parsed.file.server.host}:${parsed.file.server.port}`;
       const first = parsed.file.hosts.find((h) => h.capabilities.includes('pull'));
       if (first) {
         const doc = parseTomlLocated(r.text);
@@ -122,7 +132,10 @@ export async function readPullPath(o: { root: string; image: string; containerdC
         if (isTable(hdr)) {
           for (const [k, v] of Object.entries(hdr)) headers[k] = Array.isArray(v) ? String(v[0] ?? '') : String(v);
         }
-        mirror = { url: `${first.scheme}://${first.host}:${first.port}${first.path && first.path !== '/' ? first.path : ''}`, headers };
+        mirror = {
+          url: `${first.scheme}://${first.host}:${first.port}${first.path && first.path !== '/' ? first.path : ''}`,
+          headers,
+        };
       }
       break;
     }
@@ -154,20 +167,28 @@ export async function readPullPath(o: { root: string; image: string; containerdC
 export async function heldBefore(path: PullPath, digest: string, sinceMs: number): Promise<boolean | null> {
   const dir = await stat(path.blobDir).catch(() => null);
   if (!dir?.isDirectory()) return null;
-  const st = await stat(join(path.blobDir, digest.replace(/^sha256:/, ''))).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? 'missing' : null));
+  const st = await stat(join(path.blobDir, digest.replace(/^sha256:/, ''))).catch((e: NodeJS.ErrnoException) =>
+    e.code === 'ENOENT' ? 'missing' : null,
+  );
   if (st === null) return null;
   if (st === 'missing') return false;
   return st.ctimeMs < sinceMs;
 }
 
 /** The same request containerd makes for a blob through a mirror (hosts.go: `?ns=<registry>` plus the host's headers). */
-export function mirrorBlobRequest(path: PullPath, digest: string): { url: string; headers: Record<string, string> } | null {
+export function mirrorBlobRequest(
+  path: PullPath,
+  digest: string,
+): { url: string; headers: Record<string, string> } | null {
   if (!path.mirror) return null;
   const base = path.mirror.url.replace(/\/$/, '');
   const v2 = /\/v2$/.test(base) ? base : `${base}/v2`;
   return {
     url: `${v2}/${path.repo}/blobs/${digest}?ns=${encodeURIComponent(path.registryHost)}`,
-    headers: { accept: 'application/vnd.docker.image.rootfs.diff.tar.gzip, application/vnd.oci.image.layer.v1.tar+gzip, */*', ...path.mirror.headers },
+    headers: {
+      accept: 'application/vnd.docker.image.rootfs.diff.tar.gzip, application/vnd.oci.image.layer.v1.tar+gzip, */*',
+      ...path.mirror.headers,
+    },
   };
 }
 
@@ -257,11 +278,25 @@ export function ctrPull(c: Ctr, path: PullPath, o: { timeoutMs: number; signal: 
       const last = ok && progress.unpackStartedAt !== null ? watching.then(() => poll(wallSeconds)) : Promise.resolve();
       void last.finally(() => resolve({ ok, wallSeconds, progress, commits, ...(why ? { error: why } : {}) }));
     };
-    child.once('error', (e) => finish(false, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ctr not found on PATH' : e.message));
+    child.once('error', (e) =>
+      finish(false, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'ctr not found on PATH' : e.message),
+    );
     child.once('close', (code) => {
       if (code === 0) return finish(true);
-      const line = err.split('\n').map((l) => l.trim()).filter(Boolean).at(-1) ?? `exit ${code}`;
-      finish(false, o.signal.aborted ? 'interrupted' : code === null ? `timed out after ${o.timeoutMs / 1000} s` : line.replace(/^ctr: /, ''));
+      const line =
+        err
+          .split('\n')
+          .map((l) => l.trim())
+          .filter(Boolean)
+          .at(-1) ?? `exit ${code}`;
+      finish(
+        false,
+        o.signal.aborted
+          ? 'interrupted'
+          : code === null
+            ? `timed out after ${o.timeoutMs / 1000} s`
+            : line.replace(/^ctr: /, ''),
+      );
     });
   });
 }
@@ -269,7 +304,10 @@ export function ctrPull(c: Ctr, path: PullPath, o: { timeoutMs: number; signal: 
 async function ctrList(c: Ctr, args: string[]): Promise<string[]> {
   const r = await runCommand('ctr', ctrArgs(c, args), { timeoutMs: 30_000 });
   if (r.kind !== 'ok') return [];
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** Removes what the bench put in its namespace: images, leases, content, snapshots; the namespace last. */
@@ -277,8 +315,10 @@ export async function cleanNamespace(c: Ctr, o: { dropNamespace: boolean }): Pro
   assertBenchNamespace(c.namespace);
   const left: string[] = [];
   const images = await ctrList(c, ['image', 'ls', '-q']);
-  if (images.length > 0) await runCommand('ctr', ctrArgs(c, ['image', 'rm', '--sync', ...images]), { timeoutMs: 60_000 });
-  for (const id of await ctrList(c, ['leases', 'ls', '-q'])) await runCommand('ctr', ctrArgs(c, ['leases', 'rm', '--sync', id]), { timeoutMs: 30_000 });
+  if (images.length > 0)
+    await runCommand('ctr', ctrArgs(c, ['image', 'rm', '--sync', ...images]), { timeoutMs: 60_000 });
+  for (const id of await ctrList(c, ['leases', 'ls', '-q']))
+    await runCommand('ctr', ctrArgs(c, ['leases', 'rm', '--sync', id]), { timeoutMs: 30_000 });
   const content = (await ctrList(c, ['content', 'ls', '-q'])).filter((d) => d.startsWith('sha256:'));
   if (content.length > 0) await runCommand('ctr', ctrArgs(c, ['content', 'rm', ...content]), { timeoutMs: 60_000 });
   // snapshots form chains: remove leaves first, a few passes

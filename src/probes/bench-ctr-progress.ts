@@ -42,12 +42,15 @@ export function newProgress(): PullProgress {
 }
 
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
-const REF_LINE = /^(layer|config|manifest|index)-(sha256:[0-9a-f]{64}):\s+(\w+)\s*\|[^|]*\|\s*(?:([\d.]+\s*\S*)\/([\d.]+)\s*(B|KiB|MiB|GiB|TiB))?/;
+const REF_LINE =
+  /^(layer|config|manifest|index)-(sha256:[0-9a-f]{64}):\s+(\w+)\s*\|[^|]*\|\s*(?:([\d.]+\s*\S*)\/([\d.]+)\s*(B|KiB|MiB|GiB|TiB))?/;
 const IMAGE_LINE = /^\S+:\s+(resolving|resolved)\s*\|/;
 const UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40 };
 
 function status(s: string): RefStatus {
-  return (['resolving', 'resolved', 'waiting', 'downloading', 'done', 'exists'] as const).find((x) => x === s) ?? 'other';
+  return (
+    (['resolving', 'resolved', 'waiting', 'downloading', 'done', 'exists'] as const).find((x) => x === s) ?? 'other'
+  );
 }
 
 /** Feeds one chunk of ctr's stdout that arrived `at` seconds after the pull started. */
@@ -57,7 +60,13 @@ export function feedProgress(p: PullProgress, chunk: string, at: number): void {
     const line = raw.trim();
     if (!line) continue;
     const im = IMAGE_LINE.exec(line);
-    if (im && !line.startsWith('layer-') && !line.startsWith('config-') && !line.startsWith('manifest-') && !line.startsWith('index-')) {
+    if (
+      im &&
+      !line.startsWith('layer-') &&
+      !line.startsWith('config-') &&
+      !line.startsWith('manifest-') &&
+      !line.startsWith('index-')
+    ) {
       if (im[1] === 'resolved' && p.resolvedAt === null) p.resolvedAt = at;
       continue;
     }
@@ -70,7 +79,16 @@ export function feedProgress(p: PullProgress, chunk: string, at: number): void {
       if (!t) {
         // in the first redraw the earliest start is one tick (0.1 s) before it, not ctr's own start-up
         const after = prevBlock > 0 ? prevBlock : Math.max(0, at - 0.1);
-        t = { digest, kind, firstSeen: at, startedAt: null, doneAt: null, startedAfter: after, existed: false, totalBytes: null };
+        t = {
+          digest,
+          kind,
+          firstSeen: at,
+          startedAt: null,
+          doneAt: null,
+          startedAfter: after,
+          existed: false,
+          totalBytes: null,
+        };
         p.refs.set(digest, t);
       }
       if (m[5] && m[6]) t.totalBytes = Math.round(Number(m[5]) * (UNITS[m[6]] ?? 1));

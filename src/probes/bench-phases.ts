@@ -58,7 +58,12 @@ export async function timedFetch(
 }
 
 /** Looks in the cache dir for a file holding this blob (same size, same leading bytes); bounded walk. */
-export async function findCachedBlob(cacheDir: string, size: number, head: Buffer, maxEntries = 20_000): Promise<string | null> {
+export async function findCachedBlob(
+  cacheDir: string,
+  size: number,
+  head: Buffer,
+  maxEntries = 20_000,
+): Promise<string | null> {
   const stack: { dir: string; depth: number }[] = [{ dir: cacheDir, depth: 0 }];
   let seen = 0;
   const probe = head.subarray(0, 64 * 1024);
@@ -99,20 +104,35 @@ export function parseDdSummary(stderr: string): { bytes: number; seconds: number
   return { bytes: Number(m[1]), seconds: Number((m[2] as string).replace(',', '.')) };
 }
 
-async function ddDirect(file: string, bytes: number, signal: AbortSignal): Promise<{ ok: true; MBps: number } | { ok: false; reason: string }> {
+async function ddDirect(
+  file: string,
+  bytes: number,
+  signal: AbortSignal,
+): Promise<{ ok: true; MBps: number } | { ok: false; reason: string }> {
   const count = Math.max(1, Math.ceil(bytes / (1 << 20)));
-  const r = await runCommand('dd', [`if=${file}`, 'of=/dev/null', 'bs=1M', `count=${count}`, 'iflag=direct'], { timeoutMs: 120_000, signal });
+  const r = await runCommand('dd', [`if=${file}`, 'of=/dev/null', 'bs=1M', `count=${count}`, 'iflag=direct'], {
+    timeoutMs: 120_000,
+    signal,
+  });
   if (r.kind !== 'ok') return { ok: false, reason: r.reason };
   const s = parseDdSummary(r.stderr);
   const v = s ? rate(s.bytes, s.seconds) : null;
-  return v === null ? { ok: false, reason: `dd: no summary (${r.stderr.trim().slice(0, 120)})` } : { ok: true, MBps: v };
+  return v === null
+    ? { ok: false, reason: `dd: no summary (${r.stderr.trim().slice(0, 120)})` }
+    : { ok: true, MBps: v };
 }
 
 /**
  * (b) The disk floor: an O_DIRECT read of the cached blob itself when dfdaemon's cache holds it
  * (read-only); else one temp file of the same bytes under the cache dir, removed on every path.
  */
-export async function diskPhase(o: { cacheDir: string | null; bytes: number; sample: Buffer; cleanup: Cleanup; signal: AbortSignal }): Promise<PhaseResult> {
+export async function diskPhase(o: {
+  cacheDir: string | null;
+  bytes: number;
+  sample: Buffer;
+  cleanup: Cleanup;
+  signal: AbortSignal;
+}): Promise<PhaseResult> {
   if (!o.cacheDir) return { phase: 'disk-read', MBps: null, how: 'no cache dir known (--cache-dir)' };
   const cached = await findCachedBlob(o.cacheDir, o.bytes, o.sample).catch(() => null);
   if (cached) {
@@ -134,10 +154,18 @@ export async function diskPhase(o: { cacheDir: string | null; bytes: number; sam
     }
     const r = await ddDirect(tmp, o.sample.length, o.signal);
     return r.ok
-      ? { phase: 'disk-read', MBps: r.MBps, how: `O_DIRECT read of a temp file of the layer's bytes under ${o.cacheDir} (blob not found in the cache)` }
+      ? {
+          phase: 'disk-read',
+          MBps: r.MBps,
+          how: `O_DIRECT read of a temp file of the layer's bytes under ${o.cacheDir} (blob not found in the cache)`,
+        }
       : { phase: 'disk-read', MBps: null, how: `O_DIRECT read under ${o.cacheDir} failed: ${r.reason}` };
   } catch (e) {
-    return { phase: 'disk-read', MBps: null, how: `cannot write a temp file under ${o.cacheDir}: ${(e as Error).message}` };
+    return {
+      phase: 'disk-read',
+      MBps: null,
+      how: `cannot write a temp file under ${o.cacheDir}: ${(e as Error).message}`,
+    };
   } finally {
     await remove();
     unregister();
@@ -154,7 +182,10 @@ export async function loopbackPhase(sample: Buffer, timeoutMs: number): Promise<
     });
     const port = (server.address() as AddressInfo).port;
     const got = new Promise<number>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`loopback transfer timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`loopback transfer timed out after ${timeoutMs / 1000} s`)),
+        timeoutMs,
+      );
       server.once('connection', (s) => {
         let n = 0;
         s.on('data', (d: Buffer) => {
@@ -177,7 +208,11 @@ export async function loopbackPhase(sample: Buffer, timeoutMs: number): Promise<
     }
     const t1 = await got;
     c.destroy();
-    return { phase: 'loopback', MBps: rate(sample.length, (t1 - t0) / 1000), how: 'TCP on 127.0.0.1 to dfdoctor\'s own listener' };
+    return {
+      phase: 'loopback',
+      MBps: rate(sample.length, (t1 - t0) / 1000),
+      how: "TCP on 127.0.0.1 to dfdoctor's own listener",
+    };
   } catch (e) {
     return { phase: 'loopback', MBps: null, how: `loopback transfer failed: ${(e as Error).message}` };
   } finally {
@@ -197,7 +232,11 @@ export async function gunzipPhase(sample: Buffer): Promise<PhaseResult> {
   });
   const s = (performance.now() - t0) / 1000;
   return ok
-    ? { phase: 'gunzip', MBps: rate(sample.length, s), how: 'zlib gunzip in dfdoctor (one core; containerd uses unpigz when on PATH)' }
+    ? {
+        phase: 'gunzip',
+        MBps: rate(sample.length, s),
+        how: 'zlib gunzip in dfdoctor (one core; containerd uses unpigz when on PATH)',
+      }
     : { phase: 'gunzip', MBps: null, how: 'the layer is not gzip' };
 }
 
@@ -208,5 +247,9 @@ export function sha256Phase(sample: Buffer): PhaseResult {
   const CH = 1 << 20;
   for (let off = 0; off < sample.length; off += CH) h.update(sample.subarray(off, off + CH));
   h.digest();
-  return { phase: 'sha256', MBps: rate(sample.length, (performance.now() - t0) / 1000), how: 'sha256 in dfdoctor (one core)' };
+  return {
+    phase: 'sha256',
+    MBps: rate(sample.length, (performance.now() - t0) / 1000),
+    how: 'sha256 in dfdoctor (one core)',
+  };
 }

@@ -71,14 +71,17 @@ async function manifestLayers(c: Ctr, ref: string): Promise<ManifestLayer[] | nu
   } | null;
   if (doc?.manifests) {
     const want = GOARCH[arch()] ?? arch();
-    const m = doc.manifests.find((x) => x.platform?.os === 'linux' && x.platform?.architecture === want) ?? doc.manifests[0];
+    const m =
+      doc.manifests.find((x) => x.platform?.os === 'linux' && x.platform?.architecture === want) ?? doc.manifests[0];
     doc = m ? JSON.parse((await ctrText(c, ['content', 'get', m.digest])) ?? 'null') : null;
   }
-  const layers = doc?.layers?.map((l) => ({ digest: l.digest, size: l.size } as ManifestLayer));
+  const layers = doc?.layers?.map((l) => ({ digest: l.digest, size: l.size }) as ManifestLayer);
   if (!layers) return null;
   if (doc?.config?.digest) {
     try {
-      const cfg = JSON.parse((await ctrText(c, ['content', 'get', doc.config.digest])) ?? 'null') as { rootfs?: { diff_ids?: string[] } } | null;
+      const cfg = JSON.parse((await ctrText(c, ['content', 'get', doc.config.digest])) ?? 'null') as {
+        rootfs?: { diff_ids?: string[] };
+      } | null;
       const ids = chainIds(cfg?.rootfs?.diff_ids ?? []);
       if (ids.length === layers.length) layers.forEach((l, i) => (l.chainId = ids[i]));
     } catch {
@@ -124,7 +127,10 @@ export function pullFromProgress(
       ...(fetched ? { fetchMeasured: 'containerd' as const } : {}),
     };
   });
-  const timed = layers.filter((l) => !isHeld(l.digest)).map((l) => p.refs.get(l.digest)).filter((t) => t !== undefined && t.doneAt !== null);
+  const timed = layers
+    .filter((l) => !isHeld(l.digest))
+    .map((l) => p.refs.get(l.digest))
+    .filter((t) => t !== undefined && t.doneAt !== null);
   const start = Math.min(...timed.map((t) => t!.startedAfter));
   const end = Math.max(...timed.map((t) => t!.doneAt as number));
   const fetchSeconds = timed.length > 0 ? Math.max(0, end - start) : null;
@@ -150,7 +156,9 @@ export function pullFromProgress(
 
 async function cacheDirFor(o: BenchOptions): Promise<string | null> {
   if (o.cacheDir) return rootedPath(o.root, o.cacheDir);
-  const candidates = o.dfdaemonConfig ? [o.dfdaemonConfig] : ['/etc/dragonfly/dfdaemon.yaml', '/etc/dragonfly/dfget.yaml'];
+  const candidates = o.dfdaemonConfig
+    ? [o.dfdaemonConfig]
+    : ['/etc/dragonfly/dfdaemon.yaml', '/etc/dragonfly/dfget.yaml'];
   for (const c of candidates) {
     const r = await readNodeFile(rootedPath(o.root, c));
     if (r.kind !== 'ok') continue;
@@ -159,7 +167,12 @@ async function cacheDirFor(o: BenchOptions): Promise<string | null> {
     if (parsed.ok) return rootedPath(o.root, parsed.config.storageDir.value);
   }
   const def = rootedPath(o.root, '/var/lib/dragonfly');
-  return (await stat(def).then((s) => s.isDirectory(), () => false)) ? def : null;
+  return (await stat(def).then(
+    (s) => s.isDirectory(),
+    () => false,
+  ))
+    ? def
+    : null;
 }
 
 async function dfdaemonProxyPorts(o: BenchOptions): Promise<number[]> {
@@ -189,9 +202,20 @@ async function dfdaemonProxyPorts(o: BenchOptions): Promise<number[]> {
  * then `runs` times again as a cache hit in dfdaemon), then isolates the phases on the largest
  * layer. Everything it puts in containerd is removed, also on SIGINT (the cleanup stack).
  */
-export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; cleanup: Cleanup; progress(message: string): void }): Promise<BenchMeasurement> {
-  const path: PullPath = await readPullPath({ root: o.root, image: o.image, containerdConfig: o.containerdConfig, containerdAddress: o.containerdAddress });
-  const version = await runCommand('ctr', ['--address', path.address, 'version'], { timeoutMs: 15_000, signal: rc.signal });
+export async function runBench(
+  o: BenchOptions,
+  rc: { signal: AbortSignal; cleanup: Cleanup; progress(message: string): void },
+): Promise<BenchMeasurement> {
+  const path: PullPath = await readPullPath({
+    root: o.root,
+    image: o.image,
+    containerdConfig: o.containerdConfig,
+    containerdAddress: o.containerdAddress,
+  });
+  const version = await runCommand('ctr', ['--address', path.address, 'version'], {
+    timeoutMs: 15_000,
+    signal: rc.signal,
+  });
   if (version.kind !== 'ok') throw new UsageError(`containerd at ${path.address}: ${version.reason}`);
   const ctr: Ctr = { address: path.address, namespace: `dfdoctor-bench-${randomBytes(4).toString('hex')}` };
   assertBenchNamespace(ctr.namespace);
@@ -203,8 +227,14 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
     const proxyPorts = await dfdaemonProxyPorts(o);
     const mirrorPort = path.mirror ? Number(new URL(path.mirror.url).port || 80) : null;
     const viaDfdaemon = mirrorPort !== null && proxyPorts.includes(mirrorPort);
-    if (!path.mirror) notes.push(`containerd has no mirror for ${path.registryHost}${path.hostsFile ? ` (${path.hostsFile})` : ' (no hosts.toml)'}: dfdaemon was not in the path; the pull went to ${path.origin}`);
-    else if (!viaDfdaemon) notes.push(`containerd's mirror for ${path.registryHost} is ${path.mirror.url}, not a dfdaemon proxy port (${proxyPorts.join(', ')}): dfdaemon was not in the path as far as dfdoctor can tell`);
+    if (!path.mirror)
+      notes.push(
+        `containerd has no mirror for ${path.registryHost}${path.hostsFile ? ` (${path.hostsFile})` : ' (no hosts.toml)'}: dfdaemon was not in the path; the pull went to ${path.origin}`,
+      );
+    else if (!viaDfdaemon)
+      notes.push(
+        `containerd's mirror for ${path.registryHost} is ${path.mirror.url}, not a dfdaemon proxy port (${proxyPorts.join(', ')}): dfdaemon was not in the path as far as dfdoctor can tell`,
+      );
     const blobReq = (digest: string) => mirrorBlobRequest(path, digest) ?? originBlobRequest(path, digest);
 
     const pulls: BenchPull[] = [];
@@ -227,19 +257,37 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
           if (h === true) held.add(l.digest);
         }
       }
-      const pull = pullFromProgress(kind, r.wallSeconds, r.progress, layers, path.maxConcurrentDownloads, held, r.commits);
+      const pull = pullFromProgress(
+        kind,
+        r.wallSeconds,
+        r.progress,
+        layers,
+        path.maxConcurrentDownloads,
+        held,
+        r.commits,
+      );
       // containerd shares content between namespaces: a layer it already held was not fetched, so time
       // the same request through the mirror instead, one layer at a time
       for (const l of pull.layers) {
         if (!held.has(l.digest)) continue;
-        const f = await timedFetch(blobReq(l.digest), { keepBytes: 0, timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+        const f = await timedFetch(blobReq(l.digest), {
+          keepBytes: 0,
+          timeoutMs: o.pullTimeoutSeconds * 1000,
+          signal: rc.signal,
+        });
         if (f.ok) {
           l.fetchSeconds = f.seconds;
           l.fetchMeasured = 'mirror-request';
         }
       }
-      if (unknownHeld && i === 0) notes.push(`${path.blobDir} is not readable: layers containerd already held (shared with other namespaces) cannot be told from fetched ones`);
-      if (held.size > 0 && i === 0) notes.push(`${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`);
+      if (unknownHeld && i === 0)
+        notes.push(
+          `${path.blobDir} is not readable: layers containerd already held (shared with other namespaces) cannot be told from fetched ones`,
+        );
+      if (held.size > 0 && i === 0)
+        notes.push(
+          `${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`,
+        );
       pulls.push(pull);
       await cleanNamespace(ctr, { dropNamespace: false });
     }
@@ -247,10 +295,20 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
     rc.progress('bench: isolating the phases on the largest layer…');
     const largest = [...(layers ?? [])].sort((a, b) => b.size - a.size)[0];
     let isolation: BenchIsolation | undefined;
-    const floors: BenchMeasurement['floors'] = { dfdaemonFetchMBps: null, diskReadMBps: null, loopbackMBps: null, gunzipMBps: null, sha256MBps: null };
+    const floors: BenchMeasurement['floors'] = {
+      dfdaemonFetchMBps: null,
+      diskReadMBps: null,
+      loopbackMBps: null,
+      gunzipMBps: null,
+      sha256MBps: null,
+    };
     if (largest) {
       const req = blobReq(largest.digest);
-      const f = await timedFetch(req, { keepBytes: o.sampleBytes, timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      const f = await timedFetch(req, {
+        keepBytes: o.sampleBytes,
+        timeoutMs: o.pullTimeoutSeconds * 1000,
+        signal: rc.signal,
+      });
       const phases: PhaseResult[] = [];
       if (!f.ok) {
         notes.push(`phase isolation skipped: ${f.reason}`);
@@ -264,7 +322,13 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
         const cacheDir = viaDfdaemon ? await cacheDirFor(o) : null;
         phases.push(
           viaDfdaemon
-            ? await diskPhase({ cacheDir, bytes: largest.size, sample: f.sample, cleanup: rc.cleanup, signal: rc.signal })
+            ? await diskPhase({
+                cacheDir,
+                bytes: largest.size,
+                sample: f.sample,
+                cleanup: rc.cleanup,
+                signal: rc.signal,
+              })
             : { phase: 'disk-read', MBps: null, how: 'dfdaemon not in the path: no cache dir to read' },
         );
         phases.push(await loopbackPhase(f.sample, 60_000));
@@ -278,13 +342,17 @@ export async function runBench(o: BenchOptions, rc: { signal: AbortSignal; clean
         const slowest = [...pulls].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
         const inSlowest = slowest?.layers.find((l) => l.digest === largest.digest);
         const slowestBytes = slowest?.layers.reduce((s, l) => s + l.bytes, 0) ?? 0;
-        const unpackShare = slowest?.unpackSeconds != null && slowestBytes > 0 ? slowest.unpackSeconds * (largest.size / slowestBytes) : 0;
+        const unpackShare =
+          slowest?.unpackSeconds != null && slowestBytes > 0
+            ? slowest.unpackSeconds * (largest.size / slowestBytes)
+            : 0;
         isolation = {
           digest: largest.digest,
           bytes: largest.size,
           sampledBytes: f.sample.length,
           phases: phases.map((p) => ({ ...p, seconds: p.MBps ? largest.size / 1e6 / p.MBps : null })),
-          realSeconds: inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + (inSlowest.unpackSeconds ?? unpackShare) : null,
+          realSeconds:
+            inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + (inSlowest.unpackSeconds ?? unpackShare) : null,
         };
       }
     }

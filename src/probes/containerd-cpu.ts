@@ -12,7 +12,31 @@ const gunzipP = promisify(gunzip);
  * bytes would be stored, not compressed, and inflate at memcpy speed).
  */
 export function layerLikeData(bytes: number): Buffer {
-  const words = ['usr', 'lib', 'bin', 'share', 'locale', 'python3', 'site-packages', 'node_modules', 'index.js', 'README', 'LICENSE', 'include', 'x86_64-linux-gnu', 'libc.so.6', 'ELF', 'function', 'return', 'const', 'import', 'static', 'void', 'int', 'char'];
+  const words = [
+    'usr',
+    'lib',
+    'bin',
+    'share',
+    'locale',
+    'python3',
+    'site-packages',
+    'node_modules',
+    'index.js',
+    'README',
+    'LICENSE',
+    'include',
+    'x86_64-linux-gnu',
+    'libc.so.6',
+    'ELF',
+    'function',
+    'return',
+    'const',
+    'import',
+    'static',
+    'void',
+    'int',
+    'char',
+  ];
   const buf = Buffer.alloc(bytes);
   let seed = 0x2545f491;
   let off = 0;
@@ -21,7 +45,8 @@ export function layerLikeData(bytes: number): Buffer {
     seed ^= seed >>> 17;
     seed ^= seed << 5;
     const r = seed >>> 0;
-    const piece = r % 5 === 0 ? `${(r % 100000).toString(16)} ` : `${words[r % words.length]}${r % 3 === 0 ? '/' : ' '}`;
+    const piece =
+      r % 5 === 0 ? `${(r % 100000).toString(16)} ` : `${words[r % words.length]}${r % 3 === 0 ? '/' : ' '}`;
     off += buf.write(piece, off);
     // a sprinkle of binary-looking bytes, as in executables
     if (r % 11 === 0 && off < bytes) buf[off++] = r & 0xff;
@@ -37,14 +62,19 @@ export const STABLE_WITHIN = 0.1;
  * spent. Best-of, not mean: other work on the CPU only ever slows a run down, so the fastest runs are
  * the closest to what the CPU itself can do.
  */
-export async function stableRate(run: () => Promise<number | null>, budgetMs: number, signal: AbortSignal): Promise<{ best: number | null; runs: number[]; stable: boolean }> {
+export async function stableRate(
+  run: () => Promise<number | null>,
+  budgetMs: number,
+  signal: AbortSignal,
+): Promise<{ best: number | null; runs: number[]; stable: boolean }> {
   const runs: number[] = [];
   const t0 = performance.now();
   while (!signal.aborted && (runs.length < 2 || performance.now() - t0 < budgetMs)) {
     const r = await run();
     if (r !== null) runs.push(r);
     const [a, b] = [...runs].sort((x, y) => y - x);
-    if (a !== undefined && b !== undefined && a > 0 && (a - b) / a <= STABLE_WITHIN) return { best: a, runs, stable: true };
+    if (a !== undefined && b !== undefined && a > 0 && (a - b) / a <= STABLE_WITHIN)
+      return { best: a, runs, stable: true };
     if (performance.now() - t0 >= budgetMs) break;
   }
   return { best: runs.length > 0 ? Math.max(...runs) : null, runs, stable: false };
@@ -84,5 +114,9 @@ export async function measureCpu(budgetMs: number, signal: AbortSignal): Promise
     const s = (performance.now() - t0) / 1000;
     if (bytes > 0 && s > 0) sha256MBps = bytes / 1e6 / s;
   }
-  return { gunzipMBps: g.best, sha256MBps, ...(g.runs.length > 0 ? { gunzipRunsMBps: g.runs, gunzipStable: g.stable } : {}) };
+  return {
+    gunzipMBps: g.best,
+    sha256MBps,
+    ...(g.runs.length > 0 ? { gunzipRunsMBps: g.runs, gunzipStable: g.stable } : {}),
+  };
 }

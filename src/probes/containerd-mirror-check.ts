@@ -34,11 +34,26 @@ export async function checkMirror(t: MirrorTarget, timeoutMs: number): Promise<M
     });
   });
   const connectMs = tcp.tcp === 'open' || tcp.tcp === 'refused' ? performance.now() - t0 : null;
-  const base: MirrorCheck = { host: hp, url, tcp: tcp.tcp, connectMs, v2Status: null, ...(tcp.error ? { error: tcp.error } : {}) };
+  const base: MirrorCheck = {
+    host: hp,
+    url,
+    tcp: tcp.tcp,
+    connectMs,
+    v2Status: null,
+    ...(tcp.error ? { error: tcp.error } : {}),
+  };
   if (tcp.tcp !== 'open') return base;
   const status = await new Promise<{ status: number | null; error?: string }>((resolve) => {
     const req = (t.scheme === 'https' ? httpsRequest : httpRequest)(
-      { host: t.host === 'localhost' ? '127.0.0.1' : t.host, port: t.port, path: '/v2/', method: 'GET', agent: false, timeout: timeoutMs, rejectUnauthorized: false },
+      {
+        host: t.host === 'localhost' ? '127.0.0.1' : t.host,
+        port: t.port,
+        path: '/v2/',
+        method: 'GET',
+        agent: false,
+        timeout: timeoutMs,
+        rejectUnauthorized: false,
+      },
       (res) => {
         res.resume();
         resolve({ status: res.statusCode ?? null });
@@ -48,7 +63,9 @@ export async function checkMirror(t: MirrorTarget, timeoutMs: number): Promise<M
       req.destroy();
       resolve({ status: null, error: `GET /v2/ timed out after ${timeoutMs} ms` });
     });
-    req.once('error', (e: NodeJS.ErrnoException) => resolve({ status: null, error: `GET /v2/: ${e.code ?? e.message}` }));
+    req.once('error', (e: NodeJS.ErrnoException) =>
+      resolve({ status: null, error: `GET /v2/: ${e.code ?? e.message}` }),
+    );
     req.end();
   });
   return { ...base, v2Status: status.status, ...(status.error ? { error: status.error } : {}) };

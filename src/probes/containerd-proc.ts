@@ -40,7 +40,10 @@ export function argValue(args: string[], ...names: string[]): string | undefined
   return undefined;
 }
 
-export async function readEnviron(pid: number, proc = '/proc'): Promise<{ env: Record<string, string> } | { reason: string }> {
+export async function readEnviron(
+  pid: number,
+  proc = '/proc',
+): Promise<{ env: Record<string, string> } | { reason: string }> {
   const r = await readNodeFile(`${proc}/${pid}/environ`, 1024 * 1024);
   if (r.kind !== 'ok') return { reason: r.reason };
   const env: Record<string, string> = {};
@@ -68,7 +71,8 @@ export function envTxt(env: Record<string, string>): string {
 }
 
 /** TOML keys whose values are credentials in containerd's config and hosts.toml (legacy auths/configs, headers). */
-const SECRET_TOML_KEY = /^(\s*["']?(?:password|auth|identitytoken|identity_token|registrytoken|token|authorization)["']?\s*=\s*)(?:"(?:[^"\\]|\\.)*"|'[^']*')/i;
+const SECRET_TOML_KEY =
+  /^(\s*["']?(?:password|auth|identitytoken|identity_token|registrytoken|token|authorization)["']?\s*=\s*)(?:"(?:[^"\\]|\\.)*"|'[^']*')/i;
 
 /**
  * Blanks credentials we know are credentials before a containerd TOML leaves the probe (the bundle's

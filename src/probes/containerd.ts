@@ -11,7 +11,15 @@ import type { MirrorCheck } from '../facts/containerd-routes.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { measureCpu } from './containerd-cpu.js';
 import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
-import { argValue, envTxt, findProcesses, readEnviron, stripTomlSecrets, stripUrlUserinfo, type NodeProcess } from './containerd-proc.js';
+import {
+  argValue,
+  envTxt,
+  findProcesses,
+  readEnviron,
+  stripTomlSecrets,
+  stripUrlUserinfo,
+  type NodeProcess,
+} from './containerd-proc.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -20,7 +28,12 @@ const OUT = BUNDLE.containerd.dir;
 const DEFAULT_CONFIG = '/etc/containerd/config.toml';
 const DEFAULT_SOCKET = '/run/containerd/containerd.sock';
 /** Where hosts.toml files are written by tools even when containerd does not read them (dfinit, nerdctl, k3s, Talos). */
-const WELL_KNOWN_HOSTS_DIRS = ['/etc/containerd/certs.d', '/etc/docker/certs.d', '/var/lib/rancher/k3s/agent/etc/containerd/certs.d', '/etc/cri/conf.d/hosts'];
+const WELL_KNOWN_HOSTS_DIRS = [
+  '/etc/containerd/certs.d',
+  '/etc/docker/certs.d',
+  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
+  '/etc/cri/conf.d/hosts',
+];
 const SYSTEMD_DROPINS = '/etc/systemd/system/containerd.service.d';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const LOG_FILES = ['/var/log/containerd.log', '/var/lib/rancher/k3s/agent/containerd/containerd.log'];
@@ -29,7 +42,8 @@ const MAX_MIRROR_CHECKS = 8;
 
 export const containerdProbe = defineProbe({
   name: 'containerd',
-  description: 'containerd config (file, imports, config dump), version, hosts.toml routing, live mirror check, env/drop-ins, log tail, gunzip/sha256 rates',
+  description:
+    'containerd config (file, imports, config dump), version, hosts.toml routing, live mirror check, env/drop-ins, log tail, gunzip/sha256 rates',
   budget: 0.2,
   async run(ctx) {
     const partial: string[] = [];
@@ -38,7 +52,8 @@ export const containerdProbe = defineProbe({
     // 1. the process: its config path, socket and environment
     const procs = await findProcesses('containerd');
     const proc = pickProcess(procs, ctx.options.containerdConfig, ctx.options.containerdAddress);
-    const configNode = ctx.options.containerdConfig ?? (proc ? argValue(proc.args, '--config', '-c') : undefined) ?? DEFAULT_CONFIG;
+    const configNode =
+      ctx.options.containerdConfig ?? (proc ? argValue(proc.args, '--config', '-c') : undefined) ?? DEFAULT_CONFIG;
 
     // 2. config.toml and its imports
     let config: ContainerdConfig | null = null;
@@ -57,12 +72,19 @@ export const containerdProbe = defineProbe({
     }
 
     // 3. effective config and version from the binary / socket
-    const dump = main.kind === 'ok' && (ctx.options.root === '/' || ctx.options.root === '') ? await runCommand('containerd', ['--config', configNode, 'config', 'dump'], { timeoutMs: Math.min(4000, ctx.remainingMs() / 4), signal: ctx.signal }) : null;
+    const dump =
+      main.kind === 'ok' && (ctx.options.root === '/' || ctx.options.root === '')
+        ? await runCommand('containerd', ['--config', configNode, 'config', 'dump'], {
+            timeoutMs: Math.min(4000, ctx.remainingMs() / 4),
+            signal: ctx.signal,
+          })
+        : null;
     if (dump?.kind === 'ok') {
       await out.writeText(`${OUT}/config-dump.toml`, stripTomlSecrets(dump.stdout));
       const p = parseTomlLocated(dump.stdout);
       // an older binary prints its own layout for a newer file and drops what it does not know: keep the file's view then
-      if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout))) config = readContainerdConfig(p.value, dump.stdout).config;
+      if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout)))
+        config = readContainerdConfig(p.value, dump.stdout).config;
     } else if (dump) partial.push(`config dump: ${dump.reason}`);
     const version = await readVersion(ctx, config, proc, partial);
 
@@ -80,7 +102,10 @@ export const containerdProbe = defineProbe({
 
     // 5. registry hosts: config_path dirs (containerd's own default on ≥ 2.2.0), stray dirs, legacy mirrors
     const dflt = pick(defaultConfigPath, version === null ? null : parseContainerdVersion(version));
-    const configPath = effectiveConfigPath(config ?? readContainerdConfig({}).config, dflt.kind === 'known' ? dflt.value : { kind: 'none' }).configPath;
+    const configPath = effectiveConfigPath(
+      config ?? readContainerdConfig({}).config,
+      dflt.kind === 'known' ? dflt.value : { kind: 'none' },
+    ).configPath;
     const { dirs, entries } = await copyHostsDirs(ctx, configPath);
     await out.writeJson(`${OUT}/hosts-dirs.json`, dirs);
     for (const eps of Object.values(config?.cri.mirrors ?? {})) {
@@ -90,13 +115,21 @@ export const containerdProbe = defineProbe({
       }
     }
     const targets = uniqueTargets(entries);
-    ctx.discovery.containerd = { mirrorHosts: targets.map((t) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`)), ...(proc ? { pid: proc.pid } : {}) };
+    ctx.discovery.containerd = {
+      mirrorHosts: targets.map((t) => (t.host.includes(':') ? `[${t.host}]:${t.port}` : `${t.host}:${t.port}`)),
+      ...(proc ? { pid: proc.pid } : {}),
+    };
     ctx.schedule?.publish();
 
     // 6. live check of each mirror (never the origin registries: no internet calls)
-    const checks: MirrorCheck[] = await Promise.all(targets.slice(0, MAX_MIRROR_CHECKS).map((t) => checkMirror(t, Math.min(1500, Math.max(300, ctx.remainingMs() / 6)))));
+    const checks: MirrorCheck[] = await Promise.all(
+      targets
+        .slice(0, MAX_MIRROR_CHECKS)
+        .map((t) => checkMirror(t, Math.min(1500, Math.max(300, ctx.remainingMs() / 6)))),
+    );
     if (targets.length > 0) await out.writeJson(`${OUT}/mirror-check.json`, checks);
-    if (targets.length > MAX_MIRROR_CHECKS) out.noteCap('containerd mirror check', `first ${MAX_MIRROR_CHECKS} of ${targets.length} mirror hosts checked`);
+    if (targets.length > MAX_MIRROR_CHECKS)
+      out.noteCap('containerd mirror check', `first ${MAX_MIRROR_CHECKS} of ${targets.length} mirror hosts checked`);
 
     // 7. containerd's own log
     await copyLog(ctx, partial);
@@ -114,9 +147,20 @@ export const containerdProbe = defineProbe({
 
     // installed (a config or a version) but no process: say so first, before what could not be read because of it
     if (!proc) partial.unshift('not running: no containerd process');
-    const details = { pid: proc?.pid ?? null, running: proc !== null, config: configNode, version, layout: config?.layout ?? null, mirrors: targets.length };
+    const details = {
+      pid: proc?.pid ?? null,
+      running: proc !== null,
+      config: configNode,
+      version,
+      layout: config?.layout ?? null,
+      mirrors: targets.length,
+    };
     if (!proc && main.kind !== 'ok' && version === null) {
-      return { status: 'skipped', reason: `no containerd here: no process, ${configNode} ${main.kind === 'missing' ? 'absent' : 'unreadable'}, no version`, details };
+      return {
+        status: 'skipped',
+        reason: `no containerd here: no process, ${configNode} ${main.kind === 'missing' ? 'absent' : 'unreadable'}, no version`,
+        details,
+      };
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: partial.join('; ') } : {}), details };
   },
@@ -139,9 +183,14 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
     const abs = isAbsolute(imp) ? imp : join(dirname(configNode), imp);
     const files: string[] = [];
     if (basename(abs).includes('*')) {
-      const re = new RegExp(`^${basename(abs).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      const re = new RegExp(
+        `^${basename(abs)
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')}$`,
+      );
       try {
-        for (const f of (await readdir(ctx.nodePath(dirname(abs)))).sort()) if (re.test(f)) files.push(join(dirname(abs), f));
+        for (const f of (await readdir(ctx.nodePath(dirname(abs)))).sort())
+          if (re.test(f)) files.push(join(dirname(abs), f));
       } catch {
         partial.push(`imports: ${dirname(abs)} unreadable`);
       }
@@ -154,11 +203,23 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
   }
 }
 
-async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, proc: NodeProcess | null, partial: string[]): Promise<string | null> {
+async function readVersion(
+  ctx: ProbeContext,
+  config: ContainerdConfig | null,
+  proc: NodeProcess | null,
+  partial: string[],
+): Promise<string | null> {
   const parts: string[] = [];
-  const bin = await runCommand('containerd', ['--version'], { timeoutMs: Math.max(500, Math.min(2000, ctx.remainingMs() / 6)), signal: ctx.signal });
+  const bin = await runCommand('containerd', ['--version'], {
+    timeoutMs: Math.max(500, Math.min(2000, ctx.remainingMs() / 6)),
+    signal: ctx.signal,
+  });
   if (bin.kind === 'ok') parts.push(bin.stdout.trim());
-  const socket = ctx.options.containerdAddress ?? (proc ? argValue(proc.args, '--address', '-a') : undefined) ?? config?.grpcAddress ?? DEFAULT_SOCKET;
+  const socket =
+    ctx.options.containerdAddress ??
+    (proc ? argValue(proc.args, '--address', '-a') : undefined) ??
+    config?.grpcAddress ??
+    DEFAULT_SOCKET;
   const sockPath = ctx.nodePath(socket);
   let reachable = false;
   try {
@@ -167,11 +228,17 @@ async function readVersion(ctx: ProbeContext, config: ContainerdConfig | null, p
     /* not there */
   }
   if (reachable) {
-    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal });
+    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], {
+      timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)),
+      signal: ctx.signal,
+    });
     if (v.kind === 'ok') parts.push(v.stdout.trim());
     else partial.push(`version from ${socket}: ${v.reason}`);
     // which plugins loaded: a CRI plugin in "error" means the kubelet cannot pull at all
-    const pl = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'plugins', 'ls'], { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal });
+    const pl = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'plugins', 'ls'], {
+      timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)),
+      signal: ctx.signal,
+    });
     if (pl.kind === 'ok') await ctx.out.writeText(`${OUT}/plugins.txt`, pl.stdout);
   } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);
   if (parts.length === 0) {
@@ -196,7 +263,10 @@ async function copyDropIns(ctx: ProbeContext): Promise<void> {
   }
 }
 
-async function findDecompressors(ctx: ProbeContext, path: string | null): Promise<{ path: string; pathFrom: 'process' | 'default'; unpigz: string | null; igzip: string | null }> {
+async function findDecompressors(
+  ctx: ProbeContext,
+  path: string | null,
+): Promise<{ path: string; pathFrom: 'process' | 'default'; unpigz: string | null; igzip: string | null }> {
   const dirs = (path ?? DEFAULT_PATH).split(':').filter((d) => d !== '');
   const find = async (name: string): Promise<string | null> => {
     for (const d of dirs) {
@@ -209,20 +279,32 @@ async function findDecompressors(ctx: ProbeContext, path: string | null): Promis
     }
     return null;
   };
-  return { path: dirs.join(':'), pathFrom: path === null ? 'default' : 'process', unpigz: await find('unpigz'), igzip: await find('igzip') };
+  return {
+    path: dirs.join(':'),
+    pathFrom: path === null ? 'default' : 'process',
+    unpigz: await find('unpigz'),
+    igzip: await find('igzip'),
+  };
 }
 
-async function copyHostsDirs(ctx: ProbeContext, configPath: string[]): Promise<{ dirs: HostsDir[]; entries: HostsEntry[] }> {
+async function copyHostsDirs(
+  ctx: ProbeContext,
+  configPath: string[],
+): Promise<{ dirs: HostsDir[]; entries: HostsEntry[] }> {
   const dirs: HostsDir[] = [];
   const entries: HostsEntry[] = [];
-  const all = [...configPath.map((p) => ({ p, inConfigPath: true })), ...WELL_KNOWN_HOSTS_DIRS.filter((w) => !configPath.includes(w)).map((p) => ({ p, inConfigPath: false }))];
+  const all = [
+    ...configPath.map((p) => ({ p, inConfigPath: true })),
+    ...WELL_KNOWN_HOSTS_DIRS.filter((w) => !configPath.includes(w)).map((p) => ({ p, inConfigPath: false })),
+  ];
   let stray = 0;
   for (const [i, { p, inConfigPath }] of all.entries()) {
     let names: string[];
     try {
       names = (await readdir(ctx.nodePath(p))).sort();
     } catch {
-      if (inConfigPath) dirs.push({ path: p, bundleDir: i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`, inConfigPath });
+      if (inConfigPath)
+        dirs.push({ path: p, bundleDir: i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`, inConfigPath });
       continue;
     }
     const files: { ns: string; text: string }[] = [];
@@ -231,7 +313,11 @@ async function copyHostsDirs(ctx: ProbeContext, configPath: string[]): Promise<{
       if (r.kind === 'ok') files.push({ ns, text: r.text });
     }
     if (!inConfigPath && files.length === 0) continue;
-    const bundleDir = inConfigPath ? (i === 0 ? `${OUT}/certs.d` : `${OUT}/certs.d-${i + 1}`) : `${OUT}/stray-${++stray}`;
+    const bundleDir = inConfigPath
+      ? i === 0
+        ? `${OUT}/certs.d`
+        : `${OUT}/certs.d-${i + 1}`
+      : `${OUT}/stray-${++stray}`;
     dirs.push({ path: p, bundleDir, inConfigPath });
     for (const f of files) {
       await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text));
@@ -262,11 +348,15 @@ function uniqueTargets(entries: HostsEntry[]): MirrorTarget[] {
 async function copyLog(ctx: ProbeContext, partial: string[]): Promise<void> {
   const since = ctx.options.sinceMs === undefined ? [] : ['--since', `-${Math.ceil(ctx.options.sinceMs / 1000)}s`];
   if (ctx.options.root === '/' || ctx.options.root === '') {
-    const j = await runCommand('journalctl', ['-u', 'containerd', '--no-pager', '-o', 'cat', '-n', String(JOURNAL_LINES), ...since], {
-      timeoutMs: Math.min(3000, Math.max(500, ctx.remainingMs() / 5)),
-      signal: ctx.signal,
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const j = await runCommand(
+      'journalctl',
+      ['-u', 'containerd', '--no-pager', '-o', 'cat', '-n', String(JOURNAL_LINES), ...since],
+      {
+        timeoutMs: Math.min(3000, Math.max(500, ctx.remainingMs() / 5)),
+        signal: ctx.signal,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
     if (j.kind === 'ok' && j.stdout.trim() !== '' && !/^-- No entries --/.test(j.stdout.trim())) {
       await ctx.out.writeText(`${OUT}/journal.txt`, j.stdout);
       return;

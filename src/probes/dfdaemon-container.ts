@@ -29,20 +29,43 @@ export async function lookupContainer(ctx: ProbeContext, pid: number): Promise<C
   if (cg.kind !== 'ok') return { kind: 'unknown', note: `the daemon's cgroup: ${cg.reason}` };
   const ref = containerOf(cg.text);
   if (!ref) return { kind: 'node' };
-  if (ref.runtime !== 'containerd' && ref.runtime !== 'unknown') return { kind: 'container', value: ref, note: `dfdaemon runs in a ${ref.runtime} container (${ref.id.slice(0, 12)}): its image is not looked up` };
+  if (ref.runtime !== 'containerd' && ref.runtime !== 'unknown')
+    return {
+      kind: 'container',
+      value: ref,
+      note: `dfdaemon runs in a ${ref.runtime} container (${ref.id.slice(0, 12)}): its image is not looked up`,
+    };
   const socket = ctx.nodePath(ctx.options.containerdAddress ?? DEFAULT_SOCKET);
-  if (!(await stat(socket).then((s) => s.isSocket(), () => false))) return { kind: 'container', value: ref, note: `container ${ref.id.slice(0, 12)}: no containerd socket at ${socket} to ask for its image` };
-  const r = await runCommand('ctr', ['--address', socket, '--timeout', '3s', '--namespace', 'k8s.io', 'containers', 'info', ref.id], {
-    timeoutMs: Math.max(500, Math.min(4000, ctx.remainingMs() / 4)),
-    signal: ctx.signal,
-    maxBuffer: 4 * 1024 * 1024,
-  });
+  if (
+    !(await stat(socket).then(
+      (s) => s.isSocket(),
+      () => false,
+    ))
+  )
+    return {
+      kind: 'container',
+      value: ref,
+      note: `container ${ref.id.slice(0, 12)}: no containerd socket at ${socket} to ask for its image`,
+    };
+  const r = await runCommand(
+    'ctr',
+    ['--address', socket, '--timeout', '3s', '--namespace', 'k8s.io', 'containers', 'info', ref.id],
+    {
+      timeoutMs: Math.max(500, Math.min(4000, ctx.remainingMs() / 4)),
+      signal: ctx.signal,
+      maxBuffer: 4 * 1024 * 1024,
+    },
+  );
   if (r.kind !== 'ok') return { kind: 'container', value: ref, note: `container ${ref.id.slice(0, 12)}: ${r.reason}` };
   let info: { Image?: unknown; Labels?: unknown };
   try {
     info = JSON.parse(r.stdout) as typeof info;
   } catch {
-    return { kind: 'container', value: ref, note: `container ${ref.id.slice(0, 12)}: ctr containers info printed no JSON` };
+    return {
+      kind: 'container',
+      value: ref,
+      note: `container ${ref.id.slice(0, 12)}: ctr containers info printed no JSON`,
+    };
   }
   // only the image and the names: the rest of the record (its OCI spec) holds the container's environment
   const out: DaemonContainer = { ...ref };

@@ -2,7 +2,12 @@
 // URLs — from flags, the running process (/proc/<pid>/cmdline), the config file, then each
 // generation's defaults (docs/dfdaemon.md lists them with their upstream sources).
 import { readdir, readlink, stat } from 'node:fs/promises';
-import { type DfdaemonConfig, detectConfigGeneration, goDaemonLogDir, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import {
+  type DfdaemonConfig,
+  detectConfigGeneration,
+  goDaemonLogDir,
+  parseDfdaemonConfig,
+} from '../parsers/dfdaemon-config.js';
 import { urlPort } from '../parsers/net-address.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import type { ProbeContext } from './context.js';
@@ -11,8 +16,26 @@ import { readNodeFile } from './read-node.js';
 export type Generation = 'go' | 'rust';
 
 export const DEFAULTS = {
-  go: { config: '/etc/dragonfly/dfget.yaml', logDir: '/var/log/dragonfly/daemon', cacheDir: '/var/lib/dragonfly', proxy: 65001, upload: 65002, grpc: 65000, health: 40901, metrics: undefined as number | undefined },
-  rust: { config: '/etc/dragonfly/dfdaemon.yaml', logDir: '/var/log/dragonfly/dfdaemon', cacheDir: '/var/lib/dragonfly', proxy: 4001, upload: 4000, grpc: undefined as number | undefined, health: 4003, metrics: 4002 as number | undefined },
+  go: {
+    config: '/etc/dragonfly/dfget.yaml',
+    logDir: '/var/log/dragonfly/daemon',
+    cacheDir: '/var/lib/dragonfly',
+    proxy: 65001,
+    upload: 65002,
+    grpc: 65000,
+    health: 40901,
+    metrics: undefined as number | undefined,
+  },
+  rust: {
+    config: '/etc/dragonfly/dfdaemon.yaml',
+    logDir: '/var/log/dragonfly/dfdaemon',
+    cacheDir: '/var/lib/dragonfly',
+    proxy: 4001,
+    upload: 4000,
+    grpc: undefined as number | undefined,
+    health: 4003,
+    metrics: 4002 as number | undefined,
+  },
 } as const;
 
 export interface Discovered {
@@ -73,14 +96,16 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
   const daemonRoot = view?.root;
   // a path the daemon names (its flags, its config, its defaults) is read through its own root when it
   // runs in a pod: /etc/dragonfly and /var/lib/dragonfly there are a ConfigMap and a volume, not the node's
-  const ofDaemon = (p: string): string => (daemonRoot ? `${daemonRoot}${p.startsWith('/') ? p : `/${p}`}` : ctx.nodePath(p));
+  const ofDaemon = (p: string): string =>
+    daemonRoot ? `${daemonRoot}${p.startsWith('/') ? p : `/${p}`}` : ctx.nodePath(p);
 
   // config: flag, then the process's --config, then the defaults of the generation (or both)
   const candidates: { path: string; onNode: string }[] = [];
   if (o.dfdaemonConfig) candidates.push({ path: o.dfdaemonConfig, onNode: ctx.nodePath(o.dfdaemonConfig) });
   const procConfig = proc ? argValue(proc.args, '--config', '-c') : undefined;
   if (procConfig) candidates.push({ path: procConfig, onNode: ofDaemon(procConfig) });
-  for (const c of generation ? [DEFAULTS[generation].config] : [DEFAULTS.go.config, DEFAULTS.rust.config]) candidates.push({ path: c, onNode: ofDaemon(c) });
+  for (const c of generation ? [DEFAULTS[generation].config] : [DEFAULTS.go.config, DEFAULTS.rust.config])
+    candidates.push({ path: c, onNode: ofDaemon(c) });
   let configPath: string | undefined;
   let configRead: string | undefined;
   let configText: string | undefined;
@@ -102,7 +127,11 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
   }
   if (!generation && configPath) {
     const name = configPath.split('/').pop() ?? '';
-    generation = name.startsWith('dfget') ? 'go' : name.startsWith('dfdaemon') ? 'rust' : detectConfigGeneration(configText ?? '');
+    generation = name.startsWith('dfget')
+      ? 'go'
+      : name.startsWith('dfdaemon')
+        ? 'rust'
+        : detectConfigGeneration(configText ?? '');
     if (generation) generationFrom = `config file ${configPath}`;
   }
   let config: DfdaemonConfig | undefined;
@@ -114,7 +143,9 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
 
   // log dir: flag, process flag, config, default; when the generation is unknown, whichever default dir exists
   // Go's logDir (flag or key) is the parent: the daemon writes <logDir>/daemon/core.log
-  const givenLogDir = (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ?? (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
+  const givenLogDir =
+    (proc ? argValue(proc.args, '--log-dir', '--logdir') : undefined) ??
+    (config?.logDir?.from === 'config' && config.logDir.value ? config.logDir.value : undefined);
   let logDir = givenLogDir !== undefined && generation === 'go' ? goDaemonLogDir(givenLogDir) : givenLogDir;
   if (!logDir) {
     if (generation) logDir = DEFAULTS[generation].logDir;
@@ -154,7 +185,8 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
     for (const p of Object.values(config.ports)) if (p) ports.add(p.value);
     proxyPort = config.ports.proxy?.value;
     metricsPort = config.ports.metrics?.value;
-    if (config.generation === 'go' && config.metricsAddr?.value === '') notes.push('metrics server off (dfget.yaml `metrics:` empty)');
+    if (config.generation === 'go' && config.metricsAddr?.value === '')
+      notes.push('metrics server off (dfget.yaml `metrics:` empty)');
   } else if (generation) {
     const d = DEFAULTS[generation];
     for (const p of [d.proxy, d.upload, d.grpc, d.health, d.metrics]) if (p !== undefined) ports.add(p);
@@ -209,7 +241,9 @@ async function daemonView(pid: number): Promise<{ root?: string; note?: string }
     await stat(`${root}/`);
     return { root };
   } catch (e) {
-    return { note: `dfdaemon (pid ${pid}): its mount namespace is not readable here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its config, logs and cache dir are looked for at node paths, which is right only when it does not run in a pod` };
+    return {
+      note: `dfdaemon (pid ${pid}): its mount namespace is not readable here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); its config, logs and cache dir are looked for at node paths, which is right only when it does not run in a pod`,
+    };
   }
 }
 

@@ -42,13 +42,20 @@ function isDaemonLog(name: string, gen: Generation | null): boolean {
   return gen === 'go' ? go : gen === 'rust' ? rust : go || rust;
 }
 
-export async function listLogFiles(dir: string, gen: Generation | null, sinceCutoffMs?: number): Promise<{ files: LogFile[]; skipped: string[] }> {
+export async function listLogFiles(
+  dir: string,
+  gen: Generation | null,
+  sinceCutoffMs?: number,
+): Promise<{ files: LogFile[]; skipped: string[] }> {
   const skipped: string[] = [];
   let names: string[];
   try {
     names = await readdir(dir);
   } catch (e) {
-    return { files: [], skipped: [`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`] };
+    return {
+      files: [],
+      skipped: [`${dir}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`],
+    };
   }
   const files: LogFile[] = [];
   for (const name of names) {
@@ -68,7 +75,12 @@ export async function listLogFiles(dir: string, gen: Generation | null, sinceCut
 
 /** The file's bytes from `start` (decompressed for a .gz); up to `end` (exclusive) when given. */
 function chunks(f: LogFile, signal: AbortSignal, start = 0, end?: number): AsyncIterable<Uint8Array> {
-  const s = createReadStream(f.path, { highWaterMark: 1 << 20, signal, ...(start > 0 ? { start } : {}), ...(end !== undefined ? { end: end - 1 } : {}) });
+  const s = createReadStream(f.path, {
+    highWaterMark: 1 << 20,
+    signal,
+    ...(start > 0 ? { start } : {}),
+    ...(end !== undefined ? { end: end - 1 } : {}),
+  });
   return f.gz ? s.pipe(createGunzip()) : s;
 }
 
@@ -148,7 +160,8 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
     const offset = whole ? 0 : (await windowStart(f, from)).offset;
     // wider than the cap: the window becomes the newest `maxBytes` of the file (a minute short of
     // them, for the seek's margin), found without scanning more
-    if (f.size - offset > maxBytes) return { fromMs: (await timeAt(f, f.size - maxBytes)) ?? from, why: 'last-pull-unbounded' };
+    if (f.size - offset > maxBytes)
+      return { fromMs: (await timeAt(f, f.size - maxBytes)) ?? from, why: 'last-pull-unbounded' };
     const builder = new TimelineBuilder();
     const s = new LogScanner({ file: f.name, ...(whole ? {} : { sinceMs: from }), onEvent: (e) => builder.add(e) });
     for await (const c of chunks(f, ctx.signal, offset)) {
@@ -158,7 +171,8 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
     s.end();
     const pull = groupPulls(builder.finish()).at(-1);
     // a pull that began within a gap (plus the skew) of the scan's start may have begun before it
-    if (pull && (whole || pull.startMs - PULL_GAP_MS - SKEW_MS >= from)) return { fromMs: pull.startMs - LEAD_MS, why: 'last-pull' };
+    if (pull && (whole || pull.startMs - PULL_GAP_MS - SKEW_MS >= from))
+      return { fromMs: pull.startMs - LEAD_MS, why: 'last-pull' };
     if (whole) return { fromMs: first.ms, why: 'last-pull-unbounded' };
     if (ctx.remainingMs() < 2000) return { fromMs: from, why: 'last-pull-unbounded' };
   }
@@ -187,7 +201,12 @@ async function windowStart(f: LogFile, fromMs: number): Promise<WindowStart> {
   }
 }
 
-export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation | null, sinceCutoffMs?: number): Promise<LogCopy> {
+export async function copyLogs(
+  ctx: ProbeContext,
+  dir: string,
+  gen: Generation | null,
+  sinceCutoffMs?: number,
+): Promise<LogCopy> {
   const cap = ctx.options.forBundle ? LOG_CAP.collect : LOG_CAP.diagnose;
   const { files, skipped } = await listLogFiles(dir, gen, sinceCutoffMs);
   const out: LogCopy = { files: [], skipped };
@@ -221,7 +240,8 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
       continue;
     }
     // a plain file larger than what is left cannot be whole; a .gz is tried (its text size is unknown)
-    const whole = start > 0 || (!f.gz && f.size > left) ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
+    const whole =
+      start > 0 || (!f.gz && f.size > left) ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
     if (whole !== undefined) {
       await ctx.out.writeText(bundled, whole);
       left -= Buffer.byteLength(whole);
@@ -240,7 +260,12 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
     } catch (e) {
       if (ctx.signal.aborted) throw e;
       const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(err.message) ? 'truncated gzip (unexpected end of file)' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      const why =
+        err.code === 'Z_BUF_ERROR' || /unexpected end of file/.test(err.message)
+          ? 'truncated gzip (unexpected end of file)'
+          : err.code === 'EACCES'
+            ? 'permission denied'
+            : err.message;
       out.skipped.push(`${f.name}: not read: ${why}`);
       continue;
     }
@@ -265,11 +290,23 @@ export async function copyLogs(ctx: ProbeContext, dir: string, gen: Generation |
  * of the slice at once: memory stays flat whatever the log and the cap (bench/memory.bench.mjs).
  * Returns the bytes written.
  */
-async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string, sinceMs: number | undefined, start: number): Promise<number> {
+async function slice(
+  ctx: ProbeContext,
+  f: LogFile,
+  cap: number,
+  bundled: string,
+  sinceMs: number | undefined,
+  start: number,
+): Promise<number> {
   const builder = new TimelineBuilder();
   const priority = new Map<number, number>(); // line → 0 error, 1 task-less event (proxy, settings)
   const scan = async (onEvent: (e: LogEvent) => void, onLine?: (line: number, level: string) => void) => {
-    const s = new LogScanner({ file: f.name, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent, ...(onLine ? { onLine: (l, _lay, lev) => onLine(l, lev) } : {}) });
+    const s = new LogScanner({
+      file: f.name,
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      onEvent,
+      ...(onLine ? { onLine: (l, _lay, lev) => onLine(l, lev) } : {}),
+    });
     for await (const c of chunks(f, ctx.signal, start)) {
       s.push(c);
       if (ctx.remainingMs() < 300) break;
@@ -289,7 +326,11 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
   const pulls = groupPulls(summary);
   const keys = new Map<string, number>();
   for (const t of pulls.at(-1)?.tasks ?? []) keys.set(t.key, 3);
-  for (const t of [...summary.tasks].filter((t) => t.costMs !== null).sort((a, b) => (b.costMs ?? 0) - (a.costMs ?? 0)).slice(0, SLOWEST)) keys.set(t.key, 2);
+  for (const t of [...summary.tasks]
+    .filter((t) => t.costMs !== null)
+    .sort((a, b) => (b.costMs ?? 0) - (a.costMs ?? 0))
+    .slice(0, SLOWEST))
+    keys.set(t.key, 2);
   await scan((e) => {
     const k = keys.get(e.peer ?? e.task ?? '');
     if (k !== undefined && !priority.has(e.line)) priority.set(e.line, k);
@@ -316,7 +357,9 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     if (ctx.remainingMs() < 2000) break;
   }
   // trimmed to the cap by priority, the newest first within a priority
-  const order = keptLine.map((_, i) => i).sort((a, b) => (keptP[a] as number) - (keptP[b] as number) || (keptLine[b] as number) - (keptLine[a] as number));
+  const order = keptLine
+    .map((_, i) => i)
+    .sort((a, b) => (keptP[a] as number) - (keptP[b] as number) || (keptLine[b] as number) - (keptLine[a] as number));
   const chosen = new Set<number>();
   let size = 0;
   for (const i of order) {
@@ -359,6 +402,10 @@ async function slice(ctx: ProbeContext, f: LogFile, cap: number, bundled: string
     }
     await flush();
   }
-  await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, ...(start > 0 ? { fromByte: start } : {}), runs } satisfies SliceMap);
+  await ctx.out.writeJson(sliceMapPath(bundled), {
+    source: f.path,
+    ...(start > 0 ? { fromByte: start } : {}),
+    runs,
+  } satisfies SliceMap);
   return written;
 }

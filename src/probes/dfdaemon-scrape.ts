@@ -36,7 +36,12 @@ export async function scrape(url: string, timeoutMs: number, signal: AbortSignal
     return { ok: true, text: Buffer.concat(parts).toString('utf8'), at };
   } catch (e) {
     const err = e as Error & { code?: string };
-    const why = ac.signal.aborted && !signal.aborted ? `no answer within ${timeoutMs} ms` : err.code === 'ECONNREFUSED' ? 'connection refused' : err.message;
+    const why =
+      ac.signal.aborted && !signal.aborted
+        ? `no answer within ${timeoutMs} ms`
+        : err.code === 'ECONNREFUSED'
+          ? 'connection refused'
+          : err.message;
     return { ok: false, reason: `${url}: ${why}` };
   } finally {
     clearTimeout(timer);

@@ -45,7 +45,10 @@ export const dfdaemonProbe = defineProbe({
     if (container && container.kind !== 'node' && container.note) partial.push(container.note);
     if (d.configPath && d.configText !== undefined) {
       const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
-      await out.writeText(`${BUNDLE.dfdaemon.configDir}/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`, d.configText);
+      await out.writeText(
+        `${BUNDLE.dfdaemon.configDir}/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`,
+        d.configText,
+      );
     }
 
     // two scrapes a known interval apart, so that counters become rates
@@ -57,12 +60,20 @@ export const dfdaemonProbe = defineProbe({
         await out.writeText(BUNDLE.dfdaemon.metrics0, s0.text);
         scrapeTimes.push(s0.at);
         version = /_version\{[^}]*git_version="([^"]+)"/.exec(s0.text)?.[1];
-        const wait = Math.min(options.scrapeIntervalSeconds * 1000, Math.max(0, ctx.remainingMs() - SCRAPE_TIMEOUT_MS - 1000));
-        if (wait < options.scrapeIntervalSeconds * 1000) partial.push(`scrape interval shortened to ${(wait / 1000).toFixed(1)} s by the time budget`);
+        const wait = Math.min(
+          options.scrapeIntervalSeconds * 1000,
+          Math.max(0, ctx.remainingMs() - SCRAPE_TIMEOUT_MS - 1000),
+        );
+        if (wait < options.scrapeIntervalSeconds * 1000)
+          partial.push(`scrape interval shortened to ${(wait / 1000).toFixed(1)} s by the time budget`);
         // the other probes read meanwhile (the wait does not count as busy)
         const pause = sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
         await (ctx.schedule ? ctx.schedule.idle(pause) : pause);
-        const s1 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())), ctx.signal);
+        const s1 = await scrape(
+          d.metricsUrl,
+          Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())),
+          ctx.signal,
+        );
         if (s1.ok) {
           await out.writeText(BUNDLE.dfdaemon.metrics1, s1.text);
           scrapeTimes.push(s1.at);
@@ -77,7 +88,10 @@ export const dfdaemonProbe = defineProbe({
 
     const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
     const logs = await copyLogs(ctx, d.logDirOnNode, d.generation, sinceCutoff);
-    if (logs.files.length === 0) partial.push(`no dfdaemon log read under ${d.logDirOnNode}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`);
+    if (logs.files.length === 0)
+      partial.push(
+        `no dfdaemon log read under ${d.logDirOnNode}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`,
+      );
     else {
       const unread = logs.skipped.filter((x) => x.includes(': not read: '));
       if (unread.length > 0) partial.push(`logs not read: ${unread.slice(0, 5).join('; ')}`);
@@ -101,14 +115,24 @@ export const dfdaemonProbe = defineProbe({
       ports: d.ports,
       ...(scrapeTimes.length > 0 ? { scrapeTimes } : {}),
       ...(sinceCutoff !== undefined ? { sinceCutoff: new Date(sinceCutoff).toISOString() } : {}),
-      logFiles: logs.files.map((f) => ({ source: f.source, bundled: f.bundled, bytes: f.bytes, sliced: f.sliced, ...(f.fromByte !== undefined ? { fromByte: f.fromByte } : {}) })),
+      logFiles: logs.files.map((f) => ({
+        source: f.source,
+        bundled: f.bundled,
+        bytes: f.bytes,
+        sliced: f.sliced,
+        ...(f.fromByte !== undefined ? { fromByte: f.fromByte } : {}),
+      })),
       ...(logs.window ? { logWindow: { from: new Date(logs.window.fromMs).toISOString(), why: logs.window.why } } : {}),
     };
     if (!d.generation && !d.configPath && scrapeTimes.length === 0 && logs.files.length === 0) {
       // keep why each source failed: "metrics: http://…: no answer within 3000 ms" is the finding when a hung dfdaemon is the trouble
       // flat, one clause per source: nested parentheses made this unreadable
       const why = partial.length > 0 ? `; ${partial.join('; ')}` : '';
-      return { status: 'skipped', reason: `no dfdaemon found: no process, config, metrics or logs${why}; point dfdoctor at it with --dfdaemon-config, --dfdaemon-log-dir or --dfdaemon-metrics`, details };
+      return {
+        status: 'skipped',
+        reason: `no dfdaemon found: no process, config, metrics or logs${why}; point dfdoctor at it with --dfdaemon-config, --dfdaemon-log-dir or --dfdaemon-metrics`,
+        details,
+      };
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };
   },

@@ -25,7 +25,13 @@ export interface PhysicalDevice {
 /** The block device a filesystem sits on, and the chain down to the physical devices. */
 export interface DeviceChain {
   /** The filesystem's own device (dm-0, sda2, loop3…). */
-  device: { name: string; majMin: string; kind: 'disk' | 'partition' | 'dm' | 'md' | 'loop' | 'other'; dmName?: string; backingFile?: string } | null;
+  device: {
+    name: string;
+    majMin: string;
+    kind: 'disk' | 'partition' | 'dm' | 'md' | 'loop' | 'other';
+    dmName?: string;
+    backingFile?: string;
+  } | null;
   /** Every hop, e.g. ["dm-0", "sda2", "sda"], or ["loop3", "(file) /var/img", "vda"]. */
   chain: string[];
   physical: PhysicalDevice[];
@@ -171,7 +177,11 @@ export async function resolveDevice(majMin: string, mount: MountEntry | null): P
 }
 
 /** Adds systeminformation's classification and model to the physical devices, bounded in time. */
-export async function addSystemInformation(devs: PhysicalDevice[], signal: AbortSignal, timeoutMs: number): Promise<string | null> {
+export async function addSystemInformation(
+  devs: PhysicalDevice[],
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<string | null> {
   if (devs.length === 0) return null;
   try {
     const r = await Promise.race([

@@ -25,7 +25,13 @@ export function parseFioJson(stdout: string): FioRead | { error: string } {
   }
   const job = (j as { jobs?: { error?: number; read?: Record<string, unknown> }[] }).jobs?.[0];
   const r = job?.read as
-    | { io_bytes?: number; bw_bytes?: number; runtime?: number; total_ios?: number; clat_ns?: { percentile?: Record<string, number> } }
+    | {
+        io_bytes?: number;
+        bw_bytes?: number;
+        runtime?: number;
+        total_ios?: number;
+        clat_ns?: { percentile?: Record<string, number> };
+      }
     | undefined;
   if (!job || !r) return { error: 'fio JSON has no jobs[0].read' };
   if (job.error) return { error: `fio job error ${job.error}` };
@@ -65,8 +71,19 @@ export type FioOutcome = { kind: 'ok'; read: FioRead } | { kind: 'missing' | 'fa
  * Runs fio, killing it on abort; a cleanup step waits for fio to be gone so that the temp file cannot
  * be re-created by a fio still laying it out after the file was removed.
  */
-export async function runFio(args: string[], timeoutMs: number, signal: AbortSignal, cleanup: Cleanup): Promise<FioOutcome> {
-  const child = execa('fio', args, { reject: false, timeout: timeoutMs, cancelSignal: signal, forceKillAfterDelay: 500, stdin: 'ignore' });
+export async function runFio(
+  args: string[],
+  timeoutMs: number,
+  signal: AbortSignal,
+  cleanup: Cleanup,
+): Promise<FioOutcome> {
+  const child = execa('fio', args, {
+    reject: false,
+    timeout: timeoutMs,
+    cancelSignal: signal,
+    forceKillAfterDelay: 500,
+    stdin: 'ignore',
+  });
   const remove = cleanup.add(async () => {
     child.kill('SIGKILL');
     await Promise.race([child.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
@@ -77,7 +94,8 @@ export async function runFio(args: string[], timeoutMs: number, signal: AbortSig
     if (code === 'ENOENT') return { kind: 'missing', reason: 'fio not found on PATH' };
     if (r.isCanceled) throw signal.reason instanceof Error ? signal.reason : new Error('aborted');
     if (r.timedOut) return { kind: 'failed', reason: `fio timed out after ${timeoutMs} ms` };
-    if (r.exitCode !== 0) return { kind: 'failed', reason: `fio exited ${r.exitCode}: ${String(r.stderr).split('\n')[0] ?? ''}` };
+    if (r.exitCode !== 0)
+      return { kind: 'failed', reason: `fio exited ${r.exitCode}: ${String(r.stderr).split('\n')[0] ?? ''}` };
     const p = parseFioJson(String(r.stdout));
     return 'error' in p ? { kind: 'failed', reason: p.error } : { kind: 'ok', read: p };
   } finally {

@@ -41,7 +41,9 @@ export interface ReadTestResult {
 export class DirectIoUnsupported extends Error {}
 
 // Node's types omit the WebAssembly global (a DOM lib type); only Memory is needed here.
-const Wasm = (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly;
+const Wasm = (
+  globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }
+).WebAssembly;
 
 // ---- thin promise wrappers over the callback API (FileHandle adds per-call overhead that shows in 4 KiB latencies)
 
@@ -72,7 +74,10 @@ function checkAbort(signal: AbortSignal): void {
  * larger Buffer is scanned for an offset the kernel accepts. `tryIo` performs one real 4 KiB direct
  * IO, so alignment is verified, not assumed; EINVAL means "misaligned", other errors propagate.
  */
-export async function alignedBuffer(size: number, tryIo: (b: Buffer) => Promise<void>): Promise<{ buf: Buffer; how: string } | null> {
+export async function alignedBuffer(
+  size: number,
+  tryIo: (b: Buffer) => Promise<void>,
+): Promise<{ buf: Buffer; how: string } | null> {
   const isEinval = (e: unknown) => (e as NodeJS.ErrnoException).code === 'EINVAL';
   try {
     const mem = new Wasm.Memory({ initial: Math.ceil(size / 65536) });
@@ -121,7 +126,13 @@ class Reader {
   private calibrated: number[] = [];
 
   /** One timed read; returns [bytes, ms, whether reads turned synchronous after this one]. */
-  async read(fd: number, buf: Buffer, len: number, pos: number, batchEnd: { t: number }): Promise<[number, number, boolean]> {
+  async read(
+    fd: number,
+    buf: Buffer,
+    len: number,
+    pos: number,
+    batchEnd: { t: number },
+  ): Promise<[number, number, boolean]> {
     if (this.sync) {
       if (now() >= batchEnd.t) {
         await yieldNow();
@@ -151,7 +162,12 @@ class Reader {
   }
 }
 
-async function seqRead(extents: Extent[], buf: Buffer, until: number, signal: AbortSignal): Promise<{ bytes: number; seconds: number; mode: string } | null> {
+async function seqRead(
+  extents: Extent[],
+  buf: Buffer,
+  until: number,
+  signal: AbortSignal,
+): Promise<{ bytes: number; seconds: number; mode: string } | null> {
   const reader = new Reader();
   const batch = { t: 0 };
   let bytes = 0;
@@ -174,7 +190,12 @@ async function seqRead(extents: Extent[], buf: Buffer, until: number, signal: Ab
   return bytes > 0 && seconds > 0 ? { bytes, seconds, mode: reader.mode } : null;
 }
 
-async function randRead(extents: Extent[], buf: Buffer, until: number, signal: AbortSignal): Promise<{ ms: number[]; mode: string }> {
+async function randRead(
+  extents: Extent[],
+  buf: Buffer,
+  until: number,
+  signal: AbortSignal,
+): Promise<{ ms: number[]; mode: string }> {
   const usable = extents.filter((x) => x.size >= RAND_BLOCK);
   const total = usable.reduce((s, x) => s + Math.floor(x.size / RAND_BLOCK), 0);
   const out: number[] = [];
@@ -203,7 +224,12 @@ async function randRead(extents: Extent[], buf: Buffer, until: number, signal: A
 }
 
 /** Reads a cached region again and again: the rate at which a hot piece comes out of RAM. */
-async function cachedRead(fd: number, size: number, until: number, signal: AbortSignal): Promise<{ bytes: number; seconds: number } | null> {
+async function cachedRead(
+  fd: number,
+  size: number,
+  until: number,
+  signal: AbortSignal,
+): Promise<{ bytes: number; seconds: number } | null> {
   const buf = Buffer.allocUnsafe(SEQ_BLOCK);
   // one untimed pass so that the region is resident even if it was evicted
   for (let pos = 0; pos < size; pos += SEQ_BLOCK) {
@@ -228,13 +254,22 @@ async function cachedRead(fd: number, size: number, until: number, signal: Abort
  * the page cache, the rest with O_DIRECT — then measures sequential and random direct reads and the
  * cached read rate. The caller owns removal of `path` (register it before calling).
  */
-export async function tempFileReadTest(path: string, maxBytes: number, d: PhaseClock, signal: AbortSignal): Promise<ReadTestResult> {
+export async function tempFileReadTest(
+  path: string,
+  maxBytes: number,
+  d: PhaseClock,
+  signal: AbortSignal,
+): Promise<ReadTestResult> {
   const notes: string[] = [];
   let dfd: number;
   try {
-    dfd = await pOpen(path, constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT | constants.O_NOFOLLOW);
+    dfd = await pOpen(
+      path,
+      constants.O_RDWR | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT | constants.O_NOFOLLOW,
+    );
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EINVAL') throw new DirectIoUnsupported(`${path}: the filesystem refuses O_DIRECT`);
+    if ((e as NodeJS.ErrnoException).code === 'EINVAL')
+      throw new DirectIoUnsupported(`${path}: the filesystem refuses O_DIRECT`);
     throw e;
   }
   let cfd: number | undefined;
@@ -264,12 +299,24 @@ export async function tempFileReadTest(path: string, maxBytes: number, d: PhaseC
       written += SEQ_BLOCK;
     }
     await pSync(dfd);
-    if (written < maxBytes) notes.push(`wrote ${(written / MiB).toFixed(0)} MiB of the allowed ${(maxBytes / MiB).toFixed(0)} MiB within the time budget`);
+    if (written < maxBytes)
+      notes.push(
+        `wrote ${(written / MiB).toFixed(0)} MiB of the allowed ${(maxBytes / MiB).toFixed(0)} MiB within the time budget`,
+      );
     const extents = [{ fd: dfd, size: written }];
     const seq = await seqRead(extents, buf, d.until('seq'), signal);
     const rand = await randRead(extents, buf, d.until('rand'), signal);
     const pageCache = cacheRegion > 0 ? await cachedRead(cfd, cacheRegion, d.until('cache'), signal) : null;
-    return { method: 'o_direct', alignment: aligned.how, bytesWritten: written, seq, randMs: rand.ms, randMode: rand.mode, pageCache, notes };
+    return {
+      method: 'o_direct',
+      alignment: aligned.how,
+      bytesWritten: written,
+      seq,
+      randMs: rand.ms,
+      randMode: rand.mode,
+      pageCache,
+      notes,
+    };
   } finally {
     await pClose(dfd);
     if (cfd !== undefined) await pClose(cfd);
@@ -277,7 +324,11 @@ export async function tempFileReadTest(path: string, maxBytes: number, d: PhaseC
 }
 
 /** Regular files ≥ 1 MiB under `dir`, largest first, up to `maxBytes` in total (bounded walk). */
-export async function cachedFiles(dir: string, maxBytes: number, maxEntries = 5000): Promise<{ path: string; size: number }[]> {
+export async function cachedFiles(
+  dir: string,
+  maxBytes: number,
+  maxEntries = 5000,
+): Promise<{ path: string; size: number }[]> {
   const found: { path: string; size: number }[] = [];
   let seen = 0;
   const visit = async (d: string, depth: number) => {
@@ -311,7 +362,12 @@ export async function cachedFiles(dir: string, maxBytes: number, maxEntries = 50
 }
 
 /** Read-only variant: O_DIRECT reads of dfdaemon's own cached files when the dir may not be written. */
-export async function existingFilesReadTest(dir: string, maxBytes: number, d: PhaseClock, signal: AbortSignal): Promise<ReadTestResult> {
+export async function existingFilesReadTest(
+  dir: string,
+  maxBytes: number,
+  d: PhaseClock,
+  signal: AbortSignal,
+): Promise<ReadTestResult> {
   const files = await cachedFiles(dir, maxBytes);
   const notes: string[] = [];
   if (files.length === 0) throw new Error(`no cached files of 1 MiB or more under ${dir} to read`);
@@ -344,8 +400,20 @@ export async function existingFilesReadTest(dir: string, maxBytes: number, d: Ph
     }
     const seq = await seqRead(extents, aligned.buf, d.until('seq'), signal);
     const rand = await randRead(extents, aligned.buf, d.until('rand'), signal);
-    notes.push(`read ${extents.length} of dfdaemon's cached files (largest first); the page-cache rate is not measured in this mode`);
-    return { method: 'existing_files', alignment: aligned.how, bytesWritten: 0, seq, randMs: rand.ms, randMode: rand.mode, pageCache: null, files: extents.length, notes };
+    notes.push(
+      `read ${extents.length} of dfdaemon's cached files (largest first); the page-cache rate is not measured in this mode`,
+    );
+    return {
+      method: 'existing_files',
+      alignment: aligned.how,
+      bytesWritten: 0,
+      seq,
+      randMs: rand.ms,
+      randMode: rand.mode,
+      pageCache: null,
+      files: extents.length,
+      notes,
+    };
   } finally {
     for (const x of extents) await pClose(x.fd);
   }

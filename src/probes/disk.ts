@@ -86,17 +86,23 @@ async function fioReadTest(ctx: ProbeContext, file: string, bytes: number): Prom
     method: 'fio',
     alignment: 'fio',
     bytesWritten: size,
-    seq: seq.read.bytes > 0 && seq.read.runtimeMs > 0 ? { bytes: seq.read.bytes, seconds: seq.read.runtimeMs / 1000 } : null,
+    seq:
+      seq.read.bytes > 0 && seq.read.runtimeMs > 0
+        ? { bytes: seq.read.bytes, seconds: seq.read.runtimeMs / 1000 }
+        : null,
     randMs: [],
     randSummary: { p50Ms: rand.read.clatP50Ms, p99Ms: rand.read.clatP99Ms, samples: rand.read.ios },
     pageCache: null,
-    notes: [`fio --direct=1 --ioengine=psync, 1 MiB sequential and 4 KiB random reads on a ${(size / MiB).toFixed(0)} MiB file`],
+    notes: [
+      `fio --direct=1 --ioengine=psync, 1 MiB sequential and 4 KiB random reads on a ${(size / MiB).toFixed(0)} MiB file`,
+    ],
   };
 }
 
 export const diskProbe = defineProbe({
   name: 'disk',
-  description: "the device under dfdaemon's cache dir: sequential and 4 KiB random direct reads, iostat window, free space",
+  description:
+    "the device under dfdaemon's cache dir: sequential and 4 KiB random direct reads, iostat window, free space",
   budget: 0.2,
   async run(ctx) {
     const { out } = ctx;
@@ -112,12 +118,17 @@ export const diskProbe = defineProbe({
       // daemon's root path ("/") and land on the node's own /var/lib/dragonfly
       dir = /^\/proc\/\d+\/root\//.test(given) ? given : await realpath(given);
       const st = await stat(dir, { bigint: true });
-      if (!st.isDirectory()) return { status: 'failed', reason: `cache dir ${given} (${FROM_TEXT[from]}) is not a directory` };
+      if (!st.isDirectory())
+        return { status: 'failed', reason: `cache dir ${given} (${FROM_TEXT[from]}) is not a directory` };
       dev = majMinOf(st.dev);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
-        return { status: 'skipped', reason: `cache dir ${given} does not exist (${FROM_TEXT[from]}); pass --cache-dir`, details: { cacheDir: given, cacheDirFrom: from } };
+        return {
+          status: 'skipped',
+          reason: `cache dir ${given} does not exist (${FROM_TEXT[from]}); pass --cache-dir`,
+          details: { cacheDir: given, cacheDirFrom: from },
+        };
       }
       return { status: 'failed', reason: `cache dir ${given}: ${(e as Error).message}` };
     }
@@ -135,7 +146,8 @@ export const diskProbe = defineProbe({
     const siNote = await addSystemInformation(chain.physical, ctx.signal, 1500);
     if (siNote) partial.push(siNote);
 
-    let fsStat: { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number } | null = null;
+    let fsStat: { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number } | null =
+      null;
     try {
       const s = await statfs(dir);
       fsStat = { bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
@@ -158,7 +170,8 @@ export const diskProbe = defineProbe({
     // counters: no need to sleep for them), and the read test then has the run to itself.
     if (ctx.schedule) await ctx.schedule.measuring();
     else {
-      const wait = tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
+      const wait =
+        tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
       if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
     }
     const ds1 = await readNodeFile('/proc/diskstats');
@@ -174,7 +187,15 @@ export const diskProbe = defineProbe({
       cacheDirFrom: from,
       diskstatsIntervalMs,
       diskstatsWindow: 'before the read test',
-      mount: mount ? { mountPoint: mount.mountPoint, fsType: mount.fsType, source: mount.source, options: mount.options, majMin: mount.majMin } : null,
+      mount: mount
+        ? {
+            mountPoint: mount.mountPoint,
+            fsType: mount.fsType,
+            source: mount.source,
+            options: mount.options,
+            majMin: mount.majMin,
+          }
+        : null,
       device: chain.device,
       chain: chain.chain,
       physical: chain.physical,
@@ -182,7 +203,11 @@ export const diskProbe = defineProbe({
     };
     const memory = memoryBacked(mount?.fsType ?? null, chain);
     const result: TestResult = memory
-      ? { kind: 'none', method: 'page_cache', reason: `${memory}: there is no disk under the cache dir, so no device read test was run` }
+      ? {
+          kind: 'none',
+          method: 'page_cache',
+          reason: `${memory}: there is no disk under the cache dir, so no device read test was run`,
+        }
       : await readTest(ctx, dir, { freeBytes, totalBytes }, partial);
     const base: Omit<DiskMeasurement, 'method' | 'seqReadMBps' | 'randReadP50Ms' | 'randReadP99Ms' | 'bytesRead'> = {
       path: dir,
@@ -195,7 +220,14 @@ export const diskProbe = defineProbe({
       totalInodes: fsStat ? fsStat.files : null,
     };
     if (result.kind === 'none') {
-      out.setMeasurement('disk', { ...base, method: result.method, seqReadMBps: null, randReadP50Ms: null, randReadP99Ms: null, bytesRead: 0 });
+      out.setMeasurement('disk', {
+        ...base,
+        method: result.method,
+        seqReadMBps: null,
+        randReadP50Ms: null,
+        randReadP99Ms: null,
+        bytesRead: 0,
+      });
       partial.push(result.reason);
       return outcome(partial, { ...details, readTest: result.reason });
     }
@@ -259,16 +291,29 @@ async function readTest(
   partial: string[],
 ): Promise<TestResult> {
   if (ctx.remainingMs() < RESERVE_MS + 300) {
-    return { kind: 'none', method: 'o_direct', reason: `no time left for the read test within --timeout ${ctx.options.timeoutSeconds}` };
+    return {
+      kind: 'none',
+      method: 'o_direct',
+      reason: `no time left for the read test within --timeout ${ctx.options.timeoutSeconds}`,
+    };
   }
   const bytes = writableBytes(ctx, space);
   const existing = async (why: string): Promise<TestResult> => {
     try {
       const r = await existingFilesReadTest(dir, ctx.options.diskBytes, clockFor(ctx), ctx.signal);
-      return { kind: 'done', method: 'existing_files', how: `${why}: O_DIRECT reads of dfdaemon's own cached files`, r };
+      return {
+        kind: 'done',
+        method: 'existing_files',
+        how: `${why}: O_DIRECT reads of dfdaemon's own cached files`,
+        r,
+      };
     } catch (e) {
       if (ctx.signal.aborted) throw e;
-      return { kind: 'none', method: 'existing_files', reason: `${why}, and reading existing files failed: ${(e as Error).message}` };
+      return {
+        kind: 'none',
+        method: 'existing_files',
+        reason: `${why}, and reading existing files failed: ${(e as Error).message}`,
+      };
     }
   };
   if (bytes.kind === 'no-room') return existing(bytes.reason);
@@ -288,7 +333,12 @@ async function readTest(
       }
     }
     const r = await tempFileReadTest(file, bytes.bytes, clockFor(ctx), ctx.signal);
-    return { kind: 'done', method: 'o_direct', how: 'O_DIRECT reads of a temporary file, 1 MiB sequential and 4 KiB random, queue depth 1', r };
+    return {
+      kind: 'done',
+      method: 'o_direct',
+      how: 'O_DIRECT reads of a temporary file, 1 MiB sequential and 4 KiB random, queue depth 1',
+      r,
+    };
   } catch (e) {
     if (ctx.signal.aborted) throw e;
     const code = (e as NodeJS.ErrnoException).code;
@@ -298,7 +348,11 @@ async function readTest(
     }
     if (e instanceof DirectIoUnsupported) {
       await remove();
-      return { kind: 'none', method: 'page_cache', reason: `${e.message}: the device rate cannot be measured past the page cache here` };
+      return {
+        kind: 'none',
+        method: 'page_cache',
+        reason: `${e.message}: the device rate cannot be measured past the page cache here`,
+      };
     }
     return { kind: 'none', method: 'o_direct', reason: `read test failed: ${(e as Error).message}` };
   } finally {
@@ -324,6 +378,10 @@ export function writableBytes(
     const room = Math.min(free - 1024 * MiB, untilGc);
     bytes = Math.min(bytes, Math.floor(Math.max(0, room) / MiB) * MiB);
   }
-  if (bytes < 16 * MiB) return { kind: 'no-room', reason: 'too little free space to write a test file without nearing dfdaemon\'s GC threshold' };
+  if (bytes < 16 * MiB)
+    return {
+      kind: 'no-room',
+      reason: "too little free space to write a test file without nearing dfdaemon's GC threshold",
+    };
   return { kind: 'ok', bytes };
 }

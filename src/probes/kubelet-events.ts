@@ -21,7 +21,11 @@ export interface EventsRead {
 }
 
 function kubeconfigAtHand(): boolean {
-  return Boolean(process.env.KUBECONFIG) || Boolean(process.env.KUBERNETES_SERVICE_HOST) || existsSync(join(homedir(), '.kube', 'config'));
+  return (
+    Boolean(process.env.KUBECONFIG) ||
+    Boolean(process.env.KUBERNETES_SERVICE_HOST) ||
+    existsSync(join(homedir(), '.kube', 'config'))
+  );
 }
 
 export async function readPulledEvents(ctx: ProbeContext, nodeName: string | undefined): Promise<EventsRead> {
@@ -34,14 +38,24 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
     text = r.text;
     from = ctx.options.kubeletEvents;
   } else {
-    if (!kubeconfigAtHand()) return { note: 'Pulled events not read: no kubeconfig here (save `kubectl get events -A -o json` and pass --kubelet-events FILE)' };
-    const r = await runCommand('kubectl', ['get', 'events', '--all-namespaces', '-o', 'json', '--field-selector', 'reason=Pulled', '--request-timeout=4s'], {
-      // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
-      timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
-      signal: ctx.signal,
-      maxBuffer: MAX_BYTES,
-    });
-    if (r.kind !== 'ok') return { note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}` };
+    if (!kubeconfigAtHand())
+      return {
+        note: 'Pulled events not read: no kubeconfig here (save `kubectl get events -A -o json` and pass --kubelet-events FILE)',
+      };
+    const r = await runCommand(
+      'kubectl',
+      ['get', 'events', '--all-namespaces', '-o', 'json', '--field-selector', 'reason=Pulled', '--request-timeout=4s'],
+      {
+        // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
+        timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
+        signal: ctx.signal,
+        maxBuffer: MAX_BYTES,
+      },
+    );
+    if (r.kind !== 'ok')
+      return {
+        note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}`,
+      };
     text = r.stdout;
     from = 'kubectl get events';
   }
@@ -51,14 +65,23 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   const mine = nodeName ? parsed.value.filter((e) => e.host === undefined || e.host === nodeName) : parsed.value;
   await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
   const other = parsed.value.length - mine.length;
-  return { kept: mine.length, from, ...(other > 0 ? { note: `${other} Pulled event(s) of other nodes left out` } : {}) };
+  return {
+    kept: mine.length,
+    from,
+    ...(other > 0 ? { note: `${other} Pulled event(s) of other nodes left out` } : {}),
+  };
 }
 
 function toEvent(e: PulledEvent): Record<string, unknown> {
   return {
     reason: 'Pulled',
     message: e.message,
-    involvedObject: { kind: 'Pod', ...(e.namespace ? { namespace: e.namespace } : {}), ...(e.pod ? { name: e.pod } : {}), ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}) },
+    involvedObject: {
+      kind: 'Pod',
+      ...(e.namespace ? { namespace: e.namespace } : {}),
+      ...(e.pod ? { name: e.pod } : {}),
+      ...(e.fieldPath ? { fieldPath: e.fieldPath } : {}),
+    },
     ...(e.host ? { source: { component: 'kubelet', host: e.host } } : {}),
     ...(e.at ? { lastTimestamp: e.at } : {}),
     count: e.count,

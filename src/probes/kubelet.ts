@@ -9,7 +9,8 @@ const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
 
 export const kubeletProbe = defineProbe({
   name: 'kubelet',
-  description: 'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS), and its recent Pulled events',
+  description:
+    'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS), and its recent Pulled events',
   budget: 0.05,
   async run(ctx) {
     const partial: string[] = [];
@@ -25,14 +26,21 @@ export const kubeletProbe = defineProbe({
     else partial.push(r.reason);
     // the Pulled events time the kubelet's own queue: "in X (Y including waiting)"
     // the name events carry: the kubelet's override, else the downward-API NODE_NAME of dfdoctor's pod, else the host's
-    const nodeName = (proc ? argValue(proc.args, '--hostname-override') : undefined) ?? process.env.NODE_NAME ?? hostname();
+    const nodeName =
+      (proc ? argValue(proc.args, '--hostname-override') : undefined) ?? process.env.NODE_NAME ?? hostname();
     const ev = await readPulledEvents(ctx, nodeName);
     if (ev.note) partial.push(ev.note);
-    if (!proc && r.kind !== 'ok' && ev.kept === undefined) return { status: 'skipped', reason: `no kubelet here: no process and ${r.reason}` };
+    if (!proc && r.kind !== 'ok' && ev.kept === undefined)
+      return { status: 'skipped', reason: `no kubelet here: no process and ${r.reason}` };
     return {
       status: 'ok',
       ...(partial.length > 0 ? { reason: partial.join('; ') } : {}),
-      details: { pid: proc?.pid ?? null, config, nodeName, ...(ev.kept === undefined ? {} : { pulledEvents: ev.kept, pulledEventsFrom: ev.from }) },
+      details: {
+        pid: proc?.pid ?? null,
+        config,
+        nodeName,
+        ...(ev.kept === undefined ? {} : { pulledEvents: ev.kept, pulledEventsFrom: ev.from }),
+      },
     };
   },
 });

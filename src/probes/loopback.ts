@@ -3,7 +3,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoopbackMeasurement } from '../bundle/measurements.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
-import { bulkThroughput, freshConnRtt, keepAliveRtt, quantile, startBaselineServer, type ThroughputResult } from './net-measure.js';
+import {
+  bulkThroughput,
+  freshConnRtt,
+  keepAliveRtt,
+  quantile,
+  startBaselineServer,
+  type ThroughputResult,
+} from './net-measure.js';
 import { checkConnect, type EndpointCheck, endpointsToTry, p50, p99, timedGet } from './net-endpoints.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -41,7 +48,10 @@ async function commands(ctx: ProbeContext, missing: string[]): Promise<void> {
 }
 
 /** The node's own getaddrinfo answer, in its order, for every name a mirror may use. */
-async function liveResolution(ctx: ProbeContext, hosts: string[]): Promise<Record<string, { addresses: string[]; error?: string }>> {
+async function liveResolution(
+  ctx: ProbeContext,
+  hosts: string[],
+): Promise<Record<string, { addresses: string[]; error?: string }>> {
   const out: Record<string, { addresses: string[]; error?: string }> = {};
   for (const h of hosts) {
     try {
@@ -69,7 +79,8 @@ function hostOf(hostPort: string): string {
 
 export const loopbackProbe = defineProbe({
   name: 'loopback',
-  description: "loopback RTT and throughput to dfdoctor's own listener and to dfdaemon's endpoints; listeners, lo qdisc, name-resolution files",
+  description:
+    "loopback RTT and throughput to dfdoctor's own listener and to dfdaemon's endpoints; listeners, lo qdisc, name-resolution files",
   budget: 0.15,
   async run(ctx) {
     const missing: string[] = [];
@@ -99,25 +110,42 @@ export const loopbackProbe = defineProbe({
     });
     try {
       server = await startBaselineServer();
-      const keep = await keepAliveRtt(server.port, { maxSamples: MAX_RTT_SAMPLES, budgetMs: share(0.2, 1500), signal: ctx.signal });
-      const fresh = await freshConnRtt(server.port, { maxSamples: MAX_FRESH_SAMPLES, budgetMs: share(0.25, 1500), signal: ctx.signal });
+      const keep = await keepAliveRtt(server.port, {
+        maxSamples: MAX_RTT_SAMPLES,
+        budgetMs: share(0.2, 1500),
+        signal: ctx.signal,
+      });
+      const fresh = await freshConnRtt(server.port, {
+        maxSamples: MAX_FRESH_SAMPLES,
+        budgetMs: share(0.25, 1500),
+        signal: ctx.signal,
+      });
       // a transfer that fails (a lossy path can reset or stall one) costs that transfer, not the RTT figures
       const bulkErrors: string[] = [];
       const tcpRun = (maxBytes: number, budgetMs: number) =>
-        bulkThroughput(server?.port ?? 0, { maxBytes, budgetMs }).catch((e: Error) => (bulkErrors.push(e.message), null));
+        bulkThroughput(server?.port ?? 0, { maxBytes, budgetMs }).catch(
+          (e: Error) => (bulkErrors.push(e.message), null),
+        );
       // a short first transfer warms the JIT and the socket buffers; only the later ones count
       await tcpRun(4 * 1024 * 1024, share(0.05, 200));
       // best of two: on a busy node one transfer can lose the CPU for a while; a shaper slows both
-      const best = (a: ThroughputResult | null, b: ThroughputResult | null) => (!a ? b : !b ? a : b.MBps > a.MBps ? b : a);
+      const best = (a: ThroughputResult | null, b: ThroughputResult | null) =>
+        !a ? b : !b ? a : b.MBps > a.MBps ? b : a;
       let bulk = await tcpRun(MAX_BULK_BYTES, share(0.15, 500));
       // the same transfer over a UNIX socket: same CPUs, same moment, no lo qdisc and no netfilter
-      const unixRun = () => (server?.unixPath ? bulkThroughput(server.unixPath, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.08, 250) }).catch(() => null) : Promise.resolve(null));
+      const unixRun = () =>
+        server?.unixPath
+          ? bulkThroughput(server.unixPath, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.08, 250) }).catch(() => null)
+          : Promise.resolve(null);
       let unix = await unixRun();
       bulk = best(bulk, await tcpRun(MAX_BULK_BYTES, share(0.15, 500)));
       unix = best(unix, await unixRun());
       const ks = [...keep.samples].sort((a, b) => a - b);
       const fs = [...fresh.samples].sort((a, b) => a - b);
-      if (ks.length > 0 && !bulk) missing.push(`no bulk transfer on loopback completed (${bulkErrors[0] ?? 'no bytes moved'}): RTT measured, throughput not`);
+      if (ks.length > 0 && !bulk)
+        missing.push(
+          `no bulk transfer on loopback completed (${bulkErrors[0] ?? 'no bytes moved'}): RTT measured, throughput not`,
+        );
       if (ks.length > 0 && bulk) {
         m.baseline = {
           rttP50Ms: quantile(ks, 0.5),
@@ -133,7 +161,10 @@ export const loopbackProbe = defineProbe({
           m.baseline.freshSamples = fs.length;
         }
       }
-      if (keep.censored + fresh.censored > 0) missing.push(`${keep.censored + fresh.censored} round trip(s) did not complete before the phase deadline (counted at their elapsed time)`);
+      if (keep.censored + fresh.censored > 0)
+        missing.push(
+          `${keep.censored + fresh.censored} round trip(s) did not complete before the phase deadline (counted at their elapsed time)`,
+        );
     } catch (e) {
       baselineError = (e as Error).message;
     } finally {
@@ -151,15 +182,22 @@ export const loopbackProbe = defineProbe({
       dfdaemon: checks.map((c) => ({ role: c.role, url: c.url, port: c.port, from: c.from, tcp: c.tcp })),
       untried: endpoints.filter((e) => !checks.some((c) => c.url === e.url)).map((e) => e.url),
     });
-    const proxy = checks.find((c) => c.role === 'proxy' && c.tcp === 'open') ?? checks.find((c) => c.role === 'proxy' && c.from !== 'default');
-    const getter = checks.find((c) => c.get && c.tcp === 'open' && c.role === 'metrics') ?? checks.find((c) => c.get && c.tcp === 'open');
+    const proxy =
+      checks.find((c) => c.role === 'proxy' && c.tcp === 'open') ??
+      checks.find((c) => c.role === 'proxy' && c.from !== 'default');
+    const getter =
+      checks.find((c) => c.get && c.tcp === 'open' && c.role === 'metrics') ??
+      checks.find((c) => c.get && c.tcp === 'open');
     if (proxy || getter) {
       const ttfb: number[] = [];
       let bytes = 0;
       let best: number | null = null;
       const deadline = performance.now() + share(0.6, 1500);
       for (let i = 0; getter && i < 20 && performance.now() < deadline; i++) {
-        const r = await timedGet(getter.url, { budgetMs: Math.max(50, deadline - performance.now()), maxBytes: MAX_BULK_BYTES });
+        const r = await timedGet(getter.url, {
+          budgetMs: Math.max(50, deadline - performance.now()),
+          maxBytes: MAX_BULK_BYTES,
+        });
         if ('error' in r) {
           // a hung, trickling or resetting dfdaemon is a finding: say so rather than leave the figures empty
           if (ttfb.length === 0) missing.push(`GET ${getter.url}: ${r.error}`);
@@ -186,7 +224,8 @@ export const loopbackProbe = defineProbe({
     if (m.baseline || m.dfdaemon) ctx.out.setMeasurement('loopback', m);
     if (baselineError && !m.baseline) return { status: 'failed', reason: `baseline listener: ${baselineError}` };
     const notes = [...missing];
-    if (!m.dfdaemon) notes.push(`no dfdaemon endpoint answered on loopback (tried ${endpoints.map((e) => e.url).join(', ')})`);
+    if (!m.dfdaemon)
+      notes.push(`no dfdaemon endpoint answered on loopback (tried ${endpoints.map((e) => e.url).join(', ')})`);
     return {
       status: 'ok',
       ...(notes.length > 0 ? { reason: `partial: ${notes.join('; ')}` } : {}),

@@ -40,7 +40,10 @@ export function endpointsToTry(proxyFlag: string | undefined, d: Discovery['dfda
   }
   if (rust) {
     out.push(ep('http://127.0.0.1:4001', 'proxy', 'default'), ep('http://127.0.0.1:4000', 'upload', 'default'));
-    out.push(ep('http://127.0.0.1:4002/metrics', 'metrics', 'default', true), ep('http://127.0.0.1:4003/healthy', 'health', 'default', true));
+    out.push(
+      ep('http://127.0.0.1:4002/metrics', 'metrics', 'default', true),
+      ep('http://127.0.0.1:4003/healthy', 'health', 'default', true),
+    );
   }
   const seen = new Set<string>();
   return out.filter((e): e is Endpoint => {
@@ -84,7 +87,10 @@ export interface ResponseTiming {
 }
 
 /** One GET with Connection: close over a raw socket; bounded by bytes and time. */
-export async function timedGet(url: string, opts: { budgetMs: number; maxBytes: number }): Promise<ResponseTiming | { error: string }> {
+export async function timedGet(
+  url: string,
+  opts: { budgetMs: number; maxBytes: number },
+): Promise<ResponseTiming | { error: string }> {
   const u = new URL(url);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const port = Number(u.port || 80);
@@ -107,7 +113,12 @@ export async function timedGet(url: string, opts: { budgetMs: number; maxBytes: 
       s.destroy();
       if (firstByte === null) return resolve({ error: `no response within ${opts.budgetMs} ms` });
       const secs = (last - firstByte) / 1000;
-      resolve({ status, ttfbMs: firstByte - t0, bodyBytes: body, MBps: secs > 0 && body > 0 ? body / 1e6 / secs : null });
+      resolve({
+        status,
+        ttfbMs: firstByte - t0,
+        bodyBytes: body,
+        MBps: secs > 0 && body > 0 ? body / 1e6 / secs : null,
+      });
     };
     const timer = setTimeout(finish, opts.budgetMs);
     s.on('data', (d: Buffer) => {
@@ -130,16 +141,24 @@ export async function timedGet(url: string, opts: { budgetMs: number; maxBytes: 
     s.on('end', finish);
     s.on('close', finish);
     s.on('error', finish);
-    s.write(`GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: dfdoctor\r\nAccept: */*\r\nConnection: close\r\n\r\n`);
+    s.write(
+      `GET ${u.pathname}${u.search} HTTP/1.1\r\nHost: ${u.host}\r\nUser-Agent: dfdoctor\r\nAccept: */*\r\nConnection: close\r\n\r\n`,
+    );
   });
 }
 
 export function p50(xs: number[]): number | null {
   if (xs.length === 0) return null;
-  return quantile([...xs].sort((a, b) => a - b), 0.5);
+  return quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
 }
 
 export function p99(xs: number[]): number | null {
   if (xs.length === 0) return null;
-  return quantile([...xs].sort((a, b) => a - b), 0.99);
+  return quantile(
+    [...xs].sort((a, b) => a - b),
+    0.99,
+  );
 }

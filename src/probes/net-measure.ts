@@ -90,7 +90,11 @@ export function quantile(sorted: number[], q: number): number {
 }
 
 /** Connects with a deadline; resolves the socket or null (refused, timeout, error) with the reason. */
-export function connectWithin(host: string, port: number | null, ms: number): Promise<{ socket: Socket; ms: number } | { error: 'refused' | 'timeout' | 'error'; detail: string }> {
+export function connectWithin(
+  host: string,
+  port: number | null,
+  ms: number,
+): Promise<{ socket: Socket; ms: number } | { error: 'refused' | 'timeout' | 'error'; detail: string }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     // port null: `host` is a UNIX socket path
@@ -140,7 +144,10 @@ export interface RttResult {
 }
 
 /** Request/response round trips of 1 byte over one kept-alive connection. */
-export async function keepAliveRtt(port: number, opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal }): Promise<RttResult> {
+export async function keepAliveRtt(
+  port: number,
+  opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal },
+): Promise<RttResult> {
   const c = await connectWithin('127.0.0.1', port, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   // the budget is for round trips: a lossy path can spend a second on the SYN alone (its first
@@ -169,7 +176,10 @@ export async function keepAliveRtt(port: number, opts: { maxSamples: number; bud
 }
 
 /** Connect + 1-byte round trip + close, on a new connection each time. */
-export async function freshConnRtt(port: number, opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal }): Promise<RttResult> {
+export async function freshConnRtt(
+  port: number,
+  opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal },
+): Promise<RttResult> {
   const deadline = performance.now() + opts.budgetMs;
   const out: RttResult = { samples: [], censored: 0 };
   while (out.samples.length < opts.maxSamples && performance.now() < deadline && !opts.signal?.aborted) {
@@ -199,10 +209,16 @@ export interface ThroughputResult {
 }
 
 /** Bulk transfer from the server (TCP port on 127.0.0.1, or a UNIX socket path): at most `maxBytes`, stopped at the deadline. */
-export async function bulkThroughput(target: number | string, opts: { maxBytes: number; budgetMs: number }): Promise<ThroughputResult> {
+export async function bulkThroughput(
+  target: number | string,
+  opts: { maxBytes: number; budgetMs: number },
+): Promise<ThroughputResult> {
   const start = performance.now();
   const deadline = start + opts.budgetMs;
-  const c = typeof target === 'number' ? await connectWithin('127.0.0.1', target, Math.max(CONNECT_MS, opts.budgetMs)) : await connectWithin(target, null, Math.max(CONNECT_MS, opts.budgetMs));
+  const c =
+    typeof target === 'number'
+      ? await connectWithin('127.0.0.1', target, Math.max(CONNECT_MS, opts.budgetMs))
+      : await connectWithin(target, null, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   const s = c.socket;
   const req = Buffer.alloc(9);
@@ -220,10 +236,13 @@ export async function bulkThroughput(target: number | string, opts: { maxBytes: 
       const seconds = Math.max(1e-6, (last - from) / 1000);
       resolve({ bytes, seconds, MBps: bytes / 1e6 / seconds });
     };
-    const timer = setTimeout(() => {
-      last = performance.now();
-      finish();
-    }, Math.max(0, deadline - performance.now()));
+    const timer = setTimeout(
+      () => {
+        last = performance.now();
+        finish();
+      },
+      Math.max(0, deadline - performance.now()),
+    );
     s.on('data', (d: Buffer) => {
       if (first === null) first = performance.now();
       bytes += d.length;

@@ -10,9 +10,19 @@ const MAX_RULESET_BYTES = 256 * 1024 * 1024;
 
 const hasRules = (text: string) => /^(\[\d+:\d+\]\s+)?-A\s/m.test(text);
 
-async function save(ctx: ProbeContext, cmd: string, rel: string, problems: string[], share: number): Promise<CommandResult> {
+async function save(
+  ctx: ProbeContext,
+  cmd: string,
+  rel: string,
+  problems: string[],
+  share: number,
+): Promise<CommandResult> {
   // a kube-proxy node's ruleset takes seconds to print on a busy node: give each dump a real share
-  const r = await runCommand(cmd, ['-c'], { timeoutMs: Math.max(1000, ctx.remainingMs() * share), signal: ctx.signal, maxBuffer: MAX_RULESET_BYTES });
+  const r = await runCommand(cmd, ['-c'], {
+    timeoutMs: Math.max(1000, ctx.remainingMs() * share),
+    signal: ctx.signal,
+    maxBuffer: MAX_RULESET_BYTES,
+  });
   if (r.kind === 'ok') await ctx.out.writeText(rel, r.stdout);
   else problems.push(r.reason);
   return r;
@@ -84,7 +94,9 @@ export const netfilterProbe = defineProbe({
       const denied = problems.some((p) => /permission denied|must be root|Operation not permitted/i.test(p));
       return {
         status: 'skipped',
-        reason: denied ? `no permission to read the rulesets (run as root): ${problems.join('; ')}` : `no ruleset tool worked: ${problems.join('; ')}`,
+        reason: denied
+          ? `no permission to read the rulesets (run as root): ${problems.join('; ')}`
+          : `no ruleset tool worked: ${problems.join('; ')}`,
         details: { conntrack: { count, max } },
       };
     }

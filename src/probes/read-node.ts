@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 
-export type NodeRead = { kind: 'ok'; text: string; truncated: boolean } | { kind: 'missing' | 'denied' | 'error'; reason: string };
+export type NodeRead =
+  { kind: 'ok'; text: string; truncated: boolean } | { kind: 'missing' | 'denied' | 'error'; reason: string };
 
 /**
  * Reads a node file, at most `maxBytes`, refusing anything but a regular file (a FIFO named like a

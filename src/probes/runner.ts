@@ -1,6 +1,13 @@
 import type { ProbeName } from '../causes.js';
 import type { BundleWriter } from '../bundle/writer.js';
-import { type Cleanup, type Discovery, type Probe, type ProbeOptions, type ProbeSchedule, rootedPath } from './context.js';
+import {
+  type Cleanup,
+  type Discovery,
+  type Probe,
+  type ProbeOptions,
+  type ProbeSchedule,
+  rootedPath,
+} from './context.js';
 import { ProbeScheduler } from './scheduler.js';
 
 export interface RunProbesOptions {
@@ -70,7 +77,11 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
     }
     const left = deadline - t0;
     if (left < 200) {
-      record(probe.name, { status: 'skipped', reason: `no time left within --timeout ${o.options.timeoutSeconds}`, durationMs: 0 });
+      record(probe.name, {
+        status: 'skipped',
+        reason: `no time left within --timeout ${o.options.timeoutSeconds}`,
+        durationMs: 0,
+      });
       return;
     }
     const probeMs = Math.max(1000, Math.min(left, Math.max(probe.budget * totalMs, 3000)));

@@ -97,7 +97,7 @@ export class ProbeScheduler {
   }
 
   private pump(): void {
-    for (let i = 0; i < this.queue.length && this.holder === null; ) {
+    for (let i = 0; i < this.queue.length && this.holder === null;) {
       const w = this.queue[i] as Waiter;
       if (w.kind === 'resume' || this.busy.size === 0) {
         this.queue.splice(i, 1);

@@ -11,7 +11,8 @@ const DMESG_TAIL_LINES = 2000;
 
 export const systemProbe = defineProbe({
   name: 'system',
-  description: 'host identity, CPU, memory, load, pressure stall averages, two /proc/stat samples with dfdoctor\'s own CPU time, kernel messages',
+  description:
+    "host identity, CPU, memory, load, pressure stall averages, two /proc/stat samples with dfdoctor's own CPU time, kernel messages",
   budget: 0.15,
   async run(ctx) {
     const { out } = ctx;
@@ -81,7 +82,11 @@ export const systemProbe = defineProbe({
     return {
       status: 'ok',
       ...(missing.length > 0 ? { reason: `partial: ${missing.join('; ')}` } : {}),
-      details: { statIntervalMs, ...(cpuModel ? { cpuModel } : {}), ...(pressure.length > 0 ? { pressure: `not recorded (${pressure.join('; ')})` } : {}) },
+      details: {
+        statIntervalMs,
+        ...(cpuModel ? { cpuModel } : {}),
+        ...(pressure.length > 0 ? { pressure: `not recorded (${pressure.join('; ')})` } : {}),
+      },
     };
   },
 });

@@ -1,4 +1,11 @@
-import type { BenchIsolation, BenchMeasurement, BenchPhase, BenchPull, BenchVerdict, Measurements } from '../bundle/measurements.js';
+import type {
+  BenchIsolation,
+  BenchMeasurement,
+  BenchPhase,
+  BenchPull,
+  BenchVerdict,
+  Measurements,
+} from '../bundle/measurements.js';
 import { renderBars } from './bars.js';
 
 /**
@@ -78,12 +85,27 @@ export function benchVerdict(b: Omit<BenchMeasurement, 'verdict'>): BenchVerdict
     const gz = b.floors.gunzipMBps;
     const gzSeconds = gz ? bytes / 1e6 / gz : null;
     if (gzSeconds !== null && gzSeconds >= 0.5 * unpack) {
-      return { phase: 'gunzip', pull: pull.kind, seconds: unpack, text: `${of}, ${unpack.toFixed(2)} s unpacking; gunzip alone needs ${gzSeconds.toFixed(2)} s for ${mb(bytes)} at ${gz?.toFixed(0)} MB/s` };
+      return {
+        phase: 'gunzip',
+        pull: pull.kind,
+        seconds: unpack,
+        text: `${of}, ${unpack.toFixed(2)} s unpacking; gunzip alone needs ${gzSeconds.toFixed(2)} s for ${mb(bytes)} at ${gz?.toFixed(0)} MB/s`,
+      };
     }
-    return { phase: 'unpack', pull: pull.kind, seconds: unpack, text: `${of}, ${unpack.toFixed(2)} s unpacking (snapshot writes and decompression)` };
+    return {
+      phase: 'unpack',
+      pull: pull.kind,
+      seconds: unpack,
+      text: `${of}, ${unpack.toFixed(2)} s unpacking (snapshot writes and decompression)`,
+    };
   }
   if (resolve > fetch) {
-    return { phase: 'resolve', pull: pull.kind, seconds: resolve, text: `${of}, ${resolve.toFixed(2)} s resolving the manifest (registry round trips)` };
+    return {
+      phase: 'resolve',
+      pull: pull.kind,
+      seconds: resolve,
+      text: `${of}, ${resolve.toFixed(2)} s resolving the manifest (registry round trips)`,
+    };
   }
   const fetched = pull.layers.filter((l) => l.fetchMeasured !== 'mirror-request' && l.fetchSeconds !== null);
   const layerSum = fetched.reduce((s, l) => s + (l.fetchSeconds ?? 0), 0);
@@ -101,7 +123,10 @@ export function benchVerdict(b: Omit<BenchMeasurement, 'verdict'>): BenchVerdict
   const iso = b.isolation;
   const cands = (['dfdaemon-fetch', 'disk-read', 'loopback'] as const)
     .map((phase) => ({ phase, MBps: mbps(iso, phase) }))
-    .filter((c): c is { phase: BenchPhase & ('dfdaemon-fetch' | 'disk-read' | 'loopback'); MBps: number } => c.MBps !== null && c.MBps > 0)
+    .filter(
+      (c): c is { phase: BenchPhase & ('dfdaemon-fetch' | 'disk-read' | 'loopback'); MBps: number } =>
+        c.MBps !== null && c.MBps > 0,
+    )
     .sort((x, y) => x.MBps - y.MBps);
   const rate = fetch > 0 ? bytes / 1e6 / fetch : null;
   // far below even dfdaemon's own cache-hit fetch: dfdaemon's path for this pull (back-to-source or
@@ -120,7 +145,12 @@ export function benchVerdict(b: Omit<BenchMeasurement, 'verdict'>): BenchVerdict
     if (under) named = under;
   }
   if (!named) {
-    return { phase: 'dfdaemon-fetch', pull: pull.kind, seconds: fetch, text: `${of}, ${fetch.toFixed(2)} s fetching; no floor could be measured` };
+    return {
+      phase: 'dfdaemon-fetch',
+      pull: pull.kind,
+      seconds: fetch,
+      text: `${of}, ${fetch.toFixed(2)} s fetching; no floor could be measured`,
+    };
   }
   return {
     phase: named.phase,
@@ -136,7 +166,9 @@ export function benchBudgetLines(b: BenchMeasurement, opts: { ascii?: boolean; w
   const out: string[] = [];
   for (const p of b.pulls) {
     const budget = pullBudget(p);
-    out.push(`${p.kind} pull of ${b.image}: ${p.wallSeconds.toFixed(2)} s, ${p.layers.length} layers, ${mb(pullBytes(p))}`);
+    out.push(
+      `${p.kind} pull of ${b.image}: ${p.wallSeconds.toFixed(2)} s, ${p.layers.length} layers, ${mb(pullBytes(p))}`,
+    );
     out.push(...renderBars(budget, bar).map((l) => `  ${l}`));
     if (p.waves && p.waves.length > 0) {
       out.push(`  fetch waves (${b.maxConcurrentDownloads ?? '?'} at a time):`);
@@ -148,11 +180,16 @@ export function benchBudgetLines(b: BenchMeasurement, opts: { ascii?: boolean; w
       );
     }
     const held = p.layers.filter((l) => l.fetchMeasured === 'mirror-request').length;
-    if (held > 0) out.push(`  ${held} layer(s) already held by containerd: their fetch was timed as the same request through the mirror`);
+    if (held > 0)
+      out.push(
+        `  ${held} layer(s) already held by containerd: their fetch was timed as the same request through the mirror`,
+      );
   }
   const iso = b.isolation;
   if (iso) {
-    out.push(`phase floors on the largest layer ${short(iso.digest)} (${mb(iso.bytes)}${iso.sampledBytes < iso.bytes ? `, measured on ${mb(iso.sampledBytes)}` : ''}):`);
+    out.push(
+      `phase floors on the largest layer ${short(iso.digest)} (${mb(iso.bytes)}${iso.sampledBytes < iso.bytes ? `, measured on ${mb(iso.sampledBytes)}` : ''}):`,
+    );
     const rows = iso.phases.map((ph) => ({ label: PHASE_LABEL[ph.phase], seconds: ph.seconds ?? 0, ph }));
     const lines = renderBars(rows, bar);
     rows.forEach((r, i) => {

@@ -32,12 +32,14 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     diagnoses: ev.diagnoses,
     read: { settings: buildReadSettings(facts) },
     ...timelineOf(facts),
-    notes: [
-      ...facts.notes,
-      ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),
-      ...ev.internal,
-    ],
+    notes: [...facts.notes, ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })), ...ev.internal],
     summary,
-    rules: ev.evaluated.map((o) => ({ id: o.rule.id, cause: o.rule.cause, title: o.rule.title, fired: o.fired, ...(!o.fired && o.skipped !== undefined ? { skipped: o.skipped } : {}) })),
+    rules: ev.evaluated.map((o) => ({
+      id: o.rule.id,
+      cause: o.rule.cause,
+      title: o.rule.title,
+      fired: o.fired,
+      ...(!o.fired && o.skipped !== undefined ? { skipped: o.skipped } : {}),
+    })),
   };
 }

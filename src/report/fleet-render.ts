@@ -68,13 +68,21 @@ function renderFleetTable(s: FleetSummary, color: boolean, width: number): strin
       colWidths: widths,
     });
     for (const x of s.causes) {
-      t.push([x.cause, `${x.nodes} (${x.sharePct} %)`, sev[x.worst](x.worst), severities(x), impact(x), breakLongWords(hostList(x), (widths[5] as number) - 2)]);
+      t.push([
+        x.cause,
+        `${x.nodes} (${x.sharePct} %)`,
+        sev[x.worst](x.worst),
+        severities(x),
+        impact(x),
+        breakLongWords(hostList(x), (widths[5] as number) - 2),
+      ]);
     }
     out.push(t.toString());
   }
   if (s.probeFailures.length > 0) {
     out.push('', c.bold('Probes that failed'));
-    for (const p of s.probeFailures) out.push(`  ${p.probe} on ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${p.reasons.join('; ')}`);
+    for (const p of s.probeFailures)
+      out.push(`  ${p.probe} on ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${p.reasons.join('; ')}`);
   }
   if (s.unreadable.length > 0) {
     out.push('', c.bold('Unreadable reports'));
@@ -96,14 +104,20 @@ function renderFleetMarkdown(s: FleetSummary): string {
   if (s.causes.length === 0) {
     out.push('No causes found on any node.');
   } else {
-    out.push('| # | cause | nodes | worst | by severity | impact median / max | rules | hosts |', '|---|---|---|---|---|---|---|---|');
+    out.push(
+      '| # | cause | nodes | worst | by severity | impact median / max | rules | hosts |',
+      '|---|---|---|---|---|---|---|---|',
+    );
     s.causes.forEach((x, i) => {
-      out.push(`| ${i + 1} | \`${x.cause}\` | ${x.nodes} (${x.sharePct} %) | ${x.worst} | ${severities(x)} | ${impact(x)} | ${x.rules.map((r) => `\`${r}\``).join(', ')} | ${md(hostList(x))} |`);
+      out.push(
+        `| ${i + 1} | \`${x.cause}\` | ${x.nodes} (${x.sharePct} %) | ${x.worst} | ${severities(x)} | ${impact(x)} | ${x.rules.map((r) => `\`${r}\``).join(', ')} | ${md(hostList(x))} |`,
+      );
     });
   }
   if (s.probeFailures.length > 0) {
     out.push('', '## Probes that failed', '');
-    for (const p of s.probeFailures) out.push(`- \`${p.probe}\` on ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${md(p.reasons.join('; '))}`);
+    for (const p of s.probeFailures)
+      out.push(`- \`${p.probe}\` on ${p.nodes} node${p.nodes === 1 ? '' : 's'}: ${md(p.reasons.join('; '))}`);
   }
   if (s.unreadable.length > 0) {
     out.push('', '## Unreadable reports', '');
@@ -111,7 +125,8 @@ function renderFleetMarkdown(s: FleetSummary): string {
   }
   if (s.duplicates.length > 0) {
     out.push('', '## Hosts with several reports', '');
-    for (const d of s.duplicates) out.push(`- ${d.hostname}: kept \`${d.kept}\`, ignored ${d.dropped.map((x) => `\`${x}\``).join(', ')}`);
+    for (const d of s.duplicates)
+      out.push(`- ${d.hostname}: kept \`${d.kept}\`, ignored ${d.dropped.map((x) => `\`${x}\``).join(', ')}`);
   }
   return `${out.join('\n')}\n`;
 }

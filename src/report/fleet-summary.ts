@@ -100,7 +100,8 @@ export class FleetAccumulator {
     }
     const failed: NodeDigest['failed'] = [];
     for (const [probe, p] of Object.entries(report.probes)) {
-      if (p.status === 'failed') failed.push({ probe: this.intern(probe), reason: this.intern(p.reason ?? 'no reason given') });
+      if (p.status === 'failed')
+        failed.push({ probe: this.intern(probe), reason: this.intern(p.reason ?? 'no reason given') });
     }
     const top = report.diagnoses[0]?.cause;
     return {
@@ -153,7 +154,8 @@ export class FleetAccumulator {
         worst,
         bySeverity,
         rules: [...e.rules].sort(),
-        impactSeconds: impacts.length > 0 ? { max: impacts[impacts.length - 1] as number, median: median(impacts) } : null,
+        impactSeconds:
+          impacts.length > 0 ? { max: impacts[impacts.length - 1] as number, median: median(impacts) } : null,
         hosts: [...e.hosts.keys()].sort(),
       };
     });
@@ -177,17 +179,27 @@ export class FleetAccumulator {
         .map(([probe, f]) => ({
           probe,
           nodes: f.nodes.size,
-          reasons: [...f.reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${r} (${n})`),
+          reasons: [...f.reasons]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 3)
+            .map(([r, n]) => `${r} (${n})`),
         }))
         .sort((a, b) => b.nodes - a.nodes || (a.probe < b.probe ? -1 : 1)),
       unreadable,
-      duplicates: [...this.dropped].map(([hostname, d]) => ({ hostname, kept: this.newest.get(hostname)?.node.source ?? '', dropped: d })),
+      duplicates: [...this.dropped].map(([hostname, d]) => ({
+        hostname,
+        kept: this.newest.get(hostname)?.node.source ?? '',
+        dropped: d,
+      })),
     };
   }
 }
 
 /** The summary of reports already in memory (tests, small fleets); the CLI streams through FleetAccumulator. */
-export function summarizeFleet(inputs: FleetInput[], unreadable: { source: string; reason: string }[] = []): FleetSummary {
+export function summarizeFleet(
+  inputs: FleetInput[],
+  unreadable: { source: string; reason: string }[] = [],
+): FleetSummary {
   const acc = new FleetAccumulator();
   for (const i of inputs) acc.add(i);
   return acc.summary(unreadable);
@@ -195,7 +207,8 @@ export function summarizeFleet(inputs: FleetInput[], unreadable: { source: strin
 
 function median(sorted: number[]): number {
   const mid = Math.floor(sorted.length / 2);
-  const v = sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  const v =
+    sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
   return Math.round(v * 1000) / 1000;
 }
 

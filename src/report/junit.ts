@@ -48,7 +48,10 @@ export function renderJunit(report: Report, opts: RenderOptions): string {
       ? []
       : [
           '    <properties>',
-          ...read.map((r) => `      <property name="${esc(`read.${r.area}.${r.setting}`)}" value="${esc(`${r.value} (from ${r.from})`)}"/>`),
+          ...read.map(
+            (r) =>
+              `      <property name="${esc(`read.${r.area}.${r.setting}`)}" value="${esc(`${r.value} (from ${r.from})`)}"/>`,
+          ),
           '    </properties>',
         ];
   return [

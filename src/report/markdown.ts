@@ -13,10 +13,7 @@ export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   const src = report.source.kind === 'live' ? 'live node' : `bundle \`${report.source.path ?? ''}\``;
   out.push(`## dfdoctor report — ${cell(report.host.hostname)}`, '');
-  out.push(
-    `dfdoctor ${report.tool.version} · ${src} · ${hostLine(report.host)} · ${report.createdAt}`,
-    '',
-  );
+  out.push(`dfdoctor ${report.tool.version} · ${src} · ${hostLine(report.host)} · ${report.createdAt}`, '');
   const { critical, warning, info } = report.summary;
   out.push(`**${critical} critical, ${warning} warning, ${info} info**`, '');
   if (report.diagnoses.length > 0) {
@@ -34,7 +31,11 @@ export function renderMarkdown(report: Report): string {
     }
     for (const d of report.diagnoses) {
       // "#1" in a <summary> links to issue 1 once pasted into GitHub: the rank is written "1."
-      out.push('<details>', `<summary>${d.rank}. ${d.severity}: ${html(d.title)} (<code>${d.rule}</code>)</summary>`, '');
+      out.push(
+        '<details>',
+        `<summary>${d.rank}. ${d.severity}: ${html(d.title)} (<code>${d.rule}</code>)</summary>`,
+        '',
+      );
       // evidence indented by its rule belongs to the line above (the log lines it quotes): a nested bullet
       out.push('Evidence:', '', ...d.evidence.map((e) => (/^\s/.test(e) ? `  - ${e.trim()}` : `- ${e}`)), '');
       out.push(`Fix: ${d.remediation.summary}`, '', ...stepsMarkdown(d.remediation.steps), '</details>', '');
@@ -43,12 +44,26 @@ export function renderMarkdown(report: Report): string {
     out.push('No causes found.', '');
   }
   if (report.timeline && report.timeline.tasks.length > 0) {
-    out.push(report.timeline.source === 'bench' ? 'The pull, layer by layer (dfdoctor bench):' : 'The pull as dfdaemon logged it, task by task:', '', ...mermaidGantt(report.timeline), '');
+    out.push(
+      report.timeline.source === 'bench'
+        ? 'The pull, layer by layer (dfdoctor bench):'
+        : 'The pull as dfdaemon logged it, task by task:',
+      '',
+      ...mermaidGantt(report.timeline),
+      '',
+    );
   }
-  if (report.measurements.bench) out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
+  if (report.measurements.bench)
+    out.push('Time budget (dfdoctor bench):', '', '```text', ...benchBudgetLines(report.measurements.bench), '```', '');
   const read = report.read?.settings ?? [];
   if (read.length > 0) {
-    out.push('<details>', '<summary>What dfdoctor read</summary>', '', '| area | setting | value | from |', '|---|---|---|---|');
+    out.push(
+      '<details>',
+      '<summary>What dfdoctor read</summary>',
+      '',
+      '| area | setting | value | from |',
+      '|---|---|---|---|',
+    );
     for (const s of read) out.push(`| ${s.area} | \`${cell(s.setting)}\` | ${cell(s.value)} | ${cell(s.from)} |`);
     out.push('', '</details>', '');
   }
@@ -62,7 +77,15 @@ export function renderMarkdown(report: Report): string {
   if (figures.length > 0) out.push('', ...figures.map((l) => `- ${l}`));
   out.push('', '</details>', '');
   if (report.notes.length > 0) {
-    out.push('<details>', `<summary>Notes (${report.notes.length})</summary>`, '', ...report.notes.map((n) => `- ${n.text}`), '', '</details>', '');
+    out.push(
+      '<details>',
+      `<summary>Notes (${report.notes.length})</summary>`,
+      '',
+      ...report.notes.map((n) => `- ${n.text}`),
+      '',
+      '</details>',
+      '',
+    );
   }
   return out.join('\n');
 }

@@ -27,7 +27,9 @@ export function measurementLines(m: Measurements): string[] {
   if (m.bench) {
     for (const p of m.bench.pulls) {
       const bytes = p.layers.reduce((s, l) => s + l.bytes, 0);
-      out.push(`bench ${m.bench.image} ${p.kind} pull: ${p.wallSeconds.toFixed(2)} s, ${p.layers.length} layers, ${(bytes / 1e6).toFixed(1)} MB`);
+      out.push(
+        `bench ${m.bench.image} ${p.kind} pull: ${p.wallSeconds.toFixed(2)} s, ${p.layers.length} layers, ${(bytes / 1e6).toFixed(1)} MB`,
+      );
     }
   }
   return out;

@@ -14,7 +14,12 @@ export const SNIPPET_FORMATS = ['toml', 'yaml', 'ini', 'json', 'text'] as const;
  */
 export const StepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('command'), command: z.string().min(1) }),
-  z.object({ kind: z.literal('snippet'), file: z.string().min(1), format: z.enum(SNIPPET_FORMATS), text: z.string().min(1) }),
+  z.object({
+    kind: z.literal('snippet'),
+    file: z.string().min(1),
+    format: z.enum(SNIPPET_FORMATS),
+    text: z.string().min(1),
+  }),
   z.object({ kind: z.literal('prose'), text: z.string().min(1) }),
 ]);
 
@@ -46,7 +51,14 @@ export type ReadSetting = z.infer<typeof ReadSettingSchema>;
 export const TimelineSchema = z.object({
   source: z.enum(['bench', 'dfdaemon-logs']),
   title: z.string(),
-  tasks: z.array(z.object({ section: z.string(), label: z.string(), startMs: z.number().nonnegative(), endMs: z.number().nonnegative() })),
+  tasks: z.array(
+    z.object({
+      section: z.string(),
+      label: z.string(),
+      startMs: z.number().nonnegative(),
+      endMs: z.number().nonnegative(),
+    }),
+  ),
 });
 export type Timeline = z.infer<typeof TimelineSchema>;
 
@@ -58,7 +70,11 @@ export const ReportSchema = z.object({
   tool: z.object({ name: z.string(), version: z.string() }),
   createdAt: z.string(),
   /** Where the facts came from: the live node, or the bundle analysed. */
-  source: z.object({ kind: z.enum(['live', 'bundle']), bundleCreatedAt: z.string().optional(), path: z.string().optional() }),
+  source: z.object({
+    kind: z.enum(['live', 'bundle']),
+    bundleCreatedAt: z.string().optional(),
+    path: z.string().optional(),
+  }),
   host: HostSchema,
   probes: z.record(z.string(), ProbeRecordSchema),
   measurements: MeasurementsSchema,
@@ -75,7 +91,15 @@ export const ReportSchema = z.object({
   }),
   /** Every rule evaluated, with whether it fired; JUnit needs it. */
   /** `skipped`: the rule's inputs were absent (why); such a rule neither passed nor failed. */
-  rules: z.array(z.object({ id: z.string(), cause: z.enum(CAUSES), title: z.string(), fired: z.boolean(), skipped: z.string().optional() })),
+  rules: z.array(
+    z.object({
+      id: z.string(),
+      cause: z.enum(CAUSES),
+      title: z.string(),
+      fired: z.boolean(),
+      skipped: z.string().optional(),
+    }),
+  ),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

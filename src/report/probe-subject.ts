@@ -9,7 +9,8 @@ export function probeSubject(name: string, p: Record<string, unknown>): string |
   const gen = typeof p.generation === 'string' ? GENERATION[p.generation] : undefined;
   if (!gen) return null;
   const parts = [gen];
-  if (typeof p.version === 'string') parts.push(`${p.version}${typeof p.versionFrom === 'string' ? ` (${p.versionFrom})` : ''}`);
+  if (typeof p.version === 'string')
+    parts.push(`${p.version}${typeof p.versionFrom === 'string' ? ` (${p.versionFrom})` : ''}`);
   const labels = (p.container as { labels?: Record<string, unknown> } | undefined)?.labels;
   const pod = labels?.['io.kubernetes.pod.name'];
   const ns = labels?.['io.kubernetes.pod.namespace'];

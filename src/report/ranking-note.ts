@@ -9,12 +9,19 @@ export const IMPACT_LEGEND =
 /** The legend, the ranking rule, and — when it happened — which lower-severity diagnosis outranks which, and why. */
 export function rankingNote(ds: readonly Diagnosis[], label: (d: Diagnosis) => string): string[] {
   if (ds.length === 0) return [];
-  const out = [IMPACT_LEGEND, 'Ranked by estimated impact first (largest first), then severity, then confidence: a cause whose cost is known comes before one whose cost is not.'];
+  const out = [
+    IMPACT_LEGEND,
+    'Ranked by estimated impact first (largest first), then severity, then confidence: a cause whose cost is known comes before one whose cost is not.',
+  ];
   for (const [i, d] of ds.entries()) {
     if (d.impactSeconds === undefined) continue;
-    const outranked = ds.slice(i + 1).find((x) => x.impactSeconds === undefined && SEVERITY_ORDER[x.severity] < SEVERITY_ORDER[d.severity]);
+    const outranked = ds
+      .slice(i + 1)
+      .find((x) => x.impactSeconds === undefined && SEVERITY_ORDER[x.severity] < SEVERITY_ORDER[d.severity]);
     if (outranked) {
-      out.push(`${label(d)} (${d.severity}, ${d.impactSeconds.toFixed(2)} s) ranks above ${label(outranked)} (${outranked.severity}, ?) because its cost was estimated; ${label(outranked)} may still matter more.`);
+      out.push(
+        `${label(d)} (${d.severity}, ${d.impactSeconds.toFixed(2)} s) ranks above ${label(outranked)} (${outranked.severity}, ?) because its cost was estimated; ${label(outranked)} may still matter more.`,
+      );
       break;
     }
   }

@@ -6,15 +6,26 @@ import type { Setting } from '../parsers/dfdaemon-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import type { ReadSetting } from './model.js';
 
-const at = (file: string | null | undefined, line?: number) => (file ? `${file}${line === undefined ? '' : `:${line}`}` : 'default');
+const at = (file: string | null | undefined, line?: number) =>
+  file ? `${file}${line === undefined ? '' : `:${line}`}` : 'default';
 
 export function buildReadSettings(f: Facts): ReadSetting[] {
   const out: ReadSetting[] = [];
   const c = f.containerd;
   if (c) {
     const cfg = c.configFile;
-    out.push({ area: 'containerd', setting: 'version', value: c.version ? formatVersion(c.version) : 'unknown', from: c.version ? 'raw/containerd/version.txt' : 'not recorded' });
-    const source = { dump: '`containerd config dump`', file: 'config.toml', defaults: 'none: built-in defaults', invalid: 'config.toml, which does not parse' }[c.configSource];
+    out.push({
+      area: 'containerd',
+      setting: 'version',
+      value: c.version ? formatVersion(c.version) : 'unknown',
+      from: c.version ? 'raw/containerd/version.txt' : 'not recorded',
+    });
+    const source = {
+      dump: '`containerd config dump`',
+      file: 'config.toml',
+      defaults: 'none: built-in defaults',
+      invalid: 'config.toml, which does not parse',
+    }[c.configSource];
     out.push({ area: 'containerd', setting: 'config', value: source, from: at(cfg) });
     out.push({ area: 'containerd', setting: 'config layout', value: `v${c.config.layout}`, from: at(cfg) });
     const d = c.pull.downloads;
@@ -24,36 +35,87 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       value: `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`,
       from: d.fromDefault ? 'default' : at(cfg, c.downloadsLine),
     });
-    out.push({ area: 'containerd', setting: 'pull path', value: `${c.pull.mode}${c.pull.localReasons.length > 0 ? `: ${c.pull.localReasons.join(', ')}` : ''}`, from: c.pull.versionBasis === 'reported' ? 'the version' : 'the config layout (version unknown)' });
-    out.push({ area: 'containerd', setting: 'config_path', value: c.configPath.join(':') || 'not set', from: c.configPath.length > 0 ? at(cfg) : 'default' });
+    out.push({
+      area: 'containerd',
+      setting: 'pull path',
+      value: `${c.pull.mode}${c.pull.localReasons.length > 0 ? `: ${c.pull.localReasons.join(', ')}` : ''}`,
+      from: c.pull.versionBasis === 'reported' ? 'the version' : 'the config layout (version unknown)',
+    });
+    out.push({
+      area: 'containerd',
+      setting: 'config_path',
+      value: c.configPath.join(':') || 'not set',
+      from: c.configPath.length > 0 ? at(cfg) : 'default',
+    });
     for (const r of c.routes) {
-      const hosts = r.hosts.map((h) => `${h.url}${h.isDfdaemon ? ' (dfdaemon)' : h.role === 'origin' ? ' (origin)' : ''}`).join(' → ');
-      out.push({ area: 'containerd', setting: `mirror route ${r.registry}`, value: `${hosts}${r.rejected ? ' — rejected by containerd' : ''}${r.shadowedBy !== undefined ? ' — shadowed' : ''}`, from: at(r.file, r.hosts[0]?.line) });
+      const hosts = r.hosts
+        .map((h) => `${h.url}${h.isDfdaemon ? ' (dfdaemon)' : h.role === 'origin' ? ' (origin)' : ''}`)
+        .join(' → ');
+      out.push({
+        area: 'containerd',
+        setting: `mirror route ${r.registry}`,
+        value: `${hosts}${r.rejected ? ' — rejected by containerd' : ''}${r.shadowedBy !== undefined ? ' — shadowed' : ''}`,
+        from: at(r.file, r.hosts[0]?.line),
+      });
     }
   }
   const k = f.kubelet;
   if (k) {
-    const kfrom = (from: string) => (from === 'flag' ? 'raw/kubelet/flags.txt' : from === 'config' ? 'raw/kubelet/config.yaml' : 'default (kubelet)');
-    out.push({ area: 'kubelet', setting: 'serializeImagePulls', value: String(k.serializeImagePulls.value), from: kfrom(k.serializeImagePulls.from) });
-    out.push({ area: 'kubelet', setting: 'maxParallelImagePulls', value: k.maxParallelImagePulls.value === null ? 'no limit' : String(k.maxParallelImagePulls.value), from: kfrom(k.maxParallelImagePulls.from) });
+    const kfrom = (from: string) =>
+      from === 'flag' ? 'raw/kubelet/flags.txt' : from === 'config' ? 'raw/kubelet/config.yaml' : 'default (kubelet)';
+    out.push({
+      area: 'kubelet',
+      setting: 'serializeImagePulls',
+      value: String(k.serializeImagePulls.value),
+      from: kfrom(k.serializeImagePulls.from),
+    });
+    out.push({
+      area: 'kubelet',
+      setting: 'maxParallelImagePulls',
+      value: k.maxParallelImagePulls.value === null ? 'no limit' : String(k.maxParallelImagePulls.value),
+      from: kfrom(k.maxParallelImagePulls.from),
+    });
   }
   const dd = f.dfdaemon;
   if (dd) {
-    out.push({ area: 'dfdaemon', setting: 'generation', value: dd.generation ?? 'unknown', from: dd.config ? dd.config.file : 'probe' });
-    if (dd.version) out.push({ area: 'dfdaemon', setting: 'version', value: dd.version, from: dd.versionFrom ?? 'probe' });
-    if (dd.cacheDir) out.push({ area: 'dfdaemon', setting: 'cache dir', value: dd.cacheDir.path, from: dd.cacheDir.from === 'flag' ? '--cache-dir' : dd.cacheDir.from === 'config' ? at(dd.config?.file, dd.config?.storageDir.line) : 'default' });
+    out.push({
+      area: 'dfdaemon',
+      setting: 'generation',
+      value: dd.generation ?? 'unknown',
+      from: dd.config ? dd.config.file : 'probe',
+    });
+    if (dd.version)
+      out.push({ area: 'dfdaemon', setting: 'version', value: dd.version, from: dd.versionFrom ?? 'probe' });
+    if (dd.cacheDir)
+      out.push({
+        area: 'dfdaemon',
+        setting: 'cache dir',
+        value: dd.cacheDir.path,
+        from:
+          dd.cacheDir.from === 'flag'
+            ? '--cache-dir'
+            : dd.cacheDir.from === 'config'
+              ? at(dd.config?.file, dd.config?.storageDir.line)
+              : 'default',
+      });
     const cfg = dd.config;
     if (cfg) {
       // one line per key: the metrics port and address share the key `metrics`; the address says more
       const byKey = new Map(settingsOf(cfg).map((s) => [s.key, s]));
       for (const s of byKey.values()) {
-        out.push({ area: 'dfdaemon', setting: s.key, value: show(s.value), from: s.from === 'default' ? 'default' : at(cfg.file, s.line) });
+        out.push({
+          area: 'dfdaemon',
+          setting: s.key,
+          value: show(s.value),
+          from: s.from === 'default' ? 'default' : at(cfg.file, s.line),
+        });
       }
     }
   }
   const disk = f.disk;
   if (disk) {
-    const from = disk.cacheDirFrom === 'flag' ? '--cache-dir' : disk.cacheDirFrom === 'dfdaemon' ? "dfdaemon's config" : 'default';
+    const from =
+      disk.cacheDirFrom === 'flag' ? '--cache-dir' : disk.cacheDirFrom === 'dfdaemon' ? "dfdaemon's config" : 'default';
     out.push({ area: 'disk', setting: 'cache dir', value: disk.path, from });
     if (disk.mount || disk.device) {
       const dev = disk.device ? `${disk.device.name} (${disk.device.kind})` : 'unknown device';
@@ -73,7 +135,8 @@ function settingsOf(cfg: object): Setting<unknown>[] {
   const out: Setting<unknown>[] = [];
   for (const v of Object.values(cfg)) {
     if (isSetting(v)) out.push(v);
-    else if (typeof v === 'object' && v !== null && !Array.isArray(v)) for (const w of Object.values(v)) if (isSetting(w)) out.push(w);
+    else if (typeof v === 'object' && v !== null && !Array.isArray(v))
+      for (const w of Object.values(v)) if (isSetting(w)) out.push(w);
   }
   return out;
 }
@@ -81,7 +144,13 @@ function settingsOf(cfg: object): Setting<unknown>[] {
 function show(v: unknown): string {
   if (Array.isArray(v)) {
     if (v.length === 0) return 'none';
-    return v.map((x) => (typeof x === 'object' && x !== null && 'regex' in x ? `${(x as { regex: string }).regex}${(x as { direct?: boolean }).direct ? ' (direct)' : ''}` : String(x))).join(', ');
+    return v
+      .map((x) =>
+        typeof x === 'object' && x !== null && 'regex' in x
+          ? `${(x as { regex: string }).regex}${(x as { direct?: boolean }).direct ? ' (direct)' : ''}`
+          : String(x),
+      )
+      .join(', ');
   }
   return v === '' ? '""' : String(v);
 }

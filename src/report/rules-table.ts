@@ -10,9 +10,19 @@ import { DEFAULT_WIDTH } from './options.js';
  */
 export function renderRulesTable(rules: readonly Rule[], opts: { width?: number } = {}): string {
   const first = rules.map((r) => [r.id, `→ ${r.cause}`, r.severities.join(', ')]);
-  const widths = fitColumns(opts.width ?? DEFAULT_WIDTH, [{ width: longestWord(first.flat()) }, { width: 0, flex: true, min: 30 }]);
-  const t = new Table({ head: ['rule → cause, severities', 'fires when · fix'], style: { head: [], border: [] }, wordWrap: true, colWidths: widths });
+  const widths = fitColumns(opts.width ?? DEFAULT_WIDTH, [
+    { width: longestWord(first.flat()) },
+    { width: 0, flex: true, min: 30 },
+  ]);
+  const t = new Table({
+    head: ['rule → cause, severities', 'fires when · fix'],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: widths,
+  });
   const text = (s: string) => breakLongWords(s, (widths[1] as number) - 2);
-  rules.forEach((r, i) => t.push([(first[i] as string[]).join('\n'), text(`${r.description}\n\nFix: ${r.remediationSummary}`)]));
+  rules.forEach((r, i) =>
+    t.push([(first[i] as string[]).join('\n'), text(`${r.description}\n\nFix: ${r.remediationSummary}`)]),
+  );
   return `${t.toString()}\n${rules.length} rules\n`;
 }

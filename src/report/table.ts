@@ -24,18 +24,31 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   out.push(c.bold('Probes'));
   for (const [name, p] of Object.entries(report.probes)) {
     const st = probeStatus(p);
-    const status = st === 'ok' ? c.green(st) : st === 'partial' ? c.yellow(st) : st === 'skipped' ? c.dim(st) : c.red(st);
+    const status =
+      st === 'ok' ? c.green(st) : st === 'partial' ? c.yellow(st) : st === 'skipped' ? c.dim(st) : c.red(st);
     const subject = probeSubject(name, p);
     const reason = probeReason(p);
     // the duration after a middle dot: one more pair of parentheses made nested reasons unreadable
-    out.push(...wrapText(`${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${reason ? `: ${reason}` : ''} ${c.dim(`· ${p.durationMs} ms`)}`, width, '  ', '              '));
+    out.push(
+      ...wrapText(
+        `${name.padEnd(11)} ${status}${subject ? ` — ${subject}` : ''}${reason ? `: ${reason}` : ''} ${c.dim(`· ${p.durationMs} ms`)}`,
+        width,
+        '  ',
+        '              ',
+      ),
+    );
   }
   const figures = measurementLines(report.measurements);
   if (figures.length > 0) {
     out.push('', c.bold('Measured'));
     for (const l of figures) out.push(`  ${l}`);
   }
-  if (report.measurements.bench) out.push('', c.bold('Time budget (dfdoctor bench)'), ...benchBudgetLines(report.measurements.bench).map((l) => `  ${l}`));
+  if (report.measurements.bench)
+    out.push(
+      '',
+      c.bold('Time budget (dfdoctor bench)'),
+      ...benchBudgetLines(report.measurements.bench).map((l) => `  ${l}`),
+    );
   out.push('');
   if (report.diagnoses.length === 0) {
     out.push(c.green('No causes found.'));
@@ -43,13 +56,18 @@ export function renderTable(report: Report, opts: RenderOptions): string {
     const { critical, warning, info } = report.summary;
     out.push(c.bold(`Diagnoses: ${critical} critical, ${warning} warning, ${info} info`));
     const widths = fitColumns(width, [
-        { width: Math.max(3, String(report.diagnoses.length).length + 2) },
-        { width: 10 },
-        { width: Math.max(7, longestWord(report.diagnoses.map((d) => d.cause))) },
-        { width: 0, flex: true, min: 20 },
-        { width: 9 },
-      ]);
-    const t = new Table({ head: ['#', 'severity', 'cause', 'title', 'impact'], style: { head: [], border: [] }, wordWrap: true, colWidths: widths });
+      { width: Math.max(3, String(report.diagnoses.length).length + 2) },
+      { width: 10 },
+      { width: Math.max(7, longestWord(report.diagnoses.map((d) => d.cause))) },
+      { width: 0, flex: true, min: 20 },
+      { width: 9 },
+    ]);
+    const t = new Table({
+      head: ['#', 'severity', 'cause', 'title', 'impact'],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: widths,
+    });
     for (const d of report.diagnoses) {
       t.push([
         String(d.rank),
@@ -66,12 +84,18 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       out.push('', c.bold('Where the time goes (estimated seconds added to the pull)'));
       const labels = timed.map((d) => `#${d.rank} ${d.cause}`);
       const barWidth = Math.max(10, Math.min(40, width - 2 - Math.max(...labels.map((l) => l.length)) - 12));
-      for (const l of renderBars(timed.map((d, i) => ({ label: labels[i] as string, seconds: d.impactSeconds ?? 0 })), { width: barWidth })) {
+      for (const l of renderBars(
+        timed.map((d, i) => ({ label: labels[i] as string, seconds: d.impactSeconds ?? 0 })),
+        { width: barWidth },
+      )) {
         out.push(`  ${l}`);
       }
     }
     for (const d of report.diagnoses) {
-      out.push('', `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`);
+      out.push(
+        '',
+        `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`,
+      );
       for (const e of d.evidence) {
         // evidence indented by its rule belongs to the line above (e.g. the log lines it quotes)
         const sub = /^\s/.test(e);
@@ -88,7 +112,15 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   if (read.length > 0) {
     out.push('', c.bold('What dfdoctor read'));
     const nameW = Math.min(32, Math.max(...read.map((s) => s.setting.length)));
-    for (const s of read) out.push(...wrapText(`${s.area.padEnd(10)} ${s.setting.padEnd(nameW)} = ${s.value}  ${c.dim(`←\u00a0${s.from}`)}`, width, '  ', ' '.repeat(16)));
+    for (const s of read)
+      out.push(
+        ...wrapText(
+          `${s.area.padEnd(10)} ${s.setting.padEnd(nameW)} = ${s.value}  ${c.dim(`←\u00a0${s.from}`)}`,
+          width,
+          '  ',
+          ' '.repeat(16),
+        ),
+      );
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('Notes'));

@@ -21,7 +21,12 @@ export function buildTimeline(f: Facts): Timeline | undefined {
     tasks: tasks.map((t) => {
       const start = (t.startMs as number) - t0;
       const end = t.endMs !== null ? t.endMs - t0 : t.costMs !== null ? start + t.costMs : start;
-      return { section: t.servedBy, label: `${short(t.digest) || (t.taskId ?? t.key).slice(0, 12)}${mb(t.contentLength)}`, startMs: start, endMs: Math.max(start, end) };
+      return {
+        section: t.servedBy,
+        label: `${short(t.digest) || (t.taskId ?? t.key).slice(0, 12)}${mb(t.contentLength)}`,
+        startMs: start,
+        endMs: Math.max(start, end),
+      };
     }),
   };
 }
@@ -62,7 +67,13 @@ export function mermaidGantt(t: Timeline): string[] {
   // Mermaid task lines use ":" and "," as separators and "#" starts a comment
   const clean = (s: string) => s.replace(/[:;,#]/g, ' ');
   const span = Math.max(0, ...t.tasks.map((x) => x.endMs));
-  const out = ['```mermaid', 'gantt', `  title ${clean(t.title)}`, '  dateFormat x', `  axisFormat ${span >= 60_000 ? '%M m %S s' : '%S.%L s'}`];
+  const out = [
+    '```mermaid',
+    'gantt',
+    `  title ${clean(t.title)}`,
+    '  dateFormat x',
+    `  axisFormat ${span >= 60_000 ? '%M m %S s' : '%S.%L s'}`,
+  ];
   let section = '';
   t.tasks.forEach((x, i) => {
     if (x.section !== section) {
@@ -70,7 +81,9 @@ export function mermaidGantt(t: Timeline): string[] {
       out.push(`  section ${clean(section)}`);
     }
     // a task that took under a millisecond still needs a visible bar
-    out.push(`  ${clean(x.label)} :t${i}, ${Math.round(x.startMs)}, ${Math.max(Math.round(x.endMs), Math.round(x.startMs) + 1)}`);
+    out.push(
+      `  ${clean(x.label)} :t${i}, ${Math.round(x.startMs)}, ${Math.max(Math.round(x.endMs), Math.round(x.startMs) + 1)}`,
+    );
   });
   out.push('```');
   return out;

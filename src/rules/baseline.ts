@@ -30,9 +30,14 @@ function baselineRule(s: Spec): Rule {
       if (!base || regs.length === 0) return null;
       const tol = Math.round(f.settings.tolerance * 100);
       const from = `baseline of ${base.host.hostname} saved ${base.createdAt}`;
-      const evidence = regs.map((c) => `${c.figure.label} was ${formatFigure(c.was, c.figure.unit)}, now ${formatFigure(c.now, c.figure.unit)} (${change(c)}; tolerance ${tol} %) (measurements.json ${c.figure.id} vs ${from})`);
+      const evidence = regs.map(
+        (c) =>
+          `${c.figure.label} was ${formatFigure(c.was, c.figure.unit)}, now ${formatFigure(c.now, c.figure.unit)} (${change(c)}; tolerance ${tol} %) (measurements.json ${c.figure.id} vs ${from})`,
+      );
       if (base.host.hostname !== f.manifest.host.hostname) {
-        evidence.push(`the baseline was saved on ${base.host.hostname}, this is ${f.manifest.host.hostname}: compare nodes of the same type only`);
+        evidence.push(
+          `the baseline was saved on ${base.host.hostname}, this is ${f.manifest.host.hostname}: compare nodes of the same type only`,
+        );
       }
       const added = regs.filter((c) => c.figure.addsSeconds).reduce((sum, c) => sum + (c.now - c.was), 0);
       const worst = Math.max(...regs.map(ratio));
@@ -77,14 +82,19 @@ export const baselineRules: Rule[] = [
     title: 'Loopback slower than its baseline',
     what: 'loopback round trip or throughput',
     summary: 'Loopback got slower since the baseline: look for a qdisc, an MTU change or CPU pressure.',
-    steps: [cmd('tc qdisc show dev lo              # expect noqueue'), cmd('ip link show lo                   # expect mtu 65536'), cmd('top -b -n1 | head -20')],
+    steps: [
+      cmd('tc qdisc show dev lo              # expect noqueue'),
+      cmd('ip link show lo                   # expect mtu 65536'),
+      cmd('top -b -n1 | head -20'),
+    ],
   }),
   baselineRule({
     id: 'baseline.dfdaemon-regression',
     cause: 'dfdaemon-resource',
     title: 'dfdaemon serves slower than its baseline',
     what: "dfdaemon's connect time, time to first byte, throughput or bench fetch",
-    summary: 'dfdaemon answers or streams slower than at the baseline: check its CPU/memory limits and throttling, and its rate limits.',
+    summary:
+      'dfdaemon answers or streams slower than at the baseline: check its CPU/memory limits and throttling, and its rate limits.',
     steps: [
       cmd('kubectl -n dragonfly-system top pod -l component=dfdaemon --containers'),
       cmd('cat /sys/fs/cgroup/<dfdaemon cgroup>/cpu.stat   # nr_throttled growing?'),
@@ -96,7 +106,8 @@ export const baselineRules: Rule[] = [
     cause: 'cpu-contention',
     title: 'CPU slower than its baseline',
     what: 'single-core gunzip or sha256 rate',
-    summary: 'The same work runs slower per core than at the baseline: the node is contended, throttled or on a slower instance type.',
+    summary:
+      'The same work runs slower per core than at the baseline: the node is contended, throttled or on a slower instance type.',
     steps: [cmd('top -b -n1 -o %CPU | head -20'), cmd("grep -E 'MHz|model name' /proc/cpuinfo | sort | uniq -c")],
   }),
   baselineRule({
@@ -104,8 +115,13 @@ export const baselineRules: Rule[] = [
     cause: 'unpack-bound',
     title: 'Unpack slower than its baseline',
     what: 'bench unpack time or gunzip floor',
-    summary: 'Decompression and unpack take longer than at the baseline: check that igzip/unpigz is still on containerd\'s PATH and the snapshotter is unchanged.',
-    steps: [cmd('command -v igzip unpigz'), cmd('containerd config dump | grep -n snapshotter'), cmd('systemctl show containerd -p Environment   # CONTAINERD_DISABLE_PIGZ?')],
+    summary:
+      "Decompression and unpack take longer than at the baseline: check that igzip/unpigz is still on containerd's PATH and the snapshotter is unchanged.",
+    steps: [
+      cmd('command -v igzip unpigz'),
+      cmd('containerd config dump | grep -n snapshotter'),
+      cmd('systemctl show containerd -p Environment   # CONTAINERD_DISABLE_PIGZ?'),
+    ],
   }),
   baselineRule({
     id: 'baseline.verification-regression',
@@ -113,14 +129,21 @@ export const baselineRules: Rule[] = [
     title: 'Digest computation slower than its baseline',
     what: 'bench sha256 floor',
     summary: 'Computing digests got slower since the baseline; on a download path this adds time per byte.',
-    steps: [cmd('openssl speed -evp sha256       # compare with the baseline node'), cmd('top -b -n1 -o %CPU | head -20')],
+    steps: [
+      cmd('openssl speed -evp sha256       # compare with the baseline node'),
+      cmd('top -b -n1 -o %CPU | head -20'),
+    ],
   }),
   baselineRule({
     id: 'baseline.registry-regression',
     cause: 'registry-roundtrip',
     title: 'Tag resolve slower than its baseline',
     what: 'bench warm-pull resolve time',
-    summary: 'Resolving the tag at the origin registry takes longer than at the baseline; it is paid on every pull, cache hit or not.',
-    steps: [cmd('curl -sS -o /dev/null -w "%{time_total}\\n" https://<registry>/v2/'), prose('Pin images by digest, or use imagePullPolicy: IfNotPresent.')],
+    summary:
+      'Resolving the tag at the origin registry takes longer than at the baseline; it is paid on every pull, cache hit or not.',
+    steps: [
+      cmd('curl -sS -o /dev/null -w "%{time_total}\\n" https://<registry>/v2/'),
+      prose('Pin images by digest, or use imagePullPolicy: IfNotPresent.'),
+    ],
   }),
 ];

@@ -42,7 +42,10 @@ export function pullTasks(d: DfdaemonFacts | undefined): TaskTimeline[] {
 
 export function describeTask(t: TaskTimeline): string {
   const size = t.contentLength === undefined ? 'size not logged' : mb(t.contentLength);
-  const cost = t.costMs === null ? 'duration not logged' : `${secs(t.costMs)} (${t.costFrom === 'logged' ? 'logged cost' : 'from timestamps'})`;
+  const cost =
+    t.costMs === null
+      ? 'duration not logged'
+      : `${secs(t.costMs)} (${t.costFrom === 'logged' ? 'logged cost' : 'from timestamps'})`;
   const what = t.digest ?? t.url ?? t.taskId ?? t.key;
   return `task ${(t.taskId ?? t.key).slice(0, 16)}… ${what.length > 90 ? `${what.slice(0, 90)}…` : what}: ${size}, ${cost}, served by ${t.servedBy}`;
 }
@@ -51,15 +54,25 @@ export function describeTask(t: TaskTimeline): string {
 export function applySteps(gen: 'go' | 'rust' | null): Step[] {
   if (gen === 'rust') {
     return [
-      prose('Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfdaemon.yaml and restart dfdaemon.'),
+      prose(
+        'Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfdaemon.yaml and restart dfdaemon.',
+      ),
     ];
   }
-  return [prose('Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.')];
+  return [
+    prose(
+      'Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.',
+    ),
+  ];
 }
 
 /** A YAML snippet for the node's dfdaemon config of this generation (dfget.yaml for Go, dfdaemon.yaml for Rust). */
 export function configSnippet(gen: 'go' | 'rust' | null, text: string): Step {
-  return snippet({ file: gen === 'rust' ? '/etc/dragonfly/dfdaemon.yaml' : '/etc/dragonfly/dfget.yaml', format: 'yaml', text });
+  return snippet({
+    file: gen === 'rust' ? '/etc/dragonfly/dfdaemon.yaml' : '/etc/dragonfly/dfget.yaml',
+    format: 'yaml',
+    text,
+  });
 }
 
 /** The generation the rules speak to: the config's, else the one the probe found. */

@@ -34,14 +34,19 @@ function deviceText(d: DiskFacts): string {
 /** What the medium looks like, with the rotational flag weighed against measured latency. */
 function mediumEvidence(d: DiskFacts): string[] {
   const out: string[] = [];
-  const rot = d.physical.map((p) => `${p.name} rotational=${p.rotational === null || p.rotational === undefined ? '?' : p.rotational ? 1 : 0}`);
+  const rot = d.physical.map(
+    (p) => `${p.name} rotational=${p.rotational === null || p.rotational === undefined ? '?' : p.rotational ? 1 : 0}`,
+  );
   if (d.medium) {
     const what = {
       flash: 'flash-like (sub-0.3 ms)',
       'network-or-virtual': 'network or virtualised block storage (0.3–2 ms)',
       'seek-bound': 'seek-bound or throttled (≥ 2 ms)',
     }[d.medium.byLatency];
-    const flagNote = d.physical.some((p) => p.rotational === true) && d.medium.byLatency === 'flash' ? '; the rotational flag is wrong here (virtio disks report 1 on SSD-backed hosts)' : '';
+    const flagNote =
+      d.physical.some((p) => p.rotational === true) && d.medium.byLatency === 'flash'
+        ? '; the rotational flag is wrong here (virtio disks report 1 on SSD-backed hosts)'
+        : '';
     out.push(
       `4 KiB random read p50 ${ms(d.medium.p50Ms)} → ${what}; measured latency decides, not the flag${rot.length > 0 ? ` (/sys/block/…/queue/rotational: ${rot.join(', ')})` : ''}${flagNote} (measurements.disk.randReadP50Ms)`,
     );
@@ -54,13 +59,21 @@ function mediumEvidence(d: DiskFacts): string[] {
 function storageDirSteps(f: Facts): Step[] {
   const gen = f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
   const go = snippet({ file: '/etc/dragonfly/dfget.yaml', format: 'yaml', text: 'dataDir: /mnt/nvme/dragonfly' });
-  const rust = snippet({ file: '/etc/dragonfly/dfdaemon.yaml', format: 'yaml', text: 'storage:\n  dir: /mnt/nvme/dragonfly/' });
+  const rust = snippet({
+    file: '/etc/dragonfly/dfdaemon.yaml',
+    format: 'yaml',
+    text: 'storage:\n  dir: /mnt/nvme/dragonfly/',
+  });
   const steps = gen === 'go' ? [go] : gen === 'rust' ? [rust] : [go, rust];
   return [
-    prose('Move dfdaemon\'s storage dir to a local SSD/NVMe (instance store, local PV), then restart dfdaemon:'),
+    prose("Move dfdaemon's storage dir to a local SSD/NVMe (instance store, local PV), then restart dfdaemon:"),
     ...steps,
-    prose('Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.'),
-    prose('On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.'),
+    prose(
+      'Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.',
+    ),
+    prose(
+      'On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.',
+    ),
   ];
 }
 
@@ -69,7 +82,7 @@ export const slowMedium = defineRule({
   cause: 'disk-slow-medium',
   title: "dfdaemon's cache dir is on a device too slow for the pull",
   description:
-    'O_DIRECT sequential read of the cache dir below --disk-floor-mbps (default 100 MB/s), or, when the pull is known, reading its bytes at that rate takes half the pull\'s wall time',
+    "O_DIRECT sequential read of the cache dir below --disk-floor-mbps (default 100 MB/s), or, when the pull is known, reading its bytes at that rate takes half the pull's wall time",
   severities: ['critical', 'warning'],
   remediationSummary: "Move dfdaemon's storage dir to local SSD/NVMe or a volume with provisioned throughput.",
   when(f) {
@@ -84,10 +97,21 @@ export const slowMedium = defineRule({
     const diskSeconds = pull ? pull.bytes / (rate * 1e6) : null;
     const impact = pull ? Math.max(0, pull.bytes / (rate * 1e6) - pull.bytes / (HEALTHY_NVME_MBPS * 1e6)) : undefined;
     const belowFloor = rate < floor;
-    const floorOfPull = pull !== null && pull.seconds !== null && pull.seconds > 0 && diskSeconds !== null && diskSeconds >= PULL_SHARE * pull.seconds && (impact ?? 0) >= 1;
+    const floorOfPull =
+      pull !== null &&
+      pull.seconds !== null &&
+      pull.seconds > 0 &&
+      diskSeconds !== null &&
+      diskSeconds >= PULL_SHARE * pull.seconds &&
+      (impact ?? 0) >= 1;
     if (!belowFloor && !floorOfPull) return null;
 
-    const how = { o_direct: 'O_DIRECT, 1 MiB reads', fio: 'fio --direct=1 --bs=1M', existing_files: "O_DIRECT reads of dfdaemon's own cached files", page_cache: '' }[r.method];
+    const how = {
+      o_direct: 'O_DIRECT, 1 MiB reads',
+      fio: 'fio --direct=1 --bs=1M',
+      existing_files: "O_DIRECT reads of dfdaemon's own cached files",
+      page_cache: '',
+    }[r.method];
     const evidence = [
       `sequential read ${mb(rate)} of ${d.path} (${how}, ${(r.bytesRead / 1e6).toFixed(0)} MB read; measurements.disk.seqReadMBps)`,
       belowFloor
@@ -96,15 +120,25 @@ export const slowMedium = defineRule({
       ...mediumEvidence(d),
       `device: ${deviceText(d)}${d.mount ? `, ${d.mount.fsType} on ${d.mount.mountPoint}` : ''} (manifest probes.disk)`,
     ];
-    if (r.pageCacheReadMBps) evidence.push(`page-cache read of the same file ${mb(r.pageCacheReadMBps)}: hot pieces come from RAM, cold ones at the device rate`);
+    if (r.pageCacheReadMBps)
+      evidence.push(
+        `page-cache read of the same file ${mb(r.pageCacheReadMBps)}: hot pieces come from RAM, cold ones at the device rate`,
+      );
     if (pull && diskSeconds !== null) {
-      evidence.push(`${pull.evidence}; reading its ${(pull.bytes / 1e6).toFixed(0)} MB at ${mb(rate)} takes ${diskSeconds.toFixed(1)} s`);
-      evidence.push(`impact = ${(pull.bytes / 1e6).toFixed(0)} MB / ${mb(rate)} − ${(pull.bytes / 1e6).toFixed(0)} MB / ${HEALTHY_NVME_MBPS} MB/s (a healthy NVMe) = ${(impact ?? 0).toFixed(1)} s`);
+      evidence.push(
+        `${pull.evidence}; reading its ${(pull.bytes / 1e6).toFixed(0)} MB at ${mb(rate)} takes ${diskSeconds.toFixed(1)} s`,
+      );
+      evidence.push(
+        `impact = ${(pull.bytes / 1e6).toFixed(0)} MB / ${mb(rate)} − ${(pull.bytes / 1e6).toFixed(0)} MB / ${HEALTHY_NVME_MBPS} MB/s (a healthy NVMe) = ${(impact ?? 0).toFixed(1)} s`,
+      );
     } else {
       evidence.push('no pull size known (run `dfdoctor bench`, or keep dfdaemon logs) — the floor decides, not a time');
     }
     const contended = saturation(f) !== null;
-    if (contended) evidence.push('the device was also busy with other IO during the window (see disk.saturated): part of the slowness may be contention');
+    if (contended)
+      evidence.push(
+        'the device was also busy with other IO during the window (see disk.saturated): part of the slowness may be contention',
+      );
     const severe = rate < floor / 4 || (pull?.seconds && impact !== undefined && impact >= PULL_SHARE * pull.seconds);
     return {
       severity: severe ? 'critical' : 'warning',
@@ -115,7 +149,9 @@ export const slowMedium = defineRule({
         summary: this.remediationSummary,
         steps: [
           ...storageDirSteps(f),
-          cmd(`fio --name=seq --directory=${d.path} --size=1G --direct=1 --rw=read --bs=1M --ioengine=libaio --iodepth=8 && rm ${d.path}/seq.0.0    # confirm on the same dir`),
+          cmd(
+            `fio --name=seq --directory=${d.path} --size=1G --direct=1 --rw=read --bs=1M --ioengine=libaio --iodepth=8 && rm ${d.path}/seq.0.0    # confirm on the same dir`,
+          ),
         ],
       },
     };
@@ -124,11 +160,18 @@ export const slowMedium = defineRule({
 
 /** The device's unloaded 4 KiB latency, as well as it can be known without a baseline. */
 function unloadedLatency(d: DiskFacts): { ms: number; why: string } {
-  const nvme = d.physical.some((p) => p.name.startsWith('nvme') || /nvme/i.test(`${p.siType ?? ''} ${p.siPhysical ?? ''} ${p.siInterface ?? ''}`));
+  const nvme = d.physical.some(
+    (p) => p.name.startsWith('nvme') || /nvme/i.test(`${p.siType ?? ''} ${p.siPhysical ?? ''} ${p.siInterface ?? ''}`),
+  );
   if (nvme) return { ms: 0.05, why: 'NVMe, typically 0.01–0.05 ms unloaded' };
-  if (d.physical.length > 0 && d.physical.every((p) => p.rotational === false)) return { ms: 0.2, why: 'non-rotational, SATA SSD typically 0.08–0.2 ms unloaded' };
-  if (d.medium && d.medium.p50Ms < 1) return { ms: 0.2, why: `flash-backed by measurement (p50 ${ms(d.medium.p50Ms)})` };
-  return { ms: 15, why: 'possibly rotational: an HDD takes 4–15 ms unloaded (the flag alone is not trusted, so the generous figure is used)' };
+  if (d.physical.length > 0 && d.physical.every((p) => p.rotational === false))
+    return { ms: 0.2, why: 'non-rotational, SATA SSD typically 0.08–0.2 ms unloaded' };
+  if (d.medium && d.medium.p50Ms < 1)
+    return { ms: 0.2, why: `flash-backed by measurement (p50 ${ms(d.medium.p50Ms)})` };
+  return {
+    ms: 15,
+    why: 'possibly rotational: an HDD takes 4–15 ms unloaded (the flag alone is not trusted, so the generous figure is used)',
+  };
 }
 
 interface Saturation {
@@ -184,7 +227,7 @@ export const saturated = defineRule({
   title: "The cache dir's device is saturated by other IO",
   description: `r_await (or dfdoctor's measured 4 KiB latency) ≥ ${LATENCY_FACTOR}× the device's unloaded latency and ≥ ${LATENCY_FLOOR_MS} ms, with aqu-sz ≥ ${DEEP_QUEUE}, over a diskstats window taken before dfdoctor read anything; %util alone never decides`,
   severities: ['critical', 'warning'],
-  remediationSummary: 'Find the competing IO and move it, or dfdaemon\'s storage, to another device.',
+  remediationSummary: "Find the competing IO and move it, or dfdaemon's storage, to another device.",
   when(f) {
     const s = saturation(f);
     const d = f.disk;
@@ -212,7 +255,9 @@ export const saturated = defineRule({
           cmd('pidstat -d 1 5                  # per-process read/write kB/s and IO delay (sysstat)'),
           cmd(`iostat -x 1 5 ${dev}            # watch r_await / aqu-sz over time`),
           cmd('cat /proc/pressure/io           # IO pressure stall information (PSI)'),
-          prose("Usual neighbours on the image disk: containerd unpacking into the snapshotter, kubelet image GC, log shippers, databases. Put dfdaemon's storage dir on its own device (dataDir / storage.dir)."),
+          prose(
+            "Usual neighbours on the image disk: containerd unpacking into the snapshotter, kubelet image GC, log shippers, databases. Put dfdaemon's storage dir on its own device (dataDir / storage.dir).",
+          ),
         ],
       },
     };
@@ -245,17 +290,30 @@ export const spacePressure = defineRule({
           : `dfdaemon's GC threshold is ${gc.highPercent} % (${gc.evidence})`,
       );
     } else {
-      evidence.push(`dfdaemon's GC threshold unknown (no dfdaemon config or generation found); the ${FREE_PCT_FLOOR} % floor applies`);
+      evidence.push(
+        `dfdaemon's GC threshold unknown (no dfdaemon config or generation found); the ${FREE_PCT_FLOOR} % floor applies`,
+      );
     }
     if (lowFree) evidence.push(`free space ${s.freePct.toFixed(1)} % < ${FREE_PCT_FLOOR} %`);
-    if (lowInodes && s.freeInodesPct !== null) evidence.push(`free inodes ${s.freeInodesPct.toFixed(1)} % (${s.freeInodes} of ${s.totalInodes}) < ${FREE_INODES_PCT_FLOOR} %`);
+    if (lowInodes && s.freeInodesPct !== null)
+      evidence.push(
+        `free inodes ${s.freeInodesPct.toFixed(1)} % (${s.freeInodes} of ${s.totalInodes}) < ${FREE_INODES_PCT_FLOOR} %`,
+      );
     const gen = gc?.generation ?? f.dfdaemon?.generation ?? null;
     const gcSteps = [
       ...(gen !== 'rust'
-        ? [prose('Go dfdaemon (dfget.yaml): storage.diskGCThresholdPercent (default 95), storage.diskGCThreshold (a size quota, e.g. 50Gi), storage.taskExpireTime (default 6h)')]
+        ? [
+            prose(
+              'Go dfdaemon (dfget.yaml): storage.diskGCThresholdPercent (default 95), storage.diskGCThreshold (a size quota, e.g. 50Gi), storage.taskExpireTime (default 6h)',
+            ),
+          ]
         : []),
       ...(gen !== 'go'
-        ? [prose('Rust client (dfdaemon.yaml): gc.policy.distHighThresholdPercent / distLowThresholdPercent (default 80/60; diskHigh…/diskLow… in newer clients), gc.policy.taskTTL')]
+        ? [
+            prose(
+              'Rust client (dfdaemon.yaml): gc.policy.distHighThresholdPercent / distLowThresholdPercent (default 80/60; diskHigh…/diskLow… in newer clients), gc.policy.taskTTL',
+            ),
+          ]
         : []),
     ];
     return {

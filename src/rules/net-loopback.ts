@@ -54,13 +54,23 @@ export const loopbackSlow = defineRule({
       if (severity === null || order[s] < order[severity]) severity = s;
     };
     for (const q of net?.qdiscs?.nonDefault ?? []) {
-      const rate = q.rateBitsPerSecond === undefined ? '' : ` (shapes lo to ${(q.rateBitsPerSecond / 8e6).toFixed(1)} MB/s)`;
+      const rate =
+        q.rateBitsPerSecond === undefined ? '' : ` (shapes lo to ${(q.rateBitsPerSecond / 8e6).toFixed(1)} MB/s)`;
       evidence.push(`qdisc "${q.text}" on lo${rate} (${NET_FILES.qdisc}:${q.line}); lo's default is "noqueue"`);
-      raise(q.rateBitsPerSecond !== undefined && q.rateBitsPerSecond / 8e6 < LOOPBACK_MBPS_WARN ? 'critical' : 'warning');
-      steps.push(cmd(`tc -s qdisc show dev lo                 # who added "${q.kind}", and its drops/overlimits`), cmd(`tc qdisc del dev lo ${q.parent === 'root' ? 'root' : q.parent === 'ingress' ? 'ingress' : `parent ${q.parent}`}        # back to noqueue`));
+      raise(
+        q.rateBitsPerSecond !== undefined && q.rateBitsPerSecond / 8e6 < LOOPBACK_MBPS_WARN ? 'critical' : 'warning',
+      );
+      steps.push(
+        cmd(`tc -s qdisc show dev lo                 # who added "${q.kind}", and its drops/overlimits`),
+        cmd(
+          `tc qdisc del dev lo ${q.parent === 'root' ? 'root' : q.parent === 'ingress' ? 'ingress' : `parent ${q.parent}`}        # back to noqueue`,
+        ),
+      );
     }
     if (net?.loMtu != null && net.loMtu < LO_MTU) {
-      evidence.push(`lo MTU ${net.loMtu} (${NET_FILES.loMtu}); the kernel default is ${LO_MTU}, and smaller segments cost CPU per byte`);
+      evidence.push(
+        `lo MTU ${net.loMtu} (${NET_FILES.loMtu}); the kernel default is ${LO_MTU}, and smaller segments cost CPU per byte`,
+      );
       raise(net.loMtu < 16436 ? 'warning' : 'info');
       steps.push(cmd(`ip link set dev lo mtu ${LO_MTU}`));
     }
@@ -76,12 +86,16 @@ export const loopbackSlow = defineRule({
         measuredSlow = true;
         raise(b.throughputMBps < LOOPBACK_MBPS_CRIT ? 'critical' : 'warning');
         const ref = unix === undefined ? '' : `; the same transfer over a UNIX socket moved ${unix.toFixed(0)} MB/s`;
-        evidence.push(`baseline loopback throughput ${b.throughputMBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${LOOPBACK_MBPS_WARN} MB/s${ref})`);
+        evidence.push(
+          `baseline loopback throughput ${b.throughputMBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${LOOPBACK_MBPS_WARN} MB/s${ref})`,
+        );
       }
       if (b.rttP50Ms > LOOPBACK_RTT_P50_MS || b.rttP99Ms > LOOPBACK_RTT_P99_MS) {
         measuredSlow = true;
         raise('warning');
-        evidence.push(`baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms (measurements.loopback.baseline; limits ${LOOPBACK_RTT_P50_MS} / ${LOOPBACK_RTT_P99_MS} ms)`);
+        evidence.push(
+          `baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms (measurements.loopback.baseline; limits ${LOOPBACK_RTT_P50_MS} / ${LOOPBACK_RTT_P99_MS} ms)`,
+        );
       }
     }
     if (severity === null) return null;
@@ -89,7 +103,9 @@ export const loopbackSlow = defineRule({
     const cpu = f.system?.cpu;
     let confidence = net?.qdiscs?.nonDefault.length ? 0.9 : 0.6;
     if (measuredSlow && cpu && cpu.busyPct > 90) {
-      evidence.push(`CPU busy ${cpu.busyPct.toFixed(0)} % while measuring (${BUNDLE.system.dir}/stat-*.txt): a starved CPU also slows loopback copies`);
+      evidence.push(
+        `CPU busy ${cpu.busyPct.toFixed(0)} % while measuring (${BUNDLE.system.dir}/stat-*.txt): a starved CPU also slows loopback copies`,
+      );
       confidence = Math.min(confidence, 0.4);
       steps.push(cmd('top -b -n1 -o %CPU | head -20    # CPU contention slows loopback copies too'));
     }
@@ -107,10 +123,14 @@ export const loopbackSlow = defineRule({
       remediation: { summary: this.remediationSummary, steps },
     };
     const pull = pullInQuestion(f);
-    const rateMBps = b?.throughputMBps ?? Math.min(...(net?.qdiscs?.nonDefault ?? []).map((q) => (q.rateBitsPerSecond ?? Infinity) / 8e6));
+    const rateMBps =
+      b?.throughputMBps ??
+      Math.min(...(net?.qdiscs?.nonDefault ?? []).map((q) => (q.rateBitsPerSecond ?? Infinity) / 8e6));
     if (pull && Number.isFinite(rateMBps) && rateMBps > 0 && rateMBps < UNHINDERED_MBPS) {
       match.impactSeconds = pull.bytes / (rateMBps * 1e6) - pull.bytes / (UNHINDERED_MBPS * 1e6);
-      match.evidence.push(`${(pull.bytes / 1e6).toFixed(0)} MB pull at ${rateMBps.toFixed(1)} MB/s instead of ≥ ${UNHINDERED_MBPS} MB/s (${pull.evidence})`);
+      match.evidence.push(
+        `${(pull.bytes / 1e6).toFixed(0)} MB pull at ${rateMBps.toFixed(1)} MB/s instead of ≥ ${UNHINDERED_MBPS} MB/s (${pull.evidence})`,
+      );
     }
     return match;
   },

@@ -11,7 +11,8 @@ const PSI_WARN = 40;
 /** …critical when both the 60 s and the 10 s averages are this high: sustained and still going on. */
 const PSI_CRIT = 80;
 
-const worse = (a: Severity | null, b: Severity): Severity => (a === null || SEVERITY_ORDER[b] < SEVERITY_ORDER[a] ? b : a);
+const worse = (a: Severity | null, b: Severity): Severity =>
+  a === null || SEVERITY_ORDER[b] < SEVERITY_ORDER[a] ? b : a;
 const pct = (n: number) => `${n.toFixed(1)} %`;
 
 export const cpuSaturated = defineRule({
@@ -20,7 +21,8 @@ export const cpuSaturated = defineRule({
   title: 'Node CPU is saturated or stolen',
   description: `CPU pressure (/proc/pressure/cpu "some") ≥ ${PSI_WARN} % over 60 s (critical ≥ ${PSI_CRIT} % over both 10 s and 60 s); without pressure figures, busy > ${BUSY_PCT} % between the two /proc/stat samples (dfdoctor's own CPU time excluded; at most a warning: one short window); steal > ${STEAL_PCT} % (critical > ${STEAL_CRIT_PCT} % when steal since boot is > ${STEAL_PCT} % too)`,
   severities: ['critical', 'warning'],
-  remediationSummary: 'Find what uses the CPU, give dfdaemon and containerd CPU headroom, or move to a host without steal.',
+  remediationSummary:
+    'Find what uses the CPU, give dfdaemon and containerd CPU headroom, or move to a host without steal.',
   when(f) {
     const sys = f.system;
     if (!sys) return null;
@@ -41,7 +43,9 @@ export const cpuSaturated = defineRule({
     } else if (cpu && cpu.busyPct > BUSY_PCT) {
       // one short sample cannot tell a burst from a saturated node: never critical on its own
       sev = 'warning';
-      evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %) — one short sample, and this kernel has no /proc/pressure to say whether it lasts`);
+      evidence.push(
+        `CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %) — one short sample, and this kernel has no /proc/pressure to say whether it lasts`,
+      );
     }
     if (cpu && cpu.stealPct > STEAL_PCT) {
       const sustained = (sys.stealSinceBootPct ?? 0) > STEAL_PCT;
@@ -51,16 +55,22 @@ export const cpuSaturated = defineRule({
       );
     }
     if (sev === null) return null;
-    if (cpu && !evidence.some((e) => e.startsWith('CPU busy'))) evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt)`);
+    if (cpu && !evidence.some((e) => e.startsWith('CPU busy')))
+      evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt)`);
     if (sys.load) evidence.push(`load average ${sys.load.join(' ')} on ${sys.cpus} CPUs (${BUNDLE.system.loadavg})`);
     const steps = [
       cmd('cat /proc/pressure/cpu               # "some avg60" = share of the last minute tasks waited for a CPU'),
       cmd('top -b -n1 -o %CPU | head -20    # what is using the CPU'),
       cmd('pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)'),
     ];
-    if (cpu && cpu.stealPct > STEAL_PCT) steps.push(prose('Steal means the hypervisor gives this VM\'s CPU to others: move to a larger or dedicated instance type.'));
+    if (cpu && cpu.stealPct > STEAL_PCT)
+      steps.push(
+        prose("Steal means the hypervisor gives this VM's CPU to others: move to a larger or dedicated instance type."),
+      );
     steps.push(
-      prose('Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.'),
+      prose(
+        'Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.',
+      ),
     );
     return {
       severity: sev,

@@ -90,8 +90,16 @@ describe('bundle', () => {
   it.each([
     ['missing manifest', null, /manifest\.json: missing/],
     ['truncated manifest', '{"format":"dfdoctor-bundle","vers', /manifest\.json: truncated or invalid JSON/],
-    ['newer version', JSON.stringify({ format: 'dfdoctor-bundle', version: 2 }), /version 2 is newer than this dfdoctor supports \(1\)/],
-    ['not a manifest', JSON.stringify({ format: 'other', version: 1 }), /manifest\.json: not a valid bundle manifest: format/],
+    [
+      'newer version',
+      JSON.stringify({ format: 'dfdoctor-bundle', version: 2 }),
+      /version 2 is newer than this dfdoctor supports \(1\)/,
+    ],
+    [
+      'not a manifest',
+      JSON.stringify({ format: 'other', version: 1 }),
+      /manifest\.json: not a valid bundle manifest: format/,
+    ],
   ])('%s gives one BundleError line naming the file', async (_name, content, re) => {
     const dir = await tmp();
     if (content !== null) await writeFile(join(dir, 'manifest.json'), content);

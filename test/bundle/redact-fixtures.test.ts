@@ -33,7 +33,10 @@ async function diagnoses(dir: string, scenario: string) {
   const b = await openBundle(dir);
   try {
     const r = await analyse(b.reader, b, p?.ok ? { baseline: p.baseline } : {}, reportOrigin({ kind: 'bundle' }));
-    return { diagnoses: r.diagnoses.map((d) => `${d.rank} ${d.rule} ${d.cause} ${d.severity}`), problems: r.notes.length };
+    return {
+      diagnoses: r.diagnoses.map((d) => `${d.rank} ${d.rule} ${d.cause} ${d.severity}`),
+      problems: r.notes.length,
+    };
   } finally {
     await b.close();
   }
@@ -52,14 +55,17 @@ describe('redaction keeps every fixture diagnosis', () => {
     for (const f of await files(dst)) {
       const rel = relative(dst, f);
       // manifest.json and measurements.json are written by BundleWriter itself, not through the redactor
-      if (rel === 'manifest.json' || rel === 'measurements.json' || rel === 'expected.json' || rel === 'baseline.json') continue;
+      if (rel === 'manifest.json' || rel === 'measurements.json' || rel === 'expected.json' || rel === 'baseline.json')
+        continue;
       const buf = await readFile(f);
       if (buf.includes(0)) continue; // binary: never written as text
       await writeFile(f, redact(rel, buf.toString('utf8')).text);
     }
     const [a, b] = [await diagnoses(src, scenario), await diagnoses(dst, scenario)];
     if (REDACTION_CHANGES[scenario]) {
-      expect(b.diagnoses, `${scenario}: redaction no longer changes it — drop it from REDACTION_CHANGES`).not.toEqual(a.diagnoses);
+      expect(b.diagnoses, `${scenario}: redaction no longer changes it — drop it from REDACTION_CHANGES`).not.toEqual(
+        a.diagnoses,
+      );
       return;
     }
     expect(b.diagnoses).toEqual(a.diagnoses);

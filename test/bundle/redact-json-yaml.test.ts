@@ -37,7 +37,8 @@ describe('redaction of JSON written as YAML', () => {
   });
 
   it('keeps block-style kubelet authorization modes', () => {
-    const text = 'authorization:\n  mode: Webhook\n  webhook:\n    cacheAuthorizedTTL: 5m0s\nserializeImagePulls: false\n';
+    const text =
+      'authorization:\n  mode: Webhook\n  webhook:\n    cacheAuthorizedTTL: 5m0s\nserializeImagePulls: false\n';
     const out = createRedactor()('raw/kubelet/config.yaml', text);
     expect(parseYaml(out.text)).toEqual(parseYaml(text));
   });
@@ -47,7 +48,12 @@ describe('redaction of JSON written as YAML', () => {
     const out = createRedactor()('raw/dfdaemon/config.yaml', text);
     expect(out.text).not.toContain('abcdefgh123');
     expect(out.text).not.toContain('sekret9999');
-    expect(JSON.parse(out.text)).toEqual({ token: 'REDACTED', password: { inner: 'REDACTED', n: 3 }, list: ['x'], serializeImagePulls: false });
+    expect(JSON.parse(out.text)).toEqual({
+      token: 'REDACTED',
+      password: { inner: 'REDACTED', n: 3 },
+      list: ['x'],
+      serializeImagePulls: false,
+    });
   });
 
   it('replaces a secret flow sequence spanning lines item by item, brackets kept', () => {
@@ -58,7 +64,8 @@ describe('redaction of JSON written as YAML', () => {
   });
 
   it('still removes an Authorization header value that is a scalar', () => {
-    const text = '{\n  "headers": {\n    "Authorization": "Bearer abcdefghijk123"\n  },\n  "authorization": "Bearer zyxwvut98765"\n}\n';
+    const text =
+      '{\n  "headers": {\n    "Authorization": "Bearer abcdefghijk123"\n  },\n  "authorization": "Bearer zyxwvut98765"\n}\n';
     const out = createRedactor()('raw/dfdaemon/config.yaml', text);
     expect(out.text).not.toContain('abcdefghijk123');
     expect(out.text).not.toContain('zyxwvut98765');

@@ -63,7 +63,9 @@ describe('redaction of a bundle written through BundleWriter', () => {
     }
     const what = (m.redactions ?? []).filter((r) => r.file === 'raw/containerd/config.toml').map((r) => r.what);
     expect(what.some((w) => w.includes('"password"') && w.includes('registry.example.com'))).toBe(true);
-    expect((m.redactions ?? []).some((r) => r.file.endsWith('hosts.toml') && r.what.startsWith('header "Authorization"'))).toBe(true);
+    expect(
+      (m.redactions ?? []).some((r) => r.file.endsWith('hosts.toml') && r.what.startsWith('header "Authorization"')),
+    ).toBe(true);
   });
 });
 
@@ -84,7 +86,12 @@ describe('redaction keeps what analysis needs', () => {
     // line numbers of located messages stay right
     expect(cfg.split('\n').length).toBe((files['raw/containerd/config.toml'] as string).split('\n').length);
 
-    const hosts = parseToml(red('raw/containerd/certs.d/registry.example.com/hosts.toml', files['raw/containerd/certs.d/registry.example.com/hosts.toml'] as string).text) as Tree;
+    const hosts = parseToml(
+      red(
+        'raw/containerd/certs.d/registry.example.com/hosts.toml',
+        files['raw/containerd/certs.d/registry.example.com/hosts.toml'] as string,
+      ).text,
+    ) as Tree;
     expect(hosts.server).toBe('https://registry.example.com');
     expect(hosts.host['http://127.0.0.1:4001'].capabilities).toEqual(['pull', 'resolve']);
     expect(hosts.host['http://127.0.0.1:4001'].header['User-Agent']).toBe('containerd');
@@ -99,7 +106,9 @@ describe('redaction keeps what analysis needs', () => {
     expect(go.proxy.proxies).toEqual([{ regx: 'blobs/sha256.*' }]);
     expect(go.proxy.registryMirror.url).toBe('https://REDACTED@index.docker.io');
     expect(go.hijackHTTPS.cert).toBe('/etc/dragonfly/ca.crt');
-    const rust = parseYaml(red('raw/dfdaemon/config/dfdaemon.yaml', files['raw/dfdaemon/config/dfdaemon.yaml'] as string).text);
+    const rust = parseYaml(
+      red('raw/dfdaemon/config/dfdaemon.yaml', files['raw/dfdaemon/config/dfdaemon.yaml'] as string).text,
+    );
     expect(rust.proxy.readBufferSize).toBe(32768);
     expect(rust.proxy.server.caKey).toBe('/etc/ssl/ca.key');
     expect(rust.tokens).toEqual(['REDACTED', 'REDACTED']);
@@ -121,7 +130,8 @@ describe('redaction keeps what analysis needs', () => {
 
   it('leaves routing headers, system databases and command outputs alone', () => {
     const red = r();
-    const hosts = 'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:4001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n';
+    const hosts =
+      'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:4001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n';
     expect(red('raw/containerd/certs.d/docker.io/hosts.toml', hosts)).toEqual({ text: hosts, redactions: [] });
     const nss = 'passwd:         files systemd\ngroup:          files systemd\nhosts:          files dns\n';
     expect(red('raw/net/nsswitch.conf', nss)).toEqual({ text: nss, redactions: [] });
@@ -134,9 +144,13 @@ describe('redaction keeps what analysis needs', () => {
   it('a secret seen in one file is scrubbed from later files of the same bundle, not from another bundle', () => {
     const a = createRedactor();
     a('raw/containerd/config.toml', 'password = "SeenOnce-Secret-777"\n');
-    expect(a('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).not.toContain('SeenOnce-Secret-777');
+    expect(a('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).not.toContain(
+      'SeenOnce-Secret-777',
+    );
     const b = createRedactor();
-    expect(b('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).toContain('SeenOnce-Secret-777');
+    expect(b('raw/containerd/journal.txt', 'msg="login with SeenOnce-Secret-777"\n').text).toContain(
+      'SeenOnce-Secret-777',
+    );
   });
 
   it('JSON files are redacted structurally and stay JSON', () => {
@@ -169,15 +183,35 @@ describe('redaction keeps what analysis needs', () => {
 
 // Secrets shaped like real ones: letters, digits and the punctuation tokens and passwords use.
 const secretArb = fc
-  .string({ unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789-_.~+/!%*'.split('')), minLength: 10, maxLength: 40 })
+  .string({
+    unit: fc.constantFrom(...'abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ0123456789-_.~+/!%*'.split('')),
+    minLength: 10,
+    maxLength: 40,
+  })
   .map((s) => `Zq9${s}`);
 
 const PLACES: [string, (s: string) => string][] = [
-  ['raw/containerd/config.toml', (s) => `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com".auth]\n  password = '${s}'\n`],
-  ['raw/containerd/config.toml', (s) => `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com"]\n  auth = { username = "u", password = '${s}' }\n`],
-  ['raw/containerd/config-dump.toml', (s) => `[plugins.'io.containerd.cri.v1.images'.registry.configs.'r.example.com'.auth]\n  identitytoken = '${s}'\n`],
-  ['raw/containerd/certs.d/r.example.com/hosts.toml', (s) => `[host."http://127.0.0.1:4001".header]\n  X-Registry-Auth = ['${s}']\n`],
-  ['raw/containerd/certs.d/r.example.com/hosts.toml', (s) => `[host."http://127.0.0.1:4001"\n  header = { Authorization = 'Bearer ${s}' }\n`],
+  [
+    'raw/containerd/config.toml',
+    (s) => `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com".auth]\n  password = '${s}'\n`,
+  ],
+  [
+    'raw/containerd/config.toml',
+    (s) =>
+      `[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example.com"]\n  auth = { username = "u", password = '${s}' }\n`,
+  ],
+  [
+    'raw/containerd/config-dump.toml',
+    (s) => `[plugins.'io.containerd.cri.v1.images'.registry.configs.'r.example.com'.auth]\n  identitytoken = '${s}'\n`,
+  ],
+  [
+    'raw/containerd/certs.d/r.example.com/hosts.toml',
+    (s) => `[host."http://127.0.0.1:4001".header]\n  X-Registry-Auth = ['${s}']\n`,
+  ],
+  [
+    'raw/containerd/certs.d/r.example.com/hosts.toml',
+    (s) => `[host."http://127.0.0.1:4001"\n  header = { Authorization = 'Bearer ${s}' }\n`,
+  ],
   ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `security:\n  token: '${s}'\n`],
   ['raw/dfdaemon/config/dfget.yaml', (s) => `proxy:\n  basicAuth:\n    password: |\n      ${s}\n  port: 65001\n`],
   ['raw/dfdaemon/config/dfget.yaml', (s) => `: broken [\nsecretKey: '${s}'\n`],
@@ -185,12 +219,25 @@ const PLACES: [string, (s: string) => string][] = [
   ['raw/dfdaemon/config/dfdaemon.yaml', (s) => `- name: a\n  auth:\n    - user: u\n      pass: "${s}"\n`],
   ['raw/containerd/env.txt', (s) => `HTTPS_PROXY=http://user:${encodeURIComponent(s)}@proxy:3128\n`],
   ['raw/containerd/systemd/proxy.conf', (s) => `[Service]\nEnvironment="REGISTRY_PASSWORD=${s}"\n`],
-  ['raw/dfdaemon/logs/core.log', (s) => `{"msg":"GET https://b.s3.amazonaws.com/x?X-Amz-Signature=${encodeURIComponent(s)}&X-Amz-Date=1"}\n`],
+  [
+    'raw/dfdaemon/logs/core.log',
+    (s) => `{"msg":"GET https://b.s3.amazonaws.com/x?X-Amz-Signature=${encodeURIComponent(s)}&X-Amz-Date=1"}\n`,
+  ],
   ['raw/dfdaemon/logs/core.log', (s) => `{"header":{"Authorization":["Bearer ${s}"]}}\n`],
-  ['raw/dfdaemon/logs/core.log', (s) => `${JSON.stringify({ msg: `request url: /v2/, with header: http.Header{"X-Registry-Auth":[]string{"${s}"}}` })}\n`],
-  ['raw/dfdaemon/logs/core.log', (s) => `DEBUG\tstart download with url: /v2/, header: http.Header{"Cookie":[]string{"_ga=${s}"}}\n`],
+  [
+    'raw/dfdaemon/logs/core.log',
+    (s) =>
+      `${JSON.stringify({ msg: `request url: /v2/, with header: http.Header{"X-Registry-Auth":[]string{"${s}"}}` })}\n`,
+  ],
+  [
+    'raw/dfdaemon/logs/core.log',
+    (s) => `DEBUG\tstart download with url: /v2/, header: http.Header{"Cookie":[]string{"_ga=${s}"}}\n`,
+  ],
   ['raw/dfdaemon/logs/dfdaemon.log', (s) => `INFO proxy: GET /v2/token?access_token=${encodeURIComponent(s)} 200\n`],
-  ['raw/containerd/journal.txt', (s) => `level=debug msg="auth" request.header.authorization="Basic ${Buffer.from(`u:${s}`).toString('base64')}"\n`],
+  [
+    'raw/containerd/journal.txt',
+    (s) => `level=debug msg="auth" request.header.authorization="Basic ${Buffer.from(`u:${s}`).toString('base64')}"\n`,
+  ],
 ];
 
 describe('property: a secret in any supported place never survives', () => {
@@ -239,9 +286,53 @@ describe('text mangled before it reaches the redactor', () => {
 });
 
 describe('property: hostile text', () => {
-  const paths = ['raw/containerd/config.toml', 'raw/dfdaemon/config/dfget.yaml', 'raw/containerd/mirror-check.json', 'raw/containerd/env.txt', 'raw/kubelet/flags.txt', 'raw/dfdaemon/logs/core.log', 'raw/net/iptables-save.txt'];
-  const pieces = ['\n', '"""', "'''", '[', ']', '{', '}', '"', "'", ' = ', ': ', '- ', '  ', '|', '#', 'password', 'token', 'auth', 'key', 'Bearer ', 'Basic ', '://', '@', '?', '&', '=', '-----BEGIN RSA PRIVATE KEY-----', '-----END RSA PRIVATE KEY-----', 'abc', 'QUJD', '\\', '\u0000', '\r'];
-  const textArb = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 8 })), { maxLength: 80 }).map((a) => a.join(''));
+  const paths = [
+    'raw/containerd/config.toml',
+    'raw/dfdaemon/config/dfget.yaml',
+    'raw/containerd/mirror-check.json',
+    'raw/containerd/env.txt',
+    'raw/kubelet/flags.txt',
+    'raw/dfdaemon/logs/core.log',
+    'raw/net/iptables-save.txt',
+  ];
+  const pieces = [
+    '\n',
+    '"""',
+    "'''",
+    '[',
+    ']',
+    '{',
+    '}',
+    '"',
+    "'",
+    ' = ',
+    ': ',
+    '- ',
+    '  ',
+    '|',
+    '#',
+    'password',
+    'token',
+    'auth',
+    'key',
+    'Bearer ',
+    'Basic ',
+    '://',
+    '@',
+    '?',
+    '&',
+    '=',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    '-----END RSA PRIVATE KEY-----',
+    'abc',
+    'QUJD',
+    '\\',
+    '\u0000',
+    '\r',
+  ];
+  const textArb = fc
+    .array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 8 })), { maxLength: 80 })
+    .map((a) => a.join(''));
   it('never throws, and keeps the line count of every text but reformatted JSON', () => {
     fc.assert(
       fc.property(fc.constantFrom(...paths), textArb, (path, text) => {
@@ -263,9 +354,22 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     'http.Header{"Accept":[]string{"application/vnd.oci.image.manifest.v1+json"}, "Authorization":[]string{"Token GoTok-a1b2c3d4e5"}, ' +
     '"Cookie":[]string{"_ga=GA1.2.GoCookie-98765; sid=GoSid-13579"}, "Proxy-Authorization":[]string{"Basic cHJveHk6R29Qcm94eVBhc3MtNDQ0"}, ' +
     '"User-Agent":[]string{"containerd/v1.6.20"}, "X-Dragonfly-Tag":[]string{"ci-tag"}, "X-Registry-Auth":[]string{"GoRegAuth-eyJ1c2VyIjoidSJ9", "GoRegAuth-second-value"}}';
-  const secrets = ['GoTok-a1b2c3d4e5', 'GoCookie-98765', 'GoSid-13579', 'cHJveHk6R29Qcm94eVBhc3MtNDQ0', 'GoProxyPass-444', 'GoRegAuth-eyJ1c2VyIjoidSJ9', 'GoRegAuth-second-value'];
+  const secrets = [
+    'GoTok-a1b2c3d4e5',
+    'GoCookie-98765',
+    'GoSid-13579',
+    'cHJveHk6R29Qcm94eVBhc3MtNDQ0',
+    'GoProxyPass-444',
+    'GoRegAuth-eyJ1c2VyIjoidSJ9',
+    'GoRegAuth-second-value',
+  ];
   const url = 'https://registry.example.com/v2/library/alpine/blobs/sha256:4abcf2066143';
-  const jsonLine = JSON.stringify({ level: 'debug', ts: '2024-06-01 10:00:00.123', caller: 'transport/transport.go:339', msg: `request url: ${url}, with header: ${dump}` });
+  const jsonLine = JSON.stringify({
+    level: 'debug',
+    ts: '2024-06-01 10:00:00.123',
+    caller: 'transport/transport.go:339',
+    msg: `request url: ${url}, with header: ${dump}`,
+  });
   const consoleLine = `2024-06-01T10:00:00.123Z\tINFO\ttransport/transport.go:243\tstart download with url: ${url}, header: ${dump}\t{"peer": "10.0.0.1-1-abc"}`;
 
   it.each([
@@ -278,7 +382,8 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     expect(r.text).toContain('ci-tag');
     expect(r.text).toContain('application/vnd.oci.image.manifest.v1+json');
     expect(r.text).toContain(url);
-    for (const h of ['Authorization', 'Cookie', 'Proxy-Authorization', 'X-Registry-Auth']) expect(r.redactions.map((x) => x.what)).toContain(`value of header "${h}"`);
+    for (const h of ['Authorization', 'Cookie', 'Proxy-Authorization', 'X-Registry-Auth'])
+      expect(r.redactions.map((x) => x.what)).toContain(`value of header "${h}"`);
     expect(r.text.split('\n').length).toBe(2);
   });
 
@@ -314,6 +419,8 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
   it('a token seen in a dump is scrubbed from later files too', () => {
     const red = createRedactor();
     red('raw/dfdaemon/logs/core.log', consoleLine);
-    expect(red('raw/containerd/journal.txt', 'level=info msg="pull" ref=GoRegAuth-eyJ1c2VyIjoidSJ9\n').text).not.toContain('GoRegAuth-eyJ1c2VyIjoidSJ9');
+    expect(
+      red('raw/containerd/journal.txt', 'level=info msg="pull" ref=GoRegAuth-eyJ1c2VyIjoidSJ9\n').text,
+    ).not.toContain('GoRegAuth-eyJ1c2VyIjoidSJ9');
   });
 });

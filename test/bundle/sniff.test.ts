@@ -26,7 +26,10 @@ const files = execFileSync('find', ['fixtures', '-path', '*/raw/*', '-type', 'f'
   .filter((f) => !f.endsWith('.gz'))
   .map((f) => ({ f, kind: AT.find(([r]) => r.test(f))?.[1], text: readFileSync(f, 'utf8') }))
   // an empty or deliberately broken file (the bad-input fixtures) says nothing about its kind
-  .filter((x): x is { f: string; kind: LooseKind; text: string } => x.kind !== undefined && x.text.trim().length > 40 && !x.f.includes('bad-input'));
+  .filter(
+    (x): x is { f: string; kind: LooseKind; text: string } =>
+      x.kind !== undefined && x.text.trim().length > 40 && !x.f.includes('bad-input'),
+  );
 
 describe('sniffKind', () => {
   it('has examples of every kind in the fixtures', () => {
@@ -59,8 +62,14 @@ describe('assembleLooseFiles', () => {
   const tool = { name: 'dfdoctor', version: '0' };
 
   it('puts each file where a bundle holds it, says why, and leaves out what it cannot read', () => {
-    const journal = readFileSync('fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/journal.txt', 'utf8');
-    const config = readFileSync('fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/config.toml', 'utf8');
+    const journal = readFileSync(
+      'fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/journal.txt',
+      'utf8',
+    );
+    const config = readFileSync(
+      'fixtures/real/containerd-bottlerocket-mirror-timeout/raw/containerd/config.toml',
+      'utf8',
+    );
     const a = assembleLooseFiles(
       [
         { path: 'journal.txt', text: journal },
@@ -87,8 +96,19 @@ describe('assembleLooseFiles', () => {
 
   it('keeps several dfdaemon logs apart and states the generation they agree on', () => {
     const go = readFileSync('fixtures/real/dfdaemon-go-stargz-p2p/raw/dfdaemon/logs/core.log', 'utf8');
-    const a = assembleLooseFiles([{ path: 'a/core.log', text: go }, { path: 'b/core.log', text: go }], 't', tool);
-    expect(Object.keys(a.files).sort()).toEqual(['raw/dfdaemon/generation.txt', 'raw/dfdaemon/logs/2-core.log', 'raw/dfdaemon/logs/core.log']);
+    const a = assembleLooseFiles(
+      [
+        { path: 'a/core.log', text: go },
+        { path: 'b/core.log', text: go },
+      ],
+      't',
+      tool,
+    );
+    expect(Object.keys(a.files).sort()).toEqual([
+      'raw/dfdaemon/generation.txt',
+      'raw/dfdaemon/logs/2-core.log',
+      'raw/dfdaemon/logs/core.log',
+    ]);
     expect(a.files['raw/dfdaemon/generation.txt']).toBe('go\n');
     // a gzipped log arrives decompressed: its place must not carry .gz
     const gz = assembleLooseFiles([{ path: 'core.log.gz', text: go }], 't', tool);
@@ -96,8 +116,19 @@ describe('assembleLooseFiles', () => {
   });
 
   it('splits a kubelet command line pasted on one line into one argument a line', () => {
-    const a = assembleLooseFiles([{ path: 'ps.txt', text: '/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --serialize-image-pulls=false\n' }], 't', tool);
-    expect(a.files['raw/kubelet/flags.txt']).toBe('/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n');
+    const a = assembleLooseFiles(
+      [
+        {
+          path: 'ps.txt',
+          text: '/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --serialize-image-pulls=false\n',
+        },
+      ],
+      't',
+      tool,
+    );
+    expect(a.files['raw/kubelet/flags.txt']).toBe(
+      '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n',
+    );
   });
 });
 
@@ -105,7 +136,9 @@ describe('hostsTomlRegistry', () => {
   it('takes the registry from the path, else from server, Docker Hub as docker.io', () => {
     expect(hostsTomlRegistry('/etc/containerd/certs.d/ghcr.io/hosts.toml', 'server = "https://x"')).toBe('ghcr.io');
     expect(hostsTomlRegistry('hosts.toml', 'server = "https://index.docker.io"')).toBe('docker.io');
-    expect(hostsTomlRegistry('paste.toml', "server = 'https://harbor.example.com:8443/v2'")).toBe('harbor.example.com:8443');
+    expect(hostsTomlRegistry('paste.toml', "server = 'https://harbor.example.com:8443/v2'")).toBe(
+      'harbor.example.com:8443',
+    );
     expect(hostsTomlRegistry('paste.toml', '[host."http://127.0.0.1:4001"]')).toBe('_default');
   });
 });

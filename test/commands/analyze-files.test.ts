@@ -14,45 +14,83 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('dfdoctor analyze FILE...', () => {
-  it('recognises each file, says what it took it for, and analyses them as one bundle', async () => {
-    // names that say nothing: only the content tells
-    await writeFile(join(dir, 'paste1.txt'), await readFile(join(CASE, 'journal.txt')));
-    await writeFile(join(dir, 'paste2.txt'), await readFile(join(CASE, 'config.toml')));
-    const r = await runCli(['analyze', join(dir, 'paste1.txt'), join(dir, 'paste2.txt'), '--format', 'json', '--fail-on', 'never']);
-    expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout);
-    expect(report.diagnoses.map((d: { cause: string }) => d.cause)).toContain('mirror-fallback');
-    expect(report.notes[0].text).toBe(`${join(dir, 'paste1.txt')}: read as containerd log (logrus lines (time=… level=… msg=…)) → raw/containerd/journal.txt`);
-    expect(report.notes[1].text).toMatch(/paste2\.txt: read as containerd config .* → raw\/containerd\/config\.toml$/);
-    expect(report.source.kind).toBe('bundle');
-  }, CLI_TEST_MS);
+  it(
+    'recognises each file, says what it took it for, and analyses them as one bundle',
+    async () => {
+      // names that say nothing: only the content tells
+      await writeFile(join(dir, 'paste1.txt'), await readFile(join(CASE, 'journal.txt')));
+      await writeFile(join(dir, 'paste2.txt'), await readFile(join(CASE, 'config.toml')));
+      const r = await runCli([
+        'analyze',
+        join(dir, 'paste1.txt'),
+        join(dir, 'paste2.txt'),
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.diagnoses.map((d: { cause: string }) => d.cause)).toContain('mirror-fallback');
+      expect(report.notes[0].text).toBe(
+        `${join(dir, 'paste1.txt')}: read as containerd log (logrus lines (time=… level=… msg=…)) → raw/containerd/journal.txt`,
+      );
+      expect(report.notes[1].text).toMatch(
+        /paste2\.txt: read as containerd config .* → raw\/containerd\/config\.toml$/,
+      );
+      expect(report.source.kind).toBe('bundle');
+    },
+    CLI_TEST_MS,
+  );
 
-  it('takes KIND=FILE as given and writes markdown ready to paste into the issue', async () => {
-    const f = join(dir, 'odd.dat');
-    await writeFile(f, 'ing next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/a/manifests/1?ns=docker.io\\": dial tcp 127.0.0.1:4001: connect: connection refused" host="127.0.0.1:4001"\n');
-    const r = await runCli(['analyze', `containerd-log=${f}`, '--format', 'markdown', '--fail-on', 'never']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('## dfdoctor report — loose files');
-    expect(r.stdout).toContain(`${f}: read as containerd log (given as containerd-log=)`);
-    expect(r.stdout).toContain('`mirror-fallback`');
-  }, CLI_TEST_MS);
+  it(
+    'takes KIND=FILE as given and writes markdown ready to paste into the issue',
+    async () => {
+      const f = join(dir, 'odd.dat');
+      await writeFile(
+        f,
+        'ing next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/a/manifests/1?ns=docker.io\\": dial tcp 127.0.0.1:4001: connect: connection refused" host="127.0.0.1:4001"\n',
+      );
+      const r = await runCli(['analyze', `containerd-log=${f}`, '--format', 'markdown', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('## dfdoctor report — loose files');
+      expect(r.stdout).toContain(`${f}: read as containerd log (given as containerd-log=)`);
+      expect(r.stdout).toContain('`mirror-fallback`');
+    },
+    CLI_TEST_MS,
+  );
 
-  it('names the file or the kind it cannot use, exit 2', async () => {
-    const missing = await runCli(['analyze', join(dir, 'nope.log'), join(dir, 'odd.dat')]);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr.trim()).toBe(`dfdoctor: ${join(dir, 'nope.log')}: no such file`);
-    const kind = await runCli(['analyze', `journal=${join(dir, 'odd.dat')}`]);
-    expect(kind.code).toBe(2);
-    expect(kind.stderr).toContain('unknown kind "journal" (kinds: dfdaemon-go-log,');
-    await writeFile(join(dir, 'prose.md'), '# notes\nthe pull was slow\n');
-    const none = await runCli(['analyze', join(dir, 'prose.md')]);
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('prose.md: no known format recognised (name one as KIND=PATH');
-  }, CLI_TEST_MS);
+  it(
+    'names the file or the kind it cannot use, exit 2',
+    async () => {
+      const missing = await runCli(['analyze', join(dir, 'nope.log'), join(dir, 'odd.dat')]);
+      expect(missing.code).toBe(2);
+      expect(missing.stderr.trim()).toBe(`dfdoctor: ${join(dir, 'nope.log')}: no such file`);
+      const kind = await runCli(['analyze', `journal=${join(dir, 'odd.dat')}`]);
+      expect(kind.code).toBe(2);
+      expect(kind.stderr).toContain('unknown kind "journal" (kinds: dfdaemon-go-log,');
+      await writeFile(join(dir, 'prose.md'), '# notes\nthe pull was slow\n');
+      const none = await runCli(['analyze', join(dir, 'prose.md')]);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain('prose.md: no known format recognised (name one as KIND=PATH');
+    },
+    CLI_TEST_MS,
+  );
 
-  it('still reads a bundle directory given alone', async () => {
-    const r = await runCli(['analyze', 'fixtures/real/containerd-bottlerocket-mirror-timeout', '--format', 'json', '--fail-on', 'never']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout).host.hostname).toBe('node-br');
-  }, CLI_TEST_MS);
+  it(
+    'still reads a bundle directory given alone',
+    async () => {
+      const r = await runCli([
+        'analyze',
+        'fixtures/real/containerd-bottlerocket-mirror-timeout',
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).host.hostname).toBe('node-br');
+    },
+    CLI_TEST_MS,
+  );
 });

@@ -25,7 +25,16 @@ describe('dfdoctor baseline save / --baseline (real CLI)', () => {
     expect(b.baseline.host.hostname).toBe('node-a');
     expect(Object.keys(b.baseline.figures).length).toBe(20);
 
-    const r = await runCli(['analyze', join(FIX, 'baseline-regressed'), '--baseline', file, '--format', 'json', '--fail-on', 'warning']);
+    const r = await runCli([
+      'analyze',
+      join(FIX, 'baseline-regressed'),
+      '--baseline',
+      file,
+      '--format',
+      'json',
+      '--fail-on',
+      'warning',
+    ]);
     expect(r.code).toBe(1);
     const report = ReportSchema.parse(JSON.parse(r.stdout));
     const rules = report.diagnoses.map((d) => d.rule).filter((id) => id.startsWith('baseline.'));
@@ -39,11 +48,35 @@ describe('dfdoctor baseline save / --baseline (real CLI)', () => {
       'baseline.verification-regression',
     ]);
     // same node, same figures: nothing regressed
-    const same = await runCli(['analyze', join(FIX, 'baseline-steady'), '--baseline', file, '--format', 'json', '--fail-on', 'never']);
-    expect(ReportSchema.parse(JSON.parse(same.stdout)).diagnoses.filter((d) => d.rule.startsWith('baseline.'))).toEqual([]);
+    const same = await runCli([
+      'analyze',
+      join(FIX, 'baseline-steady'),
+      '--baseline',
+      file,
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
+    expect(ReportSchema.parse(JSON.parse(same.stdout)).diagnoses.filter((d) => d.rule.startsWith('baseline.'))).toEqual(
+      [],
+    );
     // a looser tolerance hides the regressions of less than 5×
-    const loose = await runCli(['analyze', join(FIX, 'baseline-regressed'), '--baseline', file, '--tolerance', '5', '--format', 'json', '--fail-on', 'never']);
-    expect(ReportSchema.parse(JSON.parse(loose.stdout)).diagnoses.filter((d) => d.rule.startsWith('baseline.'))).toEqual([]);
+    const loose = await runCli([
+      'analyze',
+      join(FIX, 'baseline-regressed'),
+      '--baseline',
+      file,
+      '--tolerance',
+      '5',
+      '--format',
+      'json',
+      '--fail-on',
+      'never',
+    ]);
+    expect(
+      ReportSchema.parse(JSON.parse(loose.stdout)).diagnoses.filter((d) => d.rule.startsWith('baseline.')),
+    ).toEqual([]);
   });
 
   it('refuses a file that is not a baseline with a usage error', async () => {
@@ -67,14 +100,29 @@ describe('dfdoctor baseline save / --baseline (real CLI)', () => {
     const root = await mkdtemp(join(dir, 'root-'));
     const cache = await mkdtemp(join(dir, 'cache-'));
     const file = join(dir, 'live.json');
-    const args = ['--root', root, '--cache-dir', cache, '--probes', 'disk,loopback', '--disk-bytes', '8MiB', '--timeout', '40'];
+    const args = [
+      '--root',
+      root,
+      '--cache-dir',
+      cache,
+      '--probes',
+      'disk,loopback',
+      '--disk-bytes',
+      '8MiB',
+      '--timeout',
+      '40',
+    ];
     const s = await runCli(['baseline', 'save', file, ...args], { timeoutMs: 90_000 });
     expect(s.code, s.stderr).toBe(0);
     const b = parseBaseline(await readFile(file, 'utf8'));
     // the loopback probe measures on any machine
-    expect(b.ok && Object.keys(b.baseline.figures)).toEqual(expect.arrayContaining(['loopback.rttP50Ms', 'loopback.throughputMBps']));
+    expect(b.ok && Object.keys(b.baseline.figures)).toEqual(
+      expect.arrayContaining(['loopback.rttP50Ms', 'loopback.throughputMBps']),
+    );
     console.info(`live baseline: ${s.stderr.trim()}`);
-    const d = await runCli(['diagnose', ...args, '--baseline', file, '--format', 'json', '--fail-on', 'never'], { timeoutMs: 90_000 });
+    const d = await runCli(['diagnose', ...args, '--baseline', file, '--format', 'json', '--fail-on', 'never'], {
+      timeoutMs: 90_000,
+    });
     expect(d.code, d.stderr).toBe(0);
     ReportSchema.parse(JSON.parse(d.stdout));
   }, 200_000);

@@ -18,7 +18,12 @@ async function documentedCommands(): Promise<string[][]> {
   return block
     .split('\n')
     .filter((l) => l.startsWith('dfdoctor '))
-    .map((l) => l.replace(/\s+#.*$/, '').split(/\s+/).slice(1));
+    .map((l) =>
+      l
+        .replace(/\s+#.*$/, '')
+        .split(/\s+/)
+        .slice(1),
+    );
 }
 
 describe('docs/ci.md: node-image smoke check', () => {
@@ -38,7 +43,10 @@ describe('docs/ci.md: node-image smoke check', () => {
     expect(cmds.map((c) => c[0])).toEqual(['collect', 'analyze', 'analyze']);
     const codes: number[] = [];
     for (const args of cmds) {
-      const r = await runCli(args.map((a) => (a === 'rootfs' ? root : a)), { cwd: work, timeoutMs: 90_000 });
+      const r = await runCli(
+        args.map((a) => (a === 'rootfs' ? root : a)),
+        { cwd: work, timeoutMs: 90_000 },
+      );
       expect(r.code === 0 || r.code === 1, `${args.join(' ')}: ${r.stderr}`).toBe(true);
       codes.push(r.code as number);
     }
@@ -48,7 +56,11 @@ describe('docs/ci.md: node-image smoke check', () => {
     expect(codes).toEqual([0, 0, gate.length > 0 ? 1 : 0]);
     const failures = [...xml.matchAll(/<failure /g)].length;
     expect(failures).toBe(gate.length);
-    expect(xml).toMatch(new RegExp(`<testsuites name="dfdoctor" tests="${report.rules.length + Object.keys(report.probes).length}" failures="${gate.length}"`));
+    expect(xml).toMatch(
+      new RegExp(
+        `<testsuites name="dfdoctor" tests="${report.rules.length + Object.keys(report.probes).length}" failures="${gate.length}"`,
+      ),
+    );
     for (const d of gate) expect(xml).toContain(`name="${d.rule}: `);
     // the probes not asked for are reported as skipped, not as passed
     expect(xml).toMatch(/name="probe disk"[^]*?<skipped message="skipped: not selected \(--probes\)"/);

@@ -36,7 +36,9 @@ describe('dfdoctor CLI', () => {
     expect(report.probes.disk).toEqual({ status: 'skipped', reason: 'not selected (--probes)', durationMs: 0 });
     const bad = await runCli(['diagnose', '--probes', 'system,gpu']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe('dfdoctor: --probes: unknown probe "gpu" (known: system, disk, loopback, netfilter, containerd, kubelet, dfdaemon)');
+    expect(bad.stderr.trim()).toBe(
+      'dfdoctor: --probes: unknown probe "gpu" (known: system, disk, loopback, netfilter, containerd, kubelet, dfdaemon)',
+    );
   });
 
   it('analyze of a fixture validates; --fail-on drives exit 1 vs 0', async () => {
@@ -45,7 +47,11 @@ describe('dfdoctor CLI', () => {
     const report = JSON.parse(busy.stdout);
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
     expect(report.diagnoses[0].cause).toBe('cpu-contention');
-    expect(report.source).toEqual({ kind: 'bundle', path: 'fixtures/cpu-saturated', bundleCreatedAt: '2026-11-20T08:00:00.000Z' });
+    expect(report.source).toEqual({
+      kind: 'bundle',
+      path: 'fixtures/cpu-saturated',
+      bundleCreatedAt: '2026-11-20T08:00:00.000Z',
+    });
     expect((await runCli(['analyze', 'fixtures/cpu-saturated', '--fail-on', 'never'])).code).toBe(0);
     expect((await runCli(['analyze', 'fixtures/healthy', '--fail-on', 'info'])).code).toBe(0);
   });
@@ -66,7 +72,16 @@ describe('dfdoctor CLI', () => {
   it('--output writes the report to a file and nothing to stdout; every format renders', async () => {
     for (const format of ['table', 'json', 'markdown', 'junit']) {
       const out = join(dir, `r.${format}`);
-      const r = await runCli(['analyze', 'fixtures/cpu-saturated', '--format', format, '--output', out, '--fail-on', 'never']);
+      const r = await runCli([
+        'analyze',
+        'fixtures/cpu-saturated',
+        '--format',
+        format,
+        '--output',
+        out,
+        '--fail-on',
+        'never',
+      ]);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
       expect((await readFile(out, 'utf8')).length).toBeGreaterThan(100);
@@ -108,14 +123,22 @@ describe('the launcher', () => {
   const env = { DFDOCTOR_HEAP_MB: '1' };
 
   it('runs --version, --help, rules and analyze of a small bundle directory in its own Node, without the cap', async () => {
-    for (const args of [['--version'], ['--help'], ['rules', '--format', 'json'], ['analyze', 'fixtures/healthy', '--format', 'json']]) {
+    for (const args of [
+      ['--version'],
+      ['--help'],
+      ['rules', '--format', 'json'],
+      ['analyze', 'fixtures/healthy', '--format', 'json'],
+    ]) {
       const r = await runCli(args, { env });
       expect(r.code, `${args.join(' ')}: ${r.stderr.slice(0, 300)}`).toBe(0);
     }
   }, 60_000);
 
   it('keeps the heap cap for commands whose input can be large', async () => {
-    for (const args of [['fleet', 'summarize', 'fixtures/healthy/manifest.json'], ['diagnose', '--probes', 'system']]) {
+    for (const args of [
+      ['fleet', 'summarize', 'fixtures/healthy/manifest.json'],
+      ['diagnose', '--probes', 'system'],
+    ]) {
       const r = await runCli(args, { env });
       expect(r.code, args.join(' ')).not.toBe(0);
       expect(r.stderr, args.join(' ')).toMatch(/heap|out of memory|OOM/i);

@@ -60,15 +60,21 @@ describe('collect of a node full of secrets (real CLI, --root)', () => {
     const copied = files.map((f) => relative(out, f)).sort();
     const expected = Object.keys(secretNodeFiles()).map(bundlePathOf);
     // which of the secret node's files the probes copied (the rest are covered by test/bundle/redact.test.ts)
-    console.info(`collect copied ${copied.length} files; of the secret node's: ${expected.filter((p) => copied.includes(p)).join(', ') || 'none yet'}`);
+    console.info(
+      `collect copied ${copied.length} files; of the secret node's: ${expected.filter((p) => copied.includes(p)).join(', ') || 'none yet'}`,
+    );
     for (const f of files) {
       const text = (await readFile(f)).toString('latin1');
-      expect(forbiddenForms().filter((s) => text.includes(s)), relative(out, f)).toEqual([]);
+      expect(
+        forbiddenForms().filter((s) => text.includes(s)),
+        relative(out, f),
+      ).toEqual([]);
     }
     const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
     // every copied file that held a secret says so in the manifest
     const redactedFiles = new Set((manifest.redactions ?? []).map((r) => r.file));
-    for (const p of expected.filter((p) => copied.includes(p) && p !== 'raw/kubelet/config.yaml')) expect(redactedFiles, p).toContain(p);
+    for (const p of expected.filter((p) => copied.includes(p) && p !== 'raw/kubelet/config.yaml'))
+      expect(redactedFiles, p).toContain(p);
   });
 
   it('analyze still works on the redacted tarball', async () => {

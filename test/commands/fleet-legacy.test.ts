@@ -23,6 +23,7 @@ describe('fleet reads reports with untyped steps', () => {
     await writeFile(file, JSON.stringify(legacy));
     const got = await readReport(file);
     expect(got.ok, JSON.stringify(got)).toBe(true);
-    if (got.ok) expect(got.input.report.diagnoses[0]?.remediation.steps[0]).toEqual({ kind: 'prose', text: 'top -b -n1 | head' });
+    if (got.ok)
+      expect(got.input.report.diagnoses[0]?.remediation.steps[0]).toEqual({ kind: 'prose', text: 'top -b -n1 | head' });
   });
 });

@@ -23,12 +23,20 @@ describe('dfdoctor fleet summarize (real CLI) on 24 nodes', () => {
     }
     // an older report of node-00 (must be ignored: the newest counts), a truncated file, a JSON that is not a report,
     // and a `kubectl logs` capture with a stray stderr line before the JSON
-    const old = { ...(reports[0] as Report), createdAt: '2026-11-01T00:00:00.000Z', diagnoses: [], summary: { critical: 0, warning: 0, info: 0 } };
+    const old = {
+      ...(reports[0] as Report),
+      createdAt: '2026-11-01T00:00:00.000Z',
+      diagnoses: [],
+      summary: { critical: 0, warning: 0, info: 0 },
+    };
     await writeFile(join(dir, 'reports', 'node-00-old.json'), JSON.stringify(old));
     await writeFile(join(dir, 'reports', 'truncated.json'), JSON.stringify(reports[1]).slice(0, 500));
     await writeFile(join(dir, 'reports', 'other.json'), '{"hello": "world"}\n');
     const logged = { ...(reports[23] as Report), host: { ...(reports[23] as Report).host, hostname: 'node-24' } };
-    await writeFile(join(dir, 'reports', 'node-24.json'), `Defaulted container "dfdoctor" out of: dfdoctor\n${JSON.stringify(logged, null, 2)}\n`);
+    await writeFile(
+      join(dir, 'reports', 'node-24.json'),
+      `Defaulted container "dfdoctor" out of: dfdoctor\n${JSON.stringify(logged, null, 2)}\n`,
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -40,12 +48,18 @@ describe('dfdoctor fleet summarize (real CLI) on 24 nodes', () => {
     expect(s.nodes.unreadable).toBe(2);
     expect(s.unreadable.map((u) => u.source.split('/').pop()).sort()).toEqual(['other.json', 'truncated.json']);
     expect(r.stderr).toContain('skipped');
-    expect(s.duplicates).toEqual([expect.objectContaining({ hostname: 'node-00', dropped: [expect.stringContaining('node-00-old.json')] })]);
+    expect(s.duplicates).toEqual([
+      expect.objectContaining({ hostname: 'node-00', dropped: [expect.stringContaining('node-00-old.json')] }),
+    ]);
 
     // the oracle: for each cause, the hosts whose (newest) report names it
-    const all = [...reports, { ...(reports[23] as Report), host: { ...(reports[23] as Report).host, hostname: 'node-24' } }];
+    const all = [
+      ...reports,
+      { ...(reports[23] as Report), host: { ...(reports[23] as Report).host, hostname: 'node-24' } },
+    ];
     const expected = new Map<string, Set<string>>();
-    for (const rep of all) for (const d of rep.diagnoses) expected.set(d.cause, (expected.get(d.cause) ?? new Set()).add(rep.host.hostname));
+    for (const rep of all)
+      for (const d of rep.diagnoses) expected.set(d.cause, (expected.get(d.cause) ?? new Set()).add(rep.host.hostname));
     expect(s.causes.map((c) => c.cause).sort()).toEqual([...expected.keys()].sort());
     for (const c of s.causes) {
       expect(c.hosts, c.cause).toEqual([...(expected.get(c.cause) ?? [])].sort());
@@ -69,7 +83,9 @@ describe('dfdoctor fleet summarize (real CLI) on 24 nodes', () => {
 
   it('prints a table and markdown naming every cause', async () => {
     const twenty = reports.slice(0, 20);
-    const files = twenty.map((r, i) => join(dir, i % 2 === 0 ? 'reports' : 'reports/zone-b', `${r.host.hostname}.json`));
+    const files = twenty.map((r, i) =>
+      join(dir, i % 2 === 0 ? 'reports' : 'reports/zone-b', `${r.host.hostname}.json`),
+    );
     const withFindings = twenty.filter((r) => r.diagnoses.length > 0).length;
     const nodesWith = (cause: string) => twenty.filter((r) => r.diagnoses.some((d) => d.cause === cause)).length;
     const t = await runCli(['fleet', 'summarize', ...files]);
@@ -87,7 +103,9 @@ describe('dfdoctor fleet summarize (real CLI) on 24 nodes', () => {
   });
 
   it('--fail-on decides the exit code; no readable report is a usage error', async () => {
-    expect((await runCli(['fleet', 'summarize', join(dir, 'reports'), '--fail-on', 'critical', '-f', 'json'])).code).toBe(1);
+    expect(
+      (await runCli(['fleet', 'summarize', join(dir, 'reports'), '--fail-on', 'critical', '-f', 'json'])).code,
+    ).toBe(1);
     const clean = join(dir, 'reports', `${(reports[14] as Report).host.hostname}.json`);
     expect((await runCli(['fleet', 'summarize', clean, '--fail-on', 'critical'])).code).toBe(0);
     const bad = await runCli(['fleet', 'summarize', join(dir, 'reports', 'other.json')]);
@@ -119,7 +137,10 @@ describe('dfdoctor fleet summarize streams the reports', () => {
     // the reports' text alone is several times the heap; parsed, they would need more still
     const heapMb = 32;
     expect(reportBytes).toBeGreaterThan(heapMb * 1024 * 1024);
-    const r = await runCli(['fleet', 'summarize', dir, '--format', 'json'], { env: { DFDOCTOR_HEAP_MB: String(heapMb) }, timeoutMs: 120_000 });
+    const r = await runCli(['fleet', 'summarize', dir, '--format', 'json'], {
+      env: { DFDOCTOR_HEAP_MB: String(heapMb) },
+      timeoutMs: 120_000,
+    });
     expect(r.code, r.stderr.slice(-2000)).toBe(0);
     const s = JSON.parse(r.stdout) as FleetSummary;
     expect(s.nodes.total).toBe(N);
@@ -129,7 +150,9 @@ describe('dfdoctor fleet summarize streams the reports', () => {
     const templates = await fleetReports();
     for (const c of s.causes) {
       const per = templates.filter((t) => t.diagnoses.some((d) => d.cause === c.cause)).length;
-      const expected = Array.from({ length: N }, (_, i) => i % templates.length).filter((k) => (templates[k] as Report).diagnoses.some((d) => d.cause === c.cause)).length;
+      const expected = Array.from({ length: N }, (_, i) => i % templates.length).filter((k) =>
+        (templates[k] as Report).diagnoses.some((d) => d.cause === c.cause),
+      ).length;
       expect(per).toBeGreaterThan(0);
       expect(c.nodes, c.cause).toBe(expected);
     }

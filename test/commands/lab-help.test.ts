@@ -10,7 +10,8 @@ describe('scripts/lab.mjs --help', () => {
   it.each(['--help', '-h'])('%s prints the usage and every fault flag, and no source line', (flag) => {
     const out = execFileSync(process.execPath, [script, flag], { encoding: 'utf8', timeout: 10_000 });
     expect(out.startsWith('npm run lab [-- FAULT…]:')).toBe(true);
-    for (const f of ['--rate-limit', '--request-delay-ms', '--mcd', '--slow-disk', '--tbf', '--prewarm']) expect(out).toContain(`  ${f} `);
+    for (const f of ['--rate-limit', '--request-delay-ms', '--mcd', '--slow-disk', '--tbf', '--prewarm'])
+      expect(out).toContain(`  ${f} `);
     expect(out).not.toMatch(/^(import|const|\/\/)/m);
   });
 });

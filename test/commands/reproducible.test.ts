@@ -25,7 +25,9 @@ describe('diagnose ≡ collect + analyze', () => {
   });
 
   it('gives the same causes in the same order', async () => {
-    const live = await runCli(['diagnose', '--root', root, '--format', 'json', '--fail-on', 'never', ...PROBE_ARGS], { timeoutMs: 90_000 });
+    const live = await runCli(['diagnose', '--root', root, '--format', 'json', '--fail-on', 'never', ...PROBE_ARGS], {
+      timeoutMs: 90_000,
+    });
     expect(live.code, live.stderr).toBe(0);
     const a = ReportSchema.parse(JSON.parse(live.stdout));
 

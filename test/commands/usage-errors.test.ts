@@ -19,42 +19,52 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('usage errors', () => {
   // the seed bundle packs to ~12.7 kB: 3000 bytes in, and just short of its end (the gzip trailer)
-  it.each([3000, 0.5, 0.8, -10])('analyze of a .tar.gz cut at %d: one line, exit 2, nothing left in TMPDIR', async (where) => {
-    const size = (await stat(tgz)).size;
-    const at = where >= 1 ? where : where < 0 ? size + where : Math.round(size * where);
-    const cut = join(dir, `cut-${at}.tar.gz`);
-    await copyFile(tgz, cut);
-    await truncate(cut, at);
-    const tmp = await mkdtemp(join(dir, 'tmp-'));
-    const r = await runCli(['analyze', cut], { env: { TMPDIR: tmp } });
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(new RegExp(`^dfdoctor: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(truncated|not a readable)`));
-    expect(r.stderr).not.toMatch(/internal error|ENOTEMPTY/);
-    expect(await readdir(tmp)).toEqual([]);
-  });
+  it.each([3000, 0.5, 0.8, -10])(
+    'analyze of a .tar.gz cut at %d: one line, exit 2, nothing left in TMPDIR',
+    async (where) => {
+      const size = (await stat(tgz)).size;
+      const at = where >= 1 ? where : where < 0 ? size + where : Math.round(size * where);
+      const cut = join(dir, `cut-${at}.tar.gz`);
+      await copyFile(tgz, cut);
+      await truncate(cut, at);
+      const tmp = await mkdtemp(join(dir, 'tmp-'));
+      const r = await runCli(['analyze', cut], { env: { TMPDIR: tmp } });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^dfdoctor: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: .*(truncated|not a readable)`),
+      );
+      expect(r.stderr).not.toMatch(/internal error|ENOTEMPTY/);
+      expect(await readdir(tmp)).toEqual([]);
+    },
+  );
 
   it('collect -o into a directory that does not exist is a usage error before any probe runs', async () => {
     const tmp = await mkdtemp(join(dir, 'tmp-'));
     const r = await runCli(['collect', '-o', '/nonexistent/dir/x.tar.gz'], { env: { TMPDIR: tmp } });
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("dfdoctor: --output /nonexistent/dir/x.tar.gz: directory /nonexistent/dir does not exist");
+    expect(r.stderr.trim()).toBe(
+      'dfdoctor: --output /nonexistent/dir/x.tar.gz: directory /nonexistent/dir does not exist',
+    );
     // no bundle dir was ever made: the probes did not start
     expect(await readdir(tmp)).toEqual([]);
   });
 
   // root may write anywhere, so there is nothing to refuse
-  it.skipIf(process.getuid?.() === 0)('collect -o into a directory it cannot write is a usage error before any probe runs', async () => {
-    const ro = join(dir, 'ro');
-    await mkdir(ro, { mode: 0o500 });
-    const tmp = await mkdtemp(join(dir, 'tmp-'));
-    const r = await runCli(['collect', '-o', join(ro, 'x.tar.gz')], { env: { TMPDIR: tmp } });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--output .*: cannot write in /);
-    expect(await readdir(tmp)).toEqual([]);
-  });
+  it.skipIf(process.getuid?.() === 0)(
+    'collect -o into a directory it cannot write is a usage error before any probe runs',
+    async () => {
+      const ro = join(dir, 'ro');
+      await mkdir(ro, { mode: 0o500 });
+      const tmp = await mkdtemp(join(dir, 'tmp-'));
+      const r = await runCli(['collect', '-o', join(ro, 'x.tar.gz')], { env: { TMPDIR: tmp } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--output .*: cannot write in /);
+      expect(await readdir(tmp)).toEqual([]);
+    },
+  );
 
   it('collect -o naming a directory is a usage error before any probe runs', async () => {
     const tmp = await mkdtemp(join(dir, 'tmp-'));
@@ -66,13 +76,16 @@ describe('usage errors', () => {
     expect(await readdir(tmp)).toEqual([]);
   });
 
-  it.each([[['--probes', '']], [['--probes', ' , ']], [['--skip', 'system,disk,loopback,netfilter,containerd,kubelet,dfdaemon']]])(
-    'diagnose %j selects no probe: a usage error, not "No causes found"',
-    async (args) => {
-      const r = await runCli(['diagnose', ...args]);
-      expect(r.code).toBe(2);
-      expect(r.stdout).not.toContain('No causes found');
-      expect(r.stderr.trim()).toMatch(/^dfdoctor: no probe selected \(--probes\/--skip\): nothing would be checked; known probes: system, disk/);
-    },
-  );
+  it.each([
+    [['--probes', '']],
+    [['--probes', ' , ']],
+    [['--skip', 'system,disk,loopback,netfilter,containerd,kubelet,dfdaemon']],
+  ])('diagnose %j selects no probe: a usage error, not "No causes found"', async (args) => {
+    const r = await runCli(['diagnose', ...args]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('No causes found');
+    expect(r.stderr.trim()).toMatch(
+      /^dfdoctor: no probe selected \(--probes\/--skip\): nothing would be checked; known probes: system, disk/,
+    );
+  });
 });

@@ -13,7 +13,11 @@ const ignore = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
   .map((l) => l.trim())
   .filter((l) => l !== '' && !l.startsWith('#'));
 // logical lines (continuations joined)
-const lines = dockerfile.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+const lines = dockerfile
+  .replace(/\\\n/g, ' ')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l !== '' && !l.startsWith('#'));
 const stages: { from: string; name?: string; lines: string[] }[] = [];
 for (const l of lines) {
   const m = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(l);
@@ -38,7 +42,10 @@ describe('Dockerfile', () => {
     const copies = lines.filter((l) => /^COPY /.test(l) && !/--from=/.test(l));
     expect(copies.length).toBeGreaterThan(0);
     for (const c of copies) {
-      const parts = c.split(/\s+/).slice(1).filter((p) => !p.startsWith('--'));
+      const parts = c
+        .split(/\s+/)
+        .slice(1)
+        .filter((p) => !p.startsWith('--'));
       for (const src of parts.slice(0, -1)) {
         expect(existsSync(join(ROOT, src)), src).toBe(true);
         expect(ignored(src), `${src} is excluded by .dockerignore`).toBe(false);
@@ -48,16 +55,21 @@ describe('Dockerfile', () => {
     // the launcher the ENTRYPOINT links to
     expect(dockerfile).toContain('ln -s /opt/dfdoctor/bin/dfdoctor.js /usr/local/bin/dfdoctor');
     // the entrypoint runs the launcher by its shebang, which also caps the heap
-    expect(readFileSync(join(ROOT, 'bin/dfdoctor.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env -S node --max-old-space-size=\d+\n/);
+    expect(readFileSync(join(ROOT, 'bin/dfdoctor.js'), 'utf8')).toMatch(
+      /^#!\/usr\/bin\/env -S node --max-old-space-size=\d+\n/,
+    );
   });
 
   it('installs the Debian tools the probes run', () => {
     // containerd: the image's `ctr` talks to the node's containerd socket
-    for (const tool of ['iproute2', 'iptables', 'nftables', 'conntrack', 'util-linux', 'containerd']) expect(dockerfile).toMatch(new RegExp(`install[^\\n]*\\b${tool}\\b`));
+    for (const tool of ['iproute2', 'iptables', 'nftables', 'conntrack', 'util-linux', 'containerd'])
+      expect(dockerfile).toMatch(new RegExp(`install[^\\n]*\\b${tool}\\b`));
   });
 
   it('the production dependencies cover every package the built CLI imports', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const deps = new Set(Object.keys(pkg.dependencies));
     const builtins = new Set(builtinModules);
     const missing = new Set<string>();
@@ -67,7 +79,9 @@ describe('Dockerfile', () => {
         if (statSync(p).isDirectory()) walk(p);
         else if (f.endsWith('.js')) {
           const src = readFileSync(p, 'utf8');
-          for (const m of src.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+          for (const m of src.matchAll(
+            /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+          )) {
             const spec = (m[1] ?? m[2]) as string;
             if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
             const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);

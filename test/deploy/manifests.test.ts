@@ -28,7 +28,9 @@ const CAPABILITIES = ['NET_ADMIN', 'NET_RAW', 'DAC_READ_SEARCH', 'SYS_PTRACE', '
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 const docs: { file: string; obj: Obj }[] = [];
-for (const f of readdirSync(DEPLOY).filter((f) => f.endsWith('.yaml')).sort()) {
+for (const f of readdirSync(DEPLOY)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()) {
   for (const d of parseAllDocuments(readFileSync(join(DEPLOY, f), 'utf8'))) {
     expect(d.errors, f).toEqual([]);
     docs.push({ file: f, obj: d.toJS() as Obj });
@@ -37,11 +39,14 @@ for (const f of readdirSync(DEPLOY).filter((f) => f.endsWith('.yaml')).sort()) {
 const find = (kind: string) => docs.filter((d) => d.obj.kind === kind).map((d) => d.obj);
 
 describe('deploy/ manifests', () => {
-  it.each(docs.map((d) => [`${d.file} ${d.obj.kind}/${d.obj.metadata?.name}`, d.obj] as const))('%s validates against the Kubernetes schema', (_n, obj) => {
-    const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
-    expect(Model, `no schema for ${obj.apiVersion} ${obj.kind}`).toBeDefined();
-    expect(() => new (Model as NonNullable<typeof Model>)(obj as never).validate()).not.toThrow();
-  });
+  it.each(docs.map((d) => [`${d.file} ${d.obj.kind}/${d.obj.metadata?.name}`, d.obj] as const))(
+    '%s validates against the Kubernetes schema',
+    (_n, obj) => {
+      const Model = MODELS[`${obj.apiVersion}/${obj.kind}`];
+      expect(Model, `no schema for ${obj.apiVersion} ${obj.kind}`).toBeDefined();
+      expect(() => new (Model as NonNullable<typeof Model>)(obj as never).validate()).not.toThrow();
+    },
+  );
 
   it('the validation catches a broken manifest (the check is real)', () => {
     const ds = structuredClone(find('DaemonSet')[0]) as Obj;
@@ -52,10 +57,15 @@ describe('deploy/ manifests', () => {
     expect(() => new Job(job as never).validate()).toThrow();
   });
 
-  const pods = () => [...find('DaemonSet'), ...find('Job')].map((w) => ({ kind: w.kind as string, spec: w.spec.template.spec as Obj }));
+  const pods = () =>
+    [...find('DaemonSet'), ...find('Job')].map((w) => ({ kind: w.kind as string, spec: w.spec.template.spec as Obj }));
 
   it('both run on every node with the host mounted read-only, host network and PID, and limits', () => {
-    expect(pods().map((p) => p.kind).sort()).toEqual(['DaemonSet', 'Job']);
+    expect(
+      pods()
+        .map((p) => p.kind)
+        .sort(),
+    ).toEqual(['DaemonSet', 'Job']);
     for (const { kind, spec } of pods()) {
       expect(spec.hostNetwork, kind).toBe(true);
       expect(spec.hostPID, kind).toBe(true);
@@ -111,7 +121,11 @@ describe('deploy/ manifests', () => {
         .replaceAll('/tmp/', `${work}/`)
         .replace('exec sleep infinity', 'exit 0')
         .replace('--timeout 60', '--timeout 30 --skip disk');
-      const r = await runCli(['-c', local], { command: ['/bin/sh'], env: { PATH: `${bin}:${process.env.PATH}` }, timeoutMs: 90_000 });
+      const r = await runCli(['-c', local], {
+        command: ['/bin/sh'],
+        env: { PATH: `${bin}:${process.env.PATH}` },
+        timeoutMs: 90_000,
+      });
       expect(r.code, r.stderr).toBe(0);
       const report = ReportSchema.parse(JSON.parse(r.stdout));
       expect(report.source.kind).toBe('live');

@@ -34,14 +34,20 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     const refused = await containerdOf('containerd-2.2.1-mirrors-refused');
     expect(kinds(refused.c)).toEqual(['mirrors-refused']);
     expect(refused.c.configPathFrom).toBe('default');
-    expect(refused.c.misconfigs[0]!.message).toMatch(/2\.2\.1 sets config_path = "\/etc\/containerd\/certs\.d:\/etc\/docker\/certs\.d" by default/);
+    expect(refused.c.misconfigs[0]!.message).toMatch(
+      /2\.2\.1 sets config_path = "\/etc\/containerd\/certs\.d:\/etc\/docker\/certs\.d" by default/,
+    );
     for (const ok of ['containerd-2.2.2-mirrors-legacy', 'containerd-2.1-mirrors-legacy']) {
       const { c } = await containerdOf(ok);
       expect(kinds(c), ok).toEqual([]);
       expect(c.configPathFrom).toBe('none');
       expect(c.routes[0]).toMatchObject({ source: 'legacy-mirrors', firstIsDfdaemon: true });
       // mirrors force the local pull on 2.1+
-      expect(c.pull).toMatchObject({ mode: 'local', defaultPath: 'transfer', localReasons: ['registry.mirrors is set'] });
+      expect(c.pull).toMatchObject({
+        mode: 'local',
+        defaultPath: 'transfer',
+        localReasons: ['registry.mirrors is set'],
+      });
     }
   });
 
@@ -66,8 +72,15 @@ describe('containerd behaviour by release (fixtures per version)', () => {
   });
 
   it('a stock 2.2 node (no config, no hosts.toml) gets no misconfig, with or without dfdaemon', async () => {
-    for (const listeners of [undefined, 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n']) {
-      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.2.2 y\n', 'raw/containerd/hosts-dirs.json': '[]', ...(listeners ? { 'raw/net/listeners.txt': listeners } : {}) });
+    for (const listeners of [
+      undefined,
+      'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n',
+    ]) {
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.2.2 y\n',
+        'raw/containerd/hosts-dirs.json': '[]',
+        ...(listeners ? { 'raw/net/listeners.txt': listeners } : {}),
+      });
       const c = f.containerd!;
       expect(c.configPathFrom).toBe('default');
       // with dfdaemon running and no hosts.toml, containerd indeed never uses it
@@ -117,43 +130,72 @@ describe('containerd behaviour by release (fixtures per version)', () => {
   });
 
   it('registry.configs.*.tls next to config_path breaks 1.x only', async () => {
-    const cfg = 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example".tls]\n  insecure_skip_verify = true\n';
-    const v1 = await factsFrom({ 'raw/containerd/config.toml': cfg, 'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 x\n' });
+    const cfg =
+      'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n[plugins."io.containerd.grpc.v1.cri".registry.configs."r.example".tls]\n  insecure_skip_verify = true\n';
+    const v1 = await factsFrom({
+      'raw/containerd/config.toml': cfg,
+      'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 x\n',
+    });
     expect(kinds(v1.containerd!)).toContain('legacy-with-config-path');
-    const v2 = await factsFrom({ 'raw/containerd/config.toml': cfg, 'raw/containerd/version.txt': 'containerd x v2.1.0 y\n' });
+    const v2 = await factsFrom({
+      'raw/containerd/config.toml': cfg,
+      'raw/containerd/version.txt': 'containerd x v2.1.0 y\n',
+    });
     expect(kinds(v2.containerd!)).not.toContain('legacy-with-config-path');
   });
 });
 
 describe('containerd log wording by release', () => {
   it('matches 2.x "failed to decode <dir>/hosts.toml" as well as 1.x "failed to decode hosts.toml"', () => {
-    const v2 = 'time="2026-11-20T08:00:00Z" level=error msg="failed to decode /etc/containerd/certs.d/docker.io/hosts.toml" error="unknown capability mirror"';
-    expect(parseContainerdLogLine(v2, 3)).toMatchObject({ kind: 'hosts-toml-decode', error: 'unknown capability mirror', line: 3 });
-    expect(parseContainerdLogLine('level=error msg="failed to decode hosts.toml" error="invalid `host` tree"', 1)?.kind).toBe('hosts-toml-decode');
+    const v2 =
+      'time="2026-11-20T08:00:00Z" level=error msg="failed to decode /etc/containerd/certs.d/docker.io/hosts.toml" error="unknown capability mirror"';
+    expect(parseContainerdLogLine(v2, 3)).toMatchObject({
+      kind: 'hosts-toml-decode',
+      error: 'unknown capability mirror',
+      line: 3,
+    });
+    expect(
+      parseContainerdLogLine('level=error msg="failed to decode hosts.toml" error="invalid `host` tree"', 1)?.kind,
+    ).toBe('hosts-toml-decode');
     expect(parseContainerdLogLine('level=error msg="failed to decode config.toml"', 1)).toBeNull();
   });
 
   it('reads which gzip tool containerd used: pigz (1.x), igzip or unpigz (2.x)', () => {
-    expect(parseContainerdLogLine('level=debug msg="using pigz for decompression"', 1)).toMatchObject({ kind: 'decompressor-used', tool: 'pigz' });
-    expect(parseContainerdLogLine('level=debug msg="using igzip for decompression"', 1)).toMatchObject({ kind: 'decompressor-used', tool: 'igzip' });
-    expect(parseContainerdLogLine('level=debug msg="using unpigz for decompression"', 1)).toMatchObject({ kind: 'decompressor-used', tool: 'unpigz' });
+    expect(parseContainerdLogLine('level=debug msg="using pigz for decompression"', 1)).toMatchObject({
+      kind: 'decompressor-used',
+      tool: 'pigz',
+    });
+    expect(parseContainerdLogLine('level=debug msg="using igzip for decompression"', 1)).toMatchObject({
+      kind: 'decompressor-used',
+      tool: 'igzip',
+    });
+    expect(parseContainerdLogLine('level=debug msg="using unpigz for decompression"', 1)).toMatchObject({
+      kind: 'decompressor-used',
+      tool: 'unpigz',
+    });
     expect(parseContainerdLogLine('level=debug msg="using zstd for decompression"', 1)).toBeNull();
   });
 
   it('keeps the decompressor containerd said it used (a debug-level journal)', async () => {
     const f = await factsFrom({
       'raw/containerd/version.txt': 'containerd x v2.1.0 y\n',
-      'raw/containerd/decompressors.json': '{"unpigz": "/usr/bin/unpigz", "igzip": "/usr/bin/igzip", "pathFrom": "process"}',
+      'raw/containerd/decompressors.json':
+        '{"unpigz": "/usr/bin/unpigz", "igzip": "/usr/bin/igzip", "pathFrom": "process"}',
       'raw/containerd/journal.txt': 'time="2026-11-20T08:00:00Z" level=debug msg="using igzip for decompression"\n',
     });
-    expect(f.containerd!.decompression).toMatchObject({ effective: 'igzip', logged: { tool: 'igzip', file: 'raw/containerd/journal.txt', line: 1 } });
+    expect(f.containerd!.decompression).toMatchObject({
+      effective: 'igzip',
+      logged: { tool: 'igzip', file: 'raw/containerd/journal.txt', line: 1 },
+    });
   });
 
   it('takes the journal line a 2.x rejected hosts.toml leaves as a rejected mirror', async () => {
     const f = await factsFrom({
-      'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+      'raw/containerd/config.toml':
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
       'raw/containerd/version.txt': 'containerd x v2.1.0 y\n',
-      'raw/containerd/journal.txt': 'time="2026-11-20T08:00:00Z" level=error msg="failed to decode /etc/containerd/certs.d/docker.io/hosts.toml" error="unknown capability mirror"\n',
+      'raw/containerd/journal.txt':
+        'time="2026-11-20T08:00:00Z" level=error msg="failed to decode /etc/containerd/certs.d/docker.io/hosts.toml" error="unknown capability mirror"\n',
     });
     const m = f.containerd!.misconfigs.find((x) => x.kind === 'rejected');
     expect(m).toMatchObject({ file: 'raw/containerd/journal.txt', line: 1 });
@@ -163,8 +205,12 @@ describe('containerd log wording by release', () => {
 
 describe('what the rules advise by release', () => {
   const diagnosis = async (name: string, rule: string) => {
-    const measurements = JSON.parse(readFileSync(new URL(`../../fixtures/${name}/measurements.json`, import.meta.url), 'utf8'));
-    return evaluate(await factsFrom(fixtureFiles(name), { measurements }), RULES).diagnoses.find((x) => x.rule === rule);
+    const measurements = JSON.parse(
+      readFileSync(new URL(`../../fixtures/${name}/measurements.json`, import.meta.url), 'utf8'),
+    );
+    return evaluate(await factsFrom(fixtureFiles(name), { measurements }), RULES).diagnoses.find(
+      (x) => x.rule === rule,
+    );
   };
 
   it('2.2.1 with mirrors: critical, move the mirrors to hosts.toml or upgrade — no mirror setting advised', async () => {
@@ -184,8 +230,12 @@ describe('what the rules advise by release', () => {
   });
 
   it('1.5.11: no concurrency advice (the knob does nothing there); 1.5.12: the CRI key is advised', async () => {
-    expect(await diagnosis('containerd-1.5.11-downloads-unlimited', 'containerd.low-download-concurrency')).toBeUndefined();
+    expect(
+      await diagnosis('containerd-1.5.11-downloads-unlimited', 'containerd.low-download-concurrency'),
+    ).toBeUndefined();
     const d = await diagnosis('containerd-1.5.12-low-concurrency', 'containerd.low-download-concurrency');
-    expect(d!.remediation.steps.map(stepText).join('\n')).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n {2}max_concurrent_downloads = \d+/);
+    expect(d!.remediation.steps.map(stepText).join('\n')).toMatch(
+      /\[plugins\."io\.containerd\.grpc\.v1\.cri"\]\n {2}max_concurrent_downloads = \d+/,
+    );
   });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { factsFrom } from '../helpers/bundle.js';
 
-const HOSTS = 'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n';
-const V2 = (extra = '') => `version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n${extra}  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/etc/containerd/certs.d"\n`;
+const HOSTS =
+  'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n';
+const V2 = (extra = '') =>
+  `version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n${extra}  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/etc/containerd/certs.d"\n`;
 
 describe('containerd facts', () => {
   it('is absent without any raw/containerd file', async () => {
@@ -21,7 +23,8 @@ describe('containerd facts', () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': V2(),
       'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS,
-      'raw/net/listeners.txt': 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n',
+      'raw/net/listeners.txt':
+        'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n',
     });
     const c = f.containerd!;
     expect(c.routes).toHaveLength(1);
@@ -47,7 +50,8 @@ describe('containerd facts', () => {
 
   it('builds legacy mirror routes with the default endpoint appended', async () => {
     const f = await factsFrom({
-      'raw/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:65001"]\n',
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:65001"]\n',
     });
     const r = f.containerd!.routes[0]!;
     expect(r.source).toBe('legacy-mirrors');
@@ -58,16 +62,24 @@ describe('containerd facts', () => {
   it('merges imports over the main file', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n',
-      'raw/containerd/imports/10-cri.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 8\n',
+      'raw/containerd/imports/10-cri.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 8\n',
     });
     expect(f.containerd!.pull.downloads).toMatchObject({ limit: 8, fromDefault: false });
   });
 
   it('takes effective values from config dump, but not a dump of another layout', async () => {
-    const dump = 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 3\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "overlayfs"\n';
-    const same = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n', 'raw/containerd/config-dump.toml': dump });
+    const dump =
+      'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 3\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "overlayfs"\n';
+    const same = await factsFrom({
+      'raw/containerd/config.toml': 'version = 2\n',
+      'raw/containerd/config-dump.toml': dump,
+    });
     expect(same.containerd?.configSource).toBe('dump');
-    const v3 = await factsFrom({ 'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n", 'raw/containerd/config-dump.toml': dump });
+    const v3 = await factsFrom({
+      'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n",
+      'raw/containerd/config-dump.toml': dump,
+    });
     expect(v3.containerd).toMatchObject({ configSource: 'file', snapshotter: 'native' });
     expect(v3.notes.map((n) => n.text).join()).toMatch(/layout v2 for a v3/);
   });
@@ -76,36 +88,61 @@ describe('containerd facts', () => {
     const v3 = (cri = '', transfer = '') =>
       `version = 3\n[plugins.'io.containerd.cri.v1.images']\n${cri}[plugins.'io.containerd.transfer.v1.local']\n${transfer}`;
     it('2.1 uses the transfer service and its node-wide limit', async () => {
-      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 5\n') });
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.1.0 y',
+        'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 5\n'),
+      });
       expect(f.containerd!.pull).toMatchObject({ mode: 'transfer', downloads: { limit: 5, scope: 'per-daemon' } });
     });
     it('2.1 falls back to local pull when the CRI value is not 3, and names why', async () => {
-      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': v3('  max_concurrent_downloads = 6\n  discard_unpacked_layers = true\n') });
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.1.0 y',
+        'raw/containerd/config.toml': v3('  max_concurrent_downloads = 6\n  discard_unpacked_layers = true\n'),
+      });
       expect(f.containerd!.pull.mode).toBe('local');
       expect(f.containerd!.pull.downloads).toMatchObject({ limit: 6, scope: 'per-pull' });
-      expect(f.containerd!.pull.localReasons).toEqual(['discard_unpacked_layers = true', 'max_concurrent_downloads = 6 (≠ 3)']);
+      expect(f.containerd!.pull.localReasons).toEqual([
+        'discard_unpacked_layers = true',
+        'max_concurrent_downloads = 6 (≠ 3)',
+      ]);
     });
     it('2.0 and 1.x use the CRI value per pull', async () => {
-      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.0.0 y', 'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 9\n') });
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.0.0 y',
+        'raw/containerd/config.toml': v3('', '  max_concurrent_downloads = 9\n'),
+      });
       expect(f.containerd!.pull).toMatchObject({ mode: 'local', downloads: { limit: 3, scope: 'per-pull' } });
     });
     it('1.7.0–1.7.9 default to a 1m progress timeout', async () => {
-      const f = await factsFrom({ 'raw/containerd/version.txt': 'containerd x 1.7.5 y', 'raw/containerd/config.toml': 'version = 2\n' });
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x 1.7.5 y',
+        'raw/containerd/config.toml': 'version = 2\n',
+      });
       expect(f.containerd!.imagePullProgressTimeout).toBe('1m0s');
     });
   });
 
   it('decompression: unpigz unless disabled (env or drop-in), igzip first from 2.0', async () => {
-    const dec = (unpigz: string | null, igzip: string | null) => JSON.stringify({ path: '/usr/bin', pathFrom: 'process', unpigz, igzip });
-    const a = await factsFrom({ 'raw/containerd/version.txt': 'containerd x 1.6.20 y', 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip') });
+    const dec = (unpigz: string | null, igzip: string | null) =>
+      JSON.stringify({ path: '/usr/bin', pathFrom: 'process', unpigz, igzip });
+    const a = await factsFrom({
+      'raw/containerd/version.txt': 'containerd x 1.6.20 y',
+      'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip'),
+    });
     expect(a.containerd!.decompression?.effective).toBe('unpigz');
-    const b = await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.0.1 y', 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip') });
+    const b = await factsFrom({
+      'raw/containerd/version.txt': 'containerd x v2.0.1 y',
+      'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', '/usr/bin/igzip'),
+    });
     expect(b.containerd!.decompression?.effective).toBe('igzip');
     const c = await factsFrom({
       'raw/containerd/decompressors.json': dec('/usr/bin/unpigz', null),
       'raw/containerd/systemd/10-pigz.conf': '[Service]\nEnvironment="CONTAINERD_DISABLE_PIGZ=true"\n',
     });
-    expect(c.containerd!.decompression).toMatchObject({ effective: 'go-stdlib', disabledBy: ['CONTAINERD_DISABLE_PIGZ=true'] });
+    expect(c.containerd!.decompression).toMatchObject({
+      effective: 'go-stdlib',
+      disabledBy: ['CONTAINERD_DISABLE_PIGZ=true'],
+    });
   });
 
   it('reports bad files with file and line, and still builds', async () => {
@@ -124,10 +161,11 @@ describe('containerd facts', () => {
 });
 
 describe('_default hosts.toml', () => {
-  it('lists only its mirrors; the image\'s own registry is the fallback', async () => {
+  it("lists only its mirrors; the image's own registry is the fallback", async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': V2(),
-      'raw/containerd/certs.d/_default/hosts.toml': '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+      'raw/containerd/certs.d/_default/hosts.toml':
+        '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
     });
     const r = f.containerd!.routes[0]!;
     expect(r.registry).toBe('_default');
@@ -137,7 +175,8 @@ describe('_default hosts.toml', () => {
   it('a mirror-only file (dfdaemon as server) has no origin fallback', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': V2(),
-      'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n',
+      'raw/containerd/certs.d/docker.io/hosts.toml':
+        'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n',
     });
     expect(f.containerd!.routes[0]).toMatchObject({ firstIsDfdaemon: true, originFallback: false });
     expect(f.containerd!.mirrorHosts).toEqual(['127.0.0.1:4001']);
@@ -152,7 +191,14 @@ describe('https to dfdaemon', () => {
   });
   it('flags a scheme-less dfdaemon host (containerd dials https), unless the live check got an answer over https', async () => {
     expect((await factsFrom(files())).containerd!.misconfigs.map((m) => m.kind)).toContain('scheme');
-    const failed = { host: '127.0.0.1:4001', url: 'https://127.0.0.1:4001', tcp: 'open', connectMs: 0.1, v2Status: null, error: 'GET /v2/: EPROTO' };
+    const failed = {
+      host: '127.0.0.1:4001',
+      url: 'https://127.0.0.1:4001',
+      tcp: 'open',
+      connectMs: 0.1,
+      v2Status: null,
+      error: 'GET /v2/: EPROTO',
+    };
     expect((await factsFrom(files(failed))).containerd!.misconfigs.map((m) => m.kind)).toContain('scheme');
     const tls = { ...failed, v2Status: 200, error: undefined };
     expect((await factsFrom(files(tls))).containerd!.misconfigs.map((m) => m.kind)).not.toContain('scheme');

@@ -2,21 +2,23 @@
 // dfdaemon fixtures (docs/dfdaemon.md; test/samples/*.SYNTHESISED.prom).
 
 /** dfget.yaml as Helm chart dragonfly-1.1.65 renders it for the Go dfdaemon v2.1.49 (values.yaml dfdaemon.config). */
-export function goChartConfig(o: {
-  keepStorage?: boolean;
-  multiplex?: boolean;
-  calculateDigest?: boolean;
-  totalRateLimit?: string;
-  perPeerRateLimit?: string;
-  scheduleTimeout?: string;
-  metrics?: boolean;
-  verbose?: boolean;
-  proxies?: string;
-  /** registryMirror.useProxies: only then do `proxies` decide mirror requests (v2.0.2+). */
-  useProxies?: boolean;
-  /** registryMirror.url; null leaves it out (the Go code has no default: the mirror is then off). */
-  mirrorUrl?: string | null;
-} = {}): string {
+export function goChartConfig(
+  o: {
+    keepStorage?: boolean;
+    multiplex?: boolean;
+    calculateDigest?: boolean;
+    totalRateLimit?: string;
+    perPeerRateLimit?: string;
+    scheduleTimeout?: string;
+    metrics?: boolean;
+    verbose?: boolean;
+    proxies?: string;
+    /** registryMirror.useProxies: only then do `proxies` decide mirror requests (v2.0.2+). */
+    useProxies?: boolean;
+    /** registryMirror.url; null leaves it out (the Go code has no default: the mirror is then off). */
+    mirrorUrl?: string | null;
+  } = {},
+): string {
   return `aliveTime: 0s
 gcInterval: 1m0s
 keepStorage: ${o.keepStorage ?? false}
@@ -102,7 +104,14 @@ ${o.proxies ?? '    - regx: blobs/sha256.*'}
 }
 
 /** dfdaemon.yaml of the Rust client: v1 keys (chart 1.7.x) or v0.1.x keys (chart 1.1.65 client.config). */
-export function rustConfig(o: { series: 'v0' | 'v1'; keep?: boolean; limit?: string; rules?: string | null; readBufferSize?: number; /** v1 layout with the pre-v1.2.8 key name */ rateKey?: 'rateLimit' }): string {
+export function rustConfig(o: {
+  series: 'v0' | 'v1';
+  keep?: boolean;
+  limit?: string;
+  rules?: string | null;
+  readBufferSize?: number;
+  /** v1 layout with the pre-v1.2.8 key name */ rateKey?: 'rateLimit';
+}): string {
   const rules = o.rules === null ? '' : `  rules:\n${o.rules ?? '    - regex: blobs/sha256.*'}\n`;
   if (o.series === 'v0') {
     return `verbose: false
@@ -207,7 +216,16 @@ metrics:
 }
 
 /** Go dfdaemon v2.1.49 /metrics (promhttp, families sorted), the counters dfdoctor reads. */
-export function goMetrics(o: { tasks: number; hits: number; via: number; direct: number; getBytes: number; cpu: number; rss: number; failedP2p?: number }): string {
+export function goMetrics(o: {
+  tasks: number;
+  hits: number;
+  via: number;
+  direct: number;
+  getBytes: number;
+  cpu: number;
+  rss: number;
+  failedP2p?: number;
+}): string {
   return `# HELP dragonfly_dfdaemon_file_task_total Counter of the total file tasks.
 # TYPE dragonfly_dfdaemon_file_task_total counter
 dragonfly_dfdaemon_file_task_total 0
@@ -254,10 +272,26 @@ process_resident_memory_bytes ${o.rss}
 }
 
 /** Rust client /metrics (prometheus crate TextEncoder), a subset of the families. */
-export function rustMetrics(o: { version: string; local: number; remote: number; source: number; tasks: number; proxy: number; viaDfdaemon?: number; cpu: number; rss: number; durationsMs?: number[] }): string {
+export function rustMetrics(o: {
+  version: string;
+  local: number;
+  remote: number;
+  source: number;
+  tasks: number;
+  proxy: number;
+  viaDfdaemon?: number;
+  cpu: number;
+  rss: number;
+  durationsMs?: number[];
+}): string {
   const bounds = Array.from({ length: 24 }, (_, i) => 2 ** i);
   const ds = o.durationsMs ?? [];
-  const buckets = bounds.map((b) => `dragonfly_client_download_task_duration_milliseconds_bucket{task_size_level="6",task_type="0",le="${b}"} ${ds.filter((d) => d <= b).length}`).join('\n');
+  const buckets = bounds
+    .map(
+      (b) =>
+        `dragonfly_client_download_task_duration_milliseconds_bucket{task_size_level="6",task_type="0",le="${b}"} ${ds.filter((d) => d <= b).length}`,
+    )
+    .join('\n');
   const v1 = !o.version.startsWith('v0.');
   return `# HELP dragonfly_client_concurrent_download_task_total Gauge of the number of concurrent of the download task.
 # TYPE dragonfly_client_concurrent_download_task_total gauge
@@ -279,10 +313,14 @@ dragonfly_client_download_traffic{type="REMOTE_PEER"} ${o.remote}
 # HELP dragonfly_client_proxy_request_total Counter of the number of the proxy request.
 # TYPE dragonfly_client_proxy_request_total counter
 dragonfly_client_proxy_request_total ${o.proxy}
-${v1 ? `# HELP dragonfly_client_proxy_request_via_dfdaemon_total Counter of the number of the proxy request via dfdaemon.
+${
+  v1
+    ? `# HELP dragonfly_client_proxy_request_via_dfdaemon_total Counter of the number of the proxy request via dfdaemon.
 # TYPE dragonfly_client_proxy_request_via_dfdaemon_total counter
 dragonfly_client_proxy_request_via_dfdaemon_total ${o.viaDfdaemon ?? 0}
-` : ''}# HELP dragonfly_client_version Version info of the service.
+`
+    : ''
+}# HELP dragonfly_client_version Version info of the service.
 # TYPE dragonfly_client_version gauge
 dragonfly_client_version{build_time="2026-08-18 13:06:48 UTC",git_commit="ecaf24d",git_version="${o.version}",platform="x86_64-unknown-linux-gnu"} 1
 # HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.

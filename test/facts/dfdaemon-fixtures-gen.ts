@@ -9,13 +9,21 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { goChartConfig, goMetrics, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
-import { goDirect, goJson, goStartupLines, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import {
+  goDirect,
+  goJson,
+  goStartupLines,
+  goTaskLines,
+  hex64,
+  rustCompact,
+  rustProxy,
+  rustTaskLines,
+} from './dfdaemon-loggen.js';
 import type { Expected } from '../helpers/expected.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const MB = 1e6;
 const MiB = 2 ** 20;
-
 
 const ALL = [
   'dfdaemon.rate-limit',
@@ -34,13 +42,24 @@ const ALL = [
 ];
 const silentExcept = (...fires: string[]) => ALL.filter((r) => !fires.includes(r));
 
-function manifest(host: string, createdAt: string, scrape: [string, string] | null, extra: Record<string, unknown> = {}) {
+function manifest(
+  host: string,
+  createdAt: string,
+  scrape: [string, string] | null,
+  extra: Record<string, unknown> = {},
+) {
   return {
     format: 'dfdoctor-bundle',
     version: 1,
     createdAt,
     tool: { name: 'dfdoctor', version: '0.1.0' },
-    host: { hostname: host, kernel: '6.1.0-27-amd64', os: 'Debian GNU/Linux 12 (bookworm)', cpus: 4, memoryBytes: 16777216000 },
+    host: {
+      hostname: host,
+      kernel: '6.1.0-27-amd64',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      cpus: 4,
+      memoryBytes: 16777216000,
+    },
     probes: {
       dfdaemon: { status: 'ok', durationMs: 2150, ...(scrape ? { scrapeTimes: scrape } : {}), ...extra },
     },
@@ -76,7 +95,9 @@ function mergeManifest(existing: ManifestJson | null, generated: ManifestJson): 
   const probes: Record<string, Record<string, unknown>> = { ...existing.probes };
   for (const [name, entry] of Object.entries(generated.probes)) {
     // assigned over the existing entry, so the fields keep their order in the file
-    const merged = Object.fromEntries(Object.entries(probes[name] ?? {}).filter(([k]) => !OWNED_PROBE_FIELDS.includes(k) || k in entry));
+    const merged = Object.fromEntries(
+      Object.entries(probes[name] ?? {}).filter(([k]) => !OWNED_PROBE_FIELDS.includes(k) || k in entry),
+    );
     probes[name] = Object.assign(merged, entry);
   }
   return { ...existing, ...generated, probes };
@@ -90,7 +111,12 @@ function write(name: string, files: Record<string, string>, expected: Expected):
   const dir = join(FIXTURES, name);
   const out: Record<string, string> = { ...files, 'expected.json': `${JSON.stringify(expected, null, 2)}\n` };
   if (files['manifest.json'] !== undefined) {
-    out['manifest.json'] = json(mergeManifest(readJson<ManifestJson>(join(dir, 'manifest.json')), JSON.parse(files['manifest.json']) as ManifestJson));
+    out['manifest.json'] = json(
+      mergeManifest(
+        readJson<ManifestJson>(join(dir, 'manifest.json')),
+        JSON.parse(files['manifest.json']) as ManifestJson,
+      ),
+    );
   }
   writeOwned(dir, out, (rel) => OWNED_FILE.test(rel));
 }
@@ -98,7 +124,8 @@ function write(name: string, files: Record<string, string>, expected: Expected):
 const json = (v: unknown) => `${JSON.stringify(v, null, 2)}\n`;
 const blob = (repo: string, i: number) => `https://index.docker.io/v2/library/${repo}/blobs/sha256:${hex64(i)}`;
 const manifestUrl = (repo: string, ref: string) => `https://index.docker.io/v2/library/${repo}/manifests/${ref}`;
-const goPeer = (i: number) => `10.244.1.17-1-${hex64(i + 1000).slice(0, 8)}-${hex64(i + 1000).slice(8, 12)}-4${hex64(i + 1000).slice(13, 16)}-a${hex64(i + 1000).slice(17, 20)}-${hex64(i + 1000).slice(20, 32)}`;
+const goPeer = (i: number) =>
+  `10.244.1.17-1-${hex64(i + 1000).slice(0, 8)}-${hex64(i + 1000).slice(8, 12)}-4${hex64(i + 1000).slice(13, 16)}-a${hex64(i + 1000).slice(17, 20)}-${hex64(i + 1000).slice(20, 32)}`;
 const goTask = (i: number) => hex64(i + 5000);
 const lines = (...ls: (string | string[])[]) => `${ls.flat().join('\n')}\n`;
 
@@ -108,16 +135,45 @@ const GO_T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const GO_SCRAPE: [string, string] = ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'];
 
 /** A first pull by P2P, then a re-pull served from the cache, for a Go node. */
-function goTwoPulls(repo: string, sizes: number[], o: { firstMode?: 'p2p' | 'source'; secondMode?: 'hit' | 'p2p'; verbose?: boolean; register?: number } = {}): string[] {
+function goTwoPulls(
+  repo: string,
+  sizes: number[],
+  o: { firstMode?: 'p2p' | 'source'; secondMode?: 'hit' | 'p2p'; verbose?: boolean; register?: number } = {},
+): string[] {
   const out: string[] = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
   const t1 = GO_T0;
   sizes.forEach((s, i) => {
-    out.push(...goTaskLines({ startMs: t1 + 1000 + i * 50, peer: goPeer(i), task: goTask(i), url: blob(repo, i), size: s, mode: o.firstMode ?? 'p2p', costMs: Math.round(500 + s / (150 * MB) * 1000), registerMs: o.register ?? 14, verbose: o.verbose ?? false }));
+    out.push(
+      ...goTaskLines({
+        startMs: t1 + 1000 + i * 50,
+        peer: goPeer(i),
+        task: goTask(i),
+        url: blob(repo, i),
+        size: s,
+        mode: o.firstMode ?? 'p2p',
+        costMs: Math.round(500 + (s / (150 * MB)) * 1000),
+        registerMs: o.register ?? 14,
+        verbose: o.verbose ?? false,
+      }),
+    );
   });
   const t2 = GO_T0 + 600_000;
   sizes.forEach((s, i) => {
     const mode = o.secondMode ?? 'hit';
-    out.push(...goTaskLines({ startMs: t2 + 1000 + i * 50, peer: goPeer(i + 100), task: goTask(i), url: blob(repo, i), size: s, mode, costMs: mode === 'hit' ? 0 : Math.round(500 + s / (150 * MB) * 1000), registerMs: o.register ?? 14, parentPeer: goPeer(i), verbose: o.verbose ?? false }));
+    out.push(
+      ...goTaskLines({
+        startMs: t2 + 1000 + i * 50,
+        peer: goPeer(i + 100),
+        task: goTask(i),
+        url: blob(repo, i),
+        size: s,
+        mode,
+        costMs: mode === 'hit' ? 0 : Math.round(500 + (s / (150 * MB)) * 1000),
+        registerMs: o.register ?? 14,
+        parentPeer: goPeer(i),
+        verbose: o.verbose ?? false,
+      }),
+    );
   });
   return out.sort(byTs);
 }
@@ -128,7 +184,12 @@ function byTs(a: string, b: string): number {
   return ta < tb ? -1 : ta > tb ? 1 : 0;
 }
 
-function goBundle(o: { config: string; log: string[]; metrics?: [string, string]; version?: string }): Record<string, string> {
+function goBundle(o: {
+  config: string;
+  log: string[];
+  metrics?: [string, string];
+  version?: string;
+}): Record<string, string> {
   const f: Record<string, string> = {
     'raw/dfdaemon/generation.txt': 'go\n',
     'raw/dfdaemon/version.txt': `${o.version ?? 'v2.1.49'}\n`,
@@ -142,35 +203,96 @@ function goBundle(o: { config: string; log: string[]; metrics?: [string, string]
   return f;
 }
 
-const goIdle = (tasks: number, hits: number) => goMetrics({ tasks, hits, via: tasks + hits, direct: 6, getBytes: 1.05e9, cpu: 14.52, rss: 115343360 });
+const goIdle = (tasks: number, hits: number) =>
+  goMetrics({ tasks, hits, via: tasks + hits, direct: 6, getBytes: 1.05e9, cpu: 14.52, rss: 115343360 });
 
 // healthy Go node: cache kept on the host, hits served locally, nothing waiting
 write(
   'dfdaemon-go-healthy',
   {
-    'manifest.json': json(manifest('node-go-ok', '2024-06-21T10:15:03.000Z', GO_SCRAPE, { cacheDir: { path: '/var/lib/dragonfly', from: 'config' } })),
-    ...goBundle({ config: goChartConfig({ keepStorage: true, metrics: true }), log: goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]), metrics: [goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0'), goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0')] }),
+    'manifest.json': json(
+      manifest('node-go-ok', '2024-06-21T10:15:03.000Z', GO_SCRAPE, {
+        cacheDir: { path: '/var/lib/dragonfly', from: 'config' },
+      }),
+    ),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true, metrics: true }),
+      log: goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]),
+      metrics: [
+        goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0'),
+        goIdle(3, 3).replace('not_via_dragonfly_total 6', 'not_via_dragonfly_total 0'),
+      ],
+    }),
   },
-  { mustNotInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-cache-miss', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version', 'registry-roundtrip'], silentRules: ALL },
+  {
+    mustNotInclude: [
+      'dfdaemon-rate-limit',
+      'dfdaemon-verification',
+      'dfdaemon-cache-miss',
+      'dfdaemon-proxy-rules',
+      'dfdaemon-scheduler',
+      'dfdaemon-resource',
+      'dfdaemon-version',
+      'registry-roundtrip',
+    ],
+    silentRules: ALL,
+  },
 );
 
 // Go: chart-0.5.x era limits (200Mi/100Mi) and calculateDigest on, P2P pull of 3 layers
 {
   const log = [...goStartupLines(GO_T0 - 3600_000, 200 * MiB, true)];
   const sizes = [320 * MB, 160 * MB, 80 * MB];
-  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + i * 40, peer: goPeer(i), task: goTask(i), url: blob('app', i), size: s, mode: 'p2p', costMs: Math.round((s / (100 * MiB)) * 1000) + 120 })));
+  sizes.forEach((s, i) =>
+    log.push(
+      ...goTaskLines({
+        startMs: GO_T0 + i * 40,
+        peer: goPeer(i),
+        task: goTask(i),
+        url: blob('app', i),
+        size: s,
+        mode: 'p2p',
+        costMs: Math.round((s / (100 * MiB)) * 1000) + 120,
+      }),
+    ),
+  );
   write(
     'dfdaemon-go-rate-limit',
     {
       'manifest.json': json(manifest('node-go-limit', '2024-06-21T10:15:03.000Z', null)),
       'measurements.json': json({
-        disk: { path: '/var/lib/dragonfly', device: 'nvme0n1', fsType: 'ext4', rotational: false, seqReadMBps: 1450, randReadP50Ms: 0.09, randReadP99Ms: 0.4, method: 'o_direct', bytesRead: 268435456, freeBytes: 2e11, totalBytes: 5e11 },
+        disk: {
+          path: '/var/lib/dragonfly',
+          device: 'nvme0n1',
+          fsType: 'ext4',
+          rotational: false,
+          seqReadMBps: 1450,
+          randReadP50Ms: 0.09,
+          randReadP99Ms: 0.4,
+          method: 'o_direct',
+          bytesRead: 268435456,
+          freeBytes: 2e11,
+          totalBytes: 5e11,
+        },
         loopback: { baseline: { rttP50Ms: 0.03, rttP99Ms: 0.08, throughputMBps: 2100 } },
         cpu: { gunzipMBps: null, sha256MBps: 420 },
       }),
-      ...goBundle({ config: goChartConfig({ keepStorage: true, totalRateLimit: '200Mi', perPeerRateLimit: '100Mi', calculateDigest: true }), log: log.sort(byTs) }),
+      ...goBundle({
+        config: goChartConfig({
+          keepStorage: true,
+          totalRateLimit: '200Mi',
+          perPeerRateLimit: '100Mi',
+          calculateDigest: true,
+        }),
+        log: log.sort(byTs),
+      }),
     },
-    { mustInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification'], topN: { cause: 'dfdaemon-rate-limit', n: 1 }, firesRules: ['dfdaemon.rate-limit', 'dfdaemon.digest-verification'], silentRules: silentExcept('dfdaemon.rate-limit', 'dfdaemon.digest-verification') },
+    {
+      mustInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification'],
+      topN: { cause: 'dfdaemon-rate-limit', n: 1 },
+      firesRules: ['dfdaemon.rate-limit', 'dfdaemon.digest-verification'],
+      silentRules: silentExcept('dfdaemon.rate-limit', 'dfdaemon.digest-verification'),
+    },
   );
 }
 
@@ -178,20 +300,50 @@ write(
 {
   const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
   [90 * MB, 40 * MB].forEach((s, i) =>
-    log.push(...goTaskLines({ startMs: GO_T0 + i * 30, peer: goPeer(i), task: goTask(i), url: blob('api', i), size: s, mode: 'timeout-source', registerMs: 30_000, scheduleTimeout: '30s', costMs: 30_000 + Math.round((s / (80 * MB)) * 1000) })),
+    log.push(
+      ...goTaskLines({
+        startMs: GO_T0 + i * 30,
+        peer: goPeer(i),
+        task: goTask(i),
+        url: blob('api', i),
+        size: s,
+        mode: 'timeout-source',
+        registerMs: 30_000,
+        scheduleTimeout: '30s',
+        costMs: 30_000 + Math.round((s / (80 * MB)) * 1000),
+      }),
+    ),
   );
   write(
     'dfdaemon-go-scheduler-timeout',
-    { 'manifest.json': json(manifest('node-go-sched', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-scheduler'], topN: { cause: 'dfdaemon-scheduler', n: 1 }, firesRules: ['dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-wait') },
+    {
+      'manifest.json': json(manifest('node-go-sched', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-scheduler'],
+      topN: { cause: 'dfdaemon-scheduler', n: 1 },
+      firesRules: ['dfdaemon.scheduler-wait'],
+      silentRules: silentExcept('dfdaemon.scheduler-wait'),
+    },
   );
 }
 
 // Go: storage.multiplex false — the re-pull goes through P2P again instead of reusing the cache
 write(
   'dfdaemon-go-reuse-disabled',
-  { 'manifest.json': json(manifest('node-go-nomux', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, multiplex: false }), log: goTwoPulls('web', [150 * MB, 60 * MB], { secondMode: 'p2p' }) }) },
-  { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.reuse-disabled'], silentRules: silentExcept('dfdaemon.reuse-disabled') },
+  {
+    'manifest.json': json(manifest('node-go-nomux', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true, multiplex: false }),
+      log: goTwoPulls('web', [150 * MB, 60 * MB], { secondMode: 'p2p' }),
+    }),
+  },
+  {
+    mustInclude: ['dfdaemon-cache-miss'],
+    firesRules: ['dfdaemon.reuse-disabled'],
+    silentRules: silentExcept('dfdaemon.reuse-disabled'),
+  },
 );
 
 // Go: a reuse that fails to read the cached task and falls back to P2P under the same request
@@ -200,15 +352,40 @@ write(
   const peer = goPeer(7);
   const task = goTask(7);
   const url = blob('db', 7);
-  log.push(...goTaskLines({ startMs: GO_T0 - 600_000, peer: goPeer(70), task, url, size: 210 * MB, mode: 'p2p', costMs: 2100 }));
+  log.push(
+    ...goTaskLines({
+      startMs: GO_T0 - 600_000,
+      peer: goPeer(70),
+      task,
+      url,
+      size: 210 * MB,
+      mode: 'p2p',
+      costMs: 2100,
+    }),
+  );
   const hit = goTaskLines({ startMs: GO_T0, peer, task, url, size: 210 * MB, mode: 'hit', costMs: 0 });
   log.push(hit[0] as string, hit[1] as string);
-  log.push(goJson(GO_T0 + 2, 'error', 'peer/peertask_reuse.go:290', 'read pieces error when reuse peer task: open /var/lib/dragonfly/tasks/data: no such file or directory', { peer, task, component: 'reuseStreamPeerTask' }));
+  log.push(
+    goJson(
+      GO_T0 + 2,
+      'error',
+      'peer/peertask_reuse.go:290',
+      'read pieces error when reuse peer task: open /var/lib/dragonfly/tasks/data: no such file or directory',
+      { peer, task, component: 'reuseStreamPeerTask' },
+    ),
+  );
   log.push(...goTaskLines({ startMs: GO_T0 + 3, peer, task, url, size: 210 * MB, mode: 'p2p', costMs: 2600 }).slice(1));
   write(
     'dfdaemon-go-hit-not-local',
-    { 'manifest.json': json(manifest('node-go-partial', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.hit-not-local'], silentRules: silentExcept('dfdaemon.hit-not-local') },
+    {
+      'manifest.json': json(manifest('node-go-partial', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-cache-miss'],
+      firesRules: ['dfdaemon.hit-not-local'],
+      silentRules: silentExcept('dfdaemon.hit-not-local'),
+    },
   );
 }
 
@@ -220,8 +397,23 @@ write(
   for (let i = 0; i < 3; i++) log.push(goDirect(GO_T0 + 400 + i * 10, 'GET', blob('cms', i)));
   write(
     'dfdaemon-go-proxy-rules',
-    { 'manifest.json': json(manifest('node-go-rules', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*', useProxies: true }), log }) },
-    { mustInclude: ['dfdaemon-proxy-rules'], firesRules: ['dfdaemon.proxy-rules'], silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip') },
+    {
+      'manifest.json': json(manifest('node-go-rules', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({
+        config: goChartConfig({
+          keepStorage: true,
+          verbose: true,
+          proxies: '    - regx: manifests/.*',
+          useProxies: true,
+        }),
+        log,
+      }),
+    },
+    {
+      mustInclude: ['dfdaemon-proxy-rules'],
+      firesRules: ['dfdaemon.proxy-rules'],
+      silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip'),
+    },
   );
 }
 
@@ -231,7 +423,10 @@ write(
   'dfdaemon-go-proxies-ignored',
   {
     'manifest.json': json(manifest('node-go-rules-ok', '2024-06-21T10:15:03.000Z', null)),
-    ...goBundle({ config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*' }), log: goTwoPulls('cms', [40 * MB, 9 * MB], { verbose: true }) }),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true, verbose: true, proxies: '    - regx: manifests/.*' }),
+      log: goTwoPulls('cms', [40 * MB, 9 * MB], { verbose: true }),
+    }),
   },
   { mustNotInclude: ['dfdaemon-proxy-rules'], silentRules: ALL },
 );
@@ -240,8 +435,11 @@ write(
 function containerdToGoMirror(): Record<string, string> {
   return {
     'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da\n',
-    'raw/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
-    'raw/containerd/hosts-dirs.json': json([{ path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true }]),
+    'raw/containerd/config.toml':
+      'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    'raw/containerd/hosts-dirs.json': json([
+      { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+    ]),
     'raw/containerd/certs.d/docker.io/hosts.toml':
       'server = "https://index.docker.io"\n\n[host."http://127.0.0.1:65001"]\n  capabilities = ["pull", "resolve"]\n  [host."http://127.0.0.1:65001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n',
   };
@@ -251,16 +449,36 @@ function containerdToGoMirror(): Record<string, string> {
 // every mirror request is answered 404 "registry mirror feature is disabled" (v2.1.49
 // client/daemon/proxy/proxy.go:180-187), containerd falls back to the origin, nothing goes P2P
 {
-  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false), goJson(GO_T0 - 3600_000, 'warn', 'proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled')];
+  const log = [
+    ...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false),
+    goJson(
+      GO_T0 - 3600_000,
+      'warn',
+      'proxy/proxy.go:182',
+      'registry mirror url is empty, registry mirror feature is disabled',
+    ),
+  ];
   write(
     'dfdaemon-go-mirror-disabled',
-    { 'manifest.json': json(manifest('node-go-nomirror', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, mirrorUrl: null }), log }), ...containerdToGoMirror() },
-    { mustInclude: ['mirror-fallback'], firesRules: ['dfdaemon.mirror-disabled'], silentRules: silentExcept('dfdaemon.mirror-disabled') },
+    {
+      'manifest.json': json(manifest('node-go-nomirror', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true, mirrorUrl: null }), log }),
+      ...containerdToGoMirror(),
+    },
+    {
+      mustInclude: ['mirror-fallback'],
+      firesRules: ['dfdaemon.mirror-disabled'],
+      silentRules: silentExcept('dfdaemon.mirror-disabled'),
+    },
   );
   // the neighbour: the same node with the URL set
   write(
     'dfdaemon-go-mirror-set',
-    { 'manifest.json': json(manifest('node-go-mirror', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: goTwoPulls('nginx', [30 * MB, 12 * MB]) }), ...containerdToGoMirror() },
+    {
+      'manifest.json': json(manifest('node-go-mirror', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: goTwoPulls('nginx', [30 * MB, 12 * MB]) }),
+      ...containerdToGoMirror(),
+    },
     { mustNotInclude: ['mirror-fallback'], silentRules: ALL },
   );
 }
@@ -270,12 +488,44 @@ function containerdToGoMirror(): Record<string, string> {
 {
   const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
   const sizes = [120 * MB, 45 * MB];
-  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + i * 40, peer: goPeer(60 + i), task: goTask(60 + i), url: blob('svc', 60 + i), size: s, mode: 'p2p', costMs: 1400 })));
-  sizes.forEach((s, i) => log.push(...goTaskLines({ startMs: GO_T0 + 600_000 + i * 40, peer: goPeer(70 + i), task: goTask(60 + i), url: blob('svc', 60 + i), size: s, mode: 'source', registerMs: 2200, costMs: 2200 + Math.round(s / (60 * MB) * 1000) })));
+  sizes.forEach((s, i) =>
+    log.push(
+      ...goTaskLines({
+        startMs: GO_T0 + i * 40,
+        peer: goPeer(60 + i),
+        task: goTask(60 + i),
+        url: blob('svc', 60 + i),
+        size: s,
+        mode: 'p2p',
+        costMs: 1400,
+      }),
+    ),
+  );
+  sizes.forEach((s, i) =>
+    log.push(
+      ...goTaskLines({
+        startMs: GO_T0 + 600_000 + i * 40,
+        peer: goPeer(70 + i),
+        task: goTask(60 + i),
+        url: blob('svc', 60 + i),
+        size: s,
+        mode: 'source',
+        registerMs: 2200,
+        costMs: 2200 + Math.round((s / (60 * MB)) * 1000),
+      }),
+    ),
+  );
   write(
     'dfdaemon-go-sched-back-source',
-    { 'manifest.json': json(manifest('node-go-b2s', '2024-06-21T10:15:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true, multiplex: true }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-cache-miss', 'dfdaemon-scheduler'], firesRules: ['dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait') },
+    {
+      'manifest.json': json(manifest('node-go-b2s', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true, multiplex: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-cache-miss', 'dfdaemon-scheduler'],
+      firesRules: ['dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait'],
+      silentRules: silentExcept('dfdaemon.scheduler-back-source', 'dfdaemon.scheduler-wait'),
+    },
   );
 }
 
@@ -286,12 +536,40 @@ function containerdToGoMirror(): Record<string, string> {
   const digest = hex64(41);
   const u1 = `https://index.docker.io/v2/library/api/blobs/sha256:${digest}`;
   const u2 = `https://registry-1.docker.io/v2/library/api/blobs/sha256:${digest}`;
-  log.push(...goTaskLines({ startMs: GO_T0, peer: goPeer(41), task: goTask(41), url: u1, size: 260 * MB, mode: 'p2p', costMs: 2400 }));
-  log.push(...goTaskLines({ startMs: GO_T0 + 900_000, peer: goPeer(42), task: goTask(42), url: u2, size: 260 * MB, mode: 'p2p', costMs: 2300 }));
+  log.push(
+    ...goTaskLines({
+      startMs: GO_T0,
+      peer: goPeer(41),
+      task: goTask(41),
+      url: u1,
+      size: 260 * MB,
+      mode: 'p2p',
+      costMs: 2400,
+    }),
+  );
+  log.push(
+    ...goTaskLines({
+      startMs: GO_T0 + 900_000,
+      peer: goPeer(42),
+      task: goTask(42),
+      url: u2,
+      size: 260 * MB,
+      mode: 'p2p',
+      costMs: 2300,
+    }),
+  );
   write(
     'dfdaemon-go-task-id-churn',
-    { 'manifest.json': json(manifest('node-go-churn', '2024-06-21T10:30:03.000Z', null)), ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-cache-miss'], topN: { cause: 'dfdaemon-cache-miss', n: 1 }, firesRules: ['dfdaemon.task-id-churn'], silentRules: silentExcept('dfdaemon.task-id-churn') },
+    {
+      'manifest.json': json(manifest('node-go-churn', '2024-06-21T10:30:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-cache-miss'],
+      topN: { cause: 'dfdaemon-cache-miss', n: 1 },
+      firesRules: ['dfdaemon.task-id-churn'],
+      silentRules: silentExcept('dfdaemon.task-id-churn'),
+    },
   );
 }
 
@@ -303,20 +581,33 @@ write(
     ...goBundle({
       config: goChartConfig({ keepStorage: true, metrics: true }),
       log: goTwoPulls('svc', [20 * MB]),
-      metrics: [goMetrics({ tasks: 900, hits: 300, via: 1200, direct: 0, getBytes: 9e10, cpu: 8120.5, rss: 1.98e9 }), goMetrics({ tasks: 904, hits: 301, via: 1205, direct: 0, getBytes: 9.1e10, cpu: 8124.3, rss: 1.99e9 })],
+      metrics: [
+        goMetrics({ tasks: 900, hits: 300, via: 1200, direct: 0, getBytes: 9e10, cpu: 8120.5, rss: 1.98e9 }),
+        goMetrics({ tasks: 904, hits: 301, via: 1205, direct: 0, getBytes: 9.1e10, cpu: 8124.3, rss: 1.99e9 }),
+      ],
     }),
   },
-  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource') },
+  {
+    mustInclude: ['dfdaemon-resource'],
+    firesRules: ['dfdaemon.resource'],
+    silentRules: silentExcept('dfdaemon.resource'),
+  },
 );
 
 // ---- Rust client ------------------------------------------------------------------------------
 
 const RS_T0 = Date.UTC(2026, 10, 20, 7, 50, 0);
 const RS_SCRAPE: [string, string] = ['2026-11-20T08:00:00.000Z', '2026-11-20T08:00:02.001Z'];
-const rsPeer = (i: number) => `10.244.2.9-node-b-${hex64(i + 2000).slice(0, 8)}-${hex64(i + 2000).slice(8, 12)}-4${hex64(i + 2000).slice(13, 16)}-8${hex64(i + 2000).slice(17, 20)}-${hex64(i + 2000).slice(20, 32)}`;
+const rsPeer = (i: number) =>
+  `10.244.2.9-node-b-${hex64(i + 2000).slice(0, 8)}-${hex64(i + 2000).slice(8, 12)}-4${hex64(i + 2000).slice(13, 16)}-8${hex64(i + 2000).slice(17, 20)}-${hex64(i + 2000).slice(20, 32)}`;
 const rsTask = (i: number) => hex64(i + 9000);
 
-function rustBundle(o: { version: string; config: string; log: string[]; metrics?: [string, string] }): Record<string, string> {
+function rustBundle(o: {
+  version: string;
+  config: string;
+  log: string[];
+  metrics?: [string, string];
+}): Record<string, string> {
   const f: Record<string, string> = {
     'raw/dfdaemon/generation.txt': 'rust\n',
     'raw/dfdaemon/version.txt': `${o.version}\n`,
@@ -330,7 +621,15 @@ function rustBundle(o: { version: string; config: string; log: string[]; metrics
   return f;
 }
 
-function rustPull(t: number, repo: string, sizes: number[], mode: 'hit' | 'p2p' | 'source', series: 'v0' | 'v1', offset = 0, direct = true): string[] {
+function rustPull(
+  t: number,
+  repo: string,
+  sizes: number[],
+  mode: 'hit' | 'p2p' | 'source',
+  series: 'v0' | 'v1',
+  offset = 0,
+  direct = true,
+): string[] {
   const out: string[] = [];
   if (direct) {
     out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series));
@@ -338,7 +637,19 @@ function rustPull(t: number, repo: string, sizes: number[], mode: 'hit' | 'p2p' 
   }
   sizes.forEach((s, i) => {
     out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series));
-    out.push(...rustTaskLines({ startMs: t + 401 + i * 20, host: '10.244.2.9-node-b', peer: rsPeer(i + offset), task: rsTask(i), url: blob(repo, i), size: s, mode, costMs: mode === 'hit' ? Math.round(80 + s / (900 * MB) * 1000) : Math.round(300 + s / (120 * MB) * 1000), series }));
+    out.push(
+      ...rustTaskLines({
+        startMs: t + 401 + i * 20,
+        host: '10.244.2.9-node-b',
+        peer: rsPeer(i + offset),
+        task: rsTask(i),
+        url: blob(repo, i),
+        size: s,
+        mode,
+        costMs: mode === 'hit' ? Math.round(80 + (s / (900 * MB)) * 1000) : Math.round(300 + (s / (120 * MB)) * 1000),
+        series,
+      }),
+    );
   });
   return out;
 }
@@ -346,19 +657,56 @@ function rustPull(t: number, repo: string, sizes: number[], mode: 'hit' | 'p2p' 
 write(
   'dfdaemon-rust-healthy',
   {
-    'manifest.json': json(manifest('node-rs-ok', '2026-11-20T08:00:03.000Z', RS_SCRAPE, { cacheDir: { path: '/var/lib/dragonfly/', from: 'config' } })),
+    'manifest.json': json(
+      manifest('node-rs-ok', '2026-11-20T08:00:03.000Z', RS_SCRAPE, {
+        cacheDir: { path: '/var/lib/dragonfly/', from: 'config' },
+      }),
+    ),
     ...rustBundle({
       version: 'v1.5.1',
       config: rustConfig({ series: 'v1' }),
-      log: [...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1'), ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100)].sort(byTs),
+      log: [
+        ...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1'),
+        ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100),
+      ].sort(byTs),
       metrics: [
-        rustMetrics({ version: 'v1.5.1', local: 46e6, remote: 46e6, source: 0, tasks: 6, proxy: 10, viaDfdaemon: 6, cpu: 21, rss: 187260928, durationsMs: [680, 400, 333, 113, 93, 84] }),
-        rustMetrics({ version: 'v1.5.1', local: 46e6, remote: 46e6, source: 0, tasks: 6, proxy: 10, viaDfdaemon: 6, cpu: 21.04, rss: 187260928, durationsMs: [680, 400, 333, 113, 93, 84] }),
+        rustMetrics({
+          version: 'v1.5.1',
+          local: 46e6,
+          remote: 46e6,
+          source: 0,
+          tasks: 6,
+          proxy: 10,
+          viaDfdaemon: 6,
+          cpu: 21,
+          rss: 187260928,
+          durationsMs: [680, 400, 333, 113, 93, 84],
+        }),
+        rustMetrics({
+          version: 'v1.5.1',
+          local: 46e6,
+          remote: 46e6,
+          source: 0,
+          tasks: 6,
+          proxy: 10,
+          viaDfdaemon: 6,
+          cpu: 21.04,
+          rss: 187260928,
+          durationsMs: [680, 400, 333, 113, 93, 84],
+        }),
       ],
     }),
   },
   {
-    mustNotInclude: ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-cache-miss', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version'],
+    mustNotInclude: [
+      'dfdaemon-rate-limit',
+      'dfdaemon-verification',
+      'dfdaemon-cache-miss',
+      'dfdaemon-proxy-rules',
+      'dfdaemon-scheduler',
+      'dfdaemon-resource',
+      'dfdaemon-version',
+    ],
     firesRules: ['dfdaemon.registry-roundtrip'],
     silentRules: silentExcept('dfdaemon.registry-roundtrip'),
   },
@@ -369,8 +717,26 @@ write(
   'dfdaemon-rust-rate-limit-old-client',
   {
     'manifest.json': json(manifest('node-rs-limit', '2026-11-20T08:00:03.000Z', null)),
-    'measurements.json': json({ disk: { path: '/var/lib/dragonfly', device: 'sda', fsType: 'ext4', rotational: false, seqReadMBps: 480, randReadP50Ms: 0.2, randReadP99Ms: 1.1, method: 'o_direct', bytesRead: 268435456, freeBytes: 2e11, totalBytes: 5e11 } }),
-    ...rustBundle({ version: 'v0.1.82', config: rustConfig({ series: 'v0', limit: '50000000' }), log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false) }),
+    'measurements.json': json({
+      disk: {
+        path: '/var/lib/dragonfly',
+        device: 'sda',
+        fsType: 'ext4',
+        rotational: false,
+        seqReadMBps: 480,
+        randReadP50Ms: 0.2,
+        randReadP99Ms: 1.1,
+        method: 'o_direct',
+        bytesRead: 268435456,
+        freeBytes: 2e11,
+        totalBytes: 5e11,
+      },
+    }),
+    ...rustBundle({
+      version: 'v0.1.82',
+      config: rustConfig({ series: 'v0', limit: '50000000' }),
+      log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false),
+    }),
   },
   {
     mustInclude: ['dfdaemon-rate-limit', 'dfdaemon-version'],
@@ -386,14 +752,42 @@ write(
   const url2 = `${blob('model', 3)}?X-Amz-Expires=300&X-Amz-Signature=${hex64(32).slice(0, 24)}`;
   const log = [
     rustProxy(RS_T0, url1, true),
-    ...rustTaskLines({ startMs: RS_T0 + 1, host: 'h-1', peer: rsPeer(1), task: rsTask(31), url: url1, size: 400 * MB, mode: 'source', costMs: 3600, series: 'v1' }),
+    ...rustTaskLines({
+      startMs: RS_T0 + 1,
+      host: 'h-1',
+      peer: rsPeer(1),
+      task: rsTask(31),
+      url: url1,
+      size: 400 * MB,
+      mode: 'source',
+      costMs: 3600,
+      series: 'v1',
+    }),
     rustProxy(RS_T0 + 900_000, url2, true),
-    ...rustTaskLines({ startMs: RS_T0 + 900_001, host: 'h-1', peer: rsPeer(2), task: rsTask(32), url: url2, size: 400 * MB, mode: 'source', costMs: 3500, series: 'v1' }),
+    ...rustTaskLines({
+      startMs: RS_T0 + 900_001,
+      host: 'h-1',
+      peer: rsPeer(2),
+      task: rsTask(32),
+      url: url2,
+      size: 400 * MB,
+      mode: 'source',
+      costMs: 3500,
+      series: 'v1',
+    }),
   ];
   write(
     'dfdaemon-rust-task-id-churn',
-    { 'manifest.json': json(manifest('node-rs-churn', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log }) },
-    { mustInclude: ['dfdaemon-cache-miss'], topN: { cause: 'dfdaemon-cache-miss', n: 1 }, firesRules: ['dfdaemon.task-id-churn'], silentRules: silentExcept('dfdaemon.task-id-churn') },
+    {
+      'manifest.json': json(manifest('node-rs-churn', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log }),
+    },
+    {
+      mustInclude: ['dfdaemon-cache-miss'],
+      topN: { cause: 'dfdaemon-cache-miss', n: 1 },
+      firesRules: ['dfdaemon.task-id-churn'],
+      silentRules: silentExcept('dfdaemon.task-id-churn'),
+    },
   );
 }
 
@@ -402,23 +796,62 @@ write(
   const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(5)}" peer_id="${rsPeer(5)}" url="${blob('ml', 5)}" content_length=${64 * MiB}`;
   const file = 'dragonfly-client/src/resource/task.rs';
   const log = [
-    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(5), task: rsTask(5), url: blob('ml', 5), size: 64 * MiB, mode: 'p2p', costMs: 2400, series: 'v1' }).filter((l, i, a) => i === 0 || i === a.length - 1 || l.includes('finished piece')),
+    ...rustTaskLines({
+      startMs: RS_T0,
+      host: '10.244.2.9-node-b',
+      peer: rsPeer(5),
+      task: rsTask(5),
+      url: blob('ml', 5),
+      size: 64 * MiB,
+      mode: 'p2p',
+      costMs: 2400,
+      series: 'v1',
+    }).filter((l, i, a) => i === 0 || i === a.length - 1 || l.includes('finished piece')),
   ];
-  log.splice(1, 0, rustCompact(RS_T0 + 3, 'INFO', 'download_task', `${file}:452`, `interested pieces after downloading from local: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]`, f));
+  log.splice(
+    1,
+    0,
+    rustCompact(
+      RS_T0 + 3,
+      'INFO',
+      'download_task',
+      `${file}:452`,
+      `interested pieces after downloading from local: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]`,
+      f,
+    ),
+  );
   write(
     'dfdaemon-rust-hit-not-local',
-    { 'manifest.json': json(manifest('node-rs-partial', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-cache-miss'], firesRules: ['dfdaemon.hit-not-local'], silentRules: silentExcept('dfdaemon.hit-not-local') },
+    {
+      'manifest.json': json(manifest('node-rs-partial', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-cache-miss'],
+      firesRules: ['dfdaemon.hit-not-local'],
+      silentRules: silentExcept('dfdaemon.hit-not-local'),
+    },
   );
 }
 
 // Rust: no proxy rules at all → every request, blobs included, proxied directly
 {
-  const log = [rustProxy(RS_T0, manifestUrl('shop', '2.0'), false), rustProxy(RS_T0 + 300, blob('shop', 1), false), rustProxy(RS_T0 + 310, blob('shop', 2), false)];
+  const log = [
+    rustProxy(RS_T0, manifestUrl('shop', '2.0'), false),
+    rustProxy(RS_T0 + 300, blob('shop', 1), false),
+    rustProxy(RS_T0 + 310, blob('shop', 2), false),
+  ];
   write(
     'dfdaemon-rust-proxy-rules',
-    { 'manifest.json': json(manifest('node-rs-rules', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1', rules: null }), log }) },
-    { mustInclude: ['dfdaemon-proxy-rules'], firesRules: ['dfdaemon.proxy-rules'], silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip') },
+    {
+      'manifest.json': json(manifest('node-rs-rules', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1', rules: null }), log }),
+    },
+    {
+      mustInclude: ['dfdaemon-proxy-rules'],
+      firesRules: ['dfdaemon.proxy-rules'],
+      silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip'),
+    },
   );
 }
 
@@ -426,13 +859,37 @@ write(
 {
   const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(8)}" peer_id="${rsPeer(8)}" url="${blob('etl', 8)}"`;
   const log = [
-    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(8), task: rsTask(8), url: blob('etl', 8), size: 80 * MB, mode: 'source', costMs: 5200, series: 'v1' }),
-    rustCompact(RS_T0 + 1, 'ERROR', 'download_task', 'dragonfly-client/src/resource/task.rs:725', 'download with scheduler error: TokioStreamElapsed(Elapsed(()))', f),
+    ...rustTaskLines({
+      startMs: RS_T0,
+      host: '10.244.2.9-node-b',
+      peer: rsPeer(8),
+      task: rsTask(8),
+      url: blob('etl', 8),
+      size: 80 * MB,
+      mode: 'source',
+      costMs: 5200,
+      series: 'v1',
+    }),
+    rustCompact(
+      RS_T0 + 1,
+      'ERROR',
+      'download_task',
+      'dragonfly-client/src/resource/task.rs:725',
+      'download with scheduler error: TokioStreamElapsed(Elapsed(()))',
+      f,
+    ),
   ];
   write(
     'dfdaemon-rust-scheduler',
-    { 'manifest.json': json(manifest('node-rs-sched', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-scheduler'], firesRules: ['dfdaemon.scheduler-wait'], silentRules: silentExcept('dfdaemon.scheduler-wait') },
+    {
+      'manifest.json': json(manifest('node-rs-sched', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-scheduler'],
+      firesRules: ['dfdaemon.scheduler-wait'],
+      silentRules: silentExcept('dfdaemon.scheduler-wait'),
+    },
   );
 }
 
@@ -446,48 +903,132 @@ write(
       config: rustConfig({ series: 'v1' }),
       log: [],
       metrics: [
-        rustMetrics({ version: 'v1.5.1', local: 1e9, remote: 4e9, source: 1e9, tasks: 140, proxy: 300, viaDfdaemon: 140, cpu: 5210.4, rss: 2.05e9 }),
-        rustMetrics({ version: 'v1.5.1', local: 1.2e9, remote: 4.3e9, source: 1e9, tasks: 146, proxy: 310, viaDfdaemon: 146, cpu: 5214.3, rss: 2.07e9 }),
+        rustMetrics({
+          version: 'v1.5.1',
+          local: 1e9,
+          remote: 4e9,
+          source: 1e9,
+          tasks: 140,
+          proxy: 300,
+          viaDfdaemon: 140,
+          cpu: 5210.4,
+          rss: 2.05e9,
+        }),
+        rustMetrics({
+          version: 'v1.5.1',
+          local: 1.2e9,
+          remote: 4.3e9,
+          source: 1e9,
+          tasks: 146,
+          proxy: 310,
+          viaDfdaemon: 146,
+          cpu: 5214.3,
+          rss: 2.07e9,
+        }),
       ],
     }),
   },
   // its metrics also count direct (manifest) requests, so registry-roundtrip may fire as info
-  { mustInclude: ['dfdaemon-resource'], firesRules: ['dfdaemon.resource'], silentRules: silentExcept('dfdaemon.resource', 'dfdaemon.registry-roundtrip') },
+  {
+    mustInclude: ['dfdaemon-resource'],
+    firesRules: ['dfdaemon.resource'],
+    silentRules: silentExcept('dfdaemon.resource', 'dfdaemon.registry-roundtrip'),
+  },
 );
 
 // Rust: pieces from a parent fail their CRC32 check and are fetched again
 {
   const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(12)}" peer_id="${rsPeer(12)}" url="${blob('ai', 12)}" content_length=${96 * MiB}`;
   const log = [
-    ...rustTaskLines({ startMs: RS_T0, host: '10.244.2.9-node-b', peer: rsPeer(12), task: rsTask(12), url: blob('ai', 12), size: 96 * MiB, mode: 'p2p', costMs: 4100, series: 'v1' }),
-    rustCompact(RS_T0 + 900, 'ERROR', 'download_task:download_from_parent', 'dragonfly-client/src/resource/piece.rs:490', 'download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255', `${f} piece_id="${rsTask(12)}-7"`),
-    rustCompact(RS_T0 + 1900, 'ERROR', 'download_task:download_from_parent', 'dragonfly-client/src/resource/piece.rs:490', 'download piece finished: digest mismatch expected: crc32:1203938811, actual: crc32:99120345', `${f} piece_id="${rsTask(12)}-15"`),
+    ...rustTaskLines({
+      startMs: RS_T0,
+      host: '10.244.2.9-node-b',
+      peer: rsPeer(12),
+      task: rsTask(12),
+      url: blob('ai', 12),
+      size: 96 * MiB,
+      mode: 'p2p',
+      costMs: 4100,
+      series: 'v1',
+    }),
+    rustCompact(
+      RS_T0 + 900,
+      'ERROR',
+      'download_task:download_from_parent',
+      'dragonfly-client/src/resource/piece.rs:490',
+      'download piece finished: digest mismatch expected: crc32:4032120726, actual: crc32:1944964255',
+      `${f} piece_id="${rsTask(12)}-7"`,
+    ),
+    rustCompact(
+      RS_T0 + 1900,
+      'ERROR',
+      'download_task:download_from_parent',
+      'dragonfly-client/src/resource/piece.rs:490',
+      'download piece finished: digest mismatch expected: crc32:1203938811, actual: crc32:99120345',
+      `${f} piece_id="${rsTask(12)}-15"`,
+    ),
   ];
   write(
     'dfdaemon-rust-digest-mismatch',
-    { 'manifest.json': json(manifest('node-rs-crc', '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }) },
-    { mustInclude: ['dfdaemon-verification'], firesRules: ['dfdaemon.digest-verification'], silentRules: silentExcept('dfdaemon.digest-verification') },
+    {
+      'manifest.json': json(manifest('node-rs-crc', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-verification'],
+      firesRules: ['dfdaemon.digest-verification'],
+      silentRules: silentExcept('dfdaemon.digest-verification'),
+    },
   );
 }
 
 // Rust: the proxy read buffer by release — v0.2.16's default is 32 KiB, v0.2.17's 4 MiB (client PR #1021)
-for (const [name, version, fires] of [['dfdaemon-rust-v0.2.16-small-buffer', 'v0.2.16', true], ['dfdaemon-rust-v0.2.17-buffer', 'v0.2.17', false]] as const) {
-  write(
-    name,
-    { 'manifest.json': json(manifest(`node-rs-${version}`, '2026-11-20T08:00:03.000Z', null)), ...rustBundle({ version, config: rustConfig({ series: 'v0', keep: true }), log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false) }) },
-    fires ? { mustInclude: ['dfdaemon-version'], firesRules: ['dfdaemon.version'], silentRules: silentExcept('dfdaemon.version') } : { mustNotInclude: ['dfdaemon-version'], silentRules: ALL },
-  );
-}
-
-// Rust: download.rateLimit is the key through v1.2.7; v1.2.8 reads download.bandwidthLimit and ignores it
-for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.7', true], ['dfdaemon-rust-v1.2.8-rate-limit-key-ignored', 'v1.2.8', false]] as const) {
+for (const [name, version, fires] of [
+  ['dfdaemon-rust-v0.2.16-small-buffer', 'v0.2.16', true],
+  ['dfdaemon-rust-v0.2.17-buffer', 'v0.2.17', false],
+] as const) {
   write(
     name,
     {
       'manifest.json': json(manifest(`node-rs-${version}`, '2026-11-20T08:00:03.000Z', null)),
-      ...rustBundle({ version, config: rustConfig({ series: 'v1', keep: true, rateKey: 'rateLimit', limit: '40MB' }), log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false) }),
+      ...rustBundle({
+        version,
+        config: rustConfig({ series: 'v0', keep: true }),
+        log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false),
+      }),
     },
-    fires ? { mustInclude: ['dfdaemon-rate-limit'], firesRules: ['dfdaemon.rate-limit'], silentRules: silentExcept('dfdaemon.rate-limit') } : { mustNotInclude: ['dfdaemon-rate-limit'], silentRules: ALL },
+    fires
+      ? {
+          mustInclude: ['dfdaemon-version'],
+          firesRules: ['dfdaemon.version'],
+          silentRules: silentExcept('dfdaemon.version'),
+        }
+      : { mustNotInclude: ['dfdaemon-version'], silentRules: ALL },
+  );
+}
+
+// Rust: download.rateLimit is the key through v1.2.7; v1.2.8 reads download.bandwidthLimit and ignores it
+for (const [name, version, fires] of [
+  ['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.7', true],
+  ['dfdaemon-rust-v1.2.8-rate-limit-key-ignored', 'v1.2.8', false],
+] as const) {
+  write(
+    name,
+    {
+      'manifest.json': json(manifest(`node-rs-${version}`, '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({
+        version,
+        config: rustConfig({ series: 'v1', keep: true, rateKey: 'rateLimit', limit: '40MB' }),
+        log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false),
+      }),
+    },
+    fires
+      ? {
+          mustInclude: ['dfdaemon-rate-limit'],
+          firesRules: ['dfdaemon.rate-limit'],
+          silentRules: silentExcept('dfdaemon.rate-limit'),
+        }
+      : { mustNotInclude: ['dfdaemon-rate-limit'], silentRules: ALL },
   );
 }
 
@@ -500,7 +1041,11 @@ for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.
   const sizes = [8_412, 418 * MB, 312 * MB, 178 * MB, 92 * MB, 50 * MB]; // config + 5 layers ≈ 1.05 GB
   const log: string[] = [...goStartupLines(GO_T0 - 7200_000, 1024 * MiB, false)];
   const t1 = GO_T0;
-  log.push(goDirect(t1, 'HEAD', manifestUrl(repo, '2.3.1')), goDirect(t1 + 380, 'GET', manifestUrl(repo, '2.3.1')), goDirect(t1 + 720, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)));
+  log.push(
+    goDirect(t1, 'HEAD', manifestUrl(repo, '2.3.1')),
+    goDirect(t1 + 380, 'GET', manifestUrl(repo, '2.3.1')),
+    goDirect(t1 + 720, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)),
+  );
   const first = [
     { at: 1000, cost: 60, mode: 'source' as const },
     { at: 1100, cost: 5900, mode: 'p2p' as const },
@@ -511,13 +1056,41 @@ for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.
   ];
   sizes.forEach((s, i) => {
     const f = first[i] as (typeof first)[number];
-    log.push(...goTaskLines({ startMs: t1 + f.at + i, peer: goPeer(300 + i), task: goTask(300 + i), url: blob(repo, 300 + i), size: s, mode: f.mode, costMs: f.cost, registerMs: 16, verbose: true }));
+    log.push(
+      ...goTaskLines({
+        startMs: t1 + f.at + i,
+        peer: goPeer(300 + i),
+        task: goTask(300 + i),
+        url: blob(repo, 300 + i),
+        size: s,
+        mode: f.mode,
+        costMs: f.cost,
+        registerMs: 16,
+        verbose: true,
+      }),
+    );
   });
   const t2 = GO_T0 + 612_000;
-  log.push(goDirect(t2, 'HEAD', manifestUrl(repo, '2.3.1')), goDirect(t2 + 610, 'GET', manifestUrl(repo, '2.3.1')), goDirect(t2 + 1180, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)));
+  log.push(
+    goDirect(t2, 'HEAD', manifestUrl(repo, '2.3.1')),
+    goDirect(t2 + 610, 'GET', manifestUrl(repo, '2.3.1')),
+    goDirect(t2 + 1180, 'GET', manifestUrl(repo, `sha256:${hex64(600)}`)),
+  );
   const second = [1650, 1720, 1721, 1722, 2640, 3180];
   sizes.forEach((s, i) => {
-    log.push(...goTaskLines({ startMs: t2 + (second[i] as number), peer: goPeer(400 + i), task: goTask(300 + i), url: blob(repo, 300 + i), size: s, mode: 'hit', costMs: 0, parentPeer: goPeer(300 + i), verbose: true }));
+    log.push(
+      ...goTaskLines({
+        startMs: t2 + (second[i] as number),
+        peer: goPeer(400 + i),
+        task: goTask(300 + i),
+        url: blob(repo, 300 + i),
+        size: s,
+        mode: 'hit',
+        costMs: 0,
+        parentPeer: goPeer(300 + i),
+        verbose: true,
+      }),
+    );
   });
   const dir = join(FIXTURES, 'seed-cache-hit-slow');
   mkdirSync(dir, { recursive: true });
@@ -525,13 +1098,21 @@ for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.
     ...goBundle({
       config: goChartConfig({ metrics: true, verbose: true }),
       log: log.sort(byTs),
-      metrics: [goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.7, rss: 121634816 }), goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.71, rss: 121634816 })],
+      metrics: [
+        goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.7, rss: 121634816 }),
+        goMetrics({ tasks: 6, hits: 6, via: 12, direct: 6, getBytes: 2.1e9, cpu: 31.71, rss: 121634816 }),
+      ],
     }),
   };
   writeOwned(dir, files, (rel) => rel.startsWith('raw/dfdaemon/') && OWNED_FILE.test(rel));
   // keep the other areas' manifest entries and expectations, and the dfdaemon fields set elsewhere; set only ours
   const mPath = join(dir, 'manifest.json');
-  const generated = manifest('node-seed', '2026-11-20T08:00:00.000Z', ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'], { cacheDir: { path: '/var/lib/dragonfly', from: 'config' } });
+  const generated = manifest(
+    'node-seed',
+    '2026-11-20T08:00:00.000Z',
+    ['2024-06-21T10:15:00.000Z', '2024-06-21T10:15:02.004Z'],
+    { cacheDir: { path: '/var/lib/dragonfly', from: 'config' } },
+  );
   const existing = readJson<ManifestJson>(mPath);
   writeFileSync(mPath, json(existing ? mergeManifest(existing, { probes: generated.probes }) : generated));
   const ePath = join(dir, 'expected.json');
@@ -541,9 +1122,22 @@ for (const [name, version, fires] of [['dfdaemon-rust-v1.2.7-rate-limit', 'v1.2.
   e.mustInclude = add(e.mustInclude, ['registry-roundtrip']);
   // 1.65 s of manifest round trips at the origin before the first cached byte: the largest known share of the 4.5 s
   e.topN ??= { cause: 'registry-roundtrip', n: 1 };
-  e.mustNotInclude = add(e.mustNotInclude, ['dfdaemon-rate-limit', 'dfdaemon-verification', 'dfdaemon-proxy-rules', 'dfdaemon-scheduler', 'dfdaemon-resource', 'dfdaemon-version']);
-  e.firesRules = add((e.firesRules ?? []).filter((r) => !mine.has(r)), ['dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept']);
-  e.silentRules = add((e.silentRules ?? []).filter((r) => !mine.has(r)), silentExcept('dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept'));
+  e.mustNotInclude = add(e.mustNotInclude, [
+    'dfdaemon-rate-limit',
+    'dfdaemon-verification',
+    'dfdaemon-proxy-rules',
+    'dfdaemon-scheduler',
+    'dfdaemon-resource',
+    'dfdaemon-version',
+  ]);
+  e.firesRules = add(
+    (e.firesRules ?? []).filter((r) => !mine.has(r)),
+    ['dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept'],
+  );
+  e.silentRules = add(
+    (e.silentRules ?? []).filter((r) => !mine.has(r)),
+    silentExcept('dfdaemon.registry-roundtrip', 'dfdaemon.cache-not-kept'),
+  );
   writeFileSync(ePath, json(e));
 }
 

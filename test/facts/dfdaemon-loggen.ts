@@ -26,18 +26,39 @@ export function zapTs(ms: number): string {
   return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
 }
 
-export function goJson(ms: number, level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg: string, fields: Record<string, string> = {}): string {
+export function goJson(
+  ms: number,
+  level: 'debug' | 'info' | 'warn' | 'error',
+  caller: string,
+  msg: string,
+  fields: Record<string, string> = {},
+): string {
   const o: Record<string, string> = { level, ts: zapTs(ms), caller, msg, ...fields };
-  if (level === 'warn' || level === 'error') o.stacktrace = 'd7y.io/dragonfly/v2/client/daemon/peer.(*peerTaskConductor).register\n\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/peertask_conductor.go:296';
+  if (level === 'warn' || level === 'error')
+    o.stacktrace =
+      'd7y.io/dragonfly/v2/client/daemon/peer.(*peerTaskConductor).register\n\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/peertask_conductor.go:296';
   return JSON.stringify(o);
 }
 
-export function goConsole(ms: number, level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg: string, fields: Record<string, string> = {}): string {
-  const f = Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields).replace(/":"/g, '": "').replace(/","/g, '", "')}` : '';
+export function goConsole(
+  ms: number,
+  level: 'debug' | 'info' | 'warn' | 'error',
+  caller: string,
+  msg: string,
+  fields: Record<string, string> = {},
+): string {
+  const f =
+    Object.keys(fields).length > 0 ? `\t${JSON.stringify(fields).replace(/":"/g, '": "').replace(/","/g, '", "')}` : '';
   return `${new Date(ms).toISOString()}\t${level.toUpperCase()}\t${caller}\t${msg}${f}`;
 }
 
-type GoLine = (ms: number, level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg: string, fields?: Record<string, string>) => string;
+type GoLine = (
+  ms: number,
+  level: 'debug' | 'info' | 'warn' | 'error',
+  caller: string,
+  msg: string,
+  fields?: Record<string, string>,
+) => string;
 
 /** One proxied blob request handled by the Go dfdaemon, as core.log shows it. */
 export function goTaskLines(t: GoTask, line: GoLine = goJson): string[] {
@@ -48,37 +69,96 @@ export function goTaskLines(t: GoTask, line: GoLine = goJson): string[] {
   if (t.verbose) out.push(line(now, 'debug', 'transport/transport.go:242', `round trip with dragonfly: ${t.url}`));
   out.push(line(now, 'info', 'transport/transport.go:338', `start download with url: ${t.url}`, tr));
   if (t.mode === 'hit') {
-    out.push(line(now + 1, 'info', 'peer/peertask_reuse.go:268', `reuse from peer task: ${t.parentPeer ?? `${t.peer.split('-')[0]}-1-0f3c5d2e-9b1a-4c8e-a1d2-3e4f5a6b7c8d`}, total size: ${t.size}`, { peer: t.peer, task: t.task, component: 'reuseStreamPeerTask' }));
-    out.push(line(now + 2, 'info', 'transport/transport.go:385', `download stream attribute: map[Content-Length:[${t.size}] X-Dragonfly-Peer:[${t.peer}] X-Dragonfly-Task:[${t.task}]]`, tr));
+    out.push(
+      line(
+        now + 1,
+        'info',
+        'peer/peertask_reuse.go:268',
+        `reuse from peer task: ${t.parentPeer ?? `${t.peer.split('-')[0]}-1-0f3c5d2e-9b1a-4c8e-a1d2-3e4f5a6b7c8d`}, total size: ${t.size}`,
+        { peer: t.peer, task: t.task, component: 'reuseStreamPeerTask' },
+      ),
+    );
+    out.push(
+      line(
+        now + 2,
+        'info',
+        'transport/transport.go:385',
+        `download stream attribute: map[Content-Length:[${t.size}] X-Dragonfly-Peer:[${t.peer}] X-Dragonfly-Task:[${t.task}]]`,
+        tr,
+      ),
+    );
     return out;
   }
   out.push(line(now, 'info', 'peer/peertask_conductor.go:277', `step 1: peer ${t.peer} start to register`, pt));
   const reg = t.registerMs ?? 12;
   if (t.mode === 'timeout-source') {
     now += reg;
-    out.push(line(now, 'error', 'peer/peertask_conductor.go:280', `scheduler did not response in ${t.scheduleTimeout ?? '30s'}`, pt));
-    out.push(line(now, 'error', 'peer/peertask_conductor.go:282', `step 1: peer ${t.peer} register failed: context deadline exceeded`, pt));
-    out.push(line(now, 'warn', 'peer/peertask_conductor.go:296', `register peer task failed: context deadline exceeded, peer id: ${t.peer}, try to back source`, pt));
+    out.push(
+      line(
+        now,
+        'error',
+        'peer/peertask_conductor.go:280',
+        `scheduler did not response in ${t.scheduleTimeout ?? '30s'}`,
+        pt,
+      ),
+    );
+    out.push(
+      line(
+        now,
+        'error',
+        'peer/peertask_conductor.go:282',
+        `step 1: peer ${t.peer} register failed: context deadline exceeded`,
+        pt,
+      ),
+    );
+    out.push(
+      line(
+        now,
+        'warn',
+        'peer/peertask_conductor.go:296',
+        `register peer task failed: context deadline exceeded, peer id: ${t.peer}, try to back source`,
+        pt,
+      ),
+    );
   } else {
     now += reg;
     out.push(line(now, 'info', 'peer/peertask_conductor.go:307', 'register task success, SizeScope: NORMAL', pt));
   }
   out.push(line(now + 1, 'info', 'peer/peertask_conductor.go:369', 'step 2: start report piece result', pt));
-  out.push(line(now + 5, 'info', 'transport/transport.go:385', `download stream attribute: map[Content-Length:[${t.size}] X-Dragonfly-Peer:[${t.peer}] X-Dragonfly-Task:[${t.task}]]`, tr));
+  out.push(
+    line(
+      now + 5,
+      'info',
+      'transport/transport.go:385',
+      `download stream attribute: map[Content-Length:[${t.size}] X-Dragonfly-Peer:[${t.peer}] X-Dragonfly-Task:[${t.task}]]`,
+      tr,
+    ),
+  );
   const end = t.startMs + t.costMs;
   const pieceSize = t.pieceSize ?? 4 * 1024 * 1024;
   const pieces = Math.max(1, Math.ceil(t.size / pieceSize));
   if (t.mode === 'p2p') {
     const parent = t.parentPeer ?? '10.0.3.17-7-6d1f0c2a-2b1e-4f7d-9a3c-5e8f7a6b5c4d';
-    out.push(line(now + 3, 'info', 'peer/peertask_conductor.go:764', `receive new peer packet, main peer: ${parent}`, pt));
+    out.push(
+      line(now + 3, 'info', 'peer/peertask_conductor.go:764', `receive new peer packet, main peer: ${parent}`, pt),
+    );
     if (t.verbose) {
       for (let i = 0; i < pieces; i++) {
         const at = now + 4 + Math.round(((end - now - 4) * i) / pieces);
-        out.push(line(at, 'debug', 'peer/peertask_conductor.go:1113', `peer download worker #${i % 4} receive piece task, dest peer id: ${parent}, piece num: ${i}, range start: ${i * pieceSize}, range size: ${Math.min(pieceSize, t.size - i * pieceSize)}`, pt));
+        out.push(
+          line(
+            at,
+            'debug',
+            'peer/peertask_conductor.go:1113',
+            `peer download worker #${i % 4} receive piece task, dest peer id: ${parent}, piece num: ${i}, range start: ${i * pieceSize}, range size: ${Math.min(pieceSize, t.size - i * pieceSize)}`,
+            pt,
+          ),
+        );
       }
     }
   } else {
-    if (t.mode === 'source') out.push(line(now + 2, 'info', 'peer/peertask_conductor.go:738', 'receive back source code', pt));
+    if (t.mode === 'source')
+      out.push(line(now + 2, 'info', 'peer/peertask_conductor.go:738', 'receive back source code', pt));
     out.push(line(now + 3, 'info', 'peer/piece_manager.go:318', 'start to download from source', pt));
     out.push(line(end - 1, 'info', 'peer/peertask_conductor.go:421', 'download from source ok', pt));
   }
@@ -88,7 +168,12 @@ export function goTaskLines(t: GoTask, line: GoLine = goJson): string[] {
 }
 
 /** Startup lines of the Go daemon (piece manager settings). */
-export function goStartupLines(ms: number, limitBytes: number, calculateDigest: boolean, line: GoLine = goJson): string[] {
+export function goStartupLines(
+  ms: number,
+  limitBytes: number,
+  calculateDigest: boolean,
+  line: GoLine = goJson,
+): string[] {
   return [
     line(ms, 'info', 'peer/piece_manager.go:92', `set calculateDigest to ${calculateDigest} for piece manager`),
     line(ms, 'info', 'peer/piece_manager.go:100', `set download limiter ${limitBytes.toFixed(6)} for piece manager`),
@@ -103,10 +188,19 @@ export function goDirect(ms: number, method: string, url: string, line: GoLine =
 
 /** RFC 3339 with nanoseconds and offset, as ChronoLocal::rfc_3339 prints in UTC. */
 export function rustTs(ms: number, extraNs = 123456): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(extraNs).padStart(6, '0')}+00:00`);
+  return new Date(ms)
+    .toISOString()
+    .replace(/\.(\d{3})Z$/, (_m, f: string) => `.${f}${String(extraNs).padStart(6, '0')}+00:00`);
 }
 
-export function rustCompact(ms: number, level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR', spans: string, file: string, msg: string, spanFields = ''): string {
+export function rustCompact(
+  ms: number,
+  level: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR',
+  spans: string,
+  file: string,
+  msg: string,
+  spanFields = '',
+): string {
   return `${rustTs(ms)} ${level.padStart(5)} ${spans ? `${spans}: ` : ''}${file}: ${msg}${spanFields ? ` ${spanFields}` : ''}`;
 }
 
@@ -145,19 +239,71 @@ export function rustTaskLines(t: RustTask): string[] {
   const v0 = t.series === 'v0';
   const taskFile = v0 ? 'dragonfly-client/src/task/mod.rs' : 'dragonfly-client/src/resource/task.rs';
   if (t.mode === 'hit') {
-    out.push(rustCompact(t.startMs + 1, 'INFO', span, `${taskFile}:293`, v0 ? 'download the pieces from local peer' : 'interested pieces after downloading from local: []', f));
-    for (let i = 0; i < pieces; i++) out.push(rustCompact(at(i), 'INFO', span, `${taskFile}:1029`, `finished piece ${t.task}-${i} from local${v0 ? ' peer' : ''}`, f));
-    out.push(rustCompact(end - 1, 'INFO', span, `${taskFile}:330`, v0 ? 'all pieces are downloaded from local peer' : 'all pieces are downloaded from local', f));
+    out.push(
+      rustCompact(
+        t.startMs + 1,
+        'INFO',
+        span,
+        `${taskFile}:293`,
+        v0 ? 'download the pieces from local peer' : 'interested pieces after downloading from local: []',
+        f,
+      ),
+    );
+    for (let i = 0; i < pieces; i++)
+      out.push(
+        rustCompact(
+          at(i),
+          'INFO',
+          span,
+          `${taskFile}:1029`,
+          `finished piece ${t.task}-${i} from local${v0 ? ' peer' : ''}`,
+          f,
+        ),
+      );
+    out.push(
+      rustCompact(
+        end - 1,
+        'INFO',
+        span,
+        `${taskFile}:330`,
+        v0 ? 'all pieces are downloaded from local peer' : 'all pieces are downloaded from local',
+        f,
+      ),
+    );
   } else if (t.mode === 'p2p') {
     const parent = t.parent ?? '10.0.3.17-node-b-7d3f3a1e-58f1-4d7e-b0a5-3c9f0e1d2c3b';
     out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:813`, `normal task response: ["${parent}"]`, f));
-    for (let i = 0; i < pieces; i++) out.push(rustCompact(at(i), 'INFO', `${span}:download_from_remote_peer`, `${taskFile}:1025`, v0 ? `finished piece ${t.task}-${i} from remote peer ${parent}` : `finished piece ${t.task}-${i} from parent ${parent} using protocol tcp`, `${f} piece_id="${t.task}-${i}"`));
+    for (let i = 0; i < pieces; i++)
+      out.push(
+        rustCompact(
+          at(i),
+          'INFO',
+          `${span}:download_from_remote_peer`,
+          `${taskFile}:1025`,
+          v0
+            ? `finished piece ${t.task}-${i} from remote peer ${parent}`
+            : `finished piece ${t.task}-${i} from parent ${parent} using protocol tcp`,
+          `${f} piece_id="${t.task}-${i}"`,
+        ),
+      );
   } else {
     out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:755`, 'need back to source response', f));
-    for (let i = 0; i < pieces; i++) out.push(rustCompact(at(i), 'INFO', `${span}:download_from_source`, `${taskFile}:1128`, `finished piece ${t.task}-${i} from source`, `${f} piece_id="${t.task}-${i}"`));
+    for (let i = 0; i < pieces; i++)
+      out.push(
+        rustCompact(
+          at(i),
+          'INFO',
+          `${span}:download_from_source`,
+          `${taskFile}:1128`,
+          `finished piece ${t.task}-${i} from source`,
+          `${f} piece_id="${t.task}-${i}"`,
+        ),
+      );
     out.push(rustCompact(end - 1, 'INFO', span, `${taskFile}:1140`, 'all pieces are downloaded from source', f));
   }
-  out.push(rustCompact(end, 'INFO', span, 'dragonfly-client/src/grpc/dfdaemon_download.rs:459', 'download task succeeded', f));
+  out.push(
+    rustCompact(end, 'INFO', span, 'dragonfly-client/src/grpc/dfdaemon_download.rs:459', 'download task succeeded', f),
+  );
   return out;
 }
 

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { goDaemonLogDir, parseDfdaemonConfig, parseDurationSeconds, parseGoBytes, parseRustBytes } from '../../src/parsers/dfdaemon-config.js';
+import {
+  goDaemonLogDir,
+  parseDfdaemonConfig,
+  parseDurationSeconds,
+  parseGoBytes,
+  parseRustBytes,
+} from '../../src/parsers/dfdaemon-config.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
@@ -28,7 +34,12 @@ describe('dfdaemon config', () => {
     const r = parseDfdaemonConfig('download:\n  totalRateLimit: 100Mi\n', 'go');
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.config.downloadRateLimit).toEqual({ value: 100 * 2 ** 20, from: 'config', key: 'download.totalRateLimit', line: 2 });
+    expect(r.config.downloadRateLimit).toEqual({
+      value: 100 * 2 ** 20,
+      from: 'config',
+      key: 'download.totalRateLimit',
+      line: 2,
+    });
     expect(r.config.perPeerRateLimit).toMatchObject({ value: 512 * 2 ** 20, from: 'default' });
     expect(r.config.multiplex).toMatchObject({ value: false, from: 'default' });
     expect(r.config.scheduleTimeoutSeconds).toMatchObject({ value: 300, from: 'default' });
@@ -59,26 +70,56 @@ describe('dfdaemon config', () => {
     });
   });
 
-  it('applies each Rust release\'s key names and defaults, by version or, unknown, by the keys used', () => {
+  it("applies each Rust release's key names and defaults, by version or, unknown, by the keys used", () => {
     const oldKeys = parseDfdaemonConfig('download:\n  rateLimit: 50000000\n', 'rust');
     const unknown = parseDfdaemonConfig('storage:\n  keep: true\n', 'rust');
-    expect(oldKeys.ok && oldKeys.config).toMatchObject({ rateKey: 'rateLimit', rustDefaults: { version: 'v1.2.7', assumed: true }, downloadRateLimit: { value: 5e7, from: 'config' }, proxyReadBufferSize: { value: 4 * 2 ** 20, from: 'default' } });
-    expect(unknown.ok && unknown.config).toMatchObject({ rateKey: 'bandwidthLimit', rustDefaults: { assumed: true }, downloadRateLimit: { value: 50e9, from: 'default' }, proxyReadBufferSize: { value: 524288 }, scheduleTimeoutSeconds: { value: 10800 }, keepStorage: { value: true } });
+    expect(oldKeys.ok && oldKeys.config).toMatchObject({
+      rateKey: 'rateLimit',
+      rustDefaults: { version: 'v1.2.7', assumed: true },
+      downloadRateLimit: { value: 5e7, from: 'config' },
+      proxyReadBufferSize: { value: 4 * 2 ** 20, from: 'default' },
+    });
+    expect(unknown.ok && unknown.config).toMatchObject({
+      rateKey: 'bandwidthLimit',
+      rustDefaults: { assumed: true },
+      downloadRateLimit: { value: 50e9, from: 'default' },
+      proxyReadBufferSize: { value: 524288 },
+      scheduleTimeoutSeconds: { value: 10800 },
+      keepStorage: { value: true },
+    });
     const at = (v: string, text = 'storage:\n  keep: true\n') => {
       const r = parseDfdaemonConfig(text, 'rust', v);
       if (!r.ok) throw new Error('unparsed');
       return r;
     };
     // neighbouring releases on each side of a change (dragonflyoss/client dragonfly-client-config/src/dfdaemon.rs)
-    expect(at('v0.1.82').config).toMatchObject({ rustDefaults: { version: 'v0.1.82', assumed: false }, downloadRateLimit: { value: 10e9 }, proxyReadBufferSize: { value: 32768 }, scheduleTimeoutSeconds: { value: 30 }, pieceTimeoutSeconds: { value: 180 }, concurrentPieceCount: { value: 16 } });
+    expect(at('v0.1.82').config).toMatchObject({
+      rustDefaults: { version: 'v0.1.82', assumed: false },
+      downloadRateLimit: { value: 10e9 },
+      proxyReadBufferSize: { value: 32768 },
+      scheduleTimeoutSeconds: { value: 30 },
+      pieceTimeoutSeconds: { value: 180 },
+      concurrentPieceCount: { value: 16 },
+    });
     expect(at('v0.2.16').config.proxyReadBufferSize?.value).toBe(32 * 1024);
     expect(at('v0.2.17').config.proxyReadBufferSize?.value).toBe(4 * 2 ** 20);
     expect(at('v1.4.0').config.proxyReadBufferSize?.value).toBe(4 * 2 ** 20);
     expect(at('v1.4.1').config.proxyReadBufferSize?.value).toBe(512 * 1024);
-    expect(at('v1.2.7').config).toMatchObject({ rateKey: 'rateLimit', downloadRateLimit: { value: 10 * 2 ** 30 }, taskExpireSeconds: { value: 30 * 86400 } });
+    expect(at('v1.2.7').config).toMatchObject({
+      rateKey: 'rateLimit',
+      downloadRateLimit: { value: 10 * 2 ** 30 },
+      taskExpireSeconds: { value: 30 * 86400 },
+    });
     expect(at('v1.2.7').config.backToSourceRateLimit).toBeUndefined();
-    expect(at('v1.2.8').config).toMatchObject({ rateKey: 'bandwidthLimit', downloadRateLimit: { value: 10e9 }, backToSourceRateLimit: { value: 10e9 } });
-    expect(at('v1.2.9').config).toMatchObject({ downloadRateLimit: { value: 50e9 }, backToSourceRateLimit: { value: 50e9 } });
+    expect(at('v1.2.8').config).toMatchObject({
+      rateKey: 'bandwidthLimit',
+      downloadRateLimit: { value: 10e9 },
+      backToSourceRateLimit: { value: 10e9 },
+    });
+    expect(at('v1.2.9').config).toMatchObject({
+      downloadRateLimit: { value: 50e9 },
+      backToSourceRateLimit: { value: 50e9 },
+    });
     expect(at('v1.0.35').config.pieceTimeoutSeconds.value).toBe(120);
     expect(at('v1.0.36').config.pieceTimeoutSeconds.value).toBe(360);
     expect(at('v1.2.0').config.taskExpireSeconds?.value).toBe(6 * 3600);
@@ -86,18 +127,29 @@ describe('dfdaemon config', () => {
     const wrong = at('v1.2.8', 'download:\n  rateLimit: 100MB\n');
     expect(wrong.config.downloadRateLimit).toMatchObject({ value: 10e9, from: 'default' });
     expect(wrong.problems[0]?.message).toMatch(/download.rateLimit: not read by v1.2.8/);
-    expect(at('v1.2.7', 'download:\n  rateLimit: 100MB\n').config.downloadRateLimit).toMatchObject({ value: 100e6, from: 'config' });
+    expect(at('v1.2.7', 'download:\n  rateLimit: 100MB\n').config.downloadRateLimit).toMatchObject({
+      value: 100e6,
+      from: 'config',
+    });
     const rs = parseDfdaemonConfig(rustConfig({ series: 'v1' }), 'rust');
-    expect(rs.ok && rs.config).toMatchObject({ proxyRules: { from: 'config', value: [{ regex: 'blobs/sha256.*' }] }, ports: { proxy: { value: 4001 }, metrics: { value: 4002 } } });
+    expect(rs.ok && rs.config).toMatchObject({
+      proxyRules: { from: 'config', value: [{ regex: 'blobs/sha256.*' }] },
+      ports: { proxy: { value: 4001 }, metrics: { value: 4002 } },
+    });
   });
 
   it('locates bad YAML and bad values, and still reports the rest', async () => {
-    expect(parseDfdaemonConfig('download:\n  totalRateLimit: [\n', 'go')).toMatchObject({ ok: false, problems: [{ line: expect.any(Number) }] });
+    expect(parseDfdaemonConfig('download:\n  totalRateLimit: [\n', 'go')).toMatchObject({
+      ok: false,
+      problems: [{ line: expect.any(Number) }],
+    });
     const r = parseDfdaemonConfig('download:\n  totalRateLimit: fast\n', 'go');
     expect(r.ok && r.config.downloadRateLimit).toMatchObject({ from: 'default' });
     expect(r.problems[0]).toMatchObject({ line: 2 });
     const f = await factsFrom({ 'raw/dfdaemon/config/dfget.yaml': 'a: [\n', 'raw/dfdaemon/generation.txt': 'go\n' });
-    expect(f.problems.find((p) => p.file === 'raw/dfdaemon/config/dfget.yaml')).toMatchObject({ line: expect.any(Number) });
+    expect(f.problems.find((p) => p.file === 'raw/dfdaemon/config/dfget.yaml')).toMatchObject({
+      line: expect.any(Number),
+    });
     expect(f.dfdaemon?.generation).toBe('go');
     expect(f.dfdaemon?.config).toBeUndefined();
   });
@@ -105,11 +157,43 @@ describe('dfdaemon config', () => {
 
 describe('dfdaemon metrics facts', () => {
   it('turns two Rust scrapes into traffic totals, rates and duration quantiles', async () => {
-    const a = rustMetrics({ version: 'v1.5.1', local: 100e6, remote: 10e6, source: 0, tasks: 10, proxy: 20, viaDfdaemon: 10, cpu: 10, rss: 2e8, durationsMs: [10, 20, 30] });
-    const b = rustMetrics({ version: 'v1.5.1', local: 300e6, remote: 10e6, source: 50e6, tasks: 14, proxy: 30, viaDfdaemon: 14, cpu: 12, rss: 2.1e8, durationsMs: [10, 20, 30, 3000, 3000, 3000, 3000] });
+    const a = rustMetrics({
+      version: 'v1.5.1',
+      local: 100e6,
+      remote: 10e6,
+      source: 0,
+      tasks: 10,
+      proxy: 20,
+      viaDfdaemon: 10,
+      cpu: 10,
+      rss: 2e8,
+      durationsMs: [10, 20, 30],
+    });
+    const b = rustMetrics({
+      version: 'v1.5.1',
+      local: 300e6,
+      remote: 10e6,
+      source: 50e6,
+      tasks: 14,
+      proxy: 30,
+      viaDfdaemon: 14,
+      cpu: 12,
+      rss: 2.1e8,
+      durationsMs: [10, 20, 30, 3000, 3000, 3000, 3000],
+    });
     const f = await factsFrom(
       { 'raw/dfdaemon/metrics-0.prom': a, 'raw/dfdaemon/metrics-1.prom': b },
-      { manifest: { probes: { dfdaemon: { status: 'ok', durationMs: 1, scrapeTimes: ['2026-11-20T08:00:00.000Z', '2026-11-20T08:00:02.000Z'] } } } },
+      {
+        manifest: {
+          probes: {
+            dfdaemon: {
+              status: 'ok',
+              durationMs: 1,
+              scrapeTimes: ['2026-11-20T08:00:00.000Z', '2026-11-20T08:00:02.000Z'],
+            },
+          },
+        },
+      },
     );
     const m = f.dfdaemon?.metrics;
     expect(f.dfdaemon?.generation).toBe('rust');
@@ -143,7 +227,10 @@ describe('dfdaemon metrics facts', () => {
   });
 
   it('locates garbage in a scrape and keeps the good samples', async () => {
-    const f = await factsFrom({ 'raw/dfdaemon/metrics-0.prom': 'dragonfly_dfdaemon_peer_task_total 3\nthis is {not a sample\n', 'raw/dfdaemon/metrics-1.prom': 'dragonfly_dfdaemon_peer_task_total 5\n' });
+    const f = await factsFrom({
+      'raw/dfdaemon/metrics-0.prom': 'dragonfly_dfdaemon_peer_task_total 3\nthis is {not a sample\n',
+      'raw/dfdaemon/metrics-1.prom': 'dragonfly_dfdaemon_peer_task_total 5\n',
+    });
     expect(f.problems).toContainEqual(expect.objectContaining({ file: 'raw/dfdaemon/metrics-0.prom', line: 2 }));
     expect(f.dfdaemon?.metrics?.tasks).toMatchObject({ total: 5, delta: 2 });
   });
@@ -155,13 +242,36 @@ describe('dfdaemon log facts', () => {
       ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 3000 }),
       ...goTaskLines({ startMs: T0 + 10, peer: 'b', task: 'tb', url: blob(2), size: 100e6, mode: 'p2p', costMs: 1500 }),
       goDirect(T0 + 300_000, 'GET', 'https://index.docker.io/v2/library/app/manifests/1'),
-      ...goTaskLines({ startMs: T0 + 300_800, peer: 'c', task: 'tc', url: blob(1), size: 300e6, mode: 'p2p', costMs: 2000 }),
-      ...goTaskLines({ startMs: T0 + 300_810, peer: 'd', task: 'td', url: blob(3), size: 8000, mode: 'p2p', costMs: 20 }),
+      ...goTaskLines({
+        startMs: T0 + 300_800,
+        peer: 'c',
+        task: 'tc',
+        url: blob(1),
+        size: 300e6,
+        mode: 'p2p',
+        costMs: 2000,
+      }),
+      ...goTaskLines({
+        startMs: T0 + 300_810,
+        peer: 'd',
+        task: 'td',
+        url: blob(3),
+        size: 8000,
+        mode: 'p2p',
+        costMs: 20,
+      }),
     ];
-    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n`, 'raw/dfdaemon/generation.txt': 'go\n' });
+    const f = await factsFrom({
+      'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n`,
+      'raw/dfdaemon/generation.txt': 'go\n',
+    });
     const pulls = f.dfdaemon?.logs?.pulls ?? [];
     expect(pulls).toHaveLength(2);
-    expect(pulls[1]).toMatchObject({ bytes: 300e6 + 8000, layers: 1, direct: [expect.objectContaining({ viaP2P: false })] });
+    expect(pulls[1]).toMatchObject({
+      bytes: 300e6 + 8000,
+      layers: 1,
+      direct: [expect.objectContaining({ viaP2P: false })],
+    });
     expect(pulls[1]?.seconds).toBeCloseTo(2.8, 3);
     expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 300e6 + 8000, layers: 1 });
     expect(f.dfdaemon?.recentPull?.seconds).toBeCloseTo(2.8, 3);
@@ -169,20 +279,61 @@ describe('dfdaemon log facts', () => {
   });
 
   it('says a Go stream hit has no logged duration, and reports unreadable lines with their place', async () => {
-    const lines = [...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 }), 'some garbage line'];
+    const lines = [
+      ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 }),
+      'some garbage line',
+    ];
     const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
     expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 300e6, seconds: null });
     expect(f.notes.some((n) => n.text.includes('no duration for a stream cache hit'))).toBe(true);
-    expect(f.problems).toContainEqual(expect.objectContaining({ file: 'raw/dfdaemon/logs/core.log', line: lines.length, message: expect.stringContaining('1 of') }));
+    expect(f.problems).toContainEqual(
+      expect.objectContaining({
+        file: 'raw/dfdaemon/logs/core.log',
+        line: lines.length,
+        message: expect.stringContaining('1 of'),
+      }),
+    );
   });
 
   it('reads Rust logs, .gz rotations included, and honours the --since cutoff recorded by the probe', async () => {
     const { gzipSync } = await import('node:zlib');
-    const old = [...rustTaskLines({ startMs: T0, host: 'h', peer: 'p0', task: 'r0', url: blob(5), size: 50e6, mode: 'source', costMs: 900, series: 'v1' })];
-    const recent = [rustProxy(T0 + 3600_000, blob(6), true), ...rustTaskLines({ startMs: T0 + 3600_001, host: 'h', peer: 'p1', task: 'r1', url: blob(6), size: 20e6, mode: 'hit', costMs: 120, series: 'v1' })];
+    const old = [
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p0',
+        task: 'r0',
+        url: blob(5),
+        size: 50e6,
+        mode: 'source',
+        costMs: 900,
+        series: 'v1',
+      }),
+    ];
+    const recent = [
+      rustProxy(T0 + 3600_000, blob(6), true),
+      ...rustTaskLines({
+        startMs: T0 + 3600_001,
+        host: 'h',
+        peer: 'p1',
+        task: 'r1',
+        url: blob(6),
+        size: 20e6,
+        mode: 'hit',
+        costMs: 120,
+        series: 'v1',
+      }),
+    ];
     const f = await factsFrom(
-      { 'raw/dfdaemon/logs/dfdaemon.log.1.gz': gzipSync(`${old.join('\n')}\n`), 'raw/dfdaemon/logs/dfdaemon.log': `${recent.join('\n')}\n` },
-      { manifest: { probes: { dfdaemon: { status: 'ok', durationMs: 1, sinceCutoff: new Date(T0 + 1800_000).toISOString() } } } },
+      {
+        'raw/dfdaemon/logs/dfdaemon.log.1.gz': gzipSync(`${old.join('\n')}\n`),
+        'raw/dfdaemon/logs/dfdaemon.log': `${recent.join('\n')}\n`,
+      },
+      {
+        manifest: {
+          probes: { dfdaemon: { status: 'ok', durationMs: 1, sinceCutoff: new Date(T0 + 1800_000).toISOString() } },
+        },
+      },
     );
     expect(f.dfdaemon?.generation).toBe('rust');
     expect(f.dfdaemon?.logs?.summary.tasks.map((t) => t.taskId)).toEqual(['r1']);

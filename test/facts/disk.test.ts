@@ -5,7 +5,17 @@ import { diskBundle } from '../helpers/disk-bundle.js';
 
 describe('disk facts', () => {
   it('computes iostat for the cache device over the recorded window', async () => {
-    const b = diskBundle({ window: { reads: 400, sectorsRead: 400 * 256, readTicksMs: 400 * 30, writes: 100, writeTicksMs: 500, ioTicksMs: 950, queueMs: 12500 } });
+    const b = diskBundle({
+      window: {
+        reads: 400,
+        sectorsRead: 400 * 256,
+        readTicksMs: 400 * 30,
+        writes: 100,
+        writeTicksMs: 500,
+        ioTicksMs: 950,
+        queueMs: 12500,
+      },
+    });
     const f = await factsFrom(b.files, b.opts);
     expect(f.problems).toEqual([]);
     const io = f.disk?.iostat;
@@ -19,7 +29,12 @@ describe('disk facts', () => {
   it('reads space as df does (used / (used + available)) and inodes from df.json', async () => {
     const b = diskBundle({ statfs: { bsize: 4096, blocks: 1000, bfree: 100, bavail: 50, files: 1000, ffree: 30 } });
     const f = await factsFrom(b.files, b.opts);
-    expect(f.disk?.space).toMatchObject({ freeBytes: 50 * 4096, totalBytes: 1000 * 4096, freeInodes: 30, freeInodesPct: 3 });
+    expect(f.disk?.space).toMatchObject({
+      freeBytes: 50 * 4096,
+      totalBytes: 1000 * 4096,
+      freeInodes: 30,
+      freeInodesPct: 3,
+    });
     expect(f.disk?.space?.usedPct).toBeCloseTo((100 * 900) / 950, 6);
   });
 
@@ -81,12 +96,26 @@ describe('disk facts', () => {
   });
 
   it("takes the GC threshold from dfdaemon's config, else its generation's default", async () => {
-    const go = diskBundle({ extraFiles: { 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/config/dfget.yaml': 'dataDir: /var/lib/dragonfly\nstorage:\n  diskGCThresholdPercent: 70\n' } });
+    const go = diskBundle({
+      extraFiles: {
+        'raw/dfdaemon/generation.txt': 'go\n',
+        'raw/dfdaemon/config/dfget.yaml': 'dataDir: /var/lib/dragonfly\nstorage:\n  diskGCThresholdPercent: 70\n',
+      },
+    });
     const fg = await factsFrom(go.files, go.opts);
-    expect(fg.disk?.gc).toMatchObject({ highPercent: 70, from: 'config', generation: 'go', key: 'storage.diskGCThresholdPercent' });
+    expect(fg.disk?.gc).toMatchObject({
+      highPercent: 70,
+      from: 'config',
+      generation: 'go',
+      key: 'storage.diskGCThresholdPercent',
+    });
     expect(fg.disk?.gc?.evidence).toMatch(/dfget\.yaml:3/);
     const rust = diskBundle({ extraFiles: { 'raw/dfdaemon/generation.txt': 'rust\n' } });
-    expect((await factsFrom(rust.files, rust.opts)).disk?.gc).toMatchObject({ highPercent: 80, from: 'default', generation: 'rust' });
+    expect((await factsFrom(rust.files, rust.opts)).disk?.gc).toMatchObject({
+      highPercent: 80,
+      from: 'default',
+      generation: 'rust',
+    });
     const none = diskBundle();
     expect((await factsFrom(none.files, none.opts)).disk?.gc).toBeNull();
   });

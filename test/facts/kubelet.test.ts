@@ -18,7 +18,9 @@ describe('kubelet facts', () => {
     });
   });
   it('an invalid config gives a located problem and defaults', async () => {
-    const f = await factsFrom({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: [false\n' });
+    const f = await factsFrom({
+      'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: [false\n',
+    });
     expect(f.kubelet?.serializeImagePulls).toEqual({ value: true, from: 'default' });
     expect(f.problems[0]?.file).toBe('raw/kubelet/config.yaml');
     expect(f.problems[0]?.line).toBeGreaterThan(0);

@@ -6,7 +6,8 @@ import { parseGaiConf } from '../../src/parsers/gai.js';
 import { parseHosts } from '../../src/parsers/hosts.js';
 import { parseNsswitchHosts } from '../../src/parsers/nsswitch.js';
 
-const DEBIAN_HOSTS = '127.0.0.1\tlocalhost\n127.0.1.1\tnode-1\n\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\n';
+const DEBIAN_HOSTS =
+  '127.0.0.1\tlocalhost\n127.0.1.1\tnode-1\n\n# The following lines are desirable for IPv6 capable hosts\n::1     localhost ip6-localhost ip6-loopback\nff02::1 ip6-allnodes\n';
 const files = (hosts: string, nss = 'hosts: files dns\n', gai?: string) => ({
   hosts: parseHosts(hosts),
   hostsFile: 'raw/net/hosts',
@@ -30,7 +31,9 @@ describe('resolving like glibc', () => {
   });
 
   it('falls to myhostname or DNS when the hosts file lacks the name', () => {
-    expect(resolveLikeGlibc('localhost', files('127.0.1.1 node-1\n', 'hosts: files myhostname dns\n')).via).toBe('myhostname');
+    expect(resolveLikeGlibc('localhost', files('127.0.1.1 node-1\n', 'hosts: files myhostname dns\n')).via).toBe(
+      'myhostname',
+    );
     const dns = resolveLikeGlibc('localhost', files('127.0.1.1 node-1\n'));
     expect(dns.via).toBe('unresolved');
     expect(dns.needsDns).toBe(true);
@@ -57,7 +60,10 @@ describe("Go's proxy choice", () => {
   });
 
   it('proxies a node-IP or host-name mirror outside NO_PROXY', () => {
-    expect(goProxyFor('http://192.168.1.10:4001', env)).toEqual({ proxy: 'http://user:s3cret@proxy.corp:3128', why: 'no NO_PROXY entry covers 192.168.1.10' });
+    expect(goProxyFor('http://192.168.1.10:4001', env)).toEqual({
+      proxy: 'http://user:s3cret@proxy.corp:3128',
+      why: 'no NO_PROXY entry covers 192.168.1.10',
+    });
     expect(goProxyFor('http://node-1:65001', env).proxy).not.toBeNull();
     expect(goProxyFor('http://10.1.2.3:4001', env).why).toBe('NO_PROXY entry 10.0.0.0/8');
     expect(goProxyFor('http://dfdaemon.dragonfly.svc:4001', env).proxy).toBeNull();

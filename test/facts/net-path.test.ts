@@ -69,8 +69,18 @@ COMMIT
   });
 
   it('nat chains cost only the first packet, and only on the way out', () => {
-    const lines = ['*nat', ':OUTPUT ACCEPT [0:0]', ':PREROUTING ACCEPT [0:0]', ':KUBE-SERVICES - [0:0]', '-A OUTPUT -j KUBE-SERVICES', '-A PREROUTING -j KUBE-SERVICES'];
-    for (let i = 0; i < 100; i++) lines.push(`-A KUBE-SERVICES -d 10.96.0.${i + 1}/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.1:443`);
+    const lines = [
+      '*nat',
+      ':OUTPUT ACCEPT [0:0]',
+      ':PREROUTING ACCEPT [0:0]',
+      ':KUBE-SERVICES - [0:0]',
+      '-A OUTPUT -j KUBE-SERVICES',
+      '-A PREROUTING -j KUBE-SERVICES',
+    ];
+    for (let i = 0; i < 100; i++)
+      lines.push(
+        `-A KUBE-SERVICES -d 10.96.0.${i + 1}/32 -p tcp -m tcp --dport 443 -j DNAT --to-destination 10.0.0.1:443`,
+      );
     lines.push('COMMIT', '');
     const [syn, req, resp] = walk(lines.join('\n'));
     expect(syn?.evaluated).toBe(101);
@@ -129,7 +139,7 @@ COMMIT
     expect(drop?.undecided).toEqual(['packet mark 0x8000/0x8000']);
   });
 
-  it('Calico\'s host chains (rule lines from projectcalico/calico#3835 and projectcalico/felix#1421): its mark resets and mark-gated ACCEPTs leave loopback undecided by nothing', () => {
+  it("Calico's host chains (rule lines from projectcalico/calico#3835 and projectcalico/felix#1421): its mark resets and mark-gated ACCEPTs leave loopback undecided by nothing", () => {
     const res = walk(`*filter
 :INPUT ACCEPT [0:0]
 :OUTPUT ACCEPT [0:0]

@@ -23,9 +23,13 @@ const bundles = fixtureBundles()
   .map((b) => {
     const manifest = ManifestSchema.safeParse(JSON.parse(dec.decode(b.files['manifest.json'] ?? new Uint8Array())));
     const mtext = b.files['measurements.json'];
-    const measurements = mtext ? MeasurementsSchema.safeParse(JSON.parse(dec.decode(mtext))) : { success: true as const, data: {} };
+    const measurements = mtext
+      ? MeasurementsSchema.safeParse(JSON.parse(dec.decode(mtext)))
+      : { success: true as const, data: {} };
     const raw = Object.keys(b.files).filter((k) => k.startsWith('raw/'));
-    return manifest.success && measurements.success && raw.length > 0 ? { name: b.name, files: b.files, raw, manifest: manifest.data, measurements: measurements.data } : null;
+    return manifest.success && measurements.success && raw.length > 0
+      ? { name: b.name, files: b.files, raw, manifest: manifest.data, measurements: measurements.data }
+      : null;
   })
   .filter((b) => b !== null);
 
@@ -34,7 +38,10 @@ describe('facts from mutated fixture bundles', () => {
     expect(bundles.length).toBeGreaterThan(1);
     const caseArb = fc.record({
       b: fc.nat({ max: bundles.length - 1 }),
-      edits: fc.array(fc.tuple(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 3 }),
+      edits: fc.array(fc.tuple(fc.nat(), fc.array(mutation, { minLength: 1, maxLength: 3 })), {
+        minLength: 1,
+        maxLength: 3,
+      }),
       drop: fc.option(fc.nat(), { nil: undefined }),
       // a rotated log arrives as .gz: whole, or cut off mid-stream as a rotation or a copy can leave it
       gz: fc.constantFrom('none', 'none', 'whole', 'truncated') as fc.Arbitrary<'none' | 'whole' | 'truncated'>,
@@ -63,17 +70,24 @@ describe('facts from mutated fixture bundles', () => {
         }
         const facts = await buildFacts(new MemoryBundle(files), bundle.manifest, bundle.measurements);
         const thrown = facts.problems.filter((p) => p.file.startsWith('(facts:'));
-        if (thrown.length > 0) throw new Error(`${bundle.name} (mutated ${touched.join(', ')}): ${thrown.map((p) => p.message).join('; ')}`);
+        if (thrown.length > 0)
+          throw new Error(`${bundle.name} (mutated ${touched.join(', ')}): ${thrown.map((p) => p.message).join('; ')}`);
         for (const p of facts.problems) {
-          if (typeof p.message !== 'string' || p.message === '') throw new Error(`problem without a message in ${p.file}`);
-          if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1)) throw new Error(`${p.file}: line ${p.line}`);
+          if (typeof p.message !== 'string' || p.message === '')
+            throw new Error(`problem without a message in ${p.file}`);
+          if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1))
+            throw new Error(`${p.file}: line ${p.line}`);
         }
         const ev = evaluate(facts, RULES);
-        if (ev.internal.length > 0) throw new Error(`${bundle.name} (mutated ${touched.join(', ')}): ${ev.internal.map((n) => n.text).join('; ')}`);
+        if (ev.internal.length > 0)
+          throw new Error(
+            `${bundle.name} (mutated ${touched.join(', ')}): ${ev.internal.map((n) => n.text).join('; ')}`,
+          );
       }),
       { numRuns: RUNS, ...SEED },
     );
-    if (r.failed) throw new Error(`${String(r.errorInstance)}\nreplay: FUZZ_SEED=${r.seed} (path ${r.counterexamplePath})`);
+    if (r.failed)
+      throw new Error(`${String(r.errorInstance)}\nreplay: FUZZ_SEED=${r.seed} (path ${r.counterexamplePath})`);
     console.log(`facts fuzz: ${r.numRuns} mutated bundles over ${bundles.length} fixtures`);
   }, 300_000);
 });

@@ -9,17 +9,71 @@ export const toBytes = (s: string): Uint8Array => enc.encode(s);
 export const fromBytes = (b: Uint8Array): string => dec.decode(b);
 
 /** Byte sequences that are not valid UTF-8 (lone continuation, truncated multi-byte, overlong, surrogate, 5-byte). */
-const INVALID_UTF8: readonly number[][] = [[0xff], [0xfe], [0x80], [0xc3], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80]];
+const INVALID_UTF8: readonly number[][] = [
+  [0xff],
+  [0xfe],
+  [0x80],
+  [0xc3],
+  [0xe2, 0x82],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf8, 0x88, 0x80, 0x80, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+];
 
 /**
  * Tokens that break naive parsers: numbers out of range, special floats, prototype keys used as
  * record keys, quotes and escapes left open, separators of every format we read.
  */
 const NASTY_TOKENS: readonly string[] = [
-  '-1', '0', '1e400', '-1e400', '99999999999999999999999999', '0x10', '1_000', 'NaN', '+Inf', '-Inf', 'Infinity', '',
-  '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'prototype',
-  '"', '\\', '\\"', "'", '{', '}', '[', ']', '[[', ']]', '=', ':', ',', '#', '*', '-A', 'COMMIT', '---', '...', '\t', '\r', '\r\n', '\n\n',
-  '%', '%s', '${x}', '\u2028', '\u0000', '\ufeff', 'é', '😀',
+  '-1',
+  '0',
+  '1e400',
+  '-1e400',
+  '99999999999999999999999999',
+  '0x10',
+  '1_000',
+  'NaN',
+  '+Inf',
+  '-Inf',
+  'Infinity',
+  '',
+  '__proto__',
+  'constructor',
+  'toString',
+  'hasOwnProperty',
+  'prototype',
+  '"',
+  '\\',
+  '\\"',
+  "'",
+  '{',
+  '}',
+  '[',
+  ']',
+  '[[',
+  ']]',
+  '=',
+  ':',
+  ',',
+  '#',
+  '*',
+  '-A',
+  'COMMIT',
+  '---',
+  '...',
+  '\t',
+  '\r',
+  '\r\n',
+  '\n\n',
+  '%',
+  '%s',
+  '${x}',
+  '\u2028',
+  '\u0000',
+  '\ufeff',
+  'é',
+  '😀',
 ];
 
 type Mutation = (b: Uint8Array) => Uint8Array;
@@ -65,7 +119,11 @@ export type { Mutation };
 
 export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // truncation: the file was cut off mid-write
-  pos.map((f): Mutation => (b) => b.subarray(0, at(b, f))),
+  pos.map(
+    (f): Mutation =>
+      (b) =>
+        b.subarray(0, at(b, f)),
+  ),
   // bit flips
   fc.tuple(pos, fc.integer({ min: 0, max: 7 })).map(([f, bit]): Mutation => (b) => {
     if (b.length === 0) return b;
@@ -75,9 +133,17 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return c;
   }),
   // inserted NULs
-  fc.tuple(pos, fc.integer({ min: 1, max: 4 })).map(([f, n]): Mutation => (b) => insert(b, at(b, f), new Uint8Array(n))),
+  fc.tuple(pos, fc.integer({ min: 1, max: 4 })).map(
+    ([f, n]): Mutation =>
+      (b) =>
+        insert(b, at(b, f), new Uint8Array(n)),
+  ),
   // invalid UTF-8
-  fc.tuple(pos, fc.constantFrom(...INVALID_UTF8)).map(([f, seq]): Mutation => (b) => insert(b, at(b, f), Uint8Array.from(seq))),
+  fc.tuple(pos, fc.constantFrom(...INVALID_UTF8)).map(
+    ([f, seq]): Mutation =>
+      (b) =>
+        insert(b, at(b, f), Uint8Array.from(seq)),
+  ),
   // a huge line (no newline in it)
   fc.tuple(pos, fc.constantFrom(...HUGE), fc.constantFrom('A', '9', ' ', '"', '{', '\\')).map(
     ([f, n, ch]): Mutation =>
@@ -85,10 +151,22 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
         insert(b, at(b, f), toBytes(ch.repeat(n))),
   ),
   // nasty tokens where numbers and names go
-  fc.tuple(pos, fc.constantFrom(...NASTY_TOKENS)).map(([f, t]): Mutation => (b) => insert(b, at(b, f), toBytes(t))),
+  fc.tuple(pos, fc.constantFrom(...NASTY_TOKENS)).map(
+    ([f, t]): Mutation =>
+      (b) =>
+        insert(b, at(b, f), toBytes(t)),
+  ),
   // random bytes / random unicode
-  fc.tuple(pos, fc.uint8Array({ maxLength: 24 })).map(([f, r]): Mutation => (b) => insert(b, at(b, f), r)),
-  fc.tuple(pos, fc.string({ unit: 'grapheme', maxLength: 24 })).map(([f, s]): Mutation => (b) => insert(b, at(b, f), toBytes(s))),
+  fc.tuple(pos, fc.uint8Array({ maxLength: 24 })).map(
+    ([f, r]): Mutation =>
+      (b) =>
+        insert(b, at(b, f), r),
+  ),
+  fc.tuple(pos, fc.string({ unit: 'grapheme', maxLength: 24 })).map(
+    ([f, s]): Mutation =>
+      (b) =>
+        insert(b, at(b, f), toBytes(s)),
+  ),
   // deleted range
   fc.tuple(pos, fc.integer({ min: 1, max: 64 })).map(([f, n]): Mutation => (b) => {
     const i = at(b, f);
@@ -118,12 +196,14 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   // (weighted: a name must land where a lookup table is indexed, which random placement rarely hits)
   {
     weight: 4,
-    arbitrary: fc.tuple(pos, fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty')).map(([f, t]): Mutation => (b) => {
-      const s = fromBytes(b);
-      const names = [...new Set(s.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])];
-      const w = names[Math.min(names.length - 1, Math.floor(f * names.length))];
-      return w === undefined ? b : toBytes(s.replace(new RegExp(`\\b${w}\\b`, 'g'), t));
-    }),
+    arbitrary: fc
+      .tuple(pos, fc.constantFrom('__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'))
+      .map(([f, t]): Mutation => (b) => {
+        const s = fromBytes(b);
+        const names = [...new Set(s.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])];
+        const w = names[Math.min(names.length - 1, Math.floor(f * names.length))];
+        return w === undefined ? b : toBytes(s.replace(new RegExp(`\\b${w}\\b`, 'g'), t));
+      }),
   },
   // line endings changed
   fc.constantFrom<Mutation>(
@@ -135,7 +215,9 @@ export const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 /** A fixture with 1–4 mutations applied, as bytes (the way a file reaches a streaming scanner). */
 export function mutatedBytes(seeds: readonly string[]): fc.Arbitrary<Uint8Array> {
-  return fc.tuple(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([seed, ms]) => ms.reduce((b, m) => m(b), toBytes(seed)));
+  return fc
+    .tuple(fc.constantFrom(...seeds), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+    .map(([seed, ms]) => ms.reduce((b, m) => m(b), toBytes(seed)));
 }
 
 /** Words of the seeds, so that random lines are built from the format's own vocabulary and reach deep. */
@@ -151,7 +233,10 @@ function vocabulary(seeds: readonly string[]): string[] {
 /** Random input: raw bytes, unicode, and lines of the format's own words mixed with nasty tokens. */
 export function randomBytes(seeds: readonly string[]): fc.Arbitrary<Uint8Array> {
   const vocab = vocabulary(seeds);
-  const word = vocab.length > 0 ? fc.oneof(fc.constantFrom(...vocab), fc.constantFrom(...NASTY_TOKENS)) : fc.constantFrom(...NASTY_TOKENS);
+  const word =
+    vocab.length > 0
+      ? fc.oneof(fc.constantFrom(...vocab), fc.constantFrom(...NASTY_TOKENS))
+      : fc.constantFrom(...NASTY_TOKENS);
   const sep = fc.constantFrom(' ', ' ', ' ', '\t', '', '=', ',', '"', ':');
   const line = fc.array(fc.tuple(word, sep), { maxLength: 14 }).map((ws) => ws.map(([w, s]) => w + s).join(''));
   return fc.oneof(

@@ -20,7 +20,8 @@ const lineCount = (text: string) => Math.max(text.split('\n').length, text.split
 function checkLocated(t: FuzzTarget, text: string, found: Located[]): void {
   const max = lineCount(text) + (t.allowEofLine ? 1 : 0);
   for (const p of found) {
-    if (typeof p.message !== 'string' || p.message.trim() === '') throw new Error(`failure without a message: ${JSON.stringify(p)}`);
+    if (typeof p.message !== 'string' || p.message.trim() === '')
+      throw new Error(`failure without a message: ${JSON.stringify(p)}`);
     if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1 && p.line <= max)) {
       throw new Error(`failure at line ${p.line} outside the input's 1..${max}: ${p.message}`);
     }
@@ -29,14 +30,20 @@ function checkLocated(t: FuzzTarget, text: string, found: Located[]): void {
 
 const counts: { parser: string; cases: number; seeds: number; ms: number }[] = [];
 afterAll(() => {
-  if (counts.length > 0) console.log(`fuzz cases per parser:\n${counts.map((c) => `  ${c.parser.padEnd(18)} ${c.cases} cases from ${c.seeds} seeds in ${c.ms} ms`).join('\n')}`);
+  if (counts.length > 0)
+    console.log(
+      `fuzz cases per parser:\n${counts.map((c) => `  ${c.parser.padEnd(18)} ${c.cases} cases from ${c.seeds} seeds in ${c.ms} ms`).join('\n')}`,
+    );
 });
 
 describe('every parser is fuzzed', () => {
   it('each file in src/parsers has a fuzz target or a stated reason', () => {
     const files = readdirSync(join(REPO, 'src/parsers')).filter((f) => f.endsWith('.ts'));
     const covered = new Set([...TARGETS.flatMap((t) => t.files), ...Object.keys(NOT_PARSERS)]);
-    expect(files.filter((f) => !covered.has(f)), 'add a target to test/fuzz/targets.ts').toEqual([]);
+    expect(
+      files.filter((f) => !covered.has(f)),
+      'add a target to test/fuzz/targets.ts',
+    ).toEqual([]);
   });
 });
 
@@ -50,7 +57,8 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
       fc.property(hostileBytes(seeds), (bytes) => {
         const text = fromBytes(bytes);
         checkLocated(t, text, t.run(text, bytes));
-        if (Object.keys(Object.prototype).length > 0) throw new Error(`Object.prototype polluted: ${Object.keys(Object.prototype).join(',')}`);
+        if (Object.keys(Object.prototype).length > 0)
+          throw new Error(`Object.prototype polluted: ${Object.keys(Object.prototype).join(',')}`);
       }),
       { numRuns: RUNS, ...SEED },
     );
@@ -70,11 +78,16 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
       const names = [...new Set(seed.match(/[A-Za-z_][A-Za-z0-9_-]{0,63}(?![A-Za-z0-9_-])/g) ?? [])].slice(0, 400);
       for (const name of names) {
         for (const key of ['constructor', '__proto__']) {
-          const text = seed.replace(new RegExp(`(?<![A-Za-z0-9_-])${name.replace(/[-]/g, '\\-')}(?![A-Za-z0-9_-])`, 'g'), key);
+          const text = seed.replace(
+            new RegExp(`(?<![A-Za-z0-9_-])${name.replace(/[-]/g, '\\-')}(?![A-Za-z0-9_-])`, 'g'),
+            key,
+          );
           try {
             checkLocated(t, text, t.run(text, toBytes(text)));
           } catch (e) {
-            throw new Error(`${t.name} with "${name}" → "${key}": ${(e as Error).message}\ninput: ${JSON.stringify(text.slice(0, 2000))}`);
+            throw new Error(
+              `${t.name} with "${name}" → "${key}": ${(e as Error).message}\ninput: ${JSON.stringify(text.slice(0, 2000))}`,
+            );
           }
           cases++;
         }
@@ -92,7 +105,9 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
       try {
         checkLocated(t, text, t.run(text, toBytes(text)));
       } catch (e) {
-        throw new Error(`${t.name} on ${JSON.stringify(text.slice(0, 60))}… (${text.length} chars): ${(e as Error).stack}`);
+        throw new Error(
+          `${t.name} on ${JSON.stringify(text.slice(0, 60))}… (${text.length} chars): ${(e as Error).stack}`,
+        );
       }
     }
   }, 60_000);

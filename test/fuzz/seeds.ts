@@ -71,7 +71,8 @@ export function fixtureBundles(): { name: string; files: Record<string, Uint8Arr
   const visit = (dir: string, name: string, depth: number): void => {
     if (!existsSync(join(dir, 'manifest.json'))) {
       if (depth > 0) return;
-      for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) visit(join(dir, e.name), `${name}/${e.name}`, depth + 1);
+      for (const e of readdirSync(dir, { withFileTypes: true }))
+        if (e.isDirectory()) visit(join(dir, e.name), `${name}/${e.name}`, depth + 1);
       return;
     }
     const files: Record<string, Uint8Array> = {};

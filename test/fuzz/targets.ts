@@ -67,7 +67,10 @@ export const TARGETS: FuzzTarget[] = [];
  * indexed with a name from the input (`TABLE["constructor"]` is Object) and leaked into the result.
  */
 export function plainData(x: unknown, path = '$', seen = new Set<unknown>()): void {
-  if (typeof x === 'function') throw new Error(`a function in the parsed data at ${path}: a lookup indexed by an input name leaked an Object.prototype member`);
+  if (typeof x === 'function')
+    throw new Error(
+      `a function in the parsed data at ${path}: a lookup indexed by an input name leaked an Object.prototype member`,
+    );
   if (typeof x === 'number' && Number.isNaN(x) && path.endsWith('priority')) throw new Error(`NaN at ${path}`);
   if (x === null || typeof x !== 'object' || seen.has(x) || seen.size > 20_000) return;
   seen.add(x);
@@ -87,7 +90,8 @@ export function register(t: FuzzTarget): void {
 
 /** Parser files that hold no parsing entry point of their own, and why. */
 export const NOT_PARSERS: Record<string, string> = {
-  'netfilter-rule.ts': 'the rule model shared by iptables-save.ts and nft.ts; fuzzed through both (ruleCount over their output)',
+  'netfilter-rule.ts':
+    'the rule model shared by iptables-save.ts and nft.ts; fuzzed through both (ruleCount over their output)',
 };
 
 register({
@@ -96,7 +100,9 @@ register({
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/system\/stat-\d\.txt$/,
-      inline: ['cpu  10132153 290696 3084719 46828483 16683 0 25195 0 0 0\ncpu0 1393280 32966 572056 13343292 6130 0 17875 0 0 0\nintr 1 2 3\nctxt 1990473\n'],
+      inline: [
+        'cpu  10132153 290696 3084719 46828483 16683 0 25195 0 0 0\ncpu0 1393280 32966 572056 13343292 6130 0 17875 0 0 0\nintr 1 2 3\nctxt 1990473\n',
+      ],
     }),
   run(text) {
     const r = parseProcStat(text);
@@ -104,7 +110,8 @@ register({
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     // a parse that succeeded feeds the pure arithmetic that rules read
     const u = cpuUsage(r.value, { ...r.value, idle: r.value.idle + 100 });
-    if (u && ![u.busyPct, u.stealPct, u.iowaitPct].every(Number.isFinite)) throw new Error(`non-finite CPU usage from ${JSON.stringify(r.value)}`);
+    if (u && ![u.busyPct, u.stealPct, u.iowaitPct].every(Number.isFinite))
+      throw new Error(`non-finite CPU usage from ${JSON.stringify(r.value)}`);
     return [];
   },
 });
@@ -124,11 +131,13 @@ register({
     const failures: Located[] = [];
     const p = parsePressure(text);
     plainData(p);
-    if (p.ok && ![p.value.some.avg10, p.value.some.avg60, p.value.some.avg300].every(Number.isFinite)) throw new Error(`non-finite pressure ${JSON.stringify(p.value)}`);
+    if (p.ok && ![p.value.some.avg10, p.value.some.avg60, p.value.some.avg300].every(Number.isFinite))
+      throw new Error(`non-finite pressure ${JSON.stringify(p.value)}`);
     if (!p.ok) failures.push(p.line === undefined ? { message: p.message } : { line: p.line, message: p.message });
     const t = parseProcessCpuTicks(text);
     plainData(t);
-    if (t.ok && !(Number.isFinite(t.value.own) && Number.isFinite(t.value.children))) throw new Error(`non-finite ticks ${JSON.stringify(t.value)}`);
+    if (t.ok && !(Number.isFinite(t.value.own) && Number.isFinite(t.value.children)))
+      throw new Error(`non-finite ticks ${JSON.stringify(t.value)}`);
     return failures;
   },
 });
@@ -139,7 +148,10 @@ register({
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/system\/(meminfo|loadavg)$/,
-      inline: ['MemTotal:       16318624 kB\nMemFree:         1423420 kB\nMemAvailable:    9871236 kB\nHugePages_Total:       0\n', '0.52 0.58 0.59 2/1025 123456\n'],
+      inline: [
+        'MemTotal:       16318624 kB\nMemFree:         1423420 kB\nMemAvailable:    9871236 kB\nHugePages_Total:       0\n',
+        '0.52 0.58 0.59 2/1025 123456\n',
+      ],
     }),
   run(text) {
     const m = parseMeminfo(text);
@@ -177,7 +189,9 @@ register({
     seedTexts({
       fixtures: /^raw\/dfdaemon\/metrics-\d\.prom$/,
       samples: /\.prom$/,
-      inline: ['# HELP x_seconds help\n# TYPE x_seconds histogram\nx_seconds_bucket{le="0.1"} 1\nx_seconds_bucket{le="+Inf"} 2\nx_seconds_sum 0.3\nx_seconds_count 2\n'],
+      inline: [
+        '# HELP x_seconds help\n# TYPE x_seconds histogram\nx_seconds_bucket{le="0.1"} 1\nx_seconds_bucket{le="+Inf"} 2\nx_seconds_sum 0.3\nx_seconds_count 2\n',
+      ],
     }),
   run(text) {
     const e = parsePrometheus(text);
@@ -250,7 +264,8 @@ register({
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     for (const row of r.value.values()) {
       const s = ioStat(row, { ...row, readsCompleted: row.readsCompleted + 10, ioTicksMs: row.ioTicksMs + 5 }, 1000);
-      if (s && !Object.values(s).every((v) => typeof v !== 'number' || !Number.isNaN(v))) throw new Error(`NaN in ${JSON.stringify(s)}`);
+      if (s && !Object.values(s).every((v) => typeof v !== 'number' || !Number.isNaN(v)))
+        throw new Error(`NaN in ${JSON.stringify(s)}`);
       ioStat(row, row, 0);
     }
     return [];
@@ -319,7 +334,8 @@ register({
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     for (const e of r.value) {
       const m = parsePulledMessage(e.message);
-      if (m?.kind === 'pulled' && !(m.pullMs >= 0 && m.totalMs >= 0)) throw new Error(`negative duration in ${e.message}`);
+      if (m?.kind === 'pulled' && !(m.pullMs >= 0 && m.totalMs >= 0))
+        throw new Error(`negative duration in ${e.message}`);
     }
     const d = parseGoDuration(text.slice(0, 40));
     if (d !== null && !(d >= 0)) throw new Error(`duration ${d}`);
@@ -355,15 +371,29 @@ const CONTAINERD_TOML_V3 = `version = 3
 register({
   name: 'containerd-config',
   files: ['containerd-toml.ts', 'containerd-config.ts'],
-  seeds: () => seedTexts({ fixtures: /^raw\/containerd\/(config|config-dump)\.toml$|^raw\/containerd\/imports\//, inline: [CONTAINERD_TOML, CONTAINERD_TOML_V3] }),
-  attacks: [`${'['.repeat(5000)}${']'.repeat(5000)}`, `a = ${'['.repeat(100_000)}`, `x = { ${'y = { '.repeat(3000)}`, 'a.b.c.d.e.f.g.h = 1\n'.repeat(2000)],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/containerd\/(config|config-dump)\.toml$|^raw\/containerd\/imports\//,
+      inline: [CONTAINERD_TOML, CONTAINERD_TOML_V3],
+    }),
+  attacks: [
+    `${'['.repeat(5000)}${']'.repeat(5000)}`,
+    `a = ${'['.repeat(100_000)}`,
+    `x = { ${'y = { '.repeat(3000)}`,
+    'a.b.c.d.e.f.g.h = 1\n'.repeat(2000),
+  ],
   run(text) {
     const t = parseTomlLocated(text);
     if (!t.ok) return [t.line === undefined ? { message: t.message } : { line: t.line, message: t.message }];
     const { problems, config } = readContainerdConfig(t.value, text);
     plainData(config);
     // an import merged over the base, and over itself (key collisions of every kind)
-    const merged = mergeTomlTables(parseTomlLocated(CONTAINERD_TOML).ok ? (parseTomlLocated(CONTAINERD_TOML) as { value: Record<string, unknown> }).value : {}, t.value);
+    const merged = mergeTomlTables(
+      parseTomlLocated(CONTAINERD_TOML).ok
+        ? (parseTomlLocated(CONTAINERD_TOML) as { value: Record<string, unknown> }).value
+        : {},
+      t.value,
+    );
     readContainerdConfig(mergeTomlTables(merged, t.value), text);
     return problems;
   },
@@ -405,7 +435,8 @@ register({
   run(text) {
     const raw = text.split('\n');
     const lines = normalizePastedLines(raw, { logrus: true, knownMessages: HOST_MESSAGES });
-    if (lines.length !== raw.length) throw new Error(`paste normaliser changed the line count ${raw.length} → ${lines.length}`);
+    if (lines.length !== raw.length)
+      throw new Error(`paste normaliser changed the line count ${raw.length} → ${lines.length}`);
     for (let i = 0; i < lines.length; i++) {
       const ev = parseContainerdLogLine(lines[i] as string, i + 1);
       plainData(ev);
@@ -458,7 +489,14 @@ register({
         'kind: KubeletConfiguration\nserializeImagePulls: "no"\nmaxParallelImagePulls: null\n<<: {registryBurst: 4}\n',
       ],
     }),
-  attacks: [YAML_BOMB, `${'- '.repeat(20_000)}x`, `${'['.repeat(20_000)}`, '!!binary AAAA\n', 'a: !!js/function "x"\n', '%YAML 9.9\n---\nkind: x\n'],
+  attacks: [
+    YAML_BOMB,
+    `${'- '.repeat(20_000)}x`,
+    `${'['.repeat(20_000)}`,
+    '!!binary AAAA\n',
+    'a: !!js/function "x"\n',
+    '%YAML 9.9\n---\nkind: x\n',
+  ],
   run(text) {
     const r = parseKubeletConfig(text);
     plainData(r);
@@ -499,9 +537,19 @@ const RUST_LOG =
 
 register({
   name: 'dfdaemon-log',
-  files: ['dfdaemon-log.ts', 'dfdaemon-log-types.ts', 'dfdaemon-log-patterns.ts', 'dfdaemon-log-details.ts', 'dfdaemon-timeline.ts'],
+  files: [
+    'dfdaemon-log.ts',
+    'dfdaemon-log-types.ts',
+    'dfdaemon-log-patterns.ts',
+    'dfdaemon-log-details.ts',
+    'dfdaemon-timeline.ts',
+  ],
   seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG] }),
-  attacks: [`{"level":"info","msg":"peer task done, cost: 1ms","a":${'['.repeat(100_000)}`, `{"msg":"${'\\u0000'.repeat(50_000)}"}`, 'x'.repeat(3 << 20)],
+  attacks: [
+    `{"level":"info","msg":"peer task done, cost: 1ms","a":${'['.repeat(100_000)}`,
+    `{"msg":"${'\\u0000'.repeat(50_000)}"}`,
+    'x'.repeat(3 << 20),
+  ],
   run(_text, bytes) {
     // the same bytes fed whole and in small chunks must give the same events: lines cross chunk boundaries
     const scan = (chunk: number) => {
@@ -523,7 +571,10 @@ register({
     const tb = new TimelineBuilder();
     for (const e of whole.events) tb.add(e);
     plainData(tb.finish());
-    const out: Located[] = whole.stats.unrecognisedSamples.map((u) => ({ line: u.line, message: `unrecognised: ${u.text || '(empty)'}` }));
+    const out: Located[] = whole.stats.unrecognisedSamples.map((u) => ({
+      line: u.line,
+      message: `unrecognised: ${u.text || '(empty)'}`,
+    }));
     for (const e of whole.events) out.push({ line: e.line, message: e.kind });
     return out;
   },
@@ -532,7 +583,16 @@ register({
 register({
   name: 'dfdaemon-log-time',
   files: ['dfdaemon-log-time.ts'],
-  seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/logs\//, inline: [GO_JSON_LOG, GO_CONSOLE_LOG, RUST_LOG, '{"level":"info","ts":1782345600.5,"msg":"x"}\n  \x1b[2m2024-08-06T11:50:06.59Z\x1b[0m  INFO x\n'] }),
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/logs\//,
+      inline: [
+        GO_JSON_LOG,
+        GO_CONSOLE_LOG,
+        RUST_LOG,
+        '{"level":"info","ts":1782345600.5,"msg":"x"}\n  \x1b[2m2024-08-06T11:50:06.59Z\x1b[0m  INFO x\n',
+      ],
+    }),
   attacks: [`{"ts":"${'9'.repeat(100_000)}`, ' '.repeat(1 << 20), `\x1b[${'1;'.repeat(50_000)}`],
   run(_text, bytes) {
     // the seek reads a timestamp from every line it lands on: null or a finite time, never a throw
@@ -570,13 +630,16 @@ register({
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/system\/dmesg\.txt$/,
-      inline: ['[Wed Nov 25 10:00:00 2026] nf_conntrack: nf_conntrack: table full, dropping packet\n[  12.345678] net_ratelimit: 312 callbacks suppressed\n[  12.4] nf_queue: full at 1024 entries, dropping packets(s)\n'],
+      inline: [
+        '[Wed Nov 25 10:00:00 2026] nf_conntrack: nf_conntrack: table full, dropping packet\n[  12.345678] net_ratelimit: 312 callbacks suppressed\n[  12.4] nf_queue: full at 1024 entries, dropping packets(s)\n',
+      ],
     }),
   run(text) {
     const m = scanNetfilterKernelMessages(text);
     plainData(m);
     const out: Located[] = [];
-    for (const x of [m.conntrackFull.first, m.conntrackFull.last, m.queueFull.first]) if (x) out.push({ line: x.line, message: x.text || 'kernel message' });
+    for (const x of [m.conntrackFull.first, m.conntrackFull.last, m.queueFull.first])
+      if (x) out.push({ line: x.line, message: x.text || 'kernel message' });
     return out;
   },
 });
@@ -630,12 +693,17 @@ register({
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/net\/qdisc\.txt$/,
-      inline: ['qdisc noqueue 0: root refcnt 2 \n', 'qdisc tbf 8001: root refcnt 2 rate 200Mbit burst 256Kb lat 50ms \nqdisc ingress ffff: parent ffff:fff1 ----------------\nqdisc htb 1: root refcnt 2 r2q 10 default 0x10 direct_packets_stat 0 direct_qlen 1000\n'],
+      inline: [
+        'qdisc noqueue 0: root refcnt 2 \n',
+        'qdisc tbf 8001: root refcnt 2 rate 200Mbit burst 256Kb lat 50ms \nqdisc ingress ffff: parent ffff:fff1 ----------------\nqdisc htb 1: root refcnt 2 r2q 10 default 0x10 direct_packets_stat 0 direct_qlen 1000\n',
+      ],
     }),
   run(text) {
     const q = parseQdiscs(text);
     plainData(q);
-    for (const x of q.qdiscs) if (x.rateBitsPerSecond !== undefined && !(x.rateBitsPerSecond >= 0)) throw new Error(`rate ${x.rateBitsPerSecond}`);
+    for (const x of q.qdiscs)
+      if (x.rateBitsPerSecond !== undefined && !(x.rateBitsPerSecond >= 0))
+        throw new Error(`rate ${x.rateBitsPerSecond}`);
     return q.unrecognised.map((line) => ({ line, message: 'unrecognised qdisc line' }));
   },
 });
@@ -730,7 +798,14 @@ register({
     const out: Located[] = [];
     detectConfigGeneration(text);
     // one generation per case (YAML is the slow part), rotating over the readings the probe can ask for
-    const [gen, v] = ([['go', undefined], ['rust', '0.1.82'], ['rust', '1.5.1'], ['rust', 'x.y']] as const)[text.length % 4] as readonly ['go' | 'rust', string | undefined];
+    const [gen, v] = (
+      [
+        ['go', undefined],
+        ['rust', '0.1.82'],
+        ['rust', '1.5.1'],
+        ['rust', 'x.y'],
+      ] as const
+    )[text.length % 4] as readonly ['go' | 'rust', string | undefined];
     const r = parseDfdaemonConfig(text, gen, v);
     plainData(r);
     out.push(...r.problems);
@@ -754,11 +829,17 @@ register({
     const env = parseEnvLines(text, 'env.txt');
     plainData(Object.fromEntries(env));
     goParseBoolTrue(env.get('CONTAINERD_DISABLE_PIGZ')?.value);
-    const sd = [...parseSystemdEnvironment(text, 'drop-in.conf')].map(([key, v]) => ({ key, line: Number(v.from.split(':').pop()) }));
+    const sd = [...parseSystemdEnvironment(text, 'drop-in.conf')].map(([key, v]) => ({
+      key,
+      line: Number(v.from.split(':').pop()),
+    }));
     plainData(sd);
     const rows = parseCtrPlugins(text);
     plainData(rows);
     criPluginRow(rows);
-    return [...sd.map((e) => ({ line: e.line, message: e.key || 'environment entry' })), ...rows.map((r) => ({ line: r.line, message: r.id || 'plugin row' }))];
+    return [
+      ...sd.map((e) => ({ line: e.line, message: e.key || 'environment entry' })),
+      ...rows.map((r) => ({ line: r.line, message: r.id || 'plugin row' })),
+    ];
   },
 });

@@ -12,7 +12,13 @@ export function manifest(over: Partial<Manifest> = {}): Manifest {
     version: 1,
     createdAt: '2026-11-25T10:00:00.000Z',
     tool: { name: 'dfdoctor', version: '0.1.0' },
-    host: { hostname: 'node-1', kernel: '6.1.0', os: 'Debian GNU/Linux 12 (bookworm)', cpus: 4, memoryBytes: 16 * 2 ** 30 },
+    host: {
+      hostname: 'node-1',
+      kernel: '6.1.0',
+      os: 'Debian GNU/Linux 12 (bookworm)',
+      cpus: 4,
+      memoryBytes: 16 * 2 ** 30,
+    },
     probes: {},
     ...over,
   };

@@ -12,8 +12,24 @@ export interface DiskCounters {
   queueMs: number;
 }
 
-const ZERO: DiskCounters = { reads: 0, sectorsRead: 0, readTicksMs: 0, writes: 0, writeTicksMs: 0, ioTicksMs: 0, queueMs: 0 };
-const BASE: DiskCounters = { reads: 501234, sectorsRead: 90123456, readTicksMs: 402311, writes: 300123, writeTicksMs: 250111, ioTicksMs: 800123, queueMs: 1200456 };
+const ZERO: DiskCounters = {
+  reads: 0,
+  sectorsRead: 0,
+  readTicksMs: 0,
+  writes: 0,
+  writeTicksMs: 0,
+  ioTicksMs: 0,
+  queueMs: 0,
+};
+const BASE: DiskCounters = {
+  reads: 501234,
+  sectorsRead: 90123456,
+  readTicksMs: 402311,
+  writes: 300123,
+  writeTicksMs: 250111,
+  ioTicksMs: 800123,
+  queueMs: 1200456,
+};
 
 function line(maj: number, min: number, name: string, c: DiskCounters): string {
   return `${String(maj).padStart(4)} ${String(min).padStart(7)} ${name} ${c.reads} 0 ${c.sectorsRead} ${c.readTicksMs} ${c.writes} 0 ${c.writes * 16} ${c.writeTicksMs} 0 ${c.ioTicksMs} ${c.queueMs} 0 0 0 0 0 0`;
@@ -47,12 +63,24 @@ export function diskBundle(s: DiskScenario = {}) {
     ioTicksMs: BASE.ioTicksMs + w.ioTicksMs,
     queueMs: BASE.queueMs + w.queueMs,
   };
-  const statfs = s.statfs === undefined ? { bsize: 4096, blocks: 122070312, bfree: 97656250, bavail: 91552734, files: 30517578, ffree: 30000000 } : s.statfs;
+  const statfs =
+    s.statfs === undefined
+      ? { bsize: 4096, blocks: 122070312, bfree: 97656250, bavail: 91552734, files: 30517578, ffree: 30000000 }
+      : s.statfs;
   const files: Record<string, string> = {
     'raw/disk/diskstats-0.txt': `${line(7, 0, 'loop0', ZERO)}\n${line(8, 16, dev, BASE)}\n`,
     'raw/disk/diskstats-1.txt': `${line(7, 0, 'loop0', ZERO)}\n${line(8, 16, dev, after)}\n`,
     'raw/disk/mounts.txt': `27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n41 27 8:16 / /var/lib/dragonfly rw,relatime - ext4 /dev/${dev} rw\n`,
-    ...(statfs ? { 'raw/disk/df.json': JSON.stringify({ path: '/var/lib/dragonfly', mountPoint: '/var/lib/dragonfly', fsType: 'ext4', statfs }) } : {}),
+    ...(statfs
+      ? {
+          'raw/disk/df.json': JSON.stringify({
+            path: '/var/lib/dragonfly',
+            mountPoint: '/var/lib/dragonfly',
+            fsType: 'ext4',
+            statfs,
+          }),
+        }
+      : {}),
     ...s.extraFiles,
   };
   const disk: DiskMeasurement = {
@@ -77,10 +105,29 @@ export function diskBundle(s: DiskScenario = {}) {
     cacheDir: '/var/lib/dragonfly',
     cacheDirFrom: 'dfdaemon',
     ...(s.intervalMs === null ? {} : { diskstatsIntervalMs: s.intervalMs ?? 1000 }),
-    mount: { mountPoint: '/var/lib/dragonfly', fsType: 'ext4', source: `/dev/${dev}`, options: ['rw', 'relatime'], majMin: '8:16' },
+    mount: {
+      mountPoint: '/var/lib/dragonfly',
+      fsType: 'ext4',
+      source: `/dev/${dev}`,
+      options: ['rw', 'relatime'],
+      majMin: '8:16',
+    },
     device: { name: dev, majMin: '8:16', kind: 'disk' },
     chain: [dev],
-    physical: [{ name: phys, majMin: '8:16', rotational: s.rotational ?? null, scheduler: 'mq-deadline', readAheadKb: 128, model: null, vendor: null, siPhysical: null, siType: s.siType ?? null, siInterface: null }],
+    physical: [
+      {
+        name: phys,
+        majMin: '8:16',
+        rotational: s.rotational ?? null,
+        scheduler: 'mq-deadline',
+        readAheadKb: 128,
+        model: null,
+        vendor: null,
+        siPhysical: null,
+        siType: s.siType ?? null,
+        siInterface: null,
+      },
+    ],
   };
   return { files, opts: { manifest: { probes: { disk: record } }, measurements: { ...s.measurements, disk } } };
 }

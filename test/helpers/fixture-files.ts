@@ -4,7 +4,11 @@ import type { Manifest } from '../../src/bundle/manifest.js';
 import type { Measurements } from '../../src/bundle/measurements.js';
 
 /** A fixture bundle's raw files, manifest and measurements, to vary in memory. */
-export function loadFixture(dir: string): { files: Record<string, string>; manifest: Manifest; measurements: Measurements } {
+export function loadFixture(dir: string): {
+  files: Record<string, string>;
+  manifest: Manifest;
+  measurements: Measurements;
+} {
   const files: Record<string, string> = {};
   const walk = (d: string) => {
     for (const n of readdirSync(d)) {

@@ -40,7 +40,13 @@ export async function fleetReports(): Promise<Report[]> {
   let i = 0;
   for (const { scenario, count } of FLEET_PLAN) {
     for (let k = 0; k < count; k++, i++) {
-      out.push(await fixtureReport(scenario, `node-${String(i).padStart(2, '0')}`, `2026-11-25T10:${String(i).padStart(2, '0')}:00.000Z`));
+      out.push(
+        await fixtureReport(
+          scenario,
+          `node-${String(i).padStart(2, '0')}`,
+          `2026-11-25T10:${String(i).padStart(2, '0')}:00.000Z`,
+        ),
+      );
     }
   }
   return out;

@@ -18,22 +18,30 @@ export function judge(report: Report, exp: Expected): Shortfall[] {
   for (const any of exp.mustIncludeAny ?? []) {
     if (!any.some((c) => causes.includes(c))) out.push({ kind: 'miss', text: `none of ${any.join(', ')}` });
   }
-  for (const r of exp.firesRules ?? []) if (!rules.includes(r)) out.push({ kind: 'miss', text: `rule ${r} did not fire` });
+  for (const r of exp.firesRules ?? [])
+    if (!rules.includes(r)) out.push({ kind: 'miss', text: `rule ${r} did not fire` });
   for (const c of exp.mustNotInclude ?? []) {
     if (causes.includes(c)) out.push({ kind: 'false-alarm', text: `${c} diagnosed` });
   }
-  for (const r of exp.silentRules ?? []) if (rules.includes(r)) out.push({ kind: 'false-alarm', text: `rule ${r} fired` });
+  for (const r of exp.silentRules ?? [])
+    if (rules.includes(r)) out.push({ kind: 'false-alarm', text: `rule ${r} fired` });
   if (exp.maxSeverity) {
     for (const d of report.diagnoses) {
       if (exp.maxSeverity === 'none' || SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[exp.maxSeverity]) {
-        out.push({ kind: 'false-alarm', text: `${d.severity} ${d.cause} (${d.rule}) where at most ${exp.maxSeverity} is right` });
+        out.push({
+          kind: 'false-alarm',
+          text: `${d.severity} ${d.cause} (${d.rule}) where at most ${exp.maxSeverity} is right`,
+        });
       }
     }
   }
   if (exp.topN) {
     const at = causes.indexOf(exp.topN.cause);
     if (at < 0 || at >= exp.topN.n) {
-      out.push({ kind: 'rank', text: `${exp.topN.cause} not within the first ${exp.topN.n} of [${causes.join(', ')}]` });
+      out.push({
+        kind: 'rank',
+        text: `${exp.topN.cause} not within the first ${exp.topN.n} of [${causes.join(', ')}]`,
+      });
     }
   }
   return out;

@@ -13,7 +13,9 @@ function recording(t: TomlTable, seen: Set<string>, path: string[] = []): TomlTa
       if (typeof prop !== 'string') return v;
       const p = [...path, prop];
       seen.add(JSON.stringify(p));
-      return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) ? recording(v as TomlTable, seen, p) : v;
+      return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date)
+        ? recording(v as TomlTable, seen, p)
+        : v;
     },
   });
 }
@@ -87,7 +89,9 @@ describe('containerd version table', () => {
     const seen = new Set<string>();
     dig(recording(p.ok ? p.value : {}, seen), 'plugins', 'io.containerd.grpc.v1.cri', 'max_concurrent_uploaded_layers');
     const read = [...seen].map((s) => JSON.parse(s) as string[]);
-    expect(read.filter((k) => !configKeyKnown('config.toml', k)).map((k) => k.join('.'))).toEqual(['plugins.io.containerd.grpc.v1.cri.max_concurrent_uploaded_layers']);
+    expect(read.filter((k) => !configKeyKnown('config.toml', k)).map((k) => k.join('.'))).toEqual([
+      'plugins.io.containerd.grpc.v1.cri.max_concurrent_uploaded_layers',
+    ]);
   });
 
   it('every fact has unique id, a containerd source at a tag, parseable bounds, disjoint ranges and a valid assumption', () => {
@@ -99,10 +103,30 @@ describe('containerd version table', () => {
       expect(f.entries[f.assumeWhenUnknown], `${f.id} assumeWhenUnknown`).toBeDefined();
       for (const e of f.entries) {
         expect(e.source, f.id).toMatch(/containerd\/containerd v\d+\.\d+\.\d+ /);
-        for (const b of [e.range.from, e.range.to, e.range.below]) if (b !== undefined) expect(parseRelease(b), `${f.id} bound ${b}`).not.toBeNull();
+        for (const b of [e.range.from, e.range.to, e.range.below])
+          if (b !== undefined) expect(parseRelease(b), `${f.id} bound ${b}`).not.toBeNull();
       }
       // no release falls in two entries of one fact
-      for (const probe of ['1.3.0', '1.4.0', '1.5.11', '1.5.12', '1.6.20', '1.7.0', '1.7.9', '1.7.10', '1.7.31', '1.7.32', '2.0.0', '2.1.0', '2.1.9', '2.2.0', '2.2.1', '2.2.2', '2.3.4', '3.0.0']) {
+      for (const probe of [
+        '1.3.0',
+        '1.4.0',
+        '1.5.11',
+        '1.5.12',
+        '1.6.20',
+        '1.7.0',
+        '1.7.9',
+        '1.7.10',
+        '1.7.31',
+        '1.7.32',
+        '2.0.0',
+        '2.1.0',
+        '2.1.9',
+        '2.2.0',
+        '2.2.1',
+        '2.2.2',
+        '2.3.4',
+        '3.0.0',
+      ]) {
         const v = parseRelease(probe)!;
         const hits = f.entries.filter((e) => pick({ ...f, entries: [e] }, v).kind === 'known');
         expect(hits.length, `${f.id} at ${probe}`).toBeLessThanOrEqual(1);

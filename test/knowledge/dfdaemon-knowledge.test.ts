@@ -17,7 +17,11 @@ import { goJson, rustCompact } from '../facts/dfdaemon-loggen.js';
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 const read = (rel: string) => readFileSync(join(SRC, rel), 'utf8');
 /** Every source file of the dfdaemon area (parsers, facts, rules). */
-const dfdaemonSources = ['parsers', 'facts', 'rules'].flatMap((d) => readdirSync(join(SRC, d)).filter((f) => f.startsWith('dfdaemon')).map((f) => `${d}/${f}`));
+const dfdaemonSources = ['parsers', 'facts', 'rules'].flatMap((d) =>
+  readdirSync(join(SRC, d))
+    .filter((f) => f.startsWith('dfdaemon'))
+    .map((f) => `${d}/${f}`),
+);
 
 const isVersioned = (v: unknown): v is VersionedFact<unknown> =>
   typeof v === 'object' && v !== null && 'entries' in v && 'assumeWhenUnknown' in v;
@@ -50,9 +54,14 @@ describe('dfdaemon version tables', () => {
 
   it('hold every log pattern the scanner matches', () => {
     const inTable = (t: readonly MessageFact[], p: { prefix: string; contains?: string; kind: string }) =>
-      t.some((f) => f.kind === p.kind && f.entries.some((e) => e.value.prefix === p.prefix && e.value.contains === p.contains));
-    for (const p of GO_PATTERNS) expect(inTable(GO_MESSAGES, p), `Go pattern "${p.prefix}" has no version-table entry`).toBe(true);
-    for (const p of RUST_PATTERNS) expect(inTable(rust.RUST_MESSAGES, p), `Rust pattern "${p.prefix}" has no version-table entry`).toBe(true);
+      t.some(
+        (f) =>
+          f.kind === p.kind && f.entries.some((e) => e.value.prefix === p.prefix && e.value.contains === p.contains),
+      );
+    for (const p of GO_PATTERNS)
+      expect(inTable(GO_MESSAGES, p), `Go pattern "${p.prefix}" has no version-table entry`).toBe(true);
+    for (const p of RUST_PATTERNS)
+      expect(inTable(rust.RUST_MESSAGES, p), `Rust pattern "${p.prefix}" has no version-table entry`).toBe(true);
     // and no pattern is written into the parser by hand, beside the tables
     expect(read('parsers/dfdaemon-log-patterns.ts')).not.toMatch(/prefix: '/);
   });
@@ -60,21 +69,27 @@ describe('dfdaemon version tables', () => {
   it('hold every metric name the dfdaemon code reads or names', () => {
     const known = new Set(DFDAEMON_METRICS.map((m) => m.name));
     const used = new Set<string>();
-    for (const f of dfdaemonSources) for (const m of read(f).matchAll(/\b((?:dragonfly|process)_[a-z_]*[a-z])\b/g)) used.add(m[1] as string);
+    for (const f of dfdaemonSources)
+      for (const m of read(f).matchAll(/\b((?:dragonfly|process)_[a-z_]*[a-z])\b/g)) used.add(m[1] as string);
     expect(used.size).toBeGreaterThan(15);
-    for (const name of used) expect(known.has(name), `metric ${name} has no version-table entry (src/knowledge/dfdaemon-metrics.ts)`).toBe(true);
+    for (const name of used)
+      expect(known.has(name), `metric ${name} has no version-table entry (src/knowledge/dfdaemon-metrics.ts)`).toBe(
+        true,
+      );
   });
 
   it('hold every config key the parser reads', () => {
     const known = new Set([...GO_KEYS.map((k) => k.key), ...rust.RUST_KEYS.map((k) => k.key)]);
     const text = read('parsers/dfdaemon-config.ts');
     const keys = new Set<string>();
-    for (const m of text.matchAll(/get\(\[([^\]]*)\]/g)) for (const k of (m[1] as string).matchAll(/'([^'$]+)'/g)) keys.add(k[1] as string);
+    for (const m of text.matchAll(/get\(\[([^\]]*)\]/g))
+      for (const k of (m[1] as string).matchAll(/'([^'$]+)'/g)) keys.add(k[1] as string);
     for (const m of text.matchAll(/(?:node|raw)\('([^'$]+)'\)/g)) keys.add(m[1] as string);
     expect(keys.size).toBeGreaterThan(30);
     for (const k of keys) expect(known.has(k), `config key ${k} has no version-table entry`).toBe(true);
     // keys no release has (dragonflyoss/dragonfly v2.x peerhost.go; dragonflyoss/client dfdaemon.rs)
-    for (const gone of ['proxy.listen.port', 'proxy.port', 'metrics.port', 'log.dir']) expect(text).not.toContain(`'${gone}'`);
+    for (const gone of ['proxy.listen.port', 'proxy.port', 'metrics.port', 'log.dir'])
+      expect(text).not.toContain(`'${gone}'`);
     // `console` is a Go key (cmd/dependency/base/option.go:21) but only a flag of the Rust client
     expect(text.slice(text.indexOf('// Rust: key names'))).not.toContain("'console'");
   });
@@ -85,14 +100,28 @@ describe('dfdaemon version tables', () => {
     const want: string[] = [];
     for (const f of GO_MESSAGES) {
       for (const e of f.entries) {
-        lines.push(goJson(T, e.value.level, 'peer/x.go:1', `${e.value.prefix}x${e.value.contains ?? ''} y`, { peer: 'p-1', task: 't-1' }));
+        lines.push(
+          goJson(T, e.value.level, 'peer/x.go:1', `${e.value.prefix}x${e.value.contains ?? ''} y`, {
+            peer: 'p-1',
+            task: 't-1',
+          }),
+        );
         want.push(`${f.id}:${f.kind}`);
       }
     }
     for (const f of rust.RUST_MESSAGES) {
       for (const e of f.entries) {
         const level = e.value.level.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-        lines.push(rustCompact(T, level, 'download_task', 'dragonfly-client/src/resource/task.rs:1', `${e.value.prefix}x${e.value.contains ?? ''} y`, 'task_id="t-1" peer_id="p-1"'));
+        lines.push(
+          rustCompact(
+            T,
+            level,
+            'download_task',
+            'dragonfly-client/src/resource/task.rs:1',
+            `${e.value.prefix}x${e.value.contains ?? ''} y`,
+            'task_id="t-1" peer_id="p-1"',
+          ),
+        );
         want.push(`${f.id}:${f.kind}`);
       }
     }

@@ -43,7 +43,8 @@ const { values } = parseArgs({
 
 const BIN = values.bin ?? new URL('../../bin/dfdoctor.js', import.meta.url).pathname;
 const undo: (() => Promise<void> | void)[] = [];
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sh = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 async function teardown(): Promise<void> {
   while (undo.length > 0) {
@@ -103,7 +104,9 @@ async function main(): Promise<void> {
   undo.push(() => lab.close());
   const reg = await lab.startRegistry();
   const sizes = (values.layers ?? '24,20,16,12,8,8').split(',').map((s) => Number(s) << 20);
-  const img = await lab.buildImage({ layers: sizes.map((bytes, i) => ({ bytes, content: i % 3 === 2 ? 'mixed' : 'random' })) });
+  const img = await lab.buildImage({
+    layers: sizes.map((bytes, i) => ({ bytes, content: i % 3 === 2 ? 'mixed' : 'random' })),
+  });
   const ref = await lab.push(img, reg, 'lab/bench:v1');
 
   let cacheDir = lab.path('dfdaemon-cache');
@@ -208,7 +211,10 @@ async function main(): Promise<void> {
     );
     await new Promise(() => undefined);
   }
-  const child = spawn(process.execPath, [...args, '--format', 'json', '--fail-on', 'never'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+  const child = spawn(process.execPath, [...args, '--format', 'json', '--fail-on', 'never'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NO_COLOR: '1', CI: 'true' },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
@@ -221,7 +227,9 @@ async function main(): Promise<void> {
     /* reported below */
   }
   const stats = standin.stats();
-  process.stdout.write(`${JSON.stringify({ ok: exitCode === 0 && report !== null, exitCode, report, stderr: err.slice(-4000), stdout: report ? '' : out.slice(-4000), lab: { ref, layers: img.layers.length, bytes: img.compressedBytes, standin: stats, namespaceLeft: sh('ctr', ['--address', cd.address, 'namespaces', 'ls', '-q']).trim() } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ok: exitCode === 0 && report !== null, exitCode, report, stderr: err.slice(-4000), stdout: report ? '' : out.slice(-4000), lab: { ref, layers: img.layers.length, bytes: img.compressedBytes, standin: stats, namespaceLeft: sh('ctr', ['--address', cd.address, 'namespaces', 'ls', '-q']).trim() } })}\n`,
+  );
 }
 
 main()

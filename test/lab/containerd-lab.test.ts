@@ -13,7 +13,9 @@ describe('containerd lab helper', () => {
     await withContainerdLab(async (lab) => {
       dir = lab.dir;
       const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 3 << 20 }, { bytes: 2 << 20, content: 'text' }, { bytes: 2 << 20, content: 'mixed' }] });
+      const img = await lab.buildImage({
+        layers: [{ bytes: 3 << 20 }, { bytes: 2 << 20, content: 'text' }, { bytes: 2 << 20, content: 'mixed' }],
+      });
       expect(img.layers).toHaveLength(3);
       // random data does not compress, text does
       expect(img.layers[0]!.compressedBytes).toBeGreaterThan(3 << 20);
@@ -30,7 +32,10 @@ describe('containerd lab helper', () => {
       // a mirror nothing listens on: ctr falls back to the origin (server) and says so with --debug
       await lab.removeImage(cd, ref);
       const dead = await freeLoopbackPort();
-      const hosts2 = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: `http://127.0.0.1:${dead}` }] });
+      const hosts2 = await lab.writeHostsToml(reg.host, {
+        server: reg.url,
+        hosts: [{ url: `http://127.0.0.1:${dead}` }],
+      });
       const pull2 = await lab.pull(cd, ref, { hostsDir: hosts2, debug: true });
       expect(pull2.ok, pull2.output).toBe(true);
       expect(pull2.output).toMatch(/trying next host/);

@@ -214,11 +214,15 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
       const p = startProcess('docker-registry', ['serve', cfg], {});
       procs.push(p);
       const url = `http://127.0.0.1:${port}`;
-      await waitFor(async () => {
-        if (p.exited) throw new Error(`docker-registry exited: ${p.output()}`);
-        const r = await fetch(`${url}/v2/`).catch(() => null);
-        return r !== null && r.status === 200;
-      }, 15_000, `docker-registry on ${url}`);
+      await waitFor(
+        async () => {
+          if (p.exited) throw new Error(`docker-registry exited: ${p.output()}`);
+          const r = await fetch(`${url}/v2/`).catch(() => null);
+          return r !== null && r.status === 200;
+        },
+        15_000,
+        `docker-registry on ${url}`,
+      );
       return { host: `127.0.0.1:${port}`, port, url, root, stop: () => p.stop() };
     },
 
@@ -239,7 +243,11 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         config: configDesc,
-        layers: built.map((l) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: l.digest, size: l.compressedBytes })),
+        layers: built.map((l) => ({
+          mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+          digest: l.digest,
+          size: l.compressedBytes,
+        })),
       };
       const manDesc = await writeBlob(blobs, JSON.stringify(manifest), 'application/vnd.oci.image.manifest.v1+json');
       await writeFile(join(layoutDir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -261,9 +269,20 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
 
     async push(image, registry, repoTag) {
       const dest = `${registry.host}/${repoTag}`;
-      const r = await run('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', `oci:${image.layoutDir}:${image.tag}`, `docker://${dest}`], {
-        timeoutMs: 120_000,
-      });
+      const r = await run(
+        'skopeo',
+        [
+          '--insecure-policy',
+          'copy',
+          '--quiet',
+          '--dest-tls-verify=false',
+          `oci:${image.layoutDir}:${image.tag}`,
+          `docker://${dest}`,
+        ],
+        {
+          timeoutMs: 120_000,
+        },
+      );
       if (r.exitCode !== 0) throw new Error(`skopeo push to ${dest} failed: ${r.output}`);
       return dest;
     },
@@ -289,11 +308,15 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
       const version = (await run('containerd', ['--version'], { timeoutMs: 10_000 })).output.trim();
       const p = startProcess('containerd', ['--config', configFile], o.env ?? {});
       procs.push(p);
-      await waitFor(async () => {
-        if (p.exited) throw new Error(`containerd exited: ${p.output()}`);
-        const r = await run('ctr', ['--address', address, 'version'], { timeoutMs: 5_000 });
-        return r.exitCode === 0;
-      }, 30_000, `containerd on ${address}`);
+      await waitFor(
+        async () => {
+          if (p.exited) throw new Error(`containerd exited: ${p.output()}`);
+          const r = await run('ctr', ['--address', address, 'version'], { timeoutMs: 5_000 });
+          return r.exitCode === 0;
+        },
+        30_000,
+        `containerd on ${address}`,
+      );
       return {
         address,
         root,
@@ -333,9 +356,17 @@ export async function createContainerdLab(opts: LabOptions = {}): Promise<Contai
     async removeImage(cd, ref, namespace = DEFAULT_NS) {
       await run('ctr', ['--address', cd.address, '-n', namespace, 'image', 'rm', '--sync', ref], { timeoutMs: 30_000 });
       // image rm leaves the blobs in the content store; drop them so the next pull really fetches
-      const ls = await run('ctr', ['--address', cd.address, '-n', namespace, 'content', 'ls', '-q'], { timeoutMs: 30_000 });
-      const digests = ls.output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('sha256:'));
-      if (digests.length > 0) await run('ctr', ['--address', cd.address, '-n', namespace, 'content', 'rm', ...digests], { timeoutMs: 30_000 });
+      const ls = await run('ctr', ['--address', cd.address, '-n', namespace, 'content', 'ls', '-q'], {
+        timeoutMs: 30_000,
+      });
+      const digests = ls.output
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith('sha256:'));
+      if (digests.length > 0)
+        await run('ctr', ['--address', cd.address, '-n', namespace, 'content', 'rm', ...digests], {
+          timeoutMs: 30_000,
+        });
     },
 
     async close() {
@@ -372,7 +403,11 @@ export function containerdConfigText(
     `version = ${o.configVersion}`,
     `root = ${q(p.root)}`,
     `state = ${q(p.state)}`,
-    ...(o.disableCri ? [`disabled_plugins = [${q(o.configVersion === 3 ? 'io.containerd.cri.v1.images' : 'io.containerd.grpc.v1.cri')}]`] : []),
+    ...(o.disableCri
+      ? [
+          `disabled_plugins = [${q(o.configVersion === 3 ? 'io.containerd.cri.v1.images' : 'io.containerd.grpc.v1.cri')}]`,
+        ]
+      : []),
     '',
     '[grpc]',
     `  address = ${q(p.address)}`,
@@ -388,7 +423,8 @@ export function containerdConfigText(
   lines.push(`[plugins.${q(cri)}]`);
   if (o.maxConcurrentDownloads !== undefined) lines.push(`  max_concurrent_downloads = ${o.maxConcurrentDownloads}`);
   if (o.snapshotter && o.configVersion === 3) lines.push(`  snapshotter = ${q(o.snapshotter)}`);
-  if (o.snapshotter && o.configVersion === 2) lines.push(`  [plugins.${q(cri)}.containerd]`, `    snapshotter = ${q(o.snapshotter)}`);
+  if (o.snapshotter && o.configVersion === 2)
+    lines.push(`  [plugins.${q(cri)}.containerd]`, `    snapshotter = ${q(o.snapshotter)}`);
   if (o.configPath !== undefined) lines.push(`  [plugins.${q(cri)}.registry]`, `    config_path = ${q(o.configPath)}`);
   lines.push('');
   if (o.extraToml) lines.push(o.extraToml, '');
@@ -399,7 +435,10 @@ export function containerdConfigText(
 
 const CHUNK = 1 << 20;
 const TEXT_CHUNK = Buffer.from(
-  Array.from({ length: CHUNK / 64 }, (_, i) => `line ${String(i).padStart(8, '0')} the quick brown fox jumps over the lazy dog`.padEnd(63, '.') + '\n').join(''),
+  Array.from(
+    { length: CHUNK / 64 },
+    (_, i) => `line ${String(i).padStart(8, '0')} the quick brown fox jumps over the lazy dog`.padEnd(63, '.') + '\n',
+  ).join(''),
 );
 if (TEXT_CHUNK.length !== CHUNK) throw new Error('containerd-lab: text chunk must be exactly 1 MiB');
 
@@ -468,7 +507,11 @@ async function writeLayer(blobs: string, fileName: string, spec: LayerSpec): Pro
   return { digest, diffId: `sha256:${diff.digest('hex')}`, compressedBytes, uncompressedBytes };
 }
 
-async function writeBlob(blobs: string, text: string, mediaType: string): Promise<{ mediaType: string; digest: string; size: number }> {
+async function writeBlob(
+  blobs: string,
+  text: string,
+  mediaType: string,
+): Promise<{ mediaType: string; digest: string; size: number }> {
   const buf = Buffer.from(text);
   const hex = createHash('sha256').update(buf).digest('hex');
   await writeFile(join(blobs, hex), buf);
@@ -507,7 +550,11 @@ function track(pid: number): void {
 
 function startProcess(cmd: string, args: string[], env: Record<string, string>): ManagedProcess {
   // detached: its own process group, so stop() also reaches children (containerd shims)
-  const child: ChildProcess = spawn(cmd, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child: ChildProcess = spawn(cmd, args, {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let out = '';
   const keep = (b: Buffer) => {
     out += b.toString('utf8');
@@ -558,7 +605,11 @@ function startProcess(cmd: string, args: string[], env: Record<string, string>):
   };
 }
 
-async function run(cmd: string, args: string[], o: { timeoutMs: number; env?: Record<string, string> }): Promise<{ exitCode: number | null; output: string }> {
+async function run(
+  cmd: string,
+  args: string[],
+  o: { timeoutMs: number; env?: Record<string, string> },
+): Promise<{ exitCode: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...(o.env ?? {}) } });
     let out = '';

@@ -23,14 +23,24 @@ afterAll(async () => {
   for (const t of temps) await rm(t, { recursive: true, force: true });
 });
 
-async function runProbe(opts: Partial<ProbeOptions>): Promise<{ dir: string; outcome: Awaited<ReturnType<typeof containerdProbe.run>>; discovery: Discovery }> {
+async function runProbe(
+  opts: Partial<ProbeOptions>,
+): Promise<{ dir: string; outcome: Awaited<ReturnType<typeof containerdProbe.run>>; discovery: Discovery }> {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-cd-bundle-'));
   temps.push(dir);
   const out = new BundleWriter(dir);
   const discovery: Discovery = {};
   const deadline = performance.now() + 15_000;
   const ctx: ProbeContext = {
-    options: { root: '/', timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, ...opts },
+    options: {
+      root: '/',
+      timeoutSeconds: 30,
+      scrapeIntervalSeconds: 1,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      ...opts,
+    },
     out,
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, deadline - performance.now()),
@@ -41,7 +51,9 @@ async function runProbe(opts: Partial<ProbeOptions>): Promise<{ dir: string; out
   };
   const t0 = performance.now();
   const outcome = await containerdProbe.run(ctx);
-  console.log(`[lab] containerd probe: ${outcome.status} in ${(performance.now() - t0).toFixed(0)} ms${outcome.reason ? ` (${outcome.reason})` : ''}`);
+  console.log(
+    `[lab] containerd probe: ${outcome.status} in ${(performance.now() - t0).toFixed(0)} ms${outcome.reason ? ` (${outcome.reason})` : ''}`,
+  );
   const measurements = { cpu: out.getMeasurement('cpu') };
   await writeFile(join(dir, 'measurements.json'), JSON.stringify(measurements));
   return { dir, outcome, discovery };
@@ -54,77 +66,111 @@ async function analyse(dir: string) {
 }
 
 describe('containerd probe against a real containerd', () => {
-  it.skipIf(why)('default v2 config: version, max_concurrent_downloads 3, cpu rates; a dead mirror is misconfigured and the pull falls back', async () => {
-    lab = await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-    const reg = await lab.startRegistry();
-    const img = await lab.buildImage({ layers: [{ bytes: 4 << 20 }, { bytes: 4 << 20, content: 'mixed' }, { bytes: 2 << 20, content: 'text' }, { bytes: 2 << 20 }] });
-    const ref = await lab.push(img, reg, 'lab/probe:v1');
-    const dead = await freeLoopbackPort();
-    const hostsDir = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: `http://127.0.0.1:${dead}`, capabilities: ['pull', 'resolve'] }] });
-    const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+  it.skipIf(why)(
+    'default v2 config: version, max_concurrent_downloads 3, cpu rates; a dead mirror is misconfigured and the pull falls back',
+    async () => {
+      lab = await createContainerdLab({ name: 'dfdoctor-cd-probe' });
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({
+        layers: [
+          { bytes: 4 << 20 },
+          { bytes: 4 << 20, content: 'mixed' },
+          { bytes: 2 << 20, content: 'text' },
+          { bytes: 2 << 20 },
+        ],
+      });
+      const ref = await lab.push(img, reg, 'lab/probe:v1');
+      const dead = await freeLoopbackPort();
+      const hostsDir = await lab.writeHostsToml(reg.host, {
+        server: reg.url,
+        hosts: [{ url: `http://127.0.0.1:${dead}`, capabilities: ['pull', 'resolve'] }],
+      });
+      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
 
-    const { dir, outcome, discovery } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
-    expect(outcome.status, JSON.stringify(outcome)).toBe('ok');
-    // the origin here is on loopback too, so it is checked like a mirror (remote servers never are)
-    expect(discovery.containerd?.mirrorHosts).toEqual([`127.0.0.1:${dead}`, reg.host]);
-    expect(discovery.containerd?.pid).toBe(cd.pid);
+      const { dir, outcome, discovery } = await runProbe({
+        containerdConfig: cd.configFile,
+        containerdAddress: cd.address,
+      });
+      expect(outcome.status, JSON.stringify(outcome)).toBe('ok');
+      // the origin here is on loopback too, so it is checked like a mirror (remote servers never are)
+      expect(discovery.containerd?.mirrorHosts).toEqual([`127.0.0.1:${dead}`, reg.host]);
+      expect(discovery.containerd?.pid).toBe(cd.pid);
 
-    const { facts, rules } = await analyse(dir);
-    const c = facts.containerd!;
-    expect(c.version?.major).toBe(1);
-    expect(c.version?.minor).toBe(6);
-    expect(c.configSource).toBe('dump');
-    expect(c.config.layout).toBe(2);
-    expect(c.pull.downloads).toMatchObject({ limit: 3, scope: 'per-pull', fromDefault: false });
-    expect(c.snapshotter).toBe('overlayfs');
-    expect(c.routes).toHaveLength(1);
-    expect(c.routes[0]!.registry).toBe(reg.host);
-    expect(c.routes[0]!.hosts.map((h) => h.port)).toEqual([dead, reg.port]);
-    expect(c.routes[0]!.hosts[0]!.check?.tcp).toBe('refused');
-    expect(c.misconfigs.map((m) => m.kind)).toContain('not-listening');
-    expect(rules).toContain('containerd.mirror-misconfigured');
-    const cpu = facts.measurements.cpu!;
-    expect(cpu.gunzipMBps).toBeGreaterThan(1);
-    expect(cpu.sha256MBps).toBeGreaterThan(1);
-    console.log(`[lab] ${cd.version}; cpu: gunzip ${cpu.gunzipMBps?.toFixed(0)} MB/s (compressed input), sha256 ${cpu.sha256MBps?.toFixed(0)} MB/s`);
+      const { facts, rules } = await analyse(dir);
+      const c = facts.containerd!;
+      expect(c.version?.major).toBe(1);
+      expect(c.version?.minor).toBe(6);
+      expect(c.configSource).toBe('dump');
+      expect(c.config.layout).toBe(2);
+      expect(c.pull.downloads).toMatchObject({ limit: 3, scope: 'per-pull', fromDefault: false });
+      expect(c.snapshotter).toBe('overlayfs');
+      expect(c.routes).toHaveLength(1);
+      expect(c.routes[0]!.registry).toBe(reg.host);
+      expect(c.routes[0]!.hosts.map((h) => h.port)).toEqual([dead, reg.port]);
+      expect(c.routes[0]!.hosts[0]!.check?.tcp).toBe('refused');
+      expect(c.misconfigs.map((m) => m.kind)).toContain('not-listening');
+      expect(rules).toContain('containerd.mirror-misconfigured');
+      const cpu = facts.measurements.cpu!;
+      expect(cpu.gunzipMBps).toBeGreaterThan(1);
+      expect(cpu.sha256MBps).toBeGreaterThan(1);
+      console.log(
+        `[lab] ${cd.version}; cpu: gunzip ${cpu.gunzipMBps?.toFixed(0)} MB/s (compressed input), sha256 ${cpu.sha256MBps?.toFixed(0)} MB/s`,
+      );
 
-    // the timed pull: containerd tries the dead mirror, then falls back to the origin
-    const pull = await lab.pull(cd, ref, { hostsDir, debug: true });
-    expect(pull.ok, pull.output).toBe(true);
-    expect(pull.output).toMatch(new RegExp(`trying next host.*127\\.0\\.0\\.1:${dead}`));
-    expect(pull.output).toMatch(new RegExp(`host="?${reg.host.replace(/\./g, '\\.')}`));
-    console.log(`[lab] pull via a dead mirror with origin fallback: ${pull.wallSeconds.toFixed(2)} s for ${(img.compressedBytes / 1e6).toFixed(1)} MB`);
+      // the timed pull: containerd tries the dead mirror, then falls back to the origin
+      const pull = await lab.pull(cd, ref, { hostsDir, debug: true });
+      expect(pull.ok, pull.output).toBe(true);
+      expect(pull.output).toMatch(new RegExp(`trying next host.*127\\.0\\.0\\.1:${dead}`));
+      expect(pull.output).toMatch(new RegExp(`host="?${reg.host.replace(/\./g, '\\.')}`));
+      console.log(
+        `[lab] pull via a dead mirror with origin fallback: ${pull.wallSeconds.toFixed(2)} s for ${(img.compressedBytes / 1e6).toFixed(1)} MB`,
+      );
 
-    // a live mirror (the registry itself as the [host]) is not misconfigured
-    await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: reg.url, capabilities: ['pull', 'resolve'] }] }, hostsDir);
-    const healthy = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
-    const h = await analyse(healthy.dir);
-    expect(h.facts.containerd!.routes[0]!.hosts[0]!.check?.tcp).toBe('open');
-    expect(h.facts.containerd!.routes[0]!.hosts[0]!.check?.v2Status).toBe(200);
-    expect(h.facts.containerd!.misconfigs.map((m) => m.kind)).not.toContain('not-listening');
-  });
+      // a live mirror (the registry itself as the [host]) is not misconfigured
+      await lab.writeHostsToml(
+        reg.host,
+        { server: reg.url, hosts: [{ url: reg.url, capabilities: ['pull', 'resolve'] }] },
+        hostsDir,
+      );
+      const healthy = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
+      const h = await analyse(healthy.dir);
+      expect(h.facts.containerd!.routes[0]!.hosts[0]!.check?.tcp).toBe('open');
+      expect(h.facts.containerd!.routes[0]!.hosts[0]!.check?.v2Status).toBe(200);
+      expect(h.facts.containerd!.misconfigs.map((m) => m.kind)).not.toContain('not-listening');
+    },
+  );
 
-  it.skipIf(why)('legacy mirrors together with config_path: the real CRI plugin fails to load, and the probe shows it', async () => {
-    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-    const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001' }] });
-    const cd = await lab.startContainerd({
-      configVersion: 2,
-      configPath: hostsDir,
-      extraToml: '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
-    });
-    expect(cd.log()).toContain('`mirrors` cannot be set when `config_path` is provided');
-    const { dir } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
-    const { facts, rules } = await analyse(dir);
-    expect(facts.containerd?.criPlugin?.status).toBe('error');
-    const m = facts.containerd?.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
-    expect(m?.message).toMatch(/confirmed: `ctr plugins ls` shows it in error/);
-    expect(rules).toContain('containerd.mirror-misconfigured');
-    await cd.stop();
-  });
+  it.skipIf(why)(
+    'legacy mirrors together with config_path: the real CRI plugin fails to load, and the probe shows it',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
+      const hostsDir = await lab.writeHostsToml('docker.io', {
+        server: 'https://index.docker.io',
+        hosts: [{ url: 'http://127.0.0.1:4001' }],
+      });
+      const cd = await lab.startContainerd({
+        configVersion: 2,
+        configPath: hostsDir,
+        extraToml:
+          '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
+      });
+      expect(cd.log()).toContain('`mirrors` cannot be set when `config_path` is provided');
+      const { dir } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
+      const { facts, rules } = await analyse(dir);
+      expect(facts.containerd?.criPlugin?.status).toBe('error');
+      const m = facts.containerd?.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
+      expect(m?.message).toMatch(/confirmed: `ctr plugins ls` shows it in error/);
+      expect(rules).toContain('containerd.mirror-misconfigured');
+      await cd.stop();
+    },
+  );
 
   it.skipIf(why)('a v3 config is read correctly (CRI images plugin, transfer service, config_path)', async () => {
     lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-    const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001', capabilities: ['pull'] }] });
+    const hostsDir = await lab.writeHostsToml('docker.io', {
+      server: 'https://index.docker.io',
+      hosts: [{ url: 'http://127.0.0.1:4001', capabilities: ['pull'] }],
+    });
     const cfg = lab.path('v3-config.toml');
     await writeFile(
       cfg,

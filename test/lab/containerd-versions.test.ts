@@ -35,7 +35,16 @@ async function probeFacts(configFile: string, address: string) {
   const out = new BundleWriter(dir);
   const deadline = performance.now() + 15_000;
   const ctx: ProbeContext = {
-    options: { root: '/', timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, containerdConfig: configFile, containerdAddress: address },
+    options: {
+      root: '/',
+      timeoutSeconds: 30,
+      scrapeIntervalSeconds: 1,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      containerdConfig: configFile,
+      containerdAddress: address,
+    },
     out,
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, deadline - performance.now()),
@@ -46,52 +55,68 @@ async function probeFacts(configFile: string, address: string) {
   };
   await containerdProbe.run(ctx);
   await writeFile(join(dir, 'measurements.json'), '{}');
-  const facts = await buildFacts(new DirBundle(dir), manifest(), JSON.parse(await readFile(join(dir, 'measurements.json'), 'utf8')));
+  const facts = await buildFacts(
+    new DirBundle(dir),
+    manifest(),
+    JSON.parse(await readFile(join(dir, 'measurements.json'), 'utf8')),
+  );
   return facts.containerd!;
 }
 
 describe('containerd behaviour by release, on the real 1.6 binary', () => {
-  it.skipIf(why)('registry.configs.*.tls next to config_path: the CRI plugin refuses it (the table says so for < 2.0.0)', async () => {
-    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-    const hostsDir = await lab.writeHostsToml('docker.io', { server: 'https://index.docker.io', hosts: [{ url: 'http://127.0.0.1:4001' }] });
-    const cd = await lab.startContainerd({
-      configVersion: 2,
-      configPath: hostsDir,
-      extraToml: '[plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example".tls]\n  insecure_skip_verify = true\n',
-    });
-    try {
-      const v = parseContainerdVersion(cd.version);
-      expect(pick(configsTlsWithConfigPath, v)).toMatchObject({ kind: 'known', value: 'refused' });
-      expect(cd.log()).toContain('`configs.tls` cannot be set when `config_path` is provided');
-      const c = await probeFacts(cd.configFile, cd.address);
-      expect(c.criPlugin?.status).toBe('error');
-      const m = c.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
-      expect(m?.message).toMatch(/registry\.configs\.\*\.tls are both set.*confirmed: `ctr plugins ls` shows it in error/);
-    } finally {
-      await cd.stop();
-    }
-  });
+  it.skipIf(why)(
+    'registry.configs.*.tls next to config_path: the CRI plugin refuses it (the table says so for < 2.0.0)',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+      const hostsDir = await lab.writeHostsToml('docker.io', {
+        server: 'https://index.docker.io',
+        hosts: [{ url: 'http://127.0.0.1:4001' }],
+      });
+      const cd = await lab.startContainerd({
+        configVersion: 2,
+        configPath: hostsDir,
+        extraToml:
+          '[plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example".tls]\n  insecure_skip_verify = true\n',
+      });
+      try {
+        const v = parseContainerdVersion(cd.version);
+        expect(pick(configsTlsWithConfigPath, v)).toMatchObject({ kind: 'known', value: 'refused' });
+        expect(cd.log()).toContain('`configs.tls` cannot be set when `config_path` is provided');
+        const c = await probeFacts(cd.configFile, cd.address);
+        expect(c.criPlugin?.status).toBe('error');
+        const m = c.misconfigs.find((x) => x.kind === 'legacy-with-config-path');
+        expect(m?.message).toMatch(
+          /registry\.configs\.\*\.tls are both set.*confirmed: `ctr plugins ls` shows it in error/,
+        );
+      } finally {
+        await cd.stop();
+      }
+    },
+  );
 
-  it.skipIf(why)('a hosts.toml with only `server` is ignored ("invalid `host` tree"): the pull goes to the registry itself, and the facts call it rejected', async () => {
-    lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-    const reg = await lab.startRegistry();
-    const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
-    const ref = await lab.push(img, reg, 'lab/server-only:v1');
-    const dead = await freeLoopbackPort();
-    // were this file used, every request would go to a port nothing listens on and the pull would fail
-    const hostsDir = await lab.writeHostsToml(reg.host, { hosts: [], raw: `server = "http://127.0.0.1:${dead}"\n` });
-    const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
-    try {
-      const v = parseContainerdVersion(cd.version);
-      expect(pick(hostsWithoutHostTable, v)).toMatchObject({ kind: 'known', value: 'rejected' });
-      const pull = await lab.pull(cd, ref, { hostsDir });
-      expect(pull.output).toMatch(/failed to decode hosts\.toml.*invalid `host` tree/);
-      expect(pull.ok, pull.output).toBe(true);
-      const c = await probeFacts(cd.configFile, cd.address);
-      const m = c.misconfigs.find((x) => x.kind === 'rejected');
-      expect(m?.message).toMatch(/containerd ≤ 1\.7\.31 rejects the file/);
-    } finally {
-      await cd.stop();
-    }
-  });
+  it.skipIf(why)(
+    'a hosts.toml with only `server` is ignored ("invalid `host` tree"): the pull goes to the registry itself, and the facts call it rejected',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
+      const ref = await lab.push(img, reg, 'lab/server-only:v1');
+      const dead = await freeLoopbackPort();
+      // were this file used, every request would go to a port nothing listens on and the pull would fail
+      const hostsDir = await lab.writeHostsToml(reg.host, { hosts: [], raw: `server = "http://127.0.0.1:${dead}"\n` });
+      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      try {
+        const v = parseContainerdVersion(cd.version);
+        expect(pick(hostsWithoutHostTable, v)).toMatchObject({ kind: 'known', value: 'rejected' });
+        const pull = await lab.pull(cd, ref, { hostsDir });
+        expect(pull.output).toMatch(/failed to decode hosts\.toml.*invalid `host` tree/);
+        expect(pull.ok, pull.output).toBe(true);
+        const c = await probeFacts(cd.configFile, cd.address);
+        const m = c.misconfigs.find((x) => x.kind === 'rejected');
+        expect(m?.message).toMatch(/containerd ≤ 1\.7\.31 rejects the file/);
+      } finally {
+        await cd.stop();
+      }
+    },
+  );
 });

@@ -26,13 +26,17 @@ function cpuSomeAvg60(): number | null {
 describe.skipIf(why)('diagnose on this machine', () => {
   it('gives no warning or critical, except cpu-contention backed by pressure figures on a contended CPU', async () => {
     const before = cpuSomeAvg60();
-    const r = await runCli(['diagnose', '--format', 'json', '--fail-on', 'warning', '--timeout', '60'], { timeoutMs: 120_000 });
+    const r = await runCli(['diagnose', '--format', 'json', '--fail-on', 'warning', '--timeout', '60'], {
+      timeoutMs: 120_000,
+    });
     const after = cpuSomeAvg60();
     expect(r.stderr).not.toMatch(/internal/i);
     const report = JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[] }[] };
     const alarms = report.diagnoses.filter((d) => d.severity !== 'info');
     const contended = [before, after].some((p) => p !== null && p >= CPU_PRESSURE_WARN);
-    console.log(`[lab] cpu pressure some avg60 before ${before} after ${after}; diagnoses: ${report.diagnoses.map((d) => `${d.severity} ${d.rule}`).join(', ') || 'none'}`);
+    console.log(
+      `[lab] cpu pressure some avg60 before ${before} after ${after}; diagnoses: ${report.diagnoses.map((d) => `${d.severity} ${d.rule}`).join(', ') || 'none'}`,
+    );
     const unexplained = alarms.filter((d) => !(contended && d.rule === 'system.cpu-saturated'));
     expect(unexplained.map((d) => `${d.severity} ${d.rule}: ${d.evidence.join(' | ')}`)).toEqual([]);
     for (const d of alarms) expect(d.evidence[0]).toMatch(/raw\/system\/pressure-cpu\.txt/);

@@ -18,7 +18,8 @@ function why(): string | null {
   const tools = labUnavailable(['losetup', 'mkfs.ext4', 'mount', 'umount']);
   if (tools) return tools;
   if (!existsSync('/dev/loop-control')) return 'no /dev/loop-control: loop devices unavailable here';
-  if (!existsSync(join(BLKIO, 'blkio.throttle.read_bps_device'))) return 'no cgroup v1 blkio hierarchy with throttling at /sys/fs/cgroup/blkio';
+  if (!existsSync(join(BLKIO, 'blkio.throttle.read_bps_device')))
+    return 'no cgroup v1 blkio hierarchy with throttling at /sys/fs/cgroup/blkio';
   return null;
 }
 const skip = (() => {
@@ -28,7 +29,8 @@ const skip = (() => {
 })();
 if (skip) announceSkip('disk lab', skip);
 
-const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const sh = (cmd: string, args: string[]) =>
+  execFileSync(cmd, args, { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 interface Run {
   code: number | null;
@@ -38,7 +40,19 @@ interface Run {
 
 /** Runs the real CLI, optionally placed in the throttled cgroup before exec (so every thread is in it). */
 function runProbe(mnt: string, cgroup: string | null, onSpawn?: (pid: number) => void): Promise<Run> {
-  const cli = [process.execPath, BIN, 'diagnose', '--probes', 'disk', '--cache-dir', mnt, '--format', 'json', '--fail-on', 'never'];
+  const cli = [
+    process.execPath,
+    BIN,
+    'diagnose',
+    '--probes',
+    'disk',
+    '--cache-dir',
+    mnt,
+    '--format',
+    'json',
+    '--fail-on',
+    'never',
+  ];
   const quoted = cli.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const script = cgroup ? `echo $$ > '${cgroup}/cgroup.procs' && exec ${quoted}` : `exec ${quoted}`;
   return new Promise((resolve, reject) => {
@@ -134,7 +148,9 @@ describe.skipIf(skip !== null)('disk probe on a throttled loop device (lab)', ()
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     const m = report.measurements.disk;
-    console.log(`[lab] unthrottled loop device: ${m.seqReadMBps?.toFixed(0)} MB/s, probe ${report.probes.disk.durationMs} ms`);
+    console.log(
+      `[lab] unthrottled loop device: ${m.seqReadMBps?.toFixed(0)} MB/s, probe ${report.probes.disk.durationMs} ms`,
+    );
     expect(m.seqReadMBps).toBeGreaterThan(100);
     expect(report.diagnoses.map((d: { rule: string }) => d.rule)).not.toContain('disk.slow-medium');
     expect(leftovers(mnt)).toEqual([]);
@@ -148,7 +164,9 @@ describe.skipIf(skip !== null)('disk probe on a throttled loop device (lab)', ()
     while (leftovers(mnt).length === 0 && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 10));
     if (leftovers(mnt).length === 0) {
       const r = await done;
-      expect.fail(`the probe never created its temp file (exit ${r.code}): ${r.stderr.slice(0, 500)} ${r.stdout.slice(0, 1500)}`);
+      expect.fail(
+        `the probe never created its temp file (exit ${r.code}): ${r.stderr.slice(0, 500)} ${r.stdout.slice(0, 1500)}`,
+      );
     }
     // into the throttled read phase (the write phase lasts at most 300 ms)
     await new Promise((r) => setTimeout(r, 450));

@@ -38,18 +38,27 @@ describe.each(HOSTILE_KINDS.map((k) => [k]))('diagnose with dfdaemon endpoints t
       const r = await runCli(
         [
           'diagnose',
-          '--format', 'json',
-          '--timeout', '10',
-          '--dfdaemon-metrics', `${srv.origin}/metrics`,
-          '--dfdaemon-proxy', srv.origin,
-          '--cache-dir', cache,
-          '--disk-bytes', '16MiB',
-          '--scrape-interval', '1',
+          '--format',
+          'json',
+          '--timeout',
+          '10',
+          '--dfdaemon-metrics',
+          `${srv.origin}/metrics`,
+          '--dfdaemon-proxy',
+          srv.origin,
+          '--cache-dir',
+          cache,
+          '--disk-bytes',
+          '16MiB',
+          '--scrape-interval',
+          '1',
         ],
         // TMPDIR: the bundle dir diagnose makes must be gone afterwards, and we look for it here
         { timeoutMs: 60_000, env: { TMPDIR: tmp } },
       );
-      times.push(`  ${kind.padEnd(12)} ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, ${srv.accepted()} connection(s) accepted`);
+      times.push(
+        `  ${kind.padEnd(12)} ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, ${srv.accepted()} connection(s) accepted`,
+      );
       expect(r.signal, r.stderr).toBeNull();
       expect([0, 1], r.stderr).toContain(r.code);
       expect(r.ms, `diagnose took ${r.ms} ms`).toBeLessThan(12_000);
@@ -61,10 +70,17 @@ describe.each(HOSTILE_KINDS.map((k) => [k]))('diagnose with dfdaemon endpoints t
         if (p.status !== 'ok') expect(p.reason, `${name} is ${p.status} without a reason`).toBeTruthy();
       }
       // the probe that scraped the endpoint says what went wrong with it, naming it
-      const naming = Object.entries(report.probes).filter(([, p]) => (p.reason ?? '').includes(`127.0.0.1:${srv.port}`));
-      expect(naming.map(([n]) => n), JSON.stringify(report.probes, null, 1)).toContain('dfdaemon');
+      const naming = Object.entries(report.probes).filter(([, p]) =>
+        (p.reason ?? '').includes(`127.0.0.1:${srv.port}`),
+      );
+      expect(
+        naming.map(([n]) => n),
+        JSON.stringify(report.probes, null, 1),
+      ).toContain('dfdaemon');
       const dfd = report.probes.dfdaemon as ProbeRecord;
-      expect(dfd.reason).toMatch(/timed? ?out|no answer|within|reset|ECONNRESET|socket|closed|too large|MiB|invalid|parse|garbage|not read|HTTP|refused|error/i);
+      expect(dfd.reason).toMatch(
+        /timed? ?out|no answer|within|reset|ECONNRESET|socket|closed|too large|MiB|invalid|parse|garbage|not read|HTTP|refused|error/i,
+      );
 
       expect(await readdir(tmp), 'diagnose left files in the temp dir').toEqual([]);
       expect(await readdir(cache), 'diagnose left files in the cache dir').toEqual([]);
@@ -79,24 +95,53 @@ describe.each(HOSTILE_KINDS.map((k) => [k]))('diagnose with a containerd mirror 
     const srv: HostileServer = await startHostile(kind);
     const dir = join(work, `mirror-${kind}`);
     await mkdir(join(dir, 'certs.d', 'docker.io'), { recursive: true });
-    await writeFile(join(dir, 'config.toml'), `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${join(dir, 'certs.d')}"\n`);
-    await writeFile(join(dir, 'certs.d', 'docker.io', 'hosts.toml'), `server = "https://registry-1.docker.io"\n[host."${srv.origin}"]\n  capabilities = ["pull", "resolve"]\n`);
+    await writeFile(
+      join(dir, 'config.toml'),
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "${join(dir, 'certs.d')}"\n`,
+    );
+    await writeFile(
+      join(dir, 'certs.d', 'docker.io', 'hosts.toml'),
+      `server = "https://registry-1.docker.io"\n[host."${srv.origin}"]\n  capabilities = ["pull", "resolve"]\n`,
+    );
     try {
       // the mirror is dfdaemon's proxy (as dfinit writes it): --dfdaemon-proxy tells dfdoctor so
       const r = await runCli(
-        ['diagnose', '--format', 'json', '--timeout', '10', '--probes', 'dfdaemon,containerd', '--dfdaemon-proxy', srv.origin, '--containerd-config', join(dir, 'config.toml'), '--fail-on', 'never'],
+        [
+          'diagnose',
+          '--format',
+          'json',
+          '--timeout',
+          '10',
+          '--probes',
+          'dfdaemon,containerd',
+          '--dfdaemon-proxy',
+          srv.origin,
+          '--containerd-config',
+          join(dir, 'config.toml'),
+          '--fail-on',
+          'never',
+        ],
         { timeoutMs: 60_000 },
       );
-      times.push(`  mirror ${kind.padEnd(12)} ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, ${srv.accepted()} connection(s) accepted`);
+      times.push(
+        `  mirror ${kind.padEnd(12)} ${(r.ms / 1000).toFixed(1)} s, exit ${r.code}, ${srv.accepted()} connection(s) accepted`,
+      );
       expect(r.signal, r.stderr).toBeNull();
       expect(r.code, r.stderr).toBe(0);
       expect(r.ms, `diagnose took ${r.ms} ms`).toBeLessThan(12_000);
       expect(srv.accepted(), 'the mirror check never reached the endpoint').toBeGreaterThan(0);
-      const report = JSON.parse(r.stdout) as { probes: Record<string, ProbeRecord>; diagnoses: { rule: string; evidence: string[] }[]; notes: { text: string }[] };
+      const report = JSON.parse(r.stdout) as {
+        probes: Record<string, ProbeRecord>;
+        diagnoses: { rule: string; evidence: string[] }[];
+        notes: { text: string }[];
+      };
       expect(report.probes.containerd?.status).toBe('ok');
       expect(report.notes.filter((n) => n.text.startsWith('internal:'))).toEqual([]);
       const fallback = report.diagnoses.find((d) => d.rule === 'containerd.mirror-fallback');
-      if (kind === 'silent') expect(fallback?.evidence.join('\n')).toContain(`${srv.origin} accepts TCP connections but GET /v2/ got no answer`);
+      if (kind === 'silent')
+        expect(fallback?.evidence.join('\n')).toContain(
+          `${srv.origin} accepts TCP connections but GET /v2/ got no answer`,
+        );
     } finally {
       await srv.close();
     }

@@ -20,7 +20,8 @@ interface ProbeRecord {
 
 let work: string;
 let logDir: string;
-const GOOD = '{"level":"info","ts":"2026-11-25 10:00:00.000","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: p1, total size: 7459","peer":"p1","task":"t1","component":"reuseStreamPeerTask"}\n';
+const GOOD =
+  '{"level":"info","ts":"2026-11-25 10:00:00.000","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: p1, total size: 7459","peer":"p1","task":"t1","component":"reuseStreamPeerTask"}\n';
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'dfdoctor-h9-files-'));
@@ -64,14 +65,28 @@ describe('diagnose over a dfdaemon log dir full of bad files', () => {
     let r: Awaited<ReturnType<typeof runCliMeasured>>;
     try {
       r = await runCliMeasured(
-        ['diagnose', '--format', 'json', '--timeout', '30', '--probes', 'dfdaemon', '--dfdaemon-log-dir', logDir, '--dfdaemon-metrics', 'http://127.0.0.1:9/metrics'],
+        [
+          'diagnose',
+          '--format',
+          'json',
+          '--timeout',
+          '30',
+          '--probes',
+          'dfdaemon',
+          '--dfdaemon-log-dir',
+          logDir,
+          '--dfdaemon-metrics',
+          'http://127.0.0.1:9/metrics',
+        ],
         { timeoutMs: 90_000, env: { TMPDIR: tmp } },
       );
     } finally {
       rotating = false;
       await rotator;
     }
-    console.log(`bad log dir: ${(r.ms / 1000).toFixed(1)} s, peak RSS ${((r.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB, ${rotations} rotations during the run, exit ${r.code}`);
+    console.log(
+      `bad log dir: ${(r.ms / 1000).toFixed(1)} s, peak RSS ${((r.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB, ${rotations} rotations during the run, exit ${r.code}`,
+    );
     expect(r.signal, r.stderr).toBeNull();
     expect([0, 1], r.stderr).toContain(r.code);
     expect(r.ms).toBeLessThan(32_000);
@@ -88,7 +103,9 @@ describe('diagnose over a dfdaemon log dir full of bad files', () => {
     const good = (dfd.logFiles ?? []).filter((f) => /\/core\.log(\.1)?$/.test(f.source) && f.bytes > 0);
     expect(good.length, JSON.stringify(dfd)).toBeGreaterThan(0);
     // what could not be read is named, with why
-    expect(dfd.reason ?? '', JSON.stringify(dfd)).toMatch(/core-2026-11-23T10-00-00\.000\.log\.gz[^;]*(truncated|unexpected end|corrupt|incomplete)/i);
+    expect(dfd.reason ?? '', JSON.stringify(dfd)).toMatch(
+      /core-2026-11-23T10-00-00\.000\.log\.gz[^;]*(truncated|unexpected end|corrupt|incomplete)/i,
+    );
     expect(await readdir(tmp)).toEqual([]);
   }, 120_000);
 
@@ -96,7 +113,10 @@ describe('diagnose over a dfdaemon log dir full of bad files', () => {
     const only = join(work, 'fifo-only');
     await mkdir(only);
     execFileSync('mkfifo', [join(only, 'core.log')]);
-    const r = await runCliMeasured(['diagnose', '--format', 'json', '--timeout', '10', '--probes', 'dfdaemon', '--dfdaemon-log-dir', only], { timeoutMs: 60_000 });
+    const r = await runCliMeasured(
+      ['diagnose', '--format', 'json', '--timeout', '10', '--probes', 'dfdaemon', '--dfdaemon-log-dir', only],
+      { timeoutMs: 60_000 },
+    );
     expect([0, 1], r.stderr).toContain(r.code);
     expect(r.ms).toBeLessThan(12_000);
     const dfd = JSON.parse(r.stdout).probes.dfdaemon as ProbeRecord;
@@ -117,6 +137,8 @@ describe('diagnose over a dfdaemon log dir full of bad files', () => {
     expect([0, 1], r.stderr).toContain(r.code);
     const report = JSON.parse(r.stdout) as { notes: { text: string; source?: string }[] };
     expect(report.notes.filter((n) => n.text.startsWith('internal:'))).toEqual([]);
-    console.log(`analyze of the bad bundle: ${(r.ms / 1000).toFixed(1)} s, peak RSS ${((r.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; notes: ${JSON.stringify(report.notes).slice(0, 600)}`);
+    console.log(
+      `analyze of the bad bundle: ${(r.ms / 1000).toFixed(1)} s, peak RSS ${((r.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)} MiB; notes: ${JSON.stringify(report.notes).slice(0, 600)}`,
+    );
   }, 60_000);
 });

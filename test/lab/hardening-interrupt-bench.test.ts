@@ -23,7 +23,9 @@ beforeAll(async () => {
   if (why) return;
   lab = await createContainerdLab({ name: 'dfdoctor-h9-bench' });
   const reg = await lab.startRegistry();
-  const img = await lab.buildImage({ layers: [48, 40, 32, 24].map((mb) => ({ bytes: mb << 20, content: 'random' as const })) });
+  const img = await lab.buildImage({
+    layers: [48, 40, 32, 24].map((mb) => ({ bytes: mb << 20, content: 'random' as const })),
+  });
   const ref = await lab.push(img, reg, 'lab/h9:v1');
   const cacheDir = lab.path('dfdaemon-cache');
   const logDir = lab.path('dfdaemon-log');
@@ -36,20 +38,35 @@ beforeAll(async () => {
     configPath,
     `storage:\n  dir: ${cacheDir}\nproxy:\n  server:\n    port: ${standin.ports.proxy}\n  rules:\n    - regex: blobs/sha256.*\nmetrics:\n  server:\n    port: ${standin.ports.metrics}\n`,
   );
-  const hosts = await lab.writeHostsToml(reg.host, { server: reg.url, hosts: [{ url: standin.proxyUrl, capabilities: ['pull', 'resolve'] }] });
+  const hosts = await lab.writeHostsToml(reg.host, {
+    server: reg.url,
+    hosts: [{ url: standin.proxyUrl, capabilities: ['pull', 'resolve'] }],
+  });
   cd = await lab.startContainerd({ configVersion: 2, configPath: hosts });
   args = [
-    'bench', 'pull', ref,
-    '--containerd-address', cd.address,
-    '--containerd-config', cd.configFile,
-    '--dfdaemon-config', configPath,
-    '--dfdaemon-log-dir', logDir,
-    '--dfdaemon-proxy', standin.proxyUrl,
-    '--dfdaemon-metrics', standin.metricsUrl,
-    '--cache-dir', cacheDir,
-    '--disk-bytes', '16MiB',
-    '--timeout', '120',
-    '--format', 'json',
+    'bench',
+    'pull',
+    ref,
+    '--containerd-address',
+    cd.address,
+    '--containerd-config',
+    cd.configFile,
+    '--dfdaemon-config',
+    configPath,
+    '--dfdaemon-log-dir',
+    logDir,
+    '--dfdaemon-proxy',
+    standin.proxyUrl,
+    '--dfdaemon-metrics',
+    standin.metricsUrl,
+    '--cache-dir',
+    cacheDir,
+    '--disk-bytes',
+    '16MiB',
+    '--timeout',
+    '120',
+    '--format',
+    'json',
   ];
 }, 240_000);
 
@@ -101,43 +118,54 @@ const benchNamespaces = () =>
 const EXPECTED = { SIGINT: 130, SIGTERM: 143 } as const;
 
 describe.each([['SIGINT'], ['SIGTERM']] as const)('%s during bench pull', (sig) => {
-  it.skipIf(why)(`exits ${EXPECTED[sig]}, no ctr left running, no dfdoctor-bench namespace left in containerd`, async () => {
-    const tmp = lab.path(`tmp-${sig}`);
-    await mkdir(tmp);
-    const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
-      env: { ...process.env, NO_COLOR: '1', CI: 'true', TMPDIR: tmp },
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d) => (stderr += d));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
-    let done = false;
-    void exited.then(() => (done = true));
-    const pid = child.pid as number;
-    const t0 = performance.now();
-    let pulling: { pid: number; cmd: string }[] = [];
-    while (!done && performance.now() - t0 < 120_000) {
-      pulling = descendants(pid).filter((p) => /\bctr\b.* pull /.test(p.cmd));
-      if (pulling.length > 0) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(done, `the bench ended before its pull was caught: ${stderr}`).toBe(false);
-    expect(pulling.length, 'no ctr pull seen').toBeGreaterThan(0);
-    const children = descendants(pid);
-    expect(benchNamespaces().length, 'the bench namespace should exist during the pull').toBeGreaterThan(0);
-    // Ctrl-C reaches the whole process group (ctr too); a supervisor's SIGTERM only the CLI
-    if (sig === 'SIGINT') process.kill(-pid, 'SIGINT');
-    else process.kill(pid, 'SIGTERM');
-    const killer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 90_000);
-    const { code, signal } = await exited;
-    clearTimeout(killer);
-    await new Promise((r) => setTimeout(r, 300));
-    console.log(`bench pull ${sig}: exit ${code ?? signal} after ${Math.round(performance.now() - t0)} ms; children then: ${children.map((c) => c.cmd.split(' ')[0]).join(', ')}`);
-    expect(signal, stderr).toBeNull();
-    expect(code, stderr).toBe(EXPECTED[sig]);
-    expect(children.filter((c) => alive(c.pid)).map((c) => c.cmd), 'child processes outlived the CLI').toEqual([]);
-    expect(benchNamespaces(), 'the bench namespace is left in containerd').toEqual([]);
-    expect(await readdir(tmp)).toEqual([]);
-  }, 240_000);
+  it.skipIf(why)(
+    `exits ${EXPECTED[sig]}, no ctr left running, no dfdoctor-bench namespace left in containerd`,
+    async () => {
+      const tmp = lab.path(`tmp-${sig}`);
+      await mkdir(tmp);
+      const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
+        env: { ...process.env, NO_COLOR: '1', CI: 'true', TMPDIR: tmp },
+        stdio: ['ignore', 'ignore', 'pipe'],
+        detached: true,
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d) => (stderr += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+        child.on('exit', (code, signal) => r({ code, signal })),
+      );
+      let done = false;
+      void exited.then(() => (done = true));
+      const pid = child.pid as number;
+      const t0 = performance.now();
+      let pulling: { pid: number; cmd: string }[] = [];
+      while (!done && performance.now() - t0 < 120_000) {
+        pulling = descendants(pid).filter((p) => /\bctr\b.* pull /.test(p.cmd));
+        if (pulling.length > 0) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(done, `the bench ended before its pull was caught: ${stderr}`).toBe(false);
+      expect(pulling.length, 'no ctr pull seen').toBeGreaterThan(0);
+      const children = descendants(pid);
+      expect(benchNamespaces().length, 'the bench namespace should exist during the pull').toBeGreaterThan(0);
+      // Ctrl-C reaches the whole process group (ctr too); a supervisor's SIGTERM only the CLI
+      if (sig === 'SIGINT') process.kill(-pid, 'SIGINT');
+      else process.kill(pid, 'SIGTERM');
+      const killer = setTimeout(() => process.kill(-pid, 'SIGKILL'), 90_000);
+      const { code, signal } = await exited;
+      clearTimeout(killer);
+      await new Promise((r) => setTimeout(r, 300));
+      console.log(
+        `bench pull ${sig}: exit ${code ?? signal} after ${Math.round(performance.now() - t0)} ms; children then: ${children.map((c) => c.cmd.split(' ')[0]).join(', ')}`,
+      );
+      expect(signal, stderr).toBeNull();
+      expect(code, stderr).toBe(EXPECTED[sig]);
+      expect(
+        children.filter((c) => alive(c.pid)).map((c) => c.cmd),
+        'child processes outlived the CLI',
+      ).toEqual([]);
+      expect(benchNamespaces(), 'the bench namespace is left in containerd').toEqual([]);
+      expect(await readdir(tmp)).toEqual([]);
+    },
+    240_000,
+  );
 });

@@ -93,7 +93,12 @@ interface Interrupted {
   msToExit: number;
 }
 
-async function interruptWhen(args: string[], env: Record<string, string>, ready: (pid: number) => boolean, sig: 'SIGINT' | 'SIGTERM'): Promise<Interrupted> {
+async function interruptWhen(
+  args: string[],
+  env: Record<string, string>,
+  ready: (pid: number) => boolean,
+  sig: 'SIGINT' | 'SIGTERM',
+): Promise<Interrupted> {
   const child: ChildProcess = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, NO_COLOR: '1', CI: 'true', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -102,7 +107,9 @@ async function interruptWhen(args: string[], env: Record<string, string>, ready:
   });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   const pid = child.pid as number;
   const t0 = performance.now();
   let done = false;
@@ -138,62 +145,100 @@ describe.each([
   ['SIGINT', 'fio'],
   ['SIGTERM', 'o_direct'],
 ] as const)('%s during the disk read test (--disk-method %s)', (sig, method) => {
-  it.skipIf(why)(`exits ${EXPECTED[sig]}, removes the temp file and the bundle dir, leaves no child`, async () => {
-    const cache = join(work, `cache-${sig}`);
-    const tmp = join(work, `tmp-disk-${sig}`);
-    await mkdir(cache);
-    await mkdir(tmp);
-    const r = await interruptWhen(
-      ['diagnose', '--probes', 'disk', '--cache-dir', cache, '--disk-bytes', '1GiB', '--disk-method', method, '--timeout', '300', '--format', 'json'],
-      { TMPDIR: tmp },
-      (pid) => holds(pid, /\.dfdoctor-disk-.*\.tmp/),
-      sig,
-    );
-    report.push(`  disk (${method}) ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms, ${r.children.length} child process(es) at the time`);
-    expect(r.signal, r.stderr).toBeNull();
-    expect(r.code, r.stderr).toBe(EXPECTED[sig]);
-    expect(await readdir(cache), 'the read-test temp file is left in the cache dir').toEqual([]);
-    expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
-    expect(r.children.filter(alive), 'child processes outlived the CLI').toEqual([]);
-    if (method === 'fio') expect(r.children.length, 'fio was expected to be running').toBeGreaterThan(0);
-  }, 120_000);
+  it.skipIf(why)(
+    `exits ${EXPECTED[sig]}, removes the temp file and the bundle dir, leaves no child`,
+    async () => {
+      const cache = join(work, `cache-${sig}`);
+      const tmp = join(work, `tmp-disk-${sig}`);
+      await mkdir(cache);
+      await mkdir(tmp);
+      const r = await interruptWhen(
+        [
+          'diagnose',
+          '--probes',
+          'disk',
+          '--cache-dir',
+          cache,
+          '--disk-bytes',
+          '1GiB',
+          '--disk-method',
+          method,
+          '--timeout',
+          '300',
+          '--format',
+          'json',
+        ],
+        { TMPDIR: tmp },
+        (pid) => holds(pid, /\.dfdoctor-disk-.*\.tmp/),
+        sig,
+      );
+      report.push(
+        `  disk (${method}) ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms, ${r.children.length} child process(es) at the time`,
+      );
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(EXPECTED[sig]);
+      expect(await readdir(cache), 'the read-test temp file is left in the cache dir').toEqual([]);
+      expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
+      expect(r.children.filter(alive), 'child processes outlived the CLI').toEqual([]);
+      if (method === 'fio') expect(r.children.length, 'fio was expected to be running').toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });
 
 describe.each([['SIGINT'], ['SIGTERM']] as const)('%s during the dfdaemon log scan', (sig) => {
-  it.skipIf(why)(`exits ${EXPECTED[sig]} and removes the bundle dir`, async () => {
-    const tmp = join(work, `tmp-log-${sig}`);
-    await mkdir(tmp);
-    const r = await interruptWhen(
-      ['diagnose', '--probes', 'dfdaemon', '--dfdaemon-log-dir', bigLogDir, '--timeout', '300', '--format', 'json'],
-      { TMPDIR: tmp },
-      (pid) => holds(pid, /daemon\/core\.log$/),
-      sig,
-    );
-    report.push(`  log scan ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms`);
-    expect(r.signal, r.stderr).toBeNull();
-    expect(r.code, r.stderr).toBe(EXPECTED[sig]);
-    expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
-    expect(r.children.filter(alive)).toEqual([]);
-    expect(existsSync(join(bigLogDir, 'core.log')), 'the log itself must be untouched').toBe(true);
-  }, 120_000);
+  it.skipIf(why)(
+    `exits ${EXPECTED[sig]} and removes the bundle dir`,
+    async () => {
+      const tmp = join(work, `tmp-log-${sig}`);
+      await mkdir(tmp);
+      const r = await interruptWhen(
+        ['diagnose', '--probes', 'dfdaemon', '--dfdaemon-log-dir', bigLogDir, '--timeout', '300', '--format', 'json'],
+        { TMPDIR: tmp },
+        (pid) => holds(pid, /daemon\/core\.log$/),
+        sig,
+      );
+      report.push(`  log scan ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms`);
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(EXPECTED[sig]);
+      expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
+      expect(r.children.filter(alive)).toEqual([]);
+      expect(existsSync(join(bigLogDir, 'core.log')), 'the log itself must be untouched').toBe(true);
+    },
+    120_000,
+  );
 });
 
 describe.each([['SIGINT'], ['SIGTERM']] as const)('%s while collect writes the bundle tarball', (sig) => {
-  it.skipIf(why)(`exits ${EXPECTED[sig]} and leaves neither a truncated bundle nor its partial file`, async () => {
-    const tmp = join(work, `tmp-tar-${sig}`);
-    const out = join(work, `out-${sig}`);
-    await mkdir(tmp);
-    await mkdir(out);
-    const r = await interruptWhen(
-      ['collect', '--probes', 'dfdaemon', '--dfdaemon-log-dir', bigLogDir, '--timeout', '300', '-o', join(out, 'node.tar.gz')],
-      { TMPDIR: tmp },
-      (pid) => holds(pid, /\.node\.tar\.gz\.\d+\.partial$/),
-      sig,
-    );
-    report.push(`  collect tarball ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms`);
-    expect(r.signal, r.stderr).toBeNull();
-    expect(r.code, r.stderr).toBe(EXPECTED[sig]);
-    expect(await readdir(out), 'a bundle or its partial file is left where the user asked for it').toEqual([]);
-    expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
-  }, 120_000);
+  it.skipIf(why)(
+    `exits ${EXPECTED[sig]} and leaves neither a truncated bundle nor its partial file`,
+    async () => {
+      const tmp = join(work, `tmp-tar-${sig}`);
+      const out = join(work, `out-${sig}`);
+      await mkdir(tmp);
+      await mkdir(out);
+      const r = await interruptWhen(
+        [
+          'collect',
+          '--probes',
+          'dfdaemon',
+          '--dfdaemon-log-dir',
+          bigLogDir,
+          '--timeout',
+          '300',
+          '-o',
+          join(out, 'node.tar.gz'),
+        ],
+        { TMPDIR: tmp },
+        (pid) => holds(pid, /\.node\.tar\.gz\.\d+\.partial$/),
+        sig,
+      );
+      report.push(`  collect tarball ${sig}: exit ${r.code} after ${Math.round(r.msToExit)} ms`);
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(EXPECTED[sig]);
+      expect(await readdir(out), 'a bundle or its partial file is left where the user asked for it').toEqual([]);
+      expect(await readdir(tmp), 'the bundle dir is left in TMPDIR').toEqual([]);
+    },
+    120_000,
+  );
 });

@@ -17,7 +17,11 @@ if (why) announceSkip('hardening-permissions', why);
 /** The built tree must be readable by the user we switch to, or the test measures nothing. */
 function readableBy(uid: number): string | null {
   try {
-    execFileSync('setpriv', [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, BIN, '--version'], { stdio: 'ignore', cwd: '/' });
+    execFileSync(
+      'setpriv',
+      [`--reuid=${uid}`, `--regid=${uid}`, '--clear-groups', process.execPath, BIN, '--version'],
+      { stdio: 'ignore', cwd: '/' },
+    );
     return null;
   } catch {
     return `the built CLI (${BIN}) is not readable by uid ${uid}`;
@@ -37,7 +41,8 @@ beforeAll(async () => {
   const logs = join(work, 'daemon');
   await mkdir(logs);
   await chmod(logs, 0o755);
-  const line = '{"level":"info","ts":"2026-11-25 10:00:00.000","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: p1, total size: 7459","peer":"p1","task":"t1","component":"reuseStreamPeerTask"}\n';
+  const line =
+    '{"level":"info","ts":"2026-11-25 10:00:00.000","caller":"peer/peertask_reuse.go:91","msg":"reuse from peer task: p1, total size: 7459","peer":"p1","task":"t1","component":"reuseStreamPeerTask"}\n';
   await writeFile(join(logs, 'core.log'), line.repeat(100));
   await chmod(join(logs, 'core.log'), 0o644);
   // root's and unreadable: what a log rotated by a root logrotate with a strict umask looks like
@@ -52,44 +57,67 @@ afterAll(async () => {
 });
 
 describe('the CLI as an unprivileged user', () => {
-  it.skipIf(why)('diagnose completes, exit 0 or 1, every probe listed and each one not run says why', async () => {
-    const r = await runCli(
-      ['diagnose', '--format', 'json', '--timeout', '20', '--dfdaemon-log-dir', join(work, 'daemon'), '--disk-bytes', '16MiB'],
-      {
-        command: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN],
-        env: { HOME: join(work, 'tmp'), TMPDIR: join(work, 'tmp') },
+  it.skipIf(why)(
+    'diagnose completes, exit 0 or 1, every probe listed and each one not run says why',
+    async () => {
+      const r = await runCli(
+        [
+          'diagnose',
+          '--format',
+          'json',
+          '--timeout',
+          '20',
+          '--dfdaemon-log-dir',
+          join(work, 'daemon'),
+          '--disk-bytes',
+          '16MiB',
+        ],
+        {
+          command: ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN],
+          env: { HOME: join(work, 'tmp'), TMPDIR: join(work, 'tmp') },
+          cwd: '/',
+          timeoutMs: 90_000,
+        },
+      );
+      expect(r.signal, r.stderr).toBeNull();
+      expect([0, 1], r.stderr).toContain(r.code);
+      const report = JSON.parse(r.stdout) as { probes: Record<string, ProbeRecord> };
+      expect(Object.keys(report.probes).sort()).toEqual([...PROBE_NAMES].sort());
+      const lines: string[] = [];
+      for (const [name, p] of Object.entries(report.probes)) {
+        expect(['ok', 'skipped', 'failed'], name).toContain(p.status);
+        if (p.status !== 'ok') expect(p.reason, `${name} is ${p.status} without a reason`).toBeTruthy();
+        lines.push(`  ${name.padEnd(11)} ${p.status}${p.reason ? `: ${p.reason.slice(0, 160)}` : ''}`);
+      }
+      console.log(`as uid ${NOBODY} (${(r.ms / 1000).toFixed(1)} s, exit ${r.code}):\n${lines.join('\n')}`);
+      // the readable log was read, the unreadable one named with why
+      const dfd = report.probes.dfdaemon as ProbeRecord;
+      expect(dfd.status).toBe('ok');
+      expect(dfd.reason ?? '').toMatch(/core\.log\.1[^;]*permission denied/i);
+      expect(await readdir(join(work, 'tmp')), 'the bundle temp dir was left behind').toEqual([]);
+    },
+    120_000,
+  );
+
+  it.skipIf(why)(
+    'collect and analyze work as that user too',
+    async () => {
+      const out = join(work, 'tmp', 'node.tar.gz');
+      const as = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN];
+      const env = { HOME: join(work, 'tmp'), TMPDIR: join(work, 'tmp') };
+      const c = await runCli(['collect', '-o', out, '--timeout', '20', '--skip', 'disk,loopback'], {
+        command: as,
+        env,
         cwd: '/',
         timeoutMs: 90_000,
-      },
-    );
-    expect(r.signal, r.stderr).toBeNull();
-    expect([0, 1], r.stderr).toContain(r.code);
-    const report = JSON.parse(r.stdout) as { probes: Record<string, ProbeRecord> };
-    expect(Object.keys(report.probes).sort()).toEqual([...PROBE_NAMES].sort());
-    const lines: string[] = [];
-    for (const [name, p] of Object.entries(report.probes)) {
-      expect(['ok', 'skipped', 'failed'], name).toContain(p.status);
-      if (p.status !== 'ok') expect(p.reason, `${name} is ${p.status} without a reason`).toBeTruthy();
-      lines.push(`  ${name.padEnd(11)} ${p.status}${p.reason ? `: ${p.reason.slice(0, 160)}` : ''}`);
-    }
-    console.log(`as uid ${NOBODY} (${(r.ms / 1000).toFixed(1)} s, exit ${r.code}):\n${lines.join('\n')}`);
-    // the readable log was read, the unreadable one named with why
-    const dfd = report.probes.dfdaemon as ProbeRecord;
-    expect(dfd.status).toBe('ok');
-    expect(dfd.reason ?? '').toMatch(/core\.log\.1[^;]*permission denied/i);
-    expect(await readdir(join(work, 'tmp')), 'the bundle temp dir was left behind').toEqual([]);
-  }, 120_000);
-
-  it.skipIf(why)('collect and analyze work as that user too', async () => {
-    const out = join(work, 'tmp', 'node.tar.gz');
-    const as = ['setpriv', `--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN];
-    const env = { HOME: join(work, 'tmp'), TMPDIR: join(work, 'tmp') };
-    const c = await runCli(['collect', '-o', out, '--timeout', '20', '--skip', 'disk,loopback'], { command: as, env, cwd: '/', timeoutMs: 90_000 });
-    expect(c.code, c.stderr).toBe(0);
-    const a = await runCli(['analyze', out, '--format', 'json'], { command: as, env, cwd: '/', timeoutMs: 60_000 });
-    expect([0, 1], a.stderr).toContain(a.code);
-    expect(Object.keys(JSON.parse(a.stdout).probes).sort()).toEqual([...PROBE_NAMES].sort());
-    await rm(out, { force: true });
-    expect(await readdir(join(work, 'tmp'))).toEqual([]);
-  }, 120_000);
+      });
+      expect(c.code, c.stderr).toBe(0);
+      const a = await runCli(['analyze', out, '--format', 'json'], { command: as, env, cwd: '/', timeoutMs: 60_000 });
+      expect([0, 1], a.stderr).toContain(a.code);
+      expect(Object.keys(JSON.parse(a.stdout).probes).sort()).toEqual([...PROBE_NAMES].sort());
+      await rm(out, { force: true });
+      expect(await readdir(join(work, 'tmp'))).toEqual([]);
+    },
+    120_000,
+  );
 });

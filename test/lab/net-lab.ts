@@ -27,8 +27,22 @@ export interface Report {
   probes: Record<string, { status: string; reason?: string }>;
   measurements: {
     loopback?: {
-      baseline?: { rttP50Ms: number; rttP99Ms: number; throughputMBps: number; samples?: number; throughputBytes?: number };
-      dfdaemon?: { endpoint: string; connectP50Ms: number | null; ttfbP50Ms: number | null; throughputMBps: number | null; responseUrl?: string; responseBytes?: number; endpoints?: { url: string; role: string; tcp: string; connectP50Ms: number | null }[] };
+      baseline?: {
+        rttP50Ms: number;
+        rttP99Ms: number;
+        throughputMBps: number;
+        samples?: number;
+        throughputBytes?: number;
+      };
+      dfdaemon?: {
+        endpoint: string;
+        connectP50Ms: number | null;
+        ttfbP50Ms: number | null;
+        throughputMBps: number | null;
+        responseUrl?: string;
+        responseBytes?: number;
+        endpoints?: { url: string; role: string; tcp: string; connectP50Ms: number | null }[];
+      };
     };
   };
   diagnoses: { rule: string; cause: string; severity: string; evidence: string[] }[];
@@ -43,7 +57,12 @@ export function createNetNs(): NetNs {
     name,
     exec(cmd, args, input) {
       // stderr captured (nft warns about iptables-nft's tables there); it is in the error when a command fails
-      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], { encoding: 'utf8', stdio: 'pipe', ...(input === undefined ? {} : { input }), maxBuffer: 64 << 20 });
+      return execFileSync('ip', ['netns', 'exec', name, cmd, ...args], {
+        encoding: 'utf8',
+        stdio: 'pipe',
+        ...(input === undefined ? {} : { input }),
+        maxBuffer: 64 << 20,
+      });
     },
     spawn(cmd, args) {
       const c = spawn('ip', ['netns', 'exec', name, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -55,10 +74,24 @@ export function createNetNs(): NetNs {
       writeFileSync(`/etc/netns/${name}/${file}`, text);
     },
     async diagnose(extra = []) {
-      const r = await runCli(['diagnose', '--probes', 'loopback,netfilter', '--format', 'json', '--fail-on', 'never', '--timeout', '30', ...extra], {
-        command: ['ip', 'netns', 'exec', name, process.execPath, BIN],
-        timeoutMs: 90_000,
-      });
+      const r = await runCli(
+        [
+          'diagnose',
+          '--probes',
+          'loopback,netfilter',
+          '--format',
+          'json',
+          '--fail-on',
+          'never',
+          '--timeout',
+          '30',
+          ...extra,
+        ],
+        {
+          command: ['ip', 'netns', 'exec', name, process.execPath, BIN],
+          timeoutMs: 90_000,
+        },
+      );
       if (r.code !== 0) throw new Error(`dfdoctor exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
       return JSON.parse(r.stdout) as Report;
     },
@@ -91,7 +124,14 @@ export function netState(ns: NetNs): string {
       .filter((l) => !l.startsWith('#'))
       .map((l) => l.replace(/\[\d+:\d+\]/g, '[]').replace(/counter packets \d+ bytes \d+/g, 'counter'))
       .join('\n');
-  return [ns.exec('iptables-save', []), ns.exec('ip6tables-save', []), ns.exec('nft', ['list', 'ruleset']), ns.exec('tc', ['qdisc', 'show', 'dev', 'lo'])].map(strip).join('\n----\n');
+  return [
+    ns.exec('iptables-save', []),
+    ns.exec('ip6tables-save', []),
+    ns.exec('nft', ['list', 'ruleset']),
+    ns.exec('tc', ['qdisc', 'show', 'dev', 'lo']),
+  ]
+    .map(strip)
+    .join('\n----\n');
 }
 
 /** A tiny HTTP server inside the namespace on 127.0.0.1:port, standing in for dfdaemon's proxy listener. */

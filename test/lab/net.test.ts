@@ -1,11 +1,26 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
-import { causes, createNetNs, NET_LAB_TOOLS, type NetNs, netState, rules, startMirror, startStandinIn } from './net-lab.js';
+import {
+  causes,
+  createNetNs,
+  NET_LAB_TOOLS,
+  type NetNs,
+  netState,
+  rules,
+  startMirror,
+  startStandinIn,
+} from './net-lab.js';
 
 const why = labUnavailable(NET_LAB_TOOLS);
 if (why) announceSkip('network fault lab', why);
 
-const NET_CAUSES = ['loopback-slow', 'netfilter-overhead', 'netfilter-blocking', 'localhost-resolution', 'proxy-bypass'];
+const NET_CAUSES = [
+  'loopback-slow',
+  'netfilter-overhead',
+  'netfilter-blocking',
+  'localhost-resolution',
+  'proxy-bypass',
+];
 
 describe.skipIf(why)('network fault lab (netns)', () => {
   let ns: NetNs | null = null;
@@ -26,7 +41,9 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     expect(r.probes.netfilter?.status).toBe('ok');
     const b = r.measurements.loopback?.baseline;
     expect(b?.samples).toBeGreaterThanOrEqual(200);
-    console.log(`[lab] clean netns baseline: RTT p50 ${b?.rttP50Ms.toFixed(3)} ms, p99 ${b?.rttP99Ms.toFixed(3)} ms, ${b?.throughputMBps.toFixed(0)} MB/s`);
+    console.log(
+      `[lab] clean netns baseline: RTT p50 ${b?.rttP50Ms.toFixed(3)} ms, p99 ${b?.rttP99Ms.toFixed(3)} ms, ${b?.throughputMBps.toFixed(0)} MB/s`,
+    );
     for (const c of NET_CAUSES) expect(causes(r), JSON.stringify([r.measurements, r.diagnoses])).not.toContain(c);
   });
 
@@ -37,7 +54,9 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     const r = await ns.diagnose();
     expect(netState(ns)).toBe(before);
     const mbps = r.measurements.loopback?.baseline?.throughputMBps ?? 0;
-    console.log(`[lab] tbf 200mbit: measured ${mbps.toFixed(2)} MB/s over ${r.measurements.loopback?.baseline?.throughputBytes} bytes`);
+    console.log(
+      `[lab] tbf 200mbit: measured ${mbps.toFixed(2)} MB/s over ${r.measurements.loopback?.baseline?.throughputBytes} bytes`,
+    );
     expect(mbps).toBeGreaterThan(25 * 0.85);
     expect(mbps).toBeLessThan(25 * 1.15);
     expect(rules(r)).toContain('net.loopback-slow');
@@ -49,7 +68,20 @@ describe.skipIf(why)('network fault lab (netns)', () => {
   it('5 % random drop on lo: netfilter-blocking fires and the p99 RTT rises', async () => {
     ns = createNetNs();
     const clean = await ns.diagnose();
-    ns.exec('iptables', ['-A', 'INPUT', '-i', 'lo', '-m', 'statistic', '--mode', 'random', '--probability', '0.05', '-j', 'DROP']);
+    ns.exec('iptables', [
+      '-A',
+      'INPUT',
+      '-i',
+      'lo',
+      '-m',
+      'statistic',
+      '--mode',
+      'random',
+      '--probability',
+      '0.05',
+      '-j',
+      'DROP',
+    ]);
     const before = netState(ns);
     const r = await ns.diagnose();
     expect(netState(ns)).toBe(before);
@@ -59,7 +91,9 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     expect(rules(r)).toContain('net.netfilter-blocking');
     const d = r.diagnoses.find((x) => x.rule === 'net.netfilter-blocking');
     expect(d?.severity).toBe('critical');
-    expect(d?.evidence.join('\n')).toMatch(/random drop \[probability 0\.0499.*\]: "\[\d+:\d+\] -A INPUT -i lo -m statistic/);
+    expect(d?.evidence.join('\n')).toMatch(
+      /random drop \[probability 0\.0499.*\]: "\[\d+:\d+\] -A INPUT -i lo -m statistic/,
+    );
     // a lost segment waits for a retransmission timeout (≥ 200 ms on Linux)
     expect(p99).toBeGreaterThan(Math.max(100, p99Clean * 5));
     // the slowness is netfilter's, not lo's
@@ -68,10 +102,16 @@ describe.skipIf(why)('network fault lab (netns)', () => {
 
   it('20,000 kube-proxy-like rules on OUTPUT: netfilter-overhead fires', async () => {
     ns = createNetNs();
-    const lines = ['*filter', ':KUBE-SERVICES - [0:0]', '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES'];
+    const lines = [
+      '*filter',
+      ':KUBE-SERVICES - [0:0]',
+      '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    ];
     for (let i = 0; i < 20_000; i++) {
       const ip = `10.96.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-      lines.push(`-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "ns${i % 50}/svc-${i}:http cluster IP" -m tcp --dport 80 -j ACCEPT`);
+      lines.push(
+        `-A KUBE-SERVICES -d ${ip}/32 -p tcp -m comment --comment "ns${i % 50}/svc-${i}:http cluster IP" -m tcp --dport 80 -j ACCEPT`,
+      );
     }
     lines.push('COMMIT', '');
     ns.exec('iptables-restore', ['--noflush'], lines.join('\n'));
@@ -110,13 +150,15 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     expect(r.measurements.loopback?.dfdaemon?.connectP50Ms).toBeGreaterThan(0);
   });
 
-  it("dfdaemon stand-in on the Rust ports: its endpoints are timed; a REJECT on its proxy port is netfilter-blocking", async () => {
+  it('dfdaemon stand-in on the Rust ports: its endpoints are timed; a REJECT on its proxy port is netfilter-blocking', async () => {
     ns = createNetNs();
     stopStandin = await startStandinIn(ns, { proxy: 4001, metrics: 4002 });
     await new Promise((r) => setTimeout(r, 1000)); // let its start-up (tsx compiling) leave the CPUs
     const ok = await ns.diagnose();
     const d = ok.measurements.loopback?.dfdaemon;
-    console.log(`[lab] stand-in: connect p50 ${d?.connectP50Ms?.toFixed(3)} ms, ttfb p50 ${d?.ttfbP50Ms?.toFixed(3)} ms on ${d?.responseUrl} (${d?.responseBytes} bytes)`);
+    console.log(
+      `[lab] stand-in: connect p50 ${d?.connectP50Ms?.toFixed(3)} ms, ttfb p50 ${d?.ttfbP50Ms?.toFixed(3)} ms on ${d?.responseUrl} (${d?.responseBytes} bytes)`,
+    );
     expect(d?.endpoint).toBe('http://127.0.0.1:4001');
     expect(d?.connectP50Ms).toBeGreaterThan(0);
     expect(d?.responseUrl).toBe('http://127.0.0.1:4002/metrics');
@@ -128,10 +170,17 @@ describe.skipIf(why)('network fault lab (netns)', () => {
     const r = await ns.diagnose();
     const b = r.diagnoses.find((x) => x.rule === 'net.netfilter-blocking');
     expect(b?.severity).toBe('critical');
-    expect(b?.evidence[0]).toMatch(/^REJECT: "\[\d+:\d+\] -A INPUT -p tcp -m tcp --dport 4001 -j REJECT --reject-with tcp-reset" \(raw\/net\/iptables-save\.txt:\d+, table filter, chain INPUT, counters: [1-9]\d* packets/);
+    expect(b?.evidence[0]).toMatch(
+      /^REJECT: "\[\d+:\d+\] -A INPUT -p tcp -m tcp --dport 4001 -j REJECT --reject-with tcp-reset" \(raw\/net\/iptables-save\.txt:\d+, table filter, chain INPUT, counters: [1-9]\d* packets/,
+    );
     expect(b?.evidence[0]).toContain('certainly stops: client → dfdaemon proxy (127.0.0.1:4001)');
     // the proxy now refuses; the endpoint list says so, and the metrics endpoint still answers
-    expect(r.measurements.loopback?.dfdaemon?.endpoints).toContainEqual({ url: 'http://127.0.0.1:4001', role: 'proxy', tcp: 'refused', connectP50Ms: null });
+    expect(r.measurements.loopback?.dfdaemon?.endpoints).toContainEqual({
+      url: 'http://127.0.0.1:4001',
+      role: 'proxy',
+      tcp: 'refused',
+      connectP50Ms: null,
+    });
     expect(r.measurements.loopback?.dfdaemon?.responseUrl).toBe('http://127.0.0.1:4002/metrics');
   });
 });

@@ -12,7 +12,10 @@ const why = labUnavailable(NET_LAB_TOOLS);
 if (why) announceSkip('stock netfilter lab', why);
 
 const RULESETS = join(import.meta.dirname, 'rulesets');
-const alarms = (r: Report) => r.diagnoses.filter((d) => d.severity === 'warning' || d.severity === 'critical').map((d) => `${d.severity} ${d.rule}: ${d.evidence.join(' | ')}`);
+const alarms = (r: Report) =>
+  r.diagnoses
+    .filter((d) => d.severity === 'warning' || d.severity === 'critical')
+    .map((d) => `${d.severity} ${d.rule}: ${d.evidence.join(' | ')}`);
 
 describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
   let ns: NetNs | null = null;
@@ -37,7 +40,7 @@ describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
     expect(blocked.diagnoses.find((d) => d.rule === 'net.netfilter-blocking')?.severity).toBe('critical');
   });
 
-  it('nftables mode (nft -f of kube-proxy\'s table with its sets and verdict maps): no warning or critical', async () => {
+  it("nftables mode (nft -f of kube-proxy's table with its sets and verdict maps): no warning or critical", async () => {
     ns = createNetNs();
     ns.exec('nft', ['-f', join(RULESETS, 'kube-proxy-nftables.nft')]);
     expect(ns.exec('nft', ['list', 'ruleset'])).toContain('ip daddr @cluster-ips reject');

@@ -51,19 +51,37 @@ describe('readContainerdConfig', () => {
 `);
     expect(config.layout).toBe(3);
     expect(config.criPluginId).toBe('io.containerd.cri.v1.images');
-    expect(config.cri).toMatchObject({ snapshotter: 'overlayfs', useLocalImagePull: true, configPath: '/etc/containerd/certs.d' });
-    expect(config.transfer).toEqual({ maxConcurrentDownloads: 8, maxConcurrentUnpacks: 2, concurrentLayerFetchBuffer: 8388608 });
+    expect(config.cri).toMatchObject({
+      snapshotter: 'overlayfs',
+      useLocalImagePull: true,
+      configPath: '/etc/containerd/certs.d',
+    });
+    expect(config.transfer).toEqual({
+      maxConcurrentDownloads: 8,
+      maxConcurrentUnpacks: 2,
+      concurrentLayerFetchBuffer: 8388608,
+    });
   });
 
   it('reads the v1 layout when no version is declared', () => {
-    const { config } = read('[plugins.cri]\n  max_concurrent_downloads = 2\n[plugins.cri.containerd]\n  snapshotter = "native"\n');
-    expect(config).toMatchObject({ layout: 1, versionDeclared: false, cri: { maxConcurrentDownloads: 2, snapshotter: 'native' } });
+    const { config } = read(
+      '[plugins.cri]\n  max_concurrent_downloads = 2\n[plugins.cri.containerd]\n  snapshotter = "native"\n',
+    );
+    expect(config).toMatchObject({
+      layout: 1,
+      versionDeclared: false,
+      cri: { maxConcurrentDownloads: 2, snapshotter: 'native' },
+    });
   });
 
   it('ignores unknown keys and locates wrongly typed values', () => {
-    const { config, problems } = read('version = 2\nfoo = 1\n[plugins."io.containerd.grpc.v1.cri"]\n  bar = true\n  max_concurrent_downloads = "6"\n');
+    const { config, problems } = read(
+      'version = 2\nfoo = 1\n[plugins."io.containerd.grpc.v1.cri"]\n  bar = true\n  max_concurrent_downloads = "6"\n',
+    );
     expect(config.cri.maxConcurrentDownloads).toBeUndefined();
-    expect(problems).toEqual([{ line: 5, message: expect.stringMatching(/max_concurrent_downloads must be an integer/) }]);
+    expect(problems).toEqual([
+      { line: 5, message: expect.stringMatching(/max_concurrent_downloads must be an integer/) },
+    ]);
   });
 
   it('flags an unsupported version', () => {
@@ -90,6 +108,8 @@ describe('parseContainerdVersion bounds', () => {
   it('refuses a component too long to be a version instead of returning Infinity', async () => {
     const { parseContainerdVersion } = await import('../../src/parsers/containerd-version.js');
     expect(parseContainerdVersion(`containerd x ${'9'.repeat(3000)}.1.2\n`)).toBeNull();
-    expect(parseContainerdVersion('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1\n')).toMatchObject({ major: 1, minor: 6, patch: 20 });
+    expect(
+      parseContainerdVersion('containerd github.com/containerd/containerd 1.6.20~ds1 1.6.20~ds1-1\n'),
+    ).toMatchObject({ major: 1, minor: 6, patch: 20 });
   });
 });

@@ -17,7 +17,20 @@ const tomlish = fc.oneof(
   fc
     .array(
       fc.oneof(
-        fc.constantFrom('version = 2', 'version = 3', '[plugins."io.containerd.grpc.v1.cri"]', "[plugins.'io.containerd.cri.v1.images'.registry]", 'config_path = 7', '[host."http://127.0.0.1:4001"]', 'capabilities = ["pull", 1]', 'server = []', 'max_concurrent_downloads = "x"', '[[host]]', 'host = 1', 'imports = [1, "a"]'),
+        fc.constantFrom(
+          'version = 2',
+          'version = 3',
+          '[plugins."io.containerd.grpc.v1.cri"]',
+          "[plugins.'io.containerd.cri.v1.images'.registry]",
+          'config_path = 7',
+          '[host."http://127.0.0.1:4001"]',
+          'capabilities = ["pull", 1]',
+          'server = []',
+          'max_concurrent_downloads = "x"',
+          '[[host]]',
+          'host = 1',
+          'imports = [1, "a"]',
+        ),
         fc.string({ maxLength: 30 }),
       ),
       { maxLength: 12 },
@@ -44,22 +57,39 @@ describe('containerd/kubelet parsers on arbitrary input', () => {
 
   it('facts build and rules evaluate from any file contents, with problems instead of exceptions', async () => {
     await fc.assert(
-      fc.asyncProperty(tomlish, tomlish, fc.oneof(fc.string(), fc.json(), fc.constantFrom('[null]', 'null', '[{"path":"/x","bundleDir":"raw/containerd/certs.d","inConfigPath":true}]', '[{"host":1,"tcp":"open"}]', '[{"host":"127.0.0.1:4001","tcp":"refused"}]', '[{"host":"127.0.0.1:4001","tcp":"open","v2Status":"500"}]')), fc.string(), async (config, hosts, json, yaml) => {
-        const f = await factsFrom({
-          'raw/containerd/config.toml': config,
-          'raw/containerd/certs.d/docker.io/hosts.toml': hosts,
-          'raw/containerd/mirror-check.json': json,
-          'raw/containerd/hosts-dirs.json': json,
-          'raw/containerd/decompressors.json': json,
-          'raw/containerd/journal.txt': config,
-          'raw/net/listeners.txt': hosts,
-          'raw/kubelet/config.yaml': yaml,
-        });
-        expect(f.containerd).toBeDefined();
-        expect(f.kubelet).toBeDefined();
-        expect(f.problems.filter((p) => p.file.startsWith('(facts:'))).toEqual([]);
-        for (const r of [...containerdRules, ...kubeletRules]) r.when(f);
-      }),
+      fc.asyncProperty(
+        tomlish,
+        tomlish,
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.constantFrom(
+            '[null]',
+            'null',
+            '[{"path":"/x","bundleDir":"raw/containerd/certs.d","inConfigPath":true}]',
+            '[{"host":1,"tcp":"open"}]',
+            '[{"host":"127.0.0.1:4001","tcp":"refused"}]',
+            '[{"host":"127.0.0.1:4001","tcp":"open","v2Status":"500"}]',
+          ),
+        ),
+        fc.string(),
+        async (config, hosts, json, yaml) => {
+          const f = await factsFrom({
+            'raw/containerd/config.toml': config,
+            'raw/containerd/certs.d/docker.io/hosts.toml': hosts,
+            'raw/containerd/mirror-check.json': json,
+            'raw/containerd/hosts-dirs.json': json,
+            'raw/containerd/decompressors.json': json,
+            'raw/containerd/journal.txt': config,
+            'raw/net/listeners.txt': hosts,
+            'raw/kubelet/config.yaml': yaml,
+          });
+          expect(f.containerd).toBeDefined();
+          expect(f.kubelet).toBeDefined();
+          expect(f.problems.filter((p) => p.file.startsWith('(facts:'))).toEqual([]);
+          for (const r of [...containerdRules, ...kubeletRules]) r.when(f);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -8,18 +8,29 @@ describe('containerd log lines', () => {
     const line =
       'time="2026-11-25T19:19:40Z" level=info msg="trying next host" error="failed to do request: Head \\"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069\\": dial tcp 127.0.0.1:40297: connect: connection refused" host="127.0.0.1:40297"';
     const ev = parseContainerdLogLine(line, 7);
-    expect(ev).toMatchObject({ kind: 'trying-next-host', line: 7, host: '127.0.0.1:40297', time: '2026-11-25T19:19:40Z' });
+    expect(ev).toMatchObject({
+      kind: 'trying-next-host',
+      line: 7,
+      host: '127.0.0.1:40297',
+      time: '2026-11-25T19:19:40Z',
+    });
     expect(ev?.error).toContain('connection refused');
     expect(ev?.error).toContain('"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069"');
   });
 
   it('reads journald-prefixed lines and the other kinds', () => {
-    const j = 'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';
+    const j =
+      'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';
     expect(parseContainerdLogLine(j, 1)).toMatchObject({ kind: 'hosts-toml-decode', error: 'invalid `host` tree' });
-    expect(parseContainerdLogLine('level=error msg="cancel pulling image docker.io/library/x:1 because of no progress in 1m0s"', 2)?.kind).toBe('progress-cancel');
     expect(
       parseContainerdLogLine(
-        "level=warning msg=\"Found 'MaxConcurrentDownloads' in CRI config which is incompatible with transfer service (value 6). Falling back to local image pull mode.\"",
+        'level=error msg="cancel pulling image docker.io/library/x:1 because of no progress in 1m0s"',
+        2,
+      )?.kind,
+    ).toBe('progress-cancel');
+    expect(
+      parseContainerdLogLine(
+        'level=warning msg="Found \'MaxConcurrentDownloads\' in CRI config which is incompatible with transfer service (value 6). Falling back to local image pull mode."',
         3,
       )?.kind,
     ).toBe('transfer-incompatible');
@@ -28,7 +39,12 @@ describe('containerd log lines', () => {
   });
 
   it('reads the real 1.6.20 lines for a rejected hosts.toml and for mirrors with config_path (recorded in the lab)', () => {
-    expect(parseContainerdLogLine('time="2026-11-25T19:45:16Z" level=error msg="failed to decode hosts.toml" error="unknown capability mirror"', 1)).toMatchObject({
+    expect(
+      parseContainerdLogLine(
+        'time="2026-11-25T19:45:16Z" level=error msg="failed to decode hosts.toml" error="unknown capability mirror"',
+        1,
+      ),
+    ).toMatchObject({
       kind: 'hosts-toml-decode',
       error: 'unknown capability mirror',
     });

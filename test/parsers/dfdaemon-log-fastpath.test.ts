@@ -24,7 +24,8 @@ const near = (i: number) => `10.0.0.5-1-${hex64(Math.floor(i / 10)).slice(0, 30)
 /** Interleaves the lines of several tasks, as a busy daemon writes them. */
 function interleave(tasks: string[][]): string[] {
   const out: string[] = [];
-  for (let k = 0; tasks.some((t) => k < t.length); k++) for (const t of tasks) if (k < t.length) out.push(t[k] as string);
+  for (let k = 0; tasks.some((t) => k < t.length); k++)
+    for (const t of tasks) if (k < t.length) out.push(t[k] as string);
   return out;
 }
 
@@ -33,7 +34,18 @@ describe('dfdaemon log fast path', () => {
     const groups: string[][] = [];
     for (let i = 0; i < 600; i++) {
       const mode = (['hit', 'p2p', 'source', 'timeout-source'] as const)[i % 4] as 'hit';
-      groups.push(goTaskLines({ startMs: T0 + i * 7, peer: near(i), task: hex64(i + 1), url: url(i), size: 1000 + i, mode, costMs: 100 + i, verbose: i % 2 === 0 }));
+      groups.push(
+        goTaskLines({
+          startMs: T0 + i * 7,
+          peer: near(i),
+          task: hex64(i + 1),
+          url: url(i),
+          size: 1000 + i,
+          mode,
+          costMs: 100 + i,
+          verbose: i % 2 === 0,
+        }),
+      );
     }
     const lines = [];
     for (let g = 0; g < groups.length; g += 3) lines.push(...interleave(groups.slice(g, g + 3)));
@@ -56,7 +68,12 @@ describe('dfdaemon log fast path', () => {
         fc.array(
           fc.record({
             id: fc.integer({ min: 0, max: 2000 }),
-            msg: fc.constantFrom('register task success', 'peer task done, cost: 12ms', 'reuse from peer task: p, total size: 5', 'start download with url: http://h/"q"\\x'),
+            msg: fc.constantFrom(
+              'register task success',
+              'peer task done, cost: 12ms',
+              'reuse from peer task: p, total size: 5',
+              'start download with url: http://h/"q"\\x',
+            ),
             idKeys: fc.boolean(),
             reversed: fc.boolean(),
           }),
@@ -64,7 +81,9 @@ describe('dfdaemon log fast path', () => {
         ),
         (specs) => {
           const lines = specs.map((s) => {
-            const ids: Record<string, string> = s.idKeys ? { taskID: hex64(s.id), peerID: near(s.id) } : { task: hex64(s.id), peer: near(s.id) };
+            const ids: Record<string, string> = s.idKeys
+              ? { taskID: hex64(s.id), peerID: near(s.id) }
+              : { task: hex64(s.id), peer: near(s.id) };
             const fields = s.reversed ? Object.fromEntries(Object.entries(ids).reverse()) : ids;
             return goJson(T0 + s.id, 'info', 'peer/x.go:1', s.msg, fields);
           });
@@ -84,12 +103,31 @@ describe('dfdaemon log fast path', () => {
     const groups: string[][] = [];
     for (let i = 0; i < 400; i++) {
       const mode = (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit';
-      const t = rustTaskLines({ startMs: T0 + i * 5, host: 'node-1', peer: near(i), task: hex64(i + 3), url: url(i), size: 9 * 2 ** 20 + i, mode, costMs: 300 + i, series: i % 2 === 0 ? 'v0' : 'v1' });
+      const t = rustTaskLines({
+        startMs: T0 + i * 5,
+        host: 'node-1',
+        peer: near(i),
+        task: hex64(i + 3),
+        url: url(i),
+        size: 9 * 2 ** 20 + i,
+        mode,
+        costMs: 300 + i,
+        series: i % 2 === 0 ? 'v0' : 'v1',
+      });
       groups.push([rustProxy(T0 + i * 5, url(i), true, i % 2 === 0 ? 'v0' : 'v1'), ...t]);
     }
     const lines = [];
     for (let g = 0; g < groups.length; g += 4) lines.push(...interleave(groups.slice(g, g + 4)));
-    lines.push(rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/resource/task.rs:1', `finished piece ${hex64(1)}-7 from parent p using protocol tcp`, `task_id="${hex64(1)}" peer_id="x"`));
+    lines.push(
+      rustCompact(
+        T0,
+        'INFO',
+        'download_task',
+        'dragonfly-client/src/resource/task.rs:1',
+        `finished piece ${hex64(1)}-7 from parent p using protocol tcp`,
+        `task_id="${hex64(1)}" peer_id="x"`,
+      ),
+    );
     for (const chunk of [1 << 20, 5003, 113]) {
       const events = scan(`${lines.join('\n')}\n`, chunk);
       expect(events.length).toBeGreaterThan(3000);
@@ -100,7 +138,11 @@ describe('dfdaemon log fast path', () => {
         expect(e.peer).toBe(field('peer_id'));
         expect(e.task).toBe(field('task_id') ?? piece?.[1]);
         if (piece) {
-          expect(e.kind).toBe({ local: 'piece-local', 'remote peer': 'piece-remote', parent: 'piece-remote', source: 'piece-source' }[piece[3] as string]);
+          expect(e.kind).toBe(
+            { local: 'piece-local', 'remote peer': 'piece-remote', parent: 'piece-remote', source: 'piece-source' }[
+              piece[3] as string
+            ],
+          );
           expect(e.pieceNumber).toBe(Number(piece[2]));
         } else if (e.kind !== 'proxy-p2p') {
           expect(e.url).toBe(field('url'));

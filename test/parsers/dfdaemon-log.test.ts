@@ -3,11 +3,25 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LogEvent, LogScanner, parseZapTs } from '../../src/parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
-import { goConsole, goDirect, goJson, goStartupLines, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+import {
+  goConsole,
+  goDirect,
+  goJson,
+  goStartupLines,
+  goTaskLines,
+  hex64,
+  rustCompact,
+  rustProxy,
+  rustTaskLines,
+} from '../facts/dfdaemon-loggen.js';
 
 function scan(text: string, chunk = 1 << 20, sinceMs?: number) {
   const events: LogEvent[] = [];
-  const s = new LogScanner({ file: 'core.log', ...(sinceMs === undefined ? {} : { sinceMs }), onEvent: (e) => events.push(e) });
+  const s = new LogScanner({
+    file: 'core.log',
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    onEvent: (e) => events.push(e),
+  });
   const buf = Buffer.from(text);
   for (let i = 0; i < buf.length; i += chunk) s.push(buf.subarray(i, i + chunk));
   const stats = s.end();
@@ -30,7 +44,12 @@ describe('Go dfdaemon logs (zap JSON and console)', () => {
     expect(stats.unrecognised).toBe(0);
     expect(stats.byLayout).toMatchObject({ 'go-json': 1, 'go-console': 1, 'go-stdlog': 1 });
     expect(events.map((e) => e.kind)).toEqual(['register-ok', 'reuse']);
-    expect(events[0]).toMatchObject({ task: '9156eabc', peer: '10.22.60.85-1-abc', line: 1, tsMs: Date.UTC(2022, 10, 9, 6, 39, 19, 162) });
+    expect(events[0]).toMatchObject({
+      task: '9156eabc',
+      peer: '10.22.60.85-1-abc',
+      line: 1,
+      tsMs: Date.UTC(2022, 10, 9, 6, 39, 19, 162),
+    });
     expect(events[1]).toMatchObject({ task: 'c34b', contentLength: 7459, line: 2, layout: 'go-console' });
   });
 
@@ -38,9 +57,36 @@ describe('Go dfdaemon logs (zap JSON and console)', () => {
     const lines = [
       ...goStartupLines(T0 - 60_000, 1024 * 1024 * 1024, false),
       goDirect(T0 - 900, 'GET', 'https://index.docker.io/v2/library/app/manifests/1.0'),
-      ...goTaskLines({ startMs: T0, peer: '10.0.0.5-1-a', task: 't1', url: BLOB(1), size: 200e6, mode: 'hit', costMs: 0 }),
-      ...goTaskLines({ startMs: T0 + 10, peer: '10.0.0.5-1-b', task: 't2', url: BLOB(2), size: 50 * 2 ** 20, mode: 'p2p', costMs: 1800, registerMs: 1200, verbose: true }),
-      ...goTaskLines({ startMs: T0 + 20, peer: '10.0.0.5-1-c', task: 't3', url: BLOB(3), size: 30e6, mode: 'timeout-source', costMs: 33_000, registerMs: 30_000 }),
+      ...goTaskLines({
+        startMs: T0,
+        peer: '10.0.0.5-1-a',
+        task: 't1',
+        url: BLOB(1),
+        size: 200e6,
+        mode: 'hit',
+        costMs: 0,
+      }),
+      ...goTaskLines({
+        startMs: T0 + 10,
+        peer: '10.0.0.5-1-b',
+        task: 't2',
+        url: BLOB(2),
+        size: 50 * 2 ** 20,
+        mode: 'p2p',
+        costMs: 1800,
+        registerMs: 1200,
+        verbose: true,
+      }),
+      ...goTaskLines({
+        startMs: T0 + 20,
+        peer: '10.0.0.5-1-c',
+        task: 't3',
+        url: BLOB(3),
+        size: 30e6,
+        mode: 'timeout-source',
+        costMs: 33_000,
+        registerMs: 30_000,
+      }),
     ];
     const { summary, stats } = scan(lines.join('\n'), 777);
     expect(stats.unrecognised).toBe(0);
@@ -49,40 +95,77 @@ describe('Go dfdaemon logs (zap JSON and console)', () => {
     expect(summary.proxy).toHaveLength(2 + 0); // the direct manifest + the verbose "round trip with dragonfly" line
     const byTask = new Map(summary.tasks.map((t) => [t.taskId, t]));
     const hit = byTask.get('t1');
-    expect(hit).toMatchObject({ reportedHit: true, servedBy: 'local', contentLength: 200e6, costMs: null, costFrom: 'unknown', digest: `sha256:${hex64(1)}` });
+    expect(hit).toMatchObject({
+      reportedHit: true,
+      servedBy: 'local',
+      contentLength: 200e6,
+      costMs: null,
+      costFrom: 'unknown',
+      digest: `sha256:${hex64(1)}`,
+    });
     const p2p = byTask.get('t2');
-    expect(p2p).toMatchObject({ servedBy: 'remote-peer', costMs: 1800, costFrom: 'logged', registerWaitMs: 1200, reportedHit: false });
+    expect(p2p).toMatchObject({
+      servedBy: 'remote-peer',
+      costMs: 1800,
+      costFrom: 'logged',
+      registerWaitMs: 1200,
+      reportedHit: false,
+    });
     expect(p2p?.pieces.remote).toBe(13);
     expect(p2p?.slowestPieces.length).toBe(3);
     const src = byTask.get('t3');
-    expect(src).toMatchObject({ servedBy: 'back-to-source', scheduleTimeout: true, registerWaitMs: 30_000, costMs: 33_000 });
+    expect(src).toMatchObject({
+      servedBy: 'back-to-source',
+      scheduleTimeout: true,
+      registerWaitMs: 30_000,
+      costMs: 33_000,
+    });
   });
 
   it('reads zap console lines the same way as JSON', () => {
     const t = { startMs: T0, peer: 'p-1', task: 'tc', url: BLOB(9), size: 10e6, mode: 'p2p' as const, costMs: 700 };
     const a = scan(goTaskLines(t).join('\n')).summary.tasks[0];
     const b = scan(goTaskLines(t, goConsole).join('\n')).summary.tasks[0];
-    expect(b).toMatchObject({ taskId: a?.taskId, servedBy: a?.servedBy, costMs: a?.costMs, registerWaitMs: a?.registerWaitMs });
+    expect(b).toMatchObject({
+      taskId: a?.taskId,
+      servedBy: a?.servedBy,
+      costMs: a?.costMs,
+      registerWaitMs: a?.registerWaitMs,
+    });
   });
 
   it('takes what a truncated JSON line shows and escapes in messages', () => {
-    const line = goJson(T0, 'info', 'peer/peertask_conductor.go:1393', 'peer task done, cost: 4500ms', { peer: 'p', task: 't' });
-    const { events, stats } = scan(`${line.slice(0, line.indexOf(`ms"`) + 2)}\n${goJson(T0, 'error', 'x.go:1', 'peer task failed, code: 1000, reason: "quoted"', { peer: 'p', task: 't' })}`);
+    const line = goJson(T0, 'info', 'peer/peertask_conductor.go:1393', 'peer task done, cost: 4500ms', {
+      peer: 'p',
+      task: 't',
+    });
+    const { events, stats } = scan(
+      `${line.slice(0, line.indexOf(`ms"`) + 2)}\n${goJson(T0, 'error', 'x.go:1', 'peer task failed, code: 1000, reason: "quoted"', { peer: 'p', task: 't' })}`,
+    );
     expect(stats.unrecognised).toBe(0);
     expect(events[0]?.kind).toBe('task-done');
     expect(events[0]?.costMs).toBe(4500);
-    expect(events[1]).toMatchObject({ kind: 'task-failed', text: 'peer task failed, code: 1000, reason: "quoted"', task: 't' });
+    expect(events[1]).toMatchObject({
+      kind: 'task-failed',
+      text: 'peer task failed, code: 1000, reason: "quoted"',
+      task: 't',
+    });
   });
 
   it('counts lines in no layout, never failing on them', () => {
-    const { stats, events } = scan('garbage here\n\n{"level":"info","ts":"2024-06-21 10:00:00.000","caller":"a.go:1","msg":"register task success","peer":"p"}\n\u0000\u0001binary');
+    const { stats, events } = scan(
+      'garbage here\n\n{"level":"info","ts":"2024-06-21 10:00:00.000","caller":"a.go:1","msg":"register task success","peer":"p"}\n\u0000\u0001binary',
+    );
     expect(stats.unrecognised).toBe(2);
     expect(stats.unrecognisedSamples[0]).toMatchObject({ line: 1, text: 'garbage here' });
     expect(events).toHaveLength(1);
   });
 
   it('drops lines older than --since', () => {
-    const lines = [goJson(T0, 'info', 'a.go:1', 'register task success', { peer: 'a' }), goJson(T0 + 60_000, 'info', 'a.go:1', 'register task success', { peer: 'b' })];
+    const lines = [
+      goJson(T0, 'info', 'a.go:1', 'register task success', { peer: 'a' }),
+      goJson(T0 + 60_000, 'info', 'a.go:1', 'register task success', { peer: 'b' }),
+    ];
     const r = scan(lines.join('\n'), 1 << 20, T0 + 1000);
     expect(r.events.map((e) => e.peer)).toEqual(['b']);
     expect(r.stats.beforeSince).toBe(1);
@@ -96,7 +179,12 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     const { events, stats } = scan(real);
     expect(stats.unrecognised).toBe(0);
     expect(stats.byLayout['rust-compact']).toBe(1);
-    expect(events[0]).toMatchObject({ kind: 'task-start', url: 'https://index.docker.io/v2/library/nginx/blobs/sha256:dfaa', level: 'info', tsMs: Date.parse('2024-08-06T11:50:06.590Z') });
+    expect(events[0]).toMatchObject({
+      kind: 'task-start',
+      url: 'https://index.docker.io/v2/library/nginx/blobs/sha256:dfaa',
+      level: 'info',
+      tsMs: Date.parse('2024-08-06T11:50:06.590Z'),
+    });
   });
 
   it('reads the real pretty block with ANSI residue and takes span fields from its "in" lines', () => {
@@ -110,36 +198,91 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     const { events, stats } = scan(real);
     expect(stats.unrecognised).toBe(0);
     expect(stats.errors).toBe(1);
-    expect(events[0]).toMatchObject({ kind: 'digest-failed', task: '46237877', peer: '10.98.88.28-runner12-717530e3', contentLength: 1744913264, layout: 'rust-pretty' });
+    expect(events[0]).toMatchObject({
+      kind: 'digest-failed',
+      task: '46237877',
+      peer: '10.98.88.28-runner12-717530e3',
+      contentLength: 1744913264,
+      layout: 'rust-pretty',
+    });
   });
 
   it.each(['v0', 'v1'] as const)('rebuilds hit / P2P / source timelines (%s)', (series) => {
     const lines = [
       rustProxy(T0 - 500, 'https://index.docker.io/v2/library/app/manifests/1.0', false, series),
       rustProxy(T0 - 1, BLOB(1), true, series),
-      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: BLOB(1), size: 40 * 2 ** 20, mode: 'hit', costMs: 900, series }),
-      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p2', task: 'r2', url: BLOB(2), size: 8 * 2 ** 20, mode: 'p2p', costMs: 300, series }),
-      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p3', task: 'r3', url: BLOB(3), size: 12 * 2 ** 20, mode: 'source', costMs: 2000, series }),
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p1',
+        task: 'r1',
+        url: BLOB(1),
+        size: 40 * 2 ** 20,
+        mode: 'hit',
+        costMs: 900,
+        series,
+      }),
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p2',
+        task: 'r2',
+        url: BLOB(2),
+        size: 8 * 2 ** 20,
+        mode: 'p2p',
+        costMs: 300,
+        series,
+      }),
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p3',
+        task: 'r3',
+        url: BLOB(3),
+        size: 12 * 2 ** 20,
+        mode: 'source',
+        costMs: 2000,
+        series,
+      }),
     ];
     const { summary, stats } = scan(lines.join('\n'), 4096);
     expect(stats.unrecognised).toBe(0);
     expect(summary.proxy.map((p) => p.viaP2P)).toEqual([false, true]);
     const by = new Map(summary.tasks.map((t) => [t.taskId, t]));
-    expect(by.get('r1')).toMatchObject({ servedBy: 'local', reportedHit: true, contentLength: 40 * 2 ** 20, costMs: 900, costFrom: 'timestamps' });
+    expect(by.get('r1')).toMatchObject({
+      servedBy: 'local',
+      reportedHit: true,
+      contentLength: 40 * 2 ** 20,
+      costMs: 900,
+      costFrom: 'timestamps',
+    });
     expect(by.get('r1')?.pieces.local).toBe(10);
     expect(by.get('r2')).toMatchObject({ servedBy: 'remote-peer', costMs: 300 });
     expect(by.get('r3')).toMatchObject({ servedBy: 'back-to-source', costMs: 2000 });
   });
 
   it('keeps request headers (tokens) out of the quoted proxy line', () => {
-    const l = rustCompact(T0, 'INFO', 'handler', 'dragonfly-client/src/proxy/mod.rs:467', 'proxy HTTP request directly to remote server: Request { method: GET, uri: https://r.example/v2/a/manifests/1, version: HTTP/1.1, headers: {"authorization": "Bearer s3cr3t"} }');
+    const l = rustCompact(
+      T0,
+      'INFO',
+      'handler',
+      'dragonfly-client/src/proxy/mod.rs:467',
+      'proxy HTTP request directly to remote server: Request { method: GET, uri: https://r.example/v2/a/manifests/1, version: HTTP/1.1, headers: {"authorization": "Bearer s3cr3t"} }',
+    );
     const { events } = scan(l);
     expect(events[0]).toMatchObject({ kind: 'proxy-direct', url: 'https://r.example/v2/a/manifests/1' });
     expect(events[0]?.text).not.toContain('s3cr3t');
   });
 
   it('reads the v1.5 slow-task WARN with its cost and size', () => {
-    const l = rustCompact(T0, 'WARN', 'download_task', 'dragonfly-client-metric/src/lib.rs:1003', 'download task, cost: 1.234s, size: 1048576 bytes', 'task_id="x" peer_id="y"');
+    const l = rustCompact(
+      T0,
+      'WARN',
+      'download_task',
+      'dragonfly-client-metric/src/lib.rs:1003',
+      'download task, cost: 1.234s, size: 1048576 bytes',
+      'task_id="x" peer_id="y"',
+    );
     const { events } = scan(l);
     expect(events[0]).toMatchObject({ kind: 'task-slow', costMs: 1234, contentLength: 1048576, task: 'x' });
   });
@@ -148,8 +291,27 @@ describe('Rust client logs (tracing compact and pretty)', () => {
 describe('scanner properties', () => {
   it('gives the same events whatever the chunking (property)', () => {
     const text = [
-      ...goTaskLines({ startMs: T0, peer: 'p', task: 't', url: BLOB(1), size: 20e6, mode: 'p2p', costMs: 500, verbose: true }),
-      ...rustTaskLines({ startMs: T0, host: 'h', peer: 'q', task: 'r', url: BLOB(2), size: 9e6, mode: 'source', costMs: 200, series: 'v1' }),
+      ...goTaskLines({
+        startMs: T0,
+        peer: 'p',
+        task: 't',
+        url: BLOB(1),
+        size: 20e6,
+        mode: 'p2p',
+        costMs: 500,
+        verbose: true,
+      }),
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'q',
+        task: 'r',
+        url: BLOB(2),
+        size: 9e6,
+        mode: 'source',
+        costMs: 200,
+        series: 'v1',
+      }),
       'not a log line',
     ].join('\r\n');
     const whole = scan(text);
@@ -183,7 +345,15 @@ describe('scanner properties', () => {
 
   it('handles gzip input through the bundle reader path', async () => {
     const { MemoryBundle } = await import('../../src/bundle/memory-bundle.js');
-    const text = goTaskLines({ startMs: T0, peer: 'p', task: 't', url: BLOB(1), size: 1e6, mode: 'hit', costMs: 0 }).join('\n');
+    const text = goTaskLines({
+      startMs: T0,
+      peer: 'p',
+      task: 't',
+      url: BLOB(1),
+      size: 1e6,
+      mode: 'hit',
+      costMs: 0,
+    }).join('\n');
     const b = new MemoryBundle({ 'raw/dfdaemon/logs/core.log.1.gz': gzipSync(text) });
     const events: LogEvent[] = [];
     const s = new LogScanner({ file: 'x', onEvent: (e) => events.push(e) });
@@ -198,7 +368,13 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
   const pt = { peer, task: 't1', component: 'PeerTask' };
   it('v2.0.8–v2.1.11: the URL stops before the header dump, and the dump (auth included) is not kept', () => {
     const url = BLOB(5);
-    const v2111 = goJson(T0, 'info', 'transport/transport.go:243', `start download with url: ${url}, header: http.Header{"Authorization":[]string{"Bearer s3cr3t-token"}, "User-Agent":[]string{"containerd/v1.6.20"}}`, pt);
+    const v2111 = goJson(
+      T0,
+      'info',
+      'transport/transport.go:243',
+      `start download with url: ${url}, header: http.Header{"Authorization":[]string{"Bearer s3cr3t-token"}, "User-Agent":[]string{"containerd/v1.6.20"}}`,
+      pt,
+    );
     const v2112 = goJson(T0, 'info', 'transport/transport.go:338', `start download with url: ${url}`, pt);
     for (const line of [v2111, v2112]) {
       const { events } = scan(`${line}\n`);
@@ -207,15 +383,39 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     }
   });
   it('v2.0.0–v2.1.24: the main peer id stops before ", parallel count: N"', () => {
-    const old = goJson(T0, 'info', 'peer/peertask_conductor.go:764', 'receive new peer packet, main peer: 10.0.3.17-7-6d1f, parallel count: 4', pt);
-    const now = goJson(T0, 'info', 'peer/peertask_conductor.go:764', 'receive new peer packet, main peer: 10.0.3.17-7-6d1f', pt);
+    const old = goJson(
+      T0,
+      'info',
+      'peer/peertask_conductor.go:764',
+      'receive new peer packet, main peer: 10.0.3.17-7-6d1f, parallel count: 4',
+      pt,
+    );
+    const now = goJson(
+      T0,
+      'info',
+      'peer/peertask_conductor.go:764',
+      'receive new peer packet, main peer: 10.0.3.17-7-6d1f',
+      pt,
+    );
     expect(scan(`${old}\n${now}\n`).events.map((e) => e.parent)).toEqual(['10.0.3.17-7-6d1f', '10.0.3.17-7-6d1f']);
   });
-  it('v2.0.0–v2.0.2: times registration from the scheduler client\'s own lines (fields taskId/peerID)', () => {
+  it("v2.0.0–v2.0.2: times registration from the scheduler client's own lines (fields taskId/peerID)", () => {
     const ids = { taskId: 't9', peerID: peer };
     const lines = [
-      goJson(T0, 'info', 'client/client.go:83', `generate hash key taskId: t9 and start to register peer task for peer_id(${peer}) url(${BLOB(9)})`, ids),
-      goJson(T0 + 6200, 'info', 'client/client.go:105', `register peer task result success url: ${BLOB(9)}, scheduler: 10.1.0.4:8002`, ids),
+      goJson(
+        T0,
+        'info',
+        'client/client.go:83',
+        `generate hash key taskId: t9 and start to register peer task for peer_id(${peer}) url(${BLOB(9)})`,
+        ids,
+      ),
+      goJson(
+        T0 + 6200,
+        'info',
+        'client/client.go:105',
+        `register peer task result success url: ${BLOB(9)}, scheduler: 10.1.0.4:8002`,
+        ids,
+      ),
     ];
     const { summary } = scan(`${lines.join('\n')}\n`);
     expect(summary.tasks[0]).toMatchObject({ peerId: peer, registerWaitMs: 6200 });
@@ -227,10 +427,20 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
       goJson(T0 + 1800, 'info', 'peer/peertask_conductor.go:738', 'receive back source code', pt),
     ];
     const t = scan(`${lines.join('\n')}\n`).summary.tasks[0];
-    expect(t).toMatchObject({ schedulerBackSource: true, backSourceOrderWaitMs: 1800, registerWaitMs: 40, servedBy: 'back-to-source' });
+    expect(t).toMatchObject({
+      schedulerBackSource: true,
+      backSourceOrderWaitMs: 1800,
+      registerWaitMs: 40,
+      servedBy: 'back-to-source',
+    });
   });
   it('takes the startup warning of a disabled registry mirror', () => {
-    const line = goJson(T0, 'warn', 'proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled');
+    const line = goJson(
+      T0,
+      'warn',
+      'proxy/proxy.go:182',
+      'registry mirror url is empty, registry mirror feature is disabled',
+    );
     expect(scan(`${line}\n`).summary.mirrorDisabled?.line).toBe(1);
   });
   it('counts DEBUG lines, so facts know whether the log was written at DEBUG', () => {
@@ -242,18 +452,46 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
 describe('Rust wordings by release (dragonflyoss/client)', () => {
   const f = 'task_id="r1" peer_id="p1"';
   it('a parent piece failing its CRC ("download from parent error: … digest mismatch") is a digest failure', () => {
-    const line = rustCompact(T0, 'ERROR', 'download_task', 'dragonfly-client/src/resource/task.rs:877', 'download from parent error: DigestMismatch("crc32:1", "crc32:2") digest mismatch expected: crc32:1, actual: crc32:2', f);
+    const line = rustCompact(
+      T0,
+      'ERROR',
+      'download_task',
+      'dragonfly-client/src/resource/task.rs:877',
+      'download from parent error: DigestMismatch("crc32:1", "crc32:2") digest mismatch expected: crc32:1, actual: crc32:2',
+      f,
+    );
     expect(scan(`${line}\n`).summary.tasks[0]?.digestFailures).toHaveLength(1);
   });
-  it('keeps request headers of an older client\'s Download {…} out of the evidence', () => {
-    const line = rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/grpc/dfdaemon_download.rs:393', `download task started: Download { url: "${BLOB(2)}", request_header: {"authorization": "Basic dXNlcjpwYXNz"}, piece_length: None }`, f);
+  it("keeps request headers of an older client's Download {…} out of the evidence", () => {
+    const line = rustCompact(
+      T0,
+      'INFO',
+      'download_task',
+      'dragonfly-client/src/grpc/dfdaemon_download.rs:393',
+      `download task started: Download { url: "${BLOB(2)}", request_header: {"authorization": "Basic dXNlcjpwYXNz"}, piece_length: None }`,
+      f,
+    );
     const { events } = scan(`${line}\n`);
     expect(events[0]).toMatchObject({ kind: 'task-start', url: BLOB(2) });
     expect(events[0]?.text).not.toContain('dXNlcjpwYXNz');
   });
   it('"download the pieces from local" is the local start in both wordings (…local peer ≤ v0.1.125)', () => {
-    const a = rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/task/mod.rs:293', 'download the pieces from local peer', f);
-    const b = rustCompact(T0, 'DEBUG', 'download_task', 'dragonfly-client/src/resource/task.rs:429', 'download the pieces from local', f);
+    const a = rustCompact(
+      T0,
+      'INFO',
+      'download_task',
+      'dragonfly-client/src/task/mod.rs:293',
+      'download the pieces from local peer',
+      f,
+    );
+    const b = rustCompact(
+      T0,
+      'DEBUG',
+      'download_task',
+      'dragonfly-client/src/resource/task.rs:429',
+      'download the pieces from local',
+      f,
+    );
     expect(scan(`${a}\n${b}\n`).events.map((e) => e.kind)).toEqual(['local-start', 'local-start']);
   });
 });

@@ -16,7 +16,19 @@ describe('parseDiskstats', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const vda = r.value.get('vda') as DiskstatsRow;
-    expect(vda).toMatchObject({ major: 254, minor: 0, readsCompleted: 31701, sectorsRead: 1771650, readTicksMs: 10511, writesCompleted: 7288, ioTicksMs: 5560, timeInQueueMs: 19930, discardsCompleted: 4135, flushesCompleted: 1155, flushTicksMs: 43 });
+    expect(vda).toMatchObject({
+      major: 254,
+      minor: 0,
+      readsCompleted: 31701,
+      sectorsRead: 1771650,
+      readTicksMs: 10511,
+      writesCompleted: 7288,
+      ioTicksMs: 5560,
+      timeInQueueMs: 19930,
+      discardsCompleted: 4135,
+      flushesCompleted: 1155,
+      flushTicksMs: 43,
+    });
     expect(r.value.get('vda1')?.minor).toBe(1);
     expect(r.value.size).toBe(3);
   });
@@ -24,8 +36,19 @@ describe('parseDiskstats', () => {
   it('reads 15- and 11-field rows, with the absent counters at 0', () => {
     const a = parseDiskstats(K4_18);
     const b = parseDiskstats(K4_4);
-    expect(a.ok && a.value.get('sda')).toMatchObject({ inFlight: 2, ioTicksMs: 7012, timeInQueueMs: 11444, discardsCompleted: 12, flushesCompleted: 0 });
-    expect(b.ok && b.value.get('sdb')).toMatchObject({ readTicksMs: 1500, ioTicksMs: 2300, timeInQueueMs: 2400, discardsCompleted: 0 });
+    expect(a.ok && a.value.get('sda')).toMatchObject({
+      inFlight: 2,
+      ioTicksMs: 7012,
+      timeInQueueMs: 11444,
+      discardsCompleted: 12,
+      flushesCompleted: 0,
+    });
+    expect(b.ok && b.value.get('sdb')).toMatchObject({
+      readTicksMs: 1500,
+      ioTicksMs: 2300,
+      timeInQueueMs: 2400,
+      discardsCompleted: 0,
+    });
   });
 
   it('locates a truncated or garbled line', () => {
@@ -39,16 +62,48 @@ describe('parseDiskstats', () => {
 
 function row(over: Partial<DiskstatsRow>): DiskstatsRow {
   return {
-    major: 8, minor: 0, name: 'sda', readsCompleted: 0, readsMerged: 0, sectorsRead: 0, readTicksMs: 0, writesCompleted: 0, writesMerged: 0,
-    sectorsWritten: 0, writeTicksMs: 0, inFlight: 0, ioTicksMs: 0, timeInQueueMs: 0, discardsCompleted: 0, discardTicksMs: 0, flushesCompleted: 0,
-    flushTicksMs: 0, ...over,
+    major: 8,
+    minor: 0,
+    name: 'sda',
+    readsCompleted: 0,
+    readsMerged: 0,
+    sectorsRead: 0,
+    readTicksMs: 0,
+    writesCompleted: 0,
+    writesMerged: 0,
+    sectorsWritten: 0,
+    writeTicksMs: 0,
+    inFlight: 0,
+    ioTicksMs: 0,
+    timeInQueueMs: 0,
+    discardsCompleted: 0,
+    discardTicksMs: 0,
+    flushesCompleted: 0,
+    flushTicksMs: 0,
+    ...over,
   };
 }
 
 describe('ioStat (iostat -x)', () => {
   it('computes r/s, MB/s, r_await, aqu-sz and %util like sysstat', () => {
-    const a = row({ readsCompleted: 1000, sectorsRead: 100_000, readTicksMs: 5000, writesCompleted: 10, writeTicksMs: 20, ioTicksMs: 100, timeInQueueMs: 400 });
-    const b = row({ readsCompleted: 1200, sectorsRead: 100_000 + 200 * 256, readTicksMs: 5000 + 200 * 12.5, writesCompleted: 60, writeTicksMs: 20 + 50 * 2, ioTicksMs: 100 + 1800, timeInQueueMs: 400 + 6000 });
+    const a = row({
+      readsCompleted: 1000,
+      sectorsRead: 100_000,
+      readTicksMs: 5000,
+      writesCompleted: 10,
+      writeTicksMs: 20,
+      ioTicksMs: 100,
+      timeInQueueMs: 400,
+    });
+    const b = row({
+      readsCompleted: 1200,
+      sectorsRead: 100_000 + 200 * 256,
+      readTicksMs: 5000 + 200 * 12.5,
+      writesCompleted: 60,
+      writeTicksMs: 20 + 50 * 2,
+      ioTicksMs: 100 + 1800,
+      timeInQueueMs: 400 + 6000,
+    });
     const s = ioStat(a, b, 2000);
     expect(s).not.toBeNull();
     expect(s?.readsPerSec).toBe(100);
@@ -70,17 +125,31 @@ describe('ioStat (iostat -x)', () => {
   it('keeps %util within 0–100 and awaits non-negative for any forward-moving counters', () => {
     const nat = fc.nat({ max: 1e9 });
     fc.assert(
-      fc.property(fc.array(nat, { minLength: 8, maxLength: 8 }), fc.array(nat, { minLength: 8, maxLength: 8 }), fc.integer({ min: 1, max: 600_000 }), (base, delta, w) => {
-        const keys = ['readsCompleted', 'sectorsRead', 'readTicksMs', 'writesCompleted', 'sectorsWritten', 'writeTicksMs', 'ioTicksMs', 'timeInQueueMs'] as const;
-        const a = row(Object.fromEntries(keys.map((k, i) => [k, base[i]])));
-        const b = row(Object.fromEntries(keys.map((k, i) => [k, (base[i] ?? 0) + (delta[i] ?? 0)])));
-        const s = ioStat(a, b, w);
-        expect(s).not.toBeNull();
-        expect(s?.utilPct).toBeGreaterThanOrEqual(0);
-        expect(s?.utilPct).toBeLessThanOrEqual(100);
-        expect(s?.rAwaitMs ?? 0).toBeGreaterThanOrEqual(0);
-        expect(s?.aquSz).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.array(nat, { minLength: 8, maxLength: 8 }),
+        fc.array(nat, { minLength: 8, maxLength: 8 }),
+        fc.integer({ min: 1, max: 600_000 }),
+        (base, delta, w) => {
+          const keys = [
+            'readsCompleted',
+            'sectorsRead',
+            'readTicksMs',
+            'writesCompleted',
+            'sectorsWritten',
+            'writeTicksMs',
+            'ioTicksMs',
+            'timeInQueueMs',
+          ] as const;
+          const a = row(Object.fromEntries(keys.map((k, i) => [k, base[i]])));
+          const b = row(Object.fromEntries(keys.map((k, i) => [k, (base[i] ?? 0) + (delta[i] ?? 0)])));
+          const s = ioStat(a, b, w);
+          expect(s).not.toBeNull();
+          expect(s?.utilPct).toBeGreaterThanOrEqual(0);
+          expect(s?.utilPct).toBeLessThanOrEqual(100);
+          expect(s?.rAwaitMs ?? 0).toBeGreaterThanOrEqual(0);
+          expect(s?.aquSz).toBeGreaterThanOrEqual(0);
+        },
+      ),
     );
   });
 });

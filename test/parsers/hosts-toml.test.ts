@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultServerFor, hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
+import {
+  defaultServerFor,
+  hostDirCandidates,
+  parseHostsToml,
+  registryOfHostDir,
+} from '../../src/parsers/hosts-toml.js';
 
 describe('parseHostsToml', () => {
   it('reads hosts in file order, then server, as containerd tries them', () => {
@@ -24,25 +29,47 @@ describe('parseHostsToml', () => {
       ['http', '127.0.0.1', 4001, 2],
       ['https', 'mirror.example.com', 443, 6],
     ]);
-    expect(r.file.hosts[1]).toMatchObject({ capabilities: ['pull'], skipVerify: true, overridePath: true, dialTimeout: '1s', path: '/v2/x' });
-    expect(r.file.server).toMatchObject({ scheme: 'https', host: 'registry-1.docker.io', port: 443, isServer: true, line: 1 });
+    expect(r.file.hosts[1]).toMatchObject({
+      capabilities: ['pull'],
+      skipVerify: true,
+      overridePath: true,
+      dialTimeout: '1s',
+      path: '/v2/x',
+    });
+    expect(r.file.server).toMatchObject({
+      scheme: 'https',
+      host: 'registry-1.docker.io',
+      port: 443,
+      isServer: true,
+      line: 1,
+    });
   });
 
   it('treats a host without a scheme as https and no capabilities as all three', () => {
     const r = parseHostsToml('[host."127.0.0.1:4001"]\n');
-    expect(r.ok && r.file.hosts[0]).toMatchObject({ scheme: 'https', port: 4001, capabilities: ['pull', 'resolve', 'push'] });
+    expect(r.ok && r.file.hosts[0]).toMatchObject({
+      scheme: 'https',
+      port: 4001,
+      capabilities: ['pull', 'resolve', 'push'],
+    });
   });
 
   it('parses a file without [host] tables and marks it: whether containerd takes it depends on the release', () => {
     const onlyServer = parseHostsToml('server = "http://127.0.0.1:4001"\n');
-    expect(onlyServer.ok && onlyServer.file).toMatchObject({ withoutHostTable: true, hosts: [], server: { host: '127.0.0.1', port: 4001, isServer: true } });
+    expect(onlyServer.ok && onlyServer.file).toMatchObject({
+      withoutHostTable: true,
+      hosts: [],
+      server: { host: '127.0.0.1', port: 4001, isServer: true },
+    });
     // an empty [host] table is a host tree: every release takes it
     const emptyTree = parseHostsToml('server = "https://ghcr.io"\n[host]\n');
     expect(emptyTree.ok && emptyTree.file.withoutHostTable).toBeUndefined();
   });
 
   it('rejects what containerd rejects, with the line', () => {
-    const badCap = parseHostsToml('server = "https://ghcr.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "mirror"]\n');
+    const badCap = parseHostsToml(
+      'server = "https://ghcr.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "mirror"]\n',
+    );
     expect(badCap).toMatchObject({ ok: false, line: 3 });
     expect(!badCap.ok && badCap.message).toMatch(/unknown capability "mirror"/);
     const badToml = parseHostsToml('server = "x"\n[host."http://127.0.0.1:4001"\n');

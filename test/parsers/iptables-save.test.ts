@@ -80,7 +80,15 @@ COMMIT
       { kind: 'addr', dir: 'dst', nets: ['127.0.0.0/8'], neg: false },
       { kind: 'ctstate', states: ['RELATED', 'ESTABLISHED', 'DNAT'], neg: true },
     ]);
-    expect(b?.conds).toContainEqual({ kind: 'port', dir: 'dst', ranges: [[4000, 4002], [65001, 65001]], neg: false });
+    expect(b?.conds).toContainEqual({
+      kind: 'port',
+      dir: 'dst',
+      ranges: [
+        [4000, 4002],
+        [65001, 65001],
+      ],
+      neg: false,
+    });
     expect(b?.conds).toContainEqual({ kind: 'addrtype', dir: 'dst', types: ['LOCAL'], neg: false });
     expect(b?.verdict).toEqual({ kind: 'goto', chain: 'KUBE-FIREWALL' });
     // a hand-written rule with the module implied by -p
@@ -113,8 +121,16 @@ COMMIT
 COMMIT
 `);
     const t = rs.tables[0];
-    expect(t?.chains.get('KUBE-MARK-DROP')?.rules[0]?.verdict).toEqual({ kind: 'continue', name: 'MARK', mark: { and: ~0x8000 >>> 0, xor: 0x8000 } });
-    expect(t?.chains.get('KUBE-MARK-MASQ')?.rules[0]?.verdict).toEqual({ kind: 'continue', name: 'MARK', mark: { and: ~0x4000 >>> 0, xor: 0x4000 } });
+    expect(t?.chains.get('KUBE-MARK-DROP')?.rules[0]?.verdict).toEqual({
+      kind: 'continue',
+      name: 'MARK',
+      mark: { and: ~0x8000 >>> 0, xor: 0x8000 },
+    });
+    expect(t?.chains.get('KUBE-MARK-MASQ')?.rules[0]?.verdict).toEqual({
+      kind: 'continue',
+      name: 'MARK',
+      mark: { and: ~0x4000 >>> 0, xor: 0x4000 },
+    });
     const post = t?.chains.get('KUBE-POSTROUTING')?.rules ?? [];
     expect(post[0]?.conds).toEqual([{ kind: 'mark', value: 0x4000, mask: 0x4000, neg: true }]);
     // --xor-mark as iptables-save prints it: clear nothing, flip 0x4000
@@ -143,10 +159,18 @@ garbage here
 
   it('never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -j DROP', 'COMMIT', '! ! -s', '[1:2] -A X -m'))), (lines) => {
-        const rs = parseIptablesSave(lines.join('\n'));
-        expect(ruleCount(rs)).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom('*filter', ':INPUT ACCEPT [0:0]', '-A INPUT -j DROP', 'COMMIT', '! ! -s', '[1:2] -A X -m'),
+          ),
+        ),
+        (lines) => {
+          const rs = parseIptablesSave(lines.join('\n'));
+          expect(ruleCount(rs)).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

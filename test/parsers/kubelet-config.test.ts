@@ -4,28 +4,44 @@ import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 
 describe('kubelet config', () => {
   it('reads the pull settings', () => {
-    const r = parseKubeletConfig('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: false\nmaxParallelImagePulls: 5\nregistryPullQPS: 0\n');
-    expect(r).toMatchObject({ ok: true, settings: { serializeImagePulls: false, maxParallelImagePulls: 5, registryPullQPS: 0 }, problems: [] });
+    const r = parseKubeletConfig(
+      'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: false\nmaxParallelImagePulls: 5\nregistryPullQPS: 0\n',
+    );
+    expect(r).toMatchObject({
+      ok: true,
+      settings: { serializeImagePulls: false, maxParallelImagePulls: 5, registryPullQPS: 0 },
+      problems: [],
+    });
   });
   it('locates invalid YAML and wrong types', () => {
     const bad = parseKubeletConfig('kind: KubeletConfiguration\nserializeImagePulls: [false\n');
     expect(bad).toMatchObject({ ok: false });
     expect(!bad.ok && bad.line).toBeGreaterThanOrEqual(2);
     const typed = parseKubeletConfig('kind: KubeletConfiguration\n\nserializeImagePulls: "no"\n');
-    expect(typed.ok && typed.problems).toEqual([{ line: 3, message: expect.stringMatching(/serializeImagePulls must be true or false/) }]);
+    expect(typed.ok && typed.problems).toEqual([
+      { line: 3, message: expect.stringMatching(/serializeImagePulls must be true or false/) },
+    ]);
     expect(parseKubeletConfig('- a\n- b\n')).toMatchObject({ ok: false });
   });
 });
 
 describe('kubelet flags', () => {
   it('reads flags in both spellings and ignores the rest', () => {
-    const f = parseKubeletFlags('/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n--max-parallel-image-pulls\n3\n--v=2\n');
-    expect(f).toMatchObject({ config: '/var/lib/kubelet/config.yaml', settings: { serializeImagePulls: false, maxParallelImagePulls: 3 }, problems: [] });
+    const f = parseKubeletFlags(
+      '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n--max-parallel-image-pulls\n3\n--v=2\n',
+    );
+    expect(f).toMatchObject({
+      config: '/var/lib/kubelet/config.yaml',
+      settings: { serializeImagePulls: false, maxParallelImagePulls: 3 },
+      problems: [],
+    });
   });
   it('never takes the next argument as a boolean flag value', () => {
     expect(parseKubeletFlags('--serialize-image-pulls\n--v=2\n').settings.serializeImagePulls).toBe(true);
   });
   it('reports unreadable values with the line', () => {
-    expect(parseKubeletFlags('kubelet\n--registry-qps=lots\n').problems).toEqual([{ line: 2, message: expect.stringMatching(/not a number/) }]);
+    expect(parseKubeletFlags('kubelet\n--registry-qps=lots\n').problems).toEqual([
+      { line: 2, message: expect.stringMatching(/not a number/) },
+    ]);
   });
 });

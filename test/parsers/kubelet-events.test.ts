@@ -21,15 +21,26 @@ describe('parseGoDuration', () => {
 
 describe('parsePulledMessage', () => {
   it('real kubelet wordings: with the image size (1.28+), without it, and a cached image', () => {
-    expect(parsePulledMessage('Successfully pulled image "zabbix/zabbix-web-nginx-pgsql:latest" in 717ms (718ms including waiting). Image size: 78005565 bytes.')).toEqual({
+    expect(
+      parsePulledMessage(
+        'Successfully pulled image "zabbix/zabbix-web-nginx-pgsql:latest" in 717ms (718ms including waiting). Image size: 78005565 bytes.',
+      ),
+    ).toEqual({
       kind: 'pulled',
       image: 'zabbix/zabbix-web-nginx-pgsql:latest',
       pullMs: 717,
       totalMs: 718,
       bytes: 78005565,
     });
-    expect(parsePulledMessage('Successfully pulled image "registry.k8s.io/echoserver:1.4" in 7.46s (7.46s including waiting)')).toMatchObject({ kind: 'pulled', pullMs: 7460, totalMs: 7460 });
-    expect(parsePulledMessage('Container image "python:3.11-alpine" already present on machine')).toEqual({ kind: 'present', image: 'python:3.11-alpine' });
+    expect(
+      parsePulledMessage(
+        'Successfully pulled image "registry.k8s.io/echoserver:1.4" in 7.46s (7.46s including waiting)',
+      ),
+    ).toMatchObject({ kind: 'pulled', pullMs: 7460, totalMs: 7460 });
+    expect(parsePulledMessage('Container image "python:3.11-alpine" already present on machine')).toEqual({
+      kind: 'present',
+      image: 'python:3.11-alpine',
+    });
   });
   it('anything else is not a pull', () => {
     expect(parsePulledMessage('Pulling image "nginx"')).toBeNull();
@@ -37,40 +48,80 @@ describe('parsePulledMessage', () => {
   });
 });
 
-const CORE_V1 = JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'List',
-  items: [
-    { reason: 'Scheduled', message: 'Successfully assigned team/app-1 to node-a', involvedObject: { kind: 'Pod', namespace: 'team', name: 'app-1' }, source: { component: 'default-scheduler' } },
-    {
-      reason: 'Pulled',
-      message: 'Successfully pulled image "registry.example.com/team/app:2.3.1" in 4.46s (9.87s including waiting). Image size: 1000000000 bytes.',
-      involvedObject: { kind: 'Pod', namespace: 'team', name: 'app-1', fieldPath: 'spec.containers{app}' },
-      source: { component: 'kubelet', host: 'node-a' },
-      lastTimestamp: '2026-11-25T09:00:10Z',
-      count: 1,
-    },
-  ],
-}, null, 2);
+const CORE_V1 = JSON.stringify(
+  {
+    apiVersion: 'v1',
+    kind: 'List',
+    items: [
+      {
+        reason: 'Scheduled',
+        message: 'Successfully assigned team/app-1 to node-a',
+        involvedObject: { kind: 'Pod', namespace: 'team', name: 'app-1' },
+        source: { component: 'default-scheduler' },
+      },
+      {
+        reason: 'Pulled',
+        message:
+          'Successfully pulled image "registry.example.com/team/app:2.3.1" in 4.46s (9.87s including waiting). Image size: 1000000000 bytes.',
+        involvedObject: { kind: 'Pod', namespace: 'team', name: 'app-1', fieldPath: 'spec.containers{app}' },
+        source: { component: 'kubelet', host: 'node-a' },
+        lastTimestamp: '2026-11-25T09:00:10Z',
+        count: 1,
+      },
+    ],
+  },
+  null,
+  2,
+);
 
 describe('parsePulledEvents', () => {
   it('keeps the Pulled events of a core/v1 list with where they came from', () => {
     const r = parsePulledEvents(CORE_V1);
     expect(r).toEqual({
       ok: true,
-      value: [{ item: 2, count: 1, message: expect.stringContaining('9.87s including waiting'), namespace: 'team', pod: 'app-1', fieldPath: 'spec.containers{app}', host: 'node-a', at: '2026-11-25T09:00:10Z' }],
+      value: [
+        {
+          item: 2,
+          count: 1,
+          message: expect.stringContaining('9.87s including waiting'),
+          namespace: 'team',
+          pod: 'app-1',
+          fieldPath: 'spec.containers{app}',
+          host: 'node-a',
+          at: '2026-11-25T09:00:10Z',
+        },
+      ],
     });
   });
   it('reads events.k8s.io/v1 names too (note, regarding, reportingInstance)', () => {
-    const r = parsePulledEvents(JSON.stringify({ items: [{ reason: 'Pulled', note: 'Container image "nginx:1" already present on machine', regarding: { namespace: 'a', name: 'b' }, reportingInstance: 'node-b', eventTime: '2026-11-25T09:00:00.000000Z' }] }));
-    expect(r.ok && r.value[0]).toMatchObject({ host: 'node-b', pod: 'b', message: expect.stringContaining('already present') });
+    const r = parsePulledEvents(
+      JSON.stringify({
+        items: [
+          {
+            reason: 'Pulled',
+            note: 'Container image "nginx:1" already present on machine',
+            regarding: { namespace: 'a', name: 'b' },
+            reportingInstance: 'node-b',
+            eventTime: '2026-11-25T09:00:00.000000Z',
+          },
+        ],
+      }),
+    );
+    expect(r.ok && r.value[0]).toMatchObject({
+      host: 'node-b',
+      pod: 'b',
+      message: expect.stringContaining('already present'),
+    });
   });
   it('a broken file is located; a list of something else is named', () => {
     const bad = parsePulledEvents(CORE_V1.slice(0, 200));
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.message).toMatch(/not JSON/);
     expect(!bad.ok && bad.line).toBeGreaterThan(1);
-    expect(parsePulledEvents('{"kind":"Status"}')).toMatchObject({ ok: false, message: expect.stringContaining('event list') });
+    expect(parsePulledEvents('{"kind":"Status"}')).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('event list'),
+    });
     expect(parsePulledEvents('[1, null, {"reason":"Pulled"}]')).toEqual({ ok: true, value: [] });
   });
 });

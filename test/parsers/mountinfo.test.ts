@@ -31,15 +31,37 @@ describe('parseMountTable', () => {
   });
 
   it('reads /proc/mounts too', () => {
-    const r = parseMountTable('/dev/vda / ext4 rw,relatime,discard 0 0\ntmpfs /run tmpfs rw,nosuid,size=3280904k 0 0\n');
+    const r = parseMountTable(
+      '/dev/vda / ext4 rw,relatime,discard 0 0\ntmpfs /run tmpfs rw,nosuid,size=3280904k 0 0\n',
+    );
     expect(r.ok && r.value).toEqual([
-      { mountPoint: '/', fsType: 'ext4', source: '/dev/vda', options: ['rw', 'relatime', 'discard'], majMin: null, root: null, line: 1 },
-      { mountPoint: '/run', fsType: 'tmpfs', source: 'tmpfs', options: ['rw', 'nosuid', 'size=3280904k'], majMin: null, root: null, line: 2 },
+      {
+        mountPoint: '/',
+        fsType: 'ext4',
+        source: '/dev/vda',
+        options: ['rw', 'relatime', 'discard'],
+        majMin: null,
+        root: null,
+        line: 1,
+      },
+      {
+        mountPoint: '/run',
+        fsType: 'tmpfs',
+        source: 'tmpfs',
+        options: ['rw', 'nosuid', 'size=3280904k'],
+        majMin: null,
+        root: null,
+        line: 2,
+      },
     ]);
   });
 
   it('locates a line that is neither', () => {
-    expect(parseMountTable(`${MOUNTINFO}garbage here\n`)).toEqual({ ok: false, line: 8, message: expect.stringContaining('garbage') });
+    expect(parseMountTable(`${MOUNTINFO}garbage here\n`)).toEqual({
+      ok: false,
+      line: 8,
+      message: expect.stringContaining('garbage'),
+    });
     expect(parseMountTable('27 1 x:y / / rw - ext4 /dev/vda rw\n').ok).toBe(false);
     expect(parseMountTable('\n\n').ok).toBe(false);
   });

@@ -45,7 +45,10 @@ describe('parseNftRuleset', () => {
     expect(drop?.verdict).toEqual({ kind: 'drop' });
     expect(drop?.counters).toEqual({ packets: 3, bytes: 180 });
     expect(drop?.conds).toContainEqual({ kind: 'iface', dir: 'in', name: 'lo', neg: false });
-    expect(drop?.conds.find((c) => c.kind === 'probabilistic')).toMatchObject({ what: 'random', detail: 'probability 0.05' });
+    expect(drop?.conds.find((c) => c.kind === 'probabilistic')).toMatchObject({
+      what: 'random',
+      detail: 'probability 0.05',
+    });
     expect(reject?.verdict).toEqual({ kind: 'reject' });
     expect(reject?.conds).toContainEqual({ kind: 'port', dir: 'dst', ranges: [[65001, 65001]], neg: false });
     expect(hash?.conds).toEqual([{ kind: 'probabilistic', what: 'hashlimit', detail: 'xt match hashlimit' }]);
@@ -97,9 +100,15 @@ describe('parseNftRuleset', () => {
     ]);
   });
 
-  it('reads kube-proxy\'s mark rules as nft lists them', () => {
-    expect(parseNftRule('meta mark set meta mark | 0x00004000', 'ip').verdict).toEqual({ kind: 'continue', name: 'meta mark set meta mark | 0x00004000', mark: { and: ~0x4000 >>> 0, xor: 0x4000 } });
-    expect(parseNftRule('meta mark set meta mark ^ 0x00004000', 'ip').verdict).toMatchObject({ mark: { and: 0xffffffff, xor: 0x4000 } });
+  it("reads kube-proxy's mark rules as nft lists them", () => {
+    expect(parseNftRule('meta mark set meta mark | 0x00004000', 'ip').verdict).toEqual({
+      kind: 'continue',
+      name: 'meta mark set meta mark | 0x00004000',
+      mark: { and: ~0x4000 >>> 0, xor: 0x4000 },
+    });
+    expect(parseNftRule('meta mark set meta mark ^ 0x00004000', 'ip').verdict).toMatchObject({
+      mark: { and: 0xffffffff, xor: 0x4000 },
+    });
     expect(parseNftRule('meta mark set ct mark', 'ip').verdict).toMatchObject({ mark: 'unknown' });
     const ret = parseNftRule('meta mark & 0x00004000 == 0x00000000 return', 'ip');
     expect(ret.conds).toEqual([{ kind: 'mark', value: 0, mask: 0x4000, neg: false }]);
@@ -109,7 +118,11 @@ describe('parseNftRuleset', () => {
   });
 
   it('keeps set elements as keys, dropping map values and comments', () => {
-    expect(setElementKeys('type ipv4_addr . inet_proto . inet_service : verdict elements = { 1.2.3.4 . tcp . 80 comment "ns2/svc2:p80" : drop, 172.30.0.46 . tcp . 80 : goto reject-chain }')).toEqual([
+    expect(
+      setElementKeys(
+        'type ipv4_addr . inet_proto . inet_service : verdict elements = { 1.2.3.4 . tcp . 80 comment "ns2/svc2:p80" : drop, 172.30.0.46 . tcp . 80 : goto reject-chain }',
+      ),
+    ).toEqual([
       ['1.2.3.4', 'tcp', '80'],
       ['172.30.0.46', 'tcp', '80'],
     ]);
@@ -123,9 +136,25 @@ describe('parseNftRuleset', () => {
 
   it('never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('table ip f {', 'chain c {', '}', 'type filter hook input priority 0; policy drop;', 'tcp dport { 1, 2 } drop', 'set s {', 'elements = { 1,'))), (lines) => {
-        expect(ruleCount(parseNftRuleset(lines.join('\n')))).toBeGreaterThanOrEqual(0);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.constantFrom(
+              'table ip f {',
+              'chain c {',
+              '}',
+              'type filter hook input priority 0; policy drop;',
+              'tcp dport { 1, 2 } drop',
+              'set s {',
+              'elements = { 1,',
+            ),
+          ),
+        ),
+        (lines) => {
+          expect(ruleCount(parseNftRuleset(lines.join('\n')))).toBeGreaterThanOrEqual(0);
+        },
+      ),
       { numRuns: 300 },
     );
   });

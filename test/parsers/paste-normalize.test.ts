@@ -9,8 +9,10 @@ import {
   normalizePastedLines,
 } from '../../src/parsers/paste-normalize.js';
 
-const GO_JSON = '{"level":"info","ts":"2022-11-09 06:39:19.162","caller":"peer/peertask_conductor.go:307","msg":"register task success, SizeScope: NORMAL","peer":"10.40.0.3-1-c81a2f5e-7b3d-4e9a-a1c6-0d2e4f6a8b13","task":"1b3d5f7a9c0e2a4c6e8a0b2d4f6a8c0e1f3b5d7f9a1c3e5a7c9e1b3d5f7a9c0e","component":"PeerTask"}';
-const RUST = '2024-11-29T09:48:37.042387642+00:00 INFO refresh available scheduler addresses: ["10.70.1.203"] at dragonfly-client/src/grpc/scheduler.rs:602';
+const GO_JSON =
+  '{"level":"info","ts":"2022-11-09 06:39:19.162","caller":"peer/peertask_conductor.go:307","msg":"register task success, SizeScope: NORMAL","peer":"10.40.0.3-1-c81a2f5e-7b3d-4e9a-a1c6-0d2e4f6a8b13","task":"1b3d5f7a9c0e2a4c6e8a0b2d4f6a8c0e1f3b5d7f9a1c3e5a7c9e1b3d5f7a9c0e","component":"PeerTask"}';
+const RUST =
+  '2024-11-29T09:48:37.042387642+00:00 INFO refresh available scheduler addresses: ["10.70.1.203"] at dragonfly-client/src/grpc/scheduler.rs:602';
 
 async function collect(chunks: Uint8Array[]): Promise<string> {
   async function* gen() {
@@ -23,8 +25,12 @@ async function collect(chunks: Uint8Array[]): Promise<string> {
 
 describe('normalizePastedLine', () => {
   it('strips colour codes with and without their ESC byte', () => {
-    expect(normalizePastedLine(`\x1b[2m2024-11-29T09:48:37.042387642+00:00\x1b[0m \x1b[32m INFO\x1b[0m refresh`)).toBe('2024-11-29T09:48:37.042387642+00:00  INFO refresh');
-    expect(normalizePastedLine('[2m2024-11-29T09:48:37.042387642+00:00[0m [32m INFO[0m refresh')).toBe('2024-11-29T09:48:37.042387642+00:00  INFO refresh');
+    expect(normalizePastedLine(`\x1b[2m2024-11-29T09:48:37.042387642+00:00\x1b[0m \x1b[32m INFO\x1b[0m refresh`)).toBe(
+      '2024-11-29T09:48:37.042387642+00:00  INFO refresh',
+    );
+    expect(normalizePastedLine('[2m2024-11-29T09:48:37.042387642+00:00[0m [32m INFO[0m refresh')).toBe(
+      '2024-11-29T09:48:37.042387642+00:00  INFO refresh',
+    );
   });
 
   it('leaves bracketed text that is not a colour code alone', () => {
@@ -40,56 +46,75 @@ describe('normalizePastedLine', () => {
   });
 
   it('cuts a kubectl banner in front of the first record', () => {
-    const l = '> kubectl logs dragonfly-seed-client-0 -n dragonfly-system Defaulted container "seed-client" out of: seed-client, wait-for-manager (init) 2024-11-29T09:48:36.952553530+00:00 INFO tracing initialized';
+    const l =
+      '> kubectl logs dragonfly-seed-client-0 -n dragonfly-system Defaulted container "seed-client" out of: seed-client, wait-for-manager (init) 2024-11-29T09:48:36.952553530+00:00 INFO tracing initialized';
     expect(normalizePastedLine(l)).toBe('2024-11-29T09:48:36.952553530+00:00 INFO tracing initialized');
   });
 
   it('puts back the TABs of a zap console line that a paste turned into spaces', () => {
-    const l = '2021-09-27T14:32:21.709Z        INFO    transport/transport.go:159      start download with url: https://r.example/v2/x/blobs/sha256:ab      {"peer": "p", "component": "transport"}';
-    expect(normalizePastedLine(l)).toBe('2021-09-27T14:32:21.709Z\tINFO\ttransport/transport.go:159\tstart download with url: https://r.example/v2/x/blobs/sha256:ab\t{"peer": "p", "component": "transport"}');
+    const l =
+      '2021-09-27T14:32:21.709Z        INFO    transport/transport.go:159      start download with url: https://r.example/v2/x/blobs/sha256:ab      {"peer": "p", "component": "transport"}';
+    expect(normalizePastedLine(l)).toBe(
+      '2021-09-27T14:32:21.709Z\tINFO\ttransport/transport.go:159\tstart download with url: https://r.example/v2/x/blobs/sha256:ab\t{"peer": "p", "component": "transport"}',
+    );
     // zap's own TAB-separated output is left as it is
-    const real = '2022-08-24T13:03:02.190Z\tINFO\tpeer/peertask_conductor.go:340\tstep 2: start report piece result\t{"peer": "p"}';
+    const real =
+      '2022-08-24T13:03:02.190Z\tINFO\tpeer/peertask_conductor.go:340\tstep 2: start report piece result\t{"peer": "p"}';
     expect(normalizePastedLine(real)).toBe(real);
   });
 
   it('replaces redaction placeholders in IPv4 addresses, keeping the host part', () => {
-    expect(normalizePastedLine('reschedule parent for peer x.y.z.14-1-3989ac73-98b8-4ca7-b45c-e3410f1dfc01')).toBe('reschedule parent for peer 0.0.0.14-1-3989ac73-98b8-4ca7-b45c-e3410f1dfc01');
+    expect(normalizePastedLine('reschedule parent for peer x.y.z.14-1-3989ac73-98b8-4ca7-b45c-e3410f1dfc01')).toBe(
+      'reschedule parent for peer 0.0.0.14-1-3989ac73-98b8-4ca7-b45c-e3410f1dfc01',
+    );
     expect(normalizePastedLine('dial tcp xx.xx.xx.xx:443')).toBe('dial tcp 0.0.0.0:443');
     expect(normalizePastedLine('d7y.io/dragonfly/v2 and 10.1.2.3')).toBe('d7y.io/dragonfly/v2 and 10.1.2.3');
   });
 
   it('restores a journal line that lost its head inside a known message', () => {
-    const l = 'ing next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/x/manifests/1?ns=docker.io\\": dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"';
+    const l =
+      'ing next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/x/manifests/1?ns=docker.io\\": dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"';
     const n = normalizePastedLine(l, { knownMessages: HOST_MESSAGES });
     const ev = parseContainerdLogLine(n, 7);
     expect(ev?.kind).toBe('trying-next-host');
     expect(ev?.host).toBe('127.0.0.1:4001');
     // a tail that fits no known message is left alone
-    expect(normalizePastedLine('xyzzy" error="e" host="h"', { knownMessages: HOST_MESSAGES })).toBe('xyzzy" error="e" host="h"');
+    expect(normalizePastedLine('xyzzy" error="e" host="h"', { knownMessages: HOST_MESSAGES })).toBe(
+      'xyzzy" error="e" host="h"',
+    );
   });
 });
 
 describe('logrusToLogfmt', () => {
   it('rewrites the terminal format with a time, padded message and fields', () => {
-    const l = 'INFO[2021-04-14T13:44:56.185820263-05:00] trying next host                              error="failed to do request: Head \\"http://192.0.2.7:5000/v2/hello-world/manifests/latest?ns=gcr.io\\": dial tcp 192.0.2.7:5000: connect: no route to host" host="192.0.2.7:5000"';
+    const l =
+      'INFO[2021-04-14T13:44:56.185820263-05:00] trying next host                              error="failed to do request: Head \\"http://192.0.2.7:5000/v2/hello-world/manifests/latest?ns=gcr.io\\": dial tcp 192.0.2.7:5000: connect: no route to host" host="192.0.2.7:5000"';
     const out = logrusToLogfmt(l);
-    expect(out.startsWith('time="2021-04-14T13:44:56.185820263-05:00" level=info msg="trying next host" error=')).toBe(true);
+    expect(out.startsWith('time="2021-04-14T13:44:56.185820263-05:00" level=info msg="trying next host" error=')).toBe(
+      true,
+    );
     const ev = parseContainerdLogLine(out, 1);
-    expect(ev).toMatchObject({ kind: 'trying-next-host', host: '192.0.2.7:5000', time: '2021-04-14T13:44:56.185820263-05:00' });
+    expect(ev).toMatchObject({
+      kind: 'trying-next-host',
+      host: '192.0.2.7:5000',
+      time: '2021-04-14T13:44:56.185820263-05:00',
+    });
   });
 
   it('keeps quotes in the message and reads WARN[0000] as no time', () => {
-    expect(logrusToLogfmt('INFO[2021-04-14T13:44:53.182712069-05:00] PullImage "gcr.io/hello-world"               ')).toBe(
-      'time="2021-04-14T13:44:53.182712069-05:00" level=info msg="PullImage \\"gcr.io/hello-world\\""',
-    );
-    expect(logrusToLogfmt('WARN[0000] image connect using default endpoints: [unix:///run/containerd/containerd.sock]')).toBe(
-      'level=warning msg="image connect using default endpoints: [unix:///run/containerd/containerd.sock]"',
-    );
+    expect(
+      logrusToLogfmt('INFO[2021-04-14T13:44:53.182712069-05:00] PullImage "gcr.io/hello-world"               '),
+    ).toBe('time="2021-04-14T13:44:53.182712069-05:00" level=info msg="PullImage \\"gcr.io/hello-world\\""');
+    expect(
+      logrusToLogfmt('WARN[0000] image connect using default endpoints: [unix:///run/containerd/containerd.sock]'),
+    ).toBe('level=warning msg="image connect using default endpoints: [unix:///run/containerd/containerd.sock]"');
   });
 
   it('finds the fields of a message too long to be padded', () => {
     const long = 'a message longer than the forty-four column pad of the terminal formatter';
-    expect(logrusToLogfmt(`ERRO[0003] ${long} error="boom" host=h`)).toBe(`level=error msg="${long}" error="boom" host=h`);
+    expect(logrusToLogfmt(`ERRO[0003] ${long} error="boom" host=h`)).toBe(
+      `level=error msg="${long}" error="boom" host=h`,
+    );
   });
 
   it('leaves other lines alone', () => {
@@ -99,16 +124,25 @@ describe('logrusToLogfmt', () => {
 
 describe('normalizePastedLines', () => {
   it('joins a record wrapped inside a quoted value and keeps the line count', () => {
-    const lines = ['  2026-03-04T08:03:17.908100271+00:00  INFO  proxy request headers: {"authorization": "Bearer abc', 'def", "accept": "*/*"} }', '    at dragonfly-client/src/proxy/mod.rs:1'];
+    const lines = [
+      '  2026-03-04T08:03:17.908100271+00:00  INFO  proxy request headers: {"authorization": "Bearer abc',
+      'def", "accept": "*/*"} }',
+      '    at dragonfly-client/src/proxy/mod.rs:1',
+    ];
     const out = normalizePastedLines(lines);
     expect(out).toHaveLength(3);
-    expect(out[0]).toBe('  2026-03-04T08:03:17.908100271+00:00  INFO  proxy request headers: {"authorization": "Bearer abcdef", "accept": "*/*"} }');
+    expect(out[0]).toBe(
+      '  2026-03-04T08:03:17.908100271+00:00  INFO  proxy request headers: {"authorization": "Bearer abcdef", "accept": "*/*"} }',
+    );
     expect(out[1]).toBe('');
     expect(out[2]).toBe(lines[2]);
   });
 
   it('does not join a cut line onto the next record', () => {
-    const lines = ['time="t1" level=info msg="Pulled image \\"x\\" with image id \\"sha256:ab', 'time="t2" level=info msg="next"'];
+    const lines = [
+      'time="t1" level=info msg="Pulled image \\"x\\" with image id \\"sha256:ab',
+      'time="t2" level=info msg="next"',
+    ];
     expect(normalizePastedLines(lines)).toEqual(lines);
   });
 });

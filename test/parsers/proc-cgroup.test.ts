@@ -14,7 +14,7 @@ describe('containerOf', () => {
     expect(containerOf(t)).toEqual({ id: ID, runtime: 'unknown', podUid: '5f1c2b7e-8a4d-4c3e-9b2a-1d7e6f5a4b3c' });
   });
 
-  it('CRI-O and Docker scopes, and Docker\'s cgroupfs path', () => {
+  it("CRI-O and Docker scopes, and Docker's cgroupfs path", () => {
     expect(containerOf(`0::/system.slice/crio-${ID}.scope`)?.runtime).toBe('cri-o');
     expect(containerOf(`0::/system.slice/docker-${ID}.scope`)?.runtime).toBe('docker');
     expect(containerOf(`4:cpu:/docker/${ID}`)).toEqual({ id: ID, runtime: 'docker' });

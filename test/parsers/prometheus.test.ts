@@ -98,7 +98,12 @@ describe('parsePrometheus', () => {
     const a = e.families.get('a_total');
     expect(a?.help).toBe('Says \\ and \n.');
     expect(a?.type).toBe('counter');
-    expect(a?.samples[0]).toMatchObject({ labels: { path: 'C:\\x', msg: 'say "hi"\n' }, value: 1500, timestampMs: 1700000000000, line: 3 });
+    expect(a?.samples[0]).toMatchObject({
+      labels: { path: 'C:\\x', msg: 'say "hi"\n' },
+      value: 1500,
+      timestampMs: 1700000000000,
+      line: 3,
+    });
     expect(e.families.get('b')?.samples[0]?.value).toBeNaN();
     expect(e.families.get('c')?.samples[0]?.value).toBe(Number.POSITIVE_INFINITY);
     expect(e.families.get('d')?.samples[0]?.value).toBe(Number.NEGATIVE_INFINITY);
@@ -160,27 +165,37 @@ describe('queries', () => {
     expect(histogramQuantile(0.25, b)).toBe(1.5);
     expect(histogramQuantile(0.5, [{ le: Number.POSITIVE_INFINITY, count: 0 }])).toBeNull();
     // beyond the last finite bucket: the largest finite bound, a floor
-    expect(histogramQuantile(0.99, [{ le: 8, count: 1 }, { le: Number.POSITIVE_INFINITY, count: 10 }])).toBe(8);
+    expect(
+      histogramQuantile(0.99, [
+        { le: 8, count: 1 },
+        { le: Number.POSITIVE_INFINITY, count: 10 },
+      ]),
+    ).toBe(8);
   });
 
   it('quantiles are monotone in q and bounded by the buckets (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.nat(1000), { minLength: 1, maxLength: 12 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (incs, q1, q2) => {
-        let c = 0;
-        const buckets = incs.map((inc, i) => ({ le: 2 ** i, count: (c += inc) }));
-        buckets.push({ le: Number.POSITIVE_INFINITY, count: c });
-        const lo = Math.min(q1, q2);
-        const hi = Math.max(q1, q2);
-        const a = histogramQuantile(lo, buckets);
-        const b = histogramQuantile(hi, buckets);
-        if (c === 0) {
-          expect(a).toBeNull();
-          return;
-        }
-        expect(a).not.toBeNull();
-        expect(b as number).toBeGreaterThanOrEqual(a as number);
-        expect(b as number).toBeLessThanOrEqual(2 ** (incs.length - 1));
-      }),
+      fc.property(
+        fc.array(fc.nat(1000), { minLength: 1, maxLength: 12 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (incs, q1, q2) => {
+          let c = 0;
+          const buckets = incs.map((inc, i) => ({ le: 2 ** i, count: (c += inc) }));
+          buckets.push({ le: Number.POSITIVE_INFINITY, count: c });
+          const lo = Math.min(q1, q2);
+          const hi = Math.max(q1, q2);
+          const a = histogramQuantile(lo, buckets);
+          const b = histogramQuantile(hi, buckets);
+          if (c === 0) {
+            expect(a).toBeNull();
+            return;
+          }
+          expect(a).not.toBeNull();
+          expect(b as number).toBeGreaterThanOrEqual(a as number);
+          expect(b as number).toBeLessThanOrEqual(2 ** (incs.length - 1));
+        },
+      ),
     );
   });
 

@@ -7,18 +7,51 @@ const L2 = `sha256:${'2'.repeat(64)}`;
 const block = (rows: [string, string, string][], tail = '') =>
   [
     '127.0.0.1:5000/lab/x:v1:                                                         resolved       |\u001b[32m++++++++++\u001b[0m| ',
-    ...rows.map(([kind, d, st]) => `${kind}-${d}:    ${st.padEnd(14)} |\u001b[32m+++\u001b[0m-------|  1.0 MiB/20.0 MiB `),
+    ...rows.map(
+      ([kind, d, st]) => `${kind}-${d}:    ${st.padEnd(14)} |\u001b[32m+++\u001b[0m-------|  1.0 MiB/20.0 MiB `,
+    ),
     'elapsed: 0.1 s                                                                    total:  1.4 Mi (6.9 MiB/s)',
     tail,
   ].join('\n');
 
-describe("ctr pull progress", () => {
+describe('ctr pull progress', () => {
   it('times each layer from the redraw before it appeared to the redraw that shows it done', () => {
     const p = newProgress();
-    feedProgress(p, block([['layer', L1, 'downloading'], ['layer', L2, 'waiting']]), 0.3);
-    feedProgress(p, block([['layer', L1, 'downloading'], ['layer', L2, 'downloading']]), 0.4);
-    feedProgress(p, block([['layer', L1, 'done'], ['layer', L2, 'downloading']]), 0.9);
-    feedProgress(p, block([['layer', L1, 'done'], ['layer', L2, 'done']], 'unpacking linux/amd64 sha256:abc...'), 1.5);
+    feedProgress(
+      p,
+      block([
+        ['layer', L1, 'downloading'],
+        ['layer', L2, 'waiting'],
+      ]),
+      0.3,
+    );
+    feedProgress(
+      p,
+      block([
+        ['layer', L1, 'downloading'],
+        ['layer', L2, 'downloading'],
+      ]),
+      0.4,
+    );
+    feedProgress(
+      p,
+      block([
+        ['layer', L1, 'done'],
+        ['layer', L2, 'downloading'],
+      ]),
+      0.9,
+    );
+    feedProgress(
+      p,
+      block(
+        [
+          ['layer', L1, 'done'],
+          ['layer', L2, 'done'],
+        ],
+        'unpacking linux/amd64 sha256:abc...',
+      ),
+      1.5,
+    );
     feedProgress(p, 'done: 321.21188ms\t\n', 1.9);
     expect(p.resolvedAt).toBe(0.3);
     const t1 = p.refs.get(L1)!;
@@ -33,7 +66,14 @@ describe("ctr pull progress", () => {
 
   it('marks blobs containerd already held as existed, with no fetch time of their own', () => {
     const p = newProgress();
-    feedProgress(p, block([['layer', L1, 'exists'], ['layer', L2, 'done']]), 0.2);
+    feedProgress(
+      p,
+      block([
+        ['layer', L1, 'exists'],
+        ['layer', L2, 'done'],
+      ]),
+      0.2,
+    );
     expect(p.refs.get(L1)!.existed).toBe(true);
     expect(layerFetchSeconds(p.refs.get(L1)!)).toBeNull();
     expect(layerFetchSeconds(p.refs.get(L2)!)).toBeCloseTo(0.1, 5);

@@ -21,7 +21,17 @@ describe('bench: a pull from ctr progress and the manifest', () => {
       { digest: d('4'), size: 1e6, chainId: d('e') },
     ];
     const p = newProgress();
-    feedProgress(p, ['img:  resolved  |++|', row(d('1'), 'downloading'), row(d('2'), 'waiting'), row(d('3'), 'waiting'), row(d('4'), 'done')].join('\n'), 0.2);
+    feedProgress(
+      p,
+      [
+        'img:  resolved  |++|',
+        row(d('1'), 'downloading'),
+        row(d('2'), 'waiting'),
+        row(d('3'), 'waiting'),
+        row(d('4'), 'done'),
+      ].join('\n'),
+      0.2,
+    );
     feedProgress(p, [row(d('1'), 'done'), row(d('2'), 'downloading'), row(d('3'), 'waiting')].join('\n'), 1.0);
     feedProgress(p, [row(d('2'), 'done'), row(d('3'), 'downloading')].join('\n'), 1.5);
     feedProgress(p, [row(d('3'), 'done'), 'unpacking linux/amd64 sha256:x...'].join('\n'), 2.0);
@@ -39,7 +49,12 @@ describe('bench: a pull from ctr progress and the manifest', () => {
     expect(pull.layers[3]!.fetchSeconds).toBeNull();
     expect(pull.fetchSeconds).toBeCloseTo(1.9, 5);
     expect(pull.unpackSeconds).toBeCloseTo(1.2, 5);
-    expect(pull.layers.map((l) => l.unpackSeconds)).toEqual([0.5, expect.closeTo(0.4, 5), expect.closeTo(0.1, 5), expect.closeTo(0.2, 5)]);
+    expect(pull.layers.map((l) => l.unpackSeconds)).toEqual([
+      0.5,
+      expect.closeTo(0.4, 5),
+      expect.closeTo(0.1, 5),
+      expect.closeTo(0.2, 5),
+    ]);
     expect(pull.waves?.map((w) => w.layers)).toEqual([1, 1, 1]);
     expect(pull.resolveSeconds).toBeCloseTo(0.1, 5);
   });

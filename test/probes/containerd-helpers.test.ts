@@ -5,9 +5,21 @@ import { argValue, envTxt, stripUrlUserinfo } from '../../src/probes/containerd-
 
 describe('containerd probe helpers', () => {
   it('keeps only proxy and decompressor variables, without credentials', () => {
-    const t = envTxt({ PATH: '/usr/bin', HTTPS_PROXY: 'http://bob:s3cret@proxy.corp:3128', no_proxy: 'localhost', CONTAINERD_DISABLE_PIGZ: '1', AWS_SECRET_ACCESS_KEY: 'x' });
-    expect(t.split('\n')).toEqual(['CONTAINERD_DISABLE_PIGZ=1', 'HTTPS_PROXY=http://proxy.corp:3128', 'no_proxy=localhost']);
-    expect(stripUrlUserinfo('Environment="HTTP_PROXY=http://u:p@10.0.0.1:3128"')).toBe('Environment="HTTP_PROXY=http://10.0.0.1:3128"');
+    const t = envTxt({
+      PATH: '/usr/bin',
+      HTTPS_PROXY: 'http://bob:s3cret@proxy.corp:3128',
+      no_proxy: 'localhost',
+      CONTAINERD_DISABLE_PIGZ: '1',
+      AWS_SECRET_ACCESS_KEY: 'x',
+    });
+    expect(t.split('\n')).toEqual([
+      'CONTAINERD_DISABLE_PIGZ=1',
+      'HTTPS_PROXY=http://proxy.corp:3128',
+      'no_proxy=localhost',
+    ]);
+    expect(stripUrlUserinfo('Environment="HTTP_PROXY=http://u:p@10.0.0.1:3128"')).toBe(
+      'Environment="HTTP_PROXY=http://10.0.0.1:3128"',
+    );
   });
   it('reads flags in both spellings', () => {
     expect(argValue(['containerd', '--config', '/a.toml'], '--config', '-c')).toBe('/a.toml');
@@ -39,10 +51,14 @@ describe('stableRate', () => {
   });
   it('gives the best so far, marked unstable, when the budget runs out first', async () => {
     let n = 0;
-    const r = await stableRate(async () => {
-      await new Promise((res) => setTimeout(res, 20));
-      return (n += 10) * 1;
-    }, 50, new AbortController().signal);
+    const r = await stableRate(
+      async () => {
+        await new Promise((res) => setTimeout(res, 20));
+        return (n += 10) * 1;
+      },
+      50,
+      new AbortController().signal,
+    );
     expect(r.stable).toBe(false);
     expect(r.best).toBe(Math.max(...r.runs));
     expect(r.runs.length).toBeGreaterThanOrEqual(2);
@@ -64,7 +80,8 @@ describe('stripTomlSecrets', () => {
       'max_concurrent_downloads = 3',
     ].join('\n');
     const out = stripTomlSecrets(text);
-    for (const secret of ['hunter2-long-secret', 'cm9ib3Q6aHVudGVyMg==', 'tok\\"en', 'u:p@']) expect(out).not.toContain(secret);
+    for (const secret of ['hunter2-long-secret', 'cm9ib3Q6aHVudGVyMg==', 'tok\\"en', 'u:p@'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('username = "robot"');
     expect(out).toContain('password = "REDACTED"');
     expect(out).toContain('X-Dragonfly-Registry = "https://index.docker.io"');

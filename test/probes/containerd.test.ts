@@ -42,7 +42,16 @@ async function probe(root: string, extra: Partial<ProbeContext['options']> = {})
   const out = new BundleWriter(dir);
   const discovery: Discovery = {};
   const ctx: ProbeContext = {
-    options: { root, timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, containerdConfig: '/etc/containerd/config.toml', ...extra },
+    options: {
+      root,
+      timeoutSeconds: 30,
+      scrapeIntervalSeconds: 1,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      containerdConfig: '/etc/containerd/config.toml',
+      ...extra,
+    },
     out,
     signal: new AbortController().signal,
     remainingMs: () => 6000,
@@ -74,16 +83,20 @@ describe('containerd probe on a re-rooted node', () => {
     const port = await listen();
     const root = await node({
       'etc/containerd/config.toml': `version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n`,
-      'etc/containerd/conf.d/10-a.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
+      'etc/containerd/conf.d/10-a.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
       'etc/containerd/conf.d/notes.txt': 'not an import',
       'etc/k3s/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
       'etc/containerd/certs.d/ghcr.io/hosts.toml': '[host."http://127.0.0.1:4001"]\n',
-      'etc/systemd/system/containerd.service.d/http-proxy.conf': '[Service]\nEnvironment="HTTPS_PROXY=http://alice:pw@proxy.corp:3128" "NO_PROXY=localhost"\n',
+      'etc/systemd/system/containerd.service.d/http-proxy.conf':
+        '[Service]\nEnvironment="HTTPS_PROXY=http://alice:pw@proxy.corp:3128" "NO_PROXY=localhost"\n',
     });
     const { dir, outcome, discovery, out } = await probe(root);
     expect(outcome.status).toBe('ok');
     expect(discovery.containerd?.mirrorHosts).toEqual([`127.0.0.1:${port}`]);
-    expect(await readFile(join(dir, 'raw/containerd/imports/10-a.toml'), 'utf8')).toContain('max_concurrent_downloads = 5');
+    expect(await readFile(join(dir, 'raw/containerd/imports/10-a.toml'), 'utf8')).toContain(
+      'max_concurrent_downloads = 5',
+    );
     const dropIn = await readFile(join(dir, 'raw/containerd/systemd/http-proxy.conf'), 'utf8');
     expect(dropIn).toContain('HTTPS_PROXY=http://proxy.corp:3128');
     expect(dropIn).not.toContain('alice');

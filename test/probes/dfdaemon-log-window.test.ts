@@ -54,7 +54,12 @@ interface Written {
 }
 
 /** A log of `n` lines one `stepMs` apart, each off by up to ±skewMs, with a stack-trace line now and then. */
-async function writeLog(kind: 'go' | 'go-console' | 'rust', n: number, stepMs: number, skewMs: number): Promise<Written> {
+async function writeLog(
+  kind: 'go' | 'go-console' | 'rust',
+  n: number,
+  stepMs: number,
+  skewMs: number,
+): Promise<Written> {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-window-'));
   temps.push(dir);
   const r = rng(n + stepMs);
@@ -69,12 +74,22 @@ async function writeLog(kind: 'go' | 'go-console' | 'rust', n: number, stepMs: n
         ? goJson(ms, 'info', 'peer/peertask_conductor.go:1393', msg, { peer: `p${i}`, task: `t${i}` })
         : kind === 'go-console'
           ? goConsole(ms, 'info', 'peer/peertask_conductor.go:1393', msg, { peer: `p${i}` })
-          : rustCompact(ms, 'INFO', 'download_task', 'dragonfly-client/src/grpc/dfdaemon_download.rs:459', 'download task succeeded', `task_id="t${i}"`);
+          : rustCompact(
+              ms,
+              'INFO',
+              'download_task',
+              'dragonfly-client/src/grpc/dfdaemon_download.rs:459',
+              'download task succeeded',
+              `task_id="t${i}"`,
+            );
     lines.push([at, ms]);
     parts.push(line);
     at += Buffer.byteLength(line) + 1;
     if (i % 97 === 0) {
-      const extra = kind === 'rust' ? '    at dragonfly-client/src/grpc/dfdaemon_download.rs:459' : '\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/peertask_conductor.go:296';
+      const extra =
+        kind === 'rust'
+          ? '    at dragonfly-client/src/grpc/dfdaemon_download.rs:459'
+          : '\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/peertask_conductor.go:296';
       parts.push(extra);
       at += Buffer.byteLength(extra) + 1;
     }
@@ -99,7 +114,9 @@ function expectWindow(w: Written, fromMs: number, offset: number, stepMs: number
   const missed = w.lines.filter(([at, ms]) => ms >= fromMs && at < offset);
   expect(missed).toEqual([]);
   // the lines before fromMs that the window holds were written at most about two skews earlier
-  const early = w.lines.filter(([at, ms]) => at >= offset && ms < fromMs - 2 * SKEW_MS - 2 * stepMs - 8 * stepMs * Math.ceil(4096 / 120));
+  const early = w.lines.filter(
+    ([at, ms]) => at >= offset && ms < fromMs - 2 * SKEW_MS - 2 * stepMs - 8 * stepMs * Math.ceil(4096 / 120),
+  );
   expect(early).toEqual([]);
 }
 
@@ -137,7 +154,10 @@ describe('seekTime', () => {
     const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-window-'));
     temps.push(dir);
     const path = join(dir, 'core.log');
-    const text = Array.from({ length: 50_000 }, (_, i) => `2023/08/14 16:18:32 httputil: ReverseProxy read error ${i}`).join('\n');
+    const text = Array.from(
+      { length: 50_000 },
+      (_, i) => `2023/08/14 16:18:32 httputil: ReverseProxy read error ${i}`,
+    ).join('\n');
     await writeFile(path, text);
     const fh = await open(path, 'r');
     try {

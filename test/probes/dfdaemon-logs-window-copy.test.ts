@@ -26,7 +26,14 @@ async function tmp(prefix: string) {
 function context(dir: string, forBundle: boolean): ProbeContext {
   const t0 = Date.now();
   return {
-    options: { root: '/', timeoutSeconds: 60, scrapeIntervalSeconds: 0.3, diskBytes: 0, diskMethod: 'o_direct', forBundle },
+    options: {
+      root: '/',
+      timeoutSeconds: 60,
+      scrapeIntervalSeconds: 0.3,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle,
+    },
     out: new BundleWriter(dir),
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, 60_000 - (Date.now() - t0)),
@@ -45,7 +52,16 @@ function goLog(startMs: number, gapMs: number, bytes: number): { text: string } 
   let size = 0;
   for (let i = 0; size < bytes; i++) {
     const t = startMs + i * gapMs;
-    for (const l of goTaskLines({ startMs: t, peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`, task: hex64(i + 7), url: blob(i), size: 1e6, mode: i % 3 === 0 ? 'source' : 'p2p', costMs: 300, verbose: true })) {
+    for (const l of goTaskLines({
+      startMs: t,
+      peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`,
+      task: hex64(i + 7),
+      url: blob(i),
+      size: 1e6,
+      mode: i % 3 === 0 ? 'source' : 'p2p',
+      costMs: 300,
+      verbose: true,
+    })) {
       lines.push(l);
       size += l.length + 1;
     }
@@ -61,7 +77,18 @@ describe('log windows in the dfdaemon probe', () => {
     const lines: string[] = [];
     let i = 0;
     // (non-ASCII text in the URLs: the copy must not cut a character in two where it parts the text)
-    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++) lines.push(...goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: `${blob(i)}?r=é€😀`, size: 1e6, mode: 'p2p', costMs: 300 }));
+    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++)
+      lines.push(
+        ...goTaskLines({
+          startMs: t,
+          peer: `p${i}`,
+          task: hex64(i),
+          url: `${blob(i)}?r=é€😀`,
+          size: 1e6,
+          mode: 'p2p',
+          costMs: 300,
+        }),
+      );
     const log = `${lines.join('\n')}\n`;
     await writeFile(join(logDir, 'core.log'), log);
     // a rotated file last written 11 h ago; not a valid gzip, so opening it would be seen as an error
@@ -83,8 +110,20 @@ describe('log windows in the dfdaemon probe', () => {
     expect(map?.fromByte).toBe(f.fromByte);
     // the facts filter exactly: every task started after the cutoff, and none before it
     const problems: unknown[] = [];
-    const facts = await buildLogs({ bundle: new DirBundle(bundleDir), facts: {}, problem: (p: unknown) => problems.push(p), note: () => {} } as never, cutoff);
-    const expected = lines.filter((l) => l.includes('start download with url') && Date.parse(`${/"ts":"([^"]+)"/.exec(l)?.[1]}Z`.replace(' ', 'T')) >= cutoff).length;
+    const facts = await buildLogs(
+      {
+        bundle: new DirBundle(bundleDir),
+        facts: {},
+        problem: (p: unknown) => problems.push(p),
+        note: () => {},
+      } as never,
+      cutoff,
+    );
+    const expected = lines.filter(
+      (l) =>
+        l.includes('start download with url') &&
+        Date.parse(`${/"ts":"([^"]+)"/.exec(l)?.[1]}Z`.replace(' ', 'T')) >= cutoff,
+    ).length;
     expect(facts?.summary.tasks.length).toBe(expected);
     expect(problems).toEqual([]);
   }, 60_000);
@@ -96,7 +135,18 @@ describe('log windows in the dfdaemon probe', () => {
     const day = goLog(now - 26 * 3600_000, 3000, LOG_CAP.collect * 1.5);
     const lastPullAt = now - 3600_000;
     const last: string[] = [];
-    for (let k = 0; k < 8; k++) last.push(...goTaskLines({ startMs: lastPullAt + k * 50, peer: `last-${k}`, task: `lasttask${k}`, url: blob(900_000 + k), size: 5e7, mode: 'p2p', costMs: 4000 }));
+    for (let k = 0; k < 8; k++)
+      last.push(
+        ...goTaskLines({
+          startMs: lastPullAt + k * 50,
+          peer: `last-${k}`,
+          task: `lasttask${k}`,
+          url: blob(900_000 + k),
+          size: 5e7,
+          mode: 'p2p',
+          costMs: 4000,
+        }),
+      );
     const log = `${day.text}${last.join('\n')}\n`;
     await writeFile(join(logDir, 'core.log'), log);
     const bundleDir = await tmp('dfdoctor-win-default-bundle-');
@@ -136,13 +186,35 @@ describe('log windows in the dfdaemon probe', () => {
     const lines: string[] = [];
     let size = 0;
     for (let i = 0, t = now - 30 * 3600_000; size < LOG_CAP.collect * 1.3; i++, t += 5000) {
-      for (const l of rustTaskLines({ startMs: t, host: 'node-1', peer: `peer-${i}`, task: hex64(i), url: blob(i), size: 4e7, mode: 'p2p', costMs: 900, series: 'v1' })) {
+      for (const l of rustTaskLines({
+        startMs: t,
+        host: 'node-1',
+        peer: `peer-${i}`,
+        task: hex64(i),
+        url: blob(i),
+        size: 4e7,
+        mode: 'p2p',
+        costMs: 900,
+        series: 'v1',
+      })) {
         lines.push(l);
         size += l.length + 1;
       }
     }
     const lastAt = now - 5 * 3600_000;
-    lines.push(...rustTaskLines({ startMs: lastAt, host: 'node-1', peer: 'last-peer', task: 'lasttask', url: blob(1e6), size: 4e7, mode: 'source', costMs: 7000, series: 'v1' }));
+    lines.push(
+      ...rustTaskLines({
+        startMs: lastAt,
+        host: 'node-1',
+        peer: 'last-peer',
+        task: 'lasttask',
+        url: blob(1e6),
+        size: 4e7,
+        mode: 'source',
+        costMs: 7000,
+        series: 'v1',
+      }),
+    );
     const log = `${lines.join('\n')}\n`;
     await mkdir(logDir, { recursive: true });
     await writeFile(join(logDir, 'dfdaemon.log'), log);

@@ -43,7 +43,15 @@ async function run(root: string, over: Partial<ProbeOptions> = {}, budgetMs = 80
   const dir = await tmp('dfdoctor-dfd-bundle-');
   const t0 = Date.now();
   const ctx: ProbeContext = {
-    options: { root, timeoutSeconds: 10, scrapeIntervalSeconds: 0.3, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, ...over },
+    options: {
+      root,
+      timeoutSeconds: 10,
+      scrapeIntervalSeconds: 0.3,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      ...over,
+    },
     out: new BundleWriter(dir),
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, budgetMs - (Date.now() - t0)),
@@ -64,15 +72,33 @@ describe('dfdaemon probe', () => {
     const root = await tmp('dfdoctor-dfd-root-');
     await mkdir(join(root, 'etc/dragonfly'), { recursive: true });
     await mkdir(join(root, 'var/log/dragonfly/daemon'), { recursive: true });
-    await writeFile(join(root, 'etc/dragonfly/dfget.yaml'), goChartConfig({ metrics: true }).replace('dataDir: /var/lib/dragonfly', 'dataDir: /data/df'));
-    const log = goTaskLines({ startMs: T0, peer: 'p1', task: 't1', url: blob(1), size: 1e6, mode: 'hit', costMs: 0 }).join('\n');
+    await writeFile(
+      join(root, 'etc/dragonfly/dfget.yaml'),
+      goChartConfig({ metrics: true }).replace('dataDir: /var/lib/dragonfly', 'dataDir: /data/df'),
+    );
+    const log = goTaskLines({
+      startMs: T0,
+      peer: 'p1',
+      task: 't1',
+      url: blob(1),
+      size: 1e6,
+      mode: 'hit',
+      costMs: 0,
+    }).join('\n');
     await writeFile(join(root, 'var/log/dragonfly/daemon/core.log'), `${log}\n`);
     await writeFile(join(root, 'var/log/dragonfly/daemon/core-2024-06-20T10-00-00.000.log.gz'), gzipSync(`${log}\n`));
     await writeFile(join(root, 'var/log/dragonfly/daemon/grpc.log'), 'not ours\n');
-    const url = await serve((n) => ({ status: 200, body: goMetrics({ tasks: 1, hits: 1 + n, via: 2, direct: 1, getBytes: 1e6, cpu: 1 + n, rss: 1e8 }) }));
+    const url = await serve((n) => ({
+      status: 200,
+      body: goMetrics({ tasks: 1, hits: 1 + n, via: 2, direct: 1, getBytes: 1e6, cpu: 1 + n, rss: 1e8 }),
+    }));
     const { dir, outcome, discovery } = await run(root, { dfdaemonMetrics: url });
     expect(outcome.status).toBe('ok');
-    expect(discovery.dfdaemon).toMatchObject({ generation: 'go', cacheDir: '/data/df', proxyUrl: 'http://127.0.0.1:65001' });
+    expect(discovery.dfdaemon).toMatchObject({
+      generation: 'go',
+      cacheDir: '/data/df',
+      proxyUrl: 'http://127.0.0.1:65001',
+    });
     expect(discovery.dfdaemon?.ports).toEqual(expect.arrayContaining([65000, 65001, 65002, 40901, 8000]));
     expect(await readFile(join(dir, 'raw/dfdaemon/generation.txt'), 'utf8')).toBe('go\n');
     expect(await readFile(join(dir, 'raw/dfdaemon/config/dfget.yaml'), 'utf8')).toContain('dataDir: /data/df');
@@ -106,7 +132,11 @@ describe('dfdaemon probe', () => {
     expect(outcome.status).toBe('ok');
     expect(outcome.reason).toMatch(/metrics: .*no answer within/);
     expect(ms).toBeLessThan(5000);
-    expect(discovery.dfdaemon).toMatchObject({ generation: 'rust', proxyUrl: 'http://127.0.0.1:4001', metricsUrl: url });
+    expect(discovery.dfdaemon).toMatchObject({
+      generation: 'rust',
+      proxyUrl: 'http://127.0.0.1:4001',
+      metricsUrl: url,
+    });
   });
 
   it('honours --dfdaemon-config, --dfdaemon-log-dir and --since', async () => {
@@ -114,8 +144,16 @@ describe('dfdaemon probe', () => {
     const cfg = join(root, 'my.yaml');
     await writeFile(cfg, rustConfig({ series: 'v1' }).replace('dir: /var/lib/dragonfly/', 'dir: /srv/df/'));
     await mkdir(join(root, 'logs'), { recursive: true });
-    await writeFile(join(root, 'logs/dfdaemon.log'), '2026-11-20T08:00:00.000000Z  INFO x: a.rs:1: download task succeeded\n');
-    const { dir, outcome, discovery } = await run('/', { dfdaemonConfig: cfg, dfdaemonLogDir: join(root, 'logs'), sinceMs: 3600_000, dfdaemonMetrics: 'http://127.0.0.1:9/metrics' });
+    await writeFile(
+      join(root, 'logs/dfdaemon.log'),
+      '2026-11-20T08:00:00.000000Z  INFO x: a.rs:1: download task succeeded\n',
+    );
+    const { dir, outcome, discovery } = await run('/', {
+      dfdaemonConfig: cfg,
+      dfdaemonLogDir: join(root, 'logs'),
+      sinceMs: 3600_000,
+      dfdaemonMetrics: 'http://127.0.0.1:9/metrics',
+    });
     expect(discovery.dfdaemon).toMatchObject({ generation: 'rust', cacheDir: '/srv/df/' });
     expect(outcome.status).toBe('ok');
     expect(outcome.reason).toContain('connection refused');
@@ -132,9 +170,30 @@ describe('dfdaemon probe', () => {
     let t = T0;
     // many fast tasks, then one slow task that must be kept
     while (lines.join('\n').length < LOG_CAP.collect * 1.3) {
-      for (let k = 0; k < 500; k++, i++) lines.push(...goTaskLines({ startMs: (t += 70_000), peer: `p${i}`, task: hex64(i), url: blob(i), size: 1e6, mode: 'p2p', costMs: 40 }));
+      for (let k = 0; k < 500; k++, i++)
+        lines.push(
+          ...goTaskLines({
+            startMs: (t += 70_000),
+            peer: `p${i}`,
+            task: hex64(i),
+            url: blob(i),
+            size: 1e6,
+            mode: 'p2p',
+            costMs: 40,
+          }),
+        );
     }
-    lines.push(...goTaskLines({ startMs: t + 70_000, peer: 'slow-peer', task: 'slowtask', url: blob(99999), size: 5e8, mode: 'p2p', costMs: 31_000 }));
+    lines.push(
+      ...goTaskLines({
+        startMs: t + 70_000,
+        peer: 'slow-peer',
+        task: 'slowtask',
+        url: blob(99999),
+        size: 5e8,
+        mode: 'p2p',
+        costMs: 31_000,
+      }),
+    );
     await writeFile(join(root, 'var/log/dragonfly/daemon/core.log'), `${lines.join('\n')}\n`);
     await mkdir(join(root, 'etc/dragonfly'), { recursive: true });
     await writeFile(join(root, 'etc/dragonfly/dfget.yaml'), goChartConfig());
@@ -154,7 +213,8 @@ describe('dfdaemon probe', () => {
     const done = bundledLines.findIndex((l) => l.includes('peer task done, cost: 31000ms')) + 1;
     const at = nodeLine(map as NonNullable<typeof map>, done) as number;
     expect(lines[at - 1]).toBe(bundledLines[done - 1]);
-    for (const n of [1, Math.floor(bundledLines.length / 2), bundledLines.length - 1]) expect(lines[(nodeLine(map as NonNullable<typeof map>, n) as number) - 1]).toBe(bundledLines[n - 1]);
+    for (const n of [1, Math.floor(bundledLines.length / 2), bundledLines.length - 1])
+      expect(lines[(nodeLine(map as NonNullable<typeof map>, n) as number) - 1]).toBe(bundledLines[n - 1]);
     expect(nodeLine(map as NonNullable<typeof map>, bundledLines.length + 5)).toBeUndefined();
   }, 120_000);
 });

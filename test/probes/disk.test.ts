@@ -28,7 +28,15 @@ function context(over: Partial<ProbeOptions>, budgetMs = 6000, signal = new Abor
   const cleanup = new CleanupStack();
   const deadline = performance.now() + budgetMs;
   const ctx: ProbeContext = {
-    options: { root: '/', timeoutSeconds: 30, scrapeIntervalSeconds: 1, diskBytes: 64 * 1024 * 1024, diskMethod: 'o_direct', forBundle: false, ...over },
+    options: {
+      root: '/',
+      timeoutSeconds: 30,
+      scrapeIntervalSeconds: 1,
+      diskBytes: 64 * 1024 * 1024,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      ...over,
+    },
     out,
     signal,
     remainingMs: () => Math.max(0, deadline - performance.now()),
@@ -57,7 +65,8 @@ describe('disk probe on this machine', () => {
     expect(m?.freeBytes).toBeGreaterThan(0);
     expect(m?.bytesRead).toBeLessThanOrEqual(64 * 1024 * 1024 + (m?.randReadSamples ?? 0) * 4096);
     expect(r.details?.diskstatsIntervalMs).toBeGreaterThanOrEqual(450);
-    for (const f of ['mounts.txt', 'diskstats-0.txt', 'diskstats-1.txt', 'df.json']) expect(existsSync(join(bundle, 'raw/disk', f)), f).toBe(true);
+    for (const f of ['mounts.txt', 'diskstats-0.txt', 'diskstats-1.txt', 'df.json'])
+      expect(existsSync(join(bundle, 'raw/disk', f)), f).toBe(true);
     expect(leftovers(dir)).toEqual([]);
   });
 
@@ -86,25 +95,51 @@ describe('disk probe on this machine', () => {
 
   it('takes --cache-dir, then what the dfdaemon probe found, then the default, all under --root', async () => {
     const root = tempDir('dfdoctor-disk-root-');
-    const run = async (cacheDir: string | undefined, discovered: string | undefined, cacheDirFrom?: 'config' | 'default') => {
+    const run = async (
+      cacheDir: string | undefined,
+      discovered: string | undefined,
+      cacheDirFrom?: 'config' | 'default',
+    ) => {
       const { ctx } = context({ root, ...(cacheDir ? { cacheDir } : {}) });
       ctx.nodePath = (p) => join(root, p);
-      if (discovered) ctx.discovery.dfdaemon = { generation: 'rust', cacheDir: discovered, ports: [], ...(cacheDirFrom ? { cacheDirFrom } : {}) };
+      if (discovered)
+        ctx.discovery.dfdaemon = {
+          generation: 'rust',
+          cacheDir: discovered,
+          ports: [],
+          ...(cacheDirFrom ? { cacheDirFrom } : {}),
+        };
       return diskProbe.run(ctx);
     };
-    expect((await run('/data/df', '/srv/dragonfly')).reason).toContain(`${root}/data/df does not exist (from --cache-dir)`);
-    expect((await run(undefined, '/srv/dragonfly')).reason).toContain(`${root}/srv/dragonfly does not exist (from dfdaemon's config)`);
+    expect((await run('/data/df', '/srv/dragonfly')).reason).toContain(
+      `${root}/data/df does not exist (from --cache-dir)`,
+    );
+    expect((await run(undefined, '/srv/dragonfly')).reason).toContain(
+      `${root}/srv/dragonfly does not exist (from dfdaemon's config)`,
+    );
     // a discovered path that is already under --root is not rooted twice
     expect((await run(undefined, `${root}/srv/dragonfly`)).reason).toContain(`${root}/srv/dragonfly does not exist`);
     const r = await run(undefined, undefined);
-    expect(r.reason).toContain(`${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`);
+    expect(r.reason).toContain(
+      `${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`,
+    );
     expect(r.details).toMatchObject({ cacheDirFrom: 'default' });
     // the dfdaemon probe fell back to its generation's default: said as such, not as dfdaemon's config
-    expect((await run(undefined, '/var/lib/dragonfly', 'default')).reason).toContain(`${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`);
+    expect((await run(undefined, '/var/lib/dragonfly', 'default')).reason).toContain(
+      `${root}/var/lib/dragonfly does not exist (dfdaemon's default; its config was not found)`,
+    );
     // a cache dir seen through the daemon's own root is used as it is
     const { ctx } = context({ root });
-    ctx.discovery.dfdaemon = { generation: 'go', cacheDir: '/var/lib/dragonfly', cacheDirOnNode: '/proc/self/root/nonexistent-dfdoctor', cacheDirFrom: 'config', ports: [] };
-    expect((await diskProbe.run(ctx)).reason).toContain('/proc/self/root/nonexistent-dfdoctor does not exist (from dfdaemon\'s config)');
+    ctx.discovery.dfdaemon = {
+      generation: 'go',
+      cacheDir: '/var/lib/dragonfly',
+      cacheDirOnNode: '/proc/self/root/nonexistent-dfdoctor',
+      cacheDirFrom: 'config',
+      ports: [],
+    };
+    expect((await diskProbe.run(ctx)).reason).toContain(
+      "/proc/self/root/nonexistent-dfdoctor does not exist (from dfdaemon's config)",
+    );
   });
 
   const shm = existsSync('/dev/shm') && readFileSync('/proc/mounts', 'utf8').includes(' /dev/shm tmpfs ');
@@ -159,7 +194,12 @@ describe('existing-files read test (cache dir not writable)', () => {
     writeFileSync(join(dir, 'small'), 'x'); // under 1 MiB: not a cached piece worth timing
     const mtimes = files.map((f) => statSync(join(dir, f)).mtimeMs);
     const soon = performance.now();
-    const r = await existingFilesReadTest(dir, 64 * 1024 * 1024, { until: () => soon + 300 }, new AbortController().signal);
+    const r = await existingFilesReadTest(
+      dir,
+      64 * 1024 * 1024,
+      { until: () => soon + 300 },
+      new AbortController().signal,
+    );
     expect(r.method).toBe('existing_files');
     expect(r.files).toBe(2);
     expect(r.seq?.bytes).toBeGreaterThan(0);
@@ -167,16 +207,20 @@ describe('existing-files read test (cache dir not writable)', () => {
     expect(r.randMs.length).toBeGreaterThan(0);
     expect(r.bytesWritten).toBe(0);
     files.forEach((f, i) => {
-      expect(createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')).toBe(hashes[i]);
+      expect(
+        createHash('sha256')
+          .update(readFileSync(join(dir, f)))
+          .digest('hex'),
+      ).toBe(hashes[i]);
       expect(statSync(join(dir, f)).mtimeMs).toBe(mtimes[i]);
     });
   });
 
   it('fails with a reason when there is nothing to read', async () => {
     const dir = tempDir('dfdoctor-disk-empty-');
-    await expect(existingFilesReadTest(dir, 1024 * 1024, { until: () => performance.now() + 100 }, new AbortController().signal)).rejects.toThrow(
-      /no cached files/,
-    );
+    await expect(
+      existingFilesReadTest(dir, 1024 * 1024, { until: () => performance.now() + 100 }, new AbortController().signal),
+    ).rejects.toThrow(/no cached files/);
   });
 });
 
@@ -207,4 +251,3 @@ describe('space guard for the temp file', () => {
     expect(guard(20 * GiB, 100 * GiB, 'rust').kind).toBe('no-room');
   });
 });
-

@@ -17,7 +17,16 @@ async function run(kubeletConfig: string, extra: { kubeletEvents?: string; remai
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-'));
   temps.push(dir);
   const ctx: ProbeContext = {
-    options: { root: '/', timeoutSeconds: 10, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, kubeletConfig, ...(extra.kubeletEvents ? { kubeletEvents: extra.kubeletEvents } : {}) },
+    options: {
+      root: '/',
+      timeoutSeconds: 10,
+      scrapeIntervalSeconds: 1,
+      diskBytes: 0,
+      diskMethod: 'o_direct',
+      forBundle: false,
+      kubeletConfig,
+      ...(extra.kubeletEvents ? { kubeletEvents: extra.kubeletEvents } : {}),
+    },
     out: new BundleWriter(dir),
     signal: new AbortController().signal,
     remainingMs: () => extra.remainingMs ?? 5000,
@@ -49,8 +58,25 @@ describe('kubelet probe', () => {
     const src = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-ev-'));
     temps.push(src);
     const file = join(src, 'events.json');
-    const ev = (host: string, msg: string) => ({ reason: 'Pulled', message: msg, involvedObject: { kind: 'Pod', namespace: 'team', name: `app-${host}`, uid: 'u-1' }, source: { component: 'kubelet', host }, metadata: { managedFields: [{ manager: 'kubelet' }] }, count: 1 });
-    await writeFile(file, JSON.stringify({ kind: 'List', items: [ev('node-x', 'Successfully pulled image "a:1" in 1s (9s including waiting)'), ev('node-y', 'Successfully pulled image "b:1" in 1s (2s including waiting)'), { reason: 'Started', message: 'Started container app' }] }));
+    const ev = (host: string, msg: string) => ({
+      reason: 'Pulled',
+      message: msg,
+      involvedObject: { kind: 'Pod', namespace: 'team', name: `app-${host}`, uid: 'u-1' },
+      source: { component: 'kubelet', host },
+      metadata: { managedFields: [{ manager: 'kubelet' }] },
+      count: 1,
+    });
+    await writeFile(
+      file,
+      JSON.stringify({
+        kind: 'List',
+        items: [
+          ev('node-x', 'Successfully pulled image "a:1" in 1s (9s including waiting)'),
+          ev('node-y', 'Successfully pulled image "b:1" in 1s (2s including waiting)'),
+          { reason: 'Started', message: 'Started container app' },
+        ],
+      }),
+    );
     const before = process.env.NODE_NAME;
     process.env.NODE_NAME = 'node-x';
     try {
@@ -58,7 +84,9 @@ describe('kubelet probe', () => {
       expect(outcome.status).toBe('ok');
       expect(outcome.details).toMatchObject({ nodeName: 'node-x', pulledEvents: 1, pulledEventsFrom: file });
       expect(outcome.reason).toContain('1 Pulled event(s) of other nodes left out');
-      const kept = JSON.parse(await readFile(join(dir, 'raw/kubelet/events.json'), 'utf8')) as { items: Record<string, unknown>[] };
+      const kept = JSON.parse(await readFile(join(dir, 'raw/kubelet/events.json'), 'utf8')) as {
+        items: Record<string, unknown>[];
+      };
       expect(kept.items).toHaveLength(1);
       expect(kept.items[0]).toEqual({
         reason: 'Pulled',
@@ -81,30 +109,39 @@ describe('kubelet probe', () => {
       return 'kubectl not installed';
     }
   })();
-  it.skipIf(noKubectl)('an API server that never answers costs kubectl a bounded wait and gives a reason, not a hang', async () => {
-    // accepts connections and then says nothing, like a black-holed API endpoint
-    const server = createServer(() => undefined);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as { port: number }).port;
-    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-kubeconfig-'));
-    temps.push(dir);
-    const kubeconfig = join(dir, 'config');
-    await writeFile(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: not-a-real-token}\n`);
-    const before = process.env.KUBECONFIG;
-    process.env.KUBECONFIG = kubeconfig;
-    const t0 = performance.now();
-    try {
-      const { dir: out, outcome } = await run('/nonexistent/kubelet/config.yaml', { remainingMs: 6000 });
-      const ms = performance.now() - t0;
-      expect(ms).toBeLessThan(8000);
-      expect(outcome.status === 'skipped' || outcome.status === 'ok').toBe(true);
-      expect(outcome.details?.pulledEvents).toBeUndefined();
-      await expect(readFile(join(out, 'raw/kubelet/events.json'))).rejects.toThrow();
-      console.log(`kubectl against a silent API server: ${Math.round(ms)} ms, ${outcome.status}: ${outcome.reason ?? ''}`);
-    } finally {
-      if (before === undefined) delete process.env.KUBECONFIG;
-      else process.env.KUBECONFIG = before;
-      server.close();
-    }
-  }, 20_000);
+  it.skipIf(noKubectl)(
+    'an API server that never answers costs kubectl a bounded wait and gives a reason, not a hang',
+    async () => {
+      // accepts connections and then says nothing, like a black-holed API endpoint
+      const server = createServer(() => undefined);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as { port: number }).port;
+      const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-kubeconfig-'));
+      temps.push(dir);
+      const kubeconfig = join(dir, 'config');
+      await writeFile(
+        kubeconfig,
+        `apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:${port}\n    insecure-skip-tls-verify: true\ncontexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\nusers:\n- name: u\n  user: {token: not-a-real-token}\n`,
+      );
+      const before = process.env.KUBECONFIG;
+      process.env.KUBECONFIG = kubeconfig;
+      const t0 = performance.now();
+      try {
+        const { dir: out, outcome } = await run('/nonexistent/kubelet/config.yaml', { remainingMs: 6000 });
+        const ms = performance.now() - t0;
+        expect(ms).toBeLessThan(8000);
+        expect(outcome.status === 'skipped' || outcome.status === 'ok').toBe(true);
+        expect(outcome.details?.pulledEvents).toBeUndefined();
+        await expect(readFile(join(out, 'raw/kubelet/events.json'))).rejects.toThrow();
+        console.log(
+          `kubectl against a silent API server: ${Math.round(ms)} ms, ${outcome.status}: ${outcome.reason ?? ''}`,
+        );
+      } finally {
+        if (before === undefined) delete process.env.KUBECONFIG;
+        else process.env.KUBECONFIG = before;
+        server.close();
+      }
+    },
+    20_000,
+  );
 });

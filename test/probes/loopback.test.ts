@@ -26,7 +26,15 @@ describe('loopback probe (real sockets on this host)', () => {
     const cleanups: (() => unknown)[] = [];
     const deadline = performance.now() + 6000;
     const ctx: ProbeContext = {
-      options: { root: '/', timeoutSeconds: 10, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false, dfdaemonProxy: `http://127.0.0.1:${port}` },
+      options: {
+        root: '/',
+        timeoutSeconds: 10,
+        scrapeIntervalSeconds: 1,
+        diskBytes: 0,
+        diskMethod: 'o_direct',
+        forBundle: false,
+        dfdaemonProxy: `http://127.0.0.1:${port}`,
+      },
       out,
       signal: new AbortController().signal,
       remainingMs: () => Math.max(0, deadline - performance.now()),
@@ -45,10 +53,17 @@ describe('loopback probe (real sockets on this host)', () => {
     expect(m.dfdaemon?.endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(m.dfdaemon?.connectP50Ms).toBeGreaterThan(0);
     const files = await readdir(join(dir, 'raw/net'));
-    expect(files).toEqual(expect.arrayContaining(['listeners.txt', 'qdisc.txt', 'hosts', 'resolve.json', 'endpoints.json']));
-    const resolved = JSON.parse(await readFile(join(dir, 'raw/net/resolve.json'), 'utf8')) as Record<string, { addresses: string[] }>;
+    expect(files).toEqual(
+      expect.arrayContaining(['listeners.txt', 'qdisc.txt', 'hosts', 'resolve.json', 'endpoints.json']),
+    );
+    const resolved = JSON.parse(await readFile(join(dir, 'raw/net/resolve.json'), 'utf8')) as Record<
+      string,
+      { addresses: string[] }
+    >;
     expect(resolved['127.0.0.1']?.addresses).toEqual(['127.0.0.1']);
-    const eps = JSON.parse(await readFile(join(dir, 'raw/net/endpoints.json'), 'utf8')) as { dfdaemon: { url: string; tcp: string; from: string }[] };
+    const eps = JSON.parse(await readFile(join(dir, 'raw/net/endpoints.json'), 'utf8')) as {
+      dfdaemon: { url: string; tcp: string; from: string }[];
+    };
     expect(eps.dfdaemon[0]).toMatchObject({ url: `http://127.0.0.1:${port}`, tcp: 'open', from: 'flag' });
   });
 });

@@ -56,11 +56,16 @@ describe('loopback baseline measurement', () => {
 });
 
 describe("dfdaemon's endpoints", () => {
-  it('lists --dfdaemon-proxy first, then both generations\' defaults', () => {
+  it("lists --dfdaemon-proxy first, then both generations' defaults", () => {
     const e = endpointsToTry('http://localhost:4001', undefined);
     expect(e[0]).toMatchObject({ url: 'http://localhost:4001', role: 'proxy', port: 4001, from: 'flag' });
     expect(e.map((x) => x.port)).toEqual(expect.arrayContaining([65001, 65002, 4001, 4000, 4002]));
-    const rust = endpointsToTry(undefined, { generation: 'rust', cacheDir: '/var/lib/dragonfly', ports: [4000, 4001], proxyUrl: 'http://127.0.0.1:4001' });
+    const rust = endpointsToTry(undefined, {
+      generation: 'rust',
+      cacheDir: '/var/lib/dragonfly',
+      ports: [4000, 4001],
+      proxyUrl: 'http://127.0.0.1:4001',
+    });
     expect(rust.map((x) => x.port)).not.toContain(65001);
   });
 

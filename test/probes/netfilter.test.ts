@@ -17,7 +17,14 @@ async function ctx(): Promise<{ dir: string; ctx: ProbeContext }> {
   return {
     dir,
     ctx: {
-      options: { root: '/', timeoutSeconds: 10, scrapeIntervalSeconds: 1, diskBytes: 0, diskMethod: 'o_direct', forBundle: false },
+      options: {
+        root: '/',
+        timeoutSeconds: 10,
+        scrapeIntervalSeconds: 1,
+        diskBytes: 0,
+        diskMethod: 'o_direct',
+        forBundle: false,
+      },
       out: new BundleWriter(dir),
       signal: new AbortController().signal,
       remainingMs: () => 5000,
@@ -38,7 +45,10 @@ describe('netfilter probe', () => {
       const outcome = await netfilterProbe.run(c);
       expect(outcome.status).toBe('skipped');
       expect(outcome.reason).toMatch(/iptables-save not found on PATH/);
-      const ct = JSON.parse(await readFile(join(dir, 'raw/net/conntrack.json'), 'utf8')) as { count: unknown; max: unknown };
+      const ct = JSON.parse(await readFile(join(dir, 'raw/net/conntrack.json'), 'utf8')) as {
+        count: unknown;
+        max: unknown;
+      };
       expect(Object.keys(ct)).toEqual(['count', 'max']);
     } finally {
       process.env.PATH = path;

@@ -13,7 +13,14 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-const options: ProbeOptions = { root: '/', timeoutSeconds: 2, scrapeIntervalSeconds: 1, diskBytes: 1, diskMethod: 'o_direct', forBundle: false };
+const options: ProbeOptions = {
+  root: '/',
+  timeoutSeconds: 2,
+  scrapeIntervalSeconds: 1,
+  diskBytes: 1,
+  diskMethod: 'o_direct',
+  forBundle: false,
+};
 
 describe('probe runner', () => {
   it('abandons a probe that ignores its deadline, records why, runs the next, and survives its late failure', async () => {
@@ -51,7 +58,11 @@ describe('probe runner', () => {
     // the abandoned probe fails after the run moved on: Promise.race already subscribed, so nothing escapes
     rejectLate(new Error('late failure'));
     await sleep(50);
-    const m = await out.finish({ tool: { name: 'dfdoctor', version: '0' }, host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 }, createdAt: 'x' });
+    const m = await out.finish({
+      tool: { name: 'dfdoctor', version: '0' },
+      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+      createdAt: 'x',
+    });
     expect(m.probes.disk?.status).toBe('failed');
     expect(m.probes.disk?.reason).toMatch(/timed out after 3\.0 s/);
     expect(nextRan).toBe(true);
@@ -67,7 +78,14 @@ describe('probe runner', () => {
     ac.abort(new Error('SIGINT'));
     let ran = false;
     await runProbes({
-      probes: [defineProbe({ name: 'system', description: '', budget: 0.1, run: async () => ((ran = true), { status: 'ok' }) })],
+      probes: [
+        defineProbe({
+          name: 'system',
+          description: '',
+          budget: 0.1,
+          run: async () => ((ran = true), { status: 'ok' }),
+        }),
+      ],
       deselected: new Map(),
       options,
       out,
@@ -75,7 +93,11 @@ describe('probe runner', () => {
       cleanup: new CleanupStack(),
       progress: () => {},
     });
-    const m = await out.finish({ tool: { name: 'dfdoctor', version: '0' }, host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 }, createdAt: 'x' });
+    const m = await out.finish({
+      tool: { name: 'dfdoctor', version: '0' },
+      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+      createdAt: 'x',
+    });
     expect(ran).toBe(false);
     expect(m.probes.system).toEqual({ status: 'skipped', reason: 'interrupted', durationMs: 0 });
   });
@@ -154,7 +176,11 @@ describe('probe runner', () => {
     expect(idx('disk', 'start')).toBeGreaterThan(idx('dfdaemon', 'start'));
     expect(idx('disk', 'end')).toBeLessThan(idx('dfdaemon', 'end'));
     expect(sawDiscovery).toBe(true);
-    const m = await out.finish({ tool: { name: 'dfdoctor', version: '0' }, host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 }, createdAt: 'x' });
+    const m = await out.finish({
+      tool: { name: 'dfdoctor', version: '0' },
+      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+      createdAt: 'x',
+    });
     // the manifest lists the probes in their declared order, whatever order they ended in
     expect(Object.keys(m.probes)).toEqual(['dfdaemon', 'containerd', 'disk', 'kubelet', 'netfilter']);
     expect(Object.values(m.probes).every((p) => p.status === 'ok')).toBe(true);

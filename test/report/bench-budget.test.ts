@@ -18,11 +18,21 @@ function pull(kind: 'cold' | 'warm', o: Partial<BenchPull> & { layerSeconds?: nu
     resolveSeconds: o.resolveSeconds ?? 0.1,
     fetchSeconds: o.fetchSeconds ?? 2,
     unpackSeconds: o.unpackSeconds ?? 1,
-    layers: secs.map((s, i) => ({ digest: `sha256:${String(i).repeat(64)}`, bytes: 10 * MB, fetchSeconds: s, unpackSeconds: null, fetchMeasured: 'containerd' as const })),
+    layers: secs.map((s, i) => ({
+      digest: `sha256:${String(i).repeat(64)}`,
+      bytes: 10 * MB,
+      fetchSeconds: s,
+      unpackSeconds: null,
+      fetchMeasured: 'containerd' as const,
+    })),
     ...(o.waves ? { waves: o.waves } : {}),
   };
 }
-function bench(pulls: BenchPull[], rates: Partial<Record<'dfdaemon-fetch' | 'disk-read' | 'loopback' | 'gunzip' | 'sha256', number | null>>, mcd = 3): Omit<BenchMeasurement, 'verdict'> {
+function bench(
+  pulls: BenchPull[],
+  rates: Partial<Record<'dfdaemon-fetch' | 'disk-read' | 'loopback' | 'gunzip' | 'sha256', number | null>>,
+  mcd = 3,
+): Omit<BenchMeasurement, 'verdict'> {
   const phases = (['dfdaemon-fetch', 'disk-read', 'loopback', 'gunzip', 'sha256'] as const).map((phase) => {
     const MBps = rates[phase] ?? null;
     return { phase, MBps, seconds: MBps ? 10 / MBps : null, how: 'test' };
@@ -32,7 +42,13 @@ function bench(pulls: BenchPull[], rates: Partial<Record<'dfdaemon-fetch' | 'dis
     viaDfdaemon: true,
     maxConcurrentDownloads: mcd,
     pulls,
-    floors: { dfdaemonFetchMBps: rates['dfdaemon-fetch'] ?? null, diskReadMBps: rates['disk-read'] ?? null, loopbackMBps: rates.loopback ?? null, gunzipMBps: rates.gunzip ?? null, sha256MBps: rates.sha256 ?? null },
+    floors: {
+      dfdaemonFetchMBps: rates['dfdaemon-fetch'] ?? null,
+      diskReadMBps: rates['disk-read'] ?? null,
+      loopbackMBps: rates.loopback ?? null,
+      gunzipMBps: rates.gunzip ?? null,
+      sha256MBps: rates.sha256 ?? null,
+    },
     isolation: { digest: 'sha256:' + '0'.repeat(64), bytes: 10 * MB, sampledBytes: 10 * MB, phases, realSeconds: 1.2 },
   };
 }
@@ -40,12 +56,16 @@ const healthy = { 'dfdaemon-fetch': 400, 'disk-read': 800, loopback: 2000, gunzi
 
 describe('bench verdict: where the seconds went', () => {
   it('names the disk when the fetch dominates and the disk is the slowest floor', () => {
-    const v = benchVerdict(bench([pull('cold', { wallSeconds: 5, fetchSeconds: 3 }), pull('warm')], { ...healthy, 'disk-read': 20 }));
+    const v = benchVerdict(
+      bench([pull('cold', { wallSeconds: 5, fetchSeconds: 3 }), pull('warm')], { ...healthy, 'disk-read': 20 }),
+    );
     expect(v).toMatchObject({ phase: 'disk-read', pull: 'cold' });
   });
 
   it('names dfdaemon itself when its fetch is far below disk and loopback (a rate limit)', () => {
-    expect(benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 20 }))?.phase).toBe('dfdaemon-fetch');
+    expect(benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 20 }))?.phase).toBe(
+      'dfdaemon-fetch',
+    );
   });
 
   it('names dfdaemon when the pull fetched far below every floor of a cache hit (back-to-source under its limit)', () => {
@@ -55,8 +75,11 @@ describe('bench verdict: where the seconds went', () => {
     expect(v?.text).toMatch(/far below every floor/);
   });
 
-  it('names loopback when dfdaemon\'s fetch merely rides on a slow loopback', () => {
-    expect(benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 22, loopback: 25 }))?.phase).toBe('loopback');
+  it("names loopback when dfdaemon's fetch merely rides on a slow loopback", () => {
+    expect(
+      benchVerdict(bench([pull('cold', { fetchSeconds: 3 })], { ...healthy, 'dfdaemon-fetch': 22, loopback: 25 }))
+        ?.phase,
+    ).toBe('loopback');
   });
 
   it('names the fetch waves when layers went one at a time', () => {
@@ -74,7 +97,12 @@ describe('bench verdict: where the seconds went', () => {
   });
 
   it('explains the slowest pull and says nothing without pulls', () => {
-    const v = benchVerdict(bench([pull('cold', { wallSeconds: 2 }), pull('warm', { wallSeconds: 6, fetchSeconds: 5 })], { ...healthy, 'disk-read': 20 }));
+    const v = benchVerdict(
+      bench([pull('cold', { wallSeconds: 2 }), pull('warm', { wallSeconds: 6, fetchSeconds: 5 })], {
+        ...healthy,
+        'disk-read': 20,
+      }),
+    );
     expect(v?.pull).toBe('warm');
     expect(benchVerdict(bench([], healthy))).toBeNull();
   });
@@ -82,11 +110,25 @@ describe('bench verdict: where the seconds went', () => {
 
 describe('bench time budget picture', () => {
   it('splits a pull into resolve, fetch, unpack and the rest', () => {
-    expect(pullBudget(pull('cold', { wallSeconds: 4, resolveSeconds: 0.5, fetchSeconds: 2, unpackSeconds: 1 })).map((b) => b.seconds)).toEqual([0.5, 2, 1, 0.5]);
+    expect(
+      pullBudget(pull('cold', { wallSeconds: 4, resolveSeconds: 0.5, fetchSeconds: 2, unpackSeconds: 1 })).map(
+        (b) => b.seconds,
+      ),
+    ).toEqual([0.5, 2, 1, 0.5]);
   });
 
   it('draws bars per pull, per wave and per phase, with the gap above the sum of floors', () => {
-    const b = bench([pull('cold', { waves: [{ layers: 3, bytes: 30 * MB, seconds: 1.5 }, { layers: 3, bytes: 30 * MB, seconds: 0.5 }] })], { ...healthy, 'disk-read': 20 });
+    const b = bench(
+      [
+        pull('cold', {
+          waves: [
+            { layers: 3, bytes: 30 * MB, seconds: 1.5 },
+            { layers: 3, bytes: 30 * MB, seconds: 0.5 },
+          ],
+        }),
+      ],
+      { ...healthy, 'disk-read': 20 },
+    );
     const full: BenchMeasurement = { ...b, verdict: benchVerdict(b)!, notes: ['2 layers were already held'] };
     expect(MeasurementsSchema.parse({ bench: full }).bench).toEqual(full);
     const lines = benchBudgetLines(full, { width: 20 });
@@ -108,7 +150,11 @@ describe('reports with bench measurements', () => {
     const measured = { bench: { ...b, verdict: benchVerdict(b)! } };
     const render = async (m: Parameters<typeof factsFrom>[1]) => {
       const facts = await factsFrom({}, m);
-      const r = buildReport(facts, evaluate(facts, RULES), { tool: { name: 'dfdoctor', version: 't' }, createdAt: 'now', source: { kind: 'bundle', path: 'x' } });
+      const r = buildReport(facts, evaluate(facts, RULES), {
+        tool: { name: 'dfdoctor', version: 't' },
+        createdAt: 'now',
+        source: { kind: 'bundle', path: 'x' },
+      });
       return { table: renderTable(r, { color: false, failOn: 'critical' }), md: renderMarkdown(r) };
     };
     const withBench = await render({ measurements: measured });
@@ -122,9 +168,18 @@ describe('reports with bench measurements', () => {
 
   it('concludes where the seconds went at analysis time: a verdict stored in an older bundle is ignored', async () => {
     const b = bench([pull('cold'), pull('warm')], { ...healthy, 'disk-read': 20 });
-    const stale = { phase: 'resolve', pull: 'cold', seconds: 9, text: 'the stale conclusion of an older dfdoctor' } as const;
+    const stale = {
+      phase: 'resolve',
+      pull: 'cold',
+      seconds: 9,
+      text: 'the stale conclusion of an older dfdoctor',
+    } as const;
     const facts = await factsFrom({}, { measurements: { bench: { ...b, verdict: stale } } });
-    const r = buildReport(facts, evaluate(facts, RULES), { tool: { name: 'dfdoctor', version: 't' }, createdAt: 'now', source: { kind: 'bundle', path: 'x' } });
+    const r = buildReport(facts, evaluate(facts, RULES), {
+      tool: { name: 'dfdoctor', version: 't' },
+      createdAt: 'now',
+      source: { kind: 'bundle', path: 'x' },
+    });
     expect(r.measurements.bench?.verdict).toEqual(benchVerdict(b));
     expect(r.measurements.bench?.verdict?.phase).toBe('disk-read');
     expect(renderTable(r, { color: false, failOn: 'critical' })).not.toContain('stale conclusion');

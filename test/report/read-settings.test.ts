@@ -17,19 +17,26 @@ beforeAll(async () => {
   seed = await fixtureReport('seed-cache-hit-slow', 'node-seed', '2026-11-25T00:00:00Z');
 });
 
-const find = (r: Report, area: string, setting: RegExp) => r.read?.settings.find((s) => s.area === area && setting.test(s.setting));
+const find = (r: Report, area: string, setting: RegExp) =>
+  r.read?.settings.find((s) => s.area === area && setting.test(s.setting));
 
 describe('what dfdoctor read', () => {
   it('the seed report names containerd, kubelet, dfdaemon settings with their source', () => {
     expect(find(seed, 'containerd', /^version$/)?.value).toBe('1.6.20');
     expect(find(seed, 'containerd', /^version$/)?.from).toBe('raw/containerd/version.txt');
     // the seed's `containerd config dump` prints the value in effect, at line 57
-    expect(find(seed, 'containerd', /max_concurrent_downloads/)).toMatchObject({ value: expect.stringMatching(/^3\b/), from: 'raw/containerd/config-dump.toml:57' });
+    expect(find(seed, 'containerd', /max_concurrent_downloads/)).toMatchObject({
+      value: expect.stringMatching(/^3\b/),
+      from: 'raw/containerd/config-dump.toml:57',
+    });
     expect(find(seed, 'kubelet', /maxParallelImagePulls/)?.from).toBe('default (kubelet)');
     expect(find(seed, 'containerd', /^config layout$/)?.value).toMatch(/^v\d/);
     expect(find(seed, 'containerd', /^mirror route docker\.io$/)?.value).toMatch(/127\.0\.0\.1:\d+ \(dfdaemon\)/);
     expect(find(seed, 'containerd', /^mirror route docker\.io$/)?.from).toMatch(/hosts\.toml:\d+$/);
-    expect(find(seed, 'kubelet', /serializeImagePulls/)).toMatchObject({ value: 'true', from: expect.stringMatching(/default/) });
+    expect(find(seed, 'kubelet', /serializeImagePulls/)).toMatchObject({
+      value: 'true',
+      from: expect.stringMatching(/default/),
+    });
     expect(find(seed, 'dfdaemon', /^generation$/)?.value).toBe('go');
     expect(find(seed, 'dfdaemon', /^version$/)).toMatchObject({ value: 'v2.1.49', from: 'metrics' });
     expect(find(seed, 'dfdaemon', /^keepStorage$/)?.from).toMatch(/^raw\/dfdaemon\/config\/dfget\.yaml:\d+$/);
@@ -39,7 +46,8 @@ describe('what dfdoctor read', () => {
   it('a max_concurrent_downloads set in config.toml points at its line', async () => {
     const facts = await factsFrom({
       'raw/containerd/version.txt': 'containerd containerd.io 1.6.20 2806fc1057397dbaeefbea0e4e17bddfbd388f38\n',
-      'raw/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 1\n',
+      'raw/containerd/config.toml':
+        'version = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 1\n',
     });
     const s = buildReadSettings(facts).find((x) => /max_concurrent_downloads/.test(x.setting));
     expect(s).toMatchObject({ value: expect.stringMatching(/^1\b/), from: 'raw/containerd/config.toml:4' });
@@ -51,17 +59,23 @@ describe('what dfdoctor read', () => {
     expect(t).toMatch(/max_concurrent_downloads = 3 \(per image pull\)\s+←\s+raw\/containerd\/config-dump\.toml:57/);
     const md = renderMarkdown(seed);
     expect(md).toContain('What dfdoctor read');
-    expect(md).toMatch(/^\| containerd \| .*max_concurrent_downloads.* \| 3 \(per image pull\) \| raw\/containerd\/config-dump\.toml:57 \|$/m);
+    expect(md).toMatch(
+      /^\| containerd \| .*max_concurrent_downloads.* \| 3 \(per image pull\) \| raw\/containerd\/config-dump\.toml:57 \|$/m,
+    );
     const ajv = new Ajv2020({ strict: false });
     const validate = ajv.compile(JSON.parse(readFileSync('schema/report.schema.json', 'utf8')));
     const json = JSON.parse(renderJson(seed));
     expect(validate(json), JSON.stringify(validate.errors)).toBe(true);
     expect(json.read.settings.length).toBeGreaterThan(8);
   });
-  it('junit carries what dfdoctor read as the suite\'s properties', () => {
+  it("junit carries what dfdoctor read as the suite's properties", () => {
     const xml = renderJunit(seed, { color: false, failOn: 'critical', width: 100 });
-    expect(xml).toMatch(/<properties>[\s\S]*<property name="read\.containerd\.version" value="1\.6\.20 \(from raw\/containerd\/version\.txt\)"\/>[\s\S]*<\/properties>/);
-    expect(xml).toMatch(/<property name="read\.containerd\.[^"]*max_concurrent_downloads" value="3\b[^"]*config-dump\.toml:57\)"\/>/);
+    expect(xml).toMatch(
+      /<properties>[\s\S]*<property name="read\.containerd\.version" value="1\.6\.20 \(from raw\/containerd\/version\.txt\)"\/>[\s\S]*<\/properties>/,
+    );
+    expect(xml).toMatch(
+      /<property name="read\.containerd\.[^"]*max_concurrent_downloads" value="3\b[^"]*config-dump\.toml:57\)"\/>/,
+    );
     // properties precede the testcases, as the JUnit schema wants
     expect(xml.indexOf('<properties>')).toBeLessThan(xml.indexOf('<testcase'));
   });

@@ -55,21 +55,54 @@ describe('item 6: header and probe lines', () => {
   });
 
   it('an ok probe with a reason reads as partial, and the duration is not one more parenthesis', () => {
-    const r = { ...seed, probes: { containerd: { status: 'ok' as const, reason: 'containerd log not readable: no journal entries, no log file', durationMs: 400 } } };
+    const r = {
+      ...seed,
+      probes: {
+        containerd: {
+          status: 'ok' as const,
+          reason: 'containerd log not readable: no journal entries, no log file',
+          durationMs: 400,
+        },
+      },
+    };
     const t = table(r);
-    expect(t).toMatch(/^ {2}containerd +partial: containerd log not readable: no journal entries, no log file · 400 ms$/m);
+    expect(t).toMatch(
+      /^ {2}containerd +partial: containerd log not readable: no journal entries, no log file · 400 ms$/m,
+    );
   });
 
-  it.skipIf(containerdRunning())('containerd installed but not running is reported as not running', async () => {
-    const r = await runCli(['diagnose', '--probes', 'containerd', '--root', dir, '--format', 'json', '--fail-on', 'never']);
-    expect(r.code, r.stderr).toBe(0);
-    const rep = JSON.parse(r.stdout) as Report;
-    const c = rep.probes.containerd as { status: string; reason?: string };
-    expect(c.reason ?? '').toMatch(/^not running/);
-  }, 60_000);
+  it.skipIf(containerdRunning())(
+    'containerd installed but not running is reported as not running',
+    async () => {
+      const r = await runCli([
+        'diagnose',
+        '--probes',
+        'containerd',
+        '--root',
+        dir,
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const rep = JSON.parse(r.stdout) as Report;
+      const c = rep.probes.containerd as { status: string; reason?: string };
+      expect(c.reason ?? '').toMatch(/^not running/);
+    },
+    60_000,
+  );
 
   it('skip reasons of a live run nest parentheses at most one deep', async () => {
-    const r = await runCli(['diagnose', '--probes', 'dfdaemon,containerd,kubelet', '--root', dir, '--fail-on', 'never']);
+    const r = await runCli([
+      'diagnose',
+      '--probes',
+      'dfdaemon,containerd,kubelet',
+      '--root',
+      dir,
+      '--fail-on',
+      'never',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const probeLines = r.stdout.split('\n').filter((l) => /^ {2}(dfdaemon|containerd|kubelet) /.test(l));
     expect(probeLines.length).toBeGreaterThanOrEqual(3);

@@ -9,7 +9,13 @@ import { renderTable } from '../../src/report/table.js';
 import { schemaFiles } from '../../src/schema-files.js';
 
 function report(): Report {
-  const d = (rank: number, rule: string, cause: Report['diagnoses'][number]['cause'], severity: 'critical' | 'warning' | 'info', impact?: number) => ({
+  const d = (
+    rank: number,
+    rule: string,
+    cause: Report['diagnoses'][number]['cause'],
+    severity: 'critical' | 'warning' | 'info',
+    impact?: number,
+  ) => ({
     rank,
     rule,
     cause,
@@ -18,7 +24,13 @@ function report(): Report {
     title: `${cause} <title>`,
     evidence: [`evidence for ${rule} (raw/x.txt:3)`],
     ...(impact === undefined ? {} : { impactSeconds: impact }),
-    remediation: { summary: 'do the thing', steps: [{ kind: 'command' as const, command: 'step one' }, { kind: 'prose' as const, text: 'step | two' }] },
+    remediation: {
+      summary: 'do the thing',
+      steps: [
+        { kind: 'command' as const, command: 'step one' },
+        { kind: 'prose' as const, text: 'step | two' },
+      ],
+    },
   });
   return {
     schemaVersion: 1,
@@ -26,7 +38,10 @@ function report(): Report {
     createdAt: '2026-11-25T00:00:00Z',
     source: { kind: 'bundle', path: 'fixtures/x' },
     host: { hostname: 'node-1', kernel: '6.1', os: 'Debian', cpus: 4, memoryBytes: 2 ** 34 },
-    probes: { system: { status: 'ok', durationMs: 10 }, disk: { status: 'skipped', reason: 'not implemented', durationMs: 0 } },
+    probes: {
+      system: { status: 'ok', durationMs: 10 },
+      disk: { status: 'skipped', reason: 'not implemented', durationMs: 0 },
+    },
     measurements: {},
     diagnoses: [
       d(1, 'disk.slow-medium', 'disk-slow-medium', 'warning', 3.2),
@@ -83,14 +98,25 @@ describe('reports', () => {
   it('junit counts a rule whose inputs were absent as skipped, with why, and a rule that ran and stayed silent as passed', () => {
     const r = report();
     r.rules.push(
-      { id: 'dfdaemon.version', cause: 'dfdaemon-version', title: 'k', fired: false, skipped: 'no kubelet facts: the kubelet probe did not run' },
+      {
+        id: 'dfdaemon.version',
+        cause: 'dfdaemon-version',
+        title: 'k',
+        fired: false,
+        skipped: 'no kubelet facts: the kubelet probe did not run',
+      },
       { id: 'net.proxy-bypass', cause: 'proxy-bypass', title: 'p', fired: false },
     );
     const xml = renderJunit(r, { color: false, failOn: 'warning' });
-    const kube = xml.slice(xml.indexOf('name="dfdaemon.version'), xml.indexOf('</testcase>', xml.indexOf('name="dfdaemon.version')));
+    const kube = xml.slice(
+      xml.indexOf('name="dfdaemon.version'),
+      xml.indexOf('</testcase>', xml.indexOf('name="dfdaemon.version')),
+    );
     expect(kube).toContain('<skipped message="inputs absent: no kubelet facts: the kubelet probe did not run"/>');
     expect(xml).toMatch(/name="net.proxy-bypass: p" time="0"><\/testcase>/);
-    const skippedBefore = Number(/skipped="(\d+)"/.exec(renderJunit(report(), { color: false, failOn: 'warning' }))?.[1]);
+    const skippedBefore = Number(
+      /skipped="(\d+)"/.exec(renderJunit(report(), { color: false, failOn: 'warning' }))?.[1],
+    );
     expect(Number(/skipped="(\d+)"/.exec(xml)?.[1])).toBe(skippedBefore + 1);
   });
 

@@ -51,7 +51,10 @@ describe('typed remediation steps', () => {
     expect(fences(md, 'toml').join('')).toContain('max_concurrent_downloads = 5');
     expect(md).toContain('`/var/lib/kubelet/config.yaml`');
     // no untyped fence: every block says its language
-    const opening = md.split('\n').filter((l) => l.startsWith('```')).filter((_, i) => i % 2 === 0);
+    const opening = md
+      .split('\n')
+      .filter((l) => l.startsWith('```'))
+      .filter((_, i) => i % 2 === 0);
     for (const l of opening) expect(l).toMatch(/^```[a-z]+$/);
     for (const s of steps()) if (s.kind === 'prose') expect(md).toContain(s.text.replace(/\|/g, '\\|').slice(0, 40));
     for (const body of fences(md, 'sh')) expect(body).not.toMatch(/Helm:/);

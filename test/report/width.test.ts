@@ -48,7 +48,10 @@ describe('terminal width', () => {
     const t = renderRulesTable(RULES, { width: w });
     expect(widest(tableLines(t))).toBeLessThanOrEqual(w);
     // the only ellipses are the rules' own (cli-table3 marks a cut with one)
-    const own = RULES.map((r) => `${r.description}${r.remediationSummary}`).join('').split('…').length - 1;
+    const own =
+      RULES.map((r) => `${r.description}${r.remediationSummary}`)
+        .join('')
+        .split('…').length - 1;
     expect(t.split('…').length - 1).toBe(own);
     for (const r of RULES) {
       expect(t).toContain(r.id);
@@ -68,7 +71,9 @@ describe('CLI tables at COLUMNS=100 (not a TTY)', () => {
     expect(widest(tableLines(r.stdout))).toBeLessThanOrEqual(100);
     for (const c of new Set(RULES.map((x) => x.cause))) expect(r.stdout).toContain(c);
     const reports = await Promise.all(
-      ['seed-cache-hit-slow', 'cpu-saturated', 'disk-slow-medium', 'net-reject-mirror-port'].map((s, i) => fixtureReport(s, `node-${i}`, '2026-11-25T00:00:00Z')),
+      ['seed-cache-hit-slow', 'cpu-saturated', 'disk-slow-medium', 'net-reject-mirror-port'].map((s, i) =>
+        fixtureReport(s, `node-${i}`, '2026-11-25T00:00:00Z'),
+      ),
     );
     for (const [i, rep] of reports.entries()) await writeFile(join(dir, `r${i}.json`), JSON.stringify(rep));
     const f = await runCli(['fleet', 'summarize', dir], { env });

@@ -7,10 +7,27 @@ import { factsFrom } from '../helpers/bundle.js';
 import { evaluate } from '../../src/engine.js';
 
 const disk = (seq: number, p50 = 0.2): Measurements => ({
-  disk: { path: '/var/lib/dragonfly', device: '/dev/sda', fsType: 'ext4', rotational: false, seqReadMBps: seq, randReadP50Ms: p50, randReadP99Ms: 2, method: 'o_direct', bytesRead: 1, freeBytes: 1, totalBytes: 2 },
+  disk: {
+    path: '/var/lib/dragonfly',
+    device: '/dev/sda',
+    fsType: 'ext4',
+    rotational: false,
+    seqReadMBps: seq,
+    randReadP50Ms: p50,
+    randReadP99Ms: 2,
+    method: 'o_direct',
+    bytesRead: 1,
+    freeBytes: 1,
+    totalBytes: 2,
+  },
 });
 const base = (m: Measurements, hostname = 'node-1') =>
-  makeBaseline({ measurements: m, createdAt: '2026-11-01T00:00:00.000Z', tool: { name: 'dfdoctor', version: '0.1.0' }, host: { hostname } });
+  makeBaseline({
+    measurements: m,
+    createdAt: '2026-11-01T00:00:00.000Z',
+    tool: { name: 'dfdoctor', version: '0.1.0' },
+    host: { hostname },
+  });
 
 async function fired(now: Measurements, b: ReturnType<typeof base>, tolerance = 0.25) {
   const facts = await factsFrom({}, { measurements: now, settings: { baseline: b, tolerance } });
@@ -27,7 +44,9 @@ describe('baseline figures', () => {
 
   it('keeps only figures that were measured', () => {
     expect(Object.keys(figuresOf(disk(400)))).toEqual(['disk.seqReadMBps', 'disk.randReadP50Ms', 'disk.randReadP99Ms']);
-    expect(figuresOf({ disk: { ...(disk(400).disk as NonNullable<Measurements['disk']>), seqReadMBps: null } })).not.toHaveProperty('disk.seqReadMBps');
+    expect(
+      figuresOf({ disk: { ...(disk(400).disk as NonNullable<Measurements['disk']>), seqReadMBps: null } }),
+    ).not.toHaveProperty('disk.seqReadMBps');
     expect(figuresOf({})).toEqual({});
   });
 
@@ -54,8 +73,12 @@ describe('regressions against a baseline', () => {
     const b = base(disk(400));
     expect(await fired(disk(310), b)).toEqual([]); // −22.5 % < 25 %
     const d = await fired(disk(290), b); // −27.5 %
-    expect(d.map((x) => [x.rule, x.cause, x.severity])).toEqual([['baseline.disk-regression', 'disk-slow-medium', 'warning']]);
-    expect(d[0]?.evidence[0]).toMatch(/cache disk sequential read was 400\.0 MB\/s, now 290\.0 MB\/s \(−28 %; tolerance 25 %\)/);
+    expect(d.map((x) => [x.rule, x.cause, x.severity])).toEqual([
+      ['baseline.disk-regression', 'disk-slow-medium', 'warning'],
+    ]);
+    expect(d[0]?.evidence[0]).toMatch(
+      /cache disk sequential read was 400\.0 MB\/s, now 290\.0 MB\/s \(−28 %; tolerance 25 %\)/,
+    );
     // the tolerance is a setting
     expect(await fired(disk(290), b, 0.3)).toEqual([]);
     expect((await fired(disk(350), b, 0.1)).map((x) => x.rule)).toEqual(['baseline.disk-regression']);
@@ -66,14 +89,20 @@ describe('regressions against a baseline', () => {
     expect((await fired(disk(190), b))[0]?.severity).toBe('critical');
     // p50 0.05 → 0.2 ms is +300 % but only 0.15 ms: noise
     expect(await fired(disk(400, 0.2), b)).toEqual([]);
-    expect((await fired(disk(400, 0.9), b))[0]?.evidence.join(' ')).toContain('random read p50 was 0.050 ms, now 0.900 ms');
+    expect((await fired(disk(400, 0.9), b))[0]?.evidence.join(' ')).toContain(
+      'random read p50 was 0.050 ms, now 0.900 ms',
+    );
   });
 
   it('compares like with like: a figure measured on another path or method is not compared', () => {
     const b = base(disk(400));
     const other: Measurements = { disk: { ...(disk(100).disk as NonNullable<Measurements['disk']>), method: 'fio' } };
     expect(compareWithBaseline(b, other, 0.25)).toEqual([]);
-    expect(compareWithBaseline(b, disk(100), 0.25).filter((c) => c.regressed).map((c) => c.figure.id)).toEqual(['disk.seqReadMBps']);
+    expect(
+      compareWithBaseline(b, disk(100), 0.25)
+        .filter((c) => c.regressed)
+        .map((c) => c.figure.id),
+    ).toEqual(['disk.seqReadMBps']);
   });
 
   it('says so when the baseline is from another node, and counts bench seconds as impact', async () => {

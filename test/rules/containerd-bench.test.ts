@@ -15,7 +15,12 @@ function bench(pull: Partial<Pull>, layers = 6): BenchMeasurement {
         kind: 'warm',
         wallSeconds: 5,
         resolveSeconds: 0.05,
-        layers: Array.from({ length: layers }, (_, i) => ({ digest: `sha256:${i}`, bytes: 13e6, fetchSeconds: 0.5, unpackSeconds: 0.2 })),
+        layers: Array.from({ length: layers }, (_, i) => ({
+          digest: `sha256:${i}`,
+          bytes: 13e6,
+          fetchSeconds: 0.5,
+          unpackSeconds: 0.2,
+        })),
         ...pull,
       },
     ],
@@ -32,7 +37,10 @@ async function diagnosesWith(fixture: string, b: BenchMeasurement) {
 describe('containerd rules use what bench measured over estimates', () => {
   it('low-download-concurrency takes its impact from the measured waves', async () => {
     const waves = Array.from({ length: 6 }, () => ({ layers: 1, bytes: 13e6, seconds: 0.55 }));
-    const ds = await diagnosesWith('fixtures/containerd-low-concurrency', bench({ fetchSeconds: 3.3, unpackSeconds: 0.9, waves }));
+    const ds = await diagnosesWith(
+      'fixtures/containerd-low-concurrency',
+      bench({ fetchSeconds: 3.3, unpackSeconds: 0.9, waves }),
+    );
     const d = ds.find((x) => x.rule === 'containerd.low-download-concurrency');
     expect(d?.impactSeconds).toBeCloseTo(3.3 - 0.55, 2);
     expect(d?.evidence.join('\n')).toContain('measured: 6 download waves took 3.30 s');
@@ -56,15 +64,23 @@ describe('containerd rules use what bench measured over estimates', () => {
   it('unpack-bound stays silent when bench measured unpack well under the fetch, though the CPU probe estimate says otherwise', async () => {
     const { files, manifest, measurements } = loadFixture('fixtures/containerd-unpack-bound');
     // keep only the slow-CPU signal: overlayfs instead of the fixture's native snapshotter
-    files['raw/containerd/config.toml'] = (files['raw/containerd/config.toml'] ?? '').replace('"native"', '"overlayfs"');
+    files['raw/containerd/config.toml'] = (files['raw/containerd/config.toml'] ?? '').replace(
+      '"native"',
+      '"overlayfs"',
+    );
     const run = async (b: BenchMeasurement | undefined) =>
-      evaluate(await factsFrom(files, { manifest, measurements: { ...measurements, bench: b } }), RULES).diagnoses.map((x) => x.rule);
+      evaluate(await factsFrom(files, { manifest, measurements: { ...measurements, bench: b } }), RULES).diagnoses.map(
+        (x) => x.rule,
+      );
     expect(await run(measurements.bench)).toContain('containerd.unpack-bound');
     expect(await run(bench({ fetchSeconds: 3.2, unpackSeconds: 1.1 }, 3))).not.toContain('containerd.unpack-bound');
   });
 
   it('unpack-bound fires with the measured excess when unpack took longer than the fetch', async () => {
-    const ds = await diagnosesWith('fixtures/containerd-low-concurrency', bench({ fetchSeconds: 1.0, unpackSeconds: 4.0 }));
+    const ds = await diagnosesWith(
+      'fixtures/containerd-low-concurrency',
+      bench({ fetchSeconds: 1.0, unpackSeconds: 4.0 }),
+    );
     const d = ds.find((x) => x.rule === 'containerd.unpack-bound');
     expect(d?.impactSeconds).toBeCloseTo(3.0, 5);
     expect(d?.evidence.join('\n')).toContain('measured by bench: unpack 4.00 s vs fetch 1.00 s');

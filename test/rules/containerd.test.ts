@@ -2,42 +2,90 @@ import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { factsFrom } from '../helpers/bundle.js';
-import { lowDownloadConcurrency, mirrorFallback, mirrorMisconfigured, registryRoundtrip, unpackBound } from '../../src/rules/containerd.js';
+import {
+  lowDownloadConcurrency,
+  mirrorFallback,
+  mirrorMisconfigured,
+  registryRoundtrip,
+  unpackBound,
+} from '../../src/rules/containerd.js';
 import { serialPulls } from '../../src/rules/kubelet.js';
 
-const LISTEN = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n';
+const LISTEN =
+  'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n';
 const CFG = (layout: 2 | 3) =>
   layout === 2
     ? 'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n'
     : "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
-const HOSTS = (caps = '"pull", "resolve"') => `server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = [${caps}]\n`;
+const HOSTS = (caps = '"pull", "resolve"') =>
+  `server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = [${caps}]\n`;
 
 function bench(layers: number, bytes: number, wall: number): Measurements['bench'] {
   return {
     image: 'r/app:1',
-    pulls: [{ kind: 'warm', wallSeconds: wall, resolveSeconds: null, layers: Array.from({ length: layers }, (_, i) => ({ digest: `sha256:${i}`, bytes: bytes / layers, fetchSeconds: null, unpackSeconds: null })) }],
+    pulls: [
+      {
+        kind: 'warm',
+        wallSeconds: wall,
+        resolveSeconds: null,
+        layers: Array.from({ length: layers }, (_, i) => ({
+          digest: `sha256:${i}`,
+          bytes: bytes / layers,
+          fetchSeconds: null,
+          unpackSeconds: null,
+        })),
+      },
+    ],
     floors: { dfdaemonFetchMBps: null, diskReadMBps: null, loopbackMBps: null, gunzipMBps: null, sha256MBps: null },
   };
 }
 
 describe('containerd.mirror-misconfigured', () => {
-  it('fires when dfdaemon runs but containerd has no routing, with the layout\'s snippet', async () => {
+  it("fires when dfdaemon runs but containerd has no routing, with the layout's snippet", async () => {
     for (const layout of [2, 3] as const) {
-      const f = await factsFrom({ 'raw/containerd/config.toml': `version = ${layout}\n`, 'raw/net/listeners.txt': LISTEN });
+      const f = await factsFrom({
+        'raw/containerd/config.toml': `version = ${layout}\n`,
+        'raw/net/listeners.txt': LISTEN,
+      });
       const m = mirrorMisconfigured.when(f);
       expect(m?.severity).toBe('critical');
       const steps = m!.remediation.steps.map(stepText).join('\n');
-      expect(steps).toContain(layout === 3 ? "[plugins.'io.containerd.cri.v1.images'.registry]" : '[plugins."io.containerd.grpc.v1.cri".registry]');
+      expect(steps).toContain(
+        layout === 3
+          ? "[plugins.'io.containerd.cri.v1.images'.registry]"
+          : '[plugins."io.containerd.grpc.v1.cri".registry]',
+      );
       expect(steps).toContain('systemctl restart containerd');
     }
   });
   it('is silent for a working dfdaemon route, and without a dfdaemon on the node', async () => {
-    expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(), 'raw/net/listeners.txt': LISTEN }))).toBeNull();
+    expect(
+      mirrorMisconfigured.when(
+        await factsFrom({
+          'raw/containerd/config.toml': CFG(2),
+          'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+          'raw/net/listeners.txt': LISTEN,
+        }),
+      ),
+    ).toBeNull();
     expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n' }))).toBeNull();
   });
   it('fires on a refused mirror (nothing listens) but leaves a black-holed one to mirror-fallback', async () => {
-    const check = (tcp: string) => JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp, connectMs: tcp === 'refused' ? 0.1 : null, v2Status: null }]);
-    const base = { 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(), 'raw/net/listeners.txt': LISTEN };
+    const check = (tcp: string) =>
+      JSON.stringify([
+        {
+          host: '127.0.0.1:4001',
+          url: 'http://127.0.0.1:4001',
+          tcp,
+          connectMs: tcp === 'refused' ? 0.1 : null,
+          v2Status: null,
+        },
+      ]);
+    const base = {
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/net/listeners.txt': LISTEN,
+    };
     const refused = await factsFrom({ ...base, 'raw/containerd/mirror-check.json': check('refused') });
     expect(mirrorMisconfigured.when(refused)?.evidence[0]).toMatch(/nothing listens on 127\.0\.0\.1:4001/);
     const dropped = await factsFrom({ ...base, 'raw/containerd/mirror-check.json': check('timeout') });
@@ -50,13 +98,18 @@ describe('containerd.mirror-misconfigured', () => {
 
 describe('containerd.mirror-fallback', () => {
   it('counts "trying next host" lines for the mirror and costs each blob request the dial timeout', async () => {
-    const line = (i: number) => `time="2026-11-20T07:5${i}:00Z" level=info msg="trying next host" error="dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"`;
+    const line = (i: number) =>
+      `time="2026-11-20T07:5${i}:00Z" level=info msg="trying next host" error="dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"`;
     const f = await factsFrom(
       {
         'raw/containerd/config.toml': CFG(2),
         'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
-        'raw/containerd/journal.txt': [line(1), 'level=info msg="trying next host" host="other:5000"', line(2)].join('\n'),
-        'raw/containerd/mirror-check.json': JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'timeout', connectMs: null, v2Status: null }]),
+        'raw/containerd/journal.txt': [line(1), 'level=info msg="trying next host" host="other:5000"', line(2)].join(
+          '\n',
+        ),
+        'raw/containerd/mirror-check.json': JSON.stringify([
+          { host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'timeout', connectMs: null, v2Status: null },
+        ]),
       },
       { measurements: { bench: bench(4, 4e8, 10) } },
     );
@@ -69,7 +122,9 @@ describe('containerd.mirror-fallback', () => {
       'raw/containerd/config.toml': CFG(2),
       'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
       'raw/containerd/journal.txt': 'level=info msg="PullImage \\"x\\""\n',
-      'raw/containerd/mirror-check.json': JSON.stringify([{ host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'open', connectMs: 0.1, v2Status: 200 }]),
+      'raw/containerd/mirror-check.json': JSON.stringify([
+        { host: '127.0.0.1:4001', url: 'http://127.0.0.1:4001', tcp: 'open', connectMs: 0.1, v2Status: 200 },
+      ]),
     });
     expect(mirrorFallback.when(f)).toBeNull();
   });
@@ -77,8 +132,14 @@ describe('containerd.mirror-fallback', () => {
 
 describe('containerd.registry-roundtrip', () => {
   it('fires only when the dfdaemon host lacks resolve', async () => {
-    const files = (caps: string) => ({ 'raw/containerd/config.toml': CFG(2), 'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(caps), 'raw/net/listeners.txt': LISTEN });
-    expect(registryRoundtrip.when(await factsFrom(files('"pull"')))?.evidence[0]).toMatch(/no "resolve".*index\.docker\.io/);
+    const files = (caps: string) => ({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(caps),
+      'raw/net/listeners.txt': LISTEN,
+    });
+    expect(registryRoundtrip.when(await factsFrom(files('"pull"')))?.evidence[0]).toMatch(
+      /no "resolve".*index\.docker\.io/,
+    );
     expect(registryRoundtrip.when(await factsFrom(files('"pull", "resolve"')))).toBeNull();
   });
 });
@@ -89,48 +150,97 @@ describe('containerd.low-download-concurrency', () => {
     const measurements: Measurements = {
       bench: bench(12, 1.2e9, 20),
       loopback: { dfdaemon: { endpoint: 'x', connectP50Ms: 0.1, ttfbP50Ms: 1, ttfbP99Ms: 2, throughputMBps: 100 } },
-      disk: { path: '/var/lib/dragonfly', device: null, fsType: null, rotational: false, seqReadMBps: 2000, randReadP50Ms: null, randReadP99Ms: null, method: 'o_direct', bytesRead: 1, freeBytes: null, totalBytes: null },
+      disk: {
+        path: '/var/lib/dragonfly',
+        device: null,
+        fsType: null,
+        rotational: false,
+        seqReadMBps: 2000,
+        randReadP50Ms: null,
+        randReadP99Ms: null,
+        method: 'o_direct',
+        bytesRead: 1,
+        freeBytes: null,
+        totalBytes: null,
+      },
     };
     const m = lowDownloadConcurrency.when(await factsFrom(files, { measurements }));
     // 12 layers of 100 MB at 100 MB/s per stream: 4 waves × 1 s = 4 s with 3 slots; 2 waves (10 slots) = 2 s; the disk (2000 MB/s) does not cap
     expect(m?.impactSeconds).toBeCloseTo(2, 5);
     expect(m?.severity).toBe('warning');
-    expect(m?.remediation.steps.map(stepText)[0]).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 10');
+    expect(m?.remediation.steps.map(stepText)[0]).toContain(
+      '[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 10',
+    );
   });
   it('uses the transfer service section on 2.1+', async () => {
     const m = lowDownloadConcurrency.when(
-      await factsFrom({ 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': CFG(3) }, { measurements: { bench: bench(12, 1.2e9, 20) } }),
+      await factsFrom(
+        { 'raw/containerd/version.txt': 'containerd x v2.1.0 y', 'raw/containerd/config.toml': CFG(3) },
+        { measurements: { bench: bench(12, 1.2e9, 20) } },
+      ),
     );
     expect(m?.remediation.steps.map(stepText)[0]).toContain("[plugins.'io.containerd.transfer.v1.local']");
     expect(m?.evidence.join()).toMatch(/one semaphore for the whole node/);
   });
   it('is silent when the layers fit the limit, or without a pull to judge', async () => {
-    expect(lowDownloadConcurrency.when(await factsFrom(files, { measurements: { bench: bench(3, 3e8, 5) } }))).toBeNull();
+    expect(
+      lowDownloadConcurrency.when(await factsFrom(files, { measurements: { bench: bench(3, 3e8, 5) } })),
+    ).toBeNull();
     expect(lowDownloadConcurrency.when(await factsFrom(files))).toBeNull();
   });
 });
 
 describe('containerd.unpack-bound', () => {
   const dec = (unpigz: string | null) => JSON.stringify({ path: '/usr/bin', pathFrom: 'process', unpigz, igzip: null });
-  const disk = (seq: number): Measurements['disk'] => ({ path: '/', device: null, fsType: null, rotational: false, seqReadMBps: seq, randReadP50Ms: null, randReadP99Ms: null, method: 'o_direct', bytesRead: 1, freeBytes: null, totalBytes: null });
+  const disk = (seq: number): Measurements['disk'] => ({
+    path: '/',
+    device: null,
+    fsType: null,
+    rotational: false,
+    seqReadMBps: seq,
+    randReadP50Ms: null,
+    randReadP99Ms: null,
+    method: 'o_direct',
+    bytesRead: 1,
+    freeBytes: null,
+    totalBytes: null,
+  });
   it('fires when gunzip is far below the transport and puts the unpack excess in impactSeconds', async () => {
-    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 50, sha256MBps: 500 }, disk: disk(500), bench: bench(2, 1e9, 30) } });
+    const f = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') },
+      { measurements: { cpu: { gunzipMBps: 50, sha256MBps: 500 }, disk: disk(500), bench: bench(2, 1e9, 30) } },
+    );
     const m = unpackBound.when(f);
     expect(m?.impactSeconds).toBeCloseTo(1000 / 50 - 1000 / 500, 5);
   });
   it('fires for a native snapshotter or missing unpigz, and not when gunzip keeps up', async () => {
-    const native = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n' });
+    const native = await factsFrom({
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+    });
     expect(unpackBound.when(native)?.evidence[0]).toMatch(/native/);
-    const noPigz = await factsFrom({ 'raw/containerd/decompressors.json': dec(null) }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
+    const noPigz = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec(null) },
+      { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } },
+    );
     expect(unpackBound.when(noPigz)?.remediation.steps.map(stepText)[0]).toMatch(/pigz/);
-    const fine = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } });
+    const fine = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') },
+      { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } },
+    );
     expect(unpackBound.when(fine)).toBeNull();
     // no unpigz but a CPU that keeps up with the transport: nothing to report
-    const fast = await factsFrom({ 'raw/containerd/decompressors.json': dec(null) }, { measurements: { cpu: { gunzipMBps: 300, sha256MBps: 500 }, disk: disk(200) } });
+    const fast = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec(null) },
+      { measurements: { cpu: { gunzipMBps: 300, sha256MBps: 500 }, disk: disk(200) } },
+    );
     expect(unpackBound.when(fast)).toBeNull();
   });
   it('a slow CPU with unpigz installed and no pull it slowed is info, states the floor and installs nothing', async () => {
-    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285) } });
+    const f = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') },
+      { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285) } },
+    );
     const m = unpackBound.when(f);
     expect(m?.severity).toBe('info');
     expect(m?.title).toBe('Unpack sets the floor: pulls here cannot unpack faster than 14 MB/s of gzip layers');
@@ -138,14 +248,20 @@ describe('containerd.unpack-bound', () => {
     expect(m?.evidence.join('\n')).toMatch(/inflates with \/usr\/bin\/unpigz .*nothing to install/);
   });
   it('a pull it slowed makes the same CPU a warning; the estimate never exceeds the measured pull', async () => {
-    const f = await factsFrom({ 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') }, { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285), bench: bench(2, 1e9, 30) } });
+    const f = await factsFrom(
+      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') },
+      { measurements: { cpu: { gunzipMBps: 14, sha256MBps: 260 }, disk: disk(285), bench: bench(2, 1e9, 30) } },
+    );
     const m = unpackBound.when(f);
     expect(m?.severity).toBe('warning');
     expect(m?.impactSeconds).toBe(30);
   });
   it('pigz installed but disabled by CONTAINERD_DISABLE_PIGZ: remove the variable, do not install it', async () => {
     const f = await factsFrom(
-      { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz'), 'raw/containerd/env.txt': 'CONTAINERD_DISABLE_PIGZ=1\n' },
+      {
+        'raw/containerd/decompressors.json': dec('/usr/bin/unpigz'),
+        'raw/containerd/env.txt': 'CONTAINERD_DISABLE_PIGZ=1\n',
+      },
       { measurements: { cpu: { gunzipMBps: 40, sha256MBps: 500 }, disk: disk(285) } },
     );
     const m = unpackBound.when(f);
@@ -158,8 +274,12 @@ describe('containerd.unpack-bound', () => {
 
 describe('kubelet.serial-pulls', () => {
   it('fires on the default and on an explicit true; silent on false', async () => {
-    expect(serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n' }))?.confidence).toBe(0.6);
-    const explicit = serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: true\nmaxParallelImagePulls: 3\n' }));
+    expect(
+      serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n' }))?.confidence,
+    ).toBe(0.6);
+    const explicit = serialPulls.when(
+      await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: true\nmaxParallelImagePulls: 3\n' }),
+    );
     expect(explicit?.evidence.join()).toMatch(/maxParallelImagePulls = 3 has no effect/);
     expect(serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: false\n' }))).toBeNull();
   });
@@ -176,22 +296,31 @@ describe('containerd.mirror-fallback from dfdaemon proxy errors', () => {
     const m = mirrorFallback.when(await factsFrom(files));
     expect(m?.evidence[0]).toMatch(/1 proxy error line\(s\) in dfdaemon's log, first raw\/dfdaemon\/logs\/core\.log:1/);
     // mirror-only (dfdaemon is the server): no origin to fall back to
-    const mirrorOnly = mirrorFallback.when(await factsFrom({ ...files, 'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n' }));
+    const mirrorOnly = mirrorFallback.when(
+      await factsFrom({
+        ...files,
+        'raw/containerd/certs.d/docker.io/hosts.toml':
+          'server = "http://127.0.0.1:4001"\n[host."http://127.0.0.1:4001"]\n',
+      }),
+    );
     expect(mirrorOnly).toBeNull();
   });
 });
 
 describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
-  it('suggests the progress timeout in the node\'s layout', async () => {
+  it("suggests the progress timeout in the node's layout", async () => {
     const f = await factsFrom({
       'raw/containerd/version.txt': 'containerd containerd.io 1.7.5 x',
       'raw/containerd/config.toml': CFG(2),
       'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
-      'raw/containerd/journal.txt': 'time="2026-11-20T07:51:00Z" level=error msg="cancel pulling image docker.io/library/app:1 because of no progress in 1m0s"\n',
+      'raw/containerd/journal.txt':
+        'time="2026-11-20T07:51:00Z" level=error msg="cancel pulling image docker.io/library/app:1 because of no progress in 1m0s"\n',
     });
     const m = mirrorFallback.when(f);
     expect(m?.severity).toBe('critical');
-    expect(m?.remediation.steps.map(stepText).join('\n')).toContain('[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"');
+    expect(m?.remediation.steps.map(stepText).join('\n')).toContain(
+      '[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"',
+    );
     expect(m?.remediation.steps.map(stepText).join('\n')).toContain('image_pull_progress_timeout 1m0s');
   });
 });

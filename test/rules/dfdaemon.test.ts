@@ -8,18 +8,46 @@ import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts
 
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
-const disk = (seqReadMBps: number) => ({ disk: { path: '/var/lib/dragonfly', device: 'nvme0n1', fsType: 'ext4', rotational: false, seqReadMBps, randReadP50Ms: 0.1, randReadP99Ms: 0.5, method: 'o_direct' as const, bytesRead: 1, freeBytes: 1e12, totalBytes: 2e12 } });
+const disk = (seqReadMBps: number) => ({
+  disk: {
+    path: '/var/lib/dragonfly',
+    device: 'nvme0n1',
+    fsType: 'ext4',
+    rotational: false,
+    seqReadMBps,
+    randReadP50Ms: 0.1,
+    randReadP99Ms: 0.5,
+    method: 'o_direct' as const,
+    bytesRead: 1,
+    freeBytes: 1e12,
+    totalBytes: 2e12,
+  },
+});
 
 async function diag(files: Record<string, string>, measurements = {}) {
   const f = await factsFrom(files, { measurements });
   return evaluate(f, dfdaemonRules).diagnoses;
 }
-const go = (cfg: string, log: string[]) => ({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/config/dfget.yaml': cfg, 'raw/dfdaemon/logs/core.log': `${log.join('\n')}\n` });
+const go = (cfg: string, log: string[]) => ({
+  'raw/dfdaemon/generation.txt': 'go\n',
+  'raw/dfdaemon/config/dfget.yaml': cfg,
+  'raw/dfdaemon/logs/core.log': `${log.join('\n')}\n`,
+});
 
 describe('dfdaemon.rate-limit', () => {
   it('estimates the time a limit below the disk adds to the P2P bytes of the last pull', async () => {
-    const log = goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 3100 });
-    const d = (await diag(go(goChartConfig({ totalRateLimit: '100Mi', perPeerRateLimit: '512Mi' }), log), disk(1000))).find((x) => x.rule === 'dfdaemon.rate-limit');
+    const log = goTaskLines({
+      startMs: T0,
+      peer: 'a',
+      task: 'ta',
+      url: blob(1),
+      size: 300e6,
+      mode: 'p2p',
+      costMs: 3100,
+    });
+    const d = (
+      await diag(go(goChartConfig({ totalRateLimit: '100Mi', perPeerRateLimit: '512Mi' }), log), disk(1000))
+    ).find((x) => x.rule === 'dfdaemon.rate-limit');
     expect(d?.impactSeconds).toBeCloseTo(300e6 / (100 * 2 ** 20) - 0.3, 2);
     expect(d?.severity).toBe('critical');
     expect(d?.evidence.join('\n')).toContain('download.totalRateLimit: 105 MB/s (raw/dfdaemon/config/dfget.yaml:');
@@ -27,7 +55,9 @@ describe('dfdaemon.rate-limit', () => {
 
   it('does not blame a limit for a pull served from the local cache, and is silent when the limit is high', async () => {
     const hit = goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 });
-    const low = (await diag(go(goChartConfig({ totalRateLimit: '50Mi' }), hit), disk(1000))).find((x) => x.rule === 'dfdaemon.rate-limit');
+    const low = (await diag(go(goChartConfig({ totalRateLimit: '50Mi' }), hit), disk(1000))).find(
+      (x) => x.rule === 'dfdaemon.rate-limit',
+    );
     expect(low?.impactSeconds).toBeUndefined();
     expect(low?.severity).toBe('info');
     expect(low?.evidence.join('\n')).toMatch(/not to local reads/);
@@ -39,7 +69,9 @@ describe('dfdaemon.rate-limit', () => {
 describe('dfdaemon.digest-verification', () => {
   it('says digests are computed on download, not on a cache hit', async () => {
     const hit = goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 });
-    const d = (await diag(go(goChartConfig({ calculateDigest: true }), hit))).find((x) => x.rule === 'dfdaemon.digest-verification');
+    const d = (await diag(go(goChartConfig({ calculateDigest: true }), hit))).find(
+      (x) => x.rule === 'dfdaemon.digest-verification',
+    );
     expect(d).toMatchObject({ severity: 'info' });
     expect(d?.impactSeconds).toBeUndefined();
     expect(d?.evidence.join('\n')).toMatch(/does not explain a slow cache hit/);
@@ -49,21 +81,59 @@ describe('dfdaemon.digest-verification', () => {
 describe('dfdaemon.scheduler-wait', () => {
   it('takes the longest register wait of the last pull as its impact', async () => {
     const log = [
-      ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 30e6, mode: 'p2p', costMs: 4000, registerMs: 3200 }),
-      ...goTaskLines({ startMs: T0 + 5, peer: 'b', task: 'tb', url: blob(2), size: 30e6, mode: 'p2p', costMs: 2000, registerMs: 1500 }),
+      ...goTaskLines({
+        startMs: T0,
+        peer: 'a',
+        task: 'ta',
+        url: blob(1),
+        size: 30e6,
+        mode: 'p2p',
+        costMs: 4000,
+        registerMs: 3200,
+      }),
+      ...goTaskLines({
+        startMs: T0 + 5,
+        peer: 'b',
+        task: 'tb',
+        url: blob(2),
+        size: 30e6,
+        mode: 'p2p',
+        costMs: 2000,
+        registerMs: 1500,
+      }),
     ];
     const d = (await diag(go(goChartConfig(), log))).find((x) => x.rule === 'dfdaemon.scheduler-wait');
     expect(d?.impactSeconds).toBe(3.2);
     expect(d?.evidence.join('\n')).toContain('start to register');
-    const fast = await diag(go(goChartConfig(), goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 30e6, mode: 'p2p', costMs: 400, registerMs: 20 })));
+    const fast = await diag(
+      go(
+        goChartConfig(),
+        goTaskLines({
+          startMs: T0,
+          peer: 'a',
+          task: 'ta',
+          url: blob(1),
+          size: 30e6,
+          mode: 'p2p',
+          costMs: 400,
+          registerMs: 20,
+        }),
+      ),
+    );
     expect(fast.map((x) => x.rule)).not.toContain('dfdaemon.scheduler-wait');
   });
 });
 
 describe('dfdaemon.registry-roundtrip', () => {
   it('times the origin round trips before the first blob of the last pull', async () => {
-    const log = [goDirect(T0, 'HEAD', 'https://index.docker.io/v2/library/app/manifests/1'), goDirect(T0 + 700, 'GET', 'https://index.docker.io/v2/library/app/manifests/1'), ...goTaskLines({ startMs: T0 + 1300, peer: 'a', task: 'ta', url: blob(1), size: 30e6, mode: 'hit', costMs: 0 })];
-    const d = (await diag(go(goChartConfig({ verbose: true }), log))).find((x) => x.rule === 'dfdaemon.registry-roundtrip');
+    const log = [
+      goDirect(T0, 'HEAD', 'https://index.docker.io/v2/library/app/manifests/1'),
+      goDirect(T0 + 700, 'GET', 'https://index.docker.io/v2/library/app/manifests/1'),
+      ...goTaskLines({ startMs: T0 + 1300, peer: 'a', task: 'ta', url: blob(1), size: 30e6, mode: 'hit', costMs: 0 }),
+    ];
+    const d = (await diag(go(goChartConfig({ verbose: true }), log))).find(
+      (x) => x.rule === 'dfdaemon.registry-roundtrip',
+    );
     expect(d?.impactSeconds).toBe(1.3);
     expect(d?.severity).toBe('warning');
   });
@@ -75,8 +145,21 @@ describe('dfdaemon.proxy-rules', () => {
     const ok = await diag(go(goChartConfig({ proxies: '    - regx: blobs/sha256.*' }), []));
     // without registryMirror.useProxies the Go mirror path ignores proxies (proxy.go:657-664): not a finding
     const ignored = await diag(go(goChartConfig({ proxies: noBlobRule }), []));
-    const bad = await diag(go(goChartConfig({ proxies: noBlobRule }).replace('    dynamic: true', '    dynamic: true\n    useProxies: true'), []));
-    const direct = await diag(go(goChartConfig({ proxies: '    - regx: blobs/sha256.*' }).replace('    dynamic: true', '    dynamic: true\n    direct: true'), []));
+    const bad = await diag(
+      go(
+        goChartConfig({ proxies: noBlobRule }).replace('    dynamic: true', '    dynamic: true\n    useProxies: true'),
+        [],
+      ),
+    );
+    const direct = await diag(
+      go(
+        goChartConfig({ proxies: '    - regx: blobs/sha256.*' }).replace(
+          '    dynamic: true',
+          '    dynamic: true\n    direct: true',
+        ),
+        [],
+      ),
+    );
     expect(ok.map((x) => x.rule)).not.toContain('dfdaemon.proxy-rules');
     expect(ignored.map((x) => x.rule)).not.toContain('dfdaemon.proxy-rules');
     expect(bad.find((x) => x.rule === 'dfdaemon.proxy-rules')?.severity).toBe('critical');
@@ -88,14 +171,28 @@ describe('dfdaemon.proxy-rules', () => {
 
 describe('dfdaemon.version', () => {
   it('fires for a client reading through a 32 KiB buffer by default or by config, not from v0.2.17 on by default', async () => {
-    const v0 = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.1.82\n' });
+    const v0 = await diag({
+      'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }),
+      'raw/dfdaemon/version.txt': 'v0.1.82\n',
+    });
     expect(v0.map((x) => x.rule)).toContain('dfdaemon.version');
     // the default went from 32 KiB to 4 MiB in v0.2.17 (client PR #1021)
-    const before = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.2.16\n' });
-    const after = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }), 'raw/dfdaemon/version.txt': 'v0.2.17\n' });
-    expect(before.find((x) => x.rule === 'dfdaemon.version')?.evidence.join('\n')).toMatch(/default of v0.1.62–v0.2.16/);
+    const before = await diag({
+      'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }),
+      'raw/dfdaemon/version.txt': 'v0.2.16\n',
+    });
+    const after = await diag({
+      'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0' }),
+      'raw/dfdaemon/version.txt': 'v0.2.17\n',
+    });
+    expect(before.find((x) => x.rule === 'dfdaemon.version')?.evidence.join('\n')).toMatch(
+      /default of v0.1.62–v0.2.16/,
+    );
     expect(after.map((x) => x.rule)).not.toContain('dfdaemon.version');
-    const v1 = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', readBufferSize: 32768 }), 'raw/dfdaemon/version.txt': 'v1.5.1\n' });
+    const v1 = await diag({
+      'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', readBufferSize: 32768 }),
+      'raw/dfdaemon/version.txt': 'v1.5.1\n',
+    });
     expect(v1.map((x) => x.rule)).not.toContain('dfdaemon.version');
   });
 });
@@ -103,11 +200,62 @@ describe('dfdaemon.version', () => {
 describe('dfdaemon.task-id-churn', () => {
   it('fires when one digest is fetched again under a new task id, not when it is reused', async () => {
     const u = blob(3);
-    const churn = [...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: `${u}?sig=1`, size: 50e6, mode: 'source', costMs: 900, series: 'v1' }), ...rustTaskLines({ startMs: T0 + 600_000, host: 'h', peer: 'p2', task: 'r2', url: `${u}?sig=2`, size: 50e6, mode: 'source', costMs: 1200, series: 'v1' })];
-    const d = (await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${churn.join('\n')}\n` })).find((x) => x.rule === 'dfdaemon.task-id-churn');
+    const churn = [
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p1',
+        task: 'r1',
+        url: `${u}?sig=1`,
+        size: 50e6,
+        mode: 'source',
+        costMs: 900,
+        series: 'v1',
+      }),
+      ...rustTaskLines({
+        startMs: T0 + 600_000,
+        host: 'h',
+        peer: 'p2',
+        task: 'r2',
+        url: `${u}?sig=2`,
+        size: 50e6,
+        mode: 'source',
+        costMs: 1200,
+        series: 'v1',
+      }),
+    ];
+    const d = (await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${churn.join('\n')}\n` })).find(
+      (x) => x.rule === 'dfdaemon.task-id-churn',
+    );
     expect(d?.impactSeconds).toBe(1.2);
     expect(d?.remediation.steps.map(stepText)[0]).toMatch(/query parameters/);
-    const reuse = [rustProxy(T0, u, true), ...rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 'r1', url: u, size: 50e6, mode: 'source', costMs: 900, series: 'v1' }), ...rustTaskLines({ startMs: T0 + 600_000, host: 'h', peer: 'p2', task: 'r1', url: u, size: 50e6, mode: 'hit', costMs: 90, series: 'v1' })];
-    expect((await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${reuse.join('\n')}\n` })).map((x) => x.rule)).not.toContain('dfdaemon.task-id-churn');
+    const reuse = [
+      rustProxy(T0, u, true),
+      ...rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: 'p1',
+        task: 'r1',
+        url: u,
+        size: 50e6,
+        mode: 'source',
+        costMs: 900,
+        series: 'v1',
+      }),
+      ...rustTaskLines({
+        startMs: T0 + 600_000,
+        host: 'h',
+        peer: 'p2',
+        task: 'r1',
+        url: u,
+        size: 50e6,
+        mode: 'hit',
+        costMs: 90,
+        series: 'v1',
+      }),
+    ];
+    expect(
+      (await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${reuse.join('\n')}\n` })).map((x) => x.rule),
+    ).not.toContain('dfdaemon.task-id-churn');
   });
 });

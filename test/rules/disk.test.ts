@@ -15,7 +15,14 @@ async function match(rule: typeof slowMedium, s: DiskScenario, settings = {}) {
 const warmPull = (bytes: number, wallSeconds: number): Measurements => ({
   bench: {
     image: 'registry.local/app:1',
-    pulls: [{ kind: 'warm', wallSeconds, resolveSeconds: 0.2, layers: [{ digest: 'sha256:aa', bytes, fetchSeconds: wallSeconds - 1, unpackSeconds: null }] }],
+    pulls: [
+      {
+        kind: 'warm',
+        wallSeconds,
+        resolveSeconds: 0.2,
+        layers: [{ digest: 'sha256:aa', bytes, fetchSeconds: wallSeconds - 1, unpackSeconds: null }],
+      },
+    ],
     floors: { dfdaemonFetchMBps: null, diskReadMBps: null, loopbackMBps: null, gunzipMBps: null, sha256MBps: null },
   },
 });
@@ -69,7 +76,15 @@ describe('disk.slow-medium', () => {
 });
 
 describe('disk.saturated', () => {
-  const deep = { reads: 500, sectorsRead: 500 * 64, readTicksMs: 500 * 150, writes: 2000, writeTicksMs: 2000 * 80, ioTicksMs: 1000, queueMs: 30000 };
+  const deep = {
+    reads: 500,
+    sectorsRead: 500 * 64,
+    readTicksMs: 500 * 150,
+    writes: 2000,
+    writeTicksMs: 2000 * 80,
+    ioTicksMs: 1000,
+    queueMs: 30000,
+  };
 
   it('fires on a deep queue with r_await far above an HDD-class unloaded latency', async () => {
     const m = await match(saturated, { rotational: true, window: deep, measurement: { randReadP50Ms: 40 } });
@@ -79,17 +94,37 @@ describe('disk.saturated', () => {
   });
 
   it('never fires on %util alone: an NVMe at 100 % util with 0.1 ms reads is fine', async () => {
-    const busyNvme = { reads: 50000, sectorsRead: 50000 * 8, readTicksMs: 5000, writes: 0, writeTicksMs: 0, ioTicksMs: 1000, queueMs: 5000 };
-    expect(await match(saturated, { device: 'nvme0n1', siType: 'NVMe', rotational: false, window: busyNvme })).toBeNull();
+    const busyNvme = {
+      reads: 50000,
+      sectorsRead: 50000 * 8,
+      readTicksMs: 5000,
+      writes: 0,
+      writeTicksMs: 0,
+      ioTicksMs: 1000,
+      queueMs: 5000,
+    };
+    expect(
+      await match(saturated, { device: 'nvme0n1', siType: 'NVMe', rotational: false, window: busyNvme }),
+    ).toBeNull();
   });
 
   it('needs a deep queue: high latency at aqu-sz < 2 is a slow device, not a busy one', async () => {
     const shallow = { ...deep, queueMs: 1500 };
-    expect(await match(saturated, { rotational: true, window: shallow, measurement: { randReadP50Ms: 40 } })).toBeNull();
+    expect(
+      await match(saturated, { rotational: true, window: shallow, measurement: { randReadP50Ms: 40 } }),
+    ).toBeNull();
   });
 
   it('uses a flash threshold once measured latency or the flag rules out a disk head', async () => {
-    const modest = { reads: 400, sectorsRead: 400 * 8, readTicksMs: 400 * 6, writes: 4000, writeTicksMs: 4000 * 9, ioTicksMs: 1000, queueMs: 8000 };
+    const modest = {
+      reads: 400,
+      sectorsRead: 400 * 8,
+      readTicksMs: 400 * 6,
+      writes: 4000,
+      writeTicksMs: 4000 * 9,
+      ioTicksMs: 1000,
+      queueMs: 8000,
+    };
     // 6 ms r_await: far above an SSD's 0.2 ms, unremarkable for an HDD
     expect(await match(saturated, { rotational: false, window: modest })).not.toBeNull();
     expect(await match(saturated, { rotational: true, window: modest, measurement: { randReadP50Ms: 9 } })).toBeNull();
@@ -130,12 +165,14 @@ describe('disk.space-pressure', () => {
     expect(await match(spacePressure, { statfs: used(30, 4) })).not.toBeNull();
   });
 
-  it("names the config key and line of a configured threshold", async () => {
+  it('names the config key and line of a configured threshold', async () => {
     const m = await match(spacePressure, {
       statfs: used(72),
       extraFiles: { ...go, 'raw/dfdaemon/config/dfget.yaml': 'storage:\n  diskGCThresholdPercent: 70\n' },
     });
-    expect(m?.evidence.join('\n')).toMatch(/storage\.diskGCThresholdPercent: 70 \(raw\/dfdaemon\/config\/dfget\.yaml:2\)/);
+    expect(m?.evidence.join('\n')).toMatch(
+      /storage\.diskGCThresholdPercent: 70 \(raw\/dfdaemon\/config\/dfget\.yaml:2\)/,
+    );
     expect(m?.remediation.steps.map(stepText).join('\n')).toMatch(/storage\.diskGCThresholdPercent/);
     expect(m?.remediation.steps.map(stepText).join('\n')).not.toMatch(/gc\.policy/);
   });

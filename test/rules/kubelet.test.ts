@@ -3,8 +3,15 @@ import { evaluate } from '../../src/engine.js';
 import { RULES } from '../../src/rules/index.js';
 import { factsFrom } from '../helpers/bundle.js';
 
-const pulled = (msg: string, pod = 'app-1') => ({ reason: 'Pulled', message: msg, involvedObject: { kind: 'Pod', namespace: 'team', name: pod }, source: { component: 'kubelet', host: 'node-1' }, count: 1 });
-const events = (...msgs: string[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items: msgs.map((m, i) => pulled(m, `app-${i}`)) });
+const pulled = (msg: string, pod = 'app-1') => ({
+  reason: 'Pulled',
+  message: msg,
+  involvedObject: { kind: 'Pod', namespace: 'team', name: pod },
+  source: { component: 'kubelet', host: 'node-1' },
+  count: 1,
+});
+const events = (...msgs: string[]) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'List', items: msgs.map((m, i) => pulled(m, `app-${i}`)) });
 
 async function serial(files: Record<string, string>) {
   const ev = evaluate(await factsFrom(files), RULES);
@@ -23,14 +30,19 @@ describe('kubelet.serial-pulls with Pulled events', () => {
     });
     expect(d?.severity).toBe('warning');
     expect(d?.impactSeconds).toBeCloseTo(13.407, 3);
-    expect(d?.evidence.join('\n')).toContain('raw/kubelet/events.json item 2 (pod team/app-1): "Successfully pulled image "small:1" in 1.204s (14.611s including waiting)');
+    expect(d?.evidence.join('\n')).toContain(
+      'raw/kubelet/events.json item 2 (pod team/app-1): "Successfully pulled image "small:1" in 1.204s (14.611s including waiting)',
+    );
     expect(d?.evidence.join('\n')).toMatch(/2 of 3 pulls in the events waited ≥ 1 s \(15\.9 s in all\)/);
   });
 
   it('events that show no queue make it info, with the largest gap as its cost', async () => {
     const d = await serial({
       'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n',
-      'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 4.46s (4.461s including waiting)', 'Container image "b:1" already present on machine'),
+      'raw/kubelet/events.json': events(
+        'Successfully pulled image "a:1" in 4.46s (4.461s including waiting)',
+        'Container image "b:1" already present on machine',
+      ),
     });
     expect(d?.severity).toBe('info');
     expect(d?.impactSeconds).toBeCloseTo(0.001, 6);
@@ -46,9 +58,13 @@ describe('kubelet.serial-pulls with Pulled events', () => {
     expect(d?.severity).toBe('info');
     expect(d?.impactSeconds).toBeUndefined();
     expect(d?.evidence.join('\n')).toMatch(/no Pulled event in the bundle shows a pull queued/);
-    const flags = await serial({ 'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n' });
+    const flags = await serial({
+      'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n',
+    });
     expect(flags?.severity).toBe('info');
-    expect((await serial({ 'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--serialize-image-pulls=true\n' }))?.severity).toBe('warning');
+    expect(
+      (await serial({ 'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--serialize-image-pulls=true\n' }))?.severity,
+    ).toBe('warning');
     expect(
       await serial({
         'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: false\nmaxParallelImagePulls: 2\n',
@@ -58,10 +74,17 @@ describe('kubelet.serial-pulls with Pulled events', () => {
   });
 
   it('events alone (no config read) still build kubelet facts; a damaged events file is a located problem', async () => {
-    const f = await factsFrom({ 'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1s (3s including waiting)') });
+    const f = await factsFrom({
+      'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1s (3s including waiting)'),
+    });
     expect(f.kubelet?.pulls?.[0]).toMatchObject({ image: 'a:1', pullSeconds: 1, waitSeconds: 2 });
-    const bad = await factsFrom({ 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n', 'raw/kubelet/events.json': '{"items": [' });
-    expect(bad.problems).toContainEqual(expect.objectContaining({ file: 'raw/kubelet/events.json', message: expect.stringContaining('not JSON') }));
+    const bad = await factsFrom({
+      'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n',
+      'raw/kubelet/events.json': '{"items": [',
+    });
+    expect(bad.problems).toContainEqual(
+      expect.objectContaining({ file: 'raw/kubelet/events.json', message: expect.stringContaining('not JSON') }),
+    );
     expect(bad.kubelet?.serializeImagePulls.value).toBe(true);
   });
 });

@@ -24,24 +24,34 @@ const goFiles = (cfg: string, log: string[] = []) => ({
 });
 const containerdTo = (port: number) => ({
   'raw/containerd/version.txt': 'containerd containerd.io 1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da\n',
-  'raw/containerd/config.toml': 'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
-  'raw/containerd/hosts-dirs.json': JSON.stringify([{ path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true }]),
+  'raw/containerd/config.toml':
+    'version = 2\n\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+  'raw/containerd/hosts-dirs.json': JSON.stringify([
+    { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+  ]),
   'raw/containerd/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
 });
 
 describe('containerd: a config_path without hosts.toml', () => {
   // EKS nodeadm writes config_path = '/etc/containerd/certs.d:/etc/docker/certs.d' on every node
-  const eks = { 'raw/containerd/config.toml': "version = 2\n[plugins.'io.containerd.grpc.v1.cri'.registry]\nconfig_path = '/etc/containerd/certs.d:/etc/docker/certs.d'\n" };
+  const eks = {
+    'raw/containerd/config.toml':
+      "version = 2\n[plugins.'io.containerd.grpc.v1.cri'.registry]\nconfig_path = '/etc/containerd/certs.d:/etc/docker/certs.d'\n",
+  };
   it('is no finding on a node without dfdaemon, and config-path-without-hosts where dfdaemon waits for pulls', async () => {
     expect(await containerdKinds(eks)).toEqual([]);
-    expect(await containerdKinds({ ...eks, ...goFiles(goChartConfig({ keepStorage: true })) })).toEqual(['config-path-without-hosts']);
+    expect(await containerdKinds({ ...eks, ...goFiles(goChartConfig({ keepStorage: true })) })).toEqual([
+      'config-path-without-hosts',
+    ]);
   });
 });
 
 describe('dfdaemon.mirror-disabled', () => {
   const cfg = goChartConfig({ keepStorage: true, mirrorUrl: null });
   it('is critical when containerd routes pulls to the proxy, info when no runtime in the bundle does', async () => {
-    expect((await find({ ...goFiles(cfg), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled'))?.severity).toBe('critical');
+    expect((await find({ ...goFiles(cfg), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled'))?.severity).toBe(
+      'critical',
+    );
     const alone = await find(goFiles(cfg), 'dfdaemon.mirror-disabled');
     expect(alone?.severity).toBe('info');
     expect(alone?.evidence.join('\n')).toMatch(/containerd's config is not in the bundle/);
@@ -59,7 +69,17 @@ describe('dfdaemon.version (a release whose stock proxy buffer is 32 KiB)', () =
     const none = await find(rust([]), 'dfdaemon.version');
     expect(none?.severity).toBe('info');
     expect(none?.evidence.join('\n')).toMatch(/no cache-hit pull in the bundle/);
-    const hit = rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 't1', url: blob(1), size: 90e6, mode: 'hit', costMs: 900, series: 'v0' });
+    const hit = rustTaskLines({
+      startMs: T0,
+      host: 'h',
+      peer: 'p1',
+      task: 't1',
+      url: blob(1),
+      size: 90e6,
+      mode: 'hit',
+      costMs: 900,
+      series: 'v0',
+    });
     expect((await find(rust(hit), 'dfdaemon.version'))?.severity).toBe('warning');
   });
 });
@@ -67,7 +87,15 @@ describe('dfdaemon.version (a release whose stock proxy buffer is 32 KiB)', () =
 describe('dfdaemon.scheduler-back-source without an earlier download', () => {
   const cfg = goChartConfig({ keepStorage: true });
   it('a Go back-to-source order alone is an info cache-miss', async () => {
-    const log = goTaskLines({ startMs: T0, peer: '10.0.0.1-1-a', task: 'ta', url: blob(2), size: 30e6, mode: 'source', costMs: 2000 });
+    const log = goTaskLines({
+      startMs: T0,
+      peer: '10.0.0.1-1-a',
+      task: 'ta',
+      url: blob(2),
+      size: 30e6,
+      mode: 'source',
+      costMs: 2000,
+    });
     const d = await find(goFiles(cfg, log), 'dfdaemon.scheduler-back-source');
     expect(d?.cause).toBe('dfdaemon-cache-miss');
     expect(d?.severity).toBe('info');
@@ -76,19 +104,43 @@ describe('dfdaemon.scheduler-back-source without an earlier download', () => {
 
   it('the v2.0.x scheduler error 5001 "… already reaches max reschedule times" (console encoding) is a warning for that peer', async () => {
     const peer = '10.50.0.2-1-9e7c5a3b-1d2f-4e6a-8b0c-3d5f7a9c1e2b';
-    const line = goConsole(T0, 'error', 'scheduler/scheduler_grpc.pb.go:75', `client receive a message: *scheduler.PeerPacket error: [5001]reschedule parent for peer ${peer} already reaches max reschedule times for method: /scheduler.Scheduler/ReportPieceResult target: dns:///scheduler:8002 connState: READY`);
+    const line = goConsole(
+      T0,
+      'error',
+      'scheduler/scheduler_grpc.pb.go:75',
+      `client receive a message: *scheduler.PeerPacket error: [5001]reschedule parent for peer ${peer} already reaches max reschedule times for method: /scheduler.Scheduler/ReportPieceResult target: dns:///scheduler:8002 connState: READY`,
+    );
     const d = await find(goFiles(cfg, [line]), 'dfdaemon.scheduler-back-source');
     expect(d?.severity).toBe('warning');
     expect(d?.evidence[0]).toContain(peer.slice(0, 16));
     expect(d?.evidence.join('\n')).toMatch(/maximum number of reschedules/);
     // another gRPC error through the same wrapper is no back-to-source order
-    const other = goConsole(T0, 'error', 'scheduler/scheduler_grpc.pb.go:75', 'client receive a message: *scheduler.PeerPacket error: rpc error: code = Unavailable for method: /scheduler.Scheduler/ReportPieceResult');
+    const other = goConsole(
+      T0,
+      'error',
+      'scheduler/scheduler_grpc.pb.go:75',
+      'client receive a message: *scheduler.PeerPacket error: rpc error: code = Unavailable for method: /scheduler.Scheduler/ReportPieceResult',
+    );
     expect(await find(goFiles(cfg, [other]), 'dfdaemon.scheduler-back-source')).toBeUndefined();
   });
 
   it('stays silent for a Rust first download ordered to the origin', async () => {
-    const log = rustTaskLines({ startMs: T0, host: 'h', peer: 'p1', task: 't1', url: blob(3), size: 30e6, mode: 'source', costMs: 2000, series: 'v1' });
-    const files = { 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', keep: true }), 'raw/dfdaemon/logs/dfdaemon.log': `${log.join('\n')}\n` };
+    const log = rustTaskLines({
+      startMs: T0,
+      host: 'h',
+      peer: 'p1',
+      task: 't1',
+      url: blob(3),
+      size: 30e6,
+      mode: 'source',
+      costMs: 2000,
+      series: 'v1',
+    });
+    const files = {
+      'raw/dfdaemon/generation.txt': 'rust\n',
+      'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', keep: true }),
+      'raw/dfdaemon/logs/dfdaemon.log': `${log.join('\n')}\n`,
+    };
     expect(await find(files, 'dfdaemon.scheduler-back-source')).toBeUndefined();
   });
 });

@@ -7,7 +7,8 @@ const evaluateFiles = async (files: Record<string, string>) => evaluate(await fa
 
 const stat = (user: number, idle: number, steal = 0) => `cpu  ${user} 0 0 ${idle} 0 0 0 ${steal} 0 0\n`;
 
-const psi = (avg10: number, avg60: number) => `some avg10=${avg10.toFixed(2)} avg60=${avg60.toFixed(2)} avg300=1.00 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n`;
+const psi = (avg10: number, avg60: number) =>
+  `some avg10=${avg10.toFixed(2)} avg60=${avg60.toFixed(2)} avg300=1.00 total=123456\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n`;
 const selfStat = (utime: number, stime: number, cutime = 0, cstime = 0) =>
   `4242 (node (dfdoctor) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 ${utime} ${stime} ${cutime} ${cstime} 20 0 11 0 8811 1099407360 31337\n`;
 
@@ -15,7 +16,9 @@ describe('system.cpu-saturated', () => {
   it('without pressure figures: busy > 90 % over the window is at most a warning, with the figure as evidence', async () => {
     const files = { 'raw/system/stat-0.txt': stat(1000, 1000), 'raw/system/stat-1.txt': stat(1095, 1005) };
     expect(await firingRules(files)).toContain('system.cpu-saturated');
-    const facts = await factsFrom(files, { manifest: { probes: { system: { status: 'ok', durationMs: 1, statIntervalMs: 1000 } } } });
+    const facts = await factsFrom(files, {
+      manifest: { probes: { system: { status: 'ok', durationMs: 1, statIntervalMs: 1000 } } },
+    });
     expect(facts.system?.cpu?.busyPct).toBeCloseTo(95, 5);
     expect(facts.system?.cpu?.windowSeconds).toBe(1);
     const d = (await evaluateFiles(files)).find((x) => x.rule === 'system.cpu-saturated');
@@ -23,7 +26,7 @@ describe('system.cpu-saturated', () => {
     expect(d?.evidence[0]).toMatch(/one short sample/);
   });
 
-  it('takes dfdoctor\'s own CPU time (process and children) out of busy', async () => {
+  it("takes dfdoctor's own CPU time (process and children) out of busy", async () => {
     const files = {
       'raw/system/stat-0.txt': stat(1000, 1000),
       'raw/system/stat-1.txt': stat(1095, 1005),
@@ -38,12 +41,18 @@ describe('system.cpu-saturated', () => {
   });
 
   it('pressure decides over the 1-second sample: a busy second with no stall is no finding', async () => {
-    const files = { 'raw/system/stat-0.txt': stat(1000, 1000), 'raw/system/stat-1.txt': stat(1099, 1001), 'raw/system/pressure-cpu.txt': psi(2, 1) };
+    const files = {
+      'raw/system/stat-0.txt': stat(1000, 1000),
+      'raw/system/stat-1.txt': stat(1099, 1001),
+      'raw/system/pressure-cpu.txt': psi(2, 1),
+    };
     expect(await firingRules(files)).not.toContain('system.cpu-saturated');
   });
 
   it('critical only from a sustained stall: avg60 and avg10 both ≥ 80 %; avg60 ≥ 40 % alone is a warning', async () => {
-    const sev = async (p: string) => (await evaluateFiles({ 'raw/system/pressure-cpu.txt': p })).find((x) => x.rule === 'system.cpu-saturated')?.severity;
+    const sev = async (p: string) =>
+      (await evaluateFiles({ 'raw/system/pressure-cpu.txt': p })).find((x) => x.rule === 'system.cpu-saturated')
+        ?.severity;
     expect(await sev(psi(92, 85))).toBe('critical');
     expect(await sev(psi(95, 60))).toBe('warning');
     expect(await sev(psi(30, 45))).toBe('warning');
@@ -60,19 +69,25 @@ describe('system.cpu-saturated', () => {
     expect(await firingRules(files)).toContain('system.cpu-saturated');
     const burst = { 'raw/system/stat-0.txt': stat(1000, 1000, 0), 'raw/system/stat-1.txt': stat(1010, 1030, 60) };
     expect((await evaluateFiles(burst)).find((x) => x.rule === 'system.cpu-saturated')?.severity).toBe('warning');
-    const sustained = { 'raw/system/stat-0.txt': stat(1000, 1000, 600), 'raw/system/stat-1.txt': stat(1010, 1030, 660) };
+    const sustained = {
+      'raw/system/stat-0.txt': stat(1000, 1000, 600),
+      'raw/system/stat-1.txt': stat(1010, 1030, 660),
+    };
     expect((await evaluateFiles(sustained)).find((x) => x.rule === 'system.cpu-saturated')?.severity).toBe('critical');
   });
 
   it('does not fire on a half-busy CPU, nor without samples', async () => {
-    expect(await firingRules({ 'raw/system/stat-0.txt': stat(1000, 1000), 'raw/system/stat-1.txt': stat(1050, 1050) })).not.toContain(
-      'system.cpu-saturated',
-    );
+    expect(
+      await firingRules({ 'raw/system/stat-0.txt': stat(1000, 1000), 'raw/system/stat-1.txt': stat(1050, 1050) }),
+    ).not.toContain('system.cpu-saturated');
     expect(await firingRules({})).not.toContain('system.cpu-saturated');
   });
 
   it('reports a malformed sample with its file and line instead of failing', async () => {
-    const facts = await factsFrom({ 'raw/system/stat-0.txt': 'intr 1\ncpu  x y z\n', 'raw/system/stat-1.txt': stat(1, 1) });
+    const facts = await factsFrom({
+      'raw/system/stat-0.txt': 'intr 1\ncpu  x y z\n',
+      'raw/system/stat-1.txt': stat(1, 1),
+    });
     expect(facts.problems).toEqual([expect.objectContaining({ file: 'raw/system/stat-0.txt', line: 2 })]);
     expect(facts.system?.cpu).toBeUndefined();
   });

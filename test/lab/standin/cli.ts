@@ -38,11 +38,14 @@ if (values.config) opts.configPath = values.config;
 if (values['proxy-port']) opts.proxyPort = Number(values['proxy-port']);
 if (values['metrics-port']) opts.metricsPort = Number(values['metrics-port']);
 if (values['request-delay-ms']) opts.requestDelayMs = Number(values['request-delay-ms']);
-if (values['rate-limit-scope'] === 'all' || values['rate-limit-scope'] === 'back-to-source') opts.rateLimitScope = values['rate-limit-scope'];
+if (values['rate-limit-scope'] === 'all' || values['rate-limit-scope'] === 'back-to-source')
+  opts.rateLimitScope = values['rate-limit-scope'];
 if (values['log-level'] === 'debug' || values['log-level'] === 'info') opts.logLevel = values['log-level'];
 
 const s = await startStandin(opts);
-process.stdout.write(`${JSON.stringify({ proxyUrl: s.proxyUrl, metricsUrl: s.metricsUrl, ports: s.ports, logFile: s.logFile, pid: process.pid })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ proxyUrl: s.proxyUrl, metricsUrl: s.metricsUrl, ports: s.ports, logFile: s.logFile, pid: process.pid })}\n`,
+);
 const stop = () => {
   void s.stop().finally(() => process.exit(0));
 };

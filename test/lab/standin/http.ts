@@ -14,7 +14,11 @@ export function listen(server: Server, host: string, port: number): Promise<numb
 }
 
 /** One request to the origin registry, with a 30 s socket timeout. */
-export function originRequest(url: URL, method: string, headers: Record<string, string | string[] | undefined>): Promise<IncomingMessage> {
+export function originRequest(
+  url: URL,
+  method: string,
+  headers: Record<string, string | string[] | undefined>,
+): Promise<IncomingMessage> {
   const fn = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const req = fn(url, { method, headers, timeout: 30_000 }, resolve);

@@ -55,7 +55,12 @@ export interface GoStandin {
 export const GO_STANDIN_VERSION = 'v2.1.49';
 
 /** zap's production JSON line with the daemon's layout ("2006-01-02 15:04:05.000", local time). */
-function zapLine(level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg: string, fields: Record<string, string> = {}): string {
+function zapLine(
+  level: 'debug' | 'info' | 'warn' | 'error',
+  caller: string,
+  msg: string,
+  fields: Record<string, string> = {},
+): string {
   const d = new Date();
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
   const ts = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
@@ -75,7 +80,12 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
   await mkdir(o.dataDir, { recursive: true });
   const logFile = join(dir, 'core.log');
   const out: WriteStream = createWriteStream(logFile, { flags: 'a' });
-  const log = (level: 'debug' | 'info' | 'warn' | 'error', caller: string, msg: string, fields?: Record<string, string>) => {
+  const log = (
+    level: 'debug' | 'info' | 'warn' | 'error',
+    caller: string,
+    msg: string,
+    fields?: Record<string, string>,
+  ) => {
     if (level === 'debug' && !verbose) return;
     out.write(zapLine(level, caller, msg, fields));
   };
@@ -85,14 +95,23 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
   const mirror = cfg.registryMirror?.value ? new URL(cfg.registryMirror.value) : null;
   const multiplex = cfg.multiplex?.value === true;
 
-  log('info', 'peer/piece_manager.go:92', `set calculateDigest to ${cfg.calculateDigest?.value === true} for piece manager`);
-  log('info', 'peer/piece_manager.go:100', `set download limiter ${cfg.downloadRateLimit.value.toFixed(6)} for piece manager`);
+  log(
+    'info',
+    'peer/piece_manager.go:92',
+    `set calculateDigest to ${cfg.calculateDigest?.value === true} for piece manager`,
+  );
+  log(
+    'info',
+    'peer/piece_manager.go:100',
+    `set download limiter ${cfg.downloadRateLimit.value.toFixed(6)} for piece manager`,
+  );
   if (!mirror) log('warn', 'proxy/proxy.go:182', 'registry mirror url is empty, registry mirror feature is disabled');
 
   const useDragonfly = (method: string, url: URL): boolean => {
     if (cfg.registryMirrorDirect?.value) return false;
     if (cfg.registryMirrorUseProxies?.value) {
-      for (const r of cfg.proxyRules.value) if (new RegExp(r.regex).test(url.toString())) return method === 'GET' && !r.direct;
+      for (const r of cfg.proxyRules.value)
+        if (new RegExp(r.regex).test(url.toString())) return method === 'GET' && !r.direct;
       return false;
     }
     return method === 'GET' && BLOB_PATH.test(url.pathname);
@@ -109,12 +128,19 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
     log('info', 'transport/transport.go:338', `start download with url: ${url}`, f);
     const file = join(o.dataDir, taskId.slice(0, 3), taskId);
     const t0 = performance.now();
-    let size = await stat(file).then((s) => s.size, () => -1);
+    let size = await stat(file).then(
+      (s) => s.size,
+      () => -1,
+    );
     const reused = size >= 0 && multiplex && lastPeer.has(taskId);
     if (reused) {
       stats.hits++;
       m.hits++;
-      log('info', 'peer/peertask_reuse.go:268', `reuse from peer task: ${lastPeer.get(taskId)}, total size: ${size}`, { peer, task: taskId, component: 'reuseStreamPeerTask' });
+      log('info', 'peer/peertask_reuse.go:268', `reuse from peer task: ${lastPeer.get(taskId)}, total size: ${size}`, {
+        peer,
+        task: taskId,
+        component: 'reuseStreamPeerTask',
+      });
     } else {
       stats.misses++;
       m.tasks++;
@@ -135,10 +161,20 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
       await rename(tmp, file);
       size = (await stat(file)).size;
       log('info', 'peer/peertask_conductor.go:527', 'download from source ok', pt);
-      log('info', 'peer/peertask_conductor.go:1393', `peer task done, cost: ${Math.round(performance.now() - t0)}ms`, pt);
+      log(
+        'info',
+        'peer/peertask_conductor.go:1393',
+        `peer task done, cost: ${Math.round(performance.now() - t0)}ms`,
+        pt,
+      );
     }
     lastPeer.set(taskId, lastPeer.get(taskId) ?? peer);
-    log('info', 'transport/transport.go:397', `download stream attribute: map[Content-Length:[${size}] X-Dragonfly-Peer:[${peer}] X-Dragonfly-Task:[${taskId}]]`, f);
+    log(
+      'info',
+      'transport/transport.go:397',
+      `download stream attribute: map[Content-Length:[${size}] X-Dragonfly-Peer:[${peer}] X-Dragonfly-Task:[${taskId}]]`,
+      f,
+    );
     res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream' });
     await pipeline(createReadStream(file), res);
   }
@@ -160,7 +196,9 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
     m.requests.set(method, (m.requests.get(method) ?? 0) + 1);
     if (!mirror) {
       stats.disabled++;
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' }).end('registry mirror feature is disabled\n');
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff' })
+        .end('registry mirror feature is disabled\n');
       return;
     }
     const h = req.headers['x-dragonfly-registry'];
@@ -185,7 +223,8 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
       return;
     }
     const o2: string[] = [];
-    const fam = (name: string, type: string, help: string) => o2.push(`# HELP dragonfly_dfdaemon_${name} ${help}`, `# TYPE dragonfly_dfdaemon_${name} ${type}`);
+    const fam = (name: string, type: string, help: string) =>
+      o2.push(`# HELP dragonfly_dfdaemon_${name} ${help}`, `# TYPE dragonfly_dfdaemon_${name} ${type}`);
     fam('peer_task_cache_hit_total', 'counter', 'Counter of the total cache hit peer tasks.');
     o2.push(`dragonfly_dfdaemon_peer_task_cache_hit_total ${m.hits}`);
     fam('peer_task_total', 'counter', 'Counter of the total peer tasks.');
@@ -197,10 +236,20 @@ export async function startGoStandin(o: GoStandinOptions): Promise<GoStandin> {
     fam('proxy_request_via_dragonfly_total', 'counter', 'Counter of the total proxy request via Dragonfly.');
     o2.push(`dragonfly_dfdaemon_proxy_request_via_dragonfly_total ${m.via}`);
     fam('version', 'gauge', 'Version info of the service.');
-    o2.push(`dragonfly_dfdaemon_version{build_time="standin",git_commit="standin",git_version="${GO_STANDIN_VERSION}",go_gcflags="",go_tags="",go_version="standin",major="2",minor="1",platform="linux/amd64"} 1`);
+    o2.push(
+      `dragonfly_dfdaemon_version{build_time="standin",git_commit="standin",git_version="${GO_STANDIN_VERSION}",go_gcflags="",go_tags="",go_version="standin",major="2",minor="1",platform="linux/amd64"} 1`,
+    );
     const cpu = process.cpuUsage();
-    o2.push('# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.', '# TYPE process_cpu_seconds_total counter', `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`);
-    o2.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge', `process_resident_memory_bytes ${process.memoryUsage.rss()}`);
+    o2.push(
+      '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
+      '# TYPE process_cpu_seconds_total counter',
+      `process_cpu_seconds_total ${(cpu.user + cpu.system) / 1e6}`,
+    );
+    o2.push(
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage.rss()}`,
+    );
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(`${o2.join('\n')}\n`);
   });
   const proxyPort = await listen(proxy, host, o.proxyPort ?? 0);

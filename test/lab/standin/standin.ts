@@ -125,7 +125,12 @@ export interface Standin {
   stop(): Promise<void>;
 }
 
-export const STANDIN_VERSION = { git_version: 'v1.5.1', git_commit: 'ecaf24d', build_time: '2026-08-18 13:06:48 UTC', platform: 'x86_64-unknown-linux-gnu' };
+export const STANDIN_VERSION = {
+  git_version: 'v1.5.1',
+  git_commit: 'ecaf24d',
+  build_time: '2026-08-18 13:06:48 UTC',
+  platform: 'x86_64-unknown-linux-gnu',
+};
 
 interface StandinConfig {
   rules: RegExp[];
@@ -142,7 +147,19 @@ export function parseByteSize(v: unknown): number | null {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?i?b?)?\s*$/i.exec(v);
   if (!m) return null;
   const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const mult: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12, p: 1e15, ki: 2 ** 10, mi: 2 ** 20, gi: 2 ** 30, ti: 2 ** 40, pi: 2 ** 50 };
+  const mult: Record<string, number> = {
+    '': 1,
+    k: 1e3,
+    m: 1e6,
+    g: 1e9,
+    t: 1e12,
+    p: 1e15,
+    ki: 2 ** 10,
+    mi: 2 ** 20,
+    gi: 2 ** 30,
+    ti: 2 ** 40,
+    pi: 2 ** 50,
+  };
   const f = mult[unit];
   return f === undefined ? null : Math.round(Number(m[1]) * f);
 }
@@ -153,7 +170,11 @@ export async function readStandinConfig(path: string | undefined): Promise<Stand
   const doc = (parseYaml(await readFile(path, 'utf8')) ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const download = doc.download ?? {};
   const limit = parseByteSize(download.bandwidthLimit ?? download.rateLimit);
-  const proxy = (doc.proxy ?? {}) as { rules?: { regex?: string }[]; server?: { port?: number }; readBufferSize?: number };
+  const proxy = (doc.proxy ?? {}) as {
+    rules?: { regex?: string }[];
+    server?: { port?: number };
+    readBufferSize?: number;
+  };
   const metrics = (doc.metrics ?? {}) as { server?: { port?: number } };
   const storage = (doc.storage ?? {}) as { readBufferSize?: number };
   const cfg: StandinConfig = {
@@ -199,7 +220,13 @@ class TracingLog {
     this.out = createWriteStream(file, { flags: 'a' });
   }
   /** `<ts> <LEVEL:>5> <spans>: <file>:<line>: <message> <fields>` (compact, ANSI off, target off). */
-  write(level: Level, spans: string[], loc: string, message: string, fields: Record<string, string | number> = {}): void {
+  write(
+    level: Level,
+    spans: string[],
+    loc: string,
+    message: string,
+    fields: Record<string, string | number> = {},
+  ): void {
     if (level === 'DEBUG' && this.level !== 'debug') return;
     const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
     const ts = `${new Date(Math.floor(us / 1000)).toISOString().slice(0, 19)}.${String(us % 1_000_000).padStart(6, '0')}Z`;
@@ -252,7 +279,9 @@ class Histogram {
 export function taskSizeLevel(size: number): number {
   if (size === 0) return 0;
   const MiB = 1024 * 1024;
-  const steps = [1, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576];
+  const steps = [
+    1, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576,
+  ];
   const i = steps.findIndex((s) => size < s * MiB);
   return i === -1 ? 20 : i + 1;
 }
@@ -272,13 +301,15 @@ class Metrics {
 
   async render(cacheDir: string): Promise<string> {
     const o: string[] = [];
-    const fam = (name: string, type: string, help: string) => o.push(`# HELP dragonfly_client_${name} ${help}`, `# TYPE dragonfly_client_${name} ${type}`);
+    const fam = (name: string, type: string, help: string) =>
+      o.push(`# HELP dragonfly_client_${name} ${help}`, `# TYPE dragonfly_client_${name} ${type}`);
     const taskLabels = 'app="",priority="0",tag="",type="0"';
     if (this.backendDuration.series.size > 0) {
       fam('backend_request_duration_milliseconds', 'histogram', 'Histogram of the backend request duration.');
       this.backendDuration.render('dragonfly_client_backend_request_duration_milliseconds', o);
       fam('backend_request_failure_total', 'counter', 'Counter of the number of failed of the backend request.');
-      for (const [l] of this.backendRequests) o.push(`dragonfly_client_backend_request_failure_total{${l}} ${this.backendFailures.get(l) ?? 0}`);
+      for (const [l] of this.backendRequests)
+        o.push(`dragonfly_client_backend_request_failure_total{${l}} ${this.backendFailures.get(l) ?? 0}`);
       fam('backend_request_total', 'counter', 'Counter of the number of the backend request.');
       for (const [l, n] of this.backendRequests) o.push(`dragonfly_client_backend_request_total{${l}} ${n}`);
     }
@@ -303,7 +334,8 @@ class Metrics {
     fam('download_task_total', 'counter', 'Counter of the number of the download task.');
     o.push(`dragonfly_client_download_task_total{${taskLabels}} ${this.tasks}`);
     fam('download_traffic', 'counter', 'Counter of the number of the download traffic.');
-    for (const t of ['BACK_TO_SOURCE', 'LOCAL_PEER', 'REMOTE_PEER'] as const) o.push(`dragonfly_client_download_traffic{type="${t}"} ${this.traffic[t]}`);
+    for (const t of ['BACK_TO_SOURCE', 'LOCAL_PEER', 'REMOTE_PEER'] as const)
+      o.push(`dragonfly_client_download_traffic{type="${t}"} ${this.traffic[t]}`);
     fam('proxy_request_failure_total', 'counter', 'Counter of the number of failed of the proxy request.');
     o.push(`dragonfly_client_proxy_request_failure_total ${this.proxyFailures}`);
     fam('proxy_request_total', 'counter', 'Counter of the number of the proxy request.');
@@ -314,11 +346,19 @@ class Metrics {
     o.push('dragonfly_client_upload_traffic 0');
     fam('version', 'gauge', 'Version info of the service.');
     const v = STANDIN_VERSION;
-    o.push(`dragonfly_client_version{build_time="${v.build_time}",git_commit="${v.git_commit}",git_version="${v.git_version}",platform="${v.platform}"} 1`);
+    o.push(
+      `dragonfly_client_version{build_time="${v.build_time}",git_commit="${v.git_commit}",git_version="${v.git_version}",platform="${v.platform}"} 1`,
+    );
     const cpu = process.cpuUsage();
-    o.push('# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.', '# TYPE process_cpu_seconds_total counter');
+    o.push(
+      '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
+      '# TYPE process_cpu_seconds_total counter',
+    );
     o.push(`process_cpu_seconds_total ${Math.round((cpu.user + cpu.system) / 1e6)}`);
-    o.push('# HELP process_resident_memory_bytes Resident memory size in bytes.', '# TYPE process_resident_memory_bytes gauge');
+    o.push(
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      '# TYPE process_resident_memory_bytes gauge',
+    );
     o.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
     return `${o.join('\n')}\n`;
   }
@@ -339,14 +379,20 @@ export function rustDurationDebug(ns: number): string {
   const n = Math.max(0, Math.round(ns));
   const [div, unit] = n >= 1e9 ? [1e9, 's'] : n >= 1e6 ? [1e6, 'ms'] : n >= 1e3 ? [1e3, 'µs'] : [1, 'ns'];
   const int = Math.floor(n / div);
-  const frac = div === 1 ? '' : String(n % div).padStart(Math.log10(div), '0').replace(/0+$/, '');
+  const frac =
+    div === 1
+      ? ''
+      : String(n % div)
+          .padStart(Math.log10(div), '0')
+          .replace(/0+$/, '');
   return `${int}${frac ? `.${frac}` : ''}${unit}`;
 }
 
 /** The Debug of a ClientError the stand-in can meet (dragonfly-client-core/src/error/mod.rs). */
 function clientErrorDebug(e: Error & { status?: number; expected?: string; actual?: string }): string {
   if (e.expected !== undefined) return `DigestMismatch(${JSON.stringify(e.expected)}, ${JSON.stringify(e.actual)})`;
-  if (e.status !== undefined) return `BackendError(BackendError { message: ${JSON.stringify(e.message)}, status_code: Some(${e.status}), header: None })`;
+  if (e.status !== undefined)
+    return `BackendError(BackendError { message: ${JSON.stringify(e.message)}, status_code: Some(${e.status}), header: None })`;
   return `IO(Custom { kind: Other, error: ${JSON.stringify(e.message)} })`;
 }
 
@@ -360,8 +406,10 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   const log = new TracingLog(logFile, o.logLevel ?? 'info');
   // DEBUG-level spans (proxy/mod.rs:281, :372) are in the span list only when DEBUG is on
   const debugOn = (o.logLevel ?? 'info') === 'debug';
-  const handlerSpans = (): string[] => (debugOn ? ['handler', 'registry_mirror_http_handler', 'http_handler'] : ['http_handler']);
-  const handlerFields = (req: IncomingMessage, uri: string): Record<string, string> => (debugOn ? { url: uri, method: req.method ?? 'GET', remote_ip: req.socket.remoteAddress ?? '' } : {});
+  const handlerSpans = (): string[] =>
+    debugOn ? ['handler', 'registry_mirror_http_handler', 'http_handler'] : ['http_handler'];
+  const handlerFields = (req: IncomingMessage, uri: string): Record<string, string> =>
+    debugOn ? { url: uri, method: req.method ?? 'GET', remote_ip: req.socket.remoteAddress ?? '' } : {};
   const metrics = new Metrics();
   const limiter = cfg.rateLimitBps ? new Limiter(cfg.rateLimitBps) : null;
   const limitHits = limiter !== null && (o.rateLimitScope ?? 'back-to-source') === 'all';
@@ -387,7 +435,15 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
   };
 
   /** Back-to-source: fetch the blob, check its digest, move it into the cache. */
-  async function fetchToCache(origin: URL, path: string, digest: string, taskId: string, headers: Record<string, string | string[] | undefined>, span: Record<string, string | number>, spans: string[]): Promise<void> {
+  async function fetchToCache(
+    origin: URL,
+    path: string,
+    digest: string,
+    taskId: string,
+    headers: Record<string, string | string[] | undefined>,
+    span: Record<string, string | number>,
+    spans: string[],
+  ): Promise<void> {
     const dest = taskPath(taskId);
     await mkdir(join(dest, '..'), { recursive: true });
     const tmp = `${dest}.${randomUUID()}.tmp`;
@@ -413,7 +469,13 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
           inPiece += chunk.length;
           while (inPiece >= pieceLen) {
             inPiece -= pieceLen;
-            log.write('DEBUG', [...spans, 'download_partial_from_source'], `${TASK_RS}:2312`, `finished piece ${taskId}-${piece++} from source`, span);
+            log.write(
+              'DEBUG',
+              [...spans, 'download_partial_from_source'],
+              `${TASK_RS}:2312`,
+              `finished piece ${taskId}-${piece++} from source`,
+              span,
+            );
           }
           cb(null, chunk);
         },
@@ -422,12 +484,16 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
       if (limiter) stages.push(limiter.stream());
       await pipeline([...stages, createWriteStream(tmp)] as unknown as readonly NodeJS.ReadWriteStream[]);
       const actual = `sha256:${hash.digest('hex')}`;
-      if (actual !== digest) throw Object.assign(new Error(`digest mismatch for ${digest}`), { expected: digest, actual });
+      if (actual !== digest)
+        throw Object.assign(new Error(`digest mismatch for ${digest}`), { expected: digest, actual });
       await rename(tmp, dest);
       metrics.traffic.BACK_TO_SOURCE += n;
       stats.bytesSource += n;
       metrics.backendDuration.observe(key, Math.round(performance.now() - t0));
-      log.write('INFO', spans, `${TASK_RS}:583`, 'all pieces are downloaded from source', { ...span, content_length: n });
+      log.write('INFO', spans, `${TASK_RS}:583`, 'all pieces are downloaded from source', {
+        ...span,
+        content_length: n,
+      });
     } catch (e) {
       metrics.backendFailures.set(key, (metrics.backendFailures.get(key) ?? 0) + 1);
       await rm(tmp, { force: true });
@@ -436,10 +502,22 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     }
   }
 
-  async function viaDfdaemon(req: IncomingMessage, res: ServerResponse, name: string, digest: string, uri: string): Promise<void> {
+  async function viaDfdaemon(
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    digest: string,
+    uri: string,
+  ): Promise<void> {
     metrics.proxyViaDfdaemon += 1;
     stats.viaDfdaemon += 1;
-    log.write('INFO', handlerSpans(), `${PROXY_RS}:467`, `proxy HTTP request via dfdaemon by rule config: ${requestDebug(req, uri)}`, handlerFields(req, uri));
+    log.write(
+      'INFO',
+      handlerSpans(),
+      `${PROXY_RS}:467`,
+      `proxy HTTP request via dfdaemon by rule config: ${requestDebug(req, uri)}`,
+      handlerFields(req, uri),
+    );
     const origin = originOf(req);
     const blobPath = `/v2/${name}/blobs/${digest}`;
     const taskUrl = new URL(blobPath, origin).toString();
@@ -447,7 +525,12 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     const peerId = `${hostId}-${randomUUID()}`;
     // the fields tracing prints after the message: the download span's (no url: proxy/task.rs:50), then
     // at DEBUG the handler span's (url = the request URI, method, remote_ip)
-    const span: Record<string, string | number> = { host_id: hostId, task_id: taskId, peer_id: peerId, ...handlerFields(req, uri) };
+    const span: Record<string, string | number> = {
+      host_id: hostId,
+      task_id: taskId,
+      peer_id: peerId,
+      ...handlerFields(req, uri),
+    };
     const spans = [...handlerSpans(), 'proxy_via_dfdaemon', 'download'];
     const t0 = performance.now();
     metrics.tasks += 1;
@@ -462,13 +545,18 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     try {
       if (o.requestDelayMs) await new Promise((r) => setTimeout(r, o.requestDelayMs));
       const file = taskPath(taskId);
-      let size = await stat(file).then((s) => s.size, () => -1);
+      let size = await stat(file).then(
+        (s) => s.size,
+        () => -1,
+      );
       const hit = size >= 0;
       if (!hit) {
         stats.misses += 1;
         let p = inflight.get(taskId);
         if (!p) {
-          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), span, spans).finally(() => inflight.delete(taskId));
+          p = fetchToCache(origin, blobPath, digest, taskId, forwardHeaders(req, origin), span, spans).finally(() =>
+            inflight.delete(taskId),
+          );
           inflight.set(taskId, p);
         }
         await p;
@@ -478,8 +566,14 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
         span.content_length = size;
         stats.hits += 1;
       }
-      res.writeHead(200, { 'content-length': String(size), 'content-type': 'application/octet-stream', 'docker-content-digest': digest });
-      const stages: (Readable | Transform | ServerResponse)[] = [createReadStream(file, { highWaterMark: cfg.readBufferSize })];
+      res.writeHead(200, {
+        'content-length': String(size),
+        'content-type': 'application/octet-stream',
+        'docker-content-digest': digest,
+      });
+      const stages: (Readable | Transform | ServerResponse)[] = [
+        createReadStream(file, { highWaterMark: cfg.readBufferSize }),
+      ];
       if (hit && limiter && limitHits) stages.push(limiter.stream());
       await pipeline([...stages, res] as unknown as readonly NodeJS.ReadWriteStream[]);
       if (hit) {
@@ -487,20 +581,39 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
         stats.bytesLocal += size;
         const pieces = Math.max(1, Math.ceil(size / (4 * 1024 * 1024)));
         log.write('DEBUG', spans, `${TASK_RS}:429`, 'download the pieces from local', span);
-        for (let i = 0; i < pieces; i++) log.write('DEBUG', [...spans, 'download_partial_from_local'], `${TASK_RS}:1963`, `finished piece ${taskId}-${i} from local`, span);
+        for (let i = 0; i < pieces; i++)
+          log.write(
+            'DEBUG',
+            [...spans, 'download_partial_from_local'],
+            `${TASK_RS}:1963`,
+            `finished piece ${taskId}-${i} from local`,
+            span,
+          );
         log.write('INFO', spans, `${TASK_RS}:452`, 'interested pieces after downloading from local: []', span);
         log.write('INFO', spans, `${TASK_RS}:462`, 'all pieces are downloaded from local', span);
       }
       const cost = performance.now() - t0;
       metrics.taskDuration.observe(`task_size_level="${taskSizeLevel(size)}",task_type="0"`, Math.round(cost));
       if (taskSizeLevel(size) <= 2 && cost > 500) {
-        log.write('WARN', spans, 'dragonfly-client-metric/src/lib.rs:1005', `download task, cost: ${rustDurationDebug(cost * 1e6)}, size: ${size} bytes`, span);
+        log.write(
+          'WARN',
+          spans,
+          'dragonfly-client-metric/src/lib.rs:1005',
+          `download task, cost: ${rustDurationDebug(cost * 1e6)}, size: ${size} bytes`,
+          span,
+        );
       }
       log.write('DEBUG', spans, `${PROXY_TASK_RS}:262`, 'download task succeeded', span);
     } catch (e) {
       metrics.taskFailures += 1;
       metrics.proxyFailures += 1;
-      log.write('ERROR', [...handlerSpans(), 'proxy_via_dfdaemon'], `${PROXY_RS}:845`, `download task failed: ${clientErrorDebug(e as Error)}`, handlerFields(req, uri));
+      log.write(
+        'ERROR',
+        [...handlerSpans(), 'proxy_via_dfdaemon'],
+        `${PROXY_RS}:845`,
+        `download task failed: ${clientErrorDebug(e as Error)}`,
+        handlerFields(req, uri),
+      );
       const status = (e as { status?: number }).status ?? 500;
       if (!res.headersSent) res.writeHead(status === 404 ? 404 : 500).end();
       else res.destroy(e as Error);
@@ -511,7 +624,13 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
 
   async function direct(req: IncomingMessage, res: ServerResponse, uri: string): Promise<void> {
     stats.direct += 1;
-    log.write('INFO', handlerSpans(), `${PROXY_RS}:517`, `proxy HTTP request directly to remote server: ${requestDebug(req, uri)}`, handlerFields(req, uri));
+    log.write(
+      'INFO',
+      handlerSpans(),
+      `${PROXY_RS}:517`,
+      `proxy HTTP request directly to remote server: ${requestDebug(req, uri)}`,
+      handlerFields(req, uri),
+    );
     const origin = originOf(req);
     try {
       const up = await originRequest(new URL(req.url ?? '/', origin), req.method ?? 'GET', forwardHeaders(req, origin));
@@ -523,7 +642,13 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     } catch (e) {
       metrics.proxyFailures += 1;
       // proxy_via_http's own span is DEBUG-level (mod.rs:1159)
-      log.write('ERROR', debugOn ? [...handlerSpans(), 'proxy_via_http'] : handlerSpans(), `${PROXY_RS}:1190`, `request failed: ${clientErrorDebug(e as Error)}`, handlerFields(req, uri));
+      log.write(
+        'ERROR',
+        debugOn ? [...handlerSpans(), 'proxy_via_http'] : handlerSpans(),
+        `${PROXY_RS}:1190`,
+        `request failed: ${clientErrorDebug(e as Error)}`,
+        handlerFields(req, uri),
+      );
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy(e as Error);
     }
@@ -560,10 +685,11 @@ export async function startStandin(o: StandinOptions): Promise<Standin> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      const close = (s: Server) => new Promise<void>((r) => {
-        s.close(() => r());
-        s.closeAllConnections();
-      });
+      const close = (s: Server) =>
+        new Promise<void>((r) => {
+          s.close(() => r());
+          s.closeAllConnections();
+        });
       await Promise.all([close(proxy), close(metricsServer)]);
       await log.close();
     },

@@ -4,7 +4,7 @@ import type { Cause } from '../causes.js';
 import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline-figures.js';
 import type { Facts } from '../facts/types.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Match, type Rule, type RuleId } from './rule.js';
+import { defineLegacyRule, type Match, type Rule, type RuleId } from './rule.js';
 import { cmd, prose } from './steps.js';
 
 interface Spec {
@@ -17,7 +17,7 @@ interface Spec {
 }
 
 function baselineRule(s: Spec): Rule {
-  return defineRule({
+  return defineLegacyRule({
     id: s.id,
     cause: s.cause,
     title: s.title,

@@ -7,7 +7,7 @@ import { pick } from '../knowledge/versioned.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { parseGoDuration } from '../parsers/go-duration.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Rule } from './rule.js';
+import { defineLegacyRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import { cmd, prose, snippet } from './steps.js';
 
@@ -73,7 +73,7 @@ function hostsTomlFile(c: ContainerdFacts): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export const mirrorMisconfigured = defineRule({
+export const mirrorMisconfigured = defineLegacyRule({
   id: 'containerd.mirror-misconfigured',
   cause: 'mirror-misconfigured',
   title: 'containerd does not send pulls to dfdaemon',
@@ -216,7 +216,7 @@ function mirrorHostsOf(routes: RegistryRoute[]): RouteHost[] {
   return routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin' && h.isDfdaemon));
 }
 
-export const mirrorFallback = defineRule({
+export const mirrorFallback = defineLegacyRule({
   id: 'containerd.mirror-fallback',
   cause: 'mirror-fallback',
   title: 'The mirror fails and containerd falls back to the origin registry',
@@ -376,7 +376,7 @@ function parseSeconds(s: string | undefined): number | null {
 
 // ---------------------------------------------------------------------------------------------
 
-export const registryRoundtrip = defineRule({
+export const registryRoundtrip = defineLegacyRule({
   id: 'containerd.registry-roundtrip',
   cause: 'registry-roundtrip',
   title: 'Tag resolution bypasses dfdaemon and goes to the origin registry',
@@ -437,7 +437,7 @@ function concurrencySnippet(c: ContainerdFacts, n: number): string {
   return `[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = ${n}    # per image pull in 1.x`;
 }
 
-export const lowDownloadConcurrency = defineRule({
+export const lowDownloadConcurrency = defineLegacyRule({
   id: 'containerd.low-download-concurrency',
   cause: 'containerd-concurrency',
   title: 'containerd fetches too few layers at once for this image',
@@ -537,7 +537,7 @@ const UNPACK_RATIO = 0.5;
 /** Estimated seconds of unpack beyond the transfer that count as a pull it slowed. */
 const SLOWED_PULL_SECONDS = 0.5;
 
-export const unpackBound = defineRule({
+export const unpackBound = defineLegacyRule({
   id: 'containerd.unpack-bound',
   cause: 'unpack-bound',
   title: 'Decompression and unpack, not the transfer, set the pull time',

@@ -13,10 +13,10 @@ import {
   quote,
   setting,
 } from './dfdaemon-evidence.js';
-import { defineRule, type Match } from './rule.js';
+import { defineLegacyRule, type Match } from './rule.js';
 import { cmd, prose, snippet } from './steps.js';
 
-export const hitNotLocal = defineRule({
+export const hitNotLocal = defineLegacyRule({
   id: 'dfdaemon.hit-not-local',
   cause: 'dfdaemon-cache-miss',
   title: 'A task reported as a cache hit was served by remote peers or the source',
@@ -56,7 +56,7 @@ export const hitNotLocal = defineRule({
   },
 });
 
-export const taskIdChurn = defineRule({
+export const taskIdChurn = defineLegacyRule({
   id: 'dfdaemon.task-id-churn',
   cause: 'dfdaemon-cache-miss',
   title: 'The same blob is fetched under different task ids, so the cache is never reused',
@@ -115,7 +115,7 @@ export const taskIdChurn = defineRule({
   },
 });
 
-export const multiplexOff = defineRule({
+export const multiplexOff = defineLegacyRule({
   id: 'dfdaemon.reuse-disabled',
   cause: 'dfdaemon-cache-miss',
   title: 'Go dfdaemon never reuses completed tasks (storage.multiplex is false)',
@@ -149,7 +149,7 @@ export const multiplexOff = defineRule({
   },
 });
 
-export const cacheNotPersistent = defineRule({
+export const cacheNotPersistent = defineLegacyRule({
   id: 'dfdaemon.cache-not-kept',
   cause: 'dfdaemon-cache-miss',
   title: "dfdaemon's cache does not survive a restart",
@@ -264,7 +264,7 @@ function ordersAlone(orders: TaskTimeline[], generation: 'go' | 'rust' | null): 
   };
 }
 
-export const schedulerBackSource = defineRule({
+export const schedulerBackSource = defineLegacyRule({
   id: 'dfdaemon.scheduler-back-source',
   cause: 'dfdaemon-cache-miss',
   title: 'The scheduler sent a blob this node had already fetched back to the origin',

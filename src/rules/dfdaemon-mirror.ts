@@ -2,11 +2,11 @@
 // off: every mirror request is answered 404, containerd falls back to the origin, nothing goes P2P.
 import { GO_KEYS } from '../knowledge/dfdaemon-go.js';
 import { applySteps, configSnippet, quote } from './dfdaemon-evidence.js';
-import { defineRule } from './rule.js';
+import { defineLegacyRule } from './rule.js';
 
 const URL_FACT = GO_KEYS.find((k) => k.key === 'proxy.registryMirror.url');
 
-export const mirrorDisabled = defineRule({
+export const mirrorDisabled = defineLegacyRule({
   id: 'dfdaemon.mirror-disabled',
   // containerd does send its pulls to dfdaemon (so not mirror-misconfigured); the mirror answers 404
   // and containerd goes on to the origin: the mirror fails and containerd falls back

@@ -4,7 +4,7 @@ import type { Facts } from '../facts/types.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import { hitNotLocal, multiplexOff, cacheNotPersistent, schedulerBackSource, taskIdChurn } from './dfdaemon-cache.js';
 import { mirrorDisabled } from './dfdaemon-mirror.js';
-import { defineRule, type Rule } from './rule.js';
+import { defineLegacyRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import {
   applySteps,
@@ -49,7 +49,7 @@ function pathCapacity(f: Facts): { mbps: number; from: string } {
   return c.reduce((a, b) => (b.mbps < a.mbps ? b : a));
 }
 
-export const rateLimit = defineRule({
+export const rateLimit = defineLegacyRule({
   id: 'dfdaemon.rate-limit',
   cause: 'dfdaemon-rate-limit',
   title: 'dfdaemon rate limit below what the disk and loopback carry',
@@ -116,7 +116,7 @@ export const rateLimit = defineRule({
   },
 });
 
-export const verification = defineRule({
+export const verification = defineLegacyRule({
   id: 'dfdaemon.digest-verification',
   cause: 'dfdaemon-verification',
   title: 'Digest computation or verification in dfdaemon',
@@ -195,7 +195,7 @@ function goRuleMatchesBlob(regex: string): boolean {
   }
 }
 
-export const proxyRules = defineRule({
+export const proxyRules = defineLegacyRule({
   id: 'dfdaemon.proxy-rules',
   cause: 'dfdaemon-proxy-rules',
   title: 'Blob requests bypass P2P: the proxy rules do not send them through dfdaemon',
@@ -257,7 +257,7 @@ export const proxyRules = defineRule({
   },
 });
 
-export const schedulerWait = defineRule({
+export const schedulerWait = defineLegacyRule({
   id: 'dfdaemon.scheduler-wait',
   cause: 'dfdaemon-scheduler',
   title: 'Scheduler register/schedule waits delay the download',
@@ -315,7 +315,7 @@ export const schedulerWait = defineRule({
 const CHART_CPU = 2;
 const CHART_MEM = 2 * 2 ** 30;
 
-export const resource = defineRule({
+export const resource = defineLegacyRule({
   id: 'dfdaemon.resource',
   cause: 'dfdaemon-resource',
   title: 'dfdaemon is short of CPU or memory',
@@ -363,7 +363,7 @@ export const resource = defineRule({
   },
 });
 
-export const version = defineRule({
+export const version = defineLegacyRule({
   id: 'dfdaemon.version',
   cause: 'dfdaemon-version',
   title: 'A dfdaemon version with a known slow path',
@@ -415,7 +415,7 @@ export const version = defineRule({
   },
 });
 
-export const registryRoundtrip = defineRule({
+export const registryRoundtrip = defineLegacyRule({
   id: 'dfdaemon.registry-roundtrip',
   cause: 'registry-roundtrip',
   title: 'Manifest and token requests go to the origin registry on every pull',

@@ -2,7 +2,7 @@ import type { DiskFacts } from '../facts/disk.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Rule } from './rule.js';
+import { defineLegacyRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import { cmd, prose, snippet } from './steps.js';
 
@@ -77,7 +77,7 @@ function storageDirSteps(f: Facts): Step[] {
   ];
 }
 
-export const slowMedium = defineRule({
+export const slowMedium = defineLegacyRule({
   id: 'disk.slow-medium',
   cause: 'disk-slow-medium',
   title: "dfdaemon's cache dir is on a device too slow for the pull",
@@ -221,7 +221,7 @@ function saturation(f: Facts): Saturation | null {
   return best;
 }
 
-export const saturated = defineRule({
+export const saturated = defineLegacyRule({
   id: 'disk.saturated',
   cause: 'disk-saturated',
   title: "The cache dir's device is saturated by other IO",
@@ -264,7 +264,7 @@ export const saturated = defineRule({
   },
 });
 
-export const spacePressure = defineRule({
+export const spacePressure = defineLegacyRule({
   id: 'disk.space-pressure',
   cause: 'disk-space-pressure',
   title: "The cache dir's filesystem is near full: dfdaemon's GC evicts cached layers",

@@ -1,11 +1,11 @@
-import { defineRule, type Rule } from './rule.js';
+import { defineLegacyRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import { cmd, prose, snippet } from './steps.js';
 
 /** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
 const WAIT_MIN_SECONDS = 1;
 
-export const serialPulls = defineRule({
+export const serialPulls = defineLegacyRule({
   id: 'kubelet.serial-pulls',
   cause: 'kubelet-serial-pulls',
   title: 'kubelet pulls one image at a time',

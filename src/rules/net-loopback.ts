@@ -2,7 +2,7 @@ import { NET_FILES } from '../facts/net.js';
 import { pullInQuestion } from '../facts/pull.js';
 import type { Facts } from '../facts/types.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Match } from './rule.js';
+import { defineLegacyRule, type Match } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import { cmd } from './steps.js';
 
@@ -37,7 +37,7 @@ export function loopbackMeasured(f: Facts): string[] {
   ];
 }
 
-export const loopbackSlow = defineRule({
+export const loopbackSlow = defineLegacyRule({
   id: 'net.loopback-slow',
   cause: 'loopback-slow',
   title: 'Loopback is slower than this kernel does unhindered',

@@ -2,7 +2,7 @@ import type { Severity } from '../causes.js';
 import type { NameCheck } from '../facts/net-names.js';
 import { NET_FILES } from '../facts/net.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Match } from './rule.js';
+import { defineLegacyRule, type Match } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
 import { cmd, prose, snippet } from './steps.js';
 
@@ -28,7 +28,7 @@ function describeListeners(n: NameCheck): string {
   return `listening on port ${n.target.port}: ${l.join(', ')} (${NET_FILES.listeners})`;
 }
 
-export const localhostResolution = defineRule({
+export const localhostResolution = defineLegacyRule({
   id: 'net.localhost-resolution',
   cause: 'localhost-resolution',
   title: "The mirror's host name resolves first to an address dfdaemon does not listen on",
@@ -111,7 +111,7 @@ export const localhostResolution = defineRule({
   },
 });
 
-export const proxyBypass = defineRule({
+export const proxyBypass = defineLegacyRule({
   id: 'net.proxy-bypass',
   cause: 'proxy-bypass',
   title: 'containerd sends mirror traffic through an HTTP proxy',

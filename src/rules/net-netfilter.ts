@@ -4,7 +4,7 @@ import { NET_FILES } from '../facts/net.js';
 import type { Severity } from '../causes.js';
 import { loopbackMeasured } from './net-loopback.js';
 import type { Step } from '../report/model.js';
-import { defineRule, type Match } from './rule.js';
+import { defineLegacyRule, type Match } from './rule.js';
 import { cmd, prose } from './steps.js';
 
 // Per packet, every rule of every chain a packet enters is evaluated in order (iptables) or by the nft
@@ -39,7 +39,7 @@ function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: string) 
   return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
 }
 
-export const netfilterOverhead = defineRule({
+export const netfilterOverhead = defineLegacyRule({
   id: 'net.netfilter-overhead',
   cause: 'netfilter-overhead',
   title: 'Netfilter rules or conntrack load the loopback path',
@@ -164,7 +164,7 @@ const KIND_TEXT: Record<PathFinding['kind'], string> = {
   'policy-drop': 'chain policy DROP',
 };
 
-export const netfilterBlocking = defineRule({
+export const netfilterBlocking = defineLegacyRule({
   id: 'net.netfilter-blocking',
   cause: 'netfilter-blocking',
   title: 'Netfilter drops, rejects, queues or rate-limits dfdaemon traffic',

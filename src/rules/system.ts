@@ -1,6 +1,7 @@
 import { SEVERITY_ORDER, type Severity } from '../causes.js';
-import { defineRule, type Rule } from './rule.js';
 import { BUNDLE } from '../bundle/layout.js';
+import type { SystemFacts } from '../facts/system.js';
+import { defineRule, type Rule } from './rule.js';
 import { cmd, prose } from './steps.js';
 
 const BUSY_PCT = 90;
@@ -11,73 +12,91 @@ const PSI_WARN = 40;
 /** …critical when both the 60 s and the 10 s averages are this high: sustained and still going on. */
 const PSI_CRIT = 80;
 
+/** Which signals crossed their threshold; the node's figures ride along for the evidence. */
+interface CpuFinding {
+  sys: SystemFacts;
+  pressure: boolean;
+  busy: boolean;
+  steal: boolean;
+}
+
 const worse = (a: Severity | null, b: Severity): Severity =>
   a === null || SEVERITY_ORDER[b] < SEVERITY_ORDER[a] ? b : a;
 const pct = (n: number) => `${n.toFixed(1)} %`;
+const STAT = `${BUNDLE.system.stat0} → stat-1.txt`;
 
-export const cpuSaturated = defineRule({
-  id: 'system.cpu-saturated',
-  cause: 'cpu-contention',
-  title: 'Node CPU is saturated or stolen',
-  description: `CPU pressure (/proc/pressure/cpu "some") ≥ ${PSI_WARN} % over 60 s (critical ≥ ${PSI_CRIT} % over both 10 s and 60 s); without pressure figures, busy > ${BUSY_PCT} % between the two /proc/stat samples (dfdoctor's own CPU time excluded; at most a warning: one short window); steal > ${STEAL_PCT} % (critical > ${STEAL_CRIT_PCT} % when steal since boot is > ${STEAL_PCT} % too)`,
-  severities: ['critical', 'warning'],
-  remediationSummary:
-    'Find what uses the CPU, give dfdaemon and containerd CPU headroom, or move to a host without steal.',
-  when(f) {
+export const cpuSaturated = defineRule<CpuFinding>({
+  meta: {
+    id: 'system.cpu-saturated',
+    cause: 'cpu-contention',
+    title: 'Node CPU is saturated or stolen',
+    description: `CPU pressure (/proc/pressure/cpu "some") ≥ ${PSI_WARN} % over 60 s (critical ≥ ${PSI_CRIT} % over both 10 s and 60 s); without pressure figures, busy > ${BUSY_PCT} % between the two /proc/stat samples (dfdoctor's own CPU time excluded; at most a warning: one short window); steal > ${STEAL_PCT} % (critical > ${STEAL_CRIT_PCT} % when steal since boot is > ${STEAL_PCT} % too)`,
+    severities: ['critical', 'warning'],
+    remediationSummary:
+      'Find what uses the CPU, give dfdaemon and containerd CPU headroom, or move to a host without steal.',
+  },
+
+  detect(f) {
     const sys = f.system;
     if (!sys) return null;
-    const cpu = sys.cpu;
+    const { cpu } = sys;
+    const psi = sys.pressure?.cpu?.some;
+    let sev: Severity | null = null;
+    // the kernel's stall averages decide when they are there: they say whether tasks wait, and for how long
+    const pressure = psi !== undefined && psi.avg60 >= PSI_WARN;
+    if (pressure) sev = psi.avg60 >= PSI_CRIT && psi.avg10 >= PSI_CRIT ? 'critical' : 'warning';
+    // one short sample cannot tell a burst from a saturated node: never critical on its own
+    const busy = psi === undefined && cpu !== undefined && cpu.busyPct > BUSY_PCT;
+    if (busy) sev = 'warning';
+    const steal = cpu !== undefined && cpu.stealPct > STEAL_PCT;
+    if (steal) {
+      const sustained = (sys.stealSinceBootPct ?? 0) > STEAL_PCT;
+      sev = worse(sev, sustained && cpu.stealPct > STEAL_CRIT_PCT ? 'critical' : 'warning');
+    }
+    if (sev === null) return null;
+    return { severity: sev, confidence: psi ? 0.75 : 0.5, data: { sys, pressure, busy, steal } };
+  },
+
+  evidence({ sys, pressure, busy, steal }) {
+    const { cpu } = sys;
     const psi = sys.pressure?.cpu?.some;
     const window = cpu?.windowSeconds == null ? '' : ` over ${cpu.windowSeconds.toFixed(1)} s`;
     const self = cpu?.selfPct === undefined ? '' : `, without dfdoctor's own ${pct(cpu.selfPct)}`;
-    const evidence: string[] = [];
-    let sev: Severity | null = null;
-    // the kernel's stall averages decide when they are there: they say whether tasks wait, and for how long
-    if (psi) {
-      if (psi.avg60 >= PSI_WARN) {
-        sev = psi.avg60 >= PSI_CRIT && psi.avg10 >= PSI_CRIT ? 'critical' : 'warning';
-        evidence.push(
-          `runnable tasks waited for a CPU ${pct(psi.avg10)} of the last 10 s, ${pct(psi.avg60)} of the last 60 s, ${pct(psi.avg300)} of the last 5 min (${BUNDLE.system.pressure.cpu} "some"; warning ≥ ${PSI_WARN} % over 60 s, critical ≥ ${PSI_CRIT} % over 10 s and 60 s)`,
-        );
-      }
-    } else if (cpu && cpu.busyPct > BUSY_PCT) {
-      // one short sample cannot tell a burst from a saturated node: never critical on its own
-      sev = 'warning';
-      evidence.push(
-        `CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${BUSY_PCT} %) — one short sample, and this kernel has no /proc/pressure to say whether it lasts`,
+    const out: string[] = [];
+    if (pressure && psi)
+      out.push(
+        `runnable tasks waited for a CPU ${pct(psi.avg10)} of the last 10 s, ${pct(psi.avg60)} of the last 60 s, ${pct(psi.avg300)} of the last 5 min (${BUNDLE.system.pressure.cpu} "some"; warning ≥ ${PSI_WARN} % over 60 s, critical ≥ ${PSI_CRIT} % over 10 s and 60 s)`,
       );
-    }
-    if (cpu && cpu.stealPct > STEAL_PCT) {
-      const sustained = (sys.stealSinceBootPct ?? 0) > STEAL_PCT;
-      sev = worse(sev, sustained && cpu.stealPct > STEAL_CRIT_PCT ? 'critical' : 'warning');
-      evidence.push(
-        `CPU steal ${pct(cpu.stealPct)}${window} (${BUNDLE.system.stat0} → stat-1.txt; threshold ${STEAL_PCT} %)${sys.stealSinceBootPct === undefined ? '' : `, ${pct(sys.stealSinceBootPct)} of all CPU time since boot`}`,
+    if (busy && cpu)
+      out.push(
+        `CPU busy ${pct(cpu.busyPct)}${window}${self} (${STAT}; threshold ${BUSY_PCT} %) — one short sample, and this kernel has no /proc/pressure to say whether it lasts`,
       );
+    if (steal && cpu) {
+      const sinceBoot =
+        sys.stealSinceBootPct === undefined ? '' : `, ${pct(sys.stealSinceBootPct)} of all CPU time since boot`;
+      out.push(`CPU steal ${pct(cpu.stealPct)}${window} (${STAT}; threshold ${STEAL_PCT} %)${sinceBoot}`);
     }
-    if (sev === null) return null;
-    if (cpu && !evidence.some((e) => e.startsWith('CPU busy')))
-      evidence.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${BUNDLE.system.stat0} → stat-1.txt)`);
-    if (sys.load) evidence.push(`load average ${sys.load.join(' ')} on ${sys.cpus} CPUs (${BUNDLE.system.loadavg})`);
-    const steps = [
+    if (cpu && !busy) out.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${STAT})`);
+    if (sys.load) out.push(`load average ${sys.load.join(' ')} on ${sys.cpus} CPUs (${BUNDLE.system.loadavg})`);
+    return out;
+  },
+
+  steps({ steal }) {
+    return [
       cmd('cat /proc/pressure/cpu               # "some avg60" = share of the last minute tasks waited for a CPU'),
       cmd('top -b -n1 -o %CPU | head -20    # what is using the CPU'),
       cmd('pidstat -u 1 5                   # per-process CPU over 5 s (sysstat)'),
-    ];
-    if (cpu && cpu.stealPct > STEAL_PCT)
-      steps.push(
-        prose("Steal means the hypervisor gives this VM's CPU to others: move to a larger or dedicated instance type."),
-      );
-    steps.push(
+      ...(steal
+        ? [
+            prose(
+              "Steal means the hypervisor gives this VM's CPU to others: move to a larger or dedicated instance type.",
+            ),
+          ]
+        : []),
       prose(
         'Give dfdaemon a CPU request/limit with headroom (Helm: dfdaemon.resources / client.resources) and avoid CPU limits that throttle it during pulls.',
       ),
-    );
-    return {
-      severity: sev,
-      confidence: psi ? 0.75 : 0.5,
-      evidence,
-      remediation: { summary: this.remediationSummary, steps },
-    };
+    ];
   },
 });
 

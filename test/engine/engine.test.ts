@@ -1,35 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, rank } from '../../src/engine.js';
 import type { Rule } from '../../src/rules/rule.js';
-import { defineRule } from '../../src/rules/rule.js';
 import { factsFrom } from '../helpers/bundle.js';
 
-const fires = (id: `${string}.${string}`, over: Partial<ReturnType<Rule['when']> & object> = {}): Rule =>
-  defineRule({
-    id,
-    cause: 'cpu-contention',
-    title: id,
-    description: 'test',
-    severities: ['warning'],
-    remediationSummary: 'fix',
-    when: () => ({
-      severity: 'warning',
-      confidence: 0.5,
-      evidence: ['e'],
-      remediation: { summary: 's', steps: [] },
-      ...over,
-    }),
-  });
+const fires = (id: `${string}.${string}`, over: Partial<ReturnType<Rule['when']> & object> = {}): Rule => ({
+  id,
+  cause: 'cpu-contention',
+  title: id,
+  description: 'test',
+  severities: ['warning'],
+  remediationSummary: 'fix',
+  when: () => ({
+    severity: 'warning',
+    confidence: 0.5,
+    evidence: ['e'],
+    remediation: { summary: 's', steps: [] },
+    ...over,
+  }),
+});
 
 describe('engine', () => {
   it('a rule that throws becomes an internal note and the other rules still run', async () => {
     const facts = await factsFrom({});
-    const broken = defineRule({
+    const broken: Rule = {
       ...fires('t.broken'),
       when: () => {
         throw new Error('boom');
       },
-    });
+    };
     const ev = evaluate(facts, [broken, fires('t.ok')]);
     expect(ev.diagnoses.map((d) => d.rule)).toEqual(['t.ok']);
     expect(ev.internal).toEqual([{ text: 'internal: rule t.broken failed: boom', source: 't.broken' }]);
@@ -42,8 +40,11 @@ describe('engine', () => {
 
   it('a silent rule whose fact area is absent is skipped with why; one that fires or has its facts is not', async () => {
     const facts = await factsFrom({});
-    const silent = (id: `${string}.${string}`, extra: Partial<Rule> = {}) =>
-      defineRule({ ...fires(id), when: () => null, ...extra });
+    const silent = (id: `${string}.${string}`, extra: Partial<Rule> = {}) => ({
+      ...fires(id),
+      when: () => null,
+      ...extra,
+    });
     const ev = evaluate(facts, [
       silent('kubelet.quiet'),
       silent('x.no-area'),

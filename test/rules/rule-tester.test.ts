@@ -11,25 +11,23 @@ const busy = (pct: number) => ({
   'raw/system/stat-1.txt': stat(pct * 10, (100 - pct) * 10),
 });
 const toy = (returns?: Severity): Rule =>
-  defineRule({
-    id: 'toy.busy',
-    cause: 'cpu-contention',
-    title: 'busy',
-    description: 'test',
-    severities: ['critical', 'warning'],
-    remediationSummary: 'fix',
-    when(f) {
+  defineRule<number>({
+    meta: {
+      id: 'toy.busy',
+      cause: 'cpu-contention',
+      title: 'busy',
+      description: 'test',
+      severities: ['critical', 'warning'],
+      remediationSummary: 'fix',
+    },
+    detect(f) {
       const b = f.system?.cpu?.busyPct;
       if (b === undefined || b <= 90) return null;
       const severity = returns ?? (b >= 99 ? 'critical' : 'warning');
-      return {
-        severity,
-        confidence: 1,
-        evidence: [`busy ${b.toFixed(0)} % (raw/system/stat-1.txt)`],
-        impactSeconds: b / 10,
-        remediation: { summary: 's', steps: [] },
-      };
+      return { severity, confidence: 1, impactSeconds: b / 10, data: b };
     },
+    evidence: (b) => [`busy ${b.toFixed(0)} % (raw/system/stat-1.txt)`],
+    steps: () => [],
   });
 
 describe('RuleTester', () => {

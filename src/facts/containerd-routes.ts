@@ -50,8 +50,11 @@ export interface RegistryRoute {
   firstIsDfdaemon: boolean;
   /** True when, after the mirrors fail, containerd silently goes to the origin registry. */
   originFallback: boolean;
-  /** hosts.toml that containerd ignores ("failed to decode hosts.toml"), with why and where. */
-  rejected?: { message: string; line?: number; column?: number };
+  /**
+   * hosts.toml that containerd ignores, with why and where: it does not decode ("failed to decode
+   * hosts.toml"), or it sits in a `_default` directory this release never reads (`unread`).
+   */
+  rejected?: { message: string; line?: number; column?: number; unread?: true };
   /** The config_path directory it came from (index into ContainerdFacts.hostsDirs). */
   dirIndex?: number;
   /** Shadowed by an earlier config_path directory (containerd stops at the first directory that has a match). */

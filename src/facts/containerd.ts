@@ -15,6 +15,7 @@ import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/h
 import {
   configsTlsWithConfigPath,
   defaultConfigPath,
+  defaultHostsDir,
   gzipDecompressors,
   hostsWithoutHostTable,
   transferConfigPathList,
@@ -64,7 +65,9 @@ export type MisconfigKind =
   /** 2.2.0–2.2.1: `mirrors` with containerd's own default config_path: the CRI images plugin does not load. */
   | 'mirrors-refused'
   /** 2.1+ transfer-service pulls read a multi-directory config_path as one path (containerd#12415): no hosts.toml is found. */
-  | 'config-path-list-transfer';
+  | 'config-path-list-transfer'
+  /** `<config_path>/_default/hosts.toml` on a release before 1.6.17 / 1.7.0, which never reads it (containerd#8053). */
+  | 'default-dir-unread';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -492,6 +495,18 @@ async function buildRoutes(
         const p = parseHostsToml(text);
         const serverOnly = p.ok && p.file.withoutHostTable === true;
         if (
+          registry === '_default' &&
+          pk.value(defaultHostsDir, (v) => `a _default hosts directory is ${v}`) === 'ignored'
+        ) {
+          // not the file's fault: this release never looks there, so the registries it was to serve go direct
+          const v = pk.version;
+          const release = v ? `containerd ${v.major}.${v.minor}.${v.patch}` : 'this containerd';
+          route.rejected = {
+            message: `${release} looks only in <config_path>/<registry>/: the _default directory came in 1.6.17 and 1.7.0 (containerd PR #7607, containerd#8053)`,
+            unread: true,
+          };
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else if (
           serverOnly &&
           pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected'
         ) {
@@ -713,6 +728,15 @@ function findMisconfigs(a: {
         message: `hosts.toml is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
         ...(r.file ? { file: r.file } : {}),
       });
+    }
+    if (r.rejected?.unread) {
+      out.push({
+        kind: 'default-dir-unread',
+        registry: r.registry,
+        message: `${r.nodeFile ?? r.file} is never read: ${r.rejected.message}; every registry without a directory of its own is pulled directly`,
+        ...(r.file ? { file: r.file } : {}),
+      });
+      continue;
     }
     if (r.rejected) {
       out.push({

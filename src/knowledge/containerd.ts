@@ -252,6 +252,29 @@ export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * `<config_path>/_default/hosts.toml`, the hosts of every registry without a directory of its own. It
+ * came with containerd PR #7607 (1.7.0-beta.1) and its 1.6 backport (1.6.17, PR #8065); no 1.5 release
+ * reads it (containerd#8053). 1.7.0-beta.0 lacks it too, which a release range cannot tell apart.
+ */
+export const defaultHostsDir: VersionedFact<'ignored' | 'read'> = {
+  id: 'containerd.hosts.default-dir',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '1.6.17' },
+      value: 'ignored',
+      source: `${CD} v1.6.16 remotes/docker/config/config_unix.go:27-37 (hostPaths: the registry's own directory only); v1.5.18 likewise`,
+    },
+    {
+      range: { from: '1.6.17' },
+      value: 'read',
+      source: `${CD} v1.6.17 remotes/docker/config/config_unix.go:35 (commit 1436641b8 "Support default hosts.toml configuration"); v1.7.0 :34; v2.0.0 core/remotes/docker/config/config_unix.go:34`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** The external gzip decompressors containerd tries, in order (else Go's compress/gzip). */
 export const gzipDecompressors: VersionedFact<readonly ('igzip' | 'unpigz')[]> = {
   id: 'containerd.archive.gzip-decompressors',
@@ -676,6 +699,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   progressTimeoutDefault,
   hostsDialTimeout,
   hostsWithoutHostTable,
+  defaultHostsDir,
   gzipDecompressors,
   ...Object.values(configLayouts),
   ...Object.values(logMessages),

@@ -239,3 +239,37 @@ describe('what the rules advise by release', () => {
     );
   });
 });
+
+describe('the _default hosts directory by release (containerd PR #7607; containerd#8053)', () => {
+  const bundle = (version?: string) => ({
+    'raw/containerd/config.toml':
+      'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    'raw/containerd/hosts-dirs.json': JSON.stringify([
+      { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+    ]),
+    'raw/containerd/certs.d/_default/hosts.toml':
+      '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+    ...(version ? { 'raw/containerd/version.txt': `containerd github.com/containerd/containerd ${version}\n` } : {}),
+  });
+
+  it('1.5 and 1.6 before 1.6.17 never read it: the file is named as unread, with the release that reads it', async () => {
+    for (const v of ['1.5.9-0ubuntu3.1', 'v1.6.16']) {
+      const c = (await factsFrom(bundle(v))).containerd!;
+      expect(kinds(c), v).toEqual(['default-dir-unread']);
+      expect(c.misconfigs[0]!.message).toMatch(
+        /^\/etc\/containerd\/certs\.d\/_default\/hosts\.toml is never read: containerd 1\.[56]\.\d+ looks only in <config_path>\/<registry>\/: the _default directory came in 1\.6\.17 and 1\.7\.0/,
+      );
+    }
+  });
+
+  it('1.6.17, 1.7 and 2.x read it, and an unknown version is assumed to (no finding either way)', async () => {
+    for (const v of ['v1.6.17', '1.7.0', 'v2.1.4', undefined]) {
+      const c = (await factsFrom(bundle(v))).containerd!;
+      expect(kinds(c), String(v)).toEqual([]);
+      expect(
+        c.routes.map((r) => [r.registry, r.firstIsDfdaemon]),
+        String(v),
+      ).toEqual([['_default', true]]);
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join } from 'node:path';
 import { readContainerdConfig, type ContainerdConfig } from '../parsers/containerd-config.js';
 import { parseTomlLocated } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
-import { effectiveConfigPath, type HostsDir } from '../facts/containerd.js';
+import { effectiveConfigPath, type HostsDir } from '../facts/containerd-hosts-dirs.js';
 import { defaultConfigPath } from '../knowledge/containerd.js';
 import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';

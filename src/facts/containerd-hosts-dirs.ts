@@ -1,0 +1,172 @@
+// The hosts directories containerd reads (config_path, or its default) and the route of each
+// registry through them, in the order containerd tries the hosts.
+import type { BundleReader } from '../bundle/reader.js';
+import { type ContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
+import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
+import { defaultHostsDir, hostsWithoutHostTable, type DefaultConfigPath } from '../knowledge/containerd.js';
+import { ContainerdVersionPicker } from './containerd-versioned.js';
+import { type FactsContext } from './context.js';
+import {
+  type DfdaemonEndpoints,
+  type MirrorCheck,
+  type RegistryRoute,
+  routeFromHostsFile,
+  routeFromLegacyMirrors,
+} from './containerd-routes.js';
+import type { ContainerdFacts } from './containerd.js';
+import { CONTAINERD_FILES } from './containerd-files.js';
+
+/** One hosts directory containerd reads (`config_path`) or one it does not but where hosts.toml files were found. */
+export interface HostsDir {
+  path: string;
+  bundleDir: string;
+  inConfigPath: boolean;
+}
+
+export function effectiveConfigPath(
+  config: ContainerdConfig,
+  dflt: DefaultConfigPath,
+): { configPath: string[]; from: ContainerdFacts['configPathFrom'] } {
+  const explicit = splitConfigPath(config.cri.configPath);
+  if (explicit.length > 0) return { configPath: explicit, from: 'config' };
+  const mirrors = Object.keys(config.cri.mirrors).length > 0;
+  // 2.2.0–2.2.1 carry the default in the default config, mirrors or not (then the CRI plugin refuses the pair)
+  if (dflt.kind === 'in-defaults' || (dflt.kind === 'at-plugin-init' && !mirrors))
+    return { configPath: [...dflt.dirs], from: 'default' };
+  return { configPath: [], from: 'none' };
+}
+
+export async function readHostsDirs(b: BundleReader, configPath: string[]): Promise<HostsDir[]> {
+  const t = await b.text(CONTAINERD_FILES.hostsDirs);
+  if (t !== undefined) {
+    try {
+      const v = JSON.parse(t) as unknown;
+      if (Array.isArray(v)) {
+        const dirs = v.filter(
+          (d): d is HostsDir =>
+            typeof d === 'object' &&
+            d !== null &&
+            typeof d.path === 'string' &&
+            typeof d.bundleDir === 'string' &&
+            d.bundleDir.startsWith(`${CONTAINERD_FILES.dir}/`),
+        );
+        // a probe that did not know the release's default config_path copied those dirs as stray ones
+        const rank = (d: HostsDir) => (configPath.includes(d.path) ? configPath.indexOf(d.path) : configPath.length);
+        return dirs
+          .map((d) => ({ ...d, inConfigPath: d.inConfigPath || configPath.includes(d.path) }))
+          .sort((x, y) => rank(x) - rank(y));
+      }
+    } catch {
+      /* fall through to the conventional layout */
+    }
+  }
+  // hand-made bundles: raw/containerd/certs.d is the first config_path directory
+  if ((await b.list(CONTAINERD_FILES.certsD)).length === 0) return [];
+  return [
+    {
+      path: configPath[0] ?? '/etc/containerd/certs.d',
+      bundleDir: CONTAINERD_FILES.certsD,
+      inConfigPath: configPath.length > 0,
+    },
+  ];
+}
+
+function parseEntryUrl(u: string): HostsEntry | null {
+  const r = parseHostsToml(`[host.${JSON.stringify(u)}]\n`);
+  return r.ok ? (r.file.hosts[0] ?? null) : null;
+}
+
+export async function buildRoutes(
+  ctx: FactsContext,
+  config: ContainerdConfig,
+  configPath: string[],
+  hostsDirs: HostsDir[],
+  dd: DfdaemonEndpoints | null,
+  checks: MirrorCheck[],
+  pk: ContainerdVersionPicker,
+): Promise<RegistryRoute[]> {
+  const routes: RegistryRoute[] = [];
+  // config_path takes the registry hosts from hosts.toml; legacy mirrors otherwise (both set is an error, see findMisconfigs)
+  if (configPath.length > 0) {
+    const seen = new Map<string, string>(); // namespace → node dir that serves it
+    const inPath = hostsDirs.filter((d) => d.inConfigPath);
+    for (const [dirIndex, d] of inPath.entries()) {
+      const files = (await ctx.bundle.list(d.bundleDir))
+        .map((f) => f.slice(d.bundleDir.length + 1))
+        .filter((f) => /^[^/]+\/hosts\.toml$/.test(f));
+      for (const f of files) {
+        const ns = f.slice(0, f.indexOf('/'));
+        const file = `${d.bundleDir}/${f}`;
+        const nodeFile = `${d.path}/${f}`;
+        const text = (await ctx.bundle.text(file)) ?? '';
+        const registry = ns === '_default' ? '_default' : registryOfHostDir(ns);
+        const route: RegistryRoute = {
+          registry,
+          source: 'hosts.toml',
+          file,
+          nodeFile,
+          hosts: [],
+          firstIsDfdaemon: false,
+          originFallback: false,
+          dirIndex,
+        };
+        const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
+        if (shadow !== undefined) route.shadowedBy = shadow;
+        const p = parseHostsToml(text);
+        const serverOnly = p.ok && p.file.withoutHostTable === true;
+        if (
+          registry === '_default' &&
+          pk.value(defaultHostsDir, (v) => `a _default hosts directory is ${v}`) === 'ignored'
+        ) {
+          // not the file's fault: this release never looks there, so the registries it was to serve go direct
+          const v = pk.version;
+          const release = v ? `containerd ${v.major}.${v.minor}.${v.patch}` : 'this containerd';
+          route.rejected = {
+            message: `${release} looks only in <config_path>/<registry>/: the _default directory came in 1.6.17 and 1.7.0 (containerd PR #7607, containerd#8053)`,
+            unread: true,
+          };
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else if (
+          serverOnly &&
+          pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected'
+        ) {
+          const message =
+            'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly';
+          route.rejected = { message };
+          ctx.problem({ file, message });
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else if (!p.ok) {
+          route.rejected = {
+            message: p.message,
+            ...(p.line === undefined ? {} : { line: p.line }),
+            ...(p.column === undefined ? {} : { column: p.column }),
+          };
+          ctx.problem({
+            file,
+            ...(p.line === undefined ? {} : { line: p.line }),
+            ...(p.column === undefined ? {} : { column: p.column }),
+            message: p.message,
+          });
+          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
+        } else {
+          Object.assign(route, routeFromHostsFile(registry, p.file, dd, checks));
+        }
+        routes.push(route);
+      }
+      for (const f of files) {
+        const ns = f.slice(0, f.indexOf('/'));
+        if (!seen.has(ns)) seen.set(ns, d.path);
+      }
+    }
+  } else {
+    for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {
+      routes.push({
+        registry,
+        source: 'legacy-mirrors',
+        file: CONTAINERD_FILES.config,
+        ...routeFromLegacyMirrors(registry, endpoints, dd, checks, parseEntryUrl),
+      });
+    }
+  }
+  return routes;
+}

@@ -40,7 +40,8 @@ export interface Misconfig {
 
 const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
 
-export function findMisconfigs(a: {
+/** What the misconfig checks read: the effective config and where its routes lead. */
+export interface MisconfigInputs {
   criPlugin: { status: string; line: number } | null;
   configValid: boolean;
   config: ContainerdConfig;
@@ -54,51 +55,85 @@ export function findMisconfigs(a: {
   dd: { endpoints: DfdaemonEndpoints; present: boolean } | null;
   listeners: Listener[] | null;
   log: ContainerdFacts['log'];
-  misconfigs: Misconfig[];
   file: string | null;
-}): void {
-  const { config, configPath, hostsDirs, routes, misconfigs: out } = a;
-  const cfgFile = a.file ?? CONTAINERD_FILES.config;
-  const legacy = Object.keys(config.cri.mirrors);
+}
+
+/** Every way the config keeps pulls from dfdaemon, in the order a reader fixes them: config, directories, routes. */
+export function findMisconfigs(a: MisconfigInputs): Misconfig[] {
+  const out = [...criConfigRefused(a), ...transferListIgnored(a)];
+  // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
+  if (out.some((m) => m.kind === 'mirrors-refused')) return out;
+  out.push(...hostsDirsMisplaced(a));
+  const hasDocker = a.routes.some((r) => r.registry === 'docker.io' || r.registry === '_default');
+  for (const r of a.routes) out.push(...routeMisconfigs(a, r, hasDocker));
+  out.push(...dfdaemonUnrouted(a, out));
+  out.push(...loggedRefusals(a, out));
+  return out;
+}
+
+const cfgFile = (a: MisconfigInputs) => a.file ?? CONTAINERD_FILES.config;
+
+/** config_path next to mirrors (or configs.tls), and 2.2.0–2.2.1's own default config_path next to mirrors. */
+function criConfigRefused(a: MisconfigInputs): Misconfig[] {
+  const legacy = Object.keys(a.config.cri.mirrors);
   const tlsRefused =
-    config.cri.configsTls.length > 0 &&
+    a.config.cri.configsTls.length > 0 &&
     a.pk.value(configsTlsWithConfigPath, (v) => `registry.configs.*.tls next to config_path is ${v}`) === 'refused';
   const plugin =
     a.criPlugin?.status === 'error'
       ? ` — confirmed: \`ctr plugins ls\` shows it in error (${CONTAINERD_FILES.plugins}:${a.criPlugin.line})`
       : '';
   const isDefault =
-    a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || configPath.join(':') === a.dflt.dirs.join(':'));
+    a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || a.configPath.join(':') === a.dflt.dirs.join(':'));
   if (legacy.length > 0 && a.dflt.kind === 'in-defaults' && isDefault) {
-    out.push({
-      kind: 'mirrors-refused',
-      message: `containerd ${a.pk.version ? `${a.pk.version.major}.${a.pk.version.minor}.${a.pk.version.patch}` : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
-      file: cfgFile,
-    });
-  } else if (configPath.length > 0 && (legacy.length > 0 || tlsRefused)) {
-    out.push({
-      kind: 'legacy-with-config-path',
-      message: `config_path and registry.${legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls'} are both set: containerd rejects the CRI config ("\`${legacy.length > 0 ? 'mirrors' : 'configs.tls'}\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${plugin}`,
-      file: cfgFile,
-    });
+    const v = a.pk.version;
+    return [
+      {
+        kind: 'mirrors-refused',
+        message: `containerd ${v ? `${v.major}.${v.minor}.${v.patch}` : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
+        file: cfgFile(a),
+      },
+    ];
   }
-  // 2.1+ transfer-service pulls pass config_path on as one path: a list finds no hosts.toml at all
+  if (a.configPath.length > 0 && (legacy.length > 0 || tlsRefused)) {
+    const what = legacy.length > 0 ? `mirrors (${legacy.join(', ')})` : 'configs.*.tls';
+    const key = legacy.length > 0 ? 'mirrors' : 'configs.tls';
+    return [
+      {
+        kind: 'legacy-with-config-path',
+        message: `config_path and registry.${what} are both set: containerd rejects the CRI config ("\`${key}\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${plugin}`,
+        file: cfgFile(a),
+      },
+    ];
+  }
+  return [];
+}
+
+/** 2.1+ transfer-service pulls pass config_path on as one path: a list finds no hosts.toml at all. */
+function transferListIgnored(a: MisconfigInputs): Misconfig[] {
   // only where hosts.toml files wait to be used: a stock 2.2 node without any has lost nothing
   if (
-    a.pull.mode === 'transfer' &&
-    configPath.length > 1 &&
-    routes.some((r) => r.source === 'hosts.toml') &&
-    a.pk.value(transferConfigPathList) === 'single-path'
-  ) {
-    out.push({
+    a.pull.mode !== 'transfer' ||
+    a.configPath.length < 2 ||
+    !a.routes.some((r) => r.source === 'hosts.toml') ||
+    a.pk.value(transferConfigPathList) !== 'single-path'
+  )
+    return [];
+  const list = a.configPath.join(':');
+  return [
+    {
       kind: 'config-path-list-transfer',
-      message: `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''} lists ${configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${configPath.join(':')}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
-      file: cfgFile,
-    });
-  }
-  const stray = hostsDirs.filter((d) => !d.inConfigPath);
-  // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
-  if (out.some((m) => m.kind === 'mirrors-refused')) return;
+      message: `config_path = "${list}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''} lists ${a.configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${list}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
+      file: cfgFile(a),
+    },
+  ];
+}
+
+/** hosts.toml where containerd does not look, a config_path with none while dfdaemon waits, or no routing at all. */
+function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
+  const { configPath, routes } = a;
+  const out: Misconfig[] = [];
+  const stray = a.hostsDirs.filter((d) => !d.inConfigPath);
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
   // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look
@@ -109,7 +144,7 @@ export function findMisconfigs(a: {
         stray.length > 0
           ? `${cpText} holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
           : `${cpText} holds no <registry>/hosts.toml: every pull goes to the registry directly`,
-      file: cfgFile,
+      file: cfgFile(a),
     });
   } else if (stray.length > 0) {
     out.push({
@@ -118,130 +153,139 @@ export function findMisconfigs(a: {
       ...(stray[0] ? { file: stray[0].bundleDir } : {}),
     });
   }
+  const legacy = Object.keys(a.config.cri.mirrors);
   if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configValid) {
     out.push({
       kind: 'no-routing',
       message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : " (and containerd's version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)"}: containerd pulls every image straight from its registry, never through dfdaemon`,
-      file: cfgFile,
+      file: cfgFile(a),
     });
   }
-  const names = routes.map((r) => r.registry);
-  const hasDocker = names.includes('docker.io') || names.includes('_default');
-  for (const r of routes) {
-    if (DOCKER_ALIASES.includes(r.registry) && !hasDocker) {
-      out.push({
-        kind: 'wrong-name',
-        registry: r.registry,
-        message: `hosts.toml is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
-        ...(r.file ? { file: r.file } : {}),
-      });
-    }
-    if (r.rejected?.unread) {
-      out.push({
-        kind: 'default-dir-unread',
-        registry: r.registry,
-        message: `${r.nodeFile ?? r.file} is never read: ${r.rejected.message}; every registry without a directory of its own is pulled directly`,
-        ...(r.file ? { file: r.file } : {}),
-      });
-      continue;
-    }
-    if (r.rejected) {
-      out.push({
-        kind: 'rejected',
-        registry: r.registry,
-        message: `containerd ignores ${r.nodeFile ?? r.file} (${r.rejected.message}) and pulls from the registry directly`,
-        ...(r.file ? { file: r.file } : {}),
-        ...(r.rejected.line === undefined ? {} : { line: r.rejected.line }),
-      });
-      continue;
-    }
-    if (r.shadowedBy !== undefined) {
-      out.push({
-        kind: 'shadowed',
-        registry: r.registry,
-        message: `${r.nodeFile} is never read: ${r.shadowedBy} comes first in config_path and already matches ${r.registry} (containerd stops at the first directory with a match, _default included)`,
-        ...(r.file ? { file: r.file } : {}),
-      });
-      continue;
-    }
-    const first = r.hosts[0];
-    if (!first || first.role === 'origin') continue;
-    const at = {
-      ...(r.file ? { file: r.file } : {}),
-      ...(first.line === undefined ? {} : { line: first.line }),
+  return out;
+}
+
+/** One registry's route: keyed on the wrong name, not read, shadowed, or its first host unfit. */
+function routeMisconfigs(a: MisconfigInputs, r: RegistryRoute, hasDocker: boolean): Misconfig[] {
+  const out: Misconfig[] = [];
+  const inFile = r.file ? { file: r.file } : {};
+  if (DOCKER_ALIASES.includes(r.registry) && !hasDocker) {
+    out.push({
+      kind: 'wrong-name',
       registry: r.registry,
-    };
-    if (first.dfdaemonWrongPort) {
-      out.push({
-        kind: 'wrong-port',
-        message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`,
-        ...at,
-      });
-    }
-    if (!first.capabilities.includes('pull')) {
-      out.push({
-        kind: 'no-pull-capability',
-        message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`,
-        ...at,
-      });
-    }
-    // an https check that got an HTTP answer proves the proxy does serve TLS here
-    if (
-      first.isDfdaemon &&
-      first.scheme === 'https' &&
-      !(first.check?.tcp === 'open' && first.check.v2Status !== null)
-    ) {
-      out.push({
-        kind: 'scheme',
-        message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`,
-        ...at,
-      });
-    }
-    const c = first.check;
-    // a timeout is dropped traffic (mirror-fallback, netfilter), not a missing listener
-    if (c && c.tcp === 'refused') {
-      out.push({
-        kind: 'not-listening',
-        message: `nothing listens on ${hostPort(first.host, first.port)} (TCP connect refused${c.connectMs === null ? '' : ` in ${c.connectMs.toFixed(1)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`,
-        ...at,
-      });
-    } else if (
-      !c &&
-      a.listeners &&
-      isLoopbackHost(first.host) &&
-      !a.listeners.some(
-        (l) => l.port === first.port && listenerAccepts(l, first.host === 'localhost' ? '127.0.0.1' : first.host),
-      )
-    ) {
-      out.push({
-        kind: 'not-listening',
-        message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`,
-        ...at,
-      });
-    }
+      message: `hosts.toml is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
+      ...inFile,
+    });
   }
-  // a dfdaemon is here but no registry route starts at it
+  if (r.rejected?.unread) {
+    out.push({
+      kind: 'default-dir-unread',
+      registry: r.registry,
+      message: `${r.nodeFile ?? r.file} is never read: ${r.rejected.message}; every registry without a directory of its own is pulled directly`,
+      ...inFile,
+    });
+    return out;
+  }
+  if (r.rejected) {
+    out.push({
+      kind: 'rejected',
+      registry: r.registry,
+      message: `containerd ignores ${r.nodeFile ?? r.file} (${r.rejected.message}) and pulls from the registry directly`,
+      ...inFile,
+      ...(r.rejected.line === undefined ? {} : { line: r.rejected.line }),
+    });
+    return out;
+  }
+  if (r.shadowedBy !== undefined) {
+    out.push({
+      kind: 'shadowed',
+      registry: r.registry,
+      message: `${r.nodeFile} is never read: ${r.shadowedBy} comes first in config_path and already matches ${r.registry} (containerd stops at the first directory with a match, _default included)`,
+      ...inFile,
+    });
+    return out;
+  }
+  const first = r.hosts[0];
+  if (first && first.role !== 'origin') out.push(...firstHostUnfit(a, r, first));
+  return out;
+}
+
+/** The first host containerd tries: dfdaemon on a wrong port or scheme, without "pull", or nothing listening. */
+function firstHostUnfit(a: MisconfigInputs, r: RegistryRoute, first: RegistryRoute['hosts'][number]): Misconfig[] {
+  const out: Misconfig[] = [];
+  const at = {
+    ...(r.file ? { file: r.file } : {}),
+    ...(first.line === undefined ? {} : { line: first.line }),
+    registry: r.registry,
+  };
+  if (first.dfdaemonWrongPort) {
+    out.push({
+      kind: 'wrong-port',
+      message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`,
+      ...at,
+    });
+  }
+  if (!first.capabilities.includes('pull')) {
+    out.push({
+      kind: 'no-pull-capability',
+      message: `${first.url} lacks the "pull" capability: containerd never fetches blobs from it`,
+      ...at,
+    });
+  }
+  // an https check that got an HTTP answer proves the proxy does serve TLS here
+  if (first.isDfdaemon && first.scheme === 'https' && !(first.check?.tcp === 'open' && first.check.v2Status !== null)) {
+    out.push({
+      kind: 'scheme',
+      message: `${first.url} uses https, but dfdaemon's proxy speaks plain HTTP unless configured for TLS (a host without a scheme means https to containerd): write http://${hostPort(first.host, first.port)}`,
+      ...at,
+    });
+  }
+  const c = first.check;
+  const listensFor = (host: string) => (l: Listener) =>
+    l.port === first.port && listenerAccepts(l, host === 'localhost' ? '127.0.0.1' : host);
+  // a timeout is dropped traffic (mirror-fallback, netfilter), not a missing listener
+  if (c && c.tcp === 'refused') {
+    out.push({
+      kind: 'not-listening',
+      message: `nothing listens on ${hostPort(first.host, first.port)} (TCP connect refused${c.connectMs === null ? '' : ` in ${c.connectMs.toFixed(1)} ms`}, ${CONTAINERD_FILES.mirrorCheck})`,
+      ...at,
+    });
+  } else if (!c && a.listeners && isLoopbackHost(first.host) && !a.listeners.some(listensFor(first.host))) {
+    out.push({
+      kind: 'not-listening',
+      message: `no listener on ${hostPort(first.host, first.port)} in ${CONTAINERD_FILES.listeners}`,
+      ...at,
+    });
+  }
+  return out;
+}
+
+/** A dfdaemon is here but no registry route starts at it, and nothing found so far says why. */
+function dfdaemonUnrouted(a: MisconfigInputs, found: readonly Misconfig[]): Misconfig[] {
+  const { routes } = a;
   if (
-    a.dd?.present &&
-    routes.length > 0 &&
-    !routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') &&
-    !routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)
-  ) {
-    if (
-      !out.some(
-        (m) =>
-          m.kind === 'not-listening' || m.kind === 'wrong-port' || m.kind === 'rejected' || m.kind === 'wrong-name',
-      )
-    ) {
-      out.push({
-        kind: 'no-routing',
-        message: `no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')}; ${a.dd.endpoints.source})`,
-        ...(routes[0]?.file ? { file: routes[0].file } : {}),
-      });
-    }
-  }
+    !a.dd?.present ||
+    routes.length === 0 ||
+    routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') ||
+    routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)
+  )
+    return [];
+  const explained = new Set<MisconfigKind>(['not-listening', 'wrong-port', 'rejected', 'wrong-name']);
+  if (found.some((m) => explained.has(m.kind))) return [];
+  return [
+    {
+      kind: 'no-routing',
+      message: `no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')}; ${a.dd.endpoints.source})`,
+      ...(routes[0]?.file ? { file: routes[0].file } : {}),
+    },
+  ];
+}
+
+/** What containerd's own log says it refused, when the files did not already show it (first of each). */
+function loggedRefusals(a: MisconfigInputs, found: readonly Misconfig[]): Misconfig[] {
+  const out: Misconfig[] = [];
+  const has = (...kinds: MisconfigKind[]) => [...found, ...out].some((m) => kinds.includes(m.kind));
   for (const ev of a.log?.events ?? []) {
-    if (ev.kind === 'hosts-toml-decode' && !out.some((m) => m.kind === 'rejected')) {
+    if (ev.kind === 'hosts-toml-decode' && !has('rejected')) {
       out.push({
         kind: 'rejected',
         message: `containerd logged "${ev.msg}"${ev.error ? ` (${ev.error})` : ''}: that file is ignored`,
@@ -249,10 +293,7 @@ export function findMisconfigs(a: {
         line: ev.line,
       });
     }
-    if (
-      ev.kind === 'mirrors-with-config-path' &&
-      !out.some((m) => m.kind === 'legacy-with-config-path' || m.kind === 'mirrors-refused')
-    ) {
+    if (ev.kind === 'mirrors-with-config-path' && !has('legacy-with-config-path', 'mirrors-refused')) {
       out.push({
         kind: 'legacy-with-config-path',
         message:
@@ -262,4 +303,5 @@ export function findMisconfigs(a: {
       });
     }
   }
+  return out;
 }

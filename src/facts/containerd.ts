@@ -88,7 +88,6 @@ export const containerdFacts = defineFacts({
     const dd = dfdaemonEndpoints(ctx.facts, listeners);
     const checks = await readMirrorChecks(ctx);
     const hostsDirs = await readHostsDirs(b, configPath);
-    const misconfigs: Misconfig[] = [];
     const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? [], pk);
     const pull = pullMode(config, pk);
     const env = await readEnv(b);
@@ -96,7 +95,7 @@ export const containerdFacts = defineFacts({
     const pluginsText = await b.text(CONTAINERD_FILES.plugins);
     const cri = pluginsText === undefined ? undefined : criPluginRow(parseCtrPlugins(pluginsText));
     const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
-    findMisconfigs({
+    const misconfigs = findMisconfigs({
       criPlugin,
       configValid: source !== 'invalid',
       config,
@@ -110,7 +109,6 @@ export const containerdFacts = defineFacts({
       dd,
       listeners,
       log,
-      misconfigs,
       file,
     });
     const isMirror = (h: RegistryRoute['hosts'][number]) =>

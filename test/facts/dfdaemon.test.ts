@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  goDaemonLogDir,
-  parseDfdaemonConfig,
-  parseDurationSeconds,
-  parseGoBytes,
-  parseRustBytes,
-} from '../../src/parsers/dfdaemon-config.js';
+import { goDaemonLogDir, parseDfdaemonConfig } from '../../src/parsers/dfdaemon-config.js';
+import { goConfigSeconds, parseGoBytes } from '../../src/parsers/dfdaemon-config-go.js';
+import { parseRustBytes, rustConfigSeconds } from '../../src/parsers/dfdaemon-config-rust.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
@@ -25,9 +21,20 @@ describe('dfdaemon config', () => {
     expect(parseRustBytes('50GB')).toBe(50e9);
     expect(parseRustBytes('1GiB')).toBe(2 ** 30);
     expect(parseRustBytes('fast')).toBeUndefined();
-    expect(parseDurationSeconds('1h30m')).toBe(5400);
-    expect(parseDurationSeconds('360s')).toBe(360);
-    expect(parseDurationSeconds('soon')).toBeUndefined();
+    // Go: time.ParseDuration or integer nanoseconds; no days (Go has no such unit)
+    expect(goConfigSeconds('1h30m')).toBe(5400);
+    expect(goConfigSeconds('1.5s')).toBe(1.5);
+    expect(goConfigSeconds(3e9)).toBe(3);
+    expect(goConfigSeconds('30d')).toBeUndefined();
+    expect(goConfigSeconds('soon')).toBeUndefined();
+    // Rust: humantime (whole numbers, spaces allowed, days/weeks/months; `M` months, `m` minutes)
+    expect(rustConfigSeconds('360s')).toBe(360);
+    expect(rustConfigSeconds('2h 37min')).toBe(9420);
+    expect(rustConfigSeconds('30d')).toBe(30 * 86400);
+    expect(rustConfigSeconds('1M')).toBe(2_630_016);
+    expect(rustConfigSeconds('1.5s')).toBeUndefined();
+    expect(rustConfigSeconds(360)).toBeUndefined();
+    expect(rustConfigSeconds('soon')).toBeUndefined();
   });
 
   it('applies the Go code defaults where the chart sets nothing, and says they are defaults', () => {

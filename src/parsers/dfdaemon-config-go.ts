@@ -1,0 +1,92 @@
+// dfget.yaml, the Go dfdaemon's config: the keys that bear on pull speed, with the code's defaults
+// (dragonflyoss/dragonfly client/config/peerhost.go and peerhost_linux.go) where a key is absent.
+import { parseGoDuration } from './go-duration.js';
+import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
+import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';
+
+const MiB = 1024 * 1024;
+
+/** docker/go-units RAMInBytes (binary units, as Go's util.RateLimit uses): "1024Mi", "2MiB", "512m". */
+export const parseGoBytes: Convert<number> = (v) => {
+  if (typeof v === 'number') return v;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?)(b?)\s*$/i.exec(v);
+  if (!m) return undefined;
+  const pow = ' kmgtp'.indexOf((m[2] || ' ').toLowerCase());
+  return Math.round(Number(m[1]) * 1024 ** pow);
+};
+
+/** Dragonfly's util.Duration: a time.ParseDuration string, or an integer of nanoseconds. */
+export const goConfigSeconds: Convert<number> = (v) => {
+  if (typeof v === 'number') return v / 1e9;
+  if (typeof v !== 'string') return undefined;
+  const ms = parseGoDuration(v.trim());
+  return ms === null ? undefined : ms / 1000;
+};
+
+/** A port, or the `start` of a port range (`port: {start: 65001, end: 65001}`). */
+const port: Convert<number> = (v) => {
+  if (typeof v === 'number') return v;
+  if (v && typeof v === 'object' && 'start' in v && typeof (v as { start: unknown }).start === 'number')
+    return (v as { start: number }).start;
+  return undefined;
+};
+
+function portOf(addr: string): number | undefined {
+  const m = /:(\d+)$/.exec(addr.trim());
+  return m ? Number(m[1]) : undefined;
+}
+
+export function goConfig(r: SettingsReader): DfdaemonConfig {
+  const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
+    typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
+  );
+  const metricsAddr = r.get(['metrics'], str, '', 'an address');
+  // 65001: the deb/rpm dfget.yaml's and the Helm chart's value (the code's own is an empty port range)
+  const proxyPort = r.get(['proxy.tcpListen.port'], port, 65001, 'a port');
+  const mirrorUrl = r.raw('proxy.registryMirror.url');
+  const cfg: DfdaemonConfig = {
+    generation: 'go',
+    downloadRateLimit: r.get(['download.totalRateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
+    perPeerRateLimit: r.get(['download.perPeerRateLimit'], parseGoBytes, 512 * MiB, 'a rate'),
+    uploadRateLimit: r.get(['upload.rateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
+    storageDir: r.get(['dataDir'], str, '/var/lib/dragonfly', 'a path'),
+    keepStorage: r.get(['keepStorage'], bool, false, 'a boolean'),
+    multiplex: r.get(['storage.multiplex'], bool, false, 'a boolean'),
+    taskExpireSeconds: r.get(['storage.taskExpireTime'], goConfigSeconds, 6 * 3600, 'a duration'),
+    gcHighThresholdPercent: r.get(['storage.diskGCThresholdPercent'], num, 95, 'a percentage'),
+    calculateDigest: r.get(['download.calculateDigest'], bool, false, 'a boolean'),
+    scheduleTimeoutSeconds: r.get(['scheduler.scheduleTimeout'], goConfigSeconds, 300, 'a duration'),
+    disableAutoBackSource: r.get(['scheduler.disableAutoBackSource'], bool, false, 'a boolean'),
+    pieceTimeoutSeconds: r.get(['download.pieceDownloadTimeout'], goConfigSeconds, 30, 'a duration'),
+    proxyRules,
+    ...(mirrorUrl === undefined || mirrorUrl === null || mirrorUrl === ''
+      ? {}
+      : { registryMirror: r.get(['proxy.registryMirror.url'], str, '', 'a URL') }),
+    registryMirrorDynamic: r.get(['proxy.registryMirror.dynamic'], bool, false, 'a boolean'),
+    registryMirrorUseProxies: r.get(['proxy.registryMirror.useProxies'], bool, false, 'a boolean'),
+    registryMirrorDirect: r.get(['proxy.registryMirror.direct'], bool, false, 'a boolean'),
+    prefetch: r.get(['download.prefetch'], bool, false, 'a boolean'),
+    proxyMaxConcurrency: r.get(['proxy.maxConcurrency'], num, 0, 'a number'),
+    defaultFilter: r.get(['proxy.defaultFilter'], str, '', 'a filter'),
+    ports: {
+      proxy: proxyPort,
+      upload: r.get(['upload.tcpListen.port'], port, 65002, 'a port'),
+      grpc: r.get(['download.peerGRPC.tcpListen.port'], port, 65000, 'a port'),
+      health: r.get(['health.tcpListen.port'], port, 40901, 'a port'),
+    },
+    metricsAddr,
+    verbose: r.get(['verbose'], bool, false, 'a boolean'),
+    console: r.get(['console'], bool, false, 'a boolean'),
+    logDir: r.get(['logDir'], str, '/var/log/dragonfly', 'a path'),
+  };
+  const mp = portOf(metricsAddr.value);
+  if (mp !== undefined)
+    cfg.ports.metrics = {
+      value: mp,
+      from: metricsAddr.from,
+      key: 'metrics',
+      ...(metricsAddr.line ? { line: metricsAddr.line } : {}),
+    };
+  return cfg;
+}

@@ -5,7 +5,7 @@
 // analysis path loads go in the bundle; those only the probes load (systeminformation, undici, tar,
 // execa) stay in node_modules and are loaded when a probe needs them. A module that locates files from its own URL (import.meta.url)
 // stays where tsc put it and is imported from there, so its relative paths keep working.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -36,6 +36,8 @@ const keepInPlace = {
   },
 };
 
+// chunk names carry a content hash: without this, every build's chunks would pile up (and be packed)
+rmSync(OUT, { recursive: true, force: true });
 await build({
   entryPoints: [join(DIST, 'cli.js')],
   outdir: OUT,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAUSES, SEVERITIES } from '../causes.js';
 import { HostSchema, ProbeRecordSchema } from '../bundle/manifest.js';
 import { MeasurementsSchema } from '../bundle/measurements.js';

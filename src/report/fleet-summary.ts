@@ -1,13 +1,22 @@
 // Many nodes' JSON reports → which causes hit how many nodes, worst first. Pure.
 import { type Cause, SEVERITY_ORDER, type Severity } from '../causes.js';
-import type { Report } from './model.js';
+import type { Diagnosis, Report } from './model.js';
 
 export const FLEET_SUMMARY_VERSION = 1;
+
+/** What the summary reads of a report; a whole `Report` is one. */
+export interface FleetReport {
+  createdAt: Report['createdAt'];
+  host: Pick<Report['host'], 'hostname'>;
+  probes: Record<string, Pick<Report['probes'][string], 'status' | 'reason'>>;
+  diagnoses: Pick<Diagnosis, 'rule' | 'cause' | 'severity' | 'impactSeconds'>[];
+  summary: Report['summary'];
+}
 
 export interface FleetInput {
   /** Where the report came from (file path), for messages. */
   source: string;
-  report: Report;
+  report: FleetReport;
 }
 
 export interface FleetCause {
@@ -87,7 +96,7 @@ export class FleetAccumulator {
     this.newest.set(host, this.digest(source, report));
   }
 
-  private digest(source: string, report: Report): NodeDigest {
+  private digest(source: string, report: FleetReport): NodeDigest {
     const perCause = new Map<Cause, NodeDigest['causes'][number]>();
     for (const d of report.diagnoses) {
       const prev = perCause.get(d.cause);

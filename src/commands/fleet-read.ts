@@ -6,7 +6,7 @@ import { CAUSES, SEVERITIES } from '../causes.js';
 import { ProbeStatusSchema } from '../bundle/manifest.js';
 import { UsageError } from '../errors.js';
 import type { FleetInput, FleetReport } from '../report/fleet-summary.js';
-import { REPORT_SCHEMA_VERSION } from '../report/model.js';
+import { REPORT_SCHEMA_VERSION } from '../report/schema-version.js';
 
 // A report over this size is not a dfdoctor report (one is tens of KiB).
 const MAX_REPORT_BYTES = 64 * 1024 * 1024;

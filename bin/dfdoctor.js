@@ -9,7 +9,6 @@
 // A command whose memory is bounded by what dfdoctor itself holds runs here, without a second Node
 // (whose start-up would double the wait): --version, --help, `rules`, and `analyze` of a bundle
 // directory small enough that its whole content could not bring the heap near the cap.
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +31,9 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.exitCode = await main(process.argv);
 } else {
   const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
+  // loaded here, not at the top: node:child_process brings net, dgram and streams, which a command run
+  // in this process would load for nothing
+  const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,
     [...process.execArgv, `${HEAP_FLAG}=${heapMb}`, fileURLToPath(import.meta.url), ...args],

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManifestSchema } from './bundle/manifest.js';
 import { MeasurementsSchema } from './bundle/measurements.js';
 import { ReportSchema } from './report/model.js';

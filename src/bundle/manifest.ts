@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The newest bundle format this build reads and writes (docs/architecture.md#bundle). */
 export const BUNDLE_FORMAT_VERSION = 1;

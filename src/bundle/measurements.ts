@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Numbers that need the live node (docs/architecture.md#measurements). Units are in the names; MB = 10^6 bytes.
 // Every area is optional: a probe that did not run leaves its area out.

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { parseBaseline } from '../facts/baseline.js';
 import type { AnalysisSettings } from '../facts/types.js';
 import type { ReportOrigin } from '../report/build.js';
 import type { Report } from '../report/model.js';
@@ -23,6 +22,8 @@ export async function settingsFrom(flags: AnalysisFlags): Promise<Partial<Analys
         `--baseline ${flags.baseline}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (e as Error).message}`,
       );
     }
+    // loaded only here: the baseline's schema is built when the module loads
+    const { parseBaseline } = await import('../facts/baseline.js');
     const parsed = parseBaseline(text);
     if (!parsed.ok) throw new UsageError(`--baseline ${flags.baseline}: ${parsed.message}`);
     s.baseline = parsed.baseline;

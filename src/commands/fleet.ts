@@ -5,7 +5,6 @@ import { FAIL_ON, type FailOn } from '../exit-code.js';
 import { UsageError } from '../errors.js';
 import { FLEET_FORMATS, type FleetFormat } from '../report/fleet-options.js';
 import type { FleetSummary } from '../report/fleet-summary.js';
-import type { ReadResult } from './fleet-read.js';
 import { terminalWidth, useColor } from './options.js';
 import type { RunContext } from './run-context.js';
 
@@ -61,30 +60,26 @@ Examples:
         ]);
       const files = await expandReportPaths(paths);
       if (files.length === 0) throw new UsageError(`no .json reports under ${paths.join(', ')}`);
-      // One report at a time into the aggregates (a few files read ahead): 100,000 reports fit the heap cap.
+      // One report at a time into the aggregates: 100,000 reports fit the heap cap.
       const acc = new FleetAccumulator();
       const unreadable: { source: string; reason: string }[] = [];
-      let readable = 0;
-      const ahead: Promise<ReadResult>[] = [];
-      let next = 0;
       let shownAt = 0;
-      while (next < files.length || ahead.length > 0) {
-        while (ahead.length < READ_AHEAD && next < files.length) ahead.push(readReport(files[next++] as string));
-        const r = await (ahead.shift() as Promise<ReadResult>);
-        if (r.ok) {
-          acc.add(r.input);
-          readable++;
-        } else {
+      for (const [i, file] of files.entries()) {
+        const r = readReport(file);
+        if (r.ok) acc.add(r.input);
+        else {
           unreadable.push({ source: r.source, reason: r.reason });
           rc.progress.done();
           process.stderr.write(`dfdoctor: skipped ${r.source}: ${r.reason}\n`);
         }
-        const done = readable + unreadable.length;
-        if (performance.now() - shownAt > 100 || done === files.length) {
+        if (performance.now() - shownAt > 100 || i + 1 === files.length) {
           shownAt = performance.now();
-          rc.progress(`reading ${done}/${files.length} reports`);
+          rc.progress(`reading ${i + 1}/${files.length} reports`);
+          // the reads are synchronous: let a Ctrl-C in between them
+          await new Promise((resolve) => setImmediate(resolve));
         }
       }
+      const readable = files.length - unreadable.length;
       rc.progress.done();
       if (readable === 0) throw new UsageError(`none of the ${files.length} files is a readable dfdoctor report`);
       const summary = acc.summary(unreadable);
@@ -96,9 +91,6 @@ Examples:
       setExit(fleetExitCode(summary, flags.failOn));
     });
 }
-
-/** Reports read and parsed ahead of the one being added: overlaps the file reads, bounds what is held. */
-const READ_AHEAD = 8;
 
 /** 1 when any node has a cause at or above `failOn`; `never` always gives 0. */
 export function fleetExitCode(s: FleetSummary, failOn: FailOn): 0 | 1 {

@@ -1,6 +1,6 @@
 // Baselines: the measured figures of a node saved when it was good (`dfdoctor baseline save`), and the
 // comparison of today's figures with them (`diagnose --baseline FILE --tolerance 0.25`). Pure.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Measurements } from '../bundle/measurements.js';
 import { figuresOf } from './baseline-figures.js';
 

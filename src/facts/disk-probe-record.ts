@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // What the disk probe records in the manifest (probes.disk): how the device under the cache dir was
 // resolved and how the read test ran. Every field optional, so an older or hand-made bundle still reads.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiskMeasurement } from '../bundle/measurements.js';
 import { type Diskstats, type IoStat, ioStat, parseDiskstats } from '../parsers/diskstats.js';
 import { type MountEntry, mountOf, parseMountTable } from '../parsers/mountinfo.js';

@@ -2,7 +2,8 @@ import type { Evaluation } from '../engine.js';
 import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
 import { withBenchVerdict } from './bench-budget.js';
-import { REPORT_SCHEMA_VERSION, type Report } from './model.js';
+import type { Report } from './model.js';
+import { REPORT_SCHEMA_VERSION } from './schema-version.js';
 import { buildReadSettings } from './read-settings.js';
 import { buildTimeline } from './timeline.js';
 

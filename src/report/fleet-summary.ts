@@ -1,13 +1,22 @@
 // Many nodes' JSON reports → which causes hit how many nodes, worst first. Pure.
 import { type Cause, SEVERITY_ORDER, type Severity } from '../causes.js';
-import type { Report } from './model.js';
+import type { Diagnosis, Report } from './model.js';
 
 export const FLEET_SUMMARY_VERSION = 1;
+
+/** What the summary reads of a report; a whole `Report` is one. */
+export interface FleetReport {
+  createdAt: Report['createdAt'];
+  host: Pick<Report['host'], 'hostname'>;
+  probes: Record<string, Pick<Report['probes'][string], 'status' | 'reason'>>;
+  diagnoses: Pick<Diagnosis, 'rule' | 'cause' | 'severity' | 'impactSeconds'>[];
+  summary: Report['summary'];
+}
 
 export interface FleetInput {
   /** Where the report came from (file path), for messages. */
   source: string;
-  report: Report;
+  report: FleetReport;
 }
 
 export interface FleetCause {
@@ -50,28 +59,49 @@ export interface FleetSummary {
   duplicates: { hostname: string; kept: string; dropped: string[] }[];
 }
 
+/** Distinct digest parts kept for sharing: bounds what the sharing itself costs (a few MB). */
+const MAX_SHARED_PARTS = 10_000;
+
 /** What the summary needs of one node's report: a few hundred bytes, however large the report. */
 interface NodeDigest {
   node: FleetNode;
-  causes: { cause: Cause; sev: Severity; impact: number | undefined; rules: string[] }[];
-  failed: { probe: string; reason: string }[];
+  causes: readonly CauseOnNode[];
+  failed: readonly { probe: string; reason: string }[];
+}
+
+interface CauseOnNode {
+  cause: Cause;
+  sev: Severity;
+  impact: number | undefined;
+  rules: string[];
 }
 
 /**
  * Builds the fleet summary one report at a time: each report is reduced to its node's digest when it
  * is added and can then be dropped, so memory grows with the number of nodes, not with the reports'
- * size. Strings repeated across nodes (causes, rules, probe names, reasons) are kept once.
+ * size. Strings repeated across nodes (causes, rules, probe names, reasons) are kept once, and so are
+ * the per-cause records and lists many nodes share (100,000 nodes must fit a 128 MiB heap).
  */
 export class FleetAccumulator {
   private readonly newest = new Map<string, NodeDigest>();
   private readonly dropped = new Map<string, string[]>();
   private readonly strings = new Map<string, string>();
+  /** Read-only digest parts by their content: one copy for every node that has the same. */
+  private readonly parts = new Map<string, unknown>();
 
   private intern(s: string): string {
     const had = this.strings.get(s);
     if (had !== undefined) return had;
     this.strings.set(s, s);
     return s;
+  }
+
+  private share<T>(key: string, part: T): T {
+    const had = this.parts.get(key);
+    if (had !== undefined) return had as T;
+    // a fleet whose nodes differ in every part (each its own impact figure) would only add keys
+    if (this.parts.size < MAX_SHARED_PARTS) this.parts.set(key, part);
+    return part;
   }
 
   add({ source, report }: FleetInput): void {
@@ -87,8 +117,8 @@ export class FleetAccumulator {
     this.newest.set(host, this.digest(source, report));
   }
 
-  private digest(source: string, report: Report): NodeDigest {
-    const perCause = new Map<Cause, NodeDigest['causes'][number]>();
+  private digest(source: string, report: FleetReport): NodeDigest {
+    const perCause = new Map<Cause, CauseOnNode>();
     for (const d of report.diagnoses) {
       const prev = perCause.get(d.cause);
       const sev = !prev || SEVERITY_ORDER[d.severity] < SEVERITY_ORDER[prev.sev] ? d.severity : prev.sev;
@@ -98,12 +128,15 @@ export class FleetAccumulator {
       if (!rules.includes(rule)) rules.push(rule);
       perCause.set(d.cause, { cause: this.intern(d.cause) as Cause, sev, impact, rules });
     }
-    const failed: NodeDigest['failed'] = [];
+    const failed: { probe: string; reason: string }[] = [];
     for (const [probe, p] of Object.entries(report.probes)) {
       if (p.status === 'failed')
         failed.push({ probe: this.intern(probe), reason: this.intern(p.reason ?? 'no reason given') });
     }
     const top = report.diagnoses[0]?.cause;
+    // keys are JSON: a reason may hold any character, and two different parts must never share a key
+    const causes = [...perCause.values()].map((c) => this.share(JSON.stringify(['c', c]), c));
+    const failedProbes = failed.map((f) => f.probe);
     return {
       node: {
         hostname: report.host.hostname,
@@ -113,10 +146,10 @@ export class FleetAccumulator {
         warning: report.summary.warning,
         info: report.summary.info,
         top: top === undefined ? null : (this.intern(top) as Cause),
-        failedProbes: failed.map((f) => f.probe),
+        failedProbes: this.share(JSON.stringify(['p', failedProbes]), failedProbes),
       },
-      causes: [...perCause.values()],
-      failed,
+      causes: this.share(JSON.stringify(['C', causes]), causes),
+      failed: this.share(JSON.stringify(['f', failed]), failed),
     };
   }
 

@@ -1,9 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAUSES, SEVERITIES } from '../causes.js';
 import { HostSchema, ProbeRecordSchema } from '../bundle/manifest.js';
 import { MeasurementsSchema } from '../bundle/measurements.js';
-
-export const REPORT_SCHEMA_VERSION = 1;
+import { REPORT_SCHEMA_VERSION } from './schema-version.js';
 
 /** The formats a config snippet is written in; the markdown report fences it with this language. */
 export const SNIPPET_FORMATS = ['toml', 'yaml', 'ini', 'json', 'text'] as const;

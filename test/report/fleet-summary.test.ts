@@ -68,7 +68,7 @@ describe('summarizeFleet', () => {
         }));
         const s = summarizeFleet(inputs);
         // the oracle: newest report per host
-        const newest = new Map<string, Report>();
+        const newest = new Map<string, FleetInput['report']>();
         for (const { report: r } of inputs) {
           const p = newest.get(r.host.hostname);
           if (!p || r.createdAt > p.createdAt) newest.set(r.host.hostname, r);

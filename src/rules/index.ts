@@ -1,6 +1,6 @@
 import { baselineRules } from './baseline.js';
 import { containerdRules } from './containerd.js';
-import { dfdaemonRules } from './dfdaemon.js';
+import { dfdaemonRules } from './dfdaemon/index.js';
 import { diskRules } from './disk.js';
 import { kubeletRules } from './kubelet.js';
 import { netRules } from './net.js';

@@ -1,7 +1,7 @@
 import { baselineRules } from './baseline.js';
 import { containerdRules } from './containerd.js';
 import { dfdaemonRules } from './dfdaemon/index.js';
-import { diskRules } from './disk.js';
+import { diskRules } from './disk/index.js';
 import { kubeletRules } from './kubelet.js';
 import { netRules } from './net.js';
 import type { Rule } from './rule.js';

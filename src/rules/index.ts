@@ -3,7 +3,7 @@ import { containerdRules } from './containerd.js';
 import { dfdaemonRules } from './dfdaemon/index.js';
 import { diskRules } from './disk/index.js';
 import { kubeletRules } from './kubelet.js';
-import { netRules } from './net.js';
+import { netRules } from './net/index.js';
 import type { Rule } from './rule.js';
 import { systemRules } from './system.js';
 

@@ -1,0 +1,147 @@
+import type { Severity } from '../../causes.js';
+import { NET_FILES, type NetfilterFacts, type PathFinding } from '../../facts/net-netfilter.js';
+import { cmd, prose } from '../steps.js';
+import { defineRule } from '../rule.js';
+import { baselineEvidence, loopbackBaseline, type LoopbackBaseline } from './loopback.js';
+import { counters, netfilterAbsent, tool, where } from './netfilter-text.js';
+import { worst } from './severity.js';
+
+// Per packet, every rule of every chain a packet enters is evaluated in order (iptables) or by the nft
+// VM; kube-proxy's iptables mode costs each new connection O(services) (kubernetes/kubernetes
+// pkg/proxy/iptables/proxier.go; https://kubernetes.io/blog/2025/02/28/nftables-kube-proxy).
+// containerd keeps connections alive, so the per-packet figure matters far more than the per-connection one.
+const PER_PACKET_WARN = 1000;
+const PER_PACKET_CRIT = 10000;
+const PER_CONNECTION_INFO = 1000;
+const PER_CONNECTION_WARN = 10000;
+const CONNTRACK_WARN_PCT = 80;
+const CONNTRACK_CRIT_PCT = 95;
+
+interface OverheadFinding {
+  nf: NetfilterFacts;
+  perPacket: boolean;
+  perConnection: boolean;
+  /** LOG rules on the loopback path (the first three). */
+  logs: PathFinding[];
+  conntrackHigh: boolean;
+  /** The kernel logged conntrack table-full drops. */
+  dropped: boolean;
+  baseline?: LoopbackBaseline;
+}
+
+export const netfilterOverhead = defineRule<OverheadFinding>({
+  meta: {
+    id: 'net.netfilter-overhead',
+    cause: 'netfilter-overhead',
+    title: 'Netfilter rules or conntrack load the loopback path',
+    description: `≥ ${PER_PACKET_WARN} rule evaluations per loopback data packet, ≥ ${PER_CONNECTION_INFO} per new loopback connection, LOG rules on the loopback path, conntrack ≥ ${CONNTRACK_WARN_PCT} % full or "table full, dropping packet" in dmesg, or rules in both iptables backends`,
+    severities: ['critical', 'warning', 'info'],
+    remediationSummary:
+      'Shrink or bypass the rules on the loopback path (an early `-i lo`/`-o lo` ACCEPT, nftables/IPVS kube-proxy), and give conntrack room.',
+  },
+  inputsAbsent: netfilterAbsent,
+
+  detect(f) {
+    const nf = f.net?.netfilter;
+    if (!nf) return null;
+    let sev: Severity | null = null;
+    const pp = nf.perPacket;
+    const perPacket = pp !== null && pp.rules >= PER_PACKET_WARN;
+    if (perPacket) sev = worst(sev, pp.rules >= PER_PACKET_CRIT ? 'critical' : 'warning');
+    const pc = nf.perConnection;
+    const perConnection = pc !== null && pc.rules >= PER_CONNECTION_INFO;
+    if (perConnection) sev = worst(sev, pc.rules >= PER_CONNECTION_WARN ? 'warning' : 'info');
+    const logs = nf.findings.filter((x) => x.kind === 'log' && x.paths.includes('loopback')).slice(0, 3);
+    if (logs.length > 0) sev = worst(sev, 'warning');
+    const ct = nf.conntrack;
+    const conntrackHigh = ct !== null && ct.pct >= CONNTRACK_WARN_PCT;
+    if (conntrackHigh) sev = worst(sev, ct.pct >= CONNTRACK_CRIT_PCT ? 'critical' : 'warning');
+    const dropped = (nf.kernel?.conntrackFull?.count ?? 0) > 0;
+    if (dropped) sev = worst(sev, 'critical');
+    if (nf.mixedBackends) sev = worst(sev, 'info');
+    if (sev === null) return null;
+    return {
+      severity: sev,
+      confidence: dropped ? 0.85 : 0.6,
+      data: { nf, perPacket, perConnection, logs, conntrackHigh, dropped, baseline: loopbackBaseline(f) },
+    };
+  },
+
+  evidence({ nf, perPacket, perConnection, logs, conntrackHigh, dropped, baseline }) {
+    const out: string[] = [];
+    const { perPacket: pp, perConnection: pc, conntrack: ct, mixedBackends: mixed } = nf;
+    const loaded = nf.rulesets.filter((r) => r.rules > 0);
+    if (perPacket && pp)
+      out.push(
+        `${pp.rules} rules evaluated for every packet of "${pp.packet}" (walk of ${loaded.map((r) => r.file).join(', ')})`,
+      );
+    if (perConnection && pc)
+      out.push(`${pc.rules} rules evaluated for the first packet of each new connection ("${pc.packet}")`);
+    if (perPacket || perConnection)
+      for (const r of loaded) {
+        const top = r.largestChains.slice(0, 3).map((c) => `${c.table}/${c.chain} ${c.rules}`);
+        out.push(
+          `${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top.join(', ')} (${r.file})`,
+        );
+      }
+    for (const l of logs)
+      out.push(
+        `LOG rule on the loopback path: "${l.text}" (${where(l)}${counters(l)}) — a kernel log line per matching packet`,
+      );
+    if (conntrackHigh && ct)
+      out.push(
+        `conntrack ${ct.count} of ${ct.max} entries (${ct.pct.toFixed(1)} %) (${NET_FILES.conntrack}); when full, new connections are dropped`,
+      );
+    const full = nf.kernel?.conntrackFull;
+    if (dropped && full)
+      out.push(
+        `${full.count} "table full, dropping packet" kernel messages${nf.kernel?.suppressed ? ` (+${nf.kernel.suppressed} suppressed)` : ''}, last: "${full.last?.text ?? ''}" (${NET_FILES.dmesg}:${full.last?.line ?? '?'})`,
+      );
+    if (mixed)
+      out.push(
+        `rules in both iptables backends: ${mixed.legacy} legacy, ${mixed.nft} nf_tables (${mixed.files.join(', ')}) — both run, each tool shows only its own`,
+      );
+    for (const k of nf.kubeProxy)
+      out.push(
+        `kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`,
+      );
+    return [...out, ...baselineEvidence(baseline)];
+  },
+
+  steps({ nf, perPacket, perConnection, logs, conntrackHigh, dropped }) {
+    return [
+      ...(perPacket || perConnection ? RULE_LOAD_STEPS : []),
+      ...logs.map((l) =>
+        cmd(`${tool(l.file, l.family).list(l.table, l.chain)}    # then delete or narrow the LOG rule`),
+      ),
+      ...(conntrackHigh || dropped ? CONNTRACK_STEPS : []),
+      ...(nf.mixedBackends ? MIXED_BACKEND_STEPS : []),
+    ];
+  },
+});
+
+const RULE_LOAD_STEPS = [
+  cmd('iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables'),
+  cmd('iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules'),
+  cmd(
+    'iptables -t filter -I OUTPUT 1 -o lo -j ACCEPT && iptables -t filter -I INPUT 1 -i lo -j ACCEPT   # let loopback skip the rest (check your policy first)',
+  ),
+  prose('kube-proxy: --proxy-mode=nftables (GA in 1.33) or ipvs scales with services; keep connections alive'),
+];
+
+const CONNTRACK_STEPS = [
+  cmd('cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max'),
+  cmd(
+    'sysctl -w net.netfilter.nf_conntrack_max=<2× the current value>   # persist in /etc/sysctl.d/; kube-proxy sets it from conntrack.maxPerCore',
+  ),
+  cmd('conntrack -S    # per-CPU insert_failed/drop counters (conntrack-tools)'),
+  cmd(
+    'iptables -t raw -I PREROUTING -i lo -j NOTRACK && iptables -t raw -I OUTPUT -o lo -j NOTRACK   # optional: stop tracking loopback (only if no rule needs its state)',
+  ),
+];
+
+const MIXED_BACKEND_STEPS = [
+  cmd(
+    'iptables-legacy-save | grep -c "^-A"; iptables-nft-save | grep -c "^-A"    # then move everything to one backend',
+  ),
+];

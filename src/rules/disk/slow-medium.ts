@@ -2,11 +2,11 @@ import type { DiskMeasurement } from '../../bundle/measurements.js';
 import type { DiskFacts } from '../../facts/disk.js';
 import { pullInQuestion, type PullInQuestion } from '../../facts/pull.js';
 import { gen } from '../dfdaemon/pull.js';
-import { storageDirSnippets, type Gen } from '../snippets/dfdaemon.js';
+import { moveStorageDir, type Gen } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { saturation } from './saturation.js';
-import { deviceText, mb, mediumEvidence } from './text.js';
+import { deviceText, HOW, mb, mediumEvidence } from './text.js';
 
 /** A healthy local NVMe's sequential read (PCIe 3.0 x4 drives are specified at ~3.0–3.5 GB/s), the "what it could be" of impactSeconds. */
 export const HEALTHY_NVME_MBPS = 3000;
@@ -24,13 +24,6 @@ interface SlowMediumFinding {
   contended: boolean;
   generation: Gen;
 }
-
-const HOW: Record<DiskMeasurement['method'], string> = {
-  o_direct: 'O_DIRECT, 1 MiB reads',
-  fio: 'fio --direct=1 --bs=1M',
-  existing_files: "O_DIRECT reads of dfdaemon's own cached files",
-  page_cache: '',
-};
 
 export const slowMedium = defineRule<SlowMediumFinding>({
   meta: {
@@ -109,11 +102,7 @@ export const slowMedium = defineRule<SlowMediumFinding>({
 
   steps({ disk: d, generation }) {
     return [
-      prose("Move dfdaemon's storage dir to a local SSD/NVMe (instance store, local PV), then restart dfdaemon:"),
-      ...storageDirSnippets(generation, '/mnt/nvme/dragonfly'),
-      prose(
-        'Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.',
-      ),
+      ...moveStorageDir(generation, 'a local SSD/NVMe (instance store, local PV)', '/mnt/nvme/dragonfly'),
       prose(
         'On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.',
       ),

@@ -1,4 +1,5 @@
 // How the disk rules' evidence names a rate, a latency, a size and the cache dir's device.
+import type { DiskMeasurement } from '../../bundle/measurements.js';
 import type { DiskFacts } from '../../facts/disk.js';
 
 export const mb = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} MB/s`;
@@ -35,3 +36,11 @@ export function mediumEvidence(d: DiskFacts): string[] {
     ? [`${rot.join(', ')} (/sys/block/…/queue/rotational; unreliable on VMs, not used to decide)`]
     : [];
 }
+
+/** How measurements.disk read the device. */
+export const HOW: Record<DiskMeasurement['method'], string> = {
+  o_direct: 'O_DIRECT, 1 MiB reads',
+  fio: 'fio --direct=1 --bs=1M',
+  existing_files: "O_DIRECT reads of dfdaemon's own cached files",
+  page_cache: '',
+};

@@ -5,7 +5,16 @@ import { pullInQuestion } from '../../facts/pull.js';
 import type { Qdisc } from '../../parsers/qdisc.js';
 import { cmd } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { baselineEvidence, loopbackBaseline, netfilterExplainsLoopback, type LoopbackBaseline } from './loopback.js';
+import {
+  baselineEvidence,
+  INDEPENDENT_MEASUREMENT,
+  loopbackBaseline,
+  netfilterExplainsLoopback,
+  qdiscEvidence,
+  qdiscSteps,
+  shaperRate,
+  type LoopbackBaseline,
+} from './loopback.js';
 import { worst } from './severity.js';
 
 // Unhindered loopback TCP moves GB/s with RTTs of tens of µs (measured by the project: 2.27 GB/s
@@ -36,8 +45,6 @@ interface LoopbackFinding {
   /** The pull in question at the rate lo carried instead of an unhindered one. */
   slowed?: { bytes: number; rateMBps: number; evidence: string };
 }
-
-const shaperRate = (q: Qdisc) => (q.rateBitsPerSecond ?? Infinity) / 8e6;
 
 export const loopbackSlow = defineRule<LoopbackFinding>({
   meta: {
@@ -84,10 +91,7 @@ export const loopbackSlow = defineRule<LoopbackFinding>({
   },
 
   evidence({ qdiscs, shortMtu, baseline: b, slowThroughput, slowRtt, cpuBusyPct, slowed }) {
-    const out = qdiscs.map((q) => {
-      const rate = q.rateBitsPerSecond === undefined ? '' : ` (shapes lo to ${shaperRate(q).toFixed(1)} MB/s)`;
-      return `qdisc "${q.text}" on lo${rate} (${NET_FILES.qdisc}:${q.line}); lo's default is "noqueue"`;
-    });
+    const out = qdiscs.map(qdiscEvidence);
     if (shortMtu !== null)
       out.push(
         `lo MTU ${shortMtu} (${NET_FILES.loMtu}); the kernel default is ${LO_MTU}, and smaller segments cost CPU per byte`,
@@ -116,24 +120,13 @@ export const loopbackSlow = defineRule<LoopbackFinding>({
   },
 
   steps({ qdiscs, shortMtu, slowThroughput, slowRtt, cpuBusyPct }) {
-    const parent = (q: Qdisc) =>
-      q.parent === 'root' ? 'root' : q.parent === 'ingress' ? 'ingress' : `parent ${q.parent}`;
     return [
-      ...qdiscs.flatMap((q) => [
-        cmd(`tc -s qdisc show dev lo                 # who added "${q.kind}", and its drops/overlimits`),
-        cmd(`tc qdisc del dev lo ${parent(q)}        # back to noqueue`),
-      ]),
+      ...qdiscs.flatMap(qdiscSteps),
       ...(shortMtu !== null ? [cmd(`ip link set dev lo mtu ${LO_MTU}`)] : []),
       ...(cpuBusyPct !== undefined
         ? [cmd('top -b -n1 -o %CPU | head -20    # CPU contention slows loopback copies too')]
         : []),
-      ...(slowThroughput || slowRtt
-        ? [
-            cmd('tc qdisc show dev lo; ip link show lo            # shaper or MTU on lo'),
-            cmd('iperf3 -s -D -1 && iperf3 -c 127.0.0.1 -t 3      # an independent loopback throughput figure'),
-            cmd('sockperf server -i 127.0.0.1 & sockperf ping-pong -i 127.0.0.1 -t 3   # an independent RTT figure'),
-          ]
-        : []),
+      ...(slowThroughput || slowRtt ? INDEPENDENT_MEASUREMENT : []),
     ];
   },
 });

@@ -4,7 +4,7 @@ import { ownerOf } from '../../facts/netfilter-owners.js';
 import { cmd } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { baselineEvidence, loopbackBaseline, type LoopbackBaseline } from './loopback.js';
-import { hitSteps } from './netfilter-blocking-steps.js';
+import { hitSteps } from './netfilter-steps.js';
 import { counters, netfilterAbsent, where } from './netfilter-text.js';
 import { worst } from './severity.js';
 

@@ -1,9 +1,10 @@
 import type { Severity } from '../../causes.js';
 import { NET_FILES, type NetfilterFacts, type PathFinding } from '../../facts/net-netfilter.js';
-import { cmd, prose } from '../steps.js';
+import { cmd } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { baselineEvidence, loopbackBaseline, type LoopbackBaseline } from './loopback.js';
-import { counters, netfilterAbsent, tool, where } from './netfilter-text.js';
+import { CONNTRACK_STEPS, MIXED_BACKEND_STEPS, RULE_LOAD_STEPS } from './netfilter-steps.js';
+import { counters, kubeProxyEvidence, netfilterAbsent, rulesetEvidence, tool, where } from './netfilter-text.js';
 import { worst } from './severity.js';
 
 // Per packet, every rule of every chain a packet enters is evaluated in order (iptables) or by the nft
@@ -77,13 +78,7 @@ export const netfilterOverhead = defineRule<OverheadFinding>({
       );
     if (perConnection && pc)
       out.push(`${pc.rules} rules evaluated for the first packet of each new connection ("${pc.packet}")`);
-    if (perPacket || perConnection)
-      for (const r of loaded) {
-        const top = r.largestChains.slice(0, 3).map((c) => `${c.table}/${c.chain} ${c.rules}`);
-        out.push(
-          `${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top.join(', ')} (${r.file})`,
-        );
-      }
+    if (perPacket || perConnection) out.push(...rulesetEvidence(loaded));
     for (const l of logs)
       out.push(
         `LOG rule on the loopback path: "${l.text}" (${where(l)}${counters(l)}) — a kernel log line per matching packet`,
@@ -101,11 +96,7 @@ export const netfilterOverhead = defineRule<OverheadFinding>({
       out.push(
         `rules in both iptables backends: ${mixed.legacy} legacy, ${mixed.nft} nf_tables (${mixed.files.join(', ')}) — both run, each tool shows only its own`,
       );
-    for (const k of nf.kubeProxy)
-      out.push(
-        `kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`,
-      );
-    return [...out, ...baselineEvidence(baseline)];
+    return [...out, ...kubeProxyEvidence(nf), ...baselineEvidence(baseline)];
   },
 
   steps({ nf, perPacket, perConnection, logs, conntrackHigh, dropped }) {
@@ -119,29 +110,3 @@ export const netfilterOverhead = defineRule<OverheadFinding>({
     ];
   },
 });
-
-const RULE_LOAD_STEPS = [
-  cmd('iptables-save -c | grep -c "^\\[.*-A"                    # rules in all tables'),
-  cmd('iptables-save | grep -c "^-A KUBE-SVC-"                   # kube-proxy service rules'),
-  cmd(
-    'iptables -t filter -I OUTPUT 1 -o lo -j ACCEPT && iptables -t filter -I INPUT 1 -i lo -j ACCEPT   # let loopback skip the rest (check your policy first)',
-  ),
-  prose('kube-proxy: --proxy-mode=nftables (GA in 1.33) or ipvs scales with services; keep connections alive'),
-];
-
-const CONNTRACK_STEPS = [
-  cmd('cat /proc/sys/net/netfilter/nf_conntrack_count /proc/sys/net/netfilter/nf_conntrack_max'),
-  cmd(
-    'sysctl -w net.netfilter.nf_conntrack_max=<2× the current value>   # persist in /etc/sysctl.d/; kube-proxy sets it from conntrack.maxPerCore',
-  ),
-  cmd('conntrack -S    # per-CPU insert_failed/drop counters (conntrack-tools)'),
-  cmd(
-    'iptables -t raw -I PREROUTING -i lo -j NOTRACK && iptables -t raw -I OUTPUT -o lo -j NOTRACK   # optional: stop tracking loopback (only if no rule needs its state)',
-  ),
-];
-
-const MIXED_BACKEND_STEPS = [
-  cmd(
-    'iptables-legacy-save | grep -c "^-A"; iptables-nft-save | grep -c "^-A"    # then move everything to one backend',
-  ),
-];

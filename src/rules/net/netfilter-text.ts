@@ -1,5 +1,5 @@
 // How the netfilter rules name a rule (file:line, counters), and the tool that lists its chain.
-import { NET_FILES, type PathFinding } from '../../facts/net-netfilter.js';
+import { NET_FILES, type NetfilterFacts, type PathFinding, type RulesetSummary } from '../../facts/net-netfilter.js';
 import type { Facts } from '../../facts/types.js';
 
 /** net.netfilter-*'s inputs: absent when the netfilter probe did not run. */
@@ -23,4 +23,20 @@ export function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: s
   const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
   const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
   return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
+}
+
+/** The rulesets that hold rules: size and largest chains of each. */
+export function rulesetEvidence(loaded: RulesetSummary[]): string[] {
+  return loaded.map((r) => {
+    const top = r.largestChains.slice(0, 3).map((c) => `${c.table}/${c.chain} ${c.rules}`);
+    return `${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top.join(', ')} (${r.file})`;
+  });
+}
+
+/** kube-proxy's share of the rules, per ruleset it wrote. */
+export function kubeProxyEvidence(nf: NetfilterFacts): string[] {
+  return nf.kubeProxy.map(
+    (k) =>
+      `kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`,
+  );
 }

@@ -61,11 +61,17 @@ export function keepStorageSteps(gen: 'go' | 'rust'): Step[] {
   ];
 }
 
-/** The storage dir moved to `dir`: Go dataDir, Rust storage.dir; both when the generation is unknown. */
-export function storageDirSnippets(gen: Gen, dir: string): Step[] {
+/** The storage dir moved to `dir` on `medium`: Go dataDir, Rust storage.dir (both when the generation is unknown). */
+export function moveStorageDir(gen: Gen, medium: string, dir: string): Step[] {
   const go = configSnippet('go', `dataDir: ${dir}`);
   const rust = configSnippet('rust', `storage:\n  dir: ${dir}/`);
-  return gen === 'go' ? [go] : gen === 'rust' ? [rust] : [go, rust];
+  return [
+    prose(`Move dfdaemon's storage dir to ${medium}, then restart dfdaemon:`),
+    ...(gen === 'go' ? [go] : gen === 'rust' ? [rust] : [go, rust]),
+    prose(
+      'Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.',
+    ),
+  ];
 }
 
 /** The keys that bound the cache's disk use, per generation; both when the generation is unknown. */

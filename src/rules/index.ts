@@ -1,9 +1,9 @@
 import { baselineRules } from './baseline.js';
 import { containerdRules } from './containerd.js';
-import { dfdaemonRules } from './dfdaemon.js';
-import { diskRules } from './disk.js';
+import { dfdaemonRules } from './dfdaemon/index.js';
+import { diskRules } from './disk/index.js';
 import { kubeletRules } from './kubelet.js';
-import { netRules } from './net.js';
+import { netRules } from './net/index.js';
 import type { Rule } from './rule.js';
 import { systemRules } from './system.js';
 

@@ -60,6 +60,8 @@ export interface Finding<D> {
   impactSeconds?: number;
   /** Overrides the rule's title when the finding needs a more specific one. */
   title?: string;
+  /** Overrides meta.remediationSummary for such a finding (one the rule's own summary does not fit). */
+  remediationSummary?: string;
   data: D;
 }
 
@@ -98,11 +100,11 @@ export function defineRule<D>(spec: RuleSpec<D>): Rule {
     when(facts) {
       const found = detect(facts);
       if (found === null) return null;
-      const { data, ...grade } = found;
+      const { data, remediationSummary, ...grade } = found;
       return {
         ...grade,
         evidence: evidence(data),
-        remediation: { summary: meta.remediationSummary, steps: steps(data) },
+        remediation: { summary: remediationSummary ?? meta.remediationSummary, steps: steps(data) },
       };
     },
     ...(inputsAbsent ? { inputsAbsent } : {}),

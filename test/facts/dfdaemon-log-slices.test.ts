@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nodeLine, parseSliceMap } from '../../src/facts/dfdaemon-log-slices.js';
-import { quote } from '../../src/rules/dfdaemon-evidence.js';
+import { quote } from '../../src/rules/dfdaemon/text.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goTaskLines, hex64 } from './dfdaemon-loggen.js';
 

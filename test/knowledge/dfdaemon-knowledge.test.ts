@@ -16,11 +16,13 @@ import { goJson, rustCompact } from '../facts/dfdaemon-loggen.js';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 const read = (rel: string) => readFileSync(join(SRC, rel), 'utf8');
-/** Every source file of the dfdaemon area (parsers, facts, rules). */
+/** Every source file of the dfdaemon area (parsers, facts, rules; the rules are a folder of their own). */
 const dfdaemonSources = ['parsers', 'facts', 'rules'].flatMap((d) =>
-  readdirSync(join(SRC, d))
-    .filter((f) => f.startsWith('dfdaemon'))
-    .map((f) => `${d}/${f}`),
+  readdirSync(join(SRC, d), { withFileTypes: true })
+    .filter((f) => f.name.startsWith('dfdaemon'))
+    .flatMap((f) =>
+      f.isDirectory() ? readdirSync(join(SRC, d, f.name)).map((n) => `${d}/${f.name}/${n}`) : [`${d}/${f.name}`],
+    ),
 );
 
 const isVersioned = (v: unknown): v is VersionedFact<unknown> =>

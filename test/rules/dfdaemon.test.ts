@@ -1,7 +1,7 @@
 import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
-import { dfdaemonRules } from '../../src/rules/dfdaemon.js';
+import { dfdaemonRules } from '../../src/rules/dfdaemon/index.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, rustConfig } from '../facts/dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';

@@ -2,7 +2,9 @@ import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { evaluate } from '../../src/engine.js';
-import { HEALTHY_NVME_MBPS, saturated, slowMedium, spacePressure } from '../../src/rules/disk.js';
+import { saturated } from '../../src/rules/disk/saturated.js';
+import { HEALTHY_NVME_MBPS, slowMedium } from '../../src/rules/disk/slow-medium.js';
+import { spacePressure } from '../../src/rules/disk/space-pressure.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { type DiskScenario, diskBundle } from '../helpers/disk-bundle.js';
 

@@ -1,4 +1,4 @@
-import { rateLimit } from '../../../src/rules/dfdaemon.js';
+import { rateLimit } from '../../../src/rules/dfdaemon/rate-limit.js';
 import { goChartConfig } from '../../facts/dfdaemon-fixture-configs.js';
 import { goTaskLines, hex64 } from '../../facts/dfdaemon-loggen.js';
 import { RuleTester } from '../../helpers/rule-tester.js';

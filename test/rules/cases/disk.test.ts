@@ -1,4 +1,4 @@
-import { slowMedium } from '../../../src/rules/disk.js';
+import { slowMedium } from '../../../src/rules/disk/slow-medium.js';
 import { type DiskScenario, diskBundle } from '../../helpers/disk-bundle.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
 

@@ -1,5 +1,5 @@
-import { loopbackSlow } from '../../../src/rules/net-loopback.js';
-import { localhostResolution } from '../../../src/rules/net-names.js';
+import { loopbackSlow } from '../../../src/rules/net/loopback-slow.js';
+import { localhostResolution } from '../../../src/rules/net/localhost-resolution.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
 
 const tester = new RuleTester();

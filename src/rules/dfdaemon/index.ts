@@ -1,0 +1,30 @@
+import type { Rule } from '../rule.js';
+import { cacheNotPersistent } from './cache-not-kept.js';
+import { verification } from './digest-verification.js';
+import { hitNotLocal } from './hit-not-local.js';
+import { mirrorDisabled } from './mirror-disabled.js';
+import { proxyRules } from './proxy-rules.js';
+import { rateLimit } from './rate-limit.js';
+import { registryRoundtrip } from './registry-roundtrip.js';
+import { resource } from './resource.js';
+import { multiplexOff } from './reuse-disabled.js';
+import { schedulerBackSource } from './scheduler-back-source.js';
+import { schedulerWait } from './scheduler-wait.js';
+import { taskIdChurn } from './task-id-churn.js';
+import { version } from './version.js';
+
+export const dfdaemonRules: Rule[] = [
+  rateLimit,
+  verification,
+  hitNotLocal,
+  taskIdChurn,
+  multiplexOff,
+  cacheNotPersistent,
+  proxyRules,
+  mirrorDisabled,
+  schedulerWait,
+  schedulerBackSource,
+  resource,
+  version,
+  registryRoundtrip,
+];

@@ -1,0 +1,96 @@
+import { isBlobUrl, type ProxyRequest } from '../../parsers/dfdaemon-timeline.js';
+import { applySteps, configSnippet, type Gen } from '../snippets/dfdaemon.js';
+import { defineRule } from '../rule.js';
+import { gen, type Config } from './pull.js';
+import { quote, setting } from './text.js';
+
+/** Does a Go proxy rule (regx, matched against the whole URL) catch a registry blob URL? */
+function goRuleMatchesBlob(regex: string): boolean {
+  try {
+    return new RegExp(regex).test('https://index.docker.io/v2/library/nginx/blobs/sha256:0123456789abcdef');
+  } catch {
+    return false;
+  }
+}
+
+/** What in the config keeps blobs off P2P: no Rust rule, Go's mirror set direct, or Go proxies that miss blobs. */
+type ConfigCause = 'rust-no-rules' | 'go-direct' | 'go-no-blob-rule';
+
+interface ProxyRulesFinding {
+  cfg?: Config;
+  cause: ConfigCause | null;
+  directBlobs: ProxyRequest[];
+  generation: Gen;
+}
+
+function configCause(cfg: Config | undefined): ConfigCause | null {
+  if (cfg?.generation === 'rust' && cfg.proxyRules.value.length === 0) return 'rust-no-rules';
+  // Go: containerd's mirror requests take the registry-mirror path, where `proxies` count only with
+  // useProxies; otherwise a built-in rule sends GET …/blobs/sha256… through P2P (proxy.go:657-664)
+  if (cfg?.generation !== 'go') return null;
+  if (cfg.registryMirrorDirect?.value === true) return 'go-direct';
+  const usable = cfg.proxyRules.value.filter((r) => !r.direct && goRuleMatchesBlob(r.regex));
+  return cfg.registryMirrorUseProxies?.value === true && usable.length === 0 ? 'go-no-blob-rule' : null;
+}
+
+const rulesAt = (cfg: Config) => `${cfg.file}${cfg.proxyRules.line ? `:${cfg.proxyRules.line}` : ''}`;
+
+const CAUSE_TEXT: Record<ConfigCause, (cfg: Config) => string[]> = {
+  'rust-no-rules': (cfg) => [
+    `${cfg.proxyRules.key}: ${cfg.proxyRules.from === 'default' ? 'not set' : 'empty'} (${rulesAt(cfg)}) — with no rule the Rust proxy sends every request directly (proxy/mod.rs:1433-1441)`,
+  ],
+  'go-direct': (cfg) => [
+    `${setting(cfg.registryMirrorDirect!, cfg.file)} — every registry-mirror request goes straight to the registry (proxy.go:657-659)`,
+  ],
+  'go-no-blob-rule': (cfg) => [
+    `${setting(cfg.registryMirrorUseProxies!, cfg.file)} — registry-mirror requests follow proxy.proxies instead of the built-in blob rule`,
+    `proxy.proxies (${cfg.proxyRules.from === 'default' ? 'not set' : rulesAt(cfg)}): ${cfg.proxyRules.value.map((r) => `regx ${r.regex}${r.direct ? ' direct' : ''}`).join(', ') || 'no rule'} — none sends …/blobs/sha256:… through P2P`,
+  ],
+};
+
+export const proxyRules = defineRule<ProxyRulesFinding>({
+  meta: {
+    id: 'dfdaemon.proxy-rules',
+    cause: 'dfdaemon-proxy-rules',
+    title: 'Blob requests bypass P2P: the proxy rules do not send them through dfdaemon',
+    description:
+      'Rust proxy.rules empty (nothing goes via P2P); Go registryMirror.direct: true, or registryMirror.useProxies: true with no proxies rule matching …/blobs/sha256…; or blob URLs logged as proxied "directly"',
+    severities: ['critical', 'warning'],
+    remediationSummary: 'Add a proxy rule that matches registry blobs (regex "blobs/sha256.*").',
+  },
+
+  detect(f) {
+    const d = f.dfdaemon;
+    const cfg = d?.config;
+    const cause = configCause(cfg);
+    const directBlobs = (d?.logs?.summary.proxy ?? []).filter((p) => !p.viaP2P && isBlobUrl(p.url));
+    if (cause === null && directBlobs.length === 0) return null;
+    return {
+      severity: cause !== null ? 'critical' : 'warning',
+      confidence: 0.85,
+      data: { cfg, cause, directBlobs, generation: gen(f) },
+    };
+  },
+
+  evidence({ cfg, cause, directBlobs }) {
+    const out = cause !== null && cfg ? CAUSE_TEXT[cause](cfg) : [];
+    if (directBlobs.length > 0) {
+      out.push(`${directBlobs.length} blob request(s) proxied directly to the origin, e.g.:`);
+      for (const p of directBlobs.slice(0, 3)) out.push(`  ${quote(p.ref)}`);
+    }
+    return out;
+  },
+
+  steps({ cfg, generation }) {
+    const rule =
+      cfg?.generation === 'go'
+        ? cfg.registryMirrorDirect?.value === true
+          ? configSnippet('go', 'proxy:\n  registryMirror:\n    direct: false')
+          : configSnippet(
+              'go',
+              'proxy:\n  proxies:\n    - regx: blobs/sha256.*   # or drop registryMirror.useProxies: the built-in blob rule then applies',
+            )
+        : configSnippet('rust', 'proxy:\n  rules:\n    - regex: blobs/sha256.*');
+    return [rule, ...applySteps(generation)];
+  },
+});

@@ -1,0 +1,90 @@
+// dfdaemon-cache-miss: the scheduler ordered a blob of the last pull to the origin.
+import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+import { applySteps, multiplexOn, type Gen } from '../snippets/dfdaemon.js';
+import { cmd, prose } from '../steps.js';
+import { defineRule } from '../rule.js';
+import { gen, longestCost, pullTasks } from './pull.js';
+import { quote, taskWithLines } from './text.js';
+import { ordersAloneFinding, ordersAloneEvidence, ordersAloneSteps } from './scheduler-orders-alone.js';
+
+type BackSourceFinding =
+  /** Orders with no earlier download of the blob in the log (Go only): a first pull, or reschedules ran out. */
+  | { kind: 'orders-alone'; orders: TaskTimeline[]; exhausted: number }
+  /** The same task was downloaded earlier in the log, yet the scheduler sent it to the origin again. */
+  | {
+      kind: 'refetched';
+      ordered: { task: TaskTimeline; earlier?: TaskTimeline }[];
+      multiplexOff: boolean;
+      generation: Gen;
+    };
+
+/** The same task, started before `t` (a new task id for the same blob is task-id churn, its own finding). */
+const sameTaskBefore = (o: TaskTimeline, t: TaskTimeline) =>
+  o !== t &&
+  o.digest === t.digest &&
+  (o.taskId === undefined || t.taskId === undefined || o.taskId === t.taskId) &&
+  (o.startMs ?? 0) < (t.startMs ?? 0);
+
+export const schedulerBackSource = defineRule<BackSourceFinding>({
+  meta: {
+    id: 'dfdaemon.scheduler-back-source',
+    cause: 'dfdaemon-cache-miss',
+    title: 'The scheduler sent a blob this node had already fetched back to the origin',
+    description:
+      'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
+    severities: ['critical', 'warning', 'info'],
+    remediationSummary:
+      'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
+  },
+
+  detect(f) {
+    const d = f.dfdaemon;
+    const all = d?.logs?.summary.tasks ?? [];
+    const orders = pullTasks(d).filter((t) => t.schedulerBackSource);
+    const ordered = orders.filter((t) => t.digest && all.some((o) => sameTaskBefore(o, t) && !o.failed));
+    // Go: with a seed peer (CDN) the scheduler seeds a new task and orders peers to the origin only when the
+    // seed fails, no CDN is configured or reschedules run out (dragonflyoss/dragonfly v2.0.1
+    // scheduler/core/service.go:278-295, :172-178), so an order alone is worth a note there; a Rust
+    // client's first download of a blob is ordered to the origin as a matter of course
+    if (ordered.length === 0) return orders.length > 0 && gen(f) === 'go' ? ordersAloneFinding(orders) : null;
+    const impactSeconds = longestCost(ordered);
+    const cfg = d?.config;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 1 ? 'critical' : 'warning',
+      confidence: 0.7,
+      ...(impactSeconds === undefined ? {} : { impactSeconds }),
+      data: {
+        kind: 'refetched',
+        ordered: ordered.map((task) => ({ task, earlier: all.find((o) => sameTaskBefore(o, task)) })),
+        multiplexOff: cfg?.generation === 'go' && cfg.multiplex !== undefined && !cfg.multiplex.value,
+        generation: gen(f),
+      },
+    };
+  },
+
+  evidence(data) {
+    if (data.kind === 'orders-alone') return ordersAloneEvidence(data);
+    return data.ordered
+      .slice(0, 4)
+      .flatMap(({ task, earlier }) => [
+        ...taskWithLines(task, ['schedulerOrder']),
+        ...(earlier ? [`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`] : []),
+      ]);
+  },
+
+  steps(data) {
+    if (data.kind === 'orders-alone') return ordersAloneSteps();
+    return [
+      data.multiplexOff
+        ? multiplexOn('   # serve completed tasks from the local cache without asking the scheduler')
+        : prose(
+            'Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).',
+          ),
+      prose(
+        "Check the scheduler's view of this host; a host that re-registered (restart) or failed announce is not offered as a parent:",
+      ),
+      cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>'),
+      ...applySteps(data.generation),
+    ];
+  },
+});

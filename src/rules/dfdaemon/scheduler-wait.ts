@@ -1,0 +1,70 @@
+import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+import { applySteps, scheduleTimeout, type Gen } from '../snippets/dfdaemon.js';
+import { cmd, prose } from '../steps.js';
+import { defineRule } from '../rule.js';
+import { gen, pullTasks, type Config } from './pull.js';
+import { describeTask, quote, secs, setting } from './text.js';
+
+/** A register/schedule wait from which it counts as a delay worth naming. */
+const SLOW_REGISTER_MS = 1000;
+
+interface SchedulerWaitFinding {
+  slow: TaskTimeline[];
+  errors: LineRef[];
+  cfg?: Config;
+  generation: Gen;
+}
+
+const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
+
+export const schedulerWait = defineRule<SchedulerWaitFinding>({
+  meta: {
+    id: 'dfdaemon.scheduler-wait',
+    cause: 'dfdaemon-scheduler',
+    title: 'Scheduler register/schedule waits delay the download',
+    description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler stream errors`,
+    severities: ['critical', 'warning'],
+    remediationSummary:
+      'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.',
+  },
+
+  detect(f) {
+    const d = f.dfdaemon;
+    if (!d?.logs) return null;
+    const slow = pullTasks(d).filter((t) => t.scheduleTimeout || wait(t) >= SLOW_REGISTER_MS);
+    const errors = d.logs.summary.schedulerErrors;
+    if (slow.length === 0 && errors.length === 0) return null;
+    const waits = slow.map(wait);
+    const impactSeconds = waits.length > 0 ? Math.max(...waits) / 1000 : undefined;
+    return {
+      severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
+      confidence: 0.8,
+      ...(impactSeconds === undefined || impactSeconds === 0 ? {} : { impactSeconds }),
+      data: { slow, errors, cfg: d.config, generation: gen(f) },
+    };
+  },
+
+  evidence({ slow, errors, cfg }) {
+    const out: string[] = [];
+    for (const t of slow.slice(0, 4)) {
+      out.push(
+        `${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.backSourceOrderWaitMs !== null ? `, ${secs(t.backSourceOrderWaitMs)} from registering to the scheduler's back-to-source order` : ''}${t.scheduleTimeout ? ', schedule timeout → back-to-source' : ''}`,
+      );
+      for (const r of [t.refs.register, t.refs.schedulerOrder, t.refs.timeout]) if (r) out.push(`  ${quote(r)}`);
+    }
+    for (const e of errors.slice(0, 2)) out.push(quote(e));
+    if (cfg) out.push(setting(cfg.scheduleTimeoutSeconds, cfg.file, (v) => `${v} s`));
+    return out;
+  },
+
+  steps({ cfg, generation }) {
+    return [
+      cmd("kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors"),
+      prose(
+        "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",
+      ),
+      scheduleTimeout(cfg?.generation ?? null),
+      ...applySteps(generation),
+    ];
+  },
+});

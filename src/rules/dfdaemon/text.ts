@@ -1,0 +1,46 @@
+// How the dfdaemon rules' evidence names a value: a log line or a config key with where it came from,
+// a task, a size, a rate, a duration.
+import type { Setting } from '../../parsers/dfdaemon-config.js';
+import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+
+export function quote(r: LineRef): string {
+  const t = r.text.length > 160 ? `${r.text.slice(0, 160)}…` : r.text;
+  return `${r.file}:${r.line}${r.nodeLine !== undefined && r.nodeLine !== r.line ? ` (node line ${r.nodeLine})` : ''}: "${t}"`;
+}
+
+/** "download.totalRateLimit: 100Mi (raw/dfdaemon/config/dfget.yaml:12)" or "… (default)". */
+export function setting<T>(s: Setting<T>, file: string | undefined, show: (v: T) => string = String): string {
+  return `${s.key}: ${show(s.value)} (${s.from === 'config' ? `${file ?? 'config'}${s.line ? `:${s.line}` : ''}` : 'not set: the code default'})`;
+}
+
+export function mbps(bytesPerSecond: number): string {
+  return `${(bytesPerSecond / 1e6).toFixed(bytesPerSecond < 1e7 ? 1 : 0)} MB/s`;
+}
+
+export function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+export function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+export function describeTask(t: TaskTimeline): string {
+  const size = t.contentLength === undefined ? 'size not logged' : mb(t.contentLength);
+  const cost =
+    t.costMs === null
+      ? 'duration not logged'
+      : `${secs(t.costMs)} (${t.costFrom === 'logged' ? 'logged cost' : 'from timestamps'})`;
+  const what = t.digest ?? t.url ?? t.taskId ?? t.key;
+  return `task ${(t.taskId ?? t.key).slice(0, 16)}… ${what.length > 90 ? `${what.slice(0, 90)}…` : what}: ${size}, ${cost}, served by ${t.servedBy}`;
+}
+
+/** A task with its log lines (those it has of `refs`), each indented under it. */
+export function taskWithLines(t: TaskTimeline, refs: (keyof TaskTimeline['refs'])[]): string[] {
+  const out = [describeTask(t)];
+  for (const r of refs) {
+    const ref = t.refs[r];
+    if (ref) out.push(`  ${quote(ref)}`);
+  }
+  return out;
+}

@@ -1,0 +1,42 @@
+// How the netfilter rules name a rule (file:line, counters), and the tool that lists its chain.
+import { NET_FILES, type NetfilterFacts, type PathFinding, type RulesetSummary } from '../../facts/net-netfilter.js';
+import type { Facts } from '../../facts/types.js';
+
+/** net.netfilter-*'s inputs: absent when the netfilter probe did not run. */
+export const netfilterAbsent = (f: Facts) =>
+  f.net?.netfilter
+    ? null
+    : 'no netfilter facts: the netfilter probe did not run or the bundle holds no ruleset, conntrack or dmesg file';
+
+export const where = (x: { file: string; line?: number }) => (x.line === undefined ? x.file : `${x.file}:${x.line}`);
+
+export function counters(x: PathFinding): string {
+  if (x.packets === undefined) return '';
+  return x.packets > 0
+    ? `, counters: ${x.packets} packets / ${x.bytes ?? 0} bytes matched`
+    : ', counters: 0 packets so far';
+}
+
+/** The tool that owns a ruleset file (nft, or iptables/ip6tables of its backend), and how it lists a chain. */
+export function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: string) => string; family: string } {
+  if (file === NET_FILES.nft) return { list: (t, c) => `nft -a list chain ${nftFamily} ${t} ${c}`, family: 'nft' };
+  const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
+  const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
+  return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
+}
+
+/** The rulesets that hold rules: size and largest chains of each. */
+export function rulesetEvidence(loaded: RulesetSummary[]): string[] {
+  return loaded.map((r) => {
+    const top = r.largestChains.slice(0, 3).map((c) => `${c.table}/${c.chain} ${c.rules}`);
+    return `${r.rules} rules in ${r.chains} chains${r.setElements ? `, ${r.setElements} set/map elements` : ''}; largest: ${top.join(', ')} (${r.file})`;
+  });
+}
+
+/** kube-proxy's share of the rules, per ruleset it wrote. */
+export function kubeProxyEvidence(nf: NetfilterFacts): string[] {
+  return nf.kubeProxy.map(
+    (k) =>
+      `kube-proxy: KUBE-SERVICES ${k.kubeServicesRules} rules, ${k.svcChains} KUBE-SVC-* and ${k.sepChains} KUBE-SEP-* chains${k.mapElements ? `, ${k.mapElements} map elements` : ''} (${k.file})`,
+  );
+}

@@ -1,5 +1,5 @@
 import { baselineRules } from './baseline.js';
-import { containerdRules } from './containerd.js';
+import { containerdRules } from './containerd/index.js';
 import { dfdaemonRules } from './dfdaemon.js';
 import { diskRules } from './disk.js';
 import { kubeletRules } from './kubelet.js';

@@ -77,6 +77,8 @@ export interface RuleSpec<D> {
   evidence(data: D): string[];
   /** What to do, in order: commands, snippets with their file, or prose (./steps.ts). */
   steps(data: D): Step[];
+  /** The remediation's one line when it depends on the finding; meta.remediationSummary otherwise. */
+  summary?(data: D): string;
   inputsAbsent?(facts: Facts): string | null;
 }
 
@@ -92,7 +94,7 @@ export function areaInputsAbsent(rule: Pick<Rule, 'id'>, facts: Facts): string |
 }
 
 export function defineRule<D>(spec: RuleSpec<D>): Rule {
-  const { meta, detect, evidence, steps, inputsAbsent } = spec;
+  const { meta, detect, evidence, steps, summary, inputsAbsent } = spec;
   return {
     ...meta,
     when(facts) {
@@ -102,7 +104,7 @@ export function defineRule<D>(spec: RuleSpec<D>): Rule {
       return {
         ...grade,
         evidence: evidence(data),
-        remediation: { summary: meta.remediationSummary, steps: steps(data) },
+        remediation: { summary: summary ? summary(data) : meta.remediationSummary, steps: steps(data) },
       };
     },
     ...(inputsAbsent ? { inputsAbsent } : {}),

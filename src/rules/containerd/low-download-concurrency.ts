@@ -1,10 +1,10 @@
-import type { BenchMeasurement } from '../../bundle/measurements.js';
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import { type PullInQuestion, pullInQuestion } from '../../facts/pull.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { defineRule } from '../rule.js';
 import { downloadsSnippet, RESTART } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
+import { measuredWaves, type Waves } from './download-waves.js';
 import { versionText } from './text.js';
 import { type Transport, transport } from './transport.js';
 
@@ -84,24 +84,3 @@ export const lowDownloadConcurrency = defineRule<ConcurrencyFinding>({
     cmd('containerd config dump | grep -n max_concurrent_downloads    # check the value in effect'),
   ],
 });
-
-interface Waves {
-  waves: number;
-  total: number;
-  longest: number;
-  floor: number;
-  impact: number;
-}
-
-/**
- * From a bench pull's waves: had all layers been in flight at once, the fetch would take about as long
- * as the longest wave, or the transport ceiling for all bytes, whichever is longer.
- */
-function measuredWaves(p: BenchMeasurement['pulls'][number] | undefined, ceilingSeconds: number | null): Waves | null {
-  const waves = p?.waves ?? [];
-  if (waves.length < 2) return null;
-  const total = waves.reduce((s, w) => s + w.seconds, 0);
-  const longest = Math.max(...waves.map((w) => w.seconds));
-  const floor = Math.max(longest, ceilingSeconds ?? 0);
-  return { waves: waves.length, total, longest, floor, impact: Math.max(0, total - floor) };
-}

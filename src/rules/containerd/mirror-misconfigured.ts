@@ -2,7 +2,7 @@ import type { ContainerdFacts, MisconfigKind } from '../../facts/containerd.js';
 import { defineRule } from '../rule.js';
 import { hostsDir, RESTART } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
-import { MISCONFIG_FIXES } from './mirror-fixes.js';
+import { MISCONFIG_FIXES } from './mirror-misconfigured-steps.js';
 import { versionText, where } from './text.js';
 
 /** Critical when containerd bypasses dfdaemon entirely; a warning when the mirror is reached but wrongly. */

@@ -13,3 +13,8 @@ export function versionText(c: ContainerdFacts): string {
     ? `containerd ${formatVersion(c.version)}`
     : `containerd (version unknown; config layout v${c.config.layout})`;
 }
+
+/** containerd 2.x tries igzip before unpigz; 1.x knows only unpigz. */
+export function usesIgzip(c: ContainerdFacts | undefined): boolean {
+  return !!(c?.version && c.version.major >= 2);
+}

@@ -3,21 +3,18 @@ import type { Measurements } from '../../bundle/measurements.js';
 import type { ContainerdFacts, Decompression } from '../../facts/containerd.js';
 import { pullInQuestion } from '../../facts/pull.js';
 import { defineRule } from '../rule.js';
-import { overlayfsSnippet, RESTART } from '../snippets/containerd.js';
-import { cmd, prose } from '../steps.js';
-import { where } from './text.js';
+import { usesIgzip, where } from './text.js';
 import { type Transport, transport } from './transport.js';
-import { type UnpackCost, unpackCost } from './unpack-cost.js';
+import { UNPACK_SUMMARY, unpackSteps, unpackSummary } from './unpack-bound-steps.js';
+import { costSentence, type UnpackCost, unpackCost } from './unpack-cost.js';
 
 /** gunzip below this share of the transport floor makes unpack, not transfer, the floor of the pull. */
 const UNPACK_RATIO = 0.5;
 /** Estimated seconds of unpack beyond the transfer that count as a pull it slowed. */
 const SLOWED_PULL_SECONDS = 0.5;
-const SUMMARY =
-  'Install pigz (1.x) or isa-l igzip (2.0+) where containerd finds it (when it lacks them), keep the overlayfs snapshotter, and prefer zstd images on small CPUs.';
 const CFG = BUNDLE.containerd.dir;
 
-interface UnpackFinding {
+export interface UnpackFinding {
   c: ContainerdFacts | undefined;
   native: boolean;
   dec: Decompression | null;
@@ -31,9 +28,6 @@ interface UnpackFinding {
   cpu: Measurements['cpu'];
 }
 
-/** containerd 2.x tries igzip before unpigz; 1.x knows only unpigz. */
-const usesIgzip = (c: ContainerdFacts | undefined) => !!(c?.version && c.version.major >= 2);
-
 export const unpackBound = defineRule<UnpackFinding>({
   meta: {
     id: 'containerd.unpack-bound',
@@ -41,7 +35,7 @@ export const unpackBound = defineRule<UnpackFinding>({
     title: 'Decompression and unpack, not the transfer, set the pull time',
     description: `Native snapshotter (copies each parent); gzip decompression in Go's stdlib (no unpigz/igzip on containerd's PATH, or disabled by env) while the measured gunzip rate is below the transport; or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback). Warning with a fault (native snapshotter, stdlib inflate) or a pull it slowed (bench: unpack > fetch; ≥ ${SLOWED_PULL_SECONDS} s estimated); otherwise info: the CPU's floor`,
     severities: ['warning', 'info'],
-    remediationSummary: SUMMARY,
+    remediationSummary: UNPACK_SUMMARY,
   },
 
   detect(f) {
@@ -93,14 +87,7 @@ export const unpackBound = defineRule<UnpackFinding>({
       out.push(
         `gunzip ${gunzip.toFixed(0)} MB/s of compressed input on this CPU (measurements.cpu.gunzipMBps)${rates.aggregate === null ? '' : ` vs transport ${rates.aggregate.toFixed(0)} MB/s (${rates.aggregateFrom})`}`,
       );
-    if (cost?.kind === 'measured')
-      out.push(
-        `measured by bench: unpack ${cost.unpack.toFixed(2)} s vs fetch ${cost.fetch.toFixed(2)} s (measurements.bench.pulls[].unpackSeconds / fetchSeconds; ${cost.pull})`,
-      );
-    if (cost?.kind === 'estimated')
-      out.push(
-        `${cost.mb.toFixed(0)} MB to inflate ≈ ${cost.unpack.toFixed(1)} s of unpack${cost.transfer === null ? '' : ` vs ${cost.transfer.toFixed(1)} s to move it`} (${cost.pull})`,
-      );
+    if (cost) out.push(costSentence(cost));
     const runs = cpu?.gunzipRunsMBps;
     if (gunzip !== null && runs && runs.length > 1)
       out.push(
@@ -113,34 +100,6 @@ export const unpackBound = defineRule<UnpackFinding>({
     return out;
   },
 
-  steps: ({ c, native, dec, stdlib, missing }) => [
-    // install only what is missing: a decompressor that is there but disabled needs the env var gone
-    ...(stdlib && missing
-      ? [
-          cmd(
-            usesIgzip(c)
-              ? 'apt-get install -y isal pigz    # containerd 2.x tries igzip first, then unpigz (Debian: isal ships igzip)'
-              : 'apt-get install -y pigz    # containerd 1.x uses unpigz when it is on its PATH; it helps most on poorly compressible layers',
-          ),
-        ]
-      : []),
-    ...(stdlib && dec?.disabledBy.length
-      ? [
-          prose(
-            `Remove ${dec.disabledBy.map((d) => d.split('=')[0]).join(' / ')} from containerd's environment (systemctl cat containerd), then:`,
-          ),
-          cmd('systemctl daemon-reload'),
-        ]
-      : []),
-    ...(native && c ? [overlayfsSnippet(c)] : []),
-    ...(c && (stdlib || native) ? [RESTART] : []),
-    prose('Build images with zstd layers (inflates several times faster than gzip) for CPU-poor nodes.'),
-  ],
-
-  summary: ({ native, stdlib, missing }) =>
-    stdlib && !missing
-      ? 'Let containerd use the decompressor already installed (remove the variable that disables it), keep the overlayfs snapshotter, and prefer zstd images on small CPUs.'
-      : stdlib || native
-        ? SUMMARY
-        : "Nothing is misconfigured: this is the CPU's floor for gzip layers. zstd layers, or more CPU for containerd during pulls, lower it.",
+  steps: unpackSteps,
+  summary: unpackSummary,
 });

@@ -25,3 +25,10 @@ export function unpackCost(
   const seconds = Math.max(0, Math.min(inflate - (transfer ?? 0), pull.seconds ?? Infinity));
   return { kind: 'estimated', mb, unpack: inflate, transfer, pull: pull.evidence, seconds };
 }
+
+export function costSentence(cost: UnpackCost): string {
+  if (cost.kind === 'measured')
+    return `measured by bench: unpack ${cost.unpack.toFixed(2)} s vs fetch ${cost.fetch.toFixed(2)} s (measurements.bench.pulls[].unpackSeconds / fetchSeconds; ${cost.pull})`;
+  const move = cost.transfer === null ? '' : ` vs ${cost.transfer.toFixed(1)} s to move it`;
+  return `${cost.mb.toFixed(0)} MB to inflate ≈ ${cost.unpack.toFixed(1)} s of unpack${move} (${cost.pull})`;
+}

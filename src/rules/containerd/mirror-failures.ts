@@ -1,8 +1,46 @@
-// dfdoctor's live check of each dfdaemon mirror (raw/containerd/mirror-check.json), read for the ways a
-// mirror fails that containerd handles differently: dropped, erroring, or accepting and never answering.
+// How a dfdaemon mirror is seen failing: containerd's log lines, and dfdoctor's live check of each
+// mirror (raw/containerd/mirror-check.json) read for the ways containerd handles differently: dropped,
+// erroring, or accepting and never answering.
 import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts, MirrorCheck, RegistryRoute, RouteHost } from '../../facts/containerd.js';
+import type { PullInQuestion } from '../../facts/pull.js';
+import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
+import { parseGoDuration } from '../../parsers/go-duration.js';
+
+/** The default dialer's timeout, for a host without dial_timeout (containerd v2.1.0 core/remotes/docker/registry.go:252-259). */
+const DEFAULT_DIAL_SECONDS = 30;
+
+/** containerd's log: "trying next host" / "fetch failed" for a mirror, and "cancel pulling image … no progress". */
+export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEvent[]; cancels: ContainerdLogEvent[] } {
+  const mirrors = new Set(
+    c.routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin').map((h) => `${h.host}:${h.port}`)),
+  );
+  const events = c.log?.events ?? [];
+  const fallbacks = events.filter(
+    (e) =>
+      (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') &&
+      (e.host === undefined || mirrors.has(e.host) || mirrors.size === 0),
+  );
+  return { fallbacks, cancels: events.filter((e) => e.kind === 'progress-cancel') };
+}
+
+export interface DialCost {
+  requests: number;
+  dial: number;
+  /** The pull in question the request count comes from. */
+  pull?: string;
+}
+
+/** A black-holed mirror costs its dial timeout on every request: resolve + one per blob (containerd#10660). */
+export function dialCost(blackholed: RouteHost, pull: PullInQuestion | null, fallbacks: number): DialCost {
+  const ms = blackholed.dialTimeout ? parseGoDuration(blackholed.dialTimeout.trim()) : null;
+  return {
+    requests: pull ? pull.layers + 2 : fallbacks > 0 ? fallbacks : 1,
+    dial: ms === null ? DEFAULT_DIAL_SECONDS : ms / 1000,
+    pull: pull?.evidence,
+  };
+}
 
 type Verdict = 'blackholed' | 'erroring' | 'hung';
 

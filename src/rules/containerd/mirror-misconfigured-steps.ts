@@ -1,5 +1,6 @@
 // What mirror-misconfigured advises for each kind of misconfiguration, in the order the steps are given.
-import type { ContainerdFacts, MisconfigKind } from '../../facts/containerd.js';
+import type { ContainerdFacts } from '../../facts/containerd.js';
+import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import type { Step } from '../../report/model.js';
 import {
   configFileName,

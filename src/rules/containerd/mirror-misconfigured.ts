@@ -1,4 +1,5 @@
-import type { ContainerdFacts, MisconfigKind } from '../../facts/containerd.js';
+import type { ContainerdFacts } from '../../facts/containerd.js';
+import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import { defineRule } from '../rule.js';
 import { hostsDir, RESTART } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
@@ -20,6 +21,7 @@ const SEVERITY: Record<MisconfigKind, 'critical' | 'warning'> = {
   'wrong-port': 'warning',
   scheme: 'warning',
   'no-pull-capability': 'warning',
+  'default-dir-unread': 'warning',
 };
 
 const CONFIG_SOURCE: Record<ContainerdFacts['configSource'], string> = {

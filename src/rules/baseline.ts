@@ -1,10 +1,10 @@
 // Regressions against a saved baseline (`diagnose --baseline FILE`), one rule per cause a figure points
 // at, each with "was X, now Y" evidence. Silent without a baseline.
 import type { Cause } from '../causes.js';
+import type { Baseline } from '../facts/baseline.js';
 import { type Comparison, formatFigure, regressionsFor } from '../facts/baseline-figures.js';
-import type { Facts } from '../facts/types.js';
 import type { Step } from '../report/model.js';
-import { defineLegacyRule, type Match, type Rule, type RuleId } from './rule.js';
+import { defineRule, type Rule, type RuleId } from './rule.js';
 import { cmd, prose } from './steps.js';
 
 interface Spec {
@@ -16,40 +16,58 @@ interface Spec {
   steps: Step[];
 }
 
+interface RegressionFinding {
+  /** The figures pointing at this rule's cause that got worse than the tolerance allows. */
+  regs: Comparison[];
+  baseline: Baseline;
+  /** --tolerance, in %. */
+  tolerancePct: number;
+  hostname: string;
+}
+
 function baselineRule(s: Spec): Rule {
-  return defineLegacyRule({
-    id: s.id,
-    cause: s.cause,
-    title: s.title,
-    description: `with --baseline: ${s.what} worse than the saved baseline by more than --tolerance (default 25 %) and more than a noise floor`,
-    severities: ['critical', 'warning'],
-    remediationSummary: s.summary,
-    when(f: Facts): Match | null {
-      const base = f.settings.baseline;
-      const regs = regressionsFor(base, f.measurements, f.settings.tolerance, s.cause);
-      if (!base || regs.length === 0) return null;
-      const tol = Math.round(f.settings.tolerance * 100);
-      const from = `baseline of ${base.host.hostname} saved ${base.createdAt}`;
-      const evidence = regs.map(
-        (c) =>
-          `${c.figure.label} was ${formatFigure(c.was, c.figure.unit)}, now ${formatFigure(c.now, c.figure.unit)} (${change(c)}; tolerance ${tol} %) (measurements.json ${c.figure.id} vs ${from})`,
-      );
-      if (base.host.hostname !== f.manifest.host.hostname) {
-        evidence.push(
-          `the baseline was saved on ${base.host.hostname}, this is ${f.manifest.host.hostname}: compare nodes of the same type only`,
-        );
-      }
+  return defineRule<RegressionFinding>({
+    meta: {
+      id: s.id,
+      cause: s.cause,
+      title: s.title,
+      description: `with --baseline: ${s.what} worse than the saved baseline by more than --tolerance (default 25 %) and more than a noise floor`,
+      severities: ['critical', 'warning'],
+      remediationSummary: s.summary,
+    },
+    detect(f) {
+      const baseline = f.settings.baseline;
+      const regs = regressionsFor(baseline, f.measurements, f.settings.tolerance, s.cause);
+      if (!baseline || regs.length === 0) return null;
       const added = regs.filter((c) => c.figure.addsSeconds).reduce((sum, c) => sum + (c.now - c.was), 0);
-      const worst = Math.max(...regs.map(ratio));
       return {
-        severity: worst >= 2 ? 'critical' : 'warning',
+        severity: Math.max(...regs.map(ratio)) >= 2 ? 'critical' : 'warning',
         confidence: 0.6,
-        evidence,
-        ...(added > 0 ? { impactSeconds: added } : {}),
-        remediation: { summary: s.summary, steps: s.steps },
+        impactSeconds: added > 0 ? added : undefined,
+        data: {
+          regs,
+          baseline,
+          tolerancePct: Math.round(f.settings.tolerance * 100),
+          hostname: f.manifest.host.hostname,
+        },
       };
     },
+    evidence: regressionEvidence,
+    steps: () => s.steps,
   });
+}
+
+function regressionEvidence({ regs, baseline, tolerancePct, hostname }: RegressionFinding): string[] {
+  const from = `baseline of ${baseline.host.hostname} saved ${baseline.createdAt}`;
+  const out = regs.map(
+    (c) =>
+      `${c.figure.label} was ${formatFigure(c.was, c.figure.unit)}, now ${formatFigure(c.now, c.figure.unit)} (${change(c)}; tolerance ${tolerancePct} %) (measurements.json ${c.figure.id} vs ${from})`,
+  );
+  if (baseline.host.hostname !== hostname)
+    out.push(
+      `the baseline was saved on ${baseline.host.hostname}, this is ${hostname}: compare nodes of the same type only`,
+    );
+  return out;
 }
 
 /** How many times worse: 2 = half the throughput or twice the latency. */

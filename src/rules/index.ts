@@ -1,5 +1,5 @@
 import { baselineRules } from './baseline.js';
-import { containerdRules } from './containerd.js';
+import { containerdRules } from './containerd/index.js';
 import { dfdaemonRules } from './dfdaemon/index.js';
 import { diskRules } from './disk/index.js';
 import { kubeletRules } from './kubelet.js';

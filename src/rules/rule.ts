@@ -60,8 +60,6 @@ export interface Finding<D> {
   impactSeconds?: number;
   /** Overrides the rule's title when the finding needs a more specific one. */
   title?: string;
-  /** Overrides meta.remediationSummary for such a finding (one the rule's own summary does not fit). */
-  remediationSummary?: string;
   data: D;
 }
 
@@ -79,6 +77,8 @@ export interface RuleSpec<D> {
   evidence(data: D): string[];
   /** What to do, in order: commands, snippets with their file, or prose (./steps.ts). */
   steps(data: D): Step[];
+  /** The remediation's one line when it depends on the finding; meta.remediationSummary otherwise. */
+  summary?(data: D): string;
   inputsAbsent?(facts: Facts): string | null;
 }
 
@@ -94,24 +94,19 @@ export function areaInputsAbsent(rule: Pick<Rule, 'id'>, facts: Facts): string |
 }
 
 export function defineRule<D>(spec: RuleSpec<D>): Rule {
-  const { meta, detect, evidence, steps, inputsAbsent } = spec;
+  const { meta, detect, evidence, steps, summary, inputsAbsent } = spec;
   return {
     ...meta,
     when(facts) {
       const found = detect(facts);
       if (found === null) return null;
-      const { data, remediationSummary, ...grade } = found;
+      const { data, ...grade } = found;
       return {
         ...grade,
         evidence: evidence(data),
-        remediation: { summary: remediationSummary ?? meta.remediationSummary, steps: steps(data) },
+        remediation: { summary: summary ? summary(data) : meta.remediationSummary, steps: steps(data) },
       };
     },
     ...(inputsAbsent ? { inputsAbsent } : {}),
   };
-}
-
-/** For rules not yet split into detection and templates: the runtime form, written by hand. */
-export function defineLegacyRule(rule: Rule): Rule {
-  return rule;
 }

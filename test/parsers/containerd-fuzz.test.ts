@@ -7,7 +7,7 @@ import { parseContainerdVersion } from '../../src/parsers/containerd-version.js'
 import { parseHostsToml } from '../../src/parsers/hosts-toml.js';
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
-import { containerdRules } from '../../src/rules/containerd.js';
+import { containerdRules } from '../../src/rules/containerd/index.js';
 import { kubeletRules } from '../../src/rules/kubelet.js';
 import { factsFrom } from '../helpers/bundle.js';
 

@@ -2,13 +2,11 @@ import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { factsFrom } from '../helpers/bundle.js';
-import {
-  lowDownloadConcurrency,
-  mirrorFallback,
-  mirrorMisconfigured,
-  registryRoundtrip,
-  unpackBound,
-} from '../../src/rules/containerd.js';
+import { lowDownloadConcurrency } from '../../src/rules/containerd/low-download-concurrency.js';
+import { mirrorFallback } from '../../src/rules/containerd/mirror-fallback.js';
+import { mirrorMisconfigured } from '../../src/rules/containerd/mirror-misconfigured.js';
+import { registryRoundtrip } from '../../src/rules/containerd/registry-roundtrip.js';
+import { unpackBound } from '../../src/rules/containerd/unpack-bound.js';
 import { serialPulls } from '../../src/rules/kubelet.js';
 
 const LISTEN =

@@ -5,7 +5,12 @@ import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { gen, longestCost, pullTasks } from './pull.js';
 import { quote, taskWithLines } from './text.js';
-import { ordersAloneFinding, ordersAloneEvidence, ordersAloneSteps } from './scheduler-orders-alone.js';
+import {
+  ORDERS_ALONE_SUMMARY,
+  ordersAloneFinding,
+  ordersAloneEvidence,
+  ordersAloneSteps,
+} from './scheduler-orders-alone.js';
 
 type BackSourceFinding =
   /** Orders with no earlier download of the blob in the log (Go only): a first pull, or reschedules ran out. */
@@ -25,6 +30,9 @@ const sameTaskBefore = (o: TaskTimeline, t: TaskTimeline) =>
   (o.taskId === undefined || t.taskId === undefined || o.taskId === t.taskId) &&
   (o.startMs ?? 0) < (t.startMs ?? 0);
 
+const REFETCHED_SUMMARY =
+  'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.';
+
 export const schedulerBackSource = defineRule<BackSourceFinding>({
   meta: {
     id: 'dfdaemon.scheduler-back-source',
@@ -33,8 +41,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     description:
       'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
     severities: ['critical', 'warning', 'info'],
-    remediationSummary:
-      'The node (or its peers) had the blob, yet the scheduler found no usable parent: make the cache reusable locally and keep peers registered.',
+    remediationSummary: REFETCHED_SUMMARY,
   },
 
   detect(f) {
@@ -70,6 +77,10 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
         ...taskWithLines(task, ['schedulerOrder']),
         ...(earlier ? [`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`] : []),
       ]);
+  },
+
+  summary(data) {
+    return data.kind === 'orders-alone' ? ORDERS_ALONE_SUMMARY : REFETCHED_SUMMARY;
   },
 
   steps(data) {

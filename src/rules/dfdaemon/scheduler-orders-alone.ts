@@ -22,13 +22,14 @@ export function ordersAloneFinding(orders: TaskTimeline[]): Finding<OrdersAlone>
   ).length;
   return {
     title: 'The scheduler sent blobs of the last pull to the origin registry',
-    remediationSummary:
-      'The scheduler found no peer to serve these blobs: check that seed peers hold them (preheat) and that this host and its peers stay registered with the scheduler.',
     severity: exhausted > 0 ? 'warning' : 'info',
     confidence: exhausted > 0 ? 0.6 : 0.4,
     data: { kind: 'orders-alone', orders, exhausted },
   };
 }
+
+export const ORDERS_ALONE_SUMMARY =
+  'The scheduler found no peer to serve these blobs: check that seed peers hold them (preheat) and that this host and its peers stay registered with the scheduler.';
 
 export function ordersAloneEvidence({ orders, exhausted }: OrdersAlone): string[] {
   return [

@@ -1,4 +1,4 @@
-import { mirrorMisconfigured } from '../../../src/rules/containerd.js';
+import { mirrorMisconfigured } from '../../../src/rules/containerd/mirror-misconfigured.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
 
 const LISTEN =

@@ -1,0 +1,107 @@
+import type { ContainerdFacts, RegistryRoute, RouteHost } from '../../facts/containerd.js';
+import { pullInQuestion } from '../../facts/pull.js';
+import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
+import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
+import { parseGoDuration } from '../../parsers/go-duration.js';
+import { defineRule } from '../rule.js';
+import {
+  type DialCost,
+  dialCost,
+  type FailingMirror,
+  failingMirrors,
+  failingMirrorSentence,
+  logFallbacks,
+} from './mirror-failures.js';
+import { fallbackSteps } from './mirror-fallback-steps.js';
+
+export interface FallbackFinding {
+  c: ContainerdFacts;
+  fallbacks: ContainerdLogEvent[];
+  cancels: ContainerdLogEvent[];
+  failing: FailingMirror[];
+  blackholed?: RouteHost;
+  hung?: RouteHost;
+  /** dfdaemon's proxy errors, shown when containerd's side shows nothing. */
+  proxyErrors: LineRef[];
+  /** Where pulls go instead, when the mirror is fallen back from (not merely waited on). */
+  fallbackRoutes: RegistryRoute[];
+  dialCost?: DialCost;
+}
+
+export const mirrorFallback = defineRule<FallbackFinding>({
+  meta: {
+    id: 'containerd.mirror-fallback',
+    cause: 'mirror-fallback',
+    title: 'The mirror fails and containerd falls back to the origin registry',
+    description:
+      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring, or dfdaemon\'s log has proxy errors while the origin is the fallback',
+    severities: ['critical', 'warning'],
+    remediationSummary:
+      'Fix what makes the mirror fail; on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
+  },
+
+  detect(f) {
+    const c = f.containerd;
+    if (!c) return null;
+    const { fallbacks, cancels } = logFallbacks(c);
+    const failing = failingMirrors(c.routes);
+    const blackholed = failing.findLast((m) => m.verdict === 'blackholed')?.host;
+    const hung = failing.findLast((m) => m.verdict === 'hung')?.host;
+    let shown = (fallbacks.length > 0 ? 1 : 0) + (cancels.length > 0 ? 1 : 0) + failing.length;
+    // dfdaemon answering a proxied request with an error sends containerd to the next host as well
+    const dfRoute = c.routes.some((r) => r.firstIsDfdaemon && r.originFallback);
+    const proxyErrors = shown === 0 && dfRoute ? (f.dfdaemon?.logs?.summary.proxyErrors ?? []) : [];
+    if (proxyErrors.length > 0) shown++;
+    if (shown === 0) return null;
+    // a hung mirror alone is waited on, not fallen back from
+    const fallsBack = fallbacks.length > 0 || blackholed !== undefined || shown > (hung ? 1 : 0);
+    const fallbackRoutes = fallsBack ? c.routes.filter((r) => r.originFallback) : [];
+    const cost = blackholed && dialCost(blackholed, pullInQuestion(f), fallbacks.length);
+    const stalledMs = hung && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
+    return {
+      severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
+      confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
+      impactSeconds: cost
+        ? cost.requests * cost.dial
+        : stalledMs !== null && stalledMs > 0
+          ? stalledMs / 1000
+          : undefined,
+      data: { c, fallbacks, cancels, failing, blackholed, hung, proxyErrors, fallbackRoutes, dialCost: cost },
+    };
+  },
+
+  evidence({ c, fallbacks, cancels, failing, proxyErrors, fallbackRoutes, dialCost }) {
+    const out: string[] = [];
+    const [first, cancel, error] = [fallbacks[0], cancels[0], proxyErrors[0]];
+    if (first) {
+      const hosts = [...new Set(fallbacks.map((e) => e.host ?? '?'))].join(', ');
+      const why = first.error ? `: ${first.error}` : '';
+      out.push(
+        `${fallbacks.length} "${first.msg}" line(s) for ${hosts} in ${c.log?.file}, first at line ${first.line}${why}`,
+      );
+    }
+    if (cancel)
+      out.push(
+        `${cancels.length} "${cancel.msg}" line(s) in ${c.log?.file} (line ${cancel.line}): the whole pull was cancelled, remaining mirrors and the origin skipped`,
+      );
+    out.push(...failing.map((m) => failingMirrorSentence(m, c)));
+    if (error) {
+      const n = `${proxyErrors.length}${proxyErrors.length >= 20 ? '+' : ''}`;
+      out.push(
+        `${n} proxy error line(s) in dfdaemon's log, first ${error.file}:${error.line}: ${error.text.slice(0, 160)}`,
+      );
+    }
+    if (fallbackRoutes.length > 0) {
+      const targets = fallbackRoutes.map((r) => `${r.registry} → ${r.hosts.at(-1)?.url}`).join(', ');
+      out.push(`fallback target after the mirror: ${targets}`);
+    }
+    if (dialCost) {
+      const { requests, dial, pull } = dialCost;
+      const of = pull ? ` (${pull})` : '';
+      out.push(`~${requests} requests × ${dial} s dial timeout ≈ ${(requests * dial).toFixed(0)} s${of}`);
+    }
+    return out;
+  },
+
+  steps: fallbackSteps,
+});

@@ -1,0 +1,94 @@
+// What mirror-misconfigured advises for each kind of misconfiguration, in the order the steps are given.
+import type { ContainerdFacts } from '../../facts/containerd.js';
+import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
+import type { Step } from '../../report/model.js';
+import {
+  configFileName,
+  configPathSnippet,
+  dfdaemonHostSnippet,
+  hostsDir,
+  hostsTomlSnippet,
+  proxyUrl,
+} from '../snippets/containerd.js';
+import { cmd, prose } from '../steps.js';
+
+interface Fix {
+  /** Given once when the node has any of these. */
+  kinds: readonly MisconfigKind[];
+  steps(c: ContainerdFacts): Step[];
+}
+
+export const MISCONFIG_FIXES: readonly Fix[] = [
+  {
+    kinds: ['legacy-with-config-path'],
+    steps: (c) => [
+      prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${configFileName(c)} and keep only:`),
+      configPathSnippet(c),
+    ],
+  },
+  {
+    kinds: ['mirrors-refused'],
+    steps: (c) => [
+      prose(
+        `Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${configFileName(c)} (a mirror setting does nothing on this release: the CRI plugin refuses it):`,
+      ),
+      hostsTomlSnippet(c),
+      prose(
+        'Or upgrade containerd to ≥ 2.2.2, which sets its default config_path only when no mirrors are configured (mirrors are deprecated and planned for removal in 2.4).',
+      ),
+    ],
+  },
+  {
+    kinds: ['config-path-list-transfer'],
+    steps: (c) => [
+      prose(
+        'Give config_path one directory, the one that holds the hosts.toml files (containerd#12415 is not fixed in any release yet):',
+      ),
+      // the directory where containerd found a hosts.toml, else the first listed
+      configPathSnippet(
+        c,
+        c.routes.find((r) => r.dirIndex !== undefined)?.nodeFile?.replace(/\/[^/]+\/hosts\.toml$/, '') ?? hostsDir(c),
+      ),
+    ],
+  },
+  {
+    kinds: ['no-routing', 'config-path-without-hosts', 'wrong-dir', 'wrong-name'],
+    steps: (c) => [
+      ...(c.configPathFrom === 'none'
+        ? [prose(`Set the hosts directory in ${configFileName(c)}:`), configPathSnippet(c)]
+        : []),
+      prose(
+        'Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):',
+      ),
+      hostsTomlSnippet(c),
+      prose(
+        'With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.',
+      ),
+    ],
+  },
+  {
+    kinds: ['rejected'],
+    steps: (c) => [
+      prose(
+        'Fix the hosts.toml containerd rejects: valid TOML, known capabilities (pull, resolve, push), and on containerd ≤ 1.7.31 at least one [host."…"] table:',
+      ),
+      hostsTomlSnippet(c),
+    ],
+  },
+  {
+    kinds: ['shadowed'],
+    steps: () => [
+      prose(
+        "Move the hosts.toml into the first config_path directory, or remove the earlier directory's matching entry (including its _default).",
+      ),
+    ],
+  },
+  {
+    kinds: ['wrong-port', 'scheme', 'not-listening', 'no-pull-capability'],
+    steps: (c) => [
+      prose("Make the first host dfdaemon's proxy, over plain HTTP, with pull and resolve:"),
+      dfdaemonHostSnippet(c),
+      cmd(`curl -sS -o /dev/null -w '%{http_code}\\n' ${proxyUrl(c)}/v2/    # check it answers`),
+    ],
+  },
+];

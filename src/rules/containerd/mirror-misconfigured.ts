@@ -1,0 +1,72 @@
+import type { ContainerdFacts } from '../../facts/containerd.js';
+import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
+import { defineRule } from '../rule.js';
+import { hostsDir, RESTART } from '../snippets/containerd.js';
+import { cmd } from '../steps.js';
+import { MISCONFIG_FIXES } from './mirror-misconfigured-steps.js';
+import { versionText, where } from './text.js';
+
+/** Critical when containerd bypasses dfdaemon entirely; a warning when the mirror is reached but wrongly. */
+const SEVERITY: Record<MisconfigKind, 'critical' | 'warning'> = {
+  'no-routing': 'critical',
+  'wrong-dir': 'critical',
+  'wrong-name': 'critical',
+  rejected: 'critical',
+  'legacy-with-config-path': 'critical',
+  'mirrors-refused': 'critical',
+  'config-path-list-transfer': 'critical',
+  'not-listening': 'critical',
+  'config-path-without-hosts': 'critical',
+  shadowed: 'critical',
+  'wrong-port': 'warning',
+  scheme: 'warning',
+  'no-pull-capability': 'warning',
+  'default-dir-unread': 'warning',
+};
+
+const CONFIG_SOURCE: Record<ContainerdFacts['configSource'], string> = {
+  dump: '`containerd config dump`',
+  file: 'config.toml',
+  invalid: 'nowhere (config.toml does not parse)',
+  defaults: 'defaults',
+};
+
+export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: ReadonlySet<MisconfigKind> }>({
+  meta: {
+    id: 'containerd.mirror-misconfigured',
+    cause: 'mirror-misconfigured',
+    title: 'containerd does not send pulls to dfdaemon',
+    description:
+      'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; legacy mirrors together with config_path (or, on 2.2.0–2.2.1, with the default config_path); a multi-directory config_path on 2.1+ transfer-service pulls; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
+    severities: ['critical', 'warning'],
+    remediationSummary:
+      "Point containerd at dfdaemon: config_path in config.toml and <config_path>/<registry>/hosts.toml with dfdaemon's proxy as the first host.",
+  },
+
+  detect(f) {
+    const c = f.containerd;
+    if (!c || c.misconfigs.length === 0) return null;
+    return {
+      severity: c.misconfigs.some((m) => SEVERITY[m.kind] === 'critical') ? 'critical' : 'warning',
+      confidence: c.dfdaemonPresent ? 0.9 : 0.7,
+      data: { c, kinds: new Set(c.misconfigs.map((m) => m.kind)) },
+    };
+  },
+
+  evidence: ({ c }) => [
+    ...c.misconfigs.map((m) => `${m.message}${where(m.file, m.line)}`),
+    ...(c.versionAssumptions.length > 0
+      ? [
+          `containerd version unknown, assumed: ${c.versionAssumptions.map((x) => `${x.assumed} (${x.range})`).join('; ')}`,
+        ]
+      : []),
+    `${versionText(c)}; config from ${CONFIG_SOURCE[c.configSource]}${where(c.configFile ?? undefined)}`,
+    ...(c.dfdaemon ? [`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`] : []),
+  ],
+
+  steps: ({ c, kinds }) => [
+    ...MISCONFIG_FIXES.filter((fix) => fix.kinds.some((k) => kinds.has(k))).flatMap((fix) => fix.steps(c)),
+    RESTART,
+    cmd(`crictl pull <image>    # verify; ctr ignores hosts.toml unless given --hosts-dir ${hostsDir(c)}`),
+  ],
+});

@@ -1,0 +1,131 @@
+// containerd config text that several rules advise, written in the layout the node's config.toml
+// uses, so one fix reads the same wherever it is given. Table names per config `version`
+// (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
+// docs/cri/config.md): see src/parsers/containerd-config.ts.
+import { BUNDLE } from '../../bundle/layout.js';
+import type { ContainerdFacts } from '../../facts/containerd.js';
+import type { ConfigLayout } from '../../parsers/containerd-config.js';
+import type { Step } from '../../report/model.js';
+import { cmd, snippet } from '../steps.js';
+
+const DEFAULT_CONFIG_TOML = '/etc/containerd/config.toml';
+const DEFAULT_HOSTS_DIR = '/etc/containerd/certs.d';
+const DEFAULT_PROXY_PORT = 4001;
+
+export const RESTART = cmd(
+  'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not',
+);
+
+/** The CRI table that holds the image and registry settings, per config layout. */
+const CRI: Record<ConfigLayout, string> = {
+  1: 'plugins.cri',
+  2: 'plugins."io.containerd.grpc.v1.cri"',
+  3: "plugins.'io.containerd.cri.v1.images'",
+};
+/** The 2.1+ transfer service: only in version 3 configs. */
+const TRANSFER = "plugins.'io.containerd.transfer.v1.local'";
+
+/** `[table]` with one `key = value`; strings quoted as the layout's examples quote them (v3: literal). */
+function setting(layout: ConfigLayout, table: string, key: string, value: string | number, comment = ''): string {
+  const v = typeof value === 'number' ? String(value) : layout === 3 ? `'${value}'` : `"${value}"`;
+  return `[${table}]\n  ${key} = ${v}${comment}`;
+}
+
+/** The config.toml a snippet goes into: the file read, or the default when only the dump was read. */
+export function configToml(c: ContainerdFacts): string {
+  return c.configFile === `${BUNDLE.containerd.dir}/config-dump.toml`
+    ? DEFAULT_CONFIG_TOML
+    : (c.configFile ?? DEFAULT_CONFIG_TOML);
+}
+
+/** The file named in prose: the config.toml read, else the default. */
+export function configFileName(c: ContainerdFacts): string {
+  return c.configFile ?? DEFAULT_CONFIG_TOML;
+}
+
+/** The first hosts directory containerd reads (config_path), or the conventional one. */
+export function hostsDir(c: ContainerdFacts): string {
+  return c.configPath[0] ?? DEFAULT_HOSTS_DIR;
+}
+
+/** dfdaemon's proxy as containerd should reach it: its first proxy port on loopback. */
+export function proxyUrl(c: ContainerdFacts): string {
+  return `http://127.0.0.1:${c.dfdaemon?.proxyPorts[0] ?? DEFAULT_PROXY_PORT}`;
+}
+
+/** config.toml: the hosts directory. */
+export function configPathSnippet(c: ContainerdFacts, dir = hostsDir(c)): Step {
+  const layout = c.config.layout;
+  return snippet({
+    file: configToml(c),
+    format: 'toml',
+    text: setting(layout, `${CRI[layout]}.registry`, 'config_path', dir),
+  });
+}
+
+/** config.toml: max_concurrent_downloads in the section that governs this containerd's pulls. */
+export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
+  const layout = c.config.layout;
+  let text: string;
+  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.defaultPath === 'transfer'))
+    text = `${setting(3, TRANSFER, 'max_concurrent_downloads', n, '    # node-wide on 2.1+, shared by concurrent pulls')}\n# leave ${CRI[3]}.max_concurrent_downloads at 3: another value forces the slower local pull`;
+  else
+    text = setting(
+      layout,
+      CRI[layout],
+      'max_concurrent_downloads',
+      n,
+      layout === 2 ? '    # per image pull in 1.x' : '',
+    );
+  return snippet({ file: configToml(c), format: 'toml', text });
+}
+
+/** config.toml: more room before a pull without progress is cancelled. */
+export function progressTimeoutSnippet(c: ContainerdFacts): Step {
+  const layout = c.config.layout === 3 ? 3 : 2;
+  return snippet({
+    file: configToml(c),
+    format: 'toml',
+    text: setting(layout, CRI[layout], 'image_pull_progress_timeout', '5m0s'),
+  });
+}
+
+/** config.toml: the overlayfs snapshotter (v2 keeps it in the CRI plugin's `containerd` table). */
+export function overlayfsSnippet(c: ContainerdFacts): Step {
+  const text =
+    c.config.layout === 3
+      ? setting(3, CRI[3], 'snapshotter', 'overlayfs')
+      : setting(2, `${CRI[2]}.containerd`, 'snapshotter', 'overlayfs');
+  return snippet({ file: configToml(c), format: 'toml', text });
+}
+
+/** The hosts.toml of each registry, for a snippet that applies to all of them. */
+function hostsTomlFile(c: ContainerdFacts): string {
+  return `${hostsDir(c)}/<registry>/hosts.toml`;
+}
+
+/** dfdaemon's [host] table: pull and resolve through the proxy; dial_timeout is 2.1+. */
+function dfdaemonHost(c: ContainerdFacts, dialTimeout?: string): string {
+  const dial = dialTimeout === undefined ? '' : `\n  dial_timeout = "${dialTimeout}"`;
+  return `[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]${dial}`;
+}
+
+/** hosts.toml of every registry: dfdaemon as the first host. */
+export function dfdaemonHostSnippet(c: ContainerdFacts, opts: { dialTimeout?: string } = {}): Step {
+  return snippet({ file: hostsTomlFile(c), format: 'toml', text: dfdaemonHost(c, opts.dialTimeout) });
+}
+
+/** One registry's whole hosts.toml: the origin as `server`, dfdaemon tried first. */
+export function hostsTomlSnippet(c: ContainerdFacts, registry = 'docker.io'): Step {
+  const origin = registry === 'docker.io' ? 'https://index.docker.io' : `https://${registry}`;
+  return snippet({
+    file: `${hostsDir(c)}/${registry}/hosts.toml`,
+    format: 'toml',
+    text: `server = "${origin}"\n${dfdaemonHost(c)}`,
+  });
+}
+
+/** hosts.toml with dfdaemon as the `server`: no fallback to the origin. */
+export function dfdaemonServerSnippet(c: ContainerdFacts): Step {
+  return snippet({ file: hostsTomlFile(c), format: 'toml', text: `server = "${proxyUrl(c)}"` });
+}

@@ -76,6 +76,18 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     ],
   },
   {
+    kinds: ['default-dir-unread'],
+    steps: (c) => [
+      prose(
+        "This containerd reads no _default directory (it came in 1.6.17 and 1.7.0): give each registry you pull from a hosts.toml of its own, dfdaemon's proxy first, e.g.:",
+      ),
+      hostsTomlSnippet(c),
+      prose(
+        'Or upgrade containerd to ≥ 1.6.17, which reads <config_path>/_default/hosts.toml for every other registry.',
+      ),
+    ],
+  },
+  {
     kinds: ['shadowed'],
     steps: () => [
       prose(

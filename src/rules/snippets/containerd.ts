@@ -82,7 +82,7 @@ export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
 
 /** config.toml: more room before a pull without progress is cancelled. */
 export function progressTimeoutSnippet(c: ContainerdFacts): Step {
-  const layout = c.config.layout === 3 ? 3 : 2;
+  const layout = c.config.layout;
   return snippet({
     file: configToml(c),
     format: 'toml',
@@ -90,12 +90,13 @@ export function progressTimeoutSnippet(c: ContainerdFacts): Step {
   });
 }
 
-/** config.toml: the overlayfs snapshotter (v2 keeps it in the CRI plugin's `containerd` table). */
+/** config.toml: the overlayfs snapshotter (v1 and v2 keep it in the CRI plugin's `containerd` table). */
 export function overlayfsSnippet(c: ContainerdFacts): Step {
+  const layout = c.config.layout;
   const text =
-    c.config.layout === 3
+    layout === 3
       ? setting(3, CRI[3], 'snapshotter', 'overlayfs')
-      : setting(2, `${CRI[2]}.containerd`, 'snapshotter', 'overlayfs');
+      : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', 'overlayfs');
   return snippet({ file: configToml(c), format: 'toml', text });
 }
 

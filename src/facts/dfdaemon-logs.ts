@@ -19,6 +19,7 @@ import { normalizePastedChunks } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { logScanWasm } from '../bundle/scan-wasm.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -62,7 +63,7 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
           builder.add(e);
         }
       : (e: LogEvent) => builder.add(e);
-    const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
+    const scanner = new LogScanner(logScanWasm(), { file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
     try {
       // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
       for await (const chunk of normalizePastedChunks(ctx.bundle.chunks(file))) scanner.push(chunk);

@@ -46,6 +46,8 @@ const R_TSAT = 19; // go: where the "ts" value starts (-1 none)
 const R_TS = 10; // f64 slot (i32 20–21)
 const R_CLEN = 11; // f64 slot (i32 22–23); -1 when absent
 const R_PIECE = 12; // f64 slot (i32 24–25); -1 when absent
+// i32 26, 28, 30: the id table slot of the task, peer and url values (see intern())
+const ID_SLOT_DELTA = 18;
 
 // layouts as counted here
 const LAY_GO_JSON = 0;
@@ -58,6 +60,10 @@ let DISPATCH: usize = 0;
 let PATTERNS: usize = 0;
 let OUT: usize = 0;
 let IN: usize = 0;
+let IDS: usize = 0;
+const ID_SLOTS = 4096;
+const ID_STRIDE = 128;
+const ID_MAX = ID_STRIDE - 4;
 let outCap: i32 = 0;
 
 // scan state
@@ -93,7 +99,8 @@ export function layout(outRecords: i32): usize {
   PATTERNS = DISPATCH + 2 * 65536 * 2;
   OUT = PATTERNS + 65536;
   outCap = outRecords;
-  IN = (OUT + <usize>(outRecords * REC) + 65535) & ~65535;
+  IDS = OUT + <usize>(outRecords * REC);
+  IN = (IDS + <usize>(ID_SLOTS * ID_STRIDE) + 65535) & ~65535;
   const need = <i32>((IN + 65536 - <usize>memory.size() * 65536) >> 16);
   if (need > 0) memory.grow(need);
   return BASE;
@@ -162,11 +169,25 @@ function isDigit(c: i32): bool {
   return c >= 0x30 && c <= 0x39;
 }
 
+/** The next index in [i, e) holding byte c, or e (16 bytes at a time). */
+function nextByte(c: i32, i: i32, e: i32): i32 {
+  const v = i8x16.splat(<i8>c);
+  while (i + 16 <= e) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(IN + <usize>i), v));
+    if (m != 0) return i + ctz(m);
+    i += 16;
+  }
+  while (i < e) {
+    if (b(i) == c) return i;
+    i++;
+  }
+  return e;
+}
+
 /** First index in [from, e) where the literal (JS-encoded as bytes at lit, n long) starts; -1 if none. */
 function findLit(lit: usize, n: i32, from: i32, e: i32): i32 {
   const c0 = <i32>load<u8>(lit);
-  for (let i = from; i < e; i++) {
-    if (b(i) != c0) continue;
+  for (let i = nextByte(c0, from, e); i < e; i = nextByte(c0, i + 1, e)) {
     if (i + n > inLen) return -1;
     let j = 1;
     while (j < n && b(i + j) == <i32>load<u8>(lit + <usize>j)) j++;
@@ -277,8 +298,8 @@ function match(g: i32, ms: i32, e: i32): i32 {
 /** A literal wholly inside [from, e). */
 function findBounded(lit: usize, n: i32, from: i32, e: i32): i32 {
   const c0 = <i32>load<u8>(lit);
-  for (let i = from; i + n <= e; i++) {
-    if (b(i) != c0) continue;
+  const last = e - n + 1;
+  for (let i = nextByte(c0, from, last); i < last; i = nextByte(c0, i + 1, last)) {
     let j = 1;
     while (j < n && b(i + j) == <i32>load<u8>(lit + <usize>j)) j++;
     if (j == n) return i;
@@ -475,20 +496,36 @@ function goJson(s: i32, e: i32): void {
 function quoted(slot: i32, v: i32, e: i32): void {
   let q = -1;
   if (v >= 0) {
-    for (let i = v; i < e; i++)
-      if (b(i) == 0x22) {
-        q = i;
-        break;
-      }
+    q = nextByte(0x22, v, e);
+    if (q == e) q = -1;
   }
   put(slot, q < 0 ? -1 : v);
   put(slot + 1, q);
+  put(slot + ID_SLOT_DELTA, q < 0 ? -1 : intern(v, q));
+}
+
+/**
+ * The ids of tasks and peers (and URLs) repeat from line to line: their bytes are kept in a table of
+ * ID_SLOTS slots keyed by a hash, so that JS decodes a value only when its slot changes. Returns
+ * slot × 2 + 1 when JS must decode the value (the slot now holds it), slot × 2 when JS has its string
+ * from an earlier line, -2 when the value is too long to keep (JS decodes it).
+ */
+function intern(v: i32, q: i32): i32 {
+  const n = q - v;
+  if (n > ID_MAX) return -2;
+  let h: u32 = 2166136261;
+  for (let i = v; i < q; i++) h = (h ^ (<u32>b(i))) * 16777619;
+  const slot = <i32>((h ^ (h >> 15)) & (ID_SLOTS - 1));
+  const at = IDS + <usize>(slot * ID_STRIDE);
+  if (load<i32>(at) == n && memory.compare(at + 4, IN + <usize>v, <usize>n) == 0) return slot << 1;
+  store<i32>(at, n);
+  memory.copy(at + 4, IN + <usize>v, <usize>n);
+  return (slot << 1) | 1;
 }
 
 /** Where the " key=value" fields of a compact line begin (a space, [a-z_]+, "="), or e. */
 function fieldsStart(from: i32, e: i32): i32 {
-  for (let i = from; i < e; i++) {
-    if (b(i) != 0x3d) continue;
+  for (let i = nextByte(0x3d, from, e); i < e; i = nextByte(0x3d, i + 1, e)) {
     let j = i - 1;
     while (j > from) {
       const c = b(j);
@@ -531,6 +568,7 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   quoted(R_PEER_S, pk < 0 ? -1 : pk + 10, e);
   put(R_URL_S, -1);
   put(R_URL_E, -1);
+  put(R_URL_S + ID_SLOT_DELTA, -1);
   put(R_PTASK_S, -1);
   put(R_PTASK_E, -1);
   putF(R_CLEN, -1);

@@ -11,6 +11,7 @@ import {
 import {
   isBlobUrl,
   type LogSummary,
+  type PieceLine,
   type ProxyRequest,
   type TaskTimeline,
   TimelineBuilder,
@@ -63,7 +64,13 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
           builder.add(e);
         }
       : (e: LogEvent) => builder.add(e);
-    const scanner = new LogScanner(logScanWasm(), { file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
+    // piece lines are folded without an event object, unless node lines must be set on each event
+    const scanner = new LogScanner(logScanWasm(), {
+      file,
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      onEvent,
+      ...(map ? {} : { onPiece: (p: PieceLine) => builder.addPiece(p) }),
+    });
     try {
       // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
       for await (const chunk of normalizePastedChunks(ctx.bundle.chunks(file))) scanner.push(chunk);

@@ -14,7 +14,15 @@
 import { clip, goDetails, goEvidenceText, newEvent, own, rustDetails, TEXT_MAX } from './dfdaemon-log-details.js';
 import { JsLines, keyOf, zapTsAt } from './dfdaemon-log-lines.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
-import { emptyStats, type Layout, type Level, type LogEvent, type ScanStats } from './dfdaemon-log-types.js';
+import type { PieceLine } from './dfdaemon-timeline.js';
+import {
+  emptyStats,
+  type EventKind,
+  type Layout,
+  type Level,
+  type LogEvent,
+  type ScanStats,
+} from './dfdaemon-log-types.js';
 
 export type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 export { emptyStats, layoutGeneration } from './dfdaemon-log-types.js';
@@ -28,6 +36,8 @@ export interface ScanOptions {
   onEvent(e: LogEvent): void;
   /** Called for every line the scanner classifies, with its layout and level (for slicing). */
   onLine?(line: number, layout: Layout | null, level: Level): void;
+  /** Rust piece lines go here instead of onEvent when given (TimelineBuilder.addPiece: no event per line). */
+  onPiece?(line: PieceLine): void;
 }
 
 /** The module's exports (assembly/dfdaemon-log-scan.ts). */
@@ -106,36 +116,31 @@ function writeTables(x: ScanExports): void {
   if (pool - at > 65536) throw new Error('dfdaemon log patterns do not fit the scanner table');
 }
 
-const ID_SLOTS = 256;
-const ID_MAX = 120;
+/** Slots of the module's id table (assembly/dfdaemon-log-scan.ts: intern()). */
+const ID_SLOTS = 4096;
 
-/**
- * The quoted values that name tasks and peers, decoded once: the lines of one task repeat its ids, so
- * most lookups find the string made for an earlier line. Slots are keyed by a hash of the bytes.
- */
-class IdCache {
-  private readonly bytes = new Uint8Array(ID_SLOTS * ID_MAX);
-  private readonly lens = new Int32Array(ID_SLOTS).fill(-1);
-  private readonly strs: string[] = new Array<string>(ID_SLOTS).fill('');
+/** The scanner's one PieceLine, filled for each piece line: its event is made on demand, once. */
+class ScannedPiece implements PieceLine {
+  at = 0;
+  lineNo = 0;
+  kind: PieceLine['kind'] = 'piece-local';
+  task: string | undefined = undefined;
+  peer: string | undefined = undefined;
+  tsMs: number | null = null;
+  pieceNumber: number | undefined = undefined;
+  level: Level = 'info';
+  made: LogEvent | undefined = undefined;
 
-  value(buf: Buffer, v: number, q: number): string {
-    const n = q - v;
-    if (n > ID_MAX) return buf.toString('utf8', v, q);
-    let h = 0;
-    for (let i = v; i < q; i++) h = (Math.imul(h, 31) + (buf[i] as number)) | 0;
-    const slot = (h ^ (h >>> 16)) & (ID_SLOTS - 1);
-    const b = this.bytes;
-    const at = slot * ID_MAX;
-    if (this.lens[slot] === n) {
-      let j = 0;
-      while (j < n && b[at + j] === buf[v + j]) j++;
-      if (j === n) return this.strs[slot] as string;
-    }
-    const str = buf.toString('utf8', v, q);
-    for (let j = 0; j < n; j++) b[at + j] = buf[v + j] as number;
-    this.lens[slot] = n;
-    this.strs[slot] = str;
-    return str;
+  constructor(private readonly scanner: LogScanner) {}
+
+  event(): LogEvent {
+    if (this.made) return this.made;
+    const ev = this.scanner.rustBase(this.at, this.lineNo, this.kind, this.tsMs, undefined, this.peer);
+    // the task read from the piece's own text may be empty: the JS scanner set it even then
+    if (this.task !== undefined) ev.task = this.task;
+    if (this.pieceNumber !== undefined) ev.pieceNumber = this.pieceNumber;
+    this.made = ev;
+    return ev;
   }
 }
 
@@ -147,7 +152,9 @@ export class LogScanner {
   static readonly MAX_LINE = 1 << 20;
   private readonly x: ScanExports;
   private readonly js: JsLines;
-  private readonly ids = new IdCache();
+  /** The strings of the module's id table, slot by slot. */
+  private readonly ids: string[] = new Array<string>(ID_SLOTS).fill('');
+  private readonly pieceLine = new ScannedPiece(this);
   private readonly patterns: Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
   private readonly input: number;
   private carry = 0;
@@ -297,12 +304,41 @@ export class LogScanner {
     return this.js.inWindow(ts) ? ts : undefined;
   }
 
-  private id(s: number, e: number): string | undefined {
-    return s < 0 ? undefined : this.ids.value(this.buf, s, e);
+  /** The value whose range starts at record slot k (its end at k + 1, its id table code at k + 18). */
+  private id(at: number, k: number): string | undefined {
+    const r = this.i32;
+    const s = r[at + k] as number;
+    if (s < 0) return undefined;
+    const code = r[at + k + 18] as number;
+    if (code < 0) return this.buf.toString('utf8', s, r[at + k + 1] as number);
+    const slot = code >> 1;
+    if (code & 1) this.ids[slot] = this.buf.toString('utf8', s, r[at + k + 1] as number);
+    return this.ids[slot];
+  }
+
+  /** A tracing compact event with its text, task and peer. */
+  rustBase(at: number, lineNo: number, kind: EventKind, ts: number | null, task?: string, peer?: string): LogEvent {
+    const r = this.i32;
+    const ms = r[at + 6] as number;
+    const ev = newEvent(
+      kind,
+      this.o.file,
+      lineNo,
+      'rust-compact',
+      LEVELS[r[at + 5] as number] as Level,
+      ts,
+      this.buf.toString('utf8', ms, Math.min(r[at + 7] as number, ms + TEXT_MAX)),
+    );
+    if (task) ev.task = task;
+    if (peer) ev.peer = peer;
+    return ev;
   }
 
   private goEvent(at: number, lineNo: number): void {
     const r = this.i32;
+    // the ids first: a slot the module filled must be decoded even when the line falls out of the window
+    const task = this.id(at, 8);
+    const peer = this.id(at, 10);
     const ts = this.eventTs(at, false);
     if (ts === undefined) return;
     const p = this.patterns[r[at + 4] as number] as Pattern;
@@ -316,8 +352,6 @@ export class LogScanner {
       ts,
       clip(goEvidenceText(msg)),
     );
-    const task = this.id(r[at + 8] as number, r[at + 9] as number);
-    const peer = this.id(r[at + 10] as number, r[at + 11] as number);
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
@@ -327,36 +361,34 @@ export class LogScanner {
   private rustEvent(at: number, lineNo: number): void {
     const r = this.i32;
     const f = this.f64;
+    const task = this.id(at, 8);
+    const peer = this.id(at, 10);
+    const url = this.id(at, 12);
     const ts = this.eventTs(at, true);
     if (ts === undefined) return;
-    const buf = this.buf;
     const p = this.patterns[r[at + 4] as number] as Pattern;
-    const ms = r[at + 6] as number;
-    const e = r[at + 3] as number;
-    const ev = newEvent(
-      p.kind,
-      this.o.file,
-      lineNo,
-      'rust-compact',
-      LEVELS[r[at + 5] as number] as Level,
-      ts,
-      buf.toString('utf8', ms, Math.min(r[at + 7] as number, ms + TEXT_MAX)),
-    );
-    const task = this.id(r[at + 8] as number, r[at + 9] as number);
-    const peer = this.id(r[at + 10] as number, r[at + 11] as number);
-    if (task) ev.task = task;
-    if (peer) ev.peer = peer;
     const base = at >> 1;
     if (PIECE_KINDS.has(p.kind)) {
+      const pl = this.pieceLine;
       const piece = f[base + 12] as number;
-      if (piece >= 0) {
-        ev.pieceNumber = piece;
-        if (!ev.task) ev.task = buf.toString('latin1', r[at + 14] as number, r[at + 15] as number);
-      }
-      this.o.onEvent(ev);
+      pl.at = at;
+      pl.lineNo = lineNo;
+      pl.kind = p.kind as PieceLine['kind'];
+      pl.tsMs = ts;
+      pl.level = LEVELS[r[at + 5] as number] as Level;
+      pl.peer = peer || undefined;
+      pl.task =
+        task || (piece >= 0 ? this.buf.toString('latin1', r[at + 14] as number, r[at + 15] as number) : undefined);
+      pl.pieceNumber = piece >= 0 ? piece : undefined;
+      pl.made = undefined;
+      if (this.o.onPiece) this.o.onPiece(pl);
+      else this.o.onEvent(pl.event());
       return;
     }
-    const url = this.id(r[at + 12] as number, r[at + 13] as number);
+    const ev = this.rustBase(at, lineNo, p.kind, ts, task, peer);
+    const buf = this.buf;
+    const ms = r[at + 6] as number;
+    const e = r[at + 3] as number;
     if (url) ev.url = url;
     const len = f[base + 11] as number;
     if (len >= 0) ev.contentLength = len;

@@ -168,6 +168,7 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
       file: f.name,
       ...(whole ? {} : { sinceMs: from }),
       onEvent: (e) => builder.add(e),
+      onPiece: (p) => builder.addPiece(p),
     });
     for await (const c of chunks(f, ctx.signal, offset)) {
       s.push(c);

@@ -285,7 +285,7 @@ export class TimelineBuilder {
   addPiece(p: PieceLine): void {
     const key = p.peer ?? p.task;
     if (!key) return;
-    let t = this.tasks.get(key);
+    const t = this.tasks.get(key);
     let e: LogEvent | undefined;
     if (!t) {
       e = p.event();

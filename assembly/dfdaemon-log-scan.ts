@@ -116,6 +116,29 @@ export function patternsAt(): usize {
   return PATTERNS;
 }
 
+/** Makes a used instance as good as new for the next file (its tables stay). */
+export function reset(): void {
+  inLen = 0;
+  pos = 0;
+  nOut = 0;
+  lineNo = 0;
+  skipping = false;
+  lastLayout = LAY_NONE;
+  sLines = 0;
+  sGoJson = 0;
+  sRustCompact = 0;
+  sErrors = 0;
+  sWarnings = 0;
+  sDebug = 0;
+  sBeforeSince = 0;
+  sFirstTs = NaN;
+  sLastTs = NaN;
+  dayKeyLo = 0;
+  dayKeyHi = 0;
+  dayMs = NaN;
+  memory.fill(IDS, 0, <usize>(ID_SLOTS * ID_STRIDE));
+}
+
 export function configure(since: f64, lines: bool): void {
   sinceMs = since;
   wantLines = lines;

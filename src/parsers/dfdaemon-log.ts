@@ -57,6 +57,7 @@ interface ScanExports {
   position(): number;
   full(): number;
   lastLine(len: number): number;
+  reset(): void;
 }
 
 // record layout (assembly/dfdaemon-log-scan.ts: T_*, R_*)
@@ -119,6 +120,20 @@ function writeTables(x: ScanExports): void {
 /** Slots of the module's id table (assembly/dfdaemon-log-scan.ts: intern()). */
 const ID_SLOTS = 4096;
 
+/** Instances whose scan has ended, per module, for the next scanner. */
+const POOL = new WeakMap<WebAssembly.Module, ScanExports[]>();
+
+function take(wasm: WebAssembly.Module): ScanExports {
+  const x = POOL.get(wasm)?.pop();
+  if (x) {
+    x.reset();
+    return x;
+  }
+  const made = new WebAssembly.Instance(wasm, {}).exports as unknown as ScanExports;
+  writeTables(made);
+  return made;
+}
+
 /** The scanner's one PieceLine, filled for each piece line: its event is made on demand, once. */
 class ScannedPiece implements PieceLine {
   at = 0;
@@ -159,16 +174,16 @@ export class LogScanner {
   private readonly input: number;
   private carry = 0;
   private bytes = 0;
+  private released = false;
   private buf: Buffer;
   private i32: Int32Array;
   private f64: Float64Array;
 
   constructor(
-    wasm: WebAssembly.Module,
+    private readonly wasm: WebAssembly.Module,
     private readonly o: ScanOptions,
   ) {
-    this.x = new WebAssembly.Instance(wasm, {}).exports as unknown as ScanExports;
-    writeTables(this.x);
+    this.x = take(wasm);
     this.x.configure(o.sinceMs ?? NaN, o.onLine ? 1 : 0);
     this.input = this.x.inputAt();
     this.js = new JsLines(o);
@@ -227,11 +242,19 @@ export class LogScanner {
     }
     this.carry = 0;
     this.js.flushPretty();
-    return this.stats();
+    const st = this.stats();
+    if (!this.released) {
+      // the next scanner reuses the instance: making one (memory, tables) costs ~1 ms
+      this.released = true;
+      const free = POOL.get(this.wasm) ?? [];
+      if (free.length < 4) free.push(this.x);
+      POOL.set(this.wasm, free);
+    }
+    return st;
   }
 
   /** The scan's statistics: WASM's counts and JS's, together. */
-  stats(): ScanStats {
+  private stats(): ScanStats {
     const x = this.x;
     const j = this.js.stats;
     const st = emptyStats();

@@ -60,6 +60,7 @@ export default tseslint.config(
         clearInterval: 'readonly',
         setImmediate: 'readonly',
         NodeJS: 'readonly',
+        WebAssembly: 'readonly',
       },
     },
     rules: {

@@ -11,6 +11,7 @@ import {
 import {
   isBlobUrl,
   type LogSummary,
+  type PieceLine,
   type ProxyRequest,
   type TaskTimeline,
   TimelineBuilder,
@@ -19,6 +20,7 @@ import { normalizePastedChunks } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { logScanWasm } from '../bundle/scan-wasm.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -62,7 +64,13 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
           builder.add(e);
         }
       : (e: LogEvent) => builder.add(e);
-    const scanner = new LogScanner({ file, ...(sinceMs === undefined ? {} : { sinceMs }), onEvent });
+    // piece lines are folded without an event object, unless node lines must be set on each event
+    const scanner = new LogScanner(logScanWasm(), {
+      file,
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      onEvent,
+      ...(map ? {} : { onPiece: (p: PieceLine) => builder.addPiece(p) }),
+    });
     try {
       // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
       for await (const chunk of normalizePastedChunks(ctx.bundle.chunks(file))) scanner.push(chunk);

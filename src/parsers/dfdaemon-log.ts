@@ -5,168 +5,28 @@
 //   go-stdlog    Go std-log lines on stderr ("2023/08/14 16:18:32 httputil: …")
 //   rust-compact tracing-subscriber compact: "<rfc3339> <LEVEL> <spans>: <file>:<line>: <msg> <k=v…>"
 //   rust-pretty  tracing-subscriber pretty: "  <ts> <LEVEL>  <msg>" + "    at …" + "    in <span> with …"
-// Lines are filtered on raw bytes before any decoding: only the messages in the pattern tables (the ones
-// that tell how a task was served, and what it waited on) are decoded and parsed. JSON.parse on every
-// line would cap the scan at ~90 MB/s on Node 20 (measured during development). The message tables are in
-// dfdaemon-log-patterns.ts, what a message says beyond its kind in dfdaemon-log-details.ts.
+// The bytes are scanned by a WebAssembly module (assembly/dfdaemon-log-scan.ts, built into dist/wasm by
+// `npm run build`; its loader hands the compiled module in): it splits the lines, counts them, reads
+// levels and timestamps, matches messages against the tables of dfdaemon-log-patterns.ts (written into
+// its memory here, at start) and returns the byte ranges of each matched line's fields. Strings are made
+// only for the lines that matter; the rare layouts are read by dfdaemon-log-lines.ts. A JS-only scan
+// (strings per line, or JSON.parse) capped the analysis at 0.05–0.1 × `grep -c` (bench/dfdaemon-logs.bench.ts).
+import { clip, goDetails, goEvidenceText, newEvent, own, rustDetails, TEXT_MAX } from './dfdaemon-log-details.js';
+import { JsLines, keyOf, zapTsAt } from './dfdaemon-log-lines.js';
+import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
+import type { PieceLine } from './dfdaemon-timeline.js';
 import {
-  clip,
-  goDetails,
-  goEvidenceText,
-  newEvent,
-  own,
-  parseZapTs,
-  rustDetails,
-  rustSpanFields,
-  str,
-  stripAnsi,
-  TEXT_MAX,
-} from './dfdaemon-log-details.js';
-import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
-import { emptyStats, type Layout, type Level, type LogEvent, type ScanStats } from './dfdaemon-log-types.js';
+  emptyStats,
+  type EventKind,
+  type Layout,
+  type Level,
+  type LogEvent,
+  type ScanStats,
+} from './dfdaemon-log-types.js';
 
 export type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 export { emptyStats, layoutGeneration } from './dfdaemon-log-types.js';
 export { parseZapTs } from './dfdaemon-log-details.js';
-
-const MSG_KEY = Buffer.from('"msg":"');
-const TS_KEY = Buffer.from('"ts":"');
-const PEER_KEY = Buffer.from('"peer":"');
-const TASK_KEY = Buffer.from('"task":"');
-const PEERID_KEY = Buffer.from('"peerID":"');
-const TASKID_KEY = Buffer.from('"taskID":"');
-const RS_TASK = Buffer.from(' task_id="');
-const RS_PEER = Buffer.from(' peer_id="');
-const RS_URL = Buffer.from(' url="');
-const RS_LEN = Buffer.from(' content_length=');
-
-/**
- * indexOf bounded to [from, e) without allocating: a search that ran past `e` is remembered per buffer
- * and needle, so a key that later lines lack is not searched for again through the rest of the chunk.
- */
-const memo = new Map<Buffer | number, { buf: Buffer | null; from: number; at: number }>();
-function indexIn(buf: Buffer, needle: Buffer | number, from: number, e: number): number {
-  let m = memo.get(needle);
-  if (!m) {
-    m = { buf: null, from: 0, at: -1 };
-    memo.set(needle, m);
-  }
-  let at: number;
-  if (m.buf === buf && from >= m.from && (m.at < 0 || m.at >= from)) at = m.at;
-  else {
-    at = buf.indexOf(needle, from);
-    m.buf = buf;
-    m.from = from;
-    m.at = at;
-  }
-  return at >= 0 && at < e ? at : -1;
-}
-
-/** Where the " key=value" fields of a compact line begin (a space, [a-z_]+, "="), or e. */
-function fieldsStart(buf: Buffer, from: number, e: number): number {
-  for (let i = indexIn(buf, 0x3d, from, e); i >= 0; i = indexIn(buf, 0x3d, i + 1, e)) {
-    let j = i - 1;
-    while (j > from && (((buf[j] as number) >= 0x61 && (buf[j] as number) <= 0x7a) || buf[j] === 0x5f)) j--;
-    if (j < i - 1 && buf[j] === 0x20) return j;
-  }
-  return e;
-}
-
-function bytesAt(buf: Buffer, at: number, b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) if (buf[at + i] !== b[i]) return false;
-  return true;
-}
-
-/** The string value of a JSON key found in buf[from, e), without parsing the line. */
-function rawField(buf: Buffer, from: number, e: number, key: Buffer): string | undefined {
-  const k = indexIn(buf, key, from, e);
-  if (k < 0) return undefined;
-  const v = k + key.length;
-  const q = indexIn(buf, 0x22, v, e);
-  if (q < 0 || q > e) return undefined;
-  return buf.toString('utf8', v, q);
-}
-const RS_MARK = Buffer.from('.rs:');
-
-function at(i: number, base: number): number {
-  return i < 0 ? -1 : base + i;
-}
-
-/** First index of needle starting in [from, e) (it may run past e, as Buffer.indexOf's would). */
-function findIn(buf: Buffer, needle: Buffer, from: number, e: number): number {
-  const c0 = needle[0] as number;
-  const n = needle.length;
-  const len = buf.length;
-  for (let i = from; i < e; i++) {
-    if (buf[i] !== c0) continue;
-    if (i + n > len) return -1;
-    let j = 1;
-    while (j < n && buf[i + j] === needle[j]) j++;
-    if (j === n) return i;
-  }
-  return -1;
-}
-
-const ID_SLOTS = 256;
-const ID_MAX = 120;
-
-/**
- * The quoted values that name tasks and peers, decoded once: the lines of one task repeat its ids, so
- * most lookups find the string made for an earlier line (no decode, no garbage, and the timeline's Map
- * hashes the same string again). Slots are keyed by a hash of the bytes and hold a copy of them.
- */
-class IdCache {
-  private readonly bytes = new Uint8Array(ID_SLOTS * ID_MAX);
-  private readonly lens = new Int32Array(ID_SLOTS).fill(-1);
-  private readonly strs: string[] = new Array<string>(ID_SLOTS).fill('');
-  /** The slot each kind of field found last: the next line most often names the same task again. */
-  private readonly last = new Int32Array(4).fill(-1);
-
-  /**
-   * The text from v up to the next '"' before e (undefined without one, or when v < 0). `hint` names
-   * the kind of field (0 peer, 1 task, 2 url), whose last slot is tried first, in one pass.
-   */
-  value(buf: Buffer, v: number, e: number, hint: number): string | undefined {
-    if (v < 0) return undefined;
-    const b = this.bytes;
-    const ls = this.last[hint] as number;
-    if (ls >= 0) {
-      // the cached bytes hold no '"': equal bytes followed by '"' are the same value
-      const n = this.lens[ls] as number;
-      const at = ls * ID_MAX;
-      if (v + n < e && buf[v + n] === 0x22) {
-        let j = 0;
-        while (j < n && b[at + j] === buf[v + j]) j++;
-        if (j === n) return this.strs[ls];
-      }
-    }
-    let h = 0;
-    let q = v;
-    for (; q < e; q++) {
-      const c = buf[q] as number;
-      if (c === 0x22) break;
-      h = (Math.imul(h, 31) + c) | 0;
-    }
-    if (q >= e) return undefined;
-    const n = q - v;
-    if (n > ID_MAX) return buf.toString('utf8', v, q);
-    const slot = (h ^ (h >>> 16)) & (ID_SLOTS - 1);
-    const at = slot * ID_MAX;
-    this.last[hint] = slot;
-    if (this.lens[slot] === n) {
-      let j = 0;
-      while (j < n && b[at + j] === buf[v + j]) j++;
-      if (j === n) return this.strs[slot];
-    }
-    const str = buf.toString('utf8', v, q);
-    for (let j = 0; j < n; j++) b[at + j] = buf[v + j] as number;
-    this.lens[slot] = n;
-    this.strs[slot] = str;
-    return str;
-  }
-}
-
-const NL = 10;
 
 export interface ScanOptions {
   file: string;
@@ -176,6 +36,127 @@ export interface ScanOptions {
   onEvent(e: LogEvent): void;
   /** Called for every line the scanner classifies, with its layout and level (for slicing). */
   onLine?(line: number, layout: Layout | null, level: Level): void;
+  /** Rust piece lines go here instead of onEvent when given (TimelineBuilder.addPiece: no event per line). */
+  onPiece?(line: PieceLine): void;
+}
+
+/** The module's exports (assembly/dfdaemon-log-scan.ts). */
+interface ScanExports {
+  memory: WebAssembly.Memory;
+  layout(outRecords: number): number;
+  inputAt(): number;
+  outAt(): number;
+  patternsAt(): number;
+  configure(sinceMs: number, lines: number): void;
+  setSkipping(v: number): void;
+  getSkipping(): number;
+  countLine(): number;
+  stat(i: number): number;
+  begin(len: number): void;
+  run(): number;
+  position(): number;
+  full(): number;
+  lastLine(len: number): number;
+  reset(): void;
+}
+
+// record layout (assembly/dfdaemon-log-scan.ts: T_*, R_*)
+const T_EVENT_GO = 1;
+const T_EVENT_RUST = 2;
+const T_FALLBACK = 3;
+const T_GO_SLOW = 4;
+const T_LINE = 5;
+const REC_I32 = 32;
+const OUT_RECORDS = 4096;
+/** Zero bytes after the input: reads a little past the last line see no stale bytes. */
+const PAD = 64;
+const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'other'];
+const LAYOUTS: (Layout | null)[] = ['go-json', 'go-console', 'go-stdlog', 'rust-compact', 'rust-pretty', null];
+const LAY_JS = 6;
+const PIECE_KINDS = new Set(['piece-local', 'piece-remote', 'piece-source']);
+
+/**
+ * Writes both generations' message tables into the module's memory: a dispatch table on a message's
+ * first two bytes (per generation), then each pattern's prefix, second string and flags. The module
+ * keeps no message text of its own.
+ */
+function writeTables(x: ScanExports): void {
+  const base = x.layout(OUT_RECORDS);
+  const at = x.patternsAt();
+  const mem = new DataView(x.memory.buffer);
+  const u8 = new Uint8Array(x.memory.buffer);
+  const all = [...GO_PATTERNS, ...RUST_PATTERNS];
+  // the byte pool follows the 16-byte records
+  let pool = at + all.length * 16;
+  const bytes = (s: string): number => {
+    for (let i = 0; i < s.length; i++)
+      if (s.charCodeAt(i) > 0xff) throw new Error(`dfdaemon log pattern not latin1: ${JSON.stringify(s)}`);
+    const off = pool - base;
+    u8.set(Buffer.from(s, 'latin1'), pool);
+    pool += s.length;
+    return off;
+  };
+  const tails = new Map<number, number>();
+  all.forEach((p, i) => {
+    const g = i < GO_PATTERNS.length ? 0 : 1;
+    if (p.prefix.length < 2) throw new Error(`dfdaemon log pattern shorter than 2 bytes: ${JSON.stringify(p.prefix)}`);
+    const rec = at + i * 16;
+    mem.setUint32(rec, bytes(p.prefix), true);
+    mem.setUint16(rec + 4, p.prefix.length, true);
+    mem.setUint16(rec + 6, p.contains?.length ?? 0, true);
+    mem.setUint32(rec + 8, p.contains ? bytes(p.contains) : 0, true);
+    mem.setUint16(rec + 12, 0, true);
+    mem.setUint16(rec + 14, PIECE_KINDS.has(p.kind) ? 1 : 0, true);
+    // chained in table order: the first pattern that matches wins, as the tables are written
+    const slot = g * 65536 + (keyOf(p.prefix) & 0xffff);
+    const tail = tails.get(slot);
+    if (tail === undefined) mem.setUint16(base + slot * 2, i + 1, true);
+    else mem.setUint16(at + tail * 16 + 12, i + 1, true);
+    tails.set(slot, i);
+  });
+  if (pool - at > 65536) throw new Error('dfdaemon log patterns do not fit the scanner table');
+}
+
+/** Slots of the module's id table (assembly/dfdaemon-log-scan.ts: intern()). */
+const ID_SLOTS = 4096;
+
+/** Instances whose scan has ended, per module, for the next scanner. */
+const POOL = new WeakMap<WebAssembly.Module, ScanExports[]>();
+
+function take(wasm: WebAssembly.Module): ScanExports {
+  const x = POOL.get(wasm)?.pop();
+  if (x) {
+    x.reset();
+    return x;
+  }
+  const made = new WebAssembly.Instance(wasm, {}).exports as unknown as ScanExports;
+  writeTables(made);
+  return made;
+}
+
+/** The scanner's one PieceLine, filled for each piece line: its event is made on demand, once. */
+class ScannedPiece implements PieceLine {
+  at = 0;
+  lineNo = 0;
+  kind: PieceLine['kind'] = 'piece-local';
+  task: string | undefined = undefined;
+  peer: string | undefined = undefined;
+  tsMs: number | null = null;
+  pieceNumber: number | undefined = undefined;
+  level: Level = 'info';
+  made: LogEvent | undefined = undefined;
+
+  constructor(private readonly scanner: LogScanner) {}
+
+  event(): LogEvent {
+    if (this.made) return this.made;
+    const ev = this.scanner.rustBase(this.at, this.lineNo, this.kind, this.tsMs, undefined, this.peer);
+    // the task read from the piece's own text may be empty: the JS scanner set it even then
+    if (this.task !== undefined) ev.task = this.task;
+    if (this.pieceNumber !== undefined) ev.pieceNumber = this.pieceNumber;
+    this.made = ev;
+    return ev;
+  }
 }
 
 /**
@@ -183,347 +164,257 @@ export interface ScanOptions {
  * MAX_LINE is counted and skipped) whatever the file size.
  */
 export class LogScanner {
-  readonly stats = emptyStats();
-  private carry: Buffer | null = null;
-  private lineNo = 0;
-  private pretty: { ev: LogEvent | null; level: Level } | null = null;
-  private lastLayout: Layout | null = null;
-  private skipping = false;
-  private readonly ids = new IdCache();
-  /** The line after the message start, when match() had to decode it (latin1). */
-  private matched: string | null = null;
   static readonly MAX_LINE = 1 << 20;
+  private readonly x: ScanExports;
+  private readonly js: JsLines;
+  /** The strings of the module's id table, slot by slot. */
+  private readonly ids: string[] = new Array<string>(ID_SLOTS).fill('');
+  private readonly pieceLine = new ScannedPiece(this);
+  private readonly patterns: Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
+  private readonly input: number;
+  private carry = 0;
+  private bytes = 0;
+  private released = false;
+  private buf: Buffer;
+  private i32: Int32Array;
+  private f64: Float64Array;
 
-  constructor(private readonly o: ScanOptions) {}
+  constructor(
+    private readonly wasm: WebAssembly.Module,
+    private readonly o: ScanOptions,
+  ) {
+    this.x = take(wasm);
+    this.x.configure(o.sinceMs ?? NaN, o.onLine ? 1 : 0);
+    this.input = this.x.inputAt();
+    this.js = new JsLines(o);
+    this.buf = this.views();
+    this.i32 = new Int32Array(this.x.memory.buffer);
+    this.f64 = new Float64Array(this.x.memory.buffer);
+  }
+
+  /** Views over the module's memory (made again whenever it grows: the old buffer is detached). */
+  private views(): Buffer {
+    const mb = this.x.memory.buffer;
+    this.buf = Buffer.from(mb, this.input, mb.byteLength - this.input);
+    this.i32 = new Int32Array(mb);
+    this.f64 = new Float64Array(mb);
+    return this.buf;
+  }
+
+  private ensure(len: number): void {
+    const need = this.input + len + PAD;
+    const have = this.x.memory.buffer.byteLength;
+    if (need > have) {
+      this.x.memory.grow(Math.ceil((need - have) / 65536));
+      this.views();
+    }
+  }
 
   push(chunk: Uint8Array): void {
-    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.stats.bytes += buf.length;
-    let pos = 0;
-    if (this.carry) {
-      // finish the line split across chunks without copying the whole new chunk
-      const first = buf.indexOf(NL);
-      if (first < 0) {
-        buf = Buffer.concat([this.carry, buf]);
-        this.carry = null;
-      } else {
-        const joined = Buffer.concat([this.carry, buf.subarray(0, first)]);
-        this.carry = null;
-        this.line(joined, 0, joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length);
-        pos = first + 1;
-      }
-    }
-    const n = buf.length;
+    this.bytes += chunk.length;
+    const len = this.carry + chunk.length;
+    this.ensure(len);
+    this.buf.set(chunk, this.carry);
+    this.buf.fill(0, len, len + PAD);
+    const x = this.x;
+    x.begin(len);
     for (;;) {
-      const nl = buf.indexOf(NL, pos);
-      if (nl < 0) break;
-      this.line(buf, pos, nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl);
-      pos = nl + 1;
+      this.drain(x.run());
+      if (!x.full()) break;
     }
-    if (pos < n) {
-      if (n - pos > LogScanner.MAX_LINE) {
-        // a runaway line: count it once, drop its bytes
-        this.carry = null;
-        if (!this.skipping) {
-          this.lineNo++;
-          this.stats.lines++;
-          this.unrecognised('(line longer than 1 MiB)');
-        }
-        this.skipping = true;
-      } else {
-        this.carry = Buffer.from(buf.subarray(pos));
-      }
+    const pos = x.position();
+    const tail = len - pos;
+    if (tail > LogScanner.MAX_LINE) {
+      // a runaway line: count it once, drop its bytes
+      this.carry = 0;
+      if (!x.getSkipping()) this.js.unrecognised(x.countLine(), '(line longer than 1 MiB)');
+      x.setSkipping(1);
+    } else {
+      if (tail > 0 && pos > 0) this.buf.copyWithin(0, pos, len);
+      this.carry = tail;
     }
   }
 
   end(): ScanStats {
-    if (this.carry && this.carry.length > 0) this.line(this.carry, 0, this.carry.length);
-    this.carry = null;
-    this.flushPretty();
-    return this.stats;
+    if (this.carry > 0) {
+      this.buf.fill(0, this.carry, this.carry + PAD);
+      this.drain(this.x.lastLine(this.carry));
+    }
+    this.carry = 0;
+    this.js.flushPretty();
+    const st = this.stats();
+    if (!this.released) {
+      // the next scanner reuses the instance: making one (memory, tables) costs ~1 ms
+      this.released = true;
+      const free = POOL.get(this.wasm) ?? [];
+      if (free.length < 4) free.push(this.x);
+      POOL.set(this.wasm, free);
+    }
+    return st;
   }
 
-  private unrecognised(text: string): void {
-    this.stats.unrecognised++;
-    if (this.stats.unrecognisedSamples.length < 5)
-      this.stats.unrecognisedSamples.push({ line: this.lineNo, text: text.slice(0, 160) });
+  /** The scan's statistics: WASM's counts and JS's, together. */
+  private stats(): ScanStats {
+    const x = this.x;
+    const j = this.js.stats;
+    const st = emptyStats();
+    st.lines = x.stat(0);
+    st.bytes = this.bytes;
+    st.byLayout = { ...j.byLayout };
+    st.byLayout['go-json'] += x.stat(1);
+    st.byLayout['rust-compact'] += x.stat(2);
+    st.errors = j.errors + x.stat(3);
+    st.warnings = j.warnings + x.stat(4);
+    st.debugLines = j.debugLines + x.stat(5);
+    st.beforeSince = j.beforeSince + x.stat(6);
+    st.unrecognised = j.unrecognised;
+    st.unrecognisedSamples = j.samples;
+    const first = x.stat(7);
+    const last = x.stat(8);
+    st.firstTsMs = Number.isNaN(first) ? j.firstTsMs : j.firstTsMs === null ? first : Math.min(first, j.firstTsMs);
+    st.lastTsMs = Number.isNaN(last) ? j.lastTsMs : j.lastTsMs === null ? last : Math.max(last, j.lastTsMs);
+    return st;
   }
 
-  private line(buf: Buffer, s: number, e: number): void {
-    if (this.skipping) {
-      // the rest of an over-long line
-      this.skipping = false;
-      return;
-    }
-    this.lineNo++;
-    this.stats.lines++;
-    if (e <= s) return;
-    const c0 = buf[s] as number;
-    if (c0 === 0x7b /* { */) {
-      if (buf[s + 1] === 0x22 && buf[s + 2] === 0x6c /* {"l */) return this.goJson(buf, s, e);
-    } else if (c0 >= 0x30 && c0 <= 0x39) {
-      if (buf[s + 4] === 0x2d /* - */ && buf[s + 10] === 0x54 /* T */) {
-        // ISO timestamp: the separator after it tells zap console (TAB) from tracing compact (space)
-        let i = s + 19;
-        while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
-        if (buf[i] === 0x09) return this.goConsole(buf, s, e, i);
-        if (buf[i] === 0x20) return this.rustCompact(buf, s, e, i);
-      } else if (buf[s + 4] === 0x2f /* / */ && buf[s + 7] === 0x2f && buf[s + 10] === 0x20) {
-        this.stats.byLayout['go-stdlog']++;
-        this.lastLayout = 'go-stdlog';
-        this.o.onLine?.(this.lineNo, 'go-stdlog', 'other');
-        return;
-      }
-    } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
-      return this.indented(buf, s, e);
-    }
-    if (
-      this.lastLayout === 'go-console' &&
-      /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))
-    ) {
-      // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
-      this.o.onLine?.(this.lineNo, 'go-console', 'other');
-      return;
-    }
-    const text = buf.toString('utf8', s, Math.min(e, s + 200));
-    if (text.trim() === '') return;
-    this.o.onLine?.(this.lineNo, null, 'other');
-    this.unrecognised(text);
-  }
-
-  private level(b: number): Level {
-    switch (b | 0x20) {
-      case 0x64:
-        return 'debug';
-      case 0x69:
-        return 'info';
-      case 0x77:
-        return 'warn';
-      case 0x65:
-        return 'error';
-      default:
-        return 'other';
-    }
-  }
-
-  private count(layout: Layout, level: Level): void {
-    this.stats.byLayout[layout]++;
-    this.lastLayout = layout;
-    if (level === 'error') this.stats.errors++;
-    else if (level === 'warn') this.stats.warnings++;
-    else if (level === 'debug') this.stats.debugLines++;
-    this.o.onLine?.(this.lineNo, layout, level);
-  }
-
-  private match(index: Map<number, Pattern[]>, buf: Buffer, ms: number, me: number): Pattern | null {
-    const cands = index.get(((buf[ms] as number) << 8) | (buf[ms + 1] as number));
-    this.matched = null;
-    if (!cands) return null;
-    for (const p of cands) {
-      const b = p.bytes as Buffer;
-      // a JS byte loop: no string is made, and no native call, for the lines that match nothing
-      if (ms + b.length > me || !bytesAt(buf, ms, b)) continue;
-      // bounded to this line: an unbounded indexOf would scan ahead through the whole chunk
-      // bounded to this line (an unbounded indexOf would scan ahead through the whole chunk), decoded
-      // once for all the candidates that share the prefix
-      if (p.contains !== undefined && !(this.matched ??= buf.toString('latin1', ms, me)).includes(p.contains)) continue;
-      return p;
-    }
-    return null;
-  }
-
-  private goJson(buf: Buffer, s: number, e: number): void {
-    // {"level":"info","ts":…  — the level's first letter sits at a fixed offset
-    const level = this.level(buf[s + 10] as number);
-    this.count('go-json', level);
-    // zap writes "msg" on every line; byte loops, not Buffer.indexOf: a native call costs more than
-    // the few dozen bytes of one line it would search
-    const m = findIn(buf, MSG_KEY, s, e);
-    if (m < 0) return;
-    const ms = m + MSG_KEY.length;
-    const p = this.match(GO_INDEX, buf, ms, e);
-    if (!p) return;
-    // Fields are sliced from the raw bytes; JSON.parse only when the message holds escapes.
-    let me = -1;
-    let escaped = false;
-    for (let i = ms; i < e; i++) {
-      const c = buf[i] as number;
-      if (c === 0x5c) escaped = true;
-      else if (c === 0x22 && buf[i - 1] !== 0x5c) {
-        me = i;
-        break;
-      }
-    }
-    let msg: string;
-    let task: string | undefined;
-    let peer: string | undefined;
-    let tsField: unknown;
-    if (me < 0) {
-      // truncated line (rotation mid-write, or a paste): take what the raw text shows
-      msg = buf.toString('utf8', ms, e);
-      tsField = rawField(buf, s, e, TS_KEY);
-    } else if (escaped) {
-      try {
-        const obj = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
-        msg = typeof obj.msg === 'string' ? obj.msg : '';
-        task = str(obj.task) ?? str(obj.taskID);
-        peer = str(obj.peer) ?? str(obj.peerID);
-        tsField = obj.ts;
-      } catch {
-        msg = buf.toString('utf8', ms, me);
-        tsField = rawField(buf, s, e, TS_KEY);
-      }
-    } else {
-      msg = buf.toString('utf8', ms, me);
-      // one pass over the fields after the message for the first "peer"/"task" (or "peerID"/"taskID")
-      let pk = -1;
-      let tk = -1;
-      let pik = -1;
-      let tik = -1;
-      for (let i = me; i < e && (pk < 0 || tk < 0); i++) {
-        if (buf[i] !== 0x22) continue;
-        const c = buf[i + 1];
-        if (c === 0x70 /* p */) {
-          if (pk < 0 && bytesAt(buf, i, PEER_KEY)) pk = i + PEER_KEY.length;
-          else if (pik < 0 && bytesAt(buf, i, PEERID_KEY)) pik = i + PEERID_KEY.length;
-        } else if (c === 0x74 /* t */) {
-          if (tk < 0 && bytesAt(buf, i, TASK_KEY)) tk = i + TASK_KEY.length;
-          else if (tik < 0 && bytesAt(buf, i, TASKID_KEY)) tik = i + TASKID_KEY.length;
+  private drain(n: number): void {
+    const r = this.i32;
+    let at = this.x.outAt() >> 2;
+    for (let k = 0; k < n; k++, at += REC_I32) {
+      const type = r[at] as number;
+      const lineNo = r[at + 1] as number;
+      switch (type) {
+        case T_LINE:
+          this.o.onLine?.(lineNo, LAYOUTS[r[at + 17] as number] as Layout, LEVELS[r[at + 5] as number] as Level);
+          break;
+        case T_FALLBACK: {
+          const lay = r[at + 17] as number;
+          if (lay !== LAY_JS) this.js.lastLayout = LAYOUTS[lay] ?? null;
+          this.js.line(this.buf, r[at + 2] as number, r[at + 3] as number, lineNo);
+          break;
         }
+        case T_GO_SLOW:
+          this.js.goJsonSlow(
+            this.buf,
+            r[at + 2] as number,
+            r[at + 3] as number,
+            r[at + 6] as number,
+            this.patterns[r[at + 4] as number] as Pattern,
+            LEVELS[r[at + 5] as number] as Level,
+            lineNo,
+          );
+          break;
+        case T_EVENT_GO:
+          this.goEvent(at, lineNo);
+          break;
+        case T_EVENT_RUST:
+          this.rustEvent(at, lineNo);
+          break;
       }
-      peer = str(this.ids.value(buf, pk >= 0 ? pk : pik, e, 0));
-      task = str(this.ids.value(buf, tk >= 0 ? tk : tik, e, 1));
     }
-    const tsAt = findIn(buf, TS_KEY, s, ms);
-    const fast = tsAt < 0 ? null : this.zapTsAt(buf, tsAt + TS_KEY.length, e);
-    const ts =
-      fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
-    this.emitGo(p, level, msg, ts, task, peer, 'go-json');
   }
 
-  private goConsole(buf: Buffer, s: number, e: number, tab: number): void {
-    // ts \t LEVEL \t caller \t msg \t {json}
-    const t2 = indexIn(buf, 9, tab + 1, e);
-    const level = this.level(buf[tab + 1] as number);
-    this.count('go-console', level);
-    if (t2 < 0 || t2 >= e) return;
-    const t3 = indexIn(buf, 9, t2 + 1, e);
-    const ms = t3 < 0 || t3 >= e ? t2 + 1 : t3 + 1;
-    const p = this.match(GO_INDEX, buf, ms, e);
-    if (!p && level !== 'error') return;
-    const rest = buf.toString('utf8', ms, e);
-    const brace = rest.lastIndexOf('\t{');
-    const msg = brace >= 0 ? rest.slice(0, brace) : rest;
-    let obj: Record<string, unknown> = {};
-    if (brace >= 0) {
-      try {
-        obj = JSON.parse(rest.slice(brace + 1)) as Record<string, unknown>;
-      } catch {
-        obj = {};
-      }
-    }
-    const ts = Date.parse(buf.toString('latin1', s, tab));
-    this.emitGo(
-      p,
-      level,
-      msg,
-      Number.isNaN(ts) ? null : ts,
-      str(obj.task) ?? str(obj.taskID),
-      str(obj.peer) ?? str(obj.peerID),
-      'go-console',
+  /** The time of an event record: read by WASM, or left to JS for an unusual shape (-1: not in the window). */
+  private eventTs(at: number, rust: boolean): number | null | undefined {
+    const state = this.i32[at + 16] as number;
+    if (state === 0) return null;
+    if (state === 1) return this.f64[(at >> 1) + 10] as number;
+    const buf = this.buf;
+    let ts: number | null;
+    if (rust) {
+      const t = Date.parse(buf.toString('latin1', this.i32[at + 2] as number, this.i32[at + 18] as number));
+      ts = Number.isNaN(t) ? null : t;
+    } else ts = zapTsAt(buf, this.i32[at + 19] as number, this.i32[at + 3] as number);
+    return this.js.inWindow(ts) ? ts : undefined;
+  }
+
+  /** The value whose range starts at record slot k (its end at k + 1, its id table code at k + 18). */
+  private id(at: number, k: number): string | undefined {
+    const r = this.i32;
+    const s = r[at + k] as number;
+    if (s < 0) return undefined;
+    const code = r[at + k + 18] as number;
+    if (code < 0) return this.buf.toString('utf8', s, r[at + k + 1] as number);
+    const slot = code >> 1;
+    if (code & 1) this.ids[slot] = this.buf.toString('utf8', s, r[at + k + 1] as number);
+    return this.ids[slot];
+  }
+
+  /** A tracing compact event with its text, task and peer. */
+  rustBase(at: number, lineNo: number, kind: EventKind, ts: number | null, task?: string, peer?: string): LogEvent {
+    const r = this.i32;
+    const ms = r[at + 6] as number;
+    const ev = newEvent(
+      kind,
+      this.o.file,
+      lineNo,
+      'rust-compact',
+      LEVELS[r[at + 5] as number] as Level,
+      ts,
+      this.buf.toString('utf8', ms, Math.min(r[at + 7] as number, ms + TEXT_MAX)),
     );
+    if (task) ev.task = task;
+    if (peer) ev.peer = peer;
+    return ev;
   }
 
-  private emitGo(
-    p: Pattern | null,
-    level: Level,
-    msg: string,
-    ts: number | null,
-    task: string | undefined,
-    peer: string | undefined,
-    layout: Layout,
-  ): void {
-    if (!this.inWindow(ts)) return;
-    if (!p) return; // an error line without a known message: counted in stats only
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(goEvidenceText(msg)));
+  private goEvent(at: number, lineNo: number): void {
+    const r = this.i32;
+    // the ids first: a slot the module filled must be decoded even when the line falls out of the window
+    const task = this.id(at, 8);
+    const peer = this.id(at, 10);
+    const ts = this.eventTs(at, false);
+    if (ts === undefined) return;
+    const p = this.patterns[r[at + 4] as number] as Pattern;
+    const msg = this.buf.toString('utf8', r[at + 6] as number, r[at + 7] as number);
+    const ev = newEvent(
+      p.kind,
+      this.o.file,
+      lineNo,
+      'go-json',
+      LEVELS[r[at + 5] as number] as Level,
+      ts,
+      clip(goEvidenceText(msg)),
+    );
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
     this.o.onEvent(ev);
   }
 
-  private rustCompact(buf: Buffer, s: number, e: number, sp: number): void {
-    let i = sp;
-    while (i < e && buf[i] === 0x20) i++;
-    const level = this.level(buf[i] as number);
-    this.count('rust-compact', level);
-    // the message follows "<file>.rs:<line>: "
-    const r = findIn(buf, RS_MARK, i, e);
-    if (r < 0) return;
-    let ms = r + RS_MARK.length;
-    while (ms < e && (buf[ms] as number) >= 0x30 && (buf[ms] as number) <= 0x39) ms++;
-    if (buf[ms] === 0x3a) ms++;
-    if (buf[ms] === 0x20) ms++;
-    const p = this.match(RUST_INDEX, buf, ms, e);
-    if (!p) return;
-    const ts = Date.parse(buf.toString('latin1', s, sp));
-    if (!this.inWindow(Number.isNaN(ts) ? null : ts)) return;
-    // span fields sit at the end of a compact line: slice the few that matter from the raw bytes
-    // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
-    const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
-    // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
-    const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
-    const ev = newEvent(
-      p.kind,
-      this.o.file,
-      this.lineNo,
-      'rust-compact',
-      level,
-      Number.isNaN(ts) ? null : ts,
-      buf.toString('utf8', ms, textEnd),
-    );
-    // latin1: one char per byte, so an index in the decoded line is an offset from ms
-    const line = this.matched;
-    const tk = line === null ? findIn(buf, RS_TASK, ms, e) : at(line.indexOf(' task_id="'), ms);
-    const pk = line === null ? findIn(buf, RS_PEER, ms, e) : at(line.indexOf(' peer_id="'), ms);
-    const task = this.ids.value(buf, tk < 0 ? -1 : tk + RS_TASK.length, e, 1);
-    const peer = this.ids.value(buf, pk < 0 ? -1 : pk + RS_PEER.length, e, 0);
-    if (task) ev.task = task;
-    if (peer) ev.peer = peer;
-    if (piece) {
-      // "finished piece <task id>-<number> from …": the most frequent line; read it without regexes
-      const at = ms + 15;
-      let sp = at;
-      while (sp < e && buf[sp] !== 0x20) sp++;
-      let dash = sp - 1;
-      let n = 0;
-      let mul = 1;
-      while (dash > at && (buf[dash] as number) >= 0x30 && (buf[dash] as number) <= 0x39) {
-        n += ((buf[dash] as number) - 0x30) * mul;
-        mul *= 10;
-        dash--;
-      }
-      if (buf[dash] === 0x2d && mul > 1) {
-        ev.pieceNumber = n;
-        if (!ev.task) ev.task = buf.toString('latin1', at, dash);
-      }
-      this.o.onEvent(ev);
+  private rustEvent(at: number, lineNo: number): void {
+    const r = this.i32;
+    const f = this.f64;
+    const task = this.id(at, 8);
+    const peer = this.id(at, 10);
+    const url = this.id(at, 12);
+    const ts = this.eventTs(at, true);
+    if (ts === undefined) return;
+    const p = this.patterns[r[at + 4] as number] as Pattern;
+    const base = at >> 1;
+    if (PIECE_KINDS.has(p.kind)) {
+      const pl = this.pieceLine;
+      const piece = f[base + 12] as number;
+      pl.at = at;
+      pl.lineNo = lineNo;
+      pl.kind = p.kind as PieceLine['kind'];
+      pl.tsMs = ts;
+      pl.level = LEVELS[r[at + 5] as number] as Level;
+      pl.peer = peer || undefined;
+      pl.task =
+        task || (piece >= 0 ? this.buf.toString('latin1', r[at + 14] as number, r[at + 15] as number) : undefined);
+      pl.pieceNumber = piece >= 0 ? piece : undefined;
+      pl.made = undefined;
+      if (this.o.onPiece) this.o.onPiece(pl);
+      else this.o.onEvent(pl.event());
       return;
     }
-    {
-      const u = findIn(buf, RS_URL, ms, e);
-      const url = this.ids.value(buf, u < 0 ? -1 : u + RS_URL.length, e, 2);
-      if (url) ev.url = url;
-      const cl = indexIn(buf, RS_LEN, ms, e);
-      if (cl >= 0) {
-        let v = 0;
-        let i = cl + RS_LEN.length;
-        let any = false;
-        for (; i < e && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++, any = true)
-          v = v * 10 + ((buf[i] as number) - 0x30);
-        if (any) ev.contentLength = v;
-      }
-    }
+    const ev = this.rustBase(at, lineNo, p.kind, ts, task, peer);
+    const buf = this.buf;
+    const ms = r[at + 6] as number;
+    const e = r[at + 3] as number;
+    if (url) ev.url = url;
+    const len = f[base + 11] as number;
+    if (len >= 0) ev.contentLength = len;
     // only these kinds read the message's own text (the rest is in the span fields above)
     if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
@@ -534,100 +425,5 @@ export class LogScanner {
     else if (p.kind === 'task-start' && ev.text.includes('request_header: {'))
       ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
     this.o.onEvent(ev);
-  }
-
-  private indented(buf: Buffer, s: number, e: number): void {
-    let text = buf.toString('utf8', s, Math.min(e, s + 8192));
-    if (text.includes('\x1b') || text.includes('[2m') || text.includes('[0m')) text = stripAnsi(text);
-    const t = text.trimStart();
-    if (t === '') return;
-    if (/^\d{4}-\d{2}-\d{2}T\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s/.test(t)) {
-      this.flushPretty();
-      // [\s\S] not `.`: a stray CR inside the line (CRCRLF endings) would make `.` stop and the match null
-      const m = /^(\S+)\s+(\S+)\s+([\s\S]*)$/.exec(t) as RegExpExecArray;
-      const level = this.level((m[2] as string).charCodeAt(0));
-      this.count('rust-pretty', level);
-      const msg = (m[3] as string).trim();
-      const p = RUST_PATTERNS.find(
-        (x) => msg.startsWith(x.prefix) && (x.contains === undefined || msg.includes(x.contains)),
-      );
-      const ts = Date.parse(m[1] as string);
-      if (!p || !this.inWindow(Number.isNaN(ts) ? null : ts)) {
-        this.pretty = { ev: null, level };
-        return;
-      }
-      const ev = newEvent(
-        p.kind,
-        this.o.file,
-        this.lineNo,
-        'rust-pretty',
-        level,
-        Number.isNaN(ts) ? null : ts,
-        clip(msg),
-      );
-      rustDetails(ev, msg);
-      this.pretty = { ev, level };
-      return;
-    }
-    if (this.pretty && (t.startsWith('at ') || t.startsWith('in '))) {
-      this.o.onLine?.(this.lineNo, 'rust-pretty', this.pretty.level);
-      if (this.pretty.ev && t.startsWith('in '))
-        rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
-      return;
-    }
-    if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
-      // zap console stack frame ("\t/go/src/…/file.go:123")
-      this.o.onLine?.(this.lineNo, this.lastLayout, 'other');
-      return;
-    }
-    this.o.onLine?.(this.lineNo, null, 'other');
-    this.unrecognised(t);
-  }
-
-  private dayKey: Buffer | null = null;
-  private dayMs = 0;
-
-  /** "2006-01-02 15:04:05.000" read from the bytes, the day's base cached: no regex, no Date per line. */
-  private zapTsAt(buf: Buffer, p: number, e: number): number | null {
-    if (p + 19 > e || buf[p + 4] !== 0x2d || buf[p + 13] !== 0x3a) return null;
-    if (!this.dayKey || !bytesAt(buf, p, this.dayKey)) {
-      const day = buf.toString('latin1', p, p + 10);
-      const d = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
-      if (Number.isNaN(d)) return null;
-      this.dayKey = Buffer.from(day, 'latin1');
-      this.dayMs = d;
-    }
-    const dd = (i: number) => ((buf[p + i] as number) - 48) * 10 + ((buf[p + i + 1] as number) - 48);
-    let ms = 0;
-    let i = p + 20;
-    if (buf[p + 19] === 0x2e) {
-      let f = 100;
-      while (i < e && f >= 1) {
-        const c = (buf[i] as number) - 48;
-        if (c < 0 || c > 9) break;
-        ms += c * f;
-        f /= 10;
-        i++;
-      }
-    } else if (buf[p + 19] !== 0x22) return null; // a zone or other layout: the slow path reads it
-    const v = this.dayMs + ((dd(11) * 60 + dd(14)) * 60 + dd(17)) * 1000 + ms;
-    return Number.isFinite(v) ? v : null;
-  }
-
-  private flushPretty(): void {
-    if (this.pretty?.ev) this.o.onEvent(this.pretty.ev);
-    this.pretty = null;
-  }
-
-  private inWindow(ts: number | null): boolean {
-    if (ts !== null) {
-      if (this.stats.firstTsMs === null || ts < this.stats.firstTsMs) this.stats.firstTsMs = ts;
-      if (this.stats.lastTsMs === null || ts > this.stats.lastTsMs) this.stats.lastTsMs = ts;
-    }
-    if (this.o.sinceMs !== undefined && ts !== null && ts < this.o.sinceMs) {
-      this.stats.beforeSince++;
-      return false;
-    }
-    return true;
   }
 }

@@ -86,6 +86,21 @@ const MAX_TASKS = 5_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 
+/**
+ * A piece line as the scanner reads it, without its event object: a Rust log is mostly piece lines, and
+ * the timeline keeps few of them (a task's first line, errors, the slowest pieces), so the event is
+ * made by event() only for those. Valid only during the call it is passed to.
+ */
+export interface PieceLine {
+  kind: 'piece-local' | 'piece-remote' | 'piece-source';
+  task: string | undefined;
+  peer: string | undefined;
+  tsMs: number | null;
+  pieceNumber: number | undefined;
+  level: LogEvent['level'];
+  event(): LogEvent;
+}
+
 /** Events carry every LineRef field, so they serve as their own reference (no copy per line). */
 function ref(e: LogEvent): LineRef {
   return e;
@@ -263,6 +278,51 @@ export class TimelineBuilder {
       case 'digest-failed':
         push(t.digestFailures, ref(e));
         break;
+    }
+  }
+
+  /** A piece line: what add() does with its event, making the event only where a reference is kept. */
+  addPiece(p: PieceLine): void {
+    const key = p.peer ?? p.task;
+    if (!key) return;
+    const t = this.tasks.get(key);
+    let e: LogEvent | undefined;
+    if (!t) {
+      e = p.event();
+      this.add(e);
+      return;
+    }
+    if (p.task && !t.taskId) t.taskId = p.task;
+    if (p.peer && !t.peerId) t.peerId = p.peer;
+    const ts = p.tsMs;
+    if (ts !== null) {
+      if (t.startMs === null || ts < t.startMs) t.startMs = ts;
+      if (t.endMs === null || ts > t.endMs) t.endMs = ts;
+    }
+    if (p.level === 'error') push(t.errors, (e ??= p.event()));
+    if (p.kind === 'piece-local') {
+      t.pieces.local++;
+      t.reportedHit = true;
+      this.served(t, 'local');
+    } else if (p.kind === 'piece-remote') {
+      t.pieces.remote++;
+      this.served(t, 'remote-peer');
+    } else {
+      t.pieces.source++;
+      this.served(t, 'back-to-source');
+    }
+    if (ts !== null) {
+      const prev = t.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
+      if (prev !== null) {
+        const gap = ts - prev;
+        const list = t.slowestPieces;
+        if (list.length < 3 || gap > (list[list.length - 1] as { gapMs: number }).gapMs) {
+          list.push({ piece: p.pieceNumber ?? null, gapMs: gap, ref: (e ??= p.event()) });
+          list.sort((a, b) => b.gapMs - a.gapMs);
+          if (list.length > 3) list.pop();
+        }
+      }
+      t.lastPieceTs = ts;
     }
   }
 

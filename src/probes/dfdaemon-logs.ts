@@ -14,6 +14,7 @@ import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { logScanWasm } from '../bundle/scan-wasm.js';
 
 /** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
 export const LOG_CAP = { diagnose: 64 * 2 ** 20, collect: 16 * 2 ** 20 };
@@ -163,7 +164,12 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
     if (f.size - offset > maxBytes)
       return { fromMs: (await timeAt(f, f.size - maxBytes)) ?? from, why: 'last-pull-unbounded' };
     const builder = new TimelineBuilder();
-    const s = new LogScanner({ file: f.name, ...(whole ? {} : { sinceMs: from }), onEvent: (e) => builder.add(e) });
+    const s = new LogScanner(logScanWasm(), {
+      file: f.name,
+      ...(whole ? {} : { sinceMs: from }),
+      onEvent: (e) => builder.add(e),
+      onPiece: (p) => builder.addPiece(p),
+    });
     for await (const c of chunks(f, ctx.signal, offset)) {
       s.push(c);
       if (ctx.remainingMs() < 2000) break;
@@ -301,7 +307,7 @@ async function slice(
   const builder = new TimelineBuilder();
   const priority = new Map<number, number>(); // line → 0 error, 1 task-less event (proxy, settings)
   const scan = async (onEvent: (e: LogEvent) => void, onLine?: (line: number, level: string) => void) => {
-    const s = new LogScanner({
+    const s = new LogScanner(logScanWasm(), {
       file: f.name,
       ...(sinceMs === undefined ? {} : { sinceMs }),
       onEvent,

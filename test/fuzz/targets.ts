@@ -36,6 +36,8 @@ import { parseNsswitchHosts } from '../../src/parsers/nsswitch.js';
 import { parseQdiscs } from '../../src/parsers/qdisc.js';
 import { parseResolvConf } from '../../src/parsers/resolv.js';
 import { liveText, seedTexts } from './seeds.js';
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */
 export interface Located {
@@ -539,6 +541,7 @@ register({
   name: 'dfdaemon-log',
   files: [
     'dfdaemon-log.ts',
+    'dfdaemon-log-lines.ts',
     'dfdaemon-log-types.ts',
     'dfdaemon-log-patterns.ts',
     'dfdaemon-log-details.ts',
@@ -554,12 +557,22 @@ register({
     // the same bytes fed whole and in small chunks must give the same events: lines cross chunk boundaries
     const scan = (chunk: number) => {
       const events: LogEvent[] = [];
-      const s = new LogScanner({ file: 'raw/dfdaemon/logs/core.log', onEvent: (e) => events.push(e) });
+      const s = new LogScanner(logScanWasm(), { file: 'raw/dfdaemon/logs/core.log', onEvent: (e) => events.push(e) });
       for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
       return { events, stats: s.end() };
     };
     const whole = scan(Math.max(1, bytes.length));
     plainData(whole);
+    // the WebAssembly scanner reads what the JS scanner it replaced read (test/oracle/dfdaemon-log-js.ts)
+    const oracle: LogEvent[] = [];
+    const js = new JsLogScanner({ file: 'raw/dfdaemon/logs/core.log', onEvent: (e) => oracle.push(e) });
+    js.push(bytes);
+    const jsStats = js.end();
+    if (
+      JSON.stringify(whole.events) !== JSON.stringify(oracle) ||
+      JSON.stringify(whole.stats) !== JSON.stringify(jsStats)
+    )
+      throw new Error('the WebAssembly scanner and the JS oracle read the input differently');
     // odd small chunks for small inputs; a read stream's 64 KiB for big ones (7-byte chunks of a 3 MB
     // line would only measure Buffer.concat). A line over the scanner's cap is dropped only when it
     // spans chunks, so the two readings are compared only below the cap.

@@ -13,6 +13,7 @@ import { compareRelease, parseRelease, type VersionedFact } from '../../src/know
 import { type LogEvent, LogScanner } from '../../src/parsers/dfdaemon-log.js';
 import { GO_PATTERNS, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
 import { goJson, rustCompact } from '../facts/dfdaemon-loggen.js';
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 const read = (rel: string) => readFileSync(join(SRC, rel), 'utf8');
@@ -135,7 +136,7 @@ describe('dfdaemon version tables', () => {
       }
     }
     const events: LogEvent[] = [];
-    const s = new LogScanner({ file: 'x.log', onEvent: (e) => events.push(e) });
+    const s = new LogScanner(logScanWasm(), { file: 'x.log', onEvent: (e) => events.push(e) });
     s.push(Buffer.from(`${lines.join('\n')}\n`));
     s.end();
     expect(events.map((e, i) => `${want[i]?.split(':')[0]}:${e.kind}`)).toEqual(want);

@@ -6,10 +6,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LogEvent, LogScanner } from '../../src/parsers/dfdaemon-log.js';
 import { goJson, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 
 function scan(text: string, chunk: number): LogEvent[] {
   const events: LogEvent[] = [];
-  const s = new LogScanner({ file: 'x.log', onEvent: (e) => events.push(e) });
+  const s = new LogScanner(logScanWasm(), { file: 'x.log', onEvent: (e) => events.push(e) });
   const buf = Buffer.from(text);
   for (let i = 0; i < buf.length; i += chunk) s.push(buf.subarray(i, i + chunk));
   s.end();

@@ -1,3 +1,4 @@
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ import {
 
 function scan(text: string, chunk = 1 << 20, sinceMs?: number) {
   const events: LogEvent[] = [];
-  const s = new LogScanner({
+  const s = new LogScanner(logScanWasm(), {
     file: 'core.log',
     ...(sinceMs === undefined ? {} : { sinceMs }),
     onEvent: (e) => events.push(e),
@@ -328,7 +329,7 @@ describe('scanner properties', () => {
   it('never throws on arbitrary bytes (property)', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), (bytes) => {
-        const s = new LogScanner({ file: 'x', onEvent: () => {} });
+        const s = new LogScanner(logScanWasm(), { file: 'x', onEvent: () => {} });
         s.push(bytes);
         const st = s.end();
         expect(st.lines).toBeGreaterThanOrEqual(0);
@@ -356,7 +357,7 @@ describe('scanner properties', () => {
     }).join('\n');
     const b = new MemoryBundle({ 'raw/dfdaemon/logs/core.log.1.gz': gzipSync(text) });
     const events: LogEvent[] = [];
-    const s = new LogScanner({ file: 'x', onEvent: (e) => events.push(e) });
+    const s = new LogScanner(logScanWasm(), { file: 'x', onEvent: (e) => events.push(e) });
     for await (const c of b.chunks('raw/dfdaemon/logs/core.log.1.gz')) s.push(c);
     s.end();
     expect(events.some((e) => e.kind === 'reuse')).toBe(true);

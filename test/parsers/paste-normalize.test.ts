@@ -1,3 +1,4 @@
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { describe, expect, it } from 'vitest';
 import { parseContainerdLogLine, HOST_MESSAGES } from '../../src/parsers/containerd-log.js';
 import { LogScanner } from '../../src/parsers/dfdaemon-log.js';
@@ -159,13 +160,13 @@ describe('normalizePastedChunks', () => {
     const pasted = [`> ${RUST}\r`, '> \r', `> [2m${RUST}[0m\r`, ''].join('\n');
     const out = await collect([new TextEncoder().encode(pasted)]);
     expect(out.split('\n')).toEqual([RUST, '', RUST, '']);
-    const s = new LogScanner({ file: 'x', onEvent: () => {} });
+    const s = new LogScanner(logScanWasm(), { file: 'x', onEvent: () => {} });
     s.push(new TextEncoder().encode(out));
     const st = s.end();
     expect(st.unrecognised).toBe(0);
     expect(st.lines).toBe(3);
     // without the layer, the same paste is three unrecognised lines
-    const raw = new LogScanner({ file: 'x', onEvent: () => {} });
+    const raw = new LogScanner(logScanWasm(), { file: 'x', onEvent: () => {} });
     raw.push(new TextEncoder().encode(pasted));
     expect(raw.end().unrecognised).toBeGreaterThan(0);
   });

@@ -1,0 +1,710 @@
+// The hot loop of the dfdaemon log scanner (src/parsers/dfdaemon-log.ts), compiled to WebAssembly by
+// `npm run build` (AssemblyScript, no runtime: all state is in linear memory and globals). It splits
+// lines, classifies the two layouts that make up nearly all of a daemon's log (Go zap JSON, Rust
+// tracing compact), counts them, reads timestamps and levels, matches the message against the message
+// table the JS side writes into memory at start (made from src/knowledge/dfdaemon-*.ts: this module
+// holds no message text of its own), and extracts the byte ranges of the fields an event needs. Every
+// other line (zap console, std-log, tracing pretty, a JSON message with escapes, odd timestamps) is
+// handed back to JS as a record, in order, so JS decodes strings only for the lines that matter.
+//
+// Memory (from BASE, set by JS through layout()):
+//   DISPATCH  2 × 65536 u16: per generation (0 Go, 1 Rust), first pattern + 1 for a message's first two bytes
+//   PATTERNS  16 bytes each: prefix offset u32, prefix length u16, contains length u16, contains offset u32,
+//             next pattern + 1 u16, flags u16 (bit 0: a Rust piece line)
+//   OUT       records of REC bytes (see the R_* slots), up to outCap of them per run()
+//   IN        the bytes to scan: the carried partial line, then the new chunk, then zero padding
+
+const NL: u8 = 10;
+
+// record types
+const T_EVENT_GO: i32 = 1;
+const T_EVENT_RUST: i32 = 2;
+const T_FALLBACK: i32 = 3; // a whole line for JS
+const T_GO_SLOW: i32 = 4; // a matched go-json line whose message has escapes or no end: JS reads it
+const T_LINE: i32 = 5; // a classified line, for onLine
+
+// record slots (i32 index; REC = 32 i32 = 128 bytes)
+const REC: i32 = 128;
+const R_TYPE = 0;
+const R_LINE = 1;
+const R_S = 2;
+const R_E = 3;
+const R_PAT = 4;
+const R_LEVEL = 5;
+const R_MS = 6;
+const R_ME = 7; // go: end of the message (its closing quote); rust: end of the quoted text
+const R_TASK_S = 8; // and its end in the next slot
+const R_PEER_S = 10; // and its end in the next slot
+const R_URL_S = 12;
+const R_URL_E = 13;
+const R_PTASK_S = 14; // rust piece: the task id read from "finished piece <task>-<n>"
+const R_PTASK_E = 15;
+const R_TS_STATE = 16; // 0 none, 1 value in R_TS, 2 JS must read it
+const R_LAYOUT = 17; // T_LINE: layout code; T_FALLBACK: the layout of the line before (LAY_JS when JS knows)
+const R_SP = 18; // rust: end of the timestamp
+const R_TSAT = 19; // go: where the "ts" value starts (-1 none)
+const R_TS = 10; // f64 slot (i32 20–21)
+const R_CLEN = 11; // f64 slot (i32 22–23); -1 when absent
+const R_PIECE = 12; // f64 slot (i32 24–25); -1 when absent
+// i32 26, 28, 30: the id table slot of the task, peer and url values (see intern())
+const ID_SLOT_DELTA = 18;
+
+// layouts as counted here
+const LAY_GO_JSON = 0;
+const LAY_RUST_COMPACT = 3;
+const LAY_NONE = 5;
+const LAY_JS = 6;
+
+let BASE: usize = 0;
+let DISPATCH: usize = 0;
+let PATTERNS: usize = 0;
+let OUT: usize = 0;
+let IN: usize = 0;
+let IDS: usize = 0;
+const ID_SLOTS = 4096;
+const ID_STRIDE = 128;
+const ID_MAX = ID_STRIDE - 4;
+let outCap: i32 = 0;
+
+// scan state
+let inLen: i32 = 0;
+let pos: i32 = 0;
+let nOut: i32 = 0;
+let lineNo: i32 = 0;
+let skipping: bool = false;
+let wantLines: bool = false;
+let sinceMs: f64 = NaN;
+let lastLayout: i32 = LAY_NONE;
+
+// statistics of the lines read here (JS adds those it reads itself)
+let sLines: f64 = 0;
+let sGoJson: f64 = 0;
+let sRustCompact: f64 = 0;
+let sErrors: f64 = 0;
+let sWarnings: f64 = 0;
+let sDebug: f64 = 0;
+let sBeforeSince: f64 = 0;
+let sFirstTs: f64 = NaN;
+let sLastTs: f64 = NaN;
+
+// the day of the last zap timestamp read, and its first millisecond
+let dayKeyLo: u64 = 0;
+let dayKeyHi: u16 = 0;
+let dayMs: f64 = NaN;
+
+/** Sets the memory layout; returns the first byte of the input area. */
+export function layout(outRecords: i32): usize {
+  BASE = (__heap_base + 65535) & ~65535;
+  DISPATCH = BASE;
+  PATTERNS = DISPATCH + 2 * 65536 * 2;
+  OUT = PATTERNS + 65536;
+  outCap = outRecords;
+  IDS = OUT + <usize>(outRecords * REC);
+  IN = (IDS + <usize>(ID_SLOTS * ID_STRIDE) + 65535) & ~65535;
+  const need = <i32>((IN + 65536 - <usize>memory.size() * 65536) >> 16);
+  if (need > 0) memory.grow(need);
+  return BASE;
+}
+
+export function inputAt(): usize {
+  return IN;
+}
+export function outAt(): usize {
+  return OUT;
+}
+export function patternsAt(): usize {
+  return PATTERNS;
+}
+
+/** Makes a used instance as good as new for the next file (its tables stay). */
+export function reset(): void {
+  inLen = 0;
+  pos = 0;
+  nOut = 0;
+  lineNo = 0;
+  skipping = false;
+  lastLayout = LAY_NONE;
+  sLines = 0;
+  sGoJson = 0;
+  sRustCompact = 0;
+  sErrors = 0;
+  sWarnings = 0;
+  sDebug = 0;
+  sBeforeSince = 0;
+  sFirstTs = NaN;
+  sLastTs = NaN;
+  dayKeyLo = 0;
+  dayKeyHi = 0;
+  dayMs = NaN;
+  memory.fill(IDS, 0, <usize>(ID_SLOTS * ID_STRIDE));
+}
+
+export function configure(since: f64, lines: bool): void {
+  sinceMs = since;
+  wantLines = lines;
+}
+
+export function setSkipping(v: bool): void {
+  skipping = v;
+}
+export function getSkipping(): bool {
+  return skipping;
+}
+/** A line JS counted itself (an over-long one). */
+export function countLine(): i32 {
+  lineNo++;
+  sLines++;
+  return lineNo;
+}
+
+export function stat(i: i32): f64 {
+  switch (i) {
+    case 0:
+      return sLines;
+    case 1:
+      return sGoJson;
+    case 2:
+      return sRustCompact;
+    case 3:
+      return sErrors;
+    case 4:
+      return sWarnings;
+    case 5:
+      return sDebug;
+    case 6:
+      return sBeforeSince;
+    case 7:
+      return sFirstTs;
+    case 8:
+      return sLastTs;
+    default:
+      return <f64>lineNo;
+  }
+}
+
+// ---- bytes
+
+function b(i: i32): i32 {
+  return <i32>load<u8>(IN + <usize>i);
+}
+
+function isDigit(c: i32): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The next index in [i, e) holding byte c, or e (16 bytes at a time). */
+function nextByte(c: i32, i: i32, e: i32): i32 {
+  const v = i8x16.splat(<i8>c);
+  while (i + 16 <= e) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(IN + <usize>i), v));
+    if (m != 0) return i + ctz(m);
+    i += 16;
+  }
+  while (i < e) {
+    if (b(i) == c) return i;
+    i++;
+  }
+  return e;
+}
+
+/** First index in [from, e) where the literal (JS-encoded as bytes at lit, n long) starts; -1 if none. */
+function findLit(lit: usize, n: i32, from: i32, e: i32): i32 {
+  const c0 = <i32>load<u8>(lit);
+  for (let i = nextByte(c0, from, e); i < e; i = nextByte(c0, i + 1, e)) {
+    if (i + n > inLen) return -1;
+    let j = 1;
+    while (j < n && b(i + j) == <i32>load<u8>(lit + <usize>j)) j++;
+    if (j == n) return i;
+  }
+  return -1;
+}
+
+/** Whether the literal sits at i. */
+function litAt(lit: usize, n: i32, i: i32): bool {
+  for (let j = 0; j < n; j++) if (b(i + j) != <i32>load<u8>(lit + <usize>j)) return false;
+  return true;
+}
+
+// the keys, as static data
+const K_MSG = memory.data<u8>([0x22, 0x6d, 0x73, 0x67, 0x22, 0x3a, 0x22]); // "msg":"
+const K_TS = memory.data<u8>([0x22, 0x74, 0x73, 0x22, 0x3a, 0x22]); // "ts":"
+const K_PEER = memory.data<u8>([0x22, 0x70, 0x65, 0x65, 0x72, 0x22, 0x3a, 0x22]); // "peer":"
+const K_TASK = memory.data<u8>([0x22, 0x74, 0x61, 0x73, 0x6b, 0x22, 0x3a, 0x22]); // "task":"
+const K_PEERID = memory.data<u8>([0x22, 0x70, 0x65, 0x65, 0x72, 0x49, 0x44, 0x22, 0x3a, 0x22]); // "peerID":"
+const K_TASKID = memory.data<u8>([0x22, 0x74, 0x61, 0x73, 0x6b, 0x49, 0x44, 0x22, 0x3a, 0x22]); // "taskID":"
+const K_RS = memory.data<u8>([0x2e, 0x72, 0x73, 0x3a]); // .rs:
+const K_RTASK = memory.data<u8>([0x20, 0x74, 0x61, 0x73, 0x6b, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  task_id="
+const K_RPEER = memory.data<u8>([0x20, 0x70, 0x65, 0x65, 0x72, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  peer_id="
+const K_RURL = memory.data<u8>([0x20, 0x75, 0x72, 0x6c, 0x3d, 0x22]); //  url="
+const K_RLEN = memory.data<u8>([
+  0x20, 0x63, 0x6f, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x5f, 0x6c, 0x65, 0x6e, 0x67, 0x74, 0x68, 0x3d,
+]); //  content_length=
+
+// ---- records
+
+let rec: usize = 0;
+
+function open(type: i32, s: i32, e: i32): void {
+  rec = OUT + <usize>(nOut * REC);
+  nOut++;
+  store<i32>(rec, type, R_TYPE * 4);
+  store<i32>(rec, lineNo, R_LINE * 4);
+  store<i32>(rec, s, R_S * 4);
+  store<i32>(rec, e, R_E * 4);
+}
+
+function put(slot: i32, v: i32): void {
+  store<i32>(rec + <usize>(slot * 4), v);
+}
+
+function putF(slot: i32, v: f64): void {
+  store<f64>(rec + <usize>(slot * 8), v);
+}
+
+// ---- lines
+
+function level(c: i32): i32 {
+  switch (c | 0x20) {
+    case 0x64:
+      return 0; // debug
+    case 0x69:
+      return 1; // info
+    case 0x77:
+      return 2; // warn
+    case 0x65:
+      return 3; // error
+    default:
+      return 4;
+  }
+}
+
+function count(lay: i32, lev: i32, s: i32, e: i32): void {
+  if (lay == LAY_GO_JSON) sGoJson++;
+  else sRustCompact++;
+  lastLayout = lay;
+  if (lev == 3) sErrors++;
+  else if (lev == 2) sWarnings++;
+  else if (lev == 0) sDebug++;
+  if (wantLines) {
+    open(T_LINE, s, e);
+    put(R_LAYOUT, lay);
+    put(R_LEVEL, lev);
+  }
+}
+
+function fallback(s: i32, e: i32): void {
+  open(T_FALLBACK, s, e);
+  put(R_LAYOUT, lastLayout);
+  lastLayout = LAY_JS;
+}
+
+/** The first pattern of generation g that the message at [ms, e) matches (index + 1), or 0. */
+function match(g: i32, ms: i32, e: i32): i32 {
+  const key = (b(ms) << 8) | b(ms + 1);
+  let p = <i32>load<u16>(DISPATCH + <usize>((g * 65536 + key) * 2));
+  while (p != 0) {
+    const at = PATTERNS + <usize>((p - 1) * 16);
+    const pOff = load<u32>(at);
+    const pLen = <i32>load<u16>(at, 4);
+    const cLen = <i32>load<u16>(at, 6);
+    if (ms + pLen <= e && litAt(BASE + <usize>pOff, pLen, ms)) {
+      if (cLen == 0) return p;
+      // the second string is looked for in the message and what follows it on the line, as JS did
+      const cOff = load<u32>(at, 8);
+      if (cLen <= e - ms && findBounded(BASE + <usize>cOff, cLen, ms, e) >= 0) return p;
+    }
+    p = <i32>load<u16>(at, 12);
+  }
+  return 0;
+}
+
+/** A literal wholly inside [from, e). */
+function findBounded(lit: usize, n: i32, from: i32, e: i32): i32 {
+  const c0 = <i32>load<u8>(lit);
+  const last = e - n + 1;
+  for (let i = nextByte(c0, from, last); i < last; i = nextByte(c0, i + 1, last)) {
+    let j = 1;
+    while (j < n && b(i + j) == <i32>load<u8>(lit + <usize>j)) j++;
+    if (j == n) return i;
+  }
+  return -1;
+}
+
+function patFlags(p: i32): i32 {
+  return <i32>load<u16>(PATTERNS + <usize>((p - 1) * 16), 14);
+}
+
+/** Updates the first/last times and tells whether the line is inside the --since window. */
+function inWindow(ts: f64, known: bool): bool {
+  if (known) {
+    if (isNaN(sFirstTs) || ts < sFirstTs) sFirstTs = ts;
+    if (isNaN(sLastTs) || ts > sLastTs) sLastTs = ts;
+    if (!isNaN(sinceMs) && ts < sinceMs) {
+      sBeforeSince++;
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (month 1–12; day may run past the month). */
+function days(y: i32, m: i32, d: i32): f64 {
+  y -= m <= 2 ? 1 : 0;
+  const era = (y >= 0 ? y : y - 399) / 400;
+  const yoe = y - era * 400;
+  const doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return <f64>era * 146097 + <f64>doe - 719468;
+}
+
+function d2(i: i32): i32 {
+  return (b(i) - 48) * 10 + (b(i + 1) - 48);
+}
+
+let tsState: i32 = 0;
+
+/**
+ * zap's "2006-01-02 15:04:05.000" at p (as JS's Date.UTC reads it): tsState 1 with the value, 0 when
+ * it is no such timestamp, 2 when JS must read the date (not all digits, or a two-digit year).
+ */
+function zapTs(p: i32, e: i32): f64 {
+  tsState = 0;
+  if (p + 19 > e || b(p + 4) != 0x2d || b(p + 13) != 0x3a) return 0;
+  const lo = load<u64>(IN + <usize>p);
+  const hi = load<u16>(IN + <usize>p, 8);
+  if (lo != dayKeyLo || hi != dayKeyHi || isNaN(dayMs)) {
+    for (let i = 0; i < 10; i++) {
+      if (i == 4 || i == 7) continue;
+      if (!isDigit(b(p + i))) {
+        tsState = 2;
+        return 0;
+      }
+    }
+    const y = (b(p) - 48) * 1000 + (b(p + 1) - 48) * 100 + d2(p + 2);
+    if (y < 100) {
+      tsState = 2;
+      return 0;
+    }
+    // Date.UTC(y, month - 1, day): months past 12 roll into the next years, day 0 is the month's eve
+    const mi = d2(p + 5) - 1;
+    const yy = y + (mi < 0 ? -1 : mi / 12);
+    const m = mi < 0 ? 12 : (mi % 12) + 1;
+    dayMs = (days(yy, m, 1) + <f64>(d2(p + 8) - 1)) * 86400000;
+    dayKeyLo = lo;
+    dayKeyHi = hi;
+  }
+  let ms = 0;
+  let i = p + 20;
+  const sep = b(p + 19);
+  if (sep == 0x2e) {
+    let f = 100;
+    while (i < e && f >= 1) {
+      const c = b(i) - 48;
+      if (c < 0 || c > 9) break;
+      ms += c * f;
+      f /= 10;
+      i++;
+    }
+  } else if (sep != 0x22) return 0;
+  tsState = 1;
+  return dayMs + <f64>(((d2(p + 11) * 60 + d2(p + 14)) * 60 + d2(p + 17)) * 1000 + ms);
+}
+
+/**
+ * tracing's RFC 3339 "2024-06-21T10:00:00.123456Z" (or "+00:00") in [s, sp) as Date.parse reads it
+ * (fraction truncated to ms); tsState 2 (JS reads it) for any other shape: odd days, missing parts.
+ */
+function isoTs(s: i32, sp: i32): f64 {
+  tsState = 2;
+  // the zone: "Z" or "+HH:MM"/"-HH:MM"
+  let z = sp - 1;
+  let offMin = 0;
+  if (b(z) != 0x5a /* Z */) {
+    z = sp - 6;
+    const sign = b(z);
+    if (z < s + 19 || (sign != 0x2b && sign != 0x2d) || b(z + 3) != 0x3a) return 0;
+    if (!isDigit(b(z + 1)) || !isDigit(b(z + 2)) || !isDigit(b(z + 4)) || !isDigit(b(z + 5))) return 0;
+    const oh = d2(z + 1);
+    const om = d2(z + 4);
+    if (oh > 23 || om > 59) return 0;
+    offMin = (sign == 0x2b ? 1 : -1) * (oh * 60 + om);
+  }
+  const n = z + 1 - s;
+  if (n < 20) return 0;
+  if (b(s + 4) != 0x2d || b(s + 7) != 0x2d || b(s + 10) != 0x54 || b(s + 13) != 0x3a || b(s + 16) != 0x3a) return 0;
+  for (let i = 0; i < 19; i++) {
+    if (i == 4 || i == 7 || i == 10 || i == 13 || i == 16) continue;
+    if (!isDigit(b(s + i))) return 0;
+  }
+  let ms = 0;
+  if (n > 20) {
+    if (b(s + 19) != 0x2e || n < 22) return 0;
+    let f = 100;
+    for (let i = s + 20; i < z; i++) {
+      const c = b(i) - 48;
+      if (c < 0 || c > 9) return 0;
+      ms += c * f;
+      f /= 10;
+    }
+  }
+  const y = (b(s) - 48) * 1000 + (b(s + 1) - 48) * 100 + d2(s + 2);
+  const m = d2(s + 5);
+  const d = d2(s + 8);
+  const hh = d2(s + 11);
+  const mm = d2(s + 14);
+  const ss = d2(s + 17);
+  if (m < 1 || m > 12 || d < 1 || d > 28 || hh > 23 || mm > 59 || ss > 59) return 0;
+  tsState = 1;
+  return days(y, m, d) * 86400000 + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000 + ms);
+}
+
+function goJson(s: i32, e: i32): void {
+  const lev = level(b(s + 10));
+  count(LAY_GO_JSON, lev, s, e);
+  const m = findLit(K_MSG, 7, s, e);
+  if (m < 0) return;
+  const ms = m + 7;
+  const p = match(0, ms, e);
+  if (p == 0) return;
+  let me = -1;
+  let escaped = false;
+  for (let i = ms; i < e; i++) {
+    const c = b(i);
+    if (c == 0x5c) escaped = true;
+    else if (c == 0x22 && b(i - 1) != 0x5c) {
+      me = i;
+      break;
+    }
+  }
+  const tsAt = findLit(K_TS, 6, s, ms);
+  if (me < 0 || escaped) {
+    open(T_GO_SLOW, s, e);
+    put(R_PAT, p - 1);
+    put(R_LEVEL, lev);
+    put(R_MS, ms);
+    put(R_TSAT, tsAt < 0 ? -1 : tsAt + 6);
+    return;
+  }
+  const ts = tsAt < 0 ? 0 : zapTs(tsAt + 6, e);
+  const state = tsAt < 0 ? 0 : tsState;
+  if (state != 2 && !inWindow(ts, state == 1)) return;
+  let pk = -1;
+  let tk = -1;
+  let pik = -1;
+  let tik = -1;
+  for (let i = me; i < e && (pk < 0 || tk < 0); i++) {
+    if (b(i) != 0x22) continue;
+    const c = b(i + 1);
+    if (c == 0x70) {
+      if (pk < 0 && litAt(K_PEER, 8, i)) pk = i + 8;
+      else if (pik < 0 && litAt(K_PEERID, 10, i)) pik = i + 10;
+    } else if (c == 0x74) {
+      if (tk < 0 && litAt(K_TASK, 8, i)) tk = i + 8;
+      else if (tik < 0 && litAt(K_TASKID, 10, i)) tik = i + 10;
+    }
+  }
+  open(T_EVENT_GO, s, e);
+  put(R_PAT, p - 1);
+  put(R_LEVEL, lev);
+  put(R_MS, ms);
+  put(R_ME, me);
+  quoted(R_PEER_S, pk >= 0 ? pk : pik, e);
+  quoted(R_TASK_S, tk >= 0 ? tk : tik, e);
+  put(R_TS_STATE, state);
+  put(R_TSAT, tsAt < 0 ? -1 : tsAt + 6);
+  putF(R_TS, ts);
+}
+
+/** The value from v to the next '"' before e into the slot pair (-1, -1 without one). */
+function quoted(slot: i32, v: i32, e: i32): void {
+  let q = -1;
+  if (v >= 0) {
+    q = nextByte(0x22, v, e);
+    if (q == e) q = -1;
+  }
+  put(slot, q < 0 ? -1 : v);
+  put(slot + 1, q);
+  put(slot + ID_SLOT_DELTA, q < 0 ? -1 : intern(v, q));
+}
+
+/**
+ * The ids of tasks and peers (and URLs) repeat from line to line: their bytes are kept in a table of
+ * ID_SLOTS slots keyed by a hash, so that JS decodes a value only when its slot changes. Returns
+ * slot × 2 + 1 when JS must decode the value (the slot now holds it), slot × 2 when JS has its string
+ * from an earlier line, -2 when the value is too long to keep (JS decodes it).
+ */
+function intern(v: i32, q: i32): i32 {
+  const n = q - v;
+  if (n > ID_MAX) return -2;
+  let h: u32 = 2166136261;
+  for (let i = v; i < q; i++) h = (h ^ (<u32>b(i))) * 16777619;
+  const slot = <i32>((h ^ (h >> 15)) & (ID_SLOTS - 1));
+  const at = IDS + <usize>(slot * ID_STRIDE);
+  if (load<i32>(at) == n && memory.compare(at + 4, IN + <usize>v, <usize>n) == 0) return slot << 1;
+  store<i32>(at, n);
+  memory.copy(at + 4, IN + <usize>v, <usize>n);
+  return (slot << 1) | 1;
+}
+
+/** Where the " key=value" fields of a compact line begin (a space, [a-z_]+, "="), or e. */
+function fieldsStart(from: i32, e: i32): i32 {
+  for (let i = nextByte(0x3d, from, e); i < e; i = nextByte(0x3d, i + 1, e)) {
+    let j = i - 1;
+    while (j > from) {
+      const c = b(j);
+      if ((c >= 0x61 && c <= 0x7a) || c == 0x5f) j--;
+      else break;
+    }
+    if (j < i - 1 && b(j) == 0x20) return j;
+  }
+  return e;
+}
+
+function rustCompact(s: i32, e: i32, sp: i32): void {
+  let i = sp;
+  while (i < e && b(i) == 0x20) i++;
+  const lev = level(b(i));
+  count(LAY_RUST_COMPACT, lev, s, e);
+  const r = findLit(K_RS, 4, i, e);
+  if (r < 0) return;
+  let ms = r + 4;
+  while (ms < e && isDigit(b(ms))) ms++;
+  if (b(ms) == 0x3a) ms++;
+  if (b(ms) == 0x20) ms++;
+  const p = match(1, ms, e);
+  if (p == 0) return;
+  const ts = isoTs(s, sp);
+  const state = tsState;
+  if (state == 1 && !inWindow(ts, true)) return;
+  open(T_EVENT_RUST, s, e);
+  put(R_PAT, p - 1);
+  put(R_LEVEL, lev);
+  put(R_MS, ms);
+  put(R_SP, sp);
+  put(R_TS_STATE, state);
+  putF(R_TS, ts);
+  const fs = fieldsStart(ms, e);
+  put(R_ME, fs < ms + 240 ? fs : ms + 240);
+  const tk = findLit(K_RTASK, 10, ms, e);
+  const pk = findLit(K_RPEER, 10, ms, e);
+  quoted(R_TASK_S, tk < 0 ? -1 : tk + 10, e);
+  quoted(R_PEER_S, pk < 0 ? -1 : pk + 10, e);
+  put(R_URL_S, -1);
+  put(R_URL_E, -1);
+  put(R_URL_S + ID_SLOT_DELTA, -1);
+  put(R_PTASK_S, -1);
+  put(R_PTASK_E, -1);
+  putF(R_CLEN, -1);
+  putF(R_PIECE, -1);
+  if (patFlags(p) & 1) {
+    // "finished piece <task id>-<number> from …"
+    const at = ms + 15;
+    let sp2 = at;
+    while (sp2 < e && b(sp2) != 0x20) sp2++;
+    let dash = sp2 - 1;
+    let n: f64 = 0;
+    let mul: f64 = 1;
+    while (dash > at && isDigit(b(dash))) {
+      n += <f64>(b(dash) - 0x30) * mul;
+      mul *= 10;
+      dash--;
+    }
+    if (b(dash) == 0x2d && mul > 1) {
+      putF(R_PIECE, n);
+      put(R_PTASK_S, at);
+      put(R_PTASK_E, dash);
+    }
+    return;
+  }
+  const u = findLit(K_RURL, 6, ms, e);
+  quoted(R_URL_S, u < 0 ? -1 : u + 6, e);
+  const cl = findBounded(K_RLEN, 16, ms, e);
+  if (cl >= 0) {
+    let v: f64 = 0;
+    let any = false;
+    for (let k = cl + 16; k < e && isDigit(b(k)); k++) {
+      v = v * 10 + <f64>(b(k) - 0x30);
+      any = true;
+    }
+    if (any) putF(R_CLEN, v);
+  }
+}
+
+function line(s: i32, e: i32): void {
+  if (skipping) {
+    // the rest of an over-long line
+    skipping = false;
+    return;
+  }
+  lineNo++;
+  sLines++;
+  if (e <= s) return;
+  const c0 = b(s);
+  if (c0 == 0x7b) {
+    if (b(s + 1) == 0x22 && b(s + 2) == 0x6c) {
+      goJson(s, e);
+      return;
+    }
+  } else if (isDigit(c0) && b(s + 4) == 0x2d && b(s + 10) == 0x54) {
+    let i = s + 19;
+    while (i < e && b(i) != 0x20 && b(i) != 0x09) i++;
+    if (i < e && b(i) == 0x20) {
+      rustCompact(s, e, i);
+      return;
+    }
+  }
+  fallback(s, e);
+}
+
+/** The next newline at or after i, or -1 (16 bytes at a time). */
+function nextNl(i: i32, end: i32): i32 {
+  const nl = i8x16.splat(10);
+  while (i + 16 <= end) {
+    const m = i8x16.bitmask(i8x16.eq(v128.load(IN + <usize>i), nl));
+    if (m != 0) return i + ctz(m);
+    i += 16;
+  }
+  while (i < end) {
+    if (load<u8>(IN + <usize>i) == NL) return i;
+    i++;
+  }
+  return -1;
+}
+
+/** Starts a scan of IN[0, len) (JS zero-pads what follows). */
+export function begin(len: i32): void {
+  inLen = len;
+  pos = 0;
+}
+
+/**
+ * Scans whole lines from where the last run stopped until the output area is full (it returns then,
+ * JS drains the records and calls again) or no newline is left. Returns the number of records.
+ */
+export function run(): i32 {
+  nOut = 0;
+  // a line writes at most two records (its onLine record and its event)
+  while (nOut + 2 <= outCap) {
+    const nl = nextNl(pos, inLen);
+    if (nl < 0) break;
+    line(pos, nl > pos && b(nl - 1) == 13 ? nl - 1 : nl);
+    pos = nl + 1;
+  }
+  return nOut;
+}
+
+/** Where the unscanned rest begins (after run() returned with room to spare: a partial line). */
+export function position(): i32 {
+  return pos;
+}
+export function full(): bool {
+  return nOut + 2 > outCap;
+}
+
+/** The last line of the input, without a newline (end of file). */
+export function lastLine(len: i32): i32 {
+  inLen = len;
+  nOut = 0;
+  line(0, len);
+  return nOut;
+}

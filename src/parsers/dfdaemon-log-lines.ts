@@ -1,0 +1,311 @@
+// The lines of a dfdaemon log that the WebAssembly scanner (dfdaemon-log.ts) hands back to JS: the rare
+// layouts (zap development console, Go std-log, tracing pretty with its continuation lines), a zap JSON
+// message with escapes or cut short, timestamps of an unusual shape, and lines in no layout. They are
+// few in a daemon's log, so they are read here with strings and regexes, in file order with the rest.
+import {
+  clip,
+  goDetails,
+  goEvidenceText,
+  newEvent,
+  parseZapTs,
+  rustDetails,
+  rustSpanFields,
+  str,
+  stripAnsi,
+} from './dfdaemon-log-details.js';
+import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
+import type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
+
+export interface LineSink {
+  file: string;
+  sinceMs?: number;
+  onEvent(e: LogEvent): void;
+  onLine?(line: number, layout: Layout | null, level: Level): void;
+}
+
+const TS_KEY = Buffer.from('"ts":"');
+
+function levelOf(b: number): Level {
+  switch (b | 0x20) {
+    case 0x64:
+      return 'debug';
+    case 0x69:
+      return 'info';
+    case 0x77:
+      return 'warn';
+    case 0x65:
+      return 'error';
+    default:
+      return 'other';
+  }
+}
+
+/** The string value of a JSON key found in buf[from, e), without parsing the line. */
+function rawField(buf: Buffer, from: number, e: number, key: Buffer): string | undefined {
+  const k = buf.indexOf(key, from);
+  if (k < 0 || k >= e) return undefined;
+  const v = k + key.length;
+  const q = buf.indexOf(0x22, v);
+  if (q < 0 || q >= e) return undefined;
+  return buf.toString('utf8', v, q);
+}
+
+/** zap's "2006-01-02 15:04:05.000" at p, read as Date.UTC reads its parts (the shapes WASM leaves to JS). */
+export function zapTsAt(buf: Buffer, p: number, e: number): number | null {
+  if (p + 19 > e || buf[p + 4] !== 0x2d || buf[p + 13] !== 0x3a) return null;
+  const day = buf.toString('latin1', p, p + 10);
+  const d = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)));
+  if (Number.isNaN(d)) return null;
+  const dd = (i: number) => ((buf[p + i] as number) - 48) * 10 + ((buf[p + i + 1] as number) - 48);
+  let ms = 0;
+  let i = p + 20;
+  if (buf[p + 19] === 0x2e) {
+    let f = 100;
+    while (i < e && f >= 1) {
+      const c = (buf[i] as number) - 48;
+      if (c < 0 || c > 9) break;
+      ms += c * f;
+      f /= 10;
+      i++;
+    }
+  } else if (buf[p + 19] !== 0x22) return null;
+  const v = d + ((dd(11) * 60 + dd(14)) * 60 + dd(17)) * 1000 + ms;
+  return Number.isFinite(v) ? v : null;
+}
+
+/** JS's share of one scan: its lines' statistics and the state the rare layouts carry between lines. */
+export class JsLines {
+  /** Counts of the lines read here (the scanner adds those WASM read). */
+  readonly stats: Pick<ScanStats, 'byLayout' | 'errors' | 'warnings' | 'debugLines' | 'beforeSince'> & {
+    unrecognised: number;
+    samples: { line: number; text: string }[];
+    firstTsMs: number | null;
+    lastTsMs: number | null;
+  } = {
+    byLayout: { 'go-json': 0, 'go-console': 0, 'go-stdlog': 0, 'rust-compact': 0, 'rust-pretty': 0 },
+    errors: 0,
+    warnings: 0,
+    debugLines: 0,
+    beforeSince: 0,
+    unrecognised: 0,
+    samples: [],
+    firstTsMs: null,
+    lastTsMs: null,
+  };
+  lastLayout: Layout | null = null;
+  private pretty: { ev: LogEvent | null; level: Level } | null = null;
+
+  constructor(private readonly o: LineSink) {}
+
+  unrecognised(lineNo: number, text: string): void {
+    this.stats.unrecognised++;
+    if (this.stats.samples.length < 5) this.stats.samples.push({ line: lineNo, text: text.slice(0, 160) });
+  }
+
+  /** A line WASM read in no layout it handles (counted there already). */
+  line(buf: Buffer, s: number, e: number, lineNo: number): void {
+    const c0 = buf[s] as number;
+    if (c0 >= 0x30 && c0 <= 0x39) {
+      if (buf[s + 4] === 0x2d /* - */ && buf[s + 10] === 0x54 /* T */) {
+        let i = s + 19;
+        while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
+        if (i < e && buf[i] === 0x09) return this.goConsole(buf, s, e, i, lineNo);
+      } else if (buf[s + 4] === 0x2f /* / */ && buf[s + 7] === 0x2f && buf[s + 10] === 0x20) {
+        this.stats.byLayout['go-stdlog']++;
+        this.lastLayout = 'go-stdlog';
+        this.o.onLine?.(lineNo, 'go-stdlog', 'other');
+        return;
+      }
+    } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
+      return this.indented(buf, s, e, lineNo);
+    }
+    if (
+      this.lastLayout === 'go-console' &&
+      /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))
+    ) {
+      // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
+      this.o.onLine?.(lineNo, 'go-console', 'other');
+      return;
+    }
+    const text = buf.toString('utf8', s, Math.min(e, s + 200));
+    if (text.trim() === '') return;
+    this.o.onLine?.(lineNo, null, 'other');
+    this.unrecognised(lineNo, text);
+  }
+
+  private count(layout: Layout, level: Level, lineNo: number): void {
+    this.stats.byLayout[layout]++;
+    this.lastLayout = layout;
+    if (level === 'error') this.stats.errors++;
+    else if (level === 'warn') this.stats.warnings++;
+    else if (level === 'debug') this.stats.debugLines++;
+    this.o.onLine?.(lineNo, layout, level);
+  }
+
+  /** A matched zap JSON line whose message holds escapes or has no closing quote (counted by WASM). */
+  goJsonSlow(buf: Buffer, s: number, e: number, ms: number, p: Pattern, level: Level, lineNo: number): void {
+    // WASM sends the lines whose message has escapes (JSON.parse reads them) or no closing quote
+    let me = -1;
+    for (let i = ms; i < e; i++) {
+      if (buf[i] === 0x22 && buf[i - 1] !== 0x5c) {
+        me = i;
+        break;
+      }
+    }
+    let msg: string;
+    let task: string | undefined;
+    let peer: string | undefined;
+    let tsField: unknown;
+    if (me < 0) {
+      // truncated line (rotation mid-write, or a paste): take what the raw text shows
+      msg = buf.toString('utf8', ms, e);
+      tsField = rawField(buf, s, e, TS_KEY);
+    } else {
+      try {
+        const obj = JSON.parse(buf.toString('utf8', s, e)) as Record<string, unknown>;
+        msg = typeof obj.msg === 'string' ? obj.msg : '';
+        task = str(obj.task) ?? str(obj.taskID);
+        peer = str(obj.peer) ?? str(obj.peerID);
+        tsField = obj.ts;
+      } catch {
+        msg = buf.toString('utf8', ms, me);
+        tsField = rawField(buf, s, e, TS_KEY);
+      }
+    }
+    const tsAt = buf.indexOf(TS_KEY, s);
+    const fast = tsAt < 0 || tsAt >= ms ? null : zapTsAt(buf, tsAt + TS_KEY.length, e);
+    const ts =
+      fast ?? (typeof tsField === 'string' ? parseZapTs(tsField) : typeof tsField === 'number' ? tsField * 1000 : null);
+    this.emitGo(p, level, msg, ts, task, peer, 'go-json', lineNo);
+  }
+
+  private goConsole(buf: Buffer, s: number, e: number, tab: number, lineNo: number): void {
+    // ts \t LEVEL \t caller \t msg \t {json}
+    const t2 = buf.indexOf(9, tab + 1);
+    const level = levelOf(buf[tab + 1] as number);
+    this.count('go-console', level, lineNo);
+    if (t2 < 0 || t2 >= e) return;
+    const t3 = buf.indexOf(9, t2 + 1);
+    const ms = t3 < 0 || t3 >= e ? t2 + 1 : t3 + 1;
+    const p = matchAt(GO_PATTERNS, buf, ms, e);
+    if (!p && level !== 'error') return;
+    const rest = buf.toString('utf8', ms, e);
+    const brace = rest.lastIndexOf('\t{');
+    const msg = brace >= 0 ? rest.slice(0, brace) : rest;
+    let obj: Record<string, unknown> = {};
+    if (brace >= 0) {
+      try {
+        obj = JSON.parse(rest.slice(brace + 1)) as Record<string, unknown>;
+      } catch {
+        obj = {};
+      }
+    }
+    const ts = Date.parse(buf.toString('latin1', s, tab));
+    this.emitGo(
+      p,
+      level,
+      msg,
+      Number.isNaN(ts) ? null : ts,
+      str(obj.task) ?? str(obj.taskID),
+      str(obj.peer) ?? str(obj.peerID),
+      'go-console',
+      lineNo,
+    );
+  }
+
+  private emitGo(
+    p: Pattern | null,
+    level: Level,
+    msg: string,
+    ts: number | null,
+    task: string | undefined,
+    peer: string | undefined,
+    layout: Layout,
+    lineNo: number,
+  ): void {
+    if (!this.inWindow(ts)) return;
+    if (!p) return; // an error line without a known message: counted in stats only
+    const ev = newEvent(p.kind, this.o.file, lineNo, layout, level, ts, clip(goEvidenceText(msg)));
+    if (task) ev.task = task;
+    if (peer) ev.peer = peer;
+    goDetails(ev, msg);
+    this.o.onEvent(ev);
+  }
+
+  private indented(buf: Buffer, s: number, e: number, lineNo: number): void {
+    let text = buf.toString('utf8', s, Math.min(e, s + 8192));
+    if (text.includes('\x1b') || text.includes('[2m') || text.includes('[0m')) text = stripAnsi(text);
+    const t = text.trimStart();
+    if (t === '') return;
+    if (/^\d{4}-\d{2}-\d{2}T\S+\s+(TRACE|DEBUG|INFO|WARN|ERROR)\s/.test(t)) {
+      this.flushPretty();
+      // [\s\S] not `.`: a stray CR inside the line (CRCRLF endings) would make `.` stop and the match null
+      const m = /^(\S+)\s+(\S+)\s+([\s\S]*)$/.exec(t) as RegExpExecArray;
+      const level = levelOf((m[2] as string).charCodeAt(0));
+      this.count('rust-pretty', level, lineNo);
+      const msg = (m[3] as string).trim();
+      const p = RUST_PATTERNS.find(
+        (x) => msg.startsWith(x.prefix) && (x.contains === undefined || msg.includes(x.contains)),
+      );
+      const ts = Date.parse(m[1] as string);
+      if (!p || !this.inWindow(Number.isNaN(ts) ? null : ts)) {
+        this.pretty = { ev: null, level };
+        return;
+      }
+      const ev = newEvent(p.kind, this.o.file, lineNo, 'rust-pretty', level, Number.isNaN(ts) ? null : ts, clip(msg));
+      rustDetails(ev, msg);
+      this.pretty = { ev, level };
+      return;
+    }
+    if (this.pretty && (t.startsWith('at ') || t.startsWith('in '))) {
+      this.o.onLine?.(lineNo, 'rust-pretty', this.pretty.level);
+      if (this.pretty.ev && t.startsWith('in '))
+        rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
+      return;
+    }
+    if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
+      // zap console stack frame ("\t/go/src/…/file.go:123")
+      this.o.onLine?.(lineNo, this.lastLayout, 'other');
+      return;
+    }
+    this.o.onLine?.(lineNo, null, 'other');
+    this.unrecognised(lineNo, t);
+  }
+
+  /** The pending tracing-pretty event: its continuation lines have been read. */
+  flushPretty(): void {
+    if (this.pretty?.ev) this.o.onEvent(this.pretty.ev);
+    this.pretty = null;
+  }
+
+  inWindow(ts: number | null): boolean {
+    const st = this.stats;
+    if (ts !== null) {
+      if (st.firstTsMs === null || ts < st.firstTsMs) st.firstTsMs = ts;
+      if (st.lastTsMs === null || ts > st.lastTsMs) st.lastTsMs = ts;
+    }
+    if (this.o.sinceMs !== undefined && ts !== null && ts < this.o.sinceMs) {
+      st.beforeSince++;
+      return false;
+    }
+    return true;
+  }
+}
+
+/** The first pattern whose prefix (and second string) the message at buf[ms, e) holds. */
+function matchAt(list: readonly Pattern[], buf: Buffer, ms: number, e: number): Pattern | null {
+  const key = ((buf[ms] as number) << 8) | (buf[ms + 1] as number);
+  let line: string | null = null;
+  for (const p of list) {
+    if (keyOf(p.prefix) !== key || ms + p.prefix.length > e) continue;
+    if (buf.toString('latin1', ms, ms + p.prefix.length) !== p.prefix) continue;
+    if (p.contains !== undefined && !(line ??= buf.toString('latin1', ms, e)).includes(p.contains)) continue;
+    return p;
+  }
+  return null;
+}
+
+/** The dispatch key of a prefix: its first two characters, as the scanner reads them from bytes. */
+export function keyOf(prefix: string): number {
+  return (prefix.charCodeAt(0) << 8) | prefix.charCodeAt(1);
+}

@@ -1,0 +1,214 @@
+// The WebAssembly scanner (src/parsers/dfdaemon-log.ts + assembly/dfdaemon-log-scan.ts) against the JS
+// scanner it replaced (test/oracle/dfdaemon-log-js.ts): the same events, statistics, line callbacks and
+// task timelines on every dfdaemon log fixture and on generated logs of both generations, whatever the
+// chunking, with and without a --since window. The parser fuzz target (test/fuzz/targets.ts) compares
+// the two on mutated inputs as well.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { type Layout, type Level, type LogEvent, LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
+import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
+import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
+import {
+  goConsole,
+  goDirect,
+  goJson,
+  goTaskLines,
+  hex64,
+  rustCompact,
+  rustProxy,
+  rustTaskLines,
+} from '../facts/dfdaemon-loggen.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+interface Reading {
+  events: LogEvent[];
+  lines: [number, Layout | null, Level][];
+  stats: ScanStats;
+}
+
+type Scanner = { push(c: Uint8Array): void; end(): ScanStats };
+
+function read(
+  make: (o: ConstructorParameters<typeof JsLogScanner>[0]) => Scanner,
+  bytes: Buffer,
+  chunk: number,
+  sinceMs?: number,
+): Reading {
+  const events: LogEvent[] = [];
+  const lines: Reading['lines'] = [];
+  const s = make({
+    file: 'raw/dfdaemon/logs/x.log',
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    onEvent: (e) => events.push(e),
+    onLine: (l, lay, lev) => lines.push([l, lay, lev]),
+  });
+  for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+  return { events, lines, stats: s.end() };
+}
+
+const wasm = (o: ConstructorParameters<typeof JsLogScanner>[0]) => new LogScanner(logScanWasm(), o);
+const js = (o: ConstructorParameters<typeof JsLogScanner>[0]) => new JsLogScanner(o);
+
+function timelines(events: LogEvent[]) {
+  const b = new TimelineBuilder();
+  for (const e of events) b.add(e);
+  return b.finish();
+}
+
+/** Both scanners over the bytes in the given chunk sizes; the readings and the timelines must agree. */
+function expectSame(bytes: Buffer, chunks: number[], sinceMs?: number): Reading {
+  let first: Reading | undefined;
+  for (const chunk of chunks) {
+    const a = read(wasm, bytes, chunk, sinceMs);
+    const b = read(js, bytes, chunk, sinceMs);
+    expect(a.stats, `stats, chunks of ${chunk}`).toEqual(b.stats);
+    expect(a.lines, `line callbacks, chunks of ${chunk}`).toEqual(b.lines);
+    expect(a.events, `events, chunks of ${chunk}`).toEqual(b.events);
+    const oracle = timelines(b.events);
+    expect(timelines(a.events)).toEqual(oracle);
+    // the facts' path: piece lines folded without their event objects (TimelineBuilder.addPiece)
+    const folded = new TimelineBuilder();
+    const s = new LogScanner(logScanWasm(), {
+      file: 'raw/dfdaemon/logs/x.log',
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      onEvent: (e) => folded.add(e),
+      onPiece: (p) => folded.addPiece(p),
+    });
+    for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+    s.end();
+    expect(folded.finish()).toEqual(oracle);
+    first ??= a;
+  }
+  return first as Reading;
+}
+
+function logFixtures(): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/raw\/dfdaemon\/logs\//.test(relative(REPO, p))) out.push(p);
+    }
+  };
+  walk(join(REPO, 'fixtures'));
+  return out.sort();
+}
+
+describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => {
+  const files = logFixtures();
+
+  it('finds the dfdaemon log fixtures (fixtures/ and fixtures/real/)', () => {
+    expect(files.some((f) => f.includes('/real/'))).toBe(true);
+    expect(files.length).toBeGreaterThan(30);
+  });
+
+  it.each(files.map((f) => [relative(REPO, f), f] as const))('%s', (_name, f) => {
+    const raw = readFileSync(f);
+    const bytes = f.endsWith('.gz') ? gunzipSync(raw) : raw;
+    const r = expectSame(bytes, [7, 4096, 1 << 20]);
+    if (bytes.length > 1000) expect(r.stats.lines).toBeGreaterThan(0);
+  });
+
+  const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
+  const url = (i: number) => `https://index.docker.io/v2/library/app${i % 9}/blobs/sha256:${hex64(i)}`;
+
+  function goLog(line: typeof goJson, n: number, verbose: boolean): Buffer {
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(goDirect(T0 + i * 900, 'GET', `https://index.docker.io/v2/library/app${i % 9}/manifests/1`, line));
+      lines.push(
+        ...goTaskLines(
+          {
+            startMs: T0 + i * 900,
+            peer: `10.0.0.5-1-${hex64(i).slice(0, 36)}`,
+            task: hex64(i + 7),
+            url: url(i),
+            size: 9 * 2 ** 20 + i,
+            mode: (['hit', 'p2p', 'source', 'timeout-source'] as const)[i % 4] as 'hit',
+            costMs: 300 + i,
+            verbose,
+          },
+          line,
+        ),
+      );
+    }
+    return Buffer.from(`${lines.join('\n')}\n`);
+  }
+
+  function rustLog(n: number, zulu: boolean): Buffer {
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(rustProxy(T0 + i * 900, url(i), i % 3 !== 0, i % 2 ? 'v0' : 'v1'));
+      lines.push(
+        ...rustTaskLines({
+          startMs: T0 + i * 900,
+          host: 'node-1',
+          peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
+          task: hex64(i + 7),
+          url: url(i),
+          size: 20 * 2 ** 20 + i,
+          mode: (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit',
+          costMs: 400 + i,
+          series: i % 2 ? 'v0' : 'v1',
+        }),
+      );
+    }
+    let text = `${lines.join('\n')}\n`;
+    // tracing writes "Z" with its default timer; the generator writes "+00:00" (both are read)
+    if (zulu) text = text.replace(/^(\S+)\+00:00 /gm, '$1Z ');
+    return Buffer.from(text);
+  }
+
+  it('generated Go logs (zap JSON at INFO and DEBUG, zap console), whole and in chunks', () => {
+    expectSame(goLog(goJson, 300, false), [997, 65536]);
+    const r = expectSame(goLog(goJson, 200, true), [4096]);
+    expect(r.events.length).toBeGreaterThan(1000);
+    expectSame(goLog(goConsole, 100, true), [333]);
+  });
+
+  it('generated Rust logs (tracing compact, "+00:00" and "Z" times), whole and in chunks', () => {
+    const r = expectSame(rustLog(200, false), [1009, 65536]);
+    expect(r.events.filter((e) => e.kind.startsWith('piece-')).length).toBeGreaterThan(500);
+    expectSame(rustLog(100, true), [4096]);
+  });
+
+  it('a --since window: the same lines fall before it', () => {
+    const since = T0 + 100 * 900;
+    const go = expectSame(goLog(goJson, 200, false), [65536], since);
+    expect(go.stats.beforeSince).toBeGreaterThan(0);
+    const rust = expectSame(rustLog(200, true), [65536], since);
+    expect(rust.stats.beforeSince).toBeGreaterThan(0);
+  });
+
+  it('messages with escapes, cut-off lines, odd timestamps, CRLF and an over-long line', () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/x.go:1', 'peer task done, cost: 12ms "quoted"', { peer: 'p1', task: 't1' }),
+      '{"level":"info","ts":"2024-06-21 10:00:01.5","msg":"peer task done, cost: 3ms","peer":"p2"',
+      '{"level":"info","ts":"24-06-21 10:00:01.000","msg":"peer task done, cost: 3ms","peer":"p3"}',
+      '{"level":"info","ts":"2024-13-40 10:00:01.000","msg":"peer task done, cost: 4ms","peer":"p4"}',
+      '{"level":"info","ts":1718964000.5,"msg":"peer task done, cost: 5ms","peer":"p5"}',
+      rustCompact(
+        T0,
+        'INFO',
+        'download_task',
+        'x/y.rs:1',
+        'download task succeeded',
+        'task_id="t9" peer_id="p9"',
+      ).replace(/\+00:00 /, '+05:30 '),
+      '2024-02-30T10:00:00.5Z  INFO download_task: x/y.rs:1: download task succeeded task_id="t8" peer_id="p8"',
+      '  2024-06-21T10:00:00.000Z  INFO download task succeeded',
+      '    in download_task with task_id: "t7", peer_id: "p7"',
+    ];
+    expectSame(Buffer.from(`${lines.join('\r\n')}\r\n`), [7, 65536]);
+    expectSame(Buffer.from(lines.join('\n')), [5, 4096]);
+    // a line past the cap is counted once and skipped when it spans reads, read when it arrives whole
+    const long = `{"level":"info","msg":"${'x'.repeat(1 << 21)}"}`;
+    const r = expectSame(Buffer.from([lines[0], long, lines[1], long].join('\n')), [65536, 1 << 23]);
+    expect(r.stats.unrecognisedSamples.some((u) => u.text.includes('longer than 1 MiB'))).toBe(true);
+  });
+});

@@ -10,10 +10,22 @@ const MAX_RULESET_BYTES = 256 * 1024 * 1024;
 
 const hasRules = (text: string) => /^(\[\d+:\d+\]\s+)?-A\s/m.test(text);
 
-/** Keeps a dump that worked in the bundle, and says why one did not. */
-async function keep(ctx: ProbeContext, r: CommandResult, rel: string, problems: string[]): Promise<void> {
+async function save(
+  ctx: ProbeContext,
+  cmd: string,
+  rel: string,
+  problems: string[],
+  share: number,
+): Promise<CommandResult> {
+  // a kube-proxy node's ruleset takes seconds to print on a busy node: give each dump a real share
+  const r = await runCommand(cmd, ['-c'], {
+    timeoutMs: Math.max(1000, ctx.remainingMs() * share),
+    signal: ctx.signal,
+    maxBuffer: MAX_RULESET_BYTES,
+  });
   if (r.kind === 'ok') await ctx.out.writeText(rel, r.stdout);
   else problems.push(r.reason);
+  return r;
 }
 
 async function procNames(path: string): Promise<boolean> {
@@ -35,20 +47,8 @@ export const netfilterProbe = defineProbe({
   budget: 0.25,
   async run(ctx) {
     const problems: string[] = [];
-    // the three dumps run at once; a kube-proxy node's ruleset takes seconds to print on a busy node,
-    // so each gets most of the probe's time
-    const bound = (share: number) => ({
-      timeoutMs: Math.max(1000, ctx.remainingMs() * share),
-      signal: ctx.signal,
-      maxBuffer: MAX_RULESET_BYTES,
-    });
-    const [v4, v6, nft] = await Promise.all([
-      runCommand('iptables-save', ['-c'], bound(0.8)),
-      runCommand('ip6tables-save', ['-c'], bound(0.8)),
-      runCommand('nft', ['list', 'ruleset'], bound(0.8)),
-    ]);
-    await keep(ctx, v4, BUNDLE.net.iptables, problems);
-    await keep(ctx, v6, BUNDLE.net.ip6tables, problems);
+    const v4 = await save(ctx, 'iptables-save', BUNDLE.net.iptables, problems, 0.5);
+    const v6 = await save(ctx, 'ip6tables-save', BUNDLE.net.ip6tables, problems, 0.3);
     const header = v4.kind === 'ok' ? v4.stdout : v6.kind === 'ok' ? v6.stdout : '';
     const backend = /\(nf_tables\)/.test(header) ? 'nf_tables' : header ? 'legacy' : null;
     let other = 0;
@@ -77,7 +77,13 @@ export const netfilterProbe = defineProbe({
         }
       }
     }
-    await keep(ctx, nft, BUNDLE.net.nft, problems);
+    const nft = await runCommand('nft', ['list', 'ruleset'], {
+      timeoutMs: Math.max(1000, ctx.remainingMs() - 300),
+      signal: ctx.signal,
+      maxBuffer: MAX_RULESET_BYTES,
+    });
+    if (nft.kind === 'ok') await ctx.out.writeText(BUNDLE.net.nft, nft.stdout);
+    else problems.push(nft.reason);
 
     const count = await readNumber('/proc/sys/net/netfilter/nf_conntrack_count');
     const max = await readNumber('/proc/sys/net/netfilter/nf_conntrack_max');

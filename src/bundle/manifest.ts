@@ -5,11 +5,18 @@ export const BUNDLE_FORMAT_VERSION = 1;
 
 export const ProbeStatusSchema = z.enum(['ok', 'skipped', 'failed']);
 
+const ProbeStepSchema = z.object({ atMs: z.number().nonnegative(), what: z.string() });
+export type ProbeStep = z.infer<typeof ProbeStepSchema>;
+
 export const ProbeRecordSchema = z
   .object({
     status: ProbeStatusSchema,
     reason: z.string().optional(),
     durationMs: z.number().nonnegative(),
+    /** When the probe started, in ms from the start of the run (absent for a probe that did not run). */
+    startMs: z.number().nonnegative().optional(),
+    /** What it did when (ms from the start of the run): the progress it showed, e.g. "measuring". */
+    steps: z.array(ProbeStepSchema).optional(),
   })
   // probes may record their own details (e.g. dfdaemon's scrapeTimes)
   .catchall(z.unknown());

@@ -1,3 +1,4 @@
+import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { readNodeFile } from './read-node.js';
 
@@ -20,12 +21,34 @@ export async function findProcesses(comm: string, proc = '/proc'): Promise<NodeP
   const out: NodeProcess[] = [];
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
-    const c = await readNodeFile(`${proc}/${e}/comm`, 256);
-    if (c.kind !== 'ok' || c.text.trim() !== comm) continue;
+    if (readComm(`${proc}/${e}/comm`) !== comm) continue;
     const cl = await readNodeFile(`${proc}/${e}/cmdline`, 64 * 1024);
     out.push({ pid: Number(e), args: cl.kind === 'ok' ? cl.text.split('\0').filter((a) => a !== '') : [] });
   }
   return out;
+}
+
+/**
+ * A process's name, read synchronously: the kernel copies it from the task under a spinlock, so the
+ * read cannot block, and a few hundred of them cost less than as many round trips through libuv's
+ * thread pool (shared with every other probe's file reads). The command line, which can block on the
+ * process's memory map, is read asynchronously, and only for a match.
+ */
+function readComm(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    // O_NONBLOCK: under a `proc` that is not procfs, a FIFO must not block the read
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const buf = Buffer.alloc(256);
+    return buf
+      .subarray(0, readSync(fd, buf, 0, buf.length, 0))
+      .toString('utf8')
+      .trim();
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** The value of `--name X`, `--name=X` or `-n X` in an argv. */

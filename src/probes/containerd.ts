@@ -9,7 +9,7 @@ import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';
 import type { MirrorCheck } from '../facts/containerd-routes.js';
 import { defineProbe, type ProbeContext } from './context.js';
-import { measureCpu } from './containerd-cpu.js';
+import { measureCpu, prepareCpuSample } from './containerd-cpu.js';
 import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
 import {
   argValue,
@@ -20,7 +20,7 @@ import {
   stripUrlUserinfo,
   type NodeProcess,
 } from './containerd-proc.js';
-import { runCommand } from './exec.js';
+import { type CommandResult, runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
 
@@ -72,13 +72,24 @@ export const containerdProbe = defineProbe({
     }
 
     // 3. effective config and version from the binary / socket
-    const dump =
+    ctx.progress('config dump, version');
+    // the binary's version and the log do not depend on the config: these commands run at once
+    const log = copyLog(ctx).catch((e: Error) => `containerd log: ${e.message}`);
+    const bin = runCommand('containerd', ['--version'], {
+      timeoutMs: Math.max(500, Math.min(2000, ctx.remainingMs() / 6)),
+      signal: ctx.signal,
+    });
+    const dumped =
       main.kind === 'ok' && (ctx.options.root === '/' || ctx.options.root === '')
-        ? await runCommand('containerd', ['--config', configNode, 'config', 'dump'], {
+        ? runCommand('containerd', ['--config', configNode, 'config', 'dump'], {
             timeoutMs: Math.min(4000, ctx.remainingMs() / 4),
             signal: ctx.signal,
           })
         : null;
+    // the gunzip/sha256 input is made while these commands run: it is work of its own, not what is measured
+    const sample = prepareCpuSample();
+    sample.catch(() => {});
+    const dump = await dumped;
     if (dump?.kind === 'ok') {
       await out.writeText(`${OUT}/config-dump.toml`, stripTomlSecrets(dump.stdout));
       const p = parseTomlLocated(dump.stdout);
@@ -86,7 +97,7 @@ export const containerdProbe = defineProbe({
       if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout)))
         config = readContainerdConfig(p.value, dump.stdout).config;
     } else if (dump) partial.push(`config dump: ${dump.reason}`);
-    const version = await readVersion(ctx, config, proc, partial);
+    const version = await readVersion(ctx, await bin, config, proc, partial);
 
     // 4. environment, drop-ins, decompressors
     let path: string | null = null;
@@ -100,6 +111,7 @@ export const containerdProbe = defineProbe({
     await copyDropIns(ctx);
     await out.writeJson(`${OUT}/decompressors.json`, await findDecompressors(ctx, path));
 
+    ctx.progress('hosts.toml');
     // 5. registry hosts: config_path dirs (containerd's own default on ≥ 2.2.0), stray dirs, legacy mirrors
     const dflt = pick(defaultConfigPath, version === null ? null : parseContainerdVersion(version));
     const configPath = effectiveConfigPath(
@@ -122,6 +134,7 @@ export const containerdProbe = defineProbe({
     ctx.schedule?.publish();
 
     // 6. live check of each mirror (never the origin registries: no internet calls)
+    if (targets.length > 0) ctx.progress(`checking ${targets.length} mirror${targets.length === 1 ? '' : 's'}`);
     const checks: MirrorCheck[] = await Promise.all(
       targets
         .slice(0, MAX_MIRROR_CHECKS)
@@ -131,15 +144,18 @@ export const containerdProbe = defineProbe({
     if (targets.length > MAX_MIRROR_CHECKS)
       out.noteCap('containerd mirror check', `first ${MAX_MIRROR_CHECKS} of ${targets.length} mirror hosts checked`);
 
-    // 7. containerd's own log
-    await copyLog(ctx, partial);
+    // 7. containerd's own log (read since step 3)
+    const logNote = await log;
+    if (logNote) partial.push(logNote);
 
     // 8. what unpack and digest checks reach on this CPU
-    const cpuBudget = Math.min(800, Math.max(0, ctx.remainingMs() - 500));
-    if (cpuBudget >= 100) {
+    if (ctx.remainingMs() - 500 >= 100) {
       try {
+        const input = await sample;
         await ctx.schedule?.measuring();
-        out.setMeasurement('cpu', await measureCpu(cpuBudget, ctx.signal));
+        ctx.progress('gunzip/sha256 rate');
+        const cpuBudget = Math.min(800, Math.max(100, ctx.remainingMs() - 500));
+        out.setMeasurement('cpu', await measureCpu(cpuBudget, ctx.signal, input));
       } catch (e) {
         partial.push(`cpu measurement: ${(e as Error).message}`);
       }
@@ -205,15 +221,12 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
 
 async function readVersion(
   ctx: ProbeContext,
+  bin: CommandResult,
   config: ContainerdConfig | null,
   proc: NodeProcess | null,
   partial: string[],
 ): Promise<string | null> {
   const parts: string[] = [];
-  const bin = await runCommand('containerd', ['--version'], {
-    timeoutMs: Math.max(500, Math.min(2000, ctx.remainingMs() / 6)),
-    signal: ctx.signal,
-  });
   if (bin.kind === 'ok') parts.push(bin.stdout.trim());
   const socket =
     ctx.options.containerdAddress ??
@@ -228,17 +241,14 @@ async function readVersion(
     /* not there */
   }
   if (reachable) {
-    const v = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], {
-      timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)),
-      signal: ctx.signal,
-    });
+    const opts = { timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)), signal: ctx.signal };
+    // the daemon's version, and which plugins loaded (a CRI plugin in "error" means the kubelet cannot pull at all)
+    const [v, pl] = await Promise.all([
+      runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'version'], opts),
+      runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'plugins', 'ls'], opts),
+    ]);
     if (v.kind === 'ok') parts.push(v.stdout.trim());
     else partial.push(`version from ${socket}: ${v.reason}`);
-    // which plugins loaded: a CRI plugin in "error" means the kubelet cannot pull at all
-    const pl = await runCommand('ctr', ['--address', sockPath, '--timeout', '3s', 'plugins', 'ls'], {
-      timeoutMs: Math.max(500, Math.min(3000, ctx.remainingMs() / 5)),
-      signal: ctx.signal,
-    });
     if (pl.kind === 'ok') await ctx.out.writeText(`${OUT}/plugins.txt`, pl.stdout);
   } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);
   if (parts.length === 0) {
@@ -345,7 +355,8 @@ function uniqueTargets(entries: HostsEntry[]): MirrorTarget[] {
   return out;
 }
 
-async function copyLog(ctx: ProbeContext, partial: string[]): Promise<void> {
+/** Copies the tail of containerd's journal or log file; says why not when neither could be read. */
+async function copyLog(ctx: ProbeContext): Promise<string | undefined> {
   const since = ctx.options.sinceMs === undefined ? [] : ['--since', `-${Math.ceil(ctx.options.sinceMs / 1000)}s`];
   if (ctx.options.root === '/' || ctx.options.root === '') {
     const j = await runCommand(
@@ -359,16 +370,16 @@ async function copyLog(ctx: ProbeContext, partial: string[]): Promise<void> {
     );
     if (j.kind === 'ok' && j.stdout.trim() !== '' && !/^-- No entries --/.test(j.stdout.trim())) {
       await ctx.out.writeText(`${OUT}/journal.txt`, j.stdout);
-      return;
+      return undefined;
     }
   }
   for (const f of LOG_FILES) {
     const text = await readTail(ctx.nodePath(f), 2 * 1024 * 1024);
     if (text === null) continue;
     await ctx.out.writeText(`${OUT}/journal.txt`, `${text.split('\n').slice(1).slice(-JOURNAL_LINES).join('\n')}\n`);
-    return;
+    return undefined;
   }
-  partial.push('containerd log not readable (no journal entries, no log file)');
+  return 'containerd log not readable (no journal entries, no log file)';
 }
 
 /** The last `bytes` of a regular file (a log may be GBs; its tail is what matters). */

@@ -78,8 +78,13 @@ export interface ProbeContext {
  * figure carries another probe's load.
  */
 export interface ProbeSchedule {
-  /** Resolves when nothing else of dfdoctor is busy; from then to the end of this probe, nothing else starts work. */
+  /**
+   * Resolves when nothing else of dfdoctor is busy; from then until this probe ends or calls `measured`,
+   * nothing else starts work.
+   */
   measuring(): Promise<void>;
+  /** This probe's measurement is over: it reads on beside the others, and another probe may measure. */
+  measured(): void;
   /** Awaits `p` without counting as busy (a wait the kernel or a daemon fills), then waits until no probe measures. */
   idle<T>(p: Promise<T>): Promise<T>;
   /** The rest of this probe only waits and reads a figure or two: it never counts as busy, nor waits for a measurement. */
@@ -88,6 +93,8 @@ export interface ProbeSchedule {
   publish(): void;
   /** Resolves when every other probe of the run has ended. */
   othersDone(): Promise<void>;
+  /** Resolves when another probe has published its discovery (`discovery`) or ended (`end`); at once if it does not run. */
+  reached(name: ProbeName, milestone: 'discovery' | 'end'): Promise<void>;
 }
 
 export type ProbeOutcome =

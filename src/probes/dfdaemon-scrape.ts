@@ -1,5 +1,4 @@
 // GET /metrics with undici, bounded in time and size: a hung or huge endpoint is a reason, never a hang.
-import { request } from 'undici';
 
 export const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 
@@ -11,6 +10,8 @@ export async function scrape(url: string, timeoutMs: number, signal: AbortSignal
   signal.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => ac.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
+    // loaded here, not at start-up: a node without a metrics endpoint never needs it
+    const { request } = await import('undici');
     const at = new Date().toISOString();
     const res = await request(url, {
       method: 'GET',

@@ -24,6 +24,7 @@ export const dfdaemonProbe = defineProbe({
       ...(options.dfdaemonMetrics ? { metricsUrl: options.dfdaemonMetrics } : {}),
       ports: [4001, 4002, 65001],
     };
+    ctx.progress('discovery');
     const d = await discover(ctx);
     // later probes need these even when dfdaemon is not running
     ctx.discovery.dfdaemon = {
@@ -51,10 +52,24 @@ export const dfdaemonProbe = defineProbe({
       );
     }
 
+    const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
+    // read before a second scrape, the logs leave it time to run (`reserveMs`)
+    const readLogs = (reserveMs: number) => {
+      ctx.progress('logs');
+      return copyLogs(
+        { ...ctx, remainingMs: () => Math.max(0, ctx.remainingMs() - reserveMs) },
+        d.logDirOnNode,
+        d.generation,
+        sinceCutoff,
+      );
+    };
+    let logs: Awaited<ReturnType<typeof copyLogs>> | undefined;
+
     // two scrapes a known interval apart, so that counters become rates
     const scrapeTimes: string[] = [];
     let version: string | undefined;
     if (d.metricsUrl) {
+      ctx.progress('metrics scrape');
       const s0 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, ctx.remainingMs()), ctx.signal);
       if (s0.ok) {
         await out.writeText(BUNDLE.dfdaemon.metrics0, s0.text);
@@ -66,9 +81,14 @@ export const dfdaemonProbe = defineProbe({
         );
         if (wait < options.scrapeIntervalSeconds * 1000)
           partial.push(`scrape interval shortened to ${(wait / 1000).toFixed(1)} s by the time budget`);
-        // the other probes read meanwhile (the wait does not count as busy)
-        const pause = sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+        const until = performance.now() + wait;
+        // the logs are read within the interval; for what is left of it the other probes read or
+        // measure (the wait does not count as busy)
+        logs = await readLogs(SCRAPE_TIMEOUT_MS);
+        ctx.progress('metrics interval');
+        const pause = sleep(Math.max(0, until - performance.now()), undefined, { signal: ctx.signal }).catch(() => {});
         await (ctx.schedule ? ctx.schedule.idle(pause) : pause);
+        ctx.progress('second metrics scrape');
         const s1 = await scrape(
           d.metricsUrl,
           Math.min(SCRAPE_TIMEOUT_MS, Math.max(200, ctx.remainingMs())),
@@ -86,8 +106,7 @@ export const dfdaemonProbe = defineProbe({
     const versionFrom = version ? 'metrics' : tag && isReleaseTag(tag) ? 'container image' : undefined;
     version ??= versionFrom ? tag : undefined;
 
-    const sinceCutoff = options.sinceMs !== undefined ? Date.now() - options.sinceMs : undefined;
-    const logs = await copyLogs(ctx, d.logDirOnNode, d.generation, sinceCutoff);
+    logs ??= await readLogs(0);
     if (logs.files.length === 0)
       partial.push(
         `no dfdaemon log read under ${d.logDirOnNode}${logs.skipped.length > 0 ? ` (${logs.skipped.slice(0, 3).join('; ')})` : ''}`,

@@ -1,7 +1,6 @@
 import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import si from 'systeminformation';
 import { type MountEntry, mountOf } from '../parsers/mountinfo.js';
 
 /** A physical (leaf) block device and what sysfs and systeminformation say about it. */
@@ -185,7 +184,8 @@ export async function addSystemInformation(
   if (devs.length === 0) return null;
   try {
     const r = await Promise.race([
-      Promise.all([si.blockDevices(), si.diskLayout()]),
+      // loaded here, not at start-up: only a disk probe that found its device needs it
+      import('systeminformation').then(({ default: si }) => Promise.all([si.blockDevices(), si.diskLayout()])),
       sleep(timeoutMs, null, { signal }),
     ]);
     if (!r) return `systeminformation did not answer within ${timeoutMs} ms`;

@@ -174,6 +174,7 @@ export const diskProbe = defineProbe({
         tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
       if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
     }
+    ctx.progress('read test');
     const ds1 = await readNodeFile('/proc/diskstats');
     const diskstatsIntervalMs = Math.round(performance.now() - tDs0);
     if (ds0.kind === 'ok' && ds1.kind === 'ok') {

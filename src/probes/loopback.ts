@@ -4,6 +4,7 @@ import type { LoopbackMeasurement } from '../bundle/measurements.js';
 import { defineProbe, type ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import {
+  type BaselineServer,
   bulkThroughput,
   freshConnRtt,
   keepAliveRtt,
@@ -13,13 +14,61 @@ import {
 } from './net-measure.js';
 import { checkConnect, type EndpointCheck, endpointsToTry, p50, p99, timedGet } from './net-endpoints.js';
 import { readNodeFile } from './read-node.js';
+import { type SettleRule, stableRate } from './stable.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 const MAX_RTT_SAMPLES = 2000;
 const MAX_FRESH_SAMPLES = 500;
-const MAX_BULK_BYTES = 64 * 1024 * 1024;
+/** Long enough to time at several GB/s; the first transfers of a run are slower (JIT, socket buffers), so several short ones beat few long ones. */
+const MAX_BULK_BYTES = 32 * 1024 * 1024;
+const WARM_UP_BYTES = 16 * 1024 * 1024;
+/** At most this many timed transfers each over TCP and over the UNIX socket: best of them, once two agree. */
+const MAX_BULK_RUNS = 4;
+/** 300 kept-alive samples at least: the p99 that tells a lost segment from a busy CPU is then the third slowest. */
+const KEEP_ALIVE_SETTLE: SettleRule = { minSamples: 300, every: 100, within: 0.1 };
+const FRESH_SETTLE: SettleRule = { minSamples: 100, every: 50, within: 0.1 };
 
-async function copyNodeFiles(ctx: ProbeContext, missing: string[]): Promise<void> {
+/**
+ * Bulk throughput over TCP on 127.0.0.1, and the same transfer over a UNIX socket (same CPUs, same
+ * moment, no lo qdisc and no netfilter), alternated: the best of each, once the two best TCP runs agree
+ * (a transfer that loses the CPU for a while is slower, never faster; a shaper slows all alike).
+ */
+async function throughput(
+  server: BaselineServer,
+  share: (frac: number, cap: number) => number,
+  signal: AbortSignal,
+): Promise<{ tcp: ThroughputResult | null; unix: ThroughputResult | null; errors: string[] }> {
+  // a transfer that fails (a lossy path can reset or stall one) costs that transfer, not the RTT figures
+  const errors: string[] = [];
+  const tcpRun = (maxBytes: number, budgetMs: number) =>
+    bulkThroughput(server.port, { maxBytes, budgetMs }).catch((e: Error) => (errors.push(e.message), null));
+  // a first transfer warms the JIT and the socket buffers; only the later ones count
+  await tcpRun(WARM_UP_BYTES, share(0.05, 200));
+  let tcp: ThroughputResult | null = null;
+  let unix: ThroughputResult | null = null;
+  const best = (a: ThroughputResult | null, b: ThroughputResult | null) => (!a ? b : !b ? a : b.MBps > a.MBps ? b : a);
+  await stableRate(
+    async () => {
+      const r = await tcpRun(MAX_BULK_BYTES, share(0.15, 400));
+      tcp = best(tcp, r);
+      if (server.unixPath)
+        unix = best(
+          unix,
+          await bulkThroughput(server.unixPath, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.08, 250) }).catch(
+            () => null,
+          ),
+        );
+      return r?.MBps ?? null;
+    },
+    share(0.45, 1500),
+    signal,
+    MAX_BULK_RUNS,
+  );
+  return { tcp, unix, errors };
+}
+
+async function copyNodeFiles(ctx: ProbeContext): Promise<string[]> {
+  const missing: string[] = [];
   const files: [string, string, boolean][] = [
     ['/etc/hosts', BUNDLE.net.hosts, true],
     ['/etc/resolv.conf', BUNDLE.net.resolv, true],
@@ -34,17 +83,22 @@ async function copyNodeFiles(ctx: ProbeContext, missing: string[]): Promise<void
   // lo's MTU is the live kernel's, whatever --root says
   const mtu = await readNodeFile('/sys/class/net/lo/mtu', 64);
   if (mtu.kind === 'ok') await ctx.out.writeText(BUNDLE.net.loMtu, mtu.text);
+  return missing;
 }
 
-async function commands(ctx: ProbeContext, missing: string[]): Promise<void> {
+async function commands(ctx: ProbeContext): Promise<string[]> {
+  const missing: string[] = [];
   const opts = { timeoutMs: 3000, signal: ctx.signal, maxBuffer: 8 * 1024 * 1024 };
-  let ss = await runCommand('ss', ['-ltnp'], opts);
-  if (ss.kind !== 'ok') ss = await runCommand('ss', ['-ltn'], opts);
+  const listeners = async () => {
+    const ss = await runCommand('ss', ['-ltnp'], opts);
+    return ss.kind === 'ok' ? ss : runCommand('ss', ['-ltn'], opts);
+  };
+  const [ss, tc] = await Promise.all([listeners(), runCommand('tc', ['qdisc', 'show', 'dev', 'lo'], opts)]);
   if (ss.kind === 'ok') await ctx.out.writeText(BUNDLE.net.listeners, ss.stdout);
   else missing.push(`listeners: ${ss.reason}`);
-  const tc = await runCommand('tc', ['qdisc', 'show', 'dev', 'lo'], opts);
   if (tc.kind === 'ok') await ctx.out.writeText(BUNDLE.net.qdisc, tc.stdout);
   else missing.push(`qdisc: ${tc.reason}`);
+  return missing;
 }
 
 /** The node's own getaddrinfo answer, in its order, for every name a mirror may use. */
@@ -52,8 +106,7 @@ async function liveResolution(
   ctx: ProbeContext,
   hosts: string[],
 ): Promise<Record<string, { addresses: string[]; error?: string }>> {
-  const out: Record<string, { addresses: string[]; error?: string }> = {};
-  for (const h of hosts) {
+  const one = async (h: string): Promise<{ addresses: string[]; error?: string }> => {
     try {
       const r = await Promise.race([
         lookup(h, { all: true, verbatim: true }),
@@ -61,12 +114,14 @@ async function liveResolution(
           throw new Error('lookup timed out after 2000 ms');
         }),
       ]);
-      out[h] = { addresses: (r ?? []).map((a) => a.address) };
+      return { addresses: (r ?? []).map((a) => a.address) };
     } catch (e) {
-      out[h] = { addresses: [], error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
+      return { addresses: [], error: (e as NodeJS.ErrnoException).code ?? (e as Error).message };
     }
-  }
-  return out;
+  };
+  // side by side (each lookup waits on its own resolver thread), recorded in the names' order
+  const answers = await Promise.all(hosts.map(one));
+  return Object.fromEntries(hosts.map((h, i) => [h, answers[i] as { addresses: string[]; error?: string }]));
 }
 
 function hostOf(hostPort: string): string {
@@ -83,23 +138,28 @@ export const loopbackProbe = defineProbe({
     "loopback RTT and throughput to dfdoctor's own listener and to dfdaemon's endpoints; listeners, lo qdisc, name-resolution files",
   budget: 0.15,
   async run(ctx) {
-    const missing: string[] = [];
-    await copyNodeFiles(ctx, missing);
-    await commands(ctx, missing);
+    ctx.progress('listeners, qdisc, resolver files');
+    const [fileGaps, commandGaps] = await Promise.all([copyNodeFiles(ctx), commands(ctx)]);
+    const missing = [...fileGaps, ...commandGaps];
 
+    // the names to resolve and the endpoints to time come from dfdaemon's and containerd's discovery
+    if (ctx.schedule)
+      await ctx.schedule.idle(
+        Promise.all([ctx.schedule.reached('dfdaemon', 'discovery'), ctx.schedule.reached('containerd', 'discovery')]),
+      );
     const endpoints = endpointsToTry(ctx.options.dfdaemonProxy, ctx.discovery.dfdaemon);
     const names = new Set<string>(['localhost', '127.0.0.1']);
     for (const h of ctx.discovery.containerd?.mirrorHosts ?? []) names.add(hostOf(h));
     for (const e of endpoints) if (e.from !== 'default') names.add(hostOf(e.url));
     // a live lookup describes this process's view; under --root that is the pod's, not the node's
     if (ctx.options.root === '/' || ctx.options.root === '') {
+      ctx.progress('name resolution');
       await ctx.out.writeJson(BUNDLE.net.resolve, await liveResolution(ctx, [...names]));
     }
 
-    // from here on the probe measures: nothing else of dfdoctor may load the CPUs or loopback meanwhile
-    await ctx.schedule?.measuring();
     const m: LoopbackMeasurement = {};
-    // split what is left between the phases; each has its own bound in samples and bytes
+    // split what is left between the phases; each has its own bound in samples and bytes, and the RTT
+    // and throughput phases end as soon as their figure is stable
     const left = () => Math.max(0, ctx.remainingMs() - 500);
     const share = (frac: number, cap: number) => Math.max(100, Math.min(cap, left() * frac));
     let baselineError: string | null = null;
@@ -109,52 +169,41 @@ export const loopbackProbe = defineProbe({
       await server?.stop();
     });
     try {
+      // starting the listener's thread is work of its own, done before the measurement
       server = await startBaselineServer();
+      // from here on the probe measures: nothing else of dfdoctor may load the CPUs or loopback meanwhile
+      await ctx.schedule?.measuring();
+      ctx.progress('round trips, kept-alive connection');
       const keep = await keepAliveRtt(server.port, {
         maxSamples: MAX_RTT_SAMPLES,
         budgetMs: share(0.2, 1500),
         signal: ctx.signal,
+        settle: KEEP_ALIVE_SETTLE,
       });
+      ctx.progress('round trips, fresh connections');
       const fresh = await freshConnRtt(server.port, {
         maxSamples: MAX_FRESH_SAMPLES,
         budgetMs: share(0.25, 1500),
         signal: ctx.signal,
+        settle: FRESH_SETTLE,
       });
-      // a transfer that fails (a lossy path can reset or stall one) costs that transfer, not the RTT figures
-      const bulkErrors: string[] = [];
-      const tcpRun = (maxBytes: number, budgetMs: number) =>
-        bulkThroughput(server?.port ?? 0, { maxBytes, budgetMs }).catch(
-          (e: Error) => (bulkErrors.push(e.message), null),
-        );
-      // a short first transfer warms the JIT and the socket buffers; only the later ones count
-      await tcpRun(4 * 1024 * 1024, share(0.05, 200));
-      // best of two: on a busy node one transfer can lose the CPU for a while; a shaper slows both
-      const best = (a: ThroughputResult | null, b: ThroughputResult | null) =>
-        !a ? b : !b ? a : b.MBps > a.MBps ? b : a;
-      let bulk = await tcpRun(MAX_BULK_BYTES, share(0.15, 500));
-      // the same transfer over a UNIX socket: same CPUs, same moment, no lo qdisc and no netfilter
-      const unixRun = () =>
-        server?.unixPath
-          ? bulkThroughput(server.unixPath, { maxBytes: MAX_BULK_BYTES, budgetMs: share(0.08, 250) }).catch(() => null)
-          : Promise.resolve(null);
-      let unix = await unixRun();
-      bulk = best(bulk, await tcpRun(MAX_BULK_BYTES, share(0.15, 500)));
-      unix = best(unix, await unixRun());
+      ctx.progress('throughput');
+      const t = await throughput(server, share, ctx.signal);
       const ks = [...keep.samples].sort((a, b) => a - b);
       const fs = [...fresh.samples].sort((a, b) => a - b);
-      if (ks.length > 0 && !bulk)
+      if (ks.length > 0 && !t.tcp)
         missing.push(
-          `no bulk transfer on loopback completed (${bulkErrors[0] ?? 'no bytes moved'}): RTT measured, throughput not`,
+          `no bulk transfer on loopback completed (${t.errors[0] ?? 'no bytes moved'}): RTT measured, throughput not`,
         );
-      if (ks.length > 0 && bulk) {
+      if (ks.length > 0 && t.tcp) {
         m.baseline = {
           rttP50Ms: quantile(ks, 0.5),
           rttP99Ms: quantile(ks, 0.99),
-          throughputMBps: bulk.MBps,
+          throughputMBps: t.tcp.MBps,
           samples: ks.length,
-          throughputBytes: bulk.bytes,
+          throughputBytes: t.tcp.bytes,
         };
-        if (unix && unix.bytes > 0) m.baseline.unixThroughputMBps = unix.MBps;
+        if (t.unix && t.unix.bytes > 0) m.baseline.unixThroughputMBps = t.unix.MBps;
         if (fs.length > 0) {
           m.baseline.freshConnRttP50Ms = quantile(fs, 0.5);
           m.baseline.freshConnRttP99Ms = quantile(fs, 0.99);
@@ -172,6 +221,14 @@ export const loopbackProbe = defineProbe({
       unregister();
     }
 
+    if (ctx.schedule) {
+      // dfdaemon's endpoints once its second metrics scrape is taken: none of these requests may fall
+      // between the two; meanwhile another probe may measure, and the endpoints are then timed alone
+      ctx.schedule.measured();
+      ctx.progress("dfdaemon's endpoints after its metrics scrapes");
+      await ctx.schedule.idle(ctx.schedule.reached('dfdaemon', 'end'));
+      await ctx.schedule.measuring();
+    }
     ctx.progress("dfdaemon's endpoints");
     const checks: EndpointCheck[] = [];
     for (const e of endpoints) {

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { medianWatch, type SettleRule } from './stable.js';
 
 // dfdoctor's own loopback baseline: an echo/stream server on 127.0.0.1 in a worker thread (so the
 // two ends run on separate threads, as containerd and dfdaemon do), and a client here that measures
@@ -143,11 +144,16 @@ export interface RttResult {
   censored: number;
 }
 
+export interface RttOptions {
+  maxSamples: number;
+  budgetMs: number;
+  signal?: AbortSignal;
+  /** Stop as soon as the median is stable (see medianWatch), before the sample or time bound. */
+  settle?: SettleRule;
+}
+
 /** Request/response round trips of 1 byte over one kept-alive connection. */
-export async function keepAliveRtt(
-  port: number,
-  opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal },
-): Promise<RttResult> {
+export async function keepAliveRtt(port: number, opts: RttOptions): Promise<RttResult> {
   const c = await connectWithin('127.0.0.1', port, Math.max(CONNECT_MS, opts.budgetMs));
   if ('error' in c) throw new Error(`baseline connect: ${c.detail}`);
   // the budget is for round trips: a lossy path can spend a second on the SYN alone (its first
@@ -155,6 +161,7 @@ export async function keepAliveRtt(
   const deadline = performance.now() + opts.budgetMs;
   const s = c.socket;
   const out: RttResult = { samples: [], censored: 0 };
+  const settled = opts.settle ? medianWatch(opts.settle) : () => false;
   const one = Buffer.from([0x45]);
   try {
     s.write(one);
@@ -168,6 +175,7 @@ export async function keepAliveRtt(
         out.censored++;
         break;
       }
+      if (settled(out.samples)) break;
     }
   } finally {
     s.destroy();
@@ -176,12 +184,10 @@ export async function keepAliveRtt(
 }
 
 /** Connect + 1-byte round trip + close, on a new connection each time. */
-export async function freshConnRtt(
-  port: number,
-  opts: { maxSamples: number; budgetMs: number; signal?: AbortSignal },
-): Promise<RttResult> {
+export async function freshConnRtt(port: number, opts: RttOptions): Promise<RttResult> {
   const deadline = performance.now() + opts.budgetMs;
   const out: RttResult = { samples: [], censored: 0 };
+  const settled = opts.settle ? medianWatch(opts.settle) : () => false;
   while (out.samples.length < opts.maxSamples && performance.now() < deadline && !opts.signal?.aborted) {
     const t0 = performance.now();
     const c = await connectWithin('127.0.0.1', port, Math.max(1, deadline - t0));
@@ -198,6 +204,7 @@ export async function freshConnRtt(
       out.censored++;
       break;
     }
+    if (settled(out.samples)) break;
   }
   return out;
 }

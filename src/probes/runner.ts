@@ -50,7 +50,7 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
   // keep a little of the run for analysis and reporting
   const deadline = start + Math.max(1000, totalMs - 1000);
   const discovery: Discovery = {};
-  const scheduler = new ProbeScheduler(o.progress);
+  const scheduler = new ProbeScheduler(o.progress, () => now() - start);
   // recorded in the probes' order once all have ended, whatever order they end in
   const records = new Map<ProbeName, Parameters<BundleWriter['recordProbe']>[1]>();
   const record = (name: ProbeName, r: Parameters<BundleWriter['recordProbe']>[1]) => records.set(name, r);
@@ -85,20 +85,48 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
       return;
     }
     const probeMs = Math.max(1000, Math.min(left, Math.max(probe.budget * totalMs, 3000)));
-    const probeDeadline = t0 + probeMs;
+    let probeDeadline = t0 + probeMs;
     const ac = new AbortController();
     const onAbort = () => ac.abort(o.signal.reason);
     o.signal.addEventListener('abort', onAbort);
-    const timer = setTimeout(() => ac.abort(new Error(`timed out after ${(probeMs / 1000).toFixed(1)} s`)), probeMs);
+    const expire = () => ac.abort(new Error(`timed out after ${((probeDeadline - t0) / 1000).toFixed(1)} s`));
+    let timer = setTimeout(expire, probeMs);
+    // time spent waiting for another probe (its milestone, its measurement) is not this probe's: the
+    // deadline stops meanwhile, and moves by as much, within the run's (the other probe's own deadline
+    // bounds the wait)
+    let waits = 0;
+    let waitedFrom = 0;
+    const waitFor = async (p: Promise<void>): Promise<void> => {
+      if (waits++ === 0) {
+        waitedFrom = now();
+        clearTimeout(timer);
+      }
+      try {
+        await p;
+      } finally {
+        if (--waits === 0 && !ac.signal.aborted) {
+          probeDeadline = Math.min(deadline, probeDeadline + (now() - waitedFrom));
+          timer = setTimeout(expire, Math.max(0, probeDeadline - now()));
+        }
+      }
+    };
     scheduler.start(probe.name);
     const others = o.probes.filter((p) => p !== probe).map((p) => ended.get(p.name)?.promise);
     const schedule: ProbeSchedule = {
-      measuring: () => scheduler.measuring(probe.name),
+      measuring: () => waitFor(scheduler.measuring(probe.name)),
+      measured: () => scheduler.measured(probe.name),
       idle: (p) => scheduler.idle(probe.name, p),
       background: () => scheduler.background(probe.name),
       publish: () => published.get(probe.name)?.resolve(),
       othersDone: () => Promise.all(others).then(() => {}),
+      reached: (name, milestone) =>
+        waitFor((milestone === 'end' ? ended : published).get(name)?.promise ?? Promise.resolve()),
     };
+    const timing = () => ({
+      durationMs: Math.round(now() - t0),
+      startMs: Math.round(t0 - start),
+      steps: scheduler.timeline(probe.name),
+    });
     let abandon: NodeJS.Timeout | undefined;
     try {
       const outcome = await Promise.race([
@@ -120,19 +148,19 @@ export async function runProbes(o: RunProbesOptions): Promise<Discovery> {
           ac.signal.addEventListener('abort', onTimeout, { once: true });
         }),
       ]);
-      const durationMs = Math.round(now() - t0);
       const { details, ...rest } = outcome;
-      record(probe.name, { ...details, ...rest, durationMs });
+      record(probe.name, { ...details, ...rest, ...timing() });
     } catch (e) {
-      const durationMs = Math.round(now() - t0);
       const reason = ac.signal.aborted
         ? o.signal.aborted
           ? 'interrupted'
           : `${(ac.signal.reason as Error)?.message ?? 'timed out'}`
         : `error: ${(e as Error).message}`;
-      record(probe.name, { status: 'failed', reason, durationMs });
+      record(probe.name, { status: 'failed', reason, ...timing() });
     } finally {
       clearTimeout(timer);
+      // what the probe left pending (a bounding sleep, a lookup's timer) ends with it, and cannot keep the process alive
+      if (!ac.signal.aborted) ac.abort(new Error('probe ended'));
       if (abandon) clearTimeout(abandon);
       o.signal.removeEventListener('abort', onAbort);
     }

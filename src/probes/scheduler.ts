@@ -1,3 +1,4 @@
+import type { ProbeStep } from '../bundle/manifest.js';
 import type { ProbeName } from '../causes.js';
 
 interface Waiter {
@@ -8,8 +9,9 @@ interface Waiter {
 
 /**
  * Who may work now. Probes that read run side by side ("busy"); a probe about to measure waits until
- * no probe is busy and no other measures, and then holds the run until it ends; a probe coming back
- * from a wait (`idle`) does not start work while another measures. Progress shows what each probe does.
+ * no probe is busy and no other measures, and then holds the run until it ends or says it has measured;
+ * a probe coming back from a wait (`idle`) does not start work while another measures. Progress shows
+ * what each probe does.
  */
 export class ProbeScheduler {
   private readonly busy = new Set<ProbeName>();
@@ -18,8 +20,18 @@ export class ProbeScheduler {
   private holder: ProbeName | null = null;
   private readonly queue: Waiter[] = [];
   private readonly doing = new Map<ProbeName, string>();
+  private readonly steps = new Map<ProbeName, ProbeStep[]>();
 
-  constructor(private readonly progress: (message: string) => void) {}
+  /** `now`: ms since the run started, for the timeline each probe records. */
+  constructor(
+    private readonly progress: (message: string) => void,
+    private readonly now: () => number = () => 0,
+  ) {}
+
+  /** What the probe did when, for its manifest record: where a run's time went, whatever the load. */
+  timeline(name: ProbeName): ProbeStep[] {
+    return this.steps.get(name) ?? [];
+  }
 
   start(name: ProbeName): void {
     this.busy.add(name);
@@ -40,6 +52,9 @@ export class ProbeScheduler {
   note(name: ProbeName, what: string): void {
     if (this.ended.has(name)) return;
     this.doing.set(name, what);
+    const steps = this.steps.get(name) ?? [];
+    if (steps.at(-1)?.what !== what) steps.push({ atMs: Math.round(this.now()), what });
+    this.steps.set(name, steps);
     this.show();
   }
 
@@ -65,6 +80,15 @@ export class ProbeScheduler {
       });
       this.pump();
     });
+  }
+
+  /** The probe's measurement is over: it works on as a reader, and another probe may measure. */
+  measured(name: ProbeName): void {
+    if (this.holder !== name) return;
+    this.holder = null;
+    if (!this.ended.has(name)) this.busy.add(name);
+    this.note(name, 'running');
+    this.pump();
   }
 
   async idle<T>(name: ProbeName, p: Promise<T>): Promise<T> {

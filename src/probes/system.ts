@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import si from 'systeminformation';
 import { defineProbe } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -39,6 +38,7 @@ export const systemProbe = defineProbe({
     await copy(ctx.nodePath('/etc/os-release'), BUNDLE.system.osRelease);
     await copy('/proc/meminfo', BUNDLE.system.meminfo);
     await copy('/proc/loadavg', BUNDLE.system.loadavg);
+    ctx.progress('kernel messages');
     const dmesg = await runCommand('dmesg', ['--ctime', '--nopager'], {
       timeoutMs: 3000,
       signal: ctx.signal,
@@ -49,21 +49,18 @@ export const systemProbe = defineProbe({
     } else {
       missing.push(`kernel messages: ${dmesg.reason}`);
     }
-    let cpuModel: string | undefined;
-    try {
-      const cpu = await withTimeout(si.cpu(), 3000, ctx.signal);
-      if (cpu) cpuModel = `${cpu.manufacturer} ${cpu.brand}`.trim();
-    } catch {
-      // the model is decoration; the CPU figures come from /proc/stat
-    }
+    ctx.progress('CPU model');
+    const cpuModel = await readCpuModel(ctx.signal);
     if (ctx.schedule) {
       // the kernel keeps the counters: the second sample closes a window over the whole run
       ctx.schedule.background();
       const bound = sleep(Math.max(0, ctx.remainingMs() - 500), undefined, { signal: ctx.signal }).catch(() => {});
       await ctx.schedule.idle(Promise.race([ctx.schedule.othersDone(), bound]));
     }
-    // alone (or in a run shorter than that), a window long enough for the counters to mean something
-    const wait = STAT_INTERVAL_MS - (Date.now() - t0);
+    // Alone, a window long enough for the counters to mean something. Beside the other probes the
+    // window is the whole run, and with pressure stall figures (which judge CPU contention then) it
+    // needs no minimum: no sleep past the last probe.
+    const wait = ctx.schedule && pressure.length === 0 ? 0 : STAT_INTERVAL_MS - (Date.now() - t0);
     if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
     const s1 = await readNodeFile('/proc/stat');
     const self1 = await readNodeFile('/proc/self/stat');
@@ -90,3 +87,21 @@ export const systemProbe = defineProbe({
     };
   },
 });
+
+/**
+ * The CPU's name, for the report's header: the kernel's "model name" (x86), else what lscpu makes of
+ * the CPU's ids (arm64 lists none in /proc/cpuinfo), through systeminformation — loaded only then.
+ */
+async function readCpuModel(signal: AbortSignal): Promise<string | undefined> {
+  const info = await readNodeFile('/proc/cpuinfo', 1024 * 1024);
+  const name = info.kind === 'ok' ? /^model name\s*:\s*(.+)$/m.exec(info.text)?.[1]?.trim() : undefined;
+  if (name) return name;
+  try {
+    const { default: si } = await import('systeminformation');
+    const cpu = await withTimeout(si.cpu(), 3000, signal);
+    return cpu ? `${cpu.manufacturer} ${cpu.brand}`.trim() || undefined : undefined;
+  } catch {
+    // the model is decoration; the CPU figures come from /proc/stat
+    return undefined;
+  }
+}

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { layerLikeData, measureCpu, stableRate } from '../../src/probes/containerd-cpu.js';
+import { layerLikeData, measureCpu } from '../../src/probes/containerd-cpu.js';
 import { argValue, envTxt, stripUrlUserinfo } from '../../src/probes/containerd-proc.js';
 
 describe('containerd probe helpers', () => {
@@ -39,29 +39,6 @@ describe('containerd probe helpers', () => {
     const ac = new AbortController();
     ac.abort();
     expect(await measureCpu(100, ac.signal)).toEqual({ gunzipMBps: null, sha256MBps: null });
-  });
-});
-
-describe('stableRate', () => {
-  it('repeats runs until the two best agree within 10 % and reports the best', async () => {
-    const rates = [5, 20, 12, 19, 30];
-    let i = 0;
-    const r = await stableRate(async () => rates[i++] ?? null, 10_000, new AbortController().signal);
-    expect(r).toEqual({ best: 20, runs: [5, 20, 12, 19], stable: true });
-  });
-  it('gives the best so far, marked unstable, when the budget runs out first', async () => {
-    let n = 0;
-    const r = await stableRate(
-      async () => {
-        await new Promise((res) => setTimeout(res, 20));
-        return (n += 10) * 1;
-      },
-      50,
-      new AbortController().signal,
-    );
-    expect(r.stable).toBe(false);
-    expect(r.best).toBe(Math.max(...r.runs));
-    expect(r.runs.length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -45,6 +45,28 @@ describe('loopback baseline measurement', () => {
     expect(unix.bytes).toBe(4 << 20);
   });
 
+  it('with a settle rule, stops once the median holds, long before its sample bound', async () => {
+    const srv = await startBaselineServer();
+    closers.push(() => srv.stop());
+    const settle = { minSamples: 300, every: 100, within: 0.1 };
+    let t0 = performance.now();
+    const keep = await keepAliveRtt(srv.port, { maxSamples: 100_000, budgetMs: 20_000, settle });
+    // stopped by the rule (checked every 100 samples from 300 on), neither by the sample bound nor by the time bound
+    expect(keep.samples.length).toBeGreaterThanOrEqual(300);
+    expect(keep.samples.length % 100).toBe(0);
+    expect(keep.samples.length).toBeLessThan(100_000);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+    t0 = performance.now();
+    const fresh = await freshConnRtt(srv.port, {
+      maxSamples: 100_000,
+      budgetMs: 20_000,
+      settle: { minSamples: 100, every: 50, within: 0.1 },
+    });
+    expect(fresh.samples.length).toBeGreaterThanOrEqual(100);
+    expect(fresh.samples.length % 50).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+
   it('stops a phase at its time budget', async () => {
     const srv = await startBaselineServer();
     closers.push(() => srv.stop());

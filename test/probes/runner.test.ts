@@ -225,4 +225,120 @@ describe('probe runner', () => {
     });
     expect(log).toEqual(['loopback measuring', 'loopback done', 'dfdaemon resumed']);
   });
+
+  it('a probe that has measured lets another measure, and times its next part after a milestone, alone again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
+    dirs.push(dir);
+    const out = new BundleWriter(dir);
+    const log: string[] = [];
+    await runProbes({
+      probes: [
+        defineProbe({
+          name: 'loopback',
+          description: 'measures, then waits for dfdaemon to end, then measures again',
+          budget: 0.5,
+          run: async (ctx) => {
+            await ctx.schedule?.measuring();
+            log.push('loopback measuring');
+            await sleep(50);
+            ctx.schedule?.measured();
+            await ctx.schedule?.idle(ctx.schedule.reached('dfdaemon', 'end'));
+            await ctx.schedule?.measuring();
+            log.push('loopback measuring again');
+            return { status: 'ok' };
+          },
+        }),
+        defineProbe({
+          name: 'containerd',
+          description: 'reads, then measures',
+          budget: 0.5,
+          run: async (ctx) => {
+            await sleep(20);
+            await ctx.schedule?.measuring();
+            log.push('containerd measuring');
+            await sleep(150);
+            log.push('containerd done');
+            return { status: 'ok' };
+          },
+        }),
+        defineProbe({
+          name: 'dfdaemon',
+          description: 'waits, then reads once no probe measures',
+          budget: 0.5,
+          run: async (ctx) => {
+            await ctx.schedule?.idle(sleep(100));
+            log.push('dfdaemon done');
+            return { status: 'ok' };
+          },
+        }),
+      ],
+      deselected: new Map(),
+      options: { ...options, timeoutSeconds: 20 },
+      out,
+      signal: new AbortController().signal,
+      cleanup: new CleanupStack(),
+      progress: () => {},
+    });
+    expect(log).toEqual([
+      'loopback measuring',
+      'containerd measuring',
+      'containerd done',
+      'dfdaemon done',
+      'loopback measuring again',
+    ]);
+  });
+
+  it("does not count a wait for another probe against a probe's deadline, and records when it did what", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
+    dirs.push(dir);
+    const out = new BundleWriter(dir);
+    await runProbes({
+      probes: [
+        defineProbe({
+          name: 'dfdaemon',
+          description: 'takes longer than the 3 s a probe gets by default',
+          budget: 0.5,
+          run: async (ctx) => {
+            await ctx.schedule?.idle(sleep(3300));
+            return { status: 'ok' };
+          },
+        }),
+        defineProbe({
+          name: 'loopback',
+          description: 'reads, waits for dfdaemon, then works past its own 3 s',
+          budget: 0.1,
+          run: async (ctx) => {
+            ctx.progress('reading');
+            await sleep(50);
+            ctx.progress('after dfdaemon');
+            await ctx.schedule?.idle(ctx.schedule.reached('dfdaemon', 'end'));
+            await sleep(200);
+            return { status: 'ok', details: { left: Math.round(ctx.remainingMs()) } };
+          },
+        }),
+      ],
+      deselected: new Map(),
+      options: { ...options, timeoutSeconds: 10 },
+      out,
+      signal: new AbortController().signal,
+      cleanup: new CleanupStack(),
+      progress: () => {},
+    });
+    const m = await out.finish({
+      tool: { name: 'dfdoctor', version: '0' },
+      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+      createdAt: 'x',
+    });
+    const l = m.probes.loopback;
+    expect(l?.status).toBe('ok');
+    expect(l?.durationMs).toBeGreaterThan(3000);
+    // ~3.3 s waited for dfdaemon moved the 3 s deadline: most of the probe's own time is left
+    expect(l?.left).toBeGreaterThan(2000);
+    expect(l?.startMs).toBeGreaterThanOrEqual(0);
+    const steps = (l?.steps ?? []).map((s) => s.what);
+    expect(steps.slice(0, 3)).toEqual(['running', 'reading', 'after dfdaemon']);
+    expect(steps).toContain('after dfdaemon, waiting');
+    const at = (what: string) => l?.steps?.find((s) => s.what === what)?.atMs ?? NaN;
+    expect(at('after dfdaemon') - at('reading')).toBeGreaterThanOrEqual(40);
+  });
 });

@@ -247,7 +247,8 @@ function redactFlowInPlace(s: string, quote: string | null): { text: string; val
       i++;
       continue;
     }
-    const m = /^[^,{}[\]\s#]+(?:[ \t]+[^,{}[\]\s#:]+)*/.exec(s.slice(i)) as RegExpExecArray;
+    // a plain scalar: `#` is part of it unless it follows white space (then it starts a comment, above)
+    const m = /^[^,{}[\]\s]+(?:[ \t]+[^,{}[\]\s#:][^,{}[\]\s:]*)*/.exec(s.slice(i)) as RegExpExecArray;
     let raw = m[0];
     // a bare key ends at ": " (or ":" before a flow indicator / end of line)
     const colon = /:(?=[\s,{}[\]]|$)/.exec(raw);

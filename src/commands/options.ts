@@ -2,6 +2,7 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { PROBE_NAMES, type ProbeName } from '../causes.js';
 import { FAIL_ON } from '../exit-code.js';
 import { UsageError } from '../errors.js';
+import { parseRustBytes } from '../parsers/dfdaemon-config-rust.js';
 import { DISK_METHODS, type ProbeOptions } from '../probes/context.js';
 import { DEFAULT_WIDTH, FORMATS } from '../report/options.js';
 import { parseDuration } from './duration.js';
@@ -120,24 +121,11 @@ export function addBenchOptions<A extends unknown[], O extends OptionValues, G e
     );
 }
 
+/** --disk-bytes, --bench-bytes: a size as dfdaemon's own config writes one (256MiB = 256·2^20, 64M = 64·10^6). */
 export function parseBytes(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
-  const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const mult: Record<string, number> = {
-    '': 1,
-    k: 1e3,
-    m: 1e6,
-    g: 1e9,
-    t: 1e12,
-    ki: 2 ** 10,
-    mi: 2 ** 20,
-    gi: 2 ** 30,
-    ti: 2 ** 40,
-  };
-  const f = mult[unit];
-  if (f === undefined) throw new UsageError(`unknown byte unit in "${v}"`);
-  return Math.round(Number(m[1]) * f);
+  const n = parseRustBytes(v);
+  if (n === undefined) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
+  return n;
 }
 
 /** --probes / --skip → which probes not to run, with the reason. */

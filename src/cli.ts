@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { BundleError } from './bundle/reader.js';
 import { CleanupStack } from './commands/cleanup.js';
 import { COMMANDS } from './commands/index.js';

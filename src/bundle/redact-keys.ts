@@ -143,24 +143,6 @@ export function isBenignHeader(name: string): boolean {
 }
 
 // Query parameters of signed URLs (S3, GCS, Azure SAS, OSS, CloudFront) that are or carry the signature.
-const SIGNED_URL_PARAMS = new Set([
-  'xamzsignature',
-  'xamzcredential',
-  'xamzsecuritytoken',
-  'xgoogsignature',
-  'xgoogcredential',
-  'sig',
-  'signature',
-  'ossaccesskeyid',
-  'awsaccesskeyid',
-  'keypairid',
-  'policy',
-  'code',
-  'state',
-  'se',
-  'sv',
-  'sp',
-]);
 const SIGNED_URL_SECRET = new Set([
   'xamzsignature',
   'xamzcredential',
@@ -175,6 +157,8 @@ const SIGNED_URL_SECRET = new Set([
   'policy',
   'code',
 ]);
+// The other parameters of such URLs (SAS expiry, version, permissions; OAuth state) stay readable.
+const SIGNED_URL_PARAMS = new Set([...SIGNED_URL_SECRET, 'state', 'se', 'sv', 'sp']);
 
 /** Is this query parameter's value a secret? */
 export function isSecretQueryParam(name: string): boolean {

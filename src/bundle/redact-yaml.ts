@@ -17,7 +17,7 @@ interface Level {
 
 type Continuation =
   | { kind: 'block'; indent: number; redact: boolean; what: string }
-  | { kind: 'flow'; depth: number; quote: string | null; redact: boolean; what: string; expectKey: boolean }
+  | { kind: 'flow'; depth: number; quote: string | null; redact: boolean; what: string }
   | null;
 
 export function redactYamlText(text: string, t: Tally): string {
@@ -43,20 +43,18 @@ export function redactYamlText(text: string, t: Tally): string {
     }
     if (cont?.kind === 'flow') {
       const st = scanFlow(line, cont.depth, cont.quote);
-      let expectKey: boolean = cont.expectKey;
       if (cont.redact) {
         // values replaced where they stand, brackets and commas kept: the file still parses
-        const r = redactFlowInPlace(line, cont.quote, cont.expectKey);
+        const r = redactFlowInPlace(line, cont.quote);
         t.add(cont.what, ...r.values);
         lines[i] = `${r.text}${cr}`;
-        expectKey = r.expectKey;
       } else {
         lines[i] = redactLine(raw, t, { strict: true });
       }
       cont =
         st.depth <= 0 && st.quote === null
           ? null
-          : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what, expectKey };
+          : { kind: 'flow', depth: st.depth, quote: st.quote, redact: cont.redact, what: cont.what };
       continue;
     }
     const trimmed = line.trim();
@@ -115,7 +113,7 @@ export function redactYamlText(text: string, t: Tally): string {
           ? scanFlow(value, 0, null)
           : { depth: 0, quote: null };
       if (st.depth > 0 || st.quote !== null)
-        cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '', expectKey: false };
+        cont = { kind: 'flow', depth: st.depth, quote: st.quote, redact: false, what: '' };
       else if (/^[|>]/.test(value)) cont = { kind: 'block', indent: contentIndent, redact: false, what: '' };
       lines[i] = `${head}${redactLine(kv[2] ?? '', t, { strict: true })}${cr}`;
       continue;
@@ -143,19 +141,19 @@ function redactScalar(
 ): {
   text: string;
   values: string[];
-  opens?: { kind: 'flow'; depth: number; quote: string | null; expectKey: boolean };
+  opens?: { kind: 'flow'; depth: number; quote: string | null };
 } | null {
   let v = cutComment(value.replace(/^(&\S+\s+|!\S+\s+)+/, ''));
   if (v.startsWith('*')) return null; // an alias names another node; that node is redacted where it stands
   if (/^[[{"']/.test(v)) {
     const st = scanFlow(v, 0, null);
     // in place: a JSON line's trailing comma, a flow mapping's braces and keys stay where they are
-    const r = redactFlowInPlace(v, null, false);
+    const r = redactFlowInPlace(v, null);
     if (st.depth > 0 || st.quote !== null)
       return {
         text: r.text,
         values: r.values,
-        opens: { kind: 'flow', depth: st.depth, quote: st.quote, expectKey: r.expectKey },
+        opens: { kind: 'flow', depth: st.depth, quote: st.quote },
       };
     if (v.startsWith('"') || v.startsWith("'")) {
       const inner = r.values[0] ?? '';
@@ -202,15 +200,10 @@ function scanFlow(s: string, depth: number, quote: string | null): { depth: numb
 
 /**
  * Every value scalar of a line of flow content replaced by the mark where it stands; keys (a scalar
- * followed by `:`), brackets, commas and comments kept. `quote`: the line starts inside a quoted
- * scalar opened on an earlier line. `expectKey`: a flow mapping awaits a key (for a line starting
- * with a bare scalar). Returns the state after the line.
+ * followed by `:`, on this line), brackets, commas and comments kept. `quote`: the line starts inside
+ * a quoted scalar opened on an earlier line.
  */
-function redactFlowInPlace(
-  s: string,
-  quote: string | null,
-  expectKey: boolean,
-): { text: string; values: string[]; expectKey: boolean } {
+function redactFlowInPlace(s: string, quote: string | null): { text: string; values: string[] } {
   const values: string[] = [];
   let out = '';
   let i = 0;
@@ -227,11 +220,10 @@ function redactFlowInPlace(
     const inner = s.slice(0, end < 0 ? s.length : end);
     if (inner.trim() !== '') values.push(inner.trim());
     out += inner.trim() === '' ? inner : `${/^\s*/.exec(inner)?.[0] ?? ''}${MARK}`;
-    if (end < 0) return { text: out, values, expectKey };
+    if (end < 0) return { text: out, values };
     out += quote;
     i = end + 1;
   }
-  const stack: string[] = [];
   while (i < s.length) {
     const c = s[i] as string;
     if (c === '"' || c === "'") {
@@ -251,15 +243,12 @@ function redactFlowInPlace(
       break;
     }
     if ('{[,]}:'.includes(c) || /\s/.test(c)) {
-      if (c === '{' || c === '[') stack.push(c);
-      if (c === '}' || c === ']') stack.pop();
-      if (c === '{' || c === ',') expectKey = c === '{' || stack[stack.length - 1] === '{';
-      if (c === ':') expectKey = false;
       out += c;
       i++;
       continue;
     }
-    const m = /^[^,{}[\]\s#]+(?:[ \t]+[^,{}[\]\s#:]+)*/.exec(s.slice(i)) as RegExpExecArray;
+    // a plain scalar: `#` is part of it unless it follows white space (then it starts a comment, above)
+    const m = /^[^,{}[\]\s]+(?:[ \t]+[^,{}[\]\s#:][^,{}[\]\s:]*)*/.exec(s.slice(i)) as RegExpExecArray;
     let raw = m[0];
     // a bare key ends at ": " (or ":" before a flow indicator / end of line)
     const colon = /:(?=[\s,{}[\]]|$)/.exec(raw);
@@ -272,7 +261,7 @@ function redactFlowInPlace(
     if (/^\s*:/.test(s.slice(i))) out += raw;
     else value(raw, raw, '"');
   }
-  return { text: out, values, expectKey };
+  return { text: out, values };
 }
 
 function closingQuote(s: string, from: number, quote: string): number {

@@ -1,11 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { Manifest } from '../bundle/manifest.js';
 import type { Measurements } from '../bundle/measurements.js';
 import { UsageError } from '../errors.js';
 import { FIGURES, formatFigure } from '../facts/baseline-figures.js';
-import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
+import { addProbeOptions, deselectedProbes, type ProbeFlags, timeoutOption, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 import { toolInfo } from './tool-info.js';
 
@@ -26,7 +25,7 @@ Examples:
     .argument('<file>', 'the baseline file to write (JSON)')
     .description('run the probes (or read a bundle with --from) and save the measured figures')
     .option('--from <bundle>', 'take the figures from a bundle (directory or .tar.gz) instead of probing this node')
-    .addOption(new Option('--timeout <seconds>', 'bound on the whole run').argParser(Number).default(30))
+    .addOption(timeoutOption())
     .addHelpText(
       'after',
       `
@@ -37,7 +36,7 @@ Examples:
   $ dfdoctor baseline save baseline.json --from node.tar.gz
   $ dfdoctor diagnose --baseline baseline.json --tolerance 0.2`,
     );
-  addProbeOptions(save).action(async (file: string, flags: ProbeFlags & { from?: string; timeout: number }) => {
+  addProbeOptions(save).action(async (file, flags) => {
     const rc = ctx();
     const { makeBaseline } = await import('../facts/baseline.js');
     const { manifest, measurements } = flags.from ? await fromBundle(flags.from) : await fromProbes(flags, rc);

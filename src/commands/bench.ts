@@ -1,16 +1,12 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import type { BenchMeasurement } from '../bundle/measurements.js';
 import { UsageError } from '../errors.js';
 import {
-  type AnalysisFlags,
   addAnalysisOptions,
   addBenchOptions,
   addOutputOptions,
   addProbeOptions,
-  type BenchFlags,
   deselectedProbes,
-  type OutputFlags,
-  type ProbeFlags,
   toProbeOptions,
 } from './options.js';
 import type { RunContext } from './run-context.js';
@@ -50,72 +46,70 @@ Examples:
   $ dfdoctor bench pull docker.io/library/nginx:1.27 --runs 3 --format markdown
   $ dfdoctor bench pull ghcr.io/org/img:v2 --bundle bench.tar.gz     # then: dfdoctor analyze bench.tar.gz`,
     );
-  addBenchOptions(addOutputOptions(addAnalysisOptions(addProbeOptions(pull)), 'table')).action(
-    async (image: string, flags: OutputFlags & ProbeFlags & AnalysisFlags & BenchFlags) => {
-      if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle))
-        throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
-      const rc = ctx();
-      const [
-        { DirBundle },
-        { readBundleHead },
-        { redactor },
-        { packTarball },
-        { analyse },
-        { reportOrigin, settingsFrom },
-        { runBench },
-        { gather },
-        { emitReport },
-        { addBenchToBundle },
-      ] = await Promise.all([
-        import('../bundle/dir-bundle.js'),
-        import('../bundle/open.js'),
-        import('../bundle/redact.js'),
-        import('../bundle/tarball.js'),
-        import('../pipeline.js'),
-        import('./analysis.js'),
-        import('../probes/bench-run.js'),
-        import('./gather.js'),
-        import('./output.js'),
-        import('./bench-bundle.js'),
-      ]);
-      const settings = await settingsFrom(flags);
-      const deselected = deselectedProbes(flags);
-      const measured: BenchMeasurement = await runBench(
-        {
-          image,
-          runs: Math.max(1, Math.round(flags.runs)),
-          root: flags.root,
-          ...(flags.containerdConfig ? { containerdConfig: flags.containerdConfig } : {}),
-          ...(flags.containerdAddress ? { containerdAddress: flags.containerdAddress } : {}),
-          ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
-          ...(flags.dfdaemonConfig ? { dfdaemonConfig: flags.dfdaemonConfig } : {}),
-          ...(flags.dfdaemonProxy ? { dfdaemonProxy: flags.dfdaemonProxy } : {}),
-          pullTimeoutSeconds: flags.pullTimeout,
-          sampleBytes: flags.benchBytes,
-        },
-        rc,
-      );
-      const g = await gather({
-        options: toProbeOptions(flags, flags.timeout, Boolean(flags.bundle)),
-        deselected,
-        signal: rc.signal,
-        cleanup: rc.cleanup,
-        progress: rc.progress,
-        ...(flags.bundle ? { redactor } : {}),
-      });
-      try {
-        await addBenchToBundle(g.dir, measured);
-        const reader = new DirBundle(g.dir);
-        const head = await readBundleHead(reader);
-        const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
-        if (flags.bundle) {
-          await packTarball(g.dir, flags.bundle, (fn) => rc.cleanup.add(fn));
-          process.stderr.write(`wrote ${flags.bundle}\n`);
-        }
-        setExit(await emitReport(report, flags));
-      } finally {
-        await g.remove();
+  addBenchOptions(addOutputOptions(addAnalysisOptions(addProbeOptions(pull)))).action(async (image, flags) => {
+    if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle))
+      throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
+    const rc = ctx();
+    const [
+      { DirBundle },
+      { readBundleHead },
+      { redactor },
+      { packTarball },
+      { analyse },
+      { reportOrigin, settingsFrom },
+      { runBench },
+      { gather },
+      { emitReport },
+      { addBenchToBundle },
+    ] = await Promise.all([
+      import('../bundle/dir-bundle.js'),
+      import('../bundle/open.js'),
+      import('../bundle/redact.js'),
+      import('../bundle/tarball.js'),
+      import('../pipeline.js'),
+      import('./analysis.js'),
+      import('../probes/bench-run.js'),
+      import('./gather.js'),
+      import('./output.js'),
+      import('./bench-bundle.js'),
+    ]);
+    const settings = await settingsFrom(flags);
+    const deselected = deselectedProbes(flags);
+    const measured: BenchMeasurement = await runBench(
+      {
+        image,
+        runs: Math.max(1, Math.round(flags.runs)),
+        root: flags.root,
+        ...(flags.containerdConfig ? { containerdConfig: flags.containerdConfig } : {}),
+        ...(flags.containerdAddress ? { containerdAddress: flags.containerdAddress } : {}),
+        ...(flags.cacheDir ? { cacheDir: flags.cacheDir } : {}),
+        ...(flags.dfdaemonConfig ? { dfdaemonConfig: flags.dfdaemonConfig } : {}),
+        ...(flags.dfdaemonProxy ? { dfdaemonProxy: flags.dfdaemonProxy } : {}),
+        pullTimeoutSeconds: flags.pullTimeout,
+        sampleBytes: flags.benchBytes,
+      },
+      rc,
+    );
+    const g = await gather({
+      options: toProbeOptions(flags, flags.timeout, Boolean(flags.bundle)),
+      deselected,
+      signal: rc.signal,
+      cleanup: rc.cleanup,
+      progress: rc.progress,
+      ...(flags.bundle ? { redactor } : {}),
+    });
+    try {
+      await addBenchToBundle(g.dir, measured);
+      const reader = new DirBundle(g.dir);
+      const head = await readBundleHead(reader);
+      const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
+      if (flags.bundle) {
+        await packTarball(g.dir, flags.bundle, (fn) => rc.cleanup.add(fn));
+        process.stderr.write(`wrote ${flags.bundle}\n`);
       }
-    },
-  );
+      setExit(await emitReport(report, flags));
+    } finally {
+      await g.remove();
+    }
+  });
 }

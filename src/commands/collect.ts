@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
-import { addProbeOptions, deselectedProbes, type ProbeFlags, toProbeOptions } from './options.js';
+import { addProbeOptions, deselectedProbes, timeoutOption, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 
 export function registerCollect(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
@@ -9,7 +8,7 @@ export function registerCollect(program: Command, ctx: () => RunContext, setExit
     .command('collect')
     .description('write a redacted bundle of what the probes gather, for a bug report')
     .requiredOption('-o, --output <file>', 'the bundle to write (.tar.gz)')
-    .addOption(new Option('--timeout <seconds>', 'bound on the whole run').argParser(Number).default(30))
+    .addOption(timeoutOption())
     .addHelpText(
       'after',
       `
@@ -18,7 +17,7 @@ Examples:
   $ dfdoctor collect -o node.tar.gz --since 2h --skip disk
   $ dfdoctor analyze node.tar.gz       # on any machine`,
     );
-  addProbeOptions(cmd).action(async (flags: ProbeFlags & { output: string; timeout: number }) => {
+  addProbeOptions(cmd).action(async (flags) => {
     if (!/\.(tar\.gz|tgz)$/.test(flags.output))
       throw new UsageError(`--output ${flags.output}: must end in .tar.gz or .tgz`);
     const [{ packTarball }, { redactor }, { gather }, { checkWritable }] = await Promise.all([

@@ -1,14 +1,5 @@
-import type { Command } from 'commander';
-import {
-  type AnalysisFlags,
-  addAnalysisOptions,
-  addOutputOptions,
-  addProbeOptions,
-  deselectedProbes,
-  type OutputFlags,
-  type ProbeFlags,
-  toProbeOptions,
-} from './options.js';
+import type { Command } from '@commander-js/extra-typings';
+import { addAnalysisOptions, addOutputOptions, addProbeOptions, deselectedProbes, toProbeOptions } from './options.js';
 import type { RunContext } from './run-context.js';
 
 export function registerDiagnose(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
@@ -26,46 +17,44 @@ Examples:
   $ dfdoctor diagnose --root /host --format json             # inside a DaemonSet pod
   $ dfdoctor diagnose --baseline baseline.json --tolerance 0.2`,
     );
-  addOutputOptions(addAnalysisOptions(addProbeOptions(cmd))).action(
-    async (flags: OutputFlags & ProbeFlags & AnalysisFlags) => {
-      const rc = ctx();
-      const [
-        { DirBundle },
-        { readBundleHead },
-        { createRedactor },
-        { analyse },
-        { reportOrigin, settingsFrom },
-        { gather },
-        { checkWritable, emitReport },
-      ] = await Promise.all([
-        import('../bundle/dir-bundle.js'),
-        import('../bundle/open.js'),
-        import('../bundle/redact.js'),
-        import('../pipeline.js'),
-        import('./analysis.js'),
-        import('./gather.js'),
-        import('./output.js'),
-      ]);
-      const settings = await settingsFrom(flags);
-      const deselected = deselectedProbes(flags);
-      if (flags.output) await checkWritable(flags.output);
-      const g = await gather({
-        options: toProbeOptions(flags, flags.timeout, false),
-        deselected,
-        signal: rc.signal,
-        cleanup: rc.cleanup,
-        progress: rc.progress,
-        // the same redaction as `collect`, so that diagnose and collect + analyze read the same bytes
-        redactor: createRedactor(),
-      });
-      try {
-        const reader = new DirBundle(g.dir);
-        const head = await readBundleHead(reader);
-        const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
-        setExit(await emitReport(report, flags));
-      } finally {
-        await g.remove();
-      }
-    },
-  );
+  addOutputOptions(addAnalysisOptions(addProbeOptions(cmd))).action(async (flags) => {
+    const rc = ctx();
+    const [
+      { DirBundle },
+      { readBundleHead },
+      { createRedactor },
+      { analyse },
+      { reportOrigin, settingsFrom },
+      { gather },
+      { checkWritable, emitReport },
+    ] = await Promise.all([
+      import('../bundle/dir-bundle.js'),
+      import('../bundle/open.js'),
+      import('../bundle/redact.js'),
+      import('../pipeline.js'),
+      import('./analysis.js'),
+      import('./gather.js'),
+      import('./output.js'),
+    ]);
+    const settings = await settingsFrom(flags);
+    const deselected = deselectedProbes(flags);
+    if (flags.output) await checkWritable(flags.output);
+    const g = await gather({
+      options: toProbeOptions(flags, flags.timeout, false),
+      deselected,
+      signal: rc.signal,
+      cleanup: rc.cleanup,
+      progress: rc.progress,
+      // the same redaction as `collect`, so that diagnose and collect + analyze read the same bytes
+      redactor: createRedactor(),
+    });
+    try {
+      const reader = new DirBundle(g.dir);
+      const head = await readBundleHead(reader);
+      const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
+      setExit(await emitReport(report, flags));
+    } finally {
+      await g.remove();
+    }
+  });
 }

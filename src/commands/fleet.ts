@@ -1,19 +1,11 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { SEVERITY_ORDER } from '../causes.js';
 import { FAIL_ON, type FailOn } from '../exit-code.js';
 import { UsageError } from '../errors.js';
-import { FLEET_FORMATS, type FleetFormat } from '../report/fleet-options.js';
+import { FLEET_FORMATS } from '../report/fleet-options.js';
 import type { FleetSummary } from '../report/fleet-summary.js';
-import { terminalWidth, useColor } from './options.js';
+import { noColorOption, terminalWidth, useColor } from './options.js';
 import type { RunContext } from './run-context.js';
-
-interface FleetFlags {
-  format: FleetFormat;
-  output?: string;
-  failOn: FailOn;
-  color: boolean;
-}
 
 export function registerFleet(program: Command, ctx: () => RunContext, setExit: (n: number) => void): void {
   const fleet = program
@@ -38,7 +30,7 @@ Examples:
         .choices(FAIL_ON)
         .default('never'),
     )
-    .option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)')
+    .addOption(noColorOption())
     .addHelpText(
       'after',
       `
@@ -49,7 +41,7 @@ Examples:
   $ dfdoctor fleet summarize reports/ --format markdown > fleet.md
   $ dfdoctor fleet summarize reports/ --format json --fail-on critical`,
     )
-    .action(async (paths: string[], flags: FleetFlags) => {
+    .action(async (paths, flags) => {
       const rc = ctx();
       const [{ expandReportPaths, readReport }, { FleetAccumulator }, { renderFleet }, { writeOutput }] =
         await Promise.all([

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { registerAnalyze } from './analyze.js';
 import { registerBaseline } from './baseline.js';
 import { registerBench } from './bench.js';

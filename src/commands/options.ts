@@ -1,43 +1,20 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import { PROBE_NAMES, type ProbeName } from '../causes.js';
-import { FAIL_ON, type FailOn } from '../exit-code.js';
+import { FAIL_ON } from '../exit-code.js';
 import { UsageError } from '../errors.js';
-import { DISK_METHODS, type DiskMethod, type ProbeOptions } from '../probes/context.js';
-import { DEFAULT_WIDTH, FORMATS, type Format } from '../report/options.js';
+import { parseRustBytes } from '../parsers/dfdaemon-config-rust.js';
+import { DISK_METHODS, type ProbeOptions } from '../probes/context.js';
+import { DEFAULT_WIDTH, FORMATS } from '../report/options.js';
 import { parseDuration } from './duration.js';
 
-export interface OutputFlags {
-  format: Format;
-  output?: string;
-  failOn: FailOn;
-  color: boolean;
-  timeout: number;
-}
+// Each flag is declared once, below; the types a command's action receives are inferred from these
+// declarations by commander's typed companion (@commander-js/extra-typings), never written by hand.
 
-export interface ProbeFlags {
-  root: string;
-  probes?: string;
-  skip?: string;
-  cacheDir?: string;
-  dfdaemonConfig?: string;
-  dfdaemonLogDir?: string;
-  dfdaemonMetrics?: string;
-  dfdaemonProxy?: string;
-  scrapeInterval: number;
-  since?: string;
-  diskBytes: number;
-  diskMethod: DiskMethod;
-  containerdConfig?: string;
-  containerdAddress?: string;
-  kubeletConfig?: string;
-  kubeletEvents?: string;
-}
-
-export interface AnalysisFlags {
-  diskFloorMbps: number;
-  baseline?: string;
-  tolerance: number;
-}
+// The `add*Options` are generic over the command's arguments (A), flags (O) and its parents' flags (G)
+// so that what a command declared before them stays in its action's types.
+type NoFlags = Record<never, never>;
+/** The flags an `add*Options` function declares (given a command with none), as an action receives them. */
+type FlagsOf<C extends { opts(): OptionValues }> = ReturnType<C['opts']>;
 
 const positive = (name: string) => (v: string) => {
   const n = Number(v);
@@ -45,22 +22,31 @@ const positive = (name: string) => (v: string) => {
   return n;
 };
 
-export function addOutputOptions(cmd: Command, defaultFormat: Format = 'table'): Command {
+/** `--timeout`: every command that probes or reports is bounded by it. */
+export const timeoutOption = () =>
+  new Option('--timeout <seconds>', 'bound on the whole run').argParser(positive('--timeout')).default(30);
+
+export const noColorOption = () => new Option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)');
+
+export function addOutputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
   return cmd
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default(defaultFormat))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('table'))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a diagnosis is at or above this severity')
         .choices(FAIL_ON)
         .default('critical'),
     )
-    .option('--no-color', 'no colour (also: NO_COLOR set, or output not a terminal)')
-    .addOption(
-      new Option('--timeout <seconds>', 'bound on the whole run').argParser(positive('--timeout')).default(30),
-    );
+    .addOption(noColorOption())
+    .addOption(timeoutOption());
 }
+export type OutputFlags = FlagsOf<ReturnType<typeof addOutputOptions<[], NoFlags, NoFlags>>>;
 
-export function addProbeOptions(cmd: Command): Command {
+export function addProbeOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
   return cmd
     .option('--root <dir>', 're-root every node path the probes read (e.g. /host in a DaemonSet)', '/')
     .option('--probes <list>', `run only these probes (comma-separated: ${PROBE_NAMES.join(', ')})`)
@@ -92,8 +78,11 @@ export function addProbeOptions(cmd: Command): Command {
       'the output of `kubectl get events -A -o json` (default: asked of kubectl when a kubeconfig is at hand)',
     );
 }
+export type ProbeFlags = FlagsOf<ReturnType<typeof addProbeOptions<[], NoFlags, NoFlags>>>;
 
-export function addAnalysisOptions(cmd: Command): Command {
+export function addAnalysisOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
   return cmd
     .addOption(
       new Option('--disk-floor-mbps <MBps>', 'sequential read below this counts as too slow for image serving')
@@ -107,16 +96,12 @@ export function addAnalysisOptions(cmd: Command): Command {
         .default(0.25),
     );
 }
-
-export interface BenchFlags {
-  runs: number;
-  pullTimeout: number;
-  benchBytes: number;
-  bundle?: string;
-}
+export type AnalysisFlags = FlagsOf<ReturnType<typeof addAnalysisOptions<[], NoFlags, NoFlags>>>;
 
 /** `dfdoctor bench pull` only. */
-export function addBenchOptions(cmd: Command): Command {
+export function addBenchOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
   return cmd
     .addOption(new Option('--runs <n>', 'cache-hit pulls after the cold one').argParser(positive('--runs')).default(1))
     .addOption(
@@ -136,24 +121,11 @@ export function addBenchOptions(cmd: Command): Command {
     );
 }
 
+/** --disk-bytes, --bench-bytes: a size as dfdaemon's own config writes one (256MiB = 256·2^20, 64M = 64·10^6). */
 export function parseBytes(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)?$/i.exec(v.trim());
-  if (!m) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
-  const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const mult: Record<string, number> = {
-    '': 1,
-    k: 1e3,
-    m: 1e6,
-    g: 1e9,
-    t: 1e12,
-    ki: 2 ** 10,
-    mi: 2 ** 20,
-    gi: 2 ** 30,
-    ti: 2 ** 40,
-  };
-  const f = mult[unit];
-  if (f === undefined) throw new UsageError(`unknown byte unit in "${v}"`);
-  return Math.round(Number(m[1]) * f);
+  const n = parseRustBytes(v);
+  if (n === undefined) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
+  return n;
 }
 
 /** --probes / --skip → which probes not to run, with the reason. */

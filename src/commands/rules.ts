@@ -1,5 +1,4 @@
-import type { Command } from 'commander';
-import { Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
 
 export function registerRules(program: Command, _ctx: unknown, setExit: (n: number) => void): void {
   program
@@ -10,7 +9,7 @@ export function registerRules(program: Command, _ctx: unknown, setExit: (n: numb
       'after',
       "\nExamples:\n  $ dfdoctor rules\n  $ dfdoctor rules --format json | jq -r '.[].cause' | sort -u",
     )
-    .action(async (flags: { format: 'table' | 'json' }) => {
+    .action(async (flags) => {
       const { RULES } = await import('../rules/index.js');
       const rows = RULES.map((r) => ({
         id: r.id,

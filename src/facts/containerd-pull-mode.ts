@@ -8,7 +8,7 @@ import {
   transferMaxConcurrentDownloads,
   transferMaxConcurrentUnpacks,
 } from '../knowledge/containerd.js';
-import type { ContainerdConfig } from '../parsers/containerd-config.js';
+import { type ContainerdConfig, TRANSFER_PLUGIN_ID } from '../parsers/containerd-config.js';
 import type { ContainerdVersionPicker } from './containerd-versioned.js';
 
 export { DEFAULT_DOWNLOADS };
@@ -31,6 +31,8 @@ export interface PullMode {
     scope: 'per-pull' | 'per-daemon';
     /** TOML path of the setting that governs, for evidence and remediation. */
     setting: string;
+    /** The same path as keys, to locate it in the file. */
+    path: readonly string[];
     fromDefault: boolean;
     /** The setting has no effect on this release: layers all download at once (containerd#6054). */
     ignored?: { range: string; source: string };
@@ -41,7 +43,7 @@ export interface PullMode {
   versionBasis: 'reported' | 'assumed';
 }
 
-const TRANSFER = 'plugins."io.containerd.transfer.v1.local"';
+const TRANSFER = `plugins."${TRANSFER_PLUGIN_ID}"`;
 
 function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): string[] {
   const cri = cfg.cri;
@@ -81,6 +83,7 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
         limit: t ?? td?.default ?? DEFAULT_DOWNLOADS,
         scope: 'per-daemon',
         setting: `${TRANSFER}.max_concurrent_downloads`,
+        path: ['plugins', TRANSFER_PLUGIN_ID, 'max_concurrent_downloads'],
         fromDefault: t === undefined,
       },
       unpacks: {
@@ -105,6 +108,7 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
       limit: cri.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS,
       scope: 'per-pull',
       setting: criKey,
+      path: ['plugins', cfg.criPluginId, 'max_concurrent_downloads'],
       fromDefault: cri.maxConcurrentDownloads === undefined,
       ...(ignored ? { ignored: { range: formatRange(ignored.range), source: ignored.source } } : {}),
     },

@@ -4,7 +4,7 @@ import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment 
 import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
-import { lineOfKey, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { parseTomlLocated, type TomlParse, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import { defaultConfigPath, gzipDecompressors, type DefaultConfigPath } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
@@ -81,7 +81,7 @@ export const containerdFacts = defineFacts({
 
     const version = await readVersion(b);
     const pk = new ContainerdVersionPicker(version);
-    const { config, source, file } = await readConfig(ctx);
+    const { config, source, file, lineOf } = await readConfig(ctx);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     const { configPath, from: configPathFrom } = effectiveConfigPath(config, dflt);
     const listeners = await readListeners(ctx);
@@ -140,8 +140,8 @@ export const containerdFacts = defineFacts({
       mirrorChecks: checks,
       criPlugin,
     };
-    if (!facts.pull.downloads.fromDefault && file) {
-      const line = lineOfKey((await b.text(file)) ?? '', 'max_concurrent_downloads');
+    if (!facts.pull.downloads.fromDefault) {
+      const line = lineOf?.(facts.pull.downloads.path);
       if (line !== undefined) facts.downloadsLine = line;
     }
     if (
@@ -186,9 +186,13 @@ async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
   return t === undefined ? null : parseContainerdVersion(t);
 }
 
-async function readConfig(
-  ctx: FactsContext,
-): Promise<{ config: ContainerdConfig; source: ContainerdFacts['configSource']; file: string | null }> {
+/** The config in effect, where it came from, and (a file that parsed) where its keys are written. */
+async function readConfig(ctx: FactsContext): Promise<{
+  config: ContainerdConfig;
+  source: ContainerdFacts['configSource'];
+  file: string | null;
+  lineOf?: Extract<TomlParse, { ok: true }>['lineOf'];
+}> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
   const mainText = await b.text(CONTAINERD_FILES.config);
@@ -210,7 +214,7 @@ async function readConfig(
           ...(q.line === undefined ? {} : { line: q.line }),
           message: q.message,
         });
-      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump };
+      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump, lineOf: p.lineOf };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
@@ -245,7 +249,7 @@ async function readConfig(
       ...(q.line === undefined ? {} : { line: q.line }),
       message: q.message,
     });
-  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config };
+  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config, lineOf: p.lineOf };
 }
 
 function describeDefault(d: DefaultConfigPath): string {

@@ -63,6 +63,17 @@ describe('redaction of JSON written as YAML', () => {
     expect(parseYaml(out.text)).toEqual({ password: ['REDACTED', 'REDACTED'], auth: 'REDACTED REDACTED', after: 1 });
   });
 
+  it('takes a # inside a plain flow scalar for part of it, not a comment (it used to throw)', () => {
+    const text =
+      'password: [s3cr#et1, two#2 words]\nproxy:\n  basicAuth: {username: u#1, password: p#ss#word} # note\n';
+    const out = createRedactor()('raw/dfdaemon/config.yaml', text);
+    for (const s of ['s3cr', 'et1', 'two#2', 'words', 'u#1', 'p#ss']) expect(out.text).not.toContain(s);
+    expect(parseYaml(out.text)).toEqual({
+      password: ['REDACTED', 'REDACTED'],
+      proxy: { basicAuth: { username: 'REDACTED', password: 'REDACTED' } },
+    });
+  });
+
   it('still removes an Authorization header value that is a scalar', () => {
     const text =
       '{\n  "headers": {\n    "Authorization": "Bearer abcdefghijk123"\n  },\n  "authorization": "Bearer zyxwvut98765"\n}\n';

@@ -88,4 +88,18 @@ describe('usage errors', () => {
       /^dfdoctor: no probe selected \(--probes\/--skip\): nothing would be checked; known probes: system, disk/,
     );
   });
+
+  // every command declares these flags the same way (src/commands/options.ts), so every command rejects alike
+  it.each([
+    [['collect', '-o', 'node.tar.gz', '--timeout', 'soon'], '--timeout must be a positive number, got "soon"'],
+    [['baseline', 'save', 'b.json', '--timeout', '0'], '--timeout must be a positive number, got "0"'],
+    [['diagnose', '--timeout', '-1'], '--timeout must be a positive number, got "-1"'],
+    [['diagnose', '--disk-bytes', 'lots'], 'not a byte size: "lots" (e.g. 256MiB, 64M, 1048576)'],
+    [['bench', 'pull', 'img', '--bench-bytes', '5q'], 'not a byte size: "5q" (e.g. 256MiB, 64M, 1048576)'],
+  ])('%j: one line, exit 2, before anything runs', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(`dfdoctor: ${message}`);
+  });
 });

@@ -66,6 +66,8 @@ describe('containerd facts', () => {
         'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 8\n',
     });
     expect(f.containerd!.pull.downloads).toMatchObject({ limit: 8, fromDefault: false });
+    // set in an import, not in config.toml: no line of config.toml is named for it
+    expect(f.containerd!.downloadsLine).toBeUndefined();
   });
 
   it('takes effective values from config dump, but not a dump of another layout', async () => {
@@ -105,6 +107,20 @@ describe('containerd facts', () => {
         'discard_unpacked_layers = true',
         'max_concurrent_downloads = 6 (≠ 3)',
       ]);
+    });
+    it('locates the setting that governs, not the first line naming it', async () => {
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.1.0 y',
+        'raw/containerd/config.toml': v3('  max_concurrent_downloads = 3\n', '  max_concurrent_downloads = 5\n'),
+      });
+      expect(f.containerd!.pull.downloads).toMatchObject({ limit: 5, scope: 'per-daemon' });
+      expect(f.containerd!.downloadsLine).toBe(5);
+      const local = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.0.0 y',
+        'raw/containerd/config.toml': v3('  max_concurrent_downloads = 4\n', '  max_concurrent_downloads = 5\n'),
+      });
+      expect(local.containerd!.pull.downloads).toMatchObject({ limit: 4, scope: 'per-pull' });
+      expect(local.containerd!.downloadsLine).toBe(3);
     });
     it('2.0 and 1.x use the CRI value per pull', async () => {
       const f = await factsFrom({

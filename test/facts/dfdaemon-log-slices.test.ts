@@ -19,30 +19,23 @@ describe('slice maps', () => {
     expect(nodeLine(map, 0)).toBeUndefined();
   });
   it('refuses maps with gaps, overlaps, non-integers or no source', () => {
+    const withRuns = (runs: number[][]) => parseSliceMap(JSON.stringify({ ...map, runs }));
     expect(parseSliceMap(JSON.stringify(map))).toEqual(map);
+    // bundled lines 1-3, then 5: line 4 is missing
     expect(
-      parseSliceMap(
-        JSON.stringify({
-          ...map,
-          runs: [
-            [1, 100, 3],
-            [5, 5000, 1],
-          ],
-        }),
-      ),
+      withRuns([
+        [1, 100, 3],
+        [5, 5000, 1],
+      ]),
     ).toBeNull();
+    // bundled line 3 twice
     expect(
-      parseSliceMap(
-        JSON.stringify({
-          ...map,
-          runs: [
-            [1, 100, 3],
-            [3, 5000, 1],
-          ],
-        }),
-      ),
+      withRuns([
+        [1, 100, 3],
+        [3, 5000, 1],
+      ]),
     ).toBeNull();
-    expect(parseSliceMap(JSON.stringify({ ...map, runs: [[1, 1.5, 3]] }))).toBeNull();
+    expect(withRuns([[1, 1.5, 3]])).toBeNull();
     expect(parseSliceMap(JSON.stringify({ runs: [] }))).toBeNull();
     expect(parseSliceMap('{')).toBeNull();
     expect(parseSliceMap(JSON.stringify({ ...map, fromByte: -1 }))).toBeNull();

@@ -44,8 +44,11 @@ describe('containerd/kubelet parsers on arbitrary input', () => {
       fc.property(tomlish, (text) => {
         parseHostsToml(text);
         const t = parseTomlLocated(text);
-        if (t.ok) readContainerdConfig(t.value, text);
-        else expect(t.message).toMatch(/^invalid TOML/);
+        if (t.ok) {
+          readContainerdConfig(t.value, text);
+          // the key locator walks every document the parser accepts to its end
+          expect(t.lineOf(['version'])).toEqual(t.value.version === undefined ? undefined : expect.any(Number));
+        } else expect(t.message).toMatch(/^invalid TOML/);
         parseContainerdLogLine(text, 1);
         parseContainerdVersion(text);
         parseKubeletConfig(text);

@@ -4,9 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleWriter } from '../../src/bundle/writer.js';
-import type { ProbeContext } from '../../src/probes/context.js';
 import { kubeletProbe } from '../../src/probes/kubelet.js';
+import { probeContext } from '../helpers/probe-context.js';
 
 const temps: string[] = [];
 afterAll(async () => {
@@ -16,25 +15,10 @@ afterAll(async () => {
 async function run(kubeletConfig: string, extra: { kubeletEvents?: string; remainingMs?: number } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-'));
   temps.push(dir);
-  const ctx: ProbeContext = {
-    options: {
-      root: '/',
-      timeoutSeconds: 10,
-      scrapeIntervalSeconds: 1,
-      diskBytes: 0,
-      diskMethod: 'o_direct',
-      forBundle: false,
-      kubeletConfig,
-      ...(extra.kubeletEvents ? { kubeletEvents: extra.kubeletEvents } : {}),
-    },
-    out: new BundleWriter(dir),
-    signal: new AbortController().signal,
-    remainingMs: () => extra.remainingMs ?? 5000,
-    progress: () => undefined,
-    discovery: {},
-    cleanup: { add: () => () => undefined },
-    nodePath: (p) => p,
-  };
+  const ctx = probeContext(dir, {
+    options: { kubeletConfig, ...(extra.kubeletEvents ? { kubeletEvents: extra.kubeletEvents } : {}) },
+    budgetMs: extra.remainingMs ?? 5000,
+  });
   return { dir, outcome: await kubeletProbe.run(ctx) };
 }
 

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LoopbackMeasurementSchema } from '../../src/bundle/measurements.js';
-import { BundleWriter } from '../../src/bundle/writer.js';
-import type { ProbeContext } from '../../src/probes/context.js';
 import { loopbackProbe } from '../../src/probes/loopback.js';
+import { probeContext } from '../helpers/probe-context.js';
 
 const temps: string[] = [];
 let server: Server | null = null;
@@ -22,32 +21,17 @@ describe('loopback probe (real sockets on this host)', () => {
     const port = (server.address() as { port: number }).port;
     const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-loopback-'));
     temps.push(dir);
-    const out = new BundleWriter(dir);
     const cleanups: (() => unknown)[] = [];
-    const deadline = performance.now() + 6000;
-    const ctx: ProbeContext = {
-      options: {
-        root: '/',
-        timeoutSeconds: 10,
-        scrapeIntervalSeconds: 1,
-        diskBytes: 0,
-        diskMethod: 'o_direct',
-        forBundle: false,
-        dfdaemonProxy: `http://127.0.0.1:${port}`,
-      },
-      out,
-      signal: new AbortController().signal,
-      remainingMs: () => Math.max(0, deadline - performance.now()),
-      progress: () => undefined,
-      discovery: {},
+    const ctx = probeContext(dir, {
+      options: { dfdaemonProxy: `http://127.0.0.1:${port}` },
+      budgetMs: 6000,
       cleanup: { add: (fn) => (cleanups.push(fn), () => cleanups.splice(cleanups.indexOf(fn), 1)) },
-      nodePath: (p) => p,
-    };
+    });
     const outcome = await loopbackProbe.run(ctx);
     expect(outcome.status).toBe('ok');
     // the baseline server was stopped and its cleanup step removed again
     expect(cleanups).toEqual([]);
-    const m = LoopbackMeasurementSchema.parse(out.getMeasurement('loopback'));
+    const m = LoopbackMeasurementSchema.parse(ctx.out.getMeasurement('loopback'));
     expect(m.baseline?.samples).toBeGreaterThanOrEqual(200);
     expect(m.baseline?.throughputMBps).toBeGreaterThan(0);
     expect(m.dfdaemon?.endpoint).toBe(`http://127.0.0.1:${port}`);

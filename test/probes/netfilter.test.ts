@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleWriter } from '../../src/bundle/writer.js';
 import type { ProbeContext } from '../../src/probes/context.js';
 import { netfilterProbe } from '../../src/probes/netfilter.js';
+import { probeContext } from '../helpers/probe-context.js';
 
 const temps: string[] = [];
 afterAll(async () => {
@@ -14,26 +14,7 @@ afterAll(async () => {
 async function ctx(): Promise<{ dir: string; ctx: ProbeContext }> {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-netfilter-'));
   temps.push(dir);
-  return {
-    dir,
-    ctx: {
-      options: {
-        root: '/',
-        timeoutSeconds: 10,
-        scrapeIntervalSeconds: 1,
-        diskBytes: 0,
-        diskMethod: 'o_direct',
-        forBundle: false,
-      },
-      out: new BundleWriter(dir),
-      signal: new AbortController().signal,
-      remainingMs: () => 5000,
-      progress: () => undefined,
-      discovery: {},
-      cleanup: { add: () => () => undefined },
-      nodePath: (p) => p,
-    },
-  };
+  return { dir, ctx: probeContext(dir) };
 }
 
 describe('netfilter probe', () => {

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BundleWriter } from '../../src/bundle/writer.js';
 import { CleanupStack } from '../../src/commands/cleanup.js';
-import { defineProbe, type ProbeOptions } from '../../src/probes/context.js';
+import { defineProbe, type Probe, type ProbeOptions } from '../../src/probes/context.js';
 import { runProbes } from '../../src/probes/runner.js';
 
 const dirs: string[] = [];
@@ -22,11 +22,32 @@ const options: ProbeOptions = {
   forBundle: false,
 };
 
+/** Runs `probes` into a fresh bundle dir, with what a test varies; `finish()` then writes the manifest. */
+async function run(probes: Probe[], o: { timeoutSeconds?: number; signal?: AbortSignal } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
+  dirs.push(dir);
+  const out = new BundleWriter(dir);
+  await runProbes({
+    probes,
+    deselected: new Map(),
+    options: { ...options, timeoutSeconds: o.timeoutSeconds ?? options.timeoutSeconds },
+    out,
+    signal: o.signal ?? new AbortController().signal,
+    cleanup: new CleanupStack(),
+    progress: () => {},
+  });
+  return {
+    finish: () =>
+      out.finish({
+        tool: { name: 'dfdoctor', version: '0' },
+        host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+        createdAt: 'x',
+      }),
+  };
+}
+
 describe('probe runner', () => {
   it('abandons a probe that ignores its deadline, records why, runs the next, and survives its late failure', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
-    dirs.push(dir);
-    const out = new BundleWriter(dir);
     let rejectLate: (e: Error) => void = () => {};
     const stubborn = defineProbe({
       name: 'disk',
@@ -45,24 +66,12 @@ describe('probe runner', () => {
       },
     });
     const t0 = performance.now();
-    await runProbes({
-      probes: [stubborn, next],
-      deselected: new Map(),
-      options: { ...options, timeoutSeconds: 10 },
-      out,
-      signal: new AbortController().signal,
-      cleanup: new CleanupStack(),
-      progress: () => {},
-    });
+    const r = await run([stubborn, next], { timeoutSeconds: 10 });
     const took = performance.now() - t0;
     // the abandoned probe fails after the run moved on: Promise.race already subscribed, so nothing escapes
     rejectLate(new Error('late failure'));
     await sleep(50);
-    const m = await out.finish({
-      tool: { name: 'dfdoctor', version: '0' },
-      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
-      createdAt: 'x',
-    });
+    const m = await r.finish();
     expect(m.probes.disk?.status).toBe('failed');
     expect(m.probes.disk?.reason).toMatch(/timed out after 3\.0 s/);
     expect(nextRan).toBe(true);
@@ -71,14 +80,11 @@ describe('probe runner', () => {
   });
 
   it('marks probes left after SIGINT as interrupted, without running them', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
-    dirs.push(dir);
-    const out = new BundleWriter(dir);
     const ac = new AbortController();
     ac.abort(new Error('SIGINT'));
     let ran = false;
-    await runProbes({
-      probes: [
+    const r = await run(
+      [
         defineProbe({
           name: 'system',
           description: '',
@@ -86,26 +92,14 @@ describe('probe runner', () => {
           run: async () => ((ran = true), { status: 'ok' }),
         }),
       ],
-      deselected: new Map(),
-      options,
-      out,
-      signal: ac.signal,
-      cleanup: new CleanupStack(),
-      progress: () => {},
-    });
-    const m = await out.finish({
-      tool: { name: 'dfdoctor', version: '0' },
-      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
-      createdAt: 'x',
-    });
+      { signal: ac.signal },
+    );
+    const m = await r.finish();
     expect(ran).toBe(false);
     expect(m.probes.system).toEqual({ status: 'skipped', reason: 'interrupted', durationMs: 0 });
   });
 
   it('runs readers side by side, a measurement alone, and a dependent probe after its discovery', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
-    dirs.push(dir);
-    const out = new BundleWriter(dir);
     const log: { probe: string; event: 'start' | 'end' }[] = [];
     const at = (probe: string, event: 'start' | 'end') => log.push({ probe, event });
     const reader = (name: 'containerd' | 'kubelet') =>
@@ -158,14 +152,8 @@ describe('probe runner', () => {
         return { status: 'ok' };
       },
     });
-    await runProbes({
-      probes: [discoverer, reader('containerd'), measurer, reader('kubelet'), dependent],
-      deselected: new Map(),
-      options: { ...options, timeoutSeconds: 20 },
-      out,
-      signal: new AbortController().signal,
-      cleanup: new CleanupStack(),
-      progress: () => {},
+    const r = await run([discoverer, reader('containerd'), measurer, reader('kubelet'), dependent], {
+      timeoutSeconds: 20,
     });
     const idx = (probe: string, event: 'start' | 'end') => log.findIndex((e) => e.probe === probe && e.event === event);
     // the two readers overlap
@@ -176,23 +164,16 @@ describe('probe runner', () => {
     expect(idx('disk', 'start')).toBeGreaterThan(idx('dfdaemon', 'start'));
     expect(idx('disk', 'end')).toBeLessThan(idx('dfdaemon', 'end'));
     expect(sawDiscovery).toBe(true);
-    const m = await out.finish({
-      tool: { name: 'dfdoctor', version: '0' },
-      host: { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
-      createdAt: 'x',
-    });
+    const m = await r.finish();
     // the manifest lists the probes in their declared order, whatever order they ended in
     expect(Object.keys(m.probes)).toEqual(['dfdaemon', 'containerd', 'disk', 'kubelet', 'netfilter']);
     expect(Object.values(m.probes).every((p) => p.status === 'ok')).toBe(true);
   });
 
   it('a probe returning from a wait does not start work while another measures', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-runner-'));
-    dirs.push(dir);
-    const out = new BundleWriter(dir);
     const log: string[] = [];
-    await runProbes({
-      probes: [
+    await run(
+      [
         defineProbe({
           name: 'dfdaemon',
           description: 'waits briefly, then works',
@@ -216,13 +197,8 @@ describe('probe runner', () => {
           },
         }),
       ],
-      deselected: new Map(),
-      options: { ...options, timeoutSeconds: 20 },
-      out,
-      signal: new AbortController().signal,
-      cleanup: new CleanupStack(),
-      progress: () => {},
-    });
+      { timeoutSeconds: 20 },
+    );
     expect(log).toEqual(['loopback measuring', 'loopback done', 'dfdaemon resumed']);
   });
 

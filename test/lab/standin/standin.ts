@@ -84,6 +84,7 @@ import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse as parseYaml } from 'yaml';
+import { parseRustBytes } from '../../../src/parsers/dfdaemon-config-rust.js';
 
 export interface StandinOptions {
   /** dfdaemon's storage dir (`storage.dir`); blobs land under `content/tasks/`. */
@@ -140,36 +141,12 @@ interface StandinConfig {
   readBufferSize: number;
 }
 
-/** Parses a Rust `bytesize` string ("20MB", "1GiB", "50 GB") or a number of bytes. */
-export function parseByteSize(v: unknown): number | null {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v !== 'string') return null;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?i?b?)?\s*$/i.exec(v);
-  if (!m) return null;
-  const unit = (m[2] ?? '').toLowerCase().replace(/b$/, '');
-  const mult: Record<string, number> = {
-    '': 1,
-    k: 1e3,
-    m: 1e6,
-    g: 1e9,
-    t: 1e12,
-    p: 1e15,
-    ki: 2 ** 10,
-    mi: 2 ** 20,
-    gi: 2 ** 30,
-    ti: 2 ** 40,
-    pi: 2 ** 50,
-  };
-  const f = mult[unit];
-  return f === undefined ? null : Math.round(Number(m[1]) * f);
-}
-
 export async function readStandinConfig(path: string | undefined): Promise<StandinConfig> {
   const def: StandinConfig = { rules: [/blobs\/sha256.*/], rateLimitBps: null, readBufferSize: 512 * 1024 };
   if (!path) return def;
   const doc = (parseYaml(await readFile(path, 'utf8')) ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const download = doc.download ?? {};
-  const limit = parseByteSize(download.bandwidthLimit ?? download.rateLimit);
+  const limit = parseRustBytes(download.bandwidthLimit ?? download.rateLimit);
   const proxy = (doc.proxy ?? {}) as {
     rules?: { regex?: string }[];
     server?: { port?: number };
@@ -179,7 +156,7 @@ export async function readStandinConfig(path: string | undefined): Promise<Stand
   const storage = (doc.storage ?? {}) as { readBufferSize?: number };
   const cfg: StandinConfig = {
     rules: (proxy.rules ?? []).filter((r) => typeof r?.regex === 'string').map((r) => new RegExp(r.regex as string)),
-    rateLimitBps: limit !== null && limit > 0 ? limit : null,
+    rateLimitBps: limit !== undefined && limit > 0 ? limit : null,
     readBufferSize: typeof storage.readBufferSize === 'number' ? storage.readBufferSize : def.readBufferSize,
   };
   if (typeof proxy.server?.port === 'number') cfg.proxyPort = proxy.server.port;

@@ -2,6 +2,7 @@
 // registry through them, in the order containerd tries the hosts.
 import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
+import { formatVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import { defaultHostsDir, hostsWithoutHostTable, type DefaultConfigPath } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker } from './containerd-versioned.js';
@@ -90,10 +91,19 @@ export async function buildRoutes(
   if (configPath.length > 0) {
     const seen = new Map<string, string>(); // namespace → node dir that serves it
     const inPath = hostsDirs.filter((d) => d.inConfigPath);
+    const listed = await Promise.all(
+      inPath.map(async (d) =>
+        (await ctx.bundle.list(d.bundleDir))
+          .map((f) => f.slice(d.bundleDir.length + 1))
+          .filter((f) => /^[^/]+\/hosts\.toml$/.test(f)),
+      ),
+    );
+    // asked once, and only where a _default exists: an unknown version is then assumed to read it (and says so)
+    const defaultRead =
+      !listed.some((files) => files.some((f) => f.startsWith('_default/'))) ||
+      pk.value(defaultHostsDir, (v) => `a _default hosts directory is ${v}`) === 'read';
     for (const [dirIndex, d] of inPath.entries()) {
-      const files = (await ctx.bundle.list(d.bundleDir))
-        .map((f) => f.slice(d.bundleDir.length + 1))
-        .filter((f) => /^[^/]+\/hosts\.toml$/.test(f));
+      const files = listed[dirIndex] ?? [];
       for (const f of files) {
         const ns = f.slice(0, f.indexOf('/'));
         const file = `${d.bundleDir}/${f}`;
@@ -113,44 +123,18 @@ export async function buildRoutes(
         const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
         if (shadow !== undefined) route.shadowedBy = shadow;
         const p = parseHostsToml(text);
-        const serverOnly = p.ok && p.file.withoutHostTable === true;
-        if (
-          registry === '_default' &&
-          pk.value(defaultHostsDir, (v) => `a _default hosts directory is ${v}`) === 'ignored'
-        ) {
-          // not the file's fault: this release never looks there, so the registries it was to serve go direct
-          const v = pk.version;
-          const release = v ? `containerd ${v.major}.${v.minor}.${v.patch}` : 'this containerd';
-          route.rejected = {
-            message: `${release} looks only in <config_path>/<registry>/: the _default directory came in 1.6.17 and 1.7.0 (containerd PR #7607, containerd#8053)`,
-            unread: true,
-          };
-          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
-        } else if (
-          serverOnly &&
-          pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected'
-        ) {
-          const message =
-            'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly';
-          route.rejected = { message };
-          ctx.problem({ file, message });
-          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
-        } else if (!p.ok) {
-          route.rejected = {
-            message: p.message,
-            ...(p.line === undefined ? {} : { line: p.line }),
-            ...(p.column === undefined ? {} : { column: p.column }),
-          };
-          ctx.problem({
-            file,
-            ...(p.line === undefined ? {} : { line: p.line }),
-            ...(p.column === undefined ? {} : { column: p.column }),
-            message: p.message,
-          });
-          Object.assign(route, routeFromHostsFile(registry, { hosts: [] }, dd, checks));
-        } else {
-          Object.assign(route, routeFromHostsFile(registry, p.file, dd, checks));
+        const rejected = rejection(registry, p, defaultRead, pk);
+        if (rejected) {
+          route.rejected = rejected;
+          if (!rejected.unread)
+            ctx.problem({
+              file,
+              ...(rejected.line === undefined ? {} : { line: rejected.line }),
+              ...(rejected.column === undefined ? {} : { column: rejected.column }),
+              message: rejected.message,
+            });
         }
+        Object.assign(route, routeFromHostsFile(registry, rejected || !p.ok ? { hosts: [] } : p.file, dd, checks));
         routes.push(route);
       }
       for (const f of files) {
@@ -169,4 +153,37 @@ export async function buildRoutes(
     }
   }
   return routes;
+}
+
+/** Why containerd ignores this hosts.toml, or null when it reads it. */
+function rejection(
+  registry: string,
+  p: ReturnType<typeof parseHostsToml>,
+  defaultRead: boolean,
+  pk: ContainerdVersionPicker,
+): NonNullable<RegistryRoute['rejected']> | null {
+  if (registry === '_default' && !defaultRead) {
+    // not the file's fault: this release never looks there, so the registries it was to serve go direct
+    const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'this containerd';
+    return {
+      message: `${release} looks only in <config_path>/<registry>/: the _default directory came in 1.6.17 and 1.7.0 (containerd PR #7607, containerd#8053)`,
+      unread: true,
+    };
+  }
+  if (
+    p.ok &&
+    p.file.withoutHostTable === true &&
+    pk.value(hostsWithoutHostTable, (v) => `a hosts.toml without [host] tables is ${v}`) === 'rejected'
+  )
+    return {
+      message:
+        'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly',
+    };
+  if (!p.ok)
+    return {
+      message: p.message,
+      ...(p.line === undefined ? {} : { line: p.line }),
+      ...(p.column === undefined ? {} : { column: p.column }),
+    };
+  return null;
 }

@@ -1,6 +1,7 @@
 // How the node's containerd config keeps pulls away from dfdaemon: each way has a kind, a message
 // naming the file, and (where one exists) the containerd release or issue that makes it so.
 import { type ContainerdConfig } from '../parsers/containerd-config.js';
+import { formatVersion } from '../parsers/containerd-version.js';
 import { configsTlsWithConfigPath, transferConfigPathList, type DefaultConfigPath } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker } from './containerd-versioned.js';
 import { listenerAccepts, type Listener } from '../parsers/ss-listeners.js';
@@ -86,11 +87,10 @@ function criConfigRefused(a: MisconfigInputs): Misconfig[] {
   const isDefault =
     a.dflt.kind !== 'none' && (a.configPathFrom === 'default' || a.configPath.join(':') === a.dflt.dirs.join(':'));
   if (legacy.length > 0 && a.dflt.kind === 'in-defaults' && isDefault) {
-    const v = a.pk.version;
     return [
       {
         kind: 'mirrors-refused',
-        message: `containerd ${v ? `${v.major}.${v.minor}.${v.patch}` : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
+        message: `containerd ${a.pk.version ? formatVersion(a.pk.version) : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
         file: cfgFile(a),
       },
     ];

@@ -5,7 +5,7 @@ import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { parseTomlLocated, type TomlParse, type TomlTable } from '../parsers/containerd-toml.js';
-import { type ContainerdVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
+import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import { defaultConfigPath, gzipDecompressors, type DefaultConfigPath } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
@@ -167,7 +167,7 @@ export const containerdFacts = defineFacts({
     }
     if (pull.downloads.ignored) {
       ctx.note(
-        `containerd ${version ? formatRelease(version) : ''}: ${pull.downloads.setting} has no effect on CRI pulls in ${pull.downloads.ignored.range} (containerd#6054: the unpacker that fetches the layers was built without the limit), so every layer downloads at once; the setting works again from 1.5.12 / 1.6.0`,
+        `containerd ${version ? formatVersion(version) : ''}: ${pull.downloads.setting} has no effect on CRI pulls in ${pull.downloads.ignored.range} (containerd#6054: the unpacker that fetches the layers was built without the limit), so every layer downloads at once; the setting works again from 1.5.12 / 1.6.0`,
         facts.configFile ?? CONTAINERD_FILES.version,
       );
     }
@@ -255,10 +255,6 @@ async function readConfig(ctx: FactsContext): Promise<{
 function describeDefault(d: DefaultConfigPath): string {
   if (d.kind === 'none') return 'config_path has no default (containerd < 2.2.0)';
   return `config_path defaults to ${d.dirs.join(':')} (containerd ≥ 2.2.0)`;
-}
-
-function formatRelease(v: ContainerdVersion): string {
-  return `${v.major}.${v.minor}.${v.patch}`;
 }
 
 /** The hosts directories containerd reads: its config's config_path, else its default (≥ 2.2.0, Linux, and only without mirrors from 2.2.2). */

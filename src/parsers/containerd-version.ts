@@ -34,6 +34,7 @@ export function versionAtLeast(
   return v.patch >= patch;
 }
 
-export function formatVersion(v: ContainerdVersion): string {
+/** major.minor.patch of a detected version or of a release bound (knowledge/versioned.ts `Release`). */
+export function formatVersion(v: Pick<ContainerdVersion, 'major' | 'minor' | 'patch'>): string {
   return `${v.major}.${v.minor}.${v.patch}`;
 }

@@ -120,7 +120,8 @@ export async function buildRoutes(
           originFallback: false,
           dirIndex,
         };
-        const shadow = seen.get(ns) ?? (ns !== '_default' ? seen.get('_default') : undefined);
+        // a release that reads no _default is not stopped by one in an earlier directory either
+        const shadow = seen.get(ns) ?? (ns !== '_default' && defaultRead ? seen.get('_default') : undefined);
         if (shadow !== undefined) route.shadowedBy = shadow;
         const p = parseHostsToml(text);
         const rejected = rejection(registry, p, defaultRead, pk);

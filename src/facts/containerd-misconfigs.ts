@@ -65,7 +65,9 @@ export function findMisconfigs(a: MisconfigInputs): Misconfig[] {
   // with the CRI plugin refused, where hosts.toml files sit makes no difference yet
   if (out.some((m) => m.kind === 'mirrors-refused')) return out;
   out.push(...hostsDirsMisplaced(a));
-  const hasDocker = a.routes.some((r) => r.registry === 'docker.io' || r.registry === '_default');
+  const hasDocker = a.routes.some(
+    (r) => r.registry === 'docker.io' || (r.registry === '_default' && !r.rejected?.unread),
+  );
   for (const r of a.routes) out.push(...routeMisconfigs(a, r, hasDocker));
   out.push(...dfdaemonUnrouted(a, out));
   out.push(...loggedRefusals(a, out));

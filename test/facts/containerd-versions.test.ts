@@ -262,6 +262,34 @@ describe('the _default hosts directory by release (containerd PR #7607; containe
     }
   });
 
+  it('an unread _default covers no registry: a Docker Hub mirror keyed on index.docker.io is still named', async () => {
+    const withAlias = (v: string) => ({
+      ...bundle(v),
+      'raw/containerd/certs.d/index.docker.io/hosts.toml':
+        '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+    });
+    expect(kinds((await factsFrom(withAlias('1.5.9'))).containerd!)).toEqual(['default-dir-unread', 'wrong-name']);
+    expect(kinds((await factsFrom(withAlias('v1.6.17'))).containerd!)).toEqual([]);
+  });
+
+  it('an unread _default in an earlier directory shadows nothing in a later one', async () => {
+    const twoDirs = (v: string) => ({
+      ...bundle(v),
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"\n',
+      'raw/containerd/hosts-dirs.json': JSON.stringify([
+        { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+        { path: '/etc/docker/certs.d', bundleDir: 'raw/containerd/docker-certs.d', inConfigPath: true },
+      ]),
+      'raw/containerd/docker-certs.d/docker.io/hosts.toml':
+        '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+    });
+    const old = (await factsFrom(twoDirs('1.5.9'))).containerd!;
+    expect(old.routes.find((r) => r.registry === 'docker.io')?.shadowedBy).toBeUndefined();
+    const reads = (await factsFrom(twoDirs('v1.7.0'))).containerd!;
+    expect(reads.routes.find((r) => r.registry === 'docker.io')?.shadowedBy).toBe('/etc/containerd/certs.d');
+  });
+
   it('1.6.17, 1.7 and 2.x read it, and an unknown version is assumed to (no finding either way)', async () => {
     for (const v of ['v1.6.17', '1.7.0', 'v2.1.4', undefined]) {
       const c = (await factsFrom(bundle(v))).containerd!;

@@ -2,7 +2,7 @@ import { type Command, Option, type OptionValues } from '@commander-js/extra-typ
 import { PROBE_NAMES, type ProbeName } from '../causes.js';
 import { FAIL_ON } from '../exit-code.js';
 import { UsageError } from '../errors.js';
-import { parseRustBytes } from '../parsers/dfdaemon-config-rust.js';
+import { parseByteSize } from '../parsers/byte-size.js';
 import { DISK_METHODS, type ProbeOptions } from '../probes/context.js';
 import { DEFAULT_WIDTH, FORMATS } from '../report/options.js';
 import { parseDuration } from './duration.js';
@@ -123,7 +123,7 @@ export function addBenchOptions<A extends unknown[], O extends OptionValues, G e
 
 /** --disk-bytes, --bench-bytes: a size as dfdaemon's own config writes one (256MiB = 256·2^20, 64M = 64·10^6). */
 export function parseBytes(v: string): number {
-  const n = parseRustBytes(v);
+  const n = parseByteSize(v, 'with-i');
   if (n === undefined) throw new UsageError(`not a byte size: "${v}" (e.g. 256MiB, 64M, 1048576)`);
   return n;
 }

@@ -1,5 +1,6 @@
 // dfget.yaml, the Go dfdaemon's config: the keys that bear on pull speed, with the code's defaults
 // (dragonflyoss/dragonfly client/config/peerhost.go and peerhost_linux.go) where a key is absent.
+import { parseByteSize } from './byte-size.js';
 import { parseGoDuration } from './go-duration.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
 import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';
@@ -7,14 +8,7 @@ import { bool, num, str, type Convert, type SettingsReader } from './yaml-settin
 const MiB = 1024 * 1024;
 
 /** docker/go-units RAMInBytes (binary units, as Go's util.RateLimit uses): "1024Mi", "2MiB", "512m". */
-export const parseGoBytes: Convert<number> = (v) => {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?)(b?)\s*$/i.exec(v);
-  if (!m) return undefined;
-  const pow = ' kmgtp'.indexOf((m[2] || ' ').toLowerCase());
-  return Math.round(Number(m[1]) * 1024 ** pow);
-};
+export const parseGoBytes: Convert<number> = (v) => parseByteSize(v, 'always');
 
 /** Dragonfly's util.Duration: a time.ParseDuration string, or an integer of nanoseconds. */
 export const goConfigSeconds: Convert<number> = (v) => {

@@ -14,18 +14,12 @@ import {
 } from '../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick, type Release, type VersionedFact } from '../knowledge/versioned.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
+import { parseByteSize } from './byte-size.js';
 import { parseHumantime } from './humantime.js';
 import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';
 
 /** Rust bytesize ("50GB" = 50·10^9, "50GiB" = 50·2^30) or a plain integer. */
-export const parseRustBytes: Convert<number> = (v) => {
-  if (typeof v === 'number') return v;
-  if (typeof v !== 'string') return undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgtp]?)(i?)(b?)\s*$/i.exec(v);
-  if (!m) return undefined;
-  const pow = ' kmgtp'.indexOf((m[2] || ' ').toLowerCase());
-  return Math.round(Number(m[1]) * (m[3] ? 1024 : 1000) ** pow);
-};
+export const parseRustBytes: Convert<number> = (v) => parseByteSize(v, 'with-i');
 
 /** humantime_serde: a string only ("30d", "2h 37min"). */
 export const rustConfigSeconds: Convert<number> = (v) =>

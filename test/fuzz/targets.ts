@@ -804,7 +804,14 @@ metrics:
 
 register({
   name: 'dfdaemon-config',
-  files: ['dfdaemon-config.ts', 'dfdaemon-config-go.ts', 'dfdaemon-config-rust.ts', 'yaml-settings.ts', 'humantime.ts'],
+  files: [
+    'dfdaemon-config.ts',
+    'dfdaemon-config-go.ts',
+    'dfdaemon-config-rust.ts',
+    'yaml-settings.ts',
+    'humantime.ts',
+    'byte-size.ts',
+  ],
   seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/config\//, inline: [GO_DFGET_YAML, RUST_DFDAEMON_YAML] }),
   attacks: [YAML_BOMB.replace('serializeImagePulls', 'download')],
   run(text) {

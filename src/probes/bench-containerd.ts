@@ -310,10 +310,9 @@ async function ctrList(c: Ctr, args: string[]): Promise<string[]> {
     .filter(Boolean);
 }
 
-/** Removes what the bench put in its namespace: images, leases, content, snapshots; the namespace last. */
-export async function cleanNamespace(c: Ctr, o: { dropNamespace: boolean }): Promise<string[]> {
+/** Removes what the bench put in its namespace: images, leases, content, snapshots. */
+export async function emptyNamespace(c: Ctr): Promise<void> {
   assertBenchNamespace(c.namespace);
-  const left: string[] = [];
   const images = await ctrList(c, ['image', 'ls', '-q']);
   if (images.length > 0)
     await runCommand('ctr', ctrArgs(c, ['image', 'rm', '--sync', ...images]), { timeoutMs: 60_000 });
@@ -327,9 +326,23 @@ export async function cleanNamespace(c: Ctr, o: { dropNamespace: boolean }): Pro
     if (snaps.length === 0) break;
     for (const s of snaps) await runCommand('ctr', ctrArgs(c, ['snapshots', 'rm', s]), { timeoutMs: 30_000 });
   }
-  if (o.dropNamespace) {
+}
+
+/**
+ * Empties the bench's namespace and drops it. A ctr killed mid-pull may have sent a blob commit or a
+ * snapshot commit that containerd finishes after the namespace was emptied, and containerd refuses
+ * to drop a namespace that still has images, blobs or snapshots: so empty and drop again until it
+ * goes or `patienceMs` runs out. Returns what could not be removed, for the operator.
+ */
+export async function removeBenchNamespace(c: Ctr, o: { patienceMs: number }): Promise<string[]> {
+  assertBenchNamespace(c.namespace);
+  const until = performance.now() + o.patienceMs;
+  for (;;) {
+    await emptyNamespace(c);
     const r = await runCommand('ctr', ['--address', c.address, 'namespaces', 'rm', c.namespace], { timeoutMs: 30_000 });
-    if (r.kind !== 'ok') left.push(`namespace ${c.namespace}: ${r.reason}`);
+    // never created (interrupted before ctr wrote anything) is as good as removed
+    if (r.kind === 'ok' || (r.kind === 'failed' && /not found/i.test(r.stderr))) return [];
+    if (performance.now() >= until) return [`namespace ${c.namespace}: ${r.reason}`];
+    await new Promise((res) => setTimeout(res, 250));
   }
-  return left;
 }

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import {
   assertBenchNamespace,
-  cleanNamespace,
+  emptyNamespace,
+  removeBenchNamespace,
   type Ctr,
   ctrPull,
   heldBefore,
@@ -220,8 +221,14 @@ export async function runBench(
   const ctr: Ctr = { address: path.address, namespace: `dfdoctor-bench-${randomBytes(4).toString('hex')}` };
   assertBenchNamespace(ctr.namespace);
   const notes = [...path.notes];
+  // On SIGINT/SIGTERM the cleanup stack and this function's `finally` both want the namespace gone:
+  // one removal serves both, and it starts only once the killed ctr has exited, so that no write of
+  // its can land in the namespace after it was emptied
+  let pulling: Promise<unknown> = Promise.resolve();
+  let removal: Promise<string[]> | undefined;
+  const remove = () => (removal ??= pulling.then(() => removeBenchNamespace(ctr, { patienceMs: 15_000 })));
   const unregister = rc.cleanup.add(async () => {
-    await cleanNamespace(ctr, { dropNamespace: true });
+    await remove();
   });
   try {
     const proxyPorts = await dfdaemonProxyPorts(o);
@@ -243,7 +250,9 @@ export async function runBench(
     for (const [i, kind] of kinds.entries()) {
       rc.progress(`bench: ${kind} pull ${i + 1}/${kinds.length} of ${path.ref}…`);
       const startedMs = Date.now();
-      const r = await ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      const pull$ = ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      pulling = pull$;
+      const r = await pull$;
       if (!r.ok) throw new UsageError(`pull of ${o.image} through containerd failed: ${r.error ?? 'unknown error'}`);
       layers ??= await manifestLayers(ctr, path.ref);
       if (!layers) throw new UsageError(`pull of ${o.image}: containerd holds no manifest for ${path.ref} afterwards`);
@@ -289,7 +298,7 @@ export async function runBench(
           `${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`,
         );
       pulls.push(pull);
-      await cleanNamespace(ctr, { dropNamespace: false });
+      await emptyNamespace(ctr);
     }
 
     rc.progress('bench: isolating the phases on the largest layer…');
@@ -374,7 +383,7 @@ export async function runBench(
   } finally {
     rc.progress('bench: removing what the bench put in containerd…');
     unregister();
-    const left = await cleanNamespace(ctr, { dropNamespace: true });
+    const left = await remove();
     for (const l of left) process.stderr.write(`dfdoctor: bench: could not remove ${l}\n`);
   }
 }

@@ -208,6 +208,50 @@ export function redactLine(line: string, t: Tally, mode: LineMode): string {
   return out;
 }
 
+/**
+ * Every line redactLine could change holds one of these, each the guard one of its rules tests first
+ * (a superset: `@` for URL credentials, which also need `://`). Searched one by one over the whole
+ * text: one alternation of them all, `@` and a character class included, defeats V8's quick checks
+ * and costs twice as much as the four passes.
+ */
+const LINE_TRIGGERS: readonly RegExp[] = [
+  /@/g,
+  /\[\]string\{/g,
+  /[?&;][A-Za-z0-9_.-]+=/g,
+  /bearer|basic|negotiate|digest|pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/gi,
+];
+
+/**
+ * redactLine over every line of a free-text file (logs), without splitting it: only the lines a
+ * trigger names are cut out and redacted; the rest is copied as it is. Same output as splitting on
+ * "\n", redacting each line and joining, at a fraction of the cost on a large log whose lines mostly
+ * hold no secret.
+ */
+export function redactLogLines(text: string, t: Tally): string {
+  const starts: number[] = [];
+  for (const re of LINE_TRIGGERS) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      starts.push(text.lastIndexOf('\n', m.index) + 1);
+      const end = text.indexOf('\n', m.index);
+      if (end < 0) break;
+      re.lastIndex = end + 1;
+    }
+  }
+  if (starts.length === 0) return text;
+  starts.sort((a, b) => a - b);
+  let out = '';
+  let from = 0;
+  for (const start of starts) {
+    if (start < from) continue;
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    out += text.slice(from, start) + redactLine(text.slice(start, end), t, { strict: false });
+    from = end;
+  }
+  return out + text.slice(from);
+}
+
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----/;
 const PEM_INLINE = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----(.*?)-----END \1-----/g;
 const PEM_BODY = /^\s*([A-Za-z0-9+/=]+|[A-Za-z-]+:.*|)\s*\\?$/;

@@ -6,7 +6,7 @@ import type { Redaction } from './manifest.js';
 import { isKeyFileName, isPathLike, MARK, secretStrength } from './redact-keys.js';
 import { harvestSecrets, redactJsonText } from './redact-structured.js';
 import { Tally } from './redact-tally.js';
-import { redactLine, redactPem } from './redact-text.js';
+import { redactLine, redactLogLines, redactPem } from './redact-text.js';
 import { redactTomlText } from './redact-toml.js';
 import { redactYamlText } from './redact-yaml.js';
 import type { Redactor } from './writer.js';
@@ -58,7 +58,7 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
     case 'yaml':
       return redactYamlText(text, t);
     case 'json':
-      return redactJsonText(text, t) ?? lineByLine(text, t, true);
+      return redactJsonText(text, t) ?? lineByLine(text, t);
     case 'env':
       return text
         .split('\n')
@@ -70,9 +70,9 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
         })
         .join('\n');
     case 'config-text':
-      return lineByLine(text, t, true);
+      return lineByLine(text, t);
     case 'log':
-      return lineByLine(text, t, false);
+      return redactLogLines(text, t);
     case 'system':
       return text
         .split('\n')
@@ -81,9 +81,10 @@ function redactBySyntax(text: string, syntax: Syntax, t: Tally): string {
   }
 }
 
-function lineByLine(text: string, t: Tally, strict: boolean): string {
-  const lines = text.split('\n').map((l) => redactLine(l, t, { strict }));
-  if (strict) hideFlagValueLines(lines, t);
+/** A config file's lines: every one redacted, then flags whose value sits on the next line. */
+function lineByLine(text: string, t: Tally): string {
+  const lines = text.split('\n').map((l) => redactLine(l, t, { strict: true }));
+  hideFlagValueLines(lines, t);
   return lines.join('\n');
 }
 

@@ -42,11 +42,24 @@ export class BundleWriter {
    * hold in memory at once, written in parts that each end at a line end.
    */
   async appendText(rel: string, text: string): Promise<void> {
+    await this.append(rel, text, null);
+  }
+
+  /**
+   * appendText for UTF-8 bytes that end at a line end (or at least at a character's end). When the
+   * redactor leaves the text as it was, the bytes are written as read instead of encoding the text
+   * again: a log window is mostly lines without a secret.
+   */
+  async appendUtf8(rel: string, bytes: Buffer): Promise<void> {
+    await this.append(rel, bytes.toString('utf8'), bytes);
+  }
+
+  private async append(rel: string, text: string, bytes: Buffer | null): Promise<void> {
     const r = this.redactor(rel, text);
     this.redactions.push(...r.redactions);
     const p = this.path(rel);
     await mkdir(dirname(p), { recursive: true });
-    await appendFile(p, r.text);
+    await appendFile(p, bytes !== null && r.text === text ? bytes : r.text);
   }
 
   async writeJson(rel: string, value: unknown): Promise<void> {

@@ -4,12 +4,14 @@ import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BundleWriter } from '../../src/bundle/writer.js';
+import { BundleWriter, type Redactor } from '../../src/bundle/writer.js';
+import { createRedactor } from '../../src/bundle/redact.js';
 import { DirBundle } from '../../src/bundle/dir-bundle.js';
 import { buildLogs } from '../../src/facts/dfdaemon-logs.js';
 import { parseSliceMap } from '../../src/facts/dfdaemon-log-slices.js';
 import type { ProbeContext } from '../../src/probes/context.js';
 import { rootedPath } from '../../src/probes/context.js';
+import { MARK } from '../../src/bundle/redact-keys.js';
 import { copyLogs, LEAD_MS, LOG_CAP } from '../../src/probes/dfdaemon-logs.js';
 import { goTaskLines, hex64, rustTaskLines } from '../facts/dfdaemon-loggen.js';
 
@@ -23,7 +25,7 @@ async function tmp(prefix: string) {
   return d;
 }
 
-function context(dir: string, forBundle: boolean): ProbeContext {
+function context(dir: string, forBundle: boolean, redactor?: Redactor): ProbeContext {
   const t0 = Date.now();
   return {
     options: {
@@ -34,7 +36,7 @@ function context(dir: string, forBundle: boolean): ProbeContext {
       diskMethod: 'o_direct',
       forBundle,
     },
-    out: new BundleWriter(dir),
+    out: new BundleWriter(dir, redactor),
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, 60_000 - (Date.now() - t0)),
     progress: () => undefined,
@@ -43,6 +45,8 @@ function context(dir: string, forBundle: boolean): ProbeContext {
     nodePath: (p) => rootedPath('/', p),
   };
 }
+
+const SECRET = 'k8Zq2Lw9Xv4Tn7Rb1Mc6';
 
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
 
@@ -226,4 +230,28 @@ describe('log windows in the dfdaemon probe', () => {
     expect(bundled).toContain('task_id="lasttask"');
     expect(bundled.length).toBeLessThan(log.length / 5);
   }, 120_000);
+  it('copies a line longer than the scanner cap in parts that never cut a character in two', async () => {
+    const logDir = await tmp('dfdoctor-win-longline-');
+    const now = Date.now();
+    const task = (i: number, t: number) =>
+      goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: blob(i), size: 1e6, mode: 'p2p', costMs: 300 });
+    // 2-, 3- and 4-byte characters, so that some part boundary falls inside one whatever the read sizes
+    // and a secret in it, so that the redactor rewrites the text and the decoded parts are written
+    const long = `{"msg":"${'é€😀'.repeat(250_000)} token=${SECRET}"}`;
+    expect(Buffer.byteLength(long)).toBeGreaterThan(2 * 1024 * 1024);
+    const old = Array.from({ length: 300 }, (_, i) => task(100 + i, now - 5 * 3600_000 + i * 1000)).flat();
+    const recent = [...task(1, now - 60_000), long, ...task(2, now - 30_000)];
+    const log = `${[...old, ...recent].join('\n')}\n`;
+    await writeFile(join(logDir, 'core.log'), log);
+    const bundleDir = await tmp('dfdoctor-win-longline-bundle-');
+    const out = await copyLogs(context(bundleDir, false, createRedactor()), logDir, 'go', now - 3600_000);
+    // the seek starts a little early (lines are only roughly in time order), but past the first old line
+    const from = out.files[0]?.fromByte as number;
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThanOrEqual(Buffer.byteLength(`${old.join('\n')}\n`));
+    const bundled = await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'));
+    const want = Buffer.from(Buffer.from(log).subarray(from).toString('utf8').replace(SECRET, MARK));
+    expect(bundled.includes(SECRET)).toBe(false);
+    expect(bundled.equals(want), 'the bundled bytes are the window of the log, redacted').toBe(true);
+  }, 60_000);
 });

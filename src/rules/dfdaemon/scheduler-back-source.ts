@@ -48,7 +48,17 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     const d = f.dfdaemon;
     const all = d?.logs?.summary.tasks ?? [];
     const orders = pullTasks(d).filter((t) => t.schedulerBackSource);
-    const ordered = orders.filter((t) => t.digest && all.some((o) => sameTaskBefore(o, t) && !o.failed));
+    // by digest, in log order: a window holds thousands of tasks, and every order looks for its blob
+    const byDigest = new Map<string, TaskTimeline[]>();
+    if (orders.length > 0)
+      for (const o of all) {
+        if (!o.digest) continue;
+        const same = byDigest.get(o.digest);
+        if (same) same.push(o);
+        else byDigest.set(o.digest, [o]);
+      }
+    const before = (t: TaskTimeline) => (t.digest ? (byDigest.get(t.digest) ?? []) : []);
+    const ordered = orders.filter((t) => before(t).some((o) => sameTaskBefore(o, t) && !o.failed));
     // Go: with a seed peer (CDN) the scheduler seeds a new task and orders peers to the origin only when the
     // seed fails, no CDN is configured or reschedules run out (dragonflyoss/dragonfly v2.0.1
     // scheduler/core/service.go:278-295, :172-178), so an order alone is worth a note there; a Rust
@@ -62,7 +72,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
       ...(impactSeconds === undefined ? {} : { impactSeconds }),
       data: {
         kind: 'refetched',
-        ordered: ordered.map((task) => ({ task, earlier: all.find((o) => sameTaskBefore(o, task)) })),
+        ordered: ordered.map((task) => ({ task, earlier: before(task).find((o) => sameTaskBefore(o, task)) })),
         multiplexOff: cfg?.generation === 'go' && cfg.multiplex !== undefined && !cfg.multiplex.value,
         generation: gen(f),
       },

@@ -2,8 +2,10 @@
 // After tsc: bundles dist/cli.js and what it imports into dist/packed/ (one module per command's lazy
 // import, shared chunks), because Node spends most of dfdoctor's start-up resolving, reading and
 // linking ~200 small modules one by one (yaml alone is ~80 CommonJS files). The dependencies the
-// analysis path loads go in the bundle; those only the probes load (systeminformation, undici, tar,
-// execa) stay in node_modules and are loaded when a probe needs them. A module that locates files from its own URL (import.meta.url)
+// analysis path loads go in the bundle, and so does execa, which every probe that runs a command
+// loads (in a chunk of its own: `analyze` does not load it; bundled, `diagnose --since` on a large
+// log took 0.92 × the wall time of resolving its ~60 files one by one). Those loaded only on some
+// paths (systeminformation, undici, tar) stay in node_modules and are loaded when needed. A module that locates files from its own URL (import.meta.url)
 // stays where tsc put it and is imported from there, so its relative paths keep working.
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,7 +17,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const OUT = join(DIST, 'packed');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-const UNBUNDLED_DEPS = ['systeminformation', 'undici', 'tar', 'execa'];
+const UNBUNDLED_DEPS = ['systeminformation', 'undici', 'tar'];
 const external = Object.keys(pkg.dependencies).filter((d) => UNBUNDLED_DEPS.includes(d));
 
 const keepInPlace = {

@@ -19,6 +19,13 @@ const HEAP_FLAG = '--max-old-space-size';
 const UNCAPPED_BUNDLE_BYTES = 8 * 1024 * 1024;
 const UNCAPPED_BUNDLE_FILES = 2000;
 
+// `dfdoctor … | head`: once the reader has gone, what is left to print has nowhere to go, and that is
+// no failure of the run (its exit code stands); Node would otherwise die on the unhandled EPIPE with a
+// stack trace. Any other write error is still thrown.
+process.stdout.on('error', (e) => {
+  if (e.code !== 'EPIPE') throw e;
+});
+
 const args = process.argv.slice(2);
 const capped = process.env.DFDOCTOR_LAUNCHED === '1' || process.execArgv.some((a) => a.startsWith(HEAP_FLAG));
 

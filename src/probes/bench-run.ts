@@ -198,15 +198,26 @@ async function dfdaemonProxyPorts(o: BenchOptions): Promise<number[]> {
   return ports;
 }
 
+/** What the bench needs while it runs: abort, undo steps, and a line of progress on stderr. */
+interface BenchRun {
+  signal: AbortSignal;
+  cleanup: Cleanup;
+  progress(message: string): void;
+}
+
+/** The pull path as the bench measures it: where containerd's blob requests go, and whether that is dfdaemon. */
+interface BenchPath {
+  path: PullPath;
+  viaDfdaemon: boolean;
+  blobRequest(digest: string): { url: string; headers: Record<string, string> };
+}
+
 /**
  * Pulls IMAGE through the node's containerd path in a namespace of its own (cold for containerd,
  * then `runs` times again as a cache hit in dfdaemon), then isolates the phases on the largest
  * layer. Everything it puts in containerd is removed, also on SIGINT (the cleanup stack).
  */
-export async function runBench(
-  o: BenchOptions,
-  rc: { signal: AbortSignal; cleanup: Cleanup; progress(message: string): void },
-): Promise<BenchMeasurement> {
+export async function runBench(o: BenchOptions, rc: BenchRun): Promise<BenchMeasurement> {
   const path: PullPath = await readPullPath({
     root: o.root,
     image: o.image,
@@ -222,152 +233,37 @@ export async function runBench(
   assertBenchNamespace(ctr.namespace);
   const notes = [...path.notes];
   // On SIGINT/SIGTERM the cleanup stack and this function's `finally` both want the namespace gone:
-  // one removal serves both, and it starts only once the killed ctr has exited, so that no write of
-  // its can land in the namespace after it was emptied
+  // one removal serves both, and it starts only once the pull in flight has ended (the signal kills
+  // its ctr), so that no write of the pull's can land in the namespace after it was emptied
   let pulling: Promise<unknown> = Promise.resolve();
   let removal: Promise<string[]> | undefined;
-  const remove = () => (removal ??= pulling.then(() => removeBenchNamespace(ctr, { patienceMs: 15_000 })));
+  const remove = () =>
+    (removal ??= pulling.catch(() => undefined).then(() => removeBenchNamespace(ctr, { patienceMs: 15_000 })));
   const unregister = rc.cleanup.add(async () => {
     await remove();
   });
   try {
-    const proxyPorts = await dfdaemonProxyPorts(o);
-    const mirrorPort = path.mirror ? Number(new URL(path.mirror.url).port || 80) : null;
-    const viaDfdaemon = mirrorPort !== null && proxyPorts.includes(mirrorPort);
-    if (!path.mirror)
-      notes.push(
-        `containerd has no mirror for ${path.registryHost}${path.hostsFile ? ` (${path.hostsFile})` : ' (no hosts.toml)'}: dfdaemon was not in the path; the pull went to ${path.origin}`,
-      );
-    else if (!viaDfdaemon)
-      notes.push(
-        `containerd's mirror for ${path.registryHost} is ${path.mirror.url}, not a dfdaemon proxy port (${proxyPorts.join(', ')}): dfdaemon was not in the path as far as dfdoctor can tell`,
-      );
-    const blobReq = (digest: string) => mirrorBlobRequest(path, digest) ?? originBlobRequest(path, digest);
-
+    const bp = await benchPath(o, path, notes);
     const pulls: BenchPull[] = [];
     let layers: ManifestLayer[] | null = null;
     const kinds: ('cold' | 'warm')[] = ['cold', ...Array.from({ length: o.runs }, () => 'warm' as const)];
     for (const [i, kind] of kinds.entries()) {
       rc.progress(`bench: ${kind} pull ${i + 1}/${kinds.length} of ${path.ref}…`);
-      const startedMs = Date.now();
-      const pull$ = ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+      const pull$ = pullOnce(o, rc, bp, ctr, kind, layers, i === 0 ? notes : []);
       pulling = pull$;
       const r = await pull$;
-      if (!r.ok) throw new UsageError(`pull of ${o.image} through containerd failed: ${r.error ?? 'unknown error'}`);
-      layers ??= await manifestLayers(ctr, path.ref);
-      if (!layers) throw new UsageError(`pull of ${o.image}: containerd holds no manifest for ${path.ref} afterwards`);
-      const held = new Set<string>();
-      let unknownHeld = false;
-      for (const l of layers) {
-        if (r.progress.refs.get(l.digest)?.existed) held.add(l.digest);
-        else {
-          const h = await heldBefore(path, l.digest, startedMs - 50);
-          if (h === null) unknownHeld = true;
-          if (h === true) held.add(l.digest);
-        }
-      }
-      const pull = pullFromProgress(
-        kind,
-        r.wallSeconds,
-        r.progress,
-        layers,
-        path.maxConcurrentDownloads,
-        held,
-        r.commits,
-      );
-      // containerd shares content between namespaces: a layer it already held was not fetched, so time
-      // the same request through the mirror instead, one layer at a time
-      for (const l of pull.layers) {
-        if (!held.has(l.digest)) continue;
-        const f = await timedFetch(blobReq(l.digest), {
-          keepBytes: 0,
-          timeoutMs: o.pullTimeoutSeconds * 1000,
-          signal: rc.signal,
-        });
-        if (f.ok) {
-          l.fetchSeconds = f.seconds;
-          l.fetchMeasured = 'mirror-request';
-        }
-      }
-      if (unknownHeld && i === 0)
-        notes.push(
-          `${path.blobDir} is not readable: layers containerd already held (shared with other namespaces) cannot be told from fetched ones`,
-        );
-      if (held.size > 0 && i === 0)
-        notes.push(
-          `${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`,
-        );
-      pulls.push(pull);
+      layers = r.layers;
+      pulls.push(r.pull);
       await emptyNamespace(ctr);
     }
-
     rc.progress('bench: isolating the phases on the largest layer…');
     const largest = [...(layers ?? [])].sort((a, b) => b.size - a.size)[0];
-    let isolation: BenchIsolation | undefined;
-    const floors: BenchMeasurement['floors'] = {
-      dfdaemonFetchMBps: null,
-      diskReadMBps: null,
-      loopbackMBps: null,
-      gunzipMBps: null,
-      sha256MBps: null,
-    };
-    if (largest) {
-      const req = blobReq(largest.digest);
-      const f = await timedFetch(req, {
-        keepBytes: o.sampleBytes,
-        timeoutMs: o.pullTimeoutSeconds * 1000,
-        signal: rc.signal,
-      });
-      const phases: PhaseResult[] = [];
-      if (!f.ok) {
-        notes.push(`phase isolation skipped: ${f.reason}`);
-      } else {
-        const fetchMBps = f.seconds > 0 ? f.bytes / 1e6 / f.seconds : null;
-        phases.push({
-          phase: 'dfdaemon-fetch',
-          MBps: fetchMBps,
-          how: `GET ${req.url.replace(/\?.*$/, '')} with containerd's headers${viaDfdaemon ? ' (dfdaemon proxy)' : path.mirror ? ' (mirror, not dfdaemon)' : ' (registry: no dfdaemon in the path)'}`,
-        });
-        const cacheDir = viaDfdaemon ? await cacheDirFor(o) : null;
-        phases.push(
-          viaDfdaemon
-            ? await diskPhase({
-                cacheDir,
-                bytes: largest.size,
-                sample: f.sample,
-                cleanup: rc.cleanup,
-                signal: rc.signal,
-              })
-            : { phase: 'disk-read', MBps: null, how: 'dfdaemon not in the path: no cache dir to read' },
-        );
-        phases.push(await loopbackPhase(f.sample, 60_000));
-        phases.push(await gunzipPhase(f.sample));
-        phases.push(sha256Phase(f.sample));
-        floors.dfdaemonFetchMBps = viaDfdaemon ? fetchMBps : null;
-        floors.diskReadMBps = phases.find((p) => p.phase === 'disk-read')?.MBps ?? null;
-        floors.loopbackMBps = phases.find((p) => p.phase === 'loopback')?.MBps ?? null;
-        floors.gunzipMBps = phases.find((p) => p.phase === 'gunzip')?.MBps ?? null;
-        floors.sha256MBps = phases.find((p) => p.phase === 'sha256')?.MBps ?? null;
-        const slowest = [...pulls].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
-        const inSlowest = slowest?.layers.find((l) => l.digest === largest.digest);
-        const slowestBytes = slowest?.layers.reduce((s, l) => s + l.bytes, 0) ?? 0;
-        const unpackShare =
-          slowest?.unpackSeconds != null && slowestBytes > 0
-            ? slowest.unpackSeconds * (largest.size / slowestBytes)
-            : 0;
-        isolation = {
-          digest: largest.digest,
-          bytes: largest.size,
-          sampledBytes: f.sample.length,
-          phases: phases.map((p) => ({ ...p, seconds: p.MBps ? largest.size / 1e6 / p.MBps : null })),
-          realSeconds:
-            inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + (inSlowest.unpackSeconds ?? unpackShare) : null,
-        };
-      }
-    }
+    const { floors, isolation } = largest
+      ? await isolatePhases(o, rc, bp, largest, pulls, notes)
+      : { floors: { ...NO_FLOORS }, isolation: undefined };
     const m: BenchMeasurement = {
       image: o.image,
-      viaDfdaemon,
+      viaDfdaemon: bp.viaDfdaemon,
       mirror: path.mirror?.url ?? null,
       maxConcurrentDownloads: path.maxConcurrentDownloads,
       pulls,
@@ -386,4 +282,153 @@ export async function runBench(
     const left = await remove();
     for (const l of left) process.stderr.write(`dfdoctor: bench: could not remove ${l}\n`);
   }
+}
+
+/** Whether containerd's mirror for the image's registry is a dfdaemon proxy port; says so in `notes` when not. */
+async function benchPath(o: BenchOptions, path: PullPath, notes: string[]): Promise<BenchPath> {
+  const proxyPorts = await dfdaemonProxyPorts(o);
+  const mirrorPort = path.mirror ? Number(new URL(path.mirror.url).port || 80) : null;
+  const viaDfdaemon = mirrorPort !== null && proxyPorts.includes(mirrorPort);
+  if (!path.mirror)
+    notes.push(
+      `containerd has no mirror for ${path.registryHost}${path.hostsFile ? ` (${path.hostsFile})` : ' (no hosts.toml)'}: dfdaemon was not in the path; the pull went to ${path.origin}`,
+    );
+  else if (!viaDfdaemon)
+    notes.push(
+      `containerd's mirror for ${path.registryHost} is ${path.mirror.url}, not a dfdaemon proxy port (${proxyPorts.join(', ')}): dfdaemon was not in the path as far as dfdoctor can tell`,
+    );
+  return {
+    path,
+    viaDfdaemon,
+    blobRequest: (digest) => mirrorBlobRequest(path, digest) ?? originBlobRequest(path, digest),
+  };
+}
+
+/**
+ * One `ctr image pull`, read into per-layer times. containerd shares content between namespaces: a
+ * layer it already held was not fetched, so the same request through the mirror is timed instead,
+ * one layer at a time. `notes` gets what the first pull learns about that.
+ */
+async function pullOnce(
+  o: BenchOptions,
+  rc: BenchRun,
+  bp: BenchPath,
+  ctr: Ctr,
+  kind: 'cold' | 'warm',
+  known: ManifestLayer[] | null,
+  notes: string[],
+): Promise<{ pull: BenchPull; layers: ManifestLayer[] }> {
+  const path = bp.path;
+  const startedMs = Date.now();
+  const r = await ctrPull(ctr, path, { timeoutMs: o.pullTimeoutSeconds * 1000, signal: rc.signal });
+  if (!r.ok) throw new UsageError(`pull of ${o.image} through containerd failed: ${r.error ?? 'unknown error'}`);
+  const layers = known ?? (await manifestLayers(ctr, path.ref));
+  if (!layers) throw new UsageError(`pull of ${o.image}: containerd holds no manifest for ${path.ref} afterwards`);
+  const held = new Set<string>();
+  let unknownHeld = false;
+  for (const l of layers) {
+    if (r.progress.refs.get(l.digest)?.existed) held.add(l.digest);
+    else {
+      const h = await heldBefore(path, l.digest, startedMs - 50);
+      if (h === null) unknownHeld = true;
+      if (h === true) held.add(l.digest);
+    }
+  }
+  const pull = pullFromProgress(kind, r.wallSeconds, r.progress, layers, path.maxConcurrentDownloads, held, r.commits);
+  for (const l of pull.layers) {
+    if (!held.has(l.digest)) continue;
+    const f = await timedFetch(bp.blobRequest(l.digest), {
+      keepBytes: 0,
+      timeoutMs: o.pullTimeoutSeconds * 1000,
+      signal: rc.signal,
+    });
+    if (f.ok) {
+      l.fetchSeconds = f.seconds;
+      l.fetchMeasured = 'mirror-request';
+    }
+  }
+  if (unknownHeld)
+    notes.push(
+      `${path.blobDir} is not readable: layers containerd already held (shared with other namespaces) cannot be told from fetched ones`,
+    );
+  if (held.size > 0)
+    notes.push(
+      `${held.size} of ${pull.layers.length} layers were already in containerd's content store (shared with other namespaces): containerd did not fetch them, so their fetch was timed as the same request through the mirror, sequentially`,
+    );
+  return { pull, layers };
+}
+
+const NO_FLOORS: BenchMeasurement['floors'] = {
+  dfdaemonFetchMBps: null,
+  diskReadMBps: null,
+  loopbackMBps: null,
+  gunzipMBps: null,
+  sha256MBps: null,
+};
+
+/**
+ * Each phase of a pull on its own, on the largest layer: the fetch from the mirror, a read of the
+ * cache dir's disk, loopback, gunzip and sha256 of a sample. Their rates are the floors the pulls are
+ * compared with; `realSeconds` is what the layer cost in the slowest pull.
+ */
+async function isolatePhases(
+  o: BenchOptions,
+  rc: BenchRun,
+  bp: BenchPath,
+  largest: ManifestLayer,
+  pulls: BenchPull[],
+  notes: string[],
+): Promise<{ floors: BenchMeasurement['floors']; isolation?: BenchIsolation }> {
+  const { path, viaDfdaemon } = bp;
+  const req = bp.blobRequest(largest.digest);
+  const f = await timedFetch(req, {
+    keepBytes: o.sampleBytes,
+    timeoutMs: o.pullTimeoutSeconds * 1000,
+    signal: rc.signal,
+  });
+  if (!f.ok) {
+    notes.push(`phase isolation skipped: ${f.reason}`);
+    return { floors: { ...NO_FLOORS } };
+  }
+  const fetchMBps = f.seconds > 0 ? f.bytes / 1e6 / f.seconds : null;
+  const phases: PhaseResult[] = [
+    {
+      phase: 'dfdaemon-fetch',
+      MBps: fetchMBps,
+      how: `GET ${req.url.replace(/\?.*$/, '')} with containerd's headers${viaDfdaemon ? ' (dfdaemon proxy)' : path.mirror ? ' (mirror, not dfdaemon)' : ' (registry: no dfdaemon in the path)'}`,
+    },
+  ];
+  const cacheDir = viaDfdaemon ? await cacheDirFor(o) : null;
+  phases.push(
+    viaDfdaemon
+      ? await diskPhase({ cacheDir, bytes: largest.size, sample: f.sample, cleanup: rc.cleanup, signal: rc.signal })
+      : { phase: 'disk-read', MBps: null, how: 'dfdaemon not in the path: no cache dir to read' },
+  );
+  phases.push(await loopbackPhase(f.sample, 60_000));
+  phases.push(await gunzipPhase(f.sample));
+  phases.push(sha256Phase(f.sample));
+  const rate = (phase: PhaseResult['phase']) => phases.find((p) => p.phase === phase)?.MBps ?? null;
+  const floors: BenchMeasurement['floors'] = {
+    dfdaemonFetchMBps: viaDfdaemon ? fetchMBps : null,
+    diskReadMBps: rate('disk-read'),
+    loopbackMBps: rate('loopback'),
+    gunzipMBps: rate('gunzip'),
+    sha256MBps: rate('sha256'),
+  };
+  const slowest = [...pulls].sort((a, b) => b.wallSeconds - a.wallSeconds)[0];
+  const inSlowest = slowest?.layers.find((l) => l.digest === largest.digest);
+  const slowestBytes = slowest?.layers.reduce((s, l) => s + l.bytes, 0) ?? 0;
+  const unpackShare =
+    slowest?.unpackSeconds != null && slowestBytes > 0 ? slowest.unpackSeconds * (largest.size / slowestBytes) : 0;
+  return {
+    floors,
+    isolation: {
+      digest: largest.digest,
+      bytes: largest.size,
+      sampledBytes: f.sample.length,
+      phases: phases.map((p) => ({ ...p, seconds: p.MBps ? largest.size / 1e6 / p.MBps : null })),
+      realSeconds:
+        inSlowest?.fetchSeconds != null ? inSlowest.fetchSeconds + (inSlowest.unpackSeconds ?? unpackShare) : null,
+    },
+  };
 }

@@ -105,84 +105,18 @@ export const diskProbe = defineProbe({
     "the device under dfdaemon's cache dir: sequential and 4 KiB random direct reads, iostat window, free space",
   budget: 0.2,
   async run(ctx) {
-    const { out } = ctx;
     const { dir: given, from } = cacheDirOf(ctx);
     const partial: string[] = [];
     const tDs0 = performance.now();
     const ds0 = await readNodeFile('/proc/diskstats');
-
-    let dir: string;
-    let dev: string;
-    try {
-      // a dir seen through /proc/<pid>/root stays as it is: realpath would read the magic link as the
-      // daemon's root path ("/") and land on the node's own /var/lib/dragonfly
-      dir = /^\/proc\/\d+\/root\//.test(given) ? given : await realpath(given);
-      const st = await stat(dir, { bigint: true });
-      if (!st.isDirectory())
-        return { status: 'failed', reason: `cache dir ${given} (${FROM_TEXT[from]}) is not a directory` };
-      dev = majMinOf(st.dev);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
-        return {
-          status: 'skipped',
-          reason: `cache dir ${given} does not exist (${FROM_TEXT[from]}); pass --cache-dir`,
-          details: { cacheDir: given, cacheDirFrom: from },
-        };
-      }
-      return { status: 'failed', reason: `cache dir ${given}: ${(e as Error).message}` };
-    }
-
-    // --- where the cache lives (sysfs and mountinfo are the live kernel's, also under --root)
-    const mi = await readNodeFile('/proc/self/mountinfo');
-    let mount = null;
-    if (mi.kind === 'ok') {
-      await out.writeText(BUNDLE.disk.mounts, mi.text);
-      const parsed = parseMountTable(mi.text);
-      if (parsed.ok) mount = mountOf(parsed.value, dir, dev);
-      else partial.push(`/proc/self/mountinfo: ${parsed.message}`);
-    } else partial.push(mi.reason);
-    const chain = await resolveDevice(dev, mount);
-    const siNote = await addSystemInformation(chain.physical, ctx.signal, 1500);
-    if (siNote) partial.push(siNote);
-
-    let fsStat: { bsize: number; blocks: number; bfree: number; bavail: number; files: number; ffree: number } | null =
-      null;
-    try {
-      const s = await statfs(dir);
-      fsStat = { bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
-    } catch (e) {
-      partial.push(`statfs ${dir}: ${(e as Error).message}`);
-    }
-    const totalBytes = fsStat ? fsStat.blocks * fsStat.bsize : null;
-    const freeBytes = fsStat ? fsStat.bavail * fsStat.bsize : null;
-    await out.writeJson(BUNDLE.disk.df, {
-      path: dir,
-      mountPoint: mount?.mountPoint ?? null,
-      fsType: mount?.fsType ?? null,
-      statfs: fsStat,
-      freeBytes,
-      totalBytes,
-    });
-
-    // --- the iostat window: others' IO only, since dfdoctor has not touched the device yet
-    // Beside the other probes, the window is everything before the read test (the kernel keeps the
-    // counters: no need to sleep for them), and the read test then has the run to itself.
-    if (ctx.schedule) await ctx.schedule.measuring();
-    else {
-      const wait =
-        tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
-      if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
-    }
-    ctx.progress('read test');
-    const ds1 = await readNodeFile('/proc/diskstats');
-    const diskstatsIntervalMs = Math.round(performance.now() - tDs0);
-    if (ds0.kind === 'ok' && ds1.kind === 'ok') {
-      await out.writeText(BUNDLE.disk.diskstats0, ds0.text);
-      await out.writeText(BUNDLE.disk.diskstats1, ds1.text);
-    } else partial.push(ds0.kind !== 'ok' ? ds0.reason : (ds1 as { reason: string }).reason);
+    const found = await openCacheDir(given, from);
+    if ('status' in found) return found;
+    const { dir } = found;
+    const place = await placeOf(ctx, found, partial);
+    const diskstatsIntervalMs = await iostatWindow(ctx, tDs0, ds0, partial);
 
     // --- the read test
+    const { mount, chain, fsStat } = place;
     const details: Record<string, unknown> = {
       cacheDir: dir,
       cacheDirFrom: from,
@@ -209,19 +143,19 @@ export const diskProbe = defineProbe({
           method: 'page_cache',
           reason: `${memory}: there is no disk under the cache dir, so no device read test was run`,
         }
-      : await readTest(ctx, dir, { freeBytes, totalBytes }, partial);
-    const base: Omit<DiskMeasurement, 'method' | 'seqReadMBps' | 'randReadP50Ms' | 'randReadP99Ms' | 'bytesRead'> = {
+      : await readTest(ctx, dir, place, partial);
+    const base: DiskBase = {
       path: dir,
       device: chain.device?.name ?? (mount?.source.startsWith('/dev/') ? mount.source : null),
       fsType: mount?.fsType ?? null,
       rotational: rotationalOf(chain),
-      freeBytes,
-      totalBytes,
+      freeBytes: place.freeBytes,
+      totalBytes: place.totalBytes,
       freeInodes: fsStat ? fsStat.ffree : null,
       totalInodes: fsStat ? fsStat.files : null,
     };
     if (result.kind === 'none') {
-      out.setMeasurement('disk', {
+      ctx.out.setMeasurement('disk', {
         ...base,
         method: result.method,
         seqReadMBps: null,
@@ -232,12 +166,134 @@ export const diskProbe = defineProbe({
       partial.push(result.reason);
       return outcome(partial, { ...details, readTest: result.reason });
     }
-    const r = result.r;
-    const sorted = [...r.randMs].sort((a, b) => a - b);
-    const p50 = r.randSummary ? r.randSummary.p50Ms : percentile(sorted, 50);
-    const p99 = r.randSummary ? r.randSummary.p99Ms : percentile(sorted, 99);
-    const samples = r.randSummary ? r.randSummary.samples : sorted.length;
-    const m: DiskMeasurement = {
+    const { measurement, readTest: rt } = measured(base, result, partial);
+    ctx.out.setMeasurement('disk', measurement);
+    return outcome(partial, { ...details, readTest: rt });
+  },
+});
+
+/** What the disk measurement holds whether or not a read test ran. */
+type DiskBase = Omit<DiskMeasurement, 'method' | 'seqReadMBps' | 'randReadP50Ms' | 'randReadP99Ms' | 'bytesRead'>;
+
+/** The cache dir as a real directory and its device number, or why the probe cannot go on. */
+async function openCacheDir(given: string, from: CacheDirFrom): Promise<{ dir: string; dev: string } | ProbeOutcome> {
+  try {
+    // a dir seen through /proc/<pid>/root stays as it is: realpath would read the magic link as the
+    // daemon's root path ("/") and land on the node's own /var/lib/dragonfly
+    const dir = /^\/proc\/\d+\/root\//.test(given) ? given : await realpath(given);
+    const st = await stat(dir, { bigint: true });
+    if (!st.isDirectory())
+      return { status: 'failed', reason: `cache dir ${given} (${FROM_TEXT[from]}) is not a directory` };
+    return { dir, dev: majMinOf(st.dev) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      return {
+        status: 'skipped',
+        reason: `cache dir ${given} does not exist (${FROM_TEXT[from]}); pass --cache-dir`,
+        details: { cacheDir: given, cacheDirFrom: from },
+      };
+    }
+    return { status: 'failed', reason: `cache dir ${given}: ${(e as Error).message}` };
+  }
+}
+
+interface FsStat {
+  bsize: number;
+  blocks: number;
+  bfree: number;
+  bavail: number;
+  files: number;
+  ffree: number;
+}
+
+/** Where the cache lives: its mount, the device chain down to the disks, and the filesystem's free space. */
+async function placeOf(
+  ctx: ProbeContext,
+  { dir, dev }: { dir: string; dev: string },
+  partial: string[],
+): Promise<{
+  mount: ReturnType<typeof mountOf>;
+  chain: DeviceChain;
+  fsStat: FsStat | null;
+  freeBytes: number | null;
+  totalBytes: number | null;
+}> {
+  // sysfs and mountinfo are the live kernel's, also under --root
+  const mi = await readNodeFile('/proc/self/mountinfo');
+  let mount = null;
+  if (mi.kind === 'ok') {
+    await ctx.out.writeText(BUNDLE.disk.mounts, mi.text);
+    const parsed = parseMountTable(mi.text);
+    if (parsed.ok) mount = mountOf(parsed.value, dir, dev);
+    else partial.push(`/proc/self/mountinfo: ${parsed.message}`);
+  } else partial.push(mi.reason);
+  const chain = await resolveDevice(dev, mount);
+  const siNote = await addSystemInformation(chain.physical, ctx.signal, 1500);
+  if (siNote) partial.push(siNote);
+
+  let fsStat: FsStat | null = null;
+  try {
+    const s = await statfs(dir);
+    fsStat = { bsize: s.bsize, blocks: s.blocks, bfree: s.bfree, bavail: s.bavail, files: s.files, ffree: s.ffree };
+  } catch (e) {
+    partial.push(`statfs ${dir}: ${(e as Error).message}`);
+  }
+  const totalBytes = fsStat ? fsStat.blocks * fsStat.bsize : null;
+  const freeBytes = fsStat ? fsStat.bavail * fsStat.bsize : null;
+  await ctx.out.writeJson(BUNDLE.disk.df, {
+    path: dir,
+    mountPoint: mount?.mountPoint ?? null,
+    fsType: mount?.fsType ?? null,
+    statfs: fsStat,
+    freeBytes,
+    totalBytes,
+  });
+  return { mount, chain, fsStat, freeBytes, totalBytes };
+}
+
+/**
+ * The iostat window: others' IO only, since dfdoctor has not touched the device yet. Beside the
+ * other probes, the window is everything before the read test (the kernel keeps the counters: no
+ * need to sleep for them), and the read test then has the run to itself. Returns the window's length.
+ */
+async function iostatWindow(
+  ctx: ProbeContext,
+  tDs0: number,
+  ds0: Awaited<ReturnType<typeof readNodeFile>>,
+  partial: string[],
+): Promise<number> {
+  if (ctx.schedule) await ctx.schedule.measuring();
+  else {
+    const wait =
+      tDs0 + (ctx.remainingMs() > 4000 ? DISKSTATS_INTERVAL_MS : DISKSTATS_INTERVAL_MS / 2) - performance.now();
+    if (wait > 0) await sleep(wait, undefined, { signal: ctx.signal });
+  }
+  ctx.progress('read test');
+  const ds1 = await readNodeFile('/proc/diskstats');
+  const ms = Math.round(performance.now() - tDs0);
+  if (ds0.kind === 'ok' && ds1.kind === 'ok') {
+    await ctx.out.writeText(BUNDLE.disk.diskstats0, ds0.text);
+    await ctx.out.writeText(BUNDLE.disk.diskstats1, ds1.text);
+  } else partial.push(ds0.kind !== 'ok' ? ds0.reason : (ds1 as { reason: string }).reason);
+  return ms;
+}
+
+/** The measurement and the probe's account of a read test that ran. */
+function measured(
+  base: DiskBase,
+  result: Extract<TestResult, { kind: 'done' }>,
+  partial: string[],
+): { measurement: DiskMeasurement; readTest: Record<string, unknown> } {
+  const r = result.r;
+  const sorted = [...r.randMs].sort((a, b) => a - b);
+  const p50 = r.randSummary ? r.randSummary.p50Ms : percentile(sorted, 50);
+  const p99 = r.randSummary ? r.randSummary.p99Ms : percentile(sorted, 99);
+  const samples = r.randSummary ? r.randSummary.samples : sorted.length;
+  if (!r.seq) partial.push('no sequential read completed within the time budget');
+  if (samples > 0 && samples < 100) partial.push(`only ${samples} random reads: p99 is the slowest of few`);
+  return {
+    measurement: {
       ...base,
       method: result.method,
       seqReadMBps: r.seq ? r.seq.bytes / r.seq.seconds / 1e6 : null,
@@ -247,27 +303,21 @@ export const diskProbe = defineProbe({
       ...(sorted.length > 0 ? { randReadMinMs: sorted[0] } : {}),
       pageCacheReadMBps: r.pageCache ? r.pageCache.bytes / r.pageCache.seconds / 1e6 : null,
       bytesRead: (r.seq?.bytes ?? 0) + samples * 4096,
-    };
-    out.setMeasurement('disk', m);
-    if (!r.seq) partial.push('no sequential read completed within the time budget');
-    if (samples > 0 && samples < 100) partial.push(`only ${samples} random reads: p99 is the slowest of few`);
-    return outcome(partial, {
-      ...details,
-      readTest: {
-        method: result.how,
-        alignment: r.alignment,
-        tempFileBytes: r.bytesWritten,
-        seqBytes: r.seq?.bytes ?? 0,
-        seqSeconds: r.seq ? Number(r.seq.seconds.toFixed(4)) : null,
-        ...(r.seq?.mode ? { seqReads: r.seq.mode } : {}),
-        ...(r.randMode ? { randReads: r.randMode } : {}),
-        randSamples: samples,
-        ...(r.files !== undefined ? { filesRead: r.files } : {}),
-        notes: r.notes,
-      },
-    });
-  },
-});
+    },
+    readTest: {
+      method: result.how,
+      alignment: r.alignment,
+      tempFileBytes: r.bytesWritten,
+      seqBytes: r.seq?.bytes ?? 0,
+      seqSeconds: r.seq ? Number(r.seq.seconds.toFixed(4)) : null,
+      ...(r.seq?.mode ? { seqReads: r.seq.mode } : {}),
+      ...(r.randMode ? { randReads: r.randMode } : {}),
+      randSamples: samples,
+      ...(r.files !== undefined ? { filesRead: r.files } : {}),
+      notes: r.notes,
+    },
+  };
+}
 
 /** tmpfs accepts O_DIRECT since Linux 6.6, so the open succeeding proves nothing: RAM must not pass for a disk. */
 function memoryBacked(fsType: string | null, chain: DeviceChain): string | null {

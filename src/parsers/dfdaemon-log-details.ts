@@ -132,6 +132,18 @@ export function goDetails(ev: LogEvent, msg: string): void {
   }
 }
 
+/**
+ * A Rust line's evidence text. Proxy lines print the request's headers (tokens included), and so do
+ * the download requests of older clients (`Download { …, request_header: {…} }`): evidence keeps the
+ * request without them, whichever layout (compact or pretty) the line came in.
+ */
+export function rustEvidenceText(kind: EventKind, text: string): string {
+  if (kind === 'proxy-p2p' || kind === 'proxy-direct') return own(text.replace(/,? ?headers: \{.*$/, ' …'));
+  if (kind === 'task-start' && text.includes('request_header: {'))
+    return own(text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
+  return text;
+}
+
 export function rustSpanFields(ev: LogEvent, text: string, re: RegExp): void {
   for (const m of text.matchAll(re)) {
     const k = m[1] as string;

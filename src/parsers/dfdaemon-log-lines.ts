@@ -9,6 +9,7 @@ import {
   newEvent,
   parseZapTs,
   rustDetails,
+  rustEvidenceText,
   rustSpanFields,
   str,
   stripAnsi,
@@ -252,7 +253,15 @@ export class JsLines {
         this.pretty = { ev: null, level };
         return;
       }
-      const ev = newEvent(p.kind, this.o.file, lineNo, 'rust-pretty', level, Number.isNaN(ts) ? null : ts, clip(msg));
+      const ev = newEvent(
+        p.kind,
+        this.o.file,
+        lineNo,
+        'rust-pretty',
+        level,
+        Number.isNaN(ts) ? null : ts,
+        rustEvidenceText(p.kind, clip(msg)),
+      );
       rustDetails(ev, msg);
       this.pretty = { ev, level };
       return;

@@ -11,7 +11,15 @@
 // its memory here, at start) and returns the byte ranges of each matched line's fields. Strings are made
 // only for the lines that matter; the rare layouts are read by dfdaemon-log-lines.ts. A JS-only scan
 // (strings per line, or JSON.parse) capped the analysis at 0.05–0.1 × `grep -c` (bench/dfdaemon-logs.bench.ts).
-import { clip, goDetails, goEvidenceText, newEvent, own, rustDetails, TEXT_MAX } from './dfdaemon-log-details.js';
+import {
+  clip,
+  goDetails,
+  goEvidenceText,
+  newEvent,
+  rustDetails,
+  rustEvidenceText,
+  TEXT_MAX,
+} from './dfdaemon-log-details.js';
 import { JsLines, keyOf, zapTsAt } from './dfdaemon-log-lines.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import type { PieceLine } from './dfdaemon-timeline.js';
@@ -419,11 +427,7 @@ export class LogScanner {
     if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
     }
-    // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
-    if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = own(ev.text.replace(/,? ?headers: \{.*$/, ' …'));
-    // so do the download requests of older clients (Download { …, request_header: {…} })
-    else if (p.kind === 'task-start' && ev.text.includes('request_header: {'))
-      ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
+    ev.text = rustEvidenceText(p.kind, ev.text);
     this.o.onEvent(ev);
   }
 }

@@ -16,9 +16,9 @@ import {
   goDetails,
   goEvidenceText,
   newEvent,
-  own,
   parseZapTs,
   rustDetails,
+  rustEvidenceText,
   rustSpanFields,
   str,
   stripAnsi,
@@ -532,11 +532,7 @@ export class LogScanner {
     if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
     }
-    // proxy lines print the request's headers (tokens included): evidence keeps method and URI only
-    if (p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') ev.text = own(ev.text.replace(/,? ?headers: \{.*$/, ' …'));
-    // so do the download requests of older clients (Download { …, request_header: {…} })
-    else if (p.kind === 'task-start' && ev.text.includes('request_header: {'))
-      ev.text = own(ev.text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
+    ev.text = rustEvidenceText(p.kind, ev.text);
     this.o.onEvent(ev);
   }
 
@@ -567,7 +563,7 @@ export class LogScanner {
         'rust-pretty',
         level,
         Number.isNaN(ts) ? null : ts,
-        clip(msg),
+        rustEvidenceText(p.kind, clip(msg)),
       );
       rustDetails(ev, msg);
       this.pretty = { ev, level };

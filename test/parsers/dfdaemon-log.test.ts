@@ -275,6 +275,19 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     expect(events[0]?.text).not.toContain('s3cr3t');
   });
 
+  it('keeps request headers out of the quoted proxy line in the pretty layout too', () => {
+    const pretty = [
+      '  2025-07-03T03:28:43.810132723+00:00  INFO  proxy HTTP request directly to remote server: Request { method: GET, uri: https://r.example/v2/a/manifests/1, version: HTTP/1.1, headers: {"authorization": "Bearer s3cr3t"} }',
+      '    at dragonfly-client/src/proxy/mod.rs:467',
+      '',
+    ].join('\n');
+    const { events, stats } = scan(pretty);
+    expect(stats.unrecognised).toBe(0);
+    expect(events[0]).toMatchObject({ kind: 'proxy-direct', layout: 'rust-pretty' });
+    expect(events[0]?.text).toContain('uri: https://r.example/v2/a/manifests/1');
+    expect(events[0]?.text).not.toContain('s3cr3t');
+  });
+
   it('reads the v1.5 slow-task WARN with its cost and size', () => {
     const l = rustCompact(
       T0,

@@ -35,9 +35,19 @@ const KV_HEAD = /(?<![A-Za-z0-9_.-])(["']?)(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)\1([ 
 const KV_VALUE = /"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\[[^\]\r\n]*\]|[^\s,;&"'}\])]+/y;
 const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|authorization|access|token|the|and)=?$/i;
 
+// Each rule's guard: a line without it is left alone by that rule. redactLogLines searches a whole
+// text for the same guards, so a line none of them names is copied without being looked at.
+const URL_CREDENTIALS_GUARD = '@';
+const GO_HEADER_DUMP_GUARD = '[]string{';
+const QUERY_PARAM_GUARD = /[?&;][A-Za-z0-9_.-]+=/;
+const AUTH_SCHEME_GUARD = /bearer|basic|negotiate|digest/i;
+// Every secret name contains one of these; a line without any is left alone (most log lines), which keeps
+// redaction of large logs fast (bench/redact.bench.mjs).
+const MAY_NAME_SECRET = /pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/i;
+
 /** Removes credentials from URLs (`scheme://user:pass@host` → `scheme://REDACTED@host`). */
 export function redactUrlCredentials(line: string, t: Tally): string {
-  if (!line.includes('@') || !line.includes('://')) return line;
+  if (!line.includes(URL_CREDENTIALS_GUARD) || !line.includes('://')) return line;
   return line.replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
     if (userinfo === '' || userinfo === MARK) return `${scheme}${userinfo}@`;
     const parts = [userinfo, ...userinfo.split(':')].map(safeDecode);
@@ -47,7 +57,7 @@ export function redactUrlCredentials(line: string, t: Tally): string {
 }
 
 export function redactQueryParams(line: string, t: Tally): string {
-  if (!/[?&;][A-Za-z0-9_.-]+=/.test(line)) return line;
+  if (!QUERY_PARAM_GUARD.test(line)) return line;
   return line.replace(QUERY_PARAM, (m, sep: string, name: string, value: string) => {
     if (value === '' || value === MARK || !isSecretQueryParam(name)) return m;
     t.add(`query parameter ${name}`, value, safeDecode(value));
@@ -56,7 +66,7 @@ export function redactQueryParams(line: string, t: Tally): string {
 }
 
 export function redactAuthSchemes(line: string, t: Tally): string {
-  if (!/bearer|basic|negotiate|digest/i.test(line)) return line;
+  if (!AUTH_SCHEME_GUARD.test(line)) return line;
   return line.replace(AUTH_SCHEME, (m, scheme: string, sp: string, value: string) => {
     if (value === MARK || NOT_SCHEME_VALUE.test(value)) return m;
     const lower = scheme.toLowerCase();
@@ -74,10 +84,6 @@ export function redactAuthSchemes(line: string, t: Tally): string {
 }
 
 /** `name=value`, `name: value`, `"name": "value"`, `--name=value` with a secret name. */
-// Every secret name contains one of these; a line without any is left alone (most log lines), which keeps
-// redaction of large logs fast (bench/redact.bench.mjs).
-const MAY_NAME_SECRET = /pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/i;
-
 export function redactKeyValues(line: string, t: Tally, mode: LineMode): string {
   if (!MAY_NAME_SECRET.test(line)) return line;
   let out = '';
@@ -178,7 +184,7 @@ const SCHEME_WORD = /^(bearer|basic|negotiate|digest|token)$/i;
 
 /** Values of credential headers (Authorization, Cookie, X-Registry-Auth…) in a Go header dump. */
 export function redactGoHeaderDump(line: string, t: Tally): string {
-  if (!line.includes('[]string{')) return line;
+  if (!line.includes(GO_HEADER_DUMP_GUARD)) return line;
   return line.replace(GO_HEADER_ENTRY, (m, q: string, name: string, body: string) => {
     if (isBenignHeader(name) || secretStrength(name) === null) return m;
     const values = [...body.matchAll(GO_HEADER_ITEM)]
@@ -208,17 +214,18 @@ export function redactLine(line: string, t: Tally, mode: LineMode): string {
   return out;
 }
 
+const literally = (s: string) => new RegExp(s.replace(/[[\]{}()*+?.\\^$|]/g, '\\$&'), 'g');
 /**
- * Every line redactLine could change holds one of these, each the guard one of its rules tests first
- * (a superset: `@` for URL credentials, which also need `://`). Searched one by one over the whole
- * text: one alternation of them all, `@` and a character class included, defeats V8's quick checks
- * and costs twice as much as the four passes.
+ * Every line redactLine could change holds one of these: the guards its rules test first (a superset
+ * for URL credentials, which also need `://`). Searched one by one over the whole text: one
+ * alternation of them all, `@` and a character class included, defeats V8's quick checks and costs
+ * twice as much as the four passes. The two word lists stay case-insensitive, as their rules read them.
  */
 const LINE_TRIGGERS: readonly RegExp[] = [
-  /@/g,
-  /\[\]string\{/g,
-  /[?&;][A-Za-z0-9_.-]+=/g,
-  /bearer|basic|negotiate|digest|pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/gi,
+  literally(URL_CREDENTIALS_GUARD),
+  literally(GO_HEADER_DUMP_GUARD),
+  new RegExp(QUERY_PARAM_GUARD.source, 'g'),
+  new RegExp(`${AUTH_SCHEME_GUARD.source}|${MAY_NAME_SECRET.source}`, 'gi'),
 ];
 
 /**

@@ -14,46 +14,43 @@
 //   OUT       records of REC bytes (see the R_* slots), up to outCap of them per run()
 //   IN        the bytes to scan: the carried partial line, then the new chunk, then zero padding
 
+// the record layout JS reads (one file that both sides compile)
+import {
+  T_EVENT_GO,
+  T_EVENT_RUST,
+  T_FALLBACK,
+  T_GO_SLOW,
+  T_LINE,
+  REC,
+  R_TYPE,
+  R_LINE,
+  R_S,
+  R_E,
+  R_PAT,
+  R_LEVEL,
+  R_MS,
+  R_ME,
+  R_TASK_S,
+  R_PEER_S,
+  R_URL_S,
+  R_URL_E,
+  R_PTASK_S,
+  R_PTASK_E,
+  R_TS_STATE,
+  R_LAYOUT,
+  R_SP,
+  R_TSAT,
+  R_TS,
+  R_CLEN,
+  R_PIECE,
+  ID_SLOT_DELTA,
+  LAY_GO_JSON,
+  LAY_RUST_COMPACT,
+  LAY_NONE,
+  LAY_JS,
+} from '../src/parsers/dfdaemon-log-record';
+
 const NL: u8 = 10;
-
-// record types
-const T_EVENT_GO: i32 = 1;
-const T_EVENT_RUST: i32 = 2;
-const T_FALLBACK: i32 = 3; // a whole line for JS
-const T_GO_SLOW: i32 = 4; // a matched go-json line whose message has escapes or no end: JS reads it
-const T_LINE: i32 = 5; // a classified line, for onLine
-
-// record slots (i32 index; REC = 32 i32 = 128 bytes)
-const REC: i32 = 128;
-const R_TYPE = 0;
-const R_LINE = 1;
-const R_S = 2;
-const R_E = 3;
-const R_PAT = 4;
-const R_LEVEL = 5;
-const R_MS = 6;
-const R_ME = 7; // go: end of the message (its closing quote); rust: end of the quoted text
-const R_TASK_S = 8; // and its end in the next slot
-const R_PEER_S = 10; // and its end in the next slot
-const R_URL_S = 12;
-const R_URL_E = 13;
-const R_PTASK_S = 14; // rust piece: the task id read from "finished piece <task>-<n>"
-const R_PTASK_E = 15;
-const R_TS_STATE = 16; // 0 none, 1 value in R_TS, 2 JS must read it
-const R_LAYOUT = 17; // T_LINE: layout code; T_FALLBACK: the layout of the line before (LAY_JS when JS knows)
-const R_SP = 18; // rust: end of the timestamp
-const R_TSAT = 19; // go: where the "ts" value starts (-1 none)
-const R_TS = 10; // f64 slot (i32 20–21)
-const R_CLEN = 11; // f64 slot (i32 22–23); -1 when absent
-const R_PIECE = 12; // f64 slot (i32 24–25); -1 when absent
-// i32 26, 28, 30: the id table slot of the task, peer and url values (see intern())
-const ID_SLOT_DELTA = 18;
-
-// layouts as counted here
-const LAY_GO_JSON = 0;
-const LAY_RUST_COMPACT = 3;
-const LAY_NONE = 5;
-const LAY_JS = 6;
 
 let BASE: usize = 0;
 let DISPATCH: usize = 0;

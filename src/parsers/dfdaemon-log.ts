@@ -22,6 +22,36 @@ import {
 } from './dfdaemon-log-details.js';
 import { JsLines, keyOf, zapTsAt } from './dfdaemon-log-lines.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
+import {
+  ID_SLOT_DELTA,
+  LAY_JS,
+  R_CLEN,
+  R_E,
+  R_LAYOUT,
+  R_LEVEL,
+  R_LINE,
+  R_ME,
+  R_MS,
+  R_PAT,
+  R_PEER_S,
+  R_PIECE,
+  R_PTASK_E,
+  R_PTASK_S,
+  R_S,
+  R_SP,
+  R_TASK_S,
+  R_TS,
+  R_TS_STATE,
+  R_TSAT,
+  R_TYPE,
+  R_URL_S,
+  REC_I32,
+  T_EVENT_GO,
+  T_EVENT_RUST,
+  T_FALLBACK,
+  T_GO_SLOW,
+  T_LINE,
+} from './dfdaemon-log-record.js';
 import type { PieceLine } from './dfdaemon-timeline.js';
 import {
   emptyStats,
@@ -68,19 +98,11 @@ interface ScanExports {
   reset(): void;
 }
 
-// record layout (assembly/dfdaemon-log-scan.ts: T_*, R_*)
-const T_EVENT_GO = 1;
-const T_EVENT_RUST = 2;
-const T_FALLBACK = 3;
-const T_GO_SLOW = 4;
-const T_LINE = 5;
-const REC_I32 = 32;
 const OUT_RECORDS = 4096;
 /** Zero bytes after the input: reads a little past the last line see no stale bytes. */
 const PAD = 64;
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'other'];
 const LAYOUTS: (Layout | null)[] = ['go-json', 'go-console', 'go-stdlog', 'rust-compact', 'rust-pretty', null];
-const LAY_JS = 6;
 const PIECE_KINDS = new Set(['piece-local', 'piece-remote', 'piece-source']);
 
 /**
@@ -288,26 +310,30 @@ export class LogScanner {
     const r = this.i32;
     let at = this.x.outAt() >> 2;
     for (let k = 0; k < n; k++, at += REC_I32) {
-      const type = r[at] as number;
-      const lineNo = r[at + 1] as number;
+      const type = r[at + R_TYPE] as number;
+      const lineNo = r[at + R_LINE] as number;
       switch (type) {
         case T_LINE:
-          this.o.onLine?.(lineNo, LAYOUTS[r[at + 17] as number] as Layout, LEVELS[r[at + 5] as number] as Level);
+          this.o.onLine?.(
+            lineNo,
+            LAYOUTS[r[at + R_LAYOUT] as number] as Layout,
+            LEVELS[r[at + R_LEVEL] as number] as Level,
+          );
           break;
         case T_FALLBACK: {
-          const lay = r[at + 17] as number;
+          const lay = r[at + R_LAYOUT] as number;
           if (lay !== LAY_JS) this.js.lastLayout = LAYOUTS[lay] ?? null;
-          this.js.line(this.buf, r[at + 2] as number, r[at + 3] as number, lineNo);
+          this.js.line(this.buf, r[at + R_S] as number, r[at + R_E] as number, lineNo);
           break;
         }
         case T_GO_SLOW:
           this.js.goJsonSlow(
             this.buf,
-            r[at + 2] as number,
-            r[at + 3] as number,
-            r[at + 6] as number,
-            this.patterns[r[at + 4] as number] as Pattern,
-            LEVELS[r[at + 5] as number] as Level,
+            r[at + R_S] as number,
+            r[at + R_E] as number,
+            r[at + R_MS] as number,
+            this.patterns[r[at + R_PAT] as number] as Pattern,
+            LEVELS[r[at + R_LEVEL] as number] as Level,
             lineNo,
           );
           break;
@@ -323,24 +349,24 @@ export class LogScanner {
 
   /** The time of an event record: read by WASM, or left to JS for an unusual shape (-1: not in the window). */
   private eventTs(at: number, rust: boolean): number | null | undefined {
-    const state = this.i32[at + 16] as number;
+    const state = this.i32[at + R_TS_STATE] as number;
     if (state === 0) return null;
-    if (state === 1) return this.f64[(at >> 1) + 10] as number;
+    if (state === 1) return this.f64[(at >> 1) + R_TS] as number;
     const buf = this.buf;
     let ts: number | null;
     if (rust) {
-      const t = Date.parse(buf.toString('latin1', this.i32[at + 2] as number, this.i32[at + 18] as number));
+      const t = Date.parse(buf.toString('latin1', this.i32[at + R_S] as number, this.i32[at + R_SP] as number));
       ts = Number.isNaN(t) ? null : t;
-    } else ts = zapTsAt(buf, this.i32[at + 19] as number, this.i32[at + 3] as number);
+    } else ts = zapTsAt(buf, this.i32[at + R_TSAT] as number, this.i32[at + R_E] as number);
     return this.js.inWindow(ts) ? ts : undefined;
   }
 
-  /** The value whose range starts at record slot k (its end at k + 1, its id table code at k + 18). */
+  /** The value whose range starts at record slot k (its end at k + 1, its id table code at k + ID_SLOT_DELTA). */
   private id(at: number, k: number): string | undefined {
     const r = this.i32;
     const s = r[at + k] as number;
     if (s < 0) return undefined;
-    const code = r[at + k + 18] as number;
+    const code = r[at + k + ID_SLOT_DELTA] as number;
     if (code < 0) return this.buf.toString('utf8', s, r[at + k + 1] as number);
     const slot = code >> 1;
     if (code & 1) this.ids[slot] = this.buf.toString('utf8', s, r[at + k + 1] as number);
@@ -350,15 +376,15 @@ export class LogScanner {
   /** A tracing compact event with its text, task and peer. */
   rustBase(at: number, lineNo: number, kind: EventKind, ts: number | null, task?: string, peer?: string): LogEvent {
     const r = this.i32;
-    const ms = r[at + 6] as number;
+    const ms = r[at + R_MS] as number;
     const ev = newEvent(
       kind,
       this.o.file,
       lineNo,
       'rust-compact',
-      LEVELS[r[at + 5] as number] as Level,
+      LEVELS[r[at + R_LEVEL] as number] as Level,
       ts,
-      this.buf.toString('utf8', ms, Math.min(r[at + 7] as number, ms + TEXT_MAX)),
+      this.buf.toString('utf8', ms, Math.min(r[at + R_ME] as number, ms + TEXT_MAX)),
     );
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
@@ -368,18 +394,18 @@ export class LogScanner {
   private goEvent(at: number, lineNo: number): void {
     const r = this.i32;
     // the ids first: a slot the module filled must be decoded even when the line falls out of the window
-    const task = this.id(at, 8);
-    const peer = this.id(at, 10);
+    const task = this.id(at, R_TASK_S);
+    const peer = this.id(at, R_PEER_S);
     const ts = this.eventTs(at, false);
     if (ts === undefined) return;
-    const p = this.patterns[r[at + 4] as number] as Pattern;
-    const msg = this.buf.toString('utf8', r[at + 6] as number, r[at + 7] as number);
+    const p = this.patterns[r[at + R_PAT] as number] as Pattern;
+    const msg = this.buf.toString('utf8', r[at + R_MS] as number, r[at + R_ME] as number);
     const ev = newEvent(
       p.kind,
       this.o.file,
       lineNo,
       'go-json',
-      LEVELS[r[at + 5] as number] as Level,
+      LEVELS[r[at + R_LEVEL] as number] as Level,
       ts,
       clip(goEvidenceText(msg)),
     );
@@ -392,24 +418,27 @@ export class LogScanner {
   private rustEvent(at: number, lineNo: number): void {
     const r = this.i32;
     const f = this.f64;
-    const task = this.id(at, 8);
-    const peer = this.id(at, 10);
-    const url = this.id(at, 12);
+    const task = this.id(at, R_TASK_S);
+    const peer = this.id(at, R_PEER_S);
+    const url = this.id(at, R_URL_S);
     const ts = this.eventTs(at, true);
     if (ts === undefined) return;
-    const p = this.patterns[r[at + 4] as number] as Pattern;
+    const p = this.patterns[r[at + R_PAT] as number] as Pattern;
     const base = at >> 1;
     if (PIECE_KINDS.has(p.kind)) {
       const pl = this.pieceLine;
-      const piece = f[base + 12] as number;
+      const piece = f[base + R_PIECE] as number;
       pl.at = at;
       pl.lineNo = lineNo;
       pl.kind = p.kind as PieceLine['kind'];
       pl.tsMs = ts;
-      pl.level = LEVELS[r[at + 5] as number] as Level;
+      pl.level = LEVELS[r[at + R_LEVEL] as number] as Level;
       pl.peer = peer || undefined;
       pl.task =
-        task || (piece >= 0 ? this.buf.toString('latin1', r[at + 14] as number, r[at + 15] as number) : undefined);
+        task ||
+        (piece >= 0
+          ? this.buf.toString('latin1', r[at + R_PTASK_S] as number, r[at + R_PTASK_E] as number)
+          : undefined);
       pl.pieceNumber = piece >= 0 ? piece : undefined;
       pl.made = undefined;
       if (this.o.onPiece) this.o.onPiece(pl);
@@ -418,10 +447,10 @@ export class LogScanner {
     }
     const ev = this.rustBase(at, lineNo, p.kind, ts, task, peer);
     const buf = this.buf;
-    const ms = r[at + 6] as number;
-    const e = r[at + 3] as number;
+    const ms = r[at + R_MS] as number;
+    const e = r[at + R_E] as number;
     if (url) ev.url = url;
-    const len = f[base + 11] as number;
+    const len = f[base + R_CLEN] as number;
     if (len >= 0) ev.contentLength = len;
     // only these kinds read the message's own text (the rest is in the span fields above)
     if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {

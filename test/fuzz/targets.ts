@@ -543,6 +543,7 @@ register({
     'dfdaemon-log.ts',
     'dfdaemon-log-lines.ts',
     'dfdaemon-log-types.ts',
+    'dfdaemon-log-record.ts',
     'dfdaemon-log-patterns.ts',
     'dfdaemon-log-details.ts',
     'dfdaemon-timeline.ts',

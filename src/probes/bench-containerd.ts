@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
 import { hostDirCandidates, parseHostsToml } from '../parsers/hosts-toml.js';
@@ -255,7 +256,7 @@ export function ctrPull(c: Ctr, path: PullPath, o: { timeoutMs: number; signal: 
     const watch = async () => {
       while (running) {
         if (progress.unpackStartedAt !== null) await poll();
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     };
     const watching = watch();
@@ -343,6 +344,6 @@ export async function removeBenchNamespace(c: Ctr, o: { patienceMs: number }): P
     // never created (interrupted before ctr wrote anything) is as good as removed
     if (r.kind === 'ok' || (r.kind === 'failed' && /not found/i.test(r.stderr))) return [];
     if (performance.now() >= until) return [`namespace ${c.namespace}: ${r.reason}`];
-    await new Promise((res) => setTimeout(res, 250));
+    await sleep(250);
   }
 }

@@ -33,7 +33,7 @@ export const R_TASK_S = 8;
 export const R_PEER_S = 10;
 export const R_URL_S = 12;
 export const R_URL_E = 13;
-/** Rust piece: the task id read from "finished piece <task>-<n>". */
+/** Rust piece: the task id in "finished piece <task>-<n>". */
 export const R_PTASK_S = 14;
 export const R_PTASK_E = 15;
 /** 0 no time, 1 the time is in R_TS, 2 JS must read it. */

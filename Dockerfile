@@ -11,10 +11,14 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
-COPY scripts/bundle.mjs ./scripts/bundle.mjs
-# tsc, then the start-up bundle (dist/packed) the launcher prefers
-RUN npx tsc -p tsconfig.json \
- && node scripts/bundle.mjs \
+COPY assembly ./assembly
+COPY scripts/bundle.mjs scripts/code-cache.mjs ./scripts/
+COPY bin ./bin
+COPY fixtures/seed-cache-hit-slow ./fixtures/seed-cache-hit-slow
+# npm run build: tsc, the WebAssembly log scanner (dist/wasm), the start-up bundle (dist/packed) the
+# launcher prefers, and V8's compiled code for it, made on the image's own Node (the runtime stage's:
+# another Node would refuse it and compile the bundle instead)
+RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
@@ -30,6 +34,7 @@ COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
 COPY schema ./schema
+COPY fixtures/seed-cache-hit-slow ./fixtures/seed-cache-hit-slow
 RUN ln -s /opt/dfdoctor/bin/dfdoctor.js /usr/local/bin/dfdoctor \
  && chmod 0755 /opt/dfdoctor/bin/dfdoctor.js
 ENV NODE_ENV=production

@@ -34,7 +34,7 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else if (capped || !needsHeapCap(args)) {
-  const { main } = await import(cliModule());
+  const main = await loadMain();
   process.exitCode = await main(process.argv);
 } else {
   const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
@@ -58,15 +58,20 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
 }
 
 /**
- * The bundle `npm run build` writes (dist/packed: a few files where tsc's output is ~200 modules, which
- * Node resolves and reads one by one), unless it is missing or older than a later plain `tsc`.
+ * The CLI's main(): from the bundle `npm run build` writes (dist/packed/cli.cjs: one script, where tsc's
+ * output is ~200 modules that Node resolves, reads and compiles one by one), unless it is missing or older
+ * than a later plain `tsc`.
  */
-function cliModule() {
-  const packed = new URL('../dist/packed/cli.js', import.meta.url);
+async function loadMain() {
+  const packed = new URL('../dist/packed/cli.cjs', import.meta.url);
   const plain = new URL('../dist/cli.js', import.meta.url);
   const p = statSync(packed, { throwIfNoEntry: false });
   const t = statSync(plain, { throwIfNoEntry: false });
-  return p && (!t || p.mtimeMs >= t.mtimeMs) ? packed.href : plain.href;
+  if (p && (!t || p.mtimeMs >= t.mtimeMs)) {
+    const { loadPacked } = await import('./packed-cli.js');
+    return loadPacked(fileURLToPath(packed)).exports.main;
+  }
+  return (await import(plain.href)).main;
 }
 
 /** Whether the command can read input of unbounded size (then it runs under the heap cap). */

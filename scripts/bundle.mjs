@@ -1,15 +1,15 @@
 #!/usr/bin/env node
-// After tsc: bundles dist/cli.js and what it imports into dist/packed/ (one module per command's lazy
-// import, shared chunks), because Node spends most of dfdoctor's start-up resolving, reading and
-// linking ~200 small modules one by one (yaml alone is ~80 CommonJS files). The dependencies the
-// analysis path loads go in the bundle, and so does execa, which every probe that runs a command
-// loads (in a chunk of its own: `analyze` does not load it; bundled, `diagnose --since` on a large
-// log took 0.92 × the wall time of resolving its ~60 files one by one). Those loaded only on some
-// paths (systeminformation, undici, tar) stay in node_modules and are loaded when needed. A module that locates files from its own URL (import.meta.url)
-// stays where tsc put it and is imported from there, so its relative paths keep working.
+// After tsc: bundles dist/cli.js and what it imports into one CommonJS script, dist/packed/cli.cjs,
+// because Node spent most of dfdoctor's start-up resolving, reading, linking and compiling ~200 small
+// modules one by one (yaml alone is ~80 CommonJS files), and because V8's compiled code can be kept for
+// a script (scripts/code-cache.mjs, bin/packed-cli.js) but not, in Node 20, for ES modules: `analyze` of
+// the seed bundle took 0.82 × the wall time of the ES-module chunks this replaced (farm-bench, 11 pairs).
+// The dependencies the analysis path loads go in the bundle, and so does execa, which every probe that
+// runs a command loads. Those loaded only on some paths (systeminformation, undici, tar) stay in
+// node_modules and are loaded when needed.
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -20,21 +20,18 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 const UNBUNDLED_DEPS = ['systeminformation', 'undici', 'tar'];
 const external = Object.keys(pkg.dependencies).filter((d) => UNBUNDLED_DEPS.includes(d));
 
-const keepInPlace = {
-  name: 'keep-url-relative-modules',
+// A module that locates files from its own URL (import.meta.url: the WebAssembly scanner, the example
+// bundle, package.json) is bundled with that URL rewritten to the file it came from, relative to the
+// bundle's own directory (__dirname in CommonJS), so its relative paths keep working.
+const urlOfOrigin = {
+  name: 'import-meta-url-of-origin',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const file = resolve(args.resolveDir, args.path);
-      if (!file.startsWith(DIST) || file.startsWith(OUT)) return undefined;
-      let text;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(DIST) || args.path.startsWith(OUT)) return undefined;
+      const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
-      const rel = relative(OUT, file).split('\\').join('/');
-      return { path: rel.startsWith('.') ? rel : `./${rel}`, external: true };
+      const rel = relative(OUT, args.path).split('\\').join('/');
+      return { contents: text.replaceAll('import.meta.url', `__dfdoctorUrlOf(${JSON.stringify(rel)})`), loader: 'js' };
     });
   },
 };
@@ -52,25 +49,32 @@ const yamlAsEsm = {
   },
 };
 
+const OUTFILE = join(OUT, 'cli.cjs');
 await build({
   entryPoints: [join(DIST, 'cli.js')],
-  outdir: OUT,
+  outfile: OUTFILE,
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  // one CommonJS script, not ES modules: Node 20 keeps V8's compiled code of a script (vm.Script
+  // cachedData) but has no such cache for ES modules, and compiling was the largest part of start-up.
+  // A lazy import() in the sources still runs its module's code only when reached (esbuild wraps it)
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: [...external, ...external.map((d) => `${d}/*`)],
-  plugins: [keepInPlace, yamlAsEsm],
+  plugins: [urlOfOrigin, yamlAsEsm],
   logLevel: 'warning',
   // whitespace and syntax only (less source for V8 to scan at each start: analyze about 6 % faster);
   // names stay, so a stack trace of an internal error still names its functions
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: false,
-  chunkNames: '[name]-[hash]',
-  // bundled CommonJS (yaml, commander, cli-table3) calls require() for Node's built-ins
+  // the launcher reads the script as latin1 (a one-byte string, no UTF-8 decoding): esbuild escapes
+  // every non-ASCII character, which this checks below
+  charset: 'ascii',
   banner: {
-    js: "import { createRequire as __dfdoctorRequire } from 'node:module'; const require = __dfdoctorRequire(import.meta.url);",
+    js: "const __dfdoctorUrlOf = (rel) => require('node:url').pathToFileURL(require('node:path').join(__dirname, rel)).href;",
   },
 });
+const text = readFileSync(OUTFILE);
+const wide = text.findIndex((b) => b > 0x7f);
+if (wide >= 0) throw new Error(`${OUTFILE}: byte ${wide} is not ASCII; bin/packed-cli.js reads the bundle as latin1`);

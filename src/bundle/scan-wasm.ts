@@ -2,8 +2,8 @@
 // `npm run build`) for the parser (src/parsers/dfdaemon-log.ts), which is pure and takes the module as
 // an argument. It lives in this IO layer because both readers of logs may import it: the facts (the
 // logs in a bundle) and the probes (the logs on the node). Found next to this module's compiled file
-// (dist/bundle → dist/wasm, also from the start-up bundle, which leaves modules that read
-// import.meta.url in place), or, run from the sources (tests, tsx), in the build output.
+// (dist/bundle → dist/wasm; the start-up bundle rewrites import.meta.url to that place), or, run from
+// the sources (tests, tsx), in the build output.
 import { readFileSync } from 'node:fs';
 
 const NAME = 'dfdaemon-log-scan.wasm';

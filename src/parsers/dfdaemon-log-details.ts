@@ -181,7 +181,8 @@ export function rustDetails(ev: LogEvent, msg: string): void {
       if ((m = /from (?:remote peer|parent) (\S+)/.exec(msg))) ev.parent = m[1] as string;
       break;
     case 'task-slow':
-      if ((m = /cost: ([\d.]+)(ms|s|µs|us|ns)/.exec(msg))) ev.costMs = durationMs(Number(m[1]), m[2] as string);
+      // µ as an escape: the start-up bundle must be ASCII (scripts/bundle.mjs)
+      if ((m = /cost: ([\d.]+)(ms|s|\u00b5s|us|ns)/.exec(msg))) ev.costMs = durationMs(Number(m[1]), m[2] as string);
       if ((m = /size: (\d+) bytes/.exec(msg))) ev.contentLength = Number(m[1]);
       break;
     case 'proxy-p2p':

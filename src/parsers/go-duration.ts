@@ -15,7 +15,8 @@ const UNIT_MS: Record<string, number> = {
 /** A Go time.Duration string ("1m0.809s", "717ms", "1.315633737s") in ms, or null. */
 export function parseGoDuration(s: string): number | null {
   if (s === '0' || s === '0s') return 0;
-  const re = /(\d+(?:\.\d+)?)(h|ms|us|µs|μs|ns|m|s)/gy;
+  // µ and μ as escapes: the start-up bundle must be ASCII (scripts/bundle.mjs)
+  const re = /(\d+(?:\.\d+)?)(h|ms|us|\u00b5s|\u03bcs|ns|m|s)/gy;
   let total = 0;
   let at = 0;
   for (let m = re.exec(s); m; m = re.exec(s)) {

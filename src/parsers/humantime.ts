@@ -44,7 +44,8 @@ const UNIT_SECONDS: Record<string, number> = {
 
 /** A humantime duration in seconds, or null when humantime would refuse it. */
 export function parseHumantime(text: string): number | null {
-  const re = /\s*(\d+)\s*([a-zA-Zµ]+)\s*/y;
+  // µ and μ as escapes: the start-up bundle must be ASCII (scripts/bundle.mjs)
+  const re = /\s*(\d+)\s*([a-zA-Z\u00b5]+)\s*/y;
   let total = 0;
   let at = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {

@@ -24,7 +24,36 @@ for (const l of lines) {
   if (m) stages.push({ from: m[1] as string, ...(m[2] ? { name: m[2] } : {}), lines: [] });
   else stages.at(-1)?.lines.push(l);
 }
-const ignored = (p: string) => ignore.some((g) => p === g || p.startsWith(`${g}/`));
+/** As Docker reads .dockerignore: the last pattern that matches the path or one of its parents wins, `!` lets it in. */
+const ignored = (p: string) => {
+  const parents = p.split('/').map((_, i, a) => a.slice(0, i + 1).join('/'));
+  const matches = (g: string) => {
+    const re = new RegExp(
+      `^${g
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*\*\//g, '\0')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\0/g, '(?:.*/)?')}$`,
+    );
+    return parents.some((q) => re.test(q));
+  };
+  let out = false;
+  for (const g of ignore) {
+    if (g.startsWith('!')) {
+      if (matches(g.slice(1))) out = false;
+    } else if (matches(g)) out = true;
+  }
+  return out;
+};
+
+/** The files of a COPY source, relative to the repository: itself, or every file under it. */
+function filesUnder(src: string): string[] {
+  const full = join(ROOT, src);
+  if (!statSync(full).isDirectory()) return [src];
+  return readdirSync(full, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(ROOT.length));
+}
 
 describe('Dockerfile', () => {
   it('is multi-stage on a slim Node 20 image, and the runtime stage ends non-root', () => {
@@ -48,7 +77,9 @@ describe('Dockerfile', () => {
         .filter((p) => !p.startsWith('--'));
       for (const src of parts.slice(0, -1)) {
         expect(existsSync(join(ROOT, src)), src).toBe(true);
-        expect(ignored(src), `${src} is excluded by .dockerignore`).toBe(false);
+        // a directory goes in whole: none of its files may be left out (the example bundle's core.log
+        // against "**/*.log")
+        for (const f of filesUnder(src)) expect(ignored(f), `${f} is excluded by .dockerignore`).toBe(false);
       }
     }
     for (const heavy of ['node_modules', 'dist', '.git', 'test']) expect(ignored(heavy), heavy).toBe(true);
@@ -77,10 +108,10 @@ describe('Dockerfile', () => {
       for (const f of readdirSync(d)) {
         const p = join(d, f);
         if (statSync(p).isDirectory()) walk(p);
-        else if (f.endsWith('.js')) {
+        else if (f.endsWith('.js') || f.endsWith('.cjs')) {
           const src = readFileSync(p, 'utf8');
           for (const m of src.matchAll(
-            /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+            /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
           )) {
             const spec = (m[1] ?? m[2]) as string;
             if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;

@@ -1,0 +1,42 @@
+// Loads the start-up bundle (dist/packed/cli.cjs, written by scripts/bundle.mjs) with V8's compiled code
+// for it, when `npm run build` left that code for this Node and these flags (scripts/code-cache.mjs).
+// Compiling the bundle's source was the largest part of dfdoctor's start-up, and Node 20 keeps compiled
+// code only for scripts (vm.Script cachedData), not for ES modules. The code is read, never written
+// here: a run changes nothing on the node. When V8 refuses it (another Node, other flags, a rebuilt
+// bundle) the source is compiled as it would be without it.
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { Script, constants } from 'node:vm';
+
+/**
+ * Where the compiled code of `file` for this Node and these flags is kept: V8 checks its own version, the
+ * source and the flags (a heap limit included) before using it, and a cache made under other flags is
+ * refused, so each flag set has its file.
+ */
+export function codeCachePath(file) {
+  const flags =
+    process.execArgv.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_') || 'default';
+  return `${file}.${process.version}-${process.arch}.${flags}.v8cache`;
+}
+
+/** Runs the bundle and returns its exports ({ main }) and the Script it was compiled as. */
+export function loadPacked(file) {
+  // the bundle is ASCII (scripts/bundle.mjs checks): latin1 makes a one-byte string without UTF-8 decoding
+  const source = readFileSync(file, 'latin1');
+  let cachedData;
+  try {
+    cachedData = readFileSync(codeCachePath(file));
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
+    filename: file,
+    ...(cachedData ? { cachedData } : {}),
+    // the bundle's import() of what it leaves in node_modules (systeminformation, undici)
+    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  return { exports: module.exports, script, cacheRejected: cachedData ? script.cachedDataRejected === true : null };
+}

@@ -5,6 +5,7 @@ import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { splitLinesBounded } from '../bundle/line-split.js';
+import { openPemLine } from '../bundle/text-parts.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import { groupPulls, PULL_GAP_MS } from '../facts/dfdaemon-logs.js';
@@ -126,7 +127,14 @@ async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: s
         carry = len;
         continue;
       }
-      const cut = nl < 0 ? utf8Boundary(buf.subarray(0, len)) : nl + 1;
+      let cut = nl < 0 ? utf8Boundary(buf.subarray(0, len)) : nl + 1;
+      // a PEM block goes to the redactor whole: the part ends before its BEGIN line, or waits for its END
+      const open = openPemLine(buf, 0, cut);
+      if (open > 0) cut = open;
+      else if (open === 0 && len <= LogScanner.MAX_LINE && pos < f.size) {
+        carry = len;
+        continue;
+      }
       await ctx.out.appendUtf8(bundled, buf.subarray(0, cut));
       buf.copyWithin(0, cut, len);
       carry = len - cut;

@@ -254,4 +254,49 @@ describe('log windows in the dfdaemon probe', () => {
     expect(bundled.includes(SECRET)).toBe(false);
     expect(bundled.equals(want), 'the bundled bytes are the window of the log, redacted').toBe(true);
   }, 60_000);
+  it('keeps a PEM block that spans a read of the copy in one part, so that it is redacted whole', async () => {
+    const now = Date.now();
+    const task = (i: number, t: number) =>
+      goTaskLines({ startMs: t, peer: `p${i}`, task: hex64(i), url: blob(i), size: 1e6, mode: 'p2p', costMs: 300 });
+    const body = Array.from(
+      { length: 40 },
+      (_, i) => `MIIEvQIBADANBgkqhkiG9w0BAQEFAASC${String(i).padStart(4, '0')}${SECRET}`,
+    );
+    const pem = ['-----BEGIN PRIVATE KEY-----', ...body, '-----END PRIVATE KEY-----'].join('\n');
+    const old = `${Array.from({ length: 300 }, (_, i) => task(100 + i, now - 5 * 3600_000 + i * 1000))
+      .flat()
+      .join('\n')}\n`;
+    const recent = `${Array.from({ length: 700 }, (_, i) => task(i, now - 600_000 + i))
+      .flat()
+      .join('\n')}\n`;
+    // old lines, then recent ones, a padding line, the block and the newest task
+    const log = (pad: number) => `${old}${recent}${'x'.repeat(pad)}\n${pem}\n${task(9999, now - 1000).join('\n')}\n`;
+    const copy = async (text: string) => {
+      const logDir = await tmp('dfdoctor-win-pem-');
+      await writeFile(join(logDir, 'core.log'), text);
+      const bundleDir = await tmp('dfdoctor-win-pem-bundle-');
+      const out = await copyLogs(context(bundleDir, false, createRedactor()), logDir, 'go', now - 3600_000);
+      return {
+        from: out.files[0]?.fromByte as number,
+        bundled: await readFile(join(bundleDir, 'raw/dfdaemon/logs/core.log'), 'utf8'),
+      };
+    };
+    // where the copy starts (the seek lands a little before the window, where depends on the file's
+    // size) decides where its first read (2 MiB: the copy's buffer) ends: the padding puts the block's
+    // BEGIN line about 1, 4 and 8 KB before that mark
+    const fixed = Buffer.byteLength(old) + Buffer.byteLength(recent) + 1;
+    const { from: guess } = await copy(log(1));
+    let straddled = 0;
+    for (const before of [1000, 4000, 8000]) {
+      const pad = guess + (2 << 20) - before - fixed;
+      expect(pad).toBeGreaterThan(0);
+      const r = await copy(log(pad));
+      const at = fixed + pad + 1 - r.from;
+      if (at < 2 << 20 && at + Buffer.byteLength(pem) > 2 << 20) straddled++;
+      expect(r.bundled.includes(SECRET), `BEGIN ${at} bytes into the copy`).toBe(false);
+      expect(r.bundled).toContain('-----END PRIVATE KEY-----');
+    }
+    // the premise: a block sat across the end of the first read
+    expect(straddled).toBeGreaterThan(0);
+  }, 60_000);
 });

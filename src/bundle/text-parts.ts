@@ -1,0 +1,32 @@
+// Where a text written in parts may be cut. The redactor sees one part at a time and works line by
+// line, except for PEM blocks, which it recognises only from their BEGIN line: a part must not end
+// between a "-----BEGIN" and its "-----END", or the rest of the key would be written as it is.
+
+const BEGIN = Buffer.from('-----BEGIN');
+const END = Buffer.from('-----END');
+
+/**
+ * The start of the line holding a PEM block that begins in `bytes[from, to)` and does not end there, or
+ * -1 when every block there is closed.
+ */
+export function openPemLine(bytes: Buffer, from: number, to: number): number {
+  if (to <= from) return -1;
+  // searched forward first: most logs hold no block, and a backward search of a long text is slow
+  const part = bytes.subarray(from, to);
+  if (part.indexOf(BEGIN) < 0) return -1;
+  const begin = part.lastIndexOf(BEGIN);
+  if (part.lastIndexOf(END) > begin) return -1;
+  return from + part.lastIndexOf(0x0a, begin) + 1;
+}
+
+/** Just after the line end at or after `i`, or the end of `bytes`. */
+export function lineEnd(bytes: Buffer, i: number): number {
+  const nl = bytes.indexOf(0x0a, i);
+  return nl < 0 ? bytes.length : nl + 1;
+}
+
+/** Just after the line that ends the PEM block opened at `open`, or the end of `bytes` when none does. */
+export function pemBlockEnd(bytes: Buffer, open: number): number {
+  const end = bytes.indexOf(END, open);
+  return end < 0 ? bytes.length : lineEnd(bytes, end);
+}

@@ -170,4 +170,20 @@ describe('normalizePastedChunks', () => {
     raw.push(new TextEncoder().encode(pasted));
     expect(raw.end().unrecognised).toBeGreaterThan(0);
   });
+
+  it('judges a log by its first 64 KiB however it is read, and a paste there is cleaned whole', async () => {
+    const clean = `${GO_JSON}\n`.repeat(Math.ceil((80 * 1024) / (GO_JSON.length + 1)));
+    const late = `${clean}> ${RUST}\r\n`;
+    // one 1 MiB-style chunk or many small ones: the same verdict (a paste sign past 64 KiB is not looked at)
+    expect(await collect([Buffer.from(late)])).toBe(late);
+    expect(
+      await collect(
+        Array.from({ length: 8 }, (_, k) =>
+          Buffer.from(late).subarray((k * late.length) / 8, ((k + 1) * late.length) / 8),
+        ),
+      ),
+    ).toBe(late);
+    const early = `> ${RUST}\r\n${clean}`;
+    expect(await collect([Buffer.from(early)])).toBe(`${RUST}\n${clean}`);
+  });
 });

@@ -46,7 +46,6 @@ export interface TaskTimeline {
   errors: LineRef[];
   failed: boolean;
   first: LineRef;
-  last: LineRef;
   /** The lines that decided servedBy / cost, for evidence. */
   refs: {
     start?: LineRef;
@@ -180,7 +179,6 @@ export class TimelineBuilder {
         errors: [],
         failed: false,
         first: r,
-        last: r,
         refs: {},
         lastPieceTs: null,
       };
@@ -198,8 +196,6 @@ export class TimelineBuilder {
       if (t.startMs === null || e.tsMs < t.startMs) t.startMs = e.tsMs;
       if (t.endMs === null || e.tsMs > t.endMs) t.endMs = e.tsMs;
     }
-    // piece lines are most of a log: not keeping each as "last" lets them die young (less GC, less RSS)
-    if (e.kind !== 'piece-local' && e.kind !== 'piece-remote' && e.kind !== 'piece-source') t.last = ref(e);
     if (e.level === 'error') push(t.errors, ref(e));
     switch (e.kind) {
       case 'task-start':

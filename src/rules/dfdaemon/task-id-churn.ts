@@ -22,7 +22,8 @@ function churnOf(all: TaskTimeline[]): Churn[] {
   }
   const churn: Churn[] = [];
   for (const [digest, list] of byDigest) {
-    if (new Set(list.map((t) => t.taskId)).size < 2) continue;
+    // most digests appear once: no Set for them (a 20 MB window holds ~7,000 tasks)
+    if (list.length < 2 || new Set(list.map((t) => t.taskId)).size < 2) continue;
     const later = list.slice(1).filter((t) => t.servedBy !== 'local' && t.taskId !== list[0]?.taskId);
     if (later.length > 0) churn.push({ digest, tasks: list });
   }

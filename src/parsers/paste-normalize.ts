@@ -173,7 +173,7 @@ export async function* normalizePastedChunks(
   // the first chunk alone may be far larger than the sample (a file read 1 MiB at a time): only the
   // sample is decoded and checked
   const whole = done && size <= SAMPLE_BYTES;
-  const sample = new TextDecoder().decode(Buffer.concat(head, Math.min(size, SAMPLE_BYTES)));
+  const sample = dec.decode(Buffer.concat(head, Math.min(size, SAMPLE_BYTES)));
   if (!looksPasted(whole ? `${sample}\n` : sample, o)) {
     yield* head;
     if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;

@@ -80,7 +80,7 @@ export interface LogSummary {
   mirrorDisabled?: LineRef;
 }
 
-/** Open timelines kept at once; older finished ones are dropped first (a 1 GiB log holds ~300k tasks). */
+/** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 const MAX_TASKS = 5_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
@@ -360,15 +360,18 @@ export class TimelineBuilder {
     }
   }
 
-  /** Drops the oldest finished tasks (or the oldest at all) so the map stays bounded. */
+  /**
+   * Drops the MAX_TASKS / 10 tasks created first, finished or not, so the map stays bounded. (Its
+   * condition once read "finished, or among the first tenth", which every task of the loop was: the
+   * order was always creation order. Keeping unfinished tasks first would keep, from the start of a long
+   * log on, every task whose end the log does not show.)
+   */
   private evict(): void {
     let n = 0;
-    for (const [k, t] of this.tasks) {
-      if (t.refs.done || t.failed || n < MAX_TASKS / 10) {
-        this.tasks.delete(k);
-        this.dropped++;
-        if (++n >= MAX_TASKS / 10) break;
-      }
+    for (const k of this.tasks.keys()) {
+      this.tasks.delete(k);
+      this.dropped++;
+      if (++n >= MAX_TASKS / 10) break;
     }
   }
 

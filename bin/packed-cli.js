@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /**
  * Where the compiled code of `file` for this Node and these flags is kept: V8 checks its own version, the
@@ -33,8 +33,6 @@ export function loadPacked(file) {
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
-    // the bundle's import() of what it leaves in node_modules (systeminformation, undici)
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));

@@ -61,6 +61,10 @@ await build({
   platform: 'node',
   target: 'node20',
   external: [...external, ...external.map((d) => `${d}/*`)],
+  // what stays in node_modules is loaded with require(), not import(): V8 loses a script's dynamic
+  // import callback when the script comes from its code cache ("A dynamic import callback was not
+  // specified", Node 20.20), and all three publish CommonJS
+  supported: { 'dynamic-import': false },
   plugins: [urlOfOrigin, yamlAsEsm],
   logLevel: 'warning',
   // whitespace and syntax only (less source for V8 to scan at each start: analyze about 6 % faster);
@@ -78,3 +82,6 @@ await build({
 const text = readFileSync(OUTFILE);
 const wide = text.findIndex((b) => b > 0x7f);
 if (wide >= 0) throw new Error(`${OUTFILE}: byte ${wide} is not ASCII; bin/packed-cli.js reads the bundle as latin1`);
+const dynamic = /\bimport\(\s*["'`]/.exec(text.toString('latin1'));
+if (dynamic)
+  throw new Error(`${OUTFILE}: an import() is left at byte ${dynamic.index}; it fails once V8's code cache is used`);

@@ -2,7 +2,9 @@
 // (scripts/code-cache.mjs, loaded by bin/packed-cli.js): V8 takes the code under the flag sets the
 // launcher runs with, a run under other flags still works and writes nothing, and the bundle answers
 // as the modules tsc wrote do.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,5 +87,45 @@ process.exitCode = await main(process.argv);`,
       (script) => report(run([script, 'analyze', SEED, '--format', 'json'])),
     );
     expect(analyzeJson([])).toEqual(plain);
+  }, 60_000);
+
+  it('loads what it leaves in node_modules (undici, systeminformation) with the kept code in use', async () => {
+    // import() inside a script that V8 took from its code cache fails ("A dynamic import callback was not
+    // specified"): the bundle must reach them by require(). A real HTTP server on loopback answers the
+    // metrics scrape with 404, which only undici can report.
+    expect(readFileSync(BUNDLE, 'latin1')).not.toMatch(/\bimport\(\s*["'`]/);
+    expect(cacheState([])).toBe(true);
+    const server = createServer((_req, res) => res.writeHead(404).end());
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const out = await new Promise<string>((resolve, reject) =>
+        execFile(
+          process.execPath,
+          [
+            join(ROOT, 'bin/dfdoctor.js'),
+            'diagnose',
+            '--probes',
+            'system,dfdaemon',
+            '--dfdaemon-metrics',
+            `http://127.0.0.1:${port}/metrics`,
+            '--scrape-interval',
+            '0.2',
+            '--format',
+            'json',
+            '--fail-on',
+            'never',
+          ],
+          { encoding: 'utf8', timeout: 60_000 },
+          (e, stdout) => (e ? reject(e) : resolve(stdout)),
+        ),
+      );
+      const probes = (JSON.parse(out) as { probes: Record<string, { status: string; reason?: string }> }).probes;
+      expect(JSON.stringify(probes)).not.toMatch(/dynamic import/);
+      expect(probes.system?.status).toBe('ok');
+      expect(probes.dfdaemon?.reason).toMatch(/metrics: http:\/\/127\.0\.0\.1:\d+\/metrics: HTTP 404/);
+    } finally {
+      server.close();
+    }
   }, 60_000);
 });

@@ -1,7 +1,7 @@
 // The start-up bundle (dist/packed/cli.cjs) and the compiled code `npm run build` keeps for it
 // (scripts/code-cache.mjs, loaded by bin/packed-cli.js): V8 takes the code under the flag sets the
-// launcher runs with, a run under other flags still works and writes nothing, and the bundle answers
-// as the modules tsc wrote do.
+// launcher runs with, a run under other flags still works and writes nothing, the bundle answers as
+// the modules tsc wrote do, and what it leaves in node_modules loads with the kept code in use.
 import { execFile, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

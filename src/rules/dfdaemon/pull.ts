@@ -15,6 +15,18 @@ export function pullTasks(d: DfdaemonFacts | undefined): TaskTimeline[] {
   return lastPull(d)?.tasks ?? d?.logs?.summary.tasks ?? [];
 }
 
+/** The tasks that name a blob digest, grouped by it, each group in log order. */
+export function byDigest(ts: Iterable<TaskTimeline>): Map<string, TaskTimeline[]> {
+  const out = new Map<string, TaskTimeline[]>();
+  for (const t of ts) {
+    if (!t.digest) continue;
+    const same = out.get(t.digest);
+    if (same) same.push(t);
+    else out.set(t.digest, [t]);
+  }
+  return out;
+}
+
 /** The generation the rules speak to: the config's, else the one the probe found. */
 export const gen = (f: Facts): Gen => f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
 

@@ -3,7 +3,7 @@ import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, multiplexOn, type Gen } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, longestCost, pullTasks } from './pull.js';
+import { byDigest, gen, longestCost, pullTasks } from './pull.js';
 import { quote, taskWithLines } from './text.js';
 import {
   ORDERS_ALONE_SUMMARY,
@@ -49,15 +49,8 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     const all = d?.logs?.summary.tasks ?? [];
     const orders = pullTasks(d).filter((t) => t.schedulerBackSource);
     // by digest, in log order: a window holds thousands of tasks, and every order looks for its blob
-    const byDigest = new Map<string, TaskTimeline[]>();
-    if (orders.length > 0)
-      for (const o of all) {
-        if (!o.digest) continue;
-        const same = byDigest.get(o.digest);
-        if (same) same.push(o);
-        else byDigest.set(o.digest, [o]);
-      }
-    const before = (t: TaskTimeline) => (t.digest ? (byDigest.get(t.digest) ?? []) : []);
+    const blobs = orders.length > 0 ? byDigest(all) : new Map<string, TaskTimeline[]>();
+    const before = (t: TaskTimeline) => (t.digest ? (blobs.get(t.digest) ?? []) : []);
     const ordered = orders.filter((t) => before(t).some((o) => sameTaskBefore(o, t) && !o.failed));
     // Go: with a seed peer (CDN) the scheduler seeds a new task and orders peers to the origin only when the
     // seed fails, no CDN is configured or reschedules run out (dragonflyoss/dragonfly v2.0.1

@@ -3,7 +3,7 @@ import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type Gen } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, longestCost, pullTasks } from './pull.js';
+import { byDigest, gen, longestCost, pullTasks } from './pull.js';
 import { quote } from './text.js';
 
 interface Churn {
@@ -13,15 +13,8 @@ interface Churn {
 
 /** Digests logged under two or more task ids, a later one of which was not served locally. */
 function churnOf(all: TaskTimeline[]): Churn[] {
-  const byDigest = new Map<string, TaskTimeline[]>();
-  for (const t of all) {
-    if (!t.digest || !t.taskId) continue;
-    const list = byDigest.get(t.digest) ?? [];
-    list.push(t);
-    byDigest.set(t.digest, list);
-  }
   const churn: Churn[] = [];
-  for (const [digest, list] of byDigest) {
+  for (const [digest, list] of byDigest(all.filter((t) => t.taskId))) {
     // most digests appear once: no Set for them (a 20 MB window holds ~7,000 tasks)
     if (list.length < 2 || new Set(list.map((t) => t.taskId)).size < 2) continue;
     const later = list.slice(1).filter((t) => t.servedBy !== 'local' && t.taskId !== list[0]?.taskId);

@@ -9,14 +9,17 @@
 // machine; its own functions are compiled on first use, as they are without a cache.
 // Usage: node scripts/code-cache.mjs
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/packed/cli.cjs', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../fixtures/seed-cache-hit-slow/', import.meta.url));
-/** The launcher's default heap cap (bin/dfdoctor.js, DFDOCTOR_HEAP_MB). */
-const HEAP_CAP = '--max-old-space-size=128';
+/** The heap cap as an installed `dfdoctor` runs with it: the flag in bin/dfdoctor.js's shebang. */
+const HEAP_CAP = /^#!.*?(--max-old-space-size=\d+)/.exec(
+  readFileSync(fileURLToPath(new URL('../bin/dfdoctor.js', import.meta.url)), 'utf8'),
+)?.[1];
+if (!HEAP_CAP) throw new Error('bin/dfdoctor.js: no --max-old-space-size in its shebang');
 
 if (process.argv[2] === '--child') {
   const { codeCachePath, loadPacked } = await import('../bin/packed-cli.js');

@@ -1,12 +1,12 @@
 // redactLogLines cuts out only the lines a trigger names; it must give exactly what redacting every
 // line does (split on "\n", redactLine each, join), with the same tally, on every text the fixtures
 // hold and on lines built to sit at the edges of its search.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { redactLine, redactLogLines } from '../../src/bundle/redact-text.js';
 import { Tally } from '../../src/bundle/redact-tally.js';
+import { filesUnder } from '../helpers/fixture-files.js';
 
 function everyLine(text: string): { text: string; counts: [string, number][]; values: string[] } {
   const t = new Tally();
@@ -21,13 +21,6 @@ function triggered(text: string): { text: string; counts: [string, number][]; va
   const t = new Tally();
   const out = redactLogLines(text, t);
   return { text: out, counts: [...t.counts], values: [...t.values] };
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((e) => {
-    const p = join(dir, e);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
 }
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;

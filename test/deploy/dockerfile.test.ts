@@ -1,10 +1,11 @@
 // The Dockerfile cannot be built here (no Docker daemon); this checks what can be checked offline:
 // stages, the non-root user, that every COPY source exists and survives .dockerignore, and that the
 // runtime stage's node_modules (production dependencies only) covers every package the built CLI imports.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { filesUnder } from '../helpers/fixture-files.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -47,12 +48,10 @@ const ignored = (p: string) => {
 };
 
 /** The files of a COPY source, relative to the repository: itself, or every file under it. */
-function filesUnder(src: string): string[] {
+function copiedFiles(src: string): string[] {
   const full = join(ROOT, src);
   if (!statSync(full).isDirectory()) return [src];
-  return readdirSync(full, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(ROOT.length));
+  return filesUnder(full).map((p) => p.slice(ROOT.length));
 }
 
 describe('Dockerfile', () => {
@@ -79,7 +78,7 @@ describe('Dockerfile', () => {
         expect(existsSync(join(ROOT, src)), src).toBe(true);
         // a directory goes in whole: none of its files may be left out (the example bundle's core.log
         // against "**/*.log")
-        for (const f of filesUnder(src)) expect(ignored(f), `${f} is excluded by .dockerignore`).toBe(false);
+        for (const f of copiedFiles(src)) expect(ignored(f), `${f} is excluded by .dockerignore`).toBe(false);
       }
     }
     for (const heavy of ['node_modules', 'dist', '.git', 'test']) expect(ignored(heavy), heavy).toBe(true);
@@ -104,25 +103,19 @@ describe('Dockerfile', () => {
     const deps = new Set(Object.keys(pkg.dependencies));
     const builtins = new Set(builtinModules);
     const missing = new Set<string>();
-    const walk = (d: string) => {
-      for (const f of readdirSync(d)) {
-        const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (f.endsWith('.js') || f.endsWith('.cjs')) {
-          const src = readFileSync(p, 'utf8');
-          for (const m of src.matchAll(
-            /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
-          )) {
-            const spec = (m[1] ?? m[2]) as string;
-            if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
-            const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
-            if (!deps.has(name)) missing.add(`${name} (${p.slice(ROOT.length)})`);
-          }
-        }
-      }
-    };
     expect(existsSync(join(ROOT, 'dist/cli.js')), 'run `npx tsc -p .` first').toBe(true);
-    walk(join(ROOT, 'dist'));
+    for (const p of filesUnder(join(ROOT, 'dist'))) {
+      if (!p.endsWith('.js') && !p.endsWith('.cjs')) continue;
+      const src = readFileSync(p, 'utf8');
+      for (const m of src.matchAll(
+        /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:import|require)\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
+        const spec = (m[1] ?? m[2]) as string;
+        if (spec.startsWith('.') || spec.startsWith('node:') || builtins.has(spec)) continue;
+        const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] as string);
+        if (!deps.has(name)) missing.add(`${name} (${p.slice(ROOT.length)})`);
+      }
+    }
     expect([...missing]).toEqual([]);
   });
 });

@@ -4,22 +4,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { filesUnder } from '../helpers/fixture-files.js';
 
 export const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 /** The recorded metric samples (test/samples/README.md says how each was made). */
 const SAMPLES = join(REPO, 'test/samples');
-
-function walk(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 const MAX_SEED_BYTES = 64 * 1024;
 
@@ -44,7 +34,7 @@ export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: str
   const out = new Set<string>(o.inline ?? []);
   if (o.fixtures) {
     const root = join(REPO, 'fixtures');
-    for (const p of walk(root)) {
+    for (const p of filesUnder(root)) {
       const rel = relative(root, p).split('/').slice(1).join('/');
       if (o.fixtures.test(rel)) {
         const s = readSeed(p);
@@ -53,7 +43,7 @@ export function seedTexts(o: { fixtures?: RegExp; samples?: RegExp; inline?: str
     }
   }
   if (o.samples) {
-    for (const p of walk(SAMPLES)) {
+    for (const p of filesUnder(SAMPLES)) {
       if (o.samples.test(relative(SAMPLES, p))) {
         const s = readSeed(p);
         if (s !== undefined) out.add(s);
@@ -76,7 +66,7 @@ export function fixtureBundles(): { name: string; files: Record<string, Uint8Arr
       return;
     }
     const files: Record<string, Uint8Array> = {};
-    for (const p of walk(dir)) {
+    for (const p of filesUnder(dir)) {
       const rel = relative(dir, p);
       if (rel === 'expected.json' || rel === 'SOURCE.md') continue;
       files[rel] = new Uint8Array(readFileSync(p));

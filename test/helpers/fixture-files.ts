@@ -1,7 +1,15 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Manifest } from '../../src/bundle/manifest.js';
 import type { Measurements } from '../../src/bundle/measurements.js';
+
+/** Every file under `dir` (its path joined to `dir`), none when `dir` does not exist. */
+export function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
 
 /** A fixture bundle's raw files, manifest and measurements, to vary in memory. */
 export function loadFixture(dir: string): {
@@ -10,14 +18,8 @@ export function loadFixture(dir: string): {
   measurements: Measurements;
 } {
   const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const n of readdirSync(d)) {
-      const p = join(d, n);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (relative(dir, p).startsWith('raw/')) files[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
+  for (const p of filesUnder(dir))
+    if (relative(dir, p).startsWith('raw/')) files[relative(dir, p)] = readFileSync(p, 'utf8');
   const read = (f: string) => {
     try {
       return JSON.parse(readFileSync(join(dir, f), 'utf8'));

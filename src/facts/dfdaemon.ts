@@ -4,6 +4,7 @@ import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
+import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
@@ -79,7 +80,7 @@ export const dfdaemonFacts = defineFacts({
         ctx.problem({ file, message: 'cannot tell whether this is a Go (dfget.yaml) or Rust (dfdaemon.yaml) config' });
         continue;
       }
-      const r = parseDfdaemonConfig(text, gen, gen === 'rust' ? version : undefined);
+      const r = parseDfdaemonConfig(text, gen, version);
       for (const p of r.problems)
         ctx.problem({
           file,
@@ -221,20 +222,22 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
     );
   }
   const st = f.logs?.stats;
-  if (st && st.lines > 0 && st.debugLines === 0 && f.logs) addLevelNotes(ctx, f, f.logs);
+  const noDebug = !!st && st.lines > 0 && st.debugLines === 0;
+  if (f.generation === 'go' || f.logs?.generation === 'go')
+    for (const n of goLogLevelNotes({
+      version: f.version,
+      config: f.config?.generation === 'go' ? f.config : undefined,
+      noDebug: noDebug && f.logs?.generation === 'go',
+      metricsRead: !!f.metrics,
+    }))
+      ctx.note(n.text, n.source);
+  if (noDebug && f.logs) addLevelNotes(ctx, f, f.logs);
   if (st && st.beforeSince > 0)
     ctx.note(`${st.beforeSince} dfdaemon log lines were older than --since and were left out.`);
 }
 
-/** What a log written at INFO cannot show, per generation (and Rust release). */
+/** What a Rust log written at INFO cannot show, by release (Go: dfdaemon-go-log-level.ts). */
 function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFacts): void {
-  if (logs.generation === 'go') {
-    ctx.note(
-      `The Go dfdaemon log holds no DEBUG line (it logs DEBUG only with verbose: true): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") and per-piece lines are DEBUG, so which requests went to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${f.metrics ? '' : ', which were not read'}.`,
-      'dragonfly v2.1.49 client/daemon/transport/transport.go:242, :246 (Debugf)',
-    );
-    return;
-  }
   if (logs.generation !== 'rust') return;
   const v = f.version ? parseRelease(f.version) : null;
   const level = pick(RUST_PIECE_LINES_LEVEL, v);

@@ -1,8 +1,9 @@
 /**
- * What dfdoctor knows about the Go dfdaemon (dragonflyoss/dragonfly `dfget daemon`, v2.0.0–v2.1.67),
- * each fact with the releases it holds for and the upstream file it was read from. Ranges were found
- * by searching every release tag of dragonflyoss/dragonfly for the literal; citations are
- * `tag path:line` in that repository.
+ * What dfdoctor knows about the Go dfdaemon (dragonflyoss/dragonfly `dfget daemon`, v2.0.0–v2.3.4: every
+ * release that ships it; v2.4.0 dropped `client/`), each fact with the releases it holds for and the
+ * upstream file it was read from. Ranges were found by searching every release tag of
+ * dragonflyoss/dragonfly for the literal; citations are `tag path:line` in that repository. An open
+ * range (`from` only) holds through v2.3.4.
  */
 import { form, message, type MessageFact } from './dfdaemon-log-messages.js';
 import type { VersionedFact } from './versioned.js';
@@ -345,6 +346,8 @@ export interface GoKey {
   default: string | number | boolean | 'none';
   source: string;
   from?: string;
+  /** The last release that reads the key. */
+  to?: string;
 }
 
 const C = 'client/config/';
@@ -400,7 +403,14 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'download.peerGRPC.tcpListen.port', default: 65000, source: `v2.1.49 ${C}constants.go:66` },
   { key: 'health.tcpListen.port', default: 40901, source: `v2.1.49 ${C}constants.go:69` },
   { key: 'metrics', default: '', source: `v2.1.49 ${C}peerhost.go:53; client/daemon/daemon.go:844` },
-  { key: 'verbose', default: false, source: 'v2.1.49 cmd/dependency/base/option.go:20' },
+  // replaced by logLevel in v2.2.4 (dragonflyoss/dragonfly #4157, "add logLevel and remove verbose")
+  { key: 'verbose', default: false, source: 'v2.2.3 cmd/dependency/base/option.go:21', to: 'v2.2.3' },
+  {
+    key: 'logLevel',
+    default: 'info',
+    source: 'v2.2.4 client/config/peerhost.go:65; internal/dflog/logcore.go:69-82 (empty or unknown: info)',
+    from: 'v2.2.4',
+  },
   { key: 'console', default: false, source: 'v2.1.49 cmd/dependency/base/option.go:21' },
   // the parent dir: the daemon writes <logDir>/daemon/core.log
   {
@@ -409,6 +419,27 @@ export const GO_KEYS: readonly GoKey[] = [
     source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:28; internal/dflog/loginit.go:101',
   },
 ];
+
+/** The setting that makes the daemon write DEBUG lines (core.log is written at INFO otherwise). */
+export const GO_DEBUG_SWITCH: VersionedFact<{ key: 'verbose' | 'logLevel'; text: string }> = {
+  id: 'go.config.debug-logging',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0', to: 'v2.2.3' },
+      value: { key: 'verbose', text: '`verbose: true` or `--verbose`' },
+      source:
+        'v2.2.3 cmd/dependency/base/option.go:21; cmd/dependency/dependency.go:70; internal/dflog/logcore.go:69-72',
+    },
+    {
+      range: { from: 'v2.2.4' },
+      value: { key: 'logLevel', text: '`logLevel: debug`' },
+      source:
+        'v2.2.4 client/config/peerhost.go:65; internal/dflog/logcore.go:69-82 (dragonflyoss/dragonfly #4157 removed verbose)',
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
 
 /** Where the daemon writes core.log under its logDir (internal/dflog/loginit.go:101 `filepath.Join(dir, "daemon")`). */
 export const GO_LOG_SUBDIR = 'daemon';

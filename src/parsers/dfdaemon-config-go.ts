@@ -3,6 +3,8 @@
 import { parseByteSize } from './byte-size.js';
 import { parseGoDuration } from './go-duration.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
+import { GO_DEBUG_SWITCH } from '../knowledge/dfdaemon-go.js';
+import { parseRelease, pick } from '../knowledge/versioned.js';
 import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';
 
 const MiB = 1024 * 1024;
@@ -31,7 +33,27 @@ function portOf(addr: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function goConfig(r: SettingsReader): DfdaemonConfig {
+/**
+ * The log-level key(s) to read: the release's own when the version is known (the other one, if set,
+ * is reported as not read), else both.
+ */
+function debugSwitchKeys(r: SettingsReader, version: string | undefined): { verbose: boolean; logLevel: boolean } {
+  const sw = pick(GO_DEBUG_SWITCH, version ? parseRelease(version) : null);
+  if (sw.kind !== 'known') return { verbose: true, logLevel: true };
+  const other = sw.value.key === 'verbose' ? 'logLevel' : 'verbose';
+  const n = r.node(other);
+  if (n !== undefined) {
+    const line = r.lineOf(n);
+    r.problems.push({
+      ...(line === undefined ? {} : { line }),
+      message: `${other}: not read by ${version} (${sw.value.key === 'logLevel' ? 'from v2.2.4 the daemon reads logLevel; verbose was removed, dragonflyoss/dragonfly #4157' : 'logLevel is read from v2.2.4; this release reads verbose'})`,
+    });
+  }
+  return { verbose: sw.value.key === 'verbose', logLevel: sw.value.key === 'logLevel' };
+}
+
+export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
+  const reads = debugSwitchKeys(r, version);
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );
@@ -70,7 +92,8 @@ export function goConfig(r: SettingsReader): DfdaemonConfig {
       health: r.get(['health.tcpListen.port'], port, 40901, 'a port'),
     },
     metricsAddr,
-    verbose: r.get(['verbose'], bool, false, 'a boolean'),
+    ...(reads.verbose ? { verbose: r.get(['verbose'], bool, false, 'a boolean') } : {}),
+    ...(reads.logLevel ? { logLevel: r.get(['logLevel'], str, 'info', 'a log level') } : {}),
     console: r.get(['console'], bool, false, 'a boolean'),
     logDir: r.get(['logDir'], str, '/var/log/dragonfly', 'a path'),
   };

@@ -60,7 +60,10 @@ export interface DfdaemonConfig {
   };
   /** Go `metrics:` address; empty means no metrics server. */
   metricsAddr?: Setting<string>;
+  /** Go up to v2.2.3: DEBUG lines on. */
   verbose?: Setting<boolean>;
+  /** Go from v2.2.4 (replaces `verbose`): debug, info, warn or error, case-insensitive; anything else is info. */
+  logLevel?: Setting<string>;
   console?: Setting<boolean>;
   /** Go `logDir`: the parent of the directory the daemon logs to (`<logDir>/daemon/core.log`). Rust has no such key (`--log-dir` is a flag). */
   logDir?: Setting<string>;
@@ -74,12 +77,15 @@ export function goDaemonLogDir(logDir: string): string {
 export type ConfigResult =
   { ok: true; config: DfdaemonConfig; problems: ConfigProblem[] } | { ok: false; problems: ConfigProblem[] };
 
-/** Parses a dfdaemon config; `generation` from the file name or detection, `rustVersion` picks the Rust defaults. */
-export function parseDfdaemonConfig(text: string, generation: Generation, rustVersion?: string): ConfigResult {
+/**
+ * Parses a dfdaemon config; `generation` from the file name or detection. The daemon's `version`, when
+ * known, picks the keys and defaults of its release (Rust: limits and timeouts; Go: the log-level key).
+ */
+export function parseDfdaemonConfig(text: string, generation: Generation, version?: string): ConfigResult {
   const read = readYamlSettings(text);
   if (!read.ok) return read;
   const { reader } = read;
-  const config = generation === 'go' ? goConfig(reader) : rustConfig(reader, rustVersion);
+  const config = generation === 'go' ? goConfig(reader, version) : rustConfig(reader, version);
   return { ok: true, config, problems: reader.problems };
 }
 

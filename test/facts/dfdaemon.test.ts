@@ -348,3 +348,70 @@ describe('dfdaemon log facts', () => {
     expect(f.notes.some((n) => n.text.includes('older than --since'))).toBe(true);
   });
 });
+
+// dragonflyoss/dragonfly v2.2.4 (#4157) replaced `verbose` with `logLevel`: each release reads only its own
+describe('the Go log level, by release', () => {
+  const infoLog = `${goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 900 }).join('\n')}\n`;
+  const factsFor = (version: string | null, config: string) =>
+    factsFrom({
+      'raw/dfdaemon/logs/core.log': infoLog,
+      'raw/dfdaemon/generation.txt': 'go\n',
+      'raw/dfdaemon/config/dfget.yaml': config,
+      ...(version ? { 'raw/dfdaemon/version.txt': `${version}\n` } : {}),
+    });
+  const notesFor = async (version: string | null, config: string) =>
+    (await factsFor(version, config)).notes.map((n) => n.text);
+  const noDebug = (notes: string[]) => notes.find((n) => n.startsWith('The Go dfdaemon log holds no DEBUG line'));
+
+  it('names the switch of the release at hand when the log holds no DEBUG line', async () => {
+    expect(noDebug(await notesFor('v2.1.49', 'console: false\n'))).toContain(
+      'this release, v2.1.49, logs DEBUG only with `verbose: true` or `--verbose`',
+    );
+    expect(noDebug(await notesFor('v2.3.4', 'console: false\n'))).toContain(
+      'this release, v2.3.4, logs DEBUG only with `logLevel: debug`',
+    );
+    expect(noDebug(await notesFor(null, 'console: false\n'))).toContain(
+      '`verbose: true` up to v2.2.3 and `logLevel: debug` from v2.2.4; the version is unknown',
+    );
+  });
+
+  it('reads only the switch of the release at hand, and says the other one is not read', async () => {
+    const late = await factsFor('v2.2.4', 'verbose: true\n');
+    expect(late.dfdaemon?.config?.verbose).toBeUndefined();
+    expect(late.dfdaemon?.config?.logLevel).toMatchObject({ value: 'info', from: 'default' });
+    expect(late.problems).toContainEqual(
+      expect.objectContaining({
+        file: 'raw/dfdaemon/config/dfget.yaml',
+        line: 1,
+        message: expect.stringContaining('verbose: not read by v2.2.4 (from v2.2.4 the daemon reads logLevel'),
+      }),
+    );
+    const early = await factsFor('v2.1.49', 'logLevel: debug\n');
+    expect(early.dfdaemon?.config?.logLevel).toBeUndefined();
+    expect(early.problems.map((p) => p.message)).toContainEqual(
+      expect.stringContaining('logLevel: not read by v2.1.49'),
+    );
+    // each release's own key: no problem
+    expect((await factsFor('v2.2.3', 'verbose: true\n')).problems).toEqual([]);
+    expect((await factsFor('v2.3.4', 'logLevel: debug\n')).problems).toEqual([]);
+    // unknown release: both keys are read, and the note says which release reads the one set
+    const unknown = await factsFor(null, 'verbose: true\n');
+    expect(unknown.dfdaemon?.config?.verbose).toMatchObject({ value: true, from: 'config' });
+    expect(noDebug(unknown.notes.map((n) => n.text))).toContain(
+      'if the daemon is v2.2.4 or later, it no longer reads it',
+    );
+    expect(noDebug(await notesFor(null, 'logLevel: debug\n'))).toContain('if the daemon is older than v2.2.4');
+    expect(noDebug(await notesFor('v2.2.4', 'verbose: true\n'))).not.toContain('no longer reads');
+  });
+
+  it('says a log at WARN or ERROR cannot show the pulls, only where the release reads logLevel', async () => {
+    const quiet = (notes: string[]) => notes.find((n) => n.includes('it writes no INFO line'));
+    const warn = quiet(await notesFor('v2.3.4', 'logLevel: WARN\n'));
+    expect(warn).toContain('raw/dfdaemon/config/dfget.yaml sets `logLevel: WARN` (line 1)');
+    expect(warn).toContain('only from what it logs at WARN and ERROR');
+    expect(quiet(await notesFor(null, 'logLevel: error\n'))).toContain('if the daemon is v2.2.4 or later');
+    expect(quiet(await notesFor('v2.2.3', 'logLevel: warn\n'))).toBeUndefined();
+    expect(quiet(await notesFor('v2.3.4', 'logLevel: info\n'))).toBeUndefined();
+    expect(quiet(await notesFor('v2.3.4', 'logLevel: verbose\n'))).toBeUndefined();
+  });
+});

@@ -201,9 +201,14 @@ async function readConfig(ctx: FactsContext): Promise<{
     const p = parseTomlLocated(dump);
     const dumpVersion = p.ok ? String(p.value.version ?? '1') : undefined;
     if (p.ok && mainVersion !== undefined && dumpVersion !== mainVersion) {
-      // an older binary prints its own layout and drops keys it does not know (a 1.x dump of a v3 file)
+      // an older binary prints its own layout and drops keys it does not know (a 1.x dump of a v3 file);
+      // a newer one migrates the file on load and prints its own version (2.x: v2 → v3, 2.3+: v3 → v4,
+      // v2.3.4 cmd/containerd/command/config.go:76). Either way config.toml is read, in its own
+      // layout, so that a snippet fits the file it goes into.
       ctx.note(
-        `containerd config dump printed layout v${dumpVersion} for a v${mainVersion} config.toml: the running containerd does not understand this layout; values read from config.toml`,
+        Number(dumpVersion) < Number(mainVersion)
+          ? `containerd config dump printed layout v${dumpVersion} for a v${mainVersion} config.toml: the running containerd does not understand this layout; values read from config.toml`
+          : `containerd config dump printed layout v${dumpVersion} for a v${mainVersion} config.toml: this containerd migrates the file to v${dumpVersion} when it loads it; values read from config.toml, in its own layout`,
         CONTAINERD_FILES.dump,
       );
     } else if (p.ok) {

@@ -296,7 +296,7 @@ export const gzipDecompressors: VersionedFact<readonly ('igzip' | 'unpigz')[]> =
 
 /** Config layouts (`version = N`) and how each release line reads them. */
 export type LayoutSupport = 'native' | 'migrated' | 'unknown-to-this-release';
-export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
+export const configLayouts: Record<1 | 2 | 3 | 4, VersionedFact<LayoutSupport>> = {
   1: {
     id: 'containerd.config.layout.v1',
     component: 'containerd',
@@ -340,6 +340,24 @@ export const configLayouts: Record<1 | 2 | 3, VersionedFact<LayoutSupport>> = {
         range: { from: '2.0.0' },
         value: 'native',
         source: `${CD} v2.1.0 docs/cri/config.md:233-300; plugins/types.go:75`,
+      },
+    ],
+    assumeWhenUnknown: 1,
+  },
+  // the CRI plugin tables of version 3; the server settings (socket, ttrpc, debug, metrics) became plugins
+  4: {
+    id: 'containerd.config.layout.v4',
+    component: 'containerd',
+    entries: [
+      {
+        range: { below: '2.3.0' },
+        value: 'unknown-to-this-release',
+        source: `${CD} v2.2.0 cmd/containerd/server/config/config.go:112-113 (ConfigVersion 3: "expected containerd config version equal to or less than \`3\`, got \`4\`", containerd does not start)`,
+      },
+      {
+        range: { from: '2.3.0' },
+        value: 'native',
+        source: `${CD} v2.3.4 version/version.go:41 (ConfigVersion = 4); cmd/containerd/server/config/config.go:53, :219-273 (serviceMigrate); docs/man/containerd-config.toml.5.md:100-124, :206-240`,
       },
     ],
     assumeWhenUnknown: 1,

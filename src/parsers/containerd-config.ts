@@ -1,16 +1,22 @@
 import { dig, isTable, lineOfKey, type TomlTable } from './containerd-toml.js';
 
 /**
- * containerd's config.toml in its three layouts, reduced to what a pull depends on
+ * containerd's config.toml in its four layouts, reduced to what a pull depends on
  * (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
  * docs/cri/config.md; by release: src/knowledge/containerd.ts):
  * - version 1 (1.x; 2.x still migrates it, v2.0.0 cmd/containerd/server/config/config.go:196-205): `[plugins.cri]`, `[plugins.cri.containerd]`, `[plugins.cri.registry]`
  * - version 2 (1.x; 2.x converts it): `[plugins."io.containerd.grpc.v1.cri"]` (+ `.containerd`, `.registry`)
  * - version 3 (2.x): `[plugins."io.containerd.cri.v1.images"]` (+ `.registry`) and the transfer service
  *   `[plugins."io.containerd.transfer.v1.local"]`.
+ * - version 4 (2.3+; older releases refuse to start with it): the plugin tables of version 3; only the
+ *   server settings moved into plugins, the socket to `[plugins."io.containerd.server.v1.grpc"] address`
+ *   (v2.3.4 cmd/containerd/server/config/config.go:219-273, docs/man/containerd-config.toml.5.md:100-105).
  * Unknown keys are ignored, as containerd ignores them.
  */
-export type ConfigLayout = 1 | 2 | 3;
+export type ConfigLayout = 1 | 2 | 3 | 4;
+
+/** Layouts 3 and 4 keep the CRI image settings in io.containerd.cri.v1.images (and the 2.1+ transfer service). */
+export const criV1Layout = (l: ConfigLayout): l is 3 | 4 => l >= 3;
 
 export interface CriImageSettings {
   maxConcurrentDownloads?: number;
@@ -62,7 +68,10 @@ export const CRI_PLUGIN_ID: Record<ConfigLayout, string> = {
   1: 'cri',
   2: 'io.containerd.grpc.v1.cri',
   3: 'io.containerd.cri.v1.images',
+  4: 'io.containerd.cri.v1.images',
 };
+/** Where a version 4 config puts the socket; a top-level `[grpc]` is only migrated from older versions. */
+const GRPC_SERVER_PLUGIN_ID = 'io.containerd.server.v1.grpc';
 export const TRANSFER_PLUGIN_ID = 'io.containerd.transfer.v1.local';
 
 /** Reads an already-parsed config table; `text` only locates value problems. */
@@ -95,17 +104,17 @@ export function readContainerdConfig(
   let layout: ConfigLayout = 1;
   if (rawVersion !== undefined) {
     const v = Number(rawVersion);
-    if (v === 1 || v === 2 || v === 3) layout = v;
+    if (v === 1 || v === 2 || v === 3 || v === 4) layout = v;
     else
       problems.push({
         line: lineOfKey(text, 'version'),
-        message: `unsupported config version ${JSON.stringify(rawVersion)} (1, 2 or 3)`,
+        message: `unsupported config version ${JSON.stringify(rawVersion)} (1 to 4)`,
       });
   }
   const criPluginId = CRI_PLUGIN_ID[layout];
   const cri = dig(t, 'plugins', criPluginId);
   // in layouts 1 and 2, snapshotter and friends sit one table deeper (`.containerd`)
-  const criRuntime = layout === 3 ? cri : dig(cri, 'containerd');
+  const criRuntime = criV1Layout(layout) ? cri : dig(cri, 'containerd');
   const registry = dig(cri, 'registry');
 
   const mirrors: Record<string, string[]> = {};
@@ -140,7 +149,10 @@ export function readContainerdConfig(
     imports,
     root: str(t.root, 'root'),
     state: str(t.state, 'state'),
-    grpcAddress: str(dig(t, 'grpc', 'address'), 'address'),
+    grpcAddress: str(
+      layout === 4 ? dig(t, 'plugins', GRPC_SERVER_PLUGIN_ID, 'address') : dig(t, 'grpc', 'address'),
+      'address',
+    ),
     disabledPlugins: disabled,
     criPluginId,
     cri: {

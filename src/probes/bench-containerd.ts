@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
+import { criV1Layout, readContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
 import { hostDirCandidates, parseHostsToml } from '../parsers/hosts-toml.js';
 import { UsageError } from '../errors.js';
@@ -93,10 +93,9 @@ export async function readPullPath(o: {
     const t = parseTomlLocated(cfg.text);
     if (t.ok) {
       const c = readContainerdConfig(t.value, cfg.text).config;
-      mcd =
-        c.layout === 3
-          ? (c.transfer.maxConcurrentDownloads ?? c.cri.maxConcurrentDownloads)
-          : c.cri.maxConcurrentDownloads;
+      mcd = criV1Layout(c.layout)
+        ? (c.transfer.maxConcurrentDownloads ?? c.cri.maxConcurrentDownloads)
+        : c.cri.maxConcurrentDownloads;
       configPath = c.cri.configPath;
       snapshotter = c.cri.snapshotter;
       if (c.root) cdRoot = c.root;

@@ -83,7 +83,32 @@ describe('containerd facts', () => {
       'raw/containerd/config-dump.toml': dump,
     });
     expect(v3.containerd).toMatchObject({ configSource: 'file', snapshotter: 'native' });
-    expect(v3.notes.map((n) => n.text).join()).toMatch(/layout v2 for a v3/);
+    expect(v3.notes.map((n) => n.text).join()).toMatch(
+      /layout v2 for a v3 config.toml: the running containerd does not understand/,
+    );
+    // a newer containerd migrates the file and dumps its own version (2.3+: v4): config.toml is read, in its
+    // own layout, and the note says it was migrated, not misunderstood
+    const migrated = await factsFrom({
+      'raw/containerd/version.txt': 'containerd x v2.3.4 y',
+      'raw/containerd/config.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n",
+      'raw/containerd/config-dump.toml':
+        "version = 4\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'native'\n",
+    });
+    expect(migrated.containerd).toMatchObject({ configSource: 'file', snapshotter: 'native', config: { layout: 3 } });
+    const note = migrated.notes.map((n) => n.text).join();
+    expect(note).toMatch(/layout v4 for a v3 config.toml: this containerd migrates the file to v4/);
+    expect(note).not.toMatch(/does not understand/);
+  });
+
+  it('reads a version 4 dump (containerd 2.3+) in the layout of version 3', async () => {
+    const f = await factsFrom({
+      'raw/containerd/version.txt': 'containerd x v2.3.4 y',
+      'raw/containerd/config.toml': 'version = 4\n',
+      'raw/containerd/config-dump.toml':
+        "version = 4\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'overlayfs'\n  [plugins.'io.containerd.cri.v1.images'.registry]\n    config_path = '/etc/containerd/hosts'\n",
+    });
+    expect(f.problems).toEqual([]);
+    expect(f.containerd).toMatchObject({ configSource: 'dump', configPath: ['/etc/containerd/hosts'] });
   });
 
   describe('pull mode by version (src/knowledge/containerd.ts)', () => {

@@ -63,6 +63,33 @@ describe('readContainerdConfig', () => {
     });
   });
 
+  // containerd 2.3+ (ConfigVersion 4): the CRI tables of v3; the socket moved into a server plugin
+  it('reads the v4 (2.3+) layout: the CRI tables of v3, the socket from the grpc server plugin', () => {
+    const { config, problems } = read(`version = 4
+[grpc]
+  address = '/ignored/in/v4.sock'
+[plugins.'io.containerd.server.v1.grpc']
+  address = '/run/k3s/containerd/containerd.sock'
+[plugins.'io.containerd.cri.v1.images']
+  snapshotter = 'stargz'
+  max_concurrent_downloads = 5
+  [plugins.'io.containerd.cri.v1.images'.registry]
+    config_path = '/etc/containerd/hosts'
+[plugins.'io.containerd.transfer.v1.local']
+  max_concurrent_downloads = 6
+`);
+    expect(problems).toEqual([]);
+    expect(config).toMatchObject({
+      layout: 4,
+      criPluginId: 'io.containerd.cri.v1.images',
+      grpcAddress: '/run/k3s/containerd/containerd.sock',
+      cri: { snapshotter: 'stargz', maxConcurrentDownloads: 5, configPath: '/etc/containerd/hosts' },
+      transfer: { maxConcurrentDownloads: 6 },
+    });
+    // v3 and older keep the socket in the top-level [grpc] table
+    expect(read("version = 3\n[grpc]\n  address = '/a.sock'\n").config.grpcAddress).toBe('/a.sock');
+  });
+
   it('reads the v1 layout when no version is declared', () => {
     const { config } = read(
       '[plugins.cri]\n  max_concurrent_downloads = 2\n[plugins.cri.containerd]\n  snapshotter = "native"\n',

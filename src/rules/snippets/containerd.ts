@@ -4,7 +4,7 @@
 // docs/cri/config.md): see src/parsers/containerd-config.ts.
 import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts } from '../../facts/containerd.js';
-import type { ConfigLayout } from '../../parsers/containerd-config.js';
+import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
 import { cmd, snippet } from '../steps.js';
 
@@ -21,13 +21,14 @@ const CRI: Record<ConfigLayout, string> = {
   1: 'plugins.cri',
   2: 'plugins."io.containerd.grpc.v1.cri"',
   3: "plugins.'io.containerd.cri.v1.images'",
+  4: "plugins.'io.containerd.cri.v1.images'",
 };
-/** The 2.1+ transfer service: only in version 3 configs. */
+/** The 2.1+ transfer service: only in version 3 and 4 configs. */
 const TRANSFER = "plugins.'io.containerd.transfer.v1.local'";
 
-/** `[table]` with one `key = value`; strings quoted as the layout's examples quote them (v3: literal). */
+/** `[table]` with one `key = value`; strings quoted as the layout's examples quote them (v3, v4: literal). */
 function setting(layout: ConfigLayout, table: string, key: string, value: string | number, comment = ''): string {
-  const v = typeof value === 'number' ? String(value) : layout === 3 ? `'${value}'` : `"${value}"`;
+  const v = typeof value === 'number' ? String(value) : criV1Layout(layout) ? `'${value}'` : `"${value}"`;
   return `[${table}]\n  ${key} = ${v}${comment}`;
 }
 
@@ -93,10 +94,9 @@ export function progressTimeoutSnippet(c: ContainerdFacts): Step {
 /** config.toml: the overlayfs snapshotter (v1 and v2 keep it in the CRI plugin's `containerd` table). */
 export function overlayfsSnippet(c: ContainerdFacts): Step {
   const layout = c.config.layout;
-  const text =
-    layout === 3
-      ? setting(3, CRI[3], 'snapshotter', 'overlayfs')
-      : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', 'overlayfs');
+  const text = criV1Layout(layout)
+    ? setting(layout, CRI[layout], 'snapshotter', 'overlayfs')
+    : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', 'overlayfs');
   return snippet({ file: configToml(c), format: 'toml', text });
 }
 

@@ -39,6 +39,15 @@ const DEFAULTS = {
   registryBurst: 10,
 } as const;
 
+/**
+ * The kubelet's own default for serializeImagePulls since 1.27: true, unless maxParallelImagePulls is 2
+ * or more ("This is to save users from having to set both configs": kubernetes/kubernetes
+ * pkg/kubelet/apis/config/v1beta1/defaults.go, SetDefaults_KubeletConfiguration; KEP-3673).
+ */
+export function defaultSerializeImagePulls(maxParallelImagePulls: number | null): boolean {
+  return maxParallelImagePulls === null || maxParallelImagePulls < 2;
+}
+
 export const kubeletFacts = defineFacts({
   area: 'kubelet',
   async build(ctx) {
@@ -82,9 +91,14 @@ export const kubeletFacts = defineFacts({
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
       return { value: DEFAULTS[k], from: 'default' };
     };
+    const maxParallelImagePulls = pick('maxParallelImagePulls') as KubeletFacts['maxParallelImagePulls'];
+    const serialize = pick('serializeImagePulls') as KubeletFacts['serializeImagePulls'];
     return {
-      serializeImagePulls: pick('serializeImagePulls') as KubeletFacts['serializeImagePulls'],
-      maxParallelImagePulls: pick('maxParallelImagePulls') as KubeletFacts['maxParallelImagePulls'],
+      serializeImagePulls:
+        serialize.from === 'default'
+          ? { value: defaultSerializeImagePulls(maxParallelImagePulls.value), from: 'default' }
+          : serialize,
+      maxParallelImagePulls,
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,

@@ -18,7 +18,8 @@ export function parseKubeletFlags(text: string): KubeletFlags {
     const a = args[i] ?? '';
     const m = /^--?([\w-]+)(?:=(.*))?$/.exec(a);
     if (!m) continue;
-    const name = m[1] as string;
+    // the kubelet's flag set normalises "_" to "-" (component-base cliflag.WordSepNormalizeFunc)
+    const name = (m[1] as string).replaceAll('_', '-');
     let value = m[2];
     const takesValue = name !== 'serialize-image-pulls' || value !== undefined;
     if (value === undefined && takesValue && args[i + 1] !== undefined && !(args[i + 1] ?? '').startsWith('-')) {
@@ -36,7 +37,14 @@ export function parseKubeletFlags(text: string): KubeletFlags {
         else out.problems.push({ line, message: `--serialize-image-pulls=${value} is not a boolean` });
         break;
       }
+      // a KubeletConfiguration field, never a flag (cmd/kubelet/app/options/options.go has none): a
+      // kubelet given it stops at "unknown flag", so it is named, not taken as the limit in effect
       case 'max-parallel-image-pulls':
+        out.problems.push({
+          line,
+          message: `--${name} is not a kubelet flag (maxParallelImagePulls is set in the config file): ignored`,
+        });
+        break;
       case 'registry-qps':
       case 'registry-burst': {
         const n = Number(value);
@@ -44,8 +52,7 @@ export function parseKubeletFlags(text: string): KubeletFlags {
           out.problems.push({ line, message: `--${name}=${value ?? ''} is not a number` });
           break;
         }
-        if (name === 'max-parallel-image-pulls') out.settings.maxParallelImagePulls = n;
-        else if (name === 'registry-qps') out.settings.registryPullQPS = n;
+        if (name === 'registry-qps') out.settings.registryPullQPS = n;
         else out.settings.registryBurst = n;
         break;
       }

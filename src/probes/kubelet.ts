@@ -26,8 +26,14 @@ export const kubeletProbe = defineProbe({
     else partial.push(r.reason);
     // the Pulled events time the kubelet's own queue: "in X (Y including waiting)"
     // the name events carry: the kubelet's override, else the downward-API NODE_NAME of dfdoctor's pod, else the host's
-    const nodeName =
-      (proc ? argValue(proc.args, '--hostname-override') : undefined) ?? process.env.NODE_NAME ?? hostname();
+    // trimmed and lowercased, as the kubelet registers it (k8s.io/component-helpers node/util GetHostname)
+    const nodeName = (
+      (proc ? argValue(proc.args, '--hostname-override') : undefined) ??
+      process.env.NODE_NAME ??
+      hostname()
+    )
+      .trim()
+      .toLowerCase();
     const ev = await readPulledEvents(ctx, nodeName);
     if (ev.note) partial.push(ev.note);
     if (!proc && r.kind !== 'ok' && ev.kept === undefined)

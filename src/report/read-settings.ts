@@ -72,7 +72,12 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
     out.push({
       area: 'kubelet',
       setting: 'maxParallelImagePulls',
-      value: k.maxParallelImagePulls.value === null ? 'no limit' : String(k.maxParallelImagePulls.value),
+      // the serial puller takes one pull at a time whatever the limit says
+      value: k.serializeImagePulls.value
+        ? `${k.maxParallelImagePulls.value ?? 'unset'} (not used: pulls are serial)`
+        : k.maxParallelImagePulls.value === null
+          ? 'no limit'
+          : String(k.maxParallelImagePulls.value),
       from: kfrom(k.maxParallelImagePulls.from),
     });
   }

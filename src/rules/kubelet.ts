@@ -50,9 +50,13 @@ export const serialPulls = defineRule<SerialFinding>({
     const out = [
       `serializeImagePulls = true (${source(k)}): one image pull at a time per node; a fast cache hit queues behind any slow pull ("… (Xs including waiting)" in the Pulled event)`,
     ];
-    if (k.maxParallelImagePulls.value !== null)
+    const limit = k.maxParallelImagePulls.value;
+    // validation refuses only a limit above 1 with serial pulls (pkg/kubelet/apis/config/validation)
+    if (limit !== null)
       out.push(
-        `maxParallelImagePulls = ${k.maxParallelImagePulls.value} has no effect (and fails kubelet validation) while serializeImagePulls is true`,
+        limit > 1
+          ? `maxParallelImagePulls = ${limit} with serializeImagePulls = true: the kubelet refuses this configuration at start ("maxParallelImagePulls … cannot be larger than 1 unless SerializeImagePulls … is set to false"), so a running kubelet is not using the one read here`
+          : `maxParallelImagePulls = ${limit}: one pull at a time either way`,
       );
     if (nodeWide)
       out.push(
@@ -82,7 +86,7 @@ export const serialPulls = defineRule<SerialFinding>({
     snippet({
       file: '/var/lib/kubelet/config.yaml',
       format: 'yaml',
-      text: 'serializeImagePulls: false\nmaxParallelImagePulls: 3    # beta since 1.32, alpha from 1.27',
+      text: 'serializeImagePulls: false\nmaxParallelImagePulls: 3    # 1.27+ (GA in 1.35); 2 or more alone also makes serializeImagePulls default to false',
     }),
     cmd('systemctl restart kubelet'),
     cmd(
@@ -100,7 +104,7 @@ function source(k: KubeletFacts): string {
   if (from === 'flag') return `${BUNDLE.kubelet.flags} (--serialize-image-pulls)`;
   if (from === 'config') return BUNDLE.kubelet.config;
   return k.files.length > 0
-    ? `not set in ${k.files.join(', ')}, kubelet default true`
+    ? `not set in ${k.files.join(', ')}, kubelet default true (no maxParallelImagePulls of 2 or more)`
     : 'kubelet config not read; the kubelet default is true';
 }
 

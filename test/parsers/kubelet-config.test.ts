@@ -28,13 +28,24 @@ describe('kubelet config', () => {
 describe('kubelet flags', () => {
   it('reads flags in both spellings and ignores the rest', () => {
     const f = parseKubeletFlags(
-      '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n--max-parallel-image-pulls\n3\n--v=2\n',
+      '/usr/bin/kubelet\n--config\n/var/lib/kubelet/config.yaml\n--serialize-image-pulls=false\n--registry-qps\n0\n--v=2\n',
     );
-    expect(f).toMatchObject({
+    expect(f).toEqual({
       config: '/var/lib/kubelet/config.yaml',
-      settings: { serializeImagePulls: false, maxParallelImagePulls: 3 },
+      settings: { serializeImagePulls: false, registryPullQPS: 0 },
       problems: [],
     });
+  });
+  it('reads "_" in flag names as "-", as the kubelet does (cliflag.WordSepNormalizeFunc)', () => {
+    expect(parseKubeletFlags('--serialize_image_pulls=false\n--registry_burst=20\n').settings).toEqual({
+      serializeImagePulls: false,
+      registryBurst: 20,
+    });
+  });
+  it('names --max-parallel-image-pulls as no kubelet flag instead of taking it as the limit', () => {
+    const f = parseKubeletFlags('kubelet\n--max-parallel-image-pulls=3\n');
+    expect(f.settings).toEqual({});
+    expect(f.problems).toEqual([{ line: 2, message: expect.stringContaining('is not a kubelet flag') }]);
   });
   it('never takes the next argument as a boolean flag value', () => {
     expect(parseKubeletFlags('--serialize-image-pulls\n--v=2\n').settings.serializeImagePulls).toBe(true);

@@ -62,7 +62,8 @@ describe('kubelet probe', () => {
       }),
     );
     const before = process.env.NODE_NAME;
-    process.env.NODE_NAME = 'node-x';
+    // the kubelet registers its host name lowercased: a mixed-case name still finds its events
+    process.env.NODE_NAME = 'Node-X';
     try {
       const { dir, outcome } = await run('/nonexistent/kubelet/config.yaml', { kubeletEvents: file });
       expect(outcome.status).toBe('ok');

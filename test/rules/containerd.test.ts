@@ -278,8 +278,21 @@ describe('kubelet.serial-pulls', () => {
     const explicit = serialPulls.when(
       await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: true\nmaxParallelImagePulls: 3\n' }),
     );
-    expect(explicit?.evidence.join()).toMatch(/maxParallelImagePulls = 3 has no effect/);
+    expect(explicit?.evidence.join()).toMatch(
+      /maxParallelImagePulls = 3 with serializeImagePulls = true: the kubelet refuses/,
+    );
     expect(serialPulls.when(await factsFrom({ 'raw/kubelet/config.yaml': 'serializeImagePulls: false\n' }))).toBeNull();
+  });
+
+  // kubernetes pkg/kubelet/apis/config/v1beta1/defaults.go (1.27+): serializeImagePulls left unset
+  // defaults to false when maxParallelImagePulls is 2 or more
+  it('is silent on a config that sets only maxParallelImagePulls ≥ 2: the kubelet then pulls in parallel', async () => {
+    const f = await factsFrom({ 'raw/kubelet/config.yaml': 'maxParallelImagePulls: 3\n' });
+    expect(f.kubelet?.serializeImagePulls).toEqual({ value: false, from: 'default' });
+    expect(serialPulls.when(f)).toBeNull();
+    const one = await factsFrom({ 'raw/kubelet/config.yaml': 'maxParallelImagePulls: 1\n' });
+    expect(one.kubelet?.serializeImagePulls).toEqual({ value: true, from: 'default' });
+    expect(serialPulls.when(one)?.evidence.join()).toMatch(/maxParallelImagePulls = 1: one pull at a time either way/);
   });
 });
 

@@ -1,8 +1,10 @@
 // Which volume dfdaemon's cache dir lives on, from the daemon's own /proc/<pid>/mountinfo
 // (raw/dfdaemon/mountinfo.txt). In a pod the cache dir is whatever the DaemonSet mounted there, and that
-// decides whether the cache outlives the pod: the Helm chart 1.1.x puts the Go data dir on an emptyDir
-// unless dfdaemon.mountDataDirAsHostPath is true (dragonflyoss/helm-charts dragonfly-1.1.65 values.yaml), and the Rust client chart
-// mounts nothing there at all unless client.extraVolumes says so (templates/client/client-daemonset.yaml).
+// decides whether the cache outlives the pod: the Helm chart up to 1.1.65 puts the Go data dir on an
+// emptyDir unless dfdaemon.mountDataDirAsHostPath is true, and on no volume at all with
+// dfdaemon.hostNetwork (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:165-169,
+// :594-601); for the Rust client, the chart's default client.extraVolumes mounts a hostPath there up to
+// 1.3.7 and an emptyDir from 1.3.8 (dragonfly-1.7.4 charts/dragonfly/values.yaml:1377-1384).
 import { mountOf, parseMountTable } from '../parsers/mountinfo.js';
 import type { ParseResult } from '../parsers/proc-stat.js';
 import type { FactsContext } from './context.js';

@@ -25,6 +25,12 @@ const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
   'container-layer': "on no volume at all, in the container's writable layer: gone whenever the container is recreated",
 };
 
+/** Where the Helm chart puts the cache dir, when the bundle shows a pod but not its mounts. */
+const CHART_VOLUME = {
+  go: 'if that pod comes from the Dragonfly Helm chart (≤ 1.1.65, the Go dfdaemon), its data dir is an emptyDir unless dfdaemon.mountDataDirAsHostPath: true, and on no volume at all with dfdaemon.hostNetwork: true (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:165-169, :594-601)',
+  rust: "if that pod comes from the Dragonfly Helm chart 1.3.8 or later (the Rust client), the chart's default client.extraVolumes puts /var/lib/dragonfly/ on an emptyDir, lost with the pod (dragonflyoss/helm-charts dragonfly-1.7.4 charts/dragonfly/values.yaml:1377-1384)",
+} as const;
+
 export const cacheNotPersistent = defineRule<NotKeptFinding>({
   meta: {
     id: 'dfdaemon.cache-not-kept',
@@ -53,14 +59,14 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
         lost,
         notKept,
         // no mount table in the bundle: say only that, and the chart's default only where the bundle shows a pod
-        mountsUnread: !vol && cfg?.generation === 'go' ? { pod: d?.container?.pod } : undefined,
+        mountsUnread: !vol && cfg ? { pod: d?.container?.pod } : undefined,
         noHit: noHit ? tasks.length : undefined,
         generation: gen(f),
       },
     };
   },
 
-  evidence({ lost, notKept, mountsUnread, noHit }) {
+  evidence({ lost, notKept, mountsUnread, noHit, generation }) {
     const out: string[] = [];
     if (lost)
       out.push(
@@ -70,7 +76,7 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
     if (mountsUnread)
       out.push(
         mountsUnread.pod
-          ? `the daemon's mounts were not read; it runs in pod ${mountsUnread.pod}: if that pod comes from the Dragonfly Helm chart 1.1.x, its data dir is an emptyDir unless dfdaemon.mountDataDirAsHostPath: true (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:594-601)`
+          ? `the daemon's mounts were not read; it runs in pod ${mountsUnread.pod}: ${CHART_VOLUME[generation === 'rust' ? 'rust' : 'go']}`
           : "the daemon's mounts were not read: which volume holds the cache dir is not known from this bundle",
       );
     if (noHit !== undefined)
@@ -84,8 +90,11 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
         ? [
             prose(
               generation === 'rust'
-                ? `Mount a hostPath volume at ${lost.dir}: Helm client.extraVolumes: [{name: storage, hostPath: {path: ${lost.dir}, type: DirectoryOrCreate}}] and client.extraVolumeMounts: [{name: storage, mountPath: ${lost.dir}}].`
-                : `Mount the data dir from the node: Helm dfdaemon.mountDataDirAsHostPath: true (chart 1.1.x keeps ${lost.dir} on the node instead of an emptyDir).`,
+                ? // Helm replaces a list: the chart's default logs volume must be listed again
+                  `Mount a hostPath volume at ${lost.dir}: Helm client.extraVolumes: [{name: storage, hostPath: {path: ${lost.dir}, type: DirectoryOrCreate}}, {name: logs, emptyDir: {}}] and client.extraVolumeMounts: [{name: storage, mountPath: ${lost.dir}}, {name: logs, mountPath: /var/log/dragonfly/dfdaemon/}] (Helm replaces the chart's default lists, so its logs volume is listed again).`
+                : lost.kind === 'container-layer'
+                  ? `Mount the data dir from the node: with dfdaemon.hostNetwork: true the Go chart mounts no data volume at all (dragonflyoss/helm-charts dragonfly-1.1.65 templates/dfdaemon/dfdaemon-daemonset.yaml:165-169), so add one: dfdaemon.extraVolumes: [{name: cache, hostPath: {path: ${lost.dir}, type: DirectoryOrCreate}}] and dfdaemon.extraVolumeMounts: [{name: cache, mountPath: ${lost.dir}}].`
+                  : `Mount the data dir from the node: Helm dfdaemon.mountDataDirAsHostPath: true (the Go chart, ≤ 1.1.65, then keeps ${lost.dir} on the node instead of an emptyDir).`,
             ),
           ]
         : []),

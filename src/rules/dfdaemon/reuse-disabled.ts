@@ -21,7 +21,8 @@ export const multiplexOff = defineRule<ReuseFinding>({
     description:
       'Go dfget.yaml storage.multiplex false (the code default): a finished task is not served again from the cache',
     severities: ['critical', 'warning'],
-    remediationSummary: 'Set storage.multiplex: true so completed tasks are reused (the Helm chart 1.1.x sets it).',
+    remediationSummary:
+      'Set storage.multiplex: true so completed tasks are reused (the Go Helm chart, up to 1.1.65, sets it).',
   },
 
   detect(f) {

@@ -893,7 +893,8 @@ write(
   );
 }
 
-// Rust: dfdaemon at its CPU limit and near its memory limit during the scrapes
+// Rust: dfdaemon at its CPU limit and near its memory limit during the scrapes: the chart's client limits
+// are 4 CPU / 8Gi (charts ≥ 1.3.11), so ~3.9 cores on this 4-CPU node and RSS near half its memory
 write(
   'dfdaemon-rust-resource',
   {
@@ -912,7 +913,7 @@ write(
           proxy: 300,
           viaDfdaemon: 140,
           cpu: 5210.4,
-          rss: 2.05e9,
+          rss: 7.62e9,
         }),
         rustMetrics({
           version: 'v1.5.1',
@@ -922,8 +923,8 @@ write(
           tasks: 146,
           proxy: 310,
           viaDfdaemon: 146,
-          cpu: 5214.3,
-          rss: 2.07e9,
+          cpu: 5218.2,
+          rss: 7.64e9,
         }),
       ],
     }),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
 import { dfdaemonRules } from '../../src/rules/dfdaemon/index.js';
 import { factsFrom } from '../helpers/bundle.js';
-import { goChartConfig, rustConfig } from '../facts/dfdaemon-fixture-configs.js';
+import { goChartConfig, goMetrics, rustConfig, rustMetrics } from '../facts/dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
 
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
@@ -257,5 +257,84 @@ describe('dfdaemon.task-id-churn', () => {
     expect(
       (await diag({ 'raw/dfdaemon/logs/dfdaemon.log': `${reuse.join('\n')}\n` })).map((x) => x.rule),
     ).not.toContain('dfdaemon.task-id-churn');
+  });
+});
+
+describe('dfdaemon.resource', () => {
+  // the test manifest's node: 4 CPUs, 16 GiB (half of it 8 GiB); the scrapes 2 s apart
+  const GiB = 2 ** 30;
+  const scrapes = {
+    dfdaemon: {
+      status: 'ok' as const,
+      durationMs: 2000,
+      scrapeTimes: ['2026-11-25T10:00:00.000Z', '2026-11-25T10:00:02.000Z'],
+    },
+  };
+  const metrics = (gen: 'go' | 'rust' | null, cores: number, rss: number) => {
+    const at = (cpu: number) =>
+      gen === 'go'
+        ? goMetrics({ tasks: 10, hits: 5, via: 10, direct: 0, getBytes: 1e9, cpu, rss })
+        : gen === 'rust'
+          ? rustMetrics({ version: 'v1.5.1', local: 1e9, remote: 1e9, source: 0, tasks: 10, proxy: 10, cpu, rss })
+          : // only the process_* families: the metrics do not tell the generation
+            `# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total ${cpu}\n# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes ${rss}\n`;
+    return {
+      ...(gen ? { 'raw/dfdaemon/generation.txt': `${gen}\n` } : {}),
+      'raw/dfdaemon/metrics-0.prom': at(1000),
+      'raw/dfdaemon/metrics-1.prom': at(1000 + 2 * cores),
+    };
+  };
+  const resource = async (gen: 'go' | 'rust' | null, cores: number, rss: number) => {
+    const f = await factsFrom(metrics(gen, cores, rss), { manifest: { probes: scrapes } });
+    expect(f.dfdaemon?.generation).toBe(gen);
+    return evaluate(f, dfdaemonRules).diagnoses.find((x) => x.rule === 'dfdaemon.resource');
+  };
+
+  it("holds a Rust client to the Rust chart's 4 CPU / 8Gi, not the Go chart's 2 / 2Gi", async () => {
+    // ~2 cores and 3 GiB: past the Go chart's limits (the rule held every generation to them, and fired),
+    // well within the Rust client's
+    expect(await resource('rust', 2, 3 * GiB)).toBeUndefined();
+    const d = await resource('rust', 3.9, 3 * GiB);
+    expect(d?.severity).toBe('warning');
+    const ev = d?.evidence.join('\n') ?? '';
+    expect(ev).toContain('dfdaemon used 3.90 CPU cores');
+    expect(ev).toContain("the Rust client's default limit of 4 CPUs in Helm charts ≥ 1.3.11");
+    expect(ev).toContain('chart 1.7.4 charts/dragonfly/values.yaml:1331-1333');
+    expect(ev).toContain('charts 1.1.12–1.3.10 set 2 CPUs / 4Gi (chart 1.3.10 charts/dragonfly/values.yaml:1110-1112)');
+    expect(ev).not.toMatch(/1\.1\.65|resident memory/);
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain('client.resources.limits');
+    expect(steps).toContain('kubectl top pod -n dragonfly-system -l component=client ');
+    expect(steps).not.toContain('component=dfdaemon');
+    // memory: near half the node's 16 GiB (8 GiB, the chart's 8Gi too)
+    const mem = await resource('rust', 1, 7.5 * GiB);
+    expect(mem?.evidence.join('\n')).toMatch(/resident memory 7\.50 GiB .* of 8\.00 GiB: .*default limit of 8Gi/);
+    expect(await resource('rust', 1, 7 * GiB)).toBeUndefined();
+  });
+
+  it("holds the Go dfdaemon to the Go chart's 2 CPU / 2Gi", async () => {
+    const d = await resource('go', 1.9, 1.95 * GiB);
+    const ev = d?.evidence.join('\n') ?? '';
+    expect(ev).toContain("the Go dfdaemon's default limit of 2 CPUs in Helm charts ≤ 1.1.65");
+    expect(ev).toContain('chart 1.1.65 charts/dragonfly/values.yaml:2250-2252');
+    expect(ev).toMatch(/resident memory 1\.95 GiB .* of 2\.00 GiB: .*default limit of 2Gi/);
+    expect(ev).not.toContain('Rust');
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain('dfdaemon.resources.limits');
+    expect(steps).toContain('-l component=dfdaemon ');
+    expect(await resource('go', 1.7, 1.7 * GiB)).toBeUndefined();
+    // what a Rust client may use fires for the Go dfdaemon
+    expect((await resource('go', 2, 3 * GiB))?.severity).toBe('warning');
+  });
+
+  it("assumes the Go chart's limits when the generation is unknown, naming no chart version", async () => {
+    const d = await resource(null, 1.9, 1 * GiB);
+    const ev = d?.evidence.join('\n') ?? '';
+    expect(ev).toContain("the Go chart's default limit of 2 CPUs");
+    expect(ev).not.toMatch(/1\.1\.65|1\.3\.11/);
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain("-l 'component in (dfdaemon,client)'");
+    expect(steps).not.toMatch(/1\.1\.65/);
+    expect(await resource(null, 1.7, 1 * GiB)).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 // 1.1.x: values under dfdaemon.config), the Rust client dfdaemon.yaml (Helm: values under client.config).
 // Key names are those of dragonflyoss/dragonfly client/config/peerhost.go and dragonflyoss/client
 // dragonfly-client-config/src/dfdaemon.rs; one fix reads the same in every rule that gives it.
+import { CHART_DFDAEMON, type ChartDaemon, type ChartLimits } from '../../knowledge/dfdaemon-chart.js';
 import type { DfdaemonConfig } from '../../parsers/dfdaemon-config.js';
 import type { Step } from '../../report/model.js';
 import { prose, snippet } from '../steps.js';
@@ -100,10 +101,15 @@ export const scheduleTimeout = (gen: Gen) =>
     ? configSnippet('rust', 'scheduler:\n  scheduleTimeout: 30s')
     : configSnippet('go', 'scheduler:\n  scheduleTimeout: 30s   # fall back to the source after this');
 
-/** The chart's resource limits of the dfdaemon container, per generation. */
-export const helmResources = (gen: Gen) =>
-  prose(
-    gen === 'rust'
-      ? 'Helm: raise client.resources.limits.cpu / .memory'
-      : 'Helm: raise dfdaemon.resources.limits.cpu / .memory (chart 1.1.65 default 2 / 2Gi)',
+/** The chart's resource limits of the dfdaemon container, per generation (src/knowledge/dfdaemon-chart.ts). */
+export function helmResources(gen: Gen): Step {
+  const { go, rust } = CHART_DFDAEMON;
+  const raise = (d: ChartDaemon) => `raise ${d.values}.resources.limits.cpu / .memory`;
+  const dflt = (l: ChartLimits) => `${l.cpu} / ${l.memory} in ${l.charts}`;
+  if (gen === 'rust')
+    return prose(`Helm: ${raise(rust)} (default ${[rust.limits, ...rust.older].map(dflt).join(', ')})`);
+  if (gen === 'go') return prose(`Helm: ${raise(go)} (default ${dflt(go.limits)})`);
+  return prose(
+    `Helm: ${raise(go)} for the Go dfdaemon (the Go chart's default ${go.limits.cpu} / ${go.limits.memory}), or ${raise(rust)} for the Rust client`,
   );
+}

@@ -243,7 +243,8 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'dfdaemon-rust',
     'rust.log.proxy-rate-limited',
     'proxy-rate-limited',
-    form({ from: 'v1.4.1' }, `v1.5.1 ${PROXY}:305`, 'proxy request rate limit exceeded', 'warn'),
+    // answered 429 Too Many Requests (`error!`, not a warning: v1.4.1 :276, v1.5.1 :305, :684)
+    form({ from: 'v1.4.1' }, `v1.5.1 ${PROXY}:302-311`, 'proxy request rate limit exceeded', 'error'),
   ),
 ];
 
@@ -276,6 +277,16 @@ export const RUST_BACK_TO_SOURCE_DEFAULT = fact<number | null>('rust.config.back
   { range: { to: 'v1.2.7' }, value: null, source: `v1.2.7 ${CFG} (no such key)` },
   { range: { from: 'v1.2.8', to: 'v1.2.8' }, value: 10 * GB, source: `v1.2.8 ${CFG}` },
   { range: { from: 'v1.2.9' }, value: 50 * GB, source: `v1.5.1 ${CFG}:158-159, :514-516` },
+]);
+
+/**
+ * proxy.server.requestRateLimit, requests per second the proxy admits; past it, 429 and an error line
+ * (client #1913). Absent before v1.4.1. Chart 1.7.2+ sets 50 (dragonflyoss/helm-charts
+ * charts/dragonfly/values.yaml `client.config.proxy.server.requestRateLimit`).
+ */
+export const RUST_PROXY_REQUEST_RATE_LIMIT = fact<number | null>('rust.config.proxy-request-rate-limit.default', [
+  { range: { to: 'v1.4.0' }, value: null, source: `v1.4.0 ${CFG} (no such key)` },
+  { range: { from: 'v1.4.1' }, value: 4000, source: `v1.5.1 ${CFG}:355-358, :1204-1207; ${PROXY}:302-311` },
 ]);
 
 /** gc.policy.taskTTL, seconds. */
@@ -378,6 +389,11 @@ export const RUST_KEYS: readonly RustKey[] = [
   { key: 'proxy.readBufferSize', default: 'by release', source: RUST_PROXY_READ_BUFFER.entries[3]!.source },
   { key: 'storage.readBufferSize', default: 'by release', source: RUST_STORAGE_READ_BUFFER.entries[2]!.source },
   { key: 'proxy.server.port', default: 4001, source: `v1.5.1 ${CFG}:351-355` },
+  {
+    key: 'proxy.server.requestRateLimit',
+    default: 'by release',
+    source: RUST_PROXY_REQUEST_RATE_LIMIT.entries[1]!.source,
+  },
   { key: 'upload.server.port', default: 4000, source: `v1.5.1 ${CFG}:110-146` },
   { key: 'metrics.server.port', default: 4002, source: `v1.5.1 ${CFG}:110-146` },
   { key: 'health.server.port', default: 4003, source: `v1.5.1 ${CFG}:110-146` },

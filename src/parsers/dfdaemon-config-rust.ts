@@ -6,6 +6,7 @@ import {
   RUST_CONCURRENT_PIECES,
   RUST_PIECE_TIMEOUT,
   RUST_PROXY_READ_BUFFER,
+  RUST_PROXY_REQUEST_RATE_LIMIT,
   RUST_RATE_DEFAULT,
   RUST_RATE_KEY,
   RUST_SCHEDULE_TIMEOUT,
@@ -70,6 +71,7 @@ export function rustConfig(r: SettingsReader, rustVersion?: string): DfdaemonCon
   const rateKeys = (side: string) =>
     detected ? [`${side}.${rateKey}`] : [`${side}.bandwidthLimit`, `${side}.rateLimit`];
   const backToSource = by(RUST_BACK_TO_SOURCE_DEFAULT, null);
+  const requestRateLimit = by(RUST_PROXY_REQUEST_RATE_LIMIT, 4000);
   return {
     generation: 'rust',
     rustDefaults: defaults,
@@ -110,6 +112,11 @@ export function rustConfig(r: SettingsReader, rustVersion?: string): DfdaemonCon
     prefetch: r.get(['proxy.prefetch'], bool, false, 'a boolean'),
     proxyReadBufferSize: r.get(['proxy.readBufferSize'], num, by(RUST_PROXY_READ_BUFFER, 512 * 1024), 'a size'),
     storageReadBufferSize: r.get(['storage.readBufferSize'], num, by(RUST_STORAGE_READ_BUFFER, 512 * 1024), 'a size'),
+    ...(requestRateLimit === null
+      ? {}
+      : {
+          proxyRequestRateLimit: r.get(['proxy.server.requestRateLimit'], num, requestRateLimit, 'requests per second'),
+        }),
     ports: {
       proxy: r.get(['proxy.server.port'], num, 4001, 'a port'),
       upload: r.get(['upload.server.port'], num, 4000, 'a port'),

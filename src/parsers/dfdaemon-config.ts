@@ -50,6 +50,8 @@ export interface DfdaemonConfig {
   proxyReadBufferSize?: Setting<number>;
   storageReadBufferSize?: Setting<number>;
   proxyMaxConcurrency?: Setting<number>;
+  /** Rust from v1.4.1: requests per second the proxy admits before answering 429. */
+  proxyRequestRateLimit?: Setting<number>;
   defaultFilter?: Setting<string>;
   ports: {
     proxy?: Setting<number>;

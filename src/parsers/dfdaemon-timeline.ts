@@ -72,6 +72,8 @@ export interface LogSummary {
   droppedProxy: number;
   proxyErrors: LineRef[];
   proxyRateLimited: number;
+  /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
+  proxyRateLimitedFirst?: LineRef;
   rateLimitSetting?: { bytesPerSecond: number; ref: LineRef };
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
@@ -107,7 +109,9 @@ function ref(e: LogEvent): LineRef {
 
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
 export class TimelineBuilder {
-  private readonly tasks = new Map<string, TaskTimeline & { lastPieceTs: number | null }>();
+  /** By key; the time of a task's last piece line is kept beside it, not in it (finish() hands the timelines out as they are). */
+  private readonly tasks = new Map<string, { t: TaskTimeline; lastPieceTs: number | null }>();
+  private finished = false;
   private dropped = 0;
   private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
     proxy: [],
@@ -119,6 +123,7 @@ export class TimelineBuilder {
   };
 
   add(e: LogEvent): void {
+    if (this.finished) throw new Error('TimelineBuilder: add() after finish()');
     switch (e.kind) {
       case 'proxy-p2p':
       case 'proxy-direct':
@@ -138,6 +143,7 @@ export class TimelineBuilder {
         return;
       case 'proxy-rate-limited':
         this.s.proxyRateLimited++;
+        this.s.proxyRateLimitedFirst ??= ref(e);
         return;
       case 'rate-limit-setting':
         if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
@@ -157,11 +163,11 @@ export class TimelineBuilder {
     }
     const key = e.peer ?? e.task;
     if (!key) return;
-    let t = this.tasks.get(key);
-    if (!t) {
+    let rec = this.tasks.get(key);
+    if (!rec) {
       if (this.tasks.size >= MAX_TASKS) this.evict();
       const r = ref(e);
-      t = {
+      const created: TaskTimeline = {
         key,
         startMs: e.tsMs,
         endMs: e.tsMs,
@@ -180,10 +186,11 @@ export class TimelineBuilder {
         failed: false,
         first: r,
         refs: {},
-        lastPieceTs: null,
       };
-      this.tasks.set(key, t);
+      rec = { t: created, lastPieceTs: null };
+      this.tasks.set(key, rec);
     }
+    const t = rec.t;
     if (e.task && !t.taskId) t.taskId = e.task;
     if (e.peer && !t.peerId) t.peerId = e.peer;
     if (e.url && !t.url && e.kind !== 'proxy-direct') {
@@ -234,7 +241,7 @@ export class TimelineBuilder {
       case 'piece-remote':
       case 'piece-local':
       case 'piece-source':
-        this.piece(t, e);
+        this.piece(rec, e);
         break;
       case 'piece-failed':
         t.pieces.failed++;
@@ -279,15 +286,17 @@ export class TimelineBuilder {
 
   /** A piece line: what add() does with its event, making the event only where a reference is kept. */
   addPiece(p: PieceLine): void {
+    if (this.finished) throw new Error('TimelineBuilder: addPiece() after finish()');
     const key = p.peer ?? p.task;
     if (!key) return;
-    const t = this.tasks.get(key);
+    const rec = this.tasks.get(key);
     let e: LogEvent | undefined;
-    if (!t) {
+    if (!rec) {
       e = p.event();
       this.add(e);
       return;
     }
+    const t = rec.t;
     if (p.task && !t.taskId) t.taskId = p.task;
     if (p.peer && !t.peerId) t.peerId = p.peer;
     const ts = p.tsMs;
@@ -308,7 +317,7 @@ export class TimelineBuilder {
       this.served(t, 'back-to-source');
     }
     if (ts !== null) {
-      const prev = t.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
+      const prev = rec.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
       if (prev !== null) {
         const gap = ts - prev;
         const list = t.slowestPieces;
@@ -318,7 +327,7 @@ export class TimelineBuilder {
           if (list.length > 3) list.pop();
         }
       }
-      t.lastPieceTs = ts;
+      rec.lastPieceTs = ts;
     }
   }
 
@@ -333,7 +342,8 @@ export class TimelineBuilder {
     else if (t.servedBy !== how) t.servedBy = 'mixed';
   }
 
-  private piece(t: TaskTimeline & { lastPieceTs: number | null }, e: LogEvent): void {
+  private piece(rec: { t: TaskTimeline; lastPieceTs: number | null }, e: LogEvent): void {
+    const t = rec.t;
     if (e.kind === 'piece-local') {
       t.pieces.local++;
       t.reportedHit = true;
@@ -346,7 +356,7 @@ export class TimelineBuilder {
       this.served(t, 'back-to-source');
     }
     if (e.tsMs !== null) {
-      const prev = t.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
+      const prev = rec.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
       if (prev !== null) {
         const gap = e.tsMs - prev;
         const list = t.slowestPieces;
@@ -356,7 +366,7 @@ export class TimelineBuilder {
           if (list.length > 3) list.pop();
         }
       }
-      t.lastPieceTs = e.tsMs;
+      rec.lastPieceTs = e.tsMs;
     }
   }
 
@@ -375,10 +385,11 @@ export class TimelineBuilder {
     }
   }
 
+  /** The timelines, with the costs only their whole can give. Ends the build: nothing may be added after it. */
   finish(): LogSummary {
+    this.finished = true;
     const tasks: TaskTimeline[] = [];
-    for (const t of this.tasks.values()) {
-      const { lastPieceTs: _l, ...rest } = t;
+    for (const { t: rest } of this.tasks.values()) {
       if (
         rest.costMs === null &&
         rest.refs.done &&

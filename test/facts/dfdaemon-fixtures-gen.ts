@@ -34,6 +34,7 @@ const ALL = [
   'dfdaemon.cache-not-kept',
   'dfdaemon.proxy-rules',
   'dfdaemon.mirror-disabled',
+  'dfdaemon.proxy-request-limit',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
   'dfdaemon.resource',

@@ -3,6 +3,7 @@ import { cacheNotPersistent } from './cache-not-kept.js';
 import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
+import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
 import { rateLimit } from './rate-limit.js';
 import { registryRoundtrip } from './registry-roundtrip.js';
@@ -22,6 +23,7 @@ export const dfdaemonRules: Rule[] = [
   cacheNotPersistent,
   proxyRules,
   mirrorDisabled,
+  proxyRequestLimit,
   schedulerWait,
   schedulerBackSource,
   resource,

@@ -4,7 +4,12 @@ import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
-import { defaultHostsDir, hostsWithoutHostTable, type DefaultConfigPath } from '../knowledge/containerd.js';
+import {
+  defaultHostsDir,
+  hostsReferrersCapability,
+  hostsWithoutHostTable,
+  type DefaultConfigPath,
+} from '../knowledge/containerd.js';
 import { ContainerdVersionPicker } from './containerd-versioned.js';
 import { type FactsContext } from './context.js';
 import {
@@ -179,6 +184,15 @@ function rejection(
     return {
       message:
         'no [host."…"] table: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree") and pulls from the registry directly',
+    };
+  if (
+    p.ok &&
+    p.file.referrers !== undefined &&
+    pk.value(hostsReferrersCapability, (v) => `the hosts.toml capability "referrers" is ${v}`) === 'rejected'
+  )
+    return {
+      message: `unknown capability "referrers" for ${JSON.stringify(p.file.referrers.raw)}: containerd before 2.2.0 rejects the file ("failed to decode … hosts.toml") and pulls from the registry directly`,
+      ...(p.file.referrers.line === undefined ? {} : { line: p.file.referrers.line }),
     };
   if (!p.ok)
     return {

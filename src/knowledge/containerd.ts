@@ -252,6 +252,25 @@ export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   assumeWhenUnknown: 1,
 };
 
+/** The hosts.toml capability `referrers` (OCI referrers API). */
+export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
+  id: 'containerd.hosts.referrers-capability',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.2.0' },
+      value: 'rejected',
+      source: `${CD} v2.1.0 core/remotes/docker/config/hosts.go (capabilities pull, resolve, push; any other: "unknown capability", the file is not used)`,
+    },
+    {
+      range: { from: '2.2.0' },
+      value: 'accepted',
+      source: `${CD} v2.2.0 core/remotes/docker/config/hosts.go:461-462 (commit b668614b5); v2.3.4 :462`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /**
  * `<config_path>/_default/hosts.toml`, the hosts of every registry without a directory of its own. It
  * came with containerd PR #7607 (1.7.0-beta.1) and its 1.6 backport (1.6.17, PR #8065); no 1.5 release
@@ -717,6 +736,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   progressTimeoutDefault,
   hostsDialTimeout,
   hostsWithoutHostTable,
+  hostsReferrersCapability,
   defaultHostsDir,
   gzipDecompressors,
   ...Object.values(configLayouts),

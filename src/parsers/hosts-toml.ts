@@ -9,7 +9,7 @@ import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
  * the registry). A file without any `[host]` table depends on the release
  * (src/knowledge/containerd.ts `hostsWithoutHostTable`): it parses here with `withoutHostTable`.
  */
-export type Capability = 'pull' | 'resolve' | 'push';
+export type Capability = 'pull' | 'resolve' | 'push' | 'referrers';
 
 export interface HostsEntry {
   /** As written in the file. */
@@ -33,6 +33,8 @@ export interface HostsFile {
   server?: HostsEntry;
   /** No `[host."…"]` table at all: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree"), 1.7.32+ and 2.x use `server`. */
   withoutHostTable?: true;
+  /** The first entry listing the `referrers` capability: known from 2.2.0, an "unknown capability" before (src/knowledge/containerd.ts `hostsReferrersCapability`). */
+  referrers?: { raw: string; line?: number };
   /** `[host]` entries in file order (containerd tries them in this order, then `server`). */
   hosts: HostsEntry[];
 }
@@ -41,7 +43,9 @@ export type HostsParse =
   | { ok: true; file: HostsFile; warnings: { line?: number; message: string }[] }
   | { ok: false; line?: number; column?: number; message: string; rejectedByContainerd: boolean };
 
-const CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
+const CAPS: readonly Capability[] = ['pull', 'resolve', 'push', 'referrers'];
+/** What no `capabilities` means: pull, resolve and push (2.2+ adds referrers, which no pull needs). */
+const DEFAULT_CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
 
 export function parseHostsToml(text: string): HostsParse {
   const t = parseTomlLocated(text);
@@ -79,7 +83,19 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
     if (!parsed.ok) return { ok: false, line, message: parsed.message, rejectedByContainerd: true };
     hosts.push(parsed.entry);
   }
-  const file: HostsFile = { hosts, ...(doc.host === undefined ? { withoutHostTable: true as const } : {}) };
+  const withReferrers = hosts.find((h) => h.capabilities.includes('referrers'));
+  const file: HostsFile = {
+    hosts,
+    ...(doc.host === undefined ? { withoutHostTable: true as const } : {}),
+    ...(withReferrers
+      ? {
+          referrers: {
+            raw: withReferrers.raw,
+            ...(withReferrers.line === undefined ? {} : { line: withReferrers.line }),
+          },
+        }
+      : {}),
+  };
   if (doc.server !== undefined) {
     if (typeof doc.server !== 'string') {
       return {
@@ -120,7 +136,7 @@ function entry(
   if (scheme === null)
     return { ok: false, message: `unsupported scheme ${u.protocol} in ${JSON.stringify(raw)}`, entry: { line } };
   const capsRaw = dig(cfg, 'capabilities');
-  let capabilities: Capability[] = [...CAPS];
+  let capabilities: Capability[] = [...DEFAULT_CAPS];
   if (capsRaw !== undefined) {
     if (!Array.isArray(capsRaw))
       return { ok: false, message: `capabilities of ${JSON.stringify(raw)} must be a list`, entry: { line } };

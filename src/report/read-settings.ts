@@ -32,7 +32,10 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
     out.push({
       area: 'containerd',
       setting: d.setting,
-      value: `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`,
+      value:
+        d.limit <= 0
+          ? `${d.limit} (no limit)`
+          : `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`,
       from: d.fromDefault ? 'default' : at(cfg, c.downloadsLine),
     });
     out.push({

@@ -66,6 +66,22 @@ describe('parseHostsToml', () => {
     expect(emptyTree.ok && emptyTree.file.withoutHostTable).toBeUndefined();
   });
 
+  // 2.2.0 added it (v2.2.0 core/remotes/docker/config/hosts.go:461-462); older releases reject it: the facts decide by release
+  it('reads the referrers capability and marks the file for a release check', () => {
+    const r = parseHostsToml('[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve", "referrers"]\n');
+    expect(r).toMatchObject({
+      ok: true,
+      file: {
+        hosts: [{ capabilities: ['pull', 'resolve', 'referrers'] }],
+        referrers: { raw: 'http://127.0.0.1:4001', line: 1 },
+      },
+    });
+    // no capabilities: pull, resolve and push, as every release reads it (no referrers mark)
+    const plain = parseHostsToml('[host."http://127.0.0.1:4001"]\n');
+    expect(plain.ok && plain.file.hosts[0]?.capabilities).toEqual(['pull', 'resolve', 'push']);
+    expect(plain.ok && plain.file.referrers).toBeUndefined();
+  });
+
   it('rejects what containerd rejects, with the line', () => {
     const badCap = parseHostsToml(
       'server = "https://ghcr.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "mirror"]\n',

@@ -2,6 +2,7 @@ import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import type { Measurements } from '../../src/bundle/measurements.js';
 import { factsFrom } from '../helpers/bundle.js';
+import { loadFixture } from '../helpers/fixture-files.js';
 import { lowDownloadConcurrency } from '../../src/rules/containerd/low-download-concurrency.js';
 import { mirrorFallback } from '../../src/rules/containerd/mirror-fallback.js';
 import { mirrorMisconfigured } from '../../src/rules/containerd/mirror-misconfigured.js';
@@ -333,5 +334,25 @@ describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
       '[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "5m0s"',
     );
     expect(m?.remediation.steps.map(stepText).join('\n')).toContain('image_pull_progress_timeout 1m0s');
+  });
+});
+
+// containerd sets no download limiter for max_concurrent_downloads ≤ 0 (transfer.go:59-60, service.go:115)
+describe('containerd.low-download-concurrency with max_concurrent_downloads = 0', () => {
+  it('reads 0 as no limit: nothing fires, where it once divided by zero', async () => {
+    const { files, manifest, measurements } = loadFixture(
+      new URL('../../fixtures/containerd-v3-transfer-concurrency/', import.meta.url).pathname,
+    );
+    const base = await factsFrom(files, { manifest, measurements });
+    expect(lowDownloadConcurrency.when(base)?.severity).toBe('warning');
+    const unlimited = await factsFrom(
+      {
+        ...files,
+        'raw/containerd/config.toml': `${files['raw/containerd/config.toml']}[plugins.'io.containerd.transfer.v1.local']\n  max_concurrent_downloads = 0\n`,
+      },
+      { manifest, measurements },
+    );
+    expect(unlimited.containerd?.pull.downloads.limit).toBe(0);
+    expect(lowDownloadConcurrency.when(unlimited)).toBeNull();
   });
 });

@@ -44,7 +44,9 @@ export const lowDownloadConcurrency = defineRule<ConcurrencyFinding>({
     if (c.pull.downloads.ignored) return null;
     const L = c.pull.downloads.limit;
     const N = pull.layers;
-    if (N <= L) return null;
+    // 0 (or less) sets no limiter at all: every layer at once (containerd v2.3.4
+    // core/transfer/local/transfer.go:59-60, internal/cri/server/images/service.go:115; 1.x client pull the same)
+    if (L <= 0 || N <= L) return null;
     const rates = transport(f);
     const { perStream, aggregate } = rates;
     const avgMB = pull.bytes / 1e6 / N;

@@ -18,7 +18,9 @@ export { DEFAULT_DOWNLOADS };
  * - < 2.1: the CRI's own `max_concurrent_downloads` (default 3), a fresh limit per image pull —
  *   except 1.4.0–1.5.11, where the limit never reached the layer downloads (containerd#6054);
  * - ≥ 2.1: the transfer service, one node-wide semaphore (`io.containerd.transfer.v1.local`
- *   `max_concurrent_downloads`, default 3), unless a CRI setting forces the old local pull.
+ *   `max_concurrent_downloads`, default 3), unless a CRI setting forces the old local pull; that one
+ *   then takes the CRI's `max_concurrent_downloads`, also as one semaphore for the whole image service
+ *   (v2.1.0 internal/cri/server/images/service.go:112-115, passed to every pull: image_pull.go:257).
  */
 export interface PullMode {
   mode: 'local' | 'transfer';
@@ -106,7 +108,8 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
     localReasons,
     downloads: {
       limit: cri.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS,
-      scope: 'per-pull',
+      // 2.1+ shares the CRI limit across pulls even on the local path
+      scope: transferOn ? 'per-daemon' : 'per-pull',
       setting: criKey,
       path: ['plugins', cfg.criPluginId, 'max_concurrent_downloads'],
       fromDefault: cri.maxConcurrentDownloads === undefined,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { factsFrom } from '../helpers/bundle.js';
+import { downloadsSnippet } from '../../src/rules/snippets/containerd.js';
+import { stepText } from '../../src/report/steps-render.js';
 
 const HOSTS =
   'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n';
@@ -127,11 +129,22 @@ describe('containerd facts', () => {
         'raw/containerd/config.toml': v3('  max_concurrent_downloads = 6\n  discard_unpacked_layers = true\n'),
       });
       expect(f.containerd!.pull.mode).toBe('local');
-      expect(f.containerd!.pull.downloads).toMatchObject({ limit: 6, scope: 'per-pull' });
+      // 2.1+ keeps one CRI limiter for the whole image service (v2.1.0 internal/cri/server/images/service.go:112-115)
+      expect(f.containerd!.pull.downloads).toMatchObject({ limit: 6, scope: 'per-daemon' });
       expect(f.containerd!.pull.localReasons).toEqual([
         'discard_unpacked_layers = true',
         'max_concurrent_downloads = 6 (≠ 3)',
       ]);
+      // discard_unpacked_layers keeps the pull local whatever the count: the fix goes to the CRI key
+      const text = stepText(downloadsSnippet(f.containerd!, 10));
+      expect(text).toContain("[plugins.'io.containerd.cri.v1.images']");
+      expect(text).not.toContain('io.containerd.transfer.v1.local');
+      // the count alone forced it: back to the transfer service, whose key then governs
+      const countOnly = await factsFrom({
+        'raw/containerd/version.txt': 'containerd x v2.1.0 y',
+        'raw/containerd/config.toml': v3('  max_concurrent_downloads = 6\n'),
+      });
+      expect(stepText(downloadsSnippet(countOnly.containerd!, 10))).toContain('io.containerd.transfer.v1.local');
     });
     it('locates the setting that governs, not the first line naming it', async () => {
       const f = await factsFrom({

@@ -68,7 +68,10 @@ export function configPathSnippet(c: ContainerdFacts, dir = hostsDir(c)): Step {
 export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
   const layout = c.config.layout;
   let text: string;
-  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.defaultPath === 'transfer'))
+  // back to the transfer service only when the CRI count alone forced the local pull; another reason
+  // (use_local_image_pull, mirrors…) keeps it local, and the CRI key governs (config.go CheckLocalImagePullConfigs)
+  const countOnly = c.pull.localReasons.every((r) => r.startsWith('max_concurrent_downloads'));
+  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.defaultPath === 'transfer' && countOnly))
     text = `${setting(3, TRANSFER, 'max_concurrent_downloads', n, '    # node-wide on 2.1+, shared by concurrent pulls')}\n# leave ${CRI[3]}.max_concurrent_downloads at 3: another value forces the slower local pull`;
   else
     text = setting(
@@ -76,7 +79,11 @@ export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
       CRI[layout],
       'max_concurrent_downloads',
       n,
-      layout === 2 ? '    # per image pull in 1.x' : '',
+      c.pull.defaultPath === 'transfer'
+        ? '    # one limit for all pulls on 2.1+'
+        : layout === 2
+          ? '    # per image pull in 1.x'
+          : '',
     );
   return snippet({ file: configToml(c), format: 'toml', text });
 }

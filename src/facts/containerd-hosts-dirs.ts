@@ -6,6 +6,7 @@ import { formatVersion } from '../parsers/containerd-version.js';
 import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import {
   defaultHostsDir,
+  hostsDialTimeout,
   hostsReferrersCapability,
   hostsWithoutHostTable,
   type DefaultConfigPath,
@@ -193,6 +194,15 @@ function rejection(
     return {
       message: `unknown capability "referrers" for ${JSON.stringify(p.file.referrers.raw)}: containerd before 2.2.0 rejects the file ("failed to decode … hosts.toml") and pulls from the registry directly`,
       ...(p.file.referrers.line === undefined ? {} : { line: p.file.referrers.line }),
+    };
+  if (
+    p.ok &&
+    p.file.badDialTimeout !== undefined &&
+    pk.value(hostsDialTimeout, (v) => `hosts.toml dial_timeout is ${v ? 'read' : 'not a key'}`)
+  )
+    return {
+      message: `dial_timeout ${JSON.stringify(p.file.badDialTimeout.value)} of ${JSON.stringify(p.file.badDialTimeout.raw)} is no duration (e.g. "1s"): containerd 2.1+ rejects the file ("failed to decode … hosts.toml") and pulls from the registry directly`,
+      ...(p.file.badDialTimeout.line === undefined ? {} : { line: p.file.badDialTimeout.line }),
     };
   if (!p.ok)
     return {

@@ -1,4 +1,5 @@
 import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
+import { parseGoDuration } from './go-duration.js';
 
 /**
  * One containerd `hosts.toml`, read the way containerd's remotes/docker/config/hosts.go reads it
@@ -33,6 +34,8 @@ export interface HostsFile {
   server?: HostsEntry;
   /** No `[host."…"]` table at all: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree"), 1.7.32+ and 2.x use `server`. */
   withoutHostTable?: true;
+  /** The first entry whose `dial_timeout` is no Go duration: 2.1+ rejects the file (time.ParseDuration), older releases ignore the key. */
+  badDialTimeout?: { raw: string; value: string; line?: number };
   /** The first entry listing the `referrers` capability: known from 2.2.0, an "unknown capability" before (src/knowledge/containerd.ts `hostsReferrersCapability`). */
   referrers?: { raw: string; line?: number };
   /** `[host]` entries in file order (containerd tries them in this order, then `server`). */
@@ -84,6 +87,10 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
     hosts.push(parsed.entry);
   }
   const withReferrers = hosts.find((h) => h.capabilities.includes('referrers'));
+  // Go's time.ParseDuration takes a sign; the duration parser here reads unsigned text
+  const badDial = hosts.find(
+    (h) => h.dialTimeout !== undefined && parseGoDuration(h.dialTimeout.replace(/^[+-]/, '')) === null,
+  );
   const file: HostsFile = {
     hosts,
     ...(doc.host === undefined ? { withoutHostTable: true as const } : {}),
@@ -92,6 +99,15 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
           referrers: {
             raw: withReferrers.raw,
             ...(withReferrers.line === undefined ? {} : { line: withReferrers.line }),
+          },
+        }
+      : {}),
+    ...(badDial?.dialTimeout !== undefined
+      ? {
+          badDialTimeout: {
+            raw: badDial.raw,
+            value: badDial.dialTimeout,
+            ...(badDial.line === undefined ? {} : { line: badDial.line }),
           },
         }
       : {}),
@@ -154,6 +170,17 @@ function entry(
       }
     }
   }
+  // a header value must be a string or a list of strings, or the whole file is rejected
+  // (v1.7.0 remotes/docker/config/hosts.go:488; v2.1.0 core/remotes/docker/config/hosts.go:518-531)
+  const header = dig(cfg, 'header');
+  if (isTable(header))
+    for (const [name, v] of Object.entries(header))
+      if (typeof v !== 'string' && !(Array.isArray(v) && v.every((x) => typeof x === 'string')))
+        return {
+          ok: false,
+          message: `invalid type for header ${JSON.stringify(name)} of ${JSON.stringify(raw)} (a string or a list of strings)`,
+          entry: { line },
+        };
   const port = u.port !== '' ? Number(u.port) : scheme === 'http' ? 80 : 443;
   const dialTimeout = dig(cfg, 'dial_timeout');
   return {

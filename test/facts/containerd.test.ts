@@ -72,6 +72,21 @@ describe('containerd facts', () => {
     expect(f.containerd!.downloadsLine).toBeUndefined();
   });
 
+  // containerd 2.1+ parses dial_timeout with time.ParseDuration and drops the whole file on an error
+  it('names a hosts.toml whose dial_timeout is no duration as rejected from 2.1.0, and ignored before', async () => {
+    const files = (version: string) => ({
+      'raw/containerd/version.txt': `containerd x v${version} y`,
+      'raw/containerd/config.toml':
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+      'raw/containerd/certs.d/docker.io/hosts.toml':
+        'server = "https://index.docker.io"\n[host."http://127.0.0.1:4001"]\n  dial_timeout = "1"\n',
+    });
+    const rejected = await factsFrom(files('2.1.0'));
+    expect(rejected.containerd?.routes[0]?.rejected?.message).toMatch(/dial_timeout "1" .* is no duration/);
+    const older = await factsFrom(files('2.0.0'));
+    expect(older.containerd?.routes[0]?.rejected).toBeUndefined();
+  });
+
   it('takes effective values from config dump, but not a dump of another layout', async () => {
     const dump =
       'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 3\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "overlayfs"\n';

@@ -82,6 +82,24 @@ describe('parseHostsToml', () => {
     expect(plain.ok && plain.file.referrers).toBeUndefined();
   });
 
+  it('rejects a header of another type, and marks a dial_timeout that is no duration', () => {
+    const badHeader = parseHostsToml(
+      '[host."http://127.0.0.1:4001"]\n  [host."http://127.0.0.1:4001".header]\n    X-A = 1\n',
+    );
+    expect(badHeader).toMatchObject({ ok: false, line: 1 });
+    expect(!badHeader.ok && badHeader.message).toMatch(/invalid type for header "X-A"/);
+    const list = parseHostsToml(
+      '[host."http://127.0.0.1:4001"]\n  [host."http://127.0.0.1:4001".header]\n    X-A = ["a", "b"]\n',
+    );
+    expect(list.ok).toBe(true);
+    const dial = parseHostsToml('[host."http://127.0.0.1:4001"]\n  dial_timeout = "1"\n');
+    expect(dial.ok && dial.file.badDialTimeout).toEqual({ raw: 'http://127.0.0.1:4001', value: '1', line: 1 });
+    for (const ok of ['1s', '500ms', '-1s'])
+      expect(
+        ((p) => p.ok && p.file.badDialTimeout)(parseHostsToml(`[host."http://x:1"]\n  dial_timeout = "${ok}"\n`)),
+      ).toBeUndefined();
+  });
+
   it('rejects what containerd rejects, with the line', () => {
     const badCap = parseHostsToml(
       'server = "https://ghcr.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "mirror"]\n',

@@ -78,6 +78,8 @@ export const BUNDLE = {
   kubelet: {
     dir: KUBELET,
     config: `${KUBELET}/config.yaml`,
+    /** The `*.conf` drop-ins of `--config-dir`, at their paths relative to it (merged in path order). */
+    configDir: `${KUBELET}/config.d`,
     flags: `${KUBELET}/flags.txt`,
     events: `${KUBELET}/events.json`,
   },

@@ -19,7 +19,13 @@ export function syntaxOf(relPath: string): Syntax {
   const p = relPath.replace(/\\/g, '/').toLowerCase();
   if (/(^|\/)logs?\//.test(p) || /\.log(\.\d+)?$/.test(p) || /(journal|dmesg)[^/]*$/.test(p)) return 'log';
   if (p.endsWith('.toml') || p.startsWith(`${BUNDLE.containerd.imports}/`) || p.includes('/certs.d/')) return 'toml';
-  if (/\.ya?ml$/.test(p) || p.startsWith(`${BUNDLE.dfdaemon.configDir}/`)) return 'yaml';
+  // kubelet drop-ins are KubeletConfiguration in YAML or JSON (a YAML subset) under a `.conf` name
+  if (
+    /\.ya?ml$/.test(p) ||
+    p.startsWith(`${BUNDLE.dfdaemon.configDir}/`) ||
+    p.startsWith(`${BUNDLE.kubelet.configDir}/`)
+  )
+    return 'yaml';
   if (p.endsWith('.json')) return 'json';
   if (/(^|\/)env(\.txt)?$/.test(p) || p.endsWith('.env')) return 'env';
   // system databases and command outputs: names there are not settings (nsswitch.conf's "passwd:")

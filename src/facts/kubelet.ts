@@ -6,7 +6,7 @@ import { BUNDLE } from '../bundle/layout.js';
 
 export const KUBELET_FILES = BUNDLE.kubelet;
 
-type Source = 'flag' | 'config' | 'default';
+type Source = 'flag' | 'config' | 'drop-in' | 'default';
 
 /** The kubelet's image-pull settings in effect (flags over config file over defaults; kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletFacts {
@@ -15,7 +15,7 @@ export interface KubeletFacts {
   maxParallelImagePulls: { value: number | null; from: Source };
   registryPullQPS: { value: number; from: Source };
   registryBurst: { value: number; from: Source };
-  /** Bundle files the values came from (config and flags). */
+  /** Bundle files the values came from (config, its --config-dir drop-ins in merge order, and flags). */
   files: string[];
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
   pulls?: KubeletPull[];
@@ -77,6 +77,30 @@ export const kubeletFacts = defineFacts({
           });
       }
     }
+    // drop-ins (--config-dir) go over the config file as loaded, its defaults applied: so an unset
+    // serializeImagePulls takes its default from the file's own maxParallelImagePulls, not a drop-in's
+    // (cmd/kubelet/app/server.go: loadConfigFile, then mergeKubeletConfigurations)
+    const dropIns = (await ctx.bundle.list(KUBELET_FILES.configDir)).filter((f) => f.endsWith('.conf'));
+    let dropIn: KubeletPullSettings = {};
+    const baseSerialize =
+      dropIns.length > 0 && cfgText !== undefined && cfg.serializeImagePulls === undefined
+        ? defaultSerializeImagePulls(cfg.maxParallelImagePulls ?? null)
+        : undefined;
+    if (dropIns.length > 0) {
+      for (const file of dropIns) {
+        const text = await ctx.bundle.text(file);
+        if (text === undefined) continue;
+        files.push(file);
+        const p = parseKubeletConfig(text);
+        if (!p.ok) {
+          ctx.problem({ file, line: p.line, column: p.column, message: `${p.message} (drop-in not merged)` });
+          continue;
+        }
+        for (const q of p.problems)
+          ctx.problem({ file, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+        dropIn = { ...dropIn, ...p.settings };
+      }
+    }
     let flags: KubeletPullSettings = {};
     if (flagsText !== undefined) {
       files.push(KUBELET_FILES.flags);
@@ -88,6 +112,7 @@ export const kubeletFacts = defineFacts({
       k: K,
     ): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: Source } => {
       if (flags[k] !== undefined) return { value: flags[k] as NonNullable<KubeletPullSettings[K]>, from: 'flag' };
+      if (dropIn[k] !== undefined) return { value: dropIn[k] as NonNullable<KubeletPullSettings[K]>, from: 'drop-in' };
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
       return { value: DEFAULTS[k], from: 'default' };
     };
@@ -96,7 +121,7 @@ export const kubeletFacts = defineFacts({
     return {
       serializeImagePulls:
         serialize.from === 'default'
-          ? { value: defaultSerializeImagePulls(maxParallelImagePulls.value), from: 'default' }
+          ? { value: baseSerialize ?? defaultSerializeImagePulls(maxParallelImagePulls.value), from: 'default' }
           : serialize,
       maxParallelImagePulls,
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],

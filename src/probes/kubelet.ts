@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { defineProbe } from './context.js';
 import { argValue, findProcesses } from './containerd-proc.js';
+import { copyDropIns } from './kubelet-drop-ins.js';
 import { readPulledEvents } from './kubelet-events.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -24,6 +25,9 @@ export const kubeletProbe = defineProbe({
     const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
     if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text);
     else partial.push(r.reason);
+    const configDir = proc ? argValue(proc.args, '--config-dir') : undefined;
+    const dropIns = configDir ? await copyDropIns(ctx, configDir) : undefined;
+    if (dropIns) partial.push(...dropIns.problems);
     // the Pulled events time the kubelet's own queue: "in X (Y including waiting)"
     // the name events carry: the kubelet's override, else the downward-API NODE_NAME of dfdoctor's pod, else the host's
     // trimmed and lowercased, as the kubelet registers it (k8s.io/component-helpers node/util GetHostname)
@@ -44,6 +48,7 @@ export const kubeletProbe = defineProbe({
       details: {
         pid: proc?.pid ?? null,
         config,
+        ...(configDir ? { configDir, dropIns: dropIns?.files ?? [] } : {}),
         nodeName,
         ...(ev.kept === undefined ? {} : { pulledEvents: ev.kept, pulledEventsFrom: ev.from }),
       },

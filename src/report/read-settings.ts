@@ -1,6 +1,7 @@
 // "What dfdoctor read": the settings that decided the verdicts, each with where it came from (a bundle
 // file and line, a flag, the probe, or a default), so a reader can check the tool's view of the node.
 // Pure: built from the Facts.
+import { BUNDLE } from '../bundle/layout.js';
 import type { Facts } from '../facts/types.js';
 import type { Setting } from '../parsers/dfdaemon-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
@@ -65,7 +66,13 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
   const k = f.kubelet;
   if (k) {
     const kfrom = (from: string) =>
-      from === 'flag' ? 'raw/kubelet/flags.txt' : from === 'config' ? 'raw/kubelet/config.yaml' : 'default (kubelet)';
+      from === 'flag'
+        ? 'raw/kubelet/flags.txt'
+        : from === 'config'
+          ? 'raw/kubelet/config.yaml'
+          : from === 'drop-in'
+            ? `${BUNDLE.kubelet.configDir}/ (--config-dir drop-in)`
+            : 'default (kubelet)';
     out.push({
       area: 'kubelet',
       setting: 'serializeImagePulls',

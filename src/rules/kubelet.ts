@@ -103,6 +103,8 @@ function source(k: KubeletFacts): string {
   const from = k.serializeImagePulls.from;
   if (from === 'flag') return `${BUNDLE.kubelet.flags} (--serialize-image-pulls)`;
   if (from === 'config') return BUNDLE.kubelet.config;
+  if (from === 'drop-in')
+    return `a --config-dir drop-in (${k.files.filter((f) => f.startsWith(BUNDLE.kubelet.configDir)).join(', ')})`;
   return k.files.length > 0
     ? `not set in ${k.files.join(', ')}, kubelet default true (no maxParallelImagePulls of 2 or more)`
     : 'kubelet config not read; the kubelet default is true';

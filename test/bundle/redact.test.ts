@@ -162,6 +162,13 @@ describe('redaction keeps what analysis needs', () => {
     expect(v.hosts[0].url).toBe('https://REDACTED@m.example.com/v2/?token=REDACTED');
     expect(v.hosts[0].headers.Authorization).toBe('REDACTED');
     expect(v.password).toBe('REDACTED');
+    // a kubelet drop-in in JSON is read structurally: a token value goes, the pull settings stay
+    const dropIn = red(
+      'raw/kubelet/config.d/40-nodeadm.conf',
+      '{"maxParallelImagePulls": 10, "staticPodURLHeader": {"Authorization": ["Bearer s3cr3tT0kenValue"]}}\n',
+    ).text;
+    expect(dropIn).not.toContain('s3cr3tT0kenValue');
+    expect(dropIn).toContain('"maxParallelImagePulls": 10');
     // nothing secret: the text is left exactly as it was
     const plain = '{\n  "count": 5,\n  "max": 262144\n}\n';
     expect(red('raw/net/conntrack.json', plain).text).toBe(plain);
@@ -172,6 +179,8 @@ describe('redaction keeps what analysis needs', () => {
     expect(syntaxOf('raw/containerd/imports/10-creds.conf')).toBe('toml');
     expect(syntaxOf('raw/containerd/certs.d/docker.io/hosts.toml')).toBe('toml');
     expect(syntaxOf('raw/dfdaemon/config/dfget.yaml')).toBe('yaml');
+    // kubelet --config-dir drop-ins: KubeletConfiguration (YAML or JSON) named *.conf
+    expect(syntaxOf('raw/kubelet/config.d/40-nodeadm.conf')).toBe('yaml');
     expect(syntaxOf('raw/containerd/env.txt')).toBe('env');
     expect(syntaxOf('raw/containerd/journal.txt')).toBe('log');
     expect(syntaxOf('raw/dfdaemon/logs/core.log')).toBe('log');

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { copyDropIns } from '../../src/probes/kubelet-drop-ins.js';
 import { kubeletProbe } from '../../src/probes/kubelet.js';
 import { probeContext } from '../helpers/probe-context.js';
 
@@ -129,4 +130,27 @@ describe('kubelet probe', () => {
     },
     20_000,
   );
+});
+
+describe('kubelet --config-dir drop-ins', () => {
+  it('copies the *.conf files under the dir, in the kubelet walk order, and names an unreadable dir', async () => {
+    const node = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-dropin-'));
+    temps.push(node);
+    await mkdir(join(node, 'config.json.d', 'sub'), { recursive: true });
+    await writeFile(join(node, 'config.json.d', '40-nodeadm.conf'), '{"maxParallelImagePulls": 10}\n');
+    await writeFile(join(node, 'config.json.d', '10-first.conf'), '{"serializeImagePulls": false}\n');
+    await writeFile(join(node, 'config.json.d', 'sub', 'x.conf'), '{}\n');
+    await writeFile(join(node, 'config.json.d', 'notes.txt'), 'not a drop-in\n');
+    const out = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-out-'));
+    temps.push(out);
+    const ctx = probeContext(out, { budgetMs: 5000 });
+    const r = await copyDropIns(ctx, join(node, 'config.json.d'));
+    expect(r).toEqual({ files: ['10-first.conf', '40-nodeadm.conf', 'sub/x.conf'], problems: [] });
+    expect(await readFile(join(out, 'raw/kubelet/config.d/40-nodeadm.conf'), 'utf8')).toContain(
+      '"maxParallelImagePulls": 10',
+    );
+    const missing = await copyDropIns(ctx, join(node, 'absent.d'));
+    expect(missing.files).toEqual([]);
+    expect(missing.problems[0]).toMatch(/absent\.d: ENOENT/);
+  });
 });

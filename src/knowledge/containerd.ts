@@ -233,6 +233,31 @@ export const hostsDialTimeout: VersionedFact<boolean> = {
   assumeWhenUnknown: 0,
 };
 
+/**
+ * How long a registry request waits for response headers, in seconds (null: no limit), on every host
+ * of hosts.toml and every legacy mirror endpoint. Without one, a mirror that accepts the connection
+ * and never answers is waited on until image_pull_progress_timeout cancels the pull; with one, the
+ * request fails and containerd tries the next host. 2.3.0 pre-releases from rc.0 on have it too,
+ * the betas do not (a release range cannot tell them apart).
+ */
+export const mirrorResponseHeaderTimeout: VersionedFact<number | null> = {
+  id: 'containerd.hosts.response-header-timeout',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.3.0' },
+      value: null,
+      source: `${CD} v2.2.7 core/remotes/docker/registry.go:254-268 (DefaultHTTPTransport: dial timeout 30 s, no ResponseHeaderTimeout); v2.0.0 core/remotes/docker/config/hosts.go:147-159; v1.7.27 remotes/docker/config/hosts.go:148-160`,
+    },
+    {
+      range: { from: '2.3.0' },
+      value: 30,
+      source: `${CD} v2.3.0 core/remotes/docker/registry.go:267 (ResponseHeaderTimeout: 30 * time.Second, commit 574a60700); core/remotes/docker/config/hosts.go:150, :177 (every host's transport, cloned per host); internal/cri/server/images/image_pull.go:526 (legacy mirrors); core/remotes/docker/resolver.go:287-291, :328 and core/remotes/docker/fetcher.go:303-315 (a failed request moves on to the next host); registry.go:267 unchanged at v2.3.4 and v2.4.0-beta.0`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** A hosts.toml without any `[host."…"]` table (only `server`). */
 export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.without-host-table',
@@ -697,7 +722,12 @@ export const CONFIG_KEYS: readonly VersionedFact<ConfigKey>[] = [
     `${CD} v2.1.0 core/remotes/docker/config/hosts.go:372-374`,
     hostsDialTimeout.id,
   ),
+  // a string or a list of strings per header; any other type drops the file (hosts.go "invalid type … for header")
+  key('hosts.toml', 'host/*/header', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:518-531`),
+  key('hosts.toml', 'host/*/header/*', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:518-531`),
   // the top level of hosts.toml is itself a host config (`server`'s capabilities, skip_verify, …)
+  key('hosts.toml', 'header', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:518-531 (root hostFileConfig)`),
+  key('hosts.toml', 'header/*', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go:518-531 (root hostFileConfig)`),
   key('hosts.toml', 'capabilities', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
   key('hosts.toml', 'skip_verify', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
   key('hosts.toml', 'override_path', {}, `${CD} v2.1.0 core/remotes/docker/config/hosts.go (root hostFileConfig)`),
@@ -735,6 +765,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   localConfigPathList,
   progressTimeoutDefault,
   hostsDialTimeout,
+  mirrorResponseHeaderTimeout,
   hostsWithoutHostTable,
   hostsReferrersCapability,
   defaultHostsDir,

@@ -4,6 +4,8 @@
 import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts, MirrorCheck, RegistryRoute, RouteHost } from '../../facts/containerd.js';
 import type { PullInQuestion } from '../../facts/pull.js';
+import { mirrorResponseHeaderTimeout } from '../../knowledge/containerd.js';
+import { formatRange, pick } from '../../knowledge/versioned.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
@@ -25,21 +27,78 @@ export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEven
   return { fallbacks, cancels: events.filter((e) => e.kind === 'progress-cancel') };
 }
 
-export interface DialCost {
+/** What every request to a failing mirror waits before containerd moves on to the next host. */
+export interface RequestCost {
   requests: number;
-  dial: number;
+  /** Seconds per request. */
+  wait: number;
+  /** The timeout that ends the wait: the dial timeout (black hole) or the response-header timeout (hung, 2.3+). */
+  timeout: 'dial timeout' | 'response-header timeout';
   /** The pull in question the request count comes from. */
   pull?: string;
 }
 
-/** A black-holed mirror costs its dial timeout on every request: resolve + one per blob (containerd#10660). */
-export function dialCost(blackholed: RouteHost, pull: PullInQuestion | null, fallbacks: number): DialCost {
+/** Requests of one pull that go to the mirror first: resolve + one per blob (containerd#10660). */
+function requestCount(pull: PullInQuestion | null, fallbacks: number): number {
+  return pull ? pull.layers + 2 : fallbacks > 0 ? fallbacks : 1;
+}
+
+/** A black-holed mirror costs its dial timeout on every request. */
+export function dialCost(blackholed: RouteHost, pull: PullInQuestion | null, fallbacks: number): RequestCost {
   const ms = blackholed.dialTimeout ? parseGoDuration(blackholed.dialTimeout.trim()) : null;
   return {
-    requests: pull ? pull.layers + 2 : fallbacks > 0 ? fallbacks : 1,
-    dial: ms === null ? DEFAULT_DIAL_SECONDS : ms / 1000,
+    requests: requestCount(pull, fallbacks),
+    wait: ms === null ? DEFAULT_DIAL_SECONDS : ms / 1000,
+    timeout: 'dial timeout',
     pull: pull?.evidence,
   };
+}
+
+/** What containerd does with a mirror that accepts the connection and never answers. */
+export interface HungWait {
+  /** containerd's response-header timeout in seconds; null: it has none (< 2.3.0) and waits. */
+  seconds: number | null;
+  /** The version was unknown: what was assumed, as the facts' version note words it. */
+  assumed?: string;
+  /** image_pull_progress_timeout is shorter than the response-header timeout: the pull is cancelled first. */
+  cancelledFirst: boolean;
+  /** The registries whose hosts list goes on after the hung host: containerd tries the next one. */
+  next: RegistryRoute[];
+  /** The registries where the hung host is the last one (dfdaemon as `server`): the request fails. */
+  last: RegistryRoute[];
+}
+
+export function hungWait(hung: RouteHost, c: ContainerdFacts): HungWait {
+  const p = pick(mirrorResponseHeaderTimeout, c.version);
+  const seconds = p.kind === 'none' ? null : p.value;
+  const progressMs = c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
+  const out: HungWait = {
+    seconds,
+    // the progress reporter cancels a pull whose requests read nothing for that long (0 switches it off)
+    cancelledFirst: seconds !== null && progressMs !== null && progressMs > 0 && progressMs < seconds * 1000,
+    next: [],
+    last: [],
+  };
+  if (p.kind === 'assumed')
+    out.assumed = `${seconds === null ? 'no response-header timeout' : `a ${seconds} s response-header timeout`} (${formatRange(p.entry.range)})`;
+  for (const route of c.routes) {
+    const i = route.hosts.findIndex((h) => h.role !== 'origin' && h.host === hung.host && h.port === hung.port);
+    if (i < 0) continue;
+    (i < route.hosts.length - 1 ? out.next : out.last).push(route);
+  }
+  return out;
+}
+
+/** On 2.3+ a hung mirror is given up on after the response-header timeout; null when the pull waits instead. */
+export function hungTimesOut(w: HungWait): number | null {
+  return w.seconds !== null && !w.cancelledFirst ? w.seconds : null;
+}
+
+/** A hung mirror fallen back from costs every request the response-header timeout. */
+export function hungCost(w: HungWait, pull: PullInQuestion | null, fallbacks: number): RequestCost | undefined {
+  const wait = hungTimesOut(w);
+  if (wait === null || w.next.length === 0) return undefined;
+  return { requests: requestCount(pull, fallbacks), wait, timeout: 'response-header timeout', pull: pull?.evidence };
 }
 
 type Verdict = 'blackholed' | 'erroring' | 'hung';
@@ -55,7 +114,7 @@ const CHECK = `${BUNDLE.containerd.dir}/mirror-check.json`;
 function verdictOf(k: MirrorCheck): Verdict | null {
   if (k.tcp === 'timeout') return 'blackholed';
   if (k.v2Status !== null && k.v2Status >= 500) return 'erroring';
-  // accepts, never answers: containerd's mirror requests have a dial timeout but no response timeout
+  // accepts, never answers: a dial timeout does not end that; a response-header timeout (2.3+) does
   if (k.tcp === 'open' && k.v2Status === null && /timed out/.test(k.error ?? '')) return 'hung';
   return null;
 }
@@ -74,19 +133,47 @@ export function failingMirrors(routes: RegistryRoute[]): FailingMirror[] {
   return out;
 }
 
-const SAY: Record<Verdict, (k: MirrorCheck, c: ContainerdFacts) => string> = {
+const SAY: Record<Verdict, (k: MirrorCheck, c: ContainerdFacts, host: RouteHost) => string> = {
   blackholed: (k) =>
     `TCP connect to ${k.host} timed out instead of being refused (${CHECK}): packets are dropped, so containerd waits its dial timeout on every request before falling back`,
   erroring: (k) =>
     `GET ${k.url}/v2/ answered ${k.v2Status} (${CHECK}): dfdaemon errors send containerd to the next host`,
-  hung: (k, c) =>
-    `${k.url} accepts TCP connections but GET /v2/ got no answer (${k.error}; ${CHECK}): a hung dfdaemon. containerd sets no response timeout on mirror requests, so it does not fall back; ${
-      c.imagePullProgressTimeout
-        ? `the pull stalls until image_pull_progress_timeout (${c.imagePullProgressTimeout}) cancels it, the origin included (containerd#10624)`
-        : `containerd ${c.version ? formatVersion(c.version) : '< 1.7'} has no image_pull_progress_timeout, so the pull waits until the kubelet gives up`
-    }`,
+  hung: (k, c, host) =>
+    `${k.url} accepts TCP connections but GET /v2/ got no answer (${k.error}; ${CHECK}): a hung dfdaemon. ${hungSentence(hungWait(host, c), c)}`,
 };
 
+function hungSentence(w: HungWait, c: ContainerdFacts): string {
+  const release = c.version ? `containerd ${formatVersion(c.version)}` : 'containerd';
+  const gives = (s: number) =>
+    w.assumed
+      ? `containerd's version is unknown: assumed ${w.assumed}, so it gives up on a response after ${s} s (before 2.3.0 it waits until image_pull_progress_timeout instead)`
+      : `${release} gives up on a response after ${s} s (its response-header timeout, from 2.3.0)`;
+  const wait = hungTimesOut(w);
+  if (wait === null) {
+    const why =
+      w.seconds !== null
+        ? `${gives(w.seconds)}, but image_pull_progress_timeout (${c.imagePullProgressTimeout}) is shorter`
+        : `${release} sets no response timeout on mirror requests (it has one from 2.3.0 on), so it does not fall back`;
+    const stall = c.imagePullProgressTimeout
+      ? `the pull stalls until image_pull_progress_timeout (${c.imagePullProgressTimeout}) cancels it, the origin included (containerd#10624)`
+      : `containerd ${c.version ? formatVersion(c.version) : '< 1.7'} has no image_pull_progress_timeout, so the pull waits until the kubelet gives up`;
+    return `${why}; ${stall}`;
+  }
+  const parts = [`${gives(wait)}; dial_timeout does not shorten this, the connection is made`];
+  // the host it goes to is named by the rule's "fallback target" line
+  if (w.next.length > 0)
+    parts.push(
+      `every request waits ${wait} s on it, then goes to the next host: pulls succeed, past this dfdaemon (no P2P)`,
+    );
+  if (w.last.length > 0) {
+    const regs = w.last.map((r) => r.registry).join(', ');
+    parts.push(
+      `where it is the last host (${regs}: dfdaemon as \`server\`, no origin after it), the request fails after ${wait} s instead ("fetch failed") and so does the pull`,
+    );
+  }
+  return parts.join('; ');
+}
+
 export function failingMirrorSentence(m: FailingMirror, c: ContainerdFacts): string {
-  return SAY[m.verdict](m.check, c);
+  return SAY[m.verdict](m.check, c, m.host);
 }

@@ -30,12 +30,14 @@ export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding)
       ),
     );
   const dial = pick(hostsDialTimeout, c.version);
-  if (dial.kind !== 'none' && dial.value)
+  // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
+  const refusedOrDropped = !hung || blackholed;
+  if (refusedOrDropped && dial.kind !== 'none' && dial.value)
     out.push(
       prose('In each hosts.toml, fail fast when dfdaemon is down:'),
       dfdaemonHostSnippet(c, { dialTimeout: '1s' }),
     );
-  else
+  else if (refusedOrDropped)
     out.push(
       prose(
         `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,

@@ -5,12 +5,15 @@ import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { defineRule } from '../rule.js';
 import {
-  type DialCost,
   dialCost,
   type FailingMirror,
   failingMirrors,
   failingMirrorSentence,
+  hungCost,
+  hungTimesOut,
+  hungWait,
   logFallbacks,
+  type RequestCost,
 } from './mirror-failures.js';
 import { fallbackSteps } from './mirror-fallback-steps.js';
 
@@ -25,7 +28,8 @@ export interface FallbackFinding {
   proxyErrors: LineRef[];
   /** Where pulls go instead, when the mirror is fallen back from (not merely waited on). */
   fallbackRoutes: RegistryRoute[];
-  dialCost?: DialCost;
+  /** What the black-holed (dial timeout) or hung (response-header timeout, 2.3+) mirror costs each request. */
+  requestCost?: RequestCost;
 }
 
 export const mirrorFallback = defineRule<FallbackFinding>({
@@ -34,10 +38,10 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     cause: 'mirror-fallback',
     title: 'The mirror fails and containerd falls back to the origin registry',
     description:
-      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring, or dfdaemon\'s log has proxy errors while the origin is the fallback',
+      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring / hung (waited on until the progress timeout before 2.3.0, 30 s per request from 2.3.0), or dfdaemon\'s log has proxy errors while the origin is the fallback',
     severities: ['critical', 'warning'],
     remediationSummary:
-      'Fix what makes the mirror fail; on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
+      'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
   },
 
   detect(f) {
@@ -53,24 +57,36 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     const proxyErrors = shown === 0 && dfRoute ? (f.dfdaemon?.logs?.summary.proxyErrors ?? []) : [];
     if (proxyErrors.length > 0) shown++;
     if (shown === 0) return null;
-    // a hung mirror alone is waited on, not fallen back from
-    const fallsBack = fallbacks.length > 0 || blackholed !== undefined || shown > (hung ? 1 : 0);
+    // a hung mirror alone is waited on, not fallen back from — before 2.3.0; from 2.3.0 containerd gives up
+    // on it after its response-header timeout and tries the next host, when there is one
+    const wait = hung && hungWait(hung, c);
+    const hungFallsBack = wait ? hungTimesOut(wait) !== null && wait.next.length > 0 : false;
+    const fallsBack = fallbacks.length > 0 || blackholed !== undefined || hungFallsBack || shown > (hung ? 1 : 0);
     const fallbackRoutes = fallsBack ? c.routes.filter((r) => r.originFallback) : [];
-    const cost = blackholed && dialCost(blackholed, pullInQuestion(f), fallbacks.length);
-    const stalledMs = hung && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
+    const pull = pullInQuestion(f);
+    const cost = blackholed
+      ? dialCost(blackholed, pull, fallbacks.length)
+      : wait
+        ? hungCost(wait, pull, fallbacks.length)
+        : undefined;
+    // waited on until the progress timeout cancels the pull (a hung mirror that is the last host on 2.3+ fails the pull: no figure)
+    const stalledMs =
+      wait && hungTimesOut(wait) === null && c.imagePullProgressTimeout
+        ? parseGoDuration(c.imagePullProgressTimeout)
+        : null;
     return {
       severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
       confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
       impactSeconds: cost
-        ? cost.requests * cost.dial
+        ? cost.requests * cost.wait
         : stalledMs !== null && stalledMs > 0
           ? stalledMs / 1000
           : undefined,
-      data: { c, fallbacks, cancels, failing, blackholed, hung, proxyErrors, fallbackRoutes, dialCost: cost },
+      data: { c, fallbacks, cancels, failing, blackholed, hung, proxyErrors, fallbackRoutes, requestCost: cost },
     };
   },
 
-  evidence({ c, fallbacks, cancels, failing, proxyErrors, fallbackRoutes, dialCost }) {
+  evidence({ c, fallbacks, cancels, failing, proxyErrors, fallbackRoutes, requestCost }) {
     const out: string[] = [];
     const [first, cancel, error] = [fallbacks[0], cancels[0], proxyErrors[0]];
     if (first) {
@@ -95,10 +111,10 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       const targets = fallbackRoutes.map((r) => `${r.registry} → ${r.hosts.at(-1)?.url}`).join(', ');
       out.push(`fallback target after the mirror: ${targets}`);
     }
-    if (dialCost) {
-      const { requests, dial, pull } = dialCost;
+    if (requestCost) {
+      const { requests, wait, timeout, pull } = requestCost;
       const of = pull ? ` (${pull})` : '';
-      out.push(`~${requests} requests × ${dial} s dial timeout ≈ ${(requests * dial).toFixed(0)} s${of}`);
+      out.push(`~${requests} requests × ${wait} s ${timeout} ≈ ${(requests * wait).toFixed(0)} s${of}`);
     }
     return out;
   },

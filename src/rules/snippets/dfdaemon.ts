@@ -57,7 +57,9 @@ export function keepStorageSteps(gen: 'go' | 'rust'): Step[] {
     return [configSnippet('go', 'keepStorage: true'), helmValues('dfdaemon:\n  config:\n    keepStorage: true')];
   return [
     configSnippet('rust', 'storage:\n  keep: true'),
-    prose('Helm (chart ≥ 1.7):'),
+    // a client.config key from chart 1.1.63; false by default in 1.1.64–1.3.10, true from 1.3.11
+    // (dragonflyoss/helm-charts charts/dragonfly/values.yaml: dragonfly-1.1.64 :1220, dragonfly-1.3.11 :1316)
+    prose('Helm (charts 1.1.64–1.3.10 set it false; 1.3.11 and later true):'),
     helmValues('client:\n  config:\n    storage:\n      keep: true'),
   ];
 }

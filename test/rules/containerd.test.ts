@@ -116,6 +116,16 @@ describe('containerd.mirror-fallback', () => {
     expect(m?.evidence[0]).toMatch(/^2 "trying next host" line\(s\) for 127\.0\.0\.1:4001/);
     expect(m?.impactSeconds).toBe((4 + 2) * 30);
   });
+  it('matches a mirror written without a port to the host containerd logs for it (no port either)', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml':
+        'server = "https://registry-1.docker.io"\n[host."http://dfdaemon.local"]\n  capabilities = ["pull", "resolve"]\n',
+      'raw/containerd/journal.txt':
+        'time="2026-11-20T07:51:00Z" level=info msg="trying next host" error="dial tcp: i/o timeout" host="dfdaemon.local"\n',
+    });
+    expect(mirrorFallback.when(f)?.evidence[0]).toMatch(/^1 "trying next host" line\(s\) for dfdaemon\.local/);
+  });
   it('is silent with a healthy mirror and a quiet log', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': CFG(2),

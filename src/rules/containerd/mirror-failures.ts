@@ -15,8 +15,13 @@ const DEFAULT_DIAL_SECONDS = 30;
 
 /** containerd's log: "trying next host" / "fetch failed" for a mirror, and "cancel pulling image … no progress". */
 export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEvent[]; cancels: ContainerdLogEvent[] } {
+  // containerd logs the URL's host as written (Go url.URL.Host): no port when the scheme's default is meant
   const mirrors = new Set(
-    c.routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin').map((h) => `${h.host}:${h.port}`)),
+    c.routes.flatMap((r) =>
+      r.hosts
+        .filter((h) => h.role !== 'origin')
+        .flatMap((h) => [`${h.host}:${h.port}`, ...(h.port === (h.scheme === 'http' ? 80 : 443) ? [h.host] : [])]),
+    ),
   );
   const events = c.log?.events ?? [];
   const fallbacks = events.filter(

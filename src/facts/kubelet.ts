@@ -82,24 +82,18 @@ export const kubeletFacts = defineFacts({
     // (cmd/kubelet/app/server.go: loadConfigFile, then mergeKubeletConfigurations)
     const dropIns = (await ctx.bundle.list(KUBELET_FILES.configDir)).filter((f) => f.endsWith('.conf'));
     let dropIn: KubeletPullSettings = {};
-    const baseSerialize =
-      dropIns.length > 0 && cfgText !== undefined && cfg.serializeImagePulls === undefined
-        ? defaultSerializeImagePulls(cfg.maxParallelImagePulls ?? null)
-        : undefined;
-    if (dropIns.length > 0) {
-      for (const file of dropIns) {
-        const text = await ctx.bundle.text(file);
-        if (text === undefined) continue;
-        files.push(file);
-        const p = parseKubeletConfig(text);
-        if (!p.ok) {
-          ctx.problem({ file, line: p.line, column: p.column, message: `${p.message} (drop-in not merged)` });
-          continue;
-        }
-        for (const q of p.problems)
-          ctx.problem({ file, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
-        dropIn = { ...dropIn, ...p.settings };
+    for (const file of dropIns) {
+      const text = await ctx.bundle.text(file);
+      if (text === undefined) continue;
+      files.push(file);
+      const p = parseKubeletConfig(text);
+      if (!p.ok) {
+        ctx.problem({ file, line: p.line, column: p.column, message: `${p.message} (drop-in not merged)` });
+        continue;
       }
+      for (const q of p.problems)
+        ctx.problem({ file, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
+      dropIn = { ...dropIn, ...p.settings };
     }
     let flags: KubeletPullSettings = {};
     if (flagsText !== undefined) {
@@ -121,7 +115,8 @@ export const kubeletFacts = defineFacts({
     return {
       serializeImagePulls:
         serialize.from === 'default'
-          ? { value: baseSerialize ?? defaultSerializeImagePulls(maxParallelImagePulls.value), from: 'default' }
+          ? // the config file's limit: flags cannot set one, and drop-ins come after the defaulting
+            { value: defaultSerializeImagePulls(cfg.maxParallelImagePulls ?? null), from: 'default' }
           : serialize,
       maxParallelImagePulls,
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],

@@ -2,6 +2,7 @@
 // file and line, a flag, the probe, or a default), so a reader can check the tool's view of the node.
 // Pure: built from the Facts.
 import { BUNDLE } from '../bundle/layout.js';
+import type { KubeletFacts } from '../facts/kubelet.js';
 import type { Facts } from '../facts/types.js';
 import type { Setting } from '../parsers/dfdaemon-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
@@ -65,19 +66,17 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
   }
   const k = f.kubelet;
   if (k) {
-    const kfrom = (from: string) =>
-      from === 'flag'
-        ? 'raw/kubelet/flags.txt'
-        : from === 'config'
-          ? 'raw/kubelet/config.yaml'
-          : from === 'drop-in'
-            ? `${BUNDLE.kubelet.configDir}/ (--config-dir drop-in)`
-            : 'default (kubelet)';
+    const KFROM: Record<KubeletFacts['serializeImagePulls']['from'], string> = {
+      flag: BUNDLE.kubelet.flags,
+      config: BUNDLE.kubelet.config,
+      'drop-in': `${BUNDLE.kubelet.configDir}/ (--config-dir drop-in)`,
+      default: 'default (kubelet)',
+    };
     out.push({
       area: 'kubelet',
       setting: 'serializeImagePulls',
       value: String(k.serializeImagePulls.value),
-      from: kfrom(k.serializeImagePulls.from),
+      from: KFROM[k.serializeImagePulls.from],
     });
     out.push({
       area: 'kubelet',
@@ -88,7 +87,7 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
         : k.maxParallelImagePulls.value === null
           ? 'no limit'
           : String(k.maxParallelImagePulls.value),
-      from: kfrom(k.maxParallelImagePulls.from),
+      from: KFROM[k.maxParallelImagePulls.from],
     });
   }
   const dd = f.dfdaemon;

@@ -50,6 +50,14 @@ const CAPS: readonly Capability[] = ['pull', 'resolve', 'push', 'referrers'];
 /** What no `capabilities` means: pull, resolve and push (2.2+ adds referrers, which no pull needs). */
 const DEFAULT_CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
 
+/** The port a URL of this scheme means when it names none (and containerd then logs no port either). */
+export function defaultPort(scheme: HostsEntry['scheme']): number {
+  return scheme === 'http' ? 80 : 443;
+}
+
+/** Where an entry stands, for a finding about it. */
+const mark = (h: HostsEntry) => ({ raw: h.raw, ...(h.line === undefined ? {} : { line: h.line }) });
+
 export function parseHostsToml(text: string): HostsParse {
   const t = parseTomlLocated(text);
   if (!t.ok) return { ok: false, line: t.line, column: t.column, message: t.message, rejectedByContainerd: true };
@@ -94,23 +102,8 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
   const file: HostsFile = {
     hosts,
     ...(doc.host === undefined ? { withoutHostTable: true as const } : {}),
-    ...(withReferrers
-      ? {
-          referrers: {
-            raw: withReferrers.raw,
-            ...(withReferrers.line === undefined ? {} : { line: withReferrers.line }),
-          },
-        }
-      : {}),
-    ...(badDial?.dialTimeout !== undefined
-      ? {
-          badDialTimeout: {
-            raw: badDial.raw,
-            value: badDial.dialTimeout,
-            ...(badDial.line === undefined ? {} : { line: badDial.line }),
-          },
-        }
-      : {}),
+    ...(withReferrers ? { referrers: mark(withReferrers) } : {}),
+    ...(badDial?.dialTimeout !== undefined ? { badDialTimeout: { ...mark(badDial), value: badDial.dialTimeout } } : {}),
   };
   if (doc.server !== undefined) {
     if (typeof doc.server !== 'string') {
@@ -181,7 +174,7 @@ function entry(
           message: `invalid type for header ${JSON.stringify(name)} of ${JSON.stringify(raw)} (a string or a list of strings)`,
           entry: { line },
         };
-  const port = u.port !== '' ? Number(u.port) : scheme === 'http' ? 80 : 443;
+  const port = u.port !== '' ? Number(u.port) : defaultPort(scheme);
   const dialTimeout = dig(cfg, 'dial_timeout');
   return {
     ok: true,

@@ -9,6 +9,7 @@ import { formatRange, pick } from '../../knowledge/versioned.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
+import { defaultPort } from '../../parsers/hosts-toml.js';
 
 /** The default dialer's timeout, for a host without dial_timeout (containerd v2.1.0 core/remotes/docker/registry.go:252-259). */
 const DEFAULT_DIAL_SECONDS = 30;
@@ -20,7 +21,7 @@ export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEven
     c.routes.flatMap((r) =>
       r.hosts
         .filter((h) => h.role !== 'origin')
-        .flatMap((h) => [`${h.host}:${h.port}`, ...(h.port === (h.scheme === 'http' ? 80 : 443) ? [h.host] : [])]),
+        .flatMap((h) => [`${h.host}:${h.port}`, ...(h.port === defaultPort(h.scheme) ? [h.host] : [])]),
     ),
   );
   const events = c.log?.events ?? [];

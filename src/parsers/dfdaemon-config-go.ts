@@ -41,14 +41,10 @@ function debugSwitchKeys(r: SettingsReader, version: string | undefined): { verb
   const sw = pick(GO_DEBUG_SWITCH, version ? parseRelease(version) : null);
   if (sw.kind !== 'known') return { verbose: true, logLevel: true };
   const other = sw.value.key === 'verbose' ? 'logLevel' : 'verbose';
-  const n = r.node(other);
-  if (n !== undefined) {
-    const line = r.lineOf(n);
-    r.problems.push({
-      ...(line === undefined ? {} : { line }),
-      message: `${other}: not read by ${version} (${sw.value.key === 'logLevel' ? 'from v2.2.4 the daemon reads logLevel; verbose was removed, dragonflyoss/dragonfly #4157' : 'logLevel is read from v2.2.4; this release reads verbose'})`,
-    });
-  }
+  r.notRead(
+    other,
+    `not read by ${version} (${sw.value.key === 'logLevel' ? 'from v2.2.4 the daemon reads logLevel; verbose was removed, dragonflyoss/dragonfly #4157' : 'logLevel is read from v2.2.4; this release reads verbose'})`,
+  );
   return { verbose: sw.value.key === 'verbose', logLevel: sw.value.key === 'logLevel' };
 }
 

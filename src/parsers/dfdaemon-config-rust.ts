@@ -58,16 +58,12 @@ export function rustConfig(r: SettingsReader, rustVersion?: string): DfdaemonCon
   };
   const rateKey = by(RUST_RATE_KEY, 'bandwidthLimit');
   const otherKey = rateKey === 'rateLimit' ? 'bandwidthLimit' : 'rateLimit';
-  for (const side of ['download', 'upload']) {
-    const n = r.node(`${side}.${otherKey}`);
-    if (n !== undefined && detected) {
-      const line = r.lineOf(n);
-      r.problems.push({
-        ...(line === undefined ? {} : { line }),
-        message: `${side}.${otherKey}: not read by ${rustVersion} (it reads ${side}.${rateKey}); the default limit applies`,
-      });
-    }
-  }
+  if (detected)
+    for (const side of ['download', 'upload'])
+      r.notRead(
+        `${side}.${otherKey}`,
+        `not read by ${rustVersion} (it reads ${side}.${rateKey}); the default limit applies`,
+      );
   const rateKeys = (side: string) =>
     detected ? [`${side}.${rateKey}`] : [`${side}.bandwidthLimit`, `${side}.rateLimit`];
   const backToSource = by(RUST_BACK_TO_SOURCE_DEFAULT, null);

@@ -32,6 +32,8 @@ export interface SettingsReader {
   ): Setting<T[]>;
   /** The raw value at a path (scalar value or plain JSON), for presence checks. */
   raw(path: string): unknown;
+  /** When the file sets `path`, a problem at its line: "<path>: <why>" (a key this release does not read). */
+  notRead(path: string, why: string): void;
   readonly problems: ConfigProblem[];
 }
 
@@ -65,6 +67,10 @@ export function readYamlSettings(text: string): ReadResult {
     node,
     lineOf,
     raw,
+    notRead(path, why) {
+      const n = node(path);
+      if (n !== undefined) problems.push({ ...at(lineOf(n)), message: `${path}: ${why}` });
+    },
     get(paths, conv, dflt, what) {
       for (const p of paths) {
         const v = raw(p);

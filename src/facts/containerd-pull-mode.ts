@@ -28,6 +28,8 @@ export interface PullMode {
   defaultPath: 'local' | 'transfer';
   /** Why 2.1+ fell back to the local pull (each names the setting). */
   localReasons: string[];
+  /** 2.1+: the CRI `max_concurrent_downloads` ≠ 3 alone forced the local pull (at 3 the transfer service takes over). */
+  countAloneForcesLocal: boolean;
   downloads: {
     limit: number;
     scope: 'per-pull' | 'per-daemon';
@@ -47,7 +49,7 @@ export interface PullMode {
 
 const TRANSFER = `plugins."${TRANSFER_PLUGIN_ID}"`;
 
-function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): string[] {
+function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): { setting: string; text: string }[] {
   const cri = cfg.cri;
   const present: Record<string, string | null> = {
     use_local_image_pull: cri.useLocalImagePull === true ? 'use_local_image_pull = true' : null,
@@ -63,14 +65,19 @@ function fallbackReasons(cfg: ContainerdConfig, settings: readonly string[]): st
         : null,
     image_pull_with_sync_fs: cri.imagePullWithSyncFs === true ? 'image_pull_with_sync_fs = true' : null,
   };
-  return settings.map((s) => present[s] ?? null).filter((r): r is string => r !== null);
+  return settings.flatMap((setting) => {
+    const text = present[setting];
+    return text ? [{ setting, text }] : [];
+  });
 }
 
 export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): PullMode {
   const criKey = `plugins."${cfg.criPluginId}".max_concurrent_downloads`;
   const cri = cfg.cri;
   const transferOn = pk.value(criPullPath, (v) => `CRI pulls take the ${v} path`) === 'transfer';
-  const localReasons = transferOn ? fallbackReasons(cfg, pk.value(transferFallbackSettings) ?? []) : [];
+  const reasons = transferOn ? fallbackReasons(cfg, pk.value(transferFallbackSettings) ?? []) : [];
+  const localReasons = reasons.map((r) => r.text);
+  const countAloneForcesLocal = reasons.length > 0 && reasons.every((r) => r.setting === 'max_concurrent_downloads');
   const versionBasis = pk.version ? 'reported' : 'assumed';
   if (transferOn && localReasons.length === 0) {
     const t = cfg.transfer.maxConcurrentDownloads;
@@ -81,6 +88,7 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
       mode: 'transfer',
       defaultPath: 'transfer',
       localReasons,
+      countAloneForcesLocal,
       downloads: {
         limit: t ?? td?.default ?? DEFAULT_DOWNLOADS,
         scope: 'per-daemon',
@@ -106,6 +114,7 @@ export function pullMode(cfg: ContainerdConfig, pk: ContainerdVersionPicker): Pu
     mode: 'local',
     defaultPath: transferOn ? 'transfer' : 'local',
     localReasons,
+    countAloneForcesLocal,
     downloads: {
       limit: cri.maxConcurrentDownloads ?? DEFAULT_DOWNLOADS,
       // 2.1+ shares the CRI limit across pulls even on the local path

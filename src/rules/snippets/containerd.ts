@@ -70,8 +70,7 @@ export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
   let text: string;
   // back to the transfer service only when the CRI count alone forced the local pull; another reason
   // (use_local_image_pull, mirrors…) keeps it local, and the CRI key governs (config.go CheckLocalImagePullConfigs)
-  const countOnly = c.pull.localReasons.every((r) => r.startsWith('max_concurrent_downloads'));
-  if (c.pull.mode === 'transfer' || (c.pull.localReasons.length > 0 && c.pull.defaultPath === 'transfer' && countOnly))
+  if (c.pull.mode === 'transfer' || c.pull.countAloneForcesLocal)
     text = `${setting(3, TRANSFER, 'max_concurrent_downloads', n, '    # node-wide on 2.1+, shared by concurrent pulls')}\n# leave ${CRI[3]}.max_concurrent_downloads at 3: another value forces the slower local pull`;
   else
     text = setting(

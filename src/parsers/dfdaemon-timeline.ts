@@ -107,10 +107,15 @@ function ref(e: LogEvent): LineRef {
   return e;
 }
 
+/** A timeline being built, with the time of its last piece line beside it (finish() hands `t` out as it is). */
+interface TaskEntry {
+  t: TaskTimeline;
+  lastPieceTs: number | null;
+}
+
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
 export class TimelineBuilder {
-  /** By key; the time of a task's last piece line is kept beside it, not in it (finish() hands the timelines out as they are). */
-  private readonly tasks = new Map<string, { t: TaskTimeline; lastPieceTs: number | null }>();
+  private readonly tasks = new Map<string, TaskEntry>();
   private finished = false;
   private dropped = 0;
   private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
@@ -342,7 +347,7 @@ export class TimelineBuilder {
     else if (t.servedBy !== how) t.servedBy = 'mixed';
   }
 
-  private piece(rec: { t: TaskTimeline; lastPieceTs: number | null }, e: LogEvent): void {
+  private piece(rec: TaskEntry, e: LogEvent): void {
     const t = rec.t;
     if (e.kind === 'piece-local') {
       t.pieces.local++;

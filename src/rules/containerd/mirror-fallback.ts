@@ -60,7 +60,8 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     // a hung mirror alone is waited on, not fallen back from — before 2.3.0; from 2.3.0 containerd gives up
     // on it after its response-header timeout and tries the next host, when there is one
     const wait = hung && hungWait(hung, c);
-    const hungFallsBack = wait ? hungTimesOut(wait) !== null && wait.next.length > 0 : false;
+    const timesOut = wait ? hungTimesOut(wait) : null;
+    const hungFallsBack = wait ? timesOut !== null && wait.next.length > 0 : false;
     const fallsBack = fallbacks.length > 0 || blackholed !== undefined || hungFallsBack || shown > (hung ? 1 : 0);
     const fallbackRoutes = fallsBack ? c.routes.filter((r) => r.originFallback) : [];
     const pull = pullInQuestion(f);
@@ -71,9 +72,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
         : undefined;
     // waited on until the progress timeout cancels the pull (a hung mirror that is the last host on 2.3+ fails the pull: no figure)
     const stalledMs =
-      wait && hungTimesOut(wait) === null && c.imagePullProgressTimeout
-        ? parseGoDuration(c.imagePullProgressTimeout)
-        : null;
+      wait && timesOut === null && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
     return {
       severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
       confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,

@@ -147,6 +147,10 @@ export function setSkipping(v: bool): void {
 export function getSkipping(): bool {
   return skipping;
 }
+/** Line numbers go on from n (a scan that starts part-way through a file). */
+export function setLine(n: i32): void {
+  lineNo = n;
+}
 /** A line JS counted itself (an over-long one). */
 export function countLine(): i32 {
   lineNo++;

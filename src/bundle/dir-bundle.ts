@@ -30,12 +30,23 @@ export class DirBundle implements BundleReader {
     }
   }
 
-  async *chunks(rel: string): AsyncIterable<Uint8Array> {
-    const file = createReadStream(this.path(rel), { highWaterMark: 1 << 20 });
-    const stream = rel.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+  async *chunks(rel: string, from = 0): AsyncIterable<Uint8Array> {
+    const gz = rel.endsWith('.gz');
+    // a plain file starts where asked; a compressed one is inflated from its start and the head dropped
+    const file = createReadStream(this.path(rel), { highWaterMark: 1 << 20, ...(gz ? {} : { start: from }) });
+    const stream = gz ? file.pipe(createGunzip()) : file;
     file.on('error', (e) => stream.destroy(e));
+    let skip = gz ? from : 0;
     try {
-      for await (const chunk of stream) yield chunk as Uint8Array;
+      for await (const c of stream) {
+        const chunk = c as Uint8Array;
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          continue;
+        }
+        yield skip > 0 ? chunk.subarray(skip) : chunk;
+        skip = 0;
+      }
     } finally {
       file.destroy();
       stream.destroy();

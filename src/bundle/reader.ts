@@ -8,8 +8,11 @@ export interface BundleReader {
   text(path: string): Promise<string | undefined>;
   /** A file's lines, streamed; `.gz` files are decompressed. Throws on unreadable or corrupt data mid-stream. */
   lines(path: string): AsyncIterable<string>;
-  /** A file's raw bytes in chunks (decompressed for `.gz`), for parsers that filter before splitting lines. */
-  chunks(path: string): AsyncIterable<Uint8Array>;
+  /**
+   * A file's raw bytes in chunks (decompressed for `.gz`), for parsers that filter before splitting lines;
+   * from byte `from` of that content on when given (a second pass over a log's tail).
+   */
+  chunks(path: string, from?: number): AsyncIterable<Uint8Array>;
   /** Relative paths of every file under `dir` (recursive, sorted); empty when the dir is absent. */
   list(dir: string): Promise<string[]>;
 }

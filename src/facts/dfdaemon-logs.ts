@@ -1,26 +1,12 @@
 // Facts from dfdaemon's logs in the bundle (raw/dfdaemon/logs/…, plain or .gz), streamed so that
 // memory stays bounded whatever their size.
-import {
-  emptyStats,
-  type Layout,
-  layoutGeneration,
-  type LogEvent,
-  LogScanner,
-  type ScanStats,
-} from '../parsers/dfdaemon-log.js';
-import {
-  isBlobUrl,
-  type LogSummary,
-  type PieceLine,
-  type ProxyRequest,
-  type TaskTimeline,
-  TimelineBuilder,
-} from '../parsers/dfdaemon-timeline.js';
+import { emptyStats, type Layout, layoutGeneration, type LogEvent, type ScanStats } from '../parsers/dfdaemon-log.js';
+import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
 import { normalizePastedChunks } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
-import { logScanWasm } from '../bundle/scan-wasm.js';
+import { foldLogs, type LogSource, skipBytes } from './dfdaemon-log-fold.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -54,41 +40,38 @@ const CONFIG_BLOB_MAX = 64 * 1024;
 export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
   const files = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
   if (files.length === 0) return undefined;
-  const builder = new TimelineBuilder();
-  const stats = emptyStats();
+  const sources: LogSource[] = [];
   for (const file of files) {
     const map = await readSliceMap(ctx, file);
-    const onEvent = map
-      ? (e: LogEvent) => {
-          e.nodeLine = nodeLine(map, e.line);
-          builder.add(e);
-        }
-      : (e: LogEvent) => builder.add(e);
-    // piece lines are folded without an event object, unless node lines must be set on each event
-    const scanner = new LogScanner(logScanWasm(), {
+    let pasted = true;
+    sources.push({
       file,
-      ...(sinceMs === undefined ? {} : { sinceMs }),
-      onEvent,
-      ...(map ? {} : { onPiece: (p: PieceLine) => builder.addPiece(p) }),
+      // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone);
+      // offsets are in those bytes, so only a file that was not rewritten is read from one directly
+      chunks: (from) =>
+        from > 0 && !pasted
+          ? ctx.bundle.chunks(file, from)
+          : skipBytes(normalizePastedChunks(ctx.bundle.chunks(file), { onVerdict: (p) => (pasted = p) }), from),
+      ...(map ? { decorate: (e: LogEvent) => void (e.nodeLine = nodeLine(map, e.line)) } : {}),
     });
-    try {
-      // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
-      for await (const chunk of normalizePastedChunks(ctx.bundle.chunks(file))) scanner.push(chunk);
-    } catch (e) {
-      ctx.problem({ file, message: `log read stopped: ${(e as Error).message}` });
-    }
-    const st = scanner.end();
+  }
+  const fold = await foldLogs(sources, {
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    readError: (file, message) => ctx.problem({ file, message: `log read stopped: ${message}` }),
+  });
+  const stats = emptyStats();
+  for (const [i, st] of fold.stats.entries()) {
     merge(stats, st);
     if (st.unrecognised > 0) {
       const first = st.unrecognisedSamples[0];
       ctx.problem({
-        file,
+        file: files[i] as string,
         ...(first ? { line: first.line } : {}),
         message: `${st.unrecognised} of ${st.lines} lines not recognised as a dfdaemon log layout${first ? ` (first: "${first.text.slice(0, 80)}")` : ''}`,
       });
     }
   }
-  const summary = builder.finish();
+  const summary = fold.summary;
   const gen = majority(stats.byLayout);
   return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
 }

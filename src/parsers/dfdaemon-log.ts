@@ -76,6 +76,19 @@ export interface ScanOptions {
   onLine?(line: number, layout: Layout | null, level: Level): void;
   /** Rust piece lines go here instead of onEvent when given (TimelineBuilder.addPiece: no event per line). */
   onPiece?(line: PieceLine): void;
+  /**
+   * The first pass of a two-pass fold (facts/dfdaemon-log-fold.ts): a line of a kind outside `events`
+   * is reported by the key of its task alone (its peer, else its task; undefined for neither), without
+   * an event. Lines of the kinds in `events`, and those JS reads itself (rare layouts), go to onEvent.
+   */
+  keysOnly?: { events: ReadonlySet<EventKind>; onTaskLine(key: string | undefined, line: number): void };
+  /**
+   * A place a later scan of the same bytes may start from: the first whole line of each chunk, as the
+   * number of lines before it and its offset in the bytes pushed.
+   */
+  onRestartPoint?(linesBefore: number, offset: number): void;
+  /** Lines before the first byte pushed (a scan that starts at a restart point): line numbers go on from there. */
+  startLine?: number;
 }
 
 /** The module's exports (assembly/dfdaemon-log-scan.ts). */
@@ -89,6 +102,7 @@ interface ScanExports {
   setSkipping(v: number): void;
   getSkipping(): number;
   countLine(): number;
+  setLine(n: number): void;
   stat(i: number): number;
   begin(len: number): void;
   run(): number;
@@ -167,7 +181,7 @@ function take(wasm: WebAssembly.Module): ScanExports {
 /** The scanner's one PieceLine, filled for each piece line: its event is made on demand, once. */
 class ScannedPiece implements PieceLine {
   at = 0;
-  lineNo = 0;
+  line = 0;
   kind: PieceLine['kind'] = 'piece-local';
   task: string | undefined = undefined;
   peer: string | undefined = undefined;
@@ -180,7 +194,7 @@ class ScannedPiece implements PieceLine {
 
   event(): LogEvent {
     if (this.made) return this.made;
-    const ev = this.scanner.rustBase(this.at, this.lineNo, this.kind, this.tsMs, undefined, this.peer);
+    const ev = this.scanner.rustBase(this.at, this.line, this.kind, this.tsMs, undefined, this.peer);
     // the task read from the piece's own text may be empty: the JS scanner set it even then
     if (this.task !== undefined) ev.task = this.task;
     if (this.pieceNumber !== undefined) ev.pieceNumber = this.pieceNumber;
@@ -215,6 +229,7 @@ export class LogScanner {
   ) {
     this.x = take(wasm);
     this.x.configure(o.sinceMs ?? NaN, o.onLine ? 1 : 0);
+    if (o.startLine) this.x.setLine(o.startLine);
     this.input = this.x.inputAt();
     this.js = new JsLines(o);
     this.buf = this.views();
@@ -241,6 +256,8 @@ export class LogScanner {
   }
 
   push(chunk: Uint8Array): void {
+    // the carried partial line starts a line, unless it is the rest of an over-long one
+    if (this.o.onRestartPoint && !this.x.getSkipping()) this.o.onRestartPoint(this.x.stat(9), this.bytes - this.carry);
     this.bytes += chunk.length;
     const len = this.carry + chunk.length;
     this.ensure(len);
@@ -399,6 +416,12 @@ export class LogScanner {
     const ts = this.eventTs(at, false);
     if (ts === undefined) return;
     const p = this.patterns[r[at + R_PAT] as number] as Pattern;
+    const keys = this.o.keysOnly;
+    // the scheduler's 5001 error names its peer only in the text (goDetails)
+    if (keys && !keys.events.has(p.kind) && (peer || p.kind !== 'sched-back-source')) {
+      keys.onTaskLine(peer || task || undefined, lineNo);
+      return;
+    }
     const msg = this.buf.toString('utf8', r[at + R_MS] as number, r[at + R_ME] as number);
     const ev = newEvent(
       p.kind,
@@ -429,7 +452,7 @@ export class LogScanner {
       const pl = this.pieceLine;
       const piece = f[base + R_PIECE] as number;
       pl.at = at;
-      pl.lineNo = lineNo;
+      pl.line = lineNo;
       pl.kind = p.kind as PieceLine['kind'];
       pl.tsMs = ts;
       pl.level = LEVELS[r[at + R_LEVEL] as number] as Level;
@@ -441,8 +464,14 @@ export class LogScanner {
           : undefined);
       pl.pieceNumber = piece >= 0 ? piece : undefined;
       pl.made = undefined;
-      if (this.o.onPiece) this.o.onPiece(pl);
+      if (this.o.keysOnly) this.o.keysOnly.onTaskLine((pl.peer ?? pl.task) || undefined, lineNo);
+      else if (this.o.onPiece) this.o.onPiece(pl);
       else this.o.onEvent(pl.event());
+      return;
+    }
+    const keys = this.o.keysOnly;
+    if (keys && !keys.events.has(p.kind)) {
+      keys.onTaskLine(peer || task || undefined, lineNo);
       return;
     }
     const ev = this.rustBase(at, lineNo, p.kind, ts, task, peer);

@@ -2,7 +2,7 @@
 // download as the daemon ran it: Go keys lines by the request's peer id (a new one per proxied
 // request), Rust by the download_task span's peer_id/task_id.
 
-import type { LogEvent } from './dfdaemon-log.js';
+import type { EventKind, LogEvent } from './dfdaemon-log-types.js';
 
 export type ServedBy = 'local' | 'remote-peer' | 'back-to-source' | 'mixed' | 'unknown';
 
@@ -94,6 +94,8 @@ const MAX_REFS = 20;
  */
 export interface PieceLine {
   kind: 'piece-local' | 'piece-remote' | 'piece-source';
+  /** The line's number in its file. */
+  line: number;
   task: string | undefined;
   peer: string | undefined;
   tsMs: number | null;
@@ -113,11 +115,84 @@ interface TaskEntry {
   lastPieceTs: number | null;
 }
 
+/**
+ * The tasks a fold holds, by key, in creation order: when a new one would pass the bound, the tenth
+ * created first are dropped, finished or not, and counted. (Its condition once read "finished, or among
+ * the first tenth", which every task of the loop was: the order was always creation order. Keeping
+ * unfinished tasks first would keep, from the start of a long log on, every task whose end the log does
+ * not show.) The builder and the first pass of a two-pass fold (TaskSurvival) share it, so that both
+ * drop the same tasks.
+ */
+class TaskTable<V> {
+  private readonly map = new Map<string, V>();
+  dropped = 0;
+
+  constructor(private readonly max: number) {}
+
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
+  create(key: string, v: V): void {
+    if (this.map.size >= this.max) {
+      let n = 0;
+      for (const k of this.map.keys()) {
+        this.map.delete(k);
+        this.dropped++;
+        if (++n >= this.max / 10) break;
+      }
+    }
+    this.map.set(key, v);
+  }
+
+  values(): IterableIterator<V> {
+    return this.map.values();
+  }
+}
+
+/**
+ * The kinds whose lines feed the daemon-wide lists (proxy requests, settings, error lists): the part of
+ * add() that is no task's (addShared). A two-pass fold reads their events in its first pass.
+ */
+export const SHARED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'proxy-p2p',
+  'proxy-direct',
+  'proxy-error',
+  'proxy-rate-limited',
+  'rate-limit-setting',
+  'mirror-disabled',
+  'digest-setting',
+  'rate-limit-error',
+  'scheduler-error',
+]);
+
+/** Whether a line counts in a task's timeline: all but the daemon-wide settings and proxy errors; a proxy line only inside a task. */
+export function hasTaskPart(e: Pick<LogEvent, 'kind' | 'task'>): boolean {
+  switch (e.kind) {
+    case 'proxy-p2p':
+    case 'proxy-direct':
+      // Rust proxy lines run inside no task span; Go's are task-less too
+      return Boolean(e.task);
+    case 'proxy-error':
+    case 'proxy-rate-limited':
+    case 'rate-limit-setting':
+    case 'mirror-disabled':
+    case 'digest-setting':
+      return false;
+    default:
+      return true;
+  }
+}
+
+/** The key of the task a line belongs to (after addShared() said it has one): its peer, else its task. */
+export function eventKey(e: Pick<LogEvent, 'peer' | 'task'>): string | undefined {
+  return (e.peer ?? e.task) || undefined;
+}
+
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
 export class TimelineBuilder {
-  private readonly tasks = new Map<string, TaskEntry>();
+  private readonly tasks: TaskTable<TaskEntry>;
   private finished = false;
-  private dropped = 0;
   private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
     proxy: [],
     droppedProxy: 0,
@@ -127,7 +202,18 @@ export class TimelineBuilder {
     schedulerErrors: [],
   };
 
+  /** maxTasks: the bound (tests lower it to reach eviction with small logs). */
+  constructor(maxTasks = MAX_TASKS) {
+    this.tasks = new TaskTable(maxTasks);
+  }
+
   add(e: LogEvent): void {
+    this.addShared(e);
+    if (hasTaskPart(e)) this.addToTask(e);
+  }
+
+  /** The daemon-wide part of a line (SHARED_KINDS): nothing for the other kinds. */
+  addShared(e: LogEvent): void {
     if (this.finished) throw new Error('TimelineBuilder: add() after finish()');
     switch (e.kind) {
       case 'proxy-p2p':
@@ -140,25 +226,23 @@ export class TimelineBuilder {
             this.s.droppedProxy += MAX_PROXY;
           }
         }
-        // Rust proxy lines run inside no task span; Go's are task-less too
-        if (!e.task) return;
         break;
       case 'proxy-error':
         push(this.s.proxyErrors, ref(e));
-        return;
+        break;
       case 'proxy-rate-limited':
         this.s.proxyRateLimited++;
         this.s.proxyRateLimitedFirst ??= ref(e);
-        return;
+        break;
       case 'rate-limit-setting':
         if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };
-        return;
+        break;
       case 'mirror-disabled':
         this.s.mirrorDisabled = ref(e);
-        return;
+        break;
       case 'digest-setting':
         this.s.digestSetting = { on: e.value === true, ref: ref(e) };
-        return;
+        break;
       case 'rate-limit-error':
         push(this.s.rateLimitErrors, ref(e));
         break;
@@ -166,11 +250,15 @@ export class TimelineBuilder {
         push(this.s.schedulerErrors, ref(e));
         break;
     }
-    const key = e.peer ?? e.task;
+  }
+
+  /** The task's part of a line (one that hasTaskPart()). */
+  addToTask(e: LogEvent): void {
+    if (this.finished) throw new Error('TimelineBuilder: add() after finish()');
+    const key = eventKey(e);
     if (!key) return;
     let rec = this.tasks.get(key);
     if (!rec) {
-      if (this.tasks.size >= MAX_TASKS) this.evict();
       const r = ref(e);
       const created: TaskTimeline = {
         key,
@@ -193,7 +281,7 @@ export class TimelineBuilder {
         refs: {},
       };
       rec = { t: created, lastPieceTs: null };
-      this.tasks.set(key, rec);
+      this.tasks.create(key, rec);
     }
     const t = rec.t;
     if (e.task && !t.taskId) t.taskId = e.task;
@@ -292,7 +380,7 @@ export class TimelineBuilder {
   /** A piece line: what add() does with its event, making the event only where a reference is kept. */
   addPiece(p: PieceLine): void {
     if (this.finished) throw new Error('TimelineBuilder: addPiece() after finish()');
-    const key = p.peer ?? p.task;
+    const key = eventKey(p);
     if (!key) return;
     const rec = this.tasks.get(key);
     let e: LogEvent | undefined;
@@ -375,21 +463,6 @@ export class TimelineBuilder {
     }
   }
 
-  /**
-   * Drops the MAX_TASKS / 10 tasks created first, finished or not, so the map stays bounded. (Its
-   * condition once read "finished, or among the first tenth", which every task of the loop was: the
-   * order was always creation order. Keeping unfinished tasks first would keep, from the start of a long
-   * log on, every task whose end the log does not show.)
-   */
-  private evict(): void {
-    let n = 0;
-    for (const k of this.tasks.keys()) {
-      this.tasks.delete(k);
-      this.dropped++;
-      if (++n >= MAX_TASKS / 10) break;
-    }
-  }
-
   /** The timelines, with the costs only their whole can give. Ends the build: nothing may be added after it. */
   finish(): LogSummary {
     this.finished = true;
@@ -423,7 +496,48 @@ export class TimelineBuilder {
       this.s.droppedProxy += this.s.proxy.length - MAX_PROXY;
       this.s.proxy.splice(0, this.s.proxy.length - MAX_PROXY);
     }
-    return { tasks, droppedTasks: this.dropped, ...this.s };
+    return { tasks, droppedTasks: this.tasks.dropped, ...this.s };
+  }
+}
+
+/** Where a line is in a fold over several files: the file's index, the line's number in it. */
+export interface LinePos {
+  file: number;
+  line: number;
+}
+
+/**
+ * The first pass of a fold in two passes (facts/dfdaemon-log-fold.ts): each task line's key only, to
+ * learn which tasks the builder would still hold at the end (the same TaskTable drops the same ones), and
+ * from which line on. The second pass adds only those tasks' lines (keeps()): the builder ends with the
+ * timelines of one pass over every line, without making the events of the tasks it would have dropped,
+ * which are most of a long log's.
+ */
+export class TaskSurvival {
+  private readonly table: TaskTable<LinePos>;
+
+  constructor(maxTasks = MAX_TASKS) {
+    this.table = new TaskTable(maxTasks);
+  }
+
+  see(key: string, file: number, line: number): void {
+    if (this.table.get(key) === undefined) this.table.create(key, { file, line });
+  }
+
+  /** Whether a line of this key belongs to a task that survives: the last one of its key, from its first line on. */
+  keeps(key: string, file: number, line: number): boolean {
+    const c = this.table.get(key);
+    return c !== undefined && (file > c.file || (file === c.file && line >= c.line));
+  }
+
+  /** The first line of the first surviving task (the table holds them in creation order), or null. */
+  first(): LinePos | null {
+    for (const c of this.table.values()) return c;
+    return null;
+  }
+
+  get dropped(): number {
+    return this.table.dropped;
   }
 }
 

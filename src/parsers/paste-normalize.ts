@@ -16,6 +16,8 @@
 // every line number a parser reports is still the line number in the file.
 
 export interface PasteOptions {
+  /** normalizePastedChunks: told whether the head of the stream looked pasted (the bytes then change). */
+  onVerdict?(pasted: boolean): void;
   /** Rewrite logrus terminal lines into logfmt (containerd's log; no dfdaemon writes logrus). */
   logrus?: boolean;
   /** Messages whose cut tail may start a headless logfmt line, to restore `msg="…"` from. */
@@ -174,7 +176,9 @@ export async function* normalizePastedChunks(
   // sample is decoded and checked
   const whole = done && size <= SAMPLE_BYTES;
   const sample = dec.decode(Buffer.concat(head, Math.min(size, SAMPLE_BYTES)));
-  if (!looksPasted(whole ? `${sample}\n` : sample, o)) {
+  const pasted = looksPasted(whole ? `${sample}\n` : sample, o);
+  o.onVerdict?.(pasted);
+  if (!pasted) {
     yield* head;
     if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
     return;

@@ -7,6 +7,7 @@ import { openBundle } from '../../src/bundle/open.js';
 import { BundleError } from '../../src/bundle/reader.js';
 import { packTarball } from '../../src/bundle/tarball.js';
 import { BundleWriter } from '../../src/bundle/writer.js';
+import { DirBundle } from '../../src/bundle/dir-bundle.js';
 import { MemoryBundle } from '../../src/bundle/memory-bundle.js';
 
 const dirs: string[] = [];
@@ -108,6 +109,27 @@ describe('bundle', () => {
     expect((err as Error).message).toMatch(re);
     expect((err as Error).message).toContain(join(dir, 'manifest.json'));
     expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('reads a file from a byte offset on: plain files from there, gzipped ones inflated and their head dropped', async () => {
+    const dir = await tmp();
+    const text = Array.from({ length: 40_000 }, (_, i) => `line ${i}`).join('\n');
+    await mkdir(join(dir, 'raw/dfdaemon/logs'), { recursive: true });
+    await writeFile(join(dir, 'raw/dfdaemon/logs/a.log'), text);
+    await writeFile(join(dir, 'raw/dfdaemon/logs/a.log.1.gz'), gzipSync(text));
+    const from = 123_457;
+    const readAll = async (it: AsyncIterable<Uint8Array>) => {
+      const parts: Uint8Array[] = [];
+      for await (const c of it) parts.push(c);
+      return Buffer.concat(parts).toString();
+    };
+    const reader = new DirBundle(dir);
+    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log', from))).toBe(text.slice(from));
+    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log.1.gz', from))).toBe(text.slice(from));
+    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log'))).toBe(text);
+    const mem = new MemoryBundle({ 'x.log': text, 'x.log.gz': gzipSync(text) });
+    expect(await readAll(mem.chunks('x.log', from))).toBe(text.slice(from));
+    expect(await readAll(mem.chunks('x.log.gz', from))).toBe(text.slice(from));
   });
 
   it('closing a tarball bundle removes everything extracting it made, also for a single top-level folder', async () => {

@@ -1,0 +1,154 @@
+// dfdaemon's logs folded into task timelines in two passes, because most lines of a long log belong to
+// tasks the timelines drop again (they keep the newest 5,000: a 1 GiB log holds ~300,000):
+//   1. every line, read for its task's key only (no event object, no text), and the daemon-wide lines
+//      (proxy requests, settings, error lists) whole. TaskSurvival replays the timelines' own bound on
+//      the keys, so it learns which tasks remain at the end, and from which line each one starts.
+//   2. from the first such line on (a restart point the first pass noted, at most a chunk earlier), the
+//      lines of those tasks only, made into events and folded as one pass would have folded them.
+// The result is the one pass's (test/facts/dfdaemon-log-fold.test.ts compares the two); the second pass
+// reads what the last 5,000 tasks span, which is a small tail of any log long enough for the cost to
+// matter.
+import { type LogEvent, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
+import {
+  eventKey,
+  hasTaskPart,
+  type LogSummary,
+  type PieceLine,
+  SHARED_KINDS,
+  TaskSurvival,
+  TimelineBuilder,
+} from '../parsers/dfdaemon-timeline.js';
+import { logScanWasm } from '../bundle/scan-wasm.js';
+
+export interface LogSource {
+  file: string;
+  /** The file's bytes as the scanner reads them, from the offset `from` in those bytes on. */
+  chunks(from: number): AsyncIterable<Uint8Array>;
+  /** Sets what an event needs besides the scan (the node's line number of a bundled slice). */
+  decorate?(e: LogEvent): void;
+}
+
+export interface FoldOptions {
+  sinceMs?: number;
+  /** The timelines' bound (lowered by tests to reach it with small logs). */
+  maxTasks?: number;
+  /** A file that could not be read to its end. */
+  readError(file: string, message: string): void;
+}
+
+export interface Fold {
+  /** Each file's scan statistics, in the order of the sources. */
+  stats: ScanStats[];
+  summary: LogSummary;
+}
+
+interface RestartPoint {
+  linesBefore: number;
+  offset: number;
+}
+
+export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): Promise<Fold> {
+  const builder = new TimelineBuilder(o.maxTasks);
+  const survival = new TaskSurvival(o.maxTasks);
+  const since = o.sinceMs === undefined ? {} : { sinceMs: o.sinceMs };
+  const stats: ScanStats[] = [];
+  const restarts: RestartPoint[][] = [];
+  for (const [i, src] of sources.entries()) {
+    const points: RestartPoint[] = [];
+    const scanner = new LogScanner(logScanWasm(), {
+      file: src.file,
+      ...since,
+      onEvent: (e) => {
+        src.decorate?.(e);
+        builder.addShared(e);
+        const key = hasTaskPart(e) ? eventKey(e) : undefined;
+        if (key) survival.see(key, i, e.line);
+      },
+      keysOnly: {
+        events: SHARED_KINDS,
+        onTaskLine: (key, line) => {
+          if (key) survival.see(key, i, line);
+        },
+      },
+      onRestartPoint: (linesBefore, offset) => points.push({ linesBefore, offset }),
+    });
+    try {
+      for await (const chunk of src.chunks(0)) scanner.push(chunk);
+    } catch (e) {
+      o.readError(src.file, (e as Error).message);
+    }
+    stats.push(scanner.end());
+    restarts.push(points);
+  }
+  const first = survival.first();
+  if (first) {
+    for (let i = first.file; i < sources.length; i++) {
+      const src = sources[i] as LogSource;
+      const points = restarts[i] as RestartPoint[];
+      const from = i === first.file ? lastBefore(points, first.line) : { linesBefore: 0, offset: 0 };
+      const scanner = new LogScanner(logScanWasm(), {
+        file: src.file,
+        ...since,
+        startLine: from.linesBefore,
+        onEvent: (e) => {
+          if (!hasTaskPart(e)) return;
+          const key = eventKey(e);
+          if (!key || !survival.keeps(key, i, e.line)) return;
+          src.decorate?.(e);
+          builder.addToTask(e);
+        },
+        // piece lines are folded without an event object, unless the events must be decorated
+        ...(src.decorate
+          ? {}
+          : {
+              onPiece: (p: PieceLine) => {
+                const key = eventKey(p);
+                if (key && survival.keeps(key, i, p.line)) builder.addPiece(p);
+              },
+            }),
+      });
+      try {
+        // the bytes the first pass read, no more: a file that grew since, or failed, reads the same
+        const end = (stats[i] as ScanStats).bytes;
+        for await (const chunk of upTo(src.chunks(from.offset), end - from.offset)) scanner.push(chunk);
+      } catch (e) {
+        o.readError(src.file, `second read: ${(e as Error).message}`);
+      }
+      scanner.end();
+    }
+  }
+  const summary = builder.finish();
+  summary.droppedTasks += survival.dropped;
+  return { stats, summary };
+}
+
+/** The last restart point before the line (the first of a file when none is). */
+function lastBefore(points: readonly RestartPoint[], line: number): RestartPoint {
+  let best: RestartPoint = { linesBefore: 0, offset: 0 };
+  for (const p of points) {
+    if (p.linesBefore >= line) break;
+    best = p;
+  }
+  return best;
+}
+
+/** A stream of chunks without its first n bytes. */
+export async function* skipBytes(chunks: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    if (n >= c.length) {
+      n -= c.length;
+      continue;
+    }
+    yield n > 0 ? c.subarray(n) : c;
+    n = 0;
+  }
+}
+
+/** The first n bytes of a stream of chunks. */
+async function* upTo(chunks: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+  for await (const c of chunks) {
+    if (n <= 0) return;
+    yield c.length > n ? c.subarray(0, n) : c;
+    n -= c.length;
+  }
+}

@@ -1,0 +1,206 @@
+// The fold in two passes (src/facts/dfdaemon-log-fold.ts) against one pass that folds every event (the
+// builder's own add()): the same timelines, dropped counts, proxy lists and statistics on every dfdaemon
+// log fixture and on generated logs, with the timelines' bound lowered so that the two passes must
+// agree on which tasks are dropped, whatever the chunking (restart points), with a --since window, with
+// interleaved tasks, with a key that comes back after its task was dropped, and over several files.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { foldLogs, type LogSource } from '../../src/facts/dfdaemon-log-fold.js';
+import { LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
+import { type LogSummary, TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
+import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+
+const REPO = join(import.meta.dirname, '..', '..');
+
+interface File {
+  name: string;
+  bytes: Buffer;
+}
+
+async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+/** Every event of every file into one builder, as the facts folded them before the two passes. */
+function onePass(files: File[], chunk: number, maxTasks?: number, sinceMs?: number) {
+  const b = new TimelineBuilder(maxTasks);
+  const stats: ScanStats[] = [];
+  for (const f of files) {
+    const s = new LogScanner(logScanWasm(), {
+      file: f.name,
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      onEvent: (e) => b.add(e),
+    });
+    for (let i = 0; i < f.bytes.length; i += chunk) s.push(f.bytes.subarray(i, i + chunk));
+    stats.push(s.end());
+  }
+  return { stats, summary: b.finish() };
+}
+
+async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceMs?: number) {
+  const sources: LogSource[] = files.map((f) => ({
+    file: f.name,
+    chunks: (from) => chunked(f.bytes.subarray(from), chunk),
+  }));
+  return foldLogs(sources, {
+    ...(maxTasks === undefined ? {} : { maxTasks }),
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    readError: (file, message) => {
+      throw new Error(`${file}: ${message}`);
+    },
+  });
+}
+
+async function expectSame(files: File[], chunks: number[], bounds: (number | undefined)[], sinceMs?: number) {
+  let last: LogSummary | undefined;
+  for (const chunk of chunks)
+    for (const maxTasks of bounds) {
+      const want = onePass(files, chunk, maxTasks, sinceMs);
+      const got = await twoPasses(files, chunk, maxTasks, sinceMs);
+      expect(got.stats, `stats, chunks of ${chunk}, bound ${maxTasks}`).toEqual(want.stats);
+      expect(got.summary, `timelines, chunks of ${chunk}, bound ${maxTasks}`).toEqual(want.summary);
+      last = got.summary;
+    }
+  return last as LogSummary;
+}
+
+function logFixtures(): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/raw\/dfdaemon\/logs\//.test(relative(REPO, p)) && !p.endsWith('.slices.json')) out.push(p);
+    }
+  };
+  walk(join(REPO, 'fixtures'));
+  return out.sort();
+}
+
+const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
+const url = (i: number) => `https://index.docker.io/v2/library/app${i % 9}/blobs/sha256:${hex64(i)}`;
+
+function goTask(i: number, peer = `10.0.0.5-1-${hex64(i).slice(0, 36)}`): string[] {
+  return [
+    goDirect(T0 + i * 900, 'GET', `https://index.docker.io/v2/library/app${i % 9}/manifests/1`),
+    ...goTaskLines({
+      startMs: T0 + i * 900,
+      peer,
+      task: hex64(i + 7),
+      url: url(i),
+      size: 9 * 2 ** 20 + i,
+      mode: (['hit', 'p2p', 'source', 'timeout-source'] as const)[i % 4] as 'hit',
+      costMs: 300 + i,
+      verbose: i % 5 === 0,
+    }),
+  ];
+}
+
+function rustTask(i: number): string[] {
+  return [
+    rustProxy(T0 + i * 900, url(i), i % 3 !== 0, i % 2 ? 'v0' : 'v1'),
+    ...rustTaskLines({
+      startMs: T0 + i * 900,
+      host: 'node-1',
+      peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
+      task: hex64(i + 7),
+      url: url(i),
+      size: 20 * 2 ** 20 + i,
+      mode: (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit',
+      costMs: 400 + i,
+      series: i % 2 ? 'v0' : 'v1',
+    }),
+  ];
+}
+
+/** Tasks whose lines interleave, `width` at a time (concurrent downloads), line by line. */
+function interleaved(tasks: string[][], width: number): string[] {
+  const out: string[] = [];
+  for (let g = 0; g < tasks.length; g += width) {
+    const group = tasks.slice(g, g + width);
+    for (let k = 0; group.some((t) => k < t.length); k++)
+      for (const t of group) if (k < t.length) out.push(t[k] as string);
+  }
+  return out;
+}
+
+const text = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
+
+describe('the two-pass fold = one pass over every event', () => {
+  const files = logFixtures();
+
+  it('finds the dfdaemon log fixtures', () => {
+    expect(files.length).toBeGreaterThan(30);
+  });
+
+  it.each(files.map((f) => [relative(REPO, f), f] as const))('%s', async (_name, f) => {
+    const raw = readFileSync(f);
+    const bytes = f.endsWith('.gz') ? gunzipSync(raw) : raw;
+    // bound 1 and 2: nearly every task of a fixture is dropped, and the survivors start late in the file
+    await expectSame([{ name: 'raw/dfdaemon/logs/x.log', bytes }], [61, 1 << 20], [undefined, 1, 2, 7]);
+  });
+
+  it('generated Go and Rust logs past the bound: the same tasks dropped, the same ones kept', async () => {
+    const go = text(Array.from({ length: 300 }, (_, i) => goTask(i)).flat());
+    const s = await expectSame([{ name: 'core.log', bytes: go }], [997, 65536], [20, 50, 120]);
+    expect(s.droppedTasks).toBeGreaterThan(0);
+    expect(s.tasks.length).toBeGreaterThan(10);
+    const rust = text(Array.from({ length: 200 }, (_, i) => rustTask(i)).flat());
+    const r = await expectSame([{ name: 'dfdaemon.log', bytes: rust }], [1009, 65536], [20, 50]);
+    expect(r.droppedTasks).toBeGreaterThan(0);
+    expect(r.proxy.length).toBeGreaterThan(100);
+  });
+
+  it('interleaved tasks: lines of dropped tasks after the first kept one are left out', async () => {
+    const go = text(
+      interleaved(
+        Array.from({ length: 240 }, (_, i) => goTask(i)),
+        7,
+      ),
+    );
+    const s = await expectSame([{ name: 'core.log', bytes: go }], [313, 1 << 20], [10, 33]);
+    expect(s.droppedTasks).toBeGreaterThan(100);
+    const rust = text(
+      interleaved(
+        Array.from({ length: 160 }, (_, i) => rustTask(i)),
+        5,
+      ),
+    );
+    await expectSame([{ name: 'dfdaemon.log', bytes: rust }], [509], [10, 21]);
+  });
+
+  it('a key that comes back after its task was dropped: only its last task is kept, from its first line', async () => {
+    const lines = [
+      ...goTask(0, 'again'),
+      ...Array.from({ length: 40 }, (_, i) => goTask(i + 1)).flat(),
+      ...goTask(41, 'again'),
+      ...Array.from({ length: 5 }, (_, i) => goTask(i + 42)).flat(),
+    ];
+    // one chunk: the second pass reads from the file's start, through the dropped task of the same key
+    const s = await expectSame([{ name: 'core.log', bytes: text(lines) }], [211, 1 << 20], [10, 20]);
+    const again = s.tasks.filter((t) => t.key === 'again');
+    expect(again).toHaveLength(1);
+    expect(again[0]?.startMs).toBe(T0 + 41 * 900);
+  });
+
+  it('several files: tasks that span two files, survivors that start in the first', async () => {
+    const all = interleaved(
+      Array.from({ length: 120 }, (_, i) => goTask(i)),
+      4,
+    );
+    const cut = Math.floor(all.length * 0.8);
+    const parts = [
+      { name: 'core.log.1', bytes: text(all.slice(0, cut)) },
+      { name: 'core.log', bytes: text(all.slice(cut)) },
+    ];
+    for (const bound of [10, 40, 100]) await expectSame(parts, [777], [bound]);
+  });
+
+  it('a --since window', async () => {
+    const go = text(Array.from({ length: 200 }, (_, i) => goTask(i)).flat());
+    await expectSame([{ name: 'core.log', bytes: go }], [4096], [15], T0 + 120 * 900);
+  });
+});

@@ -208,6 +208,24 @@ function nextByte(c: i32, i: i32, e: i32): i32 {
   return e;
 }
 
+/** The next index in [i, e) holding byte c or byte d, or e (16 bytes at a time). */
+function nextEither(c: i32, d: i32, i: i32, e: i32): i32 {
+  const vc = i8x16.splat(<i8>c);
+  const vd = i8x16.splat(<i8>d);
+  while (i + 16 <= e) {
+    const w = v128.load(IN + <usize>i);
+    const m = i8x16.bitmask(v128.or(i8x16.eq(w, vc), i8x16.eq(w, vd)));
+    if (m != 0) return i + ctz(m);
+    i += 16;
+  }
+  while (i < e) {
+    const x = b(i);
+    if (x == c || x == d) return i;
+    i++;
+  }
+  return e;
+}
+
 /** First index in [from, e) where the literal (JS-encoded as bytes at lit, n long) starts; -1 if none. */
 function findLit(lit: usize, n: i32, from: i32, e: i32): i32 {
   const c0 = <i32>load<u8>(lit);
@@ -222,7 +240,14 @@ function findLit(lit: usize, n: i32, from: i32, e: i32): i32 {
 
 /** Whether the literal sits at i. */
 function litAt(lit: usize, n: i32, i: i32): bool {
-  for (let j = 0; j < n; j++) if (b(i + j) != <i32>load<u8>(lit + <usize>j)) return false;
+  return same(lit, IN + <usize>i, n);
+}
+
+/** Whether n bytes at a and at b are equal (eight at a time: ids and message prefixes are 10–70 bytes). */
+function same(a: usize, b: usize, n: i32): bool {
+  let j = 0;
+  for (; j + 8 <= n; j += 8) if (load<u64>(a + <usize>j) != load<u64>(b + <usize>j)) return false;
+  for (; j < n; j++) if (load<u8>(a + <usize>j) != load<u8>(b + <usize>j)) return false;
   return true;
 }
 
@@ -319,15 +344,28 @@ function match(g: i32, ms: i32, e: i32): i32 {
   return 0;
 }
 
-/** A literal wholly inside [from, e). */
+/**
+ * A literal wholly inside [from, e). Sixteen starts are tried at once on the literal's first and last
+ * bytes together, so that few candidates reach the full comparison.
+ */
 function findBounded(lit: usize, n: i32, from: i32, e: i32): i32 {
-  const c0 = <i32>load<u8>(lit);
   const last = e - n + 1;
-  for (let i = nextByte(c0, from, last); i < last; i = nextByte(c0, i + 1, last)) {
-    let j = 1;
-    while (j < n && b(i + j) == <i32>load<u8>(lit + <usize>j)) j++;
-    if (j == n) return i;
+  const v0 = i8x16.splat(load<i8>(lit));
+  const v1 = i8x16.splat(load<i8>(lit + <usize>(n - 1)));
+  let i = from;
+  // the loads at i + n - 1 may read past e, into the next line or the zero padding: never past IN's end
+  while (i + 16 <= last) {
+    let m = i8x16.bitmask(
+      v128.and(i8x16.eq(v128.load(IN + <usize>i), v0), i8x16.eq(v128.load(IN + <usize>(i + n - 1)), v1)),
+    );
+    while (m != 0) {
+      const k = i + ctz(m);
+      if (litAt(lit, n, k)) return k;
+      m &= m - 1;
+    }
+    i += 16;
   }
+  for (; i < last; i++) if (litAt(lit, n, i)) return i;
   return -1;
 }
 
@@ -459,24 +497,27 @@ function isoTs(s: i32, sp: i32): f64 {
   return days(y, m, d) * 86400000 + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000 + ms);
 }
 
+/** Where `"msg":"` first starts in [s, e), or -1: found by its "m", rarer in a zap line than quotes. */
+function msgKey(s: i32, e: i32): i32 {
+  for (let i = nextByte(0x6d, s + 1, e); i < e; i = nextByte(0x6d, i + 1, e)) {
+    if (i - 1 + 7 > inLen) return -1;
+    if (litAt(K_MSG, 7, i - 1)) return i - 1;
+  }
+  return -1;
+}
+
 function goJson(s: i32, e: i32): void {
   const lev = level(b(s + 10));
   count(LAY_GO_JSON, lev, s, e);
-  const m = findLit(K_MSG, 7, s, e);
+  const m = msgKey(s, e);
   if (m < 0) return;
   const ms = m + 7;
   const p = match(0, ms, e);
   if (p == 0) return;
-  let me = -1;
-  let escaped = false;
-  for (let i = ms; i < e; i++) {
-    const c = b(i);
-    if (c == 0x5c) escaped = true;
-    else if (c == 0x22 && b(i - 1) != 0x5c) {
-      me = i;
-      break;
-    }
-  }
+  // the closing quote; a backslash before it means escapes, which JS reads
+  const q = nextEither(0x22, 0x5c, ms, e);
+  const escaped = q < e && b(q) == 0x5c;
+  const me = q < e && !escaped ? q : -1;
   const tsAt = findLit(K_TS, 6, s, ms);
   if (me < 0 || escaped) {
     open(T_GO_SLOW, s, e);
@@ -493,8 +534,7 @@ function goJson(s: i32, e: i32): void {
   let tk = -1;
   let pik = -1;
   let tik = -1;
-  for (let i = me; i < e && (pk < 0 || tk < 0); i++) {
-    if (b(i) != 0x22) continue;
+  for (let i = nextByte(0x22, me, e); i < e && (pk < 0 || tk < 0); i = nextByte(0x22, i + 1, e)) {
     const c = b(i + 1);
     if (c == 0x70) {
       if (pk < 0 && litAt(K_PEER, 8, i)) pk = i + 8;
@@ -528,6 +568,10 @@ function quoted(slot: i32, v: i32, e: i32): void {
   put(slot + ID_SLOT_DELTA, q < 0 ? -1 : intern(v, q));
 }
 
+// 64-bit constants built from halves: as one literal a JS linter reads them as doubles
+const SEED: u64 = ((<u64>0x9e3779b9) << 32) | 0x7f4a7c15;
+const MIX: u64 = ((<u64>0xff51afd7) << 32) | 0xed558ccd;
+
 /**
  * The ids of tasks and peers (and URLs) repeat from line to line: their bytes are kept in a table of
  * ID_SLOTS slots keyed by a hash, so that JS decodes a value only when its slot changes. Returns
@@ -537,11 +581,18 @@ function quoted(slot: i32, v: i32, e: i32): void {
 function intern(v: i32, q: i32): i32 {
   const n = q - v;
   if (n > ID_MAX) return -2;
-  let h: u32 = 2166136261;
-  for (let i = v; i < q; i++) h = (h ^ (<u32>b(i))) * 16777619;
-  const slot = <i32>((h ^ (h >> 15)) & (ID_SLOTS - 1));
+  // eight bytes at a time (ids are 30–70 bytes): a multiply-xor mix, then the tail byte by byte
+  let h: u64 = SEED ^ (<u64>n);
+  let i = v;
+  for (; i + 8 <= q; i += 8) {
+    h = (h ^ load<u64>(IN + <usize>i)) * MIX;
+    h ^= h >> 32;
+  }
+  for (; i < q; i++) h = (h ^ (<u64>b(i))) * 0x100000001b3;
+  h ^= h >> 29;
+  const slot = <i32>((<u32>(h ^ (h >> 17))) & (ID_SLOTS - 1));
   const at = IDS + <usize>(slot * ID_STRIDE);
-  if (load<i32>(at) == n && memory.compare(at + 4, IN + <usize>v, <usize>n) == 0) return slot << 1;
+  if (load<i32>(at) == n && same(at + 4, IN + <usize>v, n)) return slot << 1;
   store<i32>(at, n);
   memory.copy(at + 4, IN + <usize>v, <usize>n);
   return (slot << 1) | 1;
@@ -559,6 +610,29 @@ function fieldsStart(from: i32, e: i32): i32 {
     if (j < i - 1 && b(j) == 0x20) return j;
   }
   return e;
+}
+
+// where the values of the span fields a compact line's event needs start (-1: absent): the first
+// ` task_id="`, ` peer_id="`, ` url="` and ` content_length=` at or after the message, found in one
+// pass over the line's "=" signs (a search per key anchored on spaces met every word of the message)
+let fTask: i32 = -1;
+let fPeer: i32 = -1;
+let fUrl: i32 = -1;
+let fLen: i32 = -1;
+
+function rustFields(ms: i32, e: i32, all: bool): void {
+  fTask = -1;
+  fPeer = -1;
+  fUrl = -1;
+  fLen = -1;
+  for (let i = nextByte(0x3d, ms, e); i < e; i = nextByte(0x3d, i + 1, e)) {
+    if (b(i + 1) == 0x22) {
+      if (fTask < 0 && i - 8 >= ms && litAt(K_RTASK, 10, i - 8)) fTask = i + 2;
+      else if (fPeer < 0 && i - 8 >= ms && litAt(K_RPEER, 10, i - 8)) fPeer = i + 2;
+      else if (all && fUrl < 0 && i - 4 >= ms && litAt(K_RURL, 6, i - 4)) fUrl = i + 2;
+    } else if (all && fLen < 0 && i - 15 >= ms && litAt(K_RLEN, 16, i - 15)) fLen = i + 1;
+    if (fTask >= 0 && fPeer >= 0 && (!all || (fUrl >= 0 && fLen >= 0))) return;
+  }
 }
 
 function rustCompact(s: i32, e: i32, sp: i32): void {
@@ -586,10 +660,10 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   putF(R_TS, ts);
   const fs = fieldsStart(ms, e);
   put(R_ME, fs < ms + 240 ? fs : ms + 240);
-  const tk = findLit(K_RTASK, 10, ms, e);
-  const pk = findLit(K_RPEER, 10, ms, e);
-  quoted(R_TASK_S, tk < 0 ? -1 : tk + 10, e);
-  quoted(R_PEER_S, pk < 0 ? -1 : pk + 10, e);
+  const piece = (patFlags(p) & 1) != 0;
+  rustFields(ms, e, !piece);
+  quoted(R_TASK_S, fTask, e);
+  quoted(R_PEER_S, fPeer, e);
   put(R_URL_S, -1);
   put(R_URL_E, -1);
   put(R_URL_S + ID_SLOT_DELTA, -1);
@@ -597,7 +671,7 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   put(R_PTASK_E, -1);
   putF(R_CLEN, -1);
   putF(R_PIECE, -1);
-  if (patFlags(p) & 1) {
+  if (piece) {
     // "finished piece <task id>-<number> from …"
     const at = ms + 15;
     let sp2 = at;
@@ -617,13 +691,11 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
     }
     return;
   }
-  const u = findLit(K_RURL, 6, ms, e);
-  quoted(R_URL_S, u < 0 ? -1 : u + 6, e);
-  const cl = findBounded(K_RLEN, 16, ms, e);
-  if (cl >= 0) {
+  quoted(R_URL_S, fUrl, e);
+  if (fLen >= 0) {
     let v: f64 = 0;
     let any = false;
-    for (let k = cl + 16; k < e && isDigit(b(k)); k++) {
+    for (let k = fLen; k < e && isDigit(b(k)); k++) {
       v = v * 10 + <f64>(b(k) - 0x30);
       any = true;
     }

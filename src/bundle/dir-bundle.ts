@@ -1,8 +1,9 @@
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { splitLines } from './line-split.js';
-import type { BundleReader } from './reader.js';
+import type { BundleReader, StoredFile } from './reader.js';
 
 /** A bundle in directory form. */
 export class DirBundle implements BundleReader {
@@ -30,27 +31,31 @@ export class DirBundle implements BundleReader {
     }
   }
 
-  async *chunks(rel: string, from = 0): AsyncIterable<Uint8Array> {
-    const gz = rel.endsWith('.gz');
-    // a plain file starts where asked; a compressed one is inflated from its start and the head dropped
-    const file = createReadStream(this.path(rel), { highWaterMark: 1 << 20, ...(gz ? {} : { start: from }) });
-    const stream = gz ? file.pipe(createGunzip()) : file;
+  async *chunks(rel: string): AsyncIterable<Uint8Array> {
+    const file = createReadStream(this.path(rel), { highWaterMark: 1 << 20 });
+    const stream = rel.endsWith('.gz') ? file.pipe(createGunzip()) : file;
     file.on('error', (e) => stream.destroy(e));
-    let skip = gz ? from : 0;
     try {
-      for await (const c of stream) {
-        const chunk = c as Uint8Array;
-        if (skip >= chunk.length) {
-          skip -= chunk.length;
-          continue;
-        }
-        yield skip > 0 ? chunk.subarray(skip) : chunk;
-        skip = 0;
-      }
+      for await (const chunk of stream) yield chunk as Uint8Array;
     } finally {
       file.destroy();
       stream.destroy();
     }
+  }
+
+  async openStored(rel: string): Promise<StoredFile | undefined> {
+    if (rel.endsWith('.gz')) return undefined;
+    let fh: FileHandle;
+    try {
+      fh = await open(this.path(rel), 'r');
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+    return {
+      read: async (into, position) => (await fh.read(into, 0, into.length, position)).bytesRead,
+      close: () => fh.close(),
+    };
   }
 
   lines(rel: string): AsyncIterable<string> {

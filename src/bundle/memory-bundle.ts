@@ -26,10 +26,10 @@ export class MemoryBundle implements BundleReader {
     return b === undefined ? undefined : new TextDecoder().decode(b);
   }
 
-  async *chunks(rel: string, from = 0): AsyncIterable<Uint8Array> {
+  async *chunks(rel: string): AsyncIterable<Uint8Array> {
     const b = this.bytes(rel);
     if (b === undefined) throw Object.assign(new Error(`${rel}: no such file in bundle`), { code: 'ENOENT' });
-    yield from > 0 ? b.subarray(from) : b;
+    yield b;
   }
 
   lines(rel: string): AsyncIterable<string> {

@@ -8,13 +8,22 @@ export interface BundleReader {
   text(path: string): Promise<string | undefined>;
   /** A file's lines, streamed; `.gz` files are decompressed. Throws on unreadable or corrupt data mid-stream. */
   lines(path: string): AsyncIterable<string>;
+  /** A file's raw bytes in chunks (decompressed for `.gz`), for parsers that filter before splitting lines. */
+  chunks(path: string): AsyncIterable<Uint8Array>;
   /**
-   * A file's raw bytes in chunks (decompressed for `.gz`), for parsers that filter before splitting lines;
-   * from byte `from` of that content on when given (a second pass over a log's tail).
+   * A file as it is stored, for reads at byte offsets into the caller's memory (the log scanner reads into
+   * its WebAssembly memory: no chunk allocated, none copied); undefined when it is compressed, absent, or
+   * the bundle keeps no files.
    */
-  chunks(path: string, from?: number): AsyncIterable<Uint8Array>;
+  openStored?(path: string): Promise<StoredFile | undefined>;
   /** Relative paths of every file under `dir` (recursive, sorted); empty when the dir is absent. */
   list(dir: string): Promise<string[]>;
+}
+
+export interface StoredFile {
+  /** Reads into `into` from byte `position`; returns how many bytes were read (0 at the end). */
+  read(into: Uint8Array, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 /** An error that a person can act on: one line naming the file, exit code 2. */

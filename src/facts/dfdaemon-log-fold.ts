@@ -18,12 +18,15 @@ import {
   TaskSurvival,
   TimelineBuilder,
 } from '../parsers/dfdaemon-timeline.js';
+import type { StoredFile } from '../bundle/reader.js';
 import { logScanWasm } from '../bundle/scan-wasm.js';
 
 export interface LogSource {
   file: string;
-  /** The file's bytes as the scanner reads them, from the offset `from` in those bytes on. */
-  chunks(from: number): AsyncIterable<Uint8Array>;
+  /** The file's bytes as the scanner reads them, from the start. */
+  chunks(): AsyncIterable<Uint8Array>;
+  /** The same bytes as stored, for reads straight into the scanner's memory at any offset, when they are. */
+  stored?(): Promise<StoredFile | undefined>;
   /** Sets what an event needs besides the scan (the node's line number of a bundled slice). */
   decorate?(e: LogEvent): void;
 }
@@ -73,7 +76,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
       onRestartPoint: (linesBefore, offset) => points.push({ linesBefore, offset }),
     });
     try {
-      for await (const chunk of src.chunks(0)) scanner.push(chunk);
+      await feed(scanner, src, 0, Infinity);
     } catch (e) {
       o.readError(src.file, (e as Error).message);
     }
@@ -109,8 +112,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
       });
       try {
         // the bytes the first pass read, no more: a file that grew since, or failed, reads the same
-        const end = (stats[i] as ScanStats).bytes;
-        for await (const chunk of upTo(src.chunks(from.offset), end - from.offset)) scanner.push(chunk);
+        await feed(scanner, src, from.offset, (stats[i] as ScanStats).bytes);
       } catch (e) {
         o.readError(src.file, `second read: ${(e as Error).message}`);
       }
@@ -132,8 +134,30 @@ function lastBefore(points: readonly RestartPoint[], line: number): RestartPoint
   return best;
 }
 
+/** Bytes read at once from a stored file. */
+const READ_BYTES = 4 << 20;
+
+/** The bytes [from, end) of a source into the scanner: read straight into its memory when stored, else as chunks. */
+async function feed(scanner: LogScanner, src: LogSource, from: number, end: number): Promise<void> {
+  const f = await src.stored?.();
+  if (!f) {
+    for await (const chunk of upTo(skipBytes(src.chunks(), from), end - from)) scanner.push(chunk);
+    return;
+  }
+  try {
+    for (let at = from; at < end;) {
+      const n = await scanner.pushRead((into) => f.read(into, at), Math.min(READ_BYTES, end - at));
+      if (n === 0) break;
+      at += n;
+    }
+  } finally {
+    await f.close();
+  }
+}
+
 /** A stream of chunks without its first n bytes. */
-export async function* skipBytes(chunks: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
+/** A stream of chunks without its first n bytes. */
+async function* skipBytes(chunks: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
   for await (const c of chunks) {
     if (n >= c.length) {
       n -= c.length;

@@ -2,11 +2,12 @@
 // memory stays bounded whatever their size.
 import { emptyStats, type Layout, layoutGeneration, type LogEvent, type ScanStats } from '../parsers/dfdaemon-log.js';
 import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
-import { normalizePastedChunks } from '../parsers/paste-normalize.js';
+import { headLooksPasted, normalizePastedChunks, SAMPLE_BYTES } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
-import { foldLogs, type LogSource, skipBytes } from './dfdaemon-log-fold.js';
+import type { StoredFile } from '../bundle/reader.js';
+import { foldLogs, type LogSource } from './dfdaemon-log-fold.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -43,15 +44,12 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   const sources: LogSource[] = [];
   for (const file of files) {
     const map = await readSliceMap(ctx, file);
-    let pasted = true;
     sources.push({
       file,
-      // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone);
-      // offsets are in those bytes, so only a file that was not rewritten is read from one directly
-      chunks: (from) =>
-        from > 0 && !pasted
-          ? ctx.bundle.chunks(file, from)
-          : skipBytes(normalizePastedChunks(ctx.bundle.chunks(file), { onVerdict: (p) => (pasted = p) }), from),
+      // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
+      chunks: () => normalizePastedChunks(ctx.bundle.chunks(file)),
+      // a log as the daemon wrote it is read where it is stored, at any offset
+      stored: () => storedUnlessPasted(ctx, file),
       ...(map ? { decorate: (e: LogEvent) => void (e.nodeLine = nodeLine(map, e.line)) } : {}),
     });
   }
@@ -74,6 +72,23 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   const summary = fold.summary;
   const gen = majority(stats.byLayout);
   return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
+}
+
+/** The stored file, when its head does not look pasted (normalizePastedChunks would rewrite its bytes). */
+async function storedUnlessPasted(ctx: FactsContext, file: string): Promise<StoredFile | undefined> {
+  const f = await ctx.bundle.openStored?.(file);
+  if (!f) return undefined;
+  const head = new Uint8Array(SAMPLE_BYTES + 1);
+  let n = 0;
+  try {
+    for (let r = 1; r > 0 && n < head.length; n += r) r = await f.read(head.subarray(n), n);
+  } catch (e) {
+    await f.close();
+    throw e;
+  }
+  if (!headLooksPasted(head.subarray(0, Math.min(n, SAMPLE_BYTES)), n <= SAMPLE_BYTES)) return f;
+  await f.close();
+  return undefined;
 }
 
 async function readSliceMap(ctx: FactsContext, log: string): Promise<SliceMap | undefined> {

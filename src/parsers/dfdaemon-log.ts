@@ -256,12 +256,33 @@ export class LogScanner {
   }
 
   push(chunk: Uint8Array): void {
+    this.restartPoint();
+    this.ensure(this.carry + chunk.length);
+    this.buf.set(chunk, this.carry);
+    this.scan(chunk.length);
+  }
+
+  /**
+   * Reads up to `max` bytes straight into the scanner's memory (no chunk allocated, none copied) and
+   * scans them; returns how many `read` gave (0: the end).
+   */
+  async pushRead(read: (into: Uint8Array) => Promise<number>, max: number): Promise<number> {
+    this.restartPoint();
+    this.ensure(this.carry + max);
+    const n = await read(this.buf.subarray(this.carry, this.carry + max));
+    if (n > 0) this.scan(n);
+    return n;
+  }
+
+  private restartPoint(): void {
     // the carried partial line starts a line, unless it is the rest of an over-long one
     if (this.o.onRestartPoint && !this.x.getSkipping()) this.o.onRestartPoint(this.x.stat(9), this.bytes - this.carry);
-    this.bytes += chunk.length;
-    const len = this.carry + chunk.length;
-    this.ensure(len);
-    this.buf.set(chunk, this.carry);
+  }
+
+  /** Scans the n bytes that follow the carried partial line in the input area. */
+  private scan(n: number): void {
+    this.bytes += n;
+    const len = this.carry + n;
     this.buf.fill(0, len, len + PAD);
     const x = this.x;
     x.begin(len);

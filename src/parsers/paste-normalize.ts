@@ -16,8 +16,6 @@
 // every line number a parser reports is still the line number in the file.
 
 export interface PasteOptions {
-  /** normalizePastedChunks: told whether the head of the stream looked pasted (the bytes then change). */
-  onVerdict?(pasted: boolean): void;
   /** Rewrite logrus terminal lines into logfmt (containerd's log; no dfdaemon writes logrus). */
   logrus?: boolean;
   /** Messages whose cut tail may start a headless logfmt line, to restore `msg="…"` from. */
@@ -147,8 +145,15 @@ export function looksPasted(sample: string, o: PasteOptions = {}): boolean {
   return norm.some((l, i) => l !== lines[i]);
 }
 
-const SAMPLE_BYTES = 64 * 1024;
+/** How much of a log's head is looked at to tell whether it was pasted. */
+export const SAMPLE_BYTES = 64 * 1024;
 const PASTE_MAX_BYTES = 32 * 1024 * 1024;
+
+/** Whether a log whose first SAMPLE_BYTES (or whole content, when `whole`) are `head` looks pasted. */
+export function headLooksPasted(head: Uint8Array, whole: boolean, o: PasteOptions = {}): boolean {
+  const sample = new TextDecoder().decode(head);
+  return looksPasted(whole ? `${sample}\n` : sample, o);
+}
 
 /**
  * Streams a log's bytes through the line normaliser when its first 64 KiB look pasted; a log as the
@@ -175,9 +180,7 @@ export async function* normalizePastedChunks(
   // the first chunk alone may be far larger than the sample (a file read 1 MiB at a time): only the
   // sample is decoded and checked
   const whole = done && size <= SAMPLE_BYTES;
-  const sample = dec.decode(Buffer.concat(head, Math.min(size, SAMPLE_BYTES)));
-  const pasted = looksPasted(whole ? `${sample}\n` : sample, o);
-  o.onVerdict?.(pasted);
+  const pasted = headLooksPasted(Buffer.concat(head, Math.min(size, SAMPLE_BYTES)), whole, o);
   if (!pasted) {
     yield* head;
     if (!done) for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;

@@ -111,25 +111,26 @@ describe('bundle', () => {
     expect((err as Error).message).not.toContain('\n');
   });
 
-  it('reads a file from a byte offset on: plain files from there, gzipped ones inflated and their head dropped', async () => {
+  it("reads a stored file at byte offsets into the caller's memory; a gzipped or missing one is not offered", async () => {
     const dir = await tmp();
     const text = Array.from({ length: 40_000 }, (_, i) => `line ${i}`).join('\n');
     await mkdir(join(dir, 'raw/dfdaemon/logs'), { recursive: true });
     await writeFile(join(dir, 'raw/dfdaemon/logs/a.log'), text);
     await writeFile(join(dir, 'raw/dfdaemon/logs/a.log.1.gz'), gzipSync(text));
-    const from = 123_457;
-    const readAll = async (it: AsyncIterable<Uint8Array>) => {
-      const parts: Uint8Array[] = [];
-      for await (const c of it) parts.push(c);
-      return Buffer.concat(parts).toString();
-    };
     const reader = new DirBundle(dir);
-    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log', from))).toBe(text.slice(from));
-    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log.1.gz', from))).toBe(text.slice(from));
-    expect(await readAll(reader.chunks('raw/dfdaemon/logs/a.log'))).toBe(text);
-    const mem = new MemoryBundle({ 'x.log': text, 'x.log.gz': gzipSync(text) });
-    expect(await readAll(mem.chunks('x.log', from))).toBe(text.slice(from));
-    expect(await readAll(mem.chunks('x.log.gz', from))).toBe(text.slice(from));
+    const f = await reader.openStored('raw/dfdaemon/logs/a.log');
+    if (!f) throw new Error('not offered');
+    try {
+      const into = new Uint8Array(1000);
+      expect(await f.read(into, 123_457)).toBe(1000);
+      expect(Buffer.from(into).toString()).toBe(text.slice(123_457, 124_457));
+      expect(await f.read(into, text.length - 10)).toBe(10);
+      expect(await f.read(into, text.length)).toBe(0);
+    } finally {
+      await f.close();
+    }
+    expect(await reader.openStored('raw/dfdaemon/logs/a.log.1.gz')).toBeUndefined();
+    expect(await reader.openStored('raw/dfdaemon/logs/none.log')).toBeUndefined();
   });
 
   it('closing a tarball bundle removes everything extracting it made, also for a single top-level folder', async () => {

@@ -40,10 +40,23 @@ function onePass(files: File[], chunk: number, maxTasks?: number, sinceMs?: numb
   return { stats, summary: b.finish() };
 }
 
-async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceMs?: number) {
+/** Sources as chunks, or as stored files whose reads return at most `chunk` bytes (short reads). */
+async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceMs?: number, stored = false) {
   const sources: LogSource[] = files.map((f) => ({
     file: f.name,
-    chunks: (from) => chunked(f.bytes.subarray(from), chunk),
+    chunks: () => chunked(f.bytes, chunk),
+    ...(stored
+      ? {
+          stored: async () => ({
+            read: async (into: Uint8Array, position: number) => {
+              const part = f.bytes.subarray(position, position + Math.min(into.length, chunk));
+              into.set(part);
+              return part.length;
+            },
+            close: async () => {},
+          }),
+        }
+      : {}),
   }));
   return foldLogs(sources, {
     ...(maxTasks === undefined ? {} : { maxTasks }),
@@ -59,10 +72,13 @@ async function expectSame(files: File[], chunks: number[], bounds: (number | und
   for (const chunk of chunks)
     for (const maxTasks of bounds) {
       const want = onePass(files, chunk, maxTasks, sinceMs);
-      const got = await twoPasses(files, chunk, maxTasks, sinceMs);
-      expect(got.stats, `stats, chunks of ${chunk}, bound ${maxTasks}`).toEqual(want.stats);
-      expect(got.summary, `timelines, chunks of ${chunk}, bound ${maxTasks}`).toEqual(want.summary);
-      last = got.summary;
+      for (const stored of [false, true]) {
+        const got = await twoPasses(files, chunk, maxTasks, sinceMs, stored);
+        const what = `chunks of ${chunk}, bound ${maxTasks}${stored ? ', read as stored' : ''}`;
+        expect(got.stats, `stats, ${what}`).toEqual(want.stats);
+        expect(got.summary, `timelines, ${what}`).toEqual(want.summary);
+        last = got.summary;
+      }
     }
   return last as LogSummary;
 }

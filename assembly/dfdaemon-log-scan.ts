@@ -12,6 +12,8 @@
 //   PATTERNS  16 bytes each: prefix offset u32, prefix length u16, contains length u16, contains offset u32,
 //             next pattern + 1 u16, flags u16 (bit 0: a Rust piece line)
 //   OUT       records of REC bytes (see the R_* slots), up to outCap of them per run()
+//   IDS       the id table (intern())
+//   SIM_*     the first pass's task table, and a scratch area for keys JS reads (see simSee())
 //   IN        the bytes to scan: the carried partial line, then the new chunk, then zero padding
 
 // the record layout JS reads (one file that both sides compile)
@@ -44,6 +46,12 @@ import {
   R_CLEN,
   R_PIECE,
   ID_SLOT_DELTA,
+  R_SIM,
+  PF_PIECE,
+  PF_EVENT,
+  PF_TASK_PART,
+  PF_TASK_PART_WITH_TASK,
+  PF_KEY_IN_TEXT,
   LAY_GO_JSON,
   LAY_RUST_COMPACT,
   LAY_NONE,
@@ -97,12 +105,19 @@ export function layout(outRecords: i32): usize {
   OUT = PATTERNS + 65536;
   outCap = outRecords;
   IDS = OUT + <usize>(outRecords * REC);
-  IN = (IDS + <usize>(ID_SLOTS * ID_STRIDE) + 65535) & ~65535;
+  SIM_RING = IDS + <usize>(ID_SLOTS * ID_STRIDE);
+  SIM_TABLE = SIM_RING + <usize>(SIM_CAP * SIM_REC);
+  SIM_KEYS = SIM_TABLE + <usize>(SIM_SLOTS * 4);
+  SCRATCH = SIM_KEYS + <usize>SIM_KEY_BYTES;
+  IN = (SCRATCH + <usize>SCRATCH_BYTES + 65535) & ~65535;
   const need = <i32>((IN + 65536 - <usize>memory.size() * 65536) >> 16);
   if (need > 0) memory.grow(need);
   return BASE;
 }
 
+export function scratchAt(): usize {
+  return SCRATCH;
+}
 export function inputAt(): usize {
   return IN;
 }
@@ -319,6 +334,7 @@ function count(lay: i32, lev: i32, s: i32, e: i32): void {
 }
 
 function fallback(s: i32, e: i32): void {
+  simStop = simOn;
   open(T_FALLBACK, s, e);
   put(R_LAYOUT, lastLayout);
   lastLayout = LAY_JS;
@@ -520,6 +536,7 @@ function goJson(s: i32, e: i32): void {
   const me = q < e && !escaped ? q : -1;
   const tsAt = findLit(K_TS, 6, s, ms);
   if (me < 0 || escaped) {
+    simStop = simOn;
     open(T_GO_SLOW, s, e);
     put(R_PAT, p - 1);
     put(R_LEVEL, lev);
@@ -550,19 +567,28 @@ function goJson(s: i32, e: i32): void {
   put(R_MS, ms);
   put(R_ME, me);
   quoted(R_PEER_S, pk >= 0 ? pk : pik, e);
+  const ps = qS;
+  const pe = qE;
   quoted(R_TASK_S, tk >= 0 ? tk : tik, e);
+  put(R_URL_S + ID_SLOT_DELTA, -1);
   put(R_TS_STATE, state);
   put(R_TSAT, tsAt < 0 ? -1 : tsAt + 6);
   putF(R_TS, ts);
+  if (simOn) simLine(p, state, ps, pe, qS, qE, qS >= 0 && qE > qS);
 }
 
 /** The value from v to the next '"' before e into the slot pair (-1, -1 without one). */
+let qS: i32 = -1;
+let qE: i32 = -1;
+
 function quoted(slot: i32, v: i32, e: i32): void {
   let q = -1;
   if (v >= 0) {
     q = nextByte(0x22, v, e);
     if (q == e) q = -1;
   }
+  qS = q < 0 ? -1 : v;
+  qE = q;
   put(slot, q < 0 ? -1 : v);
   put(slot + 1, q);
   put(slot + ID_SLOT_DELTA, q < 0 ? -1 : intern(v, q));
@@ -578,18 +604,22 @@ const MIX: u64 = ((<u64>0xff51afd7) << 32) | 0xed558ccd;
  * slot × 2 + 1 when JS must decode the value (the slot now holds it), slot × 2 when JS has its string
  * from an earlier line, -2 when the value is too long to keep (JS decodes it).
  */
+/** A hash of n bytes at a: eight at a time (ids are 30–70 bytes), a multiply-xor mix, the tail byte by byte. */
+function hashAt(a: usize, n: i32): u64 {
+  let h: u64 = SEED ^ (<u64>n);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    h = (h ^ load<u64>(a + <usize>i)) * MIX;
+    h ^= h >> 32;
+  }
+  for (; i < n; i++) h = (h ^ (<u64>load<u8>(a + <usize>i))) * 0x100000001b3;
+  return h ^ (h >> 29);
+}
+
 function intern(v: i32, q: i32): i32 {
   const n = q - v;
   if (n > ID_MAX) return -2;
-  // eight bytes at a time (ids are 30–70 bytes): a multiply-xor mix, then the tail byte by byte
-  let h: u64 = SEED ^ (<u64>n);
-  let i = v;
-  for (; i + 8 <= q; i += 8) {
-    h = (h ^ load<u64>(IN + <usize>i)) * MIX;
-    h ^= h >> 32;
-  }
-  for (; i < q; i++) h = (h ^ (<u64>b(i))) * 0x100000001b3;
-  h ^= h >> 29;
+  const h = hashAt(IN + <usize>v, n);
   const slot = <i32>((<u32>(h ^ (h >> 17))) & (ID_SLOTS - 1));
   const at = IDS + <usize>(slot * ID_STRIDE);
   if (load<i32>(at) == n && same(at + 4, IN + <usize>v, n)) return slot << 1;
@@ -660,10 +690,14 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   putF(R_TS, ts);
   const fs = fieldsStart(ms, e);
   put(R_ME, fs < ms + 240 ? fs : ms + 240);
-  const piece = (patFlags(p) & 1) != 0;
+  const piece = (patFlags(p) & PF_PIECE) != 0;
   rustFields(ms, e, !piece);
   quoted(R_TASK_S, fTask, e);
+  const tS = qS;
+  const tE = qE;
   quoted(R_PEER_S, fPeer, e);
+  const pS = qS;
+  const pE = qE;
   put(R_URL_S, -1);
   put(R_URL_E, -1);
   put(R_URL_S + ID_SLOT_DELTA, -1);
@@ -684,10 +718,16 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
       mul *= 10;
       dash--;
     }
-    if (b(dash) == 0x2d && mul > 1) {
+    const parsed = b(dash) == 0x2d && mul > 1;
+    if (parsed) {
       putF(R_PIECE, n);
       put(R_PTASK_S, at);
       put(R_PTASK_E, dash);
+    }
+    // the task: the span's, else the one the piece's text names
+    if (simOn) {
+      if (tS >= 0 && tE > tS) simLine(p, state, pS, pE, tS, tE, true);
+      else simLine(p, state, pS, pE, parsed ? at : -1, dash, true);
     }
     return;
   }
@@ -701,6 +741,7 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
     }
     if (any) putF(R_CLEN, v);
   }
+  if (simOn) simLine(p, state, pS, pE, tS, tE, tS >= 0 && tE > tS);
 }
 
 function line(s: i32, e: i32): void {
@@ -744,6 +785,172 @@ function nextNl(i: i32, end: i32): i32 {
   return -1;
 }
 
+// ---- the first pass's task table
+//
+// The first pass of a two-pass fold (src/facts/dfdaemon-log-fold.ts) learns which tasks the timelines
+// will still hold at the end: the key of every line that counts in a task (peer, else task) goes into
+// this table, which drops tasks as TimelineBuilder does (src/parsers/dfdaemon-timeline.ts, TaskTable:
+// at most simMax; when a new key would pass that, the ceil(simMax / 10) created first go). Only lines
+// whose event the fold needs (PF_EVENT) or whose key JS must read (R_SIM = 1: run() stops after them,
+// so that JS puts the key in before any later line's) are handed to JS.
+//   SIM_RING   SIM_CAP records of SIM_REC bytes, creation c at c % simMax: key offset u32, key length
+//              i32, hash u32, line i32, file i32
+//   SIM_TABLE  SIM_SLOTS i32: creation + 1 (0 empty), open addressing on the key's hash
+//   SIM_KEYS   the keys' bytes, a ring in creation order
+//   SCRATCH    a key JS writes for simSeeJs()
+const SIM_CAP = 8192;
+const SIM_REC = 32;
+const SIM_SLOTS = 16384;
+const SIM_KEY_BYTES = 4 << 20;
+const SCRATCH_BYTES = 65536;
+let SIM_RING: usize = 0;
+let SIM_TABLE: usize = 0;
+let SIM_KEYS: usize = 0;
+let SCRATCH: usize = 0;
+let simOn: bool = false;
+let simMax: i32 = 0;
+let simLo: i32 = 0;
+let simHi: i32 = 0;
+let simDropped: f64 = 0;
+let simFile: i32 = 0;
+let simKeyTail: i32 = 0;
+let simFull: bool = false;
+let simStop: bool = false;
+
+/** Turns the table on, empty, for tasks up to max (≤ SIM_CAP). */
+export function simStart(max: i32): void {
+  simOn = true;
+  simMax = max;
+  simLo = 0;
+  simHi = 0;
+  simDropped = 0;
+  simFile = 0;
+  simKeyTail = 0;
+  simFull = false;
+  simStop = false;
+  memory.fill(SIM_TABLE, 0, <usize>(SIM_SLOTS * 4));
+}
+export function simEnd(): void {
+  simOn = false;
+}
+export function simSetFile(f: i32): void {
+  simFile = f;
+}
+/** The key of a line JS read, written at scratchAt(). */
+export function simSeeJs(n: i32, line: i32): void {
+  if (n > SCRATCH_BYTES) simFull = true;
+  else simSee(SCRATCH, n, line);
+}
+/** Whether a key did not fit (the table's answer is void: the fold reads every line instead). */
+export function simOverflowed(): bool {
+  return simFull;
+}
+export function simDroppedCount(): f64 {
+  return simDropped;
+}
+export function simFirst(): i32 {
+  return simLo;
+}
+export function simEndIndex(): i32 {
+  return simHi;
+}
+/** Field k (0 key offset from SIM_KEYS' start as an address, 1 length, 3 line, 4 file) of creation c. */
+export function simField(c: i32, k: i32): i32 {
+  const r = simRec(c);
+  if (k == 0) return <i32>(SIM_KEYS + <usize>load<u32>(r));
+  return load<i32>(r + <usize>(k * 4));
+}
+
+function simRec(c: i32): usize {
+  return SIM_RING + <usize>((c % simMax) * SIM_REC);
+}
+
+function simInsert(c: i32, h: u32): void {
+  let i = <i32>(h & (SIM_SLOTS - 1));
+  while (load<i32>(SIM_TABLE + <usize>(i * 4)) != 0) i = (i + 1) & (SIM_SLOTS - 1);
+  store<i32>(SIM_TABLE + <usize>(i * 4), c + 1);
+}
+
+function simSee(key: usize, n: i32, line: i32): void {
+  if (simFull) return;
+  const h = <u32>hashAt(key, n);
+  let i = <i32>(h & (SIM_SLOTS - 1));
+  for (;;) {
+    const ent = load<i32>(SIM_TABLE + <usize>(i * 4));
+    if (ent == 0) break;
+    const r = simRec(ent - 1);
+    if (load<u32>(r, 8) == h && load<i32>(r, 4) == n && same(SIM_KEYS + <usize>load<u32>(r), key, n)) return;
+    i = (i + 1) & (SIM_SLOTS - 1);
+  }
+  if (simHi - simLo >= simMax) {
+    // as TaskTable: the tenth created first go (at least one), then the table is made again from the rest
+    const drop = (simMax + 9) / 10;
+    simLo += drop;
+    simDropped += drop;
+    memory.fill(SIM_TABLE, 0, <usize>(SIM_SLOTS * 4));
+    for (let c = simLo; c < simHi; c++) simInsert(c, load<u32>(simRec(c), 8));
+  }
+  // the key's bytes: after the newest, or from the ring's start, never over a live key
+  let at = simKeyTail;
+  if (simLo == simHi) at = 0;
+  else {
+    const head = <i32>load<u32>(simRec(simLo));
+    if (at >= head) {
+      if (at + n > SIM_KEY_BYTES) at = n < head ? 0 : -1;
+    } else if (at + n >= head) at = -1;
+  }
+  if (at < 0) {
+    simFull = true;
+    return;
+  }
+  memory.copy(SIM_KEYS + <usize>at, key, <usize>n);
+  simKeyTail = at + n;
+  const c = simHi++;
+  const r = simRec(c);
+  store<u32>(r, <u32>at);
+  store<i32>(r, n, 4);
+  store<u32>(r, h, 8);
+  store<i32>(r, line, 12);
+  store<i32>(r, simFile, 16);
+  simInsert(c, h);
+}
+
+/** Whether any byte of [s, e) is not ASCII (JS then makes the key: its decoding may join two byte strings). */
+function nonAscii(s: i32, e: i32): bool {
+  for (let i = s; i < e; i++) if (b(i) >= 0x80) return true;
+  return false;
+}
+
+/**
+ * The first pass's part of an event line whose record is written: puts its key in the table, or hands
+ * the line to JS (R_SIM 1, run() stops after it) when JS must; drops the record when the fold needs no
+ * event. Key: the peer [ps, pe) when not empty, else the task [ts, te) when not empty (-1: none).
+ */
+function simLine(p: i32, state: i32, ps: i32, pe: i32, ts: i32, te: i32, hasTask: bool): void {
+  const f = patFlags(p);
+  const peer = ps >= 0 && pe > ps;
+  let ks = peer ? ps : ts;
+  const ke = peer ? pe : te;
+  if (ks >= 0 && ke <= ks) ks = -1;
+  const taskPart = (f & (hasTask ? PF_TASK_PART_WITH_TASK : PF_TASK_PART)) != 0;
+  if (state == 2 || (!peer && (f & PF_KEY_IN_TEXT) != 0) || (taskPart && ks >= 0 && nonAscii(ks, ke))) {
+    put(R_SIM, 1);
+    simStop = true;
+    return;
+  }
+  if (taskPart && ks >= 0) simSee(IN + <usize>ks, ke - ks, lineNo);
+  if (f & PF_EVENT) {
+    put(R_SIM, 0);
+    return;
+  }
+  // no event: the record goes, and so do the id table slots it wrote (JS would not decode them)
+  for (let k = R_TASK_S; k <= R_URL_S; k += 2) {
+    const code = load<i32>(rec + <usize>((k + ID_SLOT_DELTA) * 4));
+    if (code >= 0 && (code & 1) != 0) store<i32>(IDS + <usize>((code >> 1) * ID_STRIDE), -1);
+  }
+  nOut--;
+}
+
 /** Starts a scan of IN[0, len) (JS zero-pads what follows). */
 export function begin(len: i32): void {
   inLen = len;
@@ -756,8 +963,9 @@ export function begin(len: i32): void {
  */
 export function run(): i32 {
   nOut = 0;
+  simStop = false;
   // a line writes at most two records (its onLine record and its event)
-  while (nOut + 2 <= outCap) {
+  while (nOut + 2 <= outCap && !simStop) {
     const nl = nextNl(pos, inLen);
     if (nl < 0) break;
     line(pos, nl > pos && b(nl - 1) == 13 ? nl - 1 : nl);
@@ -770,8 +978,9 @@ export function run(): i32 {
 export function position(): i32 {
   return pos;
 }
+/** Whether run() must be called again on this input (its output was full, or JS must read a line first). */
 export function full(): bool {
-  return nOut + 2 > outCap;
+  return nOut + 2 > outCap || simStop;
 }
 
 /** The last line of the input, without a newline (end of file). */

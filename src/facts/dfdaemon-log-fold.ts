@@ -1,21 +1,23 @@
 // dfdaemon's logs folded into task timelines in two passes, because most lines of a long log belong to
 // tasks the timelines drop again (they keep the newest 5,000: a 1 GiB log holds ~300,000):
-//   1. every line, read for its task's key only (no event object, no text), and the daemon-wide lines
-//      (proxy requests, settings, error lists) whole. TaskSurvival replays the timelines' own bound on
-//      the keys, so it learns which tasks remain at the end, and from which line each one starts.
+//   1. every line, read for its task's key only, inside the WebAssembly module (KeyPass: a task table
+//      that drops tasks as the timelines do, so it learns which remain at the end and from which line
+//      each one starts; no JS object per line), and the daemon-wide lines (proxy requests, settings,
+//      error lists) whole. Lines the module cannot key itself (rare layouts, odd times, non-ASCII ids)
+//      are keyed by JS, in order.
 //   2. from the first such line on (a restart point the first pass noted, at most a chunk earlier), the
 //      lines of those tasks only, made into events and folded as one pass would have folded them.
-// The result is the one pass's (test/facts/dfdaemon-log-fold.test.ts compares the two); the second pass
-// reads what the last 5,000 tasks span, which is a small tail of any log long enough for the cost to
-// matter.
-import { type LogEvent, LogScanner, type ScanStats } from '../parsers/dfdaemon-log.js';
+// The result is the one pass's (test/facts/dfdaemon-log-fold.test.ts compares the two, with the bound
+// lowered); the second pass reads what the last 5,000 tasks span, a small tail of any log long enough
+// for the cost to matter. A key too long for the module's table makes the fold one pass again.
+import { KeyPass, type LogEvent, LogScanner, type ScanStats, type Survivor } from '../parsers/dfdaemon-log.js';
 import {
   eventKey,
   hasTaskPart,
   type LogSummary,
+  MAX_TASKS,
   type PieceLine,
   SHARED_KINDS,
-  TaskSurvival,
   TimelineBuilder,
 } from '../parsers/dfdaemon-timeline.js';
 import type { StoredFile } from '../bundle/reader.js';
@@ -51,39 +53,45 @@ interface RestartPoint {
 }
 
 export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): Promise<Fold> {
-  const builder = new TimelineBuilder(o.maxTasks);
-  const survival = new TaskSurvival(o.maxTasks);
+  const maxTasks = o.maxTasks ?? MAX_TASKS;
   const since = o.sinceMs === undefined ? {} : { sinceMs: o.sinceMs };
+  const builder = new TimelineBuilder(maxTasks);
+  const pass = new KeyPass(logScanWasm(), { maxTasks, events: SHARED_KINDS, hasTaskPart, keyOf: eventKey });
   const stats: ScanStats[] = [];
   const restarts: RestartPoint[][] = [];
-  for (const [i, src] of sources.entries()) {
-    const points: RestartPoint[] = [];
-    const scanner = new LogScanner(logScanWasm(), {
-      file: src.file,
-      ...since,
-      onEvent: (e) => {
-        src.decorate?.(e);
-        builder.addShared(e);
-        const key = hasTaskPart(e) ? eventKey(e) : undefined;
-        if (key) survival.see(key, i, e.line);
-      },
-      keysOnly: {
-        events: SHARED_KINDS,
-        onTaskLine: (key, line) => {
-          if (key) survival.see(key, i, line);
+  let survivors: Map<string, Survivor>;
+  try {
+    for (const [i, src] of sources.entries()) {
+      const points: RestartPoint[] = [];
+      const scanner = new LogScanner(logScanWasm(), {
+        file: src.file,
+        ...since,
+        onEvent: (e) => {
+          src.decorate?.(e);
+          builder.addShared(e);
         },
-      },
-      onRestartPoint: (linesBefore, offset) => points.push({ linesBefore, offset }),
-    });
-    try {
-      await feed(scanner, src, 0, Infinity);
-    } catch (e) {
-      o.readError(src.file, (e as Error).message);
+        keyPass: { pass, file: i },
+        onRestartPoint: (linesBefore, offset) => points.push({ linesBefore, offset }),
+      });
+      try {
+        await feed(scanner, src, 0, Infinity);
+      } catch (e) {
+        o.readError(src.file, (e as Error).message);
+      }
+      stats.push(scanner.end());
+      restarts.push(points);
     }
-    stats.push(scanner.end());
-    restarts.push(points);
+    // a key too long for the module's table: its answer is void, so every line is folded as one pass would
+    if (pass.overflowed) return { stats, summary: await onePass(sources, stats, since, maxTasks) };
+    survivors = new Map(pass.survivors().map((s) => [s.key, s]));
+  } finally {
+    pass.release();
   }
-  const first = survival.first();
+  const keeps = (key: string | undefined, file: number, line: number): boolean => {
+    const c = key === undefined ? undefined : survivors.get(key);
+    return c !== undefined && (file > c.file || (file === c.file && line >= c.line));
+  };
+  const first = survivors.values().next().value;
   if (first) {
     for (let i = first.file; i < sources.length; i++) {
       const src = sources[i] as LogSource;
@@ -94,9 +102,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
         ...since,
         startLine: from.linesBefore,
         onEvent: (e) => {
-          if (!hasTaskPart(e)) return;
-          const key = eventKey(e);
-          if (!key || !survival.keeps(key, i, e.line)) return;
+          if (!hasTaskPart(e) || !keeps(eventKey(e), i, e.line)) return;
           src.decorate?.(e);
           builder.addToTask(e);
         },
@@ -105,8 +111,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
           ? {}
           : {
               onPiece: (p: PieceLine) => {
-                const key = eventKey(p);
-                if (key && survival.keeps(key, i, p.line)) builder.addPiece(p);
+                if (keeps(eventKey(p), i, p.line)) builder.addPiece(p);
               },
             }),
       });
@@ -120,8 +125,31 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
     }
   }
   const summary = builder.finish();
-  summary.droppedTasks += survival.dropped;
+  summary.droppedTasks += pass.dropped;
   return { stats, summary };
+}
+
+/** Every line of every file into a builder (the fold when the first pass's table could not answer). */
+async function onePass(
+  sources: readonly LogSource[],
+  stats: ScanStats[],
+  since: { sinceMs?: number },
+  maxTasks: number,
+): Promise<LogSummary> {
+  const builder = new TimelineBuilder(maxTasks);
+  for (const [i, src] of sources.entries()) {
+    const scanner = new LogScanner(logScanWasm(), {
+      file: src.file,
+      ...since,
+      onEvent: (e) => {
+        src.decorate?.(e);
+        builder.add(e);
+      },
+    });
+    await feed(scanner, src, 0, (stats[i] as ScanStats).bytes).catch(() => undefined);
+    scanner.end();
+  }
+  return builder.finish();
 }
 
 /** The last restart point before the line (the first of a file when none is). */

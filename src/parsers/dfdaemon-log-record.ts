@@ -44,6 +44,11 @@ export const R_LAYOUT = 17;
 export const R_SP = 18;
 /** Go: where the "ts" value starts (-1 none). */
 export const R_TSAT = 19;
+/**
+ * First pass of a two-pass fold (the module's task table on): 1 when JS must put the line's task key
+ * in the table itself (its time, key or the kind's key source need JS), 0 when the module did.
+ */
+export const R_SIM = 27;
 /** The id table code of the value whose range starts at slot k is at k + ID_SLOT_DELTA (i32 26, 28, 30). */
 export const ID_SLOT_DELTA = 18;
 
@@ -53,6 +58,17 @@ export const R_TS = 10;
 export const R_CLEN = 11;
 /** -1 when absent. */
 export const R_PIECE = 12;
+
+// pattern flags (PATTERNS record, u16 at 14): bit 0 is set by the tables; the rest by each first pass
+export const PF_PIECE = 1;
+/** The fold needs the line's event (a daemon-wide list's kind). */
+export const PF_EVENT = 2;
+/** The line counts in its task's timeline when it names no task … */
+export const PF_TASK_PART = 4;
+/** … and when it does. */
+export const PF_TASK_PART_WITH_TASK = 8;
+/** Without a peer, the key may be in the message's text (JS reads it). */
+export const PF_KEY_IN_TEXT = 16;
 
 // layout codes (dfdaemon-log.ts LAYOUTS holds their names)
 export const LAY_GO_JSON = 0;

@@ -25,6 +25,12 @@ import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-pattern
 import {
   ID_SLOT_DELTA,
   LAY_JS,
+  PF_EVENT,
+  PF_KEY_IN_TEXT,
+  PF_PIECE,
+  PF_TASK_PART,
+  PF_TASK_PART_WITH_TASK,
+  R_SIM,
   R_CLEN,
   R_E,
   R_LAYOUT,
@@ -77,11 +83,10 @@ export interface ScanOptions {
   /** Rust piece lines go here instead of onEvent when given (TimelineBuilder.addPiece: no event per line). */
   onPiece?(line: PieceLine): void;
   /**
-   * The first pass of a two-pass fold (facts/dfdaemon-log-fold.ts): a line of a kind outside `events`
-   * is reported by the key of its task alone (its peer, else its task; undefined for neither), without
-   * an event. Lines of the kinds in `events`, and those JS reads itself (rare layouts), go to onEvent.
+   * The first pass of a two-pass fold (facts/dfdaemon-log-fold.ts): the lines' task keys go into the
+   * pass's table (KeyPass), and only the events of the kinds the fold names reach onEvent.
    */
-  keysOnly?: { events: ReadonlySet<EventKind>; onTaskLine(key: string | undefined, line: number): void };
+  keyPass?: { pass: KeyPass; file: number };
   /**
    * A place a later scan of the same bytes may start from: the first whole line of each chunk, as the
    * number of lines before it and its offset in the bytes pushed.
@@ -110,6 +115,16 @@ interface ScanExports {
   full(): number;
   lastLine(len: number): number;
   reset(): void;
+  scratchAt(): number;
+  simStart(max: number): void;
+  simEnd(): void;
+  simSetFile(f: number): void;
+  simSeeJs(n: number, line: number): void;
+  simOverflowed(): number;
+  simDroppedCount(): number;
+  simFirst(): number;
+  simEndIndex(): number;
+  simField(c: number, k: number): number;
 }
 
 const OUT_RECORDS = 4096;
@@ -178,6 +193,109 @@ function take(wasm: WebAssembly.Module): ScanExports {
   return made;
 }
 
+/** What the first pass of a fold must know of its kinds (src/parsers/dfdaemon-timeline.ts). */
+export interface FoldKinds {
+  /** Tasks kept at most (the timelines' bound). */
+  maxTasks: number;
+  /** Kinds whose events the first pass folds (the daemon-wide lists). */
+  events: ReadonlySet<EventKind>;
+  /** Whether a line counts in its task's timeline. */
+  hasTaskPart(e: Pick<LogEvent, 'kind' | 'task'>): boolean;
+  /** The key of that task. */
+  keyOf(e: Pick<LogEvent, 'peer' | 'task'>): string | undefined;
+}
+
+/** A task that the first pass's table still holds at the end, and the line it started on. */
+export interface Survivor {
+  key: string;
+  file: number;
+  line: number;
+}
+
+/**
+ * The first pass of a two-pass fold: one module instance whose task table (assembly/dfdaemon-log-scan.ts,
+ * simSee) takes the task key of every line of every file, dropping tasks as the timelines do, so that
+ * the pass learns which tasks remain without a JS object per line. The scanners of the pass's files
+ * share the instance (keyPass option); release() ends it.
+ */
+export class KeyPass {
+  /** Tasks the module's table can hold. */
+  static readonly CAPACITY = 8192;
+  readonly x: ScanExports;
+  private readonly patterns: Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
+  private released = false;
+
+  constructor(
+    private readonly wasm: WebAssembly.Module,
+    readonly kinds: FoldKinds,
+  ) {
+    if (kinds.maxTasks < 1 || kinds.maxTasks > KeyPass.CAPACITY)
+      throw new Error(`KeyPass: ${kinds.maxTasks} tasks is outside 1–${KeyPass.CAPACITY}`);
+    this.x = take(wasm);
+    this.x.simStart(kinds.maxTasks);
+    // what each message kind means to the fold, as pattern flags
+    const mem = new DataView(this.x.memory.buffer);
+    const at = this.x.patternsAt();
+    this.patterns.forEach((p, i) => {
+      let f = PIECE_KINDS.has(p.kind) ? PF_PIECE : 0;
+      if (kinds.events.has(p.kind)) f |= PF_EVENT;
+      if (kinds.hasTaskPart({ kind: p.kind, task: undefined })) f |= PF_TASK_PART;
+      if (kinds.hasTaskPart({ kind: p.kind, task: 'x' })) f |= PF_TASK_PART_WITH_TASK;
+      // goDetails: the scheduler's 5001 error names its peer only in the text
+      if (i < GO_PATTERNS.length && p.kind === 'sched-back-source') f |= PF_KEY_IN_TEXT;
+      mem.setUint16(at + i * 16 + 14, f, true);
+    });
+  }
+
+  /** The instance, ready for the pass's file number `file`. */
+  instance(file: number): ScanExports {
+    this.x.reset();
+    this.x.simSetFile(file);
+    return this.x;
+  }
+
+  /** A key that JS read (a line the module handed over), into the table. */
+  see(key: string, line: number): void {
+    const n = Buffer.byteLength(key);
+    if (n <= SCRATCH_BYTES) Buffer.from(this.x.memory.buffer, this.x.scratchAt(), n).write(key);
+    this.x.simSeeJs(n, line);
+  }
+
+  /** Whether a key did not fit the table (its answer is then void). */
+  get overflowed(): boolean {
+    return this.x.simOverflowed() !== 0;
+  }
+
+  get dropped(): number {
+    return this.x.simDroppedCount();
+  }
+
+  survivors(): Survivor[] {
+    const x = this.x;
+    const out: Survivor[] = [];
+    const mb = x.memory.buffer;
+    for (let c = x.simFirst(); c < x.simEndIndex(); c++)
+      out.push({
+        key: Buffer.from(mb, x.simField(c, 0), x.simField(c, 1)).toString('utf8'),
+        line: x.simField(c, 3),
+        file: x.simField(c, 4),
+      });
+    return out;
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.x.simEnd();
+    const free = POOL.get(this.wasm) ?? [];
+    if (free.length < 4) free.push(this.x);
+    POOL.set(this.wasm, free);
+  }
+}
+
+/** Bytes of the module's scratch area (assembly/dfdaemon-log-scan.ts: SCRATCH_BYTES). */
+const SCRATCH_BYTES = 65536;
+
 /** The scanner's one PieceLine, filled for each piece line: its event is made on demand, once. */
 class ScannedPiece implements PieceLine {
   at = 0;
@@ -211,6 +329,7 @@ export class LogScanner {
   static readonly MAX_LINE = 1 << 20;
   private readonly x: ScanExports;
   private readonly js: JsLines;
+  private readonly kp: KeyPass | undefined;
   /** The strings of the module's id table, slot by slot. */
   private readonly ids: string[] = new Array<string>(ID_SLOTS).fill('');
   private readonly pieceLine = new ScannedPiece(this);
@@ -227,11 +346,13 @@ export class LogScanner {
     private readonly wasm: WebAssembly.Module,
     private readonly o: ScanOptions,
   ) {
-    this.x = take(wasm);
+    this.kp = o.keyPass?.pass;
+    this.x = o.keyPass ? o.keyPass.pass.instance(o.keyPass.file) : take(wasm);
     this.x.configure(o.sinceMs ?? NaN, o.onLine ? 1 : 0);
     if (o.startLine) this.x.setLine(o.startLine);
     this.input = this.x.inputAt();
-    this.js = new JsLines(o);
+    // in a first pass, the events JS makes of the lines it reads put their keys in the table first
+    this.js = new JsLines(this.kp ? { ...o, onEvent: (e) => this.keyEvent(e) } : o);
     this.buf = this.views();
     this.i32 = new Int32Array(this.x.memory.buffer);
     this.f64 = new Float64Array(this.x.memory.buffer);
@@ -311,7 +432,7 @@ export class LogScanner {
     this.carry = 0;
     this.js.flushPretty();
     const st = this.stats();
-    if (!this.released) {
+    if (!this.released && !this.kp) {
       // the next scanner reuses the instance: making one (memory, tables) costs ~1 ms
       this.released = true;
       const free = POOL.get(this.wasm) ?? [];
@@ -411,6 +532,22 @@ export class LogScanner {
     return this.ids[slot];
   }
 
+  /** An event the module handed over: in a first pass, JS puts its key in the table when the module could not (R_SIM). */
+  private emit(e: LogEvent, at: number): void {
+    if (this.kp && this.i32[at + R_SIM] === 1) this.keyEvent(e);
+    else this.o.onEvent(e);
+  }
+
+  /** A first pass's event whose key JS read: into the table, then to onEvent if the fold needs it. */
+  private keyEvent(e: LogEvent): void {
+    const kp = this.kp as KeyPass;
+    if (kp.kinds.hasTaskPart(e)) {
+      const key = kp.kinds.keyOf(e);
+      if (key) kp.see(key, e.line);
+    }
+    if (kp.kinds.events.has(e.kind)) this.o.onEvent(e);
+  }
+
   /** A tracing compact event with its text, task and peer. */
   rustBase(at: number, lineNo: number, kind: EventKind, ts: number | null, task?: string, peer?: string): LogEvent {
     const r = this.i32;
@@ -437,12 +574,6 @@ export class LogScanner {
     const ts = this.eventTs(at, false);
     if (ts === undefined) return;
     const p = this.patterns[r[at + R_PAT] as number] as Pattern;
-    const keys = this.o.keysOnly;
-    // the scheduler's 5001 error names its peer only in the text (goDetails)
-    if (keys && !keys.events.has(p.kind) && (peer || p.kind !== 'sched-back-source')) {
-      keys.onTaskLine(peer || task || undefined, lineNo);
-      return;
-    }
     const msg = this.buf.toString('utf8', r[at + R_MS] as number, r[at + R_ME] as number);
     const ev = newEvent(
       p.kind,
@@ -456,7 +587,7 @@ export class LogScanner {
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
-    this.o.onEvent(ev);
+    this.emit(ev, at);
   }
 
   private rustEvent(at: number, lineNo: number): void {
@@ -485,14 +616,10 @@ export class LogScanner {
           : undefined);
       pl.pieceNumber = piece >= 0 ? piece : undefined;
       pl.made = undefined;
-      if (this.o.keysOnly) this.o.keysOnly.onTaskLine((pl.peer ?? pl.task) || undefined, lineNo);
+      // a first pass hands JS only the piece lines whose key JS must read
+      if (this.kp) this.keyEvent(pl.event());
       else if (this.o.onPiece) this.o.onPiece(pl);
       else this.o.onEvent(pl.event());
-      return;
-    }
-    const keys = this.o.keysOnly;
-    if (keys && !keys.events.has(p.kind)) {
-      keys.onTaskLine(peer || task || undefined, lineNo);
       return;
     }
     const ev = this.rustBase(at, lineNo, p.kind, ts, task, peer);
@@ -507,6 +634,6 @@ export class LogScanner {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
     }
     ev.text = rustEvidenceText(p.kind, ev.text);
-    this.o.onEvent(ev);
+    this.emit(ev, at);
   }
 }

@@ -83,7 +83,7 @@ export interface LogSummary {
 }
 
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
-const MAX_TASKS = 5_000;
+export const MAX_TASKS = 5_000;
 const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 
@@ -120,8 +120,8 @@ interface TaskEntry {
  * created first are dropped, finished or not, and counted. (Its condition once read "finished, or among
  * the first tenth", which every task of the loop was: the order was always creation order. Keeping
  * unfinished tasks first would keep, from the start of a long log on, every task whose end the log does
- * not show.) The builder and the first pass of a two-pass fold (TaskSurvival) share it, so that both
- * drop the same tasks.
+ * not show.) The first pass of a two-pass fold drops the same tasks in WebAssembly
+ * (assembly/dfdaemon-log-scan.ts, simSee; test/facts/dfdaemon-log-fold.test.ts holds the two together).
  */
 class TaskTable<V> {
   private readonly map = new Map<string, V>();
@@ -497,47 +497,6 @@ export class TimelineBuilder {
       this.s.proxy.splice(0, this.s.proxy.length - MAX_PROXY);
     }
     return { tasks, droppedTasks: this.tasks.dropped, ...this.s };
-  }
-}
-
-/** Where a line is in a fold over several files: the file's index, the line's number in it. */
-export interface LinePos {
-  file: number;
-  line: number;
-}
-
-/**
- * The first pass of a fold in two passes (facts/dfdaemon-log-fold.ts): each task line's key only, to
- * learn which tasks the builder would still hold at the end (the same TaskTable drops the same ones), and
- * from which line on. The second pass adds only those tasks' lines (keeps()): the builder ends with the
- * timelines of one pass over every line, without making the events of the tasks it would have dropped,
- * which are most of a long log's.
- */
-export class TaskSurvival {
-  private readonly table: TaskTable<LinePos>;
-
-  constructor(maxTasks = MAX_TASKS) {
-    this.table = new TaskTable(maxTasks);
-  }
-
-  see(key: string, file: number, line: number): void {
-    if (this.table.get(key) === undefined) this.table.create(key, { file, line });
-  }
-
-  /** Whether a line of this key belongs to a task that survives: the last one of its key, from its first line on. */
-  keeps(key: string, file: number, line: number): boolean {
-    const c = this.table.get(key);
-    return c !== undefined && (file > c.file || (file === c.file && line >= c.line));
-  }
-
-  /** The first line of the first surviving task (the table holds them in creation order), or null. */
-  first(): LinePos | null {
-    for (const c of this.table.values()) return c;
-    return null;
-  }
-
-  get dropped(): number {
-    return this.table.dropped;
   }
 }
 

@@ -11,7 +11,7 @@ import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { foldLogs, type LogSource } from '../../src/facts/dfdaemon-log-fold.js';
 import { LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
 import { type LogSummary, TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
-import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import { goConsole, goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -213,6 +213,51 @@ describe('the two-pass fold = one pass over every event', () => {
       { name: 'core.log', bytes: text(all.slice(cut)) },
     ];
     for (const bound of [10, 40, 100]) await expectSame(parts, [777], [bound]);
+  });
+
+  it('lines whose key JS must read, amid those the module reads: non-ASCII ids, odd times, keys in the text, other layouts', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const t = goTask(i);
+      if (i % 7 === 1)
+        t.push(goJson(T0 + i * 900 + 5, 'info', 'peer/x.go:1', 'peer task done, cost: 5ms', { peer: `pé-${i}` }));
+      // the same id as bytes that do not decode: two of them read as one key in JS
+      if (i % 7 === 2)
+        t.push(
+          `{"level":"info","ts":"2024-06-21 10:00:01.000","msg":"peer task done, cost: 3ms","peer":"p${i % 2 ? '\xff' : '\xfe'}"}`,
+        );
+      if (i % 7 === 3)
+        t.push(`{"level":"info","ts":"24-06-21 10:00:01.000","msg":"peer task done, cost: 4ms","peer":"odd-${i}"}`);
+      if (i % 7 === 4)
+        t.push(
+          goJson(
+            T0 + i * 900 + 7,
+            'warn',
+            'peer/x.go:2',
+            `reschedule parent for peer only-text-${i} already reaches max reschedule times`,
+            {},
+          ),
+        );
+      if (i % 7 === 5)
+        t.push(
+          goConsole(T0 + i * 900 + 9, 'info', 'peer/x.go:3', 'peer task done, cost: 9ms', { peer: `console-${i}` }),
+        );
+      if (i % 7 === 6)
+        t.push(
+          `{"level":"info","ts":"2024-06-21 10:00:01.000","msg":"peer task done, cost: 1ms \\"q\\"","peer":"esc-${i}"}`,
+        );
+      lines.push(...t);
+    }
+    const bytes = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
+    await expectSame([{ name: 'core.log', bytes }], [173, 1 << 20], [3, 10, 25]);
+  });
+
+  it('a key too long for the module (over 64 KiB, read by JS): every line is folded in one pass instead', async () => {
+    const long = `é${'x'.repeat(70_000)}`;
+    const lines = [...goTask(0), goJson(T0 + 10, 'info', 'peer/x.go:1', 'peer task done, cost: 5ms', { peer: long })];
+    for (let i = 1; i < 30; i++) lines.push(...goTask(i));
+    const s = await expectSame([{ name: 'core.log', bytes: text(lines) }], [4096], [5, 20]);
+    expect(s.droppedTasks).toBeGreaterThan(0);
   });
 
   it('a --since window', async () => {

@@ -96,6 +96,10 @@ let sLastTs: f64 = NaN;
 let dayKeyLo: u64 = 0;
 let dayKeyHi: u16 = 0;
 let dayMs: f64 = NaN;
+// the same for tracing's RFC 3339 dates
+let isoKeyLo: u64 = 0;
+let isoKeyHi: u16 = 0;
+let isoDayMs: f64 = NaN;
 
 /** Sets the memory layout; returns the first byte of the input area. */
 export function layout(outRecords: i32): usize {
@@ -148,6 +152,9 @@ export function reset(): void {
   dayKeyLo = 0;
   dayKeyHi = 0;
   dayMs = NaN;
+  isoKeyLo = 0;
+  isoKeyHi = 0;
+  isoDayMs = NaN;
   memory.fill(IDS, 0, <usize>(ID_SLOTS * ID_STRIDE));
 }
 
@@ -487,7 +494,11 @@ function isoTs(s: i32, sp: i32): f64 {
   const n = z + 1 - s;
   if (n < 20) return 0;
   if (b(s + 4) != 0x2d || b(s + 7) != 0x2d || b(s + 10) != 0x54 || b(s + 13) != 0x3a || b(s + 16) != 0x3a) return 0;
-  for (let i = 0; i < 19; i++) {
+  // the date is checked (and its day computed, below) once per day of log
+  const lo = load<u64>(IN + <usize>s);
+  const hi = load<u16>(IN + <usize>s, 8);
+  const sameDay = lo == isoKeyLo && hi == isoKeyHi && !isNaN(isoDayMs);
+  for (let i = sameDay ? 11 : 0; i < 19; i++) {
     if (i == 4 || i == 7 || i == 10 || i == 13 || i == 16) continue;
     if (!isDigit(b(s + i))) return 0;
   }
@@ -509,8 +520,13 @@ function isoTs(s: i32, sp: i32): f64 {
   const mm = d2(s + 14);
   const ss = d2(s + 17);
   if (m < 1 || m > 12 || d < 1 || d > 28 || hh > 23 || mm > 59 || ss > 59) return 0;
+  if (!sameDay) {
+    isoDayMs = days(y, m, d) * 86400000;
+    isoKeyLo = lo;
+    isoKeyHi = hi;
+  }
   tsState = 1;
-  return days(y, m, d) * 86400000 + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000 + ms);
+  return isoDayMs + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000 + ms);
 }
 
 /** Where `"msg":"` first starts in [s, e), or -1: found by its "m", rarer in a zap line than quotes. */
@@ -566,15 +582,17 @@ function goJson(s: i32, e: i32): void {
   put(R_LEVEL, lev);
   put(R_MS, ms);
   put(R_ME, me);
-  quoted(R_PEER_S, pk >= 0 ? pk : pik, e);
-  const ps = qS;
-  const pe = qE;
+  // task before peer: the order JS decodes them in (goEvent), which must be the order they are interned
+  // in, or a task and a peer that share an id table slot would leave JS with the wrong string there
   quoted(R_TASK_S, tk >= 0 ? tk : tik, e);
+  const ts0 = qS;
+  const te0 = qE;
+  quoted(R_PEER_S, pk >= 0 ? pk : pik, e);
   put(R_URL_S + ID_SLOT_DELTA, -1);
   put(R_TS_STATE, state);
   put(R_TSAT, tsAt < 0 ? -1 : tsAt + 6);
   putF(R_TS, ts);
-  if (simOn) simLine(p, state, ps, pe, qS, qE, qS >= 0 && qE > qS);
+  if (simOn) simLine(p, state, qS, qE, ts0, te0, ts0 >= 0 && te0 > ts0);
 }
 
 /** The value from v to the next '"' before e into the slot pair (-1, -1 without one). */
@@ -591,8 +609,12 @@ function quoted(slot: i32, v: i32, e: i32): void {
   qE = q;
   put(slot, q < 0 ? -1 : v);
   put(slot + 1, q);
-  put(slot + ID_SLOT_DELTA, q < 0 ? -1 : intern(v, q));
+  // a first pass interns only the values of the lines it hands to JS (simLine), which are few
+  put(slot + ID_SLOT_DELTA, q < 0 ? -1 : simOn ? ID_PENDING : intern(v, q));
 }
+
+/** An id table code simLine() has yet to make (the record may be dropped). */
+const ID_PENDING = -3;
 
 // 64-bit constants built from halves: as one literal a JS linter reads them as doubles
 const SEED: u64 = ((<u64>0x9e3779b9) << 32) | 0x7f4a7c15;
@@ -816,6 +838,9 @@ let simFile: i32 = 0;
 let simKeyTail: i32 = 0;
 let simFull: bool = false;
 let simStop: bool = false;
+/** The key of the last line seen (its bytes in SIM_KEYS; -1 length: none). */
+let simLastKey: usize = 0;
+let simLastLen: i32 = -1;
 
 /** Turns the table on, empty, for tasks up to max (≤ SIM_CAP). */
 export function simStart(max: i32): void {
@@ -828,6 +853,7 @@ export function simStart(max: i32): void {
   simKeyTail = 0;
   simFull = false;
   simStop = false;
+  simLastLen = -1;
   memory.fill(SIM_TABLE, 0, <usize>(SIM_SLOTS * 4));
 }
 export function simEnd(): void {
@@ -873,13 +899,20 @@ function simInsert(c: i32, h: u32): void {
 
 function simSee(key: usize, n: i32, line: i32): void {
   if (simFull) return;
+  // the key of the last line seen again (a task's lines run together): no creation since, so it is
+  // still in the table
+  if (n == simLastLen && same(simLastKey, key, n)) return;
   const h = <u32>hashAt(key, n);
   let i = <i32>(h & (SIM_SLOTS - 1));
   for (;;) {
     const ent = load<i32>(SIM_TABLE + <usize>(i * 4));
     if (ent == 0) break;
     const r = simRec(ent - 1);
-    if (load<u32>(r, 8) == h && load<i32>(r, 4) == n && same(SIM_KEYS + <usize>load<u32>(r), key, n)) return;
+    if (load<u32>(r, 8) == h && load<i32>(r, 4) == n && same(SIM_KEYS + <usize>load<u32>(r), key, n)) {
+      simLastKey = SIM_KEYS + <usize>load<u32>(r);
+      simLastLen = n;
+      return;
+    }
     i = (i + 1) & (SIM_SLOTS - 1);
   }
   if (simHi - simLo >= simMax) {
@@ -913,6 +946,8 @@ function simSee(key: usize, n: i32, line: i32): void {
   store<i32>(r, line, 12);
   store<i32>(r, simFile, 16);
   simInsert(c, h);
+  simLastKey = SIM_KEYS + <usize>at;
+  simLastLen = n;
 }
 
 /** Whether any byte of [s, e) is not ASCII (JS then makes the key: its decoding may join two byte strings). */
@@ -935,20 +970,27 @@ function simLine(p: i32, state: i32, ps: i32, pe: i32, ts: i32, te: i32, hasTask
   const taskPart = (f & (hasTask ? PF_TASK_PART_WITH_TASK : PF_TASK_PART)) != 0;
   if (state == 2 || (!peer && (f & PF_KEY_IN_TEXT) != 0) || (taskPart && ks >= 0 && nonAscii(ks, ke))) {
     put(R_SIM, 1);
+    internRecord();
     simStop = true;
     return;
   }
   if (taskPart && ks >= 0) simSee(IN + <usize>ks, ke - ks, lineNo);
   if (f & PF_EVENT) {
     put(R_SIM, 0);
+    internRecord();
     return;
   }
-  // no event: the record goes, and so do the id table slots it wrote (JS would not decode them)
-  for (let k = R_TASK_S; k <= R_URL_S; k += 2) {
-    const code = load<i32>(rec + <usize>((k + ID_SLOT_DELTA) * 4));
-    if (code >= 0 && (code & 1) != 0) store<i32>(IDS + <usize>((code >> 1) * ID_STRIDE), -1);
-  }
+  // no event: the record goes
   nOut--;
+}
+
+/** The id table codes of a record JS will read (quoted() left them pending in a first pass). */
+function internRecord(): void {
+  for (let k = R_TASK_S; k <= R_URL_S; k += 2) {
+    const at = rec + <usize>((k + ID_SLOT_DELTA) * 4);
+    if (load<i32>(at) == ID_PENDING)
+      store<i32>(at, intern(load<i32>(rec + <usize>(k * 4)), load<i32>(rec + <usize>((k + 1) * 4))));
+  }
 }
 
 /** Starts a scan of IN[0, len) (JS zero-pads what follows). */

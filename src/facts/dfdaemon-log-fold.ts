@@ -60,6 +60,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   const stats: ScanStats[] = [];
   const restarts: RestartPoint[][] = [];
   let survivors: Map<string, Survivor>;
+  let dropped: number;
   try {
     for (const [i, src] of sources.entries()) {
       const points: RestartPoint[] = [];
@@ -84,7 +85,9 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
     // a key too long for the module's table: its answer is void, so every line is folded as one pass would
     if (pass.overflowed) return { stats, summary: await onePass(sources, stats, since, maxTasks) };
     survivors = new Map(pass.survivors().map((s) => [s.key, s]));
+    dropped = pass.dropped;
   } finally {
+    // the instance goes back to the scanners' pool: what the pass learnt is read before
     pass.release();
   }
   const keeps = (key: string | undefined, file: number, line: number): boolean => {
@@ -125,7 +128,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
     }
   }
   const summary = builder.finish();
-  summary.droppedTasks += pass.dropped;
+  summary.droppedTasks += dropped;
   return { stats, summary };
 }
 

@@ -52,6 +52,7 @@ import {
   PF_TASK_PART,
   PF_TASK_PART_WITH_TASK,
   PF_KEY_IN_TEXT,
+  PF_PROXY,
   LAY_GO_JSON,
   LAY_RUST_COMPACT,
   LAY_NONE,
@@ -113,7 +114,8 @@ export function layout(outRecords: i32): usize {
   SIM_TABLE = SIM_RING + <usize>(SIM_CAP * SIM_REC);
   SIM_KEYS = SIM_TABLE + <usize>(SIM_SLOTS * 4);
   SCRATCH = SIM_KEYS + <usize>SIM_KEY_BYTES;
-  IN = (SCRATCH + <usize>SCRATCH_BYTES + 65535) & ~65535;
+  PROXY_RING = SCRATCH + <usize>SCRATCH_BYTES;
+  IN = (PROXY_RING + <usize>(SIM_CAP * 8) + 65535) & ~65535;
   const need = <i32>((IN + 65536 - <usize>memory.size() * 65536) >> 16);
   if (need > 0) memory.grow(need);
   return BASE;
@@ -283,6 +285,7 @@ const K_TASKID = memory.data<u8>([0x22, 0x74, 0x61, 0x73, 0x6b, 0x49, 0x44, 0x22
 const K_RS = memory.data<u8>([0x2e, 0x72, 0x73, 0x3a]); // .rs:
 const K_RTASK = memory.data<u8>([0x20, 0x74, 0x61, 0x73, 0x6b, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  task_id="
 const K_RPEER = memory.data<u8>([0x20, 0x70, 0x65, 0x65, 0x72, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  peer_id="
+const K_URI = memory.data<u8>([0x75, 0x72, 0x69, 0x3a, 0x20]); // uri:
 const K_RURL = memory.data<u8>([0x20, 0x75, 0x72, 0x6c, 0x3d, 0x22]); //  url="
 const K_RLEN = memory.data<u8>([
   0x20, 0x63, 0x6f, 0x6e, 0x74, 0x65, 0x6e, 0x74, 0x5f, 0x6c, 0x65, 0x6e, 0x67, 0x74, 0x68, 0x3d,
@@ -368,18 +371,19 @@ function match(g: i32, ms: i32, e: i32): i32 {
 }
 
 /**
- * A literal wholly inside [from, e). Sixteen starts are tried at once on the literal's first and last
- * bytes together, so that few candidates reach the full comparison.
+ * A literal wholly inside [from, e). Sixteen starts are tried at once on two of the literal's bytes (its
+ * second, or first, and its last) together, so that few candidates reach the full comparison.
  */
 function findBounded(lit: usize, n: i32, from: i32, e: i32): i32 {
   const last = e - n + 1;
-  const v0 = i8x16.splat(load<i8>(lit));
+  // the second byte, not the first: the second strings mostly start with a space, the commonest byte
+  const a = n > 2 ? 1 : 0;
+  const v0 = i8x16.splat(load<i8>(lit + <usize>a));
   const v1 = i8x16.splat(load<i8>(lit + <usize>(n - 1)));
   let i = from;
-  // the loads at i + n - 1 may read past e, into the next line or the zero padding: never past IN's end
   while (i + 16 <= last) {
     let m = i8x16.bitmask(
-      v128.and(i8x16.eq(v128.load(IN + <usize>i), v0), i8x16.eq(v128.load(IN + <usize>(i + n - 1)), v1)),
+      v128.and(i8x16.eq(v128.load(IN + <usize>(i + a)), v0), i8x16.eq(v128.load(IN + <usize>(i + n - 1)), v1)),
     );
     while (m != 0) {
       const k = i + ctz(m);
@@ -505,12 +509,12 @@ function isoTs(s: i32, sp: i32): f64 {
   let ms = 0;
   if (n > 20) {
     if (b(s + 19) != 0x2e || n < 22) return 0;
-    let f = 100;
+    // milliseconds from the first three digits (Date.parse truncates), the rest only checked
     for (let i = s + 20; i < z; i++) {
       const c = b(i) - 48;
       if (c < 0 || c > 9) return 0;
-      ms += c * f;
-      f /= 10;
+      const k = i - s - 20;
+      if (k < 3) ms += c * (k == 0 ? 100 : k == 1 ? 10 : 1);
     }
   }
   const y = (b(s) - 48) * 1000 + (b(s + 1) - 48) * 100 + d2(s + 2);
@@ -763,7 +767,28 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
     }
     if (any) putF(R_CLEN, v);
   }
-  if (simOn) simLine(p, state, pS, pE, tS, tE, tS >= 0 && tE > tS);
+  if (simOn) {
+    const proxy = (patFlags(p) & PF_PROXY) != 0;
+    simLine(p, state, pS, pE, tS, tE, tS >= 0 && tE > tS, proxy ? proxyUrl(ms, e, qS, qE) : 0);
+  }
+}
+
+/**
+ * Whether a Rust proxy request's event gets a URL (rustEvent): a url span field that is not empty, or
+ * rustDetails' /uri: ([^,\s}]+)/ in the message's first 600 bytes. 1 yes, 0 no, -1 JS must tell (a byte
+ * past ASCII where the regex reads a character class). [us, ue) is the url field's value (-1: none).
+ */
+function proxyUrl(ms: i32, e: i32, us: i32, ue: i32): i32 {
+  if (us >= 0 && ue > us) return 1;
+  const end = e < ms + 600 ? e : ms + 600;
+  for (let i = findBounded(K_URI, 5, ms, end); i >= 0; i = findBounded(K_URI, 5, i + 1, end)) {
+    const j = i + 5;
+    if (j >= end) return 0;
+    const c = b(j);
+    if (c >= 0x80) return -1;
+    if (c != 0x2c && c != 0x7d && c != 0x20 && (c < 0x09 || c > 0x0d)) return 1;
+  }
+  return 0;
 }
 
 function line(s: i32, e: i32): void {
@@ -820,6 +845,8 @@ function nextNl(i: i32, end: i32): i32 {
 //   SIM_TABLE  SIM_SLOTS i32: creation + 1 (0 empty), open addressing on the key's hash
 //   SIM_KEYS   the keys' bytes, a ring in creation order
 //   SCRATCH    a key JS writes for simSeeJs()
+//   PROXY_RING the file and line of the last proxyMax proxy requests with a URL (PF_PROXY), which the
+//              timelines' list keeps: the second pass makes their events
 const SIM_CAP = 8192;
 const SIM_REC = 32;
 const SIM_SLOTS = 16384;
@@ -829,6 +856,9 @@ let SIM_RING: usize = 0;
 let SIM_TABLE: usize = 0;
 let SIM_KEYS: usize = 0;
 let SCRATCH: usize = 0;
+let PROXY_RING: usize = 0;
+let proxyMax: i32 = 0;
+let proxyN: i32 = 0;
 let simOn: bool = false;
 let simMax: i32 = 0;
 let simLo: i32 = 0;
@@ -842,10 +872,12 @@ let simStop: bool = false;
 let simLastKey: usize = 0;
 let simLastLen: i32 = -1;
 
-/** Turns the table on, empty, for tasks up to max (≤ SIM_CAP). */
-export function simStart(max: i32): void {
+/** Turns the table on, empty, for tasks up to max and proxy requests up to maxProxy (both ≤ SIM_CAP). */
+export function simStart(max: i32, maxProxy: i32): void {
   simOn = true;
   simMax = max;
+  proxyMax = maxProxy;
+  proxyN = 0;
   simLo = 0;
   simHi = 0;
   simDropped = 0;
@@ -867,6 +899,26 @@ export function simSeeJs(n: i32, line: i32): void {
   if (n > SCRATCH_BYTES) simFull = true;
   else simSee(SCRATCH, n, line);
 }
+/** A proxy request with a URL that JS read. */
+export function simProxyJs(line: i32): void {
+  proxySee(line);
+}
+export function simProxyCount(): i32 {
+  return proxyN;
+}
+/** The file (k 0) or line (k 1) of the first proxy request kept (the oldest of the ring). */
+export function simProxyFirst(k: i32): i32 {
+  const at = PROXY_RING + <usize>((proxyN <= proxyMax ? 0 : proxyN % proxyMax) * 8);
+  return load<i32>(at + <usize>(k * 4));
+}
+
+function proxySee(line: i32): void {
+  const at = PROXY_RING + <usize>((proxyN % proxyMax) * 8);
+  store<i32>(at, simFile);
+  store<i32>(at, line, 4);
+  proxyN++;
+}
+
 /** Whether a key did not fit (the table's answer is void: the fold reads every line instead). */
 export function simOverflowed(): bool {
   return simFull;
@@ -961,20 +1013,27 @@ function nonAscii(s: i32, e: i32): bool {
  * the line to JS (R_SIM 1, run() stops after it) when JS must; drops the record when the fold needs no
  * event. Key: the peer [ps, pe) when not empty, else the task [ts, te) when not empty (-1: none).
  */
-function simLine(p: i32, state: i32, ps: i32, pe: i32, ts: i32, te: i32, hasTask: bool): void {
+function simLine(p: i32, state: i32, ps: i32, pe: i32, ts: i32, te: i32, hasTask: bool, url: i32 = -1): void {
   const f = patFlags(p);
+  const proxy = (f & PF_PROXY) != 0;
   const peer = ps >= 0 && pe > ps;
   let ks = peer ? ps : ts;
   const ke = peer ? pe : te;
   if (ks >= 0 && ke <= ks) ks = -1;
   const taskPart = (f & (hasTask ? PF_TASK_PART_WITH_TASK : PF_TASK_PART)) != 0;
-  if (state == 2 || (!peer && (f & PF_KEY_IN_TEXT) != 0) || (taskPart && ks >= 0 && nonAscii(ks, ke))) {
+  if (
+    state == 2 ||
+    (!peer && (f & PF_KEY_IN_TEXT) != 0) ||
+    (taskPart && ks >= 0 && nonAscii(ks, ke)) ||
+    (proxy && url < 0)
+  ) {
     put(R_SIM, 1);
     internRecord();
     simStop = true;
     return;
   }
   if (taskPart && ks >= 0) simSee(IN + <usize>ks, ke - ks, lineNo);
+  if (proxy && url > 0) proxySee(lineNo);
   if (f & PF_EVENT) {
     put(R_SIM, 0);
     internRecord();

@@ -2,11 +2,13 @@
 // tasks the timelines drop again (they keep the newest 5,000: a 1 GiB log holds ~300,000):
 //   1. every line, read for its task's key only, inside the WebAssembly module (KeyPass: a task table
 //      that drops tasks as the timelines do, so it learns which remain at the end and from which line
-//      each one starts; no JS object per line), and the daemon-wide lines (proxy requests, settings,
-//      error lists) whole. Lines the module cannot key itself (rare layouts, odd times, non-ASCII ids)
-//      are keyed by JS, in order.
-//   2. from the first such line on (a restart point the first pass noted, at most a chunk earlier), the
-//      lines of those tasks only, made into events and folded as one pass would have folded them.
+//      each one starts; no JS object per line), and the daemon-wide lines (settings, error lists)
+//      whole. Proxy requests, a list that keeps only its newest 5,000 too, are counted where they are
+//      listed. Lines the module cannot key or count itself (rare layouts, odd times, non-ASCII ids, Go's
+//      proxy lines) are read by JS, in order.
+//   2. from the first such line on, or the first kept proxy request's (a restart point the first pass
+//      noted, at most a chunk earlier), the lines of those tasks and the kept requests only, made into
+//      events and folded as one pass would have folded them.
 // The result is the one pass's (test/facts/dfdaemon-log-fold.test.ts compares the two, with the bound
 // lowered); the second pass reads what the last 5,000 tasks span, a small tail of any log long enough
 // for the cost to matter. A key too long for the module's table makes the fold one pass again.
@@ -15,8 +17,10 @@ import {
   eventKey,
   hasTaskPart,
   type LogSummary,
+  MAX_PROXY,
   MAX_TASKS,
   type PieceLine,
+  PROXY_KINDS,
   SHARED_KINDS,
   TimelineBuilder,
 } from '../parsers/dfdaemon-timeline.js';
@@ -35,8 +39,9 @@ export interface LogSource {
 
 export interface FoldOptions {
   sinceMs?: number;
-  /** The timelines' bound (lowered by tests to reach it with small logs). */
+  /** The timelines' bounds (lowered by tests to reach them with small logs). */
   maxTasks?: number;
+  maxProxy?: number;
   /** A file that could not be read to its end. */
   readError(file: string, message: string): void;
 }
@@ -47,6 +52,12 @@ export interface Fold {
   summary: LogSummary;
 }
 
+/** Where a line is in the fold: the file's index, the line's number in it. */
+interface LinePos {
+  file: number;
+  line: number;
+}
+
 interface RestartPoint {
   linesBefore: number;
   offset: number;
@@ -55,12 +66,22 @@ interface RestartPoint {
 export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): Promise<Fold> {
   const maxTasks = o.maxTasks ?? MAX_TASKS;
   const since = o.sinceMs === undefined ? {} : { sinceMs: o.sinceMs };
-  const builder = new TimelineBuilder(maxTasks);
-  const pass = new KeyPass(logScanWasm(), { maxTasks, events: SHARED_KINDS, hasTaskPart, keyOf: eventKey });
+  const maxProxy = o.maxProxy ?? MAX_PROXY;
+  const builder = new TimelineBuilder(maxTasks, maxProxy);
+  const pass = new KeyPass(logScanWasm(), {
+    maxTasks,
+    events: new Set([...SHARED_KINDS].filter((k) => !PROXY_KINDS.has(k))),
+    proxies: PROXY_KINDS,
+    maxProxy,
+    listed: (e) => Boolean(e.url),
+    hasTaskPart,
+    keyOf: eventKey,
+  });
   const stats: ScanStats[] = [];
   const restarts: RestartPoint[][] = [];
   let survivors: Map<string, Survivor>;
   let dropped: number;
+  let proxies: ReturnType<KeyPass['proxies']>;
   try {
     for (const [i, src] of sources.entries()) {
       const points: RestartPoint[] = [];
@@ -83,18 +104,29 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
       restarts.push(points);
     }
     // a key too long for the module's table: its answer is void, so every line is folded as one pass would
-    if (pass.overflowed) return { stats, summary: await onePass(sources, stats, since, maxTasks) };
+    if (pass.overflowed) return { stats, summary: await onePass(sources, stats, since, maxTasks, maxProxy) };
     survivors = new Map(pass.survivors().map((s) => [s.key, s]));
     dropped = pass.dropped;
+    proxies = pass.proxies();
   } finally {
     // the instance goes back to the scanners' pool: what the pass learnt is read before
     pass.release();
   }
+  const after = (file: number, line: number, p: LinePos): boolean =>
+    file > p.file || (file === p.file && line >= p.line);
   const keeps = (key: string | undefined, file: number, line: number): boolean => {
     const c = key === undefined ? undefined : survivors.get(key);
-    return c !== undefined && (file > c.file || (file === c.file && line >= c.line));
+    return c !== undefined && after(file, line, c);
   };
-  const first = survivors.values().next().value;
+  // where the second pass starts: the first surviving task's first line, or the first kept proxy request
+  const firstTask: LinePos | undefined = survivors.values().next().value;
+  const firstProxy = proxies.first;
+  const first =
+    firstTask && firstProxy
+      ? after(firstTask.file, firstTask.line, firstProxy)
+        ? firstProxy
+        : firstTask
+      : (firstTask ?? firstProxy);
   if (first) {
     for (let i = first.file; i < sources.length; i++) {
       const src = sources[i] as LogSource;
@@ -105,9 +137,12 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
         ...since,
         startLine: from.linesBefore,
         onEvent: (e) => {
-          if (!hasTaskPart(e) || !keeps(eventKey(e), i, e.line)) return;
+          const listed = firstProxy !== null && PROXY_KINDS.has(e.kind) && after(i, e.line, firstProxy);
+          const task = hasTaskPart(e) && keeps(eventKey(e), i, e.line);
+          if (!listed && !task) return;
           src.decorate?.(e);
-          builder.addToTask(e);
+          if (listed) builder.addShared(e);
+          if (task) builder.addToTask(e);
         },
         // piece lines are folded without an event object, unless the events must be decorated
         ...(src.decorate
@@ -129,6 +164,8 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   }
   const summary = builder.finish();
   summary.droppedTasks += dropped;
+  // the requests the first pass counted but the second did not list
+  summary.droppedProxy += proxies.count - Math.min(proxies.count, maxProxy);
   return { stats, summary };
 }
 
@@ -138,8 +175,9 @@ async function onePass(
   stats: ScanStats[],
   since: { sinceMs?: number },
   maxTasks: number,
+  maxProxy: number,
 ): Promise<LogSummary> {
-  const builder = new TimelineBuilder(maxTasks);
+  const builder = new TimelineBuilder(maxTasks, maxProxy);
   for (const [i, src] of sources.entries()) {
     const scanner = new LogScanner(logScanWasm(), {
       file: src.file,

@@ -69,6 +69,8 @@ export const PF_TASK_PART = 4;
 export const PF_TASK_PART_WITH_TASK = 8;
 /** Without a peer, the key may be in the message's text (JS reads it). */
 export const PF_KEY_IN_TEXT = 16;
+/** A proxy request: counted (with a URL) and kept for the second pass, not handed over. */
+export const PF_PROXY = 32;
 
 // layout codes (dfdaemon-log.ts LAYOUTS holds their names)
 export const LAY_GO_JSON = 0;

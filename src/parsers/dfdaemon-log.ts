@@ -28,6 +28,7 @@ import {
   PF_EVENT,
   PF_KEY_IN_TEXT,
   PF_PIECE,
+  PF_PROXY,
   PF_TASK_PART,
   PF_TASK_PART_WITH_TASK,
   R_SIM,
@@ -116,7 +117,10 @@ interface ScanExports {
   lastLine(len: number): number;
   reset(): void;
   scratchAt(): number;
-  simStart(max: number): void;
+  simStart(max: number, maxProxy: number): void;
+  simProxyJs(line: number): void;
+  simProxyCount(): number;
+  simProxyFirst(k: number): number;
   simEnd(): void;
   simSetFile(f: number): void;
   simSeeJs(n: number, line: number): void;
@@ -199,6 +203,11 @@ export interface FoldKinds {
   maxTasks: number;
   /** Kinds whose events the first pass folds (the daemon-wide lists). */
   events: ReadonlySet<EventKind>;
+  /** Proxy request kinds: only counted, where they are listed; the last maxProxy are the second pass's. */
+  proxies: ReadonlySet<EventKind>;
+  maxProxy: number;
+  /** Whether a proxy request's event is listed (it has a URL). */
+  listed(e: LogEvent): boolean;
   /** Whether a line counts in its task's timeline. */
   hasTaskPart(e: Pick<LogEvent, 'kind' | 'task'>): boolean;
   /** The key of that task. */
@@ -229,16 +238,18 @@ export class KeyPass {
     private readonly wasm: WebAssembly.Module,
     readonly kinds: FoldKinds,
   ) {
-    if (kinds.maxTasks < 1 || kinds.maxTasks > KeyPass.CAPACITY)
-      throw new Error(`KeyPass: ${kinds.maxTasks} tasks is outside 1–${KeyPass.CAPACITY}`);
+    for (const n of [kinds.maxTasks, kinds.maxProxy])
+      if (n < 1 || n > KeyPass.CAPACITY) throw new Error(`KeyPass: a bound of ${n} is outside 1–${KeyPass.CAPACITY}`);
     this.x = take(wasm);
-    this.x.simStart(kinds.maxTasks);
+    this.x.simStart(kinds.maxTasks, kinds.maxProxy);
     // what each message kind means to the fold, as pattern flags
     const mem = new DataView(this.x.memory.buffer);
     const at = this.x.patternsAt();
     this.patterns.forEach((p, i) => {
       let f = PIECE_KINDS.has(p.kind) ? PF_PIECE : 0;
-      if (kinds.events.has(p.kind)) f |= PF_EVENT;
+      // a Go proxy request's URL is read by goDetails: the module hands those lines to JS (simLine)
+      if (kinds.proxies.has(p.kind)) f |= PF_PROXY;
+      else if (kinds.events.has(p.kind)) f |= PF_EVENT;
       if (kinds.hasTaskPart({ kind: p.kind, task: undefined })) f |= PF_TASK_PART;
       if (kinds.hasTaskPart({ kind: p.kind, task: 'x' })) f |= PF_TASK_PART_WITH_TASK;
       // goDetails: the scheduler's 5001 error names its peer only in the text
@@ -268,6 +279,17 @@ export class KeyPass {
 
   get dropped(): number {
     return this.x.simDroppedCount();
+  }
+
+  /** A proxy request JS read whose event is listed. */
+  proxy(line: number): void {
+    this.x.simProxyJs(line);
+  }
+
+  /** Proxy requests listed in all, and where the first of the last maxProxy is (null: none). */
+  proxies(): { count: number; first: { file: number; line: number } | null } {
+    const count = this.x.simProxyCount();
+    return { count, first: count === 0 ? null : { file: this.x.simProxyFirst(0), line: this.x.simProxyFirst(1) } };
   }
 
   survivors(): Survivor[] {
@@ -545,7 +567,9 @@ export class LogScanner {
       const key = kp.kinds.keyOf(e);
       if (key) kp.see(key, e.line);
     }
-    if (kp.kinds.events.has(e.kind)) this.o.onEvent(e);
+    if (kp.kinds.proxies.has(e.kind)) {
+      if (kp.kinds.listed(e)) kp.proxy(e.line);
+    } else if (kp.kinds.events.has(e.kind)) this.o.onEvent(e);
   }
 
   /** A tracing compact event with its text, task and peer. */

@@ -84,7 +84,7 @@ export interface LogSummary {
 
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
-const MAX_PROXY = 5_000;
+export const MAX_PROXY = 5_000;
 const MAX_REFS = 20;
 
 /**
@@ -166,6 +166,12 @@ export const SHARED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
   'scheduler-error',
 ]);
 
+/**
+ * The proxy request kinds: the list keeps the newest MAX_PROXY of those with a URL. A two-pass fold counts
+ * them in its first pass and makes events for the kept ones only, in its second.
+ */
+export const PROXY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['proxy-p2p', 'proxy-direct']);
+
 /** Whether a line counts in a task's timeline: all but the daemon-wide settings and proxy errors; a proxy line only inside a task. */
 export function hasTaskPart(e: Pick<LogEvent, 'kind' | 'task'>): boolean {
   switch (e.kind) {
@@ -202,8 +208,11 @@ export class TimelineBuilder {
     schedulerErrors: [],
   };
 
-  /** maxTasks: the bound (tests lower it to reach eviction with small logs). */
-  constructor(maxTasks = MAX_TASKS) {
+  /** The bounds: tasks, and proxy requests (tests lower them to reach them with small logs). */
+  constructor(
+    maxTasks = MAX_TASKS,
+    private readonly maxProxy = MAX_PROXY,
+  ) {
     this.tasks = new TaskTable(maxTasks);
   }
 
@@ -221,9 +230,9 @@ export class TimelineBuilder {
         if (e.url) {
           this.s.proxy.push({ url: e.url, viaP2P: e.kind === 'proxy-p2p', ref: ref(e) });
           // keep the newest MAX_PROXY, trimming in batches (shift() per line would be quadratic)
-          if (this.s.proxy.length >= 2 * MAX_PROXY) {
-            this.s.proxy.splice(0, MAX_PROXY);
-            this.s.droppedProxy += MAX_PROXY;
+          if (this.s.proxy.length >= 2 * this.maxProxy) {
+            this.s.proxy.splice(0, this.maxProxy);
+            this.s.droppedProxy += this.maxProxy;
           }
         }
         break;
@@ -492,9 +501,9 @@ export class TimelineBuilder {
       tasks.push(rest);
     }
     tasks.sort((a, b) => (a.startMs ?? 0) - (b.startMs ?? 0));
-    if (this.s.proxy.length > MAX_PROXY) {
-      this.s.droppedProxy += this.s.proxy.length - MAX_PROXY;
-      this.s.proxy.splice(0, this.s.proxy.length - MAX_PROXY);
+    if (this.s.proxy.length > this.maxProxy) {
+      this.s.droppedProxy += this.s.proxy.length - this.maxProxy;
+      this.s.proxy.splice(0, this.s.proxy.length - this.maxProxy);
     }
     return { tasks, droppedTasks: this.tasks.dropped, ...this.s };
   }

@@ -25,8 +25,13 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
 }
 
 /** Every event of every file into one builder, as the facts folded them before the two passes. */
-function onePass(files: File[], chunk: number, maxTasks?: number, sinceMs?: number) {
-  const b = new TimelineBuilder(maxTasks);
+/** The timelines' bounds: the default, one for tasks and proxy requests alike, or [tasks, proxy requests]. */
+type Bound = number | [number, number] | undefined;
+const tasksOf = (b: Bound) => (Array.isArray(b) ? b[0] : b);
+const proxiesOf = (b: Bound) => (Array.isArray(b) ? b[1] : b);
+
+function onePass(files: File[], chunk: number, bound: Bound, sinceMs?: number) {
+  const b = new TimelineBuilder(tasksOf(bound), proxiesOf(bound));
   const stats: ScanStats[] = [];
   for (const f of files) {
     const s = new LogScanner(logScanWasm(), {
@@ -41,7 +46,7 @@ function onePass(files: File[], chunk: number, maxTasks?: number, sinceMs?: numb
 }
 
 /** Sources as chunks, or as stored files whose reads return at most `chunk` bytes (short reads). */
-async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceMs?: number, stored = false) {
+async function twoPasses(files: File[], chunk: number, bound: Bound, sinceMs?: number, stored = false) {
   const sources: LogSource[] = files.map((f) => ({
     file: f.name,
     chunks: () => chunked(f.bytes, chunk),
@@ -59,7 +64,7 @@ async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceM
       : {}),
   }));
   return foldLogs(sources, {
-    ...(maxTasks === undefined ? {} : { maxTasks }),
+    ...(bound === undefined ? {} : { maxTasks: tasksOf(bound), maxProxy: proxiesOf(bound) }),
     ...(sinceMs === undefined ? {} : { sinceMs }),
     readError: (file, message) => {
       throw new Error(`${file}: ${message}`);
@@ -67,14 +72,14 @@ async function twoPasses(files: File[], chunk: number, maxTasks?: number, sinceM
   });
 }
 
-async function expectSame(files: File[], chunks: number[], bounds: (number | undefined)[], sinceMs?: number) {
+async function expectSame(files: File[], chunks: number[], bounds: Bound[], sinceMs?: number) {
   let last: LogSummary | undefined;
   for (const chunk of chunks)
-    for (const maxTasks of bounds) {
-      const want = onePass(files, chunk, maxTasks, sinceMs);
+    for (const bound of bounds) {
+      const want = onePass(files, chunk, bound, sinceMs);
       for (const stored of [false, true]) {
-        const got = await twoPasses(files, chunk, maxTasks, sinceMs, stored);
-        const what = `chunks of ${chunk}, bound ${maxTasks}${stored ? ', read as stored' : ''}`;
+        const got = await twoPasses(files, chunk, bound, sinceMs, stored);
+        const what = `chunks of ${chunk}, bound ${String(bound)}${stored ? ', read as stored' : ''}`;
         expect(got.stats, `stats, ${what}`).toEqual(want.stats);
         expect(got.summary, `timelines, ${what}`).toEqual(want.summary);
         last = got.summary;
@@ -167,7 +172,31 @@ describe('the two-pass fold = one pass over every event', () => {
     const rust = text(Array.from({ length: 200 }, (_, i) => rustTask(i)).flat());
     const r = await expectSame([{ name: 'dfdaemon.log', bytes: rust }], [1009, 65536], [20, 50]);
     expect(r.droppedTasks).toBeGreaterThan(0);
-    expect(r.proxy.length).toBeGreaterThan(100);
+    expect(r.proxy).toHaveLength(50);
+    expect(r.droppedProxy).toBe(150);
+  });
+
+  it("the proxy list's bound apart from the tasks': its first kept request before or after the first kept task", async () => {
+    const rust = text(
+      interleaved(
+        Array.from({ length: 120 }, (_, i) => rustTask(i)),
+        3,
+      ),
+    );
+    const go = text(Array.from({ length: 150 }, (_, i) => goTask(i)).flat());
+    for (const bytes of [rust, go]) {
+      const s = await expectSame(
+        [{ name: 'x.log', bytes }],
+        [700],
+        [
+          [10, 90],
+          [60, 3],
+          [8192, 40],
+          [5, 8192],
+        ],
+      );
+      expect(s.proxy.length).toBeGreaterThan(0);
+    }
   });
 
   it('interleaved tasks: lines of dropped tasks after the first kept one are left out', async () => {
@@ -250,6 +279,25 @@ describe('the two-pass fold = one pass over every event', () => {
     }
     const bytes = Buffer.from(`${lines.join('\n')}\n`, 'latin1');
     await expectSame([{ name: 'core.log', bytes }], [173, 1 << 20], [3, 10, 25]);
+  });
+
+  it('Rust proxy requests whose URL only JS can tell: a non-ASCII character, or a space JS reads as one, after "uri: "', async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      lines.push(...rustTask(i));
+      if (i % 3 === 0) lines.push(rustProxy(T0 + i * 900 + 1, `\u00a0https://x/${i}`, true));
+      if (i % 3 === 1) lines.push(rustProxy(T0 + i * 900 + 1, `\u00e9https://x/${i}`, false));
+      if (i % 3 === 2) lines.push(rustProxy(T0 + i * 900 + 1, `,https://x/${i}`, true));
+    }
+    const s = await expectSame(
+      [{ name: 'dfdaemon.log', bytes: text(lines) }],
+      [997],
+      [
+        [5, 7],
+        [5, 30],
+      ],
+    );
+    expect(s.proxy.some((p) => p.url.startsWith('\u00e9'))).toBe(true);
   });
 
   it('a key too long for the module (over 64 KiB, read by JS): every line is folded in one pass instead', async () => {

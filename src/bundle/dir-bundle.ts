@@ -1,4 +1,4 @@
-import { createReadStream, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createReadStream, fstatSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -55,6 +55,7 @@ export class DirBundle implements BundleReader {
     // read synchronously: each read is a few MiB of page cache, and an asynchronous one left the scanner
     // waiting on libuv's thread pool for a sixth of a long log's scan
     return {
+      size: fstatSync(fh.fd).size,
       read: async (into, position) => readSync(fh.fd, into, 0, into.length, position),
       close: () => fh.close(),
     };

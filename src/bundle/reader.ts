@@ -21,6 +21,8 @@ export interface BundleReader {
 }
 
 export interface StoredFile {
+  /** Its size in bytes when opened. */
+  readonly size: number;
   /** Reads into `into` from byte `position`; returns how many bytes were read (0 at the end). */
   read(into: Uint8Array, position: number): Promise<number>;
   close(): Promise<void>;

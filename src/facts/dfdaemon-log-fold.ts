@@ -42,6 +42,11 @@ export interface FoldOptions {
   /** The timelines' bounds (lowered by tests to reach them with small logs). */
   maxTasks?: number;
   maxProxy?: number;
+  /**
+   * Stored logs smaller than this in all are folded in one pass: the timelines drop few of their tasks,
+   * so a first pass would cost more than it saves (a 20 MB window: ~1.25 × one pass).
+   */
+  onePassBelow?: number;
   /** A file that could not be read to its end. */
   readError(file: string, message: string): void;
 }
@@ -67,6 +72,8 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   const maxTasks = o.maxTasks ?? MAX_TASKS;
   const since = o.sinceMs === undefined ? {} : { sinceMs: o.sinceMs };
   const maxProxy = o.maxProxy ?? MAX_PROXY;
+  if (o.onePassBelow !== undefined && (await storedBelow(sources, o.onePassBelow)))
+    return onePass(sources, since, maxTasks, maxProxy, (file, e) => o.readError(file, e.message));
   const builder = new TimelineBuilder(maxTasks, maxProxy);
   const pass = new KeyPass(logScanWasm(), {
     maxTasks,
@@ -104,7 +111,11 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
       restarts.push(points);
     }
     // a key too long for the module's table: its answer is void, so every line is folded as one pass would
-    if (pass.overflowed) return { stats, summary: await onePass(sources, stats, since, maxTasks, maxProxy) };
+    if (pass.overflowed) {
+      // read to where the first pass read, its errors said already
+      const ends = stats.map((st) => st.bytes);
+      return { stats, summary: (await onePass(sources, since, maxTasks, maxProxy, () => undefined, ends)).summary };
+    }
     survivors = new Map(pass.survivors().map((s) => [s.key, s]));
     dropped = pass.dropped;
     proxies = pass.proxies();
@@ -169,15 +180,20 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   return { stats, summary };
 }
 
-/** Every line of every file into a builder (the fold when the first pass's table could not answer). */
+/**
+ * Every line of every file into a builder: for small logs, and when the first pass's table could not
+ * answer (then only up to where the first pass read, `ends`).
+ */
 async function onePass(
   sources: readonly LogSource[],
-  stats: ScanStats[],
   since: { sinceMs?: number },
   maxTasks: number,
   maxProxy: number,
-): Promise<LogSummary> {
+  readError: (file: string, e: Error) => void,
+  ends?: readonly number[],
+): Promise<Fold> {
   const builder = new TimelineBuilder(maxTasks, maxProxy);
+  const stats: ScanStats[] = [];
   for (const [i, src] of sources.entries()) {
     const scanner = new LogScanner(logScanWasm(), {
       file: src.file,
@@ -186,11 +202,29 @@ async function onePass(
         src.decorate?.(e);
         builder.add(e);
       },
+      ...(src.decorate ? {} : { onPiece: (p: PieceLine) => builder.addPiece(p) }),
     });
-    await feed(scanner, src, 0, (stats[i] as ScanStats).bytes).catch(() => undefined);
-    scanner.end();
+    try {
+      await feed(scanner, src, 0, ends?.[i] ?? Infinity);
+    } catch (e) {
+      readError(src.file, e as Error);
+    }
+    stats.push(scanner.end());
   }
-  return builder.finish();
+  return { stats, summary: builder.finish() };
+}
+
+/** Whether every source is a stored file and their sizes add up to less than `limit`. */
+async function storedBelow(sources: readonly LogSource[], limit: number): Promise<boolean> {
+  let total = 0;
+  for (const src of sources) {
+    const f = await src.stored?.();
+    if (!f) return false;
+    total += f.size;
+    await f.close();
+    if (total >= limit) return false;
+  }
+  return true;
 }
 
 /** The last restart point before the line (the first of a file when none is). */
@@ -224,7 +258,6 @@ async function feed(scanner: LogScanner, src: LogSource, from: number, end: numb
   }
 }
 
-/** A stream of chunks without its first n bytes. */
 /** A stream of chunks without its first n bytes. */
 async function* skipBytes(chunks: AsyncIterable<Uint8Array>, n: number): AsyncGenerator<Uint8Array> {
   for await (const c of chunks) {

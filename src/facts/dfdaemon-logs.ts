@@ -33,6 +33,12 @@ export interface DfdaemonLogFacts {
   pulls: PullGroup[];
 }
 
+/**
+ * Logs smaller than this are folded in one pass (dfdaemon-log-fold.ts): 5,000 tasks, the timelines'
+ * bound, take ~16 MB of a Go log at INFO and ~60 MB of a Rust one, so below it few tasks are dropped.
+ */
+const ONE_PASS_BELOW = 32 << 20;
+
 /** A gap longer than this between blob requests starts a new pull. */
 export const PULL_GAP_MS = 60_000;
 /** Blobs below this are image configs (or empty layers), not the layers a runtime fetches in parallel. */
@@ -55,6 +61,7 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   }
   const fold = await foldLogs(sources, {
     ...(sinceMs === undefined ? {} : { sinceMs }),
+    onePassBelow: ONE_PASS_BELOW,
     readError: (file, message) => ctx.problem({ file, message: `log read stopped: ${message}` }),
   });
   const stats = emptyStats();

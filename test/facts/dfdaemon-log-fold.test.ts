@@ -46,13 +46,21 @@ function onePass(files: File[], chunk: number, bound: Bound, sinceMs?: number) {
 }
 
 /** Sources as chunks, or as stored files whose reads return at most `chunk` bytes (short reads). */
-async function twoPasses(files: File[], chunk: number, bound: Bound, sinceMs?: number, stored = false) {
+async function twoPasses(
+  files: File[],
+  chunk: number,
+  bound: Bound,
+  sinceMs?: number,
+  stored = false,
+  onePassBelow?: number,
+) {
   const sources: LogSource[] = files.map((f) => ({
     file: f.name,
     chunks: () => chunked(f.bytes, chunk),
     ...(stored
       ? {
           stored: async () => ({
+            size: f.bytes.length,
             read: async (into: Uint8Array, position: number) => {
               const part = f.bytes.subarray(position, position + Math.min(into.length, chunk));
               into.set(part);
@@ -65,6 +73,7 @@ async function twoPasses(files: File[], chunk: number, bound: Bound, sinceMs?: n
   }));
   return foldLogs(sources, {
     ...(bound === undefined ? {} : { maxTasks: tasksOf(bound), maxProxy: proxiesOf(bound) }),
+    ...(onePassBelow === undefined ? {} : { onePassBelow }),
     ...(sinceMs === undefined ? {} : { sinceMs }),
     readError: (file, message) => {
       throw new Error(`${file}: ${message}`);
@@ -306,6 +315,21 @@ describe('the two-pass fold = one pass over every event', () => {
     for (let i = 1; i < 30; i++) lines.push(...goTask(i));
     const s = await expectSame([{ name: 'core.log', bytes: text(lines) }], [4096], [5, 20]);
     expect(s.droppedTasks).toBeGreaterThan(0);
+  });
+
+  it('logs below onePassBelow are folded in one pass, with the same result; chunks alone never are', async () => {
+    const go = text(Array.from({ length: 100 }, (_, i) => goTask(i)).flat());
+    const files = [{ name: 'core.log', bytes: go }];
+    const want = onePass(files, 4096, 20);
+    for (const [stored, below] of [
+      [true, go.length + 1],
+      [true, go.length],
+      [false, go.length + 1],
+    ] as const) {
+      const got = await twoPasses(files, 4096, 20, undefined, stored, below);
+      expect(got.summary).toEqual(want.summary);
+      expect(got.stats).toEqual(want.stats);
+    }
   });
 
   it('a --since window', async () => {

@@ -3,15 +3,16 @@
 // log fixture and on generated logs, with the timelines' bound lowered so that the two passes must
 // agree on which tasks are dropped, whatever the chunking (restart points), with a --since window, with
 // interleaved tasks, with a key that comes back after its task was dropped, and over several files.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { dfdaemonLogFixtures } from '../helpers/fixture-files.js';
 import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { foldLogs, type LogSource } from '../../src/facts/dfdaemon-log-fold.js';
 import { LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
 import { type LogSummary, TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
-import { goConsole, goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import { goConsole, goDirect, goJson, goTaskLines, hex64, rustProxy, rustSampleTask } from './dfdaemon-loggen.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -97,19 +98,6 @@ async function expectSame(files: File[], chunks: number[], bounds: Bound[], sinc
   return last as LogSummary;
 }
 
-function logFixtures(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/raw\/dfdaemon\/logs\//.test(relative(REPO, p)) && !p.endsWith('.slices.json')) out.push(p);
-    }
-  };
-  walk(join(REPO, 'fixtures'));
-  return out.sort();
-}
-
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const url = (i: number) => `https://index.docker.io/v2/library/app${i % 9}/blobs/sha256:${hex64(i)}`;
 
@@ -130,20 +118,7 @@ function goTask(i: number, peer = `10.0.0.5-1-${hex64(i).slice(0, 36)}`): string
 }
 
 function rustTask(i: number): string[] {
-  return [
-    rustProxy(T0 + i * 900, url(i), i % 3 !== 0, i % 2 ? 'v0' : 'v1'),
-    ...rustTaskLines({
-      startMs: T0 + i * 900,
-      host: 'node-1',
-      peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
-      task: hex64(i + 7),
-      url: url(i),
-      size: 20 * 2 ** 20 + i,
-      mode: (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit',
-      costMs: 400 + i,
-      series: i % 2 ? 'v0' : 'v1',
-    }),
-  ];
+  return rustSampleTask(T0, i);
 }
 
 /** Tasks whose lines interleave, `width` at a time (concurrent downloads), line by line. */
@@ -160,7 +135,7 @@ function interleaved(tasks: string[][], width: number): string[] {
 const text = (lines: string[]) => Buffer.from(`${lines.join('\n')}\n`);
 
 describe('the two-pass fold = one pass over every event', () => {
-  const files = logFixtures();
+  const files = dfdaemonLogFixtures(REPO);
 
   it('finds the dfdaemon log fixtures', () => {
     expect(files.length).toBeGreaterThan(30);

@@ -327,3 +327,25 @@ export function hex64(seed: number): string {
   }
   return s.slice(0, 64);
 }
+
+/**
+ * The i-th download of a generated Rust log, starting at t0 + i × 0.9 s: a proxy request, then the
+ * task's lines (served from the cache, a parent or the origin in turn; both log series).
+ */
+export function rustSampleTask(t0: number, i: number): string[] {
+  const url = `https://index.docker.io/v2/library/app${i % 9}/blobs/sha256:${hex64(i)}`;
+  return [
+    rustProxy(t0 + i * 900, url, i % 3 !== 0, i % 2 ? 'v0' : 'v1'),
+    ...rustTaskLines({
+      startMs: t0 + i * 900,
+      host: 'node-1',
+      peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
+      task: hex64(i + 7),
+      url,
+      size: 20 * 2 ** 20 + i,
+      mode: (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit',
+      costMs: 400 + i,
+      series: i % 2 ? 'v0' : 'v1',
+    }),
+  ];
+}

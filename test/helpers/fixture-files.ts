@@ -11,6 +11,13 @@ export function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
+/** Every dfdaemon log of the fixture bundles (fixtures/ and fixtures/real/), sorted. */
+export function dfdaemonLogFixtures(repo: string): string[] {
+  return filesUnder(join(repo, 'fixtures'))
+    .filter((p) => /raw\/dfdaemon\/logs\//.test(relative(repo, p)))
+    .sort();
+}
+
 /** A fixture bundle's raw files, manifest and measurements, to vary in memory. */
 export function loadFixture(dir: string): {
   files: Record<string, string>;

@@ -3,10 +3,11 @@
 // task timelines on every dfdaemon log fixture and on generated logs of both generations, whatever the
 // chunking, with and without a --since window. The parser fuzz target (test/fuzz/targets.ts) compares
 // the two on mutated inputs as well.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { dfdaemonLogFixtures } from '../helpers/fixture-files.js';
 import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { type Layout, type Level, type LogEvent, LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
@@ -18,8 +19,7 @@ import {
   goTaskLines,
   hex64,
   rustCompact,
-  rustProxy,
-  rustTaskLines,
+  rustSampleTask,
 } from '../facts/dfdaemon-loggen.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
@@ -86,21 +86,8 @@ function expectSame(bytes: Buffer, chunks: number[], sinceMs?: number): Reading 
   return first as Reading;
 }
 
-function logFixtures(): string[] {
-  const out: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/raw\/dfdaemon\/logs\//.test(relative(REPO, p))) out.push(p);
-    }
-  };
-  walk(join(REPO, 'fixtures'));
-  return out.sort();
-}
-
 describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => {
-  const files = logFixtures();
+  const files = dfdaemonLogFixtures(REPO);
 
   it('finds the dfdaemon log fixtures (fixtures/ and fixtures/real/)', () => {
     expect(files.some((f) => f.includes('/real/'))).toBe(true);
@@ -142,22 +129,7 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
 
   function rustLog(n: number, zulu: boolean): Buffer {
     const lines: string[] = [];
-    for (let i = 0; i < n; i++) {
-      lines.push(rustProxy(T0 + i * 900, url(i), i % 3 !== 0, i % 2 ? 'v0' : 'v1'));
-      lines.push(
-        ...rustTaskLines({
-          startMs: T0 + i * 900,
-          host: 'node-1',
-          peer: `10.0.0.5-node-1-${hex64(i).slice(0, 36)}`,
-          task: hex64(i + 7),
-          url: url(i),
-          size: 20 * 2 ** 20 + i,
-          mode: (['hit', 'p2p', 'source'] as const)[i % 3] as 'hit',
-          costMs: 400 + i,
-          series: i % 2 ? 'v0' : 'v1',
-        }),
-      );
-    }
+    for (let i = 0; i < n; i++) lines.push(...rustSampleTask(T0, i));
     let text = `${lines.join('\n')}\n`;
     // tracing writes "Z" with its default timer; the generator writes "+00:00" (both are read)
     if (zulu) text = text.replace(/^(\S+)\+00:00 /gm, '$1Z ');

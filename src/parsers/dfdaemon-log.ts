@@ -295,10 +295,10 @@ export class KeyPass {
   survivors(): Survivor[] {
     const x = this.x;
     const out: Survivor[] = [];
-    const mb = x.memory.buffer;
+    const mem = Buffer.from(x.memory.buffer);
     for (let c = x.simFirst(); c < x.simEndIndex(); c++)
       out.push({
-        key: Buffer.from(mb, x.simField(c, 0), x.simField(c, 1)).toString('utf8'),
+        key: mem.toString('utf8', x.simField(c, 0), x.simField(c, 0) + x.simField(c, 1)),
         line: x.simField(c, 3),
         file: x.simField(c, 4),
       });

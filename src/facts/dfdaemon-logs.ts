@@ -55,7 +55,7 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
       // a log pasted into an issue is read as the daemon wrote it (colour residue, quotes, wraps undone)
       chunks: () => normalizePastedChunks(ctx.bundle.chunks(file)),
       // a log as the daemon wrote it is read where it is stored, at any offset
-      stored: () => storedUnlessPasted(ctx, file),
+      stored: storedUnlessPasted(ctx, file),
       ...(map ? { decorate: (e: LogEvent) => void (e.nodeLine = nodeLine(map, e.line)) } : {}),
     });
   }
@@ -81,21 +81,29 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
 }
 
-/** The stored file, when its head does not look pasted (normalizePastedChunks would rewrite its bytes). */
-async function storedUnlessPasted(ctx: FactsContext, file: string): Promise<StoredFile | undefined> {
-  const f = await ctx.bundle.openStored?.(file);
-  if (!f) return undefined;
-  const head = new Uint8Array(SAMPLE_BYTES + 1);
-  let n = 0;
-  try {
-    for (let r = 1; r > 0 && n < head.length; n += r) r = await f.read(head.subarray(n), n);
-  } catch (e) {
+/**
+ * Opens the stored file, when its head does not look pasted (normalizePastedChunks would rewrite its
+ * bytes). The fold opens a file up to three times; its head is read and judged at the first.
+ */
+function storedUnlessPasted(ctx: FactsContext, file: string): () => Promise<StoredFile | undefined> {
+  let pasted: boolean | undefined;
+  return async () => {
+    if (pasted === true) return undefined;
+    const f = await ctx.bundle.openStored?.(file);
+    if (!f || pasted === false) return f;
+    const head = new Uint8Array(SAMPLE_BYTES + 1);
+    let n = 0;
+    try {
+      for (let r = 1; r > 0 && n < head.length; n += r) r = await f.read(head.subarray(n), n);
+    } catch (e) {
+      await f.close();
+      throw e;
+    }
+    pasted = headLooksPasted(head.subarray(0, Math.min(n, SAMPLE_BYTES)), n <= SAMPLE_BYTES);
+    if (!pasted) return f;
     await f.close();
-    throw e;
-  }
-  if (!headLooksPasted(head.subarray(0, Math.min(n, SAMPLE_BYTES)), n <= SAMPLE_BYTES)) return f;
-  await f.close();
-  return undefined;
+    return undefined;
+  };
 }
 
 async function readSliceMap(ctx: FactsContext, log: string): Promise<SliceMap | undefined> {

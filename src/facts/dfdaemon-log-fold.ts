@@ -73,7 +73,7 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   const since = o.sinceMs === undefined ? {} : { sinceMs: o.sinceMs };
   const maxProxy = o.maxProxy ?? MAX_PROXY;
   if (o.onePassBelow !== undefined && (await storedBelow(sources, o.onePassBelow)))
-    return onePass(sources, since, maxTasks, maxProxy, (file, e) => o.readError(file, e.message));
+    return onePass(sources, since, maxTasks, maxProxy, o.readError);
   const builder = new TimelineBuilder(maxTasks, maxProxy);
   const pass = new KeyPass(logScanWasm(), {
     maxTasks,
@@ -133,10 +133,8 @@ export async function foldLogs(sources: readonly LogSource[], o: FoldOptions): P
   const firstTask: LinePos | undefined = survivors.values().next().value;
   const firstProxy = proxies.first;
   const first =
-    firstTask && firstProxy
-      ? after(firstTask.file, firstTask.line, firstProxy)
-        ? firstProxy
-        : firstTask
+    firstTask && firstProxy && after(firstTask.file, firstTask.line, firstProxy)
+      ? firstProxy
       : (firstTask ?? firstProxy);
   if (first) {
     for (let i = first.file; i < sources.length; i++) {
@@ -189,7 +187,7 @@ async function onePass(
   since: { sinceMs?: number },
   maxTasks: number,
   maxProxy: number,
-  readError: (file: string, e: Error) => void,
+  readError: FoldOptions['readError'],
   ends?: readonly number[],
 ): Promise<Fold> {
   const builder = new TimelineBuilder(maxTasks, maxProxy);
@@ -207,7 +205,7 @@ async function onePass(
     try {
       await feed(scanner, src, 0, ends?.[i] ?? Infinity);
     } catch (e) {
-      readError(src.file, e as Error);
+      readError(src.file, (e as Error).message);
     }
     stats.push(scanner.end());
   }

@@ -137,6 +137,8 @@ const PAD = 64;
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'other'];
 const LAYOUTS: (Layout | null)[] = ['go-json', 'go-console', 'go-stdlog', 'rust-compact', 'rust-pretty', null];
 const PIECE_KINDS = new Set(['piece-local', 'piece-remote', 'piece-source']);
+/** Both generations' message tables, in the order the module's pattern indices count them. */
+const PATTERNS: readonly Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
 
 /**
  * Writes both generations' message tables into the module's memory: a dispatch table on a message's
@@ -148,7 +150,7 @@ function writeTables(x: ScanExports): void {
   const at = x.patternsAt();
   const mem = new DataView(x.memory.buffer);
   const u8 = new Uint8Array(x.memory.buffer);
-  const all = [...GO_PATTERNS, ...RUST_PATTERNS];
+  const all = PATTERNS;
   // the byte pool follows the 16-byte records
   let pool = at + all.length * 16;
   const bytes = (s: string): number => {
@@ -231,7 +233,6 @@ export class KeyPass {
   /** Tasks the module's table can hold. */
   static readonly CAPACITY = 8192;
   readonly x: ScanExports;
-  private readonly patterns: Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
   private released = false;
 
   constructor(
@@ -245,7 +246,7 @@ export class KeyPass {
     // what each message kind means to the fold, as pattern flags
     const mem = new DataView(this.x.memory.buffer);
     const at = this.x.patternsAt();
-    this.patterns.forEach((p, i) => {
+    PATTERNS.forEach((p, i) => {
       let f = PIECE_KINDS.has(p.kind) ? PF_PIECE : 0;
       // a Go proxy request's URL is read by goDetails: the module hands those lines to JS (simLine)
       if (kinds.proxies.has(p.kind)) f |= PF_PROXY;
@@ -296,12 +297,14 @@ export class KeyPass {
     const x = this.x;
     const out: Survivor[] = [];
     const mem = Buffer.from(x.memory.buffer);
-    for (let c = x.simFirst(); c < x.simEndIndex(); c++)
+    for (let c = x.simFirst(); c < x.simEndIndex(); c++) {
+      const at = x.simField(c, 0);
       out.push({
-        key: mem.toString('utf8', x.simField(c, 0), x.simField(c, 0) + x.simField(c, 1)),
+        key: mem.toString('utf8', at, at + x.simField(c, 1)),
         line: x.simField(c, 3),
         file: x.simField(c, 4),
       });
+    }
     return out;
   }
 
@@ -355,7 +358,7 @@ export class LogScanner {
   /** The strings of the module's id table, slot by slot. */
   private readonly ids: string[] = new Array<string>(ID_SLOTS).fill('');
   private readonly pieceLine = new ScannedPiece(this);
-  private readonly patterns: Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
+  private readonly patterns: readonly Pattern[] = PATTERNS;
   private readonly input: number;
   private carry = 0;
   private bytes = 0;

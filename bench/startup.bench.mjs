@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Start-up and diagnose, each against bare `node -e 0` in the same run (alternating, median of
 // DFDOCTOR_BENCH_RUNS, default 5): the rows of the "fast" goals.
-//   node bench/startup.bench.mjs            # --version, analyze, diagnose
+//   node bench/startup.bench.mjs            # --version, analyze, rules, diagnose
 //   DFDOCTOR_BENCH_SKIP_DIAGNOSE=1 node bench/startup.bench.mjs
 import { fileURLToPath } from 'node:url';
 import { paired, row } from './paired.mjs';
@@ -30,6 +30,11 @@ row(
   '≤ 3 ×',
   a.ratio <= 3,
 );
+
+// the rule catalogue as the table an SRE reads: its prose is wrapped into 36 rows
+const r = paired([process.execPath, BIN, 'rules'], node, { runs });
+console.log(`rules: ${fmt(r.aMs)} vs node -e 0 ${fmt(r.bMs)}: ${r.ratio.toFixed(2)} ×`);
+row('rules (the table)', `${r.ratio.toFixed(2)} × bare node (${fmt(r.aMs)} / ${fmt(r.bMs)})`, '≤ 3 ×', r.ratio <= 3);
 
 if (!process.env.DFDOCTOR_BENCH_SKIP_DIAGNOSE) {
   const d = paired([process.execPath, BIN, 'diagnose', '--format', 'json'], node, { runs, okCodes: [0, 1] });

@@ -1,8 +1,9 @@
 // Column widths that fit a terminal: fixed columns keep their width, the flexible one takes the rest.
-// cli-table3 counts a column's padding in its width and draws one border character per column plus one.
+// A column's width counts its padding (one space each side), and a table draws one border character
+// per column plus one (box-table.ts).
 
 export interface ColumnSpec {
-  /** Width including cli-table3's one-space padding on each side. */
+  /** Width including the one-space padding on each side. */
   width: number;
   /** The column that grows and shrinks with the terminal; exactly one should be flexible. */
   flex?: boolean;
@@ -44,8 +45,16 @@ export function wrapText(text: string, width: number, indent: string, hang = ind
   return out;
 }
 
-/** Splits words longer than `max` characters over several lines, so cli-table3 wraps them instead of cutting them with "…". */
-export function breakLongWords(text: string, max: number): string {
+/** A table cell's text wrapped to `width` characters a line, words longer than a line split. */
+export function wrapCell(text: string, width: number): string {
+  return breakLongWords(text, width)
+    .split('\n')
+    .flatMap((line) => wrapText(line, width, ''))
+    .join('\n');
+}
+
+/** Splits words longer than `max` characters over several lines, so that a cell never overflows its column. */
+function breakLongWords(text: string, max: number): string {
   if (max < 1) return text;
   return text
     .split('\n')

@@ -1,8 +1,8 @@
 // The fleet summary as a table, markdown or JSON. Pure.
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { Severity } from '../causes.js';
-import { breakLongWords, fitColumns, longestWord } from './columns.js';
+import { boxTable } from './box-table.js';
+import { fitColumns, longestWord } from './columns.js';
 import type { FleetCause, FleetSummary } from './fleet-summary.js';
 import { DEFAULT_WIDTH } from './options.js';
 
@@ -61,23 +61,15 @@ function renderFleetTable(s: FleetSummary, color: boolean, width: number): strin
       { width: 11 },
       { width: 0, flex: true, min: 16 },
     ]);
-    const t = new Table({
-      head: ['cause', 'nodes', 'worst', 'by severity', 'impact p50 / max', 'hosts'],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      colWidths: widths,
-    });
-    for (const x of s.causes) {
-      t.push([
-        x.cause,
-        `${x.nodes} (${x.sharePct} %)`,
-        sev[x.worst](x.worst),
-        severities(x),
-        impact(x),
-        breakLongWords(hostList(x), (widths[5] as number) - 2),
-      ]);
-    }
-    out.push(t.toString());
+    const rows = s.causes.map((x) => [
+      x.cause,
+      `${x.nodes} (${x.sharePct} %)`,
+      { text: x.worst, paint: sev[x.worst] },
+      severities(x),
+      impact(x),
+      hostList(x),
+    ]);
+    out.push(boxTable(['cause', 'nodes', 'worst', 'by severity', 'impact p50 / max', 'hosts'], rows, widths));
   }
   if (s.probeFailures.length > 0) {
     out.push('', c.bold('Probes that failed'));

@@ -1,7 +1,7 @@
 // The rule catalogue (`dfdoctor rules`) as a table that fits the terminal. Pure.
-import Table from 'cli-table3';
 import type { Rule } from '../rules/rule.js';
-import { breakLongWords, fitColumns, longestWord } from './columns.js';
+import { boxTable } from './box-table.js';
+import { fitColumns, longestWord } from './columns.js';
 import { DEFAULT_WIDTH } from './options.js';
 
 /**
@@ -14,15 +14,9 @@ export function renderRulesTable(rules: readonly Rule[], opts: { width?: number 
     { width: longestWord(first.flat()) },
     { width: 0, flex: true, min: 30 },
   ]);
-  const t = new Table({
-    head: ['rule → cause, severities', 'fires when · fix'],
-    style: { head: [], border: [] },
-    wordWrap: true,
-    colWidths: widths,
-  });
-  const text = (s: string) => breakLongWords(s, (widths[1] as number) - 2);
-  rules.forEach((r, i) =>
-    t.push([(first[i] as string[]).join('\n'), text(`${r.description}\n\nFix: ${r.remediationSummary}`)]),
-  );
-  return `${t.toString()}\n${rules.length} rules\n`;
+  const rows = rules.map((r, i) => [
+    (first[i] as string[]).join('\n'),
+    `${r.description}\n\nFix: ${r.remediationSummary}`,
+  ]);
+  return `${boxTable(['rule → cause, severities', 'fires when · fix'], rows, widths)}\n${rules.length} rules\n`;
 }

@@ -1,5 +1,4 @@
 import { Chalk } from 'chalk';
-import Table from 'cli-table3';
 import type { Severity } from '../causes.js';
 import { renderBars } from './bars.js';
 import { benchBudgetLines } from './bench-budget.js';
@@ -9,7 +8,8 @@ import { hostLine, probeReason, probeStatus } from './host-line.js';
 import { probeSubject } from './probe-subject.js';
 import { rankingNote } from './ranking-note.js';
 import { DEFAULT_WIDTH, type RenderOptions } from './options.js';
-import { breakLongWords, fitColumns, longestWord, wrapText } from './columns.js';
+import { boxTable } from './box-table.js';
+import { fitColumns, longestWord, wrapText } from './columns.js';
 import { stepTableLines } from './steps-render.js';
 
 export function renderTable(report: Report, opts: RenderOptions): string {
@@ -62,22 +62,14 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       { width: 0, flex: true, min: 20 },
       { width: 9 },
     ]);
-    const t = new Table({
-      head: ['#', 'severity', 'cause', 'title', 'impact'],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      colWidths: widths,
-    });
-    for (const d of report.diagnoses) {
-      t.push([
-        String(d.rank),
-        sev[d.severity](d.severity),
-        d.cause,
-        breakLongWords(d.title, (widths[3] as number) - 2),
-        d.impactSeconds === undefined ? '?' : `${d.impactSeconds.toFixed(2)} s`,
-      ]);
-    }
-    out.push(t.toString());
+    const rows = report.diagnoses.map((d) => [
+      String(d.rank),
+      { text: d.severity, paint: sev[d.severity] },
+      d.cause,
+      d.title,
+      d.impactSeconds === undefined ? '?' : `${d.impactSeconds.toFixed(2)} s`,
+    ]);
+    out.push(boxTable(['#', 'severity', 'cause', 'title', 'impact'], rows, widths));
     for (const l of rankingNote(report.diagnoses, (d) => `#${d.rank}`)) out.push(...wrapText(c.dim(l), width, ''));
     const timed = report.diagnoses.filter((d) => d.impactSeconds !== undefined);
     if (timed.length > 0) {

@@ -47,7 +47,7 @@ describe('terminal width', () => {
   it.each([100, 80])('the rules table fits %i columns with every severity and cause in full', (w) => {
     const t = renderRulesTable(RULES, { width: w });
     expect(widest(tableLines(t))).toBeLessThanOrEqual(w);
-    // the only ellipses are the rules' own (cli-table3 marks a cut with one)
+    // the only ellipses are the rules' own: no cell is cut
     const own =
       RULES.map((r) => `${r.description}${r.remediationSummary}`)
         .join('')

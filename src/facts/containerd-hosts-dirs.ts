@@ -3,12 +3,13 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
-import { parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
+import { type HostsFile, parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import {
   defaultHostsDir,
   hostsDialTimeout,
   hostsReferrersCapability,
   hostsWithoutHostTable,
+  hostsWithoutOwnHeader,
   type DefaultConfigPath,
 } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker } from './containerd-versioned.js';
@@ -19,6 +20,7 @@ import {
   type RegistryRoute,
   routeFromHostsFile,
   routeFromLegacyMirrors,
+  toRouteHost,
 } from './containerd-routes.js';
 import type { ContainerdFacts } from './containerd.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
@@ -141,7 +143,18 @@ export async function buildRoutes(
               message: rejected.message,
             });
         }
-        Object.assign(route, routeFromHostsFile(registry, rejected || !p.ok ? { hosts: [] } : p.file, dd, checks));
+        const read = rejected || !p.ok ? null : p.file;
+        const tried = read ? triedHosts(read, pk) : [];
+        Object.assign(
+          route,
+          routeFromHostsFile(registry, { hosts: tried, ...(read?.server ? { server: read.server } : {}) }, dd, checks),
+        );
+        const untried = (read?.hosts ?? []).filter((h) => !tried.includes(h));
+        if (untried.length > 0)
+          route.untried = untried.map((h) => {
+            const rh = toRouteHost(h, 'mirror', dd, checks);
+            return { url: rh.url, isDfdaemon: rh.isDfdaemon, ...(h.line === undefined ? {} : { line: h.line }) };
+          });
         routes.push(route);
       }
       for (const f of files) {
@@ -160,6 +173,13 @@ export async function buildRoutes(
     }
   }
   return routes;
+}
+
+/** The file's hosts containerd tries, in its order: 2.0+ skips those without a `[host."…"]` header of their own. */
+function triedHosts(f: HostsFile, pk: ContainerdVersionPicker): HostsEntry[] {
+  if (f.headed.length === f.hosts.length) return f.headed;
+  const v = pk.value(hostsWithoutOwnHeader, (x) => `a hosts.toml host without a [host."…"] header of its own is ${x}`);
+  return v === 'tried' ? f.hosts : f.headed;
 }
 
 /** Why containerd ignores this hosts.toml, or null when it reads it. */

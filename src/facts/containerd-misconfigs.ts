@@ -28,7 +28,9 @@ export type MisconfigKind =
   /** 2.1+ transfer-service pulls read a multi-directory config_path as one path (containerd#12415): no hosts.toml is found. */
   | 'config-path-list-transfer'
   /** `<config_path>/_default/hosts.toml` on a release before 1.6.17 / 1.7.0, which never reads it (containerd#8053). */
-  | 'default-dir-unread';
+  | 'default-dir-unread'
+  /** dfdaemon's host written without a `[host."…"]` header of its own (an inline table, dotted keys): 2.0+ never tries it. */
+  | 'host-without-header';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -206,6 +208,17 @@ function routeMisconfigs(a: MisconfigInputs, r: RegistryRoute, hasDocker: boolea
     });
     return out;
   }
+  const unheaded = r.untried?.find((h) => h.isDfdaemon);
+  if (unheaded && !r.firstIsDfdaemon) {
+    const release = a.pk.version ? `containerd ${formatVersion(a.pk.version)}` : 'containerd 2.0+';
+    out.push({
+      kind: 'host-without-header',
+      registry: r.registry,
+      message: `${unheaded.url} in ${r.nodeFile ?? r.file} has no [host."…"] header of its own (it is written as an inline table or with dotted keys), and ${release} takes hosts only from those headers: it never tries dfdaemon for ${r.registry}`,
+      ...inFile,
+      ...(unheaded.line === undefined ? {} : { line: unheaded.line }),
+    });
+  }
   const first = r.hosts[0];
   if (first && first.role !== 'origin') out.push(...firstHostUnfit(a, r, first));
   return out;
@@ -271,7 +284,13 @@ function dfdaemonUnrouted(a: MisconfigInputs, found: readonly Misconfig[]): Misc
     routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)
   )
     return [];
-  const explained = new Set<MisconfigKind>(['not-listening', 'wrong-port', 'rejected', 'wrong-name']);
+  const explained = new Set<MisconfigKind>([
+    'not-listening',
+    'wrong-port',
+    'rejected',
+    'wrong-name',
+    'host-without-header',
+  ]);
   if (found.some((m) => explained.has(m.kind))) return [];
   return [
     {

@@ -59,6 +59,8 @@ export interface RegistryRoute {
   dirIndex?: number;
   /** Shadowed by an earlier config_path directory (containerd stops at the first directory that has a match). */
   shadowedBy?: string;
+  /** Hosts in the file that this release never tries (no `[host."…"]` header of their own, on 2.0+). */
+  untried?: { url: string; line?: number; isDfdaemon: boolean }[];
 }
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|0\.0\.0\.0)$/i;
@@ -103,9 +105,10 @@ export function hostPort(host: string, port: number): string {
 }
 
 /** The order containerd tries for one hosts.toml: `[host]` entries, then `server` (or the registry itself). */
+/** `f`: the hosts containerd tries (HostsFile.hosts or .headed, by release) and `server`. */
 export function routeFromHostsFile(
   registry: string,
-  f: HostsFile,
+  f: Pick<HostsFile, 'hosts' | 'server'>,
   dd: DfdaemonEndpoints | null,
   checks: MirrorCheck[],
 ): Pick<RegistryRoute, 'hosts' | 'firstIsDfdaemon' | 'originFallback'> {

@@ -277,6 +277,30 @@ export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * A hosts.toml host written as an inline table (`host = { "http://…" = {…} }`, or under `[host]`) or with
+ * dotted keys, not under its own `[host."…"]` header. 1.x lists the keys of go-toml v1's `host` tree,
+ * which holds such tables too; 2.0 moved to go-toml v2 and lists hosts from the file's table headers only
+ * (commit b5615caf1 "Update go-toml to v2"), so it never tries them.
+ */
+export const hostsWithoutOwnHeader: VersionedFact<'tried' | 'never tried'> = {
+  id: 'containerd.hosts.host-without-header',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.0.0' },
+      value: 'tried',
+      source: `${CD} v1.7.20 remotes/docker/config/hosts.go:530-547 (getSortedHosts: root.Get("host") tree keys, go-toml v1.9.5); v1.6.38 :530-547`,
+    },
+    {
+      range: { from: '2.0.0' },
+      value: 'never tried',
+      source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go:519-553 (getSortedHosts: only expressions of kind tomlu.Table whose key is host.<name>); v2.3.4 :551-585; v2.4.0-beta.0 :551-585`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** The hosts.toml capability `referrers` (OCI referrers API). */
 export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.referrers-capability',

@@ -9,14 +9,28 @@ export type TomlParse =
       value: TomlTable;
       /** 1-based line where the key at `path` (table headers and dotted keys resolved) is written. */
       lineOf(path: readonly string[]): number | undefined;
+      /** The `[table]` headers in file order (not `[[array]]` ones): containerd 2.x orders hosts.toml hosts by them. */
+      tableHeaders(): readonly TableHeader[];
     }
   | { ok: false; line?: number; column?: number; message: string };
+
+export interface TableHeader {
+  path: string[];
+  /** 1-based. */
+  line: number;
+}
 
 export function parseTomlLocated(text: string): TomlParse {
   try {
     const value = parse(text) as TomlTable;
-    let lines: Map<string, number> | undefined;
-    return { ok: true, value, lineOf: (path) => (lines ??= keyLines(text)).get(JSON.stringify(path)) };
+    let found: Layout | undefined;
+    const layout = () => (found ??= layoutOf(text));
+    return {
+      ok: true,
+      value,
+      lineOf: (path) => layout().keys.get(JSON.stringify(path)),
+      tableHeaders: () => layout().headers,
+    };
   } catch (e) {
     const message = (e as Error).message.split('\n')[0]?.replace(/^Invalid TOML document:\s*/, '') ?? 'invalid TOML';
     if (e instanceof TomlError)
@@ -39,15 +53,22 @@ export function dig(t: unknown, ...path: string[]): unknown {
   return cur;
 }
 
+interface Layout {
+  /** A key's full path (as JSON) → the 1-based line where it is first written. */
+  keys: Map<string, number>;
+  headers: TableHeader[];
+}
+
 /**
- * Where each key of a document smol-toml accepted is written: its full path (as JSON) → 1-based line.
+ * Where each key of a document smol-toml accepted is written, and its table headers in order.
  * smol-toml keeps no positions, so this walks the text once more, knowing it is valid TOML: table
  * headers set the prefix, dotted and quoted keys split as TOML says, values (multi-line strings and
  * arrays, inline tables, whose keys are recorded too) are skipped over. The first place a path is
  * written wins (a `[[table]]` repeats its keys).
  */
-function keyLines(text: string): Map<string, number> {
+function layoutOf(text: string): Layout {
   const out = new Map<string, number>();
+  const headers: TableHeader[] = [];
   let i = 0;
   let line = 1;
   const step = (n = 1) => {
@@ -124,7 +145,11 @@ function keyLines(text: string): Map<string, number> {
   const keyValue = (prefix: string[]): void => {
     const at = line;
     const path = [...prefix, ...key()];
-    if (!out.has(JSON.stringify(path))) out.set(JSON.stringify(path), at);
+    // a dotted key writes the tables it passes through too (`host."x".capabilities` writes host."x")
+    for (let n = prefix.length + 1; n <= path.length; n++) {
+      const p = JSON.stringify(path.slice(0, n));
+      if (!out.has(p)) out.set(p, at);
+    }
     skipBlank(false);
     step(); // '='
     value(path);
@@ -136,10 +161,11 @@ function keyLines(text: string): Map<string, number> {
       step(brackets);
       table = key();
       if (!out.has(JSON.stringify(table))) out.set(JSON.stringify(table), line);
+      if (brackets === 1) headers.push({ path: table, line });
       step(brackets);
     } else keyValue(table);
   }
-  return out;
+  return { keys: out, headers };
 }
 
 const ESCAPES: Record<string, string> = {

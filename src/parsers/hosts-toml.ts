@@ -1,10 +1,11 @@
-import { dig, isTable, parseTomlLocated } from './containerd-toml.js';
+import { dig, isTable, parseTomlLocated, type TableHeader } from './containerd-toml.js';
 import { parseGoDuration } from './go-duration.js';
 
 /**
  * One containerd `hosts.toml`, read the way containerd's remotes/docker/config/hosts.go reads it
  * (containerd/containerd v2.1.0 core/remotes/docker/config/hosts.go:379-467, :548-578):
- * `[host."…"]` entries in file order, then `server` last; an entry without a scheme is https; no
+ * `[host."…"]` entries in file order, then `server` last (2.0+ takes only hosts named by a table header:
+ * `headed`); an entry without a scheme is https; no
  * `capabilities` means pull+resolve+push; an unknown capability or a non-table `host` makes
  * containerd log `failed to decode …hosts.toml` and ignore the whole file (it then goes straight to
  * the registry). A file without any `[host]` table depends on the release
@@ -38,8 +39,14 @@ export interface HostsFile {
   badDialTimeout?: { raw: string; value: string; line?: number };
   /** The first entry listing the `referrers` capability: known from 2.2.0, an "unknown capability" before (src/knowledge/containerd.ts `hostsReferrersCapability`). */
   referrers?: { raw: string; line?: number };
-  /** `[host]` entries in file order (containerd tries them in this order, then `server`). */
+  /** `[host]` entries in file order: containerd 1.x tries them in this order, then `server`. */
   hosts: HostsEntry[];
+  /**
+   * The entries containerd 2.0+ tries, in the order of the first `[host."…"]` (or `[host."…".sub]`)
+   * header naming each. A host written only as an inline table or with dotted keys is not among them:
+   * 2.x lists hosts from the file's table headers (core/remotes/docker/config/hosts.go getSortedHosts).
+   */
+  headed: HostsEntry[];
 }
 
 export type HostsParse =
@@ -61,11 +68,15 @@ const mark = (h: HostsEntry) => ({ raw: h.raw, ...(h.line === undefined ? {} : {
 export function parseHostsToml(text: string): HostsParse {
   const t = parseTomlLocated(text);
   if (!t.ok) return { ok: false, line: t.line, column: t.column, message: t.message, rejectedByContainerd: true };
-  return readHostsTable(t.value, text);
+  return readHostsTable(t.value, text, t);
 }
 
-/** Reads an already-parsed hosts.toml table; `text` only locates entries and problems. */
-export function readHostsTable(doc: Record<string, unknown>, text: string): HostsParse {
+/** Reads a parsed hosts.toml table; `text` and `at` locate entries and problems. */
+export function readHostsTable(
+  doc: Record<string, unknown>,
+  text: string,
+  at: { lineOf(path: readonly string[]): number | undefined; tableHeaders(): readonly TableHeader[] },
+): HostsParse {
   const warnings: { line?: number; message: string }[] = [];
   const hostTree = doc.host === undefined ? {} : doc.host;
   if (!isTable(hostTree)) {
@@ -77,11 +88,16 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
     };
   }
   const hosts: HostsEntry[] = [];
+  // the first table header naming each host, in file order
+  const headerOf = new Map<string, TableHeader>();
+  for (const h of at.tableHeaders())
+    if (h.path.length >= 2 && h.path[0] === 'host' && !headerOf.has(h.path[1] as string))
+      headerOf.set(h.path[1] as string, h);
   const keys = Object.keys(hostTree);
-  // smol-toml keeps insertion order, which is file order; containerd sorts by line, the same thing
+  // smol-toml keeps insertion order, which is file order; containerd 1.x sorts by line, the same thing
   for (const key of keys) {
     const cfg = hostTree[key];
-    const line = lineMatching(text, new RegExp(`^\\s*\\[\\s*host\\s*\\.\\s*["']${escapeRe(key)}["']`));
+    const line = at.lineOf(['host', key]);
     if (!isTable(cfg)) {
       return {
         ok: false,
@@ -101,6 +117,7 @@ export function readHostsTable(doc: Record<string, unknown>, text: string): Host
   );
   const file: HostsFile = {
     hosts,
+    headed: [...headerOf.keys()].flatMap((k) => hosts.find((h) => h.raw === k) ?? []),
     ...(doc.host === undefined ? { withoutHostTable: true as const } : {}),
     ...(withReferrers ? { referrers: mark(withReferrers) } : {}),
     ...(badDial?.dialTimeout !== undefined ? { badDialTimeout: { ...mark(badDial), value: badDial.dialTimeout } } : {}),
@@ -198,10 +215,6 @@ function lineMatching(text: string, re: RegExp): number | undefined {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) if (re.test(lines[i] ?? '')) return i + 1;
   return undefined;
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The hosts-dir names containerd looks up for a registry host, in order (hosts.go hostPaths). */

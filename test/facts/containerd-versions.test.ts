@@ -107,6 +107,30 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     expect(fixed.mirrorHosts).toEqual(['127.0.0.1:4001']);
   });
 
+  it('dfdaemon written as an inline-table host is tried by 1.x and never by 2.0+, which says so', async () => {
+    const v1 = (await containerdOf('containerd-1.7.32-inline-dfdaemon-host')).c;
+    expect(kinds(v1)).toEqual([]);
+    expect(v1.routes[0]!.hosts.map((h) => [h.role, h.url])).toEqual([
+      ['mirror', 'http://127.0.0.1:4001'],
+      ['server', 'https://registry-1.docker.io:443'],
+    ]);
+    expect(v1.routes[0]!.untried).toBeUndefined();
+    const v2 = (await containerdOf('containerd-2.0-inline-dfdaemon-host')).c;
+    expect(kinds(v2)).toEqual(['host-without-header']);
+    expect(v2.routes[0]!.hosts.map((h) => h.role)).toEqual(['server']);
+    expect(v2.routes[0]!.untried).toEqual([{ url: 'http://127.0.0.1:4001', isDfdaemon: true, line: 6 }]);
+    expect(v2.misconfigs[0]).toMatchObject({ line: 6, file: 'raw/containerd/certs.d/docker.io/hosts.toml' });
+    expect(v2.misconfigs[0]!.message).toMatch(/containerd 2\.0\.5 takes hosts only from those headers/);
+    // version unknown: the newer behaviour, and the note names it
+    const files = fixtureFiles('containerd-2.0-inline-dfdaemon-host');
+    delete files['raw/containerd/version.txt'];
+    const f = await factsFrom(files);
+    expect(kinds(f.containerd!)).toEqual(['host-without-header']);
+    expect(f.notes.map((n) => n.text).join('\n')).toMatch(
+      /a hosts\.toml host without a \[host\."…"\] header of its own is never tried \(≥ 2\.0\.0\)/,
+    );
+  });
+
   it('max_concurrent_downloads does nothing on 1.4.0–1.5.11 (containerd#6054) and says so; 1.5.12 honours it', async () => {
     const old = await containerdOf('containerd-1.5.11-downloads-unlimited');
     expect(old.c.pull.downloads.ignored?.range).toBe('1.4.0–1.5.11');

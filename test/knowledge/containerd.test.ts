@@ -25,7 +25,7 @@ function readKeys(file: ConfigKey['file'], text: string): string[][] {
   if (!p.ok) throw new Error(p.message);
   const seen = new Set<string>();
   if (file === 'config.toml') readContainerdConfig(recording(p.value, seen), text);
-  else readHostsTable(recording(p.value, seen), text);
+  else readHostsTable(recording(p.value, seen), text, p);
   return [...seen].map((s) => JSON.parse(s) as string[]);
 }
 

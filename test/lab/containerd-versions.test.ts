@@ -10,7 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DirBundle } from '../../src/bundle/dir-bundle.js';
 import { BundleWriter } from '../../src/bundle/writer.js';
 import { buildFacts } from '../../src/facts/index.js';
-import { configsTlsWithConfigPath, hostsWithoutHostTable } from '../../src/knowledge/containerd.js';
+import {
+  configsTlsWithConfigPath,
+  hostsWithoutHostTable,
+  hostsWithoutOwnHeader,
+} from '../../src/knowledge/containerd.js';
 import { pick } from '../../src/knowledge/versioned.js';
 import { parseContainerdVersion } from '../../src/parsers/containerd-version.js';
 import { containerdProbe } from '../../src/probes/containerd.js';
@@ -114,6 +118,36 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
         const c = await probeFacts(cd.configFile, cd.address);
         const m = c.misconfigs.find((x) => x.kind === 'rejected');
         expect(m?.message).toMatch(/containerd ≤ 1\.7\.31 rejects the file/);
+      } finally {
+        await cd.stop();
+      }
+    },
+  );
+
+  it.skipIf(why)(
+    'a host written as an inline table under [host] is tried by 1.x: the pull goes through it, and the facts list it first',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
+      const ref = await lab.push(img, reg, 'lab/inline-host:v1');
+      const dead = await freeLoopbackPort();
+      // `server` is a port nothing listens on: the pull succeeds only through the inline-table host
+      const hostsDir = await lab.writeHostsToml(reg.host, {
+        hosts: [],
+        raw: `server = "http://127.0.0.1:${dead}"\n[host]\n  "http://${reg.host}" = { capabilities = ["pull", "resolve"] }\n`,
+      });
+      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      try {
+        const v = parseContainerdVersion(cd.version);
+        expect(pick(hostsWithoutOwnHeader, v)).toMatchObject({ kind: 'known', value: 'tried' });
+        const pull = await lab.pull(cd, ref, { hostsDir });
+        expect(pull.ok, pull.output).toBe(true);
+        const c = await probeFacts(cd.configFile, cd.address);
+        const route = c.routes.find((r) => r.source === 'hosts.toml');
+        expect(route?.hosts.map((h) => h.url)).toEqual([`http://${reg.host}`, `http://127.0.0.1:${dead}`]);
+        expect(route?.untried).toBeUndefined();
+        expect(c.misconfigs.map((m) => m.kind)).not.toContain('host-without-header');
       } finally {
         await cd.stop();
       }

@@ -45,6 +45,42 @@ describe('parseHostsToml', () => {
     });
   });
 
+  it('tells the hosts named by a [host."…"] header (all 2.0+ tries) from inline and dotted ones, with their lines', () => {
+    const r = parseHostsToml(
+      [
+        'host."http://dotted:1".capabilities = ["pull"]',
+        'host."http://dotted:2" = { capabilities = ["pull", "resolve"] }',
+        '[host."https://headed:3"]',
+        '  capabilities = ["pull"]',
+        '[host."http://dotted:1".header]',
+        '  X-Note = "a sub-table header names its host: 2.x tries it, after headed:3"',
+        '[host.bare]',
+      ].join('\n'),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // 1.x: every key of the host table, in the order written
+    expect(r.file.hosts.map((h) => [h.raw, h.line])).toEqual([
+      ['http://dotted:1', 1],
+      ['http://dotted:2', 2],
+      ['https://headed:3', 3],
+      ['bare', 7],
+    ]);
+    // 2.0+: those with a header of their own, in the order of their first header
+    expect(r.file.headed.map((h) => h.raw)).toEqual(['https://headed:3', 'http://dotted:1', 'bare']);
+    // inline tables under [host], and a host table written inline at the top level: no header at all
+    for (const text of [
+      '[host]\n  "http://127.0.0.1:4001" = { capabilities = ["pull"] }\n',
+      'host = { "http://127.0.0.1:4001" = { capabilities = ["pull"] } }\n',
+    ]) {
+      const inline = parseHostsToml(text);
+      expect(inline.ok && inline.file.hosts.map((h) => [h.raw, h.line])).toEqual([
+        ['http://127.0.0.1:4001', text.startsWith('[') ? 2 : 1],
+      ]);
+      expect(inline.ok && inline.file.headed).toEqual([]);
+    }
+  });
+
   it('treats a host without a scheme as https and no capabilities as all three', () => {
     const r = parseHostsToml('[host."127.0.0.1:4001"]\n');
     expect(r.ok && r.file.hosts[0]).toMatchObject({

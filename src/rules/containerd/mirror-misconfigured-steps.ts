@@ -76,6 +76,15 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     ],
   },
   {
+    kinds: ['host-without-header'],
+    steps: (c) => [
+      prose(
+        'Give dfdaemon\'s host a table header of its own: containerd 2.0+ tries only the hosts named by a [host."…"] header, not inline tables or dotted keys under `host`:',
+      ),
+      hostsTomlSnippet(c),
+    ],
+  },
+  {
     kinds: ['default-dir-unread'],
     steps: (c) => [
       prose(

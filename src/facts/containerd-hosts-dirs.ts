@@ -30,6 +30,13 @@ export interface HostsDir {
   path: string;
   bundleDir: string;
   inConfigPath: boolean;
+  /**
+   * Registry directories in it without a hosts.toml (Docker-style certificate directories). containerd
+   * stops at the first `<dir>/<registry>/` that exists, hosts.toml or not, before looking at `_default`
+   * (v2.2.0 core/remotes/docker/config/hosts.go:292-303 HostDirFromRoot stats the directory; :314-325
+   * loadHostDir then reads its certificate files only). Absent in bundles of earlier dfdoctor releases.
+   */
+  withoutHostsToml?: string[];
 }
 
 export function effectiveConfigPath(
@@ -57,7 +64,9 @@ export async function readHostsDirs(b: BundleReader, configPath: string[]): Prom
             d !== null &&
             typeof d.path === 'string' &&
             typeof d.bundleDir === 'string' &&
-            d.bundleDir.startsWith(`${CONTAINERD_FILES.dir}/`),
+            d.bundleDir.startsWith(`${CONTAINERD_FILES.dir}/`) &&
+            (d.withoutHostsToml === undefined ||
+              (Array.isArray(d.withoutHostsToml) && d.withoutHostsToml.every((n: unknown) => typeof n === 'string'))),
         );
         // a probe that did not know the release's default config_path copied those dirs as stray ones
         const rank = (d: HostsDir) => (configPath.includes(d.path) ? configPath.indexOf(d.path) : configPath.length);
@@ -157,10 +166,22 @@ export async function buildRoutes(
           });
         routes.push(route);
       }
-      for (const f of files) {
-        const ns = f.slice(0, f.indexOf('/'));
-        if (!seen.has(ns)) seen.set(ns, d.path);
+      // a directory without hosts.toml is a match too: its registry goes to the origin, with its certificates
+      const bare = (d.withoutHostsToml ?? []).filter((ns) => !files.includes(`${ns}/hosts.toml`));
+      for (const ns of bare) {
+        const registry = ns === '_default' ? '_default' : registryOfHostDir(ns);
+        const shadow = seen.get(ns) ?? (ns !== '_default' && defaultRead ? seen.get('_default') : undefined);
+        routes.push({
+          registry,
+          source: 'certs-dir',
+          nodeFile: `${d.path}/${ns}/`,
+          dirIndex,
+          ...(shadow === undefined ? {} : { shadowedBy: shadow }),
+          ...routeFromHostsFile(registry, { hosts: [] }, dd, checks),
+        });
       }
+      for (const ns of [...files.map((f) => f.slice(0, f.indexOf('/'))), ...bare])
+        if (!seen.has(ns)) seen.set(ns, d.path);
     }
   } else {
     for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {

@@ -30,7 +30,9 @@ export type MisconfigKind =
   /** `<config_path>/_default/hosts.toml` on a release before 1.6.17 / 1.7.0, which never reads it (containerd#8053). */
   | 'default-dir-unread'
   /** dfdaemon's host written without a `[host."…"]` header of its own (an inline table, dotted keys): 2.0+ never tries it. */
-  | 'host-without-header';
+  | 'host-without-header'
+  /** `<dir>/<registry>/` without hosts.toml (certificates only) keeps that registry off the `_default` that routes through dfdaemon. */
+  | 'certs-dir-shadows-default';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -68,7 +70,8 @@ export function findMisconfigs(a: MisconfigInputs): Misconfig[] {
   if (out.some((m) => m.kind === 'mirrors-refused')) return out;
   out.push(...hostsDirsMisplaced(a));
   const hasDocker = a.routes.some(
-    (r) => r.registry === 'docker.io' || (r.registry === '_default' && !r.rejected?.unread),
+    (r) =>
+      r.source !== 'certs-dir' && (r.registry === 'docker.io' || (r.registry === '_default' && !r.rejected?.unread)),
   );
   for (const r of a.routes) out.push(...routeMisconfigs(a, r, hasDocker));
   out.push(...dfdaemonUnrouted(a, out));
@@ -170,6 +173,7 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
 
 /** One registry's route: keyed on the wrong name, not read, shadowed, or its first host unfit. */
 function routeMisconfigs(a: MisconfigInputs, r: RegistryRoute, hasDocker: boolean): Misconfig[] {
+  if (r.source === 'certs-dir') return certsDirMisconfigs(a, r);
   const out: Misconfig[] = [];
   const inFile = r.file ? { file: r.file } : {};
   if (DOCKER_ALIASES.includes(r.registry) && !hasDocker) {
@@ -222,6 +226,32 @@ function routeMisconfigs(a: MisconfigInputs, r: RegistryRoute, hasDocker: boolea
   const first = r.hosts[0];
   if (first && first.role !== 'origin') out.push(...firstHostUnfit(a, r, first));
   return out;
+}
+
+/**
+ * A registry directory without hosts.toml that containerd reaches before a `_default` routing through
+ * dfdaemon: that registry goes to its origin. Behind an earlier directory's match it is never reached,
+ * and without such a `_default` it changes nothing about dfdaemon.
+ */
+function certsDirMisconfigs(a: MisconfigInputs, r: RegistryRoute): Misconfig[] {
+  if (r.shadowedBy !== undefined || r.registry === '_default') return [];
+  const viaDefault = a.routes.find(
+    (x) =>
+      x.registry === '_default' &&
+      x.source === 'hosts.toml' &&
+      !x.rejected &&
+      x.shadowedBy === undefined &&
+      x.hosts.some((h) => h.isDfdaemon),
+  );
+  if (!viaDefault) return [];
+  return [
+    {
+      kind: 'certs-dir-shadows-default',
+      registry: r.registry,
+      message: `${r.nodeFile} holds no hosts.toml (a Docker-style certificate directory), and containerd stops at the first <registry>/ directory it finds, before _default/: ${r.registry} is pulled from the registry directly, not through dfdaemon as ${viaDefault.nodeFile ?? viaDefault.file} routes the other registries`,
+      file: CONTAINERD_FILES.hostsDirs,
+    },
+  ];
 }
 
 /** The first host containerd tries: dfdaemon on a wrong port or scheme, without "pull", or nothing listening. */

@@ -41,7 +41,8 @@ export interface RouteHost {
 export interface RegistryRoute {
   /** The hosts-dir name (`docker.io`, `_default`, `host_port_` shown as host:port) or legacy mirror key. */
   registry: string;
-  source: 'hosts.toml' | 'legacy-mirrors';
+  /** certs-dir: a `<dir>/<registry>/` without hosts.toml, which containerd stops at all the same. */
+  source: 'hosts.toml' | 'certs-dir' | 'legacy-mirrors';
   /** Bundle path of the file, and the node path it was read from. */
   file?: string;
   nodeFile?: string;

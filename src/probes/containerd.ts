@@ -318,9 +318,13 @@ async function copyHostsDirs(
       continue;
     }
     const files: { ns: string; text: string }[] = [];
+    // registry directories without hosts.toml: containerd stops at them too (certificates only)
+    const withoutHostsToml: string[] = [];
     for (const ns of names) {
       const r = await readNodeFile(ctx.nodePath(join(p, ns, 'hosts.toml')), 256 * 1024);
       if (r.kind === 'ok') files.push({ ns, text: r.text });
+      else if (r.kind === 'missing' && inConfigPath && (await isDirectory(ctx.nodePath(join(p, ns)))))
+        withoutHostsToml.push(ns);
     }
     if (!inConfigPath && files.length === 0) continue;
     const bundleDir = inConfigPath
@@ -328,7 +332,7 @@ async function copyHostsDirs(
         ? `${OUT}/certs.d`
         : `${OUT}/certs.d-${i + 1}`
       : `${OUT}/stray-${++stray}`;
-    dirs.push({ path: p, bundleDir, inConfigPath });
+    dirs.push({ path: p, bundleDir, inConfigPath, ...(withoutHostsToml.length > 0 ? { withoutHostsToml } : {}) });
     for (const f of files) {
       await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text));
       if (!inConfigPath) continue;
@@ -341,6 +345,11 @@ async function copyHostsDirs(
     }
   }
   return { dirs, entries };
+}
+
+/** Whether the path is a directory (symlinks followed, as containerd's os.Stat does). */
+async function isDirectory(path: string): Promise<boolean> {
+  return (await stat(path).catch(() => null))?.isDirectory() === true;
 }
 
 function uniqueTargets(entries: HostsEntry[]): MirrorTarget[] {

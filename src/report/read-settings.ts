@@ -59,7 +59,7 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       out.push({
         area: 'containerd',
         setting: `mirror route ${r.registry}`,
-        value: `${hosts}${r.rejected ? ' — rejected by containerd' : ''}${r.shadowedBy !== undefined ? ' — shadowed' : ''}`,
+        value: `${hosts}${r.source === 'certs-dir' ? ' — a directory without hosts.toml' : ''}${r.rejected ? ' — rejected by containerd' : ''}${r.shadowedBy !== undefined ? ' — shadowed' : ''}`,
         from: at(r.file, r.hosts[0]?.line),
       });
     }

@@ -131,6 +131,40 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     );
   });
 
+  it('a registry directory without hosts.toml keeps its registry off a _default through dfdaemon, unless an earlier directory matches first', async () => {
+    const before = (await containerdOf('containerd-1.7-certs-dir-before-default')).c;
+    expect(kinds(before)).toEqual(['certs-dir-shadows-default']);
+    expect(before.misconfigs[0]!.message).toMatch(
+      /\/etc\/containerd\/certs\.d\/docker\.io\/ holds no hosts\.toml .* docker\.io is pulled from the registry directly/,
+    );
+    expect(kinds((await containerdOf('containerd-1.7-certs-dir-with-hosts-toml')).c)).toEqual([]);
+    // behind an earlier directory's _default the certificate directory is never reached: nothing to say
+    const files = fixtureFiles('containerd-1.7-certs-dir-before-default');
+    files['raw/containerd/config.toml'] = files['raw/containerd/config.toml']!.replace(
+      'config_path = "/etc/containerd/certs.d"',
+      'config_path = "/etc/containerd/certs.d:/etc/docker/certs.d"',
+    );
+    files['raw/containerd/hosts-dirs.json'] = JSON.stringify([
+      { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
+      {
+        path: '/etc/docker/certs.d',
+        bundleDir: 'raw/containerd/certs.d-2',
+        inConfigPath: true,
+        withoutHostsToml: ['docker.io'],
+      },
+    ]);
+    const behind = (await factsFrom(files)).containerd!;
+    expect(behind.routes.find((r) => r.source === 'certs-dir')?.shadowedBy).toBe('/etc/containerd/certs.d');
+    expect(kinds(behind)).toEqual([]);
+    // a bundle of an earlier dfdoctor release does not list such directories: _default serves docker.io
+    const old = fixtureFiles('containerd-1.7-certs-dir-before-default');
+    old['raw/containerd/hosts-dirs.json'] = old['raw/containerd/hosts-dirs.json']!.replace(
+      /,\s*"withoutHostsToml": \[[^\]]*\]/,
+      '',
+    );
+    expect(kinds((await factsFrom(old)).containerd!)).toEqual([]);
+  });
+
   it('max_concurrent_downloads does nothing on 1.4.0–1.5.11 (containerd#6054) and says so; 1.5.12 honours it', async () => {
     const old = await containerdOf('containerd-1.5.11-downloads-unlimited');
     expect(old.c.pull.downloads.ignored?.range).toBe('1.4.0–1.5.11');

@@ -3,7 +3,7 @@
  * 1.6.20): the entries of src/knowledge/containerd.ts that hold for 1.6.x, and what the probe and
  * facts make of them. The releases this machine cannot run are covered by fixtures.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -148,6 +148,41 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
         expect(route?.hosts.map((h) => h.url)).toEqual([`http://${reg.host}`, `http://127.0.0.1:${dead}`]);
         expect(route?.untried).toBeUndefined();
         expect(c.misconfigs.map((m) => m.kind)).not.toContain('host-without-header');
+      } finally {
+        await cd.stop();
+      }
+    },
+  );
+
+  it.skipIf(why)(
+    'a registry directory without hosts.toml stops the lookup before _default: the pull goes to the registry itself, and the facts route it there',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+      const reg = await lab.startRegistry();
+      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
+      const ref = await lab.push(img, reg, 'lab/certs-dir:v1');
+      const dead = await freeLoopbackPort();
+      // _default sends every registry to a port nothing listens on, and names it as the server too, so
+      // that containerd does not fall back to the registry itself
+      const hostsDir = await lab.writeHostsToml('_default', {
+        hosts: [],
+        raw: `server = "http://127.0.0.1:${dead}"\n[host."http://127.0.0.1:${dead}"]\n  capabilities = ["pull", "resolve"]\n`,
+      });
+      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      try {
+        const through = await lab.pull(cd, ref, { hostsDir, timeoutMs: 60_000 });
+        expect(through.ok, 'the _default mirror is used while the registry has no directory').toBe(false);
+        expect(through.output).toMatch(new RegExp(`127\\.0\\.0\\.1:${dead}.*connection refused`));
+        // a Docker-style certificate directory for the registry, without hosts.toml
+        await mkdir(join(hostsDir, reg.host), { recursive: true });
+        await writeFile(join(hostsDir, reg.host, 'README'), 'certificates would go here\n');
+        const direct = await lab.pull(cd, ref, { hostsDir });
+        expect(direct.ok, direct.output).toBe(true);
+        const c = await probeFacts(cd.configFile, cd.address);
+        expect(c.hostsDirs[0]?.withoutHostsToml).toEqual([reg.host]);
+        const route = c.routes.find((r) => r.registry === reg.host);
+        expect(route).toMatchObject({ source: 'certs-dir', nodeFile: `${hostsDir}/${reg.host}/` });
+        expect(route?.hosts.map((h) => h.role)).toEqual(['origin']);
       } finally {
         await cd.stop();
       }

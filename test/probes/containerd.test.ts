@@ -115,6 +115,33 @@ describe('containerd probe on a re-rooted node', () => {
     expect(facts.containerd?.misconfigs.map((m) => m.kind)).toContain('wrong-dir');
   });
 
+  it('records registry directories without hosts.toml (never their certificates): containerd stops at them before _default', async () => {
+    const port = await listen();
+    const root = await node({
+      'etc/containerd/config.toml': `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n`,
+      // dfdaemon's default proxy port: with no dfdaemon on this node, the facts know it by that port
+      'etc/containerd/certs.d/_default/hosts.toml': '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+      'etc/containerd/certs.d/docker.io/ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      'etc/containerd/certs.d/ghcr.io/hosts.toml': `[host."http://127.0.0.1:${port}"]\n`,
+      'etc/containerd/certs.d/README': 'a file, not a registry directory',
+    });
+    const { dir, outcome } = await probe(root);
+    expect(outcome.status).toBe('ok');
+    const dirs = JSON.parse(await readFile(join(dir, 'raw/containerd/hosts-dirs.json'), 'utf8'));
+    expect(dirs[0]).toEqual({
+      path: '/etc/containerd/certs.d',
+      bundleDir: 'raw/containerd/certs.d',
+      inConfigPath: true,
+      withoutHostsToml: ['docker.io'],
+    });
+    await expect(readFile(join(dir, 'raw/containerd/certs.d/docker.io/ca.crt'), 'utf8')).rejects.toThrow(/ENOENT/);
+    const c = (await buildFacts(new DirBundle(dir), manifest(), {})).containerd!;
+    const docker = c.routes.find((r) => r.registry === 'docker.io');
+    expect(docker).toMatchObject({ source: 'certs-dir', nodeFile: '/etc/containerd/certs.d/docker.io/' });
+    expect(docker?.hosts.map((h) => h.role)).toEqual(['origin']);
+    expect(c.misconfigs.map((m) => [m.kind, m.registry])).toContainEqual(['certs-dir-shadows-default', 'docker.io']);
+  });
+
   it('says containerd runs on defaults when config.toml is absent, and names bad TOML by line', async () => {
     const empty = await probe(await node({ 'etc/hostname': 'x' }), { containerdAddress: '/run/nothing.sock' });
     expect(empty.outcome.reason).toMatch(/config\.toml not found: containerd runs on its defaults/);

@@ -85,6 +85,18 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     ],
   },
   {
+    kinds: ['certs-dir-shadows-default'],
+    steps: (c) => {
+      const registry = c.misconfigs.find((m) => m.kind === 'certs-dir-shadows-default')?.registry ?? 'docker.io';
+      return [
+        prose(
+          `Give ${hostsDir(c)}/${registry}/ a hosts.toml of its own with dfdaemon first (containerd reads no _default for a registry that has a directory); its certificates stay where they are, named in the registry's host entry with ca = "…":`,
+        ),
+        hostsTomlSnippet(c, registry),
+      ];
+    },
+  },
+  {
     kinds: ['default-dir-unread'],
     steps: (c) => [
       prose(

@@ -32,7 +32,9 @@ export type MisconfigKind =
   /** dfdaemon's host written without a `[host."…"]` header of its own (an inline table, dotted keys): 2.0+ never tries it. */
   | 'host-without-header'
   /** `<dir>/<registry>/` without hosts.toml (certificates only) keeps that registry off the `_default` that routes through dfdaemon. */
-  | 'certs-dir-shadows-default';
+  | 'certs-dir-shadows-default'
+  /** 2.3+: a version 3 file's leftover `[plugins."io.containerd.grpc.v1.cri".registry]` replaced the images table's registry. */
+  | 'leftover-cri-registry';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -44,6 +46,16 @@ export interface Misconfig {
 }
 
 const DOCKER_ALIASES = ['index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'hub.docker.com'];
+
+/** A version 3 file's leftover CRI table that this containerd copied over its images table (2.3+). */
+export interface LeftoverCri {
+  file: string;
+  keys: string[];
+  /** "containerd 2.3.1", or "containerd" when the version is unknown. */
+  release: string;
+  /** The images table's own config_path, which the leftover registry table replaced. */
+  configPathDropped?: string;
+}
 
 /** What the misconfig checks read: the effective config and where its routes lead. */
 export interface MisconfigInputs {
@@ -61,6 +73,7 @@ export interface MisconfigInputs {
   listeners: Listener[] | null;
   log: ContainerdFacts['log'];
   file: string | null;
+  leftoverCri: LeftoverCri | null;
 }
 
 /** Every way the config keeps pulls from dfdaemon, in the order a reader fixes them: config, directories, routes. */
@@ -322,6 +335,15 @@ function dfdaemonUnrouted(a: MisconfigInputs, found: readonly Misconfig[]): Misc
     'host-without-header',
   ]);
   if (found.some((m) => explained.has(m.kind))) return [];
+  const left = a.leftoverCri;
+  if (left?.keys.includes('registry'))
+    return [
+      {
+        kind: 'leftover-cri-registry',
+        message: `${left.file} is a version 3 config that still holds a [plugins."io.containerd.grpc.v1.cri".registry] table, and ${left.release} copies it over [plugins."io.containerd.cri.v1.images"].registry when it loads the file, replacing that table whole${left.configPathDropped === undefined ? '' : ` (config_path = "${left.configPathDropped}" there is dropped)`}: no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')})`,
+        file: left.file,
+      },
+    ];
   return [
     {
       kind: 'no-routing',

@@ -1,12 +1,23 @@
 import type { BundleReader } from '../bundle/reader.js';
-import { type ContainerdConfig, mergeTomlTables, readContainerdConfig } from '../parsers/containerd-config.js';
+import {
+  type ContainerdConfig,
+  leftoverCriKeys,
+  mergeTomlTables,
+  migrateLeftoverCri,
+  readContainerdConfig,
+} from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
-import { parseTomlLocated, type TomlParse, type TomlTable } from '../parsers/containerd-toml.js';
+import { dig, parseTomlLocated, type TomlParse, type TomlTable } from '../parsers/containerd-toml.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
-import { defaultConfigPath, gzipDecompressors, type DefaultConfigPath } from '../knowledge/containerd.js';
+import {
+  criTableInV3File,
+  defaultConfigPath,
+  gzipDecompressors,
+  type DefaultConfigPath,
+} from '../knowledge/containerd.js';
 import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { type PullMode, progressTimeout, pullMode } from './containerd-pull-mode.js';
@@ -20,7 +31,7 @@ import {
 import { CONTAINERD_FILES } from './containerd-files.js';
 
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
-import { findMisconfigs, type Misconfig } from './containerd-misconfigs.js';
+import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
 export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
@@ -44,6 +55,8 @@ export interface ContainerdFacts {
   /** Bundle path of the file the values came from. */
   configFile: string | null;
   config: ContainerdConfig;
+  /** A version 3 file's leftover CRI table that this containerd (2.3+) copied over its images table. */
+  leftoverCri: LeftoverCri | null;
   pull: PullMode;
   /** Line of max_concurrent_downloads in configFile, when the file sets it (for "what dfdoctor read"). */
   downloadsLine?: number;
@@ -81,7 +94,7 @@ export const containerdFacts = defineFacts({
 
     const version = await readVersion(b);
     const pk = new ContainerdVersionPicker(version);
-    const { config, source, file, lineOf } = await readConfig(ctx);
+    const { config, source, file, lineOf, leftoverCri } = await readConfig(ctx, pk);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     const { configPath, from: configPathFrom } = effectiveConfigPath(config, dflt);
     const listeners = await readListeners(ctx);
@@ -110,6 +123,7 @@ export const containerdFacts = defineFacts({
       listeners,
       log,
       file,
+      leftoverCri,
     });
     const isMirror = (h: RegistryRoute['hosts'][number]) =>
       h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
@@ -127,6 +141,7 @@ export const containerdFacts = defineFacts({
       imagePullProgressTimeout: progressTimeout(config, pk),
       configPath,
       configPathFrom,
+      leftoverCri,
       versionAssumptions: pk.assumptions,
       hostsDirs,
       routes,
@@ -187,11 +202,15 @@ async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
 }
 
 /** The config in effect, where it came from, and (a file that parsed) where its keys are written. */
-async function readConfig(ctx: FactsContext): Promise<{
+async function readConfig(
+  ctx: FactsContext,
+  pk: ContainerdVersionPicker,
+): Promise<{
   config: ContainerdConfig;
   source: ContainerdFacts['configSource'];
   file: string | null;
   lineOf?: Extract<TomlParse, { ok: true }>['lineOf'];
+  leftoverCri: LeftoverCri | null;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -219,11 +238,12 @@ async function readConfig(ctx: FactsContext): Promise<{
           ...(q.line === undefined ? {} : { line: q.line }),
           message: q.message,
         });
-      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump, lineOf: p.lineOf };
+      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump, lineOf: p.lineOf, leftoverCri: null };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
-  if (main === undefined) return { config: readContainerdConfig({}).config, source: 'defaults', file: null };
+  if (main === undefined)
+    return { config: readContainerdConfig({}).config, source: 'defaults', file: null, leftoverCri: null };
   const p = parseTomlLocated(main);
   if (!p.ok) {
     ctx.problem({
@@ -232,9 +252,20 @@ async function readConfig(ctx: FactsContext): Promise<{
       column: p.column,
       message: `${p.message} (containerd refuses to start with this file)`,
     });
-    return { config: readContainerdConfig({}).config, source: 'invalid', file: CONTAINERD_FILES.config };
+    return {
+      config: readContainerdConfig({}).config,
+      source: 'invalid',
+      file: CONTAINERD_FILES.config,
+      leftoverCri: null,
+    };
   }
-  let merged: TomlTable = p.value;
+  let leftoverCri: LeftoverCri | null = null;
+  const loaded = (t: TomlTable, path: string): TomlTable => {
+    const r = asLoaded(ctx, pk, t, path);
+    if (r.leftover) leftoverCri ??= r.leftover;
+    return r.table;
+  };
+  let merged: TomlTable = loaded(p.value, CONTAINERD_FILES.config);
   // list() gives bundle-relative paths
   for (const path of await b.list(CONTAINERD_FILES.imports)) {
     const text = (await b.text(path)) ?? '';
@@ -244,7 +275,7 @@ async function readConfig(ctx: FactsContext): Promise<{
       continue;
     }
     // an imported file's own version/imports do not override the main file's
-    const { version: _v, imports: _i, ...rest } = ip.value;
+    const { version: _v, imports: _i, ...rest } = loaded(ip.value, path);
     merged = mergeTomlTables(merged, rest);
   }
   const r = readContainerdConfig(merged, main);
@@ -254,7 +285,45 @@ async function readConfig(ctx: FactsContext): Promise<{
       ...(q.line === undefined ? {} : { line: q.line }),
       message: q.message,
     });
-  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config, lineOf: p.lineOf };
+  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config, lineOf: p.lineOf, leftoverCri };
+}
+
+/**
+ * One config file as this containerd loads it, before the files are merged: containerd migrates each
+ * file from its own version. A version 3 file's leftover `[plugins."io.containerd.grpc.v1.cri"]` is
+ * copied over the images table from 2.3 on, and ignored before; the note says which values hold.
+ */
+function asLoaded(
+  ctx: FactsContext,
+  pk: ContainerdVersionPicker,
+  t: TomlTable,
+  file: string,
+): { table: TomlTable; leftover?: LeftoverCri } {
+  const keys = leftoverCriKeys(t);
+  if (keys.length === 0) return { table: t };
+  const how = pk.value(
+    criTableInV3File,
+    (v) => `a [plugins."io.containerd.grpc.v1.cri"] table in a version 3 config is ${v}`,
+  );
+  const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd';
+  const table = `[plugins."io.containerd.grpc.v1.cri"] (${keys.join(', ')})`;
+  ctx.note(
+    how === 'migrated'
+      ? `${file} is a version 3 config that still holds ${table}: ${release} migrates a version 3 file when it loads it and copies these over [plugins."io.containerd.cri.v1.images"], so they are the values in force (2.0–2.2 ignore that table)`
+      : `${file} is a version 3 config that still holds ${table}: ${release} ignores that table in a version 3 file, so the values under [plugins."io.containerd.cri.v1.images"] are in force (2.3+ would copy these over them)`,
+    file,
+  );
+  if (how !== 'migrated') return { table: t };
+  const before = dig(t, 'plugins', 'io.containerd.cri.v1.images', 'registry', 'config_path');
+  return {
+    table: migrateLeftoverCri(t),
+    leftover: {
+      file,
+      keys,
+      release,
+      ...(typeof before === 'string' && before !== '' ? { configPathDropped: before } : {}),
+    },
+  };
 }
 
 function describeDefault(d: DefaultConfigPath): string {

@@ -301,6 +301,30 @@ export const hostsWithoutOwnHeader: VersionedFact<'tried' | 'never tried'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * A `[plugins."io.containerd.grpc.v1.cri"]` table left in a version 3 config.toml (written after old docs).
+ * 2.0–2.2 (config version 3) run no migration on a version 3 file and ignore the table; 2.3 raised the
+ * config version to 4, and migrating a version 3 file runs the CRI images plugin's migration, which copies
+ * the table's registry, max_concurrent_downloads… over io.containerd.cri.v1.images.
+ */
+export const criTableInV3File: VersionedFact<'ignored' | 'migrated'> = {
+  id: 'containerd.config.v3-leftover-cri-table',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.3.0' },
+      value: 'ignored',
+      source: `${CD} v2.2.0 version/version.go:41 (ConfigVersion = 3); plugins/cri/images/plugin.go:165-168 (configMigration returns for configVersion ≥ 3)`,
+    },
+    {
+      range: { from: '2.3.0' },
+      value: 'migrated',
+      source: `${CD} v2.3.0 version/version.go:41 (ConfigVersion = 4); cmd/containerd/server/config/config.go:483-501 (each plugin's migration per version step); plugins/cri/images/plugin.go:175-261 (migrateConfig); v2.3.4 and v2.4.0-beta.0 the same`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** The hosts.toml capability `referrers` (OCI referrers API). */
 export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.referrers-capability',

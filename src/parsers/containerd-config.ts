@@ -179,6 +179,54 @@ export function readContainerdConfig(
 }
 
 /**
+ * What containerd 2.3+ (config version 4) copies from a version 3 file's `[plugins."io.containerd.grpc.v1.cri"]`
+ * onto `[plugins."io.containerd.cri.v1.images"]` when it migrates the file on load: these keys of the table
+ * itself, and these of its `.containerd` table (v2.3.0 plugins/cri/images/plugin.go:175-261 migrateConfig).
+ */
+const LEFTOVER_CRI_KEYS = [
+  'registry',
+  'image_decryption',
+  'max_concurrent_downloads',
+  'image_pull_progress_timeout',
+  'image_pull_with_sync_fs',
+  'stats_collect_period',
+] as const;
+const LEFTOVER_CRI_CONTAINERD_KEYS = [
+  'snapshotter',
+  'disable_snapshot_annotations',
+  'discard_unpacked_layers',
+] as const;
+
+/** The keys a version 3 file's leftover CRI table holds that containerd 2.3+ moves over its images table (none: empty). */
+export function leftoverCriKeys(t: TomlTable): string[] {
+  if (Number(t.version) !== 3) return [];
+  const src = dig(t, 'plugins', CRI_PLUGIN_ID[2]);
+  if (!isTable(src)) return [];
+  const inner = dig(src, 'containerd');
+  return [
+    ...LEFTOVER_CRI_KEYS.filter((k) => src[k] !== undefined),
+    ...LEFTOVER_CRI_CONTAINERD_KEYS.filter((k) => isTable(inner) && inner[k] !== undefined).map(
+      (k) => `containerd.${k}`,
+    ),
+  ];
+}
+
+/** A version 3 file as containerd 2.3+ loads it: its leftover CRI table's keys replace the images table's. */
+export function migrateLeftoverCri(t: TomlTable): TomlTable {
+  const keys = leftoverCriKeys(t);
+  if (keys.length === 0) return t;
+  const plugins = t.plugins as TomlTable;
+  const src = plugins[CRI_PLUGIN_ID[2]] as TomlTable;
+  const images = plugins[CRI_PLUGIN_ID[3]];
+  const dst: TomlTable = { ...(isTable(images) ? images : {}) };
+  for (const k of keys) {
+    const [from, key] = k.startsWith('containerd.') ? [dig(src, 'containerd') as TomlTable, k.slice(11)] : [src, k];
+    dst[key] = from[key];
+  }
+  return { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[3]]: dst } };
+}
+
+/**
  * containerd's import merge (containerd-config.toml(5)): imported scalars override, arrays and
  * maps append/merge. Used when no `config dump` is in the bundle.
  */

@@ -165,6 +165,27 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     expect(kinds((await factsFrom(old)).containerd!)).toEqual([]);
   });
 
+  it('a version 2 registry table left in a version 3 config replaces the images one on 2.3+ and is ignored before', async () => {
+    const v23 = await containerdOf('containerd-2.3-v3-leftover-cri-registry');
+    expect(kinds(v23.c)).toEqual(['leftover-cri-registry']);
+    expect(v23.c.config.cri.configPath).toBeUndefined();
+    expect(v23.c.config.cri.mirrors).toEqual({
+      'docker.io': ['https://mirror.gcr.io', 'https://registry-1.docker.io'],
+    });
+    expect(v23.c.misconfigs[0]!.message).toMatch(/config_path = "\/etc\/containerd\/certs\.d" there is dropped/);
+    expect(v23.notes.join('\n')).toMatch(/containerd 2\.3\.1 migrates a version 3 file when it loads it/);
+    const v22 = await containerdOf('containerd-2.2-v3-leftover-cri-registry');
+    expect(kinds(v22.c)).toEqual([]);
+    expect(v22.c.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    expect(v22.notes.join('\n')).toMatch(/containerd 2\.2\.2 ignores that table in a version 3 file/);
+    // version unknown: the newer behaviour, named in the assumptions
+    const files = fixtureFiles('containerd-2.3-v3-leftover-cri-registry');
+    delete files['raw/containerd/version.txt'];
+    const f = await factsFrom(files);
+    expect(kinds(f.containerd!)).toEqual(['leftover-cri-registry']);
+    expect(f.notes.map((n) => n.text).join('\n')).toMatch(/table in a version 3 config is migrated \(≥ 2\.3\.0\)/);
+  });
+
   it('max_concurrent_downloads does nothing on 1.4.0–1.5.11 (containerd#6054) and says so; 1.5.12 honours it', async () => {
     const old = await containerdOf('containerd-1.5.11-downloads-unlimited');
     expect(old.c.pull.downloads.ignored?.range).toBe('1.4.0–1.5.11');

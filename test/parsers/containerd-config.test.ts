@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mergeTomlTables, readContainerdConfig, splitConfigPath } from '../../src/parsers/containerd-config.js';
+import {
+  leftoverCriKeys,
+  mergeTomlTables,
+  migrateLeftoverCri,
+  readContainerdConfig,
+  splitConfigPath,
+} from '../../src/parsers/containerd-config.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 
 function read(text: string) {
@@ -113,6 +119,50 @@ describe('readContainerdConfig', () => {
 
   it('flags an unsupported version', () => {
     expect(read('version = 9\n').problems[0]?.line).toBe(1);
+  });
+});
+
+describe('a version 3 file with a leftover version 2 CRI table (what containerd 2.3+ migrates)', () => {
+  const toml = (text: string) => {
+    const p = parseTomlLocated(text);
+    if (!p.ok) throw new Error(p.message);
+    return p.value;
+  };
+  const v3 = toml(
+    [
+      'version = 3',
+      "[plugins.'io.containerd.cri.v1.images']",
+      "  snapshotter = 'overlayfs'",
+      '  max_concurrent_downloads = 3',
+      "  [plugins.'io.containerd.cri.v1.images'.registry]",
+      "    config_path = '/etc/containerd/certs.d'",
+      '[plugins."io.containerd.grpc.v1.cri"]',
+      '  max_concurrent_downloads = 10',
+      '  sandbox_image = "registry.k8s.io/pause:3.9"',
+      '  [plugins."io.containerd.grpc.v1.cri".containerd]',
+      '    snapshotter = "native"',
+      '  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]',
+      '    endpoint = ["https://mirror.gcr.io"]',
+    ].join('\n'),
+  );
+
+  it('names the keys that would move, and none for a version 2 file, whose CRI table is its own', () => {
+    expect(leftoverCriKeys(v3)).toEqual(['registry', 'max_concurrent_downloads', 'containerd.snapshotter']);
+    expect(leftoverCriKeys({ ...v3, version: 2 })).toEqual([]);
+    expect(
+      leftoverCriKeys(toml("version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'x'\n")),
+    ).toEqual([]);
+  });
+
+  it('copies them over the images table, the registry table whole, and leaves its other keys', () => {
+    const c = readContainerdConfig(migrateLeftoverCri(v3)).config;
+    expect(c.layout).toBe(3);
+    expect(c.cri.configPath).toBeUndefined();
+    expect(c.cri.mirrors).toEqual({ 'docker.io': ['https://mirror.gcr.io'] });
+    expect(c.cri.maxConcurrentDownloads).toBe(10);
+    expect(c.cri.snapshotter).toBe('native');
+    // the file as written, untouched
+    expect(readContainerdConfig(v3).config.cri.configPath).toBe('/etc/containerd/certs.d');
   });
 });
 

@@ -85,6 +85,15 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     ],
   },
   {
+    kinds: ['leftover-cri-registry'],
+    steps: (c) => [
+      prose(
+        `Delete every [plugins."io.containerd.grpc.v1.cri"…] table from ${configFileName(c)} (a version 3 config keeps its registry settings under [plugins."io.containerd.cri.v1.images"] only; containerd 2.3+ copies a leftover one over them), and keep:`,
+      ),
+      configPathSnippet(c, c.leftoverCri?.configPathDropped ?? hostsDir(c)),
+    ],
+  },
+  {
     kinds: ['certs-dir-shadows-default'],
     steps: (c) => {
       const registry = c.misconfigs.find((m) => m.kind === 'certs-dir-shadows-default')?.registry ?? 'docker.io';

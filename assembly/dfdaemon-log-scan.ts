@@ -354,6 +354,7 @@ function fallback(s: i32, e: i32): void {
 function match(g: i32, ms: i32, e: i32): i32 {
   const key = (b(ms) << 8) | b(ms + 1);
   let p = <i32>load<u16>(DISPATCH + <usize>((g * 65536 + key) * 2));
+  headN = -1;
   while (p != 0) {
     const at = PATTERNS + <usize>((p - 1) * 16);
     const pOff = load<u32>(at);
@@ -363,11 +364,60 @@ function match(g: i32, ms: i32, e: i32): i32 {
       if (cLen == 0) return p;
       // the second string is looked for in the message and what follows it on the line, as JS did
       const cOff = load<u32>(at, 8);
-      if (cLen <= e - ms && findBounded(BASE + <usize>cOff, cLen, ms, e) >= 0) return p;
+      if (cLen <= e - ms && contains(BASE + <usize>cOff, cLen, ms, e)) return p;
     }
     p = <i32>load<u16>(at, 12);
   }
   return 0;
+}
+
+// The second strings of a dispatch chain often begin alike (Rust's pieces: " from local", " from remote
+// peer ", " from parent ", " from source"), and a piece line that is no local one was searched to its
+// end once for each. The places of their common HEAD bytes are found once per match() call, as far as
+// a string needs them, and every string of that head is compared at those places only.
+const HEAD = 6;
+const HEAD_MAX = 8;
+const HEAD_POS = memory.data(HEAD_MAX * 4);
+/** Places found of the head being searched (-1: none searched in this call; -2: more than HEAD_MAX). */
+let headN: i32 = -1;
+let headLo: u32 = 0;
+let headHi: u16 = 0;
+/** Where the search for the head goes on (e: it is done). */
+let headNext: i32 = 0;
+
+/** Whether the literal lies wholly inside [from, e): findBounded's answer, sharing the head's places. */
+function contains(lit: usize, n: i32, from: i32, e: i32): bool {
+  if (n < HEAD) return findBounded(lit, n, from, e) >= 0;
+  const lo = load<u32>(lit);
+  const hi = load<u16>(lit, 4);
+  if (headN == -1 || lo != headLo || hi != headHi) {
+    headN = 0;
+    headLo = lo;
+    headHi = hi;
+    headNext = from;
+  }
+  for (let k = 0; ; k++) {
+    if (headN == -2) return findBounded(lit, n, from, e) >= 0;
+    if (k == headN) {
+      // every place found so far is tried: find the next, if any is left
+      if (headNext >= e) return false;
+      const i = findBounded(lit, HEAD, headNext, e);
+      if (i < 0) {
+        headNext = e;
+        return false;
+      }
+      headNext = i + 1;
+      if (headN == HEAD_MAX) {
+        headN = -2;
+        continue;
+      }
+      store<i32>(HEAD_POS + <usize>(headN * 4), i);
+      headN++;
+    }
+    const at = load<i32>(HEAD_POS + <usize>(k * 4));
+    if (at + n <= e && litAt(lit, n, at)) return true;
+  }
+  return false;
 }
 
 /**
@@ -734,8 +784,7 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   if (piece) {
     // "finished piece <task id>-<number> from …"
     const at = ms + 15;
-    let sp2 = at;
-    while (sp2 < e && b(sp2) != 0x20) sp2++;
+    const sp2 = nextByte(0x20, at, e);
     let dash = sp2 - 1;
     let n: f64 = 0;
     let mul: f64 = 1;

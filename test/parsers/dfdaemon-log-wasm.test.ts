@@ -183,4 +183,38 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
     const r = expectSame(Buffer.from([lines[0], long, lines[1], long].join('\n')), [65536, 1 << 23]);
     expect(r.stats.unrecognisedSamples.some((u) => u.text.includes('longer than 1 MiB'))).toBe(true);
   });
+
+  it('piece lines whose second strings share a head: every place of it is tried, past the first and past eight', () => {
+    const piece = (msg: string, fields = 'task_id="t1" peer_id="p1"') =>
+      rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/resource/task.rs:1025', msg, fields);
+    const froms = (n: number) => Array.from({ length: n }, (_, i) => ` from x${i}`).join('');
+    const lines = [
+      piece('finished piece t1-0 from parent 10.0.0.9 using protocol tcp'),
+      piece('finished piece t1-1 from local'),
+      piece('finished piece t1-2 from source'),
+      piece('finished piece t1-3 from remote peer 10.0.0.8'),
+      // the head before the string that matches, again and again
+      piece(`finished piece t1-4${froms(3)} from parent p`),
+      piece(`finished piece t1-5${froms(7)} from source`),
+      piece(`finished piece t1-6${froms(8)} from source`),
+      piece(`finished piece t1-7${froms(12)} from parent q`),
+      piece(`finished piece t1-8${froms(20)}`),
+      // the string only in the span fields, and a head cut by the line's end
+      piece('finished piece t1-9 via cache', 'task_id="t1" peer_id="p1" note=" from local"'),
+      piece('finished piece t1-10', 'task_id="t1" peer_id="p1" x=" from'),
+      piece('finished piece t1-11 from sourc'),
+    ];
+    const r = expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 97]);
+    expect(r.events.map((e) => e.kind)).toEqual([
+      'piece-remote',
+      'piece-local',
+      'piece-source',
+      'piece-remote',
+      'piece-remote',
+      'piece-source',
+      'piece-source',
+      'piece-remote',
+      'piece-local',
+    ]);
+  });
 });

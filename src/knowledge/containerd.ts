@@ -258,6 +258,29 @@ export const mirrorResponseHeaderTimeout: VersionedFact<number | null> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * How often a request is tried on the last host of its list (none after it: dfdaemon as `server`) when
+ * it fails with a transient transport error: a timeout (the response-header timeout and a dial timeout
+ * included) or an early EOF. Hosts before the last are tried once and left for the next.
+ */
+export const lastHostTransientAttempts: VersionedFact<number> = {
+  id: 'containerd.resolver.last-host-transient-attempts',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.3.2' },
+      value: 1,
+      source: `${CD} v2.3.1 core/remotes/docker/resolver.go (doWithRetries: no retry on a transport error); v2.2.7 likewise`,
+    },
+    {
+      range: { from: '2.3.2' },
+      value: 5,
+      source: `${CD} v2.3.2 core/remotes/docker/resolver.go:716-786 (commit 983bbddc1 "resolver: retry on transient network errors": maxAttempts 5, 50 ms apart, on the last host only, isTransientTransportErr: net.Error Timeout or EOF); :320 and fetcher.go:286, :309 (lastHost = the last of the hosts); v2.4.0-beta.0 resolver.go:772-840`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** A hosts.toml without any `[host."…"]` table (only `server`). */
 export const hostsWithoutHostTable: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.without-host-table',

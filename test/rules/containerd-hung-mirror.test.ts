@@ -73,17 +73,32 @@ describe('containerd.mirror-fallback with a hung dfdaemon', () => {
     );
   });
 
-  it('dfdaemon as the last host (`server`): on 2.3.4 the request fails after 30 s, no fallback', async () => {
+  it('dfdaemon as the last host (`server`): the request fails after 30 s on 2.3.0–2.3.1, after 5 × 30 s from 2.3.2 (it is retried), no fallback', async () => {
     const server = { [HOSTS]: 'server = "http://127.0.0.1:4001"\n' };
-    const m = await hungOn('2.3.4', server);
+    const m = await hungOn('2.3.1', server);
     expect(m?.severity).toBe('critical');
     // the pull fails rather than slows: no time figure
     expect(m?.impactSeconds).toBeUndefined();
     const ev = m!.evidence.join('\n');
     expect(ev).toMatch(
-      /where it is the last host \(docker\.io: dfdaemon as `server`, no origin after it\), the request fails after 30 s/,
+      /where it is the last host \(docker\.io: dfdaemon as `server`, no origin after it\), the request fails after 30 s instead/,
     );
     expect(ev).not.toMatch(/fallback target|goes to the next host/);
+    const retried = (await hungOn('2.3.4', server))!.evidence.join('\n');
+    expect(retried).toMatch(
+      /the request is tried 5 times \(containerd 2\.3\.4 retries a timeout on the last host, 50 ms apart\), so it fails after 150 s instead/,
+    );
+    // a progress timeout shorter than the five attempts cancels the pull first
+    const cancelled = await hungOn('2.3.4', {
+      ...server,
+      'raw/containerd/config.toml': fx.files['raw/containerd/config.toml']!.replace(
+        '[plugins."io.containerd.grpc.v1.cri"]\n',
+        '[plugins."io.containerd.grpc.v1.cri"]\n  image_pull_progress_timeout = "1m"\n',
+      ),
+    });
+    expect(cancelled!.evidence.join('\n')).toMatch(
+      /is tried up to 5 times .*, but image_pull_progress_timeout \(1m\) cancels the pull before the last attempt ends/,
+    );
     // before 2.3.0 the same file stalls until the progress timeout
     expect((await hungOn('2.2.7', server))?.impactSeconds).toBe(300);
   });

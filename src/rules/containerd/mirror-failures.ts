@@ -4,7 +4,7 @@
 import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts, MirrorCheck, RegistryRoute, RouteHost } from '../../facts/containerd.js';
 import type { PullInQuestion } from '../../facts/pull.js';
-import { mirrorResponseHeaderTimeout } from '../../knowledge/containerd.js';
+import { lastHostTransientAttempts, mirrorResponseHeaderTimeout } from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
@@ -72,6 +72,10 @@ export interface HungWait {
   next: RegistryRoute[];
   /** The registries where the hung host is the last one (dfdaemon as `server`): the request fails. */
   last: RegistryRoute[];
+  /** How often containerd tries a request on the last host before it fails (2.3.2+: 5 on a timeout). */
+  lastAttempts: number;
+  /** The attempts were assumed (version unknown), as the facts' version note words it. */
+  lastAttemptsAssumed?: string;
 }
 
 export function hungWait(hung: RouteHost, c: ContainerdFacts): HungWait {
@@ -84,7 +88,12 @@ export function hungWait(hung: RouteHost, c: ContainerdFacts): HungWait {
     cancelledFirst: seconds !== null && progressMs !== null && progressMs > 0 && progressMs < seconds * 1000,
     next: [],
     last: [],
+    lastAttempts: 1,
   };
+  const a = pick(lastHostTransientAttempts, c.version);
+  if (a.kind !== 'none') out.lastAttempts = a.value;
+  if (a.kind === 'assumed')
+    out.lastAttemptsAssumed = `${a.value} attempt(s) on the last host (${formatRange(a.entry.range)})`;
   if (p.kind === 'assumed')
     out.assumed = `${seconds === null ? 'no response-header timeout' : `a ${seconds} s response-header timeout`} (${formatRange(p.entry.range)})`;
   for (const route of c.routes) {
@@ -173,9 +182,20 @@ function hungSentence(w: HungWait, c: ContainerdFacts): string {
     );
   if (w.last.length > 0) {
     const regs = w.last.map((r) => r.registry).join(', ');
-    parts.push(
-      `where it is the last host (${regs}: dfdaemon as \`server\`, no origin after it), the request fails after ${wait} s instead ("fetch failed") and so does the pull`,
-    );
+    const why = w.lastAttemptsAssumed
+      ? `assumed: ${w.lastAttemptsAssumed}`
+      : `${release} retries a timeout on the last host, 50 ms apart`;
+    const total = w.lastAttempts * wait;
+    const progressMs = c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
+    // no byte arrives while it retries: the progress timeout, when shorter, cancels the pull first
+    const cancelled = progressMs !== null && progressMs > 0 && progressMs < total * 1000;
+    const fate =
+      w.lastAttempts === 1
+        ? `fails after ${wait} s instead ("fetch failed") and so does the pull`
+        : cancelled
+          ? `is tried up to ${w.lastAttempts} times (${why}), but image_pull_progress_timeout (${c.imagePullProgressTimeout}) cancels the pull before the last attempt ends`
+          : `is tried ${w.lastAttempts} times (${why}), so it fails after ${total} s instead ("fetch failed") and so does the pull`;
+    parts.push(`where it is the last host (${regs}: dfdaemon as \`server\`, no origin after it), the request ${fate}`);
   }
   return parts.join('; ');
 }

@@ -13,6 +13,7 @@ export const CAUSES = [
   'mirror-fallback',
   'containerd-concurrency',
   'kubelet-serial-pulls',
+  'kubelet-pull-qps',
   'unpack-bound',
   'dfdaemon-rate-limit',
   'dfdaemon-verification',

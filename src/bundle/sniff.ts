@@ -144,8 +144,8 @@ const TESTS: Test[] = [
   },
   {
     kind: 'hosts-toml',
-    why: 'a containerd hosts.toml ([host."…"] tables)',
-    text: /^\s*\[host\.(?:"[^"]+"|'[^']+')\]/m,
+    why: 'a containerd hosts.toml ([host."…"] tables, or hosts written inline under host)',
+    text: /^\s*\[host(?:\.(?:"[^"]+"|'[^']+'))?\]|^\s*host\s*(?:=\s*\{|\.\s*["'])/m,
   },
   {
     kind: 'containerd-config',

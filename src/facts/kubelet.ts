@@ -1,5 +1,5 @@
 import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet-config.js';
-import { type PulledEvent, parsePulledEvents, parsePulledMessage } from '../parsers/kubelet-events.js';
+import { type ImageEvent, parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../parsers/kubelet-events.js';
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -19,6 +19,15 @@ export interface KubeletFacts {
   files: string[];
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
   pulls?: KubeletPull[];
+  /** Pulls the kubelet's registryPullQPS/registryBurst limiter refused ("pull QPS exceeded" Failed events). */
+  qpsRefusals?: KubeletQpsRefusal[];
+}
+
+/** A "Failed to pull image …: pull QPS exceeded" event: the pull was refused before the runtime was asked. */
+export interface KubeletQpsRefusal {
+  image: string;
+  event: ImageEvent;
+  file: string;
 }
 
 /** One "Successfully pulled image" event: the runtime's pull time and the time it queued in the kubelet before. */
@@ -28,7 +37,7 @@ export interface KubeletPull {
   /** "(Y including waiting)" − "in X": the kubelet's queue (serial puller, or a full parallel limit). */
   waitSeconds: number;
   bytes?: number;
-  event: PulledEvent;
+  event: ImageEvent;
   file: string;
 }
 
@@ -53,8 +62,8 @@ export const kubeletFacts = defineFacts({
   async build(ctx) {
     const cfgText = await ctx.bundle.text(KUBELET_FILES.config);
     const flagsText = await ctx.bundle.text(KUBELET_FILES.flags);
-    const pulls = await readPulls(ctx);
-    if (cfgText === undefined && flagsText === undefined && pulls === undefined) return undefined;
+    const events = await readEvents(ctx);
+    if (cfgText === undefined && flagsText === undefined && events === undefined) return undefined;
     const files: string[] = [];
     let cfg: KubeletPullSettings = {};
     if (cfgText !== undefined) {
@@ -122,26 +131,35 @@ export const kubeletFacts = defineFacts({
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,
-      ...(pulls ? { pulls } : {}),
+      ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals } : {}),
     };
   },
 });
 
-async function readPulls(ctx: FactsContext): Promise<KubeletPull[] | undefined> {
+async function readEvents(
+  ctx: FactsContext,
+): Promise<{ pulls: KubeletPull[]; qpsRefusals: KubeletQpsRefusal[] } | undefined> {
   const file = KUBELET_FILES.events;
   const text = await ctx.bundle.text(file);
   if (text === undefined) return undefined;
-  const r = parsePulledEvents(text);
+  const r = parseImageEvents(text);
   if (!r.ok) {
     ctx.problem({ file, ...(r.line === undefined ? {} : { line: r.line }), message: r.message });
     return undefined;
   }
-  const out: KubeletPull[] = [];
+  const pulls: KubeletPull[] = [];
+  const qpsRefusals: KubeletQpsRefusal[] = [];
   for (const event of r.value) {
+    if (event.reason === 'Failed') {
+      // other failures (the registry's, the runtime's) are not the kubelet's limiter: left to their own rules
+      const q = parseQpsRefusal(event.message);
+      if (q) qpsRefusals.push({ image: q.image, event, file });
+      continue;
+    }
     const m = parsePulledMessage(event.message);
     // "already present on machine" pulls nothing; a message in no known wording is skipped, not guessed at
     if (m?.kind !== 'pulled') continue;
-    out.push({
+    pulls.push({
       image: m.image,
       pullSeconds: m.pullMs / 1000,
       waitSeconds: Math.max(0, m.totalMs - m.pullMs) / 1000,
@@ -150,5 +168,5 @@ async function readPulls(ctx: FactsContext): Promise<KubeletPull[] | undefined> 
       file,
     });
   }
-  return out;
+  return { pulls, qpsRefusals };
 }

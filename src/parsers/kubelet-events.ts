@@ -1,13 +1,21 @@
-// The kubelet's "Pulled" events: kubernetes/kubernetes pkg/kubelet/images/image_manager.go
+// The kubelet's image events. "Pulled": kubernetes/kubernetes pkg/kubelet/images/image_manager.go
 // records `Successfully pulled image %q in %v (%v including waiting). Image size: %v bytes.` — the first
 // duration is the runtime's pull, the second adds the time the pull queued in the kubelet (the serial
 // puller's one-at-a-time queue), so their gap is what serializeImagePulls cost that pull. Older kubelets
 // omit the image size; a cached image gives `Container image %q already present on machine`.
+// "Failed": the same file records `Failed to pull image %q: %v`; the error "pull QPS exceeded" (a trailing
+// "." in old kubelets) is the kubelet's own registryPullQPS/registryBurst limiter refusing the pull before
+// the runtime is asked (pkg/kubelet/images/helpers.go throttledImageService). Real event, Azure/AKS#3138:
+// `Failed to pull image "a.b.c/image-0.1": pull QPS exceeded`.
 // Input: `kubectl get events -o json` (core/v1 EventList) or events.k8s.io/v1 items.
 import { parseGoDuration } from './go-duration.js';
 import type { ParseResult } from './proc-stat.js';
 
-export interface PulledEvent {
+/** The event reasons kept: a finished pull, and a failed one. */
+export type ImageEventReason = 'Pulled' | 'Failed';
+
+export interface ImageEvent {
+  reason: ImageEventReason;
   /** 1-based position in the list, for evidence ("item 3"). */
   item: number;
   namespace?: string;
@@ -42,10 +50,18 @@ export function parsePulledMessage(msg: string): PulledMessage | null {
   return c ? { kind: 'present', image: c[1] as string } : null;
 }
 
+const QPS_EXCEEDED = /^Failed to pull image "([^"]+)": pull QPS exceeded\.?$/;
+
+/** The image of a Failed event whose pull the kubelet's own rate limiter refused; null for any other failure. */
+export function parseQpsRefusal(msg: string): { image: string } | null {
+  const m = QPS_EXCEEDED.exec(msg);
+  return m ? { image: m[1] as string } : null;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-/** The Pulled events of an event list; other events are left out. */
-export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
+/** The Pulled and Failed events of an event list; other events are left out. */
+export function parseImageEvents(text: string): ParseResult<ImageEvent[]> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -60,11 +76,12 @@ export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
       ? (doc as { items: unknown[] }).items
       : null;
   if (!items) return { ok: false, message: 'neither an event list ({"items": […]}) nor an array of events' };
-  const out: PulledEvent[] = [];
+  const out: ImageEvent[] = [];
   items.forEach((raw, i) => {
     if (!raw || typeof raw !== 'object') return;
     const e = raw as Record<string, unknown>;
-    if (e.reason !== 'Pulled') return;
+    const reason = e.reason;
+    if (reason !== 'Pulled' && reason !== 'Failed') return;
     // core/v1 names: involvedObject, message, source.host; events.k8s.io/v1: regarding, note, reportingInstance
     const obj = (e.involvedObject ?? e.regarding ?? {}) as Record<string, unknown>;
     const source = (e.source ?? e.deprecatedSource ?? {}) as Record<string, unknown>;
@@ -81,6 +98,7 @@ export function parsePulledEvents(text: string): ParseResult<PulledEvent[]> {
       str((e.series as Record<string, unknown> | undefined)?.lastObservedTime);
     const count = typeof e.count === 'number' && e.count > 0 ? e.count : 1;
     out.push({
+      reason,
       item: i + 1,
       count,
       message,

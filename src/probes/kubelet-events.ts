@@ -1,10 +1,11 @@
-// The kubelet's recent "Pulled" events for this node: from a saved `kubectl get events -A -o json`
+// The kubelet's recent image events for this node: from a saved `kubectl get events -A -o json`
 // (--kubelet-events), else asked of kubectl when a kubeconfig is at hand (read-only, time-bounded).
-// Only Pulled events of this node are kept, and only the fields the analysis reads.
+// Only this node's Pulled events and the Failed ones of its pull-rate limiter ("pull QPS exceeded") are
+// kept, and only the fields the analysis reads.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { type PulledEvent, parsePulledEvents } from '../parsers/kubelet-events.js';
+import { type ImageEvent, parseImageEvents, parseQpsRefusal } from '../parsers/kubelet-events.js';
 import type { ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -42,39 +43,67 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
       return {
         note: 'Pulled events not read: no kubeconfig here (save `kubectl get events -A -o json` and pass --kubelet-events FILE)',
       };
-    const r = await runCommand(
-      'kubectl',
-      ['get', 'events', '--all-namespaces', '-o', 'json', '--field-selector', 'reason=Pulled', '--request-timeout=4s'],
-      {
-        // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
-        timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
-        signal: ctx.signal,
-        maxBuffer: MAX_BYTES,
-      },
-    );
+    // two server-side selections side by side (a field selector cannot say "Pulled or Failed"): the
+    // cluster's other events can be many, and only these two reasons are read
+    const ask = (reason: string) =>
+      runCommand(
+        'kubectl',
+        [
+          'get',
+          'events',
+          '--all-namespaces',
+          '-o',
+          'json',
+          '--field-selector',
+          `reason=${reason}`,
+          '--request-timeout=4s',
+        ],
+        {
+          // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
+          timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
+          signal: ctx.signal,
+          maxBuffer: MAX_BYTES,
+        },
+      );
+    const [r, failed] = await Promise.all([ask('Pulled'), ask('Failed')]);
     if (r.kind !== 'ok')
       return {
         note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}`,
       };
     text = r.stdout;
     from = 'kubectl get events';
+    // the Failed events join the Pulled ones when they could be read; a failure there costs only them
+    if (failed.kind === 'ok') text = joinLists(text, failed.stdout);
   }
-  const parsed = parsePulledEvents(text);
+  const parsed = parseImageEvents(text);
   if (!parsed.ok) return { note: `${from}${parsed.line ? `:${parsed.line}` : ''}: ${parsed.message}` };
   // an event's host is the node name the kubelet registered; without one to compare, keep them all
-  const mine = nodeName ? parsed.value.filter((e) => e.host === undefined || e.host === nodeName) : parsed.value;
+  const read = parsed.value.filter((e) => e.reason === 'Pulled' || parseQpsRefusal(e.message) !== null);
+  const mine = nodeName ? read.filter((e) => e.host === undefined || e.host === nodeName) : read;
   await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
-  const other = parsed.value.length - mine.length;
+  const other = read.length - mine.length;
   return {
     kept: mine.length,
     from,
-    ...(other > 0 ? { note: `${other} Pulled event(s) of other nodes left out` } : {}),
+    ...(other > 0 ? { note: `${other} image event(s) of other nodes left out` } : {}),
   };
 }
 
-function toEvent(e: PulledEvent): Record<string, unknown> {
+/** Two `kubectl get … -o json` lists as one; the first alone when the second is no list. */
+function joinLists(a: string, b: string): string {
+  try {
+    const x = JSON.parse(a) as { items?: unknown[] };
+    const y = JSON.parse(b) as { items?: unknown[] };
+    if (!Array.isArray(x.items) || !Array.isArray(y.items)) return a;
+    return JSON.stringify({ ...x, items: [...x.items, ...y.items] });
+  } catch {
+    return a;
+  }
+}
+
+function toEvent(e: ImageEvent): Record<string, unknown> {
   return {
-    reason: 'Pulled',
+    reason: e.reason,
     message: e.message,
     involvedObject: {
       kind: 'Pod',

@@ -11,7 +11,7 @@ const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
 export const kubeletProbe = defineProbe({
   name: 'kubelet',
   description:
-    'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS), and its recent Pulled events',
+    'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS), and its recent Pulled events and "pull QPS exceeded" refusals',
   budget: 0.05,
   async run(ctx) {
     const partial: string[] = [];

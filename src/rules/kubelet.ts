@@ -1,6 +1,7 @@
 import { BUNDLE } from '../bundle/layout.js';
 import type { ContainerdFacts } from '../facts/containerd.js';
 import type { KubeletFacts, KubeletPull } from '../facts/kubelet.js';
+import { pullQps } from './kubelet-pull-qps.js';
 import { defineRule, type Rule } from './rule.js';
 import { cmd, prose, snippet } from './steps.js';
 
@@ -110,4 +111,4 @@ function source(k: KubeletFacts): string {
     : 'kubelet config not read; the kubelet default is true';
 }
 
-export const kubeletRules: Rule[] = [serialPulls];
+export const kubeletRules: Rule[] = [serialPulls, pullQps];

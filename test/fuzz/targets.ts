@@ -13,7 +13,7 @@ import { ioStat, parseDiskstats } from '../../src/parsers/diskstats.js';
 import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
 import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
-import { parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
+import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -328,13 +328,15 @@ register({
       inline: [
         '{"items":[{"reason":"Pulled","message":"Successfully pulled image \\"a:1\\" in 1.204s (14.611s including waiting). Image size: 1000000000 bytes.","involvedObject":{"namespace":"t","name":"p"},"source":{"host":"n"}}]}',
         '[{"reason":"Pulled","note":"Container image \\"b:1\\" already present on machine","regarding":{"name":"p"},"reportingInstance":"n"}]',
+        '{"items":[{"reason":"Failed","message":"Failed to pull image \\"a.b.c/image-0.1\\": pull QPS exceeded","involvedObject":{"name":"p"},"count":3}]}',
       ],
     }),
   run(text) {
-    const r = parsePulledEvents(text);
+    const r = parseImageEvents(text);
     plainData(r);
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     for (const e of r.value) {
+      plainData(parseQpsRefusal(e.message));
       const m = parsePulledMessage(e.message);
       if (m?.kind === 'pulled' && !(m.pullMs >= 0 && m.totalMs >= 0))
         throw new Error(`negative duration in ${e.message}`);

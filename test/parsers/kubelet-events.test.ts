@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
-import { parsePulledEvents, parsePulledMessage } from '../../src/parsers/kubelet-events.js';
+import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 
 describe('parseGoDuration', () => {
   it('reads time.Duration strings as the kubelet prints them', () => {
@@ -74,13 +74,28 @@ const CORE_V1 = JSON.stringify(
   2,
 );
 
-describe('parsePulledEvents', () => {
+describe('parseQpsRefusal', () => {
+  it("reads the kubelet limiter's refusal, as a real event printed it (Azure/AKS#3138), with or without the old trailing dot", () => {
+    expect(parseQpsRefusal('Failed to pull image "a.b.c/image-0.1": pull QPS exceeded')).toEqual({
+      image: 'a.b.c/image-0.1',
+    });
+    expect(parseQpsRefusal('Failed to pull image "nginx:1": pull QPS exceeded.')).toEqual({ image: 'nginx:1' });
+    // the registry's own rate limit and other failures are not the kubelet's limiter
+    expect(
+      parseQpsRefusal('Failed to pull image "nginx:1": rpc error: code = Unknown desc = toomanyrequests: rate limit'),
+    ).toBeNull();
+    expect(parseQpsRefusal('Error: ErrImagePull')).toBeNull();
+  });
+});
+
+describe('parseImageEvents', () => {
   it('keeps the Pulled events of a core/v1 list with where they came from', () => {
-    const r = parsePulledEvents(CORE_V1);
+    const r = parseImageEvents(CORE_V1);
     expect(r).toEqual({
       ok: true,
       value: [
         {
+          reason: 'Pulled',
           item: 2,
           count: 1,
           message: expect.stringContaining('9.87s including waiting'),
@@ -94,7 +109,7 @@ describe('parsePulledEvents', () => {
     });
   });
   it('reads events.k8s.io/v1 names too (note, regarding, reportingInstance)', () => {
-    const r = parsePulledEvents(
+    const r = parseImageEvents(
       JSON.stringify({
         items: [
           {
@@ -114,14 +129,14 @@ describe('parsePulledEvents', () => {
     });
   });
   it('a broken file is located; a list of something else is named', () => {
-    const bad = parsePulledEvents(CORE_V1.slice(0, 200));
+    const bad = parseImageEvents(CORE_V1.slice(0, 200));
     expect(bad.ok).toBe(false);
     expect(!bad.ok && bad.message).toMatch(/not JSON/);
     expect(!bad.ok && bad.line).toBeGreaterThan(1);
-    expect(parsePulledEvents('{"kind":"Status"}')).toMatchObject({
+    expect(parseImageEvents('{"kind":"Status"}')).toMatchObject({
       ok: false,
       message: expect.stringContaining('event list'),
     });
-    expect(parsePulledEvents('[1, null, {"reason":"Pulled"}]')).toEqual({ ok: true, value: [] });
+    expect(parseImageEvents('[1, null, {"reason":"Pulled"}]')).toEqual({ ok: true, value: [] });
   });
 });

@@ -120,7 +120,8 @@ describe('containerd probe on a re-rooted node', () => {
     const root = await node({
       'etc/containerd/config.toml': `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n`,
       // dfdaemon's default proxy port: with no dfdaemon on this node, the facts know it by that port
-      'etc/containerd/certs.d/_default/hosts.toml': '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+      'etc/containerd/certs.d/_default/hosts.toml':
+        '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
       'etc/containerd/certs.d/docker.io/ca.crt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
       'etc/containerd/certs.d/ghcr.io/hosts.toml': `[host."http://127.0.0.1:${port}"]\n`,
       'etc/containerd/certs.d/README': 'a file, not a registry directory',

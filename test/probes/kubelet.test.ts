@@ -59,6 +59,9 @@ describe('kubelet probe', () => {
           ev('node-x', 'Successfully pulled image "a:1" in 1s (9s including waiting)'),
           ev('node-y', 'Successfully pulled image "b:1" in 1s (2s including waiting)'),
           { reason: 'Started', message: 'Started container app' },
+          // the limiter's refusal is kept; another failure to pull is not read by the analysis
+          { ...ev('node-x', 'Failed to pull image "c:1": pull QPS exceeded'), reason: 'Failed', count: 3 },
+          { ...ev('node-x', 'Failed to pull image "d:1": rpc error: code = NotFound'), reason: 'Failed' },
         ],
       }),
     );
@@ -68,12 +71,17 @@ describe('kubelet probe', () => {
     try {
       const { dir, outcome } = await run('/nonexistent/kubelet/config.yaml', { kubeletEvents: file });
       expect(outcome.status).toBe('ok');
-      expect(outcome.details).toMatchObject({ nodeName: 'node-x', pulledEvents: 1, pulledEventsFrom: file });
-      expect(outcome.reason).toContain('1 Pulled event(s) of other nodes left out');
+      expect(outcome.details).toMatchObject({ nodeName: 'node-x', pulledEvents: 2, pulledEventsFrom: file });
+      expect(outcome.reason).toContain('1 image event(s) of other nodes left out');
       const kept = JSON.parse(await readFile(join(dir, 'raw/kubelet/events.json'), 'utf8')) as {
         items: Record<string, unknown>[];
       };
-      expect(kept.items).toHaveLength(1);
+      expect(kept.items).toHaveLength(2);
+      expect(kept.items[1]).toMatchObject({
+        reason: 'Failed',
+        message: 'Failed to pull image "c:1": pull QPS exceeded',
+        count: 3,
+      });
       expect(kept.items[0]).toEqual({
         reason: 'Pulled',
         message: 'Successfully pulled image "a:1" in 1s (9s including waiting)',

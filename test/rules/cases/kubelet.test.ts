@@ -1,4 +1,5 @@
 import { serialPulls } from '../../../src/rules/kubelet.js';
+import { pullQps } from '../../../src/rules/kubelet-pull-qps.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
 
 // A kubelet `Pulled` event as `kubectl get events -o json` lists it.
@@ -50,6 +51,65 @@ new RuleTester().run(serialPulls, {
       files: {
         'raw/kubelet/config.yaml': `${STOCK}serializeImagePulls: false\nmaxParallelImagePulls: 2\n`,
         'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1s (9s including waiting)'),
+      },
+    },
+    { name: 'no kubelet on the node' },
+  ],
+});
+
+const failed = (message: string, i: number) => ({ ...pulled(message, i), reason: 'Failed', count: 2 });
+
+new RuleTester().run(pullQps, {
+  fires: [
+    {
+      name: 'the limiter refused a pull (stock limits 5 / 10)',
+      files: {
+        'raw/kubelet/config.yaml': STOCK,
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [
+            pulled('Successfully pulled image "a:1" in 1.2s (1.2s including waiting)', 0),
+            failed('Failed to pull image "b:1": pull QPS exceeded', 1),
+            failed('Failed to pull image "c:1": pull QPS exceeded.', 2),
+          ],
+        }),
+      },
+      severity: 'warning',
+      cause: 'kubelet-pull-qps',
+      impactSeconds: { min: 10, max: 10 },
+      evidence: [
+        '2 "pull QPS exceeded" event(s) in raw/kubelet/events.json (4 refusal(s) counted, 2 image(s))',
+        'registryPullQPS = 5, registryBurst = 10 (not set in raw/kubelet/config.yaml: the kubelet defaults)',
+      ],
+    },
+    {
+      name: 'limits set by flags',
+      files: {
+        'raw/kubelet/flags.txt': '--registry-qps=2\n--registry-burst=4\n',
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [failed('Failed to pull image "b:1": pull QPS exceeded', 1)],
+        }),
+      },
+      severity: 'warning',
+      evidence: ['registryPullQPS = 2, registryBurst = 4 (raw/kubelet/flags.txt (--registry-qps, --registry-burst))'],
+    },
+  ],
+  silent: [
+    {
+      name: 'stock limits, no refusal in the events',
+      files: {
+        'raw/kubelet/config.yaml': STOCK,
+        'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1.2s (1.2s including waiting)'),
+      },
+    },
+    {
+      name: 'a pull the registry refused (its own rate limit) is not the kubelet limiter',
+      files: {
+        'raw/kubelet/config.yaml': STOCK,
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [
+            failed('Failed to pull image "b:1": rpc error: code = Unknown desc = toomanyrequests: rate limit', 1),
+          ],
+        }),
       },
     },
     { name: 'no kubelet on the node' },

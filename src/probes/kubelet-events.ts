@@ -30,13 +30,14 @@ function kubeconfigAtHand(): boolean {
 }
 
 export async function readPulledEvents(ctx: ProbeContext, nodeName: string | undefined): Promise<EventsRead> {
-  let text: string;
+  // one event list, or two (kubectl's Pulled and Failed selections), read one after the other
+  let texts: string[];
   let from: string;
   if (ctx.options.kubeletEvents) {
     // a file the user saved: a path of theirs, not of the node (not re-rooted)
     const r = await readNodeFile(ctx.options.kubeletEvents, MAX_BYTES);
     if (r.kind !== 'ok') return { note: `--kubelet-events ${r.reason}` };
-    text = r.text;
+    texts = [r.text];
     from = ctx.options.kubeletEvents;
   } else {
     if (!kubeconfigAtHand())
@@ -70,15 +71,19 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
       return {
         note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}`,
       };
-    text = r.stdout;
     from = 'kubectl get events';
     // the Failed events join the Pulled ones when they could be read; a failure there costs only them
-    if (failed.kind === 'ok') text = joinLists(text, failed.stdout);
+    texts = failed.kind === 'ok' ? [r.stdout, failed.stdout] : [r.stdout];
   }
-  const parsed = parseImageEvents(text);
-  if (!parsed.ok) return { note: `${from}${parsed.line ? `:${parsed.line}` : ''}: ${parsed.message}` };
+  const read: ImageEvent[] = [];
+  for (const [i, text] of texts.entries()) {
+    const parsed = parseImageEvents(text);
+    // the Failed selection is an extra: a list kubectl garbled there costs only its events
+    if (!parsed.ok && i > 0) continue;
+    if (!parsed.ok) return { note: `${from}${parsed.line ? `:${parsed.line}` : ''}: ${parsed.message}` };
+    for (const e of parsed.value) if (e.reason === 'Pulled' || parseQpsRefusal(e.message) !== null) read.push(e);
+  }
   // an event's host is the node name the kubelet registered; without one to compare, keep them all
-  const read = parsed.value.filter((e) => e.reason === 'Pulled' || parseQpsRefusal(e.message) !== null);
   const mine = nodeName ? read.filter((e) => e.host === undefined || e.host === nodeName) : read;
   await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
   const other = read.length - mine.length;
@@ -87,18 +92,6 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
     from,
     ...(other > 0 ? { note: `${other} image event(s) of other nodes left out` } : {}),
   };
-}
-
-/** Two `kubectl get … -o json` lists as one; the first alone when the second is no list. */
-function joinLists(a: string, b: string): string {
-  try {
-    const x = JSON.parse(a) as { items?: unknown[] };
-    const y = JSON.parse(b) as { items?: unknown[] };
-    if (!Array.isArray(x.items) || !Array.isArray(y.items)) return a;
-    return JSON.stringify({ ...x, items: [...x.items, ...y.items] });
-  } catch {
-    return a;
-  }
 }
 
 function toEvent(e: ImageEvent): Record<string, unknown> {

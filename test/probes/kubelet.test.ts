@@ -95,6 +95,62 @@ describe('kubelet probe', () => {
     }
   });
 
+  it('asks kubectl for the Pulled and the Failed events apart, keeps the limiter refusals, and survives a garbled Failed list', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'dfdoctor-fake-kubectl-'));
+    temps.push(bin);
+    const list = (items: unknown[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const item = (reason: string, message: string) => ({
+      reason,
+      message,
+      involvedObject: { kind: 'Pod', namespace: 'a', name: 'p' },
+      source: { component: 'kubelet', host: 'node-k' },
+      count: 1,
+    });
+    await writeFile(
+      join(bin, 'pulled.json'),
+      list([item('Pulled', 'Successfully pulled image "a:1" in 1s (1s including waiting)')]),
+    );
+    await writeFile(
+      join(bin, 'failed.json'),
+      list([
+        item('Failed', 'Failed to pull image "b:1": pull QPS exceeded'),
+        item('Failed', 'Failed to pull image "c:1": rpc error: code = NotFound'),
+      ]),
+    );
+    // a stand-in kubectl: answers each --field-selector with its list, as the API server would
+    const script = join(bin, 'kubectl');
+    const answer = (failed: string) =>
+      `#!/bin/sh\ncase "$*" in\n  *reason=Pulled*) cat '${join(bin, 'pulled.json')}' ;;\n  *reason=Failed*) ${failed} ;;\n  *) exit 1 ;;\nesac\n`;
+    await writeFile(script, answer(`cat '${join(bin, 'failed.json')}'`), { mode: 0o755 });
+    const kubeconfig = join(bin, 'config');
+    await writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\n');
+    const env = { PATH: process.env.PATH, KUBECONFIG: process.env.KUBECONFIG, NODE_NAME: process.env.NODE_NAME };
+    process.env.PATH = `${bin}:${process.env.PATH ?? ''}`;
+    process.env.KUBECONFIG = kubeconfig;
+    process.env.NODE_NAME = 'node-k';
+    const kept = async () =>
+      (
+        JSON.parse(await readFile(join(out.dir, 'raw/kubelet/events.json'), 'utf8')) as { items: { message: string }[] }
+      ).items.map((i) => i.message);
+    let out = await run('/nonexistent/kubelet/config.yaml');
+    try {
+      expect(out.outcome.details).toMatchObject({ pulledEvents: 2, pulledEventsFrom: 'kubectl get events' });
+      expect(await kept()).toEqual([
+        'Successfully pulled image "a:1" in 1s (1s including waiting)',
+        'Failed to pull image "b:1": pull QPS exceeded',
+      ]);
+      await writeFile(script, answer('echo \'{"items": [\''), { mode: 0o755 });
+      out = await run('/nonexistent/kubelet/config.yaml');
+      expect(out.outcome.details).toMatchObject({ pulledEvents: 1 });
+      expect(await kept()).toEqual(['Successfully pulled image "a:1" in 1s (1s including waiting)']);
+    } finally {
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+  });
+
   const noKubectl = (() => {
     try {
       execFileSync('kubectl', ['version', '--client'], { stdio: 'ignore', timeout: 10_000 });

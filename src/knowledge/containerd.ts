@@ -390,6 +390,29 @@ export const defaultHostsDir: VersionedFact<'ignored' | 'read'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * What inflates gzip layers inside containerd when no external decompressor is used: one thread either
+ * way. Ranges read pre-releases as their release, so the 2.4.0 entry covers v2.4.0-beta.0, the only 2.4
+ * tag so far.
+ */
+export const inProcessGzip: VersionedFact<"Go's compress/gzip" | 'klauspost/compress/gzip'> = {
+  id: 'containerd.archive.in-process-gzip',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.4.0' },
+      value: "Go's compress/gzip",
+      source: `${CD} v2.3.4 pkg/archive/compression/compression.go:282 (gzip.NewReader); v1.7.27 archive/compression/compression.go`,
+    },
+    {
+      range: { from: '2.4.0' },
+      value: 'klauspost/compress/gzip',
+      source: `${CD} v2.4.0-beta.0 pkg/archive/compression/compression.go:283 (kgzip.NewReader, commit d8f13bf4c "use klauspost/compress/gzip for decode")`,
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
 /** The external gzip decompressors containerd tries, in order (else Go's compress/gzip). */
 export const gzipDecompressors: VersionedFact<readonly ('igzip' | 'unpigz')[]> = {
   id: 'containerd.archive.gzip-decompressors',

@@ -233,6 +233,24 @@ describe('containerd.unpack-bound', () => {
       { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } },
     );
     expect(unpackBound.when(noPigz)?.remediation.steps.map(stepText)[0]).toMatch(/pigz/);
+    // what inflates in-process: Go's compress/gzip, and klauspost/compress/gzip from 2.4 (v2.4.0-beta.0)
+    expect(unpackBound.when(noPigz)?.evidence.join('\n')).toMatch(
+      /Go's compress\/gzip inflates every layer on one thread/,
+    );
+    for (const [v, inflater] of [
+      ['v2.3.4', "Go's compress/gzip"],
+      ['v2.4.0-beta.0', 'klauspost/compress/gzip'],
+    ] as const) {
+      const f = await factsFrom(
+        {
+          'raw/containerd/decompressors.json': dec(null),
+          'raw/containerd/version.txt': `containerd github.com/containerd/containerd/v2 ${v} x\n`,
+        },
+        { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } },
+      );
+      expect(unpackBound.when(f)?.evidence.join('\n')).toContain(`or igzip on containerd's PATH`);
+      expect(unpackBound.when(f)?.evidence.join('\n')).toContain(`${inflater} inflates every layer on one thread`);
+    }
     const fine = await factsFrom(
       { 'raw/containerd/decompressors.json': dec('/usr/bin/unpigz') },
       { measurements: { cpu: { gunzipMBps: 150, sha256MBps: 500 }, disk: disk(200) } },

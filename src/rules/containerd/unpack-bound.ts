@@ -3,7 +3,7 @@ import type { Measurements } from '../../bundle/measurements.js';
 import type { ContainerdFacts, Decompression } from '../../facts/containerd.js';
 import { pullInQuestion } from '../../facts/pull.js';
 import { defineRule } from '../rule.js';
-import { usesIgzip, where } from './text.js';
+import { inProcessInflater, usesIgzip, where } from './text.js';
 import { type Transport, transport } from './transport.js';
 import { UNPACK_SUMMARY, unpackSteps, unpackSummary } from './unpack-bound-steps.js';
 import { costSentence, type UnpackCost, unpackCost } from './unpack-cost.js';
@@ -18,7 +18,7 @@ export interface UnpackFinding {
   c: ContainerdFacts | undefined;
   native: boolean;
   dec: Decompression | null;
-  /** Go's single-threaded gzip inflates the layers. */
+  /** gzip is inflated inside containerd, on one thread (Go's compress/gzip; klauspost/compress/gzip from 2.4). */
   stdlib: boolean;
   /** No external decompressor this version uses is installed (vs installed but disabled). */
   missing: boolean;
@@ -33,7 +33,7 @@ export const unpackBound = defineRule<UnpackFinding>({
     id: 'containerd.unpack-bound',
     cause: 'unpack-bound',
     title: 'Decompression and unpack, not the transfer, set the pull time',
-    description: `Native snapshotter (copies each parent); gzip decompression in Go's stdlib (no unpigz/igzip on containerd's PATH, or disabled by env) while the measured gunzip rate is below the transport; or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback). Warning with a fault (native snapshotter, stdlib inflate) or a pull it slowed (bench: unpack > fetch; ≥ ${SLOWED_PULL_SECONDS} s estimated); otherwise info: the CPU's floor`,
+    description: `Native snapshotter (copies each parent); gzip decompression inside containerd on one thread (Go's stdlib; klauspost/compress from 2.4) with no unpigz/igzip on containerd's PATH, or disabled by env, while the measured gunzip rate is below the transport; or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback). Warning with a fault (native snapshotter, stdlib inflate) or a pull it slowed (bench: unpack > fetch; ≥ ${SLOWED_PULL_SECONDS} s estimated); otherwise info: the CPU's floor`,
     severities: ['warning', 'info'],
     remediationSummary: UNPACK_SUMMARY,
   },
@@ -80,8 +80,8 @@ export const unpackBound = defineRule<UnpackFinding>({
     if (dec && stdlib)
       out.push(
         dec.disabledBy.length > 0
-          ? `external gzip disabled by ${dec.disabledBy.join(', ')} (${CFG}/env.txt or systemd drop-in): Go's single-threaded gzip inflates every layer`
-          : `no unpigz${usesIgzip(c) ? ' or igzip' : ''} on containerd's PATH (${CFG}/decompressors.json, PATH from ${dec.pathFrom}): Go's single-threaded gzip inflates every layer`,
+          ? `external gzip disabled by ${dec.disabledBy.join(', ')} (${CFG}/env.txt or systemd drop-in): ${inProcessInflater(c)} inflates every layer on one thread`
+          : `no unpigz${usesIgzip(c) ? ' or igzip' : ''} on containerd's PATH (${CFG}/decompressors.json, PATH from ${dec.pathFrom}): ${inProcessInflater(c)} inflates every layer on one thread`,
       );
     if (gunzip !== null)
       out.push(

@@ -45,6 +45,8 @@ export interface HostsFile {
    * The entries containerd 2.0+ tries, in the order of the first `[host."…"]` (or `[host."…".sub]`)
    * header naming each. A host written only as an inline table or with dotted keys is not among them:
    * 2.x lists hosts from the file's table headers (core/remotes/docker/config/hosts.go getSortedHosts).
+   * getSortedHosts lists a host again when its headers are apart (`[host."a"]`, `[host."b"]`,
+   * `[host."a".header]` gives a, b, a); the repeat is not kept here: it changes no host's first try.
    */
   headed: HostsEntry[];
 }

@@ -10,6 +10,8 @@ import { REPO } from './seeds.js';
 import { type FuzzTarget, type Located, NOT_PARSERS, TARGETS } from './targets.js';
 
 export const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
+/** Cases of a target's asynchronous property: each reads its input twice through promises. */
+const ASYNC_RUNS = Math.max(1, Math.round(RUNS / 5));
 // A fixed seed by default, so that a CI run is reproducible and a red run means a change broke
 // something; FUZZ_SEED=random explores new inputs (do that locally, and pin what it finds as a test).
 const SEED = process.env.FUZZ_SEED === 'random' ? {} : { seed: Number(process.env.FUZZ_SEED ?? 20261125) };
@@ -71,6 +73,25 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
     counts.push({ parser: t.name, cases: r.numRuns, seeds: seeds.length, ms: Math.round(performance.now() - t0) });
     expect(r.numRuns).toBe(RUNS);
   }, 120_000);
+
+  it.runIf(t.check !== undefined)(
+    `keeps its asynchronous property on ${ASYNC_RUNS} hostile inputs`,
+    async () => {
+      const check = t.check as NonNullable<FuzzTarget['check']>;
+      const r = await fc.check(
+        fc.asyncProperty(hostileBytes(seeds), (bytes) => check(bytes)),
+        { numRuns: ASYNC_RUNS, ...SEED },
+      );
+      if (r.failed) {
+        const input = fromBytes((r.counterexample?.[0] as Uint8Array | undefined) ?? new Uint8Array());
+        throw new Error(
+          `${t.name}: ${String(r.errorInstance)}\nreplay: FUZZ_SEED=${r.seed} (path ${r.counterexamplePath})\ninput (${input.length} chars): ${JSON.stringify(input.slice(0, 3000))}`,
+        );
+      }
+      expect(r.numRuns).toBe(ASYNC_RUNS);
+    },
+    120_000,
+  );
 
   it('reads every name of every seed replaced by an Object.prototype key as plain data', () => {
     let cases = 0;

@@ -25,6 +25,7 @@ import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
 import { lineTimeMs } from '../../src/parsers/dfdaemon-log-time.js';
 import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
+import { foldLogs } from '../../src/facts/dfdaemon-log-fold.js';
 import { detectConfigGeneration, parseDfdaemonConfig } from '../../src/parsers/dfdaemon-config.js';
 import { goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../../src/parsers/containerd-env.js';
 import { criPluginRow, parseCtrPlugins } from '../../src/parsers/containerd-plugins.js';
@@ -60,6 +61,11 @@ export interface FuzzTarget {
   attacks?: string[];
   /** Whether a reported line may be one past the last line (a "no COMMIT at end of file" style report). */
   allowEofLine?: boolean;
+  /**
+   * An asynchronous property of the same input, run on fewer cases than run(): code that reads through
+   * promises (the two-pass log fold) against what it replaces. Throws on a difference.
+   */
+  check?(bytes: Uint8Array): Promise<void>;
 }
 
 export const TARGETS: FuzzTarget[] = [];
@@ -593,6 +599,40 @@ register({
     }));
     for (const e of whole.events) out.push({ line: e.line, message: e.kind });
     return out;
+  },
+  async check(bytes) {
+    // the facts fold a long log in two passes (src/facts/dfdaemon-log-fold.ts): keys first, events for
+    // the surviving tasks second. With the bounds lowered to 2 tasks and 1 proxy request, nearly every
+    // task of a hostile input is dropped, so the passes must agree on which; the answer must be the
+    // builder's own over every event, with the same chunks (a line over the cap depends on them)
+    const chunk = bytes.length < 8192 ? 97 : 65536;
+    const file = 'raw/dfdaemon/logs/core.log';
+    const b = new TimelineBuilder(2, 1);
+    const s = new LogScanner(logScanWasm(), { file, onEvent: (e) => b.add(e) });
+    for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
+    const want = { stats: [s.end()], summary: b.finish() };
+    const got = await foldLogs(
+      [
+        {
+          file,
+          chunks: async function* () {
+            for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
+          },
+        },
+      ],
+      {
+        maxTasks: 2,
+        maxProxy: 1,
+        onePassBelow: 0,
+        readError: (f, message) => {
+          throw new Error(`${f}: ${message}`);
+        },
+      },
+    );
+    if (JSON.stringify(got.stats) !== JSON.stringify(want.stats))
+      throw new Error('the two-pass fold counts the lines differently from one pass');
+    if (JSON.stringify(got.summary) !== JSON.stringify(want.summary))
+      throw new Error('the two-pass fold gives other timelines than one pass over every event');
   },
 });
 

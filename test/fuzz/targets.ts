@@ -15,7 +15,7 @@ import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
-import { mergeTomlTables, readContainerdConfig } from '../../src/parsers/containerd-config.js';
+import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
 import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
@@ -405,6 +405,10 @@ register({
       t.value,
     );
     readContainerdConfig(mergeTomlTables(merged, t.value), text);
+    // as containerd 2.3+ loads a version 3 file: a leftover CRI table copied over the images table
+    plainData(readContainerdConfig(migrateLeftoverCri({ ...t.value, version: 3 }), text).config);
+    // where every key and table header is written (errors in a file are located with it)
+    plainData(t.tableHeaders());
     return problems;
   },
 });

@@ -114,6 +114,10 @@ describe('containerd.mirror-fallback', () => {
     );
     const m = mirrorFallback.when(f);
     expect(m?.evidence[0]).toMatch(/^2 "trying next host" line\(s\) for 127\.0\.0\.1:4001/);
+    // the count is a floor: fetches by digest that leave the mirror are not logged at info level
+    expect(m?.evidence[1]).toMatch(
+      /fetches by digest .* logs nothing at info level \(core\/remotes\/docker\/fetcher\.go\)/,
+    );
     expect(m?.impactSeconds).toBe((4 + 2) * 30);
   });
   it('matches a mirror written without a port to the host containerd logs for it (no port either)', async () => {

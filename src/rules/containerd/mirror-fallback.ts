@@ -94,6 +94,10 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       out.push(
         `${fallbacks.length} "${first.msg}" line(s) for ${hosts} in ${c.log?.file}, first at line ${first.line}${why}`,
       );
+      // resolver.go logs a host it leaves; fetcher.go's loop over the hosts for a digest does not
+      out.push(
+        `containerd logs this when it resolves the image reference; a blob or manifest it then fetches by digest that goes past the mirror logs nothing at info level (core/remotes/docker/fetcher.go), so more requests than these may have gone past it`,
+      );
     }
     if (cancel)
       out.push(

@@ -13,6 +13,8 @@ import { BUNDLE } from '../bundle/layout.js';
 
 export const EVENTS_FILE = BUNDLE.kubelet.events;
 const MAX_BYTES = 64 * 1024 * 1024;
+/** The Failed selection runs beside the Pulled one: its list is held to a quarter, so that both fit the heap cap. */
+const MAX_FAILED_BYTES = 16 * 1024 * 1024;
 
 export interface EventsRead {
   /** How many Pulled events of this node were kept (written to EVENTS_FILE), or why none were read. */
@@ -33,6 +35,7 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   // one event list, or two (kubectl's Pulled and Failed selections), read one after the other
   let texts: string[];
   let from: string;
+  let failedNote: string | undefined;
   if (ctx.options.kubeletEvents) {
     // a file the user saved: a path of theirs, not of the node (not re-rooted)
     const r = await readNodeFile(ctx.options.kubeletEvents, MAX_BYTES);
@@ -46,7 +49,7 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
       };
     // two server-side selections side by side (a field selector cannot say "Pulled or Failed"): the
     // cluster's other events can be many, and only these two reasons are read
-    const ask = (reason: string) =>
+    const ask = (reason: string, maxBuffer: number) =>
       runCommand(
         'kubectl',
         [
@@ -63,10 +66,10 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
           // nothing else in the kubelet probe waits on the network: kubectl may use what is left of its share
           timeoutMs: Math.max(500, Math.min(4500, ctx.remainingMs() - 300)),
           signal: ctx.signal,
-          maxBuffer: MAX_BYTES,
+          maxBuffer,
         },
       );
-    const [r, failed] = await Promise.all([ask('Pulled'), ask('Failed')]);
+    const [r, failed] = await Promise.all([ask('Pulled', MAX_BYTES), ask('Failed', MAX_FAILED_BYTES)]);
     if (r.kind !== 'ok')
       return {
         note: `Pulled events not read: ${r.kind === 'failed' ? (r.stderr.trim().split('\n')[0] ?? r.reason).slice(0, 200) : r.reason}`,
@@ -74,6 +77,8 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
     from = 'kubectl get events';
     // the Failed events join the Pulled ones when they could be read; a failure there costs only them
     texts = failed.kind === 'ok' ? [r.stdout, failed.stdout] : [r.stdout];
+    if (failed.kind !== 'ok')
+      failedNote = `Failed events ("pull QPS exceeded") not read: ${failed.reason.slice(0, 200)}`;
   }
   const read: ImageEvent[] = [];
   for (const [i, text] of texts.entries()) {
@@ -87,11 +92,11 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   const mine = nodeName ? read.filter((e) => e.host === undefined || e.host === nodeName) : read;
   await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
   const other = read.length - mine.length;
-  return {
-    kept: mine.length,
-    from,
-    ...(other > 0 ? { note: `${other} image event(s) of other nodes left out` } : {}),
-  };
+  const notes = [
+    ...(other > 0 ? [`${other} image event(s) of other nodes left out`] : []),
+    ...(failedNote ? [failedNote] : []),
+  ];
+  return { kept: mine.length, from, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
 }
 
 function toEvent(e: ImageEvent): Record<string, unknown> {

@@ -143,6 +143,11 @@ describe('kubelet probe', () => {
       out = await run('/nonexistent/kubelet/config.yaml');
       expect(out.outcome.details).toMatchObject({ pulledEvents: 1 });
       expect(await kept()).toEqual(['Successfully pulled image "a:1" in 1s (1s including waiting)']);
+      // a Failed selection kubectl could not give: the Pulled events stay, and the report says why
+      await writeFile(script, answer("echo 'forbidden' >&2; exit 1"), { mode: 0o755 });
+      out = await run('/nonexistent/kubelet/config.yaml');
+      expect(out.outcome.details).toMatchObject({ pulledEvents: 1 });
+      expect(out.outcome.reason).toContain('Failed events ("pull QPS exceeded") not read');
     } finally {
       for (const [k, v] of Object.entries(env)) {
         if (v === undefined) delete process.env[k];

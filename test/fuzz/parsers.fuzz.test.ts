@@ -74,10 +74,10 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
     expect(r.numRuns).toBe(RUNS);
   }, 120_000);
 
-  it.runIf(t.check !== undefined)(
-    `keeps its asynchronous property on ${ASYNC_RUNS} hostile inputs`,
-    async () => {
-      const check = t.check as NonNullable<FuzzTarget['check']>;
+  // only the targets that have one: an it() per target without it would count as skipped
+  const check = t.check;
+  if (check)
+    it(`keeps its asynchronous property on ${ASYNC_RUNS} hostile inputs`, async () => {
       const r = await fc.check(
         fc.asyncProperty(hostileBytes(seeds), (bytes) => check(bytes)),
         { numRuns: ASYNC_RUNS, ...SEED },
@@ -89,9 +89,7 @@ describe.each(TARGETS.map((t) => [t.name, t] as const))('fuzz %s', (_name, t) =>
         );
       }
       expect(r.numRuns).toBe(ASYNC_RUNS);
-    },
-    120_000,
-  );
+    }, 120_000);
 
   it('reads every name of every seed replaced by an Object.prototype key as plain data', () => {
     let cases = 0;

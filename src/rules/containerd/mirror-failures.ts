@@ -66,8 +66,11 @@ export interface HungWait {
   seconds: number | null;
   /** The version was unknown: what was assumed, as the facts' version note words it. */
   assumed?: string;
-  /** image_pull_progress_timeout is shorter than the response-header timeout: the pull is cancelled first. */
-  cancelledFirst: boolean;
+  /**
+   * image_pull_progress_timeout in ms when it is on: the progress reporter cancels a pull whose requests
+   * read nothing for that long (0 switches it off).
+   */
+  progressMs: number | null;
   /** The registries whose hosts list goes on after the hung host: containerd tries the next one. */
   next: RegistryRoute[];
   /** The registries where the hung host is the last one (dfdaemon as `server`): the request fails. */
@@ -84,8 +87,7 @@ export function hungWait(hung: RouteHost, c: ContainerdFacts): HungWait {
   const progressMs = c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
   const out: HungWait = {
     seconds,
-    // the progress reporter cancels a pull whose requests read nothing for that long (0 switches it off)
-    cancelledFirst: seconds !== null && progressMs !== null && progressMs > 0 && progressMs < seconds * 1000,
+    progressMs: progressMs !== null && progressMs > 0 ? progressMs : null,
     next: [],
     last: [],
     lastAttempts: 1,
@@ -106,7 +108,12 @@ export function hungWait(hung: RouteHost, c: ContainerdFacts): HungWait {
 
 /** On 2.3+ a hung mirror is given up on after the response-header timeout; null when the pull waits instead. */
 export function hungTimesOut(w: HungWait): number | null {
-  return w.seconds !== null && !w.cancelledFirst ? w.seconds : null;
+  return w.seconds !== null && !cancelledWithin(w, w.seconds) ? w.seconds : null;
+}
+
+/** Whether image_pull_progress_timeout cancels the pull before `seconds` pass without a byte read. */
+function cancelledWithin(w: HungWait, seconds: number): boolean {
+  return w.progressMs !== null && w.progressMs < seconds * 1000;
 }
 
 /** A hung mirror fallen back from costs every request the response-header timeout. */
@@ -186,13 +193,11 @@ function hungSentence(w: HungWait, c: ContainerdFacts): string {
       ? `assumed: ${w.lastAttemptsAssumed}`
       : `${release} retries a timeout on the last host, 50 ms apart`;
     const total = w.lastAttempts * wait;
-    const progressMs = c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
-    // no byte arrives while it retries: the progress timeout, when shorter, cancels the pull first
-    const cancelled = progressMs !== null && progressMs > 0 && progressMs < total * 1000;
     const fate =
       w.lastAttempts === 1
         ? `fails after ${wait} s instead ("fetch failed") and so does the pull`
-        : cancelled
+        : // no byte arrives while it retries: the progress timeout, when shorter, cancels the pull first
+          cancelledWithin(w, total)
           ? `is tried up to ${w.lastAttempts} times (${why}), but image_pull_progress_timeout (${c.imagePullProgressTimeout}) cancels the pull before the last attempt ends`
           : `is tried ${w.lastAttempts} times (${why}), so it fails after ${total} s instead ("fetch failed") and so does the pull`;
     parts.push(`where it is the last host (${regs}: dfdaemon as \`server\`, no origin after it), the request ${fate}`);

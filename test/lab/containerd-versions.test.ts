@@ -67,6 +67,17 @@ async function probeFacts(configFile: string, address: string) {
   return facts.containerd!;
 }
 
+/**
+ * The lab, a registry holding a 1 MiB image pushed as `repo`, and a loopback port nothing listens on:
+ * what the tests of hosts.toml lookups set up before writing their hosts directory.
+ */
+async function pushedImage(repo: string) {
+  lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
+  const reg = await lab.startRegistry();
+  const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
+  return { lab, reg, ref: await lab.push(img, reg, repo), dead: await freeLoopbackPort() };
+}
+
 describe('containerd behaviour by release, on the real 1.6 binary', () => {
   it.skipIf(why)(
     'registry.configs.*.tls next to config_path: the CRI plugin refuses it (the table says so for < 2.0.0)',
@@ -101,18 +112,17 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
   it.skipIf(why)(
     'a hosts.toml with only `server` is ignored ("invalid `host` tree"): the pull goes to the registry itself, and the facts call it rejected',
     async () => {
-      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-      const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
-      const ref = await lab.push(img, reg, 'lab/server-only:v1');
-      const dead = await freeLoopbackPort();
+      const { lab: running, reg, ref, dead } = await pushedImage('lab/server-only:v1');
       // were this file used, every request would go to a port nothing listens on and the pull would fail
-      const hostsDir = await lab.writeHostsToml(reg.host, { hosts: [], raw: `server = "http://127.0.0.1:${dead}"\n` });
-      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      const hostsDir = await running.writeHostsToml(reg.host, {
+        hosts: [],
+        raw: `server = "http://127.0.0.1:${dead}"\n`,
+      });
+      const cd = await running.startContainerd({ configVersion: 2, configPath: hostsDir });
       try {
         const v = parseContainerdVersion(cd.version);
         expect(pick(hostsWithoutHostTable, v)).toMatchObject({ kind: 'known', value: 'rejected' });
-        const pull = await lab.pull(cd, ref, { hostsDir });
+        const pull = await running.pull(cd, ref, { hostsDir });
         expect(pull.output).toMatch(/failed to decode hosts\.toml.*invalid `host` tree/);
         expect(pull.ok, pull.output).toBe(true);
         const c = await probeFacts(cd.configFile, cd.address);
@@ -127,21 +137,17 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
   it.skipIf(why)(
     'a host written as an inline table under [host] is tried by 1.x: the pull goes through it, and the facts list it first',
     async () => {
-      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-      const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
-      const ref = await lab.push(img, reg, 'lab/inline-host:v1');
-      const dead = await freeLoopbackPort();
+      const { lab: running, reg, ref, dead } = await pushedImage('lab/inline-host:v1');
       // `server` is a port nothing listens on: the pull succeeds only through the inline-table host
-      const hostsDir = await lab.writeHostsToml(reg.host, {
+      const hostsDir = await running.writeHostsToml(reg.host, {
         hosts: [],
         raw: `server = "http://127.0.0.1:${dead}"\n[host]\n  "http://${reg.host}" = { capabilities = ["pull", "resolve"] }\n`,
       });
-      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      const cd = await running.startContainerd({ configVersion: 2, configPath: hostsDir });
       try {
         const v = parseContainerdVersion(cd.version);
         expect(pick(hostsWithoutOwnHeader, v)).toMatchObject({ kind: 'known', value: 'tried' });
-        const pull = await lab.pull(cd, ref, { hostsDir });
+        const pull = await running.pull(cd, ref, { hostsDir });
         expect(pull.ok, pull.output).toBe(true);
         const c = await probeFacts(cd.configFile, cd.address);
         const route = c.routes.find((r) => r.source === 'hosts.toml');
@@ -157,26 +163,22 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
   it.skipIf(why)(
     'a registry directory without hosts.toml stops the lookup before _default: the pull goes to the registry itself, and the facts route it there',
     async () => {
-      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-      const reg = await lab.startRegistry();
-      const img = await lab.buildImage({ layers: [{ bytes: 1 << 20 }] });
-      const ref = await lab.push(img, reg, 'lab/certs-dir:v1');
-      const dead = await freeLoopbackPort();
+      const { lab: running, reg, ref, dead } = await pushedImage('lab/certs-dir:v1');
       // _default sends every registry to a port nothing listens on, and names it as the server too, so
       // that containerd does not fall back to the registry itself
-      const hostsDir = await lab.writeHostsToml('_default', {
+      const hostsDir = await running.writeHostsToml('_default', {
         hosts: [],
         raw: `server = "http://127.0.0.1:${dead}"\n[host."http://127.0.0.1:${dead}"]\n  capabilities = ["pull", "resolve"]\n`,
       });
-      const cd = await lab.startContainerd({ configVersion: 2, configPath: hostsDir });
+      const cd = await running.startContainerd({ configVersion: 2, configPath: hostsDir });
       try {
-        const through = await lab.pull(cd, ref, { hostsDir, timeoutMs: 60_000 });
+        const through = await running.pull(cd, ref, { hostsDir, timeoutMs: 60_000 });
         expect(through.ok, 'the _default mirror is used while the registry has no directory').toBe(false);
         expect(through.output).toMatch(new RegExp(`127\\.0\\.0\\.1:${dead}.*connection refused`));
         // a Docker-style certificate directory for the registry, without hosts.toml
         await mkdir(join(hostsDir, reg.host), { recursive: true });
         await writeFile(join(hostsDir, reg.host, 'README'), 'certificates would go here\n');
-        const direct = await lab.pull(cd, ref, { hostsDir });
+        const direct = await running.pull(cd, ref, { hostsDir });
         expect(direct.ok, direct.output).toBe(true);
         const c = await probeFacts(cd.configFile, cd.address);
         expect(c.hostsDirs[0]?.withoutHostsToml).toEqual([reg.host]);

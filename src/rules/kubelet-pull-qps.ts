@@ -2,8 +2,10 @@
 // is refused at once ("pull QPS exceeded"), before containerd or dfdaemon is asked, and the pod waits out
 // the image back-off before the kubelet tries again. Only events show it: the stock limits alone are no
 // finding. Sources: kubernetes/kubernetes pkg/kubelet/images/helpers.go (throttledImageService: TryAccept,
-// else the error), pkg/kubelet/kubelet.go (backOffPeriod 10 s, MaxContainerBackOff 300 s: the image
-// back-off), staging/src/k8s.io/kubelet/config/v1beta1/types.go (registryPullQPS 0 = no limit).
+// else the error), pkg/kubelet/kubelet.go (the image back-off: 10 s doubling to 300 s; before v1.32
+// NewBackOff(backOffPeriod, MaxContainerBackOff), since v1.32 NewBackOff(imageBackOffPeriod,
+// MaxImageBackOff), same values: kubernetes#128369, KEP-4603, which only splits the constants),
+// staging/src/k8s.io/kubelet/config/v1beta1/types.go (registryPullQPS 0 = no limit).
 import { BUNDLE } from '../bundle/layout.js';
 import type { KubeletFacts, KubeletQpsRefusal } from '../facts/kubelet.js';
 import { defineRule } from './rule.js';

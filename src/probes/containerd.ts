@@ -8,7 +8,7 @@ import { defaultConfigPath } from '../knowledge/containerd.js';
 import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';
 import type { MirrorCheck } from '../facts/containerd-routes.js';
-import { defineProbe, type ProbeContext } from './context.js';
+import type { ProbeModule, ProbeContext } from './context.js';
 import { measureCpu, prepareCpuSample } from './containerd-cpu.js';
 import { checkMirror, type MirrorTarget } from './containerd-mirror-check.js';
 import {
@@ -40,11 +40,7 @@ const LOG_FILES = ['/var/log/containerd.log', '/var/lib/rancher/k3s/agent/contai
 const JOURNAL_LINES = 3000;
 const MAX_MIRROR_CHECKS = 8;
 
-export const containerdProbe = defineProbe({
-  name: 'containerd',
-  description:
-    'containerd config (file, imports, config dump), version, hosts.toml routing, live mirror check, env/drop-ins, log tail, gunzip/sha256 rates',
-  budget: 0.2,
+export const containerdProbe: ProbeModule = {
   async run(ctx) {
     const partial: string[] = [];
     const { out } = ctx;
@@ -180,7 +176,7 @@ export const containerdProbe = defineProbe({
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: partial.join('; ') } : {}), details };
   },
-});
+};
 
 /**
  * With several containerd processes (a node also running test instances), take the one the flags

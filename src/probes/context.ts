@@ -118,6 +118,14 @@ export function defineProbe(p: Probe): Probe {
   return p;
 }
 
+/**
+ * What a probe's module holds: its work. What the probe is and when it runs (name, budget, order) is in
+ * the catalogue (index.ts), which loads the module only when the probe runs.
+ */
+export interface ProbeModule {
+  run(ctx: ProbeContext): Promise<ProbeOutcome>;
+}
+
 export function rootedPath(root: string, p: string): string {
   if (root === '/' || root === '') return p;
   return isAbsolute(p) ? join(root, p) : join(root, p);

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineProbe } from './context.js';
+import type { ProbeModule } from './context.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
@@ -10,10 +10,7 @@ import { BUNDLE } from '../bundle/layout.js';
 /** A metrics scrape gets at most this long. */
 const SCRAPE_TIMEOUT_MS = 3000;
 
-export const dfdaemonProbe = defineProbe({
-  name: 'dfdaemon',
-  description: 'dfdaemon generation, config, two /metrics scrapes and its logs (Go dfdaemon or Rust client)',
-  budget: 0.2,
+export const dfdaemonProbe: ProbeModule = {
   async run(ctx) {
     const { out, options } = ctx;
     // set before anything can fail: the disk, loopback and netfilter probes read it
@@ -155,4 +152,4 @@ export const dfdaemonProbe = defineProbe({
     }
     return { status: 'ok', ...(partial.length > 0 ? { reason: `partial: ${partial.join('; ')}` } : {}), details };
   },
-});
+};

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiskMeasurement } from '../bundle/measurements.js';
 import { parseMountTable } from '../parsers/mountinfo.js';
-import { defineProbe, type ProbeContext, type ProbeOutcome } from './context.js';
+import type { ProbeModule, ProbeContext, ProbeOutcome } from './context.js';
 import { addSystemInformation, type DeviceChain, majMinOf, mountOf, resolveDevice } from './disk-device.js';
 import { fioArgs, runFio } from './disk-fio.js';
 import {
@@ -99,11 +99,7 @@ async function fioReadTest(ctx: ProbeContext, file: string, bytes: number): Prom
   };
 }
 
-export const diskProbe = defineProbe({
-  name: 'disk',
-  description:
-    "the device under dfdaemon's cache dir: sequential and 4 KiB random direct reads, iostat window, free space",
-  budget: 0.2,
+export const diskProbe: ProbeModule = {
   async run(ctx) {
     const { dir: given, from } = cacheDirOf(ctx);
     const partial: string[] = [];
@@ -170,7 +166,7 @@ export const diskProbe = defineProbe({
     ctx.out.setMeasurement('disk', measurement);
     return outcome(partial, { ...details, readTest: rt });
   },
-});
+};
 
 /** What the disk measurement holds whether or not a read test ran. */
 type DiskBase = Omit<DiskMeasurement, 'method' | 'seqReadMBps' | 'randReadP50Ms' | 'randReadP99Ms' | 'bytesRead'>;

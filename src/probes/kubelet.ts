@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { defineProbe } from './context.js';
+import type { ProbeModule } from './context.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import { copyDropIns } from './kubelet-drop-ins.js';
 import { readPulledEvents } from './kubelet-events.js';
@@ -8,11 +8,7 @@ import { BUNDLE } from '../bundle/layout.js';
 
 const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
 
-export const kubeletProbe = defineProbe({
-  name: 'kubelet',
-  description:
-    'kubelet config file and command-line flags (image pull serialisation, parallel pull limit, registry QPS), and its recent Pulled events and "pull QPS exceeded" refusals',
-  budget: 0.05,
+export const kubeletProbe: ProbeModule = {
   async run(ctx) {
     const partial: string[] = [];
     const procs = await findProcesses('kubelet');
@@ -54,4 +50,4 @@ export const kubeletProbe = defineProbe({
       },
     };
   },
-});
+};

@@ -1,7 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoopbackMeasurement } from '../bundle/measurements.js';
-import { defineProbe, type ProbeContext } from './context.js';
+import type { ProbeModule, ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import {
   type BaselineServer,
@@ -132,11 +132,7 @@ function hostOf(hostPort: string): string {
   }
 }
 
-export const loopbackProbe = defineProbe({
-  name: 'loopback',
-  description:
-    "loopback RTT and throughput to dfdoctor's own listener and to dfdaemon's endpoints; listeners, lo qdisc, name-resolution files",
-  budget: 0.15,
+export const loopbackProbe: ProbeModule = {
   async run(ctx) {
     ctx.progress('listeners, qdisc, resolver files');
     const [fileGaps, commandGaps] = await Promise.all([copyNodeFiles(ctx), commands(ctx)]);
@@ -289,4 +285,4 @@ export const loopbackProbe = defineProbe({
       details: { endpointsTried: checks.length },
     };
   },
-});
+};

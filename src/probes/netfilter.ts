@@ -1,4 +1,4 @@
-import { defineProbe, type ProbeContext } from './context.js';
+import type { ProbeModule, ProbeContext } from './context.js';
 import { type CommandResult, runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -41,10 +41,7 @@ async function readNumber(path: string): Promise<number | null> {
   return Number.isFinite(n) ? n : null;
 }
 
-export const netfilterProbe = defineProbe({
-  name: 'netfilter',
-  description: 'iptables (both backends) and nftables rulesets with counters, conntrack fill',
-  budget: 0.25,
+export const netfilterProbe: ProbeModule = {
   async run(ctx) {
     const problems: string[] = [];
     const v4 = await save(ctx, 'iptables-save', BUNDLE.net.iptables, problems, 0.5);
@@ -106,4 +103,4 @@ export const netfilterProbe = defineProbe({
       details: { backend, otherBackendFiles: other },
     };
   },
-});
+};

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineProbe } from './context.js';
+import type { ProbeModule } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { withTimeout } from './with-timeout.js';
@@ -8,11 +8,7 @@ import { BUNDLE } from '../bundle/layout.js';
 const STAT_INTERVAL_MS = 1000;
 const DMESG_TAIL_LINES = 2000;
 
-export const systemProbe = defineProbe({
-  name: 'system',
-  description:
-    "host identity, CPU, memory, load, pressure stall averages, two /proc/stat samples with dfdoctor's own CPU time, kernel messages",
-  budget: 0.15,
+export const systemProbe: ProbeModule = {
   async run(ctx) {
     const { out } = ctx;
     const missing: string[] = [];
@@ -86,7 +82,7 @@ export const systemProbe = defineProbe({
       },
     };
   },
-});
+};
 
 /**
  * The CPU's name, for the report's header: the kernel's "model name" (x86), else what lscpu makes of

@@ -5,7 +5,9 @@
 //   --since 1h  `dfdoctor diagnose --probes dfdaemon --since 1h` (the whole CLI, start-up included) on a
 //               400 MB Go log spanning 20 h that ends now, against grep -c over the whole file; target ≥ 1 ×.
 //               Two rows: bin/dfdoctor.js run as a program, as an installed `dfdoctor` is (one Node), and
-//               `node bin/dfdoctor.js`, where the launcher adds a second Node for the heap cap
+//               `node bin/dfdoctor.js`, where the launcher adds a second Node for the heap cap. Printed
+//               beside them: the log part alone, and the floor under any Node program (a bare Node that
+//               only reads the window's bytes)
 // grep's output is captured: with it sent to /dev/null GNU grep stops at the first match.
 // Usage: npx tsx bench/dfdaemon-logs.bench.ts [--size BYTES] [--window-size BYTES] [--runs N] [--only full|window]
 //        (npm run bench -- dfdaemon-logs)
@@ -106,6 +108,15 @@ const arg = (name: string): string | undefined => {
 const RUNS = Math.max(1, Number(arg('--runs') ?? 5));
 const CLI = fileURLToPath(new URL('../bin/dfdoctor.js', import.meta.url));
 const PEAK_HOOK = fileURLToPath(new URL('./peak-rss-hook.mjs', import.meta.url));
+/** `node -e` that reads the last argv[2] bytes of the file argv[1] in 64 KiB reads into one buffer. */
+const FLOOR_READ = [
+  "const fs = require('node:fs');",
+  'const [file, n] = [process.argv[1], Number(process.argv[2])];',
+  "const fd = fs.openSync(file, 'r');",
+  'const end = fs.fstatSync(fd).size;',
+  'const buf = Buffer.allocUnsafe(65536);',
+  'for (let pos = end - n; pos < end; ) { const r = fs.readSync(fd, buf, 0, 65536, pos); if (r === 0) break; pos += r; }',
+].join(' ');
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -297,6 +308,20 @@ async function windowRow(dir: string, size: number): Promise<boolean> {
     parts.push(p);
     partRatios.push(g.ms / p.ms);
   }
+  // the floor under any Node program for this row: a bare Node that reads the window's bytes in 64 KiB
+  // reads (what the probe's seek and copy must read at least) and does nothing else
+  const windowBytes = median(parts.map((p) => p.bundledBytes));
+  const floors: number[] = [];
+  const floorRatios: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['-e', FLOOR_READ, file, String(windowBytes)], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`floor read failed: ${r.stderr}`);
+    const g = timeGrep(file, needle);
+    floors.push(ms);
+    floorRatios.push(g.ms / ms);
+  }
   const pass = rows.every((r) => median(r.ratios) >= 1);
   for (const r of rows) {
     const ratio = median(r.ratios);
@@ -314,6 +339,10 @@ async function windowRow(dir: string, size: number): Promise<boolean> {
   console.log(
     `  of which the log part (in one process, no CLI start-up): seek + copy of ${(median(parts.map((p) => p.bundledBytes)) / 1e6).toFixed(1)} MB ${median(parts.map((p) => p.copyMs)).toFixed(0)} ms, facts ${median(parts.map((p) => p.factsMs)).toFixed(0)} ms; ` +
       `ratio (grep / log part) median ${median(partRatios).toFixed(2)} [${Math.min(...partRatios).toFixed(2)}–${Math.max(...partRatios).toFixed(2)}] of ${RUNS} pairs`,
+  );
+  console.log(
+    `  the floor of any Node program: node -e reading the same ${(windowBytes / 1e6).toFixed(1)} MB in 64 KiB reads, nothing else, ${median(floors).toFixed(0)} ms; ` +
+      `ratio (grep / floor) median ${median(floorRatios).toFixed(2)} [${Math.min(...floorRatios).toFixed(2)}–${Math.max(...floorRatios).toFixed(2)}] of ${RUNS} pairs`,
   );
   rmSync(logDir, { recursive: true, force: true });
   return pass;

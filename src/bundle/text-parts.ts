@@ -4,6 +4,22 @@
 
 const BEGIN = Buffer.from('-----BEGIN');
 const END = Buffer.from('-----END');
+const BEGIN_WORD = Buffer.from('BEGIN');
+const DASHES = BEGIN.length - BEGIN_WORD.length;
+
+/**
+ * Whether `part` holds a "-----BEGIN". Searched as "BEGIN", then its dashes checked: a search for the
+ * whole needle stops at every "-", which fills a log's dates, UUIDs and peer ids (8 ms against 1 ms on
+ * 20 MB of Go log, and every part of a log copy is searched twice).
+ */
+function hasBegin(part: Buffer): boolean {
+  for (let i = part.indexOf(BEGIN_WORD, DASHES); i >= 0; i = part.indexOf(BEGIN_WORD, i + 1)) {
+    let d = 1;
+    while (d <= DASHES && part[i - d] === 0x2d) d++;
+    if (d > DASHES) return true;
+  }
+  return false;
+}
 
 /**
  * The start of the line holding a PEM block that begins in `bytes[from, to)` and does not end there, or
@@ -13,7 +29,7 @@ export function openPemLine(bytes: Buffer, from: number, to: number): number {
   if (to <= from) return -1;
   // searched forward first: most logs hold no block, and a backward search of a long text is slow
   const part = bytes.subarray(from, to);
-  if (part.indexOf(BEGIN) < 0) return -1;
+  if (!hasBegin(part)) return -1;
   const begin = part.lastIndexOf(BEGIN);
   if (part.lastIndexOf(END) > begin) return -1;
   return from + part.lastIndexOf(0x0a, begin) + 1;

@@ -259,6 +259,16 @@ export function redactLogLines(text: string, t: Tally): string {
   return out + text.slice(from);
 }
 
+/**
+ * Whether the text holds "-----BEGIN": searched as "BEGIN", then its dashes checked. A search for the
+ * whole string stops at every "-" of a log's dates, UUIDs and peer ids (8 ms against 1.3 ms on 20 MB).
+ */
+function holdsPemBegin(text: string): boolean {
+  for (let i = text.indexOf('BEGIN', 5); i >= 0; i = text.indexOf('BEGIN', i + 1))
+    if (text.startsWith('-----', i - 5)) return true;
+  return false;
+}
+
 const PEM_BEGIN = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----/;
 const PEM_INLINE = /-----BEGIN ([A-Z0-9 ]*(?:PRIVATE KEY|SECRET|ENCRYPTED)[A-Z0-9 ]*)-----(.*?)-----END \1-----/g;
 const PEM_BODY = /^\s*([A-Za-z0-9+/=]+|[A-Za-z-]+:.*|)\s*\\?$/;
@@ -269,7 +279,7 @@ const PEM_BODY = /^\s*([A-Za-z0-9+/=]+|[A-Za-z-]+:.*|)\s*\\?$/;
  * An unterminated block is cut at the first line that cannot be part of it.
  */
 export function redactPem(text: string, t: Tally): string {
-  if (!text.includes('-----BEGIN')) return text;
+  if (!holdsPemBegin(text)) return text;
   let out = text.replace(PEM_INLINE, (_m, label: string, body: string) => {
     t.add('private key block', ...body.split(/\\n|\\r|\s+/).filter((s) => s.length >= 16));
     return `-----BEGIN ${label}-----${MARK}-----END ${label}-----`;

@@ -433,3 +433,22 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     ).not.toContain('GoRegAuth-eyJ1c2VyIjoidSJ9');
   });
 });
+
+describe('private key blocks in a log', () => {
+  const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
+  const redact = (text: string) => createRedactor()('raw/dfdaemon/logs/dfdaemon.log', text).text;
+
+  it('hides the body wherever "-----BEGIN" starts: at the very start, after six dashes, among dashed ids', () => {
+    for (const head of ['', '------', '2026-12-06 10.0.0.5-1-6d1f0c2a-2b1e ']) {
+      const out = redact(`${head}-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\nnext line\n`);
+      expect(out).not.toContain(body);
+      expect(out).toContain('-----END PRIVATE KEY-----\nnext line');
+    }
+  });
+
+  it('leaves a text without "-----BEGIN" whole: four dashes, or "BEGIN" alone', () => {
+    for (const text of [`----BEGIN PRIVATE KEY-----\n${body}\n`, `BEGIN PRIVATE KEY\n${body}\n`]) {
+      expect(redact(text)).toBe(text);
+    }
+  });
+});

@@ -151,20 +151,56 @@ class TaskTable<V> {
 }
 
 /**
- * The kinds whose lines feed the daemon-wide lists (proxy requests, settings, error lists): the part of
- * add() that is no task's (addShared). A two-pass fold reads their events in its first pass.
+ * What a line of each kind feeds: the daemon-wide lists (`shared`: proxy requests, settings, error
+ * lists; addShared), and its task's timeline (`task`: always, never, or only when the line names a
+ * task; addToTask). A two-pass fold reads the shared lines in its first pass and the task lines of the
+ * surviving tasks in its second, so a kind missing here would be lost by one of them: the Record makes
+ * every kind say where it goes.
  */
-export const SHARED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
-  'proxy-p2p',
-  'proxy-direct',
-  'proxy-error',
-  'proxy-rate-limited',
-  'rate-limit-setting',
-  'mirror-disabled',
-  'digest-setting',
-  'rate-limit-error',
-  'scheduler-error',
-]);
+const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'named' | 'never' }>> = {
+  // Rust proxy lines run inside no task span; Go's are task-less too
+  'proxy-p2p': { shared: true, task: 'named' },
+  'proxy-direct': { shared: true, task: 'named' },
+  'proxy-error': { shared: true, task: 'never' },
+  'proxy-rate-limited': { shared: true, task: 'never' },
+  'rate-limit-setting': { shared: true, task: 'never' },
+  'mirror-disabled': { shared: true, task: 'never' },
+  'digest-setting': { shared: true, task: 'never' },
+  'rate-limit-error': { shared: true, task: 'always' },
+  'scheduler-error': { shared: true, task: 'always' },
+  'task-start': { shared: false, task: 'always' },
+  'stream-ready': { shared: false, task: 'always' },
+  'register-start': { shared: false, task: 'always' },
+  'register-ok': { shared: false, task: 'always' },
+  'register-failed': { shared: false, task: 'always' },
+  'schedule-timeout': { shared: false, task: 'always' },
+  'back-source': { shared: false, task: 'always' },
+  'sched-back-source': { shared: false, task: 'always' },
+  'source-ok': { shared: false, task: 'always' },
+  'source-error': { shared: false, task: 'always' },
+  'remote-peer': { shared: false, task: 'always' },
+  'piece-remote': { shared: false, task: 'always' },
+  'piece-local': { shared: false, task: 'always' },
+  'piece-source': { shared: false, task: 'always' },
+  'piece-failed': { shared: false, task: 'always' },
+  'local-start': { shared: false, task: 'always' },
+  'local-all': { shared: false, task: 'always' },
+  'source-all': { shared: false, task: 'always' },
+  reuse: { shared: false, task: 'always' },
+  'reuse-done': { shared: false, task: 'always' },
+  'local-hit-announced': { shared: false, task: 'always' },
+  'task-done': { shared: false, task: 'always' },
+  'task-succeeded': { shared: false, task: 'always' },
+  'task-slow': { shared: false, task: 'always' },
+  'task-failed': { shared: false, task: 'always' },
+  'digest-failed': { shared: false, task: 'always' },
+  'digest-ok': { shared: false, task: 'always' },
+};
+
+/** The kinds whose lines feed the daemon-wide lists (addShared does something for these only). */
+export const SHARED_KINDS: ReadonlySet<EventKind> = new Set(
+  (Object.keys(PARTS) as EventKind[]).filter((k) => PARTS[k].shared),
+);
 
 /**
  * The proxy request kinds: the list keeps the newest MAX_PROXY of those with a URL. A two-pass fold counts
@@ -172,22 +208,10 @@ export const SHARED_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
  */
 export const PROXY_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['proxy-p2p', 'proxy-direct']);
 
-/** Whether a line counts in a task's timeline: all but the daemon-wide settings and proxy errors; a proxy line only inside a task. */
+/** Whether a line counts in a task's timeline (PARTS). */
 export function hasTaskPart(e: Pick<LogEvent, 'kind' | 'task'>): boolean {
-  switch (e.kind) {
-    case 'proxy-p2p':
-    case 'proxy-direct':
-      // Rust proxy lines run inside no task span; Go's are task-less too
-      return Boolean(e.task);
-    case 'proxy-error':
-    case 'proxy-rate-limited':
-    case 'rate-limit-setting':
-    case 'mirror-disabled':
-    case 'digest-setting':
-      return false;
-    default:
-      return true;
-  }
+  const task = PARTS[e.kind].task;
+  return task === 'always' || (task === 'named' && Boolean(e.task));
 }
 
 /** The key of the task a line belongs to (after addShared() said it has one): its peer, else its task. */

@@ -6,15 +6,15 @@ import { BUNDLE } from '../bundle/layout.js';
 
 export const KUBELET_FILES = BUNDLE.kubelet;
 
-type Source = 'flag' | 'config' | 'drop-in' | 'default';
+export type KubeletSource = 'flag' | 'config' | 'drop-in' | 'default';
 
 /** The kubelet's image-pull settings in effect (flags over config file over defaults; kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletFacts {
-  serializeImagePulls: { value: boolean; from: Source };
+  serializeImagePulls: { value: boolean; from: KubeletSource };
   /** null = no limit (the default when pulls are parallel). */
-  maxParallelImagePulls: { value: number | null; from: Source };
-  registryPullQPS: { value: number; from: Source };
-  registryBurst: { value: number; from: Source };
+  maxParallelImagePulls: { value: number | null; from: KubeletSource };
+  registryPullQPS: { value: number; from: KubeletSource };
+  registryBurst: { value: number; from: KubeletSource };
   /** Bundle files the values came from (config, its --config-dir drop-ins in merge order, and flags). */
   files: string[];
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
@@ -113,7 +113,7 @@ export const kubeletFacts = defineFacts({
     }
     const pick = <K extends keyof typeof DEFAULTS>(
       k: K,
-    ): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: Source } => {
+    ): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: KubeletSource } => {
       if (flags[k] !== undefined) return { value: flags[k] as NonNullable<KubeletPullSettings[K]>, from: 'flag' };
       if (dropIn[k] !== undefined) return { value: dropIn[k] as NonNullable<KubeletPullSettings[K]>, from: 'drop-in' };
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };

@@ -6,8 +6,8 @@
 // NewBackOff(backOffPeriod, MaxContainerBackOff), since v1.32 NewBackOff(imageBackOffPeriod,
 // MaxImageBackOff), same values: kubernetes#128369, KEP-4603, which only splits the constants),
 // staging/src/k8s.io/kubelet/config/v1beta1/types.go (registryPullQPS 0 = no limit).
-import { BUNDLE } from '../bundle/layout.js';
 import type { KubeletFacts, KubeletQpsRefusal } from '../facts/kubelet.js';
+import { kubeletSetIn } from './kubelet-set-in.js';
 import { defineRule } from './rule.js';
 import { cmd, snippet } from './steps.js';
 
@@ -67,11 +67,13 @@ export const pullQps = defineRule<QpsFinding>({
   ],
 });
 
-/** Where the limits in effect came from. */
+/** Where the limits in effect came from: one place for both, or each its own. */
 function origin(k: KubeletFacts): string {
-  const from = [k.registryPullQPS.from, k.registryBurst.from];
-  if (from.every((x) => x === 'default'))
+  const qps = kubeletSetIn(k, k.registryPullQPS.from, '--registry-qps');
+  const burst = kubeletSetIn(k, k.registryBurst.from, '--registry-burst');
+  if (!qps && !burst)
     return k.files.length > 0 ? `not set in ${k.files.join(', ')}: the kubelet defaults` : 'the kubelet defaults';
-  if (from.includes('flag')) return `${BUNDLE.kubelet.flags} (--registry-qps, --registry-burst)`;
-  return k.files.join(', ');
+  if (k.registryPullQPS.from === k.registryBurst.from)
+    return kubeletSetIn(k, k.registryPullQPS.from, '--registry-qps, --registry-burst') as string;
+  return `registryPullQPS from ${qps ?? 'the default'}, registryBurst from ${burst ?? 'the default'}`;
 }

@@ -1,7 +1,7 @@
-import { BUNDLE } from '../bundle/layout.js';
 import type { ContainerdFacts } from '../facts/containerd.js';
 import type { KubeletFacts, KubeletPull } from '../facts/kubelet.js';
 import { pullQps } from './kubelet-pull-qps.js';
+import { kubeletSetIn } from './kubelet-set-in.js';
 import { defineRule, type Rule } from './rule.js';
 import { cmd, prose, snippet } from './steps.js';
 
@@ -101,11 +101,8 @@ export const serialPulls = defineRule<SerialFinding>({
 
 /** Where serializeImagePulls = true came from. */
 function source(k: KubeletFacts): string {
-  const from = k.serializeImagePulls.from;
-  if (from === 'flag') return `${BUNDLE.kubelet.flags} (--serialize-image-pulls)`;
-  if (from === 'config') return BUNDLE.kubelet.config;
-  if (from === 'drop-in')
-    return `a --config-dir drop-in (${k.files.filter((f) => f.startsWith(BUNDLE.kubelet.configDir)).join(', ')})`;
+  const set = kubeletSetIn(k, k.serializeImagePulls.from, '--serialize-image-pulls');
+  if (set) return set;
   return k.files.length > 0
     ? `not set in ${k.files.join(', ')}, kubelet default true (no maxParallelImagePulls of 2 or more)`
     : 'kubelet config not read; the kubelet default is true';

@@ -92,6 +92,33 @@ new RuleTester().run(pullQps, {
       severity: 'warning',
       evidence: ['registryPullQPS = 2, registryBurst = 4 (raw/kubelet/flags.txt (--registry-qps, --registry-burst))'],
     },
+    {
+      name: 'limits set in two places: each named where it was set, a --config-dir drop-in by its file',
+      files: {
+        'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nregistryBurst: 6\n',
+        'raw/kubelet/config.d/20-qps.conf': '{"registryPullQPS": 3}\n',
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [failed('Failed to pull image "b:1": pull QPS exceeded', 1)],
+        }),
+      },
+      severity: 'warning',
+      evidence: [
+        'registryPullQPS = 3, registryBurst = 6 (registryPullQPS from a --config-dir drop-in (raw/kubelet/config.d/20-qps.conf), registryBurst from raw/kubelet/config.yaml)',
+      ],
+    },
+    {
+      name: 'one limit set, the other the default',
+      files: {
+        'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nregistryPullQPS: 2\n',
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [failed('Failed to pull image "b:1": pull QPS exceeded', 1)],
+        }),
+      },
+      severity: 'warning',
+      evidence: [
+        'registryPullQPS = 2, registryBurst = 10 (registryPullQPS from raw/kubelet/config.yaml, registryBurst from the default)',
+      ],
+    },
   ],
   silent: [
     {

@@ -47,7 +47,9 @@ export function renderMarkdown(report: Report): string {
     out.push(
       report.timeline.source === 'bench'
         ? 'The pull, layer by layer (dfdoctor bench):'
-        : 'The pull as dfdaemon logged it, task by task:',
+        : report.timeline.omitted
+          ? `The pull as dfdaemon logged it: the ${report.timeline.tasks.length} longest of its ${report.timeline.tasks.length + report.timeline.omitted} tasks, in start order:`
+          : 'The pull as dfdaemon logged it, task by task:',
       '',
       ...mermaidGantt(report.timeline),
       '',

@@ -58,6 +58,8 @@ export const TimelineSchema = z.object({
       endMs: z.number().nonnegative(),
     }),
   ),
+  /** Tasks of the pull left out of `tasks`, which then keeps the longest (report/timeline.ts). */
+  omitted: z.number().int().positive().optional(),
 });
 export type Timeline = z.infer<typeof TimelineSchema>;
 

@@ -8,6 +8,13 @@ import type { Timeline } from './model.js';
 const short = (d: string | undefined) => (d ?? '').replace(/^sha256:/, '').slice(0, 12);
 const mb = (b: number | undefined) => (b === undefined ? '' : ` ${(b / 1e6).toFixed(1)} MB`);
 
+/**
+ * Bars a dfdaemon timeline draws at most. An image has a few dozen layers; a node that pulls without a
+ * minute's pause makes one "pull" of thousands of tasks, whose gantt would not paste into an issue
+ * (GitHub takes 65,536 characters a comment) nor read as a picture.
+ */
+export const TIMELINE_MAX_TASKS = 40;
+
 export function buildTimeline(f: Facts): Timeline | undefined {
   const bench = f.measurements.bench;
   const pull = bench ? slowestPull(bench) : null;
@@ -15,20 +22,49 @@ export function buildTimeline(f: Facts): Timeline | undefined {
   const tasks = (f.dfdaemon?.logs?.pulls.at(-1)?.tasks ?? []).filter((t) => t.startMs !== null);
   if (tasks.length === 0) return undefined;
   const t0 = Math.min(...tasks.map((t) => t.startMs as number));
+  const bars = tasks.map((t) => {
+    const start = (t.startMs as number) - t0;
+    const end = t.endMs !== null ? t.endMs - t0 : t.costMs !== null ? start + t.costMs : start;
+    return {
+      section: t.servedBy,
+      label: `${short(t.digest) || (t.taskId ?? t.key).slice(0, 12)}${mb(t.contentLength)}`,
+      startMs: start,
+      endMs: Math.max(start, end),
+    };
+  });
+  const kept = longest(bars, TIMELINE_MAX_TASKS);
+  const omitted = bars.length - kept.length;
   return {
     source: 'dfdaemon-logs',
-    title: `dfdaemon tasks of the last pull (from its log), ms from the first request`,
-    tasks: tasks.map((t) => {
-      const start = (t.startMs as number) - t0;
-      const end = t.endMs !== null ? t.endMs - t0 : t.costMs !== null ? start + t.costMs : start;
-      return {
-        section: t.servedBy,
-        label: `${short(t.digest) || (t.taskId ?? t.key).slice(0, 12)}${mb(t.contentLength)}`,
-        startMs: start,
-        endMs: Math.max(start, end),
-      };
-    }),
+    title:
+      omitted > 0
+        ? `the ${kept.length} longest of the ${bars.length} dfdaemon tasks of the last pull (from its log), ms from the first request`
+        : `dfdaemon tasks of the last pull (from its log), ms from the first request`,
+    tasks: kept,
+    ...(omitted > 0 ? { omitted } : {}),
   };
+}
+
+/**
+ * The `max` longest bars in their own order, the first to start and the last to end among them, so that
+ * the picture still spans the whole pull.
+ */
+function longest<T extends { startMs: number; endMs: number }>(bars: T[], max: number): T[] {
+  if (bars.length <= max) return bars;
+  const first = bars.reduce((a, b, i) => (b.startMs < (bars[a] as T).startMs ? i : a), 0);
+  const last = bars.reduce((a, b, i) => (b.endMs > (bars[a] as T).endMs ? i : a), 0);
+  const keep = new Set([first, last]);
+  const byLength = bars
+    .map((_, i) => i)
+    .sort((a, b) => {
+      const [x, y] = [bars[a] as T, bars[b] as T];
+      return y.endMs - y.startMs - (x.endMs - x.startMs) || a - b;
+    });
+  for (const i of byLength) {
+    if (keep.size >= max) break;
+    keep.add(i);
+  }
+  return bars.filter((_, i) => keep.has(i));
 }
 
 /**

@@ -1,7 +1,9 @@
 // The markdown report draws the pull in question as a Mermaid gantt: from bench's per-layer phases,
 // else from dfdaemon's task timeline in its logs.
 import { describe, expect, it } from 'vitest';
+import type { Facts } from '../../src/facts/types.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
+import { buildTimeline, TIMELINE_MAX_TASKS } from '../../src/report/timeline.js';
 import { fixtureReport } from '../helpers/fleet-reports.js';
 
 function gantt(md: string): string[] {
@@ -33,6 +35,35 @@ describe('pull timeline (Mermaid gantt)', () => {
     const fetches = r.timeline?.tasks.filter((t) => t.section === 'fetch') ?? [];
     const pull = r.measurements.bench?.pulls.reduce((a, b) => (b.wallSeconds >= a.wallSeconds ? b : a));
     expect(fetches).toHaveLength(pull?.layers.length ?? -1);
+  });
+
+  it('a "pull" of thousands of tasks (a node that never pauses a minute) draws the longest, spanning the pull', async () => {
+    // 1,000 tasks 1 s apart; every 7th one slow; the last one short, but the last to end
+    const tasks = Array.from({ length: 1000 }, (_, i) => ({
+      key: `p${i}`,
+      digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      startMs: 1_000_000 + i * 1000,
+      endMs: 1_000_000 + i * 1000 + (i % 7 === 0 ? 5000 + i : i === 999 ? 1500 : 100),
+      costMs: null,
+      servedBy: 'local',
+    }));
+    const facts = { measurements: {}, dfdaemon: { logs: { pulls: [{ tasks }] } } } as unknown as Facts;
+    const t = buildTimeline(facts);
+    expect(t?.tasks).toHaveLength(TIMELINE_MAX_TASKS);
+    expect(t?.omitted).toBe(1000 - TIMELINE_MAX_TASKS);
+    // the first to start and the last to end, so the picture spans the pull, and the 38 longest between
+    // (the latest of every 7th, 994 back to 735), in start order
+    const longest = Array.from({ length: TIMELINE_MAX_TASKS - 2 }, (_, k) => 994 - 7 * k);
+    expect(t?.tasks.map((x) => x.startMs / 1000)).toEqual([0, ...longest.reverse(), 999]);
+    expect(Math.max(...(t?.tasks.map((x) => x.endMs) ?? []))).toBe(999_000 + 1500);
+    expect(t?.title).toContain(`the ${TIMELINE_MAX_TASKS} longest of the 1000 dfdaemon tasks`);
+    // a pull of a few dozen layers is drawn whole
+    const few = {
+      measurements: {},
+      dfdaemon: { logs: { pulls: [{ tasks: tasks.slice(0, 12) }] } },
+    } as unknown as Facts;
+    expect(buildTimeline(few)?.tasks).toHaveLength(12);
+    expect(buildTimeline(few)?.omitted).toBeUndefined();
   });
 
   it('no timeline without bench or dfdaemon logs', async () => {

@@ -23,10 +23,10 @@ export function boxTable(
 ): string {
   const rule = (left: string, mid: string, right: string) =>
     `${left}${widths.map((w) => '─'.repeat(w)).join(mid)}${right}`;
+  const inner = widths.map((w) => Math.max(0, w - 2));
   const out = [rule('┌', '┬', '┐')];
   [head, ...rows].forEach((row, r) => {
     if (r > 0) out.push(rule('├', '┼', '┤'));
-    const inner = widths.map((w) => Math.max(0, w - 2));
     const cells = inner.map((w, i) => wrapped(row[i] ?? '', w));
     const height = Math.max(...cells.map((c) => c.length));
     for (let l = 0; l < height; l++)

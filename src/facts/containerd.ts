@@ -316,7 +316,7 @@ function asLoaded(
   if (how !== 'migrated') return { table: t };
   const before = dig(t, 'plugins', 'io.containerd.cri.v1.images', 'registry', 'config_path');
   return {
-    table: migrateLeftoverCri(t),
+    table: migrateLeftoverCri(t, keys),
     leftover: {
       file,
       keys,

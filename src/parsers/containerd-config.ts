@@ -211,9 +211,11 @@ export function leftoverCriKeys(t: TomlTable): string[] {
   ];
 }
 
-/** A version 3 file as containerd 2.3+ loads it: its leftover CRI table's keys replace the images table's. */
-export function migrateLeftoverCri(t: TomlTable): TomlTable {
-  const keys = leftoverCriKeys(t);
+/**
+ * A version 3 file as containerd 2.3+ loads it: its leftover CRI table's keys replace the images table's.
+ * `keys`: leftoverCriKeys(t), when the caller has read them already.
+ */
+export function migrateLeftoverCri(t: TomlTable, keys: readonly string[] = leftoverCriKeys(t)): TomlTable {
   if (keys.length === 0) return t;
   const plugins = t.plugins as TomlTable;
   const src = plugins[CRI_PLUGIN_ID[2]] as TomlTable;

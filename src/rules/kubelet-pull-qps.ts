@@ -69,11 +69,11 @@ export const pullQps = defineRule<QpsFinding>({
 
 /** Where the limits in effect came from: one place for both, or each its own. */
 function origin(k: KubeletFacts): string {
-  const qps = kubeletSetIn(k, k.registryPullQPS.from, '--registry-qps');
-  const burst = kubeletSetIn(k, k.registryBurst.from, '--registry-burst');
-  if (!qps && !burst)
-    return k.files.length > 0 ? `not set in ${k.files.join(', ')}: the kubelet defaults` : 'the kubelet defaults';
-  if (k.registryPullQPS.from === k.registryBurst.from)
-    return kubeletSetIn(k, k.registryPullQPS.from, '--registry-qps, --registry-burst') as string;
-  return `registryPullQPS from ${qps ?? 'the default'}, registryBurst from ${burst ?? 'the default'}`;
+  const [qps, burst] = [k.registryPullQPS.from, k.registryBurst.from];
+  if (qps === burst)
+    return (
+      kubeletSetIn(k, qps, '--registry-qps, --registry-burst') ??
+      (k.files.length > 0 ? `not set in ${k.files.join(', ')}: the kubelet defaults` : 'the kubelet defaults')
+    );
+  return `registryPullQPS from ${kubeletSetIn(k, qps, '--registry-qps') ?? 'the default'}, registryBurst from ${kubeletSetIn(k, burst, '--registry-burst') ?? 'the default'}`;
 }

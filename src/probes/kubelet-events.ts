@@ -83,9 +83,13 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   const read: ImageEvent[] = [];
   for (const [i, text] of texts.entries()) {
     const parsed = parseImageEvents(text);
-    // the Failed selection is an extra: a list kubectl garbled there costs only its events
-    if (!parsed.ok && i > 0) continue;
-    if (!parsed.ok) return { note: `${from}${parsed.line ? `:${parsed.line}` : ''}: ${parsed.message}` };
+    if (!parsed.ok) {
+      const where = `${from}${i > 0 ? ' (reason=Failed)' : ''}${parsed.line ? `:${parsed.line}` : ''}`;
+      if (i === 0) return { note: `${where}: ${parsed.message}` };
+      // the Failed selection is an extra: a list kubectl garbled there costs only its events, and says so
+      failedNote = `Failed events ("pull QPS exceeded") not read: ${where}: ${parsed.message}`;
+      continue;
+    }
     for (const e of parsed.value) if (e.reason === 'Pulled' || parseQpsRefusal(e.message) !== null) read.push(e);
   }
   // an event's host is the node name the kubelet registered; without one to compare, keep them all

@@ -143,6 +143,10 @@ describe('kubelet probe', () => {
       out = await run('/nonexistent/kubelet/config.yaml');
       expect(out.outcome.details).toMatchObject({ pulledEvents: 1 });
       expect(await kept()).toEqual(['Successfully pulled image "a:1" in 1s (1s including waiting)']);
+      // the garbled list is named with its place, not dropped in silence
+      expect(out.outcome.reason).toMatch(
+        /Failed events \("pull QPS exceeded"\) not read: kubectl get events \(reason=Failed\)(:\d+)?: /,
+      );
       // a Failed selection kubectl could not give: the Pulled events stay, and the report says why
       await writeFile(script, answer("echo 'forbidden' >&2; exit 1"), { mode: 0o755 });
       out = await run('/nonexistent/kubelet/config.yaml');

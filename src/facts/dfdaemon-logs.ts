@@ -1,7 +1,8 @@
 // Facts from dfdaemon's logs in the bundle (raw/dfdaemon/logs/…, plain or .gz), streamed so that
 // memory stays bounded whatever their size.
 import { emptyStats, type Layout, layoutGeneration, type LogEvent, type ScanStats } from '../parsers/dfdaemon-log.js';
-import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
+import type { LogSummary } from '../parsers/dfdaemon-timeline.js';
+import { groupPulls, type PullGroup } from './dfdaemon-pulls.js';
 import { headLooksPasted, normalizePastedChunks, SAMPLE_BYTES } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
@@ -10,20 +11,6 @@ import type { StoredFile } from '../bundle/reader.js';
 import { foldLogs, type LogSource } from './dfdaemon-log-fold.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
-
-/** One image pull as the log shows it: blob tasks close together in time. */
-export interface PullGroup {
-  tasks: TaskTimeline[];
-  startMs: number;
-  /** Last known moment of the pull (a task's logged end, or its last line). */
-  endMs: number;
-  bytes: number;
-  layers: number;
-  /** Wall time from the first request to the last byte, when every task's end is known. */
-  seconds: number | null;
-  /** Requests the proxy sent straight to the origin (manifests, tokens) during or just before the pull. */
-  direct: ProxyRequest[];
-}
 
 export interface DfdaemonLogFacts {
   files: string[];
@@ -38,11 +25,6 @@ export interface DfdaemonLogFacts {
  * bound, take ~16 MB of a Go log at INFO and ~60 MB of a Rust one, so below it few tasks are dropped.
  */
 const ONE_PASS_BELOW = 32 << 20;
-
-/** A gap longer than this between blob requests starts a new pull. */
-export const PULL_GAP_MS = 60_000;
-/** Blobs below this are image configs (or empty layers), not the layers a runtime fetches in parallel. */
-const CONFIG_BLOB_MAX = 64 * 1024;
 
 export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
   const files = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
@@ -143,52 +125,4 @@ function majority(by: Record<Layout, number>): 'go' | 'rust' | null {
   }
   if (go === 0 && rust === 0) return null;
   return go >= rust ? 'go' : 'rust';
-}
-
-/** Task end: logged cost, else the last line seen (a lower bound), else the start. */
-export function taskEnd(t: TaskTimeline): number | null {
-  if (t.startMs === null) return null;
-  if (t.costMs !== null) return t.startMs + t.costMs;
-  return t.endMs ?? t.startMs;
-}
-
-export function groupPulls(s: LogSummary): PullGroup[] {
-  const blobs = s.tasks.filter((t) => t.startMs !== null && (t.url === undefined || isBlobUrl(t.url)));
-  const groups: PullGroup[] = [];
-  let cur: TaskTimeline[] = [];
-  let curEnd = 0;
-  const close = () => {
-    if (cur.length === 0) return;
-    const startMs = Math.min(...cur.map((t) => t.startMs as number));
-    const ends = cur.map(taskEnd).filter((x): x is number => x !== null);
-    const endMs = Math.max(startMs, ...ends);
-    const known = cur.every((t) => t.costMs !== null);
-    const direct = s.proxy.filter(
-      (p) => !p.viaP2P && p.ref.tsMs !== null && p.ref.tsMs >= startMs - 30_000 && p.ref.tsMs <= endMs,
-    );
-    const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));
-    groups.push({
-      tasks: cur,
-      startMs: first,
-      endMs,
-      bytes: cur.reduce((a, t) => a + (t.contentLength ?? 0), 0),
-      // an image config is a blob too, but a few KiB: count layers as the blobs above that
-      layers: new Set(
-        cur
-          .filter((t) => t.contentLength === undefined || t.contentLength >= CONFIG_BLOB_MAX)
-          .map((t) => t.digest ?? t.taskId ?? t.key),
-      ).size,
-      seconds: known ? (endMs - first) / 1000 : null,
-      direct,
-    });
-    cur = [];
-  };
-  for (const t of blobs) {
-    const st = t.startMs as number;
-    if (cur.length > 0 && st - curEnd > PULL_GAP_MS) close();
-    cur.push(t);
-    curEnd = Math.max(curEnd, taskEnd(t) ?? st);
-  }
-  close();
-  return groups.slice(-5);
 }

@@ -8,7 +8,7 @@ import { splitLinesBounded } from '../bundle/line-split.js';
 import { openPemLine } from '../bundle/text-parts.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
-import { groupPulls, PULL_GAP_MS } from '../facts/dfdaemon-logs.js';
+import { groupPulls, PULL_GAP_MS } from '../facts/dfdaemon-pulls.js';
 import { lastStamp, seekTime, SKEW_MS, type Stamp, stampAfter, type WindowStart } from './dfdaemon-log-window.js';
 import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';

@@ -285,6 +285,70 @@ describe('dfdaemon log facts', () => {
     expect(f.dfdaemon?.recentPull?.evidence).toContain('raw/dfdaemon/logs/core.log:');
   });
 
+  it('tells apart pulls of different repositories on a node that never pauses a minute', async () => {
+    // two images pulled at once, then a third right after, each blob 20 s after the one before:
+    // no 60 s pause, so by time alone all of them were one "pull"
+    const repoBlob = (repo: string, i: number) => `https://index.docker.io/v2/${repo}/blobs/sha256:${hex64(i)}`;
+    const task = (i: number, repo: string, at: number, costMs: number, size = 50e6) =>
+      goTaskLines({
+        startMs: T0 + at,
+        peer: `p${i}`,
+        task: `t${i}`,
+        url: repoBlob(repo, i),
+        size,
+        mode: 'p2p',
+        costMs,
+      });
+    const lines = [
+      goDirect(T0 - 1000, 'GET', 'https://index.docker.io/v2/library/redis/manifests/7'),
+      goDirect(T0 - 900, 'GET', 'https://auth.docker.io/token?scope=repository:library/redis:pull,push&service=x'),
+      ...task(1, 'library/redis', 0, 30_000),
+      ...task(2, 'library/nginx', 10_000, 5000),
+      ...task(3, 'library/redis', 20_000, 30_000),
+      ...task(4, 'library/nginx', 30_000, 5000),
+      goDirect(T0 + 49_000, 'GET', 'https://index.docker.io/v2/library/app/manifests/1'),
+      goDirect(T0 + 49_500, 'GET', 'https://auth.docker.io/token?scope=repository%3Alibrary%2Fapp%3Apull'),
+      ...task(5, 'library/app', 50_000, 2000),
+      // a task whose URL the log lost (its first line rotated away) joins the pull that took the task before
+      ...task(6, 'library/app', 51_000, 1000, 8000).filter((l) => !l.includes('start download with url')),
+    ];
+    const f = await factsFrom({
+      'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n`,
+      'raw/dfdaemon/generation.txt': 'go\n',
+    });
+    const pulls = f.dfdaemon?.logs?.pulls ?? [];
+    const ids = (i: number) => pulls[i]?.tasks.map((t) => t.taskId);
+    // the most recent last, by end: nginx ends at 35 s, app at 52 s, redis at 50 s
+    expect(pulls.map((p) => p.tasks.length)).toEqual([2, 2, 2]);
+    expect([ids(0), ids(1), ids(2)]).toEqual([
+      ['t2', 't4'],
+      ['t1', 't3'],
+      ['t5', 't6'],
+    ]);
+    // each pull's direct requests are of its own repository (or name none)
+    expect(pulls[1]?.direct.map((d) => d.url)).toEqual([
+      'https://index.docker.io/v2/library/redis/manifests/7',
+      'https://auth.docker.io/token?scope=repository:library/redis:pull,push&service=x',
+    ]);
+    expect(pulls[2]?.direct.map((d) => d.url)).toEqual([
+      'https://index.docker.io/v2/library/app/manifests/1',
+      'https://auth.docker.io/token?scope=repository%3Alibrary%2Fapp%3Apull',
+    ]);
+    expect(pulls[2]?.seconds).toBeCloseTo(3, 3);
+    expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 50e6 + 8000, layers: 1 });
+  });
+
+  it('joins a URL-less first task to the repository its pull names next', async () => {
+    const lines = [
+      ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 9e6, mode: 'p2p', costMs: 100 }).filter(
+        (l) => !l.includes('start download with url'),
+      ),
+      ...goTaskLines({ startMs: T0 + 50, peer: 'b', task: 'tb', url: blob(2), size: 9e6, mode: 'p2p', costMs: 100 }),
+    ];
+    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
+    expect(f.dfdaemon?.logs?.pulls.map((p) => p.tasks.map((t) => t.taskId))).toEqual([['ta', 'tb']]);
+  });
+
   it('says a Go stream hit has no logged duration, and reports unreadable lines with their place', async () => {
     const lines = [
       ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 }),

@@ -1,7 +1,7 @@
 // What the dfdaemon rules reason about: the last pull in the logs, its tasks, and the generation.
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import type { DfdaemonFacts } from '../../facts/dfdaemon.js';
-import type { PullGroup } from '../../facts/dfdaemon-logs.js';
+import type { PullGroup } from '../../facts/dfdaemon-pulls.js';
 import type { Facts } from '../../facts/types.js';
 import type { Gen } from '../snippets/dfdaemon.js';
 

@@ -1,0 +1,144 @@
+// dfdaemon's blob tasks grouped into image pulls. A pull fetches its blobs under one repository
+// (`/v2/<name>/blobs/<digest>`, distribution spec), so tasks are grouped by repository first and by time
+// second: on a node that never pauses a minute between pulls, time alone made one "pull" of every image
+// the node fetched, and the rules then spoke of thousands of tasks as the pull in question.
+import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline } from '../parsers/dfdaemon-timeline.js';
+
+/** One image pull as the log shows it: blob tasks of one repository, close together in time. */
+export interface PullGroup {
+  tasks: TaskTimeline[];
+  startMs: number;
+  /** Last known moment of the pull (a task's logged end, or its last line). */
+  endMs: number;
+  bytes: number;
+  layers: number;
+  /** Wall time from the first request to the last byte, when every task's end is known. */
+  seconds: number | null;
+  /** Requests the proxy sent straight to the origin (manifests, tokens) during or just before the pull. */
+  direct: ProxyRequest[];
+}
+
+/** A gap longer than this between blob requests of a repository starts a new pull. */
+export const PULL_GAP_MS = 60_000;
+
+/** Blobs up to this size are image configs, not layers. */
+const CONFIG_BLOB_MAX = 64 * 1024;
+
+/** Pulls kept: the most recent ones. */
+const PULLS_KEPT = 5;
+
+/** Task end: logged cost, else the last line seen (a lower bound), else the start. */
+function taskEnd(t: TaskTimeline): number | null {
+  if (t.startMs === null) return null;
+  if (t.costMs !== null) return t.startMs + t.costMs;
+  return t.endMs ?? t.startMs;
+}
+
+const REGISTRY_API = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]+)\/v2\/(.+?)\/(?:blobs|manifests)\//i;
+
+/**
+ * The registry host and repository a registry API URL names (`index.docker.io/library/nginx`), or
+ * undefined for any other URL (a blob fetched through a redirect to storage, say).
+ */
+function repositoryOf(url: string): string | undefined {
+  const m = REGISTRY_API.exec(url);
+  return m ? `${(m[1] as string).toLowerCase()}/${m[2] as string}` : undefined;
+}
+
+/**
+ * The repository name a request is for, without its host: from a registry API URL, or from a token
+ * request's `scope=repository:<name>:<actions>` (the token service is often another host).
+ */
+function requestedName(url: string): string | undefined {
+  const api = REGISTRY_API.exec(url);
+  if (api) return api[2];
+  const scope = /[?&]scope=repository(?::|%3A)([^&#]+?)(?::|%3A)(?:[a-z*,]|%2C)+(?:[&#]|$)/i.exec(url);
+  if (!scope) return undefined;
+  try {
+    return decodeURIComponent(scope[1] as string);
+  } catch {
+    return undefined;
+  }
+}
+
+interface OpenPull {
+  /** undefined until a task of the pull names its repository. */
+  repository: string | undefined;
+  tasks: TaskTimeline[];
+  /** The latest end of its tasks so far. */
+  endMs: number;
+}
+
+/**
+ * The blob tasks of a log as pulls, the most recent last (by end, then start): at most PULLS_KEPT.
+ * A task whose URL names no repository joins the pull that took the task before it, as long as that
+ * pull has not been idle for PULL_GAP_MS.
+ */
+export function groupPulls(s: LogSummary): PullGroup[] {
+  const open = new Map<string | undefined, OpenPull>();
+  const closed: OpenPull[] = [];
+  let latest: OpenPull | undefined;
+  for (const t of s.tasks) {
+    if (t.startMs === null || (t.url !== undefined && !isBlobUrl(t.url))) continue;
+    const st = t.startMs;
+    const repository = t.url === undefined ? undefined : repositoryOf(t.url);
+    let p = repository === undefined ? latest : open.get(repository);
+    // a pull whose repository was not known yet takes the first one its tasks name
+    if (!p && latest && latest.repository === undefined) p = latest;
+    if (p && st - p.endMs > PULL_GAP_MS) {
+      close(p);
+      p = undefined;
+    }
+    if (!p) {
+      p = { repository, tasks: [], endMs: st };
+      open.set(repository, p);
+    } else if (p.repository === undefined && repository !== undefined) {
+      open.delete(undefined);
+      p.repository = repository;
+      open.set(repository, p);
+    }
+    p.tasks.push(t);
+    p.endMs = Math.max(p.endMs, taskEnd(t) ?? st);
+    latest = p;
+  }
+  for (const p of open.values()) closed.push(p);
+  return closed
+    .map((p) => toGroup(p, s.proxy))
+    .sort((a, b) => a.endMs - b.endMs || a.startMs - b.startMs)
+    .slice(-PULLS_KEPT);
+
+  function close(p: OpenPull): void {
+    open.delete(p.repository);
+    closed.push(p);
+  }
+}
+
+function toGroup(p: OpenPull, proxy: readonly ProxyRequest[]): PullGroup {
+  const tasks = p.tasks;
+  const startMs = Math.min(...tasks.map((t) => t.startMs as number));
+  const ends = tasks.map(taskEnd).filter((x): x is number => x !== null);
+  const endMs = Math.max(startMs, ...ends);
+  const known = tasks.every((t) => t.costMs !== null);
+  // the manifests and tokens fetched just before or during the pull: of its repository, when both name one
+  const name = p.repository === undefined ? undefined : p.repository.slice(p.repository.indexOf('/') + 1);
+  const direct = proxy.filter((r) => {
+    if (r.viaP2P || r.ref.tsMs === null || r.ref.tsMs < startMs - 30_000 || r.ref.tsMs > endMs) return false;
+    const of = name === undefined ? undefined : requestedName(r.url);
+    return of === undefined || of === name;
+  });
+  const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));
+  return {
+    tasks,
+    startMs: first,
+    endMs,
+    bytes: tasks.reduce((a, t) => a + (t.contentLength ?? 0), 0),
+    // an image config is a blob too, but a few KiB: count layers as the blobs above that
+    layers: new Set(
+      tasks
+        .filter((t) => t.contentLength === undefined || t.contentLength >= CONFIG_BLOB_MAX)
+        .map((t) => t.digest ?? t.taskId ?? t.key),
+    ).size,
+    seconds: known ? (endMs - first) / 1000 : null,
+    direct,
+  };
+}

@@ -78,18 +78,27 @@ export function groupPulls(s: LogSummary): PullGroup[] {
   const open = new Map<string | undefined, OpenPull>();
   const closed: OpenPull[] = [];
   let latest: OpenPull | undefined;
+  const close = (p: OpenPull): void => {
+    if (open.get(p.repository) === p) open.delete(p.repository);
+    closed.push(p);
+  };
   for (const t of s.tasks) {
     if (t.startMs === null || (t.url !== undefined && !isBlobUrl(t.url))) continue;
     const st = t.startMs;
     const repository = t.url === undefined ? undefined : repositoryOf(t.url);
-    let p = repository === undefined ? latest : open.get(repository);
-    // a pull whose repository was not known yet takes the first one its tasks name
-    if (!p && latest && latest.repository === undefined) p = latest;
+    // a pull that named no repository yet takes the first one its tasks name
+    let p =
+      repository === undefined
+        ? latest
+        : (open.get(repository) ?? (latest?.repository === undefined ? latest : undefined));
     if (p && st - p.endMs > PULL_GAP_MS) {
       close(p);
       p = undefined;
     }
     if (!p) {
+      // one open pull per repository: an older one without a repository is over
+      const older = open.get(repository);
+      if (older) close(older);
       p = { repository, tasks: [], endMs: st };
       open.set(repository, p);
     } else if (p.repository === undefined && repository !== undefined) {
@@ -101,16 +110,11 @@ export function groupPulls(s: LogSummary): PullGroup[] {
     p.endMs = Math.max(p.endMs, taskEnd(t) ?? st);
     latest = p;
   }
-  for (const p of open.values()) closed.push(p);
+  closed.push(...open.values());
   return closed
     .map((p) => toGroup(p, s.proxy))
     .sort((a, b) => a.endMs - b.endMs || a.startMs - b.startMs)
     .slice(-PULLS_KEPT);
-
-  function close(p: OpenPull): void {
-    open.delete(p.repository);
-    closed.push(p);
-  }
 }
 
 function toGroup(p: OpenPull, proxy: readonly ProxyRequest[]): PullGroup {

@@ -349,6 +349,38 @@ describe('dfdaemon log facts', () => {
     expect(f.dfdaemon?.logs?.pulls.map((p) => p.tasks.map((t) => t.taskId))).toEqual([['ta', 'tb']]);
   });
 
+  it('keeps a pull without a repository when a later one without a repository starts', async () => {
+    const urlOf = (repo: string, i: number) => `https://index.docker.io/v2/${repo}/blobs/sha256:${hex64(i)}`;
+    const task = (i: number, repo: string | null, at: number, costMs: number) => {
+      const lines = goTaskLines({
+        startMs: T0 + at,
+        peer: `p${i}`,
+        task: `t${i}`,
+        url: urlOf(repo ?? 'lost', i),
+        size: 9e6,
+        mode: 'p2p',
+        costMs,
+      });
+      return repo === null ? lines.filter((l) => !l.includes('start download with url')) : lines;
+    };
+    const lines = [
+      ...task(1, 'library/y', 0, 100_000),
+      ...task(2, 'library/x', 1000, 1000),
+      // 88 s after x's last end: a pull of its own, whose repository the log does not say
+      ...task(3, null, 90_000, 1000),
+      ...task(4, 'library/y', 101_000, 1000),
+      // 148 s after y's end: another pull without a repository; the one before it is not lost
+      ...task(5, null, 250_000, 1000),
+    ];
+    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
+    expect(f.dfdaemon?.logs?.pulls.map((p) => p.tasks.map((t) => t.taskId))).toEqual([
+      ['t2'],
+      ['t3'],
+      ['t1', 't4'],
+      ['t5'],
+    ]);
+  });
+
   it('says a Go stream hit has no logged duration, and reports unreadable lines with their place', async () => {
     const lines = [
       ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'hit', costMs: 0 }),

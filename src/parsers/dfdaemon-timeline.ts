@@ -32,8 +32,6 @@ export interface TaskTimeline {
   /** The daemon said it served this from its cache (Go "reuse from peer task", Rust "…from local"). */
   reportedHit: boolean;
   pieces: { local: number; remote: number; source: number; failed: number };
-  /** Largest gaps between consecutive piece lines: the slowest pieces as far as the log shows them. */
-  slowestPieces: { piece: number | null; gapMs: number; ref: LineRef }[];
   /** From "start to register" to "register task success"/failure. */
   registerWaitMs: number | null;
   /** The scheduler ordered this peer to the origin (Go "receive back source code", Rust "need back to source response"). */
@@ -107,12 +105,6 @@ export interface PieceLine {
 /** Events carry every LineRef field, so they serve as their own reference (no copy per line). */
 function ref(e: LogEvent): LineRef {
   return e;
-}
-
-/** A timeline being built, with the time of its last piece line beside it (finish() hands `t` out as it is). */
-interface TaskEntry {
-  t: TaskTimeline;
-  lastPieceTs: number | null;
 }
 
 /**
@@ -221,7 +213,7 @@ export function eventKey(e: Pick<LogEvent, 'peer' | 'task'>): string | undefined
 
 /** Accumulates events into timelines; memory stays bounded by MAX_TASKS whatever the log length. */
 export class TimelineBuilder {
-  private readonly tasks: TaskTable<TaskEntry>;
+  private readonly tasks: TaskTable<TaskTimeline>;
   private finished = false;
   private readonly s: Omit<LogSummary, 'tasks' | 'droppedTasks'> = {
     proxy: [],
@@ -290,10 +282,10 @@ export class TimelineBuilder {
     if (this.finished) throw new Error('TimelineBuilder: add() after finish()');
     const key = eventKey(e);
     if (!key) return;
-    let rec = this.tasks.get(key);
-    if (!rec) {
+    let t = this.tasks.get(key);
+    if (!t) {
       const r = ref(e);
-      const created: TaskTimeline = {
+      t = {
         key,
         startMs: e.tsMs,
         endMs: e.tsMs,
@@ -302,7 +294,6 @@ export class TimelineBuilder {
         servedBy: 'unknown',
         reportedHit: false,
         pieces: { local: 0, remote: 0, source: 0, failed: 0 },
-        slowestPieces: [],
         registerWaitMs: null,
         schedulerBackSource: false,
         backSourceOrderWaitMs: null,
@@ -313,10 +304,8 @@ export class TimelineBuilder {
         first: r,
         refs: {},
       };
-      rec = { t: created, lastPieceTs: null };
-      this.tasks.create(key, rec);
+      this.tasks.create(key, t);
     }
-    const t = rec.t;
     if (e.task && !t.taskId) t.taskId = e.task;
     if (e.peer && !t.peerId) t.peerId = e.peer;
     if (e.url && !t.url && e.kind !== 'proxy-direct') {
@@ -367,7 +356,7 @@ export class TimelineBuilder {
       case 'piece-remote':
       case 'piece-local':
       case 'piece-source':
-        this.piece(rec, e);
+        this.piece(t, e.kind);
         break;
       case 'piece-failed':
         t.pieces.failed++;
@@ -415,14 +404,11 @@ export class TimelineBuilder {
     if (this.finished) throw new Error('TimelineBuilder: addPiece() after finish()');
     const key = eventKey(p);
     if (!key) return;
-    const rec = this.tasks.get(key);
-    let e: LogEvent | undefined;
-    if (!rec) {
-      e = p.event();
-      this.add(e);
+    const t = this.tasks.get(key);
+    if (!t) {
+      this.add(p.event());
       return;
     }
-    const t = rec.t;
     if (p.task && !t.taskId) t.taskId = p.task;
     if (p.peer && !t.peerId) t.peerId = p.peer;
     const ts = p.tsMs;
@@ -430,31 +416,8 @@ export class TimelineBuilder {
       if (t.startMs === null || ts < t.startMs) t.startMs = ts;
       if (t.endMs === null || ts > t.endMs) t.endMs = ts;
     }
-    if (p.level === 'error') push(t.errors, (e ??= p.event()));
-    if (p.kind === 'piece-local') {
-      t.pieces.local++;
-      t.reportedHit = true;
-      this.served(t, 'local');
-    } else if (p.kind === 'piece-remote') {
-      t.pieces.remote++;
-      this.served(t, 'remote-peer');
-    } else {
-      t.pieces.source++;
-      this.served(t, 'back-to-source');
-    }
-    if (ts !== null) {
-      const prev = rec.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
-      if (prev !== null) {
-        const gap = ts - prev;
-        const list = t.slowestPieces;
-        if (list.length < 3 || gap > (list[list.length - 1] as { gapMs: number }).gapMs) {
-          list.push({ piece: p.pieceNumber ?? null, gapMs: gap, ref: (e ??= p.event()) });
-          list.sort((a, b) => b.gapMs - a.gapMs);
-          if (list.length > 3) list.pop();
-        }
-      }
-      rec.lastPieceTs = ts;
-    }
+    if (p.level === 'error') push(t.errors, p.event());
+    this.piece(t, p.kind);
   }
 
   private backSource(t: TaskTimeline, e: LogEvent, reason: string): void {
@@ -468,31 +431,17 @@ export class TimelineBuilder {
     else if (t.servedBy !== how) t.servedBy = 'mixed';
   }
 
-  private piece(rec: TaskEntry, e: LogEvent): void {
-    const t = rec.t;
-    if (e.kind === 'piece-local') {
+  private piece(t: TaskTimeline, kind: PieceLine['kind']): void {
+    if (kind === 'piece-local') {
       t.pieces.local++;
       t.reportedHit = true;
       this.served(t, 'local');
-    } else if (e.kind === 'piece-remote') {
+    } else if (kind === 'piece-remote') {
       t.pieces.remote++;
       this.served(t, 'remote-peer');
     } else {
       t.pieces.source++;
       this.served(t, 'back-to-source');
-    }
-    if (e.tsMs !== null) {
-      const prev = rec.lastPieceTs ?? t.refs.start?.tsMs ?? t.startMs;
-      if (prev !== null) {
-        const gap = e.tsMs - prev;
-        const list = t.slowestPieces;
-        if (list.length < 3 || gap > (list[list.length - 1] as { gapMs: number }).gapMs) {
-          list.push({ piece: e.pieceNumber ?? null, gapMs: gap, ref: ref(e) });
-          list.sort((a, b) => b.gapMs - a.gapMs);
-          if (list.length > 3) list.pop();
-        }
-      }
-      rec.lastPieceTs = e.tsMs;
     }
   }
 
@@ -500,7 +449,7 @@ export class TimelineBuilder {
   finish(): LogSummary {
     this.finished = true;
     const tasks: TaskTimeline[] = [];
-    for (const { t: rest } of this.tasks.values()) {
+    for (const rest of this.tasks.values()) {
       if (
         rest.costMs === null &&
         rest.refs.done &&

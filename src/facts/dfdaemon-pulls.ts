@@ -65,7 +65,8 @@ interface OpenPull {
   /** undefined until a task of the pull names its repository. */
   repository: string | undefined;
   tasks: TaskTimeline[];
-  /** The latest end of its tasks so far. */
+  /** The earliest start and the latest end of its tasks so far. */
+  startMs: number;
   endMs: number;
 }
 
@@ -99,7 +100,7 @@ export function groupPulls(s: LogSummary): PullGroup[] {
       // one open pull per repository: an older one without a repository is over
       const older = open.get(repository);
       if (older) close(older);
-      p = { repository, tasks: [], endMs: st };
+      p = { repository, tasks: [], startMs: st, endMs: st };
       open.set(repository, p);
     } else if (p.repository === undefined && repository !== undefined) {
       open.delete(undefined);
@@ -107,27 +108,29 @@ export function groupPulls(s: LogSummary): PullGroup[] {
       open.set(repository, p);
     }
     p.tasks.push(t);
+    p.startMs = Math.min(p.startMs, st);
     p.endMs = Math.max(p.endMs, taskEnd(t) ?? st);
     latest = p;
   }
   closed.push(...open.values());
-  return closed
-    .map((p) => toGroup(p, s.proxy))
-    .sort((a, b) => a.endMs - b.endMs || a.startMs - b.startMs)
-    .slice(-PULLS_KEPT);
+  // only the pulls kept are made into groups: each one reads the proxy list (a busy log has thousands)
+  const kept = closed.sort((a, b) => a.endMs - b.endMs || a.startMs - b.startMs).slice(-PULLS_KEPT);
+  const names = new Map<string, string | undefined>();
+  const nameOf = (url: string): string | undefined => {
+    if (!names.has(url)) names.set(url, requestedName(url));
+    return names.get(url);
+  };
+  return kept.map((p) => toGroup(p, s.proxy, nameOf));
 }
 
-function toGroup(p: OpenPull, proxy: readonly ProxyRequest[]): PullGroup {
-  const tasks = p.tasks;
-  const startMs = Math.min(...tasks.map((t) => t.startMs as number));
-  const ends = tasks.map(taskEnd).filter((x): x is number => x !== null);
-  const endMs = Math.max(startMs, ...ends);
+function toGroup(p: OpenPull, proxy: readonly ProxyRequest[], nameOf: (url: string) => string | undefined): PullGroup {
+  const { tasks, startMs, endMs } = p;
   const known = tasks.every((t) => t.costMs !== null);
   // the manifests and tokens fetched just before or during the pull: of its repository, when both name one
   const name = p.repository === undefined ? undefined : p.repository.slice(p.repository.indexOf('/') + 1);
   const direct = proxy.filter((r) => {
     if (r.viaP2P || r.ref.tsMs === null || r.ref.tsMs < startMs - 30_000 || r.ref.tsMs > endMs) return false;
-    const of = name === undefined ? undefined : requestedName(r.url);
+    const of = name === undefined ? undefined : nameOf(r.url);
     return of === undefined || of === name;
   });
   const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));

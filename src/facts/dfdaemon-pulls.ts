@@ -6,6 +6,8 @@ import { isBlobUrl, type LogSummary, type ProxyRequest, type TaskTimeline } from
 
 /** One image pull as the log shows it: blob tasks of one repository, close together in time. */
 export interface PullGroup {
+  /** Registry host and repository (`index.docker.io/library/nginx`), when a task's URL names it. */
+  repository?: string;
   tasks: TaskTimeline[];
   startMs: number;
   /** Last known moment of the pull (a task's logged end, or its last line). */
@@ -16,6 +18,11 @@ export interface PullGroup {
   seconds: number | null;
   /** Requests the proxy sent straight to the origin (manifests, tokens) during or just before the pull. */
   direct: ProxyRequest[];
+  /**
+   * The other pulls whose blob requests ran while this one's did, by repository (undefined: not in the
+   * log): they shared the node's link, disk and dfdaemon with it.
+   */
+  overlapping: (string | undefined)[];
 }
 
 /** A gap longer than this between blob requests of a repository starts a new pull. */
@@ -120,10 +127,17 @@ export function groupPulls(s: LogSummary): PullGroup[] {
     if (!names.has(url)) names.set(url, requestedName(url));
     return names.get(url);
   };
-  return kept.map((p) => toGroup(p, s.proxy, nameOf));
+  return kept.map((p) => ({
+    ...toGroup(p, s.proxy, nameOf),
+    overlapping: closed.filter((o) => o !== p && o.startMs < p.endMs && p.startMs < o.endMs).map((o) => o.repository),
+  }));
 }
 
-function toGroup(p: OpenPull, proxy: readonly ProxyRequest[], nameOf: (url: string) => string | undefined): PullGroup {
+function toGroup(
+  p: OpenPull,
+  proxy: readonly ProxyRequest[],
+  nameOf: (url: string) => string | undefined,
+): Omit<PullGroup, 'overlapping'> {
   const { tasks, startMs, endMs } = p;
   const known = tasks.every((t) => t.costMs !== null);
   // the manifests and tokens fetched just before or during the pull: of its repository, when both name one
@@ -135,6 +149,7 @@ function toGroup(p: OpenPull, proxy: readonly ProxyRequest[], nameOf: (url: stri
   });
   const first = Math.min(startMs, ...direct.map((d) => d.ref.tsMs as number));
   return {
+    ...(p.repository === undefined ? {} : { repository: p.repository }),
     tasks,
     startMs: first,
     endMs,

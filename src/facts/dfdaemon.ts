@@ -6,6 +6,7 @@ import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
+import type { PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -142,18 +143,30 @@ export const dfdaemonFacts = defineFacts({
 
     const pull = logs?.pulls.at(-1);
     if (pull && pull.bytes > 0) {
-      const first = pull.tasks[0];
       out.recentPull = {
         bytes: pull.bytes,
         layers: pull.layers,
         seconds: pull.seconds,
-        evidence: `${pull.tasks.length} blobs (${pull.layers} layers), ${(pull.bytes / 1e6).toFixed(0)} MB${pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`} (${first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log'} onwards)`,
+        evidence: pullEvidence(pull),
       };
     }
     addNotes(ctx, out);
     return out;
   },
 });
+
+/** What the log shows of the pull in question: its image, size, time and first line, and what ran beside it. */
+function pullEvidence(pull: PullGroup): string {
+  const first = pull.tasks[0];
+  const time = pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`;
+  const where = first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log';
+  const others = pull.overlapping.map((r) => r ?? 'a repository the log does not name');
+  const beside =
+    others.length === 0
+      ? ''
+      : `; ${others.length} other pull(s) ran at the same time, sharing the link, disk and dfdaemon: ${[...new Set(others)].slice(0, 3).join(', ')}${new Set(others).size > 3 ? ', …' : ''}`;
+  return `${pull.repository ? `${pull.repository}: ` : ''}${pull.tasks.length} blobs (${pull.layers} layers), ${(pull.bytes / 1e6).toFixed(0)} MB${time} (${where} onwards)${beside}`;
+}
 
 const CONTAINER_FILE = BUNDLE.dfdaemon.container;
 

@@ -335,7 +335,50 @@ describe('dfdaemon log facts', () => {
       'https://auth.docker.io/token?scope=repository%3Alibrary%2Fapp%3Apull',
     ]);
     expect(pulls[2]?.seconds).toBeCloseTo(3, 3);
+    expect(pulls.map((p) => p.repository)).toEqual([
+      'index.docker.io/library/nginx',
+      'index.docker.io/library/redis',
+      'index.docker.io/library/app',
+    ]);
+    // redis ran from 0 to 50 s, nginx from 10 to 35 s; app began as redis ended
+    expect(pulls.map((p) => p.overlapping)).toEqual([
+      ['index.docker.io/library/redis'],
+      ['index.docker.io/library/nginx'],
+      [],
+    ]);
     expect(f.dfdaemon?.recentPull).toMatchObject({ bytes: 50e6 + 8000, layers: 1 });
+    expect(f.dfdaemon?.recentPull?.evidence).toMatch(
+      /^index\.docker\.io\/library\/app: 2 blobs \(1 layers\), 50 MB in 3\.00 s \(/,
+    );
+    expect(f.dfdaemon?.recentPull?.evidence).not.toContain('same time');
+  });
+
+  it('says in the pull in question which other pulls ran beside it', async () => {
+    const url = (repo: string, i: number) => `https://index.docker.io/v2/${repo}/blobs/sha256:${hex64(i)}`;
+    const lines = [
+      ...goTaskLines({
+        startMs: T0,
+        peer: 'a',
+        task: 'ta',
+        url: url('library/redis', 1),
+        size: 9e6,
+        mode: 'p2p',
+        costMs: 30_000,
+      }),
+      ...goTaskLines({
+        startMs: T0 + 10_000,
+        peer: 'b',
+        task: 'tb',
+        url: url('library/nginx', 2),
+        size: 9e6,
+        mode: 'p2p',
+        costMs: 30_000,
+      }),
+    ];
+    const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
+    expect(f.dfdaemon?.recentPull?.evidence).toMatch(
+      /^index\.docker\.io\/library\/nginx: 1 blobs .*; 1 other pull\(s\) ran at the same time, sharing the link, disk and dfdaemon: index\.docker\.io\/library\/redis$/,
+    );
   });
 
   it('joins a URL-less first task to the repository its pull names next', async () => {
@@ -373,12 +416,11 @@ describe('dfdaemon log facts', () => {
       ...task(5, null, 250_000, 1000),
     ];
     const f = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${lines.join('\n')}\n` });
-    expect(f.dfdaemon?.logs?.pulls.map((p) => p.tasks.map((t) => t.taskId))).toEqual([
-      ['t2'],
-      ['t3'],
-      ['t1', 't4'],
-      ['t5'],
-    ]);
+    const pulls = f.dfdaemon?.logs?.pulls ?? [];
+    expect(pulls.map((p) => p.tasks.map((t) => t.taskId))).toEqual([['t2'], ['t3'], ['t1', 't4'], ['t5']]);
+    // y ran from 0 to 102 s: the report says what else ran during it, named or not
+    expect(pulls[2]?.overlapping).toEqual(['index.docker.io/library/x', undefined]);
+    expect(pulls[3]?.overlapping).toEqual([]);
   });
 
   it('says a Go stream hit has no logged duration, and reports unreadable lines with their place', async () => {

@@ -19,7 +19,8 @@ export function buildTimeline(f: Facts): Timeline | undefined {
   const bench = f.measurements.bench;
   const pull = bench ? slowestPull(bench) : null;
   if (bench && pull) return benchTimeline(bench.image, pull);
-  const tasks = (f.dfdaemon?.logs?.pulls.at(-1)?.tasks ?? []).filter((t) => t.startMs !== null);
+  const last = f.dfdaemon?.logs?.pulls.at(-1);
+  const tasks = (last?.tasks ?? []).filter((t) => t.startMs !== null);
   if (tasks.length === 0) return undefined;
   const t0 = Math.min(...tasks.map((t) => t.startMs as number));
   const bars = tasks.map((t) => {
@@ -36,10 +37,7 @@ export function buildTimeline(f: Facts): Timeline | undefined {
   const omitted = bars.length - kept.length;
   return {
     source: 'dfdaemon-logs',
-    title:
-      omitted > 0
-        ? `the ${kept.length} longest of the ${bars.length} dfdaemon tasks of the last pull (from its log), ms from the first request`
-        : `dfdaemon tasks of the last pull (from its log), ms from the first request`,
+    title: `${omitted > 0 ? `the ${kept.length} longest of the ${bars.length} ` : ''}dfdaemon tasks of the last pull${last?.repository ? ` of ${last.repository}` : ''} (from its log), ms from the first request`,
     tasks: kept,
     ...(omitted > 0 ? { omitted } : {}),
   };

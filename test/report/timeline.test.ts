@@ -15,6 +15,10 @@ describe('pull timeline (Mermaid gantt)', () => {
   it('seed: dfdaemon tasks of the last pull, in start order, showing the waves of 3', async () => {
     const r = await fixtureReport('seed-cache-hit-slow', 'node-seed', '2026-11-25T00:00:00Z');
     expect(r.timeline?.source).toBe('dfdaemon-logs');
+    // the image the pull fetched, so a reader can tell it is the pull in question
+    expect(r.timeline?.title).toBe(
+      'dfdaemon tasks of the last pull of index.docker.io/library/team/app (from its log), ms from the first request',
+    );
     const g = gantt(renderMarkdown(r));
     expect(g[0]).toBe('gantt');
     expect(g).toContain('  dateFormat x');

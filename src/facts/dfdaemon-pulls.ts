@@ -94,11 +94,9 @@ export function groupPulls(s: LogSummary): PullGroup[] {
     if (t.startMs === null || (t.url !== undefined && !isBlobUrl(t.url))) continue;
     const st = t.startMs;
     const repository = t.url === undefined ? undefined : repositoryOf(t.url);
+    let p = repository === undefined ? latest : open.get(repository);
     // a pull that named no repository yet takes the first one its tasks name
-    let p =
-      repository === undefined
-        ? latest
-        : (open.get(repository) ?? (latest?.repository === undefined ? latest : undefined));
+    if (!p && latest && latest.repository === undefined) p = latest;
     if (p && st - p.endMs > PULL_GAP_MS) {
       close(p);
       p = undefined;

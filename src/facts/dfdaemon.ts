@@ -160,11 +160,12 @@ function pullEvidence(pull: PullGroup): string {
   const first = pull.tasks[0];
   const time = pull.seconds === null ? ', wall time not logged' : ` in ${pull.seconds.toFixed(2)} s`;
   const where = first ? `${first.first.file}:${first.first.line}` : 'dfdaemon log';
-  const others = pull.overlapping.map((r) => r ?? 'a repository the log does not name');
+  const others = pull.overlapping.length;
+  const names = [...new Set(pull.overlapping.map((r) => r ?? 'a repository the log does not name'))];
   const beside =
-    others.length === 0
+    others === 0
       ? ''
-      : `; ${others.length} other pull(s) ran at the same time, sharing the link, disk and dfdaemon: ${[...new Set(others)].slice(0, 3).join(', ')}${new Set(others).size > 3 ? ', …' : ''}`;
+      : `; ${others} other pull(s) ran at the same time, sharing the link, disk and dfdaemon: ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`;
   return `${pull.repository ? `${pull.repository}: ` : ''}${pull.tasks.length} blobs (${pull.layers} layers), ${(pull.bytes / 1e6).toFixed(0)} MB${time} (${where} onwards)${beside}`;
 }
 

@@ -2,6 +2,7 @@ import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet
 import { type ImageEvent, parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../parsers/kubelet-events.js';
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts, type FactsContext } from './context.js';
+import { kubeletPullNote, kubeletPullOf } from './kubelet-log-pull.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 export const KUBELET_FILES = BUNDLE.kubelet;
@@ -64,6 +65,11 @@ export const kubeletFacts = defineFacts({
     const flagsText = await ctx.bundle.text(KUBELET_FILES.flags);
     const events = await readEvents(ctx);
     if (cfgText === undefined && flagsText === undefined && events === undefined) return undefined;
+    // the dfdaemon facts come first (facts/index.ts): the pull in question, seen from both sides
+    const logPull = ctx.facts.dfdaemon?.logs?.pulls.at(-1);
+    const seen = logPull && events ? kubeletPullOf(logPull, events.pulls) : undefined;
+    const note = logPull && seen ? kubeletPullNote(logPull, seen) : undefined;
+    if (note) ctx.note(note, KUBELET_FILES.events);
     const files: string[] = [];
     let cfg: KubeletPullSettings = {};
     if (cfgText !== undefined) {

@@ -6,6 +6,7 @@ import { criV1Layout, readContainerdConfig, splitConfigPath } from '../parsers/c
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
 import { hostDirCandidates, parseHostsToml } from '../parsers/hosts-toml.js';
 import { UsageError } from '../errors.js';
+import { splitImageRef } from '../parsers/image-ref.js';
 import { rootedPath } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -45,27 +46,9 @@ export interface ImageRef {
 
 /** docker-style reference → registry host and repository (docker.io/library normalisation). */
 export function parseImageRef(image: string): ImageRef {
-  const s = image.trim();
-  if (!s || /\s/.test(s)) throw new UsageError(`not an image reference: "${image}"`);
-  const slash = s.indexOf('/');
-  const first = slash === -1 ? '' : s.slice(0, slash);
-  const hasHost = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost');
-  const registryHost = hasHost ? first : 'docker.io';
-  let rest = hasHost ? s.slice(slash + 1) : s;
-  if (registryHost === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`;
-  const at = rest.indexOf('@');
-  const colon = rest.lastIndexOf(':');
-  let repo = rest;
-  let suffix = ':latest';
-  if (at !== -1) {
-    repo = rest.slice(0, at);
-    suffix = rest.slice(at);
-  } else if (colon !== -1) {
-    repo = rest.slice(0, colon);
-    suffix = rest.slice(colon);
-  }
-  if (!/^[a-z0-9]+(?:[._\-/][a-z0-9]+)*$/.test(repo))
-    throw new UsageError(`not an image reference: "${image}" (repository "${repo}")`);
+  const parts = splitImageRef(image);
+  if (!parts) throw new UsageError(`not an image reference: "${image}"`);
+  const { registryHost, repo, suffix } = parts;
   return { registryHost, repo, suffix, ref: `${registryHost}/${repo}${suffix}` };
 }
 

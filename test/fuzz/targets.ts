@@ -36,6 +36,7 @@ import { inNet, isLoopback, parseIp } from '../../src/parsers/net-address.js';
 import { parseNsswitchHosts } from '../../src/parsers/nsswitch.js';
 import { parseQdiscs } from '../../src/parsers/qdisc.js';
 import { parseResolvConf } from '../../src/parsers/resolv.js';
+import { splitImageRef } from '../../src/parsers/image-ref.js';
 import { liveText, seedTexts } from './seeds.js';
 import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
@@ -478,6 +479,33 @@ register({
     plainData(v);
     versionAtLeast(v, 1, 7);
     if (v && ![v.major, v.minor, v.patch].every(Number.isFinite)) throw new Error(`version ${JSON.stringify(v)}`);
+    return [];
+  },
+});
+
+register({
+  name: 'image-ref',
+  files: ['image-ref.ts'],
+  seeds: () =>
+    seedTexts({
+      inline: [
+        'nginx\nnginx:1.27\ndocker.io/library/nginx:1.27\n',
+        '127.0.0.1:5000/lab/app:v1\nlocalhost/a/b:c\n',
+        `ghcr.io/o/i@sha256:${'a'.repeat(64)}\nregistry.example.com/team/app\n`,
+      ],
+    }),
+  attacks: [`${'a/'.repeat(50_000)}!`, `${'a.'.repeat(50_000)}:`, `x:${':'.repeat(100_000)}`],
+  run(text) {
+    for (const line of text.split('\n')) {
+      const r = splitImageRef(line);
+      plainData(r);
+      if (!r) continue;
+      if (!r.registryHost || !/^[:@]/.test(r.suffix)) throw new Error(`split ${JSON.stringify(r)}`);
+      // what it printed reads back the same
+      const again = splitImageRef(`${r.registryHost}/${r.repo}${r.suffix}`);
+      if (JSON.stringify(again) !== JSON.stringify(r))
+        throw new Error(`${JSON.stringify(line)} → ${JSON.stringify(r)}, read back as ${JSON.stringify(again)}`);
+    }
     return [];
   },
 });

@@ -53,6 +53,14 @@ function repositoryOf(url: string): string | undefined {
 }
 
 /**
+ * A repository without its registry host (`library/nginx`): how one is named across hosts, where the
+ * kubelet's docker.io is dfdaemon's index.docker.io and a token service is another host again.
+ */
+export function withoutHost(repository: string): string {
+  return repository.slice(repository.indexOf('/') + 1);
+}
+
+/**
  * The repository name a request is for, without its host: from a registry API URL, or from a token
  * request's `scope=repository:<name>:<actions>` (the token service is often another host).
  */
@@ -139,7 +147,7 @@ function toGroup(
   const { tasks, startMs, endMs } = p;
   const known = tasks.every((t) => t.costMs !== null);
   // the manifests and tokens fetched just before or during the pull: of its repository, when both name one
-  const name = p.repository === undefined ? undefined : p.repository.slice(p.repository.indexOf('/') + 1);
+  const name = p.repository === undefined ? undefined : withoutHost(p.repository);
   const direct = proxy.filter((r) => {
     if (r.viaP2P || r.ref.tsMs === null || r.ref.tsMs < startMs - 30_000 || r.ref.tsMs > endMs) return false;
     const of = name === undefined ? undefined : nameOf(r.url);

@@ -2,7 +2,7 @@
 // runtime pull ("Successfully pulled image … in X": resolve, fetch, unpack), dfdaemon's log the blob
 // downloads inside it; side by side they say how much of the pull went to steps outside dfdaemon.
 import { splitImageRef } from '../parsers/image-ref.js';
-import type { PullGroup } from './dfdaemon-pulls.js';
+import { type PullGroup, withoutHost } from './dfdaemon-pulls.js';
 import type { KubeletPull } from './kubelet.js';
 
 /** Event times have whole seconds, log times milliseconds: this much is allowed at either end. */
@@ -14,8 +14,7 @@ const SLACK_MS = 2000;
  */
 export function kubeletPullOf(pull: PullGroup, kubelet: readonly KubeletPull[]): KubeletPull | undefined {
   if (pull.repository === undefined) return undefined;
-  // the host is left out: the kubelet's docker.io is dfdaemon's index.docker.io or registry-1.docker.io
-  const name = pull.repository.slice(pull.repository.indexOf('/') + 1);
+  const name = withoutHost(pull.repository);
   let best: KubeletPull | undefined;
   for (const k of kubelet) {
     if (splitImageRef(k.image)?.repo !== name || k.event.at === undefined) continue;

@@ -6,7 +6,7 @@ import { criV1Layout, readContainerdConfig, splitConfigPath } from '../parsers/c
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
 import { hostDirCandidates, parseHostsToml } from '../parsers/hosts-toml.js';
 import { UsageError } from '../errors.js';
-import { splitImageRef } from '../parsers/image-ref.js';
+import { type ImageRefParts, splitImageRef } from '../parsers/image-ref.js';
 import { rootedPath } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -35,11 +35,7 @@ export interface PullPath {
   notes: string[];
 }
 
-export interface ImageRef {
-  registryHost: string;
-  repo: string;
-  /** tag or digest part, e.g. ":v1" or "@sha256:…" */
-  suffix: string;
+export interface ImageRef extends ImageRefParts {
   /** What ctr needs (fully qualified). */
   ref: string;
 }

@@ -101,6 +101,15 @@ let dayMs: f64 = NaN;
 let isoKeyLo: u64 = 0;
 let isoKeyHi: u16 = 0;
 let isoDayMs: f64 = NaN;
+// the last RFC 3339 timestamp read whole, to its second: a log writes several lines a second, and a line
+// whose timestamp differs from it only in the fraction's digits reads as its second plus the fraction's
+// first three digits (isoLen -1: none)
+let isoLen: i32 = -1;
+let isoHead0: u64 = 0;
+let isoHead1: u64 = 0;
+let isoHead2: u32 = 0;
+let isoTail: u64 = 0;
+let isoSecondMs: f64 = 0;
 
 /** Sets the memory layout; returns the first byte of the input area. */
 export function layout(outRecords: i32): usize {
@@ -157,6 +166,7 @@ export function reset(): void {
   isoKeyLo = 0;
   isoKeyHi = 0;
   isoDayMs = NaN;
+  isoLen = -1;
   memory.fill(IDS, 0, <usize>(ID_SLOTS * ID_STRIDE));
 }
 
@@ -531,6 +541,18 @@ function zapTs(p: i32, e: i32): f64 {
  * (fraction truncated to ms); tsState 2 (JS reads it) for any other shape: odd days, missing parts.
  */
 function isoTs(s: i32, sp: i32): f64 {
+  const len = sp - s;
+  if (
+    len == isoLen &&
+    load<u64>(IN + <usize>s) == isoHead0 &&
+    load<u64>(IN + <usize>s, 8) == isoHead1 &&
+    load<u32>(IN + <usize>s, 16) == isoHead2 &&
+    load<u64>(IN + <usize>(sp - 8)) == isoTail &&
+    digits(s + 20, sp - 8)
+  ) {
+    tsState = 1;
+    return isoSecondMs + <f64>((b(s + 20) - 48) * 100 + (b(s + 21) - 48) * 10 + (b(s + 22) - 48));
+  }
   tsState = 2;
   // the zone: "Z" or "+HH:MM"/"-HH:MM"
   let z = sp - 1;
@@ -580,7 +602,34 @@ function isoTs(s: i32, sp: i32): f64 {
     isoKeyHi = hi;
   }
   tsState = 1;
-  return isoDayMs + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000 + ms);
+  const second = isoDayMs + <f64>(((hh * 60 + mm - offMin) * 60 + ss) * 1000);
+  // kept for the next lines when the fraction has three digits or more and the zone with the fraction's
+  // end fills the last eight bytes, whose bytes the next line must repeat: only [s + 20, sp - 8) may differ
+  if (z - (s + 20) >= 3 && sp - 8 >= s + 20) {
+    isoLen = len;
+    isoHead0 = load<u64>(IN + <usize>s);
+    isoHead1 = load<u64>(IN + <usize>s, 8);
+    isoHead2 = load<u32>(IN + <usize>s, 16);
+    isoTail = load<u64>(IN + <usize>(sp - 8));
+    isoSecondMs = second;
+  }
+  return second + <f64>ms;
+}
+
+// eight bytes' high nibbles, eight "0"s, eight 6s: a byte is a digit when its high nibble is 3, and still
+// when 6 is added to it (":" to "?" carry into 4)
+const NIBBLES_HI: u64 = ((<u64>0xf0f0f0f0) << 32) | 0xf0f0f0f0;
+const ZEROS: u64 = ((<u64>0x30303030) << 32) | 0x30303030;
+const SIXES: u64 = ((<u64>0x06060606) << 32) | 0x06060606;
+
+/** Whether [i, e) holds ASCII digits only (eight at a time). */
+function digits(i: i32, e: i32): bool {
+  for (; i + 8 <= e; i += 8) {
+    const x = load<u64>(IN + <usize>i);
+    if ((x & NIBBLES_HI) != ZEROS || ((x + SIXES) & NIBBLES_HI) != ZEROS) return false;
+  }
+  for (; i < e; i++) if (!isDigit(b(i))) return false;
+  return true;
 }
 
 /** Where `"msg":"` first starts in [s, e), or -1: found by its "m", rarer in a zap line than quotes. */
@@ -704,34 +753,33 @@ function intern(v: i32, q: i32): i32 {
   return (slot << 1) | 1;
 }
 
-/** Where the " key=value" fields of a compact line begin (a space, [a-z_]+, "="), or e. */
-function fieldsStart(from: i32, e: i32): i32 {
-  for (let i = nextByte(0x3d, from, e); i < e; i = nextByte(0x3d, i + 1, e)) {
-    let j = i - 1;
-    while (j > from) {
-      const c = b(j);
-      if ((c >= 0x61 && c <= 0x7a) || c == 0x5f) j--;
-      else break;
-    }
-    if (j < i - 1 && b(j) == 0x20) return j;
-  }
-  return e;
-}
-
 // where the values of the span fields a compact line's event needs start (-1: absent): the first
 // ` task_id="`, ` peer_id="`, ` url="` and ` content_length=` at or after the message, found in one
-// pass over the line's "=" signs (a search per key anchored on spaces met every word of the message)
+// pass over the line's "=" signs (a search per key anchored on spaces met every word of the message);
+// and where the " key=value" fields begin (a space, [a-z_]+, "="; e without one), the message's end
 let fTask: i32 = -1;
 let fPeer: i32 = -1;
 let fUrl: i32 = -1;
 let fLen: i32 = -1;
+let fStart: i32 = 0;
 
 function rustFields(ms: i32, e: i32, all: bool): void {
   fTask = -1;
   fPeer = -1;
   fUrl = -1;
   fLen = -1;
+  fStart = e;
   for (let i = nextByte(0x3d, ms, e); i < e; i = nextByte(0x3d, i + 1, e)) {
+    if (fStart == e) {
+      let j = i - 1;
+      while (j > ms) {
+        const c = b(j);
+        if ((c >= 0x61 && c <= 0x7a) || c == 0x5f) j--;
+        else break;
+      }
+      if (j < i - 1 && b(j) == 0x20) fStart = j;
+    }
+    // every key below is a field's: the fields' start is found by the time one of them is
     if (b(i + 1) == 0x22) {
       if (fTask < 0 && i - 8 >= ms && litAt(K_RTASK, 10, i - 8)) fTask = i + 2;
       else if (fPeer < 0 && i - 8 >= ms && litAt(K_RPEER, 10, i - 8)) fPeer = i + 2;
@@ -764,10 +812,9 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   put(R_SP, sp);
   put(R_TS_STATE, state);
   putF(R_TS, ts);
-  const fs = fieldsStart(ms, e);
-  put(R_ME, fs < ms + 240 ? fs : ms + 240);
   const piece = (patFlags(p) & PF_PIECE) != 0;
   rustFields(ms, e, !piece);
+  put(R_ME, fStart < ms + 240 ? fStart : ms + 240);
   quoted(R_TASK_S, fTask, e);
   const tS = qS;
   const tE = qE;
@@ -856,8 +903,7 @@ function line(s: i32, e: i32): void {
       return;
     }
   } else if (isDigit(c0) && b(s + 4) == 0x2d && b(s + 10) == 0x54) {
-    let i = s + 19;
-    while (i < e && b(i) != 0x20 && b(i) != 0x09) i++;
+    const i = nextEither(0x20, 0x09, s + 19, e);
     if (i < e && b(i) == 0x20) {
       rustCompact(s, e, i);
       return;
@@ -869,6 +915,15 @@ function line(s: i32, e: i32): void {
 /** The next newline at or after i, or -1 (16 bytes at a time). */
 function nextNl(i: i32, end: i32): i32 {
   const nl = i8x16.splat(10);
+  // lines run to hundreds of bytes: 64 at a time until one of them is a newline
+  while (i + 64 <= end) {
+    const a = i8x16.eq(v128.load(IN + <usize>i), nl);
+    const c = i8x16.eq(v128.load(IN + <usize>i, 16), nl);
+    const d = i8x16.eq(v128.load(IN + <usize>i, 32), nl);
+    const f = i8x16.eq(v128.load(IN + <usize>i, 48), nl);
+    if (v128.any_true(v128.or(v128.or(a, c), v128.or(d, f)))) break;
+    i += 64;
+  }
   while (i + 16 <= end) {
     const m = i8x16.bitmask(i8x16.eq(v128.load(IN + <usize>i), nl));
     if (m != 0) return i + ctz(m);
@@ -1053,7 +1108,10 @@ function simSee(key: usize, n: i32, line: i32): void {
 
 /** Whether any byte of [s, e) is not ASCII (JS then makes the key: its decoding may join two byte strings). */
 function nonAscii(s: i32, e: i32): bool {
-  for (let i = s; i < e; i++) if (b(i) >= 0x80) return true;
+  let i = s;
+  // a byte's top bit is its bitmask bit
+  for (; i + 16 <= e; i += 16) if (i8x16.bitmask(v128.load(IN + <usize>i)) != 0) return true;
+  for (; i < e; i++) if (b(i) >= 0x80) return true;
   return false;
 }
 

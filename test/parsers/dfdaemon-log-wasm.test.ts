@@ -217,4 +217,42 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       'piece-local',
     ]);
   });
+
+  it('times of one second read from the last line read whole: only a fraction of digits differing may reuse it', () => {
+    const at = (ts: string, n: number) =>
+      `${ts}  INFO download_task: x/y.rs:1: download task succeeded task_id="t${n}" peer_id="p${n}"`;
+    const lines = [
+      '2024-06-21T10:00:00.052123456+00:00',
+      '2024-06-21T10:00:00.987654321+00:00', // the fraction only: the second is reused
+      '2024-06-21T10:00:00.9x7654321+00:00', // a letter where the fraction was: JS reads it
+      '2024-06-21T10:00:00.100000000+05:30', // the zone differs
+      '2024-06-21T10:00:00.200000000+05:30',
+      '2024-06-21T10:00:01.200000000+05:30', // the next second
+      '2024-06-21T10:00:01.2000000+05:30', // shorter
+      '2024-06-21T10:00:01.300000000Z', // "Z", same length as none before
+      '2024-06-21T10:00:01.400000000Z',
+      '2024-06-21T10:00:01.4Z', // under three digits: not kept
+      '2024-06-21T10:00:01.5Z',
+      '2024-06-22T10:00:01.400000000Z', // another day, the same time
+      '2024-06-21T10:00:01.12Z',
+      '2024-06-21T10:00:01.123Z',
+    ].map(at);
+    const r = expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 61]);
+    expect(r.events.map((e) => e.tsMs)).toEqual([
+      Date.UTC(2024, 5, 21, 10, 0, 0, 52),
+      Date.UTC(2024, 5, 21, 10, 0, 0, 987),
+      null,
+      Date.UTC(2024, 5, 21, 4, 30, 0, 100),
+      Date.UTC(2024, 5, 21, 4, 30, 0, 200),
+      Date.UTC(2024, 5, 21, 4, 30, 1, 200),
+      Date.UTC(2024, 5, 21, 4, 30, 1, 200),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 300),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 400),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 400),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 500),
+      Date.UTC(2024, 5, 22, 10, 0, 1, 400),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 120),
+      Date.UTC(2024, 5, 21, 10, 0, 1, 123),
+    ]);
+  });
 });

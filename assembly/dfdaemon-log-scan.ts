@@ -44,7 +44,6 @@ import {
   R_TSAT,
   R_TS,
   R_CLEN,
-  R_PIECE,
   ID_SLOT_DELTA,
   R_SIM,
   PF_PIECE,
@@ -827,22 +826,14 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   put(R_PTASK_S, -1);
   put(R_PTASK_E, -1);
   putF(R_CLEN, -1);
-  putF(R_PIECE, -1);
   if (piece) {
-    // "finished piece <task id>-<number> from …"
+    // "finished piece <task id>-<number> from …": the task id before the dash and the digits
     const at = ms + 15;
     const sp2 = nextByte(0x20, at, e);
     let dash = sp2 - 1;
-    let n: f64 = 0;
-    let mul: f64 = 1;
-    while (dash > at && isDigit(b(dash))) {
-      n += <f64>(b(dash) - 0x30) * mul;
-      mul *= 10;
-      dash--;
-    }
-    const parsed = b(dash) == 0x2d && mul > 1;
+    while (dash > at && isDigit(b(dash))) dash--;
+    const parsed = b(dash) == 0x2d && dash < sp2 - 1;
     if (parsed) {
-      putF(R_PIECE, n);
       put(R_PTASK_S, at);
       put(R_PTASK_E, dash);
     }

@@ -24,9 +24,6 @@ export function newEvent(
     url: undefined,
     contentLength: undefined,
     costMs: undefined,
-    pieceNumber: undefined,
-    pieceSize: undefined,
-    parent: undefined,
     value: undefined,
     text,
     nodeLine: undefined,
@@ -100,7 +97,6 @@ export function goDetails(ev: LogEvent, msg: string): void {
       break;
     case 'reuse':
       if ((m = /total size: (\d+)/.exec(msg))) ev.contentLength = Number(m[1]);
-      if ((m = /peer task: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
       break;
     case 'task-done':
     case 'reuse-done':
@@ -110,18 +106,6 @@ export function goDetails(ev: LogEvent, msg: string): void {
       // the scheduler's 5001 error names the peer only in its text (no structured field)
       if (!ev.peer && (m = /reschedule parent for peer (\S+) already reaches max reschedule times/.exec(msg)))
         ev.peer = m[1] as string;
-      break;
-    case 'remote-peer':
-      // v2.0.0–v2.1.24 append ", parallel count: N" (peertask_conductor.go)
-      ev.parent = msg
-        .replace(/^receive new peer packet, main peer: /, '')
-        .replace(/, parallel count: \d+$/, '')
-        .trim();
-      break;
-    case 'piece-remote':
-      if ((m = /piece num: (\d+)/.exec(msg))) ev.pieceNumber = Number(m[1]);
-      if ((m = /range size: (\d+)/.exec(msg)) || (m = /size: (\d+)/.exec(msg))) ev.pieceSize = Number(m[1]);
-      if ((m = /dest peer id: ([^,]+)/.exec(msg))) ev.parent = m[1] as string;
       break;
     case 'rate-limit-setting':
       if ((m = /set download limiter ([\d.e+]+)/.exec(msg))) ev.value = Number(m[1]);
@@ -153,10 +137,6 @@ export function rustSpanFields(ev: LogEvent, text: string, re: RegExp): void {
     else if (k === 'peer_id' && !ev.peer) ev.peer = v;
     else if (k === 'url' && !ev.url) ev.url = v;
     else if (k === 'content_length' && ev.contentLength === undefined && /^\d+$/.test(v)) ev.contentLength = Number(v);
-    else if (k === 'piece_id' && ev.pieceNumber === undefined) {
-      const n = /-(\d+)$/.exec(v);
-      if (n) ev.pieceNumber = Number(n[1]);
-    }
   }
 }
 
@@ -170,15 +150,11 @@ export function rustDetails(ev: LogEvent, msg: string): void {
     case 'piece-local':
     case 'piece-remote':
     case 'piece-source':
-      if ((m = /finished piece (\S+)/.exec(msg))) {
-        const n = /-(\d+)$/.exec(m[1] as string);
-        if (n) ev.pieceNumber = Number(n[1]);
-        if (!ev.task) {
-          const t = /^(.+)-\d+$/.exec(m[1] as string);
-          if (t) ev.task = t[1] as string;
-        }
+      // outside a task span, the line names its task only in its text: "finished piece <task>-<n>"
+      if (!ev.task && (m = /finished piece (\S+)/.exec(msg))) {
+        const t = /^(.+)-\d+$/.exec(m[1] as string);
+        if (t) ev.task = t[1] as string;
       }
-      if ((m = /from (?:remote peer|parent) (\S+)/.exec(msg))) ev.parent = m[1] as string;
       break;
     case 'task-slow':
       // µ as an escape: the start-up bundle must be ASCII (scripts/bundle.mjs)

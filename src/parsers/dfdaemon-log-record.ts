@@ -33,7 +33,7 @@ export const R_TASK_S = 8;
 export const R_PEER_S = 10;
 export const R_URL_S = 12;
 export const R_URL_E = 13;
-/** Rust piece: the task id in "finished piece <task>-<n>". */
+/** Rust piece: the task id in "finished piece <task>-<n>" (-1 in both: the text names none). */
 export const R_PTASK_S = 14;
 export const R_PTASK_E = 15;
 /** 0 no time, 1 the time is in R_TS, 2 JS must read it. */
@@ -56,8 +56,6 @@ export const ID_SLOT_DELTA = 18;
 export const R_TS = 10;
 /** -1 when absent. */
 export const R_CLEN = 11;
-/** -1 when absent. */
-export const R_PIECE = 12;
 
 // pattern flags (PATTERNS record, u16 at 14): bit 0 is set by the tables; the rest by each first pass
 export const PF_PIECE = 1;

@@ -56,9 +56,6 @@ export interface LogEvent {
   url?: string;
   contentLength?: number;
   costMs?: number;
-  pieceNumber?: number;
-  pieceSize?: number;
-  parent?: string;
   value?: number | boolean;
   /** The message, clipped, for evidence. */
   text: string;

@@ -41,7 +41,6 @@ import {
   R_MS,
   R_PAT,
   R_PEER_S,
-  R_PIECE,
   R_PTASK_E,
   R_PTASK_S,
   R_S,
@@ -329,7 +328,6 @@ class ScannedPiece implements PieceLine {
   task: string | undefined = undefined;
   peer: string | undefined = undefined;
   tsMs: number | null = null;
-  pieceNumber: number | undefined = undefined;
   level: Level = 'info';
   made: LogEvent | undefined = undefined;
 
@@ -340,7 +338,6 @@ class ScannedPiece implements PieceLine {
     const ev = this.scanner.rustBase(this.at, this.line, this.kind, this.tsMs, undefined, this.peer);
     // the task read from the piece's own text may be empty: the JS scanner set it even then
     if (this.task !== undefined) ev.task = this.task;
-    if (this.pieceNumber !== undefined) ev.pieceNumber = this.pieceNumber;
     this.made = ev;
     return ev;
   }
@@ -629,19 +626,14 @@ export class LogScanner {
     const base = at >> 1;
     if (PIECE_KINDS.has(p.kind)) {
       const pl = this.pieceLine;
-      const piece = f[base + R_PIECE] as number;
+      const ptask = r[at + R_PTASK_S] as number;
       pl.at = at;
       pl.line = lineNo;
       pl.kind = p.kind as PieceLine['kind'];
       pl.tsMs = ts;
       pl.level = LEVELS[r[at + R_LEVEL] as number] as Level;
       pl.peer = peer || undefined;
-      pl.task =
-        task ||
-        (piece >= 0
-          ? this.buf.toString('latin1', r[at + R_PTASK_S] as number, r[at + R_PTASK_E] as number)
-          : undefined);
-      pl.pieceNumber = piece >= 0 ? piece : undefined;
+      pl.task = task || (ptask >= 0 ? this.buf.toString('latin1', ptask, r[at + R_PTASK_E] as number) : undefined);
       pl.made = undefined;
       // a first pass hands JS only the piece lines whose key JS must read
       if (this.kp) this.keyEvent(pl.event());

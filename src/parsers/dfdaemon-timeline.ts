@@ -87,7 +87,7 @@ const MAX_REFS = 20;
 
 /**
  * A piece line as the scanner reads it, without its event object: a Rust log is mostly piece lines, and
- * the timeline keeps few of them (a task's first line, errors, the slowest pieces), so the event is
+ * the timeline keeps few of them (a task's first line, a piece logged as an error), so the event is
  * made by event() only for those. Valid only during the call it is passed to.
  */
 export interface PieceLine {
@@ -97,7 +97,6 @@ export interface PieceLine {
   task: string | undefined;
   peer: string | undefined;
   tsMs: number | null;
-  pieceNumber: number | undefined;
   level: LogEvent['level'];
   event(): LogEvent;
 }

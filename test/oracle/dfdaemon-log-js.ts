@@ -500,17 +500,8 @@ export class LogScanner {
       let sp = at;
       while (sp < e && buf[sp] !== 0x20) sp++;
       let dash = sp - 1;
-      let n = 0;
-      let mul = 1;
-      while (dash > at && (buf[dash] as number) >= 0x30 && (buf[dash] as number) <= 0x39) {
-        n += ((buf[dash] as number) - 0x30) * mul;
-        mul *= 10;
-        dash--;
-      }
-      if (buf[dash] === 0x2d && mul > 1) {
-        ev.pieceNumber = n;
-        if (!ev.task) ev.task = buf.toString('latin1', at, dash);
-      }
+      while (dash > at && (buf[dash] as number) >= 0x30 && (buf[dash] as number) <= 0x39) dash--;
+      if (buf[dash] === 0x2d && dash < sp - 1 && !ev.task) ev.task = buf.toString('latin1', at, dash);
       this.o.onEvent(ev);
       return;
     }

@@ -144,7 +144,6 @@ describe('dfdaemon log fast path', () => {
               piece[3] as string
             ],
           );
-          expect(e.pieceNumber).toBe(Number(piece[2]));
         } else if (e.kind !== 'proxy-p2p') {
           expect(e.url).toBe(field('url'));
         } else {

@@ -395,7 +395,7 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
       expect(events[0]?.text).not.toMatch(/s3cr3t|Authorization/);
     }
   });
-  it('v2.0.0–v2.1.24: the main peer id stops before ", parallel count: N"', () => {
+  it('v2.0.0–v2.1.24 append ", parallel count: N" to the new-peer-packet line: it is recognised either way', () => {
     const old = goJson(
       T0,
       'info',
@@ -410,7 +410,7 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
       'receive new peer packet, main peer: 10.0.3.17-7-6d1f',
       pt,
     );
-    expect(scan(`${old}\n${now}\n`).events.map((e) => e.parent)).toEqual(['10.0.3.17-7-6d1f', '10.0.3.17-7-6d1f']);
+    expect(scan(`${old}\n${now}\n`).events.map((e) => e.kind)).toEqual(['remote-peer', 'remote-peer']);
   });
   it("v2.0.0–v2.0.2: times registration from the scheduler client's own lines (fields taskId/peerID)", () => {
     const ids = { taskId: 't9', peerID: peer };

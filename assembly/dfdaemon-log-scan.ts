@@ -827,6 +827,13 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   put(R_PTASK_E, -1);
   putF(R_CLEN, -1);
   if (piece) {
+    // the task: the span's, else the one the piece's text names, which only a line without the span's
+    // is read for (JS reads the span's first)
+    const spanTask = tS >= 0 && tE > tS;
+    if (spanTask) {
+      if (simOn) simLine(p, state, pS, pE, tS, tE, true);
+      return;
+    }
     // "finished piece <task id>-<number> from …": the task id before the dash and the digits
     const at = ms + 15;
     const sp2 = nextByte(0x20, at, e);
@@ -837,11 +844,7 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
       put(R_PTASK_S, at);
       put(R_PTASK_E, dash);
     }
-    // the task: the span's, else the one the piece's text names
-    if (simOn) {
-      if (tS >= 0 && tE > tS) simLine(p, state, pS, pE, tS, tE, true);
-      else simLine(p, state, pS, pE, parsed ? at : -1, dash, true);
-    }
+    if (simOn) simLine(p, state, pS, pE, parsed ? at : -1, dash, true);
     return;
   }
   quoted(R_URL_S, fUrl, e);

@@ -1,4 +1,4 @@
-// What a recognised message says beyond its kind: sizes, costs, piece numbers, parents, settings —
+// What a recognised message says beyond its kind: URLs, sizes, costs, settings —
 // read from the decoded message text of either generation, and the event record itself.
 import type { EventKind, Layout, Level, LogEvent } from './dfdaemon-log-types.js';
 

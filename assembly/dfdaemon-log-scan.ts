@@ -550,7 +550,7 @@ function isoTs(s: i32, sp: i32): f64 {
     digits(s + 20, sp - 8)
   ) {
     tsState = 1;
-    return isoSecondMs + <f64>((b(s + 20) - 48) * 100 + (b(s + 21) - 48) * 10 + (b(s + 22) - 48));
+    return isoSecondMs + <f64>fractionMs(s + 20, s + 23);
   }
   tsState = 2;
   // the zone: "Z" or "+HH:MM"/"-HH:MM"
@@ -579,14 +579,8 @@ function isoTs(s: i32, sp: i32): f64 {
   }
   let ms = 0;
   if (n > 20) {
-    if (b(s + 19) != 0x2e || n < 22) return 0;
-    // milliseconds from the first three digits (Date.parse truncates), the rest only checked
-    for (let i = s + 20; i < z; i++) {
-      const c = b(i) - 48;
-      if (c < 0 || c > 9) return 0;
-      const k = i - s - 20;
-      if (k < 3) ms += c * (k == 0 ? 100 : k == 1 ? 10 : 1);
-    }
+    if (b(s + 19) != 0x2e || n < 22 || !digits(s + 20, z)) return 0;
+    ms = fractionMs(s + 20, z);
   }
   const y = (b(s) - 48) * 1000 + (b(s + 1) - 48) * 100 + d2(s + 2);
   const m = d2(s + 5);
@@ -620,6 +614,13 @@ function isoTs(s: i32, sp: i32): f64 {
 const NIBBLES_HI: u64 = ((<u64>0xf0f0f0f0) << 32) | 0xf0f0f0f0;
 const ZEROS: u64 = ((<u64>0x30303030) << 32) | 0x30303030;
 const SIXES: u64 = ((<u64>0x06060606) << 32) | 0x06060606;
+
+/** The milliseconds of the fraction digits at [i, e): its first three (Date.parse truncates the rest). */
+function fractionMs(i: i32, e: i32): i32 {
+  let ms = 0;
+  for (let k = 0; k < 3 && i + k < e; k++) ms += (b(i + k) - 48) * (k == 0 ? 100 : k == 1 ? 10 : 1);
+  return ms;
+}
 
 /** Whether [i, e) holds ASCII digits only (eight at a time). */
 function digits(i: i32, e: i32): bool {

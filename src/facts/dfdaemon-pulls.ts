@@ -86,6 +86,14 @@ interface OpenPull {
 }
 
 /**
+ * The pull a report explains: the most recent one the log shows (groupPulls puts it last). An SRE runs
+ * dfdoctor after the slow pull, so a pull that ended later would be one they have not asked about yet.
+ */
+export function lastPull(pulls: readonly PullGroup[] | undefined): PullGroup | undefined {
+  return pulls?.at(-1);
+}
+
+/**
  * The blob tasks of a log as pulls, the most recent last (by end, then start): at most PULLS_KEPT.
  * A task whose URL names no repository joins the pull that took the task before it, as long as that
  * pull has not been idle for PULL_GAP_MS.

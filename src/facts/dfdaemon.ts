@@ -6,7 +6,7 @@ import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
-import type { PullGroup } from './dfdaemon-pulls.js';
+import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -141,7 +141,7 @@ export const dfdaemonFacts = defineFacts({
       out.ports = ports;
     }
 
-    const pull = logs?.pulls.at(-1);
+    const pull = lastPull(logs?.pulls);
     if (pull && pull.bytes > 0) {
       out.recentPull = {
         bytes: pull.bytes,
@@ -205,7 +205,7 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
       'The Go dfdaemon serves a cache hit without asking the scheduler, so its hits never appear in the scheduler\'s dragonfly_scheduler_traffic (which only counts REMOTE_PEER and BACK_TO_SOURCE from it): a missing LOCAL_PEER type there proves nothing. The dfdaemon\'s own dragonfly_dfdaemon_peer_task_cache_hit_total and its "reuse from peer task" log lines are the evidence.',
       'dragonfly v2.1.49 scheduler/service/service_v1.go:265-272, client/daemon/peer/peertask_manager.go:368-389',
     );
-    const hits = f.logs?.pulls.at(-1)?.tasks.filter((t) => t.reportedHit && t.costMs === null).length ?? 0;
+    const hits = lastPull(f.logs?.pulls)?.tasks.filter((t) => t.reportedHit && t.costMs === null).length ?? 0;
     if (hits > 0) {
       ctx.note(
         `The Go dfdaemon logs no duration for a stream cache hit ("TODO record time when file closed"): the ${hits} hit(s) of the last pull are timed only by their request; the time to the last byte is unknown from dfdaemon and must come from containerd/kubelet or dfdoctor bench.`,

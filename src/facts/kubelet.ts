@@ -3,6 +3,7 @@ import { type ImageEvent, parseImageEvents, parsePulledMessage, parseQpsRefusal 
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { kubeletPullNote, kubeletPullOf } from './kubelet-log-pull.js';
+import { lastPull } from './dfdaemon-pulls.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 export const KUBELET_FILES = BUNDLE.kubelet;
@@ -66,7 +67,7 @@ export const kubeletFacts = defineFacts({
     const events = await readEvents(ctx);
     if (cfgText === undefined && flagsText === undefined && events === undefined) return undefined;
     // the dfdaemon facts come first (facts/index.ts): the pull in question, seen from both sides
-    const logPull = ctx.facts.dfdaemon?.logs?.pulls.at(-1);
+    const logPull = lastPull(ctx.facts.dfdaemon?.logs?.pulls);
     const seen = logPull && events ? kubeletPullOf(logPull, events.pulls) : undefined;
     const note = logPull && seen ? kubeletPullNote(logPull, seen) : undefined;
     if (note) ctx.note(note, KUBELET_FILES.events);

@@ -8,7 +8,7 @@ import { splitLinesBounded } from '../bundle/line-split.js';
 import { openPemLine } from '../bundle/text-parts.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
-import { groupPulls, PULL_GAP_MS } from '../facts/dfdaemon-pulls.js';
+import { groupPulls, lastPull, PULL_GAP_MS } from '../facts/dfdaemon-pulls.js';
 import { lastStamp, seekTime, SKEW_MS, type Stamp, stampAfter, type WindowStart } from './dfdaemon-log-window.js';
 import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
@@ -205,7 +205,7 @@ export async function lastPullWindow(ctx: ProbeContext, f: LogFile, maxBytes: nu
       if (ctx.remainingMs() < 2000) break;
     }
     s.end();
-    const pull = groupPulls(builder.finish()).at(-1);
+    const pull = lastPull(groupPulls(builder.finish()));
     // a pull that began within a gap (plus the skew) of the scan's start may have begun before it
     if (pull && (whole || pull.startMs - PULL_GAP_MS - SKEW_MS >= from))
       return { fromMs: pull.startMs - LEAD_MS, why: 'last-pull' };
@@ -361,7 +361,7 @@ async function slice(
   const summary = builder.finish();
   const pulls = groupPulls(summary);
   const keys = new Map<string, number>();
-  for (const t of pulls.at(-1)?.tasks ?? []) keys.set(t.key, 3);
+  for (const t of lastPull(pulls)?.tasks ?? []) keys.set(t.key, 3);
   for (const t of [...summary.tasks]
     .filter((t) => t.costMs !== null)
     .sort((a, b) => (b.costMs ?? 0) - (a.costMs ?? 0))

@@ -2,6 +2,7 @@
 // `dfdoctor bench`, else dfdaemon's task timeline from its logs. Pure: built from the Facts.
 import type { BenchPull } from '../bundle/measurements.js';
 import type { Facts } from '../facts/types.js';
+import { lastPull } from '../facts/dfdaemon-pulls.js';
 import { slowestPull } from './bench-budget.js';
 import type { Timeline } from './model.js';
 
@@ -19,7 +20,7 @@ export function buildTimeline(f: Facts): Timeline | undefined {
   const bench = f.measurements.bench;
   const pull = bench ? slowestPull(bench) : null;
   if (bench && pull) return benchTimeline(bench.image, pull);
-  const last = f.dfdaemon?.logs?.pulls.at(-1);
+  const last = lastPull(f.dfdaemon?.logs?.pulls);
   const tasks = (last?.tasks ?? []).filter((t) => t.startMs !== null);
   if (tasks.length === 0) return undefined;
   const t0 = Math.min(...tasks.map((t) => t.startMs as number));

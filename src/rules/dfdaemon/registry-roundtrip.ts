@@ -3,7 +3,7 @@ import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type ProxyRequest } from '../../parsers/dfdaemon-timeline.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, lastPull } from './pull.js';
+import { gen, lastPullOf } from './pull.js';
 import { quote, secs, setting } from './text.js';
 
 interface RoundtripFinding {
@@ -32,7 +32,7 @@ export const registryRoundtrip = defineRule<RoundtripFinding>({
   detect(f) {
     const d = f.dfdaemon;
     if (!d) return null;
-    const pull = lastPull(d);
+    const pull = lastPullOf(d);
     const direct = (pull?.direct ?? []).filter((p) => isManifestUrl(p.url) || isTokenUrl(p.url) || !isBlobUrl(p.url));
     const counter = d.metrics?.proxyDirect;
     const counted = counter !== undefined && counter.total > 0;

@@ -52,6 +52,7 @@ import {
   PF_TASK_PART_WITH_TASK,
   PF_KEY_IN_TEXT,
   PF_PROXY,
+  PF_ANY_PIECE,
   LAY_GO_JSON,
   LAY_RUST_COMPACT,
   LAY_NONE,
@@ -373,9 +374,64 @@ function match(g: i32, ms: i32, e: i32): i32 {
       if (cLen == 0) return p;
       // the second string is looked for in the message and what follows it on the line, as JS did
       const cOff = load<u32>(at, 8);
-      if (cLen <= e - ms && contains(BASE + <usize>cOff, cLen, ms, e)) return p;
+      if (cLen <= e - ms) {
+        if (simOn && cLen >= HEAD && (load<u16>(at, 14) & PF_ANY_PIECE) != 0) {
+          const q = anyPieceAtFirstPlace(p, BASE + <usize>cOff, ms, e);
+          if (q != 0) return q;
+        }
+        if (contains(BASE + <usize>cOff, cLen, ms, e)) return p;
+      }
     }
     p = <i32>load<u16>(at, 12);
+  }
+  return 0;
+}
+
+/**
+ * In a first pass, a piece pattern from p on in the chain (PF_ANY_PIECE) whose second string lies at the
+ * first place of p's head, or 0. A piece line's kind is told by which of " from local", " from parent "…
+ * comes first in the table, and for the one after the first, strictly, that means searching the rest of
+ * the line (its span fields) for another head; a first pass reads the line by its flags only, which all
+ * these patterns share, so any of them that matches gives its answer.
+ */
+function anyPieceAtFirstPlace(p: i32, lit: usize, ms: i32, e: i32): i32 {
+  const lo = load<u32>(lit);
+  const hi = load<u16>(lit, 4);
+  if (headN == -1 || lo != headLo || hi != headHi) {
+    headN = 0;
+    headLo = lo;
+    headHi = hi;
+    headNext = ms;
+  }
+  if (headN == 0) {
+    if (headNext >= e) return 0;
+    const i = findBounded(lit, HEAD, headNext, e);
+    if (i < 0) {
+      headNext = e;
+      return 0;
+    }
+    headNext = i + 1;
+    store<i32>(HEAD_POS, i);
+    headN = 1;
+  }
+  const place = headN > 0 ? load<i32>(HEAD_POS) : -1;
+  if (place < 0) return 0;
+  for (let q = p; q != 0; ) {
+    const at = PATTERNS + <usize>((q - 1) * 16);
+    const pLen = <i32>load<u16>(at, 4);
+    const cLen = <i32>load<u16>(at, 6);
+    const c = BASE + <usize>load<u32>(at, 8);
+    if (
+      cLen >= HEAD &&
+      load<u32>(c) == lo &&
+      load<u16>(c, 4) == hi &&
+      place + cLen <= e &&
+      ms + pLen <= e &&
+      litAt(BASE + <usize>load<u32>(at), pLen, ms) &&
+      litAt(c, cLen, place)
+    )
+      return q;
+    q = <i32>load<u16>(at, 12);
   }
   return 0;
 }

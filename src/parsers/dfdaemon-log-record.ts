@@ -69,6 +69,11 @@ export const PF_TASK_PART_WITH_TASK = 8;
 export const PF_KEY_IN_TEXT = 16;
 /** A proxy request: counted (with a URL) and kept for the second pass, not handed over. */
 export const PF_PROXY = 32;
+/**
+ * A piece pattern whose successors in its dispatch chain are all piece patterns of the same flags: a first
+ * pass may take any of them that matches (match() in the module), since it reads a line by its flags only.
+ */
+export const PF_ANY_PIECE = 64;
 
 // layout codes (dfdaemon-log.ts LAYOUTS holds their names)
 export const LAY_GO_JSON = 0;

@@ -27,6 +27,7 @@ import {
   LAY_JS,
   PF_EVENT,
   PF_KEY_IN_TEXT,
+  PF_ANY_PIECE,
   PF_PIECE,
   PF_PROXY,
   PF_TASK_PART,
@@ -255,6 +256,14 @@ export class KeyPass {
       // goDetails: the scheduler's 5001 error names its peer only in the text
       if (i < GO_PATTERNS.length && p.kind === 'sched-back-source') f |= PF_KEY_IN_TEXT;
       mem.setUint16(at + i * 16 + 14, f, true);
+    });
+    // PF_ANY_PIECE: a piece pattern whose chain goes on with piece patterns of its own flags only
+    PATTERNS.forEach((_, i) => {
+      const flags = mem.getUint16(at + i * 16 + 14, true);
+      if (!(flags & PF_PIECE)) return;
+      for (let n = mem.getUint16(at + i * 16 + 12, true); n !== 0; n = mem.getUint16(at + (n - 1) * 16 + 12, true))
+        if (mem.getUint16(at + (n - 1) * 16 + 14, true) !== flags) return;
+      mem.setUint16(at + i * 16 + 14, flags | PF_ANY_PIECE, true);
     });
   }
 

@@ -12,7 +12,16 @@ import { logScanWasm } from '../../src/bundle/scan-wasm.js';
 import { foldLogs, type LogSource } from '../../src/facts/dfdaemon-log-fold.js';
 import { LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
 import { type LogSummary, TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
-import { goConsole, goDirect, goJson, goTaskLines, hex64, rustProxy, rustSampleTask } from './dfdaemon-loggen.js';
+import {
+  goConsole,
+  goDirect,
+  goJson,
+  goTaskLines,
+  hex64,
+  rustCompact,
+  rustProxy,
+  rustSampleTask,
+} from './dfdaemon-loggen.js';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -199,6 +208,29 @@ describe('the two-pass fold = one pass over every event', () => {
       ),
     );
     await expectSame([{ name: 'dfdaemon.log', bytes: rust }], [509], [10, 21]);
+  });
+
+  it("piece lines whose kind a later place decides, and lines of a piece's head that match no pattern: the first pass keeps one pass's tasks", async () => {
+    // a first pass takes any piece pattern found at the head's first place (assembly: anyPieceAtFirstPlace)
+    const piece = (i: number, msg: string, fields: string) =>
+      rustCompact(T0 + i * 900, 'INFO', 'download_task', 'dragonfly-client/src/resource/task.rs:1025', msg, fields);
+    const lines: string[] = [];
+    for (let i = 0; i < 90; i++) {
+      const task = hex64(i + 7);
+      const ids = `task_id="${task}" peer_id="10.0.0.5-node-1-${hex64(i).slice(0, 36)}"`;
+      lines.push(...rustTask(i));
+      // one pass calls this a local piece (" from local" comes first in the table), a first pass may not
+      lines.push(
+        piece(i, `finished piece ${task}-90 from parent 10.0.0.9 using protocol tcp`, `${ids} note=" from local"`),
+      );
+      // no pattern's second string at the head's place, nor anywhere after it: no event, no task of its own
+      lines.push(piece(i, `finished piece own-${i}-1 from nowhere`, `task_id="own-${i}" peer_id="own-${i}"`));
+      lines.push(piece(i, `finished piece cut-${i}-1 from sourc`, `task_id="cut-${i}" peer_id="cut-${i}"`));
+    }
+    const s = await expectSame([{ name: 'dfdaemon.log', bytes: text(lines) }], [389, 1 << 20], [7, 25]);
+    expect(s.tasks.some((t) => t.key.startsWith('own-') || t.key.startsWith('cut-'))).toBe(false);
+    // each task's extra piece is local, as one pass reads it: hits stay local, the rest become mixed
+    expect(new Set(s.tasks.map((t) => t.servedBy))).toEqual(new Set(['local', 'mixed']));
   });
 
   it('a key that comes back after its task was dropped: only its last task is kept, from its first line', async () => {

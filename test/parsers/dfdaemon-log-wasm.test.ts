@@ -203,6 +203,8 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       piece('finished piece t1-9 via cache', 'task_id="t1" peer_id="p1" note=" from local"'),
       piece('finished piece t1-10', 'task_id="t1" peer_id="p1" x=" from'),
       piece('finished piece t1-11 from sourc'),
+      // a string earlier in the table at a later place: that one (a first pass alone may take either)
+      piece('finished piece t1-12 from parent p', 'task_id="t1" peer_id="p1" note=" from local"'),
     ];
     const r = expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 97]);
     expect(r.events.map((e) => e.kind)).toEqual([
@@ -214,6 +216,7 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       'piece-source',
       'piece-source',
       'piece-remote',
+      'piece-local',
       'piece-local',
     ]);
   });

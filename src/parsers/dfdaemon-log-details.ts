@@ -122,7 +122,7 @@ export function goDetails(ev: LogEvent, msg: string): void {
  * request without them, whichever layout (compact or pretty) the line came in.
  */
 export function rustEvidenceText(kind: EventKind, text: string): string {
-  if (kind === 'proxy-p2p' || kind === 'proxy-direct') return own(text.replace(/,? ?headers: \{.*$/, ' …'));
+  if (kind === 'proxy-p2p' || kind === 'proxy-direct') return own(text.replace(/,? ?headers: \{.*$/s, ' …'));
   if (kind === 'task-start' && text.includes('request_header: {'))
     return own(text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
   return text;

@@ -274,6 +274,23 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     expect(events[0]?.text).not.toContain('s3cr3t');
   });
 
+  it('keeps request headers out of the quoted proxy line when a header value holds a CR or a line separator', () => {
+    // a "." in a regex stops at these, and the cut once kept the whole request, headers and all
+    for (const odd of ['\r', '\u2028', '\u2029']) {
+      const l = rustCompact(
+        T0,
+        'INFO',
+        'handler',
+        'dragonfly-client/src/proxy/mod.rs:467',
+        `proxy HTTP request via dfdaemon by rule config: Request { method: GET, uri: https://r.example/v2/a/blobs/sha256:1, version: HTTP/1.1, headers: {"x-odd": "a${odd}b", "authorization": "Bearer s3cr3t"} }`,
+      );
+      const { events } = scan(l);
+      expect(events[0]).toMatchObject({ kind: 'proxy-p2p', url: 'https://r.example/v2/a/blobs/sha256:1' });
+      expect(events[0]?.text).not.toContain('s3cr3t');
+      expect(events[0]?.text).toContain('uri: https://r.example/v2/a/blobs/sha256:1');
+    }
+  });
+
   it('keeps request headers out of the quoted proxy line in the pretty layout too', () => {
     const pretty = [
       '  2025-07-03T03:28:43.810132723+00:00  INFO  proxy HTTP request directly to remote server: Request { method: GET, uri: https://r.example/v2/a/manifests/1, version: HTTP/1.1, headers: {"authorization": "Bearer s3cr3t"} }',

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 
 export type CommandResult =
   | { kind: 'ok'; stdout: string; stderr: string }
@@ -19,6 +18,8 @@ export interface RunOptions {
 export async function runCommand(cmd: string, args: string[], opts: RunOptions): Promise<CommandResult> {
   const shown = [cmd, ...args].join(' ');
   try {
+    // loaded on the first command: a run whose probes only read files starts without it (~12 ms)
+    const { execa } = await import('execa');
     const r = await execa(cmd, args, {
       reject: false,
       timeout: opts.timeoutMs,

@@ -416,7 +416,7 @@ function anyPieceAtFirstPlace(p: i32, lit: usize, ms: i32, e: i32): i32 {
   }
   const place = headN > 0 ? load<i32>(HEAD_POS) : -1;
   if (place < 0) return 0;
-  for (let q = p; q != 0; ) {
+  for (let q = p; q != 0;) {
     const at = PATTERNS + <usize>((q - 1) * 16);
     const pLen = <i32>load<u16>(at, 4);
     const cLen = <i32>load<u16>(at, 6);

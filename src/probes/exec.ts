@@ -1,4 +1,3 @@
-
 export type CommandResult =
   | { kind: 'ok'; stdout: string; stderr: string }
   | { kind: 'missing'; reason: string }

@@ -387,6 +387,63 @@ function match(g: i32, ms: i32, e: i32): i32 {
   return 0;
 }
 
+// The second strings of a dispatch chain often begin alike (Rust's pieces: " from local", " from remote
+// peer ", " from parent ", " from source"), and a piece line that is no local one was searched to its
+// end once for each. The places of their common HEAD bytes are found once per match() call, as far as
+// a string needs them, and every string of that head is compared at those places only.
+const HEAD = 6;
+const HEAD_MAX = 8;
+const HEAD_POS = memory.data(HEAD_MAX * 4);
+/** Places found of the head being searched (-1: none searched in this call; -2: more than HEAD_MAX). */
+let headN: i32 = -1;
+let headLo: u32 = 0;
+let headHi: u16 = 0;
+/** Where the search for the head goes on (e: it is done). */
+let headNext: i32 = 0;
+
+/** Makes the literal's first HEAD bytes the head whose places are kept (from `from` on), unless they are. */
+function useHead(lit: usize, from: i32): void {
+  const lo = load<u32>(lit);
+  const hi = load<u16>(lit, 4);
+  if (headN == -1 || lo != headLo || hi != headHi) {
+    headN = 0;
+    headLo = lo;
+    headHi = hi;
+    headNext = from;
+  }
+}
+
+/** Finds and keeps the head's next place before e (past HEAD_MAX, headN becomes -2); false: none is left. */
+function nextPlace(lit: usize, e: i32): bool {
+  if (headNext >= e) return false;
+  const i = findBounded(lit, HEAD, headNext, e);
+  if (i < 0) {
+    headNext = e;
+    return false;
+  }
+  headNext = i + 1;
+  if (headN == HEAD_MAX) headN = -2;
+  else {
+    store<i32>(HEAD_POS + <usize>(headN * 4), i);
+    headN++;
+  }
+  return true;
+}
+
+/** Whether the literal lies wholly inside [from, e): findBounded's answer, sharing the head's places. */
+function contains(lit: usize, n: i32, from: i32, e: i32): bool {
+  if (n < HEAD) return findBounded(lit, n, from, e) >= 0;
+  useHead(lit, from);
+  for (let k = 0; ; k++) {
+    // every place found so far is tried: find the next, if any is left
+    if (k == headN && !nextPlace(lit, e)) return false;
+    if (headN == -2) return findBounded(lit, n, from, e) >= 0;
+    const at = load<i32>(HEAD_POS + <usize>(k * 4));
+    if (at + n <= e && litAt(lit, n, at)) return true;
+  }
+  return false;
+}
+
 /**
  * In a first pass, a piece pattern from p on in the chain (PF_ANY_PIECE) whose second string lies at the
  * first place of p's head, or 0. A piece line's kind is told by which of " from local", " from parent "…
@@ -395,25 +452,10 @@ function match(g: i32, ms: i32, e: i32): i32 {
  * these patterns share, so any of them that matches gives its answer.
  */
 function anyPieceAtFirstPlace(p: i32, lit: usize, ms: i32, e: i32): i32 {
-  const lo = load<u32>(lit);
-  const hi = load<u16>(lit, 4);
-  if (headN == -1 || lo != headLo || hi != headHi) {
-    headN = 0;
-    headLo = lo;
-    headHi = hi;
-    headNext = ms;
-  }
-  if (headN == 0) {
-    if (headNext >= e) return 0;
-    const i = findBounded(lit, HEAD, headNext, e);
-    if (i < 0) {
-      headNext = e;
-      return 0;
-    }
-    headNext = i + 1;
-    store<i32>(HEAD_POS, i);
-    headN = 1;
-  }
+  useHead(lit, ms);
+  if (headN == 0 && !nextPlace(lit, e)) return 0;
+  const lo = headLo;
+  const hi = headHi;
   const place = headN > 0 ? load<i32>(HEAD_POS) : -1;
   if (place < 0) return 0;
   for (let q = p; q != 0;) {
@@ -434,55 +476,6 @@ function anyPieceAtFirstPlace(p: i32, lit: usize, ms: i32, e: i32): i32 {
     q = <i32>load<u16>(at, 12);
   }
   return 0;
-}
-
-// The second strings of a dispatch chain often begin alike (Rust's pieces: " from local", " from remote
-// peer ", " from parent ", " from source"), and a piece line that is no local one was searched to its
-// end once for each. The places of their common HEAD bytes are found once per match() call, as far as
-// a string needs them, and every string of that head is compared at those places only.
-const HEAD = 6;
-const HEAD_MAX = 8;
-const HEAD_POS = memory.data(HEAD_MAX * 4);
-/** Places found of the head being searched (-1: none searched in this call; -2: more than HEAD_MAX). */
-let headN: i32 = -1;
-let headLo: u32 = 0;
-let headHi: u16 = 0;
-/** Where the search for the head goes on (e: it is done). */
-let headNext: i32 = 0;
-
-/** Whether the literal lies wholly inside [from, e): findBounded's answer, sharing the head's places. */
-function contains(lit: usize, n: i32, from: i32, e: i32): bool {
-  if (n < HEAD) return findBounded(lit, n, from, e) >= 0;
-  const lo = load<u32>(lit);
-  const hi = load<u16>(lit, 4);
-  if (headN == -1 || lo != headLo || hi != headHi) {
-    headN = 0;
-    headLo = lo;
-    headHi = hi;
-    headNext = from;
-  }
-  for (let k = 0; ; k++) {
-    if (headN == -2) return findBounded(lit, n, from, e) >= 0;
-    if (k == headN) {
-      // every place found so far is tried: find the next, if any is left
-      if (headNext >= e) return false;
-      const i = findBounded(lit, HEAD, headNext, e);
-      if (i < 0) {
-        headNext = e;
-        return false;
-      }
-      headNext = i + 1;
-      if (headN == HEAD_MAX) {
-        headN = -2;
-        continue;
-      }
-      store<i32>(HEAD_POS + <usize>(headN * 4), i);
-      headN++;
-    }
-    const at = load<i32>(HEAD_POS + <usize>(k * 4));
-    if (at + n <= e && litAt(lit, n, at)) return true;
-  }
-  return false;
 }
 
 /**

@@ -1,18 +1,13 @@
 // What the dfdaemon rules reason about: the last pull in the logs, its tasks, and the generation.
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import type { DfdaemonFacts } from '../../facts/dfdaemon.js';
-import { lastPull, type PullGroup } from '../../facts/dfdaemon-pulls.js';
+import { lastPull } from '../../facts/dfdaemon-pulls.js';
 import type { Facts } from '../../facts/types.js';
 import type { Gen } from '../snippets/dfdaemon.js';
 
-/** The pull in question (the most recent in the logs), if any. */
-export function lastPullOf(d: DfdaemonFacts | undefined): PullGroup | undefined {
-  return lastPull(d?.logs?.pulls);
-}
-
 /** Tasks of the last pull, or of the whole log when no pull could be grouped. */
 export function pullTasks(d: DfdaemonFacts | undefined): TaskTimeline[] {
-  return lastPullOf(d)?.tasks ?? d?.logs?.summary.tasks ?? [];
+  return lastPull(d?.logs?.pulls)?.tasks ?? d?.logs?.summary.tasks ?? [];
 }
 
 /** The tasks that name a blob digest, grouped by it, each group in log order. */

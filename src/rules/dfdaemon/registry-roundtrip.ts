@@ -3,7 +3,8 @@ import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { isBlobUrl, isManifestUrl, isTokenUrl, type ProxyRequest } from '../../parsers/dfdaemon-timeline.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, lastPullOf } from './pull.js';
+import { lastPull } from '../../facts/dfdaemon-pulls.js';
+import { gen } from './pull.js';
 import { quote, secs, setting } from './text.js';
 
 interface RoundtripFinding {
@@ -32,7 +33,7 @@ export const registryRoundtrip = defineRule<RoundtripFinding>({
   detect(f) {
     const d = f.dfdaemon;
     if (!d) return null;
-    const pull = lastPullOf(d);
+    const pull = lastPull(d.logs?.pulls);
     const direct = (pull?.direct ?? []).filter((p) => isManifestUrl(p.url) || isTokenUrl(p.url) || !isBlobUrl(p.url));
     const counter = d.metrics?.proxyDirect;
     const counted = counter !== undefined && counter.total > 0;

@@ -453,11 +453,11 @@ function contains(lit: usize, n: i32, from: i32, e: i32): bool {
  */
 function anyPieceAtFirstPlace(p: i32, lit: usize, ms: i32, e: i32): i32 {
   useHead(lit, ms);
-  if (headN == 0 && !nextPlace(lit, e)) return 0;
+  // no place, or more than HEAD_MAX: the strict search (contains) answers
+  if ((headN == 0 && !nextPlace(lit, e)) || headN < 0) return 0;
   const lo = headLo;
   const hi = headHi;
-  const place = headN > 0 ? load<i32>(HEAD_POS) : -1;
-  if (place < 0) return 0;
+  const place = load<i32>(HEAD_POS);
   for (let q = p; q != 0;) {
     const at = PATTERNS + <usize>((q - 1) * 16);
     const pLen = <i32>load<u16>(at, 4);

@@ -41,10 +41,30 @@ const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|author
 const URL_CREDENTIALS_GUARD = '@';
 const GO_HEADER_DUMP_GUARD = '[]string{';
 const QUERY_PARAM_GUARD = /[?&;][A-Za-z0-9_.-]+=/;
-const AUTH_SCHEME_GUARD = /bearer|basic|negotiate|digest/i;
+const AUTH_SCHEMES = ['bearer', 'basic', 'negotiate', 'digest'];
 // Every secret name contains one of these; a line without any is left alone (most log lines), which keeps
 // redaction of large logs fast (bench/redact.bench.mjs).
-const MAY_NAME_SECRET = /pass|pwd|secret|credential|token|auth|key|cookie|sig|session|pin|jwt/i;
+const SECRET_NAME_PARTS = [
+  'pass',
+  'pwd',
+  'secret',
+  'credential',
+  'token',
+  'auth',
+  'key',
+  'cookie',
+  'sig',
+  'session',
+  'pin',
+  'jwt',
+];
+const AUTH_SCHEME_GUARD = new RegExp(AUTH_SCHEMES.join('|'), 'i');
+const MAY_NAME_SECRET = new RegExp(SECRET_NAME_PARTS.join('|'), 'i');
+/**
+ * The words among the guards, which the rules match in any case: the guard search in WebAssembly
+ * (assembly/redact-triggers.ts) is given these, and finds `@`, `[]string{` and `[?&;]name=` itself.
+ */
+export const GUARD_WORDS: readonly string[] = [...AUTH_SCHEMES, ...SECRET_NAME_PARTS];
 
 /** Removes credentials from URLs (`scheme://user:pass@host` → `scheme://REDACTED@host`). */
 export function redactUrlCredentials(line: string, t: Tally): string {
@@ -222,7 +242,7 @@ const literally = (s: string) => new RegExp(s.replace(/[[\]{}()*+?.\\^$|]/g, '\\
  * alternation of them all, `@` and a character class included, defeats V8's quick checks and costs
  * twice as much as the four passes. The two word lists stay case-insensitive, as their rules read them.
  */
-const LINE_TRIGGERS: readonly RegExp[] = [
+export const LINE_TRIGGERS: readonly RegExp[] = [
   literally(URL_CREDENTIALS_GUARD),
   literally(GO_HEADER_DUMP_GUARD),
   new RegExp(QUERY_PARAM_GUARD.source, 'g'),

@@ -9,7 +9,14 @@ import { BUNDLE_FORMAT_VERSION, type Host, type Manifest, type ProbeRecord, type
 import type { Measurements } from './measurements.js';
 
 /** Applied to every text before it is written: the single choke point for secrets (see redact.ts). */
-export type Redactor = (relPath: string, text: string) => { text: string; redactions: Redaction[] };
+export interface Redactor {
+  (relPath: string, text: string): { text: string; redactions: Redaction[] };
+  /**
+   * True only when the call would give these bytes' text back as it is, with no redaction: the writer
+   * then writes them without decoding them. False whenever it cannot tell cheaply.
+   */
+  leaves?(relPath: string, bytes: Buffer): boolean;
+}
 
 export const noRedaction: Redactor = (_p, text) => ({ text, redactions: [] });
 
@@ -55,7 +62,8 @@ export class BundleWriter {
    * appendText for UTF-8 bytes that end at a line end (or at least at a character's end). The text is
    * decoded and redacted in pieces of about PIECE bytes, and where the redactor leaves a piece as it
    * was, its bytes are written as read instead of encoding the text again: a log window is mostly lines
-   * without a secret.
+   * without a secret. A piece the redactor can tell from its bytes that it leaves (Redactor.leaves) is
+   * not decoded at all.
    */
   async appendUtf8(rel: string, bytes: Buffer): Promise<void> {
     const out: Buffer[] = [];
@@ -63,6 +71,11 @@ export class BundleWriter {
     for (let s = 0; s < bytes.length;) {
       const e = pieceEnd(bytes, s);
       const part = bytes.subarray(s, e);
+      s = e;
+      if (this.redactor.leaves?.(rel, part)) {
+        out.push(part);
+        continue;
+      }
       // ASCII (most logs) decodes as latin1, a copy; UTF-8 decoding checks every byte
       const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
       const r = this.redactor(rel, text);
@@ -72,7 +85,6 @@ export class BundleWriter {
         out.push(Buffer.from(r.text, 'utf8'));
         changed = true;
       }
-      s = e;
     }
     const p = this.path(rel);
     await mkdir(dirname(p), { recursive: true });

@@ -25,7 +25,7 @@ import {
   TimelineBuilder,
 } from '../parsers/dfdaemon-timeline.js';
 import type { StoredFile } from '../bundle/reader.js';
-import { logScanWasm } from '../bundle/scan-wasm.js';
+import { logScanWasm } from '../bundle/wasm-modules.js';
 
 export interface LogSource {
   file: string;

@@ -14,7 +14,7 @@ import type { ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
 import { BUNDLE } from '../bundle/layout.js';
-import { logScanWasm } from '../bundle/scan-wasm.js';
+import { logScanWasm } from '../bundle/wasm-modules.js';
 
 /** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
 export const LOG_CAP = { diagnose: 64 * 2 ** 20, collect: 16 * 2 ** 20 };

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { dfdaemonLogFixtures } from '../helpers/fixture-files.js';
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { foldLogs, type LogSource } from '../../src/facts/dfdaemon-log-fold.js';
 import { LogScanner, type ScanStats } from '../../src/parsers/dfdaemon-log.js';
 import { type LogSummary, TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';

@@ -38,7 +38,7 @@ import { parseQdiscs } from '../../src/parsers/qdisc.js';
 import { parseResolvConf } from '../../src/parsers/resolv.js';
 import { splitImageRef } from '../../src/parsers/image-ref.js';
 import { liveText, seedTexts } from './seeds.js';
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */

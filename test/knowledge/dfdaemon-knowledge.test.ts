@@ -13,7 +13,7 @@ import { compareRelease, parseRelease, type VersionedFact } from '../../src/know
 import { type LogEvent, LogScanner } from '../../src/parsers/dfdaemon-log.js';
 import { GO_PATTERNS, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
 import { goJson, rustCompact } from '../facts/dfdaemon-loggen.js';
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 
 const SRC = join(dirname(fileURLToPath(import.meta.url)), '../../src');
 const read = (rel: string) => readFileSync(join(SRC, rel), 'utf8');

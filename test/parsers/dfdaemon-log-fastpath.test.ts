@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type LogEvent, LogScanner } from '../../src/parsers/dfdaemon-log.js';
 import { goJson, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 
 function scan(text: string, chunk: number): LogEvent[] {
   const events: LogEvent[] = [];

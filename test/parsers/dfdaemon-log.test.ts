@@ -1,4 +1,4 @@
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

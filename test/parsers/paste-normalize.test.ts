@@ -1,4 +1,4 @@
-import { logScanWasm } from '../../src/bundle/scan-wasm.js';
+import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { describe, expect, it } from 'vitest';
 import { parseContainerdLogLine, HOST_MESSAGES } from '../../src/parsers/containerd-log.js';
 import { LogScanner } from '../../src/parsers/dfdaemon-log.js';

@@ -1,13 +1,14 @@
 // The search behind the redaction of large logs (src/bundle/redact-triggers.ts), compiled to WebAssembly
 // by `npm run build`. A log line can hold a secret only where one of the redactor's guards occurs (its
-// rules test them first; src/bundle/redact-text.ts, LINE_TRIGGERS): `@`, `[]string{`, a query
-// parameter (`[?&;]name=`), or one of its words, in any case. Most lines of a daemon's log hold none, and
-// V8's regular expressions took ~50 ms to say so of 20 MB; this finds the same places with SIMD, sixteen
-// bytes at a time. The words come from JS (init()): this module holds no word of its own.
+// rules test them first; src/bundle/redact-text.ts, LINE_TRIGGERS): `@`, `[]string{`,
+// `map[string]string{`, a query parameter (`[?&;]name=`), or one of its words, in any case. Most lines
+// of a daemon's log hold none, and V8's regular expressions took ~50 ms to say so of 20 MB; this finds
+// the same places with SIMD, sixteen bytes at a time. The words come from JS (init()): this module holds
+// no word of its own.
 //
 // Memory (from BASE): WORDS (what JS writes: per word its length, then its bytes; a 0 length ends the
-// list), TABLES (the words' first three bytes as nibble masks, 6 × 16 bytes, and 16 bytes of scratch), IN (the bytes searched,
-// then zero padding).
+// list), TABLES (the words' first three bytes as nibble masks, 6 × 16 bytes, then 16 bytes of
+// scratch), IN (the bytes searched, then zero padding).
 
 const WORDS_BYTES: i32 = 4096;
 // the six masks, then a block where next() keeps the buckets of sixteen places
@@ -86,13 +87,25 @@ function verify(at: i32, len: i32, buckets: i32): bool {
     return j > at + 1 && j < len && load<u8>(IN + <usize>j) === 0x3d;
   }
   if (c === 0x5b) {
-    // []string{
-    if (at + 9 > len) return false;
+    // []string{ (a Go http.Header dump)
+    if (
+      at + 9 <= len &&
+      load<u32>(IN + <usize>at) === 0x74735d5b && // "[]st", little-endian
+      load<u32>(IN + <usize>(at + 4)) === 0x676e6972 && // "ring"
+      load<u8>(IN + <usize>(at + 8)) === 0x7b // "{"
+    )
+      return true;
+    // map[string]string{ (a Go map dump), from its "["
     return (
-      // "[]st", "ring" (little-endian), "{"
-      load<u32>(IN + <usize>at) === 0x74735d5b &&
-      load<u32>(IN + <usize>(at + 4)) === 0x676e6972 &&
-      load<u8>(IN + <usize>(at + 8)) === 0x7b
+      at >= 3 &&
+      at + 15 <= len &&
+      load<u16>(IN + <usize>(at - 3)) === 0x616d && // "ma"
+      load<u8>(IN + <usize>(at - 1)) === 0x70 && // "p"
+      load<u32>(IN + <usize>at) === 0x7274735b && // "[str"
+      load<u32>(IN + <usize>(at + 4)) === 0x5d676e69 && // "ing]"
+      load<u32>(IN + <usize>(at + 8)) === 0x69727473 && // "stri"
+      load<u16>(IN + <usize>(at + 12)) === 0x676e && // "ng"
+      load<u8>(IN + <usize>(at + 14)) === 0x7b // "{"
     );
   }
   // only the words of the buckets the masks name here (word w is in bucket w % 8)

@@ -40,6 +40,7 @@ const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|author
 // text for the same guards, so a line none of them names is copied without being looked at.
 const URL_CREDENTIALS_GUARD = '@';
 const GO_HEADER_DUMP_GUARD = '[]string{';
+const GO_MAP_DUMP_GUARD = 'map[string]string{';
 const QUERY_PARAM_GUARD = /[?&;][A-Za-z0-9_.-]+=/;
 const AUTH_SCHEMES = ['bearer', 'basic', 'negotiate', 'digest'];
 // Every secret name contains one of these; a line without any is left alone (most log lines), which keeps
@@ -203,31 +204,74 @@ const GO_HEADER_ENTRY =
 const GO_HEADER_ITEM = /\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\"|"((?:[^"\\\r\n]|\\.)*)"/g;
 const SCHEME_WORD = /^(bearer|basic|negotiate|digest|token)$/i;
 
+/** A Go string as %#v quotes it, bare (console layout) or escaped once more inside a zap JSON line: its value. */
+function goQuoted(bare: string | undefined, escaped: string | undefined): string {
+  return escaped !== undefined
+    ? escaped.replace(/\\\\\\"/g, '"').replace(/\\\\\\\\/g, '\\')
+    : (bare ?? '').replace(/\\(.)/g, '$1');
+}
+
+/** What to scrub from the whole bundle for a credential header's values. */
+function headerSecrets(values: string[]): string[] {
+  // the scheme word stays out of the scrub list; a cookie's pairs are scrubbed one by one too
+  const parts = values.flatMap((v) => v.split(/[\s;]+/)).filter((w) => w !== '' && !SCHEME_WORD.test(w));
+  const pairValues = parts.flatMap((p) => (p.includes('=') ? [p.slice(p.indexOf('=') + 1)] : []));
+  const basic = values.flatMap((v) => /^basic\s+(\S+)$/i.exec(v.trim())?.slice(1) ?? []).flatMap(decodedBasic);
+  return [...values, ...parts, ...pairValues, ...basic];
+}
+
+function isCredentialHeader(name: string): boolean {
+  return !isBenignHeader(name) && secretStrength(name) !== null;
+}
+
 /** Values of credential headers (Authorization, Cookie, X-Registry-Auth…) in a Go header dump. */
 export function redactGoHeaderDump(line: string, t: Tally): string {
   if (!line.includes(GO_HEADER_DUMP_GUARD)) return line;
   return line.replace(GO_HEADER_ENTRY, (m, q: string, name: string, body: string) => {
-    if (isBenignHeader(name) || secretStrength(name) === null) return m;
+    if (!isCredentialHeader(name)) return m;
     const values = [...body.matchAll(GO_HEADER_ITEM)]
-      .map((x) =>
-        x[1] !== undefined
-          ? x[1].replace(/\\\\\\"/g, '"').replace(/\\\\\\\\/g, '\\')
-          : (x[2] ?? '').replace(/\\(.)/g, '$1'),
-      )
+      .map((x) => goQuoted(x[2], x[1]))
       .filter((v) => !isTrivialValue(v));
     if (values.length === 0) return m;
-    // the scheme word stays out of the scrub list; a cookie's pairs are scrubbed one by one too
-    const parts = values.flatMap((v) => v.split(/[\s;]+/)).filter((w) => w !== '' && !SCHEME_WORD.test(w));
-    const pairValues = parts.flatMap((p) => (p.includes('=') ? [p.slice(p.indexOf('=') + 1)] : []));
-    const basic = values.flatMap((v) => /^basic\s+(\S+)$/i.exec(v.trim())?.slice(1) ?? []).flatMap(decodedBasic);
-    t.add(`value of header "${name}"`, ...values, ...parts, ...pairValues, ...basic);
+    t.add(`value of header "${name}"`, ...headerSecrets(values));
     return `${q}${name}${q}:[]string{${q}${MARK}${q}}`;
   });
+}
+
+// Go's `%#v` of a map[string]string: the request's headers as Go dfdaemon v2.0.2–v2.1.x logs them at
+// debug level (dragonflyoss/dragonfly v2.0.6 client/daemon/peer/peertask_conductor.go:266 `request
+// overview, pid: %s, url: %s, filter: %s, tag: %s, range: %s, digest: %s, header: %#v` of
+// UrlMeta.Header; issue #1592 shows one holding a bearer token): `map[string]string{"Authorization":
+// "Bearer x", "Cookie":"a=b"}`, its quotes escaped once more in a zap JSON line. One entry, read from
+// the map's `{` or from the `, ` after the entry before it: the bare form, or the escaped one.
+const GO_MAP_ENTRY =
+  /(?:, )?(?:"([^"\\\r\n]*)":"((?:[^"\\\r\n]|\\.)*)"|\\"([^"\\\r\n]*)\\":\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\")/dy;
+
+/** Values of credential headers in a Go map[string]string dump; the other entries stay. */
+export function redactGoMapDump(line: string, t: Tally): string {
+  if (!line.includes(GO_MAP_DUMP_GUARD)) return line;
+  let out = '';
+  let last = 0;
+  for (let at = line.indexOf(GO_MAP_DUMP_GUARD); at >= 0; at = line.indexOf(GO_MAP_DUMP_GUARD, at + 1)) {
+    GO_MAP_ENTRY.lastIndex = at + GO_MAP_DUMP_GUARD.length;
+    for (let m = GO_MAP_ENTRY.exec(line); m !== null; m = GO_MAP_ENTRY.exec(line)) {
+      const escaped = m[3] !== undefined;
+      const name = (escaped ? m[3] : m[1]) as string;
+      const value = goQuoted(m[2], m[4]);
+      const span = m.indices?.[escaped ? 4 : 2];
+      if (!span || span[0] < last || !isCredentialHeader(name) || isTrivialValue(value)) continue;
+      t.add(`value of header "${name}"`, ...headerSecrets([value]));
+      out += line.slice(last, span[0]) + MARK;
+      last = span[1];
+    }
+  }
+  return last === 0 ? line : out + line.slice(last);
 }
 
 /** Every generic rule, in an order where each sees what the previous left. */
 export function redactLine(line: string, t: Tally, mode: LineMode): string {
   let out = redactGoHeaderDump(line, t);
+  out = redactGoMapDump(out, t);
   out = redactUrlCredentials(out, t);
   out = redactQueryParams(out, t);
   out = redactAuthSchemes(out, t);
@@ -245,6 +289,7 @@ const literally = (s: string) => new RegExp(s.replace(/[[\]{}()*+?.\\^$|]/g, '\\
 export const LINE_TRIGGERS: readonly RegExp[] = [
   literally(URL_CREDENTIALS_GUARD),
   literally(GO_HEADER_DUMP_GUARD),
+  literally(GO_MAP_DUMP_GUARD),
   new RegExp(QUERY_PARAM_GUARD.source, 'g'),
   new RegExp(`${AUTH_SCHEME_GUARD.source}|${MAY_NAME_SECRET.source}`, 'gi'),
 ];

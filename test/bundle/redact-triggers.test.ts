@@ -54,6 +54,7 @@ describe('GuardSearch', () => {
       ...GUARD_WORDS.flatMap((w) => [w, w.toUpperCase(), w[0]?.toUpperCase() + w.slice(1)]),
       '@',
       '[]string{',
+      'map[string]string{',
       '?a=',
       '&X-Amz-Signature=',
       ';v.1_-=',
@@ -69,7 +70,19 @@ describe('GuardSearch', () => {
   });
 
   it('does not name a guard cut short by the end of the input or broken by a line end', () => {
-    for (const t of ['toke', 'x[]string', '?a', '?=', 'pw', 'se\ncret', 'ke\ny', '&\na=', 'nothing here']) {
+    for (const t of [
+      'toke',
+      'x[]string',
+      'map[string]string',
+      'ma\n[string]string{',
+      '?a',
+      '?=',
+      'pw',
+      'se\ncret',
+      'ke\ny',
+      '&\na=',
+      'nothing here',
+    ]) {
       expect(found(t), t).toEqual([]);
       expect(expected(t), t).toEqual([]);
     }
@@ -83,6 +96,10 @@ describe('GuardSearch', () => {
         '@',
         '[]string{',
         '[]strin',
+        'map[string]string{',
+        'map[string]strin',
+        'map',
+        '[string]string{',
         '?',
         '&',
         ';',

@@ -434,6 +434,61 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
   });
 });
 
+// Go dfdaemon v2.0.2–v2.1.x logs each task's request headers at debug level as a map[string]string
+// (dragonflyoss/dragonfly v2.0.6 client/daemon/peer/peertask_conductor.go:266 `request overview, …,
+// header: %#v`). The console line is the shape dragonflyoss/dragonfly#1592 shows (v2.0.x, a registry's
+// bearer token in it), with the host, ids and token replaced.
+describe('Go map[string]string header dumps in dfdaemon logs', () => {
+  const url =
+    'https://registry.example.com/v2/team/app/blobs/sha256:620ff11397cedfde34c25eb801d7eccbc96ca6e083ba7befc46d801085ed08d3';
+  const dump =
+    'map[string]string{"Authorization":"Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.MapJwtClaims-1a2b3c.MapJwtSig-4d5e6f", ' +
+    '"Cookie":"sid=MapCookie-13579; q=\\"x}y\\" MapQuoted-24680", "User-Agent":"containerd/v1.6.4", ' +
+    '"X-Dragonfly-Registry":"https://registry.example.com", "X-Registry-Auth":"MapRegAuth-97531"}';
+  const secrets = ['MapJwtClaims-1a2b3c', 'MapJwtSig-4d5e6f', 'MapCookie-13579', 'MapQuoted-24680', 'MapRegAuth-97531'];
+  const overview = `request overview, pid: 10.0.0.1-1-8c51a4d8-83a3-481d-b59c-f70af13abc3d, url: ${url}, filter: Expires&Signature&ns, tag: , range: , digest: , header: ${dump}`;
+  const consoleLine = `2022-08-24T13:03:02.187Z\tDEBUG\tpeer/peertask_conductor.go:259\t${overview}\t{"peer": "10.0.0.1-1-8c51a4d8-83a3-481d-b59c-f70af13abc3d", "component": "PeerTask"}`;
+  const jsonLine = JSON.stringify({
+    level: 'debug',
+    ts: '2022-08-24 13:03:02.187',
+    caller: 'peer/peertask_conductor.go:266',
+    msg: overview,
+    peer: '10.0.0.1-1-8c51a4d8-83a3-481d-b59c-f70af13abc3d',
+    component: 'PeerTask',
+  });
+
+  it.each([
+    ['zap console (bare quotes)', consoleLine],
+    ['zap JSON (escaped quotes)', jsonLine],
+  ])('%s: credential headers go, the rest of the map stays', (_layout, line) => {
+    const r = createRedactor()('raw/dfdaemon/logs/core.log', `${line}\n`);
+    for (const s of secrets) expect(r.text).not.toContain(s);
+    expect(r.text).toContain('containerd/v1.6.4');
+    expect(r.text).toContain(url);
+    // the registry's address is not a credential
+    expect(r.text).not.toMatch(/X-Dragonfly-Registry\\?":\\?"REDACTED/);
+    for (const h of ['Authorization', 'Cookie', 'X-Registry-Auth'])
+      expect(r.redactions.map((x) => x.what)).toContain(`value of header "${h}"`);
+    expect(r.text.split('\n').length).toBe(2);
+  });
+
+  it('the JSON line stays JSON, the map keeps its shape with the values replaced', () => {
+    const msg = (JSON.parse(createRedactor()('raw/dfdaemon/logs/core.log', jsonLine).text) as { msg: string }).msg;
+    expect(msg).toContain(
+      'header: map[string]string{"Authorization":"REDACTED", "Cookie":"REDACTED", "User-Agent":"containerd/v1.6.4"',
+    );
+    expect(msg).toContain('"X-Registry-Auth":"REDACTED"}');
+  });
+
+  it('a token seen in the map is scrubbed from later files too', () => {
+    const red = createRedactor();
+    red('raw/dfdaemon/logs/core.log', jsonLine);
+    expect(red('raw/containerd/journal.txt', 'level=info msg="pull" ref=MapRegAuth-97531\n').text).not.toContain(
+      'MapRegAuth-97531',
+    );
+  });
+});
+
 describe('private key blocks in a log', () => {
   const body = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
   const redact = (text: string) => createRedactor()('raw/dfdaemon/logs/dfdaemon.log', text).text;

@@ -13,8 +13,21 @@ export interface ImageRefParts {
 
 /** A reference split into host, repository and tag or digest; null when it is not one. */
 export function splitImageRef(image: string): ImageRefParts | null {
+  const r = split(image);
+  return typeof r === 'string' ? null : r;
+}
+
+/** Why `image` is not a reference, for a message that says what to fix; null when it is one. */
+export function imageRefProblem(image: string): string | null {
+  const r = split(image);
+  return typeof r === 'string' ? r : null;
+}
+
+/** The parts, or why there are none. */
+function split(image: string): ImageRefParts | string {
   const s = image.trim();
-  if (!s || /\s/.test(s)) return null;
+  if (!s) return 'it is empty';
+  if (/\s/.test(s)) return 'it holds a space';
   const slash = s.indexOf('/');
   const first = slash === -1 ? '' : s.slice(0, slash);
   const hasHost = slash !== -1 && (first.includes('.') || first.includes(':') || first === 'localhost');
@@ -32,6 +45,7 @@ export function splitImageRef(image: string): ImageRefParts | null {
     repo = rest.slice(0, colon);
     suffix = rest.slice(colon);
   }
-  if (!/^[a-z0-9]+(?:[._\-/][a-z0-9]+)*$/.test(repo)) return null;
+  if (!/^[a-z0-9]+(?:[._\-/][a-z0-9]+)*$/.test(repo))
+    return `its repository "${repo}" (under ${registryHost}) is not lower-case letters and digits joined by single ".", "_", "-" or "/"`;
   return { registryHost, repo, suffix };
 }

@@ -6,7 +6,7 @@ import { criV1Layout, readContainerdConfig, splitConfigPath } from '../parsers/c
 import { dig, isTable, parseTomlLocated } from '../parsers/containerd-toml.js';
 import { hostDirCandidates, parseHostsToml } from '../parsers/hosts-toml.js';
 import { UsageError } from '../errors.js';
-import { type ImageRefParts, splitImageRef } from '../parsers/image-ref.js';
+import { imageRefProblem, type ImageRefParts, splitImageRef } from '../parsers/image-ref.js';
 import { rootedPath } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -43,7 +43,7 @@ export interface ImageRef extends ImageRefParts {
 /** docker-style reference → registry host and repository (docker.io/library normalisation). */
 export function parseImageRef(image: string): ImageRef {
   const parts = splitImageRef(image);
-  if (!parts) throw new UsageError(`not an image reference: "${image}"`);
+  if (!parts) throw new UsageError(`not an image reference: "${image}": ${imageRefProblem(image)}`);
   const { registryHost, repo, suffix } = parts;
   return { registryHost, repo, suffix, ref: `${registryHost}/${repo}${suffix}` };
 }

@@ -20,8 +20,12 @@ describe('bench: the pull path', () => {
       suffix: ':v1',
     });
     expect(parseImageRef('ghcr.io/o/i@sha256:' + 'a'.repeat(64)).suffix).toBe('@sha256:' + 'a'.repeat(64));
-    expect(() => parseImageRef('not an image')).toThrow(/not an image reference/);
-    expect(() => parseImageRef('Registry.io/UPPER:1')).toThrow(/not an image reference/);
+    expect(() => parseImageRef('not an image')).toThrow(/not an image reference: "not an image": it holds a space/);
+    expect(() => parseImageRef('Registry.io/UPPER:1')).toThrow(
+      /not an image reference: "Registry.io\/UPPER:1": its repository "UPPER" \(under Registry.io\) is not lower-case/,
+    );
+    expect(() => parseImageRef('Nginx')).toThrow(/its repository "library\/Nginx" \(under docker.io\)/);
+    expect(() => parseImageRef('  ')).toThrow(/it is empty/);
   });
 
   it('builds the request containerd sends through a mirror: ?ns= and the hosts.toml headers', () => {

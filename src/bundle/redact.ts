@@ -2,6 +2,7 @@
 // Per file: private key blocks, then a line scanner for the file's syntax (TOML, YAML, JSON, env, free
 // text), then values the parsed structure names as secrets, then every secret already seen in an earlier
 // file of the same bundle (a registry password from config.toml printed in containerd's journal).
+import { isAscii } from 'node:buffer';
 import type { Redaction } from './manifest.js';
 import { isKeyFileName, isPathLike, MARK, secretStrength } from './redact-keys.js';
 import { harvestSecrets, redactJsonText } from './redact-structured.js';
@@ -10,7 +11,6 @@ import { redactLine, redactLogLines, redactPem } from './redact-text.js';
 import { GuardSearch } from './redact-triggers.js';
 import { holdsPemBegin } from './text-parts.js';
 import { redactTriggersWasm } from './wasm-modules.js';
-import { isAscii } from 'node:buffer';
 import { redactTomlText } from './redact-toml.js';
 import { redactYamlText } from './redact-yaml.js';
 import type { Redactor } from './writer.js';

@@ -33,7 +33,10 @@ const CLI_FLAG_SPACE = /(^|\s)(--?[A-Za-z][A-Za-z0-9_-]*)(\s+)(?!-)([^\s"']+)/g;
 // name, then = or :; the value is matched separately so that a name that is not secret does not swallow
 // the next pair ("creds: password = x", "Environment=TOKEN=x")
 const KV_HEAD = /(?<![A-Za-z0-9_.-])(["']?)(-{0,2}[A-Za-z_][A-Za-z0-9_.-]*)\1([ \t]*)([=:])([ \t]*)/g;
-const KV_VALUE = /"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\[[^\]\r\n]*\]|[^\s,;&"'}\])]+/y;
+// Rust's Debug of an Option<String> wraps the quoted value: `access_key_secret: Some("…")` (the Rust client
+// before v1.3.9 logged each download's request so, object storage credentials included:
+// dragonflyoss/client v1.3.8 dragonfly-client/src/grpc/dfdaemon_download.rs `download task started: {:?}`)
+const KV_VALUE = /Some\("(?:[^"\\\r\n]|\\.)*"\)|"(?:[^"\\\r\n]|\\.)*"|'[^'\r\n]*'|\[[^\]\r\n]*\]|[^\s,;&"'}\])]+/y;
 const NOT_SCHEME_VALUE = /^(realm|error|scope|service|auth|authentication|authorization|access|token|the|and)=?$/i;
 
 // Each rule's guard: a line without it is left alone by that rule. redactLogLines searches a whole
@@ -156,6 +159,10 @@ function hideValue(
   always: boolean,
   sep: string,
 ): { text: string; values: string[] } | null {
+  if (value.startsWith('Some(')) {
+    const inner = hideValue(name, value.slice(5, -1), always, sep);
+    return inner && { text: `Some(${inner.text})`, values: inner.values };
+  }
   if (value.startsWith('"') || value.startsWith("'")) {
     const q = value[0] as string;
     const inner = value.slice(1, -1);

@@ -116,6 +116,15 @@ export function goDetails(ev: LogEvent, msg: string): void {
   }
 }
 
+// A download's credentials in a Rust client's Debug of its request (before v1.3.9, dragonflyoss/client
+// dragonfly-client/src/grpc/dfdaemon_download.rs `download task started: {:?}`; the structs are
+// dragonflyoss/api common.proto's ObjectStorage, HDFS, HuggingFace and ModelScope): a log read as
+// loose files is not redacted, so the evidence leaves them out, to the struct's end or the text's. Each
+// string is read to its closing quote or the text's end, one way only: no backtracking on a cut text.
+const CREDENTIAL_FIELD = /\b(?:object_storage|hdfs|hugging_face|model_scope): Some\(/;
+const CREDENTIAL_STRUCT =
+  /\b(object_storage|hdfs|hugging_face|model_scope): Some\(\w+ \{(?:[^"}]|"(?:[^"\\]|\\.)*(?:"|$))*(?:\}\)?|$)/g;
+
 /**
  * A Rust line's evidence text. Proxy lines print the request's headers (tokens included), and so do
  * the download requests of older clients (`Download { …, request_header: {…} }`): evidence keeps the
@@ -123,8 +132,12 @@ export function goDetails(ev: LogEvent, msg: string): void {
  */
 export function rustEvidenceText(kind: EventKind, text: string): string {
   if (kind === 'proxy-p2p' || kind === 'proxy-direct') return own(text.replace(/,? ?headers: \{.*$/s, ' …'));
-  if (kind === 'task-start' && text.includes('request_header: {'))
-    return own(text.replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)'));
+  if (kind === 'task-start' && (text.includes('request_header: {') || CREDENTIAL_FIELD.test(text)))
+    return own(
+      text
+        .replace(/request_header: \{[^}]*\}?/, 'request_header: (left out)')
+        .replace(CREDENTIAL_STRUCT, '$1: (left out)'),
+    );
   return text;
 }
 

@@ -425,6 +425,47 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     expect(out).toContain('"user-agent": "containerd/v1.7.27"');
   });
 
+  // the same log line held the download's credentials: object storage keys, HDFS and hub tokens, as
+  // Debug prints an Option<String> (`Some("…")`). Fields in the order of dragonflyoss/api v2.2.28
+  // common.proto (client v1.3.8's), values made up.
+  it("Rust Debug dumps of a download's object storage and hub credentials lose their values", () => {
+    const line =
+      '2025-03-01T10:00:00.423456789+00:00  INFO download_task: dragonfly_client::grpc::dfdaemon_download: download task started: Download { url: "s3://models/llama/weights.bin", ' +
+      'digest: None, range: None, type: Standard, tag: None, application: None, priority: Level6, filtered_query_params: [], request_header: {}, output_path: Some("/data/weights.bin"), ' +
+      'timeout: None, disable_back_to_source: false, need_back_to_source: false, certificate_chain: [], prefetch: false, object_storage: Some(ObjectStorage { region: Some("us-east-1"), ' +
+      'endpoint: Some("https://s3.us-east-1.amazonaws.com"), access_key_id: Some("AKIAIOSFODNN7EXAMPLE"), access_key_secret: Some("RsS3Secret-wJalr\\"XUtn"), ' +
+      'session_token: Some("RsS3Session-FwoGZXIvYXdz"), credential_path: Some("/etc/dragonfly/gcs.json"), predefined_acl: None, security_token: Some("RsOssSts-CAIS9988"), insecure_skip_verify: None }), ' +
+      'hdfs: Some(Hdfs { delegation_token: Some("RsHdfsDeleg-5544aa") }), is_prefetch: false, hugging_face: Some(HuggingFace { token: Some("hf_RsHubToken4455667788"), revision: "main" }), model_scope: None }';
+    const r = createRedactor()('raw/dfdaemon/logs/dfdaemon.log', line);
+    for (const s of [
+      'RsS3Secret-wJalr',
+      'XUtn',
+      'RsS3Session-FwoGZXIvYXdz',
+      'RsOssSts-CAIS9988',
+      'RsHdfsDeleg-5544aa',
+      'hf_RsHubToken4455667788',
+    ])
+      expect(r.text).not.toContain(s);
+    expect(r.text).toContain('access_key_secret: Some("REDACTED")');
+    // what is not a credential stays: the URL, the region and endpoint, a path
+    for (const s of [
+      's3://models/llama/weights.bin',
+      'region: Some("us-east-1")',
+      'https://s3.us-east-1.amazonaws.com',
+      'credential_path: Some("/etc/dragonfly/gcs.json")',
+      'revision: "main"',
+    ])
+      expect(r.text).toContain(s);
+    expect(r.redactions.map((x) => x.what)).toEqual(
+      expect.arrayContaining([
+        'value of "access_key_secret"',
+        'value of "session_token"',
+        'value of "delegation_token"',
+        'value of "token"',
+      ]),
+    );
+  });
+
   it('a token seen in a dump is scrubbed from later files too', () => {
     const red = createRedactor();
     red('raw/dfdaemon/logs/core.log', consoleLine);

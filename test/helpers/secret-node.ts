@@ -58,6 +58,9 @@ export const SECRETS = [
   'GoHdrCookie-4321',
   'GoHdrRegAuth-9876',
   'GoMapTok-8642',
+  'RsObjSecret-31415',
+  'RsObjSession-27182',
+  'RsHdfsDeleg-16180',
   'GoMapCookie-7531',
   'GoHdrProxyTok-1357',
   'GoHdrApiToken-2468',
@@ -179,6 +182,7 @@ Environment=REGISTRY_TOKEN=DropInToken-7777aaaa
 2024-06-01T10:00:00.223456789+00:00  INFO dragonfly_client::proxy: header "Authorization: Basic ${SECRET_PAIRS[4]}"
 2024-06-01T10:00:00.323456789+00:00 ERROR dragonfly_client::backend: GET https://storage.googleapis.com/b/o?X-Goog-Signature=GoogSig0123456789abcdef&X-Goog-Credential=GoogCred-9
 2024-06-01T10:00:00.423456789+00:00  WARN dragonfly_client::grpc: token: unexpected status
+2024-06-01T10:00:00.523456789+00:00  INFO download_task: dragonfly_client::grpc::dfdaemon_download: download task started: Download { url: "s3://models/weights.bin", request_header: {}, object_storage: Some(ObjectStorage { region: Some("us-east-1"), access_key_id: Some("AKIAIOSFODNN7EXAMPLE"), access_key_secret: Some("RsObjSecret-31415"), session_token: Some("RsObjSession-27182"), credential_path: None }), hdfs: Some(Hdfs { delegation_token: Some("RsHdfsDeleg-16180") }) }
 `,
     '/var/lib/kubelet/kubeadm-flags.env': `KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --token=KubeletToken-5151abcd"
 `,

@@ -505,6 +505,30 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(events[0]).toMatchObject({ kind: 'task-start', url: BLOB(2) });
     expect(events[0]?.text).not.toContain('dXNlcjpwYXNz');
   });
+  it("keeps a download's credentials out of the evidence, to the struct's end or the text's", () => {
+    const head = `download task started: Download { url: "${BLOB(3)}", `;
+    const storage =
+      'object_storage: Some(ObjectStorage { region: Some("us"), access_key_secret: Some("EvS3Sec}ret-42\\"x"), session_token: None })';
+    for (const msg of [
+      `${head}${storage}, hdfs: Some(Hdfs { delegation_token: Some("EvHdfsDeleg-77") }), prefetch: false }`,
+      // cut inside the struct by the evidence's length, or by the line itself
+      `${head}hugging_face: Some(HuggingFace { token: Some("hf_EvHubTok${'9'.repeat(300)}`,
+      `${head}${storage.slice(0, 90)}`,
+    ]) {
+      const line = rustCompact(
+        T0,
+        'INFO',
+        'download_task',
+        'dragonfly-client/src/grpc/dfdaemon_download.rs:393',
+        msg,
+        f,
+      );
+      const { events } = scan(`${line}\n`);
+      expect(events[0]).toMatchObject({ kind: 'task-start', url: BLOB(3) });
+      for (const s of ['EvS3Sec', 'EvHdfsDeleg', 'hf_EvHubTok']) expect(events[0]?.text).not.toContain(s);
+      expect(events[0]?.text).toMatch(/(object_storage|hugging_face): \(left out\)/);
+    }
+  });
   it('"download the pieces from local" is the local start in both wordings (…local peer ≤ v0.1.125)', () => {
     const a = rustCompact(
       T0,

@@ -20,6 +20,7 @@ import {
 } from '../knowledge/containerd.js';
 import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
+import { quotedInput } from './problems.js';
 import { type PullMode, progressTimeout, pullMode } from './containerd-pull-mode.js';
 import {
   type DfdaemonEndpoints,
@@ -364,7 +365,7 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     ctx.problem({
       file: CONTAINERD_FILES.journal,
       line: first.line,
-      message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${first.text.slice(0, 80)}")`,
+      message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${quotedInput(first.text, 80)}")`,
     });
   }
   return { file: CONTAINERD_FILES.journal, events };

@@ -5,6 +5,7 @@ import type { LogSummary } from '../parsers/dfdaemon-timeline.js';
 import { groupPulls, type PullGroup } from './dfdaemon-pulls.js';
 import { headLooksPasted, normalizePastedChunks, SAMPLE_BYTES } from '../parsers/paste-normalize.js';
 import type { FactsContext } from './context.js';
+import { quotedInput } from './problems.js';
 import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon-log-slices.js';
 import { BUNDLE } from '../bundle/layout.js';
 import type { StoredFile } from '../bundle/reader.js';
@@ -54,7 +55,7 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
       ctx.problem({
         file: files[i] as string,
         ...(first ? { line: first.line } : {}),
-        message: `${st.unrecognised} of ${st.lines} lines not recognised as a dfdaemon log layout${first ? ` (first: "${first.text.slice(0, 80)}")` : ''}`,
+        message: `${st.unrecognised} of ${st.lines} lines not recognised as a dfdaemon log layout${first ? ` (first: "${quotedInput(first.text, 80)}")` : ''}`,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { MARK } from '../bundle/redact-keys.js';
 import type { EnvValue } from '../parsers/containerd-env.js';
 import { isLoopback, parseIp, inNet } from '../parsers/net-address.js';
 
@@ -103,7 +104,7 @@ export function goProxyFor(target: string, env: ProxyEnv): ProxyDecision {
   return { proxy, why: env.noProxy === undefined ? 'NO_PROXY not set' : `no NO_PROXY entry covers ${host}` };
 }
 
-/** A proxy URL safe to print: credentials masked. */
+/** A proxy URL safe to print: credentials masked, with the bundle redactor's mark. */
 export function redactUrl(u: string): string {
-  return u.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/i, (_m, scheme: string) => `${scheme}***@`);
+  return u.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/i, (_m, scheme: string) => `${scheme}${MARK}@`);
 }

@@ -1,3 +1,5 @@
+import { Tally } from '../bundle/redact-tally.js';
+import { redactLine } from '../bundle/redact-text.js';
 import type { Evaluation } from '../engine.js';
 import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
@@ -10,6 +12,17 @@ import { buildTimeline } from './timeline.js';
 function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
   const t = buildTimeline(facts);
   return t ? { timeline: t } : {};
+}
+
+/**
+ * Evidence and notes quote what dfdoctor read. A bundle's files were redacted when it was collected,
+ * but loose files (`analyze core.log`) are read as they are: a presigned URL a registry redirected to,
+ * or a token in a pasted line, would reach the report an SRE pastes into a ticket. So every quoted
+ * string passes the log redactor's line rules here, where the report is made; a redacted line comes
+ * out as it went in.
+ */
+function quoted(text: string): string {
+  return redactLine(text, new Tally(), { strict: false });
 }
 
 export interface ReportOrigin {
@@ -30,10 +43,14 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     host: facts.manifest.host,
     probes: facts.manifest.probes,
     measurements: withBenchVerdict(facts.measurements),
-    diagnoses: ev.diagnoses,
+    diagnoses: ev.diagnoses.map((d) => ({ ...d, evidence: d.evidence.map(quoted) })),
     read: { settings: buildReadSettings(facts) },
     ...timelineOf(facts),
-    notes: [...facts.notes, ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })), ...ev.internal],
+    notes: [
+      ...facts.notes,
+      ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),
+      ...ev.internal,
+    ].map((n) => ({ ...n, text: quoted(n.text) })),
     summary,
     rules: ev.evaluated.map((o) => ({
       id: o.rule.id,

@@ -120,6 +120,32 @@ describe('dfdoctor analyze FILE...', () => {
     CLI_TEST_MS,
   );
 
+  // evidence quotes log lines too: a request the daemon sent straight to the registry may carry a
+  // presigned URL (a registry redirects blobs to object storage so) or a token in its query
+  it(
+    'quotes a log line as evidence without the credentials in its URL',
+    async () => {
+      const lines = (await readFile('fixtures/seed-cache-hit-slow/raw/dfdaemon/logs/core.log', 'utf8')).split('\n');
+      // the last pull's, which the rule quotes
+      const at = lines.findLastIndex((l) => l.includes('round trip directly, method: GET') && l.includes('2.3.1"'));
+      expect(at).toBeGreaterThan(0);
+      lines[at] = (lines[at] as string).replace(
+        /manifests\/2\.3\.1"/,
+        'manifests/2.3.1?X-Amz-Credential=AKIAEXAMPLE%2F20240101&X-Amz-Signature=EvSig0123456789abcdef&token=EvTok-998877"',
+      );
+      const log = join(dir, 'seed-core.log');
+      await writeFile(log, lines.join('\n'));
+      const r = await runCli(['analyze', `dfdaemon-go-log=${log}`, '--format', 'json', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      const evidence = (JSON.parse(r.stdout) as { diagnoses: { rule: string; evidence: string[] }[] }).diagnoses.find(
+        (d) => d.rule === 'dfdaemon.registry-roundtrip',
+      )?.evidence;
+      expect(evidence?.join('\n')).toContain('manifests/2.3.1?X-Amz-Credential=REDACTED');
+      for (const s of ['AKIAEXAMPLE', 'EvSig0123456789abcdef', 'EvTok-998877']) expect(r.stdout).not.toContain(s);
+    },
+    CLI_TEST_MS,
+  );
+
   it(
     'still reads a bundle directory given alone',
     async () => {

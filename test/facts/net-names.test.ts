@@ -77,6 +77,6 @@ describe("Go's proxy choice", () => {
       ['HTTP_PROXY', { value: 'http://upper:1', from: 'b' }],
     ]);
     expect(proxyEnvFrom(vars).httpProxy).toBe('http://upper:1');
-    expect(redactUrl('http://user:s3cret@proxy.corp:3128')).toBe('http://***@proxy.corp:3128');
+    expect(redactUrl('http://user:s3cret@proxy.corp:3128')).toBe('http://REDACTED@proxy.corp:3128');
   });
 });

@@ -95,7 +95,8 @@ export function redactAuthSchemes(line: string, t: Tally): string {
   return line.replace(AUTH_SCHEME, (m, scheme: string, sp: string, value: string) => {
     if (value === MARK || NOT_SCHEME_VALUE.test(value)) return m;
     const lower = scheme.toLowerCase();
-    if (lower === 'basic' && !looksLikeSecretValue(value)) return m;
+    // a word after the scheme's name is prose ("Digest mismatches mean…"); a credential looks like a token
+    if (lower !== 'bearer' && !looksLikeSecretValue(value)) return m;
     if (value.length < 6) return m;
     const extra: string[] = [];
     if (lower === 'basic') extra.push(...decodedBasic(value));

@@ -4,7 +4,7 @@ import type { Evaluation } from '../engine.js';
 import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
 import { withBenchVerdict } from './bench-budget.js';
-import type { Report } from './model.js';
+import type { Report, Step } from './model.js';
 import { REPORT_SCHEMA_VERSION } from './schema-version.js';
 import { buildReadSettings } from './read-settings.js';
 import { buildTimeline } from './timeline.js';
@@ -15,7 +15,7 @@ function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
 }
 
 /**
- * Evidence and notes quote what dfdoctor read. A bundle's files were redacted when it was collected,
+ * Evidence, notes, the settings read and the remediation steps quote what dfdoctor read. A bundle's files were redacted when it was collected,
  * but loose files (`analyze core.log`) are read as they are: a presigned URL a registry redirected to,
  * or a token in a pasted line, would reach the report an SRE pastes into a ticket. So every quoted
  * string passes the log redactor's line rules here, where the report is made; a redacted line comes
@@ -23,6 +23,11 @@ function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
  */
 function quoted(text: string): string {
   return redactLine(text, new Tally(), { strict: false });
+}
+
+/** A remediation step with what it quotes redacted (a command or snippet built from a setting read). */
+function quotedStep(step: Step): Step {
+  return step.kind === 'command' ? { ...step, command: quoted(step.command) } : { ...step, text: quoted(step.text) };
 }
 
 export interface ReportOrigin {
@@ -43,8 +48,12 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     host: facts.manifest.host,
     probes: facts.manifest.probes,
     measurements: withBenchVerdict(facts.measurements),
-    diagnoses: ev.diagnoses.map((d) => ({ ...d, evidence: d.evidence.map(quoted) })),
-    read: { settings: buildReadSettings(facts) },
+    diagnoses: ev.diagnoses.map((d) => ({
+      ...d,
+      evidence: d.evidence.map(quoted),
+      remediation: { ...d.remediation, steps: d.remediation.steps.map(quotedStep) },
+    })),
+    read: { settings: buildReadSettings(facts).map((r) => ({ ...r, value: quoted(r.value) })) },
     ...timelineOf(facts),
     notes: [
       ...facts.notes,

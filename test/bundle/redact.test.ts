@@ -73,6 +73,20 @@ describe('redaction keeps what analysis needs', () => {
   const r = () => createRedactor();
   const files = bundleFiles();
 
+  it('a scheme name followed by a word is prose; followed by a token, a credential', () => {
+    const log = (t: string) => createRedactor()('raw/dfdaemon/logs/core.log', t).text;
+    for (const prose of [
+      'Digest mismatches mean a parent served corrupt pieces',
+      'Negotiate protocol version',
+      'Basic authentication failed',
+    ])
+      expect(log(prose)).toBe(prose);
+    const spnego = 'YIIGhgYJKoZIhvcSAQICAQBuggZ1MIIGcaADAgEFoQMCAQ6iBwMFACAAAACjggSV';
+    expect(log(`Authorization: Negotiate ${spnego}`)).not.toContain(spnego);
+    expect(log(`auth: Negotiate ${spnego}`)).not.toContain(spnego);
+    expect(log('Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig-1234')).toBe('Bearer REDACTED');
+  });
+
   it('redacted TOML still parses and keeps non-secret settings', () => {
     const red = r();
     const cfg = red('raw/containerd/config.toml', files['raw/containerd/config.toml'] as string).text;

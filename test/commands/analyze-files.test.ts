@@ -146,6 +146,39 @@ describe('dfdoctor analyze FILE...', () => {
     CLI_TEST_MS,
   );
 
+  // a remediation step built from a setting: the mirror URL's user and password stay out of it
+  it(
+    'pastes a mirror URL into a command without its credentials, and quotes it redacted',
+    async () => {
+      const yaml = (await readFile('fixtures/seed-cache-hit-slow/raw/dfdaemon/config/dfget.yaml', 'utf8')).replace(
+        'url: https://index.docker.io',
+        'url: https://mirroruser:MirrorPass-4242@index.docker.io',
+      );
+      expect(yaml).toContain('MirrorPass-4242');
+      const config = join(dir, 'dfget.yaml');
+      await writeFile(config, yaml);
+      const log = join(dir, 'seed-core-plain.log');
+      await writeFile(log, await readFile('fixtures/seed-cache-hit-slow/raw/dfdaemon/logs/core.log'));
+      const r = await runCli(['analyze', config, `dfdaemon-go-log=${log}`, '--format', 'json', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).not.toContain('MirrorPass-4242');
+      const d = (
+        JSON.parse(r.stdout) as {
+          diagnoses: {
+            rule: string;
+            evidence: string[];
+            remediation: { steps: { kind: string; command?: string }[] };
+          }[];
+        }
+      ).diagnoses.find((x) => x.rule === 'dfdaemon.registry-roundtrip');
+      expect(d?.remediation.steps.find((s) => s.kind === 'command')?.command).toMatch(
+        /^time curl -sI https:\/\/index\.docker\.io\/v2\//,
+      );
+      expect(d?.evidence.join('\n')).toContain('proxy.registryMirror.url: https://REDACTED@index.docker.io');
+    },
+    CLI_TEST_MS,
+  );
+
   it(
     'still reads a bundle directory given alone',
     async () => {

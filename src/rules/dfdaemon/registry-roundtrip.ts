@@ -92,9 +92,21 @@ export const registryRoundtrip = defineRule<RoundtripFinding>({
       prose(
         'Put a registry cache that also serves manifests (e.g. a pull-through distribution/Harbor proxy project near the nodes) behind dfdaemon\'s registryMirror, so the "direct" requests stay local.',
       ),
-      cmd(
-        `time curl -sI ${mirror?.setting.value ?? 'https://index.docker.io'}/v2/   # the origin round trip every pull pays`,
-      ),
+      cmd(`time curl -sI ${registryOrigin(mirror?.setting.value)}/v2/   # the origin round trip every pull pays`),
     ];
   },
 });
+
+/**
+ * The registry's scheme and host, for a command to paste: a mirror URL's user and password (it may carry
+ * them) stay out of it; /v2/ answers 401 without them, which times the round trip as well.
+ */
+function registryOrigin(url: string | undefined): string {
+  if (url === undefined) return 'https://index.docker.io';
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return url.replace(/\/+$/, '');
+  }
+}

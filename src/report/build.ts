@@ -15,11 +15,11 @@ function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
 }
 
 /**
- * Evidence, notes, the settings read and the remediation steps quote what dfdoctor read. A bundle's files were redacted when it was collected,
- * but loose files (`analyze core.log`) are read as they are: a presigned URL a registry redirected to,
- * or a token in a pasted line, would reach the report an SRE pastes into a ticket. So every quoted
- * string passes the log redactor's line rules here, where the report is made; a redacted line comes
- * out as it went in.
+ * Evidence, notes, the settings read and the remediation steps quote what dfdoctor read. A bundle's
+ * files were redacted when it was collected, but loose files (`analyze core.log`) are read as they are:
+ * a presigned URL a registry redirected to, or a token in a pasted line, would reach the report an SRE
+ * pastes into a ticket. So every quoted string passes the log redactor's line rules here, where the
+ * report is made; a redacted line comes out as it went in.
  */
 function quoted(text: string): string {
   return redactLine(text, new Tally(), { strict: false });

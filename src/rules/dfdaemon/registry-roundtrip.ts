@@ -98,14 +98,14 @@ export const registryRoundtrip = defineRule<RoundtripFinding>({
 });
 
 /**
- * The registry's scheme and host, for a command to paste: a mirror URL's user and password (it may carry
- * them) stay out of it; /v2/ answers 401 without them, which times the round trip as well.
+ * The registry's URL for a command to paste, without the user and password a mirror URL may carry:
+ * /v2/ answers 401 without them, which times the round trip as well.
  */
 function registryOrigin(url: string | undefined): string {
   if (url === undefined) return 'https://index.docker.io';
   try {
     const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
   } catch {
     return url.replace(/\/+$/, '');
   }

@@ -66,7 +66,8 @@ const AUTH_SCHEME_GUARD = new RegExp(AUTH_SCHEMES.join('|'), 'i');
 const MAY_NAME_SECRET = new RegExp(SECRET_NAME_PARTS.join('|'), 'i');
 /**
  * The words among the guards, which the rules match in any case: the guard search in WebAssembly
- * (assembly/redact-triggers.ts) is given these, and finds `@`, `[]string{` and `[?&;]name=` itself.
+ * (assembly/redact-triggers.ts) is given these, and finds `@`, `[]string{`, `map[string]string{` and
+ * `[?&;]name=` itself.
  */
 export const GUARD_WORDS: readonly string[] = [...AUTH_SCHEMES, ...SECRET_NAME_PARTS];
 
@@ -160,7 +161,7 @@ function hideValue(
   always: boolean,
   sep: string,
 ): { text: string; values: string[] } | null {
-  if (value.startsWith('Some(')) {
+  if (value.startsWith('Some("') && value.endsWith('")')) {
     const inner = hideValue(name, value.slice(5, -1), always, sep);
     return inner && { text: `Some(${inner.text})`, values: inner.values };
   }

@@ -461,6 +461,10 @@ describe('Go http.Header dumps in dfdaemon logs', () => {
     ])
       expect(r.text).not.toContain(s);
     expect(r.text).toContain('access_key_secret: Some("REDACTED")');
+    // a value Debug prints without quotes is read as before: a strong name hides it whole
+    expect(createRedactor()('raw/dfdaemon/logs/dfdaemon.log', 'api_key: Some(RsUnquoted-7788)').text).not.toContain(
+      'RsUnquoted-778',
+    );
     // what is not a credential stays: the URL, the region and endpoint, a path
     for (const s of [
       's3://models/llama/weights.bin',

@@ -20,6 +20,8 @@ export interface Redactor {
 
 export const noRedaction: Redactor = (_p, text) => ({ text, redactions: [] });
 
+const MANIFEST = 'manifest.json';
+
 /** Writes a bundle in directory form. Probes only ever write through this. */
 export class BundleWriter {
   private readonly measurements: Measurements = {};
@@ -121,8 +123,16 @@ export class BundleWriter {
     return this.measurements[area];
   }
 
+  /**
+   * A probe's record goes into manifest.json, which leaves the node with the bundle: its strings pass
+   * the redactor too (a URL given on the command line, `--dfdaemon-metrics http://user:pass@…`, may be
+   * quoted in a reason).
+   */
   recordProbe(name: string, record: ProbeRecord): void {
-    this.probes[name] = record;
+    const json = JSON.stringify(record);
+    const r = this.redactor(MANIFEST, json);
+    this.redactions.push(...r.redactions);
+    this.probes[name] = r.text === json ? record : (JSON.parse(r.text) as ProbeRecord);
   }
 
   noteRedaction(r: Redaction): void {
@@ -148,7 +158,7 @@ export class BundleWriter {
     if (Object.keys(this.measurements).length > 0) {
       await writeFile(this.path('measurements.json'), `${JSON.stringify(this.measurements, null, 2)}\n`);
     }
-    await writeFile(this.path('manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeFile(this.path(MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }
 }

@@ -69,6 +69,35 @@ describe('redaction of a bundle written through BundleWriter', () => {
   });
 });
 
+describe("a probe's record in the manifest", () => {
+  it('loses a credential it quotes, and the manifest says so; a plain record stays as it was', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-redact-manifest-'));
+    try {
+      const w = new BundleWriter(dir, createRedactor());
+      const plain = { status: 'ok' as const, durationMs: 3, steps: [{ atMs: 1, what: 'scraping' }] };
+      w.recordProbe('disk', plain);
+      w.recordProbe('dfdaemon', {
+        status: 'skipped',
+        reason: 'GET http://scraper-7:MetricsPass-2468@127.0.0.1:4002/metrics?token=MetricsTok-1357abcd refused',
+        durationMs: 5,
+      });
+      await w.finish({
+        tool: { name: 'dfdoctor', version: 'test' },
+        host: { hostname: 'n', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },
+        createdAt: '2026-12-06T00:00:00.000Z',
+      });
+      const text = await readFile(join(dir, 'manifest.json'), 'utf8');
+      for (const s of ['MetricsPass-2468', 'MetricsTok-1357abcd']) expect(text).not.toContain(s);
+      const m = ManifestSchema.parse(JSON.parse(text));
+      expect(m.probes.dfdaemon?.reason).toContain('127.0.0.1:4002/metrics');
+      expect(m.probes.disk).toEqual(plain);
+      expect((m.redactions ?? []).filter((r) => r.file === 'manifest.json').length).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('redaction keeps what analysis needs', () => {
   const r = () => createRedactor();
   const files = bundleFiles();

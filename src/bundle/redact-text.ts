@@ -10,7 +10,7 @@ import {
   MARK,
   secretStrength,
 } from './redact-keys.js';
-import type { Tally } from './redact-tally.js';
+import { Tally } from './redact-tally.js';
 import { holdsPemBegin } from './text-parts.js';
 
 /**
@@ -286,6 +286,14 @@ export function redactLine(line: string, t: Tally, mode: LineMode): string {
   out = redactAuthSchemes(out, t);
   if (mode.names !== false) out = redactKeyValues(out, t, mode);
   return out;
+}
+
+/**
+ * Free text quoted outside a bundle (a report's evidence, a note): the log rules applied, what they took
+ * out not recorded, since no manifest lists it.
+ */
+export function redactQuoted(text: string): string {
+  return redactLine(text, new Tally(), { strict: false });
 }
 
 const literally = (s: string) => new RegExp(s.replace(/[[\]{}()*+?.\\^$|]/g, '\\$&'), 'g');

@@ -1,5 +1,4 @@
-import { Tally } from '../bundle/redact-tally.js';
-import { redactLine } from '../bundle/redact-text.js';
+import { redactQuoted } from '../bundle/redact-text.js';
 
 /** A located message about bad input: the file, the line when known, and what was wrong. */
 export interface InputProblem {
@@ -21,6 +20,6 @@ export function formatProblem(p: InputProblem): string {
  * first, a secret split at the cut could pass a rule that needs its whole value).
  */
 export function quotedInput(text: string, max: number): string {
-  const clean = redactLine(text, new Tally(), { strict: false });
+  const clean = redactQuoted(text);
   return clean.length > max ? clean.slice(0, max) : clean;
 }

@@ -1,5 +1,4 @@
-import { Tally } from '../bundle/redact-tally.js';
-import { redactLine } from '../bundle/redact-text.js';
+import { redactQuoted as quoted } from '../bundle/redact-text.js';
 import type { Evaluation } from '../engine.js';
 import { formatProblem } from '../facts/problems.js';
 import type { Facts } from '../facts/types.js';
@@ -14,16 +13,11 @@ function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
   return t ? { timeline: t } : {};
 }
 
-/**
- * Evidence, notes, the settings read and the remediation steps quote what dfdoctor read. A bundle's
- * files were redacted when it was collected, but loose files (`analyze core.log`) are read as they are:
- * a presigned URL a registry redirected to, or a token in a pasted line, would reach the report an SRE
- * pastes into a ticket. So every quoted string passes the log redactor's line rules here, where the
- * report is made; a redacted line comes out as it went in.
- */
-function quoted(text: string): string {
-  return redactLine(text, new Tally(), { strict: false });
-}
+// Evidence, notes, the settings read and the remediation steps quote what dfdoctor read. A bundle's
+// files were redacted when it was collected, but loose files (`analyze core.log`) are read as they are:
+// a presigned URL a registry redirected to, or a token in a pasted line, would reach the report an SRE
+// pastes into a ticket. So every quoted string passes the log redactor's line rules (quoted) here, where
+// the report is made; a redacted line comes out as it went in.
 
 /** A remediation step with what it quotes redacted (a command or snippet built from a setting read). */
 function quotedStep(step: Step): Step {

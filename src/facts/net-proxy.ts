@@ -1,4 +1,5 @@
-import { MARK } from '../bundle/redact-keys.js';
+import { Tally } from '../bundle/redact-tally.js';
+import { redactUrlCredentials } from '../bundle/redact-text.js';
 import type { EnvValue } from '../parsers/containerd-env.js';
 import { isLoopback, parseIp, inNet } from '../parsers/net-address.js';
 
@@ -104,7 +105,7 @@ export function goProxyFor(target: string, env: ProxyEnv): ProxyDecision {
   return { proxy, why: env.noProxy === undefined ? 'NO_PROXY not set' : `no NO_PROXY entry covers ${host}` };
 }
 
-/** A proxy URL safe to print: credentials masked, with the bundle redactor's mark. */
+/** A proxy URL safe to print: its credentials masked by the redactor's own URL rule. */
 export function redactUrl(u: string): string {
-  return u.replace(/^([a-z][a-z0-9+.-]*:\/\/)([^/@\s]+)@/i, (_m, scheme: string) => `${scheme}${MARK}@`);
+  return redactUrlCredentials(u, new Tally());
 }

@@ -8,6 +8,12 @@ export function normaliseName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
+/** A user name's key (`username`, `user`): inside a credential table its value is hidden, and kept as a name (Tally.name). */
+export function isUserNameKey(name: string): boolean {
+  const n = normaliseName(name);
+  return n === 'username' || n === 'user';
+}
+
 // A name containing one of these is a secret wherever it appears.
 const STRONG_PARTS = [
   'password',

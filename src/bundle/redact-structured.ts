@@ -10,14 +10,21 @@ import {
   isSecretName,
   isSecretOnlyAsScalar,
   isTrivialValue,
+  isUserNameKey,
   MARK,
   normaliseName,
 } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
 import { decodedBasic, redactLine } from './redact-text.js';
 
-/** Secret values of a TOML or YAML text that parses; [] when it does not parse. */
-export function harvestSecrets(text: string, syntax: 'toml' | 'yaml'): string[] {
+/** What a parsed file names as secret: values, and user names beside a password (Tally.names). */
+export interface Harvest {
+  values: string[];
+  names: string[];
+}
+
+/** Secret values of a TOML or YAML text that parses; none when it does not parse. */
+export function harvestSecrets(text: string, syntax: 'toml' | 'yaml'): Harvest {
   let roots: unknown[];
   try {
     roots =
@@ -25,9 +32,9 @@ export function harvestSecrets(text: string, syntax: 'toml' | 'yaml'): string[] 
         ? [parseToml(text)]
         : parseAllDocuments(text).flatMap((d) => ('errors' in d && d.errors.length > 0 ? [] : [d.toJS()]));
   } catch {
-    return [];
+    return { values: [], names: [] };
   }
-  const out: string[] = [];
+  const out: Harvest = { values: [], names: [] };
   for (const r of roots) walk(r, [], false, out);
   return out;
 }
@@ -38,7 +45,7 @@ function nameSays(part: string, value: unknown): boolean {
   return !/[.:/]/.test(part) && isSecretName(part);
 }
 
-function walk(v: unknown, path: string[], secret: boolean, out: string[]): void {
+function walk(v: unknown, path: string[], secret: boolean, out: Harvest): void {
   if (v === null || v === undefined) return;
   if (Array.isArray(v)) {
     for (const x of v) walk(x, path, secret, out);
@@ -55,7 +62,8 @@ function walk(v: unknown, path: string[], secret: boolean, out: string[]): void 
     const user = obj.username ?? obj.user;
     const pass = obj.password ?? obj.pass;
     if (typeof user === 'string' && typeof pass === 'string') {
-      out.push(user, Buffer.from(`${user}:${pass}`).toString('base64'));
+      out.names.push(user);
+      out.values.push(Buffer.from(`${user}:${pass}`).toString('base64'));
     }
     return;
   }
@@ -63,8 +71,8 @@ function walk(v: unknown, path: string[], secret: boolean, out: string[]): void 
   const s = String(v);
   const key = path[path.length - 1] ?? '';
   if (isTrivialValue(s) || (isKeyFileName(key) && isPathLike(s))) return;
-  out.push(s);
-  if (normaliseName(key) === 'auth') out.push(...decodedBasic(s));
+  if (isUserNameKey(key)) out.names.push(s);
+  else out.values.push(s, ...(normaliseName(key) === 'auth' ? decodedBasic(s) : []));
 }
 
 /** A JSON text with every secret-named value and every secret inside strings removed; null when it is not JSON. */

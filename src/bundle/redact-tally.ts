@@ -3,6 +3,11 @@ export class Tally {
   readonly counts = new Map<string, number>();
   /** Secret values seen; kept in memory only, to remove their repeats from every file of the bundle. */
   readonly values = new Set<string>();
+  /**
+   * User names seen beside a password. Elsewhere they are removed only where they stand alone: a user
+   * name is often a word that also names a host or a path ("harbor" of harbor.corp.example, "metrics").
+   */
+  readonly names = new Set<string>();
 
   add(what: string, ...values: string[]): void {
     this.counts.set(what, (this.counts.get(what) ?? 0) + 1);
@@ -10,5 +15,11 @@ export class Tally {
       const s = v.trim();
       if (s !== '') this.values.add(s);
     }
+  }
+
+  /** A user name beside a password, removed where it stood (counted with it, under `what`'s count). */
+  name(v: string): void {
+    const s = v.trim();
+    if (s !== '') this.names.add(s);
   }
 }

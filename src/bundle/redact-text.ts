@@ -76,8 +76,13 @@ export function redactUrlCredentials(line: string, t: Tally): string {
   if (!line.includes(URL_CREDENTIALS_GUARD) || !line.includes('://')) return line;
   return line.replace(URL_USERINFO, (_m, scheme: string, userinfo: string) => {
     if (userinfo === '' || userinfo === MARK) return `${scheme}${userinfo}@`;
-    const parts = [userinfo, ...userinfo.split(':')].map(safeDecode);
-    t.add('credentials in a URL', userinfo, ...parts);
+    // user:password; a userinfo without a colon is one value, most often a token (https://<token>@host)
+    const [user = '', ...password] = userinfo.split(':');
+    if (password.length === 0) t.add('credentials in a URL', userinfo, safeDecode(userinfo));
+    else {
+      t.add('credentials in a URL', userinfo, ...password.map(safeDecode), safeDecode(password.join(':')));
+      t.name(safeDecode(user));
+    }
     return `${scheme}${MARK}@`;
   });
 }
@@ -139,7 +144,7 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
     (m, name: string, sep: string, value: string) => {
       const v = value.trim();
       if (v.split(/\s+/).every((w) => w === MARK || /^(bearer|basic|negotiate|digest|token)$/i.test(w))) return m;
-      t.add(`value of ${displayName(name)}`, v, ...v.split(/\s+/));
+      t.add(`value of ${displayName(name)}`, ...headerSecrets([v]));
       return `${name}${sep}${MARK}`;
     },
   );
@@ -195,6 +200,8 @@ function hideValue(
   if (isTrivialValue(value) || (isKeyFileName(name) && isPathLike(value))) return null;
   // "http://host" after "token:" is a URL, handled by the URL rule, not a token
   if (sep === ':' && value.startsWith('//')) return null;
+  // "Authorization: Bearer <token>": the scheme rule has hidden the token; the scheme's name is no secret
+  if (SCHEME_WORD.test(value)) return null;
   if (!always && !looksLikeSecretValue(value)) return null;
   return { text: MARK, values: [value, safeDecode(value)] };
 }
@@ -221,7 +228,7 @@ function goQuoted(bare: string | undefined, escaped: string | undefined): string
 }
 
 /** What to scrub from the whole bundle for a credential header's values. */
-function headerSecrets(values: string[]): string[] {
+export function headerSecrets(values: string[]): string[] {
   // the scheme word stays out of the scrub list; a cookie's pairs are scrubbed one by one too
   const parts = values.flatMap((v) => v.split(/[\s;]+/)).filter((w) => w !== '' && !SCHEME_WORD.test(w));
   const pairValues = parts.flatMap((p) => (p.includes('=') ? [p.slice(p.indexOf('=') + 1)] : []));

@@ -7,11 +7,12 @@ import {
   isPathLike,
   isSecretName,
   isTrivialValue,
+  isUserNameKey,
   MARK,
   normaliseName,
 } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
-import { decodedBasic, redactLine } from './redact-text.js';
+import { decodedBasic, headerSecrets, redactLine } from './redact-text.js';
 
 type TableKind = 'plain' | 'secret' | 'header';
 
@@ -128,8 +129,10 @@ export function redactTomlText(text: string, t: Tally): string {
     const r = redactTomlValue(value, name);
     if (r === null) continue;
     if (r.opens) open = { ...r.opens, redact: true };
-    const extra = normaliseName(name) === 'auth' ? r.values.flatMap(decodedBasic) : [];
-    t.add(what, ...r.values, ...extra);
+    if (!inHeader && isUserNameKey(name)) {
+      t.add(what);
+      for (const v of r.values) t.name(v);
+    } else t.add(what, ...r.values, ...(normaliseName(name) === 'auth' ? r.values.flatMap(decodedBasic) : []));
     lines[i] = `${indent}${key}${eq}${r.text}`;
   }
   return lines.join('\n');
@@ -185,7 +188,7 @@ function redactInlineHeaders(value: string, t: Tally, host: string): string {
     if (isBenignHeader(name)) return m;
     const values = stringsIn(v);
     if (values.length === 0) return m;
-    t.add(`header "${name}"${host}`, ...values, ...values.flatMap((x) => x.split(/\s+/)));
+    t.add(`header "${name}"${host}`, ...headerSecrets(values));
     return `${k}${eq}${v.startsWith('[') ? `["${MARK}"]` : `"${MARK}"`}`;
   });
 }

@@ -44,18 +44,24 @@ const MIN_REPEAT_LENGTH = 6;
 /** A redactor with its own memory of the secrets it has seen: one per bundle. */
 export function createRedactor(): Redactor {
   const known = new Set<string>();
+  const knownNames = new Set<string>();
   const redact: Redactor = (relPath, text) => {
     const t = new Tally();
     let out = redactPem(text, t);
     const syntax = syntaxOf(relPath);
     out = redactBySyntax(out, syntax, t);
     if (syntax === 'toml' || syntax === 'yaml') {
-      const missed = harvestSecrets(text, syntax).filter((v) => v.length >= MIN_REPEAT_LENGTH && out.includes(v));
+      const h = harvestSecrets(text, syntax);
+      const missed = h.values.filter((v) => v.length >= MIN_REPEAT_LENGTH && out.includes(v));
       for (const v of missed) t.values.add(v);
       out = scrub(out, missed, t, 'secret value found by parsing the file');
+      for (const n of h.names) t.name(n);
+      out = scrubNames(out, nameForms(h.names), t, 'user name found by parsing the file');
     }
     for (const v of t.values) for (const form of forms(v)) known.add(form);
+    for (const form of nameForms(t.names)) knownNames.add(form);
     out = scrub(out, [...known], t, 'secret value seen elsewhere in the bundle');
+    out = scrubNames(out, [...knownNames], t, 'user name seen elsewhere in the bundle');
     const redactions: Redaction[] = [...t.counts].map(([what, count]) => ({ file: relPath, what, count }));
     return { text: out, redactions };
   };
@@ -66,7 +72,7 @@ export function createRedactor(): Redactor {
   // with nothing counted (a line that does not would change what the call records, so the call decides).
   redact.leaves = (relPath, bytes) => {
     if (syntaxOf(relPath) !== 'log' || !isAscii(bytes) || holdsPemBegin(bytes)) return false;
-    for (const v of known) if (bytes.includes(v, 0, 'latin1')) return false;
+    for (const v of [...known, ...knownNames]) if (bytes.includes(v, 0, 'latin1')) return false;
     guards ??= new GuardSearch(redactTriggersWasm());
     for (const [s, e] of guards.lines(bytes)) {
       const line = bytes.toString('latin1', s, e);
@@ -133,6 +139,40 @@ function forms(v: string): string[] {
   if (s.length < MIN_REPEAT_LENGTH || s === MARK || /^\d{1,7}$/.test(s) || /^\/[\w./-]*$/.test(s)) return [];
   const out = new Set([s, Buffer.from(s).toString('base64').replace(/=+$/, ''), encodeURIComponent(s)]);
   return [...out].filter((f) => f.length >= MIN_REPEAT_LENGTH);
+}
+
+/** A user name's forms: as is and URL-encoded (alone, its base64 is not how it is printed). */
+function nameForms(names: Iterable<string>): string[] {
+  const out = new Set<string>();
+  for (const n of names) {
+    const s = n.trim();
+    if (s.length < MIN_REPEAT_LENGTH || s === MARK || /^\d{1,7}$/.test(s)) continue;
+    out.add(s);
+    out.add(encodeURIComponent(s));
+  }
+  return [...out];
+}
+
+/**
+ * Name characters: a user name next to one of these is part of a longer name, a host name or a path
+ * (harbor.corp.example, /metrics, mirror-user), which must stay as they are for the analysis.
+ */
+const NAME_CHAR = '[A-Za-z0-9._/-]';
+
+/** Removes the user names where each stands alone (not inside a word, host name or path; not a host's `name:port`). */
+function scrubNames(text: string, names: string[], t: Tally, what: string): string {
+  let out = text;
+  for (const v of [...names].sort((a, b) => b.length - a.length)) {
+    if (!out.includes(v)) continue;
+    const re = new RegExp(`(?<!${NAME_CHAR})${v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!${NAME_CHAR}|:\\d)`, 'g');
+    let n = 0;
+    out = out.replace(re, () => {
+      n++;
+      return MARK;
+    });
+    if (n > 0) t.counts.set(what, (t.counts.get(what) ?? 0) + n);
+  }
+  return out;
 }
 
 function scrub(text: string, values: string[], t: Tally, what: string): string {

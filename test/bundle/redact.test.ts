@@ -196,6 +196,73 @@ describe('redaction keeps what analysis needs', () => {
     );
   });
 
+  it('a user name beside a password is hidden where it stands alone, not inside a host name or a path', () => {
+    // a Harbor robot's user named after the registry: the registry's host must survive for the mirror rules
+    const r = createRedactor();
+    const config = r(
+      'raw/containerd/config.toml',
+      [
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."harbor.corp.example".auth]',
+        '  username = "harbor"',
+        '  password = "Xy9-secret-pass"',
+        '',
+      ].join('\n'),
+    );
+    expect(config.text).toContain('configs."harbor.corp.example".auth]');
+    expect(config.text).toContain('username = "REDACTED"');
+    expect(config.text).not.toContain('Xy9-secret-pass');
+    const hosts = r(
+      'raw/containerd/certs.d/harbor.corp.example/hosts.toml',
+      'server = "https://harbor.corp.example"\n[host."http://127.0.0.1:65001"]\n',
+    );
+    expect(hosts.text).toBe('server = "https://harbor.corp.example"\n[host."http://127.0.0.1:65001"]\n');
+    const log = r(
+      'raw/containerd/journal.txt',
+      'pull harbor.corp.example/app:1 from harbor-mirror at /var/lib/harbor/x\nlogin user=harbor ok; "harbor" again; harbor:5000 is a port\n',
+    );
+    expect(log.text).toBe(
+      'pull harbor.corp.example/app:1 from harbor-mirror at /var/lib/harbor/x\nlogin user=REDACTED ok; "REDACTED" again; harbor:5000 is a port\n',
+    );
+    expect(log.redactions).toEqual([
+      { file: 'raw/containerd/journal.txt', what: 'user name seen elsewhere in the bundle', count: 2 },
+    ]);
+    // the same in YAML: dfdaemon's proxy basic auth user named after the project
+    const y = createRedactor();
+    expect(
+      y(
+        'raw/dfdaemon/config/dfget.yaml',
+        'proxy:\n  basicAuth:\n    username: dragonfly\n    password: Xy9-secret-pass\n',
+      ).text,
+    ).toBe('proxy:\n  basicAuth:\n    username: "REDACTED"\n    password: "REDACTED"\n');
+    expect(y('raw/dfdaemon/logs/core.log', 'open /var/log/dragonfly/daemon as dragonfly\n').text).toBe(
+      'open /var/log/dragonfly/daemon as REDACTED\n',
+    );
+  });
+
+  it("a URL's user name is kept as a name, a userinfo without a password as a token", () => {
+    const r = createRedactor();
+    expect(r('raw/system/env.txt', 'HTTPS_PROXY=http://metrics:Pw-123456@10.0.0.1:3128\n').text).toBe(
+      'HTTPS_PROXY=http://REDACTED@10.0.0.1:3128\n',
+    );
+    expect(r('raw/dfdaemon/logs/core.log', 'GET /metrics user metrics Pw-123456\n').text).toBe(
+      'GET /metrics user REDACTED REDACTED\n',
+    );
+    // https://<token>@host: one value, scrubbed wherever it occurs, inside a path too
+    r('raw/system/env.txt', 'GIT_URL=https://ghp0Tok3nValue99@github.com/x\n');
+    expect(r('raw/dfdaemon/logs/core.log', 'cloned /src/ghp0Tok3nValue99/x\n').text).toBe('cloned /src/REDACTED/x\n');
+  });
+
+  it("an auth scheme's name is not taken for the secret it introduces", () => {
+    const r = createRedactor();
+    expect(r('raw/kubelet/flags.txt', 'Authorization: Bearer abcdef0123456789xyz\n').text).toBe(
+      'Authorization: Bearer REDACTED\n',
+    );
+    r('raw/containerd/config.toml', '[x]\n  header = { Authorization = "Bearer zyxw9876543210abcd" }\n');
+    expect(
+      r('raw/dfdaemon/logs/core.log', 'www-authenticate: Bearer realm="https://auth.docker.io/token"\n').text,
+    ).toBe('www-authenticate: Bearer realm="https://auth.docker.io/token"\n');
+  });
+
   it('JSON files are redacted structurally and stay JSON', () => {
     const red = r();
     const text = `${JSON.stringify({ hosts: [{ url: 'https://u:JsonUrlPass-1@m.example.com/v2/?token=JsonTok-12345678', status: 200, headers: { Authorization: 'JsonAuth-abc' } }], password: 'JsonPass-99' }, null, 2)}\n`;

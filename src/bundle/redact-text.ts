@@ -27,7 +27,8 @@ export interface LineMode {
 }
 
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#"'<>@]*(?:@[^\s/?#"'<>@]*)*)@(?=[^\s/?#"'<>@]*)/gi;
-const QUERY_PARAM = /([?&;])([A-Za-z0-9_.-]+)=([^&#\s"'<>\\]*)/g;
+// a comma inside a value is kept with it; a trailing one ends the URL in prose and logs ("…?sig=x, status: 200")
+const QUERY_PARAM = /([?&;])([A-Za-z0-9_.-]+)=([^&#\s"'<>\\,]*(?:,+[^&#\s"'<>\\,]+)*)/g;
 const AUTH_SCHEME = /\b(Bearer|bearer|BEARER|Basic|basic|BASIC|Negotiate|Digest)(\s+)([A-Za-z0-9._~+/-]+=*)/g;
 const CLI_FLAG_SPACE = /(^|\s)(--?[A-Za-z][A-Za-z0-9_-]*)(\s+)(?!-)([^\s"']+)/g;
 // name, then = or :; the value is matched separately so that a name that is not secret does not swallow

@@ -252,6 +252,20 @@ describe('redaction keeps what analysis needs', () => {
     expect(r('raw/dfdaemon/logs/core.log', 'cloned /src/ghp0Tok3nValue99/x\n').text).toBe('cloned /src/REDACTED/x\n');
   });
 
+  it('a signed URL ending in a comma loses its signature, not the comma; a comma inside a value goes with it', () => {
+    const r = createRedactor();
+    expect(
+      r(
+        'raw/dfdaemon/logs/core.log',
+        'round trip directly, method: GET, url: https://b.s3.amazonaws.com/k?X-Amz-Signature=abcdef0123456789, status: 200\n' +
+          'GET https://h/p?token=abc123def456,next=1 done\n',
+      ).text,
+    ).toBe(
+      'round trip directly, method: GET, url: https://b.s3.amazonaws.com/k?X-Amz-Signature=REDACTED, status: 200\n' +
+        'GET https://h/p?token=REDACTED done\n',
+    );
+  });
+
   it("an auth scheme's name is not taken for the secret it introduces", () => {
     const r = createRedactor();
     expect(r('raw/kubelet/flags.txt', 'Authorization: Bearer abcdef0123456789xyz\n').text).toBe(

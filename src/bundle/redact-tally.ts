@@ -1,3 +1,6 @@
+/** 20 or more characters of a token's alphabet (with letters and digits both, checked beside it). */
+const TOKEN_LIKE = /^[A-Za-z0-9_.~+/=-]{20,}$/;
+
 /** What one file's redaction removed: counts per kind (for the manifest) and the values (to scrub them elsewhere). */
 export class Tally {
   readonly counts = new Map<string, number>();
@@ -17,9 +20,15 @@ export class Tally {
     }
   }
 
-  /** A user name beside a password, removed where it stood (counted with it, under `what`'s count). */
+  /**
+   * A user name beside a password, removed where it stood (counted with it, under `what`'s count). One
+   * shaped like a token is kept as a value: some services take the token as the user
+   * (`https://<token>:x-oauth-basic@github.com`).
+   */
   name(v: string): void {
     const s = v.trim();
-    if (s !== '') this.names.add(s);
+    if (s === '') return;
+    if (TOKEN_LIKE.test(s) && /[0-9]/.test(s) && /[A-Za-z]/.test(s)) this.values.add(s);
+    else this.names.add(s);
   }
 }

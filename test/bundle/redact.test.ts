@@ -247,6 +247,11 @@ describe('redaction keeps what analysis needs', () => {
     expect(r('raw/dfdaemon/logs/core.log', 'GET /metrics user metrics Pw-123456\n').text).toBe(
       'GET /metrics user REDACTED REDACTED\n',
     );
+    // a token taken as the user (https://<token>:x-oauth-basic@github.com) is a value too
+    r('raw/system/env.txt', 'REPO=https://ghp0UserTok3n0123456789:x-oauth-basic@github.com/x\n');
+    expect(r('raw/dfdaemon/logs/core.log', 'cloned /src/ghp0UserTok3n0123456789/x\n').text).toBe(
+      'cloned /src/REDACTED/x\n',
+    );
     // https://<token>@host: one value, scrubbed wherever it occurs, inside a path too
     r('raw/system/env.txt', 'GIT_URL=https://ghp0Tok3nValue99@github.com/x\n');
     expect(r('raw/dfdaemon/logs/core.log', 'cloned /src/ghp0Tok3nValue99/x\n').text).toBe('cloned /src/REDACTED/x\n');

@@ -6,8 +6,10 @@ import {
   isPathLike,
   isSecretQueryParam,
   isTrivialValue,
+  isUserNameKey,
   looksLikeSecretValue,
   MARK,
+  normaliseName,
   secretStrength,
 } from './redact-keys.js';
 import { Tally } from './redact-tally.js';
@@ -416,6 +418,19 @@ export function safeDecode(s: string): string {
 
 function unescape(s: string): string {
   return s.replace(/\\(["'\\/])/g, '$1');
+}
+
+/**
+ * What a config's hidden value under `key` leaves to scrub elsewhere: a user name as a name (Tally.name),
+ * an `auth` value with the user and password inside it, any other as it is.
+ */
+export function tallyHidden(t: Tally, what: string, key: string, values: readonly string[]): void {
+  if (!isUserNameKey(key)) {
+    t.add(what, ...values, ...(normaliseName(key) === 'auth' ? values.flatMap(decodedBasic) : []));
+    return;
+  }
+  t.add(what);
+  for (const v of values) t.name(v);
 }
 
 /** user and password inside a basic-auth (or containerd `auth`) base64 value. */

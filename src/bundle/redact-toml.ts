@@ -12,7 +12,7 @@ import {
   normaliseName,
 } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
-import { decodedBasic, headerSecrets, redactLine } from './redact-text.js';
+import { headerSecrets, redactLine, tallyHidden } from './redact-text.js';
 
 type TableKind = 'plain' | 'secret' | 'header';
 
@@ -129,10 +129,9 @@ export function redactTomlText(text: string, t: Tally): string {
     const r = redactTomlValue(value, name);
     if (r === null) continue;
     if (r.opens) open = { ...r.opens, redact: true };
-    if (!inHeader && isUserNameKey(name)) {
-      t.add(what);
-      for (const v of r.values) t.name(v);
-    } else t.add(what, ...r.values, ...(normaliseName(name) === 'auth' ? r.values.flatMap(decodedBasic) : []));
+    // a header named User is a header's value, not a user name
+    if (inHeader && isUserNameKey(name)) t.add(what, ...r.values);
+    else tallyHidden(t, what, name, r.values);
     lines[i] = `${indent}${key}${eq}${r.text}`;
   }
   return lines.join('\n');

@@ -1,17 +1,9 @@
 // Line-wise YAML redaction (dfdaemon dfget.yaml / dfdaemon.yaml, kubelet config). Works on YAML that
 // does not parse. Under a secret key every scalar of the subtree goes (a list of tokens, a block scalar
 // holding a key); line count is kept, and parseable YAML stays parseable.
-import {
-  isKeyFileName,
-  isPathLike,
-  isSecretName,
-  isSecretOnlyAsScalar,
-  isTrivialValue,
-  isUserNameKey,
-  MARK,
-} from './redact-keys.js';
+import { isKeyFileName, isPathLike, isSecretName, isSecretOnlyAsScalar, isTrivialValue, MARK } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
-import { decodedBasic, redactLine } from './redact-text.js';
+import { redactLine, tallyHidden } from './redact-text.js';
 
 const KEY = /^("(?:[^"\\]|\\.)*"|'[^']*'|[^\s#'"{[\]&*!|>%@`-][^#]*?|-[^\s#][^#]*?)\s*:(?:[ \t]+(.*?)|[ \t]*)$/;
 
@@ -136,10 +128,7 @@ export function redactYamlText(text: string, t: Tally): string {
     const r = redactScalar(value, key);
     if (r === null) continue;
     if (r.opens) cont = { ...r.opens, redact: true, what };
-    if (isUserNameKey(key)) {
-      t.add(what);
-      for (const v of r.values) t.name(v);
-    } else t.add(what, ...r.values, ...(key.toLowerCase() === 'auth' ? r.values.flatMap(decodedBasic) : []));
+    tallyHidden(t, what, key, r.values);
     lines[i] = `${head}${r.text}${cr}`;
   }
   return lines.join('\n');

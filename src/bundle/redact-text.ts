@@ -130,7 +130,9 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
     const strength = secretStrength(name);
     KV_VALUE.lastIndex = end;
     const v = strength === null ? null : KV_VALUE.exec(line);
-    const hidden = v ? hideValue(name, v[0], strength === 'strong' || mode.strict, m[4] as string) : null;
+    // a protobuf map entry's key (`{key:"Authorization" value:"…"}`) names a header: redactProtoMapDump reads it
+    const mapKey = v !== null && name === 'key' && PROTO_MAP_VALUE_NEXT.test(line.slice(KV_VALUE.lastIndex));
+    const hidden = v && !mapKey ? hideValue(name, v[0], strength === 'strong' || mode.strict, m[4] as string) : null;
     if (!v || !hidden) {
       KV_HEAD.lastIndex = end;
       continue;
@@ -287,10 +289,41 @@ export function redactGoMapDump(line: string, t: Tally): string {
   return last === 0 ? line : out + line.slice(last);
 }
 
+// The protobuf text form of a map<string, string> entry: Go dfdaemon v2.0.0–v2.0.1 logs each request's
+// UrlMeta with %s, its header map included (dragonflyoss/dragonfly v2.0.0
+// client/daemon/peer/peertask_file.go:97 `request overview, url: %s, filter: %s, meta: %s, …` at info,
+// peertask_stream.go:71 at debug; dragonflyoss/dragonfly#692 shows one with a Basic credential):
+// `header:{key:"Authorization" value:"Basic …"}`. The protobuf text encoder spaces its output at random,
+// and a zap JSON line escapes the quotes once more. Only `key:` lines can hold one.
+const PROTO_MAP_GUARD = 'key:';
+const PROTO_MAP_VALUE_NEXT = /^[ \t]+value:/;
+const PROTO_MAP_ENTRY =
+  /\{[ \t]*key:[ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"[ \t]+value:[ \t]*"((?:[^"\\\r\n]|\\.)*)"|\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\"[ \t]+value:[ \t]*\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\")[ \t]*\}/dg;
+
+/** Values of credential headers in a protobuf text map (`header:{key:"…" value:"…"}`); the other entries stay. */
+export function redactProtoMapDump(line: string, t: Tally): string {
+  if (!line.includes(PROTO_MAP_GUARD)) return line;
+  let out = '';
+  let last = 0;
+  PROTO_MAP_ENTRY.lastIndex = 0;
+  for (let m = PROTO_MAP_ENTRY.exec(line); m !== null; m = PROTO_MAP_ENTRY.exec(line)) {
+    const escaped = m[3] !== undefined;
+    const name = goQuoted(escaped ? undefined : m[1], m[3]);
+    const value = goQuoted(escaped ? undefined : m[2], m[4]);
+    const span = m.indices?.[escaped ? 4 : 2];
+    if (!span || !isCredentialHeader(name) || isTrivialValue(value)) continue;
+    t.add(`value of header "${name}"`, ...headerSecrets([value]));
+    out += line.slice(last, span[0]) + MARK;
+    last = span[1];
+  }
+  return last === 0 ? line : out + line.slice(last);
+}
+
 /** Every generic rule, in an order where each sees what the previous left. */
 export function redactLine(line: string, t: Tally, mode: LineMode): string {
   let out = redactGoHeaderDump(line, t);
   out = redactGoMapDump(out, t);
+  out = redactProtoMapDump(out, t);
   out = redactUrlCredentials(out, t);
   out = redactQueryParams(out, t);
   out = redactAuthSchemes(out, t);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -659,6 +660,61 @@ describe('Go map[string]string header dumps in dfdaemon logs', () => {
     red('raw/dfdaemon/logs/core.log', jsonLine);
     expect(red('raw/containerd/journal.txt', 'level=info msg="pull" ref=MapRegAuth-97531\n').text).not.toContain(
       'MapRegAuth-97531',
+    );
+  });
+});
+
+describe('protobuf text header maps in Go dfdaemon v2.0.0–v2.0.1 logs', () => {
+  // the real line of fixtures/real/dfdaemon-go-console-grep (dragonflyoss/dragonfly#692)
+  const real = readFileSync(
+    new URL('../../fixtures/real/dfdaemon-go-console-grep/raw/dfdaemon/logs/core.log', import.meta.url),
+    'utf8',
+  )
+    .split('\n')
+    .find((l) => l.includes('request overview')) as string;
+  // the protobuf text encoder spaces at random: two spaces before value: here
+  const meta =
+    'tag:"d7y/proxy"  filter:"Expires&Signature" header:{key:"Accept" value:"application/json"} ' +
+    'header:{key:"Authorization"  value:"Token ProtoTok-1a2b3c4d"} header:{key:"Cookie" value:"sid=ProtoCookie-5e6f"} ' +
+    'header:{key:"X-Registry-Auth" value:"ProtoRegAuth-7a8b9c"} header:{key:"X-Dragonfly-Registry" value:"https://registry.example.com"}';
+  const secrets = ['ProtoTok-1a2b3c4d', 'ProtoCookie-5e6f', 'ProtoRegAuth-7a8b9c'];
+  const overview = `request overview, url: https://registry.example.com/v2/app/blobs/sha256:3c5e, filter: Expires&Signature, meta: ${meta}, biz: d7y/proxy, peer: 10.0.0.1-1-abc`;
+  const consoleLine = `2021-09-27T14:32:21.709Z\tINFO\tpeer/peertask_file.go:97\t${overview}`;
+  const jsonLine = JSON.stringify({
+    level: 'info',
+    ts: '2021-09-27 14:32:21.709',
+    caller: 'peer/peertask_file.go:97',
+    msg: overview,
+  });
+
+  it('the real line loses its Basic credential and keeps every header name', () => {
+    expect(real).toContain('value:"Basic ');
+    const out = createRedactor()('raw/dfdaemon/logs/core.log', `${real}\n`).text;
+    expect(out).toContain('header:{key:"Authorization" value:"REDACTED"}');
+    for (const h of ['Accept', 'User-Agent', 'X-Forwarded-For']) expect(out).toContain(`key:"${h}"`);
+    expect(out).toContain('value:"application/vnd.docker.distribution.manifest.v2+json"');
+  });
+
+  it.each([
+    ['zap console (bare quotes)', consoleLine],
+    ['zap JSON (escaped quotes)', jsonLine],
+  ])('%s: credential headers of any scheme go, the rest of the map stays', (_layout, line) => {
+    const r = createRedactor()('raw/dfdaemon/logs/core.log', `${line}\n`);
+    for (const s of secrets) expect(r.text).not.toContain(s);
+    for (const h of ['Accept', 'Authorization', 'Cookie', 'X-Registry-Auth', 'X-Dragonfly-Registry'])
+      expect(r.text).toMatch(new RegExp(`key:\\\\?"${h}\\\\?"`));
+    expect(r.text).toContain('application/json');
+    // the registry's address is not a credential
+    expect(r.text).toMatch(/value:\\?"https:\/\/registry\.example\.com\\?"\}/);
+    for (const h of ['Authorization', 'Cookie', 'X-Registry-Auth'])
+      expect(r.redactions.map((x) => x.what)).toContain(`value of header "${h}"`);
+  });
+
+  it('a token seen in the map is scrubbed from later files too', () => {
+    const red = createRedactor();
+    red('raw/dfdaemon/logs/core.log', jsonLine);
+    expect(red('raw/containerd/journal.txt', 'msg="pull" ref=ProtoRegAuth-7a8b9c\n').text).not.toContain(
+      'ProtoRegAuth-7a8b9c',
     );
   });
 });

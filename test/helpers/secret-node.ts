@@ -64,6 +64,8 @@ export const SECRETS = [
   'GoMapCookie-7531',
   'GoHdrProxyTok-1357',
   'GoHdrApiToken-2468',
+  'GoProtoTok-97531',
+  'GoProtoRegAuth-8642',
 ] as const;
 
 /** The base64 forms that a credential takes in config (containerd `auth`) or on the wire (Basic). */
@@ -175,6 +177,7 @@ Environment=REGISTRY_TOKEN=DropInToken-7777aaaa
 {"level":"debug","ts":"2022-11-09 06:39:19.163","caller":"transport/transport.go:339","msg":"request url: https://registry.example.com/v2/library/alpine/manifests/3.19, with header: http.Header{\\"Accept\\":[]string{\\"application/vnd.oci.image.index.v1+json\\", \\"application/vnd.docker.distribution.manifest.v2+json\\"}, \\"Authorization\\":[]string{\\"Bearer GoHdrBearer-eyJraWQiOiJnbyJ9.e30.c2ln\\"}, \\"Cookie\\":[]string{\\"_gcl_au=GoHdrCookie-4321; lang=en\\"}, \\"User-Agent\\":[]string{\\"containerd/v1.6.20\\"}, \\"X-Dragonfly-Registry\\":[]string{\\"https://registry.example.com\\"}, \\"X-Registry-Auth\\":[]string{\\"GoHdrRegAuth-9876\\"}}"}
 {"level":"info","ts":"2022-11-09 06:39:19.163","caller":"transport/transport.go:243","msg":"start download with url: https://registry.example.com/v2/library/alpine/blobs/sha256:4abcf2066143, header: http.Header{\\"Proxy-Authorization\\":[]string{\\"Token GoHdrProxyTok-1357\\"}, \\"X-Api-Token\\":[]string{\\"GoHdrApiToken-2468\\"}, \\"X-Dragonfly-Tag\\":[]string{\\"ci\\"}}"}
 {"level":"debug","ts":"2022-11-09 06:39:19.163","caller":"peer/peertask_conductor.go:266","msg":"request overview, pid: 10.22.60.85-1-abc, url: https://registry.example.com/v2/library/alpine/blobs/sha256:4abcf2066143, filter: Expires&Signature&ns, tag: , range: , digest: , header: map[string]string{\\"Authorization\\":\\"Token GoMapTok-8642\\", \\"Cookie\\":\\"sid=GoMapCookie-7531\\", \\"User-Agent\\":\\"containerd/v1.6.4\\"}","peer":"10.22.60.85-1-abc","component":"PeerTask"}
+{"level":"info","ts":"2021-09-27 14:32:21.709","caller":"peer/peertask_file.go:97","msg":"request overview, url: https://registry.example.com/v2/library/alpine/blobs/sha256:4abcf2066143, filter: Expires&Signature, meta: tag:\\"d7y/proxy\\"  filter:\\"Expires&Signature\\" header:{key:\\"Authorization\\"  value:\\"Token GoProtoTok-97531\\"} header:{key:\\"X-Registry-Auth\\" value:\\"GoProtoRegAuth-8642\\"}, biz: d7y/proxy, peer: 10.22.60.85-1-abc"}
 {"level":"info","ts":"2022-11-09 06:39:19.164","caller":"transport/transport.go:246","msg":"round trip directly, url: https://registry.example.com/v2/token?scope=repository:x:pull&service=registry&access_token=AccessTok-LLL111"}
 {"level":"error","ts":"2022-11-09 06:39:19.165","caller":"source/http.go:10","msg":"back source failed: GET https://bucket.s3.amazonaws.com/blob?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAEXAMPLE0%2F20240101&X-Amz-Signature=deadbeefcafe0123456789&X-Amz-Security-Token=SessTok-ZZZ9"}
 `,

@@ -98,7 +98,8 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
         "Check the scheduler's view of this host; a host that re-registered (restart) or failed announce is not offered as a parent:",
       ),
       cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>'),
-      ...applySteps(data.generation),
+      // how to apply a config change, where a step changes the config
+      ...(data.multiplexOff ? applySteps(data.generation) : []),
     ];
   },
 });

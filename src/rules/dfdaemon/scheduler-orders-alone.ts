@@ -2,7 +2,6 @@
 // same blob in the log. It has its own title and summary: nothing says the node had the blob.
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import type { Step } from '../../report/model.js';
-import { applySteps } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import type { Finding } from '../rule.js';
 import { taskWithLines } from './text.js';
@@ -47,6 +46,5 @@ export function ordersAloneSteps(): Step[] {
     prose(
       'Preheat the images on the seed peers (manager preheat job) so the first node of a new image finds a parent.',
     ),
-    ...applySteps('go'),
   ];
 }

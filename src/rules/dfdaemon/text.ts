@@ -31,8 +31,11 @@ export function describeTask(t: TaskTimeline): string {
     t.costMs === null
       ? 'duration not logged'
       : `${secs(t.costMs)} (${t.costFrom === 'logged' ? 'logged cost' : 'from timestamps'})`;
-  const what = t.digest ?? t.url ?? t.taskId ?? t.key;
-  return `task ${(t.taskId ?? t.key).slice(0, 16)}… ${what.length > 90 ? `${what.slice(0, 90)}…` : what}: ${size}, ${cost}, served by ${t.servedBy}`;
+  const id = t.taskId ?? t.key;
+  const what = t.digest ?? t.url;
+  // without a blob or URL to name it, the id is the label, once and whole
+  const label = what === undefined ? id : `${id.slice(0, 16)}… ${what.length > 90 ? `${what.slice(0, 90)}…` : what}`;
+  return `task ${label}: ${size}, ${cost}, served by ${t.servedBy}`;
 }
 
 /** A task with its log lines (those it has of `refs`), each indented under it. */

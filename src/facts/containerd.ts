@@ -55,6 +55,11 @@ export interface ContainerdFacts {
   configSource: 'dump' | 'file' | 'defaults' | 'invalid';
   /** Bundle path of the file the values came from. */
   configFile: string | null;
+  /**
+   * config.toml's path on the node, as the probe looked for it (containerd's --config, else the
+   * default); null when the bundle does not say (a bundle of loose files, an older bundle).
+   */
+  configOnNode: string | null;
   config: ContainerdConfig;
   /** A version 3 file's leftover CRI table that this containerd (2.3+) copied over its images table. */
   leftoverCri: LeftoverCri | null;
@@ -135,6 +140,7 @@ export const containerdFacts = defineFacts({
       version,
       configSource: source,
       configFile: file,
+      configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       config,
       pull,
       snapshotter: config.cri.snapshotter ?? 'overlayfs',
@@ -411,4 +417,9 @@ async function readDecompression(
     effective,
     pathFrom: d.pathFrom === 'process' || d.pathFrom === 'default' ? d.pathFrom : 'unknown',
   };
+}
+
+/** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
+function configOnNode(recorded: unknown): string | null {
+  return typeof recorded === 'string' && recorded.startsWith('/') ? recorded : null;
 }

@@ -3,8 +3,8 @@ import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import type { Step } from '../../report/model.js';
 import {
-  configFileName,
   configPathSnippet,
+  configToml,
   dfdaemonHostSnippet,
   hostsDir,
   hostsTomlSnippet,
@@ -22,7 +22,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
   {
     kinds: ['legacy-with-config-path'],
     steps: (c) => [
-      prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${configFileName(c)} and keep only:`),
+      prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${configToml(c)} and keep only:`),
       configPathSnippet(c),
     ],
   },
@@ -30,7 +30,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['mirrors-refused'],
     steps: (c) => [
       prose(
-        `Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${configFileName(c)} (a mirror setting does nothing on this release: the CRI plugin refuses it):`,
+        `Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${configToml(c)} (a mirror setting does nothing on this release: the CRI plugin refuses it):`,
       ),
       hostsTomlSnippet(c),
       prose(
@@ -55,7 +55,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['no-routing', 'config-path-without-hosts', 'wrong-dir', 'wrong-name'],
     steps: (c) => [
       ...(c.configPathFrom === 'none'
-        ? [prose(`Set the hosts directory in ${configFileName(c)}:`), configPathSnippet(c)]
+        ? [prose(`Set the hosts directory in ${configToml(c)}:`), configPathSnippet(c)]
         : []),
       prose(
         'Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):',
@@ -88,7 +88,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['leftover-cri-registry'],
     steps: (c) => [
       prose(
-        `Delete every [plugins."io.containerd.grpc.v1.cri"…] table from ${configFileName(c)} (a version 3 config keeps its registry settings under [plugins."io.containerd.cri.v1.images"] only; containerd 2.3+ copies a leftover one over them), and keep:`,
+        `Delete every [plugins."io.containerd.grpc.v1.cri"…] table from ${configToml(c)} (a version 3 config keeps its registry settings under [plugins."io.containerd.cri.v1.images"] only; containerd 2.3+ copies a leftover one over them), and keep:`,
       ),
       configPathSnippet(c, c.leftoverCri?.configPathDropped ?? hostsDir(c)),
     ],

@@ -2,7 +2,6 @@
 // uses, so one fix reads the same wherever it is given. Table names per config `version`
 // (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
 // docs/cri/config.md): see src/parsers/containerd-config.ts.
-import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
@@ -32,16 +31,12 @@ function setting(layout: ConfigLayout, table: string, key: string, value: string
   return `[${table}]\n  ${key} = ${v}${comment}`;
 }
 
-/** The config.toml a snippet goes into: the file read, or the default when only the dump was read. */
+/**
+ * The config.toml a step names, on the node: where the probe looked for it, else containerd's default.
+ * Never the bundle's copy (raw/containerd/config.toml): the SRE edits the node's file.
+ */
 export function configToml(c: ContainerdFacts): string {
-  return c.configFile === `${BUNDLE.containerd.dir}/config-dump.toml`
-    ? DEFAULT_CONFIG_TOML
-    : (c.configFile ?? DEFAULT_CONFIG_TOML);
-}
-
-/** The file named in prose: the config.toml read, else the default. */
-export function configFileName(c: ContainerdFacts): string {
-  return c.configFile ?? DEFAULT_CONFIG_TOML;
+  return c.configOnNode ?? DEFAULT_CONFIG_TOML;
 }
 
 /** The first hosts directory containerd reads (config_path), or the conventional one. */

@@ -2,21 +2,11 @@
 // that fire it: a step about applying a config change only where a step changes the config, and each
 // task named once.
 import { describe, expect, it } from 'vitest';
-import { openBundle } from '../../src/bundle/open.js';
-import { reportOrigin } from '../../src/commands/analysis.js';
-import { analyse } from '../../src/pipeline.js';
-import { stepText } from '../../src/report/steps-render.js';
+import { fixtureDiagnosis } from '../helpers/fixture-diagnosis.js';
 
 async function diagnosis(fixture: string, rule: string) {
-  const b = await openBundle(new URL(`../../fixtures/${fixture}/`, import.meta.url).pathname);
-  try {
-    const r = await analyse(b.reader, b, {}, reportOrigin({ kind: 'bundle' }));
-    const d = r.diagnoses.find((x) => x.rule === rule);
-    if (!d) throw new Error(`${fixture}: no ${rule}`);
-    return { evidence: d.evidence, steps: d.remediation.steps.map(stepText) };
-  } finally {
-    await b.close();
-  }
+  const d = await fixtureDiagnosis(fixture, rule);
+  return { evidence: d.evidence, steps: d.stepTexts };
 }
 
 const APPLY = /set the key under/;

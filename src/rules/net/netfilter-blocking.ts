@@ -1,7 +1,6 @@
 import type { Severity } from '../../causes.js';
 import { NET_FILES, type NetfilterFacts, type PathFinding } from '../../facts/net-netfilter.js';
 import { ownerOf } from '../../facts/netfilter-owners.js';
-import { cmd } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { baselineEvidence, loopbackBaseline, type LoopbackBaseline } from './loopback.js';
 import { hitSteps } from './netfilter-steps.js';
@@ -95,7 +94,8 @@ export const netfilterBlocking = defineRule<BlockingFinding>({
 
   steps({ nf, shown }) {
     const peerPort = nf.walks.find((w) => w.packet.path === 'peer')?.packet.port;
-    // several rules may ask for the same command: each once, in the order first asked
-    return [...new Set(shown.flatMap((h) => hitSteps(h, peerPort)))].map(cmd);
+    // several rules may ask for the same step: each once, in the order first asked
+    const steps = new Map(shown.flatMap((h) => hitSteps(h, peerPort)).map((s) => [JSON.stringify(s), s]));
+    return [...steps.values()];
   },
 });

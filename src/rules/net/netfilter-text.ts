@@ -25,6 +25,17 @@ export function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: s
   return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
 }
 
+/**
+ * The command whose output a ruleset file of the bundle is (the netfilter probe saves `<tool>-save -c`
+ * and `nft list ruleset` as they print), so that its line N is line N of what the command prints now.
+ */
+export function saveCommand(file: string): string {
+  if (file === NET_FILES.nft) return 'nft list ruleset';
+  const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
+  const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
+  return `${bin}${legacy}-save -c`;
+}
+
 /** The rulesets that hold rules: size and largest chains of each. */
 export function rulesetEvidence(loaded: RulesetSummary[]): string[] {
   return loaded.map((r) => {

@@ -17,12 +17,17 @@ export function counters(x: PathFinding): string {
     : ', counters: 0 packets so far';
 }
 
+/** The iptables binary of a ruleset file (iptables or ip6tables), and the one of its backend (…-legacy, …-nft). */
+function iptablesOf(file: string): { bin: string; backend: string } {
+  const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
+  return { bin, backend: `${bin}${file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : ''}` };
+}
+
 /** The tool that owns a ruleset file (nft, or iptables/ip6tables of its backend), and how it lists a chain. */
 export function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: string) => string; family: string } {
   if (file === NET_FILES.nft) return { list: (t, c) => `nft -a list chain ${nftFamily} ${t} ${c}`, family: 'nft' };
-  const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
-  const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
-  return { list: (t, c) => `${bin}${legacy} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
+  const { bin, backend } = iptablesOf(file);
+  return { list: (t, c) => `${backend} -t ${t} -L ${c} -v -n --line-numbers`, family: bin };
 }
 
 /**
@@ -30,10 +35,7 @@ export function tool(file: string, nftFamily = 'inet'): { list: (t: string, c: s
  * and `nft list ruleset` as they print), so that its line N is line N of what the command prints now.
  */
 export function saveCommand(file: string): string {
-  if (file === NET_FILES.nft) return 'nft list ruleset';
-  const bin = file.includes('ip6tables') ? 'ip6tables' : 'iptables';
-  const legacy = file.includes('legacy') ? '-legacy' : file.includes('-nft-') ? '-nft' : '';
-  return `${bin}${legacy}-save -c`;
+  return file === NET_FILES.nft ? 'nft list ruleset' : `${iptablesOf(file).backend}-save -c`;
 }
 
 /** The rulesets that hold rules: size and largest chains of each. */

@@ -131,7 +131,7 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
     KV_VALUE.lastIndex = end;
     const v = strength === null ? null : KV_VALUE.exec(line);
     // a protobuf map entry's key (`{key:"Authorization" value:"…"}`) names a header: redactProtoMapDump reads it
-    const mapKey = v !== null && name === 'key' && PROTO_MAP_VALUE_NEXT.test(line.slice(KV_VALUE.lastIndex));
+    const mapKey = v !== null && name === 'key' && followedByMapValue(line, KV_VALUE.lastIndex);
     const hidden = v && !mapKey ? hideValue(name, v[0], strength === 'strong' || mode.strict, m[4] as string) : null;
     if (!v || !hidden) {
       KV_HEAD.lastIndex = end;
@@ -148,7 +148,7 @@ export function redactKeyValues(line: string, t: Tally, mode: LineMode): string 
     /(\b(?:proxy-)?authorization|\bcookie|\bset-cookie)([ \t]*:[ \t]*)([^"'\r\n,}\]]+)/gi,
     (m, name: string, sep: string, value: string) => {
       const v = value.trim();
-      if (v.split(/\s+/).every((w) => w === MARK || /^(bearer|basic|negotiate|digest|token)$/i.test(w))) return m;
+      if (v.split(/\s+/).every((w) => w === MARK || SCHEME_WORD.test(w))) return m;
       t.add(`value of ${displayName(name)}`, ...headerSecrets([v]));
       return `${name}${sep}${MARK}`;
     },
@@ -223,7 +223,8 @@ function displayName(name: string): string {
 const GO_HEADER_ENTRY =
   /(\\?")([A-Za-z0-9!#$%&'*+.^_`|~-]+)\1:\[\]string\{((?:[ \t]*(?:"(?:[^"\\\r\n]|\\.)*"|\\"(?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?\\")[ \t]*,?)*)\}/g;
 const GO_HEADER_ITEM = /\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\"|"((?:[^"\\\r\n]|\\.)*)"/g;
-const SCHEME_WORD = /^(bearer|basic|negotiate|digest|token)$/i;
+// an auth scheme's name, or Token (`Authorization: Token …`): no secret of its own
+const SCHEME_WORD = new RegExp(`^(${[...AUTH_SCHEMES, 'token'].join('|')})$`, 'i');
 
 /** A Go string as %#v quotes it, bare (console layout) or escaped once more inside a zap JSON line: its value. */
 function goQuoted(bare: string | undefined, escaped: string | undefined): string {
@@ -271,20 +272,34 @@ const GO_MAP_ENTRY =
 /** Values of credential headers in a Go map[string]string dump; the other entries stay. */
 export function redactGoMapDump(line: string, t: Tally): string {
   if (!line.includes(GO_MAP_DUMP_GUARD)) return line;
-  let out = '';
-  let last = 0;
+  return hideHeaderValues(line, goMapEntries(line), t);
+}
+
+/** The entries of every map[string]string dump in a line (groups: bare name, value; escaped name, value). */
+function* goMapEntries(line: string): Generator<RegExpExecArray> {
   for (let at = line.indexOf(GO_MAP_DUMP_GUARD); at >= 0; at = line.indexOf(GO_MAP_DUMP_GUARD, at + 1)) {
     GO_MAP_ENTRY.lastIndex = at + GO_MAP_DUMP_GUARD.length;
-    for (let m = GO_MAP_ENTRY.exec(line); m !== null; m = GO_MAP_ENTRY.exec(line)) {
-      const escaped = m[3] !== undefined;
-      const name = (escaped ? m[3] : m[1]) as string;
-      const value = goQuoted(m[2], m[4]);
-      const span = m.indices?.[escaped ? 4 : 2];
-      if (!span || span[0] < last || !isCredentialHeader(name) || isTrivialValue(value)) continue;
-      t.add(`value of header "${name}"`, ...headerSecrets([value]));
-      out += line.slice(last, span[0]) + MARK;
-      last = span[1];
-    }
+    for (let m = GO_MAP_ENTRY.exec(line); m !== null; m = GO_MAP_ENTRY.exec(line)) yield m;
+  }
+}
+
+/**
+ * A line with the value of each credential header among `entries` replaced, in order. Each entry is a
+ * match whose groups are a header map entry's name and value, bare (1, 2) or escaped once more inside a
+ * zap JSON line (3, 4), with their indices.
+ */
+function hideHeaderValues(line: string, entries: Iterable<RegExpExecArray>, t: Tally): string {
+  let out = '';
+  let last = 0;
+  for (const m of entries) {
+    const escaped = m[3] !== undefined;
+    const name = goQuoted(m[1], m[3]);
+    const value = goQuoted(m[2], m[4]);
+    const span = m.indices?.[escaped ? 4 : 2];
+    if (!span || span[0] < last || !isCredentialHeader(name) || isTrivialValue(value)) continue;
+    t.add(`value of header "${name}"`, ...headerSecrets([value]));
+    out += line.slice(last, span[0]) + MARK;
+    last = span[1];
   }
   return last === 0 ? line : out + line.slice(last);
 }
@@ -296,27 +311,20 @@ export function redactGoMapDump(line: string, t: Tally): string {
 // `header:{key:"Authorization" value:"Basic …"}`. The protobuf text encoder spaces its output at random,
 // and a zap JSON line escapes the quotes once more. Only `key:` lines can hold one.
 const PROTO_MAP_GUARD = 'key:';
-const PROTO_MAP_VALUE_NEXT = /^[ \t]+value:/;
+const PROTO_MAP_VALUE_NEXT = /[ \t]+value:/y;
 const PROTO_MAP_ENTRY =
   /\{[ \t]*key:[ \t]*(?:"((?:[^"\\\r\n]|\\.)*)"[ \t]+value:[ \t]*"((?:[^"\\\r\n]|\\.)*)"|\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\"[ \t]+value:[ \t]*\\"((?:\\\\\\"|\\\\\\\\|\\[^"\\]|[^\\\r\n])*?)\\")[ \t]*\}/dg;
+
+/** Whether a protobuf map entry's `value:` follows at `at`. */
+function followedByMapValue(line: string, at: number): boolean {
+  PROTO_MAP_VALUE_NEXT.lastIndex = at;
+  return PROTO_MAP_VALUE_NEXT.test(line);
+}
 
 /** Values of credential headers in a protobuf text map (`header:{key:"…" value:"…"}`); the other entries stay. */
 export function redactProtoMapDump(line: string, t: Tally): string {
   if (!line.includes(PROTO_MAP_GUARD)) return line;
-  let out = '';
-  let last = 0;
-  PROTO_MAP_ENTRY.lastIndex = 0;
-  for (let m = PROTO_MAP_ENTRY.exec(line); m !== null; m = PROTO_MAP_ENTRY.exec(line)) {
-    const escaped = m[3] !== undefined;
-    const name = goQuoted(escaped ? undefined : m[1], m[3]);
-    const value = goQuoted(escaped ? undefined : m[2], m[4]);
-    const span = m.indices?.[escaped ? 4 : 2];
-    if (!span || !isCredentialHeader(name) || isTrivialValue(value)) continue;
-    t.add(`value of header "${name}"`, ...headerSecrets([value]));
-    out += line.slice(last, span[0]) + MARK;
-    last = span[1];
-  }
-  return last === 0 ? line : out + line.slice(last);
+  return hideHeaderValues(line, line.matchAll(PROTO_MAP_ENTRY), t);
 }
 
 /** Every generic rule, in an order where each sees what the previous left. */

@@ -8,7 +8,8 @@ import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
 import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
-import { buildStorage, type DfdaemonStorage } from './dfdaemon-storage.js';
+import { buildStorage, type DfdaemonStorage, MOUNTINFO_FILE } from './dfdaemon-storage.js';
+import { daemonConfigFile, type DaemonConfigFile } from './dfdaemon-config-file.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 /**
@@ -35,6 +36,8 @@ export interface DfdaemonFacts {
   recentPull?: { bytes: number; layers: number; seconds: number | null; evidence: string };
   /** The config file read, with every speed-relevant setting and whether it is a default. */
   config?: DfdaemonConfig & { file: string };
+  /** Where the daemon reads that config (for steps that change it), when the probe recorded it. */
+  configFile?: DaemonConfigFile;
   metrics?: DfdaemonMetrics;
   logs?: DfdaemonLogFacts;
 }
@@ -112,6 +115,12 @@ export const dfdaemonFacts = defineFacts({
         ...(container.pod ? { pod: container.pod } : {}),
       };
     if (config) out.config = config;
+    const configFile = daemonConfigFile(
+      rec,
+      rec?.daemonRoot === undefined ? undefined : await ctx.bundle.text(MOUNTINFO_FILE),
+      container?.pod,
+    );
+    if (configFile) out.configFile = configFile;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
 

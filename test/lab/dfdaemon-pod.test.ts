@@ -66,6 +66,7 @@ afterAll(async () => {
 async function startPod(
   name: string,
   data: 'emptyDir' | 'hostPath',
+  keepStorage = true,
 ): Promise<{ pid: number; dataOnNode: string; pod: ChildProcess }> {
   const uid = `5f1c2b7e-8a4d-4c3e-9b2a-${name.padEnd(12, '0').slice(0, 12)}`;
   const vols = join(work, name, 'kubelet/pods', uid, 'volumes');
@@ -85,7 +86,7 @@ async function startPod(
   // chart 1.1.65-like config: the cache is kept on exit, so only the volume can lose it
   await writeFile(
     join(cfg, 'dfget.yaml'),
-    'keepStorage: true\ndataDir: /var/lib/dragonfly\nstorage:\n  multiplex: true\nproxy:\n  tcpListen:\n    port: 65001\n  proxies:\n    - regx: blobs/sha256.*\n',
+    `keepStorage: ${keepStorage}\ndataDir: /var/lib/dragonfly\nstorage:\n  multiplex: true\nproxy:\n  tcpListen:\n    port: 65001\n  proxies:\n    - regx: blobs/sha256.*\n`,
   );
   const t0 = Date.parse('2026-11-25T09:00:00Z');
   const lines = goTaskLines({
@@ -194,6 +195,30 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
       }
     },
     120_000,
+  );
+
+  it.skipIf(why)(
+    'a config step names the ConfigMap volume the pod mounts at /etc/dragonfly, not a file to edit in the container',
+    async () => {
+      const { pid, pod } = await startPod('configmap', 'hostPath', false);
+      try {
+        const r = await runCli(
+          ['diagnose', '--probes', 'dfdaemon', '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
+          { timeoutMs: 60_000 },
+        );
+        expect(r.code, r.stderr).toBe(0);
+        const rep = JSON.parse(r.stdout) as Report;
+        expect(rep.probes.dfdaemon?.daemonRoot).toBe(`/proc/${pid}/root`);
+        const kept = rep.diagnoses.find((d) => d.rule === 'dfdaemon.cache-not-kept');
+        expect(kept, JSON.stringify(rep.diagnoses.map((d) => d.rule))).toBeDefined();
+        const steps = kept?.remediation.steps.map(stepText).join('\n') ?? '';
+        expect(steps).toContain(`the daemon reads /etc/dragonfly/dfget.yaml from its pod's ConfigMap volume "config"`);
+        expect(steps).not.toContain('edit /etc/dragonfly/dfget.yaml and restart');
+      } finally {
+        await stop(pod, pid);
+      }
+    },
+    60_000,
   );
 
   it.skipIf(why)(

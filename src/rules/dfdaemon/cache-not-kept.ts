@@ -1,9 +1,9 @@
 // dfdaemon-cache-miss: a cache that dies with the pod or the daemon.
 import type { DfdaemonStorage, StorageKind } from '../../facts/dfdaemon-storage.js';
-import { applySteps, keepStorageSteps, type Gen } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, keepStorageSteps } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, pullTasks, type Config } from './pull.js';
+import { configAt, pullTasks, type Config } from './pull.js';
 import { setting } from './text.js';
 
 interface NotKeptFinding {
@@ -15,7 +15,7 @@ interface NotKeptFinding {
   mountsUnread?: { pod: string | undefined };
   /** Blobs of the last pull, when none of them was a local hit. */
   noHit?: number;
-  generation: Gen;
+  config: ConfigAt;
 }
 
 const VOLUME_TEXT: Record<Exclude<StorageKind, 'node-dir'>, string> = {
@@ -61,12 +61,12 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
         // no mount table in the bundle: say only that, and the chart's default only where the bundle shows a pod
         mountsUnread: !vol && cfg ? { pod: d?.container?.pod } : undefined,
         noHit: noHit ? tasks.length : undefined,
-        generation: gen(f),
+        config: configAt(f),
       },
     };
   },
 
-  evidence({ lost, notKept, mountsUnread, noHit, generation }) {
+  evidence({ lost, notKept, mountsUnread, noHit, config }) {
     const out: string[] = [];
     if (lost)
       out.push(
@@ -76,7 +76,7 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
     if (mountsUnread)
       out.push(
         mountsUnread.pod
-          ? `the daemon's mounts were not read; it runs in pod ${mountsUnread.pod}: ${CHART_VOLUME[generation === 'rust' ? 'rust' : 'go']}`
+          ? `the daemon's mounts were not read; it runs in pod ${mountsUnread.pod}: ${CHART_VOLUME[config.gen === 'rust' ? 'rust' : 'go']}`
           : "the daemon's mounts were not read: which volume holds the cache dir is not known from this bundle",
       );
     if (noHit !== undefined)
@@ -84,12 +84,12 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
     return out;
   },
 
-  steps({ lost, notKept, generation }) {
+  steps({ lost, notKept, config }) {
     return [
       ...(lost
         ? [
             prose(
-              generation === 'rust'
+              config.gen === 'rust'
                 ? // Helm replaces a list: the chart's default logs volume must be listed again
                   `Mount a hostPath volume at ${lost.dir}: Helm client.extraVolumes: [{name: storage, hostPath: {path: ${lost.dir}, type: DirectoryOrCreate}}, {name: logs, emptyDir: {}}] and client.extraVolumeMounts: [{name: storage, mountPath: ${lost.dir}}, {name: logs, mountPath: /var/log/dragonfly/dfdaemon/}] (Helm replaces the chart's default lists, so its logs volume is listed again).`
                 : lost.kind === 'container-layer'
@@ -98,7 +98,7 @@ export const cacheNotPersistent = defineRule<NotKeptFinding>({
             ),
           ]
         : []),
-      ...(notKept ? [...keepStorageSteps(notKept.generation), ...applySteps(generation)] : []),
+      ...(notKept ? [...keepStorageSteps(config, notKept.generation), ...applySteps(config)] : []),
     ];
   },
 });

@@ -1,9 +1,9 @@
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import type { Setting } from '../../parsers/dfdaemon-config.js';
-import { applySteps, configSnippet } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { allLocal, bytesOf, nonLocal, pullTasks } from './pull.js';
+import { allLocal, bytesOf, configAt, nonLocal, pullTasks } from './pull.js';
 import { mb, quote, setting } from './text.js';
 
 interface DigestFinding {
@@ -16,6 +16,8 @@ interface DigestFinding {
   hashed?: { bytes: number; sha256MBps: number; seconds: number };
   /** Nothing shows digests slowing a pull: a hit is not re-verified, or nothing was downloaded. */
   notTheCause: boolean;
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const verification = defineRule<DigestFinding>({
@@ -58,6 +60,7 @@ export const verification = defineRule<DigestFinding>({
         failures,
         hashed,
         notTheCause: hitOnly || (onCfg && bytes === 0),
+        config: configAt(f),
       },
     };
   },
@@ -78,15 +81,15 @@ export const verification = defineRule<DigestFinding>({
     return out;
   },
 
-  steps({ configured, logged, failures }) {
+  steps({ configured, logged, failures, config }) {
     return [
       ...(configured || logged
         ? [
             prose(
               'Go dfdaemon: download.calculateDigest: false (the chart 1.1.65 default) unless you rely on dfdaemon for piece integrity.',
             ),
-            configSnippet('go', 'download:\n  calculateDigest: false'),
-            ...applySteps('go'),
+            configSnippet(forGen(config, 'go'), 'download:\n  calculateDigest: false'),
+            ...applySteps(forGen(config, 'go')),
           ]
         : []),
       ...(failures.length > 0

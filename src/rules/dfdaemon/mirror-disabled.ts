@@ -3,7 +3,8 @@
 import type { RegistryRoute } from '../../facts/containerd.js';
 import { GO_KEYS } from '../../knowledge/dfdaemon-go.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, configSnippet } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
+import { configAt } from './pull.js';
 import { defineRule } from '../rule.js';
 import { quote } from './text.js';
 
@@ -16,6 +17,8 @@ interface MirrorDisabledFinding {
   /** containerd's registry routes that go through this dfdaemon. */
   routes: RegistryRoute[];
   containerdRead: boolean;
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
@@ -48,7 +51,13 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     return {
       severity: routes.length > 0 ? 'critical' : 'info',
       confidence: routes.length > 0 ? 0.9 : 0.6,
-      data: { unsetIn: unset ? cfg.file : undefined, logged, routes, containerdRead: f.containerd !== undefined },
+      data: {
+        unsetIn: unset ? cfg.file : undefined,
+        logged,
+        routes,
+        containerdRead: f.containerd !== undefined,
+        config: forGen(configAt(f), 'go'),
+      },
     };
   },
 
@@ -77,13 +86,13 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     return out;
   },
 
-  steps() {
+  steps({ config }) {
     return [
       configSnippet(
-        'go',
+        config,
         "proxy:\n  registryMirror:\n    url: https://index.docker.io   # the registry this mirror stands for\n    dynamic: true   # take the registry from containerd's ?ns= parameter",
       ),
-      ...applySteps('go'),
+      ...applySteps(config),
     ];
   },
 });

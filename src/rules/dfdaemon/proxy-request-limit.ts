@@ -7,7 +7,8 @@
 // charts/dragonfly/values.yaml:1708-1709), which a node starting many pods at once can exceed.
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, configSnippet } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
+import { configAt } from './pull.js';
 import { defineRule } from '../rule.js';
 import { quote, setting } from './text.js';
 
@@ -16,6 +17,8 @@ interface ProxyRequestLimitFinding {
   first?: LineRef;
   limit?: Setting<number>;
   configFile?: string;
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const proxyRequestLimit = defineRule<ProxyRequestLimitFinding>({
@@ -42,6 +45,7 @@ export const proxyRequestLimit = defineRule<ProxyRequestLimitFinding>({
         refused: s.proxyRateLimited,
         ...(s.proxyRateLimitedFirst ? { first: s.proxyRateLimitedFirst } : {}),
         ...(cfg?.proxyRequestRateLimit ? { limit: cfg.proxyRequestRateLimit, configFile: cfg.file } : {}),
+        config: forGen(configAt(f), 'rust'),
       },
     };
   },
@@ -58,10 +62,10 @@ export const proxyRequestLimit = defineRule<ProxyRequestLimitFinding>({
     return out;
   },
 
-  steps() {
+  steps({ config }) {
     return [
-      configSnippet('rust', 'proxy:\n  server:\n    requestRateLimit: 4000   # requests per second; the code default'),
-      ...applySteps('rust'),
+      configSnippet(config, 'proxy:\n  server:\n    requestRateLimit: 4000   # requests per second; the code default'),
+      ...applySteps(config),
     ];
   },
 });

@@ -1,7 +1,7 @@
 import { isBlobUrl, type ProxyRequest } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, configSnippet, type Gen } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { defineRule } from '../rule.js';
-import { gen, type Config } from './pull.js';
+import { configAt, type Config } from './pull.js';
 import { quote, setting } from './text.js';
 
 /** Does a Go proxy rule (regx, matched against the whole URL) catch a registry blob URL? */
@@ -20,7 +20,7 @@ interface ProxyRulesFinding {
   cfg?: Config;
   cause: ConfigCause | null;
   directBlobs: ProxyRequest[];
-  generation: Gen;
+  config: ConfigAt;
 }
 
 function configCause(cfg: Config | undefined): ConfigCause | null {
@@ -68,7 +68,7 @@ export const proxyRules = defineRule<ProxyRulesFinding>({
     return {
       severity: cause !== null ? 'critical' : 'warning',
       confidence: 0.85,
-      data: { cfg, cause, directBlobs, generation: gen(f) },
+      data: { cfg, cause, directBlobs, config: configAt(f) },
     };
   },
 
@@ -81,16 +81,16 @@ export const proxyRules = defineRule<ProxyRulesFinding>({
     return out;
   },
 
-  steps({ cfg, generation }) {
+  steps({ cfg, config }) {
     const rule =
       cfg?.generation === 'go'
         ? cfg.registryMirrorDirect?.value === true
-          ? configSnippet('go', 'proxy:\n  registryMirror:\n    direct: false')
+          ? configSnippet(forGen(config, 'go'), 'proxy:\n  registryMirror:\n    direct: false')
           : configSnippet(
-              'go',
+              forGen(config, 'go'),
               'proxy:\n  proxies:\n    - regx: blobs/sha256.*   # or drop registryMirror.useProxies: the built-in blob rule then applies',
             )
-        : configSnippet('rust', 'proxy:\n  rules:\n    - regex: blobs/sha256.*');
-    return [rule, ...applySteps(generation)];
+        : configSnippet(forGen(config, 'rust'), 'proxy:\n  rules:\n    - regex: blobs/sha256.*');
+    return [rule, ...applySteps(config)];
   },
 });

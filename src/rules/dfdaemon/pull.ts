@@ -3,7 +3,7 @@ import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import type { DfdaemonFacts } from '../../facts/dfdaemon.js';
 import { lastPull } from '../../facts/dfdaemon-pulls.js';
 import type { Facts } from '../../facts/types.js';
-import type { Gen } from '../snippets/dfdaemon.js';
+import type { ConfigAt, Gen } from '../snippets/dfdaemon.js';
 
 /** Tasks of the last pull, or of the whole log when no pull could be grouped. */
 export function pullTasks(d: DfdaemonFacts | undefined): TaskTimeline[] {
@@ -24,6 +24,12 @@ export function byDigest(ts: Iterable<TaskTimeline>): Map<string, TaskTimeline[]
 
 /** The generation the rules speak to: the config's, else the one the probe found. */
 export const gen = (f: Facts): Gen => f.dfdaemon?.config?.generation ?? f.dfdaemon?.generation ?? null;
+
+/** The config the steps change: that generation's, in the file the daemon reads when the bundle names it. */
+export function configAt(f: Facts): ConfigAt {
+  const file = f.dfdaemon?.configFile;
+  return file ? { gen: gen(f), file } : { gen: gen(f) };
+}
 
 /** Tasks served by a peer or the source: the ones a cache hit should have made local. */
 export const nonLocal = (ts: TaskTimeline[]) => ts.filter((t) => t.servedBy !== 'local' && t.servedBy !== 'unknown');

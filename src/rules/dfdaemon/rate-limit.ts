@@ -1,8 +1,8 @@
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, rateLimitKey } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, forGen, rateLimitKey } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { allLocal, bytesOf, nonLocal, pullTasks, type Config } from './pull.js';
+import { allLocal, bytesOf, configAt, nonLocal, pullTasks, type Config } from './pull.js';
 import { CAPACITY_TEXT, pathCapacity, type Capacity } from './capacity.js';
 import { mb, mbps, quote, setting } from './text.js';
 
@@ -15,6 +15,8 @@ interface RateLimitFinding {
   /** Bytes the pull fetched at the limit, with what that cost: only when the limit is below the path. */
   slowed?: { bytes: number; effective: number; seconds: number };
   hitOnly: boolean;
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const rateLimit = defineRule<RateLimitFinding>({
@@ -53,7 +55,7 @@ export const rateLimit = defineRule<RateLimitFinding>({
       severity: slowed !== undefined && slowed.seconds >= 1 ? 'critical' : hitOnly ? 'info' : 'warning',
       confidence: f.measurements.disk || f.measurements.loopback ? 0.8 : 0.55,
       ...(slowed === undefined ? {} : { impactSeconds: slowed.seconds }),
-      data: { cfg, remoteTasks: remote.length, cap, logged, limiterErrors, slowed, hitOnly },
+      data: { cfg, remoteTasks: remote.length, cap, logged, limiterErrors, slowed, hitOnly, config: configAt(f) },
     };
   },
 
@@ -77,7 +79,7 @@ export const rateLimit = defineRule<RateLimitFinding>({
     return out;
   },
 
-  steps({ cfg }) {
+  steps({ cfg, config }) {
     // the key is named as the running release reads it
     const { key, value } = rateLimitKey(cfg);
     const go = cfg.generation === 'go';
@@ -85,7 +87,7 @@ export const rateLimit = defineRule<RateLimitFinding>({
       prose(
         `Set ${key} to at least the disk/loopback capacity, e.g. ${key.split(' / ')[0]}: ${value}${go ? ' (and download.perPeerRateLimit likewise; upload.rateLimit for peers fetching from this node)' : ''}.`,
       ),
-      ...applySteps(cfg.generation),
+      ...applySteps(forGen(config, cfg.generation)),
     ];
   },
 });

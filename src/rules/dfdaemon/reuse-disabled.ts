@@ -1,9 +1,9 @@
 // dfdaemon-cache-miss: Go's task reuse switched off, so no finished task is served again.
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, multiplexOn } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, forGen, multiplexOn } from '../snippets/dfdaemon.js';
 import { defineRule } from '../rule.js';
-import { longestCost, nonLocal, pullTasks } from './pull.js';
+import { configAt, longestCost, nonLocal, pullTasks } from './pull.js';
 import { describeTask, setting } from './text.js';
 
 interface ReuseFinding {
@@ -11,6 +11,8 @@ interface ReuseFinding {
   file: string;
   /** The last pull's blobs fetched again by P2P or from the source. */
   refetched: TaskTimeline[];
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const multiplexOff = defineRule<ReuseFinding>({
@@ -34,7 +36,7 @@ export const multiplexOff = defineRule<ReuseFinding>({
       severity: refetched.length > 0 ? 'critical' : 'warning',
       confidence: 0.9,
       ...(impactSeconds === undefined ? {} : { impactSeconds }),
-      data: { multiplex: cfg.multiplex, file: cfg.file, refetched },
+      data: { multiplex: cfg.multiplex, file: cfg.file, refetched, config: forGen(configAt(f), 'go') },
     };
   },
 
@@ -50,7 +52,7 @@ export const multiplexOff = defineRule<ReuseFinding>({
     return out;
   },
 
-  steps() {
-    return [multiplexOn(), ...applySteps('go')];
+  steps({ config }) {
+    return [multiplexOn(config), ...applySteps(config)];
   },
 });

@@ -1,9 +1,9 @@
 // dfdaemon-cache-miss: the scheduler ordered a blob of the last pull to the origin.
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, multiplexOn, type Gen } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, multiplexOn } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { byDigest, gen, longestCost, pullTasks } from './pull.js';
+import { byDigest, configAt, gen, longestCost, pullTasks } from './pull.js';
 import { quote, taskWithLines } from './text.js';
 import {
   ORDERS_ALONE_SUMMARY,
@@ -20,7 +20,7 @@ type BackSourceFinding =
       kind: 'refetched';
       ordered: { task: TaskTimeline; earlier?: TaskTimeline }[];
       multiplexOff: boolean;
-      generation: Gen;
+      config: ConfigAt;
     };
 
 /** The same task, started before `t` (a new task id for the same blob is task-id churn, its own finding). */
@@ -67,7 +67,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
         kind: 'refetched',
         ordered: ordered.map((task) => ({ task, earlier: before(task).find((o) => sameTaskBefore(o, task)) })),
         multiplexOff: cfg?.generation === 'go' && cfg.multiplex !== undefined && !cfg.multiplex.value,
-        generation: gen(f),
+        config: configAt(f),
       },
     };
   },
@@ -90,7 +90,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     if (data.kind === 'orders-alone') return ordersAloneSteps();
     return [
       data.multiplexOff
-        ? multiplexOn('   # serve completed tasks from the local cache without asking the scheduler')
+        ? multiplexOn(data.config, '   # serve completed tasks from the local cache without asking the scheduler')
         : prose(
             'Check that the earlier download completed and is still in the cache (GC, keepStorage / storage.keep, restarts).',
           ),
@@ -99,7 +99,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
       ),
       cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>'),
       // how to apply a config change, where a step changes the config
-      ...(data.multiplexOff ? applySteps(data.generation) : []),
+      ...(data.multiplexOff ? applySteps(data.config) : []),
     ];
   },
 });

@@ -1,8 +1,8 @@
 import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, scheduleTimeout, type Gen } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt, scheduleTimeout } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { gen, pullTasks, type Config } from './pull.js';
+import { configAt, pullTasks, type Config } from './pull.js';
 import { describeTask, quote, secs, setting } from './text.js';
 
 /** A register/schedule wait from which it counts as a delay worth naming. */
@@ -12,7 +12,7 @@ interface SchedulerWaitFinding {
   slow: TaskTimeline[];
   errors: LineRef[];
   cfg?: Config;
-  generation: Gen;
+  config: ConfigAt;
 }
 
 const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
@@ -40,7 +40,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
       confidence: 0.8,
       ...(impactSeconds === undefined || impactSeconds === 0 ? {} : { impactSeconds }),
-      data: { slow, errors, cfg: d.config, generation: gen(f) },
+      data: { slow, errors, cfg: d.config, config: configAt(f) },
     };
   },
 
@@ -57,14 +57,14 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     return out;
   },
 
-  steps({ cfg, generation }) {
+  steps({ config }) {
     return [
       cmd("kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors"),
       prose(
         "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",
       ),
-      scheduleTimeout(cfg?.generation ?? null),
-      ...applySteps(generation),
+      scheduleTimeout(config),
+      ...applySteps(config),
     ];
   },
 });

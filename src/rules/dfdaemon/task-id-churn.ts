@@ -1,9 +1,9 @@
 // dfdaemon-cache-miss: task ids that never repeat, so a blob the node had is fetched again.
 import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
-import { applySteps, type Gen } from '../snippets/dfdaemon.js';
+import { applySteps, type ConfigAt } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { byDigest, gen, longestCost, pullTasks } from './pull.js';
+import { byDigest, configAt, longestCost, pullTasks } from './pull.js';
 import { quote } from './text.js';
 
 interface Churn {
@@ -23,7 +23,7 @@ function churnOf(all: TaskTimeline[]): Churn[] {
   return churn;
 }
 
-export const taskIdChurn = defineRule<{ churn: Churn[]; queryOnly: boolean; generation: Gen }>({
+export const taskIdChurn = defineRule<{ churn: Churn[]; queryOnly: boolean; config: ConfigAt }>({
   meta: {
     id: 'dfdaemon.task-id-churn',
     cause: 'dfdaemon-cache-miss',
@@ -51,7 +51,7 @@ export const taskIdChurn = defineRule<{ churn: Churn[]; queryOnly: boolean; gene
       data: {
         churn,
         queryOnly: urls.length > 1 && new Set(urls.map((u) => u.split('?')[0])).size === 1,
-        generation: gen(f),
+        config: configAt(f),
       },
     };
   },
@@ -67,14 +67,14 @@ export const taskIdChurn = defineRule<{ churn: Churn[]; queryOnly: boolean; gene
       ]);
   },
 
-  steps({ queryOnly, generation }) {
+  steps({ queryOnly, config }) {
     return [
       prose(
         queryOnly
           ? 'The URLs differ only in query parameters: add them to the filter (Go proxy.defaultFilter, e.g. "Expires&Signature&ns"; Rust: proxy rules / X-Dragonfly-Filtered-Query-Params).'
           : 'The URLs differ in host or path: pull through one registry name (a mirror and the origin give different task ids), and let dfdaemon derive the id from the digest (Rust ≥ v1: proxy.registryMirror.enableTaskIDBasedBlobDigest: true).',
       ),
-      ...applySteps(generation),
+      ...applySteps(config),
     ];
   },
 });

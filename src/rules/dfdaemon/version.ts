@@ -2,10 +2,10 @@ import { BUNDLE } from '../../bundle/layout.js';
 import type { DfdaemonFacts } from '../../facts/dfdaemon.js';
 import { RUST_PROXY_READ_BUFFER } from '../../knowledge/dfdaemon-rust.js';
 import { formatRange, parseRelease, pick, type VersionedEntry } from '../../knowledge/versioned.js';
-import { configSnippet } from '../snippets/dfdaemon.js';
+import { type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { pullTasks, type Config } from './pull.js';
+import { configAt, pullTasks, type Config } from './pull.js';
 import { setting } from './text.js';
 
 /** A proxy read buffer at or below this copies large blobs in many small reads (client PR #1021). */
@@ -19,6 +19,8 @@ interface VersionFinding {
   /** The release range whose own default buffer is that small. */
   slowEntry: VersionedEntry<number>;
   hits: number;
+  /** The config the steps change. */
+  config: ConfigAt;
 }
 
 export const version = defineRule<VersionFinding>({
@@ -56,6 +58,7 @@ export const version = defineRule<VersionFinding>({
         buffer,
         slowEntry: known.entry,
         hits,
+        config: forGen(configAt(f), 'rust'),
       },
     };
   },
@@ -75,11 +78,11 @@ export const version = defineRule<VersionFinding>({
     ];
   },
 
-  steps() {
+  steps({ config }) {
     return [
       prose('Helm: client.image.tag ≥ v0.2.17 (newest charts ship v1.4+), then helm upgrade.'),
       prose('Or, on the current version:'),
-      configSnippet('rust', 'proxy:\n  readBufferSize: 4194304'),
+      configSnippet(config, 'proxy:\n  readBufferSize: 4194304'),
     ];
   },
 });

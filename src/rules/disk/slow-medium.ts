@@ -1,8 +1,8 @@
 import type { DiskMeasurement } from '../../bundle/measurements.js';
 import type { DiskFacts } from '../../facts/disk.js';
 import { pullInQuestion, type PullInQuestion } from '../../facts/pull.js';
-import { gen } from '../dfdaemon/pull.js';
-import { moveStorageDir, type Gen } from '../snippets/dfdaemon.js';
+import { configAt } from '../dfdaemon/pull.js';
+import { type ConfigAt, moveStorageDir } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { saturation } from './saturation.js';
@@ -22,7 +22,7 @@ interface SlowMediumFinding {
   pull?: PullInQuestion & { diskSeconds: number; impact: number };
   /** disk.saturated holds too: other IO shares the device. */
   contended: boolean;
-  generation: Gen;
+  config: ConfigAt;
 }
 
 export const slowMedium = defineRule<SlowMediumFinding>({
@@ -66,7 +66,7 @@ export const slowMedium = defineRule<SlowMediumFinding>({
       severity: severe ? 'critical' : 'warning',
       confidence: (r.method === 'existing_files' ? 0.7 : 0.85) - (contended ? 0.2 : 0),
       ...(pull ? { impactSeconds: pull.impact } : {}),
-      data: { disk: d, read: { ...r, seqReadMBps: rate }, floor, belowFloor, pull, contended, generation: gen(f) },
+      data: { disk: d, read: { ...r, seqReadMBps: rate }, floor, belowFloor, pull, contended, config: configAt(f) },
     };
   },
 
@@ -100,9 +100,9 @@ export const slowMedium = defineRule<SlowMediumFinding>({
     return out;
   },
 
-  steps({ disk: d, generation }) {
+  steps({ disk: d, config }) {
     return [
-      ...moveStorageDir(generation, 'a local SSD/NVMe (instance store, local PV)', '/mnt/nvme/dragonfly'),
+      ...moveStorageDir(config, 'a local SSD/NVMe (instance store, local PV)', '/mnt/nvme/dragonfly'),
       prose(
         'On a cloud volume, provision throughput instead (AWS gp3 baseline is 125 MiB/s; raise it, or use io2/local NVMe); a volume restored from a snapshot reads slowly until initialised.',
       ),

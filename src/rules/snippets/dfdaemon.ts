@@ -3,18 +3,36 @@
 // Key names are those of dragonflyoss/dragonfly client/config/peerhost.go and dragonflyoss/client
 // dragonfly-client-config/src/dfdaemon.rs; one fix reads the same in every rule that gives it.
 import { CHART_DFDAEMON, type ChartDaemon, type ChartLimits } from '../../knowledge/dfdaemon-chart.js';
+import type { DaemonConfigFile } from '../../facts/dfdaemon-config-file.js';
 import type { DfdaemonConfig } from '../../parsers/dfdaemon-config.js';
 import type { Step } from '../../report/model.js';
-import { prose, snippet } from '../steps.js';
+import { cmd, prose, snippet } from '../steps.js';
 
 /** The generation a step is written for; null when neither the config nor the probe told (Go's text then). */
 export type Gen = 'go' | 'rust' | null;
 
+/** The config a step changes: the generation it is written for, and the daemon's file when the bundle names it. */
+export interface ConfigAt {
+  gen: Gen;
+  file?: DaemonConfigFile;
+}
+
+/** Where each generation reads its config by default (and where both Helm charts mount it). */
 const CONFIG_FILE = { go: '/etc/dragonfly/dfget.yaml', rust: '/etc/dragonfly/dfdaemon.yaml' } as const;
 
-/** A YAML snippet for the node's dfdaemon config of this generation (dfget.yaml for Go, dfdaemon.yaml for Rust). */
-export function configSnippet(gen: Gen, text: string): Step {
-  return snippet({ file: CONFIG_FILE[gen === 'rust' ? 'rust' : 'go'], format: 'yaml', text });
+/**
+ * The same config, for a step of `gen`'s keys: the daemon's own file only when the daemon is known to be
+ * of that generation (with the generation unknown, a step is given for each, and one file is not both).
+ */
+export function forGen(at: ConfigAt, gen: 'go' | 'rust'): ConfigAt {
+  return at.file && at.gen === gen ? { gen, file: at.file } : { gen };
+}
+
+const pathOf = (at: ConfigAt) => at.file?.path ?? CONFIG_FILE[at.gen === 'rust' ? 'rust' : 'go'];
+
+/** A YAML snippet for the node's dfdaemon config: the file the daemon reads, else its generation's default. */
+export function configSnippet(at: ConfigAt, text: string): Step {
+  return snippet({ file: pathOf(at), format: 'yaml', text });
 }
 
 /** A snippet of the Helm chart's values.yaml. */
@@ -22,20 +40,43 @@ export function helmValues(text: string): Step {
   return snippet({ file: 'values.yaml (Helm)', format: 'yaml', text });
 }
 
-/** How to apply a changed dfdaemon config for each generation. */
-export function applySteps(gen: Gen): Step[] {
-  if (gen === 'rust') {
+/**
+ * How to apply a changed dfdaemon config: through the chart, or in the file the daemon reads. A daemon
+ * in a container reads its config from what is mounted there, which an edit inside the container would
+ * not outlive: both charts mount a ConfigMap volume "config" at /etc/dragonfly (dragonflyoss/helm-charts
+ * charts/dragonfly/templates/client/client-daemonset.yaml, templates/dfdaemon/dfdaemon-daemonset.yaml).
+ */
+export function applySteps(at: ConfigAt): Step[] {
+  const helm =
+    at.gen === 'rust'
+      ? 'Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`'
+      : 'Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`';
+  const path = pathOf(at);
+  const f = at.file;
+  if (f?.where !== 'container') {
+    const restart = at.gen === 'rust' ? 'dfdaemon' : 'dfget daemon';
+    return [prose(`${helm}; or edit ${path} and restart ${restart}.`)];
+  }
+  if (f.configMapVolume === undefined)
     return [
       prose(
-        'Helm (chart ≥ 1.1.x, Rust client): set the key under client.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfdaemon.yaml and restart dfdaemon.',
+        `${helm}; or change what the dfdaemon container mounts at ${path} (an edit inside the container is lost when it is recreated), and restart the container.`,
       ),
     ];
-  }
-  return [
+  const volume = f.configMapVolume;
+  const steps = [
     prose(
-      'Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`; or edit /etc/dragonfly/dfget.yaml and restart dfget daemon.',
+      `${helm}. Without Helm: the daemon reads ${path} from its pod's ConfigMap volume "${volume}"; edit that ConfigMap (a later \`helm upgrade\` puts the chart's values back), then restart the pod.`,
     ),
   ];
+  const pod = f.pod?.split('/');
+  if (pod?.length === 2)
+    steps.push(
+      cmd(
+        `kubectl -n ${pod[0]} get pod ${pod[1]} -o jsonpath='{.spec.volumes[?(@.name=="${volume}")].configMap.name}'    # the ConfigMap to edit`,
+      ),
+    );
+  return steps;
 }
 
 /**
@@ -49,14 +90,18 @@ export function rateLimitKey(cfg: Pick<DfdaemonConfig, 'generation' | 'rateKey'>
 }
 
 /** Go storage.multiplex: serve completed tasks again from the cache. */
-export const multiplexOn = (why = '') => configSnippet('go', `storage:\n  multiplex: true${why}`);
+export const multiplexOn = (at: ConfigAt, why = '') =>
+  configSnippet(forGen(at, 'go'), `storage:\n  multiplex: true${why}`);
 
 /** Keep the cache across restarts: Go keepStorage, Rust storage.keep, in the config and in the chart's values. */
-export function keepStorageSteps(gen: 'go' | 'rust'): Step[] {
+export function keepStorageSteps(at: ConfigAt, gen: 'go' | 'rust'): Step[] {
   if (gen === 'go')
-    return [configSnippet('go', 'keepStorage: true'), helmValues('dfdaemon:\n  config:\n    keepStorage: true')];
+    return [
+      configSnippet(forGen(at, 'go'), 'keepStorage: true'),
+      helmValues('dfdaemon:\n  config:\n    keepStorage: true'),
+    ];
   return [
-    configSnippet('rust', 'storage:\n  keep: true'),
+    configSnippet(forGen(at, 'rust'), 'storage:\n  keep: true'),
     // a client.config key from chart 1.1.63; false by default in 1.1.64–1.3.10, true from 1.3.11
     // (dragonflyoss/helm-charts charts/dragonfly/values.yaml: dragonfly-1.1.64 :1220, dragonfly-1.3.11 :1316)
     prose('Helm (charts 1.1.64–1.3.10 set it false; 1.3.11 and later true):'),
@@ -65,12 +110,12 @@ export function keepStorageSteps(gen: 'go' | 'rust'): Step[] {
 }
 
 /** The storage dir moved to `dir` on `medium`: Go dataDir, Rust storage.dir (both when the generation is unknown). */
-export function moveStorageDir(gen: Gen, medium: string, dir: string): Step[] {
-  const go = configSnippet('go', `dataDir: ${dir}`);
-  const rust = configSnippet('rust', `storage:\n  dir: ${dir}/`);
+export function moveStorageDir(at: ConfigAt, medium: string, dir: string): Step[] {
+  const go = configSnippet(forGen(at, 'go'), `dataDir: ${dir}`);
+  const rust = configSnippet(forGen(at, 'rust'), `storage:\n  dir: ${dir}/`);
   return [
     prose(`Move dfdaemon's storage dir to ${medium}, then restart dfdaemon:`),
-    ...(gen === 'go' ? [go] : gen === 'rust' ? [rust] : [go, rust]),
+    ...(at.gen === 'go' ? [go] : at.gen === 'rust' ? [rust] : [go, rust]),
     prose(
       'Helm chart: mount that path into the dfdaemon pod (hostPath), e.g. dfdaemon.mountDataDirAsHostPath: true for the Go chart, and set the config key above.',
     ),
@@ -98,10 +143,10 @@ export function gcThresholdSteps(gen: Gen): Step[] {
 }
 
 /** scheduler.scheduleTimeout: how long to wait for a parent before going to the source. */
-export const scheduleTimeout = (gen: Gen) =>
-  gen === 'rust'
-    ? configSnippet('rust', 'scheduler:\n  scheduleTimeout: 30s')
-    : configSnippet('go', 'scheduler:\n  scheduleTimeout: 30s   # fall back to the source after this');
+export const scheduleTimeout = (at: ConfigAt) =>
+  at.gen === 'rust'
+    ? configSnippet(at, 'scheduler:\n  scheduleTimeout: 30s')
+    : configSnippet(at, 'scheduler:\n  scheduleTimeout: 30s   # fall back to the source after this');
 
 /** The chart's resource limits of the dfdaemon container, per generation (src/knowledge/dfdaemon-chart.ts). */
 export function helmResources(gen: Gen): Step {

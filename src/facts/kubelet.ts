@@ -10,15 +10,26 @@ export const KUBELET_FILES = BUNDLE.kubelet;
 
 export type KubeletSource = 'flag' | 'config' | 'drop-in' | 'default';
 
+/** A setting in effect and where it was set; a drop-in names its file (the last in merge order to set it). */
+export type Sourced<V> =
+  { value: V; from: Exclude<KubeletSource, 'drop-in'> } | { value: V; from: 'drop-in'; file: string };
+
 /** The kubelet's image-pull settings in effect (flags over config file over defaults; kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletFacts {
-  serializeImagePulls: { value: boolean; from: KubeletSource };
+  serializeImagePulls: Sourced<boolean>;
   /** null = no limit (the default when pulls are parallel). */
-  maxParallelImagePulls: { value: number | null; from: KubeletSource };
-  registryPullQPS: { value: number; from: KubeletSource };
-  registryBurst: { value: number; from: KubeletSource };
+  maxParallelImagePulls: Sourced<number | null>;
+  registryPullQPS: Sourced<number>;
+  registryBurst: Sourced<number>;
   /** Bundle files the values came from (config, its --config-dir drop-ins in merge order, and flags). */
   files: string[];
+  /**
+   * Where a change goes on the node, as the probe recorded it: the config file the kubelet reads (its
+   * --config, else the default), its --config-dir, and the node's name; null where the bundle does not say.
+   */
+  onNode: { config: string | null; configDir: string | null; nodeName: string | null };
+  /** Bundle files written as JSON (the kubelet reads JSON or YAML): a change to one of them is JSON too. */
+  jsonFiles: string[];
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
   pulls?: KubeletPull[];
   /** Pulls the kubelet's registryPullQPS/registryBurst limiter refused ("pull QPS exceeded" Failed events). */
@@ -72,9 +83,11 @@ export const kubeletFacts = defineFacts({
     const note = logPull && seen ? kubeletPullNote(logPull, seen) : undefined;
     if (note) ctx.note(note, KUBELET_FILES.events);
     const files: string[] = [];
+    const jsonFiles: string[] = [];
     let cfg: KubeletPullSettings = {};
     if (cfgText !== undefined) {
       files.push(KUBELET_FILES.config);
+      if (isJson(cfgText)) jsonFiles.push(KUBELET_FILES.config);
       const p = parseKubeletConfig(cfgText);
       if (!p.ok)
         ctx.problem({
@@ -98,10 +111,12 @@ export const kubeletFacts = defineFacts({
     // (cmd/kubelet/app/server.go: loadConfigFile, then mergeKubeletConfigurations)
     const dropIns = (await ctx.bundle.list(KUBELET_FILES.configDir)).filter((f) => f.endsWith('.conf'));
     let dropIn: KubeletPullSettings = {};
+    const dropInFile: Partial<Record<keyof KubeletPullSettings, string>> = {};
     for (const file of dropIns) {
       const text = await ctx.bundle.text(file);
       if (text === undefined) continue;
       files.push(file);
+      if (isJson(text)) jsonFiles.push(file);
       const p = parseKubeletConfig(text);
       if (!p.ok) {
         ctx.problem({ file, line: p.line, column: p.column, message: `${p.message} (drop-in not merged)` });
@@ -110,6 +125,7 @@ export const kubeletFacts = defineFacts({
       for (const q of p.problems)
         ctx.problem({ file, ...(q.line === undefined ? {} : { line: q.line }), message: q.message });
       dropIn = { ...dropIn, ...p.settings };
+      for (const k of Object.keys(p.settings) as (keyof KubeletPullSettings)[]) dropInFile[k] = file;
     }
     let flags: KubeletPullSettings = {};
     if (flagsText !== undefined) {
@@ -120,9 +136,11 @@ export const kubeletFacts = defineFacts({
     }
     const pick = <K extends keyof typeof DEFAULTS>(
       k: K,
-    ): { value: NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]; from: KubeletSource } => {
+    ): Sourced<NonNullable<KubeletPullSettings[K]> | (typeof DEFAULTS)[K]> => {
       if (flags[k] !== undefined) return { value: flags[k] as NonNullable<KubeletPullSettings[K]>, from: 'flag' };
-      if (dropIn[k] !== undefined) return { value: dropIn[k] as NonNullable<KubeletPullSettings[K]>, from: 'drop-in' };
+      const file = dropInFile[k];
+      if (dropIn[k] !== undefined && file !== undefined)
+        return { value: dropIn[k] as NonNullable<KubeletPullSettings[K]>, from: 'drop-in', file };
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
       return { value: DEFAULTS[k], from: 'default' };
     };
@@ -138,6 +156,8 @@ export const kubeletFacts = defineFacts({
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,
+      onNode: onNode(ctx.facts.manifest.probes.kubelet),
+      jsonFiles,
       ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals } : {}),
     };
   },
@@ -176,4 +196,19 @@ async function readEvents(
     });
   }
   return { pulls, qpsRefusals };
+}
+
+/** The kubelet reads JSON or YAML; a file that opens with an object is JSON. */
+function isJson(text: string): boolean {
+  return text.trimStart().startsWith('{');
+}
+
+/** The probe's record of the kubelet's files and node name (probes/kubelet.ts details). */
+function onNode(rec: Record<string, unknown> | undefined): KubeletFacts['onNode'] {
+  const path = (v: unknown) => (typeof v === 'string' && v.startsWith('/') ? v : null);
+  return {
+    config: path(rec?.config),
+    configDir: path(rec?.configDir),
+    nodeName: typeof rec?.nodeName === 'string' && rec.nodeName !== '' ? rec.nodeName : null,
+  };
 }

@@ -7,9 +7,9 @@
 // MaxImageBackOff), same values: kubernetes#128369, KEP-4603, which only splits the constants),
 // staging/src/k8s.io/kubelet/config/v1beta1/types.go (registryPullQPS 0 = no limit).
 import type { KubeletFacts, KubeletQpsRefusal } from '../facts/kubelet.js';
-import { kubeletSetIn } from './kubelet-set-in.js';
+import { kubeletSetIn, sameSource } from './kubelet-set-in.js';
 import { defineRule } from './rule.js';
-import { cmd, snippet } from './steps.js';
+import { kubeletChangeSteps } from './snippets/kubelet.js';
 
 /** The first image back-off: what each refused pull waits at least before it is tried again. */
 const FIRST_BACKOFF_SECONDS = 10;
@@ -54,26 +54,29 @@ export const pullQps = defineRule<QpsFinding>({
     ];
   },
 
-  steps: () => [
-    snippet({
-      file: '/var/lib/kubelet/config.yaml',
-      format: 'yaml',
-      text: 'registryPullQPS: 0    # no limit: pulls go to the local dfdaemon, not a shared registry\n# or raise both, e.g. registryPullQPS: 20 with registryBurst: 40',
+  steps: ({ k }) =>
+    kubeletChangeSteps(k, {
+      setting: k.registryPullQPS,
+      flag: '--registry-qps',
+      values: [
+        {
+          key: 'registryPullQPS',
+          value: 0,
+          comment: 'no limit: pulls go to the local dfdaemon, not a shared registry',
+        },
+      ],
+      note: 'or raise both, e.g. registryPullQPS: 20 with registryBurst: 40',
+      check: { pattern: '"registry[A-Za-z]*":[0-9]*', comment: 'check the values in effect' },
     }),
-    cmd('systemctl restart kubelet'),
-    cmd(
-      'kubectl get --raw /api/v1/nodes/<node>/proxy/configz | grep -o \'"registry[A-Za-z]*":[0-9]*\'    # check the values in effect',
-    ),
-  ],
 });
 
 /** Where the limits in effect came from: one place for both, or each its own. */
 function origin(k: KubeletFacts): string {
-  const [qps, burst] = [k.registryPullQPS.from, k.registryBurst.from];
-  if (qps === burst)
+  const [qps, burst] = [k.registryPullQPS, k.registryBurst];
+  if (sameSource(qps, burst))
     return (
-      kubeletSetIn(k, qps, '--registry-qps, --registry-burst') ??
+      kubeletSetIn(qps, '--registry-qps, --registry-burst') ??
       (k.files.length > 0 ? `not set in ${k.files.join(', ')}: the kubelet defaults` : 'the kubelet defaults')
     );
-  return `registryPullQPS from ${kubeletSetIn(k, qps, '--registry-qps') ?? 'the default'}, registryBurst from ${kubeletSetIn(k, burst, '--registry-burst') ?? 'the default'}`;
+  return `registryPullQPS from ${kubeletSetIn(qps, '--registry-qps') ?? 'the default'}, registryBurst from ${kubeletSetIn(burst, '--registry-burst') ?? 'the default'}`;
 }

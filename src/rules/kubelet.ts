@@ -3,7 +3,8 @@ import type { KubeletFacts, KubeletPull } from '../facts/kubelet.js';
 import { pullQps } from './kubelet-pull-qps.js';
 import { kubeletSetIn } from './kubelet-set-in.js';
 import { defineRule, type Rule } from './rule.js';
-import { cmd, prose, snippet } from './steps.js';
+import { prose } from './steps.js';
+import { kubeletChangeSteps } from './snippets/kubelet.js';
 
 /** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
 const WAIT_MIN_SECONDS = 1;
@@ -83,16 +84,20 @@ export const serialPulls = defineRule<SerialFinding>({
     return out;
   },
 
-  steps: ({ nodeWide }) => [
-    snippet({
-      file: '/var/lib/kubelet/config.yaml',
-      format: 'yaml',
-      text: 'serializeImagePulls: false\nmaxParallelImagePulls: 3    # 1.27+ (GA in 1.35); 2 or more alone also makes serializeImagePulls default to false',
+  steps: ({ k, nodeWide }) => [
+    ...kubeletChangeSteps(k, {
+      setting: k.serializeImagePulls,
+      flag: '--serialize-image-pulls',
+      values: [
+        { key: 'serializeImagePulls', value: false },
+        {
+          key: 'maxParallelImagePulls',
+          value: 3,
+          comment: '1.27+ (GA in 1.35); 2 or more alone also makes serializeImagePulls default to false',
+        },
+      ],
+      check: { pattern: '"serializeImagePulls":[a-z]*', comment: 'check the value in effect' },
     }),
-    cmd('systemctl restart kubelet'),
-    cmd(
-      'kubectl get --raw /api/v1/nodes/<node>/proxy/configz | grep -o \'"serializeImagePulls":[a-z]*\'    # check the value in effect',
-    ),
     ...(nodeWide
       ? [prose(`Parallel kubelet pulls share containerd's node-wide limit: raise ${nodeWide.setting} as well.`)]
       : []),
@@ -101,7 +106,7 @@ export const serialPulls = defineRule<SerialFinding>({
 
 /** Where serializeImagePulls = true came from. */
 function source(k: KubeletFacts): string {
-  const set = kubeletSetIn(k, k.serializeImagePulls.from, '--serialize-image-pulls');
+  const set = kubeletSetIn(k.serializeImagePulls, '--serialize-image-pulls');
   if (set) return set;
   return k.files.length > 0
     ? `not set in ${k.files.join(', ')}, kubelet default true (no maxParallelImagePulls of 2 or more)`

@@ -39,8 +39,23 @@ describe('kubelet --config-dir drop-ins', () => {
       'raw/kubelet/config.d/40-nodeadm.conf': '{"maxParallelImagePulls": 10}\n',
       'raw/kubelet/config.d/README': 'not a drop-in: no .conf\n',
     });
-    expect(f.kubelet?.serializeImagePulls).toEqual({ value: false, from: 'drop-in' });
-    expect(f.kubelet?.maxParallelImagePulls).toEqual({ value: 10, from: 'drop-in' });
+    expect(f.kubelet?.serializeImagePulls).toEqual({
+      value: false,
+      from: 'drop-in',
+      file: 'raw/kubelet/config.d/10-a.conf',
+    });
+    // the last drop-in to set it
+    expect(f.kubelet?.maxParallelImagePulls).toEqual({
+      value: 10,
+      from: 'drop-in',
+      file: 'raw/kubelet/config.d/40-nodeadm.conf',
+    });
+    // all three are JSON, as nodeadm writes them: a change to any of them is JSON too
+    expect(f.kubelet?.jsonFiles).toEqual([
+      'raw/kubelet/config.yaml',
+      'raw/kubelet/config.d/10-a.conf',
+      'raw/kubelet/config.d/40-nodeadm.conf',
+    ]);
     expect(f.kubelet?.files).toEqual([
       'raw/kubelet/config.yaml',
       'raw/kubelet/config.d/10-a.conf',
@@ -55,7 +70,11 @@ describe('kubelet --config-dir drop-ins', () => {
       'raw/kubelet/config.d/40-nodeadm.conf': '{"maxParallelImagePulls": 5}\n',
     });
     expect(f.kubelet?.serializeImagePulls).toEqual({ value: true, from: 'default' });
-    expect(f.kubelet?.maxParallelImagePulls).toEqual({ value: 5, from: 'drop-in' });
+    expect(f.kubelet?.maxParallelImagePulls).toEqual({
+      value: 5,
+      from: 'drop-in',
+      file: 'raw/kubelet/config.d/40-nodeadm.conf',
+    });
   });
   it('names a drop-in that does not parse and goes on with the rest', async () => {
     const f = await factsFrom({
@@ -64,6 +83,10 @@ describe('kubelet --config-dir drop-ins', () => {
       'raw/kubelet/config.d/20-ok.conf': '{"serializeImagePulls": false}\n',
     });
     expect(f.problems.some((p) => p.file === 'raw/kubelet/config.d/10-bad.conf')).toBe(true);
-    expect(f.kubelet?.serializeImagePulls).toEqual({ value: false, from: 'drop-in' });
+    expect(f.kubelet?.serializeImagePulls).toEqual({
+      value: false,
+      from: 'drop-in',
+      file: 'raw/kubelet/config.d/20-ok.conf',
+    });
   });
 });

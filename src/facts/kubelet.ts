@@ -30,6 +30,8 @@ export interface KubeletFacts {
   onNode: { config: string | null; configDir: string | null; nodeName: string | null };
   /** Bundle files written as JSON (the kubelet reads JSON or YAML): a change to one of them is JSON too. */
   jsonFiles: string[];
+  /** The config file the kubelet's flags name (--config) when the bundle lacks it: what it sets is unknown. */
+  configUnread?: string;
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
   pulls?: KubeletPull[];
   /** Pulls the kubelet's registryPullQPS/registryBurst limiter refused ("pull QPS exceeded" Failed events). */
@@ -128,10 +130,12 @@ export const kubeletFacts = defineFacts({
       for (const k of Object.keys(p.settings) as (keyof KubeletPullSettings)[]) dropInFile[k] = file;
     }
     let flags: KubeletPullSettings = {};
+    let flagConfig: string | undefined;
     if (flagsText !== undefined) {
       files.push(KUBELET_FILES.flags);
       const f = parseKubeletFlags(flagsText);
       flags = f.settings;
+      flagConfig = f.config;
       for (const q of f.problems) ctx.problem({ file: KUBELET_FILES.flags, line: q.line, message: q.message });
     }
     const pick = <K extends keyof typeof DEFAULTS>(
@@ -156,7 +160,8 @@ export const kubeletFacts = defineFacts({
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,
-      onNode: onNode(ctx.facts.manifest.probes.kubelet),
+      onNode: onNode(ctx.facts.manifest.probes.kubelet, flagConfig),
+      ...(cfgText === undefined && flagConfig !== undefined ? { configUnread: flagConfig } : {}),
       jsonFiles,
       ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals } : {}),
     };
@@ -203,11 +208,11 @@ function isJson(text: string): boolean {
   return text.trimStart().startsWith('{');
 }
 
-/** The probe's record of the kubelet's files and node name (probes/kubelet.ts details). */
-function onNode(rec: Record<string, unknown> | undefined): KubeletFacts['onNode'] {
+/** The probe's record of the kubelet's files and node name (probes/kubelet.ts details), else its flags' --config. */
+function onNode(rec: Record<string, unknown> | undefined, flagConfig: string | undefined): KubeletFacts['onNode'] {
   const path = (v: unknown) => (typeof v === 'string' && v.startsWith('/') ? v : null);
   return {
-    config: path(rec?.config),
+    config: path(rec?.config) ?? path(flagConfig),
     configDir: path(rec?.configDir),
     nodeName: typeof rec?.nodeName === 'string' && rec.nodeName !== '' ? rec.nodeName : null,
   };

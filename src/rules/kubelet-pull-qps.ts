@@ -76,7 +76,9 @@ function origin(k: KubeletFacts): string {
   if (sameSource(qps, burst))
     return (
       kubeletSetIn(qps, '--registry-qps, --registry-burst') ??
-      (k.files.length > 0 ? `not set in ${k.files.join(', ')}: the kubelet defaults` : 'the kubelet defaults')
+      (k.files.length > 0
+        ? `not set in ${k.files.join(', ')}${k.configUnread === undefined ? '' : ` (the config file its flags name, ${k.configUnread}, is not in the bundle)`}: the kubelet defaults`
+        : 'the kubelet defaults')
     );
   return `registryPullQPS from ${kubeletSetIn(qps, '--registry-qps') ?? 'the default'}, registryBurst from ${kubeletSetIn(burst, '--registry-burst') ?? 'the default'}`;
 }

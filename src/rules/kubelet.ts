@@ -108,6 +108,8 @@ export const serialPulls = defineRule<SerialFinding>({
 function source(k: KubeletFacts): string {
   const set = kubeletSetIn(k.serializeImagePulls, '--serialize-image-pulls');
   if (set) return set;
+  if (k.configUnread !== undefined)
+    return `not set in ${k.files.join(', ')}; the config file its flags name (${k.configUnread}) is not in the bundle, so what it sets is not known: the kubelet default is true (no maxParallelImagePulls of 2 or more)`;
   return k.files.length > 0
     ? `not set in ${k.files.join(', ')}, kubelet default true (no maxParallelImagePulls of 2 or more)`
     : 'kubelet config not read; the kubelet default is true';

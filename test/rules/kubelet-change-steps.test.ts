@@ -42,6 +42,13 @@ describe('kubelet steps', () => {
     );
   });
 
+  it('the config file the flags name, when the probe recorded none', async () => {
+    const s = await steps('kubelet.serial-pulls', {
+      'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--config=/etc/kubernetes/kubelet-config.yaml\n',
+    });
+    expect(snippets(s).map((x) => x.file)).toEqual(['/etc/kubernetes/kubelet-config.yaml']);
+  });
+
   it("kubeadm's path and a <node> to fill in when the bundle does not say", async () => {
     const s = await steps('kubelet.serial-pulls', { 'raw/kubelet/config.yaml': STOCK });
     expect(snippets(s).map((x) => x.file)).toEqual(['/var/lib/kubelet/config.yaml']);

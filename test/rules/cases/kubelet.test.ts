@@ -17,6 +17,18 @@ const STOCK = 'kind: KubeletConfiguration\n';
 new RuleTester().run(serialPulls, {
   fires: [
     {
+      // kind's kubelet command line (fixtures/real/kubelet-kind-flags): the config it names was not read
+      name: 'flags only: the default is said to be assumed, the config file the flags name unread',
+      files: {
+        'raw/kubelet/flags.txt':
+          '/usr/bin/kubelet\n--config=/var/lib/kubelet/config.yaml\n--kubeconfig=/etc/kubernetes/kubelet.conf\n',
+      },
+      severity: 'info',
+      evidence: [
+        'the config file its flags name (/var/lib/kubelet/config.yaml) is not in the bundle, so what it sets is not known',
+      ],
+    },
+    {
       name: 'stock config (serializeImagePulls defaults to true), no events',
       files: { 'raw/kubelet/config.yaml': STOCK },
       // the default alone with no Pulled event showing a queue: a tuning note (issue 12)
@@ -118,6 +130,17 @@ new RuleTester().run(pullQps, {
       evidence: [
         'registryPullQPS = 2, registryBurst = 10 (registryPullQPS from raw/kubelet/config.yaml, registryBurst from the default)',
       ],
+    },
+    {
+      name: 'flags only: the limits are the defaults as far as the bundle shows',
+      files: {
+        'raw/kubelet/flags.txt': '/usr/bin/kubelet\n--config=/etc/kubernetes/kubelet-config.yaml\n',
+        'raw/kubelet/events.json': JSON.stringify({
+          items: [failed('Failed to pull image "b:1": pull QPS exceeded', 1)],
+        }),
+      },
+      severity: 'warning',
+      evidence: ['(the config file its flags name, /etc/kubernetes/kubelet-config.yaml, is not in the bundle)'],
     },
   ],
   silent: [

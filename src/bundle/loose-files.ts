@@ -90,6 +90,8 @@ export function assembleLooseFiles(
   const probes = new Set<string>();
   const generations = new Set<'go' | 'rust'>();
   const logNames = new Set<string>();
+  // each bundle path's files as the user named them (a journal given in pieces has several)
+  const sources: Record<string, string[]> = {};
   for (const f of inputs) {
     const s = f.kind ? { kind: f.kind, why: `given as ${f.kind}=` } : sniffKind(f.path, f.text);
     if (!s) {
@@ -112,6 +114,7 @@ export function assembleLooseFiles(
       // one journal: pieces of it given as several files are read in the order given
       const before = files[at] as string;
       files[at] = `${before}${before.endsWith('\n') ? '' : '\n'}${text}`;
+      sources[at]?.push(f.path);
       taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
       continue;
     } else if (files[at] !== undefined) {
@@ -119,6 +122,7 @@ export function assembleLooseFiles(
     }
     if (at !== null) {
       files[at] = text;
+      sources[at] = [f.path];
       probes.add(PROBE_OF[s.kind]);
       const g = GENERATION[s.kind];
       if (g) generations.add(g);
@@ -136,6 +140,9 @@ export function assembleLooseFiles(
     probes: Object.fromEntries(
       [...probes].sort().map((p) => [p, { status: 'ok' as const, durationMs: 0, reason: 'from loose files' }]),
     ),
+    ...(Object.keys(sources).length > 0
+      ? { sources: Object.fromEntries(Object.entries(sources).map(([at, paths]) => [at, paths.join(', ')])) }
+      : {}),
   };
   return { files, manifest, taken, unknown };
 }

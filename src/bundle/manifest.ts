@@ -43,6 +43,11 @@ export const ManifestSchema = z.object({
   probes: z.record(z.string(), ProbeRecordSchema),
   /** What redaction removed and where; never the value. */
   redactions: z.array(RedactionSchema).optional(),
+  /**
+   * Where each bundle file came from on the node: the path read there, a `command` whose output it is,
+   * or what dfdoctor made it from. The report names these beside the bundle paths its evidence cites.
+   */
+  sources: z.record(z.string(), z.string()).optional(),
   /** Caps applied to what the bundle holds (e.g. log bytes), stated so a reader knows what is missing. */
   caps: z.record(z.string(), z.string()).optional(),
 });

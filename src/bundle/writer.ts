@@ -28,6 +28,7 @@ export class BundleWriter {
   private readonly probes: Record<string, ProbeRecord> = {};
   private readonly redactions: Redaction[] = [];
   private readonly caps: Record<string, string> = {};
+  private readonly sources: Record<string, string> = {};
 
   constructor(
     readonly dir: string,
@@ -40,7 +41,12 @@ export class BundleWriter {
     return p;
   }
 
-  async writeText(rel: string, text: string): Promise<void> {
+  /**
+   * Writes a text file through the redactor. `from`: where it came from on the node (a path, a
+   * `command`, or what dfdoctor made it from), for the report to name beside the bundle path.
+   */
+  async writeText(rel: string, text: string, from: string): Promise<void> {
+    this.sources[rel] = from;
     const r = this.redactor(rel, text);
     this.redactions.push(...r.redactions);
     const p = this.path(rel);
@@ -93,8 +99,8 @@ export class BundleWriter {
     await appendFile(p, changed ? Buffer.concat(out) : bytes);
   }
 
-  async writeJson(rel: string, value: unknown): Promise<void> {
-    await this.writeText(rel, `${JSON.stringify(value, null, 2)}\n`);
+  async writeJson(rel: string, value: unknown, from: string): Promise<void> {
+    await this.writeText(rel, `${JSON.stringify(value, null, 2)}\n`, from);
   }
 
   /** Copies at most `maxBytes` of a node file into the bundle, unredacted: only for binary-safe, secret-free data. */
@@ -144,7 +150,17 @@ export class BundleWriter {
     this.caps[what] = cap;
   }
 
+  /** The sources leave the node in manifest.json: a path or a command line passes the redactor as a record does. */
+  private redactedSources(): Record<string, string> {
+    const json = JSON.stringify(this.sources);
+    const r = this.redactor(MANIFEST, json);
+    this.redactions.push(...r.redactions);
+    return r.text === json ? this.sources : (JSON.parse(r.text) as Record<string, string>);
+  }
+
   async finish(info: { tool: { name: string; version: string }; host: Host; createdAt: string }): Promise<Manifest> {
+    // first: what redacting them finds counts among the redactions
+    const sources = Object.keys(this.sources).length > 0 ? this.redactedSources() : undefined;
     const manifest: Manifest = {
       format: 'dfdoctor-bundle',
       version: BUNDLE_FORMAT_VERSION,
@@ -154,6 +170,7 @@ export class BundleWriter {
       probes: this.probes,
       ...(this.redactions.length > 0 ? { redactions: mergeRedactions(this.redactions) } : {}),
       ...(Object.keys(this.caps).length > 0 ? { caps: this.caps } : {}),
+      ...(sources ? { sources } : {}),
     };
     if (Object.keys(this.measurements).length > 0) {
       await writeFile(this.path('measurements.json'), `${JSON.stringify(this.measurements, null, 2)}\n`);

@@ -55,7 +55,7 @@ export const containerdProbe: ProbeModule = {
     let config: ContainerdConfig | null = null;
     const main = await readNodeFile(ctx.nodePath(configNode), 4 * 1024 * 1024);
     if (main.kind === 'ok') {
-      await out.writeText(`${OUT}/config.toml`, stripTomlSecrets(main.text));
+      await out.writeText(`${OUT}/config.toml`, stripTomlSecrets(main.text), configNode);
       const p = parseTomlLocated(main.text);
       if (p.ok) {
         config = readContainerdConfig(p.value, main.text).config;
@@ -87,7 +87,11 @@ export const containerdProbe: ProbeModule = {
     sample.catch(() => {});
     const dump = await dumped;
     if (dump?.kind === 'ok') {
-      await out.writeText(`${OUT}/config-dump.toml`, stripTomlSecrets(dump.stdout));
+      await out.writeText(
+        `${OUT}/config-dump.toml`,
+        stripTomlSecrets(dump.stdout),
+        `\`containerd --config ${configNode} config dump\``,
+      );
       const p = parseTomlLocated(dump.stdout);
       // an older binary prints its own layout for a newer file and drops what it does not know: keep the file's view then
       if (p.ok && (config === null || String(p.value.version ?? 1) === String(config.layout)))
@@ -100,12 +104,20 @@ export const containerdProbe: ProbeModule = {
     if (proc) {
       const env = await readEnviron(proc.pid);
       if ('env' in env) {
-        await out.writeText(`${OUT}/env.txt`, `${envTxt(env.env)}\n`);
+        await out.writeText(
+          `${OUT}/env.txt`,
+          `${envTxt(env.env)}\n`,
+          `/proc/${proc.pid}/environ (containerd's environment, the variables read)`,
+        );
         path = env.env.PATH ?? null;
       } else partial.push(`containerd environment: ${env.reason}`);
     }
     await copyDropIns(ctx);
-    await out.writeJson(`${OUT}/decompressors.json`, await findDecompressors(ctx, path));
+    await out.writeJson(
+      `${OUT}/decompressors.json`,
+      await findDecompressors(ctx, path),
+      "dfdoctor's search of containerd's PATH for unpigz and igzip",
+    );
 
     ctx.progress('hosts.toml');
     // 5. registry hosts: config_path dirs (containerd's own default on ≥ 2.2.0), stray dirs, legacy mirrors
@@ -115,7 +127,7 @@ export const containerdProbe: ProbeModule = {
       dflt.kind === 'known' ? dflt.value : { kind: 'none' },
     ).configPath;
     const { dirs, entries } = await copyHostsDirs(ctx, configPath);
-    await out.writeJson(`${OUT}/hosts-dirs.json`, dirs);
+    await out.writeJson(`${OUT}/hosts-dirs.json`, dirs, 'dfdoctor: the hosts.toml directories looked in');
     for (const eps of Object.values(config?.cri.mirrors ?? {})) {
       for (const ep of eps) {
         const p = parseHostsToml(`[host.${JSON.stringify(ep)}]\n`);
@@ -136,7 +148,12 @@ export const containerdProbe: ProbeModule = {
         .slice(0, MAX_MIRROR_CHECKS)
         .map((t) => checkMirror(t, Math.min(1500, Math.max(300, ctx.remainingMs() / 6)))),
     );
-    if (targets.length > 0) await out.writeJson(`${OUT}/mirror-check.json`, checks);
+    if (targets.length > 0)
+      await out.writeJson(
+        `${OUT}/mirror-check.json`,
+        checks,
+        "dfdoctor's connects to the mirror hosts containerd names",
+      );
     if (targets.length > MAX_MIRROR_CHECKS)
       out.noteCap('containerd mirror check', `first ${MAX_MIRROR_CHECKS} of ${targets.length} mirror hosts checked`);
 
@@ -209,7 +226,7 @@ async function copyImports(ctx: ProbeContext, configNode: string, imports: strin
     } else files.push(abs);
     for (const f of files) {
       const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
-      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text));
+      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text), f);
       else partial.push(`import ${r.reason}`);
     }
   }
@@ -245,14 +262,21 @@ async function readVersion(
     ]);
     if (v.kind === 'ok') parts.push(v.stdout.trim());
     else partial.push(`version from ${socket}: ${v.reason}`);
-    if (pl.kind === 'ok') await ctx.out.writeText(`${OUT}/plugins.txt`, pl.stdout);
+    if (pl.kind === 'ok')
+      await ctx.out.writeText(`${OUT}/plugins.txt`, pl.stdout, `\`ctr --address ${socket} plugins ls\``);
   } else if (ctx.options.containerdAddress) partial.push(`${socket}: not a reachable socket`);
   if (parts.length === 0) {
     partial.push(`containerd version unknown (${bin.kind === 'ok' ? '' : bin.reason})`);
     return null;
   }
   const text = parts.join('\n');
-  await ctx.out.writeText(`${OUT}/version.txt`, `${text}\n`);
+  const from = [
+    bin.kind === 'ok' ? '`containerd --version`' : '',
+    reachable ? `\`ctr --address ${socket} version\`` : '',
+  ]
+    .filter((s) => s !== '')
+    .join(' and ');
+  await ctx.out.writeText(`${OUT}/version.txt`, `${text}\n`, from);
   return text.split('\n')[0] ?? null;
 }
 
@@ -265,7 +289,8 @@ async function copyDropIns(ctx: ProbeContext): Promise<void> {
   }
   for (const n of names) {
     const r = await readNodeFile(ctx.nodePath(join(SYSTEMD_DROPINS, n)), 256 * 1024);
-    if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/systemd/${n}`, stripUrlUserinfo(r.text));
+    if (r.kind === 'ok')
+      await ctx.out.writeText(`${OUT}/systemd/${n}`, stripUrlUserinfo(r.text), join(SYSTEMD_DROPINS, n));
   }
 }
 
@@ -330,7 +355,7 @@ async function copyHostsDirs(
       : `${OUT}/stray-${++stray}`;
     dirs.push({ path: p, bundleDir, inConfigPath, ...(withoutHostsToml.length > 0 ? { withoutHostsToml } : {}) });
     for (const f of files) {
-      await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text));
+      await ctx.out.writeText(`${bundleDir}/${f.ns}/hosts.toml`, stripTomlSecrets(f.text), join(p, f.ns, 'hosts.toml'));
       if (!inConfigPath) continue;
       const parsed = parseHostsToml(f.text);
       if (!parsed.ok) continue;
@@ -374,14 +399,22 @@ async function copyLog(ctx: ProbeContext): Promise<string | undefined> {
       },
     );
     if (j.kind === 'ok' && j.stdout.trim() !== '' && !/^-- No entries --/.test(j.stdout.trim())) {
-      await ctx.out.writeText(`${OUT}/journal.txt`, j.stdout);
+      await ctx.out.writeText(
+        `${OUT}/journal.txt`,
+        j.stdout,
+        `\`journalctl -u containerd -o cat -n ${JOURNAL_LINES}${since.length > 0 ? ` ${since.join(' ')}` : ''}\``,
+      );
       return undefined;
     }
   }
   for (const f of LOG_FILES) {
     const text = await readTail(ctx.nodePath(f), 2 * 1024 * 1024);
     if (text === null) continue;
-    await ctx.out.writeText(`${OUT}/journal.txt`, `${text.split('\n').slice(1).slice(-JOURNAL_LINES).join('\n')}\n`);
+    await ctx.out.writeText(
+      `${OUT}/journal.txt`,
+      `${text.split('\n').slice(1).slice(-JOURNAL_LINES).join('\n')}\n`,
+      `${f}, its last ${JOURNAL_LINES} lines`,
+    );
     return undefined;
   }
   return 'containerd log not readable (no journal entries, no log file)';

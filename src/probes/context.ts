@@ -130,3 +130,10 @@ export function rootedPath(root: string, p: string): string {
   if (root === '/' || root === '') return p;
   return isAbsolute(p) ? join(root, p) : join(root, p);
 }
+
+/** A path read under --root as the node itself names it (/host/var/log/x → /var/log/x): the inverse of rootedPath. */
+export function nodeOwnPath(root: string, p: string): string {
+  if (root === '/' || root === '') return p;
+  const r = root.endsWith('/') ? root.slice(0, -1) : root;
+  return p.startsWith(`${r}/`) ? p.slice(r.length) : p;
+}

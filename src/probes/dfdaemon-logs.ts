@@ -10,7 +10,7 @@ import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../parsers/dfdaemon-timeline.js';
 import { groupPulls, lastPull, PULL_GAP_MS } from '../facts/dfdaemon-pulls.js';
 import { lastStamp, seekTime, SKEW_MS, type Stamp, stampAfter, type WindowStart } from './dfdaemon-log-window.js';
-import type { ProbeContext } from './context.js';
+import { nodeOwnPath, type ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
 import { BUNDLE } from '../bundle/layout.js';
@@ -106,7 +106,7 @@ const COPY_CHUNK = 1 << 20;
  * read cost more in page faults and copies than the redaction). Returns the bytes copied.
  */
 async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<number> {
-  await ctx.out.writeText(bundled, '');
+  await ctx.out.writeText(bundled, '', `${nodeOwnPath(ctx.options.root, f.path)}, from byte ${start} to its end`);
   const buf = Buffer.allocUnsafe(LogScanner.MAX_LINE + COPY_CHUNK);
   const fh = await open(f.path, 'r');
   let bytes = 0;
@@ -270,7 +270,11 @@ export async function copyLogs(
     if (start > 0 && f.size - start <= left) {
       const bytes = await copyFrom(ctx, f, start, bundled);
       // node lines are not known before a seek (nothing before it was read): no runs, the offset only
-      await ctx.out.writeJson(sliceMapPath(bundled), { source: f.path, fromByte: start, runs: [] } satisfies SliceMap);
+      await ctx.out.writeJson(
+        sliceMapPath(bundled),
+        { source: f.path, fromByte: start, runs: [] } satisfies SliceMap,
+        `dfdoctor: where ${bundled} begins in ${nodeOwnPath(ctx.options.root, f.path)}`,
+      );
       left -= bytes;
       out.files.push({ source: f.path, bundled, bytes, sliced: true, fromByte: start });
       continue;
@@ -279,7 +283,8 @@ export async function copyLogs(
     const whole =
       start > 0 || (!f.gz && f.size > left) ? undefined : await readWhole(f, left, ctx.signal).catch(() => undefined);
     if (whole !== undefined) {
-      await ctx.out.writeText(bundled, whole);
+      const from = nodeOwnPath(ctx.options.root, f.path);
+      await ctx.out.writeText(bundled, whole, f.gz ? `${from}, decompressed` : from);
       left -= Buffer.byteLength(whole);
       out.files.push({ source: f.path, bundled, bytes: Buffer.byteLength(whole), sliced: false });
       continue;
@@ -404,7 +409,11 @@ async function slice(
     chosen.add(keptLine[i] as number);
   }
   // write the chosen lines in file order, about 1 MiB at a time
-  await ctx.out.writeText(bundled, '');
+  await ctx.out.writeText(
+    bundled,
+    '',
+    `${nodeOwnPath(ctx.options.root, f.path)}: the lines kept under the cap (${sliceMapPath(bundled)} maps them)`,
+  );
   let written = 0;
   let part: string[] = [];
   let partBytes = 0;
@@ -438,10 +447,10 @@ async function slice(
     }
     await flush();
   }
-  await ctx.out.writeJson(sliceMapPath(bundled), {
-    source: f.path,
-    ...(start > 0 ? { fromByte: start } : {}),
-    runs,
-  } satisfies SliceMap);
+  await ctx.out.writeJson(
+    sliceMapPath(bundled),
+    { source: f.path, ...(start > 0 ? { fromByte: start } : {}), runs } satisfies SliceMap,
+    `dfdoctor: which line of ${nodeOwnPath(ctx.options.root, f.path)} each line of ${bundled} is`,
+  );
   return written;
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ProbeModule } from './context.js';
+import { nodeOwnPath, type ProbeModule } from './context.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
@@ -36,16 +36,35 @@ export const dfdaemonProbe: ProbeModule = {
     ctx.schedule?.publish();
     const partial: string[] = [...d.notes];
     if (d.configProblem) partial.push(d.configProblem);
-    if (d.generation) await out.writeText(BUNDLE.dfdaemon.generation, `${d.generation}\n`);
-    if (d.mountinfo !== undefined) await out.writeText(BUNDLE.dfdaemon.mountinfo, d.mountinfo);
+    if (d.generation)
+      await out.writeText(
+        BUNDLE.dfdaemon.generation,
+        `${d.generation}\n`,
+        `dfdoctor, from the ${d.generationFrom || 'probe'}`,
+      );
+    if (d.mountinfo !== undefined)
+      await out.writeText(
+        BUNDLE.dfdaemon.mountinfo,
+        d.mountinfo,
+        `/proc/${d.pid}/mountinfo (the daemon's mount table)`,
+      );
     const container = d.pid ? await lookupContainer(ctx, d.pid) : undefined;
-    if (container?.kind === 'container') await out.writeJson(BUNDLE.dfdaemon.container, container.value);
+    if (container?.kind === 'container')
+      await out.writeJson(
+        BUNDLE.dfdaemon.container,
+        container.value,
+        `\`ctr --namespace k8s.io containers info ${container.value.id}\` (its image and pod labels only)`,
+      );
     if (container && container.kind !== 'node' && container.note) partial.push(container.note);
     if (d.configPath && d.configText !== undefined) {
       const name = d.configPath.split('/').pop() ?? 'dfdaemon.yaml';
       await out.writeText(
         `${BUNDLE.dfdaemon.configDir}/${/\.ya?ml$/.test(name) ? name : `${name}.yaml`}`,
         d.configText,
+        // read through the daemon's root (its container), not merely under --root: say where
+        d.configRead && nodeOwnPath(options.root, d.configRead) !== d.configPath
+          ? `${d.configPath} (read at ${d.configRead})`
+          : d.configPath,
       );
     }
 
@@ -69,7 +88,7 @@ export const dfdaemonProbe: ProbeModule = {
       ctx.progress('metrics scrape');
       const s0 = await scrape(d.metricsUrl, Math.min(SCRAPE_TIMEOUT_MS, ctx.remainingMs()), ctx.signal);
       if (s0.ok) {
-        await out.writeText(BUNDLE.dfdaemon.metrics0, s0.text);
+        await out.writeText(BUNDLE.dfdaemon.metrics0, s0.text, `GET ${d.metricsUrl} at ${s0.at}`);
         scrapeTimes.push(s0.at);
         version = /_version\{[^}]*git_version="([^"]+)"/.exec(s0.text)?.[1];
         const wait = Math.min(
@@ -92,12 +111,17 @@ export const dfdaemonProbe: ProbeModule = {
           ctx.signal,
         );
         if (s1.ok) {
-          await out.writeText(BUNDLE.dfdaemon.metrics1, s1.text);
+          await out.writeText(BUNDLE.dfdaemon.metrics1, s1.text, `GET ${d.metricsUrl} at ${s1.at}`);
           scrapeTimes.push(s1.at);
         } else partial.push(`second scrape: ${s1.reason}`);
       } else partial.push(`metrics: ${s0.reason}`);
     } else partial.push('no metrics URL: metrics server off or generation unknown');
-    if (version) await out.writeText(BUNDLE.dfdaemon.version, `${version}\n`);
+    if (version)
+      await out.writeText(
+        BUNDLE.dfdaemon.version,
+        `${version}\n`,
+        `the git_version label of the version gauge in ${BUNDLE.dfdaemon.metrics0}`,
+      );
     // with the metrics server off (the Go chart's default) the image tag is the version there is
     const tag = container?.kind === 'container' ? container.value.tag : undefined;
     const versionFrom = version ? 'metrics' : tag && isReleaseTag(tag) ? 'container image' : undefined;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DiskMeasurement } from '../bundle/measurements.js';
 import { parseMountTable } from '../parsers/mountinfo.js';
-import type { ProbeModule, ProbeContext, ProbeOutcome } from './context.js';
+import { nodeOwnPath, type ProbeModule, type ProbeContext, type ProbeOutcome } from './context.js';
 import { addSystemInformation, type DeviceChain, majMinOf, mountOf, resolveDevice } from './disk-device.js';
 import { fioArgs, runFio } from './disk-fio.js';
 import {
@@ -219,7 +219,7 @@ async function placeOf(
   const mi = await readNodeFile('/proc/self/mountinfo');
   let mount = null;
   if (mi.kind === 'ok') {
-    await ctx.out.writeText(BUNDLE.disk.mounts, mi.text);
+    await ctx.out.writeText(BUNDLE.disk.mounts, mi.text, "dfdoctor's /proc/self/mountinfo");
     const parsed = parseMountTable(mi.text);
     if (parsed.ok) mount = mountOf(parsed.value, dir, dev);
     else partial.push(`/proc/self/mountinfo: ${parsed.message}`);
@@ -237,14 +237,18 @@ async function placeOf(
   }
   const totalBytes = fsStat ? fsStat.blocks * fsStat.bsize : null;
   const freeBytes = fsStat ? fsStat.bavail * fsStat.bsize : null;
-  await ctx.out.writeJson(BUNDLE.disk.df, {
-    path: dir,
-    mountPoint: mount?.mountPoint ?? null,
-    fsType: mount?.fsType ?? null,
-    statfs: fsStat,
-    freeBytes,
-    totalBytes,
-  });
+  await ctx.out.writeJson(
+    BUNDLE.disk.df,
+    {
+      path: dir,
+      mountPoint: mount?.mountPoint ?? null,
+      fsType: mount?.fsType ?? null,
+      statfs: fsStat,
+      freeBytes,
+      totalBytes,
+    },
+    `statfs(2) of ${nodeOwnPath(ctx.options.root, dir)}`,
+  );
   return { mount, chain, fsStat, freeBytes, totalBytes };
 }
 
@@ -269,8 +273,8 @@ async function iostatWindow(
   const ds1 = await readNodeFile('/proc/diskstats');
   const ms = Math.round(performance.now() - tDs0);
   if (ds0.kind === 'ok' && ds1.kind === 'ok') {
-    await ctx.out.writeText(BUNDLE.disk.diskstats0, ds0.text);
-    await ctx.out.writeText(BUNDLE.disk.diskstats1, ds1.text);
+    await ctx.out.writeText(BUNDLE.disk.diskstats0, ds0.text, `/proc/diskstats before the read test (${ms} ms apart)`);
+    await ctx.out.writeText(BUNDLE.disk.diskstats1, ds1.text, `/proc/diskstats ${ms} ms later`);
   } else partial.push(ds0.kind !== 'ok' ? ds0.reason : (ds1 as { reason: string }).reason);
   return ms;
 }

@@ -41,7 +41,7 @@ export async function copyDropIns(ctx: ProbeContext, dir: string): Promise<{ fil
       continue;
     }
     const rel = relative(dir, p);
-    await ctx.out.writeText(`${BUNDLE.kubelet.configDir}/${rel}`, r.text);
+    await ctx.out.writeText(`${BUNDLE.kubelet.configDir}/${rel}`, r.text, p);
     files.push(rel);
   }
   if (found.length >= MAX_FILES)

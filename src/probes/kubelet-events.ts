@@ -94,7 +94,11 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
   }
   // an event's host is the node name the kubelet registered; without one to compare, keep them all
   const mine = nodeName ? read.filter((e) => e.host === undefined || e.host === nodeName) : read;
-  await ctx.out.writeJson(EVENTS_FILE, { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) });
+  await ctx.out.writeJson(
+    EVENTS_FILE,
+    { apiVersion: 'v1', kind: 'List', items: mine.map(toEvent) },
+    `${from === 'kubectl get events' ? '`kubectl get events -A -o json` (reason=Pulled and reason=Failed)' : from}: the image events${nodeName ? ` of node ${nodeName}` : ''}, the fields read`,
+  );
   const other = read.length - mine.length;
   const notes = [
     ...(other > 0 ? [`${other} image event(s) of other nodes left out`] : []),

@@ -15,11 +15,15 @@ export const kubeletProbe: ProbeModule = {
     const proc = procs[0];
     if (proc && proc.args.length > 0) {
       // one argument per line; the redactor still sees it, and kubelet flags name files, not secrets
-      await ctx.out.writeText(BUNDLE.kubelet.flags, `${proc.args.join('\n')}\n`);
+      await ctx.out.writeText(
+        BUNDLE.kubelet.flags,
+        `${proc.args.join('\n')}\n`,
+        `/proc/${proc.pid}/cmdline, one argument a line`,
+      );
     } else if (proc) partial.push(`kubelet pid ${proc.pid}: command line unreadable`);
     const config = ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG;
     const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
-    if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text);
+    if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text, config);
     else partial.push(r.reason);
     const configDir = proc ? argValue(proc.args, '--config-dir') : undefined;
     const dropIns = configDir ? await copyDropIns(ctx, configDir) : undefined;

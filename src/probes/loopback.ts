@@ -77,26 +77,28 @@ async function copyNodeFiles(ctx: ProbeContext): Promise<string[]> {
   ];
   for (const [src, rel, wanted] of files) {
     const r = await readNodeFile(ctx.nodePath(src), 1024 * 1024);
-    if (r.kind === 'ok') await ctx.out.writeText(rel, r.text);
+    if (r.kind === 'ok') await ctx.out.writeText(rel, r.text, src);
     else if (wanted || r.kind !== 'missing') missing.push(r.reason);
   }
   // lo's MTU is the live kernel's, whatever --root says
   const mtu = await readNodeFile('/sys/class/net/lo/mtu', 64);
-  if (mtu.kind === 'ok') await ctx.out.writeText(BUNDLE.net.loMtu, mtu.text);
+  if (mtu.kind === 'ok') await ctx.out.writeText(BUNDLE.net.loMtu, mtu.text, '/sys/class/net/lo/mtu');
   return missing;
 }
 
 async function commands(ctx: ProbeContext): Promise<string[]> {
   const missing: string[] = [];
   const opts = { timeoutMs: 3000, signal: ctx.signal, maxBuffer: 8 * 1024 * 1024 };
+  // with the owning processes when allowed, else without
   const listeners = async () => {
-    const ss = await runCommand('ss', ['-ltnp'], opts);
-    return ss.kind === 'ok' ? ss : runCommand('ss', ['-ltn'], opts);
+    const withOwners = await runCommand('ss', ['-ltnp'], opts);
+    if (withOwners.kind === 'ok') return { ss: withOwners, from: '`ss -ltnp`' };
+    return { ss: await runCommand('ss', ['-ltn'], opts), from: '`ss -ltn`' };
   };
-  const [ss, tc] = await Promise.all([listeners(), runCommand('tc', ['qdisc', 'show', 'dev', 'lo'], opts)]);
-  if (ss.kind === 'ok') await ctx.out.writeText(BUNDLE.net.listeners, ss.stdout);
+  const [{ ss, from }, tc] = await Promise.all([listeners(), runCommand('tc', ['qdisc', 'show', 'dev', 'lo'], opts)]);
+  if (ss.kind === 'ok') await ctx.out.writeText(BUNDLE.net.listeners, ss.stdout, from);
   else missing.push(`listeners: ${ss.reason}`);
-  if (tc.kind === 'ok') await ctx.out.writeText(BUNDLE.net.qdisc, tc.stdout);
+  if (tc.kind === 'ok') await ctx.out.writeText(BUNDLE.net.qdisc, tc.stdout, '`tc qdisc show dev lo`');
   else missing.push(`qdisc: ${tc.reason}`);
   return missing;
 }
@@ -150,7 +152,11 @@ export const loopbackProbe: ProbeModule = {
     // a live lookup describes this process's view; under --root that is the pod's, not the node's
     if (ctx.options.root === '/' || ctx.options.root === '') {
       ctx.progress('name resolution');
-      await ctx.out.writeJson(BUNDLE.net.resolve, await liveResolution(ctx, [...names]));
+      await ctx.out.writeJson(
+        BUNDLE.net.resolve,
+        await liveResolution(ctx, [...names]),
+        "dfdoctor's lookups of the mirror hosts through the node's resolver (getaddrinfo)",
+      );
     }
 
     const m: LoopbackMeasurement = {};
@@ -231,10 +237,14 @@ export const loopbackProbe: ProbeModule = {
       if (ctx.signal.aborted || left() < 150) break;
       checks.push(await checkConnect(e, share(0.1, 300), 50));
     }
-    await ctx.out.writeJson(BUNDLE.net.endpoints, {
-      dfdaemon: checks.map((c) => ({ role: c.role, url: c.url, port: c.port, from: c.from, tcp: c.tcp })),
-      untried: endpoints.filter((e) => !checks.some((c) => c.url === e.url)).map((e) => e.url),
-    });
+    await ctx.out.writeJson(
+      BUNDLE.net.endpoints,
+      {
+        dfdaemon: checks.map((c) => ({ role: c.role, url: c.url, port: c.port, from: c.from, tcp: c.tcp })),
+        untried: endpoints.filter((e) => !checks.some((c) => c.url === e.url)).map((e) => e.url),
+      },
+      "dfdoctor's connects to dfdaemon's endpoints on loopback",
+    );
     const proxy =
       checks.find((c) => c.role === 'proxy' && c.tcp === 'open') ??
       checks.find((c) => c.role === 'proxy' && c.from !== 'default');

@@ -23,7 +23,7 @@ async function save(
     signal: ctx.signal,
     maxBuffer: MAX_RULESET_BYTES,
   });
-  if (r.kind === 'ok') await ctx.out.writeText(rel, r.stdout);
+  if (r.kind === 'ok') await ctx.out.writeText(rel, r.stdout, `\`${cmd} -c\``);
   else problems.push(r.reason);
   return r;
 }
@@ -58,7 +58,7 @@ export const netfilterProbe: ProbeModule = {
         if (!(await procNames(names))) continue;
         const r = await runCommand(cmd, ['-c'], { timeoutMs: 10000, signal: ctx.signal, maxBuffer: MAX_RULESET_BYTES });
         if (r.kind === 'ok' && hasRules(r.stdout)) {
-          await ctx.out.writeText(rel, r.stdout);
+          await ctx.out.writeText(rel, r.stdout, `\`${cmd} -c\``);
           other++;
         }
       }
@@ -69,7 +69,7 @@ export const netfilterProbe: ProbeModule = {
       ] as const) {
         const r = await runCommand(cmd, ['-c'], { timeoutMs: 10000, signal: ctx.signal, maxBuffer: MAX_RULESET_BYTES });
         if (r.kind === 'ok' && hasRules(r.stdout)) {
-          await ctx.out.writeText(rel, r.stdout);
+          await ctx.out.writeText(rel, r.stdout, `\`${cmd} -c\``);
           other++;
         }
       }
@@ -79,12 +79,16 @@ export const netfilterProbe: ProbeModule = {
       signal: ctx.signal,
       maxBuffer: MAX_RULESET_BYTES,
     });
-    if (nft.kind === 'ok') await ctx.out.writeText(BUNDLE.net.nft, nft.stdout);
+    if (nft.kind === 'ok') await ctx.out.writeText(BUNDLE.net.nft, nft.stdout, '`nft list ruleset`');
     else problems.push(nft.reason);
 
     const count = await readNumber('/proc/sys/net/netfilter/nf_conntrack_count');
     const max = await readNumber('/proc/sys/net/netfilter/nf_conntrack_max');
-    await ctx.out.writeJson(BUNDLE.net.conntrack, { count, max });
+    await ctx.out.writeJson(
+      BUNDLE.net.conntrack,
+      { count, max },
+      '/proc/sys/net/netfilter/nf_conntrack_count and nf_conntrack_max',
+    );
 
     const got = [v4, v6, nft].filter((r) => r.kind === 'ok').length;
     if (got === 0) {

@@ -12,9 +12,9 @@ export const systemProbe: ProbeModule = {
   async run(ctx) {
     const { out } = ctx;
     const missing: string[] = [];
-    const copy = async (src: string, rel: string) => {
+    const copy = async (src: string, rel: string, from = src) => {
       const r = await readNodeFile(src, 1024 * 1024);
-      if (r.kind === 'ok') await out.writeText(rel, r.text);
+      if (r.kind === 'ok') await out.writeText(rel, r.text, from);
       else missing.push(r.reason);
       return r;
     };
@@ -22,7 +22,7 @@ export const systemProbe: ProbeModule = {
     const pressure: string[] = [];
     for (const kind of ['cpu', 'io', 'memory'] as const) {
       const r = await readNodeFile(`/proc/pressure/${kind}`);
-      if (r.kind === 'ok') await out.writeText(BUNDLE.system.pressure[kind], r.text);
+      if (r.kind === 'ok') await out.writeText(BUNDLE.system.pressure[kind], r.text, `/proc/pressure/${kind}`);
       else pressure.push(`${kind}: ${r.reason}`);
     }
     // /proc is the live kernel's even under --root: a DaemonSet with hostPID sees the host's here
@@ -30,8 +30,8 @@ export const systemProbe: ProbeModule = {
     const s0 = await readNodeFile('/proc/stat');
     const t0 = Date.now();
     const uname = await runCommand('uname', ['-a'], { timeoutMs: 2000, signal: ctx.signal });
-    if (uname.kind === 'ok') await out.writeText(BUNDLE.system.uname, uname.stdout);
-    await copy(ctx.nodePath('/etc/os-release'), BUNDLE.system.osRelease);
+    if (uname.kind === 'ok') await out.writeText(BUNDLE.system.uname, uname.stdout, '`uname -a`');
+    await copy(ctx.nodePath('/etc/os-release'), BUNDLE.system.osRelease, '/etc/os-release');
     await copy('/proc/meminfo', BUNDLE.system.meminfo);
     await copy('/proc/loadavg', BUNDLE.system.loadavg);
     ctx.progress('kernel messages');
@@ -41,7 +41,11 @@ export const systemProbe: ProbeModule = {
       maxBuffer: 32 * 1024 * 1024,
     });
     if (dmesg.kind === 'ok') {
-      await out.writeText(BUNDLE.system.dmesg, `${dmesg.stdout.split('\n').slice(-DMESG_TAIL_LINES).join('\n')}\n`);
+      await out.writeText(
+        BUNDLE.system.dmesg,
+        `${dmesg.stdout.split('\n').slice(-DMESG_TAIL_LINES).join('\n')}\n`,
+        `\`dmesg --ctime --nopager\`, its last ${DMESG_TAIL_LINES} lines`,
+      );
     } else {
       missing.push(`kernel messages: ${dmesg.reason}`);
     }
@@ -62,12 +66,13 @@ export const systemProbe: ProbeModule = {
     const self1 = await readNodeFile('/proc/self/stat');
     const statIntervalMs = Date.now() - t0;
     if (s0.kind === 'ok' && s1.kind === 'ok') {
-      await out.writeText(BUNDLE.system.stat0, s0.text);
-      await out.writeText(BUNDLE.system.stat1, s1.text);
+      const window = `${statIntervalMs} ms apart`;
+      await out.writeText(BUNDLE.system.stat0, s0.text, `/proc/stat at the start of the run (${window})`);
+      await out.writeText(BUNDLE.system.stat1, s1.text, `/proc/stat at its end (${window})`);
       // dfdoctor's own CPU time over the same window, so that facts can take it out of "busy"
       if (self0.kind === 'ok' && self1.kind === 'ok') {
-        await out.writeText(BUNDLE.system.selfStat0, self0.text);
-        await out.writeText(BUNDLE.system.selfStat1, self1.text);
+        await out.writeText(BUNDLE.system.selfStat0, self0.text, `dfdoctor's /proc/self/stat (${window})`);
+        await out.writeText(BUNDLE.system.selfStat1, self1.text, `dfdoctor's /proc/self/stat (${window})`);
       }
     } else {
       return { status: 'failed', reason: s0.kind !== 'ok' ? s0.reason : (s1 as { reason: string }).reason };

@@ -7,6 +7,7 @@ import type { Report, Step } from './model.js';
 import { REPORT_SCHEMA_VERSION } from './schema-version.js';
 import { buildReadSettings } from './read-settings.js';
 import { buildTimeline } from './timeline.js';
+import { filesCited } from './files-cited.js';
 
 function timelineOf(facts: Facts): Pick<Report, 'timeline'> {
   const t = buildTimeline(facts);
@@ -34,6 +35,21 @@ export interface ReportOrigin {
 export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin): Report {
   const summary = { critical: 0, warning: 0, info: 0 };
   for (const d of ev.diagnoses) summary[d.severity]++;
+  const diagnoses = ev.diagnoses.map((d) => ({
+    ...d,
+    evidence: d.evidence.map(quoted),
+    remediation: { ...d.remediation, steps: d.remediation.steps.map(quotedStep) },
+  }));
+  const read = { settings: buildReadSettings(facts).map((r) => ({ ...r, value: quoted(r.value) })) };
+  const notes = [
+    ...facts.notes,
+    ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),
+    ...ev.internal,
+  ].map((n) => ({ ...n, text: quoted(n.text) }));
+  const files = filesCited({ diagnoses, read, notes }, facts.manifest.sources)?.map((f) => ({
+    ...f,
+    from: quoted(f.from),
+  }));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: origin.tool,
@@ -42,18 +58,11 @@ export function buildReport(facts: Facts, ev: Evaluation, origin: ReportOrigin):
     host: facts.manifest.host,
     probes: facts.manifest.probes,
     measurements: withBenchVerdict(facts.measurements),
-    diagnoses: ev.diagnoses.map((d) => ({
-      ...d,
-      evidence: d.evidence.map(quoted),
-      remediation: { ...d.remediation, steps: d.remediation.steps.map(quotedStep) },
-    })),
-    read: { settings: buildReadSettings(facts).map((r) => ({ ...r, value: quoted(r.value) })) },
+    diagnoses,
+    read,
+    ...(files ? { files } : {}),
     ...timelineOf(facts),
-    notes: [
-      ...facts.notes,
-      ...facts.problems.map((p) => ({ text: formatProblem(p), source: p.file })),
-      ...ev.internal,
-    ].map((n) => ({ ...n, text: quoted(n.text) })),
+    notes,
     summary,
     rules: ev.evaluated.map((o) => ({
       id: o.rule.id,

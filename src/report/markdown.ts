@@ -69,6 +69,12 @@ export function renderMarkdown(report: Report): string {
     for (const s of read) out.push(`| ${s.area} | \`${cell(s.setting)}\` | ${cell(s.value)} | ${cell(s.from)} |`);
     out.push('', '</details>', '');
   }
+  const files = report.files ?? [];
+  if (files.length > 0) {
+    out.push('<details>', '<summary>Files cited</summary>', '', '| bundle file | from the node |', '|---|---|');
+    for (const f of files) out.push(`| \`${cell(f.path)}\` | ${cell(f.from)} |`);
+    out.push('', '</details>', '');
+  }
   out.push('<details>', '<summary>Probes and measurements</summary>', '');
   out.push('| probe | status | details | ms |', '|---|---|---|---|');
   for (const [name, p] of Object.entries(report.probes)) {

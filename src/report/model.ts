@@ -82,6 +82,11 @@ export const ReportSchema = z.object({
   diagnoses: z.array(DiagnosisSchema),
   /** What dfdoctor read: the settings that decided the verdicts. Optional so reports of earlier versions still read. */
   read: z.object({ settings: z.array(ReadSettingSchema) }).optional(),
+  /**
+   * The bundle files the report cites, each with where it came from on the node (the bundle's record):
+   * absent for a bundle that does not record it.
+   */
+  files: z.array(z.object({ path: z.string(), from: z.string() })).optional(),
   /** The pull in question over time, when bench measured it or dfdaemon's log shows it. */
   timeline: TimelineSchema.optional(),
   notes: z.array(NoteSchema),

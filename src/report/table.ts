@@ -114,6 +114,13 @@ export function renderTable(report: Report, opts: RenderOptions): string {
         ),
       );
   }
+  const files = report.files ?? [];
+  if (files.length > 0) {
+    out.push('', c.bold('Files cited (raw/… is the bundle, a copy of what dfdoctor read on the node)'));
+    const pathW = Math.min(44, Math.max(...files.map((f) => f.path.length)));
+    // not wrapped: a path or a command line pastes whole
+    for (const f of files) out.push(`  ${f.path.padEnd(pathW)} ${c.dim(`←\u00a0${f.from}`)}`);
+  }
   if (report.notes.length > 0) {
     out.push('', c.bold('Notes'));
     for (const n of report.notes) out.push(`  - ${n.text}`);

@@ -24,8 +24,8 @@ const host = { hostname: 'n1', kernel: '6.1', os: 'Debian', cpus: 2, memoryBytes
 
 async function writeBundle(dir: string): Promise<void> {
   const w = new BundleWriter(dir);
-  await w.writeText('raw/system/loadavg', '0.1 0.2 0.3 1/2 3\n');
-  await w.writeText('raw/dfdaemon/logs/core.log.1.gz', 'ignored');
+  await w.writeText('raw/system/loadavg', '0.1 0.2 0.3 1/2 3\n', '/proc/loadavg');
+  await w.writeText('raw/dfdaemon/logs/core.log.1.gz', 'ignored', '/var/log/dragonfly/daemon/core.log.1.gz');
   w.setMeasurement('cpu', { gunzipMBps: 100, sha256MBps: 500 });
   w.recordProbe('system', { status: 'ok', durationMs: 5 });
   w.recordProbe('disk', { status: 'skipped', reason: 'not implemented', durationMs: 0 });
@@ -176,9 +176,26 @@ describe('bundle', () => {
       text: text.replace(/s3cret/g, '<redacted>'),
       redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
     }));
-    await w.writeText('raw/containerd/config.toml', 'password = "s3cret"\n');
+    await w.writeText('raw/containerd/config.toml', 'password = "s3cret"\n', '/etc/containerd/config.toml');
     const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
     expect(await readFile(join(dir, 'raw/containerd/config.toml'), 'utf8')).toBe('password = "<redacted>"\n');
     expect(m.redactions).toEqual([{ file: 'raw/containerd/config.toml', what: 'password', count: 1 }]);
+  });
+
+  it("records where each file came from, through the redactor (a scrape URL's credentials stay on the node)", async () => {
+    const dir = await tmp();
+    const w = new BundleWriter(dir, (file, text) => ({
+      text: text.replace(/s3cret/g, '<redacted>'),
+      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
+    }));
+    await w.writeText('raw/dfdaemon/metrics-0.prom', 'x 1\n', 'GET http://u:s3cret@127.0.0.1:8000/metrics at t0');
+    await w.writeJson('raw/net/conntrack.json', { count: 1, max: 2 }, '/proc/sys/net/netfilter/nf_conntrack_count');
+    const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
+    expect(m.sources).toEqual({
+      'raw/dfdaemon/metrics-0.prom': 'GET http://u:<redacted>@127.0.0.1:8000/metrics at t0',
+      'raw/net/conntrack.json': '/proc/sys/net/netfilter/nf_conntrack_count',
+    });
+    expect(m.redactions).toEqual([{ file: 'manifest.json', what: 'password', count: 1 }]);
+    expect(await readFile(join(dir, 'manifest.json'), 'utf8')).not.toContain('s3cret');
   });
 });

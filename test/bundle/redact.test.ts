@@ -34,7 +34,7 @@ describe('redaction of a bundle written through BundleWriter', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dfdoctor-redact-'));
     const w = new BundleWriter(join(dir, 'b'), createRedactor());
-    for (const [rel, text] of Object.entries(bundleFiles())) await w.writeText(rel, text);
+    for (const [rel, text] of Object.entries(bundleFiles())) await w.writeText(rel, text, `/node/${rel}`);
     await w.finish({
       tool: { name: 'dfdoctor', version: 'test' },
       host: { hostname: 'n', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 },

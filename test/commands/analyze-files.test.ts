@@ -39,6 +39,8 @@ describe('dfdoctor analyze FILE...', () => {
         /paste2\.txt: read as containerd config .* → raw\/containerd\/config\.toml$/,
       );
       expect(report.source.kind).toBe('bundle');
+      // the evidence cites the bundle's journal: the report names the file it was given as
+      expect(report.files).toContainEqual({ path: 'raw/containerd/journal.txt', from: join(dir, 'paste1.txt') });
     },
     CLI_TEST_MS,
   );

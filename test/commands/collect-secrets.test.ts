@@ -83,5 +83,20 @@ describe('collect of a node full of secrets (real CLI, --root)', () => {
     const report = ReportSchema.parse(JSON.parse(r.stdout));
     expect(report.source.kind).toBe('bundle');
     expect(Object.keys(report.probes).length).toBeGreaterThan(0);
+    // the bundle files the report cites, each with where it came from on the node
+    expect(report.files?.length ?? 0).toBeGreaterThan(0);
+    for (const f of report.files ?? []) expect(f.path).toMatch(/^raw\//);
+  });
+
+  it("says where every copied file came from, in the node's own paths (not under --root)", async () => {
+    const out = join(work, 'sources');
+    await import('node:fs/promises').then((fs) => fs.mkdir(out));
+    await tar.extract({ file: tarball, cwd: out });
+    const manifest = ManifestSchema.parse(JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')));
+    const raw = (await walk(out)).map((f) => relative(out, f)).filter((f) => f.startsWith('raw/'));
+    expect(raw.length).toBeGreaterThan(10);
+    expect(raw.filter((f) => manifest.sources?.[f] === undefined)).toEqual([]);
+    expect(Object.values(manifest.sources ?? {}).filter((s) => s.includes(root))).toEqual([]);
+    expect(manifest.sources?.['raw/containerd/config.toml']).toBe('/etc/containerd/config.toml');
   });
 });

@@ -1,0 +1,70 @@
+// The bundle files a report cites, with where each came from on the node.
+import { describe, expect, it } from 'vitest';
+import { filesCited } from '../../src/report/files-cited.js';
+import type { Report } from '../../src/report/model.js';
+import { renderTable } from '../../src/report/table.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
+import { openBundle } from '../../src/bundle/open.js';
+import { analyse } from '../../src/pipeline.js';
+import { reportOrigin } from '../../src/commands/analysis.js';
+
+const SOURCES = {
+  'raw/dfdaemon/config/dfget.yaml': '/etc/dragonfly/dfget.yaml (read at /proc/4188/root/etc/dragonfly/dfget.yaml)',
+  'raw/containerd/config-dump.toml': '`containerd --config /etc/containerd/config.toml config dump`',
+  'raw/kubelet/config.yaml': '/var/lib/kubelet/config.yaml',
+  'raw/system/loadavg': '/proc/loadavg',
+};
+
+const diagnosis = (evidence: string[]) =>
+  ({ evidence, remediation: { summary: '', steps: [] } }) as unknown as Report['diagnoses'][number];
+
+describe('filesCited', () => {
+  it('names the cited files that have a source, each once, in path order', () => {
+    const files = filesCited(
+      {
+        diagnoses: [
+          diagnosis(['keepStorage: false (raw/dfdaemon/config/dfget.yaml:3)', 'see raw/kubelet/config.yaml.']),
+          diagnosis(['again raw/dfdaemon/config/dfget.yaml:9, and raw/net/iptables-save.txt:4']),
+        ],
+        read: {
+          settings: [{ area: 'containerd', setting: 'x', value: '3', from: 'raw/containerd/config-dump.toml:57' }],
+        },
+        notes: [],
+      },
+      SOURCES,
+    );
+    expect(files).toEqual([
+      { path: 'raw/containerd/config-dump.toml', from: SOURCES['raw/containerd/config-dump.toml'] },
+      { path: 'raw/dfdaemon/config/dfget.yaml', from: SOURCES['raw/dfdaemon/config/dfget.yaml'] },
+      { path: 'raw/kubelet/config.yaml', from: '/var/lib/kubelet/config.yaml' },
+    ]);
+  });
+
+  it('nothing for a bundle that records no sources, or when nothing cited has one', () => {
+    const r = { diagnoses: [diagnosis(['raw/system/loadavg'])], read: { settings: [] }, notes: [] };
+    expect(filesCited(r, undefined)).toBeUndefined();
+    expect(filesCited({ ...r, diagnoses: [diagnosis(['raw/net/nft.txt:1'])] }, SOURCES)).toBeUndefined();
+  });
+});
+
+describe('the example report', () => {
+  it('lists the files it cites with their node paths, in the table and in markdown', async () => {
+    const b = await openBundle(new URL('../../fixtures/seed-cache-hit-slow/', import.meta.url).pathname);
+    try {
+      const r = await analyse(b.reader, b, {}, reportOrigin({ kind: 'bundle' }));
+      expect(r.files).toContainEqual({
+        path: 'raw/dfdaemon/config/dfget.yaml',
+        from: '/etc/dragonfly/dfget.yaml (read at /proc/4188/root/etc/dragonfly/dfget.yaml)',
+      });
+      const table = renderTable(r, { color: false, width: 100, failOn: 'critical' });
+      expect(table).toMatch(
+        /Files cited[^\n]*\n(.*\n)*\s+raw\/dfdaemon\/config\/dfget\.yaml\s+←\s\/etc\/dragonfly\/dfget\.yaml \(read at \/proc\/4188\/root\/etc\/dragonfly\/dfget\.yaml\)\n/,
+      );
+      expect(renderMarkdown(r)).toContain(
+        '| `raw/dfdaemon/config/dfget.yaml` | /etc/dragonfly/dfget.yaml (read at /proc/4188/root/etc/dragonfly/dfget.yaml) |',
+      );
+    } finally {
+      await b.close();
+    }
+  });
+});

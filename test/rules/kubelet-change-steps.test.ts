@@ -53,6 +53,23 @@ describe('kubelet steps', () => {
     const s = await steps('kubelet.serial-pulls', { 'raw/kubelet/config.yaml': STOCK });
     expect(snippets(s).map((x) => x.file)).toEqual(['/var/lib/kubelet/config.yaml']);
     expect(commands(s).join('\n')).toContain('/api/v1/nodes/<node>/proxy/configz');
+    // kubeadm writes that file from its ConfigMap: an upgrade would put the old value back
+    expect(prose(s).join('\n')).toContain('kubectl -n kube-system edit cm kubelet-config');
+  });
+
+  it("send a change of nodeadm's files to the NodeConfig too, and of other files to nobody", async () => {
+    const eks = await steps(
+      'kubelet.serial-pulls',
+      { 'raw/kubelet/config.yaml': STOCK },
+      { config: '/etc/kubernetes/kubelet/config.json' },
+    );
+    expect(prose(eks).join('\n')).toContain('set the same under spec.kubelet.config there');
+    const gke = await steps(
+      'kubelet.serial-pulls',
+      { 'raw/kubelet/config.yaml': STOCK },
+      { config: '/home/kubernetes/kubelet-config.yaml' },
+    );
+    expect(prose(gke)).toEqual([]);
   });
 
   it('write JSON into a JSON config (EKS nodeadm), its comment as prose', async () => {

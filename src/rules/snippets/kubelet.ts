@@ -22,6 +22,22 @@ export interface KubeletChange {
   check: { pattern: string; comment: string };
 }
 
+/**
+ * Files a node bootstrapper writes, whose own source a change must go to as well: EKS's nodeadm writes
+ * the kubelet config from the NodeConfig in the instance's user data when it initialises the node (a
+ * systemd service on the AL2023 EKS AMIs: awslabs.github.io/amazon-eks-ami/nodeadm); kubeadm writes
+ * /var/lib/kubelet/config.yaml from the kube-system/kubelet-config ConfigMap at join, and
+ * `kubeadm upgrade node` writes it from there again (kubernetes.io/docs/reference/setup-tools/kubeadm/
+ * generated/kubeadm_upgrade/kubeadm_upgrade_node_phase_kubelet-config; tasks/administer-cluster/kubeadm/kubeadm-reconfigure).
+ */
+function writtenBy(file: string): string | undefined {
+  if (file === '/etc/kubernetes/kubelet/config.json' || file.startsWith('/etc/kubernetes/kubelet/config.json.d/'))
+    return `EKS's nodeadm writes ${file} from the NodeConfig in the instance's user data when it initialises the node: set the same under spec.kubelet.config there (the launch template), or the next start of the node puts the old value back.`;
+  if (file === DEFAULT_CONFIG)
+    return `If kubeadm joined this node, it wrote ${file} from the kube-system/kubelet-config ConfigMap, and \`kubeadm upgrade node\` writes it from there again: change the ConfigMap as well (\`kubectl -n kube-system edit cm kubelet-config\`).`;
+  return undefined;
+}
+
 export function kubeletChangeSteps(k: KubeletFacts, c: KubeletChange): Step[] {
   const s = c.setting;
   const inBundle = s.from === 'drop-in' ? s.file : BUNDLE.kubelet.config;
@@ -45,6 +61,8 @@ export function kubeletChangeSteps(k: KubeletFacts, c: KubeletChange): Step[] {
     const lines = c.values.map((v) => `${v.key}: ${String(v.value)}${v.comment ? `    # ${v.comment}` : ''}`);
     steps.push(snippet({ file, format: 'yaml', text: [...lines, ...(c.note ? [`# ${c.note}`] : [])].join('\n') }));
   }
+  const bootstrapper = writtenBy(file);
+  if (bootstrapper) steps.push(prose(bootstrapper));
   steps.push(
     cmd('systemctl restart kubelet'),
     cmd(

@@ -62,6 +62,18 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** `diagnose --probes dfdaemon` of this node, which must have found the daemon `pid` in its pod. */
+async function diagnoseDaemon(pid: number): Promise<Report> {
+  const r = await runCli(
+    ['diagnose', '--probes', 'dfdaemon', '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
+    { timeoutMs: 60_000 },
+  );
+  expect(r.code, r.stderr).toBe(0);
+  const rep = JSON.parse(r.stdout) as Report;
+  expect(rep.probes.dfdaemon?.daemonRoot).toBe(`/proc/${pid}/root`);
+  return rep;
+}
+
 /** Starts a "pod" whose data dir is an emptyDir or a hostPath-like node dir; resolves with the daemon's pid. */
 async function startPod(
   name: string,
@@ -202,13 +214,7 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
     async () => {
       const { pid, pod } = await startPod('configmap', 'hostPath', false);
       try {
-        const r = await runCli(
-          ['diagnose', '--probes', 'dfdaemon', '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
-          { timeoutMs: 60_000 },
-        );
-        expect(r.code, r.stderr).toBe(0);
-        const rep = JSON.parse(r.stdout) as Report;
-        expect(rep.probes.dfdaemon?.daemonRoot).toBe(`/proc/${pid}/root`);
+        const rep = await diagnoseDaemon(pid);
         const kept = rep.diagnoses.find((d) => d.rule === 'dfdaemon.cache-not-kept');
         expect(kept, JSON.stringify(rep.diagnoses.map((d) => d.rule))).toBeDefined();
         const steps = kept?.remediation.steps.map(stepText).join('\n') ?? '';
@@ -226,13 +232,7 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
     async () => {
       const { pid, pod } = await startPod('hostpath', 'hostPath');
       try {
-        const r = await runCli(
-          ['diagnose', '--probes', 'dfdaemon', '--format', 'json', '--fail-on', 'never', '--timeout', '20'],
-          { timeoutMs: 60_000 },
-        );
-        expect(r.code, r.stderr).toBe(0);
-        const rep = JSON.parse(r.stdout) as Report;
-        expect(rep.probes.dfdaemon?.daemonRoot).toBe(`/proc/${pid}/root`);
+        const rep = await diagnoseDaemon(pid);
         expect(rep.diagnoses.map((d) => d.rule)).not.toContain('dfdaemon.cache-not-kept');
       } finally {
         await stop(pod, pid);

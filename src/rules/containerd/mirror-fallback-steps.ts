@@ -6,6 +6,7 @@ import type { Step } from '../../report/model.js';
 import {
   dfdaemonHostSnippet,
   dfdaemonServerSnippet,
+  onThisNode,
   progressTimeoutSnippet,
   proxyUrl,
 } from '../snippets/containerd.js';
@@ -54,5 +55,5 @@ export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding)
     prose('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback):'),
     dfdaemonServerSnippet(c),
   );
-  return out;
+  return onThisNode(c, out);
 }

@@ -1,7 +1,7 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import { defineRule } from '../rule.js';
-import { hostsDir, RESTART } from '../snippets/containerd.js';
+import { hostsDir, onThisNode, RESTART } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
 import { MISCONFIG_FIXES } from './mirror-misconfigured-steps.js';
 import { versionText, where } from './text.js';
@@ -67,9 +67,10 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
     ...(c.dfdaemon ? [`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`] : []),
   ],
 
-  steps: ({ c, kinds }) => [
-    ...MISCONFIG_FIXES.filter((fix) => fix.kinds.some((k) => kinds.has(k))).flatMap((fix) => fix.steps(c)),
-    RESTART,
-    cmd(`crictl pull <image>    # verify; ctr ignores hosts.toml unless given --hosts-dir ${hostsDir(c)}`),
-  ],
+  steps: ({ c, kinds }) =>
+    onThisNode(c, [
+      ...MISCONFIG_FIXES.filter((fix) => fix.kinds.some((k) => kinds.has(k))).flatMap((fix) => fix.steps(c)),
+      RESTART,
+      cmd(`crictl pull <image>    # verify; ctr ignores hosts.toml unless given --hosts-dir ${hostsDir(c)}`),
+    ]),
 });

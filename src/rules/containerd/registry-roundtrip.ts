@@ -1,6 +1,6 @@
 import type { ContainerdFacts, RegistryRoute } from '../../facts/containerd.js';
 import { defineRule } from '../rule.js';
-import { dfdaemonHostSnippet } from '../snippets/containerd.js';
+import { dfdaemonHostSnippet, NO_RESTART, onThisNode } from '../snippets/containerd.js';
 import { prose } from '../steps.js';
 import { where } from './text.js';
 
@@ -38,9 +38,10 @@ export const registryRoundtrip = defineRule<{ c: ContainerdFacts; routes: Regist
       return `${r.registry}: ${h.url} has capabilities [${h.capabilities.join(', ')}] — no "resolve", so tags resolve at ${resolver?.url ?? 'the registry'}${where(r.file, h.line)}`;
     }),
 
-  steps: ({ c }) => [
-    dfdaemonHostSnippet(c),
-    prose('hosts.toml edits take effect without restarting containerd.'),
-    prose('Or reference images by digest (image@sha256:…) so no tag lookup is needed.'),
-  ],
+  steps: ({ c }) =>
+    onThisNode(c, [
+      dfdaemonHostSnippet(c),
+      NO_RESTART,
+      prose('Or reference images by digest (image@sha256:…) so no tag lookup is needed.'),
+    ]),
 });

@@ -5,7 +5,7 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
-import { cmd, snippet } from '../steps.js';
+import { cmd, prose, snippet } from '../steps.js';
 
 const DEFAULT_CONFIG_TOML = '/etc/containerd/config.toml';
 const DEFAULT_HOSTS_DIR = '/etc/containerd/certs.d';
@@ -14,6 +14,51 @@ const DEFAULT_PROXY_PORT = 4001;
 export const RESTART = cmd(
   'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not',
 );
+
+/** Said after a hosts.toml change alone. */
+export const NO_RESTART = prose('hosts.toml edits take effect without restarting containerd.');
+
+/**
+ * The distributions that write containerd's config.toml, and the hosts.toml files from their
+ * registries.yaml, each time they start (docs.k3s.io/installation/private-registry: "Upon startup, K3s
+ * will check to see if /etc/rancher/k3s/registries.yaml exists … used when generating the containerd
+ * configuration"; docs.k3s.io/advanced: a config.toml.tmpl beside the generated file replaces the
+ * template, config-v3.toml.tmpl for a version 3 config). They run containerd themselves: its restart is theirs.
+ */
+const GENERATED = {
+  k3s: {
+    registries: '/etc/rancher/k3s/registries.yaml',
+    restart:
+      'systemctl restart k3s    # k3s-agent on an agent node: k3s runs containerd and writes its config as it starts',
+  },
+  rke2: {
+    registries: '/etc/rancher/rke2/registries.yaml',
+    restart:
+      'systemctl restart rke2-server    # rke2-agent on an agent node: RKE2 runs containerd and writes its config as it starts',
+  },
+} as const;
+
+/**
+ * A containerd rule's steps as they apply on this node: where k3s or RKE2 generates the files the steps
+ * edit, an edit would be undone at the next start, so the steps say where the change goes instead and
+ * restart the distribution, not containerd.
+ */
+export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
+  const by = c.generatedBy;
+  if (by === null) return steps;
+  const g = GENERATED[by];
+  const file = configToml(c);
+  const dir = file.slice(0, file.lastIndexOf('/'));
+  const template = `${dir}/${c.config.layout >= 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl'}`;
+  const note = prose(
+    `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${g.registries}; any other change in ${template}, a copy of the generated file with the change. The steps below say what to change, not where.`,
+  );
+  const first = steps.findIndex((s) => s.kind === 'snippet');
+  const restart = cmd(g.restart);
+  const out = steps.map((s) => (s === RESTART || s === NO_RESTART ? restart : s));
+  out.splice(first < 0 ? out.length : first, 0, note);
+  return out;
+}
 
 /** The CRI table that holds the image and registry settings, per config layout. */
 const CRI: Record<ConfigLayout, string> = {

@@ -21,6 +21,7 @@ export interface Redactor {
 export const noRedaction: Redactor = (_p, text) => ({ text, redactions: [] });
 
 const MANIFEST = 'manifest.json';
+const MEASUREMENTS = 'measurements.json';
 
 /** Writes a bundle in directory form. Probes only ever write through this. */
 export class BundleWriter {
@@ -158,9 +159,21 @@ export class BundleWriter {
     return r.text === json ? this.sources : (JSON.parse(r.text) as Record<string, string>);
   }
 
+  /** A JSON file dfdoctor writes itself, as text through the redactor. */
+  private redactedText(rel: string, value: unknown): string {
+    const json = `${JSON.stringify(value, null, 2)}\n`;
+    const r = this.redactor(rel, json);
+    this.redactions.push(...r.redactions);
+    return r.text;
+  }
+
   async finish(info: { tool: { name: string; version: string }; host: Host; createdAt: string }): Promise<Manifest> {
     // first: what redacting them finds counts among the redactions
     const sources = Object.keys(this.sources).length > 0 ? this.redactedSources() : undefined;
+    // the figures name what was measured, a URL given on the command line included
+    // (`--dfdaemon-metrics http://user:pass@…` is the loopback probe's endpoint): they pass the redactor too
+    const measured =
+      Object.keys(this.measurements).length > 0 ? this.redactedText(MEASUREMENTS, this.measurements) : null;
     const manifest: Manifest = {
       format: 'dfdoctor-bundle',
       version: BUNDLE_FORMAT_VERSION,
@@ -172,9 +185,7 @@ export class BundleWriter {
       ...(Object.keys(this.caps).length > 0 ? { caps: this.caps } : {}),
       ...(sources ? { sources } : {}),
     };
-    if (Object.keys(this.measurements).length > 0) {
-      await writeFile(this.path('measurements.json'), `${JSON.stringify(this.measurements, null, 2)}\n`);
-    }
+    if (measured !== null) await writeFile(this.path(MEASUREMENTS), measured);
     await writeFile(this.path(MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   }

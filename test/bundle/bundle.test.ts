@@ -182,6 +182,28 @@ describe('bundle', () => {
     expect(m.redactions).toEqual([{ file: 'raw/containerd/config.toml', what: 'password', count: 1 }]);
   });
 
+  it('passes measurements.json through the redactor (a measured endpoint given with credentials)', async () => {
+    const dir = await tmp();
+    const w = new BundleWriter(dir, (file, text) => ({
+      text: text.replace(/s3cret/g, '<redacted>'),
+      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
+    }));
+    w.setMeasurement('loopback', {
+      dfdaemon: {
+        endpoint: 'http://u:s3cret@127.0.0.1:8000/metrics',
+        connectP50Ms: 0.1,
+        ttfbP50Ms: null,
+        ttfbP99Ms: null,
+        throughputMBps: null,
+      },
+    });
+    const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
+    const written = await readFile(join(dir, 'measurements.json'), 'utf8');
+    expect(written).not.toContain('s3cret');
+    expect(JSON.parse(written).loopback.dfdaemon.endpoint).toBe('http://u:<redacted>@127.0.0.1:8000/metrics');
+    expect(m.redactions).toEqual([{ file: 'measurements.json', what: 'password', count: 1 }]);
+  });
+
   it("records where each file came from, through the redactor (a scrape URL's credentials stay on the node)", async () => {
     const dir = await tmp();
     const w = new BundleWriter(dir, (file, text) => ({

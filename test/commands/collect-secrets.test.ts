@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../../src/bundle/manifest.js';
 import { ReportSchema } from '../../src/report/model.js';
 import { runCli } from '../helpers/cli.js';
-import { bundlePathOf, forbiddenForms, secretNodeFiles, writeSecretNode } from '../helpers/secret-node.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  bundlePathOf,
+  forbiddenForms,
+  METRICS_URL_PASSWORD,
+  secretNodeFiles,
+  writeSecretNode,
+} from '../helpers/secret-node.js';
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
@@ -27,16 +35,38 @@ describe('collect of a node full of secrets (real CLI, --root)', () => {
   let work: string;
   let tarball: string;
   let collected: Awaited<ReturnType<typeof runCli>>;
+  // a metrics endpoint given with credentials in its URL: the scrapes are recorded with where they came from
+  let metrics: Server;
   beforeAll(async () => {
     root = await writeSecretNode();
     work = await mkdtemp(join(tmpdir(), 'dfdoctor-collect-secrets-'));
     tarball = join(work, 'node.tar.gz');
+    metrics = createServer((_req, res) =>
+      res.end('# TYPE dragonfly_dfdaemon_version gauge\ndragonfly_dfdaemon_version 1\n'),
+    );
+    await new Promise<void>((done) => metrics.listen(0, '127.0.0.1', done));
+    const { port } = metrics.address() as AddressInfo;
     collected = await runCli(
-      ['collect', '-o', tarball, '--root', root, '--disk-bytes', '4MiB', '--scrape-interval', '0.5', '--timeout', '40'],
+      [
+        'collect',
+        '-o',
+        tarball,
+        '--root',
+        root,
+        '--dfdaemon-metrics',
+        `http://metrics-user:${METRICS_URL_PASSWORD}@127.0.0.1:${port}/metrics`,
+        '--disk-bytes',
+        '4MiB',
+        '--scrape-interval',
+        '0.5',
+        '--timeout',
+        '40',
+      ],
       { timeoutMs: 90_000 },
     );
   }, 120_000);
   afterAll(async () => {
+    metrics.close();
     await rm(root, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   });
@@ -98,5 +128,9 @@ describe('collect of a node full of secrets (real CLI, --root)', () => {
     expect(raw.filter((f) => manifest.sources?.[f] === undefined)).toEqual([]);
     expect(Object.values(manifest.sources ?? {}).filter((s) => s.includes(root))).toEqual([]);
     expect(manifest.sources?.['raw/containerd/config.toml']).toBe('/etc/containerd/config.toml');
+    // the scrape says where it came from, without the URL's password
+    expect(manifest.sources?.['raw/dfdaemon/metrics-0.prom']).toMatch(
+      /^GET http:\/\/REDACTED@127\.0\.0\.1:\d+\/metrics at /,
+    );
   });
 });

@@ -7,7 +7,11 @@ import { dirname, join } from 'node:path';
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 
 /** Strings that must not occur anywhere in a bundle (nor their base64 forms). */
+/** The password of the metrics URL a test gives dfdoctor (--dfdaemon-metrics): not a file of the node's. */
+export const METRICS_URL_PASSWORD = 'MetricsUrlPass-91';
+
 export const SECRETS = [
+  METRICS_URL_PASSWORD,
   'robot$ci-user01',
   'Pa55w0rd-Registry-A',
   'IdTok-9f8e7d6c5b4a',

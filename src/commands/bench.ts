@@ -99,7 +99,7 @@ Examples:
       ...(flags.bundle ? { redactor } : {}),
     });
     try {
-      await addBenchToBundle(g.dir, measured);
+      await addBenchToBundle(g.dir, measured, flags.bundle ? redactor : undefined);
       const reader = new DirBundle(g.dir);
       const head = await readBundleHead(reader);
       const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));

@@ -27,16 +27,22 @@ import { BUNDLE } from '../bundle/layout.js';
 const OUT = BUNDLE.containerd.dir;
 const DEFAULT_CONFIG = '/etc/containerd/config.toml';
 const DEFAULT_SOCKET = '/run/containerd/containerd.sock';
-/** Where hosts.toml files are written by tools even when containerd does not read them (dfinit, nerdctl, k3s, Talos). */
+/** Where hosts.toml files are written by tools even when containerd does not read them (dfinit, nerdctl, k3s, RKE2, Talos). */
 const WELL_KNOWN_HOSTS_DIRS = [
   '/etc/containerd/certs.d',
   '/etc/docker/certs.d',
   '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
+  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d',
   '/etc/cri/conf.d/hosts',
 ];
 const SYSTEMD_DROPINS = '/etc/systemd/system/containerd.service.d';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-const LOG_FILES = ['/var/log/containerd.log', '/var/lib/rancher/k3s/agent/containerd/containerd.log'];
+/** containerd's log where no journal has it: its own file, or the one k3s and RKE2 have it write. */
+const LOG_FILES = [
+  '/var/log/containerd.log',
+  '/var/lib/rancher/k3s/agent/containerd/containerd.log',
+  '/var/lib/rancher/rke2/agent/containerd/containerd.log',
+];
 const JOURNAL_LINES = 3000;
 const MAX_MIRROR_CHECKS = 8;
 

@@ -61,6 +61,18 @@ describe('containerd steps on a node whose distribution generates the config', (
     expect(text).toContain('systemctl restart rke2-server');
   });
 
+  it("k3s: the mirror's failures are read in the log file k3s has containerd write", async () => {
+    // the real ctr log of a mirror refusing connections, on a k3s node
+    const fx = loadFixture(fixture('real/containerd-ctr-mirror-refused-pasted'));
+    const facts = await factsFrom({ ...fx.files, 'raw/containerd/config.toml': `${header('k3s')}${K3S}` });
+    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
+    const steps = d?.remediation.steps.map(stepText) ?? [];
+    expect(steps).toContain(
+      "$ grep -E 'trying next host|fetch failed' /var/lib/rancher/k3s/agent/containerd/containerd.log    # why the mirror fails (k3s runs containerd with its log in this file)",
+    );
+    expect(steps.join('\n')).not.toContain('journalctl -u containerd');
+  });
+
   it('a config nobody generates keeps containerd’s own steps', async () => {
     const steps = await concurrencySteps(K3S, '/etc/containerd/config.toml');
     expect(steps.join('\n')).toContain('systemctl restart containerd');

@@ -6,6 +6,7 @@ import type { Step } from '../../report/model.js';
 import {
   dfdaemonHostSnippet,
   dfdaemonServerSnippet,
+  logGrep,
   onThisNode,
   progressTimeoutSnippet,
   proxyUrl,
@@ -16,7 +17,7 @@ import type { FallbackFinding } from './mirror-fallback.js';
 export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding): Step[] {
   const url = proxyUrl(c);
   const out: Step[] = [
-    cmd(`journalctl -u containerd --since -1h | grep -E 'trying next host|fetch failed'    # why the mirror fails`),
+    logGrep(c, 'trying next host|fetch failed', 'why the mirror fails'),
     cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`),
   ];
   if (blackholed)

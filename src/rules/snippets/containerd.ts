@@ -28,11 +28,13 @@ export const NO_RESTART = prose('hosts.toml edits take effect without restarting
 const GENERATED = {
   k3s: {
     registries: '/etc/rancher/k3s/registries.yaml',
+    log: '/var/lib/rancher/k3s/agent/containerd/containerd.log',
     restart:
       'systemctl restart k3s    # k3s-agent on an agent node: k3s runs containerd and writes its config as it starts',
   },
   rke2: {
     registries: '/etc/rancher/rke2/registries.yaml',
+    log: '/var/lib/rancher/rke2/agent/containerd/containerd.log',
     restart:
       'systemctl restart rke2-server    # rke2-agent on an agent node: RKE2 runs containerd and writes its config as it starts',
   },
@@ -51,13 +53,23 @@ export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
   const dir = file.slice(0, file.lastIndexOf('/'));
   const template = `${dir}/${c.config.layout >= 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl'}`;
   const note = prose(
-    `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${g.registries}; any other change in ${template}, a copy of the generated file with the change. The steps below say what to change, not where.`,
+    `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${g.registries}; any other change in ${template}, a copy of the generated file with the change. The other steps say what to change, not where.`,
   );
   const first = steps.findIndex((s) => s.kind === 'snippet');
   const restart = cmd(g.restart);
   const out = steps.map((s) => (s === RESTART || s === NO_RESTART ? restart : s));
   out.splice(first < 0 ? out.length : first, 0, note);
   return out;
+}
+
+/** A grep of the last hour of containerd's log: its journal, or the file k3s and RKE2 have it write. */
+export function logGrep(c: ContainerdFacts, pattern: string, comment: string): Step {
+  const by = c.generatedBy;
+  return cmd(
+    by === null
+      ? `journalctl -u containerd --since -1h | grep -E '${pattern}'    # ${comment}`
+      : `grep -E '${pattern}' ${GENERATED[by].log}    # ${comment} (${by} runs containerd with its log in this file)`,
+  );
 }
 
 /** The CRI table that holds the image and registry settings, per config layout. */

@@ -219,7 +219,8 @@ describe('dfdaemon in a pod (own mount namespace)', () => {
         expect(kept, JSON.stringify(rep.diagnoses.map((d) => d.rule))).toBeDefined();
         const steps = kept?.remediation.steps.map(stepText).join('\n') ?? '';
         expect(steps).toContain(`the daemon reads /etc/dragonfly/dfget.yaml from its pod's ConfigMap volume "config"`);
-        expect(steps).not.toContain('edit /etc/dragonfly/dfget.yaml and restart');
+        expect(steps).not.toContain('edit /etc/dragonfly/dfget.yaml');
+        expect(steps).not.toContain('systemctl restart dfget-daemon');
       } finally {
         await stop(pod, pid);
       }

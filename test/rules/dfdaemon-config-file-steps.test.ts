@@ -32,14 +32,19 @@ describe('dfdaemon config steps name the file the daemon reads', () => {
       configRead: '/opt/dragonfly/dfget-prod.yaml',
     });
     expect(snippetFiles(steps)).toEqual(['/opt/dragonfly/dfget-prod.yaml']);
-    expect(prose(steps).join('\n')).toContain('edit /opt/dragonfly/dfget-prod.yaml and restart dfget daemon');
+    expect(prose(steps).join('\n')).toContain('edit /opt/dragonfly/dfget-prod.yaml, then restart the daemon:');
+    // the unit the Go package installs
+    expect(steps).toContainEqual({
+      kind: 'command',
+      command: 'systemctl restart dfget-daemon    # the unit the deb/rpm package installs',
+    });
     expect(JSON.stringify(steps)).not.toContain('/etc/dragonfly');
   });
 
   it("the generation's default when the bundle does not say", async () => {
     const steps = await stepsWith('real/package-go-dfget-v2.1.49-as-mirror', 'dfdaemon.mirror-disabled');
     expect(snippetFiles(steps)).toEqual(['/etc/dragonfly/dfget.yaml']);
-    expect(prose(steps).join('\n')).toContain('edit /etc/dragonfly/dfget.yaml and restart dfget daemon');
+    expect(prose(steps).join('\n')).toContain('edit /etc/dragonfly/dfget.yaml, then restart the daemon:');
   });
 
   it('a Rust client in a pod: the ConfigMap volume mounted at its path, and how to find the ConfigMap', async () => {

@@ -41,6 +41,17 @@ export function helmValues(text: string): Step {
 }
 
 /**
+ * The systemd unit each generation's package installs: dfget-daemon.service for Go
+ * (dragonflyoss/dragonfly v2.1.49 build/package/nfpm/systemd/dfget-daemon.service, "systemctl restart
+ * dfget-daemon"), dfdaemon.service for Rust (dragonflyoss/client v1.5.1 ci/dfdaemon.service, installed
+ * as lib/systemd/system/dfdaemon.service by dragonfly-client/Cargo.toml:144-145).
+ */
+const RESTART_UNIT = {
+  go: cmd('systemctl restart dfget-daemon    # the unit the deb/rpm package installs'),
+  rust: cmd('systemctl restart dfdaemon    # the unit the deb/rpm package installs'),
+} as const;
+
+/**
  * How to apply a changed dfdaemon config: through the chart, or in the file the daemon reads. A daemon
  * in a container reads its config from what is mounted there, which an edit inside the container would
  * not outlive: both charts mount a ConfigMap volume "config" at /etc/dragonfly (dragonflyoss/helm-charts
@@ -53,10 +64,11 @@ export function applySteps(at: ConfigAt): Step[] {
       : 'Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`';
   const path = pathOf(at);
   const f = at.file;
-  if (f?.where !== 'container') {
-    const restart = at.gen === 'rust' ? 'dfdaemon' : 'dfget daemon';
-    return [prose(`${helm}; or edit ${path} and restart ${restart}.`)];
-  }
+  if (f?.where !== 'container')
+    return [
+      prose(`${helm}; or edit ${path}, then restart the daemon:`),
+      RESTART_UNIT[at.gen === 'rust' ? 'rust' : 'go'],
+    ];
   if (f.configMapVolume === undefined)
     return [
       prose(

@@ -6,8 +6,11 @@
 import { mountOf, parseMountTable } from '../parsers/mountinfo.js';
 
 export type DaemonConfigFile =
-  /** The daemon reads `path` on the node (a systemd or package install, or a file given by flag). */
-  | { where: 'node'; path: string }
+  /**
+   * The daemon reads `path` on the node (a systemd or package install, or a file given by flag); unit:
+   * the systemd service it runs as (from its cgroup), when it runs as one.
+   */
+  | { where: 'node'; path: string; unit?: string }
   /**
    * The daemon reads `path` inside its container; configMapVolume: the pod volume (a ConfigMap) mounted
    * there; pod: "namespace/name", from the container's labels.
@@ -33,7 +36,12 @@ export function daemonConfigFile(
   if (typeof path !== 'string' || !path.startsWith('/')) return undefined;
   const root = rec?.daemonRoot;
   // read through the daemon's root: the path is the container's (a flag's path is read on the node)
-  if (typeof root !== 'string' || rec?.configRead !== `${root}${path}`) return { where: 'node', path };
+  if (typeof root !== 'string' || rec?.configRead !== `${root}${path}`) {
+    const unit = rec?.unit;
+    return typeof unit === 'string' && /^[\w@:.\\-]+\.service$/.test(unit)
+      ? { where: 'node', path, unit }
+      : { where: 'node', path };
+  }
   const volume = mountinfo === undefined ? undefined : configMapVolume(mountinfo, path);
   return {
     where: 'container',

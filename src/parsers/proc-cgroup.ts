@@ -45,6 +45,27 @@ export function containerOf(cgroupText: string): ContainerRef | null {
   return null;
 }
 
+/** A systemd service's cgroup: ….service as the last name, or above a sub-cgroup it delegates. */
+const SERVICE = /\/([\w@:.\\-]+\.service)(?:\/|$)/;
+
+/**
+ * The systemd service a process on the node runs as (systemd puts each service's processes in a cgroup
+ * named after its unit, systemd.service(5)): from the unified hierarchy ("0::/system.slice/x.service")
+ * or v1's name=systemd line; null for a process outside any service, or in a container.
+ */
+export function systemdUnitOf(cgroupText: string): string | null {
+  if (containerOf(cgroupText)) return null;
+  for (const line of cgroupText.split('\n')) {
+    const parts = line.split(':');
+    if (parts.length < 3) continue;
+    const controllers = parts[1] ?? '';
+    if (controllers !== '' && controllers !== 'name=systemd') continue;
+    const unit = SERVICE.exec(parts.slice(2).join(':').trim())?.[1];
+    if (unit) return unit;
+  }
+  return null;
+}
+
 /** The tag of an image reference ("docker.io/dragonflyoss/dfdaemon:v2.1.49" → "v2.1.49"); none for a digest-only ref. */
 export function imageTag(ref: string): string | undefined {
   const noDigest = ref.split('@')[0] ?? '';

@@ -3,7 +3,7 @@
 // daemon's version when its metrics server is off (the Go chart's default), and the pod name tells the
 // SRE which DaemonSet pod to look at.
 import { stat } from 'node:fs/promises';
-import { type ContainerRef, containerOf, imageTag } from '../parsers/proc-cgroup.js';
+import { type ContainerRef, containerOf, imageTag, systemdUnitOf } from '../parsers/proc-cgroup.js';
 import type { ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
@@ -20,7 +20,8 @@ export interface DaemonContainer extends ContainerRef {
 }
 
 export type ContainerLookup =
-  | { kind: 'node' } // not in a container
+  /** Not in a container; unit: the systemd service it runs as, when it runs as one. */
+  | { kind: 'node'; unit?: string }
   | { kind: 'container'; value: DaemonContainer; note?: string }
   | { kind: 'unknown'; note: string };
 
@@ -28,7 +29,10 @@ export async function lookupContainer(ctx: ProbeContext, pid: number): Promise<C
   const cg = await readNodeFile(`/proc/${pid}/cgroup`, 64 * 1024);
   if (cg.kind !== 'ok') return { kind: 'unknown', note: `the daemon's cgroup: ${cg.reason}` };
   const ref = containerOf(cg.text);
-  if (!ref) return { kind: 'node' };
+  if (!ref) {
+    const unit = systemdUnitOf(cg.text);
+    return unit === null ? { kind: 'node' } : { kind: 'node', unit };
+  }
   if (ref.runtime !== 'containerd' && ref.runtime !== 'unknown')
     return {
       kind: 'container',

@@ -142,6 +142,7 @@ export const dfdaemonProbe: ProbeModule = {
       generationFrom: d.generationFrom,
       ...(version ? { version, versionFrom } : {}),
       ...(container?.kind === 'container' ? { container: container.value } : {}),
+      ...(container?.kind === 'node' && container.unit ? { unit: container.unit } : {}),
       ...(d.pid ? { pid: d.pid } : {}),
       ...(d.daemonRoot ? { daemonRoot: d.daemonRoot } : {}),
       ...(d.configPath ? { configPath: d.configPath } : {}),

@@ -23,6 +23,19 @@ describe('daemonConfigFile', () => {
     ).toEqual({ where: 'node', path: '/opt/df/dfget.yaml' });
   });
 
+  it('a daemon run as a systemd service names its unit; a unit name that is none is left out', () => {
+    const rec = { configPath: '/etc/dragonfly/dfget.yaml', unit: 'dfget-daemon.service' };
+    expect(daemonConfigFile(rec, undefined, undefined)).toEqual({
+      where: 'node',
+      path: '/etc/dragonfly/dfget.yaml',
+      unit: 'dfget-daemon.service',
+    });
+    expect(daemonConfigFile({ ...rec, unit: 'x; rm -rf /' }, undefined, undefined)).toEqual({
+      where: 'node',
+      path: '/etc/dragonfly/dfget.yaml',
+    });
+  });
+
   it("a daemon in a pod reads its container's path, from the ConfigMap volume mounted there", () => {
     expect(daemonConfigFile(inPod('/etc/dragonfly/dfget.yaml'), POD_MOUNTS, 'dragonfly-system/df-x7k2p')).toEqual({
       where: 'container',

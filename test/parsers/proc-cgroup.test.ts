@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { containerOf, imageTag, isReleaseTag } from '../../src/parsers/proc-cgroup.js';
+import { containerOf, imageTag, isReleaseTag, systemdUnitOf } from '../../src/parsers/proc-cgroup.js';
 
 const ID = '9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c';
 
@@ -42,5 +42,27 @@ describe('isReleaseTag', () => {
   it('a release number is a version; latest, a branch or a digest is not', () => {
     for (const t of ['v2.1.49', '2.1.49-alpine', 'v0.1.82']) expect(isReleaseTag(t), t).toBe(true);
     for (const t of ['latest', 'main', 'v2', '2.1', 'sha-5dee749']) expect(isReleaseTag(t), t).toBe(false);
+  });
+});
+
+describe('systemdUnitOf', () => {
+  it('the service a process on the node runs as, from either hierarchy', () => {
+    // the unit dragonfly's Go package installs (build/package/nfpm/systemd/dfget-daemon.service)
+    expect(systemdUnitOf('0::/system.slice/dfget-daemon.service\n')).toBe('dfget-daemon.service');
+    expect(
+      systemdUnitOf(
+        '12:pids:/system.slice/dfdaemon.service\n3:cpu,cpuacct:/system.slice/dfdaemon.service\n1:name=systemd:/system.slice/dfdaemon.service\n',
+      ),
+    ).toBe('dfdaemon.service');
+    // a delegated sub-cgroup, a templated unit
+    expect(systemdUnitOf('0::/system.slice/dfdaemon@node1.service/payload\n')).toBe('dfdaemon@node1.service');
+  });
+
+  it('none for a session, a container, or garbage', () => {
+    expect(systemdUnitOf('0::/user.slice/user-0.slice/session-3.scope\n')).toBeNull();
+    expect(
+      systemdUnitOf(`0::/system.slice/containerd.service/kubepods-pod1.slice/cri-containerd-${ID}.scope\n`),
+    ).toBeNull();
+    expect(systemdUnitOf('garbage\n')).toBeNull();
   });
 });

@@ -41,6 +41,17 @@ describe('dfdaemon config steps name the file the daemon reads', () => {
     expect(JSON.stringify(steps)).not.toContain('/etc/dragonfly');
   });
 
+  it('the service the daemon runs as, when its cgroup named one', async () => {
+    const steps = await stepsWith('real/package-go-dfget-v2.1.49-as-mirror', 'dfdaemon.mirror-disabled', {
+      configPath: '/etc/dragonfly/dfget.yaml',
+      unit: 'dragonfly-dfget.service',
+    });
+    expect(steps).toContainEqual({
+      kind: 'command',
+      command: 'systemctl restart dragonfly-dfget.service    # the service the daemon runs as',
+    });
+  });
+
   it("the generation's default when the bundle does not say", async () => {
     const steps = await stepsWith('real/package-go-dfget-v2.1.49-as-mirror', 'dfdaemon.mirror-disabled');
     expect(snippetFiles(steps)).toEqual(['/etc/dragonfly/dfget.yaml']);

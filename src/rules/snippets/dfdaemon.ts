@@ -64,11 +64,12 @@ export function applySteps(at: ConfigAt): Step[] {
       : 'Helm (chart 1.1.x, Go dfdaemon): set the key under dfdaemon.config in values.yaml and `helm upgrade`';
   const path = pathOf(at);
   const f = at.file;
-  if (f?.where !== 'container')
-    return [
-      prose(`${helm}; or edit ${path}, then restart the daemon:`),
-      RESTART_UNIT[at.gen === 'rust' ? 'rust' : 'go'],
-    ];
+  if (f?.where !== 'container') {
+    const restart = f?.unit
+      ? cmd(`systemctl restart ${f.unit}    # the service the daemon runs as`)
+      : RESTART_UNIT[at.gen === 'rust' ? 'rust' : 'go'];
+    return [prose(`${helm}; or edit ${path}, then restart the daemon:`), restart];
+  }
   if (f.configMapVolume === undefined)
     return [
       prose(

@@ -71,8 +71,12 @@ export const systemProbe: ProbeModule = {
       await out.writeText(BUNDLE.system.stat1, s1.text, `/proc/stat at its end (${window})`);
       // dfdoctor's own CPU time over the same window, so that facts can take it out of "busy"
       if (self0.kind === 'ok' && self1.kind === 'ok') {
-        await out.writeText(BUNDLE.system.selfStat0, self0.text, `dfdoctor's /proc/self/stat (${window})`);
-        await out.writeText(BUNDLE.system.selfStat1, self1.text, `dfdoctor's /proc/self/stat (${window})`);
+        await out.writeText(
+          BUNDLE.system.selfStat0,
+          self0.text,
+          `dfdoctor's /proc/self/stat at the start of the run (${window})`,
+        );
+        await out.writeText(BUNDLE.system.selfStat1, self1.text, `dfdoctor's /proc/self/stat at its end (${window})`);
       }
     } else {
       return { status: 'failed', reason: s0.kind !== 'ok' ? s0.reason : (s1 as { reason: string }).reason };

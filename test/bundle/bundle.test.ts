@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openBundle } from '../../src/bundle/open.js';
 import { BundleError } from '../../src/bundle/reader.js';
 import { packTarball } from '../../src/bundle/tarball.js';
-import { BundleWriter } from '../../src/bundle/writer.js';
+import { BundleWriter, type Redactor } from '../../src/bundle/writer.js';
 import { DirBundle } from '../../src/bundle/dir-bundle.js';
 import { MemoryBundle } from '../../src/bundle/memory-bundle.js';
 
@@ -21,6 +21,12 @@ afterEach(async () => {
 });
 
 const host = { hostname: 'n1', kernel: '6.1', os: 'Debian', cpus: 2, memoryBytes: 1 };
+
+/** A redactor that hides the word s3cret, as a password, wherever it is. */
+const hidesS3cret: Redactor = (file, text) => ({
+  text: text.replace(/s3cret/g, '<redacted>'),
+  redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
+});
 
 async function writeBundle(dir: string): Promise<void> {
   const w = new BundleWriter(dir);
@@ -172,10 +178,7 @@ describe('bundle', () => {
 
   it('applies the redactor to every text written and records what it removed', async () => {
     const dir = await tmp();
-    const w = new BundleWriter(dir, (file, text) => ({
-      text: text.replace(/s3cret/g, '<redacted>'),
-      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
-    }));
+    const w = new BundleWriter(dir, hidesS3cret);
     await w.writeText('raw/containerd/config.toml', 'password = "s3cret"\n', '/etc/containerd/config.toml');
     const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });
     expect(await readFile(join(dir, 'raw/containerd/config.toml'), 'utf8')).toBe('password = "<redacted>"\n');
@@ -184,10 +187,7 @@ describe('bundle', () => {
 
   it('passes measurements.json through the redactor (a measured endpoint given with credentials)', async () => {
     const dir = await tmp();
-    const w = new BundleWriter(dir, (file, text) => ({
-      text: text.replace(/s3cret/g, '<redacted>'),
-      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
-    }));
+    const w = new BundleWriter(dir, hidesS3cret);
     w.setMeasurement('loopback', {
       dfdaemon: {
         endpoint: 'http://u:s3cret@127.0.0.1:8000/metrics',
@@ -206,10 +206,7 @@ describe('bundle', () => {
 
   it("records where each file came from, through the redactor (a scrape URL's credentials stay on the node)", async () => {
     const dir = await tmp();
-    const w = new BundleWriter(dir, (file, text) => ({
-      text: text.replace(/s3cret/g, '<redacted>'),
-      redactions: text.includes('s3cret') ? [{ file, what: 'password', count: 1 }] : [],
-    }));
+    const w = new BundleWriter(dir, hidesS3cret);
     await w.writeText('raw/dfdaemon/metrics-0.prom', 'x 1\n', 'GET http://u:s3cret@127.0.0.1:8000/metrics at t0');
     await w.writeJson('raw/net/conntrack.json', { count: 1, max: 2 }, '/proc/sys/net/netfilter/nf_conntrack_count');
     const m = await w.finish({ tool: { name: 'dfdoctor', version: '0' }, host, createdAt: 'x' });

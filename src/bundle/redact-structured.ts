@@ -15,7 +15,7 @@ import {
   normaliseName,
 } from './redact-keys.js';
 import type { Tally } from './redact-tally.js';
-import { decodedBasic, redactLine } from './redact-text.js';
+import { decodedBasic, redactLine, tallyHidden } from './redact-text.js';
 
 /** What a parsed file names as secret: values, and user names beside a password (Tally.names). */
 export interface Harvest {
@@ -99,7 +99,10 @@ export function redactJsonText(text: string, t: Tally): string | null {
       const s = String(v);
       const key = path[path.length - 1] ?? '';
       if (isTrivialValue(s) || (isKeyFileName(key) && isPathLike(s))) return v;
-      t.add(`value of "${path.join('.')}"`, s, ...decodedBasic(s));
+      const what = `value of "${path.join('.')}"`;
+      // a user name is hidden here and elsewhere only where it stands alone, as in TOML and YAML
+      if (isUserNameKey(key)) tallyHidden(t, what, key, [s]);
+      else t.add(what, s, ...decodedBasic(s));
       changed = true;
       return MARK;
     }

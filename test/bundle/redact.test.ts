@@ -240,6 +240,19 @@ describe('redaction keeps what analysis needs', () => {
     );
   });
 
+  it('a user name under a secret key of a JSON file is a name too, not a value scrubbed inside words', () => {
+    const r = createRedactor();
+    const json = r(
+      'raw/containerd/mirror-auth.json',
+      '{"auth": {"username": "harbor", "password": "Xy9-secret-pass"}}\n',
+    );
+    expect(JSON.parse(json.text)).toEqual({ auth: { username: 'REDACTED', password: 'REDACTED' } });
+    // the registry's host, named like its robot user, survives in the next file
+    expect(r('raw/containerd/journal.txt', 'pull harbor.corp.example/app:1 as harbor\n').text).toBe(
+      'pull harbor.corp.example/app:1 as REDACTED\n',
+    );
+  });
+
   it("a URL's user name is kept as a name, a userinfo without a password as a token", () => {
     const r = createRedactor();
     expect(r('raw/system/env.txt', 'HTTPS_PROXY=http://metrics:Pw-123456@10.0.0.1:3128\n').text).toBe(

@@ -55,11 +55,9 @@ export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
   const note = prose(
     `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${g.registries}; any other change in ${template}, a copy of the generated file with the change. The other steps say what to change, not where.`,
   );
-  const first = steps.findIndex((s) => s.kind === 'snippet');
   const restart = cmd(g.restart);
-  const out = steps.map((s) => (s === RESTART || s === NO_RESTART ? restart : s));
-  out.splice(first < 0 ? out.length : first, 0, note);
-  return out;
+  // first: a step of the list may end in a colon that its snippet completes
+  return [note, ...steps.map((s) => (s === RESTART || s === NO_RESTART ? restart : s))];
 }
 
 /** A grep of the last hour of containerd's log: its journal, or the file k3s and RKE2 have it write. */

@@ -46,8 +46,9 @@ export const ManifestSchema = z.object({
   /**
    * Where each bundle file came from on the node: the path read there, a `command` whose output it is,
    * or what dfdoctor made it from. The report names these beside the bundle paths its evidence cites.
+   * Only a note for the reader: a damaged entry (not a string) is left out, never a reason to refuse the bundle.
    */
-  sources: z.record(z.string(), z.string()).optional(),
+  sources: z.record(z.string(), z.unknown()).optional(),
   /** Caps applied to what the bundle holds (e.g. log bytes), stated so a reader knows what is missing. */
   caps: z.record(z.string(), z.string()).optional(),
 });

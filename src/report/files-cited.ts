@@ -8,7 +8,7 @@ const BUNDLE_PATH = /\braw\/[^\s:,;()"'`]+/g;
 
 export function filesCited(
   report: Pick<Report, 'diagnoses' | 'read' | 'notes'>,
-  sources: Record<string, string> | undefined,
+  sources: Record<string, unknown> | undefined,
 ): Report['files'] {
   if (!sources) return undefined;
   const cited = new Set<string>();
@@ -21,8 +21,9 @@ export function filesCited(
     scan(n.text);
     scan(n.source);
   }
-  const files = [...cited]
-    .sort()
-    .flatMap((path) => (sources[path] === undefined ? [] : [{ path, from: sources[path] }]));
+  const files = [...cited].sort().flatMap((path) => {
+    const from = sources[path];
+    return typeof from === 'string' ? [{ path, from }] : [];
+  });
   return files.length > 0 ? files : undefined;
 }

@@ -1,4 +1,7 @@
 // The bundle files a report cites, with where each came from on the node.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { filesCited } from '../../src/report/files-cited.js';
 import type { Report } from '../../src/report/model.js';
@@ -40,10 +43,41 @@ describe('filesCited', () => {
     ]);
   });
 
+  it('leaves out a damaged entry (a hand-edited manifest) and names the rest', () => {
+    const files = filesCited(
+      { diagnoses: [diagnosis(['raw/system/loadavg', 'raw/kubelet/config.yaml'])], read: { settings: [] }, notes: [] },
+      { 'raw/system/loadavg': 7, 'raw/kubelet/config.yaml': '/var/lib/kubelet/config.yaml' },
+    );
+    expect(files).toEqual([{ path: 'raw/kubelet/config.yaml', from: '/var/lib/kubelet/config.yaml' }]);
+  });
+
   it('nothing for a bundle that records no sources, or when nothing cited has one', () => {
     const r = { diagnoses: [diagnosis(['raw/system/loadavg'])], read: { settings: [] }, notes: [] };
     expect(filesCited(r, undefined)).toBeUndefined();
     expect(filesCited({ ...r, diagnoses: [diagnosis(['raw/net/nft.txt:1'])] }, SOURCES)).toBeUndefined();
+  });
+});
+
+describe('a hand-edited manifest', () => {
+  it('with a damaged source still opens: the bundle is analysed, that file is not named', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-sources-'));
+    try {
+      await cp(new URL('../../fixtures/seed-cache-hit-slow/', import.meta.url).pathname, dir, { recursive: true });
+      const m = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+      m.sources['raw/dfdaemon/config/dfget.yaml'] = 7;
+      await writeFile(join(dir, 'manifest.json'), JSON.stringify(m));
+      const b = await openBundle(dir);
+      try {
+        const r = await analyse(b.reader, b, {}, reportOrigin({ kind: 'bundle' }));
+        expect(r.diagnoses.length).toBeGreaterThan(0);
+        expect(r.files?.map((f) => f.path)).toContain('raw/kubelet/config.yaml');
+        expect(r.files?.map((f) => f.path)).not.toContain('raw/dfdaemon/config/dfget.yaml');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -136,10 +136,15 @@ export class BundleWriter {
    * quoted in a reason).
    */
   recordProbe(name: string, record: ProbeRecord): void {
-    const json = JSON.stringify(record);
+    this.probes[name] = this.redactedInManifest(record);
+  }
+
+  /** A value that goes into manifest.json, through the redactor; the value itself when nothing was taken out. */
+  private redactedInManifest<T>(value: T): T {
+    const json = JSON.stringify(value);
     const r = this.redactor(MANIFEST, json);
     this.redactions.push(...r.redactions);
-    this.probes[name] = r.text === json ? record : (JSON.parse(r.text) as ProbeRecord);
+    return r.text === json ? value : (JSON.parse(r.text) as T);
   }
 
   noteRedaction(r: Redaction): void {
@@ -151,14 +156,6 @@ export class BundleWriter {
     this.caps[what] = cap;
   }
 
-  /** The sources leave the node in manifest.json: a path or a command line passes the redactor as a record does. */
-  private redactedSources(): Record<string, string> {
-    const json = JSON.stringify(this.sources);
-    const r = this.redactor(MANIFEST, json);
-    this.redactions.push(...r.redactions);
-    return r.text === json ? this.sources : (JSON.parse(r.text) as Record<string, string>);
-  }
-
   /** A JSON file dfdoctor writes itself, as text through the redactor. */
   private redactedText(rel: string, value: unknown): string {
     const json = `${JSON.stringify(value, null, 2)}\n`;
@@ -168,8 +165,9 @@ export class BundleWriter {
   }
 
   async finish(info: { tool: { name: string; version: string }; host: Host; createdAt: string }): Promise<Manifest> {
-    // first: what redacting them finds counts among the redactions
-    const sources = Object.keys(this.sources).length > 0 ? this.redactedSources() : undefined;
+    // first: what redacting them finds counts among the redactions. The sources leave the node in
+    // manifest.json: a path or a command line passes the redactor as a record does
+    const sources = Object.keys(this.sources).length > 0 ? this.redactedInManifest(this.sources) : undefined;
     // the figures name what was measured, a URL given on the command line included
     // (`--dfdaemon-metrics http://user:pass@…` is the loopback probe's endpoint): they pass the redactor too
     const measured =

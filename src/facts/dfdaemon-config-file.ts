@@ -4,6 +4,7 @@
 // edit of that path in the container does not outlive it, so what to change is what is mounted there,
 // which the daemon's mount table shows (a kubelet ConfigMap volume for the Helm charts).
 import { mountOf, parseMountTable } from '../parsers/mountinfo.js';
+import { isServiceUnit } from '../parsers/proc-cgroup.js';
 
 export type DaemonConfigFile =
   /**
@@ -38,9 +39,7 @@ export function daemonConfigFile(
   // read through the daemon's root: the path is the container's (a flag's path is read on the node)
   if (typeof root !== 'string' || rec?.configRead !== `${root}${path}`) {
     const unit = rec?.unit;
-    return typeof unit === 'string' && /^[\w@:.\\-]+\.service$/.test(unit)
-      ? { where: 'node', path, unit }
-      : { where: 'node', path };
+    return typeof unit === 'string' && isServiceUnit(unit) ? { where: 'node', path, unit } : { where: 'node', path };
   }
   const volume = mountinfo === undefined ? undefined : configMapVolume(mountinfo, path);
   return {

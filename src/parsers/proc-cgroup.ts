@@ -45,8 +45,16 @@ export function containerOf(cgroupText: string): ContainerRef | null {
   return null;
 }
 
+/** A systemd service unit's name, as its cgroup is named. */
+const SERVICE_NAME = '[\\w@:.\\\\-]+\\.service';
 /** A systemd service's cgroup: ….service as the last name, or above a sub-cgroup it delegates. */
-const SERVICE = /\/([\w@:.\\-]+\.service)(?:\/|$)/;
+const SERVICE = new RegExp(`/(${SERVICE_NAME})(?:/|$)`);
+const SERVICE_ALONE = new RegExp(`^${SERVICE_NAME}$`);
+
+/** Whether a string is a systemd service unit's name (a recorded one, before it goes into a command). */
+export function isServiceUnit(s: string): boolean {
+  return SERVICE_ALONE.test(s);
+}
 
 /**
  * The systemd service a process on the node runs as (systemd puts each service's processes in a cgroup

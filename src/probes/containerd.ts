@@ -5,6 +5,7 @@ import { parseTomlLocated } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
 import { effectiveConfigPath, type HostsDir } from '../facts/containerd-hosts-dirs.js';
 import { defaultConfigPath } from '../knowledge/containerd.js';
+import { GENERATING_DISTRIBUTIONS } from '../knowledge/containerd-distributions.js';
 import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';
 import type { MirrorCheck } from '../facts/containerd-routes.js';
@@ -31,18 +32,13 @@ const DEFAULT_SOCKET = '/run/containerd/containerd.sock';
 const WELL_KNOWN_HOSTS_DIRS = [
   '/etc/containerd/certs.d',
   '/etc/docker/certs.d',
-  '/var/lib/rancher/k3s/agent/etc/containerd/certs.d',
-  '/var/lib/rancher/rke2/agent/etc/containerd/certs.d',
+  ...Object.values(GENERATING_DISTRIBUTIONS).map((d) => d.certsDir),
   '/etc/cri/conf.d/hosts',
 ];
 const SYSTEMD_DROPINS = '/etc/systemd/system/containerd.service.d';
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** containerd's log where no journal has it: its own file, or the one k3s and RKE2 have it write. */
-const LOG_FILES = [
-  '/var/log/containerd.log',
-  '/var/lib/rancher/k3s/agent/containerd/containerd.log',
-  '/var/lib/rancher/rke2/agent/containerd/containerd.log',
-];
+const LOG_FILES = ['/var/log/containerd.log', ...Object.values(GENERATING_DISTRIBUTIONS).map((d) => d.log)];
 const JOURNAL_LINES = 3000;
 const MAX_MIRROR_CHECKS = 8;
 

@@ -2,7 +2,7 @@ import type { ContainerdFacts } from '../../facts/containerd.js';
 import { type PullInQuestion, pullInQuestion } from '../../facts/pull.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { defineRule } from '../rule.js';
-import { downloadsSnippet, onThisNode, RESTART } from '../snippets/containerd.js';
+import { downloadsSnippet, onThisNode, restart } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
 import { measuredWaves, type Waves } from './download-waves.js';
 import { versionText } from './text.js';
@@ -83,7 +83,7 @@ export const lowDownloadConcurrency = defineRule<ConcurrencyFinding>({
   steps: ({ c, target }) =>
     onThisNode(c, [
       downloadsSnippet(c, target),
-      RESTART,
+      restart(c),
       cmd('containerd config dump | grep -n max_concurrent_downloads    # check the value in effect'),
     ]),
 });

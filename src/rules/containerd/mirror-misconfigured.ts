@@ -1,7 +1,7 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import { defineRule } from '../rule.js';
-import { hostsDir, onThisNode, RESTART } from '../snippets/containerd.js';
+import { hostsDir, onThisNode, restart } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
 import { MISCONFIG_FIXES } from './mirror-misconfigured-steps.js';
 import { versionText, where } from './text.js';
@@ -70,7 +70,7 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
   steps: ({ c, kinds }) =>
     onThisNode(c, [
       ...MISCONFIG_FIXES.filter((fix) => fix.kinds.some((k) => kinds.has(k))).flatMap((fix) => fix.steps(c)),
-      RESTART,
+      restart(c),
       cmd(`crictl pull <image>    # verify; ctr ignores hosts.toml unless given --hosts-dir ${hostsDir(c)}`),
     ]),
 });

@@ -1,6 +1,6 @@
 import type { ContainerdFacts, RegistryRoute } from '../../facts/containerd.js';
 import { defineRule } from '../rule.js';
-import { dfdaemonHostSnippet, NO_RESTART, onThisNode } from '../snippets/containerd.js';
+import { afterHostsToml, dfdaemonHostSnippet, onThisNode } from '../snippets/containerd.js';
 import { prose } from '../steps.js';
 import { where } from './text.js';
 
@@ -41,7 +41,7 @@ export const registryRoundtrip = defineRule<{ c: ContainerdFacts; routes: Regist
   steps: ({ c }) =>
     onThisNode(c, [
       dfdaemonHostSnippet(c),
-      NO_RESTART,
+      afterHostsToml(c),
       prose('Or reference images by digest (image@sha256:…) so no tag lookup is needed.'),
     ]),
 });

@@ -1,6 +1,6 @@
 // What unpack-bound advises: install or re-enable a parallel decompressor, leave the native snapshotter.
 import type { Step } from '../../report/model.js';
-import { onThisNode, overlayfsSnippet, RESTART } from '../snippets/containerd.js';
+import { onThisNode, overlayfsSnippet, restart } from '../snippets/containerd.js';
 import { cmd, prose } from '../steps.js';
 import type { UnpackFinding } from './unpack-bound.js';
 import { usesIgzip } from './text.js';
@@ -34,7 +34,7 @@ export function unpackSteps({ c, native, dec, stdlib, missing }: UnpackFinding):
     );
   }
   if (native && c) out.push(overlayfsSnippet(c));
-  if (c && (stdlib || native)) out.push(RESTART);
+  if (c && (stdlib || native)) out.push(restart(c));
   out.push(prose('Build images with zstd layers (inflates several times faster than gzip) for CPU-poor nodes.'));
   return c ? onThisNode(c, out) : out;
 }

@@ -3,6 +3,7 @@
 // (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
 // docs/cri/config.md): see src/parsers/containerd-config.ts.
 import type { ContainerdFacts } from '../../facts/containerd.js';
+import { GENERATING_DISTRIBUTIONS } from '../../knowledge/containerd-distributions.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose, snippet } from '../steps.js';
@@ -11,53 +12,41 @@ const DEFAULT_CONFIG_TOML = '/etc/containerd/config.toml';
 const DEFAULT_HOSTS_DIR = '/etc/containerd/certs.d';
 const DEFAULT_PROXY_PORT = 4001;
 
-export const RESTART = cmd(
-  'systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not',
-);
-
-/** Said after a hosts.toml change alone. */
-export const NO_RESTART = prose('hosts.toml edits take effect without restarting containerd.');
-
 /**
- * The distributions that write containerd's config.toml, and the hosts.toml files from their
- * registries.yaml, each time they start (docs.k3s.io/installation/private-registry: "Upon startup, K3s
- * will check to see if /etc/rancher/k3s/registries.yaml exists … used when generating the containerd
- * configuration"; docs.k3s.io/advanced: a config.toml.tmpl beside the generated file replaces the
- * template, config-v3.toml.tmpl for a version 3 config). They run containerd themselves: its restart is theirs.
+ * How a config.toml change takes effect: containerd's restart, or on k3s and RKE2, which run containerd
+ * and write its config as they start, theirs.
  */
-const GENERATED = {
-  k3s: {
-    registries: '/etc/rancher/k3s/registries.yaml',
-    log: '/var/lib/rancher/k3s/agent/containerd/containerd.log',
-    restart:
-      'systemctl restart k3s    # k3s-agent on an agent node: k3s runs containerd and writes its config as it starts',
-  },
-  rke2: {
-    registries: '/etc/rancher/rke2/registries.yaml',
-    log: '/var/lib/rancher/rke2/agent/containerd/containerd.log',
-    restart:
-      'systemctl restart rke2-server    # rke2-agent on an agent node: RKE2 runs containerd and writes its config as it starts',
-  },
-} as const;
+export function restart(c: ContainerdFacts): Step {
+  if (c.generatedBy === null)
+    return cmd('systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not');
+  const d = GENERATING_DISTRIBUTIONS[c.generatedBy];
+  return cmd(
+    `systemctl restart ${d.units.server}    # ${d.units.agent} on an agent node: ${d.name} runs containerd and writes its config as it starts`,
+  );
+}
+
+/** After a hosts.toml change alone: nothing to restart, unless the distribution writes hosts.toml from registries.yaml. */
+export function afterHostsToml(c: ContainerdFacts): Step {
+  return c.generatedBy === null ? prose('hosts.toml edits take effect without restarting containerd.') : restart(c);
+}
 
 /**
  * A containerd rule's steps as they apply on this node: where k3s or RKE2 generates the files the steps
- * edit, an edit would be undone at the next start, so the steps say where the change goes instead and
- * restart the distribution, not containerd.
+ * edit, an edit would be undone at the next start, so a first step says where the change goes instead.
  */
 export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
   const by = c.generatedBy;
   if (by === null) return steps;
-  const g = GENERATED[by];
   const file = configToml(c);
   const dir = file.slice(0, file.lastIndexOf('/'));
   const template = `${dir}/${c.config.layout >= 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl'}`;
-  const note = prose(
-    `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${g.registries}; any other change in ${template}, a copy of the generated file with the change. The other steps say what to change, not where.`,
-  );
-  const restart = cmd(g.restart);
   // first: a step of the list may end in a colon that its snippet completes
-  return [note, ...steps.map((s) => (s === RESTART || s === NO_RESTART ? restart : s))];
+  return [
+    prose(
+      `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${GENERATING_DISTRIBUTIONS[by].registries}; any other change in ${template}, a copy of the generated file with the change. The other steps say what to change, not where.`,
+    ),
+    ...steps,
+  ];
 }
 
 /** A grep of the last hour of containerd's log: its journal, or the file k3s and RKE2 have it write. */
@@ -66,7 +55,7 @@ export function logGrep(c: ContainerdFacts, pattern: string, comment: string): S
   return cmd(
     by === null
       ? `journalctl -u containerd --since -1h | grep -E '${pattern}'    # ${comment}`
-      : `grep -E '${pattern}' ${GENERATED[by].log}    # ${comment} (${by} runs containerd with its log in this file)`,
+      : `grep -E '${pattern}' ${GENERATING_DISTRIBUTIONS[by].log}    # ${comment} (${by} runs containerd with its log in this file)`,
   );
 }
 

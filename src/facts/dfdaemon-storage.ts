@@ -60,9 +60,11 @@ export function classifyStorage(mountinfo: string, dir: string): ParseResult<Dfd
   };
 }
 
-/** The storage volume of the cache dir the daemon names (not a --cache-dir given on this node). */
-export async function buildStorage(ctx: FactsContext, dir: string): Promise<DfdaemonStorage | undefined> {
-  const text = await ctx.bundle.text(MOUNTINFO_FILE);
+/**
+ * The storage volume of the cache dir the daemon names (not a --cache-dir given on this node), from the
+ * daemon's mount table (MOUNTINFO_FILE's text, undefined when the bundle has none).
+ */
+export function buildStorage(ctx: FactsContext, dir: string, text: string | undefined): DfdaemonStorage | undefined {
   if (text === undefined) return undefined;
   const r = classifyStorage(text, dir);
   if (r.ok) return r.value;

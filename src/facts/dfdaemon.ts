@@ -115,11 +115,9 @@ export const dfdaemonFacts = defineFacts({
         ...(container.pod ? { pod: container.pod } : {}),
       };
     if (config) out.config = config;
-    const configFile = daemonConfigFile(
-      rec,
-      rec?.daemonRoot === undefined ? undefined : await ctx.bundle.text(MOUNTINFO_FILE),
-      container?.pod,
-    );
+    // the daemon's own mount table: where its config comes from, and what holds its cache dir
+    const mountinfo = await ctx.bundle.text(MOUNTINFO_FILE);
+    const configFile = daemonConfigFile(rec, rec?.daemonRoot === undefined ? undefined : mountinfo, container?.pod);
     if (configFile) out.configFile = configFile;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
@@ -132,7 +130,7 @@ export const dfdaemonFacts = defineFacts({
       out.cacheDir = { path: probeCache.path, from: probeCache.from === 'config' ? 'config' : 'default' };
     // the daemon's mount table speaks of the daemon's paths, not of a --cache-dir given on this node
     if (out.cacheDir && out.cacheDir.from !== 'flag') {
-      const storage = await buildStorage(ctx, out.cacheDir.path);
+      const storage = buildStorage(ctx, out.cacheDir.path, mountinfo);
       if (storage) out.storage = storage;
     }
 

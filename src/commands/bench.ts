@@ -50,28 +50,11 @@ Examples:
     if (flags.bundle && !/\.(tar\.gz|tgz)$/.test(flags.bundle))
       throw new UsageError(`--bundle ${flags.bundle}: must end in .tar.gz or .tgz`);
     const rc = ctx();
-    const [
-      { DirBundle },
-      { readBundleHead },
-      { redactor },
-      { packTarball },
-      { analyse },
-      { reportOrigin, settingsFrom },
-      { runBench },
-      { gather },
-      { emitReport },
-      { addBenchToBundle },
-    ] = await Promise.all([
-      import('../bundle/dir-bundle.js'),
-      import('../bundle/open.js'),
-      import('../bundle/redact.js'),
-      import('../bundle/tarball.js'),
-      import('../pipeline.js'),
+    const [{ settingsFrom }, { runBench }, { emitReport }, { benchReport }] = await Promise.all([
       import('./analysis.js'),
       import('../probes/bench-run.js'),
-      import('./gather.js'),
       import('./output.js'),
-      import('./bench-bundle.js'),
+      import('./bench-report.js'),
     ]);
     const settings = await settingsFrom(flags);
     const deselected = deselectedProbes(flags);
@@ -90,26 +73,15 @@ Examples:
       },
       rc,
     );
-    const g = await gather({
+    const report = await benchReport(measured, {
       options: toProbeOptions(flags, flags.timeout, Boolean(flags.bundle)),
       deselected,
       signal: rc.signal,
       cleanup: rc.cleanup,
       progress: rc.progress,
-      ...(flags.bundle ? { redactor } : {}),
+      settings,
+      ...(flags.bundle ? { bundle: flags.bundle } : {}),
     });
-    try {
-      await addBenchToBundle(g.dir, measured, flags.bundle ? redactor : undefined);
-      const reader = new DirBundle(g.dir);
-      const head = await readBundleHead(reader);
-      const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
-      if (flags.bundle) {
-        await packTarball(g.dir, flags.bundle, (fn) => rc.cleanup.add(fn));
-        process.stderr.write(`wrote ${flags.bundle}\n`);
-      }
-      setExit(await emitReport(report, flags));
-    } finally {
-      await g.remove();
-    }
+    setExit(await emitReport(report, flags));
   });
 }

@@ -32,6 +32,8 @@ export interface KubeletFacts {
   jsonFiles: string[];
   /** The config file the kubelet's flags name (--config) when the bundle lacks it: what it sets is unknown. */
   configUnread?: string;
+  /** The kubelet's command line names no --config: it reads no config file, only flags and defaults. */
+  noConfigFile?: true;
   /** Image pulls the kubelet reported in its Pulled events (raw/kubelet/events.json), newest last as listed. */
   pulls?: KubeletPull[];
   /** Pulls the kubelet's registryPullQPS/registryBurst limiter refused ("pull QPS exceeded" Failed events). */
@@ -86,8 +88,19 @@ export const kubeletFacts = defineFacts({
     if (note) ctx.note(note, KUBELET_FILES.events);
     const files: string[] = [];
     const jsonFiles: string[] = [];
+    const rec = ctx.facts.manifest.probes.kubelet;
+    const parsedFlags = flagsText === undefined ? undefined : parseKubeletFlags(flagsText);
+    // the kubelet loads a config file only when --config names one (kubernetes cmd/kubelet/app/server.go,
+    // "load kubelet config file, if provided"): a command line the probe read from the process (its
+    // record has the pid) that names none runs on flags and defaults, whatever file is at the default path
+    const noConfigFile = parsedFlags !== undefined && parsedFlags.config === undefined && typeof rec?.pid === 'number';
+    if (noConfigFile && cfgText !== undefined)
+      ctx.note(
+        `not read by this kubelet: its command line (${KUBELET_FILES.flags}) names no --config`,
+        KUBELET_FILES.config,
+      );
     let cfg: KubeletPullSettings = {};
-    if (cfgText !== undefined) {
+    if (cfgText !== undefined && !noConfigFile) {
       files.push(KUBELET_FILES.config);
       if (isJson(cfgText)) jsonFiles.push(KUBELET_FILES.config);
       const p = parseKubeletConfig(cfgText);
@@ -131,12 +144,12 @@ export const kubeletFacts = defineFacts({
     }
     let flags: KubeletPullSettings = {};
     let flagConfig: string | undefined;
-    if (flagsText !== undefined) {
+    if (parsedFlags !== undefined) {
       files.push(KUBELET_FILES.flags);
-      const f = parseKubeletFlags(flagsText);
-      flags = f.settings;
-      flagConfig = f.config;
-      for (const q of f.problems) ctx.problem({ file: KUBELET_FILES.flags, line: q.line, message: q.message });
+      flags = parsedFlags.settings;
+      flagConfig = parsedFlags.config;
+      for (const q of parsedFlags.problems)
+        ctx.problem({ file: KUBELET_FILES.flags, line: q.line, message: q.message });
     }
     const pick = <K extends keyof typeof DEFAULTS>(
       k: K,
@@ -160,8 +173,9 @@ export const kubeletFacts = defineFacts({
       registryPullQPS: pick('registryPullQPS') as KubeletFacts['registryPullQPS'],
       registryBurst: pick('registryBurst') as KubeletFacts['registryBurst'],
       files,
-      onNode: onNode(ctx.facts.manifest.probes.kubelet, flagConfig),
+      onNode: noConfigFile ? { ...onNode(rec, undefined), config: null } : onNode(rec, flagConfig),
       ...(cfgText === undefined && flagConfig !== undefined ? { configUnread: flagConfig } : {}),
+      ...(noConfigFile ? { noConfigFile } : {}),
       jsonFiles,
       ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals } : {}),
     };

@@ -21,10 +21,23 @@ export const kubeletProbe: ProbeModule = {
         `/proc/${proc.pid}/cmdline, one argument a line`,
       );
     } else if (proc) partial.push(`kubelet pid ${proc.pid}: command line unreadable`);
-    const config = ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG;
-    const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
-    if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text, config);
-    else partial.push(r.reason);
+    // the kubelet loads a config file only when --config names one (kubernetes cmd/kubelet/app/server.go,
+    // "load kubelet config file, if provided"): a command line that names none runs on flags and
+    // defaults, and a file at the default path, or the one --kubelet-config names, is not what it reads
+    const flagsOnly = proc !== undefined && proc.args.length > 0 && argValue(proc.args, '--config') === undefined;
+    const config = flagsOnly
+      ? null
+      : (ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG);
+    let unread: string | undefined;
+    if (config === null)
+      partial.push(
+        `its command line names no --config: it reads no config file${ctx.options.kubeletConfig ? ` (--kubelet-config ${ctx.options.kubeletConfig} not read)` : ''}`,
+      );
+    else {
+      const r = await readNodeFile(ctx.nodePath(config), 1024 * 1024);
+      if (r.kind === 'ok') await ctx.out.writeText(BUNDLE.kubelet.config, r.text, config);
+      else partial.push((unread = r.reason));
+    }
     const configDir = proc ? argValue(proc.args, '--config-dir') : undefined;
     const dropIns = configDir ? await copyDropIns(ctx, configDir) : undefined;
     if (dropIns) partial.push(...dropIns.problems);
@@ -40,8 +53,9 @@ export const kubeletProbe: ProbeModule = {
       .toLowerCase();
     const ev = await readPulledEvents(ctx, nodeName);
     if (ev.note) partial.push(ev.note);
-    if (!proc && r.kind !== 'ok' && ev.kept === undefined)
-      return { status: 'skipped', reason: `no kubelet here: no process and ${r.reason}` };
+    // no process means a config path was tried: unread says why it was not read
+    if (!proc && unread !== undefined && ev.kept === undefined)
+      return { status: 'skipped', reason: `no kubelet here: no process and ${unread}` };
     return {
       status: 'ok',
       ...(partial.length > 0 ? { reason: partial.join('; ') } : {}),

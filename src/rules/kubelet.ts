@@ -108,6 +108,8 @@ export const serialPulls = defineRule<SerialFinding>({
 function source(k: KubeletFacts): string {
   const set = kubeletSetIn(k.serializeImagePulls, '--serialize-image-pulls');
   if (set) return set;
+  if (k.noConfigFile)
+    return `not set in ${k.files.join(', ')}, and the kubelet reads no config file (its command line names no --config): the kubelet default is true`;
   if (k.configUnread !== undefined)
     return `not set in ${k.files.join(', ')}; the config file its flags name (${k.configUnread}) is not in the bundle, so what it sets is not known: the kubelet default is true (no maxParallelImagePulls of 2 or more)`;
   return k.files.length > 0

@@ -17,6 +17,34 @@ describe('kubelet facts', () => {
       maxParallelImagePulls: { value: null, from: 'default' },
     });
   });
+  it('leaves out a config file the kubelet does not read: its command line, as the probe read it, names no --config', async () => {
+    const files = {
+      // a file at kubeadm's path from an earlier setup, beside a kubelet that runs on flags
+      'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: false\nregistryPullQPS: 0\n',
+      'raw/kubelet/flags.txt':
+        '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n--registry-burst=20\n',
+    };
+    const probe = { status: 'ok' as const, durationMs: 1, pid: 812, config: null };
+    const f = await factsFrom(files, { manifest: { probes: { kubelet: probe } } });
+    expect(f.kubelet).toMatchObject({
+      serializeImagePulls: { value: true, from: 'default' },
+      registryPullQPS: { value: 5, from: 'default' },
+      registryBurst: { value: 20, from: 'flag' },
+      files: ['raw/kubelet/flags.txt'],
+      onNode: { config: null },
+      noConfigFile: true,
+    });
+    expect(f.notes).toContainEqual(
+      expect.objectContaining({
+        source: 'raw/kubelet/config.yaml',
+        text: 'not read by this kubelet: its command line (raw/kubelet/flags.txt) names no --config',
+      }),
+    );
+    // flags the probe did not read from a process (pasted, partial) say nothing of the files beside them
+    const loose = await factsFrom(files);
+    expect(loose.kubelet?.serializeImagePulls).toEqual({ value: false, from: 'config' });
+    expect(loose.kubelet?.noConfigFile).toBeUndefined();
+  });
   it('an invalid config gives a located problem and defaults', async () => {
     const f = await factsFrom({
       'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: [false\n',

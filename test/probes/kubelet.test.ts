@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -203,6 +203,34 @@ describe('kubelet probe', () => {
     },
     20_000,
   );
+});
+
+describe('a kubelet whose command line names no --config', () => {
+  // a real process named kubelet (a copy of sleep): the probe finds it as it finds the node's
+  const other = execFileSync('sh', ['-c', 'grep -lx kubelet /proc/[0-9]*/comm 2>/dev/null || true'], {
+    encoding: 'utf8',
+  });
+  it.skipIf(other.trim() !== '')('reads no config file for it, not even the one --kubelet-config names', async () => {
+    const bin = await mkdtemp(join(tmpdir(), 'dfdoctor-fake-kubelet-'));
+    temps.push(bin);
+    const kubelet = join(bin, 'kubelet');
+    execFileSync('cp', [execFileSync('sh', ['-c', 'command -v sleep'], { encoding: 'utf8' }).trim(), kubelet]);
+    const child = spawn(kubelet, ['30'], { stdio: 'ignore' });
+    try {
+      const src = join(bin, 'config.yaml');
+      await writeFile(src, 'kind: KubeletConfiguration\nserializeImagePulls: false\n');
+      const { dir, outcome } = await run(src);
+      expect(outcome.status).toBe('ok');
+      expect(outcome.details).toMatchObject({ pid: child.pid, config: null });
+      expect(outcome.reason).toContain(
+        `its command line names no --config: it reads no config file (--kubelet-config ${src} not read)`,
+      );
+      expect(await readFile(join(dir, 'raw/kubelet/flags.txt'), 'utf8')).toBe(`${kubelet}\n30\n`);
+      await expect(readFile(join(dir, 'raw/kubelet/config.yaml'), 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      child.kill();
+    }
+  });
 });
 
 describe('kubelet --config-dir drop-ins', () => {

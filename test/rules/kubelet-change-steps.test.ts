@@ -111,6 +111,30 @@ describe('kubelet steps', () => {
     expect(snippets(s).map((x) => x.file)).toEqual(['/var/lib/kubelet/config.yaml']);
   });
 
+  it('write a new config file, and the flag that makes the kubelet read it, when it reads none', async () => {
+    // the probe found the process; its command line names no --config
+    const flags = '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n';
+    const s = await steps('kubelet.serial-pulls', { 'raw/kubelet/flags.txt': flags }, { pid: 812, config: null });
+    expect(prose(s)[0]).toMatch(/^The kubelet reads no config file: its command line names no --config/);
+    expect(prose(s)[0]).toContain("add `--config=/var/lib/kubelet/config.yaml` where the kubelet's flags are set");
+    const [file] = snippets(s);
+    expect(file?.file).toBe('/var/lib/kubelet/config.yaml');
+    // a config file the kubelet loads names its kind
+    expect(file?.text).toMatch(
+      /^apiVersion: kubelet\.config\.k8s\.io\/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: false\n/,
+    );
+    // no kubeadm wrote a file it does not read
+    expect(prose(s).join('\n')).not.toContain('kubeadm');
+    expect(commands(s)).toContain('systemctl restart kubelet');
+    // a flag that set the value goes too: it would still win over the new file
+    const set = await steps(
+      'kubelet.serial-pulls',
+      { 'raw/kubelet/flags.txt': `${flags}--serialize-image-pulls=true\n` },
+      { pid: 812, config: null },
+    );
+    expect(prose(set)[0]).toContain('removing --serialize-image-pulls, which would still win over the file');
+  });
+
   it('say nothing of flags when none set the value', async () => {
     const s = await steps('kubelet.serial-pulls', { 'raw/kubelet/config.yaml': STOCK });
     expect(prose(s).join('\n')).not.toContain('command line');

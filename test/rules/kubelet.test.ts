@@ -88,3 +88,19 @@ describe('kubelet.serial-pulls with Pulled events', () => {
     expect(bad.kubelet?.serializeImagePulls.value).toBe(true);
   });
 });
+
+describe('kubelet rules on a kubelet that reads no config file', () => {
+  it('say where the values in effect come from: flags and defaults, not the file at the default path', async () => {
+    const facts = await factsFrom(
+      {
+        'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: true\nregistryPullQPS: 1\n',
+        'raw/kubelet/flags.txt': '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n',
+      },
+      { manifest: { probes: { kubelet: { status: 'ok', durationMs: 1, pid: 812, config: null } } } },
+    );
+    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'kubelet.serial-pulls');
+    expect(d?.evidence[0]).toContain(
+      'not set in raw/kubelet/flags.txt, and the kubelet reads no config file (its command line names no --config): the kubelet default is true',
+    );
+  });
+});

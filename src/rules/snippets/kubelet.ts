@@ -40,6 +40,19 @@ function writtenBy(file: string): string | undefined {
 
 export function kubeletChangeSteps(k: KubeletFacts, c: KubeletChange): Step[] {
   const s = c.setting;
+  const steps = s.from !== 'drop-in' && k.noConfigFile ? newConfigFile(c) : inPlace(k, c);
+  steps.push(
+    cmd('systemctl restart kubelet'),
+    cmd(
+      `kubectl get --raw /api/v1/nodes/${k.onNode.nodeName ?? '<node>'}/proxy/configz | grep -o '${c.check.pattern}'    # ${c.check.comment}`,
+    ),
+  );
+  return steps;
+}
+
+/** The change in the file that set the value (a drop-in) or the config file the kubelet reads. */
+function inPlace(k: KubeletFacts, c: KubeletChange): Step[] {
+  const s = c.setting;
   const inBundle = s.from === 'drop-in' ? s.file : BUNDLE.kubelet.config;
   const file =
     s.from === 'drop-in'
@@ -57,17 +70,31 @@ export function kubeletChangeSteps(k: KubeletFacts, c: KubeletChange): Step[] {
     const members = c.values.map((v) => `"${v.key}": ${JSON.stringify(v.value)}`);
     steps.push(snippet({ file, format: 'json', text: members.join(',\n') }));
     if (c.note) steps.push(prose(c.note));
-  } else {
-    const lines = c.values.map((v) => `${v.key}: ${String(v.value)}${v.comment ? `    # ${v.comment}` : ''}`);
-    steps.push(snippet({ file, format: 'yaml', text: [...lines, ...(c.note ? [`# ${c.note}`] : [])].join('\n') }));
-  }
+  } else steps.push(snippet({ file, format: 'yaml', text: yamlLines(c).join('\n') }));
   const bootstrapper = writtenBy(file);
   if (bootstrapper) steps.push(prose(bootstrapper));
-  steps.push(
-    cmd('systemctl restart kubelet'),
-    cmd(
-      `kubectl get --raw /api/v1/nodes/${k.onNode.nodeName ?? '<node>'}/proxy/configz | grep -o '${c.check.pattern}'    # ${c.check.comment}`,
-    ),
-  );
   return steps;
+}
+
+/**
+ * A kubelet whose command line names no --config reads no file (kubernetes cmd/kubelet/app/server.go:
+ * "load kubelet config file, if provided"): the change is a new file, which needs its kind and
+ * apiVersion, and the flag that makes the kubelet read it.
+ */
+function newConfigFile(c: KubeletChange): Step[] {
+  return [
+    prose(
+      `The kubelet reads no config file: its command line names no --config, so it runs on flags and defaults. Write the settings to a new file and add \`--config=${DEFAULT_CONFIG}\` where the kubelet's flags are set${c.setting.from === 'flag' ? `, removing ${c.flag}, which would still win over the file` : ''} (\`systemctl cat kubelet\` shows the unit and the drop-ins or environment files that set them):`,
+    ),
+    snippet({
+      file: DEFAULT_CONFIG,
+      format: 'yaml',
+      text: ['apiVersion: kubelet.config.k8s.io/v1beta1', 'kind: KubeletConfiguration', ...yamlLines(c)].join('\n'),
+    }),
+  ];
+}
+
+function yamlLines(c: KubeletChange): string[] {
+  const lines = c.values.map((v) => `${v.key}: ${String(v.value)}${v.comment ? `    # ${v.comment}` : ''}`);
+  return [...lines, ...(c.note ? [`# ${c.note}`] : [])];
 }

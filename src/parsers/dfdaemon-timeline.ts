@@ -449,6 +449,21 @@ export class TimelineBuilder {
     this.finished = true;
     const tasks: TaskTimeline[] = [];
     for (const rest of this.tasks.values()) {
+      // a task whose log shows neither its start, its registration nor its cache hit (a --since window,
+      // a rotated file or an excerpt begins after them) started its logged cost before its done line:
+      // Go logs "peer task done, cost" as the time since the task began (v2.1.49
+      // client/daemon/peer/peertask_conductor.go:1389-1393), not since its first line here
+      const done = rest.refs.done;
+      if (
+        rest.costFrom === 'logged' &&
+        rest.costMs !== null &&
+        done?.tsMs != null &&
+        !rest.refs.start &&
+        !rest.refs.register &&
+        !rest.refs.hit &&
+        (rest.startMs === null || done.tsMs - rest.costMs < rest.startMs)
+      )
+        rest.startMs = done.tsMs - rest.costMs;
       if (
         rest.costMs === null &&
         rest.refs.done &&

@@ -89,9 +89,13 @@ export async function readHostsDirs(b: BundleReader, configPath: string[]): Prom
   ];
 }
 
+/** A legacy mirror endpoint as a hosts.toml host, with no line: it was parsed from a line of its own making. */
 function parseEntryUrl(u: string): HostsEntry | null {
   const r = parseHostsToml(`[host.${JSON.stringify(u)}]\n`);
-  return r.ok ? (r.file.hosts[0] ?? null) : null;
+  const e = r.ok ? r.file.hosts[0] : undefined;
+  if (!e) return null;
+  const { line: _made, ...entry } = e;
+  return entry;
 }
 
 export async function buildRoutes(
@@ -102,6 +106,8 @@ export async function buildRoutes(
   dd: DfdaemonEndpoints | null,
   checks: MirrorCheck[],
   pk: ContainerdVersionPicker,
+  /** The bundle file the config came from, and where a key is written in it: for legacy mirrors. */
+  configFile: { file: string; lineOf?: (path: readonly string[]) => number | undefined },
 ): Promise<RegistryRoute[]> {
   const routes: RegistryRoute[] = [];
   // config_path takes the registry hosts from hosts.toml; legacy mirrors otherwise (both set is an error, see findMisconfigs)
@@ -185,12 +191,10 @@ export async function buildRoutes(
     }
   } else {
     for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {
-      routes.push({
-        registry,
-        source: 'legacy-mirrors',
-        file: CONTAINERD_FILES.config,
-        ...routeFromLegacyMirrors(registry, endpoints, dd, checks, parseEntryUrl),
-      });
+      const route = routeFromLegacyMirrors(registry, endpoints, dd, checks, parseEntryUrl);
+      const line = configFile.lineOf?.(['plugins', config.criPluginId, 'registry', 'mirrors', registry, 'endpoint']);
+      if (line !== undefined) for (const h of route.hosts) if (h.role === 'mirror') h.line = line;
+      routes.push({ registry, source: 'legacy-mirrors', file: configFile.file, ...route });
     }
   }
   return routes;

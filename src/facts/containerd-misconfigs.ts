@@ -16,6 +16,8 @@ export type MisconfigKind =
   | 'config-path-without-hosts'
   | 'wrong-dir'
   | 'wrong-name'
+  /** The same in legacy `registry.mirrors`, where the fix is a key renamed, not a hosts.toml. */
+  | 'mirrors-wrong-name'
   | 'rejected'
   | 'legacy-with-config-path'
   | 'scheme'
@@ -190,11 +192,14 @@ function routeMisconfigs(a: MisconfigInputs, r: RegistryRoute, hasDocker: boolea
   const out: Misconfig[] = [];
   const inFile = r.file ? { file: r.file } : {};
   if (DOCKER_ALIASES.includes(r.registry) && !hasDocker) {
+    const legacy = r.source === 'legacy-mirrors';
+    const line = legacy ? r.hosts[0]?.line : undefined;
     out.push({
-      kind: 'wrong-name',
+      kind: legacy ? 'mirrors-wrong-name' : 'wrong-name',
       registry: r.registry,
-      message: `hosts.toml is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
+      message: `${legacy ? 'registry.mirrors' : 'hosts.toml'} is keyed on "${r.registry}", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them`,
       ...inFile,
+      ...(line === undefined ? {} : { line }),
     });
   }
   if (r.rejected?.unread) {

@@ -114,7 +114,10 @@ export const containerdFacts = defineFacts({
     const dd = dfdaemonEndpoints(ctx.facts, listeners);
     const checks = await readMirrorChecks(ctx);
     const hostsDirs = await readHostsDirs(b, configPath);
-    const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? [], pk);
+    const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? [], pk, {
+      file: file ?? CONTAINERD_FILES.config,
+      ...(lineOf ? { lineOf } : {}),
+    });
     const pull = pullMode(config, pk);
     const env = await readEnv(b);
     const log = await readLog(ctx);

@@ -59,6 +59,8 @@ describe('containerd facts', () => {
     expect(r.source).toBe('legacy-mirrors');
     expect(r.hosts.map((h) => h.url)).toEqual(['http://127.0.0.1:65001', 'https://registry-1.docker.io:443']);
     expect(r.firstIsDfdaemon).toBe(true);
+    // the endpoint's line in config.toml (a hosts.toml line of the parser's own making was cited as line 1)
+    expect(r.hosts.map((h) => h.line)).toEqual([3, undefined]);
   });
 
   it('merges imports over the main file', async () => {

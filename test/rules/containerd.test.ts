@@ -69,6 +69,43 @@ describe('containerd.mirror-misconfigured', () => {
     ).toBeNull();
     expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n' }))).toBeNull();
   });
+  // fixtures/real/containerd-1.4-mirror-keyed-registry-1 (dragonfly#1344) is the real case
+  it('renames a misnamed legacy mirror where it is, with its endpoints, and sets no config_path beside it', async () => {
+    const legacy = (name: string) =>
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."${name}"]\n  endpoint = ["http://127.0.0.1:65001","https://registry-1.docker.io"]\n`;
+    const m = mirrorMisconfigured.when(
+      await factsFrom({ 'raw/containerd/config.toml': legacy('registry-1.docker.io') }),
+    );
+    expect(m?.severity).toBe('critical');
+    expect(m?.evidence[0]).toBe(
+      'registry.mirrors is keyed on "registry-1.docker.io", but containerd looks up Docker Hub images under "docker.io": the mirror is never used for them (raw/containerd/config.toml:3)',
+    );
+    expect(m?.remediation.summary).toMatch(/^Key the registry\.mirrors table on the name images use/);
+    const snippets = m!.remediation.steps.flatMap((s) => (s.kind === 'snippet' ? [s] : []));
+    // the node's own port (the Go daemon's 65001), not the Rust default; no config_path, which 1.5–1.7
+    // refuse beside registry.mirrors and 1.4 does not have
+    expect(snippets.map((s) => [s.file, s.text])).toEqual([
+      [
+        '/etc/containerd/config.toml',
+        '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:65001", "https://registry-1.docker.io"]',
+      ],
+    ]);
+    expect(m!.remediation.steps.map(stepText).join('\n')).not.toContain('config_path =');
+    // keyed on docker.io already: nothing to rename
+    expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': legacy('docker.io') }))).toBeNull();
+  });
+  it('writes a misnamed hosts.toml again under the name images use', async () => {
+    const m = mirrorMisconfigured.when(
+      await factsFrom({
+        'raw/containerd/config.toml': CFG(2),
+        'raw/containerd/certs.d/index.docker.io/hosts.toml': HOSTS(),
+        'raw/net/listeners.txt': LISTEN,
+      }),
+    );
+    expect(m?.evidence[0]).toMatch(/^hosts\.toml is keyed on "index\.docker\.io"/);
+    const files = m!.remediation.steps.flatMap((s) => (s.kind === 'snippet' ? [s.file] : []));
+    expect(files).toEqual(['/etc/containerd/certs.d/docker.io/hosts.toml']);
+  });
   it('fires on a refused mirror (nothing listens) but leaves a black-holed one to mirror-fallback', async () => {
     const check = (tcp: string) =>
       JSON.stringify([

@@ -8,6 +8,7 @@ import {
   dfdaemonHostSnippet,
   hostsDir,
   hostsTomlSnippet,
+  legacyMirrorSnippet,
   proxyUrl,
 } from '../snippets/containerd.js';
 import { cmd, prose } from '../steps.js';
@@ -63,6 +64,25 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
       hostsTomlSnippet(c),
       prose(
         'With dfinit: point its containerd configPath at the config.toml containerd really loads (k3s: /var/lib/rancher/k3s/agent/etc/containerd/config.toml) so it writes into the real config_path.',
+      ),
+    ],
+  },
+  {
+    kinds: ['mirrors-wrong-name'],
+    steps: (c) => [
+      ...c.misconfigs.flatMap((m) =>
+        m.kind === 'mirrors-wrong-name' && m.registry !== undefined
+          ? [
+              prose(
+                `In ${configToml(c)}, key the registry.mirrors."${m.registry}" table on "docker.io" instead, its endpoints as they are:`,
+              ),
+              legacyMirrorSnippet(c, 'docker.io', c.config.cri.mirrors[m.registry] ?? [proxyUrl(c)]),
+            ]
+          : [],
+      ),
+      // containerd v1.6.38 pkg/cri/config/config.go:426; v2.1.0 internal/cri/config/config.go:489
+      prose(
+        'registry.mirrors is deprecated: from containerd 1.5 a hosts.toml under config_path takes its place, and its removal is planned for 2.4. A move to hosts.toml takes the registry.mirrors tables out in the same change: containerd refuses config_path beside them ("`mirrors` cannot be set when `config_path` is provided"), and its CRI plugin does not load.',
       ),
     ],
   },

@@ -11,6 +11,7 @@ const SEVERITY: Record<MisconfigKind, 'critical' | 'warning'> = {
   'no-routing': 'critical',
   'wrong-dir': 'critical',
   'wrong-name': 'critical',
+  'mirrors-wrong-name': 'critical',
   rejected: 'critical',
   'host-without-header': 'critical',
   'leftover-cri-registry': 'critical',
@@ -34,6 +35,9 @@ const CONFIG_SOURCE: Record<ContainerdFacts['configSource'], string> = {
   defaults: 'defaults',
 };
 
+const SUMMARY =
+  "Point containerd at dfdaemon: config_path in config.toml and <config_path>/<registry>/hosts.toml with dfdaemon's proxy as the first host.";
+
 export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: ReadonlySet<MisconfigKind> }>({
   meta: {
     id: 'containerd.mirror-misconfigured',
@@ -42,9 +46,14 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
     description:
       'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; dfdaemon written as an inline-table host, which 2.0+ never tries; a registry directory with certificates but no hosts.toml, which keeps that registry off a _default that routes through dfdaemon; on 2.3+, a version 2 registry table left in a version 3 config, which then replaces the registry table of the images plugin; legacy mirrors together with config_path (or, on 2.2.0–2.2.1, with the default config_path); a multi-directory config_path on 2.1+ transfer-service pulls; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
     severities: ['critical', 'warning'],
-    remediationSummary:
-      "Point containerd at dfdaemon: config_path in config.toml and <config_path>/<registry>/hosts.toml with dfdaemon's proxy as the first host.",
+    remediationSummary: SUMMARY,
   },
+
+  // a legacy mirror only misnamed is fixed where it is, on releases without config_path (< 1.5) too
+  summary: ({ kinds }) =>
+    kinds.size === 1 && kinds.has('mirrors-wrong-name')
+      ? 'Key the registry.mirrors table on the name images use ("docker.io"), so that pulls reach dfdaemon.'
+      : SUMMARY,
 
   detect(f) {
     const c = f.containerd;

@@ -88,9 +88,23 @@ export function hostsDir(c: ContainerdFacts): string {
   return c.configPath[0] ?? DEFAULT_HOSTS_DIR;
 }
 
-/** dfdaemon's proxy as containerd should reach it: its first proxy port on loopback. */
+/**
+ * dfdaemon's proxy as containerd should reach it, on loopback: at the proxy port the node's own routes
+ * already name (a Go daemon's 65001 beside the Rust default), else at dfdaemon's first proxy port.
+ */
 export function proxyUrl(c: ContainerdFacts): string {
-  return `http://127.0.0.1:${c.dfdaemon?.proxyPorts[0] ?? DEFAULT_PROXY_PORT}`;
+  const named = c.routes.flatMap((r) => r.hosts).find((h) => h.isDfdaemon)?.port;
+  return `http://127.0.0.1:${named ?? c.dfdaemon?.proxyPorts[0] ?? DEFAULT_PROXY_PORT}`;
+}
+
+/** config.toml: a legacy `registry.mirrors` table, with the endpoints given. */
+export function legacyMirrorSnippet(c: ContainerdFacts, registry: string, endpoints: readonly string[]): Step {
+  const layout = c.config.layout;
+  return snippet({
+    file: configToml(c),
+    format: 'toml',
+    text: `[${CRI[layout]}.registry.mirrors."${registry}"]\n  endpoint = [${endpoints.map((e) => JSON.stringify(e)).join(', ')}]`,
+  });
 }
 
 /** config.toml: the hosts directory. */

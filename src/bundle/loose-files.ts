@@ -2,6 +2,7 @@
 // that the one analysis path reads them. Pure: the command reads the files and hands their text here.
 import type { Manifest } from './manifest.js';
 import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
+import { BUNDLE } from './layout.js';
 
 export interface LooseFile {
   /** As the user named it (for messages). */
@@ -138,7 +139,20 @@ export function assembleLooseFiles(
     tool,
     host: { hostname: 'loose files', kernel: 'unknown', os: 'unknown', cpus: 0, memoryBytes: 0 },
     probes: Object.fromEntries(
-      [...probes].sort().map((p) => [p, { status: 'ok' as const, durationMs: 0, reason: 'from loose files' }]),
+      [...probes].sort().map((p) => [
+        p,
+        {
+          status: 'ok' as const,
+          durationMs: 0,
+          reason: 'from loose files',
+          // containerd files without its config: the facts then assume nothing of what it would set
+          ...(p === 'containerd' &&
+          files[BUNDLE.containerd.config] === undefined &&
+          files[BUNDLE.containerd.dump] === undefined
+            ? { configGiven: false }
+            : {}),
+        },
+      ]),
     ),
     ...(Object.keys(sources).length > 0
       ? { sources: Object.fromEntries(Object.entries(sources).map(([at, paths]) => [at, paths.join(', ')])) }

@@ -62,7 +62,8 @@ export interface LeftoverCri {
 /** What the misconfig checks read: the effective config and where its routes lead. */
 export interface MisconfigInputs {
   criPlugin: { status: string; line: number } | null;
-  configValid: boolean;
+  /** False when containerd's config is not known: config.toml does not parse, or none was given (loose files). */
+  configKnown: boolean;
   config: ContainerdConfig;
   configPath: string[];
   configPathFrom: ContainerdFacts['configPathFrom'];
@@ -159,7 +160,7 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
   // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look
-  if (configPath.length > 0 && routes.length === 0 && (stray.length > 0 || (a.dd?.present && a.configValid))) {
+  if (configPath.length > 0 && routes.length === 0 && (stray.length > 0 || (a.dd?.present && a.configKnown))) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
       message:
@@ -176,7 +177,7 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
     });
   }
   const legacy = Object.keys(a.config.cri.mirrors);
-  if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configValid) {
+  if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configKnown) {
     out.push({
       kind: 'no-routing',
       message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : " (and containerd's version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)"}: containerd pulls every image straight from its registry, never through dfdaemon`,

@@ -52,8 +52,12 @@ export interface Decompression {
 
 export interface ContainerdFacts {
   version: ContainerdVersion | null;
-  /** dump = `containerd config dump` (effective values), file = config.toml (+imports), defaults = no config found, invalid = config.toml does not parse (containerd does not start). */
-  configSource: 'dump' | 'file' | 'defaults' | 'invalid';
+  /**
+   * dump = `containerd config dump` (effective values), file = config.toml (+imports), defaults = no config
+   * found, invalid = config.toml does not parse (containerd does not start), not-given = files given to
+   * `analyze` without a config (the values are the defaults', config_path unknown).
+   */
+  configSource: 'dump' | 'file' | 'defaults' | 'invalid' | 'not-given';
   /** Bundle path of the file the values came from. */
   configFile: string | null;
   /**
@@ -78,7 +82,8 @@ export interface ContainerdFacts {
   imagePullProgressTimeout: string | null;
   /** The hosts directories in effect: from the config, or containerd's default (≥ 2.2.0 on Linux). */
   configPath: string[];
-  configPathFrom: 'config' | 'default' | 'none';
+  /** assumed: no config given (loose files); the hosts directories given are taken as read. */
+  configPathFrom: 'config' | 'default' | 'none' | 'assumed';
   /** Version-dependent facts taken without a known version, and what was assumed. */
   versionAssumptions: VersionAssumption[];
   hostsDirs: HostsDir[];
@@ -109,11 +114,18 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     const { config, source, file, lineOf, leftoverCri } = await readConfig(ctx, pk);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
-    const { configPath, from: configPathFrom } = effectiveConfigPath(config, dflt);
+    // files given to `analyze` without a containerd config: which directories its config_path names is not
+    // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
+    // said of a config the files do not show
+    const notGiven = source === 'defaults' && ctx.facts.manifest.probes.containerd?.configGiven === false;
+    const effective = notGiven ? null : effectiveConfigPath(config, dflt);
     const listeners = await readListeners(ctx);
     const dd = dfdaemonEndpoints(ctx.facts, listeners);
     const checks = await readMirrorChecks(ctx);
-    const hostsDirs = await readHostsDirs(b, configPath);
+    const read = await readHostsDirs(b, effective?.configPath ?? []);
+    const hostsDirs = effective ? read : read.map((d) => ({ ...d, inConfigPath: true }));
+    const configPath = effective ? effective.configPath : hostsDirs.map((d) => d.path);
+    const configPathFrom: ContainerdFacts['configPathFrom'] = effective ? effective.from : 'assumed';
     const routes = await buildRoutes(ctx, config, configPath, hostsDirs, dd?.endpoints ?? null, checks ?? [], pk, {
       file: file ?? CONTAINERD_FILES.config,
       ...(lineOf ? { lineOf } : {}),
@@ -126,7 +138,7 @@ export const containerdFacts = defineFacts({
     const criPlugin = cri ? { status: cri.status, line: cri.line } : null;
     const misconfigs = findMisconfigs({
       criPlugin,
-      configValid: source !== 'invalid',
+      configKnown: source !== 'invalid' && !notGiven,
       config,
       configPath,
       configPathFrom,
@@ -148,7 +160,7 @@ export const containerdFacts = defineFacts({
     ];
     const facts: ContainerdFacts = {
       version,
-      configSource: source,
+      configSource: notGiven ? 'not-given' : source,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       generatedBy: generatedBy(await b.text(CONTAINERD_FILES.config)),
@@ -192,7 +204,12 @@ export const containerdFacts = defineFacts({
         facts.configFile ?? CONTAINERD_FILES.config,
       );
     }
-    if (source === 'defaults') {
+    if (notGiven && hostsDirs.length > 0)
+      ctx.note(
+        `containerd: no config.toml given — the hosts.toml files given are read as containerd reads them from its config_path; whether its config_path names their directory is not known`,
+        CONTAINERD_FILES.certsD,
+      );
+    else if (source === 'defaults' && !notGiven) {
       ctx.note(
         `containerd: no config.toml in the bundle — containerd runs on its defaults (${configPathFrom === 'default' ? `config_path ${configPath.join(':')}, the default of containerd ≥ 2.2.0 on Linux` : 'no config_path, so no mirror, before containerd 2.2.0'})`,
         CONTAINERD_FILES.config,

@@ -22,12 +22,14 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       value: c.version ? formatVersion(c.version) : 'unknown',
       from: c.version ? 'raw/containerd/version.txt' : 'not recorded',
     });
-    const source = {
+    const sources: Record<typeof c.configSource, string> = {
       dump: '`containerd config dump`',
       file: 'config.toml',
       defaults: 'none: built-in defaults',
       invalid: 'config.toml, which does not parse',
-    }[c.configSource];
+      'not-given': 'none given: built-in defaults, config_path not known',
+    };
+    const source = sources[c.configSource];
     out.push({ area: 'containerd', setting: 'config', value: source, from: at(cfg) });
     out.push({ area: 'containerd', setting: 'config layout', value: `v${c.config.layout}`, from: at(cfg) });
     const d = c.pull.downloads;
@@ -50,7 +52,7 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       area: 'containerd',
       setting: 'config_path',
       value: c.configPath.join(':') || 'not set',
-      from: c.configPath.length > 0 ? at(cfg) : 'default',
+      from: c.configPathFrom === 'assumed' ? 'assumed: no config given' : c.configPath.length > 0 ? at(cfg) : 'default',
     });
     for (const r of c.routes) {
       const hosts = r.hosts

@@ -33,6 +33,7 @@ const CONFIG_SOURCE: Record<ContainerdFacts['configSource'], string> = {
   file: 'config.toml',
   invalid: 'nowhere (config.toml does not parse)',
   defaults: 'defaults',
+  'not-given': 'none given',
 };
 
 const SUMMARY =

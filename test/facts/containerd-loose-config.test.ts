@@ -1,0 +1,54 @@
+// Files given to `analyze` without containerd's config say nothing of it: a hosts.toml given alone is
+// read as containerd reads its config_path, and no finding rests on a config nobody gave. The real
+// case is fixtures/real/containerd-k3s-hosts-toml-given-alone (dragonfly#4815).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { assembleLooseFiles } from '../../src/bundle/loose-files.js';
+import { evaluate } from '../../src/engine.js';
+import { RULES } from '../../src/rules/index.js';
+import { factsFrom } from '../helpers/bundle.js';
+
+const HOSTS = readFileSync(
+  new URL(
+    '../../fixtures/real/containerd-k3s-hosts-toml-given-alone/raw/containerd/certs.d/docker.io/hosts.toml',
+    import.meta.url,
+  ),
+  'utf8',
+);
+const tool = { name: 'dfdoctor', version: '0' };
+
+async function analyzed(inputs: { path: string; text: string }[]) {
+  const a = assembleLooseFiles(inputs, '2026-01-01T00:00:00Z', tool);
+  const facts = await factsFrom(a.files, { manifest: a.manifest });
+  return {
+    a,
+    facts,
+    misconfigured: evaluate(facts, RULES).diagnoses.find((d) => d.rule === 'containerd.mirror-misconfigured'),
+  };
+}
+
+describe('containerd files given without its config', () => {
+  it('reads a hosts.toml given alone as containerd would, and says the config is not known', async () => {
+    const { a, facts, misconfigured } = await analyzed([{ path: 'certs.d/docker.io/hosts.toml', text: HOSTS }]);
+    expect(a.manifest.probes.containerd).toMatchObject({ configGiven: false });
+    expect(facts.containerd).toMatchObject({ configSource: 'not-given', configPathFrom: 'assumed', misconfigs: [] });
+    expect(facts.containerd?.routes[0]).toMatchObject({ registry: 'docker.io', firstIsDfdaemon: true });
+    expect(facts.notes.map((n) => n.text)).toContain(
+      'containerd: no config.toml given — the hosts.toml files given are read as containerd reads them from its config_path; whether its config_path names their directory is not known',
+    );
+    expect(misconfigured).toBeUndefined();
+  });
+
+  it('still finds the hosts.toml that a config given with it does not read', async () => {
+    const { a, misconfigured } = await analyzed([
+      { path: 'certs.d/docker.io/hosts.toml', text: HOSTS },
+      {
+        path: 'config.toml',
+        text: 'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  sandbox_image = "pause:3.9"\n',
+      },
+    ]);
+    expect(a.manifest.probes.containerd?.configGiven).toBeUndefined();
+    expect(misconfigured?.severity).toBe('critical');
+    expect(misconfigured?.evidence[0]).toMatch(/which is not in config_path \(unset\): containerd ignores them/);
+  });
+});

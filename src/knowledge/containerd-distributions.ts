@@ -37,3 +37,17 @@ export const GENERATING_DISTRIBUTIONS: Record<GeneratingDistribution, Distributi
     units: { server: 'rke2-server', agent: 'rke2-agent' },
   },
 };
+
+/**
+ * EKS's nodeadm (Amazon Linux 2023 EKS AMIs) writes /etc/containerd/config.toml from its template at
+ * every boot: nodeadm-config.service, enabled for multi-user.target, runs `nodeadm init --skip run`
+ * (awslabs/amazon-eks-ami templates/al2023/runtime/rootfs/etc/systemd/system/nodeadm-config.service;
+ * nodeadm/internal/containerd/config.go writeContainerdConfig). A user's own containerd settings go in
+ * the NodeConfig's spec.containerd.config, "an inline containerd config toml document … to override
+ * default generated configurations" (nodeadm/api ContainerdOptions), which the instance's user data
+ * carries (awslabs.github.io/amazon-eks-ami/nodeadm).
+ */
+export const NODEADM = {
+  unit: '/etc/systemd/system/nodeadm-config.service',
+  configToml: '/etc/containerd/config.toml',
+} as const;

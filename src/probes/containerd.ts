@@ -5,7 +5,7 @@ import { parseTomlLocated } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
 import { effectiveConfigPath, type HostsDir } from '../facts/containerd-hosts-dirs.js';
 import { defaultConfigPath } from '../knowledge/containerd.js';
-import { GENERATING_DISTRIBUTIONS } from '../knowledge/containerd-distributions.js';
+import { GENERATING_DISTRIBUTIONS, NODEADM } from '../knowledge/containerd-distributions.js';
 import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';
 import type { MirrorCheck } from '../facts/containerd-routes.js';
@@ -178,6 +178,11 @@ export const containerdProbe: ProbeModule = {
 
     // installed (a config or a version) but no process: say so first, before what could not be read because of it
     if (!proc) partial.unshift('not running: no containerd process');
+    // an EKS node's nodeadm writes config.toml again at every boot: a change there must go to its NodeConfig too
+    const nodeadm = await access(ctx.nodePath(NODEADM.unit)).then(
+      () => true,
+      () => false,
+    );
     const details = {
       pid: proc?.pid ?? null,
       running: proc !== null,
@@ -185,6 +190,7 @@ export const containerdProbe: ProbeModule = {
       version,
       layout: config?.layout ?? null,
       mirrors: targets.length,
+      ...(nodeadm ? { bootWriter: { by: 'nodeadm', unit: NODEADM.unit } } : {}),
     };
     if (!proc && main.kind !== 'ok' && version === null) {
       return {

@@ -151,4 +151,18 @@ describe('containerd probe on a re-rooted node', () => {
     expect(bad.outcome.reason).toMatch(/\/etc\/containerd\/config\.toml:2:\d+: invalid TOML/);
     expect(await readFile(join(bad.dir, 'raw/containerd/config.toml'), 'utf8')).toContain('[plugins');
   });
+
+  it("records EKS nodeadm's boot-time service, which writes config.toml again at every boot", async () => {
+    const config = { 'etc/containerd/config.toml': 'version = 2\n' };
+    // the unit as the AL2023 EKS AMI installs it (awslabs/amazon-eks-ami templates/al2023/runtime/rootfs)
+    const unit = '[Service]\nType=oneshot\nExecStart=/usr/bin/nodeadm init --skip run\n';
+    const eks = await probe(await node({ ...config, 'etc/systemd/system/nodeadm-config.service': unit }), {
+      containerdAddress: '/run/nothing.sock',
+    });
+    expect(eks.outcome.details).toMatchObject({
+      bootWriter: { by: 'nodeadm', unit: '/etc/systemd/system/nodeadm-config.service' },
+    });
+    const other = await probe(await node(config), { containerdAddress: '/run/nothing.sock' });
+    expect(other.outcome.details?.bootWriter).toBeUndefined();
+  });
 });

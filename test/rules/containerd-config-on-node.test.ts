@@ -35,3 +35,25 @@ describe('containerd steps name the config.toml on the node', () => {
     expect(steps.join('\n')).not.toContain('raw/containerd');
   });
 });
+
+describe('containerd steps on an EKS node, whose nodeadm writes config.toml at every boot', () => {
+  const NODEADM = { by: 'nodeadm', unit: '/etc/systemd/system/nodeadm-config.service' };
+  const steps = (containerd: Record<string, unknown>) =>
+    stepsWith({ containerd: { status: 'ok', durationMs: 1, ...containerd } });
+
+  it('say first that a config.toml change goes in the NodeConfig too', async () => {
+    const s = await steps({ config: '/etc/containerd/config.toml', bootWriter: NODEADM });
+    expect(s[0]).toBe(
+      "EKS's nodeadm writes /etc/containerd/config.toml again at every boot (/etc/systemd/system/nodeadm-config.service runs `nodeadm init --skip run`): put a change to it in the NodeConfig's spec.containerd.config as well, the inline TOML that nodeadm merges over the file it writes (the instance's user data: the launch template), or the next boot undoes it.",
+    );
+    expect(s.slice(1)).toEqual(await steps({ config: '/etc/containerd/config.toml' }));
+  });
+
+  it('say nothing of nodeadm where it is not, or where containerd reads another file', async () => {
+    for (const rec of [
+      { config: '/etc/containerd/config.toml' },
+      { config: '/etc/containerd/own.toml', bootWriter: NODEADM },
+    ])
+      expect((await steps(rec)).join('\n')).not.toContain('nodeadm');
+  });
+});

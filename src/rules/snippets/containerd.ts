@@ -36,7 +36,7 @@ export function afterHostsToml(c: ContainerdFacts): Step {
  */
 export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
   const by = c.generatedBy;
-  if (by === null) return steps;
+  if (by === null) return atBoot(c, steps);
   const file = configToml(c);
   const dir = file.slice(0, file.lastIndexOf('/'));
   const template = `${dir}/${c.config.layout >= 3 ? 'config-v3.toml.tmpl' : 'config.toml.tmpl'}`;
@@ -44,6 +44,24 @@ export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
   return [
     prose(
       `${by} writes ${file} (its first line says DO NOT EDIT) and the hosts.toml files of its certs.d each time it starts: a registry mirror goes in ${GENERATING_DISTRIBUTIONS[by].registries}; any other change in ${template}, a copy of the generated file with the change. The other steps say what to change, not where.`,
+    ),
+    ...steps,
+  ];
+}
+
+/**
+ * On an EKS node whose nodeadm writes config.toml at every boot, steps that change config.toml say first
+ * where the change must also go, or the next boot undoes it.
+ */
+function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
+  const file = configToml(c);
+  // a step changes config.toml when its snippet goes there or its prose names it (a table to delete)
+  const changes = (s: Step) =>
+    (s.kind === 'snippet' && s.file === file) || (s.kind === 'prose' && s.text.includes(file));
+  if (c.rewrittenAtBoot === null || !steps.some(changes)) return steps;
+  return [
+    prose(
+      `EKS's nodeadm writes ${file} again at every boot (${c.rewrittenAtBoot.unit} runs \`nodeadm init --skip run\`): put a change to it in the NodeConfig's spec.containerd.config as well, the inline TOML that nodeadm merges over the file it writes (the instance's user data: the launch template), or the next boot undoes it.`,
     ),
     ...steps,
   ];

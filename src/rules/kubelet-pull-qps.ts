@@ -77,8 +77,16 @@ function origin(k: KubeletFacts): string {
     return (
       kubeletSetIn(qps, '--registry-qps, --registry-burst') ??
       (k.files.length > 0
-        ? `not set in ${k.files.join(', ')}${k.noConfigFile ? ' (the kubelet reads no config file: its command line names no --config)' : k.configUnread === undefined ? '' : ` (the config file its flags name, ${k.configUnread}, is not in the bundle)`}: the kubelet defaults`
+        ? `not set in ${k.files.join(', ')}${configFileGap(k)}: the kubelet defaults`
         : 'the kubelet defaults')
     );
   return `registryPullQPS from ${kubeletSetIn(qps, '--registry-qps') ?? 'the default'}, registryBurst from ${kubeletSetIn(burst, '--registry-burst') ?? 'the default'}`;
+}
+
+/** What the bundle lacks of the kubelet's config file, when it matters to "not set": none is read, or it is not in the bundle. */
+function configFileGap(k: KubeletFacts): string {
+  if (k.noConfigFile) return ' (the kubelet reads no config file: its command line names no --config)';
+  return k.configUnread === undefined
+    ? ''
+    : ` (the config file its flags name, ${k.configUnread}, is not in the bundle)`;
 }

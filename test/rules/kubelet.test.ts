@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
 import { RULES } from '../../src/rules/index.js';
@@ -101,6 +102,27 @@ describe('kubelet rules on a kubelet that reads no config file', () => {
     const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'kubelet.serial-pulls');
     expect(d?.evidence[0]).toContain(
       'not set in raw/kubelet/flags.txt, and the kubelet reads no config file (its command line names no --config): the kubelet default is true',
+    );
+  });
+});
+
+describe('kubelet.pull-qps on a kubelet that reads no config file', () => {
+  it('says the limits are the defaults because no config file is read', async () => {
+    // the real refusal events of fixtures/real/kubelet-pull-qps-exceeded-aks-3138, beside a kubelet on flags alone
+    const events = readFileSync(
+      new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/raw/kubelet/events.json', import.meta.url),
+      'utf8',
+    );
+    const facts = await factsFrom(
+      {
+        'raw/kubelet/events.json': events,
+        'raw/kubelet/flags.txt': '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n',
+      },
+      { manifest: { probes: { kubelet: { status: 'ok', durationMs: 1, pid: 812, config: null } } } },
+    );
+    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'kubelet.pull-qps');
+    expect(d?.evidence.join('\n')).toContain(
+      'not set in raw/kubelet/flags.txt (the kubelet reads no config file: its command line names no --config): the kubelet defaults',
     );
   });
 });

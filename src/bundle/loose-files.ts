@@ -42,6 +42,7 @@ const PROBE_OF: Record<LooseKind, string> = {
   dmesg: 'netfilter',
   'kubelet-config': 'kubelet',
   'kubelet-flags': 'kubelet',
+  'kubelet-events': 'kubelet',
 };
 
 const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {

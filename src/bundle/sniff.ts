@@ -15,6 +15,7 @@ export const LOOSE_KINDS = {
   'nft-ruleset': 'raw/net/nft-ruleset.txt',
   'kubelet-config': 'raw/kubelet/config.yaml',
   'kubelet-flags': 'raw/kubelet/flags.txt',
+  'kubelet-events': 'raw/kubelet/events.json',
   dmesg: 'raw/system/dmesg.txt',
   metrics: 'raw/dfdaemon/metrics-0.prom',
 } as const;
@@ -132,6 +133,11 @@ const TESTS: Test[] = [
     text: /(?:^|\n)\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/,
   },
   { kind: 'kubelet-flags', why: 'a kubelet command line', text: /(?:^|[\s/])kubelet(?:\s|\n)+--[a-z-]+(?:=|\s)/ },
+  {
+    kind: 'kubelet-events',
+    why: 'Kubernetes events as JSON (`kubectl get events -o json`: items with a reason and an involvedObject)',
+    score: (s) => (/^\s*[[{]/.test(s) && s.includes('"involvedObject"') && s.includes('"reason"') ? 1_000_000 : 0),
+  },
   {
     kind: 'dmesg',
     why: 'kernel log lines ([uptime] or [date] stamps)',

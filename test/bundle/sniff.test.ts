@@ -17,6 +17,7 @@ const AT: [RegExp, LooseKind][] = [
   [/\/nft-ruleset\.txt$/, 'nft-ruleset'],
   [/\/kubelet\/config\.yaml$/, 'kubelet-config'],
   [/\/kubelet\/flags\.txt$/, 'kubelet-flags'],
+  [/\/kubelet\/events\.json$/, 'kubelet-events'],
   [/\/dmesg\.txt$/, 'dmesg'],
   [/\.prom$/, 'metrics'],
 ];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { assembleLooseFiles } from '../../src/bundle/loose-files.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
 import { RULES } from '../../src/rules/index.js';
@@ -124,5 +125,21 @@ describe('kubelet.pull-qps on a kubelet that reads no config file', () => {
     expect(d?.evidence.join('\n')).toContain(
       'not set in raw/kubelet/flags.txt (the kubelet reads no config file: its command line names no --config): the kubelet defaults',
     );
+  });
+});
+
+describe('kubelet events given to analyze as a loose file', () => {
+  it('are read as events: the refusals of the real AKS case fire kubelet.pull-qps', async () => {
+    const text = readFileSync(
+      new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/raw/kubelet/events.json', import.meta.url),
+      'utf8',
+    );
+    const a = assembleLooseFiles([{ path: 'events.json', text }], '2026-01-01T00:00:00Z', {
+      name: 'dfdoctor',
+      version: '0',
+    });
+    expect(a.taken.map((t) => [t.kind, t.bundlePath])).toEqual([['kubelet-events', 'raw/kubelet/events.json']]);
+    const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
+    expect(d.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
   });
 });

@@ -3,6 +3,7 @@
 import type { Manifest } from './manifest.js';
 import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
+import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
 
 export interface LooseFile {
   /** As the user named it (for messages). */
@@ -43,6 +44,7 @@ const PROBE_OF: Record<LooseKind, string> = {
   'kubelet-config': 'kubelet',
   'kubelet-flags': 'kubelet',
   'kubelet-events': 'kubelet',
+  'kubectl-describe-events': 'kubelet',
 };
 
 const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
@@ -81,6 +83,21 @@ function kubeletFlagLines(text: string): string {
   return `${(lines[0] as string).split(/\s+/).join('\n')}\n`;
 }
 
+/**
+ * `kubectl describe` event rows as the event list the kubelet probe writes (raw/kubelet/events.json),
+ * with the fields a row shows: its items are the rows, in order.
+ */
+function eventList(rows: readonly DescribedEvent[]): string {
+  const items = rows.map((r) => ({
+    type: r.type,
+    reason: r.reason,
+    message: r.message,
+    source: { component: r.from, ...(r.host ? { host: r.host } : {}) },
+    count: r.count,
+  }));
+  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
+}
+
 export function assembleLooseFiles(
   inputs: readonly LooseFile[],
   createdAt: string,
@@ -104,6 +121,7 @@ export function assembleLooseFiles(
     let text = f.text;
     if (s.kind === 'hosts-toml') at = at.replace('<registry>', hostsTomlRegistry(f.path, f.text));
     if (s.kind === 'kubelet-flags') text = kubeletFlagLines(text);
+    if (s.kind === 'kubectl-describe-events') text = eventList(parseDescribeEvents(text));
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
       // the text is already decompressed: a .gz name would have the bundle inflate it again

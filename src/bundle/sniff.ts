@@ -1,6 +1,7 @@
 // What a loose file is, from its content: what a maintainer has when triaging an issue is a handful of
 // attachments and pastes with arbitrary names (`log.txt`, `config`, `Untitled-3`), not a bundle.
 // Each kind says where the file goes in a bundle; the name is only a tie-breaker.
+import { DESCRIBE_EVENT_ROW } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
 
 export const LOOSE_KINDS = {
@@ -16,6 +17,7 @@ export const LOOSE_KINDS = {
   'kubelet-config': 'raw/kubelet/config.yaml',
   'kubelet-flags': 'raw/kubelet/flags.txt',
   'kubelet-events': 'raw/kubelet/events.json',
+  'kubectl-describe-events': 'raw/kubelet/events.json',
   dmesg: 'raw/system/dmesg.txt',
   metrics: 'raw/dfdaemon/metrics-0.prom',
 } as const;
@@ -133,6 +135,11 @@ const TESTS: Test[] = [
     text: /(?:^|\n)\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/,
   },
   { kind: 'kubelet-flags', why: 'a kubelet command line', text: /(?:^|[\s/])kubelet(?:\s|\n)+--[a-z-]+(?:=|\s)/ },
+  {
+    kind: 'kubectl-describe-events',
+    why: '`kubectl describe` event rows (Type, Reason, Age, From, Message)',
+    line: DESCRIBE_EVENT_ROW,
+  },
   {
     kind: 'kubelet-events',
     why: 'Kubernetes events as JSON (`kubectl get events -o json`: items with a reason and an involvedObject)',

@@ -18,10 +18,18 @@ const AT: [RegExp, LooseKind][] = [
   [/\/kubelet\/config\.yaml$/, 'kubelet-config'],
   [/\/kubelet\/flags\.txt$/, 'kubelet-flags'],
   [/\/kubelet\/events\.json$/, 'kubelet-events'],
+  [/\/pasted\/describe-events\.txt$/, 'kubectl-describe-events'],
   [/\/dmesg\.txt$/, 'dmesg'],
   [/\.prom$/, 'metrics'],
 ];
-const files = execFileSync('find', ['fixtures', '-path', '*/raw/*', '-type', 'f'], { encoding: 'utf8' })
+// a bundle's raw files, and the pastes a real case keeps as its issue pasted them (fixtures/README.md)
+const files = execFileSync(
+  'find',
+  ['fixtures', '(', '-path', '*/raw/*', '-o', '-path', '*/pasted/*', ')', '-type', 'f'],
+  {
+    encoding: 'utf8',
+  },
+)
   .trim()
   .split('\n')
   .filter((f) => !f.endsWith('.gz'))

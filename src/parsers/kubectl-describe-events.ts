@@ -1,0 +1,43 @@
+// The events table `kubectl describe pod` prints (kubernetes/kubectl pkg/describe/describe.go,
+// DescribeEvents): "Events:", a header "Type Reason Age From Message", a rule of dashes, then a row per
+// event, written "%v\t%v\t%s\t%v\t%v" (type, reason, interval, source, message) through a tabwriter
+// that pads each column with at least two spaces. The interval is an age, or "<age> (xN over <age>)"
+// for an event seen N times; the source is the component ("kubelet"), which older kubectl printed with
+// its host ("kubelet, node-1"). Issues paste the rows, often without the header (Azure/AKS#3138).
+
+export interface DescribedEvent {
+  /** 1-based line of the row in the text. */
+  line: number;
+  type: 'Normal' | 'Warning';
+  reason: string;
+  /** N of "(xN over …)", else 1. */
+  count: number;
+  /** The reporting component. */
+  from: string;
+  /** The host older kubectl printed after the component. */
+  host?: string;
+  message: string;
+}
+
+/** One row: type, reason, interval (with its repeat count), source (and host), message; columns two spaces apart. */
+export const DESCRIBE_EVENT_ROW =
+  /^\s*(Normal|Warning)\s{2,}(\S+)\s{2,}\S+(?: \(x(\d+) over \S+\))?\s{2,}([^\s,]+)(?:, (\S+))?\s{2,}(\S.*?)\s*$/;
+
+/** Every event row of the text, in order; other lines (the header, the rule, anything pasted around) are skipped. */
+export function parseDescribeEvents(text: string): DescribedEvent[] {
+  const out: DescribedEvent[] = [];
+  text.split('\n').forEach((l, i) => {
+    const m = DESCRIBE_EVENT_ROW.exec(l.replace(/\r$/, ''));
+    if (!m) return;
+    out.push({
+      line: i + 1,
+      type: m[1] as DescribedEvent['type'],
+      reason: m[2] as string,
+      count: m[3] ? Number(m[3]) : 1,
+      from: m[4] as string,
+      ...(m[5] ? { host: m[5] } : {}),
+      message: m[6] as string,
+    });
+  });
+  return out;
+}

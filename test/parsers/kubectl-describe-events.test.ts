@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { assembleLooseFiles } from '../../src/bundle/loose-files.js';
+import { evaluate } from '../../src/engine.js';
+import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
+import { RULES } from '../../src/rules/index.js';
+import { factsFrom } from '../helpers/bundle.js';
+
+// the rows Azure/AKS#3138 pasted (fixtures/real/kubelet-pull-qps-exceeded-aks-3138/SOURCE.md)
+const PASTED = readFileSync(
+  new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/pasted/describe-events.txt', import.meta.url),
+  'utf8',
+);
+
+describe('parseDescribeEvents', () => {
+  it('reads the rows of a real paste: reason, repeat count, component and message', () => {
+    expect(parseDescribeEvents(PASTED).map((e) => [e.line, e.type, e.reason, e.count, e.from, e.message])).toEqual([
+      [1, 'Warning', 'Failed', 1, 'kubelet', 'Failed to pull image "a.b.c/image-0.1": pull QPS exceeded'],
+      [2, 'Warning', 'Failed', 1, 'kubelet', 'Error: ErrImagePull'],
+      [3, 'Normal', 'BackOff', 2, 'kubelet', 'Back-off pulling image "a.b.c/image-0.1"'],
+      [4, 'Warning', 'Failed', 2, 'kubelet', 'Error: ImagePullBackOff'],
+    ]);
+  });
+
+  it("skips the header and its rule, and reads an older kubectl's component with its host", () => {
+    const text = [
+      'Events:',
+      '  Type    Reason   Age   From                Message',
+      '  ----    ------   ----  ----                -------',
+      '  Normal  Pulled   12s   kubelet, node-1     Successfully pulled image "nginx:1.27" in 1.204s (14.611s including waiting)',
+    ].join('\n');
+    expect(parseDescribeEvents(text)).toEqual([
+      {
+        line: 4,
+        type: 'Normal',
+        reason: 'Pulled',
+        count: 1,
+        from: 'kubelet',
+        host: 'node-1',
+        message: 'Successfully pulled image "nginx:1.27" in 1.204s (14.611s including waiting)',
+      },
+    ]);
+  });
+});
+
+describe('kubectl describe events given to analyze', () => {
+  it('are read as the event list: the real refusal fires kubelet.pull-qps, as the bundle of the case does', async () => {
+    const a = assembleLooseFiles([{ path: 'describe.txt', text: PASTED }], '2026-01-01T00:00:00Z', {
+      name: 'dfdoctor',
+      version: '0',
+    });
+    expect(a.taken.map((t) => [t.kind, t.bundlePath])).toEqual([
+      ['kubectl-describe-events', 'raw/kubelet/events.json'],
+    ]);
+    const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
+    expect(d.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
+  });
+});

@@ -33,7 +33,8 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
       line: i + 1,
       type: m[1] as DescribedEvent['type'],
       reason: m[2] as string,
-      count: m[3] ? Number(m[3]) : 1,
+      // kubectl writes the count only above 1; a hand-typed 0 is still one event
+      count: m[3] ? Math.max(1, Number(m[3])) : 1,
       from: m[4] as string,
       ...(m[5] ? { host: m[5] } : {}),
       message: m[6] as string,

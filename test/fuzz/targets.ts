@@ -14,6 +14,7 @@ import { mountOf, parseMountTable } from '../../src/parsers/mountinfo.js';
 import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
+import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -350,6 +351,27 @@ register({
     }
     const d = parseGoDuration(text.slice(0, 40));
     if (d !== null && !(d >= 0)) throw new Error(`duration ${d}`);
+    return [];
+  },
+});
+
+register({
+  name: 'kubectl-describe-events',
+  files: ['kubectl-describe-events.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /pasted\/describe-events\.txt$/,
+      inline: [
+        'Events:\n  Type    Reason  Age   From             Message\n  ----    ------  ----  ----             -------\n  Normal  Pulled  12s   kubelet, node-1  Successfully pulled image "a:1" in 1.204s (14.611s including waiting)\n',
+        '  Warning  Failed  3m (x12 over 9m)  kubelet  Failed to pull image "b:1": pull QPS exceeded\r\n',
+      ],
+    }),
+  run(text) {
+    const rows = parseDescribeEvents(text);
+    plainData(rows);
+    for (const r of rows)
+      if (!(Number.isInteger(r.count) && r.count >= 1) || r.reason === '' || r.message === '')
+        throw new Error(`a row read with count ${r.count}, reason "${r.reason}", message "${r.message}"`);
     return [];
   },
 });

@@ -167,6 +167,33 @@ describe('containerd.mirror-fallback', () => {
     });
     expect(mirrorFallback.when(f)?.evidence[0]).toMatch(/^1 "trying next host" line\(s\) for dfdaemon\.local/);
   });
+  it('checks the mirrors that failed, and on registry.mirrors says the hosts.toml settings need the move first', async () => {
+    // the real Bottlerocket case: two mirrors in registry.mirrors, neither of them dfdaemon
+    const fx = loadFixture(
+      new URL('../../fixtures/real/containerd-bottlerocket-mirror-timeout/', import.meta.url).pathname,
+    );
+    const m = mirrorFallback.when(await factsFrom(fx.files, { manifest: fx.manifest }));
+    const steps = m!.remediation.steps.map(stepText);
+    expect(steps.filter((x) => x.startsWith('$ curl '))).toEqual([
+      "$ curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' https://mirror-a.example.com:81/v2/",
+      "$ curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' http://localhost:8080/v2/",
+    ]);
+    const text = steps.join('\n');
+    expect(text).toMatch(/registry\.mirrors, where containerd tries the registry itself after them/);
+    expect(text).toContain('config_path = "/etc/containerd/certs.d"');
+  });
+  it('gives hosts.toml settings straight away when the mirror is in a hosts.toml', async () => {
+    const line =
+      'time="2026-11-20T07:51:00Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/x/manifests/1\\": dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"';
+    const f = await factsFrom({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': `${line}\n`,
+    });
+    const text = mirrorFallback.when(f)!.remediation.steps.map(stepText).join('\n');
+    expect(text).toContain("curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' http://127.0.0.1:4001/v2/");
+    expect(text).not.toContain('registry.mirrors');
+  });
   it('is silent with a healthy mirror and a quiet log', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': CFG(2),

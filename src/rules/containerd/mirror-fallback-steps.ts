@@ -4,6 +4,8 @@ import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import type { Step } from '../../report/model.js';
 import {
+  configPathSnippet,
+  configToml,
   dfdaemonHostSnippet,
   dfdaemonServerSnippet,
   logGrep,
@@ -11,14 +13,38 @@ import {
   progressTimeoutSnippet,
   proxyUrl,
 } from '../snippets/containerd.js';
+import { hostPort } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import type { FallbackFinding } from './mirror-fallback.js';
 
-export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding): Step[] {
-  const url = proxyUrl(c);
+/**
+ * The mirrors to check by hand: those the log or the live check found failing, as their route writes
+ * them (a few at most), else dfdaemon's proxy.
+ */
+function mirrorsToCheck({ c, fallbacks, failing }: FallbackFinding): string[] {
+  const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
+  const urls = new Set<string>();
+  for (const m of failing) urls.add(m.host.url);
+  for (const e of fallbacks) {
+    if (!e.host) continue;
+    const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
+    // without a route to say it, the request in the error does: `Head "http://127.0.0.1:4001/v2/…"`
+    const scheme = h ? null : new RegExp(`"(https?)://${escapeRe(e.host)}/`).exec(e.error ?? '')?.[1];
+    if (h) urls.add(h.url);
+    else if (scheme) urls.add(`${scheme}://${e.host}`);
+  }
+  return urls.size > 0 ? [...urls].slice(0, 3).map((u) => u.replace(/\/v2\/?$|\/$/, '')) : [proxyUrl(c)];
+}
+
+export function fallbackSteps(f: FallbackFinding): Step[] {
+  const { c, blackholed, hung, cancels } = f;
+  // registry.mirrors without config_path: containerd appends the registry itself after the endpoints and
+  // has no per-host dial timeout (v1.6.38 pkg/cri/server/image_pull.go registryEndpoints), so the
+  // hosts.toml settings below need the mirrors moved to hosts.toml first
+  const legacy = c.configPath.length === 0 && c.routes.some((r) => r.source === 'legacy-mirrors');
   const out: Step[] = [
     logGrep(c, 'trying next host|fetch failed', 'why the mirror fails'),
-    cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`),
+    ...mirrorsToCheck(f).map((url) => cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`)),
   ];
   if (blackholed)
     out.push(
@@ -34,6 +60,13 @@ export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding)
   const dial = pick(hostsDialTimeout, c.version);
   // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
   const refusedOrDropped = !hung || blackholed;
+  if (legacy)
+    out.push(
+      prose(
+        `These mirrors are set in ${configToml(c)} as registry.mirrors, where containerd tries the registry itself after them and has no per-host dial timeout. To fail fast, or never to fall back, move them to hosts.toml files under config_path (containerd 1.5 and later), and delete the registry.mirrors tables in the same change: containerd refuses config_path beside them. Then set the hosts.toml settings below:`,
+      ),
+      configPathSnippet(c),
+    );
   if (refusedOrDropped && dial.kind !== 'none' && dial.value)
     out.push(
       prose('In each hosts.toml, fail fast when dfdaemon is down:'),
@@ -57,4 +90,8 @@ export function fallbackSteps({ c, blackholed, hung, cancels }: FallbackFinding)
     dfdaemonServerSnippet(c),
   );
   return onThisNode(c, out);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -91,37 +91,32 @@ describe('kubelet.serial-pulls with Pulled events', () => {
   });
 });
 
+// the real refusal events of fixtures/real/kubelet-pull-qps-exceeded-aks-3138
+const AKS_EVENTS = readFileSync(
+  new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/raw/kubelet/events.json', import.meta.url),
+  'utf8',
+);
+
 describe('kubelet rules on a kubelet that reads no config file', () => {
+  /** A rule's diagnosis beside a kubelet whose command line, as the probe read it, names no --config. */
+  async function onFlagsOnly(rule: string, files: Record<string, string>) {
+    const flags = '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n';
+    const kubelet = { status: 'ok' as const, durationMs: 1, pid: 812, config: null };
+    const facts = await factsFrom({ ...files, 'raw/kubelet/flags.txt': flags }, { manifest: { probes: { kubelet } } });
+    return evaluate(facts, RULES).diagnoses.find((x) => x.rule === rule);
+  }
+
   it('say where the values in effect come from: flags and defaults, not the file at the default path', async () => {
-    const facts = await factsFrom(
-      {
-        'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: true\nregistryPullQPS: 1\n',
-        'raw/kubelet/flags.txt': '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n',
-      },
-      { manifest: { probes: { kubelet: { status: 'ok', durationMs: 1, pid: 812, config: null } } } },
-    );
-    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'kubelet.serial-pulls');
+    const d = await onFlagsOnly('kubelet.serial-pulls', {
+      'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\nserializeImagePulls: true\nregistryPullQPS: 1\n',
+    });
     expect(d?.evidence[0]).toContain(
       'not set in raw/kubelet/flags.txt, and the kubelet reads no config file (its command line names no --config): the kubelet default is true',
     );
   });
-});
 
-describe('kubelet.pull-qps on a kubelet that reads no config file', () => {
-  it('says the limits are the defaults because no config file is read', async () => {
-    // the real refusal events of fixtures/real/kubelet-pull-qps-exceeded-aks-3138, beside a kubelet on flags alone
-    const events = readFileSync(
-      new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/raw/kubelet/events.json', import.meta.url),
-      'utf8',
-    );
-    const facts = await factsFrom(
-      {
-        'raw/kubelet/events.json': events,
-        'raw/kubelet/flags.txt': '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n',
-      },
-      { manifest: { probes: { kubelet: { status: 'ok', durationMs: 1, pid: 812, config: null } } } },
-    );
-    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'kubelet.pull-qps');
+  it('say the pull limits are the defaults because no config file is read', async () => {
+    const d = await onFlagsOnly('kubelet.pull-qps', { 'raw/kubelet/events.json': AKS_EVENTS });
     expect(d?.evidence.join('\n')).toContain(
       'not set in raw/kubelet/flags.txt (the kubelet reads no config file: its command line names no --config): the kubelet defaults',
     );
@@ -130,11 +125,7 @@ describe('kubelet.pull-qps on a kubelet that reads no config file', () => {
 
 describe('kubelet events given to analyze as a loose file', () => {
   it('are read as events: the refusals of the real AKS case fire kubelet.pull-qps', async () => {
-    const text = readFileSync(
-      new URL('../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/raw/kubelet/events.json', import.meta.url),
-      'utf8',
-    );
-    const a = assembleLooseFiles([{ path: 'events.json', text }], '2026-01-01T00:00:00Z', {
+    const a = assembleLooseFiles([{ path: 'events.json', text: AKS_EVENTS }], '2026-01-01T00:00:00Z', {
       name: 'dfdoctor',
       version: '0',
     });

@@ -1,4 +1,4 @@
-import { type GeneratingDistribution, NODEADM } from '../knowledge/containerd-distributions.js';
+import { BOTTLEROCKET, type GeneratingDistribution, NODEADM } from '../knowledge/containerd-distributions.js';
 import type { BundleReader } from '../bundle/reader.js';
 import {
   type ContainerdConfig,
@@ -72,10 +72,11 @@ export interface ContainerdFacts {
    */
   generatedBy: GeneratingDistribution | null;
   /**
-   * EKS's nodeadm, when the probe found its nodeadm-config.service and containerd reads the file it
-   * writes: config.toml is written again at every boot (knowledge/containerd-distributions.ts, NODEADM).
+   * What writes config.toml again, so that an edit to it does not last (knowledge/containerd-distributions.ts):
+   * EKS's nodeadm at every boot, when the probe found its nodeadm-config.service and containerd reads the
+   * file it writes; Bottlerocket from its settings, when the host's os-release names it.
    */
-  rewrittenAtBoot: { by: 'nodeadm'; unit: string } | null;
+  rewrittenAtBoot: { by: 'nodeadm'; unit: string } | { by: 'bottlerocket' } | null;
   config: ContainerdConfig;
   /** A version 3 file's leftover CRI table that this containerd (2.3+) copied over its images table. */
   leftoverCri: LeftoverCri | null;
@@ -169,7 +170,9 @@ export const containerdFacts = defineFacts({
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       generatedBy: generatedBy(await b.text(CONTAINERD_FILES.config)),
-      rewrittenAtBoot: rewrittenAtBoot(ctx.facts.manifest.probes.containerd),
+      rewrittenAtBoot: ctx.facts.manifest.host.os.startsWith(BOTTLEROCKET.osPrefix)
+        ? { by: 'bottlerocket' }
+        : rewrittenAtBoot(ctx.facts.manifest.probes.containerd),
       config,
       pull,
       snapshotter: config.cri.snapshotter ?? 'overlayfs',

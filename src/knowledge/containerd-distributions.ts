@@ -51,3 +51,17 @@ export const NODEADM = {
   unit: '/etc/systemd/system/nodeadm-config.service',
   configToml: '/etc/containerd/config.toml',
 } as const;
+
+/**
+ * Bottlerocket renders containerd's config.toml from its settings (bottlerocket-os/bottlerocket-core-kit
+ * packages/containerd/containerd-config-toml_k8s_containerd_sock): registry mirrors are
+ * settings.container-registry.mirrors, and "the runtime will still try the default registry URL if the
+ * mirrors fail" (bottlerocket.dev/en/os/1.20.x/api/settings/container-registry); the runtime's download
+ * count and snapshotter are settings.container-runtime.max-concurrent-downloads and .snapshotter
+ * (bottlerocket.dev/en/os/1.52.x/api/settings/container-runtime). Settings are changed with `apiclient
+ * set` or in the instance's user data. Its /etc/os-release names it: PRETTY_NAME="Bottlerocket OS
+ * 1.47.0 (aws-k8s-1.34)".
+ */
+export const BOTTLEROCKET = {
+  osPrefix: 'Bottlerocket OS',
+} as const;

@@ -49,6 +49,16 @@ describe('containerd steps on an EKS node, whose nodeadm writes config.toml at e
     expect(s.slice(1)).toEqual(await steps({ config: '/etc/containerd/config.toml' }));
   });
 
+  it('on Bottlerocket, say first that the change goes through the settings that render config.toml', async () => {
+    const fx = loadFixture(FIXTURE);
+    const host = { ...fx.manifest.host, os: 'Bottlerocket OS 1.47.0 (aws-k8s-1.34)' };
+    const facts = await factsFrom(fx.files, { manifest: { ...fx.manifest, host } });
+    const d = evaluate(facts, RULES).diagnoses.find((x) => x.rule === 'containerd.mirror-misconfigured');
+    expect(d?.remediation.steps.map(stepText)[0]).toMatch(
+      /^Bottlerocket writes \/etc\/containerd\/config\.toml from its settings, so an edit to the file does not last/,
+    );
+  });
+
   it('say nothing of nodeadm where it is not, or where containerd reads another file', async () => {
     for (const rec of [
       { config: '/etc/containerd/config.toml' },

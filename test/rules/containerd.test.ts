@@ -182,6 +182,17 @@ describe('containerd.mirror-fallback', () => {
     expect(text).toMatch(/registry\.mirrors, where containerd tries the registry itself after them/);
     expect(text).toContain('config_path = "/etc/containerd/certs.d"');
   });
+  it('on a Bottlerocket node, sends the mirrors to the settings that render them, not to a file', async () => {
+    const fx = loadFixture(
+      new URL('../../fixtures/real/containerd-bottlerocket-mirror-timeout/', import.meta.url).pathname,
+    );
+    // the host as a probe on that node records it (its /etc/os-release PRETTY_NAME)
+    const manifest = { ...fx.manifest, host: { ...fx.manifest.host, os: 'Bottlerocket OS 1.20.3 (aws-k8s-1.29)' } };
+    const m = mirrorFallback.when(await factsFrom(fx.files, { manifest }));
+    const steps = m!.remediation.steps.map(stepText);
+    expect(steps.at(-1)).toMatch(/^On Bottlerocket these mirrors come from settings\.container-registry\.mirrors/);
+    expect(m!.remediation.steps.filter((x) => x.kind === 'snippet')).toEqual([]);
+  });
   it('gives hosts.toml settings straight away when the mirror is in a hosts.toml', async () => {
     const line =
       'time="2026-11-20T07:51:00Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/x/manifests/1\\": dial tcp 127.0.0.1:4001: i/o timeout" host="127.0.0.1:4001"';

@@ -57,6 +57,15 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
         `dfdaemon is up but stuck: look at its log and CPU, then restart it (kubectl -n <ns> delete pod <dfdaemon pod on this node>, or systemctl restart dfdaemon); curl -m 5 ${hung.url}/v2/ must answer before pulls use it again.`,
       ),
     );
+  // Bottlerocket renders these mirrors from its settings: no file of the node is the place to change them
+  if (legacy && c.rewrittenAtBoot?.by === 'bottlerocket') {
+    out.push(
+      prose(
+        "On Bottlerocket these mirrors come from settings.container-registry.mirrors, and containerd still tries the default registry when they fail: fix or remove the failing endpoints there (`apiclient set`, or the instance's user data).",
+      ),
+    );
+    return onThisNode(c, out);
+  }
   const dial = pick(hostsDialTimeout, c.version);
   // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
   const refusedOrDropped = !hung || blackholed;

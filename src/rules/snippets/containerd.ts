@@ -58,10 +58,13 @@ function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
   // a step changes config.toml when its snippet goes there or its prose names it (a table to delete)
   const changes = (s: Step) =>
     (s.kind === 'snippet' && s.file === file) || (s.kind === 'prose' && s.text.includes(file));
-  if (c.rewrittenAtBoot === null || !steps.some(changes)) return steps;
+  const w = c.rewrittenAtBoot;
+  if (w === null || !steps.some(changes)) return steps;
   return [
     prose(
-      `EKS's nodeadm writes ${file} again at every boot (${c.rewrittenAtBoot.unit} runs \`nodeadm init --skip run\`): put a change to it in the NodeConfig's spec.containerd.config as well, the inline TOML that nodeadm merges over the file it writes (the instance's user data: the launch template), or the next boot undoes it.`,
+      w.by === 'nodeadm'
+        ? `EKS's nodeadm writes ${file} again at every boot (${w.unit} runs \`nodeadm init --skip run\`): put a change to it in the NodeConfig's spec.containerd.config as well, the inline TOML that nodeadm merges over the file it writes (the instance's user data: the launch template), or the next boot undoes it.`
+        : `Bottlerocket writes ${file} from its settings, so an edit to the file does not last: make the change through the settings that render it, with \`apiclient set\` or in the instance's user data (registry mirrors: settings.container-registry.mirrors; max_concurrent_downloads and the snapshotter: settings.container-runtime.max-concurrent-downloads and .snapshotter).`,
     ),
     ...steps,
   ];

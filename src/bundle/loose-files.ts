@@ -37,6 +37,7 @@ const PROBE_OF: Record<LooseKind, string> = {
   metrics: 'dfdaemon',
   'containerd-log': 'containerd',
   'containerd-config': 'containerd',
+  'containerd-version': 'containerd',
   'hosts-toml': 'containerd',
   'iptables-save': 'netfilter',
   'nft-ruleset': 'netfilter',

@@ -9,6 +9,7 @@ export const LOOSE_KINDS = {
   'dfdaemon-rust-log': 'raw/dfdaemon/logs/dfdaemon.log',
   'containerd-log': 'raw/containerd/journal.txt',
   'containerd-config': 'raw/containerd/config.toml',
+  'containerd-version': 'raw/containerd/version.txt',
   'hosts-toml': 'raw/containerd/certs.d/<registry>/hosts.toml',
   'dfget-yaml': 'raw/dfdaemon/config/dfget.yaml',
   'dfdaemon-yaml': 'raw/dfdaemon/config/dfdaemon.yaml',
@@ -113,6 +114,11 @@ const TESTS: Test[] = [
     kind: 'containerd-log',
     why: "logrus' terminal format (INFO[…] message)",
     line: /^(?:TRAC|DEBU|INFO|WARN|ERRO|FATA)\[[^\]]*\]\s/,
+  },
+  {
+    kind: 'containerd-version',
+    why: '`containerd --version` (containerd <package> <version> <revision>) or `ctr version`',
+    text: /^containerd\s+\S+\s+v?\d+\.\d+\.\d+\S*(?:\s+\S+)?\s*$|^Client:\s*\n\s+Version:[^\n]*\n[\s\S]*^Server:\s*\n\s+Version:/m,
   },
   {
     kind: 'iptables-save',

@@ -10,6 +10,7 @@ const AT: [RegExp, LooseKind][] = [
   [/\/raw\/dfdaemon\/logs\/dfdaemon\.log$/, 'dfdaemon-rust-log'],
   [/\/raw\/containerd\/journal\.txt$/, 'containerd-log'],
   [/\/raw\/containerd\/config\.toml$/, 'containerd-config'],
+  [/\/raw\/containerd\/version\.txt$/, 'containerd-version'],
   [/\/hosts\.toml$/, 'hosts-toml'],
   [/\/dfget\.yaml$/, 'dfget-yaml'],
   [/\/dfdaemon\.yaml$/, 'dfdaemon-yaml'],

@@ -52,3 +52,23 @@ describe('containerd files given without its config', () => {
     expect(misconfigured?.evidence[0]).toMatch(/which is not in config_path \(unset\): containerd ignores them/);
   });
 });
+
+describe('containerd --version given to analyze', () => {
+  it('is read as the version: a real 2.2.1 case given loose gets the finding its bundle gets', async () => {
+    const dir = new URL('../../fixtures/real/containerd-2.2.1-default-style-mirrors/raw/containerd/', import.meta.url);
+    const inputs = ['version.txt', 'config.toml'].map((n) => ({
+      path: n,
+      text: readFileSync(new URL(n, dir), 'utf8'),
+    }));
+    const { a, facts, misconfigured } = await analyzed(inputs);
+    expect(a.taken.map((t) => [t.path, t.kind])).toEqual([
+      ['version.txt', 'containerd-version'],
+      ['config.toml', 'containerd-config'],
+    ]);
+    expect(facts.containerd?.version).toMatchObject({ major: 2, minor: 2, patch: 1 });
+    // 2.2.0–2.2.1 refuse the default-style mirrors beside their own default config_path
+    expect(misconfigured?.severity).toBe('critical');
+    // without the version, 2.2 is only assumed not to be there: no finding
+    expect((await analyzed(inputs.slice(1))).misconfigured).toBeUndefined();
+  });
+});

@@ -62,6 +62,12 @@ describe('sniffKind', () => {
     expect(sniffKind('x', logrus)?.kind).toBe('containerd-log');
   });
 
+  it("does not take `docker version`'s Client and Server blocks for containerd's version", () => {
+    const text =
+      'Client:\n Version:      24.0.7\n API version:  1.43\n\nServer:\n Engine:\n  Version:          24.0.7\n';
+    expect(sniffKind('version', text)?.kind).not.toBe('containerd-version');
+  });
+
   it('knows nothing of other text, except by a telling file name', () => {
     expect(sniffKind('notes.md', '# A heading\n\nsome prose about a pull that was slow\n')).toBeNull();
     expect(sniffKind('certs.d/docker.io/hosts.toml', 'server = "https://index.docker.io"\n')?.kind).toBe('hosts-toml');

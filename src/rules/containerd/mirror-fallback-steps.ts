@@ -29,7 +29,7 @@ function mirrorsToCheck({ c, fallbacks, failing }: FallbackFinding): string[] {
     if (!e.host) continue;
     const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
     // without a route to say it, the request in the error does: `Head "http://127.0.0.1:4001/v2/…"`
-    const scheme = h ? null : new RegExp(`"(https?)://${escapeRe(e.host)}/`).exec(e.error ?? '')?.[1];
+    const scheme = h ? null : schemeOfRequest(e.error ?? '', e.host);
     if (h) urls.add(h.url);
     else if (scheme) urls.add(`${scheme}://${e.host}`);
   }
@@ -101,6 +101,8 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   return onThisNode(c, out);
 }
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The scheme of the first quoted request URL in a logged error that goes to `host` (host:port as logged). */
+function schemeOfRequest(error: string, host: string): string | undefined {
+  for (const m of error.matchAll(/"(https?):\/\/([^/"]+)\//g)) if (m[2] === host) return m[1];
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { BOTTLEROCKET, type GeneratingDistribution, NODEADM } from '../knowledge/containerd-distributions.js';
+import type { Manifest } from '../bundle/manifest.js';
 import type { BundleReader } from '../bundle/reader.js';
 import {
   type ContainerdConfig,
@@ -118,7 +119,9 @@ export const containerdFacts = defineFacts({
 
     const version = await readVersion(b);
     const pk = new ContainerdVersionPicker(version);
-    const { config, source, file, lineOf, leftoverCri } = await readConfig(ctx, pk);
+    // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
+    const mainText = await b.text(CONTAINERD_FILES.config);
+    const { config, source, file, lineOf, leftoverCri } = await readConfig(ctx, pk, mainText);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -169,10 +172,8 @@ export const containerdFacts = defineFacts({
       configSource: notGiven ? 'not-given' : source,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
-      generatedBy: generatedBy(await b.text(CONTAINERD_FILES.config)),
-      rewrittenAtBoot: ctx.facts.manifest.host.os.startsWith(BOTTLEROCKET.osPrefix)
-        ? { by: 'bottlerocket' }
-        : rewrittenAtBoot(ctx.facts.manifest.probes.containerd),
+      generatedBy: generatedBy(mainText),
+      rewrittenAtBoot: rewrittenAtBoot(ctx.facts.manifest),
       config,
       pull,
       snapshotter: config.cri.snapshotter ?? 'overlayfs',
@@ -249,6 +250,7 @@ async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
 async function readConfig(
   ctx: FactsContext,
   pk: ContainerdVersionPicker,
+  mainText: string | undefined,
 ): Promise<{
   config: ContainerdConfig;
   source: ContainerdFacts['configSource'];
@@ -258,7 +260,6 @@ async function readConfig(
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
-  const mainText = await b.text(CONTAINERD_FILES.config);
   const mainVersion = mainText === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(mainText)?.[1];
   if (dump !== undefined && dump.trim() !== '') {
     const p = parseTomlLocated(dump);
@@ -461,15 +462,20 @@ function generatedBy(text: string | undefined): ContainerdFacts['generatedBy'] {
   return m ? (m[1] as GeneratingDistribution) : null;
 }
 
-/** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
-/** nodeadm's rewrite, as the probe recorded it, when containerd reads the file nodeadm writes (its default path). */
-function rewrittenAtBoot(rec: Record<string, unknown> | undefined): ContainerdFacts['rewrittenAtBoot'] {
+/**
+ * What writes config.toml again: Bottlerocket, when the host's os-release names it; else nodeadm, as the
+ * probe recorded it, when containerd reads the file nodeadm writes (its default path).
+ */
+function rewrittenAtBoot(manifest: Manifest): ContainerdFacts['rewrittenAtBoot'] {
+  if (manifest.host.os.startsWith(BOTTLEROCKET.osPrefix)) return { by: 'bottlerocket' };
+  const rec = manifest.probes.containerd;
   const w = rec?.bootWriter as { by?: unknown; unit?: unknown } | undefined;
   if (w?.by !== 'nodeadm' || typeof w.unit !== 'string') return null;
   const config = configOnNode(rec?.config);
   return config === null || config === NODEADM.configToml ? { by: 'nodeadm', unit: w.unit } : null;
 }
 
+/** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
 function configOnNode(recorded: unknown): string | null {
   return typeof recorded === 'string' && recorded.startsWith('/') ? recorded : null;
 }

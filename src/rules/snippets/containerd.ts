@@ -50,8 +50,8 @@ export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
 }
 
 /**
- * On an EKS node whose nodeadm writes config.toml at every boot, steps that change config.toml say first
- * where the change must also go, or the next boot undoes it.
+ * Where config.toml is written again (EKS's nodeadm at every boot, Bottlerocket from its settings), steps
+ * that change it say first where the change must go, or it does not last.
  */
 function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
   const file = configToml(c);

@@ -191,10 +191,18 @@ export async function buildRoutes(
     }
   } else {
     for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {
-      const route = routeFromLegacyMirrors(registry, endpoints, dd, checks, parseEntryUrl);
+      // each endpoint is cited at the line of the table's endpoint list
       const line = configFile.lineOf?.(['plugins', config.criPluginId, 'registry', 'mirrors', registry, 'endpoint']);
-      if (line !== undefined) for (const h of route.hosts) if (h.role === 'mirror') h.line = line;
-      routes.push({ registry, source: 'legacy-mirrors', file: configFile.file, ...route });
+      const parse = (u: string) => {
+        const e = parseEntryUrl(u);
+        return e && line !== undefined ? { ...e, line } : e;
+      };
+      routes.push({
+        registry,
+        source: 'legacy-mirrors',
+        file: configFile.file,
+        ...routeFromLegacyMirrors(registry, endpoints, dd, checks, parse),
+      });
     }
   }
   return routes;

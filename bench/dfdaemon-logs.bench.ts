@@ -5,7 +5,9 @@
 //   --since 1h  `dfdoctor diagnose --probes dfdaemon --since 1h` (the whole CLI, start-up included) on a
 //               400 MB Go log spanning 20 h that ends now, against grep -c over the whole file; target ≥ 1 ×.
 //               Two rows: bin/dfdoctor.js run as a program, as an installed `dfdoctor` is (one Node), and
-//               `node bin/dfdoctor.js`, where the launcher adds a second Node for the heap cap. Printed
+//               `node bin/dfdoctor.js`, where the launcher runs the command in a worker thread with the heap
+//               cap. The peak RSS hook goes in NODE_OPTIONS in both, as a user's flags would not: on the
+//               command line it would change process.execArgv, for which no compiled code is kept. Printed
 //               beside them: the log part alone, and the floor under any Node program (a bare Node that
 //               only reads the window's bytes)
 // grep's output is captured: with it sent to /dev/null GNU grep stops at the first match.
@@ -148,7 +150,7 @@ function timeScan(file: string): Scan {
 /**
  * The whole CLI: start-up, the dfdaemon probe with its window, facts, rules and the report. `installed`
  * runs bin/dfdoctor.js as a program, as `dfdoctor` is run (its shebang passes the heap cap: one Node);
- * otherwise as `node bin/dfdoctor.js`, where the launcher starts a second, capped Node for the command.
+ * otherwise as `node bin/dfdoctor.js`, where the launcher runs the command in a capped worker thread.
  */
 function timeDiagnose(
   logDir: string,
@@ -172,17 +174,12 @@ function timeDiagnose(
     'never',
   ];
   const t0 = performance.now();
-  const r = installed
-    ? spawnSync(CLI, args, {
-        encoding: 'utf8',
-        maxBuffer: 64 << 20,
-        env: { ...process.env, DFDOCTOR_PEAK_RSS_FILE: peakFile, NODE_OPTIONS: `--import=${PEAK_HOOK}` },
-      })
-    : spawnSync(process.execPath, ['--import', PEAK_HOOK, CLI, ...args], {
-        encoding: 'utf8',
-        maxBuffer: 64 << 20,
-        env: { ...process.env, DFDOCTOR_PEAK_RSS_FILE: peakFile },
-      });
+  const [cmd, ...pre] = installed ? [CLI] : [process.execPath, CLI];
+  const r = spawnSync(cmd as string, [...pre, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, DFDOCTOR_PEAK_RSS_FILE: peakFile, NODE_OPTIONS: `--import=${PEAK_HOOK}` },
+  });
   const ms = performance.now() - t0;
   let peak = 0;
   try {
@@ -278,7 +275,9 @@ async function windowRow(dir: string, size: number): Promise<boolean> {
     const first = timeDiagnose(logDir, peakFile, installed);
     if (first.status !== 0) throw new Error(`diagnose failed (${first.status}): ${first.stderr.slice(0, 2000)}`);
     const row = {
-      form: installed ? 'bin/dfdoctor.js (as installed: one Node)' : 'node bin/dfdoctor.js (launcher + capped child)',
+      form: installed
+        ? 'bin/dfdoctor.js (as installed: one Node)'
+        : 'node bin/dfdoctor.js (launcher: capped worker thread)',
       ratios: [] as number[],
       ours: [] as number[],
       greps: [] as number[],

@@ -1,12 +1,14 @@
 // Loaded with `node --import ./bench/peak-rss-hook.mjs bin/dfdoctor.js …`: on exit, adds the process's
-// peak resident set (getrusage ru_maxrss, bytes) to the file named by DFDOCTOR_PEAK_RSS_FILE. The
-// launcher passes its --import on to the CLI's child process, so the file ends up holding the sum of
-// both processes' peaks: the footprint on the node, not just the larger process.
+// peak resident set (getrusage ru_maxrss, bytes) to the file named by DFDOCTOR_PEAK_RSS_FILE, once per
+// process: the launcher's capped worker thread loads the hook too, and shares the process's figure. A
+// file written by several processes (a CLI that started others) holds the sum of their peaks: the
+// footprint on the node, not just the larger process.
 // Exact, unlike polling /proc from outside, and it needs no tool (GNU time) on the node.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isMainThread } from 'node:worker_threads';
 
 const out = process.env.DFDOCTOR_PEAK_RSS_FILE;
-if (out) {
+if (out && isMainThread) {
   process.on('exit', (code) => {
     let prev = { maxRssBytes: 0, processes: [] };
     try {

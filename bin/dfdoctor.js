@@ -1,16 +1,16 @@
 #!/usr/bin/env -S node --max-old-space-size=128
 // dfdoctor runs on nodes that are already in trouble, so its memory must stay bounded whatever it
 // reads (a 2 GiB dfdaemon log, 100,000 fleet reports). V8 keeps garbage up to a multi-GiB heap limit
-// that only a start-up flag lowers (`v8.setFlagsFromString` after start leaves the limit as it is), so
-// the launcher runs such commands in a child Node with a capped old generation (DFDOCTOR_HEAP_MB,
-// default 128) and only forwards signals and the exit code. Run as an installed `dfdoctor`, the
-// shebang already passes the flag and there is no second process.
+// that only a start-up flag lowers (`v8.setFlagsFromString` after start leaves the limit as it is).
+// Run as an installed `dfdoctor`, the shebang passes the flag. Run as `node bin/dfdoctor.js`, the
+// launcher runs such commands in a worker thread of its own process whose old generation is capped
+// (resourceLimits; DFDOCTOR_HEAP_MB, default 128): bin/capped-cli.js. A second Node process, as the
+// launcher once started, cost a second Node start-up (~55 ms of `diagnose --since 1h`'s ~410) and ~45 MB.
 //
-// A command whose memory is bounded by what dfdoctor itself holds runs here, without a second Node
-// (whose start-up would double the wait): --version, --help, `rules`, and `analyze` of a bundle
-// directory small enough that its whole content could not bring the heap near the cap.
+// A command whose memory is bounded by what dfdoctor itself holds runs on the main thread, without the
+// worker: --version, --help, `rules`, and `analyze` of a bundle directory small enough that its whole
+// content could not bring the heap near the cap.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { constants } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,51 +27,54 @@ process.stdout.on('error', (e) => {
 });
 
 const args = process.argv.slice(2);
-const capped = process.env.DFDOCTOR_LAUNCHED === '1' || process.execArgv.some((a) => a.startsWith(HEAP_FLAG));
+const capped = process.execArgv.some((a) => a.startsWith(HEAP_FLAG));
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // what commander prints for --version, without loading the CLI for it
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else if (capped || !needsHeapCap(args)) {
+  const { loadMain } = await import('./packed-cli.js');
   const main = await loadMain();
   process.exitCode = await main(process.argv);
 } else {
   const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
-  // loaded here, not at the top: node:child_process brings net, dgram and streams, which a command run
-  // in this process would load for nothing
-  const { spawn } = await import('node:child_process');
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, `${HEAP_FLAG}=${heapMb}`, fileURLToPath(import.meta.url), ...args],
-    { stdio: 'inherit', env: { ...process.env, DFDOCTOR_LAUNCHED: '1' } },
-  );
-  // the CLI cleans up on SIGINT/SIGTERM and exits 130/143; the launcher must not die first
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
-  child.on('error', (e) => {
-    process.stderr.write(`dfdoctor: cannot start: ${e.message}\n`);
-    process.exitCode = 3;
-  });
-  child.on('exit', (code, signal) => {
-    process.exitCode = code ?? 128 + (constants.signals[signal] ?? 1);
-  });
+  await runCapped(heapMb);
 }
 
 /**
- * The CLI's main(): from the bundle `npm run build` writes (dist/packed/cli.cjs: one script, where tsc's
- * output is ~200 modules that Node resolves, reads and compiles one by one), unless it is missing or older
- * than a later plain `tsc`.
+ * Runs the command in a worker whose old generation is capped at heapMb, and takes its exit code. The
+ * worker's stdout and stderr are streams to this thread, not terminals: what the CLI reads of its
+ * terminal goes with it. Signals reach this thread only; SIGINT and SIGTERM are handed on, and the CLI
+ * cleans up as it does on its own (SIGHUP ends the process, as it ended the CLI).
  */
-async function loadMain() {
-  const packed = new URL('../dist/packed/cli.cjs', import.meta.url);
-  const plain = new URL('../dist/cli.js', import.meta.url);
-  const p = statSync(packed, { throwIfNoEntry: false });
-  const t = statSync(plain, { throwIfNoEntry: false });
-  if (p && (!t || p.mtimeMs >= t.mtimeMs)) {
-    const { loadPacked } = await import('./packed-cli.js');
-    return loadPacked(fileURLToPath(packed)).exports.main;
-  }
-  return (await import(plain.href)).main;
+async function runCapped(heapMb) {
+  // loaded here, not at the top: a command run on this thread has no use for them
+  const { Worker } = await import('node:worker_threads');
+  const terminal = (s) => (s.isTTY ? { isTTY: true, columns: s.columns } : { isTTY: false });
+  const worker = new Worker(new URL('./capped-cli.js', import.meta.url), {
+    workerData: {
+      argv: [process.argv[0], fileURLToPath(import.meta.url), ...args],
+      stdout: terminal(process.stdout),
+      stderr: terminal(process.stderr),
+    },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => worker.postMessage({ signal: sig }));
+  let failed = false;
+  worker.on('error', (e) => {
+    failed = true;
+    process.stderr.write(
+      e.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? `dfdoctor: out of memory: the JS heap reached its cap of ${heapMb} MiB (DFDOCTOR_HEAP_MB sets it)\n`
+        : `dfdoctor: internal error: ${e.stack ?? e}\n`,
+    );
+    process.exitCode = 3;
+  });
+  // a worker that ends by an error reports exit code 0 or 1: the error's 3 stands
+  worker.on('exit', (code) => {
+    if (!failed) process.exitCode = code;
+  });
 }
 
 /** Whether the command can read input of unbounded size (then it runs under the heap cap). */

@@ -4,9 +4,10 @@
 // code only for scripts (vm.Script cachedData), not for ES modules. The code is read, never written
 // here: a run changes nothing on the node. When V8 refuses it (another Node, other flags, a rebuilt
 // bundle) the source is compiled as it would be without it.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 /**
@@ -37,4 +38,18 @@ export function loadPacked(file) {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
   return { exports: module.exports, script, cacheRejected: cachedData ? script.cachedDataRejected === true : null };
+}
+
+/**
+ * The CLI's main(): from the bundle `npm run build` writes (dist/packed/cli.cjs: one script, where tsc's
+ * output is ~200 modules that Node resolves, reads and compiles one by one), unless it is missing or older
+ * than a later plain `tsc`.
+ */
+export async function loadMain() {
+  const packed = new URL('../dist/packed/cli.cjs', import.meta.url);
+  const plain = new URL('../dist/cli.js', import.meta.url);
+  const p = statSync(packed, { throwIfNoEntry: false });
+  const t = statSync(plain, { throwIfNoEntry: false });
+  if (p && (!t || p.mtimeMs >= t.mtimeMs)) return loadPacked(fileURLToPath(packed)).exports.main;
+  return (await import(plain.href)).main;
 }

@@ -2,8 +2,8 @@
 // After scripts/bundle.mjs: keeps V8's compiled code of the start-up bundle (dist/packed/cli.cjs) next to
 // it, for bin/packed-cli.js to load instead of compiling the source at every start. V8 refuses code made
 // under other flags, so it is made once per flag set the launcher runs the CLI with: none (`node
-// bin/dfdoctor.js analyze <small bundle>`, `rules`) and the heap cap (an installed `dfdoctor`, and the
-// launcher's child). Each is made in a Node started with those flags, after running the commands whose
+// bin/dfdoctor.js`, on its main thread and in its capped worker thread, whose cap is no flag) and the
+// heap cap (an installed `dfdoctor`). Each is made in a Node started with those flags, after running the commands whose
 // functions should be in it (V8 keeps the functions compiled by then, not only the top level): `analyze`
 // of the example bundle in both formats and `rules`. `diagnose` is left out: its probes would read this
 // machine; its own functions are compiled on first use, as they are without a cache.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAUSES, PROBE_NAMES } from '../../src/causes.js';
-import { runCli } from '../helpers/cli.js';
+import { BIN, runCli } from '../helpers/cli.js';
 
 const ajv = new Ajv2020({ strict: false });
 let validate: ReturnType<typeof ajv.compile>;
@@ -132,6 +132,33 @@ describe('the launcher', () => {
       const r = await runCli(args, { env });
       expect(r.code, `${args.join(' ')}: ${r.stderr.slice(0, 300)}`).toBe(0);
     }
+  }, 60_000);
+
+  it("gives a capped command its terminal: colour, the terminal's width and progress, as in one Node", async () => {
+    // script(1) runs each form in a pseudo-terminal of 70 columns; stdout and stderr both reach it
+    const inTerminal = (command: string) =>
+      runCli(['-qec', `stty cols 70; ${command} diagnose --probes system --fail-on never`, '/dev/null'], {
+        command: ['script'],
+        env: { NO_COLOR: '', CI: '', COLUMNS: '' },
+      });
+    const forms = {
+      // the launcher: the command runs in its capped worker thread
+      launcher: await inTerminal(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)}`),
+      // as installed: the shebang caps the heap, the command runs on the main thread
+      installed: await inTerminal(JSON.stringify(BIN)),
+    };
+    const words: Record<string, string[]> = {};
+    for (const [form, r] of Object.entries(forms)) {
+      expect(r.code, `${form}: ${r.stdout.slice(-500)}`).toBe(0);
+      expect(r.stdout, form).toContain('\x1b[32mok\x1b[39m');
+      expect(r.stdout, form).toMatch(/\r\x1b\[K\[\d+\.\ds\] system: running/);
+      const report = r.stdout.slice(r.stdout.indexOf('Probes'));
+      const lines = report.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
+      expect(Math.max(...lines.map((l) => l.length)), form).toBeLessThanOrEqual(70);
+      // the same report, whatever the timings and where they wrap
+      words[form] = lines.join(' ').replace(/\d+/g, 'N').split(/\s+/);
+    }
+    expect(words.launcher).toEqual(words.installed);
   }, 60_000);
 
   it('keeps the heap cap for commands whose input can be large', async () => {

@@ -1203,10 +1203,10 @@ function internRecord(): void {
   }
 }
 
-/** Starts a scan of IN[0, len) (JS zero-pads what follows). */
-export function begin(len: i32): void {
-  inLen = len;
-  pos = 0;
+/** Starts a scan of IN[from, end) (JS zero-pads what follows). */
+export function begin(from: i32, end: i32): void {
+  inLen = end;
+  pos = from;
 }
 
 /**
@@ -1235,10 +1235,10 @@ export function full(): bool {
   return nOut + 2 > outCap || simStop;
 }
 
-/** The last line of the input, without a newline (end of file). */
-export function lastLine(len: i32): i32 {
-  inLen = len;
+/** The last line of the input, IN[from, end) without a newline (end of file). */
+export function lastLine(from: i32, end: i32): i32 {
+  inLen = end;
   nOut = 0;
-  line(0, len);
+  line(from, end);
   return nOut;
 }

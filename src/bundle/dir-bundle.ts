@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
+import { createReadStream, fstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { createGunzip } from 'node:zlib';
@@ -52,11 +52,10 @@ export class DirBundle implements BundleReader {
       if (isMissing(e)) return undefined;
       throw e;
     }
-    // read synchronously: each read is a few MiB of page cache, and an asynchronous one left the scanner
-    // waiting on libuv's thread pool for a sixth of a long log's scan
+    // read on libuv's thread pool: the log scanner reads its next part while it scans the one before
     return {
       size: fstatSync(fh.fd).size,
-      read: async (into, position) => readSync(fh.fd, into, 0, into.length, position),
+      read: async (into, position) => (await fh.read(into, 0, into.length, position)).bytesRead,
       close: () => fh.close(),
     };
   }

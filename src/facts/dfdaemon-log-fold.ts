@@ -246,11 +246,7 @@ async function feed(scanner: LogScanner, src: LogSource, from: number, end: numb
     return;
   }
   try {
-    for (let at = from; at < end;) {
-      const n = await scanner.pushRead((into) => f.read(into, at), Math.min(READ_BYTES, end - at));
-      if (n === 0) break;
-      at += n;
-    }
+    await scanner.readStored((into, at) => f.read(into, at), from, end, READ_BYTES);
   } finally {
     await f.close();
   }

@@ -110,11 +110,11 @@ interface ScanExports {
   countLine(): number;
   setLine(n: number): void;
   stat(i: number): number;
-  begin(len: number): void;
+  begin(from: number, end: number): void;
   run(): number;
   position(): number;
   full(): number;
-  lastLine(len: number): number;
+  lastLine(from: number, end: number): number;
   reset(): void;
   scratchAt(): number;
   simStart(max: number, maxProxy: number): void;
@@ -366,6 +366,8 @@ export class LogScanner {
   private readonly pieceLine = new ScannedPiece(this);
   private readonly patterns: readonly Pattern[] = PATTERNS;
   private readonly input: number;
+  /** Where the carried partial line starts in the input area (the next bytes follow it). */
+  private start = 0;
   private carry = 0;
   private bytes = 0;
   private released = false;
@@ -409,21 +411,57 @@ export class LogScanner {
 
   push(chunk: Uint8Array): void {
     this.restartPoint();
-    this.ensure(this.carry + chunk.length);
-    this.buf.set(chunk, this.carry);
+    this.ensure(this.start + this.carry + chunk.length);
+    this.buf.set(chunk, this.start + this.carry);
     this.scan(chunk.length);
   }
 
   /**
-   * Reads up to `max` bytes straight into the scanner's memory (no chunk allocated, none copied) and
-   * scans them; returns how many `read` gave (0: the end).
+   * Reads the bytes [from, end) of a stored file straight into the scanner's memory (no chunk allocated,
+   * none copied) and scans them, `part` bytes at a time. Each part is read into one of two areas while
+   * the part before it is scanned in the other: on a second core the reads no longer add to the scan's
+   * time (they were a ninth of it, a 1 GiB log read synchronously from the page cache). A carried partial
+   * line goes into the room before the next part's area, where it precedes that part's bytes.
    */
-  async pushRead(read: (into: Uint8Array) => Promise<number>, max: number): Promise<number> {
-    this.restartPoint();
-    this.ensure(this.carry + max);
-    const n = await read(this.buf.subarray(this.carry, this.carry + max));
-    if (n > 0) this.scan(n);
-    return n;
+  async readStored(
+    read: (into: Uint8Array, position: number) => Promise<number>,
+    from: number,
+    end: number,
+    part: number,
+  ): Promise<void> {
+    const room = LogScanner.MAX_LINE;
+    const areas = [room, room + part + room];
+    // grown once, first: the module's memory must not move while a read into it is under way
+    this.ensure((areas[1] as number) + part);
+    const into = (k: number, at: number) => {
+      const base = areas[k] as number;
+      return read(this.buf.subarray(base, base + Math.min(part, end - at)), at);
+    };
+    this.moveCarry(areas[0] as number);
+    let k = 0;
+    let at = from;
+    let pending: Promise<number> | undefined = at < end ? into(k, at) : undefined;
+    try {
+      while (pending) {
+        const n = await pending;
+        pending = undefined;
+        if (n === 0) break;
+        at += n;
+        if (at < end) pending = into(k ^ 1, at);
+        this.restartPoint();
+        this.scan(n, areas[k ^ 1]);
+        k ^= 1;
+      }
+    } finally {
+      // a read still under way writes into the module's memory: it ends before the scanner is reused
+      await pending?.catch(() => 0);
+    }
+  }
+
+  /** Moves the carried partial line to end just before `base`. */
+  private moveCarry(base: number): void {
+    if (this.carry > 0) this.buf.copyWithin(base - this.carry, this.start, this.start + this.carry);
+    this.start = base - this.carry;
   }
 
   private restartPoint(): void {
@@ -431,13 +469,17 @@ export class LogScanner {
     if (this.o.onRestartPoint && !this.x.getSkipping()) this.o.onRestartPoint(this.x.stat(9), this.bytes - this.carry);
   }
 
-  /** Scans the n bytes that follow the carried partial line in the input area. */
-  private scan(n: number): void {
+  /**
+   * Scans the n bytes that follow the carried partial line, then carries the new partial line to end
+   * before `next` (where the next bytes will be), or to the start of the input area.
+   */
+  private scan(n: number, next?: number): void {
     this.bytes += n;
-    const len = this.carry + n;
+    const from = this.start;
+    const len = from + this.carry + n;
     this.buf.fill(0, len, len + PAD);
     const x = this.x;
-    x.begin(len);
+    x.begin(from, len);
     for (;;) {
       this.drain(x.run());
       if (!x.full()) break;
@@ -447,20 +489,25 @@ export class LogScanner {
     if (tail > LogScanner.MAX_LINE) {
       // a runaway line: count it once, drop its bytes
       this.carry = 0;
+      this.start = next ?? 0;
       if (!x.getSkipping()) this.js.unrecognised(x.countLine(), '(line longer than 1 MiB)');
       x.setSkipping(1);
-    } else {
-      if (tail > 0 && pos > 0) this.buf.copyWithin(0, pos, len);
-      this.carry = tail;
+      return;
     }
+    const to = next === undefined ? 0 : next - tail;
+    if (tail > 0 && pos !== to) this.buf.copyWithin(to, pos, len);
+    this.start = to;
+    this.carry = tail;
   }
 
   end(): ScanStats {
     if (this.carry > 0) {
-      this.buf.fill(0, this.carry, this.carry + PAD);
-      this.drain(this.x.lastLine(this.carry));
+      const len = this.start + this.carry;
+      this.buf.fill(0, len, len + PAD);
+      this.drain(this.x.lastLine(this.start, len));
     }
     this.carry = 0;
+    this.start = 0;
     this.js.flushPretty();
     const st = this.stats();
     if (!this.released && !this.kp) {

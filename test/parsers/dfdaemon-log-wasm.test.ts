@@ -50,6 +50,28 @@ function read(
   return { events, lines, stats: s.end() };
 }
 
+/**
+ * The bytes as a stored file: LogScanner.readStored reads them `part` bytes at a time into its two areas.
+ * Each read lands at once, before the part before it is scanned, as a read finished early on another core.
+ */
+async function readStored(bytes: Buffer, part: number, sinceMs?: number): Promise<Reading> {
+  const events: LogEvent[] = [];
+  const lines: Reading['lines'] = [];
+  const s = new LogScanner(logScanWasm(), {
+    file: 'raw/dfdaemon/logs/x.log',
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    onEvent: (e) => events.push(e),
+    onLine: (l, lay, lev) => lines.push([l, lay, lev]),
+  });
+  const read = async (into: Uint8Array, at: number) => {
+    const n = Math.max(0, Math.min(into.length, bytes.length - at));
+    into.set(bytes.subarray(at, at + n));
+    return n;
+  };
+  await s.readStored(read, 0, Infinity, part);
+  return { events, lines, stats: s.end() };
+}
+
 const wasm = (o: ConstructorParameters<typeof JsLogScanner>[0]) => new LogScanner(logScanWasm(), o);
 const js = (o: ConstructorParameters<typeof JsLogScanner>[0]) => new JsLogScanner(o);
 
@@ -59,8 +81,11 @@ function timelines(events: LogEvent[]) {
   return b.finish();
 }
 
-/** Both scanners over the bytes in the given chunk sizes; the readings and the timelines must agree. */
-function expectSame(bytes: Buffer, chunks: number[], sinceMs?: number): Reading {
+/**
+ * Both scanners over the bytes in the given chunk sizes (the WebAssembly one also reading them as a
+ * stored file in parts of that size); the readings and the timelines must agree.
+ */
+async function expectSame(bytes: Buffer, chunks: number[], sinceMs?: number): Promise<Reading> {
   let first: Reading | undefined;
   for (const chunk of chunks) {
     const a = read(wasm, bytes, chunk, sinceMs);
@@ -68,6 +93,10 @@ function expectSame(bytes: Buffer, chunks: number[], sinceMs?: number): Reading 
     expect(a.stats, `stats, chunks of ${chunk}`).toEqual(b.stats);
     expect(a.lines, `line callbacks, chunks of ${chunk}`).toEqual(b.lines);
     expect(a.events, `events, chunks of ${chunk}`).toEqual(b.events);
+    const stored = await readStored(bytes, chunk, sinceMs);
+    expect(stored.stats, `stats, stored, parts of ${chunk}`).toEqual(b.stats);
+    expect(stored.lines, `line callbacks, stored, parts of ${chunk}`).toEqual(b.lines);
+    expect(stored.events, `events, stored, parts of ${chunk}`).toEqual(b.events);
     const oracle = timelines(b.events);
     expect(timelines(a.events)).toEqual(oracle);
     // the facts' path: piece lines folded without their event objects (TimelineBuilder.addPiece)
@@ -94,10 +123,10 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
     expect(files.length).toBeGreaterThan(30);
   });
 
-  it.each(files.map((f) => [relative(REPO, f), f] as const))('%s', (_name, f) => {
+  it.each(files.map((f) => [relative(REPO, f), f] as const))('%s', async (_name, f) => {
     const raw = readFileSync(f);
     const bytes = f.endsWith('.gz') ? gunzipSync(raw) : raw;
-    const r = expectSame(bytes, [7, 4096, 1 << 20]);
+    const r = await expectSame(bytes, [7, 4096, 1 << 20]);
     if (bytes.length > 1000) expect(r.stats.lines).toBeGreaterThan(0);
   });
 
@@ -136,28 +165,28 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
     return Buffer.from(text);
   }
 
-  it('generated Go logs (zap JSON at INFO and DEBUG, zap console), whole and in chunks', () => {
-    expectSame(goLog(goJson, 300, false), [997, 65536]);
-    const r = expectSame(goLog(goJson, 200, true), [4096]);
+  it('generated Go logs (zap JSON at INFO and DEBUG, zap console), whole and in chunks', async () => {
+    await expectSame(goLog(goJson, 300, false), [997, 65536]);
+    const r = await expectSame(goLog(goJson, 200, true), [4096]);
     expect(r.events.length).toBeGreaterThan(1000);
-    expectSame(goLog(goConsole, 100, true), [333]);
+    await expectSame(goLog(goConsole, 100, true), [333]);
   });
 
-  it('generated Rust logs (tracing compact, "+00:00" and "Z" times), whole and in chunks', () => {
-    const r = expectSame(rustLog(200, false), [1009, 65536]);
+  it('generated Rust logs (tracing compact, "+00:00" and "Z" times), whole and in chunks', async () => {
+    const r = await expectSame(rustLog(200, false), [1009, 65536]);
     expect(r.events.filter((e) => e.kind.startsWith('piece-')).length).toBeGreaterThan(500);
-    expectSame(rustLog(100, true), [4096]);
+    await expectSame(rustLog(100, true), [4096]);
   });
 
-  it('a --since window: the same lines fall before it', () => {
+  it('a --since window: the same lines fall before it', async () => {
     const since = T0 + 100 * 900;
-    const go = expectSame(goLog(goJson, 200, false), [65536], since);
+    const go = await expectSame(goLog(goJson, 200, false), [65536], since);
     expect(go.stats.beforeSince).toBeGreaterThan(0);
-    const rust = expectSame(rustLog(200, true), [65536], since);
+    const rust = await expectSame(rustLog(200, true), [65536], since);
     expect(rust.stats.beforeSince).toBeGreaterThan(0);
   });
 
-  it('messages with escapes, cut-off lines, odd timestamps, CRLF and an over-long line', () => {
+  it('messages with escapes, cut-off lines, odd timestamps, CRLF and an over-long line', async () => {
     const lines = [
       goJson(T0, 'info', 'peer/x.go:1', 'peer task done, cost: 12ms "quoted"', { peer: 'p1', task: 't1' }),
       '{"level":"info","ts":"2024-06-21 10:00:01.5","msg":"peer task done, cost: 3ms","peer":"p2"',
@@ -176,15 +205,15 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       '  2024-06-21T10:00:00.000Z  INFO download task succeeded',
       '    in download_task with task_id: "t7", peer_id: "p7"',
     ];
-    expectSame(Buffer.from(`${lines.join('\r\n')}\r\n`), [7, 65536]);
-    expectSame(Buffer.from(lines.join('\n')), [5, 4096]);
+    await expectSame(Buffer.from(`${lines.join('\r\n')}\r\n`), [7, 65536]);
+    await expectSame(Buffer.from(lines.join('\n')), [5, 4096]);
     // a line past the cap is counted once and skipped when it spans reads, read when it arrives whole
     const long = `{"level":"info","msg":"${'x'.repeat(1 << 21)}"}`;
-    const r = expectSame(Buffer.from([lines[0], long, lines[1], long].join('\n')), [65536, 1 << 23]);
+    const r = await expectSame(Buffer.from([lines[0], long, lines[1], long].join('\n')), [65536, 1 << 23]);
     expect(r.stats.unrecognisedSamples.some((u) => u.text.includes('longer than 1 MiB'))).toBe(true);
   });
 
-  it('piece lines whose second strings share a head: every place of it is tried, past the first and past eight', () => {
+  it('piece lines whose second strings share a head: every place of it is tried, past the first and past eight', async () => {
     const piece = (msg: string, fields = 'task_id="t1" peer_id="p1"') =>
       rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/resource/task.rs:1025', msg, fields);
     const froms = (n: number) => Array.from({ length: n }, (_, i) => ` from x${i}`).join('');
@@ -206,7 +235,7 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       // a string earlier in the table at a later place: that one (a first pass alone may take either)
       piece('finished piece t1-12 from parent p', 'task_id="t1" peer_id="p1" note=" from local"'),
     ];
-    const r = expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 97]);
+    const r = await expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 97]);
     expect(r.events.map((e) => e.kind)).toEqual([
       'piece-remote',
       'piece-local',
@@ -221,7 +250,7 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
     ]);
   });
 
-  it('times of one second read from the last line read whole: only a fraction of digits differing may reuse it', () => {
+  it('times of one second read from the last line read whole: only a fraction of digits differing may reuse it', async () => {
     const at = (ts: string, n: number) =>
       `${ts}  INFO download_task: x/y.rs:1: download task succeeded task_id="t${n}" peer_id="p${n}"`;
     const lines = [
@@ -240,7 +269,7 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
       '2024-06-21T10:00:01.12Z',
       '2024-06-21T10:00:01.123Z',
     ].map(at);
-    const r = expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 61]);
+    const r = await expectSame(Buffer.from(`${lines.join('\n')}\n`), [4096, 61]);
     expect(r.events.map((e) => e.tsMs)).toEqual([
       Date.UTC(2024, 5, 21, 10, 0, 0, 52),
       Date.UTC(2024, 5, 21, 10, 0, 0, 987),

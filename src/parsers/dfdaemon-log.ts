@@ -429,15 +429,13 @@ export class LogScanner {
     end: number,
     part: number,
   ): Promise<void> {
+    // area k (0 or 1) begins after room for a carried line, the longest that is kept
     const room = LogScanner.MAX_LINE;
-    const areas = [room, room + part + room];
+    const area = (k: number) => room + k * (part + room);
     // grown once, first: the module's memory must not move while a read into it is under way
-    this.ensure((areas[1] as number) + part);
-    const into = (k: number, at: number) => {
-      const base = areas[k] as number;
-      return read(this.buf.subarray(base, base + Math.min(part, end - at)), at);
-    };
-    this.moveCarry(areas[0] as number);
+    this.ensure(area(1) + part);
+    const into = (k: number, at: number) => read(this.buf.subarray(area(k), area(k) + Math.min(part, end - at)), at);
+    this.moveCarry(area(0));
     let k = 0;
     let at = from;
     let pending: Promise<number> | undefined = at < end ? into(k, at) : undefined;
@@ -449,7 +447,7 @@ export class LogScanner {
         at += n;
         if (at < end) pending = into(k ^ 1, at);
         this.restartPoint();
-        this.scan(n, areas[k ^ 1]);
+        this.scan(n, area(k ^ 1));
         k ^= 1;
       }
     } finally {

@@ -7,7 +7,7 @@
 // MaxImageBackOff), same values: kubernetes#128369, KEP-4603, which only splits the constants),
 // staging/src/k8s.io/kubelet/config/v1beta1/types.go (registryPullQPS 0 = no limit).
 import type { KubeletFacts, KubeletQpsRefusal } from '../facts/kubelet.js';
-import { kubeletSetIn, sameSource } from './kubelet-set-in.js';
+import { kubeletSetIn, READS_NO_CONFIG, sameSource } from './kubelet-set-in.js';
 import { defineRule } from './rule.js';
 import { kubeletChangeSteps } from './snippets/kubelet.js';
 
@@ -85,7 +85,7 @@ function origin(k: KubeletFacts): string {
 
 /** What the bundle lacks of the kubelet's config file, when it matters to "not set": none is read, or it is not in the bundle. */
 function configFileGap(k: KubeletFacts): string {
-  if (k.noConfigFile) return ' (the kubelet reads no config file: its command line names no --config)';
+  if (k.noConfigFile) return `, and the kubelet ${READS_NO_CONFIG}`;
   return k.configUnread === undefined
     ? ''
     : ` (the config file its flags name, ${k.configUnread}, is not in the bundle)`;

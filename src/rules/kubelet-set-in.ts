@@ -2,6 +2,9 @@
 import { BUNDLE } from '../bundle/layout.js';
 import type { Sourced } from '../facts/kubelet.js';
 
+/** Why "not set" means the default on a kubelet without --config, said the same way by every rule: "the kubelet …". */
+export const READS_NO_CONFIG = 'reads no config file (its command line names no --config)';
+
 /** The file that set a value (the flags naming `flag`, the config file, the drop-in); undefined for a default. */
 export function kubeletSetIn(s: Sourced<unknown>, flag: string): string | undefined {
   switch (s.from) {

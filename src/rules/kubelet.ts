@@ -1,7 +1,7 @@
 import type { ContainerdFacts } from '../facts/containerd.js';
 import type { KubeletFacts, KubeletPull } from '../facts/kubelet.js';
 import { pullQps } from './kubelet-pull-qps.js';
-import { kubeletSetIn } from './kubelet-set-in.js';
+import { kubeletSetIn, READS_NO_CONFIG } from './kubelet-set-in.js';
 import { defineRule, type Rule } from './rule.js';
 import { prose } from './steps.js';
 import { kubeletChangeSteps } from './snippets/kubelet.js';
@@ -109,7 +109,7 @@ function source(k: KubeletFacts): string {
   const set = kubeletSetIn(k.serializeImagePulls, '--serialize-image-pulls');
   if (set) return set;
   if (k.noConfigFile)
-    return `not set in ${k.files.join(', ')}, and the kubelet reads no config file (its command line names no --config): the kubelet default is true`;
+    return `not set in ${k.files.join(', ')}, and the kubelet ${READS_NO_CONFIG}: the kubelet default is true`;
   if (k.configUnread !== undefined)
     return `not set in ${k.files.join(', ')}; the config file its flags name (${k.configUnread}) is not in the bundle, so what it sets is not known: the kubelet default is true (no maxParallelImagePulls of 2 or more)`;
   return k.files.length > 0

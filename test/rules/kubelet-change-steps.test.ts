@@ -115,7 +115,9 @@ describe('kubelet steps', () => {
     // the probe found the process; its command line names no --config
     const flags = '/usr/local/bin/kubelet\n--kubeconfig=/var/lib/kubelet/kubeconfig\n';
     const s = await steps('kubelet.serial-pulls', { 'raw/kubelet/flags.txt': flags }, { pid: 812, config: null });
-    expect(prose(s)[0]).toMatch(/^The kubelet reads no config file: its command line names no --config/);
+    expect(prose(s)[0]).toMatch(
+      /^The kubelet reads no config file \(its command line names no --config\), so it runs on flags and defaults\./,
+    );
     expect(prose(s)[0]).toContain("add `--config=/var/lib/kubelet/config.yaml` where the kubelet's flags are set");
     const [file] = snippets(s);
     expect(file?.file).toBe('/var/lib/kubelet/config.yaml');

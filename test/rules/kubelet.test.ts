@@ -118,7 +118,7 @@ describe('kubelet rules on a kubelet that reads no config file', () => {
   it('say the pull limits are the defaults because no config file is read', async () => {
     const d = await onFlagsOnly('kubelet.pull-qps', { 'raw/kubelet/events.json': AKS_EVENTS });
     expect(d?.evidence.join('\n')).toContain(
-      'not set in raw/kubelet/flags.txt (the kubelet reads no config file: its command line names no --config): the kubelet defaults',
+      'not set in raw/kubelet/flags.txt, and the kubelet reads no config file (its command line names no --config): the kubelet defaults',
     );
   });
 });

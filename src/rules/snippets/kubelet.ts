@@ -6,6 +6,7 @@ import { BUNDLE } from '../../bundle/layout.js';
 import type { KubeletFacts, Sourced } from '../../facts/kubelet.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose, snippet } from '../steps.js';
+import { READS_NO_CONFIG } from '../kubelet-set-in.js';
 
 /** kubeadm's path for the kubelet's --config; the file named when the bundle does not say. */
 const DEFAULT_CONFIG = '/var/lib/kubelet/config.yaml';
@@ -84,7 +85,7 @@ function inPlace(k: KubeletFacts, c: KubeletChange): Step[] {
 function newConfigFile(c: KubeletChange): Step[] {
   return [
     prose(
-      `The kubelet reads no config file: its command line names no --config, so it runs on flags and defaults. Write the settings to a new file and add \`--config=${DEFAULT_CONFIG}\` where the kubelet's flags are set${c.setting.from === 'flag' ? `, removing ${c.flag}, which would still win over the file` : ''} (\`systemctl cat kubelet\` shows the unit and the drop-ins or environment files that set them):`,
+      `The kubelet ${READS_NO_CONFIG}, so it runs on flags and defaults. Write the settings to a new file and add \`--config=${DEFAULT_CONFIG}\` where the kubelet's flags are set${c.setting.from === 'flag' ? `, removing ${c.flag}, which would still win over the file` : ''} (\`systemctl cat kubelet\` shows the unit and the drop-ins or environment files that set them):`,
     ),
     snippet({
       file: DEFAULT_CONFIG,

@@ -177,6 +177,29 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'piece-failed',
     form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:877, :1577`, 'download from parent error', 'error'),
   ),
+  // error!("download piece {} from parent {:?} error: {:?}", …), once per parent a piece fails from:
+  // the parent's id Debug-quoted and the error Debug-formatted, so a CRC mismatch reads
+  // DigestMismatch("crc32:…", "crc32:…") (a real line: dragonflyoss/dragonfly issue #4160, client 0.2.42)
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-from-parent-digest',
+    'digest-failed',
+    form(
+      { from: 'v0.1.126' },
+      `v1.5.1 ${TASK}:1338-1343 + dragonfly-client-core/src/error/mod.rs:117-119`,
+      'download piece ',
+      'error',
+      { contains: 'DigestMismatch(' },
+    ),
+  ),
+  message(
+    'dfdaemon-rust',
+    'rust.log.piece-from-parent-error',
+    'piece-failed',
+    form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:1338-1343`, 'download piece ', 'error', {
+      contains: ' from parent "',
+    }),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.scheduler-error',

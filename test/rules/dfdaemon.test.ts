@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { stepText } from '../../src/report/steps-render.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/engine.js';
@@ -75,6 +76,35 @@ describe('dfdaemon.digest-verification', () => {
     expect(d).toMatchObject({ severity: 'info' });
     expect(d?.impactSeconds).toBeUndefined();
     expect(d?.evidence.join('\n')).toMatch(/does not explain a slow cache hit/);
+  });
+});
+
+describe('dfdaemon.digest-verification on the Rust client', () => {
+  // the real lines of fixtures/real/dfdaemon-rust-digest-mismatch-from-parent (dragonflyoss/dragonfly#4160)
+  const log = readFileSync(
+    new URL(
+      '../../fixtures/real/dfdaemon-rust-digest-mismatch-from-parent/raw/dfdaemon/logs/dfdaemon.log',
+      import.meta.url,
+    ),
+    'utf8',
+  );
+  const rust = (text: string) => ({ 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/logs/dfdaemon.log': text });
+
+  it('takes a piece that failed its CRC from a parent for a digest mismatch, its evidence naming it', async () => {
+    const d = (await diag(rust(log))).find((x) => x.rule === 'dfdaemon.digest-verification');
+    expect(d?.severity).toBe('warning');
+    // the line runs ~200 characters before the error: the evidence leaves out its middle, not the error
+    expect(d?.evidence.join('\n')).toContain('…DigestMismatch("crc32:4032120726", "crc32:3910062962")');
+  });
+
+  it('is silent when a piece fails from a parent for another reason', async () => {
+    const other = log.replace('DigestMismatch("crc32:4032120726", "crc32:3910062962")', 'Unknown("connection reset")');
+    expect((await diag(rust(other))).map((x) => x.rule)).not.toContain('dfdaemon.digest-verification');
+    // still a failed piece of its task
+    const tasks = (await factsFrom(rust(other))).dfdaemon?.logs?.summary.tasks;
+    expect(tasks?.map((t) => [t.taskId, t.pieces.failed, t.digestFailures.length])).toEqual([
+      ['9c4e1b7a02d85f36e1a07b9d4c2f8e6153ab0d97c8e4f21a6b3d5c07e9f18a24', 1, 0],
+    ]);
   });
 });
 

@@ -3,9 +3,19 @@
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 
-export function quote(r: LineRef): string {
-  const t = r.text.length > 160 ? `${r.text.slice(0, 160)}…` : r.text;
+/**
+ * A log line as evidence: where it is and its text, cut after 160 characters. When what `keep` matches
+ * would fall past the cut (a piece error's name after a task and a parent id), the middle of the line
+ * is left out instead, so that the evidence shows it.
+ */
+export function quote(r: LineRef, keep?: RegExp): string {
+  const t = r.text.length > 160 ? cut(r.text, keep ? r.text.search(keep) : -1) : r.text;
   return `${r.file}:${r.line}${r.nodeLine !== undefined && r.nodeLine !== r.line ? ` (node line ${r.nodeLine})` : ''}: "${t}"`;
+}
+
+function cut(text: string, kept: number): string {
+  if (kept < 0 || kept + 40 <= 160) return `${text.slice(0, 160)}…`;
+  return `${text.slice(0, 60)}…${text.slice(kept, kept + 100)}${text.length > kept + 100 ? '…' : ''}`;
 }
 
 /** "download.totalRateLimit: 100Mi (raw/dfdaemon/config/dfget.yaml:12)" or "… (default)". */

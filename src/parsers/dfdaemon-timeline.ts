@@ -80,6 +80,14 @@ export interface LogSummary {
   mirrorDisabled?: LineRef;
 }
 
+/**
+ * A failed piece's text that names a digest mismatch: the Display of the error (Go, and Rust's
+ * "digest mismatch expected: …, actual: …", dragonfly-client-core/src/error/mod.rs:118), or Rust's
+ * Debug form, which its "download from parent error: {:?}" and "download piece {} from parent {:?}
+ * error: {:?}" print: DigestMismatch("crc32:…", "crc32:…").
+ */
+export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(/;
+
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
 export const MAX_PROXY = 5_000;
@@ -359,8 +367,8 @@ export class TimelineBuilder {
         break;
       case 'piece-failed':
         t.pieces.failed++;
-        // a parent's piece that failed its CRC: "download from parent error: … digest mismatch expected: …"
-        if (e.text.includes('digest mismatch')) push(t.digestFailures, ref(e));
+        // a parent's piece that failed its CRC
+        if (DIGEST_MISMATCH.test(e.text)) push(t.digestFailures, ref(e));
         break;
       case 'local-start':
       case 'local-all':

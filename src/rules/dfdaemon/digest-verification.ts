@@ -1,13 +1,10 @@
-import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
+import { DIGEST_MISMATCH, type LineRef } from '../../parsers/dfdaemon-timeline.js';
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { allLocal, bytesOf, configAt, nonLocal, pullTasks } from './pull.js';
 import { mb, quote, setting } from './text.js';
-
-/** Where a logged digest failure names itself: Go's and Rust's Display text, Rust's Debug form. */
-const DIGEST_ERROR = /digest mismatch|DigestMismatch\(/i;
 
 interface DigestFinding {
   /** download.calculateDigest when the config turns it on, with its file. */
@@ -72,7 +69,7 @@ export const verification = defineRule<DigestFinding>({
     const out: string[] = [];
     if (configured) out.push(setting(configured.setting, configured.file));
     if (logged) out.push(quote(logged));
-    for (const x of failures.slice(0, 3)) out.push(quote(x, DIGEST_ERROR));
+    for (const x of failures.slice(0, 3)) out.push(quote(x, DIGEST_MISMATCH));
     if (hashed)
       out.push(
         `last pull: ${mb(hashed.bytes)} downloaded by P2P/back-to-source, hashed at ≈ ${hashed.sha256MBps.toFixed(0)} MB/s (measurements.cpu.sha256MBps, an MD5 stand-in) ⇒ ≤ ${hashed.seconds.toFixed(1)} s of CPU on the download path`,

@@ -170,7 +170,7 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
       'error',
     ),
   ),
-  // a CRC mismatch (Error::DigestMismatch "digest mismatch expected: …") surfaces inside this message
+  // error!("download from parent error: {:?}", err): a CRC mismatch would read DigestMismatch("…", "…")
   message(
     'dfdaemon-rust',
     'rust.log.parent-error',

@@ -377,6 +377,16 @@ export const RUST_PIECE_LINES_LEVEL = fact<'info' | 'debug'>('rust.log.piece-lin
   },
 ]);
 
+/** The command that removes one task from the daemon's cache by its id (dfctl, over the download socket). */
+export const RUST_TASK_REMOVE = fact<string | null>('rust.cli.task-remove', [
+  { range: { below: 'v1.3.0' }, value: null, source: 'v1.2.19 dragonfly-client/src/bin/dfctl (no task subcommand)' },
+  {
+    range: { from: 'v1.3.0' },
+    value: 'dfctl task rm',
+    source: 'v1.5.1 dragonfly-client/src/bin/dfctl/task.rs:73-80, :335-337, :468-480 (DeleteTaskRequest)',
+  },
+]);
+
 /** Config keys dfdoctor reads whose name and default do not change by release. */
 export interface RustKey {
   key: string;

@@ -97,6 +97,28 @@ describe('dfdaemon.digest-verification on the Rust client', () => {
     expect(d?.evidence.join('\n')).toContain('…DigestMismatch("crc32:4032120726", "crc32:3910062962")');
   });
 
+  it('names the parent that served the bad piece, and removes the task with dfctl where the release has it', async () => {
+    const steps = async (version?: string) => {
+      const files = { ...rust(log), ...(version ? { 'raw/dfdaemon/version.txt': `${version}\n` } : {}) };
+      const d = (await diag(files)).find((x) => x.rule === 'dfdaemon.digest-verification');
+      return d?.remediation.steps.map(stepText).join('\n') ?? '';
+    };
+    const task = '9c4e1b7a02d85f36e1a07b9d4c2f8e6153ab0d97c8e4f21a6b3d5c07e9f18a24';
+    const newer = await steps('v1.5.1');
+    expect(newer).toContain('(10.40.1.75-dragonfly-seed-client-2-3f0c9a6e-51d2-4b8e-9e47-c2a1d8b05f63-seed)');
+    expect(newer).toContain(`dfctl task rm ${task}`);
+    expect(newer).not.toMatch(/version is not known/);
+    // the case's own release: dfctl has no task subcommand before v1.3.0
+    const older = await steps('v0.2.42');
+    expect(older).not.toContain('dfctl task rm 9c4e');
+    expect(older).toMatch(
+      /this client \(v0\.2\.42\) has no command that removes one task \(`dfctl task rm` comes with v1\.3\.0\)/,
+    );
+    const unknown = await steps();
+    expect(unknown).toContain(`dfctl task rm ${task}`);
+    expect(unknown).toMatch(/comes with client v1\.3\.0; this client's version is not known/);
+  });
+
   it('is silent when a piece fails from a parent for another reason', async () => {
     const other = log.replace('DigestMismatch("crc32:4032120726", "crc32:3910062962")', 'Unknown("connection reset")');
     expect((await diag(rust(other))).map((x) => x.rule)).not.toContain('dfdaemon.digest-verification');

@@ -1,10 +1,18 @@
 import { DIGEST_MISMATCH, type LineRef } from '../../parsers/dfdaemon-timeline.js';
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
-import { prose } from '../steps.js';
+import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
+import type { Step } from '../../report/model.js';
+import { RUST_TASK_REMOVE } from '../../knowledge/dfdaemon-rust.js';
+import { parseRelease, pick, type Picked } from '../../knowledge/versioned.js';
 import { allLocal, bytesOf, configAt, nonLocal, pullTasks } from './pull.js';
 import { mb, quote, setting } from './text.js';
+
+interface Removal {
+  how: Picked<string | null>;
+  version?: string;
+}
 
 interface DigestFinding {
   /** download.calculateDigest when the config turns it on, with its file. */
@@ -12,6 +20,10 @@ interface DigestFinding {
   /** The daemon's startup line that says digests are on. */
   logged?: LineRef;
   failures: LineRef[];
+  /** The ids of the tasks whose pieces failed (at most three), and the parents the Rust lines name. */
+  failing: { taskIds: string[]; parents: string[] };
+  /** Rust: the command that removes a task in this release (none before v1.3.0); Go: not known. */
+  remove?: Removal;
   /** The pull's downloaded bytes hashed at the measured rate, when digests are on and both are known. */
   hashed?: { bytes: number; sha256MBps: number; seconds: number };
   /** Nothing shows digests slowing a pull: a hit is not re-verified, or nothing was downloaded. */
@@ -41,7 +53,10 @@ export const verification = defineRule<DigestFinding>({
     const onLog = ds?.on === true;
     const tasks = pullTasks(d);
     const recent = tasks.flatMap((t) => t.digestFailures);
-    const failures = recent.length > 0 ? recent : (d.logs?.summary.tasks ?? []).flatMap((t) => t.digestFailures);
+    const failingTasks = (recent.length > 0 ? tasks : (d.logs?.summary.tasks ?? [])).filter(
+      (t) => t.digestFailures.length > 0,
+    );
+    const failures = failingTasks.flatMap((t) => t.digestFailures);
     if (!onCfg && !onLog && failures.length === 0) return null;
     const bytes = bytesOf(nonLocal(tasks));
     const sha = f.measurements.cpu?.sha256MBps;
@@ -58,6 +73,19 @@ export const verification = defineRule<DigestFinding>({
         configured: cfg?.calculateDigest && onCfg ? { setting: cfg.calculateDigest, file: cfg.file } : undefined,
         logged: onLog ? ds.ref : undefined,
         failures,
+        failing: {
+          taskIds: unique(failingTasks.flatMap((t) => (t.taskId ? [t.taskId] : []))).slice(0, 3),
+          // error!("download piece {} from parent {:?} error: …"): the parent's id in quotes
+          parents: unique(failures.flatMap((x) => /from parent "([^"]+)"/.exec(x.text)?.[1] ?? [])).slice(0, 3),
+        },
+        ...(d.generation === 'rust'
+          ? {
+              remove: {
+                how: pick(RUST_TASK_REMOVE, d.version ? parseRelease(d.version) : null),
+                ...(d.version ? { version: d.version } : {}),
+              },
+            }
+          : {}),
         hashed,
         notTheCause: hitOnly || (onCfg && bytes === 0),
         config: configAt(f),
@@ -81,7 +109,7 @@ export const verification = defineRule<DigestFinding>({
     return out;
   },
 
-  steps({ configured, logged, failures, config }) {
+  steps({ configured, logged, failures, failing, remove, config }) {
     return [
       ...(configured || logged
         ? [
@@ -95,10 +123,35 @@ export const verification = defineRule<DigestFinding>({
       ...(failures.length > 0
         ? [
             prose(
-              "Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: grep the task id in the parent peer's log, check the cache disk (dmesg, SMART), and clear the task from the cache.",
+              `Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: check the cache disk (dmesg, SMART), and look for the task id in the log of ${failing.parents.length > 0 ? `the parent that served them (${failing.parents.join(', ')})` : 'the parent peer'}.`,
             ),
+            ...removeSteps(failing.taskIds, remove),
           ]
         : []),
     ];
   },
 });
+
+/** Removing the failed tasks from the cache, so that the next pull downloads them again. */
+function removeSteps(taskIds: string[], remove: Removal | undefined): Step[] {
+  const how = remove?.how;
+  if (!how || how.kind === 'none')
+    return [prose('Then clear the tasks from the cache, so that they are downloaded again.')];
+  const newest = RUST_TASK_REMOVE.entries.at(-1);
+  if (how.value === null)
+    return [
+      prose(
+        `Then clear the tasks from the cache, so that they are downloaded again: this client (${remove.version}) has no command that removes one task (\`${newest?.value}\` comes with ${newest?.range.from}).`,
+      ),
+    ];
+  return [
+    prose(
+      `Then remove the tasks from the cache, so that they are downloaded again${how.kind === 'assumed' ? ` (\`${how.value}\` comes with client ${how.entry.range.from}; this client's version is not known)` : ''}:`,
+    ),
+    ...(taskIds.length > 0 ? taskIds : ['<task id>']).map((id) => cmd(`${how.value} ${id}`)),
+  ];
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}

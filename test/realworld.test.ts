@@ -18,6 +18,18 @@ describe('real-world corpus', () => {
     }
   });
 
+  it("SOURCES.md's count of cases by kind is that of its rows", () => {
+    const index = readFileSync(join(REAL_ROOT, 'SOURCES.md'), 'utf8');
+    const kinds = [...index.matchAll(/^\| `[^`]+` \| ([^|]+?) \|/gm)].map((m) => m[1] as string);
+    const byKind = new Map<string, number>();
+    for (const k of kinds) byKind.set(k, (byKind.get(k) ?? 0) + 1);
+    const counts = [...byKind]
+      .sort(([a, x], [b, y]) => y - x || a.toLowerCase().localeCompare(b.toLowerCase()))
+      .map(([k, n]) => `${n} ${k}`);
+    expect(kinds.length).toBe(cases.length);
+    expect(index).toContain(`\n${kinds.length} cases: ${counts.join(', ')}.\n`);
+  });
+
   it('known-wrong.json names only cases that exist, each with a reason', () => {
     for (const [id, why] of wrong) {
       expect(existsSync(join(REAL_ROOT, id)), `${id} in known-wrong.json is no case`).toBe(true);

@@ -117,6 +117,15 @@ describe('dfdaemon.digest-verification on the Rust client', () => {
     const unknown = await steps();
     expect(unknown).toContain(`dfctl task rm ${task}`);
     expect(unknown).toMatch(/comes with client v1\.3\.0; this client's version is not known/);
+    // a daemon in a container: its own dfctl, run there
+    const id = 'a1'.repeat(32);
+    const d = (
+      await diag({
+        ...rust(log),
+        'raw/dfdaemon/container.json': JSON.stringify({ id, image: 'dragonflyoss/client:v1.5.1' }),
+      })
+    ).find((x) => x.rule === 'dfdaemon.digest-verification');
+    expect(d?.remediation.steps.map(stepText).join('\n')).toContain(`crictl exec ${id} dfctl task rm ${task}`);
   });
 
   it('is silent when a piece fails from a parent for another reason', async () => {

@@ -12,6 +12,8 @@ import { mb, quote, setting } from './text.js';
 interface Removal {
   how: Picked<string | null>;
   version?: string;
+  /** The container dfdaemon runs in: dfctl runs there (the client image ships it, ci/Dockerfile). */
+  container?: string;
 }
 
 interface DigestFinding {
@@ -83,6 +85,7 @@ export const verification = defineRule<DigestFinding>({
               remove: {
                 how: pick(RUST_TASK_REMOVE, d.version ? parseRelease(d.version) : null),
                 ...(d.version ? { version: d.version } : {}),
+                ...(d.container ? { container: d.container.id } : {}),
               },
             }
           : {}),
@@ -144,11 +147,12 @@ function removeSteps(taskIds: string[], remove: Removal | undefined): Step[] {
         `Then clear the tasks from the cache, so that they are downloaded again: this client (${remove.version}) has no command that removes one task (\`${newest?.value}\` comes with ${newest?.range.from}).`,
       ),
     ];
+  const where = remove.container === undefined ? '' : `crictl exec ${remove.container} `;
   return [
     prose(
-      `Then remove the tasks from the cache, so that they are downloaded again${how.kind === 'assumed' ? ` (\`${how.value}\` comes with client ${how.entry.range.from}; this client's version is not known)` : ''}:`,
+      `Then remove the tasks from the cache, so that they are downloaded again${remove.container === undefined ? '' : ', with the dfctl of the dfdaemon container'}${how.kind === 'assumed' ? ` (\`${how.value}\` comes with client ${how.entry.range.from}; this client's version is not known)` : ''}:`,
     ),
-    ...(taskIds.length > 0 ? taskIds : ['<task id>']).map((id) => cmd(`${how.value} ${id}`)),
+    ...(taskIds.length > 0 ? taskIds : ['<task id>']).map((id) => cmd(`${where}${how.value} ${id}`)),
   ];
 }
 

@@ -26,6 +26,11 @@ export interface LineSink {
 
 const TS_KEY = Buffer.from('"ts":"');
 
+/** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
+export const GO_STACK_FILE = /^\/[\w./@+-]+\.go:\d+$/;
+/** A line of a Go stack, unindented: its function ("pkg/path.(*Type).Method", "sync.(*Once).doSlow"), or a file line. */
+export const GO_STACK_LINE = /^(?:[\w.-]+\/)*[\w.-]+\.[\w(*).]+$|^\/[\w./@+-]+\.go:\d+$/;
+
 function levelOf(b: number): Level {
   switch (b | 0x20) {
     case 0x64:
@@ -120,12 +125,13 @@ export class JsLines {
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e, lineNo);
     }
-    if (
-      this.lastLayout === 'go-console' &&
-      /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))
-    ) {
-      // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
-      this.o.onLine?.(lineNo, 'go-console', 'other');
+    const lay = this.lastLayout;
+    if ((lay === 'go-console' || lay === null) && GO_STACK_LINE.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {
+      // a line of the stack zap appends to a console ERROR/WARN line: a function
+      // ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register", "sync.(*Once).doSlow"), or its
+      // "/go/src/…/file.go:123" where a paste lost the tab; before any dated line too (an excerpt that
+      // begins inside a stack)
+      this.o.onLine?.(lineNo, lay, 'other');
       return;
     }
     const text = buf.toString('utf8', s, Math.min(e, s + 200));
@@ -272,8 +278,12 @@ export class JsLines {
         rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
       return;
     }
-    if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
-      // zap console stack frame ("\t/go/src/…/file.go:123")
+    if (
+      this.lastLayout === 'go-console' ||
+      this.lastLayout === 'go-json' ||
+      (this.lastLayout === null && GO_STACK_FILE.test(t))
+    ) {
+      // zap console stack frame ("\t/go/src/…/file.go:123"), also where an excerpt begins inside a stack
       this.o.onLine?.(lineNo, this.lastLayout, 'other');
       return;
     }

@@ -25,6 +25,7 @@ import {
   TEXT_MAX,
 } from '../../src/parsers/dfdaemon-log-details.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
+import { GO_STACK_FILE, GO_STACK_LINE } from '../../src/parsers/dfdaemon-log-lines.js';
 import {
   emptyStats,
   type Layout,
@@ -281,12 +282,13 @@ export class LogScanner {
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e);
     }
-    if (
-      this.lastLayout === 'go-console' &&
-      /^[\w.-]+\/[\w./-]+\.[\w(*).]+$/.test(buf.toString('latin1', s, Math.min(e, s + 300)))
-    ) {
-      // a zap console stack frame line ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register")
-      this.o.onLine?.(this.lineNo, 'go-console', 'other');
+    const lay = this.lastLayout;
+    if ((lay === 'go-console' || lay === null) && GO_STACK_LINE.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {
+      // a line of the stack zap appends to a console ERROR/WARN line: a function
+      // ("d7y.io/dragonfly/v2/client/…(*peerTaskConductor).register", "sync.(*Once).doSlow"), or its
+      // "/go/src/…/file.go:123" where a paste lost the tab; before any dated line too (an excerpt that
+      // begins inside a stack)
+      this.o.onLine?.(this.lineNo, lay, 'other');
       return;
     }
     const text = buf.toString('utf8', s, Math.min(e, s + 200));
@@ -566,8 +568,12 @@ export class LogScanner {
         rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
       return;
     }
-    if (this.lastLayout === 'go-console' || this.lastLayout === 'go-json') {
-      // zap console stack frame ("\t/go/src/…/file.go:123")
+    if (
+      this.lastLayout === 'go-console' ||
+      this.lastLayout === 'go-json' ||
+      (this.lastLayout === null && GO_STACK_FILE.test(t))
+    ) {
+      // zap console stack frame ("\t/go/src/…/file.go:123"), also where an excerpt begins inside a stack
       this.o.onLine?.(this.lineNo, this.lastLayout, 'other');
       return;
     }

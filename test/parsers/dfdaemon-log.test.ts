@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import { factsFrom } from '../helpers/bundle.js';
 import { describe, expect, it } from 'vitest';
 import { type LogEvent, LogScanner, parseZapTs } from '../../src/parsers/dfdaemon-log.js';
 import { TimelineBuilder } from '../../src/parsers/dfdaemon-timeline.js';
@@ -159,6 +161,35 @@ describe('Go dfdaemon logs (zap JSON and console)', () => {
     expect(stats.unrecognised).toBe(2);
     expect(stats.unrecognisedSamples[0]).toMatchObject({ line: 1, text: 'garbage here' });
     expect(events).toHaveLength(1);
+  });
+
+  it("reads the stack zap writes under a console ERROR line as the log's, standard-library frames too", async () => {
+    // fixtures/real/dfdaemon-go-zap-stack-pasted: dragonflyoss/dragonfly#657, as posted (spaces, not tabs)
+    const pasted = readFileSync(
+      new URL('../../fixtures/real/dfdaemon-go-zap-stack-pasted/raw/dfdaemon/logs/core.log', import.meta.url),
+      'utf8',
+    );
+    expect(pasted).toContain('\nsync.(*Once).doSlow\n');
+    // read as the facts read a log, pasted ones through the normaliser (its spaces were tabs)
+    const facts = await factsFrom({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/logs/core.log': pasted });
+    expect(facts.dfdaemon?.logs?.stats).toMatchObject({ lines: 14, unrecognised: 0 });
+    expect(facts.dfdaemon?.logs?.stats.byLayout['go-console']).toBe(1);
+    // dragonflyoss/dragonfly#1677 (v2.0.x), whose excerpt begins inside a stack, the file lines under tabs;
+    // the parent's address remapped
+    const excerpt = [
+      '\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/piece_downloader.go:163',
+      'd7y.io/dragonfly/v2/client/daemon/peer.(*pieceManager).DownloadPiece',
+      '\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/piece_manager.go:188',
+      '2022-09-04T13:04:07.771Z\tERROR\tpeer/piece_manager.go:192\tdownload piece failed, piece num: 0, error: connect with http://10.70.0.186:65002/download/8eb/x with error: dial tcp 10.70.0.186:65002: i/o timeout',
+      'd7y.io/dragonfly/v2/client/daemon/peer.(*pieceManager).DownloadPiece',
+      '',
+      '\t/go/src/d7y.io/dragonfly/v2/client/daemon/peer/piece_manager.go:192',
+    ].join('\n');
+    const r = scan(excerpt);
+    expect(r.stats.unrecognised).toBe(0);
+    expect(r.stats.byLayout['go-console']).toBe(1);
+    // a line in no layout is still counted
+    expect(scan(`${excerpt}\nnot a frame: words and spaces`).stats.unrecognised).toBe(1);
   });
 
   it('drops lines older than --since', () => {

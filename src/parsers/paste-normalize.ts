@@ -44,7 +44,9 @@ const LOGFMT_TAIL = /^(?:\s*[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|\S*))+\s*$/;
 const REDACTED_IP =
   /\b(?:[xX*]{1,3}|[a-wyzA-WYZ])\.(?:[xX*]{1,3}|[a-zA-Z])\.(?:[xX*]{1,3}|[a-zA-Z])\.(\d{1,3}|[xX*]{1,3})\b/g;
 /** What a record can start with; a line that starts otherwise after an open quote continues the last one. */
-const RECORD_HEAD = /^(?:\s|\{|\[|\d|time=|level=|[A-Z]{4}\[|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )/;
+// a digit starts a record only as a date does: a wrapped value often goes on with a hex id ("0c86…")
+const RECORD_HEAD =
+  /^(?:\s|\{|\[|\d{4}[-/]\d\d[-/]\d\d|time=|level=|[A-Z]{4}\[|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )/;
 
 /** One line, cleaned of what a paste adds; never joins or drops lines. */
 export function normalizePastedLine(raw: string, o: PasteOptions = {}): string {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { describe, expect, it } from 'vitest';
 import { parseContainerdLogLine, HOST_MESSAGES } from '../../src/parsers/containerd-log.js';
@@ -145,6 +146,21 @@ describe('normalizePastedLines', () => {
       'time="t2" level=info msg="next"',
     ];
     expect(normalizePastedLines(lines)).toEqual(lines);
+  });
+
+  it('joins a zap JSON record a terminal wrapped inside an id, where the rest starts with a digit', () => {
+    // fixtures/real/dfdaemon-go-json-wrapped-paste (dragonflyoss/dragonfly#836): its first record, wrapped
+    const [head, rest, next] = readFileSync(
+      new URL('../../fixtures/real/dfdaemon-go-json-wrapped-paste/raw/dfdaemon/logs/core.log', import.meta.url),
+      'utf8',
+    ).split('\n') as [string, string, string];
+    expect(rest).toMatch(/^\d/);
+    const out = normalizePastedLines([head, rest, next]);
+    expect(out).toEqual([head + rest, '', next]);
+    expect(JSON.parse(out[0] as string)).toMatchObject({ msg: 'all pieces requests send, just wait failed pieces' });
+    // a line that starts with a date is a record of its own, not a continuation
+    const dated = '2021-11-29T18:07:08.747Z\tINFO\tpeer/x.go:1\tnext';
+    expect(normalizePastedLines([head, dated])).toEqual([head, dated]);
   });
 });
 

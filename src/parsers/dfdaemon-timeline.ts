@@ -41,6 +41,8 @@ export interface TaskTimeline {
   scheduleTimeout: boolean;
   backSourceReason?: string;
   digestFailures: LineRef[];
+  /** Pieces that failed from a parent for another reason than their digest (unreachable, reset, timed out). */
+  pieceFailures: LineRef[];
   errors: LineRef[];
   failed: boolean;
   first: LineRef;
@@ -306,6 +308,7 @@ export class TimelineBuilder {
         backSourceOrderWaitMs: null,
         scheduleTimeout: false,
         digestFailures: [],
+        pieceFailures: [],
         errors: [],
         failed: false,
         first: r,
@@ -368,7 +371,7 @@ export class TimelineBuilder {
       case 'piece-failed':
         t.pieces.failed++;
         // a parent's piece that failed its CRC
-        if (DIGEST_MISMATCH.test(e.text)) push(t.digestFailures, ref(e));
+        push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.pieceFailures, ref(e));
         break;
       case 'local-start':
       case 'local-all':

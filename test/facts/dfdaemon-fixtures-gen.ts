@@ -37,6 +37,7 @@ const ALL = [
   'dfdaemon.proxy-request-limit',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
+  'dfdaemon.parent-failures',
   'dfdaemon.resource',
   'dfdaemon.version',
   'dfdaemon.registry-roundtrip',
@@ -326,6 +327,56 @@ write(
       topN: { cause: 'dfdaemon-scheduler', n: 1 },
       firesRules: ['dfdaemon.scheduler-wait'],
       silentRules: silentExcept('dfdaemon.scheduler-wait'),
+    },
+  );
+}
+
+// Go: a parent the scheduler assigned does not answer on its upload port; the piece goes to another peer.
+// The line as v2.1.49 client/daemon/peer/piece_manager.go:202 writes it, the error as
+// piece_downloader.go:117 words it (a real one: dragonflyoss/dragonfly#1677)
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  [120 * MB, 30 * MB].forEach((s, i) =>
+    log.push(
+      ...goTaskLines({
+        startMs: GO_T0 + i * 40,
+        peer: goPeer(i),
+        task: goTask(i),
+        url: blob('shop', i),
+        size: s,
+        mode: 'p2p',
+        costMs: 31_200 + i * 10,
+      }),
+    ),
+  );
+  const gone = '10.0.9.41-1-5b0e7c1d-2f3a-4d8e-9c6b-0a1e2f3d4c5b';
+  const url = `http://10.0.9.41:65002/download/${goTask(0).slice(0, 3)}/${goTask(0)}?peerId=${gone}`;
+  log.push(
+    goJson(
+      GO_T0 + 30_060,
+      'error',
+      'peer/piece_manager.go:202',
+      `download piece failed, piece num: 0, error: connect with ${url} with error: Get "${url}": dial tcp 10.0.9.41:65002: i/o timeout, from peer: ${gone}`,
+      { peer: goPeer(0), task: goTask(0), component: 'PeerTask' },
+    ),
+    goJson(
+      GO_T0 + 30_061,
+      'warn',
+      'peer/peertask_conductor.go:927',
+      'single piece download failed, switch to download from other peers',
+      { peer: goPeer(0), task: goTask(0), component: 'PeerTask' },
+    ),
+  );
+  write(
+    'dfdaemon-go-parent-unreachable',
+    {
+      'manifest.json': json(manifest('node-go-parent', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['dfdaemon-scheduler'],
+      firesRules: ['dfdaemon.parent-failures'],
+      silentRules: silentExcept('dfdaemon.parent-failures'),
     },
   );
 }

@@ -5,7 +5,7 @@ import { evaluate } from '../../src/engine.js';
 import { dfdaemonRules } from '../../src/rules/dfdaemon/index.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, goMetrics, rustConfig, rustMetrics } from '../facts/dfdaemon-fixture-configs.js';
-import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
 
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
@@ -136,6 +136,70 @@ describe('dfdaemon.digest-verification on the Rust client', () => {
     expect(tasks?.map((t) => [t.taskId, t.pieces.failed, t.digestFailures.length])).toEqual([
       ['9c4e1b7a02d85f36e1a07b9d4c2f8e6153ab0d97c8e4f21a6b3d5c07e9f18a24', 1, 0],
     ]);
+  });
+});
+
+describe('dfdaemon.parent-failures', () => {
+  const rustLog = readFileSync(
+    new URL(
+      '../../fixtures/real/dfdaemon-rust-digest-mismatch-from-parent/raw/dfdaemon/logs/dfdaemon.log',
+      import.meta.url,
+    ),
+    'utf8',
+  );
+  const rust = (text: string, config?: string) => ({
+    'raw/dfdaemon/generation.txt': 'rust\n',
+    'raw/dfdaemon/logs/dfdaemon.log': text,
+    ...(config ? { 'raw/dfdaemon/config/dfdaemon.yaml': config } : {}),
+  });
+  const find = async (files: Record<string, string>) =>
+    (await diag(files)).find((x) => x.rule === 'dfdaemon.parent-failures');
+
+  it('names the parent a Rust piece failed from and tries it on the upload port this node is given', async () => {
+    const reset = rustLog.replace(
+      'DigestMismatch("crc32:4032120726", "crc32:3910062962")',
+      'Unknown("connection reset")',
+    );
+    const d = await find(rust(reset, rustConfig({ series: 'v1' })));
+    expect(d?.severity).toBe('warning');
+    expect(d?.evidence[0]).toBe(
+      '1 piece of 1 task of the last pull failed from a parent: 10.40.1.75-dragonfly-seed-client-2-3f0c9a6e-51d2-4b8e-9e47-c2a1d8b05f63-seed',
+    );
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain("timeout 5 bash -c '</dev/tcp/10.40.1.75/4000' && echo reachable");
+    expect(steps).toContain("(4000, the port this node's config gives, where the line does not say)");
+  });
+
+  it('is context only (info) when the failures are of an older pull, not of the last', async () => {
+    const failed = goJson(
+      T0 + 500,
+      'error',
+      'peer/piece_manager.go:202',
+      'download piece failed, piece num: 2, error: connect with http://10.0.9.41:65002/download/x with error: dial tcp 10.0.9.41:65002: connect: connection refused, from peer: 10.0.9.41-1-p',
+      { peer: 'a', task: 'ta', component: 'PeerTask' },
+    );
+    const log = [
+      ...goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 30e6, mode: 'p2p', costMs: 900 }),
+      failed,
+      ...goTaskLines({
+        startMs: T0 + 600_000,
+        peer: 'b',
+        task: 'tb',
+        url: blob(2),
+        size: 30e6,
+        mode: 'p2p',
+        costMs: 700,
+      }),
+    ];
+    const d = (await diag(go(goChartConfig(), log))).find((x) => x.rule === 'dfdaemon.parent-failures');
+    expect(d?.severity).toBe('info');
+    expect(d?.evidence[0]).toBe(
+      '1 piece of 1 task logged (none of the last pull) failed from a parent: 10.0.9.41:65002',
+    );
+  });
+
+  it('leaves a digest mismatch to digest-verification', async () => {
+    expect(await find(rust(rustLog))).toBeUndefined();
   });
 });
 

@@ -8,6 +8,7 @@ import { proxyRules } from './proxy-rules.js';
 import { rateLimit } from './rate-limit.js';
 import { registryRoundtrip } from './registry-roundtrip.js';
 import { resource } from './resource.js';
+import { parentFailures } from './parent-failures.js';
 import { multiplexOff } from './reuse-disabled.js';
 import { schedulerBackSource } from './scheduler-back-source.js';
 import { schedulerWait } from './scheduler-wait.js';
@@ -26,6 +27,7 @@ export const dfdaemonRules: Rule[] = [
   proxyRequestLimit,
   schedulerWait,
   schedulerBackSource,
+  parentFailures,
   resource,
   version,
   registryRoundtrip,

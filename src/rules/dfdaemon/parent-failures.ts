@@ -1,0 +1,103 @@
+import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+import { cmd, prose } from '../steps.js';
+import { defineRule } from '../rule.js';
+import { pullTasks } from './pull.js';
+import { quote } from './text.js';
+
+interface ParentFailureFinding {
+  /** The tasks with pieces that failed from a parent (of the last pull, else of the whole log). */
+  tasks: TaskTimeline[];
+  failures: LineRef[];
+  /** The parents the failed lines name (at most three): a host:port when the line has the URL. */
+  parents: Parent[];
+  /** Whether the failures are of the last pull (else older ones: context, not its cause). */
+  inLastPull: boolean;
+  /** The upload port this node's config gives, which a parent of the same deployment likely listens on. */
+  uploadPort?: number;
+}
+
+interface Parent {
+  /** As the line names it: a peer id, or host:port. */
+  name: string;
+  host?: string;
+  port?: number;
+}
+
+export const parentFailures = defineRule<ParentFailureFinding>({
+  meta: {
+    id: 'dfdaemon.parent-failures',
+    cause: 'dfdaemon-scheduler',
+    title: 'Pieces failed from the parents the scheduler assigned',
+    description:
+      'Go "download piece failed" or Rust "download piece … from parent … error" / "download from parent error" lines (other than digest mismatches) in the last pull; info for older ones',
+    severities: ['warning', 'info'],
+    remediationSummary:
+      'Make the parents reachable from this node on their upload port, or get the hosts that are gone out of the scheduler.',
+  },
+
+  detect(f) {
+    const d = f.dfdaemon;
+    if (!d?.logs) return null;
+    const recent = pullTasks(d).filter((t) => t.pieceFailures.length > 0);
+    const tasks = recent.length > 0 ? recent : d.logs.summary.tasks.filter((t) => t.pieceFailures.length > 0);
+    if (tasks.length === 0) return null;
+    const failures = tasks.flatMap((t) => t.pieceFailures);
+    const parents = new Map<string, Parent>();
+    for (const x of failures) {
+      const p = parentOf(x.text);
+      if (p && !parents.has(p.name) && parents.size < 3) parents.set(p.name, p);
+    }
+    return {
+      severity: recent.length > 0 ? 'warning' : 'info',
+      confidence: 0.7,
+      data: {
+        tasks,
+        failures,
+        parents: [...parents.values()],
+        inLastPull: recent.length > 0,
+        ...(d.ports?.upload ? { uploadPort: d.ports.upload } : {}),
+      },
+    };
+  },
+
+  evidence({ tasks, failures, parents, inLastPull }) {
+    return [
+      `${failures.length} piece${failures.length === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} ${inLastPull ? 'of the last pull' : 'logged (none of the last pull)'} failed from a parent${parents.length > 0 ? `: ${parents.map((p) => p.name).join(', ')}` : ''}`,
+      ...failures.slice(0, 3).map((x) => quote(x)),
+    ];
+  },
+
+  steps({ parents, uploadPort }) {
+    const reachable = parents.flatMap((p) => {
+      const port = p.port ?? uploadPort;
+      return p.host && port ? [cmd(`timeout 5 bash -c '</dev/tcp/${p.host}/${port}' && echo reachable`)] : [];
+    });
+    return [
+      prose(
+        'Each failed piece waited on its parent (to connect, or for the piece) before the daemon asked another parent or the origin for it. A parent that cannot be reached is a host that is gone (a node scaled away that the scheduler still hands out) or an upload port closed between the nodes (a firewall, a cloud security group).',
+      ),
+      ...(reachable.length > 0
+        ? [
+            prose(
+              `From this node, try each parent's upload port${parents.some((p) => p.port === undefined) && uploadPort ? ` (${uploadPort}, the port this node's config gives, where the line does not say)` : ''}:`,
+            ),
+            ...reachable,
+          ]
+        : [prose("From this node, try each parent's upload port (the line names the parent, not its port).")]),
+    ];
+  },
+});
+
+/**
+ * The parent a failed piece line names: Go v2.0 "connect with http://<host:port>/download/…", Go v2.1+
+ * "…, from peer: <peer id>", Rust `from parent "<peer id>"`. A peer id starts with its host's IP.
+ */
+function parentOf(text: string): Parent | undefined {
+  const url = /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text);
+  if (url) return { name: `${url[1]}:${url[2]}`, host: url[1] as string, port: Number(url[2]) };
+  const id = /from parent "([^"]+)"|from peer: (\S+)/.exec(text);
+  const name = id?.[1] ?? id?.[2];
+  if (!name) return undefined;
+  const ip = /^(\d{1,3}(?:\.\d{1,3}){3})-/.exec(name)?.[1];
+  return ip ? { name, host: ip } : { name };
+}

@@ -89,8 +89,9 @@ export const parentFailures = defineRule<ParentFailureFinding>({
 });
 
 /**
- * The parent a failed piece line names: Go v2.0 "connect with http://<host:port>/download/…", Go v2.1+
- * "…, from peer: <peer id>", Rust `from parent "<peer id>"`. A peer id starts with its host's IP.
+ * The parent a failed piece line names: the URL of Go's error ("connect with http://<host:port>/download/…",
+ * piece_downloader.go:117), else its peer id (Go "…, from peer: <id>", often past the part of a long line
+ * that is kept; Rust `from parent "<id>"`). A peer id starts with its host's IP.
  */
 function parentOf(text: string): Parent | undefined {
   const url = /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text);

@@ -3,7 +3,7 @@
 // because Node spent most of dfdoctor's start-up resolving, reading, linking and compiling ~200 small
 // modules one by one (yaml alone is ~80 CommonJS files), and because V8's compiled code can be kept for
 // a script (scripts/code-cache.mjs, bin/packed-cli.js) but not, in Node 20, for ES modules: `analyze` of
-// the seed bundle took 0.82 × the wall time of the ES-module chunks this replaced (farm-bench, 11 pairs).
+// the seed bundle took 0.82 × the wall time of the ES-module chunks this replaced (whole process, 11 alternating pairs).
 // The dependencies the analysis path loads go in the bundle, and so does execa, which every probe that
 // runs a command loads. Those loaded only on some paths (systeminformation, undici, tar) stay in
 // node_modules and are loaded when needed.

@@ -22,7 +22,7 @@ import {
   type NodeProcess,
 } from './containerd-proc.js';
 import { type CommandResult, runCommand } from './exec.js';
-import { readNodeFile } from './read-node.js';
+import { pathExists, readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 const OUT = BUNDLE.containerd.dir;
@@ -179,10 +179,7 @@ export const containerdProbe: ProbeModule = {
     // installed (a config or a version) but no process: say so first, before what could not be read because of it
     if (!proc) partial.unshift('not running: no containerd process');
     // an EKS node's nodeadm writes config.toml again at every boot: a change there must go to its NodeConfig too
-    const nodeadm = await access(ctx.nodePath(NODEADM.unit)).then(
-      () => true,
-      () => false,
-    );
+    const nodeadm = await pathExists(ctx.nodePath(NODEADM.unit));
     const details = {
       pid: proc?.pid ?? null,
       running: proc !== null,

@@ -2,6 +2,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MountEntry, mountOf } from '../parsers/mountinfo.js';
+import { pathExists } from './read-node.js';
 
 /** A physical (leaf) block device and what sysfs and systeminformation say about it. */
 export interface PhysicalDevice {
@@ -62,15 +63,6 @@ async function num(p: string): Promise<number | null> {
   return Number.isFinite(n) ? n : null;
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** virtio-blk exposes only its PCI vendor id; say what it is rather than print a bare hex number. */
 function vendorName(v: string | null): string | null {
   if (v === '0x1af4') return 'virtio (PCI vendor 0x1af4)';
@@ -114,7 +106,7 @@ async function walk(majMin: string, out: DeviceChain, depth: number): Promise<vo
   const name = basename(dir);
   out.chain.push(name);
   const first = depth === 0;
-  if (await exists(join(dir, 'partition'))) {
+  if (await pathExists(join(dir, 'partition'))) {
     if (first) out.device = { name, majMin, kind: 'partition' };
     const parentDir = dirname(dir);
     const parentDev = await text(join(parentDir, 'dev'));
@@ -148,7 +140,7 @@ async function walk(majMin: string, out: DeviceChain, depth: number): Promise<vo
     }
     return;
   }
-  if (first) out.device = { name, majMin, kind: (await exists(join(dir, 'queue'))) ? 'disk' : 'other' };
+  if (first) out.device = { name, majMin, kind: (await pathExists(join(dir, 'queue'))) ? 'disk' : 'other' };
   out.physical.push(await leaf(dir, name, majMin));
 }
 

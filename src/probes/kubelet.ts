@@ -24,10 +24,9 @@ export const kubeletProbe: ProbeModule = {
     // the kubelet loads a config file only when --config names one (kubernetes cmd/kubelet/app/server.go,
     // "load kubelet config file, if provided"): a command line that names none runs on flags and
     // defaults, and a file at the default path, or the one --kubelet-config names, is not what it reads
-    const flagsOnly = proc !== undefined && proc.args.length > 0 && argValue(proc.args, '--config') === undefined;
-    const config = flagsOnly
-      ? null
-      : (ctx.options.kubeletConfig ?? (proc ? argValue(proc.args, '--config') : undefined) ?? DEFAULT_CONFIG);
+    const named = proc ? argValue(proc.args, '--config') : undefined;
+    const flagsOnly = proc !== undefined && proc.args.length > 0 && named === undefined;
+    const config = flagsOnly ? null : (ctx.options.kubeletConfig ?? named ?? DEFAULT_CONFIG);
     let unread: string | undefined;
     if (config === null)
       partial.push(

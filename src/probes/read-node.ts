@@ -1,5 +1,15 @@
 import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+
+/** Whether anything is at the path (a file, a directory, a unit): an unreadable path counts as absent. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export type NodeRead =
   { kind: 'ok'; text: string; truncated: boolean } | { kind: 'missing' | 'denied' | 'error'; reason: string };

@@ -7,6 +7,7 @@ import type { Step } from '../../report/model.js';
 import { RUST_TASK_REMOVE } from '../../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick, type Picked } from '../../knowledge/versioned.js';
 import { allLocal, bytesOf, configAt, nonLocal, pullTasks } from './pull.js';
+import { quotedParent } from './parent-failures.js';
 import { mb, quote, setting } from './text.js';
 
 interface Removal {
@@ -76,9 +77,8 @@ export const verification = defineRule<DigestFinding>({
         logged: onLog ? ds.ref : undefined,
         failures,
         failing: {
-          taskIds: unique(failingTasks.flatMap((t) => (t.taskId ? [t.taskId] : []))).slice(0, 3),
-          // error!("download piece {} from parent {:?} error: …"): the parent's id in quotes
-          parents: unique(failures.flatMap((x) => /from parent "([^"]+)"/.exec(x.text)?.[1] ?? [])).slice(0, 3),
+          taskIds: [...new Set(failingTasks.flatMap((t) => (t.taskId ? [t.taskId] : [])))].slice(0, 3),
+          parents: [...new Set(failures.flatMap((x) => quotedParent(x.text) ?? []))].slice(0, 3),
         },
         ...(d.generation === 'rust'
           ? {
@@ -154,8 +154,4 @@ function removeSteps(taskIds: string[], remove: Removal | undefined): Step[] {
     ),
     ...(taskIds.length > 0 ? taskIds : ['<task id>']).map((id) => cmd(`${where}${how.value} ${id}`)),
   ];
-}
-
-function unique<T>(xs: T[]): T[] {
-  return [...new Set(xs)];
 }

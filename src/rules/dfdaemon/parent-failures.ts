@@ -96,9 +96,13 @@ export const parentFailures = defineRule<ParentFailureFinding>({
 function parentOf(text: string): Parent | undefined {
   const url = /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text);
   if (url) return { name: `${url[1]}:${url[2]}`, host: url[1] as string, port: Number(url[2]) };
-  const id = /from parent "([^"]+)"|from peer: (\S+)/.exec(text);
-  const name = id?.[1] ?? id?.[2];
+  const name = quotedParent(text) ?? /from peer: (\S+)/.exec(text)?.[1];
   if (!name) return undefined;
   const ip = /^(\d{1,3}(?:\.\d{1,3}){3})-/.exec(name)?.[1];
   return ip ? { name, host: ip } : { name };
+}
+
+/** The parent's id a Rust line quotes: error!("download piece {} from parent {:?} error: …"). */
+export function quotedParent(text: string): string | undefined {
+  return /from parent "([^"]+)"/.exec(text)?.[1];
 }

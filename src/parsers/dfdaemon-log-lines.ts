@@ -29,7 +29,7 @@ const TS_KEY = Buffer.from('"ts":"');
 /** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
 export const GO_STACK_FILE = /^\/[\w./@+-]+\.go:\d+$/;
 /** A line of a Go stack, unindented: its function ("pkg/path.(*Type).Method", "sync.(*Once).doSlow"), or a file line. */
-export const GO_STACK_LINE = /^(?:[\w.-]+\/)*[\w.-]+\.[\w(*).]+$|^\/[\w./@+-]+\.go:\d+$/;
+export const GO_STACK_LINE = new RegExp(String.raw`^(?:[\w.-]+\/)*[\w.-]+\.[\w(*).]+$|${GO_STACK_FILE.source}`);
 
 function levelOf(b: number): Level {
   switch (b | 0x20) {

@@ -370,7 +370,7 @@ export class TimelineBuilder {
         break;
       case 'piece-failed':
         t.pieces.failed++;
-        // a parent's piece that failed its CRC
+        // a piece that failed its CRC is a digest failure; any other, a failure of the parent it came from
         push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.pieceFailures, ref(e));
         break;
       case 'local-start':

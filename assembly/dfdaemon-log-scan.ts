@@ -863,7 +863,8 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   putF(R_TS, ts);
   const piece = (patFlags(p) & PF_PIECE) != 0;
   rustFields(ms, e, !piece);
-  put(R_ME, fStart < ms + 240 ? fStart : ms + 240);
+  // the whole message: JS keeps its first 240 characters, and an error line's end (clipBytes)
+  put(R_ME, fStart);
   quoted(R_TASK_S, fTask, e);
   const tS = qS;
   const tE = qE;

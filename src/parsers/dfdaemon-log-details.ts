@@ -45,9 +45,30 @@ export function str(v: unknown): string | undefined {
 /** Characters of a message kept for evidence. */
 export const TEXT_MAX = 240;
 
-export function clip(s: string): string {
+/**
+ * Characters of an error line's end kept besides its first TEXT_MAX: the cause comes last in Go's
+ * wrapped errors ("connect with <url> with error: Get …: dial tcp …: i/o timeout, from peer: <id>",
+ * v2.1.49 piece_manager.go:202) and in Rust's `error: {:?}`, past a piece id and a parent id.
+ */
+export const TAIL_MAX = 120;
+
+/** A message as evidence keeps it: its first TEXT_MAX characters, and an error line's last TAIL_MAX too. */
+export function clip(s: string, level?: Level): string {
+  if (s.length <= TEXT_MAX || (level === 'error' && s.length <= TEXT_MAX + TAIL_MAX)) return s;
   // a copy, not a slice: a sliced string would pin the whole decoded line in memory
-  return s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX)}…` : s;
+  return level === 'error' ? `${s.slice(0, TEXT_MAX)}…${s.slice(-TAIL_MAX)}` : `${s.slice(0, TEXT_MAX)}…`;
+}
+
+/**
+ * clip() of a message held as bytes [s, e) (Rust compact: no "…" after the first TEXT_MAX bytes, as
+ * before the tail was kept). The tail starts on a character, not inside one.
+ */
+export function clipBytes(buf: Buffer, s: number, e: number, level: Level): string {
+  if (level !== 'error' || e - s <= TEXT_MAX) return buf.toString('utf8', s, Math.min(e, s + TEXT_MAX));
+  if (e - s <= TEXT_MAX + TAIL_MAX) return buf.toString('utf8', s, e);
+  let t = e - TAIL_MAX;
+  while (t < e && ((buf[t] as number) & 0xc0) === 0x80) t++;
+  return `${buf.toString('utf8', s, s + TEXT_MAX)}…${buf.toString('utf8', t, e)}`;
 }
 
 export function stripAnsi(s: string): string {

@@ -232,7 +232,7 @@ export class JsLines {
   ): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
-    const ev = newEvent(p.kind, this.o.file, lineNo, layout, level, ts, clip(goEvidenceText(msg)));
+    const ev = newEvent(p.kind, this.o.file, lineNo, layout, level, ts, clip(goEvidenceText(msg), level));
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
@@ -266,7 +266,7 @@ export class JsLines {
         'rust-pretty',
         level,
         Number.isNaN(ts) ? null : ts,
-        rustEvidenceText(p.kind, clip(msg)),
+        rustEvidenceText(p.kind, clip(msg, level)),
       );
       rustDetails(ev, msg);
       this.pretty = { ev, level };

@@ -13,12 +13,12 @@
 // (strings per line, or JSON.parse) capped the analysis at 0.05–0.1 × `grep -c` (bench/dfdaemon-logs.bench.ts).
 import {
   clip,
+  clipBytes,
   goDetails,
   goEvidenceText,
   newEvent,
   rustDetails,
   rustEvidenceText,
-  TEXT_MAX,
 } from './dfdaemon-log-details.js';
 import { JsLines, keyOf, zapTsAt } from './dfdaemon-log-lines.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
@@ -629,15 +629,15 @@ export class LogScanner {
   /** A tracing compact event with its text, task and peer. */
   rustBase(at: number, lineNo: number, kind: EventKind, ts: number | null, task?: string, peer?: string): LogEvent {
     const r = this.i32;
-    const ms = r[at + R_MS] as number;
+    const level = LEVELS[r[at + R_LEVEL] as number] as Level;
     const ev = newEvent(
       kind,
       this.o.file,
       lineNo,
       'rust-compact',
-      LEVELS[r[at + R_LEVEL] as number] as Level,
+      level,
       ts,
-      this.buf.toString('utf8', ms, Math.min(r[at + R_ME] as number, ms + TEXT_MAX)),
+      clipBytes(this.buf, r[at + R_MS] as number, r[at + R_ME] as number, level),
     );
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
@@ -653,15 +653,8 @@ export class LogScanner {
     if (ts === undefined) return;
     const p = this.patterns[r[at + R_PAT] as number] as Pattern;
     const msg = this.buf.toString('utf8', r[at + R_MS] as number, r[at + R_ME] as number);
-    const ev = newEvent(
-      p.kind,
-      this.o.file,
-      lineNo,
-      'go-json',
-      LEVELS[r[at + R_LEVEL] as number] as Level,
-      ts,
-      clip(goEvidenceText(msg)),
-    );
+    const level = LEVELS[r[at + R_LEVEL] as number] as Level;
+    const ev = newEvent(p.kind, this.o.file, lineNo, 'go-json', level, ts, clip(goEvidenceText(msg), level));
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);

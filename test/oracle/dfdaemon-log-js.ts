@@ -13,6 +13,7 @@
 // dfdaemon-log-patterns.ts, what a message says beyond its kind in dfdaemon-log-details.ts.
 import {
   clip,
+  clipBytes,
   goDetails,
   goEvidenceText,
   newEvent,
@@ -22,7 +23,6 @@ import {
   rustSpanFields,
   str,
   stripAnsi,
-  TEXT_MAX,
 } from '../../src/parsers/dfdaemon-log-details.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
 import { GO_STACK_FILE, GO_STACK_LINE } from '../../src/parsers/dfdaemon-log-lines.js';
@@ -451,7 +451,7 @@ export class LogScanner {
   ): void {
     if (!this.inWindow(ts)) return;
     if (!p) return; // an error line without a known message: counted in stats only
-    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(goEvidenceText(msg)));
+    const ev = newEvent(p.kind, this.o.file, this.lineNo, layout, level, ts, clip(goEvidenceText(msg), level));
     if (task) ev.task = task;
     if (peer) ev.peer = peer;
     goDetails(ev, msg);
@@ -478,7 +478,6 @@ export class LogScanner {
     // the quoted text is decoded on its own: a slice of `rest` would keep all of it alive in the timelines
     const piece = p.kind === 'piece-local' || p.kind === 'piece-remote' || p.kind === 'piece-source';
     // the quote is the message alone: span/event fields (" k=v" after it) are parsed below, not quoted
-    const textEnd = Math.min(fieldsStart(buf, ms, e), ms + TEXT_MAX);
     const ev = newEvent(
       p.kind,
       this.o.file,
@@ -486,7 +485,7 @@ export class LogScanner {
       'rust-compact',
       level,
       Number.isNaN(ts) ? null : ts,
-      buf.toString('utf8', ms, textEnd),
+      clipBytes(buf, ms, fieldsStart(buf, ms, e), level),
     );
     // latin1: one char per byte, so an index in the decoded line is an offset from ms
     const line = this.matched;
@@ -556,7 +555,7 @@ export class LogScanner {
         'rust-pretty',
         level,
         Number.isNaN(ts) ? null : ts,
-        rustEvidenceText(p.kind, clip(msg)),
+        rustEvidenceText(p.kind, clip(msg, level)),
       );
       rustDetails(ev, msg);
       this.pretty = { ev, level };

@@ -292,6 +292,29 @@ describe('Rust client logs (tracing compact and pretty)', () => {
     expect(by.get('r3')).toMatchObject({ servedBy: 'back-to-source', costMs: 2000 });
   });
 
+  it("keeps an error line's end, where its cause is, beside its first 240 characters; not an info line's", () => {
+    const piece = `${hex64(3)}-254`;
+    const parent = `10.40.1.75-dragonfly-seed-client-2-${hex64(4).slice(0, 36)}-seed`;
+    // task.rs:1338-1343 (v0.1.126–v1.5.1), with std::io::Error's Debug inside the client's Error::IO
+    const msg = `download piece ${piece} from parent "${parent}" error: IO(Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })`;
+    const spans = `download_task{host_id="h" task_id="${hex64(3)}" peer_id="p-1"}`;
+    const line = (level: 'INFO' | 'ERROR', text: string) =>
+      rustCompact(T0, level, spans, 'dragonfly-client/src/resource/task.rs:1338', text);
+    const long = `${msg} ${'x'.repeat(200)} after the middle: Connection refused`;
+    const [err, info] = [scan(line('ERROR', long)).events[0], scan(line('INFO', long)).events[0]];
+    expect(err?.kind).toBe('piece-failed');
+    expect(err?.text.startsWith(long.slice(0, 240))).toBe(true);
+    expect(err?.text.endsWith(`…${long.slice(-120)}`)).toBe(true);
+    expect(info?.text).toBe(long.slice(0, 240));
+    // a message that fits both parts is kept whole
+    expect(scan(line('ERROR', msg)).events[0]?.text).toBe(msg);
+    // Go: v2.1.49 piece_manager.go:202, the error after a long URL
+    const goMsg = `download piece failed, piece num: 0, error: connect with http://10.90.0.186:65002/download/${'d'.repeat(300)} with error: dial tcp 10.90.0.186:65002: i/o timeout, from peer: 10.90.0.186-1-x`;
+    const go = scan(goJson(T0, 'error', 'peer/piece_manager.go:202', goMsg, { peer: 'a', task: 't' })).events[0];
+    expect(go?.kind).toBe('piece-failed');
+    expect(go?.text).toBe(`${goMsg.slice(0, 240)}…${goMsg.slice(-120)}`);
+  });
+
   it('keeps request headers (tokens) out of the quoted proxy line', () => {
     const l = rustCompact(
       T0,

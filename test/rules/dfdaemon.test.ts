@@ -194,7 +194,41 @@ describe('dfdaemon.parent-failures', () => {
     const d = (await diag(go(goChartConfig(), log))).find((x) => x.rule === 'dfdaemon.parent-failures');
     expect(d?.severity).toBe('info');
     expect(d?.evidence[0]).toBe(
-      '1 piece of 1 task logged (none of the last pull) failed from a parent: 10.0.9.41:65002',
+      '1 piece of 1 task logged (none of the last pull) failed from a parent: 10.0.9.41:65002 (connection refused)',
+    );
+    expect(d?.remediation.steps.map(stepText).join('\n')).toContain(
+      'What the lines say: refused: the host answered, but nothing listened on that port',
+    );
+  });
+
+  it('shows what went wrong from a real line whose error comes after its first 240 characters', async () => {
+    // dragonfly#1677: the cause, "i/o timeout", sits ~430 characters into the message
+    const real = new URL('../../fixtures/real/dfdaemon-go-parent-recycled-node/', import.meta.url);
+    const files = Object.fromEntries(
+      ['raw/dfdaemon/generation.txt', 'raw/dfdaemon/logs/core.log'].map((f) => [
+        f,
+        readFileSync(new URL(f, real), 'utf8'),
+      ]),
+    );
+    const d = await find(files);
+    expect(d?.evidence[0]).toBe(
+      '1 piece of 1 task of the last pull failed from a parent: 10.90.0.186:65002 (i/o timeout)',
+    );
+    expect(d?.evidence[1]).toContain('…dial tcp 10.90.0.186:65002: i/o timeout, from peer: 10.90.0.186-1-');
+    expect(d?.remediation.steps.map(stepText).join('\n')).toContain(
+      'What the lines say: timed out: no answer came in time',
+    );
+  });
+
+  it("reads a Rust parent's refused connection from the end of its error", async () => {
+    const refused = rustLog.replace(
+      'DigestMismatch("crc32:4032120726", "crc32:3910062962")',
+      // std::io::Error's Debug of an OS error, inside the client's Error::IO (dragonfly-client-core error/mod.rs:31)
+      'IO(Os { code: 111, kind: ConnectionRefused, message: "Connection refused" })',
+    );
+    const d = await find(rust(refused));
+    expect(d?.evidence[0]).toBe(
+      '1 piece of 1 task of the last pull failed from a parent: 10.40.1.75-dragonfly-seed-client-2-3f0c9a6e-51d2-4b8e-9e47-c2a1d8b05f63-seed (Connection refused)',
     );
   });
 

@@ -21,6 +21,43 @@ interface Parent {
   name: string;
   host?: string;
   port?: number;
+  /** What the first line naming it says went wrong ("i/o timeout"), when it says it in words dfdoctor knows. */
+  failure?: string;
+}
+
+/**
+ * The errors of a connection to a parent, as the daemons print them: Go's net package ("dial tcp …:
+ * i/o timeout", "connect: connection refused", "read: connection reset by peer"), its HTTP client
+ * ("context deadline exceeded"), Go's "download <url> with error status: 404 Not Found"
+ * (piece_downloader.go:119), and Rust's std/tokio errors ("Connection refused (os error 111)",
+ * "deadline has elapsed").
+ */
+const FAILURE =
+  /i\/o timeout|connection refused|no route to host|network is unreachable|connection reset by peer|context deadline exceeded|deadline has elapsed|timed out|broken pipe|unexpected EOF|error status: \d{3}[^,]*/gi;
+
+/** Where a quote of a failed line should show: the error with the address it names, when it names one. */
+const FAILURE_IN_CONTEXT = new RegExp(`(?:(?:dial|read|write) tcp \\S+: (?:\\w+: )?)?(?:${FAILURE.source})`, 'i');
+
+/** What a failure says of the parent, for the steps: the first entry whose pattern it matches. */
+const MEANINGS: readonly (readonly [RegExp, string])[] = [
+  [
+    /timeout|timed out|deadline/i,
+    'timed out: no answer came in time (the host is gone, a firewall drops the packets, or the parent was too busy to answer)',
+  ],
+  [
+    /refused/i,
+    'refused: the host answered, but nothing listened on that port (its dfdaemon was down or restarting, or listens on another port)',
+  ],
+  [/no route|unreachable/i, 'no route: the host is gone, or the network between the nodes does not reach it'],
+  [/reset|broken pipe|EOF/i, "cut off: the connection broke mid-way (the parent's dfdaemon restarted or dropped it)"],
+  [/status: 404/, 'a 404: the parent no longer held the piece (its cache was cleaned or the task removed)'],
+];
+
+/** The failure a line names last (Go wraps an error's cause last). */
+function failureOf(text: string): string | undefined {
+  let last: string | undefined;
+  for (const m of text.matchAll(FAILURE)) last = m[0];
+  return last;
 }
 
 export const parentFailures = defineRule<ParentFailureFinding>({
@@ -45,7 +82,8 @@ export const parentFailures = defineRule<ParentFailureFinding>({
     const parents = new Map<string, Parent>();
     for (const x of failures) {
       const p = parentOf(x.text);
-      if (p && !parents.has(p.name) && parents.size < 3) parents.set(p.name, p);
+      const failure = failureOf(x.text);
+      if (p && !parents.has(p.name) && parents.size < 3) parents.set(p.name, failure ? { ...p, failure } : p);
     }
     return {
       severity: recent.length > 0 ? 'warning' : 'info',
@@ -62,12 +100,15 @@ export const parentFailures = defineRule<ParentFailureFinding>({
 
   evidence({ tasks, failures, parents, inLastPull }) {
     return [
-      `${failures.length} piece${failures.length === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} ${inLastPull ? 'of the last pull' : 'logged (none of the last pull)'} failed from a parent${parents.length > 0 ? `: ${parents.map((p) => p.name).join(', ')}` : ''}`,
-      ...failures.slice(0, 3).map((x) => quote(x)),
+      `${failures.length} piece${failures.length === 1 ? '' : 's'} of ${tasks.length} task${tasks.length === 1 ? '' : 's'} ${inLastPull ? 'of the last pull' : 'logged (none of the last pull)'} failed from a parent${parents.length > 0 ? `: ${parents.map((p) => (p.failure ? `${p.name} (${p.failure})` : p.name)).join(', ')}` : ''}`,
+      ...failures.slice(0, 3).map((x) => quote(x, FAILURE_IN_CONTEXT)),
     ];
   },
 
   steps({ parents, uploadPort }) {
+    const meanings = [
+      ...new Set(parents.flatMap((p) => MEANINGS.find(([re]) => p.failure && re.test(p.failure))?.[1] ?? [])),
+    ];
     const reachable = parents.flatMap((p) => {
       const port = p.port ?? uploadPort;
       return p.host && port ? [cmd(`timeout 5 bash -c '</dev/tcp/${p.host}/${port}' && echo reachable`)] : [];
@@ -76,6 +117,7 @@ export const parentFailures = defineRule<ParentFailureFinding>({
       prose(
         'Each failed piece waited on its parent (to connect, or for the piece) before the daemon asked another parent or the origin for it. A parent that cannot be reached is a host that is gone (a node scaled away that the scheduler still hands out) or an upload port closed between the nodes (a firewall, a cloud security group).',
       ),
+      ...(meanings.length > 0 ? [prose(`What the lines say: ${meanings.join('; ')}.`)] : []),
       ...(reachable.length > 0
         ? [
             prose(

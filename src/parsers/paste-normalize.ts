@@ -43,7 +43,7 @@ const LOGRUS_LEVEL: Record<string, string> = {
 const LOGFMT_TAIL = /^(?:\s*[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|\S*))+\s*$/;
 const REDACTED_IP =
   /\b(?:[xX*]{1,3}|[a-wyzA-WYZ])\.(?:[xX*]{1,3}|[a-zA-Z])\.(?:[xX*]{1,3}|[a-zA-Z])\.(\d{1,3}|[xX*]{1,3})\b/g;
-/** What a record can start with; a line that starts otherwise after an open quote continues the last one. */
+/** What a record can start with; a line that starts otherwise after an open quote or record continues the last one. */
 // a digit starts a record only as a date does: a wrapped value often goes on with a hex id ("0c86…")
 const RECORD_HEAD =
   /^(?:\s|\{|\[|\d{4}[-/]\d\d[-/]\d\d|time=|level=|[A-Z]{4}\[|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) )/;
@@ -120,13 +120,21 @@ function openQuote(l: string): boolean {
   return n % 2 === 1;
 }
 
+/**
+ * A zap JSON record whose closing brace is not on the line: a paste wrapped at a fixed width can break it
+ * between a key and its value, where no quote is open (dragonfly#729: `"component":` / `"streamPeerTask"}`).
+ */
+function openRecord(l: string): boolean {
+  return l.startsWith('{"') && !l.trimEnd().endsWith('}');
+}
+
 /** Whole lines: each cleaned, and a record wrapped inside a quoted value joined back (the consumed line left empty). */
 export function normalizePastedLines(lines: readonly string[], o: PasteOptions = {}): string[] {
   const out = lines.map((l) => normalizePastedLine(l, o));
   for (let i = 0; i < out.length; i++) {
     let joined = 0;
     // at most a few continuation lines: a cut line with no continuation stays cut
-    while (joined < 3 && openQuote(out[i] as string) && i + joined + 1 < out.length) {
+    while (joined < 3 && (openQuote(out[i] as string) || openRecord(out[i] as string)) && i + joined + 1 < out.length) {
       const next = out[i + joined + 1] as string;
       if (next === '' || RECORD_HEAD.test(next)) break;
       out[i] = (out[i] as string) + next;

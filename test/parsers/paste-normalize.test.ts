@@ -164,6 +164,38 @@ describe('normalizePastedLines', () => {
   });
 });
 
+describe('normalizePastedLines: a JSON record wrapped where no quote is open', () => {
+  const real = readFileSync(
+    new URL('../../fixtures/real/dfdaemon-go-quoted-reply-wrapped/raw/dfdaemon/logs/core.log', import.meta.url),
+    'utf8',
+  );
+
+  it('joins a record quoted in a reply and wrapped between a key and its value (dragonfly#729)', () => {
+    const lines = real.split('\n').slice(0, 3);
+    expect(lines[1]).toMatch(/"component":$/);
+    const out = normalizePastedLines(lines);
+    expect(out.slice(1)).toEqual(['', '']);
+    expect(JSON.parse(out[0] as string)).toMatchObject({
+      msg: 'start download from source due to dfcodes.SchedNeedBackSource',
+      component: 'streamPeerTask',
+    });
+  });
+
+  it('does not join a cut record onto the next record', () => {
+    const cut = '{"level":"info","ts":"2021-10-14 05:19:24.504","msg":"a","component":';
+    const next = '{"level":"info","ts":"2021-10-14 05:19:24.505","msg":"b"}';
+    expect(normalizePastedLines([cut, next])).toEqual([cut, next]);
+  });
+
+  it('reads every line of the real paste as a dfdaemon record, none left unrecognised', async () => {
+    const s = new LogScanner(logScanWasm(), { file: 'x', onEvent: () => {} });
+    s.push(new TextEncoder().encode(await collect([new TextEncoder().encode(real)])));
+    const st = s.end();
+    expect(st.unrecognised).toBe(0);
+    expect(st.byLayout['go-json']).toBe(1);
+  });
+});
+
 describe('normalizePastedChunks', () => {
   it('passes a log the daemon wrote through byte for byte', async () => {
     const text = `${GO_JSON}\n${GO_JSON}\n`;

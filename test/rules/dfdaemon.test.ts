@@ -281,6 +281,37 @@ describe('dfdaemon.scheduler-wait', () => {
     );
     expect(fast.map((x) => x.rule)).not.toContain('dfdaemon.scheduler-wait');
   });
+
+  it('names a client and scheduler of different releases, not a timeout, when the answers did not decode', async () => {
+    // dragonflyoss/client#1008 (fixtures/real/dfdaemon-rust-scheduler-undecoded)
+    const real = readFileSync(
+      new URL('../../fixtures/real/dfdaemon-rust-scheduler-undecoded/raw/dfdaemon/logs/dfdaemon.log', import.meta.url),
+      'utf8',
+    );
+    const files = { 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/logs/dfdaemon.log': real };
+    const d = (await diag(files)).find((x) => x.rule === 'dfdaemon.scheduler-wait');
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(d?.remediation.summary).toMatch(/^Run a client and a scheduler of one Dragonfly release: /);
+    expect(steps).toContain('built from different versions of Dragonfly');
+    expect(steps).not.toContain('scheduleTimeout');
+    // beside a slow register wait (here a Go log's, in the same bundle), both are said, the release first
+    const slow = goTaskLines({
+      startMs: Date.parse('2025-02-28T14:25:00Z'),
+      peer: 'a',
+      task: 'ta',
+      url: blob(1),
+      size: 30e6,
+      mode: 'p2p',
+      costMs: 4000,
+      registerMs: 3200,
+    });
+    const both = (await diag({ ...files, 'raw/dfdaemon/logs/core.log': `${slow.join('\n')}\n` })).find(
+      (x) => x.rule === 'dfdaemon.scheduler-wait',
+    );
+    const bothSteps = both?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(bothSteps.indexOf('built from different versions of Dragonfly')).toBeGreaterThanOrEqual(0);
+    expect(bothSteps.indexOf('scheduleTimeout')).toBeGreaterThan(bothSteps.indexOf('built from different versions'));
+  });
 });
 
 describe('dfdaemon.registry-roundtrip', () => {

@@ -5,12 +5,27 @@ import { defineRule } from '../rule.js';
 import { configAt, pullTasks, type Config } from './pull.js';
 import { describeTask, quote, secs, setting } from './text.js';
 
+const SUMMARY =
+  'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.';
+
 /** A register/schedule wait from which it counts as a delay worth naming. */
 const SLOW_REGISTER_MS = 1000;
+
+/**
+ * An answer of the scheduler the client could not decode: prost's DecodeError, "failed to decode Protobuf
+ * message: <message>.<field>: …: invalid wire type …", inside the tonic Status the client logs
+ * (dragonflyoss/client#1008, v0.2.14–v0.2.20 task.rs:406). The two ends were built from different
+ * versions of the API's messages: no timeout or load explains it.
+ */
+const UNDECODED = /failed to decode Protobuf message/;
 
 interface SchedulerWaitFinding {
   slow: TaskTimeline[];
   errors: LineRef[];
+  /** Whether every scheduler error is an answer the client could not decode (and no wait was slow). */
+  onlyUndecoded: boolean;
+  /** Whether any is. */
+  undecoded: boolean;
   cfg?: Config;
   config: ConfigAt;
 }
@@ -24,8 +39,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     title: 'Scheduler register/schedule waits delay the download',
     description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler stream errors`,
     severities: ['critical', 'warning'],
-    remediationSummary:
-      'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.',
+    remediationSummary: SUMMARY,
   },
 
   detect(f) {
@@ -40,7 +54,14 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
       confidence: 0.8,
       ...(impactSeconds === undefined || impactSeconds === 0 ? {} : { impactSeconds }),
-      data: { slow, errors, cfg: d.config, config: configAt(f) },
+      data: {
+        slow,
+        errors,
+        undecoded: errors.some((e) => UNDECODED.test(e.text)),
+        onlyUndecoded: slow.length === 0 && errors.every((e) => UNDECODED.test(e.text)),
+        cfg: d.config,
+        config: configAt(f),
+      },
     };
   },
 
@@ -57,9 +78,25 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     return out;
   },
 
-  steps({ config }) {
+  summary({ onlyUndecoded, undecoded }) {
+    if (onlyUndecoded)
+      return 'Run a client and a scheduler of one Dragonfly release: this client cannot decode what the scheduler answers.';
+    return undecoded
+      ? 'Run a client and a scheduler of one Dragonfly release; then fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout.'
+      : SUMMARY;
+  },
+
+  steps({ config, undecoded, onlyUndecoded }) {
+    const versions = prose(
+      'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
+    );
+    const logs = cmd(
+      "kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors",
+    );
+    if (onlyUndecoded) return [versions, logs];
     return [
-      cmd("kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors"),
+      ...(undecoded ? [versions] : []),
+      logs,
       prose(
         "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",
       ),

@@ -1,4 +1,5 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
+import { configMapEntry } from '../parsers/configmap.js';
 import { urlPort } from '../parsers/net-address.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
@@ -71,7 +72,14 @@ export const dfdaemonFacts = defineFacts({
 
     let config: (DfdaemonConfig & { file: string }) | undefined;
     for (const file of configFiles) {
-      const text = (await ctx.bundle.text(file)) ?? '';
+      const raw = (await ctx.bundle.text(file)) ?? '';
+      // a config handed over as the ConfigMap the Helm charts mount it from (`kubectl get cm -o yaml`)
+      const cm = configMapEntry(raw, ['dfdaemon.yaml', 'dfget.yaml']);
+      const text = cm?.text ?? raw;
+      if (cm)
+        ctx.note(
+          `${file} is a Kubernetes ConfigMap: the config read is its data["${cm.key}"]${cm.sameLines ? ", whose line numbers are the file's" : ', whose line numbers count from its first line'}.${cm.cut ? ' It ends before the kind: and metadata: that kubectl prints after data: if the paste was cut short, the settings past the cut take their defaults here.' : ''}`,
+        );
       const name = file.slice(CONFIG_DIR.length);
       const gen =
         generation ??

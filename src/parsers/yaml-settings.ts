@@ -42,14 +42,24 @@ export type ReadResult = { ok: true; reader: SettingsReader } | { ok: false; pro
 export function readYamlSettings(text: string): ReadResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: true });
-  const problems: ConfigProblem[] = doc.errors.map((e) => {
-    const pos = e.linePos?.[0];
+  const first = doc.errors[0];
+  if (first) {
+    // the first error only: those after it mostly follow from it (a stray character on line 1 makes every
+    // line an error); the line and column go in the problem, not again in its text
+    const pos = first.linePos?.[0];
+    const more = doc.errors.length - 1;
+    const message = (first.message.split('\n')[0] as string).replace(/ at line \d+, column \d+:?$/, '');
     return {
-      ...(pos ? { line: pos.line, column: pos.col } : {}),
-      message: `invalid YAML: ${e.message.split('\n')[0]}`,
+      ok: false,
+      problems: [
+        {
+          ...(pos ? { line: pos.line, column: pos.col } : {}),
+          message: `invalid YAML: ${message}${more > 0 ? ` (and ${more} more error${more === 1 ? '' : 's'} after it)` : ''}`,
+        },
+      ],
     };
-  });
-  if (problems.length > 0) return { ok: false, problems };
+  }
+  const problems: ConfigProblem[] = [];
   const root = doc.contents;
   if (root !== null && root !== undefined && !isMap(root))
     return { ok: false, problems: [{ line: 1, message: 'the config is not a YAML mapping' }] };

@@ -160,6 +160,18 @@ describe('dfdaemon config', () => {
     expect(f.dfdaemon?.generation).toBe('go');
     expect(f.dfdaemon?.config).toBeUndefined();
   });
+
+  it('says the first YAML error once, with how many follow, not one problem per line it spoils', () => {
+    // the opening of a paste in dragonflyoss/dragonfly#2339: a stray backtick before a chart-indented dfget.yaml
+    const text = '`    aliveTime: 0s\n    gcInterval: 1m0s\n    keepStorage: true\n';
+    const r = parseDfdaemonConfig(text, 'go');
+    expect(r.ok).toBe(false);
+    expect(r.problems).toHaveLength(1);
+    expect(r.problems[0]).toMatchObject({ line: 1, column: 1 });
+    expect(r.problems[0]?.message).toMatch(
+      /^invalid YAML: Plain value cannot start with reserved character ` \(and \d+ more errors? after it\)$/,
+    );
+  });
 });
 
 describe('dfdaemon metrics facts', () => {

@@ -21,6 +21,7 @@ import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/contain
 import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
+import { configMapEntry } from '../../src/parsers/configmap.js';
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
@@ -566,6 +567,28 @@ register({
     plainData(r);
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     return r.problems;
+  },
+});
+
+register({
+  name: 'configmap',
+  files: ['configmap.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/config\//,
+      inline: [
+        'apiVersion: v1\ndata:\n  dfdaemon.yaml: |-\n    storage:\n      keep: true\nkind: ConfigMap\nmetadata:\n  name: dragonfly-client\n',
+        'apiVersion: v1\ndata:\n  dfget.yaml: "storage:\\n  multiplex: true\\n"\nkind: ConfigMap\n',
+      ],
+    }),
+  attacks: [YAML_BOMB.replace('serializeImagePulls', 'data'), `apiVersion: v1\ndata:\n${'  '.repeat(5000)}x\n`],
+  run(text) {
+    const cm = configMapEntry(text, ['dfdaemon.yaml', 'dfget.yaml']);
+    plainData(cm);
+    // a literal block keeps the file's line numbers: it cannot have more lines than the file
+    if (cm?.sameLines && cm.text.split('\n').length > text.split('\n').length)
+      throw new Error(`${cm.text.split('\n').length} lines from a file of ${text.split('\n').length}`);
+    return [];
   },
 });
 

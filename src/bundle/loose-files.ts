@@ -171,6 +171,10 @@ export function assembleLooseFiles(
           files[BUNDLE.containerd.dump] === undefined
             ? { configGiven: false }
             : {}),
+          // its config without hosts.toml files: a config_path's directories are not known to be empty
+          ...(p === 'containerd' && !Object.keys(files).some((f) => f.startsWith(`${BUNDLE.containerd.certsD}/`))
+            ? { hostsGiven: false }
+            : {}),
         },
       ]),
     ),

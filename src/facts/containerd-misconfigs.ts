@@ -64,6 +64,8 @@ export interface MisconfigInputs {
   criPlugin: { status: string; line: number } | null;
   /** False when containerd's config is not known: config.toml does not parse, or none was given (loose files). */
   configKnown: boolean;
+  /** False when hosts.toml files were not given with the config (loose files): its config_path's directories are not known. */
+  hostsKnown: boolean;
   config: ContainerdConfig;
   configPath: string[];
   configPathFrom: ContainerdFacts['configPathFrom'];
@@ -160,7 +162,11 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
   // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look
-  if (configPath.length > 0 && routes.length === 0 && (stray.length > 0 || (a.dd?.present && a.configKnown))) {
+  if (
+    configPath.length > 0 &&
+    routes.length === 0 &&
+    (stray.length > 0 || (a.dd?.present && a.configKnown && a.hostsKnown))
+  ) {
     out.push({
       kind: stray.length > 0 ? 'wrong-dir' : 'config-path-without-hosts',
       message:

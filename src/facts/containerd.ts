@@ -128,6 +128,9 @@ export const containerdFacts = defineFacts({
     // said of a config the files do not show
     const notGiven = source === 'defaults' && ctx.facts.manifest.probes.containerd?.configGiven === false;
     const effective = notGiven ? null : effectiveConfigPath(config, dflt);
+    // its config given to `analyze` without hosts.toml files: the directories config_path names are not
+    // known to be empty, only not shown
+    const hostsNotGiven = ctx.facts.manifest.probes.containerd?.hostsGiven === false;
     const listeners = await readListeners(ctx);
     const dd = dfdaemonEndpoints(ctx.facts, listeners);
     const checks = await readMirrorChecks(ctx);
@@ -148,6 +151,7 @@ export const containerdFacts = defineFacts({
     const misconfigs = findMisconfigs({
       criPlugin,
       configKnown: source !== 'invalid' && !notGiven,
+      hostsKnown: !hostsNotGiven,
       config,
       configPath,
       configPathFrom,
@@ -214,6 +218,11 @@ export const containerdFacts = defineFacts({
         facts.configFile ?? CONTAINERD_FILES.config,
       );
     }
+    if (hostsNotGiven && !notGiven && configPath.length > 0)
+      ctx.note(
+        `containerd: config_path names ${configPath.join(', ')}, but no hosts.toml from there was given: which registries have a mirror, and whether it is dfdaemon, is not known (give them as files too: <dir>/<registry>/hosts.toml)`,
+        facts.configFile ?? CONTAINERD_FILES.config,
+      );
     if (notGiven && hostsDirs.length > 0)
       ctx.note(
         `containerd: no config.toml given — the hosts.toml files given are read as containerd reads them from its config_path; whether its config_path names their directory is not known`,

@@ -53,6 +53,41 @@ describe('containerd files given without its config', () => {
   });
 });
 
+describe('containerd config given without its hosts.toml files', () => {
+  const DFGET = readFileSync(
+    new URL('../../fixtures/real/package-go-dfget-v2.1.49/raw/dfdaemon/config/dfget.yaml', import.meta.url),
+    'utf8',
+  );
+  // dragonflyoss/dragonfly#2728: an EKS node's config.toml, config_path set, pasted without its certs.d
+  const CONFIG =
+    'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n';
+
+  it('does not take the directories config_path names for empty, and says they were not given', async () => {
+    const { a, facts, misconfigured } = await analyzed([
+      { path: 'config.toml', text: CONFIG },
+      { path: 'dfget.yaml', text: DFGET },
+    ]);
+    expect(a.manifest.probes.containerd).toMatchObject({ hostsGiven: false });
+    expect(misconfigured).toBeUndefined();
+    expect(facts.notes.map((n) => n.text)).toContainEqual(
+      expect.stringMatching(
+        /^containerd: config_path names \/etc\/containerd\/certs\.d, but no hosts\.toml from there was given/,
+      ),
+    );
+  });
+
+  it('judges the routes again when hosts files are given with the config', async () => {
+    const other = 'server = "https://quay.io"\n[host."https://quay.io"]\n  capabilities = ["pull", "resolve"]\n';
+    const { a, misconfigured } = await analyzed([
+      { path: 'config.toml', text: CONFIG },
+      { path: 'dfget.yaml', text: DFGET },
+      { path: 'certs.d/quay.io/hosts.toml', text: other },
+    ]);
+    expect(a.manifest.probes.containerd?.hostsGiven).toBeUndefined();
+    expect(misconfigured?.evidence[0]).toMatch(/^no registry's first host is dfdaemon's proxy/);
+  });
+});
+
 describe('containerd --version given to analyze', () => {
   it('is read as the version: a real 2.2.1 case given loose gets the finding its bundle gets', async () => {
     const dir = new URL('../../fixtures/real/containerd-2.2.1-default-style-mirrors/raw/containerd/', import.meta.url);

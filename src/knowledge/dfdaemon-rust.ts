@@ -206,6 +206,19 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'scheduler-error',
     form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:556`, 'download with scheduler error', 'error'),
   ),
+  // dynconfig's refresh checks each scheduler the manager lists, and leaves out one that fails
+  // (helm-charts#350: an Istio sidecar answered "upstream connect error" for every scheduler)
+  message(
+    'dfdaemon-rust',
+    'rust.log.scheduler-health-failed',
+    'scheduler-error',
+    form(
+      { from: 'v0.1.17' },
+      'v1.5.1 dragonfly-client/src/dynconfig/remote.rs:182, local.rs:219',
+      'check scheduler health failed',
+      'error',
+    ),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.announce-peer-failed',

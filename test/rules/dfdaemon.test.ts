@@ -314,6 +314,29 @@ describe('dfdaemon.scheduler-wait', () => {
   });
 });
 
+describe('dfdaemon.scheduler-wait: failed health checks', () => {
+  it('says the schedulers are not reached, and that Envoy answered for them, not to shorten a timeout', async () => {
+    // helm-charts#350 (fixtures/real/dfdaemon-rust-scheduler-health-envoy)
+    const real = readFileSync(
+      new URL(
+        '../../fixtures/real/dfdaemon-rust-scheduler-health-envoy/raw/dfdaemon/logs/dfdaemon.log',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/logs/dfdaemon.log': real })).find(
+      (x) => x.rule === 'dfdaemon.scheduler-wait',
+    );
+    expect(d?.severity).toBe('warning');
+    expect(d?.evidence[0]).toMatch(/: "check scheduler health failed: status: Unavailable/);
+    expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain('it leaves out each scheduler that fails them');
+    expect(steps).toContain("The error text is Envoy's");
+    expect(steps).not.toContain('scheduleTimeout');
+  });
+});
+
 describe('dfdaemon.registry-roundtrip', () => {
   it('times the origin round trips before the first blob of the last pull', async () => {
     const log = [

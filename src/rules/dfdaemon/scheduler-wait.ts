@@ -12,23 +12,52 @@ const SUMMARY =
 const SLOW_REGISTER_MS = 1000;
 
 /**
- * An answer of the scheduler the client could not decode: prost's DecodeError, "failed to decode Protobuf
- * message: <message>.<field>: …: invalid wire type …", inside the tonic Status the client logs
- * (dragonflyoss/client#1008, v0.2.14–v0.2.20 task.rs:406). The two ends were built from different
- * versions of the API's messages: no timeout or load explains it.
+ * Scheduler errors whose cause no timeout or load setting touches, each with what it means:
+ * - undecoded: prost's DecodeError, "failed to decode Protobuf message: <message>.<field>: …: invalid wire
+ *   type …", inside the tonic Status the client logs (dragonflyoss/client#1008, v0.2.14–v0.2.20
+ *   task.rs:406): the two ends were built from different versions of the API's messages;
+ * - unhealthy: the client's dynconfig checks each scheduler the manager lists and leaves out one that
+ *   fails (v1.5.1 dynconfig/remote.rs:182): a scheduler this node does not reach.
  */
-const UNDECODED = /failed to decode Protobuf message/;
+type Special = 'undecoded' | 'unhealthy';
+const SPECIAL: Readonly<Record<Special, RegExp>> = {
+  undecoded: /failed to decode Protobuf message/,
+  unhealthy: /^check scheduler health failed/,
+};
+/** Envoy's own error text: a proxy (an Istio sidecar, helm-charts#350) answered instead of the scheduler. */
+const ENVOY = /upstream connect error or disconnect\/reset before headers/;
+
+const specialOf = (e: LineRef): Special | null =>
+  (Object.keys(SPECIAL) as Special[]).find((k) => SPECIAL[k].test(e.text)) ?? null;
 
 interface SchedulerWaitFinding {
   slow: TaskTimeline[];
   errors: LineRef[];
-  /** Whether every scheduler error is an answer the client could not decode (and no wait was slow). */
-  onlyUndecoded: boolean;
-  /** Whether any is. */
-  undecoded: boolean;
+  /** The kinds of special errors among them. */
+  specials: Special[];
+  /** Whether nothing else was seen: no slow wait, no other scheduler error. */
+  onlySpecial: boolean;
+  /** Whether a proxy (Envoy) answered for the scheduler. */
+  envoy: boolean;
   cfg?: Config;
   config: ConfigAt;
 }
+
+const SPECIAL_SUMMARY: Readonly<Record<Special, string>> = {
+  undecoded:
+    'Run a client and a scheduler of one Dragonfly release: this client cannot decode what the scheduler answers',
+  unhealthy: "Make the schedulers reachable from this node: the client's health checks of them failed",
+};
+
+const SPECIAL_STEP: Readonly<Record<Special, string>> = {
+  undecoded:
+    'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
+  unhealthy:
+    'The client\'s health checks of the schedulers the manager lists failed ("check scheduler health failed"): it leaves out each scheduler that fails them, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002).',
+};
+
+const ENVOY_STEP =
+  'The error text is Envoy\'s ("upstream connect error or disconnect/reset before headers"): a proxy, such as an Istio sidecar injected into the dragonfly pods, answered for the scheduler it could not reach (helm-charts#350). Take the dragonfly pods or their ports out of the mesh, or make the mesh pass their gRPC through.';
 
 const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
 
@@ -37,7 +66,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     id: 'dfdaemon.scheduler-wait',
     cause: 'dfdaemon-scheduler',
     title: 'Scheduler register/schedule waits delay the download',
-    description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler stream errors`,
+    description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler errors (stream errors, answers the client cannot decode, failed health checks)`,
     severities: ['critical', 'warning'],
     remediationSummary: SUMMARY,
   },
@@ -57,8 +86,9 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       data: {
         slow,
         errors,
-        undecoded: errors.some((e) => UNDECODED.test(e.text)),
-        onlyUndecoded: slow.length === 0 && errors.every((e) => UNDECODED.test(e.text)),
+        specials: [...new Set(errors.flatMap((e) => specialOf(e) ?? []))],
+        onlySpecial: slow.length === 0 && errors.every((e) => specialOf(e) !== null),
+        envoy: errors.some((e) => ENVOY.test(e.text)),
         cfg: d.config,
         config: configAt(f),
       },
@@ -78,24 +108,23 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     return out;
   },
 
-  summary({ onlyUndecoded, undecoded }) {
-    if (onlyUndecoded)
-      return 'Run a client and a scheduler of one Dragonfly release: this client cannot decode what the scheduler answers.';
-    return undecoded
-      ? 'Run a client and a scheduler of one Dragonfly release; then fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout.'
+  summary({ specials, onlySpecial }) {
+    const first = specials.map((k) => SPECIAL_SUMMARY[k]).join('; ');
+    if (onlySpecial) return `${first}.`;
+    return first
+      ? `${first}; then fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout.`
       : SUMMARY;
   },
 
-  steps({ config, undecoded, onlyUndecoded }) {
-    const versions = prose(
-      'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
-    );
+  steps({ config, specials, onlySpecial, envoy }) {
     const logs = cmd(
       "kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors",
     );
-    if (onlyUndecoded) return [versions, logs];
+    const said = specials.map((k) => prose(SPECIAL_STEP[k]));
+    if (envoy) said.push(prose(ENVOY_STEP));
+    if (onlySpecial) return [...said, logs];
     return [
-      ...(undecoded ? [versions] : []),
+      ...said,
       logs,
       prose(
         "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",

@@ -4,31 +4,13 @@ import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { configAt, pullTasks, type Config } from './pull.js';
 import { describeTask, quote, secs, setting } from './text.js';
+import { ENVOY, ENVOY_STEP, type Special, SPECIAL_STEP, SPECIAL_SUMMARY, specialOf } from './scheduler-errors.js';
 
 const SUMMARY =
   'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.';
 
 /** A register/schedule wait from which it counts as a delay worth naming. */
 const SLOW_REGISTER_MS = 1000;
-
-/**
- * Scheduler errors whose cause no timeout or load setting touches, each with what it means:
- * - undecoded: prost's DecodeError, "failed to decode Protobuf message: <message>.<field>: …: invalid wire
- *   type …", inside the tonic Status the client logs (dragonflyoss/client#1008, v0.2.14–v0.2.20
- *   task.rs:406): the two ends were built from different versions of the API's messages;
- * - unhealthy: the client's dynconfig checks each scheduler the manager lists and leaves out one that
- *   fails (v1.5.1 dynconfig/remote.rs:182): a scheduler this node does not reach.
- */
-type Special = 'undecoded' | 'unhealthy';
-const SPECIAL: Readonly<Record<Special, RegExp>> = {
-  undecoded: /failed to decode Protobuf message/,
-  unhealthy: /^check scheduler health failed/,
-};
-/** Envoy's own error text: a proxy (an Istio sidecar, helm-charts#350) answered instead of the scheduler. */
-const ENVOY = /upstream connect error or disconnect\/reset before headers/;
-
-const specialOf = (e: LineRef): Special | null =>
-  (Object.keys(SPECIAL) as Special[]).find((k) => SPECIAL[k].test(e.text)) ?? null;
 
 interface SchedulerWaitFinding {
   slow: TaskTimeline[];
@@ -42,22 +24,6 @@ interface SchedulerWaitFinding {
   cfg?: Config;
   config: ConfigAt;
 }
-
-const SPECIAL_SUMMARY: Readonly<Record<Special, string>> = {
-  undecoded:
-    'Run a client and a scheduler of one Dragonfly release: this client cannot decode what the scheduler answers',
-  unhealthy: "Make the schedulers reachable from this node: the client's health checks of them failed",
-};
-
-const SPECIAL_STEP: Readonly<Record<Special, string>> = {
-  undecoded:
-    'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
-  unhealthy:
-    'The client\'s health checks of the schedulers the manager lists failed ("check scheduler health failed"): it leaves out each scheduler that fails them, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002).',
-};
-
-const ENVOY_STEP =
-  'The error text is Envoy\'s ("upstream connect error or disconnect/reset before headers"): a proxy, such as an Istio sidecar injected into the dragonfly pods, answered for the scheduler it could not reach (helm-charts#350). Take the dragonfly pods or their ports out of the mesh, or make the mesh pass their gRPC through.';
 
 const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
 

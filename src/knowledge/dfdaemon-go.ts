@@ -140,6 +140,18 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'back-source',
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1036`, 'start download from source due to ', 'warn'),
   ),
+  // before the conductor (v2.0.2), a schedule timeout with back-to-source disabled named its own reason
+  message(
+    'dfdaemon-go',
+    'go.log.schedule-timeout-back-source-disabled',
+    'schedule-timeout',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      'v2.0.1 client/daemon/peer/peertask_base.go:538-543',
+      'wait first peer packet from scheduler timeout, auto back source disabled',
+      'error',
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.back-source-disabled',

@@ -314,6 +314,27 @@ describe('dfdaemon.scheduler-wait', () => {
   });
 });
 
+describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabled', () => {
+  it('says the task failed, and offers the scheduler or back-to-source, not a shorter timeout', async () => {
+    // dragonfly#728 (fixtures/real/dfdaemon-go-schedule-timeout-source-disabled)
+    const real = readFileSync(
+      new URL(
+        '../../fixtures/real/dfdaemon-go-schedule-timeout-source-disabled/raw/dfdaemon/logs/core.log',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/logs/core.log': real })).find(
+      (x) => x.rule === 'dfdaemon.scheduler-wait',
+    );
+    expect(d?.evidence[0]).toMatch(/, schedule timeout with back-to-source disabled: the task failed$/);
+    expect(d?.remediation.summary).toMatch(/with back-to-source disabled, a schedule timeout fails the task/);
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain('set disableAutoBackSource: false');
+    expect(steps).not.toContain('scheduleTimeout: 30s');
+  });
+});
+
 describe('dfdaemon.scheduler-wait: failed health checks', () => {
   it('says the schedulers are not reached, and that Envoy answered for them, not to shorten a timeout', async () => {
     // helm-charts#350 (fixtures/real/dfdaemon-rust-scheduler-health-envoy)

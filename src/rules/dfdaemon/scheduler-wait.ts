@@ -21,9 +21,22 @@ interface SchedulerWaitFinding {
   onlySpecial: boolean;
   /** Whether a proxy (Envoy) answered for the scheduler. */
   envoy: boolean;
+  /** Whether a slow task failed on its schedule timeout, back-to-source being disabled. */
+  sourceDisabled: boolean;
   cfg?: Config;
   config: ConfigAt;
 }
+
+/**
+ * The Go daemon's schedule timeout when back-to-source is disabled (scheduler.disableAutoBackSource):
+ * "wait first peer packet from scheduler timeout, auto back source disabled" (v2.0.0–v2.0.1
+ * peertask_base.go:538-543), "download from source disabled, auto back source disabled" (v2.1.49
+ * peertask_conductor.go:1030-1034). The task fails there: it does not go to the origin.
+ */
+const SOURCE_DISABLED = /auto back source disabled|^download from source disabled/;
+
+const failedOnTimeout = (t: TaskTimeline): boolean =>
+  t.scheduleTimeout && t.refs.timeout !== undefined && SOURCE_DISABLED.test(t.refs.timeout.text);
 
 const wait = (t: TaskTimeline) => Math.max(t.registerWaitMs ?? 0, t.backSourceOrderWaitMs ?? 0);
 
@@ -55,6 +68,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
         specials: [...new Set(errors.flatMap((e) => specialOf(e) ?? []))],
         onlySpecial: slow.length === 0 && errors.every((e) => specialOf(e) !== null),
         envoy: errors.some((e) => ENVOY.test(e.text)),
+        sourceDisabled: slow.some(failedOnTimeout),
         cfg: d.config,
         config: configAt(f),
       },
@@ -65,7 +79,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     const out: string[] = [];
     for (const t of slow.slice(0, 4)) {
       out.push(
-        `${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.backSourceOrderWaitMs !== null ? `, ${secs(t.backSourceOrderWaitMs)} from registering to the scheduler's back-to-source order` : ''}${t.scheduleTimeout ? ', schedule timeout → back-to-source' : ''}`,
+        `${describeTask(t)}${t.registerWaitMs !== null ? `, register wait ${secs(t.registerWaitMs)}` : ''}${t.backSourceOrderWaitMs !== null ? `, ${secs(t.backSourceOrderWaitMs)} from registering to the scheduler's back-to-source order` : ''}${t.scheduleTimeout ? (failedOnTimeout(t) ? ', schedule timeout with back-to-source disabled: the task failed' : ', schedule timeout → back-to-source') : ''}`,
       );
       for (const r of [t.refs.register, t.refs.schedulerOrder, t.refs.timeout]) if (r) out.push(`  ${quote(r)}`);
     }
@@ -74,7 +88,9 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     return out;
   },
 
-  summary({ specials, onlySpecial }) {
+  summary({ specials, onlySpecial, sourceDisabled }) {
+    if (sourceDisabled && specials.length === 0)
+      return 'Make the scheduler answer within scheduleTimeout, or let the daemon go to the origin: with back-to-source disabled, a schedule timeout fails the task.';
     const first = specials.map((k) => SPECIAL_SUMMARY[k]).join('; ');
     if (onlySpecial) return `${first}.`;
     return first
@@ -82,7 +98,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       : SUMMARY;
   },
 
-  steps({ config, specials, onlySpecial, envoy }) {
+  steps({ config, specials, onlySpecial, envoy, sourceDisabled }) {
     const logs = cmd(
       "kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors",
     );
@@ -95,7 +111,12 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       prose(
         "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",
       ),
-      scheduleTimeout(config),
+      // with back-to-source disabled a shorter timeout only fails the task sooner
+      sourceDisabled
+        ? prose(
+            'Back-to-source is disabled (scheduler.disableAutoBackSource: true): a task the scheduler does not answer within scheduleTimeout fails instead of going to the origin, and the runtime gets an error for it (dragonfly#728: 502 Bad Gateway on pulls). Make the scheduler answer in time, or set disableAutoBackSource: false so that such a task goes to the origin.',
+          )
+        : scheduleTimeout(config),
       ...applySteps(config),
     ];
   },

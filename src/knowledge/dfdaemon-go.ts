@@ -127,6 +127,16 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'register-failed',
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:288, :296`, 'register peer task failed: ', 'warn'),
   ),
+  // dynconfig's resolver checks each scheduler the manager lists, by IP then by host name, and leaves
+  // out one that answers on neither (dragonfly#2993: a seed peer given another cluster's scheduler)
+  message(
+    'dfdaemon-go',
+    'go.log.scheduler-unreachable',
+    'scheduler-error',
+    form({ from: 'v2.0.9' }, 'v2.1.49 client/config/dynconfig_manager.go:142', 'scheduler ', 'warn', {
+      contains: ' has not reachable addresses',
+    }),
+  ),
   message(
     'dfdaemon-go',
     'go.log.schedule-no-response',

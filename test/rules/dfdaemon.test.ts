@@ -314,6 +314,23 @@ describe('dfdaemon.scheduler-wait', () => {
   });
 });
 
+describe('dfdaemon.scheduler-wait: a scheduler the Go daemon does not reach', () => {
+  it('names it as unreached and tries its address from this node', async () => {
+    // dragonfly#2993 (fixtures/real/dfdaemon-go-scheduler-unreachable)
+    const real = readFileSync(
+      new URL('../../fixtures/real/dfdaemon-go-scheduler-unreachable/raw/dfdaemon/logs/core.log', import.meta.url),
+      'utf8',
+    );
+    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/logs/core.log': real })).find(
+      (x) => x.rule === 'dfdaemon.scheduler-wait',
+    );
+    expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain("timeout 5 bash -c '</dev/tcp/10.20.117.177/8002' && echo reachable");
+    expect(steps).not.toContain('scheduleTimeout');
+  });
+});
+
 describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabled', () => {
   it('says the task failed, and offers the scheduler or back-to-source, not a shorter timeout', async () => {
     // dragonfly#728 (fixtures/real/dfdaemon-go-schedule-timeout-source-disabled)
@@ -352,7 +369,7 @@ describe('dfdaemon.scheduler-wait: failed health checks', () => {
     expect(d?.evidence[0]).toMatch(/: "check scheduler health failed: status: Unavailable/);
     expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
     const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
-    expect(steps).toContain('it leaves out each scheduler that fails them');
+    expect(steps).toContain('the daemon leaves out each such scheduler');
     expect(steps).toContain("The error text is Envoy's");
     expect(steps).not.toContain('scheduleTimeout');
   });

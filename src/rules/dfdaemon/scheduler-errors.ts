@@ -7,16 +7,27 @@ import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
  * - undecoded: prost's DecodeError, "failed to decode Protobuf message: <message>.<field>: …: invalid wire
  *   type …", inside the tonic Status the client logs (dragonflyoss/client#1008, v0.2.14–v0.2.20
  *   task.rs:406): the two ends were built from different versions of the API's messages;
- * - unhealthy: the client's dynconfig checks each scheduler the manager lists and leaves out one that
- *   fails (v1.5.1 dynconfig/remote.rs:182): a scheduler this node does not reach.
+ * - unhealthy: the daemon's dynconfig checks each scheduler the manager lists and leaves out one that
+ *   fails (Rust v1.5.1 dynconfig/remote.rs:182; Go v2.1.49 client/config/dynconfig_manager.go:142): a
+ *   scheduler this node does not reach.
  */
 export type Special = 'undecoded' | 'unhealthy';
 const SPECIAL: Readonly<Record<Special, RegExp>> = {
   undecoded: /failed to decode Protobuf message/,
-  unhealthy: /^check scheduler health failed/,
+  unhealthy: /^check scheduler health failed|^scheduler \S+ \S+ \d+ has not reachable addresses/,
 };
 /** Envoy's own error text: a proxy (an Istio sidecar, helm-charts#350) answered instead of the scheduler. */
 export const ENVOY = /upstream connect error or disconnect\/reset before headers/;
+
+/** The schedulers the Go daemon's lines name as unreachable (IP and port), at most three. */
+export function unreachableSchedulers(errors: readonly LineRef[]): { ip: string; port: number }[] {
+  const out = new Map<string, { ip: string; port: number }>();
+  for (const e of errors) {
+    const m = /^scheduler (\S+) \S+ (\d+) has not reachable addresses/.exec(e.text);
+    if (m && out.size < 3) out.set(`${m[1]}:${m[2]}`, { ip: m[1] as string, port: Number(m[2]) });
+  }
+  return [...out.values()];
+}
 
 export const specialOf = (e: LineRef): Special | null =>
   (Object.keys(SPECIAL) as Special[]).find((k) => SPECIAL[k].test(e.text)) ?? null;
@@ -24,14 +35,14 @@ export const specialOf = (e: LineRef): Special | null =>
 export const SPECIAL_SUMMARY: Readonly<Record<Special, string>> = {
   undecoded:
     'Run a client and a scheduler of one Dragonfly release: this client cannot decode what the scheduler answers',
-  unhealthy: "Make the schedulers reachable from this node: the client's health checks of them failed",
+  unhealthy: "Make the schedulers reachable from this node: the daemon's checks of them failed",
 };
 
 export const SPECIAL_STEP: Readonly<Record<Special, string>> = {
   undecoded:
     'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
   unhealthy:
-    'The client\'s health checks of the schedulers the manager lists failed ("check scheduler health failed"): it leaves out each scheduler that fails them, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002).',
+    'This node could not reach schedulers the manager lists (the Rust client\'s "check scheduler health failed", the Go daemon\'s "scheduler … has not reachable addresses"): the daemon leaves out each such scheduler, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002); one that is gone should leave the manager\'s list.',
 };
 
 export const ENVOY_STEP =

@@ -4,7 +4,15 @@ import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { configAt, pullTasks, type Config } from './pull.js';
 import { describeTask, quote, secs, setting } from './text.js';
-import { ENVOY, ENVOY_STEP, type Special, SPECIAL_STEP, SPECIAL_SUMMARY, specialOf } from './scheduler-errors.js';
+import {
+  ENVOY,
+  ENVOY_STEP,
+  type Special,
+  SPECIAL_STEP,
+  SPECIAL_SUMMARY,
+  specialOf,
+  unreachableSchedulers,
+} from './scheduler-errors.js';
 
 const SUMMARY =
   'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.';
@@ -23,6 +31,8 @@ interface SchedulerWaitFinding {
   envoy: boolean;
   /** Whether a slow task failed on its schedule timeout, back-to-source being disabled. */
   sourceDisabled: boolean;
+  /** The schedulers a line names as unreachable, to try from this node. */
+  unreachable: { ip: string; port: number }[];
   cfg?: Config;
   config: ConfigAt;
 }
@@ -69,6 +79,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
         onlySpecial: slow.length === 0 && errors.every((e) => specialOf(e) !== null),
         envoy: errors.some((e) => ENVOY.test(e.text)),
         sourceDisabled: slow.some(failedOnTimeout),
+        unreachable: unreachableSchedulers(errors),
         cfg: d.config,
         config: configAt(f),
       },
@@ -98,12 +109,13 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       : SUMMARY;
   },
 
-  steps({ config, specials, onlySpecial, envoy, sourceDisabled }) {
+  steps({ config, specials, onlySpecial, envoy, sourceDisabled, unreachable }) {
     const logs = cmd(
       "kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors",
     );
     const said = specials.map((k) => prose(SPECIAL_STEP[k]));
     if (envoy) said.push(prose(ENVOY_STEP));
+    for (const u of unreachable) said.push(cmd(`timeout 5 bash -c '</dev/tcp/${u.ip}/${u.port}' && echo reachable`));
     if (onlySpecial) return [...said, logs];
     return [
       ...said,

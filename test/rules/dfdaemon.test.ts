@@ -9,6 +9,19 @@ import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from '
 
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
+
+/** dfdaemon.scheduler-wait on the log of a real case (fixtures/real/<id>), its steps as text, and the files read. */
+async function schedulerWaitOn(id: string) {
+  const dir = new URL(`../../fixtures/real/${id}/raw/dfdaemon/`, import.meta.url);
+  const generation = readFileSync(new URL('generation.txt', dir), 'utf8');
+  const log = generation.trim() === 'go' ? 'core.log' : 'dfdaemon.log';
+  const files: Record<string, string> = {
+    'raw/dfdaemon/generation.txt': generation,
+    [`raw/dfdaemon/logs/${log}`]: readFileSync(new URL(`logs/${log}`, dir), 'utf8'),
+  };
+  const d = (await diag(files)).find((x) => x.rule === 'dfdaemon.scheduler-wait');
+  return { d, steps: d?.remediation.steps.map(stepText).join('\n') ?? '', files };
+}
 const disk = (seqReadMBps: number) => ({
   disk: {
     path: '/var/lib/dragonfly',
@@ -283,14 +296,8 @@ describe('dfdaemon.scheduler-wait', () => {
   });
 
   it('names a client and scheduler of different releases, not a timeout, when the answers did not decode', async () => {
-    // dragonflyoss/client#1008 (fixtures/real/dfdaemon-rust-scheduler-undecoded)
-    const real = readFileSync(
-      new URL('../../fixtures/real/dfdaemon-rust-scheduler-undecoded/raw/dfdaemon/logs/dfdaemon.log', import.meta.url),
-      'utf8',
-    );
-    const files = { 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/logs/dfdaemon.log': real };
-    const d = (await diag(files)).find((x) => x.rule === 'dfdaemon.scheduler-wait');
-    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    // dragonflyoss/client#1008
+    const { d, steps, files } = await schedulerWaitOn('dfdaemon-rust-scheduler-undecoded');
     expect(d?.remediation.summary).toMatch(/^Run a client and a scheduler of one Dragonfly release: /);
     expect(steps).toContain('built from different versions of Dragonfly');
     expect(steps).not.toContain('scheduleTimeout');
@@ -316,16 +323,9 @@ describe('dfdaemon.scheduler-wait', () => {
 
 describe('dfdaemon.scheduler-wait: a scheduler the Go daemon does not reach', () => {
   it('names it as unreached and tries its address from this node', async () => {
-    // dragonfly#2993 (fixtures/real/dfdaemon-go-scheduler-unreachable)
-    const real = readFileSync(
-      new URL('../../fixtures/real/dfdaemon-go-scheduler-unreachable/raw/dfdaemon/logs/core.log', import.meta.url),
-      'utf8',
-    );
-    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/logs/core.log': real })).find(
-      (x) => x.rule === 'dfdaemon.scheduler-wait',
-    );
+    // dragonfly#2993
+    const { d, steps } = await schedulerWaitOn('dfdaemon-go-scheduler-unreachable');
     expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
-    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
     expect(steps).toContain("timeout 5 bash -c '</dev/tcp/10.20.117.177/8002' && echo reachable");
     expect(steps).not.toContain('scheduleTimeout');
   });
@@ -333,20 +333,10 @@ describe('dfdaemon.scheduler-wait: a scheduler the Go daemon does not reach', ()
 
 describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabled', () => {
   it('says the task failed, and offers the scheduler or back-to-source, not a shorter timeout', async () => {
-    // dragonfly#728 (fixtures/real/dfdaemon-go-schedule-timeout-source-disabled)
-    const real = readFileSync(
-      new URL(
-        '../../fixtures/real/dfdaemon-go-schedule-timeout-source-disabled/raw/dfdaemon/logs/core.log',
-        import.meta.url,
-      ),
-      'utf8',
-    );
-    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'go\n', 'raw/dfdaemon/logs/core.log': real })).find(
-      (x) => x.rule === 'dfdaemon.scheduler-wait',
-    );
+    // dragonfly#728
+    const { d, steps } = await schedulerWaitOn('dfdaemon-go-schedule-timeout-source-disabled');
     expect(d?.evidence[0]).toMatch(/, schedule timeout with back-to-source disabled: the task failed$/);
     expect(d?.remediation.summary).toMatch(/with back-to-source disabled, a schedule timeout fails the task/);
-    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
     expect(steps).toContain('set disableAutoBackSource: false');
     expect(steps).not.toContain('scheduleTimeout: 30s');
   });
@@ -354,21 +344,11 @@ describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabl
 
 describe('dfdaemon.scheduler-wait: failed health checks', () => {
   it('says the schedulers are not reached, and that Envoy answered for them, not to shorten a timeout', async () => {
-    // helm-charts#350 (fixtures/real/dfdaemon-rust-scheduler-health-envoy)
-    const real = readFileSync(
-      new URL(
-        '../../fixtures/real/dfdaemon-rust-scheduler-health-envoy/raw/dfdaemon/logs/dfdaemon.log',
-        import.meta.url,
-      ),
-      'utf8',
-    );
-    const d = (await diag({ 'raw/dfdaemon/generation.txt': 'rust\n', 'raw/dfdaemon/logs/dfdaemon.log': real })).find(
-      (x) => x.rule === 'dfdaemon.scheduler-wait',
-    );
+    // helm-charts#350
+    const { d, steps } = await schedulerWaitOn('dfdaemon-rust-scheduler-health-envoy');
     expect(d?.severity).toBe('warning');
     expect(d?.evidence[0]).toMatch(/: "check scheduler health failed: status: Unavailable/);
     expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
-    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
     expect(steps).toContain('the daemon leaves out each such scheduler');
     expect(steps).toContain("The error text is Envoy's");
     expect(steps).not.toContain('scheduleTimeout');

@@ -52,7 +52,7 @@ export const TEXT_MAX = 240;
  */
 export const TAIL_MAX = 120;
 
-/** A message as evidence keeps it: its first TEXT_MAX characters, and an error line's last TAIL_MAX too. */
+/** What evidence keeps of a message: its first TEXT_MAX characters, and an error line's last TAIL_MAX too. */
 export function clip(s: string, level?: Level): string {
   if (s.length <= TEXT_MAX || (level === 'error' && s.length <= TEXT_MAX + TAIL_MAX)) return s;
   // a copy, not a slice: a sliced string would pin the whole decoded line in memory
@@ -60,8 +60,9 @@ export function clip(s: string, level?: Level): string {
 }
 
 /**
- * clip() of a message held as bytes [s, e) (Rust compact: no "…" after the first TEXT_MAX bytes, as
- * before the tail was kept). The tail starts on a character, not inside one.
+ * clip() of a message held as bytes [s, e), for the Rust compact layout, whose quotes are cut after
+ * TEXT_MAX bytes without a "…" (an error line's tail gets one before it). The tail starts on a character,
+ * not inside one.
  */
 export function clipBytes(buf: Buffer, s: number, e: number, level: Level): string {
   if (level !== 'error' || e - s <= TEXT_MAX) return buf.toString('utf8', s, Math.min(e, s + TEXT_MAX));

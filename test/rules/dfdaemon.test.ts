@@ -340,6 +340,25 @@ describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabl
     expect(steps).toContain('set disableAutoBackSource: false');
     expect(steps).not.toContain('scheduleTimeout: 30s');
   });
+
+  it('reads the v2.0.2+ wording the same way', async () => {
+    // v2.1.49 peertask_conductor.go:1030-1034: cancel(…, reasonBackSourceDisabled), then "%s, auto back source disabled"
+    const log = [
+      goJson(T0, 'info', 'peer/peertask_conductor.go:277', 'step 1: peer a start to register', {
+        peer: 'a',
+        task: 'ta',
+      }),
+      goJson(
+        T0 + 30_000,
+        'error',
+        'peer/peertask_conductor.go:1033',
+        'download from source disabled, auto back source disabled',
+        { peer: 'a', task: 'ta', component: 'PeerTask' },
+      ),
+    ];
+    const d = (await diag(go(goChartConfig(), log))).find((x) => x.rule === 'dfdaemon.scheduler-wait');
+    expect(d?.evidence[0]).toMatch(/, schedule timeout with back-to-source disabled: the task failed$/);
+  });
 });
 
 describe('dfdaemon.scheduler-wait: failed health checks', () => {

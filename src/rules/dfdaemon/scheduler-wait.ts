@@ -54,7 +54,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
   meta: {
     id: 'dfdaemon.scheduler-wait',
     cause: 'dfdaemon-scheduler',
-    title: 'Scheduler register/schedule waits delay the download',
+    title: 'Scheduler waits or errors delay or fail the download',
     description: `Register waits ≥ ${SLOW_REGISTER_MS} ms, "scheduler did not response" / schedule timeouts that end in back-to-source, or scheduler errors (stream errors, answers the client cannot decode, failed health checks)`,
     severities: ['critical', 'warning'],
     remediationSummary: SUMMARY,

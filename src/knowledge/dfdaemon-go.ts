@@ -128,12 +128,15 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:288, :296`, 'register peer task failed: ', 'warn'),
   ),
   // dynconfig's resolver checks each scheduler the manager lists, by IP then by host name, and leaves
-  // out one that answers on neither (dragonfly#2993: a seed peer given another cluster's scheduler)
+  // out one that answers on neither (dragonfly#2993: a seed peer given another cluster's scheduler).
+  // From v2.2.2 it checks the IP alone and logs "scheduler %s is unreachable: %s"
+  // (v2.3.4 client/config/dynconfig_manager.go:130); that form is not read: before v2.2.2 the same
+  // shape, "scheduler ip address %s is unreachable: %s", is only the first of the two checks
   message(
     'dfdaemon-go',
     'go.log.scheduler-unreachable',
     'scheduler-error',
-    form({ from: 'v2.0.9' }, 'v2.1.49 client/config/dynconfig_manager.go:142', 'scheduler ', 'warn', {
+    form({ from: 'v2.0.9', to: 'v2.2.1' }, 'v2.1.49 client/config/dynconfig_manager.go:142', 'scheduler ', 'warn', {
       contains: ' has not reachable addresses',
     }),
   ),

@@ -8,8 +8,8 @@ import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
  *   type …", inside the tonic Status the client logs (dragonflyoss/client#1008, v0.2.14–v0.2.20
  *   task.rs:406): the two ends were built from different versions of the API's messages;
  * - unhealthy: the daemon's dynconfig checks each scheduler the manager lists and leaves out one that
- *   fails (Rust v1.5.1 dynconfig/remote.rs:182; Go v2.1.49 client/config/dynconfig_manager.go:142): a
- *   scheduler this node does not reach.
+ *   fails (Rust v1.5.1 dynconfig/remote.rs:182; Go v2.0.9–v2.2.1, v2.1.49
+ *   client/config/dynconfig_manager.go:142): a scheduler this node does not reach.
  */
 export type Special = 'undecoded' | 'unhealthy';
 const SPECIAL: Readonly<Record<Special, RegExp>> = {

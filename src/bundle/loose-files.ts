@@ -4,6 +4,7 @@ import type { Manifest } from './manifest.js';
 import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
 import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
+import { splitTranscript } from './transcript.js';
 
 export interface LooseFile {
   /** As the user named it (for messages). */
@@ -74,6 +75,17 @@ export function hostsTomlRegistry(path: string, text: string): string {
   return host === 'registry-1.docker.io' || host === 'index.docker.io' ? 'docker.io' : host;
 }
 
+/**
+ * The name a log file given to `analyze` keeps in the bundle: its own, or for one command's output of a
+ * terminal session (transcript.ts) the file the command printed (`$ cat …/core.log`), else the session's.
+ */
+function logFileName(path: string): string | undefined {
+  const at = path.indexOf(': $ ');
+  if (at < 0) return path.split('/').pop();
+  const printed = /^(?:sudo\s+)?(?:cat|zcat|tail|head)\b.*?\s([/~][^\s|]+)\s*(?:\||$)/.exec(path.slice(at + 4))?.[1];
+  return (printed ?? path.slice(0, at)).split('/').pop();
+}
+
 /** A kubelet command line pasted on one line becomes the one-argument-a-line form /proc/<pid>/cmdline gives. */
 function kubeletFlagLines(text: string): string {
   const lines = text
@@ -112,7 +124,9 @@ export function assembleLooseFiles(
   const logNames = new Set<string>();
   // each bundle path's files as the user named them (a journal given in pieces has several)
   const sources: Record<string, string[]> = {};
-  for (const f of inputs) {
+  // a terminal session given as one file is read as the files and outputs it shows
+  const expanded = inputs.flatMap((f) => (f.kind ? [f] : (splitTranscript(f) ?? [f])));
+  for (const f of expanded) {
     const s = f.kind ? { kind: f.kind, why: `given as ${f.kind}=` } : sniffKind(f.path, f.text);
     if (!s) {
       unknown.push({ path: f.path, start: f.text.slice(0, 80).split('\n')[0] ?? '' });
@@ -126,7 +140,7 @@ export function assembleLooseFiles(
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
       // the text is already decompressed: a .gz name would have the bundle inflate it again
-      const base = (f.path.split('/').pop() ?? 'dfdaemon.log').replace(/\.gz$/, '').replace(/[^\w.-]/g, '_');
+      const base = (logFileName(f.path) ?? 'dfdaemon.log').replace(/\.gz$/, '').replace(/[^\w.-]/g, '_');
       let name = base;
       for (let i = 2; logNames.has(name); i++) name = `${i}-${base}`;
       logNames.add(name);

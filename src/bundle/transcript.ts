@@ -1,0 +1,77 @@
+// A terminal session pasted into one file, as issues show files and command output: `# cat
+// /etc/containerd/certs.d/<registry>/hosts.toml`, its text, then `# ctr … pull` and what ctr printed
+// (kind#3857). Read whole, the text is one format and the rest of it errors in that format; split at its
+// prompts, each command's output is read as the file or log it is. Pure.
+import type { LooseFile } from './loose-files.js';
+
+/**
+ * A prompt and the command after it: `[root@node dir]# …`, `user@node:dir$ …`, or a bare `# ` / `$ `.
+ * A bare one is taken only before a command that prints what dfdoctor reads: in a config, `# ` starts
+ * a comment.
+ */
+const PROMPT = /^(?:(\[[^\]\n]{1,80}\][#$]|[\w.-]+@[\w.-]+:[^\s#$]{0,200}[#$])|([#$]))\s+((?:sudo\s+)?(\S+).*)$/;
+const COMMANDS = new Set([
+  'cat',
+  'zcat',
+  'tail',
+  'head',
+  'grep',
+  'journalctl',
+  'dmesg',
+  'kubectl',
+  'crictl',
+  'ctr',
+  'nerdctl',
+  'iptables-save',
+  'ip6tables-save',
+  'nft',
+  'curl',
+  'containerd',
+]);
+/** `cat <one absolute path>`: its output is that file, named as it is on the node. */
+const CAT = /^(?:sudo\s+)?cat\s+([/~]\S+)\s*$/;
+
+interface Prompt {
+  line: number;
+  /** `user@host` or `[user@host dir]` before the `#`/`$`, not a bare one. */
+  full: boolean;
+  command: string;
+  /** The file a `cat` printed. */
+  file?: string;
+}
+
+function prompts(lines: readonly string[]): Prompt[] {
+  const out: Prompt[] = [];
+  for (const [i, l] of lines.entries()) {
+    const m = PROMPT.exec(l);
+    if (!m) continue;
+    const command = (m[3] as string).trim();
+    const word = (m[4] === 'sudo' ? command.split(/\s+/)[1] : m[4]) ?? '';
+    if (m[2] && !COMMANDS.has(word)) continue;
+    const file = CAT.exec(command)?.[1];
+    out.push({ line: i, full: m[1] !== undefined, command, ...(file ? { file } : {}) });
+  }
+  return out;
+}
+
+/**
+ * The files a terminal session holds, each command's output one, named `<path>: $ <command>` (a `cat`'s
+ * keeps the node's path at its end, which names a hosts.toml's registry); text before the first prompt
+ * is one more. Null when the text is no session: it needs a `cat` of an absolute path, or a full prompt
+ * (`user@host`), and output after it.
+ */
+export function splitTranscript(f: LooseFile): LooseFile[] | null {
+  const lines = f.text.split('\n');
+  const found = prompts(lines);
+  if (!found.some((p) => p.full || p.file)) return null;
+  const parts: LooseFile[] = [];
+  const before = lines.slice(0, (found[0] as Prompt).line).join('\n');
+  if (before.trim() !== '') parts.push({ path: `${f.path} (before its first prompt)`, text: `${before}\n` });
+  for (const [k, p] of found.entries()) {
+    const end = found[k + 1]?.line ?? lines.length;
+    const text = lines.slice(p.line + 1, end).join('\n');
+    if (text.trim() === '') continue;
+    parts.push({ path: `${f.path}: $ ${p.file ? `cat ${p.file}` : p.command}`, text: `${text.replace(/\n+$/, '')}\n` });
+  }
+  return parts.length > 0 ? parts : null;
+}

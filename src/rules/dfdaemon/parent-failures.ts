@@ -1,5 +1,5 @@
 import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
-import { cmd, prose } from '../steps.js';
+import { prose, tcpCheck } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { pullTasks } from './pull.js';
 import { quote } from './text.js';
@@ -111,7 +111,7 @@ export const parentFailures = defineRule<ParentFailureFinding>({
     ];
     const reachable = parents.flatMap((p) => {
       const port = p.port ?? uploadPort;
-      return p.host && port ? [cmd(`timeout 5 bash -c '</dev/tcp/${p.host}/${port}' && echo reachable`)] : [];
+      return p.host && port ? [tcpCheck(p.host, port)] : [];
     });
     return [
       prose(

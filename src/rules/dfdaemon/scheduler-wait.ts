@@ -1,6 +1,6 @@
 import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type ConfigAt, scheduleTimeout } from '../snippets/dfdaemon.js';
-import { cmd, prose } from '../steps.js';
+import { cmd, prose, tcpCheck } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { configAt, pullTasks, type Config } from './pull.js';
 import { describeTask, quote, secs, setting } from './text.js';
@@ -115,7 +115,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     );
     const said = specials.map((k) => prose(SPECIAL_STEP[k]));
     if (envoy) said.push(prose(ENVOY_STEP));
-    for (const u of unreachable) said.push(cmd(`timeout 5 bash -c '</dev/tcp/${u.ip}/${u.port}' && echo reachable`));
+    for (const u of unreachable) said.push(tcpCheck(u.ip, u.port));
     if (onlySpecial) return [...said, logs];
     return [
       ...said,

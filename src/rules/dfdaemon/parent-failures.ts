@@ -82,8 +82,9 @@ export const parentFailures = defineRule<ParentFailureFinding>({
     const parents = new Map<string, Parent>();
     for (const x of failures) {
       const p = parentOf(x.text);
+      if (!p || parents.has(p.name) || parents.size >= 3) continue;
       const failure = failureOf(x.text);
-      if (p && !parents.has(p.name) && parents.size < 3) parents.set(p.name, failure ? { ...p, failure } : p);
+      parents.set(p.name, failure ? { ...p, failure } : p);
     }
     return {
       severity: recent.length > 0 ? 'warning' : 'info',

@@ -12,9 +12,11 @@ import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
  *   client/config/dynconfig_manager.go:142): a scheduler this node does not reach.
  */
 export type Special = 'undecoded' | 'unhealthy';
+/** The Go daemon's line, with the scheduler's IP and port: `scheduler <ip> <host> <port> has not reachable addresses`. */
+const GO_UNREACHABLE = /^scheduler (\S+) \S+ (\d+) has not reachable addresses/;
 const SPECIAL: Readonly<Record<Special, RegExp>> = {
   undecoded: /failed to decode Protobuf message/,
-  unhealthy: /^check scheduler health failed|^scheduler \S+ \S+ \d+ has not reachable addresses/,
+  unhealthy: new RegExp(`^check scheduler health failed|${GO_UNREACHABLE.source}`),
 };
 /** Envoy's own error text: a proxy (an Istio sidecar, helm-charts#350) answered instead of the scheduler. */
 export const ENVOY = /upstream connect error or disconnect\/reset before headers/;
@@ -23,7 +25,7 @@ export const ENVOY = /upstream connect error or disconnect\/reset before headers
 export function unreachableSchedulers(errors: readonly LineRef[]): { ip: string; port: number }[] {
   const out = new Map<string, { ip: string; port: number }>();
   for (const e of errors) {
-    const m = /^scheduler (\S+) \S+ (\d+) has not reachable addresses/.exec(e.text);
+    const m = GO_UNREACHABLE.exec(e.text);
     if (m && out.size < 3) out.set(`${m[1]}:${m[2]}`, { ip: m[1] as string, port: Number(m[2]) });
   }
   return [...out.values()];

@@ -67,6 +67,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     const errors = d.logs.summary.schedulerErrors;
     if (slow.length === 0 && errors.length === 0) return null;
     const waits = slow.map(wait);
+    const kinds = errors.map(specialOf);
     const impactSeconds = waits.length > 0 ? Math.max(...waits) / 1000 : undefined;
     return {
       severity: impactSeconds !== undefined && impactSeconds >= 5 ? 'critical' : 'warning',
@@ -75,8 +76,8 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       data: {
         slow,
         errors,
-        specials: [...new Set(errors.flatMap((e) => specialOf(e) ?? []))],
-        onlySpecial: slow.length === 0 && errors.every((e) => specialOf(e) !== null),
+        specials: [...new Set(kinds.flatMap((k) => k ?? []))],
+        onlySpecial: slow.length === 0 && kinds.every((k) => k !== null),
         envoy: errors.some((e) => ENVOY.test(e.text)),
         sourceDisabled: slow.some(failedOnTimeout),
         unreachable: unreachableSchedulers(errors),

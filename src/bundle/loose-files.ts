@@ -12,6 +12,8 @@ export interface LooseFile {
   text: string;
   /** Given as KIND=PATH: taken as this kind whatever the content says. */
   kind?: LooseKind;
+  /** The file name a log keeps in the bundle, when `path` names no file (a terminal session's part). */
+  name?: string;
 }
 
 export interface TakenFile {
@@ -75,17 +77,6 @@ export function hostsTomlRegistry(path: string, text: string): string {
   return host === 'registry-1.docker.io' || host === 'index.docker.io' ? 'docker.io' : host;
 }
 
-/**
- * The name a log file given to `analyze` keeps in the bundle: its own, or for one command's output of a
- * terminal session (transcript.ts) the file the command printed (`$ cat …/core.log`), else the session's.
- */
-function logFileName(path: string): string | undefined {
-  const at = path.indexOf(': $ ');
-  if (at < 0) return path.split('/').pop();
-  const printed = /^(?:sudo\s+)?(?:cat|zcat|tail|head)\b.*?\s([/~][^\s|]+)\s*(?:\||$)/.exec(path.slice(at + 4))?.[1];
-  return (printed ?? path.slice(0, at)).split('/').pop();
-}
-
 /** A kubelet command line pasted on one line becomes the one-argument-a-line form /proc/<pid>/cmdline gives. */
 function kubeletFlagLines(text: string): string {
   const lines = text
@@ -140,7 +131,7 @@ export function assembleLooseFiles(
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
       // the text is already decompressed: a .gz name would have the bundle inflate it again
-      const base = (logFileName(f.path) ?? 'dfdaemon.log').replace(/\.gz$/, '').replace(/[^\w.-]/g, '_');
+      const base = (f.name ?? f.path.split('/').pop() ?? 'dfdaemon.log').replace(/\.gz$/, '').replace(/[^\w.-]/g, '_');
       let name = base;
       for (let i = 2; logNames.has(name); i++) name = `${i}-${base}`;
       logNames.add(name);

@@ -30,6 +30,8 @@ const COMMANDS = new Set([
 ]);
 /** `cat <one absolute path>`: its output is that file, named as it is on the node. */
 const CAT = /^(?:sudo\s+)?cat\s+([/~]\S+)\s*$/;
+/** The file a command prints (`cat`, `tail -f`, `head`, piped on or not), whose name a log it printed keeps. */
+const PRINTS = /^(?:sudo\s+)?(?:cat|zcat|tail|head)\b.*?\s([/~][^\s|]+)\s*(?:\||$)/;
 
 interface Prompt {
   line: number;
@@ -38,6 +40,8 @@ interface Prompt {
   command: string;
   /** The file a `cat` printed. */
   file?: string;
+  /** The file the command printed (PRINTS). */
+  printed?: string;
 }
 
 function prompts(lines: readonly string[]): Prompt[] {
@@ -49,15 +53,22 @@ function prompts(lines: readonly string[]): Prompt[] {
     const word = (m[4] === 'sudo' ? command.split(/\s+/)[1] : m[4]) ?? '';
     if (m[2] && !COMMANDS.has(word)) continue;
     const file = CAT.exec(command)?.[1];
-    out.push({ line: i, full: m[1] !== undefined, command, ...(file ? { file } : {}) });
+    const printed = PRINTS.exec(command)?.[1];
+    out.push({
+      line: i,
+      full: m[1] !== undefined,
+      command,
+      ...(file ? { file } : {}),
+      ...(printed ? { printed } : {}),
+    });
   }
   return out;
 }
 
 /**
  * The files a terminal session holds, each command's output one, named `<path>: $ <command>` (a `cat`'s
- * keeps the node's path at its end, which names a hosts.toml's registry); text before the first prompt
- * is one more. Null when the text is no session: it needs a `cat` of an absolute path, or a full prompt
+ * keeps the node's path at its end, which names a hosts.toml's registry) and, for a log in the bundle,
+ * after the file the command printed or else the session; text before the first prompt is one more. Null when the text is no session: it needs a `cat` of an absolute path, or a full prompt
  * (`user@host`), and output after it.
  */
 export function splitTranscript(f: LooseFile): LooseFile[] | null {
@@ -71,7 +82,11 @@ export function splitTranscript(f: LooseFile): LooseFile[] | null {
     const end = found[k + 1]?.line ?? lines.length;
     const text = lines.slice(p.line + 1, end).join('\n');
     if (text.trim() === '') continue;
-    parts.push({ path: `${f.path}: $ ${p.file ? `cat ${p.file}` : p.command}`, text: `${text.replace(/\n+$/, '')}\n` });
+    parts.push({
+      path: `${f.path}: $ ${p.file ? `cat ${p.file}` : p.command}`,
+      text: `${text.replace(/\n+$/, '')}\n`,
+      name: (p.printed ?? f.path).split('/').pop() as string,
+    });
   }
   return parts.length > 0 ? parts : null;
 }

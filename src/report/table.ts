@@ -123,7 +123,8 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   }
   if (report.notes.length > 0) {
     out.push('', c.bold('Notes'));
-    for (const n of report.notes) out.push(`  - ${n.text}`);
+    // prose: wrapped, a hanging indent under its dash (a path in it is one word, never broken)
+    for (const n of report.notes) out.push(...wrapText(`- ${n.text}`, width, '  ', '    '));
   }
   return `${out.join('\n')}\n`;
 }

@@ -44,6 +44,23 @@ describe('terminal width', () => {
     for (const l of t.split('\n').filter((x) => x.includes('█'))) expect([...l].length).toBeLessThanOrEqual(w);
   });
 
+  it.each([100, 80])('the notes wrap at %i columns under their dash, every word kept', (w) => {
+    const t = renderTable(seed, { color: false, failOn: 'critical', width: w });
+    const notes = t
+      .slice(t.indexOf('\nNotes\n') + 7)
+      .split('\n')
+      .filter((l) => l !== '');
+    expect(seed.notes.length).toBeGreaterThan(0);
+    expect(notes.filter((l) => l.startsWith('  - '))).toHaveLength(seed.notes.length);
+    for (const l of notes) {
+      expect(l).toMatch(/^ {2}- \S|^ {4}\S/);
+      // a word longer than the line stands alone on it
+      if ([...l].length > w) expect(l.trim().replace(/^- /, '')).not.toContain(' ');
+    }
+    const words = (s: string) => s.split(/\s+/).filter(Boolean);
+    expect(words(notes.join(' ').replace(/(^|\s)- /g, ' '))).toEqual(seed.notes.flatMap((n) => words(n.text)));
+  });
+
   it.each([100, 80])('the rules table fits %i columns with every severity and cause in full', (w) => {
     const t = renderRulesTable(RULES, { width: w });
     expect(widest(tableLines(t))).toBeLessThanOrEqual(w);

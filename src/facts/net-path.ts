@@ -11,7 +11,7 @@ import type {
   SetKey,
   Verdict,
 } from '../parsers/netfilter-rule.js';
-import { judgeSetFromKnowledge } from './netfilter-owners.js';
+import { judgeIpsetFromKnowledge, judgeSetFromKnowledge } from './netfilter-owners.js';
 
 // Walks the netfilter hooks a TCP packet to one of dfdaemon's ports traverses, judging every rule
 // against that packet: a rule that cannot match it is evaluated (it costs time) but is not "on the
@@ -293,6 +293,8 @@ export function judgeCond(
       return neg(judgeMark(c.value, c.mask, ctx.mark), c.neg);
     case 'set':
       return neg(judgeSet(c, p, at, ctx), c.neg);
+    case 'ipset':
+      return neg(judgeIpsetFromKnowledge(c.set, c.flags, p), c.neg);
     case 'iface':
       return neg(judgeIface(c.name, c.dir === 'in' ? at.iif : at.oif), c.neg);
     case 'addr':
@@ -357,6 +359,8 @@ export function describeCond(c: Cond): string {
       return c.text;
     case 'set':
       return `${c.neg ? 'not in ' : ''}set @${c.set}`;
+    case 'ipset':
+      return `${c.neg ? 'not in ' : ''}ipset ${c.set} (${c.flags.join(',')})`;
     case 'mark':
       return `packet mark ${c.neg ? '!= ' : ''}0x${c.value.toString(16)}/0x${c.mask.toString(16)}`;
     case 'addr':

@@ -33,6 +33,23 @@ export function judgeSetFromKnowledge(table: string, set: string, keys: SetKey[]
   return 'maybe';
 }
 
+// kube-proxy's IPVS mode keeps in the ipset KUBE-IPVS-IPS (KUBE-6-IPVS-IPS for IPv6; type hash:ip) the
+// addresses it binds to its dummy interface kube-ipvs0, and its KUBE-IPVS-FILTER chain rejects new
+// connections to them on any port that is not a Service's (kubernetes/kubernetes pkg/proxy/ipvs/proxier.go
+// at 9dce640: `proxier.ipsetList[kubeIPVSSet].activeEntries = activeBindAddrs`). Those are ClusterIPs, and
+// external and load-balancer IPs that are not already an address of the node (`shouldBind :=
+// !nodeAddressSet.Has(…)`, nodeAddressSet being every local address but kube-ipvs0's). So the set never
+// holds a loopback address, nor the address a peer reaches this node's upload port at: the one dfdaemon
+// announces to the scheduler, an address of the node's own network (Go `host.advertiseIP`, Rust `host.ip`).
+const KUBE_PROXY_IPVS_ADDRESS_SETS = new Set(['KUBE-IPVS-IPS', 'KUBE-6-IPVS-IPS']);
+
+/** Judges an ipset match from what the set's owner keeps there (the ruleset never lists an ipset's members). */
+export function judgeIpsetFromKnowledge(set: string, flags: readonly ('src' | 'dst')[], p: Packet): Tri {
+  if (!KUBE_PROXY_IPVS_ADDRESS_SETS.has(set) || flags[0] !== 'dst') return 'maybe';
+  if ('ip' in p.dst ? isLoopback(p.dst.ip) : p.dst.unknown === 'local') return 'no';
+  return 'maybe';
+}
+
 /** The program whose chain or table this is, by the names it gives them; null when not one it knows. */
 export function ownerOf(table: string, chain: string): string | null {
   if (table === 'kube-proxy' || /^KUBE-/.test(chain)) return 'kube-proxy/kubelet';

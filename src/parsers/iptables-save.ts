@@ -2,6 +2,7 @@ import {
   type Cond,
   type Counters,
   type Hook,
+  ipsetFlags,
   type MarkOp,
   type NetfilterChain,
   type NetfilterRule,
@@ -136,6 +137,11 @@ function moduleCond(module: string, o: Opt): Cond | 'ignore' | null {
         return null;
       }
       return null;
+    case 'set': {
+      if (o.name !== 'match-set') return null;
+      const flags = ipsetFlags(o.values[1]);
+      return o.values[0] && flags ? { kind: 'ipset', set: o.values[0], flags, neg } : null;
+    }
     case 'multiport': {
       const dir = /^(dports|destination-ports)$/.test(o.name)
         ? 'dst'

@@ -37,6 +37,13 @@ export type Cond =
    * `ip daddr . meta l4proto . th dport vmap @service-ips`); judged from the set's listed elements.
    */
   | { kind: 'set'; set: string; keys: SetKey[]; neg: boolean }
+  /**
+   * Membership in an ipset (iptables `-m set --match-set NAME dst,dst`; iptables-nft lists it as
+   * `# match-set NAME dst,dst`). Each flag says whether one dimension of the set's type is read from the
+   * packet's source or destination; which dimensions (address, port, interface) the type has, the
+   * ruleset does not say, so only knowledge of the set's owner judges it.
+   */
+  | { kind: 'ipset'; set: string; flags: ('src' | 'dst')[]; neg: boolean }
   /** A match this model does not judge (marks, sets, owners, u32…): the walker says "may match". */
   | { kind: 'unknown'; text: string };
 
@@ -135,6 +142,12 @@ export const TABLE_HOOKS: Record<string, Hook[]> = {
   filter: ['input', 'forward', 'output'],
   security: ['input', 'forward', 'output'],
 };
+
+/** An ipset match's flags ("dst", "dst,dst,src"), one per dimension of the set; null when they are not. */
+export function ipsetFlags(s: string | undefined): ('src' | 'dst')[] | null {
+  if (!s || !/^(?:src|dst)(?:,(?:src|dst))*$/.test(s)) return null;
+  return s.split(',') as ('src' | 'dst')[];
+}
 
 export function ruleCount(rs: NetfilterRuleset): number {
   let n = 0;

@@ -1,17 +1,18 @@
-import type {
-  AddressFamily,
-  Cond,
-  Counters,
-  Hook,
-  MarkOp,
-  NetfilterChain,
-  NetfilterRule,
-  NetfilterRuleset,
-  NetfilterTable,
-  PortRange,
-  SetKey,
-  UnparsedLine,
-  Verdict,
+import {
+  type AddressFamily,
+  type Cond,
+  type Counters,
+  type Hook,
+  ipsetFlags,
+  type MarkOp,
+  type NetfilterChain,
+  type NetfilterRule,
+  type NetfilterRuleset,
+  type NetfilterTable,
+  type PortRange,
+  type SetKey,
+  type UnparsedLine,
+  type Verdict,
 } from './netfilter-rule.js';
 
 // `nft list ruleset` text → the shared rule model. nft's expression language is large; this reads the
@@ -28,6 +29,12 @@ const PRIORITY_NAMES: Record<string, number> = {
   out: 100,
 };
 const HOOKS = new Set<Hook>(['prerouting', 'input', 'forward', 'output', 'postrouting', 'ingress', 'egress']);
+/**
+ * A rule line that starts with `#`: nft prints an xt match it cannot translate (a rule iptables-nft wrote)
+ * as iptables would, after a `#` (an ACK node's ruleset: `# match-set KUBE-LOAD-BALANCER dst,dst counter
+ * packets 0 bytes 0 return`). Read as the rule it is; a line of any other shape is a comment.
+ */
+const XT_RULE = /^#\s+(?:!\s+)?match-set\s+\S+\s+(?:src|dst)(?:,(?:src|dst))*\s/;
 const SERVICES: Record<string, number> = { ssh: 22, http: 80, https: 443, domain: 53, 'http-alt': 8080 };
 
 function parsePriority(s: string): number | null {
@@ -317,6 +324,15 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
       // iptables-nft translation of -m comment
     } else conds.push({ kind: 'unknown', text: m[0].trim() });
   });
+  // an ipset match of a rule iptables-nft wrote, which nft lists as a comment (xt set's own print)
+  take(/\s#\s+(!\s+)?match-set\s+(\S+)\s+(\S+)(?=\s)/, (m) => {
+    const flags = ipsetFlags(m[3]);
+    conds.push(
+      flags
+        ? { kind: 'ipset', set: m[2] as string, flags, neg: m[1] !== undefined }
+        : { kind: 'unknown', text: m[0].trim() },
+    );
+  });
   take(/\smeta\s+nfproto\s+(ipv4|ipv6)/, (m) => conds.push({ kind: 'family', family: m[1] === 'ipv6' ? 6 : 4 }));
   const left = rest.trim();
   if (left !== '') conds.push({ kind: 'unknown', text: left });
@@ -351,7 +367,8 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
   for (let n = 0; n < lines.length; n++) {
     let line = (lines[n] ?? '').trim();
     const at = n + 1;
-    if (line === '' || line.startsWith('#')) continue;
+    // a comment, unless it is a rule of iptables-nft's whose first match nft prints as one (XT_RULE)
+    if (line === '' || (line.startsWith('#') && !XT_RULE.test(line))) continue;
     const cur = top();
     if (cur?.kind === 'set') {
       if (line === '}') {

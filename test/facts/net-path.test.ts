@@ -167,6 +167,28 @@ COMMIT
     }
   });
 
+  it("kube-proxy IPVS's KUBE-IPVS-IPS reject passes loopback and the upload port; another ipset's drop stays undecided", () => {
+    const save = `*filter
+:INPUT ACCEPT [0:0]
+:KUBE-IPVS-FILTER - [0:0]
+-A INPUT -j KUBE-IPVS-FILTER
+-A KUBE-IPVS-FILTER -m set --match-set KUBE-CLUSTER-IP dst,dst -j RETURN
+-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT
+COMMIT
+`;
+    for (const w of walk(save)) {
+      expect(w.outcome).not.toBe('dropped');
+      expect(w.hits.some((h) => h.rule.line === 6)).toBe(false);
+    }
+    const hooks = hookedChains([{ file: 'f', ruleset: parseIptablesSave(save) }]);
+    for (const p of peerPackets(65002, 4)) expect(walkPacket(p, hooks).hits.some((h) => h.rule.line === 6)).toBe(false);
+    // the same reject keyed on the source, or on a set kube-proxy does not own, may still match
+    for (const other of ['KUBE-IPVS-IPS src', 'blocklist dst']) {
+      const [syn] = walk(save.replace('KUBE-IPVS-IPS dst', other));
+      expect(syn?.hits.find((h) => h.rule.line === 6)?.match).toBe('maybe');
+    }
+  });
+
   it('judges nft inet chains by family and priority', () => {
     const rs = parseNftRuleset(`table inet fw {
 	chain in {

@@ -108,6 +108,25 @@ COMMIT
     ]);
   });
 
+  it('reads ipset matches with their flags and negation (kube-proxy IPVS, Calico)', () => {
+    const rs = parseIptablesSave(`*filter
+:INPUT ACCEPT [0:0]
+:KUBE-IPVS-FILTER - [0:0]
+-A KUBE-IPVS-FILTER -m set --match-set KUBE-CLUSTER-IP dst,dst -j RETURN
+-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT
+-A INPUT -p ipencap -m set ! --match-set cali4-all-hosts src -j DROP
+-A INPUT -m set --match-set odd dst,sideways -j DROP
+COMMIT
+`);
+    const [ret, rej] = rs.tables[0]?.chains.get('KUBE-IPVS-FILTER')?.rules ?? [];
+    expect(ret?.conds).toEqual([{ kind: 'ipset', set: 'KUBE-CLUSTER-IP', flags: ['dst', 'dst'], neg: false }]);
+    expect(rej?.conds).toContainEqual({ kind: 'ipset', set: 'KUBE-IPVS-IPS', flags: ['dst'], neg: false });
+    const [calico, odd] = rs.tables[0]?.chains.get('INPUT')?.rules ?? [];
+    expect(calico?.conds).toContainEqual({ kind: 'ipset', set: 'cali4-all-hosts', flags: ['src'], neg: true });
+    // flags it cannot read leave the match unknown, never dropped
+    expect(odd?.conds).toEqual([{ kind: 'unknown', text: '-m set --match-set odd dst,sideways' }]);
+  });
+
   it('reads what MARK targets do to the packet mark (kube-proxy and kubelet chains)', () => {
     const rs = parseIptablesSave(`*nat
 :KUBE-MARK-DROP - [0:0]

@@ -117,6 +117,28 @@ describe('parseNftRuleset', () => {
     expect(parseNftRule('ct mark 0x00000001 drop', 'ip').conds.map((c) => c.kind)).toEqual(['unknown']);
   });
 
+  it('reads the ipset matches of rules iptables-nft wrote, which nft lists as comments (ACK node, kube-proxy IPVS)', () => {
+    // lines of a real `nft list ruleset` (imroc/kubernetes-guide, fixtures/real/netfilter-ack-cilium-ipvs-nft)
+    const rs = parseNftRuleset(`table ip filter {
+	chain KUBE-IPVS-FILTER {
+		# a comment stays one: match-set rules come first
+		# match-set KUBE-CLUSTER-IP dst,dst counter packets 0 bytes 0 return
+		ct state new # match-set KUBE-IPVS-IPS dst counter packets 0 bytes 0 reject
+	}
+}
+`);
+    const rules = rs.tables[0]?.chains.get('KUBE-IPVS-FILTER')?.rules ?? [];
+    expect(rules).toHaveLength(2);
+    const [ret, rej] = rules;
+    expect(ret?.conds).toEqual([{ kind: 'ipset', set: 'KUBE-CLUSTER-IP', flags: ['dst', 'dst'], neg: false }]);
+    expect(ret?.verdict).toEqual({ kind: 'return' });
+    expect(rej?.conds).toEqual([
+      { kind: 'ctstate', states: ['NEW'], neg: false },
+      { kind: 'ipset', set: 'KUBE-IPVS-IPS', flags: ['dst'], neg: false },
+    ]);
+    expect(rej?.verdict).toEqual({ kind: 'reject' });
+  });
+
   it('keeps set elements as keys, dropping map values and comments', () => {
     expect(
       setElementKeys(

@@ -10,6 +10,8 @@ import { createNetNs, NET_LAB_TOOLS, type NetNs, netState, type Report, rules } 
 
 const why = labUnavailable(NET_LAB_TOOLS);
 if (why) announceSkip('stock netfilter lab', why);
+const whyIpset = why ?? labUnavailable(['ipset']);
+if (whyIpset && !why) announceSkip('stock netfilter lab, IPVS mode', whyIpset);
 
 const RULESETS = join(import.meta.dirname, 'rulesets');
 const alarms = (r: Report) =>
@@ -57,4 +59,37 @@ describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
     expect(d?.severity).toBe('critical');
     expect(d?.evidence.join('\n')).toContain('@cluster-ips reject');
   });
+
+  it.skipIf(whyIpset)(
+    "IPVS mode (kube-proxy's ipsets and its KUBE-IPVS-FILTER reject of new connections to them): no warning or critical",
+    async () => {
+      ns = createNetNs();
+      for (const [set, type] of [
+        ['KUBE-LOAD-BALANCER', 'hash:ip,port'],
+        ['KUBE-CLUSTER-IP', 'hash:ip,port'],
+        ['KUBE-EXTERNAL-IP', 'hash:ip,port'],
+        ['KUBE-EXTERNAL-IP-LOCAL', 'hash:ip,port'],
+        ['KUBE-HEALTH-CHECK-NODE-PORT', 'bitmap:port'],
+        ['KUBE-IPVS-IPS', 'hash:ip'],
+      ] as const)
+        ns.exec('ipset', ['create', set, type, ...(type === 'bitmap:port' ? ['range', '0-65535'] : [])]);
+      ns.exec('ipset', ['add', 'KUBE-IPVS-IPS', '10.96.0.1']);
+      ns.exec('ipset', ['add', 'KUBE-CLUSTER-IP', '10.96.0.1,tcp:443']);
+      ns.exec('iptables-restore', [], readFileSync(join(RULESETS, 'kube-proxy-ipvs-filter.rules'), 'utf8'));
+      expect(ns.exec('iptables-save', [])).toContain('--match-set KUBE-IPVS-IPS dst -j REJECT');
+      const before = netState(ns);
+      const r = await ns.diagnose(['--probes', 'netfilter']);
+      expect(netState(ns)).toBe(before);
+      expect(r.probes.netfilter?.status).toBe('ok');
+      expect(alarms(r)).toEqual([]);
+      expect(rules(r)).not.toContain('net.netfilter-blocking');
+      // the same reject keyed on a set kube-proxy does not own: dfdoctor cannot know its members
+      ns.exec('ipset', ['create', 'blocklist', 'hash:ip']);
+      ns.exec('iptables', ['-A', 'KUBE-IPVS-FILTER', '-m', 'set', '--match-set', 'blocklist', 'dst', '-j', 'REJECT']);
+      const unsure = await ns.diagnose(['--probes', 'netfilter']);
+      expect(unsure.diagnoses.find((d) => d.rule === 'net.netfilter-blocking')?.evidence.join('\n')).toContain(
+        'ipset blocklist (dst)',
+      );
+    },
+  );
 });

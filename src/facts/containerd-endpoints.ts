@@ -14,7 +14,7 @@ export async function readListeners(ctx: FactsContext): Promise<Listener[] | nul
 
 const DFDAEMON_PROCESS = /^(dfdaemon|dfget)/;
 /** Proxy ports of the two generations' defaults: Rust 4001, Go chart 65001 (docs/dfdaemon.md). */
-const DEFAULT_PROXY_PORTS = [4001, 65001];
+export const DFDAEMON_PROXY_PORTS: readonly number[] = [4001, 65001];
 
 export function dfdaemonEndpoints(
   f: Facts,
@@ -36,7 +36,7 @@ export function dfdaemonEndpoints(
   }
   if (owned.length > 0) {
     const lp = [...new Set(owned.map((l) => l.port))];
-    const proxy = lp.filter((p) => DEFAULT_PROXY_PORTS.includes(p));
+    const proxy = lp.filter((p) => DFDAEMON_PROXY_PORTS.includes(p));
     // a listener owned by dfdaemon on its default proxy port is the proxy; otherwise any of its ports may be
     return {
       endpoints: {
@@ -61,7 +61,7 @@ export function dfdaemonEndpoints(
       d.metrics !== undefined);
   return {
     endpoints: {
-      proxyPorts: DEFAULT_PROXY_PORTS,
+      proxyPorts: [...DFDAEMON_PROXY_PORTS],
       otherPorts,
       source: 'default dfdaemon proxy ports 4001 (Rust) / 65001 (Go): no dfdaemon facts or listeners in the bundle',
     },

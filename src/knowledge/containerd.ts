@@ -512,7 +512,8 @@ export type ContainerdLogKind =
   | 'progress-cancel'
   | 'transfer-incompatible'
   | 'mirrors-with-config-path'
-  | 'decompressor-used';
+  | 'decompressor-used'
+  | 'pull-failed-at-host';
 
 /** Where a pattern is looked for: the `msg` field, or `msg` and `error` (a plugin load failure carries the cause in `error`). */
 export interface LogPattern {
@@ -622,6 +623,48 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
       },
     ],
     assumeWhenUnknown: 1,
+  },
+  // A pull that failed, whose error names the host that answered with an error status: containerd
+  // tried every host of the route (a status other than 404 sends it on to the next one since v1.4.12,
+  // v1.5.5 and v1.6.0: PR #5275, backported as #6244 and #5747) and all of them failed; it reports the
+  // first host's error (v1.4.12–v1.7) or the one that ranks highest (v2.0+, PR #8861: a status error
+  // outranks a 404 or a transport error). So a mirror named here failed, and the hosts after it too.
+  // Logged in the error of the pull's failure (CRI "PullImage … failed", "RunPodSandbox … failed"),
+  // and printed by crictl and in the kubelet's events. Capture 1: the request's URL or the host;
+  // capture 2: the status code.
+  'pull-failed-at-host': {
+    id: 'containerd.log.pull-failed-at-host',
+    component: 'containerd',
+    entries: [
+      {
+        range: { from: '1.4.12', below: '1.5.0' },
+        value: {
+          re: /pulling from host (\S+) failed with status code \[manifests [^\]]*\]: (\d{3})/,
+          alsoInError: true,
+          level: 'error',
+        },
+        source: `${CD} v1.4.12 remotes/docker/resolver.go (PR #6244: firstErr "pulling from host %s failed with status code %v: %v")`,
+      },
+      {
+        range: { from: '1.5.5', below: '1.6.25' },
+        value: {
+          re: /pulling from host (\S+) failed with status code \[manifests [^\]]*\]: (\d{3})/,
+          alsoInError: true,
+          level: 'error',
+        },
+        source: `${CD} v1.6.0 remotes/docker/resolver.go:302; v1.6.20 :303 (firstErr = errors.Errorf("pulling from host %s failed with status code %v: %v", …))`,
+      },
+      {
+        range: { from: '1.6.25' },
+        value: {
+          re: /unexpected status from (?:HEAD|GET) request to (\S+): (\d{3})/,
+          alsoInError: true,
+          level: 'error',
+        },
+        source: `${CD} v1.7.0 remotes/errors/errors.go:36 (ErrUnexpectedStatus: "unexpected status from %s request to %s: %s", PR #6617, in v1.6.25 by #9236); v2.2.0 core/remotes/errors/errors.go:43; resolver v1.7.20 remotes/docker/resolver.go:312-317, v2.2.0 core/remotes/docker/resolver.go:331-337`,
+      },
+    ],
+    assumeWhenUnknown: 2,
   },
 };
 

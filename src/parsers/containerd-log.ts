@@ -18,6 +18,8 @@ export interface ContainerdLogEvent {
   error?: string;
   /** For `decompressor-used`: the tool containerd named (pigz, unpigz, igzip). */
   tool?: string;
+  /** For `pull-failed-at-host`: the host (host:port as containerd wrote it) that answered `status`, and the request's URL when named. */
+  failedAt?: { host: string; status: number; url?: string };
   msg: string;
 }
 
@@ -49,19 +51,36 @@ export function logfmtFields(line: string): Record<string, string> {
 }
 
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
-  if (!text.includes('msg=')) return null;
+  if (!text.includes('msg=')) {
+    // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
+    const ctr = /^\s*ctr: (.+)$/.exec(text);
+    return ctr ? eventOf(ctr[1] as string, {}, line) : null;
+  }
   const f = logfmtFields(text);
-  const msg = f.msg;
-  if (msg === undefined) return null;
+  return f.msg === undefined ? null : eventOf(f.msg, f, line);
+}
+
+function eventOf(msg: string, f: Record<string, string>, line: number): ContainerdLogEvent | null {
   for (const { kind, re, alsoInError } of KINDS) {
     const m = re.exec(msg) ?? (alsoInError && f.error !== undefined ? re.exec(f.error) : null);
     if (!m) continue;
     const ev: ContainerdLogEvent = { kind, line, msg };
     if (kind === 'decompressor-used' && m[1] !== undefined) ev.tool = m[1];
+    if (kind === 'pull-failed-at-host' && m[1] !== undefined) ev.failedAt = failedAt(m[1], Number(m[2]));
     if (f.time !== undefined) ev.time = f.time;
     if (f.host !== undefined) ev.host = f.host;
     if (f.error !== undefined) ev.error = f.error;
     return ev;
   }
   return null;
+}
+
+/** The host of a failed request as containerd names it: from its URL, or the host it wrote alone. */
+function failedAt(where: string, status: number): NonNullable<ContainerdLogEvent['failedAt']> {
+  if (!/^https?:\/\//.test(where)) return { host: where, status };
+  try {
+    return { host: new URL(where).host, status, url: where };
+  } catch {
+    return { host: where, status, url: where };
+  }
 }

@@ -18,6 +18,31 @@ describe('containerd log lines', () => {
     expect(ev?.error).toContain('"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069"');
   });
 
+  it("reads a pull that failed with a host's error status, in each release's wording", () => {
+    // containerd 1.6.20 through ctr, recorded in the lab (test/lab/containerd-erroring-mirror.test.ts)
+    const ctr =
+      'ctr: failed to resolve reference "127.0.0.1:39813/lab/erroring:v1": pulling from host 127.0.0.1:46211 failed with status code [manifests v1]: 500 Internal Server Error';
+    expect(parseContainerdLogLine(ctr, 3)).toMatchObject({
+      kind: 'pull-failed-at-host',
+      failedAt: { host: '127.0.0.1:46211', status: 500 },
+    });
+    // the CRI plugin's own error line, 1.7+ wording (k3s-io/k3s#10351: an embedded mirror on :6443)
+    const cri =
+      'time="2024-06-13T22:28:38.407225150+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:x,Attempt:0,} failed, error" error="failed to get sandbox image \\"rancher/mirrored-pause:3.6\\": failed to pull and unpack image \\"docker.io/rancher/mirrored-pause:3.6\\": failed to resolve reference \\"docker.io/rancher/mirrored-pause:3.6\\": unexpected status from HEAD request to https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io: 500 Internal Server Error"';
+    expect(parseContainerdLogLine(cri, 1)?.failedAt).toEqual({
+      host: '127.0.0.1:6443',
+      status: 500,
+      url: 'https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io',
+    });
+    // a failure without a status (refused, timed out) is not one: "trying next host" says those
+    expect(
+      parseContainerdLogLine(
+        'ctr: failed to resolve reference "docker.io/library/busybox:1.36": failed to do request: Head "http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused',
+        4,
+      ),
+    ).toBeNull();
+  });
+
   it('reads journald-prefixed lines and the other kinds', () => {
     const j =
       'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';

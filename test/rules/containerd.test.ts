@@ -426,6 +426,54 @@ describe('containerd.mirror-fallback from dfdaemon proxy errors', () => {
   });
 });
 
+describe('containerd.mirror-fallback from a pull the mirror failed', () => {
+  // crictl's last line in dragonflyoss/dragonfly#2647 (kind quick start, the Go dfdaemon's proxy on :65001)
+  const CRICTL =
+    'FATA[0001] pulling image: rpc error: code = Unknown desc = failed to pull and unpack image "ghcr.io/dragonflyoss/dragonfly2/scheduler:v2.0.5": failed to resolve reference "ghcr.io/dragonflyoss/dragonfly2/scheduler:v2.0.5": unexpected status from HEAD request to http://127.0.0.1:65001/v2/dragonflyoss/dragonfly2/scheduler/manifests/v2.0.5?ns=ghcr.io: 500 Internal Server Error';
+
+  it("is critical on dfdaemon's proxy port, says the hosts after it failed too, and asks why it answered so", async () => {
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${CRICTL}\n` }));
+    expect(m?.severity).toBe('critical');
+    expect(m?.evidence[0]).toMatch(
+      /^1 pull\(s\) failed with the mirror 127\.0\.0\.1:65001's 500 .*: "…unexpected status from HEAD request to http:\/\/127\.0\.0\.1:65001\/v2\//,
+    );
+    expect(m?.evidence[1]).toContain(
+      'the hosts after it (the origin registry, unless the mirror is the `server`) did not serve it either',
+    );
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain("grep -n '/v2/dragonflyoss/dragonfly2/scheduler/manifests/v2.0.5'");
+    expect(steps).toContain('https://ghcr.io/v2/');
+    // the mirror is up and answering: no dial timeout, and no `server` that would keep pulls on it
+    expect(steps).not.toMatch(/dial_timeout|make the mirror the `server`/);
+  });
+
+  it("is silent when the host that failed is not dfdaemon's: another local mirror's port, or the registry", async () => {
+    for (const to of [
+      'https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io',
+      'https://registry-1.docker.io/v2/library/busybox/manifests/1.36',
+    ]) {
+      const line = CRICTL.replace(/http:\/\/127\.0\.0\.1:65001\S*(?=: 500)/, to);
+      expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${line}\n` }))).toBeNull();
+    }
+  });
+
+  it('with the route known, counts only its mirrors and names the hosts after the one that failed', async () => {
+    const line = CRICTL.replace(
+      /http:\/\/127\.0\.0\.1:65001\/v2\/\S*\?ns=ghcr\.io/,
+      'http://127.0.0.1:4001/v2/library/x/manifests/1?ns=docker.io',
+    );
+    const files = {
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': `${line}\n`,
+    };
+    const m = mirrorFallback.when(await factsFrom(files));
+    expect(m?.evidence.join('\n')).toContain('https://index.docker.io:443 did not serve it either');
+    const other = line.replace(/127\.0\.0\.1:4001/g, '127.0.0.1:65001');
+    expect(mirrorFallback.when(await factsFrom({ ...files, 'raw/containerd/journal.txt': `${other}\n` }))).toBeNull();
+  });
+});
+
 describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
   it("suggests the progress timeout in the node's layout", async () => {
     const f = await factsFrom({

@@ -10,12 +10,24 @@ import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { defaultPort } from '../../parsers/hosts-toml.js';
+import { isLoopback } from '../../parsers/net-address.js';
+import { DFDAEMON_PROXY_PORTS } from '../../facts/containerd-endpoints.js';
 
 /** The default dialer's timeout, for a host without dial_timeout (containerd v2.1.0 core/remotes/docker/registry.go:252-259). */
 const DEFAULT_DIAL_SECONDS = 30;
 
-/** containerd's log: "trying next host" / "fetch failed" for a mirror, and "cancel pulling image … no progress". */
-export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEvent[]; cancels: ContainerdLogEvent[] } {
+/**
+ * containerd's log: "trying next host" / "fetch failed" for a mirror, "cancel pulling image … no progress",
+ * and pulls that failed with a mirror's error status (every host after it failed too: knowledge
+ * `containerd.log.pull-failed-at-host`). Without a route to name the mirrors, a failed pull counts when
+ * the host that failed it is dfdaemon's proxy on loopback: its port as the bundle tells it, else either
+ * generation's default (another local mirror, k3s's embedded registry on :6443, is not dfdaemon's).
+ */
+export function logFallbacks(c: ContainerdFacts): {
+  fallbacks: ContainerdLogEvent[];
+  cancels: ContainerdLogEvent[];
+  failedPulls: ContainerdLogEvent[];
+} {
   // containerd logs the URL's host as written (Go url.URL.Host): no port when the scheme's default is meant
   const mirrors = new Set(
     c.routes.flatMap((r) =>
@@ -30,7 +42,16 @@ export function logFallbacks(c: ContainerdFacts): { fallbacks: ContainerdLogEven
       (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') &&
       (e.host === undefined || mirrors.has(e.host) || mirrors.size === 0),
   );
-  return { fallbacks, cancels: events.filter((e) => e.kind === 'progress-cancel') };
+  const failedPulls = events.filter((e) => {
+    const host = e.kind === 'pull-failed-at-host' ? e.failedAt?.host : undefined;
+    if (host === undefined) return false;
+    if (mirrors.size > 0) return mirrors.has(host);
+    const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(host);
+    const name = m?.[1] ?? m?.[2];
+    if (!m || name === undefined || !(name === 'localhost' || isLoopback(name))) return false;
+    return (c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).includes(Number(m[3]));
+  });
+  return { fallbacks, cancels: events.filter((e) => e.kind === 'progress-cancel'), failedPulls };
 }
 
 /** What every request to a failing mirror waits before containerd moves on to the next host. */

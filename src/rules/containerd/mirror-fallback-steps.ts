@@ -21,10 +21,11 @@ import type { FallbackFinding } from './mirror-fallback.js';
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes
  * them (a few at most), else dfdaemon's proxy.
  */
-function mirrorsToCheck({ c, fallbacks, failing }: FallbackFinding): string[] {
+function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding): string[] {
   const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
   const urls = new Set<string>();
   for (const m of failing) urls.add(m.host.url);
+  for (const e of failedPulls) if (e.failedAt?.url) urls.add(new URL(e.failedAt.url).origin);
   for (const e of fallbacks) {
     if (!e.host) continue;
     const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
@@ -45,6 +46,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   const out: Step[] = [
     logGrep(c, 'trying next host|fetch failed', 'why the mirror fails'),
     ...mirrorsToCheck(f).map((url) => cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`)),
+    ...failedPullSteps(f),
   ];
   if (blackholed)
     out.push(
@@ -67,8 +69,11 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
     return onThisNode(c, out);
   }
   const dial = pick(hostsDialTimeout, c.version);
+  // a mirror that answers with an error status is up: neither a dial timeout nor a `server` that keeps
+  // pulls on it helps; why it answers so (above) is the fix
+  const answersErrors = f.failedPulls.length > 0 && f.fallbacks.length === 0 && f.failing.length === 0 && !blackholed;
   // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
-  const refusedOrDropped = !hung || blackholed;
+  const refusedOrDropped = (!hung || blackholed) && !answersErrors;
   if (legacy)
     out.push(
       prose(
@@ -94,10 +99,11 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
       ),
       progressTimeoutSnippet(c),
     );
-  out.push(
-    prose('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback):'),
-    dfdaemonServerSnippet(c),
-  );
+  if (!answersErrors)
+    out.push(
+      prose('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback):'),
+      dfdaemonServerSnippet(c),
+    );
   return onThisNode(c, out);
 }
 
@@ -105,4 +111,31 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
 function schemeOfRequest(error: string, host: string): string | undefined {
   for (const m of error.matchAll(/"(https?):\/\/([^/"]+)\//g)) if (m[2] === host) return m[1];
   return undefined;
+}
+
+/**
+ * A pull the mirror failed with an error status, the hosts after it failing too: why the mirror
+ * answered so (dfdaemon's log of that request), and whether the registry answers this node at all.
+ */
+function failedPullSteps({ failedPulls }: FallbackFinding): Step[] {
+  const at = failedPulls.find((e) => e.failedAt?.url)?.failedAt;
+  if (!at?.url) return [];
+  const u = new URL(at.url);
+  const registry = u.searchParams.get('ns');
+  const origin = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+  return [
+    prose(
+      `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler):`,
+    ),
+    cmd(
+      `grep -n '${u.pathname}' /var/log/dragonfly/daemon/core.log /var/log/dragonfly/dfdaemon/dfdaemon.log 2>/dev/null | tail -20`,
+    ),
+    ...(origin
+      ? [
+          cmd(
+            `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' https://${origin}/v2/    # any code, 401 included, means this node reaches the registry`,
+          ),
+        ]
+      : []),
+  ];
 }

@@ -3,6 +3,7 @@ import { pullInQuestion } from '../../facts/pull.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
+import { hostPort } from '../../facts/containerd-routes.js';
 import { defineRule } from '../rule.js';
 import {
   dialCost,
@@ -21,6 +22,8 @@ export interface FallbackFinding {
   c: ContainerdFacts;
   fallbacks: ContainerdLogEvent[];
   cancels: ContainerdLogEvent[];
+  /** Pulls that failed with a mirror's error status: every host after it failed too. */
+  failedPulls: ContainerdLogEvent[];
   failing: FailingMirror[];
   blackholed?: RouteHost;
   hung?: RouteHost;
@@ -38,7 +41,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     cause: 'mirror-fallback',
     title: 'The mirror fails and containerd falls back to the origin registry',
     description:
-      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror or "cancel pulling image … no progress", or the live check finds dfdaemon\'s port black-holed / erroring / hung (waited on until the progress timeout before 2.3.0, 30 s per request from 2.3.0), or dfdaemon\'s log has proxy errors while the origin is the fallback',
+      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror, "cancel pulling image … no progress", or a pull that failed with the mirror\'s error status (the hosts after it failed too), or the live check finds dfdaemon\'s port black-holed / erroring / hung (waited on until the progress timeout before 2.3.0, 30 s per request from 2.3.0), or dfdaemon\'s log has proxy errors while the origin is the fallback',
     severities: ['critical', 'warning'],
     remediationSummary:
       'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
@@ -47,11 +50,12 @@ export const mirrorFallback = defineRule<FallbackFinding>({
   detect(f) {
     const c = f.containerd;
     if (!c) return null;
-    const { fallbacks, cancels } = logFallbacks(c);
+    const { fallbacks, cancels, failedPulls } = logFallbacks(c);
     const failing = failingMirrors(c.routes);
     const blackholed = failing.findLast((m) => m.verdict === 'blackholed')?.host;
     const hung = failing.findLast((m) => m.verdict === 'hung')?.host;
-    let shown = (fallbacks.length > 0 ? 1 : 0) + (cancels.length > 0 ? 1 : 0) + failing.length;
+    let shown =
+      (fallbacks.length > 0 ? 1 : 0) + (cancels.length > 0 ? 1 : 0) + (failedPulls.length > 0 ? 1 : 0) + failing.length;
     // dfdaemon answering a proxied request with an error sends containerd to the next host as well
     const dfRoute = c.routes.some((r) => r.firstIsDfdaemon && r.originFallback);
     const proxyErrors = shown === 0 && dfRoute ? (f.dfdaemon?.logs?.summary.proxyErrors ?? []) : [];
@@ -74,18 +78,32 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     const stalledMs =
       wait && timesOut === null && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
     return {
-      severity: blackholed || hung || cancels.length > 0 || fallbacks.length >= 3 ? 'critical' : 'warning',
-      confidence: fallbacks.length > 0 || cancels.length > 0 ? 0.9 : 0.7,
+      severity:
+        blackholed || hung || cancels.length > 0 || failedPulls.length > 0 || fallbacks.length >= 3
+          ? 'critical'
+          : 'warning',
+      confidence: fallbacks.length > 0 || cancels.length > 0 || failedPulls.length > 0 ? 0.9 : 0.7,
       impactSeconds: cost
         ? cost.requests * cost.wait
         : stalledMs !== null && stalledMs > 0
           ? stalledMs / 1000
           : undefined,
-      data: { c, fallbacks, cancels, failing, blackholed, hung, proxyErrors, fallbackRoutes, requestCost: cost },
+      data: {
+        c,
+        fallbacks,
+        cancels,
+        failedPulls,
+        failing,
+        blackholed,
+        hung,
+        proxyErrors,
+        fallbackRoutes,
+        requestCost: cost,
+      },
     };
   },
 
-  evidence({ c, fallbacks, cancels, failing, proxyErrors, fallbackRoutes, requestCost }) {
+  evidence({ c, fallbacks, cancels, failedPulls, failing, proxyErrors, fallbackRoutes, requestCost }) {
     const out: string[] = [];
     const [first, cancel, error] = [fallbacks[0], cancels[0], proxyErrors[0]];
     if (first) {
@@ -97,6 +115,15 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       // resolver.go logs a host it leaves; fetcher.go's loop over the hosts for a digest does not
       out.push(
         `containerd logs this when it resolves the image reference; a blob or manifest it then fetches by digest that goes past the mirror logs nothing at info level (core/remotes/docker/fetcher.go), so more requests than these may have gone past it`,
+      );
+    }
+    const failed = failedPulls[0];
+    if (failed?.failedAt) {
+      const { host, status } = failed.failedAt;
+      const text = failed.error ?? failed.msg;
+      out.push(
+        `${failedPulls.length} pull(s) failed with the mirror ${host}'s ${status} in ${c.log?.file}, first at line ${failed.line}: "${clipText(text)}"`,
+        `containerd tries every host of the route when one answers an error status (since 1.4.12, 1.5.5 and 1.6.0), and names the mirror's error only when the hosts after it failed as well (the first error up to 1.7, the highest-ranked from 2.0): the mirror failed the request, and ${afterMirror(c, host)}`,
       );
     }
     if (cancel)
@@ -124,3 +151,21 @@ export const mirrorFallback = defineRule<FallbackFinding>({
 
   steps: fallbackSteps,
 });
+
+/** The part of a failed pull's error that names the request and its status (what wraps it says only that the pull failed). */
+function clipText(s: string): string {
+  const at = s.search(/unexpected status from |pulling from host /);
+  const tail = at > 0 ? `…${s.slice(at)}` : s;
+  return tail.length <= 240 ? tail : `${tail.slice(0, 240)}…`;
+}
+
+/** What came after the failing mirror, as far as the bundle tells. */
+function afterMirror(c: ContainerdFacts, host: string): string {
+  const route = c.routes.find((r) => r.hosts.some((h) => h.role !== 'origin' && hostPort(h.host, h.port) === host));
+  if (!route)
+    return 'the hosts after it (the origin registry, unless the mirror is the `server`) did not serve it either';
+  const rest = route.hosts.slice(route.hosts.findIndex((h) => hostPort(h.host, h.port) === host) + 1);
+  return rest.length === 0
+    ? 'no host comes after it in the route for ' + route.registry
+    : `${rest.map((h) => h.url).join(', ')} did not serve it either`;
+}

@@ -109,6 +109,12 @@ async function readRuleset(
   const text = await b.text(file);
   if (text === undefined) return null;
   const rs = parse(text);
+  for (const a of rs.assumedTables ?? [])
+    problem({
+      file,
+      line: a.line,
+      message: `rules without their *table line, read as the ${a.table} table (${a.table === 'nat' ? 'a target only nat takes names it' : '`iptables -S` lists the filter table unless -t names another'}): paste \`iptables-save\` for the whole ruleset`,
+    });
   const shown = rs.unparsed.slice(0, 5);
   for (const u of shown)
     problem({ file, line: u.line, message: `unparsed ruleset line (${u.reason}): ${u.text.slice(0, 160)}` });

@@ -434,16 +434,29 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
   let backend: NetfilterRuleset['backend'];
   let table: NetfilterTable | null = null;
   let pending: { chain: string; rule: ParsedRule }[] = [];
+  // the current table came without a *table line (its rules began without one), and it listed chain policies
+  let implicit = false;
+  let policies = false;
+  let assumed: NetfilterRuleset['assumedTables'];
   const finishTable = () => {
     if (!table) return;
+    // rules without a table line or any chain policy are an excerpt (a grep): the rules between them,
+    // which may accept the packet first, are not there, so none of them is taken as certain to match
+    const excerpt = implicit && !policies;
     for (const { chain, rule } of pending) {
       const { target, ...rest } = rule;
       const c = table.chains.get(chain) ?? addChain(table, chain);
-      c.rules.push({ ...rest, verdict: resolveTarget(target, table.chains) });
+      const conds = excerpt ? [...rest.conds, EXCERPT_GAP] : rest.conds;
+      c.rules.push({ ...rest, conds, verdict: resolveTarget(target, table.chains) });
     }
+    // a built-in chain an excerpt names is hooked as in the table it was read as; its policy, not listed, is
+    // taken as ACCEPT (the default): only a listed DROP policy counts as one
+    if (implicit) for (const c of table.chains.values()) if (!c.base) setPolicy(c, table.name, 'ACCEPT');
     pending = [];
     tables.push(table);
     table = null;
+    implicit = false;
+    policies = false;
   };
   const lines = text.split('\n');
   let lastLine = 0;
@@ -470,8 +483,26 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       finishTable();
       continue;
     }
+    if (!table && HEADERLESS.test(line)) {
+      // rules without their *table line: `iptables -S` (the filter table unless -t names another) or a
+      // grep of iptables-save; a target only the nat table allows says which
+      const name = headerlessTable(lines, n);
+      table = { family, name, chains: new Map(), setElements: 0 };
+      implicit = true;
+      (assumed ??= []).push({ line: at, table: name });
+    }
     if (!table) {
       unparsed.push({ line: at, text: line, reason: 'outside a *table section' });
+      continue;
+    }
+    const pn = /^-(P|N)\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line);
+    if (pn) {
+      // `iptables -S` prints a chain as -P (a built-in one, with its policy) or -N (a user one)
+      const c = addChain(table, pn[2] as string);
+      if (pn[1] === 'P' && pn[3]) {
+        setPolicy(c, table.name, pn[3]);
+        policies = true;
+      }
       continue;
     }
     if (line.startsWith(':')) {
@@ -481,21 +512,7 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
         continue;
       }
       const c = addChain(table, m[1] as string);
-      const policy = (m[2] as string).toUpperCase();
-      // Object.hasOwn: chain and table names come from the input, and "constructor" is a key of every object
-      const hook = Object.hasOwn(HOOK_BY_CHAIN, c.name) ? HOOK_BY_CHAIN[c.name] : undefined;
-      if (
-        policy !== '-' &&
-        hook &&
-        (Object.hasOwn(TABLE_HOOKS, table.name) ? (TABLE_HOOKS[table.name] as Hook[]) : []).includes(hook)
-      ) {
-        c.base = {
-          hook,
-          priority: TABLE_PRIORITY[table.name] as number,
-          type: table.name === 'nat' ? 'nat' : table.name === 'mangle' ? 'route' : 'filter',
-          policy: policy === 'DROP' ? 'drop' : 'accept',
-        };
-      }
+      setPolicy(c, table.name, m[2] as string);
       if (m[3] !== undefined) c.counters = { packets: Number(m[3]), bytes: Number(m[4]) };
       continue;
     }
@@ -524,16 +541,67 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     pending.push({ chain: am[1] as string, rule });
   }
   if (table) {
-    unparsed.push({
-      line: lastLine,
-      text: '',
-      reason: `table ${(table as NetfilterTable).name} has no COMMIT (truncated?)`,
-    });
+    if (!implicit)
+      unparsed.push({
+        line: lastLine,
+        text: '',
+        reason: `table ${(table as NetfilterTable).name} has no COMMIT (truncated?)`,
+      });
     finishTable();
   }
   const out: NetfilterRuleset = { format: 'iptables-save', tables, unparsed };
   if (backend) out.backend = backend;
+  if (assumed) out.assumedTables = assumed;
   return out;
+}
+
+const EXCERPT_GAP: Cond = {
+  kind: 'unknown',
+  text: 'the rules before it in its chain (not in this excerpt: it has no table line and no chain policy)',
+};
+
+/** A rule or chain line of iptables' own syntax (`-A`, `-P`, `-N`, `:CHAIN`), counters allowed. */
+const HEADERLESS = /^(?:\[\d+:\d+\]\s+)?-[APN]\s+\S|^:\S+\s+\S+(?:\s+\[\d+:\d+\])?$/;
+/** Targets that only the nat table takes. */
+const NAT_TARGET = /\s-j\s+(?:DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP)\b/;
+
+/**
+ * The table of rules without a *table line, from `from` to the next table line: the built-in chains
+ * `iptables -S` gives policies to name it (filter: INPUT, FORWARD, OUTPUT; nat: PREROUTING, INPUT, OUTPUT,
+ * POSTROUTING; mangle: all five; raw: PREROUTING, OUTPUT), else a target only nat takes, else filter.
+ */
+function headerlessTable(lines: readonly string[], from: number): string {
+  const builtins = new Set<string>();
+  let natTarget = false;
+  for (let i = from; i < lines.length; i++) {
+    const l = (lines[i] ?? '').trim();
+    if (l.startsWith('*')) break;
+    const p = /^-P\s+(\S+)/.exec(l);
+    if (p) builtins.add(p[1] as string);
+    if (NAT_TARGET.test(` ${l}`)) natTarget = true;
+  }
+  if (builtins.has('PREROUTING'))
+    return builtins.has('FORWARD') ? 'mangle' : builtins.has('POSTROUTING') ? 'nat' : 'raw';
+  return natTarget || builtins.has('POSTROUTING') ? 'nat' : 'filter';
+}
+
+/** A chain's policy (`ACCEPT`, `DROP`; `-` for a user chain): a built-in chain of its table becomes a base chain. */
+function setPolicy(c: NetfilterChain, tableName: string, policyWord: string): void {
+  const policy = policyWord.toUpperCase();
+  // Object.hasOwn: chain and table names come from the input, and "constructor" is a key of every object
+  const hook = Object.hasOwn(HOOK_BY_CHAIN, c.name) ? HOOK_BY_CHAIN[c.name] : undefined;
+  if (
+    policy !== '-' &&
+    hook &&
+    (Object.hasOwn(TABLE_HOOKS, tableName) ? (TABLE_HOOKS[tableName] as Hook[]) : []).includes(hook)
+  ) {
+    c.base = {
+      hook,
+      priority: TABLE_PRIORITY[tableName] as number,
+      type: tableName === 'nat' ? 'nat' : tableName === 'mangle' ? 'route' : 'filter',
+      policy: policy === 'DROP' ? 'drop' : 'accept',
+    };
+  }
 }
 
 function addChain(t: NetfilterTable, name: string): NetfilterChain {

@@ -123,6 +123,11 @@ export interface NetfilterRuleset {
   backend?: 'nf_tables' | 'legacy';
   tables: NetfilterTable[];
   unparsed: UnparsedLine[];
+  /**
+   * Rules that came without their `*table` line (`iptables -S`, a grep of iptables-save), read as the
+   * table named here from the line where they begin.
+   */
+  assumedTables?: { line: number; table: string }[];
 }
 
 // iptables priorities (NF_IP_PRI_*), so that iptables tables and nft base chains interleave correctly.

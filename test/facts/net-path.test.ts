@@ -189,6 +189,16 @@ COMMIT
     }
   });
 
+  it('a REJECT in `iptables -S` stops loopback; the same rule grepped out of its chain only may', () => {
+    const rule = '-A INPUT -p tcp -m tcp --dport 4001 -j REJECT --reject-with icmp-port-unreachable';
+    const [listed] = walk(`-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n${rule}\n`);
+    expect(listed?.outcome).toBe('dropped');
+    const [grepped] = walk(`${rule}\n`);
+    expect(grepped?.outcome).not.toBe('dropped');
+    expect(grepped?.hits[0]?.match).toBe('maybe');
+    expect(grepped?.hits[0]?.undecided?.[0]).toMatch(/^the rules before it in its chain/);
+  });
+
   it('judges nft inet chains by family and priority', () => {
     const rs = parseNftRuleset(`table inet fw {
 	chain in {

@@ -157,6 +157,44 @@ COMMIT
     expect(post[2]?.verdict).toEqual({ kind: 'continue', name: 'CONNMARK', mark: 'unknown' });
   });
 
+  it('reads `iptables -S` (no table line): the table its policies name, with them, as a whole listing', () => {
+    // `iptables -S` and `iptables -t nat -S` as iptables 1.8.9 (nf_tables) printed them here
+    const rs = parseIptablesSave(`-P INPUT ACCEPT
+-P FORWARD DROP
+-P OUTPUT ACCEPT
+-N KUBE-FIREWALL
+-A INPUT -i lo -j ACCEPT
+-A INPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL -p tcp -m tcp --dport 4001 -j REJECT --reject-with icmp-port-unreachable
+`);
+    expect(rs.unparsed).toEqual([]);
+    expect(rs.assumedTables).toEqual([{ line: 1, table: 'filter' }]);
+    const t = rs.tables[0];
+    expect(t?.chains.get('FORWARD')?.base?.policy).toBe('drop');
+    expect(t?.chains.get('INPUT')?.base).toMatchObject({ hook: 'input', policy: 'accept' });
+    // a whole listing: its rules are taken as they are
+    expect(t?.chains.get('KUBE-FIREWALL')?.rules[0]?.conds.some((c) => c.kind === 'unknown')).toBe(false);
+    const nat = parseIptablesSave('-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n');
+    expect(nat.assumedTables).toEqual([{ line: 1, table: 'nat' }]);
+    expect(nat.tables[0]?.chains.get('POSTROUTING')?.base?.hook).toBe('postrouting');
+  });
+
+  it('reads a grep of iptables-save as an excerpt: no rule of it is certain to be reached', () => {
+    // k3s-io/k3s#8793, as posted: `iptables-save | grep CNI-HOSTPORT-MASQ`
+    const rs = parseIptablesSave(`:CNI-HOSTPORT-MASQ - [0:0]
+-A POSTROUTING -m comment --comment "CNI portfwd requiring masquerade" -j CNI-HOSTPORT-MASQ
+-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE
+`);
+    expect(rs.unparsed).toEqual([]);
+    expect(rs.assumedTables).toEqual([{ line: 1, table: 'nat' }]);
+    const rule = rs.tables[0]?.chains.get('CNI-HOSTPORT-MASQ')?.rules[0];
+    expect(rule?.verdict).toEqual({ kind: 'nat', name: 'MASQUERADE' });
+    expect(rule?.conds.at(-1)).toEqual({
+      kind: 'unknown',
+      text: 'the rules before it in its chain (not in this excerpt: it has no table line and no chain policy)',
+    });
+  });
+
   it('counts bad lines with their numbers and still reads the rest', () => {
     const rs = parseIptablesSave(`*filter
 :INPUT ACCEPT [0:0]

@@ -293,6 +293,7 @@ const K_TASK = memory.data<u8>([0x22, 0x74, 0x61, 0x73, 0x6b, 0x22, 0x3a, 0x22])
 const K_PEERID = memory.data<u8>([0x22, 0x70, 0x65, 0x65, 0x72, 0x49, 0x44, 0x22, 0x3a, 0x22]); // "peerID":"
 const K_TASKID = memory.data<u8>([0x22, 0x74, 0x61, 0x73, 0x6b, 0x49, 0x44, 0x22, 0x3a, 0x22]); // "taskID":"
 const K_RS = memory.data<u8>([0x2e, 0x72, 0x73, 0x3a]); // .rs:
+const K_GO = memory.data<u8>([0x2e, 0x67, 0x6f, 0x3a]); // .go:
 const K_RTASK = memory.data<u8>([0x20, 0x74, 0x61, 0x73, 0x6b, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  task_id="
 const K_RPEER = memory.data<u8>([0x20, 0x70, 0x65, 0x65, 0x72, 0x5f, 0x69, 0x64, 0x3d, 0x22]); //  peer_id="
 const K_URI = memory.data<u8>([0x75, 0x72, 0x69, 0x3a, 0x20]); // uri:
@@ -842,8 +843,15 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
   let i = sp;
   while (i < e && b(i) == 0x20) i++;
   const lev = level(b(i));
-  count(LAY_RUST_COMPACT, lev, s, e);
+  // the compact layout always names its source file (the client's file layer: with_file(true)); a dated
+  // line without one is a tracing-pretty head whose indent a log collector trimmed, which JS reads as
+  // such, unless a Go caller follows its level (a zap console line whose tabs a paste turned to spaces)
   const r = findLit(K_RS, 4, i, e);
+  if (r < 0 && !goCallerAfterLevel(i, e)) {
+    fallback(s, e);
+    return;
+  }
+  count(LAY_RUST_COMPACT, lev, s, e);
   if (r < 0) return;
   let ms = r + 4;
   while (ms < e && isDigit(b(ms))) ms++;
@@ -912,6 +920,14 @@ function rustCompact(s: i32, e: i32, sp: i32): void {
     const proxy = (patFlags(p) & PF_PROXY) != 0;
     simLine(p, state, pS, pE, tS, tE, tS >= 0 && tE > tS, proxy ? proxyUrl(ms, e, qS, qE) : 0);
   }
+}
+
+/** Whether the word after the level at `lev` is a Go caller ("peer/peertask.go:71"). */
+function goCallerAfterLevel(lev: i32, e: i32): bool {
+  let i = nextEither(0x20, 0x09, lev, e);
+  while (i < e && (b(i) == 0x20 || b(i) == 0x09)) i++;
+  const end = nextEither(0x20, 0x09, i, e);
+  return i < e && findLit(K_GO, 4, i, end) >= 0;
 }
 
 /**

@@ -116,6 +116,9 @@ export class JsLines {
         let i = s + 19;
         while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
         if (i < e && buf[i] === 0x09) return this.goConsole(buf, s, e, i, lineNo);
+        // "<time> <LEVEL> <message>" without a source file: a tracing-pretty head that lost its indent
+        // (a log collector trims each line; WASM reads the compact layout, which names its file)
+        if (i < e) return this.indented(buf, s, e, lineNo);
       } else if (buf[s + 4] === 0x2f /* / */ && buf[s + 7] === 0x2f && buf[s + 10] === 0x20) {
         this.stats.byLayout['go-stdlog']++;
         this.lastLayout = 'go-stdlog';

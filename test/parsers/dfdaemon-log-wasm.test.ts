@@ -213,6 +213,28 @@ describe('WebAssembly dfdaemon log scanner = the JS scanner it replaced', () => 
     expect(r.stats.unrecognisedSamples.some((u) => u.text.includes('longer than 1 MiB'))).toBe(true);
   });
 
+  it('a dated line without a source file is a pretty head that lost its indent; a Go caller keeps a line off it', async () => {
+    const lines = [
+      // dragonflyoss/dragonfly#3675 (client v0.2.11's console layer, exported one line per entry), as the
+      // paste normaliser leaves them: the schedule timeout, then the source's read timing out
+      '2025-03-06T09:12:59.358340455+00:00 ERROR download with scheduler error: TokioStreamElapsed(Elapsed(()))',
+      '2025-03-06T09:12:52.229037450+00:00 ERROR download from source error: IO(Custom { kind: Other, error: reqwest::Error { kind: Decode, source: reqwest::Error { kind: Body, source: TimedOut } } })',
+      // a zap console line whose tabs a paste turned to spaces (fixtures/real/dfdaemon-go-console-grep)
+      '2021-09-27T14:32:21.709Z        INFO    transport/transport.go:159      start download with url: https://r.example.com/v2/x/blobs/sha256:3c5e',
+      // a compact line: its file names the message's start
+      '2025-03-06T09:12:59.358340455+00:00 ERROR download_task: dragonfly-client/src/resource/task.rs:407: download with scheduler error: TokioStreamElapsed(Elapsed(()))',
+    ];
+    const r = await expectSame(Buffer.from(`${lines.join('\n')}\n`), [13, 4096]);
+    // a pretty event is handed on once its continuation lines are past: at the next head, or at the end
+    expect(r.events.map((e) => [e.line, e.kind, e.layout]).sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
+      [1, 'scheduler-error', 'rust-pretty'],
+      [2, 'source-error', 'rust-pretty'],
+      [4, 'scheduler-error', 'rust-compact'],
+    ]);
+    expect(r.events[0]?.text).toBe('download with scheduler error: TokioStreamElapsed(Elapsed(()))');
+    expect(r.stats.byLayout).toMatchObject({ 'rust-pretty': 2, 'rust-compact': 2 });
+  });
+
   it('piece lines whose second strings share a head: every place of it is tried, past the first and past eight', async () => {
     const piece = (msg: string, fields = 'task_id="t1" peer_id="p1"') =>
       rustCompact(T0, 'INFO', 'download_task', 'dragonfly-client/src/resource/task.rs:1025', msg, fields);

@@ -465,8 +465,7 @@ export class LogScanner {
     // the message follows "<file>.rs:<line>: "; a dated line without a file is a tracing-pretty head that
     // lost its indent, unless a Go caller follows its level (a zap console line whose tabs became spaces)
     const r = findIn(buf, RS_MARK, i, e);
-    if (r < 0 && !/^\S+\s+\S+\.go:/.test(buf.toString('latin1', i, Math.min(e, i + 300))))
-      return this.indented(buf, s, e);
+    if (r < 0 && !/^[^ \t]*[ \t]+[^ \t]*\.go:/.test(buf.toString('latin1', i, e))) return this.indented(buf, s, e);
     this.count('rust-compact', level);
     if (r < 0) return;
     let ms = r + RS_MARK.length;

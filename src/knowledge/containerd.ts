@@ -234,6 +234,40 @@ export const hostsDialTimeout: VersionedFact<boolean> = {
 };
 
 /**
+ * Whether a mirror's error status (other than 404) on the manifest request sends containerd on to the
+ * next host. Before 1.4.12, and in 1.5.0–1.5.4, the resolver returned the error at once ("unexpected
+ * status code …"), so the pull failed without trying the origin; PR #5275 (issue #4531) made it go on,
+ * backported as #6244 (1.4.12) and #5747 (1.5.5). Blob fetches always went on to the next host.
+ */
+export const mirrorErrorStatusFallsBack: VersionedFact<boolean> = {
+  id: 'containerd.resolve.error-status-next-host',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '1.4.12' },
+      value: false,
+      source: `${CD} v1.4.0 remotes/docker/resolver.go:306 (return errors.Errorf("unexpected status code %v: %v", u, resp.Status))`,
+    },
+    {
+      range: { from: '1.4.12', below: '1.5.0' },
+      value: true,
+      source: `${CD} v1.4.12 remotes/docker/resolver.go (PR #6244: firstErr, continue)`,
+    },
+    {
+      range: { from: '1.5.0', below: '1.5.5' },
+      value: false,
+      source: `${CD} v1.5.0 remotes/docker/resolver.go:299`,
+    },
+    {
+      range: { from: '1.5.5' },
+      value: true,
+      source: `${CD} v1.6.0 remotes/docker/resolver.go:298-303 (> 399: firstErr, continue); v1.7.20 :312-317; v2.2.0 core/remotes/docker/resolver.go:331-337`,
+    },
+  ],
+  assumeWhenUnknown: 3,
+};
+
+/**
  * How long a registry request waits for response headers, in seconds (null: no limit), on every host
  * of hosts.toml and every legacy mirror endpoint. Without one, a mirror that accepts the connection
  * and never answers is waited on until image_pull_progress_timeout cancels the pull; with one, the

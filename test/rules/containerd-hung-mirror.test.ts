@@ -3,7 +3,7 @@
 // gives up after 30 s (ResponseHeaderTimeout, containerd/containerd v2.3.0
 // core/remotes/docker/registry.go:267) and tries the next host. Same bundle, only the version differs.
 import { describe, expect, it } from 'vitest';
-import { mirrorResponseHeaderTimeout } from '../../src/knowledge/containerd.js';
+import { mirrorErrorStatusFallsBack, mirrorResponseHeaderTimeout } from '../../src/knowledge/containerd.js';
 import { parseRelease, pick } from '../../src/knowledge/versioned.js';
 import { stepText } from '../../src/report/steps-render.js';
 import { mirrorFallback } from '../../src/rules/containerd/mirror-fallback.js';
@@ -114,5 +114,28 @@ describe('containerd.mirror-fallback with a hung dfdaemon', () => {
     expect(m!.evidence.join('\n')).toMatch(
       /gives up on a response after 30 s .*, but image_pull_progress_timeout \(20s\) is shorter; the pull stalls/,
     );
+  });
+});
+
+describe('a mirror whose GET /v2/ answers 500, by release', () => {
+  it('sends containerd to the next host from 1.4.12 and 1.5.5; before, in 1.4 and 1.5, the pull fails on it', async () => {
+    const at = (v: string) => pick(mirrorErrorStatusFallsBack, parseRelease(v)).value;
+    expect([at('1.4.11'), at('1.4.12'), at('1.5.4'), at('1.5.5'), at('1.6.0'), at('2.3.4')]).toEqual([
+      false,
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    const checks = JSON.parse(fx.files['raw/containerd/mirror-check.json'] as string) as Record<string, unknown>[];
+    const erroring = JSON.stringify(checks.map((k) => ({ ...k, tcp: 'open', v2Status: 500, error: undefined })));
+    const over = { 'raw/containerd/mirror-check.json': erroring };
+    const old = (await hungOn('1.5.2', over))!.evidence.join('\n');
+    expect(old).toMatch(
+      /answered 500 .*: containerd 1\.5\.2 fails a pull whose manifest request such a mirror answers with an error, without trying the next host/,
+    );
+    const now = (await hungOn('1.6.20', over))!.evidence.join('\n');
+    expect(now).toMatch(/answered 500 .*: dfdaemon errors send containerd to the next host/);
   });
 });

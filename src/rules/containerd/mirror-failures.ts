@@ -4,7 +4,11 @@
 import { BUNDLE } from '../../bundle/layout.js';
 import type { ContainerdFacts, MirrorCheck, RegistryRoute, RouteHost } from '../../facts/containerd.js';
 import type { PullInQuestion } from '../../facts/pull.js';
-import { lastHostTransientAttempts, mirrorResponseHeaderTimeout } from '../../knowledge/containerd.js';
+import {
+  lastHostTransientAttempts,
+  mirrorErrorStatusFallsBack,
+  mirrorResponseHeaderTimeout,
+} from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
@@ -179,8 +183,12 @@ export function failingMirrors(routes: RegistryRoute[]): FailingMirror[] {
 const SAY: Record<Verdict, (k: MirrorCheck, c: ContainerdFacts, host: RouteHost) => string> = {
   blackholed: (k) =>
     `TCP connect to ${k.host} timed out instead of being refused (${CHECK}): packets are dropped, so containerd waits its dial timeout on every request before falling back`,
-  erroring: (k) =>
-    `GET ${k.url}/v2/ answered ${k.v2Status} (${CHECK}): dfdaemon errors send containerd to the next host`,
+  erroring: (k, c) => {
+    const next = pick(mirrorErrorStatusFallsBack, c.version);
+    return next.kind === 'known' && !next.value
+      ? `GET ${k.url}/v2/ answered ${k.v2Status} (${CHECK}): containerd ${formatVersion(next.version)} fails a pull whose manifest request such a mirror answers with an error, without trying the next host (it tries it from 1.4.12 and 1.5.5)`
+      : `GET ${k.url}/v2/ answered ${k.v2Status} (${CHECK}): dfdaemon errors send containerd to the next host`;
+  },
   hung: (k, c, host) =>
     `${k.url} accepts TCP connections but GET /v2/ got no answer (${k.error}; ${CHECK}): a hung dfdaemon. ${hungSentence(hungWait(host, c), c)}`,
 };

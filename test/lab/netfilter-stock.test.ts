@@ -19,6 +19,16 @@ const alarms = (r: Report) =>
     .filter((d) => d.severity === 'warning' || d.severity === 'critical')
     .map((d) => `${d.severity} ${d.rule}: ${d.evidence.join(' | ')}`);
 
+/** diagnose's netfilter probe in the namespace: it leaves the node as it was, and finds nothing to warn of. */
+async function expectNoAlarm(ns: NetNs): Promise<void> {
+  const before = netState(ns);
+  const r = await ns.diagnose(['--probes', 'netfilter']);
+  expect(netState(ns)).toBe(before);
+  expect(r.probes.netfilter?.status).toBe('ok');
+  expect(alarms(r)).toEqual([]);
+  expect(rules(r)).not.toContain('net.netfilter-blocking');
+}
+
 describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
   let ns: NetNs | null = null;
   afterEach(() => {
@@ -30,12 +40,7 @@ describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
     ns = createNetNs();
     ns.exec('iptables-restore', [], readFileSync(join(RULESETS, 'kube-proxy-iptables.rules'), 'utf8'));
     expect(ns.exec('iptables-save', [])).toContain('--mark 0x8000/0x8000 -j DROP');
-    const before = netState(ns);
-    const r = await ns.diagnose(['--probes', 'netfilter']);
-    expect(netState(ns)).toBe(before);
-    expect(r.probes.netfilter?.status).toBe('ok');
-    expect(alarms(r)).toEqual([]);
-    expect(rules(r)).not.toContain('net.netfilter-blocking');
+    await expectNoAlarm(ns);
     // the same ruleset with a rule that does stop the mirror path
     ns.exec('iptables', ['-I', 'INPUT', '1', '-i', 'lo', '-p', 'tcp', '--dport', '4001', '-j', 'REJECT']);
     const blocked = await ns.diagnose(['--probes', 'netfilter']);
@@ -46,12 +51,7 @@ describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
     ns = createNetNs();
     ns.exec('nft', ['-f', join(RULESETS, 'kube-proxy-nftables.nft')]);
     expect(ns.exec('nft', ['list', 'ruleset'])).toContain('ip daddr @cluster-ips reject');
-    const before = netState(ns);
-    const r = await ns.diagnose(['--probes', 'netfilter']);
-    expect(netState(ns)).toBe(before);
-    expect(r.probes.netfilter?.status).toBe('ok');
-    expect(alarms(r)).toEqual([]);
-    expect(rules(r)).not.toContain('net.netfilter-blocking');
+    await expectNoAlarm(ns);
     // 127.0.0.1 added to kube-proxy's cluster-ips set: now the reject does apply to loopback
     ns.exec('nft', ['add', 'element', 'ip', 'kube-proxy', 'cluster-ips', '{ 127.0.0.1 }']);
     const blocked = await ns.diagnose(['--probes', 'netfilter']);
@@ -77,12 +77,7 @@ describe.skipIf(why)('stock kube-proxy rulesets in a namespace', () => {
       ns.exec('ipset', ['add', 'KUBE-CLUSTER-IP', '10.96.0.1,tcp:443']);
       ns.exec('iptables-restore', [], readFileSync(join(RULESETS, 'kube-proxy-ipvs-filter.rules'), 'utf8'));
       expect(ns.exec('iptables-save', [])).toContain('--match-set KUBE-IPVS-IPS dst -j REJECT');
-      const before = netState(ns);
-      const r = await ns.diagnose(['--probes', 'netfilter']);
-      expect(netState(ns)).toBe(before);
-      expect(r.probes.netfilter?.status).toBe('ok');
-      expect(alarms(r)).toEqual([]);
-      expect(rules(r)).not.toContain('net.netfilter-blocking');
+      await expectNoAlarm(ns);
       // the same reject keyed on a set kube-proxy does not own: dfdoctor cannot know its members
       ns.exec('ipset', ['create', 'blocklist', 'hash:ip']);
       ns.exec('iptables', ['-A', 'KUBE-IPVS-FILTER', '-m', 'set', '--match-set', 'blocklist', 'dst', '-j', 'REJECT']);

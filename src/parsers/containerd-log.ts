@@ -81,6 +81,7 @@ function failedAt(where: string, status: number): NonNullable<ContainerdLogEvent
   try {
     return { host: new URL(where).host, status, url: where };
   } catch {
-    return { host: where, status, url: where };
+    // not a URL after all: no URL is kept (the steps parse what is)
+    return { host: where, status };
   }
 }

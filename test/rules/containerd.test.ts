@@ -447,6 +447,17 @@ describe('containerd.mirror-fallback from a pull the mirror failed', () => {
     expect(steps).not.toMatch(/dial_timeout|make the mirror the `server`/);
   });
 
+  it('writes no command with what could break its quoting, and reads a URL it cannot parse as none', async () => {
+    const quoted = CRICTL.replace('/manifests/v2.0.5', "/manifests/v2'$(id)");
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${quoted}\n` }));
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain("The mirror answered 500 to /v2/dragonflyoss/dragonfly2/scheduler/manifests/v2'$(id):");
+    expect(steps).not.toMatch(/grep -n '.*\$\(id\)/);
+    const odd = CRICTL.replace('http://127.0.0.1:65001/', 'http://127.0.0.1:65001:x/');
+    const n = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${odd}\n` }));
+    expect(n).toBeNull();
+  });
+
   it("is silent when the host that failed is not dfdaemon's: another local mirror's port, or the registry", async () => {
     for (const to of [
       'https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io',

@@ -123,14 +123,20 @@ function failedPullSteps({ failedPulls }: FallbackFinding): Step[] {
   const u = new URL(at.url);
   const registry = u.searchParams.get('ns');
   const origin = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
+  // both come from a log: a command is written only with what cannot break its quoting
+  const path = /^[\w/.:@%+-]+$/.test(u.pathname) ? u.pathname : null;
   return [
     prose(
-      `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler):`,
+      `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler)${path ? ':' : '.'}`,
     ),
-    cmd(
-      `grep -n '${u.pathname}' /var/log/dragonfly/daemon/core.log /var/log/dragonfly/dfdaemon/dfdaemon.log 2>/dev/null | tail -20`,
-    ),
-    ...(origin
+    ...(path
+      ? [
+          cmd(
+            `grep -n '${path}' /var/log/dragonfly/daemon/core.log /var/log/dragonfly/dfdaemon/dfdaemon.log 2>/dev/null | tail -20`,
+          ),
+        ]
+      : []),
+    ...(origin && /^[A-Za-z0-9.-]+(?::\d+)?$/.test(origin)
       ? [
           cmd(
             `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' https://${origin}/v2/    # any code, 401 included, means this node reaches the registry`,

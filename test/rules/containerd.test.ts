@@ -501,6 +501,20 @@ describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
     );
     expect(m?.remediation.steps.map(stepText).join('\n')).toContain('image_pull_progress_timeout 1m0s');
   });
+  it('a cancel alone, with no mirror known to be on the way, says nothing of a mirror (kubernetes#131521)', async () => {
+    const log = [
+      'level=error msg="cancel pulling image private_registery.mydomain/csg/idrac_to_kafka:20250429T0012 because of no progress in 1m0s"',
+      'level=error msg="PullImage \\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\" failed" error="rpc error: code = Canceled desc = failed to pull and unpack image \\"private_registery.mydomain/csg/idrac_to_kafka:20250429T0012\\": context canceled"',
+    ].join('\n');
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${log}\n` }))).toBeNull();
+    // the same cancel where a hosts.toml routes the registry through dfdaemon
+    const routed = await factsFrom({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/private_registery.mydomain/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': `${log}\n`,
+    });
+    expect(mirrorFallback.when(routed)?.evidence.join('\n')).toMatch(/"cancel pulling image .*" line\(s\)/);
+  });
 });
 
 // containerd sets no download limiter for max_concurrent_downloads ≤ 0 (transfer.go:59-60, service.go:115)

@@ -55,7 +55,10 @@ export function logFallbacks(c: ContainerdFacts): {
     if (!m || name === undefined || !(name === 'localhost' || isLoopback(name))) return false;
     return (c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).includes(Number(m[3]));
   });
-  return { fallbacks, cancels: events.filter((e) => e.kind === 'progress-cancel'), failedPulls };
+  // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
+  const mirrorOnTheWay = mirrors.size > 0 || fallbacks.length > 0 || failedPulls.length > 0;
+  const cancels = mirrorOnTheWay ? events.filter((e) => e.kind === 'progress-cancel') : [];
+  return { fallbacks, cancels, failedPulls };
 }
 
 /** What every request to a failing mirror waits before containerd moves on to the next host. */

@@ -458,14 +458,24 @@ describe('containerd.mirror-fallback from a pull the mirror failed', () => {
     expect(n).toBeNull();
   });
 
-  it("is silent when the host that failed is not dfdaemon's: another local mirror's port, or the registry", async () => {
-    for (const to of [
-      'https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io',
-      'https://registry-1.docker.io/v2/library/busybox/manifests/1.36',
-    ]) {
-      const line = CRICTL.replace(/http:\/\/127\.0\.0\.1:65001\S*(?=: 500)/, to);
-      expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${line}\n` }))).toBeNull();
-    }
+  it("is silent when the host that failed is the registry itself; another mirror's failure is read as such", async () => {
+    const at = (to: string) => CRICTL.replace(/http:\/\/127\.0\.0\.1:65001\S*(?=: 500)/, to);
+    const registry = at('https://registry-1.docker.io/v2/library/busybox/manifests/1.36');
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${registry}\n` }))).toBeNull();
+    // a "trying next host" for the registry's own host (containerd/containerd#9886) is no mirror's either
+    const origin =
+      'time="2024-02-27T08:31:55.323253964Z" level=info msg="trying next host" error="failed to do request: Head \\"https://registry.k8s.io/v2/pause/manifests/3.9\\": dial tcp 172.17.0.2:443: connect: connection refused" host=registry.k8s.io';
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${origin}\n` }))).toBeNull();
+    // k3s's embedded mirror (k3s-io/k3s#10351): a mirror, as its ns= says, but not dfdaemon's
+    const k3s = at('https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io');
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${k3s}\n` }));
+    expect(m?.severity).toBe('critical');
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain(
+      "The mirror 127.0.0.1:6443 answered 500 to /v2/rancher/mirrored-pause/manifests/3.6; it is not dfdaemon's proxy (port 4001 or 65001 on loopback): its own log says why.",
+    );
+    expect(steps).not.toContain('/var/log/dragonfly');
+    expect(steps).toContain('https://registry-1.docker.io/v2/');
   });
 
   it('with the route known, counts only its mirrors and names the hosts after the one that failed', async () => {

@@ -16,6 +16,7 @@ import { parseGoDuration } from '../../parsers/go-duration.js';
 import { defaultPort } from '../../parsers/hosts-toml.js';
 import { isLoopback } from '../../parsers/net-address.js';
 import { DFDAEMON_PROXY_PORTS } from '../../facts/containerd-endpoints.js';
+import { hostPort } from '../../facts/containerd-routes.js';
 
 /** The default dialer's timeout, for a host without dial_timeout (containerd v2.1.0 core/remotes/docker/registry.go:252-259). */
 const DEFAULT_DIAL_SECONDS = 30;
@@ -23,9 +24,9 @@ const DEFAULT_DIAL_SECONDS = 30;
 /**
  * containerd's log: "trying next host" / "fetch failed" for a mirror, "cancel pulling image … no progress",
  * and pulls that failed with a mirror's error status (every host after it failed too: knowledge
- * `containerd.log.pull-failed-at-host`). Without a route to name the mirrors, a failed pull counts when
- * the host that failed it is dfdaemon's proxy on loopback: its port as the bundle tells it, else either
- * generation's default (another local mirror, k3s's embedded registry on :6443, is not dfdaemon's).
+ * `containerd.log.pull-failed-at-host`). Without a route to name the mirrors, a host counts when it is
+ * dfdaemon's proxy on loopback (its port as the bundle tells it, else either generation's default), or
+ * when the request containerd logs for it is a mirror's: the registry's own host is none.
  */
 export function logFallbacks(c: ContainerdFacts): {
   fallbacks: ContainerdLogEvent[];
@@ -41,19 +42,18 @@ export function logFallbacks(c: ContainerdFacts): {
     ),
   );
   const events = c.log?.events ?? [];
+  // without a route to name the mirrors, a host counts when it is dfdaemon's proxy on loopback, or when
+  // containerd's request to it names the registry it stands in for (a mirror's request carries ns=)
+  const isMirror = (host: string, url: string | undefined) =>
+    mirrors.size > 0 ? mirrors.has(host) : dfdaemonOnLoopback(host, c) || mirrorRequest(host, url);
   const fallbacks = events.filter(
     (e) =>
       (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') &&
-      (e.host === undefined || mirrors.has(e.host) || mirrors.size === 0),
+      (e.host === undefined || isMirror(e.host, requestUrl(e.error ?? '', e.host))),
   );
   const failedPulls = events.filter((e) => {
-    const host = e.kind === 'pull-failed-at-host' ? e.failedAt?.host : undefined;
-    if (host === undefined) return false;
-    if (mirrors.size > 0) return mirrors.has(host);
-    const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(host);
-    const name = m?.[1] ?? m?.[2];
-    if (!m || name === undefined || !(name === 'localhost' || isLoopback(name))) return false;
-    return (c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).includes(Number(m[3]));
+    const at = e.kind === 'pull-failed-at-host' ? e.failedAt : undefined;
+    return at !== undefined && isMirror(at.host, at.url);
   });
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
   const mirrorOnTheWay = mirrors.size > 0 || fallbacks.length > 0 || failedPulls.length > 0;
@@ -239,4 +239,45 @@ function hungSentence(w: HungWait, c: ContainerdFacts): string {
 
 export function failingMirrorSentence(m: FailingMirror, c: ContainerdFacts): string {
   return SAY[m.verdict](m.check, c, m.host);
+}
+
+/** Whether host:port as containerd logs it is dfdaemon's: a route's host known to be, else its proxy on loopback. */
+export function isDfdaemonHost(c: ContainerdFacts, host: string): boolean {
+  const known = c.routes.flatMap((r) => r.hosts).find((h) => h.role !== 'origin' && hostPort(h.host, h.port) === host);
+  return known ? known.isDfdaemon : dfdaemonOnLoopback(host, c);
+}
+
+/** Whether host:port as containerd logs it is dfdaemon's proxy on loopback: its port as the bundle tells it, else a default. */
+function dfdaemonOnLoopback(host: string, c: ContainerdFacts): boolean {
+  const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(host);
+  const name = m?.[1] ?? m?.[2];
+  if (!m || name === undefined || !(name === 'localhost' || isLoopback(name))) return false;
+  return (c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).includes(Number(m[3]));
+}
+
+/** The hosts Docker Hub's registry answers on: a request to one of them for docker.io is no mirror's. */
+const DOCKER_HUB_HOSTS = new Set(['registry-1.docker.io', 'index.docker.io']);
+
+/**
+ * Whether containerd's request to host:port is one to a mirror: containerd adds `ns=<registry>` to a
+ * request for a host other than the image's registry (v1.6.20 remotes/docker/resolver.go:494-510,
+ * registry.go:79-86 isProxy; also for Docker Hub's other host names, which are none of a mirror's).
+ */
+function mirrorRequest(host: string, url: string | undefined): boolean {
+  if (!url) return false;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  const ns = u.searchParams.get('ns');
+  if (!ns || ns === host || u.host !== host) return false;
+  return !(ns === 'docker.io' && DOCKER_HUB_HOSTS.has(u.hostname));
+}
+
+/** The first quoted request URL in a logged error that goes to host:port as logged. */
+function requestUrl(error: string, host: string): string | undefined {
+  for (const m of error.matchAll(/"(https?:\/\/([^/"]+)\/[^"]*)"/g)) if (m[2] === host) return m[1];
+  return undefined;
 }

@@ -16,6 +16,8 @@ import {
 import { hostPort } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import type { FallbackFinding } from './mirror-fallback.js';
+import { isDfdaemonHost } from './mirror-failures.js';
+import { DFDAEMON_PROXY_PORTS } from '../../facts/containerd-endpoints.js';
 
 /**
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes
@@ -117,7 +119,7 @@ function schemeOfRequest(error: string, host: string): string | undefined {
  * A pull the mirror failed with an error status, the hosts after it failing too: why the mirror
  * answered so (dfdaemon's log of that request), and whether the registry answers this node at all.
  */
-function failedPullSteps({ failedPulls }: FallbackFinding): Step[] {
+function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
   const at = failedPulls.find((e) => e.failedAt?.url)?.failedAt;
   if (!at?.url) return [];
   const u = new URL(at.url);
@@ -125,11 +127,14 @@ function failedPullSteps({ failedPulls }: FallbackFinding): Step[] {
   const origin = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
   // both come from a log: a command is written only with what cannot break its quoting
   const path = /^[\w/.:@%+-]+$/.test(u.pathname) ? u.pathname : null;
+  const dfdaemon = isDfdaemonHost(c, at.host);
   return [
     prose(
-      `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler)${path ? ':' : '.'}`,
+      dfdaemon
+        ? `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler)${path ? ':' : '.'}`
+        : `The mirror ${at.host} answered ${at.status} to ${u.pathname}; it is not dfdaemon's proxy (${dfdaemonPorts(c)}): its own log says why.`,
     ),
-    ...(path
+    ...(path && dfdaemon
       ? [
           cmd(
             `grep -n '${path}' /var/log/dragonfly/daemon/core.log /var/log/dragonfly/dfdaemon/dfdaemon.log 2>/dev/null | tail -20`,
@@ -144,4 +149,9 @@ function failedPullSteps({ failedPulls }: FallbackFinding): Step[] {
         ]
       : []),
   ];
+}
+
+/** Where dfdaemon's proxy listens, as the bundle tells it (else either generation's default). */
+function dfdaemonPorts(c: FallbackFinding['c']): string {
+  return `port ${(c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).join(' or ')} on loopback`;
 }

@@ -100,6 +100,12 @@ export interface PortsToCheck {
 
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
 
+const ASSUMED_BY: Record<NonNullable<NetfilterRuleset['assumedTables']>[number]['by'], string> = {
+  'chain policies': 'the built-in chains it gives policies to name it',
+  'nat target': 'a target only nat takes names it',
+  default: '`iptables -S` lists the filter table unless -t names another',
+};
+
 async function readRuleset(
   b: BundleReader,
   file: string,
@@ -113,7 +119,7 @@ async function readRuleset(
     problem({
       file,
       line: a.line,
-      message: `rules without their *table line, read as the ${a.table} table (${a.table === 'nat' ? 'a target only nat takes names it' : '`iptables -S` lists the filter table unless -t names another'}): paste \`iptables-save\` for the whole ruleset`,
+      message: `rules without their *table line, read as the ${a.table} table (${ASSUMED_BY[a.by]}): paste \`iptables-save\` for the whole ruleset`,
     });
   const shown = rs.unparsed.slice(0, 5);
   for (const u of shown)

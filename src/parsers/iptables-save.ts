@@ -486,10 +486,10 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     if (!table && HEADERLESS.test(line)) {
       // rules without their *table line: `iptables -S` (the filter table unless -t names another) or a
       // grep of iptables-save; a target only the nat table allows says which
-      const name = headerlessTable(lines, n);
+      const { name, by } = headerlessTable(lines, n);
       table = { family, name, chains: new Map(), setElements: 0 };
       implicit = true;
-      (assumed ??= []).push({ line: at, table: name });
+      (assumed ??= []).push({ line: at, table: name, by });
     }
     if (!table) {
       unparsed.push({ line: at, text: line, reason: 'outside a *table section' });
@@ -570,7 +570,10 @@ const NAT_TARGET = /\s-j\s+(?:DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP)\b/;
  * `iptables -S` gives policies to name it (filter: INPUT, FORWARD, OUTPUT; nat: PREROUTING, INPUT, OUTPUT,
  * POSTROUTING; mangle: all five; raw: PREROUTING, OUTPUT), else a target only nat takes, else filter.
  */
-function headerlessTable(lines: readonly string[], from: number): string {
+function headerlessTable(
+  lines: readonly string[],
+  from: number,
+): { name: string; by: NonNullable<NetfilterRuleset['assumedTables']>[number]['by'] } {
   const builtins = new Set<string>();
   let natTarget = false;
   for (let i = from; i < lines.length; i++) {
@@ -581,8 +584,13 @@ function headerlessTable(lines: readonly string[], from: number): string {
     if (NAT_TARGET.test(` ${l}`)) natTarget = true;
   }
   if (builtins.has('PREROUTING'))
-    return builtins.has('FORWARD') ? 'mangle' : builtins.has('POSTROUTING') ? 'nat' : 'raw';
-  return natTarget || builtins.has('POSTROUTING') ? 'nat' : 'filter';
+    return {
+      name: builtins.has('FORWARD') ? 'mangle' : builtins.has('POSTROUTING') ? 'nat' : 'raw',
+      by: 'chain policies',
+    };
+  if (builtins.has('POSTROUTING')) return { name: 'nat', by: 'chain policies' };
+  if (natTarget) return { name: 'nat', by: 'nat target' };
+  return { name: 'filter', by: builtins.size > 0 ? 'chain policies' : 'default' };
 }
 
 /** A chain's policy (`ACCEPT`, `DROP`; `-` for a user chain): a built-in chain of its table becomes a base chain. */

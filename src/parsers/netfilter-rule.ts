@@ -127,7 +127,7 @@ export interface NetfilterRuleset {
    * Rules that came without their `*table` line (`iptables -S`, a grep of iptables-save), read as the
    * table named here from the line where they begin.
    */
-  assumedTables?: { line: number; table: string }[];
+  assumedTables?: { line: number; table: string; by: 'chain policies' | 'nat target' | 'default' }[];
 }
 
 // iptables priorities (NF_IP_PRI_*), so that iptables tables and nft base chains interleave correctly.

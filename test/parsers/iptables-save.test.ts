@@ -168,14 +168,14 @@ COMMIT
 -A KUBE-FIREWALL -p tcp -m tcp --dport 4001 -j REJECT --reject-with icmp-port-unreachable
 `);
     expect(rs.unparsed).toEqual([]);
-    expect(rs.assumedTables).toEqual([{ line: 1, table: 'filter' }]);
+    expect(rs.assumedTables).toEqual([{ line: 1, table: 'filter', by: 'chain policies' }]);
     const t = rs.tables[0];
     expect(t?.chains.get('FORWARD')?.base?.policy).toBe('drop');
     expect(t?.chains.get('INPUT')?.base).toMatchObject({ hook: 'input', policy: 'accept' });
     // a whole listing: its rules are taken as they are
     expect(t?.chains.get('KUBE-FIREWALL')?.rules[0]?.conds.some((c) => c.kind === 'unknown')).toBe(false);
     const nat = parseIptablesSave('-P PREROUTING ACCEPT\n-P INPUT ACCEPT\n-P OUTPUT ACCEPT\n-P POSTROUTING ACCEPT\n');
-    expect(nat.assumedTables).toEqual([{ line: 1, table: 'nat' }]);
+    expect(nat.assumedTables).toEqual([{ line: 1, table: 'nat', by: 'chain policies' }]);
     expect(nat.tables[0]?.chains.get('POSTROUTING')?.base?.hook).toBe('postrouting');
   });
 
@@ -186,9 +186,13 @@ COMMIT
 -A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE
 `);
     expect(rs.unparsed).toEqual([]);
-    expect(rs.assumedTables).toEqual([{ line: 1, table: 'nat' }]);
+    expect(rs.assumedTables).toEqual([{ line: 1, table: 'nat', by: 'nat target' }]);
     const rule = rs.tables[0]?.chains.get('CNI-HOSTPORT-MASQ')?.rules[0];
     expect(rule?.verdict).toEqual({ kind: 'nat', name: 'MASQUERADE' });
+    // nothing names a table: filter, as `iptables -S` lists it
+    expect(parseIptablesSave('-A INPUT -p tcp --dport 22 -j DROP\n').assumedTables).toEqual([
+      { line: 1, table: 'filter', by: 'default' },
+    ]);
     expect(rule?.conds.at(-1)).toEqual({
       kind: 'unknown',
       text: 'the rules before it in its chain (not in this excerpt: it has no table line and no chain policy)',

@@ -3,7 +3,8 @@
 // event, written "%v\t%v\t%s\t%v\t%v" (type, reason, interval, source, message) through a tabwriter
 // that pads each column with at least two spaces. The interval is an age, or "<age> (xN over <age>)"
 // for an event seen N times; the source is the component ("kubelet"), which older kubectl printed with
-// its host ("kubelet, node-1"). Issues paste the rows, often without the header (Azure/AKS#3138).
+// its host ("kubelet, node-1"). Issues paste the rows, often without the header (Azure/AKS#3138), or
+// the rows of `kubectl get events`, or the kubelet's pull message alone (Azure/karpenter-provider-azure#1260).
 
 export interface DescribedEvent {
   /** 1-based line of the row in the text. */
@@ -23,22 +24,52 @@ export interface DescribedEvent {
 export const DESCRIBE_EVENT_ROW =
   /^\s*(Normal|Warning)\s{2,}(\S+)\s{2,}\S+(?: \(x(\d+) over \S+\))?\s{2,}([^\s,]+)(?:, (\S+))?\s{2,}(\S.*?)\s*$/;
 
+/**
+ * A row of `kubectl get events` (columns LAST SEEN, TYPE, REASON, OBJECT, MESSAGE: kubectl's
+ * printers for events, pkg/printers/internalversion/printers.go printEvent), which shows no source.
+ */
+export const GET_EVENTS_ROW = /^\s*\S+\s{2,}(Normal|Warning)\s{2,}(\S+)\s{2,}([\w.-]+\/\S+)\s{2,}(\S.*?)\s*$/;
+
+/**
+ * The kubelet's own message of a finished pull (pkg/kubelet/images/image_manager.go), pasted alone or
+ * after its reason: the message is the kubelet's, so the event is a kubelet's "Pulled".
+ */
+export const PULLED_MESSAGE =
+  /(?:^|[\s`])(Successfully pulled image "[^"]+" in \S+(?: \(\S+ including waiting\))?(?:\. Image size: \d+ bytes\.?)?)/;
+
 /** Every event row of the text, in order; other lines (the header, the rule, anything pasted around) are skipped. */
 export function parseDescribeEvents(text: string): DescribedEvent[] {
   const out: DescribedEvent[] = [];
-  text.split('\n').forEach((l, i) => {
-    const m = DESCRIBE_EVENT_ROW.exec(l.replace(/\r$/, ''));
-    if (!m) return;
-    out.push({
-      line: i + 1,
-      type: m[1] as DescribedEvent['type'],
-      reason: m[2] as string,
-      // kubectl writes the count only above 1; a hand-typed 0 is still one event
-      count: m[3] ? Math.max(1, Number(m[3])) : 1,
-      from: m[4] as string,
-      ...(m[5] ? { host: m[5] } : {}),
-      message: m[6] as string,
-    });
+  text.split('\n').forEach((raw, i) => {
+    const l = raw.replace(/\r$/, '');
+    const m = DESCRIBE_EVENT_ROW.exec(l);
+    if (m) {
+      out.push({
+        line: i + 1,
+        type: m[1] as DescribedEvent['type'],
+        reason: m[2] as string,
+        // kubectl writes the count only above 1; a hand-typed 0 is still one event
+        count: m[3] ? Math.max(1, Number(m[3])) : 1,
+        from: m[4] as string,
+        ...(m[5] ? { host: m[5] } : {}),
+        message: m[6] as string,
+      });
+      return;
+    }
+    const g = GET_EVENTS_ROW.exec(l);
+    if (g) {
+      // no source column: the image events' reasons are the kubelet's
+      const reason = g[2] as string;
+      const from = KUBELET_IMAGE_REASONS.has(reason) ? 'kubelet' : 'unknown';
+      out.push({ line: i + 1, type: g[1] as DescribedEvent['type'], reason, count: 1, from, message: g[4] as string });
+      return;
+    }
+    const p = PULLED_MESSAGE.exec(l);
+    if (p)
+      out.push({ line: i + 1, type: 'Normal', reason: 'Pulled', count: 1, from: 'kubelet', message: p[1] as string });
   });
   return out;
 }
+
+/** The reasons of the kubelet's image events (pkg/kubelet/events/event.go). */
+const KUBELET_IMAGE_REASONS = new Set(['Pulling', 'Pulled', 'Failed', 'BackOff', 'ErrImageNeverPull', 'InspectFailed']);

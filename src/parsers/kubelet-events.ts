@@ -43,7 +43,9 @@ export function parsePulledMessage(msg: string): PulledMessage | null {
   if (p) {
     const pullMs = parseGoDuration(p[2] as string);
     const totalMs = parseGoDuration(p[3] as string);
-    if (pullMs === null || totalMs === null) return null;
+    // the total includes the pull: a pull longer than it is a message pasted wrong ("in 5m0343499s
+    // (22m24.5159081s including waiting)", Azure/AKS#3879), whose figures say nothing
+    if (pullMs === null || totalMs === null || pullMs > totalMs) return null;
     return { kind: 'pulled', image: p[1] as string, pullMs, totalMs, ...(p[4] ? { bytes: Number(p[4]) } : {}) };
   }
   const c = PRESENT.exec(msg);

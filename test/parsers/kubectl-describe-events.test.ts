@@ -22,6 +22,35 @@ describe('parseDescribeEvents', () => {
     ]);
   });
 
+  it("reads `kubectl get events` rows and the kubelet's pull message pasted alone", () => {
+    // kubernetes/kubernetes#111772 (`kubectl get events -w | grep pulled`), and Azure/karpenter-provider-azure#1260
+    const text = [
+      '[root@paco ~]# kubectl get events -w| grep pulled',
+      '0s          Normal    Pulled                    pod/pod-small-3   Successfully pulled image "docker.m.daocloud.io/library/ubuntu:22.10" in 1m21.284220239s',
+      '0s          Warning   FailedMount               pod/x             MountVolume.SetUp failed',
+      '```Successfully pulled image "foo:bar" in 2.786s (10m16.315s including waiting). Image size: 40538901 bytes.```',
+      'pulled image "x" in 2s, said someone',
+    ].join('\n');
+    expect(parseDescribeEvents(text).map((e) => [e.line, e.type, e.reason, e.from, e.message])).toEqual([
+      [
+        2,
+        'Normal',
+        'Pulled',
+        'kubelet',
+        'Successfully pulled image "docker.m.daocloud.io/library/ubuntu:22.10" in 1m21.284220239s',
+      ],
+      // no source column: only the kubelet's image reasons are taken as the kubelet's
+      [3, 'Warning', 'FailedMount', 'unknown', 'MountVolume.SetUp failed'],
+      [
+        4,
+        'Normal',
+        'Pulled',
+        'kubelet',
+        'Successfully pulled image "foo:bar" in 2.786s (10m16.315s including waiting). Image size: 40538901 bytes.',
+      ],
+    ]);
+  });
+
   it("skips the header and its rule, and reads an older kubectl's component with its host", () => {
     const text = [
       'Events:',

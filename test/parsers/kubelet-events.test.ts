@@ -45,6 +45,10 @@ describe('parsePulledMessage', () => {
   it('anything else is not a pull', () => {
     expect(parsePulledMessage('Pulling image "nginx"')).toBeNull();
     expect(parsePulledMessage('Successfully pulled image "nginx" in soon (later including waiting)')).toBeNull();
+    // a pull longer than the total that includes it is a message pasted wrong (Azure/AKS#3879, as posted)
+    expect(
+      parsePulledMessage('Successfully pulled image "<image>" in 5m0343499s (22m24.5159081s including waiting)'),
+    ).toBeNull();
   });
 });
 

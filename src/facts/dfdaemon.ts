@@ -1,5 +1,6 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { configMapEntry } from '../parsers/configmap.js';
+import { helmValuesKeys } from '../parsers/helm-values.js';
 import { urlPort } from '../parsers/net-address.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
@@ -76,6 +77,15 @@ export const dfdaemonFacts = defineFacts({
       // a config handed over as the ConfigMap the Helm charts mount it from (`kubectl get cm -o yaml`)
       const cm = configMapEntry(raw, ['dfdaemon.yaml', 'dfget.yaml']);
       const text = cm?.text ?? raw;
+      // a Helm chart's values: what the daemon runs with is the chart's defaults merged with them
+      const chart = cm ? null : helmValuesKeys(raw);
+      if (chart) {
+        ctx.problem({
+          file,
+          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-client -o yaml\` (Go: <release>-dfdaemon), or \`helm template\` with these values`,
+        });
+        continue;
+      }
       if (cm)
         ctx.note(
           `${file} is a Kubernetes ConfigMap: the config read is its data["${cm.key}"]${cm.sameLines ? ", whose line numbers are the file's" : ', whose line numbers count from its first line'}.${cm.cut ? ' It ends before the kind: and metadata: that kubectl prints after data: if the paste was cut short, the settings past the cut take their defaults here.' : ''}`,

@@ -22,6 +22,7 @@ import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
 import { configMapEntry } from '../../src/parsers/configmap.js';
+import { helmValuesKeys } from '../../src/parsers/helm-values.js';
 import { parseKubeletConfig } from '../../src/parsers/kubelet-config.js';
 import { parseKubeletFlags } from '../../src/parsers/kubelet-flags.js';
 import { LogScanner, type LogEvent } from '../../src/parsers/dfdaemon-log.js';
@@ -588,6 +589,26 @@ register({
     // a literal block keeps the file's line numbers: it cannot have more lines than the file
     if (cm?.sameLines && cm.text.split('\n').length > text.split('\n').length)
       throw new Error(`${cm.text.split('\n').length} lines from a file of ${text.split('\n').length}`);
+    return [];
+  },
+});
+
+register({
+  name: 'helm-values',
+  files: ['helm-values.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/config\//,
+      inline: [
+        'seedClient:\n  config:\n    proxy:\n      rules:\n        - regex: "blobs/sha256.*"\nclient:\n  image:\n    tag: v0.2.19\n',
+        'dfdaemon:\n  config:\n    storage:\n      multiplex: true\n',
+      ],
+    }),
+  attacks: [YAML_BOMB.replace('serializeImagePulls', 'client'), `client:\n${'  '.repeat(5000)}x\n`],
+  run(text) {
+    const keys = helmValuesKeys(text);
+    plainData(keys);
+    if (keys && keys.length === 0) throw new Error('chart keys found, but none named');
     return [];
   },
 });

@@ -77,14 +77,61 @@ export function hostsTomlRegistry(path: string, text: string): string {
   return host === 'registry-1.docker.io' || host === 'index.docker.io' ? 'docker.io' : host;
 }
 
-/** A kubelet command line pasted on one line becomes the one-argument-a-line form /proc/<pid>/cmdline gives. */
-function kubeletFlagLines(text: string): string {
+/**
+ * A kubelet command line as it is pasted becomes the one-argument-a-line form /proc/<pid>/cmdline gives:
+ * on one line; in a systemd unit, its `ExecStart=` continued over lines that end in `\`; or in the
+ * environment files the units read, `KUBELET_OPTS="…"`, `KUBELET_EXTRA_ARGS=…` (a GKE node's
+ * /etc/default/kubelet, kubeadm's 10-kubeadm.conf drop-in). Quoted words are not kept whole: no
+ * pull-related flag takes a value with spaces.
+ */
+export function kubeletFlagLines(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '');
-  if (lines.length !== 1) return text;
-  return `${(lines[0] as string).split(/\s+/).join('\n')}\n`;
+  const env = lines.flatMap((l) => {
+    const m = KUBELET_ENV.exec(l);
+    return m ? [unquote(m[1] as string)] : [];
+  });
+  const exec = execStart(lines);
+  // argv[0] first, as /proc/<pid>/cmdline has it: the unit's program, or the kubelet an environment file's
+  // arguments are passed to
+  const args =
+    exec !== null
+      ? [...exec, ...env].join(' ')
+      : env.length > 0
+        ? ['kubelet', ...env].join(' ')
+        : lines.length === 1
+          ? lines[0]
+          : null;
+  if (args === null || args === undefined) return text;
+  return `${args
+    .split(/\s+/)
+    .filter((a) => a !== '')
+    .join('\n')}\n`;
+}
+
+/** An environment line that carries the kubelet's arguments (`Environment="KUBELET_…=…"` in a unit too). */
+const KUBELET_ENV =
+  /^(?:Environment=["']?)?KUBELET_(?:OPTS|ARGS|EXTRA_ARGS|KUBEADM_ARGS|CONFIG_ARGS|KUBECONFIG_ARGS)=(.*)$/;
+
+function unquote(v: string): string {
+  const t = v.trim().replace(/["']$/, '');
+  return t.startsWith('"') || t.startsWith("'") ? t.slice(1) : t;
+}
+
+/** The command line of `ExecStart=…kubelet`, over the lines a trailing `\` continues it on; null when there is none. */
+function execStart(lines: readonly string[]): string[] | null {
+  const at = lines.findIndex((l) => /^ExecStart=\S*kubelet\b/.test(l));
+  if (at < 0) return null;
+  const out: string[] = [];
+  for (let i = at; i < lines.length; i++) {
+    const l = lines[i] as string;
+    const body = (i === at ? l.replace(/^ExecStart=/, '') : l).replace(/\\$/, '').trim();
+    if (body !== '') out.push(body);
+    if (!l.endsWith('\\')) break;
+  }
+  return out;
 }
 
 /**

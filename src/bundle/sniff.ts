@@ -148,6 +148,11 @@ const TESTS: Test[] = [
   },
   { kind: 'kubelet-flags', why: 'a kubelet command line', text: /(?:^|[\s/])kubelet(?:\s|\n)+--[a-z-]+(?:=|\s)/ },
   {
+    kind: 'kubelet-flags',
+    why: "the kubelet's arguments in an environment file or unit (KUBELET_OPTS=, KUBELET_EXTRA_ARGS=, ExecStart=…kubelet)",
+    text: /^(?:Environment=["']?)?KUBELET_(?:OPTS|ARGS|EXTRA_ARGS|KUBEADM_ARGS)=["']?--[a-z]|^ExecStart=\S*kubelet\b.*\\\s*$/m,
+  },
+  {
     kind: 'kubectl-describe-events',
     why: '`kubectl describe` event rows (Type, Reason, Age, From, Message)',
     line: DESCRIBE_EVENT_ROW,

@@ -93,17 +93,19 @@ const TESTS: Test[] = [
   {
     kind: 'dfdaemon-go-log',
     why: 'zap console lines (time, LEVEL, file.go:line)',
-    line: new RegExp(`^${ISO}\\t(?:DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)\\t\\S+\\.go:\\d+\\t`),
+    // indented too, as a paste inside a Markdown list leaves it
+    line: new RegExp(`^\\s*${ISO}\\t(?:DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)\\t\\S+\\.go:\\d+\\t`),
   },
   {
     kind: 'dfdaemon-rust-log',
     why: 'tracing lines (RFC 3339 time, LEVEL) naming dragonfly-client sources',
-    line: new RegExp(`^\\s*${ISO}\\s+(?:TRACE|DEBUG|INFO|WARN|ERROR)\\b.*(?:dragonfly[-_]client|dragonfly[-_]api)`),
+    line: new RegExp(`^\\s*${ISO} +(?:TRACE|DEBUG|INFO|WARN|ERROR)\\b.*(?:dragonfly[-_]client|dragonfly[-_]api)`),
   },
   {
     kind: 'dfdaemon-rust-log',
     why: 'tracing lines (RFC 3339 time, LEVEL)',
-    line: new RegExp(`^\\s*${ISO}\\s+(?:TRACE|DEBUG|INFO|WARN|ERROR)\\s`),
+    // spaces after the time: tracing pads with them, zap's console layout has a tab there
+    line: new RegExp(`^\\s*${ISO} +(?:TRACE|DEBUG|INFO|WARN|ERROR)\\s`),
   },
   {
     kind: 'containerd-log',

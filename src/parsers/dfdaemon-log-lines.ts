@@ -243,6 +243,9 @@ export class JsLines {
   }
 
   private indented(buf: Buffer, s: number, e: number, lineNo: number): void {
+    // a zap console line indented where it was pasted (a Markdown list): read at its first character
+    const tab = indentedGoConsole(buf, s, e);
+    if (tab !== null) return this.goConsole(buf, tab.start, e, tab.at, lineNo);
     let text = buf.toString('utf8', s, Math.min(e, s + 8192));
     if (text.includes('\x1b') || text.includes('[2m') || text.includes('[0m')) text = stripAnsi(text);
     const t = text.trimStart();
@@ -330,4 +333,18 @@ function matchAt(list: readonly Pattern[], buf: Buffer, ms: number, e: number): 
 /** The dispatch key of a prefix: its first two characters, as the scanner reads them from bytes. */
 export function keyOf(prefix: string): number {
   return (prefix.charCodeAt(0) << 8) | prefix.charCodeAt(1);
+}
+
+/**
+ * Where an indented line is a zap console line (its time, then a tab): the line's first character and
+ * that tab; null for any other line. The same test as JsLines.line() makes of a line that starts there.
+ */
+export function indentedGoConsole(buf: Buffer, s: number, e: number): { start: number; at: number } | null {
+  let i = s;
+  while (i < e && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+  const c0 = buf[i] as number;
+  if (i === s || !(c0 >= 0x30 && c0 <= 0x39) || buf[i + 4] !== 0x2d || buf[i + 10] !== 0x54) return null;
+  let j = i + 19;
+  while (j < e && buf[j] !== 0x20 && buf[j] !== 0x09) j++;
+  return j < e && buf[j] === 0x09 ? { start: i, at: j } : null;
 }

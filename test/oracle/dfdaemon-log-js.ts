@@ -531,6 +531,15 @@ export class LogScanner {
   }
 
   private indented(buf: Buffer, s: number, e: number): void {
+    // a zap console line indented where it was pasted: read at its first character
+    let i = s;
+    while (i < e && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
+    const c0 = buf[i] as number;
+    if (i > s && c0 >= 0x30 && c0 <= 0x39 && buf[i + 4] === 0x2d && buf[i + 10] === 0x54) {
+      let j = i + 19;
+      while (j < e && buf[j] !== 0x20 && buf[j] !== 0x09) j++;
+      if (j < e && buf[j] === 0x09) return this.goConsole(buf, i, e, j);
+    }
     let text = buf.toString('utf8', s, Math.min(e, s + 8192));
     if (text.includes('\x1b') || text.includes('[2m') || text.includes('[0m')) text = stripAnsi(text);
     const t = text.trimStart();

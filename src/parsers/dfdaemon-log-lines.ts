@@ -112,9 +112,8 @@ export class JsLines {
   line(buf: Buffer, s: number, e: number, lineNo: number): void {
     const c0 = buf[s] as number;
     if (c0 >= 0x30 && c0 <= 0x39) {
-      if (buf[s + 4] === 0x2d /* - */ && buf[s + 10] === 0x54 /* T */) {
-        let i = s + 19;
-        while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
+      const i = isoTimeEnd(buf, s, e);
+      if (i >= 0) {
         if (i < e && buf[i] === 0x09) return this.goConsole(buf, s, e, i, lineNo);
         // "<time> <LEVEL> <message>" without a source file: a tracing-pretty head that lost its indent
         // (a log collector trims each line; WASM reads the compact layout, which names its file)
@@ -339,12 +338,22 @@ export function keyOf(prefix: string): number {
  * Where an indented line is a zap console line (its time, then a tab): the line's first character and
  * that tab; null for any other line. The same test as JsLines.line() makes of a line that starts there.
  */
-export function indentedGoConsole(buf: Buffer, s: number, e: number): { start: number; at: number } | null {
+function indentedGoConsole(buf: Buffer, s: number, e: number): { start: number; at: number } | null {
   let i = s;
   while (i < e && (buf[i] === 0x20 || buf[i] === 0x09)) i++;
   const c0 = buf[i] as number;
-  if (i === s || !(c0 >= 0x30 && c0 <= 0x39) || buf[i + 4] !== 0x2d || buf[i + 10] !== 0x54) return null;
-  let j = i + 19;
-  while (j < e && buf[j] !== 0x20 && buf[j] !== 0x09) j++;
-  return j < e && buf[j] === 0x09 ? { start: i, at: j } : null;
+  if (i === s || !(c0 >= 0x30 && c0 <= 0x39)) return null;
+  const j = isoTimeEnd(buf, i, e);
+  return j >= 0 && j < e && buf[j] === 0x09 ? { start: i, at: j } : null;
+}
+
+/**
+ * Where the ISO time a line starts with at `s` ends (the first space or tab after it, or `e`); -1 when
+ * the line starts with no such time ("2006-01-02T…", the caller has seen the first digit).
+ */
+function isoTimeEnd(buf: Buffer, s: number, e: number): number {
+  if (buf[s + 4] !== 0x2d /* - */ || buf[s + 10] !== 0x54 /* T */) return -1;
+  let i = s + 19;
+  while (i < e && buf[i] !== 0x20 && buf[i] !== 0x09) i++;
+  return i;
 }

@@ -49,7 +49,7 @@ export function logFallbacks(c: ContainerdFacts): {
   const fallbacks = events.filter(
     (e) =>
       (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') &&
-      (e.host === undefined || isMirror(e.host, requestUrl(e.error ?? '', e.host))),
+      (e.host === undefined || isMirror(e.host, quotedRequest(e.error ?? '', e.host)?.url)),
   );
   const failedPulls = events.filter((e) => {
     const at = e.kind === 'pull-failed-at-host' ? e.failedAt : undefined;
@@ -252,7 +252,12 @@ function dfdaemonOnLoopback(host: string, c: ContainerdFacts): boolean {
   const m = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)$/.exec(host);
   const name = m?.[1] ?? m?.[2];
   if (!m || name === undefined || !(name === 'localhost' || isLoopback(name))) return false;
-  return (c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).includes(Number(m[3]));
+  return dfdaemonProxyPorts(c).includes(Number(m[3]));
+}
+
+/** The ports dfdaemon's proxy listens on, as the bundle tells them, else either generation's default. */
+export function dfdaemonProxyPorts(c: ContainerdFacts): readonly number[] {
+  return c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS;
 }
 
 /** The hosts Docker Hub's registry answers on: a request to one of them for docker.io is no mirror's. */
@@ -276,8 +281,12 @@ function mirrorRequest(host: string, url: string | undefined): boolean {
   return !(ns === 'docker.io' && DOCKER_HUB_HOSTS.has(u.hostname));
 }
 
-/** The first quoted request URL in a logged error that goes to host:port as logged. */
-function requestUrl(error: string, host: string): string | undefined {
-  for (const m of error.matchAll(/"(https?:\/\/([^/"]+)\/[^"]*)"/g)) if (m[2] === host) return m[1];
+/**
+ * The first quoted request in a logged error that goes to host:port as logged (`Head "http://127.0.0.1:4001/v2/…"`):
+ * its scheme, and its URL when the quote closes (an error cut short leaves the URL unknown).
+ */
+export function quotedRequest(error: string, host: string): { scheme: string; url?: string } | undefined {
+  for (const m of error.matchAll(/"((https?):\/\/([^/"]+)\/[^"]*)("?)/g))
+    if (m[3] === host) return { scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
   return undefined;
 }

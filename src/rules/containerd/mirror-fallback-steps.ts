@@ -15,9 +15,9 @@ import {
 } from '../snippets/containerd.js';
 import { hostPort } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
+import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import type { FallbackFinding } from './mirror-fallback.js';
-import { isDfdaemonHost } from './mirror-failures.js';
-import { DFDAEMON_PROXY_PORTS } from '../../facts/containerd-endpoints.js';
+import { dfdaemonProxyPorts, isDfdaemonHost, quotedRequest } from './mirror-failures.js';
 
 /**
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes
@@ -32,7 +32,7 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
     if (!e.host) continue;
     const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
     // without a route to say it, the request in the error does: `Head "http://127.0.0.1:4001/v2/…"`
-    const scheme = h ? null : schemeOfRequest(e.error ?? '', e.host);
+    const scheme = h ? null : quotedRequest(e.error ?? '', e.host)?.scheme;
     if (h) urls.add(h.url);
     else if (scheme) urls.add(`${scheme}://${e.host}`);
   }
@@ -109,12 +109,6 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   return onThisNode(c, out);
 }
 
-/** The scheme of the first quoted request URL in a logged error that goes to `host` (host:port as logged). */
-function schemeOfRequest(error: string, host: string): string | undefined {
-  for (const m of error.matchAll(/"(https?):\/\/([^/"]+)\//g)) if (m[2] === host) return m[1];
-  return undefined;
-}
-
 /**
  * A pull the mirror failed with an error status, the hosts after it failing too: why the mirror
  * answered so (dfdaemon's log of that request), and whether the registry answers this node at all.
@@ -124,7 +118,6 @@ function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
   if (!at?.url) return [];
   const u = new URL(at.url);
   const registry = u.searchParams.get('ns');
-  const origin = registry === 'docker.io' ? 'registry-1.docker.io' : registry;
   // both come from a log: a command is written only with what cannot break its quoting
   const path = /^[\w/.:@%+-]+$/.test(u.pathname) ? u.pathname : null;
   const dfdaemon = isDfdaemonHost(c, at.host);
@@ -141,10 +134,11 @@ function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
           ),
         ]
       : []),
-    ...(origin && /^[A-Za-z0-9.-]+(?::\d+)?$/.test(origin)
+    // the registry's own host serves it when the route is not known: containerd's default `server`
+    ...(registry && /^[A-Za-z0-9.-]+(?::\d+)?$/.test(registry)
       ? [
           cmd(
-            `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' https://${origin}/v2/    # any code, 401 included, means this node reaches the registry`,
+            `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' ${defaultServerFor(registry)}/v2/    # any code, 401 included, means this node reaches the registry`,
           ),
         ]
       : []),
@@ -153,5 +147,5 @@ function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
 
 /** Where dfdaemon's proxy listens, as the bundle tells it (else either generation's default). */
 function dfdaemonPorts(c: FallbackFinding['c']): string {
-  return `port ${(c.dfdaemon?.proxyPorts ?? DFDAEMON_PROXY_PORTS).join(' or ')} on loopback`;
+  return `port ${dfdaemonProxyPorts(c).join(' or ')} on loopback`;
 }

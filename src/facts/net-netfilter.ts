@@ -1,7 +1,12 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { scanNetfilterKernelMessages, type NetfilterKernelMessages } from '../parsers/dmesg-conntrack.js';
 import { parseIptablesSave } from '../parsers/iptables-save.js';
-import { type NetfilterRule, type NetfilterRuleset, ruleCount } from '../parsers/netfilter-rule.js';
+import {
+  type NetfilterRule,
+  type NetfilterRuleset,
+  ruleCount,
+  type TableAssumedBy,
+} from '../parsers/netfilter-rule.js';
 import { parseNftRuleset } from '../parsers/nft.js';
 import type { InputProblem } from './problems.js';
 import {
@@ -100,7 +105,7 @@ export interface PortsToCheck {
 
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
 
-const ASSUMED_BY: Record<NonNullable<NetfilterRuleset['assumedTables']>[number]['by'], string> = {
+const ASSUMED_BY: Record<TableAssumedBy, string> = {
   'chain policies': 'the built-in chains it gives policies to name it',
   'nat target': 'a target only nat takes names it',
   default: '`iptables -S` lists the filter table unless -t names another',

@@ -9,6 +9,7 @@ import {
   type NetfilterRuleset,
   type NetfilterTable,
   type PortRange,
+  type TableAssumedBy,
   TABLE_HOOKS,
   TABLE_PRIORITY,
   type UnparsedLine,
@@ -570,10 +571,7 @@ const NAT_TARGET = /\s-j\s+(?:DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP)\b/;
  * `iptables -S` gives policies to name it (filter: INPUT, FORWARD, OUTPUT; nat: PREROUTING, INPUT, OUTPUT,
  * POSTROUTING; mangle: all five; raw: PREROUTING, OUTPUT), else a target only nat takes, else filter.
  */
-function headerlessTable(
-  lines: readonly string[],
-  from: number,
-): { name: string; by: NonNullable<NetfilterRuleset['assumedTables']>[number]['by'] } {
+function headerlessTable(lines: readonly string[], from: number): { name: string; by: TableAssumedBy } {
   const builtins = new Set<string>();
   let natTarget = false;
   for (let i = from; i < lines.length; i++) {

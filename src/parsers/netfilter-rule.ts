@@ -116,6 +116,9 @@ export interface UnparsedLine {
   reason: string;
 }
 
+/** What named the table of rules without a `*table` line: built-in chains given policies, a nat-only target, or nothing (filter). */
+export type TableAssumedBy = 'chain policies' | 'nat target' | 'default';
+
 export interface NetfilterRuleset {
   /** Which program wrote it. */
   format: 'iptables-save' | 'nft';
@@ -127,7 +130,7 @@ export interface NetfilterRuleset {
    * Rules that came without their `*table` line (`iptables -S`, a grep of iptables-save), read as the
    * table named here from the line where they begin.
    */
-  assumedTables?: { line: number; table: string; by: 'chain policies' | 'nat target' | 'default' }[];
+  assumedTables?: { line: number; table: string; by: TableAssumedBy }[];
 }
 
 // iptables priorities (NF_IP_PRI_*), so that iptables tables and nft base chains interleave correctly.

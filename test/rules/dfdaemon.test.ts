@@ -251,18 +251,22 @@ describe('dfdaemon.parent-failures', () => {
 });
 
 describe('dfdaemon.scheduler-wait', () => {
+  /** A Go task of the last pull that waited 3.2 s to register (of a 4 s download). */
+  const slowRegister = (startMs: number) =>
+    goTaskLines({
+      startMs,
+      peer: 'a',
+      task: 'ta',
+      url: blob(1),
+      size: 30e6,
+      mode: 'p2p',
+      costMs: 4000,
+      registerMs: 3200,
+    });
+
   it('takes the longest register wait of the last pull as its impact', async () => {
     const log = [
-      ...goTaskLines({
-        startMs: T0,
-        peer: 'a',
-        task: 'ta',
-        url: blob(1),
-        size: 30e6,
-        mode: 'p2p',
-        costMs: 4000,
-        registerMs: 3200,
-      }),
+      ...slowRegister(T0),
       ...goTaskLines({
         startMs: T0 + 5,
         peer: 'b',
@@ -302,16 +306,7 @@ describe('dfdaemon.scheduler-wait', () => {
     expect(steps).toContain('built from different versions of Dragonfly');
     expect(steps).not.toContain('scheduleTimeout');
     // beside a slow register wait (here a Go log's, in the same bundle), both are said, the release first
-    const slow = goTaskLines({
-      startMs: Date.parse('2025-02-28T14:25:00Z'),
-      peer: 'a',
-      task: 'ta',
-      url: blob(1),
-      size: 30e6,
-      mode: 'p2p',
-      costMs: 4000,
-      registerMs: 3200,
-    });
+    const slow = slowRegister(Date.parse('2025-02-28T14:25:00Z'));
     const both = (await diag({ ...files, 'raw/dfdaemon/logs/core.log': `${slow.join('\n')}\n` })).find(
       (x) => x.rule === 'dfdaemon.scheduler-wait',
     );

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, type FileHandle, mkdir, writeFile } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
 import { lineEnd, openPemLine, pemBlockEnd } from './text-parts.js';
 import { dirname, join, relative } from 'node:path';
@@ -20,6 +20,18 @@ export interface Redactor {
 
 export const noRedaction: Redactor = (_p, text) => ({ text, redactions: [] });
 
+/**
+ * A stretch of a node file that a bundle holds by reference instead of a copy (BundleWriter.link): the
+ * file stays open, so a rotation that renames it away does not change what is read.
+ */
+export interface LinkedRange {
+  /** The file on the node, for messages. */
+  path: string;
+  file: FileHandle;
+  start: number;
+  end: number;
+}
+
 const MANIFEST = 'manifest.json';
 const MEASUREMENTS = 'measurements.json';
 
@@ -30,10 +42,16 @@ export class BundleWriter {
   private readonly redactions: Redaction[] = [];
   private readonly caps: Record<string, string> = {};
   private readonly sources: Record<string, string> = {};
+  private readonly linked = new Map<string, LinkedRange>();
 
+  /**
+   * `linking`: the bundle is read on this node and removed (diagnose), so a log window that the redactor
+   * leaves as it is may be held by reference (link) rather than written to the temp dir and read back.
+   */
   constructor(
     readonly dir: string,
     private readonly redactor: Redactor = noRedaction,
+    readonly linking = false,
   ) {}
 
   private path(rel: string): string {
@@ -75,6 +93,21 @@ export class BundleWriter {
    * not decoded at all.
    */
   async appendUtf8(rel: string, bytes: Buffer): Promise<void> {
+    const { out, changed } = this.redactPieces(rel, bytes, this.redactions);
+    const p = this.path(rel);
+    await mkdir(dirname(p), { recursive: true });
+    await appendFile(p, changed ? Buffer.concat(out) : bytes);
+  }
+
+  /**
+   * What appendUtf8 would write of these bytes, without writing it: true when the redactor leaves them
+   * as they are. What the redactor recorded goes into `redactions`.
+   */
+  unchangedBy(rel: string, bytes: Buffer, redactions: Redaction[]): boolean {
+    return !this.redactPieces(rel, bytes, redactions).changed;
+  }
+
+  private redactPieces(rel: string, bytes: Buffer, redactions: Redaction[]): { out: Buffer[]; changed: boolean } {
     const out: Buffer[] = [];
     let changed = false;
     for (let s = 0; s < bytes.length;) {
@@ -88,16 +121,38 @@ export class BundleWriter {
       // ASCII (most logs) decodes as latin1, a copy; UTF-8 decoding checks every byte
       const text = isAscii(part) ? part.toString('latin1') : part.toString('utf8');
       const r = this.redactor(rel, text);
-      this.redactions.push(...r.redactions);
+      redactions.push(...r.redactions);
       if (r.text === text) out.push(part);
       else {
         out.push(Buffer.from(r.text, 'utf8'));
         changed = true;
       }
     }
-    const p = this.path(rel);
-    await mkdir(dirname(p), { recursive: true });
-    await appendFile(p, changed ? Buffer.concat(out) : bytes);
+    return { out, changed };
+  }
+
+  /**
+   * Holds `range` of a node file as the bundle's file `rel`, by reference: only in a linking writer, and
+   * only for bytes every part of which unchangedBy found unchanged (`redactions`: what it recorded then).
+   */
+  link(rel: string, range: LinkedRange, from: string, redactions: readonly Redaction[]): void {
+    if (!this.linking) throw new Error(`bundle file ${rel}: this bundle leaves the node, so it holds copies only`);
+    this.path(rel);
+    this.sources[rel] = from;
+    this.redactions.push(...redactions);
+    this.linked.set(rel, range);
+  }
+
+  /** The files held by reference, for the reader (DirBundle) that reads this bundle on the node. */
+  get links(): ReadonlyMap<string, LinkedRange> {
+    return this.linked;
+  }
+
+  /** Closes the linked files: once the bundle has been read. */
+  async closeLinks(): Promise<void> {
+    const open = [...this.linked.values()];
+    this.linked.clear();
+    await Promise.all(open.map((r) => r.file.close().catch(() => undefined)));
   }
 
   async writeJson(rel: string, value: unknown, from: string): Promise<void> {

@@ -2,7 +2,6 @@
 // measured, and the analysis of that bundle.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DirBundle } from '../bundle/dir-bundle.js';
 import { type BenchMeasurement, MeasurementsSchema } from '../bundle/measurements.js';
 import { readBundleHead } from '../bundle/open.js';
 import { createRedactor } from '../bundle/redact.js';
@@ -25,10 +24,11 @@ export async function benchReport(
   o: Omit<Parameters<typeof gather>[0], 'redactor'> & { settings: Partial<AnalysisSettings>; bundle?: string },
 ): Promise<Report> {
   const redactor = createRedactor();
-  const g = await gather({ ...o, redactor });
+  // a bundle that is packed leaves the node: it holds copies, not links
+  const g = await gather({ ...o, redactor, link: o.bundle === undefined });
   try {
     await addBenchToBundle(g.dir, bench, redactor);
-    const reader = new DirBundle(g.dir);
+    const reader = g.reader();
     const report = await analyse(reader, await readBundleHead(reader), o.settings, reportOrigin({ kind: 'live' }));
     if (o.bundle) {
       await packTarball(g.dir, o.bundle, (fn) => o.cleanup.add(fn));

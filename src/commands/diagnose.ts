@@ -20,7 +20,6 @@ Examples:
   addOutputOptions(addAnalysisOptions(addProbeOptions(cmd))).action(async (flags) => {
     const rc = ctx();
     const [
-      { DirBundle },
       { readBundleHead },
       { createRedactor },
       { analyse },
@@ -28,7 +27,6 @@ Examples:
       { gather },
       { checkWritable, emitReport },
     ] = await Promise.all([
-      import('../bundle/dir-bundle.js'),
       import('../bundle/open.js'),
       import('../bundle/redact.js'),
       import('../pipeline.js'),
@@ -47,9 +45,11 @@ Examples:
       progress: rc.progress,
       // the same redaction as `collect`, so that diagnose and collect + analyze read the same bytes
       redactor: createRedactor(),
+      // read here and removed: what the bundle would copy without a change may stay where it is
+      link: true,
     });
     try {
-      const reader = new DirBundle(g.dir);
+      const reader = g.reader();
       const head = await readBundleHead(reader);
       const report = await analyse(reader, head, settings, reportOrigin({ kind: 'live' }));
       setExit(await emitReport(report, flags));

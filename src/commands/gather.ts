@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Manifest } from '../bundle/manifest.js';
 import { BundleWriter, type Redactor } from '../bundle/writer.js';
+import { DirBundle } from '../bundle/dir-bundle.js';
 import { readHost } from '../probes/host.js';
 import { PROBES } from '../probes/index.js';
 import type { ProbeOptions } from '../probes/context.js';
@@ -16,6 +17,8 @@ import { toolInfo } from './tool-info.js';
 export interface Gathered {
   dir: string;
   manifest: Manifest;
+  /** The bundle, for reading on this node: with the files it holds by reference when it links. */
+  reader(): DirBundle;
   /** Removes the bundle dir. */
   remove(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export async function gather(o: {
   cleanup: CleanupStack;
   progress: Progress;
   redactor?: Redactor;
+  /** The bundle is only read on this node, then removed: a log window may be held by reference (BundleWriter). */
+  link?: boolean;
 }): Promise<Gathered> {
   const dir = await mkdtemp(join(tmpdir(), 'dfdoctor-'));
   // On SIGINT/SIGTERM the cleanup stack removes the dir while an aborted probe may still be writing
@@ -36,7 +41,7 @@ export async function gather(o: {
   process.on('exit', removeAtExit);
   const remove = () => rm(dir, { recursive: true, force: true });
   const unregister = o.cleanup.add(remove);
-  const out = new BundleWriter(dir, o.redactor);
+  const out = new BundleWriter(dir, o.redactor, o.link === true);
   await runProbes({
     probes: PROBES,
     deselected: o.deselected,
@@ -55,8 +60,10 @@ export async function gather(o: {
   return {
     dir,
     manifest,
+    reader: () => new DirBundle(dir, dir, out.links),
     remove: async () => {
       unregister();
+      await out.closeLinks();
       await remove();
       process.removeListener('exit', removeAtExit);
     },

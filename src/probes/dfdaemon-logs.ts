@@ -1,7 +1,7 @@
 // Copies dfdaemon's logs into the bundle: whole when they fit the cap, else a relevant slice — every
 // line of the slowest tasks and of the last pull, errors and proxy/setting lines — with the cap stated.
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import { splitLinesBounded } from '../bundle/line-split.js';
@@ -14,6 +14,7 @@ import { nodeOwnPath, type ProbeContext } from './context.js';
 import { type SliceMap, sliceMapPath } from '../facts/dfdaemon-log-slices.js';
 import type { Generation } from './dfdaemon-discover.js';
 import { BUNDLE } from '../bundle/layout.js';
+import type { Redaction } from '../bundle/manifest.js';
 import { logScanWasm } from '../bundle/wasm-modules.js';
 
 /** Bytes of log text a bundle holds at most: diagnose keeps more, a bundle that leaves the node less. */
@@ -102,48 +103,88 @@ const COPY_CHUNK = 1 << 20;
 
 /**
  * Copies a plain file from byte `start` to its end into the bundle, about 1 MiB at a time, each part
- * ending at a line end: the redactor works line by line. One buffer serves every read (a fresh one per
- * read cost more in page faults and copies than the redaction). Returns the bytes copied.
+ * ending at a line end: the redactor works line by line. A bundle that is read on this node and removed
+ * (diagnose) holds the window by reference instead, when the redactor leaves every part as it is: the
+ * window (up to 64 MiB) is then neither written to the node's temp dir nor read back from it. Returns the
+ * bytes copied.
  */
 async function copyFrom(ctx: ProbeContext, f: LogFile, start: number, bundled: string): Promise<number> {
-  await ctx.out.writeText(bundled, '', `${nodeOwnPath(ctx.options.root, f.path)}, from byte ${start} to its end`);
-  const buf = Buffer.allocUnsafe(LogScanner.MAX_LINE + COPY_CHUNK);
-  const fh = await open(f.path, 'r');
-  let bytes = 0;
-  // bytes at the front of buf not written yet: the start of a line whose end is not read yet
-  let carry = 0;
-  try {
-    // up to the size the window was measured against: a live log grows while it is read
-    for (let pos = start; pos < f.size;) {
-      ctx.signal.throwIfAborted();
-      const { bytesRead } = await fh.read(buf, carry, Math.min(buf.length - carry, f.size - pos), pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      bytes += bytesRead;
-      const len = carry + bytesRead;
-      const nl = buf.lastIndexOf(0x0a, len - 1);
-      // a part without a line end waits for the next, unless it grows past the scanner's line cap
-      if (nl < 0 && len <= LogScanner.MAX_LINE) {
-        carry = len;
-        continue;
+  const from = `${nodeOwnPath(ctx.options.root, f.path)}, from byte ${start} to its end`;
+  if (ctx.out.linking) {
+    const fh = await open(f.path, 'r');
+    let linked = false;
+    try {
+      const redactions: Redaction[] = [];
+      const r = await readParts(ctx, fh, f, start, async (part) => ctx.out.unchangedBy(bundled, part, redactions));
+      if (r.whole) {
+        ctx.out.link(bundled, { path: f.path, file: fh, start, end: start + r.bytes }, from, redactions);
+        linked = true;
+        return r.bytes;
       }
-      let cut = nl < 0 ? utf8Boundary(buf.subarray(0, len)) : nl + 1;
-      // a PEM block goes to the redactor whole: the part ends before its BEGIN line, or waits for its END
-      const open = openPemLine(buf, 0, cut);
-      if (open > 0) cut = open;
-      else if (open === 0 && len <= LogScanner.MAX_LINE && pos < f.size) {
-        carry = len;
-        continue;
-      }
-      await ctx.out.appendUtf8(bundled, buf.subarray(0, cut));
-      buf.copyWithin(0, cut, len);
-      carry = len - cut;
+    } finally {
+      // a linked file stays open until the bundle has been read (BundleWriter.closeLinks)
+      if (!linked) await fh.close();
     }
-    if (carry > 0) await ctx.out.appendUtf8(bundled, buf.subarray(0, carry));
+  }
+  await ctx.out.writeText(bundled, '', from);
+  const fh = await open(f.path, 'r');
+  try {
+    return (
+      await readParts(ctx, fh, f, start, async (part) => {
+        await ctx.out.appendUtf8(bundled, part);
+        return true;
+      })
+    ).bytes;
   } finally {
     await fh.close();
   }
-  return bytes;
+}
+
+/**
+ * Reads a plain file from byte `start` to the size it was listed with, in parts of about 1 MiB that end
+ * at a line end (a line longer than the scanner's cap is cut at a character's end) and keep a PEM block
+ * whole, as the redactor needs them. `take` returns false to stop. One buffer serves every read (a fresh
+ * one per read cost more in page faults and copies than the redaction). `whole`: every part was taken.
+ */
+async function readParts(
+  ctx: ProbeContext,
+  fh: FileHandle,
+  f: LogFile,
+  start: number,
+  take: (part: Buffer) => Promise<boolean>,
+): Promise<{ bytes: number; whole: boolean }> {
+  const buf = Buffer.allocUnsafe(LogScanner.MAX_LINE + COPY_CHUNK);
+  let bytes = 0;
+  // bytes at the front of buf not taken yet: the start of a line whose end is not read yet
+  let carry = 0;
+  // up to the size the window was measured against: a live log grows while it is read
+  for (let pos = start; pos < f.size;) {
+    ctx.signal.throwIfAborted();
+    const { bytesRead } = await fh.read(buf, carry, Math.min(buf.length - carry, f.size - pos), pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    bytes += bytesRead;
+    const len = carry + bytesRead;
+    const nl = buf.lastIndexOf(0x0a, len - 1);
+    // a part without a line end waits for the next, unless it grows past the scanner's line cap
+    if (nl < 0 && len <= LogScanner.MAX_LINE) {
+      carry = len;
+      continue;
+    }
+    let cut = nl < 0 ? utf8Boundary(buf.subarray(0, len)) : nl + 1;
+    // a PEM block goes to the redactor whole: the part ends before its BEGIN line, or waits for its END
+    const open = openPemLine(buf, 0, cut);
+    if (open > 0) cut = open;
+    else if (open === 0 && len <= LogScanner.MAX_LINE && pos < f.size) {
+      carry = len;
+      continue;
+    }
+    if (!(await take(buf.subarray(0, cut)))) return { bytes, whole: false };
+    buf.copyWithin(0, cut, len);
+    carry = len - cut;
+  }
+  if (carry > 0 && !(await take(buf.subarray(0, carry)))) return { bytes, whole: false };
+  return { bytes, whole: true };
 }
 
 /** Where a part of `buf` may end without cutting a UTF-8 character in two: before an unfinished last one. */

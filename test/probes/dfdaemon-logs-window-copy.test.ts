@@ -1,6 +1,7 @@
 // The log probe reads only the window: from --since, or for a log larger than the cap the last pull and
 // what led up to it; rotated files before the window are not opened. Real files on disk, a real bundle.
-import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, truncate, utimes, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ async function tmp(prefix: string) {
   return d;
 }
 
-function context(dir: string, forBundle: boolean, redactor?: Redactor): ProbeContext {
+function context(dir: string, forBundle: boolean, redactor?: Redactor, linking = false): ProbeContext {
   const t0 = Date.now();
   return {
     options: {
@@ -36,7 +37,7 @@ function context(dir: string, forBundle: boolean, redactor?: Redactor): ProbeCon
       diskMethod: 'o_direct',
       forBundle,
     },
-    out: new BundleWriter(dir, redactor),
+    out: new BundleWriter(dir, redactor, linking),
     signal: new AbortController().signal,
     remainingMs: () => Math.max(0, 60_000 - (Date.now() - t0)),
     progress: () => undefined,
@@ -299,4 +300,106 @@ describe('log windows in the dfdaemon probe', () => {
     // the premise: a block sat across the end of the first read
     expect(straddled).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('a log window in a bundle read on the node (diagnose)', () => {
+  /** Ten hours of tasks 2 s apart ending now, with `extra` lines half an hour ago. */
+  async function liveLog(extra: string[] = []): Promise<{ logDir: string; log: string; cutoff: number }> {
+    const logDir = await tmp('dfdoctor-link-logs-');
+    const now = Date.now();
+    const lines: string[] = [];
+    let i = 0;
+    for (let t = now - 10 * 3600_000; t < now; t += 2000, i++) {
+      lines.push(
+        ...goTaskLines({
+          startMs: t,
+          peer: `p${i}`,
+          task: hex64(i),
+          url: blob(i),
+          size: 1e6,
+          mode: 'p2p',
+          costMs: 300,
+        }),
+      );
+      if (t < now - 1800_000 && t + 2000 >= now - 1800_000) lines.push(...extra);
+    }
+    const log = `${lines.join('\n')}\n`;
+    await writeFile(join(logDir, 'core.log'), log);
+    return { logDir, log, cutoff: now - 3600_000 };
+  }
+
+  async function facts(reader: DirBundle, cutoff: number) {
+    const problems: unknown[] = [];
+    const f = await buildLogs(
+      { bundle: reader, facts: {}, problem: (p: unknown) => problems.push(p), note: () => {} } as never,
+      cutoff,
+    );
+    return { summary: f?.summary, problems };
+  }
+
+  it('holds a window the redactor leaves as it is by reference: nothing written, the same bytes and timelines read', async () => {
+    const { logDir, log, cutoff } = await liveLog();
+    const copyDir = await tmp('dfdoctor-link-copy-');
+    await copyLogs(context(copyDir, false, createRedactor()), logDir, 'go', cutoff);
+    const linkDir = await tmp('dfdoctor-link-bundle-');
+    const ctx = context(linkDir, false, createRedactor(), true);
+    const out = await copyLogs(ctx, logDir, 'go', cutoff);
+    const from = out.files[0]?.fromByte as number;
+    expect(from).toBeGreaterThan(0);
+    const rel = 'raw/dfdaemon/logs/core.log';
+    expect(existsSync(join(linkDir, rel)), 'the window is not written to the temp dir').toBe(false);
+    expect([...ctx.out.links.keys()]).toEqual([rel]);
+    const reader = new DirBundle(linkDir, linkDir, ctx.out.links);
+    const want = Buffer.from(log).subarray(from);
+    expect(await reader.list('raw/dfdaemon/logs')).toEqual([rel]);
+    expect(await reader.text(rel)).toBe(want.toString('utf8'));
+    const parts: Uint8Array[] = [];
+    for await (const c of reader.chunks(rel)) parts.push(c);
+    expect(Buffer.concat(parts).equals(want)).toBe(true);
+    const stored = await reader.openStored(rel);
+    expect(stored?.size).toBe(want.length);
+    const into = Buffer.alloc(100);
+    expect(await stored?.read(into, want.length - 100)).toBe(100);
+    expect(into.equals(want.subarray(want.length - 100))).toBe(true);
+    // the analysis reads what it reads from a copy
+    const linked = await facts(reader, cutoff);
+    const copied = await facts(new DirBundle(copyDir), cutoff);
+    expect(linked.summary?.tasks.length).toBeGreaterThan(1000);
+    expect(linked).toEqual(copied);
+    // a file truncated since (copytruncate) holds other bytes than the redactor saw: not read again
+    await truncate(join(logDir, 'core.log'), from + 10);
+    await expect(reader.text(rel)).rejects.toThrow(/core\.log: shorter than when dfdoctor read it/);
+    await ctx.out.closeLinks();
+    expect(ctx.out.links.size).toBe(0);
+  }, 60_000);
+
+  it('copies a window that holds a secret, redacted, and counts the redaction once', async () => {
+    const secretLine = `{"level":"info","ts":"2026-01-01 00:00:00.000","msg":"login token=${SECRET}"}`;
+    const { logDir, cutoff } = await liveLog([secretLine]);
+    const copyDir = await tmp('dfdoctor-link-secret-copy-');
+    const copying = context(copyDir, false, createRedactor());
+    await copyLogs(copying, logDir, 'go', cutoff);
+    const linkDir = await tmp('dfdoctor-link-secret-');
+    const ctx = context(linkDir, false, createRedactor(), true);
+    await copyLogs(ctx, logDir, 'go', cutoff);
+    expect(ctx.out.links.size).toBe(0);
+    const reader = new DirBundle(linkDir, linkDir, ctx.out.links);
+    const text = (await reader.text('raw/dfdaemon/logs/core.log')) as string;
+    expect(text).toContain(`token=${MARK}`);
+    expect(text.includes(SECRET)).toBe(false);
+    expect(text).toBe(await readFile(join(copyDir, 'raw/dfdaemon/logs/core.log'), 'utf8'));
+    const host = { hostname: 'h', kernel: 'k', os: 'o', cpus: 1, memoryBytes: 1 };
+    const info = { tool: { name: 'dfdoctor', version: '0' }, host, createdAt: new Date(0).toISOString() };
+    const [a, b] = [await ctx.out.finish(info), await copying.out.finish(info)];
+    expect(a.redactions).toEqual(b.redactions);
+    expect(a.redactions?.[0]?.count).toBe(1);
+  }, 60_000);
+
+  it('is refused by a writer whose bundle leaves the node', async () => {
+    const dir = await tmp('dfdoctor-link-refused-');
+    const w = new BundleWriter(dir, createRedactor());
+    expect(() => w.link('raw/x.log', { path: '/x', file: {} as never, start: 0, end: 1 }, '/x', [])).toThrow(
+      /leaves the node, so it holds copies only/,
+    );
+  });
 });

@@ -39,7 +39,11 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
       chunks: () => normalizePastedChunks(ctx.bundle.chunks(file)),
       // a log as the daemon wrote it is read where it is stored, at any offset
       stored: storedUnlessPasted(ctx, file),
-      ...(map ? { decorate: (e: LogEvent) => void (e.nodeLine = nodeLine(map, e.line)) } : {}),
+      // a window that starts at a byte offset names no node line (nothing before it was read): its lines
+      // need no decoration, and undecorated lines may be folded without their events (BareLine)
+      ...(map && map.fromByte === undefined
+        ? { decorate: (e: LogEvent) => void (e.nodeLine = nodeLine(map, e.line)) }
+        : {}),
     });
   }
   const fold = await foldLogs(sources, {

@@ -709,6 +709,13 @@ register({
     const s = new LogScanner(logScanWasm(), { file, onEvent: (e) => b.add(e) });
     for (let i = 0; i < bytes.length; i += chunk) s.push(bytes.subarray(i, i + chunk));
     const want = { stats: [s.end()], summary: b.finish() };
+    // piece lines, which a fold takes without their events (PieceLine), must fold as their events do
+    const bare = new TimelineBuilder(2, 1);
+    const sb = new LogScanner(logScanWasm(), { file, onEvent: (e) => bare.add(e), onPiece: (p) => bare.addPiece(p) });
+    for (let i = 0; i < bytes.length; i += chunk) sb.push(bytes.subarray(i, i + chunk));
+    sb.end();
+    if (JSON.stringify(bare.finish()) !== JSON.stringify(want.summary))
+      throw new Error('piece lines fold into other timelines than their events');
     const got = await foldLogs(
       [
         {

@@ -127,17 +127,64 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'register-failed',
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:288, :296`, 'register peer task failed: ', 'warn'),
   ),
-  // dynconfig's resolver checks each scheduler the manager lists, by IP then by host name, and leaves
-  // out one that answers on neither (dragonfly#2993: a seed peer given another cluster's scheduler).
-  // From v2.2.2 it checks the IP alone and logs "scheduler %s is unreachable: %s"
-  // (v2.3.4 client/config/dynconfig_manager.go:130); that form is not read: before v2.2.2 the same
-  // shape, "scheduler ip address %s is unreachable: %s", is only the first of the two checks
+  // dynconfig's resolver checks each scheduler the manager lists and leaves out one that fails
+  // (dragonfly#2993: a seed peer given another cluster's scheduler; dragonfly#4040: a scheduler whose
+  // name no longer resolves). v2.0.9–v2.2.1 check its IP, then its host name, and log each failure
+  // (v2.1.31 client/config/dynconfig_manager.go:127, :132), then "has not reachable addresses" (:142)
+  // when both failed. The IP's line decides nothing, since the host name may still answer, so it is
+  // read first, as what it is; the host name's line and the later line each mean the scheduler is
+  // left out. From v2.2.2 the IP alone is checked: "scheduler %s is unreachable: %s", then `continue`
+  // (v2.2.2 and v2.3.4 :130). The IP is ip.FormatIP's: dotted, or an IPv6 address in brackets.
+  message(
+    'dfdaemon-go',
+    'go.log.scheduler-ip-unreachable',
+    'scheduler-check-retried',
+    form(
+      { from: 'v2.0.9', to: 'v2.2.1' },
+      'v2.1.31 client/config/dynconfig_manager.go:127',
+      'scheduler ip address ',
+      'warn',
+      { contains: ' is unreachable: ' },
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.scheduler-host-unreachable',
+    'scheduler-error',
+    form(
+      { from: 'v2.0.9', to: 'v2.2.1' },
+      'v2.1.31 client/config/dynconfig_manager.go:132',
+      'scheduler host address ',
+      'warn',
+      { contains: ' is unreachable: ' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.scheduler-unreachable',
     'scheduler-error',
     form({ from: 'v2.0.9', to: 'v2.2.1' }, 'v2.1.49 client/config/dynconfig_manager.go:142', 'scheduler ', 'warn', {
       contains: ' has not reachable addresses',
+    }),
+  ),
+  // the schedulers listed in dfget.yaml (scheduler.netAddrs, no manager): one that fails its check is
+  // left out (v2.1.49 client/config/dynconfig_local.go:79-81; the same at v2.2.2 and v2.3.4). Before
+  // v2.0.9 the wording had no error after it, and v2.0.1–v2.0.5 printed it for the IP's check as well
+  message(
+    'dfdaemon-go',
+    'go.log.scheduler-address-unreachable',
+    'scheduler-error',
+    form({ from: 'v2.0.9' }, 'v2.1.49 client/config/dynconfig_local.go:80', 'scheduler address ', 'warn', {
+      contains: ' is unreachable: ',
+    }),
+  ),
+  // after the three forms above: the first form that matches a line reads it
+  message(
+    'dfdaemon-go',
+    'go.log.scheduler-unreachable-checked',
+    'scheduler-error',
+    form({ from: 'v2.2.2' }, 'v2.3.4 client/config/dynconfig_manager.go:130', 'scheduler ', 'warn', {
+      contains: ' is unreachable: ',
     }),
   ),
   message(

@@ -17,6 +17,7 @@ export type EventKind =
   | 'register-failed'
   | 'schedule-timeout'
   | 'scheduler-error'
+  | 'scheduler-check-retried' // Go v2.0.9–v2.2.1: a scheduler's IP failed its check; its host name is tried next (says nothing alone)
   | 'back-source'
   | 'sched-back-source' // the scheduler ordered this peer to the origin (Go Code_SchedNeedBackSource, Rust NeedBackToSourceResponse)
   | 'source-ok'

@@ -169,6 +169,8 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'digest-setting': { shared: true, task: 'never' },
   'rate-limit-error': { shared: true, task: 'always' },
   'scheduler-error': { shared: true, task: 'always' },
+  // recognised so that no wider form reads it as an error: only the check after it decides
+  'scheduler-check-retried': { shared: false, task: 'never' },
   'task-start': { shared: false, task: 'always' },
   'stream-ready': { shared: false, task: 'always' },
   'register-start': { shared: false, task: 'always' },

@@ -326,6 +326,51 @@ describe('dfdaemon.scheduler-wait: a scheduler the Go daemon does not reach', ()
   });
 });
 
+describe('dfdaemon.scheduler-wait: a scheduler the Go daemon checks and leaves out', () => {
+  const check = (msg: string, caller = 'config/dynconfig_manager.go:130') =>
+    goJson(T0, 'warn', caller, `${msg}: rpc error: code = Unavailable desc = connection error`, {});
+  const fired = async (...lines: string[]) =>
+    (await diag(go(goChartConfig(), lines))).find((x) => x.rule === 'dfdaemon.scheduler-wait');
+  const stepsOf = (d: Awaited<ReturnType<typeof fired>>) => d?.remediation.steps.map(stepText).join('\n') ?? '';
+
+  it('reads the host name check of v2.0.9–v2.2.1, which follows a failed IP check (dragonfly#4040)', async () => {
+    const { d, steps } = await schedulerWaitOn('dfdaemon-go-scheduler-host-unreachable');
+    expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
+    expect(steps).toContain(
+      "timeout 5 bash -c '</dev/tcp/dragonfly-scheduler-2.scheduler.dragonfly.svc.wlcb.in.openbayes.com/8002'",
+    );
+  });
+
+  it("does not read a failed IP check of v2.0.9–v2.2.1 alone: the host name's check comes after it", async () => {
+    expect(
+      await fired(check('scheduler ip address 10.0.0.9:8002 is unreachable', 'config/dynconfig_manager.go:127')),
+    ).toBe(undefined);
+  });
+
+  it('reads the one check of v2.2.2+, for an IPv4 and an IPv6 scheduler', async () => {
+    // v2.3.4 client/config/dynconfig_manager.go:130: ip.FormatIP puts an IPv6 address in brackets
+    const d = await fired(
+      check('scheduler 10.0.0.9:8002 is unreachable'),
+      check('scheduler [fd00::9]:8002 is unreachable'),
+    );
+    expect(d?.severity).toBe('warning');
+    expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
+    expect(stepsOf(d)).toContain("bash -c '</dev/tcp/10.0.0.9/8002'");
+    expect(stepsOf(d)).toContain("bash -c '</dev/tcp/fd00::9/8002'");
+  });
+
+  it('reads the check of the schedulers dfget.yaml lists (no manager), and puts no unsafe host into a command', async () => {
+    // v2.1.49 client/config/dynconfig_local.go:80: the address is dfget.yaml's, as written there
+    const d = await fired(
+      check('scheduler address sched.example:8002 is unreachable', 'config/dynconfig_local.go:80'),
+      check("scheduler address x';reboot;'y:8002 is unreachable", 'config/dynconfig_local.go:80'),
+    );
+    expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
+    expect(stepsOf(d)).toContain("bash -c '</dev/tcp/sched.example/8002'");
+    expect(stepsOf(d)).not.toContain('reboot');
+  });
+});
+
 describe('dfdaemon.scheduler-wait: a schedule timeout with back-to-source disabled', () => {
   it('says the task failed, and offers the scheduler or back-to-source, not a shorter timeout', async () => {
     // dragonfly#728

@@ -7,26 +7,44 @@ import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
  * - undecoded: prost's DecodeError, "failed to decode Protobuf message: <message>.<field>: …: invalid wire
  *   type …", inside the tonic Status the client logs (dragonflyoss/client#1008, v0.2.14–v0.2.20
  *   task.rs:406): the two ends were built from different versions of the API's messages;
- * - unhealthy: the daemon's dynconfig checks each scheduler the manager lists and leaves out one that
- *   fails (Rust v1.5.1 dynconfig/remote.rs:182; Go v2.0.9–v2.2.1, v2.1.49
- *   client/config/dynconfig_manager.go:142): a scheduler this node does not reach.
+ * - unhealthy: the daemon's dynconfig checks each scheduler the manager lists (or dfget.yaml names) and
+ *   leaves out one that fails (Rust v1.5.1 dynconfig/remote.rs:182; Go v2.0.9–v2.2.1 "scheduler host
+ *   address … is unreachable" and "… has not reachable addresses", v2.1.31
+ *   client/config/dynconfig_manager.go:132, :142; Go v2.2.2+ "scheduler <ip>:<port> is unreachable",
+ *   v2.3.4 :130; Go v2.0.9+ dfget.yaml's schedulers, dynconfig_local.go:80): a scheduler this node
+ *   does not reach.
  */
 export type Special = 'undecoded' | 'unhealthy';
-/** The Go daemon's line, with the scheduler's IP and port: `scheduler <ip> <host> <port> has not reachable addresses`. */
-const GO_UNREACHABLE = /^scheduler (\S+) \S+ (\d+) has not reachable addresses/;
+/**
+ * A host a step's command may name as it is (a log is no trusted source of shell text): a host name,
+ * a dotted IP, or an IPv6 address in brackets, as ip.FormatIP prints one.
+ */
+const HOST = String.raw`([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])`;
+/**
+ * The Go daemon's lines that name a scheduler it left out, with its host and port: `scheduler <ip>
+ * <host> <port> has not reachable addresses`, and `scheduler [host address |address ]<host>:<port> is
+ * unreachable: <error>`.
+ */
+const GO_UNREACHABLE = [
+  new RegExp(`^scheduler ${HOST} \\S+ (\\d+) has not reachable addresses`),
+  new RegExp(`^scheduler (?:host address |address )?${HOST}:(\\d+) is unreachable: `),
+];
 const SPECIAL: Readonly<Record<Special, RegExp>> = {
   undecoded: /failed to decode Protobuf message/,
-  unhealthy: new RegExp(`^check scheduler health failed|${GO_UNREACHABLE.source}`),
+  unhealthy:
+    /^check scheduler health failed|^scheduler \S+ \S+ \d+ has not reachable addresses|^scheduler (?:host address |address )?\S+ is unreachable: /,
 };
 /** Envoy's own error text: a proxy (an Istio sidecar, helm-charts#350) answered instead of the scheduler. */
 export const ENVOY = /upstream connect error or disconnect\/reset before headers/;
 
-/** The schedulers the Go daemon's lines name as unreachable (IP and port), at most three. */
-export function unreachableSchedulers(errors: readonly LineRef[]): { ip: string; port: number }[] {
-  const out = new Map<string, { ip: string; port: number }>();
+/** The schedulers the Go daemon's lines name as left out (host and port), at most three. */
+export function unreachableSchedulers(errors: readonly LineRef[]): { host: string; port: number }[] {
+  const out = new Map<string, { host: string; port: number }>();
   for (const e of errors) {
-    const m = GO_UNREACHABLE.exec(e.text);
-    if (m && out.size < 3) out.set(`${m[1]}:${m[2]}`, { ip: m[1] as string, port: Number(m[2]) });
+    const m = GO_UNREACHABLE.map((r) => r.exec(e.text)).find((x) => x !== null);
+    // bash's /dev/tcp takes an IPv6 address without its brackets
+    const host = m?.[1]?.replace(/^\[(.*)\]$/, '$1');
+    if (m && host && out.size < 3) out.set(`${host}:${m[2]}`, { host, port: Number(m[2]) });
   }
   return [...out.values()];
 }
@@ -44,7 +62,7 @@ export const SPECIAL_STEP: Readonly<Record<Special, string>> = {
   undecoded:
     'The scheduler\'s answers did not decode ("failed to decode Protobuf message"): this client and the scheduler were built from different versions of Dragonfly\'s API messages (dragonflyoss/api), which change between releases. Run a client and a scheduler of one Dragonfly release (a release of the dragonfly Helm chart pins both images); no timeout or load setting helps.',
   unhealthy:
-    'This node could not reach schedulers the manager lists (the Rust client\'s "check scheduler health failed", the Go daemon\'s "scheduler … has not reachable addresses"): the daemon leaves out each such scheduler, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002); one that is gone should leave the manager\'s list.',
+    'This node could not reach schedulers that the manager lists or dfget.yaml names (the Rust client\'s "check scheduler health failed", the Go daemon\'s "scheduler … is unreachable" and "scheduler … has not reachable addresses"): the daemon leaves out each such scheduler, and with none left it has no scheduler to ask for parents. From this node, check that each scheduler answers on its gRPC port (8002); one that is gone should leave the manager\'s list.',
 };
 
 export const ENVOY_STEP =

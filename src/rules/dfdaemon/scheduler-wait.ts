@@ -32,7 +32,7 @@ interface SchedulerWaitFinding {
   /** Whether a slow task failed on its schedule timeout, back-to-source being disabled. */
   sourceDisabled: boolean;
   /** The schedulers a line names as unreachable, to try from this node. */
-  unreachable: { ip: string; port: number }[];
+  unreachable: { host: string; port: number }[];
   cfg?: Config;
   config: ConfigAt;
 }
@@ -116,7 +116,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     );
     const said = specials.map((k) => prose(SPECIAL_STEP[k]));
     if (envoy) said.push(prose(ENVOY_STEP));
-    for (const u of unreachable) said.push(tcpCheck(u.ip, u.port));
+    for (const u of unreachable) said.push(tcpCheck(u.host, u.port));
     if (onlySpecial) return [...said, logs];
     return [
       ...said,

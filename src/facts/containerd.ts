@@ -3,6 +3,8 @@ import type { Manifest } from '../bundle/manifest.js';
 import type { BundleReader } from '../bundle/reader.js';
 import {
   type ContainerdConfig,
+  asImagesTable,
+  hasImagesTableBeforeV3,
   leftoverCriKeys,
   mergeTomlTables,
   migrateLeftoverCri,
@@ -16,6 +18,7 @@ import { dig, parseTomlLocated, type TomlParse, type TomlTable } from '../parser
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   criTableInV3File,
+  imagesTableInOlderFile,
   defaultConfigPath,
   gzipDecompressors,
   type DefaultConfigPath,
@@ -313,13 +316,7 @@ async function readConfig(
       leftoverCri: null,
     };
   }
-  let leftoverCri: LeftoverCri | null = null;
-  const loaded = (t: TomlTable, path: string): TomlTable => {
-    const r = asLoaded(ctx, pk, t, path);
-    if (r.leftover) leftoverCri ??= r.leftover;
-    return r.table;
-  };
-  let merged: TomlTable = loaded(p.value, CONTAINERD_FILES.config);
+  const files: { path: string; table: TomlTable }[] = [{ path: CONTAINERD_FILES.config, table: p.value }];
   // list() gives bundle-relative paths
   for (const path of await b.list(CONTAINERD_FILES.imports)) {
     const text = (await b.text(path)) ?? '';
@@ -328,11 +325,23 @@ async function readConfig(
       ctx.problem({ file: path, line: ip.line, column: ip.column, message: ip.message });
       continue;
     }
+    files.push({ path, table: ip.value });
+  }
+  const imagesTable = readsImagesTable(ctx, pk, files);
+  let leftoverCri: LeftoverCri | null = null;
+  const loaded = (t: TomlTable, path: string): TomlTable => {
+    const r = asLoaded(ctx, pk, t, path);
+    if (r.leftover) leftoverCri ??= r.leftover;
+    // each version 1 or 2 file as 2.x migrates it, when one of them holds an images table
+    return imagesTable && Number(r.table.version ?? 1) < 3 ? asImagesTable(r.table) : r.table;
+  };
+  let merged: TomlTable = loaded(p.value, CONTAINERD_FILES.config);
+  for (const f of files.slice(1)) {
     // an imported file's own version/imports do not override the main file's
-    const { version: _v, imports: _i, ...rest } = loaded(ip.value, path);
+    const { version: _v, imports: _i, ...rest } = loaded(f.table, f.path);
     merged = mergeTomlTables(merged, rest);
   }
-  const r = readContainerdConfig(merged, main);
+  const r = readContainerdConfig(merged, main, imagesTable);
   for (const q of r.problems)
     ctx.problem({
       file: CONTAINERD_FILES.config,
@@ -378,6 +387,36 @@ function asLoaded(
       ...(typeof before === 'string' && before !== '' ? { configPathDropped: before } : {}),
     },
   };
+}
+
+/**
+ * Whether the CRI settings are read from the images table: a version 1 or 2 file holds
+ * `[plugins."io.containerd.cri.v1.images"]`, which 2.x reads (with the CRI table's keys copied over it)
+ * and 1.x ignores; the note says which.
+ */
+function readsImagesTable(
+  ctx: FactsContext,
+  pk: ContainerdVersionPicker,
+  files: readonly { path: string; table: TomlTable }[],
+): boolean {
+  const holder = files.find((f) => hasImagesTableBeforeV3(f.table));
+  if (!holder) return false;
+  const how = pk.value(
+    imagesTableInOlderFile,
+    (v) => `a [plugins."io.containerd.cri.v1.images"] table in a version 2 config is ${v}`,
+  );
+  const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd';
+  const what =
+    holder.table.version === undefined
+      ? 'config without a version line (read as version 1)'
+      : `version ${String(holder.table.version)} config`;
+  ctx.note(
+    how === 'read'
+      ? `${holder.path} is a ${what} that holds [plugins."io.containerd.cri.v1.images"]: ${release} reads that table whatever the file's version${files.some((f) => dig(f.table, 'plugins', 'io.containerd.grpc.v1.cri') !== undefined) ? ', with what [plugins."io.containerd.grpc.v1.cri"] sets of registry, max_concurrent_downloads, snapshotter… copied over it' : ''}, so the image and registry settings are read from it`
+      : `${holder.path} is a ${what} that holds [plugins."io.containerd.cri.v1.images"]: ${release} has no such plugin and ignores that table (2.x reads it)`,
+    holder.path,
+  );
+  return how === 'read';
 }
 
 function describeDefault(d: DefaultConfigPath): string {

@@ -382,6 +382,31 @@ export const criTableInV3File: VersionedFact<'ignored' | 'migrated'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * A `[plugins."io.containerd.cri.v1.images"]` table in a version 1 or 2 config.toml (AKS's Ubuntu 24.04
+ * nodes write one under `version = 2`). 1.x has no such plugin and ignores it. 2.x decodes each plugin's
+ * config from the table of its own id whatever the file's version, and migrating a version 2 file
+ * copies the CRI table's registry, max_concurrent_downloads… over that table: the images table holds, but
+ * for the keys the CRI table also sets.
+ */
+export const imagesTableInOlderFile: VersionedFact<'ignored' | 'read'> = {
+  id: 'containerd.config.images-table-before-v3',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.0.0' },
+      value: 'ignored',
+      source: `${CD} v1.7.27 services/server/config/config.go:181-189 (a plugin's config is the table of a registered plugin's id; 1.x registers no io.containerd.cri.v1.images)`,
+    },
+    {
+      range: { from: '2.0.0' },
+      value: 'read',
+      source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:260-264 (Decode by plugin id); plugins/cri/images/plugin.go:157-175 (configMigration: an existing images table is kept, the CRI table's keys copied over it, migrateConfig :178); v2.1.6 the same (:256, :164-185)`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
 /** The hosts.toml capability `referrers` (OCI referrers API). */
 export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.referrers-capability',

@@ -74,10 +74,15 @@ export const CRI_PLUGIN_ID: Record<ConfigLayout, string> = {
 const GRPC_SERVER_PLUGIN_ID = 'io.containerd.server.v1.grpc';
 export const TRANSFER_PLUGIN_ID = 'io.containerd.transfer.v1.local';
 
-/** Reads an already-parsed config table; `text` only locates value problems. */
+/**
+ * Reads an already-parsed config table; `text` only locates value problems. `imagesTable`: the CRI
+ * settings are read from `[plugins."io.containerd.cri.v1.images"]` whatever the file's version (a
+ * version 1 or 2 file that holds one, as containerd 2.x loads it: asImagesTable).
+ */
 export function readContainerdConfig(
   t: TomlTable,
   text = '',
+  imagesTable = false,
 ): { config: ContainerdConfig; problems: ConfigValueProblem[] } {
   const problems: ConfigValueProblem[] = [];
   const num = (v: unknown, key: string): number | undefined => {
@@ -111,10 +116,10 @@ export function readContainerdConfig(
         message: `unsupported config version ${JSON.stringify(rawVersion)} (1 to 4)`,
       });
   }
-  const criPluginId = CRI_PLUGIN_ID[layout];
+  const criPluginId = imagesTable ? CRI_PLUGIN_ID[3] : CRI_PLUGIN_ID[layout];
   const cri = dig(t, 'plugins', criPluginId);
   // in layouts 1 and 2, snapshotter and friends sit one table deeper (`.containerd`)
-  const criRuntime = criV1Layout(layout) ? cri : dig(cri, 'containerd');
+  const criRuntime = imagesTable || criV1Layout(layout) ? cri : dig(cri, 'containerd');
   const registry = dig(cri, 'registry');
 
   const mirrors: Record<string, string[]> = {};
@@ -199,7 +204,11 @@ const LEFTOVER_CRI_CONTAINERD_KEYS = [
 
 /** The keys a version 3 file's leftover CRI table holds that containerd 2.3+ moves over its images table (none: empty). */
 export function leftoverCriKeys(t: TomlTable): string[] {
-  if (Number(t.version) !== 3) return [];
+  return Number(t.version) === 3 ? criKeysMigrated(t) : [];
+}
+
+/** The keys of the file's `[plugins."io.containerd.grpc.v1.cri"]` that the CRI images plugin's migration copies. */
+function criKeysMigrated(t: TomlTable): string[] {
   const src = dig(t, 'plugins', CRI_PLUGIN_ID[2]);
   if (!isTable(src)) return [];
   const inner = dig(src, 'containerd');
@@ -226,6 +235,27 @@ export function migrateLeftoverCri(t: TomlTable, keys: readonly string[] = lefto
     dst[key] = from[key];
   }
   return { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[3]]: dst } };
+}
+
+/** Whether a version 1 or 2 file holds a `[plugins."io.containerd.cri.v1.images"]` table (only 2.x reads it). */
+export function hasImagesTableBeforeV3(t: TomlTable): boolean {
+  const v = t.version === undefined ? 1 : Number(t.version);
+  return (v === 1 || v === 2) && isTable(dig(t, 'plugins', CRI_PLUGIN_ID[3]));
+}
+
+/**
+ * A version 1 or 2 file that holds an images table, as containerd 2.x loads it: its CRI table's registry,
+ * max_concurrent_downloads… copied over the images table (to be read with readContainerdConfig's
+ * `imagesTable`). A version 1 file's CRI table is `[plugins.cri]`, which 2.x first renames.
+ */
+export function asImagesTable(t: TomlTable): TomlTable {
+  const v1 = t.version === undefined || Number(t.version) === 1;
+  const plugins = t.plugins as TomlTable;
+  const named: TomlTable =
+    v1 && isTable(plugins[CRI_PLUGIN_ID[1]])
+      ? { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[2]]: plugins[CRI_PLUGIN_ID[1]] } }
+      : t;
+  return migrateLeftoverCri(named, criKeysMigrated(named));
 }
 
 /**

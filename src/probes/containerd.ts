@@ -1,10 +1,15 @@
 import { access, constants, open, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
-import { readContainerdConfig, type ContainerdConfig } from '../parsers/containerd-config.js';
-import { parseTomlLocated } from '../parsers/containerd-toml.js';
+import {
+  asImagesTable,
+  hasImagesTableBeforeV3,
+  readContainerdConfig,
+  type ContainerdConfig,
+} from '../parsers/containerd-config.js';
+import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
 import { effectiveConfigPath, type HostsDir } from '../facts/containerd-hosts-dirs.js';
-import { defaultConfigPath } from '../knowledge/containerd.js';
+import { defaultConfigPath, imagesTableInOlderFile } from '../knowledge/containerd.js';
 import { GENERATING_DISTRIBUTIONS, NODEADM } from '../knowledge/containerd-distributions.js';
 import { pick } from '../knowledge/versioned.js';
 import { parseContainerdVersion } from '../parsers/containerd-version.js';
@@ -55,12 +60,15 @@ export const containerdProbe: ProbeModule = {
 
     // 2. config.toml and its imports
     let config: ContainerdConfig | null = null;
+    // a version 2 file that holds the images table, read again once the version is known
+    let withImages: { table: TomlTable; text: string } | null = null;
     const main = await readNodeFile(ctx.nodePath(configNode), 4 * 1024 * 1024);
     if (main.kind === 'ok') {
       await out.writeText(`${OUT}/config.toml`, stripTomlSecrets(main.text), configNode);
       const p = parseTomlLocated(main.text);
       if (p.ok) {
         config = readContainerdConfig(p.value, main.text).config;
+        if (hasImagesTableBeforeV3(p.value)) withImages = { table: p.value, text: main.text };
         await copyImports(ctx, configNode, config.imports, partial);
       } else partial.push(`${configNode}:${p.line ?? '?'}:${p.column ?? '?'}: ${p.message}`);
     } else if (main.kind === 'missing') {
@@ -100,6 +108,11 @@ export const containerdProbe: ProbeModule = {
         config = readContainerdConfig(p.value, dump.stdout).config;
     } else if (dump) partial.push(`config dump: ${dump.reason}`);
     const version = await readVersion(ctx, await bin, config, proc, partial);
+    // 2.x reads it (the facts say so in a note): the hosts dirs below are those of its config_path
+    const images =
+      withImages && pick(imagesTableInOlderFile, version === null ? null : parseContainerdVersion(version));
+    if (withImages && images && images.kind !== 'none' && images.value === 'read')
+      config = readContainerdConfig(asImagesTable(withImages.table), withImages.text, true).config;
 
     // 4. environment, drop-ins, decompressors
     let path: string | null = null;

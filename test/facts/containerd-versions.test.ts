@@ -186,6 +186,51 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     expect(f.notes.map((n) => n.text).join('\n')).toMatch(/table in a version 3 config is migrated \(≥ 2\.3\.0\)/);
   });
 
+  it("a version 2 config's images table is read by 2.x, with the CRI table's keys over it, and ignored by 1.x (AKS Ubuntu 24.04)", async () => {
+    const files = fixtureFiles('real/containerd-aks-ubuntu2404-v2-images-table');
+    const v2 = await factsFrom(files);
+    expect(v2.containerd!.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    expect(v2.containerd!.hostsDirs[0]).toMatchObject({ path: '/etc/containerd/certs.d', inConfigPath: true });
+    expect(v2.containerd!.routes[0]).toMatchObject({ registry: 'docker.io', firstIsDfdaemon: true });
+    expect(kinds(v2.containerd!)).toEqual([]);
+    expect(v2.notes.map((n) => n.text).join('\n')).toMatch(
+      /containerd 2\.1\.6 reads that table whatever the file's version/,
+    );
+    // 1.x has no images plugin: the hosts.toml is not read
+    const v17 = await factsFrom({
+      ...files,
+      'raw/containerd/version.txt': 'containerd github.com/containerd/containerd v1.7.27\n',
+    });
+    expect(v17.containerd!.config.cri.configPath).toBeUndefined();
+    expect(kinds(v17.containerd!)).toEqual(['wrong-dir']);
+    expect(v17.notes.map((n) => n.text).join('\n')).toMatch(
+      /containerd 1\.7\.27 has no such plugin and ignores that table/,
+    );
+    // version unknown: 2.x's reading, named in the assumptions
+    const { 'raw/containerd/version.txt': _v, ...unknown } = files;
+    const u = await factsFrom(unknown);
+    expect(u.containerd!.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    expect(u.notes.map((n) => n.text).join('\n')).toMatch(
+      /images\.v1\.images"\] table in a version 2 config is read \(≥ 2\.0\.0\)|table in a version 2 config is read \(≥ 2\.0\.0\)/,
+    );
+    // what the version 2 CRI table sets is copied over the images table (v2.1.6 plugin.go migrateConfig);
+    // the images table's own snapshot settings hold where it sets none (AKS's Teleport variant)
+    const both = `${files['raw/containerd/config.toml']}
+[plugins."io.containerd.grpc.v1.cri".registry]
+  config_path = "/etc/containerd/other.d"
+[plugins."io.containerd.grpc.v1.cri".containerd]
+  snapshotter = "stargz"
+`.replace(
+      '[plugins."io.containerd.cri.v1.images"]\n',
+      '[plugins."io.containerd.cri.v1.images"]\n  disable_snapshot_annotations = false\n',
+    );
+    const m = await factsFrom({ ...files, 'raw/containerd/config.toml': both });
+    expect(m.containerd!.config.cri.configPath).toBe('/etc/containerd/other.d');
+    expect(m.containerd!.config.cri.snapshotter).toBe('stargz');
+    expect(m.containerd!.config.cri.disableSnapshotAnnotations).toBe(false);
+    expect(m.containerd!.pull).toMatchObject({ mode: 'local', localReasons: ['disable_snapshot_annotations = false'] });
+  });
+
   it('max_concurrent_downloads does nothing on 1.4.0–1.5.11 (containerd#6054) and says so; 1.5.12 honours it', async () => {
     const old = await containerdOf('containerd-1.5.11-downloads-unlimited');
     expect(old.c.pull.downloads.ignored?.range).toBe('1.4.0–1.5.11');

@@ -269,11 +269,14 @@ function kindOf(rule: NetfilterRule, probabilistic: string | null): HitKind | nu
   if (probabilistic === 'random' || probabilistic === 'nth') {
     if (v === 'drop' || v === 'reject' || v === 'queue') return 'random-drop';
   }
+  // a limit throttles only where the rule decides the packet: a limit on a rule that logs, marks or counts
+  // bounds that action, and every packet goes on to the next rule (`-m limit … -j NFLOG`, kube-router's)
   if (
-    probabilistic === 'limit' ||
-    probabilistic === 'hashlimit' ||
-    probabilistic === 'connlimit' ||
-    probabilistic === 'quota'
+    (probabilistic === 'limit' ||
+      probabilistic === 'hashlimit' ||
+      probabilistic === 'connlimit' ||
+      probabilistic === 'quota') &&
+    (v === 'accept' || v === 'drop' || v === 'reject' || v === 'queue')
   )
     return 'limit';
   if (v === 'drop') return 'drop';

@@ -459,10 +459,14 @@ export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResu
       if (hc.chain.base?.type === 'nat' && !(at.nat && p.state === 'NEW')) continue;
       // `sure` tracks whether every rule before this point certainly did not decide the packet
       const state = { sure: true };
-      const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set(), ws, true);
-      if (end === 'drop') {
+      const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set(), ws, null);
+      if (end === 'drop' && state.sure) {
         res.outcome = 'dropped';
         return res;
+      }
+      if (end === 'drop') {
+        uncertain = true;
+        continue;
       }
       if (end === 'accept') {
         if (!state.sure) uncertain = true;
@@ -500,8 +504,11 @@ function walkChain(
   depth: number,
   onStack: Set<string>,
   ws: { mark: MarkState },
-  /** Every jump that led here certainly happens for this packet. */
-  reached: boolean,
+  /**
+   * Null when every jump that led here certainly happens for this packet; else the first that may not,
+   * in words: a rule of this chain then matches only "maybe", whatever its own conditions say.
+   */
+  via: string | null,
 ): ChainEnd {
   if (depth > MAX_DEPTH || onStack.has(chain.name)) return 'end';
   onStack.add(chain.name);
@@ -518,11 +525,15 @@ function walkChain(
         table: hc.table,
         chain: chain.name,
         rule,
-        match: m,
+        // what the rule does once the chain is reached decides the walk below; the hit says whether it is
+        match: via === null ? m : 'maybe',
         probabilistic,
       };
-      if (m === 'maybe')
-        hit.undecided = rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond);
+      if (hit.match === 'maybe')
+        hit.undecided = [
+          ...(via === null ? [] : [via]),
+          ...rule.conds.filter((c) => judgeCond(c, p, at, ctx) === 'maybe').map(describeCond),
+        ];
       if (ws.mark.setBy && rule.conds.some((c) => c.kind === 'mark')) hit.markSetBy = ws.mark.setBy;
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;
@@ -534,7 +545,9 @@ function walkChain(
           if (!target) break;
           const wasSure = state.sure;
           if (!definite) state.sure = false;
-          const end = walkChain(hc, target, p, at, res, state, depth + 1, onStack, ws, reached && definite);
+          const jumpedVia =
+            via ?? (definite ? null : `the ${v.kind} to ${v.chain} at ${hc.file}:${rule.line}, which may not be taken`);
+          const end = walkChain(hc, target, p, at, res, state, depth + 1, onStack, ws, jumpedVia);
           if (definite && wasSure && (end === 'accept' || end === 'drop')) return end;
           if (definite && v.kind === 'goto' && end !== 'end' && end !== 'return') return end;
           if (definite && v.kind === 'goto') return 'return';
@@ -548,8 +561,10 @@ function walkChain(
         case 'drop':
         case 'reject':
         case 'queue':
-          if (definite && state.sure) {
-            res.droppedBy = hit;
+          // a rule that certainly matches ends its chain either way: a rule before it that may have
+          // accepted the packet would have ended the walk as well; only then is the drop not certain
+          if (definite) {
+            if (state.sure) res.droppedBy = hit;
             return 'drop';
           }
           state.sure = false;
@@ -562,7 +577,7 @@ function walkChain(
           state.sure = false;
           break;
         case 'continue':
-          if (v.mark) ws.mark = applyMark(ws.mark, v.mark, definite && reached, `${hc.file}:${rule.line}`);
+          if (v.mark) ws.mark = applyMark(ws.mark, v.mark, definite && via === null, `${hc.file}:${rule.line}`);
           break;
       }
     }

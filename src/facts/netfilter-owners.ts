@@ -52,6 +52,10 @@ export function judgeIpsetFromKnowledge(set: string, flags: readonly ('src' | 'd
 
 /** The program whose chain or table this is, by the names it gives them; null when not one it knows. */
 export function ownerOf(table: string, chain: string): string | null {
+  // kube-router's network policy controller, also embedded in k3s (cloudnativelabs/kube-router v2
+  // pkg/controllers/netpol/network_policy_controller.go: KUBE-ROUTER-INPUT/FORWARD/OUTPUT, KUBE-POD-FW-,
+  // KUBE-NWPLCY-); before the kube-proxy catch-all, whose chains share the KUBE- prefix
+  if (/^(?:KUBE-ROUTER-|KUBE-POD-FW-|KUBE-NWPLCY-)/.test(chain)) return 'kube-router (network policy)';
   if (table === 'kube-proxy' || /^KUBE-/.test(chain)) return 'kube-proxy/kubelet';
   if (/^cali-/.test(chain)) return 'Calico';
   if (/^(CILIUM_|cilium)/i.test(chain) || table === 'cilium') return 'Cilium';

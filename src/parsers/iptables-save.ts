@@ -438,6 +438,9 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
   // the current table came without a *table line (its rules began without one), and it listed chain policies
   let implicit = false;
   let policies = false;
+  // a headerless table's last line was a chain (-N) or a rule (-A): a chain policy (-P) after it begins
+  // the next table of a paste of several `iptables -S` outputs (-S, then -S -t nat…)
+  let pastPolicies = false;
   let assumed: NetfilterRuleset['assumedTables'];
   const finishTable = () => {
     if (!table) return;
@@ -458,6 +461,7 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     table = null;
     implicit = false;
     policies = false;
+    pastPolicies = false;
   };
   const lines = text.split('\n');
   let lastLine = 0;
@@ -484,6 +488,7 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       finishTable();
       continue;
     }
+    if (implicit && pastPolicies && POLICY.test(line)) finishTable();
     if (!table && HEADERLESS.test(line)) {
       // rules without their *table line: `iptables -S` (the filter table unless -t names another) or a
       // grep of iptables-save; a target only the nat table allows says which
@@ -497,6 +502,7 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       continue;
     }
     const pn = /^-(P|N)\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line);
+    if (implicit) pastPolicies = pn?.[1] !== 'P';
     if (pn) {
       // `iptables -S` prints a chain as -P (a built-in one, with its policy) or -N (a user one)
       const c = addChain(table, pn[2] as string);
@@ -563,20 +569,27 @@ const EXCERPT_GAP: Cond = {
 
 /** A rule or chain line of iptables' own syntax (`-A`, `-P`, `-N`, `:CHAIN`), counters allowed. */
 const HEADERLESS = /^(?:\[\d+:\d+\]\s+)?-[APN]\s+\S|^:\S+\s+\S+(?:\s+\[\d+:\d+\])?$/;
+/** A chain policy line of `iptables -S`. */
+const POLICY = /^-P\s+\S+\s+\S+\s*$/;
 /** Targets that only the nat table takes. */
 const NAT_TARGET = /\s-j\s+(?:DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP)\b/;
 
 /**
- * The table of rules without a *table line, from `from` to the next table line: the built-in chains
+ * The table of rules without a *table line, from `from` to the next table line, or to the next chain
+ * policy after a rule or chain line (where the next `iptables -S` of a paste begins): the built-in chains
  * `iptables -S` gives policies to name it (filter: INPUT, FORWARD, OUTPUT; nat: PREROUTING, INPUT, OUTPUT,
  * POSTROUTING; mangle: all five; raw: PREROUTING, OUTPUT), else a target only nat takes, else filter.
  */
 function headerlessTable(lines: readonly string[], from: number): { name: string; by: TableAssumedBy } {
   const builtins = new Set<string>();
   let natTarget = false;
+  let past = false;
   for (let i = from; i < lines.length; i++) {
     const l = (lines[i] ?? '').trim();
     if (l.startsWith('*')) break;
+    if (POLICY.test(l)) {
+      if (past) break;
+    } else if (/^(?:\[\d+:\d+\]\s+)?-[AN]\s/.test(l)) past = true;
     const p = /^-P\s+(\S+)/.exec(l);
     if (p) builtins.add(p[1] as string);
     if (NAT_TARGET.test(` ${l}`)) natTarget = true;

@@ -199,6 +199,57 @@ COMMIT
     expect(grepped?.hits[0]?.undecided?.[0]).toMatch(/^the rules before it in its chain/);
   });
 
+  it('a rule that matches every packet matches only "maybe" in a chain reached by a jump that may not be taken', () => {
+    const save = `*filter
+:INPUT ACCEPT [0:0]
+:FROM-ONE-HOST - [0:0]
+-A INPUT -s 10.9.9.9/32 -j FROM-ONE-HOST
+-A FROM-ONE-HOST -j DROP
+-A FROM-ONE-HOST -p tcp -j REJECT
+COMMIT
+`;
+    const hooks = hookedChains([{ file: 'raw/net/iptables-save.txt', ruleset: parseIptablesSave(save) }]);
+    const [syn] = peerPackets(4000, 4).map((p) => walkPacket(p, hooks));
+    expect(syn?.outcome).toBe('uncertain');
+    const drop = syn?.hits.find((h) => h.rule.line === 5);
+    expect(drop?.match).toBe('maybe');
+    expect(drop?.undecided).toEqual([
+      'the jump to FROM-ONE-HOST at raw/net/iptables-save.txt:4, which may not be taken',
+    ]);
+    // once the chain is reached its DROP decides the packet: the REJECT after it is never reached
+    expect(syn?.hits.map((h) => h.rule.line)).toEqual([4, 5]);
+    // reached for certain (every source), the same DROP matches
+    const [all] = peerPackets(4000, 4).map((p) =>
+      walkPacket(p, hookedChains([{ file: 'f', ruleset: parseIptablesSave(save.replace('-s 10.9.9.9/32 ', '')) }])),
+    );
+    expect(all?.hits.find((h) => h.rule.line === 5)?.match).toBe('yes');
+  });
+
+  it('reads a paste of `iptables -S` and `iptables -S -t nat` as the two tables it holds', () => {
+    const r = parseIptablesSave(`-P INPUT DROP
+-P FORWARD ACCEPT
+-P OUTPUT DROP
+-N KUBE-SERVICES
+-A INPUT -i lo -j ACCEPT
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N KUBE-SEP-A
+-A KUBE-SEP-A -p tcp -m tcp -j DNAT --to-destination 10.1.2.3:9153
+`);
+    expect(r.tables.map((t) => t.name)).toEqual(['filter', 'nat']);
+    expect(r.assumedTables).toEqual([
+      { line: 1, table: 'filter', by: 'chain policies' },
+      { line: 6, table: 'nat', by: 'chain policies' },
+    ]);
+    // the filter table keeps its own DROP policies: the nat table's ACCEPT ones are another table's
+    expect(r.tables[0]?.chains.get('INPUT')?.base?.policy).toBe('drop');
+    expect(r.tables[0]?.chains.get('OUTPUT')?.base?.policy).toBe('drop');
+    expect(r.tables[1]?.chains.get('KUBE-SEP-A')?.rules[0]?.verdict.kind).toBe('nat');
+    expect(r.unparsed).toEqual([]);
+  });
+
   it('judges nft inet chains by family and priority', () => {
     const rs = parseNftRuleset(`table inet fw {
 	chain in {

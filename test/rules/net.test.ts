@@ -61,6 +61,22 @@ describe('net.netfilter-blocking and net.netfilter-overhead', () => {
     expect(d?.evidence[0]).toContain('counters: 41 packets / 2460 bytes matched');
   });
 
+  it('a limit throttles where its rule decides the packet, not where it only bounds logging (kube-router NFLOG)', async () => {
+    const save = (rule: string) => ({
+      'raw/net/listeners.txt': LISTEN,
+      'raw/net/iptables-save.txt': `*filter\n:INPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`,
+    });
+    const nflog = await factsFrom(
+      save('-A INPUT -i lo -m limit --limit 10/min --limit-burst 10 -j NFLOG --nflog-group 100'),
+    );
+    expect(nflog.net?.netfilter?.findings.map((x) => x.kind)).not.toContain('limit');
+    expect(evaluate(nflog, RULES).diagnoses.map((d) => d.rule)).not.toContain('net.netfilter-blocking');
+    const drop = await factsFrom(
+      save('-A INPUT -i lo -m hashlimit --hashlimit-above 10/sec --hashlimit-name x -j DROP'),
+    );
+    expect(drop.net?.netfilter?.findings.map((x) => x.kind)).toContain('limit');
+  });
+
   it('reads every spelling of the conntrack "table full" message', () => {
     const k = scanNetfilterKernelMessages(
       [

@@ -36,7 +36,9 @@ export type MisconfigKind =
   /** `<dir>/<registry>/` without hosts.toml (certificates only) keeps that registry off the `_default` that routes through dfdaemon. */
   | 'certs-dir-shadows-default'
   /** 2.3+: a version 3 file's leftover `[plugins."io.containerd.grpc.v1.cri".registry]` replaced the images table's registry. */
-  | 'leftover-cri-registry';
+  | 'leftover-cri-registry'
+  /** `config_path` written in the CRI table itself, not under its `.registry`: no containerd reads it there. */
+  | 'config-path-misplaced';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -159,6 +161,13 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
   const { configPath, routes } = a;
   const out: Misconfig[] = [];
   const stray = a.hostsDirs.filter((d) => !d.inConfigPath);
+  const misplaced = a.config.cri.configPathMisplaced;
+  if (misplaced !== undefined && a.config.cri.configPath === undefined)
+    out.push({
+      kind: 'config-path-misplaced',
+      message: `config_path = "${misplaced}" is set in [plugins."${a.config.criPluginId}"] itself, where containerd does not read it (the image config has no such key there): it belongs under [plugins."${a.config.criPluginId}".registry], so ${misplaced} is not containerd's hosts directory`,
+      file: cfgFile(a),
+    });
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
   // stock node: a finding only when dfdaemon waits for pulls or a hosts.toml sits where containerd does not look

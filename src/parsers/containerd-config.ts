@@ -28,6 +28,11 @@ export interface CriImageSettings {
   /** 2.1+ only: forces the old local pull. */
   useLocalImagePull?: boolean;
   configPath?: string;
+  /**
+   * A `config_path` written in the CRI table itself rather than under its `.registry`, where no containerd
+   * reads it (the image config has no such key: 1.x drops it, 2.x's migration does not copy it).
+   */
+  configPathMisplaced?: string;
   /** Legacy `registry.mirrors`: registry → endpoints, in file order. */
   mirrors: Record<string, string[]>;
   /** Legacy `registry.configs` keys (TLS/auth per registry host). */
@@ -169,6 +174,9 @@ export function readContainerdConfig(
       disableSnapshotAnnotations: bool(dig(criRuntime, 'disable_snapshot_annotations'), 'disable_snapshot_annotations'),
       useLocalImagePull: bool(dig(cri, 'use_local_image_pull'), 'use_local_image_pull'),
       configPath: str(dig(registry, 'config_path'), 'config_path'),
+      ...(typeof dig(cri, 'config_path') === 'string'
+        ? { configPathMisplaced: dig(cri, 'config_path') as string }
+        : {}),
       mirrors,
       configs,
       configsTls,

@@ -69,6 +69,55 @@ describe('containerd.mirror-misconfigured', () => {
     ).toBeNull();
     expect(mirrorMisconfigured.when(await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n' }))).toBeNull();
   });
+  it('names a config_path written in the CRI table itself, moves it, and takes the legacy mirrors out with it', async () => {
+    // the shape of a public install script's config for containerd 2.1.4: config_path one table too high
+    const config = `version = 2
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "registry.k8s.io/pause:3.10"
+  config_path = "/etc/containerd/certs.d"
+  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+    endpoint = ["https://mirror.example"]
+`;
+    const f = await factsFrom({
+      'raw/containerd/config.toml': config,
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/net/listeners.txt': LISTEN,
+    });
+    expect(f.containerd?.config.cri.configPath).toBeUndefined();
+    // first the key that is misplaced, then what follows from it; the mirror is not dfdaemon ('no-routing')
+    expect(f.containerd?.misconfigs.map((x) => x.kind)).toEqual(['config-path-misplaced', 'wrong-dir', 'no-routing']);
+    const m = mirrorMisconfigured.when(f);
+    expect(m?.severity).toBe('critical');
+    expect(m?.evidence[0]).toMatch(
+      /^config_path = "\/etc\/containerd\/certs\.d" is set in \[plugins\."io\.containerd\.grpc\.v1\.cri"\] itself, where containerd does not read it/,
+    );
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain('move config_path from [plugins."io.containerd.grpc.v1.cri"] into its registry table');
+    expect(steps).toContain('delete the registry.mirrors tables (docker.io)');
+    // once: the config_path snippet of the move, not a second one to set it
+    expect(steps.split('config_path = "/etc/containerd/certs.d"').length - 1).toBe(1);
+    // the same config with config_path where it belongs: no misplaced key (the mirrors beside it are another finding)
+    const right = await factsFrom({
+      'raw/containerd/config.toml': config.replace(
+        '  config_path = "/etc/containerd/certs.d"\n',
+        '  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/etc/containerd/certs.d"\n',
+      ),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/net/listeners.txt': LISTEN,
+    });
+    expect(right.containerd?.misconfigs.map((x) => x.kind)).not.toContain('config-path-misplaced');
+  });
+  it('takes legacy mirrors out where it advises setting config_path beside them', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry.mirrors."quay.io"]\n  endpoint = ["https://quay.example"]\n',
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/net/listeners.txt': LISTEN,
+    });
+    const steps = mirrorMisconfigured.when(f)!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain('[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path');
+    expect(steps).toContain('delete the registry.mirrors tables (quay.io)');
+  });
   // fixtures/real/containerd-1.4-mirror-keyed-registry-1 (dragonfly#1344) is the real case
   it('renames a misnamed legacy mirror where it is, with its endpoints, and sets no config_path beside it', async () => {
     const legacy = (name: string) =>

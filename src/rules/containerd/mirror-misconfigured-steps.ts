@@ -19,6 +19,21 @@ interface Fix {
   steps(c: ContainerdFacts): Step[];
 }
 
+/**
+ * Where config_path is added beside legacy registry.mirrors: containerd refuses the two together ("`mirrors`
+ * cannot be set when `config_path` is provided", v1.6.38 pkg/cri/config/config.go:426, v2.1.0
+ * internal/cri/config/config.go:489) and its CRI plugin does not load, so the mirrors go in the same change.
+ */
+function mirrorsOut(c: ContainerdFacts): Step[] {
+  const legacy = Object.keys(c.config.cri.mirrors);
+  if (legacy.length === 0) return [];
+  return [
+    prose(
+      `In the same change, delete the registry.mirrors tables (${legacy.join(', ')}) from ${configToml(c)} and write each registry's mirrors as a hosts.toml under that directory: containerd refuses config_path beside registry.mirrors ("\`mirrors\` cannot be set when \`config_path\` is provided"), and its CRI plugin then does not load, so no image pulls at all.`,
+    ),
+  ];
+}
+
 export const MISCONFIG_FIXES: readonly Fix[] = [
   {
     kinds: ['legacy-with-config-path'],
@@ -53,10 +68,20 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     ],
   },
   {
+    kinds: ['config-path-misplaced'],
+    steps: (c) => [
+      prose(
+        `In ${configToml(c)}, move config_path from [plugins."${c.config.criPluginId}"] into its registry table, where containerd reads it:`,
+      ),
+      configPathSnippet(c, c.config.cri.configPathMisplaced ?? hostsDir(c)),
+      ...mirrorsOut(c),
+    ],
+  },
+  {
     kinds: ['no-routing', 'config-path-without-hosts', 'wrong-dir', 'wrong-name'],
     steps: (c) => [
-      ...(c.configPathFrom === 'none'
-        ? [prose(`Set the hosts directory in ${configToml(c)}:`), configPathSnippet(c)]
+      ...(c.configPathFrom === 'none' && c.config.cri.configPathMisplaced === undefined
+        ? [prose(`Set the hosts directory in ${configToml(c)}:`), configPathSnippet(c), ...mirrorsOut(c)]
         : []),
       prose(
         'Write the mirror where containerd reads it (the first config_path directory), named after the registry as images name it ("docker.io", not "index.docker.io"):',

@@ -15,6 +15,7 @@ const SEVERITY: Record<MisconfigKind, 'critical' | 'warning'> = {
   rejected: 'critical',
   'host-without-header': 'critical',
   'leftover-cri-registry': 'critical',
+  'config-path-misplaced': 'critical',
   'legacy-with-config-path': 'critical',
   'mirrors-refused': 'critical',
   'config-path-list-transfer': 'critical',
@@ -45,7 +46,7 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
     cause: 'mirror-misconfigured',
     title: 'containerd does not send pulls to dfdaemon',
     description:
-      'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; dfdaemon written as an inline-table host, which 2.0+ never tries; a registry directory with certificates but no hosts.toml, which keeps that registry off a _default that routes through dfdaemon; on 2.3+, a version 2 registry table left in a version 3 config, which then replaces the registry table of the images plugin; legacy mirrors together with config_path (or, on 2.2.0–2.2.1, with the default config_path); a multi-directory config_path on 2.1+ transfer-service pulls; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
+      'No config_path/mirrors while dfdaemon runs; hosts.toml in a directory containerd does not read, keyed on the wrong registry name, shadowed by an earlier config_path entry or rejected by containerd; dfdaemon written as an inline-table host, which 2.0+ never tries; a registry directory with certificates but no hosts.toml, which keeps that registry off a _default that routes through dfdaemon; on 2.3+, a version 2 registry table left in a version 3 config, which then replaces the registry table of the images plugin; config_path written in the CRI table itself instead of its registry table; legacy mirrors together with config_path (or, on 2.2.0–2.2.1, with the default config_path); a multi-directory config_path on 2.1+ transfer-service pulls; first mirror on a wrong port/scheme, without "pull", or with nothing listening',
     severities: ['critical', 'warning'],
     remediationSummary: SUMMARY,
   },

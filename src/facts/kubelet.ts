@@ -113,6 +113,11 @@ export const kubeletFacts = defineFacts({
         });
       else {
         cfg = p.settings;
+        if (p.document)
+          ctx.note(
+            `${KUBELET_FILES.config} holds ${p.document.of} YAML documents (a kubeadm config file): its KubeletConfiguration, document ${p.document.index} from line ${p.document.line}, was read`,
+            KUBELET_FILES.config,
+          );
         for (const q of p.problems)
           ctx.problem({
             file: KUBELET_FILES.config,

@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
 
 /** The KubeletConfiguration fields a pull depends on (kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletPullSettings {
@@ -10,7 +10,14 @@ export interface KubeletPullSettings {
 }
 
 export type KubeletConfigParse =
-  | { ok: true; settings: KubeletPullSettings; kind?: string; problems: { line?: number; message: string }[] }
+  | {
+      ok: true;
+      settings: KubeletPullSettings;
+      kind?: string;
+      problems: { line?: number; message: string }[];
+      /** Of several YAML documents (kubeadm's config file), the KubeletConfiguration read: its number and first line. */
+      document?: { index: number; of: number; line: number };
+    }
   | { ok: false; line?: number; column?: number; message: string };
 
 /** A kubelet config is a few KB; past this it is not one, and YAML's worst cases stay out of reach. */
@@ -25,13 +32,28 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
     };
   const lc = new LineCounter();
   // prettyErrors off: it formats a context snippet per error, quadratic on inputs full of errors
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
+  const parsed = parseAllDocuments(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
+  const all = Array.isArray(parsed) ? parsed : [];
+  const broken = all.find((d) => d.errors.length > 0);
+  if (broken) {
+    const e = broken.errors[0]!;
     const pos = lc.linePos(e.pos[0]);
     return { ok: false, line: pos.line, column: pos.col, message: `invalid YAML: ${e.message.split('\n')[0]}` };
   }
-  const root = doc.contents;
+  // kubeadm's config file holds several documents (InitConfiguration, ClusterConfiguration,
+  // KubeletConfiguration…, separated by ---): the kubelet's is the one of its kind
+  // a --- before or after the one document leaves an empty one beside it
+  const docs = all.filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
+  const kindOf = (c: unknown): unknown => {
+    if (!isMap(c)) return undefined;
+    const v = c.items.find((p) => isScalar(p.key) && p.key.value === 'kind')?.value;
+    return isScalar(v) ? v.value : undefined;
+  };
+  const index = docs.length > 1 ? docs.findIndex((d) => kindOf(d.contents) === 'KubeletConfiguration') : 0;
+  if (index < 0)
+    return { ok: false, line: 1, message: `${docs.length} YAML documents, none of kind KubeletConfiguration` };
+  const doc = docs[index];
+  const root = doc?.contents ?? null;
   if (!isMap(root)) return { ok: false, line: 1, message: 'not a KubeletConfiguration (expected a mapping)' };
   const problems: { line?: number; message: string }[] = [];
   // read only the top-level keys we need: no toJS(), so aliases elsewhere in the file are never expanded
@@ -68,7 +90,16 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
   const kind = typeof kindV === 'string' ? kindV : undefined;
   if (kind !== undefined && kind !== 'KubeletConfiguration')
     problems.push({ line: lineOf('kind'), message: `kind is ${kind}, not KubeletConfiguration` });
-  return { ok: true, settings, ...(kind === undefined ? {} : { kind }), problems };
+  const at = (root.range as [number, number, number] | undefined)?.[0];
+  return {
+    ok: true,
+    settings,
+    ...(kind === undefined ? {} : { kind }),
+    problems,
+    ...(docs.length > 1
+      ? { document: { index: index + 1, of: docs.length, line: at === undefined ? 1 : lc.linePos(at).line } }
+      : {}),
+  };
 }
 
 function describe(v: unknown): string {

@@ -25,6 +25,31 @@ describe('kubelet config', () => {
   });
 });
 
+describe('kubelet config in a kubeadm config file', () => {
+  const kubeadm = (kubelet: string) =>
+    `apiVersion: kubeadm.k8s.io/v1beta4\nkind: InitConfiguration\n---\napiVersion: kubeadm.k8s.io/v1beta4\nkind: ClusterConfiguration\n---\n${kubelet}---\napiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\n`;
+  it('reads its KubeletConfiguration document, with lines counted in the whole file', () => {
+    const r = parseKubeletConfig(
+      kubeadm('apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: "false"\n'),
+    );
+    expect(r).toMatchObject({ ok: true, kind: 'KubeletConfiguration', document: { index: 3, of: 4, line: 7 } });
+    expect(r.ok && r.problems).toEqual([
+      { line: 9, message: expect.stringMatching(/serializeImagePulls must be true/) },
+    ]);
+    const set = parseKubeletConfig(kubeadm('kind: KubeletConfiguration\nserializeImagePulls: false\n'));
+    expect(set.ok && set.settings).toEqual({ serializeImagePulls: false });
+  });
+  it('says when none of the documents is a KubeletConfiguration, and reads one document beside empty ones', () => {
+    expect(parseKubeletConfig(kubeadm(''))).toMatchObject({
+      ok: false,
+      message: '3 YAML documents, none of kind KubeletConfiguration',
+    });
+    const one = parseKubeletConfig('---\nserializeImagePulls: false\n---\n');
+    expect(one).toMatchObject({ ok: true, settings: { serializeImagePulls: false } });
+    expect(one.ok && one.document).toBeUndefined();
+  });
+});
+
 describe('kubelet flags', () => {
   it('reads flags in both spellings and ignores the rest', () => {
     const f = parseKubeletFlags(

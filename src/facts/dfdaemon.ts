@@ -281,6 +281,13 @@ function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFac
   const v = f.version ? parseRelease(f.version) : null;
   const level = pick(RUST_PIECE_LINES_LEVEL, v);
   if (level.kind === 'none' || level.value !== 'debug') return;
+  // piece lines in a log without DEBUG lines were written at INFO: a release before v1.4.1, whatever the
+  // assumption for an unknown version says
+  if (
+    level.kind === 'assumed' &&
+    logs.summary.tasks.some((t) => t.pieces.local + t.pieces.remote + t.pieces.source > 0)
+  )
+    return;
   ctx.note(
     `The Rust dfdaemon log holds no DEBUG line, and ${level.kind === 'known' ? `from ${level.entry.range.from} (this one: ${f.version})` : 'from v1.4.1 (the version is unknown: assumed ≥ v1.4.1)'} piece lines and "download task succeeded" are DEBUG: a task's end and duration are not in the log, so durations come from dragonfly_client_download_task_duration_milliseconds${f.metrics ? '' : ' (not read)'}; from v1.4.1 the proxy's download span carries no url field either (the URL is in "download task started").`,
     level.entry.source,

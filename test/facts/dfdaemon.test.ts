@@ -500,6 +500,40 @@ describe('dfdaemon log facts', () => {
 });
 
 // dragonflyoss/dragonfly v2.2.4 (#4157) replaced `verbose` with `logLevel`: each release reads only its own
+describe('the Rust log level, by release', () => {
+  const T = Date.parse('2025-03-01T10:00:00Z');
+  const task = (i: number) =>
+    rustTaskLines({
+      startMs: T + i * 1000,
+      host: 'node-1',
+      peer: `peer-${i}`,
+      task: hex64(i),
+      url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`,
+      size: 8 * 2 ** 20,
+      mode: 'hit',
+      costMs: 300,
+      series: 'v1',
+    });
+  const notesOf = async (lines: string[], version?: string) =>
+    (
+      await factsFrom({
+        'raw/dfdaemon/generation.txt': 'rust\n',
+        ...(version ? { 'raw/dfdaemon/version.txt': `${version}\n` } : {}),
+        'raw/dfdaemon/logs/dfdaemon.log': `${lines.join('\n')}\n`,
+      })
+    ).notes.map((n) => n.text);
+  const ASSUMED = /assumed ≥ v1\.4\.1\) piece lines and "download task succeeded" are DEBUG/;
+
+  it('says what an INFO log of an unknown release cannot show, unless its piece lines are there at INFO', async () => {
+    const lines = [task(1), task(2)].flat();
+    expect(lines.some((l) => / INFO .*finished piece /.test(l))).toBe(true);
+    // piece lines written at INFO: a release before v1.4.1, so the assumption does not hold here
+    expect((await notesOf(lines)).join('\n')).not.toMatch(ASSUMED);
+    // the same log without them says nothing of its release: the assumption is named
+    expect((await notesOf(lines.filter((l) => !/piece/.test(l)))).join('\n')).toMatch(ASSUMED);
+  });
+});
+
 describe('the Go log level, by release', () => {
   const infoLog = `${goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 900 }).join('\n')}\n`;
   const factsFor = (version: string | null, config: string) =>

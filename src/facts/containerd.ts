@@ -217,7 +217,8 @@ export const containerdFacts = defineFacts({
     }
     if (facts.discardUnpackedLayers) {
       ctx.note(
-        'containerd discards layer blobs after unpacking (discard_unpacked_layers = true): once the image is garbage-collected, the next "cache hit" pull fetches every blob again, and on 2.1+ this setting also forces the older local pull',
+        // a layer whose snapshot exists is not fetched again, blob or not (v2.1.6 core/unpack/unpacker.go:365-380)
+        'containerd deletes each layer blob once it is unpacked (discard_unpacked_layers = true). A pull of an image whose snapshots are still there fetches nothing either way, and one whose image was removed fetches every blob either way; what the setting takes away is the blobs for what reads them later (ctr export, a push, another snapshotter), and on 2.1+ it also forces the older local pull',
         facts.configFile ?? CONTAINERD_FILES.config,
       );
     }

@@ -52,7 +52,15 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       area: 'containerd',
       setting: 'config_path',
       value: c.configPath.join(':') || 'not set',
-      from: c.configPathFrom === 'assumed' ? 'assumed: no config given' : c.configPath.length > 0 ? at(cfg) : 'default',
+      // containerd's own default (2.2+) is written in no file
+      from:
+        c.configPathFrom === 'assumed'
+          ? 'assumed: no config given'
+          : c.configPathFrom === 'default'
+            ? 'default (containerd)'
+            : c.configPath.length > 0
+              ? at(cfg)
+              : 'default',
     });
     for (const r of c.routes) {
       const hosts = r.hosts

@@ -21,6 +21,23 @@ const find = (r: Report, area: string, setting: RegExp) =>
   r.read?.settings.find((s) => s.area === area && setting.test(s.setting));
 
 describe('what dfdoctor read', () => {
+  it("names containerd's own default config_path as the default, not the config file that does not set it", async () => {
+    const f = await factsFrom({
+      'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.2.4 abc\n',
+      'raw/containerd/config.toml': 'version = 3\n',
+    });
+    expect(buildReadSettings(f).find((s) => s.setting === 'config_path')).toMatchObject({
+      value: '/etc/containerd/certs.d:/etc/docker/certs.d',
+      from: 'default (containerd)',
+    });
+    const set = await factsFrom({
+      'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.2.4 abc\n',
+      'raw/containerd/config.toml':
+        "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+    });
+    expect(buildReadSettings(set).find((s) => s.setting === 'config_path')?.from).toBe('raw/containerd/config.toml');
+  });
+
   it('the seed report names containerd, kubelet, dfdaemon settings with their source', () => {
     expect(find(seed, 'containerd', /^version$/)?.value).toBe('1.6.20');
     expect(find(seed, 'containerd', /^version$/)?.from).toBe('raw/containerd/version.txt');

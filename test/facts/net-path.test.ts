@@ -225,31 +225,6 @@ COMMIT
     expect(all?.hits.find((h) => h.rule.line === 5)?.match).toBe('yes');
   });
 
-  it('reads a paste of `iptables -S` and `iptables -S -t nat` as the two tables it holds', () => {
-    const r = parseIptablesSave(`-P INPUT DROP
--P FORWARD ACCEPT
--P OUTPUT DROP
--N KUBE-SERVICES
--A INPUT -i lo -j ACCEPT
--P PREROUTING ACCEPT
--P INPUT ACCEPT
--P OUTPUT ACCEPT
--P POSTROUTING ACCEPT
--N KUBE-SEP-A
--A KUBE-SEP-A -p tcp -m tcp -j DNAT --to-destination 10.1.2.3:9153
-`);
-    expect(r.tables.map((t) => t.name)).toEqual(['filter', 'nat']);
-    expect(r.assumedTables).toEqual([
-      { line: 1, table: 'filter', by: 'chain policies' },
-      { line: 6, table: 'nat', by: 'chain policies' },
-    ]);
-    // the filter table keeps its own DROP policies: the nat table's ACCEPT ones are another table's
-    expect(r.tables[0]?.chains.get('INPUT')?.base?.policy).toBe('drop');
-    expect(r.tables[0]?.chains.get('OUTPUT')?.base?.policy).toBe('drop');
-    expect(r.tables[1]?.chains.get('KUBE-SEP-A')?.rules[0]?.verdict.kind).toBe('nat');
-    expect(r.unparsed).toEqual([]);
-  });
-
   it('judges nft inet chains by family and priority', () => {
     const rs = parseNftRuleset(`table inet fw {
 	chain in {

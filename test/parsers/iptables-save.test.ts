@@ -157,6 +157,31 @@ COMMIT
     expect(post[2]?.verdict).toEqual({ kind: 'continue', name: 'CONNMARK', mark: 'unknown' });
   });
 
+  it('reads a paste of `iptables -S` and `iptables -S -t nat` as the two tables it holds', () => {
+    const r = parseIptablesSave(`-P INPUT DROP
+-P FORWARD ACCEPT
+-P OUTPUT DROP
+-N KUBE-SERVICES
+-A INPUT -i lo -j ACCEPT
+-P PREROUTING ACCEPT
+-P INPUT ACCEPT
+-P OUTPUT ACCEPT
+-P POSTROUTING ACCEPT
+-N KUBE-SEP-A
+-A KUBE-SEP-A -p tcp -m tcp -j DNAT --to-destination 10.1.2.3:9153
+`);
+    expect(r.tables.map((t) => t.name)).toEqual(['filter', 'nat']);
+    expect(r.assumedTables).toEqual([
+      { line: 1, table: 'filter', by: 'chain policies' },
+      { line: 6, table: 'nat', by: 'chain policies' },
+    ]);
+    // the filter table keeps its own DROP policies: the nat table's ACCEPT ones are another table's
+    expect(r.tables[0]?.chains.get('INPUT')?.base?.policy).toBe('drop');
+    expect(r.tables[0]?.chains.get('OUTPUT')?.base?.policy).toBe('drop');
+    expect(r.tables[1]?.chains.get('KUBE-SEP-A')?.rules[0]?.verdict.kind).toBe('nat');
+    expect(r.unparsed).toEqual([]);
+  });
+
   it('reads `iptables -S` (no table line): the table its policies name, with them, as a whole listing', () => {
     // `iptables -S` and `iptables -t nat -S` as iptables 1.8.9 (nf_tables) printed them here
     const rs = parseIptablesSave(`-P INPUT ACCEPT

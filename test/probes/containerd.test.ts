@@ -121,39 +121,31 @@ describe('containerd probe on a re-rooted node', () => {
       'etc/containerd/config.toml': `version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 4\n[plugins."io.containerd.cri.v1.images".registry]\n  config_path = "/etc/containerd/certs.d"\n`,
       'etc/containerd/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
     });
-    // the probe asks `containerd --version` on PATH: a stand-in that prints what containerd 2.1.6 prints
+    // the probe asks `containerd --version` on PATH: a stand-in prints what that release prints
     const bin = await tmp('dfdoctor-cd-bin-');
-    await writeFile(
-      join(bin, 'containerd'),
-      '#!/bin/sh\necho "containerd github.com/containerd/containerd/v2 v2.1.6 d6ac1ba2b73bab1ce3e3fbe5c2d2e9ac1e6cb71b"\n',
-      { mode: 0o755 },
+    const probeAs = async (versionLine: string) => {
+      await writeFile(join(bin, 'containerd'), `#!/bin/sh\necho "${versionLine}"\n`, { mode: 0o755 });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        return await probe(root);
+      } finally {
+        process.env.PATH = path;
+      }
+    };
+    const v2 = await probeAs(
+      'containerd github.com/containerd/containerd/v2 v2.1.6 d6ac1ba2b73bab1ce3e3fbe5c2d2e9ac1e6cb71b',
     );
-    const path = process.env.PATH;
-    process.env.PATH = `${bin}:${path}`;
-    let v2: Awaited<ReturnType<typeof probe>>;
-    try {
-      v2 = await probe(root);
-    } finally {
-      process.env.PATH = path;
-    }
     expect(await readFile(join(v2.dir, 'raw/containerd/version.txt'), 'utf8')).toContain('v2.1.6');
     const dirs = JSON.parse(await readFile(join(v2.dir, 'raw/containerd/hosts-dirs.json'), 'utf8'));
     expect(dirs).toEqual([
       { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/certs.d', inConfigPath: true },
     ]);
     expect(v2.discovery.containerd?.mirrorHosts).toEqual([`127.0.0.1:${port}`]);
-    // 1.x has no images plugin: the same directory is not containerd's (the stand-in prints 1.7.27's line)
-    await writeFile(
-      join(bin, 'containerd'),
-      '#!/bin/sh\necho "containerd github.com/containerd/containerd v1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da"\n',
+    // 1.x has no images plugin: the same directory is not containerd's
+    const v1 = await probeAs(
+      'containerd github.com/containerd/containerd v1.7.27 05044ec0a9a75232cad458027ca83437aae3f4da',
     );
-    process.env.PATH = `${bin}:${path}`;
-    let v1: Awaited<ReturnType<typeof probe>>;
-    try {
-      v1 = await probe(root);
-    } finally {
-      process.env.PATH = path;
-    }
     const old = JSON.parse(await readFile(join(v1.dir, 'raw/containerd/hosts-dirs.json'), 'utf8'));
     expect(old).toEqual([
       { path: '/etc/containerd/certs.d', bundleDir: 'raw/containerd/stray-1', inConfigPath: false },

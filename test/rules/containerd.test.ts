@@ -206,6 +206,22 @@ describe('containerd.mirror-fallback', () => {
     );
     expect(m?.impactSeconds).toBe((4 + 2) * 30);
   });
+  it('judges a line without host= by the request its error quotes: a last host\'s "fetch failed" at the registry is no mirror\'s', async () => {
+    // buildkit vendors containerd's resolver and logs no host= (lines as a buildkit doc quotes them)
+    const lines = [
+      'level=info msg="trying next host" error="mkdir /nonexistent: permission denied" span="resolving docker.io/library/python:3.11-slim"',
+      'level=info msg="trying next host" error="mkdir /nonexistent: permission denied" span="resolving docker.io/library/python:3.11-slim"',
+      'level=info msg="fetch failed" error="failed to do request: Head \\"https://registry-1.docker.io/v2/library/python/manifests/3.11-slim\\": dial tcp 74.86.228.110:443: i/o timeout"',
+    ];
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': lines.join('\n') }));
+    expect(m?.severity).toBe('warning');
+    expect(m?.evidence[0]).toMatch(/^2 "trying next host" line\(s\) for \?/);
+    // a mirror's request (ns=) in a "fetch failed" line counts, and is named as what it says
+    const mirror =
+      'level=info msg="fetch failed" error="failed to do request: Head \\"http://mirror.example:5000/v2/library/python/manifests/3.11-slim?ns=docker.io\\": dial tcp 10.0.0.9:5000: i/o timeout"';
+    const both = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': [...lines, mirror].join('\n') }));
+    expect(both?.evidence[0]).toMatch(/^3 "trying next host" \/ "fetch failed" line\(s\)/);
+  });
   it('matches a mirror written without a port to the host containerd logs for it (no port either)', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml': CFG(2),

@@ -46,11 +46,15 @@ export function logFallbacks(c: ContainerdFacts): {
   // containerd's request to it names the registry it stands in for (a mirror's request carries ns=)
   const isMirror = (host: string, url: string | undefined) =>
     mirrors.size > 0 ? mirrors.has(host) : dfdaemonOnLoopback(host, c) || mirrorRequest(host, url);
-  const fallbacks = events.filter(
-    (e) =>
-      (e.kind === 'trying-next-host' || e.kind === 'fetch-failed') &&
-      (e.host === undefined || isMirror(e.host, quotedRequest(e.error ?? '', e.host)?.url)),
-  );
+  const fallbacks = events.filter((e) => {
+    if (e.kind !== 'trying-next-host' && e.kind !== 'fetch-failed') return false;
+    if (e.host !== undefined) return isMirror(e.host, quotedRequest(e.error ?? '', e.host)?.url);
+    // a line cut from its host= field (or a client that vendors the resolver and logs none, buildkit) is
+    // judged by the request its error quotes; without one, "fetch failed" (2.0+: the last host, most
+    // often the registry) is no mirror's, and "trying next host" (a host before the last) is one
+    const quoted = firstQuotedRequest(e.error ?? '');
+    return quoted ? isMirror(quoted.host, quoted.url) : e.kind === 'trying-next-host';
+  });
   const failedPulls = events.filter((e) => {
     const at = e.kind === 'pull-failed-at-host' ? e.failedAt : undefined;
     return at !== undefined && isMirror(at.host, at.url);
@@ -286,7 +290,15 @@ function mirrorRequest(host: string, url: string | undefined): boolean {
  * its scheme, and its URL when the quote closes (an error cut short leaves the URL unknown).
  */
 export function quotedRequest(error: string, host: string): { scheme: string; url?: string } | undefined {
-  for (const m of error.matchAll(/"((https?):\/\/([^/"]+)\/[^"]*)("?)/g))
+  for (const m of error.matchAll(QUOTED_REQUEST))
     if (m[3] === host) return { scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
   return undefined;
 }
+
+/** The first quoted request in a logged error, to whichever host, as quotedRequest reads it. */
+function firstQuotedRequest(error: string): { host: string; url?: string } | undefined {
+  const m = error.matchAll(QUOTED_REQUEST).next().value;
+  return m ? { host: m[3] as string, ...(m[4] ? { url: m[1] as string } : {}) } : undefined;
+}
+
+const QUOTED_REQUEST = /"((https?):\/\/([^/"]+)\/[^"]*)("?)/g;

@@ -109,9 +109,9 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     if (first) {
       const hosts = [...new Set(fallbacks.map((e) => e.host ?? '?'))].join(', ');
       const why = first.error ? `: ${first.error}` : '';
-      out.push(
-        `${fallbacks.length} "${first.msg}" line(s) for ${hosts} in ${c.log?.file}, first at line ${first.line}${why}`,
-      );
+      // the lines as containerd wrote them: "trying next host", and 2.0+'s "fetch failed" for a last host
+      const said = [...new Set(fallbacks.map((e) => `"${e.msg}"`))].join(' / ');
+      out.push(`${fallbacks.length} ${said} line(s) for ${hosts} in ${c.log?.file}, first at line ${first.line}${why}`);
       // resolver.go logs a host it leaves; fetcher.go's loop over the hosts for a digest does not
       out.push(
         `containerd logs this when it resolves the image reference; a blob or manifest it then fetches by digest that goes past the mirror logs nothing at info level (core/remotes/docker/fetcher.go), so more requests than these may have gone past it`,

@@ -7,13 +7,14 @@ import { isMap, parseDocument } from 'yaml';
 
 /**
  * Top-level keys only the charts use (dragonflyoss/helm-charts charts/dragonfly/values.yaml): no key of
- * dfdaemon's own config (`manager` and `scheduler` are both, so they say nothing).
+ * dfdaemon's own config (`manager` and `scheduler` are both, so they say nothing; so is `seedPeer`, the
+ * Go chart's seed peers and a key of every Rust client's config, dragonfly-client-config v1.4.0
+ * dfdaemon.rs:1622).
  */
 const CHART_ONLY_KEYS = new Set([
   'client',
   'seedClient',
   'dfdaemon',
-  'seedPeer',
   'cdn',
   'containerRuntime',
   'externalManager',
@@ -30,7 +31,7 @@ const CHART_ONLY_KEYS = new Set([
 /** The chart's top-level keys the text holds, when it is a chart's values; null when it is not (or not YAML). */
 export function helmValuesKeys(text: string): string[] | null {
   // cheap refusal first: nearly every config handed over is the file itself
-  if (!/^(?:client|seedClient|dfdaemon|seedPeer|containerRuntime):\s*$/m.test(text)) return null;
+  if (!/^(?:client|seedClient|dfdaemon|containerRuntime):\s*$/m.test(text)) return null;
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
   const keys = doc.contents.items.map((p) => String((p.key as { value?: unknown } | null)?.value ?? ''));

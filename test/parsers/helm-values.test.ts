@@ -17,6 +17,10 @@ describe('helmValuesKeys', () => {
   it("is null for dfdaemon's own config, rendered by the chart or written by hand (its manager and scheduler keys included)", () => {
     expect(helmValuesKeys(real('helm-chart-1.7.0/raw/dfdaemon/config/dfdaemon.yaml'))).toBeNull();
     expect(helmValuesKeys(real('package-go-dfget-v2.1.49/raw/dfdaemon/config/dfget.yaml'))).toBeNull();
+    // a seed client's own config has a top-level seedPeer (the d7y.io reference config)
+    expect(
+      helmValuesKeys(real('dfdaemon-rust-reference-config-seed-peer/raw/dfdaemon/config/dfdaemon.yaml')),
+    ).toBeNull();
     expect(helmValuesKeys('manager:\n  addr: http://m:65003\nscheduler:\n  scheduleTimeout: 30s\n')).toBeNull();
     // a key only under another key, or text that is not YAML
     expect(helmValuesKeys('proxy:\n  client:\n    x: 1\n')).toBeNull();

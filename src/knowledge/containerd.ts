@@ -809,6 +809,13 @@ function criKeys(): VersionedFact<ConfigKey>[] {
         `${CD} v1.5.0 pkg/cri/config/config.go (config_path); ${CRI21}:231`,
         defaultConfigPath.id,
       ),
+      // read only to name it misplaced: the image config has no config_path of its own, only its registry's
+      key(
+        'config.toml',
+        `${base}/config_path`,
+        later('1.5.0'),
+        `${CD} v1.5.0 pkg/cri/config/config.go (config_path in Registry only); ${CRI21}:231 (the same)`,
+      ),
       key(
         'config.toml',
         `${base}/registry/mirrors`,

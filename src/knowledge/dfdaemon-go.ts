@@ -415,7 +415,7 @@ export const GO_MESSAGES: readonly MessageFact[] = [
 export interface GoKey {
   key: string;
   /** What the code uses when the key is absent; `none` = no default (the feature is off or unset). */
-  default: string | number | boolean | 'none';
+  default: string | number | boolean | 'none' | 'by release';
   source: string;
   from?: string;
   /** The last release that reads the key. */
@@ -432,7 +432,7 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'storage.multiplex', default: false, source: `v2.1.49 ${C}peerhost_linux.go:143` },
   { key: 'storage.taskExpireTime', default: '6h', source: `v2.1.49 ${C}constants.go:37` },
   { key: 'storage.diskGCThresholdPercent', default: 95, source: `v2.1.49 ${C}peerhost_linux.go:144` },
-  { key: 'download.calculateDigest', default: false, source: `v2.1.49 ${C}peerhost_linux.go:58` },
+  { key: 'download.calculateDigest', default: 'by release', source: 'GO_CALCULATE_DIGEST_DEFAULT' },
   { key: 'scheduler.scheduleTimeout', default: '5m', source: `v2.1.49 ${C}constants.go:40` },
   { key: 'scheduler.disableAutoBackSource', default: false, source: `v2.1.49 ${C}peerhost.go:271` },
   { key: 'download.pieceDownloadTimeout', default: '30s', source: `v2.1.49 ${C}peerhost_linux.go:59` },
@@ -511,6 +511,31 @@ export const GO_DEBUG_SWITCH: VersionedFact<{ key: 'verbose' | 'logLevel'; text:
     },
   ],
   assumeWhenUnknown: 1,
+};
+
+/**
+ * download.calculateDigest when the file leaves it out: on in the defaults of most releases, off in
+ * v2.0.0 (no default, Go's false) and v2.1.44–v2.1.49 (dragonflyoss/dragonfly #3235, "it has bug in large
+ * files"; #3343 turned it on again).
+ */
+export const GO_CALCULATE_DIGEST_DEFAULT: VersionedFact<boolean> = {
+  id: 'go.config.calculate-digest-default',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0', to: 'v2.0.0' },
+      value: false,
+      source: `v2.0.0 ${C}peerhost_linux.go:63 (DownloadOption without CalculateDigest)`,
+    },
+    { range: { from: 'v2.0.1', to: 'v2.1.43' }, value: true, source: `v2.0.1 ${C}peerhost_linux.go:70; v2.1.43 :58` },
+    {
+      range: { from: 'v2.1.44', to: 'v2.1.49' },
+      value: false,
+      source: `v2.1.44 ${C}peerhost_linux.go:58 (#3235); v2.1.49 :58`,
+    },
+    { range: { from: 'v2.1.50' }, value: true, source: `v2.1.50 ${C}peerhost_linux.go:58 (#3343); v2.3.4 :57` },
+  ],
+  assumeWhenUnknown: 3,
 };
 
 /** Where the daemon writes core.log under its logDir (internal/dflog/loginit.go:101 `filepath.Join(dir, "daemon")`). */

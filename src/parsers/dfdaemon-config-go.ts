@@ -3,9 +3,9 @@
 import { parseByteSize } from './byte-size.js';
 import { parseGoDuration } from './go-duration.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
-import { GO_DEBUG_SWITCH } from '../knowledge/dfdaemon-go.js';
+import { GO_CALCULATE_DIGEST_DEFAULT, GO_DEBUG_SWITCH } from '../knowledge/dfdaemon-go.js';
 import { parseRelease, pick } from '../knowledge/versioned.js';
-import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';
+import { bool, num, type Setting, str, type Convert, type SettingsReader } from './yaml-settings.js';
 
 const MiB = 1024 * 1024;
 
@@ -48,6 +48,20 @@ function debugSwitchKeys(r: SettingsReader, version: string | undefined): { verb
   return { verbose: sw.value.key === 'verbose', logLevel: sw.value.key === 'logLevel' };
 }
 
+/**
+ * A path the daemon takes only when it is not empty: `dataDir: ''` and `logDir: ''` leave dfpath's defaults
+ * (v2.1.0 cmd/dfget/cmd/daemon.go:119-133 `if cfg.LogDir != ""`, `if cfg.DataDir != ""`; v2.1.49 :124, :136).
+ */
+function unlessEmpty(s: Setting<string>, dflt: string): Setting<string> {
+  return s.from === 'config' && s.value === '' ? { value: dflt, from: 'default', key: s.key } : s;
+}
+
+/** The code's calculateDigest for a file that leaves it out, by release (the newest's when unknown). */
+function calculateDigestDefault(version: string | undefined): boolean {
+  const p = pick(GO_CALCULATE_DIGEST_DEFAULT, version ? parseRelease(version) : null);
+  return p.kind === 'none' ? false : p.value;
+}
+
 export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
   const reads = debugSwitchKeys(r, version);
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
@@ -62,12 +76,12 @@ export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
     downloadRateLimit: r.get(['download.totalRateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
     perPeerRateLimit: r.get(['download.perPeerRateLimit'], parseGoBytes, 512 * MiB, 'a rate'),
     uploadRateLimit: r.get(['upload.rateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
-    storageDir: r.get(['dataDir'], str, '/var/lib/dragonfly', 'a path'),
+    storageDir: unlessEmpty(r.get(['dataDir'], str, '/var/lib/dragonfly', 'a path'), '/var/lib/dragonfly'),
     keepStorage: r.get(['keepStorage'], bool, false, 'a boolean'),
     multiplex: r.get(['storage.multiplex'], bool, false, 'a boolean'),
     taskExpireSeconds: r.get(['storage.taskExpireTime'], goConfigSeconds, 6 * 3600, 'a duration'),
     gcHighThresholdPercent: r.get(['storage.diskGCThresholdPercent'], num, 95, 'a percentage'),
-    calculateDigest: r.get(['download.calculateDigest'], bool, false, 'a boolean'),
+    calculateDigest: r.get(['download.calculateDigest'], bool, calculateDigestDefault(version), 'a boolean'),
     scheduleTimeoutSeconds: r.get(['scheduler.scheduleTimeout'], goConfigSeconds, 300, 'a duration'),
     disableAutoBackSource: r.get(['scheduler.disableAutoBackSource'], bool, false, 'a boolean'),
     pieceTimeoutSeconds: r.get(['download.pieceDownloadTimeout'], goConfigSeconds, 30, 'a duration'),
@@ -91,7 +105,7 @@ export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
     ...(reads.verbose ? { verbose: r.get(['verbose'], bool, false, 'a boolean') } : {}),
     ...(reads.logLevel ? { logLevel: r.get(['logLevel'], str, 'info', 'a log level') } : {}),
     console: r.get(['console'], bool, false, 'a boolean'),
-    logDir: r.get(['logDir'], str, '/var/log/dragonfly', 'a path'),
+    logDir: unlessEmpty(r.get(['logDir'], str, '/var/log/dragonfly', 'a path'), '/var/log/dragonfly'),
   };
   const mp = portOf(metricsAddr.value);
   if (mp !== undefined)

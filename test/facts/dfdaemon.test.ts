@@ -37,6 +37,32 @@ describe('dfdaemon config', () => {
     expect(rustConfigSeconds('soon')).toBeUndefined();
   });
 
+  it("reads Go's empty dataDir and logDir as the defaults they leave (v2.1.0 cmd/dfget/cmd/daemon.go:119-133)", () => {
+    // the v2.1.0 docker-compose peer config and the v2.1.x reference docs write both as ''
+    const r = parseDfdaemonConfig("logDir: ''\ndataDir: ''\n", 'go');
+    expect(r.ok && r.config.storageDir).toEqual({ value: '/var/lib/dragonfly', from: 'default', key: 'dataDir' });
+    expect(r.ok && r.config.logDir).toEqual({ value: '/var/log/dragonfly', from: 'default', key: 'logDir' });
+    const set = parseDfdaemonConfig('dataDir: /data/df\n', 'go');
+    expect(set.ok && set.config.storageDir).toMatchObject({ value: '/data/df', from: 'config' });
+  });
+
+  it("takes Go's calculateDigest default from the release: off in v2.0.0 and v2.1.44–v2.1.49 only", () => {
+    const digest = (version?: string) => {
+      const r = parseDfdaemonConfig('download:\n  totalRateLimit: 1024Mi\n', 'go', version);
+      return r.ok ? r.config.calculateDigest : undefined;
+    };
+    expect(digest('v2.0.0')?.value).toBe(false);
+    expect(digest('v2.0.1')?.value).toBe(true);
+    expect(digest('v2.1.43')?.value).toBe(true);
+    expect(digest('v2.1.44')?.value).toBe(false);
+    expect(digest('v2.1.49')?.value).toBe(false);
+    expect(digest('v2.1.50')?.value).toBe(true);
+    // unknown: the newest release's default
+    expect(digest()).toMatchObject({ value: true, from: 'default' });
+    const off = parseDfdaemonConfig('download:\n  calculateDigest: false\n', 'go', 'v2.3.4');
+    expect(off.ok && off.config.calculateDigest).toMatchObject({ value: false, from: 'config' });
+  });
+
   it('applies the Go code defaults where the chart sets nothing, and says they are defaults', () => {
     const r = parseDfdaemonConfig('download:\n  totalRateLimit: 100Mi\n', 'go');
     expect(r.ok).toBe(true);

@@ -444,8 +444,11 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   let n = 0;
   let unrecognised = 0;
   let first: { line: number; text: string } | undefined;
+  // the text after the last newline is no line of its own when it is empty
+  const lines = present.split('\n');
+  if (lines.at(-1) === '') lines.pop();
   // a journal pasted into an issue: colour residue, logrus' terminal format, lost heads undone
-  for (const line of normalizePastedLines(present.split('\n'), { logrus: true, knownMessages: HOST_MESSAGES })) {
+  for (const line of normalizePastedLines(lines, { logrus: true, knownMessages: HOST_MESSAGES })) {
     n++;
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);

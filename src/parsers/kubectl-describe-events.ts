@@ -17,8 +17,16 @@ export interface DescribedEvent {
   from: string;
   /** The host older kubectl printed after the component. */
   host?: string;
+  /** The part of the pod the event is about, which kubectl 1.35+ writes before the message. */
+  fieldPath?: string;
   message: string;
 }
+
+/**
+ * The involved object's field path that kubectl 1.35+ writes before an event's message
+ * ("spec.containers{nginx}: Failed to pull image …", kubernetes/kubernetes#133627).
+ */
+const FIELD_PATH = /^(spec\.(?:initContainers|containers|ephemeralContainers)\{[^}]*\}): /;
 
 /** One row: type, reason, interval (with its repeat count), source (and host), message; columns two spaces apart. */
 export const DESCRIBE_EVENT_ROW =
@@ -44,6 +52,8 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
     const l = raw.replace(/\r$/, '');
     const m = DESCRIBE_EVENT_ROW.exec(l);
     if (m) {
+      const message = m[6] as string;
+      const path = FIELD_PATH.exec(message);
       out.push({
         line: i + 1,
         type: m[1] as DescribedEvent['type'],
@@ -52,7 +62,8 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
         count: m[3] ? Math.max(1, Number(m[3])) : 1,
         from: m[4] as string,
         ...(m[5] ? { host: m[5] } : {}),
-        message: m[6] as string,
+        ...(path ? { fieldPath: path[1] as string } : {}),
+        message: path ? message.slice(path[0].length) : message,
       });
       return;
     }

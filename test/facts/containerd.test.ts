@@ -231,6 +231,19 @@ describe('containerd facts', () => {
   });
 });
 
+describe('containerd log', () => {
+  it('counts the lines of a journal it cannot read as the file has them (the last newline ends a line)', async () => {
+    const f = await factsFrom({ 'raw/containerd/journal.txt': 'nothing like a log line\n' });
+    expect(f.problems).toContainEqual(
+      expect.objectContaining({
+        file: 'raw/containerd/journal.txt',
+        line: 1,
+        message: expect.stringMatching(/^1 of 1 lines not recognised as containerd log lines/),
+      }),
+    );
+  });
+});
+
 describe('_default hosts.toml', () => {
   it("lists only its mirrors; the image's own registry is the fallback", async () => {
     const f = await factsFrom({

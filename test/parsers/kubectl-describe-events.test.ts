@@ -22,6 +22,23 @@ describe('parseDescribeEvents', () => {
     ]);
   });
 
+  it("reads kubectl 1.35+'s rows, whose messages begin with the container's field path", () => {
+    // kubernetes/kubernetes#133627's example of the new output (its columns two spaces apart, as kubectl's
+    // tabwriter pads them), and a Pulled row in the same form
+    const text = [
+      '  Warning  Failed   7m11s (x2 over 7m33s)  kubelet          spec.containers{nginx}: Failed to pull image "nginx": pull QPS exceeded',
+      '  Normal   Pulled   17s                   kubelet          spec.initContainers{init-db}: Successfully pulled image "nginx:1.7.9" in 6.341s (9.5s including waiting). Image size: 39947836 bytes.',
+    ].join('\n');
+    expect(parseDescribeEvents(text).map((e) => [e.reason, e.fieldPath, e.message])).toEqual([
+      ['Failed', 'spec.containers{nginx}', 'Failed to pull image "nginx": pull QPS exceeded'],
+      [
+        'Pulled',
+        'spec.initContainers{init-db}',
+        'Successfully pulled image "nginx:1.7.9" in 6.341s (9.5s including waiting). Image size: 39947836 bytes.',
+      ],
+    ]);
+  });
+
   it("reads `kubectl get events` rows and the kubelet's pull message pasted alone", () => {
     // kubernetes/kubernetes#111772 (`kubectl get events -w | grep pulled`), and Azure/karpenter-provider-azure#1260
     const text = [

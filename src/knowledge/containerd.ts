@@ -582,6 +582,17 @@ export interface LogPattern {
   level: 'debug' | 'info' | 'warn' | 'error';
 }
 
+// A pull's failure at a host that answered an error status, in each wording: capture 1 (of the
+// alternatives, the one that matched) the request's URL or the host, the last capture the status code.
+const RESOLVER_OLD_STATUS = String.raw`pulling from host (\S+) failed with status code \[manifests [^\]]*\]`;
+const RESOLVER_NEW_STATUS = String.raw`unexpected status from (?:HEAD|GET) request to (\S+)`;
+const FETCHER_STATUS = String.raw`unexpected status code (https?:\/\/\S+)`;
+const statusRe = (...wordings: string[]): RegExp => new RegExp(`(?:${wordings.join('|')}): (\\d{3})`);
+const FETCHER_SRC =
+  'v1.4.0 remotes/docker/fetcher.go:99-117, :178 ("unexpected status code %v: %v", req.String(), resp.Status); v1.6.24 :124-149, :185; v1.7.27 :284; v2.0.7 core/remotes/docker/fetcher.go:301';
+const RESOLVER_NEW_SRC =
+  'v1.7.0 remotes/errors/errors.go:36 (ErrUnexpectedStatus: "unexpected status from %s request to %s: %s", PR #6617, in v1.6.25 by #9236); v2.2.0 core/remotes/errors/errors.go:43; resolver v1.7.20 remotes/docker/resolver.go:312-317, v2.2.0 core/remotes/docker/resolver.go:331-337';
+
 export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> = {
   'trying-next-host': {
     id: 'containerd.log.trying-next-host',
@@ -694,36 +705,43 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
   'pull-failed-at-host': {
     id: 'containerd.log.pull-failed-at-host',
     component: 'containerd',
+    // the resolver's wording for a manifest by tag (from 1.4.12, 1.5.5 and 1.6.0; reworded in 1.6.25), and
+    // the fetcher's for a blob or a manifest by digest (1.4.0–2.0.x; 2.1.0 words it as the resolver does):
+    // each tries every host, and names the first one's error only when all failed (the fetcher's blobs
+    // loop, `continue // try another host`)
     entries: [
       {
+        range: { from: '1.4.0', below: '1.4.12' },
+        value: { re: statusRe(FETCHER_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} ${FETCHER_SRC}`,
+      },
+      {
         range: { from: '1.4.12', below: '1.5.0' },
-        value: {
-          re: /pulling from host (\S+) failed with status code \[manifests [^\]]*\]: (\d{3})/,
-          alsoInError: true,
-          level: 'error',
-        },
-        source: `${CD} v1.4.12 remotes/docker/resolver.go (PR #6244: firstErr "pulling from host %s failed with status code %v: %v")`,
+        value: { re: statusRe(RESOLVER_OLD_STATUS, FETCHER_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} v1.4.12 remotes/docker/resolver.go (PR #6244: firstErr "pulling from host %s failed with status code %v: %v"); ${FETCHER_SRC}`,
+      },
+      {
+        range: { from: '1.5.0', below: '1.5.5' },
+        value: { re: statusRe(FETCHER_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} ${FETCHER_SRC}`,
       },
       {
         range: { from: '1.5.5', below: '1.6.25' },
-        value: {
-          re: /pulling from host (\S+) failed with status code \[manifests [^\]]*\]: (\d{3})/,
-          alsoInError: true,
-          level: 'error',
-        },
-        source: `${CD} v1.6.0 remotes/docker/resolver.go:302; v1.6.20 :303 (firstErr = errors.Errorf("pulling from host %s failed with status code %v: %v", …))`,
+        value: { re: statusRe(RESOLVER_OLD_STATUS, FETCHER_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} v1.6.0 remotes/docker/resolver.go:302; v1.6.20 :303 (firstErr = errors.Errorf("pulling from host %s failed with status code %v: %v", …)); ${FETCHER_SRC}`,
       },
       {
-        range: { from: '1.6.25' },
-        value: {
-          re: /unexpected status from (?:HEAD|GET) request to (\S+): (\d{3})/,
-          alsoInError: true,
-          level: 'error',
-        },
-        source: `${CD} v1.7.0 remotes/errors/errors.go:36 (ErrUnexpectedStatus: "unexpected status from %s request to %s: %s", PR #6617, in v1.6.25 by #9236); v2.2.0 core/remotes/errors/errors.go:43; resolver v1.7.20 remotes/docker/resolver.go:312-317, v2.2.0 core/remotes/docker/resolver.go:331-337`,
+        range: { from: '1.6.25', below: '2.1.0' },
+        value: { re: statusRe(RESOLVER_NEW_STATUS, FETCHER_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} ${RESOLVER_NEW_SRC}; ${FETCHER_SRC}`,
+      },
+      {
+        range: { from: '2.1.0' },
+        value: { re: statusRe(RESOLVER_NEW_STATUS), alsoInError: true, level: 'error' },
+        source: `${CD} ${RESOLVER_NEW_SRC}`,
       },
     ],
-    assumeWhenUnknown: 2,
+    assumeWhenUnknown: 5,
   },
 };
 

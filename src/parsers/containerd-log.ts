@@ -66,7 +66,11 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
     if (!m) continue;
     const ev: ContainerdLogEvent = { kind, line, msg };
     if (kind === 'decompressor-used' && m[1] !== undefined) ev.tool = m[1];
-    if (kind === 'pull-failed-at-host' && m[1] !== undefined) ev.failedAt = failedAt(m[1], Number(m[2]));
+    if (kind === 'pull-failed-at-host') {
+      // the wording that matched gives the host or URL; the status is the last capture
+      const where = m.slice(1, -1).find((g) => g !== undefined);
+      if (where !== undefined) ev.failedAt = failedAt(where, Number(m[m.length - 1]));
+    }
     if (f.time !== undefined) ev.time = f.time;
     if (f.host !== undefined) ev.host = f.host;
     if (f.error !== undefined) ev.error = f.error;

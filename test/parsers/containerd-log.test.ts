@@ -34,6 +34,15 @@ describe('containerd log lines', () => {
       status: 500,
       url: 'https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io',
     });
+    // the fetcher's own wording (≤ 2.0.x, v1.6.24 remotes/docker/fetcher.go:185, :187) for a blob, as ctr
+    // prints a pull's error, with the registry's message after it (crictl's form: fixtures/real/containerd-crictl-mirror-blob-400)
+    const blob =
+      'ctr: failed to copy: httpReadSeeker: failed open: unexpected status code https://docker.example/v2/library/nginx/blobs/sha256:566e?ns=docker.io: 400 Bad Request - Server message: unknown';
+    expect(parseContainerdLogLine(blob, 3)?.failedAt).toEqual({
+      host: 'docker.example',
+      status: 400,
+      url: 'https://docker.example/v2/library/nginx/blobs/sha256:566e?ns=docker.io',
+    });
     // a failure without a status (refused, timed out) is not one: "trying next host" says those
     expect(
       parseContainerdLogLine(

@@ -40,6 +40,33 @@ describe('configMapEntry', () => {
     });
   });
 
+  it("finds the ConfigMap among a manifest's documents, at the manifest's line numbers", () => {
+    // the shape of dragonflyoss/dragonfly v2.1.49 test/testdata/k8s/proxy.yaml: ConfigMap, Service, StatefulSet
+    const manifest = [
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata:',
+      '  name: proxy',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata:',
+      '  name: proxy',
+      'data:',
+      '  dfget.yaml: |',
+      '    keepStorage: true',
+      '---',
+      'apiVersion: apps/v1',
+      'kind: StatefulSet',
+      '',
+    ].join('\n');
+    const e = configMapEntry(manifest, ['dfget.yaml']);
+    expect(e).toMatchObject({ key: 'dfget.yaml', sameLines: true, cut: false });
+    expect((e?.text ?? '').split('\n').findIndex((l) => l.trim() === 'keepStorage: true') + 1).toBe(12);
+    // no ConfigMap among them: nothing
+    expect(configMapEntry(manifest.replace('kind: ConfigMap', 'kind: Secret'), ['dfget.yaml'])).toBeNull();
+  });
+
   it('leaves alone a config that is the file itself, and other kinds', () => {
     expect(configMapEntry('storage:\n  keep: true\n', KEYS)).toBeNull();
     const secret = 'apiVersion: v1\ndata:\n  dfdaemon.yaml: |\n    storage: {}\nkind: Secret\n';

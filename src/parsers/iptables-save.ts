@@ -438,9 +438,8 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
   // the current table came without a *table line (its rules began without one), and it listed chain policies
   let implicit = false;
   let policies = false;
-  // a headerless table's last line was a chain (-N) or a rule (-A): a chain policy (-P) after it begins
-  // the next table of a paste of several `iptables -S` outputs (-S, then -S -t nat…)
-  let pastPolicies = false;
+  // where a headerless table ends: the line of the next table's policies in a paste of several `iptables -S`
+  let implicitEnd = Infinity;
   let assumed: NetfilterRuleset['assumedTables'];
   const finishTable = () => {
     if (!table) return;
@@ -461,7 +460,6 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
     table = null;
     implicit = false;
     policies = false;
-    pastPolicies = false;
   };
   const lines = text.split('\n');
   let lastLine = 0;
@@ -488,13 +486,14 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       finishTable();
       continue;
     }
-    if (implicit && pastPolicies && POLICY.test(line)) finishTable();
+    if (implicit && n === implicitEnd) finishTable();
     if (!table && HEADERLESS.test(line)) {
       // rules without their *table line: `iptables -S` (the filter table unless -t names another) or a
       // grep of iptables-save; a target only the nat table allows says which
-      const { name, by } = headerlessTable(lines, n);
+      const { name, by, end } = headerlessTable(lines, n);
       table = { family, name, chains: new Map(), setElements: 0 };
       implicit = true;
+      implicitEnd = end;
       (assumed ??= []).push({ line: at, table: name, by });
     }
     if (!table) {
@@ -502,7 +501,6 @@ export function parseIptablesSave(text: string, family: 'ip' | 'ip6' = 'ip'): Ne
       continue;
     }
     const pn = /^-(P|N)\s+(\S+)(?:\s+(\S+))?\s*$/.exec(line);
-    if (implicit) pastPolicies = pn?.[1] !== 'P';
     if (pn) {
       // `iptables -S` prints a chain as -P (a built-in one, with its policy) or -N (a user one)
       const c = addChain(table, pn[2] as string);
@@ -575,21 +573,28 @@ const POLICY = /^-P\s+\S+\s+\S+\s*$/;
 const NAT_TARGET = /\s-j\s+(?:DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP)\b/;
 
 /**
- * The table of rules without a *table line, from `from` to the next table line, or to the next chain
- * policy after a rule or chain line (where the next `iptables -S` of a paste begins): the built-in chains
+ * The table of rules without a *table line, from `from` to `end`: the next table line, or the next chain
+ * policy after any other line (where the next `iptables -S` of a paste begins). The built-in chains
  * `iptables -S` gives policies to name it (filter: INPUT, FORWARD, OUTPUT; nat: PREROUTING, INPUT, OUTPUT,
  * POSTROUTING; mangle: all five; raw: PREROUTING, OUTPUT), else a target only nat takes, else filter.
  */
-function headerlessTable(lines: readonly string[], from: number): { name: string; by: TableAssumedBy } {
+function headerlessTable(lines: readonly string[], from: number): { name: string; by: TableAssumedBy; end: number } {
   const builtins = new Set<string>();
   let natTarget = false;
   let past = false;
+  let end = lines.length;
   for (let i = from; i < lines.length; i++) {
     const l = (lines[i] ?? '').trim();
-    if (l.startsWith('*')) break;
+    if (l.startsWith('*')) {
+      end = i;
+      break;
+    }
     if (POLICY.test(l)) {
-      if (past) break;
-    } else if (/^(?:\[\d+:\d+\]\s+)?-[AN]\s/.test(l)) past = true;
+      if (past) {
+        end = i;
+        break;
+      }
+    } else if (l !== '' && !l.startsWith('#')) past = true;
     const p = /^-P\s+(\S+)/.exec(l);
     if (p) builtins.add(p[1] as string);
     if (NAT_TARGET.test(` ${l}`)) natTarget = true;
@@ -598,10 +603,11 @@ function headerlessTable(lines: readonly string[], from: number): { name: string
     return {
       name: builtins.has('FORWARD') ? 'mangle' : builtins.has('POSTROUTING') ? 'nat' : 'raw',
       by: 'chain policies',
+      end,
     };
-  if (builtins.has('POSTROUTING')) return { name: 'nat', by: 'chain policies' };
-  if (natTarget) return { name: 'nat', by: 'nat target' };
-  return { name: 'filter', by: builtins.size > 0 ? 'chain policies' : 'default' };
+  if (builtins.has('POSTROUTING')) return { name: 'nat', by: 'chain policies', end };
+  if (natTarget) return { name: 'nat', by: 'nat target', end };
+  return { name: 'filter', by: builtins.size > 0 ? 'chain policies' : 'default', end };
 }
 
 /** A chain's policy (`ACCEPT`, `DROP`; `-` for a user chain): a built-in chain of its table becomes a base chain. */

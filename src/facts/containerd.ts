@@ -4,6 +4,8 @@ import type { BundleReader } from '../bundle/reader.js';
 import {
   type ContainerdConfig,
   asImagesTable,
+  CRI_PLUGIN_ID,
+  fileVersion,
   hasImagesTableBeforeV3,
   leftoverCriKeys,
   mergeTomlTables,
@@ -334,7 +336,7 @@ async function readConfig(
     const r = asLoaded(ctx, pk, t, path);
     if (r.leftover) leftoverCri ??= r.leftover;
     // each version 1 or 2 file as 2.x migrates it, when one of them holds an images table
-    return imagesTable && Number(r.table.version ?? 1) < 3 ? asImagesTable(r.table) : r.table;
+    return imagesTable && fileVersion(r.table) < 3 ? asImagesTable(r.table) : r.table;
   };
   let merged: TomlTable = loaded(p.value, CONTAINERD_FILES.config);
   for (const f of files.slice(1)) {
@@ -413,7 +415,7 @@ function readsImagesTable(
       : `version ${String(holder.table.version)} config`;
   ctx.note(
     how === 'read'
-      ? `${holder.path} is a ${what} that holds [plugins."io.containerd.cri.v1.images"]: ${release} reads that table whatever the file's version${files.some((f) => dig(f.table, 'plugins', 'io.containerd.grpc.v1.cri') !== undefined) ? ', with what [plugins."io.containerd.grpc.v1.cri"] sets of registry, max_concurrent_downloads, snapshotter… copied over it' : ''}, so the image and registry settings are read from it`
+      ? `${holder.path} is a ${what} that holds [plugins."io.containerd.cri.v1.images"]: ${release} reads that table whatever the file's version${files.some((f) => dig(f.table, 'plugins', CRI_PLUGIN_ID[2]) !== undefined) ? ', with what [plugins."io.containerd.grpc.v1.cri"] sets of registry, max_concurrent_downloads, snapshotter… copied over it' : ''}, so the image and registry settings are read from it`
       : `${holder.path} is a ${what} that holds [plugins."io.containerd.cri.v1.images"]: ${release} has no such plugin and ignores that table (2.x reads it)`,
     holder.path,
   );

@@ -126,6 +126,8 @@ export function readContainerdConfig(
   // in layouts 1 and 2, snapshotter and friends sit one table deeper (`.containerd`)
   const criRuntime = imagesTable || criV1Layout(layout) ? cri : dig(cri, 'containerd');
   const registry = dig(cri, 'registry');
+  // config_path one table too high: no release reads it there
+  const misplaced = dig(cri, 'config_path');
 
   const mirrors: Record<string, string[]> = {};
   const rawMirrors = dig(registry, 'mirrors');
@@ -174,9 +176,7 @@ export function readContainerdConfig(
       disableSnapshotAnnotations: bool(dig(criRuntime, 'disable_snapshot_annotations'), 'disable_snapshot_annotations'),
       useLocalImagePull: bool(dig(cri, 'use_local_image_pull'), 'use_local_image_pull'),
       configPath: str(dig(registry, 'config_path'), 'config_path'),
-      ...(typeof dig(cri, 'config_path') === 'string'
-        ? { configPathMisplaced: dig(cri, 'config_path') as string }
-        : {}),
+      ...(typeof misplaced === 'string' ? { configPathMisplaced: misplaced } : {}),
       mirrors,
       configs,
       configsTls,
@@ -212,7 +212,7 @@ const LEFTOVER_CRI_CONTAINERD_KEYS = [
 
 /** The keys a version 3 file's leftover CRI table holds that containerd 2.3+ moves over its images table (none: empty). */
 export function leftoverCriKeys(t: TomlTable): string[] {
-  return Number(t.version) === 3 ? criKeysMigrated(t) : [];
+  return fileVersion(t) === 3 ? criKeysMigrated(t) : [];
 }
 
 /** The keys of the file's `[plugins."io.containerd.grpc.v1.cri"]` that the CRI images plugin's migration copies. */
@@ -245,9 +245,14 @@ export function migrateLeftoverCri(t: TomlTable, keys: readonly string[] = lefto
   return { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[3]]: dst } };
 }
 
+/** A file's config version as containerd reads it: one without `version` is version 1 (v2.2.0 cmd/containerd/server/config/config.go:47). */
+export function fileVersion(t: TomlTable): number {
+  return t.version === undefined ? 1 : Number(t.version);
+}
+
 /** Whether a version 1 or 2 file holds a `[plugins."io.containerd.cri.v1.images"]` table (only 2.x reads it). */
 export function hasImagesTableBeforeV3(t: TomlTable): boolean {
-  const v = t.version === undefined ? 1 : Number(t.version);
+  const v = fileVersion(t);
   return (v === 1 || v === 2) && isTable(dig(t, 'plugins', CRI_PLUGIN_ID[3]));
 }
 
@@ -257,10 +262,9 @@ export function hasImagesTableBeforeV3(t: TomlTable): boolean {
  * `imagesTable`). A version 1 file's CRI table is `[plugins.cri]`, which 2.x first renames.
  */
 export function asImagesTable(t: TomlTable): TomlTable {
-  const v1 = t.version === undefined || Number(t.version) === 1;
   const plugins = t.plugins as TomlTable;
   const named: TomlTable =
-    v1 && isTable(plugins[CRI_PLUGIN_ID[1]])
+    fileVersion(t) === 1 && isTable(plugins[CRI_PLUGIN_ID[1]])
       ? { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[2]]: plugins[CRI_PLUGIN_ID[1]] } }
       : t;
   return migrateLeftoverCri(named, criKeysMigrated(named));

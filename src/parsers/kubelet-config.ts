@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, parseAllDocuments } from 'yaml';
+import { isMap, isScalar, LineCounter, type Pair, parseAllDocuments, type YAMLMap } from 'yaml';
 
 /** The KubeletConfiguration fields a pull depends on (kubernetes/kubernetes staging/src/k8s.io/kubelet/config/v1beta1/types.go). */
 export interface KubeletPullSettings {
@@ -45,8 +45,7 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
   // a --- before or after the one document leaves an empty one beside it
   const docs = all.filter((d) => d.contents !== null && !(isScalar(d.contents) && d.contents.value === null));
   const kindOf = (c: unknown): unknown => {
-    if (!isMap(c)) return undefined;
-    const v = c.items.find((p) => isScalar(p.key) && p.key.value === 'kind')?.value;
+    const v = isMap(c) ? topPair(c, 'kind')?.value : undefined;
     return isScalar(v) ? v.value : undefined;
   };
   const index = docs.length > 1 ? docs.findIndex((d) => kindOf(d.contents) === 'KubeletConfiguration') : 0;
@@ -57,7 +56,7 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
   if (!isMap(root)) return { ok: false, line: 1, message: 'not a KubeletConfiguration (expected a mapping)' };
   const problems: { line?: number; message: string }[] = [];
   // read only the top-level keys we need: no toJS(), so aliases elsewhere in the file are never expanded
-  const pair = (key: string) => root.items.find((p) => isScalar(p.key) && p.key.value === key);
+  const pair = (key: string) => topPair(root, key);
   const lineOf = (key: string): number | undefined => {
     const off = (pair(key)?.key as { range?: [number, number, number] } | undefined)?.range?.[0];
     return off === undefined ? undefined : lc.linePos(off).line;
@@ -100,6 +99,11 @@ export function parseKubeletConfig(text: string): KubeletConfigParse {
       ? { document: { index: index + 1, of: docs.length, line: at === undefined ? 1 : lc.linePos(at).line } }
       : {}),
   };
+}
+
+/** The pair of a mapping's top level whose key is `key`, without converting the mapping (no alias expanded). */
+function topPair(map: YAMLMap, key: string): Pair | undefined {
+  return map.items.find((p): p is Pair => isScalar(p.key) && p.key.value === key);
 }
 
 function describe(v: unknown): string {

@@ -52,7 +52,7 @@ export function logFallbacks(c: ContainerdFacts): {
     // a line cut from its host= field (or a client that vendors the resolver and logs none, buildkit) is
     // judged by the request its error quotes; without one, "fetch failed" (2.0+: the last host, most
     // often the registry) is no mirror's, and "trying next host" (a host before the last) is one
-    const quoted = firstQuotedRequest(e.error ?? '');
+    const quoted = quotedRequest(e.error ?? '');
     return quoted ? isMirror(quoted.host, quoted.url) : e.kind === 'trying-next-host';
   });
   const failedPulls = events.filter((e) => {
@@ -286,19 +286,20 @@ function mirrorRequest(host: string, url: string | undefined): boolean {
 }
 
 /**
- * The first quoted request in a logged error that goes to host:port as logged (`Head "http://127.0.0.1:4001/v2/…"`):
- * its scheme, and its URL when the quote closes (an error cut short leaves the URL unknown).
+ * The first quoted request in a logged error that goes to host:port as logged (`Head "http://127.0.0.1:4001/v2/…"`),
+ * or to any host when none is named: its host, its scheme, and its URL when the quote closes (an error cut
+ * short leaves the URL unknown).
  */
-export function quotedRequest(error: string, host: string): { scheme: string; url?: string } | undefined {
-  for (const m of error.matchAll(QUOTED_REQUEST))
-    if (m[3] === host) return { scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
+export function quotedRequest(error: string, host?: string): QuotedRequest | undefined {
+  for (const m of error.matchAll(/"((https?):\/\/([^/"]+)\/[^"]*)("?)/g))
+    if (host === undefined || m[3] === host)
+      return { host: m[3] as string, scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
   return undefined;
 }
 
-/** The first quoted request in a logged error, to whichever host, as quotedRequest reads it. */
-function firstQuotedRequest(error: string): { host: string; url?: string } | undefined {
-  const m = error.matchAll(QUOTED_REQUEST).next().value;
-  return m ? { host: m[3] as string, ...(m[4] ? { url: m[1] as string } : {}) } : undefined;
+interface QuotedRequest {
+  /** host:port as the URL writes it. */
+  host: string;
+  scheme: string;
+  url?: string;
 }
-
-const QUOTED_REQUEST = /"((https?):\/\/([^/"]+)\/[^"]*)("?)/g;

@@ -109,10 +109,11 @@ export const containerdProbe: ProbeModule = {
     } else if (dump) partial.push(`config dump: ${dump.reason}`);
     const version = await readVersion(ctx, await bin, config, proc, partial);
     // 2.x reads it (the facts say so in a note): the hosts dirs below are those of its config_path
-    const images =
-      withImages && pick(imagesTableInOlderFile, version === null ? null : parseContainerdVersion(version));
-    if (withImages && images && images.kind !== 'none' && images.value === 'read')
-      config = readContainerdConfig(asImagesTable(withImages.table), withImages.text, true).config;
+    if (withImages) {
+      const images = pick(imagesTableInOlderFile, version === null ? null : parseContainerdVersion(version));
+      if (images.kind !== 'none' && images.value === 'read')
+        config = readContainerdConfig(asImagesTable(withImages.table), withImages.text, true).config;
+    }
 
     // 4. environment, drop-ins, decompressors
     let path: string | null = null;

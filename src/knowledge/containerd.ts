@@ -586,7 +586,9 @@ export interface LogPattern {
 // alternatives, the one that matched) the request's URL or the host, the last capture the status code.
 const RESOLVER_OLD_STATUS = String.raw`pulling from host (\S+) failed with status code \[manifests [^\]]*\]`;
 const RESOLVER_NEW_STATUS = String.raw`unexpected status from (?:HEAD|GET) request to (\S+)`;
-const FETCHER_STATUS = String.raw`unexpected status code (https?:\/\/\S+)`;
+// by digest only (the fetcher's requests): 1.4.0–1.4.11 and 1.5.0–1.5.4's resolver printed the same words
+// for a manifest by tag, which it failed at once, trying no host after it (mirrorErrorStatusFallsBack)
+const FETCHER_STATUS = String.raw`unexpected status code (https?:\/\/\S+\/(?:blobs|manifests)\/[a-z0-9]+:[a-f0-9]+\S*)`;
 const statusRe = (...wordings: string[]): RegExp => new RegExp(`(?:${wordings.join('|')}): (\\d{3})`);
 const FETCHER_SRC =
   'v1.4.0 remotes/docker/fetcher.go:99-117, :178 ("unexpected status code %v: %v", req.String(), resp.Status); v1.6.24 :124-149, :185; v1.7.27 :284; v2.0.7 core/remotes/docker/fetcher.go:301';

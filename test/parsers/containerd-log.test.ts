@@ -43,6 +43,14 @@ describe('containerd log lines', () => {
       status: 400,
       url: 'https://docker.example/v2/library/nginx/blobs/sha256:566e?ns=docker.io',
     });
+    // the same words from 1.4.0–1.4.11's resolver, for a manifest by tag, which it failed at once without
+    // trying the hosts after it (v1.4.0 remotes/docker/resolver.go:306): no pull that every host failed
+    expect(
+      parseContainerdLogLine(
+        'ctr: failed to resolve reference "docker.io/library/busybox:1.36": unexpected status code http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io: 500 Internal Server Error',
+        5,
+      ),
+    ).toBeNull();
     // a failure without a status (refused, timed out) is not one: "trying next host" says those
     expect(
       parseContainerdLogLine(

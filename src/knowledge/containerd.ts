@@ -268,6 +268,29 @@ export const mirrorErrorStatusFallsBack: VersionedFact<boolean> = {
 };
 
 /**
+ * Whether containerd tries the next host after a request that got no answer from a host (refused,
+ * unreachable, a name that does not resolve, a reset): 1.3.0–1.3.3's resolver and fetcher returned the
+ * error at once, so a dead mirror failed the pull and the registry after it was never tried.
+ */
+export const mirrorTransportErrorFallsBack: VersionedFact<boolean> = {
+  id: 'containerd.resolve.transport-error-next-host',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '1.3.4' },
+      value: false,
+      source: `${CD} v1.3.0 remotes/docker/resolver.go:284-289 (return "", ocispec.Descriptor{}, err); remotes/docker/fetcher.go:99-109, :116-126 (only a not-found tries another host)`,
+    },
+    {
+      range: { from: '1.3.4' },
+      value: true,
+      source: `${CD} v1.3.4 remotes/docker/resolver.go:284-293 and fetcher.go:99-129 (first error kept, continue // try another host); v1.6.20 resolver.go:284-290; v2.2.0 core/remotes/docker/resolver.go:309-318`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/**
  * How long a registry request waits for response headers, in seconds (null: no limit), on every host
  * of hosts.toml and every legacy mirror endpoint. Without one, a mirror that accepts the connection
  * and never answers is waited on until image_pull_progress_timeout cancels the pull; with one, the
@@ -572,7 +595,8 @@ export type ContainerdLogKind =
   | 'transfer-incompatible'
   | 'mirrors-with-config-path'
   | 'decompressor-used'
-  | 'pull-failed-at-host';
+  | 'pull-failed-at-host'
+  | 'pull-failed-unanswered';
 
 /** Where a pattern is looked for: the `msg` field, or `msg` and `error` (a plugin load failure carries the cause in `error`). */
 export interface LogPattern {
@@ -592,6 +616,11 @@ const FETCHER_STATUS = String.raw`unexpected status code (https?:\/\/\S+\/(?:blo
 const statusRe = (...wordings: string[]): RegExp => new RegExp(`(?:${wordings.join('|')}): (\\d{3})`);
 const FETCHER_SRC =
   'v1.4.0 remotes/docker/fetcher.go:99-117, :178 ("unexpected status code %v: %v", req.String(), resp.Status); v1.6.24 :124-149, :185; v1.7.27 :284; v2.0.7 core/remotes/docker/fetcher.go:301';
+// A request that got no answer, as Go's url.Error prints it ("Head \"<url>\": <cause>", the URL unquoted
+// before Go 1.14) behind containerd's wrap: capture 1 the URL, capture 2 the cause. A context cancelled
+// or past its deadline is the caller giving up (the kubelet, crictl's timeout, the progress timeout),
+// not the host failing.
+const UNANSWERED = String.raw`failed to do request: (?:Head|Get) "?(https?:\/\/[^"\s]+?)"?: (?!context canceled|context deadline exceeded)(\S.*?)\s*$`;
 const RESOLVER_NEW_SRC =
   'v1.7.0 remotes/errors/errors.go:36 (ErrUnexpectedStatus: "unexpected status from %s request to %s: %s", PR #6617, in v1.6.25 by #9236); v2.2.0 core/remotes/errors/errors.go:43; resolver v1.7.20 remotes/docker/resolver.go:312-317, v2.2.0 core/remotes/docker/resolver.go:331-337';
 
@@ -744,6 +773,23 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
       },
     ],
     assumeWhenUnknown: 5,
+  },
+  // A pull that failed, whose error is a request to a host that got no answer: refused (nothing
+  // listens: dfdaemon down), unreachable, a name that does not resolve, a reset, a TLS failure. From
+  // 1.3.4 containerd tries every host after it and names this error only when they failed too: up to
+  // 1.7 the first host's error that was no 404, from 2.0 the highest-ranked, where a request without an
+  // answer ranks lowest (priority 1). Before 1.3.4 it failed the pull at once (mirrorTransportErrorFallsBack).
+  'pull-failed-unanswered': {
+    id: 'containerd.log.pull-failed-unanswered',
+    component: 'containerd',
+    entries: [
+      {
+        range: {},
+        value: { re: new RegExp(UNANSWERED), alsoInError: true, level: 'error' },
+        source: `${CD} v1.3.0 remotes/docker/resolver.go:509 (errors.Wrap(err, "failed to do request")); v1.6.20 :572; v1.7.20 :593; v2.0.0 core/remotes/docker/resolver.go:614; v2.2.0 :645; firstErr: v1.6.20 :284-290, :387-394, v2.0.0 :311-320, :429-433; fetcher v1.6.20 remotes/docker/fetcher.go:100-149`,
+      },
+    ],
+    assumeWhenUnknown: 0,
   },
 };
 

@@ -18,10 +18,18 @@ export interface ContainerdLogEvent {
   error?: string;
   /** For `decompressor-used`: the tool containerd named (pigz, unpigz, igzip). */
   tool?: string;
-  /** For `pull-failed-at-host`: the host (host:port as containerd wrote it) that answered `status`, and the request's URL when named. */
-  failedAt?: { host: string; status: number; url?: string };
+  /** For `pull-failed-at-host` and `pull-failed-unanswered`: the host the pull's error names, and what it did. */
+  failedAt?: HostFailure;
   msg: string;
 }
+
+/**
+ * A host (host:port as containerd wrote it) that failed a request: it answered an error status (the
+ * request's URL when the wording names it), or the request got no answer (`transport`: Go's cause, such as
+ * "dial tcp 127.0.0.1:4001: connect: connection refused").
+ */
+export type HostFailure =
+  { host: string; url?: string; status: number } | { host: string; url: string; transport: string };
 
 /** Messages that carry a `host=`: the tail of one may start a journal line that lost its head. */
 export const HOST_MESSAGES = ['trying next host', 'fetch failed'] as const;
@@ -71,6 +79,12 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
       const where = m.slice(1, -1).find((g) => g !== undefined);
       if (where !== undefined) ev.failedAt = failedAt(where, Number(m[m.length - 1]));
     }
+    if (kind === 'pull-failed-unanswered') {
+      const host = hostOf(m[1] as string);
+      // a URL that does not parse names no host: nothing is known to have failed
+      if (host === null) continue;
+      ev.failedAt = { host, url: m[1] as string, transport: m[2] as string };
+    }
     if (f.time !== undefined) ev.time = f.time;
     if (f.host !== undefined) ev.host = f.host;
     if (f.error !== undefined) ev.error = f.error;
@@ -80,12 +94,18 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
 }
 
 /** The host of a failed request as containerd names it: from its URL, or the host it wrote alone. */
-function failedAt(where: string, status: number): NonNullable<ContainerdLogEvent['failedAt']> {
+function failedAt(where: string, status: number): HostFailure {
   if (!/^https?:\/\//.test(where)) return { host: where, status };
+  const host = hostOf(where);
+  // not a URL after all: no URL is kept (the steps parse what is)
+  return host === null ? { host: where, status } : { host, status, url: where };
+}
+
+/** host:port of a URL as Go's url.URL.Host writes it (no port when the scheme's default is meant). */
+function hostOf(url: string): string | null {
   try {
-    return { host: new URL(where).host, status, url: where };
+    return new URL(url).host;
   } catch {
-    // not a URL after all: no URL is kept (the steps parse what is)
-    return { host: where, status };
+    return null;
   }
 }

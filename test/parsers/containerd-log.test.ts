@@ -51,13 +51,53 @@ describe('containerd log lines', () => {
         5,
       ),
     ).toBeNull();
-    // a failure without a status (refused, timed out) is not one: "trying next host" says those
+  });
+
+  it('reads a pull that failed on a request no host answered, and not one its caller gave up on', () => {
+    // containerd 1.6.20 through ctr, recorded for fixtures/real/containerd-ctr-mirror-refused-terminal
+    const refused =
+      'ctr: failed to resolve reference "docker.io/library/busybox:1.36": failed to do request: Head "http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused';
+    expect(parseContainerdLogLine(refused, 4)).toMatchObject({
+      kind: 'pull-failed-unanswered',
+      failedAt: {
+        host: '127.0.0.1:4001',
+        url: 'http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io',
+        transport: 'dial tcp 127.0.0.1:4001: connect: connection refused',
+      },
+    });
+    // Go before 1.14 left the URL unquoted (containerd 1.3.0 through crictl, containerd/cri#1336), and
+    // crictl's line ends in a blank
+    const unquoted =
+      'FATA[0000] pulling image failed: rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/ubuntu:18.04": failed to resolve reference "docker.io/library/ubuntu:18.04": failed to do request: Head http://localhost:1234/v2/library/ubuntu/manifests/18.04: dial tcp 127.0.0.1:1234: connect: connection refused ';
+    expect(parseContainerdLogLine(`level=fatal msg=${JSON.stringify(unquoted.slice(11))}`, 2)?.failedAt).toEqual({
+      host: 'localhost:1234',
+      url: 'http://localhost:1234/v2/library/ubuntu/manifests/18.04',
+      transport: 'dial tcp 127.0.0.1:1234: connect: connection refused',
+    });
+    // the fetcher's blob request, in the error field of the CRI plugin's line (a mirror's EOF, as
+    // NginxProxyManager/nginx-proxy-manager#4479 quotes it)
+    const blob =
+      'level=error msg="PullImage \\"jc21/nginx-proxy-manager:latest\\" failed" error="failed to copy: httpReadSeeker: failed open: failed to do request: Get \\"https://hub-mirror.c.163.com/v2/jc21/nginx-proxy-manager/blobs/sha256:e53e87b0740476098e532b9715d68a910319716ab637de84b93d15d51bae1cd0?ns=docker.io\\": EOF"';
+    expect(parseContainerdLogLine(blob, 9)?.failedAt).toEqual({
+      host: 'hub-mirror.c.163.com',
+      url: 'https://hub-mirror.c.163.com/v2/jc21/nginx-proxy-manager/blobs/sha256:e53e87b0740476098e532b9715d68a910319716ab637de84b93d15d51bae1cd0?ns=docker.io',
+      transport: 'EOF',
+    });
+    // a request its caller cancelled, or whose deadline passed, says nothing of the host
+    for (const cause of ['context canceled', 'context deadline exceeded'])
+      expect(
+        parseContainerdLogLine(
+          `ctr: failed to copy: httpReadSeeker: failed open: failed to do request: Get "http://127.0.0.1:4001/v2/x/blobs/sha256:00?ns=docker.io": ${cause}`,
+          1,
+        ),
+      ).toBeNull();
+    // the host containerd moved on from is "trying next host", however its error reads
     expect(
       parseContainerdLogLine(
-        'ctr: failed to resolve reference "docker.io/library/busybox:1.36": failed to do request: Head "http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused',
-        4,
-      ),
-    ).toBeNull();
+        'time="2026-11-25T19:19:40Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/x/manifests/1?ns=docker.io\\": dial tcp 127.0.0.1:4001: connect: connection refused" host="127.0.0.1:4001"',
+        3,
+      )?.kind,
+    ).toBe('trying-next-host');
   });
 
   it('reads journald-prefixed lines and the other kinds', () => {

@@ -560,6 +560,90 @@ describe('containerd.mirror-fallback from a pull the mirror failed', () => {
   });
 });
 
+describe('containerd.mirror-fallback from a pull that failed on a mirror that gave no answer', () => {
+  // ctr's last line with containerd 1.6.20, nothing listening on dfdaemon's port and the registry after
+  // it down too (fixtures/real/containerd-ctr-mirror-refused-terminal)
+  const REFUSED =
+    'ctr: failed to resolve reference "docker.io/library/busybox:1.36": failed to do request: Head "http://127.0.0.1:4001/v2/library/busybox/manifests/1.36?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused';
+
+  it("is critical on dfdaemon's port, says the hosts after it failed too, and asks whether dfdaemon listens", async () => {
+    const files = {
+      'raw/containerd/version.txt': 'containerd github.com/containerd/containerd 1.6.20~ds1',
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+      'raw/containerd/journal.txt': `${REFUSED}\n`,
+    };
+    const m = mirrorFallback.when(await factsFrom(files));
+    expect(m?.severity).toBe('critical');
+    expect(m?.title).toBeUndefined();
+    expect(m?.evidence[0]).toMatch(
+      /^1 pull\(s\) failed with no answer from the mirror 127\.0\.0\.1:4001 \(dial tcp 127\.0\.0\.1:4001: connect: connection refused\) in raw\/containerd\/journal\.txt, first at line 1: "…failed to do request: Head /,
+    );
+    expect(m?.evidence[1]).toMatch(/^containerd tries the next host when a request gets no answer/);
+    expect(m?.evidence[1]).toContain('https://index.docker.io:443 did not serve it either');
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain("Nothing answered at dfdaemon's proxy 127.0.0.1:4001");
+    expect(steps).toContain("ss -ltn 'sport = :4001'");
+    expect(steps).toContain('https://registry-1.docker.io/v2/');
+    // a mirror that is down is no mirror answering errors: the dead-mirror advice stays
+    expect(steps).toContain('dial_timeout');
+    expect(steps).not.toContain('/var/log/dragonfly');
+  });
+
+  it('on 1.3.0–1.3.3 says the registry after the mirror was never tried, and advises no fallback settings', async () => {
+    // containerd/cri#1336: containerd 1.3.0, a legacy mirror for docker.io that refused, no fallback
+    const CRICTL =
+      'FATA[0000] pulling image failed: rpc error: code = Unknown desc = failed to pull and unpack image "docker.io/library/ubuntu:18.04": failed to resolve reference "docker.io/library/ubuntu:18.04": failed to do request: Head http://localhost:1234/v2/library/ubuntu/manifests/18.04: dial tcp 127.0.0.1:1234: connect: connection refused ';
+    const files = {
+      'raw/containerd/config.toml':
+        '[plugins.cri.registry]\n  [plugins.cri.registry.mirrors]\n    [plugins.cri.registry.mirrors."docker.io"]\n       endpoint = ["http://localhost:1234"]\n',
+      'raw/containerd/journal.txt': `${CRICTL}\n`,
+    };
+    const at = async (version: string) =>
+      mirrorFallback.when(
+        await factsFrom({
+          ...files,
+          'raw/containerd/version.txt': `containerd github.com/containerd/containerd ${version}`,
+        }),
+      );
+    const old = await at('v1.3.0');
+    expect(old?.severity).toBe('critical');
+    expect(old?.title).toBe(
+      'The mirror gives no answer and containerd 1.3.0 fails the pull without trying the registry',
+    );
+    expect(old?.evidence[1]).toBe(
+      'containerd 1.3.0 fails a pull at the first host whose request gets no answer, without trying the hosts after it (it tries them from 1.3.4): the dead mirror alone failed the pull, and https://registry-1.docker.io:443 was never tried',
+    );
+    expect(old?.remediation.summary).toMatch(
+      /^Bring the mirror back or take it out of the config; upgrade containerd to 1\.3\.4/,
+    );
+    const steps = old!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain('curl -sS -m 5 -o /dev/null');
+    expect(steps).toContain('containerd 1.3.0 does not try the next host after one that gives no answer');
+    // 1.3 has no config_path, dial_timeout or `server`, and logs no "trying next host"
+    expect(steps).not.toMatch(/config_path|dial_timeout|`server`|trying next host|registry-1\.docker\.io\/v2\//);
+    // from 1.3.4 the registry after it was tried
+    const fixed = await at('v1.3.4');
+    expect(fixed?.title).toBeUndefined();
+    expect(fixed?.evidence[1]).toContain('https://registry-1.docker.io:443 did not serve it either');
+  });
+
+  it("is silent where the host that gave no answer is the registry's own, or its blob store", async () => {
+    // the registry's CDN behind Docker Hub's redirect (k3s-io/k3s#5217, as the kubelet's event quotes the error)
+    const cdn =
+      'level=error msg="PullImage \\"rancher/mirrored-metrics-server:v0.5.2\\" failed" error="rpc error: code = Unknown desc = failed to pull and unpack image \\"docker.io/rancher/mirrored-metrics-server:v0.5.2\\": failed to copy: httpReaderSeeker: failed open: failed to do request: Get \\"https://production.cloudflare.docker.com/registry-v2/docker/registry/v2/blobs/sha256/f7/f73640fb506199d02192ef1dc99404aeb1afec43a9f7dad5de96c09eda17cd71/data?verify=1646639722-2wX9zENAiV%2FgTE%2Brzh46EwHC%2BAg%3D\\": EOF"';
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${cdn}\n` }))).toBeNull();
+    const registry = REFUSED.replace(
+      /http:\/\/127\.0\.0\.1:4001\/v2\/library\/busybox\/manifests\/1\.36\?ns=docker\.io/,
+      'https://registry-1.docker.io/v2/library/busybox/manifests/1.36',
+    ).replace('dial tcp 127.0.0.1:4001', 'dial tcp 54.1.2.3:443');
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${registry}\n` }))).toBeNull();
+    // a pull its caller cancelled at the mirror says nothing of the mirror
+    const cancelled = REFUSED.replace('dial tcp 127.0.0.1:4001: connect: connection refused', 'context canceled');
+    expect(mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': `${cancelled}\n` }))).toBeNull();
+  });
+});
+
 describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
   it("suggests the progress timeout in the node's layout", async () => {
     const f = await factsFrom({

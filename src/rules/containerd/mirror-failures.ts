@@ -8,6 +8,7 @@ import {
   lastHostTransientAttempts,
   mirrorErrorStatusFallsBack,
   mirrorResponseHeaderTimeout,
+  mirrorTransportErrorFallsBack,
 } from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
@@ -23,8 +24,8 @@ const DEFAULT_DIAL_SECONDS = 30;
 
 /**
  * containerd's log: "trying next host" / "fetch failed" for a mirror, "cancel pulling image … no progress",
- * and pulls that failed with a mirror's error status (every host after it failed too: knowledge
- * `containerd.log.pull-failed-at-host`). Without a route to name the mirrors, a host counts when it is
+ * and pulls that failed with a mirror's error status or its request unanswered (every host after it failed
+ * too: knowledge `containerd.log.pull-failed-at-host`, `containerd.log.pull-failed-unanswered`). Without a route to name the mirrors, a host counts when it is
  * dfdaemon's proxy on loopback (its port as the bundle tells it, else either generation's default), or
  * when the request containerd logs for it is a mirror's: the registry's own host is none.
  */
@@ -56,13 +57,42 @@ export function logFallbacks(c: ContainerdFacts): {
     return quoted ? isMirror(quoted.host, quoted.url) : e.kind === 'trying-next-host';
   });
   const failedPulls = events.filter((e) => {
-    const at = e.kind === 'pull-failed-at-host' ? e.failedAt : undefined;
+    const at = e.kind === 'pull-failed-at-host' || e.kind === 'pull-failed-unanswered' ? e.failedAt : undefined;
     return at !== undefined && isMirror(at.host, at.url);
   });
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
   const mirrorOnTheWay = mirrors.size > 0 || fallbacks.length > 0 || failedPulls.length > 0;
   const cancels = mirrorOnTheWay ? events.filter((e) => e.kind === 'progress-cancel') : [];
   return { fallbacks, cancels, failedPulls };
+}
+
+/** False when the only failures are pulls a mirror's unanswered request ended on a release that tried no host after it. */
+export function triesNextAfterUnanswered({
+  c,
+  failedPulls,
+  fallbacks,
+  cancels,
+  failing,
+  proxyErrors,
+}: {
+  c: ContainerdFacts;
+  failedPulls: readonly ContainerdLogEvent[];
+  fallbacks: readonly ContainerdLogEvent[];
+  cancels: readonly ContainerdLogEvent[];
+  failing: readonly FailingMirror[];
+  proxyErrors: readonly unknown[];
+}): boolean {
+  const next = pick(mirrorTransportErrorFallsBack, c.version);
+  if (next.kind !== 'known' || next.value) return true;
+  const onlyUnanswered =
+    failedPulls.length > 0 && failedPulls.every((e) => e.failedAt !== undefined && 'transport' in e.failedAt);
+  return !(
+    onlyUnanswered &&
+    fallbacks.length === 0 &&
+    cancels.length === 0 &&
+    failing.length === 0 &&
+    proxyErrors.length === 0
+  );
 }
 
 /** What every request to a failing mirror waits before containerd moves on to the next host. */

@@ -1,5 +1,5 @@
 // What mirror-fallback advises, by what made the mirror fail.
-import { hostsDialTimeout } from '../../knowledge/containerd.js';
+import { hostsDialTimeout, mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
 import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import type { Step } from '../../report/model.js';
@@ -17,7 +17,7 @@ import { hostPort } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import type { FallbackFinding } from './mirror-fallback.js';
-import { dfdaemonProxyPorts, isDfdaemonHost, quotedRequest } from './mirror-failures.js';
+import { dfdaemonProxyPorts, isDfdaemonHost, quotedRequest, triesNextAfterUnanswered } from './mirror-failures.js';
 
 /**
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes
@@ -45,9 +45,14 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   // has no per-host dial timeout (v1.6.38 pkg/cri/server/image_pull.go registryEndpoints), so the
   // hosts.toml settings below need the mirrors moved to hosts.toml first
   const legacy = c.configPath.length === 0 && c.routes.some((r) => r.source === 'legacy-mirrors');
+  const curls = mirrorsToCheck(f).map((url) =>
+    cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`),
+  );
+  // 1.3.0–1.3.3 fall back from nothing and log no "trying next host": the mirror and the upgrade are all there is
+  if (!triesNextAfterUnanswered(f)) return onThisNode(c, [...curls, ...failedPullSteps(f)]);
   const out: Step[] = [
     logGrep(c, 'trying next host|fetch failed', 'why the mirror fails'),
-    ...mirrorsToCheck(f).map((url) => cmd(`curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' ${url}/v2/`)),
+    ...curls,
     ...failedPullSteps(f),
   ];
   if (blackholed)
@@ -73,7 +78,12 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   const dial = pick(hostsDialTimeout, c.version);
   // a mirror that answers with an error status is up: neither a dial timeout nor a `server` that keeps
   // pulls on it helps; why it answers so (above) is the fix
-  const answersErrors = f.failedPulls.length > 0 && f.fallbacks.length === 0 && f.failing.length === 0 && !blackholed;
+  const answersErrors =
+    f.failedPulls.length > 0 &&
+    f.failedPulls.every((e) => e.failedAt !== undefined && 'status' in e.failedAt) &&
+    f.fallbacks.length === 0 &&
+    f.failing.length === 0 &&
+    !blackholed;
   // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
   const refusedOrDropped = (!hung || blackholed) && !answersErrors;
   if (legacy)
@@ -110,22 +120,42 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
 }
 
 /**
- * A pull the mirror failed with an error status, the hosts after it failing too: why the mirror
- * answered so (dfdaemon's log of that request), and whether the registry answers this node at all.
+ * A pull the mirror failed, the hosts after it failing too: why the mirror answered an error status
+ * (dfdaemon's log of that request) or did not answer (is anything listening), and whether the registry
+ * answers this node at all.
  */
 function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
   const at = failedPulls.find((e) => e.failedAt?.url)?.failedAt;
   if (!at?.url) return [];
   const u = new URL(at.url);
   const registry = u.searchParams.get('ns');
+  const dfdaemon = isDfdaemonHost(c, at.host);
+  const why =
+    'status' in at ? statusSteps(u, at.host, at.status, dfdaemon, c) : unansweredSteps(u, at.transport, dfdaemon, c);
+  // 1.3.0–1.3.3 never tried the hosts after the mirror: whether the registry answers says nothing of this pull
+  const fallsBack = pick(mirrorTransportErrorFallsBack, c.version);
+  const triedNext = 'status' in at || fallsBack.kind === 'none' || fallsBack.value;
+  return [
+    ...why,
+    // the registry's own host serves it when the route is not known: containerd's default `server`
+    ...(triedNext && registry && /^[A-Za-z0-9.-]+(?::\d+)?$/.test(registry)
+      ? [
+          cmd(
+            `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' ${defaultServerFor(registry)}/v2/    # any code, 401 included, means this node reaches the registry`,
+          ),
+        ]
+      : []),
+  ];
+}
+
+function statusSteps(u: URL, host: string, status: number, dfdaemon: boolean, c: FallbackFinding['c']): Step[] {
   // both come from a log: a command is written only with what cannot break its quoting
   const path = /^[\w/.:@%+-]+$/.test(u.pathname) ? u.pathname : null;
-  const dfdaemon = isDfdaemonHost(c, at.host);
   return [
     prose(
       dfdaemon
-        ? `The mirror answered ${at.status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler)${path ? ':' : '.'}`
-        : `The mirror ${at.host} answered ${at.status} to ${u.pathname}; it is not dfdaemon's proxy (${dfdaemonPorts(c)}): its own log says why.`,
+        ? `The mirror answered ${status} to ${u.pathname}: dfdaemon's log of that request says why (the registry refused dfdaemon, or it could not reach it or its scheduler)${path ? ':' : '.'}`
+        : `The mirror ${host} answered ${status} to ${u.pathname}; it is not dfdaemon's proxy (${dfdaemonPorts(c)}): its own log says why.`,
     ),
     ...(path && dfdaemon
       ? [
@@ -134,15 +164,32 @@ function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
           ),
         ]
       : []),
-    // the registry's own host serves it when the route is not known: containerd's default `server`
-    ...(registry && /^[A-Za-z0-9.-]+(?::\d+)?$/.test(registry)
-      ? [
-          cmd(
-            `curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' ${defaultServerFor(registry)}/v2/    # any code, 401 included, means this node reaches the registry`,
-          ),
-        ]
-      : []),
   ];
+}
+
+/** A mirror whose request got no answer: dfdaemon down (nothing listens), or a name or route that fails. */
+function unansweredSteps(u: URL, transport: string, dfdaemon: boolean, c: FallbackFinding['c']): Step[] {
+  const port = u.port || (u.protocol === 'https:' ? '443' : '80');
+  const out: Step[] = dfdaemon
+    ? [
+        prose(
+          `Nothing answered at dfdaemon's proxy ${u.host} (${transport}): dfdaemon was not running or not listening there. Check that it listens now, and read in its log (or its pod's previous log) why it stopped:`,
+        ),
+        cmd(`ss -ltn 'sport = :${port}'    # dfdaemon's proxy must be listed`),
+      ]
+    : [
+        prose(
+          `Nothing answered at the mirror ${u.host} (${transport}); it is not dfdaemon's proxy (${dfdaemonPorts(c)}): check from this node that its name resolves and it listens (the curl above).`,
+        ),
+      ];
+  const next = pick(mirrorTransportErrorFallsBack, c.version);
+  if (next.kind === 'known' && !next.value)
+    out.push(
+      prose(
+        `containerd ${formatVersion(next.version)} does not try the next host after one that gives no answer: while the mirror is down, every pull through it fails. Upgrade containerd (1.3.4 and later fall back to the hosts after it), or take the mirror out until it answers.`,
+      ),
+    );
+  return out;
 }
 
 /** Where dfdaemon's proxy listens, as the bundle tells it (else either generation's default). */

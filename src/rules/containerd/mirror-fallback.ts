@@ -4,6 +4,9 @@ import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { hostPort } from '../../facts/containerd-routes.js';
+import { mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
+import { pick } from '../../knowledge/versioned.js';
+import { formatVersion } from '../../parsers/containerd-version.js';
 import { defineRule } from '../rule.js';
 import {
   dialCost,
@@ -15,6 +18,7 @@ import {
   hungWait,
   logFallbacks,
   type RequestCost,
+  triesNextAfterUnanswered,
 } from './mirror-failures.js';
 import { fallbackSteps } from './mirror-fallback-steps.js';
 
@@ -22,7 +26,7 @@ export interface FallbackFinding {
   c: ContainerdFacts;
   fallbacks: ContainerdLogEvent[];
   cancels: ContainerdLogEvent[];
-  /** Pulls that failed with a mirror's error status: every host after it failed too. */
+  /** Pulls that failed with a mirror's error status or its request unanswered: every host after it failed too (from 1.3.4). */
   failedPulls: ContainerdLogEvent[];
   failing: FailingMirror[];
   blackholed?: RouteHost;
@@ -35,16 +39,18 @@ export interface FallbackFinding {
   requestCost?: RequestCost;
 }
 
+const FIX_SUMMARY =
+  'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.';
+
 export const mirrorFallback = defineRule<FallbackFinding>({
   meta: {
     id: 'containerd.mirror-fallback',
     cause: 'mirror-fallback',
     title: 'The mirror fails and containerd falls back to the origin registry',
     description:
-      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror, "cancel pulling image … no progress", or a pull that failed with the mirror\'s error status (the hosts after it failed too), or the live check finds dfdaemon\'s port black-holed / erroring / hung (waited on until the progress timeout before 2.3.0, 30 s per request from 2.3.0), or dfdaemon\'s log has proxy errors while the origin is the fallback',
+      'containerd\'s log shows "trying next host"/"fetch failed" for a mirror, "cancel pulling image … no progress", or a pull that failed with the mirror\'s error status or no answer from it (the hosts after it failed too), or the live check finds dfdaemon\'s port black-holed / erroring / hung (waited on until the progress timeout before 2.3.0, 30 s per request from 2.3.0), or dfdaemon\'s log has proxy errors while the origin is the fallback',
     severities: ['critical', 'warning'],
-    remediationSummary:
-      'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.',
+    remediationSummary: FIX_SUMMARY,
   },
 
   detect(f) {
@@ -77,7 +83,10 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     // waited on until the progress timeout cancels the pull (a hung mirror that is the last host on 2.3+ fails the pull: no figure)
     const stalledMs =
       wait && timesOut === null && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
+    const fellBack = triesNextAfterUnanswered({ c, failedPulls, fallbacks, cancels, failing, proxyErrors });
     return {
+      // 1.3.0–1.3.3 try nothing after a mirror that gives no answer: the pull fails there
+      ...(fellBack ? {} : { title: noFallbackTitle(c) }),
       severity:
         blackholed || hung || cancels.length > 0 || failedPulls.length > 0 || fallbacks.length >= 3
           ? 'critical'
@@ -119,11 +128,17 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     }
     const failed = failedPulls[0];
     if (failed?.failedAt) {
-      const { host, status } = failed.failedAt;
+      const at = failed.failedAt;
       const text = failed.error ?? failed.msg;
+      const how =
+        'status' in at
+          ? `with the mirror ${at.host}'s ${at.status}`
+          : `with no answer from the mirror ${at.host} (${clip(at.transport, 120)})`;
       out.push(
-        `${failedPulls.length} pull(s) failed with the mirror ${host}'s ${status} in ${c.log?.file}, first at line ${failed.line}: "${clipText(text)}"`,
-        `containerd tries every host of the route when one answers an error status (since 1.4.12, 1.5.5 and 1.6.0), and names the mirror's error only when the hosts after it failed as well (the first error up to 1.7, the highest-ranked from 2.0): the mirror failed the request, and ${afterMirror(c, host)}`,
+        `${failedPulls.length} pull(s) failed ${how} in ${c.log?.file}, first at line ${failed.line}: "${clipText(text)}"`,
+        'status' in at
+          ? `containerd tries every host of the route when one answers an error status (since 1.4.12, 1.5.5 and 1.6.0), and names the mirror's error only when the hosts after it failed as well (the first error up to 1.7, the highest-ranked from 2.0): the mirror failed the request, and ${afterMirror(c, at.host, true)}`
+          : unansweredMeaning(c, at.host),
       );
     }
     if (cancel)
@@ -149,23 +164,41 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     return out;
   },
 
+  summary: (f) =>
+    triesNextAfterUnanswered(f)
+      ? FIX_SUMMARY
+      : 'Bring the mirror back or take it out of the config; upgrade containerd to 1.3.4 or later, which tries the hosts after a mirror that gives no answer.',
   steps: fallbackSteps,
 });
 
-/** The part of a failed pull's error that names the request and its status (what wraps it says only that the pull failed). */
+/** The title where the mirror's silence ended the pull (a release that tries no host after it: its version is known). */
+const noFallbackTitle = (c: ContainerdFacts): string =>
+  `The mirror gives no answer and containerd${c.version ? ` ${formatVersion(c.version)}` : ''} fails the pull without trying the registry`;
+
+/** The part of a failed pull's error that names the request and what it got (what wraps it says only that the pull failed). */
 function clipText(s: string): string {
-  const at = s.search(/unexpected status from |pulling from host /);
-  const tail = at > 0 ? `…${s.slice(at)}` : s;
-  return tail.length <= 240 ? tail : `${tail.slice(0, 240)}…`;
+  const at = s.search(/unexpected status from |pulling from host |failed to do request: /);
+  return clip(at > 0 ? `…${s.slice(at)}` : s, 240);
 }
 
-/** What came after the failing mirror, as far as the bundle tells. */
-function afterMirror(c: ContainerdFacts, host: string): string {
+const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max)}…`);
+
+/** What a pull that failed on a mirror's unanswered request says of the hosts after it, by release. */
+function unansweredMeaning(c: ContainerdFacts, host: string): string {
+  const next = pick(mirrorTransportErrorFallsBack, c.version);
+  if (next.kind === 'known' && !next.value)
+    return `containerd ${formatVersion(next.version)} fails a pull at the first host whose request gets no answer, without trying the hosts after it (it tries them from 1.3.4): the dead mirror alone failed the pull, and ${afterMirror(c, host, false)}`;
+  const since = next.kind === 'assumed' ? `containerd's version is unknown; from 1.3.4 containerd` : 'containerd';
+  return `${since} tries the next host when a request gets no answer, and names that error only when the hosts after it failed as well (up to 1.7 the first failing host's error, from 2.0 the highest-ranked, where no answer ranks lowest): nothing answered at the mirror, and ${afterMirror(c, host, true)}`;
+}
+
+/** What came after the failing mirror, as far as the bundle tells: tried and failed, or never tried. */
+function afterMirror(c: ContainerdFacts, host: string, tried: boolean): string {
+  const fate = tried ? 'did not serve it either' : 'was never tried';
   const route = c.routes.find((r) => r.hosts.some((h) => h.role !== 'origin' && hostPort(h.host, h.port) === host));
-  if (!route)
-    return 'the hosts after it (the origin registry, unless the mirror is the `server`) did not serve it either';
+  if (!route) return `the hosts after it (the origin registry, unless the mirror is the \`server\`) ${fate}`;
   const rest = route.hosts.slice(route.hosts.findIndex((h) => hostPort(h.host, h.port) === host) + 1);
   return rest.length === 0
     ? 'no host comes after it in the route for ' + route.registry
-    : `${rest.map((h) => h.url).join(', ')} did not serve it either`;
+    : `${rest.map((h) => h.url).join(', ')} ${fate}`;
 }

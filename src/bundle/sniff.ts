@@ -1,7 +1,12 @@
 // What a loose file is, from its content: what a maintainer has when triaging an issue is a handful of
 // attachments and pastes with arbitrary names (`log.txt`, `config`, `Untitled-3`), not a bundle.
 // Each kind says where the file goes in a bundle; the name is only a tie-breaker.
-import { DESCRIBE_EVENT_ROW, GET_EVENTS_ROW, PULLED_MESSAGE } from '../parsers/kubectl-describe-events.js';
+import {
+  DESCRIBE_EVENT_ROW,
+  FAILED_MESSAGE,
+  GET_EVENTS_ROW,
+  PULLED_MESSAGE,
+} from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
 
 export const LOOSE_KINDS = {
@@ -165,6 +170,7 @@ const TESTS: Test[] = [
     line: GET_EVENTS_ROW,
   },
   { kind: 'kubectl-describe-events', why: 'the kubelet\'s "Successfully pulled image" message', line: PULLED_MESSAGE },
+  { kind: 'kubectl-describe-events', why: 'the kubelet\'s "Failed to pull image" message', line: FAILED_MESSAGE },
   {
     kind: 'kubelet-events',
     why: 'Kubernetes events as JSON (`kubectl get events -o json`: items with a reason and an involvedObject)',

@@ -1,5 +1,11 @@
 import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet-config.js';
-import { type ImageEvent, parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../parsers/kubelet-events.js';
+import {
+  type ImageEvent,
+  parseImageEvents,
+  parsePullFailure,
+  parsePulledMessage,
+  parseQpsRefusal,
+} from '../parsers/kubelet-events.js';
 import { parseKubeletFlags } from '../parsers/kubelet-flags.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { kubeletPullNote, kubeletPullOf } from './kubelet-log-pull.js';
@@ -38,6 +44,16 @@ export interface KubeletFacts {
   pulls?: KubeletPull[];
   /** Pulls the kubelet's registryPullQPS/registryBurst limiter refused ("pull QPS exceeded" Failed events). */
   qpsRefusals?: KubeletQpsRefusal[];
+  /** Pulls the runtime failed, with its error as the kubelet's Failed event quotes it (other rules read that error). */
+  pullFailures?: KubeletPullFailure[];
+}
+
+/** A "Failed to pull image …: <the runtime's error>" event. */
+export interface KubeletPullFailure {
+  image: string;
+  error: string;
+  event: ImageEvent;
+  file: string;
 }
 
 /** A "Failed to pull image …: pull QPS exceeded" event: the pull was refused before the runtime was asked. */
@@ -182,14 +198,14 @@ export const kubeletFacts = defineFacts({
       ...(cfgText === undefined && flagConfig !== undefined ? { configUnread: flagConfig } : {}),
       ...(noConfigFile ? { noConfigFile } : {}),
       jsonFiles,
-      ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals } : {}),
+      ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals, pullFailures: events.pullFailures } : {}),
     };
   },
 });
 
 async function readEvents(
   ctx: FactsContext,
-): Promise<{ pulls: KubeletPull[]; qpsRefusals: KubeletQpsRefusal[] } | undefined> {
+): Promise<{ pulls: KubeletPull[]; qpsRefusals: KubeletQpsRefusal[]; pullFailures: KubeletPullFailure[] } | undefined> {
   const file = KUBELET_FILES.events;
   const text = await ctx.bundle.text(file);
   if (text === undefined) return undefined;
@@ -200,11 +216,14 @@ async function readEvents(
   }
   const pulls: KubeletPull[] = [];
   const qpsRefusals: KubeletQpsRefusal[] = [];
+  const pullFailures: KubeletPullFailure[] = [];
   for (const event of r.value) {
     if (event.reason === 'Failed') {
       // other failures (the registry's, the runtime's) are not the kubelet's limiter: left to their own rules
       const q = parseQpsRefusal(event.message);
+      const failed = q ? null : parsePullFailure(event.message);
       if (q) qpsRefusals.push({ image: q.image, event, file });
+      else if (failed) pullFailures.push({ ...failed, event, file });
       continue;
     }
     const m = parsePulledMessage(event.message);
@@ -219,7 +238,7 @@ async function readEvents(
       file,
     });
   }
-  return { pulls, qpsRefusals };
+  return { pulls, qpsRefusals, pullFailures };
 }
 
 /** The kubelet reads JSON or YAML; a file that opens with an object is JSON. */

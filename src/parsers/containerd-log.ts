@@ -93,6 +93,15 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
   return null;
 }
 
+/**
+ * The host a pull's error names as the one that failed it (an error status, or no answer), in the words
+ * containerd writes it: for the error as another component quotes it (the kubelet's Failed event).
+ */
+export function hostFailureIn(error: string): HostFailure | null {
+  const ev = eventOf(error, {}, 0);
+  return ev?.kind === 'pull-failed-at-host' || ev?.kind === 'pull-failed-unanswered' ? (ev.failedAt ?? null) : null;
+}
+
 /** The host of a failed request as containerd names it: from its URL, or the host it wrote alone. */
 function failedAt(where: string, status: number): HostFailure {
   if (!/^https?:\/\//.test(where)) return { host: where, status };

@@ -4,7 +4,8 @@
 // that pads each column with at least two spaces. The interval is an age, or "<age> (xN over <age>)"
 // for an event seen N times; the source is the component ("kubelet"), which older kubectl printed with
 // its host ("kubelet, node-1"). Issues paste the rows, often without the header (Azure/AKS#3138), or
-// the rows of `kubectl get events`, or the kubelet's pull message alone (Azure/karpenter-provider-azure#1260).
+// the rows of `kubectl get events`, or the kubelet's pull message alone (Azure/karpenter-provider-azure#1260),
+// or its failure message alone (dragonflyoss/dragonfly#2523).
 
 export interface DescribedEvent {
   /** 1-based line of the row in the text. */
@@ -45,6 +46,12 @@ export const GET_EVENTS_ROW = /^\s*\S+\s{2,}(Normal|Warning)\s{2,}(\S+)\s{2,}([\
 export const PULLED_MESSAGE =
   /(?:^|[\s`])(Successfully pulled image "[^"]+" in \S+(?: \(\S+ including waiting\))?(?:\. Image size: \d+ bytes\.?)?)/;
 
+/**
+ * The kubelet's message of a failed pull (pkg/kubelet/images/image_manager.go, `Failed to pull image %q:
+ * %v`) pasted alone (dragonflyoss/dragonfly#2523): the event is a kubelet's "Failed".
+ */
+export const FAILED_MESSAGE = /(?:^|[\s`])(Failed to pull image "[^"]+": \S.*?)\s*(?:```)?\s*$/;
+
 /** Every event row of the text, in order; other lines (the header, the rule, anything pasted around) are skipped. */
 export function parseDescribeEvents(text: string): DescribedEvent[] {
   const out: DescribedEvent[] = [];
@@ -78,6 +85,9 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
     const p = PULLED_MESSAGE.exec(l);
     if (p)
       out.push({ line: i + 1, type: 'Normal', reason: 'Pulled', count: 1, from: 'kubelet', message: p[1] as string });
+    const f = p ? null : FAILED_MESSAGE.exec(l);
+    if (f)
+      out.push({ line: i + 1, type: 'Warning', reason: 'Failed', count: 1, from: 'kubelet', message: f[1] as string });
   });
   return out;
 }

@@ -60,6 +60,14 @@ export function parseQpsRefusal(msg: string): { image: string } | null {
   return m ? { image: m[1] as string } : null;
 }
 
+const FAILED = /^Failed to pull image "([^"]+)": (\S[\s\S]*?)\s*$/;
+
+/** The image and the runtime's error of a Failed event's `Failed to pull image %q: %v`; null for another message. */
+export function parsePullFailure(msg: string): { image: string; error: string } | null {
+  const m = FAILED.exec(msg);
+  return m ? { image: m[1] as string, error: m[2] as string } : null;
+}
+
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The Pulled and Failed events of an event list; other events are left out. */

@@ -68,6 +68,25 @@ describe('parseDescribeEvents', () => {
     ]);
   });
 
+  it("reads the kubelet's failure message pasted alone, and nothing that merely mentions a failed pull", () => {
+    // dragonflyoss/dragonfly#2523, as posted (the reporter's "or" between two such messages)
+    const text = [
+      'Failed to pull image "nginx": rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/library/nginx:latest": failed to unpack image on snapshotter overlayfs: unexpected media type text/html for sha256:723cc6bcc69478b1942d6796f2bcf2f67af9efa9974a3c8a0716d162721485bb: not found',
+      '',
+      'or',
+      '```Failed to pull image "busybox:latest": rpc error: code = Unknown desc = boom```',
+      // the kubelet's own structured log line is no event message
+      'E0823 00:08:36.232130    2669 kuberuntime_image.go:55] "Failed to pull image" err="rpc error: boom" image="x"',
+    ].join('\n');
+    expect(parseDescribeEvents(text).map((e) => [e.line, e.type, e.reason, e.from, e.message.slice(0, 30)])).toEqual([
+      [1, 'Warning', 'Failed', 'kubelet', 'Failed to pull image "nginx": '],
+      [4, 'Warning', 'Failed', 'kubelet', 'Failed to pull image "busybox:'],
+    ]);
+    expect(parseDescribeEvents(text)[1]?.message).toBe(
+      'Failed to pull image "busybox:latest": rpc error: code = Unknown desc = boom',
+    );
+  });
+
   it("skips the header and its rule, and reads an older kubectl's component with its host", () => {
     const text = [
       'Events:',

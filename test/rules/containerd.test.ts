@@ -628,6 +628,35 @@ describe('containerd.mirror-fallback from a pull that failed on a mirror that ga
     expect(fixed?.evidence[1]).toContain('https://registry-1.docker.io:443 did not serve it either');
   });
 
+  it("reads the kubelet's Failed events where containerd's log says nothing of the pull, and counts no pull twice", async () => {
+    // siderolabs/talos#12972's event, its hand-wrapped lines joined (the digest shortened as the reporter did)
+    const message =
+      'Failed to pull image "docker.io/coredns/coredns:1.13.1": failed to pull and unpack image "docker.io/coredns/coredns:1.13.1": failed to copy: httpReadSeeker: failed open: failed to do request: Get "http://docker-io.regproxy.example.com/v2/coredns/coredns/manifests/sha256:9b9128...?ns=docker.io": dial tcp: lookup docker-io.regproxy.example.com on 192.168.122.1:53: no such host';
+    const events = JSON.stringify({
+      items: [
+        { reason: 'Pulled', message: 'Successfully pulled image "a:1" in 1s (1s including waiting)' },
+        { reason: 'Failed', count: 7, involvedObject: { name: 'coredns-1' }, message },
+        { reason: 'Failed', message: 'Failed to pull image "a:2": pull QPS exceeded' },
+      ],
+    });
+    const files = {
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml':
+        'server = "https://registry-1.docker.io"\n[host."http://docker-io.regproxy.example.com"]\n  capabilities = ["pull", "resolve"]\n',
+      'raw/kubelet/events.json': events,
+    };
+    const m = mirrorFallback.when(await factsFrom(files));
+    expect(m?.severity).toBe('critical');
+    expect(m?.evidence[0]).toMatch(
+      /^7 pull\(s\) failed with no answer from the mirror docker-io\.regproxy\.example\.com \(dial tcp: lookup .* no such host\) in raw\/kubelet\/events\.json, first at event 2: "…failed to do request: Get /,
+    );
+    // the same failure in containerd's log: the log's line is the one counted
+    const logged = mirrorFallback.when(
+      await factsFrom({ ...files, 'raw/containerd/journal.txt': `ctr: ${message.slice(message.indexOf(': ') + 2)}\n` }),
+    );
+    expect(logged?.evidence[0]).toMatch(/^1 pull\(s\) failed .* in raw\/containerd\/journal\.txt, first at line 1: /);
+  });
+
   it("is silent where the host that gave no answer is the registry's own, or its blob store", async () => {
     // the registry's CDN behind Docker Hub's redirect (k3s-io/k3s#5217, as the kubelet's event quotes the error)
     const cdn =

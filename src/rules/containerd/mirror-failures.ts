@@ -11,7 +11,8 @@ import {
   mirrorTransportErrorFallsBack,
 } from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
-import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
+import { type ContainerdLogEvent, type HostFailure, hostFailureIn } from '../../parsers/containerd-log.js';
+import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { defaultPort } from '../../parsers/hosts-toml.js';
@@ -25,14 +26,18 @@ const DEFAULT_DIAL_SECONDS = 30;
 /**
  * containerd's log: "trying next host" / "fetch failed" for a mirror, "cancel pulling image … no progress",
  * and pulls that failed with a mirror's error status or its request unanswered (every host after it failed
- * too: knowledge `containerd.log.pull-failed-at-host`, `containerd.log.pull-failed-unanswered`). Without a route to name the mirrors, a host counts when it is
+ * too: knowledge `containerd.log.pull-failed-at-host`, `containerd.log.pull-failed-unanswered`), or the
+ * kubelet's Failed events that quote such an error. Without a route to name the mirrors, a host counts when it is
  * dfdaemon's proxy on loopback (its port as the bundle tells it, else either generation's default), or
  * when the request containerd logs for it is a mirror's: the registry's own host is none.
  */
-export function logFallbacks(c: ContainerdFacts): {
+export function logFallbacks(
+  c: ContainerdFacts,
+  kubeletFailures: readonly KubeletPullFailure[] = [],
+): {
   fallbacks: ContainerdLogEvent[];
   cancels: ContainerdLogEvent[];
-  failedPulls: ContainerdLogEvent[];
+  failedPulls: FailedPull[];
 } {
   // containerd logs the URL's host as written (Go url.URL.Host): no port when the scheme's default is meant
   const mirrors = new Set(
@@ -56,14 +61,39 @@ export function logFallbacks(c: ContainerdFacts): {
     const quoted = quotedRequest(e.error ?? '');
     return quoted ? isMirror(quoted.host, quoted.url) : e.kind === 'trying-next-host';
   });
-  const failedPulls = events.filter((e) => {
+  const logged: FailedPull[] = [];
+  for (const e of events) {
     const at = e.kind === 'pull-failed-at-host' || e.kind === 'pull-failed-unanswered' ? e.failedAt : undefined;
-    return at !== undefined && isMirror(at.host, at.url);
-  });
+    if (at !== undefined && isMirror(at.host, at.url) && c.log)
+      logged.push({ failedAt: at, file: c.log.file, at: `line ${e.line}`, count: 1, text: e.error ?? e.msg });
+  }
+  // the kubelet's Failed events quote the same errors: read where containerd's log says none (not
+  // collected, or from before its window), so that no pull is counted twice
+  const quoted: FailedPull[] = [];
+  if (logged.length === 0)
+    for (const k of kubeletFailures) {
+      const at = hostFailureIn(k.error);
+      if (at && isMirror(at.host, at.url))
+        quoted.push({ failedAt: at, file: k.file, at: `event ${k.event.item}`, count: k.event.count, text: k.error });
+    }
+  const failedPulls = logged.length > 0 ? logged : quoted;
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
   const mirrorOnTheWay = mirrors.size > 0 || fallbacks.length > 0 || failedPulls.length > 0;
   const cancels = mirrorOnTheWay ? events.filter((e) => e.kind === 'progress-cancel') : [];
   return { fallbacks, cancels, failedPulls };
+}
+
+/** A pull that failed at a mirror (every host after it failing too), and where the bundle says so. */
+export interface FailedPull {
+  failedAt: HostFailure;
+  /** The bundle file: containerd's log, or the kubelet's events. */
+  file: string;
+  /** Where in it: "line N" of the log, "event N" of the event list. */
+  at: string;
+  /** The pulls it stands for: a kubelet event seen N times is N. */
+  count: number;
+  /** The error as written. */
+  text: string;
 }
 
 /** False when the only failures are pulls a mirror's unanswered request ended on a release that tried no host after it. */
@@ -76,7 +106,7 @@ export function triesNextAfterUnanswered({
   proxyErrors,
 }: {
   c: ContainerdFacts;
-  failedPulls: readonly ContainerdLogEvent[];
+  failedPulls: readonly FailedPull[];
   fallbacks: readonly ContainerdLogEvent[];
   cancels: readonly ContainerdLogEvent[];
   failing: readonly FailingMirror[];
@@ -84,8 +114,7 @@ export function triesNextAfterUnanswered({
 }): boolean {
   const next = pick(mirrorTransportErrorFallsBack, c.version);
   if (next.kind !== 'known' || next.value) return true;
-  const onlyUnanswered =
-    failedPulls.length > 0 && failedPulls.every((e) => e.failedAt !== undefined && 'transport' in e.failedAt);
+  const onlyUnanswered = failedPulls.length > 0 && failedPulls.every((e) => 'transport' in e.failedAt);
   return !(
     onlyUnanswered &&
     fallbacks.length === 0 &&

@@ -27,7 +27,7 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
   const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
   const urls = new Set<string>();
   for (const m of failing) urls.add(m.host.url);
-  for (const e of failedPulls) if (e.failedAt?.url) urls.add(new URL(e.failedAt.url).origin);
+  for (const e of failedPulls) if (e.failedAt.url) urls.add(new URL(e.failedAt.url).origin);
   for (const e of fallbacks) {
     if (!e.host) continue;
     const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
@@ -80,7 +80,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   // pulls on it helps; why it answers so (above) is the fix
   const answersErrors =
     f.failedPulls.length > 0 &&
-    f.failedPulls.every((e) => e.failedAt !== undefined && 'status' in e.failedAt) &&
+    f.failedPulls.every((e) => 'status' in e.failedAt) &&
     f.fallbacks.length === 0 &&
     f.failing.length === 0 &&
     !blackholed;
@@ -125,7 +125,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
  * answers this node at all.
  */
 function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
-  const at = failedPulls.find((e) => e.failedAt?.url)?.failedAt;
+  const at = failedPulls.find((e) => e.failedAt.url)?.failedAt;
   if (!at?.url) return [];
   const u = new URL(at.url);
   const registry = u.searchParams.get('ns');

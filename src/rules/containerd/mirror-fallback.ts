@@ -10,6 +10,7 @@ import { formatVersion } from '../../parsers/containerd-version.js';
 import { defineRule } from '../rule.js';
 import {
   dialCost,
+  type FailedPull,
   type FailingMirror,
   failingMirrors,
   failingMirrorSentence,
@@ -27,7 +28,7 @@ export interface FallbackFinding {
   fallbacks: ContainerdLogEvent[];
   cancels: ContainerdLogEvent[];
   /** Pulls that failed with a mirror's error status or its request unanswered: every host after it failed too (from 1.3.4). */
-  failedPulls: ContainerdLogEvent[];
+  failedPulls: FailedPull[];
   failing: FailingMirror[];
   blackholed?: RouteHost;
   hung?: RouteHost;
@@ -56,7 +57,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
   detect(f) {
     const c = f.containerd;
     if (!c) return null;
-    const { fallbacks, cancels, failedPulls } = logFallbacks(c);
+    const { fallbacks, cancels, failedPulls } = logFallbacks(c, f.kubelet?.pullFailures);
     const failing = failingMirrors(c.routes);
     const blackholed = failing.findLast((m) => m.verdict === 'blackholed')?.host;
     const hung = failing.findLast((m) => m.verdict === 'hung')?.host;
@@ -127,15 +128,15 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       );
     }
     const failed = failedPulls[0];
-    if (failed?.failedAt) {
+    if (failed) {
       const at = failed.failedAt;
-      const text = failed.error ?? failed.msg;
+      const text = failed.text;
       const how =
         'status' in at
           ? `with the mirror ${at.host}'s ${at.status}`
           : `with no answer from the mirror ${at.host} (${clip(at.transport, 120)})`;
       out.push(
-        `${failedPulls.length} pull(s) failed ${how} in ${c.log?.file}, first at line ${failed.line}: "${clipText(text)}"`,
+        `${failedPulls.reduce((n, p) => n + p.count, 0)} pull(s) failed ${how} in ${failed.file}, first at ${failed.at}: "${clipText(text)}"`,
         'status' in at
           ? `containerd tries every host of the route when one answers an error status (since 1.4.12, 1.5.5 and 1.6.0), and names the mirror's error only when the hosts after it failed as well (the first error up to 1.7, the highest-ranked from 2.0): the mirror failed the request, and ${afterMirror(c, at.host, true)}`
           : unansweredMeaning(c, at.host),

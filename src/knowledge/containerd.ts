@@ -596,7 +596,8 @@ export type ContainerdLogKind =
   | 'mirrors-with-config-path'
   | 'decompressor-used'
   | 'pull-failed-at-host'
-  | 'pull-failed-unanswered';
+  | 'pull-failed-unanswered'
+  | 'pull-failed-not-manifest';
 
 /** Where a pattern is looked for: the `msg` field, or `msg` and `error` (a plugin load failure carries the cause in `error`). */
 export interface LogPattern {
@@ -787,6 +788,23 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
         range: {},
         value: { re: new RegExp(UNANSWERED), alsoInError: true, level: 'error' },
         source: `${CD} v1.3.0 remotes/docker/resolver.go:509 (errors.Wrap(err, "failed to do request")); v1.6.20 :572; v1.7.20 :593; v2.0.0 core/remotes/docker/resolver.go:614; v2.2.0 :645; firstErr: v1.6.20 :284-290, :387-394, v2.0.0 :311-320, :429-433; fetcher v1.6.20 remotes/docker/fetcher.go:100-149`,
+      },
+    ],
+    assumeWhenUnknown: 0,
+  },
+  // A pull that failed because the image's descriptor is no manifest or index: the resolver takes the
+  // first host that answers the manifest request 2xx (only a status above 299, an error or an oversize
+  // body sends it to the next host), with that answer's Content-Type as the media type and, without a
+  // Docker-Content-Digest header, the digest of its body; images.Manifest then refuses the type. A web
+  // page (text/html) answered, not a registry. Capture 1: the media type; capture 2: the digest.
+  'pull-failed-not-manifest': {
+    id: 'containerd.log.pull-failed-not-manifest',
+    component: 'containerd',
+    entries: [
+      {
+        range: { from: '1.4.0' },
+        value: { re: /unexpected media type (\S+) for (sha256:[a-f0-9]{64})/, alsoInError: true, level: 'error' },
+        source: `${CD} v1.4.0 images/image.go:230, remotes/docker/resolver.go:197-210, :302, :309; v1.7.0 images/image.go:238, resolver.go:298, :313, :350; v2.2.0 core/images/image.go:242, core/remotes/docker/resolver.go:207, :322, :342, :379, :401-410`,
       },
     ],
     assumeWhenUnknown: 0,

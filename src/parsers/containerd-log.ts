@@ -20,7 +20,17 @@ export interface ContainerdLogEvent {
   tool?: string;
   /** For `pull-failed-at-host` and `pull-failed-unanswered`: the host the pull's error names, and what it did. */
   failedAt?: HostFailure;
+  /** For `pull-failed-not-manifest`: what the image resolved to, and the image when the error names it. */
+  notManifest?: NotManifest;
   msg: string;
+}
+
+/** An image whose manifest request a host answered 2xx with something else: the media type and digest containerd took. */
+export interface NotManifest {
+  mediaType: string;
+  digest: string;
+  /** The image reference as containerd normalised it ("docker.io/library/nginx:latest"). */
+  image?: string;
 }
 
 /**
@@ -79,6 +89,7 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
       const where = m.slice(1, -1).find((g) => g !== undefined);
       if (where !== undefined) ev.failedAt = failedAt(where, Number(m[m.length - 1]));
     }
+    if (kind === 'pull-failed-not-manifest') ev.notManifest = notManifestOf(m, `${msg}\n${f.error ?? ''}`);
     if (kind === 'pull-failed-unanswered') {
       const host = hostOf(m[1] as string);
       // a URL that does not parse names no host: nothing is known to have failed
@@ -100,6 +111,18 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
 export function hostFailureIn(error: string): HostFailure | null {
   const ev = eventOf(error, {}, 0);
   return ev?.kind === 'pull-failed-at-host' || ev?.kind === 'pull-failed-unanswered' ? (ev.failedAt ?? null) : null;
+}
+
+/** What a pull failed on when a host's answer was no manifest, as another component quotes the error (the kubelet's Failed event). */
+export function notManifestIn(error: string): NotManifest | null {
+  const ev = eventOf(error, {}, 0);
+  return ev?.kind === 'pull-failed-not-manifest' ? (ev.notManifest ?? null) : null;
+}
+
+function notManifestOf(m: RegExpExecArray, text: string): NotManifest {
+  // the CRI plugin's "failed to pull and unpack image \"<ref>\"" names the image, normalised
+  const image = /failed to pull and unpack image \\?"([^"\\]+)\\?"/.exec(text)?.[1];
+  return { mediaType: m[1] as string, digest: m[2] as string, ...(image ? { image } : {}) };
 }
 
 /** The host of a failed request as containerd names it: from its URL, or the host it wrote alone. */

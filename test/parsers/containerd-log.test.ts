@@ -100,6 +100,22 @@ describe('containerd log lines', () => {
     ).toBe('trying-next-host');
   });
 
+  it('reads a pull that failed on an answer that was no manifest, with the image the error names', () => {
+    // the CRI plugin's error line (the message of kubernetes-sigs/cri-tools#1137, logfmt-escaped)
+    const line =
+      'level=error msg="PullImage \\"victoriametrics/victoria-metrics:v1.76.1\\" failed" error="rpc error: code = NotFound desc = failed to pull and unpack image \\"docker.io/victoriametrics/victoria-metrics:v1.76.1\\": failed to unpack image on snapshotter overlayfs: unexpected media type text/html for sha256:04a732b9876d77c18601b92f91bb05d4591a1356dbbfd732c13f4db1362c796d: not found"';
+    expect(parseContainerdLogLine(line, 2)).toMatchObject({
+      kind: 'pull-failed-not-manifest',
+      notManifest: {
+        mediaType: 'text/html',
+        digest: 'sha256:04a732b9876d77c18601b92f91bb05d4591a1356dbbfd732c13f4db1362c796d',
+        image: 'docker.io/victoriametrics/victoria-metrics:v1.76.1',
+      },
+    });
+    // a digest cut short is no digest
+    expect(parseContainerdLogLine('ctr: unexpected media type text/html for sha256:04a7: not found', 1)).toBeNull();
+  });
+
   it('reads journald-prefixed lines and the other kinds', () => {
     const j =
       'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';

@@ -673,6 +673,72 @@ describe('containerd.mirror-fallback from a pull that failed on a mirror that ga
   });
 });
 
+describe('containerd.mirror-fallback from a mirror that answered a manifest request with a page', () => {
+  // dragonflyoss/dragonfly#2523, as posted: dfdaemon first for docker.io (AKS, the chart's containerd integration)
+  const message = (image: string, ref: string) =>
+    `Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image "${ref}": failed to unpack image on snapshotter overlayfs: unexpected media type text/html for sha256:723cc6bcc69478b1942d6796f2bcf2f67af9efa9974a3c8a0716d162721485bb: not found`;
+  const events = JSON.stringify({
+    items: [
+      { reason: 'Failed', message: message('nginx', 'docker.io/library/nginx:latest') },
+      { reason: 'Failed', count: 3, message: message('busybox:latest', 'docker.io/library/busybox:latest') },
+    ],
+  });
+  const files = {
+    'raw/containerd/config.toml': CFG(2),
+    'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+    'raw/kubelet/events.json': events,
+  };
+
+  it('is critical, names the mirror that answered and the shared digest, and asks what it answers', async () => {
+    const m = mirrorFallback.when(await factsFrom(files));
+    expect(m?.severity).toBe('critical');
+    expect(m?.title).toBe(
+      'The mirror answers manifest requests with text/html, not a manifest, and containerd fails the pull',
+    );
+    expect(m?.evidence[0]).toBe(
+      '4 pull(s) failed on "unexpected media type text/html for sha256:723cc6bcc69478b1942d6796f2bcf2f67af9efa9974a3c8a0716d162721485bb" in raw/kubelet/events.json, first at event 1 (docker.io/library/nginx:latest): the first host of docker.io\'s route, http://127.0.0.1:4001, answered its manifest request with Content-Type text/html, which is no manifest',
+    );
+    expect(m?.evidence[2]).toMatch(
+      /^2 different images \(docker\.io\/library\/nginx:latest, docker\.io\/library\/busybox:latest\) resolved to the same digest/,
+    );
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toContain("curl -sS -m 10 -D - -o /dev/null -H 'Accept: ");
+    expect(steps).toContain("'http://127.0.0.1:4001/v2/library/nginx/manifests/latest?ns=docker.io'");
+    expect(steps).toContain('dfdaemon passes on what the registry it forwards to answered');
+    // it answers: no dial timeout, no `server`, no fallback target
+    expect(steps).not.toMatch(/dial_timeout|`server`/);
+    expect(m?.evidence.join('\n')).not.toContain('fallback target');
+  });
+
+  it('is silent where containerd was seen leaving the mirror, or no route ties the answer to one', async () => {
+    // containerd left the mirror (refused): the page came from a host after it
+    const left =
+      'time="2026-11-25T19:19:40Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:4001/v2/library/nginx/manifests/latest?ns=docker.io\\": dial tcp 127.0.0.1:4001: connect: connection refused" host="127.0.0.1:4001"';
+    const m = mirrorFallback.when(await factsFrom({ ...files, 'raw/containerd/journal.txt': `${left}\n` }));
+    expect(m?.title).toBeUndefined();
+    expect(m?.evidence.join('\n')).not.toContain('unexpected media type');
+    // no mirror in the route for docker.io: nothing says a mirror answered
+    const direct = await factsFrom({ 'raw/containerd/config.toml': CFG(2), 'raw/kubelet/events.json': events });
+    expect(mirrorFallback.when(direct)).toBeNull();
+  });
+
+  it("reads containerd's own line of it (crictl's, kubernetes-sigs/cri-tools#1137)", async () => {
+    const crictl =
+      'FATA[0002] pulling image: rpc error: code = NotFound desc = failed to pull and unpack image "docker.io/victoriametrics/victoria-metrics:v1.76.1": failed to unpack image on snapshotter overlayfs: unexpected media type text/html for sha256:04a732b9876d77c18601b92f91bb05d4591a1356dbbfd732c13f4db1362c796d: not found';
+    const m = mirrorFallback.when(
+      await factsFrom({
+        'raw/containerd/config.toml': CFG(2),
+        'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+        'raw/containerd/journal.txt': `${crictl}\n`,
+      }),
+    );
+    expect(m?.evidence[0]).toMatch(
+      /^1 pull\(s\) failed on "unexpected media type text\/html for sha256:04a7.* in raw\/containerd\/journal\.txt, first at line 1 \(docker\.io\/victoriametrics\/victoria-metrics:v1\.76\.1\)/,
+    );
+    expect(m?.evidence.join('\n')).not.toContain('same digest');
+  });
+});
+
 describe('containerd.mirror-fallback after a progress-timeout cancel', () => {
   it("suggests the progress timeout in the node's layout", async () => {
     const f = await factsFrom({

@@ -16,6 +16,7 @@ import {
 import { hostPort } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
+import { splitImageRef } from '../../parsers/image-ref.js';
 import type { FallbackFinding } from './mirror-fallback.js';
 import { dfdaemonProxyPorts, isDfdaemonHost, quotedRequest, triesNextAfterUnanswered } from './mirror-failures.js';
 
@@ -50,6 +51,15 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   );
   // 1.3.0–1.3.3 fall back from nothing and log no "trying next host": the mirror and the upgrade are all there is
   if (!triesNextAfterUnanswered(f)) return onThisNode(c, [...curls, ...failedPullSteps(f)]);
+  // a mirror that answers with a page is up and answering: what it answers is the fix, not a timeout or `server`
+  const onlyNotManifest =
+    f.notManifest.length > 0 &&
+    f.failedPulls.length === 0 &&
+    f.fallbacks.length === 0 &&
+    f.cancels.length === 0 &&
+    f.failing.length === 0 &&
+    f.proxyErrors.length === 0;
+  if (onlyNotManifest) return onThisNode(c, notManifestSteps(f));
   const out: Step[] = [
     logGrep(c, 'trying next host|fetch failed', 'why the mirror fails'),
     ...curls,
@@ -190,6 +200,34 @@ function unansweredSteps(u: URL, transport: string, dfdaemon: boolean, c: Fallba
       ),
     );
   return out;
+}
+
+/** A mirror that answered a manifest request with no manifest: see what it answers, and where its URL is set. */
+function notManifestSteps({ c, notManifest }: FallbackFinding): Step[] {
+  const p = notManifest[0];
+  if (!p) return [];
+  const ref = splitImageRef(p.what.image);
+  // ":v1" or "@sha256:…": the manifest URL takes the tag or the digest
+  const tag = ref?.suffix.slice(1);
+  const url = ref && tag ? `${p.host.url.replace(/\/$/, '')}/v2/${ref.repo}/manifests/${tag}?ns=${p.registry}` : null;
+  const where = p.host.line
+    ? `${c.routes.find((r) => r.hosts.includes(p.host))?.file ?? 'its hosts.toml'}:${p.host.line}`
+    : 'its route';
+  // the URL comes from a log and a config: a command is written only with what cannot break its quoting
+  return [
+    ...(url && /^[\w/.:@%+?=-]+$/.test(url)
+      ? [
+          cmd(
+            `curl -sS -m 10 -D - -o /dev/null -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' '${url}'    # Content-Type must be a manifest's`,
+          ),
+        ]
+      : []),
+    prose(
+      p.host.isDfdaemon
+        ? `dfdaemon passes on what the registry it forwards to answered: check the registry its proxy is set to (the X-Dragonfly-Registry header in ${where}, Go dfdaemon's proxy.registryMirror.url), which answered with a page instead of the registry API.`
+        : `Check the mirror's URL in ${where}: ${p.host.url} answered with a page (a web server, a login or proxy page, or a path that is not the registry API) instead of the registry API.`,
+    ),
+  ];
 }
 
 /** Where dfdaemon's proxy listens, as the bundle tells it (else either generation's default). */

@@ -22,6 +22,7 @@ import {
   triesNextAfterUnanswered,
 } from './mirror-failures.js';
 import { fallbackSteps } from './mirror-fallback-steps.js';
+import { type NotManifestPull, notManifestPulls } from './mirror-not-manifest.js';
 
 export interface FallbackFinding {
   c: ContainerdFacts;
@@ -29,6 +30,8 @@ export interface FallbackFinding {
   cancels: ContainerdLogEvent[];
   /** Pulls that failed with a mirror's error status or its request unanswered: every host after it failed too (from 1.3.4). */
   failedPulls: FailedPull[];
+  /** Pulls that failed because the mirror answered the manifest request 2xx with no manifest (no fallback). */
+  notManifest: NotManifestPull[];
   failing: FailingMirror[];
   blackholed?: RouteHost;
   hung?: RouteHost;
@@ -61,13 +64,15 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     const failing = failingMirrors(c.routes);
     const blackholed = failing.findLast((m) => m.verdict === 'blackholed')?.host;
     const hung = failing.findLast((m) => m.verdict === 'hung')?.host;
+    // a mirror that answered a manifest request with no manifest was not fallen back from: the pull failed on it
+    const notManifest = notManifestPulls(c, f.kubelet?.pullFailures ?? [], fallbacks);
     let shown =
       (fallbacks.length > 0 ? 1 : 0) + (cancels.length > 0 ? 1 : 0) + (failedPulls.length > 0 ? 1 : 0) + failing.length;
     // dfdaemon answering a proxied request with an error sends containerd to the next host as well
     const dfRoute = c.routes.some((r) => r.firstIsDfdaemon && r.originFallback);
     const proxyErrors = shown === 0 && dfRoute ? (f.dfdaemon?.logs?.summary.proxyErrors ?? []) : [];
     if (proxyErrors.length > 0) shown++;
-    if (shown === 0) return null;
+    if (shown === 0 && notManifest.length === 0) return null;
     // a hung mirror alone is waited on, not fallen back from — before 2.3.0; from 2.3.0 containerd gives up
     // on it after its response-header timeout and tries the next host, when there is one
     const wait = hung && hungWait(hung, c);
@@ -87,12 +92,18 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     const fellBack = triesNextAfterUnanswered({ c, failedPulls, fallbacks, cancels, failing, proxyErrors });
     return {
       // 1.3.0–1.3.3 try nothing after a mirror that gives no answer: the pull fails there
-      ...(fellBack ? {} : { title: noFallbackTitle(c) }),
+      ...(!fellBack ? { title: noFallbackTitle(c) } : shown === 0 ? { title: notManifestTitle(notManifest) } : {}),
       severity:
-        blackholed || hung || cancels.length > 0 || failedPulls.length > 0 || fallbacks.length >= 3
+        blackholed ||
+        hung ||
+        cancels.length > 0 ||
+        failedPulls.length > 0 ||
+        notManifest.length > 0 ||
+        fallbacks.length >= 3
           ? 'critical'
           : 'warning',
-      confidence: fallbacks.length > 0 || cancels.length > 0 || failedPulls.length > 0 ? 0.9 : 0.7,
+      confidence:
+        fallbacks.length > 0 || cancels.length > 0 || failedPulls.length > 0 || notManifest.length > 0 ? 0.9 : 0.7,
       impactSeconds: cost
         ? cost.requests * cost.wait
         : stalledMs !== null && stalledMs > 0
@@ -103,6 +114,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
         fallbacks,
         cancels,
         failedPulls,
+        notManifest,
         failing,
         blackholed,
         hung,
@@ -113,8 +125,8 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     };
   },
 
-  evidence({ c, fallbacks, cancels, failedPulls, failing, proxyErrors, fallbackRoutes, requestCost }) {
-    const out: string[] = [];
+  evidence({ c, fallbacks, cancels, failedPulls, notManifest, failing, proxyErrors, fallbackRoutes, requestCost }) {
+    const out: string[] = notManifestEvidence(notManifest);
     const [first, cancel, error] = [fallbacks[0], cancels[0], proxyErrors[0]];
     if (first) {
       const hosts = [...new Set(fallbacks.map((e) => e.host ?? '?'))].join(', ');
@@ -202,4 +214,26 @@ function afterMirror(c: ContainerdFacts, host: string, tried: boolean): string {
   return rest.length === 0
     ? 'no host comes after it in the route for ' + route.registry
     : `${rest.map((h) => h.url).join(', ')} ${fate}`;
+}
+
+/** The title where a mirror's answer that is no manifest failed the pull (nothing else was seen). */
+const notManifestTitle = (p: readonly NotManifestPull[]): string =>
+  `The mirror answers manifest requests with ${p[0]?.what.mediaType ?? 'something else'}, not a manifest, and containerd fails the pull`;
+
+/** What the pulls that failed on a mirror's non-manifest answer show. */
+function notManifestEvidence(pulls: readonly NotManifestPull[]): string[] {
+  const first = pulls[0];
+  if (!first) return [];
+  const n = pulls.reduce((k, p) => k + p.count, 0);
+  const images = [...new Set(pulls.map((p) => p.what.image))];
+  const out = [
+    `${n} pull(s) failed on "unexpected media type ${first.what.mediaType} for ${first.what.digest}" in ${first.file}, first at ${first.at} (${first.what.image}): the first host of ${first.registry}'s route, ${first.host.url}, answered its manifest request with Content-Type ${first.what.mediaType}, which is no manifest`,
+    `containerd takes the first host that answers 2xx (only a status above 299 or an error sends it to the next host), with that answer's Content-Type as the media type and, without a Docker-Content-Digest header, the digest of its body; the pull then fails on the type, and the hosts after the mirror are never tried (v2.2.0 core/remotes/docker/resolver.go:322-410, core/images/image.go:242)`,
+  ];
+  const digests = new Set(pulls.map((p) => p.what.digest));
+  if (images.length > 1 && digests.size === 1)
+    out.push(
+      `${images.length} different images (${images.slice(0, 3).join(', ')}) resolved to the same digest ${first.what.digest}: the same body answered for each, a page rather than a registry`,
+    );
+  return out;
 }

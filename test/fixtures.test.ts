@@ -10,6 +10,7 @@ import type { AnalysisSettings } from '../src/facts/types.js';
 import { ReportSchema } from '../src/report/model.js';
 import { RULES } from '../src/rules/index.js';
 import type { Expected } from './helpers/expected.js';
+import { impactIs } from './helpers/judge-expected.js';
 
 function settingsOf(scenario: string, exp: Expected): Partial<AnalysisSettings> {
   if (!exp.baseline) return {};
@@ -69,6 +70,10 @@ describe('fixtures through analyze', () => {
       }
       for (const [r, sev] of Object.entries(exp.severityOf ?? {})) {
         expect(report.diagnoses.find((d) => d.rule === r)?.severity, `${scenario}: ${r} severity`).toBe(sev);
+      }
+      for (const [r, want] of Object.entries(exp.impactOf ?? {})) {
+        const got = report.diagnoses.find((d) => d.rule === r)?.impactSeconds;
+        expect(impactIs(got, want), `${scenario}: ${r} impact ${got} where ${want} is expected`).toBe(true);
       }
       // a rule that throws is a defect, not a finding
       expect(report.notes.filter((n) => n.text.startsWith('internal:'))).toEqual([]);

@@ -37,12 +37,14 @@ import {
   type RegistryRoute,
 } from './containerd-routes.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
+import { type HostAttempt, hostAttempts } from './containerd-host-attempts.js';
 
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
 export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
+export type { HostAttempt } from './containerd-host-attempts.js';
 
 export interface Decompression {
   unpigz: string | null;
@@ -109,7 +111,8 @@ export interface ContainerdFacts {
   misconfigs: Misconfig[];
   decompression: Decompression | null;
   env: Record<string, string>;
-  log: { file: string; events: ContainerdLogEvent[] } | null;
+  /** containerd's log: the lines the rules read, and the failed host attempts its timestamps time. */
+  log: { file: string; events: ContainerdLogEvent[]; attempts: HostAttempt[] } | null;
   mirrorChecks: MirrorCheck[] | null;
   /** The CRI plugin's status from `ctr plugins ls` (raw/containerd/plugins.txt), when captured. */
   criPlugin: { status: string; line: number } | null;
@@ -466,7 +469,7 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
       message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${quotedInput(first.text, 80)}")`,
     });
   }
-  return { file: CONTAINERD_FILES.journal, events };
+  return { file: CONTAINERD_FILES.journal, events, attempts: hostAttempts(events) };
 }
 
 function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['log']): Decompression | null {

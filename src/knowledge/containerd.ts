@@ -595,6 +595,9 @@ export type ContainerdLogKind =
   | 'transfer-incompatible'
   | 'mirrors-with-config-path'
   | 'decompressor-used'
+  | 'resolving'
+  | 'do-request'
+  | 'pull-image'
   | 'pull-failed-at-host'
   | 'pull-failed-unanswered'
   | 'pull-failed-not-manifest';
@@ -725,6 +728,46 @@ export const logMessages: Record<ContainerdLogKind, VersionedFact<LogPattern>> =
       },
     ],
     assumeWhenUnknown: 1,
+  },
+  // The lines that time a resolve's attempt at each host (facts/containerd-host-attempts.ts): the
+  // resolver prints "resolving" (host=) for each host just before its request, and the request
+  // "do request" (host=, url=) as it is sent, both at debug level; the CRI plugin prints "PullImage <ref>"
+  // at info level when a pull begins, before the resolve.
+  resolving: {
+    id: 'containerd.log.resolving',
+    component: 'containerd',
+    entries: [
+      {
+        range: {},
+        value: { re: /^resolving$/, level: 'debug' },
+        source: `${CD} v1.5.0 remotes/docker/resolver.go:268, :279; v1.7.20 :281, :292; v2.0.0 core/remotes/docker/resolver.go:298, :309; v2.2.0 :296, :307`,
+      },
+    ],
+    assumeWhenUnknown: 0,
+  },
+  'do-request': {
+    id: 'containerd.log.do-request',
+    component: 'containerd',
+    entries: [
+      {
+        range: {},
+        value: { re: /^do request$/, level: 'debug' },
+        source: `${CD} v1.5.0 remotes/docker/resolver.go:537-538; v1.7.20 :567-568; v2.0.0 core/remotes/docker/resolver.go:588-589; v2.2.0 :619-620`,
+      },
+    ],
+    assumeWhenUnknown: 0,
+  },
+  'pull-image': {
+    id: 'containerd.log.pull-image',
+    component: 'containerd',
+    entries: [
+      {
+        range: {},
+        value: { re: /^PullImage "([^"]+)"$/, level: 'info' },
+        source: `${CD} v1.4.0 vendor/github.com/containerd/cri/pkg/server/instrumented_service.go:317; v1.5.0 pkg/cri/server/instrumented_service.go:315; v1.7.20 pkg/cri/instrument/instrumented_service.go:982; v2.0.0 internal/cri/instrument/instrumented_service.go:351; v2.2.0 :355`,
+      },
+    ],
+    assumeWhenUnknown: 0,
   },
   // A pull that failed, whose error names the host that answered with an error status: containerd
   // tried every host of the route (a status other than 404 sends it on to the next one since v1.4.12,

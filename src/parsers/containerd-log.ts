@@ -22,6 +22,10 @@ export interface ContainerdLogEvent {
   failedAt?: HostFailure;
   /** For `pull-failed-not-manifest`: what the image resolved to, and the image when the error names it. */
   notManifest?: NotManifest;
+  /** For `do-request`: the request's URL (its `url=` field). */
+  url?: string;
+  /** For `pull-image`: the image as the CRI client named it. */
+  image?: string;
   msg: string;
 }
 
@@ -84,6 +88,8 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
     if (!m) continue;
     const ev: ContainerdLogEvent = { kind, line, msg };
     if (kind === 'decompressor-used' && m[1] !== undefined) ev.tool = m[1];
+    if (kind === 'pull-image' && m[1] !== undefined) ev.image = m[1];
+    if (kind === 'do-request' && f.url !== undefined) ev.url = f.url;
     if (kind === 'pull-failed-at-host') {
       // the wording that matched gives the host or URL; the status is the last capture
       const where = m.slice(1, -1).find((g) => g !== undefined);

@@ -13,5 +13,7 @@ export interface Expected {
   maxSeverity?: 'none' | 'info' | 'warning' | 'critical';
   /** rule id → the severity it must fire with. */
   severityOf?: Record<string, 'info' | 'warning' | 'critical'>;
+  /** rule id → the impact in seconds it must estimate, to a tenth of a second (null: not estimated). */
+  impactOf?: Record<string, number | null>;
   tolerance?: number;
 }

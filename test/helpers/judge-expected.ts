@@ -35,6 +35,11 @@ export function judge(report: Report, exp: Expected): Shortfall[] {
       }
     }
   }
+  for (const [r, want] of Object.entries(exp.impactOf ?? {})) {
+    const got = report.diagnoses.find((d) => d.rule === r)?.impactSeconds;
+    if (!impactIs(got, want))
+      out.push({ kind: 'miss', text: `${r} impact ${got ?? 'not estimated'}, not ${want ?? 'not estimated'}` });
+  }
   if (exp.topN) {
     const at = causes.indexOf(exp.topN.cause);
     if (at < 0 || at >= exp.topN.n) {
@@ -45,4 +50,9 @@ export function judge(report: Report, exp: Expected): Shortfall[] {
     }
   }
   return out;
+}
+
+/** An estimated impact as expected.json writes it: to a tenth of a second, or null for none. */
+export function impactIs(got: number | undefined, want: number | null): boolean {
+  return want === null ? got === undefined : got !== undefined && Math.abs(got - want) < 0.05;
 }

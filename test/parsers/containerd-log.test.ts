@@ -132,7 +132,24 @@ describe('containerd log lines', () => {
         3,
       )?.kind,
     ).toBe('transfer-incompatible');
-    expect(parseContainerdLogLine('level=info msg="PullImage \\"x\\""', 4)).toBeNull();
+    // a CRI pull's first line starts the timing of its resolve (facts/containerd-host-attempts.ts); its last is not read
+    expect(parseContainerdLogLine('level=info msg="PullImage \\"x\\""', 4)).toMatchObject({
+      kind: 'pull-image',
+      image: 'x',
+    });
+    expect(
+      parseContainerdLogLine('level=info msg="PullImage \\"x\\" returns image reference \\"sha256:0a\\""', 4),
+    ).toBeNull();
+    expect(
+      parseContainerdLogLine(
+        'level=debug msg="do request" host="127.0.0.1:4001" request.method=HEAD url="http://127.0.0.1:4001/v2/x/manifests/1?ns=docker.io"',
+        4,
+      ),
+    ).toMatchObject({
+      kind: 'do-request',
+      host: '127.0.0.1:4001',
+      url: 'http://127.0.0.1:4001/v2/x/manifests/1?ns=docker.io',
+    });
     expect(parseContainerdLogLine('garbage without fields', 5)).toBeNull();
   });
 

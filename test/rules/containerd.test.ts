@@ -469,6 +469,55 @@ describe('kubelet.serial-pulls', () => {
   });
 });
 
+describe('containerd.mirror-fallback timed from the log', () => {
+  const t = (s: string) => `2021-04-14T08:16:${s}-05:00`;
+  const pull = (s: string) => `time="${t(s)}" level=info msg="PullImage \\"gcr.io/hello-world\\""`;
+  const failed = (s: string, host: string, ns = 'gcr.io', repo = 'hello-world') =>
+    `time="${t(s)}" level=error msg="trying next host" error="failed to do request: Head \\"http://${host}/v2/${repo}/manifests/latest?ns=${ns}\\": dial tcp ${host}: connect: no route to host" host="${host}"`;
+  // containerd/containerd#5351's review thread: two gcr.io mirrors without a route, 3 s each
+  const TWO = [pull('27.739730770'), failed('30.751322381', '10.0.0.7:5000'), failed('33.751089124', '10.0.0.30:5010')];
+
+  it("costs the finding what the log's timestamps show each failing mirror cost the resolve, and says the next host was a mirror", async () => {
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': TWO.join('\n') }));
+    expect(m?.impactSeconds).toBeCloseTo(6.01, 2);
+    expect(m?.title).toBe('A mirror fails and containerd moves on to the next mirror');
+    const text = m!.evidence.join('\n');
+    expect(text).toContain(
+      '10.0.0.7:5000 3.01 s, from "PullImage" at 08:16:27.739 (line 1) to "trying next host" at 08:16:30.751 (line 2)',
+    );
+    expect(text).toContain(
+      `10.0.0.30:5010 3.00 s, from the previous host's failure at 08:16:30.751 (line 2) to "trying next host" at 08:16:33.751 (line 3)`,
+    );
+    expect(text).toContain('after 10.0.0.7:5000 failed, containerd tried 10.0.0.30:5010');
+  });
+  it('estimates nothing when two pulls of the image interleave, and keeps the origin in the title when the origin came next', async () => {
+    const twice = [pull('27.0'), pull('27.5'), failed('30.0', '10.0.0.7:5000'), failed('30.5', '10.0.0.7:5000')];
+    const m = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': twice.join('\n') }));
+    expect(m?.impactSeconds).toBeUndefined();
+    expect(m?.title).toBeUndefined();
+    // the next host is the registry's own (Docker Hub's registry-1.docker.io): the title stays
+    const origin = [
+      `time="${t('00.0')}" level=info msg="PullImage \\"nginx\\""`,
+      failed('02.0', '127.0.0.1:4001', 'docker.io', 'library/nginx'),
+      `time="${t('02.1')}" level=debug msg="resolving" host="registry-1.docker.io"`,
+    ];
+    const o = mirrorFallback.when(await factsFrom({ 'raw/containerd/journal.txt': origin.join('\n') }));
+    expect(o?.impactSeconds).toBe(2);
+    expect(o?.title).toBeUndefined();
+    expect(o!.evidence.join('\n')).not.toContain('another mirror');
+  });
+  it('keeps the origin in the title when the route puts it after the last failing mirror (real Bottlerocket pull)', async () => {
+    // mirror-a timed out (30 s), localhost:8080 answered EOF after 120 s, then the registry served the pull
+    const fx = loadFixture(
+      new URL('../../fixtures/real/containerd-bottlerocket-mirror-timeout/', import.meta.url).pathname,
+    );
+    const m = mirrorFallback.when(await factsFrom(fx.files, { manifest: fx.manifest }));
+    expect(m?.impactSeconds).toBeCloseTo(150.03, 2);
+    expect(m?.title).toBeUndefined();
+    expect(m!.evidence.join('\n')).toContain('after mirror-a.example.com:81 failed, containerd tried localhost:8080');
+  });
+});
+
 describe('containerd.mirror-fallback from dfdaemon proxy errors', () => {
   it('fires when dfdaemon logs proxy errors and the origin is the fallback', async () => {
     const files = {

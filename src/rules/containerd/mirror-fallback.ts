@@ -23,6 +23,14 @@ import {
 } from './mirror-failures.js';
 import { fallbackSteps } from './mirror-fallback-steps.js';
 import { type NotManifestPull, notManifestPulls } from './mirror-not-manifest.js';
+import {
+  type LoggedCost,
+  loggedCost,
+  loggedCostSentence,
+  type NextMirror,
+  nextMirrorSentence,
+  transitions,
+} from './mirror-fallback-timing.js';
 
 export interface FallbackFinding {
   c: ContainerdFacts;
@@ -41,6 +49,10 @@ export interface FallbackFinding {
   fallbackRoutes: RegistryRoute[];
   /** What the black-holed (dial timeout) or hung (response-header timeout, 2.3+) mirror costs each request. */
   requestCost?: RequestCost;
+  /** What the log's timestamps show the failing mirrors cost a resolve, when no live check gave a cost. */
+  logged?: LoggedCost;
+  /** Failing mirrors the log shows containerd left for another mirror (not the origin), for the evidence. */
+  toMirrors: NextMirror[];
 }
 
 const FIX_SUMMARY =
@@ -90,9 +102,21 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     const stalledMs =
       wait && timesOut === null && c.imagePullProgressTimeout ? parseGoDuration(c.imagePullProgressTimeout) : null;
     const fellBack = triesNextAfterUnanswered({ c, failedPulls, fallbacks, cancels, failing, proxyErrors });
+    const stalled = stalledMs !== null && stalledMs > 0 ? stalledMs / 1000 : undefined;
+    // no live check gave a cost: the log's timestamps may show what each failing mirror cost the resolve
+    const logged = cost || stalled !== undefined ? undefined : loggedCost(c, fallbacks);
+    const { toMirrors, toOrigin } = transitions(c, fallbacks);
+    // 1.3.0–1.3.3 try nothing after a mirror that gives no answer: the pull fails there; a mirror that answers
+    // with a page is not fallen back from; a log that shows mirror after mirror, and no origin, says so
+    const title = !fellBack
+      ? noFallbackTitle(c)
+      : shown === 0
+        ? notManifestTitle(notManifest)
+        : toMirrors.length > 0 && !toOrigin && fallbackRoutes.length === 0
+          ? 'A mirror fails and containerd moves on to the next mirror'
+          : undefined;
     return {
-      // 1.3.0–1.3.3 try nothing after a mirror that gives no answer: the pull fails there
-      ...(!fellBack ? { title: noFallbackTitle(c) } : shown === 0 ? { title: notManifestTitle(notManifest) } : {}),
+      ...(title === undefined ? {} : { title }),
       severity:
         blackholed ||
         hung ||
@@ -106,9 +130,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
         fallbacks.length > 0 || cancels.length > 0 || failedPulls.length > 0 || notManifest.length > 0 ? 0.9 : 0.7,
       impactSeconds: cost
         ? cost.requests * cost.wait
-        : stalledMs !== null && stalledMs > 0
-          ? stalledMs / 1000
-          : undefined,
+        : (stalled ?? (logged ? Math.round(logged.seconds * 100) / 100 : undefined)),
       data: {
         c,
         fallbacks,
@@ -121,11 +143,25 @@ export const mirrorFallback = defineRule<FallbackFinding>({
         proxyErrors,
         fallbackRoutes,
         requestCost: cost,
+        ...(logged ? { logged } : {}),
+        toMirrors,
       },
     };
   },
 
-  evidence({ c, fallbacks, cancels, failedPulls, notManifest, failing, proxyErrors, fallbackRoutes, requestCost }) {
+  evidence({
+    c,
+    fallbacks,
+    cancels,
+    failedPulls,
+    notManifest,
+    failing,
+    proxyErrors,
+    fallbackRoutes,
+    requestCost,
+    logged,
+    toMirrors,
+  }) {
     const out: string[] = notManifestEvidence(notManifest);
     const [first, cancel, error] = [fallbacks[0], cancels[0], proxyErrors[0]];
     if (first) {
@@ -138,6 +174,8 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       out.push(
         `containerd logs this when it resolves the image reference; a blob or manifest it then fetches by digest that goes past the mirror logs nothing at info level (core/remotes/docker/fetcher.go), so more requests than these may have gone past it`,
       );
+      out.push(...toMirrors.map((n) => nextMirrorSentence(n, c.log?.file)));
+      if (logged) out.push(loggedCostSentence(logged, c));
     }
     const failed = failedPulls[0];
     if (failed) {

@@ -74,6 +74,9 @@ export interface KubeletPull {
   file: string;
 }
 
+/** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
+export const WAIT_MIN_SECONDS = 1;
+
 const DEFAULTS = {
   serializeImagePulls: true,
   maxParallelImagePulls: null,
@@ -182,6 +185,13 @@ export const kubeletFacts = defineFacts({
       if (cfg[k] !== undefined) return { value: cfg[k] as NonNullable<KubeletPullSettings[K]>, from: 'config' };
       return { value: DEFAULTS[k], from: 'default' };
     };
+    // events alone (no config, no flags): the settings are the defaults only by assumption, and unless a
+    // Pulled event shows a pull queued, nothing on the node says the kubelet pulls one image at a time
+    if (files.length === 0 && !(events?.pulls ?? []).some((p) => p.waitSeconds >= WAIT_MIN_SECONDS))
+      ctx.note(
+        `kubelet: neither its config nor its flags are in the bundle, and no Pulled event shows a pull queued behind another: whether it pulls one image at a time (serializeImagePulls, true by default) is not known`,
+        KUBELET_FILES.events,
+      );
     const maxParallelImagePulls = pick('maxParallelImagePulls') as KubeletFacts['maxParallelImagePulls'];
     const serialize = pick('serializeImagePulls') as KubeletFacts['serializeImagePulls'];
     return {

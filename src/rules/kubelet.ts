@@ -1,13 +1,10 @@
 import type { ContainerdFacts } from '../facts/containerd.js';
-import type { KubeletFacts, KubeletPull } from '../facts/kubelet.js';
+import { type KubeletFacts, type KubeletPull, WAIT_MIN_SECONDS } from '../facts/kubelet.js';
 import { pullQps } from './kubelet-pull-qps.js';
 import { kubeletSetIn, READS_NO_CONFIG } from './kubelet-set-in.js';
 import { defineRule, type Rule } from './rule.js';
 import { prose } from './steps.js';
 import { kubeletChangeSteps } from './snippets/kubelet.js';
-
-/** A gap below this between "in X" and "(Y including waiting)" is bookkeeping, not a queue (kubelet pkg/kubelet/images/image_manager.go times both). */
-const WAIT_MIN_SECONDS = 1;
 
 interface SerialFinding {
   k: KubeletFacts;
@@ -39,6 +36,8 @@ export const serialPulls = defineRule<SerialFinding>({
     const from = k.serializeImagePulls.from;
     const data = { k, nodeWide, waited };
     if (waited[0]) return { severity: 'warning', confidence: 0.9, impactSeconds: waited[0].waitSeconds, data };
+    // no config or flags read and no pull queued: the default alone, nothing from the node (the facts' note says so)
+    if (k.files.length === 0) return null;
     const confidence = from === 'default' ? 0.6 : 0.7;
     if (pulls.length > 0)
       return { severity: 'info', confidence, impactSeconds: Math.max(...pulls.map((p) => p.waitSeconds)), data };

@@ -75,6 +75,37 @@ describe('kubelet.serial-pulls with Pulled events', () => {
     ).toBeUndefined();
   });
 
+  it('events alone (no config, no flags): a queued pull is a warning; no queue, or no event at all, is a note, not a finding', async () => {
+    // fixtures/real/kubelet-nap-pull-queued-karpenter-1260: the event shows the queue, the default is its reason
+    const queued = await serial({
+      'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 2.786s (10m16.315s including waiting)'),
+    });
+    expect(queued?.severity).toBe('warning');
+    expect(queued?.evidence[0]).toContain('kubelet config not read; the kubelet default is true');
+    const note =
+      /^kubelet: neither its config nor its flags are in the bundle, and no Pulled event shows a pull queued/;
+    expect(
+      (
+        await factsFrom({
+          'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 2.786s (10m16.315s including waiting)'),
+        })
+      ).notes.map((n) => n.text),
+    ).not.toContainEqual(expect.stringMatching(note));
+    // W4 of the 2026-12 log artifacts: a Failed event only (Talos #12972, Dragonfly #2523, appstudio #7796)
+    for (const files of [
+      { 'raw/kubelet/events.json': JSON.stringify({ items: [] }) },
+      { 'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 4.46s (4.461s including waiting)') },
+    ]) {
+      expect(await serial(files)).toBeUndefined();
+      const f = await factsFrom(files);
+      expect(f.notes).toContainEqual({ text: expect.stringMatching(note), source: 'raw/kubelet/events.json' });
+    }
+    // a config read says the default is in effect: the rule speaks, and no note
+    const stock = { 'raw/kubelet/config.yaml': 'kind: KubeletConfiguration\n', 'raw/kubelet/events.json': events() };
+    expect((await serial(stock))?.severity).toBe('info');
+    expect((await factsFrom(stock)).notes.map((n) => n.text)).not.toContainEqual(expect.stringMatching(note));
+  });
+
   it('events alone (no config read) still build kubelet facts; a damaged events file is a located problem', async () => {
     const f = await factsFrom({
       'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1s (3s including waiting)'),

@@ -65,6 +65,13 @@ new RuleTester().run(serialPulls, {
         'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 1s (9s including waiting)'),
       },
     },
+    {
+      // the kubelet default alone, read from nothing on the node: a note (issue W4 of the log artifacts)
+      name: 'events alone, no config or flags read, no pull queued',
+      files: {
+        'raw/kubelet/events.json': events('Successfully pulled image "a:1" in 4.46s (4.461s including waiting)'),
+      },
+    },
     { name: 'no kubelet on the node' },
   ],
 });

@@ -1,4 +1,4 @@
-import { BOTTLEROCKET, type GeneratingDistribution, NODEADM } from '../knowledge/containerd-distributions.js';
+import { BOTTLEROCKET, type GeneratingDistribution, MICROK8S, NODEADM } from '../knowledge/containerd-distributions.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { BundleReader } from '../bundle/reader.js';
 import {
@@ -82,9 +82,10 @@ export interface ContainerdFacts {
   /**
    * What writes config.toml again, so that an edit to it does not last (knowledge/containerd-distributions.ts):
    * EKS's nodeadm at every boot, when the probe found its nodeadm-config.service and containerd reads the
-   * file it writes; Bottlerocket from its settings, when the host's os-release names it.
+   * file it writes; Bottlerocket from its settings, when the host's os-release names it; MicroK8s from
+   * its containerd-template.toml each time its containerd starts, when the config names its snap's paths.
    */
-  rewrittenAtBoot: { by: 'nodeadm'; unit: string } | { by: 'bottlerocket' } | null;
+  rewrittenAtBoot: { by: 'nodeadm'; unit: string } | { by: 'bottlerocket' } | { by: 'microk8s' } | null;
   config: ContainerdConfig;
   /** A version 3 file's leftover CRI table that this containerd (2.3+) copied over its images table. */
   leftoverCri: LeftoverCri | null;
@@ -185,7 +186,7 @@ export const containerdFacts = defineFacts({
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       generatedBy: generatedBy(mainText),
-      rewrittenAtBoot: rewrittenAtBoot(ctx.facts.manifest),
+      rewrittenAtBoot: rewrittenAtBoot(ctx.facts.manifest, mainText),
       config,
       pull,
       snapshotter: config.cri.snapshotter ?? 'overlayfs',
@@ -520,15 +521,17 @@ function generatedBy(text: string | undefined): ContainerdFacts['generatedBy'] {
 }
 
 /**
- * What writes config.toml again: Bottlerocket, when the host's os-release names it; else nodeadm, as the
- * probe recorded it, when containerd reads the file nodeadm writes (its default path).
+ * What writes config.toml again: Bottlerocket, when the host's os-release names it; MicroK8s, when the
+ * file is its containerd.toml (the paths it renders into it, or where the probe found it); else nodeadm,
+ * as the probe recorded it, when containerd reads the file nodeadm writes (its default path).
  */
-function rewrittenAtBoot(manifest: Manifest): ContainerdFacts['rewrittenAtBoot'] {
+function rewrittenAtBoot(manifest: Manifest, text: string | undefined): ContainerdFacts['rewrittenAtBoot'] {
   if (manifest.host.os.startsWith(BOTTLEROCKET.osPrefix)) return { by: 'bottlerocket' };
   const rec = manifest.probes.containerd;
+  const config = configOnNode(rec?.config);
+  if (MICROK8S.rendered.test(text ?? '') || MICROK8S.config.test(config ?? '')) return { by: 'microk8s' };
   const w = rec?.bootWriter as { by?: unknown; unit?: unknown } | undefined;
   if (w?.by !== 'nodeadm' || typeof w.unit !== 'string') return null;
-  const config = configOnNode(rec?.config);
   return config === null || config === NODEADM.configToml ? { by: 'nodeadm', unit: w.unit } : null;
 }
 

@@ -65,3 +65,29 @@ export const NODEADM = {
 export const BOTTLEROCKET = {
   osPrefix: 'Bottlerocket OS',
 } as const;
+
+/**
+ * MicroK8s runs containerd from its snap with `--config ${SNAP_DATA}/args/containerd.toml --root
+ * ${SNAP_COMMON}/var/lib/containerd`, and its daemon-containerd service writes that containerd.toml from
+ * containerd-template.toml beside it each time it starts, with ${SNAP_DATA} written out (snapd's
+ * /var/snap/microk8s/<revision>; /var/snap/microk8s/current links to it), so an edit to containerd.toml
+ * lasts until the next start and one to the template lasts. The template's `snapshotter =
+ * "${SNAPSHOTTER}"` is "native" when $SNAP_COMMON is on ZFS and "overlayfs" elsewhere. All in
+ * canonical/microk8s at v1.35: microk8s-resources/default-args/containerd,
+ * snap/snapcraft.yaml:342-343, microk8s-resources/wrappers/run-containerd-with-args:51,57-58,
+ * microk8s-resources/actions/common/utils.sh:434-443 (`stat -f -c %T "${SNAP_COMMON}"`).
+ */
+export const MICROK8S = {
+  /** A rendered ${SNAP_DATA}/args/… path (cni conf_dir, config_path) in its containerd.toml. */
+  rendered: /["']\/var\/snap\/microk8s\/[^/"']+\/args\//,
+  /** containerd.toml where the probe found it (its --config). */
+  config: /^\/var\/snap\/microk8s\/[^/]+\/args\/containerd\.toml$/,
+  template: '/var/snap/microk8s/current/args/containerd-template.toml',
+  rendersTo: '/var/snap/microk8s/current/args/containerd.toml',
+  snapCommon: '/var/snap/microk8s/common',
+  /** containerd's --root: a plugin's root dir is <root>/<plugin id> (containerd v2.2.3 cmd/containerd/server/server.go:295). */
+  root: '/var/snap/microk8s/common/var/lib/containerd',
+  service: 'microk8s.daemon-containerd',
+  /** Its systemd unit, whose journal holds containerd's log (utils.sh:1007 at v1.35 kills it by this name). */
+  unit: 'snap.microk8s.daemon-containerd',
+} as const;

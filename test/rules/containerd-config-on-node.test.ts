@@ -5,6 +5,7 @@ import type { Manifest } from '../../src/bundle/manifest.js';
 import { evaluate } from '../../src/engine.js';
 import { RULES } from '../../src/rules/index.js';
 import { stepText } from '../../src/report/steps-render.js';
+import { logGrep } from '../../src/rules/snippets/containerd.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { loadFixture } from '../helpers/fixture-files.js';
 
@@ -65,5 +66,40 @@ describe('containerd steps on an EKS node, whose nodeadm writes config.toml at e
       { config: '/etc/containerd/own.toml', bootWriter: NODEADM },
     ])
       expect((await steps(rec)).join('\n')).not.toContain('nodeadm');
+  });
+});
+
+describe('containerd steps on MicroK8s, which writes its containerd.toml from a template as containerd starts', () => {
+  const steps = (config: string) => stepsWith({ containerd: { status: 'ok', durationMs: 1, config } });
+
+  it('send the change to the template and restart the snap service, where the probe found its containerd.toml', async () => {
+    const s = await steps('/var/snap/microk8s/7229/args/containerd.toml');
+    expect(s[0]).toBe(
+      'MicroK8s writes /var/snap/microk8s/7229/args/containerd.toml from /var/snap/microk8s/current/args/containerd-template.toml each time its containerd starts, so an edit to the written file does not last: make the change in the template.',
+    );
+    const text = s.join('\n');
+    expect(text).toContain(
+      'delete the registry.mirrors tables from /var/snap/microk8s/current/args/containerd-template.toml',
+    );
+    expect(text).toContain('snap restart microk8s.daemon-containerd');
+    expect(text).not.toContain('systemctl restart containerd');
+  });
+
+  it("grep containerd's log in the journal of MicroK8s' snap service", async () => {
+    const f = await factsFrom(
+      {
+        'raw/containerd/config.toml':
+          '# canonical/microk8s microk8s-resources/default-args/containerd-template.toml @ d099c907 (excerpt, rendered)\nversion = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/var/snap/microk8s/current/args/certs.d"\n',
+      },
+      {},
+    );
+    if (!f.containerd) throw new Error('no containerd facts');
+    expect(stepText(logGrep(f.containerd, 'fetch failed', 'why'))).toBe(
+      "$ journalctl -u snap.microk8s.daemon-containerd --since -1h | grep -E 'fetch failed'    # why",
+    );
+  });
+
+  it('say nothing of MicroK8s for a config elsewhere', async () => {
+    expect((await steps('/etc/containerd/config.toml')).join('\n')).not.toContain('MicroK8s');
   });
 });

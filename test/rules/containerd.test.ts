@@ -366,6 +366,63 @@ describe('containerd.unpack-bound', () => {
     const m = unpackBound.when(f);
     expect(m?.impactSeconds).toBeCloseTo(1000 / 50 - 1000 / 500, 5);
   });
+  describe('on MicroK8s, which writes its containerd.toml from a template and picks native on ZFS', () => {
+    // canonical/microk8s microk8s-resources/default-args/containerd-template.toml @ d099c907 (excerpt), as
+    // run-containerd-with-args:57 renders it with SNAP_DATA=/var/snap/microk8s/current
+    const microk8s = (snapshotter: string) =>
+      `# Use config version 2 to enable new configuration fields.\nversion = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "${snapshotter}"\n  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "/var/snap/microk8s/current/opt/cni/bin"\n    conf_dir = "/var/snap/microk8s/current/args/cni-network"\n  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/var/snap/microk8s/current/args/certs.d"\n`;
+    const steps = (m: ReturnType<typeof unpackBound.when>) => m?.remediation.steps ?? [];
+
+    it('names the template and the zfs snapshotter, not /etc/containerd/config.toml and overlayfs', async () => {
+      const m = unpackBound.when(await factsFrom({ 'raw/containerd/config.toml': microk8s('native') }));
+      // its stock config on ZFS, with no pull shown slowed: info, not a warning
+      expect(m?.severity).toBe('info');
+      expect(m?.evidence[1]).toContain("MicroK8s' own choice there");
+      expect(m?.remediation.summary).not.toMatch(/pigz|overlayfs/);
+      expect(m?.remediation.summary).toContain(
+        "use containerd's zfs snapshotter on a dataset of its own, named in /var/snap/microk8s/current/args/containerd-template.toml",
+      );
+      const text = steps(m).map(stepText).join('\n');
+      expect(text).not.toContain('/etc/containerd/config.toml');
+      expect(text).toContain('stat -f -c %T /var/snap/microk8s/common');
+      expect(text).toContain(
+        'zfs create -o mountpoint=/var/snap/microk8s/common/var/lib/containerd/io.containerd.snapshotter.v1.zfs <pool>/containerd',
+      );
+      expect(steps(m).find((s) => s.kind === 'snippet')).toMatchObject({
+        file: '/var/snap/microk8s/current/args/containerd-template.toml',
+        text: '[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "zfs"    # in place of "${SNAPSHOTTER}"',
+      });
+      expect(text).toContain('snap restart microk8s.daemon-containerd');
+    });
+
+    it('is a warning there too once a pull shows the unpack slowed it', async () => {
+      const f = await factsFrom(
+        { 'raw/containerd/config.toml': microk8s('native') },
+        { measurements: { cpu: { gunzipMBps: 50, sha256MBps: 500 }, disk: disk(500), bench: bench(2, 1e9, 30) } },
+      );
+      expect(unpackBound.when(f)?.severity).toBe('warning');
+    });
+
+    it('is silent on the stock overlayfs render, and elsewhere native still gets overlayfs, pigz not first', async () => {
+      expect(unpackBound.when(await factsFrom({ 'raw/containerd/config.toml': microk8s('overlayfs') }))).toBeNull();
+      const m = unpackBound.when(
+        await factsFrom({
+          'raw/containerd/config.toml':
+            'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+        }),
+      );
+      expect(m?.severity).toBe('warning');
+      expect(m?.remediation.summary).toBe(
+        'Use the overlayfs snapshotter (native copies each parent layer whole), and prefer zstd images on small CPUs.',
+      );
+      expect(steps(m).find((s) => s.kind === 'snippet')).toMatchObject({
+        file: '/etc/containerd/config.toml',
+        text: '[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"',
+      });
+      expect(steps(m).map(stepText).join('\n')).toContain('systemctl restart containerd');
+    });
+  });
+
   it('fires for a native snapshotter or missing unpigz, and not when gunzip keeps up', async () => {
     const native = await factsFrom({
       'raw/containerd/config.toml':

@@ -12,8 +12,8 @@ import {
   dfdaemonServerSnippet,
   downloadsSnippet,
   hostsTomlSnippet,
-  overlayfsSnippet,
   progressTimeoutSnippet,
+  snapshotterSnippet,
 } from '../../src/rules/snippets/containerd.js';
 import { factsFrom } from '../helpers/bundle.js';
 
@@ -72,7 +72,7 @@ describe('containerd config.toml snippets', () => {
     async (layout) => {
       const c = await containerd(layout);
       expect(readBack(layout, progressTimeoutSnippet(c)).cri.imagePullProgressTimeout).toBe('5m0s');
-      expect(readBack(layout, overlayfsSnippet(c)).cri.snapshotter).toBe('overlayfs');
+      expect(readBack(layout, snapshotterSnippet(c, 'overlayfs')).cri.snapshotter).toBe('overlayfs');
     },
   );
 });

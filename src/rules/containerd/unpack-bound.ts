@@ -1,4 +1,5 @@
 import { BUNDLE } from '../../bundle/layout.js';
+import { MICROK8S } from '../../knowledge/containerd-distributions.js';
 import type { Measurements } from '../../bundle/measurements.js';
 import type { ContainerdFacts, Decompression } from '../../facts/containerd.js';
 import { pullInQuestion } from '../../facts/pull.js';
@@ -33,7 +34,7 @@ export const unpackBound = defineRule<UnpackFinding>({
     id: 'containerd.unpack-bound',
     cause: 'unpack-bound',
     title: 'Decompression and unpack, not the transfer, set the pull time',
-    description: `Native snapshotter (copies each parent); gzip decompression inside containerd on one thread (Go's stdlib; klauspost/compress from 2.4) with no unpigz/igzip on containerd's PATH, or disabled by env, while the measured gunzip rate is below the transport; or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback). Warning with a fault (native snapshotter, stdlib inflate) or a pull it slowed (bench: unpack > fetch; ≥ ${SLOWED_PULL_SECONDS} s estimated); otherwise info: the CPU's floor`,
+    description: `Native snapshotter (copies each parent); gzip decompression inside containerd on one thread (Go's stdlib; klauspost/compress from 2.4) with no unpigz/igzip on containerd's PATH, or disabled by env, while the measured gunzip rate is below the transport; or a gunzip rate below ${UNPACK_RATIO * 100} % of min(disk, loopback). Warning with a fault (native snapshotter, unless MicroK8s names it for ZFS; stdlib inflate) or a pull it slowed (bench: unpack > fetch; ≥ ${SLOWED_PULL_SECONDS} s estimated); otherwise info: the CPU's floor`,
     severities: ['warning', 'info'],
     remediationSummary: UNPACK_SUMMARY,
   },
@@ -57,14 +58,19 @@ export const unpackBound = defineRule<UnpackFinding>({
     // unpack slower than loopback is the normal floor of a pull on most CPUs: a finding only with a
     // fault to fix (stdlib inflate, native snapshotter) or a pull it measurably slowed
     const slowedPull = unpackOverFetch || (cost !== null && cost.seconds >= SLOWED_PULL_SECONDS);
-    const fault = native || stdlib;
+    // MicroK8s names native itself where its data is on ZFS (knowledge/containerd-distributions.ts): its
+    // stock config there, a warning only with a pull it measurably slowed
+    const microk8sNative = native && c?.rewrittenAtBoot?.by === 'microk8s';
+    const fault = (native && !microk8sNative) || stdlib;
     const missing = dec !== null && dec.unpigz === null && (dec.igzip === null || !usesIgzip(c));
     return {
       severity: fault || slowedPull ? 'warning' : 'info',
       title:
-        fault || slowedPull || gunzip === null
-          ? undefined
-          : `Unpack sets the floor: pulls here cannot unpack faster than ${gunzip.toFixed(0)} MB/s of gzip layers`,
+        microk8sNative && !fault && !slowedPull
+          ? "MicroK8s' native snapshotter, its pick on ZFS, copies each layer's parent whole"
+          : fault || native || slowedPull || gunzip === null
+            ? undefined
+            : `Unpack sets the floor: pulls here cannot unpack faster than ${gunzip.toFixed(0)} MB/s of gzip layers`,
       confidence: slowCpu || native ? 0.75 : 0.55,
       impactSeconds: cost?.seconds,
       data: { c, native, dec, stdlib, missing, gunzip, rates, cost, cpu: f.measurements.cpu },
@@ -76,6 +82,10 @@ export const unpackBound = defineRule<UnpackFinding>({
     if (native)
       out.push(
         `snapshotter = "native"${where(c?.configFile ?? undefined)}: every layer copies its parent's whole tree (no overlay)`,
+      );
+    if (native && c?.rewrittenAtBoot?.by === 'microk8s')
+      out.push(
+        `the config is MicroK8s' containerd.toml (its paths under /var/snap/microk8s/), written from ${MICROK8S.template}, which names native when ${MICROK8S.snapCommon} is on ZFS: MicroK8s' own choice there`,
       );
     if (dec && stdlib)
       out.push(

@@ -3,7 +3,7 @@
 // (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
 // docs/cri/config.md): see src/parsers/containerd-config.ts.
 import type { ContainerdFacts } from '../../facts/containerd.js';
-import { GENERATING_DISTRIBUTIONS } from '../../knowledge/containerd-distributions.js';
+import { GENERATING_DISTRIBUTIONS, MICROK8S } from '../../knowledge/containerd-distributions.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose, snippet } from '../steps.js';
@@ -17,6 +17,10 @@ const DEFAULT_PROXY_PORT = 4001;
  * and write its config as they start, theirs.
  */
 export function restart(c: ContainerdFacts): Step {
+  if (c.rewrittenAtBoot?.by === 'microk8s')
+    return cmd(
+      `snap restart ${MICROK8S.service}    # MicroK8s writes containerd.toml from its template as containerd starts`,
+    );
   if (c.generatedBy === null)
     return cmd('systemctl restart containerd    # config.toml changes need a restart; hosts.toml edits do not');
   const d = GENERATING_DISTRIBUTIONS[c.generatedBy];
@@ -60,6 +64,13 @@ function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
     (s.kind === 'snippet' && s.file === file) || (s.kind === 'prose' && s.text.includes(file));
   const w = c.rewrittenAtBoot;
   if (w === null || !steps.some(changes)) return steps;
+  if (w.by === 'microk8s')
+    return [
+      prose(
+        `MicroK8s writes ${c.configOnNode ?? MICROK8S.rendersTo} from ${file} each time its containerd starts, so an edit to the written file does not last: make the change in the template.`,
+      ),
+      ...steps,
+    ];
   return [
     prose(
       w.by === 'nodeadm'
@@ -70,8 +81,10 @@ function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
   ];
 }
 
-/** A grep of the last hour of containerd's log: its journal, or the file k3s and RKE2 have it write. */
+/** A grep of the last hour of containerd's log: its journal (MicroK8s': its snap service's), or the file k3s and RKE2 have it write. */
 export function logGrep(c: ContainerdFacts, pattern: string, comment: string): Step {
+  if (c.rewrittenAtBoot?.by === 'microk8s')
+    return cmd(`journalctl -u ${MICROK8S.unit} --since -1h | grep -E '${pattern}'    # ${comment}`);
   const by = c.generatedBy;
   return cmd(
     by === null
@@ -101,6 +114,8 @@ function setting(layout: ConfigLayout, table: string, key: string, value: string
  * Never the bundle's copy (raw/containerd/config.toml): the SRE edits the node's file.
  */
 export function configToml(c: ContainerdFacts): string {
+  // MicroK8s writes its containerd.toml from this template at every start: a change goes in the template
+  if (c.rewrittenAtBoot?.by === 'microk8s') return MICROK8S.template;
   return c.configOnNode ?? DEFAULT_CONFIG_TOML;
 }
 
@@ -171,12 +186,12 @@ export function progressTimeoutSnippet(c: ContainerdFacts): Step {
   });
 }
 
-/** config.toml: the overlayfs snapshotter (v1 and v2 keep it in the CRI plugin's `containerd` table). */
-export function overlayfsSnippet(c: ContainerdFacts): Step {
+/** config.toml: the CRI's snapshotter (v1 and v2 keep it in the CRI plugin's `containerd` table). */
+export function snapshotterSnippet(c: ContainerdFacts, name: 'overlayfs' | 'zfs', comment = ''): Step {
   const layout = c.config.layout;
   const text = criV1Layout(layout)
-    ? setting(layout, CRI[layout], 'snapshotter', 'overlayfs')
-    : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', 'overlayfs');
+    ? setting(layout, CRI[layout], 'snapshotter', name, comment)
+    : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', name, comment);
   return snippet({ file: configToml(c), format: 'toml', text });
 }
 

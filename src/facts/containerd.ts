@@ -99,6 +99,8 @@ export interface ContainerdFacts {
   configPath: string[];
   /** assumed: no config given (loose files); the hosts directories given are taken as read. */
   configPathFrom: 'config' | 'default' | 'none' | 'assumed';
+  /** The file that sets config_path (the last of config.toml and its imports to set it), with its line. */
+  configPathSetIn: ConfigPathSetIn | null;
   /** Version-dependent facts taken without a known version, and what was assumed. */
   versionAssumptions: VersionAssumption[];
   hostsDirs: HostsDir[];
@@ -119,6 +121,12 @@ export interface ContainerdFacts {
   criPlugin: { status: string; line: number } | null;
 }
 
+/** Where config_path was set: a bundle file, and its line when the parser located it. */
+export interface ConfigPathSetIn {
+  file: string;
+  line?: number;
+}
+
 export const containerdFacts = defineFacts({
   area: 'containerd',
   async build(ctx) {
@@ -130,7 +138,7 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, lineOf, leftoverCri } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, lineOf, leftoverCri, configPathSetIn } = await readConfig(ctx, pk, mainText);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -194,6 +202,7 @@ export const containerdFacts = defineFacts({
       imagePullProgressTimeout: progressTimeout(config, pk),
       configPath,
       configPathFrom,
+      configPathSetIn: configPathFrom === 'config' ? (configPathSetIn ?? null) : null,
       leftoverCri,
       versionAssumptions: pk.assumptions,
       hostsDirs,
@@ -274,8 +283,9 @@ async function readConfig(
   config: ContainerdConfig;
   source: ContainerdFacts['configSource'];
   file: string | null;
-  lineOf?: Extract<TomlParse, { ok: true }>['lineOf'];
+  lineOf?: LineOf;
   leftoverCri: LeftoverCri | null;
+  configPathSetIn?: ConfigPathSetIn;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -302,7 +312,16 @@ async function readConfig(
           ...(q.line === undefined ? {} : { line: q.line }),
           message: q.message,
         });
-      return { config: r.config, source: 'dump', file: CONTAINERD_FILES.dump, lineOf: p.lineOf, leftoverCri: null };
+      return {
+        config: r.config,
+        source: 'dump',
+        file: CONTAINERD_FILES.dump,
+        lineOf: p.lineOf,
+        leftoverCri: null,
+        ...(r.config.cri.configPath === undefined
+          ? {}
+          : { configPathSetIn: configPathIn(CONTAINERD_FILES.dump, p.lineOf) }),
+      };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
@@ -323,7 +342,9 @@ async function readConfig(
       leftoverCri: null,
     };
   }
-  const files: { path: string; table: TomlTable }[] = [{ path: CONTAINERD_FILES.config, table: p.value }];
+  const files: { path: string; table: TomlTable; lineOf: LineOf }[] = [
+    { path: CONTAINERD_FILES.config, table: p.value, lineOf: p.lineOf },
+  ];
   // list() gives bundle-relative paths
   for (const path of await b.list(CONTAINERD_FILES.imports)) {
     const text = (await b.text(path)) ?? '';
@@ -332,7 +353,7 @@ async function readConfig(
       ctx.problem({ file: path, line: ip.line, column: ip.column, message: ip.message });
       continue;
     }
-    files.push({ path, table: ip.value });
+    files.push({ path, table: ip.value, lineOf: ip.lineOf });
   }
   const imagesTable = readsImagesTable(ctx, pk, files);
   let leftoverCri: LeftoverCri | null = null;
@@ -342,11 +363,14 @@ async function readConfig(
     // each version 1 or 2 file as 2.x migrates it, when one of them holds an images table
     return imagesTable && fileVersion(r.table) < 3 ? asImagesTable(r.table) : r.table;
   };
-  let merged: TomlTable = loaded(p.value, CONTAINERD_FILES.config);
-  for (const f of files.slice(1)) {
+  // containerd loads the main file, then each import in order, each merged over what came before
+  // (v2.2.3 cmd/containerd/server/config/config.go:289-331, mergeConfig :429): the last to set a key wins
+  const asRead = files.map((f) => ({ ...f, table: loaded(f.table, f.path) }));
+  let merged: TomlTable = {};
+  for (const [i, f] of asRead.entries()) {
     // an imported file's own version/imports do not override the main file's
-    const { version: _v, imports: _i, ...rest } = loaded(f.table, f.path);
-    merged = mergeTomlTables(merged, rest);
+    const { version: _v, imports: _i, ...rest } = f.table;
+    merged = i === 0 ? f.table : mergeTomlTables(merged, rest);
   }
   const r = readContainerdConfig(merged, main, imagesTable);
   for (const q of r.problems)
@@ -355,7 +379,27 @@ async function readConfig(
       ...(q.line === undefined ? {} : { line: q.line }),
       message: q.message,
     });
-  return { config: r.config, source: 'file', file: CONTAINERD_FILES.config, lineOf: p.lineOf, leftoverCri };
+  const setter = asRead.findLast(
+    (f) => typeof dig(f.table, 'plugins', r.config.criPluginId, 'registry', 'config_path') === 'string',
+  );
+  return {
+    config: r.config,
+    source: 'file',
+    file: CONTAINERD_FILES.config,
+    lineOf: p.lineOf,
+    leftoverCri,
+    ...(setter ? { configPathSetIn: configPathIn(setter.path, setter.lineOf) } : {}),
+  };
+}
+
+type LineOf = Extract<TomlParse, { ok: true }>['lineOf'];
+
+/** A file that sets config_path, with its line: under the table the file itself writes, before any migration. */
+function configPathIn(file: string, lineOf: LineOf): ConfigPathSetIn {
+  const line = Object.values(CRI_PLUGIN_ID)
+    .map((id) => lineOf(['plugins', id, 'registry', 'config_path']))
+    .find((l) => l !== undefined);
+  return line === undefined ? { file } : { file, line };
 }
 
 /**

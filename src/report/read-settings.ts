@@ -58,9 +58,11 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
           ? 'assumed: no config given'
           : c.configPathFrom === 'default'
             ? 'default (containerd)'
-            : c.configPath.length > 0
-              ? at(cfg)
-              : 'default',
+            : c.configPathSetIn
+              ? at(c.configPathSetIn.file, c.configPathSetIn.line)
+              : c.configPath.length > 0
+                ? at(cfg)
+                : 'default',
     });
     for (const r of c.routes) {
       const hosts = r.hosts

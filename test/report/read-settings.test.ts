@@ -35,7 +35,35 @@ describe('what dfdoctor read', () => {
       'raw/containerd/config.toml':
         "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
     });
-    expect(buildReadSettings(set).find((s) => s.setting === 'config_path')?.from).toBe('raw/containerd/config.toml');
+    expect(buildReadSettings(set).find((s) => s.setting === 'config_path')?.from).toBe('raw/containerd/config.toml:3');
+  });
+
+  it('names the imported file that sets config_path, the last to set it as containerd merges them', async () => {
+    const from = async (files: Record<string, string>) => {
+      const f = await factsFrom({
+        'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.1.4 abc\n',
+        ...files,
+      });
+      return buildReadSettings(f).find((s) => s.setting === 'config_path');
+    };
+    // Talos (siderolabs/talos hack/cri-containerd.toml @ ad882317): the main file only imports
+    // /etc/cri/conf.d/cri.toml, whose registries part (GenerateCRIConfig) sets config_path, unversioned
+    const main = 'version = 3\n\nimports = [\n    "/etc/cri/conf.d/cri.toml",\n]\n';
+    const registries =
+      "[plugins]\n  [plugins.'io.containerd.cri.v1.images']\n    [plugins.'io.containerd.cri.v1.images'.registry]\n      config_path = '/etc/cri/conf.d/hosts'\n";
+    expect(
+      await from({ 'raw/containerd/config.toml': main, 'raw/containerd/imports/01-registries.toml': registries }),
+    ).toMatchObject({ value: '/etc/cri/conf.d/hosts', from: 'raw/containerd/imports/01-registries.toml:4' });
+    // both set it: the import, merged after the main file, wins
+    const mainSets = `${main}\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n`;
+    expect(
+      await from({ 'raw/containerd/config.toml': mainSets, 'raw/containerd/imports/01-registries.toml': registries }),
+    ).toMatchObject({ value: '/etc/cri/conf.d/hosts', from: 'raw/containerd/imports/01-registries.toml:4' });
+    // an import that sets other keys leaves it to the main file
+    const other = "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  discard_unpacked_layers = true\n";
+    expect(
+      await from({ 'raw/containerd/config.toml': mainSets, 'raw/containerd/imports/00-base.toml': other }),
+    ).toMatchObject({ value: '/etc/containerd/certs.d', from: 'raw/containerd/config.toml:8' });
   });
 
   it('the seed report names containerd, kubelet, dfdaemon settings with their source', () => {

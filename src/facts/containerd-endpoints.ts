@@ -5,6 +5,7 @@ import { type FactsContext } from './context.js';
 import { type DfdaemonEndpoints, type MirrorCheck } from './containerd-routes.js';
 import type { Facts } from './types.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
+import { goProxyOff } from './dfdaemon.js';
 
 export async function readListeners(ctx: FactsContext): Promise<Listener[] | null> {
   const t = await ctx.bundle.text(CONTAINERD_FILES.listeners);
@@ -25,6 +26,14 @@ export function dfdaemonEndpoints(
   const otherPorts: { port: number; role: string }[] = [];
   for (const [role, port] of Object.entries(ports ?? {}))
     if (typeof port === 'number' && role !== 'proxy') otherPorts.push({ port, role });
+  // a Go config that gives the proxy no port: no proxy runs, unless a listener on a proxy port says the
+  // daemon runs with another config than the one read
+  const off = goProxyOff(f.dfdaemon?.config);
+  if (off && !owned.some((l) => DFDAEMON_PROXY_PORTS.includes(l.port))) {
+    for (const l of owned)
+      if (!otherPorts.some((o) => o.port === l.port)) otherPorts.push({ port: l.port, role: 'non-proxy' });
+    return { endpoints: { proxyPorts: [], otherPorts, source: off, proxyOff: off }, present: true };
+  }
   if (ports?.proxy !== undefined) {
     for (const l of owned)
       if (l.port !== ports.proxy && !otherPorts.some((o) => o.port === l.port))

@@ -38,7 +38,9 @@ export type MisconfigKind =
   /** 2.3+: a version 3 file's leftover `[plugins."io.containerd.grpc.v1.cri".registry]` replaced the images table's registry. */
   | 'leftover-cri-registry'
   /** `config_path` written in the CRI table itself, not under its `.registry`: no containerd reads it there. */
-  | 'config-path-misplaced';
+  | 'config-path-misplaced'
+  /** The Go dfdaemon's config gives its proxy no port: it serves no proxy, so no route reaches it. */
+  | 'dfdaemon-proxy-off';
 
 export interface Misconfig {
   kind: MisconfigKind;
@@ -94,7 +96,7 @@ export function findMisconfigs(a: MisconfigInputs): Misconfig[] {
       r.source !== 'certs-dir' && (r.registry === 'docker.io' || (r.registry === '_default' && !r.rejected?.unread)),
   );
   for (const r of a.routes) out.push(...routeMisconfigs(a, r, hasDocker));
-  out.push(...dfdaemonUnrouted(a, out));
+  out.push(...dfdaemonProxyOff(a), ...dfdaemonUnrouted(a, out));
   out.push(...loggedRefusals(a, out));
   return out;
 }
@@ -299,7 +301,7 @@ function firstHostUnfit(a: MisconfigInputs, r: RegistryRoute, first: RegistryRou
   if (first.dfdaemonWrongPort) {
     out.push({
       kind: 'wrong-port',
-      message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy port (${a.dd?.endpoints.proxyPorts.join('/')})`,
+      message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy ${a.dd?.endpoints.proxyOff === undefined ? `port (${a.dd?.endpoints.proxyPorts.join('/')})` : `(it serves none: ${a.dd.endpoints.proxyOff})`}`,
       ...at,
     });
   }
@@ -338,11 +340,19 @@ function firstHostUnfit(a: MisconfigInputs, r: RegistryRoute, first: RegistryRou
   return out;
 }
 
+/** containerd routes registries through mirrors while the dfdaemon here serves no proxy at all. */
+function dfdaemonProxyOff(a: MisconfigInputs): Misconfig[] {
+  const off = a.dd?.present ? a.dd.endpoints.proxyOff : undefined;
+  if (off === undefined || a.routes.length === 0) return [];
+  return [{ kind: 'dfdaemon-proxy-off', message: `${off}: no registry is pulled through dfdaemon` }];
+}
+
 /** A dfdaemon is here but no registry route starts at it, and nothing found so far says why. */
 function dfdaemonUnrouted(a: MisconfigInputs, found: readonly Misconfig[]): Misconfig[] {
   const { routes } = a;
   if (
     !a.dd?.present ||
+    a.dd.endpoints.proxyOff !== undefined ||
     routes.length === 0 ||
     routes.some((r) => r.hosts[0]?.check?.tcp === 'timeout') ||
     routes.some((r) => r.firstIsDfdaemon && !r.rejected && r.shadowedBy === undefined)

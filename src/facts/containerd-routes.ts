@@ -14,7 +14,10 @@ export interface MirrorCheck {
 
 /** Where dfdaemon listens, and how we know. */
 export interface DfdaemonEndpoints {
+  /** Empty when the daemon serves no proxy (proxyOff says why). */
   proxyPorts: number[];
+  /** Why the dfdaemon here serves no proxy (a Go config without a proxy port). */
+  proxyOff?: string;
   /** Every port a dfdaemon process owns, by role when known. */
   otherPorts: { port: number; role: string }[];
   source: string;

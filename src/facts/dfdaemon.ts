@@ -224,6 +224,18 @@ async function readContainer(
   };
 }
 
+/**
+ * Why the Go daemon serves no proxy, when its config gives the proxy no port (see listenPort in
+ * parsers/dfdaemon-config-go.ts): the file and line, for the evidence of every check of containerd's routes.
+ */
+export function goProxyOff(cfg: DfdaemonFacts['config']): string | undefined {
+  const off = cfg?.unfixedPorts?.proxy;
+  if (!cfg || !off) return undefined;
+  const at = off.line === undefined ? cfg.file : `${cfg.file}:${off.line}`;
+  const what = off.from === 'default' ? 'sets no proxy.tcpListen.port' : 'leaves proxy.tcpListen.port empty or 0';
+  return `${at} ${what}, and the Go dfdaemon serves no proxy without one (dragonfly client/daemon/proxy/proxy_manager.go IsEnabled, v2.0.0–v2.3.4; v2.1.49 :158-160)`;
+}
+
 function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
   if (f.generation === 'go') {
     ctx.note(
@@ -254,6 +266,16 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
     }
   }
   const cfg = f.config;
+  const off = goProxyOff(cfg);
+  if (off)
+    ctx.note(
+      `${off}: nothing listens for pulls on 65001 (the port the package's and the Helm chart's dfget.yaml write). Where a proxy is meant to run, set the port; \`ss -ltnp | grep dfget\` shows what the daemon does listen on.`,
+    );
+  const random = Object.values(cfg?.unfixedPorts ?? {}).filter((s) => s.value === 'a port the kernel picks');
+  if (cfg && random.length > 0)
+    ctx.note(
+      `${cfg.file}: ${random.map((s) => `${s.key}${s.line === undefined ? '' : ` (line ${s.line})`}`).join(', ')} is 0, so the Go dfdaemon binds a port the kernel picks, a new one at each start (dragonfly v2.1.49 pkg/rpc/server_listen.go:43-54); \`ss -ltnp | grep dfget\` shows it.`,
+    );
   if (cfg?.rustDefaults?.assumed) {
     ctx.note(
       `The Rust client's version is unknown, so ${cfg.file} was read with the key names and defaults of ${cfg.rustDefaults.version} (${cfg.rustDefaults.why}): limits, timeouts and buffer sizes not set in the file are that release's defaults.`,

@@ -464,12 +464,15 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'download.prefetch', default: false, source: `v2.1.49 ${C}peerhost.go:323` },
   { key: 'proxy.maxConcurrency', default: 0, source: `v2.1.49 ${C}peerhost.go:375` },
   { key: 'proxy.defaultFilter', default: '', source: `v2.1.49 ${C}peerhost.go:371` },
-  // the code has an empty PortRange; 65001 is what the deb/rpm dfget.yaml and the Helm chart set
+  // a string instead of a mapping: the path of a file the proxy's options are read from
+  { key: 'proxy', default: 'none', source: `v2.1.49 ${C}peerhost.go:411-425` },
+  // no port (absent, null, 0): no proxy is served (proxy_manager.go:158-160 IsEnabled); 65001 is only what the
+  // deb/rpm dfget.yaml and the Helm chart write
   {
     key: 'proxy.tcpListen.port',
-    default: 65001,
+    default: 'none',
     source:
-      'v2.1.49 build/package/nfpm/config/dfget.yaml:121; client/config/peerhost_linux.go:127-136 (no code default)',
+      'v2.1.49 client/config/peerhost_linux.go:133-134; client/daemon/proxy/proxy_manager.go:158-160; build/package/nfpm/config/dfget.yaml:121',
   },
   { key: 'upload.tcpListen.port', default: 65002, source: `v2.1.49 ${C}constants.go:67` },
   { key: 'download.peerGRPC.tcpListen.port', default: 65000, source: `v2.1.49 ${C}constants.go:66` },

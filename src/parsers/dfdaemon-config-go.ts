@@ -20,13 +20,47 @@ export const goConfigSeconds: Convert<number> = (v) => {
   return ms === null ? undefined : ms / 1000;
 };
 
-/** A port, or the `start` of a port range (`port: {start: 65001, end: 65001}`). */
+/**
+ * A port, or the `start` of a port range (`port: {start: 65001, end: 65010}`): the daemon tries each port from
+ * start to end and keeps the first it can bind (v2.1.49 pkg/rpc/server_listen.go:44-70; v2.0.0 :42-61).
+ */
 const port: Convert<number> = (v) => {
   if (typeof v === 'number') return v;
   if (v && typeof v === 'object' && 'start' in v && typeof (v as { start: unknown }).start === 'number')
     return (v as { start: number }).start;
   return undefined;
 };
+
+type Listens = NonNullable<DfdaemonConfig['unfixedPorts']>;
+
+/**
+ * A listener's port, or why it has none fixed. A port of 0 (or a range starting at 0) makes
+ * ListenWithPortRange(ip, 0, 0) bind a port the kernel picks (v2.1.49 pkg/rpc/server_listen.go:43, v2.0.0 :41
+ * "random port"). A null or absent port keeps the code's default range (viper's AllSettings drops null
+ * values), and the proxy has none: its options are decoded afresh from the file's `proxy` map
+ * (v2.1.49 cmd/dependency/dependency.go:241 hook on *config.ProxyOption; client/config/peerhost.go:457-470
+ * into a zero struct) and peerhost_linux.go:133-134 gives `PortRange: TCPListenPortRange{}` — and a proxy
+ * whose port range starts at 0 is not served at all: IsEnabled() is `TCPListen != nil &&
+ * PortRange.Start != 0` (v2.1.49 client/daemon/proxy/proxy_manager.go:158-160, the same at v2.0.0 :135-137
+ * and v2.3.4 :153-155), checked before the proxy listens (v2.1.49 client/daemon/daemon.go:666).
+ */
+function listenPort<K extends keyof Listens>(
+  r: SettingsReader,
+  key: string,
+  codeDefault: number | undefined,
+  none: NonNullable<Listens[K]>['value'],
+): { port: Setting<number> } | { unfixed: NonNullable<Listens[K]> } {
+  const s = r.get([key], port, codeDefault ?? 0, 'a port');
+  if (s.value > 0) return { port: s };
+  const line = r.lineOf(r.node(key));
+  const unfixed = {
+    value: none,
+    from: r.raw(key) === undefined ? 'default' : 'config',
+    key,
+    ...(line ? { line } : {}),
+  };
+  return { unfixed: unfixed as NonNullable<Listens[K]> };
+}
 
 function portOf(addr: string): number | undefined {
   const m = /:(\d+)$/.exec(addr.trim());
@@ -62,14 +96,41 @@ function calculateDigestDefault(version: string | undefined): boolean {
   return p.kind === 'none' ? false : p.value;
 }
 
+function lineAt(r: SettingsReader, path: string): { line?: number } {
+  const line = r.lineOf(r.node(path));
+  return line === undefined ? {} : { line };
+}
+
 export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
   const reads = debugSwitchKeys(r, version);
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );
   const metricsAddr = r.get(['metrics'], str, '', 'an address');
-  // 65001: the deb/rpm dfget.yaml's and the Helm chart's value (the code's own is an empty port range)
-  const proxyPort = r.get(['proxy.tcpListen.port'], port, 65001, 'a port');
+  const proxyFile = r.raw('proxy');
+  if (typeof proxyFile === 'string')
+    r.problems.push({
+      ...lineAt(r, 'proxy'),
+      message: `proxy: the daemon reads its proxy's options from ${proxyFile} (v2.1.49 client/config/peerhost.go:411-425), which was not read: its port, rules and registry mirror are not known here`,
+    });
+  const listens: Listens = {};
+  const ports: DfdaemonConfig['ports'] = {};
+  const proxy =
+    typeof proxyFile === 'string'
+      ? null
+      : listenPort<'proxy'>(r, 'proxy.tcpListen.port', undefined, 'not served (no port)');
+  if (proxy && 'port' in proxy) ports.proxy = proxy.port;
+  else if (proxy) listens.proxy = proxy.unfixed;
+  const others = [
+    ['upload', 'upload.tcpListen.port', 65002],
+    ['grpc', 'download.peerGRPC.tcpListen.port', 65000],
+    ['health', 'health.tcpListen.port', 40901],
+  ] as const;
+  for (const [role, key, dflt] of others) {
+    const p = listenPort<typeof role>(r, key, dflt, 'a port the kernel picks');
+    if ('port' in p) ports[role] = p.port;
+    else listens[role] = p.unfixed;
+  }
   const mirrorUrl = r.raw('proxy.registryMirror.url');
   const cfg: DfdaemonConfig = {
     generation: 'go',
@@ -95,12 +156,8 @@ export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
     prefetch: r.get(['download.prefetch'], bool, false, 'a boolean'),
     proxyMaxConcurrency: r.get(['proxy.maxConcurrency'], num, 0, 'a number'),
     defaultFilter: r.get(['proxy.defaultFilter'], str, '', 'a filter'),
-    ports: {
-      proxy: proxyPort,
-      upload: r.get(['upload.tcpListen.port'], port, 65002, 'a port'),
-      grpc: r.get(['download.peerGRPC.tcpListen.port'], port, 65000, 'a port'),
-      health: r.get(['health.tcpListen.port'], port, 40901, 'a port'),
-    },
+    ports,
+    ...(Object.keys(listens).length > 0 ? { unfixedPorts: listens } : {}),
     metricsAddr,
     ...(reads.verbose ? { verbose: r.get(['verbose'], bool, false, 'a boolean') } : {}),
     ...(reads.logLevel ? { logLevel: r.get(['logLevel'], str, 'info', 'a log level') } : {}),

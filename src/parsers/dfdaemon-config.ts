@@ -60,6 +60,16 @@ export interface DfdaemonConfig {
     health?: Setting<number>;
     grpc?: Setting<number>;
   };
+  /**
+   * Go: the listeners whose port the file leaves open (`ports.<role>` is then absent): a proxy with no port
+   * is not served at all, another listener given port 0 binds a port the kernel picks.
+   */
+  unfixedPorts?: {
+    proxy?: Setting<'not served (no port)'>;
+    upload?: Setting<'a port the kernel picks'>;
+    grpc?: Setting<'a port the kernel picks'>;
+    health?: Setting<'a port the kernel picks'>;
+  };
   /** Go `metrics:` address; empty means no metrics server. */
   metricsAddr?: Setting<string>;
   /** Go up to v2.2.3: DEBUG lines on. */

@@ -187,6 +187,8 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
     metricsPort = config.ports.metrics?.value;
     if (config.generation === 'go' && config.metricsAddr?.value === '')
       notes.push('metrics server off (dfget.yaml `metrics:` empty)');
+    // no port: the Go daemon serves no proxy, so there is none to check (parsers/dfdaemon-config-go.ts listenPort)
+    if (config.unfixedPorts?.proxy) notes.push('proxy not served (dfget.yaml gives proxy.tcpListen.port no port)');
   } else if (generation) {
     const d = DEFAULTS[generation];
     for (const p of [d.proxy, d.upload, d.grpc, d.health, d.metrics]) if (p !== undefined) ports.add(p);

@@ -50,6 +50,24 @@ describe('containerd facts', () => {
     expect(f.containerd!.misconfigs.map((m) => m.kind)).toContain('wrong-port');
   });
 
+  it('routes nothing to a Go dfdaemon whose dfget.yaml gives its proxy no port, and says so', async () => {
+    const files = (port: string) => ({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS.replace(/4001/g, '65001'),
+      'raw/dfdaemon/config/dfget.yaml': `upload:\n  tcpListen:\n    port: 65002\nproxy:\n  tcpListen:\n    port:${port}\n`,
+    });
+    const off = (await factsFrom(files(''))).containerd!;
+    expect(off.dfdaemon).toMatchObject({ proxyPorts: [] });
+    expect(off.routes[0]!.hosts[0]).toMatchObject({ url: 'http://127.0.0.1:65001', isDfdaemon: false });
+    expect(off.misconfigs.map((m) => m.kind)).toEqual(['dfdaemon-proxy-off']);
+    expect(off.misconfigs[0]!.message).toMatch(
+      /dfget.yaml:6 leaves proxy.tcpListen.port empty or 0, and the Go dfdaemon serves no proxy/,
+    );
+    const on = (await factsFrom(files(' 65001'))).containerd!;
+    expect(on.dfdaemon).toMatchObject({ proxyPorts: [65001] });
+    expect(on.misconfigs).toEqual([]);
+  });
+
   it('builds legacy mirror routes with the default endpoint appended', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml':

@@ -80,7 +80,14 @@ describe('dfdaemon config', () => {
     expect(r.config.proxyRules).toMatchObject({ from: 'default', value: [] });
     expect(r.config.registryMirror).toBeUndefined();
     expect(r.config.registryMirrorUseProxies).toMatchObject({ value: false, from: 'default' });
-    expect(r.config.ports.proxy?.value).toBe(65001);
+    // no port, no proxy (dragonfly v2.1.49 client/daemon/proxy/proxy_manager.go:158-160)
+    expect(r.config.ports.proxy).toBeUndefined();
+    expect(r.config.unfixedPorts?.proxy).toEqual({
+      value: 'not served (no port)',
+      from: 'default',
+      key: 'proxy.tcpListen.port',
+    });
+    expect(r.config.ports.upload).toMatchObject({ value: 65002, from: 'default' });
     expect(r.config.metricsAddr?.value).toBe('');
     expect(r.config.logDir).toMatchObject({ value: '/var/log/dragonfly', from: 'default' });
     expect(goDaemonLogDir('/var/log/dragonfly/')).toBe('/var/log/dragonfly/daemon');
@@ -88,7 +95,42 @@ describe('dfdaemon config', () => {
 
   it('reads no key that no Go release has (proxy.listen.port)', () => {
     const r = parseDfdaemonConfig('proxy:\n  listen:\n    port: 9999\n', 'go');
-    expect(r.ok && r.config.ports.proxy).toMatchObject({ value: 65001, from: 'default' });
+    expect(r.ok && r.config.ports.proxy).toBeUndefined();
+    expect(r.ok && r.config.unfixedPorts?.proxy).toMatchObject({ value: 'not served (no port)', from: 'default' });
+  });
+
+  it('reads a Go proxy port left empty or 0 as no proxy, and another listener port 0 as one the kernel picks', () => {
+    // a user's v2.0.4 ConfigMap (dfget.yaml) wrote `port:` with no value under proxy.tcpListen
+    const at = (proxyPort: string, uploadPort = '65002') => {
+      const text = `upload:\n  tcpListen:\n    port: ${uploadPort}\nproxy:\n  tcpListen:\n    namespace:\n    listen: 0.0.0.0\n    port:${proxyPort}\n`;
+      const r = parseDfdaemonConfig(text, 'go', 'v2.0.4');
+      if (!r.ok) throw new Error('unparsed');
+      return r.config;
+    };
+    const empty = at('');
+    expect(empty.ports.proxy).toBeUndefined();
+    expect(empty.unfixedPorts).toEqual({
+      proxy: { value: 'not served (no port)', from: 'config', key: 'proxy.tcpListen.port', line: 8 },
+    });
+    expect(at(' 0').unfixedPorts?.proxy).toMatchObject({ from: 'config', line: 8 });
+    expect(at('\n      start: 0\n      end: 0').unfixedPorts?.proxy).toMatchObject({ from: 'config' });
+    // a range: the daemon tries its start first
+    expect(at('\n      start: 65001\n      end: 65010').ports.proxy).toMatchObject({ value: 65001, from: 'config' });
+    expect(at(' 65001').unfixedPorts).toBeUndefined();
+    // 0 elsewhere: ListenWithPortRange(ip, 0, 0), a port the kernel picks; an empty one keeps the code default
+    const random = at(' 65001', '0');
+    expect(random.ports.upload).toBeUndefined();
+    expect(random.unfixedPorts?.upload).toMatchObject({ value: 'a port the kernel picks', line: 3 });
+    expect(at(' 65001', '').ports.upload).toMatchObject({ value: 65002, from: 'default' });
+  });
+
+  it('does not guess the proxy port of a Go config whose proxy options are in another file', () => {
+    const r = parseDfdaemonConfig('proxy: /etc/dragonfly/proxy.yaml\n', 'go');
+    expect(r.ok && r.config.ports.proxy).toBeUndefined();
+    expect(r.ok && r.config.unfixedPorts).toBeUndefined();
+    expect(r.problems.map((p) => p.message).join()).toMatch(
+      /proxy: the daemon reads its proxy's options from \/etc\/dragonfly\/proxy.yaml/,
+    );
   });
 
   it('reads the chart 1.1.65 dfget.yaml', () => {

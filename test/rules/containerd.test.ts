@@ -57,6 +57,20 @@ describe('containerd.mirror-misconfigured', () => {
       expect(steps).toContain('systemctl restart containerd');
     }
   });
+  it('tells a Go dfdaemon that serves no proxy to give it a port, and routes containerd to that port', async () => {
+    const files = (port: string) => ({
+      'raw/containerd/config.toml': CFG(2),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS().replace(/4001/g, '65001'),
+      'raw/dfdaemon/config/dfget.yaml': `proxy:\n  tcpListen:\n    listen: 0.0.0.0\n    port:${port}\n`,
+    });
+    const m = mirrorMisconfigured.when(await factsFrom(files('')));
+    expect(m?.severity).toBe('critical');
+    expect(m!.evidence.join('\n')).toMatch(/dfget.yaml:4 leaves proxy.tcpListen.port empty or 0/);
+    const steps = m!.remediation.steps.map(stepText).join('\n');
+    expect(steps).toMatch(/proxy:\n {2}tcpListen:\n {4}port: 65001/);
+    expect(steps).not.toContain('4001');
+    expect(mirrorMisconfigured.when(await factsFrom(files(' 65001')))).toBeNull();
+  });
   it('is silent for a working dfdaemon route, and without a dfdaemon on the node', async () => {
     expect(
       mirrorMisconfigured.when(

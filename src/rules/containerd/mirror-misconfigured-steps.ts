@@ -2,8 +2,10 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import type { Step } from '../../report/model.js';
+import { applySteps, configSnippet } from '../snippets/dfdaemon.js';
 import {
   configPathSnippet,
+  GO_PROXY_PORT,
   configToml,
   dfdaemonHostSnippet,
   hostsDir,
@@ -35,6 +37,17 @@ function mirrorsOut(c: ContainerdFacts): Step[] {
 }
 
 export const MISCONFIG_FIXES: readonly Fix[] = [
+  {
+    // first: every route below leads to this port
+    kinds: ['dfdaemon-proxy-off'],
+    steps: () => [
+      prose(
+        `Give dfdaemon's proxy a port in its dfget.yaml (with none, the Go daemon serves no proxy), then restart it; ${GO_PROXY_PORT} is the port the package's and the Helm chart's dfget.yaml use:`,
+      ),
+      configSnippet({ gen: 'go' }, `proxy:\n  tcpListen:\n    port: ${GO_PROXY_PORT}`),
+      ...applySteps({ gen: 'go' }),
+    ],
+  },
   {
     kinds: ['legacy-with-config-path'],
     steps: (c) => [

@@ -16,6 +16,7 @@ const SEVERITY: Record<MisconfigKind, 'critical' | 'warning'> = {
   'host-without-header': 'critical',
   'leftover-cri-registry': 'critical',
   'config-path-misplaced': 'critical',
+  'dfdaemon-proxy-off': 'critical',
   'legacy-with-config-path': 'critical',
   'mirrors-refused': 'critical',
   'config-path-list-transfer': 'critical',
@@ -75,7 +76,10 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
         ]
       : []),
     `${versionText(c)}; config from ${CONFIG_SOURCE[c.configSource]}${where(c.configFile ?? undefined)}`,
-    ...(c.dfdaemon ? [`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`] : []),
+    // with no proxy served, the misconfig's own message says why
+    ...(c.dfdaemon && c.dfdaemon.proxyOff === undefined
+      ? [`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`]
+      : []),
   ],
 
   steps: ({ c, kinds }) =>

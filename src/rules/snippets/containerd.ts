@@ -11,6 +11,8 @@ import { cmd, prose, snippet } from '../steps.js';
 const DEFAULT_CONFIG_TOML = '/etc/containerd/config.toml';
 const DEFAULT_HOSTS_DIR = '/etc/containerd/certs.d';
 const DEFAULT_PROXY_PORT = 4001;
+/** The Go proxy port the deb/rpm dfget.yaml and the Helm chart write (dragonfly v2.1.49 build/package/nfpm/config/dfget.yaml:121). */
+export const GO_PROXY_PORT = 65001;
 
 /**
  * How a config.toml change takes effect: containerd's restart, or on k3s and RKE2, which run containerd
@@ -130,7 +132,9 @@ export function hostsDir(c: ContainerdFacts): string {
  */
 export function proxyUrl(c: ContainerdFacts): string {
   const named = c.routes.flatMap((r) => r.hosts).find((h) => h.isDfdaemon)?.port;
-  return `http://127.0.0.1:${named ?? c.dfdaemon?.proxyPorts[0] ?? DEFAULT_PROXY_PORT}`;
+  // a Go daemon serving no proxy is told to serve it on GO_PROXY_PORT
+  const port = c.dfdaemon?.proxyOff === undefined ? DEFAULT_PROXY_PORT : GO_PROXY_PORT;
+  return `http://127.0.0.1:${named ?? c.dfdaemon?.proxyPorts[0] ?? port}`;
 }
 
 /** config.toml: a legacy `registry.mirrors` table, with the endpoints given. */

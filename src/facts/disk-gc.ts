@@ -39,6 +39,8 @@ export function gcThreshold(f: Facts): GcThreshold | null {
       evidence: `${s.key}: ${s.value} (${where})`,
     };
   }
+  // a Go config read without the key: a release before v2.0.2, which has no percentage GC (GO_DISK_GC_PERCENT_DEFAULT)
+  if (gen === 'go' && cfg && !s) return null;
   if (gen) {
     const def = DEFAULTS[gen];
     return {

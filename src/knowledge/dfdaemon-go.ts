@@ -424,14 +424,19 @@ export interface GoKey {
 
 const C = 'client/config/';
 export const GO_KEYS: readonly GoKey[] = [
-  { key: 'download.totalRateLimit', default: '1024Mi', source: `v2.1.49 ${C}constants.go:30; peerhost_linux.go:66-68` },
-  { key: 'download.perPeerRateLimit', default: '512Mi', source: `v2.1.49 ${C}constants.go:29` },
-  { key: 'upload.rateLimit', default: '1024Mi', source: `v2.1.49 ${C}constants.go:31` },
+  { key: 'download.totalRateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
+  { key: 'download.perPeerRateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
+  { key: 'upload.rateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
   { key: 'dataDir', default: '/var/lib/dragonfly', source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:30' },
   { key: 'keepStorage', default: false, source: `v2.1.49 ${C}peerhost_linux.go:36; client/daemon/daemon.go:942-945` },
   { key: 'storage.multiplex', default: false, source: `v2.1.49 ${C}peerhost_linux.go:143` },
-  { key: 'storage.taskExpireTime', default: '6h', source: `v2.1.49 ${C}constants.go:37` },
-  { key: 'storage.diskGCThresholdPercent', default: 95, source: `v2.1.49 ${C}peerhost_linux.go:144` },
+  { key: 'storage.taskExpireTime', default: 'by release', source: 'GO_TASK_EXPIRE_DEFAULT' },
+  {
+    key: 'storage.diskGCThresholdPercent',
+    default: 'by release',
+    source: 'GO_DISK_GC_PERCENT_DEFAULT',
+    from: 'v2.0.2',
+  },
   { key: 'download.calculateDigest', default: 'by release', source: 'GO_CALCULATE_DIGEST_DEFAULT' },
   { key: 'scheduler.scheduleTimeout', default: '5m', source: `v2.1.49 ${C}constants.go:40` },
   { key: 'scheduler.disableAutoBackSource', default: false, source: `v2.1.49 ${C}peerhost.go:271` },
@@ -539,6 +544,59 @@ export const GO_CALCULATE_DIGEST_DEFAULT: VersionedFact<boolean> = {
     { range: { from: 'v2.1.50' }, value: true, source: `v2.1.50 ${C}peerhost_linux.go:58 (#3343); v2.3.4 :57` },
   ],
   assumeWhenUnknown: 3,
+};
+
+const MiB = 1024 * 1024;
+
+/**
+ * The download and upload limits when the file leaves them out. unit.MB is 1024 * 1024 in every release
+ * (v2.0.0 and v2.0.7 pkg/unit/byte.go:35-36); v2.0.7 raised 100/20/100 MB to 1024/512/1024 MB.
+ */
+export const GO_RATE_LIMIT_DEFAULTS: VersionedFact<{ total: number; perPeer: number; upload: number }> = {
+  id: 'go.config.rate-limit-defaults',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0', to: 'v2.0.6' },
+      value: { total: 100 * MiB, perPeer: 20 * MiB, upload: 100 * MiB },
+      source: `v2.0.0 ${C}constants.go:49-51, peerhost_linux.go:65-70, :92-93; v2.0.6 constants.go:50-52`,
+    },
+    {
+      range: { from: 'v2.0.7' },
+      value: { total: 1024 * MiB, perPeer: 512 * MiB, upload: 1024 * MiB },
+      source: `v2.0.7 ${C}constants.go:50-52; v2.1.49 :29-31, peerhost_linux.go:66-71, :94-95`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/** storage.taskExpireTime when the file leaves it out: 3m until v2.0.1, 6h from v2.0.2. */
+export const GO_TASK_EXPIRE_DEFAULT: VersionedFact<number> = {
+  id: 'go.config.task-expire-default',
+  component: 'dfdaemon-go',
+  entries: [
+    { range: { from: 'v2.0.0', to: 'v2.0.1' }, value: 180, source: `v2.0.0 ${C}constants.go:63; v2.0.1 :63` },
+    { range: { from: 'v2.0.2' }, value: 6 * 3600, source: `v2.0.2 ${C}constants.go:63; v2.1.49 :37` },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/**
+ * storage.diskGCThresholdPercent when the file leaves it out; null where no such key exists: v2.0.0–v2.0.1
+ * know only the size quota diskGCThreshold (v2.0.1 client/config/peerhost.go:428-429).
+ */
+export const GO_DISK_GC_PERCENT_DEFAULT: VersionedFact<number | null> = {
+  id: 'go.config.disk-gc-percent-default',
+  component: 'dfdaemon-go',
+  entries: [
+    { range: { from: 'v2.0.0', to: 'v2.0.1' }, value: null, source: `v2.0.1 ${C}peerhost.go:422-432 (StorageOption)` },
+    {
+      range: { from: 'v2.0.2' },
+      value: 95,
+      source: `v2.0.2 ${C}peerhost.go:437-439, peerhost_linux.go:124; v2.1.49 peerhost_linux.go:144`,
+    },
+  ],
+  assumeWhenUnknown: 1,
 };
 
 /** Where the daemon writes core.log under its logDir (internal/dflog/loginit.go:101 `filepath.Join(dir, "daemon")`). */

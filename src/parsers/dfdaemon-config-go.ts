@@ -3,11 +3,15 @@
 import { parseByteSize } from './byte-size.js';
 import { parseGoDuration } from './go-duration.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
-import { GO_CALCULATE_DIGEST_DEFAULT, GO_DEBUG_SWITCH } from '../knowledge/dfdaemon-go.js';
-import { parseRelease, pick } from '../knowledge/versioned.js';
+import {
+  GO_CALCULATE_DIGEST_DEFAULT,
+  GO_DEBUG_SWITCH,
+  GO_DISK_GC_PERCENT_DEFAULT,
+  GO_RATE_LIMIT_DEFAULTS,
+  GO_TASK_EXPIRE_DEFAULT,
+} from '../knowledge/dfdaemon-go.js';
+import { parseRelease, pick, type VersionedEntry, type VersionedFact } from '../knowledge/versioned.js';
 import { bool, num, type Setting, str, type Convert, type SettingsReader } from './yaml-settings.js';
-
-const MiB = 1024 * 1024;
 
 /** docker/go-units RAMInBytes (binary units, as Go's util.RateLimit uses): "1024Mi", "2MiB", "512m". */
 export const parseGoBytes: Convert<number> = (v) => parseByteSize(v, 'always');
@@ -96,6 +100,16 @@ function calculateDigestDefault(version: string | undefined): boolean {
   return p.kind === 'none' ? false : p.value;
 }
 
+/**
+ * The code's default for a key the file leaves out, by release; the newest release's when the release is
+ * unknown or outside the table (which then reads as a default, not as the release's).
+ */
+function byRelease<T>(fact: VersionedFact<T>, version: string | undefined): T {
+  const p = pick(fact, version ? parseRelease(version) : null);
+  if (p.kind !== 'none') return p.value;
+  return (fact.entries[fact.assumeWhenUnknown] as VersionedEntry<T>).value;
+}
+
 function lineAt(r: SettingsReader, path: string): { line?: number } {
   const line = r.lineOf(r.node(path));
   return line === undefined ? {} : { line };
@@ -103,6 +117,13 @@ function lineAt(r: SettingsReader, path: string): { line?: number } {
 
 export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
   const reads = debugSwitchKeys(r, version);
+  const limits = byRelease(GO_RATE_LIMIT_DEFAULTS, version);
+  const gcPercent = byRelease(GO_DISK_GC_PERCENT_DEFAULT, version);
+  if (gcPercent === null)
+    r.notRead(
+      'storage.diskGCThresholdPercent',
+      `not read by ${version} (the key arrives in v2.0.2; this release knows only the size quota storage.diskGCThreshold)`,
+    );
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );
@@ -134,14 +155,21 @@ export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
   const mirrorUrl = r.raw('proxy.registryMirror.url');
   const cfg: DfdaemonConfig = {
     generation: 'go',
-    downloadRateLimit: r.get(['download.totalRateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
-    perPeerRateLimit: r.get(['download.perPeerRateLimit'], parseGoBytes, 512 * MiB, 'a rate'),
-    uploadRateLimit: r.get(['upload.rateLimit'], parseGoBytes, 1024 * MiB, 'a rate'),
+    downloadRateLimit: r.get(['download.totalRateLimit'], parseGoBytes, limits.total, 'a rate'),
+    perPeerRateLimit: r.get(['download.perPeerRateLimit'], parseGoBytes, limits.perPeer, 'a rate'),
+    uploadRateLimit: r.get(['upload.rateLimit'], parseGoBytes, limits.upload, 'a rate'),
     storageDir: unlessEmpty(r.get(['dataDir'], str, '/var/lib/dragonfly', 'a path'), '/var/lib/dragonfly'),
     keepStorage: r.get(['keepStorage'], bool, false, 'a boolean'),
     multiplex: r.get(['storage.multiplex'], bool, false, 'a boolean'),
-    taskExpireSeconds: r.get(['storage.taskExpireTime'], goConfigSeconds, 6 * 3600, 'a duration'),
-    gcHighThresholdPercent: r.get(['storage.diskGCThresholdPercent'], num, 95, 'a percentage'),
+    taskExpireSeconds: r.get(
+      ['storage.taskExpireTime'],
+      goConfigSeconds,
+      byRelease(GO_TASK_EXPIRE_DEFAULT, version),
+      'a duration',
+    ),
+    ...(gcPercent === null
+      ? {}
+      : { gcHighThresholdPercent: r.get(['storage.diskGCThresholdPercent'], num, gcPercent, 'a percentage') }),
     calculateDigest: r.get(['download.calculateDigest'], bool, calculateDigestDefault(version), 'a boolean'),
     scheduleTimeoutSeconds: r.get(['scheduler.scheduleTimeout'], goConfigSeconds, 300, 'a duration'),
     disableAutoBackSource: r.get(['scheduler.disableAutoBackSource'], bool, false, 'a boolean'),

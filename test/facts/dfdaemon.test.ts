@@ -4,6 +4,7 @@ import { goDaemonLogDir, parseDfdaemonConfig } from '../../src/parsers/dfdaemon-
 import { goConfigSeconds, parseGoBytes } from '../../src/parsers/dfdaemon-config-go.js';
 import { parseRustBytes, rustConfigSeconds } from '../../src/parsers/dfdaemon-config-rust.js';
 import { factsFrom } from '../helpers/bundle.js';
+import { gcThreshold } from '../../src/facts/disk-gc.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
 import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
 import { samplesDir } from '../helpers/samples.js';
@@ -61,6 +62,69 @@ describe('dfdaemon config', () => {
     expect(digest()).toMatchObject({ value: true, from: 'default' });
     const off = parseDfdaemonConfig('download:\n  calculateDigest: false\n', 'go', 'v2.3.4');
     expect(off.ok && off.config.calculateDigest).toMatchObject({ value: false, from: 'config' });
+  });
+
+  it("takes Go's limits, task expiry and GC threshold defaults from the release, when it is known", () => {
+    const at = (version?: string, text = 'keepStorage: true\n') => {
+      const r = parseDfdaemonConfig(text, 'go', version);
+      if (!r.ok) throw new Error('unparsed');
+      return r;
+    };
+    const MiB = 2 ** 20;
+    const limits = (v?: string) => {
+      const c = at(v).config;
+      return [c.downloadRateLimit, c.perPeerRateLimit, c.uploadRateLimit].map((s) => s && [s.value / MiB, s.from]);
+    };
+    // dragonfly client/config/constants.go: 100/20/100 MB to v2.0.6, 1024/512/1024 MB from v2.0.7
+    expect(limits('v2.0.0')).toEqual([
+      [100, 'default'],
+      [20, 'default'],
+      [100, 'default'],
+    ]);
+    expect(limits('v2.0.6')).toEqual([
+      [100, 'default'],
+      [20, 'default'],
+      [100, 'default'],
+    ]);
+    expect(limits('v2.0.7')).toEqual([
+      [1024, 'default'],
+      [512, 'default'],
+      [1024, 'default'],
+    ]);
+    expect(limits()).toEqual([
+      [1024, 'default'],
+      [512, 'default'],
+      [1024, 'default'],
+    ]);
+    expect(at('v2.0.4', 'download:\n  totalRateLimit: 2048Mi\n').config.downloadRateLimit).toMatchObject({
+      value: 2048 * MiB,
+      from: 'config',
+    });
+    // taskExpireTime 3m to v2.0.1, 6h from v2.0.2
+    expect(at('v2.0.1').config.taskExpireSeconds).toMatchObject({ value: 180, from: 'default' });
+    expect(at('v2.0.2').config.taskExpireSeconds).toMatchObject({ value: 21600, from: 'default' });
+    expect(at().config.taskExpireSeconds).toMatchObject({ value: 21600, from: 'default' });
+    // diskGCThresholdPercent arrives in v2.0.2: before it, nothing is read, and a set key is said to be unread
+    expect(at('v2.0.1').config.gcHighThresholdPercent).toBeUndefined();
+    const set = at('v2.0.1', 'storage:\n  diskGCThresholdPercent: 80\n');
+    expect(set.config.gcHighThresholdPercent).toBeUndefined();
+    expect(set.problems).toEqual([
+      { line: 2, message: expect.stringMatching(/^storage.diskGCThresholdPercent: not read by v2.0.1/) as unknown },
+    ]);
+    expect(at('v2.0.2').config.gcHighThresholdPercent).toMatchObject({ value: 95, from: 'default' });
+    expect(at(undefined, 'storage:\n  diskGCThresholdPercent: 80\n').config.gcHighThresholdPercent).toMatchObject({
+      value: 80,
+      from: 'config',
+    });
+  });
+
+  it('claims no percentage GC threshold for a Go release that has none', async () => {
+    const files = (version: string) => ({
+      'raw/dfdaemon/config/dfget.yaml': 'keepStorage: true\n',
+      'raw/dfdaemon/version.txt': `${version}\n`,
+    });
+    expect(gcThreshold(await factsFrom(files('v2.0.1')))).toBeNull();
+    expect(gcThreshold(await factsFrom(files('v2.0.2')))).toMatchObject({ highPercent: 95, from: 'default' });
   });
 
   it('applies the Go code defaults where the chart sets nothing, and says they are defaults', () => {

@@ -417,6 +417,7 @@ export interface GoKey {
   /** What the code uses when the key is absent; `none` = no default (the feature is off or unset). */
   default: string | number | boolean | 'none' | 'by release';
   source: string;
+  /** The first release that reads the key (v2.0.2 added DaemonOption's metrics, logDir and health, v2.0.2 client/config/peerhost.go:51-65). */
   from?: string;
   /** The last release that reads the key. */
   to?: string;
@@ -448,11 +449,11 @@ export const GO_KEYS: readonly GoKey[] = [
     source: `v2.1.49 ${C}peerhost_linux.go:127-137; client/daemon/proxy/proxy.go:626-664`,
   },
   // unset: startup WARN "registry mirror url is empty, registry mirror feature is disabled", every mirror request 404
+  // read by every release (v2.0.0 client/config/peerhost.go:473); the startup WARN comes in v2.0.1
   {
     key: 'proxy.registryMirror.url',
     default: 'none',
     source: 'v2.1.49 client/daemon/proxy/proxy.go:180-187',
-    from: 'v2.0.1',
   },
   {
     key: 'proxy.registryMirror.useProxies',
@@ -466,7 +467,7 @@ export const GO_KEYS: readonly GoKey[] = [
     source: `v2.1.49 ${C}peerhost.go; client/daemon/proxy/proxy.go:657-659`,
   },
   { key: 'proxy.registryMirror.dynamic', default: false, source: `v2.1.49 ${C}peerhost.go:716` },
-  { key: 'download.prefetch', default: false, source: `v2.1.49 ${C}peerhost.go:323` },
+  { key: 'download.prefetch', default: false, source: `v2.1.49 ${C}peerhost.go:323; v2.0.2 :178`, from: 'v2.0.2' },
   { key: 'proxy.maxConcurrency', default: 0, source: `v2.1.49 ${C}peerhost.go:375` },
   { key: 'proxy.defaultFilter', default: '', source: `v2.1.49 ${C}peerhost.go:371` },
   // a string instead of a mapping: the path of a file the proxy's options are read from
@@ -481,8 +482,18 @@ export const GO_KEYS: readonly GoKey[] = [
   },
   { key: 'upload.tcpListen.port', default: 65002, source: `v2.1.49 ${C}constants.go:67` },
   { key: 'download.peerGRPC.tcpListen.port', default: 65000, source: `v2.1.49 ${C}constants.go:66` },
-  { key: 'health.tcpListen.port', default: 40901, source: `v2.1.49 ${C}constants.go:69` },
-  { key: 'metrics', default: '', source: `v2.1.49 ${C}peerhost.go:53; client/daemon/daemon.go:844` },
+  {
+    key: 'health.tcpListen.port',
+    default: 40901,
+    source: `v2.1.49 ${C}constants.go:69; v2.0.2 peerhost.go:65`,
+    from: 'v2.0.2',
+  },
+  {
+    key: 'metrics',
+    default: '',
+    source: `v2.1.49 ${C}peerhost.go:53; client/daemon/daemon.go:844; v2.0.2 peerhost.go:51`,
+    from: 'v2.0.2',
+  },
   // replaced by logLevel in v2.2.4 (dragonflyoss/dragonfly #4157, "add logLevel and remove verbose")
   { key: 'verbose', default: false, source: 'v2.2.3 cmd/dependency/base/option.go:21', to: 'v2.2.3' },
   {
@@ -496,7 +507,9 @@ export const GO_KEYS: readonly GoKey[] = [
   {
     key: 'logDir',
     default: '/var/log/dragonfly',
-    source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:28; internal/dflog/loginit.go:101',
+    source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:28; internal/dflog/loginit.go:101; v2.0.2 client/config/peerhost.go:55',
+    // before: always /var/log/dragonfly/daemon (v2.0.1 internal/dfpath/log_linux.go:19, internal/dflog/logcore/init.go:156)
+    from: 'v2.0.2',
   },
 ];
 

@@ -7,10 +7,18 @@ import {
   GO_CALCULATE_DIGEST_DEFAULT,
   GO_DEBUG_SWITCH,
   GO_DISK_GC_PERCENT_DEFAULT,
+  GO_KEYS,
   GO_RATE_LIMIT_DEFAULTS,
   GO_TASK_EXPIRE_DEFAULT,
 } from '../knowledge/dfdaemon-go.js';
-import { parseRelease, pick, type VersionedEntry, type VersionedFact } from '../knowledge/versioned.js';
+import {
+  compareRelease,
+  parseRelease,
+  pick,
+  type Release,
+  type VersionedEntry,
+  type VersionedFact,
+} from '../knowledge/versioned.js';
 import { bool, num, type Setting, str, type Convert, type SettingsReader } from './yaml-settings.js';
 
 /** docker/go-units RAMInBytes (binary units, as Go's util.RateLimit uses): "1024Mi", "2MiB", "512m". */
@@ -101,6 +109,49 @@ function calculateDigestDefault(version: string | undefined): boolean {
 }
 
 /**
+ * The keys the known release does not read (GO_KEYS' from/to), each reported where the file sets it; the
+ * log-level keys are GO_DEBUG_SWITCH's. With the release unknown, every key is read.
+ */
+function unreadKeys(r: SettingsReader, version: string | undefined): Set<string> {
+  const rel = version ? parseRelease(version) : null;
+  const out = new Set<string>();
+  if (!rel) return out;
+  for (const k of GO_KEYS) {
+    if (k.key === 'verbose' || k.key === 'logLevel') continue;
+    if (k.from !== undefined && compareRelease(rel, parseRelease(k.from) as Release) < 0) {
+      r.notRead(k.key, `not read by ${version} (the key arrives in ${k.from}); taken as absent`);
+      out.add(k.key);
+    } else if (k.to !== undefined && compareRelease(rel, parseRelease(k.to) as Release) > 0) {
+      r.notRead(k.key, `not read by ${version} (${k.to} is the last release that reads it); taken as absent`);
+      out.add(k.key);
+    }
+  }
+  return out;
+}
+
+/** The same reader, with the keys the release does not read (and what is under them) as if absent. */
+function without(r: SettingsReader, keys: ReadonlySet<string>): SettingsReader {
+  if (keys.size === 0) return r;
+  const gone = (path: string) => [...keys].some((k) => path === k || path.startsWith(`${k}.`));
+  return {
+    get problems() {
+      return r.problems;
+    },
+    node: (path) => (gone(path) ? undefined : r.node(path)),
+    lineOf: (n) => r.lineOf(n),
+    raw: (path) => (gone(path) ? undefined : r.raw(path)),
+    get: (paths, conv, dflt, what) => {
+      const kept = paths.filter((p) => !gone(p));
+      return kept.length > 0
+        ? r.get(kept, conv, dflt, what)
+        : { value: dflt, from: 'default', key: paths[0] as string };
+    },
+    list: (path, item) => (gone(path) ? { value: [], from: 'default', key: path } : r.list(path, item)),
+    notRead: (path, why) => r.notRead(path, why),
+  };
+}
+
+/**
  * The code's default for a key the file leaves out, by release; the newest release's when the release is
  * unknown or outside the table (which then reads as a default, not as the release's).
  */
@@ -115,15 +166,13 @@ function lineAt(r: SettingsReader, path: string): { line?: number } {
   return line === undefined ? {} : { line };
 }
 
-export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
+export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig {
+  const unread = unreadKeys(file, version);
+  const r = without(file, unread);
   const reads = debugSwitchKeys(r, version);
   const limits = byRelease(GO_RATE_LIMIT_DEFAULTS, version);
+  // null before v2.0.2, which unreadKeys reported where the file sets it
   const gcPercent = byRelease(GO_DISK_GC_PERCENT_DEFAULT, version);
-  if (gcPercent === null)
-    r.notRead(
-      'storage.diskGCThresholdPercent',
-      `not read by ${version} (the key arrives in v2.0.2; this release knows only the size quota storage.diskGCThreshold)`,
-    );
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );
@@ -148,6 +197,8 @@ export function goConfig(r: SettingsReader, version?: string): DfdaemonConfig {
     ['health', 'health.tcpListen.port', 40901],
   ] as const;
   for (const [role, key, dflt] of others) {
+    // no health server before v2.0.2
+    if (unread.has(key)) continue;
     const p = listenPort<typeof role>(r, key, dflt, 'a port the kernel picks');
     if ('port' in p) ports[role] = p.port;
     else listens[role] = p.unfixed;

@@ -118,6 +118,46 @@ describe('dfdaemon config', () => {
     });
   });
 
+  it('takes a Go key the known release does not read as absent, and says so where the file sets it', () => {
+    // v2.0.0–v2.0.1 have no metrics, logDir, health, prefetch or registryMirror.useProxies (v2.0.2 client/config/peerhost.go)
+    const text =
+      "metrics: ':8000'\nlogDir: /data/log\nhealth:\n  tcpListen:\n    port: 40902\ndownload:\n  prefetch: true\nproxy:\n  tcpListen:\n    port: 65001\n  registryMirror:\n    useProxies: true\n";
+    const at = (version?: string) => {
+      const r = parseDfdaemonConfig(text, 'go', version);
+      if (!r.ok) throw new Error('unparsed');
+      return r;
+    };
+    const old = at('v2.0.1');
+    expect(old.config).toMatchObject({
+      metricsAddr: { value: '', from: 'default' },
+      logDir: { value: '/var/log/dragonfly', from: 'default' },
+      prefetch: { value: false, from: 'default' },
+      registryMirrorUseProxies: { value: false, from: 'default' },
+      ports: { proxy: { value: 65001, from: 'config' } },
+    });
+    expect(old.config.ports.health).toBeUndefined();
+    expect(old.config.ports.metrics).toBeUndefined();
+    const unread = old.problems.map((p) => [p.line ?? 0, p.message.replace(/ \(.*/, '')] as const);
+    expect(unread.sort((a, b) => a[0] - b[0])).toEqual([
+      [1, 'metrics: not read by v2.0.1'],
+      [2, 'logDir: not read by v2.0.1'],
+      [5, 'health.tcpListen.port: not read by v2.0.1'],
+      [7, 'download.prefetch: not read by v2.0.1'],
+      [12, 'proxy.registryMirror.useProxies: not read by v2.0.1'],
+    ]);
+    for (const version of ['v2.0.2', undefined]) {
+      const now = at(version);
+      expect(now.problems).toEqual([]);
+      expect(now.config).toMatchObject({
+        metricsAddr: { value: ':8000', from: 'config' },
+        logDir: { value: '/data/log' },
+        prefetch: { value: true },
+        registryMirrorUseProxies: { value: true },
+        ports: { health: { value: 40902 }, metrics: { value: 8000 } },
+      });
+    }
+  });
+
   it('claims no percentage GC threshold for a Go release that has none', async () => {
     const files = (version: string) => ({
       'raw/dfdaemon/config/dfget.yaml': 'keepStorage: true\n',

@@ -2,13 +2,12 @@
 // resolves as the CRI plugin does). containerd tries the next host on an error status, so with a working
 // registry after it the pull succeeds; with none, the pull fails and its error names the mirror's status.
 // That error, as ctr prints it, is what dfdoctor reads as a pull the mirror failed.
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, freeLoopbackPort, withContainerdLab } from './containerd-lab.js';
+import { mirrorFallbackOf } from './ctr-output-analysis.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('containerd with an erroring mirror', why);
@@ -74,23 +73,9 @@ describe('containerd with a mirror that answers 500', () => {
           );
 
           // what ctr printed, with the hosts.toml that names the mirror, given to dfdoctor
-          const out = lab.path('ctr-output.txt');
-          await writeFile(out, failed.output);
-          const r = await runCli([
-            'analyze',
-            `containerd-log=${out}`,
-            `hosts-toml=${join(hostsDir, reg.host, 'hosts.toml')}`,
-            '--format',
-            'json',
-            '--fail-on',
-            'never',
-          ]);
-          expect(r.code, r.stderr).toBe(0);
-          const d = (
-            JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[] }[] }
-          ).diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
+          const d = await mirrorFallbackOf(lab, failed.output, join(hostsDir, reg.host, 'hosts.toml'));
           expect(d?.severity).toBe('critical');
-          const evidence = d?.evidence.join('\n') ?? '';
+          const evidence = d?.evidence ?? '';
           expect(evidence).toContain(`1 pull(s) failed with the mirror ${mirror.host}'s 500`);
           // containerd did try the host after it: its "trying next host" for the dead origin is printed too
           expect(evidence).toContain(`${deadOrigin} did not serve it either`);

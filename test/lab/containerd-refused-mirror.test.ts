@@ -3,12 +3,11 @@
 // a working registry after it the pull succeeds; with none, the pull fails and its error is the mirror's
 // refused connection. That error, as ctr prints it, is what dfdoctor reads as a pull that failed on a
 // mirror that gave no answer.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
 import { CONTAINERD_LAB_TOOLS, freeLoopbackPort, withContainerdLab } from './containerd-lab.js';
+import { mirrorFallbackOf } from './ctr-output-analysis.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('containerd with a mirror nothing listens on', why);
@@ -47,23 +46,9 @@ describe('containerd with a mirror nothing listens on', () => {
         );
 
         // what ctr printed, with the hosts.toml that names the mirror, given to dfdoctor
-        const out = lab.path('ctr-output.txt');
-        await writeFile(out, failed.output);
-        const r = await runCli([
-          'analyze',
-          `containerd-log=${out}`,
-          `hosts-toml=${join(hostsDir, reg.host, 'hosts.toml')}`,
-          '--format',
-          'json',
-          '--fail-on',
-          'never',
-        ]);
-        expect(r.code, r.stderr).toBe(0);
-        const d = (
-          JSON.parse(r.stdout) as { diagnoses: { rule: string; severity: string; evidence: string[] }[] }
-        ).diagnoses.find((x) => x.rule === 'containerd.mirror-fallback');
+        const d = await mirrorFallbackOf(lab, failed.output, join(hostsDir, reg.host, 'hosts.toml'));
         expect(d?.severity).toBe('critical');
-        const evidence = d?.evidence.join('\n') ?? '';
+        const evidence = d?.evidence ?? '';
         expect(evidence).toContain(
           `1 pull(s) failed with no answer from the mirror ${mirror.slice(7)} (dial tcp ${mirror.slice(7)}: connect: connection refused)`,
         );

@@ -237,6 +237,7 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
     defaultFilter: r.get(['proxy.defaultFilter'], str, '', 'a filter'),
     ports,
     ...(Object.keys(listens).length > 0 ? { unfixedPorts: listens } : {}),
+    ...(typeof proxyFile === 'string' ? { proxyOptionsFile: proxyFile } : {}),
     metricsAddr,
     ...(reads.verbose ? { verbose: r.get(['verbose'], bool, false, 'a boolean') } : {}),
     ...(reads.logLevel ? { logLevel: r.get(['logLevel'], str, 'info', 'a log level') } : {}),

@@ -70,6 +70,11 @@ export interface DfdaemonConfig {
     grpc?: Setting<'a port the kernel picks'>;
     health?: Setting<'a port the kernel picks'>;
   };
+  /**
+   * Go: `proxy:` names a file the daemon reads its proxy's options from (v2.1.49 client/config/peerhost.go:411-425):
+   * the proxy's port, rules and registry mirror in this config are then unknown, not unset.
+   */
+  proxyOptionsFile?: string;
   /** Go `metrics:` address; empty means no metrics server. */
   metricsAddr?: Setting<string>;
   /** Go up to v2.2.3: DEBUG lines on. */

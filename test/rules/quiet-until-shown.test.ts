@@ -56,6 +56,12 @@ describe('dfdaemon.mirror-disabled', () => {
     expect(alone?.severity).toBe('info');
     expect(alone?.evidence.join('\n')).toMatch(/containerd's config is not in the bundle/);
   });
+
+  it("says nothing where `proxy:` names the file the proxy's options are read from", async () => {
+    // v2.1.49 client/config/peerhost.go:411-425: a string under `proxy` is a path the daemon reads them from
+    const fromFile = 'scheduler:\n  manager:\n    enable: true\nproxy: /etc/dragonfly/proxy.yaml\n';
+    expect(await find({ ...goFiles(fromFile), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled')).toBeUndefined();
+  });
 });
 
 describe('dfdaemon.version (a release whose stock proxy buffer is 32 KiB)', () => {

@@ -41,7 +41,8 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     const cfg = d?.config;
     if ((cfg?.generation ?? d?.generation ?? null) !== 'go') return null;
     const logged = d?.logs?.summary.mirrorDisabled;
-    const unset = cfg !== undefined && cfg.registryMirror === undefined;
+    // a proxy whose options live in a file of their own (`proxy: <path>`) says nothing here of its mirror
+    const unset = cfg !== undefined && cfg.registryMirror === undefined && cfg.proxyOptionsFile === undefined;
     if (!unset && !logged) return null;
     const routes = (f.containerd?.routes ?? []).filter(
       (r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected,

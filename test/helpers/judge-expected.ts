@@ -35,6 +35,15 @@ export function judge(report: Report, exp: Expected): Shortfall[] {
       }
     }
   }
+  for (const [r, want] of Object.entries(exp.severityOf ?? {})) {
+    const got = report.diagnoses.find((d) => d.rule === r)?.severity;
+    // graver than the source shows is a false alarm; milder, or absent, misses what it shows
+    if (got !== want)
+      out.push({
+        kind: got !== undefined && SEVERITY_ORDER[got] < SEVERITY_ORDER[want] ? 'false-alarm' : 'miss',
+        text: `${r} ${got ?? 'did not fire'}, not ${want}`,
+      });
+  }
   for (const [r, want] of Object.entries(exp.impactOf ?? {})) {
     const got = report.diagnoses.find((d) => d.rule === r)?.impactSeconds;
     if (!impactIs(got, want))

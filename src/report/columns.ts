@@ -22,6 +22,11 @@ export function longestWord(values: readonly string[]): number {
   return Math.max(0, ...values.flatMap((v) => v.split(/\s+/)).map((w) => [...w].length)) + 2;
 }
 
+/** Characters a terminal shows: colour and weight codes (SGR) take no column. */
+function shown(s: string): number {
+  return [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
+}
+
 /**
  * Word-wraps prose to `width` with `indent` before every line and `hang` before continuation lines;
  * a word longer than the line stays whole (URLs and paths must not be broken).
@@ -33,7 +38,7 @@ export function wrapText(text: string, width: number, indent: string, hang = ind
   // split on single spaces so runs of spaces (aligned columns) survive
   for (const word of text.split(' ')) {
     const next = empty ? `${line}${word}` : `${line} ${word}`;
-    if (!empty && [...next].length > width) {
+    if (!empty && shown(next) > width) {
       out.push(line.trimEnd());
       line = `${hang}${word}`;
     } else {

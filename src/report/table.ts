@@ -84,9 +84,20 @@ export function renderTable(report: Report, opts: RenderOptions): string {
       }
     }
     for (const d of report.diagnoses) {
+      // painted word by word, so that a line the heading wraps onto opens and closes its own colour
+      const words = (s: string, paint: (w: string) => string) =>
+        s
+          .split(' ')
+          .map((w) => paint(w))
+          .join(' ');
       out.push(
         '',
-        `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${c.bold(d.title)} ${c.dim(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`)}`,
+        ...wrapText(
+          `${c.bold(`#${d.rank}`)} ${sev[d.severity](d.severity.toUpperCase())} ${words(d.title, c.bold)} ${words(`[${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`, c.dim)}`,
+          width,
+          '',
+          '    ',
+        ),
       );
       for (const e of d.evidence) {
         // evidence indented by its rule belongs to the line above (e.g. the log lines it quotes)

@@ -44,6 +44,33 @@ describe('terminal width', () => {
     for (const l of t.split('\n').filter((x) => x.includes('█'))) expect([...l].length).toBeLessThanOrEqual(w);
   });
 
+  it.each([false, true])('a diagnosis heading wraps at 70 columns under itself (colour: %s)', (color) => {
+    const t = renderTable(seed, { color, failOn: 'critical', width: 70 });
+    const plain = t.replace(/\x1b\[[0-9;]*m/g, '').split('\n');
+    for (const d of seed.diagnoses) {
+      const at = plain.findIndex((l) => l.startsWith(`#${d.rank} `));
+      const heading = [plain[at] as string];
+      for (let i = at + 1; plain[i]?.startsWith('    '); i++) heading.push(plain[i] as string);
+      for (const l of heading) expect([...l].length, l).toBeLessThanOrEqual(70);
+      // every word of it kept, the rule and its confidence last
+      expect(heading.map((l) => l.trim()).join(' ')).toBe(
+        `#${d.rank} ${d.severity.toUpperCase()} ${d.title} [${d.rule} → ${d.cause}, confidence ${d.confidence.toFixed(2)}]`,
+      );
+    }
+  });
+
+  it('colour takes no column: a coloured report wraps where a plain one does', () => {
+    const plain = renderTable(seed, { color: false, failOn: 'critical', width: 70 });
+    const coloured = renderTable(seed, { color: true, failOn: 'critical', width: 70 });
+    const headings = (t: string) =>
+      t
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split(/\n(?=#\d )/)
+        .slice(1)
+        .map((h) => h.split('\n').slice(0, 3));
+    expect(headings(coloured)).toEqual(headings(plain));
+  });
+
   it.each([100, 80])('the notes wrap at %i columns under their dash, every word kept', (w) => {
     const t = renderTable(seed, { color: false, failOn: 'critical', width: w });
     const notes = t

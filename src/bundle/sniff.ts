@@ -119,6 +119,12 @@ const TESTS: Test[] = [
   },
   {
     kind: 'containerd-log',
+    // logrus' JSON formatter sorts its keys: "level" and "msg" before "time" (zap's dfdaemon lines have "ts" and "caller")
+    why: 'logrus JSON lines ({… "level":…, "msg":…, "time":…})',
+    line: /^\{(?!.*"caller":).*"level":"(?:trace|debug|info|warning|error|fatal|panic)",(?:.*,)?"msg":".*"time":"\d{4}-\d\d-\d\dT[^"]*"\}\s*$/,
+  },
+  {
+    kind: 'containerd-log',
     why: "logrus' terminal format (INFO[…] message)",
     line: /^(?:TRAC|DEBU|INFO|WARN|ERRO|FATA)\[[^\]]*\]\s/,
   },

@@ -502,7 +502,7 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     n++;
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);
-    else if (line.trim() !== '' && !/\b(?:msg|level)=/.test(line)) {
+    else if (line.trim() !== '' && !/\b(?:msg|level)=|"msg":/.test(line)) {
       unrecognised++;
       first ??= { line: n, text: line };
     }

@@ -72,7 +72,30 @@ export function logfmtFields(line: string): Record<string, string> {
   return out;
 }
 
+/**
+ * The fields of a line in logrus' JSON format, which containerd writes under `[debug] format = "json"`
+ * (v1.6.19 cmd/containerd/command/main.go:349-370, setLogFormat: logrus.JSONFormatter; its keys sorted:
+ * `{"host":"…","level":"debug","msg":"resolving","time":"…"}`), behind a journal prefix or not; null for
+ * any other line.
+ */
+export function jsonLogFields(text: string): Record<string, string> | null {
+  const at = text.indexOf('{"');
+  if (at < 0 || !text.includes('"msg":')) return null;
+  let v: unknown;
+  try {
+    v = JSON.parse(text.slice(at));
+  } catch {
+    return null;
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v) || typeof (v as { msg?: unknown }).msg !== 'string') return null;
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
+  return out;
+}
+
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
+  const json = text.includes('msg=') ? null : jsonLogFields(text);
+  if (json) return eventOf(json.msg as string, json, line);
   if (!text.includes('msg=')) {
     // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
     const ctr = /^\s*ctr: (.+)$/.exec(text);

@@ -62,6 +62,19 @@ describe('sniffKind', () => {
     expect(sniffKind('x', logrus)?.kind).toBe('containerd-log');
   });
 
+  it('knows containerd\'s JSON log lines ([debug] format = "json") from the Go dfdaemon\'s', () => {
+    // containerd 1.6.20 with format = "json", recorded in the lab (test/lab/containerd-probe.test.ts)
+    const json = [
+      '{"level":"info","msg":"starting containerd","revision":"","time":"2026-12-07T14:21:18.301123456Z","version":"1.6.20~ds1"}',
+      '{"error":"invalid plugin config: `mirrors` cannot be set when `config_path` is provided","level":"warning","msg":"failed to load plugin io.containerd.grpc.v1.cri","time":"2026-12-07T14:21:18.444969570Z"}',
+    ].join('\n');
+    expect(sniffKind('x', json)).toMatchObject({ kind: 'containerd-log' });
+    // zap's JSON lines name a "ts" and a Go "caller"
+    const zap =
+      '{"level":"info","ts":"2022-11-09 06:39:20.000","caller":"peer/peertask_conductor.go:1120","msg":"peer task done, cost: 1ms","time":"2022-11-09T06:39:20Z"}';
+    expect(sniffKind('x', zap)?.kind).toBe('dfdaemon-go-log');
+  });
+
   it("does not take `docker version`'s Client and Server blocks for containerd's version", () => {
     const text =
       'Client:\n Version:      24.0.7\n API version:  1.43\n\nServer:\n Engine:\n  Version:          24.0.7\n';

@@ -96,6 +96,8 @@ export interface ContainerdOptions {
   /** Disable the CRI plugin (faster start; ctr pulls do not need it). Default false. */
   disableCri?: boolean;
   logLevel?: 'info' | 'debug';
+  /** `[debug] format`: logrus' text (the default) or its JSON lines. */
+  logFormat?: 'text' | 'json';
 }
 export interface Containerd {
   address: string;
@@ -415,6 +417,7 @@ export function containerdConfigText(
     `  address = ${q(p.address + '.ttrpc')}`,
     '[debug]',
     `  level = ${q(o.logLevel ?? 'info')}`,
+    ...(o.logFormat ? [`  format = ${q(o.logFormat)}`] : []),
     '',
   ];
   // the opt plugin otherwise writes to the node's /opt/containerd

@@ -11,6 +11,7 @@ import type { Discovery, ProbeContext, ProbeOptions } from '../../src/probes/con
 import { RULES } from '../../src/rules/index.js';
 import { manifest } from '../helpers/bundle.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
+import { runCli } from '../helpers/cli.js';
 import { CONTAINERD_LAB_TOOLS, createContainerdLab, freeLoopbackPort, type ContainerdLab } from './containerd-lab.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
@@ -162,6 +163,51 @@ describe('containerd probe against a real containerd', () => {
       expect(m?.message).toMatch(/confirmed: `ctr plugins ls` shows it in error/);
       expect(rules).toContain('containerd.mirror-misconfigured');
       await cd.stop();
+    },
+  );
+
+  it.skipIf(why)(
+    'containerd\'s log in JSON ([debug] format = "json") is read as its text format is: the CRI plugin\'s refusal',
+    async () => {
+      lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
+      const hostsDir = await lab.writeHostsToml('docker.io', {
+        server: 'https://index.docker.io',
+        hosts: [{ url: 'http://127.0.0.1:4001' }],
+      });
+      const cd = await lab.startContainerd({
+        configVersion: 2,
+        configPath: hostsDir,
+        logFormat: 'json',
+        extraToml:
+          '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
+      });
+      await cd.stop();
+      // the daemon's own lines, as its journal holds them
+      const lines = cd
+        .log()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
+      const refusal = lines.find((l) => l.includes('`mirrors` cannot be set when `config_path` is provided'));
+      expect(refusal, cd.log()).toMatch(
+        /^\{"error":"[^"]*","level":"\w+","msg":"failed to load plugin io\.containerd\.grpc\.v1\.cri","time":"/,
+      );
+      const log = lab.path('containerd-json.log');
+      await writeFile(log, `${lines.join('\n')}\n`);
+      console.log(`[lab] containerd ${cd.version.split(' ').slice(-2).join(' ')} in JSON: ${refusal}`);
+      // given alone, it is known for containerd's log by its lines, and the refusal is read from it
+      const r = await runCli(['analyze', log, '--format', 'json', '--fail-on', 'never']);
+      expect(r.code, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout) as {
+        diagnoses: { rule: string; evidence: string[] }[];
+        notes: { text: string }[];
+      };
+      const notes = report.notes.map((n) => n.text).join('\n');
+      expect(notes).toMatch(/containerd-json\.log: read as containerd log \(logrus JSON lines/);
+      expect(notes).not.toMatch(/not recognised as containerd log lines/);
+      const m = report.diagnoses.find((d) => d.rule === 'containerd.mirror-misconfigured');
+      expect(m?.evidence[0]).toMatch(
+        /^containerd logged "`mirrors` cannot be set when `config_path` is provided": the CRI plugin did not load \(raw\/containerd\/journal\.txt:\d+\)/,
+      );
     },
   );
 

@@ -116,6 +116,29 @@ describe('containerd log lines', () => {
     expect(parseContainerdLogLine('ctr: unexpected media type text/html for sha256:04a7: not found', 1)).toBeNull();
   });
 
+  it('reads the JSON format ([debug] format = "json"), behind a journal prefix too', () => {
+    // containerd 1.6.20, recorded in the lab (test/lab/containerd-probe.test.ts): logrus' JSON, keys sorted
+    const refusal =
+      '{"error":"invalid plugin config: `mirrors` cannot be set when `config_path` is provided","level":"warning","msg":"failed to load plugin io.containerd.grpc.v1.cri","time":"2026-12-07T14:21:18.444969570Z"}';
+    expect(parseContainerdLogLine(refusal, 2)).toMatchObject({
+      kind: 'mirrors-with-config-path',
+      time: '2026-12-07T14:21:18.444969570Z',
+    });
+    // the resolver's line in the same shape, in a journal
+    const next = `Dec 07 14:21:20 node-1 containerd[812]: ${JSON.stringify({
+      error:
+        'failed to do request: Head "http://127.0.0.1:4001/v2/library/x/manifests/1?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused',
+      host: '127.0.0.1:4001',
+      level: 'info',
+      msg: 'trying next host',
+      time: '2026-12-07T14:21:20.000000000Z',
+    })}`;
+    expect(parseContainerdLogLine(next, 3)).toMatchObject({ kind: 'trying-next-host', host: '127.0.0.1:4001' });
+    // JSON that is no log line, or one cut short, is nothing
+    expect(parseContainerdLogLine('{"msg": 3}', 1)).toBeNull();
+    expect(parseContainerdLogLine('{"level":"info","msg":"trying next host","ti', 1)).toBeNull();
+  });
+
   it('reads journald-prefixed lines and the other kinds', () => {
     const j =
       'Nov 20 07:58:01 node-1 containerd[812]: time="2026-11-20T07:58:01Z" level=error msg="failed to decode hosts.toml" error="invalid `host` tree"';

@@ -18,8 +18,9 @@ export function renderTable(report: Report, opts: RenderOptions): string {
   const width = opts.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
   const src = report.source.kind === 'live' ? 'live node' : `bundle ${report.source.path ?? ''}`.trim();
-  out.push(c.bold(`dfdoctor ${report.tool.version} — ${report.host.hostname} (${src})`));
-  out.push(hostLine(report.host));
+  // the header wraps like the rest: a long bundle path or kernel name stays whole on its own line
+  out.push(...wrapText(c.bold(`dfdoctor ${report.tool.version} — ${report.host.hostname} (${src})`), width, '', '  '));
+  out.push(...wrapText(hostLine(report.host), width, '', '  '));
   out.push('');
   out.push(c.bold('Probes'));
   for (const [name, p] of Object.entries(report.probes)) {

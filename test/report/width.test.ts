@@ -59,6 +59,16 @@ describe('terminal width', () => {
     }
   });
 
+  it('the header wraps at the width too, every word kept', () => {
+    const long = {
+      ...seed,
+      host: { ...seed.host, os: 'Debian GNU/Linux 12 (bookworm)', kernel: '6.18.44-fc-v1300-a-long-build-name' },
+    };
+    const head = renderTable(long, { color: false, failOn: 'critical', width: 60 }).split('\n\nProbes')[0] as string;
+    for (const l of head.split('\n')) expect([...l].length, l).toBeLessThanOrEqual(60);
+    expect(head).toContain('6.18.44-fc-v1300-a-long-build-name');
+  });
+
   it('colour takes no column: a coloured report wraps where a plain one does', () => {
     const plain = renderTable(seed, { color: false, failOn: 'critical', width: 70 });
     const coloured = renderTable(seed, { color: true, failOn: 'critical', width: 70 });

@@ -11,7 +11,7 @@ import type {
   SetKey,
   Verdict,
 } from '../parsers/netfilter-rule.js';
-import { judgeIpsetFromKnowledge, judgeSetFromKnowledge } from './netfilter-owners.js';
+import { judgeIpsetFromKnowledge, judgeSetFromKnowledge, missesPodFirewallJump } from './netfilter-owners.js';
 
 // Walks the netfilter hooks a TCP packet to one of dfdaemon's ports traverses, judging every rule
 // against that packet: a rule that cannot match it is evaluated (it costs time) but is not "on the
@@ -327,6 +327,7 @@ export function judgeCond(
 }
 
 export function judgeRule(r: NetfilterRule, p: Packet, at: Packet['hooks'][number], ctx?: JudgeContext): Tri {
+  if (missesPodFirewallJump(r, p)) return 'no';
   let out: Tri = 'yes';
   for (const c of r.conds) {
     const t = judgeCond(c, p, at, ctx);

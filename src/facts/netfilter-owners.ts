@@ -1,5 +1,5 @@
 import { isLoopback } from '../parsers/net-address.js';
-import type { SetKey } from '../parsers/netfilter-rule.js';
+import type { NetfilterRule, SetKey } from '../parsers/netfilter-rule.js';
 import type { Packet, Tri } from './net-path.js';
 
 // What the programs that own most of a Kubernetes node's netfilter state put in it, for the sets whose
@@ -48,6 +48,39 @@ export function judgeIpsetFromKnowledge(set: string, flags: readonly ('src' | 'd
   if (!KUBE_PROXY_IPVS_ADDRESS_SETS.has(set) || flags[0] !== 'dst') return 'maybe';
   if ('ip' in p.dst ? isLoopback(p.dst.ip) : p.dst.unknown === 'local') return 'no';
   return 'maybe';
+}
+
+// kube-router's network policy controller (also embedded in k3s) gives each pod on this node that is not
+// on the host network a chain KUBE-POD-FW-<hash> ending in a REJECT of what no policy allows, and jumps
+// into it only with that pod's address: `-d <pod ip>` from KUBE-ROUTER-FORWARD and KUBE-ROUTER-OUTPUT,
+// `-s <pod ip>` from KUBE-ROUTER-INPUT/FORWARD/OUTPUT, the same with `-m physdev --physdev-is-bridged` in
+// FORWARD (cloudnativelabs/kube-router pkg/controllers/netpol/pod.go:255-321@v2.1.0, :279-325@v2.11.1).
+// The pods are those whose HostIP is this node's and that are not hostNetwork (getLocalPods, pod.go:323-337
+// and isNetPolActionable `!pod.Spec.HostNetwork`, utils.go:34-35@v2.1.0, same at v2.11.1). So the address
+// is neither one of the node's own (a pod's address lives in its own network namespace; dfdaemon runs on
+// the host network) nor a peer's on another node: a packet whose address there the walk knows only as
+// the node's or a remote one never takes the jump. A jump to such a chain on anything but one address
+// (a CIDR, no address, a negation) is judged as usual.
+const KUBE_ROUTER_POD_FW = /^KUBE-POD-FW-/;
+
+function singleAddress(net: string): boolean {
+  const len = net.split('/')[1];
+  if (len === undefined) return !net.includes('-');
+  return net.includes(':') ? len === '128' : len === '32';
+}
+
+/** True when the rule is kube-router's jump into a pod's firewall, keyed on a pod address the packet cannot have. */
+export function missesPodFirewallJump(r: NetfilterRule, p: Packet): boolean {
+  const v = r.verdict;
+  if ((v.kind !== 'jump' && v.kind !== 'goto') || !KUBE_ROUTER_POD_FW.test(v.chain)) return false;
+  return r.conds.some(
+    (c) =>
+      c.kind === 'addr' &&
+      !c.neg &&
+      c.nets.length === 1 &&
+      singleAddress(c.nets[0] ?? '') &&
+      'unknown' in (c.dir === 'src' ? p.src : p.dst),
+  );
 }
 
 /** The program whose chain or table this is, by the names it gives them; null when not one it knows. */

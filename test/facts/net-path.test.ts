@@ -254,3 +254,133 @@ COMMIT
     expect(syn?.outcome).toBe('accepted');
   });
 });
+
+// kube-router's pod firewall on a k3s v1.30.6 node (embedded kube-router netpol, iptables-nft), whole lines
+// of the node's `iptables-save` and `nft list ruleset`: one pod's chain and the jumps into it.
+const KUBE_ROUTER_SAVE = String.raw`# excerpt of github.com/ddanielgal/ytdl research.md@6de40d57df69eb87a55b822ca557ef7f80f3d4df (lines 1633-2041: iptables-save)
+*filter
+:INPUT ACCEPT [114:25368]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [110:24969]
+:KUBE-NWPLCY-DEFAULT - [0:0]
+:KUBE-POD-FW-FIHYK2JPCHEKEZ7Z - [0:0]
+:KUBE-ROUTER-FORWARD - [0:0]
+:KUBE-ROUTER-INPUT - [0:0]
+:KUBE-ROUTER-OUTPUT - [0:0]
+-A INPUT -m comment --comment "kube-router netpol - 4IA2OSFRMVNDXBVV" -j KUBE-ROUTER-INPUT
+-A INPUT -m comment --comment "KUBE-ROUTER rule to explicitly ACCEPT traffic that comply to network policies" -m mark --mark 0x20000/0x20000 -j ACCEPT
+-A OUTPUT -m comment --comment "kube-router netpol - VEAAIY32XVBHCSCY" -j KUBE-ROUTER-OUTPUT
+-A OUTPUT -m comment --comment "KUBE-ROUTER rule to explicitly ACCEPT traffic that comply to network policies" -m mark --mark 0x20000/0x20000 -j ACCEPT
+-A KUBE-NWPLCY-DEFAULT -p icmp -m comment --comment "allow icmp echo requests" -m icmp --icmp-type 8 -j ACCEPT
+-A KUBE-NWPLCY-DEFAULT -p icmp -m comment --comment "allow icmp destination unreachable messages" -m icmp --icmp-type 3 -j ACCEPT
+-A KUBE-NWPLCY-DEFAULT -p icmp -m comment --comment "allow icmp time exceeded messages" -m icmp --icmp-type 11 -j ACCEPT
+-A KUBE-NWPLCY-DEFAULT -m comment --comment "rule to mark traffic matching a network policy" -j MARK --set-xmark 0x10000/0x10000
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -m comment --comment "rule for stateful firewall for pod" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -m comment --comment "rule to drop invalid state for pod" -m conntrack --ctstate INVALID -j DROP
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -d 10.42.0.31/32 -m comment --comment "rule to permit the traffic traffic to pods when source is the pod\'s local node" -m addrtype --src-type LOCAL -j ACCEPT
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -s 10.42.0.31/32 -m comment --comment "run through default egress network policy chain" -j KUBE-NWPLCY-DEFAULT
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -d 10.42.0.31/32 -m comment --comment "run through default ingress network policy chain" -j KUBE-NWPLCY-DEFAULT
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -m comment --comment "rule to log dropped traffic POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default" -m mark ! --mark 0x10000/0x10000 -m limit --limit 10/min --limit-burst 10 -j NFLOG --nflog-group 100
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -m comment --comment "rule to REJECT traffic destined for POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default" -m mark ! --mark 0x10000/0x10000 -j REJECT --reject-with icmp-port-unreachable
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -j MARK --set-xmark 0x0/0x10000
+-A KUBE-POD-FW-FIHYK2JPCHEKEZ7Z -m comment --comment "set mark to ACCEPT traffic that comply to network policies" -j MARK --set-xmark 0x20000/0x20000
+-A KUBE-ROUTER-FORWARD -d 10.42.0.31/32 -m comment --comment "rule to jump traffic destined to POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-FORWARD -d 10.42.0.31/32 -m physdev --physdev-is-bridged -m comment --comment "rule to jump traffic destined to POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-FORWARD -s 10.42.0.31/32 -m comment --comment "rule to jump traffic from POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-FORWARD -s 10.42.0.31/32 -m physdev --physdev-is-bridged -m comment --comment "rule to jump traffic from POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-INPUT -d 10.43.0.0/16 -m comment --comment "allow traffic to primary/secondary cluster IP range - EKROEGTNIJ3AP3LC" -j RETURN
+-A KUBE-ROUTER-INPUT -p tcp -m comment --comment "allow LOCAL TCP traffic to node ports - LR7XO7NXDBGQJD2M" -m addrtype --dst-type LOCAL -m multiport --dports 30000:32767 -j RETURN
+-A KUBE-ROUTER-INPUT -p udp -m comment --comment "allow LOCAL UDP traffic to node ports - 76UCBPIZNGJNWNUZ" -m addrtype --dst-type LOCAL -m multiport --dports 30000:32767 -j RETURN
+-A KUBE-ROUTER-INPUT -s 10.42.0.31/32 -m comment --comment "rule to jump traffic from POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-OUTPUT -d 10.42.0.31/32 -m comment --comment "rule to jump traffic destined to POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+-A KUBE-ROUTER-OUTPUT -s 10.42.0.31/32 -m comment --comment "rule to jump traffic from POD name:sumnivore-worker-7884fdf647-jlrmg namespace: default to chain KUBE-POD-FW-FIHYK2JPCHEKEZ7Z" -j KUBE-POD-FW-FIHYK2JPCHEKEZ7Z
+COMMIT
+`;
+const KUBE_ROUTER_NFT = String.raw`# excerpt of github.com/ddanielgal/ytdl research.md@6de40d57df69eb87a55b822ca557ef7f80f3d4df (lines 884-1630: nft list ruleset)
+table ip filter {
+        chain INPUT {
+                type filter hook input priority filter; policy accept;
+                 counter packets 7731 bytes 1916173 jump KUBE-ROUTER-INPUT
+                iifname "wt0" counter packets 32 bytes 2576 accept
+        }
+
+        chain OUTPUT {
+                type filter hook output priority filter; policy accept;
+                 counter packets 7894 bytes 1867329 jump KUBE-ROUTER-OUTPUT
+        }
+
+        chain KUBE-NWPLCY-DEFAULT {
+                ip protocol icmp  icmp type echo-request counter packets 0 bytes 0 accept
+                ip protocol icmp  icmp type destination-unreachable counter packets 0 bytes 0 accept
+                ip protocol icmp  icmp type time-exceeded counter packets 0 bytes 0 accept
+                 counter packets 0 bytes 0 meta mark set mark or 0x10000
+        }
+
+        chain KUBE-ROUTER-INPUT {
+                ip daddr 10.43.0.0/16  counter packets 0 bytes 0 return
+                ip protocol tcp  fib daddr type local tcp dport 30000-32767 counter packets 0 bytes 0 return
+                ip protocol udp  fib daddr type local udp dport 30000-32767 counter packets 0 bytes 0 return
+                ip saddr 10.42.0.9  counter packets 475 bytes 92677 jump KUBE-POD-FW-744N4G3CSHQ7EBH6
+        }
+
+        chain KUBE-ROUTER-OUTPUT {
+                ip daddr 10.42.0.9  counter packets 404 bytes 154356 jump KUBE-POD-FW-744N4G3CSHQ7EBH6
+                ip saddr 10.42.0.9  counter packets 0 bytes 0 jump KUBE-POD-FW-744N4G3CSHQ7EBH6
+        }
+
+        chain KUBE-POD-FW-744N4G3CSHQ7EBH6 {
+                 ct state related,established counter packets 879 bytes 247033 accept
+                 ct state invalid counter packets 0 bytes 0 drop
+                ip daddr 10.42.0.9  fib saddr type local counter packets 0 bytes 0 accept
+                ip saddr 10.42.0.9  counter packets 0 bytes 0 jump KUBE-NWPLCY-DEFAULT
+                ip daddr 10.42.0.9  counter packets 0 bytes 0 jump KUBE-NWPLCY-DEFAULT
+                 meta mark & 0x00010000 != 0x00010000 limit rate 10/minute burst 10 packets counter packets 0 bytes 0 log group 100
+                 meta mark & 0x00010000 != 0x00010000 counter packets 0 bytes 0 reject
+                counter packets 0 bytes 0 meta mark set mark and 0xfffeffff
+                 counter packets 0 bytes 0 meta mark set mark or 0x20000
+        }
+}
+`;
+
+describe("kube-router's pod firewall chains", () => {
+  const allPackets = () => [
+    ...peerPackets(65002, 4),
+    ...peerPackets(4000, 4),
+    ...loopbackPackets(65001, 4, 'proxy'),
+    ...loopbackPackets(4001, 4, 'proxy'),
+  ];
+  const walkAll = (hooks: ReturnType<typeof hookedChains>) => allPackets().map((p) => walkPacket(p, hooks));
+
+  it('are entered only for a pod address of this node, which no packet of dfdaemon on the host network has; entered on another address, they still reject', () => {
+    const save = hookedChains([{ file: 'raw/net/iptables-save.txt', ruleset: parseIptablesSave(KUBE_ROUTER_SAVE) }]);
+    const nft = hookedChains([{ file: 'raw/net/nft-ruleset.txt', ruleset: parseNftRuleset(KUBE_ROUTER_NFT) }]);
+    for (const w of [...walkAll(save), ...walkAll(nft)]) {
+      expect(w.hits.filter((h) => h.chain.startsWith('KUBE-POD-FW-'))).toEqual([]);
+      expect(w.hits.some((h) => h.rule.verdict.kind === 'reject')).toBe(false);
+      expect(w.outcome).not.toBe('dropped');
+    }
+    // a pod firewall chain entered on an address the packet has, or on a range, still rejects
+    // entered for every source: the REJECT may match peers (its mark test follows a "maybe" MARK)
+    const anySource = KUBE_ROUTER_SAVE.replace('-A KUBE-ROUTER-INPUT -s 10.42.0.31/32 ', '-A KUBE-ROUTER-INPUT ');
+    // entered for loopback's own address: the REJECT certainly drops loopback
+    const loopback = KUBE_ROUTER_SAVE.replace(
+      '-A KUBE-ROUTER-INPUT -s 10.42.0.31/32 ',
+      '-A KUBE-ROUTER-INPUT -s 127.0.0.1/32 ',
+    );
+    // entered for a whole range that may hold a peer's address
+    const range = KUBE_ROUTER_SAVE.replace(
+      '-A KUBE-ROUTER-INPUT -s 10.42.0.31/32 ',
+      '-A KUBE-ROUTER-INPUT -s 10.42.0.0/16 ',
+    );
+    const walkOf = (save: string, p: ReturnType<typeof peerPackets>[number]) =>
+      walkPacket(p, hookedChains([{ file: 'raw/net/iptables-save.txt', ruleset: parseIptablesSave(save) }]));
+    const reject = (save: string, p: ReturnType<typeof peerPackets>[number]) =>
+      walkOf(save, p).hits.find((h) => h.rule.verdict.kind === 'reject');
+    const [peerSyn] = peerPackets(65002, 4);
+    const [loSyn] = loopbackPackets(65001, 4, 'proxy');
+    expect(reject(anySource, peerSyn!)?.match).toBe('maybe');
+    expect(reject(range, peerSyn!)?.match).toBe('maybe');
+    expect(walkOf(loopback, loSyn!).outcome).toBe('dropped');
+    expect(walkOf(loopback, loSyn!).droppedBy?.chain).toBe('KUBE-POD-FW-FIHYK2JPCHEKEZ7Z');
+  });
+});

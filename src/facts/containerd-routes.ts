@@ -39,6 +39,8 @@ export interface RouteHost {
   dialTimeout?: string;
   line?: number;
   check?: MirrorCheck;
+  /** The X-Dragonfly-Use-P2P header hosts.toml has containerd send this host, as written. */
+  useP2PHeader?: string;
 }
 
 export interface RegistryRoute {
@@ -91,6 +93,7 @@ export function toRouteHost(
     overridePath: e.overridePath,
     ...(e.dialTimeout === undefined ? {} : { dialTimeout: e.dialTimeout }),
     ...(e.line === undefined ? {} : { line: e.line }),
+    ...(e.useP2PHeader === undefined ? {} : { useP2PHeader: e.useP2PHeader }),
   };
   if (dd) {
     if (dd.proxyPorts.includes(e.port)) rh.isDfdaemon = true;

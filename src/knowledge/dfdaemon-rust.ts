@@ -294,6 +294,21 @@ function fact<T>(id: string, entries: VersionedEntry<T>[]): VersionedFact<T> {
   return { id, component: 'dfdaemon-rust', entries, assumeWhenUnknown: entries.length - 1 };
 }
 
+/**
+ * Whether the proxy reads `X-Dragonfly-Use-P2P`: a GET carrying it as "true" (any case) goes through P2P
+ * when no proxy rule matched, on the registry-mirror path too (containerd's mirror requests: no host in
+ * the URI, registry_mirror_http_handler → make_registry_mirror_request, which keeps the headers, →
+ * http_handler). Not read before v0.1.108.
+ */
+export const RUST_USE_P2P_HEADER = fact<boolean>('rust.proxy.use-p2p-header', [
+  { range: { to: 'v0.1.107' }, value: false, source: `v0.1.107 dragonfly-client/src/proxy (no X-Dragonfly-Use-P2P)` },
+  {
+    range: { from: 'v0.1.108' },
+    value: true,
+    source: `v0.1.108 ${PROXY}:294-302, :367 and proxy/header.rs:133-146; v1.5.1 ${PROXY}:373-391, :482-506, :1231-1262 and proxy/header.rs:223-236`,
+  },
+]);
+
 /** The key name of the download/upload limits (`rateLimit` → `bandwidthLimit` in v1.2.8). */
 export const RUST_RATE_KEY = fact<'rateLimit' | 'bandwidthLimit'>('rust.config.rate-limit.key', [
   { range: { to: 'v1.2.7' }, value: 'rateLimit', source: `v1.2.7 ${CFG} (rate_limit)` },

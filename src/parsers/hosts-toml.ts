@@ -29,6 +29,13 @@ export interface HostsEntry {
   line?: number;
   /** True for the `server` entry (tried last). */
   isServer: boolean;
+  /**
+   * The value of the `X-Dragonfly-Use-P2P` header containerd sends this host (`[host."…".header]`, or the
+   * top-level `[header]` for `server`), as written: a list's first value, which is the one the Rust
+   * dfdaemon reads (containerd sends a list as repeated header lines, v1.7.20
+   * remotes/docker/config/hosts.go:508-523 and resolver.go:484-486; hyper's HeaderMap::get gives the first).
+   */
+  useP2PHeader?: string;
 }
 
 export interface HostsFile {
@@ -195,6 +202,7 @@ function entry(
         };
   const port = u.port !== '' ? Number(u.port) : defaultPort(scheme);
   const dialTimeout = dig(cfg, 'dial_timeout');
+  const useP2PHeader = useP2POf(header);
   return {
     ok: true,
     entry: {
@@ -209,8 +217,16 @@ function entry(
       ...(typeof dialTimeout === 'string' ? { dialTimeout } : {}),
       ...(line === undefined ? {} : { line }),
       isServer,
+      ...(useP2PHeader === undefined ? {} : { useP2PHeader }),
     },
   };
+}
+
+/** The X-Dragonfly-Use-P2P header of a validated `header` table; header names are case-insensitive on the wire. */
+function useP2POf(header: unknown): string | undefined {
+  if (!isTable(header)) return undefined;
+  const v = Object.entries(header).find(([name]) => name.toLowerCase() === 'x-dragonfly-use-p2p')?.[1];
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
 
 function lineMatching(text: string, re: RegExp): number | undefined {

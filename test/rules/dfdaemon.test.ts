@@ -457,6 +457,53 @@ describe('dfdaemon.proxy-rules', () => {
     const rs = await diag({ 'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', rules: null }) });
     expect(rs.find((x) => x.rule === 'dfdaemon.proxy-rules')?.evidence[0]).toMatch(/proxy.rules: not set/);
   });
+
+  it('takes a Rust daemon without rules for one that proxies via P2P when every containerd route to it sends X-Dragonfly-Use-P2P: true', async () => {
+    const route = (registry: string, header: string) => ({
+      [`raw/containerd/certs.d/${registry}/hosts.toml`]: `server = "https://${registry}"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n${header}`,
+    });
+    const sends = (v: string) => `[host."http://127.0.0.1:4001".header]\n  X-Dragonfly-Use-P2P = ${v}\n`;
+    const node = (...routes: Record<string, string>[]) =>
+      diag(
+        Object.assign(
+          {
+            'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v1', rules: null }),
+            'raw/containerd/config.toml':
+              'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+            'raw/net/listeners.txt':
+              'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\nLISTEN 0 1024 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n',
+          },
+          ...routes,
+        ),
+      );
+    const found = async (...routes: Record<string, string>[]) =>
+      (await node(...routes)).find((x) => x.rule === 'dfdaemon.proxy-rules');
+    // proxy/mod.rs:482-506@v1.5.1: a GET carrying the header goes through P2P when no rule matched
+    expect(await found(route('docker.io', sends('"true"')), route('ghcr.io', sends('["TRUE"]')))).toBeUndefined();
+    // no header, or "false": every request goes directly
+    expect((await found(route('docker.io', '')))?.severity).toBe('critical');
+    expect((await found(route('docker.io', sends('"false"'))))?.severity).toBe('critical');
+    // one route of two: the other still bypasses P2P, and the evidence says which is which
+    const partial = await found(route('docker.io', sends('"true"')), route('ghcr.io', ''));
+    expect(partial?.severity).toBe('critical');
+    expect(partial?.evidence.join('\n')).toMatch(
+      /docker\.io\/hosts\.toml:2 \(http:\/\/127\.0\.0\.1:4001\): containerd sends X-Dragonfly-Use-P2P: true.*\nnot sent by .*ghcr\.io\/hosts\.toml:2/,
+    );
+    // a release before v0.1.108 does not read the header
+    const old = (
+      await diag({
+        ...route('docker.io', sends('"true"')),
+        'raw/dfdaemon/config/dfdaemon.yaml': rustConfig({ series: 'v0', rules: null }),
+        'raw/dfdaemon/version.txt': 'v0.1.100\n',
+        'raw/containerd/config.toml':
+          'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+      })
+    ).find((x) => x.rule === 'dfdaemon.proxy-rules');
+    expect(old?.severity).toBe('critical');
+    expect(old?.evidence.join('\n')).toMatch(
+      /is ignored — the Rust proxy reads that header from v0\.1\.108 \(this one: v0\.1\.100\)/,
+    );
+  });
 });
 
 describe('dfdaemon.version', () => {

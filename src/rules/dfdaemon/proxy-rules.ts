@@ -1,3 +1,7 @@
+import type { RegistryRoute, RouteHost } from '../../facts/containerd.js';
+import type { Facts } from '../../facts/types.js';
+import { RUST_USE_P2P_HEADER } from '../../knowledge/dfdaemon-rust.js';
+import { parseRelease, pick } from '../../knowledge/versioned.js';
 import { isBlobUrl, type ProxyRequest } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { defineRule } from '../rule.js';
@@ -16,15 +20,48 @@ function goRuleMatchesBlob(regex: string): boolean {
 /** What in the config keeps blobs off P2P: no Rust rule, Go's mirror set direct, or Go proxies that miss blobs. */
 type ConfigCause = 'rust-no-rules' | 'go-direct' | 'go-no-blob-rule';
 
+/** One of containerd's routes to dfdaemon, and whether hosts.toml has it send `X-Dragonfly-Use-P2P: true`. */
+interface DfdaemonHop {
+  route: RegistryRoute;
+  host: RouteHost;
+  useP2P: boolean;
+}
+
 interface ProxyRulesFinding {
   cfg?: Config;
   cause: ConfigCause | null;
   directBlobs: ProxyRequest[];
   config: ConfigAt;
+  hops: DfdaemonHop[];
+  /** Whether the Rust daemon's release reads X-Dragonfly-Use-P2P; `version` when it is known. */
+  header: { read: boolean; version?: string };
 }
 
-function configCause(cfg: Config | undefined): ConfigCause | null {
-  if (cfg?.generation === 'rust' && cfg.proxyRules.value.length === 0) return 'rust-no-rules';
+// the proxy takes the header as "true" in any case (proxy/header.rs:223-236@v1.5.1); Go's HTTP client
+// and hyper both trim the spaces around a header value
+const asksP2P = (h: RouteHost) => h.useP2PHeader?.trim().toLowerCase() === 'true';
+
+/** containerd's routes to dfdaemon in the hosts.toml it reads (not a rejected or shadowed file). */
+function dfdaemonHops(f: Facts): DfdaemonHop[] {
+  return (f.containerd?.routes ?? [])
+    .filter((r) => r.rejected === undefined && r.shadowedBy === undefined)
+    .flatMap((route) =>
+      route.hosts.filter((h) => h.isDfdaemon).map((host) => ({ route, host, useP2P: asksP2P(host) })),
+    );
+}
+
+const hopAt = (h: DfdaemonHop) =>
+  `${h.route.file ?? h.route.registry}${h.host.line === undefined ? '' : `:${h.host.line}`} (${h.host.url})`;
+
+function configCause(
+  cfg: Config | undefined,
+  hops: DfdaemonHop[],
+  header: ProxyRulesFinding['header'],
+): ConfigCause | null {
+  // with no rule the Rust proxy still sends a GET through P2P when it carries X-Dragonfly-Use-P2P: true,
+  // on the registry-mirror path too: so nothing is lost when every route of containerd's to it sends that
+  if (cfg?.generation === 'rust' && cfg.proxyRules.value.length === 0)
+    return header.read && hops.length > 0 && hops.every((h) => h.useP2P) ? null : 'rust-no-rules';
   // Go: containerd's mirror requests take the registry-mirror path, where `proxies` count only with
   // useProxies; otherwise a built-in rule sends GET …/blobs/sha256… through P2P (proxy.go:657-664)
   if (cfg?.generation !== 'go') return null;
@@ -48,6 +85,22 @@ const CAUSE_TEXT: Record<ConfigCause, (cfg: Config) => string[]> = {
   ],
 };
 
+/** What containerd's X-Dragonfly-Use-P2P header does for its routes to a Rust dfdaemon without rules. */
+function headerText(hops: DfdaemonHop[], header: ProxyRulesFinding['header']): string[] {
+  const asking = hops.filter((h) => h.useP2P);
+  if (asking.length === 0) return [];
+  const at = asking.map(hopAt).join(', ');
+  if (!header.read)
+    return [
+      `${at}: X-Dragonfly-Use-P2P: true is ignored — the Rust proxy reads that header from v0.1.108 (this one: ${header.version ?? 'unknown'})`,
+    ];
+  const rest = hops.filter((h) => !h.useP2P);
+  return [
+    `${at}: containerd sends X-Dragonfly-Use-P2P: true, so dfdaemon takes those GET requests (blobs included) through P2P without a rule (proxy/mod.rs:482-506)`,
+    ...(rest.length > 0 ? [`not sent by ${rest.map(hopAt).join(', ')}: those requests go directly`] : []),
+  ];
+}
+
 export const proxyRules = defineRule<ProxyRulesFinding>({
   meta: {
     id: 'dfdaemon.proxy-rules',
@@ -62,18 +115,22 @@ export const proxyRules = defineRule<ProxyRulesFinding>({
   detect(f) {
     const d = f.dfdaemon;
     const cfg = d?.config;
-    const cause = configCause(cfg);
+    const hops = dfdaemonHops(f);
+    const picked = pick(RUST_USE_P2P_HEADER, d?.version ? parseRelease(d.version) : null);
+    const header = { read: picked.kind !== 'none' && picked.value, ...(d?.version ? { version: d.version } : {}) };
+    const cause = configCause(cfg, hops, header);
     const directBlobs = (d?.logs?.summary.proxy ?? []).filter((p) => !p.viaP2P && isBlobUrl(p.url));
     if (cause === null && directBlobs.length === 0) return null;
     return {
       severity: cause !== null ? 'critical' : 'warning',
       confidence: 0.85,
-      data: { cfg, cause, directBlobs, config: configAt(f) },
+      data: { cfg, cause, directBlobs, config: configAt(f), hops, header },
     };
   },
 
-  evidence({ cfg, cause, directBlobs }) {
+  evidence({ cfg, cause, directBlobs, hops, header }) {
     const out = cause !== null && cfg ? CAUSE_TEXT[cause](cfg) : [];
+    if (cfg?.generation === 'rust') out.push(...headerText(hops, header));
     if (directBlobs.length > 0) {
       out.push(`${directBlobs.length} blob request(s) proxied directly to the origin, e.g.:`);
       for (const p of directBlobs.slice(0, 3)) out.push(`  ${quote(p.ref)}`);

@@ -3,6 +3,7 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { type ContainerdConfig, splitConfigPath } from '../parsers/containerd-config.js';
 import { formatVersion } from '../parsers/containerd-version.js';
+import type { SetIn } from './containerd-set-in.js';
 import { type HostsFile, parseHostsToml, registryOfHostDir, type HostsEntry } from '../parsers/hosts-toml.js';
 import {
   defaultHostsDir,
@@ -106,8 +107,8 @@ export async function buildRoutes(
   dd: DfdaemonEndpoints | null,
   checks: MirrorCheck[],
   pk: ContainerdVersionPicker,
-  /** The bundle file the config came from, and where a key is written in it: for legacy mirrors. */
-  configFile: { file: string; lineOf?: (path: readonly string[]) => number | undefined },
+  /** The bundle file the config came from, and the file and line that set each legacy mirror's endpoints. */
+  configFile: { file: string; mirrors: Record<string, SetIn> },
 ): Promise<RegistryRoute[]> {
   const routes: RegistryRoute[] = [];
   // config_path takes the registry hosts from hosts.toml; legacy mirrors otherwise (both set is an error, see findMisconfigs)
@@ -191,8 +192,9 @@ export async function buildRoutes(
     }
   } else {
     for (const [registry, endpoints] of Object.entries(config.cri.mirrors)) {
-      // each endpoint is cited at the line of the table's endpoint list
-      const line = configFile.lineOf?.(['plugins', config.criPluginId, 'registry', 'mirrors', registry, 'endpoint']);
+      // each endpoint is cited at the line of the table's endpoint list, in the last file to set it
+      const setIn = configFile.mirrors[registry];
+      const line = setIn?.line;
       const parse = (u: string) => {
         const e = parseEntryUrl(u);
         return e && line !== undefined ? { ...e, line } : e;
@@ -200,7 +202,7 @@ export async function buildRoutes(
       routes.push({
         registry,
         source: 'legacy-mirrors',
-        file: configFile.file,
+        file: setIn?.file ?? configFile.file,
         ...routeFromLegacyMirrors(registry, endpoints, dd, checks, parse),
       });
     }

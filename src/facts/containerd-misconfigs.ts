@@ -10,6 +10,7 @@ import { type DfdaemonEndpoints, hostPort, isLoopbackHost, type RegistryRoute } 
 import type { HostsDir } from './containerd-hosts-dirs.js';
 import type { ContainerdFacts } from './containerd.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
+import type { ConfigSetIn, SetIn } from './containerd-set-in.js';
 
 export type MisconfigKind =
   | 'no-routing'
@@ -82,6 +83,8 @@ export interface MisconfigInputs {
   listeners: Listener[] | null;
   log: ContainerdFacts['log'];
   file: string | null;
+  /** Where the settings are set: a misconfig cites the file that sets the key it is about. */
+  setIn: ConfigSetIn;
   leftoverCri: LeftoverCri | null;
 }
 
@@ -103,6 +106,11 @@ export function findMisconfigs(a: MisconfigInputs): Misconfig[] {
 
 const cfgFile = (a: MisconfigInputs) => a.file ?? CONTAINERD_FILES.config;
 
+/** The file and line that set a key (the last of config.toml and its imports), else the config file. */
+function setBy(a: MisconfigInputs, s: SetIn | undefined): { file: string; line?: number } {
+  return s ? { file: s.file, ...(s.line === undefined ? {} : { line: s.line }) } : { file: cfgFile(a) };
+}
+
 /** config_path next to mirrors (or configs.tls), and 2.2.0–2.2.1's own default config_path next to mirrors. */
 function criConfigRefused(a: MisconfigInputs): Misconfig[] {
   const legacy = Object.keys(a.config.cri.mirrors);
@@ -120,7 +128,7 @@ function criConfigRefused(a: MisconfigInputs): Misconfig[] {
       {
         kind: 'mirrors-refused',
         message: `containerd ${a.pk.version ? formatVersion(a.pk.version) : ''} sets config_path = "${a.dflt.dirs.join(':')}" by default and then refuses registry.mirrors (${legacy.join(', ')}): "invalid cri image config: \`mirrors\` cannot be set when \`config_path\` is provided" — the CRI images plugin does not load, so the kubelet cannot pull through this containerd at all (2.2.0–2.2.1 only; fixed in 2.2.2)${plugin}`,
-        file: cfgFile(a),
+        ...setBy(a, a.setIn.mirrors[legacy[0]!]),
       },
     ];
   }
@@ -131,7 +139,8 @@ function criConfigRefused(a: MisconfigInputs): Misconfig[] {
       {
         kind: 'legacy-with-config-path',
         message: `config_path and registry.${what} are both set: containerd rejects the CRI config ("\`${key}\` cannot be set when \`config_path\` is provided"), so the CRI plugin does not load${plugin}`,
-        file: cfgFile(a),
+        // the key refused: an import may set it, and the fix removes it there
+        ...setBy(a, legacy.length > 0 ? a.setIn.mirrors[legacy[0]!] : a.setIn.configs[a.config.cri.configsTls[0]!]),
       },
     ];
   }
@@ -153,7 +162,7 @@ function transferListIgnored(a: MisconfigInputs): Misconfig[] {
     {
       kind: 'config-path-list-transfer',
       message: `config_path = "${list}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''} lists ${a.configPath.length} directories, but CRI pulls here go through the transfer service, which does not split the list (containerd#12415, #12636): it looks for "${list}/<registry>/hosts.toml", finds none, and pulls from the registry directly — no hosts.toml in these directories is used`,
-      file: cfgFile(a),
+      ...setBy(a, a.setIn.configPath),
     },
   ];
 }
@@ -168,7 +177,7 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
     out.push({
       kind: 'config-path-misplaced',
       message: `config_path = "${misplaced}" is set in [plugins."${a.config.criPluginId}"] itself, where containerd does not read it (the image config has no such key there): it belongs under [plugins."${a.config.criPluginId}".registry], so ${misplaced} is not containerd's hosts directory`,
-      file: cfgFile(a),
+      ...setBy(a, a.setIn.configPathMisplaced),
     });
   const cpText = `config_path = "${configPath.join(':')}"${a.configPathFrom === 'default' ? " (containerd's default)" : ''}`;
   // an empty hosts directory (containerd's default or one a node bootstrapper such as EKS nodeadm sets) is a
@@ -184,7 +193,7 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
         stray.length > 0
           ? `${cpText} holds no hosts.toml, but ${stray.map((s) => s.path).join(', ')} does — containerd never reads it`
           : `${cpText} holds no <registry>/hosts.toml: every pull goes to the registry directly`,
-      file: cfgFile(a),
+      ...setBy(a, a.configPathFrom === 'config' ? a.setIn.configPath : undefined),
     });
   } else if (stray.length > 0) {
     out.push({

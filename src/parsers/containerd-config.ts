@@ -191,6 +191,22 @@ export function readContainerdConfig(
   return { config, problems };
 }
 
+/** The CRI keys that layouts 1 and 2 keep one table deeper, in the CRI plugin's `containerd` table. */
+const CRI_RUNTIME_KEYS: ReadonlySet<string> = new Set([
+  'snapshotter',
+  'discard_unpacked_layers',
+  'disable_snapshot_annotations',
+]);
+
+/**
+ * Where readContainerdConfig reads a CRI key in the table it was given: under the CRI table that holds the
+ * image settings, snapshotter and friends one table deeper (`.containerd`) unless that is the images table.
+ */
+export function criKeyPath(config: Pick<ContainerdConfig, 'criPluginId'>, ...key: string[]): string[] {
+  const deeper = config.criPluginId !== CRI_PLUGIN_ID[3] && key.length === 1 && CRI_RUNTIME_KEYS.has(key[0]!);
+  return ['plugins', config.criPluginId, ...(deeper ? ['containerd'] : []), ...key];
+}
+
 /**
  * What containerd 2.3+ (config version 4) copies from a version 3 file's `[plugins."io.containerd.grpc.v1.cri"]`
  * onto `[plugins."io.containerd.cri.v1.images"]` when it migrates the file on load: these keys of the table

@@ -40,7 +40,12 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
         d.limit <= 0
           ? `${d.limit} (no limit)`
           : `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`,
-      from: d.fromDefault ? 'default' : at(cfg, c.downloadsLine),
+      // the last of config.toml and its imports to set it
+      from: d.fromDefault
+        ? 'default'
+        : c.setIn.downloads
+          ? at(c.setIn.downloads.file, c.setIn.downloads.line)
+          : at(cfg),
     });
     out.push({
       area: 'containerd',
@@ -58,8 +63,8 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
           ? 'assumed: no config given'
           : c.configPathFrom === 'default'
             ? 'default (containerd)'
-            : c.configPathSetIn
-              ? at(c.configPathSetIn.file, c.configPathSetIn.line)
+            : c.setIn.configPath
+              ? at(c.setIn.configPath.file, c.setIn.configPath.line)
               : c.configPath.length > 0
                 ? at(cfg)
                 : 'default',

@@ -88,8 +88,8 @@ describe('containerd facts', () => {
         'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 8\n',
     });
     expect(f.containerd!.pull.downloads).toMatchObject({ limit: 8, fromDefault: false });
-    // set in an import, not in config.toml: no line of config.toml is named for it
-    expect(f.containerd!.downloadsLine).toBeUndefined();
+    // set in an import, not in config.toml: the import and its line are named for it
+    expect(f.containerd!.setIn.downloads).toEqual({ file: 'raw/containerd/imports/10-cri.toml', line: 3 });
   });
 
   // containerd 2.1+ parses dial_timeout with time.ParseDuration and drops the whole file on an error
@@ -187,13 +187,13 @@ describe('containerd facts', () => {
         'raw/containerd/config.toml': v3('  max_concurrent_downloads = 3\n', '  max_concurrent_downloads = 5\n'),
       });
       expect(f.containerd!.pull.downloads).toMatchObject({ limit: 5, scope: 'per-daemon' });
-      expect(f.containerd!.downloadsLine).toBe(5);
+      expect(f.containerd!.setIn.downloads?.line).toBe(5);
       const local = await factsFrom({
         'raw/containerd/version.txt': 'containerd x v2.0.0 y',
         'raw/containerd/config.toml': v3('  max_concurrent_downloads = 4\n', '  max_concurrent_downloads = 5\n'),
       });
       expect(local.containerd!.pull.downloads).toMatchObject({ limit: 4, scope: 'per-pull' });
-      expect(local.containerd!.downloadsLine).toBe(3);
+      expect(local.containerd!.setIn.downloads?.line).toBe(3);
     });
     it('2.0 and 1.x use the CRI value per pull', async () => {
       const f = await factsFrom({

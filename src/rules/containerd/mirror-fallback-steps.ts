@@ -5,8 +5,8 @@ import { formatVersion } from '../../parsers/containerd-version.js';
 import type { Step } from '../../report/model.js';
 import {
   configPathSnippet,
-  configToml,
   dfdaemonHostSnippet,
+  mirrorsFiles,
   dfdaemonServerSnippet,
   logGrep,
   onThisNode,
@@ -99,7 +99,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   if (legacy)
     out.push(
       prose(
-        `These mirrors are set in ${configToml(c)} as registry.mirrors, where containerd tries the registry itself after them and has no per-host dial timeout. To fail fast, or never to fall back, move them to hosts.toml files under config_path (containerd 1.5 and later), and delete the registry.mirrors tables in the same change: containerd refuses config_path beside them. Then set the hosts.toml settings below:`,
+        `These mirrors are set in ${mirrorsFiles(c)} as registry.mirrors, where containerd tries the registry itself after them and has no per-host dial timeout. To fail fast, or never to fall back, move them to hosts.toml files under config_path (containerd 1.5 and later), and delete the registry.mirrors tables in the same change: containerd refuses config_path beside them. Then set the hosts.toml settings below:`,
       ),
       configPathSnippet(c),
     );

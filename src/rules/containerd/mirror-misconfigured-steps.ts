@@ -1,12 +1,16 @@
 // What mirror-misconfigured advises for each kind of misconfiguration, in the order the steps are given.
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
+import type { SetIn } from '../../facts/containerd-set-in.js';
 import type { Step } from '../../report/model.js';
 import { applySteps, configSnippet } from '../snippets/dfdaemon.js';
 import {
   configPathSnippet,
+  configTomlFor,
   GO_PROXY_PORT,
   configToml,
+  mirrorsFiles,
+  refusedFiles,
   dfdaemonHostSnippet,
   hostsDir,
   hostsTomlSnippet,
@@ -14,6 +18,11 @@ import {
   proxyUrl,
 } from '../snippets/containerd.js';
 import { cmd, prose } from '../steps.js';
+
+/** The file that holds a version 3 config's leftover CRI table. */
+function leftoverIn(c: ContainerdFacts): SetIn | undefined {
+  return c.leftoverCri ? { file: c.leftoverCri.file } : undefined;
+}
 
 interface Fix {
   /** Given once when the node has any of these. */
@@ -31,7 +40,7 @@ function mirrorsOut(c: ContainerdFacts): Step[] {
   if (legacy.length === 0) return [];
   return [
     prose(
-      `In the same change, delete the registry.mirrors tables (${legacy.join(', ')}) from ${configToml(c)} and write each registry's mirrors as a hosts.toml under that directory: containerd refuses config_path beside registry.mirrors ("\`mirrors\` cannot be set when \`config_path\` is provided"), and its CRI plugin then does not load, so no image pulls at all.`,
+      `In the same change, delete the registry.mirrors tables (${legacy.join(', ')}) from ${mirrorsFiles(c)} and write each registry's mirrors as a hosts.toml under that directory: containerd refuses config_path beside registry.mirrors ("\`mirrors\` cannot be set when \`config_path\` is provided"), and its CRI plugin then does not load, so no image pulls at all.`,
     ),
   ];
 }
@@ -51,7 +60,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
   {
     kinds: ['legacy-with-config-path'],
     steps: (c) => [
-      prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${configToml(c)} and keep only:`),
+      prose(`Remove the registry.mirrors / registry.configs.*.tls tables from ${refusedFiles(c)} and keep only:`),
       configPathSnippet(c),
     ],
   },
@@ -59,7 +68,7 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['mirrors-refused'],
     steps: (c) => [
       prose(
-        `Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${configToml(c)} (a mirror setting does nothing on this release: the CRI plugin refuses it):`,
+        `Move each registry.mirrors entry into a hosts.toml under the default hosts directory and delete the registry.mirrors tables from ${mirrorsFiles(c)} (a mirror setting does nothing on this release: the CRI plugin refuses it):`,
       ),
       hostsTomlSnippet(c),
       prose(
@@ -84,9 +93,9 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['config-path-misplaced'],
     steps: (c) => [
       prose(
-        `In ${configToml(c)}, move config_path from [plugins."${c.config.criPluginId}"] into its registry table, where containerd reads it:`,
+        `In ${configTomlFor(c, c.setIn.configPathMisplaced)}, move config_path from [plugins."${c.config.criPluginId}"] into its registry table, where containerd reads it:`,
       ),
-      configPathSnippet(c, c.config.cri.configPathMisplaced ?? hostsDir(c)),
+      configPathSnippet(c, c.config.cri.configPathMisplaced ?? hostsDir(c), c.setIn.configPathMisplaced),
       ...mirrorsOut(c),
     ],
   },
@@ -112,9 +121,14 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
         m.kind === 'mirrors-wrong-name' && m.registry !== undefined
           ? [
               prose(
-                `In ${configToml(c)}, key the registry.mirrors."${m.registry}" table on "docker.io" instead, its endpoints as they are:`,
+                `In ${configTomlFor(c, c.setIn.mirrors[m.registry])}, key the registry.mirrors."${m.registry}" table on "docker.io" instead, its endpoints as they are:`,
               ),
-              legacyMirrorSnippet(c, 'docker.io', c.config.cri.mirrors[m.registry] ?? [proxyUrl(c)]),
+              legacyMirrorSnippet(
+                c,
+                'docker.io',
+                c.config.cri.mirrors[m.registry] ?? [proxyUrl(c)],
+                c.setIn.mirrors[m.registry],
+              ),
             ]
           : [],
       ),
@@ -146,9 +160,9 @@ export const MISCONFIG_FIXES: readonly Fix[] = [
     kinds: ['leftover-cri-registry'],
     steps: (c) => [
       prose(
-        `Delete every [plugins."io.containerd.grpc.v1.cri"…] table from ${configToml(c)} (a version 3 config keeps its registry settings under [plugins."io.containerd.cri.v1.images"] only; containerd 2.3+ copies a leftover one over them), and keep:`,
+        `Delete every [plugins."io.containerd.grpc.v1.cri"…] table from ${configTomlFor(c, leftoverIn(c))} (a version 3 config keeps its registry settings under [plugins."io.containerd.cri.v1.images"] only; containerd 2.3+ copies a leftover one over them), and keep:`,
       ),
-      configPathSnippet(c, c.leftoverCri?.configPathDropped ?? hostsDir(c)),
+      configPathSnippet(c, c.leftoverCri?.configPathDropped ?? hostsDir(c), leftoverIn(c)),
     ],
   },
   {

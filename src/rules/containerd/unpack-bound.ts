@@ -81,7 +81,7 @@ export const unpackBound = defineRule<UnpackFinding>({
     const out: string[] = [];
     if (native)
       out.push(
-        `snapshotter = "native"${where(c?.configFile ?? undefined)}: every layer copies its parent's whole tree (no overlay)`,
+        `snapshotter = "native"${c?.setIn.snapshotter ? where(c.setIn.snapshotter.file, c.setIn.snapshotter.line) : where(c?.configFile ?? undefined)}: every layer copies its parent's whole tree (no overlay)`,
       );
     if (native && c?.rewrittenAtBoot?.by === 'microk8s')
       out.push(

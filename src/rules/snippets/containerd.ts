@@ -3,6 +3,8 @@
 // (containerd/containerd v1.6.38 pkg/cri/config/config.go; v2.1.0 internal/cri/config/config.go,
 // docs/cri/config.md): see src/parsers/containerd-config.ts.
 import type { ContainerdFacts } from '../../facts/containerd.js';
+import { CONTAINERD_FILES } from '../../facts/containerd-files.js';
+import type { SetIn } from '../../facts/containerd-set-in.js';
 import { GENERATING_DISTRIBUTIONS, MICROK8S } from '../../knowledge/containerd-distributions.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
@@ -121,6 +123,33 @@ export function configToml(c: ContainerdFacts): string {
   return c.configOnNode ?? DEFAULT_CONFIG_TOML;
 }
 
+/**
+ * The file a step that changes a setting edits: the import that sets it, where one does — containerd merges
+ * each import over config.toml, the last file to set a key winning (facts/containerd-set-in.ts), so a value
+ * written in config.toml stays overridden — else config.toml. Where a distribution writes the config
+ * (k3s, RKE2, MicroK8s, nodeadm, Bottlerocket), config.toml as before: its own advice says where a change goes.
+ */
+export function configTomlFor(c: ContainerdFacts, set: SetIn | undefined): string {
+  if (!set || !set.file.startsWith(`${CONTAINERD_FILES.imports}/`) || c.generatedBy !== null || c.rewrittenAtBoot)
+    return configToml(c);
+  return (
+    c.importsOnNode[set.file] ?? `${set.file} (an import of ${configToml(c)}; its path on the node is not recorded)`
+  );
+}
+
+/** The files that set the registry.mirrors tables, as configTomlFor names them. */
+export function mirrorsFiles(c: ContainerdFacts): string {
+  const files = Object.keys(c.config.cri.mirrors).map((r) => configTomlFor(c, c.setIn.mirrors[r]));
+  return [...new Set(files.length > 0 ? files : [configToml(c)])].join(' and ');
+}
+
+/** The files that set what containerd refuses beside config_path: registry.mirrors, else registry.configs.*.tls. */
+export function refusedFiles(c: ContainerdFacts): string {
+  if (Object.keys(c.config.cri.mirrors).length > 0) return mirrorsFiles(c);
+  const files = c.config.cri.configsTls.map((h) => configTomlFor(c, c.setIn.configs[h]));
+  return [...new Set(files.length > 0 ? files : [configToml(c)])].join(' and ');
+}
+
 /** The first hosts directory containerd reads (config_path), or the conventional one. */
 export function hostsDir(c: ContainerdFacts): string {
   return c.configPath[0] ?? DEFAULT_HOSTS_DIR;
@@ -138,20 +167,25 @@ export function proxyUrl(c: ContainerdFacts): string {
 }
 
 /** config.toml: a legacy `registry.mirrors` table, with the endpoints given. */
-export function legacyMirrorSnippet(c: ContainerdFacts, registry: string, endpoints: readonly string[]): Step {
+export function legacyMirrorSnippet(
+  c: ContainerdFacts,
+  registry: string,
+  endpoints: readonly string[],
+  set: SetIn | undefined = c.setIn.mirrors[registry],
+): Step {
   const layout = c.config.layout;
   return snippet({
-    file: configToml(c),
+    file: configTomlFor(c, set),
     format: 'toml',
     text: `[${CRI[layout]}.registry.mirrors."${registry}"]\n  endpoint = [${endpoints.map((e) => JSON.stringify(e)).join(', ')}]`,
   });
 }
 
-/** config.toml: the hosts directory. */
-export function configPathSnippet(c: ContainerdFacts, dir = hostsDir(c)): Step {
+/** config.toml (or the import that sets it, `set`): the hosts directory. */
+export function configPathSnippet(c: ContainerdFacts, dir = hostsDir(c), set = c.setIn.configPath): Step {
   const layout = c.config.layout;
   return snippet({
-    file: configToml(c),
+    file: configTomlFor(c, set),
     format: 'toml',
     text: setting(layout, `${CRI[layout]}.registry`, 'config_path', dir),
   });
@@ -177,14 +211,14 @@ export function downloadsSnippet(c: ContainerdFacts, n: number): Step {
           ? '    # per image pull in 1.x'
           : '',
     );
-  return snippet({ file: configToml(c), format: 'toml', text });
+  return snippet({ file: configTomlFor(c, c.setIn.downloads), format: 'toml', text });
 }
 
 /** config.toml: more room before a pull without progress is cancelled. */
 export function progressTimeoutSnippet(c: ContainerdFacts): Step {
   const layout = c.config.layout;
   return snippet({
-    file: configToml(c),
+    file: configTomlFor(c, c.setIn.imagePullProgressTimeout),
     format: 'toml',
     text: setting(layout, CRI[layout], 'image_pull_progress_timeout', '5m0s'),
   });
@@ -196,7 +230,7 @@ export function snapshotterSnippet(c: ContainerdFacts, name: 'overlayfs' | 'zfs'
   const text = criV1Layout(layout)
     ? setting(layout, CRI[layout], 'snapshotter', name, comment)
     : setting(layout, `${CRI[layout]}.containerd`, 'snapshotter', name, comment);
-  return snippet({ file: configToml(c), format: 'toml', text });
+  return snippet({ file: configTomlFor(c, c.setIn.snapshotter), format: 'toml', text });
 }
 
 /** The hosts.toml of each registry, for a snippet that applies to all of them. */

@@ -355,6 +355,7 @@ async function readConfig(
     }
     files.push({ path, table: ip.value, lineOf: ip.lineOf });
   }
+  importedVersionNote(ctx, pk, files);
   const imagesTable = readsImagesTable(ctx, pk, files);
   let leftoverCri: LeftoverCri | null = null;
   const loaded = (t: TomlTable, path: string): TomlTable => {
@@ -368,7 +369,8 @@ async function readConfig(
   const asRead = files.map((f) => ({ ...f, table: loaded(f.table, f.path) }));
   let merged: TomlTable = {};
   for (const [i, f] of asRead.entries()) {
-    // an imported file's own version/imports do not override the main file's
+    // read in the main file's layout: an import's own version does override it in containerd, which
+    // importedVersionNote says; its imports are the bundle's other files
     const { version: _v, imports: _i, ...rest } = f.table;
     merged = i === 0 ? f.table : mergeTomlTables(merged, rest);
   }
@@ -386,6 +388,29 @@ async function readConfig(
     locate: locateIn(asRead),
     leftoverCri,
   };
+}
+
+/**
+ * An import that declares a version other than config.toml's: containerd decodes each file into a Config and
+ * merges its Version like any field, with mergo.WithOverride, so the last import to declare one sets the merged
+ * config's (v1.7.20 services/server/config/config.go:219, :299; 2.x only a version 2 or later, a version 0 or 1
+ * file being migrated first to the version loaded so far: v2.2.3 cmd/containerd/server/config/config.go:312-321,
+ * v2.0.0 :315-324), and every file's plugin tables are then looked up (1.x: config.go:180-184, server.go:213
+ * at v1.7.20) or migrated (2.x: v2.2.3 cmd/containerd/server/server.go:133, :266-279) as that version.
+ * dfdoctor reads them in config.toml's layout, so it says the values may not be containerd's.
+ */
+function importedVersionNote(ctx: FactsContext, pk: ContainerdVersionPicker, files: readonly ConfigFileRead[]): void {
+  const [main, ...imports] = files;
+  const mainVersion = main?.table.version;
+  if (mainVersion === undefined) return;
+  const overrides = (v: unknown) => v !== undefined && (pk.version === null || pk.version.major < 2 || Number(v) >= 2);
+  const last = imports.findLast((f) => overrides(f.table.version));
+  if (!last || Number(last.table.version) === Number(mainVersion)) return;
+  const line = last.lineOf(['version']);
+  ctx.note(
+    `${last.path} declares version = ${String(last.table.version)}, config.toml version = ${String(mainVersion)}: containerd merges an import's version over the main file's like any other key (the last import to declare one wins) and reads the plugin tables of every file as that version; dfdoctor read them as version ${String(mainVersion)}, so the image and registry settings shown may not be the ones containerd uses`,
+    line === undefined ? last.path : `${last.path}:${line}`,
+  );
 }
 
 /** "file:line" of where a setting is set, for a note's source. */

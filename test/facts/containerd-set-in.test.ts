@@ -163,3 +163,36 @@ describe('the file a fix step edits', () => {
     expect(fileOf(snapshotterSnippet(c, 'overlayfs'))).toBe('/etc/containerd/config.toml');
   });
 });
+
+describe("an import's own version", () => {
+  // containerd merges each file's Version like any field (mergo.WithOverride): the last import to declare one
+  // sets the merged config's (v1.7.20 services/server/config/config.go:219, :299; 2.x only 2 or later,
+  // v2.2.3 cmd/containerd/server/config/config.go:312-321)
+  const main = 'version = 3\nimports = ["/etc/containerd/conf.d/*.toml"]\n';
+  const note = async (files: Record<string, string>) =>
+    (await factsFrom({ 'raw/containerd/config.toml': main, ...files })).notes.find((n) =>
+      n.text.includes('declares version'),
+    );
+
+  it('is said to change how containerd reads every file when it differs from config.toml', async () => {
+    const n = await note({
+      'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.1.4 abc\n',
+      'raw/containerd/imports/50-old.toml':
+        '# an old drop-in\nversion = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+    });
+    expect(n?.source).toBe('raw/containerd/imports/50-old.toml:2');
+    expect(n?.text).toMatch(/^raw\/containerd\/imports\/50-old\.toml declares version = 2, config\.toml version = 3/);
+  });
+
+  it('is silent when the import declares the same version, or a version 1 that 2.x migrates first', async () => {
+    expect(await note({ 'raw/containerd/imports/a.toml': 'version = 3\n' })).toBeUndefined();
+    expect(
+      await note({
+        'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.1.4 abc\n',
+        'raw/containerd/imports/a.toml': 'version = 1\n',
+      }),
+    ).toBeUndefined();
+    // an import without a version line changes nothing
+    expect(await note({ 'raw/containerd/imports/a.toml': '[debug]\n  level = "info"\n' })).toBeUndefined();
+  });
+});

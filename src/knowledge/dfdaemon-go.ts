@@ -69,6 +69,22 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       'warn',
     ),
   ),
+  // the HTTPS hijack (proxy.hijackHTTPS, or SNI) answers the client's TLS with a leaf cert it signs with
+  // its own CA; "remote error: tls: …" is the client's alert (crypto/tls: a net.OpError "remote error"
+  // wrapping the alert): the client refused that cert, i.e. does not trust dfdaemon's hijack CA, and
+  // the request fails. Other handshake failures (the client hanging up) are not read.
+  message(
+    'dfdaemon-go',
+    'go.log.hijack-handshake-refused',
+    'proxy-tls-refused',
+    form(
+      { from: 'v2.0.0' },
+      'v2.0.3 client/daemon/proxy/proxy_sni.go:105, proxy.go:446; v2.3.4 proxy_sni.go:108, proxy.go:526',
+      'handshake failed for ',
+      'error',
+      { contains: 'remote error: tls: ', format: 'handshake failed for %s: %v' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',
@@ -410,6 +426,29 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1159`, 'request limiter error: ', 'error'),
   ),
 ];
+
+/**
+ * The hijacked HTTPS requests are served by an httputil.ReverseProxy with no ErrorHandler nor ErrorLog
+ * (v2.0.3 client/daemon/proxy/proxy_sni.go:110-125, proxy.go:459-476; the same at v2.3.4 proxy_sni.go:113,
+ * proxy.go:539; the registry mirror's ReverseProxy sets its own ErrorHandler, proxy.go:517@v2.0.3). When
+ * the request to the registry fails, Go's default handler writes this to the std logger (stderr, no
+ * level, "2006/01/02 15:04:05 " first) and answers 502 Bad Gateway (net/http/httputil reverseproxy.go
+ * defaultErrorHandler: `p.logf("http: proxy error: %v", err)`, `rw.WriteHeader(http.StatusBadGateway)`;
+ * the daemon is built with go1.17, v2.0.3 build/images/dfdaemon/Dockerfile). Not a zap message: only
+ * the std-log reader matches it.
+ */
+export const GO_STDLOG_PROXY_ERROR: VersionedFact<string> = {
+  id: 'go.stdlog.reverse-proxy-error',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0' },
+      source: 'v2.0.3 client/daemon/proxy/proxy_sni.go:110-125, proxy.go:459-476 (no ErrorHandler)',
+      value: 'http: proxy error: ',
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
 
 /** Go config keys dfdoctor reads, with the code default (absent = the code sets none) and its source. */
 export interface GoKey {

@@ -282,6 +282,33 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     // answered 429 Too Many Requests (`error!`, not a warning: v1.4.1 :276, v1.5.1 :305, :684)
     form({ from: 'v1.4.1' }, `v1.5.1 ${PROXY}:302-311`, 'proxy request rate limit exceeded', 'error'),
   ),
+  // every CONNECT is upgraded and its TLS answered by dfdaemon (https_handler → upgraded_tunnel); with
+  // proxy.server.caCert unset the leaf cert is self-signed, per connection, and "the client should not
+  // verify the server cert and set insecure to true" (v0.1.122 dragonfly-client-config/src/dfdaemon.rs:925-949,
+  // v1.5.1 :1211-1233). Logged inside upgraded_tunnel, so only when a client did connect.
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-self-signed',
+    'proxy-self-signed',
+    form(
+      { from: 'v0.1.31' },
+      `v0.1.122 ${PROXY}:476-479; v1.5.1 ${PROXY}:606-609`,
+      'generate simple self-signed certificate',
+      'info',
+    ),
+  ),
+  // the tunnel's error (upgraded_tunnel's Err) when the client's TLS alert ends the handshake: rustls's
+  // Error::AlertReceived displays "received fatal alert: {:?}" (rustls v/0.22.4 rustls/src/error.rs:506,
+  // v/0.23.12 :573), e.g. BadCertificate from a client that does not trust the proxy's cert
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-tunnel-alert',
+    'proxy-tls-refused',
+    form({ from: 'v0.1.31' }, `v0.1.122 ${PROXY}:440; v1.5.1 ${PROXY}:563`, 'server io error: ', 'error', {
+      contains: 'received fatal alert: ',
+      format: 'server io error: {}',
+    }),
+  ),
 ];
 
 const CFG = 'dragonfly-client-config/src/dfdaemon.rs';

@@ -14,6 +14,7 @@ import {
   str,
   stripAnsi,
 } from './dfdaemon-log-details.js';
+import { GO_STDLOG_PROXY_ERROR } from '../knowledge/dfdaemon-go.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 
@@ -25,6 +26,7 @@ export interface LineSink {
 }
 
 const TS_KEY = Buffer.from('"ts":"');
+const STDLOG_PROXY_ERROR = Buffer.from(GO_STDLOG_PROXY_ERROR.entries[0]!.value, 'latin1');
 
 /** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
 export const GO_STACK_FILE = /^\/[\w./@+-]+\.go:\d+$/;
@@ -122,7 +124,7 @@ export class JsLines {
         this.stats.byLayout['go-stdlog']++;
         this.lastLayout = 'go-stdlog';
         this.o.onLine?.(lineNo, 'go-stdlog', 'other');
-        return;
+        return this.goStdlog(buf, s, e, lineNo);
       }
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e, lineNo);
@@ -140,6 +142,21 @@ export class JsLines {
     if (text.trim() === '') return;
     this.o.onLine?.(lineNo, null, 'other');
     this.unrecognised(lineNo, text);
+  }
+
+  /**
+   * A Go std-log line ("2006/01/02 15:04:05 <message>", no level): the one message read is the hijack's
+   * ReverseProxy error (GO_STDLOG_PROXY_ERROR), a request answered 502. No timestamp: the time is local
+   * without a zone (dfdaemon-log-time.ts).
+   */
+  private goStdlog(buf: Buffer, s: number, e: number, lineNo: number): void {
+    const sp = buf.indexOf(0x20, s + 11);
+    if (sp < 0 || sp + 1 + STDLOG_PROXY_ERROR.length > e) return;
+    if (!buf.subarray(sp + 1, sp + 1 + STDLOG_PROXY_ERROR.length).equals(STDLOG_PROXY_ERROR)) return;
+    const msg = buf.toString('utf8', sp + 1, e);
+    this.o.onEvent(
+      newEvent('proxy-upstream-error', this.o.file, lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')),
+    );
   }
 
   private count(layout: Layout, level: Level, lineNo: number): void {

@@ -10,6 +10,9 @@ export type EventKind =
   | 'proxy-direct' // request sent straight to the origin (url)
   | 'proxy-error'
   | 'proxy-rate-limited'
+  | 'proxy-tls-refused' // the client refused the cert the proxy answered its CONNECT with (TLS alert)
+  | 'proxy-upstream-error' // Go std-log: a hijacked HTTPS request failed at the registry, answered 502
+  | 'proxy-self-signed' // Rust: a CONNECT answered with a self-signed cert (no proxy.server.caCert)
   | 'task-start' // url
   | 'stream-ready' // Go: response headers ready (contentLength)
   | 'register-start'

@@ -72,6 +72,12 @@ export interface LogSummary {
   droppedProxy: number;
   proxyErrors: LineRef[];
   proxyRateLimited: number;
+  /** Clients that refused the cert the proxy answered their CONNECT with (Go HTTPS hijack, Rust tunnel). */
+  proxyTlsRefused: LineRef[];
+  /** Go: hijacked HTTPS requests the registry could not be reached for ("http: proxy error: …", 502). */
+  proxyUpstreamErrors: LineRef[];
+  /** Rust: the first CONNECT answered with a self-signed cert (proxy.server.caCert unset). */
+  proxySelfSigned?: LineRef;
   /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
   proxyRateLimitedFirst?: LineRef;
   rateLimitSetting?: { bytesPerSecond: number; ref: LineRef };
@@ -164,6 +170,9 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-direct': { shared: true, task: 'named' },
   'proxy-error': { shared: true, task: 'never' },
   'proxy-rate-limited': { shared: true, task: 'never' },
+  'proxy-tls-refused': { shared: true, task: 'never' },
+  'proxy-upstream-error': { shared: true, task: 'never' },
+  'proxy-self-signed': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
   'digest-setting': { shared: true, task: 'never' },
@@ -231,6 +240,8 @@ export class TimelineBuilder {
     droppedProxy: 0,
     proxyErrors: [],
     proxyRateLimited: 0,
+    proxyTlsRefused: [],
+    proxyUpstreamErrors: [],
     rateLimitErrors: [],
     schedulerErrors: [],
   };
@@ -269,6 +280,15 @@ export class TimelineBuilder {
       case 'proxy-rate-limited':
         this.s.proxyRateLimited++;
         this.s.proxyRateLimitedFirst ??= ref(e);
+        break;
+      case 'proxy-tls-refused':
+        push(this.s.proxyTlsRefused, ref(e));
+        break;
+      case 'proxy-upstream-error':
+        push(this.s.proxyUpstreamErrors, ref(e));
+        break;
+      case 'proxy-self-signed':
+        this.s.proxySelfSigned ??= ref(e);
         break;
       case 'rate-limit-setting':
         if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };

@@ -35,6 +35,7 @@ const ALL = [
   'dfdaemon.proxy-rules',
   'dfdaemon.mirror-disabled',
   'dfdaemon.proxy-request-limit',
+  'dfdaemon.proxy-tls',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
   'dfdaemon.parent-failures',
@@ -643,6 +644,35 @@ write(
     mustInclude: ['dfdaemon-resource'],
     firesRules: ['dfdaemon.resource'],
     silentRules: silentExcept('dfdaemon.resource'),
+  },
+);
+
+// Go as an HTTPS proxy hijacking a registry (proxy.hijackHTTPS): one client refuses the cert dfdaemon
+// answers its CONNECT with (the client's alert, v2.1.49 proxy/proxy.go:490), and a hijacked request fails
+// at the registry, whose cert dfdaemon does not trust (Go's ReverseProxy default handler, std-log, 502)
+write(
+  'dfdaemon-go-hijack-tls',
+  {
+    'manifest.json': json(manifest('node-go-hijack', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true }),
+      log: [
+        ...goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]),
+        goJson(
+          GO_T0 + 600_000,
+          'error',
+          'proxy/proxy.go:490',
+          'handshake failed for harbor.example.com:443: remote error: tls: bad certificate',
+        ),
+        '2024/06/21 10:10:01 http: proxy error: x509: certificate signed by unknown authority',
+      ],
+    }),
+  },
+  {
+    mustInclude: ['mirror-fallback'],
+    firesRules: ['dfdaemon.proxy-tls'],
+    severityOf: { 'dfdaemon.proxy-tls': 'warning' },
+    silentRules: silentExcept('dfdaemon.proxy-tls'),
   },
 );
 

@@ -527,6 +527,23 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     );
     expect(scan(`${line}\n`).summary.mirrorDisabled?.line).toBe(1);
   });
+  it("takes the HTTPS hijack's TLS failures: the client's alert, and the std-log proxy error (502)", () => {
+    const lines = [
+      goJson(
+        T0,
+        'error',
+        'proxy/proxy.go:526',
+        'handshake failed for harbor.example.com:443: remote error: tls: unknown certificate authority',
+      ),
+      goJson(T0, 'error', 'proxy/proxy_sni.go:108', 'handshake failed for harbor.example.com: EOF'),
+      '2024/06/21 10:00:00 http: proxy error: x509: certificate signed by unknown authority',
+      '2024/06/21 10:00:00 http: TLS handshake error from 127.0.0.1:5000: EOF',
+    ];
+    const { summary, events } = scan(`${lines.join('\n')}\n`);
+    expect(summary.proxyTlsRefused.map((r) => r.line)).toEqual([1]);
+    expect(summary.proxyUpstreamErrors.map((r) => r.line)).toEqual([3]);
+    expect(events.find((e) => e.line === 3)).toMatchObject({ layout: 'go-stdlog', tsMs: null });
+  });
   it('counts DEBUG lines, so facts know whether the log was written at DEBUG', () => {
     expect(scan(`${goDirect(T0, 'GET', BLOB(1))}\n`).stats.debugLines).toBe(1);
     expect(scan(`${goStartupLines(T0, 1, false).join('\n')}\n`).stats.debugLines).toBe(0);

@@ -5,6 +5,7 @@ import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
+import { proxyTls } from './proxy-tls.js';
 import { rateLimit } from './rate-limit.js';
 import { registryRoundtrip } from './registry-roundtrip.js';
 import { resource } from './resource.js';
@@ -25,6 +26,7 @@ export const dfdaemonRules: Rule[] = [
   proxyRules,
   mirrorDisabled,
   proxyRequestLimit,
+  proxyTls,
   schedulerWait,
   schedulerBackSource,
   parentFailures,

@@ -651,3 +651,19 @@ async function unmountUnder(dir: string): Promise<void> {
     .sort((a, b) => b.length - a.length);
   for (const t of targets) await run('umount', ['-l', t], { timeoutMs: 10_000 });
 }
+
+/**
+ * A containerd with a version 2 config whose config_path holds a docker.io hosts.toml (dfdaemon's proxy
+ * first), and `extraToml` beside it: what the CRI plugin refuses together with config_path.
+ */
+export async function startWithConfigPath(
+  lab: ContainerdLab,
+  extraToml: string,
+  opts: Omit<ContainerdOptions, 'configVersion' | 'configPath' | 'extraToml'> = {},
+): Promise<Containerd> {
+  const hostsDir = await lab.writeHostsToml('docker.io', {
+    server: 'https://index.docker.io',
+    hosts: [{ url: 'http://127.0.0.1:4001' }],
+  });
+  return lab.startContainerd({ ...opts, configVersion: 2, configPath: hostsDir, extraToml });
+}

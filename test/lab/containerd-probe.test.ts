@@ -12,7 +12,13 @@ import { RULES } from '../../src/rules/index.js';
 import { manifest } from '../helpers/bundle.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
 import { runCli } from '../helpers/cli.js';
-import { CONTAINERD_LAB_TOOLS, createContainerdLab, freeLoopbackPort, type ContainerdLab } from './containerd-lab.js';
+import {
+  CONTAINERD_LAB_TOOLS,
+  createContainerdLab,
+  startWithConfigPath,
+  freeLoopbackPort,
+  type ContainerdLab,
+} from './containerd-lab.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('containerd probe lab', why);
@@ -145,16 +151,10 @@ describe('containerd probe against a real containerd', () => {
     'legacy mirrors together with config_path: the real CRI plugin fails to load, and the probe shows it',
     async () => {
       lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-      const hostsDir = await lab.writeHostsToml('docker.io', {
-        server: 'https://index.docker.io',
-        hosts: [{ url: 'http://127.0.0.1:4001' }],
-      });
-      const cd = await lab.startContainerd({
-        configVersion: 2,
-        configPath: hostsDir,
-        extraToml:
-          '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
-      });
+      const cd = await startWithConfigPath(
+        lab,
+        '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
+      );
       expect(cd.log()).toContain('`mirrors` cannot be set when `config_path` is provided');
       const { dir } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
       const { facts, rules } = await analyse(dir);
@@ -170,17 +170,11 @@ describe('containerd probe against a real containerd', () => {
     'containerd\'s log in JSON ([debug] format = "json") is read as its text format is: the CRI plugin\'s refusal',
     async () => {
       lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-      const hostsDir = await lab.writeHostsToml('docker.io', {
-        server: 'https://index.docker.io',
-        hosts: [{ url: 'http://127.0.0.1:4001' }],
-      });
-      const cd = await lab.startContainerd({
-        configVersion: 2,
-        configPath: hostsDir,
-        logFormat: 'json',
-        extraToml:
-          '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
-      });
+      const cd = await startWithConfigPath(
+        lab,
+        '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
+        { logFormat: 'json' },
+      );
       await cd.stop();
       // the daemon's own lines, as its journal holds them
       const lines = cd

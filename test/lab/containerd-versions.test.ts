@@ -21,7 +21,13 @@ import { containerdProbe } from '../../src/probes/containerd.js';
 import type { ProbeContext } from '../../src/probes/context.js';
 import { manifest } from '../helpers/bundle.js';
 import { announceSkip, labUnavailable } from '../helpers/lab.js';
-import { CONTAINERD_LAB_TOOLS, createContainerdLab, freeLoopbackPort, type ContainerdLab } from './containerd-lab.js';
+import {
+  CONTAINERD_LAB_TOOLS,
+  createContainerdLab,
+  startWithConfigPath,
+  freeLoopbackPort,
+  type ContainerdLab,
+} from './containerd-lab.js';
 
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('containerd versions lab', why);
@@ -83,16 +89,10 @@ describe('containerd behaviour by release, on the real 1.6 binary', () => {
     'registry.configs.*.tls next to config_path: the CRI plugin refuses it (the table says so for < 2.0.0)',
     async () => {
       lab ??= await createContainerdLab({ name: 'dfdoctor-cd-versions' });
-      const hostsDir = await lab.writeHostsToml('docker.io', {
-        server: 'https://index.docker.io',
-        hosts: [{ url: 'http://127.0.0.1:4001' }],
-      });
-      const cd = await lab.startContainerd({
-        configVersion: 2,
-        configPath: hostsDir,
-        extraToml:
-          '[plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example".tls]\n  insecure_skip_verify = true\n',
-      });
+      const cd = await startWithConfigPath(
+        lab,
+        '[plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example".tls]\n  insecure_skip_verify = true\n',
+      );
       try {
         const v = parseContainerdVersion(cd.version);
         expect(pick(configsTlsWithConfigPath, v)).toMatchObject({ kind: 'known', value: 'refused' });

@@ -12,7 +12,7 @@
 // The log names no request: lines of concurrent pulls interleave. Two lines are taken as the same
 // resolve's only where the lines around them show one resolve of that reference at a time; where they
 // do not, no time is read.
-import type { ContainerdLogEvent } from '../parsers/containerd-log.js';
+import { type ContainerdLogEvent, quotedRequest } from '../parsers/containerd-log.js';
 import { splitImageRef } from '../parsers/image-ref.js';
 
 export interface HostAttempt {
@@ -157,16 +157,10 @@ function itemOf(ev: ContainerdLogEvent): Item {
     return { ev, key: `${r.registryHost} ${r.repo} ${object}`, registry: r.registryHost };
   }
   if (ev.kind === 'resolving') return { ev };
-  const url = ev.kind === 'do-request' ? ev.url : requestUrl(ev.error, ev.host);
+  const url =
+    ev.kind === 'do-request' ? ev.url : ev.host === undefined ? undefined : quotedRequest(ev.error ?? '', ev.host)?.url;
   const k = url === undefined ? null : referenceOf(url);
   return k ? { ev, ...k } : { ev };
-}
-
-/** The request an error quotes (`Head "http://127.0.0.1:4001/v2/…"`) to the host logged, when the quote closes. */
-function requestUrl(error: string | undefined, host: string | undefined): string | undefined {
-  if (error === undefined || host === undefined) return undefined;
-  for (const m of error.matchAll(/"(https?:\/\/([^/"]+)\/[^"]*)"/g)) if (m[2] === host) return m[1];
-  return undefined;
 }
 
 /**

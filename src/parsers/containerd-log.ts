@@ -170,3 +170,22 @@ function hostOf(url: string): string | null {
     return null;
   }
 }
+
+/**
+ * The first quoted request in a logged error that goes to host:port as logged (`Head "http://127.0.0.1:4001/v2/…"`),
+ * or to any host when none is named: its host, its scheme, and its URL when the quote closes (an error cut
+ * short leaves the URL unknown).
+ */
+export function quotedRequest(error: string, host?: string): QuotedRequest | undefined {
+  for (const m of error.matchAll(/"((https?):\/\/([^/"]+)\/[^"]*)("?)/g))
+    if (host === undefined || m[3] === host)
+      return { host: m[3] as string, scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
+  return undefined;
+}
+
+interface QuotedRequest {
+  /** host:port as the URL writes it. */
+  host: string;
+  scheme: string;
+  url?: string;
+}

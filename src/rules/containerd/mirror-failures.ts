@@ -11,7 +11,12 @@ import {
   mirrorTransportErrorFallsBack,
 } from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
-import { type ContainerdLogEvent, type HostFailure, hostFailureIn } from '../../parsers/containerd-log.js';
+import {
+  type ContainerdLogEvent,
+  type HostFailure,
+  hostFailureIn,
+  quotedRequest,
+} from '../../parsers/containerd-log.js';
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
@@ -342,23 +347,4 @@ function mirrorRequest(host: string, url: string | undefined): boolean {
   const ns = u.searchParams.get('ns');
   if (!ns || ns === host || u.host !== host) return false;
   return !(ns === 'docker.io' && DOCKER_HUB_HOSTS.has(u.hostname));
-}
-
-/**
- * The first quoted request in a logged error that goes to host:port as logged (`Head "http://127.0.0.1:4001/v2/…"`),
- * or to any host when none is named: its host, its scheme, and its URL when the quote closes (an error cut
- * short leaves the URL unknown).
- */
-export function quotedRequest(error: string, host?: string): QuotedRequest | undefined {
-  for (const m of error.matchAll(/"((https?):\/\/([^/"]+)\/[^"]*)("?)/g))
-    if (host === undefined || m[3] === host)
-      return { host: m[3] as string, scheme: m[2] as string, ...(m[4] ? { url: m[1] as string } : {}) };
-  return undefined;
-}
-
-interface QuotedRequest {
-  /** host:port as the URL writes it. */
-  host: string;
-  scheme: string;
-  url?: string;
 }

@@ -18,7 +18,8 @@ import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
 import type { FallbackFinding } from './mirror-fallback.js';
-import { dfdaemonProxyPorts, isDfdaemonHost, quotedRequest, triesNextAfterUnanswered } from './mirror-failures.js';
+import { quotedRequest } from '../../parsers/containerd-log.js';
+import { dfdaemonProxyPorts, isDfdaemonHost, triesNextAfterUnanswered } from './mirror-failures.js';
 
 /**
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes

@@ -1,4 +1,10 @@
-import { defaultServerFor, type HostsEntry, type HostsFile, type Capability } from '../parsers/hosts-toml.js';
+import {
+  defaultPort,
+  defaultServerFor,
+  type HostsEntry,
+  type HostsFile,
+  type Capability,
+} from '../parsers/hosts-toml.js';
 
 /** The answer of the probe's live check of one mirror host (raw/containerd/mirror-check.json). */
 export interface MirrorCheck {
@@ -109,6 +115,15 @@ export function toRouteHost(
 
 export function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Whether containerd's log names route host `h` by `logged`: its URL's host as Go writes it (url.URL.Host),
+ * host:port, or the host alone when the port is the scheme's default.
+ */
+export function logsAs(h: Pick<RouteHost, 'host' | 'port' | 'scheme'>, logged: string): boolean {
+  if (logged === hostPort(h.host, h.port)) return true;
+  return h.port === defaultPort(h.scheme) && logged === (h.host.includes(':') ? `[${h.host}]` : h.host);
 }
 
 /** The order containerd tries for one hosts.toml: `[host]` entries, then `server` (or the registry itself). */

@@ -770,6 +770,11 @@ describe('containerd.mirror-fallback from a pull that failed on a mirror that ga
     expect(m?.evidence[0]).toMatch(
       /^7 pull\(s\) failed with no answer from the mirror docker-io\.regproxy\.example\.com \(dial tcp: lookup .* no such host\) in raw\/kubelet\/events\.json, first at event 2: "…failed to do request: Get /,
     );
+    // the error names the host without its port (80, the scheme's default), as Go writes a URL's host:
+    // the route's host it is, and the one after it
+    expect(m?.evidence[1]).toMatch(
+      /nothing answered at the mirror, and https:\/\/registry-1\.docker\.io:443 did not serve it either$/,
+    );
     // the same failure in containerd's log: the log's line is the one counted
     const logged = mirrorFallback.when(
       await factsFrom({ ...files, 'raw/containerd/journal.txt': `ctr: ${message.slice(message.indexOf(': ') + 2)}\n` }),

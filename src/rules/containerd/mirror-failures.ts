@@ -20,10 +20,9 @@ import {
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
-import { defaultPort } from '../../parsers/hosts-toml.js';
 import { isLoopback } from '../../parsers/net-address.js';
 import { DFDAEMON_PROXY_PORTS } from '../../facts/containerd-endpoints.js';
-import { hostPort } from '../../facts/containerd-routes.js';
+import { logsAs } from '../../facts/containerd-routes.js';
 
 /** The default dialer's timeout, for a host without dial_timeout (containerd v2.1.0 core/remotes/docker/registry.go:252-259). */
 const DEFAULT_DIAL_SECONDS = 30;
@@ -44,19 +43,12 @@ export function logFallbacks(
   cancels: ContainerdLogEvent[];
   failedPulls: FailedPull[];
 } {
-  // containerd logs the URL's host as written (Go url.URL.Host): no port when the scheme's default is meant
-  const mirrors = new Set(
-    c.routes.flatMap((r) =>
-      r.hosts
-        .filter((h) => h.role !== 'origin')
-        .flatMap((h) => [`${h.host}:${h.port}`, ...(h.port === defaultPort(h.scheme) ? [h.host] : [])]),
-    ),
-  );
+  const mirrors = c.routes.flatMap((r) => r.hosts.filter((h) => h.role !== 'origin'));
   const events = c.log?.events ?? [];
   // without a route to name the mirrors, a host counts when it is dfdaemon's proxy on loopback, or when
   // containerd's request to it names the registry it stands in for (a mirror's request carries ns=)
   const isMirror = (host: string, url: string | undefined) =>
-    mirrors.size > 0 ? mirrors.has(host) : dfdaemonOnLoopback(host, c) || mirrorRequest(host, url);
+    mirrors.length > 0 ? mirrors.some((h) => logsAs(h, host)) : dfdaemonOnLoopback(host, c) || mirrorRequest(host, url);
   const fallbacks = events.filter((e) => {
     if (e.kind !== 'trying-next-host' && e.kind !== 'fetch-failed') return false;
     if (e.host !== undefined) return isMirror(e.host, quotedRequest(e.error ?? '', e.host)?.url);
@@ -83,7 +75,7 @@ export function logFallbacks(
     }
   const failedPulls = logged.length > 0 ? logged : quoted;
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
-  const mirrorOnTheWay = mirrors.size > 0 || fallbacks.length > 0 || failedPulls.length > 0;
+  const mirrorOnTheWay = mirrors.length > 0 || fallbacks.length > 0 || failedPulls.length > 0;
   const cancels = mirrorOnTheWay ? events.filter((e) => e.kind === 'progress-cancel') : [];
   return { fallbacks, cancels, failedPulls };
 }
@@ -311,7 +303,7 @@ export function failingMirrorSentence(m: FailingMirror, c: ContainerdFacts): str
 
 /** Whether host:port as containerd logs it is dfdaemon's: a route's host known to be, else its proxy on loopback. */
 export function isDfdaemonHost(c: ContainerdFacts, host: string): boolean {
-  const known = c.routes.flatMap((r) => r.hosts).find((h) => h.role !== 'origin' && hostPort(h.host, h.port) === host);
+  const known = c.routes.flatMap((r) => r.hosts).find((h) => h.role !== 'origin' && logsAs(h, host));
   return known ? known.isDfdaemon : dfdaemonOnLoopback(host, c);
 }
 

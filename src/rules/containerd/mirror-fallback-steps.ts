@@ -13,7 +13,7 @@ import {
   progressTimeoutSnippet,
   proxyUrl,
 } from '../snippets/containerd.js';
-import { hostPort } from '../../facts/containerd-routes.js';
+import { logsAs } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
@@ -32,7 +32,7 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
   for (const e of failedPulls) if (e.failedAt.url) urls.add(new URL(e.failedAt.url).origin);
   for (const e of fallbacks) {
     if (!e.host) continue;
-    const h = routeHosts.find((x) => hostPort(x.host, x.port) === e.host);
+    const h = routeHosts.find((x) => logsAs(x, e.host as string));
     // without a route to say it, the request in the error does: `Head "http://127.0.0.1:4001/v2/…"`
     const scheme = h ? null : quotedRequest(e.error ?? '', e.host)?.scheme;
     if (h) urls.add(h.url);

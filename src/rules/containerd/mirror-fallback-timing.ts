@@ -1,9 +1,8 @@
 // What containerd's log timestamps say of the mirrors it gave up on: how long a resolve waited on each
 // (facts/containerd-host-attempts.ts), and which host it went on to.
 import type { ContainerdFacts, HostAttempt, RegistryRoute, RouteHost } from '../../facts/containerd.js';
-import { hostPort } from '../../facts/containerd-routes.js';
+import { logsAs } from '../../facts/containerd-routes.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
-import { defaultPort } from '../../parsers/hosts-toml.js';
 
 /** The failed mirror attempts of one resolve, as the log times them. */
 export interface LoggedCost {
@@ -55,9 +54,7 @@ export function loggedCostSentence(l: LoggedCost, c: ContainerdFacts): string {
 /** The route host that is host:port as containerd logs it (no port when the scheme's default is meant). */
 function routeHostAt(c: ContainerdFacts, host: string): { route: RegistryRoute; i: number } | undefined {
   for (const route of c.routes) {
-    const i = route.hosts.findIndex(
-      (h) => hostPort(h.host, h.port) === host || (h.port === defaultPort(h.scheme) && h.host === host),
-    );
+    const i = route.hosts.findIndex((h) => logsAs(h, host));
     if (i >= 0) return { route, i };
   }
   return undefined;

@@ -3,7 +3,7 @@ import { pullInQuestion } from '../../facts/pull.js';
 import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
-import { hostPort } from '../../facts/containerd-routes.js';
+import { logsAs } from '../../facts/containerd-routes.js';
 import { mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
 import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
@@ -246,9 +246,9 @@ function unansweredMeaning(c: ContainerdFacts, host: string): string {
 /** What came after the failing mirror, as far as the bundle tells: tried and failed, or never tried. */
 function afterMirror(c: ContainerdFacts, host: string, tried: boolean): string {
   const fate = tried ? 'did not serve it either' : 'was never tried';
-  const route = c.routes.find((r) => r.hosts.some((h) => h.role !== 'origin' && hostPort(h.host, h.port) === host));
+  const route = c.routes.find((r) => r.hosts.some((h) => h.role !== 'origin' && logsAs(h, host)));
   if (!route) return `the hosts after it (the origin registry, unless the mirror is the \`server\`) ${fate}`;
-  const rest = route.hosts.slice(route.hosts.findIndex((h) => hostPort(h.host, h.port) === host) + 1);
+  const rest = route.hosts.slice(route.hosts.findIndex((h) => logsAs(h, host)) + 1);
   return rest.length === 0
     ? 'no host comes after it in the route for ' + route.registry
     : `${rest.map((h) => h.url).join(', ')} ${fate}`;

@@ -3,7 +3,7 @@
 // fails on its media type (knowledge `containerd.log.pull-failed-not-manifest`).
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { RouteHost } from '../../facts/containerd-routes.js';
-import { hostPort } from '../../facts/containerd-routes.js';
+import { logsAs } from '../../facts/containerd-routes.js';
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { type ContainerdLogEvent, type NotManifest, notManifestIn } from '../../parsers/containerd-log.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
@@ -60,7 +60,7 @@ export function notManifestPulls(
     const route = c.routes.find((r) => r.registry === registry) ?? c.routes.find((r) => r.registry === '_default');
     const first = route?.hosts[0];
     if (!route || !first || first.role === 'origin') continue;
-    if (leftHosts.has(hostPort(first.host, first.port)) || leftHosts.has(first.host)) continue;
+    if ([...leftHosts].some((h) => logsAs(first, h))) continue;
     out.push({ ...p, host: first, registry: route.registry });
   }
   return out;

@@ -134,18 +134,11 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
 }
 
 /**
- * The host a pull's error names as the one that failed it (an error status, or no answer), in the words
- * containerd writes it: for the error as another component quotes it (the kubelet's Failed event).
+ * A pull's error as another component quotes it (the kubelet's Failed event), read as containerd's own
+ * line of it would be: a host's error status, no answer from it, an answer that is no manifest.
  */
-export function hostFailureIn(error: string): HostFailure | null {
-  const ev = eventOf(error, {}, 0);
-  return ev?.kind === 'pull-failed-at-host' || ev?.kind === 'pull-failed-unanswered' ? (ev.failedAt ?? null) : null;
-}
-
-/** What a pull failed on when a host's answer was no manifest, as another component quotes the error (the kubelet's Failed event). */
-export function notManifestIn(error: string): NotManifest | null {
-  const ev = eventOf(error, {}, 0);
-  return ev?.kind === 'pull-failed-not-manifest' ? (ev.notManifest ?? null) : null;
+export function pullErrorIn(error: string): ContainerdLogEvent | null {
+  return eventOf(error, {}, 0);
 }
 
 function notManifestOf(m: RegExpExecArray, text: string): NotManifest {

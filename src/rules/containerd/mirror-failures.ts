@@ -11,12 +11,7 @@ import {
   mirrorTransportErrorFallsBack,
 } from '../../knowledge/containerd.js';
 import { formatRange, pick } from '../../knowledge/versioned.js';
-import {
-  type ContainerdLogEvent,
-  type HostFailure,
-  hostFailureIn,
-  quotedRequest,
-} from '../../parsers/containerd-log.js';
+import { type ContainerdLogEvent, type HostFailure, pullErrorIn, quotedRequest } from '../../parsers/containerd-log.js';
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
@@ -58,31 +53,19 @@ export function logFallbacks(
     const quoted = quotedRequest(e.error ?? '');
     return quoted ? isMirror(quoted.host, quoted.url) : e.kind === 'trying-next-host';
   });
-  const logged: FailedPull[] = [];
-  for (const e of events) {
+  const failedPulls = pullFailures(c, kubeletFailures, (e) => {
     const at = e.kind === 'pull-failed-at-host' || e.kind === 'pull-failed-unanswered' ? e.failedAt : undefined;
-    if (at !== undefined && isMirror(at.host, at.url) && c.log)
-      logged.push({ failedAt: at, file: c.log.file, at: `line ${e.line}`, count: 1, text: e.error ?? e.msg });
-  }
-  // the kubelet's Failed events quote the same errors: read where containerd's log says none (not
-  // collected, or from before its window), so that no pull is counted twice
-  const quoted: FailedPull[] = [];
-  if (logged.length === 0)
-    for (const k of kubeletFailures) {
-      const at = hostFailureIn(k.error);
-      if (at && isMirror(at.host, at.url))
-        quoted.push({ failedAt: at, file: k.file, at: `event ${k.event.item}`, count: k.event.count, text: k.error });
-    }
-  const failedPulls = logged.length > 0 ? logged : quoted;
+    return at !== undefined && isMirror(at.host, at.url) ? at : undefined;
+  });
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
   const mirrorOnTheWay = mirrors.length > 0 || fallbacks.length > 0 || failedPulls.length > 0;
   const cancels = mirrorOnTheWay ? events.filter((e) => e.kind === 'progress-cancel') : [];
   return { fallbacks, cancels, failedPulls };
 }
 
-/** A pull that failed at a mirror (every host after it failing too), and where the bundle says so. */
-export interface FailedPull {
-  failedAt: HostFailure;
+/** A pull failure as the bundle shows it: what it was, where it is written, and the pulls it stands for. */
+export interface LoggedFailure<T> {
+  what: T;
   /** The bundle file: containerd's log, or the kubelet's events. */
   file: string;
   /** Where in it: "line N" of the log, "event N" of the event list. */
@@ -91,6 +74,35 @@ export interface FailedPull {
   count: number;
   /** The error as written. */
   text: string;
+}
+
+/** A pull that failed at a mirror (every host after it failing too). */
+export type FailedPull = LoggedFailure<HostFailure>;
+
+/**
+ * The pull failures `read` takes from containerd's log lines, else from the kubelet's Failed events, which
+ * quote the same errors: those are read where containerd's log shows none (not collected, or from before
+ * its window), so that no pull is counted twice.
+ */
+export function pullFailures<T>(
+  c: ContainerdFacts,
+  kubeletFailures: readonly KubeletPullFailure[],
+  read: (e: ContainerdLogEvent) => T | undefined,
+): LoggedFailure<T>[] {
+  const logged: LoggedFailure<T>[] = [];
+  for (const e of c.log?.events ?? []) {
+    const what = read(e);
+    if (what !== undefined && c.log)
+      logged.push({ what, file: c.log.file, at: `line ${e.line}`, count: 1, text: e.error ?? e.msg });
+  }
+  if (logged.length > 0) return logged;
+  return kubeletFailures.flatMap((k) => {
+    const e = pullErrorIn(k.error);
+    const what = e ? read(e) : undefined;
+    return what === undefined
+      ? []
+      : [{ what, file: k.file, at: `event ${k.event.item}`, count: k.event.count, text: k.error }];
+  });
 }
 
 /** False when the only failures are pulls a mirror's unanswered request ended on a release that tried no host after it. */
@@ -111,7 +123,7 @@ export function triesNextAfterUnanswered({
 }): boolean {
   const next = pick(mirrorTransportErrorFallsBack, c.version);
   if (next.kind !== 'known' || next.value) return true;
-  const onlyUnanswered = failedPulls.length > 0 && failedPulls.every((e) => 'transport' in e.failedAt);
+  const onlyUnanswered = failedPulls.length > 0 && failedPulls.every((e) => 'transport' in e.what);
   return !(
     onlyUnanswered &&
     fallbacks.length === 0 &&

@@ -29,7 +29,7 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
   const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
   const urls = new Set<string>();
   for (const m of failing) urls.add(m.host.url);
-  for (const e of failedPulls) if (e.failedAt.url) urls.add(new URL(e.failedAt.url).origin);
+  for (const e of failedPulls) if (e.what.url) urls.add(new URL(e.what.url).origin);
   for (const e of fallbacks) {
     if (!e.host) continue;
     const h = routeHosts.find((x) => logsAs(x, e.host as string));
@@ -91,7 +91,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   // pulls on it helps; why it answers so (above) is the fix
   const answersErrors =
     f.failedPulls.length > 0 &&
-    f.failedPulls.every((e) => 'status' in e.failedAt) &&
+    f.failedPulls.every((e) => 'status' in e.what) &&
     f.fallbacks.length === 0 &&
     f.failing.length === 0 &&
     !blackholed;
@@ -136,7 +136,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
  * answers this node at all.
  */
 function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
-  const at = failedPulls.find((e) => e.failedAt.url)?.failedAt;
+  const at = failedPulls.find((e) => e.what.url)?.what;
   if (!at?.url) return [];
   const u = new URL(at.url);
   const registry = u.searchParams.get('ns');

@@ -179,7 +179,7 @@ export const mirrorFallback = defineRule<FallbackFinding>({
     }
     const failed = failedPulls[0];
     if (failed) {
-      const at = failed.failedAt;
+      const at = failed.what;
       const text = failed.text;
       const how =
         'status' in at

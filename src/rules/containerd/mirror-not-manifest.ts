@@ -5,20 +5,16 @@ import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { RouteHost } from '../../facts/containerd-routes.js';
 import { logsAs } from '../../facts/containerd-routes.js';
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
-import { type ContainerdLogEvent, type NotManifest, notManifestIn } from '../../parsers/containerd-log.js';
+import type { ContainerdLogEvent, NotManifest } from '../../parsers/containerd-log.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
+import { type LoggedFailure, pullFailures } from './mirror-failures.js';
 
 /** A pull that failed on a non-manifest answer, tied to the mirror that gave it. */
-export interface NotManifestPull {
-  what: NotManifest & { image: string };
+export type NotManifestPull = LoggedFailure<NotManifest & { image: string }> & {
   /** The first host of the image's route: the one that answered, since containerd was not seen leaving it. */
   host: RouteHost;
   registry: string;
-  /** Where the bundle says so: containerd's log, or the kubelet's events. */
-  file: string;
-  at: string;
-  count: number;
-}
+};
 
 /**
  * The pulls that failed because a host answered the manifest request with no manifest, where that host is a
@@ -31,27 +27,11 @@ export function notManifestPulls(
   kubeletFailures: readonly KubeletPullFailure[],
   left: readonly ContainerdLogEvent[],
 ): NotManifestPull[] {
-  const found: Omit<NotManifestPull, 'host' | 'registry'>[] = [];
-  for (const e of c.log?.events ?? [])
-    if (e.kind === 'pull-failed-not-manifest' && e.notManifest?.image && c.log)
-      found.push({
-        what: { ...e.notManifest, image: e.notManifest.image },
-        file: c.log.file,
-        at: `line ${e.line}`,
-        count: 1,
-      });
-  // the kubelet's events quote the same errors: read where containerd's log says none
-  if (found.length === 0)
-    for (const k of kubeletFailures) {
-      const what = notManifestIn(k.error);
-      if (what?.image)
-        found.push({
-          what: { ...what, image: what.image },
-          file: k.file,
-          at: `event ${k.event.item}`,
-          count: k.event.count,
-        });
-    }
+  const found = pullFailures(c, kubeletFailures, (e) =>
+    e.kind === 'pull-failed-not-manifest' && e.notManifest?.image
+      ? { ...e.notManifest, image: e.notManifest.image }
+      : undefined,
+  );
   const leftHosts = new Set(left.flatMap((e) => (e.host ? [e.host] : [])));
   const out: NotManifestPull[] = [];
   for (const p of found) {

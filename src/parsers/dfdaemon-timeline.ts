@@ -99,7 +99,8 @@ export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(/;
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
 export const MAX_PROXY = 5_000;
-const MAX_REFS = 20;
+/** Lines a summary's list keeps (the first ones): evidence shows a full list's count as "20+". */
+export const MAX_REFS = 20;
 
 /**
  * A piece line as the scanner reads it, without its event object: a Rust log is mostly piece lines, and

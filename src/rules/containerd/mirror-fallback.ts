@@ -8,6 +8,7 @@ import { mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
 import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { defineRule } from '../rule.js';
+import { refCount } from '../dfdaemon/text.js';
 import {
   dialCost,
   type FailedPull,
@@ -198,9 +199,8 @@ export const mirrorFallback = defineRule<FallbackFinding>({
       );
     out.push(...failing.map((m) => failingMirrorSentence(m, c)));
     if (error) {
-      const n = `${proxyErrors.length}${proxyErrors.length >= 20 ? '+' : ''}`;
       out.push(
-        `${n} proxy error line(s) in dfdaemon's log, first ${error.file}:${error.line}: ${error.text.slice(0, 160)}`,
+        `${refCount(proxyErrors)} proxy error line(s) in dfdaemon's log, first ${error.file}:${error.line}: ${error.text.slice(0, 160)}`,
       );
     }
     if (fallbackRoutes.length > 0) {

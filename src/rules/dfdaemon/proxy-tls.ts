@@ -19,7 +19,7 @@ import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/df
 import { prose } from '../steps.js';
 import { configAt } from './pull.js';
 import { defineRule } from '../rule.js';
-import { quote } from './text.js';
+import { quote, refCount } from './text.js';
 
 interface ProxyTlsFinding {
   gen: 'go' | 'rust' | null;
@@ -29,8 +29,6 @@ interface ProxyTlsFinding {
   config: ConfigAt;
 }
 
-/** The summary keeps the first MAX_REFS (20) lines of a list: more is shown as "20+". */
-const count = (l: readonly unknown[]) => `${l.length}${l.length >= 20 ? '+' : ''}`;
 const X509 = /\bx509: /;
 /** The host of Go's "handshake failed for <host>: …" (SNI: the server name; CONNECT: host:port). */
 const hostOf = (r: LineRef) => /handshake failed for (\S+?):? /.exec(r.text)?.[1];
@@ -81,7 +79,7 @@ export const proxyTls = defineRule<ProxyTlsFinding>({
     const out: string[] = [];
     if (refused.length > 0) {
       out.push(
-        `${count(refused)} client(s) refused the certificate dfdaemon's proxy answered their TLS with, first ${quote(refused[0]!)}`,
+        `${refCount(refused)} client(s) refused the certificate dfdaemon's proxy answered their TLS with, first ${quote(refused[0]!)}`,
       );
       out.push(
         gen === 'rust' || selfSigned
@@ -92,7 +90,7 @@ export const proxyTls = defineRule<ProxyTlsFinding>({
     if (upstream.length > 0) {
       const x509 = upstream.find((r) => X509.test(r.text));
       out.push(
-        `${count(upstream)} hijacked HTTPS request(s) failed at the registry and were answered 502 Bad Gateway (Go's ReverseProxy default), first ${quote(x509 ?? upstream[0]!)}`,
+        `${refCount(upstream)} hijacked HTTPS request(s) failed at the registry and were answered 502 Bad Gateway (Go's ReverseProxy default), first ${quote(x509 ?? upstream[0]!)}`,
       );
       if (x509)
         out.push(

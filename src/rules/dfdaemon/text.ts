@@ -1,7 +1,12 @@
 // How the dfdaemon rules' evidence names a value: a log line or a config key with where it came from,
 // a task, a size, a rate, a duration.
 import type { Setting } from '../../parsers/dfdaemon-config.js';
-import type { LineRef, TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+import { type LineRef, MAX_REFS, type TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
+
+/** How many lines a summary's list holds: it keeps the first MAX_REFS, so a full one may stand for more. */
+export function refCount(list: readonly unknown[]): string {
+  return `${list.length}${list.length >= MAX_REFS ? '+' : ''}`;
+}
 
 /**
  * A log line as evidence: where it is and its text, cut after 160 characters. When what `keep` matches

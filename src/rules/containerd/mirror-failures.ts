@@ -10,7 +10,7 @@ import {
   mirrorResponseHeaderTimeout,
   mirrorTransportErrorFallsBack,
 } from '../../knowledge/containerd.js';
-import { formatRange, pick } from '../../knowledge/versioned.js';
+import { formatRange, pick, type Release } from '../../knowledge/versioned.js';
 import { type ContainerdLogEvent, type HostFailure, pullErrorIn, quotedRequest } from '../../parsers/containerd-log.js';
 import type { KubeletPullFailure } from '../../facts/kubelet.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
@@ -105,6 +105,15 @@ export function pullFailures<T>(
   });
 }
 
+/**
+ * The containerd release when it is known to fail a pull at the first host whose request gets no answer,
+ * trying none after it (1.3.0–1.3.3); null for any other release, and when the release is not known.
+ */
+export function stopsAtUnansweredHost(c: ContainerdFacts): Release | null {
+  const p = pick(mirrorTransportErrorFallsBack, c.version);
+  return p.kind === 'known' && !p.value ? p.version : null;
+}
+
 /** False when the only failures are pulls a mirror's unanswered request ended on a release that tried no host after it. */
 export function triesNextAfterUnanswered({
   c,
@@ -121,8 +130,7 @@ export function triesNextAfterUnanswered({
   failing: readonly FailingMirror[];
   proxyErrors: readonly unknown[];
 }): boolean {
-  const next = pick(mirrorTransportErrorFallsBack, c.version);
-  if (next.kind !== 'known' || next.value) return true;
+  if (stopsAtUnansweredHost(c) === null) return true;
   const onlyUnanswered = failedPulls.length > 0 && failedPulls.every((e) => 'transport' in e.what);
   return !(
     onlyUnanswered &&

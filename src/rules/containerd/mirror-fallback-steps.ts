@@ -1,5 +1,5 @@
 // What mirror-fallback advises, by what made the mirror fail.
-import { hostsDialTimeout, mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
+import { hostsDialTimeout } from '../../knowledge/containerd.js';
 import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import type { Step } from '../../report/model.js';
@@ -19,7 +19,12 @@ import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
 import type { FallbackFinding } from './mirror-fallback.js';
 import { quotedRequest } from '../../parsers/containerd-log.js';
-import { dfdaemonProxyPorts, isDfdaemonHost, triesNextAfterUnanswered } from './mirror-failures.js';
+import {
+  dfdaemonProxyPorts,
+  isDfdaemonHost,
+  stopsAtUnansweredHost,
+  triesNextAfterUnanswered,
+} from './mirror-failures.js';
 
 /**
  * The mirrors to check by hand: those the log or the live check found failing, as their route writes
@@ -144,8 +149,7 @@ function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
   const why =
     'status' in at ? statusSteps(u, at.host, at.status, dfdaemon, c) : unansweredSteps(u, at.transport, dfdaemon, c);
   // 1.3.0–1.3.3 never tried the hosts after the mirror: whether the registry answers says nothing of this pull
-  const fallsBack = pick(mirrorTransportErrorFallsBack, c.version);
-  const triedNext = 'status' in at || fallsBack.kind === 'none' || fallsBack.value;
+  const triedNext = 'status' in at || stopsAtUnansweredHost(c) === null;
   return [
     ...why,
     // the registry's own host serves it when the route is not known: containerd's default `server`
@@ -193,11 +197,11 @@ function unansweredSteps(u: URL, transport: string, dfdaemon: boolean, c: Fallba
           `Nothing answered at the mirror ${u.host} (${transport}); it is not dfdaemon's proxy (${dfdaemonPorts(c)}): check from this node that its name resolves and it listens (the curl above).`,
         ),
       ];
-  const next = pick(mirrorTransportErrorFallsBack, c.version);
-  if (next.kind === 'known' && !next.value)
+  const stops = stopsAtUnansweredHost(c);
+  if (stops)
     out.push(
       prose(
-        `containerd ${formatVersion(next.version)} does not try the next host after one that gives no answer: while the mirror is down, every pull through it fails. Upgrade containerd (1.3.4 and later fall back to the hosts after it), or take the mirror out until it answers.`,
+        `containerd ${formatVersion(stops)} does not try the next host after one that gives no answer: while the mirror is down, every pull through it fails. Upgrade containerd (1.3.4 and later fall back to the hosts after it), or take the mirror out until it answers.`,
       ),
     );
   return out;

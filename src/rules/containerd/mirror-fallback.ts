@@ -4,8 +4,6 @@ import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { logsAs } from '../../facts/containerd-routes.js';
-import { mirrorTransportErrorFallsBack } from '../../knowledge/containerd.js';
-import { pick } from '../../knowledge/versioned.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
 import { defineRule } from '../rule.js';
 import { refCount } from '../dfdaemon/text.js';
@@ -20,6 +18,7 @@ import {
   hungWait,
   logFallbacks,
   type RequestCost,
+  stopsAtUnansweredHost,
   triesNextAfterUnanswered,
 } from './mirror-failures.js';
 import { fallbackSteps } from './mirror-fallback-steps.js';
@@ -236,10 +235,10 @@ const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.sli
 
 /** What a pull that failed on a mirror's unanswered request says of the hosts after it, by release. */
 function unansweredMeaning(c: ContainerdFacts, host: string): string {
-  const next = pick(mirrorTransportErrorFallsBack, c.version);
-  if (next.kind === 'known' && !next.value)
-    return `containerd ${formatVersion(next.version)} fails a pull at the first host whose request gets no answer, without trying the hosts after it (it tries them from 1.3.4): the dead mirror alone failed the pull, and ${afterMirror(c, host, false)}`;
-  const since = next.kind === 'assumed' ? `containerd's version is unknown; from 1.3.4 containerd` : 'containerd';
+  const stops = stopsAtUnansweredHost(c);
+  if (stops)
+    return `containerd ${formatVersion(stops)} fails a pull at the first host whose request gets no answer, without trying the hosts after it (it tries them from 1.3.4): the dead mirror alone failed the pull, and ${afterMirror(c, host, false)}`;
+  const since = c.version ? 'containerd' : `containerd's version is unknown; from 1.3.4 containerd`;
   return `${since} tries the next host when a request gets no answer, and names that error only when the hosts after it failed as well (up to 1.7 the first failing host's error, from 2.0 the highest-ranked, where no answer ranks lowest): nothing answered at the mirror, and ${afterMirror(c, host, true)}`;
 }
 

@@ -94,9 +94,9 @@ export function jsonLogFields(text: string): Record<string, string> | null {
 }
 
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
-  const json = text.includes('msg=') ? null : jsonLogFields(text);
-  if (json) return eventOf(json.msg as string, json, line);
   if (!text.includes('msg=')) {
+    const json = jsonLogFields(text);
+    if (json) return eventOf(json.msg as string, json, line);
     // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
     const ctr = /^\s*ctr: (.+)$/.exec(text);
     return ctr ? eventOf(ctr[1] as string, {}, line) : null;

@@ -20,6 +20,10 @@ import {
   type ContainerdLab,
 } from './containerd-lab.js';
 
+/** A legacy mirror for docker.io, which containerd refuses beside config_path. */
+const LEGACY_MIRROR =
+  '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n';
+
 const why = labUnavailable(CONTAINERD_LAB_TOOLS);
 if (why) announceSkip('containerd probe lab', why);
 
@@ -151,10 +155,7 @@ describe('containerd probe against a real containerd', () => {
     'legacy mirrors together with config_path: the real CRI plugin fails to load, and the probe shows it',
     async () => {
       lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-      const cd = await startWithConfigPath(
-        lab,
-        '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
-      );
+      const cd = await startWithConfigPath(lab, LEGACY_MIRROR);
       expect(cd.log()).toContain('`mirrors` cannot be set when `config_path` is provided');
       const { dir } = await runProbe({ containerdConfig: cd.configFile, containerdAddress: cd.address });
       const { facts, rules } = await analyse(dir);
@@ -170,11 +171,7 @@ describe('containerd probe against a real containerd', () => {
     'containerd\'s log in JSON ([debug] format = "json") is read as its text format is: the CRI plugin\'s refusal',
     async () => {
       lab ??= await createContainerdLab({ name: 'dfdoctor-cd-probe' });
-      const cd = await startWithConfigPath(
-        lab,
-        '[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]\n  endpoint = ["http://127.0.0.1:4001"]\n',
-        { logFormat: 'json' },
-      );
+      const cd = await startWithConfigPath(lab, LEGACY_MIRROR, { logFormat: 'json' });
       await cd.stop();
       // the daemon's own lines, as its journal holds them
       const lines = cd

@@ -1,4 +1,5 @@
 import { type ContainerdLogKind, logMessages } from '../knowledge/containerd.js';
+import { splitImageRef } from './image-ref.js';
 
 /**
  * containerd's own log (journald unit `containerd`, or a log file): logrus text lines
@@ -39,11 +40,14 @@ export interface NotManifest {
 
 /**
  * A host (host:port as containerd wrote it) that failed a request: it answered an error status (the
- * request's URL when the wording names it), or the request got no answer (`transport`: Go's cause, such as
- * "dial tcp 127.0.0.1:4001: connect: connection refused").
+ * request's URL when the wording names it, else its path when the error names the image and the tag), or
+ * the request got no answer (`transport`: Go's cause, such as "dial tcp 127.0.0.1:4001: connect:
+ * connection refused").
  */
 export type HostFailure =
-  { host: string; url?: string; status: number } | { host: string; url: string; transport: string };
+  | { host: string; status: number; url: string }
+  | { host: string; status: number; request?: string }
+  | { host: string; url: string; transport: string };
 
 /** Messages that carry a `host=`: the tail of one may start a journal line that lost its head. */
 export const HOST_MESSAGES = ['trying next host', 'fetch failed'] as const;
@@ -116,7 +120,7 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
     if (kind === 'pull-failed-at-host') {
       // the wording that matched gives the host or URL; the status is the last capture
       const where = m.slice(1, -1).find((g) => g !== undefined);
-      if (where !== undefined) ev.failedAt = failedAt(where, Number(m[m.length - 1]));
+      if (where !== undefined) ev.failedAt = failedAt(where, Number(m[m.length - 1]), `${msg}\n${f.error ?? ''}`);
     }
     if (kind === 'pull-failed-not-manifest') ev.notManifest = notManifestOf(m, `${msg}\n${f.error ?? ''}`);
     if (kind === 'pull-failed-unanswered') {
@@ -142,17 +146,38 @@ export function pullErrorIn(error: string): ContainerdLogEvent | null {
 }
 
 function notManifestOf(m: RegExpExecArray, text: string): NotManifest {
-  // the CRI plugin's "failed to pull and unpack image \"<ref>\"" names the image, normalised
-  const image = /failed to pull and unpack image \\?"([^"\\]+)\\?"/.exec(text)?.[1];
+  const image = pulledImage(text);
   return { mediaType: m[1] as string, digest: m[2] as string, ...(image ? { image } : {}) };
 }
 
+/** The image a pull's error names: the CRI plugin's "failed to pull and unpack image \"<ref>\"" (normalised). */
+function pulledImage(text: string): string | undefined {
+  return /failed to pull and unpack image \\?"([^"\\]+)\\?"/.exec(text)?.[1];
+}
+
 /** The host of a failed request as containerd names it: from its URL, or the host it wrote alone. */
-function failedAt(where: string, status: number): HostFailure {
-  if (!/^https?:\/\//.test(where)) return { host: where, status };
-  const host = hostOf(where);
-  // not a URL after all: no URL is kept (the steps parse what is)
-  return host === null ? { host: where, status } : { host, status, url: where };
+function failedAt(where: string, status: number, text: string): HostFailure {
+  if (/^https?:\/\//.test(where)) {
+    const host = hostOf(where);
+    if (host !== null) return { host, status, url: where };
+  }
+  // not a URL (or not one after all): the request's path, where the error names the image and the tag
+  const request = manifestPath(text);
+  return request ? { host: where, status, request } : { host: where, status };
+}
+
+/**
+ * The manifest request, path and query, of 1.4.12–1.6.24's "pulling from host H failed with status code
+ * [manifests <tag>]", which names no URL: the image comes from the pull's error around it, and `ns` is
+ * what containerd adds for a host other than the image's registry (v1.6.20 remotes/docker/resolver.go:494-510).
+ */
+function manifestPath(text: string): string | undefined {
+  const reference = /\[manifests ([^\]\s]+)\]/.exec(text)?.[1];
+  // ctr's error has no CRI wrap: the resolver's own "failed to resolve reference \"<ref>\"" names it
+  const image = pulledImage(text) ?? /failed to resolve reference \\?"([^"\\]+)\\?"/.exec(text)?.[1];
+  const ref = image === undefined ? null : splitImageRef(image);
+  if (reference === undefined || !ref) return undefined;
+  return `/v2/${ref.repo}/manifests/${reference}?ns=${ref.registryHost}`;
 }
 
 /** host:port of a URL as Go's url.URL.Host writes it (no port when the scheme's default is meant). */

@@ -22,10 +22,27 @@ describe('containerd log lines', () => {
     // containerd 1.6.20 through ctr, recorded in the lab (test/lab/containerd-erroring-mirror.test.ts)
     const ctr =
       'ctr: failed to resolve reference "127.0.0.1:39813/lab/erroring:v1": pulling from host 127.0.0.1:46211 failed with status code [manifests v1]: 500 Internal Server Error';
+    // the wording names the host and the tag, not the URL: the request is rebuilt from the image the error names
     expect(parseContainerdLogLine(ctr, 3)).toMatchObject({
       kind: 'pull-failed-at-host',
-      failedAt: { host: '127.0.0.1:46211', status: 500 },
+      failedAt: { host: '127.0.0.1:46211', status: 500, request: '/v2/lab/erroring/manifests/v1?ns=127.0.0.1:39813' },
     });
+    // the CRI plugin's line of it (instrumented_service.go "PullImage %q failed"), whose wrap names the
+    // image: the error of dragonflyoss/dragonfly#3582
+    const crictl =
+      'time="2024-10-16T08:43:09Z" level=error msg="PullImage \\"harbor.nebula.com/base/df/nginx:0911\\" failed" error="failed to pull and unpack image \\"harbor.nebula.com/base/df/nginx:0911\\": failed to resolve reference \\"harbor.nebula.com/base/df/nginx:0911\\": pulling from host 127.0.0.1:65001 failed with status code [manifests 0911]: 500 Internal Server Error"';
+    expect(parseContainerdLogLine(crictl, 2)?.failedAt).toEqual({
+      host: '127.0.0.1:65001',
+      status: 500,
+      request: '/v2/base/df/nginx/manifests/0911?ns=harbor.nebula.com',
+    });
+    // without the image, no request
+    expect(
+      parseContainerdLogLine(
+        'ctr: pulling from host 127.0.0.1:65001 failed with status code [manifests 0911]: 500 Internal Server Error',
+        1,
+      )?.failedAt,
+    ).toEqual({ host: '127.0.0.1:65001', status: 500 });
     // the CRI plugin's own error line, 1.7+ wording (k3s-io/k3s#10351: an embedded mirror on :6443)
     const cri =
       'time="2024-06-13T22:28:38.407225150+02:00" level=error msg="RunPodSandbox for &PodSandboxMetadata{Name:x,Attempt:0,} failed, error" error="failed to get sandbox image \\"rancher/mirrored-pause:3.6\\": failed to pull and unpack image \\"docker.io/rancher/mirrored-pause:3.6\\": failed to resolve reference \\"docker.io/rancher/mirrored-pause:3.6\\": unexpected status from HEAD request to https://127.0.0.1:6443/v2/rancher/mirrored-pause/manifests/3.6?ns=docker.io: 500 Internal Server Error"';

@@ -261,6 +261,22 @@ describe('containerd.mirror-fallback', () => {
     expect(text).toMatch(/registry\.mirrors, where containerd tries the registry itself after them/);
     expect(text).toContain('config_path = "/etc/containerd/certs.d"');
   });
+  it("checks the port and the request of a mirror's error that names only the host (real Go dfdaemon 500)", async () => {
+    // containerd's 1.4.12–1.6.24 wording names 127.0.0.1:65001, the Go dfdaemon's port, and no URL
+    const fx = loadFixture(new URL('../../fixtures/real/dfdaemon-go-500-host-only-wording/', import.meta.url).pathname);
+    const m = mirrorFallback.when(await factsFrom(fx.files, { manifest: fx.manifest }));
+    const steps = m!.remediation.steps.map(stepText);
+    expect(steps.filter((x) => x.startsWith('$ curl '))).toEqual([
+      "$ curl -sS -m 5 -o /dev/null -w '%{http_code} %{time_total}s\\n' http://127.0.0.1:65001/v2/",
+      "$ curl -sS -m 10 -o /dev/null -w '%{http_code}\\n' https://harbor.nebula.com/v2/    # any code, 401 included, means this node reaches the registry",
+    ]);
+    const text = steps.join('\n');
+    expect(text).toContain('The mirror answered 500 to /v2/base/df/nginx/manifests/0911:');
+    expect(text).toContain("grep -n '/v2/base/df/nginx/manifests/0911' ");
+    // it answered: no timeout, no `server`
+    expect(text).not.toMatch(/dial_timeout|`server`/);
+    expect(m!.remediation.summary).toMatch(/^Find out why the mirror answers an error status/);
+  });
   it('on a Bottlerocket node, sends the mirrors to the settings that render them, not to a file', async () => {
     const fx = loadFixture(
       new URL('../../fixtures/real/containerd-bottlerocket-mirror-timeout/', import.meta.url).pathname,

@@ -55,7 +55,7 @@ export function logFallbacks(
   });
   const failedPulls = pullFailures(c, kubeletFailures, (e) => {
     const at = e.kind === 'pull-failed-at-host' || e.kind === 'pull-failed-unanswered' ? e.failedAt : undefined;
-    return at !== undefined && isMirror(at.host, at.url) ? at : undefined;
+    return at !== undefined && isMirror(at.host, 'url' in at ? at.url : undefined) ? at : undefined;
   });
   // a pull cancelled for no progress stalled somewhere: on a mirror only if one is known to be on its way
   const mirrorOnTheWay = mirrors.length > 0 || fallbacks.length > 0 || failedPulls.length > 0;

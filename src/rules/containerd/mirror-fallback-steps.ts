@@ -18,7 +18,7 @@ import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
 import type { FallbackFinding } from './mirror-fallback.js';
-import { quotedRequest } from '../../parsers/containerd-log.js';
+import { type HostFailure, quotedRequest } from '../../parsers/containerd-log.js';
 import {
   dfdaemonProxyPorts,
   isDfdaemonHost,
@@ -34,7 +34,10 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
   const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
   const urls = new Set<string>();
   for (const m of failing) urls.add(m.host.url);
-  for (const e of failedPulls) if (e.what.url) urls.add(new URL(e.what.url).origin);
+  for (const e of failedPulls) {
+    const u = requestUrl(c, e.what);
+    if (u) urls.add(u.origin);
+  }
   for (const e of fallbacks) {
     if (!e.host) continue;
     const h = routeHosts.find((x) => logsAs(x, e.host as string));
@@ -44,6 +47,21 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
     else if (scheme) urls.add(`${scheme}://${e.host}`);
   }
   return urls.size > 0 ? [...urls].slice(0, 3).map((u) => u.replace(/\/v2\/?$|\/$/, '')) : [proxyUrl(c)];
+}
+
+/**
+ * The mirror answered every failed request with an error status, and nothing else is known of it: it is
+ * up, so neither a dial timeout nor a `server` that keeps pulls on it helps; why it answers so is the fix.
+ */
+export function answersErrors(f: FallbackFinding): boolean {
+  return (
+    f.failedPulls.length > 0 &&
+    f.failedPulls.every((e) => 'status' in e.what) &&
+    f.fallbacks.length === 0 &&
+    f.failing.length === 0 &&
+    f.blackholed === undefined &&
+    f.hung === undefined
+  );
 }
 
 export function fallbackSteps(f: FallbackFinding): Step[] {
@@ -92,16 +110,9 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
     return onThisNode(c, out);
   }
   const dial = pick(hostsDialTimeout, c.version);
-  // a mirror that answers with an error status is up: neither a dial timeout nor a `server` that keeps
-  // pulls on it helps; why it answers so (above) is the fix
-  const answersErrors =
-    f.failedPulls.length > 0 &&
-    f.failedPulls.every((e) => 'status' in e.what) &&
-    f.fallbacks.length === 0 &&
-    f.failing.length === 0 &&
-    !blackholed;
+  const errorsOnly = answersErrors(f);
   // a hung mirror accepts the connection, so no dial timeout fires for it: restarting dfdaemon (above) is the fix
-  const refusedOrDropped = (!hung || blackholed) && !answersErrors;
+  const refusedOrDropped = (!hung || blackholed) && !errorsOnly;
   if (legacy)
     out.push(
       prose(
@@ -127,7 +138,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
       ),
       progressTimeoutSnippet(c),
     );
-  if (!answersErrors)
+  if (!errorsOnly)
     out.push(
       prose('If pulls must never bypass dfdaemon, make the mirror the `server` (no origin fallback):'),
       dfdaemonServerSnippet(c),
@@ -141,9 +152,9 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
  * answers this node at all.
  */
 function failedPullSteps({ c, failedPulls }: FallbackFinding): Step[] {
-  const at = failedPulls.find((e) => e.what.url)?.what;
-  if (!at?.url) return [];
-  const u = new URL(at.url);
+  const at = failedPulls.find((e) => requestUrl(c, e.what))?.what;
+  const u = at && requestUrl(c, at);
+  if (!at || !u) return [];
   const registry = u.searchParams.get('ns');
   const dfdaemon = isDfdaemonHost(c, at.host);
   const why =
@@ -180,6 +191,32 @@ function statusSteps(u: URL, host: string, status: number, dfdaemon: boolean, c:
         ]
       : []),
   ];
+}
+
+/**
+ * The failed request's URL: as the log wrote it, else the host's scheme and the request's path where the
+ * error names only the host (1.4.12–1.6.24): the scheme of the route's host that containerd logs so, else
+ * http for dfdaemon's proxy on loopback, which serves plain HTTP; else not known.
+ */
+function requestUrl(c: FallbackFinding['c'], at: HostFailure): URL | null {
+  let written: string | null = null;
+  if ('url' in at) written = at.url;
+  else if (at.request) {
+    const scheme = schemeOf(c, at.host);
+    if (scheme) written = `${scheme}://${at.host}${at.request}`;
+  }
+  if (written === null) return null;
+  try {
+    return new URL(written);
+  } catch {
+    return null;
+  }
+}
+
+function schemeOf(c: FallbackFinding['c'], host: string): string | null {
+  const h = c.routes.flatMap((r) => r.hosts).find((x) => x.role !== 'origin' && logsAs(x, host));
+  if (h) return new URL(h.url).protocol.slice(0, -1);
+  return isDfdaemonHost(c, host) ? 'http' : null;
 }
 
 /** A mirror whose request got no answer: dfdaemon down (nothing listens), or a name or route that fails. */

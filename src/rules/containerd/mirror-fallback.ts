@@ -21,7 +21,7 @@ import {
   stopsAtUnansweredHost,
   triesNextAfterUnanswered,
 } from './mirror-failures.js';
-import { fallbackSteps } from './mirror-fallback-steps.js';
+import { answersErrors, fallbackSteps } from './mirror-fallback-steps.js';
 import { type NotManifestPull, notManifestPulls } from './mirror-not-manifest.js';
 import {
   type LoggedCost,
@@ -215,9 +215,11 @@ export const mirrorFallback = defineRule<FallbackFinding>({
   },
 
   summary: (f) =>
-    triesNextAfterUnanswered(f)
-      ? FIX_SUMMARY
-      : 'Bring the mirror back or take it out of the config; upgrade containerd to 1.3.4 or later, which tries the hosts after a mirror that gives no answer.',
+    !triesNextAfterUnanswered(f)
+      ? 'Bring the mirror back or take it out of the config; upgrade containerd to 1.3.4 or later, which tries the hosts after a mirror that gives no answer.'
+      : answersErrors(f)
+        ? 'Find out why the mirror answers an error status (its log of the request; for dfdaemon: the registry refused it, or dfdaemon could not reach the registry or its scheduler) and fix that; the mirror is up, so no timeout helps.'
+        : FIX_SUMMARY,
   steps: fallbackSteps,
 });
 

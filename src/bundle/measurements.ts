@@ -23,22 +23,53 @@ export const DiskMeasurementSchema = z.object({
   totalInodes: z.number().nonnegative().nullable().optional(),
 });
 
+/** The round trips to dfdoctor's own listener: kept-alive, and (when measured) on fresh connections. */
+const loopbackRtt = {
+  rttP50Ms: z.number().nonnegative(),
+  rttP99Ms: z.number().nonnegative(),
+  freshConnRttP50Ms: z.number().nonnegative().optional(),
+  freshConnRttP99Ms: z.number().nonnegative().optional(),
+  samples: z.number().int().nonnegative().optional(),
+  /** Fresh-connection samples (net probe). */
+  freshSamples: z.number().int().nonnegative().optional(),
+};
+
+/** The bulk transfer to the same listener: absent as a whole when none completed (a lossy lo can stall every one). */
+const LoopbackThroughputSchema = z.object({
+  MBps: z.number().nonnegative(),
+  /** Bytes the timed transfer moved (net probe). */
+  bytes: z.number().nonnegative().optional(),
+  /** The same transfer over a UNIX socket in the same run: what the CPUs allow without lo and netfilter. */
+  unixMBps: z.number().nonnegative().optional(),
+});
+
+const LoopbackBaselineSchema = z.object({ ...loopbackRtt, throughput: LoopbackThroughputSchema.optional() });
+export type LoopbackBaseline = z.infer<typeof LoopbackBaselineSchema>;
+
+/**
+ * The baseline as dfdoctor wrote it until the RTT was kept without a completed transfer: flat, with
+ * throughputMBps required. Bundles of those versions are still read, into the shape above.
+ */
+const LegacyLoopbackBaselineSchema = z
+  .object({
+    ...loopbackRtt,
+    throughputMBps: z.number().nonnegative(),
+    throughputBytes: z.number().nonnegative().optional(),
+    unixThroughputMBps: z.number().nonnegative().optional(),
+  })
+  .transform(({ throughputMBps, throughputBytes, unixThroughputMBps, ...rtt }): LoopbackBaseline => ({
+    ...rtt,
+    throughput: {
+      MBps: throughputMBps,
+      ...(throughputBytes !== undefined ? { bytes: throughputBytes } : {}),
+      ...(unixThroughputMBps !== undefined ? { unixMBps: unixThroughputMBps } : {}),
+    },
+  }));
+
 export const LoopbackMeasurementSchema = z.object({
-  baseline: z
-    .object({
-      rttP50Ms: z.number().nonnegative(),
-      rttP99Ms: z.number().nonnegative(),
-      freshConnRttP50Ms: z.number().nonnegative().optional(),
-      freshConnRttP99Ms: z.number().nonnegative().optional(),
-      throughputMBps: z.number().nonnegative(),
-      samples: z.number().int().nonnegative().optional(),
-      /** Fresh-connection samples, bytes moved by the throughput phase (net probe). */
-      freshSamples: z.number().int().nonnegative().optional(),
-      throughputBytes: z.number().nonnegative().optional(),
-      /** The same transfer over a UNIX socket in the same run: what the CPUs allow without lo and netfilter. */
-      unixThroughputMBps: z.number().nonnegative().optional(),
-    })
-    .optional(),
+  // the legacy shape first: it needs throughputMBps, which the current shape never has, while the
+  // current one would take a legacy baseline and drop its flat throughput fields as unknown keys
+  baseline: z.union([LegacyLoopbackBaselineSchema, LoopbackBaselineSchema]).optional(),
   dfdaemon: z
     .object({
       endpoint: z.string(),

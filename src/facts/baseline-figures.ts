@@ -80,7 +80,7 @@ export const FIGURES: readonly FigureDef[] = [
     better: 'higher',
     cause: 'loopback-slow',
     minDelta: 20,
-    read: (m) => m.loopback?.baseline?.throughputMBps,
+    read: (m) => m.loopback?.baseline?.throughput?.MBps,
   },
   {
     id: 'dfdaemon.connectP50Ms',

@@ -13,9 +13,9 @@ export function measurementLines(m: Measurements): string[] {
   }
   if (m.loopback?.baseline) {
     const b = m.loopback.baseline;
-    out.push(
-      `loopback baseline: RTT p50 ${n(b.rttP50Ms, 'ms', 3)} p99 ${n(b.rttP99Ms, 'ms', 3)}, throughput ${n(b.throughputMBps, 'MB/s')}`,
-    );
+    // no figure is not a zero: the RTT was measured, no bulk transfer completed
+    const tp = b.throughput ? n(b.throughput.MBps, 'MB/s') : 'not measured';
+    out.push(`loopback baseline: RTT p50 ${n(b.rttP50Ms, 'ms', 3)} p99 ${n(b.rttP99Ms, 'ms', 3)}, throughput ${tp}`);
   }
   if (m.loopback?.dfdaemon) {
     const d = m.loopback.dfdaemon;

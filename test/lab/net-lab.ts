@@ -30,9 +30,9 @@ export interface Report {
       baseline?: {
         rttP50Ms: number;
         rttP99Ms: number;
-        throughputMBps: number;
         samples?: number;
-        throughputBytes?: number;
+        /** Absent when no bulk transfer completed (a lossy lo can stall every one). */
+        throughput?: { MBps: number; bytes?: number; unixMBps?: number };
       };
       dfdaemon?: {
         endpoint: string;

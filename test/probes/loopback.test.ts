@@ -33,7 +33,8 @@ describe('loopback probe (real sockets on this host)', () => {
     expect(cleanups).toEqual([]);
     const m = LoopbackMeasurementSchema.parse(ctx.out.getMeasurement('loopback'));
     expect(m.baseline?.samples).toBeGreaterThanOrEqual(200);
-    expect(m.baseline?.throughputMBps).toBeGreaterThan(0);
+    expect(m.baseline?.throughput?.MBps).toBeGreaterThan(0);
+    expect(m.baseline?.throughput?.bytes).toBeGreaterThan(0);
     expect(m.dfdaemon?.endpoint).toBe(`http://127.0.0.1:${port}`);
     expect(m.dfdaemon?.connectP50Ms).toBeGreaterThan(0);
     const files = await readdir(join(dir, 'raw/net'));

@@ -50,6 +50,15 @@ describe('baseline figures', () => {
     expect(figuresOf({})).toEqual({});
   });
 
+  it('keeps the loopback round trips of a run with no completed transfer, and the rate of one that had it', () => {
+    const rtt = { rttP50Ms: 0.05, rttP99Ms: 310 };
+    expect(Object.keys(figuresOf({ loopback: { baseline: rtt } }))).toEqual(['loopback.rttP50Ms', 'loopback.rttP99Ms']);
+    expect(figuresOf({ loopback: { baseline: { ...rtt, throughput: { MBps: 2100 } } } })).toHaveProperty(
+      ['loopback.throughputMBps', 'value'],
+      2100,
+    );
+  });
+
   it('round-trips through the file format and rejects what is not a baseline, saying why', () => {
     const b = base(disk(400));
     const p = parseBaseline(JSON.stringify(b));

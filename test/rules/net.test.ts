@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import type { Measurements } from '../../src/bundle/measurements.js';
 import { scanNetfilterKernelMessages } from '../../src/parsers/dmesg-conntrack.js';
 import { factsFrom, firingRules } from '../helpers/bundle.js';
 import { evaluate } from '../../src/engine.js';
 import { RULES } from '../../src/rules/index.js';
+import { transport } from '../../src/rules/containerd/transport.js';
+import { pathCapacity } from '../../src/rules/dfdaemon/capacity.js';
 
 const LISTEN =
   'State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\nLISTEN 0 4096 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\nLISTEN 0 4096 0.0.0.0:4000 0.0.0.0:* users:(("dfdaemon",pid=9,fd=4))\n';
-const baseline = (throughputMBps: number, unixThroughputMBps?: number) => ({
+const baseline = (MBps: number, unixMBps?: number): Measurements => ({
   loopback: {
     baseline: {
       rttP50Ms: 0.05,
       rttP99Ms: 0.4,
-      throughputMBps,
-      ...(unixThroughputMBps === undefined ? {} : { unixThroughputMBps }),
+      throughput: { MBps, ...(unixMBps === undefined ? {} : { unixMBps }) },
     },
   },
 });
@@ -39,6 +41,53 @@ describe('net.loopback-slow', () => {
     const d = evaluate(f, RULES).diagnoses.find((x) => x.rule === 'net.loopback-slow');
     expect(d?.severity).toBe('warning');
     expect(d?.evidence[0]).toMatch(/lo MTU 1500 \(raw\/net\/lo-mtu\.txt\)/);
+  });
+});
+
+describe('a loopback baseline whose bulk transfer never completed (RTT measured, throughput not)', () => {
+  const rttOnly = (rttP50Ms: number, rttP99Ms: number): Measurements => ({
+    loopback: { baseline: { rttP50Ms, rttP99Ms, samples: 300 } },
+  });
+  const NOQUEUE = { 'raw/net/qdisc.txt': 'qdisc noqueue 0: root refcnt 2\n' };
+
+  it('loopback-slow judges the RTT alone and says the throughput was not measured', async () => {
+    const f = await factsFrom(NOQUEUE, { measurements: rttOnly(0.05, 310) });
+    const d = evaluate(f, RULES).diagnoses.find((x) => x.rule === 'net.loopback-slow');
+    expect(d?.severity).toBe('warning');
+    expect(d?.evidence).toEqual([
+      'baseline loopback RTT p50 0.050 ms, p99 310.000 ms (measurements.loopback.baseline; limits 1 / 200 ms; throughput not measured (no bulk transfer completed))',
+    ]);
+    // a missing throughput is no slow one
+    expect(await firingRules(NOQUEUE, { measurements: rttOnly(0.05, 0.4) })).not.toContain('net.loopback-slow');
+  });
+
+  it('the netfilter rules quote the RTT and "not measured", not a rate', async () => {
+    const f = await factsFrom(
+      {
+        'raw/net/iptables-save.txt':
+          '*filter\n:INPUT ACCEPT [0:0]\n[7:420] -A INPUT -i lo -m statistic --mode random --probability 0.05 -j DROP\nCOMMIT\n',
+      },
+      { measurements: rttOnly(0.06, 205) },
+    );
+    const diagnoses = evaluate(f, RULES).diagnoses;
+    const d = diagnoses.find((x) => x.rule === 'net.netfilter-blocking');
+    expect(d?.evidence.at(-1)).toBe(
+      'baseline loopback RTT p50 0.060 ms, p99 205.000 ms, throughput not measured (no bulk transfer completed) (measurements.loopback.baseline)',
+    );
+    // netfilter explains the slow RTT; lo itself is not blamed
+    expect(diagnoses.map((x) => x.rule)).not.toContain('net.loopback-slow');
+  });
+
+  it('capacity and transport fall back to the other figures, and cite the rate where it is', async () => {
+    const rtt = await factsFrom({}, { measurements: rttOnly(0.05, 0.4) });
+    expect(pathCapacity(rtt)).toEqual({ mbps: 100, from: 'unmeasured' });
+    expect(transport(rtt).aggregate).toBeNull();
+    const measured = await factsFrom({}, { measurements: baseline(850) });
+    expect(pathCapacity(measured)).toEqual({ mbps: 850, from: 'loopback' });
+    expect(transport(measured)).toMatchObject({
+      aggregate: 850,
+      aggregateFrom: 'measurements.loopback.baseline.throughput.MBps',
+    });
   });
 });
 

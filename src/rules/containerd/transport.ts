@@ -26,8 +26,8 @@ export function transport(f: Facts): Transport {
   }
   const caps: [number, string][] = [];
   if (m.disk?.seqReadMBps) caps.push([m.disk.seqReadMBps, 'measurements.disk.seqReadMBps']);
-  if (m.loopback?.baseline?.throughputMBps)
-    caps.push([m.loopback.baseline.throughputMBps, 'measurements.loopback.baseline.throughputMBps']);
+  if (m.loopback?.baseline?.throughput?.MBps)
+    caps.push([m.loopback.baseline.throughput.MBps, 'measurements.loopback.baseline.throughput.MBps']);
   caps.sort((a, b) => a[0] - b[0]);
   return { perStream, perStreamFrom, aggregate: caps[0]?.[0] ?? null, aggregateFrom: caps[0]?.[1] ?? '' };
 }

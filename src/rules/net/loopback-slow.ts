@@ -13,6 +13,7 @@ import {
   qdiscEvidence,
   qdiscSteps,
   shaperRate,
+  throughputText,
   type LoopbackBaseline,
 } from './loopback.js';
 import { worst } from './severity.js';
@@ -66,18 +67,19 @@ export const loopbackSlow = defineRule<LoopbackFinding>({
     const b = loopbackBaseline(f);
     // the UNIX-socket figure of the same run says what the CPUs allowed at that moment: when it is
     // low too, the node is CPU-starved (cpu-contention's finding), not its loopback
-    const unix = b?.unixThroughputMBps;
-    const cpuBound = b !== undefined && unix !== undefined && unix < b.throughputMBps * UNIX_RATIO;
+    // (with no transfer completed there is no throughput to judge, and the RTT is judged alone)
+    const tp = b?.throughput;
+    const cpuBound = tp?.unixMBps !== undefined && tp.unixMBps < tp.MBps * UNIX_RATIO;
     const judged = b !== undefined && !netfilterExplainsLoopback(f) && !cpuBound;
-    const slowThroughput = judged && b.throughputMBps < MBPS_WARN;
-    if (slowThroughput) sev = worst(sev, b.throughputMBps < MBPS_CRIT ? 'critical' : 'warning');
+    const slowThroughput = judged && tp !== undefined && tp.MBps < MBPS_WARN;
+    if (slowThroughput) sev = worst(sev, tp.MBps < MBPS_CRIT ? 'critical' : 'warning');
     const slowRtt = judged && (b.rttP50Ms > RTT_P50_MS || b.rttP99Ms > RTT_P99_MS);
     if (slowRtt) sev = worst(sev, 'warning');
     if (sev === null) return null;
     const cpu = f.system?.cpu;
     const starved = (slowThroughput || slowRtt) && cpu && cpu.busyPct > 90 ? cpu.busyPct : undefined;
     const pull = pullInQuestion(f);
-    const rateMBps = b?.throughputMBps ?? Math.min(...qdiscs.map(shaperRate));
+    const rateMBps = tp?.MBps ?? Math.min(...qdiscs.map(shaperRate));
     const slowed =
       pull && Number.isFinite(rateMBps) && rateMBps > 0 && rateMBps < UNHINDERED_MBPS
         ? { bytes: pull.bytes, rateMBps, evidence: pull.evidence }
@@ -96,17 +98,21 @@ export const loopbackSlow = defineRule<LoopbackFinding>({
       out.push(
         `lo MTU ${shortMtu} (${NET_FILES.loMtu}); the kernel default is ${LO_MTU}, and smaller segments cost CPU per byte`,
       );
-    if (b && slowThroughput) {
-      const unix = b.unixThroughputMBps;
+    const tp = b?.throughput;
+    if (tp && slowThroughput) {
+      const unix = tp.unixMBps;
       const ref = unix === undefined ? '' : `; the same transfer over a UNIX socket moved ${unix.toFixed(0)} MB/s`;
       out.push(
-        `baseline loopback throughput ${b.throughputMBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${MBPS_WARN} MB/s${ref})`,
+        `baseline loopback throughput ${tp.MBps.toFixed(1)} MB/s to dfdoctor's own listener (measurements.loopback.baseline; floor ${MBPS_WARN} MB/s${ref})`,
       );
     }
-    if (b && slowRtt)
+    if (b && slowRtt) {
+      // a slow RTT beside no completed transfer is one picture (segments lost), so the missing figure is said
+      const untimed = tp ? '' : `; throughput ${throughputText(b)}`;
       out.push(
-        `baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms (measurements.loopback.baseline; limits ${RTT_P50_MS} / ${RTT_P99_MS} ms)`,
+        `baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms (measurements.loopback.baseline; limits ${RTT_P50_MS} / ${RTT_P99_MS} ms${untimed})`,
       );
+    }
     if (!slowThroughput && !slowRtt) out.push(...baselineEvidence(b));
     if (cpuBusyPct !== undefined)
       out.push(

@@ -1,21 +1,25 @@
 // dfdoctor's own loopback measurement, as the net rules read and quote it.
-import type { LoopbackMeasurement } from '../../bundle/measurements.js';
+import type { LoopbackBaseline } from '../../bundle/measurements.js';
 import { NET_FILES } from '../../facts/net.js';
 import type { Facts } from '../../facts/types.js';
 import type { Qdisc } from '../../parsers/qdisc.js';
 import { cmd } from '../steps.js';
 
-export type LoopbackBaseline = NonNullable<LoopbackMeasurement['baseline']>;
+export type { LoopbackBaseline };
 
 /** The baseline the net probe measured, else the one in measurements. */
 export const loopbackBaseline = (f: Facts): LoopbackBaseline | undefined =>
   f.net?.loopback?.baseline ?? f.measurements.loopback?.baseline;
 
+/** The throughput as evidence quotes it: a transfer that never completed is no figure, not 0 MB/s. */
+export const throughputText = (b: LoopbackBaseline) =>
+  b.throughput ? `${b.throughput.MBps.toFixed(1)} MB/s` : 'not measured (no bulk transfer completed)';
+
 /** The baseline as every net rule's evidence shows it; nothing when it was not measured. */
 export function baselineEvidence(b: LoopbackBaseline | undefined): string[] {
   if (!b) return [];
   return [
-    `baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms, throughput ${b.throughputMBps.toFixed(1)} MB/s (measurements.loopback.baseline)`,
+    `baseline loopback RTT p50 ${b.rttP50Ms.toFixed(3)} ms, p99 ${b.rttP99Ms.toFixed(3)} ms, throughput ${throughputText(b)} (measurements.loopback.baseline)`,
   ];
 }
 

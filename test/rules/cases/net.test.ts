@@ -1,3 +1,4 @@
+import type { Measurements } from '../../../src/bundle/measurements.js';
 import { loopbackSlow } from '../../../src/rules/net/loopback-slow.js';
 import { localhostResolution } from '../../../src/rules/net/localhost-resolution.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
@@ -8,8 +9,8 @@ const tester = new RuleTester();
 const LISTEN =
   'State Recv-Q Send-Q Local Address:Port Peer Address:PortProcess\nLISTEN 0 4096 0.0.0.0:4001 0.0.0.0:* users:(("dfdaemon",pid=9,fd=3))\n';
 const NOQUEUE = { 'raw/net/qdisc.txt': 'qdisc noqueue 0: root refcnt 2\n' };
-const loopback = (throughputMBps: number, unixThroughputMBps: number) => ({
-  loopback: { baseline: { rttP50Ms: 0.05, rttP99Ms: 0.4, throughputMBps, unixThroughputMBps } },
+const loopback = (MBps: number, unixMBps: number): Measurements => ({
+  loopback: { baseline: { rttP50Ms: 0.05, rttP99Ms: 0.4, throughput: { MBps, unixMBps } } },
 });
 
 tester.run(loopbackSlow, {

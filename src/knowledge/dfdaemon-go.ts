@@ -85,6 +85,25 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { contains: 'remote error: tls: ', format: 'handshake failed for %s: %v' },
     ),
   ),
+  // the HTTPS hijack, once the client's TLS is accepted, dials the registry to "confirm remote is valid":
+  // tls.Dial("tcp", r.Host, cConfig), a plain net.Dialer with no timeout that reads no HTTPS_PROXY. On
+  // failure it logs this and returns, closing the client's connection with no HTTP response (the CONNECT
+  // had been answered "200 OK" by handshake(): v2.3.4 proxy.go:524-529, :770). The error is the dial's
+  // ("dial tcp …: connect: connection refused", "dial tcp: lookup …") or the registry's TLS ("x509: …",
+  // cConfig from the proxy.hijackHTTPS.hosts entry, remoteConfig proxy.go:616). Only hijacked hosts
+  // log it: a tunneled CONNECT that cannot dial is answered 503 unlogged (tunnelHTTPS, proxy.go:704-708).
+  message(
+    'dfdaemon-go',
+    'go.log.hijack-dial-failed',
+    'proxy-hijack-dial-failed',
+    form(
+      { from: 'v2.0.0' },
+      'v2.0.0 client/daemon/proxy/proxy.go:381-383; v2.0.3 proxy.go:452-454; v2.3.4 proxy.go:532-534',
+      'dial failed for ',
+      'error',
+      { format: 'dial failed for %s: %v' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',

@@ -12,6 +12,7 @@ export type EventKind =
   | 'proxy-rate-limited'
   | 'proxy-tls-refused' // the client refused the cert the proxy answered its CONNECT with (TLS alert)
   | 'proxy-upstream-error' // Go std-log: a hijacked HTTPS request failed at the registry, answered 502
+  | 'proxy-hijack-dial-failed' // Go: the HTTPS hijack could not dial the registry, the client's connection closed
   | 'proxy-self-signed' // Rust: a CONNECT answered with a self-signed cert (no proxy.server.caCert)
   | 'task-start' // url
   | 'stream-ready' // Go: response headers ready (contentLength)

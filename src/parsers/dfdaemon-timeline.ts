@@ -76,6 +76,11 @@ export interface LogSummary {
   proxyTlsRefused: LineRef[];
   /** Go: hijacked HTTPS requests the registry could not be reached for ("http: proxy error: …", 502). */
   proxyUpstreamErrors: LineRef[];
+  /**
+   * Go: CONNECTs the HTTPS hijack accepted but could not dial the registry for ("dial failed for <host:port>:
+   * …"); the client's connection is closed with no HTTP response.
+   */
+  proxyHijackDialFailed: LineRef[];
   /** Rust: the first CONNECT answered with a self-signed cert (proxy.server.caCert unset). */
   proxySelfSigned?: LineRef;
   /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
@@ -173,6 +178,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-rate-limited': { shared: true, task: 'never' },
   'proxy-tls-refused': { shared: true, task: 'never' },
   'proxy-upstream-error': { shared: true, task: 'never' },
+  'proxy-hijack-dial-failed': { shared: true, task: 'never' },
   'proxy-self-signed': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
@@ -243,6 +249,7 @@ export class TimelineBuilder {
     proxyRateLimited: 0,
     proxyTlsRefused: [],
     proxyUpstreamErrors: [],
+    proxyHijackDialFailed: [],
     rateLimitErrors: [],
     schedulerErrors: [],
   };
@@ -287,6 +294,9 @@ export class TimelineBuilder {
         break;
       case 'proxy-upstream-error':
         push(this.s.proxyUpstreamErrors, ref(e));
+        break;
+      case 'proxy-hijack-dial-failed':
+        push(this.s.proxyHijackDialFailed, ref(e));
         break;
       case 'proxy-self-signed':
         this.s.proxySelfSigned ??= ref(e);

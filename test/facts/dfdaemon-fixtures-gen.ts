@@ -676,6 +676,40 @@ write(
   },
 );
 
+// Go as an HTTPS proxy hijacking a registry that this node cannot reach: after answering the CONNECT
+// and the client's TLS, the hijack's tls.Dial to the registry is refused and the client's connection
+// closed with no HTTP response ("dial failed for %s: %v", v2.3.4 client/daemon/proxy/proxy.go:534)
+write(
+  'dfdaemon-go-hijack-dial',
+  {
+    'manifest.json': json(manifest('node-go-hijack-dial', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true }),
+      log: [
+        ...goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]),
+        goJson(
+          GO_T0 + 600_000,
+          'error',
+          'proxy/proxy.go:534',
+          'dial failed for harbor.example.com:443: dial tcp 10.20.0.7:443: connect: connection refused',
+        ),
+        goJson(
+          GO_T0 + 601_500,
+          'error',
+          'proxy/proxy.go:534',
+          'dial failed for harbor.example.com:443: dial tcp 10.20.0.7:443: connect: connection refused',
+        ),
+      ],
+    }),
+  },
+  {
+    mustInclude: ['mirror-fallback'],
+    firesRules: ['dfdaemon.proxy-tls'],
+    severityOf: { 'dfdaemon.proxy-tls': 'warning' },
+    silentRules: silentExcept('dfdaemon.proxy-tls'),
+  },
+);
+
 // ---- Rust client ------------------------------------------------------------------------------
 
 const RS_T0 = Date.UTC(2026, 10, 20, 7, 50, 0);

@@ -544,6 +544,34 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     expect(summary.proxyUpstreamErrors.map((r) => r.line)).toEqual([3]);
     expect(events.find((e) => e.line === 3)).toMatchObject({ layout: 'go-stdlog', tsMs: null });
   });
+  it("takes the HTTPS hijack's failed dial to the registry (proxy.go:534@v2.3.4), JSON and console, not its tunnel", () => {
+    const lines = [
+      goJson(
+        T0,
+        'error',
+        'proxy/proxy.go:534',
+        'dial failed for harbor.example.com:443: dial tcp 10.20.0.7:443: connect: connection refused',
+      ),
+      goJson(T0, 'debug', 'proxy/proxy.go:480', 'hijackHTTPS hosts not match, tunneling https request for ghcr.io:443'),
+      goConsole(
+        T0 + 1000,
+        'error',
+        'proxy/proxy.go:454',
+        'dial failed for harbor.example.com:443: x509: certificate signed by unknown authority',
+      ),
+    ];
+    const { summary, events } = scan(`${lines.join('\n')}\n`);
+    expect(summary.proxyHijackDialFailed.map((r) => r.line)).toEqual([1, 3]);
+    expect(summary.proxyHijackDialFailed[0]?.text).toBe(
+      'dial failed for harbor.example.com:443: dial tcp 10.20.0.7:443: connect: connection refused',
+    );
+    expect(events.map((e) => [e.line, e.kind, e.layout])).toEqual([
+      [1, 'proxy-hijack-dial-failed', 'go-json'],
+      [3, 'proxy-hijack-dial-failed', 'go-console'],
+    ]);
+    expect(summary.proxyErrors).toEqual([]);
+    expect(summary.proxyUpstreamErrors).toEqual([]);
+  });
   it('counts DEBUG lines, so facts know whether the log was written at DEBUG', () => {
     expect(scan(`${goDirect(T0, 'GET', BLOB(1))}\n`).stats.debugLines).toBe(1);
     expect(scan(`${goStartupLines(T0, 1, false).join('\n')}\n`).stats.debugLines).toBe(0);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { proxyTls } from '../../src/rules/dfdaemon/proxy-tls.js';
 import { factsFrom } from '../helpers/bundle.js';
-import { goConsole, rustCompact } from '../facts/dfdaemon-loggen.js';
+import { goConsole, goJson, rustCompact } from '../facts/dfdaemon-loggen.js';
 
 const T0 = Date.UTC(2024, 11, 2, 8, 16, 17);
 const REAL = (c: string, log: string) =>
@@ -42,6 +42,64 @@ describe('dfdaemon.proxy-tls', () => {
     expect(m?.severity).toBe('warning');
     expect(m?.evidence.join('\n')).not.toContain('x509');
     expect(JSON.stringify(m?.remediation.steps)).not.toContain('hijackHTTPS');
+    // the ReverseProxy's transport dials directly too (no Proxy: transport.go:490-505@v2.3.4): a route, not trust
+    expect(m?.title).toContain('cannot connect to the registry');
+    expect(m?.remediation.summary).toBe(
+      'Make the registry reachable from dfdaemon directly, without an upstream proxy.',
+    );
+    expect(JSON.stringify(m?.remediation.steps)).toContain('https://<the registry host:port>/v2/');
+  });
+
+  // the hijack's check of the registry (tls.Dial, v2.3.4 client/daemon/proxy/proxy.go:532-534): the
+  // client's CONNECT and TLS were accepted, then its connection is closed with no HTTP response
+  const dial = (err: string) =>
+    goJson(T0, 'error', 'proxy/proxy.go:534', `dial failed for harbor.example.com:443: ${err}`);
+
+  it('Go: a hijacked CONNECT whose registry dfdaemon cannot connect to is a reachability warning, not trust', async () => {
+    const refused = dial('dial tcp 10.20.0.7:443: connect: connection refused');
+    const dns = dial('dial tcp: lookup harbor.example.com on 10.96.0.10:53: no such host');
+    const m = proxyTls.when(await bundle('go', `${refused}\n${dns}\n`));
+    expect(m?.severity).toBe('warning');
+    expect(m?.title).toBe("dfdaemon's HTTPS proxy cannot connect to the registry it hijacks: requests through it fail");
+    const ev = m?.evidence.join('\n') ?? '';
+    expect(ev).toContain(
+      '2 hijacked CONNECT(s) for which dfdaemon\'s own connection to the registry failed, first raw/dfdaemon/logs/dfdaemon.log:1: "dial failed for harbor.example.com:443: dial tcp 10.20.0.7:443: connect: connection refused"',
+    );
+    expect(ev).toContain('closed the connection without an HTTP response');
+    expect(ev).toContain('HTTPS_PROXY is not read');
+    expect(ev).not.toContain('x509');
+    expect(m?.remediation.summary).toBe(
+      'Make the registry reachable from dfdaemon directly, without an upstream proxy.',
+    );
+    const steps = JSON.stringify(m?.remediation.steps);
+    expect(steps).toContain(
+      "curl --noproxy '*' -sS -m 10 -o /dev/null -w '%{http_code}\\\\n' https://harbor.example.com:443/v2/",
+    );
+    expect(steps).not.toContain('hijackHTTPS');
+  });
+
+  it("Go: a hijacked CONNECT failing on the registry's cert asks for hijackHTTPS certs, not a route", async () => {
+    const m = proxyTls.when(
+      await bundle(
+        'go',
+        `${dial('tls: failed to verify certificate: x509: certificate signed by unknown authority')}\n`,
+      ),
+    );
+    expect(m?.severity).toBe('warning');
+    expect(m?.title).toBeUndefined(); // the rule's own: "… fail on TLS trust"
+    expect(m?.evidence.join('\n')).toContain("x509: dfdaemon does not trust the registry's certificate");
+    expect(m?.evidence.join('\n')).not.toContain('dial tcp:');
+    const steps = JSON.stringify(m?.remediation.steps);
+    expect(steps).toContain('insecure: true');
+    expect(steps).not.toContain('curl');
+  });
+
+  it('Go: a CONNECT tunneled or hijacked without a failure is no finding', async () => {
+    const lines = [
+      goJson(T0, 'debug', 'proxy/proxy.go:480', 'hijackHTTPS hosts not match, tunneling https request for ghcr.io:443'),
+      goJson(T0, 'debug', 'proxy/proxy.go:485', 'hijack https request to harbor.example.com:443'),
+    ];
+    expect(proxyTls.when(await bundle('go', `${lines.join('\n')}\n`))).toBeNull();
   });
 
   it('Rust: the self-signed line alone is info, the title says so (dragonfly#3678)', async () => {

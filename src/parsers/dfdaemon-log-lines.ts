@@ -27,6 +27,7 @@ export interface LineSink {
 
 const TS_KEY = Buffer.from('"ts":"');
 const STDLOG_PROXY_ERROR = Buffer.from(GO_STDLOG_PROXY_ERROR.entries[0]!.value, 'latin1');
+const CLIENT_GONE = /^http: proxy error: context canceled\s*$/;
 
 /** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
 export const GO_STACK_FILE = /^\/[\w./@+-]+\.go:\d+$/;
@@ -154,6 +155,10 @@ export class JsLines {
     if (sp < 0 || sp + 1 + STDLOG_PROXY_ERROR.length > e) return;
     if (!buf.subarray(sp + 1, sp + 1 + STDLOG_PROXY_ERROR.length).equals(STDLOG_PROXY_ERROR)) return;
     const msg = buf.toString('utf8', sp + 1, e);
+    // the client went away: ServeHTTP cancels the request to the registry when its client's connection
+    // closes, and the handler logs that cancel as it logs a failure (golang/go net/http/httputil
+    // reverseproxy.go ServeHTTP, CloseNotify → cancel; defaultErrorHandler) — no fault of the registry
+    if (CLIENT_GONE.test(msg)) return;
     this.o.onEvent(
       newEvent('proxy-upstream-error', this.o.file, lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')),
     );

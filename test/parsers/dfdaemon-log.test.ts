@@ -538,6 +538,8 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
       goJson(T0, 'error', 'proxy/proxy_sni.go:108', 'handshake failed for harbor.example.com: EOF'),
       '2024/06/21 10:00:00 http: proxy error: x509: certificate signed by unknown authority',
       '2024/06/21 10:00:00 http: TLS handshake error from 127.0.0.1:5000: EOF',
+      // the client closed its connection: ReverseProxy logs the cancel of its request as a proxy error
+      '2024/06/21 10:00:01 http: proxy error: context canceled',
     ];
     const { summary, events } = scan(`${lines.join('\n')}\n`);
     expect(summary.proxyTlsRefused.map((r) => r.line)).toEqual([1]);

@@ -1,6 +1,7 @@
 // Which file sets each containerd setting dfdoctor reads, and at which line: containerd loads config.toml,
-// then each file of `imports` in order, merging each over what came before (mergo.WithOverride, plugin
-// tables key by key), so the last file to set a key wins — v2.2.3 cmd/containerd/server/config/config.go:289-331
+// then each file of `imports` in order, merging each over what came before (mergo.WithOverride; plugin
+// tables key by key in 2.x, a plugin table replacing the earlier one whole in 1.x: facts/containerd-load.ts
+// removes those from the earlier files first), so the last file to set a key wins — v2.2.3 cmd/containerd/server/config/config.go:289-331
 // (LoadConfig) and :429 (mergeConfig), the same at v2.0.0 :292/:432 and v2.1.4 :288/:428; v1.7.20
 // services/server/config/config.go:196-243 and :298, v1.6.0 :248/:327. A setting set in an import is
 // changed there, not in config.toml: an edit to config.toml is merged under the import's value. Pure.

@@ -5,10 +5,10 @@ import {
   type ContainerdConfig,
   asImagesTable,
   CRI_PLUGIN_ID,
+  criKeysMigrated,
   fileVersion,
   hasImagesTableBeforeV3,
   leftoverCriKeys,
-  mergeTomlTables,
   migrateLeftoverCri,
   readContainerdConfig,
 } from '../parsers/containerd-config.js';
@@ -16,9 +16,12 @@ import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment 
 import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
-import { dig, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
+import { loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
+  configImportMerge,
+  type ImportMerge,
   criTableInV3File,
   imagesTableInOlderFile,
   defaultConfigPath,
@@ -355,25 +358,52 @@ async function readConfig(
     }
     files.push({ path, table: ip.value, lineOf: ip.lineOf });
   }
-  importedVersionNote(ctx, pk, files);
-  const imagesTable = readsImagesTable(ctx, pk, files);
-  let leftoverCri: LeftoverCri | null = null;
-  const loaded = (t: TomlTable, path: string): TomlTable => {
-    const r = asLoaded(ctx, pk, t, path);
-    if (r.leftover) leftoverCri ??= r.leftover;
-    // each version 1 or 2 file as 2.x migrates it, when one of them holds an images table
-    return imagesTable && fileVersion(r.table) < 3 ? asImagesTable(r.table) : r.table;
-  };
-  // containerd loads the main file, then each import in order, each merged over what came before
-  // (v2.2.3 cmd/containerd/server/config/config.go:289-331, mergeConfig :429): the last to set a key wins
-  const asRead = files.map((f) => ({ ...f, table: loaded(f.table, f.path) }));
-  let merged: TomlTable = {};
-  for (const [i, f] of asRead.entries()) {
-    // read in the main file's layout: an import's own version does override it in containerd, which
-    // importedVersionNote says; its imports are the bundle's other files
-    const { version: _v, imports: _i, ...rest } = f.table;
-    merged = i === 0 ? f.table : mergeTomlTables(merged, rest);
+  const l = loadFiles(files, importMerge(pk, files));
+  if (l.refused) {
+    const f = files.find((x) => x.path === l.refused!.file);
+    const key = l.refused.key;
+    // a table written only through its sub-tables (`[plugins.cri.registry]`) has the line of its first one
+    const sub = dig(f?.table, ...key);
+    const line =
+      f?.lineOf(key) ??
+      Object.keys(isTable(sub) ? sub : {}).reduce<number | undefined>((n, k) => n ?? f?.lineOf([...key, k]), undefined);
+    ctx.problem({ file: l.refused.file, ...(line === undefined ? {} : { line }), message: l.refused.message });
+    return {
+      config: readContainerdConfig({}).config,
+      source: 'invalid',
+      file: CONTAINERD_FILES.config,
+      leftoverCri: null,
+    };
   }
+  if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
+  // the note on an images table in a version 1 or 2 file (1.x ignores it, 2.x reads it)
+  readsImagesTable(ctx, pk, files);
+  let leftoverCri: LeftoverCri | null = null;
+  // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
+  const mergedMigration = l.forms.includes('images-table') && l.version < 3;
+  const loaded = (f: ConfigFileRead, i: number): TomlTable => {
+    if (fileVersion(f.table) === 3 && !mergedMigration) {
+      const r = asLoaded(ctx, pk, f.table, f.path);
+      if (r.leftover) leftoverCri ??= r.leftover;
+      return r.table;
+    }
+    const form = l.forms[i];
+    if (form === 'images-table') return asImagesTable(f.table);
+    if (form === 'renamed') {
+      const t = renameV1Cri(f.table);
+      if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version);
+      return t;
+    }
+    return f.table;
+  };
+  // containerd loads the main file, then each import in order, each merged over what came before: the last
+  // to set a key wins (facts/containerd-load.ts, by release line)
+  const asRead = l.files.map((f, i) => ({ ...f, table: loaded(f, i) }));
+  const merged = mergedTable(
+    l.version,
+    asRead.map((f) => f.table),
+  );
+  const imagesTable = l.imagesTable;
   const r = readContainerdConfig(merged, main, imagesTable);
   for (const q of r.problems)
     ctx.problem({
@@ -390,26 +420,51 @@ async function readConfig(
   };
 }
 
-/**
- * An import that declares a version other than config.toml's: containerd decodes each file into a Config and
- * merges its Version like any field, with mergo.WithOverride, so the last import to declare one sets the merged
- * config's (v1.7.20 services/server/config/config.go:219, :299; 2.x only a version 2 or later, a version 0 or 1
- * file being migrated first to the version loaded so far: v2.2.3 cmd/containerd/server/config/config.go:312-321,
- * v2.0.0 :315-324), and every file's plugin tables are then looked up (1.x: config.go:180-184, server.go:213
- * at v1.7.20) or migrated (2.x: v2.2.3 cmd/containerd/server/server.go:133, :266-279) as that version.
- * dfdoctor reads them in config.toml's layout, so it says the values may not be containerd's.
- */
-function importedVersionNote(ctx: FactsContext, pk: ContainerdVersionPicker, files: readonly ConfigFileRead[]): void {
-  const [main, ...imports] = files;
-  const mainVersion = main?.table.version;
-  if (mainVersion === undefined) return;
-  const overrides = (v: unknown) => v !== undefined && (pk.version === null || pk.version.major < 2 || Number(v) >= 2);
-  const last = imports.findLast((f) => overrides(f.table.version));
-  if (!last || Number(last.table.version) === Number(mainVersion)) return;
-  const line = last.lineOf(['version']);
+/** Which way this containerd loads its config files; an assumption only where the ways differ for these files. */
+function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead[]): ImportMerge {
+  const ways = configImportMerge.entries.map((e) => e.value);
+  if (pk.version === null) {
+    const read = (w: ImportMerge) => {
+      const l = loadFiles(files, w);
+      return JSON.stringify([l.version, l.forms, l.imagesTable, l.refused, l.files.map((f) => f.table)]);
+    };
+    const assumed = ways[configImportMerge.assumeWhenUnknown]!;
+    if (ways.every((w) => read(w) === read(assumed))) return assumed;
+  }
+  return (
+    pk.value(configImportMerge, (w) =>
+      w === 'plugin-tables-replaced'
+        ? 'each plugin table of an import replaces the earlier one whole'
+        : w === 'merged-then-migrated'
+          ? 'config files merged, then migrated from the merged version'
+          : 'each config file migrated from its own version before the merge',
+    ) ?? ways[configImportMerge.assumeWhenUnknown]!
+  );
+}
+
+/** An import's `version` is the merged config's: containerd reads every file's plugin tables in its layout. */
+function versionFromNote(ctx: FactsContext, version: number, from: ConfigFileRead, main: ConfigFileRead): void {
+  const line = from.lineOf(['version']);
   ctx.note(
-    `${last.path} declares version = ${String(last.table.version)}, config.toml version = ${String(mainVersion)}: containerd merges an import's version over the main file's like any other key (the last import to declare one wins) and reads the plugin tables of every file as that version; dfdoctor read them as version ${String(mainVersion)}, so the image and registry settings shown may not be the ones containerd uses`,
-    line === undefined ? last.path : `${last.path}:${line}`,
+    `${from.path} declares version = ${String(from.table.version)}${main.table.version === undefined ? ', config.toml none' : `, config.toml version = ${String(main.table.version)}`}: containerd merges an import's version over the main file's like any other key (the last file to declare one wins), so it reads the plugin tables of config.toml and of every import as version ${version}; the image and registry settings shown are read that way`,
+    line === undefined ? from.path : `${from.path}:${line}`,
+  );
+}
+
+/** A version 0 or 1 file's CRI table under a merged version 3 (2.0–2.2): renamed, and then never migrated. */
+function criIgnoredNote(
+  ctx: FactsContext,
+  pk: ContainerdVersionPicker,
+  path: string,
+  renamed: TomlTable,
+  version: number,
+): void {
+  const keys = criKeysMigrated(renamed);
+  if (keys.length === 0) return;
+  const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 2.0–2.2';
+  ctx.note(
+    `${path} has no version line (or version = 1): ${release} renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
+    path,
   );
 }
 

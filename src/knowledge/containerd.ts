@@ -430,6 +430,36 @@ export const imagesTableInOlderFile: VersionedFact<'ignored' | 'read'> = {
   assumeWhenUnknown: 1,
 };
 
+/**
+ * How containerd loads config.toml and its imports (facts/containerd-load.ts says what each means): 1.x
+ * merges the files' versions and replaces each plugin table whole; 2.0–2.2 merge the files (a version 0
+ * or 1 file renamed first and taking the version loaded so far) and migrate the merged config only below
+ * version 3; 2.3+ migrates each file from its own version before merging.
+ */
+export type ImportMerge = 'plugin-tables-replaced' | 'merged-then-migrated' | 'each-file-migrated';
+export const configImportMerge: VersionedFact<ImportMerge> = {
+  id: 'containerd.config.import-merge',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.0.0' },
+      value: 'plugin-tables-replaced',
+      source: `${CD} v1.7.20 services/server/config/config.go:196-243 (LoadConfig), :298-308 (mergeConfig: mergo.WithOverride, then each plugin table replaced whole), :180-184 (Decode: by id in version 1, else by URI), :122-126 (a version 2 plugin key must be a URI); cmd/containerd/command/config.go:131 (default version 1); v1.6.0 :225/:327, v1.5.0 :222/:324 the same`,
+    },
+    {
+      range: { from: '2.0.0', below: '2.3.0' },
+      value: 'merged-then-migrated',
+      source: `${CD} v2.2.3 cmd/containerd/server/config/config.go:312-319 (a version 0/1 file migrated to the version loaded so far), :429-449 (mergeConfig, plugin tables merged key by key); cmd/containerd/command/config.go:130 (default version 3); cmd/containerd/server/server.go:133-140, :266-279 (the merged config migrated only below version 3); config_test.go:217-234; v2.0.0 config.go:315-322, :432`,
+    },
+    {
+      range: { from: '2.3.0' },
+      value: 'each-file-migrated',
+      source: `${CD} v2.3.0 cmd/containerd/server/config/config.go:451-526 (LoadConfigWithPlugins: each file migrated, plugins included, before the merge; :475-481 a drop-in of higher version than the root refused); commit 0d7fee062`,
+    },
+  ],
+  assumeWhenUnknown: 2,
+};
+
 /** The hosts.toml capability `referrers` (OCI referrers API). */
 export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.referrers-capability',
@@ -529,7 +559,7 @@ export const configLayouts: Record<1 | 2 | 3 | 4, VersionedFact<LayoutSupport>> 
       {
         range: { from: '2.0.0' },
         value: 'migrated',
-        source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:46-50, :196-205 (v1Migrate: \`cri\` → io.containerd.grpc.v1.cri, then to v3)`,
+        source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:46-50, :196-205 (v1Migrate: \`cri\` → io.containerd.grpc.v1.cri, then to v3; 2.0–2.2 read the renamed table as version 3 and never migrate it, 2.3 migrates it: configImportMerge)`,
       },
     ],
     assumeWhenUnknown: 1,
@@ -1100,6 +1130,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   hostsReferrersCapability,
   defaultHostsDir,
   gzipDecompressors,
+  configImportMerge,
   ...Object.values(configLayouts),
   ...Object.values(logMessages),
   ...CONFIG_KEYS,

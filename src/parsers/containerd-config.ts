@@ -232,7 +232,7 @@ export function leftoverCriKeys(t: TomlTable): string[] {
 }
 
 /** The keys of the file's `[plugins."io.containerd.grpc.v1.cri"]` that the CRI images plugin's migration copies. */
-function criKeysMigrated(t: TomlTable): string[] {
+export function criKeysMigrated(t: TomlTable): string[] {
   const src = dig(t, 'plugins', CRI_PLUGIN_ID[2]);
   if (!isTable(src)) return [];
   const inner = dig(src, 'containerd');

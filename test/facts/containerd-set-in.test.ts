@@ -166,8 +166,8 @@ describe('the file a fix step edits', () => {
 
 describe("an import's own version", () => {
   // containerd merges each file's Version like any field (mergo.WithOverride): the last import to declare one
-  // sets the merged config's (v1.7.20 services/server/config/config.go:219, :299; 2.x only 2 or later,
-  // v2.2.3 cmd/containerd/server/config/config.go:312-321)
+  // sets the merged config's (v1.7.20 services/server/config/config.go:219, :299; 2.0–2.2 only 2 or later,
+  // v2.2.3 cmd/containerd/server/config/config.go:312-321); the files are read in its layout (containerd-load.test.ts)
   const main = 'version = 3\nimports = ["/etc/containerd/conf.d/*.toml"]\n';
   const note = async (files: Record<string, string>) =>
     (await factsFrom({ 'raw/containerd/config.toml': main, ...files })).notes.find((n) =>

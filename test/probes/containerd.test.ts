@@ -83,8 +83,9 @@ describe('containerd probe on a re-rooted node', () => {
     const port = await listen();
     const root = await node({
       'etc/containerd/config.toml': `version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n`,
+      // the import's CRI table is whole: 1.x (the containerd on PATH may be one) replaces config.toml's with it
       'etc/containerd/conf.d/10-a.toml':
-        'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n',
       'etc/containerd/conf.d/notes.txt': 'not an import',
       'etc/k3s/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
       'etc/containerd/certs.d/ghcr.io/hosts.toml': '[host."http://127.0.0.1:4001"]\n',

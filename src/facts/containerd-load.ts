@@ -1,0 +1,183 @@
+// How containerd loads config.toml and its imports into one config, per release line: which version the
+// merged config takes, which layout each file's plugin tables are read in, and when it refuses to start.
+// Pure: the caller says notes. Each file is one the bundle holds, config.toml first, the imports after it
+// in the order containerd loads them.
+import { CRI_PLUGIN_ID, fileVersion, hasImagesTableBeforeV3, mergeTomlTables } from '../parsers/containerd-config.js';
+import { isTable, type TomlTable } from '../parsers/containerd-toml.js';
+import type { ImportMerge } from '../knowledge/containerd.js';
+import type { ConfigFileRead } from './containerd-set-in.js';
+
+/** How each file's tables are read before they are merged. */
+export type FileForm =
+  /** as written: the merged config is read in the layout of `version` */
+  | 'as-written'
+  /** a version 0 or 1 file's `[plugins.cri]` renamed to `[plugins."io.containerd.grpc.v1.cri"]` (2.x's v1Migrate) */
+  | 'renamed'
+  /** read through the images table: the CRI table's keys copied over it (the CRI images plugin's migration) */
+  | 'images-table';
+
+export interface LoadedFiles {
+  /** The version containerd reads the merged config as: the layout of the merged table. */
+  version: number;
+  /** The file whose `version` line the merged config takes, when it is not config.toml's (an import's). */
+  versionFrom?: ConfigFileRead;
+  /** How each file is read, in order. */
+  forms: FileForm[];
+  /** Each file before its own migration (forms), less the plugin tables a later file replaces whole (1.x). */
+  files: ConfigFileRead[];
+  /** The CRI image settings come from `[plugins."io.containerd.cri.v1.images"]` whatever `version` says. */
+  imagesTable: boolean;
+  /** Why containerd does not start with these files, and where. */
+  refused?: { file: string; key: string[]; message: string };
+}
+
+const declared = (t: TomlTable): number => (t.version === undefined ? 0 : Number(t.version));
+
+/**
+ * containerd's v1MigratePluginName for the table dfdoctor reads (v2.2.3 cmd/containerd/server/config/config.go:148-187):
+ * `cri` is io.containerd.grpc.v1.cri. Other plugin ids keep their name here; dfdoctor reads none of them.
+ */
+export function renameV1Cri(t: TomlTable): TomlTable {
+  const plugins = t.plugins;
+  if (!isTable(plugins) || !isTable(plugins[CRI_PLUGIN_ID[1]])) return t;
+  const { [CRI_PLUGIN_ID[1]]: cri, ...rest } = plugins;
+  return { ...t, plugins: { ...rest, [CRI_PLUGIN_ID[2]]: cri } };
+}
+
+/**
+ * The files as one containerd release line loads them.
+ * - 1.x (v1.7.20 services/server/config/config.go:196-243 LoadConfig, :298-322 mergeConfig; v1.6.0 :225/:327,
+ *   v1.5.0 :222/:324): the merged Version is the last file's to declare one (mergo.WithOverride leaves a 0
+ *   alone; the default config's is 1, cmd/containerd/command/config.go:131), every file's plugin tables are
+ *   looked up in that version's layout (Decode :180-184: by id `cri` in version 1, else by URI), and a plugin
+ *   table replaces the earlier files' table of the same id whole (:305-308). A version 2 config with a plugin
+ *   key that is no URI (`cri`) does not start (ValidateV2 :122-126).
+ * - 2.0–2.2 (v2.2.3 cmd/containerd/server/config/config.go:289-339, v2.0.0 :292): the load starts from the
+ *   default config's version 3 (cmd/containerd/command/config.go:130); a version 0 or 1 file has its plugins
+ *   renamed and takes the version loaded so far (:312-319, containerd's own test :217-234), any other file's
+ *   version overrides; plugin tables merge key by key (mergeConfig :429-449, commit a21e379b6). Only a merged
+ *   config below version 3 is migrated, the CRI images plugin copying the CRI table's keys over its own
+ *   (cmd/containerd/server/server.go:133-140, :266-279; plugins/cri/images/plugin.go:175-194).
+ * - 2.3+ (v2.3.0 cmd/containerd/server/config/config.go:451-526): each file is migrated from its own version,
+ *   plugins included, before it is merged; an import that declares a higher version than config.toml does
+ *   not start (:475-481).
+ */
+export function loadFiles(files: readonly ConfigFileRead[], how: ImportMerge): LoadedFiles {
+  if (how === 'plugin-tables-replaced') return load1x(files);
+  if (how === 'merged-then-migrated') return loadMergedThenMigrated(files);
+  return loadEachMigrated(files);
+}
+
+function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
+  let version = 1;
+  let versionFrom: ConfigFileRead | undefined;
+  for (const f of files)
+    if (declared(f.table) !== 0) {
+      version = declared(f.table);
+      versionFrom = f;
+    }
+  // a plugin table of a later file replaces this file's whole
+  const later = (i: number, id: string) =>
+    files.slice(i + 1).some((g) => isTable(g.table.plugins) && id in g.table.plugins);
+  const asMerged = files.map((f, i) => {
+    const plugins = f.table.plugins;
+    if (!isTable(plugins)) return f;
+    const kept = Object.fromEntries(Object.entries(plugins).filter(([id]) => !later(i, id)));
+    return { ...f, table: { ...f.table, plugins: kept } };
+  });
+  let refused: LoadedFiles['refused'];
+  if (version >= 2)
+    for (const f of asMerged) {
+      const id = isTable(f.table.plugins)
+        ? Object.keys(f.table.plugins).find((k) => k.split('.').length < 4)
+        : undefined;
+      if (id !== undefined) {
+        refused = {
+          file: f.path,
+          key: ['plugins', id],
+          message: `[plugins.${id}] is no plugin URI, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
+        };
+        break;
+      }
+    }
+  return {
+    version,
+    ...(versionFrom && files[0] && version !== fileVersion(files[0].table) ? { versionFrom } : {}),
+    forms: files.map(() => 'as-written'),
+    files: asMerged,
+    imagesTable: false,
+    ...(refused ? { refused } : {}),
+  };
+}
+
+function loadMergedThenMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
+  let version = 3;
+  let versionFrom: ConfigFileRead | undefined;
+  for (const f of files)
+    if (declared(f.table) >= 2) {
+      version = declared(f.table);
+      versionFrom = f;
+    }
+  const renamed = files.map((f) => declared(f.table) < 2);
+  // below version 3 the merged config is migrated: an images table anywhere is read, with the CRI table's keys over it
+  const imagesTable = version < 3 && files.some((f) => isTable(dig2(f.table, CRI_PLUGIN_ID[3])));
+  return {
+    version,
+    ...(versionFrom && versionFrom !== files[0] && files[0] && version !== declared(files[0].table)
+      ? { versionFrom }
+      : {}),
+    forms: files.map((_, i) => (imagesTable ? 'images-table' : renamed[i] ? 'renamed' : 'as-written')),
+    files: [...files],
+    imagesTable,
+  };
+}
+
+function loadEachMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
+  // the version of the first file to declare one bounds the others' (rootConfigVersion)
+  const rootFile = files.find((f) => declared(f.table) !== 0);
+  const root = rootFile ? declared(rootFile.table) : 0;
+  const over = files.find((f) => root !== 0 && declared(f.table) > root);
+  const refused: LoadedFiles['refused'] = over && {
+    file: over.path,
+    key: ['version'],
+    message: `${over.path} declares version = ${String(over.table.version)}, higher than the version ${root} of ${rootFile!.path}: containerd 2.3+ does not start ("drop-in config version ${declared(over.table)} higher than root config version ${root}")`,
+  };
+  // each file is migrated on its own to the same version, so the merged config reads in the main file's
+  // layout when every file has that layout (a version 1 file's `[plugins."io.containerd.grpc.v1.cri"]` is
+  // migrated too, which the version 1 layout does not read); else every file renamed (versions 1 and 2
+  // only) or through the images table
+  const main = files[0];
+  const version = main ? fileVersion(main.table) : 1;
+  const uniform = files.every(
+    (f) =>
+      fileVersion(f.table) === version &&
+      !hasImagesTableBeforeV3(f.table) &&
+      (version !== 1 || dig2(f.table, CRI_PLUGIN_ID[2]) === undefined),
+  );
+  const oneOrTwo = files.every((f) => fileVersion(f.table) <= 2 && !hasImagesTableBeforeV3(f.table));
+  const forms: FileForm[] = files.map((f) =>
+    uniform ? 'as-written' : oneOrTwo ? (fileVersion(f.table) === 1 ? 'renamed' : 'as-written') : 'images-table',
+  );
+  return {
+    version: uniform || !oneOrTwo ? version : 2,
+    forms,
+    files: [...files],
+    imagesTable: !uniform && !oneOrTwo && version < 3,
+    ...(refused ? { refused } : {}),
+  };
+}
+
+function dig2(t: TomlTable, id: string): unknown {
+  return isTable(t.plugins) ? t.plugins[id] : undefined;
+}
+
+/** The merged table containerd reads, in the layout `version` says, from each file as loaded. */
+export function mergedTable(version: number, tables: readonly TomlTable[]): TomlTable {
+  let merged: TomlTable = {};
+  for (const [i, t] of tables.entries()) {
+    // config.toml's own imports are the list dfdoctor shows; the imports' imports are the bundle's other files
+    const { version: _v, imports, ...rest } = t;
+    merged = mergeTomlTables(merged, i === 0 && imports !== undefined ? { ...rest, imports } : rest);
+  }
+  return { ...merged, version };
+}

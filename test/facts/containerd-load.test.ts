@@ -1,0 +1,155 @@
+// config.toml and its imports as each containerd release line loads them (src/facts/containerd-load.ts):
+// 1.x merges the versions and replaces each plugin table whole (v1.7.20 services/server/config/config.go:
+// 196-243, :298-308); 2.0–2.2 rename a version 0/1 file, merge, and migrate the merged config only below
+// version 3 (v2.2.3 cmd/containerd/server/config/config.go:312-319, cmd/containerd/server/server.go:133-140,
+// :266-279); 2.3+ migrates each file from its own version before merging (v2.3.0 config.go:451-526).
+import { describe, expect, it } from 'vitest';
+import { factsFrom } from '../helpers/bundle.js';
+import { snapshotterSnippet } from '../../src/rules/snippets/containerd.js';
+
+const at = (v: string) => ({
+  'raw/containerd/version.txt': `containerd github.com/containerd/containerd${v.startsWith('v1') ? '' : '/v2'} ${v} abc\n`,
+});
+const MAIN_V2 =
+  'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n';
+const SNAPSHOTTER_V2 =
+  'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n';
+
+describe('1.x: a plugin table of an import replaces the one before it whole', () => {
+  it('loses config.toml config_path when an import sets another key of the CRI table (1.7.20), keeps it on 2.1', async () => {
+    const files = { 'raw/containerd/config.toml': MAIN_V2, 'raw/containerd/imports/10-snap.toml': SNAPSHOTTER_V2 };
+    const old = (await factsFrom({ ...files, ...at('v1.7.20') })).containerd!;
+    expect(old.snapshotter).toBe('native');
+    expect(old.config.cri.configPath).toBeUndefined();
+    expect(old.setIn.configPath).toBeUndefined();
+    const now = (await factsFrom({ ...files, ...at('v2.1.4') })).containerd!;
+    expect(now.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    expect(now.setIn.configPath).toEqual({ file: 'raw/containerd/config.toml', line: 4 });
+  });
+
+  it("reads every file in the layout of an import's version (a version-less config.toml, an import of version 2)", async () => {
+    const f = await factsFrom({
+      ...at('v1.7.20'),
+      'raw/containerd/config.toml':
+        'imports = ["/etc/containerd/conf.d/*.toml"]\n[grpc]\n  address = "/run/containerd/containerd.sock"\n',
+      'raw/containerd/imports/10-reg.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    });
+    const c = f.containerd!;
+    expect(c.config.layout).toBe(2);
+    expect(c.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    expect(c.setIn.configPath).toEqual({ file: 'raw/containerd/imports/10-reg.toml', line: 3 });
+    expect(f.notes.find((n) => n.text.includes('declares version'))?.source).toBe(
+      'raw/containerd/imports/10-reg.toml:1',
+    );
+  });
+
+  it('says containerd does not start when an import makes a version 1 file with [plugins.cri] version 2', async () => {
+    const f = await factsFrom({
+      ...at('v1.6.20'),
+      'raw/containerd/config.toml': '[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n',
+      'raw/containerd/imports/10-v2.toml': 'version = 2\n',
+    });
+    expect(f.containerd!.configSource).toBe('invalid');
+    expect(f.problems.find((p) => p.message.includes('invalid plugin key URI'))).toMatchObject({
+      file: 'raw/containerd/config.toml',
+      line: 1,
+    });
+  });
+});
+
+describe("2.0–2.2: the merged config's version decides whether it is migrated", () => {
+  const MAIN_V3 =
+    "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
+  const OLD_V2 =
+    'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/dfdaemon/certs.d"\n';
+
+  it("an import of version 2 makes the merged config version 2: its CRI table is copied over config.toml's images table", async () => {
+    const f = await factsFrom({
+      ...at('v2.1.4'),
+      'raw/containerd/config.toml': MAIN_V3,
+      'raw/containerd/imports/50-old.toml': OLD_V2,
+    });
+    const c = f.containerd!;
+    expect(c.config.cri.configPath).toBe('/etc/dfdaemon/certs.d');
+    expect(c.setIn.configPath).toEqual({ file: 'raw/containerd/imports/50-old.toml', line: 3 });
+  });
+
+  it("an import of version 3 over a version 2 config.toml: config.toml's CRI table is not migrated", async () => {
+    const f = await factsFrom({
+      ...at('v2.1.4'),
+      'raw/containerd/config.toml': MAIN_V2,
+      'raw/containerd/imports/10-v3.toml':
+        "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  max_concurrent_downloads = 5\n",
+    });
+    const c = f.containerd!;
+    expect(c.config.layout).toBe(3);
+    expect(c.config.cri.maxConcurrentDownloads).toBe(5);
+    expect(c.config.cri.configPath).toBeUndefined();
+  });
+
+  it('a config.toml without a version is read as version 3 after its [plugins.cri] is renamed: 2.2 ignores that table, 1.7 and 2.3 read it', async () => {
+    const files = {
+      'raw/containerd/config.toml':
+        '[plugins.cri.registry]\n  config_path = "/etc/dfdaemon/certs.d"\n[plugins.cri.containerd]\n  snapshotter = "native"\n',
+    };
+    const v22 = await factsFrom({ ...files, ...at('v2.2.3') });
+    expect(v22.containerd!.config.cri.configPath).toBeUndefined();
+    expect(v22.containerd!.configPathFrom).toBe('default');
+    expect(v22.containerd!.snapshotter).toBe('overlayfs');
+    expect(v22.notes.find((n) => n.text.includes('renames its [plugins.cri]'))?.source).toBe(
+      'raw/containerd/config.toml',
+    );
+    // a fix step writes the key where 2.2 reads it
+    const step = snapshotterSnippet(v22.containerd!, 'overlayfs');
+    expect(step.kind === 'snippet' && step.text).toContain("plugins.'io.containerd.cri.v1.images'");
+    for (const v of ['v1.7.20', 'v2.3.4']) {
+      const c = (await factsFrom({ ...files, ...at(v) })).containerd!;
+      expect(c.config.cri.configPath).toBe('/etc/dfdaemon/certs.d');
+      expect(c.snapshotter).toBe('native');
+    }
+  });
+});
+
+describe('2.3+: each file is migrated from its own version before the merge', () => {
+  it('an import of version 2 under a version 3 config.toml is read through its CRI table', async () => {
+    const f = await factsFrom({
+      ...at('v2.3.4'),
+      'raw/containerd/config.toml':
+        "version = 3\nimports = ['/etc/containerd/conf.d/*.toml']\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+      'raw/containerd/imports/50-old.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/dfdaemon/certs.d"\n',
+    });
+    expect(f.containerd!.config.cri.configPath).toBe('/etc/dfdaemon/certs.d');
+    expect(f.containerd!.setIn.configPath).toEqual({ file: 'raw/containerd/imports/50-old.toml', line: 3 });
+    expect(f.notes.some((n) => n.text.includes('declares version'))).toBe(false);
+  });
+
+  it('says containerd does not start when an import declares a higher version than config.toml', async () => {
+    const f = await factsFrom({
+      ...at('v2.3.4'),
+      'raw/containerd/config.toml': MAIN_V2,
+      'raw/containerd/imports/10-v3.toml':
+        "version = 3\n[plugins.'io.containerd.cri.v1.images']\n  max_concurrent_downloads = 5\n",
+    });
+    expect(f.containerd!.configSource).toBe('invalid');
+    expect(f.problems.find((p) => p.message.includes('higher than root config version'))).toMatchObject({
+      file: 'raw/containerd/imports/10-v3.toml',
+      line: 1,
+    });
+  });
+});
+
+describe('a version unknown', () => {
+  it('assumes nothing about the import merge when every release line reads the files alike', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': MAIN_V2,
+      'raw/containerd/imports/10-mirror.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n',
+    });
+    // 1.x replaces the CRI table whole: the release lines differ, so the assumption is said
+    expect(f.containerd!.versionAssumptions.map((a) => a.fact)).toContain('containerd.config.import-merge');
+    const one = await factsFrom({ 'raw/containerd/config.toml': MAIN_V2 });
+    expect(one.containerd!.versionAssumptions.map((a) => a.fact)).not.toContain('containerd.config.import-merge');
+  });
+});

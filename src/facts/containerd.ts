@@ -1,4 +1,10 @@
-import { BOTTLEROCKET, type GeneratingDistribution, MICROK8S, NODEADM } from '../knowledge/containerd-distributions.js';
+import {
+  BOTTLEROCKET,
+  type GeneratingDistribution,
+  MICROK8S,
+  NODEADM,
+  TALOS,
+} from '../knowledge/containerd-distributions.js';
 import type { Manifest } from '../bundle/manifest.js';
 import type { BundleReader } from '../bundle/reader.js';
 import {
@@ -96,9 +102,16 @@ export interface ContainerdFacts {
    * What writes config.toml again, so that an edit to it does not last (knowledge/containerd-distributions.ts):
    * EKS's nodeadm at every boot, when the probe found its nodeadm-config.service and containerd reads the
    * file it writes; Bottlerocket from its settings, when the host's os-release names it; MicroK8s from
-   * its containerd-template.toml each time its containerd starts, when the config names its snap's paths.
+   * its containerd-template.toml each time its containerd starts, when the config names its snap's paths;
+   * Talos from its machine config (containerd.toml, the cri.toml it imports, the hosts.toml files).
    */
-  rewrittenAtBoot: { by: 'nodeadm'; unit: string } | { by: 'bottlerocket' } | { by: 'microk8s' } | null;
+  rewrittenAtBoot:
+    | { by: 'nodeadm'; unit: string }
+    | { by: 'bottlerocket' }
+    | { by: 'microk8s' }
+    /** Talos, from its os-release (its release when it names one) or its config path. */
+    | { by: 'talos'; release: { major: number; minor: number } | null }
+    | null;
   config: ContainerdConfig;
   /** A version 3 file's leftover CRI table that this containerd (2.3+) copied over its images table. */
   leftoverCri: LeftoverCri | null;
@@ -642,7 +655,8 @@ function generatedBy(text: string | undefined): ContainerdFacts['generatedBy'] {
 }
 
 /**
- * What writes config.toml again: Bottlerocket, when the host's os-release names it; MicroK8s, when the
+ * What writes config.toml again: Bottlerocket or Talos, when the host's os-release names it (Talos also by
+ * its config path); MicroK8s, when the
  * file is its containerd.toml (the paths it renders into it, or where the probe found it); else nodeadm,
  * as the probe recorded it, when containerd reads the file nodeadm writes (its default path).
  */
@@ -650,6 +664,10 @@ function rewrittenAtBoot(manifest: Manifest, text: string | undefined): Containe
   if (manifest.host.os.startsWith(BOTTLEROCKET.osPrefix)) return { by: 'bottlerocket' };
   const rec = manifest.probes.containerd;
   const config = configOnNode(rec?.config);
+  if (manifest.host.os.startsWith(TALOS.osPrefix) || config === TALOS.config) {
+    const m = /^Talos \(v(\d+)\.(\d+)\./.exec(manifest.host.os);
+    return { by: 'talos', release: m ? { major: Number(m[1]), minor: Number(m[2]) } : null };
+  }
   if (MICROK8S.rendered.test(text ?? '') || MICROK8S.config.test(config ?? '')) return { by: 'microk8s' };
   const w = rec?.bootWriter as { by?: unknown; unit?: unknown } | undefined;
   if (w?.by !== 'nodeadm' || typeof w.unit !== 'string') return null;

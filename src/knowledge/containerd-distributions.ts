@@ -91,3 +91,30 @@ export const MICROK8S = {
   /** Its systemd unit, whose journal holds containerd's log (utils.sh:1007 at v1.35 kills it by this name). */
   unit: 'snap.microk8s.daemon-containerd',
 } as const;
+
+/**
+ * Talos runs the CRI's containerd with /etc/cri/containerd.toml, which imports /etc/cri/conf.d/cri.toml, a
+ * file Talos merges from the parts under /etc/cri/conf.d and writes again, with the hosts.toml of each
+ * registry under /etc/cri/conf.d/hosts, from its machine config (siderolabs/talos v1.13.0
+ * pkg/machinery/constants/constants.go CRIContainerdConfig, CRIConfig, CRICustomizationConfigPart;
+ * internal/app/machined/pkg/controllers/files/cri_registry_config.go:69). A change goes in the machine config:
+ * - registry mirrors: machine.registries.mirrors, deprecated in 1.12 for RegistryMirrorConfig documents
+ *   (v1.12.0 pkg/machinery/config/types/v1alpha1/v1alpha1_types.go:237, pkg/machinery/config/types/cri/
+ *   registry_mirror.go: `name`, `endpoints: - url:`);
+ * - other CRI settings: a TOML part, the machine.files entry with path /etc/cri/conf.d/20-customization.part
+ *   and op `create` (v1.13.0 internal/app/machined/pkg/runtime/v1alpha1/v1alpha1_sequencer_tasks.go:620-627,
+ *   v1alpha1_types.go:1833-1840), or from 1.14 a CRICustomizationConfig document with `name` and `content`,
+ *   the legacy file still merged under the name `customization` (v1.14.0-beta.0, first tag with
+ *   pkg/machinery/config/types/cri/customization.go; v1.14.0-rc.1 :52-66).
+ * Its /etc/os-release names it: PRETTY_NAME="Talos (v1.12.0)" (v1.12.0 pkg/machinery/version/os-release:4).
+ */
+export const TALOS = {
+  osPrefix: 'Talos (',
+  config: '/etc/cri/containerd.toml',
+  /** What Talos writes: containerd.toml, conf.d/cri.toml and the hosts directory beside it. */
+  writes: '/etc/cri/',
+  customizationPart: '/etc/cri/conf.d/20-customization.part',
+  /** The first releases with RegistryMirrorConfig and CRICustomizationConfig documents. */
+  mirrorDocsFrom: { major: 1, minor: 12 },
+  criDocsFrom: { major: 1, minor: 14 },
+} as const;

@@ -5,7 +5,7 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import { CONTAINERD_FILES } from '../../facts/containerd-files.js';
 import type { SetIn } from '../../facts/containerd-set-in.js';
-import { GENERATING_DISTRIBUTIONS, MICROK8S } from '../../knowledge/containerd-distributions.js';
+import { GENERATING_DISTRIBUTIONS, MICROK8S, TALOS } from '../../knowledge/containerd-distributions.js';
 import { type ConfigLayout, criV1Layout } from '../../parsers/containerd-config.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose, snippet } from '../steps.js';
@@ -21,6 +21,10 @@ export const GO_PROXY_PORT = 65001;
  * and write its config as they start, theirs.
  */
 export function restart(c: ContainerdFacts): Step {
+  if (c.rewrittenAtBoot?.by === 'talos')
+    return prose(
+      'Talos applies the machine config change and restarts its CRI containerd where the change needs it: there is no containerd unit to restart.',
+    );
   if (c.rewrittenAtBoot?.by === 'microk8s')
     return cmd(
       `snap restart ${MICROK8S.service}    # MicroK8s writes containerd.toml from its template as containerd starts`,
@@ -35,7 +39,9 @@ export function restart(c: ContainerdFacts): Step {
 
 /** After a hosts.toml change alone: nothing to restart, unless the distribution writes hosts.toml from registries.yaml. */
 export function afterHostsToml(c: ContainerdFacts): Step {
-  return c.generatedBy === null ? prose('hosts.toml edits take effect without restarting containerd.') : restart(c);
+  return c.generatedBy === null && c.rewrittenAtBoot?.by !== 'talos'
+    ? prose('hosts.toml edits take effect without restarting containerd.')
+    : restart(c);
 }
 
 /**
@@ -64,10 +70,13 @@ export function onThisNode(c: ContainerdFacts, steps: Step[]): Step[] {
 function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
   const file = configToml(c);
   // a step changes config.toml when its snippet goes there or its prose names it (a table to delete)
-  const changes = (s: Step) =>
-    (s.kind === 'snippet' && s.file === file) || (s.kind === 'prose' && s.text.includes(file));
   const w = c.rewrittenAtBoot;
+  // Talos writes the hosts.toml files beside the config too (/etc/cri/conf.d/hosts)
+  const changes = (s: Step) =>
+    (s.kind === 'snippet' && (s.file === file || (w?.by === 'talos' && s.file.startsWith(TALOS.writes)))) ||
+    (s.kind === 'prose' && s.text.includes(file));
   if (w === null || !steps.some(changes)) return steps;
+  if (w.by === 'talos') return [prose(talosWhere(file, w.release)), ...steps];
   if (w.by === 'microk8s')
     return [
       prose(
@@ -85,8 +94,32 @@ function atBoot(c: ContainerdFacts, steps: Step[]): Step[] {
   ];
 }
 
+/** Where a Talos user makes the change: the machine config, by the documents their release has. */
+function talosWhere(file: string, release: { major: number; minor: number } | null): string {
+  const from = (v: { major: number; minor: number }) =>
+    release === null ? null : release.major > v.major || (release.major === v.major && release.minor >= v.minor);
+  const docs = from(TALOS.mirrorDocsFrom);
+  const mirrors =
+    docs === null
+      ? 'a RegistryMirrorConfig document per registry (Talos 1.12+; machine.registries.mirrors before)'
+      : docs
+        ? 'a RegistryMirrorConfig document per registry (name: the registry, endpoints: - url: …)'
+        : 'machine.registries.mirrors.<registry>.endpoints';
+  const cri = from(TALOS.criDocsFrom);
+  const part =
+    cri === null
+      ? `a CRICustomizationConfig document (Talos 1.14+: name, content: the TOML) or, before 1.14, a machine.files entry with path ${TALOS.customizationPart} and op: create`
+      : cri
+        ? 'a CRICustomizationConfig document (name: one of your choosing, content: the TOML)'
+        : `a machine.files entry with path ${TALOS.customizationPart}, op: create and the TOML as its content`;
+  return `Talos writes ${file}, the cri.toml it imports and the hosts.toml files under /etc/cri/conf.d from its machine config, so an edit to those files does not last: make the change in the machine config (talosctl patch machineconfig). A registry mirror goes in ${mirrors}; any other containerd setting below in ${part}, which Talos merges into cri.toml.`;
+}
+
 /** A grep of the last hour of containerd's log: its journal (MicroK8s': its snap service's), or the file k3s and RKE2 have it write. */
 export function logGrep(c: ContainerdFacts, pattern: string, comment: string): Step {
+  // Talos's CRI containerd is its service `cri` (siderolabs/talos v1.13.0 internal/app/machined/pkg/system/services/cri.go:56-58)
+  if (c.rewrittenAtBoot?.by === 'talos')
+    return cmd(`talosctl logs cri --tail 2000 | grep -E '${pattern}'    # ${comment}`);
   if (c.rewrittenAtBoot?.by === 'microk8s')
     return cmd(`journalctl -u ${MICROK8S.unit} --since -1h | grep -E '${pattern}'    # ${comment}`);
   const by = c.generatedBy;
@@ -120,7 +153,7 @@ function setting(layout: ConfigLayout, table: string, key: string, value: string
 export function configToml(c: ContainerdFacts): string {
   // MicroK8s writes its containerd.toml from this template at every start: a change goes in the template
   if (c.rewrittenAtBoot?.by === 'microk8s') return MICROK8S.template;
-  return c.configOnNode ?? DEFAULT_CONFIG_TOML;
+  return c.configOnNode ?? (c.rewrittenAtBoot?.by === 'talos' ? TALOS.config : DEFAULT_CONFIG_TOML);
 }
 
 /**

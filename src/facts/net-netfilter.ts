@@ -1,18 +1,14 @@
 import type { BundleReader } from '../bundle/reader.js';
 import { scanNetfilterKernelMessages, type NetfilterKernelMessages } from '../parsers/dmesg-conntrack.js';
 import { parseIptablesSave } from '../parsers/iptables-save.js';
-import {
-  type NetfilterRule,
-  type NetfilterRuleset,
-  ruleCount,
-  type TableAssumedBy,
-} from '../parsers/netfilter-rule.js';
+import { type NetfilterRuleset, ruleCount, type TableAssumedBy } from '../parsers/netfilter-rule.js';
 import { parseNftRuleset } from '../parsers/nft.js';
 import type { InputProblem } from './problems.js';
 import {
   hookedChains,
   loopbackPackets,
   type Packet,
+  type PathHit,
   peerPackets,
   type RulesetSource,
   walkPacket,
@@ -54,6 +50,8 @@ export interface PathFinding {
   match: 'yes' | 'maybe';
   /** statistic/limit detail when the rule matches only some packets. */
   detail?: string;
+  /** On a limited ACCEPT/RETURN: the rule or DROP policy the packets its limit does not match then meet. */
+  excess?: string;
   /** With match "maybe": the conditions the bundle cannot decide (a set it does not list, a mark, an owner…). */
   undecided?: string;
   /** A rule that matches on the packet mark: the rule that set the mark ("file:line"). */
@@ -264,21 +262,27 @@ async function readConntrack(
   return { count: o.count, max: o.max, pct: (o.count / o.max) * 100 };
 }
 
-function kindOf(rule: NetfilterRule, probabilistic: string | null): HitKind | null {
+function kindOf(h: PathHit): HitKind | null {
+  const rule = h.rule;
   const v = rule.verdict.kind;
+  const probabilistic = h.probabilistic?.what ?? null;
   if (probabilistic === 'random' || probabilistic === 'nth') {
     if (v === 'drop' || v === 'reject' || v === 'queue') return 'random-drop';
   }
-  // a limit throttles only where the rule decides the packet: a limit on a rule that logs, marks or counts
-  // bounds that action, and every packet goes on to the next rule (`-m limit … -j NFLOG`, kube-router's)
   if (
-    (probabilistic === 'limit' ||
-      probabilistic === 'hashlimit' ||
-      probabilistic === 'connlimit' ||
-      probabilistic === 'quota') &&
-    (v === 'accept' || v === 'drop' || v === 'reject' || v === 'queue')
-  )
-    return 'limit';
+    probabilistic === 'limit' ||
+    probabilistic === 'hashlimit' ||
+    probabilistic === 'connlimit' ||
+    probabilistic === 'quota'
+  ) {
+    // a limited DROP/REJECT/NFQUEUE throttles on its own (`--hashlimit-above 10/sec -j DROP`). A limited
+    // ACCEPT/RETURN passes what its limit does not match on to the next rule: that excess is throttled only
+    // where the walk then meets a drop, reject, queue or DROP policy (`-m limit --limit 100/s -j ACCEPT`
+    // under an ACCEPT policy limits nothing). On a rule that logs, marks or counts the limit bounds that
+    // action, and every packet goes on (`-m limit … -j NFLOG`, kube-router's).
+    if (v === 'drop' || v === 'reject' || v === 'queue') return 'limit';
+    if ((v === 'accept' || v === 'return') && h.excessMeets) return 'limit';
+  }
   if (v === 'drop') return 'drop';
   if (v === 'reject') return 'reject';
   if (v === 'queue') return 'queue';
@@ -288,7 +292,8 @@ function kindOf(rule: NetfilterRule, probabilistic: string | null): HitKind | nu
     /^(DNAT|REDIRECT|TPROXY|dnat|redirect|tproxy)$/.test(rule.verdict.name)
   )
     return 'redirect';
-  if (rule.logs) return 'log';
+  // a log behind a capped limit writes at most that many lines (5/min, burst 5): no load on any path
+  if (rule.log === 'each') return 'log';
   return null;
 }
 
@@ -296,10 +301,13 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
   const byKey = new Map<string, PathFinding>();
   for (const w of walks) {
     for (const h of w.hits) {
-      const kind = kindOf(h.rule, h.probabilistic?.what ?? null);
+      const kind = kindOf(h);
       if (!kind) continue;
       // a redirect only matters when it certainly catches the connection to dfdaemon
       if (kind === 'redirect' && h.match !== 'yes') continue;
+      // a limited ACCEPT throttles only as surely as what drops its excess
+      const excess = kind === 'limit' ? h.excessMeets : undefined;
+      const match = excess?.match === 'maybe' ? 'maybe' : h.match;
       const key = `${h.file}\u0000${h.rule.line}`;
       let f = byKey.get(key);
       if (!f) {
@@ -311,13 +319,18 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
           table: h.table,
           family: h.family,
           chain: h.chain,
-          match: h.match,
+          match,
           affects: [],
           paths: [],
           decisive: false,
         };
         if (h.probabilistic) f.detail = h.probabilistic.detail;
-        if (h.undecided?.length) f.undecided = h.undecided.join(', ');
+        if (excess) f.excess = excess.what;
+        const undecided = [
+          ...(h.undecided ?? []),
+          ...(excess?.match === 'maybe' ? [`whether ${excess.what} gets the packets it does not match`] : []),
+        ];
+        if (undecided.length) f.undecided = undecided.join(', ');
         if (h.markSetBy) f.markSetBy = h.markSetBy;
         if (h.rule.counters) {
           f.packets = h.rule.counters.packets;
@@ -325,7 +338,7 @@ function collectFindings(walks: WalkResult[]): PathFinding[] {
         }
         byKey.set(key, f);
       }
-      if (h.match === 'yes') f.match = 'yes';
+      if (match === 'yes') f.match = 'yes';
       if (!f.affects.includes(w.packet.description)) f.affects.push(w.packet.description);
       if (!f.paths.includes(w.packet.path)) f.paths.push(w.packet.path);
       if (w.droppedBy === h) f.decisive = true;

@@ -351,6 +351,49 @@ export interface PathHit {
   undecided?: string[];
   /** When the rule matches on the packet mark: the rule that set that mark ("file:line"). */
   markSetBy?: string;
+  /**
+   * On an ACCEPT or RETURN under a limit (limit, hashlimit, connlimit, quota): the rule or chain policy that
+   * drops, rejects or queues the packets the limit does not match, as the walk meets it going on without
+   * them; absent when the walk lets them through. `match` "maybe" when that rule may not match them or a
+   * rule between the two may decide them first.
+   */
+  excessMeets?: { what: string; match: 'yes' | 'maybe' };
+}
+
+/**
+ * A limited ACCEPT/RETURN whose unmatched packets the walk still follows. `depth`: for a RETURN, the depth
+ * of its chain (those packets rejoin the matched ones where that chain ends); -1 for an ACCEPT.
+ */
+interface OpenLimit {
+  hit: PathHit;
+  depth: number;
+  /** The undecided jump that led to the limit (walkChain's `via`): a rule behind the same one reaches its excess as surely. */
+  via: string | null;
+  /** Nothing between the limit and here may have decided the packets it does not match. */
+  clean: boolean;
+}
+
+/** What the walk carries from rule to rule: the packet mark and the limits whose excess it follows. */
+interface WalkState {
+  mark: MarkState;
+  open: OpenLimit[];
+}
+
+const LIMITS = new Set(['limit', 'hashlimit', 'connlimit', 'quota']);
+
+/**
+ * The packets the open limits do not match meet `what`, which drops them: certainly when it drops every
+ * packet that reaches it (`definite`) through no undecided jump the limit was not behind as well (`via`),
+ * and nothing between the two may have decided them.
+ */
+function excessDropped(ws: WalkState, what: string, definite: boolean, via: string | null): void {
+  for (const o of ws.open)
+    o.hit.excessMeets = { what, match: o.clean && definite && (via === null || via === o.via) ? 'yes' : 'maybe' };
+  ws.open = [];
+}
+
+function excessMayBeDecided(ws: WalkState): void {
+  for (const o of ws.open) o.clean = false;
 }
 
 /** A condition as a reader of the ruleset would name it. */
@@ -453,7 +496,7 @@ export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResu
   const res: WalkResult = { packet: p, evaluated: 0, hits: [], policyDrops: [], outcome: 'accepted' };
   let uncertain = false;
   // the mark travels with the packet through every hook (and over lo: the looped-back skb keeps it)
-  const ws = { mark: UNMARKED };
+  const ws: WalkState = { mark: UNMARKED, open: [] };
   for (const at of p.hooks) {
     for (const hc of hooks.get(at.hook) ?? []) {
       if (!familyApplies(hc.family, p.family)) continue;
@@ -461,6 +504,10 @@ export function walkPacket(p: Packet, hooks: Map<Hook, HookedChain[]>): WalkResu
       // `sure` tracks whether every rule before this point certainly did not decide the packet
       const state = { sure: true };
       const end = walkChain(hc, hc.chain, p, at, res, state, 0, new Set(), ws, null);
+      // the excess of a limit in this chain meets its policy; past it, every packet goes the same way
+      if ((end === 'end' || end === 'return') && hc.chain.base?.policy === 'drop')
+        excessDropped(ws, `the DROP policy of chain ${hc.chain.name} (table ${hc.table}, ${hc.file})`, true, null);
+      ws.open = [];
       if (end === 'drop' && state.sure) {
         res.outcome = 'dropped';
         return res;
@@ -504,7 +551,7 @@ function walkChain(
   state: { sure: boolean },
   depth: number,
   onStack: Set<string>,
-  ws: { mark: MarkState },
+  ws: WalkState,
   /**
    * Null when every jump that led here certainly happens for this packet; else the first that may not,
    * in words: a rule of this chain then matches only "maybe", whatever its own conditions say.
@@ -539,6 +586,39 @@ function walkChain(
       res.hits.push(hit);
       const definite = m === 'yes' && probabilistic === null;
       const v: Verdict = rule.verdict;
+      // iptables-extensions(8): a limit-like match that does not match sends the packet on to the next rule,
+      // like any match (nft: its statement breaks off the rule); the excess is throttled only if what it
+      // meets next drops it. `decides`: the rule certainly decides the packets that reach it.
+      const decides = definite && via === null;
+      const limited = probabilistic !== null && LIMITS.has(probabilistic.what);
+      switch (v.kind) {
+        case 'accept':
+        case 'nat':
+          if (decides) ws.open = [];
+          else excessMayBeDecided(ws);
+          if (limited && v.kind === 'accept') ws.open.push({ hit, depth: -1, via, clean: true });
+          break;
+        case 'return':
+          if (!decides) excessMayBeDecided(ws);
+          if (limited) ws.open.push({ hit, depth, via, clean: true });
+          break;
+        case 'lookup':
+          excessMayBeDecided(ws);
+          break;
+        case 'jump':
+        case 'goto':
+          // the rules behind a jump that may not be taken keep the `via` of the first such jump: what they
+          // do to an excess opened before it is no more certain than the jump
+          if (!definite) excessMayBeDecided(ws);
+          break;
+        case 'drop':
+        case 'reject':
+        case 'queue':
+          excessDropped(ws, `"${rule.text}" (${hc.file}:${rule.line})`, definite, via);
+          break;
+        default:
+          break;
+      }
       switch (v.kind) {
         case 'jump':
         case 'goto': {
@@ -585,5 +665,7 @@ function walkChain(
     return 'end';
   } finally {
     onStack.delete(chain.name);
+    // where a chain ends, the packets a limited RETURN in it matched rejoin those it did not
+    ws.open = ws.open.filter((o) => o.depth !== depth);
   }
 }

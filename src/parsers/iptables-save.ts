@@ -230,6 +230,31 @@ const PROBABILISTIC: Record<string, 'limit' | 'hashlimit' | 'connlimit' | 'quota
   quota: 'quota',
 };
 
+/**
+ * Whether a limit-like match matches only traffic within its rate or amount (see Cond `capped`), from its
+ * options as iptables-save prints them (iptables v1.8.11 extensions/libxt_hashlimit.c:1079-1082,
+ * libxt_connlimit.c:157-160, libxt_quota.c:39-41). iptables-extensions(8): limit "will match until this limit
+ * is reached" and has no negation; hashlimit "--hashlimit-upto: Match if the rate is below or equal",
+ * "--hashlimit-above: Match if the rate is above" (`--hashlimit` is the old name of -upto); quota "matches
+ * until the byte counter reaches zero", reversed with `!`; connlimit counts connections, not packets.
+ */
+function capped(what: 'limit' | 'hashlimit' | 'connlimit' | 'quota', opts: Opt[]): boolean {
+  switch (what) {
+    case 'limit':
+      return true;
+    case 'hashlimit': {
+      const o = opts.find((x) => /^hashlimit(-upto|-above)?$/.test(x.name));
+      return o !== undefined && (o.name === 'hashlimit-above') === o.neg;
+    }
+    case 'quota': {
+      const o = opts.find((x) => x.name === 'quota');
+      return o !== undefined && !o.neg;
+    }
+    case 'connlimit':
+      return false;
+  }
+}
+
 type ParsedRule = Omit<NetfilterRule, 'verdict'> & { target: { name: string; goto: boolean; opts: Opt[] } | null };
 
 /** Parses the part of a rule line after `-A CHAIN`. */
@@ -244,7 +269,6 @@ function parseRuleTokens(
   let module: string | null = null;
   let inTarget = false;
   let neg = false;
-  let logs = false;
   const moduleOpts = new Map<string, Opt[]>();
   const modulesSeen: string[] = [];
   let i = 0;
@@ -380,7 +404,8 @@ function parseRuleTokens(
       conds.push({
         kind: 'probabilistic',
         what: prob,
-        detail: opts.map((o) => `--${o.name} ${o.values.join(' ')}`).join(' '),
+        detail: opts.map((o) => `${o.neg ? '! ' : ''}--${o.name} ${o.values.join(' ')}`.trim()).join(' '),
+        capped: capped(prob, opts),
       });
       continue;
     }
@@ -398,8 +423,15 @@ function parseRuleTokens(
       );
     }
   }
-  if (target && LOG_TARGETS.has(target.name)) logs = true;
-  const rule: ParsedRule = { line, text, conds, target, logs };
+  // every match of a rule decides before its target: a capped limit bounds the LOG behind it
+  // (iptables-extensions(8) limit: "used in combination with the LOG target to give limited logging")
+  const log: NetfilterRule['log'] =
+    target && LOG_TARGETS.has(target.name)
+      ? conds.some((c) => c.kind === 'probabilistic' && 'capped' in c && c.capped)
+        ? 'capped'
+        : 'each'
+      : 'none';
+  const rule: ParsedRule = { line, text, conds, target, log };
   if (counters) rule.counters = counters;
   return rule;
 }

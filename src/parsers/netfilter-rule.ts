@@ -27,8 +27,23 @@ export type Cond =
   | { kind: 'addrtype'; dir: 'src' | 'dst'; types: string[]; neg: boolean }
   /** A packet that opens a connection (tcp --syn, or flags SYN without ACK). */
   | { kind: 'syn'; neg: boolean }
-  /** Matches only some packets by chance or by rate: statistic, meta random, numgen, limit, hashlimit, connlimit. */
-  | { kind: 'probabilistic'; what: 'random' | 'nth' | 'limit' | 'hashlimit' | 'connlimit' | 'quota'; detail: string }
+  /** Matches only some packets by chance: statistic, meta random, numgen. */
+  | { kind: 'probabilistic'; what: 'random' | 'nth'; detail: string }
+  /**
+   * Matches only some packets by rate, amount or connection count: limit, hashlimit, connlimit, quota, nft
+   * `limit rate`, `quota`, `ct count`. `capped`: the rule matches only while the traffic is within the
+   * stated rate or amount, so whatever it does happens at most that often (`-m limit`, `--hashlimit-upto`,
+   * `--quota`, nft `limit rate`/`quota` without `over`); false when it matches what is over it
+   * (`--hashlimit-above`, `! --quota`, nft `… over`), counts connections rather than packets
+   * (`--connlimit-upto/-above`, `ct count`), or its options are not printed (nft `xt match hashlimit`).
+   * (iptables-extensions(8) limit, hashlimit, connlimit, quota; nft(8) LIMIT STATEMENT.)
+   */
+  | {
+      kind: 'probabilistic';
+      what: 'limit' | 'hashlimit' | 'connlimit' | 'quota';
+      detail: string;
+      capped: boolean;
+    }
   | { kind: 'family'; family: AddressFamily }
   /** The packet's mark (iptables `-m mark --mark V/M`, nft `meta mark & M == V`): (mark & mask) == value. */
   | { kind: 'mark'; value: number; mask: number; neg: boolean }
@@ -78,8 +93,13 @@ export interface NetfilterRule {
   conds: Cond[];
   verdict: Verdict;
   counters?: Counters;
-  /** LOG / nft `log` on the rule (a per-packet cost and a kernel log flood on a hot path). */
-  logs: boolean;
+  /**
+   * LOG/NFLOG/ULOG or nft `log` on the rule. `each`: a log line for every packet that reaches it (a
+   * per-packet cost and a kernel log flood on a hot path). `capped`: a capped limit decides first which
+   * packets reach the log (`-m limit … -j LOG`; nft `limit rate 5/minute log`), so it logs at most that
+   * rate. nft runs a rule's statements in order, so a limit after `log` caps only what follows it.
+   */
+  log: 'none' | 'each' | 'capped';
 }
 
 export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting' | 'ingress' | 'egress';

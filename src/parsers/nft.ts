@@ -163,6 +163,24 @@ function setKey(expr: string): SetKey {
 
 type RuleParse = Omit<NetfilterRule, 'line' | 'text'>;
 
+const LOG_STATEMENT = /\slog(?=\s)/;
+const CAPPED_STATEMENT = /\s(?:limit\s+rate\s+(?!over\s)|quota\s+(?!over\s)|xt\s+match\s+"?limit\b)/;
+
+/**
+ * Whether a capped limit comes before the rule's `log`. A rule's statements run in order, and a
+ * non-terminal one may "conditionally … terminate evaluation of the current rule" (nftables
+ * doc/nft.txt:1027-1032@v1.1.6): the limit does, over its rate (linux net/netfilter/nft_limit.c
+ * nft_limit_pkts_eval() sets NFT_BREAK@v5.10.13). So `limit rate 5/minute log` logs at most 5 a minute,
+ * and `log limit rate 5/minute` logs every packet.
+ */
+function logKind(text: string): 'each' | 'capped' {
+  // quoted strings (prefix, comment) blanked: a word inside one is no statement
+  const bare = ` ${text.replace(/"(?:[^"\\]|\\.)*"/g, '""')} `;
+  const log = LOG_STATEMENT.exec(bare)?.index ?? -1;
+  const cap = CAPPED_STATEMENT.exec(bare)?.index ?? -1;
+  return cap >= 0 && cap < log ? 'capped' : 'each';
+}
+
 /** Parses one nft rule line. Pure. */
 export function parseNftRule(text: string, tableFamily: string): RuleParse {
   let rest = ` ${text} `;
@@ -306,20 +324,26 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
   take(/\snumgen\s+(random|inc)\s+mod\s+(\d+)(?:\s+offset\s+\d+)?\s*(<|<=|==)?\s*(\d+)?/, (m) => {
     conds.push({ kind: 'probabilistic', what: m[1] === 'random' ? 'random' : 'nth', detail: m[0].trim() });
   });
-  take(/\slimit\s+rate\s+(?:over\s+)?\d+(?:\s*[a-z]+)?\/[a-z]+(?:\s+burst\s+\d+\s+[a-z]+)?/, (m) => {
-    conds.push({ kind: 'probabilistic', what: 'limit', detail: m[0].trim() });
+  // nft(8) LIMIT STATEMENT: "will match until this limit is reached … The optional over keyword makes it
+  // match over the specified rate"; the kernel breaks off the rule over the rate, or under it with `over`
+  // (linux v5.10.13 net/netfilter/nft_limit.c:28-49 nft_limit_eval returns `invert` under the rate)
+  take(/\slimit\s+rate\s+(over\s+)?\d+(?:\s*[a-z]+)?\/[a-z]+(?:\s+burst\s+\d+\s+[a-z]+)?/, (m) => {
+    conds.push({ kind: 'probabilistic', what: 'limit', detail: m[0].trim(), capped: m[1] === undefined });
   });
   take(/\sct\s+count\s+(?:over\s+)?\d+/, (m) =>
-    conds.push({ kind: 'probabilistic', what: 'connlimit', detail: m[0].trim() }),
+    conds.push({ kind: 'probabilistic', what: 'connlimit', detail: m[0].trim(), capped: false }),
   );
-  take(/\squota\s+(?:over\s+)?\d+\s*\S+/, (m) =>
-    conds.push({ kind: 'probabilistic', what: 'quota', detail: m[0].trim() }),
+  // `quota [over|until] N unit`, until (the default) matching up to N (nftables doc/stateful-objects.txt:211
+  // @v1.1.6); listed as `quota [over ]N unit[ used N unit]` (src/statement.c:573-586@v1.1.6)
+  take(/\squota\s+(over\s+)?(?:until\s+)?\d+\s*\S+(?:\s+used\s+\d+\s*\S+)?/, (m) =>
+    conds.push({ kind: 'probabilistic', what: 'quota', detail: m[0].trim(), capped: m[1] === undefined }),
   );
   take(/\sxt\s+match\s+"?(\w+)"?/, (m) => {
     const what = m[1] as string;
     if (what === 'statistic') conds.push({ kind: 'probabilistic', what: 'random', detail: 'xt match statistic' });
     else if (what === 'limit' || what === 'hashlimit' || what === 'connlimit' || what === 'quota') {
-      conds.push({ kind: 'probabilistic', what, detail: `xt match ${what}` });
+      // xt_limit has no negation (iptables-extensions(8) limit); the others' direction is not printed
+      conds.push({ kind: 'probabilistic', what, detail: `xt match ${what}`, capped: what === 'limit' });
     } else if (what === 'comment') {
       // iptables-nft translation of -m comment
     } else conds.push({ kind: 'unknown', text: m[0].trim() });
@@ -336,7 +360,7 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
   take(/\smeta\s+nfproto\s+(ipv4|ipv6)/, (m) => conds.push({ kind: 'family', family: m[1] === 'ipv6' ? 6 : 4 }));
   const left = rest.trim();
   if (left !== '') conds.push({ kind: 'unknown', text: left });
-  const out: RuleParse = { conds, verdict, logs };
+  const out: RuleParse = { conds, verdict, log: logs ? logKind(text) : 'none' };
   if (counters) out.counters = counters;
   return out;
 }

@@ -57,7 +57,7 @@ describe('parseIptablesSave', () => {
     expect(queue?.verdict).toEqual({ kind: 'queue' });
     expect(queue?.conds).toContainEqual({ kind: 'syn', neg: false });
     const log = rs.tables[0]?.chains.get('OUTPUT')?.rules[0];
-    expect(log?.logs).toBe(true);
+    expect(log?.log).toBe('capped');
     expect(log?.verdict).toEqual({ kind: 'continue', name: 'LOG' });
     const jump = rs.tables[1]?.chains.get('OUTPUT')?.rules[0];
     expect(jump?.verdict).toEqual({ kind: 'jump', chain: 'KUBE-SERVICES' });
@@ -93,6 +93,41 @@ COMMIT
     expect(b?.verdict).toEqual({ kind: 'goto', chain: 'KUBE-FIREWALL' });
     // a hand-written rule with the module implied by -p
     expect(c?.conds).toContainEqual({ kind: 'port', dir: 'dst', ranges: [[22, 22]], neg: false });
+  });
+
+  it('reads whether a limit-like match caps what its rule does, and whether a LOG sits behind such a cap', () => {
+    const rules =
+      parseIptablesSave(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -m limit --limit 5/min -j LOG
+-A INPUT -m hashlimit --hashlimit-upto 5/sec --hashlimit-name a -j LOG
+-A INPUT -m hashlimit --hashlimit 5/sec --hashlimit-name a -j ACCEPT
+-A INPUT -m hashlimit ! --hashlimit-above 5/sec --hashlimit-name a -j ACCEPT
+-A INPUT -m hashlimit --hashlimit-above 5/sec --hashlimit-name a -j LOG
+-A INPUT -m connlimit --connlimit-upto 2 --connlimit-mask 32 --connlimit-saddr -j NFLOG
+-A INPUT -m quota --quota 1000 -j ACCEPT
+-A INPUT -m quota ! --quota 1000 -j LOG
+-A INPUT -m statistic --mode random --probability 0.5 -j LOG
+COMMIT
+`).tables[0]?.chains.get('INPUT')?.rules ?? [];
+    const limit = (i: number) => rules[i]?.conds.find((c) => c.kind === 'probabilistic');
+    const capped = (i: number) => {
+      const c = limit(i);
+      return c && 'capped' in c ? c.capped : undefined;
+    };
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(capped)).toEqual([true, true, true, true, false, false, true, false]);
+    expect(limit(7)?.detail).toBe('! --quota 1000');
+    expect(rules.map((r) => r.log)).toEqual([
+      'capped',
+      'capped',
+      'none',
+      'none',
+      'each',
+      'each',
+      'none',
+      'each',
+      'each',
+    ]);
   });
 
   it('keeps unknown matches as unknown conditions, not silence', () => {

@@ -51,11 +51,13 @@ describe('parseNftRuleset', () => {
     });
     expect(reject?.verdict).toEqual({ kind: 'reject' });
     expect(reject?.conds).toContainEqual({ kind: 'port', dir: 'dst', ranges: [[65001, 65001]], neg: false });
-    expect(hash?.conds).toEqual([{ kind: 'probabilistic', what: 'hashlimit', detail: 'xt match hashlimit' }]);
+    expect(hash?.conds).toEqual([
+      { kind: 'probabilistic', what: 'hashlimit', detail: 'xt match hashlimit', capped: false },
+    ]);
     expect(queue?.verdict).toEqual({ kind: 'queue' });
     expect(queue?.conds).toEqual([{ kind: 'syn', neg: false }]);
     const log = rs.tables[0]?.chains.get('OUTPUT')?.rules[0];
-    expect(log?.logs).toBe(true);
+    expect(log?.log).toBe('capped');
     expect(log?.conds.find((c) => c.kind === 'probabilistic')).toMatchObject({ what: 'limit' });
     expect(rs.tables[1]?.chains.get('OUTPUT')?.rules[0]?.verdict).toEqual({ kind: 'jump', chain: 'KUBE-SERVICES' });
   });
@@ -137,6 +139,25 @@ describe('parseNftRuleset', () => {
       { kind: 'ipset', set: 'KUBE-IPVS-IPS', flags: ['dst'], neg: false },
     ]);
     expect(rej?.verdict).toEqual({ kind: 'reject' });
+  });
+
+  it('reads whether a limit, quota or count caps what its rule does, and whether it comes before the log', () => {
+    const rule = (t: string) => parseNftRule(t, 'inet');
+    const capped = (t: string) => {
+      const c = rule(t).conds.find((x) => x.kind === 'probabilistic');
+      return c && 'capped' in c ? c.capped : undefined;
+    };
+    expect(capped('limit rate 5/minute burst 5 packets accept')).toBe(true);
+    expect(capped('limit rate over 10 mbytes/second burst 1 mbytes drop')).toBe(false);
+    expect(capped('quota 25 mbytes used 1 mbytes accept')).toBe(true);
+    expect(capped('quota over 25 mbytes drop')).toBe(false);
+    expect(capped('ct count over 2 reject')).toBe(false);
+    expect(capped('xt match limit counter accept')).toBe(true);
+    expect(rule('quota 25 mbytes used 1 mbytes accept').conds).toHaveLength(1);
+    expect(rule('iifname "lo" limit rate 5/minute counter log prefix "x "').log).toBe('capped');
+    expect(rule('iifname "lo" log prefix "limit rate 5/minute " limit rate 5/minute').log).toBe('each');
+    expect(rule('iifname "lo" limit rate over 5/minute log').log).toBe('each');
+    expect(rule('iifname "lo" counter accept').log).toBe('none');
   });
 
   it('keeps set elements as keys, dropping map values and comments', () => {

@@ -48,7 +48,7 @@ function hitText(h: PathFinding): string {
         : 'matches'
       : `may match (it depends on state the bundle cannot judge: ${h.undecided ?? 'an unknown match'})`;
   const owner = ownerOf(h.table, h.chain);
-  return `${KIND_TEXT[h.kind]}${h.detail ? ` [${h.detail}]` : ''}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${owner ? `, ${owner}'s` : ''}${counters(h)}) ${certainty}${h.markSetBy ? ` (the packet mark it matches is set by ${h.markSetBy})` : ''}: ${h.affects.slice(0, 3).join('; ')}`;
+  return `${KIND_TEXT[h.kind]}${h.detail ? ` [${h.detail}]` : ''}: "${h.text}" (${where(h)}, table ${h.table}, chain ${h.chain}${owner ? `, ${owner}'s` : ''}${counters(h)}) ${certainty}${h.markSetBy ? ` (the packet mark it matches is set by ${h.markSetBy})` : ''}: ${h.affects.slice(0, 3).join('; ')}${h.excess ? ` — the packets its limit does not match go on to ${h.excess}` : ''}`;
 }
 
 export const netfilterBlocking = defineRule<BlockingFinding>({

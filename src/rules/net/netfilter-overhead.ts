@@ -35,7 +35,7 @@ export const netfilterOverhead = defineRule<OverheadFinding>({
     id: 'net.netfilter-overhead',
     cause: 'netfilter-overhead',
     title: 'Netfilter rules or conntrack load the loopback path',
-    description: `≥ ${PER_PACKET_WARN} rule evaluations per loopback data packet, ≥ ${PER_CONNECTION_INFO} per new loopback connection, LOG rules on the loopback path, conntrack ≥ ${CONNTRACK_WARN_PCT} % full or "table full, dropping packet" in dmesg, or rules in both iptables backends`,
+    description: `≥ ${PER_PACKET_WARN} rule evaluations per loopback data packet, ≥ ${PER_CONNECTION_INFO} per new loopback connection, LOG rules on the loopback path that no limit caps, conntrack ≥ ${CONNTRACK_WARN_PCT} % full or "table full, dropping packet" in dmesg, or rules in both iptables backends`,
     severities: ['critical', 'warning', 'info'],
     remediationSummary:
       'Shrink or bypass the rules on the loopback path (an early `-i lo`/`-o lo` ACCEPT, nftables/IPVS kube-proxy), and give conntrack room.',

@@ -486,7 +486,7 @@ export const GO_KEYS: readonly GoKey[] = [
   { key: 'download.totalRateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
   { key: 'download.perPeerRateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
   { key: 'upload.rateLimit', default: 'by release', source: 'GO_RATE_LIMIT_DEFAULTS' },
-  { key: 'dataDir', default: '/var/lib/dragonfly', source: 'v2.1.49 pkg/dfpath/dfpath_linux.go:30' },
+  { key: 'dataDir', default: 'by release', source: 'GO_DATA_DIR_DEFAULT' },
   { key: 'keepStorage', default: false, source: `v2.1.49 ${C}peerhost_linux.go:36; client/daemon/daemon.go:942-945` },
   { key: 'storage.multiplex', default: false, source: `v2.1.49 ${C}peerhost_linux.go:143` },
   { key: 'storage.taskExpireTime', default: 'by release', source: 'GO_TASK_EXPIRE_DEFAULT' },
@@ -636,6 +636,35 @@ export const GO_RATE_LIMIT_DEFAULTS: VersionedFact<{ total: number; perPeer: num
       range: { from: 'v2.0.7' },
       value: { total: 1024 * MiB, perPeer: 512 * MiB, upload: 1024 * MiB },
       source: `v2.0.7 ${C}constants.go:50-52; v2.1.49 :29-31, peerhost_linux.go:66-71, :94-95`,
+    },
+  ],
+  assumeWhenUnknown: 1,
+};
+
+/**
+ * dataDir when the file leaves it out. v2.0.0–v2.0.1 keep the cache under the home of the user the daemon
+ * runs as: `peerHostDataDir = basic.HomeDir + "/.dragonfly/dfget-daemon/"` (v2.0.0
+ * client/config/peerhost_linux.go:36-37, :41; v2.0.1 :37-38, :42), HomeDir being user.Current()'s
+ * (v2.0.1 pkg/basic/user.go:37, :46). That user is root: the package's unit says `User=root` (v2.0.1
+ * build/package/nfpm/systemd/dfget-daemon.service) and the image (alpine:3.14, v2.0.1
+ * build/images/dfdaemon/Dockerfile) sets no USER, so the dir is root's, /root. v2.0.2 moved it to
+ * dfpath's /var/lib/dragonfly (v2.0.2 pkg/dfpath/dfpath_linux.go:26; v2.1.49 :30). The v2.0.2 pre-releases
+ * alpha.0–alpha.5 had <workHome>/data (internal/dfpath/dfpath.go:94): releases are read without their
+ * pre-release suffix, so they count as v2.0.2.
+ */
+export const GO_DATA_DIR_DEFAULT: VersionedFact<string> = {
+  id: 'go.config.data-dir-default',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0', to: 'v2.0.1' },
+      value: '/root/.dragonfly/dfget-daemon',
+      source: `v2.0.1 ${C}peerhost_linux.go:37-38, :42; pkg/basic/user.go:37, :46 (the daemon's user's home, root's)`,
+    },
+    {
+      range: { from: 'v2.0.2' },
+      value: '/var/lib/dragonfly',
+      source: 'v2.0.2 pkg/dfpath/dfpath_linux.go:26; v2.1.49 :30',
     },
   ],
   assumeWhenUnknown: 1,

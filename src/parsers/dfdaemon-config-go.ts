@@ -5,6 +5,7 @@ import { parseGoDuration } from './go-duration.js';
 import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
 import {
   GO_CALCULATE_DIGEST_DEFAULT,
+  GO_DATA_DIR_DEFAULT,
   GO_DEBUG_SWITCH,
   GO_DISK_GC_PERCENT_DEFAULT,
   GO_KEYS,
@@ -96,7 +97,10 @@ function debugSwitchKeys(r: SettingsReader, version: string | undefined): { verb
 
 /**
  * A path the daemon takes only when it is not empty: `dataDir: ''` and `logDir: ''` leave dfpath's defaults
- * (v2.1.0 cmd/dfget/cmd/daemon.go:119-133 `if cfg.LogDir != ""`, `if cfg.DataDir != ""`; v2.1.49 :124, :136).
+ * (v2.1.0 cmd/dfget/cmd/daemon.go:119-133 `if cfg.LogDir != ""`, `if cfg.DataDir != ""`; v2.1.49 :124, :136;
+ * v2.0.2 :135). Not so in v2.0.0–v2.0.1, where an empty dataDir is made absolute against the daemon's working
+ * directory (v2.0.1 client/daemon/storage/storage_manager.go:131-136), which no file shows: the release's
+ * default is kept there too.
  */
 function unlessEmpty(s: Setting<string>, dflt: string): Setting<string> {
   return s.from === 'config' && s.value === '' ? { value: dflt, from: 'default', key: s.key } : s;
@@ -173,6 +177,7 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
   const limits = byRelease(GO_RATE_LIMIT_DEFAULTS, version);
   // null before v2.0.2, which unreadKeys reported where the file sets it
   const gcPercent = byRelease(GO_DISK_GC_PERCENT_DEFAULT, version);
+  const dataDir = byRelease(GO_DATA_DIR_DEFAULT, version);
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );
@@ -209,7 +214,7 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
     downloadRateLimit: r.get(['download.totalRateLimit'], parseGoBytes, limits.total, 'a rate'),
     perPeerRateLimit: r.get(['download.perPeerRateLimit'], parseGoBytes, limits.perPeer, 'a rate'),
     uploadRateLimit: r.get(['upload.rateLimit'], parseGoBytes, limits.upload, 'a rate'),
-    storageDir: unlessEmpty(r.get(['dataDir'], str, '/var/lib/dragonfly', 'a path'), '/var/lib/dragonfly'),
+    storageDir: unlessEmpty(r.get(['dataDir'], str, dataDir, 'a path'), dataDir),
     keepStorage: r.get(['keepStorage'], bool, false, 'a boolean'),
     multiplex: r.get(['storage.multiplex'], bool, false, 'a boolean'),
     taskExpireSeconds: r.get(

@@ -47,6 +47,26 @@ describe('dfdaemon config', () => {
     expect(set.ok && set.config.storageDir).toMatchObject({ value: '/data/df', from: 'config' });
   });
 
+  it("takes Go's dataDir default from the release: root's ~/.dragonfly/dfget-daemon before v2.0.2", async () => {
+    // v2.0.1 client/config/peerhost_linux.go:37-38 (basic.HomeDir, root's); v2.0.2 pkg/dfpath/dfpath_linux.go:26
+    const dir = (version?: string, text = 'keepStorage: true\n') => {
+      const r = parseDfdaemonConfig(text, 'go', version);
+      return r.ok ? r.config.storageDir : undefined;
+    };
+    expect(dir('v2.0.0')).toEqual({ value: '/root/.dragonfly/dfget-daemon', from: 'default', key: 'dataDir' });
+    expect(dir('v2.0.1')).toMatchObject({ value: '/root/.dragonfly/dfget-daemon', from: 'default' });
+    expect(dir('v2.0.1', "dataDir: ''\n")).toMatchObject({ value: '/root/.dragonfly/dfget-daemon', from: 'default' });
+    expect(dir('v2.0.2')).toMatchObject({ value: '/var/lib/dragonfly', from: 'default' });
+    expect(dir()).toMatchObject({ value: '/var/lib/dragonfly', from: 'default' });
+    expect(dir('v2.0.1', 'dataDir: /data/df\n')).toMatchObject({ value: '/data/df', from: 'config' });
+    // the cache dir the other areas read (the disk probe's, the storage volume's) is that one
+    const facts = await factsFrom({
+      'raw/dfdaemon/config/dfget.yaml': 'keepStorage: true\n',
+      'raw/dfdaemon/version.txt': 'v2.0.1\n',
+    });
+    expect(facts.dfdaemon?.cacheDir).toEqual({ path: '/root/.dragonfly/dfget-daemon', from: 'default' });
+  });
+
   it("takes Go's calculateDigest default from the release: off in v2.0.0 and v2.1.44–v2.1.49 only", () => {
     const digest = (version?: string) => {
       const r = parseDfdaemonConfig('download:\n  totalRateLimit: 1024Mi\n', 'go', version);

@@ -6,6 +6,7 @@ import { type DfdaemonEndpoints, type MirrorCheck } from './containerd-routes.js
 import type { Facts } from './types.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
 import { goProxyOff } from './dfdaemon.js';
+import { rangeText } from './dfdaemon-port-ranges.js';
 
 export async function readListeners(ctx: FactsContext): Promise<Listener[] | null> {
   const t = await ctx.bundle.text(CONTAINERD_FILES.listeners);
@@ -35,11 +36,29 @@ export function dfdaemonEndpoints(
     return { endpoints: { proxyPorts: [], otherPorts, source: off, proxyOff: off }, present: true };
   }
   if (ports?.proxy !== undefined) {
+    // a range the listeners do not pin down: any of its ports may be the proxy, but not another listener's
+    const range = f.dfdaemon?.portRanges?.proxy;
+    const open = range && range.bound === undefined ? range : undefined;
+    const proxyPorts = open
+      ? Array.from({ length: open.end - open.start + 1 }, (_, i) => open.start + i).filter(
+          (p) => !otherPorts.some((o) => o.port === p),
+        )
+      : [ports.proxy];
     for (const l of owned)
-      if (l.port !== ports.proxy && !otherPorts.some((o) => o.port === l.port))
+      if (!proxyPorts.includes(l.port) && !otherPorts.some((o) => o.port === l.port))
         otherPorts.push({ port: l.port, role: 'non-proxy' });
     return {
-      endpoints: { proxyPorts: [ports.proxy], otherPorts, source: 'dfdaemon config (facts.dfdaemon.ports.proxy)' },
+      endpoints: {
+        proxyPorts,
+        otherPorts,
+        source:
+          range === undefined
+            ? 'dfdaemon config (facts.dfdaemon.ports.proxy)'
+            : open
+              ? `dfdaemon config: proxy.tcpListen.port is the range ${rangeText(range)}, where the daemon takes the first free port (facts.dfdaemon.portRanges.proxy)`
+              : `the dfdaemon listener on ${range.bound} in ${CONTAINERD_FILES.listeners}, of the range ${rangeText(range)} of proxy.tcpListen.port`,
+        ...(open ? { proxyRange: { start: open.start, end: open.end } } : {}),
+      },
       present: true,
     };
   }

@@ -6,7 +6,13 @@ import { configsTlsWithConfigPath, transferConfigPathList, type DefaultConfigPat
 import { ContainerdVersionPicker } from './containerd-versioned.js';
 import { listenerAccepts, type Listener } from '../parsers/ss-listeners.js';
 import { type PullMode } from './containerd-pull-mode.js';
-import { type DfdaemonEndpoints, hostPort, isLoopbackHost, type RegistryRoute } from './containerd-routes.js';
+import {
+  type DfdaemonEndpoints,
+  hostPort,
+  isLoopbackHost,
+  proxyPortsText,
+  type RegistryRoute,
+} from './containerd-routes.js';
 import type { HostsDir } from './containerd-hosts-dirs.js';
 import type { ContainerdFacts } from './containerd.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
@@ -310,7 +316,7 @@ function firstHostUnfit(a: MisconfigInputs, r: RegistryRoute, first: RegistryRou
   if (first.dfdaemonWrongPort) {
     out.push({
       kind: 'wrong-port',
-      message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy ${a.dd?.endpoints.proxyOff === undefined ? `port (${a.dd?.endpoints.proxyPorts.join('/')})` : `(it serves none: ${a.dd.endpoints.proxyOff})`}`,
+      message: `${first.url} is dfdaemon's ${first.dfdaemonWrongPort} port, not its proxy ${a.dd?.endpoints.proxyOff === undefined ? `port (${a.dd ? proxyPortsText(a.dd.endpoints) : ''})` : `(it serves none: ${a.dd.endpoints.proxyOff})`}`,
       ...at,
     });
   }
@@ -380,14 +386,14 @@ function dfdaemonUnrouted(a: MisconfigInputs, found: readonly Misconfig[]): Misc
     return [
       {
         kind: 'leftover-cri-registry',
-        message: `${left.file} is a version 3 config that still holds a [plugins."io.containerd.grpc.v1.cri".registry] table, and ${left.release} copies it over [plugins."io.containerd.cri.v1.images"].registry when it loads the file, replacing that table whole${left.configPathDropped === undefined ? '' : ` (config_path = "${left.configPathDropped}" there is dropped)`}: no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')})`,
+        message: `${left.file} is a version 3 config that still holds a [plugins."io.containerd.grpc.v1.cri".registry] table, and ${left.release} copies it over [plugins."io.containerd.cri.v1.images"].registry when it loads the file, replacing that table whole${left.configPathDropped === undefined ? '' : ` (config_path = "${left.configPathDropped}" there is dropped)`}: no registry's first host is dfdaemon's proxy (port ${proxyPortsText(a.dd.endpoints)})`,
         file: left.file,
       },
     ];
   return [
     {
       kind: 'no-routing',
-      message: `no registry's first host is dfdaemon's proxy (port ${a.dd.endpoints.proxyPorts.join('/')}; ${a.dd.endpoints.source})`,
+      message: `no registry's first host is dfdaemon's proxy (port ${proxyPortsText(a.dd.endpoints)}; ${a.dd.endpoints.source})`,
       ...(routes[0]?.file ? { file: routes[0].file } : {}),
     },
   ];

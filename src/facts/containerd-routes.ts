@@ -27,6 +27,16 @@ export interface DfdaemonEndpoints {
   /** Every port a dfdaemon process owns, by role when known. */
   otherPorts: { port: number; role: string }[];
   source: string;
+  /**
+   * The proxy's port range when no listener shows which port of it the daemon holds: proxyPorts is then every
+   * port of it but other listeners' ports.
+   */
+  proxyRange?: { start: number; end: number };
+}
+
+/** The proxy's port(s) as the messages name them: a range the daemon picks in reads as one. */
+export function proxyPortsText(e: DfdaemonEndpoints, sep = '/'): string {
+  return e.proxyRange ? `${e.proxyRange.start}–${e.proxyRange.end}, the first free one` : e.proxyPorts.join(sep);
 }
 
 export interface RouteHost {

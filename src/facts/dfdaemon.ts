@@ -12,6 +12,8 @@ import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage, MOUNTINFO_FILE } from './dfdaemon-storage.js';
 import { daemonConfigFile, type DaemonConfigFile } from './dfdaemon-config-file.js';
+import { boundPorts, type PortRangeFact, type RangedRole } from './dfdaemon-port-ranges.js';
+import { parseSsListeners } from '../parsers/ss-listeners.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 /**
@@ -29,8 +31,13 @@ export interface DfdaemonFacts {
   cacheDir?: { path: string; from: 'config' | 'default' | 'flag' };
   /** The volume under the cache dir, from the daemon's own mount table (when the probe saw its process). */
   storage?: DfdaemonStorage;
-  /** TCP ports dfdaemon listens on, by role. */
+  /**
+   * TCP ports dfdaemon listens on, by role. A Go listener given a port range has the port of it the listeners
+   * table shows the daemon holding, else the range's start (portRanges says which).
+   */
   ports?: { proxy?: number; upload?: number; metrics?: number; health?: number; grpc?: number };
+  /** Go listeners given a port range (`port: {start, end}`): the daemon holds the first free port of it. */
+  portRanges?: Partial<Record<RangedRole, PortRangeFact>>;
   /**
    * The pull in question as dfdaemon's logs show it (the slow, most recent one): total bytes of the
    * blobs served, how many blobs (layers), and the wall time from first request to last byte when known.
@@ -164,6 +171,20 @@ export const dfdaemonFacts = defineFacts({
       if (p.health) ports.health = p.health.value;
       if (p.grpc) ports.grpc = p.grpc.value;
       out.ports = ports;
+      if (config.portRanges) {
+        const ranged = config.portRanges;
+        const fixed = Object.entries(ports)
+          .filter(([role]) => !(role in ranged))
+          .map(([, port]) => port);
+        const listeners = await ctx.bundle.text(BUNDLE.net.listeners);
+        out.portRanges = boundPorts(
+          ranged,
+          fixed,
+          listeners === undefined ? null : parseSsListeners(listeners).listeners,
+        );
+        for (const [role, r] of Object.entries(out.portRanges))
+          if (r.bound !== undefined) ports[role as RangedRole] = r.bound;
+      }
     }
 
     const pull = lastPull(logs?.pulls);

@@ -35,7 +35,8 @@ export const goConfigSeconds: Convert<number> = (v) => {
 
 /**
  * A port, or the `start` of a port range (`port: {start: 65001, end: 65010}`): the daemon tries each port from
- * start to end and keeps the first it can bind (v2.1.49 pkg/rpc/server_listen.go:44-70; v2.0.0 :42-61).
+ * start to end and keeps the first it can bind (v2.1.49 pkg/rpc/server_listen.go:44-70; v2.0.0 :42-61), so the
+ * start is the port it holds unless another process had it; the range is kept beside it (`portRanges`).
  */
 const port: Convert<number> = (v) => {
   if (typeof v === 'number') return v;
@@ -45,6 +46,18 @@ const port: Convert<number> = (v) => {
 };
 
 type Listens = NonNullable<DfdaemonConfig['unfixedPorts']>;
+type PortRange = NonNullable<NonNullable<DfdaemonConfig['portRanges']>['proxy']>;
+
+/**
+ * The `end` of a port range. TCPListenPortRange takes `end` beside `start` (v2.1.49
+ * client/config/peerhost.go:576-607), and ListenWithPortRange reads an end below the start, or none (0), as the
+ * start alone (v2.1.49 pkg/rpc/server_listen.go:50-52; v2.0.0 :43-45; v2.3.4 :50-52).
+ */
+function rangeEnd(v: unknown): number | undefined {
+  if (!v || typeof v !== 'object' || !('end' in v)) return undefined;
+  const end = (v as { end: unknown }).end;
+  return typeof end === 'number' && Number.isInteger(end) ? end : undefined;
+}
 
 /**
  * A listener's port, or why it has none fixed. A port of 0 (or a range starting at 0) makes
@@ -62,9 +75,12 @@ function listenPort<K extends keyof Listens>(
   key: string,
   codeDefault: number | undefined,
   none: NonNullable<Listens[K]>['value'],
-): { port: Setting<number> } | { unfixed: NonNullable<Listens[K]> } {
+): { port: Setting<number>; range?: PortRange } | { unfixed: NonNullable<Listens[K]> } {
   const s = r.get([key], port, codeDefault ?? 0, 'a port');
-  if (s.value > 0) return { port: s };
+  if (s.value > 0) {
+    const end = rangeEnd(r.raw(key));
+    return end !== undefined && end > s.value ? { port: s, range: { start: s.value, end } } : { port: s };
+  }
   const line = r.lineOf(r.node(key));
   const unfixed = {
     value: none,
@@ -190,12 +206,15 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
     });
   const listens: Listens = {};
   const ports: DfdaemonConfig['ports'] = {};
+  const ranges: NonNullable<DfdaemonConfig['portRanges']> = {};
   const proxy =
     typeof proxyFile === 'string'
       ? null
       : listenPort<'proxy'>(r, 'proxy.tcpListen.port', undefined, 'not served (no port)');
-  if (proxy && 'port' in proxy) ports.proxy = proxy.port;
-  else if (proxy) listens.proxy = proxy.unfixed;
+  if (proxy && 'port' in proxy) {
+    ports.proxy = proxy.port;
+    if (proxy.range) ranges.proxy = proxy.range;
+  } else if (proxy) listens.proxy = proxy.unfixed;
   const others = [
     ['upload', 'upload.tcpListen.port', 65002],
     ['grpc', 'download.peerGRPC.tcpListen.port', 65000],
@@ -205,8 +224,10 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
     // no health server before v2.0.2
     if (unread.has(key)) continue;
     const p = listenPort<typeof role>(r, key, dflt, 'a port the kernel picks');
-    if ('port' in p) ports[role] = p.port;
-    else listens[role] = p.unfixed;
+    if ('port' in p) {
+      ports[role] = p.port;
+      if (p.range) ranges[role] = p.range;
+    } else listens[role] = p.unfixed;
   }
   const mirrorUrl = r.raw('proxy.registryMirror.url');
   const cfg: DfdaemonConfig = {
@@ -242,6 +263,7 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
     defaultFilter: r.get(['proxy.defaultFilter'], str, '', 'a filter'),
     ports,
     ...(Object.keys(listens).length > 0 ? { unfixedPorts: listens } : {}),
+    ...(Object.keys(ranges).length > 0 ? { portRanges: ranges } : {}),
     ...(typeof proxyFile === 'string' ? { proxyOptionsFile: proxyFile } : {}),
     metricsAddr,
     ...(reads.verbose ? { verbose: r.get(['verbose'], bool, false, 'a boolean') } : {}),

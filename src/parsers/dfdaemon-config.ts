@@ -71,6 +71,17 @@ export interface DfdaemonConfig {
     health?: Setting<'a port the kernel picks'>;
   };
   /**
+   * Go: the listeners given a port range (`port: {start: 65001, end: 65010}`, end above start); their
+   * `ports.<role>` is the start. The daemon binds the first port of the range it can (v2.1.49
+   * pkg/rpc/server_listen.go:54-68), skipping those another process holds: only its listeners show which.
+   */
+  portRanges?: {
+    proxy?: { start: number; end: number };
+    upload?: { start: number; end: number };
+    grpc?: { start: number; end: number };
+    health?: { start: number; end: number };
+  };
+  /**
    * Go: `proxy:` names a file the daemon reads its proxy's options from (v2.1.49 client/config/peerhost.go:411-425):
    * the proxy's port, rules and registry mirror in this config are then unknown, not unset.
    */

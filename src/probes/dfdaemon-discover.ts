@@ -189,6 +189,12 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
       notes.push('metrics server off (dfget.yaml `metrics:` empty)');
     // no port: the Go daemon serves no proxy, so there is none to check (parsers/dfdaemon-config-go.ts listenPort)
     if (config.unfixedPorts?.proxy) notes.push('proxy not served (dfget.yaml gives proxy.tcpListen.port no port)');
+    // the daemon holds the first free port of a range (pkg/rpc/server_listen.go:54-68@v2.1.49): the start, unless taken
+    const range = config.portRanges?.proxy;
+    if (range)
+      notes.push(
+        `proxy.tcpListen.port is the range ${range.start}–${range.end}: the daemon holds its first free port; the proxy is checked at ${range.start}, and the node's listeners show which it holds`,
+      );
   } else if (generation) {
     const d = DEFAULTS[generation];
     for (const p of [d.proxy, d.upload, d.grpc, d.health, d.metrics]) if (p !== undefined) ports.add(p);

@@ -68,6 +68,42 @@ describe('containerd facts', () => {
     expect(on.misconfigs).toEqual([]);
   });
 
+  it("takes a Go proxy port range as any of its ports, unless dfdaemon's listeners show which it holds", async () => {
+    // ListenWithPortRange binds the first free port from start to end (dragonfly v2.1.49 pkg/rpc/server_listen.go:54-68)
+    const LISTEN = 'State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n';
+    const files = (mirrorPort: number, listeners?: string) => ({
+      'raw/containerd/config.toml': V2(),
+      'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS.replace(/4001/g, String(mirrorPort)),
+      'raw/dfdaemon/config/dfget.yaml':
+        'upload:\n  tcpListen:\n    port: 65002\nproxy:\n  tcpListen:\n    port:\n      start: 65001\n      end: 65010\n',
+      ...(listeners === undefined ? {} : { 'raw/net/listeners.txt': LISTEN + listeners }),
+    });
+    // no listeners: any port of the range but the upload port may be the proxy
+    const open = await factsFrom(files(65005));
+    expect(open.dfdaemon?.ports?.proxy).toBe(65001);
+    expect(open.dfdaemon?.portRanges).toEqual({ proxy: { start: 65001, end: 65010 } });
+    expect(open.containerd!.routes[0]!.hosts[0]).toMatchObject({ port: 65005, isDfdaemon: true });
+    expect(open.containerd!.misconfigs).toEqual([]);
+    const upload = await factsFrom(files(65002));
+    expect(upload.containerd!.misconfigs.map((m) => m.message)).toEqual([
+      "http://127.0.0.1:65002 is dfdaemon's upload port, not its proxy port (65001–65010, the first free one)",
+    ]);
+    // another process held 65001 and 65003: the daemon took 65004, which is where containerd must go
+    const held =
+      'LISTEN 0 1024 0.0.0.0:65001 0.0.0.0:* users:(("nginx",pid=7,fd=3))\n' +
+      'LISTEN 0 1024 0.0.0.0:65002 0.0.0.0:* users:(("dfget",pid=9,fd=3))\n' +
+      'LISTEN 0 1024 0.0.0.0:65003 0.0.0.0:* users:(("nginx",pid=7,fd=4))\n' +
+      'LISTEN 0 1024 0.0.0.0:65004 0.0.0.0:* users:(("dfget",pid=9,fd=4))\n';
+    const bound = await factsFrom(files(65001, held));
+    expect(bound.dfdaemon?.ports?.proxy).toBe(65004);
+    expect(bound.dfdaemon?.portRanges?.proxy).toEqual({ start: 65001, end: 65010, bound: 65004 });
+    expect(bound.containerd!.dfdaemon).toMatchObject({ proxyPorts: [65004] });
+    expect(bound.containerd!.routes[0]!.hosts[0]).toMatchObject({ port: 65001, isDfdaemon: false });
+    expect(bound.containerd!.misconfigs.map((m) => m.kind)).toEqual(['no-routing']);
+    const right = await factsFrom(files(65004, held));
+    expect(right.containerd!.misconfigs).toEqual([]);
+  });
+
   it('builds legacy mirror routes with the default endpoint appended', async () => {
     const f = await factsFrom({
       'raw/containerd/config.toml':

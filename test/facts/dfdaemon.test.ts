@@ -240,6 +240,14 @@ describe('dfdaemon config', () => {
     expect(at('\n      start: 0\n      end: 0').unfixedPorts?.proxy).toMatchObject({ from: 'config' });
     // a range: the daemon tries its start first
     expect(at('\n      start: 65001\n      end: 65010').ports.proxy).toMatchObject({ value: 65001, from: 'config' });
+    // kept beside it: the daemon holds the first free port of it (v2.1.49 pkg/rpc/server_listen.go:54-68)
+    expect(at('\n      start: 65001\n      end: 65010').portRanges).toEqual({ proxy: { start: 65001, end: 65010 } });
+    // an end at or below the start, or none, is the start alone (server_listen.go:50-52)
+    expect(at('\n      start: 65001\n      end: 65001').portRanges).toBeUndefined();
+    expect(at('\n      start: 65001').portRanges).toBeUndefined();
+    expect(at(' 65001', '\n      start: 65002\n      end: 65004').portRanges).toEqual({
+      upload: { start: 65002, end: 65004 },
+    });
     expect(at(' 65001').unfixedPorts).toBeUndefined();
     // 0 elsewhere: ListenWithPortRange(ip, 0, 0), a port the kernel picks; an empty one keeps the code default
     const random = at(' 65001', '0');

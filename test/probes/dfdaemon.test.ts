@@ -114,6 +114,20 @@ describe('dfdaemon probe', () => {
     expect(d.logFiles).toHaveLength(2);
   });
 
+  it("checks a Go proxy given a port range at its start, and says the node's listeners tell which port it holds", async () => {
+    const root = await tmp('dfdoctor-dfd-range-');
+    await mkdir(join(root, 'etc/dragonfly'), { recursive: true });
+    await writeFile(
+      join(root, 'etc/dragonfly/dfget.yaml'),
+      'proxy:\n  tcpListen:\n    port:\n      start: 65101\n      end: 65110\n',
+    );
+    const { outcome, discovery } = await run(root, { dfdaemonMetrics: 'http://127.0.0.1:9/metrics' });
+    expect(discovery.dfdaemon).toMatchObject({ generation: 'go', proxyUrl: 'http://127.0.0.1:65101' });
+    expect(outcome.reason).toContain(
+      'proxy.tcpListen.port is the range 65101–65110: the daemon holds its first free port; the proxy is checked at 65101',
+    );
+  });
+
   it('sets discovery defaults and skips with a reason when no dfdaemon is there', async () => {
     const root = await tmp('dfdoctor-dfd-empty-');
     const { outcome, discovery } = await run(root, { cacheDir: '/mnt/cache' });

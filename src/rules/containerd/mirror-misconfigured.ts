@@ -1,5 +1,6 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
+import { proxyPortsText } from '../../facts/containerd-routes.js';
 import { defineRule } from '../rule.js';
 import { hostsDir, onThisNode, restart } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
@@ -78,7 +79,7 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
     `${versionText(c)}; config from ${CONFIG_SOURCE[c.configSource]}${where(c.configFile ?? undefined)}`,
     // with no proxy served, the misconfig's own message says why
     ...(c.dfdaemon && c.dfdaemon.proxyOff === undefined
-      ? [`dfdaemon proxy port(s) ${c.dfdaemon.proxyPorts.join(', ')} (${c.dfdaemon.source})`]
+      ? [`dfdaemon proxy port(s) ${proxyPortsText(c.dfdaemon, ', ')} (${c.dfdaemon.source})`]
       : []),
   ],
 

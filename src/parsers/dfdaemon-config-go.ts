@@ -181,6 +181,11 @@ function byRelease<T>(fact: VersionedFact<T>, version: string | undefined): T {
   return (fact.entries[fact.assumeWhenUnknown] as VersionedEntry<T>).value;
 }
 
+/** Where a Go daemon of this release keeps its cache when its config sets no dataDir (the newest's when unknown). */
+export function goDataDirDefault(version: string | undefined): string {
+  return byRelease(GO_DATA_DIR_DEFAULT, version);
+}
+
 function lineAt(r: SettingsReader, path: string): { line?: number } {
   const line = r.lineOf(r.node(path));
   return line === undefined ? {} : { line };
@@ -193,7 +198,7 @@ export function goConfig(file: SettingsReader, version?: string): DfdaemonConfig
   const limits = byRelease(GO_RATE_LIMIT_DEFAULTS, version);
   // null before v2.0.2, which unreadKeys reported where the file sets it
   const gcPercent = byRelease(GO_DISK_GC_PERCENT_DEFAULT, version);
-  const dataDir = byRelease(GO_DATA_DIR_DEFAULT, version);
+  const dataDir = goDataDirDefault(version);
   const proxyRules = r.list<ProxyRule>('proxy.proxies', (j, line) =>
     typeof j.regx === 'string' ? { regex: j.regx, direct: j.direct === true, ...(line ? { line } : {}) } : null,
   );

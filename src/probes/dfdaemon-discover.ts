@@ -8,9 +8,12 @@ import {
   goDaemonLogDir,
   parseDfdaemonConfig,
 } from '../parsers/dfdaemon-config.js';
+import { goDataDirDefault } from '../parsers/dfdaemon-config-go.js';
 import { urlPort } from '../parsers/net-address.js';
+import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { argValue, findProcesses } from './containerd-proc.js';
 import type { ProbeContext } from './context.js';
+import { type ContainerLookup, lookupContainer } from './dfdaemon-container.js';
 import { readNodeFile } from './read-node.js';
 
 export type Generation = 'go' | 'rust';
@@ -49,6 +52,10 @@ export interface Discovered {
   daemonRoot?: string;
   /** The daemon's /proc/<pid>/mountinfo: which volume its cache dir lives on. */
   mountinfo?: string;
+  /** The container the daemon runs in, looked up before its config is read. */
+  container?: ContainerLookup;
+  /** The daemon's release from its image tag, whose defaults the config was read with. */
+  release?: string;
   /** The daemon's config path as the daemon names it; `configRead` is where it was read on this node. */
   configPath?: string;
   configRead?: string;
@@ -76,8 +83,10 @@ async function exists(p: string): Promise<boolean> {
   }
 }
 
+type Found = { generation: Generation; pid: number; args: string[] };
+
 /** Finds the running daemon: Go runs as `dfget daemon`, Rust as `dfdaemon`. */
-async function findDaemon(): Promise<{ generation: Generation; pid: number; args: string[] } | undefined> {
+async function findDaemon(): Promise<Found | undefined> {
   const rust = (await findProcesses('dfdaemon'))[0];
   if (rust) return { generation: 'rust', pid: rust.pid, args: rust.args };
   const go = (await findProcesses('dfget')).find((p) => p.args.includes('daemon'));
@@ -85,10 +94,15 @@ async function findDaemon(): Promise<{ generation: Generation; pid: number; args
   return undefined;
 }
 
-export async function discover(ctx: ProbeContext): Promise<Discovered> {
+/** `find` and `containerOf` are the running process and its container (replaced in tests). */
+export async function discover(
+  ctx: ProbeContext,
+  find: () => Promise<Found | undefined> = findDaemon,
+  containerOf: (ctx: ProbeContext, pid: number) => Promise<ContainerLookup> = lookupContainer,
+): Promise<Discovered> {
   const o = ctx.options;
   const notes: string[] = [];
-  const proc = await findDaemon().catch(() => undefined);
+  const proc = await find().catch(() => undefined);
   let generation: Generation | null = proc?.generation ?? null;
   let generationFrom = proc ? `running process ${proc.pid}` : '';
   const view = proc ? await daemonView(proc.pid) : undefined;
@@ -134,9 +148,16 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
         : detectConfigGeneration(configText ?? '');
     if (generation) generationFrom = `config file ${configPath}`;
   }
+  // the release picks the defaults the config is read with: a Go daemon of v2.0.0–v2.0.1 keeps its cache in
+  // root's ~/.dragonfly/dfget-daemon and reads no logDir or metrics key (knowledge/dfdaemon-go.ts). Its image
+  // tag is the one source before the config is read; the version gauge needs the metrics address the config
+  // gives, and exists from v2.0.2 only (dragonfly_dfdaemon_version), whose defaults are the newest's anyway.
+  const container = proc ? await containerOf(ctx, proc.pid) : undefined;
+  const tag = container?.kind === 'container' ? container.value.tag : undefined;
+  const release = tag !== undefined && isReleaseTag(tag) ? tag : undefined;
   let config: DfdaemonConfig | undefined;
   if (configText !== undefined && generation) {
-    const r = parseDfdaemonConfig(configText, generation);
+    const r = parseDfdaemonConfig(configText, generation, release);
     if (r.ok) config = r.config;
     else configProblem = `${configPath}: ${r.problems[0]?.message ?? 'unreadable'}`;
   }
@@ -169,7 +190,7 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
     ? { path: o.cacheDir, from: 'flag' }
     : config
       ? { path: config.storageDir.value, from: config.storageDir.from }
-      : { path: DEFAULTS[generation ?? 'go'].cacheDir, from: 'default' };
+      : { path: generation === 'rust' ? DEFAULTS.rust.cacheDir : goDataDirDefault(release), from: 'default' };
   const cacheDirOnNode = cacheDir.from === 'flag' ? ctx.nodePath(cacheDir.path) : ofDaemon(cacheDir.path);
   let mountinfo: string | undefined;
   if (proc) {
@@ -218,6 +239,8 @@ export async function discover(ctx: ProbeContext): Promise<Discovered> {
     generation,
     generationFrom,
     ...(proc ? { pid: proc.pid } : {}),
+    ...(container ? { container } : {}),
+    ...(release ? { release } : {}),
     ...(daemonRoot ? { daemonRoot } : {}),
     ...(mountinfo !== undefined ? { mountinfo } : {}),
     ...(configPath ? { configPath } : {}),

@@ -1,7 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeOwnPath, type ProbeModule } from './context.js';
-import { isReleaseTag } from '../parsers/proc-cgroup.js';
-import { lookupContainer } from './dfdaemon-container.js';
 import { copyLogs } from './dfdaemon-logs.js';
 import { discover } from './dfdaemon-discover.js';
 import { scrape } from './dfdaemon-scrape.js';
@@ -48,7 +46,7 @@ export const dfdaemonProbe: ProbeModule = {
         d.mountinfo,
         `/proc/${d.pid}/mountinfo (the daemon's mount table)`,
       );
-    const container = d.pid ? await lookupContainer(ctx, d.pid) : undefined;
+    const container = d.container;
     if (container?.kind === 'container')
       await out.writeJson(
         BUNDLE.dfdaemon.container,
@@ -123,9 +121,8 @@ export const dfdaemonProbe: ProbeModule = {
         `the git_version label of the version gauge in ${BUNDLE.dfdaemon.metrics0}`,
       );
     // with the metrics server off (the Go chart's default) the image tag is the version there is
-    const tag = container?.kind === 'container' ? container.value.tag : undefined;
-    const versionFrom = version ? 'metrics' : tag && isReleaseTag(tag) ? 'container image' : undefined;
-    version ??= versionFrom ? tag : undefined;
+    const versionFrom = version ? 'metrics' : d.release ? 'container image' : undefined;
+    version ??= d.release;
 
     logs ??= await readLogs(0);
     if (logs.files.length === 0)

@@ -8,6 +8,7 @@ import { nodeLine, parseSliceMap } from '../../src/facts/dfdaemon-log-slices.js'
 import { BundleWriter } from '../../src/bundle/writer.js';
 import type { ProbeContext, ProbeOptions } from '../../src/probes/context.js';
 import { dfdaemonProbe } from '../../src/probes/dfdaemon.js';
+import { discover } from '../../src/probes/dfdaemon-discover.js';
 import { rootedPath } from '../../src/probes/context.js';
 import { goChartConfig, goMetrics, rustConfig } from '../facts/dfdaemon-fixture-configs.js';
 import { goTaskLines, hex64 } from '../facts/dfdaemon-loggen.js';
@@ -126,6 +127,45 @@ describe('dfdaemon probe', () => {
     expect(outcome.reason).toContain(
       'proxy.tcpListen.port is the range 65101–65110: the daemon holds its first free port; the proxy is checked at 65101',
     );
+  });
+
+  it("reads a Go daemon's config with the defaults of the release its image tag names", async () => {
+    const root = await tmp('dfdoctor-dfd-release-');
+    await mkdir(join(root, 'etc/dragonfly'), { recursive: true });
+    // v2.0.1 reads no metrics or logDir key and keeps its cache in root's home (client/config/peerhost_linux.go:37-38)
+    await writeFile(join(root, 'etc/dragonfly/dfget.yaml'), "metrics: ':8000'\nlogDir: /data/log\n");
+    const ctx = {
+      options: { root, timeoutSeconds: 10, scrapeIntervalSeconds: 0.3, diskBytes: 0, diskMethod: 'o_direct' },
+      remainingMs: () => 5000,
+      nodePath: (p: string) => rootedPath(root, p),
+    } as unknown as ProbeContext;
+    const at = (tag: string) =>
+      discover(
+        ctx,
+        () => Promise.resolve({ generation: 'go', pid: 2 ** 22 + 7, args: ['dfget', 'daemon'] }),
+        () => Promise.resolve({ kind: 'container', value: { id: 'c'.repeat(64), runtime: 'containerd', tag } }),
+      );
+    const old = await at('v2.0.1');
+    expect(old).toMatchObject({
+      release: 'v2.0.1',
+      cacheDir: { path: '/root/.dragonfly/dfget-daemon', from: 'default' },
+      logDir: '/var/log/dragonfly/daemon',
+    });
+    expect(old.metricsUrl).toBeUndefined();
+    const now = await at('v2.1.49');
+    expect(now).toMatchObject({
+      release: 'v2.1.49',
+      cacheDir: { path: '/var/lib/dragonfly', from: 'default' },
+      logDir: '/data/log/daemon',
+      metricsUrl: 'http://127.0.0.1:8000/metrics',
+    });
+    // no config at all: the release's default still names the cache dir
+    await rm(join(root, 'etc/dragonfly/dfget.yaml'));
+    expect((await at('v2.0.0')).cacheDir).toEqual({ path: '/root/.dragonfly/dfget-daemon', from: 'default' });
+    // a tag that is no release ("latest") leaves the release unknown: the newest's defaults
+    const latest = await at('latest');
+    expect(latest.release).toBeUndefined();
+    expect(latest.cacheDir.path).toBe('/var/lib/dragonfly');
   });
 
   it('sets discovery defaults and skips with a reason when no dfdaemon is there', async () => {

@@ -23,8 +23,8 @@ import { BUNDLE } from '../bundle/layout.js';
 export interface DfdaemonFacts {
   generation: 'go' | 'rust' | null;
   version?: string;
-  /** Where the version was read: the daemon's version gauge, or the tag of the image its container runs. */
-  versionFrom?: 'metrics' | 'container image';
+  /** Where the version was read: the daemon's version gauge, the tag of the image its container runs, or its log's start. */
+  versionFrom?: 'metrics' | 'container image' | 'log';
   /** The container the daemon runs in (raw/dfdaemon/container.json), when it runs in one. */
   container?: { id: string; image?: string; pod?: string };
   /** The storage (cache) dir in effect, and whether it came from the config or a default. */
@@ -77,6 +77,14 @@ export const dfdaemonFacts = defineFacts({
       version = container.tag;
       versionFrom = 'container image';
     }
+    // the logs before the config: a Go daemon's start names its release, which decides how the config reads
+    const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
+    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined);
+    const logged = logs?.summary.daemonVersion;
+    if (!version && logged && isReleaseTag(logged.release)) {
+      version = logged.release;
+      versionFrom = 'log';
+    }
 
     let config: (DfdaemonConfig & { file: string }) | undefined;
     for (const file of configFiles) {
@@ -123,9 +131,6 @@ export const dfdaemonFacts = defineFacts({
       }
     }
     generation ??= metrics?.generation ?? null;
-
-    const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
-    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined);
     generation ??= logs?.generation ?? null;
 
     if (!rec && !config && !metrics && !logs && genText === undefined) return undefined;

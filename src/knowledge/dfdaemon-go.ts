@@ -104,6 +104,21 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { format: 'dial failed for %s: %v' },
     ),
   ),
+  // the daemon's start names its release: logger.Infof("Version:\n%s", version.Version()), whose text is
+  // "Major: …, Minor: …, GitVersion: v2.1.0, GitCommit: …" (version/version.go:35-38@v2.1.0); dfget's own
+  // command prints it too, in its own log (cmd/dfget/cmd/root.go), not in the daemon's core.log
+  message(
+    'dfdaemon-go',
+    'go.log.version',
+    'daemon-version',
+    form(
+      { from: 'v2.0.0' },
+      'v2.0.0 cmd/dfget/cmd/daemon.go:92; v2.1.0 :143; v2.1.49 :148; v2.3.4 :151',
+      'Version:',
+      'info',
+      { format: 'Version:\n%s' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',

@@ -135,6 +135,9 @@ export function goDetails(ev: LogEvent, msg: string): void {
     case 'digest-setting':
       ev.value = /calculateDigest to true/.test(msg);
       break;
+    case 'daemon-version':
+      if ((m = /GitVersion: (v?\d+\.\d+\.\d+[\w.+-]*)/.exec(msg))) ev.release = m[1] as string;
+      break;
   }
 }
 

@@ -12,6 +12,7 @@ export type EventKind =
   | 'proxy-rate-limited'
   | 'proxy-tls-refused' // the client refused the cert the proxy answered its CONNECT with (TLS alert)
   | 'proxy-upstream-error' // Go std-log: a hijacked HTTPS request failed at the registry, answered 502
+  | 'daemon-version' // Go: the daemon's start, with its release (GitVersion)
   | 'proxy-hijack-dial-failed' // Go: the HTTPS hijack could not dial the registry, the client's connection closed
   | 'proxy-self-signed' // Rust: a CONNECT answered with a self-signed cert (no proxy.server.caCert)
   | 'task-start' // url
@@ -62,6 +63,8 @@ export interface LogEvent {
   contentLength?: number;
   costMs?: number;
   value?: number | boolean;
+  /** For `daemon-version`: the release the daemon says it is ("v2.1.0"). */
+  release?: string;
   /** The message, clipped, for evidence. */
   text: string;
   /** The line in the node's file when the bundled log is a slice of it (set by the facts, not the scanner). */

@@ -89,6 +89,8 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
+  /** Go: the release the daemon's last start in the log names (a restart may bring another). */
+  daemonVersion?: { release: string; ref: LineRef };
   /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
   mirrorDisabled?: LineRef;
 }
@@ -179,6 +181,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-tls-refused': { shared: true, task: 'never' },
   'proxy-upstream-error': { shared: true, task: 'never' },
   'proxy-hijack-dial-failed': { shared: true, task: 'never' },
+  'daemon-version': { shared: true, task: 'never' },
   'proxy-self-signed': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
@@ -306,6 +309,9 @@ export class TimelineBuilder {
         break;
       case 'mirror-disabled':
         this.s.mirrorDisabled = ref(e);
+        break;
+      case 'daemon-version':
+        if (e.release) this.s.daemonVersion = { release: e.release, ref: ref(e) };
         break;
       case 'digest-setting':
         this.s.digestSetting = { on: e.value === true, ref: ref(e) };

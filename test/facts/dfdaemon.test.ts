@@ -6,7 +6,7 @@ import { parseRustBytes, rustConfigSeconds } from '../../src/parsers/dfdaemon-co
 import { factsFrom } from '../helpers/bundle.js';
 import { gcThreshold } from '../../src/facts/disk-gc.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
-import { goDirect, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
 import { samplesDir } from '../helpers/samples.js';
 
 const SAMPLES = samplesDir();
@@ -65,6 +65,30 @@ describe('dfdaemon config', () => {
       'raw/dfdaemon/version.txt': 'v2.0.1\n',
     });
     expect(facts.dfdaemon?.cacheDir).toEqual({ path: '/root/.dragonfly/dfget-daemon', from: 'default' });
+  });
+
+  it("takes the Go release from the daemon's start in its log, where nothing else names it, and reads the config with it", async () => {
+    // v2.0.1's start, as cmd/dfget/cmd/daemon.go:93 logs it in version/version.go's text (commit and build: placeholders)
+    const start = goJson(
+      T0,
+      'info',
+      'cmd/daemon.go:93',
+      'Version:\nMajor: 2, Minor: 0, GitVersion: v2.0.1, GitCommit: 2ad1b29, Platform: linux, BuildTime: 2022-02-11T03:02:31Z, GoVersion: go1.17.6 linux/amd64, Gotags: none, Gogcflags: none',
+    );
+    const files = {
+      'raw/dfdaemon/config/dfget.yaml': 'keepStorage: true\n',
+      'raw/dfdaemon/logs/core.log': `${start}\n`,
+    };
+    const facts = await factsFrom(files);
+    expect(facts.dfdaemon?.version).toBe('v2.0.1');
+    expect(facts.dfdaemon?.versionFrom).toBe('log');
+    expect(facts.dfdaemon?.logs?.summary.daemonVersion?.ref.line).toBe(1);
+    // v2.0.1's cache dir default, not v2.0.2's
+    expect(facts.dfdaemon?.cacheDir).toEqual({ path: '/root/.dragonfly/dfget-daemon', from: 'default' });
+    // what the bundle records of the release comes first
+    const recorded = await factsFrom({ ...files, 'raw/dfdaemon/version.txt': 'v2.1.49\n' });
+    expect(recorded.dfdaemon?.version).toBe('v2.1.49');
+    expect(recorded.dfdaemon?.cacheDir).toEqual({ path: '/var/lib/dragonfly', from: 'default' });
   });
 
   it("takes Go's calculateDigest default from the release: off in v2.0.0 and v2.1.44–v2.1.49 only", () => {

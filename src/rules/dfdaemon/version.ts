@@ -67,7 +67,9 @@ export const version = defineRule<VersionFinding>({
     const from =
       versionFrom === 'container image'
         ? 'the tag of its container image'
-        : `${BUNDLE.dfdaemon.version} or dragonfly_client_version`;
+        : versionFrom === 'log'
+          ? "the daemon's log, at its start"
+          : `${BUNDLE.dfdaemon.version} or dragonfly_client_version`;
     return [
       `client version ${v ?? 'unknown'}${v ? ` (${from})` : ''}`,
       `${setting(buffer, cfg.file, (n) => `${n} bytes`)}${buffer.from === 'default' ? ` — the default of ${formatRange(slowEntry.range)} (${slowEntry.source})` : ''}`,

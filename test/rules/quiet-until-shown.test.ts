@@ -62,6 +62,20 @@ describe('dfdaemon.mirror-disabled', () => {
     const fromFile = 'scheduler:\n  manager:\n    enable: true\nproxy: /etc/dragonfly/proxy.yaml\n';
     expect(await find({ ...goFiles(fromFile), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled')).toBeUndefined();
   });
+
+  it('says nothing where the config serves no proxy at all: nothing answers 404, the port refuses', async () => {
+    // dragonflyoss/dragonfly#1956's dfget.yaml, as far as the issue's paste goes: no proxy section
+    const noProxy = 'scheduler:\n  manager:\n    enable: true\nstorage:\n  taskExpireTime: 6h\n';
+    expect(await find({ ...goFiles(noProxy), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled')).toBeUndefined();
+    // the daemon's own warning still counts: a proxy ran without a mirror
+    const warned = goConsole(
+      T0,
+      'warn',
+      'proxy/proxy.go:182',
+      'registry mirror url is empty, registry mirror feature is disabled',
+    );
+    expect(await find(goFiles(noProxy, [warned]), 'dfdaemon.mirror-disabled')).toBeDefined();
+  });
 });
 
 describe('dfdaemon.version (a release whose stock proxy buffer is 32 KiB)', () => {

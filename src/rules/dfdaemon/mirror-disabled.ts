@@ -1,6 +1,7 @@
 // A Go dfdaemon that containerd uses as its registry mirror while the daemon's own registry mirror is
 // off: every mirror request is answered 404, containerd falls back to the origin, nothing goes P2P.
 import type { RegistryRoute } from '../../facts/containerd.js';
+import { goProxyOff } from '../../facts/dfdaemon.js';
 import { GO_KEYS } from '../../knowledge/dfdaemon-go.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
@@ -44,6 +45,9 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     // a proxy whose options live in a file of their own (`proxy: <path>`) says nothing here of its mirror
     const unset = cfg !== undefined && cfg.registryMirror === undefined && cfg.proxyOptionsFile === undefined;
     if (!unset && !logged) return null;
+    // a config that serves no proxy has no mirror to answer 404: containerd's requests are refused (the
+    // missing proxy is mirror-misconfigured's); a log that says the mirror is off shows a proxy ran
+    if (!logged && goProxyOff(cfg)) return null;
     const routes = (f.containerd?.routes ?? []).filter(
       (r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected,
     );

@@ -8,6 +8,7 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
+import { GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 
 export const LOOSE_KINDS = {
   'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
@@ -41,6 +42,15 @@ export interface Sniffed {
 }
 
 const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)`;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The Go dfdaemon's stderr: a std-log line of its proxy's ReverseProxy whose body was the P2P stream task
+ * that failed (any Go program's ReverseProxy logs the first part; the stream task's error is dfdaemon's).
+ */
+const GO_STDLOG_STREAM_CUT = new RegExp(
+  String.raw`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ` +
+    escape(GO_STDLOG_BODY_COPY_ERROR.entries[0]!.value + GO_STREAM_TASK_FAILED.entries[0]!.value),
+);
 
 interface Test {
   kind: LooseKind;
@@ -100,6 +110,11 @@ const TESTS: Test[] = [
     why: 'zap console lines (time, LEVEL, file.go:line)',
     // indented too, as a paste inside a Markdown list leaves it
     line: new RegExp(`^\\s*${ISO}\\t(?:DEBUG|INFO|WARN|ERROR|DPANIC|PANIC|FATAL)\\t\\S+\\.go:\\d+\\t`),
+  },
+  {
+    kind: 'dfdaemon-go-log',
+    why: "Go std-log lines of dfdaemon's proxy (its ReverseProxy's body, a P2P stream task, failed)",
+    line: GO_STDLOG_STREAM_CUT,
   },
   {
     kind: 'dfdaemon-rust-log',

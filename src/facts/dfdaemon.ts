@@ -314,7 +314,8 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
     for (const n of goLogLevelNotes({
       version: f.version,
       config: f.config?.generation === 'go' ? f.config : undefined,
-      noDebug: noDebug && f.logs?.generation === 'go',
+      // the daemon's stderr (std-log, cobra) has no levels: only zap lines say what level the log was written at
+      noDebug: noDebug && f.logs?.generation === 'go' && st.byLayout['go-json'] + st.byLayout['go-console'] > 0,
       metricsRead: !!f.metrics,
     }))
       ctx.note(n.text, n.source);

@@ -484,6 +484,84 @@ export const GO_STDLOG_PROXY_ERROR: VersionedFact<string> = {
   assumeWhenUnknown: 0,
 };
 
+/**
+ * Go's ReverseProxy copies the response body after it has written the status and headers; when a read
+ * of that body fails it logs this on the same std logger (no ErrorLog is set on dfdaemon's ReverseProxies:
+ * the registry mirror's, v2.1.0 client/daemon/proxy/proxy.go:527-552, nor the hijack's, :484-499) and
+ * then aborts the handler, panic(http.ErrAbortHandler), so the client's connection is closed with the
+ * body cut short (golang/go src/net/http/httputil/reverseproxy.go: copyBuffer `p.logf("httputil:
+ * ReverseProxy read error during body copy: %v", rerr)`, ServeHTTP `panic(http.ErrAbortHandler)` after
+ * copyResponse fails, golang/go issue 23643, since go1.11; the daemon is built with go1.16–go1.23,
+ * build/images/dfdaemon/Dockerfile v2.0.0–v2.3.4). The body a P2P request reads is the stream task's
+ * pipe (GO_STREAM_TASK_FAILED).
+ */
+export const GO_STDLOG_BODY_COPY_ERROR: VersionedFact<string> = {
+  id: 'go.stdlog.reverse-proxy-body-copy',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0' },
+      source: 'v2.1.0 client/daemon/proxy/proxy.go:484-499, :527-552 (ReverseProxy, no ErrorLog)',
+      value: 'httputil: ReverseProxy read error during body copy: ',
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/**
+ * The error a P2P stream task closes its pipe with when the peer task fails after the response began
+ * (`stream close with peer task fail: %d/%s`, the task's failedCode and failedReason; v2.0.2
+ * client/daemon/peer/peertask_stream.go:198, v2.1.0 :256-258, v2.3.4 :262). Read inside
+ * GO_STDLOG_BODY_COPY_ERROR's line, which is where the client's cut-off response shows.
+ */
+export const GO_STREAM_TASK_FAILED: VersionedFact<string> = {
+  id: 'go.stream-task-failed',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.2' },
+      source: 'v2.1.0 client/daemon/peer/peertask_stream.go:256-258',
+      value: 'stream close with peer task fail: ',
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/**
+ * The codes of d7y.io/api common.v1.Code a failed Go peer task carries (dragonflyoss/api v2.0.16
+ * pkg/apis/common/v1/common.proto:34-79, the api v2.1.0 of dragonfly builds with, go.mod). A code the
+ * scheduler ends a task with reaches the task as "receive exit peer packet with code <n>"
+ * (isExitPeerPacketCode, v2.1.0 client/daemon/peer/peertask_conductor.go:833-845).
+ */
+export const D7Y_CODES: Readonly<Record<number, string>> = {
+  1000: 'ResourceLacked',
+  1001: 'BackToSourceAborted',
+  1400: 'BadRequest',
+  1404: 'PeerTaskNotFound',
+  1500: 'UnknownError',
+  1504: 'RequestTimeOut',
+  4000: 'ClientError',
+  4001: 'ClientPieceRequestFail',
+  4002: 'ClientScheduleTimeout',
+  4003: 'ClientContextCanceled',
+  4004: 'ClientWaitPieceReady',
+  4005: 'ClientPieceDownloadFail',
+  4006: 'ClientRequestLimitFail',
+  4007: 'ClientConnectionError',
+  4008: 'ClientBackSourceError',
+  4404: 'ClientPieceNotFound',
+  5000: 'SchedError',
+  5001: 'SchedNeedBackSource',
+  5002: 'SchedPeerGone',
+  5004: 'SchedPeerNotFound',
+  5005: 'SchedPeerPieceResultReportFail',
+  5006: 'SchedTaskStatusError',
+  5007: 'SchedReregister',
+  5008: 'SchedForbidden',
+  6001: 'CDNTaskRegistryFail',
+  6404: 'CDNTaskNotFound',
+};
+
 /** Go config keys dfdoctor reads, with the code default (absent = the code sets none) and its source. */
 export interface GoKey {
   key: string;

@@ -14,7 +14,7 @@ import {
   str,
   stripAnsi,
 } from './dfdaemon-log-details.js';
-import { GO_STDLOG_PROXY_ERROR } from '../knowledge/dfdaemon-go.js';
+import { GO_STDLOG_BODY_COPY_ERROR, GO_STDLOG_PROXY_ERROR } from '../knowledge/dfdaemon-go.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 
@@ -26,7 +26,11 @@ export interface LineSink {
 }
 
 const TS_KEY = Buffer.from('"ts":"');
-const STDLOG_PROXY_ERROR = Buffer.from(GO_STDLOG_PROXY_ERROR.entries[0]!.value, 'latin1');
+/** The std-log messages read, each with the kind of its event. */
+const STDLOG_MESSAGES: readonly { prefix: Buffer; kind: 'proxy-upstream-error' | 'proxy-body-cut' }[] = [
+  { prefix: Buffer.from(GO_STDLOG_PROXY_ERROR.entries[0]!.value, 'latin1'), kind: 'proxy-upstream-error' },
+  { prefix: Buffer.from(GO_STDLOG_BODY_COPY_ERROR.entries[0]!.value, 'latin1'), kind: 'proxy-body-cut' },
+];
 const CLIENT_GONE = /^http: proxy error: context canceled\s*$/;
 
 /** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
@@ -146,22 +150,24 @@ export class JsLines {
   }
 
   /**
-   * A Go std-log line ("2006/01/02 15:04:05 <message>", no level): the one message read is the hijack's
-   * ReverseProxy error (GO_STDLOG_PROXY_ERROR), a request answered 502. No timestamp: the time is local
+   * A Go std-log line ("2006/01/02 15:04:05 <message>", no level): the messages read are Go's
+   * ReverseProxy's, a request answered 502 (GO_STDLOG_PROXY_ERROR) and a response whose body failed after
+   * its headers were sent, cut short (GO_STDLOG_BODY_COPY_ERROR). No timestamp: the time is local
    * without a zone (dfdaemon-log-time.ts).
    */
   private goStdlog(buf: Buffer, s: number, e: number, lineNo: number): void {
     const sp = buf.indexOf(0x20, s + 11);
-    if (sp < 0 || sp + 1 + STDLOG_PROXY_ERROR.length > e) return;
-    if (!buf.subarray(sp + 1, sp + 1 + STDLOG_PROXY_ERROR.length).equals(STDLOG_PROXY_ERROR)) return;
+    if (sp < 0) return;
+    const m = STDLOG_MESSAGES.find(
+      (x) => sp + 1 + x.prefix.length <= e && buf.subarray(sp + 1, sp + 1 + x.prefix.length).equals(x.prefix),
+    );
+    if (!m) return;
     const msg = buf.toString('utf8', sp + 1, e);
     // the client went away: ServeHTTP cancels the request to the registry when its client's connection
     // closes, and the handler logs that cancel as it logs a failure (golang/go net/http/httputil
     // reverseproxy.go ServeHTTP, CloseNotify → cancel; defaultErrorHandler) — no fault of the registry
-    if (CLIENT_GONE.test(msg)) return;
-    this.o.onEvent(
-      newEvent('proxy-upstream-error', this.o.file, lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')),
-    );
+    if (m.kind === 'proxy-upstream-error' && CLIENT_GONE.test(msg)) return;
+    this.o.onEvent(newEvent(m.kind, this.o.file, lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')));
   }
 
   private count(layout: Layout, level: Level, lineNo: number): void {

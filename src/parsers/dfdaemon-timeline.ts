@@ -81,6 +81,11 @@ export interface LogSummary {
    * …"); the client's connection is closed with no HTTP response.
    */
   proxyHijackDialFailed: LineRef[];
+  /**
+   * Go: proxied responses whose body failed after the status and headers were sent ("httputil:
+   * ReverseProxy read error during body copy: …"); the client's response was cut short.
+   */
+  proxyBodyCut: LineRef[];
   /** Rust: the first CONNECT answered with a self-signed cert (proxy.server.caCert unset). */
   proxySelfSigned?: LineRef;
   /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
@@ -182,6 +187,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-upstream-error': { shared: true, task: 'never' },
   'proxy-hijack-dial-failed': { shared: true, task: 'never' },
   'daemon-version': { shared: true, task: 'never' },
+  'proxy-body-cut': { shared: true, task: 'never' },
   'proxy-self-signed': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
@@ -253,6 +259,7 @@ export class TimelineBuilder {
     proxyTlsRefused: [],
     proxyUpstreamErrors: [],
     proxyHijackDialFailed: [],
+    proxyBodyCut: [],
     rateLimitErrors: [],
     schedulerErrors: [],
   };
@@ -300,6 +307,9 @@ export class TimelineBuilder {
         break;
       case 'proxy-hijack-dial-failed':
         push(this.s.proxyHijackDialFailed, ref(e));
+        break;
+      case 'proxy-body-cut':
+        push(this.s.proxyBodyCut, ref(e));
         break;
       case 'proxy-self-signed':
         this.s.proxySelfSigned ??= ref(e);

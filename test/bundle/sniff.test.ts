@@ -7,6 +7,8 @@ import { type LooseKind, sniffKind } from '../../src/bundle/sniff.js';
 // where each kind sits in a bundle: the corpus's own files are the examples of every format
 const AT: [RegExp, LooseKind][] = [
   [/\/raw\/dfdaemon\/logs\/core\.log$/, 'dfdaemon-go-log'],
+  // the Go daemon's stderr (std-log lines of its proxy's ReverseProxy)
+  [/\/raw\/dfdaemon\/logs\/stderr\.log$/, 'dfdaemon-go-log'],
   [/\/raw\/dfdaemon\/logs\/dfdaemon\.log$/, 'dfdaemon-rust-log'],
   [/\/raw\/containerd\/journal\.txt$/, 'containerd-log'],
   [/\/raw\/containerd\/config\.toml$/, 'containerd-config'],
@@ -73,6 +75,16 @@ describe('sniffKind', () => {
     const zap =
       '{"level":"info","ts":"2022-11-09 06:39:20.000","caller":"peer/peertask_conductor.go:1120","msg":"peer task done, cost: 1ms","time":"2022-11-09T06:39:20Z"}';
     expect(sniffKind('x', zap)?.kind).toBe('dfdaemon-go-log');
+  });
+
+  it("knows the Go dfdaemon's stderr by its stream task's error, not any Go program's ReverseProxy line", () => {
+    const line =
+      '2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006';
+    expect(sniffKind('stderr.log', `${line}\n`)).toMatchObject({ kind: 'dfdaemon-go-log' });
+    // another program's ReverseProxy (an API gateway, a registry's own proxy) writes the same first part
+    expect(
+      sniffKind('x', '2021/06/26 11:35:16 httputil: ReverseProxy read error during body copy: unexpected EOF\n'),
+    ).toBeNull();
   });
 
   it("does not take `docker version`'s Client and Server blocks for containerd's version", () => {

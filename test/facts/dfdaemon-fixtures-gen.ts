@@ -36,6 +36,7 @@ const ALL = [
   'dfdaemon.mirror-disabled',
   'dfdaemon.proxy-request-limit',
   'dfdaemon.proxy-tls',
+  'dfdaemon.proxy-body-cut',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
   'dfdaemon.parent-failures',
@@ -707,6 +708,31 @@ write(
     firesRules: ['dfdaemon.proxy-tls'],
     severityOf: { 'dfdaemon.proxy-tls': 'warning' },
     silentRules: silentExcept('dfdaemon.proxy-tls'),
+  },
+);
+
+// Go as a proxy whose P2P task the scheduler ends after the response began (dragonfly#2631): the stream
+// task closes its pipe with "stream close with peer task fail: 5006/…" (v2.1.0
+// client/daemon/peer/peertask_stream.go:256-258) and Go's ReverseProxy, which had sent the headers, logs the
+// failed body read on stderr and cuts the response (net/http/httputil reverseproxy.go copyBuffer)
+write(
+  'dfdaemon-go-stream-cut',
+  {
+    'manifest.json': json(manifest('node-go-stream-cut', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true }),
+      log: goTwoPulls('nginx', [30 * MB, 12 * MB, 4 * MB]),
+    }),
+    'raw/dfdaemon/logs/stderr.log': lines([
+      '2024/06/21 10:10:01 httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006',
+      '2024/06/21 10:10:04 httputil: ReverseProxy read error during body copy: context done due to: context canceled',
+    ]),
+  },
+  {
+    mustInclude: ['dfdaemon-scheduler'],
+    firesRules: ['dfdaemon.proxy-body-cut'],
+    severityOf: { 'dfdaemon.proxy-body-cut': 'critical' },
+    silentRules: silentExcept('dfdaemon.proxy-body-cut'),
   },
 );
 

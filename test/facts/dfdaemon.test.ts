@@ -783,6 +783,17 @@ describe('the Go log level, by release', () => {
     );
   });
 
+  it("says nothing of the log level from the daemon's stderr alone: its std-log lines have no level", async () => {
+    const stderr =
+      '2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006\n';
+    const f = await factsFrom({ 'raw/dfdaemon/logs/stderr.log': stderr });
+    expect(f.dfdaemon?.logs?.generation).toBe('go');
+    expect(noDebug(f.notes.map((n) => n.text))).toBeUndefined();
+    // beside a zap log written at INFO, the note stands
+    const both = await factsFrom({ 'raw/dfdaemon/logs/stderr.log': stderr, 'raw/dfdaemon/logs/core.log': infoLog });
+    expect(noDebug(both.notes.map((n) => n.text))).toBeDefined();
+  });
+
   it('reads only the switch of the release at hand, and says the other one is not read', async () => {
     const late = await factsFor('v2.2.4', 'verbose: true\n');
     expect(late.dfdaemon?.config?.verbose).toBeUndefined();

@@ -24,7 +24,7 @@ import {
   str,
   stripAnsi,
 } from '../../src/parsers/dfdaemon-log-details.js';
-import { GO_STDLOG_PROXY_ERROR } from '../../src/knowledge/dfdaemon-go.js';
+import { GO_STDLOG_BODY_COPY_ERROR, GO_STDLOG_PROXY_ERROR } from '../../src/knowledge/dfdaemon-go.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
 import { GO_STACK_FILE, GO_STACK_LINE } from '../../src/parsers/dfdaemon-log-lines.js';
 import {
@@ -278,12 +278,15 @@ export class LogScanner {
         this.stats.byLayout['go-stdlog']++;
         this.lastLayout = 'go-stdlog';
         this.o.onLine?.(this.lineNo, 'go-stdlog', 'other');
-        // the one std-log message read: the HTTPS hijack's ReverseProxy error (no level, no zone)
+        // the std-log messages read: ReverseProxy's 502 and its body cut short (no level, no zone)
         const msg = /^\S+ \S+ ([\s\S]*)$/.exec(buf.toString('utf8', s, e))?.[1];
-        if (msg?.startsWith(GO_STDLOG_PROXY_ERROR.entries[0]!.value))
-          this.o.onEvent(
-            newEvent('proxy-upstream-error', this.o.file, this.lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')),
-          );
+        const kind = msg?.startsWith(GO_STDLOG_PROXY_ERROR.entries[0]!.value)
+          ? 'proxy-upstream-error'
+          : msg?.startsWith(GO_STDLOG_BODY_COPY_ERROR.entries[0]!.value)
+            ? 'proxy-body-cut'
+            : null;
+        if (msg !== undefined && kind)
+          this.o.onEvent(newEvent(kind, this.o.file, this.lineNo, 'go-stdlog', 'other', null, clip(msg, 'error')));
         return;
       }
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {

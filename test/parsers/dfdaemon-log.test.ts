@@ -46,7 +46,7 @@ describe('Go dfdaemon logs (zap JSON and console)', () => {
     const { events, stats } = scan(real);
     expect(stats.unrecognised).toBe(0);
     expect(stats.byLayout).toMatchObject({ 'go-json': 1, 'go-console': 1, 'go-stdlog': 1 });
-    expect(events.map((e) => e.kind)).toEqual(['register-ok', 'reuse']);
+    expect(events.map((e) => e.kind)).toEqual(['register-ok', 'reuse', 'proxy-body-cut']);
     expect(events[0]).toMatchObject({
       task: '9156eabc',
       peer: '10.22.60.85-1-abc',
@@ -545,6 +545,25 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     expect(summary.proxyTlsRefused.map((r) => r.line)).toEqual([1]);
     expect(summary.proxyUpstreamErrors.map((r) => r.line)).toEqual([3]);
     expect(events.find((e) => e.line === 3)).toMatchObject({ layout: 'go-stdlog', tsMs: null });
+  });
+  it("takes ReverseProxy's body cut short (std-log, dragonfly#2631), beside its 502 and not other std-log lines", () => {
+    const lines = [
+      // the line of dragonflyoss/dragonfly#2631, as posted
+      '2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006',
+      '2023/08/14 16:18:33 http: proxy error: context deadline exceeded',
+      '2023/08/14 16:18:34 http: superfluous response.WriteHeader call from net/http/httputil.(*ReverseProxy).ServeHTTP',
+    ];
+    const { summary, events, stats } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.line, e.kind, e.layout, e.tsMs])).toEqual([
+      [1, 'proxy-body-cut', 'go-stdlog', null],
+      [2, 'proxy-upstream-error', 'go-stdlog', null],
+    ]);
+    expect(summary.proxyBodyCut.map((r) => r.text)).toEqual([
+      'httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006',
+    ]);
+    expect(summary.proxyUpstreamErrors.map((r) => r.line)).toEqual([2]);
+    expect(stats.byLayout['go-stdlog']).toBe(3);
+    expect(stats.unrecognised).toBe(0);
   });
   it("takes the HTTPS hijack's failed dial to the registry (proxy.go:534@v2.3.4), JSON and console, not its tunnel", () => {
     const lines = [

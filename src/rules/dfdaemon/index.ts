@@ -3,6 +3,7 @@ import { cacheNotPersistent } from './cache-not-kept.js';
 import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
+import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
 import { proxyTls } from './proxy-tls.js';
@@ -27,6 +28,7 @@ export const dfdaemonRules: Rule[] = [
   mirrorDisabled,
   proxyRequestLimit,
   proxyTls,
+  proxyBodyCut,
   schedulerWait,
   schedulerBackSource,
   parentFailures,

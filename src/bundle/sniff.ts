@@ -8,7 +8,7 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
-import { GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
+import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 
 export const LOOSE_KINDS = {
   'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
@@ -51,6 +51,8 @@ const GO_STDLOG_STREAM_CUT = new RegExp(
   String.raw`^\d{4}/\d\d/\d\d \d\d:\d\d:\d\d ` +
     escape(GO_STDLOG_BODY_COPY_ERROR.entries[0]!.value + GO_STREAM_TASK_FAILED.entries[0]!.value),
 );
+/** cobra's "Error: …" as the Go daemon exits for want of a port (the wording is Dragonfly's pkg/rpc). */
+const GO_COBRA_NO_PORT = new RegExp(`^Error: ${escape(GO_NO_AVAILABLE_PORT.entries[0]!.value)}\\d+ - \\d+\\s*$`);
 
 interface Test {
   kind: LooseKind;
@@ -115,6 +117,11 @@ const TESTS: Test[] = [
     kind: 'dfdaemon-go-log',
     why: "Go std-log lines of dfdaemon's proxy (its ReverseProxy's body, a P2P stream task, failed)",
     line: GO_STDLOG_STREAM_CUT,
+  },
+  {
+    kind: 'dfdaemon-go-log',
+    why: 'the Go daemon\'s exit on its stderr ("Error: no available port to listen, port: …")',
+    line: GO_COBRA_NO_PORT,
   },
   {
     kind: 'dfdaemon-rust-log',

@@ -119,6 +119,31 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { format: 'Version:\n%s' },
     ),
   ),
+  // the daemon could not open a listener and exits (cmd/dfget/cmd/daemon.go RunE → root.go Execute:
+  // logger.Error(err), os.Exit(1), v2.0.2 :119-121): the proxy's own line, then the root command's
+  message(
+    'dfdaemon-go',
+    'go.log.proxy-listen-failed',
+    'listen-failed',
+    form(
+      { from: 'v2.0.0' },
+      'v2.0.0 client/daemon/daemon.go:357; v2.0.2 :398-401; v2.1.0 :607; v2.3.4 :500',
+      'failed to listen for proxy service: ',
+      'error',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.no-available-port',
+    'listen-failed',
+    form(
+      { from: 'v2.0.0' },
+      'v2.0.2 pkg/rpc/server_listen.go:60 (v2.1.0-v2.3.4 :69), logged by cmd/dfget/cmd/root.go:120',
+      'no available port to listen, port: ',
+      'error',
+      { format: 'no available port to listen, port: %d - %d' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',
@@ -522,6 +547,27 @@ export const GO_STREAM_TASK_FAILED: VersionedFact<string> = {
       range: { from: 'v2.0.2' },
       source: 'v2.1.0 client/daemon/peer/peertask_stream.go:256-258',
       value: 'stream close with peer task fail: ',
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/**
+ * The error of ListenWithPortRange when every port of its range is taken: it skips a port whose bind fails
+ * with EADDRINUSE and returns this after the last (v2.0.2 pkg/rpc/server_listen.go:42-60; v2.1.0-v2.3.4
+ * :69). The daemon's Serve returns it (the proxy's listener, v2.0.2 client/daemon/daemon.go:398-401; the
+ * peer and upload listeners the same way, :352, :363) and the daemon exits; `dfget daemon` leaves cobra's
+ * error printing on (no SilenceErrors, cmd/dfget/cmd/daemon.go:46-55@v2.0.2), so its stderr gets
+ * "Error: <err>" (spf13/cobra v1.2.1 command.go ExecuteC, `c.PrintErrln("Error:", err.Error())`).
+ */
+export const GO_NO_AVAILABLE_PORT: VersionedFact<string> = {
+  id: 'go.no-available-port',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0' },
+      source: 'v2.0.2 pkg/rpc/server_listen.go:60; cmd/dfget/cmd/daemon.go:46-55 (cobra prints "Error: ")',
+      value: 'no available port to listen, port: ',
     },
   ],
   assumeWhenUnknown: 0,

@@ -14,7 +14,7 @@ import {
   str,
   stripAnsi,
 } from './dfdaemon-log-details.js';
-import { GO_STDLOG_BODY_COPY_ERROR, GO_STDLOG_PROXY_ERROR } from '../knowledge/dfdaemon-go.js';
+import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STDLOG_PROXY_ERROR } from '../knowledge/dfdaemon-go.js';
 import { GO_PATTERNS, type Pattern, RUST_PATTERNS } from './dfdaemon-log-patterns.js';
 import type { Layout, Level, LogEvent, ScanStats } from './dfdaemon-log-types.js';
 
@@ -32,6 +32,9 @@ const STDLOG_MESSAGES: readonly { prefix: Buffer; kind: 'proxy-upstream-error' |
   { prefix: Buffer.from(GO_STDLOG_BODY_COPY_ERROR.entries[0]!.value, 'latin1'), kind: 'proxy-body-cut' },
 ];
 const CLIENT_GONE = /^http: proxy error: context canceled\s*$/;
+
+/** cobra's line on the Go daemon's stderr when it exits for want of a port (GO_NO_AVAILABLE_PORT). */
+const COBRA_NO_PORT = Buffer.from(`Error: ${GO_NO_AVAILABLE_PORT.entries[0]!.value}`, 'latin1');
 
 /** The file line of a Go stack frame ("/go/src/d7y.io/…/peer/piece_manager.go:188"), indented under its function. */
 export const GO_STACK_FILE = /^\/[\w./@+-]+\.go:\d+$/;
@@ -133,6 +136,18 @@ export class JsLines {
       }
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e, lineNo);
+    } else if (
+      c0 === 0x45 /* E */ &&
+      s + COBRA_NO_PORT.length <= e &&
+      buf.subarray(s, s + COBRA_NO_PORT.length).equals(COBRA_NO_PORT)
+    ) {
+      // cobra's "Error: <err>" as the Go daemon exits: only this error is read (a Rust client that
+      // returns an error from main prints "Error: …" too), as a line of the daemon's stderr
+      this.count('go-stdlog', 'error', lineNo);
+      const msg = buf.toString('utf8', s + 7, e);
+      return this.o.onEvent(
+        newEvent('listen-failed', this.o.file, lineNo, 'go-stdlog', 'error', null, clip(msg, 'error')),
+      );
     }
     const lay = this.lastLayout;
     if ((lay === 'go-console' || lay === null) && GO_STACK_LINE.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {

@@ -86,6 +86,11 @@ export interface LogSummary {
    * ReverseProxy read error during body copy: …"); the client's response was cut short.
    */
   proxyBodyCut: LineRef[];
+  /**
+   * Go: the daemon could not open a listener and exited ("no available port to listen, port: …", from its
+   * log or cobra's "Error: …" on its stderr; "failed to listen for proxy service: …").
+   */
+  listenFailed: LineRef[];
   /** Rust: the first CONNECT answered with a self-signed cert (proxy.server.caCert unset). */
   proxySelfSigned?: LineRef;
   /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
@@ -188,6 +193,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-hijack-dial-failed': { shared: true, task: 'never' },
   'daemon-version': { shared: true, task: 'never' },
   'proxy-body-cut': { shared: true, task: 'never' },
+  'listen-failed': { shared: true, task: 'never' },
   'proxy-self-signed': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
@@ -260,6 +266,7 @@ export class TimelineBuilder {
     proxyUpstreamErrors: [],
     proxyHijackDialFailed: [],
     proxyBodyCut: [],
+    listenFailed: [],
     rateLimitErrors: [],
     schedulerErrors: [],
   };
@@ -310,6 +317,9 @@ export class TimelineBuilder {
         break;
       case 'proxy-body-cut':
         push(this.s.proxyBodyCut, ref(e));
+        break;
+      case 'listen-failed':
+        push(this.s.listenFailed, ref(e));
         break;
       case 'proxy-self-signed':
         this.s.proxySelfSigned ??= ref(e);

@@ -87,6 +87,13 @@ describe('sniffKind', () => {
     ).toBeNull();
   });
 
+  it("knows the Go dfdaemon's exit for want of a port by its wording, not any `Error: …` line", () => {
+    expect(sniffKind('x', 'Error: no available port to listen, port: 65001 - 65001\n')).toMatchObject({
+      kind: 'dfdaemon-go-log',
+    });
+    expect(sniffKind('x', 'Error: unknown command "daemon" for "dfget"\n')).toBeNull();
+  });
+
   it("does not take `docker version`'s Client and Server blocks for containerd's version", () => {
     const text =
       'Client:\n Version:      24.0.7\n API version:  1.43\n\nServer:\n Engine:\n  Version:          24.0.7\n';

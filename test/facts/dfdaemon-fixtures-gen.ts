@@ -37,6 +37,7 @@ const ALL = [
   'dfdaemon.proxy-request-limit',
   'dfdaemon.proxy-tls',
   'dfdaemon.proxy-body-cut',
+  'dfdaemon.cannot-listen',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
   'dfdaemon.parent-failures',
@@ -733,6 +734,41 @@ write(
     firesRules: ['dfdaemon.proxy-body-cut'],
     severityOf: { 'dfdaemon.proxy-body-cut': 'critical' },
     silentRules: silentExcept('dfdaemon.proxy-body-cut'),
+  },
+);
+
+// Go whose proxy port another process of the node holds (dragonfly#1171): ListenWithPortRange skips the
+// port in use and fails (v2.1.49 pkg/rpc/server_listen.go:62, :69), the proxy's listener fails
+// (client/daemon/daemon.go:676) and the root command logs the error as the daemon exits (cmd/dfget/cmd/root.go:126)
+write(
+  'dfdaemon-go-port-taken',
+  {
+    'manifest.json': json(manifest('node-go-port-taken', '2024-06-21T10:15:03.000Z', null)),
+    ...goBundle({
+      config: goChartConfig({ keepStorage: true }),
+      log: [
+        ...goStartupLines(GO_T0, 1024 * MiB, false),
+        goJson(
+          GO_T0 + 40,
+          'warn',
+          'rpc/server_listen.go:62',
+          'listen port 0.0.0.0:65001 is in used, sys error: listen tcp 0.0.0.0:65001: bind: address already in use',
+        ),
+        goJson(
+          GO_T0 + 40,
+          'error',
+          'daemon/daemon.go:676',
+          'failed to listen for proxy service: no available port to listen, port: 65001 - 65001',
+        ),
+        goJson(GO_T0 + 41, 'error', 'cmd/root.go:126', 'no available port to listen, port: 65001 - 65001'),
+      ],
+    }),
+  },
+  {
+    mustInclude: ['mirror-fallback'],
+    firesRules: ['dfdaemon.cannot-listen'],
+    severityOf: { 'dfdaemon.cannot-listen': 'critical' },
+    silentRules: silentExcept('dfdaemon.cannot-listen'),
   },
 );
 

@@ -24,7 +24,11 @@ import {
   str,
   stripAnsi,
 } from '../../src/parsers/dfdaemon-log-details.js';
-import { GO_STDLOG_BODY_COPY_ERROR, GO_STDLOG_PROXY_ERROR } from '../../src/knowledge/dfdaemon-go.js';
+import {
+  GO_NO_AVAILABLE_PORT,
+  GO_STDLOG_BODY_COPY_ERROR,
+  GO_STDLOG_PROXY_ERROR,
+} from '../../src/knowledge/dfdaemon-go.js';
 import { GO_INDEX, type Pattern, RUST_INDEX, RUST_PATTERNS } from '../../src/parsers/dfdaemon-log-patterns.js';
 import { GO_STACK_FILE, GO_STACK_LINE } from '../../src/parsers/dfdaemon-log-lines.js';
 import {
@@ -291,6 +295,19 @@ export class LogScanner {
       }
     } else if (c0 === 0x20 || c0 === 0x09 || c0 === 0x1b) {
       return this.indented(buf, s, e);
+    } else if (c0 === 0x45 /* E */) {
+      // cobra's "Error: <err>" of the Go daemon, for the one error read: no port to listen on
+      const text = buf.toString('utf8', s, e);
+      if (text.startsWith(`Error: ${GO_NO_AVAILABLE_PORT.entries[0]!.value}`)) {
+        this.stats.byLayout['go-stdlog']++;
+        this.lastLayout = 'go-stdlog';
+        this.stats.errors++;
+        this.o.onLine?.(this.lineNo, 'go-stdlog', 'error');
+        this.o.onEvent(
+          newEvent('listen-failed', this.o.file, this.lineNo, 'go-stdlog', 'error', null, clip(text.slice(7), 'error')),
+        );
+        return;
+      }
     }
     const lay = this.lastLayout;
     if ((lay === 'go-console' || lay === null) && GO_STACK_LINE.test(buf.toString('latin1', s, Math.min(e, s + 300)))) {

@@ -565,6 +565,33 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     expect(stats.byLayout['go-stdlog']).toBe(3);
     expect(stats.unrecognised).toBe(0);
   });
+  it("takes the daemon's exit for want of a port: cobra's stderr line (dragonfly#1171) and its zap lines, no other Error: line", () => {
+    const lines = [
+      'Error: no available port to listen, port: 65001 - 65001',
+      // a Rust client returning an error from main prints the same prefix
+      'Error: unknown field `foo`',
+      goJson(
+        T0,
+        'error',
+        'daemon/daemon.go:676',
+        'failed to listen for proxy service: no available port to listen, port: 65001 - 65001',
+      ),
+      goJson(T0, 'error', 'cmd/root.go:126', 'no available port to listen, port: 65001 - 65001'),
+    ];
+    const { summary, events, stats } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.line, e.kind, e.layout, e.level])).toEqual([
+      [1, 'listen-failed', 'go-stdlog', 'error'],
+      [3, 'listen-failed', 'go-json', 'error'],
+      [4, 'listen-failed', 'go-json', 'error'],
+    ]);
+    expect(summary.listenFailed.map((r) => r.text)).toEqual([
+      'no available port to listen, port: 65001 - 65001',
+      'failed to listen for proxy service: no available port to listen, port: 65001 - 65001',
+      'no available port to listen, port: 65001 - 65001',
+    ]);
+    expect(stats.unrecognised).toBe(1);
+    expect(stats.unrecognisedSamples[0]?.line).toBe(2);
+  });
   it("takes the HTTPS hijack's failed dial to the registry (proxy.go:534@v2.3.4), JSON and console, not its tunnel", () => {
     const lines = [
       goJson(

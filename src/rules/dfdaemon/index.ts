@@ -1,5 +1,6 @@
 import type { Rule } from '../rule.js';
 import { cacheNotPersistent } from './cache-not-kept.js';
+import { cannotListen } from './cannot-listen.js';
 import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
@@ -29,6 +30,7 @@ export const dfdaemonRules: Rule[] = [
   proxyRequestLimit,
   proxyTls,
   proxyBodyCut,
+  cannotListen,
   schedulerWait,
   schedulerBackSource,
   parentFailures,

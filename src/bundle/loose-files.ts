@@ -143,6 +143,8 @@ function eventList(rows: readonly DescribedEvent[]): string {
     type: r.type,
     reason: r.reason,
     message: r.message,
+    // the container a kubectl 1.35+ row names: the event's, as `kubectl get events -o json` gives it
+    ...(r.fieldPath ? { involvedObject: { fieldPath: r.fieldPath } } : {}),
     source: { component: r.from, ...(r.host ? { host: r.host } : {}) },
     count: r.count,
   }));

@@ -1,6 +1,7 @@
 import { parseKubeletConfig, type KubeletPullSettings } from '../parsers/kubelet-config.js';
 import {
   type ImageEvent,
+  parseContainerEvents,
   parseImageEvents,
   parsePullFailure,
   parsePulledMessage,
@@ -11,6 +12,7 @@ import { defineFacts, type FactsContext } from './context.js';
 import { kubeletPullNote, kubeletPullOf } from './kubelet-log-pull.js';
 import { lastPull } from './dfdaemon-pulls.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { type DfdaemonRestarts, dfdaemonRestarts } from './kubelet-dfdaemon-restarts.js';
 
 export const KUBELET_FILES = BUNDLE.kubelet;
 
@@ -46,6 +48,8 @@ export interface KubeletFacts {
   qpsRefusals?: KubeletQpsRefusal[];
   /** Pulls the runtime failed, with its error as the kubelet's Failed event quotes it (other rules read that error). */
   pullFailures?: KubeletPullFailure[];
+  /** dfdaemon containers the events show crash-looping (BackOff "Back-off restarting failed container"), most back-offs first. */
+  dfdaemonRestarts?: DfdaemonRestarts[];
 }
 
 /** A "Failed to pull image …: <the runtime's error>" event. */
@@ -208,14 +212,27 @@ export const kubeletFacts = defineFacts({
       ...(cfgText === undefined && flagConfig !== undefined ? { configUnread: flagConfig } : {}),
       ...(noConfigFile ? { noConfigFile } : {}),
       jsonFiles,
-      ...(events ? { pulls: events.pulls, qpsRefusals: events.qpsRefusals, pullFailures: events.pullFailures } : {}),
+      ...(events
+        ? {
+            pulls: events.pulls,
+            qpsRefusals: events.qpsRefusals,
+            pullFailures: events.pullFailures,
+            ...(events.restarts.length > 0 ? { dfdaemonRestarts: events.restarts } : {}),
+          }
+        : {}),
     };
   },
 });
 
-async function readEvents(
-  ctx: FactsContext,
-): Promise<{ pulls: KubeletPull[]; qpsRefusals: KubeletQpsRefusal[]; pullFailures: KubeletPullFailure[] } | undefined> {
+async function readEvents(ctx: FactsContext): Promise<
+  | {
+      pulls: KubeletPull[];
+      qpsRefusals: KubeletQpsRefusal[];
+      pullFailures: KubeletPullFailure[];
+      restarts: DfdaemonRestarts[];
+    }
+  | undefined
+> {
   const file = KUBELET_FILES.events;
   const text = await ctx.bundle.text(file);
   if (text === undefined) return undefined;
@@ -248,7 +265,10 @@ async function readEvents(
       file,
     });
   }
-  return { pulls, qpsRefusals, pullFailures };
+  // the same list read again for its container events (it parsed above, so it parses here)
+  const containers = parseContainerEvents(text);
+  const restarts = containers.ok ? dfdaemonRestarts(containers.value, file) : [];
+  return { pulls, qpsRefusals, pullFailures, restarts };
 }
 
 /** The kubelet reads JSON or YAML; a file that opens with an object is JSON. */

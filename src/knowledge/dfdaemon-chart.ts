@@ -28,6 +28,9 @@ export interface ChartDaemon {
   /** The pods' `component` label (`kubectl -l component=…`): the chart's `<values>.name`. */
   component: string;
   componentSource: string;
+  /** The daemon's container in the DaemonSet's pod (the name kubelet events give it). */
+  container: string;
+  containerSource: string;
   /** The limits of the current charts of this generation. */
   limits: ChartLimits;
   /** Other limits older charts of this generation set, oldest first. */
@@ -40,6 +43,9 @@ export const CHART_DFDAEMON: { readonly go: ChartDaemon; readonly rust: ChartDae
     component: 'dfdaemon',
     componentSource:
       'chart 1.1.65 charts/dragonfly/values.yaml:2221, templates/dfdaemon/dfdaemon-daemonset.yaml:11 (component: {{ .Values.dfdaemon.name }})',
+    // a literal in every chart of the generation (chart 0.1.0 …/dfdaemon-daemonset.yaml:56)
+    container: 'dfdaemon',
+    containerSource: 'chart 1.1.65 charts/dragonfly/templates/dfdaemon/dfdaemon-daemonset.yaml:73',
     // the same in every chart from 0.1.0 to 1.1.65; chart 1.1.66 has no dfdaemon: section
     limits: {
       cpu: 2,
@@ -55,6 +61,9 @@ export const CHART_DFDAEMON: { readonly go: ChartDaemon; readonly rust: ChartDae
     component: 'client',
     componentSource:
       'chart 1.7.4 charts/dragonfly/values.yaml:1296, templates/client/client-daemonset.yaml:11 (component: {{ .Values.client.name }})',
+    // a literal since the client's DaemonSet came (chart 1.1.65 …/client-daemonset.yaml:123)
+    container: 'client',
+    containerSource: 'chart 1.7.4 charts/dragonfly/templates/client/client-daemonset.yaml:142',
     // first set in chart 1.3.11 charts/dragonfly/values.yaml:1088-1090, the same in every chart since
     limits: {
       cpu: 4,

@@ -1,6 +1,7 @@
 import type { ContainerdFacts } from '../facts/containerd.js';
 import { type KubeletFacts, type KubeletPull, WAIT_MIN_SECONDS } from '../facts/kubelet.js';
 import { pullQps } from './kubelet-pull-qps.js';
+import { dfdaemonRestarting } from './kubelet-dfdaemon-restarts.js';
 import { kubeletSetIn, READS_NO_CONFIG } from './kubelet-set-in.js';
 import { defineRule, type Rule } from './rule.js';
 import { prose } from './steps.js';
@@ -116,4 +117,4 @@ function source(k: KubeletFacts): string {
     : 'kubelet config not read; the kubelet default is true';
 }
 
-export const kubeletRules: Rule[] = [serialPulls, pullQps];
+export const kubeletRules: Rule[] = [serialPulls, pullQps, dfdaemonRestarting];

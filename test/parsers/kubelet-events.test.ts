@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
-import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
+import {
+  parseContainerEvents,
+  parseImageEvents,
+  parsePulledMessage,
+  parseQpsRefusal,
+  parseRestartBackOff,
+  parseStartedContainer,
+} from '../../src/parsers/kubelet-events.js';
 
 describe('parseGoDuration', () => {
   it('reads time.Duration strings as the kubelet prints them', () => {
@@ -142,5 +149,47 @@ describe('parseImageEvents', () => {
       message: expect.stringContaining('event list'),
     });
     expect(parseImageEvents('[1, null, {"reason":"Pulled"}]')).toEqual({ ok: true, value: [] });
+  });
+});
+
+describe('parseRestartBackOff and parseStartedContainer', () => {
+  it("reads the kubelet's restart back-off in both wordings, the pod out of format.PodDesc's name_namespace(uid)", () => {
+    // before v1.26 (dragonflyoss/dragonfly#3348), and from v1.26 (kubernetes#113216)
+    expect(parseRestartBackOff('Back-off restarting failed container')).toEqual({});
+    expect(
+      parseRestartBackOff(
+        'Back-off restarting failed container dfdaemon in pod dragonfly-dfdaemon-x7k2p_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+      ),
+    ).toEqual({ container: 'dfdaemon', pod: 'dragonfly-dfdaemon-x7k2p', namespace: 'dragonfly-system' });
+  });
+  it('the image back-off, which has the same reason, is no restart', () => {
+    expect(parseRestartBackOff('Back-off pulling image "docker.io/dragonflyoss/dfdaemon:v2.1.44"')).toBeNull();
+    expect(parseRestartBackOff('Back-off restarting failed container dfdaemon')).toBeNull();
+  });
+  it('names the container a Started event started, none in old kubelets', () => {
+    expect(parseStartedContainer('Started container dfdaemon')).toBe('dfdaemon');
+    expect(parseStartedContainer('Started container')).toBe('');
+    expect(parseStartedContainer('Started container with docker id 0e6f2eae3e7f')).toBeNull();
+  });
+  it('keeps the Started and BackOff events of a list, and no others', () => {
+    const list = JSON.stringify({
+      items: [
+        { reason: 'Pulled', message: 'Container image "a:1" already present on machine' },
+        {
+          reason: 'Started',
+          message: 'Started container dfdaemon',
+          involvedObject: { name: 'p', namespace: 'n', fieldPath: 'spec.containers{dfdaemon}' },
+          count: 3,
+        },
+        { reason: 'BackOff', message: 'Back-off restarting failed container', count: 82 },
+      ],
+    });
+    const r = parseContainerEvents(list);
+    expect(r.ok && r.value.map((e) => [e.reason, e.item, e.count, e.fieldPath])).toEqual([
+      ['Started', 2, 3, 'spec.containers{dfdaemon}'],
+      ['BackOff', 3, 82, undefined],
+    ]);
+    const i = parseImageEvents(list);
+    expect(i.ok && i.value.map((e) => e.reason)).toEqual(['Pulled']);
   });
 });

@@ -164,4 +164,29 @@ describe('kubelet events given to analyze as a loose file', () => {
     const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
     expect(d.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
   });
+
+  it("the real #3348 rows pasted as kubectl describe printed them fire kubelet.dfdaemon-restarting, and a kubectl 1.35 row's container is kept", async () => {
+    const pasted = readFileSync(
+      new URL('../../fixtures/real/kubelet-dfdaemon-crash-loop-3348/pasted/describe-events.txt', import.meta.url),
+      'utf8',
+    );
+    const a = assembleLooseFiles([{ path: 'describe.txt', text: pasted }], '2026-01-01T00:00:00Z', {
+      name: 'dfdoctor',
+      version: '0',
+    });
+    const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
+    expect(d.map((x) => [x.rule, x.severity])).toEqual([['kubelet.dfdaemon-restarting', 'warning']]);
+    // kubectl 1.35+ writes the container's field path before the message: the bare wording is then tied by it
+    const rows = [
+      '  Normal   Started  17m (x3 over 17m)     kubelet  spec.containers{dfdaemon}: Started container dfdaemon',
+      '  Normal   Started  17m (x3 over 17m)     kubelet  spec.containers{sidecar}: Started container sidecar',
+      '  Warning  BackOff  2m45s (x82 over 17m)  kubelet  spec.containers{dfdaemon}: Back-off restarting failed container',
+    ].join('\n');
+    const b = assembleLooseFiles([{ path: 'describe.txt', text: rows }], '2026-01-01T00:00:00Z', {
+      name: 'dfdoctor',
+      version: '0',
+    });
+    const e = evaluate(await factsFrom(b.files, { manifest: b.manifest }), RULES).diagnoses;
+    expect(e.find((x) => x.rule === 'kubelet.dfdaemon-restarting')?.confidence).toBe(0.9);
+  });
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { serialPulls } from '../../../src/rules/kubelet.js';
 import { pullQps } from '../../../src/rules/kubelet-pull-qps.js';
+import { dfdaemonRestarting } from '../../../src/rules/kubelet-dfdaemon-restarts.js';
 import { RuleTester } from '../../helpers/rule-tester.js';
 
 // A kubelet `Pulled` event as `kubectl get events -o json` lists it.
@@ -170,5 +172,130 @@ new RuleTester().run(pullQps, {
       },
     },
     { name: 'no kubelet on the node' },
+  ],
+});
+
+// Container events as `kubectl get events -o json` lists them: the container in the field path, the pod in
+// involvedObject; from kubelet v1.26 the BackOff message names both (kubernetes#113216).
+const podEvent = (reason: string, message: string, pod: string, container: string, count = 1) => ({
+  reason,
+  message,
+  involvedObject: { kind: 'Pod', namespace: 'dragonfly-system', name: pod, fieldPath: `spec.containers{${container}}` },
+  source: { component: 'kubelet', host: 'node-1' },
+  count,
+});
+const list = (...items: object[]) => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+// the real case's rows (dragonflyoss/dragonfly#3348), as analyze writes them
+const ISSUE_3348 = readFileSync(
+  new URL('../../../fixtures/real/kubelet-dfdaemon-crash-loop-3348/raw/kubelet/events.json', import.meta.url),
+  'utf8',
+);
+const GO_POD = 'dragonfly-dfdaemon-x7k2p';
+const backOff = (container: string, pod: string, count: number) =>
+  podEvent(
+    'BackOff',
+    `Back-off restarting failed container ${container} in pod ${pod}_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)`,
+    pod,
+    container,
+    count,
+  );
+
+new RuleTester().run(dfdaemonRestarting, {
+  fires: [
+    {
+      name: 'the real rows of #3348: a BackOff naming no container, dfdaemon the only container started more than once',
+      files: { 'raw/kubelet/events.json': ISSUE_3348 },
+      severity: 'warning',
+      cause: 'mirror-fallback',
+      impactSeconds: 'none',
+      evidence: [
+        'raw/kubelet/events.json item 11: BackOff "Back-off restarting failed container" ×82, and the container started ×3',
+        '"dfdaemon" is the only container these events show started more than once',
+      ],
+    },
+    {
+      name: "a v1.26+ kubelet's BackOff naming the Go chart's dfdaemon container and its pod",
+      files: {
+        'raw/kubelet/events.json': list(
+          podEvent('Started', 'Started container dfdaemon', GO_POD, 'dfdaemon', 4),
+          backOff('dfdaemon', GO_POD, 12),
+        ),
+      },
+      severity: 'warning',
+      evidence: ['(pod dragonfly-system/dragonfly-dfdaemon-x7k2p)', '×12, and the container started ×4'],
+    },
+    {
+      name: "the Rust client's container in the chart's client DaemonSet pod",
+      files: {
+        'raw/kubelet/events.json': list(backOff('client', 'dragonfly-client-5xq9n', 3)),
+      },
+      severity: 'warning',
+      evidence: ["the Rust client's in the Dragonfly chart"],
+    },
+    {
+      name: "containerd's hosts.toml has nothing after dfdaemon: the pulls fail meanwhile",
+      files: {
+        'raw/kubelet/events.json': list(backOff('dfdaemon', GO_POD, 5)),
+        'raw/containerd/config.toml':
+          'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+        'raw/containerd/certs.d/docker.io/hosts.toml': 'server = "http://127.0.0.1:65001"\n',
+      },
+      severity: 'critical',
+      evidence: ['with no host after it: they fail while dfdaemon is down'],
+    },
+  ],
+  silent: [
+    {
+      name: "a healthy dfdaemon pod's events: pulled, created, started once",
+      files: {
+        'raw/kubelet/events.json': list(
+          podEvent(
+            'Pulled',
+            'Container image "docker.io/dragonflyoss/dfdaemon:v2.1.44" already present on machine',
+            GO_POD,
+            'dfdaemon',
+          ),
+          podEvent('Created', 'Created container dfdaemon', GO_POD, 'dfdaemon'),
+          podEvent('Started', 'Started container dfdaemon', GO_POD, 'dfdaemon'),
+        ),
+      },
+    },
+    {
+      name: "another pod's BackOff",
+      files: {
+        'raw/kubelet/events.json': list(
+          podEvent('Started', 'Started container dfdaemon', GO_POD, 'dfdaemon'),
+          backOff('nginx', 'web-7d4b9c-abcde', 40),
+        ),
+      },
+    },
+    {
+      name: "dfdaemon's image back-off is not a restart",
+      files: {
+        'raw/kubelet/events.json': list(
+          podEvent(
+            'BackOff',
+            'Back-off pulling image "docker.io/dragonflyoss/dfdaemon:v2.1.44"',
+            GO_POD,
+            'dfdaemon',
+            9,
+          ),
+        ),
+      },
+    },
+    {
+      name: 'a bare BackOff among rows where two containers restarted: which one is not known',
+      files: {
+        'raw/kubelet/events.json': list(
+          { reason: 'Started', message: 'Started container dfdaemon', count: 3 },
+          { reason: 'Started', message: 'Started container sidecar', count: 3 },
+          { reason: 'BackOff', message: 'Back-off restarting failed container', count: 20 },
+        ),
+      },
+    },
+    {
+      name: 'a container named client in a pod the chart did not name',
+      files: { 'raw/kubelet/events.json': list(backOff('client', 'shop-api-6f7c9d-k2x4q', 7)) },
+    },
   ],
 });

@@ -9,6 +9,7 @@ import {
 } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
+import { BARE_CRI_CONFIG_ERROR, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
 
 export const LOOSE_KINDS = {
   'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
@@ -151,6 +152,17 @@ const TESTS: Test[] = [
     line: /^(?:TRAC|DEBU|INFO|WARN|ERRO|FATA)\[[^\]]*\]\s/,
   },
   {
+    kind: 'containerd-log',
+    // paste-normalize put back a message containerd logs, whose head the paste cut (`…cri" error="…`)
+    why: 'containerd log lines whose head a paste cut (…" error=…)',
+    line: /^msg="[^"]*"\s+[A-Za-z_][\w.-]*=/,
+  },
+  {
+    kind: 'containerd-log',
+    why: "containerd's CRI config error pasted alone (`mirrors` cannot be set when `config_path` is provided)",
+    line: BARE_CRI_CONFIG_ERROR,
+  },
+  {
     kind: 'containerd-version',
     // `ctr version`'s Client:/Server: blocks are left out: `docker version` prints the same shape
     why: '`containerd --version` (containerd <package> <version> <revision>)',
@@ -239,7 +251,9 @@ const TESTS: Test[] = [
 /** What a file holds, or null when no known format matches. Reads at most the first 64 KiB of text. */
 export function sniffKind(name: string, text: string): Sniffed | null {
   const sample = text.slice(0, 64 * 1024);
-  const lines = sample.split('\n').map((l) => normalizePastedLine(l, { logrus: false }));
+  const lines = sample
+    .split('\n')
+    .map((l) => normalizePastedLine(l, { logrus: false, knownMessages: HEADLESS_MESSAGES }));
   const hits = new Map<Test, number>();
   for (const t of TESTS) {
     if (t.line) {

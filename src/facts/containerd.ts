@@ -19,7 +19,7 @@ import {
   readContainerdConfig,
 } from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
-import { type ContainerdLogEvent, HOST_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import { type ContainerdLogEvent, HEADLESS_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
@@ -588,7 +588,7 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   const lines = present.split('\n');
   if (lines.at(-1) === '') lines.pop();
   // a journal pasted into an issue: colour residue, logrus' terminal format, lost heads undone
-  for (const line of normalizePastedLines(lines, { logrus: true, knownMessages: HOST_MESSAGES })) {
+  for (const line of normalizePastedLines(lines, { logrus: true, knownMessages: HEADLESS_MESSAGES })) {
     n++;
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);

@@ -52,6 +52,18 @@ export type HostFailure =
 /** Messages that carry a `host=`: the tail of one may start a journal line that lost its head. */
 export const HOST_MESSAGES = ['trying next host', 'fetch failed'] as const;
 
+/**
+ * Messages whose tail may start a journal line that lost its head (paste-normalize restores `msg="…"`):
+ * the hosts' ones, and the CRI plugin's load failure, whose `error=` says why — "failed to load plugin %s"
+ * with the plugin's id up to 1.7 (v1.6.20 services/server/server.go:253, v1.7.27 :261), "failed to load
+ * plugin" with `id=` and `type=` fields from 2.0 (v2.1.0 cmd/containerd/server/server.go:302).
+ */
+export const HEADLESS_MESSAGES = [
+  ...HOST_MESSAGES,
+  'failed to load plugin io.containerd.grpc.v1.cri',
+  'failed to load plugin',
+] as const;
+
 const KINDS: { kind: ContainerdLogKind; re: RegExp; alsoInError: boolean }[] = Object.entries(logMessages).flatMap(
   ([kind, fact]) =>
     fact.entries.map((e) => ({
@@ -66,7 +78,9 @@ export function logfmtFields(line: string): Record<string, string> {
   const out: Record<string, string> = {};
   // a key starts a field (start of line or after a blank): without that anchor the engine retries the
   // key at every offset of a long token, quadratic in the line (a 1 MB journal line took minutes)
-  const re = /(?<!\S)([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S*))/g;
+  // a quote still open at the end of the line is a line cut short (logrus closes every quote): its value
+  // is what was written up to the cut
+  const re = /(?<!\S)([A-Za-z_][\w.-]*)=(?:"((?:[^"\\]|\\.)*)(?:"|$)|(\S*))/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(line)) !== null) {
     const key = m[1] as string;
@@ -97,10 +111,20 @@ export function jsonLogFields(text: string): Record<string, string> | null {
   return out;
 }
 
+/**
+ * The CRI plugin's config error pasted alone, without the log line around it: the validation's error
+ * (v1.6.20 pkg/cri/config/config.go:402, v2.1.0 internal/cri/config/config.go:489) as the plugin wraps it
+ * ("invalid plugin config: %w", v1.6.20 pkg/cri/cri.go:68; "invalid cri image config: %w" from 2.0,
+ * v2.1.0 plugins/cri/images/plugin.go:64), or bare. The whole line: a sentence that quotes it is no log.
+ */
+export const BARE_CRI_CONFIG_ERROR =
+  /^\s*(?:(?:invalid plugin config|invalid cri image config): )?`mirrors` cannot be set when `config_path` is provided\s*$/;
+
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
   if (!text.includes('msg=')) {
     const json = jsonLogFields(text);
     if (json) return eventOf(json.msg as string, json, line);
+    if (BARE_CRI_CONFIG_ERROR.test(text)) return eventOf(text.trim(), { error: text.trim() }, line);
     // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
     const ctr = /^\s*ctr: (.+)$/.exec(text);
     return ctr ? eventOf(ctr[1] as string, {}, line) : null;

@@ -100,10 +100,17 @@ export function logrusToLogfmt(l: string): string {
   return `${time}level=${LOGRUS_LEVEL[lvl]} msg="${msg.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"${fields ? ` ${fields}` : ''}`;
 }
 
-/** `…ing next host" error="…" host="…"`: the line lost its head inside msg; put a known message back. */
+/**
+ * `…ing next host" error="…" host="…"`: the line lost its head inside msg; put a known message back. The
+ * paste may have cut the line's end too, inside its last quoted value (`…cri" error="invalid plugin
+ * config: …`, dragonflyoss/dragonfly#3372), which stays open as it was.
+ */
 function restoreHeadlessMessage(l: string, known: readonly string[]): string {
-  const m = /^([^"=]{4,}?)"((?:\s+[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|\S*))+)\s*$/.exec(l);
-  if (!m) return l;
+  const m =
+    /^([^"=]{4,}?)"((?:\s+[A-Za-z_][\w.-]*=(?:"(?:[^"\\]|\\.)*"|\S*))*(?:\s+[A-Za-z_][\w.-]*="(?:[^"\\]|\\.)*)?)\s*$/.exec(
+      l,
+    );
+  if (!m || (m[2] as string).trim() === '') return l;
   const tail = m[1] as string;
   const full = known.filter((k) => k.endsWith(tail) || k.endsWith(tail.trimStart()));
   return full.length === 1 ? `msg="${full[0]}"${m[2]}` : l;

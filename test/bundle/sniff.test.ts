@@ -94,6 +94,16 @@ describe('sniffKind', () => {
     expect(sniffKind('x', 'Error: unknown command "daemon" for "dfget"\n')).toBeNull();
   });
 
+  it("knows containerd's CRI config error pasted without its line's head, or alone, and not a sentence quoting it (dragonflyoss/dragonfly#3372)", () => {
+    const headless =
+      'failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set when `config_path` is provided\n';
+    expect(sniffKind('containerd.log', headless)?.kind).toBe('containerd-log');
+    expect(
+      sniffKind('x', 'invalid plugin config: `mirrors` cannot be set when `config_path` is provided\n')?.kind,
+    ).toBe('containerd-log');
+    expect(sniffKind('notes.txt', 'why do I get `mirrors` cannot be set when `config_path` is provided?\n')).toBeNull();
+  });
+
   it("does not take `docker version`'s Client and Server blocks for containerd's version", () => {
     const text =
       'Client:\n Version:      24.0.7\n API version:  1.43\n\nServer:\n Engine:\n  Version:          24.0.7\n';

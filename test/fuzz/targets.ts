@@ -17,7 +17,7 @@ import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src
 import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
-import { HOST_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
 import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
@@ -473,7 +473,7 @@ register({
     }),
   run(text) {
     const raw = text.split('\n');
-    const lines = normalizePastedLines(raw, { logrus: true, knownMessages: HOST_MESSAGES });
+    const lines = normalizePastedLines(raw, { logrus: true, knownMessages: HEADLESS_MESSAGES });
     if (lines.length !== raw.length)
       throw new Error(`paste normaliser changed the line count ${raw.length} → ${lines.length}`);
     for (let i = 0; i < lines.length; i++) {

@@ -211,6 +211,27 @@ describe('containerd log lines', () => {
   it('splits logfmt with escaped quotes', () => {
     expect(logfmtFields('a=1 b="x \\"y\\"" c=')).toEqual({ a: '1', b: 'x "y"', c: '' });
   });
+
+  it('reads a quote a paste left open at the end of the line as the value written up to the cut', () => {
+    expect(logfmtFields('msg="a" error="invalid plugin config: `mirrors` cannot')).toEqual({
+      msg: 'a',
+      error: 'invalid plugin config: `mirrors` cannot',
+    });
+  });
+
+  it("reads containerd's CRI config error pasted alone, in each release's wrap, and not a sentence quoting it", () => {
+    for (const l of [
+      'invalid plugin config: `mirrors` cannot be set when `config_path` is provided',
+      'invalid cri image config: `mirrors` cannot be set when `config_path` is provided',
+      '  `mirrors` cannot be set when `config_path` is provided',
+    ])
+      expect(parseContainerdLogLine(l, 1), l).toMatchObject({ kind: 'mirrors-with-config-path' });
+    for (const l of [
+      'after the upgrade I get `mirrors` cannot be set when `config_path` is provided, why?',
+      'invalid plugin config: `configs.tls` cannot be set when `config_path` is provided',
+    ])
+      expect(parseContainerdLogLine(l, 1), l).toBeNull();
+  });
 });
 
 describe('containerd versions', () => {

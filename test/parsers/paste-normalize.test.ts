@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { describe, expect, it } from 'vitest';
-import { parseContainerdLogLine, HOST_MESSAGES } from '../../src/parsers/containerd-log.js';
+import { parseContainerdLogLine, HEADLESS_MESSAGES, HOST_MESSAGES } from '../../src/parsers/containerd-log.js';
 import { LogScanner } from '../../src/parsers/dfdaemon-log.js';
 import {
   logrusToLogfmt,
@@ -83,6 +83,33 @@ describe('normalizePastedLine', () => {
     // a tail that fits no known message is left alone
     expect(normalizePastedLine('xyzzy" error="e" host="h"', { knownMessages: HOST_MESSAGES })).toBe(
       'xyzzy" error="e" host="h"',
+    );
+  });
+
+  it("restores the CRI plugin's load failure pasted without its head or the end of its error (dragonflyoss/dragonfly#3372)", () => {
+    // the issue's block, byte for byte (fixtures/real/containerd-1.6.20-mirrors-refused-headless-3372)
+    const l =
+      'failed to load plugin io.containerd.grpc.v1.cri" error="invalid plugin config: `mirrors` cannot be set when `config_path` is provided';
+    const n = normalizePastedLine(l, { knownMessages: HEADLESS_MESSAGES });
+    expect(n).toBe(`msg="${l}`);
+    expect(parseContainerdLogLine(n, 1)).toMatchObject({
+      kind: 'mirrors-with-config-path',
+      msg: 'failed to load plugin io.containerd.grpc.v1.cri',
+      error: 'invalid plugin config: `mirrors` cannot be set when `config_path` is provided',
+    });
+    // 2.x's message, its plugin in id=
+    const v2 =
+      'ad plugin" error="unable to load CRI image service plugin dependency: invalid cri image config: `mirrors` cannot be set when `config_path` is provided" id=io.containerd.podsandbox.controller.v1.podsandbox';
+    expect(parseContainerdLogLine(normalizePastedLine(v2, { knownMessages: HEADLESS_MESSAGES }), 1)?.kind).toBe(
+      'mirrors-with-config-path',
+    );
+    // another plugin's load failure is not the CRI plugin's: its tail is no known message
+    const other =
+      'failed to load plugin io.containerd.snapshotter.v1.btrfs" error="path /var/lib/containerd/x must be a btrfs';
+    expect(normalizePastedLine(other, { knownMessages: HEADLESS_MESSAGES })).toBe(other);
+    // nothing but the head: no field follows, nothing to restore
+    expect(normalizePastedLine('failed to load plugin"', { knownMessages: HEADLESS_MESSAGES })).toBe(
+      'failed to load plugin"',
     );
   });
 });

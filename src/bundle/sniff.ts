@@ -8,6 +8,7 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
+import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 import { BARE_CRI_CONFIG_ERROR, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
 
@@ -271,6 +272,9 @@ export function sniffKind(name: string, text: string): Sniffed | null {
   let best: Test | null = null;
   for (const [t, n] of hits) if (!best || n > (hits.get(best) as number)) best = t;
   if (!best) return byName(name);
+  // the scheduler's zap log has the Go daemon's layouts: it goes where a Go log goes, and the facts leave it out
+  if (best.kind === 'dfdaemon-go-log' && schedulerCallers(sample))
+    return { kind: best.kind, why: `${best.why}, whose callers are the Dragonfly scheduler's` };
   return { kind: best.kind, why: best.why };
 }
 

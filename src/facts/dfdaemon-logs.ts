@@ -10,6 +10,7 @@ import { nodeLine, parseSliceMap, type SliceMap, sliceMapPath } from './dfdaemon
 import { BUNDLE } from '../bundle/layout.js';
 import type { StoredFile } from '../bundle/reader.js';
 import { foldLogs, type LogSource } from './dfdaemon-log-fold.js';
+import { SCHEDULER_SAMPLE, schedulerCallers } from '../parsers/scheduler-log.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -28,7 +29,21 @@ export interface DfdaemonLogFacts {
 const ONE_PASS_BELOW = 32 << 20;
 
 export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
-  const files = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
+  const listed = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
+  const files: string[] = [];
+  for (const file of listed) {
+    const callers = schedulerCallers(await head(ctx, file));
+    if (!callers) {
+      files.push(file);
+      continue;
+    }
+    // the scheduler's zap log looks like the Go daemon's: read as one, it would make a Go daemon of any
+    // node and draw the daemon's log-level advice from the scheduler's lines
+    ctx.note(
+      `${file}: this is the Dragonfly scheduler's log, not dfdaemon's (its lines' callers, such as ${callers.map((c) => `\`${quotedInput(c, 60)}\``).join(', ')}, are scheduler sources): it is not read as a dfdaemon log, so nothing of dfdaemon (its generation, release, log level or tasks) is drawn from it. Give dfdaemon's own log (Go: core.log; Rust: dfdaemon.log) for the node's side.`,
+      'dragonflyoss/dragonfly scheduler/scheduling/, scheduler/resource/ (v2.0.2–v2.3.4): directories no dfdaemon source has',
+    );
+  }
   if (files.length === 0) return undefined;
   const sources: LogSource[] = [];
   for (const file of files) {
@@ -66,6 +81,22 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
   const summary = fold.summary;
   const gen = majority(stats.byLayout);
   return { files, generation: gen, stats, summary, pulls: groupPulls(summary) };
+}
+
+/** The first SCHEDULER_SAMPLE bytes of a log, as the daemon wrote them or as pasted (for what it is). */
+async function head(ctx: FactsContext, file: string): Promise<string> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  try {
+    for await (const c of normalizePastedChunks(ctx.bundle.chunks(file))) {
+      parts.push(Buffer.from(c));
+      n += c.length;
+      if (n >= SCHEDULER_SAMPLE) break;
+    }
+  } catch {
+    // a damaged file (a cut .gz): its head is what could be read; the fold reports the read error
+  }
+  return Buffer.concat(parts).toString('utf8', 0, Math.min(n, SCHEDULER_SAMPLE));
 }
 
 /**

@@ -152,6 +152,20 @@ describe('assembleLooseFiles', () => {
     expect(a.files['raw/dfdaemon/generation.txt']).toBeUndefined();
   });
 
+  it("states no generation from a scheduler's log handed over as a Go dfdaemon log (dragonfly#3298), given or sniffed", () => {
+    const scheduler =
+      '{"level":"info","ts":"2024-05-31 02:08:18.729","caller":"resource/peer.go:291","msg":"peer state is Succeeded","hostID":"h","taskID":"t","peerID":"p"}\n';
+    for (const f of [
+      { path: 'core.log', text: scheduler, kind: 'dfdaemon-go-log' as const },
+      { path: 'core.log', text: scheduler },
+    ]) {
+      const a = assembleLooseFiles([f], '2026-01-01T00:00:00Z', tool);
+      expect(a.files['raw/dfdaemon/logs/core.log']).toBe(scheduler);
+      expect(a.files['raw/dfdaemon/generation.txt']).toBeUndefined();
+    }
+    expect(sniffKind('x', scheduler)?.why).toContain("whose callers are the Dragonfly scheduler's");
+  });
+
   it('keeps several dfdaemon logs apart and states the generation they agree on', () => {
     const go = readFileSync('fixtures/real/dfdaemon-go-stargz-p2p/raw/dfdaemon/logs/core.log', 'utf8');
     const a = assembleLooseFiles(

@@ -758,6 +758,30 @@ describe('the Rust log level, by release', () => {
   });
 });
 
+describe("a Dragonfly scheduler's log among dfdaemon's", () => {
+  // dragonflyoss/dragonfly#3758 (v2.2.0): the scheduler's console log, given as a dfdaemon log
+  const scheduler =
+    '2025-01-11T02:43:06.956Z\tINFO\tscheduling/scheduling.go:136\tsend NeedBackToSourceResponse, because of scheduling exceeded RetryBackToSourceLimit 5\t{"hostID": "h", "taskID": "t", "peerID": "p"}\n';
+
+  it('is left out with a note, so nothing of dfdaemon (generation, log level) is drawn from it', async () => {
+    const f = await factsFrom({ 'raw/dfdaemon/logs/scheduler.log': scheduler });
+    expect(f.dfdaemon?.logs).toBeUndefined();
+    expect(f.dfdaemon?.generation ?? null).toBeNull();
+    const notes = f.notes.map((n) => n.text).join('\n');
+    expect(notes).toContain(
+      "raw/dfdaemon/logs/scheduler.log: this is the Dragonfly scheduler's log, not dfdaemon's (its lines' callers, such as `scheduling/scheduling.go`, are scheduler sources)",
+    );
+    expect(notes).not.toContain('The Go dfdaemon log holds no DEBUG line');
+  });
+
+  it("leaves the daemon's own log beside it read", async () => {
+    const core = `${goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 900 }).join('\n')}\n`;
+    const f = await factsFrom({ 'raw/dfdaemon/logs/scheduler.log': scheduler, 'raw/dfdaemon/logs/core.log': core });
+    expect(f.dfdaemon?.logs?.files).toEqual(['raw/dfdaemon/logs/core.log']);
+    expect(f.dfdaemon?.logs?.generation).toBe('go');
+  });
+});
+
 describe('the Go log level, by release', () => {
   const infoLog = `${goTaskLines({ startMs: T0, peer: 'a', task: 'ta', url: blob(1), size: 300e6, mode: 'p2p', costMs: 900 }).join('\n')}\n`;
   const factsFor = (version: string | null, config: string) =>

@@ -43,6 +43,7 @@ import { splitImageRef } from '../../src/parsers/image-ref.js';
 import { liveText, seedTexts } from './seeds.js';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
+import { schedulerCallers } from '../../src/parsers/scheduler-log.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */
 export interface Located {
@@ -124,6 +125,25 @@ register({
     const u = cpuUsage(r.value, { ...r.value, idle: r.value.idle + 100 });
     if (u && ![u.busyPct, u.stealPct, u.iowaitPct].every(Number.isFinite))
       throw new Error(`non-finite CPU usage from ${JSON.stringify(r.value)}`);
+    return [];
+  },
+});
+
+register({
+  name: 'scheduler-log',
+  files: ['scheduler-log.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/logs\//,
+      inline: [
+        '2025-01-11T02:43:06.956Z\tINFO\tscheduling/scheduling.go:136\tsend NeedBackToSourceResponse, because of scheduling exceeded RetryBackToSourceLimit 5\t{"hostID": "h", "taskID": "t", "peerID": "p"}\n',
+        '{"level":"info","ts":"2024-05-31 02:08:18.729","caller":"resource/peer.go:291","msg":"peer state is Succeeded","hostID":"h","taskID":"t","peerID":"p"}\n',
+      ],
+    }),
+  run(text) {
+    const c = schedulerCallers(text);
+    plainData(c);
+    if (c && (c.length === 0 || c.length > 3)) throw new Error(`scheduler callers out of bounds: ${JSON.stringify(c)}`);
     return [];
   },
 });

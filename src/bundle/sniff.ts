@@ -229,8 +229,9 @@ const TESTS: Test[] = [
   },
   {
     kind: 'hosts-toml',
+    // a host's sub-table ([host."…".header]) names the host too: a file may hold only those (dragonflyoss/dragonfly#3981)
     why: 'a containerd hosts.toml ([host."…"] tables, or hosts written inline under host)',
-    text: /^\s*\[host(?:\.(?:"[^"]+"|'[^']+'))?\]|^\s*host\s*(?:=\s*\{|\.\s*["'])/m,
+    text: /^\s*\[host(?:\.(?:"[^"]+"|'[^']+')(?:\.[A-Za-z_][\w-]*)*)?\]|^\s*host\s*(?:=\s*\{|\.\s*["'])/m,
   },
   {
     kind: 'containerd-config',

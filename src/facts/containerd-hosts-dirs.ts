@@ -160,6 +160,11 @@ export async function buildRoutes(
             });
         }
         const read = rejected || !p.ok ? null : p.file;
+        // a shadowed file is not read at all: what it would ignore does not matter
+        if (read?.ignored && shadow === undefined) {
+          const first = read.ignored[0]?.line;
+          ctx.note(ignoredKeysNote(read, file), first === undefined ? file : `${file}:${first}`);
+        }
         const tried = read ? triedHosts(read, pk) : [];
         Object.assign(
           route,
@@ -208,6 +213,38 @@ export async function buildRoutes(
     }
   }
   return routes;
+}
+
+/**
+ * What containerd drops of a hosts.toml without a word (parsers/hosts-toml.ts HOST_KEYS): the keys and
+ * their lines; for a proxy, where containerd takes one instead (its environment: http.ProxyFromEnvironment,
+ * v1.7.27 remotes/docker/config/hosts.go:149, v2.1.4 core/remotes/docker/registry.go:252); and the hosts
+ * that only ignored keys name, which are tried all the same with pull, resolve and push (v1.7.27
+ * hosts.go:457, v2.1.4 core/remotes/docker/config/hosts.go:466).
+ */
+function ignoredKeysNote(f: HostsFile, file: string): string {
+  const ignored = f.ignored ?? [];
+  const where = ignored
+    .map(
+      (k) =>
+        `${k.path.map((p, i) => (i === 1 && k.path[0] === 'host' ? JSON.stringify(p) : p)).join('.')}${k.line === undefined ? '' : ` (line ${k.line})`}`,
+    )
+    .join(', ');
+  const proxy = ignored.some((k) => k.path.some((p) => /proxy/i.test(p)));
+  const only = f.onlyIgnored ?? [];
+  return [
+    `${file}: containerd ignores ${ignored.length === 1 ? 'a key' : 'keys'} it does not know in hosts.toml, without a word: ${where}`,
+    ...(proxy
+      ? [
+          "hosts.toml has no proxy setting: pulls do not go through the proxy named here; containerd's requests use the HTTPS_PROXY / HTTP_PROXY / NO_PROXY of containerd's own environment",
+        ]
+      : []),
+    ...(only.length > 0
+      ? [
+          `${only.map((h) => JSON.stringify(h)).join(', ')} ${only.length === 1 ? 'is' : 'are'} named by ignored keys only, and still tried as ${only.length === 1 ? 'a host' : 'hosts'} with pull, resolve and push (no capabilities set)`,
+        ]
+      : []),
+  ].join('. ');
 }
 
 /** The file's hosts containerd tries, in its order: 2.0+ skips those without a `[host."…"]` header of their own. */

@@ -46,6 +46,13 @@ export interface HostsFile {
   badDialTimeout?: { raw: string; value: string; line?: number };
   /** The first entry listing the `referrers` capability: known from 2.2.0, an "unknown capability" before (src/knowledge/containerd.ts `hostsReferrersCapability`). */
   referrers?: { raw: string; line?: number };
+  /**
+   * Keys containerd decodes in no release (HOST_KEYS), which it ignores without a word: the path as
+   * read (`["host", "https://index.docker.io", "proxy"]`) and its line.
+   */
+  ignored?: { path: string[]; line?: number }[];
+  /** Hosts whose table holds ignored keys only: containerd tries them all the same, with the default capabilities. */
+  onlyIgnored?: string[];
   /** `[host]` entries in file order: containerd 1.x tries them in this order, then `server`. */
   hosts: HostsEntry[];
   /**
@@ -65,6 +72,27 @@ export type HostsParse =
 const CAPS: readonly Capability[] = ['pull', 'resolve', 'push', 'referrers'];
 /** What no `capabilities` means: pull, resolve and push (2.2+ adds referrers, which no pull needs). */
 const DEFAULT_CAPS: readonly Capability[] = ['pull', 'resolve', 'push'];
+
+/**
+ * The keys containerd's hostFileConfig decodes, in a `[host."…"]` table and at the top level (the
+ * `server`'s config, beside `server` and `host`): capabilities, ca, client, skip_verify and header in
+ * every release from 1.5.0 (v1.5.0 remotes/docker/config/hosts.go:278-299), override_path from 1.6.0
+ * (v1.6.20 :289-325), dial_timeout from 2.0.7 and 2.1.0 (v2.1.4 core/remotes/docker/config/hosts.go:337-377,
+ * the same at v2.2.0). Any other key is dropped without a word: go-toml v1's Tree.Unmarshal, which 1.5–1.7
+ * call (v1.7.27 hosts.go:389), decodes non-strict (vendor/github.com/pelletier/go-toml/marshal.go:619-622,
+ * :700-705 at v1.7.27), and so does go-toml/v2's Unmarshal from 2.0, DisallowUnknownFields not called
+ * (v2.1.4 hosts.go:398; vendor/github.com/pelletier/go-toml/v2/unmarshaler.go:20-27, :46-56, :76-79).
+ */
+const HOST_KEYS: ReadonlySet<string> = new Set([
+  'capabilities',
+  'ca',
+  'client',
+  'skip_verify',
+  'header',
+  'override_path',
+  'dial_timeout',
+]);
+const ROOT_KEYS: ReadonlySet<string> = new Set([...HOST_KEYS, 'server', 'host']);
 
 /** The port a URL of this scheme means when it names none (and containerd then logs no port either). */
 export function defaultPort(scheme: HostsEntry['scheme']): number {
@@ -119,6 +147,19 @@ export function readHostsTable(
     if (!parsed.ok) return { ok: false, line, message: parsed.message, rejectedByContainerd: true };
     hosts.push(parsed.entry);
   }
+  const ignored: { path: string[]; line?: number }[] = [];
+  const ignore = (path: string[]) => {
+    const line = at.lineOf(path);
+    ignored.push({ path, ...(line === undefined ? {} : { line }) });
+  };
+  for (const k of Object.keys(doc)) if (!ROOT_KEYS.has(k)) ignore([k]);
+  const onlyIgnored: string[] = [];
+  for (const key of keys) {
+    const own = Object.keys(hostTree[key] as Record<string, unknown>);
+    const unknown = own.filter((k) => !HOST_KEYS.has(k));
+    for (const k of unknown) ignore(['host', key, k]);
+    if (own.length > 0 && unknown.length === own.length) onlyIgnored.push(key);
+  }
   const withReferrers = hosts.find((h) => h.capabilities.includes('referrers'));
   // Go's time.ParseDuration takes a sign; the duration parser here reads unsigned text
   const badDial = hosts.find(
@@ -129,6 +170,8 @@ export function readHostsTable(
     headed: [...headerOf.keys()].flatMap((k) => hosts.find((h) => h.raw === k) ?? []),
     ...(doc.host === undefined ? { withoutHostTable: true as const } : {}),
     ...(withReferrers ? { referrers: mark(withReferrers) } : {}),
+    ...(ignored.length > 0 ? { ignored } : {}),
+    ...(onlyIgnored.length > 0 ? { onlyIgnored } : {}),
     ...(badDial?.dialTimeout !== undefined ? { badDialTimeout: { ...mark(badDial), value: badDial.dialTimeout } } : {}),
   };
   if (doc.server !== undefined) {

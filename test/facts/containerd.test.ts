@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { factsFrom } from '../helpers/bundle.js';
 import { downloadsSnippet } from '../../src/rules/snippets/containerd.js';
@@ -340,5 +341,41 @@ describe('https to dfdaemon', () => {
     expect((await factsFrom(files(failed))).containerd!.misconfigs.map((m) => m.kind)).toContain('scheme');
     const tls = { ...failed, v2Status: 200, error: undefined };
     expect((await factsFrom(files(tls))).containerd!.misconfigs.map((m) => m.kind)).not.toContain('scheme');
+  });
+
+  it('notes the hosts.toml keys containerd ignores, with their lines, and that a proxy table there is no proxy (dragonflyoss/dragonfly#3981)', async () => {
+    const proxyOnly = readFileSync(
+      new URL(
+        '../../fixtures/real/containerd-hosts-toml-proxy-keys-3981/raw/containerd/certs.d/docker.io/hosts.toml',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    const config = {
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    };
+    const f = await factsFrom({ ...config, 'raw/containerd/certs.d/docker.io/hosts.toml': proxyOnly });
+    const note = f.notes.find((n) => n.text.includes('ignores keys'));
+    expect(note?.source).toBe('raw/containerd/certs.d/docker.io/hosts.toml:1');
+    expect(note?.text).toContain(
+      'host."https://index.docker.io".proxy (line 1), host."https://auth.docker.io".proxy (line 4), host."https://registry-1.docker.io".proxy (line 8)',
+    );
+    expect(note?.text).toContain('hosts.toml has no proxy setting: pulls do not go through the proxy named here');
+    expect(note?.text).toContain('still tried as hosts with pull, resolve and push');
+    // the route is what containerd makes of it: the three hosts, then the registry
+    expect(f.containerd?.routes[0]?.hosts.map((h) => h.url)).toEqual([
+      'https://index.docker.io:443',
+      'https://auth.docker.io:443',
+      'https://registry-1.docker.io:443',
+      'https://registry-1.docker.io:443',
+    ]);
+    // a stock dfdaemon hosts.toml: every key is one containerd reads, no note
+    const stock = await factsFrom({
+      ...config,
+      'raw/containerd/certs.d/docker.io/hosts.toml':
+        'server = "https://index.docker.io"\n\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n  [host."http://127.0.0.1:4001".header]\n    X-Dragonfly-Registry = "https://index.docker.io"\n',
+    });
+    expect(stock.notes.map((n) => n.text).join('\n')).not.toMatch(/ignores/);
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -134,6 +135,68 @@ describe('parseHostsToml', () => {
       expect(
         ((p) => p.ok && p.file.badDialTimeout)(parseHostsToml(`[host."http://x:1"]\n  dial_timeout = "${ok}"\n`)),
       ).toBeUndefined();
+  });
+
+  it('marks the keys containerd decodes in no release, which it drops without a word (dragonflyoss/dragonfly#3981)', () => {
+    const proxyOnly = readFileSync(
+      new URL(
+        '../../fixtures/real/containerd-hosts-toml-proxy-keys-3981/raw/containerd/certs.d/docker.io/hosts.toml',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    const r = parseHostsToml(proxyOnly);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.file.ignored).toEqual([
+      { path: ['host', 'https://index.docker.io', 'proxy'], line: 1 },
+      { path: ['host', 'https://auth.docker.io', 'proxy'], line: 4 },
+      { path: ['host', 'https://registry-1.docker.io', 'proxy'], line: 8 },
+    ]);
+    // named by the ignored tables only: tried all the same, with the default capabilities
+    expect(r.file.onlyIgnored).toEqual([
+      'https://index.docker.io',
+      'https://auth.docker.io',
+      'https://registry-1.docker.io',
+    ]);
+    expect(r.file.hosts.map((h) => h.capabilities)).toEqual([
+      ['pull', 'resolve', 'push'],
+      ['pull', 'resolve', 'push'],
+      ['pull', 'resolve', 'push'],
+    ]);
+    // every key containerd reads, at the top and in a host: nothing ignored
+    const every = parseHostsToml(
+      [
+        'server = "https://registry-1.docker.io"',
+        'capabilities = ["pull", "resolve"]',
+        'skip_verify = false',
+        'ca = "/etc/ca.pem"',
+        'client = ["/etc/client.pem"]',
+        'override_path = false',
+        'dial_timeout = "5s"',
+        '[header]',
+        '  X-Dragonfly-Registry = "https://index.docker.io"',
+        '[host."http://127.0.0.1:4001"]',
+        '  capabilities = ["pull", "resolve"]',
+        '  skip_verify = true',
+        '  ca = ["/etc/a.pem"]',
+        '  client = [["/etc/c.pem", "/etc/c.key"]]',
+        '  override_path = true',
+        '  dial_timeout = "1s"',
+        '  [host."http://127.0.0.1:4001".header]',
+        '    X-Dragonfly-Use-P2P = "true"',
+      ].join('\n'),
+    );
+    expect(every.ok && every.file.ignored).toBeUndefined();
+    expect(every.ok && every.file.onlyIgnored).toBeUndefined();
+    // a host with a key containerd reads is not "named by ignored keys only"
+    const mixed = parseHostsToml(
+      '[host."http://127.0.0.1:65001"]\n  capabilities = ["pull"]\n  timeout = "3s"\nmirror = true\n',
+    );
+    expect(mixed.ok && mixed.file.ignored).toEqual([
+      { path: ['host', 'http://127.0.0.1:65001', 'timeout'], line: 3 },
+      { path: ['host', 'http://127.0.0.1:65001', 'mirror'], line: 4 },
+    ]);
+    expect(mixed.ok && mixed.file.onlyIgnored).toBeUndefined();
   });
 
   it('rejects what containerd rejects, with the line', () => {

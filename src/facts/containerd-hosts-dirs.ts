@@ -293,7 +293,7 @@ function rejection(
     pk.value(hostsDialTimeout, (v) => `hosts.toml dial_timeout is ${v ? 'read' : 'not a key'}`)
   )
     return {
-      message: `dial_timeout ${JSON.stringify(p.file.badDialTimeout.value)} of ${JSON.stringify(p.file.badDialTimeout.raw)} is no duration (e.g. "1s"): containerd 2.1+ rejects the file ("failed to decode … hosts.toml") and pulls from the registry directly`,
+      message: `dial_timeout ${JSON.stringify(p.file.badDialTimeout.value)} of ${JSON.stringify(p.file.badDialTimeout.raw)} is no duration (e.g. "1s"): containerd 2.0.7+ rejects the file ("failed to decode … hosts.toml") and pulls from the registry directly`,
       ...(p.file.badDialTimeout.line === undefined ? {} : { line: p.file.badDialTimeout.line }),
     };
   if (!p.ok)

@@ -220,9 +220,15 @@ export const hostsDialTimeout: VersionedFact<boolean> = {
   component: 'containerd',
   entries: [
     {
-      range: { below: '2.1.0' },
+      range: { below: '2.0.7' },
       value: false,
-      source: `${CD} v2.0.0 core/remotes/docker/config/hosts.go (no dial_timeout)`,
+      source: `${CD} v2.0.6 core/remotes/docker/config/hosts.go, v1.7.34 remotes/docker/config/hosts.go (no dial_timeout)`,
+    },
+    {
+      // backported to the 2.0 line (commit b50cbbc98, "Add dial timeout field to hosts toml configuration")
+      range: { from: '2.0.7', below: '2.1.0' },
+      value: true,
+      source: `${CD} v2.0.7 core/remotes/docker/config/hosts.go:365-367, :529-535, dialer :233-235`,
     },
     {
       range: { from: '2.1.0' },

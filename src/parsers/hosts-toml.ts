@@ -42,7 +42,7 @@ export interface HostsFile {
   server?: HostsEntry;
   /** No `[host."…"]` table at all: containerd ≤ 1.7.31 rejects the file ("invalid `host` tree"), 1.7.32+ and 2.x use `server`. */
   withoutHostTable?: true;
-  /** The first entry whose `dial_timeout` is no Go duration: 2.1+ rejects the file (time.ParseDuration), older releases ignore the key. */
+  /** The first entry whose `dial_timeout` is no Go duration: 2.0.7+ rejects the file (time.ParseDuration), older releases ignore the key. */
   badDialTimeout?: { raw: string; value: string; line?: number };
   /** The first entry listing the `referrers` capability: known from 2.2.0, an "unknown capability" before (src/knowledge/containerd.ts `hostsReferrersCapability`). */
   referrers?: { raw: string; line?: number };

@@ -726,6 +726,29 @@ describe('containerd.mirror-fallback from a pull that failed on a mirror that ga
     expect(steps).not.toContain('/var/log/dragonfly');
   });
 
+  it('advises dial_timeout from 2.0.7, where the 2.0 line took it, not only from 2.1.0', async () => {
+    // containerd commit b50cbbc98 (v2.0.7 core/remotes/docker/config/hosts.go:365-367, :529-535)
+    const steps = async (version: string) =>
+      mirrorFallback
+        .when(
+          await factsFrom({
+            'raw/containerd/version.txt': `containerd github.com/containerd/containerd/v2 ${version} abcdef0`,
+            'raw/containerd/config.toml': CFG(2),
+            'raw/containerd/certs.d/docker.io/hosts.toml': HOSTS(),
+            'raw/containerd/journal.txt': `${REFUSED}\n`,
+          }),
+        )!
+        .remediation.steps.map(stepText)
+        .join('\n');
+    const older = await steps('v2.0.6');
+    expect(older).toContain('has no per-host dial_timeout (added in 2.0.7 and 2.1.0)');
+    expect(older).not.toContain('In each hosts.toml, fail fast when dfdaemon is down:');
+    const backported = await steps('v2.0.7');
+    expect(backported).toContain('In each hosts.toml, fail fast when dfdaemon is down:');
+    expect(backported).toContain('dial_timeout = "1s"');
+    expect(backported).not.toContain('has no per-host dial_timeout');
+  });
+
   it('on 1.3.0–1.3.3 says the registry after the mirror was never tried, and advises no fallback settings', async () => {
     // containerd/cri#1336: containerd 1.3.0, a legacy mirror for docker.io that refused, no fallback
     const CRICTL =

@@ -128,7 +128,7 @@ export function fallbackSteps(f: FallbackFinding): Step[] {
   else if (refusedOrDropped)
     out.push(
       prose(
-        `containerd ${c.version ? formatVersion(c.version) : '< 2.1'} has no per-host dial_timeout (added in 2.1): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
+        `containerd ${c.version ? formatVersion(c.version) : '< 2.0.7'} has no per-host dial_timeout (added in 2.0.7 and 2.1.0): keep dfdaemon healthy, or upgrade to use dial_timeout = "1s".`,
       ),
     );
   if (cancels.length > 0)

@@ -56,7 +56,7 @@ export interface FallbackFinding {
 }
 
 const FIX_SUMMARY =
-  'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.1 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.';
+  'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.0.7 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.';
 
 export const mirrorFallback = defineRule<FallbackFinding>({
   meta: {

@@ -271,7 +271,7 @@ function hostsTomlFile(c: ContainerdFacts): string {
   return `${hostsDir(c)}/<registry>/hosts.toml`;
 }
 
-/** dfdaemon's [host] table: pull and resolve through the proxy; dial_timeout is 2.1+. */
+/** dfdaemon's [host] table: pull and resolve through the proxy; dial_timeout is 2.0.7+ (and 2.1+). */
 function dfdaemonHost(c: ContainerdFacts, dialTimeout?: string): string {
   const dial = dialTimeout === undefined ? '' : `\n  dial_timeout = "${dialTimeout}"`;
   return `[host."${proxyUrl(c)}"]\n  capabilities = ["pull", "resolve"]${dial}`;

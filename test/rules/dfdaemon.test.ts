@@ -323,6 +323,9 @@ describe('dfdaemon.scheduler-wait: a scheduler the Go daemon does not reach', ()
     expect(d?.remediation.summary).toMatch(/^Make the schedulers reachable from this node/);
     expect(steps).toContain("timeout 5 bash -c '</dev/tcp/10.20.117.177/8002' && echo reachable");
     expect(steps).not.toContain('scheduleTimeout');
+    // the chart runs the scheduler as a StatefulSet of several replicas: every one's log, not a Deployment's
+    expect(steps).toContain('logs -l component=scheduler --tail=-1 --prefix | grep -i error');
+    expect(steps).not.toContain('deploy/');
   });
 });
 

@@ -23,7 +23,7 @@ import { D7Y_CODES, GO_STREAM_TASK_FAILED } from '../../knowledge/dfdaemon-go.js
 import type { Step } from '../../report/model.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
-import { quote, refCount } from './text.js';
+import { quote, refCount, SCHEDULER_LOGS } from './text.js';
 
 /** The P2P task failure a cut line names: its code and reason. */
 interface TaskFail {
@@ -114,9 +114,7 @@ export const proxyBodyCut = defineRule<BodyCutFinding>({
         cmd(
           "grep -E 'stream close with peer task fail|receive exit peer packet' /var/log/dragonfly/daemon/core.log | tail -n 20    # the failed tasks, with their task and peer ids",
         ),
-        cmd(
-          "kubectl -n dragonfly-system logs -l component=scheduler --tail=-1 --prefix | grep -E '<task id>|exceeded RetryLimit'    # the scheduler's view of that task",
-        ),
+        cmd(`${SCHEDULER_LOGS} | grep -E '<task id>|exceeded RetryLimit'    # the scheduler's view of that task`),
       );
       if (fails.some((t) => t.code === 5006))
         steps.push(

@@ -4,7 +4,7 @@ import { applySteps, type ConfigAt, multiplexOn } from '../snippets/dfdaemon.js'
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { byDigest, configAt, gen, longestCost, pullTasks } from './pull.js';
-import { quote, taskWithLines } from './text.js';
+import { quote, taskWithLines, SCHEDULER_LOGS } from './text.js';
 import {
   ORDERS_ALONE_SUMMARY,
   ordersAloneFinding,
@@ -97,7 +97,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
       prose(
         "Check the scheduler's view of this host; a host that re-registered (restart) or failed announce is not offered as a parent:",
       ),
-      cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task id>'),
+      cmd(`${SCHEDULER_LOGS} | grep <task id>`),
       // how to apply a config change, where a step changes the config
       ...(data.multiplexOff ? applySteps(data.config) : []),
     ];

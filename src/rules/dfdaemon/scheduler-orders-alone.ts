@@ -4,7 +4,7 @@ import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose } from '../steps.js';
 import type { Finding } from '../rule.js';
-import { taskWithLines } from './text.js';
+import { taskWithLines, SCHEDULER_LOGS } from './text.js';
 
 interface OrdersAlone {
   kind: 'orders-alone';
@@ -42,7 +42,7 @@ export function ordersAloneEvidence({ orders, exhausted }: OrdersAlone): string[
 export function ordersAloneSteps(): Step[] {
   return [
     prose("Check the scheduler's view of the task:"),
-    cmd('kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep <task or peer id>'),
+    cmd(`${SCHEDULER_LOGS} | grep <task or peer id>`),
     prose(
       'Preheat the images on the seed peers (manager preheat job) so the first node of a new image finds a parent.',
     ),

@@ -3,7 +3,7 @@ import { applySteps, type ConfigAt, scheduleTimeout } from '../snippets/dfdaemon
 import { cmd, prose, tcpCheck } from '../steps.js';
 import { defineRule } from '../rule.js';
 import { configAt, pullTasks, type Config } from './pull.js';
-import { describeTask, quote, secs, setting } from './text.js';
+import { describeTask, quote, secs, setting, SCHEDULER_LOGS } from './text.js';
 import {
   ENVOY,
   ENVOY_STEP,
@@ -111,9 +111,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
   },
 
   steps({ config, specials, onlySpecial, envoy, sourceDisabled, unreachable }) {
-    const logs = cmd(
-      "kubectl -n dragonfly-system logs deploy/dragonfly-scheduler | grep -i error    # the scheduler's errors",
-    );
+    const logs = cmd(`${SCHEDULER_LOGS} | grep -i error    # the scheduler's errors`);
     const said = specials.map((k) => prose(SPECIAL_STEP[k]));
     if (envoy) said.push(prose(ENVOY_STEP));
     for (const u of unreachable) said.push(tcpCheck(u.host, u.port));

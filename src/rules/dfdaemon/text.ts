@@ -62,3 +62,10 @@ export function taskWithLines(t: TaskTimeline, refs: (keyof TaskTimeline['refs']
   }
   return out;
 }
+
+/**
+ * The scheduler's logs, every replica's: the Dragonfly chart runs it as a StatefulSet labelled
+ * component=scheduler (dragonflyoss/helm-charts charts/dragonfly/templates/scheduler/scheduler-statefulset.yaml,
+ * a StatefulSet since dragonfly-0.1.0), and `kubectl logs -l` shows 10 lines of each unless told otherwise.
+ */
+export const SCHEDULER_LOGS = 'kubectl -n dragonfly-system logs -l component=scheduler --tail=-1 --prefix';

@@ -321,9 +321,14 @@ export function failingMirrorSentence(m: FailingMirror, c: ContainerdFacts): str
   return SAY[m.verdict](m.check, c, m.host);
 }
 
+/** The mirror of a route that containerd logs as host:port, if the bundle's routes name it. */
+export function routeMirror(c: ContainerdFacts, host: string): RouteHost | undefined {
+  return c.routes.flatMap((r) => r.hosts).find((h) => h.role !== 'origin' && logsAs(h, host));
+}
+
 /** Whether host:port as containerd logs it is dfdaemon's: a route's host known to be, else its proxy on loopback. */
 export function isDfdaemonHost(c: ContainerdFacts, host: string): boolean {
-  const known = c.routes.flatMap((r) => r.hosts).find((h) => h.role !== 'origin' && logsAs(h, host));
+  const known = routeMirror(c, host);
   return known ? known.isDfdaemon : dfdaemonOnLoopback(host, c);
 }
 

@@ -13,7 +13,6 @@ import {
   progressTimeoutSnippet,
   proxyUrl,
 } from '../snippets/containerd.js';
-import { logsAs } from '../../facts/containerd-routes.js';
 import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
@@ -22,6 +21,7 @@ import { type HostFailure, quotedRequest } from '../../parsers/containerd-log.js
 import {
   dfdaemonProxyPorts,
   isDfdaemonHost,
+  routeMirror,
   stopsAtUnansweredHost,
   triesNextAfterUnanswered,
 } from './mirror-failures.js';
@@ -31,7 +31,6 @@ import {
  * them (a few at most), else dfdaemon's proxy.
  */
 function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding): string[] {
-  const routeHosts = c.routes.flatMap((r) => r.hosts).filter((h) => h.role !== 'origin');
   const urls = new Set<string>();
   for (const m of failing) urls.add(m.host.url);
   for (const e of failedPulls) {
@@ -40,7 +39,7 @@ function mirrorsToCheck({ c, fallbacks, failing, failedPulls }: FallbackFinding)
   }
   for (const e of fallbacks) {
     if (!e.host) continue;
-    const h = routeHosts.find((x) => logsAs(x, e.host as string));
+    const h = routeMirror(c, e.host);
     // without a route to say it, the request in the error does: `Head "http://127.0.0.1:4001/v2/…"`
     const scheme = h ? null : quotedRequest(e.error ?? '', e.host)?.scheme;
     if (h) urls.add(h.url);
@@ -214,8 +213,8 @@ function requestUrl(c: FallbackFinding['c'], at: HostFailure): URL | null {
 }
 
 function schemeOf(c: FallbackFinding['c'], host: string): string | null {
-  const h = c.routes.flatMap((r) => r.hosts).find((x) => x.role !== 'origin' && logsAs(x, host));
-  if (h) return new URL(h.url).protocol.slice(0, -1);
+  const h = routeMirror(c, host);
+  if (h) return h.scheme;
   return isDfdaemonHost(c, host) ? 'http' : null;
 }
 

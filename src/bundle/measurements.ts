@@ -191,6 +191,37 @@ export const MeasurementsSchema = z.object({
 });
 
 export type Measurements = z.infer<typeof MeasurementsSchema>;
+
+/**
+ * Measurements as they are written out (measurements.json, the JSON report): a loopback baseline whose
+ * bulk transfer completed keeps the flat throughputMBps/throughputBytes/unixThroughputMBps that every
+ * earlier dfdoctor requires, so a bundle or report from this version still opens with an older one (a
+ * maintainer's, re-analysing a node's bundle): their readers refuse the whole measurements.json for a
+ * missing required field, though they pass over unknown ones. Only a baseline without a throughput, which
+ * no earlier version could hold, is written in the nested shape. Both read back through MeasurementsSchema.
+ */
+export function storedMeasurements(m: Measurements): Measurements | StoredMeasurements {
+  const base = m.loopback?.baseline;
+  if (!m.loopback || !base?.throughput) return m;
+  const { throughput, ...rtt } = base;
+  return {
+    ...m,
+    loopback: {
+      ...m.loopback,
+      baseline: {
+        ...rtt,
+        throughputMBps: throughput.MBps,
+        ...(throughput.bytes !== undefined ? { throughputBytes: throughput.bytes } : {}),
+        ...(throughput.unixMBps !== undefined ? { unixThroughputMBps: throughput.unixMBps } : {}),
+      },
+    },
+  };
+}
+
+/** The written form of measurements whose loopback baseline is in the flat shape (storedMeasurements). */
+type StoredMeasurements = Omit<Measurements, 'loopback'> & {
+  loopback: Omit<LoopbackMeasurement, 'baseline'> & { baseline: z.input<typeof LegacyLoopbackBaselineSchema> };
+};
 export type DiskMeasurement = z.infer<typeof DiskMeasurementSchema>;
 export type LoopbackMeasurement = z.infer<typeof LoopbackMeasurementSchema>;
 export type CpuMeasurement = z.infer<typeof CpuMeasurementSchema>;

@@ -6,7 +6,7 @@ import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { BUNDLE_FORMAT_VERSION, type Host, type Manifest, type ProbeRecord, type Redaction } from './manifest.js';
-import type { Measurements } from './measurements.js';
+import { type Measurements, storedMeasurements } from './measurements.js';
 
 /** Applied to every text before it is written: the single choke point for secrets (see redact.ts). */
 export interface Redactor {
@@ -226,7 +226,9 @@ export class BundleWriter {
     // the figures name what was measured, a URL given on the command line included
     // (`--dfdaemon-metrics http://user:pass@…` is the loopback probe's endpoint): they pass the redactor too
     const measured =
-      Object.keys(this.measurements).length > 0 ? this.redactedText(MEASUREMENTS, this.measurements) : null;
+      Object.keys(this.measurements).length > 0
+        ? this.redactedText(MEASUREMENTS, storedMeasurements(this.measurements))
+        : null;
     const manifest: Manifest = {
       format: 'dfdoctor-bundle',
       version: BUNDLE_FORMAT_VERSION,

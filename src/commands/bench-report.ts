@@ -2,7 +2,7 @@
 // measured, and the analysis of that bundle.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type BenchMeasurement, MeasurementsSchema } from '../bundle/measurements.js';
+import { type BenchMeasurement, MeasurementsSchema, storedMeasurements } from '../bundle/measurements.js';
 import { readBundleHead } from '../bundle/open.js';
 import { createRedactor } from '../bundle/redact.js';
 import { packTarball } from '../bundle/tarball.js';
@@ -51,5 +51,5 @@ export async function addBenchToBundle(dir: string, bench: BenchMeasurement, red
     () => ({}),
   );
   const merged = MeasurementsSchema.parse({ ...(prev as object), bench });
-  await writeFile(file, redactor('measurements.json', `${JSON.stringify(merged, null, 2)}\n`).text);
+  await writeFile(file, redactor('measurements.json', `${JSON.stringify(storedMeasurements(merged), null, 2)}\n`).text);
 }

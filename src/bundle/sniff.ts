@@ -10,7 +10,7 @@ import {
 import { normalizePastedLine } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
-import { BARE_CRI_CONFIG_ERROR, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
+import { BARE_CRI_CONFIG_ERROR, CRI_CLIENT_PULL_FAILED, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
 
 export const LOOSE_KINDS = {
   'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
@@ -162,6 +162,14 @@ const TESTS: Test[] = [
     kind: 'containerd-log',
     why: "containerd's CRI config error pasted alone (`mirrors` cannot be set when `config_path` is provided)",
     line: BARE_CRI_CONFIG_ERROR,
+  },
+  {
+    kind: 'containerd-log',
+    // crictl's stderr, or the kubelet's journal: the CRI client's klog record of containerd's error
+    why: `the CRI client's klog line "${CRI_CLIENT_PULL_FAILED}" (crictl, the kubelet), which quotes containerd's error`,
+    line: new RegExp(
+      String.raw`^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@-]+(?:\[\d+\])?: )?E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] "${CRI_CLIENT_PULL_FAILED}" err=`,
+    ),
   },
   {
     kind: 'containerd-version',

@@ -19,7 +19,13 @@ import {
   readContainerdConfig,
 } from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
-import { type ContainerdLogEvent, HEADLESS_MESSAGES, parseContainerdLogLine } from '../parsers/containerd-log.js';
+import {
+  type ContainerdLogEvent,
+  HEADLESS_MESSAGES,
+  parseContainerdLogLine,
+  withoutRepeatedClientFailures,
+} from '../parsers/containerd-log.js';
+import { parseKlogLine } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
@@ -592,7 +598,9 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     n++;
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);
-    else if (line.trim() !== '' && !/\b(?:msg|level)=|"msg":/.test(line)) {
+    // a klog line is the CRI client's (crictl's stderr pasted with the journal), read above when it
+    // records a pull's failure: not a line of an unknown format
+    else if (line.trim() !== '' && !/\b(?:msg|level)=|"msg":/.test(line) && !parseKlogLine(line)) {
       unrecognised++;
       first ??= { line: n, text: line };
     }
@@ -604,7 +612,8 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
       message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${quotedInput(first.text, 80)}")`,
     });
   }
-  return { file: CONTAINERD_FILES.journal, events, attempts: hostAttempts(events) };
+  const read = withoutRepeatedClientFailures(events);
+  return { file: CONTAINERD_FILES.journal, events: read, attempts: hostAttempts(read) };
 }
 
 function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['log']): Decompression | null {

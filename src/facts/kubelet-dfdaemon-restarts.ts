@@ -40,6 +40,25 @@ function generationOf(container: string, pod: string | undefined): 'go' | 'rust'
   return null;
 }
 
+/**
+ * The dfdaemon container a restart BackOff names itself, by its message (v1.26+) or its field path (the
+ * kubelet records it on the container's reference, `spec.containers{<name>}`: kubernetes
+ * pkg/kubelet/container/ref.go fieldPath), with the chart generation it belongs to; null for another
+ * container, another message, or one that names no container. `collect` keeps these events.
+ */
+export function namedDfdaemonBackOff(
+  e: ContainerEvent,
+): { container: string; generation: 'go' | 'rust'; namedBy: 'message' | 'fieldPath' } | null {
+  if (e.reason !== 'BackOff') return null;
+  const b = parseRestartBackOff(e.message);
+  if (!b) return null;
+  const container = b.container ?? fromFieldPath(e.fieldPath);
+  const generation = container === undefined ? null : generationOf(container, b.pod ?? e.pod);
+  return container !== undefined && generation
+    ? { container, generation, namedBy: b.container ? 'message' : 'fieldPath' }
+    : null;
+}
+
 /** The dfdaemon containers the events show held back from restarting, one entry a pod (most back-offs first). */
 export function dfdaemonRestarts(events: readonly ContainerEvent[], file: string): DfdaemonRestarts[] {
   const started = new Map<string, number>();
@@ -56,18 +75,17 @@ export function dfdaemonRestarts(events: readonly ContainerEvent[], file: string
     if (!b) continue;
     const pod = b.pod ?? e.pod;
     const namespace = b.namespace ?? e.namespace;
-    let container = b.container;
-    let namedBy: DfdaemonRestarts['namedBy'] = 'message';
-    if (!container && (container = fromFieldPath(e.fieldPath))) namedBy = 'fieldPath';
-    if (!container) {
+    let named: { container: string; generation: 'go' | 'rust' | null; namedBy: DfdaemonRestarts['namedBy'] } | null =
+      namedDfdaemonBackOff(e);
+    if (!named && !b.container && !fromFieldPath(e.fieldPath)) {
       // the pod's containers started more than once: one of them is the one held back
       const again = [...started].filter(([k, n]) => n > 1 && k.startsWith(`${e.pod ?? ''}\u0000`));
       if (again.length !== 1) continue;
-      container = (again[0] as [string, number])[0].split('\u0000')[1] as string;
-      namedBy = 'restarts';
+      const container = (again[0] as [string, number])[0].split('\u0000')[1] as string;
+      named = { container, generation: generationOf(container, pod), namedBy: 'restarts' };
     }
-    const generation = generationOf(container, pod);
-    if (!generation) continue;
+    if (!named?.generation) continue;
+    const { container, generation, namedBy } = named;
     const k = key(pod, container);
     const seen = out.get(k);
     if (seen) seen.backOffs += e.count;

@@ -1,5 +1,6 @@
 import { type ContainerdLogKind, logMessages } from '../knowledge/containerd.js';
 import { splitImageRef } from './image-ref.js';
+import { parseKlogLine } from './klog-line.js';
 
 /**
  * containerd's own log (journald unit `containerd`, or a log file): logrus text lines
@@ -25,8 +26,13 @@ export interface ContainerdLogEvent {
   notManifest?: NotManifest;
   /** For `do-request`: the request's URL (its `url=` field). */
   url?: string;
-  /** For `pull-image`: the image as the CRI client named it. */
+  /** For `pull-image`, and a CRI client's failed pull: the image as the CRI client named it. */
   image?: string;
+  /**
+   * The line is the CRI client's klog record of containerd's answer (crictl's, or the kubelet's
+   * journal), not containerd's own: see CRI_CLIENT_PULL_FAILED.
+   */
+  criClient?: true;
   msg: string;
 }
 
@@ -120,7 +126,31 @@ export function jsonLogFields(text: string): Record<string, string> | null {
 export const BARE_CRI_CONFIG_ERROR =
   /^\s*(?:(?:invalid plugin config|invalid cri image config): )?`mirrors` cannot be set when `config_path` is provided\s*$/;
 
+/**
+ * The CRI client's record of a pull that containerd failed, `"PullImage from image service failed"
+ * err="rpc error: code = … desc = <containerd's error>" image="…"` in klog (klog-line.ts): crictl writes
+ * it to stderr before its own `FATA[0000] pulling image: <error>` (cri-tools cmd/crictl/image.go:123 at
+ * v1.30.0, `fmt.Errorf("pulling image: %w", err)`), and the kubelet to its journal, from the same client
+ * (cri-tools v1.21.0 vendor/k8s.io/kubernetes/pkg/kubelet/cri/remote/remote_image.go:114, v1.28.0 :180,
+ * v1.31.0 vendor/k8s.io/cri-client/pkg/remote_image.go:194, v1.36.0 :250).
+ */
+export const CRI_CLIENT_PULL_FAILED = 'PullImage from image service failed';
+
+/** The gRPC status around containerd's error, as the CRI client's err= quotes it. */
+const RPC_STATUS = /^rpc error: code = \w+ desc = /;
+
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
+  const klog = text.includes('.go:') ? parseKlogLine(text) : null;
+  if (klog) {
+    // the pull's failure as containerd answered it; the client's other lines are no containerd event
+    const err = klog.fields.err;
+    if (klog.msg !== CRI_CLIENT_PULL_FAILED || err === undefined) return null;
+    const ev = eventOf(klog.msg, { error: err }, line);
+    if (!ev) return null;
+    ev.criClient = true;
+    if (klog.fields.image) ev.image = klog.fields.image;
+    return ev;
+  }
   if (!text.includes('msg=')) {
     const json = jsonLogFields(text);
     if (json) return eventOf(json.msg as string, json, line);
@@ -159,6 +189,21 @@ function eventOf(msg: string, f: Record<string, string>, line: number): Containe
     return ev;
   }
   return null;
+}
+
+/**
+ * The events without the CRI client's record of a failure that crictl's own line repeats next (its
+ * `FATA[0000] pulling image: <error>`, the client's err= with or without the gRPC status): one pull
+ * failed, not two. A client line with none after it (the kubelet's journal, or crictl's stderr cut
+ * before its last line) is the only record of the failure, and stays.
+ */
+export function withoutRepeatedClientFailures(events: readonly ContainerdLogEvent[]): ContainerdLogEvent[] {
+  return events.filter((e, i) => {
+    if (!e.criClient || e.error === undefined) return true;
+    const next = events[i + 1];
+    const error = e.error.replace(RPC_STATUS, '');
+    return !(next && !next.criClient && next.kind === e.kind && (next.error ?? next.msg).endsWith(error));
+  });
 }
 
 /**

@@ -64,6 +64,7 @@ export const kubeletProbe: ProbeModule = {
         ...(configDir ? { configDir, dropIns: dropIns?.files ?? [] } : {}),
         nodeName,
         ...(ev.kept === undefined ? {} : { pulledEvents: ev.kept, pulledEventsFrom: ev.from }),
+        ...(ev.backOffs === undefined ? {} : { dfdaemonBackOffEvents: ev.backOffs }),
       },
     };
   },

@@ -52,6 +52,15 @@ describe('sniffKind', () => {
     expect(sniffKind('attachment.txt', x.text)?.kind).toBe(x.kind);
   });
 
+  it("takes the CRI client's klog line of a failed pull alone for a containerd log (crictl's stderr, the kubelet's journal)", () => {
+    const line = readFileSync(
+      'fixtures/real/dfdaemon-go-500-host-only-wording/raw/containerd/journal.txt',
+      'utf8',
+    ).split('\n')[0] as string;
+    expect(sniffKind('x', `${line}\n`)?.kind).toBe('containerd-log');
+    expect(sniffKind('x', `Oct 16 16:43:09 node-1 kubelet[812]: ${line}\n`)?.kind).toBe('containerd-log');
+  });
+
   it('reads pasted shapes: quoted, coloured, CRLF', () => {
     const rust = readFileSync('fixtures/real/dfdaemon-rust-startup-quoted/raw/dfdaemon/logs/dfdaemon.log', 'utf8');
     expect(rust).toContain('\r\n');

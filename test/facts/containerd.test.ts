@@ -287,6 +287,19 @@ describe('containerd facts', () => {
 });
 
 describe('containerd log', () => {
+  it("reads crictl's klog line beside its FATA line as one failed pull, and counts no line unrecognised (dragonflyoss/dragonfly#3582)", async () => {
+    const journal = readFileSync('fixtures/real/dfdaemon-go-500-host-only-wording/raw/containerd/journal.txt', 'utf8');
+    const f = await factsFrom({ 'raw/containerd/journal.txt': journal });
+    expect(f.problems.filter((p) => p.file === 'raw/containerd/journal.txt')).toEqual([]);
+    expect(f.containerd!.log!.events.map((e) => [e.kind, e.line])).toEqual([['pull-failed-at-host', 2]]);
+    // the client's line alone (the kubelet's journal, or crictl's stderr without its last line) is the failure
+    const alone = await factsFrom({ 'raw/containerd/journal.txt': `${journal.split('\n')[0]}\n` });
+    expect(alone.problems.filter((p) => p.file === 'raw/containerd/journal.txt')).toEqual([]);
+    expect(alone.containerd!.log!.events).toMatchObject([
+      { kind: 'pull-failed-at-host', line: 1, criClient: true, failedAt: { host: '127.0.0.1:65001', status: 500 } },
+    ]);
+  });
+
   it('counts the lines of a journal it cannot read as the file has them (the last newline ends a line)', async () => {
     const f = await factsFrom({ 'raw/containerd/journal.txt': 'nothing like a log line\n' });
     expect(f.problems).toContainEqual(

@@ -1,9 +1,55 @@
 import { describe, expect, it } from 'vitest';
-import { logfmtFields, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
+import {
+  logfmtFields,
+  parseContainerdLogLine,
+  withoutRepeatedClientFailures,
+} from '../../src/parsers/containerd-log.js';
 import { criPluginRow, parseCtrPlugins } from '../../src/parsers/containerd-plugins.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 
 describe('containerd log lines', () => {
+  // crictl's stderr of dragonflyoss/dragonfly#3582: the CRI client's klog line, then crictl's own
+  const CLIENT =
+    'E1016 16:43:09.501206 2644669 remote_image.go:180] "PullImage from image service failed" err="rpc error: code = Unknown desc = failed to pull and unpack image \\"harbor.nebula.com/base/df/nginx:0911\\": failed to resolve reference \\"harbor.nebula.com/base/df/nginx:0911\\": pulling from host 127.0.0.1:65001 failed with status code [manifests 0911]: 500 Internal Server Error" image="harbor.nebula.com/base/df/nginx:0911"';
+  const FATA =
+    'level=fatal msg="pulling image: failed to pull and unpack image \\"harbor.nebula.com/base/df/nginx:0911\\": failed to resolve reference \\"harbor.nebula.com/base/df/nginx:0911\\": pulling from host 127.0.0.1:65001 failed with status code [manifests 0911]: 500 Internal Server Error"';
+
+  it("reads the CRI client's klog line of a failed pull as the failure containerd answered", () => {
+    expect(parseContainerdLogLine(CLIENT, 1)).toMatchObject({
+      kind: 'pull-failed-at-host',
+      criClient: true,
+      image: 'harbor.nebula.com/base/df/nginx:0911',
+      failedAt: {
+        host: '127.0.0.1:65001',
+        status: 500,
+        request: '/v2/base/df/nginx/manifests/0911?ns=harbor.nebula.com',
+      },
+    });
+    // the client's other lines are no containerd event
+    expect(
+      parseContainerdLogLine(
+        'E1016 16:43:09.501206 2644669 remote_runtime.go:1 "ContainerStatus from runtime service failed" err="x"',
+        1,
+      ),
+    ).toBeNull();
+  });
+
+  it("counts once a failure crictl's FATA line repeats, and keeps a client line that stands alone", () => {
+    const client = parseContainerdLogLine(CLIENT, 1)!;
+    const fata = parseContainerdLogLine(FATA, 2)!;
+    expect(withoutRepeatedClientFailures([client, fata])).toEqual([fata]);
+    // crictl before v1.28 kept the gRPC status in its error
+    const older = parseContainerdLogLine(
+      FATA.replace('pulling image: ', 'pulling image: rpc error: code = Unknown desc = '),
+      2,
+    )!;
+    expect(withoutRepeatedClientFailures([client, older])).toEqual([older]);
+    expect(withoutRepeatedClientFailures([client])).toEqual([client]);
+    // another pull's failure after it is no repeat
+    const other = parseContainerdLogLine(FATA.replace(/0911/g, '0912'), 2)!;
+    expect(withoutRepeatedClientFailures([client, other])).toEqual([client, other]);
+  });
+
   it('reads a real "trying next host" line (containerd 1.6.20, recorded in the lab)', () => {
     const line =
       'time="2026-11-25T19:19:40Z" level=info msg="trying next host" error="failed to do request: Head \\"https://127.0.0.1:40297/v2/x/y/manifests/1?ns=127.0.0.1%3A43069\\": dial tcp 127.0.0.1:40297: connect: connection refused" host="127.0.0.1:40297"';

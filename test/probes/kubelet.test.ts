@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyDropIns } from '../../src/probes/kubelet-drop-ins.js';
 import { kubeletProbe } from '../../src/probes/kubelet.js';
+import { firingRules } from '../helpers/bundle.js';
 import { probeContext } from '../helpers/probe-context.js';
 
 const temps: string[] = [];
@@ -95,6 +96,69 @@ describe('kubelet probe', () => {
     }
   });
 
+  it('keeps the restart BackOffs of the dfdaemon container in both kubelet wordings, and a bundle of them fires kubelet.dfdaemon-restarting', async () => {
+    const src = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-backoff-'));
+    temps.push(src);
+    const file = join(src, 'events.json');
+    const backOff = (pod: string, container: string, message: string, host = 'node-b', count = 5) => ({
+      reason: 'BackOff',
+      type: 'Warning',
+      message,
+      involvedObject: {
+        kind: 'Pod',
+        namespace: 'dragonfly-system',
+        name: pod,
+        uid: 'u-2',
+        fieldPath: `spec.containers{${container}}`,
+      },
+      source: { component: 'kubelet', host },
+      count,
+    });
+    await writeFile(
+      file,
+      JSON.stringify({
+        kind: 'List',
+        items: [
+          // kubelet < 1.26: the message names no container; its field path does (pkg/kubelet/container/ref.go)
+          backOff('dragonfly-dfdaemon-x7k2p', 'dfdaemon', 'Back-off restarting failed container'),
+          // kubelet ≥ 1.26: the container and the pod in the message (kubernetes#113216)
+          backOff(
+            'dragonfly-client-q8z4m',
+            'client',
+            'Back-off restarting failed container client in pod dragonfly-client-q8z4m_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+            'node-b',
+            9,
+          ),
+          // not kept: another node's dfdaemon, another app's crash loop, a dfdaemon image back-off
+          backOff('dragonfly-dfdaemon-m3n4p', 'dfdaemon', 'Back-off restarting failed container', 'node-c'),
+          backOff('web-7c9f', 'nginx', 'Back-off restarting failed container nginx in pod web-7c9f_team(u)'),
+          backOff('dragonfly-dfdaemon-x7k2p', 'dfdaemon', 'Back-off pulling image "dragonflyoss/dfdaemon:v2.1.44"'),
+          { reason: 'Started', message: 'Started container app', source: { component: 'kubelet', host: 'node-b' } },
+        ],
+      }),
+    );
+    const before = process.env.NODE_NAME;
+    process.env.NODE_NAME = 'node-b';
+    try {
+      const { dir, outcome } = await run('/nonexistent/kubelet/config.yaml', { kubeletEvents: file });
+      expect(outcome.details).toMatchObject({ pulledEvents: 0, dfdaemonBackOffEvents: 2 });
+      const text = await readFile(join(dir, 'raw/kubelet/events.json'), 'utf8');
+      const kept = (JSON.parse(text) as { items: { message: string; count: number }[] }).items;
+      expect(kept.map((e) => [e.message, e.count])).toEqual([
+        ['Back-off restarting failed container', 5],
+        [
+          'Back-off restarting failed container client in pod dragonfly-client-q8z4m_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+          9,
+        ],
+      ]);
+      // the bundle collect writes is what analyze reads: the rule fires on it
+      expect(await firingRules({ 'raw/kubelet/events.json': text })).toContain('kubelet.dfdaemon-restarting');
+    } finally {
+      if (before === undefined) delete process.env.NODE_NAME;
+      else process.env.NODE_NAME = before;
+    }
+  });
+
   it('asks kubectl for the Pulled and the Failed events apart, keeps the limiter refusals, and survives a garbled Failed list', async () => {
     const bin = await mkdtemp(join(tmpdir(), 'dfdoctor-fake-kubectl-'));
     temps.push(bin);
@@ -117,10 +181,23 @@ describe('kubelet probe', () => {
         item('Failed', 'Failed to pull image "c:1": rpc error: code = NotFound'),
       ]),
     );
+    // the kubelet records a restart BackOff on the container (involvedObject.fieldPath), which the API
+    // server selects on: the dfdaemon container's, of this node and of another
+    const backOff = (host: string) => ({
+      ...item('BackOff', 'Back-off restarting failed container'),
+      involvedObject: {
+        kind: 'Pod',
+        namespace: 'dragonfly-system',
+        name: `dragonfly-dfdaemon-${host}`,
+        fieldPath: 'spec.containers{dfdaemon}',
+      },
+      source: { component: 'kubelet', host },
+    });
+    await writeFile(join(bin, 'backoff.json'), list([backOff('node-k'), backOff('node-j')]));
     // a stand-in kubectl: answers each --field-selector with its list, as the API server would
     const script = join(bin, 'kubectl');
     const answer = (failed: string) =>
-      `#!/bin/sh\ncase "$*" in\n  *reason=Pulled*) cat '${join(bin, 'pulled.json')}' ;;\n  *reason=Failed*) ${failed} ;;\n  *) exit 1 ;;\nesac\n`;
+      `#!/bin/sh\ncase "$*" in\n  *reason=Pulled*) cat '${join(bin, 'pulled.json')}' ;;\n  *reason=Failed*) ${failed} ;;\n  *'--field-selector reason=BackOff,involvedObject.fieldPath=spec.containers{dfdaemon} '*) cat '${join(bin, 'backoff.json')}' ;;\n  *'--field-selector reason=BackOff,involvedObject.fieldPath=spec.containers{client} '*) echo '{"items": []}' ;;\n  *) exit 1 ;;\nesac\n`;
     await writeFile(script, answer(`cat '${join(bin, 'failed.json')}'`), { mode: 0o755 });
     const kubeconfig = join(bin, 'config');
     await writeFile(kubeconfig, 'apiVersion: v1\nkind: Config\n');
@@ -134,15 +211,24 @@ describe('kubelet probe', () => {
       ).items.map((i) => i.message);
     let out = await run('/nonexistent/kubelet/config.yaml');
     try {
-      expect(out.outcome.details).toMatchObject({ pulledEvents: 2, pulledEventsFrom: 'kubectl get events' });
+      expect(out.outcome.details).toMatchObject({
+        pulledEvents: 2,
+        pulledEventsFrom: 'kubectl get events',
+        dfdaemonBackOffEvents: 1,
+      });
       expect(await kept()).toEqual([
         'Successfully pulled image "a:1" in 1s (1s including waiting)',
         'Failed to pull image "b:1": pull QPS exceeded',
+        'Back-off restarting failed container',
       ]);
+      expect(out.outcome.reason ?? '').not.toContain('not read:');
       await writeFile(script, answer('echo \'{"items": [\''), { mode: 0o755 });
       out = await run('/nonexistent/kubelet/config.yaml');
       expect(out.outcome.details).toMatchObject({ pulledEvents: 1 });
-      expect(await kept()).toEqual(['Successfully pulled image "a:1" in 1s (1s including waiting)']);
+      expect(await kept()).toEqual([
+        'Successfully pulled image "a:1" in 1s (1s including waiting)',
+        'Back-off restarting failed container',
+      ]);
       // the garbled list is named with its place, not dropped in silence
       expect(out.outcome.reason).toMatch(
         /Failed events \("pull QPS exceeded"\) not read: kubectl get events \(reason=Failed\)(:\d+)?: /,

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseKlogLine } from '../../src/parsers/klog-line.js';
+
+describe('klog lines', () => {
+  it("reads crictl's structured line of a failed pull (dragonflyoss/dragonfly#3582, cri-tools v1.28–v1.30 remote_image.go:180)", () => {
+    const line =
+      'E1016 16:43:09.501206 2644669 remote_image.go:180] "PullImage from image service failed" err="rpc error: code = Unknown desc = failed to pull and unpack image \\"harbor.nebula.com/base/df/nginx:0911\\": 500 Internal Server Error" image="harbor.nebula.com/base/df/nginx:0911"';
+    expect(parseKlogLine(line)).toEqual({
+      severity: 'E',
+      caller: 'remote_image.go:180',
+      msg: 'PullImage from image service failed',
+      fields: {
+        err: 'rpc error: code = Unknown desc = failed to pull and unpack image "harbor.nebula.com/base/df/nginx:0911": 500 Internal Server Error',
+        image: 'harbor.nebula.com/base/df/nginx:0911',
+      },
+    });
+  });
+
+  it('takes a thread id padded to 7 columns, a journal prefix, bare values, and a printf-style line', () => {
+    expect(
+      parseKlogLine(
+        'Oct 16 08:45:00 node-1 kubelet[812]: W1016 08:45:00.123456     812 reflector.go:424] "Failed to watch" err="x=1, y" count=3',
+      ),
+    ).toEqual({
+      severity: 'W',
+      caller: 'reflector.go:424',
+      msg: 'Failed to watch',
+      fields: { err: 'x=1, y', count: '3' },
+    });
+    expect(parseKlogLine('I0101 00:00:01.000001   12345 server.go:7] Version: v1.30.2')).toEqual({
+      severity: 'I',
+      caller: 'server.go:7',
+      msg: 'Version: v1.30.2',
+      fields: {},
+    });
+  });
+
+  it('is no other line', () => {
+    for (const l of [
+      'time="2024-10-16T08:43:09Z" level=error msg="x"',
+      'FATA[0000] pulling image: x',
+      'E1016 16:43:09 2644669 remote_image.go:180] no microseconds',
+      'X1016 16:43:09.501206 2644669 remote_image.go:180] "bad severity"',
+    ])
+      expect(parseKlogLine(l)).toBeNull();
+  });
+});

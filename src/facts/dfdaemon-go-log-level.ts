@@ -2,8 +2,8 @@
 // v2.2.3 `verbose: true` turns DEBUG on; v2.2.4 (dragonflyoss/dragonfly #4157) removed `verbose` and
 // reads `logLevel` (debug, info, warn, error) instead. A config that sets the other release's key is
 // silently ignored by the daemon, which is exactly what an SRE who "turned debug on" needs to be told.
-import { GO_DEBUG_SWITCH } from '../knowledge/dfdaemon-go.js';
-import { parseRelease, pick } from '../knowledge/versioned.js';
+import { GO_DEBUG_SWITCH, GO_PARENT_PIECE_LINE } from '../knowledge/dfdaemon-go.js';
+import { formatRange, parseRelease, pick } from '../knowledge/versioned.js';
 import type { DfdaemonConfig } from '../parsers/dfdaemon-config.js';
 
 export interface GoLevelNote {
@@ -35,9 +35,10 @@ export function goLogLevelNotes({ version, config, noDebug, metricsRead }: GoLev
       sw.kind === 'known'
         ? `this release, ${version}, logs DEBUG only with ${sw.value.text}`
         : 'it logs DEBUG only with `verbose: true` up to v2.2.3 and `logLevel: debug` from v2.2.4; the version is unknown';
+    const pieces = pieceLines(version);
     out.push({
-      text: `The Go dfdaemon log holds no DEBUG line (${how}): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") and per-piece lines are DEBUG, so which requests went to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${metricsRead ? '' : ', which were not read'}${unknownReleaseSwitch(config, readsLogLevel)}`,
-      source: `dragonfly v2.1.49 client/daemon/transport/transport.go:242, :246 (Debugf); dragonfly ${(sw.kind === 'none' ? GO_DEBUG_SWITCH.entries[1] : sw.entry)?.source ?? ''}`,
+      text: `The Go dfdaemon log holds no DEBUG line (${how}): the proxy's routing lines ("round trip directly" / "round trip with dragonfly") are DEBUG in every release, so which requests bypassed P2P and went straight to the origin is known only from the metrics (dragonfly_dfdaemon_proxy_request_not_via_dragonfly_total)${metricsRead ? '' : ', which were not read'}. ${pieces.text}${unknownReleaseSwitch(config, readsLogLevel)}`,
+      source: `dragonfly v2.1.49 client/daemon/transport/transport.go:242, :246 (Debugf); dragonfly ${(sw.kind === 'none' ? GO_DEBUG_SWITCH.entries[1] : sw.entry)?.source ?? ''}; dragonfly ${pieces.source}`,
     });
   }
   const level = config?.logLevel;
@@ -49,6 +50,26 @@ export function goLogLevelNotes({ version, config, noDebug, metricsRead }: GoLev
     });
   }
   return out;
+}
+
+/**
+ * Which piece lines an INFO log still holds: a piece from the origin logs only at DEBUG, a piece a parent
+ * offers at INFO in a wording that changed with the release (GO_PARENT_PIECE_LINE).
+ */
+function pieceLines(version: string | undefined): GoLevelNote {
+  const line = pick(GO_PARENT_PIECE_LINE, version ? parseRelease(version) : null);
+  const assumed = GO_PARENT_PIECE_LINE.entries[GO_PARENT_PIECE_LINE.assumeWhenUnknown];
+  const parent =
+    line.kind === 'known'
+      ? `in ${version}, ${line.value}`
+      : `${assumed?.value ?? ''} (the version is unknown: assumed ${assumed ? formatRange(assumed.range) : ''}; ${GO_PARENT_PIECE_LINE.entries
+          .filter((e) => e !== assumed)
+          .map((e) => `${formatRange(e.range)}: ${e.value}`)
+          .join('; ')})`;
+  return {
+    text: `The line of each piece fetched from the origin ("download piece <n>") is DEBUG in every release too, but each piece a parent offers is logged at INFO: ${parent}`,
+    source: `${(line.kind === 'known' ? line.entry : assumed)?.source ?? ''}; v2.1.49 client/daemon/peer/piece_manager.go:491, :546 (Debugf)`,
+  };
 }
 
 /**

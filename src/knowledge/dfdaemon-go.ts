@@ -732,6 +732,43 @@ export const GO_DEBUG_SWITCH: VersionedFact<{ key: 'verbose' | 'logLevel'; text:
 };
 
 /**
+ * What a Go log written at INFO shows of a task's pieces. The lines of each piece fetched from the origin
+ * ("download piece %d", piece_manager.go) and of each piece a download worker takes ("peer download worker
+ * #%d receive piece task", peertask_conductor.go) are Debugf in every release (v2.0.0 piece_manager.go:352,
+ * peertask_base.go:676; v2.1.49 piece_manager.go:491, peertask_conductor.go:1113; v2.3.4 :492, :1118), as
+ * are the proxy's routing lines (v2.0.0 transport.go:138, :141; v2.1.49 :242, :246; v2.3.4 :270, :239).
+ * The piece list a parent answers is logged at INFO, one line per piece it offers (before the piece is
+ * downloaded): "get piece %d from %s/%s" (address, peer id) by the piece-task poller up to v2.0.8, and
+ * "got piece %d from %s/%s" by the SyncPieceTasks synchronizer from v2.0.2, which falls back to the poller
+ * when a parent does not answer it ("fallback to legacy get piece grpc", v2.0.2
+ * peertask_piecetask_synchronizer.go:178); v2.0.9 removed the poller's dispatch. The value is the wording
+ * a reader greps for.
+ */
+export const GO_PARENT_PIECE_LINE: VersionedFact<string> = {
+  id: 'go.log.parent-piece-info',
+  component: 'dfdaemon-go',
+  entries: [
+    {
+      range: { from: 'v2.0.0', to: 'v2.0.1' },
+      value: '"get piece <n> from <address>/<peer id>"',
+      source: `v2.0.0 ${P}peertask_base.go:589; v2.0.1 :602 (Infof)`,
+    },
+    {
+      range: { from: 'v2.0.2', to: 'v2.0.8' },
+      value:
+        '"got piece <n> from <address>/<peer id>" (or "get piece <n> from …" from a parent that answers only the older piece-task call)',
+      source: `v2.0.2 ${P}peertask_piecetask_synchronizer.go:247, peertask_conductor.go:946; v2.0.8 :357, :1169 (Infof)`,
+    },
+    {
+      range: { from: 'v2.0.9' },
+      value: '"got piece <n> from <address>/<peer id>"',
+      source: `v2.0.9 ${P}peertask_piecetask_synchronizer.go:356; v2.1.49 :357; v2.3.4 :355 (Infof)`,
+    },
+  ],
+  assumeWhenUnknown: 2,
+};
+
+/**
  * download.calculateDigest when the file leaves it out: on in the defaults of most releases, off in
  * v2.0.0 (no default, Go's false) and v2.1.44–v2.1.49 (dragonflyoss/dragonfly #3235, "it has bug in large
  * files"; #3343 turned it on again).

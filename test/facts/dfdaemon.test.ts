@@ -807,6 +807,39 @@ describe('the Go log level, by release', () => {
     );
   });
 
+  it('says the pieces a parent offers are logged at INFO, in the wording of the release at hand', async () => {
+    // "get piece" (poller) through v2.0.8 (alone up to v2.0.1), "got piece" (synchronizer) from v2.0.2;
+    // a piece from the origin ("download piece %d") is DEBUG in every release
+    const get = '"get piece <n> from <address>/<peer id>"';
+    const got = '"got piece <n> from <address>/<peer id>"';
+    const parent = async (version: string | null) => {
+      const n = noDebug(await notesFor(version, 'console: false\n')) ?? '';
+      expect(n, version ?? 'unknown').toContain('("download piece <n>") is DEBUG in every release too');
+      expect(n).not.toContain('per-piece lines are DEBUG');
+      return n.slice(n.indexOf('each piece a parent offers is logged at INFO'));
+    };
+    expect(await parent('v2.0.1')).toBe(`each piece a parent offers is logged at INFO: in v2.0.1, ${get}.`);
+    for (const v of ['v2.0.2', 'v2.0.8']) {
+      const n = await parent(v);
+      expect(n).toContain(`in ${v}, ${got} (or "get piece <n> from …"`);
+    }
+    for (const v of ['v2.0.9', 'v2.2.3', 'v2.2.4'])
+      expect(await parent(v)).toBe(`each piece a parent offers is logged at INFO: in ${v}, ${got}.`);
+    // unknown: the newest wording, and what was assumed
+    const unknown = await parent(null);
+    expect(unknown).toContain(`INFO: ${got} (the version is unknown: assumed ≥ v2.0.9; v2.0.0–v2.0.1: ${get}`);
+    // the release the log's start names is the one the note follows
+    const start = goJson(
+      T0,
+      'info',
+      'cmd/daemon.go:93',
+      'Version:\nMajor: 2, Minor: 0, GitVersion: v2.0.1, GitCommit: 2ad1b29, Platform: linux, BuildTime: 2022-02-11T03:02:31Z, GoVersion: go1.17.6 linux/amd64, Gotags: none, Gogcflags: none',
+    );
+    const fromLog = await factsFrom({ 'raw/dfdaemon/logs/core.log': `${start}\n${infoLog}` });
+    expect(fromLog.dfdaemon?.versionFrom).toBe('log');
+    expect(noDebug(fromLog.notes.map((n) => n.text))).toContain(`in v2.0.1, ${get}.`);
+  });
+
   it("says nothing of the log level from the daemon's stderr alone: its std-log lines have no level", async () => {
     const stderr =
       '2023/08/14 16:18:32 httputil: ReverseProxy read error during body copy: stream close with peer task fail: 5006/receive exit peer packet with code 5006\n';

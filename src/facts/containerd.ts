@@ -127,7 +127,7 @@ export interface ContainerdFacts {
   imagePullProgressTimeout: string | null;
   /** The hosts directories in effect: from the config, or containerd's default (≥ 2.2.0 on Linux). */
   configPath: string[];
-  /** assumed: no config given (loose files); the hosts directories given are taken as read. */
+  /** assumed: no config given (loose files), or config.toml does not parse; the hosts directories given are taken as read. */
   configPathFrom: 'config' | 'default' | 'none' | 'assumed';
   /** Where each setting read is set: the last of config.toml and its imports to set it (or the dump), with its line. */
   setIn: ConfigSetIn;
@@ -168,7 +168,11 @@ export const containerdFacts = defineFacts({
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
     // said of a config the files do not show
     const notGiven = source === 'defaults' && ctx.facts.manifest.probes.containerd?.configGiven === false;
-    const effective = notGiven ? null : effectiveConfigPath(config, dflt);
+    // a config.toml that does not parse (or that containerd refuses) names no directory dfdoctor can read:
+    // its config_path is not known, not unset, so the hosts.toml files given are read as those of a config
+    // not given (an issue's paste with "..." for what it leaves out is the common case)
+    const unread = source === 'invalid';
+    const effective = notGiven || unread ? null : effectiveConfigPath(config, dflt);
     // its config given to `analyze` without hosts.toml files: the directories config_path names are not
     // known to be empty, only not shown
     const hostsNotGiven = ctx.facts.manifest.probes.containerd?.hostsGiven === false;
@@ -268,7 +272,12 @@ export const containerdFacts = defineFacts({
         `containerd: config_path names ${configPath.join(', ')}, but no hosts.toml from there was given: which registries have a mirror, and whether it is dfdaemon, is not known (give them as files too: <dir>/<registry>/hosts.toml)`,
         setInText(facts.setIn.configPath) ?? facts.configFile ?? CONTAINERD_FILES.config,
       );
-    if (notGiven && hostsDirs.length > 0)
+    if (unread && hostsDirs.length > 0)
+      ctx.note(
+        `containerd: config.toml does not parse, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path`,
+        CONTAINERD_FILES.certsD,
+      );
+    else if (notGiven && hostsDirs.length > 0)
       ctx.note(
         `containerd: no config.toml given — the hosts.toml files given are read as containerd reads them from its config_path; whether its config_path names their directory is not known`,
         CONTAINERD_FILES.certsD,

@@ -31,7 +31,13 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
     };
     const source = sources[c.configSource];
     out.push({ area: 'containerd', setting: 'config', value: source, from: at(cfg) });
-    out.push({ area: 'containerd', setting: 'config layout', value: `v${c.config.layout}`, from: at(cfg) });
+    // a file that does not parse has no layout: what is read of it is containerd's built-in defaults
+    out.push({
+      area: 'containerd',
+      setting: 'config layout',
+      value: c.configSource === 'invalid' ? 'not known (config.toml does not parse)' : `v${c.config.layout}`,
+      from: at(cfg),
+    });
     const d = c.pull.downloads;
     out.push({
       area: 'containerd',
@@ -56,11 +62,13 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
     out.push({
       area: 'containerd',
       setting: 'config_path',
-      value: c.configPath.join(':') || 'not set',
+      value: c.configPath.join(':') || (c.configPathFrom === 'assumed' ? 'not known' : 'not set'),
       // containerd's own default (2.2+) is written in no file
       from:
         c.configPathFrom === 'assumed'
-          ? 'assumed: no config given'
+          ? c.configSource === 'invalid'
+            ? 'assumed: config.toml does not parse'
+            : 'assumed: no config given'
           : c.configPathFrom === 'default'
             ? 'default (containerd)'
             : c.setIn.configPath

@@ -42,6 +42,20 @@ describe('a terminal session given to analyze as one file', () => {
     expect(Object.keys(assembleLooseFiles(k ?? [], 'x', tool).files)).toContain('raw/dfdaemon/logs/paste.txt');
   });
 
+  it('splits bare `$ ` prompts before any command, a relative `cat`, and a command continued with `\\`', () => {
+    // containerd#11478: run in /etc/containerd, `$ cat certs.d/docker.io/hosts.toml`, then `$ systemctl …`
+    const c11478 = new URL('../../fixtures/real/containerd-1.7.24-session-relative-cat-11478/', import.meta.url);
+    const r = (rel: string) => readFileSync(new URL(rel, c11478), 'utf8');
+    const a = assembleLooseFiles([{ path: 'pasted-session.txt', text: r('pasted-session.txt') }], 'x', tool);
+    expect(Object.keys(a.files).sort()).toEqual([
+      'raw/containerd/certs.d/docker.io/hosts.toml',
+      'raw/containerd/journal.txt',
+    ]);
+    for (const [rel, text] of Object.entries(a.files)) expect(text, rel).toBe(r(rel));
+    expect(a.manifest.sources).toEqual(JSON.parse(r('manifest.json')).sources);
+    expect(a.taken.map((t) => t.kind)).toEqual(['hosts-toml', 'containerd-log']);
+  });
+
   it('leaves whole a config whose comments read like commands, and a log without prompts', () => {
     // `# ` starts a comment in YAML and TOML: a bare prompt counts only before a `cat` of an absolute path
     const yaml = '# kubectl -n dragonfly-system edit cm dragonfly-client\n# crictl pull alpine\nproxy:\n  rules: []\n';

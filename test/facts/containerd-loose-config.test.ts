@@ -53,6 +53,26 @@ describe('containerd files given without its config', () => {
   });
 });
 
+describe('containerd config.toml that does not parse, given with hosts.toml files', () => {
+  // containerd/containerd#11647: the config.toml as posted, parts elided with "...", and the hosts.toml
+  const ELIDED = '...\n[plugins."io.containerd.grpc.v1.cri".registry]\nconfig_path = "/etc/containerd/certs.d"\n...\n';
+  const REPO_HOMES =
+    'server = "http://repo.homes"\n\n[host."http://repo.homes"]\n  capabilities = ["pull", "resolve", "push"]\n  skip_verify = true\n';
+
+  it('does not take its config_path for unset: the hosts.toml given are read, and no finding rests on the file', async () => {
+    const { facts, misconfigured } = await analyzed([
+      { path: 'config.toml', text: ELIDED },
+      { path: 'certs.d/repo.homes/hosts.toml', text: REPO_HOMES },
+    ]);
+    expect(facts.containerd).toMatchObject({ configSource: 'invalid', configPathFrom: 'assumed', misconfigs: [] });
+    expect(facts.containerd?.routes[0]).toMatchObject({ registry: 'repo.homes' });
+    expect(misconfigured).toBeUndefined();
+    expect(facts.notes.map((n) => n.text)).toContain(
+      'containerd: config.toml does not parse, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path',
+    );
+  });
+});
+
 describe('containerd config given without its hosts.toml files', () => {
   const DFGET = readFileSync(
     new URL('../../fixtures/real/package-go-dfget-v2.1.49/raw/dfdaemon/config/dfget.yaml', import.meta.url),

@@ -2,7 +2,14 @@
 // merged config takes, which layout each file's plugin tables are read in, and when it refuses to start.
 // Pure: the caller says notes. Each file is one the bundle holds, config.toml first, the imports after it
 // in the order containerd loads them.
-import { CRI_PLUGIN_ID, fileVersion, hasImagesTableBeforeV3, mergeTomlTables } from '../parsers/containerd-config.js';
+import {
+  CRI_PLUGIN_ID,
+  criKeysStranded,
+  fileVersion,
+  hasCriRuntimes,
+  hasImagesTableBeforeV3,
+  mergeTomlTables,
+} from '../parsers/containerd-config.js';
 import { isTable, type TomlTable } from '../parsers/containerd-toml.js';
 import type { ImportMerge } from '../knowledge/containerd.js';
 import type { ConfigFileRead } from './containerd-set-in.js';
@@ -29,6 +36,12 @@ export interface LoadedFiles {
   imagesTable: boolean;
   /** Why containerd does not start with these files, and where. */
   refused?: { file: string; key: string[]; message: string };
+  /**
+   * Per file (by path), the `[plugins."io.containerd.grpc.v1.cri".containerd]` keys (`containerd.snapshotter`…)
+   * that 2.x's migration of a version 1 or 2 config leaves behind for want of a `runtimes` table
+   * (criKeysStranded): no plugin reads them. Files with none are absent.
+   */
+  stranded: Record<string, string[]>;
 }
 
 const declared = (t: TomlTable): number => (t.version === undefined ? 0 : Number(t.version));
@@ -57,10 +70,11 @@ export function renameV1Cri(t: TomlTable): TomlTable {
  *   renamed and takes the version loaded so far (:312-319, containerd's own test :217-234), any other file's
  *   version overrides; plugin tables merge key by key (mergeConfig :429-449, commit a21e379b6). Only a merged
  *   config below version 3 is migrated, the CRI images plugin copying the CRI table's keys over its own
- *   (cmd/containerd/server/server.go:133-140, :266-279; plugins/cri/images/plugin.go:175-194).
+ *   (cmd/containerd/server/server.go:133-140, :266-279; plugins/cri/images/plugin.go:175-194), and the CRI
+ *   `.containerd` table's snapshotter keys only when the merged table has `runtimes` (hasCriRuntimes).
  * - 2.3+ (v2.3.0 cmd/containerd/server/config/config.go:451-526): each file is migrated from its own version,
- *   plugins included, before it is merged; an import that declares a higher version than config.toml does
- *   not start (:475-481).
+ *   plugins included, before it is merged (each file's own `runtimes` table, then, lets its snapshotter
+ *   keys through); an import that declares a higher version than config.toml does not start (:475-481).
  */
 export function loadFiles(files: readonly ConfigFileRead[], how: ImportMerge): LoadedFiles {
   if (how === 'plugin-tables-replaced') return load1x(files);
@@ -107,6 +121,7 @@ function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
     files: asMerged,
     imagesTable: false,
     ...(refused ? { refused } : {}),
+    stranded: {},
   };
 }
 
@@ -121,6 +136,10 @@ function loadMergedThenMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
   const renamed = files.map((f) => declared(f.table) < 2);
   // below version 3 the merged config is migrated: an images table anywhere is read, with the CRI table's keys over it
   const imagesTable = version < 3 && files.some((f) => isTable(dig2(f.table, CRI_PLUGIN_ID[3])));
+  // the migration reads the merged CRI table: a `runtimes` table in any file lets every file's keys through
+  const named = files.map((f, i) => (renamed[i] ? renameV1Cri(f.table) : f.table));
+  const runtimes = named.some(hasCriRuntimes);
+  const stranded = version < 3 ? strandedBy(files, named, runtimes) : {};
   return {
     version,
     ...(versionFrom && versionFrom !== files[0] && files[0] && version !== declared(files[0].table)
@@ -129,6 +148,7 @@ function loadMergedThenMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
     forms: files.map((_, i) => (imagesTable ? 'images-table' : renamed[i] ? 'renamed' : 'as-written')),
     files: [...files],
     imagesTable,
+    stranded,
   };
 }
 
@@ -158,13 +178,31 @@ function loadEachMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
   const forms: FileForm[] = files.map((f) =>
     uniform ? 'as-written' : oneOrTwo ? (fileVersion(f.table) === 1 ? 'renamed' : 'as-written') : 'images-table',
   );
+  // each version 1 or 2 file is migrated on its own, with its own `runtimes` table or none
+  const older = files.filter((f) => fileVersion(f.table) <= 2);
+  const olderNamed = older.map((f) => (fileVersion(f.table) === 1 ? renameV1Cri(f.table) : f.table));
   return {
     version: uniform || !oneOrTwo ? version : 2,
     forms,
     files: [...files],
     imagesTable: !uniform && !oneOrTwo && version < 3,
     ...(refused ? { refused } : {}),
+    stranded: strandedBy(older, olderNamed),
   };
+}
+
+/** Each file's stranded keys (criKeysStranded), of its table with the CRI table under its 2.x name; `runtimes` for all, else each its own. */
+function strandedBy(
+  files: readonly ConfigFileRead[],
+  named: readonly TomlTable[],
+  runtimes?: boolean,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [i, f] of files.entries()) {
+    const keys = criKeysStranded(named[i]!, runtimes ?? hasCriRuntimes(named[i]!));
+    if (keys.length > 0) out[f.path] = keys;
+  }
+  return out;
 }
 
 function dig2(t: TomlTable, id: string): unknown {

@@ -11,12 +11,14 @@ import {
   type ContainerdConfig,
   asImagesTable,
   CRI_PLUGIN_ID,
-  criKeysMigrated,
+  criKeysSet,
   fileVersion,
   hasImagesTableBeforeV3,
   leftoverCriKeys,
   migrateLeftoverCri,
   readContainerdConfig,
+  strandedOffDefault,
+  withoutStrandedKeys,
 } from '../parsers/containerd-config.js';
 import { type EnvValue, goParseBoolTrue, parseEnvLines, parseSystemdEnvironment } from '../parsers/containerd-env.js';
 import {
@@ -406,6 +408,10 @@ async function readConfig(
   if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
   // the note on an images table in a version 1 or 2 file (1.x ignores it, 2.x reads it)
   readsImagesTable(ctx, pk, files);
+  for (const f of files) {
+    const keys = strandedOffDefault(f.table, l.stranded[f.path] ?? []);
+    if (keys.length > 0) strandedNote(ctx, pk, f, keys);
+  }
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;
@@ -416,13 +422,14 @@ async function readConfig(
       return r.table;
     }
     const form = l.forms[i];
-    if (form === 'images-table') return asImagesTable(f.table);
+    const stranded = l.stranded[f.path] ?? [];
+    if (form === 'images-table') return asImagesTable(f.table, stranded.length === 0);
     if (form === 'renamed') {
       const t = renameV1Cri(f.table);
       if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version);
-      return t;
+      return withoutStrandedKeys(t, stranded);
     }
-    return f.table;
+    return withoutStrandedKeys(f.table, stranded);
   };
   // containerd loads the main file, then each import in order, each merged over what came before: the last
   // to set a key wins (facts/containerd-load.ts, by release line)
@@ -454,7 +461,9 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
   if (pk.version === null) {
     const read = (w: ImportMerge) => {
       const l = loadFiles(files, w);
-      return JSON.stringify([l.version, l.forms, l.imagesTable, l.refused, l.files.map((f) => f.table)]);
+      // keys left behind at the value that holds without them read alike
+      const stranded = files.map((f) => strandedOffDefault(f.table, l.stranded[f.path] ?? []));
+      return JSON.stringify([l.version, l.forms, l.imagesTable, l.refused, stranded, l.files.map((f) => f.table)]);
     };
     const assumed = ways[configImportMerge.assumeWhenUnknown]!;
     if (ways.every((w) => read(w) === read(assumed))) return assumed;
@@ -487,12 +496,36 @@ function criIgnoredNote(
   renamed: TomlTable,
   version: number,
 ): void {
-  const keys = criKeysMigrated(renamed);
+  // not migrated at all: every key the table sets is unused, runtimes or none
+  const keys = criKeysSet(renamed);
   if (keys.length === 0) return;
   const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 2.0–2.2';
   ctx.note(
     `${path} has no version line (or version = 1): ${release} renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
     path,
+  );
+}
+
+/**
+ * A version 1 or 2 file's snapshotter, disable_snapshot_annotations or discard_unpacked_layers in a CRI
+ * `.containerd` table without `runtimes`: 2.x's migration does not move them (hasCriRuntimes), so the
+ * images plugin's defaults hold (v2.2.0 internal/cri/config/config_unix.go:32-33: the platform's default
+ * snapshotter, disable_snapshot_annotations true).
+ */
+function strandedNote(
+  ctx: FactsContext,
+  pk: ContainerdVersionPicker,
+  f: ConfigFileRead,
+  keys: readonly string[],
+): void {
+  const id = isTable(dig(f.table, 'plugins', CRI_PLUGIN_ID[2])) ? CRI_PLUGIN_ID[2] : CRI_PLUGIN_ID[1];
+  const names = keys.map((k) => k.slice('containerd.'.length));
+  const line = f.lineOf(['plugins', id, 'containerd', names[0]!]);
+  const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 2.x';
+  const table = id === CRI_PLUGIN_ID[1] ? '[plugins.cri.containerd]' : `[plugins."${id}".containerd]`;
+  ctx.note(
+    `${f.path} sets ${names.join(', ')} in ${table}, which has no runtimes table: ${release} migrates a version ${fileVersion(f.table)} config to version 3 and moves these to [plugins."io.containerd.cri.v1.images"] only from a .containerd table that has runtimes, so they are not used: what [plugins."io.containerd.cri.v1.images"] sets holds, else the defaults (snapshotter overlayfs, disable_snapshot_annotations = true, discard_unpacked_layers = false); set them under [plugins."io.containerd.cri.v1.images"] in a version 3 config (\`containerd config migrate\` writes one)`,
+    line === undefined ? f.path : `${f.path}:${line}`,
   );
 }
 

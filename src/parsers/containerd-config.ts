@@ -208,9 +208,10 @@ export function criKeyPath(config: Pick<ContainerdConfig, 'criPluginId'>, ...key
 }
 
 /**
- * What containerd 2.3+ (config version 4) copies from a version 3 file's `[plugins."io.containerd.grpc.v1.cri"]`
- * onto `[plugins."io.containerd.cri.v1.images"]` when it migrates the file on load: these keys of the table
- * itself, and these of its `.containerd` table (v2.3.0 plugins/cri/images/plugin.go:175-261 migrateConfig).
+ * What containerd 2.x copies from `[plugins."io.containerd.grpc.v1.cri"]` onto
+ * `[plugins."io.containerd.cri.v1.images"]` when it migrates a config (a version 1 or 2 one; from 2.3 a
+ * version 3 one too): these keys of the table itself, and these of its `.containerd` table when that has
+ * `runtimes` (v2.3.0 plugins/cri/images/plugin.go:175-261 migrateConfig; hasCriRuntimes).
  */
 const LEFTOVER_CRI_KEYS = [
   'registry',
@@ -231,8 +232,18 @@ export function leftoverCriKeys(t: TomlTable): string[] {
   return fileVersion(t) === 3 ? criKeysMigrated(t) : [];
 }
 
-/** The keys of the file's `[plugins."io.containerd.grpc.v1.cri"]` that the CRI images plugin's migration copies. */
-export function criKeysMigrated(t: TomlTable): string[] {
+/**
+ * Whether the file's CRI table has a `containerd.runtimes` table. The CRI images plugin's migration copies
+ * snapshotter, disable_snapshot_annotations and discard_unpacked_layers from `.containerd` only then: it
+ * returns when `runtimes` is absent, before it reaches them (plugins/cri/images/plugin.go migrateConfig,
+ * v2.0.0 :206-243, v2.1.0 :213-250, v2.2.0 :226-263, v2.3.0 :224-261, v2.4.0-beta.0 the same).
+ */
+export function hasCriRuntimes(t: TomlTable): boolean {
+  return dig(t, 'plugins', CRI_PLUGIN_ID[2], 'containerd', 'runtimes') !== undefined;
+}
+
+/** The image keys the file's `[plugins."io.containerd.grpc.v1.cri"]` sets, migrated or not (`containerd.` for its `.containerd` table). */
+export function criKeysSet(t: TomlTable): string[] {
   const src = dig(t, 'plugins', CRI_PLUGIN_ID[2]);
   if (!isTable(src)) return [];
   const inner = dig(src, 'containerd');
@@ -242,6 +253,56 @@ export function criKeysMigrated(t: TomlTable): string[] {
       (k) => `containerd.${k}`,
     ),
   ];
+}
+
+/**
+ * The keys of the file's `[plugins."io.containerd.grpc.v1.cri"]` that the CRI images plugin's migration
+ * copies: its `.containerd` keys only when `runtimes` is there (hasCriRuntimes). `runtimes`: whether the
+ * config migrated has one, when that is more than this file (2.0–2.2 migrate the merged config).
+ */
+export function criKeysMigrated(t: TomlTable, runtimes = hasCriRuntimes(t)): string[] {
+  return criKeysSet(t).filter((k) => runtimes || !k.startsWith('containerd.'));
+}
+
+/** The `.containerd` keys the file sets that the migration leaves behind for want of `runtimes` (none: empty). */
+export function criKeysStranded(t: TomlTable, runtimes = hasCriRuntimes(t)): string[] {
+  return runtimes ? [] : criKeysSet(t).filter((k) => k.startsWith('containerd.'));
+}
+
+/**
+ * The CRI images plugin's own values for the `.containerd` keys on Linux, what holds when the migration
+ * leaves them behind (v2.2.0 internal/cri/config/config_unix.go:30-33, defaults/defaults_linux.go:32;
+ * discard_unpacked_layers is Go's zero value; v2.0.0 :26-29 the same).
+ */
+const IMAGES_DEFAULTS: Readonly<Record<string, unknown>> = {
+  snapshotter: 'overlayfs',
+  disable_snapshot_annotations: true,
+  discard_unpacked_layers: false,
+};
+
+/** Of the stranded keys (criKeysStranded), those the file sets to other than what holds without them. */
+export function strandedOffDefault(t: TomlTable, keys: readonly string[]): string[] {
+  const inner = dig(t, 'plugins', CRI_PLUGIN_ID[2], 'containerd') ?? dig(t, 'plugins', CRI_PLUGIN_ID[1], 'containerd');
+  return keys.filter((k) => {
+    const key = k.slice('containerd.'.length);
+    return dig(inner, key) !== IMAGES_DEFAULTS[key];
+  });
+}
+
+/**
+ * The file without the `.containerd` keys (criKeysStranded) the migration leaves behind, so that nothing
+ * reads them; its CRI table under either name (a version 1 file read as written keeps `[plugins.cri]`).
+ */
+export function withoutStrandedKeys(t: TomlTable, keys: readonly string[]): TomlTable {
+  const plugins = t.plugins;
+  if (keys.length === 0 || !isTable(plugins)) return t;
+  const id = isTable(dig(plugins, CRI_PLUGIN_ID[2], 'containerd')) ? CRI_PLUGIN_ID[2] : CRI_PLUGIN_ID[1];
+  const cri = plugins[id];
+  const inner = dig(cri, 'containerd');
+  if (!isTable(cri) || !isTable(inner)) return t;
+  const kept: TomlTable = { ...inner };
+  for (const k of keys) delete kept[k.slice('containerd.'.length)];
+  return { ...t, plugins: { ...plugins, [id]: { ...cri, containerd: kept } } };
 }
 
 /**
@@ -275,15 +336,16 @@ export function hasImagesTableBeforeV3(t: TomlTable): boolean {
 /**
  * A version 1 or 2 file that holds an images table, as containerd 2.x loads it: its CRI table's registry,
  * max_concurrent_downloads… copied over the images table (to be read with readContainerdConfig's
- * `imagesTable`). A version 1 file's CRI table is `[plugins.cri]`, which 2.x first renames.
+ * `imagesTable`). A version 1 file's CRI table is `[plugins.cri]`, which 2.x first renames. `runtimes`:
+ * whether the config migrated has `containerd.runtimes` (criKeysMigrated), when more than this file.
  */
-export function asImagesTable(t: TomlTable): TomlTable {
+export function asImagesTable(t: TomlTable, runtimes?: boolean): TomlTable {
   const plugins = t.plugins as TomlTable;
   const named: TomlTable =
     fileVersion(t) === 1 && isTable(plugins[CRI_PLUGIN_ID[1]])
       ? { ...t, plugins: { ...plugins, [CRI_PLUGIN_ID[2]]: plugins[CRI_PLUGIN_ID[1]] } }
       : t;
-  return migrateLeftoverCri(named, criKeysMigrated(named));
+  return migrateLeftoverCri(named, criKeysMigrated(named, runtimes ?? hasCriRuntimes(named)));
 }
 
 /**

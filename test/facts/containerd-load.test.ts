@@ -88,7 +88,7 @@ describe("2.0–2.2: the merged config's version decides whether it is migrated"
     expect(c.config.cri.configPath).toBeUndefined();
   });
 
-  it('a config.toml without a version is read as version 3 after its [plugins.cri] is renamed: 2.2 ignores that table, 1.7 and 2.3 read it', async () => {
+  it('a config.toml without a version is read as version 3 after its [plugins.cri] is renamed: 2.2 ignores that table, 1.7 and 2.3 read it (2.3 without its snapshotter, having no runtimes table)', async () => {
     const files = {
       'raw/containerd/config.toml':
         '[plugins.cri.registry]\n  config_path = "/etc/dfdaemon/certs.d"\n[plugins.cri.containerd]\n  snapshotter = "native"\n',
@@ -106,8 +106,68 @@ describe("2.0–2.2: the merged config's version decides whether it is migrated"
     for (const v of ['v1.7.20', 'v2.3.4']) {
       const c = (await factsFrom({ ...files, ...at(v) })).containerd!;
       expect(c.config.cri.configPath).toBe('/etc/dfdaemon/certs.d');
-      expect(c.snapshotter).toBe('native');
+      // 2.3 migrates the file, and its .containerd table has no runtimes: the snapshotter is left behind
+      expect(c.snapshotter).toBe(v === 'v1.7.20' ? 'native' : 'overlayfs');
     }
+  });
+});
+
+describe("2.x moves a version 1 or 2 file's snapshotter keys only from a .containerd table with runtimes", () => {
+  // plugins/cri/images/plugin.go migrateConfig returns before them without runtimes (v2.0.0 :206-243, v2.3.0 :224-261)
+  const NO_RUNTIMES =
+    'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  discard_unpacked_layers = true\n';
+
+  it('leaves them unused on 2.1 and 2.3, with a note at their line; 1.7 reads them', async () => {
+    for (const v of ['v2.1.4', 'v2.3.4']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': NO_RUNTIMES });
+      const c = f.containerd!;
+      expect(c.snapshotter).toBe('overlayfs');
+      expect(c.discardUnpackedLayers).toBe(false);
+      const note = f.notes.find((n) => n.text.includes('has no runtimes table'));
+      expect(note?.source).toBe('raw/containerd/config.toml:3');
+      expect(note?.text).toContain('snapshotter, discard_unpacked_layers');
+    }
+    const old = await factsFrom({ ...at('v1.7.20'), 'raw/containerd/config.toml': NO_RUNTIMES });
+    expect(old.containerd!.snapshotter).toBe('native');
+    expect(old.notes.some((n) => n.text.includes('has no runtimes table'))).toBe(false);
+  });
+
+  it('says nothing of keys left behind at the value that holds without them', async () => {
+    const f = await factsFrom({
+      ...at('v2.1.4'),
+      'raw/containerd/config.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n  discard_unpacked_layers = false\n',
+    });
+    expect(f.containerd!.snapshotter).toBe('overlayfs');
+    expect(f.notes.some((n) => n.text.includes('has no runtimes table'))).toBe(false);
+  });
+
+  it('moves them with a runtimes table', async () => {
+    const f = await factsFrom({ ...at('v2.1.4'), 'raw/containerd/config.toml': SNAPSHOTTER_V2 });
+    expect(f.containerd!.snapshotter).toBe('native');
+    expect(f.notes.some((n) => n.text.includes('has no runtimes table'))).toBe(false);
+  });
+
+  it("2.0–2.2 migrate the merged config: an import's runtimes table lets config.toml's keys through; 2.3 migrates each file alone", async () => {
+    const files = {
+      'raw/containerd/config.toml': NO_RUNTIMES.replace(
+        'version = 2\n',
+        'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n',
+      ),
+      'raw/containerd/imports/10-runc.toml':
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n  runtime_type = "io.containerd.runc.v2"\n',
+    };
+    expect((await factsFrom({ ...files, ...at('v2.2.3') })).containerd!.snapshotter).toBe('native');
+    expect((await factsFrom({ ...files, ...at('v2.3.4') })).containerd!.snapshotter).toBe('overlayfs');
+  });
+
+  it('a version 2 file with an images table: the images table keeps its snapshotter', async () => {
+    const f = await factsFrom({
+      ...at('v2.1.4'),
+      'raw/containerd/config.toml': `${NO_RUNTIMES}[plugins."io.containerd.cri.v1.images"]\n  snapshotter = "zfs"\n`,
+    });
+    expect(f.containerd!.snapshotter).toBe('zfs');
+    expect(f.notes.some((n) => n.text.includes('has no runtimes table'))).toBe(true);
   });
 });
 

@@ -70,7 +70,7 @@ describe('where each containerd setting is set', () => {
       'raw/containerd/config.toml':
         'version = 2\n[plugins."io.containerd.cri.v1.images"]\n  max_concurrent_downloads = 3\n',
       'raw/containerd/imports/50-old.toml':
-        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n',
     });
     expect(f.containerd!.snapshotter).toBe('native');
     expect(f.containerd!.setIn.snapshotter).toEqual({ file: 'raw/containerd/imports/50-old.toml', line: 3 });
@@ -103,7 +103,7 @@ describe('a rule on a setting an import sets', () => {
         'raw/containerd/config.toml':
           'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n',
         'raw/containerd/imports/zz.toml':
-          'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+          'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n',
       },
       { manifest: { sources: { 'raw/containerd/imports/zz.toml': '/etc/containerd/conf.d/zz.toml' } } },
     );

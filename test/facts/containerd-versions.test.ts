@@ -220,6 +220,7 @@ describe('containerd behaviour by release (fixtures per version)', () => {
   config_path = "/etc/containerd/other.d"
 [plugins."io.containerd.grpc.v1.cri".containerd]
   snapshotter = "stargz"
+[plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
 `.replace(
       '[plugins."io.containerd.cri.v1.images"]\n',
       '[plugins."io.containerd.cri.v1.images"]\n  disable_snapshot_annotations = false\n',

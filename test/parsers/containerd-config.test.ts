@@ -128,26 +128,31 @@ describe('a version 3 file with a leftover version 2 CRI table (what containerd 
     if (!p.ok) throw new Error(p.message);
     return p.value;
   };
-  const v3 = toml(
-    [
-      'version = 3',
-      "[plugins.'io.containerd.cri.v1.images']",
-      "  snapshotter = 'overlayfs'",
-      '  max_concurrent_downloads = 3',
-      "  [plugins.'io.containerd.cri.v1.images'.registry]",
-      "    config_path = '/etc/containerd/certs.d'",
-      '[plugins."io.containerd.grpc.v1.cri"]',
-      '  max_concurrent_downloads = 10',
-      '  sandbox_image = "registry.k8s.io/pause:3.9"',
-      '  [plugins."io.containerd.grpc.v1.cri".containerd]',
-      '    snapshotter = "native"',
-      '  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]',
-      '    endpoint = ["https://mirror.gcr.io"]',
-    ].join('\n'),
+  const TOML_V3 = [
+    'version = 3',
+    "[plugins.'io.containerd.cri.v1.images']",
+    "  snapshotter = 'overlayfs'",
+    '  max_concurrent_downloads = 3',
+    "  [plugins.'io.containerd.cri.v1.images'.registry]",
+    "    config_path = '/etc/containerd/certs.d'",
+    '[plugins."io.containerd.grpc.v1.cri"]',
+    '  max_concurrent_downloads = 10',
+    '  sandbox_image = "registry.k8s.io/pause:3.9"',
+    '  [plugins."io.containerd.grpc.v1.cri".containerd]',
+    '    snapshotter = "native"',
+    '  [plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]',
+    '    endpoint = ["https://mirror.gcr.io"]',
+  ].join('\n');
+  const v3 = toml(TOML_V3);
+
+  // the .containerd keys move only from a table that has runtimes (v2.3.0 plugins/cri/images/plugin.go:224-261)
+  const withRuntimes = toml(
+    `${TOML_V3}\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n`,
   );
 
   it('names the keys that would move, and none for a version 2 file, whose CRI table is its own', () => {
-    expect(leftoverCriKeys(v3)).toEqual(['registry', 'max_concurrent_downloads', 'containerd.snapshotter']);
+    expect(leftoverCriKeys(v3)).toEqual(['registry', 'max_concurrent_downloads']);
+    expect(leftoverCriKeys(withRuntimes)).toEqual(['registry', 'max_concurrent_downloads', 'containerd.snapshotter']);
     expect(leftoverCriKeys({ ...v3, version: 2 })).toEqual([]);
     expect(
       leftoverCriKeys(toml("version = 3\n[plugins.'io.containerd.cri.v1.images']\n  snapshotter = 'x'\n")),
@@ -160,7 +165,9 @@ describe('a version 3 file with a leftover version 2 CRI table (what containerd 
     expect(c.cri.configPath).toBeUndefined();
     expect(c.cri.mirrors).toEqual({ 'docker.io': ['https://mirror.gcr.io'] });
     expect(c.cri.maxConcurrentDownloads).toBe(10);
-    expect(c.cri.snapshotter).toBe('native');
+    // no runtimes table: the images table's snapshotter stays
+    expect(c.cri.snapshotter).toBe('overlayfs');
+    expect(readContainerdConfig(migrateLeftoverCri(withRuntimes)).config.cri.snapshotter).toBe('native');
     // the file as written, untouched
     expect(readContainerdConfig(v3).config.cri.configPath).toBe('/etc/containerd/certs.d');
   });

@@ -400,7 +400,7 @@ describe('containerd.unpack-bound', () => {
     // canonical/microk8s microk8s-resources/default-args/containerd-template.toml @ d099c907 (excerpt), as
     // run-containerd-with-args:57 renders it with SNAP_DATA=/var/snap/microk8s/current
     const microk8s = (snapshotter: string) =>
-      `# Use config version 2 to enable new configuration fields.\nversion = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "${snapshotter}"\n  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "/var/snap/microk8s/current/opt/cni/bin"\n    conf_dir = "/var/snap/microk8s/current/args/cni-network"\n  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/var/snap/microk8s/current/args/certs.d"\n`;
+      `# Use config version 2 to enable new configuration fields.\nversion = 2\n\n[plugins."io.containerd.grpc.v1.cri"]\n  [plugins."io.containerd.grpc.v1.cri".containerd]\n    snapshotter = "${snapshotter}"\n    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n  [plugins."io.containerd.grpc.v1.cri".cni]\n    bin_dir = "/var/snap/microk8s/current/opt/cni/bin"\n    conf_dir = "/var/snap/microk8s/current/args/cni-network"\n  [plugins."io.containerd.grpc.v1.cri".registry]\n    config_path = "/var/snap/microk8s/current/args/certs.d"\n`;
     const steps = (m: ReturnType<typeof unpackBound.when>) => m?.remediation.steps ?? [];
 
     it('names the template and the zfs snapshotter, not /etc/containerd/config.toml and overlayfs', async () => {
@@ -438,7 +438,7 @@ describe('containerd.unpack-bound', () => {
       const m = unpackBound.when(
         await factsFrom({
           'raw/containerd/config.toml':
-            'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+            'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n',
         }),
       );
       expect(m?.severity).toBe('warning');
@@ -456,7 +456,7 @@ describe('containerd.unpack-bound', () => {
   it('fires for a native snapshotter or missing unpigz, and not when gunzip keeps up', async () => {
     const native = await factsFrom({
       'raw/containerd/config.toml':
-        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n',
+        'version = 2\n[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n  [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]\n    runtime_type = "io.containerd.runc.v2"\n',
     });
     expect(unpackBound.when(native)?.evidence[0]).toMatch(/native/);
     const noPigz = await factsFrom(

@@ -79,4 +79,13 @@ export default tseslint.config(
     ],
     rules: pureRestriction,
   },
+  {
+    // the launcher is CommonJS (bin/package.json): an ES-module entry loads Node's ES-module loader at every start
+    files: ['bin/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

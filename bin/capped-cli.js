@@ -3,8 +3,8 @@
 // given what the CLI reads of a terminal (isTTY and columns: colour, table width, progress), as the main
 // thread saw them. Signals reach the main thread only; it hands SIGINT and SIGTERM on as messages, and
 // they are emitted here for the CLI's own handlers, which clean up and exit as on a real signal.
-import { parentPort, workerData } from 'node:worker_threads';
-import { loadMain } from './packed-cli.js';
+const { parentPort, workerData } = require('node:worker_threads');
+const { loadMain } = require('./packed-cli.js');
 
 Object.assign(process.stdout, workerData.stdout);
 Object.assign(process.stderr, workerData.stderr);
@@ -13,5 +13,8 @@ parentPort.on('message', (m) => {
 });
 // listening must not keep the worker alive once the command is done
 parentPort.unref();
-const main = await loadMain();
-process.exitCode = await main(workerData.argv);
+void loadMain()
+  .then((main) => main(workerData.argv))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -10,9 +10,14 @@
 // A command whose memory is bounded by what dfdoctor itself holds runs on the main thread, without the
 // worker: --version, --help, `rules`, and `analyze` of a bundle directory small enough that its whole
 // content could not bring the heap near the cap.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+//
+// The launcher and its two helpers are CommonJS (bin/package.json), though the package is ES modules: an
+// ES-module entry makes Node load its ES-module loader (an empty one loads 18 internal modules that an
+// empty CommonJS one does not) and build, for each builtin it imports, a module facade that reads every
+// export, so `import … from 'node:fs'` alone loaded fs's streams and fs/promises with readline; and it
+// reads the entry's files asynchronously.
+const { readdirSync, readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
 const HEAP_FLAG = '--max-old-space-size';
 /** A directory bundle up to this size is analysed without the cap: a few times its size stays far below it. */
@@ -31,15 +36,18 @@ const capped = process.execArgv.some((a) => a.startsWith(HEAP_FLAG));
 
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   // what commander prints for --version, without loading the CLI for it
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../package.json'), 'utf8'));
   process.stdout.write(`${pkg.version}\n`);
 } else if (capped || !needsHeapCap(args)) {
-  const { loadMain } = await import('./packed-cli.js');
-  const main = await loadMain();
-  process.exitCode = await main(process.argv);
+  const { loadMain } = require('./packed-cli.js');
+  void loadMain()
+    .then((main) => main(process.argv))
+    .then((code) => {
+      process.exitCode = code;
+    });
 } else {
   const heapMb = Number(process.env.DFDOCTOR_HEAP_MB) > 0 ? Number(process.env.DFDOCTOR_HEAP_MB) : 128;
-  await runCapped(heapMb);
+  runCapped(heapMb);
 }
 
 /**
@@ -48,13 +56,13 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
  * terminal goes with it. Signals reach this thread only; SIGINT and SIGTERM are handed on, and the CLI
  * cleans up as it does on its own (SIGHUP ends the process, as it ended the CLI).
  */
-async function runCapped(heapMb) {
+function runCapped(heapMb) {
   // loaded here, not at the top: a command run on this thread has no use for them
-  const { Worker } = await import('node:worker_threads');
+  const { Worker } = require('node:worker_threads');
   const terminal = (s) => (s.isTTY ? { isTTY: true, columns: s.columns } : { isTTY: false });
-  const worker = new Worker(new URL('./capped-cli.js', import.meta.url), {
+  const worker = new Worker(join(__dirname, 'capped-cli.js'), {
     workerData: {
-      argv: [process.argv[0], fileURLToPath(import.meta.url), ...args],
+      argv: [process.argv[0], __filename, ...args],
       stdout: terminal(process.stdout),
       stderr: terminal(process.stderr),
     },

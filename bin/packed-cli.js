@@ -4,25 +4,25 @@
 // code only for scripts (vm.Script cachedData), not for ES modules. The code is read, never written
 // here: a run changes nothing on the node. When V8 refuses it (another Node, other flags, a rebuilt
 // bundle) the source is compiled as it would be without it.
-import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Script } from 'node:vm';
+const { readFileSync, statSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const { createRequire } = require('node:module');
+const { pathToFileURL } = require('node:url');
+const { Script } = require('node:vm');
 
 /**
  * Where the compiled code of `file` for this Node and these flags is kept: V8 checks its own version, the
  * source and the flags (a heap limit included) before using it, and a cache made under other flags is
  * refused, so each flag set has its file.
  */
-export function codeCachePath(file) {
+function codeCachePath(file) {
   const flags =
     process.execArgv.map((a) => a.replace(/^-+/, '').replace(/[^A-Za-z0-9=.-]+/g, '_')).join('_') || 'default';
   return `${file}.${process.version}-${process.arch}.${flags}.v8cache`;
 }
 
 /** Runs the bundle and returns its exports ({ main }) and the Script it was compiled as. */
-export function loadPacked(file) {
+function loadPacked(file) {
   // the bundle is ASCII (scripts/bundle.mjs checks): latin1 makes a one-byte string without UTF-8 decoding
   const source = readFileSync(file, 'latin1');
   let cachedData;
@@ -45,11 +45,13 @@ export function loadPacked(file) {
  * output is ~200 modules that Node resolves, reads and compiles one by one), unless it is missing or older
  * than a later plain `tsc`.
  */
-export async function loadMain() {
-  const packed = new URL('../dist/packed/cli.cjs', import.meta.url);
-  const plain = new URL('../dist/cli.js', import.meta.url);
+async function loadMain() {
+  const packed = join(__dirname, '../dist/packed/cli.cjs');
+  const plain = join(__dirname, '../dist/cli.js');
   const p = statSync(packed, { throwIfNoEntry: false });
   const t = statSync(plain, { throwIfNoEntry: false });
-  if (p && (!t || p.mtimeMs >= t.mtimeMs)) return loadPacked(fileURLToPath(packed)).exports.main;
-  return (await import(plain.href)).main;
+  if (p && (!t || p.mtimeMs >= t.mtimeMs)) return loadPacked(packed).exports.main;
+  return (await import(pathToFileURL(plain).href)).main;
 }
+
+module.exports = { codeCachePath, loadPacked, loadMain };

@@ -49,6 +49,25 @@ const yamlAsEsm = {
   },
 };
 
+// commander requires child_process at its top for executable subcommands (`program.command(name,
+// description)` run as a separate program), which dfdoctor has none of; loading it (with net and dgram)
+// was the largest builtin of every start. Its require gets a stand-in that loads the module on first use.
+const LAZY_BUILTINS = [{ importer: /[\\/]node_modules[\\/]commander[\\/]/, builtin: 'node:child_process' }];
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      LAZY_BUILTINS.some((l) => l.builtin === args.path && l.importer.test(args.importer))
+        ? { path: args.path, namespace: 'lazy-builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `let m; module.exports = new Proxy({}, { get: (_, key) => (m ??= require(${JSON.stringify(args.path)}))[key] });`,
+      loader: 'js',
+    }));
+  },
+};
+
 const OUTFILE = join(OUT, 'cli.cjs');
 await build({
   entryPoints: [join(DIST, 'cli.js')],
@@ -65,7 +84,7 @@ await build({
   // import callback when the script comes from its code cache ("A dynamic import callback was not
   // specified", Node 20.20), and all three publish CommonJS
   supported: { 'dynamic-import': false },
-  plugins: [urlOfOrigin, yamlAsEsm],
+  plugins: [urlOfOrigin, yamlAsEsm, lazyBuiltins],
   logLevel: 'warning',
   // whitespace and syntax only (less source for V8 to scan at each start: analyze about 6 % faster);
   // names stay, so a stack trace of an internal error still names its functions

@@ -1,7 +1,6 @@
 import { createReadStream, fstatSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { splitLines } from './line-split.js';
 import type { BundleReader, StoredFile } from './reader.js';
 import type { LinkedRange } from './writer.js';
@@ -58,8 +57,10 @@ export class DirBundle implements BundleReader {
       }
       return;
     }
+    // zlib is loaded for a .gz only: most bundles hold none, and it costs every start that reads one
+    const gunzip = rel.endsWith('.gz') ? (await import('node:zlib')).createGunzip() : undefined;
     const file = createReadStream(this.path(rel), { highWaterMark: 1 << 20 });
-    const stream = rel.endsWith('.gz') ? file.pipe(createGunzip()) : file;
+    const stream = gunzip ? file.pipe(gunzip) : file;
     file.on('error', (e) => stream.destroy(e));
     try {
       for await (const chunk of stream) yield chunk as Uint8Array;

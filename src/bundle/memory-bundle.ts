@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import { splitLines } from './line-split.js';
 import type { BundleReader } from './reader.js';
 
@@ -15,10 +14,11 @@ export class MemoryBundle implements BundleReader {
     );
   }
 
-  private bytes(rel: string): Uint8Array | undefined {
+  private async bytes(rel: string): Promise<Uint8Array | undefined> {
     const b = this.files.get(rel);
     if (b === undefined) return undefined;
-    return rel.endsWith('.gz') ? gunzipSync(b) : b;
+    // zlib is loaded for a .gz only (`analyze` of loose files loads this module)
+    return rel.endsWith('.gz') ? (await import('node:zlib')).gunzipSync(b) : b;
   }
 
   async text(rel: string): Promise<string | undefined> {
@@ -27,7 +27,7 @@ export class MemoryBundle implements BundleReader {
   }
 
   async *chunks(rel: string): AsyncIterable<Uint8Array> {
-    const b = this.bytes(rel);
+    const b = await this.bytes(rel);
     if (b === undefined) throw Object.assign(new Error(`${rel}: no such file in bundle`), { code: 'ENOENT' });
     yield b;
   }

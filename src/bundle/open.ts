@@ -2,7 +2,8 @@ import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirBundle } from './dir-bundle.js';
 import { BUNDLE_FORMAT_VERSION, type Manifest, ManifestSchema } from './manifest.js';
-import { type Measurements, MeasurementsSchema } from './measurements.js';
+import type { Measurements } from './measurements.js';
+import { safeParseOnce } from '../parse-once.js';
 import { BundleError, type BundleReader } from './reader.js';
 
 export interface OpenedBundle {
@@ -58,7 +59,7 @@ export async function readBundleHead(
       `${mfile}: bundle format version ${version} is newer than this dfdoctor supports (${BUNDLE_FORMAT_VERSION}); upgrade dfdoctor`,
     );
   }
-  const parsed = ManifestSchema.safeParse(raw);
+  const parsed = safeParseOnce(ManifestSchema, raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.join('.') || '(root)';
@@ -73,7 +74,9 @@ export async function readBundleHead(
     } catch (e) {
       throw new BundleError(`${prefix}measurements.json: truncated or invalid JSON (${(e as Error).message})`);
     }
-    const m = MeasurementsSchema.safeParse(mraw);
+    // its schema (about 100 zod schemas, built as the module loads) only for a bundle that measured something
+    const { MeasurementsSchema } = await import('./measurements.js');
+    const m = safeParseOnce(MeasurementsSchema, mraw);
     if (!m.success) {
       const issue = m.error.issues[0];
       throw new BundleError(

@@ -2,7 +2,6 @@
 // content and analysed as one bundle. The reading is here; recognising and laying out are pure
 // (src/bundle/sniff.ts, src/bundle/loose-files.ts).
 import { open, readFile, stat } from 'node:fs/promises';
-import { constants, gunzipSync } from 'node:zlib';
 import { assembleLooseFiles, type LooseFile, takenNote } from '../bundle/loose-files.js';
 import { MemoryBundle } from '../bundle/memory-bundle.js';
 import { isLooseKind, LOOSE_KINDS } from '../bundle/sniff.js';
@@ -26,7 +25,9 @@ export async function isBundleArg(path: string): Promise<boolean> {
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
     if (bytesRead < 2 || buffer[0] !== 0x1f || buffer[1] !== 0x8b) return false;
-    // a tar header says "ustar" at offset 257; a gzipped log does not
+    // a tar header says "ustar" at offset 257; a gzipped log does not (zlib is loaded for a gzip file
+    // only: analysing a bundle directory does without it)
+    const { constants, gunzipSync } = await import('node:zlib');
     const head = gunzipSync(buffer.subarray(0, bytesRead), { finishFlush: constants.Z_SYNC_FLUSH });
     return head.toString('latin1', 257, 262) === 'ustar';
   } catch {
@@ -60,6 +61,7 @@ async function readLoose(arg: string): Promise<LooseFile> {
     throw new UsageError(`${path}: ${st.size} bytes is more than loose-file analysis reads; collect a bundle instead`);
   let bytes = await readFile(path);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    const { gunzipSync } = await import('node:zlib');
     try {
       bytes = gunzipSync(bytes);
     } catch (e) {

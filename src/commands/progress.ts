@@ -5,7 +5,9 @@ export interface Progress {
 }
 
 export function makeProgress(enabled: boolean): Progress {
-  const start = performance.now();
+  // the clock only when shown: a first use of `performance` loads perf_hooks, which a command that
+  // shows no progress (stderr not a terminal) would load for nothing
+  const start = enabled ? performance.now() : 0;
   let shown = false;
   const fn = ((message: string) => {
     if (!enabled) return;

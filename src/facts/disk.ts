@@ -6,6 +6,7 @@ import { defineFacts, type FactsContext } from './context.js';
 import { DiskProbeRecordSchema, type PhysicalRecord } from './disk-probe-record.js';
 import { gcThreshold, type GcThreshold } from './disk-gc.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { safeParseOnce } from '../parse-once.js';
 
 /** The medium as measured 4 KiB latency shows it; the rotational flag is only reported, never trusted. */
 export type MediumByLatency = 'flash' | 'network-or-virtual' | 'seek-bound';
@@ -141,7 +142,7 @@ export const diskFacts = defineFacts({
       await readMounts(ctx),
     ];
     if (!rawRec && !read && !ds0 && !mounts) return undefined;
-    const parsedRec = DiskProbeRecordSchema.safeParse(rawRec ?? {});
+    const parsedRec = safeParseOnce(DiskProbeRecordSchema, rawRec ?? {});
     if (!parsedRec.success) {
       ctx.problem({
         file: 'manifest.json',

@@ -4,14 +4,18 @@ import { readNodeFile } from './read-node.js';
 
 export interface NodeProcess {
   pid: number;
+  /** Its /proc/<pid>/comm. */
+  comm: string;
   args: string[];
 }
 
 /**
- * Processes whose /proc/<pid>/comm is `comm`, from the live /proc (a DaemonSet with hostPID sees the
- * host's processes there, whatever --root says).
+ * Processes whose /proc/<pid>/comm is `comm` (or one of them), in /proc's order, from the live /proc (a
+ * DaemonSet with hostPID sees the host's processes there, whatever --root says). Several names are
+ * looked for in one pass: each pass reads every process's comm.
  */
-export async function findProcesses(comm: string, proc = '/proc'): Promise<NodeProcess[]> {
+export async function findProcesses(comm: string | readonly string[], proc = '/proc'): Promise<NodeProcess[]> {
+  const wanted = typeof comm === 'string' ? [comm] : comm;
   let entries: string[];
   try {
     entries = await readdir(proc);
@@ -19,11 +23,19 @@ export async function findProcesses(comm: string, proc = '/proc'): Promise<NodeP
     return [];
   }
   const out: NodeProcess[] = [];
+  // one buffer for every read: a comm is at most 16 bytes (TASK_COMM_LEN), and a fresh zeroed buffer per
+  // process was most of the scan's time
+  const buf = Buffer.allocUnsafe(256);
   for (const e of entries) {
     if (!/^\d+$/.test(e)) continue;
-    if (readComm(`${proc}/${e}/comm`) !== comm) continue;
+    const name = readComm(`${proc}/${e}/comm`, buf);
+    if (name === null || !wanted.includes(name)) continue;
     const cl = await readNodeFile(`${proc}/${e}/cmdline`, 64 * 1024);
-    out.push({ pid: Number(e), args: cl.kind === 'ok' ? cl.text.split('\0').filter((a) => a !== '') : [] });
+    out.push({
+      pid: Number(e),
+      comm: name,
+      args: cl.kind === 'ok' ? cl.text.split('\0').filter((a) => a !== '') : [],
+    });
   }
   return out;
 }
@@ -34,12 +46,11 @@ export async function findProcesses(comm: string, proc = '/proc'): Promise<NodeP
  * thread pool (shared with every other probe's file reads). The command line, which can block on the
  * process's memory map, is read asynchronously, and only for a match.
  */
-function readComm(path: string): string | null {
+function readComm(path: string, buf: Buffer): string | null {
   let fd: number | undefined;
   try {
     // O_NONBLOCK: under a `proc` that is not procfs, a FIFO must not block the read
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    const buf = Buffer.alloc(256);
     return buf
       .subarray(0, readSync(fd, buf, 0, buf.length, 0))
       .toString('utf8')

@@ -87,9 +87,11 @@ type Found = { generation: Generation; pid: number; args: string[] };
 
 /** Finds the running daemon: Go runs as `dfget daemon`, Rust as `dfdaemon`. */
 async function findDaemon(): Promise<Found | undefined> {
-  const rust = (await findProcesses('dfdaemon'))[0];
+  // one pass over /proc for both names
+  const procs = await findProcesses(['dfdaemon', 'dfget']);
+  const rust = procs.find((p) => p.comm === 'dfdaemon');
   if (rust) return { generation: 'rust', pid: rust.pid, args: rust.args };
-  const go = (await findProcesses('dfget')).find((p) => p.args.includes('daemon'));
+  const go = procs.find((p) => p.comm === 'dfget' && p.args.includes('daemon'));
   if (go) return { generation: 'go', pid: go.pid, args: go.args };
   return undefined;
 }

@@ -3,7 +3,6 @@
 import { createReadStream } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createGunzip } from 'node:zlib';
 import { splitLinesBounded } from '../bundle/line-split.js';
 import { openPemLine } from '../bundle/text-parts.js';
 import { type LogEvent, LogScanner } from '../parsers/dfdaemon-log.js';
@@ -76,14 +75,16 @@ export async function listLogFiles(
 }
 
 /** The file's bytes from `start` (decompressed for a .gz); up to `end` (exclusive) when given. */
-function chunks(f: LogFile, signal: AbortSignal, start = 0, end?: number): AsyncIterable<Uint8Array> {
+async function* chunks(f: LogFile, signal: AbortSignal, start = 0, end?: number): AsyncIterable<Uint8Array> {
+  // zlib is loaded for a rotated .gz only: a `--since` window is read from the plain core.log
+  const gunzip = f.gz ? (await import('node:zlib')).createGunzip() : undefined;
   const s = createReadStream(f.path, {
     highWaterMark: 1 << 20,
     signal,
     ...(start > 0 ? { start } : {}),
     ...(end !== undefined ? { end: end - 1 } : {}),
   });
-  return f.gz ? s.pipe(createGunzip()) : s;
+  yield* gunzip ? s.pipe(gunzip) : s;
 }
 
 /** Reads a whole (decompressed) file if it is at most `max` bytes; undefined when larger. */

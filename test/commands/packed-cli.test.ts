@@ -128,4 +128,39 @@ process.exitCode = await main(process.argv);`,
       server.close();
     }
   }, 60_000);
+
+  it('starts without the ES-module loader, and without the builtins `analyze` of a bundle directory does not use', () => {
+    // NODE_OPTIONS, not a flag: process.execArgv, which names the kept code, stays as an installed run has it
+    const dir = mkdtempSync(join(tmpdir(), 'dfdoctor-modules-'));
+    try {
+      const preload = join(dir, 'loaded.cjs');
+      const list = join(dir, 'loaded.txt');
+      writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join('\\n')));`,
+      );
+      execFileSync(
+        process.execPath,
+        [
+          '--max-old-space-size=128',
+          join(ROOT, 'bin/dfdoctor.js'),
+          'analyze',
+          SEED,
+          '--format',
+          'json',
+          '--fail-on',
+          'never',
+        ],
+        { env: { ...process.env, NODE_OPTIONS: `--require ${preload}` }, stdio: 'ignore' },
+      );
+      const loaded = readFileSync(list, 'utf8').split('\n');
+      expect(loaded).toContain('NativeModule vm');
+      // an ES-module entry runs its module jobs; child_process (with net and dgram) came with commander, zlib
+      // with the bundle reader, perf_hooks with the progress clock
+      for (const m of ['internal/modules/esm/module_job', 'child_process', 'zlib', 'perf_hooks'])
+        expect(loaded, m).not.toContain(`NativeModule ${m}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { layerLikeData, measureCpu } from '../../src/probes/containerd-cpu.js';
-import { argValue, envTxt, stripUrlUserinfo } from '../../src/probes/containerd-proc.js';
+import { argValue, envTxt, findProcesses, stripUrlUserinfo } from '../../src/probes/containerd-proc.js';
 
 describe('containerd probe helpers', () => {
   it('keeps only proxy and decompressor variables, without credentials', () => {
@@ -20,6 +23,28 @@ describe('containerd probe helpers', () => {
     expect(stripUrlUserinfo('Environment="HTTP_PROXY=http://u:p@10.0.0.1:3128"')).toBe(
       'Environment="HTTP_PROXY=http://10.0.0.1:3128"',
     );
+  });
+  it('finds the processes of several names in one pass over /proc, each with its name', async () => {
+    const proc = mkdtempSync(join(tmpdir(), 'dfdoctor-proc-'));
+    try {
+      const add = (pid: number, comm: string, args: string[]) => {
+        mkdirSync(join(proc, String(pid)));
+        writeFileSync(join(proc, String(pid), 'comm'), `${comm}\n`);
+        writeFileSync(join(proc, String(pid), 'cmdline'), `${args.join('\0')}\0`);
+      };
+      add(7, 'dfget', ['/opt/dragonfly/bin/dfget', 'daemon']);
+      add(12, 'sshd', ['sshd']);
+      add(31, 'dfdaemon', ['/usr/local/bin/dfdaemon', '--config', '/etc/dragonfly/dfdaemon.yaml']);
+      mkdirSync(join(proc, 'self'));
+      const found = await findProcesses(['dfdaemon', 'dfget'], proc);
+      expect(found.sort((a, b) => a.pid - b.pid)).toEqual([
+        { pid: 7, comm: 'dfget', args: ['/opt/dragonfly/bin/dfget', 'daemon'] },
+        { pid: 31, comm: 'dfdaemon', args: ['/usr/local/bin/dfdaemon', '--config', '/etc/dragonfly/dfdaemon.yaml'] },
+      ]);
+      expect((await findProcesses('sshd', proc)).map((p) => p.pid)).toEqual([12]);
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
   });
   it('reads flags in both spellings', () => {
     expect(argValue(['containerd', '--config', '/a.toml'], '--config', '-c')).toBe('/a.toml');

@@ -66,6 +66,7 @@ import { type HostAttempt, hostAttempts } from './containerd-host-attempts.js';
 
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
+import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
 export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
@@ -412,6 +413,9 @@ async function readConfig(
     const keys = strandedOffDefault(f.table, l.stranded[f.path] ?? []);
     if (keys.length > 0) strandedNote(ctx, pk, f, keys);
   }
+  // and on a version 1 file's CRI settings written under the version 2 id (1.x ignores them)
+  const v2Cri = v2CriTableInV1ConfigNote(pk, l.version, files);
+  if (v2Cri) ctx.note(v2Cri.text, v2Cri.at);
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;

@@ -437,6 +437,26 @@ export const imagesTableInOlderFile: VersionedFact<'ignored' | 'read'> = {
 };
 
 /**
+ * `[plugins."io.containerd.grpc.v1.cri"]` tables in a config read as version 1 (one without `version`, or
+ * `version = 1`; containerd#5236). 1.x looks a version 1 config's plugin tables up by plugin id (`cri`), so
+ * the whole tree (registry mirrors, config_path, max_concurrent_downloads…) is ignored. 2.x loads such a
+ * file otherwise (facts/containerd-load.ts: 2.0–2.2 read it as part of a version 3 config, which they do
+ * not migrate; 2.3+ migrate it from version 1), and says so in its own note.
+ */
+export const v2CriTableInV1Config: VersionedFact<'ignored'> = {
+  id: 'containerd.config.v2-cri-table-in-v1-config',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.0.0' },
+      value: 'ignored',
+      source: `${CD} v1.7.20 services/server/config/config.go:91-96 (GetVersion: no version is 1), :180-184 (Decode: version 1 looks up p.ID); v1.4.4 :86-91, :199-204; v1.3.0 :197-201`,
+    },
+  ],
+  assumeWhenUnknown: 0,
+};
+
+/**
  * How containerd loads config.toml and its imports (facts/containerd-load.ts says what each means): 1.x
  * merges the files' versions and replaces each plugin table whole; 2.0–2.2 merge the files (a version 0
  * or 1 file renamed first and taking the version loaded so far) and migrate the merged config only below

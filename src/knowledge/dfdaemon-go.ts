@@ -147,6 +147,8 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { format: 'no available port to listen, port: %d - %d' },
     ),
   ),
+  // the proxy's RoundTrip answering an error; the same prefix at WARN with ", dest peer: %#v" (v2.1.40–v2.3.4,
+  // transport.go:454 at v2.3.4) is peer exchange trying one peer of several, which the timeline leaves out
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',

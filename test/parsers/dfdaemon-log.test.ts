@@ -580,6 +580,26 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     );
     expect(scan(`${line}\n`).summary.mirrorDisabled?.line).toBe(1);
   });
+  it("takes the proxy's round-trip errors, not peer exchange's WARN for one peer it tries before the next", () => {
+    const tp = { component: 'transport' };
+    const answered = goJson(
+      T0,
+      'error',
+      'transport/transport.go:254',
+      'round trip error: dial tcp 10.1.0.9:443: i/o timeout',
+      { method: 'GET', url: BLOB(2) },
+    );
+    // v2.3.4 transport.go:454 log.Warnf("round trip error: %s, dest peer: %#v", err, destPeer), then :367
+    const peerTried = goJson(
+      T0 + 10,
+      'warn',
+      'transport/transport.go:454',
+      'round trip error: dial tcp 10.0.0.5:65001: connect: connection refused, dest peer: &pex.DestPeer{MemberMeta:(*pex.MemberMeta)(0xc000a1e000), PeerID:"10.0.0.5-1-cccc"}',
+      { ...tp, peer: 'p-7' },
+    );
+    const { summary } = scan(`${answered}\n${peerTried}\n`);
+    expect(summary.proxyErrors.map((r) => r.line)).toEqual([1]);
+  });
   it("takes the HTTPS hijack's TLS failures: the client's alert, and the std-log proxy error (502)", () => {
     const lines = [
       goJson(

@@ -408,6 +408,10 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { contains: 'receive piece task' },
     ),
   ),
+  // only DownloadPiece, a parent's piece, prints this (v2.0.0–v2.3.4). "put piece to storage failed, piece num:
+  // %d, wrote: %d, error: %s" is not read: DownloadPiece and processPieceFromSource (the origin's piece) print it
+  // alike through the same task logger (v2.1.49 piece_manager.go:232, :294), its error may be the parent's
+  // stream or the local disk, and only zap's caller line, which moves with each release, tells the two apart
   message(
     'dfdaemon-go',
     'go.log.piece-failed',

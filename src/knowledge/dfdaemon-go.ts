@@ -43,7 +43,10 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'dfdaemon-go',
     'go.log.round-trip-directly',
     'proxy-direct',
-    form({ from: 'v2.0.1' }, `v2.1.49 ${T}:246 (Debugf)`, 'round trip directly, method: ', 'debug'),
+    form({ from: 'v2.0.0', to: 'v2.0.0' }, `v2.0.0 ${T}:141 (Debugf)`, 'round trip directly: ', 'debug', {
+      format: 'round trip directly: %s %s',
+    }),
+    form({ from: 'v2.0.1' }, `v2.0.1 ${T}:155; v2.1.49 :246 (Debugf)`, 'round trip directly, method: ', 'debug'),
   ),
   message(
     'dfdaemon-go',
@@ -144,11 +147,13 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { format: 'no available port to listen, port: %d - %d' },
     ),
   ),
+  // the proxy's RoundTrip answering an error; the same prefix at WARN with ", dest peer: %#v" (v2.1.40–v2.3.4,
+  // transport.go:454 at v2.3.4) is peer exchange trying one peer of several, which the timeline leaves out
   message(
     'dfdaemon-go',
     'go.log.round-trip-error',
     'proxy-error',
-    form({ from: 'v2.0.0' }, `v2.1.49 ${T}:254, :443`, 'round trip error: ', 'error'),
+    form({ from: 'v2.0.1', to: 'v2.1.55' }, `v2.0.1 ${T}:162; v2.1.49 :254`, 'round trip error: ', 'error'),
   ),
   // v2.0.0–v2.0.2 also logged the scheduler client's own register lines (fields taskId/peerID)
   message(
@@ -268,6 +273,29 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'schedule-timeout',
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:279`, 'scheduler did not response in ', 'error'),
   ),
+  // v2.0.0–v2.0.8 named the scheduler's order as the reason: "start download from source due to
+  // dfcodes.SchedNeedBackSource" (v2.0.0 peertask_base.go, Warnf), "…base.Code_SchedNeedBackSource" (v2.0.1–v2.0.5,
+  // Infof), "…commonv1.Code_SchedNeedBackSource" (v2.0.6–v2.0.8); before the form below, which would read it as
+  // a back-to-source of the daemon's own (v2.0.0–v2.0.1 log no "receive back source code")
+  message(
+    'dfdaemon-go',
+    'go.log.back-source-sched-order',
+    'sched-back-source',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.0' },
+      `v2.0.0 ${P}peertask_base.go:515, :565`,
+      'start download from source due to ',
+      'warn',
+      { contains: 'SchedNeedBackSource' },
+    ),
+    form(
+      { from: 'v2.0.1', to: 'v2.0.8' },
+      `v2.0.1 ${P}peertask_base.go:533, :578; v2.0.2 peertask_conductor.go:889, :926, :996; v2.0.8 :1113, :1149, :1219`,
+      'start download from source due to ',
+      'info',
+      { contains: 'SchedNeedBackSource' },
+    ),
+  ),
   // "wait first peer packet from scheduler timeout" is only the reason inside this message (:59)
   message(
     'dfdaemon-go',
@@ -339,7 +367,7 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'dfdaemon-go',
     'go.log.source-status',
     'source-error',
-    form({ from: 'v2.0.0' }, `v2.1.49 ${P}piece_manager.go:387`, 'back source status code ', 'error'),
+    form({ from: 'v2.0.5' }, `v2.0.5 ${P}piece_manager.go:354; v2.1.49 :387`, 'back source status code ', 'error'),
   ),
   message(
     'dfdaemon-go',
@@ -380,6 +408,10 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { contains: 'receive piece task' },
     ),
   ),
+  // only DownloadPiece, a parent's piece, prints this (v2.0.0–v2.3.4). "put piece to storage failed, piece num:
+  // %d, wrote: %d, error: %s" is not read: DownloadPiece and processPieceFromSource (the origin's piece) print it
+  // alike through the same task logger (v2.1.49 piece_manager.go:232, :294), its error may be the parent's
+  // stream or the local disk, and only zap's caller line, which moves with each release, tells the two apart
   message(
     'dfdaemon-go',
     'go.log.piece-failed',
@@ -390,7 +422,12 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'dfdaemon-go',
     'go.log.reuse',
     'reuse',
-    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_reuse.go:91, :121, :268, :378`, 'reuse from peer task: ', 'info'),
+    form({ from: 'v2.0.0', to: 'v2.0.1' }, `v2.0.0 ${P}peertask_reuse.go:58, :115`, 'reuse from peer task: ', 'info', {
+      format: 'reuse from peer task: %s, size: %d',
+    }),
+    form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_reuse.go:91, :121, :268, :378`, 'reuse from peer task: ', 'info', {
+      format: 'reuse from peer task: %s, total size: %d',
+    }),
   ),
   message(
     'dfdaemon-go',
@@ -413,13 +450,58 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'dfdaemon-go',
     'go.log.task-done',
     'task-done',
-    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1393`, 'peer task done, cost: ', 'info'),
+    form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_conductor.go:1393`, 'peer task done, cost: ', 'info'),
+  ),
+  // before the conductor (v2.0.2) a file task and a stream task each logged its own end
+  message(
+    'dfdaemon-go',
+    'go.log.file-task-done',
+    'task-done',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      `v2.0.0 ${P}peertask_file_callback.go:79; v2.0.1 :83`,
+      'file peer task done, cost: ',
+      'info',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.stream-task-done',
+    'task-done',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      `v2.0.0 ${P}peertask_stream_callback.go:78; v2.0.1 :82`,
+      'stream peer task done, cost: ',
+      'info',
+    ),
   ),
   message(
     'dfdaemon-go',
     'go.log.task-failed',
     'task-failed',
-    form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:1514`, 'peer task failed, code: ', 'error'),
+    form({ from: 'v2.0.2' }, `v2.1.49 ${P}peertask_conductor.go:1514`, 'peer task failed, code: ', 'error'),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.file-task-failed',
+    'task-failed',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      `v2.0.0 ${P}peertask_file_callback.go:123; v2.0.1 :128`,
+      'file peer task failed, code: ',
+      'error',
+    ),
+  ),
+  message(
+    'dfdaemon-go',
+    'go.log.stream-task-failed',
+    'task-failed',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      `v2.0.0 ${P}peertask_stream_callback.go:121; v2.0.1 :126`,
+      'stream peer task failed, code: ',
+      'error',
+    ),
   ),
   message(
     'dfdaemon-go',
@@ -444,7 +526,7 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'go.log.invalid-digest',
     'digest-failed',
     form(
-      { from: 'v2.0.0' },
+      { from: 'v2.0.1' },
       'v2.1.49 client/daemon/storage/local_storage.go:320; local_storage_subtask.go:178',
       'invalid digest, refuse to read all pieces',
       'error',

@@ -112,13 +112,15 @@ export function goDetails(ev: LogEvent, msg: string): void {
       ev.url = goUrl(msg.replace(/^(start download with url|round trip with dragonfly): /, ''));
       break;
     case 'proxy-direct':
-      if ((m = /url: (\S+)/.exec(msg))) ev.url = m[1] as string;
+      // v2.0.0: "round trip directly: <method> <url>" (transport.go:141); later "…, method: %s, url: %s"
+      if ((m = /url: (\S+)/.exec(msg) ?? /^round trip directly: \S+ (\S+)/.exec(msg))) ev.url = m[1] as string;
       break;
     case 'stream-ready':
       if ((m = /Content-Length:\[(\d+)\]/.exec(msg))) ev.contentLength = Number(m[1]);
       break;
     case 'reuse':
-      if ((m = /total size: (\d+)/.exec(msg))) ev.contentLength = Number(m[1]);
+      // "…, total size: %d" from v2.0.2, "…, size: %d" before (v2.0.0 peertask_reuse.go:58)
+      if ((m = /(?:total )?size: (\d+)/.exec(msg))) ev.contentLength = Number(m[1]);
       break;
     case 'task-done':
     case 'reuse-done':

@@ -300,7 +300,10 @@ export class TimelineBuilder {
         }
         break;
       case 'proxy-error':
-        push(this.s.proxyErrors, ref(e));
+        // not the WARN "round trip error: %s, dest peer: %#v" (v2.1.40–v2.3.4 transport.go proxyToPeers, :454
+        // at v2.3.4): one of the peers peer exchange offered failed, and the daemon tries the next one or
+        // downloads the request itself (:363-367), so no error is answered
+        if (e.level !== 'warn') push(this.s.proxyErrors, ref(e));
         break;
       case 'proxy-rate-limited':
         this.s.proxyRateLimited++;

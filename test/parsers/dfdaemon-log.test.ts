@@ -504,6 +504,59 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
     const { summary } = scan(`${lines.join('\n')}\n`);
     expect(summary.tasks[0]).toMatchObject({ peerId: peer, registerWaitMs: 6200 });
   });
+  it("v2.0.0–v2.0.1: reads a file or stream task's own end, a reuse's size and v2.0.0's direct route", () => {
+    // v2.0.0 peertask_file_callback.go:79, :123, peertask_stream_callback.go:78, :121, peertask_reuse.go:58, transport.go:141
+    const a = { ...pt, task: 'ta', peer: 'pa' };
+    const b = { ...pt, task: 'tb', peer: 'pb' };
+    const c = { ...pt, task: 'tc', peer: 'pc', component: 'reuseFilePeerTask' };
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_file.go:100', 'step 1: peer pa start to register', a),
+      goJson(T0 + 900, 'info', 'peer/peertask_file_callback.go:79', 'file peer task done, cost: 900ms', a),
+      goJson(T0, 'info', 'peer/peertask_stream.go:77', 'step 1: peer pb start to register', b),
+      goJson(
+        T0 + 50,
+        'error',
+        'peer/peertask_stream_callback.go:121',
+        'stream peer task failed, code: 4002, reason: x',
+        b,
+      ),
+      goJson(T0, 'info', 'peer/peertask_reuse.go:58', 'reuse from peer task: 10.0.0.2-1-bbbb, size: 7459', c),
+      goJson(T0, 'debug', 'transport/transport.go:141', `round trip directly: HEAD ${BLOB(3)}`),
+    ];
+    const { summary } = scan(`${lines.join('\n')}\n`);
+    const task = (id: string) => summary.tasks.find((t) => t.taskId === id);
+    expect(task('ta')).toMatchObject({ costMs: 900, costFrom: 'logged' });
+    expect(task('tb')).toMatchObject({ failed: true });
+    expect(task('tc')).toMatchObject({ contentLength: 7459, reportedHit: true });
+    expect(summary.proxy).toEqual([expect.objectContaining({ url: BLOB(3), viaP2P: false })]);
+  });
+  it("v2.0.0–v2.0.8: the scheduler's back-to-source order named as the reason is the scheduler's order", () => {
+    for (const [level, code] of [
+      ['warn', 'dfcodes.SchedNeedBackSource'],
+      ['info', 'base.Code_SchedNeedBackSource'],
+      ['info', 'commonv1.Code_SchedNeedBackSource'],
+    ] as const) {
+      const lines = [
+        goJson(T0, 'info', 'peer/peertask_base.go:300', `step 1: peer ${peer} start to register`, pt),
+        goJson(T0 + 700, level, 'peer/peertask_base.go:515', `start download from source due to ${code}`, pt),
+      ];
+      expect(scan(`${lines.join('\n')}\n`).summary.tasks[0], code).toMatchObject({
+        schedulerBackSource: true,
+        backSourceOrderWaitMs: 700,
+        scheduleTimeout: false,
+        servedBy: 'back-to-source',
+      });
+    }
+    // the daemon's own reason stays its own
+    const timeout = goJson(
+      T0,
+      'warn',
+      'peer/peertask_conductor.go:1036',
+      'start download from source due to wait first peer packet from scheduler timeout',
+      pt,
+    );
+    expect(scan(`${timeout}\n`).summary.tasks[0]).toMatchObject({ schedulerBackSource: false, scheduleTimeout: true });
+  });
   it('"receive back source code" is the scheduler\'s order, timed from registering', () => {
     const lines = [
       goJson(T0, 'info', 'peer/peertask_conductor.go:270', `step 1: peer ${peer} start to register`, pt),
@@ -526,6 +579,26 @@ describe('Go wordings by release (dragonflyoss/dragonfly transport.go, peertask_
       'registry mirror url is empty, registry mirror feature is disabled',
     );
     expect(scan(`${line}\n`).summary.mirrorDisabled?.line).toBe(1);
+  });
+  it("takes the proxy's round-trip errors, not peer exchange's WARN for one peer it tries before the next", () => {
+    const tp = { component: 'transport' };
+    const answered = goJson(
+      T0,
+      'error',
+      'transport/transport.go:254',
+      'round trip error: dial tcp 10.1.0.9:443: i/o timeout',
+      { method: 'GET', url: BLOB(2) },
+    );
+    // v2.3.4 transport.go:454 log.Warnf("round trip error: %s, dest peer: %#v", err, destPeer), then :367
+    const peerTried = goJson(
+      T0 + 10,
+      'warn',
+      'transport/transport.go:454',
+      'round trip error: dial tcp 10.0.0.5:65001: connect: connection refused, dest peer: &pex.DestPeer{MemberMeta:(*pex.MemberMeta)(0xc000a1e000), PeerID:"10.0.0.5-1-cccc"}',
+      { ...tp, peer: 'p-7' },
+    );
+    const { summary } = scan(`${answered}\n${peerTried}\n`);
+    expect(summary.proxyErrors.map((r) => r.line)).toEqual([1]);
   });
   it("takes the HTTPS hijack's TLS failures: the client's alert, and the std-log proxy error (502)", () => {
     const lines = [

@@ -386,6 +386,8 @@ register({
       inline: [
         'Events:\n  Type    Reason  Age   From             Message\n  ----    ------  ----  ----             -------\n  Normal  Pulled  12s   kubelet, node-1  Successfully pulled image "a:1" in 1.204s (14.611s including waiting)\n',
         '  Warning  Failed  3m (x12 over 9m)  kubelet  Failed to pull image "b:1": pull QPS exceeded\r\n',
+        // a message wrapped by a terminal, and one whose row broke before it
+        '  Warning  Failed  3m  kubelet  Failed to pull image "c:1": rpc error: code = Unknown desc = fai\nled to resolve\n  reference\n65s  Warning  BackOff  pod/p\nBack-off restarting failed container\n',
       ],
     }),
   run(text) {

@@ -484,7 +484,7 @@ register({
 register({
   name: 'containerd-log',
   // read as the facts read it: through the paste normaliser first
-  files: ['containerd-log.ts', 'paste-normalize.ts'],
+  files: ['containerd-log.ts', 'klog-line.ts', 'paste-normalize.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/containerd\/journal\.txt$/,

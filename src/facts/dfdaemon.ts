@@ -8,6 +8,7 @@ import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
+import { buildSchedulerLog, type SchedulerLogFacts } from './scheduler-log.js';
 import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage, MOUNTINFO_FILE } from './dfdaemon-storage.js';
@@ -49,6 +50,8 @@ export interface DfdaemonFacts {
   configFile?: DaemonConfigFile;
   metrics?: DfdaemonMetrics;
   logs?: DfdaemonLogFacts;
+  /** A Dragonfly scheduler's log handed over with dfdaemon's: its back-to-source orders and their reasons. */
+  schedulerLog?: SchedulerLogFacts;
 }
 
 const CONFIG_DIR = `${BUNDLE.dfdaemon.configDir}/`;
@@ -79,7 +82,9 @@ export const dfdaemonFacts = defineFacts({
     }
     // the logs before the config: a Go daemon's start names its release, which decides how the config reads
     const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
-    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined);
+    const schedulerFiles: string[] = [];
+    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined, schedulerFiles);
+    const schedulerLog = await buildSchedulerLog(ctx, schedulerFiles);
     const logged = logs?.summary.daemonVersion;
     if (!version && logged && isReleaseTag(logged.release)) {
       version = logged.release;
@@ -133,7 +138,7 @@ export const dfdaemonFacts = defineFacts({
     generation ??= metrics?.generation ?? null;
     generation ??= logs?.generation ?? null;
 
-    if (!rec && !config && !metrics && !logs && genText === undefined) return undefined;
+    if (!rec && !config && !metrics && !logs && !schedulerLog && genText === undefined) return undefined;
 
     const out: DfdaemonFacts = { generation };
     if (version) out.version = version;
@@ -151,6 +156,7 @@ export const dfdaemonFacts = defineFacts({
     if (configFile) out.configFile = configFile;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
+    if (schedulerLog) out.schedulerLog = schedulerLog;
 
     const probeCache = rec?.cacheDir as { path?: unknown; from?: unknown } | undefined;
     if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag')

@@ -205,6 +205,11 @@ export function rustDetails(ev: LogEvent, msg: string): void {
     case 'proxy-direct':
       if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = own(m[1] as string);
       break;
+    case 'daemon-version':
+      // the announce span's request: Build { git_version: CARGO_PKG_VERSION } ("1.4.0", no "v")
+      if ((m = /\bBuild \{ git_version: "v?(\d{1,4}\.\d{1,4}\.\d{1,4}[\w.+-]{0,40})"/.exec(msg)))
+        ev.release = `v${m[1] as string}`;
+      break;
   }
 }
 

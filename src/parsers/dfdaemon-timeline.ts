@@ -99,7 +99,7 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
-  /** Go: the release the daemon's last start in the log names (a restart may bring another). */
+  /** The release the daemon's last start (Go) or announce (Rust) in the log names (a restart may bring another). */
   daemonVersion?: { release: string; ref: LineRef };
   /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
   mirrorDisabled?: LineRef;

@@ -43,7 +43,7 @@ import { splitImageRef } from '../../src/parsers/image-ref.js';
 import { liveText, seedTexts } from './seeds.js';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
-import { schedulerCallers } from '../../src/parsers/scheduler-log.js';
+import { orderDescriptionReason, schedulerCallers, schedulerOrderOf } from '../../src/parsers/scheduler-log.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */
 export interface Located {
@@ -144,6 +144,13 @@ register({
     const c = schedulerCallers(text);
     plainData(c);
     if (c && (c.length === 0 || c.length > 3)) throw new Error(`scheduler callers out of bounds: ${JSON.stringify(c)}`);
+    // every line's order and reason: plain data, a limit only as a whole number
+    for (const line of text.split('\n').slice(0, 2000)) {
+      const o = schedulerOrderOf(line);
+      plainData(o);
+      if (o?.limit !== undefined && !Number.isSafeInteger(o.limit)) throw new Error(`limit not a number: ${o.limit}`);
+      plainData(orderDescriptionReason(line));
+    }
     return [];
   },
 });

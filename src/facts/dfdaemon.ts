@@ -100,9 +100,12 @@ export const dfdaemonFacts = defineFacts({
       // a Helm chart's values: what the daemon runs with is the chart's defaults merged with them
       const chart = cm ? null : helmValuesKeys(raw);
       if (chart) {
+        // the ConfigMap is `<dragonfly.fullname>-<client.name>` (Go chart: `-<dfdaemon.name>`), and
+        // dragonfly.fullname is `<release>-dragonfly`, or the release name alone when it contains
+        // "dragonfly" (dragonflyoss/helm-charts 12bf3a2 charts/dragonfly/templates/_helpers.tpl:20-28, :53-55)
         ctx.problem({
           file,
-          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-client -o yaml\` (Go: <release>-dfdaemon), or \`helm template\` with these values`,
+          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-dragonfly-client -o yaml\` (<release>-client when the release name contains "dragonfly", as the documented release \`dragonfly\` does; Go chart: …-dfdaemon), or \`helm template\` with these values`,
         });
         continue;
       }

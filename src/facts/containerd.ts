@@ -25,7 +25,7 @@ import { type ContainerdLogEvent, HEADLESS_MESSAGES, parseContainerdLogLine } fr
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
-import { loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
+import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
@@ -375,6 +375,21 @@ async function readConfig(
     }
     files.push({ path, table: ip.value, lineOf: ip.lineOf });
   }
+  // imports of imports: in the order containerd loads them (the bundle lists them by name)
+  const onNode = importsOnNode(
+    ctx.facts.manifest,
+    files.slice(1).map((f) => f.path),
+  );
+  const order = importLoadOrder(
+    configOnNode(ctx.facts.manifest.probes.containerd?.config),
+    importsOf(p.value),
+    files.slice(1).map((f) => ({
+      path: f.path,
+      ...(onNode[f.path] === undefined ? {} : { node: onNode[f.path] }),
+      imports: importsOf(f.table),
+    })),
+  );
+  files.splice(1, files.length - 1, ...order.map((path) => files.find((f) => f.path === path)!));
   const l = loadFiles(files, importMerge(pk, files));
   // only a version above 2 tells the release lines apart
   const ceiling =
@@ -549,6 +564,11 @@ function byUriNote(ctx: FactsContext, pk: ContainerdVersionPicker, o: { file: st
     `${o.file} declares version = ${o.version}, which ${release} does not know: it starts, reads each plugin's table by its URI as in version 2, and has no io.containerd.cri.v1.images plugin, so the image and registry settings of [plugins."io.containerd.cri.v1.images"] are not used (only [plugins."io.containerd.grpc.v1.cri"] is read); 1.6.32+ and 1.7.17+ refuse to start with it`,
     o.file,
   );
+}
+
+/** A file's `imports` strings. */
+function importsOf(t: TomlTable): string[] {
+  return Array.isArray(t.imports) ? t.imports.filter((s): s is string => typeof s === 'string') : [];
 }
 
 /** "file:line" of where a setting is set, for a note's source. */

@@ -276,6 +276,40 @@ describe('a config version above what the release knows', () => {
   });
 });
 
+describe('imports of imports, in the order containerd loads them', () => {
+  // LoadConfig queues each file's imports after the files already queued, and loads a file once
+  // (v1.7.17 services/server/config/config.go:205-231; v2.2.0 cmd/containerd/server/config/config.go:303, :331)
+  const files = {
+    ...at('v2.1.4'),
+    'raw/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/z.toml"]\n',
+    // z.toml loads first and imports a.toml, which imports z.toml back: a.toml loads after it, once
+    'raw/containerd/imports/z.toml':
+      'version = 2\nimports = ["a.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
+    'raw/containerd/imports/a.toml':
+      'version = 2\nimports = ["/etc/containerd/z.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 7\n',
+  };
+  const sources = {
+    'raw/containerd/imports/z.toml': '/etc/containerd/z.toml',
+    'raw/containerd/imports/a.toml': '/etc/containerd/a.toml',
+  };
+
+  it('the import an import names loads after it and wins, a cycle ending there', async () => {
+    const f = await factsFrom(files, {
+      manifest: {
+        sources,
+        probes: { containerd: { status: 'ok', durationMs: 1, config: '/etc/containerd/config.toml' } },
+      },
+    });
+    expect(f.containerd!.config.cri.maxConcurrentDownloads).toBe(7);
+    expect(f.containerd!.setIn.downloads).toEqual({ file: 'raw/containerd/imports/a.toml', line: 4 });
+  });
+
+  it('without the node paths, the bundle order', async () => {
+    const f = await factsFrom(files);
+    expect(f.containerd!.config.cri.maxConcurrentDownloads).toBe(5);
+  });
+});
+
 describe('a version unknown', () => {
   it('assumes nothing about the import merge when every release line reads the files alike', async () => {
     const f = await factsFrom({

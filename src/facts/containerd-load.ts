@@ -219,3 +219,48 @@ export function mergedTable(version: number, tables: readonly TomlTable[]): Toml
   }
   return { ...merged, version };
 }
+
+/** An import as the bundle holds it: its bundle path, its path on the node (when recorded) and its own `imports`. */
+export interface ImportFile {
+  path: string;
+  node?: string;
+  imports: readonly string[];
+}
+
+/**
+ * The bundle's imports in the order containerd loads them: from config.toml a queue of each file's
+ * `imports` (against its own directory, a glob in the file name matching in name order), a file loaded
+ * once, so a cycle ends (LoadConfig, resolveImports: v1.7.17 services/server/config/config.go:205-231,
+ * :265-287; v2.2.0 cmd/containerd/server/config/config.go:303, :331; v2.3.0 :463-467, :510-516). The
+ * imports no file names come last; without every node path, the bundle's (name) order.
+ */
+export function importLoadOrder(
+  mainNode: string | null,
+  mainImports: readonly string[],
+  files: readonly ImportFile[],
+): string[] {
+  const byName = [...files].sort((a, b) => a.path.localeCompare(b.path));
+  if (mainNode === null || files.some((f) => f.node === undefined)) return byName.map((f) => f.path);
+  const named = (parent: string, imports: readonly string[]): ImportFile[] =>
+    imports.flatMap((imp) => {
+      const abs = imp.startsWith('/') ? imp : `${dirOf(parent)}/${imp}`;
+      const dir = dirOf(abs);
+      const base = abs.slice(dir.length + 1);
+      const re = new RegExp(`^${base.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+      return files
+        .filter((f) => dirOf(f.node!) === dir && re.test(f.node!.slice(dir.length + 1)))
+        .sort((a, b) => a.node!.localeCompare(b.node!));
+    });
+  const order: string[] = [];
+  const loaded = new Set<string>([mainNode]);
+  const pending = named(mainNode, mainImports);
+  for (let f = pending.shift(); f !== undefined; f = pending.shift()) {
+    if (loaded.has(f.node!)) continue;
+    loaded.add(f.node!);
+    order.push(f.path);
+    pending.push(...named(f.node!, f.imports));
+  }
+  return [...order, ...byName.map((f) => f.path).filter((p) => !order.includes(p))];
+}
+
+const dirOf = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0));

@@ -31,10 +31,11 @@ import { parseKlogLine } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
-import { loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
+import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
+  configVersionCeiling,
   type ImportMerge,
   criTableInV3File,
   imagesTableInOlderFile,
@@ -63,6 +64,7 @@ import {
   settingsSetIn,
 } from './containerd-set-in.js';
 import { type HostAttempt, hostAttempts } from './containerd-host-attempts.js';
+import { versionCeiling } from './containerd-version-ceiling.js';
 
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
@@ -389,16 +391,55 @@ async function readConfig(
     }
     files.push({ path, table: ip.value, lineOf: ip.lineOf });
   }
+  // imports of imports: in the order containerd loads them (the bundle lists them by name)
+  const onNode = importsOnNode(
+    ctx.facts.manifest,
+    files.slice(1).map((f) => f.path),
+  );
+  const order = importLoadOrder(
+    configOnNode(ctx.facts.manifest.probes.containerd?.config),
+    importsOf(p.value),
+    files.slice(1).map((f) => ({
+      path: f.path,
+      ...(onNode[f.path] === undefined ? {} : { node: onNode[f.path] }),
+      imports: importsOf(f.table),
+    })),
+  );
+  files.splice(1, files.length - 1, ...order.map((path) => files.find((f) => f.path === path)!));
   const l = loadFiles(files, importMerge(pk, files));
-  if (l.refused) {
-    const f = files.find((x) => x.path === l.refused!.file);
-    const key = l.refused.key;
+  // only a version above 2 tells the release lines apart
+  const ceiling =
+    l.version > 2
+      ? pk.value(configVersionCeiling, (c) =>
+          c.kind === 'by-uri'
+            ? `config version ${l.version} is read as version 2`
+            : l.version > c.max
+              ? `config version ${l.version} stops containerd`
+              : `config version ${l.version} is read`,
+        )
+      : undefined;
+  const lastFile = files.at(-1)!;
+  const outcome = versionCeiling(
+    l,
+    files,
+    ceiling,
+    pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd',
+    lastFile === files[0]
+      ? // containerd's default --config (v1.7.17 cmd/containerd/command/main.go:83, defaults.DefaultConfigDir /etc/containerd)
+        (configOnNode(ctx.facts.manifest.probes.containerd?.config) ?? '/etc/containerd/config.toml')
+      : (importsOnNode(ctx.facts.manifest, [lastFile.path])[lastFile.path] ??
+          `<${lastFile.path.split('/').at(-1)!} on the node>`),
+  );
+  const refused = l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
+  if (refused) {
+    const f = files.find((x) => x.path === refused.file);
+    const key = refused.key;
     // a table written only through its sub-tables (`[plugins.cri.registry]`) has the line of its first one
     const sub = dig(f?.table, ...key);
     const line =
       f?.lineOf(key) ??
       Object.keys(isTable(sub) ? sub : {}).reduce<number | undefined>((n, k) => n ?? f?.lineOf([...key, k]), undefined);
-    ctx.problem({ file: l.refused.file, ...(line === undefined ? {} : { line }), message: l.refused.message });
+    ctx.problem({ file: refused.file, ...(line === undefined ? {} : { line }), message: refused.message });
     return {
       config: readContainerdConfig({}).config,
       source: 'invalid',
@@ -407,6 +448,7 @@ async function readConfig(
     };
   }
   if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
+  if (outcome?.kind === 'by-uri') byUriNote(ctx, pk, outcome);
   // the note on an images table in a version 1 or 2 file (1.x ignores it, 2.x reads it)
   readsImagesTable(ctx, pk, files);
   for (const f of files) {
@@ -439,7 +481,8 @@ async function readConfig(
   // to set a key wins (facts/containerd-load.ts, by release line)
   const asRead = l.files.map((f, i) => ({ ...f, table: loaded(f, i) }));
   const merged = mergedTable(
-    l.version,
+    // an older 1.6/1.7 reads each plugin's table by URI, as in version 2
+    outcome?.kind === 'by-uri' ? 2 : l.version,
     asRead.map((f) => f.table),
   );
   const imagesTable = l.imagesTable;
@@ -531,6 +574,20 @@ function strandedNote(
     `${f.path} sets ${names.join(', ')} in ${table}, which has no runtimes table: ${release} migrates a version ${fileVersion(f.table)} config to version 3 and moves these to [plugins."io.containerd.cri.v1.images"] only from a .containerd table that has runtimes, so they are not used: what [plugins."io.containerd.cri.v1.images"] sets holds, else the defaults (snapshotter overlayfs, disable_snapshot_annotations = true, discard_unpacked_layers = false); set them under [plugins."io.containerd.cri.v1.images"] in a version 3 config (\`containerd config migrate\` writes one)`,
     line === undefined ? f.path : `${f.path}:${line}`,
   );
+}
+
+/** A version above 2 on a 1.6/1.7 release that does not check it: read as version 2 (configVersionCeiling). */
+function byUriNote(ctx: FactsContext, pk: ContainerdVersionPicker, o: { file: string; version: number }): void {
+  const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd';
+  ctx.note(
+    `${o.file} declares version = ${o.version}, which ${release} does not know: it starts, reads each plugin's table by its URI as in version 2, and has no io.containerd.cri.v1.images plugin, so the image and registry settings of [plugins."io.containerd.cri.v1.images"] are not used (only [plugins."io.containerd.grpc.v1.cri"] is read); 1.6.32+ and 1.7.17+ refuse to start with it`,
+    o.file,
+  );
+}
+
+/** A file's `imports` strings. */
+function importsOf(t: TomlTable): string[] {
+  return Array.isArray(t.imports) ? t.imports.filter((s): s is string => typeof s === 'string') : [];
 }
 
 /** "file:line" of where a setting is set, for a note's source. */

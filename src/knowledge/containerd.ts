@@ -486,6 +486,69 @@ export const configImportMerge: VersionedFact<ImportMerge> = {
   assumeWhenUnknown: 2,
 };
 
+/**
+ * What a release does with a config whose merged `version` is above the highest it knows. `refused`: it
+ * does not start, logging `log` (when it logs one) and exiting with "containerd: failed to load TOML from
+ * <config.toml>: <error>" (cmd/containerd/main.go:40 prints the error LoadConfig wraps); `%d` is the
+ * version. `by-uri`: 1.6.0–1.6.31 and 1.7.0–1.7.16 have no check and read such a file as version 2,
+ * each plugin's table by its URI, so a version 3 file's `[plugins."io.containerd.cri.v1.images"]` belongs
+ * to no plugin and the CRI plugin runs on its defaults.
+ */
+export type VersionCeiling = { kind: 'refused'; max: number; log?: string; error: string } | { kind: 'by-uri' };
+const ABOVE_TWO: VersionCeiling = {
+  kind: 'refused',
+  max: 2,
+  log: 'containerd config version `%d` is not supported, the max version is `2`, use `containerd config default` to generate a new config or manually revert to version `2`',
+  error: 'unsupported config version `%d`',
+};
+const ABOVE_TWO_SOURCE =
+  'services/server/config/config.go:106-111 (ValidateV2: logrus.Errorf, then the error; LoadConfig wraps it "failed to load TOML from %s: %w", :278 at v1.6.32, :240 at v1.7.17); commit 00347b7fa "Add check for unsupported config versions"';
+export const configVersionCeiling: VersionedFact<VersionCeiling> = {
+  id: 'containerd.config.version-ceiling',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '1.6.32' },
+      value: { kind: 'by-uri' },
+      source: `${CD} v1.6.31 services/server/config/config.go:99-123 (ValidateV2 checks only that plugin keys are URIs), :210 (Decode: by URI above version 1)`,
+    },
+    {
+      range: { from: '1.6.32', below: '1.7.0' },
+      value: ABOVE_TWO,
+      source: `${CD} v1.6.32 ${ABOVE_TWO_SOURCE}; v1.6.39 the same`,
+    },
+    {
+      range: { from: '1.7.0', below: '1.7.17' },
+      value: { kind: 'by-uri' },
+      source: `${CD} v1.7.16 services/server/config/config.go:99-122 (ValidateV2: no version check)`,
+    },
+    {
+      range: { from: '1.7.17', below: '2.0.0' },
+      value: ABOVE_TWO,
+      source: `${CD} v1.7.17 ${ABOVE_TWO_SOURCE}; v1.7.34 the same`,
+    },
+    {
+      range: { from: '2.0.0', below: '2.3.0' },
+      value: {
+        kind: 'refused',
+        max: 3,
+        error: 'expected containerd config version equal to or less than `3`, got `%d`',
+      },
+      source: `${CD} v2.0.0 cmd/containerd/server/config/config.go:115-118 (ValidateVersion), :339 (LoadConfig wraps it); v2.2.0 :111-113, :336`,
+    },
+    {
+      range: { from: '2.3.0' },
+      value: {
+        kind: 'refused',
+        max: 4,
+        error: 'expected containerd config version equal to or less than `4`, got `%d`',
+      },
+      source: `${CD} v2.3.4 version/version.go:41 (ConfigVersion = 4); cmd/containerd/server/config/config.go:125-127 (ValidateVersion), :523 (LoadConfigWithPlugins wraps it)`,
+    },
+  ],
+  assumeWhenUnknown: 5,
+};
+
 /** The hosts.toml capability `referrers` (OCI referrers API). */
 export const hostsReferrersCapability: VersionedFact<'rejected' | 'accepted'> = {
   id: 'containerd.hosts.referrers-capability',
@@ -1157,6 +1220,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   defaultHostsDir,
   gzipDecompressors,
   configImportMerge,
+  configVersionCeiling,
   ...Object.values(configLayouts),
   ...Object.values(logMessages),
   ...CONFIG_KEYS,

@@ -226,29 +226,65 @@ function pickProcess(procs: NodeProcess[], config?: string, address?: string): N
   return procs.find((p) => cfgOf(p) === DEFAULT_CONFIG) ?? procs[0] ?? null;
 }
 
+/** More imports than this are not copied (a guard against a glob that matches a whole directory tree). */
+const MAX_IMPORTS = 64;
+
+/**
+ * config.toml's imports, and theirs, in the order containerd loads them: a queue from config.toml, each
+ * file's `imports` resolved against its own directory (globs expanded, sorted) and appended, a file
+ * already loaded skipped, so a cycle ends (LoadConfig and resolveImports: v1.6.0
+ * services/server/config/config.go:239, :258; v1.7.17 :205-231, :265-287; v2.0.0
+ * cmd/containerd/server/config/config.go:306, :334; v2.2.0 :303, :331; v2.3.0 :463-467, :510-516).
+ */
 async function copyImports(ctx: ProbeContext, configNode: string, imports: string[], partial: string[]): Promise<void> {
+  const loaded = new Set<string>([configNode]);
+  const pending = await resolveImports(ctx, configNode, imports, partial);
+  for (let f = pending.shift(); f !== undefined; f = pending.shift()) {
+    if (loaded.has(f)) continue;
+    if (loaded.size > MAX_IMPORTS) {
+      partial.push(`imports: more than ${MAX_IMPORTS} files, the rest not copied`);
+      return;
+    }
+    loaded.add(f);
+    const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
+    if (r.kind !== 'ok') {
+      partial.push(`import ${r.reason}`);
+      continue;
+    }
+    await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text), f);
+    const p = parseTomlLocated(r.text);
+    const own = p.ok ? readContainerdConfig(p.value, r.text).config.imports : [];
+    pending.push(...(await resolveImports(ctx, f, own, partial)));
+  }
+}
+
+/** Each of a file's `imports`, as the files it names (a glob in the file name expanded, sorted), resolved against the file's directory. */
+async function resolveImports(
+  ctx: ProbeContext,
+  parent: string,
+  imports: readonly string[],
+  partial: string[],
+): Promise<string[]> {
+  const out: string[] = [];
   for (const imp of imports) {
-    const abs = isAbsolute(imp) ? imp : join(dirname(configNode), imp);
-    const files: string[] = [];
-    if (basename(abs).includes('*')) {
-      const re = new RegExp(
-        `^${basename(abs)
-          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')}$`,
-      );
-      try {
-        for (const f of (await readdir(ctx.nodePath(dirname(abs)))).sort())
-          if (re.test(f)) files.push(join(dirname(abs), f));
-      } catch {
-        partial.push(`imports: ${dirname(abs)} unreadable`);
-      }
-    } else files.push(abs);
-    for (const f of files) {
-      const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
-      if (r.kind === 'ok') await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text), f);
-      else partial.push(`import ${r.reason}`);
+    const abs = isAbsolute(imp) ? imp : join(dirname(parent), imp);
+    if (!basename(abs).includes('*')) {
+      out.push(abs);
+      continue;
+    }
+    const re = new RegExp(
+      `^${basename(abs)
+        .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')}$`,
+    );
+    try {
+      for (const f of (await readdir(ctx.nodePath(dirname(abs)))).sort())
+        if (re.test(f)) out.push(join(dirname(abs), f));
+    } catch {
+      partial.push(`imports: ${dirname(abs)} unreadable`);
     }
   }
+  return out;
 }
 
 async function readVersion(

@@ -78,9 +78,20 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
                 : 'default',
     });
     for (const r of c.routes) {
-      const hosts = r.hosts
-        .map((h) => `${h.url}${h.isDfdaemon ? ' (dfdaemon)' : h.role === 'origin' ? ' (origin)' : ''}`)
-        .join(' → ');
+      const listed = r.hosts.map(
+        (h) => `${h.url}${h.isDfdaemon ? ' (dfdaemon)' : h.role === 'origin' ? ' (origin)' : ''}`,
+      );
+      // containerd appends the file's root host after the listed ones, and without `server` that is the
+      // registry asked for, for _default too (v2.1.4 core/remotes/docker/config/hosts.go:413-418, :96-134;
+      // v1.7.27 remotes/docker/config/hosts.go:404, :97-134): the route has no URL for it
+      if (
+        r.registry === '_default' &&
+        r.source !== 'legacy-mirrors' &&
+        !r.rejected &&
+        !r.hosts.some((h) => h.role === 'server')
+      )
+        listed.push("the image's own registry (origin)");
+      const hosts = listed.join(' → ');
       out.push({
         area: 'containerd',
         setting: `mirror route ${r.registry}`,

@@ -200,6 +200,116 @@ describe('2.3+: each file is migrated from its own version before the merge', ()
   });
 });
 
+describe('a config version above what the release knows', () => {
+  const V3 =
+    "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n";
+  const refusal = (f: Awaited<ReturnType<typeof factsFrom>>) =>
+    f.problems.find((p) => p.message.includes('does not start with this config'));
+
+  it('1.6.32+ and 1.7.17+ do not start with version 3, and say what containerd prints', async () => {
+    for (const v of ['v1.6.32', 'v1.6.39', 'v1.7.17', 'v1.7.34']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': V3 });
+      expect(f.containerd!.configSource).toBe('invalid');
+      expect(f.containerd!.config.cri.configPath).toBeUndefined();
+      const p = refusal(f);
+      expect(p).toMatchObject({ file: 'raw/containerd/config.toml', line: 1 });
+      // services/server/config/config.go:106-111 at v1.6.32 and v1.7.17, cmd/containerd/main.go:40
+      expect(p?.message).toContain(
+        '"containerd config version `3` is not supported, the max version is `2`, use `containerd config default` to generate a new config or manually revert to version `2`"',
+      );
+      expect(p?.message).toContain(
+        '"containerd: failed to load TOML from /etc/containerd/config.toml: unsupported config version `3`"',
+      );
+    }
+  });
+
+  it('names the last file loaded in the error, as LoadConfig does, and the import whose version wins', async () => {
+    const f = await factsFrom(
+      {
+        ...at('v1.7.20'),
+        'raw/containerd/config.toml': MAIN_V2,
+        'raw/containerd/imports/10-v3.toml': "version = 3\n[plugins.'io.containerd.cri.v1.images']\n",
+      },
+      { manifest: { sources: { 'raw/containerd/imports/10-v3.toml': '/etc/containerd/conf.d/10-v3.toml' } } },
+    );
+    const p = refusal(f);
+    expect(p).toMatchObject({ file: 'raw/containerd/imports/10-v3.toml', line: 1 });
+    expect(p?.message).toContain('failed to load TOML from /etc/containerd/conf.d/10-v3.toml: unsupported');
+  });
+
+  it('1.6.31 and 1.7.16 start and read it as version 2: the images table is not used', async () => {
+    for (const v of ['v1.6.31', 'v1.7.16']) {
+      const f = await factsFrom({
+        ...at(v),
+        'raw/containerd/config.toml': `${V3}[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "native"\n`,
+      });
+      expect(refusal(f)).toBeUndefined();
+      const c = f.containerd!;
+      expect(c.configSource).toBe('file');
+      expect(c.config.cri.configPath).toBeUndefined();
+      expect(c.snapshotter).toBe('native');
+      expect(f.notes.find((n) => n.text.includes('reads each plugin'))?.text).toContain('1.6.32+ and 1.7.17+ refuse');
+    }
+  });
+
+  it('2.0–2.2 do not start with version 4; 2.1 reads version 3 and 2.3 version 4', async () => {
+    const V4 = V3.replace('version = 3', 'version = 4');
+    const f = await factsFrom({ ...at('v2.1.4'), 'raw/containerd/config.toml': V4 });
+    expect(refusal(f)?.message).toContain(
+      '"containerd: failed to load TOML from /etc/containerd/config.toml: expected containerd config version equal to or less than `3`, got `4`"',
+    );
+    for (const [v, text] of [
+      ['v2.1.4', V3],
+      ['v2.3.4', V4],
+    ] as const) {
+      const ok = await factsFrom({ ...at(v), 'raw/containerd/config.toml': text });
+      expect(refusal(ok)).toBeUndefined();
+      expect(ok.containerd!.config.cri.configPath).toBe('/etc/containerd/certs.d');
+    }
+  });
+
+  it('a version 2 file on 1.7.17 and a version unknown with version 3 start', async () => {
+    expect(refusal(await factsFrom({ ...at('v1.7.17'), 'raw/containerd/config.toml': MAIN_V2 }))).toBeUndefined();
+    const u = await factsFrom({ 'raw/containerd/config.toml': V3 });
+    expect(refusal(u)).toBeUndefined();
+    expect(u.containerd!.versionAssumptions.map((a) => a.fact)).toContain('containerd.config.version-ceiling');
+  });
+});
+
+describe('imports of imports, in the order containerd loads them', () => {
+  // LoadConfig queues each file's imports after the files already queued, and loads a file once
+  // (v1.7.17 services/server/config/config.go:205-231; v2.2.0 cmd/containerd/server/config/config.go:303, :331)
+  const files = {
+    ...at('v2.1.4'),
+    'raw/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/z.toml"]\n',
+    // z.toml loads first and imports a.toml, which imports z.toml back: a.toml loads after it, once
+    'raw/containerd/imports/z.toml':
+      'version = 2\nimports = ["a.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n',
+    'raw/containerd/imports/a.toml':
+      'version = 2\nimports = ["/etc/containerd/z.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 7\n',
+  };
+  const sources = {
+    'raw/containerd/imports/z.toml': '/etc/containerd/z.toml',
+    'raw/containerd/imports/a.toml': '/etc/containerd/a.toml',
+  };
+
+  it('the import an import names loads after it and wins, a cycle ending there', async () => {
+    const f = await factsFrom(files, {
+      manifest: {
+        sources,
+        probes: { containerd: { status: 'ok', durationMs: 1, config: '/etc/containerd/config.toml' } },
+      },
+    });
+    expect(f.containerd!.config.cri.maxConcurrentDownloads).toBe(7);
+    expect(f.containerd!.setIn.downloads).toEqual({ file: 'raw/containerd/imports/a.toml', line: 4 });
+  });
+
+  it('without the node paths, the bundle order', async () => {
+    const f = await factsFrom(files);
+    expect(f.containerd!.config.cri.maxConcurrentDownloads).toBe(5);
+  });
+});
+
 describe('a version unknown', () => {
   it('assumes nothing about the import merge when every release line reads the files alike', async () => {
     const f = await factsFrom({

@@ -87,6 +87,10 @@ describe('containerd probe on a re-rooted node', () => {
       'etc/containerd/conf.d/10-a.toml':
         'version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 5\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n',
       'etc/containerd/conf.d/notes.txt': 'not an import',
+      // an import's own import, relative to it, and one back to config.toml: containerd loads each once
+      'etc/containerd/conf.d/20-b.toml': 'version = 2\nimports = ["nested/30-c.toml", "../config.toml"]\n',
+      'etc/containerd/conf.d/nested/30-c.toml':
+        'version = 2\nimports = ["/etc/containerd/conf.d/20-b.toml"]\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = 6\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/k3s/certs.d"\n',
       'etc/k3s/certs.d/docker.io/hosts.toml': `server = "https://index.docker.io"\n[host."http://127.0.0.1:${port}"]\n  capabilities = ["pull", "resolve"]\n`,
       'etc/containerd/certs.d/ghcr.io/hosts.toml': '[host."http://127.0.0.1:4001"]\n',
       'etc/systemd/system/containerd.service.d/http-proxy.conf':
@@ -111,7 +115,11 @@ describe('containerd probe on a re-rooted node', () => {
     expect(out.getMeasurement('cpu')?.gunzipMBps).toBeGreaterThan(0);
 
     const facts = await buildFacts(new DirBundle(dir), manifest(), {});
-    expect(facts.containerd?.pull.downloads.limit).toBe(5);
+    expect(await readFile(join(dir, 'raw/containerd/imports/30-c.toml'), 'utf8')).toContain(
+      'max_concurrent_downloads = 6',
+    );
+    // 30-c.toml loads last: its value holds
+    expect(facts.containerd?.pull.downloads.limit).toBe(6);
     expect(facts.containerd?.routes.map((r) => r.registry)).toEqual(['docker.io']);
     expect(facts.containerd?.misconfigs.map((m) => m.kind)).toContain('wrong-dir');
   });

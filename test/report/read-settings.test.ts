@@ -66,6 +66,26 @@ describe('what dfdoctor read', () => {
     ).toMatchObject({ value: '/etc/containerd/certs.d', from: 'raw/containerd/config.toml:8' });
   });
 
+  it("shows the origin containerd appends after a _default hosts.toml's hosts, unless `server` names the last host", async () => {
+    const route = async (hostsToml: string) =>
+      buildReadSettings(
+        await factsFrom({
+          'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.1.4 abc\n',
+          'raw/containerd/config.toml':
+            "version = 3\n[plugins.'io.containerd.cri.v1.images'.registry]\n  config_path = '/etc/containerd/certs.d'\n",
+          'raw/containerd/certs.d/_default/hosts.toml': hostsToml,
+        }),
+      ).find((s) => s.setting === 'mirror route _default')?.value;
+    expect(await route('[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n')).toBe(
+      "http://127.0.0.1:4001 (dfdaemon) → the image's own registry (origin)",
+    );
+    expect(
+      await route(
+        'server = "https://mirror.example.com"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+      ),
+    ).not.toContain('origin');
+  });
+
   it('the seed report names containerd, kubelet, dfdaemon settings with their source', () => {
     expect(find(seed, 'containerd', /^version$/)?.value).toBe('1.6.20');
     expect(find(seed, 'containerd', /^version$/)?.from).toBe('raw/containerd/version.txt');

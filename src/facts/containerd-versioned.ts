@@ -1,4 +1,4 @@
-import { formatRange, pick, type Release, type VersionedFact } from '../knowledge/versioned.js';
+import { formatRange, pick, type Release, type ReleaseRange, type VersionedFact } from '../knowledge/versioned.js';
 
 /** A version-dependent fact taken without knowing the version: which release range was assumed. */
 export interface VersionAssumption {
@@ -21,8 +21,36 @@ export class ContainerdVersionPicker {
     const p = pick(fact, this.version);
     if (p.kind === 'none') return undefined;
     if (p.kind === 'assumed' && !this.assumptions.some((a) => a.fact === fact.id)) {
-      this.assumptions.push({ fact: fact.id, assumed: describe(p.value), range: formatRange(p.entry.range) });
+      const assumed = describe(p.value);
+      this.assumptions.push({ fact: fact.id, assumed, range: formatRange(sameAround(fact, describe, assumed)) });
     }
     return p.value;
   }
+}
+
+/**
+ * The releases for which what was assumed holds: the assumed entry's range, widened over the adjacent
+ * entries that say the same. A fact split where a detail the assumption does not name changes (the
+ * highest config version a release reads, when the file's version is below both) would otherwise
+ * narrow the assumption to one side of that split ("config version 3 is read (≥ 2.3.0)" where every
+ * 2.x reads it), and set it against other assumptions it does not contradict.
+ */
+function sameAround<T>(fact: VersionedFact<T>, describe: (v: T) => string, assumed: string): ReleaseRange {
+  const e = fact.entries;
+  const says = (k: number): boolean => e[k] !== undefined && describe((e[k] as (typeof e)[number]).value) === assumed;
+  const touch = (a: number, b: number): boolean => {
+    const below = e[a]?.range.below;
+    return below !== undefined && below === e[b]?.range.from;
+  };
+  let lo = fact.assumeWhenUnknown;
+  let hi = lo;
+  while (says(lo - 1) && touch(lo - 1, lo)) lo--;
+  while (says(hi + 1) && touch(hi, hi + 1)) hi++;
+  const first = (e[lo] as (typeof e)[number]).range;
+  const last = (e[hi] as (typeof e)[number]).range;
+  return {
+    ...(first.from === undefined ? {} : { from: first.from }),
+    ...(last.below === undefined ? {} : { below: last.below }),
+    ...(last.to === undefined || last.below !== undefined ? {} : { to: last.to }),
+  };
 }

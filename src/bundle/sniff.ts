@@ -7,7 +7,7 @@ import {
   GET_EVENTS_ROW,
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
-import { normalizePastedLine } from '../parsers/paste-normalize.js';
+import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 import { BARE_CRI_CONFIG_ERROR, CRI_CLIENT_PULL_FAILED, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
@@ -261,9 +261,8 @@ const TESTS: Test[] = [
 /** What a file holds, or null when no known format matches. Reads at most the first 64 KiB of text. */
 export function sniffKind(name: string, text: string): Sniffed | null {
   const sample = text.slice(0, 64 * 1024);
-  const lines = sample
-    .split('\n')
-    .map((l) => normalizePastedLine(l, { logrus: false, knownMessages: HEADLESS_MESSAGES }));
+  // whole lines: a record a paste wrapped or pretty-printed over several is judged joined back
+  const lines = normalizePastedLines(sample.split('\n'), { logrus: false, knownMessages: HEADLESS_MESSAGES });
   const hits = new Map<Test, number>();
   for (const t of TESTS) {
     if (t.line) {

@@ -28,7 +28,12 @@ export interface DfdaemonLogFacts {
  */
 const ONE_PASS_BELOW = 32 << 20;
 
-export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<DfdaemonLogFacts | undefined> {
+/** The logs of raw/dfdaemon/logs/ that are dfdaemon's; the scheduler's among them go to `schedulerFiles`. */
+export async function buildLogs(
+  ctx: FactsContext,
+  sinceMs?: number,
+  schedulerFiles: string[] = [],
+): Promise<DfdaemonLogFacts | undefined> {
   const listed = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
   const files: string[] = [];
   for (const file of listed) {
@@ -37,10 +42,11 @@ export async function buildLogs(ctx: FactsContext, sinceMs?: number): Promise<Df
       files.push(file);
       continue;
     }
+    schedulerFiles.push(file);
     // the scheduler's zap log looks like the Go daemon's: read as one, it would make a Go daemon of any
     // node and draw the daemon's log-level advice from the scheduler's lines
     ctx.note(
-      `${file}: this is the Dragonfly scheduler's log, not dfdaemon's (its lines' callers, such as ${callers.map((c) => `\`${quotedInput(c, 60)}\``).join(', ')}, are scheduler sources): it is not read as a dfdaemon log, so nothing of dfdaemon (its generation, release, log level or tasks) is drawn from it. Give dfdaemon's own log (Go: core.log; Rust: dfdaemon.log) for the node's side.`,
+      `${file}: this is the Dragonfly scheduler's log, not dfdaemon's (its lines' callers, such as ${callers.map((c) => `\`${quotedInput(c, 60)}\``).join(', ')}, are scheduler sources): it is not read as a dfdaemon log, so nothing of dfdaemon (its generation, release, log level or tasks) is drawn from it; its orders sending peers to the origin, and their reasons, are read. Give dfdaemon's own log (Go: core.log; Rust: dfdaemon.log) for the node's side.`,
       'dragonflyoss/dragonfly scheduler/scheduling/, scheduler/resource/ (v2.0.2–v2.3.4): directories no dfdaemon source has',
     );
   }

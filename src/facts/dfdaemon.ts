@@ -8,6 +8,7 @@ import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
 import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
+import { buildSchedulerLog, type SchedulerLogFacts } from './scheduler-log.js';
 import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
 import { buildStorage, type DfdaemonStorage, MOUNTINFO_FILE } from './dfdaemon-storage.js';
@@ -49,6 +50,8 @@ export interface DfdaemonFacts {
   configFile?: DaemonConfigFile;
   metrics?: DfdaemonMetrics;
   logs?: DfdaemonLogFacts;
+  /** A Dragonfly scheduler's log handed over with dfdaemon's: its back-to-source orders and their reasons. */
+  schedulerLog?: SchedulerLogFacts;
 }
 
 const CONFIG_DIR = `${BUNDLE.dfdaemon.configDir}/`;
@@ -79,7 +82,9 @@ export const dfdaemonFacts = defineFacts({
     }
     // the logs before the config: a Go daemon's start names its release, which decides how the config reads
     const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
-    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined);
+    const schedulerFiles: string[] = [];
+    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined, schedulerFiles);
+    const schedulerLog = await buildSchedulerLog(ctx, schedulerFiles);
     const logged = logs?.summary.daemonVersion;
     if (!version && logged && isReleaseTag(logged.release)) {
       version = logged.release;
@@ -95,9 +100,12 @@ export const dfdaemonFacts = defineFacts({
       // a Helm chart's values: what the daemon runs with is the chart's defaults merged with them
       const chart = cm ? null : helmValuesKeys(raw);
       if (chart) {
+        // the ConfigMap is `<dragonfly.fullname>-<client.name>` (Go chart: `-<dfdaemon.name>`), and
+        // dragonfly.fullname is `<release>-dragonfly`, or the release name alone when it contains
+        // "dragonfly" (dragonflyoss/helm-charts 12bf3a2 charts/dragonfly/templates/_helpers.tpl:20-28, :53-55)
         ctx.problem({
           file,
-          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-client -o yaml\` (Go: <release>-dfdaemon), or \`helm template\` with these values`,
+          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-dragonfly-client -o yaml\` (<release>-client when the release name contains "dragonfly", as the documented release \`dragonfly\` does; Go chart: …-dfdaemon), or \`helm template\` with these values`,
         });
         continue;
       }
@@ -133,7 +141,7 @@ export const dfdaemonFacts = defineFacts({
     generation ??= metrics?.generation ?? null;
     generation ??= logs?.generation ?? null;
 
-    if (!rec && !config && !metrics && !logs && genText === undefined) return undefined;
+    if (!rec && !config && !metrics && !logs && !schedulerLog && genText === undefined) return undefined;
 
     const out: DfdaemonFacts = { generation };
     if (version) out.version = version;
@@ -151,6 +159,7 @@ export const dfdaemonFacts = defineFacts({
     if (configFile) out.configFile = configFile;
     if (metrics) out.metrics = metrics;
     if (logs) out.logs = logs;
+    if (schedulerLog) out.schedulerLog = schedulerLog;
 
     const probeCache = rec?.cacheDir as { path?: unknown; from?: unknown } | undefined;
     if (probeCache && typeof probeCache.path === 'string' && probeCache.from === 'flag')

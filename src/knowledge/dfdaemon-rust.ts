@@ -219,6 +219,25 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
       'error',
     ),
   ),
+  // the daemon's start names its release: init_announce_host is #[instrument(skip(self))], so every line in
+  // its span carries `request=AnnounceHostRequest { host: Some(Host { …, build: Some(Build { git_version:
+  // "<CARGO_PKG_VERSION>", … }) … }) }` (announcer/mod.rs: git_version: CARGO_PKG_VERSION; dragonflyoss/api
+  // common.v2 Build), and it logs "announce host to <addr>" in it, at INFO up to v1.4.0 (v1.4.0
+  // dragonfly-client/src/grpc/scheduler.rs:226-239; v0.1.12 src/grpc/scheduler.rs:155, :201, the periodic
+  // announce_host too before v1.1.3). From v1.4.1 the span is level = "debug" (v1.4.1 :229-243): at INFO
+  // the line names no release, at DEBUG it still does
+  message(
+    'dfdaemon-rust',
+    'rust.log.announce-host',
+    'daemon-version',
+    form(
+      { from: 'v0.1.12' },
+      'v0.1.12 src/grpc/scheduler.rs:155, :201; v1.4.0 dragonfly-client/src/grpc/scheduler.rs:239; v1.5.1 :243',
+      'announce host to ',
+      'info',
+      { format: 'announce host to {:?}' },
+    ),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.announce-peer-failed',

@@ -14,3 +14,73 @@ export const SCHEDULER_CALLER_DIRS: ReadonlySet<string> = new Set([
   'persistentcache', // scheduler/resource/persistentcache/… (v2.2)
   'evaluator', // scheduler/scheduling/evaluator/…
 ]);
+
+/**
+ * Why the scheduler sent a peer to the origin. The scheduler logs the order with its reason, and from
+ * v2.0.9 also puts a description in the v2 API's NeedBackToSourceResponse (the Rust client logs it up to
+ * v1.4.0); the v1 API's Code_SchedNeedBackSource (the Go dfdaemon) carries none. Read at every v2.x tag
+ * of dragonflyoss/dragonfly, scheduler/scheduling/scheduling.go (v2.2.0 line numbers unless named):
+ *
+ * - retry-limit: FindCandidateParents found no parent ("scheduling failed in %d times, because of candidate
+ *   parents not found", :173, retryInterval apart) until the tries reached retryBackToSourceLimit, the task
+ *   being allowed to go to the origin (Task.CanBackToSource, resource/standard/task.go:494-496: fewer peers went
+ *   than scheduler.backToSourceCount, config/config.go:128, given to the task at service/service_v2.go:1480). Logged
+ *   "send NeedBackToSourceResponse, because of scheduling exceeded RetryBackToSourceLimit %d" (:136, every
+ *   tag v2.0.9–v2.5.1, description "scheduling exceeded RetryBackToSourceLimit", :137) and "send
+ *   Code_SchedNeedBackSource to peer, because of scheduling exceeded RetryBackToSourceLimit %d" (:279, from
+ *   v2.1.31); v2.0.9–v2.1.30 printed the v1 order "… because of scheduling exceeded RetryLimit %d" with
+ *   retryLimit's value while testing retryBackToSourceLimit (v2.1.0 :261, :273). v2.0.3–v2.0.8:
+ *   "peer downloads back-to-source, scheduling %d times, peer need back-to-source %t" (v2.0.8
+ *   scheduler/scheduler/scheduler.go:88, the test `n >= RetryBackSourceLimit || needBackToSource`).
+ * - peer-needs-source: the peer was marked for the origin when it registered (peer.NeedBackToSource): no
+ *   peer held the task (pending, failed, left, or succeeded with no peer left) and no seed peer was
+ *   triggered for it (seed peers disabled, or the seed peer failed this task) so its priority fell to
+ *   LEVEL3 (service/service_v2.go:1012-1046, :1504-1564; v1 service/service_v1.go:765-766), or the peer is
+ *   itself a seed peer (service_v1.go:724-727), or its download asked for it (service_v2.go:1009-1011, the
+ *   seed peer's download the scheduler triggers). Logged "… because of peer's NeedBackToSource is true"
+ *   (:110, :246), description "peer's NeedBackToSource is true" (:111).
+ * - schedule-count (v2.1.22–v2.1.28 only): the peer had been scheduled maxScheduleCount times
+ *   (default 30, v2.1.22 scheduler/config/constants.go:64): "… because of peer's NeedBackToSource is %t
+ *   and peer's schedule count is %d" (v2.1.25 :107-108, :249-250), whose description still says "peer's
+ *   NeedBackToSource is false" (:109).
+ */
+export type BackSourceReason = 'retry-limit' | 'peer-needs-source' | 'schedule-count';
+
+/** A scheduler log line that orders a peer to the origin, and the reason it gives (see BackSourceReason). */
+export const SCHEDULER_ORDER =
+  /send (?:NeedBackToSourceResponse|Code_SchedNeedBackSource to peer), because of (scheduling exceeded Retry(?:BackToSource)?Limit \d+|peer's NeedBackToSource is (?:true|false)(?: and peer's schedule count is \d+)?)|peer downloads back-to-source, scheduling (\d+) times, peer need back-to-source (true|false)/;
+
+/** The scheduler gave up without an order (retryLimit reached, the task not allowed to the origin): :157. */
+export const SCHEDULER_RETRY_LIMIT_FAILED = 'scheduling failed, because of scheduling exceeded RetryLimit';
+
+/** One failed try to find a parent before the order (:172, every tag v2.0.9–v2.5.1). */
+export const SCHEDULER_NO_PARENT = /scheduling failed in \d+ times, because of candidate parents not found/;
+
+/**
+ * The reason in a scheduler line's "because of …" or in a NeedBackToSourceResponse's description, and the
+ * limit it names: the v2 order's number is retryBackToSourceLimit in effect; the v1 order of v2.0.9–v2.1.30
+ * printed retryLimit's, which is not the limit that applied, so it is dropped.
+ */
+export function backSourceReason(because: string): { reason: BackSourceReason; limit?: number } | null {
+  const m = /^scheduling exceeded Retry(BackToSource)?Limit(?: (\d{1,9})(?!\d))?/.exec(because);
+  if (m) return m[1] && m[2] ? { reason: 'retry-limit', limit: Number(m[2]) } : { reason: 'retry-limit' };
+  const p = /^peer's NeedBackToSource is (true|false)/.exec(because);
+  if (p) return { reason: p[1] === 'true' ? 'peer-needs-source' : 'schedule-count' };
+  return null;
+}
+
+/**
+ * The scheduler's settings that decide these orders: their keys in scheduler.yaml (scheduler.* , read
+ * with `yaml:"…"` tags in scheduler/config/config.go) and in the Dragonfly Helm chart's values
+ * (scheduler.config.scheduler.*, charts/dragonfly/values.yaml), with the code defaults by release
+ * (scheduler/config/config.go and constants.go, checked at every tag from v2.0.2, where the keys first
+ * appear; v2.0.9–v2.0.10 read the old retryBackSourceLimit too, config.go:612-613) and the chart's.
+ */
+export const SCHEDULER_RETRY_SETTINGS = {
+  retryBackToSourceLimit:
+    'scheduler.retryBackToSourceLimit (scheduler.yaml; chart value scheduler.config.scheduler.retryBackToSourceLimit; `retryBackSourceLimit` in v2.0.2–v2.0.8, v2.0.9–v2.0.10 reading both): code default 4 from v2.1.35, 3 in v2.1.31–v2.1.34, 10 in v2.1.29–v2.1.30, 5 in v2.0.2–v2.1.28; the chart sets 3 from dragonfly-1.3.11 (5 in 1.1.36–1.3.10)',
+  retryInterval:
+    'scheduler.retryInterval (chart scheduler.config.scheduler.retryInterval): code default 500ms from v2.1.35, 400ms in v2.1.31–v2.1.34, 300ms in v2.1.29–v2.1.30, 200ms in v2.1.28, 50ms in v2.0.2–v2.1.27; the chart sets 2s from dragonfly-1.5.0 (1s in 1.3.29–1.4.x, 50ms in 1.3.11–1.3.28, 700ms in 1.1.36–1.3.10)',
+  retryLimit:
+    'scheduler.retryLimit (chart scheduler.config.scheduler.retryLimit): code default 5 from v2.1.31, 15 in v2.1.29–v2.1.30, 10 in v2.0.2–v2.1.28; the chart sets 5 from dragonfly-1.3.11 (7 in 1.1.36–1.3.10)',
+} as const;

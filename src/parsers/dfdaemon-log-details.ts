@@ -205,7 +205,33 @@ export function rustDetails(ev: LogEvent, msg: string): void {
     case 'proxy-direct':
       if ((m = /uri: ([^,\s}]+)/.exec(msg))) ev.url = own(m[1] as string);
       break;
+    case 'daemon-version':
+      // the announce span's request: Build { git_version: CARGO_PKG_VERSION } ("1.4.0", no "v")
+      if ((m = /\bBuild \{ git_version: "v?(\d{1,4}\.\d{1,4}\.\d{1,4}[\w.+-]{0,40})"/.exec(msg)))
+        ev.release = `v${m[1] as string}`;
+      break;
+    case 'local-start':
+      ev.value = localPiecesFound(msg);
+      break;
   }
+}
+
+/**
+ * Whether a local-start line shows pieces found in the local cache. "download the pieces from local
+ * (peer)" is logged for every task before its cache is looked at (v0.1.82 task/mod.rs:292-293, v1.5.1
+ * resource/task.rs:429): it shows none. "interested pieces after downloading from local: [n, …]"
+ * (v1.5.1 resource/task.rs:452-458) lists the pieces still to fetch, as Rust's Debug of a Vec<u32>:
+ * an empty list is a whole hit, and a list missing a piece below its last shows that piece was found
+ * locally. A list 0, 1, …, n with none missing is what a cold task prints (all its pieces still wanted):
+ * no hit, and neither is a list not in that form (cut short, or rewritten by hand).
+ */
+function localPiecesFound(msg: string): boolean {
+  const m = /^interested pieces after downloading from local: \[([\d, ]*)\]/.exec(msg);
+  if (!m) return false;
+  const list = (m[1] as string).trim();
+  if (list === '') return true;
+  const nums = list.split(',').map((n) => Number(n.trim()));
+  return nums.some((n, i) => n !== i);
 }
 
 function durationMs(n: number, unit: string): number {

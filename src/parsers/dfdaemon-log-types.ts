@@ -12,7 +12,7 @@ export type EventKind =
   | 'proxy-rate-limited'
   | 'proxy-tls-refused' // the client refused the cert the proxy answered its CONNECT with (TLS alert)
   | 'proxy-upstream-error' // Go std-log: a hijacked HTTPS request failed at the registry, answered 502
-  | 'daemon-version' // Go: the daemon's start, with its release (GitVersion)
+  | 'daemon-version' // the daemon's start, with its release (Go: GitVersion; Rust: the announce's git_version)
   | 'proxy-hijack-dial-failed' // Go: the HTTPS hijack could not dial the registry, the client's connection closed
   | 'listen-failed' // Go: the daemon could not open a listener (its port taken) and exited: it is not running
   | 'proxy-body-cut' // Go std-log: a proxied body failed after the headers were sent, the client's response cut short

@@ -696,8 +696,17 @@ export class LogScanner {
     const len = f[base + R_CLEN] as number;
     if (len >= 0) ev.contentLength = len;
     // only these kinds read the message's own text (the rest is in the span fields above)
-    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
+    if (
+      p.kind === 'task-start' ||
+      p.kind === 'task-slow' ||
+      p.kind === 'proxy-p2p' ||
+      p.kind === 'proxy-direct' ||
+      p.kind === 'local-start'
+    ) {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
+    } else if (p.kind === 'daemon-version') {
+      // the release is in the announce span's request, past the host's stats (a few KB)
+      rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 16384)));
     }
     ev.text = rustEvidenceText(p.kind, ev.text);
     this.emit(ev, at);

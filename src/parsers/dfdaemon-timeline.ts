@@ -99,7 +99,7 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
-  /** Go: the release the daemon's last start in the log names (a restart may bring another). */
+  /** The release the daemon's last start (Go) or announce (Rust) in the log names (a restart may bring another). */
   daemonVersion?: { release: string; ref: LineRef };
   /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
   mirrorDisabled?: LineRef;
@@ -436,12 +436,13 @@ export class TimelineBuilder {
         push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.pieceFailures, ref(e));
         break;
       case 'local-start':
+        // only a line that shows pieces found locally is a hit (localPiecesFound, dfdaemon-log-details.ts)
+        if (e.value === true) this.hit(t, e);
+        break;
       case 'local-all':
       case 'local-hit-announced':
       case 'reuse':
-        t.reportedHit = true;
-        t.refs.hit ??= ref(e);
-        this.served(t, 'local');
+        this.hit(t, e);
         break;
       case 'reuse-done':
       case 'task-done':
@@ -490,6 +491,12 @@ export class TimelineBuilder {
     }
     if (p.level === 'error') push(t.errors, p.event());
     this.piece(t, p.kind);
+  }
+
+  private hit(t: TaskTimeline, e: LogEvent): void {
+    t.reportedHit = true;
+    t.refs.hit ??= ref(e);
+    this.served(t, 'local');
   }
 
   private backSource(t: TaskTimeline, e: LogEvent, reason: string): void {

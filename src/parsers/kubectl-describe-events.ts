@@ -6,6 +6,16 @@
 // its host ("kubelet, node-1"). Issues paste the rows, often without the header (Azure/AKS#3138), or
 // the rows of `kubectl get events`, or the kubelet's pull message alone (Azure/karpenter-provider-azure#1260),
 // or its failure message alone (dragonflyoss/dragonfly#2523).
+// A long message often reaches the ticket on several lines: kubectl writes a message's own line breaks
+// as they are (kubernetes/kubectl v0.35.0 pkg/describe/describe.go:4143-4153 writes the message through
+// prefixWriter.Write, :147-155, whose k8s.io/cli-runtime pkg/printers WriteEscaped replaces only ESC and
+// CR; the text after a break goes on at column 0, in no column of the tabwriter), a terminal that
+// wraps at its width leaves hard breaks in what is copied from it, and a person re-wraps a row by hand
+// (the rest indented under the message, or not); a `kubectl get events` row may even break before its
+// message (GoogleCloudPlatform/bank-of-anthos#261: `65s  Warning  Unhealthy  pod/frontend-…` with the
+// message on the next line at column 0). The lines after a row, up to a blank line, another row or a
+// line that starts something else (a prompt, a fence, a heading, a `Key:` line of describe), are the
+// rest of its message.
 
 export interface DescribedEvent {
   /** 1-based line of the row in the text. */
@@ -52,35 +62,79 @@ export const PULLED_MESSAGE =
  */
 export const FAILED_MESSAGE = /(?:^|[\s`])(Failed to pull image "[^"]+": \S.*?)\s*(?:```)?\s*$/;
 
+/** A row whose message went onto the next line: the describe columns, or the `kubectl get events` ones, without it. */
+const DESCRIBE_ROW_HEAD =
+  /^\s*(Normal|Warning)\s{2,}(\S+)\s{2,}\S+(?: \(x(\d+) over \S+\))?\s{2,}([^\s,]+)(?:, (\S+))?\s*$/;
+const GET_EVENTS_ROW_HEAD = /^\s*\S+\s{2,}(Normal|Warning)\s{2,}(\S+)\s{2,}([\w.-]+\/\S+)\s*$/;
+
+/**
+ * A line that is no part of a message: a shell prompt, a Markdown fence or heading, the table's header
+ * or rule, a `Key:` line of `kubectl describe`'s other sections.
+ */
+const NOT_CONTINUATION =
+  /^\s*(?:```|~~~|#{1,6}\s|[$#>]\s|\[[^\]]*\][$#]|[\w.-]+@[\w.-]+:\S*[$#]\s|Type\s{2,}Reason\b|LAST SEEN\b|-{3,}\s|[A-Z][\w ]*:(?:\s{2,}|\s*$))/;
+
+/** At most this many lines are taken as one message's rest: a long error wraps a few times, not more. */
+const MAX_CONTINUATION = 8;
+
+/**
+ * The message's rest on the lines after row `at`, and how many lines it took. A break with blanks on
+ * either side of it (a re-wrap between words, or an indented rest) stands for one space; a break between
+ * two characters (a terminal's hard wrap at its width, mid-word) for nothing.
+ */
+function continuation(lines: readonly string[], at: number, message: string): { message: string; used: number } {
+  let used = 0;
+  let text = message;
+  let prev = lines[at] as string;
+  for (let j = at + 1; j < lines.length && used < MAX_CONTINUATION; j++) {
+    const l = lines[j] as string;
+    if (l.trim() === '' || NOT_CONTINUATION.test(l) || rowAt(l)) break;
+    const spaced = /\s$/.test(prev) || /^\s/.test(l) || text === '';
+    text = text === '' ? l.trim() : `${text}${spaced ? ' ' : ''}${l.trim()}`;
+    prev = l;
+    used++;
+  }
+  return { message: text, used };
+}
+
+const rowAt = (l: string) =>
+  DESCRIBE_EVENT_ROW.test(l) || GET_EVENTS_ROW.test(l) || DESCRIBE_ROW_HEAD.test(l) || GET_EVENTS_ROW_HEAD.test(l);
+
 /** Every event row of the text, in order; other lines (the header, the rule, anything pasted around) are skipped. */
 export function parseDescribeEvents(text: string): DescribedEvent[] {
   const out: DescribedEvent[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const l = raw.replace(/\r$/, '');
-    const m = DESCRIBE_EVENT_ROW.exec(l);
+  const lines = text.split('\n').map((raw) => raw.replace(/\r$/, ''));
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    const m = DESCRIBE_EVENT_ROW.exec(l) ?? DESCRIBE_ROW_HEAD.exec(l);
     if (m) {
-      const message = m[6] as string;
-      const path = FIELD_PATH.exec(message);
-      out.push({
-        line: i + 1,
-        type: m[1] as DescribedEvent['type'],
-        reason: m[2] as string,
-        // kubectl writes the count only above 1; a hand-typed 0 is still one event
-        count: m[3] ? Math.max(1, Number(m[3])) : 1,
-        from: m[4] as string,
-        ...(m[5] ? { host: m[5] } : {}),
-        ...(path ? { fieldPath: path[1] as string } : {}),
-        message: path ? message.slice(path[0].length) : message,
-      });
-      return;
+      const rest = continuation(lines, i, m[6] ?? '');
+      const path = FIELD_PATH.exec(rest.message);
+      if (rest.message !== '')
+        out.push({
+          line: i + 1,
+          type: m[1] as DescribedEvent['type'],
+          reason: m[2] as string,
+          // kubectl writes the count only above 1; a hand-typed 0 is still one event
+          count: m[3] ? Math.max(1, Number(m[3])) : 1,
+          from: m[4] as string,
+          ...(m[5] ? { host: m[5] } : {}),
+          ...(path ? { fieldPath: path[1] as string } : {}),
+          message: path ? rest.message.slice(path[0].length) : rest.message,
+        });
+      i += rest.used;
+      continue;
     }
-    const g = GET_EVENTS_ROW.exec(l);
+    const g = GET_EVENTS_ROW.exec(l) ?? GET_EVENTS_ROW_HEAD.exec(l);
     if (g) {
+      const rest = continuation(lines, i, g[4] ?? '');
       // no source column: the image events' reasons are the kubelet's
       const reason = g[2] as string;
       const from = KUBELET_IMAGE_REASONS.has(reason) ? 'kubelet' : 'unknown';
-      out.push({ line: i + 1, type: g[1] as DescribedEvent['type'], reason, count: 1, from, message: g[4] as string });
-      return;
+      if (rest.message !== '')
+        out.push({ line: i + 1, type: g[1] as DescribedEvent['type'], reason, count: 1, from, message: rest.message });
+      i += rest.used;
+      continue;
     }
     const p = PULLED_MESSAGE.exec(l);
     if (p)
@@ -88,7 +142,7 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
     const f = p ? null : FAILED_MESSAGE.exec(l);
     if (f)
       out.push({ line: i + 1, type: 'Warning', reason: 'Failed', count: 1, from: 'kubelet', message: f[1] as string });
-  });
+  }
   return out;
 }
 

@@ -11,6 +11,8 @@
 //   - a journal line that lost its head (`…ing next host" error=… host=…`), when the cut message is the
 //     tail of a known one;
 //   - "[TRUNCATED]" markers, and a record wrapped onto a second line inside a quoted value;
+//   - a JSON record pretty-printed over several indented lines (jq, an editor), joined back as the
+//     one line zap writes when it parses as a log record;
 //   - redaction placeholders in IPv4 addresses (`x.y.z.14`), which ids are matched on.
 // The output has as many lines as the input (a joined continuation leaves an empty line behind), so
 // every line number a parser reports is still the line number in the file.
@@ -135,10 +137,61 @@ function openRecord(l: string): boolean {
   return l.startsWith('{"') && !l.trimEnd().endsWith('}');
 }
 
+/** How many lines, and characters, one pretty-printed record may take: a zap record has a handful of keys. */
+const MAX_PRETTY_LINES = 64;
+const MAX_PRETTY_CHARS = 256 * 1024;
+
+/**
+ * The keys zap's JSON encoder writes first, in its order, with the production config's names (zap v1.27.0
+ * zapcore/json_encoder.go EncodeEntry :365-423: level, time, logger name, caller, message, then the
+ * fields, the stack trace last; config.go NewProductionEncoderConfig :124-139 names them level, ts,
+ * logger, caller, msg, stacktrace), which the Go dfdaemon uses (dragonfly v2.1.49
+ * internal/dflog/logcore.go:67).
+ */
+const ZAP_HEAD = ['level', 'ts', 'logger', 'caller', 'msg'] as const;
+
+/**
+ * A record pretty-printed from line `i` on (`{` alone, or `{"key": value,` ending with a comma, then
+ * indented `"key": value` lines up to the closing brace): the record on one line as zap writes it, and
+ * the lines it took; null when the lines do not parse as one JSON object with a string level and msg.
+ */
+function prettyRecord(out: readonly string[], i: number): { line: string; used: number } | null {
+  const first = (out[i] as string).trim();
+  if (first !== '{' && !(first.startsWith('{"') && first.endsWith(','))) return null;
+  let text = first;
+  for (let j = i + 1; j < out.length && j - i < MAX_PRETTY_LINES && text.length < MAX_PRETTY_CHARS; j++) {
+    const l = (out[j] as string).trim();
+    text += l;
+    if (!l.startsWith('}')) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(text.replace(/,$/, ''));
+    } catch {
+      continue;
+    }
+    const rec = v as Record<string, unknown>;
+    if (!v || typeof v !== 'object' || Array.isArray(v) || typeof rec.level !== 'string' || typeof rec.msg !== 'string')
+      return null;
+    const ordered: Record<string, unknown> = {};
+    for (const k of ZAP_HEAD) if (k in rec) ordered[k] = rec[k];
+    for (const [k, x] of Object.entries(rec)) if (!(k in ordered) && k !== 'stacktrace') ordered[k] = x;
+    if ('stacktrace' in rec) ordered.stacktrace = rec.stacktrace;
+    return { line: JSON.stringify(ordered), used: j - i };
+  }
+  return null;
+}
+
 /** Whole lines: each cleaned, and a record wrapped inside a quoted value joined back (the consumed line left empty). */
 export function normalizePastedLines(lines: readonly string[], o: PasteOptions = {}): string[] {
   const out = lines.map((l) => normalizePastedLine(l, o));
   for (let i = 0; i < out.length; i++) {
+    const pretty = (out[i] as string).includes('{') ? prettyRecord(out, i) : null;
+    if (pretty) {
+      out[i] = pretty.line;
+      for (let j = 1; j <= pretty.used; j++) out[i + j] = '';
+      i += pretty.used;
+      continue;
+    }
     let joined = 0;
     // at most a few continuation lines: a cut line with no continuation stays cut
     while (joined < 3 && (openQuote(out[i] as string) || openRecord(out[i] as string)) && i + joined + 1 < out.length) {

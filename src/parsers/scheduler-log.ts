@@ -1,6 +1,11 @@
 // Whether a zap log is the Dragonfly scheduler's rather than dfdaemon's, from the callers its lines name
 // (SCHEDULER_CALLER_DIRS): a scheduler log handed over as dfdaemon's must not be read as the daemon's.
-import { SCHEDULER_CALLER_DIRS } from '../knowledge/dragonfly-scheduler.js';
+import {
+  type BackSourceReason,
+  backSourceReason,
+  SCHEDULER_CALLER_DIRS,
+  SCHEDULER_ORDER,
+} from '../knowledge/dragonfly-scheduler.js';
 
 /** zap JSON's "caller", zap console's third field: "<dir>/<file>.go:<line>". */
 const CALLER = /"caller":"([\w./-]+\.go):\d+"|\t([\w./-]+\.go):\d+\t/;
@@ -26,4 +31,56 @@ export function schedulerCallers(text: string): string[] | null {
     } else other++;
   }
   return scheduler > 0 && scheduler > other ? [...seen] : null;
+}
+
+/** A scheduler line that sends a peer to the origin, with the reason it gives and the ids its fields name. */
+export interface SchedulerOrder {
+  reason: BackSourceReason;
+  /** retryBackToSourceLimit in effect, when the line names it. */
+  limit?: number;
+  /** The API of the order: v2 (NeedBackToSourceResponse, the Rust client) or v1 (Code_SchedNeedBackSource, Go). */
+  api: 'v1' | 'v2';
+  taskId?: string;
+  peerId?: string;
+  hostId?: string;
+}
+
+/** zap's fields, JSON (`"peerID":"…"`) or console (`{"peerID": "…"}`): the same keys in both layouts. */
+const field = (line: string, key: string): string | undefined =>
+  new RegExp(`"${key}": ?"([^"]{1,200})"`).exec(line)?.[1];
+
+/** The order a scheduler log line gives, or null (SCHEDULER_ORDER, knowledge/dragonfly-scheduler.ts). */
+export function schedulerOrderOf(line: string): SchedulerOrder | null {
+  const m = SCHEDULER_ORDER.exec(line);
+  if (!m) return null;
+  // v2.0.3–v2.0.8: "scheduling %d times, peer need back-to-source %t"; the limit it reached is not named
+  const r: ReturnType<typeof backSourceReason> = m[1]
+    ? backSourceReason(m[1])
+    : { reason: m[3] === 'true' ? 'peer-needs-source' : 'retry-limit' };
+  if (!r) return null;
+  const order: SchedulerOrder = {
+    reason: r.reason,
+    api: m[0].startsWith('send NeedBackToSourceResponse') ? 'v2' : 'v1',
+  };
+  if (r.limit !== undefined) order.limit = r.limit;
+  const taskId = field(line, 'taskID');
+  const peerId = field(line, 'peerID');
+  const hostId = field(line, 'hostID');
+  if (taskId) order.taskId = taskId;
+  if (peerId) order.peerId = peerId;
+  if (hostId) order.hostId = hostId;
+  return order;
+}
+
+/**
+ * The reason a Rust dfdaemon's order line names: v0.1.0–v1.4.0 log the whole response,
+ * `info!("need back to source response: {:?}", response)` (dragonflyoss/client v1.4.0
+ * dragonfly-client/src/resource/task.rs:838, v0.1.30 dragonfly-client/src/task/mod.rs:633), whose
+ * description is an optional string (dragonflyoss/api scheduler.v2 NeedBackToSourceResponse, `#[prost(string,
+ * optional, tag = "1")]`), printed `description: Some("…")`; v1.4.1 onwards logs no response (task.rs:950
+ * at v1.5.1), the Go daemon's v1 order carries none.
+ */
+export function orderDescriptionReason(text: string): ReturnType<typeof backSourceReason> {
+  const m = /need back to source response: .*?description: (?:Some\()?"([^"]{1,200})"/.exec(text);
+  return m ? backSourceReason(m[1] as string) : null;
 }

@@ -61,6 +61,15 @@ describe('sniffKind', () => {
     expect(sniffKind('x', `Oct 16 16:43:09 node-1 kubelet[812]: ${line}\n`)?.kind).toBe('containerd-log');
   });
 
+  it('takes Go dfdaemon records pretty-printed over several lines for a Go dfdaemon log', () => {
+    const go = readFileSync('fixtures/real/dfdaemon-go-500-host-only-wording/raw/dfdaemon/logs/core.log', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.stringify(JSON.parse(l), null, 2))
+      .join('\n');
+    expect(sniffKind('x', go)?.kind).toBe('dfdaemon-go-log');
+  });
+
   it('reads pasted shapes: quoted, coloured, CRLF', () => {
     const rust = readFileSync('fixtures/real/dfdaemon-rust-startup-quoted/raw/dfdaemon/logs/dfdaemon.log', 'utf8');
     expect(rust).toContain('\r\n');

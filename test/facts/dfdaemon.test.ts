@@ -6,7 +6,7 @@ import { parseRustBytes, rustConfigSeconds } from '../../src/parsers/dfdaemon-co
 import { factsFrom } from '../helpers/bundle.js';
 import { gcThreshold } from '../../src/facts/disk-gc.js';
 import { goChartConfig, rustConfig, rustMetrics } from './dfdaemon-fixture-configs.js';
-import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
+import { goDirect, goJson, goTaskLines, hex64, rustCompact, rustProxy, rustTaskLines } from './dfdaemon-loggen.js';
 import { samplesDir } from '../helpers/samples.js';
 
 const SAMPLES = samplesDir();
@@ -89,6 +89,56 @@ describe('dfdaemon config', () => {
     const recorded = await factsFrom({ ...files, 'raw/dfdaemon/version.txt': 'v2.1.49\n' });
     expect(recorded.dfdaemon?.version).toBe('v2.1.49');
     expect(recorded.dfdaemon?.cacheDir).toEqual({ path: '/var/lib/dragonfly', from: 'default' });
+  });
+
+  it('takes the Rust release from the announce to the scheduler at start, where nothing else names it', async () => {
+    // init_announce_host's span (#[instrument(skip(self))], at INFO up to v1.4.0) prints its request with the
+    // "announce host to" line: dragonflyoss/client v1.4.0 dragonfly-client/src/grpc/scheduler.rs:226-239,
+    // Build { git_version: CARGO_PKG_VERSION } (announcer/mod.rs:232); the host's other fields shortened
+    const announce = (version: string | null) =>
+      rustCompact(
+        T0,
+        'INFO',
+        'init_announce_host',
+        'dragonfly-client/src/grpc/scheduler.rs:239',
+        'announce host to 10.96.1.20:8002',
+        version === null
+          ? ''
+          : `request=AnnounceHostRequest { host: Some(Host { id: "10.244.2.9-node-b", r#type: 0, hostname: "node-b", ip: "10.244.2.9", port: 4000, download_port: 4001, os: "linux", platform: "ubuntu", cpu: Some(Cpu { logical_count: 8, physical_count: 4, percent: 1.5 }), build: Some(Build { git_version: "${version}", git_commit: Some("5dee749"), go_version: None, rust_version: Some("1.80.0"), platform: Some("linux") }), scheduler_cluster_id: 0, disable_shared: false }), interval: Some(Duration { seconds: 300, nanos: 0 }) }`,
+      );
+    // and a task whose end the log does not show, which the release-dependent note on task ends is about
+    const started = rustTaskLines({
+      startMs: T0 + 1000,
+      host: 'node-b',
+      peer: 'peer-1',
+      task: hex64(1),
+      url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(1)}`,
+      size: 8 * 2 ** 20,
+      mode: 'p2p',
+      costMs: 300,
+      series: 'v1',
+    }).filter((l) => l.includes('download task started'));
+    const files = {
+      'raw/dfdaemon/generation.txt': 'rust\n',
+      'raw/dfdaemon/logs/dfdaemon.log': `${[announce('1.4.0'), ...started].join('\n')}\n`,
+    };
+    const facts = await factsFrom(files);
+    expect(facts.dfdaemon?.version).toBe('v1.4.0');
+    expect(facts.dfdaemon?.versionFrom).toBe('log');
+    expect(facts.dfdaemon?.logs?.summary.daemonVersion?.ref.line).toBe(1);
+    // the bundle's own record comes first
+    const recorded = await factsFrom({ ...files, 'raw/dfdaemon/version.txt': 'v1.2.8\n' });
+    expect(recorded.dfdaemon?.version).toBe('v1.2.8');
+    // v1.4.1 onwards at INFO: the span is DEBUG, the line has no request and names no release
+    const bare = await factsFrom({
+      ...files,
+      'raw/dfdaemon/logs/dfdaemon.log': `${[announce(null), ...started].join('\n')}\n`,
+    });
+    expect(bare.dfdaemon?.version).toBeUndefined();
+    // the release-dependent notes follow the release the log names: no assumption is made for it
+    const assumed = 'the version is unknown: assumed ≥ v1.4.1';
+    expect(bare.notes.map((n) => n.text).join('\n')).toContain(assumed);
+    expect(facts.notes.map((n) => n.text).join('\n')).not.toContain(assumed);
   });
 
   it("takes Go's calculateDigest default from the release: off in v2.0.0 and v2.1.44–v2.1.49 only", () => {

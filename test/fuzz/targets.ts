@@ -43,7 +43,7 @@ import { splitImageRef } from '../../src/parsers/image-ref.js';
 import { liveText, seedTexts } from './seeds.js';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
-import { schedulerCallers } from '../../src/parsers/scheduler-log.js';
+import { orderDescriptionReason, schedulerCallers, schedulerOrderOf } from '../../src/parsers/scheduler-log.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */
 export interface Located {
@@ -144,6 +144,13 @@ register({
     const c = schedulerCallers(text);
     plainData(c);
     if (c && (c.length === 0 || c.length > 3)) throw new Error(`scheduler callers out of bounds: ${JSON.stringify(c)}`);
+    // every line's order and reason: plain data, a limit only as a whole number
+    for (const line of text.split('\n').slice(0, 2000)) {
+      const o = schedulerOrderOf(line);
+      plainData(o);
+      if (o?.limit !== undefined && !Number.isSafeInteger(o.limit)) throw new Error(`limit not a number: ${o.limit}`);
+      plainData(orderDescriptionReason(line));
+    }
     return [];
   },
 });
@@ -386,6 +393,8 @@ register({
       inline: [
         'Events:\n  Type    Reason  Age   From             Message\n  ----    ------  ----  ----             -------\n  Normal  Pulled  12s   kubelet, node-1  Successfully pulled image "a:1" in 1.204s (14.611s including waiting)\n',
         '  Warning  Failed  3m (x12 over 9m)  kubelet  Failed to pull image "b:1": pull QPS exceeded\r\n',
+        // a message wrapped by a terminal, and one whose row broke before it
+        '  Warning  Failed  3m  kubelet  Failed to pull image "c:1": rpc error: code = Unknown desc = fai\nled to resolve\n  reference\n65s  Warning  BackOff  pod/p\nBack-off restarting failed container\n',
       ],
     }),
   run(text) {
@@ -482,13 +491,15 @@ register({
 register({
   name: 'containerd-log',
   // read as the facts read it: through the paste normaliser first
-  files: ['containerd-log.ts', 'paste-normalize.ts'],
+  files: ['containerd-log.ts', 'klog-line.ts', 'paste-normalize.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/containerd\/journal\.txt$/,
       inline: [
         'Nov 25 10:00:00 node containerd[812]: time="2026-11-25T10:00:00.123456789Z" level=info msg="trying next host" error="failed to do request: Head \\"http://127.0.0.1:65001/v2/library/nginx/manifests/latest?ns=docker.io\\": dial tcp 127.0.0.1:65001: connect: connection refused" host="127.0.0.1:65001"\ntime="2026-11-25T10:00:01Z" level=error msg="fetch failed" error="unexpected status" host=registry-1.docker.io\ntime="2026-11-25T10:00:02Z" level=info msg="using pigz for decompression"\ntime="2026-11-25T10:00:03Z" level=warning msg="failed to decode hosts.toml" error="invalid `host` tree"\n',
         '> INFO[2021-04-14T13:44:56.185820263-05:00] trying next host                              error="dial tcp x.y.z.7:5000: connect: no route to host" host="x.y.z.7:5000"\r\n[2mWARN[0000][0m image connect using default endpoints\r\ning next host" error="e" host="127.0.0.1:4001"\ntime="t" level=info msg="Pulled image \\"a [TRUNCATED]\ncontinued" size="1"\n',
+        // crictl's klog line before its FATA line, and a record pretty-printed over several lines
+        'E1016 16:43:09.501206 2644669 remote_image.go:180] "PullImage from image service failed" err="rpc error: code = Unknown desc = failed to resolve reference \\"a/b:1\\": pulling from host 127.0.0.1:65001 failed with status code [manifests 1]: 500 Internal Server Error" image="a/b:1"\nFATA[0000] pulling image: failed to resolve reference "a/b:1": pulling from host 127.0.0.1:65001 failed with status code [manifests 1]: 500 Internal Server Error\n{\n  "level": "info",\n  "msg": "resolving",\n  "time": "t"\n}\n',
       ],
     }),
   run(text) {

@@ -768,4 +768,29 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     );
     expect(scan(`${a}\n${b}\n`).events.map((e) => e.kind)).toEqual(['local-start', 'local-start']);
   });
+  it('counts a local-start line as a hit only when it shows pieces found locally', () => {
+    // resource/task.rs:452-458 (v1.5.1) prints the pieces still wanted after the local cache was read
+    const hit = (file: string, msg: string) => {
+      const start = rustCompact(
+        T0,
+        'INFO',
+        'download_task',
+        'dragonfly-client/src/proxy/task.rs:127',
+        'download task started: Download { url: "u" }',
+        f,
+      );
+      const local = rustCompact(T0 + 1, 'INFO', 'download_task', file, msg, f);
+      return scan(`${start}\n${local}\n`).summary.tasks[0]?.reportedHit;
+    };
+    const after = 'dragonfly-client/src/resource/task.rs:452';
+    // a cold task: every piece still wanted
+    expect(hit(after, 'interested pieces after downloading from local: [0, 1, 2, 3, 4, 5, 6, 7]')).toBe(false);
+    // logged for every task before the cache is read (v0.1.82 task/mod.rs:293)
+    expect(hit('dragonfly-client/src/task/mod.rs:293', 'download the pieces from local peer')).toBe(false);
+    // not Rust's Debug of the list (an excerpt rewritten by hand): no claim either way
+    expect(hit(after, 'interested pieces after downloading from local: [0..63] (64 pieces)')).toBe(false);
+    expect(hit(after, 'interested pieces after downloading from local: []')).toBe(true);
+    expect(hit(after, 'interested pieces after downloading from local: [0, 1, 5, 6, 7]')).toBe(true);
+    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(true);
+  });
 });

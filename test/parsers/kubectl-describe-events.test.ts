@@ -108,6 +108,95 @@ describe('parseDescribeEvents', () => {
   });
 });
 
+describe('wrapped event rows', () => {
+  it('reads a message wrapped onto the next lines into its row, and reads the next row as its own', () => {
+    // dragonflyoss/dragonfly#3348's rows, re-wrapped as a terminal (at 80 columns, mid-word) and a person
+    // (between words, the rest indented) leave them; the error is dragonflyoss/dragonfly#3582's
+    const text = [
+      '  Normal   Started    17m (x3 over 17m)     kubelet            Started container dfdaemon',
+      '  Warning  Failed     3m (x4 over 5m)       kubelet            Failed to pull image "h',
+      'arbor.nebula.com/base/df/nginx:0911": failed to pull and unpack image "harbor.nebu',
+      'la.com/base/df/nginx:0911": failed to resolve reference "harbor.nebula.com/base/df',
+      '/nginx:0911": pulling from host 127.0.0.1:65001 failed with status code [manifest',
+      's 0911]: 500 Internal Server Error',
+      '  Warning  BackOff    2m45s (x82 over 17m)  kubelet            Back-off restarting failed container dfdaemon in pod',
+      '                                                               dragonfly-dfdaemon-x7k2p_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+      '',
+      '### Expected behavior:',
+    ].join('\n');
+    expect(parseDescribeEvents(text).map((e) => [e.line, e.reason, e.count, e.message])).toEqual([
+      [1, 'Started', 3, 'Started container dfdaemon'],
+      [
+        2,
+        'Failed',
+        4,
+        'Failed to pull image "harbor.nebula.com/base/df/nginx:0911": failed to pull and unpack image "harbor.nebula.com/base/df/nginx:0911": failed to resolve reference "harbor.nebula.com/base/df/nginx:0911": pulling from host 127.0.0.1:65001 failed with status code [manifests 0911]: 500 Internal Server Error',
+      ],
+      [
+        7,
+        'BackOff',
+        82,
+        'Back-off restarting failed container dfdaemon in pod dragonfly-dfdaemon-x7k2p_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+      ],
+    ]);
+  });
+
+  it('reads a row whose message went whole onto the next line, and stops at what is no message', () => {
+    // GoogleCloudPlatform/bank-of-anthos#261, as posted: a `kubectl get events` row broken before its message
+    const text = [
+      'kubectl get events',
+      '',
+      '65s         Warning   Unhealthy           pod/frontend-557f465b6f-xqz9q',
+      'Readiness probe failed: Get http://10.1.010.10:8080/ready: net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+      '  Warning  BackOff    10s (x9 over 2m)      kubelet',
+      '    Back-off restarting failed container',
+      '$ kubectl -n dragonfly-system get pod',
+      '```',
+    ].join('\n');
+    expect(parseDescribeEvents(text).map((e) => [e.line, e.reason, e.from, e.message])).toEqual([
+      [
+        3,
+        'Unhealthy',
+        'unknown',
+        'Readiness probe failed: Get http://10.1.010.10:8080/ready: net/http: request canceled (Client.Timeout exceeded while awaiting headers)',
+      ],
+      [5, 'BackOff', 'kubelet', 'Back-off restarting failed container'],
+    ]);
+    // a row with nothing after it is no event
+    expect(parseDescribeEvents('  Warning  BackOff    10s   kubelet\n\nlater prose')).toEqual([]);
+    // describe's other sections and a root prompt after the table are no message
+    const after = [
+      '  Warning  BackOff    2m    kubelet',
+      '  Back-off restarting failed container',
+      'Name:         dragonfly-dfdaemon-x7k2p',
+      '  Warning  BackOff    2m    kubelet',
+      'Back-off restarting failed container',
+      '[root@master01 dragonfly]# kubectl get pod -n dragonfly-system -o wide',
+      '  Warning  BackOff    2m    kubelet',
+      'Back-off restarting failed container',
+      'root@node-1:~# crictl ps',
+    ].join('\n');
+    expect(parseDescribeEvents(after).map((e) => e.message)).toEqual(
+      Array(3).fill('Back-off restarting failed container'),
+    );
+  });
+
+  it('fires kubelet.dfdaemon-restarting from a hand-wrapped BackOff given to analyze', async () => {
+    const text = [
+      '  Normal   Started    17m (x3 over 17m)     kubelet            Started container dfdaemon',
+      '  Warning  BackOff    2m45s (x82 over 17m)  kubelet            Back-off restarting failed container dfdaemon in pod',
+      '  dragonfly-dfdaemon-x7k2p_dragonfly-system(0f6c2a43-9d1e-4b7a-8a52-3f1f0d7e9a10)',
+    ].join('\n');
+    const a = assembleLooseFiles([{ path: 'describe.txt', text }], '2026-01-01T00:00:00Z', {
+      name: 'dfdoctor',
+      version: '0',
+    });
+    const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
+    const r = d.find((x) => x.rule === 'kubelet.dfdaemon-restarting');
+    expect(r?.evidence.join('\n')).toContain('pod dragonfly-system/dragonfly-dfdaemon-x7k2p');
+  });
+});
+
 describe('kubectl describe events given to analyze', () => {
   it('are read as the event list: the real refusal fires kubelet.pull-qps, as the bundle of the case does', async () => {
     const a = assembleLooseFiles([{ path: 'describe.txt', text: PASTED }], '2026-01-01T00:00:00Z', {

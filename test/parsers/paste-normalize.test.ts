@@ -223,6 +223,47 @@ describe('normalizePastedLines: a JSON record wrapped where no quote is open', (
   });
 });
 
+describe('normalizePastedLines: a pretty-printed JSON record', () => {
+  // a Go dfdaemon core.log record (dragonflyoss/dragonfly#3582's first one) as jq or an editor prints it
+  const record = {
+    level: 'info',
+    ts: '2024-10-16 08:38:18.037',
+    caller: 'cmd/daemon.go:148',
+    msg: 'Version:\nMajor: 2, Minor: 0, GitVersion: v2.1.0, GitCommit: e49b0af',
+  };
+  const pretty = (o: unknown) => JSON.stringify(o, null, 2).split('\n');
+
+  it('joins an indented record back into the one line zap writes, in its key order, keeping the line count', async () => {
+    const lines = [...pretty(record), GO_JSON];
+    const out = normalizePastedLines(lines);
+    expect(out).toEqual([JSON.stringify(record), '', '', '', '', '', GO_JSON]);
+    // sorted keys (jq -S) and a stack trace come back in zap's order: level, ts, caller, msg, fields, stacktrace
+    const sorted = pretty({ caller: 'a.go:1', component: 'x', level: 'warn', msg: 'm', stacktrace: 's', ts: 't' });
+    expect(normalizePastedLines(sorted)[0]).toBe(
+      '{"level":"warn","ts":"t","caller":"a.go:1","msg":"m","component":"x","stacktrace":"s"}',
+    );
+    // the dfdaemon scanner reads both records, none unrecognised
+    const s = new LogScanner(logScanWasm(), { file: 'x', onEvent: () => {} });
+    s.push(new TextEncoder().encode(await collect([new TextEncoder().encode(`${lines.join('\n')}\n`)])));
+    const st = s.end();
+    expect(st.unrecognised).toBe(0);
+    expect(st.byLayout['go-json']).toBe(2);
+  });
+
+  it('joins a record whose first key is on the brace line, quoted in a reply, and nothing else', () => {
+    const lines = pretty(record).map((l) => `> ${l}`);
+    lines.splice(0, 2, `> {"level": "info",`);
+    expect(normalizePastedLines(lines)[0]).toBe(JSON.stringify(record));
+    // what is no log record is left alone: another object, a brace that never closes, a broken record
+    const config = pretty({ registry: { mirrors: ['http://127.0.0.1:65001'] } });
+    expect(normalizePastedLines(config)).toEqual(config);
+    const open = ['{', '  "level": "info",', '  "msg": "x",', GO_JSON];
+    expect(normalizePastedLines(open)).toEqual(open);
+    const broken = ['{', '  "level": "info"', '  "msg": "x"', '}'];
+    expect(normalizePastedLines(broken)).toEqual(broken);
+  });
+});
+
 describe('normalizePastedChunks', () => {
   it('passes a log the daemon wrote through byte for byte', async () => {
     const text = `${GO_JSON}\n${GO_JSON}\n`;

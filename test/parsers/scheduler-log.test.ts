@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { schedulerCallers } from '../../src/parsers/scheduler-log.js';
+import { orderDescriptionReason, schedulerCallers, schedulerOrderOf } from '../../src/parsers/scheduler-log.js';
 
 // dragonflyoss/dragonfly#3758 (v2.2.0, the scheduler's console log as the issue posted it, tab-separated)
 const CONSOLE_3758 = [
@@ -26,7 +26,8 @@ describe('schedulerCallers', () => {
     })
       .trim()
       .split('\n')
-      .filter((f) => !f.endsWith('.gz'));
+      // the scheduler's own logs in the corpus are named so (a case holding one beside or instead of dfdaemon's)
+      .filter((f) => !f.endsWith('.gz') && !/\/scheduler[^/]*\.log$/.test(f));
     expect(logs.length).toBeGreaterThan(50);
     for (const f of logs) expect(schedulerCallers(readFileSync(f, 'utf8')), f).toBeNull();
   });
@@ -36,5 +37,95 @@ describe('schedulerCallers', () => {
       '{"level":"info","ts":"2024-05-31 02:08:18.729","caller":"peer/peertask_conductor.go:1393","msg":"peer task done, cost: 12ms"}';
     expect(schedulerCallers(`${daemon}\n${daemon}\n${JSON_3298}\n`)).toBeNull();
     expect(schedulerCallers('no caller here\n')).toBeNull();
+  });
+});
+
+describe('schedulerOrderOf', () => {
+  const console = (msg: string) =>
+    `2025-01-11T02:43:06.956Z\tINFO\tscheduling/scheduling.go:136\t${msg}\t{"hostID": "h", "taskID": "t", "peerID": "p"}`;
+  const json = (msg: string) =>
+    `{"level":"info","ts":"2024-05-31 02:08:18.729","caller":"scheduling/scheduling.go:279","msg":"${msg}","hostID":"h","taskID":"t","peerID":"p"}`;
+
+  it("reads dragonfly#3758's order: the retry limit, the limit in effect and the ids", () => {
+    expect(schedulerOrderOf(CONSOLE_3758.split('\n')[0] as string)).toEqual({
+      reason: 'retry-limit',
+      limit: 5,
+      api: 'v2',
+      hostId: '192.168.100.5-server-1',
+      taskId: 'c4356d4db905467cc4fbe52661a44b746e1f996401e9972888a29a6dedea585a',
+      peerId: '192.168.100.5-server-1-677912b8-c0a4-4181-ba1c-83e2cd3c6af0',
+    });
+  });
+
+  it('reads every wording of v2.0.3–v2.5.1, in both layouts', () => {
+    const ids = { hostId: 'h', taskId: 't', peerId: 'p' };
+    // v2.1.31+ v1 order
+    expect(
+      schedulerOrderOf(
+        json('send Code_SchedNeedBackSource to peer, because of scheduling exceeded RetryBackToSourceLimit 4'),
+      ),
+    ).toEqual({ reason: 'retry-limit', limit: 4, api: 'v1', ...ids });
+    // v2.0.9–v2.1.30 printed retryLimit's value for the back-to-source limit: no limit is taken from it
+    expect(
+      schedulerOrderOf(json('send Code_SchedNeedBackSource to peer, because of scheduling exceeded RetryLimit 10')),
+    ).toEqual({ reason: 'retry-limit', api: 'v1', ...ids });
+    expect(
+      schedulerOrderOf(console("send NeedBackToSourceResponse, because of peer's NeedBackToSource is true")),
+    ).toEqual({ reason: 'peer-needs-source', api: 'v2', ...ids });
+    // v2.1.22–v2.1.28: maxScheduleCount
+    expect(
+      schedulerOrderOf(
+        console(
+          "send NeedBackToSourceResponse, because of peer's NeedBackToSource is false and peer's schedule count is 30",
+        ),
+      ),
+    ).toEqual({ reason: 'schedule-count', api: 'v2', ...ids });
+    expect(
+      schedulerOrderOf(
+        console(
+          "send NeedBackToSourceResponse, because of peer's NeedBackToSource is true and peer's schedule count is 2",
+        ),
+      )?.reason,
+    ).toBe('peer-needs-source');
+    // v2.0.3–v2.0.8
+    expect(
+      schedulerOrderOf(json('peer downloads back-to-source, scheduling 5 times, peer need back-to-source false')),
+    ).toEqual({ reason: 'retry-limit', api: 'v1', ...ids });
+    expect(
+      schedulerOrderOf(json('peer downloads back-to-source, scheduling 0 times, peer need back-to-source true'))
+        ?.reason,
+    ).toBe('peer-needs-source');
+  });
+
+  it('takes no other line for an order', () => {
+    expect(schedulerOrderOf(json('scheduling failed, because of scheduling exceeded RetryLimit 5'))).toBeNull();
+    expect(schedulerOrderOf(json('scheduling failed in 3 times, because of candidate parents not found'))).toBeNull();
+    expect(schedulerOrderOf(CONSOLE_3758.split('\n')[2] as string)).toBeNull();
+    expect(schedulerOrderOf(json('send NormalTaskResponse'))).toBeNull();
+  });
+});
+
+describe('orderDescriptionReason', () => {
+  it("reads the description a Rust client (v0.1.0–v1.4.0) logged with the scheduler's response", () => {
+    expect(
+      orderDescriptionReason(
+        'need back to source response: NeedBackToSourceResponse { description: Some("scheduling exceeded RetryBackToSourceLimit") }',
+      ),
+    ).toEqual({ reason: 'retry-limit' });
+    expect(
+      orderDescriptionReason(
+        `need back to source response: NeedBackToSourceResponse { description: Some("peer's NeedBackToSource is true") }`,
+      ),
+    ).toEqual({ reason: 'peer-needs-source' });
+    // v2.1.22–v2.1.28 sent "false" when maxScheduleCount was reached
+    expect(
+      orderDescriptionReason(
+        `need back to source response: NeedBackToSourceResponse { description: Some("peer's NeedBackToSource is false") }`,
+      ),
+    ).toEqual({ reason: 'schedule-count' });
+    expect(
+      orderDescriptionReason('need back to source response: NeedBackToSourceResponse { description: None }'),
+    ).toBeNull();
+    expect(orderDescriptionReason('need back to source response')).toBeNull();
   });
 });

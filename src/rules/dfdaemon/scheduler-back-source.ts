@@ -6,21 +6,28 @@ import { defineRule } from '../rule.js';
 import { byDigest, configAt, gen, longestCost, pullTasks } from './pull.js';
 import { quote, taskWithLines, SCHEDULER_LOGS } from './text.js';
 import {
-  ORDERS_ALONE_SUMMARY,
+  type OrdersAlone,
   ordersAloneFinding,
   ordersAloneEvidence,
   ordersAloneSteps,
+  ordersAloneSummary,
 } from './scheduler-orders-alone.js';
+import { type OrderReason, reasonEvidence, reasonOf, reasonSteps, schedulerOrderReasons } from './scheduler-reason.js';
 
 type BackSourceFinding =
-  /** Orders with no earlier download of the blob in the log (Go only): a first pull, or reschedules ran out. */
-  | { kind: 'orders-alone'; orders: TaskTimeline[]; exhausted: number }
+  /**
+   * Orders with no earlier download of the blob in the log (Go, or any client whose order's reason is known):
+   * a first pull, or reschedules ran out; or the orders of a scheduler's log given alone.
+   */
+  | OrdersAlone
   /** The same task was downloaded earlier in the log, yet the scheduler sent it to the origin again. */
   | {
       kind: 'refetched';
       ordered: { task: TaskTimeline; earlier?: TaskTimeline }[];
       multiplexOff: boolean;
       config: ConfigAt;
+      /** Why the scheduler sent them, where its log or the daemon's line says. */
+      reasons: OrderReason[];
     };
 
 /** The same task, started before `t` (a new task id for the same blob is task-id churn, its own finding). */
@@ -39,7 +46,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     cause: 'dfdaemon-cache-miss',
     title: 'The scheduler sent a blob this node had already fetched back to the origin',
     description:
-      'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log',
+      'A task of the last pull was ordered back-to-source by the scheduler (Go "receive back source code" = Code_SchedNeedBackSource, Rust "need back to source response") although the same task was downloaded earlier in the log, or (Go, or any client when the reason is known) with no earlier download; the reason the scheduler gave (its log, or the response a Rust client logged) is named',
     severities: ['critical', 'warning', 'info'],
     remediationSummary: REFETCHED_SUMMARY,
   },
@@ -48,6 +55,17 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     const d = f.dfdaemon;
     const all = d?.logs?.summary.tasks ?? [];
     const orders = pullTasks(d).filter((t) => t.schedulerBackSource);
+    const sched = d?.schedulerLog;
+    const reasonsOf = (ts: TaskTimeline[]) => ts.flatMap((t) => reasonOf(t, sched) ?? []);
+    // the scheduler's log alone (no daemon log): its orders are all there is, each with its reason
+    if (!d?.logs && sched && sched.orders.length > 0) {
+      const total = Object.values(sched.byReason).reduce((a, b) => a + b, 0);
+      return ordersAloneFinding([], schedulerOrderReasons(sched), {
+        total,
+        noParentTries: sched.noParentTries,
+        gaveUp: sched.gaveUp,
+      });
+    }
     // by digest, in log order: a window holds thousands of tasks, and every order looks for its blob
     const blobs = orders.length > 0 ? byDigest(all) : new Map<string, TaskTimeline[]>();
     const before = (t: TaskTimeline) => (t.digest ? (blobs.get(t.digest) ?? []) : []);
@@ -56,7 +74,11 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
     // seed fails, no CDN is configured or reschedules run out (dragonflyoss/dragonfly v2.0.1
     // scheduler/core/service.go:278-295, :172-178), so an order alone is worth a note there; a Rust
     // client's first download of a blob is ordered to the origin as a matter of course
-    if (ordered.length === 0) return orders.length > 0 && gen(f) === 'go' ? ordersAloneFinding(orders) : null;
+    // (whatever the client, an order whose reason the scheduler names is worth a finding: it says why)
+    if (ordered.length === 0) {
+      const reasons = reasonsOf(orders);
+      return orders.length > 0 && (gen(f) === 'go' || reasons.length > 0) ? ordersAloneFinding(orders, reasons) : null;
+    }
     const impactSeconds = longestCost(ordered);
     const cfg = d?.config;
     return {
@@ -68,26 +90,30 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
         ordered: ordered.map((task) => ({ task, earlier: before(task).find((o) => sameTaskBefore(o, task)) })),
         multiplexOff: cfg?.generation === 'go' && cfg.multiplex !== undefined && !cfg.multiplex.value,
         config: configAt(f),
+        reasons: reasonsOf(ordered),
       },
     };
   },
 
   evidence(data) {
     if (data.kind === 'orders-alone') return ordersAloneEvidence(data);
-    return data.ordered
-      .slice(0, 4)
-      .flatMap(({ task, earlier }) => [
-        ...taskWithLines(task, ['schedulerOrder']),
-        ...(earlier ? [`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`] : []),
-      ]);
+    return [
+      ...data.ordered
+        .slice(0, 4)
+        .flatMap(({ task, earlier }) => [
+          ...taskWithLines(task, ['schedulerOrder']),
+          ...(earlier ? [`  the same blob was downloaded before: ${quote(earlier.refs.start ?? earlier.first)}`] : []),
+        ]),
+      ...reasonEvidence(data.reasons),
+    ];
   },
 
   summary(data) {
-    return data.kind === 'orders-alone' ? ORDERS_ALONE_SUMMARY : REFETCHED_SUMMARY;
+    return data.kind === 'orders-alone' ? ordersAloneSummary(data) : REFETCHED_SUMMARY;
   },
 
   steps(data) {
-    if (data.kind === 'orders-alone') return ordersAloneSteps();
+    if (data.kind === 'orders-alone') return ordersAloneSteps(data);
     return [
       data.multiplexOff
         ? multiplexOn(data.config, '   # serve completed tasks from the local cache without asking the scheduler')
@@ -98,6 +124,7 @@ export const schedulerBackSource = defineRule<BackSourceFinding>({
         "Check the scheduler's view of this host; a host that re-registered (restart) or failed announce is not offered as a parent:",
       ),
       cmd(`${SCHEDULER_LOGS} | grep <task id>`),
+      ...reasonSteps(data.reasons),
       // how to apply a config change, where a step changes the config
       ...(data.multiplexOff ? applySteps(data.config) : []),
     ];

@@ -13,6 +13,7 @@ import {
   specialOf,
   unreachableSchedulers,
 } from './scheduler-errors.js';
+import { type OrderReason, reasonEvidence, reasonOf, reasonSteps } from './scheduler-reason.js';
 
 const SUMMARY =
   'Fix the scheduler path (reachability, load) or shorten scheduler.scheduleTimeout so a stuck scheduler falls back to the source sooner.';
@@ -33,6 +34,8 @@ interface SchedulerWaitFinding {
   sourceDisabled: boolean;
   /** The schedulers a line names as unreachable, to try from this node. */
   unreachable: { host: string; port: number }[];
+  /** Why the scheduler sent the slow tasks it ordered to the origin, where its log or the daemon's line says. */
+  reasons: OrderReason[];
   cfg?: Config;
   config: ConfigAt;
 }
@@ -81,13 +84,14 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
         envoy: errors.some((e) => ENVOY.test(e.text)),
         sourceDisabled: slow.some(failedOnTimeout),
         unreachable: unreachableSchedulers(errors),
+        reasons: slow.flatMap((t) => (t.schedulerBackSource ? (reasonOf(t, d.schedulerLog) ?? []) : [])),
         cfg: d.config,
         config: configAt(f),
       },
     };
   },
 
-  evidence({ slow, errors, cfg }) {
+  evidence({ slow, errors, reasons, cfg }) {
     const out: string[] = [];
     for (const t of slow.slice(0, 4)) {
       out.push(
@@ -95,6 +99,8 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       );
       for (const r of [t.refs.register, t.refs.schedulerOrder, t.refs.timeout]) if (r) out.push(`  ${quote(r)}`);
     }
+    // the wait up to an order is the scheduler's tries: its reason says how many
+    out.push(...reasonEvidence(reasons));
     for (const e of errors.slice(0, 2)) out.push(quote(e));
     if (cfg) out.push(setting(cfg.scheduleTimeoutSeconds, cfg.file, (v) => `${v} s`));
     return out;
@@ -110,7 +116,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
       : SUMMARY;
   },
 
-  steps({ config, specials, onlySpecial, envoy, sourceDisabled, unreachable }) {
+  steps({ config, specials, onlySpecial, envoy, sourceDisabled, unreachable, reasons }) {
     const logs = cmd(`${SCHEDULER_LOGS} | grep -i error    # the scheduler's errors`);
     const said = specials.map((k) => prose(SPECIAL_STEP[k]));
     if (envoy) said.push(prose(ENVOY_STEP));
@@ -119,6 +125,7 @@ export const schedulerWait = defineRule<SchedulerWaitFinding>({
     return [
       ...said,
       logs,
+      ...reasonSteps(reasons),
       prose(
         "Check the scheduler's load (dragonfly_scheduler_* metrics), and that this node reaches it on its gRPC port (8002) without loss.",
       ),

@@ -68,7 +68,7 @@ export const version = defineRule<VersionFinding>({
       versionFrom === 'container image'
         ? 'the tag of its container image'
         : versionFrom === 'log'
-          ? "the daemon's log, at its start"
+          ? "the daemon's log (the release its start or its announce to the scheduler names)"
           : `${BUNDLE.dfdaemon.version} or dragonfly_client_version`;
     return [
       `client version ${v ?? 'unknown'}${v ? ` (${from})` : ''}`,

@@ -69,6 +69,7 @@ import { versionCeiling } from './containerd-version-ceiling.js';
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
+import { builtInConfig } from './containerd-built-in.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
 export type { MirrorCheck, RegistryRoute, RouteHost, DfdaemonEndpoints } from './containerd-routes.js';
@@ -363,8 +364,7 @@ async function readConfig(
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
-  if (main === undefined)
-    return { config: readContainerdConfig({}).config, source: 'defaults', file: null, leftoverCri: null };
+  if (main === undefined) return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null };
   const p = parseTomlLocated(main);
   if (!p.ok) {
     ctx.problem({

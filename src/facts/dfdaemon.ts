@@ -339,6 +339,10 @@ function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFac
   const v = f.version ? parseRelease(f.version) : null;
   const level = pick(RUST_PIECE_LINES_LEVEL, v);
   if (level.kind === 'none' || level.value !== 'debug') return;
+  // the note explains tasks whose end the log does not show: a log without one (a start-up, a proxy
+  // error) or whose every task ended or failed in it has nothing for it to explain
+  const s = logs.summary;
+  if (s.droppedTasks === 0 && !s.tasks.some((t) => !t.refs.done && !t.failed)) return;
   // piece lines in a log without DEBUG lines were written at INFO: a release before v1.4.1, whatever the
   // assumption for an unknown version says
   if (

@@ -703,6 +703,36 @@ export const configLayouts: Record<1 | 2 | 3 | 4, VersionedFact<LayoutSupport>> 
   },
 };
 
+/**
+ * The version of containerd's built-in config, the one in force on a node without config.toml (containerd
+ * loads a config file only when it exists or --config names it: v1.7.20 cmd/containerd/command/main.go:123,
+ * v2.1.5 :136). A snippet for such a node goes into a new file, so it is written in this layout: a version
+ * 1 `[plugins.cri]` there is renamed, never migrated, by 2.0–2.2 (configImportMerge) and so not read.
+ */
+export const builtInConfigVersion: VersionedFact<1 | 3 | 4> = {
+  id: 'containerd.config.built-in-version',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '2.0.0' },
+      value: 1,
+      source: `${CD} v1.7.20 cmd/containerd/command/config.go:131 (Version: 1, "MUST remain set to 1"); v1.6.38 :127; v1.5.0 :127`,
+    },
+    {
+      range: { from: '2.0.0', below: '2.3.0' },
+      value: 3,
+      source: `${CD} v2.1.5 cmd/containerd/command/config.go:130 (Version: version.ConfigVersion), version/version.go:41 (ConfigVersion = 3); v2.0.0 :160 and version/version.go:40; v2.2.0 :130`,
+    },
+    {
+      range: { from: '2.3.0' },
+      value: 4,
+      source: `${CD} v2.3.0 cmd/containerd/command/config.go:128 (Version: version.ConfigVersion), version/version.go:41 (ConfigVersion = 4); v2.3.4 the same`,
+    },
+  ],
+  // the version 1 layout dfdoctor has always assumed of a missing config; the assumption is named
+  assumeWhenUnknown: 0,
+};
+
 // ---------------------------------------------------------------------------------------------
 // log messages (logrus `msg=`), by release
 
@@ -1222,6 +1252,7 @@ export const CONTAINERD_FACTS: readonly VersionedFact<unknown>[] = [
   configImportMerge,
   configVersionCeiling,
   ...Object.values(configLayouts),
+  builtInConfigVersion,
   ...Object.values(logMessages),
   ...CONFIG_KEYS,
 ];

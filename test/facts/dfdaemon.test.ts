@@ -106,9 +106,21 @@ describe('dfdaemon config', () => {
           ? ''
           : `request=AnnounceHostRequest { host: Some(Host { id: "10.244.2.9-node-b", r#type: 0, hostname: "node-b", ip: "10.244.2.9", port: 4000, download_port: 4001, os: "linux", platform: "ubuntu", cpu: Some(Cpu { logical_count: 8, physical_count: 4, percent: 1.5 }), build: Some(Build { git_version: "${version}", git_commit: Some("5dee749"), go_version: None, rust_version: Some("1.80.0"), platform: Some("linux") }), scheduler_cluster_id: 0, disable_shared: false }), interval: Some(Duration { seconds: 300, nanos: 0 }) }`,
       );
+    // and a task whose end the log does not show, which the release-dependent note on task ends is about
+    const started = rustTaskLines({
+      startMs: T0 + 1000,
+      host: 'node-b',
+      peer: 'peer-1',
+      task: hex64(1),
+      url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(1)}`,
+      size: 8 * 2 ** 20,
+      mode: 'p2p',
+      costMs: 300,
+      series: 'v1',
+    }).filter((l) => l.includes('download task started'));
     const files = {
       'raw/dfdaemon/generation.txt': 'rust\n',
-      'raw/dfdaemon/logs/dfdaemon.log': `${announce('1.4.0')}\n`,
+      'raw/dfdaemon/logs/dfdaemon.log': `${[announce('1.4.0'), ...started].join('\n')}\n`,
     };
     const facts = await factsFrom(files);
     expect(facts.dfdaemon?.version).toBe('v1.4.0');
@@ -118,7 +130,10 @@ describe('dfdaemon config', () => {
     const recorded = await factsFrom({ ...files, 'raw/dfdaemon/version.txt': 'v1.2.8\n' });
     expect(recorded.dfdaemon?.version).toBe('v1.2.8');
     // v1.4.1 onwards at INFO: the span is DEBUG, the line has no request and names no release
-    const bare = await factsFrom({ ...files, 'raw/dfdaemon/logs/dfdaemon.log': `${announce(null)}\n` });
+    const bare = await factsFrom({
+      ...files,
+      'raw/dfdaemon/logs/dfdaemon.log': `${[announce(null), ...started].join('\n')}\n`,
+    });
     expect(bare.dfdaemon?.version).toBeUndefined();
     // the release-dependent notes follow the release the log names: no assumption is made for it
     const assumed = 'the version is unknown: assumed ≥ v1.4.1';
@@ -788,8 +803,36 @@ describe('the Rust log level, by release', () => {
     expect(lines.some((l) => / INFO .*finished piece /.test(l))).toBe(true);
     // piece lines written at INFO: a release before v1.4.1, so the assumption does not hold here
     expect((await notesOf(lines)).join('\n')).not.toMatch(ASSUMED);
-    // the same log without them says nothing of its release: the assumption is named
-    expect((await notesOf(lines.filter((l) => !/piece/.test(l)))).join('\n')).toMatch(ASSUMED);
+    // the same log without them (nor the end they share the level of) says nothing of its release: the
+    // assumption is named
+    const unended = lines.filter((l) => !/finished piece|download task succeeded/.test(l));
+    expect(unended.some((l) => l.includes('download task started'))).toBe(true);
+    expect((await notesOf(unended)).join('\n')).toMatch(ASSUMED);
+  });
+
+  it('says nothing of task ends and durations on a log that holds no task', async () => {
+    // dragonflyoss/client PR #871: a start-up log in the pretty layout, as posted (head)
+    const startUp = [
+      '  2024-11-30T10:18:51.412425+08:00  INFO  dfdaemon started at pid 59272',
+      '    at dragonfly-client/src/bin/dfdaemon/main.rs:294',
+      '',
+      '  2024-11-30T10:18:51.413164+08:00  INFO  stats server listening on 0.0.0.0:4004',
+      '    at dragonfly-client/src/stats/mod.rs:104',
+      '    in run',
+    ];
+    // dragonflyoss/dragonfly#3807: the proxy's one error line, as posted
+    const proxyError = [
+      '  2025-02-03T18:13:01.739929233+00:00 ERROR  failed to serve connection from 127.0.0.1:51158: invalid HTTP method parsed',
+      '    at dragonfly-client/src/proxy/mod.rs:206',
+    ];
+    const DEBUG_NOTE = /The Rust dfdaemon log holds no DEBUG line/;
+    for (const log of [startUp, proxyError]) {
+      expect((await notesOf(log)).join('\n')).not.toMatch(DEBUG_NOTE);
+      expect((await notesOf(log, 'v1.5.1')).join('\n')).not.toMatch(DEBUG_NOTE);
+    }
+    // the same start-up followed by a task whose end the log does not show: the note is back
+    const started = task(1).filter((l) => l.includes('download task started'));
+    expect((await notesOf([...startUp, ...started], 'v1.5.1')).join('\n')).toMatch(DEBUG_NOTE);
   });
 });
 

@@ -28,21 +28,20 @@ export interface DfdaemonLogFacts {
  */
 const ONE_PASS_BELOW = 32 << 20;
 
-/** The logs of raw/dfdaemon/logs/ that are dfdaemon's; the scheduler's among them go to `schedulerFiles`. */
-export async function buildLogs(
-  ctx: FactsContext,
-  sinceMs?: number,
-  schedulerFiles: string[] = [],
-): Promise<DfdaemonLogFacts | undefined> {
+/**
+ * The logs of raw/dfdaemon/logs/, by whose they are: dfdaemon's, and a Dragonfly scheduler's handed over
+ * with them (noted, and read only for its orders: facts/scheduler-log.ts).
+ */
+export async function logsByOwner(ctx: FactsContext): Promise<{ daemon: string[]; scheduler: string[] }> {
   const listed = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
-  const files: string[] = [];
+  const owned = { daemon: [] as string[], scheduler: [] as string[] };
   for (const file of listed) {
     const callers = schedulerCallers(await head(ctx, file));
     if (!callers) {
-      files.push(file);
+      owned.daemon.push(file);
       continue;
     }
-    schedulerFiles.push(file);
+    owned.scheduler.push(file);
     // the scheduler's zap log looks like the Go daemon's: read as one, it would make a Go daemon of any
     // node and draw the daemon's log-level advice from the scheduler's lines
     ctx.note(
@@ -50,6 +49,16 @@ export async function buildLogs(
       'dragonflyoss/dragonfly scheduler/scheduling/, scheduler/resource/ (v2.0.2–v2.3.4): directories no dfdaemon source has',
     );
   }
+  return owned;
+}
+
+/** dfdaemon's logs folded into timelines: `files`, or those logsByOwner finds dfdaemon's. */
+export async function buildLogs(
+  ctx: FactsContext,
+  sinceMs?: number,
+  files?: string[],
+): Promise<DfdaemonLogFacts | undefined> {
+  files ??= (await logsByOwner(ctx)).daemon;
   if (files.length === 0) return undefined;
   const sources: LogSource[] = [];
   for (const file of files) {

@@ -7,7 +7,7 @@ import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick } from '../knowledge/versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { goLogLevelNotes } from './dfdaemon-go-log-level.js';
-import { buildLogs, type DfdaemonLogFacts } from './dfdaemon-logs.js';
+import { buildLogs, type DfdaemonLogFacts, logsByOwner } from './dfdaemon-logs.js';
 import { buildSchedulerLog, type SchedulerLogFacts } from './scheduler-log.js';
 import { lastPull, type PullGroup } from './dfdaemon-pulls.js';
 import { buildMetrics, type DfdaemonMetrics } from './dfdaemon-metrics.js';
@@ -82,9 +82,9 @@ export const dfdaemonFacts = defineFacts({
     }
     // the logs before the config: a Go daemon's start names its release, which decides how the config reads
     const since = typeof rec?.sinceCutoff === 'string' ? Date.parse(rec.sinceCutoff) : Number.NaN;
-    const schedulerFiles: string[] = [];
-    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined, schedulerFiles);
-    const schedulerLog = await buildSchedulerLog(ctx, schedulerFiles);
+    const owned = await logsByOwner(ctx);
+    const logs = await buildLogs(ctx, Number.isFinite(since) ? since : undefined, owned.daemon);
+    const schedulerLog = await buildSchedulerLog(ctx, owned.scheduler);
     const logged = logs?.summary.daemonVersion;
     if (!version && logged && isReleaseTag(logged.release)) {
       version = logged.release;

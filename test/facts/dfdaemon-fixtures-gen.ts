@@ -36,6 +36,7 @@ const ALL = [
   'dfdaemon.mirror-disabled',
   'dfdaemon.proxy-request-limit',
   'dfdaemon.proxy-tls',
+  'dfdaemon.proxy-not-http',
   'dfdaemon.proxy-body-cut',
   'dfdaemon.cannot-listen',
   'dfdaemon.scheduler-wait',
@@ -1030,6 +1031,53 @@ write(
       firesRules: ['dfdaemon.proxy-rules'],
       silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip'),
     },
+  );
+}
+
+// Rust: a runtime whose mirror entry names the proxy port with https://: each of its connections opens
+// with a TLS ClientHello, which hyper fails as "invalid HTTP method parsed" (dragonflyoss/client v1.5.1
+// dragonfly-client/src/proxy/mod.rs:265); no request reaches the proxy
+{
+  const serveFailed = (ms: number, port: number, err: string) =>
+    rustCompact(
+      ms,
+      'ERROR',
+      '',
+      'dragonfly-client/src/proxy/mod.rs:265',
+      `failed to serve connection from 127.0.0.1:${port}: ${err}`,
+    );
+  write(
+    'dfdaemon-rust-proxy-not-http',
+    {
+      'manifest.json': json(manifest('node-rs-not-http', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({
+        version: 'v1.5.1',
+        config: rustConfig({ series: 'v1' }),
+        log: [0, 1, 2].map((i) => serveFailed(RS_T0 + i * 1500, 51158 + i, 'invalid HTTP method parsed')),
+      }),
+    },
+    {
+      mustInclude: ['mirror-misconfigured'],
+      firesRules: ['dfdaemon.proxy-not-http'],
+      severityOf: { 'dfdaemon.proxy-not-http': 'warning' },
+      silentRules: silentExcept('dfdaemon.proxy-not-http'),
+    },
+  );
+  // must not: hyper's other connection errors (a client that hung up mid-request) beside served requests
+  write(
+    'dfdaemon-rust-proxy-client-hung-up',
+    {
+      'manifest.json': json(manifest('node-rs-hung-up', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({
+        version: 'v1.5.1',
+        config: rustConfig({ series: 'v1' }),
+        log: [
+          rustProxy(RS_T0, manifestUrl('shop', '2.0'), false),
+          serveFailed(RS_T0 + 200, 40112, 'connection closed before message completed'),
+        ],
+      }),
+    },
+    { silentRules: ALL },
   );
 }
 

@@ -794,3 +794,39 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(true);
   });
 });
+
+describe("the Rust proxy's connections that were no HTTP", () => {
+  // dragonflyoss/dragonfly#3807: the pretty line as posted, and the compact layout of the same message
+  const PRETTY = [
+    '  2025-02-03T18:13:01.739929233+00:00 ERROR  failed to serve connection from 127.0.0.1:51158: invalid HTTP method parsed',
+    '    at dragonfly-client/src/proxy/mod.rs:206',
+  ];
+  const compact = (err: string) =>
+    rustCompact(
+      T0,
+      'ERROR',
+      '',
+      'dragonfly-client/src/proxy/mod.rs:265',
+      `failed to serve connection from 127.0.0.1:40112: ${err}`,
+    );
+
+  it('reads hyper\'s "invalid HTTP method parsed" (a TLS ClientHello on the plain-HTTP port), pretty and compact', () => {
+    const { summary, events } = scan(`${[...PRETTY, '', compact('invalid HTTP method parsed')].join('\n')}\n`);
+    // a pretty line is handed over when its block ends
+    expect(events.map((e) => [e.line, e.kind, e.layout]).sort()).toEqual([
+      [1, 'proxy-not-http', 'rust-pretty'],
+      [4, 'proxy-not-http', 'rust-compact'],
+    ]);
+    expect(summary.proxyNotHttp.find((r) => r.line === 1)?.text).toBe(
+      'failed to serve connection from 127.0.0.1:51158: invalid HTTP method parsed',
+    );
+    expect(summary.proxyErrors).toEqual([]);
+  });
+
+  it('leaves the other errors of a connection out (a client that hung up, a CONNECT tunnel)', () => {
+    const { summary } = scan(
+      `${[compact('connection closed before message completed'), compact('error shutting down connection: Transport endpoint is not connected')].join('\n')}\n`,
+    );
+    expect(summary.proxyNotHttp).toEqual([]);
+  });
+});

@@ -7,6 +7,7 @@ import { mirrorDisabled } from './mirror-disabled.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
+import { proxyNotHttp } from './proxy-not-http.js';
 import { proxyTls } from './proxy-tls.js';
 import { rateLimit } from './rate-limit.js';
 import { registryRoundtrip } from './registry-roundtrip.js';
@@ -29,6 +30,7 @@ export const dfdaemonRules: Rule[] = [
   mirrorDisabled,
   proxyRequestLimit,
   proxyTls,
+  proxyNotHttp,
   proxyBodyCut,
   cannotListen,
   schedulerWait,

@@ -41,6 +41,7 @@ const ALL = [
   'dfdaemon.cannot-listen',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
+  'dfdaemon.scheduler-gave-up',
   'dfdaemon.parent-failures',
   'dfdaemon.resource',
   'dfdaemon.version',
@@ -1030,6 +1031,35 @@ write(
       mustInclude: ['dfdaemon-proxy-rules'],
       firesRules: ['dfdaemon.proxy-rules'],
       silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip'),
+    },
+  );
+}
+
+// A v2.2.0 scheduler's log handed over with dfdaemon's: many Go peers start one new blob at once, the
+// task's back-to-source quota is taken, and a peer that finds no parent in retryLimit tries is given up
+// with 5006 (scheduler/scheduling/scheduling.go:335 and :315@v2.2.0): its download fails
+{
+  const peer = goPeer(40);
+  const at = (ms: number) => new Date(Date.UTC(2025, 0, 11, 2, 43, 0) + ms).toISOString();
+  const line = (ms: number, level: string, caller: string, msg: string) =>
+    `${at(ms)}\t${level}\tscheduling/scheduling.go:${caller}\t${msg}\t{"hostID": "10.244.1.17-1", "taskID": "${hex64(40)}", "peerID": "${peer}"}`;
+  const log = [
+    ...[1, 2, 3, 4, 5].map((n) =>
+      line(n * 2000, 'INFO', '335', `scheduling failed in ${n} times, because of candidate parents not found`),
+    ),
+    line(10_500, 'ERROR', '315', 'send SchedulePeerFailed to peer, because of scheduling exceeded RetryLimit 5'),
+  ];
+  write(
+    'dfdaemon-go-scheduler-gave-up',
+    {
+      'manifest.json': json(manifest('node-go-gave-up', '2025-01-11T03:00:00.000Z', null)),
+      'raw/dfdaemon/logs/scheduler.log': `${log.join('\n')}\n`,
+    },
+    {
+      mustInclude: ['dfdaemon-scheduler'],
+      firesRules: ['dfdaemon.scheduler-gave-up'],
+      severityOf: { 'dfdaemon.scheduler-gave-up': 'critical' },
+      silentRules: silentExcept('dfdaemon.scheduler-gave-up'),
     },
   );
 }

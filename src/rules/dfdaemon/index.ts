@@ -15,6 +15,7 @@ import { resource } from './resource.js';
 import { parentFailures } from './parent-failures.js';
 import { multiplexOff } from './reuse-disabled.js';
 import { schedulerBackSource } from './scheduler-back-source.js';
+import { schedulerGaveUp } from './scheduler-gave-up.js';
 import { schedulerWait } from './scheduler-wait.js';
 import { taskIdChurn } from './task-id-churn.js';
 import { version } from './version.js';
@@ -35,6 +36,7 @@ export const dfdaemonRules: Rule[] = [
   cannotListen,
   schedulerWait,
   schedulerBackSource,
+  schedulerGaveUp,
   parentFailures,
   resource,
   version,

@@ -830,3 +830,51 @@ describe("the Rust proxy's connections that were no HTTP", () => {
     expect(summary.proxyNotHttp).toEqual([]);
   });
 });
+
+describe('the register lines of the Go v2.0.0–v2.0.1 file and stream tasks', () => {
+  // v2.0.0 client/daemon/peer/peertask_file.go:100, :128 and peertask_stream.go:77, :108: the package
+  // logger, with no peer or task field: the ids are in the text only
+  const PEER = '10.30.0.8-1-5b2e7c41-0a9d-4f3e-b6c2-81d4e7f90a13';
+  const TASK = hex64(77);
+  const fields = { peer: PEER, task: TASK, component: 'PeerTask' };
+
+  it("times a file task's register from its own lines, whose ids are in the text", () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_file.go:100', `step 1: peer ${PEER} start to register`),
+      goJson(
+        T0 + 1200,
+        'info',
+        'peer/peertask_file.go:128',
+        `step 1: register task success, task id: ${TASK}, peer id: ${PEER}, SizeScope: NORMAL`,
+      ),
+      goJson(T0 + 9000, 'info', 'peer/peertask_file_callback.go:79', 'file peer task done, cost: 9000ms', fields),
+    ];
+    const { summary, events } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.kind, e.peer])).toEqual([
+      ['register-start', PEER],
+      ['register-ok', PEER],
+      ['task-done', PEER],
+    ]);
+    expect(summary.tasks).toHaveLength(1);
+    expect(summary.tasks[0]?.registerWaitMs).toBe(1200);
+  });
+
+  it("takes the stream task's and a failed register's peer from the text too", () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_stream.go:77', `step 1: peer ${PEER} start to register`),
+      goJson(T0 + 30, 'error', 'peer/peertask_stream.go:87', `step 1: peer ${PEER} register failed: rpc error`),
+      goJson(
+        T0 + 40,
+        'info',
+        'peer/peertask_stream.go:108',
+        `register task success, task id: ${TASK}, peer id: ${PEER}, SizeScope: NORMAL`,
+      ),
+    ];
+    const { events } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.kind, e.peer])).toEqual([
+      ['register-start', PEER],
+      ['register-failed', PEER],
+      ['register-ok', PEER],
+    ]);
+  });
+});

@@ -3,7 +3,7 @@
  * dragonflyoss/dragonfly (same layouts, same ts/level/caller fields), and zap's caller names the source
  * file with its directory ("scheduling/scheduling.go:136"). These directories hold .go files under
  * scheduler/ and nowhere else in the repository (client/, pkg/, internal/, cmd/, manager/, trainer/),
- * at every tag checked: v2.0.2, v2.0.9, v2.1.0, v2.1.49, v2.2.0, v2.3.4 (non-test sources). A
+ * at every tag checked: v2.0.0, v2.0.1, v2.0.2, v2.0.9, v2.1.0, v2.1.49, v2.2.0, v2.3.4 (non-test sources). A
  * line with such a caller was written by the scheduler, never by dfdaemon. (Its `service/` directory is
  * not one: manager/service and trainer/service share the name, trainer/service/service_v1.go the file.)
  */
@@ -13,6 +13,11 @@ export const SCHEDULER_CALLER_DIRS: ReadonlySet<string> = new Set([
   'standard', // scheduler/resource/standard/… (v2.2)
   'persistentcache', // scheduler/resource/persistentcache/… (v2.2)
   'evaluator', // scheduler/scheduling/evaluator/…
+  // v2.0.0–v2.0.1 (dragonfly#701: "basic/basic_scheduler.go:261"; #692: "core/events.go:94"): scheduler/core/
+  // and its scheduler/basic/ and evaluator/basic/, gone from v2.0.2. pkg/basic/ of v2.0.0–v2.0.2 shares the
+  // name but logs nothing (no logger call in it at those tags)
+  'core', // scheduler/core/{events,service,…}.go (v2.0.0–v2.0.1)
+  'basic', // scheduler/core/scheduler/basic/basic_scheduler.go, scheduler/core/evaluator/basic/ (v2.0.0–v2.0.1)
 ]);
 
 /**

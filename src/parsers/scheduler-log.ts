@@ -8,8 +8,12 @@ import {
   SCHEDULER_ORDER,
 } from '../knowledge/dragonfly-scheduler.js';
 
-/** zap JSON's "caller", zap console's third field: "<dir>/<file>.go:<line>". */
-const CALLER = /"caller":"([\w./-]+\.go):\d+"|\t([\w./-]+\.go):\d+\t/;
+/**
+ * zap JSON's "caller", zap console's third field: "<dir>/<file>.go:<line>". The console's fields are
+ * tab-separated as written; a paste into an issue often turns the tabs into spaces (dragonfly#701), so
+ * the console form is read after its time and level, with either.
+ */
+const CALLER = /"caller":"([\w./-]+\.go):\d+"|^\S+[\t ]+[A-Z]+[\t ]+([\w./-]+\.go):\d+[\t ]/;
 /** How much of a file is looked at: the head is enough (a daemon's lines name its callers from the first). */
 export const SCHEDULER_SAMPLE = 64 * 1024;
 

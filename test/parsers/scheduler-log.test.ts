@@ -25,6 +25,24 @@ describe('schedulerCallers', () => {
     expect(schedulerCallers(`${JSON_3298}\n`)).toEqual(['resource/peer.go']);
   });
 
+  it('knows a v2.0.0–v2.0.1 scheduler by its callers, the console pasted with spaces for tabs (dragonfly#701)', () => {
+    const log = readFileSync(
+      new URL(
+        '../../fixtures/real/scheduler-2.0.0-basic-scheduler-701/raw/dfdaemon/logs/scheduler.log',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    expect(log).not.toContain('\t');
+    expect(schedulerCallers(log)).toEqual(['basic/basic_scheduler.go']);
+    // dragonfly#692's scheduler line of the same releases
+    expect(
+      schedulerCallers(
+        '2021-09-27T15:30:10.949Z        ERROR   core/events.go:94       reScheduleParent: failed to schedule parent to peer 10.1.0.165-1-64790438-7b39-421b-8f3d-55f9a5e22eb8, reschedule it later\n',
+      ),
+    ).toEqual(['core/events.go']);
+  });
+
   it("takes no dfdaemon log of the corpus for the scheduler's", () => {
     const logs = execFileSync('find', ['fixtures', '-path', '*/raw/dfdaemon/logs/*', '-type', 'f'], {
       encoding: 'utf8',

@@ -201,6 +201,22 @@ export const GO_MESSAGES: readonly MessageFact[] = [
     'register-ok',
     form({ from: 'v2.0.0' }, `v2.1.49 ${P}peertask_conductor.go:298`, 'register task success', 'info'),
   ),
+  // v2.0.0–v2.0.1 file tasks prefixed their register's success with the step, as they still do its start:
+  // `logger.Infof("step 1: register task success, task id: %s, peer id: %s, SizeScope: %s", …)` (v2.0.0
+  // ${P}peertask_file.go:128, v2.0.1 :127). These releases log a file or stream task's register lines
+  // with the package logger (no peer/task field): the ids are read from the text (goDetails)
+  message(
+    'dfdaemon-go',
+    'go.log.register-ok-file',
+    'register-ok',
+    form(
+      { from: 'v2.0.0', to: 'v2.0.1' },
+      `v2.0.0 ${P}peertask_file.go:128; v2.0.1 :127`,
+      'step 1: register task success',
+      'info',
+      { format: 'step 1: register task success, task id: %s, peer id: %s, SizeScope: %s' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.register-failed',
@@ -412,6 +428,13 @@ export const GO_MESSAGES: readonly MessageFact[] = [
   // %d, wrote: %d, error: %s" is not read: DownloadPiece and processPieceFromSource (the origin's piece) print it
   // alike through the same task logger (v2.1.49 piece_manager.go:232, :294), its error may be the parent's
   // stream or the local disk, and only zap's caller line, which moves with each release, tells the two apart
+  // The storage's INFO "read md5 from reader, value: %s" (v2.0.1 client/daemon/storage/local_storage.go:133,
+  // v2.0.2 :159) / "read piece %d md5 from reader, value: %s" (v2.1.0 :170, v2.1.49 and v2.3.4 :176;
+  // local_storage_subtask.go :108/:115/:120) is not read either: it is printed for a piece written with no
+  // md5 through a digest reader, which is an origin piece (processPieceFromSource leaves Md5 empty, v2.1.49
+  // piece_manager.go:278) but also a parent's piece whose parent listed no md5 while this daemon calculates
+  // digests (piece_manager.go:217, piece_downloader.go:192-194); it carries neither time nor outcome the
+  // timeline lacks ("start to download from source" … "download from source ok" time the origin download)
   message(
     'dfdaemon-go',
     'go.log.piece-failed',

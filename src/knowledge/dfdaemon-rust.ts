@@ -328,6 +328,27 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
       format: 'server io error: {}',
     }),
   ),
+  // The proxy's listener is plain HTTP: each accepted connection goes straight to hyper's HTTP/1 server
+  // (TcpListener + ServerBuilder::serve_connection, no TLS acceptor, v0.1.73 ${PROXY}:188, v1.5.1
+  // :231-265), and its error is logged with the peer's address. hyper's "invalid HTTP method parsed"
+  // (Parse::Method, hyperium/hyper v1.5.2 src/error.rs:420) is httparse's Error::Token on the request's
+  // first token (hyper src/proto/h1/role.rs:191-197); httparse takes a byte outside 0x20–0x7E as no token
+  // char (seanmonstar/httparse v1.8.0 src/lib.rs:44-46, :481-495, :821-825), and a TLS ClientHello
+  // starts with the handshake record type 0x16: a client that speaks TLS to the proxy port, i.e. a mirror
+  // configured as https://. v0.1.0–v0.1.72 logged "failed to serve connection: {}" without the address,
+  // also used for a CONNECT's inner connection (v0.1.72 :187, :402): not read.
+  message(
+    'dfdaemon-rust',
+    'rust.log.proxy-not-http',
+    'proxy-not-http',
+    form(
+      { from: 'v0.1.73' },
+      `v0.1.73 ${PROXY}:188; v0.2.0 :206; v1.5.1 :265`,
+      'failed to serve connection from ',
+      'error',
+      { contains: 'invalid HTTP method parsed', format: 'failed to serve connection from {}: {}' },
+    ),
+  ),
 ];
 
 const CFG = 'dragonfly-client-config/src/dfdaemon.rs';

@@ -126,6 +126,16 @@ export function goDetails(ev: LogEvent, msg: string): void {
     case 'reuse-done':
       if ((m = /cost: (\d+)ms/.exec(msg))) ev.costMs = Number(m[1]);
       break;
+    case 'register-start':
+    case 'register-ok':
+    case 'register-failed':
+      // v2.0.0–v2.0.1 file and stream tasks log these with the package logger, the ids in the text only:
+      // "step 1: peer %s start to register", "step 1: peer %s register failed: …" (v2.0.0
+      // client/daemon/peer/peertask_file.go:100, :107; peertask_stream.go:77, :87) and "[step 1: ]register
+      // task success, task id: %s, peer id: %s, …" (peertask_file.go:128, peertask_stream.go:108)
+      if (!ev.peer && (m = /^step 1: peer (\S+) (?:start to register|register failed)|peer id: ([^,\s]+)/.exec(msg)))
+        ev.peer = (m[1] ?? m[2]) as string;
+      break;
     case 'sched-back-source':
       // the scheduler's 5001 error names the peer only in its text (no structured field)
       if (!ev.peer && (m = /reschedule parent for peer (\S+) already reaches max reschedule times/.exec(msg)))

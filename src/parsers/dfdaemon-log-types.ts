@@ -17,6 +17,7 @@ export type EventKind =
   | 'listen-failed' // Go: the daemon could not open a listener (its port taken) and exited: it is not running
   | 'proxy-body-cut' // Go std-log: a proxied body failed after the headers were sent, the client's response cut short
   | 'proxy-self-signed' // Rust: a CONNECT answered with a self-signed cert (no proxy.server.caCert)
+  | 'proxy-not-http' // Rust: a client sent the plain-HTTP proxy port bytes that are no HTTP request (TLS: an https:// mirror)
   | 'task-start' // url
   | 'stream-ready' // Go: response headers ready (contentLength)
   | 'register-start'

@@ -137,6 +137,13 @@ const PAD = 64;
 const LEVELS: Level[] = ['debug', 'info', 'warn', 'error', 'other'];
 const LAYOUTS: (Layout | null)[] = ['go-json', 'go-console', 'go-stdlog', 'rust-compact', 'rust-pretty', null];
 const PIECE_KINDS = new Set(['piece-local', 'piece-remote', 'piece-source']);
+/** Go kinds whose peer goDetails reads from the text when the line has no peer field. */
+const GO_KEY_IN_TEXT: ReadonlySet<EventKind> = new Set<EventKind>([
+  'sched-back-source',
+  'register-start',
+  'register-ok',
+  'register-failed',
+]);
 /** Both generations' message tables, in the order the module's pattern indices count them. */
 const PATTERNS: readonly Pattern[] = [...GO_PATTERNS, ...RUST_PATTERNS];
 
@@ -253,8 +260,8 @@ export class KeyPass {
       else if (kinds.events.has(p.kind)) f |= PF_EVENT;
       if (kinds.hasTaskPart({ kind: p.kind, task: undefined })) f |= PF_TASK_PART;
       if (kinds.hasTaskPart({ kind: p.kind, task: 'x' })) f |= PF_TASK_PART_WITH_TASK;
-      // goDetails: the scheduler's 5001 error names its peer only in the text
-      if (i < GO_PATTERNS.length && p.kind === 'sched-back-source') f |= PF_KEY_IN_TEXT;
+      // goDetails: the scheduler's 5001 error and the v2.0.0–v2.0.1 register lines name their peer only in the text
+      if (i < GO_PATTERNS.length && GO_KEY_IN_TEXT.has(p.kind)) f |= PF_KEY_IN_TEXT;
       mem.setUint16(at + i * 16 + 14, f, true);
     });
     // PF_ANY_PIECE: a piece pattern whose chain goes on with piece patterns of its own flags only

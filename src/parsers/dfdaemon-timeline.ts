@@ -93,6 +93,11 @@ export interface LogSummary {
   listenFailed: LineRef[];
   /** Rust: the first CONNECT answered with a self-signed cert (proxy.server.caCert unset). */
   proxySelfSigned?: LineRef;
+  /**
+   * Rust: connections whose first bytes were no HTTP request ("failed to serve connection from …: invalid
+   * HTTP method parsed"): a client speaking TLS to the plain-HTTP proxy port.
+   */
+  proxyNotHttp: LineRef[];
   /** The first request the Rust proxy refused with 429 ("proxy request rate limit exceeded"). */
   proxyRateLimitedFirst?: LineRef;
   rateLimitSetting?: { bytesPerSecond: number; ref: LineRef };
@@ -195,6 +200,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'proxy-body-cut': { shared: true, task: 'never' },
   'listen-failed': { shared: true, task: 'never' },
   'proxy-self-signed': { shared: true, task: 'never' },
+  'proxy-not-http': { shared: true, task: 'never' },
   'rate-limit-setting': { shared: true, task: 'never' },
   'mirror-disabled': { shared: true, task: 'never' },
   'digest-setting': { shared: true, task: 'never' },
@@ -266,6 +272,7 @@ export class TimelineBuilder {
     proxyUpstreamErrors: [],
     proxyHijackDialFailed: [],
     proxyBodyCut: [],
+    proxyNotHttp: [],
     listenFailed: [],
     rateLimitErrors: [],
     schedulerErrors: [],
@@ -326,6 +333,9 @@ export class TimelineBuilder {
         break;
       case 'proxy-self-signed':
         this.s.proxySelfSigned ??= ref(e);
+        break;
+      case 'proxy-not-http':
+        push(this.s.proxyNotHttp, ref(e));
         break;
       case 'rate-limit-setting':
         if (typeof e.value === 'number') this.s.rateLimitSetting = { bytesPerSecond: e.value, ref: ref(e) };

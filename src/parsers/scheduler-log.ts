@@ -4,11 +4,16 @@ import {
   type BackSourceReason,
   backSourceReason,
   SCHEDULER_CALLER_DIRS,
+  SCHEDULER_GAVE_UP,
   SCHEDULER_ORDER,
 } from '../knowledge/dragonfly-scheduler.js';
 
-/** zap JSON's "caller", zap console's third field: "<dir>/<file>.go:<line>". */
-const CALLER = /"caller":"([\w./-]+\.go):\d+"|\t([\w./-]+\.go):\d+\t/;
+/**
+ * zap JSON's "caller", zap console's third field: "<dir>/<file>.go:<line>". The console's fields are
+ * tab-separated as written; a paste into an issue often turns the tabs into spaces (dragonfly#701), so
+ * the console form is read after its time and level, with either.
+ */
+const CALLER = /"caller":"([\w./-]+\.go):\d+"|^\S+[\t ]+[A-Z]+[\t ]+([\w./-]+\.go):\d+[\t ]/;
 /** How much of a file is looked at: the head is enough (a daemon's lines name its callers from the first). */
 export const SCHEDULER_SAMPLE = 64 * 1024;
 
@@ -83,4 +88,29 @@ export function schedulerOrderOf(line: string): SchedulerOrder | null {
 export function orderDescriptionReason(text: string): ReturnType<typeof backSourceReason> {
   const m = /need back to source response: .*?description: (?:Some\()?"([^"]{1,200})"/.exec(text);
   return m ? backSourceReason(m[1] as string) : null;
+}
+
+/** A scheduler line that gives a peer up with no order (SCHEDULER_GAVE_UP), and the ids its fields name. */
+export interface SchedulerGaveUp {
+  /** v2: the Rust client, which then goes to the origin itself; v1: the Go dfdaemon, whose task fails (5006). */
+  api: 'v1' | 'v2';
+  /** retryLimit in effect. */
+  limit: number;
+  taskId?: string;
+  peerId?: string;
+}
+
+/** The give-up a scheduler log line states, or null. */
+export function schedulerGaveUpOf(line: string): SchedulerGaveUp | null {
+  const m = SCHEDULER_GAVE_UP.exec(line);
+  if (!m) return null;
+  const out: SchedulerGaveUp = {
+    api: m[1] === 'scheduling failed' ? 'v2' : 'v1',
+    limit: Number(m[2] ?? m[3]),
+  };
+  const taskId = field(line, 'taskID');
+  const peerId = field(line, 'peerID');
+  if (taskId) out.taskId = taskId;
+  if (peerId) out.peerId = peerId;
+  return out;
 }

@@ -36,10 +36,12 @@ const ALL = [
   'dfdaemon.mirror-disabled',
   'dfdaemon.proxy-request-limit',
   'dfdaemon.proxy-tls',
+  'dfdaemon.proxy-not-http',
   'dfdaemon.proxy-body-cut',
   'dfdaemon.cannot-listen',
   'dfdaemon.scheduler-wait',
   'dfdaemon.scheduler-back-source',
+  'dfdaemon.scheduler-gave-up',
   'dfdaemon.parent-failures',
   'dfdaemon.resource',
   'dfdaemon.version',
@@ -1030,6 +1032,82 @@ write(
       firesRules: ['dfdaemon.proxy-rules'],
       silentRules: silentExcept('dfdaemon.proxy-rules', 'dfdaemon.registry-roundtrip'),
     },
+  );
+}
+
+// A v2.2.0 scheduler's log handed over with dfdaemon's: many Go peers start one new blob at once, the
+// task's back-to-source quota is taken, and a peer that finds no parent in retryLimit tries is given up
+// with 5006 (scheduler/scheduling/scheduling.go:335 and :315@v2.2.0): its download fails
+{
+  const peer = goPeer(40);
+  const at = (ms: number) => new Date(Date.UTC(2025, 0, 11, 2, 43, 0) + ms).toISOString();
+  const line = (ms: number, level: string, caller: string, msg: string) =>
+    `${at(ms)}\t${level}\tscheduling/scheduling.go:${caller}\t${msg}\t{"hostID": "10.244.1.17-1", "taskID": "${hex64(40)}", "peerID": "${peer}"}`;
+  const log = [
+    ...[1, 2, 3, 4, 5].map((n) =>
+      line(n * 2000, 'INFO', '335', `scheduling failed in ${n} times, because of candidate parents not found`),
+    ),
+    line(10_500, 'ERROR', '315', 'send SchedulePeerFailed to peer, because of scheduling exceeded RetryLimit 5'),
+  ];
+  write(
+    'dfdaemon-go-scheduler-gave-up',
+    {
+      'manifest.json': json(manifest('node-go-gave-up', '2025-01-11T03:00:00.000Z', null)),
+      'raw/dfdaemon/logs/scheduler.log': `${log.join('\n')}\n`,
+    },
+    {
+      mustInclude: ['dfdaemon-scheduler'],
+      firesRules: ['dfdaemon.scheduler-gave-up'],
+      severityOf: { 'dfdaemon.scheduler-gave-up': 'critical' },
+      silentRules: silentExcept('dfdaemon.scheduler-gave-up'),
+    },
+  );
+}
+
+// Rust: a runtime whose mirror entry names the proxy port with https://: each of its connections opens
+// with a TLS ClientHello, which hyper fails as "invalid HTTP method parsed" (dragonflyoss/client v1.5.1
+// dragonfly-client/src/proxy/mod.rs:265); no request reaches the proxy
+{
+  const serveFailed = (ms: number, port: number, err: string) =>
+    rustCompact(
+      ms,
+      'ERROR',
+      '',
+      'dragonfly-client/src/proxy/mod.rs:265',
+      `failed to serve connection from 127.0.0.1:${port}: ${err}`,
+    );
+  write(
+    'dfdaemon-rust-proxy-not-http',
+    {
+      'manifest.json': json(manifest('node-rs-not-http', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({
+        version: 'v1.5.1',
+        config: rustConfig({ series: 'v1' }),
+        log: [0, 1, 2].map((i) => serveFailed(RS_T0 + i * 1500, 51158 + i, 'invalid HTTP method parsed')),
+      }),
+    },
+    {
+      mustInclude: ['mirror-misconfigured'],
+      firesRules: ['dfdaemon.proxy-not-http'],
+      severityOf: { 'dfdaemon.proxy-not-http': 'warning' },
+      silentRules: silentExcept('dfdaemon.proxy-not-http'),
+    },
+  );
+  // must not: hyper's other connection errors (a client that hung up mid-request) beside served requests
+  write(
+    'dfdaemon-rust-proxy-client-hung-up',
+    {
+      'manifest.json': json(manifest('node-rs-hung-up', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({
+        version: 'v1.5.1',
+        config: rustConfig({ series: 'v1' }),
+        log: [
+          rustProxy(RS_T0, manifestUrl('shop', '2.0'), false),
+          serveFailed(RS_T0 + 200, 40112, 'connection closed before message completed'),
+        ],
+      }),
+    },
+    { silentRules: ALL },
   );
 }
 

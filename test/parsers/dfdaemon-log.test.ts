@@ -794,3 +794,87 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(true);
   });
 });
+
+describe("the Rust proxy's connections that were no HTTP", () => {
+  // dragonflyoss/dragonfly#3807: the pretty line as posted, and the compact layout of the same message
+  const PRETTY = [
+    '  2025-02-03T18:13:01.739929233+00:00 ERROR  failed to serve connection from 127.0.0.1:51158: invalid HTTP method parsed',
+    '    at dragonfly-client/src/proxy/mod.rs:206',
+  ];
+  const compact = (err: string) =>
+    rustCompact(
+      T0,
+      'ERROR',
+      '',
+      'dragonfly-client/src/proxy/mod.rs:265',
+      `failed to serve connection from 127.0.0.1:40112: ${err}`,
+    );
+
+  it('reads hyper\'s "invalid HTTP method parsed" (a TLS ClientHello on the plain-HTTP port), pretty and compact', () => {
+    const { summary, events } = scan(`${[...PRETTY, '', compact('invalid HTTP method parsed')].join('\n')}\n`);
+    // a pretty line is handed over when its block ends
+    expect(events.map((e) => [e.line, e.kind, e.layout]).sort()).toEqual([
+      [1, 'proxy-not-http', 'rust-pretty'],
+      [4, 'proxy-not-http', 'rust-compact'],
+    ]);
+    expect(summary.proxyNotHttp.find((r) => r.line === 1)?.text).toBe(
+      'failed to serve connection from 127.0.0.1:51158: invalid HTTP method parsed',
+    );
+    expect(summary.proxyErrors).toEqual([]);
+  });
+
+  it('leaves the other errors of a connection out (a client that hung up, a CONNECT tunnel)', () => {
+    const { summary } = scan(
+      `${[compact('connection closed before message completed'), compact('error shutting down connection: Transport endpoint is not connected')].join('\n')}\n`,
+    );
+    expect(summary.proxyNotHttp).toEqual([]);
+  });
+});
+
+describe('the register lines of the Go v2.0.0–v2.0.1 file and stream tasks', () => {
+  // v2.0.0 client/daemon/peer/peertask_file.go:100, :128 and peertask_stream.go:77, :108: the package
+  // logger, with no peer or task field: the ids are in the text only
+  const PEER = '10.30.0.8-1-5b2e7c41-0a9d-4f3e-b6c2-81d4e7f90a13';
+  const TASK = hex64(77);
+  const fields = { peer: PEER, task: TASK, component: 'PeerTask' };
+
+  it("times a file task's register from its own lines, whose ids are in the text", () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_file.go:100', `step 1: peer ${PEER} start to register`),
+      goJson(
+        T0 + 1200,
+        'info',
+        'peer/peertask_file.go:128',
+        `step 1: register task success, task id: ${TASK}, peer id: ${PEER}, SizeScope: NORMAL`,
+      ),
+      goJson(T0 + 9000, 'info', 'peer/peertask_file_callback.go:79', 'file peer task done, cost: 9000ms', fields),
+    ];
+    const { summary, events } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.kind, e.peer])).toEqual([
+      ['register-start', PEER],
+      ['register-ok', PEER],
+      ['task-done', PEER],
+    ]);
+    expect(summary.tasks).toHaveLength(1);
+    expect(summary.tasks[0]?.registerWaitMs).toBe(1200);
+  });
+
+  it("takes the stream task's and a failed register's peer from the text too", () => {
+    const lines = [
+      goJson(T0, 'info', 'peer/peertask_stream.go:77', `step 1: peer ${PEER} start to register`),
+      goJson(T0 + 30, 'error', 'peer/peertask_stream.go:87', `step 1: peer ${PEER} register failed: rpc error`),
+      goJson(
+        T0 + 40,
+        'info',
+        'peer/peertask_stream.go:108',
+        `register task success, task id: ${TASK}, peer id: ${PEER}, SizeScope: NORMAL`,
+      ),
+    ];
+    const { events } = scan(`${lines.join('\n')}\n`);
+    expect(events.map((e) => [e.kind, e.peer])).toEqual([
+      ['register-start', PEER],
+      ['register-failed', PEER],
+      ['register-ok', PEER],
+    ]);
+  });
+});

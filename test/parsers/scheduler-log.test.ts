@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { orderDescriptionReason, schedulerCallers, schedulerOrderOf } from '../../src/parsers/scheduler-log.js';
+import {
+  orderDescriptionReason,
+  schedulerCallers,
+  schedulerGaveUpOf,
+  schedulerOrderOf,
+} from '../../src/parsers/scheduler-log.js';
 
 // dragonflyoss/dragonfly#3758 (v2.2.0, the scheduler's console log as the issue posted it, tab-separated)
 const CONSOLE_3758 = [
@@ -18,6 +23,24 @@ describe('schedulerCallers', () => {
   it('knows the scheduler by its callers, console and JSON (dragonfly#3758, #3298)', () => {
     expect(schedulerCallers(CONSOLE_3758)).toEqual(['scheduling/scheduling.go', 'standard/peer.go']);
     expect(schedulerCallers(`${JSON_3298}\n`)).toEqual(['resource/peer.go']);
+  });
+
+  it('knows a v2.0.0–v2.0.1 scheduler by its callers, the console pasted with spaces for tabs (dragonfly#701)', () => {
+    const log = readFileSync(
+      new URL(
+        '../../fixtures/real/scheduler-2.0.0-basic-scheduler-701/raw/dfdaemon/logs/scheduler.log',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    expect(log).not.toContain('\t');
+    expect(schedulerCallers(log)).toEqual(['basic/basic_scheduler.go']);
+    // dragonfly#692's scheduler line of the same releases
+    expect(
+      schedulerCallers(
+        '2021-09-27T15:30:10.949Z        ERROR   core/events.go:94       reScheduleParent: failed to schedule parent to peer 10.1.0.165-1-64790438-7b39-421b-8f3d-55f9a5e22eb8, reschedule it later\n',
+      ),
+    ).toEqual(['core/events.go']);
   });
 
   it("takes no dfdaemon log of the corpus for the scheduler's", () => {
@@ -102,6 +125,38 @@ describe('schedulerOrderOf', () => {
     expect(schedulerOrderOf(json('scheduling failed in 3 times, because of candidate parents not found'))).toBeNull();
     expect(schedulerOrderOf(CONSOLE_3758.split('\n')[2] as string)).toBeNull();
     expect(schedulerOrderOf(json('send NormalTaskResponse'))).toBeNull();
+  });
+});
+
+describe('schedulerGaveUpOf', () => {
+  const json = (msg: string) =>
+    `{"level":"error","ts":"2024-05-31 02:08:18.729","caller":"scheduling/scheduling.go:315","msg":"${msg}","hostID":"h","taskID":"t","peerID":"p"}`;
+
+  it('reads every wording of a peer given up past retryLimit, with its API and limit (v2.0.2–v2.3.4)', () => {
+    // v2 (Rust client): scheduling.go:157@v2.2.0; v1 (Go dfdaemon): :315@v2.2.0; v2.0.2–v2.0.8: scheduler.go:133@v2.0.2
+    expect(schedulerGaveUpOf(json('scheduling failed, because of scheduling exceeded RetryLimit 5'))).toEqual({
+      api: 'v2',
+      limit: 5,
+      taskId: 't',
+      peerId: 'p',
+    });
+    expect(
+      schedulerGaveUpOf(json('send SchedulePeerFailed to peer, because of scheduling exceeded RetryLimit 10')),
+    ).toMatchObject({ api: 'v1', limit: 10 });
+    expect(schedulerGaveUpOf(json('peer scheduling exceeds the limit 10 times and return code 5006'))).toMatchObject({
+      api: 'v1',
+      limit: 10,
+    });
+  });
+
+  it('takes no order for a give-up: the v1 order of v2.0.9–v2.1.30 also says "exceeded RetryLimit"', () => {
+    expect(
+      schedulerGaveUpOf(json('send Code_SchedNeedBackSource to peer, because of scheduling exceeded RetryLimit 10')),
+    ).toBeNull();
+    expect(
+      schedulerGaveUpOf(json('send NeedBackToSourceResponse, because of scheduling exceeded RetryBackToSourceLimit 5')),
+    ).toBeNull();
+    expect(schedulerGaveUpOf(json('scheduling failed in 3 times, because of candidate parents not found'))).toBeNull();
   });
 });
 

@@ -7,6 +7,7 @@ import { mirrorDisabled } from './mirror-disabled.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
+import { proxyNotHttp } from './proxy-not-http.js';
 import { proxyTls } from './proxy-tls.js';
 import { rateLimit } from './rate-limit.js';
 import { registryRoundtrip } from './registry-roundtrip.js';
@@ -14,6 +15,7 @@ import { resource } from './resource.js';
 import { parentFailures } from './parent-failures.js';
 import { multiplexOff } from './reuse-disabled.js';
 import { schedulerBackSource } from './scheduler-back-source.js';
+import { schedulerGaveUp } from './scheduler-gave-up.js';
 import { schedulerWait } from './scheduler-wait.js';
 import { taskIdChurn } from './task-id-churn.js';
 import { version } from './version.js';
@@ -29,10 +31,12 @@ export const dfdaemonRules: Rule[] = [
   mirrorDisabled,
   proxyRequestLimit,
   proxyTls,
+  proxyNotHttp,
   proxyBodyCut,
   cannotListen,
   schedulerWait,
   schedulerBackSource,
+  schedulerGaveUp,
   parentFailures,
   resource,
   version,

@@ -23,7 +23,11 @@ describe('dfdaemon.proxy-body-cut', () => {
     );
     expect(ev).toContain('its peer task failed with code 5006 (SchedTaskStatusError)');
     expect(ev).toContain('the scheduler ending the task');
-    expect(ev).toContain('scheduler.backToSourceCount, default 3 peers per task');
+    // the defaults by release, not one release's (3 peers per task held for v2.0.5–v2.1.30 only)
+    expect(ev).toContain('scheduler.backToSourceCount peers per task');
+    expect(ev).toContain('code default 200 from v2.1.31, 3 in v2.0.5–v2.1.30');
+    expect(ev).toContain('code default 5 from v2.1.31, 15 in v2.1.29–v2.1.30, 10 in v2.0.2–v2.1.28');
+    expect(ev).not.toContain('default 10 tries');
     expect(ev).toContain('more than 200 peers of the task had failed');
     expect(m?.remediation.summary).toContain('Find why the scheduler gave up on these P2P tasks');
     const steps = JSON.stringify(m?.remediation.steps);

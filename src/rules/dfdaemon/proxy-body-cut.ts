@@ -12,14 +12,16 @@
 // client/daemon/peer/peertask_stream.go:256-258). "receive exit peer packet with code <n>" is the
 // scheduler ending the task (isExitPeerPacketCode, v2.1.0 peertask_conductor.go:833-845). The code the
 // scheduler sends most, 5006 SchedTaskStatusError (d7y api v2.0.16 common.proto:68), has two causes
-// (dragonfly v2.1.0): scheduling the peer exceeded scheduler.retryLimit (default 10, 50 ms apart,
-// scheduler/config/constants.go:73, :76) with no parent found, which happens when the task may not send
-// this peer to the origin either (after retryBackToSourceLimit, default 5, tries it would: at most
-// backToSourceCount peers of a task, default 3, go back to the source, constants.go:67, :70;
+// (dragonfly v2.1.0): scheduling the peer exceeded scheduler.retryLimit (v2.1.0's default 10, 50 ms apart,
+// scheduler/config/constants.go:73, :76; other releases' in SCHEDULER_RETRY_SETTINGS) with no parent found,
+// which happens when the task may not send this peer to the origin either (after retryBackToSourceLimit,
+// v2.1.0's default 5, tries it would: at most backToSourceCount peers of a task, v2.1.0's default 3, go
+// back to the source, constants.go:67, :70;
 // scheduler/scheduling/scheduling.go:225-309, resource/task.go:462-464), or more than 200 peers of the
 // task had failed (FailedPeerCountLimit, resource/task.go:50; service/service_v1.go:1325-1331).
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { D7Y_CODES, GO_STREAM_TASK_FAILED } from '../../knowledge/dfdaemon-go.js';
+import { SCHEDULER_RETRY_SETTINGS } from '../../knowledge/dragonfly-scheduler.js';
 import type { Step } from '../../report/model.js';
 import { cmd, prose } from '../steps.js';
 import { defineRule } from '../rule.js';
@@ -93,7 +95,7 @@ export const proxyBodyCut = defineRule<BodyCutFinding>({
       );
       if (codes.includes(5006))
         out.push(
-          "5006 (SchedTaskStatusError): the scheduler gave up on the task. Either it found this peer no parent within scheduler.retryLimit (default 10 tries, 50 ms apart) and could not send it to the origin either, the task's back-to-source quota (scheduler.backToSourceCount, default 3 peers per task) being taken, which many nodes starting one large blob at once reach; or more than 200 peers of the task had failed",
+          `5006 (SchedTaskStatusError): the scheduler gave up on the task. Either it found this peer no parent within scheduler.retryLimit tries, scheduler.retryInterval apart, and could not send it to the origin either, the task's back-to-source quota (scheduler.backToSourceCount peers per task) being taken, which many nodes starting one large blob at once reach; or more than 200 peers of the task had failed. The defaults differ by release: ${SCHEDULER_RETRY_SETTINGS.retryLimit}; ${SCHEDULER_RETRY_SETTINGS.retryInterval}; ${SCHEDULER_RETRY_SETTINGS.backToSourceCount}`,
         );
     }
     return out;

@@ -1003,3 +1003,78 @@ export const GO_MIRROR_PROXIES: VersionedFact<'builtin-blob-rule' | 'proxies-if-
   ],
   assumeWhenUnknown: 1,
 };
+
+/**
+ * The keys the Go dfdaemon reads at the top of dfget.yaml, in any release v2.0.0–v2.3.4: the mapstructure
+ * tags of DaemonOption (v2.1.49 client/config/peerhost.go:46) with the base.Options it inlines (console,
+ * verbose, pprof-port/pprofPort, jaeger, service-name, tracing; cmd/dependency/base/option.go). The daemon
+ * reads the file with viper and fills the struct through mapstructure (v2.1.49
+ * cmd/dependency/dependency.go:175-187): a key matches whatever its case, and any other key is dropped
+ * without a word. Lower case, for that comparison.
+ */
+export const GO_TOP_LEVEL_KEYS: ReadonlySet<string> = new Set(
+  [
+    'aliveTime',
+    'announcer',
+    'cacheDir',
+    'cacheDirMode',
+    'configServer',
+    'console',
+    'dataDir',
+    'dataDirMode',
+    'download',
+    'gcInterval',
+    'health',
+    'host',
+    'jaeger',
+    'keepStorage',
+    'logDir',
+    'logLevel',
+    'logMaxAge',
+    'logMaxBackups',
+    'logMaxSize',
+    'maxThreads',
+    'metrics',
+    'network',
+    'networkTopology',
+    'objectStorage',
+    'peerExchange',
+    'pluginDir',
+    'pprof-port',
+    'pprofPort',
+    'proxy',
+    'reload',
+    'scheduler',
+    'security',
+    'service-name',
+    'storage',
+    'tracing',
+    'upload',
+    'verbose',
+    'workHome',
+    'workHomeMode',
+  ].map((k) => k.toLowerCase()),
+);
+
+/**
+ * Keys of the proxy's options (ProxyOption, v2.1.49 client/config/peerhost.go:367-379, with the tcpListen of
+ * the ListenOption it inlines), which the daemon reads under `proxy:` or at the top of the file `proxy:`
+ * names (:411-425), never at the top of dfget.yaml. Lower case.
+ */
+export const GO_PROXY_ONLY_KEYS: ReadonlySet<string> = new Set(
+  [
+    'basicAuth',
+    'defaultFilter',
+    'defaultTag',
+    'defaultApplication',
+    'defaultPriority',
+    'maxConcurrency',
+    'registryMirror',
+    'whiteList',
+    'proxies',
+    'hijackHTTPS',
+    'dumpHTTPContent',
+    'extraRegistryMirrors',
+    'tcpListen',
+  ].map((k) => k.toLowerCase()),
+);

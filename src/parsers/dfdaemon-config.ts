@@ -3,6 +3,7 @@
 // change by release come from src/knowledge/ (dfdaemon-go.ts, dfdaemon-rust.ts) with their sources.
 import { GO_LOG_SUBDIR } from '../knowledge/dfdaemon-go.js';
 import { goConfig } from './dfdaemon-config-go.js';
+import { goTopLevel } from './dfdaemon-config-go-top.js';
 import { rustConfig } from './dfdaemon-config-rust.js';
 import { readYamlSettings, type ConfigProblem, type Setting } from './yaml-settings.js';
 
@@ -113,8 +114,13 @@ export function parseDfdaemonConfig(text: string, generation: Generation, versio
   const read = readYamlSettings(text);
   if (!read.ok) return read;
   const { reader } = read;
-  const config = generation === 'go' ? goConfig(reader, version) : rustConfig(reader, version);
-  return { ok: true, config, problems: reader.problems };
+  if (generation === 'go') {
+    const top = goTopLevel(text);
+    if (top.readsNothing) return { ok: false, problems: top.problems };
+    const config = goConfig(reader, version);
+    return { ok: true, config, problems: [...top.problems, ...reader.problems] };
+  }
+  return { ok: true, config: rustConfig(reader, version), problems: reader.problems };
 }
 
 /** Which generation a config text belongs to, from keys only one of them has. */

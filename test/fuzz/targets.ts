@@ -986,6 +986,7 @@ register({
   files: [
     'dfdaemon-config.ts',
     'dfdaemon-config-go.ts',
+    'dfdaemon-config-go-top.ts',
     'dfdaemon-config-rust.ts',
     'yaml-settings.ts',
     'humantime.ts',

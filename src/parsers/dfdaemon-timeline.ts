@@ -220,6 +220,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'local-start': { shared: false, task: 'always' },
   'local-all': { shared: false, task: 'always' },
   'source-all': { shared: false, task: 'always' },
+  'sched-all': { shared: false, task: 'always' },
   reuse: { shared: false, task: 'always' },
   'reuse-done': { shared: false, task: 'always' },
   'local-hit-announced': { shared: false, task: 'always' },
@@ -459,7 +460,10 @@ export class TimelineBuilder {
         }
         t.refs.done = ref(e);
         break;
+      case 'sched-all':
       case 'task-succeeded':
+        // "all pieces are downloaded with scheduler" ends a task the scheduler served at INFO, where
+        // "download task succeeded" (logged just after it) is DEBUG from v1.4.1; with both, the later wins
         t.refs.done = ref(e);
         break;
       case 'task-failed':

@@ -969,8 +969,13 @@ write(
   );
 }
 
-// Rust: "interested pieces after downloading from local" but most pieces then came from a parent
-{
+// Rust: "interested pieces after downloading from local" but most pieces then came from a parent; the
+// list names the pieces still wanted (resource/task.rs:452-458): its gap (4–7) shows pieces the cache
+// held. A list from piece 3 on with no gap is a cold ranged request (piece.rs:146-202): no hit.
+for (const [name, host, pieces, hit] of [
+  ['dfdaemon-rust-hit-not-local', 'node-rs-partial', '0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15', true],
+  ['dfdaemon-rust-ranged-cold-not-hit', 'node-rs-ranged', '3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15', false],
+] as const) {
   const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(5)}" peer_id="${rsPeer(5)}" url="${blob('ml', 5)}" content_length=${64 * MiB}`;
   const file = 'dragonfly-client/src/resource/task.rs';
   const log = [
@@ -994,21 +999,23 @@ write(
       'INFO',
       'download_task',
       `${file}:452`,
-      `interested pieces after downloading from local: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]`,
+      `interested pieces after downloading from local: [${pieces}]`,
       f,
     ),
   );
   write(
-    'dfdaemon-rust-hit-not-local',
+    name,
     {
-      'manifest.json': json(manifest('node-rs-partial', '2026-11-20T08:00:03.000Z', null)),
+      'manifest.json': json(manifest(host, '2026-11-20T08:00:03.000Z', null)),
       ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }),
     },
-    {
-      mustInclude: ['dfdaemon-cache-miss'],
-      firesRules: ['dfdaemon.hit-not-local'],
-      silentRules: silentExcept('dfdaemon.hit-not-local'),
-    },
+    hit
+      ? {
+          mustInclude: ['dfdaemon-cache-miss'],
+          firesRules: ['dfdaemon.hit-not-local'],
+          silentRules: silentExcept('dfdaemon.hit-not-local'),
+        }
+      : { mustNotInclude: ['dfdaemon-cache-miss'], silentRules: ALL },
   );
 }
 

@@ -843,6 +843,9 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [0..63] (64 pieces)')).toBe(false);
     expect(hit(after, 'interested pieces after downloading from local: []')).toBe(true);
     expect(hit(after, 'interested pieces after downloading from local: [0, 1, 5, 6, 7]')).toBe(true);
-    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(true);
+    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 9]')).toBe(true);
+    // a ranged request's pieces begin where its range does (piece.rs:146-202): a cold one is no hit
+    expect(hit(after, 'interested pieces after downloading from local: [3, 4, 5]')).toBe(false);
+    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(false);
   });
 });

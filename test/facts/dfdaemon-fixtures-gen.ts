@@ -807,6 +807,7 @@ function rustPull(
   series: 'v0' | 'v1',
   offset = 0,
   direct = true,
+  release?: string,
 ): string[] {
   const out: string[] = [];
   if (direct) {
@@ -826,6 +827,7 @@ function rustPull(
         mode,
         costMs: mode === 'hit' ? Math.round(80 + (s / (900 * MB)) * 1000) : Math.round(300 + (s / (120 * MB)) * 1000),
         series,
+        ...(release === undefined ? {} : { release }),
       }),
     );
   });
@@ -844,8 +846,8 @@ write(
       version: 'v1.5.1',
       config: rustConfig({ series: 'v1' }),
       log: [
-        ...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1'),
-        ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100),
+        ...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1', 0, true, 'v1.5.1'),
+        ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100, true, 'v1.5.1'),
       ].sort(byTs),
       metrics: [
         rustMetrics({
@@ -913,7 +915,7 @@ write(
     ...rustBundle({
       version: 'v0.1.82',
       config: rustConfig({ series: 'v0', limit: '50000000' }),
-      log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false),
+      log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false, 'v0.1.82'),
     }),
   },
   {
@@ -940,6 +942,7 @@ write(
       mode: 'source',
       costMs: 3600,
       series: 'v1',
+      release: 'v1.5.1',
     }),
     rustProxy(RS_T0 + 900_000, url2, true),
     ...rustTaskLines({
@@ -952,6 +955,7 @@ write(
       mode: 'source',
       costMs: 3500,
       series: 'v1',
+      release: 'v1.5.1',
     }),
   ];
   write(
@@ -989,13 +993,14 @@ for (const [name, host, pieces, hit] of [
       mode: 'p2p',
       costMs: 2400,
       series: 'v1',
-    }).filter((l, i, a) => i === 0 || i === a.length - 1 || l.includes('finished piece')),
+      release: 'v1.5.1',
+    }),
   ];
   log.splice(
     1,
     0,
     rustCompact(
-      RS_T0 + 3,
+      RS_T0 + 1,
       'INFO',
       'download_task',
       `${file}:452`,
@@ -1040,9 +1045,8 @@ for (const [name, host, pieces, hit] of [
   );
 }
 
-// Rust: scheduler stream times out, the task goes back to source
+// Rust: scheduler stream times out, the task goes back to source on its own (v1.5.1 resource/task.rs:556, :583)
 {
-  const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(8)}" peer_id="${rsPeer(8)}" url="${blob('etl', 8)}"`;
   const log = [
     ...rustTaskLines({
       startMs: RS_T0,
@@ -1054,15 +1058,9 @@ for (const [name, host, pieces, hit] of [
       mode: 'source',
       costMs: 5200,
       series: 'v1',
+      release: 'v1.5.1',
+      schedulerError: 'TokioStreamElapsed(Elapsed(()))',
     }),
-    rustCompact(
-      RS_T0 + 1,
-      'ERROR',
-      'download_task',
-      'dragonfly-client/src/resource/task.rs:725',
-      'download with scheduler error: TokioStreamElapsed(Elapsed(()))',
-      f,
-    ),
   ];
   write(
     'dfdaemon-rust-scheduler',
@@ -1136,6 +1134,7 @@ write(
       mode: 'p2p',
       costMs: 4100,
       series: 'v1',
+      release: 'v1.5.1',
     }),
     rustCompact(
       RS_T0 + 900,
@@ -1180,7 +1179,7 @@ for (const [name, version, fires] of [
       ...rustBundle({
         version,
         config: rustConfig({ series: 'v0', keep: true }),
-        log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false),
+        log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false, version),
       }),
     },
     fires
@@ -1205,7 +1204,7 @@ for (const [name, version, fires] of [
       ...rustBundle({
         version,
         config: rustConfig({ series: 'v1', keep: true, rateKey: 'rateLimit', limit: '40MB' }),
-        log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false),
+        log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false, version),
       }),
     },
     fires

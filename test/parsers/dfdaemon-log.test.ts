@@ -809,6 +809,34 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
       expect(t?.servedBy).toBe('remote-peer');
     }
   });
+  it('writes a v1.5.1 task as that release does: at INFO no piece line nor "download task succeeded"', () => {
+    const task = (mode: 'p2p' | 'source', debug: boolean) =>
+      rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: `p-${mode}`,
+        task: `t-${mode}`,
+        url: BLOB(7),
+        size: 12 * 2 ** 20,
+        mode,
+        costMs: 900,
+        series: 'v1',
+        release: 'v1.5.1',
+        debug,
+      });
+    for (const mode of ['p2p', 'source'] as const) {
+      const info = task(mode, false);
+      expect(info.some((l) => / DEBUG |finished piece|download task succeeded/.test(l))).toBe(false);
+      // the scheduler's back-to-source order ends the task as a parent's pieces do (task.rs:948-991, :602)
+      const t = scan(`${info.join('\n')}\n`).summary.tasks[0];
+      expect(t?.refs.done?.text).toBe('all pieces are downloaded with scheduler');
+      expect(t).toMatchObject({ costMs: 899, costFrom: 'timestamps' });
+      // at DEBUG they are there, at their level (proxy/task.rs:262, resource/piece.rs:375)
+      const debug = task(mode, true);
+      expect(debug.filter((l) => / DEBUG .*download task succeeded/.test(l))).toHaveLength(1);
+      expect(debug.filter((l) => / DEBUG .*finished piece /.test(l))).toHaveLength(3);
+    }
+  });
   it('ends the real cold task a seed peer served (client v1.5.5, INFO) at its "…with scheduler" line', () => {
     const log = readFileSync(
       'fixtures/real/dfdaemon-rust-cold-task-remote-peer/raw/dfdaemon/logs/dfdaemon.log',

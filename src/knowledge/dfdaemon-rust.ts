@@ -291,16 +291,21 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
       { contains: 'digest mismatch' },
     ),
   ),
-  // dfget output-path downloads only, never proxy pulls
+  // dfget output-path downloads only, never proxy pulls: error!("verify file digest: {}", err) once the
+  // whole output file is written, its digest against the one dfget was given (Download.digest), whichever
+  // source its pieces came from (each already passed its CRC). err is DigestMismatch's Display on a
+  // mismatch, or the error reading the file (verify_file_digest, v1.5.1
+  // dragonfly-client-util/src/digest/mod.rs:207-222): only the first is a digest failure
   message(
     'dfdaemon-rust',
     'rust.log.verify-file-digest',
     'digest-failed',
     form(
       { from: 'v0.2.41' },
-      'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:635',
-      'verify file digest',
+      'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:615-638, :1407, :1964, dfdaemon_upload.rs:1524 + dragonfly-client-core/src/error/mod.rs:117-119',
+      'verify file digest: ',
       'error',
+      { contains: 'digest mismatch', format: 'verify file digest: {}' },
     ),
   ),
   message(

@@ -113,6 +113,13 @@ export interface LogSummary {
  */
 export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(/;
 
+/**
+ * Rust's check of a dfget output file against the digest it was given, after the download (v1.5.1
+ * dragonfly-client/src/grpc/dfdaemon_download.rs:615-638): a mismatch of the whole file, not of a piece
+ * from a parent, whose pieces passed their CRC checks wherever they came from (origin, parents, cache).
+ */
+export const FILE_DIGEST_MISMATCH = /^verify file digest: /;
+
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
 export const MAX_PROXY = 5_000;

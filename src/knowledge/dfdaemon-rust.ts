@@ -135,6 +135,33 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'source-all',
     form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:537, :583, :628`, 'all pieces are downloaded from source', 'info'),
   ),
+  // the scheduler path's success, the task's end at INFO: printed once every interested piece came
+  // through the scheduler, from parents or, on its NeedBackToSourceResponse, from the origin (v1.5.1
+  // task.rs:948-991 returns those pieces to download(), which then logs this at :602); the "download task
+  // succeeded" after it is DEBUG from v1.4.1. v0.1.76 alone words it "from remote peer"
+  message(
+    'dfdaemon-rust',
+    'rust.log.sched-all',
+    'sched-all',
+    form(
+      { from: 'v0.1.0', to: 'v0.1.75' },
+      'v0.1.0 src/task/mod.rs:331; v0.1.75 dragonfly-client/src/task/mod.rs:398',
+      'all pieces are downloaded with scheduler',
+      'info',
+    ),
+    form(
+      { from: 'v0.1.76', to: 'v0.1.76' },
+      'v0.1.76 dragonfly-client/src/task/mod.rs:415',
+      'all pieces are downloaded from remote peer',
+      'info',
+    ),
+    form(
+      { from: 'v0.1.77' },
+      `v0.1.77 dragonfly-client/src/task/mod.rs:415; v1.5.1 ${TASK}:602, persistent_task.rs:1491`,
+      'all pieces are downloaded with scheduler',
+      'info',
+    ),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.need-back-source',
@@ -264,16 +291,21 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
       { contains: 'digest mismatch' },
     ),
   ),
-  // dfget output-path downloads only, never proxy pulls
+  // dfget output-path downloads only, never proxy pulls: error!("verify file digest: {}", err) once the
+  // whole output file is written, its digest against the one dfget was given (Download.digest), whichever
+  // source its pieces came from (each already passed its CRC). err is DigestMismatch's Display on a
+  // mismatch, or the error reading the file (verify_file_digest, v1.5.1
+  // dragonfly-client-util/src/digest/mod.rs:207-222): only the first is a digest failure
   message(
     'dfdaemon-rust',
     'rust.log.verify-file-digest',
     'digest-failed',
     form(
       { from: 'v0.2.41' },
-      'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:635',
-      'verify file digest',
+      'v1.5.1 dragonfly-client/src/grpc/dfdaemon_download.rs:615-638, :1407, :1964, dfdaemon_upload.rs:1524 + dragonfly-client-core/src/error/mod.rs:117-119',
+      'verify file digest: ',
       'error',
+      { contains: 'digest mismatch', format: 'verify file digest: {}' },
     ),
   ),
   message(

@@ -230,10 +230,15 @@ export function rustDetails(ev: LogEvent, msg: string): void {
  * Whether a local-start line shows pieces found in the local cache. "download the pieces from local
  * (peer)" is logged for every task before its cache is looked at (v0.1.82 task/mod.rs:292-293, v1.5.1
  * resource/task.rs:429): it shows none. "interested pieces after downloading from local: [n, …]"
- * (v1.5.1 resource/task.rs:452-458) lists the pieces still to fetch, as Rust's Debug of a Vec<u32>:
- * an empty list is a whole hit, and a list missing a piece below its last shows that piece was found
- * locally. A list 0, 1, …, n with none missing is what a cold task prints (all its pieces still wanted):
- * no hit, and neither is a list not in that form (cut short, or rewritten by hand).
+ * (v1.5.1 resource/task.rs:452-458) lists the pieces still to fetch, as Rust's Debug of a Vec<u32> in
+ * piece order (remove_finished_from_interested filters the interested list, piece.rs:255-269): an empty
+ * list is a whole hit, and a gap between two of its numbers shows the pieces in it were found locally.
+ * A list without a gap is what a cold task prints, from piece 0 or, for a ranged request, from the
+ * first piece its range touches (calculate_interested, v1.5.1 piece.rs:146-202, runs of consecutive
+ * pieces): a cold [3, 4, 5] cannot be told from [0, …, 5] with 0–2 cached, since the range is not in
+ * the INFO log (the proxy logs "download task started" before it sets the range from the Range header,
+ * proxy/task.rs:127 and :168-177, and "interested pieces: […]" is DEBUG, task.rs:376-382). No hit
+ * either for a list not in that form (cut short, or rewritten by hand).
  */
 function localPiecesFound(msg: string): boolean {
   const m = /^interested pieces after downloading from local: \[([\d, ]*)\]/.exec(msg);
@@ -241,7 +246,7 @@ function localPiecesFound(msg: string): boolean {
   const list = (m[1] as string).trim();
   if (list === '') return true;
   const nums = list.split(',').map((n) => Number(n.trim()));
-  return nums.some((n, i) => n !== i);
+  return nums.some((n, i) => i > 0 && n !== (nums[i - 1] as number) + 1);
 }
 
 function durationMs(n: number, unit: string): number {

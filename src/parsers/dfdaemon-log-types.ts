@@ -38,6 +38,7 @@ export type EventKind =
   | 'local-start'
   | 'local-all'
   | 'source-all'
+  | 'sched-all' // Rust: every piece came through the scheduler (parents, or the origin on its order): the task's end
   | 'reuse' // Go cache hit (contentLength, partial)
   | 'reuse-done' // Go file reuse cost
   | 'local-hit-announced'

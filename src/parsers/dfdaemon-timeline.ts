@@ -118,6 +118,13 @@ export interface LogSummary {
  */
 export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(/;
 
+/**
+ * Rust's check of a dfget output file against the digest it was given, after the download (v1.5.1
+ * dragonfly-client/src/grpc/dfdaemon_download.rs:615-638): a mismatch of the whole file, not of a piece
+ * from a parent, whose pieces passed their CRC checks wherever they came from (origin, parents, cache).
+ */
+export const FILE_DIGEST_MISMATCH = /^verify file digest: /;
+
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
 export const MAX_PROXY = 5_000;
@@ -226,6 +233,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'local-start': { shared: false, task: 'always' },
   'local-all': { shared: false, task: 'always' },
   'source-all': { shared: false, task: 'always' },
+  'sched-all': { shared: false, task: 'always' },
   reuse: { shared: false, task: 'always' },
   'reuse-done': { shared: false, task: 'always' },
   'local-hit-announced': { shared: false, task: 'always' },
@@ -469,7 +477,10 @@ export class TimelineBuilder {
         }
         t.refs.done = ref(e);
         break;
+      case 'sched-all':
       case 'task-succeeded':
+        // "all pieces are downloaded with scheduler" ends a task the scheduler served at INFO, where
+        // "download task succeeded" (logged just after it) is DEBUG from v1.4.1; with both, the later wins
         t.refs.done = ref(e);
         break;
       case 'task-failed':

@@ -809,6 +809,7 @@ function rustPull(
   series: 'v0' | 'v1',
   offset = 0,
   direct = true,
+  release?: string,
 ): string[] {
   const out: string[] = [];
   if (direct) {
@@ -828,6 +829,7 @@ function rustPull(
         mode,
         costMs: mode === 'hit' ? Math.round(80 + (s / (900 * MB)) * 1000) : Math.round(300 + (s / (120 * MB)) * 1000),
         series,
+        ...(release === undefined ? {} : { release }),
       }),
     );
   });
@@ -846,8 +848,8 @@ write(
       version: 'v1.5.1',
       config: rustConfig({ series: 'v1' }),
       log: [
-        ...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1'),
-        ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100),
+        ...rustPull(RS_T0, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'p2p', 'v1', 0, true, 'v1.5.1'),
+        ...rustPull(RS_T0 + 600_000, 'nginx', [30 * MB, 12 * MB, 4 * MB], 'hit', 'v1', 100, true, 'v1.5.1'),
       ].sort(byTs),
       metrics: [
         rustMetrics({
@@ -915,7 +917,7 @@ write(
     ...rustBundle({
       version: 'v0.1.82',
       config: rustConfig({ series: 'v0', limit: '50000000' }),
-      log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false),
+      log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v0', 0, false, 'v0.1.82'),
     }),
   },
   {
@@ -942,6 +944,7 @@ write(
       mode: 'source',
       costMs: 3600,
       series: 'v1',
+      release: 'v1.5.1',
     }),
     rustProxy(RS_T0 + 900_000, url2, true),
     ...rustTaskLines({
@@ -954,6 +957,7 @@ write(
       mode: 'source',
       costMs: 3500,
       series: 'v1',
+      release: 'v1.5.1',
     }),
   ];
   write(
@@ -971,8 +975,13 @@ write(
   );
 }
 
-// Rust: "interested pieces after downloading from local" but most pieces then came from a parent
-{
+// Rust: "interested pieces after downloading from local" but most pieces then came from a parent; the
+// list names the pieces still wanted (resource/task.rs:452-458): its gap (4–7) shows pieces the cache
+// held. A list from piece 3 on with no gap is a cold ranged request (piece.rs:146-202): no hit.
+for (const [name, host, pieces, hit] of [
+  ['dfdaemon-rust-hit-not-local', 'node-rs-partial', '0, 1, 2, 3, 8, 9, 10, 11, 12, 13, 14, 15', true],
+  ['dfdaemon-rust-ranged-cold-not-hit', 'node-rs-ranged', '3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15', false],
+] as const) {
   const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(5)}" peer_id="${rsPeer(5)}" url="${blob('ml', 5)}" content_length=${64 * MiB}`;
   const file = 'dragonfly-client/src/resource/task.rs';
   const log = [
@@ -986,31 +995,34 @@ write(
       mode: 'p2p',
       costMs: 2400,
       series: 'v1',
-    }).filter((l, i, a) => i === 0 || i === a.length - 1 || l.includes('finished piece')),
+      release: 'v1.5.1',
+    }),
   ];
   log.splice(
     1,
     0,
     rustCompact(
-      RS_T0 + 3,
+      RS_T0 + 1,
       'INFO',
       'download_task',
       `${file}:452`,
-      `interested pieces after downloading from local: [4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]`,
+      `interested pieces after downloading from local: [${pieces}]`,
       f,
     ),
   );
   write(
-    'dfdaemon-rust-hit-not-local',
+    name,
     {
-      'manifest.json': json(manifest('node-rs-partial', '2026-11-20T08:00:03.000Z', null)),
+      'manifest.json': json(manifest(host, '2026-11-20T08:00:03.000Z', null)),
       ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log: log.sort(byTs) }),
     },
-    {
-      mustInclude: ['dfdaemon-cache-miss'],
-      firesRules: ['dfdaemon.hit-not-local'],
-      silentRules: silentExcept('dfdaemon.hit-not-local'),
-    },
+    hit
+      ? {
+          mustInclude: ['dfdaemon-cache-miss'],
+          firesRules: ['dfdaemon.hit-not-local'],
+          silentRules: silentExcept('dfdaemon.hit-not-local'),
+        }
+      : { mustNotInclude: ['dfdaemon-cache-miss'], silentRules: ALL },
   );
 }
 
@@ -1111,9 +1123,8 @@ write(
   );
 }
 
-// Rust: scheduler stream times out, the task goes back to source
+// Rust: scheduler stream times out, the task goes back to source on its own (v1.5.1 resource/task.rs:556, :583)
 {
-  const f = `host_id="10.244.2.9-node-b" task_id="${rsTask(8)}" peer_id="${rsPeer(8)}" url="${blob('etl', 8)}"`;
   const log = [
     ...rustTaskLines({
       startMs: RS_T0,
@@ -1125,15 +1136,9 @@ write(
       mode: 'source',
       costMs: 5200,
       series: 'v1',
+      release: 'v1.5.1',
+      schedulerError: 'TokioStreamElapsed(Elapsed(()))',
     }),
-    rustCompact(
-      RS_T0 + 1,
-      'ERROR',
-      'download_task',
-      'dragonfly-client/src/resource/task.rs:725',
-      'download with scheduler error: TokioStreamElapsed(Elapsed(()))',
-      f,
-    ),
   ];
   write(
     'dfdaemon-rust-scheduler',
@@ -1207,6 +1212,7 @@ write(
       mode: 'p2p',
       costMs: 4100,
       series: 'v1',
+      release: 'v1.5.1',
     }),
     rustCompact(
       RS_T0 + 900,
@@ -1251,7 +1257,7 @@ for (const [name, version, fires] of [
       ...rustBundle({
         version,
         config: rustConfig({ series: 'v0', keep: true }),
-        log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false),
+        log: rustPull(RS_T0, 'app', [90 * MB, 30 * MB], 'hit', 'v0', 0, false, version),
       }),
     },
     fires
@@ -1276,7 +1282,7 @@ for (const [name, version, fires] of [
       ...rustBundle({
         version,
         config: rustConfig({ series: 'v1', keep: true, rateKey: 'rateLimit', limit: '40MB' }),
-        log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false),
+        log: rustPull(RS_T0, 'app', [200 * MB, 100 * MB], 'source', 'v1', 0, false, version),
       }),
     },
     fires

@@ -1,6 +1,7 @@
 // Writes dfdaemon log lines in the real layouts of both generations (Go: dragonflyoss/dragonfly v2.1.49
 // internal/dflog/logcore.go; Rust: dragonflyoss/client dragonfly-client/src/tracing/mod.rs),
 // using only messages found in the Dragonfly sources. Used by tests, fixtures and the log benchmark.
+import { compareRelease, parseRelease } from '../../src/knowledge/versioned.js';
 
 export interface GoTask {
   startMs: number;
@@ -216,10 +217,34 @@ export interface RustTask {
   series: 'v0' | 'v1';
   parent?: string;
   pieceSize?: number;
+  /**
+   * The release that writes the log, for its levels: from v1.4.1 the piece lines and "download task
+   * succeeded" are DEBUG (v1.5.1 dragonfly-client/src/resource/piece.rs:375, resource/task.rs:1474-1476,
+   * grpc/dfdaemon_download.rs:548, proxy/task.rs:262), INFO before (v1.4.0). None: a release before v1.4.1.
+   */
+  release?: string;
+  /** The daemon logs at DEBUG (`--log-level debug`; INFO, the default, leaves DEBUG lines out). */
+  debug?: boolean;
+  /**
+   * mode 'source' only: the scheduler path failed with this error (its Debug form), and the task went to
+   * the origin on its own (v1.5.1 resource/task.rs:556, :568-584), not on the scheduler's order.
+   */
+  schedulerError?: string;
+}
+
+/** Releases from v1.4.1 on write piece lines and "download task succeeded" at DEBUG. */
+function quietRelease(release: string | undefined): boolean {
+  const v = release === undefined ? null : parseRelease(release);
+  const from = parseRelease('v1.4.1');
+  return v !== null && from !== null && compareRelease(v, from) >= 0;
 }
 
 export function rustTaskLines(t: RustTask): string[] {
   const out: string[] = [];
+  // piece lines and "download task succeeded": DEBUG from v1.4.1, left out of a log written at INFO
+  const quiet = quietRelease(t.release);
+  const quietLevel = quiet ? 'DEBUG' : 'INFO';
+  const quietShown = !quiet || t.debug === true;
   const f = `host_id="${t.host}" task_id="${t.task}" peer_id="${t.peer}" url="${t.url}" content_length=${t.size}`;
   const span = 'download_task';
   out.push(
@@ -249,11 +274,11 @@ export function rustTaskLines(t: RustTask): string[] {
         f,
       ),
     );
-    for (let i = 0; i < pieces; i++)
+    for (let i = 0; i < pieces && quietShown; i++)
       out.push(
         rustCompact(
           at(i),
-          'INFO',
+          quietLevel,
           span,
           `${taskFile}:1029`,
           `finished piece ${t.task}-${i} from local${v0 ? ' peer' : ''}`,
@@ -273,11 +298,11 @@ export function rustTaskLines(t: RustTask): string[] {
   } else if (t.mode === 'p2p') {
     const parent = t.parent ?? '10.0.3.17-node-b-7d3f3a1e-58f1-4d7e-b0a5-3c9f0e1d2c3b';
     out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:813`, `normal task response: ["${parent}"]`, f));
-    for (let i = 0; i < pieces; i++)
+    for (let i = 0; i < pieces && quietShown; i++)
       out.push(
         rustCompact(
           at(i),
-          'INFO',
+          quietLevel,
           `${span}:download_from_remote_peer`,
           `${taskFile}:1025`,
           v0
@@ -286,25 +311,74 @@ export function rustTaskLines(t: RustTask): string[] {
           `${f} piece_id="${t.task}-${i}"`,
         ),
       );
+    out.push(schedulerEnd());
   } else {
-    out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:755`, 'need back to source response', f));
-    for (let i = 0; i < pieces; i++)
+    if (t.schedulerError === undefined)
+      out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:755`, 'need back to source response', f));
+    else
+      out.push(
+        rustCompact(
+          t.startMs + 2,
+          'ERROR',
+          span,
+          `${taskFile}:${v0 ? 350 : 556}`,
+          `download with scheduler error: ${t.schedulerError}`,
+          f,
+        ),
+      );
+    for (let i = 0; i < pieces && quietShown; i++)
       out.push(
         rustCompact(
           at(i),
-          'INFO',
+          quietLevel,
           `${span}:download_from_source`,
           `${taskFile}:1128`,
           `finished piece ${t.task}-${i} from source`,
           `${f} piece_id="${t.task}-${i}"`,
         ),
       );
-    out.push(rustCompact(end - 1, 'INFO', span, `${taskFile}:1140`, 'all pieces are downloaded from source', f));
+    // the scheduler's back-to-source order is served inside download_partial_with_scheduler, which hands
+    // its pieces back to download(): the task ends as a peer-served one does (v1.5.1 task.rs:948-991, :602;
+    // v0.1.82 task/mod.rs:755, :415), not with "…from source" (that is the path after a scheduler error)
+    out.push(
+      t.schedulerError === undefined
+        ? schedulerEnd()
+        : rustCompact(
+            end - 1,
+            'INFO',
+            span,
+            `${taskFile}:${v0 ? 396 : 583}`,
+            'all pieces are downloaded from source',
+            f,
+          ),
+    );
   }
-  out.push(
-    rustCompact(end, 'INFO', span, 'dragonfly-client/src/grpc/dfdaemon_download.rs:459', 'download task succeeded', f),
-  );
+  if (quietShown)
+    out.push(
+      quiet
+        ? rustCompact(end, 'DEBUG', span, 'dragonfly-client/src/proxy/task.rs:262', 'download task succeeded', f)
+        : rustCompact(
+            end,
+            'INFO',
+            span,
+            'dragonfly-client/src/grpc/dfdaemon_download.rs:459',
+            'download task succeeded',
+            f,
+          ),
+    );
   return out;
+
+  /** INFO "all pieces are downloaded with scheduler" (v1.5.1 resource/task.rs:602, v0.1.82 task/mod.rs:415). */
+  function schedulerEnd(): string {
+    return rustCompact(
+      end - 1,
+      'INFO',
+      span,
+      `${taskFile}:${v0 ? 415 : 602}`,
+      'all pieces are downloaded with scheduler',
+      f,
+    );
+  }
 }
 
 export function rustProxy(ms: number, url: string, viaDfdaemon: boolean, series: 'v0' | 'v1' = 'v1'): string {

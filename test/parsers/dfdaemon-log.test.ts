@@ -768,6 +768,86 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     );
     expect(scan(`${a}\n${b}\n`).events.map((e) => e.kind)).toEqual(['local-start', 'local-start']);
   });
+  it('ends a task the scheduler served at INFO with "all pieces are downloaded with scheduler" (…from remote peer in v0.1.76)', () => {
+    // v1.5.1 at INFO: the piece lines and "download task succeeded" are DEBUG, so a peer-served task shows
+    // its start, the local list, the scheduler's answer and this line (resource/task.rs:452, :813, :602)
+    const file = 'dragonfly-client/src/resource/task.rs';
+    for (const [end, msg] of [
+      [602, 'all pieces are downloaded with scheduler'],
+      [415, 'all pieces are downloaded from remote peer'],
+    ] as const) {
+      const lines = [
+        rustCompact(
+          T0,
+          'INFO',
+          'download_task',
+          'dragonfly-client/src/proxy/task.rs:127',
+          'download task started: Download { url: "u" }',
+          f,
+        ),
+        rustCompact(
+          T0 + 2,
+          'INFO',
+          'download_task',
+          `${file}:452`,
+          'interested pieces after downloading from local: [0, 1, 2, 3]',
+          f,
+        ),
+        rustCompact(
+          T0 + 40,
+          'INFO',
+          'download_task',
+          `${file}:813`,
+          'normal task response: ["10.0.3.17-node-b-7d3f"]',
+          f,
+        ),
+        rustCompact(T0 + 2400, 'INFO', 'download_task', `${file}:${end}`, msg, f),
+      ];
+      const t = scan(`${lines.join('\n')}\n`).summary.tasks[0];
+      expect(t?.refs.done?.line, msg).toBe(4);
+      expect(t).toMatchObject({ startMs: T0, endMs: T0 + 2400, costMs: 2400, costFrom: 'timestamps' });
+      expect(t?.servedBy).toBe('remote-peer');
+    }
+  });
+  it('writes a v1.5.1 task as that release does: at INFO no piece line nor "download task succeeded"', () => {
+    const task = (mode: 'p2p' | 'source', debug: boolean) =>
+      rustTaskLines({
+        startMs: T0,
+        host: 'h',
+        peer: `p-${mode}`,
+        task: `t-${mode}`,
+        url: BLOB(7),
+        size: 12 * 2 ** 20,
+        mode,
+        costMs: 900,
+        series: 'v1',
+        release: 'v1.5.1',
+        debug,
+      });
+    for (const mode of ['p2p', 'source'] as const) {
+      const info = task(mode, false);
+      expect(info.some((l) => / DEBUG |finished piece|download task succeeded/.test(l))).toBe(false);
+      // the scheduler's back-to-source order ends the task as a parent's pieces do (task.rs:948-991, :602)
+      const t = scan(`${info.join('\n')}\n`).summary.tasks[0];
+      expect(t?.refs.done?.text).toBe('all pieces are downloaded with scheduler');
+      expect(t).toMatchObject({ costMs: 899, costFrom: 'timestamps' });
+      // at DEBUG they are there, at their level (proxy/task.rs:262, resource/piece.rs:375)
+      const debug = task(mode, true);
+      expect(debug.filter((l) => / DEBUG .*download task succeeded/.test(l))).toHaveLength(1);
+      expect(debug.filter((l) => / DEBUG .*finished piece /.test(l))).toHaveLength(3);
+    }
+  });
+  it('ends the real cold task a seed peer served (client v1.5.5, INFO) at its "…with scheduler" line', () => {
+    const log = readFileSync(
+      'fixtures/real/dfdaemon-rust-cold-task-remote-peer/raw/dfdaemon/logs/dfdaemon.log',
+      'utf8',
+    );
+    // the excerpt shortens the later lines' task id, so they make a task of their own, begun at the pick
+    const t = scan(log).summary.tasks.find((x) => x.key === 'c8dca29...');
+    expect(t?.refs.done?.text).toBe('all pieces are downloaded with scheduler');
+    expect(t?.endMs).toBe(Date.parse('2026-09-26T06:57:00.187Z'));
+    expect(t?.costFrom).toBe('timestamps');
+  });
   it('counts a local-start line as a hit only when it shows pieces found locally', () => {
     // resource/task.rs:452-458 (v1.5.1) prints the pieces still wanted after the local cache was read
     const hit = (file: string, msg: string) => {
@@ -791,7 +871,10 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [0..63] (64 pieces)')).toBe(false);
     expect(hit(after, 'interested pieces after downloading from local: []')).toBe(true);
     expect(hit(after, 'interested pieces after downloading from local: [0, 1, 5, 6, 7]')).toBe(true);
-    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(true);
+    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 9]')).toBe(true);
+    // a ranged request's pieces begin where its range does (piece.rs:146-202): a cold one is no hit
+    expect(hit(after, 'interested pieces after downloading from local: [3, 4, 5]')).toBe(false);
+    expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(false);
   });
 });
 

@@ -5,7 +5,15 @@ import { evaluate } from '../../src/engine.js';
 import { dfdaemonRules } from '../../src/rules/dfdaemon/index.js';
 import { factsFrom } from '../helpers/bundle.js';
 import { goChartConfig, goMetrics, rustConfig, rustMetrics } from '../facts/dfdaemon-fixture-configs.js';
-import { goDirect, goJson, goTaskLines, hex64, rustProxy, rustTaskLines } from '../facts/dfdaemon-loggen.js';
+import {
+  goDirect,
+  goJson,
+  goTaskLines,
+  hex64,
+  rustCompact,
+  rustProxy,
+  rustTaskLines,
+} from '../facts/dfdaemon-loggen.js';
 
 const T0 = Date.UTC(2024, 5, 21, 10, 0, 0);
 const blob = (i: number) => `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`;
@@ -141,6 +149,46 @@ describe('dfdaemon.digest-verification on the Rust client', () => {
     expect(d?.remediation.steps.map(stepText).join('\n')).toContain(`crictl exec ${id} dfctl task rm ${task}`);
   });
 
+  it("blames no parent for dfget's whole-file digest check, and reads its other errors as no mismatch", async () => {
+    // a dfget download from the origin, its output file then hashed against --digest (v1.5.1
+    // grpc/dfdaemon_download.rs:632-638, "verify file digest: {}" with DigestMismatch's Display)
+    const task = hex64(41);
+    const lines = rustTaskLines({
+      startMs: T0,
+      host: 'h',
+      peer: 'p-41',
+      task,
+      url: 'https://models.example.com/model.safetensors',
+      size: 64e6,
+      mode: 'source',
+      costMs: 3000,
+      series: 'v1',
+      release: 'v1.5.1',
+    });
+    const verify = (err: string) =>
+      rustCompact(
+        T0 + 3100,
+        'ERROR',
+        'download_task',
+        'dragonfly-client/src/grpc/dfdaemon_download.rs:635',
+        `verify file digest: ${err}`,
+        `host_id="h" task_id="${task}" peer_id="p-41"`,
+      );
+    const mismatch = verify(`digest mismatch expected: sha256:${hex64(1)}, actual: sha256:${hex64(2)}`);
+    const d = (await diag(rust(`${[...lines, mismatch].join('\n')}\n`))).find(
+      (x) => x.rule === 'dfdaemon.digest-verification',
+    );
+    expect(d?.severity).toBe('warning');
+    const steps = d?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).not.toMatch(/parent served corrupt pieces|the parent peer/);
+    expect(steps).toMatch(/no parent is to blame/);
+    expect(steps).toContain(`dfctl task rm ${task}`);
+    // the file could not be read: an error, not a digest mismatch (std::io::Error's Display)
+    const io = verify('No such file or directory (os error 2)');
+    expect((await diag(rust(`${[...lines, io].join('\n')}\n`))).map((x) => x.rule)).not.toContain(
+      'dfdaemon.digest-verification',
+    );
+  });
   it('is silent when a piece fails from a parent for another reason', async () => {
     const other = log.replace('DigestMismatch("crc32:4032120726", "crc32:3910062962")', 'Unknown("connection reset")');
     expect((await diag(rust(other))).map((x) => x.rule)).not.toContain('dfdaemon.digest-verification');

@@ -1,4 +1,4 @@
-import { DIGEST_MISMATCH, type LineRef } from '../../parsers/dfdaemon-timeline.js';
+import { DIGEST_MISMATCH, FILE_DIGEST_MISMATCH, type LineRef } from '../../parsers/dfdaemon-timeline.js';
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { cmd, prose } from '../steps.js';
@@ -123,14 +123,21 @@ export const verification = defineRule<DigestFinding>({
             ...applySteps(forGen(config, 'go')),
           ]
         : []),
-      ...(failures.length > 0
+      ...(failures.some((x) => !FILE_DIGEST_MISMATCH.test(x.text))
         ? [
             prose(
               `Digest mismatches mean a parent served corrupt pieces or the disk returns bad data: check the cache disk (dmesg, SMART), and look for the task id in the log of ${failing.parents.length > 0 ? `the parent that served them (${failing.parents.join(', ')})` : 'the parent peer'}.`,
             ),
-            ...removeSteps(failing.taskIds, remove),
           ]
         : []),
+      ...(failures.some((x) => FILE_DIGEST_MISMATCH.test(x.text))
+        ? [
+            prose(
+              '"verify file digest" is dfget\'s output file checked whole against the --digest it was given, once written: its pieces had passed their CRC checks, whether the origin, a parent or the cache served them, so no parent is to blame. Check that digest, and whether the object at the origin changed since it was taken (download it directly and hash it).',
+            ),
+          ]
+        : []),
+      ...(failures.length > 0 ? removeSteps(failing.taskIds, remove) : []),
     ];
   },
 });

@@ -809,6 +809,36 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
       expect(t?.servedBy).toBe('remote-peer');
     }
   });
+  it('ends a task sent to the origin at INFO with "all pieces are downloaded from source", not a local hit with "…from local"', () => {
+    // v1.5.1 at INFO: a small task goes straight to the origin (resource/task.rs:520-537); a cached one ends
+    // its local stage with "…from local" (:462), after which the proxy still reads the content
+    const file = 'dragonfly-client/src/resource/task.rs';
+    const task = (list: string, end: number, msg: string) => [
+      rustCompact(
+        T0,
+        'INFO',
+        'download_task',
+        'dragonfly-client/src/proxy/task.rs:127',
+        'download task started: Download { url: "u" }',
+        f,
+      ),
+      rustCompact(
+        T0 + 2,
+        'INFO',
+        'download_task',
+        `${file}:452`,
+        `interested pieces after downloading from local: ${list}`,
+        f,
+      ),
+      rustCompact(T0 + 900, 'INFO', 'download_task', `${file}:${end}`, msg, f),
+    ];
+    const source = scan(`${task('[0]', 537, 'all pieces are downloaded from source').join('\n')}\n`).summary.tasks[0];
+    expect(source?.refs.done?.line).toBe(3);
+    expect(source).toMatchObject({ endMs: T0 + 900, costMs: 900, costFrom: 'timestamps', servedBy: 'back-to-source' });
+    const local = scan(`${task('[]', 462, 'all pieces are downloaded from local').join('\n')}\n`).summary.tasks[0];
+    expect(local?.refs.done).toBeUndefined();
+    expect(local).toMatchObject({ costMs: null, servedBy: 'local', reportedHit: true });
+  });
   it('writes a v1.5.1 task as that release does: at INFO no piece line nor "download task succeeded"', () => {
     const task = (mode: 'p2p' | 'source', debug: boolean) =>
       rustTaskLines({

@@ -273,10 +273,17 @@ export function goProxyOff(cfg: DfdaemonFacts['config']): string | undefined {
 
 function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
   if (f.generation === 'go') {
-    ctx.note(
-      'The Go dfdaemon serves a cache hit without asking the scheduler, so its hits never appear in the scheduler\'s dragonfly_scheduler_traffic (which only counts REMOTE_PEER and BACK_TO_SOURCE from it): a missing LOCAL_PEER type there proves nothing. The dfdaemon\'s own dragonfly_dfdaemon_peer_task_cache_hit_total and its "reuse from peer task" log lines are the evidence.',
-      'dragonfly v2.1.49 scheduler/service/service_v1.go:265-272, client/daemon/peer/peertask_manager.go:368-389',
-    );
+    const noMetrics = goWithoutMetrics(f.version ?? f.metrics?.version);
+    if (noMetrics)
+      ctx.note(
+        `The Go dfdaemon serves a cache hit without asking the scheduler, so no scheduler figure counts its hits. This release (${noMetrics}) has no metrics server: dfdaemon's metrics, dragonfly_dfdaemon_peer_task_cache_hit_total among them, came with v2.0.2 (dragonflyoss/dragonfly #960), so its "reuse from peer task" log lines are the evidence.`,
+        'dragonfly v2.0.1 client/daemon/peer/peertask_reuse.go:39-58 (no client/daemon/metrics before v2.0.2)',
+      );
+    else
+      ctx.note(
+        'The Go dfdaemon serves a cache hit without asking the scheduler, so its hits never appear in the scheduler\'s dragonfly_scheduler_traffic (which only counts REMOTE_PEER and BACK_TO_SOURCE from it): a missing LOCAL_PEER type there proves nothing. The dfdaemon\'s own dragonfly_dfdaemon_peer_task_cache_hit_total and its "reuse from peer task" log lines are the evidence.',
+        'dragonfly v2.1.49 scheduler/service/service_v1.go:265-272, client/daemon/peer/peertask_manager.go:368-389',
+      );
     const hits = lastPull(f.logs?.pulls)?.tasks.filter((t) => t.reportedHit && t.costMs === null).length ?? 0;
     if (hits > 0) {
       ctx.note(
@@ -284,7 +291,7 @@ function addNotes(ctx: FactsContext, f: DfdaemonFacts): void {
         'dragonfly v2.1.49 client/daemon/peer/peertask_reuse.go:340',
       );
     }
-    if (f.config && !f.metrics && f.config.metricsAddr?.value === '') {
+    if (f.config && !f.metrics && !noMetrics && f.config.metricsAddr?.value === '') {
       ctx.note(
         "The Go dfdaemon's metrics server is off (dfget.yaml `metrics:` empty; Helm: dfdaemon.metrics.enable=false), so no hit counters could be read.",
         f.config.file,
@@ -354,6 +361,15 @@ function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFac
     `The Rust dfdaemon log holds no DEBUG line, and ${level.kind === 'known' ? `from ${level.entry.range.from} (this one: ${f.version})` : 'from v1.4.1 (the version is unknown: assumed ≥ v1.4.1)'} piece lines and "download task succeeded" are DEBUG: a task's end and duration are not in the log unless the scheduler or the origin served it (its INFO "all pieces are downloaded with scheduler" or "…from source"): a cache hit's are not, so durations come from dragonfly_client_download_task_duration_milliseconds${f.metrics ? '' : ' (not read)'}; from v1.4.1 the proxy's download span carries no url field either (the URL is in "download task started").`,
     level.entry.source,
   );
+}
+
+/**
+ * The Go release, when it is one before v2.0.2: those have no dfdaemon metrics at all (no `metrics` key in
+ * client/config/peerhost.go, no client/daemon/metrics at v2.0.0, v2.0.1 and the v2.0.2 alphas; dragonflyoss/dragonfly #960
+ * "feat: add daemon metrics support" is first tagged in v2.0.2-beta.0).
+ */
+function goWithoutMetrics(version: string | undefined): string | undefined {
+  return version && /^v?2\.0\.(?:[01](?:$|[^\d])|2-alpha)/.test(version) ? version : undefined;
 }
 
 /** "v1.5.1" ≤ [1,5,1]? */

@@ -78,6 +78,22 @@ describe('dfdaemon.mirror-disabled', () => {
   });
 });
 
+describe('dfdaemon.reuse-disabled', () => {
+  const cfg = goChartConfig({ keepStorage: true, multiplex: false });
+  it('is info for a daemon nothing in the bundle sends a pull to, a warning once containerd routes pulls to it', async () => {
+    // dragonflyoss/dragonfly v2.0.0 build/package/nfpm/config/dfget.yaml sets no `multiplex`: a package
+    // install with no runtime routed to it
+    const alone = await find(goFiles(cfg), 'dfdaemon.reuse-disabled');
+    expect(alone?.severity).toBe('info');
+    expect(alone?.evidence.join('\n')).toMatch(
+      /no pull in the daemon's logs; containerd's config is not in the bundle/,
+    );
+    const routed = await find({ ...goFiles(cfg), ...containerdTo(65001) }, 'dfdaemon.reuse-disabled');
+    expect(routed?.severity).toBe('warning');
+    expect(routed?.evidence.join('\n')).toMatch(/containerd sends docker.io pulls through this dfdaemon/);
+  });
+});
+
 describe('dfdaemon.version (a release whose stock proxy buffer is 32 KiB)', () => {
   const rust = (log: string[]) => ({
     'raw/dfdaemon/generation.txt': 'rust\n',

@@ -472,7 +472,8 @@ async function readConfig(
     if (form === 'images-table') return asImagesTable(f.table, stranded.length === 0);
     if (form === 'renamed') {
       const t = renameV1Cri(f.table);
-      if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version);
+      const named = isTable(dig(f.table, 'plugins', CRI_PLUGIN_ID[1])) ? 'renamed' : 'as-written';
+      if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version, named);
       return withoutStrandedKeys(t, stranded);
     }
     return withoutStrandedKeys(f.table, stranded);
@@ -535,20 +536,28 @@ function versionFromNote(ctx: FactsContext, version: number, from: ConfigFileRea
   );
 }
 
-/** A version 0 or 1 file's CRI table under a merged version 3 (2.0–2.2): renamed, and then never migrated. */
+/**
+ * A version 0 or 1 file's CRI table under a merged version 3 (2.0–2.2): renamed when written as
+ * `[plugins.cri]`, and then never migrated. v1Migrate renames only a plugin id without a dot (v2.0.0
+ * cmd/containerd/server/config/config.go:152-190, :193-207; v2.1.0 and v2.2.0 :148-186, :189-203), so a table
+ * written as `[plugins."io.containerd.grpc.v1.cri"]` keeps its name; either way LoadConfig gives the file
+ * the version loaded so far (v2.0.0 :316-319, v2.1.0 :312-315, v2.2.0 :313-316) and the merged config,
+ * version 3, skips the plugins' ConfigMigration (v2.0.0 server.go:246-254, v2.1.0 :244-252, v2.2.0 :266-274).
+ */
 function criIgnoredNote(
   ctx: FactsContext,
   pk: ContainerdVersionPicker,
   path: string,
   renamed: TomlTable,
   version: number,
+  named: 'renamed' | 'as-written',
 ): void {
   // not migrated at all: every key the table sets is unused, runtimes or none
   const keys = criKeysSet(renamed);
   if (keys.length === 0) return;
   const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 2.0–2.2';
   ctx.note(
-    `${path} has no version line (or version = 1): ${release} renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
+    `${path} has no version line (or version = 1): ${release} ${named === 'renamed' ? 'renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it' : 'reads its [plugins."io.containerd.grpc.v1.cri"] under that name'} as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
     path,
   );
 }

@@ -32,6 +32,7 @@ import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
+import { missingImportRefusal, missingImportsOf } from './containerd-missing-import.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
@@ -430,7 +431,13 @@ async function readConfig(
       : (importsOnNode(ctx.facts.manifest, [lastFile.path])[lastFile.path] ??
           `<${lastFile.path.split('/').at(-1)!} on the node>`),
   );
-  const refused = l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
+  // a missing import stops the load before the merged version is checked
+  const onNodeOf = Object.fromEntries(Object.entries(onNode).map(([bundle, node]) => [node, bundle]));
+  const mainNode = configOnNode(ctx.facts.manifest.probes.containerd?.config);
+  const missing = missingImportRefusal(missingImportsOf(ctx.facts.manifest.probes.containerd), files, (node) =>
+    node === mainNode ? CONTAINERD_FILES.config : onNodeOf[node],
+  );
+  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
   if (refused) {
     const f = files.find((x) => x.path === refused.file);
     const key = refused.key;

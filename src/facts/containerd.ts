@@ -33,6 +33,7 @@ import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js'
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
 import { missingImportRefusal, missingImportsOf } from './containerd-missing-import.js';
+import { elidedLines } from '../parsers/paste-elision.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
@@ -96,6 +97,8 @@ export interface ContainerdFacts {
    * `analyze` without a config (the values are the defaults', config_path unknown).
    */
   configSource: 'dump' | 'file' | 'defaults' | 'invalid' | 'not-given';
+  /** config.toml is a paste's excerpt (`...` lines mark what it leaves out): read as invalid, said as an excerpt. */
+  configExcerpt: boolean;
   /** Bundle path of the file the values came from. */
   configFile: string | null;
   /**
@@ -231,6 +234,7 @@ export const containerdFacts = defineFacts({
     const facts: ContainerdFacts = {
       version,
       configSource: notGiven ? 'not-given' : source,
+      configExcerpt: source === 'invalid' && mainText !== undefined && elidedLines(mainText).length > 0,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       importsOnNode: importsOnNode(ctx.facts.manifest, await b.list(CONTAINERD_FILES.imports)),
@@ -281,7 +285,7 @@ export const containerdFacts = defineFacts({
       );
     if (unread && hostsDirs.length > 0)
       ctx.note(
-        `containerd: config.toml does not parse, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path`,
+        `containerd: config.toml ${facts.configExcerpt ? 'is an excerpt (lines of dots mark what the paste leaves out)' : 'does not parse'}, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path`,
         CONTAINERD_FILES.certsD,
       );
     else if (notGiven && hostsDirs.length > 0)
@@ -368,12 +372,22 @@ async function readConfig(
   if (main === undefined) return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null };
   const p = parseTomlLocated(main);
   if (!p.ok) {
-    ctx.problem({
-      file: CONTAINERD_FILES.config,
-      line: p.line,
-      column: p.column,
-      message: `${p.message} (containerd refuses to start with this file)`,
-    });
+    const elided = elidedLines(main);
+    // an excerpt's elision marks are the paste's, not the file's: no claim on what containerd makes of the file
+    ctx.problem(
+      elided.length > 0
+        ? {
+            file: CONTAINERD_FILES.config,
+            line: elided[0]!,
+            message: `an excerpt: lines of dots (${elided.map((n) => `line ${n}`).join(', ')}) mark lines the paste leaves out, so it is not the file containerd reads and is not read as one; what the left-out lines hold (a version, imports, other settings) is not known`,
+          }
+        : {
+            file: CONTAINERD_FILES.config,
+            line: p.line,
+            column: p.column,
+            message: `${p.message} (containerd refuses to start with this file)`,
+          },
+    );
     return {
       config: readContainerdConfig({}).config,
       source: 'invalid',

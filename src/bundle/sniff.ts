@@ -10,7 +10,12 @@ import {
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
-import { BARE_CRI_CONFIG_ERROR, CRI_CLIENT_PULL_FAILED, HEADLESS_MESSAGES } from '../parsers/containerd-log.js';
+import {
+  BARE_CRI_CONFIG_ERROR,
+  CRI_CLIENT_PULL_FAILED,
+  HEADLESS_MESSAGES,
+  isCtrPullFailure,
+} from '../parsers/containerd-log.js';
 
 export const LOOSE_KINDS = {
   'dfdaemon-go-log': 'raw/dfdaemon/logs/core.log',
@@ -60,7 +65,7 @@ interface Test {
   kind: LooseKind;
   why: string;
   /** Counted over the sample's lines (after paste normalising); the kind with most hits wins. */
-  line?: RegExp;
+  line?: RegExp | ((l: string) => boolean);
   /** Decides on the whole sample. */
   text?: RegExp;
   /** Scores the whole sample (0: no match); scores compete as line counts do. */
@@ -172,6 +177,13 @@ const TESTS: Test[] = [
     ),
   },
   {
+    kind: 'containerd-log',
+    // ctr's stderr: the error that ended it (cmd/ctr/main.go:33 at v2.1.5, `fmt.Fprintf(os.Stderr,
+    // "ctr: %s\n", err)`), when it is a pull's failure at a host (containerd#12550)
+    why: 'ctr\'s last line ("ctr: <error>") reporting a pull that failed at a host',
+    line: isCtrPullFailure,
+  },
+  {
     kind: 'containerd-version',
     // `ctr version`'s Client:/Server: blocks are left out: `docker version` prints the same shape
     why: '`containerd --version` (containerd <package> <version> <revision>)',
@@ -267,7 +279,8 @@ export function sniffKind(name: string, text: string): Sniffed | null {
   for (const t of TESTS) {
     if (t.line) {
       let n = 0;
-      for (const l of lines) if (t.line.test(l)) n++;
+      const hit = t.line;
+      for (const l of lines) if (typeof hit === 'function' ? hit(l) : hit.test(l)) n++;
       if (n > 0) hits.set(t, n);
     } else if (t.text?.test(sample)) {
       // a whole-text match counts as strongly as a log of many lines

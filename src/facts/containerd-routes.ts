@@ -145,7 +145,10 @@ export function routeFromHostsFile(
   checks: MirrorCheck[],
 ): Pick<RegistryRoute, 'hosts' | 'firstIsDfdaemon' | 'originFallback'> {
   const hosts = f.hosts.map((h) => toRouteHost(h, 'mirror', dd, checks));
-  if (f.server) hosts.push(toRouteHost(f.server, 'server', dd, checks));
+  // a `server` naming the registry's own host (docker.io's registry-1.docker.io, which ConfigureHosts
+  // puts there without one: v2.1.5 core/remotes/docker/config/hosts.go:97-134) is the origin, not a
+  // mirror: a pull that failed there failed at the registry itself (containerd#12550)
+  if (f.server) hosts.push(toRouteHost(f.server, isOwnHost(registry, f.server) ? 'origin' : 'server', dd, checks));
   // _default serves every registry: its origin is whichever registry the image names, so no host is listed for it
   else if (registry !== '_default') hosts.push(originHost(registry, dd, checks));
   const last = hosts.at(-1);
@@ -155,6 +158,19 @@ export function routeFromHostsFile(
     firstIsDfdaemon: hosts[0]?.isDfdaemon === true,
     originFallback: viaDfdaemon && (f.server === undefined ? true : last !== undefined && !last.isDfdaemon),
   };
+}
+
+/** Whether a hosts.toml's `server` is the registry's own host, where containerd goes without one. */
+function isOwnHost(registry: string, server: HostsEntry): boolean {
+  if (registry === '_default') return false;
+  const own = new URL(defaultServerFor(registry));
+  const port = own.port === '' ? 443 : Number(own.port);
+  return (
+    server.scheme === 'https' &&
+    server.host === own.hostname &&
+    server.port === port &&
+    (server.path === '' || server.path === '/v2')
+  );
 }
 
 /** Legacy `registry.mirrors`: endpoints in order, then the registry's default endpoint unless already listed. */

@@ -32,6 +32,8 @@ import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
+import { missingImportRefusal, missingImportsOf } from './containerd-missing-import.js';
+import { elidedLines } from '../parsers/paste-elision.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
@@ -95,6 +97,8 @@ export interface ContainerdFacts {
    * `analyze` without a config (the values are the defaults', config_path unknown).
    */
   configSource: 'dump' | 'file' | 'defaults' | 'invalid' | 'not-given';
+  /** config.toml is a paste's excerpt (`...` lines mark what it leaves out): read as invalid, said as an excerpt. */
+  configExcerpt: boolean;
   /** Bundle path of the file the values came from. */
   configFile: string | null;
   /**
@@ -230,6 +234,7 @@ export const containerdFacts = defineFacts({
     const facts: ContainerdFacts = {
       version,
       configSource: notGiven ? 'not-given' : source,
+      configExcerpt: source === 'invalid' && mainText !== undefined && elidedLines(mainText).length > 0,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       importsOnNode: importsOnNode(ctx.facts.manifest, await b.list(CONTAINERD_FILES.imports)),
@@ -280,7 +285,7 @@ export const containerdFacts = defineFacts({
       );
     if (unread && hostsDirs.length > 0)
       ctx.note(
-        `containerd: config.toml does not parse, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path`,
+        `containerd: config.toml ${facts.configExcerpt ? 'is an excerpt (lines of dots mark what the paste leaves out)' : 'does not parse'}, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path`,
         CONTAINERD_FILES.certsD,
       );
     else if (notGiven && hostsDirs.length > 0)
@@ -367,12 +372,22 @@ async function readConfig(
   if (main === undefined) return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null };
   const p = parseTomlLocated(main);
   if (!p.ok) {
-    ctx.problem({
-      file: CONTAINERD_FILES.config,
-      line: p.line,
-      column: p.column,
-      message: `${p.message} (containerd refuses to start with this file)`,
-    });
+    const elided = elidedLines(main);
+    // an excerpt's elision marks are the paste's, not the file's: no claim on what containerd makes of the file
+    ctx.problem(
+      elided.length > 0
+        ? {
+            file: CONTAINERD_FILES.config,
+            line: elided[0]!,
+            message: `an excerpt: lines of dots (${elided.map((n) => `line ${n}`).join(', ')}) mark lines the paste leaves out, so it is not the file containerd reads and is not read as one; what the left-out lines hold (a version, imports, other settings) is not known`,
+          }
+        : {
+            file: CONTAINERD_FILES.config,
+            line: p.line,
+            column: p.column,
+            message: `${p.message} (containerd refuses to start with this file)`,
+          },
+    );
     return {
       config: readContainerdConfig({}).config,
       source: 'invalid',
@@ -430,7 +445,13 @@ async function readConfig(
       : (importsOnNode(ctx.facts.manifest, [lastFile.path])[lastFile.path] ??
           `<${lastFile.path.split('/').at(-1)!} on the node>`),
   );
-  const refused = l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
+  // a missing import stops the load before the merged version is checked
+  const onNodeOf = Object.fromEntries(Object.entries(onNode).map(([bundle, node]) => [node, bundle]));
+  const mainNode = configOnNode(ctx.facts.manifest.probes.containerd?.config);
+  const missing = missingImportRefusal(missingImportsOf(ctx.facts.manifest.probes.containerd), files, (node) =>
+    node === mainNode ? CONTAINERD_FILES.config : onNodeOf[node],
+  );
+  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
   if (refused) {
     const f = files.find((x) => x.path === refused.file);
     const key = refused.key;
@@ -472,7 +493,8 @@ async function readConfig(
     if (form === 'images-table') return asImagesTable(f.table, stranded.length === 0);
     if (form === 'renamed') {
       const t = renameV1Cri(f.table);
-      if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version);
+      const named = isTable(dig(f.table, 'plugins', CRI_PLUGIN_ID[1])) ? 'renamed' : 'as-written';
+      if (l.version >= 3) criIgnoredNote(ctx, pk, f.path, t, l.version, named);
       return withoutStrandedKeys(t, stranded);
     }
     return withoutStrandedKeys(f.table, stranded);
@@ -535,20 +557,28 @@ function versionFromNote(ctx: FactsContext, version: number, from: ConfigFileRea
   );
 }
 
-/** A version 0 or 1 file's CRI table under a merged version 3 (2.0–2.2): renamed, and then never migrated. */
+/**
+ * A version 0 or 1 file's CRI table under a merged version 3 (2.0–2.2): renamed when written as
+ * `[plugins.cri]`, and then never migrated. v1Migrate renames only a plugin id without a dot (v2.0.0
+ * cmd/containerd/server/config/config.go:152-190, :193-207; v2.1.0 and v2.2.0 :148-186, :189-203), so a table
+ * written as `[plugins."io.containerd.grpc.v1.cri"]` keeps its name; either way LoadConfig gives the file
+ * the version loaded so far (v2.0.0 :316-319, v2.1.0 :312-315, v2.2.0 :313-316) and the merged config,
+ * version 3, skips the plugins' ConfigMigration (v2.0.0 server.go:246-254, v2.1.0 :244-252, v2.2.0 :266-274).
+ */
 function criIgnoredNote(
   ctx: FactsContext,
   pk: ContainerdVersionPicker,
   path: string,
   renamed: TomlTable,
   version: number,
+  named: 'renamed' | 'as-written',
 ): void {
   // not migrated at all: every key the table sets is unused, runtimes or none
   const keys = criKeysSet(renamed);
   if (keys.length === 0) return;
   const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 2.0–2.2';
   ctx.note(
-    `${path} has no version line (or version = 1): ${release} renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
+    `${path} has no version line (or version = 1): ${release} ${named === 'renamed' ? 'renames its [plugins.cri] to [plugins."io.containerd.grpc.v1.cri"] and reads it' : 'reads its [plugins."io.containerd.grpc.v1.cri"] under that name'} as part of a version ${version} config, which it does not migrate, so what that table sets of the image and registry settings (${keys.join(', ')}) is not used; they belong under [plugins."io.containerd.cri.v1.images"] with version = 3 (2.3+ migrates such a file)`,
     path,
   );
 }

@@ -1,6 +1,6 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { configMapEntry } from '../parsers/configmap.js';
-import { helmValuesKeys } from '../parsers/helm-values.js';
+import { chartConfigMapName, helmValuesKeys, type ChartConfigMapName } from '../parsers/helm-values.js';
 import { urlPort } from '../parsers/net-address.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
@@ -100,12 +100,10 @@ export const dfdaemonFacts = defineFacts({
       // a Helm chart's values: what the daemon runs with is the chart's defaults merged with them
       const chart = cm ? null : helmValuesKeys(raw);
       if (chart) {
-        // the ConfigMap is `<dragonfly.fullname>-<client.name>` (Go chart: `-<dfdaemon.name>`), and
-        // dragonfly.fullname is `<release>-dragonfly`, or the release name alone when it contains
-        // "dragonfly" (dragonflyoss/helm-charts 12bf3a2 charts/dragonfly/templates/_helpers.tpl:20-28, :53-55)
+        // the ConfigMap's name as the chart gives it (parsers/helm-values.ts chartConfigMapName)
         ctx.problem({
           file,
-          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: \`kubectl -n <namespace> get configmap <release>-dragonfly-client -o yaml\` (<release>-client when the release name contains "dragonfly", as the documented release \`dragonfly\` does; Go chart: …-dfdaemon), or \`helm template\` with these values`,
+          message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: ${configMapStep(chartConfigMapName(raw))}, or \`helm template\` with these values`,
         });
         continue;
       }
@@ -382,4 +380,17 @@ export function olderOrEqual(version: string, ref: [number, number, number]): bo
     if ((v[i] as number) > ref[i]!) return false;
   }
   return true;
+}
+
+/** The kubectl command that prints the ConfigMap the chart renders from these values, and what its name rests on. */
+function configMapStep(n: ChartConfigMapName): string {
+  const get = (name: string) => `\`kubectl -n <namespace> get configmap ${name} -o yaml\``;
+  if (n.fixed !== undefined) {
+    const go = n.component === null ? `; Go chart: ${n.fixed}-dfdaemon` : '';
+    return `${get(`${n.fixed}-${n.component ?? 'client'}`)} (named by the values' fullnameOverride, whatever the release${go})`;
+  }
+  const component = n.component ?? 'client';
+  const documented = n.name === 'dragonfly' ? ', as the documented release `dragonfly` does' : '';
+  const go = n.component === null ? '; Go chart: …-dfdaemon' : '';
+  return `${get(`<release>-${n.name}-${component}`)} (<release>-${component} when the release name contains "${n.name}"${documented}${go})`;
 }

@@ -139,6 +139,23 @@ export const CRI_CLIENT_PULL_FAILED = 'PullImage from image service failed';
 /** The gRPC status around containerd's error, as the CRI client's err= quotes it. */
 const RPC_STATUS = /^rpc error: code = \w+ desc = /;
 
+/** ctr's last line: `ctr: <the error that ended it>` (v1.7.20 cmd/ctr/main.go:42, v2.1.5 :33). */
+const CTR_ERROR = /^\s*ctr: (.+)$/;
+
+/** The kinds of a pull that failed at a host: its error status, no answer, an answer that is no manifest. */
+const PULL_FAILED_AT_HOST: readonly ContainerdLogKind[] = [
+  'pull-failed-at-host',
+  'pull-failed-unanswered',
+  'pull-failed-not-manifest',
+];
+
+/** Whether a line is ctr's last line reporting a pull that failed at a host. */
+export function isCtrPullFailure(text: string): boolean {
+  const ctr = CTR_ERROR.exec(text);
+  const ev = ctr ? eventOf(ctr[1] as string, {}, 0) : null;
+  return ev !== null && PULL_FAILED_AT_HOST.includes(ev.kind);
+}
+
 export function parseContainerdLogLine(text: string, line: number): ContainerdLogEvent | null {
   const klog = text.includes('.go:') ? parseKlogLine(text) : null;
   if (klog) {
@@ -156,7 +173,7 @@ export function parseContainerdLogLine(text: string, line: number): ContainerdLo
     if (json) return eventOf(json.msg as string, json, line);
     if (BARE_CRI_CONFIG_ERROR.test(text)) return eventOf(text.trim(), { error: text.trim() }, line);
     // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
-    const ctr = /^\s*ctr: (.+)$/.exec(text);
+    const ctr = CTR_ERROR.exec(text);
     return ctr ? eventOf(ctr[1] as string, {}, line) : null;
   }
   const f = logfmtFields(text);

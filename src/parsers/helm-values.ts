@@ -38,3 +38,43 @@ export function helmValuesKeys(text: string): string[] | null {
   const chart = keys.filter((k) => CHART_ONLY_KEYS.has(k));
   return chart.length > 0 ? chart : null;
 }
+
+/**
+ * The name the chart gives the ConfigMap dfdaemon's config is rendered into, as far as the values say it:
+ * `<dragonfly.fullname>-<client.name>` (Go chart: `-<dfdaemon.name>`), dragonfly.fullname being
+ * fullnameOverride when set (truncated to 63, a trailing "-" trimmed), else `<release>-<name>` or the
+ * release alone when it contains `<name>`, name being nameOverride or the chart's name, "dragonfly"
+ * (dragonflyoss/helm-charts dragonfly-1.7.4, 12bf3a2, charts/dragonfly/templates/_helpers.tpl:20-31,
+ * :53-55, templates/client/client-configmap.yaml:5; dragonfly-1.1.0 _helpers.tpl:13-24, :54-56,
+ * templates/dfdaemon/dfdaemon-configmap.yaml:5). `component` is null when the values name neither
+ * `client` nor `dfdaemon` alone.
+ */
+export interface ChartConfigMapName {
+  /** The whole name, when fullnameOverride fixes it. */
+  fixed?: string;
+  /** The chart's name part: nameOverride, else "dragonfly". */
+  name: string;
+  component: string | null;
+}
+
+export function chartConfigMapName(text: string): ChartConfigMapName {
+  const doc = parseDocument(text);
+  const v: unknown = doc.errors.length > 0 ? null : doc.toJS();
+  const top = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  const str = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
+  const nameOf = (key: string, dflt: string): string | null => {
+    const t = top[key];
+    if (t === undefined) return null;
+    return str(t !== null && typeof t === 'object' ? (t as Record<string, unknown>).name : undefined) ?? dflt;
+  };
+  const client = nameOf('client', 'client');
+  const dfdaemon = nameOf('dfdaemon', 'dfdaemon');
+  const component =
+    client !== null && dfdaemon === null ? client : dfdaemon !== null && client === null ? dfdaemon : null;
+  const fullname = str(top.fullnameOverride);
+  return {
+    ...(fullname === undefined ? {} : { fixed: fullname.slice(0, 63).replace(/-+$/, '') }),
+    name: str(top.nameOverride) ?? 'dragonfly',
+    component,
+  };
+}

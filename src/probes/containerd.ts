@@ -9,6 +9,8 @@ import {
 import { parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
 import { parseHostsToml, type HostsEntry } from '../parsers/hosts-toml.js';
 import { effectiveConfigPath, type HostsDir } from '../facts/containerd-hosts-dirs.js';
+// an import named without a `*` that is not on the node: containerd does not start (the facts say so)
+import type { MissingImport } from '../facts/containerd-missing-import.js';
 import { defaultConfigPath, imagesTableInOlderFile } from '../knowledge/containerd.js';
 import { GENERATING_DISTRIBUTIONS, NODEADM } from '../knowledge/containerd-distributions.js';
 import { pick } from '../knowledge/versioned.js';
@@ -60,6 +62,7 @@ export const containerdProbe: ProbeModule = {
 
     // 2. config.toml and its imports
     let config: ContainerdConfig | null = null;
+    let missingImports: MissingImport[] = [];
     // a version 2 file that holds the images table, read again once the version is known
     let withImages: { table: TomlTable; text: string } | null = null;
     const main = await readNodeFile(ctx.nodePath(configNode), 4 * 1024 * 1024);
@@ -69,7 +72,7 @@ export const containerdProbe: ProbeModule = {
       if (p.ok) {
         config = readContainerdConfig(p.value, main.text).config;
         if (hasImagesTableBeforeV3(p.value)) withImages = { table: p.value, text: main.text };
-        await copyImports(ctx, configNode, config.imports, partial);
+        missingImports = await copyImports(ctx, configNode, config.imports, partial);
       } else partial.push(`${configNode}:${p.line ?? '?'}:${p.column ?? '?'}: ${p.message}`);
     } else if (main.kind === 'missing') {
       partial.push(`${configNode} not found: containerd runs on its defaults`);
@@ -201,6 +204,7 @@ export const containerdProbe: ProbeModule = {
       version,
       layout: config?.layout ?? null,
       mirrors: targets.length,
+      ...(missingImports.length > 0 ? { missingImports } : {}),
       ...(nodeadm ? { bootWriter: { by: 'nodeadm', unit: NODEADM.unit } } : {}),
     };
     if (!proc && main.kind !== 'ok' && version === null) {
@@ -236,26 +240,49 @@ const MAX_IMPORTS = 64;
  * services/server/config/config.go:239, :258; v1.7.17 :205-231, :265-287; v2.0.0
  * cmd/containerd/server/config/config.go:306, :334; v2.2.0 :303, :331; v2.3.0 :463-467, :510-516).
  */
-async function copyImports(ctx: ProbeContext, configNode: string, imports: string[], partial: string[]): Promise<void> {
+async function copyImports(
+  ctx: ProbeContext,
+  configNode: string,
+  imports: string[],
+  partial: string[],
+): Promise<MissingImport[]> {
+  const missing: MissingImport[] = [];
   const loaded = new Set<string>([configNode]);
-  const pending = await resolveImports(ctx, configNode, imports, partial);
-  for (let f = pending.shift(); f !== undefined; f = pending.shift()) {
+  // two imports may share a file name (conf.d/a.toml, extra/a.toml): each keeps its own copy, the node
+  // path recorded beside it saying which is which
+  const named = new Set<string>();
+  const pending = (await resolveImports(ctx, configNode, imports, partial)).map((f) => ({ f, by: configNode }));
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    const { f, by } = next;
     if (loaded.has(f)) continue;
     if (loaded.size > MAX_IMPORTS) {
       partial.push(`imports: more than ${MAX_IMPORTS} files, the rest not copied`);
-      return;
+      return missing;
     }
     loaded.add(f);
     const r = await readNodeFile(ctx.nodePath(f), 1024 * 1024);
     if (r.kind !== 'ok') {
+      // a glob gives only files that exist: a missing one was named plainly, and containerd fails on it
+      if (r.kind === 'missing') missing.push({ path: f, importedBy: by });
       partial.push(`import ${r.reason}`);
       continue;
     }
-    await ctx.out.writeText(`${OUT}/imports/${basename(f)}`, stripTomlSecrets(r.text), f);
+    await ctx.out.writeText(`${OUT}/imports/${bundleName(basename(f), named)}`, stripTomlSecrets(r.text), f);
     const p = parseTomlLocated(r.text);
     const own = p.ok ? readContainerdConfig(p.value, r.text).config.imports : [];
-    pending.push(...(await resolveImports(ctx, f, own, partial)));
+    pending.push(...(await resolveImports(ctx, f, own, partial)).map((g) => ({ f: g, by: f })));
   }
+  return missing;
+}
+
+/** A file name not yet taken in the bundle's imports: the node's, else with `.2`, `.3`, … before its extension. */
+function bundleName(base: string, taken: Set<string>): string {
+  const dot = base.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [base.slice(0, dot), base.slice(dot)] : [base, ''];
+  let name = base;
+  for (let k = 2; taken.has(name); k++) name = `${stem}.${k}${ext}`;
+  taken.add(name);
+  return name;
 }
 
 /** Each of a file's `imports`, as the files it names (a glob in the file name expanded, sorted), resolved against the file's directory. */

@@ -29,13 +29,16 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       invalid: 'config.toml, which does not parse',
       'not-given': 'none given: built-in defaults, config_path not known',
     };
-    const source = sources[c.configSource];
+    const source = c.configExcerpt
+      ? 'config.toml, an excerpt (lines of dots mark what it leaves out)'
+      : sources[c.configSource];
+    const unreadWhy = c.configExcerpt ? 'config.toml is an excerpt' : 'config.toml does not parse';
     out.push({ area: 'containerd', setting: 'config', value: source, from: at(cfg) });
     // a file that does not parse has no layout: what is read of it is containerd's built-in defaults
     out.push({
       area: 'containerd',
       setting: 'config layout',
-      value: c.configSource === 'invalid' ? 'not known (config.toml does not parse)' : `v${c.config.layout}`,
+      value: c.configSource === 'invalid' ? `not known (${unreadWhy})` : `v${c.config.layout}`,
       from: at(cfg),
     });
     const d = c.pull.downloads;
@@ -67,7 +70,7 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       from:
         c.configPathFrom === 'assumed'
           ? c.configSource === 'invalid'
-            ? 'assumed: config.toml does not parse'
+            ? `assumed: ${unreadWhy}`
             : 'assumed: no config given'
           : c.configPathFrom === 'default'
             ? 'default (containerd)'

@@ -61,6 +61,16 @@ describe('sniffKind', () => {
     expect(sniffKind('x', `Oct 16 16:43:09 node-1 kubelet[812]: ${line}\n`)?.kind).toBe('containerd-log');
   });
 
+  it("takes ctr's last line of a pull that failed at a host for a containerd log, and no other ctr error", () => {
+    // containerd#12550: ctr images pull on 2.1.5, the transfer service's wrap around the resolver's error
+    const line = readFileSync(
+      'fixtures/real/containerd-2.1.5-hosts-toml-config-not-given-12550/raw/containerd/journal.txt',
+      'utf8',
+    );
+    expect(sniffKind('x', line)?.kind).toBe('containerd-log');
+    expect(sniffKind('x', 'ctr: image "docker.io/library/nginx:latest": not found\n')).toBeNull();
+  });
+
   it('takes Go dfdaemon records pretty-printed over several lines for a Go dfdaemon log', () => {
     const go = readFileSync('fixtures/real/dfdaemon-go-500-host-only-wording/raw/dfdaemon/logs/core.log', 'utf8')
       .split('\n')

@@ -112,6 +112,26 @@ describe("2.0–2.2: the merged config's version decides whether it is migrated"
   });
 });
 
+describe('a config.toml without a version whose CRI table is already named io.containerd.grpc.v1.cri', () => {
+  // v1Migrate renames only a plugin id without a dot (v2.0.0 cmd/containerd/server/config/config.go:152-207):
+  // the table keeps its name, and the merged version 3 config is not migrated
+  it('is said to be read under that name, not renamed, on 2.0, 2.1 and 2.2', async () => {
+    const files = {
+      'raw/containerd/config.toml':
+        '[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    };
+    for (const v of ['v2.0.0', 'v2.1.0', 'v2.2.0']) {
+      const f = await factsFrom({ ...files, ...at(v) });
+      expect(f.containerd!.config.cri.configPath).toBeUndefined();
+      const note = f.notes.find((n) => n.text.includes('has no version line'))?.text ?? '';
+      expect(note).toContain(
+        'reads its [plugins."io.containerd.grpc.v1.cri"] under that name as part of a version 3 config',
+      );
+      expect(note).not.toContain('renames');
+    }
+  });
+});
+
 describe("2.x moves a version 1 or 2 file's snapshotter keys only from a .containerd table with runtimes", () => {
   // plugins/cri/images/plugin.go migrateConfig returns before them without runtimes (v2.0.0 :206-243, v2.3.0 :224-261)
   const NO_RUNTIMES =

@@ -68,8 +68,28 @@ describe('containerd config.toml that does not parse, given with hosts.toml file
     expect(facts.containerd?.routes[0]).toMatchObject({ registry: 'repo.homes' });
     expect(misconfigured).toBeUndefined();
     expect(facts.notes.map((n) => n.text)).toContain(
-      'containerd: config.toml does not parse, so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path',
+      'containerd: config.toml is an excerpt (lines of dots mark what the paste leaves out), so its config_path is not known — the hosts.toml files given are read as containerd reads them from its config_path',
     );
+  });
+
+  it('says an excerpt is one, and claims nothing of what it leaves out (containerd#11647, #11478)', async () => {
+    const { facts } = await analyzed([
+      { path: 'config.toml', text: ELIDED },
+      { path: 'certs.d/repo.homes/hosts.toml', text: REPO_HOMES },
+    ]);
+    expect(facts.containerd?.configExcerpt).toBe(true);
+    const p = facts.problems.find((x) => x.file === 'raw/containerd/config.toml');
+    expect(p).toMatchObject({ line: 1 });
+    expect(p?.message).toContain('an excerpt: lines of dots (line 1, line 4) mark lines the paste leaves out');
+    // the marks are the paste's: no parse error of theirs is said to stop containerd
+    expect(p?.message).not.toMatch(/refuses to start|invalid TOML/);
+  });
+
+  it('keeps a real parse error for a file that elides nothing', async () => {
+    const { facts } = await analyzed([{ path: 'config.toml', text: 'version = 2\n[plugins\n' }]);
+    expect(facts.containerd?.configExcerpt).toBe(false);
+    const p = facts.problems.find((x) => x.file === 'raw/containerd/config.toml');
+    expect(p?.message).toContain('(containerd refuses to start with this file)');
   });
 });
 

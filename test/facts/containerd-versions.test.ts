@@ -112,12 +112,13 @@ describe('containerd behaviour by release (fixtures per version)', () => {
     expect(kinds(v1)).toEqual([]);
     expect(v1.routes[0]!.hosts.map((h) => [h.role, h.url])).toEqual([
       ['mirror', 'http://127.0.0.1:4001'],
-      ['server', 'https://registry-1.docker.io:443'],
+      // a server naming Docker Hub's own host is the origin
+      ['origin', 'https://registry-1.docker.io:443'],
     ]);
     expect(v1.routes[0]!.untried).toBeUndefined();
     const v2 = (await containerdOf('containerd-2.0-inline-dfdaemon-host')).c;
     expect(kinds(v2)).toEqual(['host-without-header']);
-    expect(v2.routes[0]!.hosts.map((h) => h.role)).toEqual(['server']);
+    expect(v2.routes[0]!.hosts.map((h) => h.role)).toEqual(['origin']);
     expect(v2.routes[0]!.untried).toEqual([{ url: 'http://127.0.0.1:4001', isDfdaemon: true, line: 6 }]);
     expect(v2.misconfigs[0]).toMatchObject({ line: 6, file: 'raw/containerd/certs.d/docker.io/hosts.toml' });
     expect(v2.misconfigs[0]!.message).toMatch(/containerd 2\.0\.5 takes hosts only from those headers/);

@@ -17,3 +17,27 @@ describe('Helm values given as the config', () => {
     expect(p?.message).toContain('<release>-client when the release name contains "dragonfly"');
   });
 });
+
+describe('Helm values that override the chart’s names', () => {
+  const problem = async (text: string) =>
+    (await factsFrom({ 'raw/dfdaemon/config/dfdaemon.yaml': text })).problems.find((x) =>
+      x.message.includes("the Dragonfly Helm chart's values"),
+    )?.message ?? '';
+
+  it('names the ConfigMap <fullnameOverride>-client whatever the release (_helpers.tpl:20-22, :53-55)', async () => {
+    const m = await problem(`fullnameOverride: p2p\n${values}`);
+    expect(m).toContain('get configmap p2p-client -o yaml');
+    expect(m).not.toContain('<release>');
+  });
+
+  it('takes the client name and nameOverride from the values', async () => {
+    const m = await problem(`nameOverride: d7y\nclient:\n  name: peer\n  config:\n    verbose: true\n`);
+    expect(m).toContain('get configmap <release>-d7y-peer -o yaml');
+    expect(m).toContain('<release>-peer when the release name contains "d7y"');
+  });
+
+  it('names the Go chart’s dfdaemon ConfigMap from a Go chart’s values', async () => {
+    const m = await problem(`fullnameOverride: df-\ndfdaemon:\n  config:\n    verbose: true\n`);
+    expect(m).toContain('get configmap df-dfdaemon -o yaml');
+  });
+});

@@ -19,6 +19,7 @@ import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
 import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
+import { elidedLines } from '../../src/parsers/paste-elision.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
 import { configMapEntry } from '../../src/parsers/configmap.js';
@@ -434,7 +435,7 @@ const CONTAINERD_TOML_V3 = `version = 3
 
 register({
   name: 'containerd-config',
-  files: ['containerd-toml.ts', 'containerd-config.ts'],
+  files: ['containerd-toml.ts', 'containerd-config.ts', 'paste-elision.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/containerd\/(config|config-dump)\.toml$|^raw\/containerd\/imports\//,
@@ -447,6 +448,8 @@ register({
     'a.b.c.d.e.f.g.h = 1\n'.repeat(2000),
   ],
   run(text) {
+    // a paste's elision marks are read before a parse failure is taken as the file's
+    for (const n of elidedLines(text)) if (!Number.isInteger(n) || n < 1) throw new Error(`elided line ${n}`);
     const t = parseTomlLocated(text);
     if (!t.ok) return [t.line === undefined ? { message: t.message } : { line: t.line, message: t.message }];
     const { problems, config } = readContainerdConfig(t.value, text);

@@ -124,6 +124,50 @@ describe('containerd probe on a re-rooted node', () => {
     expect(facts.containerd?.misconfigs.map((m) => m.kind)).toContain('wrong-dir');
   });
 
+  it('keeps two imports of the same file name apart, and the one loaded last holds', async () => {
+    const cri = (n: number) =>
+      `version = 2\n[plugins."io.containerd.grpc.v1.cri"]\n  max_concurrent_downloads = ${n}\n`;
+    const root = await node({
+      'etc/containerd/config.toml': `version = 2\nimports = ["/etc/containerd/conf.d/cri.toml", "/etc/containerd/site/cri.toml"]\n`,
+      'etc/containerd/conf.d/cri.toml': cri(5),
+      'etc/containerd/site/cri.toml': cri(7),
+    });
+    const { dir, outcome, out } = await probe(root);
+    expect(await readFile(join(dir, 'raw/containerd/imports/cri.toml'), 'utf8')).toContain('= 5');
+    expect(await readFile(join(dir, 'raw/containerd/imports/cri.2.toml'), 'utf8')).toContain('= 7');
+    // the manifest as collect writes it: the node path of config.toml and of each copy
+    out.recordProbe('containerd', { status: outcome.status, durationMs: 0, ...outcome.details });
+    const m = await out.finish({ tool: manifest().tool, host: manifest().host, createdAt: manifest().createdAt });
+    const facts = await buildFacts(new DirBundle(dir), m, {});
+    expect(facts.containerd?.pull.downloads.limit).toBe(7);
+  });
+
+  it('records an import named without a glob that is missing, and containerd is read as not starting', async () => {
+    const root = await node({
+      'etc/containerd/config.toml':
+        'version = 2\nimports = ["/etc/containerd/none/*.toml", "/etc/containerd/conf.d/gone.toml"]\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n',
+    });
+    const { dir, outcome, out } = await probe(root);
+    expect(outcome.details?.missingImports).toEqual([
+      { path: '/etc/containerd/conf.d/gone.toml', importedBy: '/etc/containerd/config.toml' },
+    ]);
+    out.recordProbe('containerd', { status: outcome.status, durationMs: 0, ...outcome.details });
+    const m = await out.finish({ tool: manifest().tool, host: manifest().host, createdAt: manifest().createdAt });
+    const facts = await buildFacts(new DirBundle(dir), m, {});
+    expect(facts.containerd?.configSource).toBe('invalid');
+    const p = facts.problems.find((x) => x.message.includes('gone.toml'));
+    expect(p).toMatchObject({ file: 'raw/containerd/config.toml', line: 2 });
+    expect(p?.message).toContain('"containerd: open /etc/containerd/conf.d/gone.toml: no such file or directory"');
+  });
+
+  it('records nothing for an import glob that matches no file: containerd starts', async () => {
+    const root = await node({
+      'etc/containerd/config.toml': 'version = 2\nimports = ["/etc/containerd/none/*.toml"]\n',
+    });
+    const { outcome } = await probe(root);
+    expect(outcome.details?.missingImports).toBeUndefined();
+  });
+
   it("reads a version 2 config's images table as containerd 2.x does, and as 1.x does (AKS Ubuntu 24.04)", async () => {
     const port = await listen();
     const root = await node({

@@ -696,6 +696,21 @@ describe('containerd.mirror-fallback from a pull the mirror failed', () => {
   });
 });
 
+describe('containerd.mirror-fallback and a hosts.toml whose server is the registry itself', () => {
+  it('reads a pull that failed at that server as failed at the origin, not at a mirror (containerd#12550)', async () => {
+    const fx = loadFixture(
+      new URL('../../fixtures/real/containerd-2.1.5-hosts-toml-config-not-given-12550/', import.meta.url).pathname,
+    );
+    const facts = await factsFrom(fx.files, { manifest: fx.manifest });
+    const route = facts.containerd?.routes.find((r) => r.registry === 'docker.io');
+    expect(route?.hosts.map((h) => `${h.host} ${h.role}`)).toEqual([
+      'x1c5aepo97t16f.xuanyuan.run mirror',
+      'registry-1.docker.io origin',
+    ]);
+    expect(mirrorFallback.when(facts)).toBeNull();
+  });
+});
+
 describe('containerd.mirror-fallback from a pull that failed on a mirror that gave no answer', () => {
   // ctr's last line with containerd 1.6.20, nothing listening on dfdaemon's port and the registry after
   // it down too (fixtures/real/containerd-ctr-mirror-refused-terminal)

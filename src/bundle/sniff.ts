@@ -255,8 +255,10 @@ const TESTS: Test[] = [
   },
   {
     kind: 'containerd-config',
-    why: 'a containerd config.toml (plugins tables of io.containerd.*)',
-    text: /^\s*\[plugins(?:\.|\])|^\s*plugins\."io\.containerd|\[plugins\.['"]io\.containerd/m,
+    // disabled_plugins is containerd's own top-level key: Docker's containerd.io package installs a config.toml
+    // that holds only `disabled_plugins = ["cri"]` (docker/containerd-packaging common/containerd.toml)
+    why: 'a containerd config.toml (plugins tables of io.containerd.*, or its disabled_plugins list)',
+    text: /^\s*\[plugins(?:\.|\])|^\s*plugins\."io\.containerd|\[plugins\.['"]io\.containerd|^\s*disabled_plugins\s*=\s*\[/m,
   },
   {
     kind: 'dfget-yaml',

@@ -271,6 +271,14 @@ export const containerdFacts = defineFacts({
         `${CONTAINERD_FILES.plugins}:${criPlugin.line}`,
       );
     }
+    if (criDisabled(facts.config.disabledPlugins, mainText))
+      ctx.note(
+        // a version 1 file names plugins by id, matched against each plugin's ID (v1.7.20
+        // services/server/server.go:514-517, config.go:325-334); 2.x renames "cri" to its URI when it
+        // migrates such a file (v2.0.0 cmd/containerd/server/config/config.go:199-200, v1MigratePluginName)
+        `containerd's CRI plugin is disabled (disabled_plugins = [${facts.config.disabledPlugins.map((p) => `"${p}"`).join(', ')}]${facts.config.disabledPlugins.includes('cri') ? ", as the config.toml of Docker's containerd.io package has it" : ''}): the kubelet cannot pull through this containerd at all, and the CRI settings read from the config do not apply`,
+        facts.configFile ?? CONTAINERD_FILES.config,
+      );
     if (facts.discardUnpackedLayers) {
       ctx.note(
         // a layer whose snapshot exists is not fetched again, blob or not (v2.1.6 core/unpack/unpacker.go:365-380)
@@ -829,4 +837,15 @@ function importsOnNode(manifest: Manifest, imports: string[]): Record<string, st
 /** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
 function configOnNode(recorded: unknown): string | null {
   return typeof recorded === 'string' && recorded.startsWith('/') ? recorded : null;
+}
+
+/**
+ * Whether the config disables the CRI service: by its URI in any file, or by its id `cri` in config.toml
+ * written as version 1 (no `version` line, or `version = 1`), which 1.x matches by plugin id and 2.x
+ * renames to the URI when it migrates the file.
+ */
+function criDisabled(disabled: readonly string[], mainText: string | undefined): boolean {
+  const declared = mainText === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(mainText)?.[1];
+  const v1 = mainText !== undefined && (declared === undefined || Number(declared) <= 1);
+  return disabled.some((p) => p === 'io.containerd.grpc.v1.cri' || (p === 'cri' && v1));
 }

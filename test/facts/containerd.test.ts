@@ -392,3 +392,31 @@ describe('https to dfdaemon', () => {
     expect(stock.notes.map((n) => n.text).join('\n')).not.toMatch(/ignores/);
   });
 });
+
+describe('disabled_plugins', () => {
+  const notes = async (version: string, config: string) =>
+    (
+      await factsFrom({
+        'raw/containerd/version.txt': `containerd containerd.io ${version} x\n`,
+        'raw/containerd/config.toml': config,
+      })
+    ).notes
+      .map((n) => n.text)
+      .filter((t) => t.includes('CRI plugin is disabled'));
+
+  it("says the kubelet cannot use a containerd whose CRI plugin is disabled (Docker's containerd.io package config)", async () => {
+    // docker/containerd-packaging common/containerd.toml: no version line, so the plugin is named by its id
+    for (const version of ['1.6.20', '1.7.27', '2.1.4']) {
+      const [note] = await notes(version, 'disabled_plugins = ["cri"]\n');
+      expect(note, version).toMatch(/the kubelet cannot pull through this containerd at all/);
+      expect(note, version).toMatch(/as the config\.toml of Docker's containerd\.io package has it/);
+    }
+    const [byUri] = await notes('1.7.27', 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n');
+    expect(byUri).toMatch(/disabled_plugins = \["io\.containerd\.grpc\.v1\.cri"\]\): the kubelet/);
+  });
+
+  it('says nothing when another plugin is disabled', async () => {
+    expect(await notes('1.7.27', 'version = 2\ndisabled_plugins = ["io.containerd.internal.v1.opt"]\n')).toEqual([]);
+    expect(await notes('1.7.27', 'disabled_plugins = ["aufs"]\n')).toEqual([]);
+  });
+});

@@ -1,10 +1,19 @@
-import { formatRange, pick, type Release, type ReleaseRange, type VersionedFact } from '../knowledge/versioned.js';
+import {
+  compareRelease,
+  formatRange,
+  parseRelease,
+  pick,
+  type Release,
+  type ReleaseRange,
+  type VersionedFact,
+} from '../knowledge/versioned.js';
 
 /** A version-dependent fact taken without knowing the version: which release range was assumed. */
 export interface VersionAssumption {
   fact: string;
   assumed: string;
   range: string;
+  releases: ReleaseRange;
 }
 
 /**
@@ -22,7 +31,8 @@ export class ContainerdVersionPicker {
     if (p.kind === 'none') return undefined;
     if (p.kind === 'assumed' && !this.assumptions.some((a) => a.fact === fact.id)) {
       const assumed = describe(p.value);
-      this.assumptions.push({ fact: fact.id, assumed, range: formatRange(sameAround(fact, describe, assumed)) });
+      const releases = sameAround(fact, describe, assumed);
+      this.assumptions.push({ fact: fact.id, assumed, range: formatRange(releases), releases });
     }
     return p.value;
   }
@@ -53,4 +63,36 @@ function sameAround<T>(fact: VersionedFact<T>, describe: (v: T) => string, assum
     ...(last.below === undefined ? {} : { below: last.below }),
     ...(last.to === undefined || last.below !== undefined ? {} : { to: last.to }),
   };
+}
+
+/**
+ * Whether one release satisfies every assumption: each fact assumes its own entry when the version is
+ * unknown, and a set whose ranges do not meet describes no containerd that exists, which the report says.
+ */
+export function assumptionsMeet(list: readonly Pick<VersionAssumption, 'releases'>[]): boolean {
+  const at = (s: string) => parseRelease(s) as Release;
+  let low: Release = { major: 0, minor: 0, patch: 0 };
+  let high: { r: Release; inclusive: boolean } | null = null;
+  for (const { releases: r } of list) {
+    if (r.from !== undefined && compareRelease(at(r.from), low) > 0) low = at(r.from);
+    for (const [b, inclusive] of [
+      [r.to, true],
+      [r.below, false],
+    ] as const) {
+      if (b === undefined) continue;
+      const c = high === null ? -1 : compareRelease(at(b), high.r);
+      if (high === null || c < 0 || (c === 0 && !inclusive)) high = { r: at(b), inclusive };
+    }
+  }
+  if (high === null) return true;
+  const c = compareRelease(low, high.r);
+  return high.inclusive ? c <= 0 : c < 0;
+}
+
+/** The assumptions as a report lists them, with the releases each holds for, and whether one release has them all. */
+export function assumptionsText(list: readonly VersionAssumption[], versionFile: string): string {
+  const each = list.map((a) => `${a.assumed} (${a.range})`).join('; ');
+  return assumptionsMeet(list)
+    ? each
+    : `${each} — each assumed on its own: no one release has them all; give \`containerd --version\` as ${versionFile} to read them for its release`;
 }

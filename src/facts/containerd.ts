@@ -45,7 +45,7 @@ import {
   gzipDecompressors,
   type DefaultConfigPath,
 } from '../knowledge/containerd.js';
-import { ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
+import { assumptionsText, ContainerdVersionPicker, type VersionAssumption } from './containerd-versioned.js';
 import { defineFacts, type FactsContext } from './context.js';
 import { quotedInput } from './problems.js';
 import { type PullMode, progressTimeout, pullMode } from './containerd-pull-mode.js';
@@ -315,7 +315,7 @@ export const containerdFacts = defineFacts({
     }
     if (pk.assumptions.length > 0) {
       ctx.note(
-        `containerd version unknown (no ${CONTAINERD_FILES.version}): assumed ${pk.assumptions.map((a) => `${a.assumed} (${a.range})`).join('; ')}`,
+        `containerd version unknown (no ${CONTAINERD_FILES.version}): assumed ${assumptionsText(pk.assumptions, CONTAINERD_FILES.version)}`,
         CONTAINERD_FILES.version,
       );
     }
@@ -545,13 +545,20 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
     const assumed = ways[configImportMerge.assumeWhenUnknown]!;
     if (ways.every((w) => read(w) === read(assumed))) return assumed;
   }
+  // a file without imports has no merge: the two 2.x ways then read it alike (migrated from its version),
+  // and the assumption names what holds for every 2.x release, not the one way the newest releases merge
+  const alone = files.length === 1;
   return (
     pk.value(configImportMerge, (w) =>
       w === 'plugin-tables-replaced'
-        ? 'each plugin table of an import replaces the earlier one whole'
-        : w === 'merged-then-migrated'
-          ? 'config files merged, then migrated from the merged version'
-          : 'each config file migrated from its own version before the merge',
+        ? alone
+          ? 'config.toml read in the layout its version names'
+          : 'each plugin table of an import replaces the earlier one whole'
+        : alone
+          ? 'config.toml migrated from its version to the current layout'
+          : w === 'merged-then-migrated'
+            ? 'config files merged, then migrated from the merged version'
+            : 'each config file migrated from its own version before the merge',
     ) ?? ways[configImportMerge.assumeWhenUnknown]!
   );
 }
@@ -708,8 +715,9 @@ function readsImagesTable(
 }
 
 function describeDefault(d: DefaultConfigPath): string {
-  if (d.kind === 'none') return 'config_path has no default (containerd < 2.2.0)';
-  return `config_path defaults to ${d.dirs.join(':')} (containerd ≥ 2.2.0)`;
+  // the note that lists assumptions adds the releases each holds for
+  if (d.kind === 'none') return 'config_path has no default';
+  return `config_path defaults to ${d.dirs.join(':')}`;
 }
 
 /** The hosts directories containerd reads: its config's config_path, else its default (≥ 2.2.0, Linux, and only without mirrors from 2.2.2). */

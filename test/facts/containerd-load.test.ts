@@ -341,5 +341,21 @@ describe('a version unknown', () => {
     expect(f.containerd!.versionAssumptions.map((a) => a.fact)).toContain('containerd.config.import-merge');
     const one = await factsFrom({ 'raw/containerd/config.toml': MAIN_V2 });
     expect(one.containerd!.versionAssumptions.map((a) => a.fact)).not.toContain('containerd.config.import-merge');
+    // the 2.3+ merge and the pre-2.1 pull path are each assumed on their own: the note says no release has both
+    const note = (x: typeof f) => x.notes.map((n) => n.text).find((t) => t.startsWith('containerd version unknown'));
+    expect(note(f)).toMatch(
+      /before the merge \(≥ 2\.3\.0\).*local path \(< 2\.1\.0\).* — each assumed on its own: no one release has them all/,
+    );
+    expect(note(one)).not.toMatch(/no one release has them all/);
+  });
+
+  it('assumes, for a config.toml without imports or version, what every 2.x does with it, and says each range once', async () => {
+    const f = await factsFrom({
+      'raw/containerd/config.toml': '[plugins."io.containerd.grpc.v1.cri".containerd]\n  snapshotter = "overlayfs"\n',
+    });
+    const note = f.notes.map((n) => n.text).find((t) => t.startsWith('containerd version unknown'));
+    expect(note).toContain('config.toml migrated from its version to the current layout (≥ 2.0.0)');
+    expect(note).toContain('config_path has no default (< 2.2.0);');
+    expect(note).not.toMatch(/merge|no one release/);
   });
 });

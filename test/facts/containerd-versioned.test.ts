@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ContainerdVersionPicker } from '../../src/facts/containerd-versioned.js';
+import { assumptionsMeet, ContainerdVersionPicker } from '../../src/facts/containerd-versioned.js';
 import { configVersionCeiling } from '../../src/knowledge/containerd.js';
 import type { VersionedFact } from '../../src/knowledge/versioned.js';
 
@@ -19,7 +19,9 @@ describe('assumptions of a version-dependent fact when the release is unknown', 
   it('span every adjacent release range for which what is assumed holds', () => {
     const pk = new ContainerdVersionPicker(null);
     expect(pk.value(fact, (v) => (v >= 2 ? 'version 2 is read' : 'version 2 stops it'))).toBe(4);
-    expect(pk.assumptions).toEqual([{ fact: 'test.max', assumed: 'version 2 is read', range: '≥ 1.7.0' }]);
+    expect(pk.assumptions).toEqual([
+      { fact: 'test.max', assumed: 'version 2 is read', range: '≥ 1.7.0', releases: { from: '1.7.0' } },
+    ]);
   });
 
   it('stay on the assumed entry where its neighbour says otherwise', () => {
@@ -40,5 +42,17 @@ describe('assumptions of a version-dependent fact when the release is unknown', 
     const pk = new ContainerdVersionPicker({ major: 2, minor: 1, patch: 0 });
     expect(pk.value(fact)).toBe(3);
     expect(pk.assumptions).toEqual([]);
+  });
+});
+
+describe('whether the assumptions made without a version hold for one release together', () => {
+  const r = (releases: { from?: string; to?: string; below?: string }) => ({ releases });
+  it('meet where their ranges overlap, an exclusive bound excluded', () => {
+    expect(assumptionsMeet([])).toBe(true);
+    expect(assumptionsMeet([r({ from: '2.0.0' }), r({ below: '2.2.0' }), r({ below: '2.1.0' })])).toBe(true);
+    expect(assumptionsMeet([r({ from: '1.7.10' }), r({ to: '1.7.10' })])).toBe(true);
+    expect(assumptionsMeet([r({ from: '2.1.0' }), r({ below: '2.1.0' })])).toBe(false);
+    expect(assumptionsMeet([r({ from: '2.3.0' }), r({ below: '2.2.0' }), r({ below: '2.1.0' })])).toBe(false);
+    expect(assumptionsMeet([r({ from: '1.7.11' }), r({ to: '1.7.10' })])).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 import type { ContainerdFacts } from '../../facts/containerd.js';
 import type { MisconfigKind } from '../../facts/containerd-misconfigs.js';
 import { proxyPortsText } from '../../facts/containerd-routes.js';
+import { assumptionsText } from '../../facts/containerd-versioned.js';
+import { CONTAINERD_FILES } from '../../facts/containerd-files.js';
 import { defineRule } from '../rule.js';
 import { hostsDir, onThisNode, restart } from '../snippets/containerd.js';
 import { cmd } from '../steps.js';
@@ -72,9 +74,7 @@ export const mirrorMisconfigured = defineRule<{ c: ContainerdFacts; kinds: Reado
   evidence: ({ c }) => [
     ...c.misconfigs.map((m) => `${m.message}${where(m.file, m.line)}`),
     ...(c.versionAssumptions.length > 0
-      ? [
-          `containerd version unknown, assumed: ${c.versionAssumptions.map((x) => `${x.assumed} (${x.range})`).join('; ')}`,
-        ]
+      ? [`containerd version unknown, assumed: ${assumptionsText(c.versionAssumptions, CONTAINERD_FILES.version)}`]
       : []),
     `${versionText(c)}; config from ${CONFIG_SOURCE[c.configSource]}${where(c.configFile ?? undefined)}`,
     // with no proxy served, the misconfig's own message says why

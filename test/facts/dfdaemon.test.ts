@@ -776,7 +776,8 @@ describe('dfdaemon log facts', () => {
 // dragonflyoss/dragonfly v2.2.4 (#4157) replaced `verbose` with `logLevel`: each release reads only its own
 describe('the Rust log level, by release', () => {
   const T = Date.parse('2025-03-01T10:00:00Z');
-  const task = (i: number) =>
+  // a cache hit as a release writes it (the generator's default: every line at INFO, as before v1.4.1)
+  const task = (i: number, release?: string) =>
     rustTaskLines({
       startMs: T + i * 1000,
       host: 'node-1',
@@ -787,6 +788,7 @@ describe('the Rust log level, by release', () => {
       mode: 'hit',
       costMs: 300,
       series: 'v1',
+      ...(release ? { release } : {}),
     });
   const notesOf = async (lines: string[], version?: string) =>
     (
@@ -805,19 +807,7 @@ describe('the Rust log level, by release', () => {
     expect((await notesOf(lines)).join('\n')).not.toMatch(ASSUMED);
     // the same tasks as v1.4.1 onwards write them at INFO (piece lines and the end they share the level of
     // are DEBUG) say nothing of their release: the assumption is named
-    const quiet = (i: number) =>
-      rustTaskLines({
-        startMs: T + i * 1000,
-        host: 'node-1',
-        peer: `peer-${i}`,
-        task: hex64(i),
-        url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(i)}`,
-        size: 8 * 2 ** 20,
-        mode: 'hit',
-        costMs: 300,
-        series: 'v1',
-        release: 'v1.5.1',
-      });
+    const quiet = (i: number) => task(i, 'v1.5.1');
     const unended = [quiet(1), quiet(2)].flat();
     expect(unended.some((l) => /finished piece|download task succeeded/.test(l))).toBe(false);
     expect(unended.some((l) => l.includes('download task started'))).toBe(true);

@@ -768,52 +768,11 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     );
     expect(scan(`${a}\n${b}\n`).events.map((e) => e.kind)).toEqual(['local-start', 'local-start']);
   });
-  it('ends a task the scheduler served at INFO with "all pieces are downloaded with scheduler" (…from remote peer in v0.1.76)', () => {
-    // v1.5.1 at INFO: the piece lines and "download task succeeded" are DEBUG, so a peer-served task shows
-    // its start, the local list, the scheduler's answer and this line (resource/task.rs:452, :813, :602)
-    const file = 'dragonfly-client/src/resource/task.rs';
-    for (const [end, msg] of [
-      [602, 'all pieces are downloaded with scheduler'],
-      [415, 'all pieces are downloaded from remote peer'],
-    ] as const) {
-      const lines = [
-        rustCompact(
-          T0,
-          'INFO',
-          'download_task',
-          'dragonfly-client/src/proxy/task.rs:127',
-          'download task started: Download { url: "u" }',
-          f,
-        ),
-        rustCompact(
-          T0 + 2,
-          'INFO',
-          'download_task',
-          `${file}:452`,
-          'interested pieces after downloading from local: [0, 1, 2, 3]',
-          f,
-        ),
-        rustCompact(
-          T0 + 40,
-          'INFO',
-          'download_task',
-          `${file}:813`,
-          'normal task response: ["10.0.3.17-node-b-7d3f"]',
-          f,
-        ),
-        rustCompact(T0 + 2400, 'INFO', 'download_task', `${file}:${end}`, msg, f),
-      ];
-      const t = scan(`${lines.join('\n')}\n`).summary.tasks[0];
-      expect(t?.refs.done?.line, msg).toBe(4);
-      expect(t).toMatchObject({ startMs: T0, endMs: T0 + 2400, costMs: 2400, costFrom: 'timestamps' });
-      expect(t?.servedBy).toBe('remote-peer');
-    }
-  });
-  it('ends a task sent to the origin at INFO with "all pieces are downloaded from source", not a local hit with "…from local"', () => {
-    // v1.5.1 at INFO: a small task goes straight to the origin (resource/task.rs:520-537); a cached one ends
-    // its local stage with "…from local" (:462), after which the proxy still reads the content
-    const file = 'dragonfly-client/src/resource/task.rs';
-    const task = (list: string, end: number, msg: string) => [
+  // a v1.5.1 task at INFO, where the piece lines and "download task succeeded" are DEBUG: its start, the list
+  // of pieces still wanted after the local ones (resource/task.rs:452), then the lines given, ms after T0
+  const TASK_RS = 'dragonfly-client/src/resource/task.rs';
+  const infoTask = (wanted: string, ...then: [ms: number, line: number, msg: string][]) =>
+    [
       rustCompact(
         T0,
         'INFO',
@@ -826,16 +785,36 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
         T0 + 2,
         'INFO',
         'download_task',
-        `${file}:452`,
-        `interested pieces after downloading from local: ${list}`,
+        `${TASK_RS}:452`,
+        `interested pieces after downloading from local: ${wanted}`,
         f,
       ),
-      rustCompact(T0 + 900, 'INFO', 'download_task', `${file}:${end}`, msg, f),
-    ];
-    const source = scan(`${task('[0]', 537, 'all pieces are downloaded from source').join('\n')}\n`).summary.tasks[0];
+      ...then.map(([ms, line, msg]) => rustCompact(T0 + ms, 'INFO', 'download_task', `${TASK_RS}:${line}`, msg, f)),
+    ].join('\n') + '\n';
+  it('ends a task the scheduler served at INFO with "all pieces are downloaded with scheduler" (…from remote peer in v0.1.76)', () => {
+    // a peer-served task shows the scheduler's answer (:813) and this line (:602; v0.1.76 task/mod.rs:415)
+    for (const [end, msg] of [
+      [602, 'all pieces are downloaded with scheduler'],
+      [415, 'all pieces are downloaded from remote peer'],
+    ] as const) {
+      const log = infoTask(
+        '[0, 1, 2, 3]',
+        [40, 813, 'normal task response: ["10.0.3.17-node-b-7d3f"]'],
+        [2400, end, msg],
+      );
+      const t = scan(log).summary.tasks[0];
+      expect(t?.refs.done?.line, msg).toBe(4);
+      expect(t).toMatchObject({ startMs: T0, endMs: T0 + 2400, costMs: 2400, costFrom: 'timestamps' });
+      expect(t?.servedBy).toBe('remote-peer');
+    }
+  });
+  it('ends a task sent to the origin at INFO with "all pieces are downloaded from source", not a local hit with "…from local"', () => {
+    // a small task goes straight to the origin (resource/task.rs:520-537); a cached one ends its local stage
+    // with "…from local" (:462), after which the proxy still reads the content
+    const source = scan(infoTask('[0]', [900, 537, 'all pieces are downloaded from source'])).summary.tasks[0];
     expect(source?.refs.done?.line).toBe(3);
     expect(source).toMatchObject({ endMs: T0 + 900, costMs: 900, costFrom: 'timestamps', servedBy: 'back-to-source' });
-    const local = scan(`${task('[]', 462, 'all pieces are downloaded from local').join('\n')}\n`).summary.tasks[0];
+    const local = scan(infoTask('[]', [900, 462, 'all pieces are downloaded from local'])).summary.tasks[0];
     expect(local?.refs.done).toBeUndefined();
     expect(local).toMatchObject({ costMs: null, servedBy: 'local', reportedHit: true });
   });

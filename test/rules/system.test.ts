@@ -65,8 +65,11 @@ describe('system.cpu-saturated', () => {
   });
 
   it('fires on steal > 10 % even when the CPU is otherwise idle; critical only when steal since boot is high too', async () => {
+    // 22 % of one short window, 1 % since boot: a note (a healthy VM sees such spikes), saying so
     const files = { 'raw/system/stat-0.txt': stat(1000, 1000, 0), 'raw/system/stat-1.txt': stat(1010, 1070, 20) };
-    expect(await firingRules(files)).toContain('system.cpu-saturated');
+    const spike = (await evaluateFiles(files)).find((x) => x.rule === 'system.cpu-saturated');
+    expect(spike?.severity).toBe('info');
+    expect(spike?.evidence.join('\n')).toMatch(/one short window on a host whose steal since boot is low/);
     const burst = { 'raw/system/stat-0.txt': stat(1000, 1000, 0), 'raw/system/stat-1.txt': stat(1010, 1030, 60) };
     expect((await evaluateFiles(burst)).find((x) => x.rule === 'system.cpu-saturated')?.severity).toBe('warning');
     const sustained = {
@@ -74,6 +77,14 @@ describe('system.cpu-saturated', () => {
       'raw/system/stat-1.txt': stat(1010, 1030, 660),
     };
     expect((await evaluateFiles(sustained)).find((x) => x.rule === 'system.cpu-saturated')?.severity).toBe('critical');
+    // 15 % in the window on a host that has lost 23 % since boot: short of CPU, not a spike
+    const steady = {
+      'raw/system/stat-0.txt': stat(1000, 1000, 600),
+      'raw/system/stat-1.txt': stat(1010, 1075, 615),
+    };
+    const w = (await evaluateFiles(steady)).find((x) => x.rule === 'system.cpu-saturated');
+    expect(w?.severity).toBe('warning');
+    expect(w?.evidence.join('\n')).not.toMatch(/one short window/);
   });
 
   it('does not fire on a half-busy CPU, nor without samples', async () => {

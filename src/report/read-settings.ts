@@ -42,13 +42,16 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       from: at(cfg),
     });
     const d = c.pull.downloads;
+    const limit =
+      d.limit <= 0
+        ? `${d.limit} (no limit)`
+        : `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`;
     out.push({
       area: 'containerd',
       setting: d.setting,
+      // a config that was not read may set it where it could not be read: the default is only what holds without it
       value:
-        d.limit <= 0
-          ? `${d.limit} (no limit)`
-          : `${d.limit} (${d.scope === 'per-daemon' ? 'node-wide' : 'per image pull'})`,
+        d.fromDefault && c.configSource === 'invalid' ? `not known (${unreadWhy}); ${limit} where it sets none` : limit,
       // the last of config.toml and its imports to set it
       from: d.fromDefault
         ? 'default'
@@ -60,7 +63,12 @@ export function buildReadSettings(f: Facts): ReadSetting[] {
       area: 'containerd',
       setting: 'pull path',
       value: `${c.pull.mode}${c.pull.localReasons.length > 0 ? `: ${c.pull.localReasons.join(', ')}` : ''}`,
-      from: c.pull.versionBasis === 'reported' ? 'the version' : 'the config layout (version unknown)',
+      from:
+        c.pull.versionBasis === 'reported'
+          ? 'the version'
+          : c.configSource === 'invalid'
+            ? `assumed: the version is unknown and ${unreadWhy}`
+            : 'the config layout (version unknown)',
     });
     out.push({
       area: 'containerd',

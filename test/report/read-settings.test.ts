@@ -21,6 +21,26 @@ const find = (r: Report, area: string, setting: RegExp) =>
   r.read?.settings.find((s) => s.area === area && setting.test(s.setting));
 
 describe('what dfdoctor read', () => {
+  it('says a setting a config excerpt may hold is not known, and its default only where the config sets none', async () => {
+    // containerd/containerd#11647: a paste with `...` lines for what it leaves out
+    const f = await factsFrom({
+      'raw/containerd/config.toml':
+        '...\n[plugins."io.containerd.grpc.v1.cri".registry]\n  config_path = "/etc/containerd/certs.d"\n...\n',
+    });
+    const rows = buildReadSettings(f);
+    expect(rows.find((s) => s.setting.endsWith('max_concurrent_downloads'))?.value).toBe(
+      'not known (config.toml is an excerpt); 3 (per image pull) where it sets none',
+    );
+    expect(rows.find((s) => s.setting === 'pull path')?.from).toBe(
+      'assumed: the version is unknown and config.toml is an excerpt',
+    );
+    // a config that was read keeps its default as the value
+    const read = await factsFrom({ 'raw/containerd/config.toml': 'version = 2\n' });
+    expect(buildReadSettings(read).find((s) => s.setting.endsWith('max_concurrent_downloads'))?.value).toBe(
+      '3 (per image pull)',
+    );
+  });
+
   it("names containerd's own default config_path as the default, not the config file that does not set it", async () => {
     const f = await factsFrom({
       'raw/containerd/version.txt': 'containerd github.com/containerd/containerd/v2 v2.2.4 abc\n',

@@ -2,9 +2,8 @@
 // without a word, so a proxy key written at the top, or a file whose top level holds no key the daemon
 // reads (a Dragonfly 1.x dfdaemon.yml, a fragment of the proxy section), would otherwise read as the
 // code's defaults, warnings included. Pure.
-import { isMap, LineCounter, parseDocument } from 'yaml';
 import { GO_PROXY_ONLY_KEYS, GO_TOP_LEVEL_KEYS } from '../knowledge/dfdaemon-go.js';
-import type { ConfigProblem } from './yaml-settings.js';
+import type { ConfigProblem, TopKey } from './yaml-settings.js';
 
 export interface GoTopLevel {
   problems: ConfigProblem[];
@@ -12,15 +11,8 @@ export interface GoTopLevel {
   readsNothing: boolean;
 }
 
-export function goTopLevel(text: string): GoTopLevel {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-  if (doc.errors.length > 0 || !isMap(doc.contents)) return { problems: [], readsNothing: false };
-  const keys = doc.contents.items.map((p) => {
-    const k = p.key as { value?: unknown; range?: [number, number, number] } | null;
-    const start = k?.range?.[0];
-    return { key: String(k?.value ?? ''), ...(start === undefined ? {} : { line: lc.linePos(start).line }) };
-  });
+/** The file's top-level keys, as the settings reader parsed them (the document is read once). */
+export function goTopLevel(keys: readonly TopKey[]): GoTopLevel {
   const unread = keys.filter((k) => !GO_TOP_LEVEL_KEYS.has(k.key.toLowerCase()));
   const problems: ConfigProblem[] = unread
     .filter((k) => GO_PROXY_ONLY_KEYS.has(k.key.toLowerCase()))

@@ -115,7 +115,7 @@ export function parseDfdaemonConfig(text: string, generation: Generation, versio
   if (!read.ok) return read;
   const { reader } = read;
   if (generation === 'go') {
-    const top = goTopLevel(text);
+    const top = goTopLevel(read.topKeys);
     if (top.readsNothing) return { ok: false, problems: top.problems };
     const config = goConfig(reader, version);
     return { ok: true, config, problems: [...top.problems, ...reader.problems] };

@@ -37,7 +37,15 @@ export interface SettingsReader {
   readonly problems: ConfigProblem[];
 }
 
-export type ReadResult = { ok: true; reader: SettingsReader } | { ok: false; problems: ConfigProblem[] };
+/** A key of the file's top-level mapping, with its line. */
+export interface TopKey {
+  key: string;
+  line?: number;
+}
+
+/** topKeys: the top-level mapping's keys in file order, for checks on the keys themselves. */
+export type ReadResult =
+  { ok: true; reader: SettingsReader; topKeys: TopKey[] } | { ok: false; problems: ConfigProblem[] };
 
 export function readYamlSettings(text: string): ReadResult {
   const lc = new LineCounter();
@@ -108,7 +116,14 @@ export function readYamlSettings(text: string): ReadResult {
       return { value: out, from: 'config', key: path, ...at(lineOf(n)) };
     },
   };
-  return { ok: true, reader };
+  const topKeys: TopKey[] = isMap(root)
+    ? root.items.map((pair) => {
+        const k = pair.key as Node | null;
+        const line = lineOf(k);
+        return { key: String(isScalar(k) ? k.value : ''), ...(line === undefined ? {} : { line }) };
+      })
+    : [];
+  return { ok: true, reader, topKeys };
 }
 
 // a mapping may carry keys like `toString`: String() on it would throw, JSON never does here

@@ -343,7 +343,7 @@ async function readConfig(
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
-  const mainVersion = mainText === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(mainText)?.[1];
+  const mainVersion = declaredVersion(mainText);
   if (dump !== undefined && dump.trim() !== '') {
     const p = parseTomlLocated(dump);
     const dumpVersion = p.ok ? String(p.value.version ?? '1') : undefined;
@@ -853,7 +853,12 @@ function configOnNode(recorded: unknown): string | null {
  * renames to the URI when it migrates the file.
  */
 function criDisabled(disabled: readonly string[], mainText: string | undefined): boolean {
-  const declared = mainText === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(mainText)?.[1];
+  const declared = declaredVersion(mainText);
   const v1 = mainText !== undefined && (declared === undefined || Number(declared) <= 1);
   return disabled.some((p) => p === 'io.containerd.grpc.v1.cri' || (p === 'cri' && v1));
+}
+
+/** The `version = N` config.toml's text declares, as written; undefined without the text or the line. */
+function declaredVersion(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : /^\s*version\s*=\s*(\d+)/m.exec(text)?.[1];
 }

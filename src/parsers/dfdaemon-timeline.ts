@@ -437,15 +437,13 @@ export class TimelineBuilder {
         this.backSource(t, e, 'the scheduler ordered back-to-source');
         break;
       case 'source-ok':
-        this.backSource(t, e, t.backSourceReason ?? e.text);
-        break;
       case 'source-all':
         this.backSource(t, e, t.backSourceReason ?? e.text);
         // Rust's INFO "all pieces are downloaded from source" is printed once download_partial_from_source
         // has stored every piece (v1.5.1 resource/task.rs:537, :583, :628), as "…with scheduler" is for the
         // scheduler's path: the task's end at INFO, where "download task succeeded" is DEBUG from v1.4.1.
         // Not so "…from local" (:462): the proxy reads a local hit's content after it, at its own pace.
-        t.refs.done = ref(e);
+        if (e.kind === 'source-all') t.refs.done = ref(e);
         break;
       case 'remote-peer':
         this.served(t, 'remote-peer');

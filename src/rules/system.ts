@@ -17,7 +17,11 @@ interface CpuFinding {
   sys: SystemFacts;
   pressure: boolean;
   busy: boolean;
-  steal: boolean;
+  /**
+   * Steal above the threshold between the samples: 'spike' when steal since boot is low and the window's is
+   * not heavy (one short window says no more), 'lasting' otherwise; null below the threshold.
+   */
+  steal: 'spike' | 'lasting' | null;
 }
 
 const worse = (a: Severity | null, b: Severity): Severity =>
@@ -48,14 +52,15 @@ export const cpuSaturated = defineRule<CpuFinding>({
     // one short sample cannot tell a burst from a saturated node: never critical on its own
     const busy = psi === undefined && cpu !== undefined && cpu.busyPct > BUSY_PCT;
     if (busy) sev = 'warning';
-    const steal = cpu !== undefined && cpu.stealPct > STEAL_PCT;
-    if (steal) {
+    let steal: CpuFinding['steal'] = null;
+    if (cpu !== undefined && cpu.stealPct > STEAL_PCT) {
       // the samples are a second or two apart: a VM sees steal come and go, and one such window on a host whose
       // steal since boot is low is as likely a passing spike as the start of a sustained one, so it is a note,
       // unless it is heavy; steal since boot above the threshold too says the host is short of CPU for it
       const sustained = (sys.stealSinceBootPct ?? 0) > STEAL_PCT;
       const heavy = cpu.stealPct > STEAL_CRIT_PCT;
-      sev = worse(sev, sustained ? (heavy ? 'critical' : 'warning') : heavy ? 'warning' : 'info');
+      steal = sustained || heavy ? 'lasting' : 'spike';
+      sev = worse(sev, sustained && heavy ? 'critical' : steal === 'lasting' ? 'warning' : 'info');
     }
     if (sev === null) return null;
     return { severity: sev, confidence: psi ? 0.75 : 0.5, data: { sys, pressure, busy, steal } };
@@ -79,9 +84,9 @@ export const cpuSaturated = defineRule<CpuFinding>({
       const sinceBoot =
         sys.stealSinceBootPct === undefined ? '' : `, ${pct(sys.stealSinceBootPct)} of all CPU time since boot`;
       const passing =
-        (sys.stealSinceBootPct ?? 0) > STEAL_PCT || cpu.stealPct > STEAL_CRIT_PCT
-          ? ''
-          : ' — one short window on a host whose steal since boot is low: a passing spike, or steal that began lately; run diagnose again to tell';
+        steal === 'spike'
+          ? ' — one short window on a host whose steal since boot is low: a passing spike, or steal that began lately; run diagnose again to tell'
+          : '';
       out.push(`CPU steal ${pct(cpu.stealPct)}${window} (${STAT}; threshold ${STEAL_PCT} %)${sinceBoot}${passing}`);
     }
     if (cpu && !busy) out.push(`CPU busy ${pct(cpu.busyPct)}${window}${self} (${STAT})`);

@@ -4,16 +4,8 @@ import { parseIptablesSave } from '../parsers/iptables-save.js';
 import { type NetfilterRuleset, ruleCount, type TableAssumedBy } from '../parsers/netfilter-rule.js';
 import { parseNftRuleset } from '../parsers/nft.js';
 import type { InputProblem } from './problems.js';
-import {
-  hookedChains,
-  loopbackPackets,
-  type Packet,
-  type PathHit,
-  peerPackets,
-  type RulesetSource,
-  walkPacket,
-  type WalkResult,
-} from './net-path.js';
+import { loopbackPackets, type Packet, peerPackets } from './net-packet.js';
+import { hookedChains, type PathHit, type RulesetSource, walkPacket, type WalkResult } from './net-path.js';
 import { BUNDLE } from '../bundle/layout.js';
 
 // Netfilter facts: what rulesets the bundle holds, which of their rules the traffic to dfdaemon's

@@ -1,6 +1,6 @@
 import { isLoopback } from '../parsers/net-address.js';
 import type { NetfilterRule, SetKey } from '../parsers/netfilter-rule.js';
-import type { Packet, Tri } from './net-path.js';
+import type { Packet, Tri } from './net-packet.js';
 
 // What the programs that own most of a Kubernetes node's netfilter state put in it, for the sets whose
 // elements a bundle may not list. kube-proxy's nftables mode keeps Service addresses in named sets and

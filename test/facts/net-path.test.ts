@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hookedChains, loopbackPackets, peerPackets, walkPacket } from '../../src/facts/net-path.js';
+import { loopbackPackets, peerPackets } from '../../src/facts/net-packet.js';
+import { hookedChains, walkPacket } from '../../src/facts/net-path.js';
 import { parseIptablesSave } from '../../src/parsers/iptables-save.js';
 import { parseNftRuleset } from '../../src/parsers/nft.js';
 

@@ -16,7 +16,7 @@ import {
 import { cmd, prose } from '../steps.js';
 import { defaultServerFor } from '../../parsers/hosts-toml.js';
 import { splitImageRef } from '../../parsers/image-ref.js';
-import type { FallbackFinding } from './mirror-fallback.js';
+import type { FallbackFinding } from './mirror-fallback-finding.js';
 import { type HostFailure, quotedRequest } from '../../parsers/containerd-log.js';
 import {
   dfdaemonProxyPorts,

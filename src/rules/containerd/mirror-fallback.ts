@@ -1,7 +1,5 @@
-import type { ContainerdFacts, RegistryRoute, RouteHost } from '../../facts/containerd.js';
+import type { ContainerdFacts } from '../../facts/containerd.js';
 import { pullInQuestion } from '../../facts/pull.js';
-import type { ContainerdLogEvent } from '../../parsers/containerd-log.js';
-import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { parseGoDuration } from '../../parsers/go-duration.js';
 import { logsAs } from '../../facts/containerd-routes.js';
 import { formatVersion } from '../../parsers/containerd-version.js';
@@ -9,51 +7,19 @@ import { defineRule } from '../rule.js';
 import { refCount } from '../dfdaemon/text.js';
 import {
   dialCost,
-  type FailedPull,
-  type FailingMirror,
   failingMirrors,
   failingMirrorSentence,
   hungCost,
   hungTimesOut,
   hungWait,
   logFallbacks,
-  type RequestCost,
   stopsAtUnansweredHost,
   triesNextAfterUnanswered,
 } from './mirror-failures.js';
+import type { FallbackFinding } from './mirror-fallback-finding.js';
 import { answersErrors, fallbackSteps } from './mirror-fallback-steps.js';
 import { type NotManifestPull, notManifestPulls } from './mirror-not-manifest.js';
-import {
-  type LoggedCost,
-  loggedCost,
-  loggedCostSentence,
-  type NextMirror,
-  nextMirrorSentence,
-  transitions,
-} from './mirror-fallback-timing.js';
-
-export interface FallbackFinding {
-  c: ContainerdFacts;
-  fallbacks: ContainerdLogEvent[];
-  cancels: ContainerdLogEvent[];
-  /** Pulls that failed with a mirror's error status or its request unanswered: every host after it failed too (from 1.3.4). */
-  failedPulls: FailedPull[];
-  /** Pulls that failed because the mirror answered the manifest request 2xx with no manifest (no fallback). */
-  notManifest: NotManifestPull[];
-  failing: FailingMirror[];
-  blackholed?: RouteHost;
-  hung?: RouteHost;
-  /** dfdaemon's proxy errors, shown when containerd's side shows nothing. */
-  proxyErrors: LineRef[];
-  /** Where pulls go instead, when the mirror is fallen back from (not merely waited on). */
-  fallbackRoutes: RegistryRoute[];
-  /** What the black-holed (dial timeout) or hung (response-header timeout, 2.3+) mirror costs each request. */
-  requestCost?: RequestCost;
-  /** What the log's timestamps show the failing mirrors cost a resolve, when no live check gave a cost. */
-  logged?: LoggedCost;
-  /** Failing mirrors the log shows containerd left for another mirror (not the origin), for the evidence. */
-  toMirrors: NextMirror[];
-}
+import { loggedCost, loggedCostSentence, nextMirrorSentence, transitions } from './mirror-fallback-timing.js';
 
 const FIX_SUMMARY =
   'Fix what makes the mirror fail (restart a hung dfdaemon: dial_timeout does not cover a mirror that accepts and never answers); on containerd ≥ 2.0.7 set a short dial_timeout so a dead mirror fails fast; make the mirror the `server` if silent WAN pulls are unwanted.';

@@ -4,7 +4,7 @@ import { MICROK8S } from '../../knowledge/containerd-distributions.js';
 import type { Step } from '../../report/model.js';
 import { onThisNode, restart, snapshotterSnippet } from '../snippets/containerd.js';
 import { cmd, prose } from '../steps.js';
-import type { UnpackFinding } from './unpack-bound.js';
+import type { UnpackFinding } from './unpack-bound-finding.js';
 import { usesIgzip } from './text.js';
 
 export const UNPACK_SUMMARY =

@@ -1,33 +1,18 @@
 import { BUNDLE } from '../../bundle/layout.js';
 import { MICROK8S } from '../../knowledge/containerd-distributions.js';
-import type { Measurements } from '../../bundle/measurements.js';
-import type { ContainerdFacts, Decompression } from '../../facts/containerd.js';
 import { pullInQuestion } from '../../facts/pull.js';
 import { defineRule } from '../rule.js';
 import { inProcessInflater, usesIgzip, where } from './text.js';
-import { type Transport, transport } from './transport.js';
+import { transport } from './transport.js';
+import type { UnpackFinding } from './unpack-bound-finding.js';
 import { UNPACK_SUMMARY, unpackSteps, unpackSummary } from './unpack-bound-steps.js';
-import { costSentence, type UnpackCost, unpackCost } from './unpack-cost.js';
+import { costSentence, unpackCost } from './unpack-cost.js';
 
 /** gunzip below this share of the transport floor makes unpack, not transfer, the floor of the pull. */
 const UNPACK_RATIO = 0.5;
 /** Estimated seconds of unpack beyond the transfer that count as a pull it slowed. */
 const SLOWED_PULL_SECONDS = 0.5;
 const CFG = BUNDLE.containerd.dir;
-
-export interface UnpackFinding {
-  c: ContainerdFacts | undefined;
-  native: boolean;
-  dec: Decompression | null;
-  /** gzip is inflated inside containerd, on one thread (Go's compress/gzip; klauspost/compress/gzip from 2.4). */
-  stdlib: boolean;
-  /** No external decompressor this version uses is installed (vs installed but disabled). */
-  missing: boolean;
-  gunzip: number | null;
-  rates: Transport;
-  cost: UnpackCost | null;
-  cpu: Measurements['cpu'];
-}
 
 export const unpackBound = defineRule<UnpackFinding>({
   meta: {

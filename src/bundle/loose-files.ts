@@ -1,21 +1,12 @@
 // Loose files (`dfdoctor analyze FILE...`) laid out as the bundle a collect would have written, so
 // that the one analysis path reads them. Pure: the command reads the files and hands their text here.
 import type { Manifest } from './manifest.js';
+import type { LooseFile } from './loose-file.js';
 import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
 import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
 import { splitTranscript } from './transcript.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
-
-export interface LooseFile {
-  /** As the user named it (for messages). */
-  path: string;
-  text: string;
-  /** Given as KIND=PATH: taken as this kind whatever the content says. */
-  kind?: LooseKind;
-  /** The file name a log keeps in the bundle, when `path` names no file (a terminal session's part). */
-  name?: string;
-}
 
 export interface TakenFile {
   path: string;

@@ -2,7 +2,7 @@
 // /etc/containerd/certs.d/<registry>/hosts.toml`, its text, then `# ctr … pull` and what ctr printed
 // (kind#3857). Read whole, the text is one format and the rest of it errors in that format; split at its
 // prompts, each command's output is read as the file or log it is. Pure.
-import type { LooseFile } from './loose-files.js';
+import type { LooseFile } from './loose-file.js';
 
 /**
  * A prompt and the command after it: `[root@node dir]# …`, `user@node:dir$ …`, or a bare `# ` / `$ `.

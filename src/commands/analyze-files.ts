@@ -2,7 +2,8 @@
 // content and analysed as one bundle. The reading is here; recognising and laying out are pure
 // (src/bundle/sniff.ts, src/bundle/loose-files.ts).
 import { open, readFile, stat } from 'node:fs/promises';
-import { assembleLooseFiles, type LooseFile, takenNote } from '../bundle/loose-files.js';
+import type { LooseFile } from '../bundle/loose-file.js';
+import { assembleLooseFiles, takenNote } from '../bundle/loose-files.js';
 import { MemoryBundle } from '../bundle/memory-bundle.js';
 import { isLooseKind, LOOSE_KINDS } from '../bundle/sniff.js';
 import { UsageError } from '../errors.js';

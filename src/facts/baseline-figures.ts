@@ -2,7 +2,7 @@
 // that the rule catalogue and `--help` load without it.
 import type { Cause } from '../causes.js';
 import type { Measurements } from '../bundle/measurements.js';
-import type { Baseline, BaselineFigure } from './baseline.js';
+import type { Baseline, BaselineFigure } from './baseline-file.js';
 
 export interface FigureDef {
   id: string;

@@ -3,21 +3,21 @@
 import * as z from 'zod';
 import type { Measurements } from '../bundle/measurements.js';
 import { figuresOf } from './baseline-figures.js';
+import { BASELINE_FORMAT, BASELINE_VERSION, type Baseline, type BaselineFigure } from './baseline-file.js';
 
-// The figures and their comparison need no schema: the rules and `--help` load them without zod.
+// The file's types, the figures and their comparison need no schema: the rules and `--help` load them
+// without zod.
+export * from './baseline-file.js';
 export * from './baseline-figures.js';
 
-export const BASELINE_FORMAT = 'dfdoctor-baseline';
-export const BASELINE_VERSION = 1;
-
-export const BaselineFigureSchema = z.object({
+export const BaselineFigureSchema: z.ZodType<BaselineFigure> = z.object({
   value: z.number().nonnegative(),
   unit: z.string(),
   /** What the figure was measured on (path and method, endpoint, image): only like is compared with like. */
   context: z.string().optional(),
 });
 
-export const BaselineSchema = z.object({
+export const BaselineSchema: z.ZodType<Baseline> = z.object({
   format: z.literal(BASELINE_FORMAT),
   version: z.literal(BASELINE_VERSION),
   createdAt: z.string(),
@@ -25,8 +25,6 @@ export const BaselineSchema = z.object({
   host: z.object({ hostname: z.string(), kernel: z.string().optional(), os: z.string().optional() }),
   figures: z.record(z.string(), BaselineFigureSchema),
 });
-export type Baseline = z.infer<typeof BaselineSchema>;
-export type BaselineFigure = z.infer<typeof BaselineFigureSchema>;
 
 export function makeBaseline(o: {
   measurements: Measurements;

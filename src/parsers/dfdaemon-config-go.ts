@@ -2,7 +2,7 @@
 // (dragonflyoss/dragonfly client/config/peerhost.go and peerhost_linux.go) where a key is absent.
 import { parseByteSize } from './byte-size.js';
 import { parseGoDuration } from './go-duration.js';
-import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
+import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config-types.js';
 import {
   GO_CALCULATE_DIGEST_DEFAULT,
   GO_DATA_DIR_DEFAULT,

@@ -14,7 +14,7 @@ import {
   RUST_TASK_TTL,
 } from '../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick, type Release, type VersionedFact } from '../knowledge/versioned.js';
-import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config.js';
+import type { DfdaemonConfig, ProxyRule } from './dfdaemon-config-types.js';
 import { parseByteSize } from './byte-size.js';
 import { parseHumantime } from './humantime.js';
 import { bool, num, str, type Convert, type SettingsReader } from './yaml-settings.js';

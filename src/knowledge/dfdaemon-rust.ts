@@ -76,6 +76,21 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'local-start',
     form({ from: 'v1.1.3' }, `v1.5.1 ${TASK}:452-453`, 'interested pieces after downloading from local', 'info'),
   ),
+  // a task a prefetch is fetching (is_prefetched: set when the prefetch starts, storage metadata.rs:726-735),
+  // asked for by another download: after the line above it waits up to 1 s for the pieces in flight
+  // (wait_for_in_flight_pieces, DEFAULT_WAIT_FOR_IN_FLIGHT_PIECE_TIMEOUT, v1.5.1 task.rs:80, :2060-2157)
+  // and prints the pieces still wanted: never a cache hit by itself (localPiecesFound)
+  message(
+    'dfdaemon-rust',
+    'rust.log.local-in-flight',
+    'local-start',
+    form(
+      { from: 'v1.4.1' },
+      `v1.4.1 ${TASK}:494; v1.5.1 ${TASK}:465-499`,
+      'interested pieces after waiting for in-flight pieces',
+      'info',
+    ),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.local-all',

@@ -885,6 +885,30 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [3, 4, 5]')).toBe(false);
     expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(false);
   });
+  it('reads the pieces still wanted after waiting for a prefetch, which are no cache hit', () => {
+    // v1.5.1 resource/task.rs:452-458, then :494-499 once the prefetch's in-flight pieces were waited for:
+    // pieces 2-5 were written by the prefetch during the wait, then 0, 1, 6, 7 came from a parent
+    const lines = [
+      [T0, 'dragonfly-client/src/proxy/task.rs:127', 'download task started: Download { url: "u" }'],
+      [
+        T0 + 1,
+        'dragonfly-client/src/resource/task.rs:452',
+        'interested pieces after downloading from local: [0, 1, 2, 3, 4, 5, 6, 7]',
+      ],
+      [
+        T0 + 900,
+        'dragonfly-client/src/resource/task.rs:494',
+        'interested pieces after waiting for in-flight pieces: [0, 1, 6, 7]',
+      ],
+    ] as const;
+    const log = lines.map(([ts, file, msg]) => rustCompact(ts, 'INFO', 'download_task', file, msg, f)).join('\n');
+    const { events, summary } = scan(`${log}\n`);
+    const waited = events.find((e) => e.text.startsWith('interested pieces after waiting'));
+    expect(waited?.kind).toBe('local-start');
+    expect(waited?.value).toBe(false);
+    expect(summary.tasks[0]?.endMs).toBe(T0 + 900);
+    expect(summary.tasks[0]?.reportedHit).toBe(false);
+  });
 });
 
 describe("the Rust proxy's connections that were no HTTP", () => {

@@ -911,6 +911,29 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
   });
 });
 
+describe("the Rust console's pretty layout", () => {
+  it('names the release the announce span carries on its "in" line', () => {
+    // up to v1.4.0 the console layer is tracing-subscriber's pretty (dragonflyoss/client v1.2.7
+    // dragonfly-client/src/tracing/mod.rs:66-75, target off): the event's line, "at <file>:<line>", then
+    // "in <span> with <fields>"; init_announce_host records its request (v1.4.0 grpc/scheduler.rs:226-239)
+    const block = [
+      '  2024-06-21T10:00:00.123456+00:00  INFO  announce host to 10.96.1.20:8002',
+      '    at dragonfly-client/src/grpc/scheduler.rs:239',
+      '    in init_announce_host with request: AnnounceHostRequest { host: Some(Host { id: "10.244.2.9-node-b", hostname: "node-b", build: Some(Build { git_version: "1.2.7", git_commit: Some("5dee749"), go_version: None, rust_version: Some("1.80.0"), platform: Some("linux") }) }), interval: None }',
+      '',
+    ];
+    const { events } = scan(`${block.join('\n')}\n`);
+    const announce = events.find((e) => e.kind === 'daemon-version');
+    expect(announce?.layout).toBe('rust-pretty');
+    expect(announce?.release).toBe('v1.2.7');
+    // and with the console's ANSI colours (bold span and field names)
+    const ansi = block.map((l) =>
+      l.replace('init_announce_host', '\x1b[1minit_announce_host\x1b[0m').replace('request:', '\x1b[1mrequest\x1b[0m:'),
+    );
+    expect(scan(`${ansi.join('\n')}\n`).events.find((e) => e.kind === 'daemon-version')?.release).toBe('v1.2.7');
+  });
+});
+
 describe("the Rust proxy's connections that were no HTTP", () => {
   // dragonflyoss/dragonfly#3807: the pretty line as posted, and the compact layout of the same message
   const PRETTY = [

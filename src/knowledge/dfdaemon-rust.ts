@@ -13,7 +13,8 @@ const QUIET = 'v1.4.1';
 const LOUD_TO = 'v1.4.0';
 
 export const RUST_MESSAGES: readonly MessageFact[] = [
-  // from v1.4.1 the proxy's download span (proxy/task.rs:60) records no url: it is only in this message
+  // from v1.4.2 the proxy's download span (v1.5.1 proxy/task.rs:50) records no url: it is only in this message
+  // (v1.4.1's span still records url and remote_ip, its proxy/task.rs:50-53, :126-133)
   message(
     'dfdaemon-rust',
     'rust.log.task-started',

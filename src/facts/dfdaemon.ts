@@ -356,7 +356,7 @@ function addLevelNotes(ctx: FactsContext, f: DfdaemonFacts, logs: DfdaemonLogFac
   )
     return;
   ctx.note(
-    `The Rust dfdaemon log holds no DEBUG line, and ${level.kind === 'known' ? `from ${level.entry.range.from} (this one: ${f.version})` : 'from v1.4.1 (the version is unknown: assumed ≥ v1.4.1)'} piece lines and "download task succeeded" are DEBUG: a task's end and duration are not in the log unless the scheduler or the origin served it (its INFO "all pieces are downloaded with scheduler" or "…from source"): a cache hit's are not, so durations come from dragonfly_client_download_task_duration_milliseconds${f.metrics ? '' : ' (not read)'}; from v1.4.1 the proxy's download span carries no url field either (the URL is in "download task started").`,
+    `The Rust dfdaemon log holds no DEBUG line, and ${level.kind === 'known' ? `from ${level.entry.range.from} (this one: ${f.version})` : 'from v1.4.1 (the version is unknown: assumed ≥ v1.4.1)'} piece lines and "download task succeeded" are DEBUG: a task's end and duration are not in the log unless the scheduler or the origin served it (its INFO "all pieces are downloaded with scheduler" or "…from source"): a cache hit's are not, so durations come from dragonfly_client_download_task_duration_milliseconds${f.metrics ? '' : ' (not read)'}; from v1.4.2 the proxy's download span carries no url field either (the URL is in "download task started"; v1.4.1's still records it).`,
     level.entry.source,
   );
 }

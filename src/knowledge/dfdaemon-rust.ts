@@ -13,7 +13,8 @@ const QUIET = 'v1.4.1';
 const LOUD_TO = 'v1.4.0';
 
 export const RUST_MESSAGES: readonly MessageFact[] = [
-  // from v1.4.1 the proxy's download span (proxy/task.rs:60) records no url: it is only in this message
+  // from v1.4.2 the proxy's download span (v1.5.1 proxy/task.rs:50) records no url: it is only in this message
+  // (v1.4.1's span still records url and remote_ip, its proxy/task.rs:50-53, :126-133)
   message(
     'dfdaemon-rust',
     'rust.log.task-started',
@@ -75,6 +76,21 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'rust.log.local-interested',
     'local-start',
     form({ from: 'v1.1.3' }, `v1.5.1 ${TASK}:452-453`, 'interested pieces after downloading from local', 'info'),
+  ),
+  // a task a prefetch is fetching (is_prefetched: set when the prefetch starts, storage metadata.rs:726-735),
+  // asked for by another download: after the line above it waits up to 1 s for the pieces in flight
+  // (wait_for_in_flight_pieces, DEFAULT_WAIT_FOR_IN_FLIGHT_PIECE_TIMEOUT, v1.5.1 task.rs:80, :2060-2157)
+  // and prints the pieces still wanted: never a cache hit by itself (localPiecesFound)
+  message(
+    'dfdaemon-rust',
+    'rust.log.local-in-flight',
+    'local-start',
+    form(
+      { from: 'v1.4.1' },
+      `v1.4.1 ${TASK}:494; v1.5.1 ${TASK}:465-499`,
+      'interested pieces after waiting for in-flight pieces',
+      'info',
+    ),
   ),
   message(
     'dfdaemon-rust',

@@ -238,7 +238,13 @@ export function rustDetails(ev: LogEvent, msg: string): void {
  * pieces): a cold [3, 4, 5] cannot be told from [0, …, 5] with 0–2 cached, since the range is not in
  * the INFO log (the proxy logs "download task started" before it sets the range from the Range header,
  * proxy/task.rs:127 and :168-177, and "interested pieces: […]" is DEBUG, task.rs:376-382). No hit
- * either for a list not in that form (cut short, or rewritten by hand).
+ * either for a list not in that form (cut short, or rewritten by hand). Nor for "interested pieces after
+ * waiting for in-flight pieces: […]" (from v1.4.1; v1.5.1 task.rs:465-499), logged after that line when
+ * the task is being prefetched and this download is not the prefetch: its list is the one above less the
+ * pieces the prefetch wrote during the wait of at most 1 s (wait_for_in_flight_pieces, :2060-2157), so a
+ * gap in it may be pieces fetched from a parent a moment ago, not found in the cache. The pieces the cache
+ * held are read from the line above; an empty list is followed by "all pieces are downloaded from local"
+ * (:502-503), read on its own.
  */
 function localPiecesFound(msg: string): boolean {
   const m = /^interested pieces after downloading from local: \[([\d, ]*)\]/.exec(msg);

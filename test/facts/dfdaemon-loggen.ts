@@ -232,6 +232,113 @@ export interface RustTask {
   schedulerError?: string;
 }
 
+/**
+ * Where each release logs INFO "download task started: {:?}" for a proxy pull, as [first release, file:line]
+ * (every tag of dragonflyoss/client searched): the download gRPC server's download_task, which the proxy
+ * called through until v1.4.0, then the proxy's own download (proxy/task.rs, v1.4.1 on).
+ */
+const TASK_STARTED_AT: readonly (readonly [string, string])[] = [
+  ['v0.1.0', 'src/grpc/dfdaemon_download.rs:181'],
+  ['v0.1.8', 'src/grpc/dfdaemon_download.rs:185'],
+  ['v0.1.13', 'src/grpc/dfdaemon_download.rs:186'],
+  ['v0.1.14', 'src/grpc/dfdaemon_download.rs:195'],
+  ['v0.1.15', 'src/grpc/dfdaemon_download.rs:190'],
+  ['v0.1.17', 'dragonfly-client/src/grpc/dfdaemon_download.rs:192'],
+  ['v0.1.29', 'dragonfly-client/src/grpc/dfdaemon_download.rs:197'],
+  ['v0.1.31', 'dragonfly-client/src/grpc/dfdaemon_download.rs:200'],
+  ['v0.1.32', 'dragonfly-client/src/grpc/dfdaemon_download.rs:201'],
+  ['v0.1.47', 'dragonfly-client/src/grpc/dfdaemon_download.rs:208'],
+  ['v0.1.82', 'dragonfly-client/src/grpc/dfdaemon_download.rs:210'],
+  ['v0.1.83', 'dragonfly-client/src/grpc/dfdaemon_download.rs:218'],
+  ['v0.1.84', 'dragonfly-client/src/grpc/dfdaemon_download.rs:220'],
+  ['v0.1.85', 'dragonfly-client/src/grpc/dfdaemon_download.rs:221'],
+  ['v0.1.96', 'dragonfly-client/src/grpc/dfdaemon_download.rs:224'],
+  ['v0.1.98', 'dragonfly-client/src/grpc/dfdaemon_download.rs:223'],
+  ['v0.1.104', 'dragonfly-client/src/grpc/dfdaemon_download.rs:226'],
+  ['v0.1.107', 'dragonfly-client/src/grpc/dfdaemon_download.rs:225'],
+  ['v0.1.110', 'dragonfly-client/src/grpc/dfdaemon_download.rs:226'],
+  ['v0.1.112', 'dragonfly-client/src/grpc/dfdaemon_download.rs:227'],
+  ['v0.1.114', 'dragonfly-client/src/grpc/dfdaemon_download.rs:223'],
+  ['v0.1.117', 'dragonfly-client/src/grpc/dfdaemon_download.rs:220'],
+  ['v0.1.118', 'dragonfly-client/src/grpc/dfdaemon_download.rs:227'],
+  ['v0.1.121', 'dragonfly-client/src/grpc/dfdaemon_download.rs:230'],
+  ['v0.1.123', 'dragonfly-client/src/grpc/dfdaemon_download.rs:241'],
+  ['v0.2.12', 'dragonfly-client/src/grpc/dfdaemon_download.rs:259'],
+  ['v0.2.13', 'dragonfly-client/src/grpc/dfdaemon_download.rs:260'],
+  ['v0.2.15', 'dragonfly-client/src/grpc/dfdaemon_download.rs:261'],
+  ['v0.2.21', 'dragonfly-client/src/grpc/dfdaemon_download.rs:262'],
+  ['v0.2.25', 'dragonfly-client/src/grpc/dfdaemon_download.rs:268'],
+  ['v0.2.31', 'dragonfly-client/src/grpc/dfdaemon_download.rs:278'],
+  ['v0.2.34', 'dragonfly-client/src/grpc/dfdaemon_download.rs:279'],
+  ['v0.2.36', 'dragonfly-client/src/grpc/dfdaemon_download.rs:280'],
+  ['v0.2.41', 'dragonfly-client/src/grpc/dfdaemon_download.rs:281'],
+  ['v1.0.3', 'dragonfly-client/src/grpc/dfdaemon_download.rs:288'],
+  ['v1.0.4', 'dragonfly-client/src/grpc/dfdaemon_download.rs:295'],
+  ['v1.0.10', 'dragonfly-client/src/grpc/dfdaemon_download.rs:296'],
+  ['v1.0.19', 'dragonfly-client/src/grpc/dfdaemon_download.rs:297'],
+  ['v1.0.23', 'dragonfly-client/src/grpc/dfdaemon_download.rs:298'],
+  ['v1.1.3', 'dragonfly-client/src/grpc/dfdaemon_download.rs:299'],
+  ['v1.1.4', 'dragonfly-client/src/grpc/dfdaemon_download.rs:308'],
+  ['v1.1.8', 'dragonfly-client/src/grpc/dfdaemon_download.rs:310'],
+  ['v1.1.10', 'dragonfly-client/src/grpc/dfdaemon_download.rs:319'],
+  ['v1.2.9', 'dragonfly-client/src/grpc/dfdaemon_download.rs:332'],
+  ['v1.2.11', 'dragonfly-client/src/grpc/dfdaemon_download.rs:368'],
+  ['v1.2.12', 'dragonfly-client/src/grpc/dfdaemon_download.rs:375'],
+  ['v1.2.16', 'dragonfly-client/src/grpc/dfdaemon_download.rs:383'],
+  ['v1.2.17', 'dragonfly-client/src/grpc/dfdaemon_download.rs:384'],
+  ['v1.2.19', 'dragonfly-client/src/grpc/dfdaemon_download.rs:393'],
+  ['v1.3.9', 'dragonfly-client/src/grpc/dfdaemon_download.rs:394'],
+  ['v1.4.1', 'dragonfly-client/src/proxy/task.rs:135'],
+  ['v1.4.2', 'dragonfly-client/src/proxy/task.rs:127'],
+];
+
+function atLeast(release: string, from: string): boolean {
+  const v = parseRelease(release);
+  const f = parseRelease(from);
+  return v !== null && f !== null && compareRelease(v, f) >= 0;
+}
+
+/** The line and span fields of a task's "download task started", as its release prints them. */
+export function rustTaskStarted(t: RustTask): string {
+  const ids = `host_id="${t.host}" task_id="${t.task}" peer_id="${t.peer}"`;
+  // a log with no release: the form this generator wrote before it knew releases (v0.1.85–v0.1.95's place)
+  const legacy = `download task started: Download { url: "${t.url}", digest: None, range: None, type: 0, tag: None, application: None, priority: 0, filtered_query_params: [], request_header: {}, piece_length: None, output_path: None, timeout: None, need_back_to_source: false }`;
+  if (t.release === undefined)
+    return rustCompact(
+      t.startMs,
+      'INFO',
+      'download_task',
+      'dragonfly-client/src/grpc/dfdaemon_download.rs:221',
+      legacy,
+      `${ids} url="${t.url}"`,
+    );
+  const release = t.release;
+  const at = TASK_STARTED_AT.filter(([from]) => atLeast(release, from)).at(-1);
+  if (!at) throw new Error(`rustTaskStarted: no "download task started" place known for ${release}`);
+  // the generated pulls come to the proxy from containerd on this node
+  const remoteIp = '127.0.0.1';
+  if (atLeast(release, 'v1.4.1')) {
+    // proxy/task.rs download (span fields recorded before the line: v1.4.1 :50-53, :126-133; v1.5.1 :50,
+    // :122-124, content_length only after it), called from the INFO spans http_handler and
+    // proxy_via_dfdaemon (v1.5.1 proxy/mod.rs:425, :800; handler and registry_mirror_http_handler are DEBUG)
+    if (!atLeast(release, 'v1.5.0'))
+      throw new Error(`rustTaskStarted: the RedactedDownload form of ${release} is not written here`);
+    // RedactedDownload's Debug (v1.5.1 dragonfly-client-util/src/types/redacted.rs:97-115): key headers only
+    // (range, user-agent, host, x-request-id, :143-152), Host taken off by the proxy (proxy/mod.rs:1285)
+    const msg = `download task started: Download { url: "${t.url}", range: None, tag: None, application: None, piece_length: None, output_path: None, prefetch: false, is_prefetch: false, remote_ip: Some("${remoteIp}"), request_header: {}, object_storage: None, hdfs: None, hugging_face: None, model_scope: None, .. }`;
+    const fields = atLeast(release, 'v1.4.2') ? ids : `${ids} url="${t.url}" remote_ip="${remoteIp}"`;
+    return rustCompact(t.startMs, 'INFO', 'http_handler:proxy_via_dfdaemon:download', at[1], msg, fields);
+  }
+  // the download gRPC server's download_task span: host_id, task_id, peer_id (v0.1.0
+  // src/grpc/dfdaemon_download.rs:139, :176-178), then url (v0.2.36 dragonfly-client/src/grpc/
+  // dfdaemon_download.rs:225), then remote_ip (v1.0.4 :235, :284-291). The Download's own Debug (prost's,
+  // of the dragonfly-api release the client pins) is left abridged: url first, as every release prints it
+  let fields = ids;
+  if (atLeast(release, 'v0.2.36')) fields += ` url="${t.url}"`;
+  if (atLeast(release, 'v1.0.4')) fields += ` remote_ip="${remoteIp}"`;
+  return rustCompact(t.startMs, 'INFO', 'download_task', at[1], legacy, fields);
+}
+
 /** Releases from v1.4.1 on write piece lines and "download task succeeded" at DEBUG. */
 function quietRelease(release: string | undefined): boolean {
   const v = release === undefined ? null : parseRelease(release);
@@ -247,16 +354,7 @@ export function rustTaskLines(t: RustTask): string[] {
   const quietShown = !quiet || t.debug === true;
   const f = `host_id="${t.host}" task_id="${t.task}" peer_id="${t.peer}" url="${t.url}" content_length=${t.size}`;
   const span = 'download_task';
-  out.push(
-    rustCompact(
-      t.startMs,
-      'INFO',
-      span,
-      'dragonfly-client/src/grpc/dfdaemon_download.rs:221',
-      `download task started: Download { url: "${t.url}", digest: None, range: None, type: 0, tag: None, application: None, priority: 0, filtered_query_params: [], request_header: {}, piece_length: None, output_path: None, timeout: None, need_back_to_source: false }`,
-      `host_id="${t.host}" task_id="${t.task}" peer_id="${t.peer}" url="${t.url}"`,
-    ),
-  );
+  out.push(rustTaskStarted(t));
   const pieceSize = t.pieceSize ?? 4 * 1024 * 1024;
   const pieces = Math.max(1, Math.ceil(t.size / pieceSize));
   const end = t.startMs + t.costMs;

@@ -837,6 +837,10 @@ describe('the Rust log level, by release', () => {
     // the same start-up followed by a task whose end the log does not show: the note is back
     const started = task(1).filter((l) => l.includes('download task started'));
     expect((await notesOf([...startUp, ...started], 'v1.5.1')).join('\n')).toMatch(DEBUG_NOTE);
+    // v1.4.1's proxy download span still records url (proxy/task.rs:50-53, :126-133): v1.4.2 dropped it
+    expect((await notesOf([...startUp, ...started], 'v1.5.1')).join('\n')).toContain(
+      "from v1.4.2 the proxy's download span carries no url field either",
+    );
   });
 });
 

@@ -611,6 +611,11 @@ export class LogScanner {
       this.o.onLine?.(this.lineNo, 'rust-pretty', this.pretty.level);
       if (this.pretty.ev && t.startsWith('in '))
         rustSpanFields(this.pretty.ev, t, /(?:with |, )([a-z_]+): ("(?:[^"\\]|\\.)*"|[^,\s]+)/g);
+      // the pretty layout (the console's up to v1.4.0) prints the announce span's request on its "in" line:
+      // "in init_announce_host with request: AnnounceHostRequest { … Build { git_version: … } … }"
+      // (tracing-subscriber fmt/format/pretty.rs: "    in <span> with <fields>", each field "name: {:?}")
+      if (this.pretty.ev?.kind === 'daemon-version' && this.pretty.ev.release === undefined && t.startsWith('in '))
+        rustDetails(this.pretty.ev, t);
       return;
     }
     if (

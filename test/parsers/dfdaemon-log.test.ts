@@ -885,6 +885,53 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     expect(hit(after, 'interested pieces after downloading from local: [3, 4, 5]')).toBe(false);
     expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(false);
   });
+  it('reads the pieces still wanted after waiting for a prefetch, which are no cache hit', () => {
+    // v1.5.1 resource/task.rs:452-458, then :494-499 once the prefetch's in-flight pieces were waited for:
+    // pieces 2-5 were written by the prefetch during the wait, then 0, 1, 6, 7 came from a parent
+    const lines = [
+      [T0, 'dragonfly-client/src/proxy/task.rs:127', 'download task started: Download { url: "u" }'],
+      [
+        T0 + 1,
+        'dragonfly-client/src/resource/task.rs:452',
+        'interested pieces after downloading from local: [0, 1, 2, 3, 4, 5, 6, 7]',
+      ],
+      [
+        T0 + 900,
+        'dragonfly-client/src/resource/task.rs:494',
+        'interested pieces after waiting for in-flight pieces: [0, 1, 6, 7]',
+      ],
+    ] as const;
+    const log = lines.map(([ts, file, msg]) => rustCompact(ts, 'INFO', 'download_task', file, msg, f)).join('\n');
+    const { events, summary } = scan(`${log}\n`);
+    const waited = events.find((e) => e.text.startsWith('interested pieces after waiting'));
+    expect(waited?.kind).toBe('local-start');
+    expect(waited?.value).toBe(false);
+    expect(summary.tasks[0]?.endMs).toBe(T0 + 900);
+    expect(summary.tasks[0]?.reportedHit).toBe(false);
+  });
+});
+
+describe("the Rust console's pretty layout", () => {
+  it('names the release the announce span carries on its "in" line', () => {
+    // up to v1.4.0 the console layer is tracing-subscriber's pretty (dragonflyoss/client v1.2.7
+    // dragonfly-client/src/tracing/mod.rs:66-75, target off): the event's line, "at <file>:<line>", then
+    // "in <span> with <fields>"; init_announce_host records its request (v1.4.0 grpc/scheduler.rs:226-239)
+    const block = [
+      '  2024-06-21T10:00:00.123456+00:00  INFO  announce host to 10.96.1.20:8002',
+      '    at dragonfly-client/src/grpc/scheduler.rs:239',
+      '    in init_announce_host with request: AnnounceHostRequest { host: Some(Host { id: "10.244.2.9-node-b", hostname: "node-b", build: Some(Build { git_version: "1.2.7", git_commit: Some("5dee749"), go_version: None, rust_version: Some("1.80.0"), platform: Some("linux") }) }), interval: None }',
+      '',
+    ];
+    const { events } = scan(`${block.join('\n')}\n`);
+    const announce = events.find((e) => e.kind === 'daemon-version');
+    expect(announce?.layout).toBe('rust-pretty');
+    expect(announce?.release).toBe('v1.2.7');
+    // and with the console's ANSI colours (bold span and field names)
+    const ansi = block.map((l) =>
+      l.replace('init_announce_host', '\x1b[1minit_announce_host\x1b[0m').replace('request:', '\x1b[1mrequest\x1b[0m:'),
+    );
+    expect(scan(`${ansi.join('\n')}\n`).events.find((e) => e.kind === 'daemon-version')?.release).toBe('v1.2.7');
+  });
 });
 
 describe("the Rust proxy's connections that were no HTTP", () => {

@@ -293,6 +293,40 @@ describe('dfdaemon.parent-failures', () => {
     );
   });
 
+  it("names the Rust client's own errors: a connect past 2 s, a stalled piece, a piece every parent failed", async () => {
+    // dragonfly-client-core Error variants as {:?} prints them (v1.5.1 error/mod.rs): tokio's Elapsed(()) of
+    // the TCP downloader's connect timeout (storage client/tcp.rs:256-260), the storage's write timeout
+    // (storage lib.rs:818), and the error of a piece whose parents all failed (resource/task.rs:1348-1355)
+    const cases: [string, string, string][] = [
+      ['TokioTimeErrorElapsed(Elapsed(()))', 'TokioTimeErrorElapsed', 'timed out: no answer came in time'],
+      [
+        'DownloadPieceFinishedTimeout("b3f1c2d4-7")',
+        'DownloadPieceFinishedTimeout',
+        "stalled: the parent answered, but the piece's bytes did not all come within storage.writePieceTimeout",
+      ],
+    ];
+    const failed = (err: string) => rustLog.replace('DigestMismatch("crc32:4032120726", "crc32:3910062962")', err);
+    // then, with none left, "download from parent error: {:?}" (resource/task.rs:877) of that error
+    const allFailed = rustLog.replace(
+      /download piece \S+ from parent "([^"]+)" error: DigestMismatch\([^)]*\)/,
+      'download from parent error: DownloadFromParentFailed(DownloadFromParentFailed { piece_number: 254, parent_id: "$1" })',
+    );
+    expect(allFailed).toContain('download from parent error: ');
+    const logs: [string, string, string][] = [
+      ...cases.map(([err, named, meaning]): [string, string, string] => [failed(err), named, meaning]),
+      [
+        allFailed,
+        'DownloadFromParentFailed',
+        'every parent failed: each parent the scheduler gave for that piece failed',
+      ],
+    ];
+    for (const [log, named, meaning] of logs) {
+      const d = await find(rust(log));
+      expect(d?.evidence[0], named).toMatch(new RegExp(`failed from a parent: \\S+ \\(${named}\\)$`));
+      expect(d?.remediation.steps.map(stepText).join('\n'), named).toContain(`What the lines say: ${meaning}`);
+    }
+  });
+
   it('leaves a digest mismatch to digest-verification', async () => {
     expect(await find(rust(rustLog))).toBeUndefined();
   });

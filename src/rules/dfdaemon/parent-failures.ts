@@ -26,14 +26,32 @@ interface Parent {
 }
 
 /**
+ * dragonflyoss/client's Error variants (dragonfly-client-core/src/error/mod.rs) a piece from a parent fails
+ * with, as "download piece {} from parent {:?} error: {:?}" (v1.5.1 resource/task.rs:1338-1343) and
+ * "download from parent error: {:?}" (:877, :1577) Debug-print them: a connect to the parent past the
+ * TCP downloader's 2 s (TokioTimeErrorElapsed, from v1.0.22: v1.5.1 dragonfly-client-storage/src/client/
+ * tcp.rs:256-260, client/mod.rs:35), a piece whose bytes were not all stored within
+ * storage.writePieceTimeout (DownloadPieceFinishedTimeout, from v1.0.22: storage/src/lib.rs:818, :876),
+ * the parent's error answer on the piece protocol (VortexProtocolStatus(<code>, "<message>"), from v1.0.22:
+ * client/tcp.rs:362-375), a gRPC status from the parent's upload server (TonicStatus(Status { code: … }),
+ * tonic's Debug), and a piece every parent failed for (DownloadFromParentFailed, from v0.1.126:
+ * resource/task.rs:1348-1355). A wrapped cause prints inside, after the variant: the last match wins.
+ */
+const RUST_FAILURE =
+  'TokioTimeErrorElapsed|DownloadPieceFinishedTimeout|VortexProtocolStatus\\(\\w+|Status \\{ code: \\w+|DownloadFromParentFailed';
+
+/**
  * The errors of a connection to a parent, as the daemons print them: Go's net package ("dial tcp …:
  * i/o timeout", "connect: connection refused", "read: connection reset by peer"), its HTTP client
  * ("context deadline exceeded"), Go's "download <url> with error status: 404 Not Found"
- * (piece_downloader.go:119), and Rust's std/tokio errors ("Connection refused (os error 111)",
- * "deadline has elapsed").
+ * (piece_downloader.go:119), Rust's std/tokio errors ("Connection refused (os error 111)",
+ * "deadline has elapsed"), and the Rust client's own errors as the piece lines print them with {:?}
+ * (RUST_FAILURE).
  */
-const FAILURE =
-  /i\/o timeout|connection refused|no route to host|network is unreachable|connection reset by peer|context deadline exceeded|deadline has elapsed|timed out|broken pipe|unexpected EOF|error status: \d{3}[^,]*/gi;
+const FAILURE = new RegExp(
+  `i\\/o timeout|connection refused|no route to host|network is unreachable|connection reset by peer|context deadline exceeded|deadline has elapsed|timed out|broken pipe|unexpected EOF|error status: \\d{3}[^,]*|${RUST_FAILURE}`,
+  'gi',
+);
 
 /** Where a quote of a failed line should show: the error with the address it names, when it names one. */
 const FAILURE_IN_CONTEXT = new RegExp(`(?:(?:dial|read|write) tcp \\S+: (?:\\w+: )?)?(?:${FAILURE.source})`, 'i');
@@ -41,7 +59,20 @@ const FAILURE_IN_CONTEXT = new RegExp(`(?:(?:dial|read|write) tcp \\S+: (?:\\w+:
 /** What a failure says of the parent, for the steps: the first entry whose pattern it matches. */
 const MEANINGS: readonly (readonly [RegExp, string])[] = [
   [
-    /timeout|timed out|deadline/i,
+    /DownloadPieceFinishedTimeout/,
+    "stalled: the parent answered, but the piece's bytes did not all come within storage.writePieceTimeout (a parent too slow or stuck mid-piece)",
+  ],
+  [
+    /VortexProtocolStatus/,
+    'answered with an error: the parent took the request and refused the piece (the code names why)',
+  ],
+  [
+    /DownloadFromParentFailed/,
+    'every parent failed: each parent the scheduler gave for that piece failed (the lines before say how)',
+  ],
+  [/gRPC status Unavailable/, "unavailable: the parent's upload server could not be reached"],
+  [
+    /timeout|timed out|deadline|elapsed/i,
     'timed out: no answer came in time (the host is gone, a firewall drops the packets, or the parent was too busy to answer)',
   ],
   [
@@ -57,7 +88,11 @@ const MEANINGS: readonly (readonly [RegExp, string])[] = [
 function failureOf(text: string): string | undefined {
   let last: string | undefined;
   for (const m of text.matchAll(FAILURE)) last = m[0];
-  return last;
+  // Rust's Debug, as words: "Status { code: Unavailable" is a gRPC status, "VortexProtocolStatus(NotFound" the
+  // parent's answer
+  return last
+    ?.replace(/^Status \{ code: (\w+)$/, 'gRPC status $1')
+    .replace(/^VortexProtocolStatus\((\w+)$/, 'VortexProtocolStatus($1)');
 }
 
 export const parentFailures = defineRule<ParentFailureFinding>({
@@ -139,7 +174,9 @@ export const parentFailures = defineRule<ParentFailureFinding>({
 function parentOf(text: string): Parent | undefined {
   const url = /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text);
   if (url) return { name: `${url[1]}:${url[2]}`, host: url[1] as string, port: Number(url[2]) };
-  const name = quotedParent(text) ?? /from peer: (\S+)/.exec(text)?.[1];
+  // Rust's "download from parent error: DownloadFromParentFailed(DownloadFromParentFailed { …, parent_id: "<id>" })"
+  // names the last parent tried (dragonfly-client-core/src/error/errors.rs:174-183, derived Debug)
+  const name = quotedParent(text) ?? /from peer: (\S+)/.exec(text)?.[1] ?? /\bparent_id: "([^"]+)"/.exec(text)?.[1];
   if (!name) return undefined;
   const ip = /^(\d{1,3}(?:\.\d{1,3}){3})-/.exec(name)?.[1];
   return ip ? { name, host: ip } : { name };

@@ -172,7 +172,7 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, locate, leftoverCri } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, locate, leftoverCri, excerpt } = await readConfig(ctx, pk, mainText);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -234,7 +234,7 @@ export const containerdFacts = defineFacts({
     const facts: ContainerdFacts = {
       version,
       configSource: notGiven ? 'not-given' : source,
-      configExcerpt: source === 'invalid' && mainText !== undefined && elidedLines(mainText).length > 0,
+      configExcerpt: excerpt,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       importsOnNode: importsOnNode(ctx.facts.manifest, await b.list(CONTAINERD_FILES.imports)),
@@ -340,6 +340,8 @@ async function readConfig(
   /** Where a key of the config in effect is set (a file that parsed): the dump, or the last of config.toml and its imports. */
   locate?: Locate;
   leftoverCri: LeftoverCri | null;
+  /** config.toml is a paste's excerpt (lines of dots), read as invalid. */
+  excerpt: boolean;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -373,11 +375,13 @@ async function readConfig(
         // the dump prints the merged config: it sets every key it shows
         locate: locateIn([{ path: CONTAINERD_FILES.dump, table: p.value, lineOf: p.lineOf }]),
         leftoverCri: null,
+        excerpt: false,
       };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
-  if (main === undefined) return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null };
+  if (main === undefined)
+    return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null, excerpt: false };
   const p = parseTomlLocated(main);
   if (!p.ok) {
     const elided = elidedLines(main);
@@ -401,6 +405,7 @@ async function readConfig(
       source: 'invalid',
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
+      excerpt: elided.length > 0,
     };
   }
   const files: ConfigFileRead[] = [{ path: CONTAINERD_FILES.config, table: p.value, lineOf: p.lineOf }];
@@ -474,6 +479,7 @@ async function readConfig(
       source: 'invalid',
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
+      excerpt: false,
     };
   }
   if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
@@ -529,6 +535,7 @@ async function readConfig(
     file: CONTAINERD_FILES.config,
     locate: locateIn(asRead),
     leftoverCri,
+    excerpt: false,
   };
 }
 

@@ -464,7 +464,8 @@ async function readConfig(
   const missing = missingImportRefusal(missingImportsOf(ctx.facts.manifest.probes.containerd), files, (node) =>
     node === mainNode ? CONTAINERD_FILES.config : onNodeOf[node],
   );
-  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
+  // containerd checks the merged config's version before what it lists (ValidateV2, ValidateVersion)
+  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined) ?? l.invalid;
   if (refused) {
     const f = files.find((x) => x.path === refused.file);
     const key = refused.key;
@@ -547,7 +548,15 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
       const l = loadFiles(files, w);
       // keys left behind at the value that holds without them read alike
       const stranded = files.map((f) => strandedOffDefault(f.table, l.stranded[f.path] ?? []));
-      return JSON.stringify([l.version, l.forms, l.imagesTable, l.refused, stranded, l.files.map((f) => f.table)]);
+      return JSON.stringify([
+        l.version,
+        l.forms,
+        l.imagesTable,
+        l.refused,
+        l.invalid,
+        stranded,
+        l.files.map((f) => f.table),
+      ]);
     };
     const assumed = ways[configImportMerge.assumeWhenUnknown]!;
     if (ways.every((w) => read(w) === read(assumed))) return assumed;

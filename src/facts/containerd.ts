@@ -71,6 +71,7 @@ import { versionCeiling } from './containerd-version-ceiling.js';
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
+import { v1CriTableInV2ConfigNote } from './containerd-v1-cri-table-in-v2-config.js';
 import { builtInConfig } from './containerd-built-in.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
@@ -494,6 +495,11 @@ async function readConfig(
   // and on a version 1 file's CRI settings written under the version 2 id (1.x ignores them)
   const v2Cri = v2CriTableInV1ConfigNote(pk, l.version, files);
   if (v2Cri) ctx.note(v2Cri.text, v2Cri.at);
+  // and on a version 2+ file's CRI settings under the version 1 id (2.x ignores them, 1.x does not start)
+  const refusedOn1x =
+    pk.version === null && loadFiles(files, 'plugin-tables-replaced').invalid?.key.join('.') === 'plugins.cri';
+  const v1Cri = v1CriTableInV2ConfigNote(pk, files, refusedOn1x);
+  if (v1Cri) ctx.note(v1Cri.text, v1Cri.at);
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;

@@ -34,6 +34,11 @@ export interface LoadedFiles {
   files: ConfigFileRead[];
   /** The CRI image settings come from `[plugins."io.containerd.cri.v1.images"]` whatever `version` says. */
   imagesTable: boolean;
+  /**
+   * Whether disabled_plugins turns the CRI plugin off: 1.x matches a merged version 1 list against each
+   * plugin's id (`cri`) and any other against its URI; 2.x renames a version 0/1 file's ids to URIs first.
+   */
+  criDisabled: boolean;
   /** Why containerd does not start with these files, and where: found while it loads them. */
   refused?: { file: string; key: string[]; message: string };
   /**
@@ -136,6 +141,9 @@ function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
     forms: files.map(() => 'as-written'),
     files: asMerged,
     imagesTable: false,
+    // V1DisabledFilter by id at version 1, V2DisabledFilter by URI above (v1.7.20 services/server/config/
+    // config.go:324-346, services/server/server.go:514-517; v1.5.0 :351-372, :438-440)
+    criDisabled: disabledOf(files).includes(version === 1 ? CRI_PLUGIN_ID[1] : CRI_PLUGIN_ID[2]),
     ...(invalid ? { invalid } : {}),
     stranded: {},
   };
@@ -164,6 +172,7 @@ function loadMergedThenMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
     forms: files.map((_, i) => (imagesTable ? 'images-table' : renamed[i] ? 'renamed' : 'as-written')),
     files: [...files],
     imagesTable,
+    criDisabled: criDisabledOn2x(files),
     ...invalidOf2x(files),
     stranded,
   };
@@ -203,6 +212,7 @@ function loadEachMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
     forms,
     files: [...files],
     imagesTable: !uniform && !oneOrTwo && version < 3,
+    criDisabled: criDisabledOn2x(files),
     ...(refused ? { refused } : {}),
     ...invalidOf2x(files),
     stranded: strandedBy(older, olderNamed),
@@ -225,6 +235,22 @@ function invalidOf2x(files: readonly ConfigFileRead[]): { invalid?: NonNullable<
   return invalid ? { invalid } : {};
 }
 
+/** Every file's disabled_plugins entries, in load order. */
+function disabledOf(files: readonly ConfigFileRead[]): string[] {
+  return files.flatMap((f) =>
+    Array.isArray(f.table.disabled_plugins)
+      ? f.table.disabled_plugins.filter((p): p is string => typeof p === 'string')
+      : [],
+  );
+}
+
+/** 2.x: a version 0/1 file's `cri` is renamed to the URI (v1MigratePluginName), and the list is matched by URI. */
+function criDisabledOn2x(files: readonly ConfigFileRead[]): boolean {
+  return files.some((f) =>
+    disabledOf([f]).some((p) => p === CRI_PLUGIN_ID[2] || (declared(f.table) < 2 && p === CRI_PLUGIN_ID[1])),
+  );
+}
+
 /**
  * The first disabled_plugins entry, in load order, that names no plugin URI as this release checks it:
  * only a version 1 config names a plugin by its id (docker/containerd-packaging's `disabled_plugins =
@@ -237,8 +263,7 @@ function notUriDisabled(
   notUri: (id: string) => boolean,
 ): LoadedFiles['invalid'] {
   for (const f of files) {
-    const list = Array.isArray(f.table.disabled_plugins) ? f.table.disabled_plugins : [];
-    const id = list.find((p): p is string => typeof p === 'string' && notUri(p));
+    const id = disabledOf([f]).find(notUri);
     if (id === undefined) continue;
     return {
       file: f.path,

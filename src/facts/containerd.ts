@@ -173,7 +173,7 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, locate, leftoverCri, excerpt } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, locate, leftoverCri, excerpt, criDisabled } = await readConfig(ctx, pk, mainText);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -272,11 +272,9 @@ export const containerdFacts = defineFacts({
         `${CONTAINERD_FILES.plugins}:${criPlugin.line}`,
       );
     }
-    if (criDisabled(facts.config.disabledPlugins, mainText))
+    if (criDisabled)
       ctx.note(
-        // a version 1 file names plugins by id, matched against each plugin's ID (v1.7.20
-        // services/server/server.go:514-517, config.go:325-334); 2.x renames "cri" to its URI when it
-        // migrates such a file (v2.0.0 cmd/containerd/server/config/config.go:199-200, v1MigratePluginName)
+        // per release line and version (LoadedFiles.criDisabled, facts/containerd-load.ts)
         `containerd's CRI plugin is disabled (disabled_plugins = [${facts.config.disabledPlugins.map((p) => `"${p}"`).join(', ')}]${facts.config.disabledPlugins.includes('cri') ? ", as the config.toml of Docker's containerd.io package has it" : ''}): the kubelet cannot pull through this containerd at all, and the CRI settings read from the config do not apply`,
         facts.configFile ?? CONTAINERD_FILES.config,
       );
@@ -343,6 +341,8 @@ async function readConfig(
   leftoverCri: LeftoverCri | null;
   /** config.toml is a paste's excerpt (lines of dots), read as invalid. */
   excerpt: boolean;
+  /** disabled_plugins turns the CRI plugin off (LoadedFiles.criDisabled). */
+  criDisabled: boolean;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -377,12 +377,23 @@ async function readConfig(
         locate: locateIn([{ path: CONTAINERD_FILES.dump, table: p.value, lineOf: p.lineOf }]),
         leftoverCri: null,
         excerpt: false,
+        // the dump prints the merged config in the version this containerd reads it as: ids at version 1
+        criDisabled: r.config.disabledPlugins.includes(
+          Number(p.value.version ?? 1) <= 1 ? CRI_PLUGIN_ID[1] : CRI_PLUGIN_ID[2],
+        ),
       };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
   if (main === undefined)
-    return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null, excerpt: false };
+    return {
+      config: builtInConfig(pk),
+      source: 'defaults',
+      file: null,
+      leftoverCri: null,
+      excerpt: false,
+      criDisabled: false,
+    };
   const p = parseTomlLocated(main);
   if (!p.ok) {
     const elided = elidedLines(main);
@@ -407,6 +418,7 @@ async function readConfig(
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
       excerpt: elided.length > 0,
+      criDisabled: false,
     };
   }
   const files: ConfigFileRead[] = [{ path: CONTAINERD_FILES.config, table: p.value, lineOf: p.lineOf }];
@@ -482,6 +494,7 @@ async function readConfig(
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
       excerpt: false,
+      criDisabled: false,
     };
   }
   if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
@@ -543,6 +556,7 @@ async function readConfig(
     locate: locateIn(asRead),
     leftoverCri,
     excerpt: false,
+    criDisabled: l.criDisabled,
   };
 }
 
@@ -560,6 +574,7 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
         l.imagesTable,
         l.refused,
         l.invalid,
+        l.criDisabled,
         stranded,
         l.files.map((f) => f.table),
       ]);
@@ -867,17 +882,6 @@ function importsOnNode(manifest: Manifest, imports: string[]): Record<string, st
 /** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
 function configOnNode(recorded: unknown): string | null {
   return typeof recorded === 'string' && recorded.startsWith('/') ? recorded : null;
-}
-
-/**
- * Whether the config disables the CRI service: by its URI in any file, or by its id `cri` in config.toml
- * written as version 1 (no `version` line, or `version = 1`), which 1.x matches by plugin id and 2.x
- * renames to the URI when it migrates the file.
- */
-function criDisabled(disabled: readonly string[], mainText: string | undefined): boolean {
-  const declared = declaredVersion(mainText);
-  const v1 = mainText !== undefined && (declared === undefined || Number(declared) <= 1);
-  return disabled.some((p) => p === 'io.containerd.grpc.v1.cri' || (p === 'cri' && v1));
 }
 
 /** The `version = N` config.toml's text declares, as written; undefined without the text or the line. */

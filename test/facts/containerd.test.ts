@@ -461,6 +461,34 @@ describe('disabled_plugins', () => {
     ).toBeUndefined();
   });
 
+  it("a version 1 config's URI: 1.x matches it against plugin ids and keeps CRI, 2.x disables it; unknown assumes 2.x and says so", async () => {
+    // V1DisabledFilter matches r.ID at version 1 (v1.7.20 services/server/config/config.go:324-334,
+    // services/server/server.go:514-517); v1MigratePluginName keeps a dotted name (v2.0.0 config.go:175-190)
+    const v1Uri = 'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n';
+    expect(await notes('1.7.27', v1Uri)).toEqual([]);
+    expect(await notes('1.6.20', v1Uri)).toEqual([]);
+    expect(await notes('2.1.4', v1Uri)).toHaveLength(1);
+    const unknown = await factsFrom({ 'raw/containerd/config.toml': v1Uri });
+    expect(unknown.notes.filter((n) => n.text.includes('CRI plugin is disabled'))).toHaveLength(1);
+    expect(unknown.containerd!.versionAssumptions.map((a) => [a.fact, a.range])).toContainEqual([
+      'containerd.config.import-merge',
+      '≥ 2.0.0',
+    ]);
+    // `containerd config dump` prints the merged config in the version it is read as: 1.x's version 1 by id
+    const dumped = async (dump: string) =>
+      (
+        await factsFrom({
+          'raw/containerd/version.txt': 'containerd x 1.7.27 y\n',
+          'raw/containerd/config-dump.toml': dump,
+        })
+      ).notes.filter((n) => n.text.includes('CRI plugin is disabled'));
+    expect(await dumped(`version = 1\n${v1Uri}`)).toEqual([]);
+    expect(await dumped(`version = 2\n${v1Uri}`)).toHaveLength(1);
+    // the id in a version 1 config: every release disables CRI
+    const id = await factsFrom({ 'raw/containerd/config.toml': 'disabled_plugins = ["cri"]\n' });
+    expect(id.notes.filter((n) => n.text.includes('CRI plugin is disabled'))).toHaveLength(1);
+  });
+
   it('says nothing when another plugin is disabled', async () => {
     expect(await notes('1.7.27', 'version = 2\ndisabled_plugins = ["io.containerd.internal.v1.opt"]\n')).toEqual([]);
     expect(await notes('1.7.27', 'disabled_plugins = ["aufs"]\n')).toEqual([]);

@@ -34,8 +34,19 @@ export interface LoadedFiles {
   files: ConfigFileRead[];
   /** The CRI image settings come from `[plugins."io.containerd.cri.v1.images"]` whatever `version` says. */
   imagesTable: boolean;
-  /** Why containerd does not start with these files, and where. */
+  /**
+   * Whether disabled_plugins turns the CRI plugin off: 1.x matches a merged version 1 list against each
+   * plugin's id (`cri`) and any other against its URI; 2.x renames a version 0/1 file's ids to URIs first.
+   */
+  criDisabled: boolean;
+  /** Why containerd does not start with these files, and where: found while it loads them. */
   refused?: { file: string; key: string[]; message: string };
+  /**
+   * Why containerd does not start with the merged config, and where: found by the check it runs once every
+   * file is loaded, after the check of the merged version (1.x ValidateV2, 2.x ValidateVersion), so a
+   * version above the release's refuses first.
+   */
+  invalid?: { file: string; key: string[]; message: string };
   /**
    * Per file (by path), the `[plugins."io.containerd.grpc.v1.cri".containerd]` keys (`containerd.snapshotter`…)
    * that 2.x's migration of a version 1 or 2 config leaves behind for want of a `runtimes` table
@@ -99,14 +110,24 @@ function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
     const kept = Object.fromEntries(Object.entries(plugins).filter(([id]) => !later(i, id)));
     return { ...f, table: { ...f.table, plugins: kept } };
   });
-  let refused: LoadedFiles['refused'];
-  if (version >= 2)
+  // ValidateV2 checks the merged disabled_plugins (every file's, appended by mergo.WithAppendSlice) before
+  // the plugin keys: an entry of fewer than 4 dotted parts stops 1.5+ at any version from 2 (v1.5.0
+  // services/server/config/config.go:98-107, v1.6.0 :100-109, v1.7.20 :99-116) and 1.3/1.4 at version 2 (v1.3.0 :93-100)
+  let invalid =
+    version >= 2
+      ? notUriDisabled(
+          files,
+          () => version,
+          (id) => id.split('.').length < 4,
+        )
+      : undefined;
+  if (version >= 2 && !invalid)
     for (const f of asMerged) {
       const id = isTable(f.table.plugins)
         ? Object.keys(f.table.plugins).find((k) => k.split('.').length < 4)
         : undefined;
       if (id !== undefined) {
-        refused = {
+        invalid = {
           file: f.path,
           key: ['plugins', id],
           message: `[plugins.${id}] is no plugin URI, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
@@ -120,7 +141,10 @@ function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
     forms: files.map(() => 'as-written'),
     files: asMerged,
     imagesTable: false,
-    ...(refused ? { refused } : {}),
+    // V1DisabledFilter by id at version 1, V2DisabledFilter by URI above (v1.7.20 services/server/config/
+    // config.go:324-346, services/server/server.go:514-517; v1.5.0 :351-372, :438-440)
+    criDisabled: disabledOf(files).includes(version === 1 ? CRI_PLUGIN_ID[1] : CRI_PLUGIN_ID[2]),
+    ...(invalid ? { invalid } : {}),
     stranded: {},
   };
 }
@@ -148,6 +172,8 @@ function loadMergedThenMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
     forms: files.map((_, i) => (imagesTable ? 'images-table' : renamed[i] ? 'renamed' : 'as-written')),
     files: [...files],
     imagesTable,
+    criDisabled: criDisabledOn2x(files),
+    ...invalidOf2x(files),
     stranded,
   };
 }
@@ -186,9 +212,66 @@ function loadEachMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
     forms,
     files: [...files],
     imagesTable: !uniform && !oneOrTwo && version < 3,
+    criDisabled: criDisabledOn2x(files),
     ...(refused ? { refused } : {}),
+    ...invalidOf2x(files),
     stranded: strandedBy(older, olderNamed),
   };
+}
+
+/**
+ * 2.x's ValidateVersion on disabled_plugins: a version 0 or 1 file's entries are renamed before the merge
+ * (v1Migrate gives each a dot: `cri` is io.containerd.grpc.v1.cri, v2.0.0 cmd/containerd/server/config/
+ * config.go:152-207; v2.2.0 :148-203; v2.3.0 :161-217), any other file's are taken as written, and an entry
+ * without a dot stops containerd (v2.0.0 :120-124, :337-339; v2.2.0 :116-120, :334-336; v2.3.0 :130-134,
+ * :521-523).
+ */
+function invalidOf2x(files: readonly ConfigFileRead[]): { invalid?: NonNullable<LoadedFiles['invalid']> } {
+  const invalid = notUriDisabled(
+    files.filter((f) => declared(f.table) >= 2),
+    (f) => declared(f.table),
+    (id) => !id.includes('.'),
+  );
+  return invalid ? { invalid } : {};
+}
+
+/** Every file's disabled_plugins entries, in load order. */
+function disabledOf(files: readonly ConfigFileRead[]): string[] {
+  return files.flatMap((f) =>
+    Array.isArray(f.table.disabled_plugins)
+      ? f.table.disabled_plugins.filter((p): p is string => typeof p === 'string')
+      : [],
+  );
+}
+
+/** 2.x: a version 0/1 file's `cri` is renamed to the URI (v1MigratePluginName), and the list is matched by URI. */
+function criDisabledOn2x(files: readonly ConfigFileRead[]): boolean {
+  return files.some((f) =>
+    disabledOf([f]).some((p) => p === CRI_PLUGIN_ID[2] || (declared(f.table) < 2 && p === CRI_PLUGIN_ID[1])),
+  );
+}
+
+/**
+ * The first disabled_plugins entry, in load order, that names no plugin URI as this release checks it:
+ * only a version 1 config names a plugin by its id (docker/containerd-packaging's `disabled_plugins =
+ * ["cri"]`); from version 2 the id is a URI, the CRI plugin's io.containerd.grpc.v1.cri. The message is
+ * the same whichever release refuses, as containerd's error is.
+ */
+function notUriDisabled(
+  files: readonly ConfigFileRead[],
+  versionOf: (f: ConfigFileRead) => number,
+  notUri: (id: string) => boolean,
+): LoadedFiles['invalid'] {
+  for (const f of files) {
+    const id = disabledOf([f]).find(notUri);
+    if (id === undefined) continue;
+    return {
+      file: f.path,
+      key: ['disabled_plugins'],
+      message: `disabled_plugins names "${id}", which is no plugin URI, in a config read as version ${versionOf(f)}: containerd does not start ("invalid disabled plugin URI \\"${id}\\" expect io.containerd.x.vx"); only a version 1 config names a plugin by its id${id === CRI_PLUGIN_ID[1] ? `, and the CRI plugin is ${CRI_PLUGIN_ID[2]} from version 2` : ''}`,
+    };
+  }
+  return undefined;
 }
 
 /** Each file's stranded keys (criKeysStranded), of its table with the CRI table under its 2.x name; `runtimes` for all, else each its own. */

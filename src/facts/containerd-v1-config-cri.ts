@@ -23,7 +23,7 @@ export function v2CriTableInV1ConfigNote(
   const holder = files.find((f) => isTable(f.table.plugins) && isTable(f.table.plugins[CRI_PLUGIN_ID[2]]));
   if (!holder) return null;
   if (pk.value(v2CriTableInV1Config) !== 'ignored') return null;
-  const line = holder.lineOf(['plugins', CRI_PLUGIN_ID[2]]) ?? firstSubTableLine(holder);
+  const line = holder.lineOf(['plugins', CRI_PLUGIN_ID[2]]) ?? firstSubTableLine(holder, CRI_PLUGIN_ID[2]);
   const what = holder.table.version === undefined ? 'has no version line (read as version 1)' : 'declares version = 1';
   const release = pk.version ? `containerd ${formatVersion(pk.version)}` : 'containerd 1.x';
   return {
@@ -33,8 +33,8 @@ export function v2CriTableInV1ConfigNote(
 }
 
 /** A table written only through its sub-tables (`[plugins."…".registry.mirrors."x"]`) has the line of its first. */
-function firstSubTableLine(f: ConfigFileRead): number | undefined {
-  const cri = isTable(f.table.plugins) ? f.table.plugins[CRI_PLUGIN_ID[2]] : undefined;
+export function firstSubTableLine(f: ConfigFileRead, id: string): number | undefined {
+  const cri = isTable(f.table.plugins) ? f.table.plugins[id] : undefined;
   if (!isTable(cri)) return undefined;
   const walk = (path: string[], t: Record<string, unknown>): number | undefined => {
     for (const [k, v] of Object.entries(t)) {
@@ -44,5 +44,5 @@ function firstSubTableLine(f: ConfigFileRead): number | undefined {
     }
     return undefined;
   };
-  return walk(['plugins', CRI_PLUGIN_ID[2]], cri);
+  return walk(['plugins', id], cri);
 }

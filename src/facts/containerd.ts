@@ -71,6 +71,7 @@ import { versionCeiling } from './containerd-version-ceiling.js';
 import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from './containerd-hosts-dirs.js';
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
+import { v1CriTableInV2ConfigNote } from './containerd-v1-cri-table-in-v2-config.js';
 import { builtInConfig } from './containerd-built-in.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
@@ -172,7 +173,7 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, locate, leftoverCri } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, locate, leftoverCri, excerpt, criDisabled } = await readConfig(ctx, pk, mainText);
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -234,7 +235,7 @@ export const containerdFacts = defineFacts({
     const facts: ContainerdFacts = {
       version,
       configSource: notGiven ? 'not-given' : source,
-      configExcerpt: source === 'invalid' && mainText !== undefined && elidedLines(mainText).length > 0,
+      configExcerpt: excerpt,
       configFile: file,
       configOnNode: configOnNode(ctx.facts.manifest.probes.containerd?.config),
       importsOnNode: importsOnNode(ctx.facts.manifest, await b.list(CONTAINERD_FILES.imports)),
@@ -271,11 +272,9 @@ export const containerdFacts = defineFacts({
         `${CONTAINERD_FILES.plugins}:${criPlugin.line}`,
       );
     }
-    if (criDisabled(facts.config.disabledPlugins, mainText))
+    if (criDisabled)
       ctx.note(
-        // a version 1 file names plugins by id, matched against each plugin's ID (v1.7.20
-        // services/server/server.go:514-517, config.go:325-334); 2.x renames "cri" to its URI when it
-        // migrates such a file (v2.0.0 cmd/containerd/server/config/config.go:199-200, v1MigratePluginName)
+        // per release line and version (LoadedFiles.criDisabled, facts/containerd-load.ts)
         `containerd's CRI plugin is disabled (disabled_plugins = [${facts.config.disabledPlugins.map((p) => `"${p}"`).join(', ')}]${facts.config.disabledPlugins.includes('cri') ? ", as the config.toml of Docker's containerd.io package has it" : ''}): the kubelet cannot pull through this containerd at all, and the CRI settings read from the config do not apply`,
         facts.configFile ?? CONTAINERD_FILES.config,
       );
@@ -340,6 +339,10 @@ async function readConfig(
   /** Where a key of the config in effect is set (a file that parsed): the dump, or the last of config.toml and its imports. */
   locate?: Locate;
   leftoverCri: LeftoverCri | null;
+  /** config.toml is a paste's excerpt (lines of dots), read as invalid. */
+  excerpt: boolean;
+  /** disabled_plugins turns the CRI plugin off (LoadedFiles.criDisabled). */
+  criDisabled: boolean;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -373,11 +376,24 @@ async function readConfig(
         // the dump prints the merged config: it sets every key it shows
         locate: locateIn([{ path: CONTAINERD_FILES.dump, table: p.value, lineOf: p.lineOf }]),
         leftoverCri: null,
+        excerpt: false,
+        // the dump prints the merged config in the version this containerd reads it as: ids at version 1
+        criDisabled: r.config.disabledPlugins.includes(
+          Number(p.value.version ?? 1) <= 1 ? CRI_PLUGIN_ID[1] : CRI_PLUGIN_ID[2],
+        ),
       };
     } else if (!p.ok) ctx.problem({ file: CONTAINERD_FILES.dump, line: p.line, column: p.column, message: p.message });
   }
   const main = mainText;
-  if (main === undefined) return { config: builtInConfig(pk), source: 'defaults', file: null, leftoverCri: null };
+  if (main === undefined)
+    return {
+      config: builtInConfig(pk),
+      source: 'defaults',
+      file: null,
+      leftoverCri: null,
+      excerpt: false,
+      criDisabled: false,
+    };
   const p = parseTomlLocated(main);
   if (!p.ok) {
     const elided = elidedLines(main);
@@ -401,6 +417,8 @@ async function readConfig(
       source: 'invalid',
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
+      excerpt: elided.length > 0,
+      criDisabled: false,
     };
   }
   const files: ConfigFileRead[] = [{ path: CONTAINERD_FILES.config, table: p.value, lineOf: p.lineOf }];
@@ -459,7 +477,8 @@ async function readConfig(
   const missing = missingImportRefusal(missingImportsOf(ctx.facts.manifest.probes.containerd), files, (node) =>
     node === mainNode ? CONTAINERD_FILES.config : onNodeOf[node],
   );
-  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined);
+  // containerd checks the merged config's version before what it lists (ValidateV2, ValidateVersion)
+  const refused = missing ?? l.refused ?? (outcome?.kind === 'refused' ? outcome : undefined) ?? l.invalid;
   if (refused) {
     const f = files.find((x) => x.path === refused.file);
     const key = refused.key;
@@ -474,6 +493,8 @@ async function readConfig(
       source: 'invalid',
       file: CONTAINERD_FILES.config,
       leftoverCri: null,
+      excerpt: false,
+      criDisabled: false,
     };
   }
   if (l.versionFrom) versionFromNote(ctx, l.version, l.versionFrom, files[0]!);
@@ -487,6 +508,11 @@ async function readConfig(
   // and on a version 1 file's CRI settings written under the version 2 id (1.x ignores them)
   const v2Cri = v2CriTableInV1ConfigNote(pk, l.version, files);
   if (v2Cri) ctx.note(v2Cri.text, v2Cri.at);
+  // and on a version 2+ file's CRI settings under the version 1 id (2.x ignores them, 1.x does not start)
+  const refusedOn1x =
+    pk.version === null && loadFiles(files, 'plugin-tables-replaced').invalid?.key.join('.') === 'plugins.cri';
+  const v1Cri = v1CriTableInV2ConfigNote(pk, files, refusedOn1x);
+  if (v1Cri) ctx.note(v1Cri.text, v1Cri.at);
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;
@@ -529,6 +555,8 @@ async function readConfig(
     file: CONTAINERD_FILES.config,
     locate: locateIn(asRead),
     leftoverCri,
+    excerpt: false,
+    criDisabled: l.criDisabled,
   };
 }
 
@@ -540,7 +568,16 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
       const l = loadFiles(files, w);
       // keys left behind at the value that holds without them read alike
       const stranded = files.map((f) => strandedOffDefault(f.table, l.stranded[f.path] ?? []));
-      return JSON.stringify([l.version, l.forms, l.imagesTable, l.refused, stranded, l.files.map((f) => f.table)]);
+      return JSON.stringify([
+        l.version,
+        l.forms,
+        l.imagesTable,
+        l.refused,
+        l.invalid,
+        l.criDisabled,
+        stranded,
+        l.files.map((f) => f.table),
+      ]);
     };
     const assumed = ways[configImportMerge.assumeWhenUnknown]!;
     if (ways.every((w) => read(w) === read(assumed))) return assumed;
@@ -845,17 +882,6 @@ function importsOnNode(manifest: Manifest, imports: string[]): Record<string, st
 /** The probe's record of config.toml's node path (`config`), when it holds an absolute path. */
 function configOnNode(recorded: unknown): string | null {
   return typeof recorded === 'string' && recorded.startsWith('/') ? recorded : null;
-}
-
-/**
- * Whether the config disables the CRI service: by its URI in any file, or by its id `cri` in config.toml
- * written as version 1 (no `version` line, or `version = 1`), which 1.x matches by plugin id and 2.x
- * renames to the URI when it migrates the file.
- */
-function criDisabled(disabled: readonly string[], mainText: string | undefined): boolean {
-  const declared = declaredVersion(mainText);
-  const v1 = mainText !== undefined && (declared === undefined || Number(declared) <= 1);
-  return disabled.some((p) => p === 'io.containerd.grpc.v1.cri' || (p === 'cri' && v1));
 }
 
 /** The `version = N` config.toml's text declares, as written; undefined without the text or the line. */

@@ -415,6 +415,80 @@ describe('disabled_plugins', () => {
     expect(byUri).toMatch(/disabled_plugins = \["io\.containerd\.grpc\.v1\.cri"\]\): the kubelet/);
   });
 
+  it('a version 2 or 3 config naming a plugin by its id does not start on any release (1.5–1.7, 2.0–2.2, unknown)', async () => {
+    // 1.x ValidateV2 (v1.5.0 services/server/config/config.go:98-107, v1.7.20 :99-116), 2.x ValidateVersion
+    // (v2.0.0 cmd/containerd/server/config/config.go:120-124, v2.2.0 :116-120): no v1 migration renames it
+    const read = async (version: string | null, config: string, imports: Record<string, string> = {}) =>
+      factsFrom({
+        ...(version === null ? {} : { 'raw/containerd/version.txt': `containerd containerd.io ${version} x\n` }),
+        'raw/containerd/config.toml': config,
+        ...imports,
+      });
+    const refusal = (f: Awaited<ReturnType<typeof read>>) =>
+      f.problems.find((p) => p.message.includes('invalid disabled plugin URI'));
+    for (const version of ['1.5.18', '1.6.20', '1.7.27', '2.0.6', '2.1.4', '2.2.1', null]) {
+      const f = await read(version, 'version = 2\ndisabled_plugins = ["cri"]\n');
+      expect(f.containerd!.configSource, String(version)).toBe('invalid');
+      expect(refusal(f), String(version)).toMatchObject({ file: 'raw/containerd/config.toml', line: 2 });
+      expect(refusal(f)!.message).toMatch(/the CRI plugin is io\.containerd\.grpc\.v1\.cri from version 2/);
+      expect(
+        f.notes.filter((n) => n.text.includes('CRI plugin is disabled')),
+        String(version),
+      ).toEqual([]);
+      // no version check assumed: every release refuses it alike
+      expect(f.containerd!.versionAssumptions.map((a) => a.fact)).not.toContain('containerd.config.import-merge');
+    }
+    for (const version of ['2.1.4', '2.2.1']) {
+      const f = await read(version, 'version = 3\ndisabled_plugins = ["restart"]\n');
+      expect(refusal(f)?.message, version).toMatch(/names "restart".*read as version 3/);
+    }
+    // a version 1 import's ids: 2.x renames them before the merge, 1.x appends them to a version 2 list
+    const v1Import = { 'raw/containerd/imports/10-v1.toml': 'disabled_plugins = ["restart"]\n' };
+    const main = 'version = 2\nimports = ["/etc/containerd/conf.d/*.toml"]\n';
+    expect(refusal(await read('2.1.4', main, v1Import))).toBeUndefined();
+    expect(refusal(await read('1.7.27', main, v1Import))).toMatchObject({
+      file: 'raw/containerd/imports/10-v1.toml',
+      line: 1,
+    });
+    // 1.7.17+ checks the version first (ValidateV2, v1.7.20 :106-110): that is what it prints
+    const v3 = await read('1.7.20', 'version = 3\ndisabled_plugins = ["cri"]\n');
+    expect(v3.problems.map((p) => p.message).join('\n')).toMatch(/unsupported config version `3`/);
+    expect(refusal(v3)).toBeUndefined();
+    // not refused: a version 1 config's id, and a version 2 config's URI
+    expect(refusal(await read('2.1.4', 'disabled_plugins = ["cri"]\n'))).toBeUndefined();
+    expect(
+      refusal(await read('1.7.27', 'version = 2\ndisabled_plugins = ["io.containerd.grpc.v1.cri"]\n')),
+    ).toBeUndefined();
+  });
+
+  it("a version 1 config's URI: 1.x matches it against plugin ids and keeps CRI, 2.x disables it; unknown assumes 2.x and says so", async () => {
+    // V1DisabledFilter matches r.ID at version 1 (v1.7.20 services/server/config/config.go:324-334,
+    // services/server/server.go:514-517); v1MigratePluginName keeps a dotted name (v2.0.0 config.go:175-190)
+    const v1Uri = 'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n';
+    expect(await notes('1.7.27', v1Uri)).toEqual([]);
+    expect(await notes('1.6.20', v1Uri)).toEqual([]);
+    expect(await notes('2.1.4', v1Uri)).toHaveLength(1);
+    const unknown = await factsFrom({ 'raw/containerd/config.toml': v1Uri });
+    expect(unknown.notes.filter((n) => n.text.includes('CRI plugin is disabled'))).toHaveLength(1);
+    expect(unknown.containerd!.versionAssumptions.map((a) => [a.fact, a.range])).toContainEqual([
+      'containerd.config.import-merge',
+      '≥ 2.0.0',
+    ]);
+    // `containerd config dump` prints the merged config in the version it is read as: 1.x's version 1 by id
+    const dumped = async (dump: string) =>
+      (
+        await factsFrom({
+          'raw/containerd/version.txt': 'containerd x 1.7.27 y\n',
+          'raw/containerd/config-dump.toml': dump,
+        })
+      ).notes.filter((n) => n.text.includes('CRI plugin is disabled'));
+    expect(await dumped(`version = 1\n${v1Uri}`)).toEqual([]);
+    expect(await dumped(`version = 2\n${v1Uri}`)).toHaveLength(1);
+    // the id in a version 1 config: every release disables CRI
+    const id = await factsFrom({ 'raw/containerd/config.toml': 'disabled_plugins = ["cri"]\n' });
+    expect(id.notes.filter((n) => n.text.includes('CRI plugin is disabled'))).toHaveLength(1);
+  });
+
   it('says nothing when another plugin is disabled', async () => {
     expect(await notes('1.7.27', 'version = 2\ndisabled_plugins = ["io.containerd.internal.v1.opt"]\n')).toEqual([]);
     expect(await notes('1.7.27', 'disabled_plugins = ["aufs"]\n')).toEqual([]);

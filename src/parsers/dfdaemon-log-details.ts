@@ -247,11 +247,19 @@ export function rustDetails(ev: LogEvent, msg: string): void {
  * (:502-503), read on its own.
  */
 function localPiecesFound(msg: string): boolean {
-  const m = /^interested pieces after downloading from local: \[([\d, ]*)\]/.exec(msg);
+  const m = /^interested pieces after downloading from local: \[([\d, ]*)(\]?)/.exec(msg);
   if (!m) return false;
-  const list = (m[1] as string).trim();
-  if (list === '') return true;
-  const nums = list.split(',').map((n) => Number(n.trim()));
+  const closed = m[2] === ']';
+  const parts = (m[1] as string)
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+  if (closed && parts.length === 0) return true;
+  // a list read only so far (a line longer than what is read of it, or cut where it was pasted): the
+  // numbers before the cut are still in piece order, so a gap among them is still pieces found locally;
+  // its last number may itself be cut
+  if (!closed) parts.pop();
+  const nums = parts.map(Number);
   return nums.some((n, i) => i > 0 && n !== (nums[i - 1] as number) + 1);
 }
 

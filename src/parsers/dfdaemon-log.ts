@@ -703,16 +703,11 @@ export class LogScanner {
     const len = f[base + R_CLEN] as number;
     if (len >= 0) ev.contentLength = len;
     // only these kinds read the message's own text (the rest is in the span fields above)
-    if (
-      p.kind === 'task-start' ||
-      p.kind === 'task-slow' ||
-      p.kind === 'proxy-p2p' ||
-      p.kind === 'proxy-direct' ||
-      p.kind === 'local-start'
-    ) {
+    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
-    } else if (p.kind === 'daemon-version') {
-      // the release is in the announce span's request, past the host's stats (a few KB)
+    } else if (p.kind === 'daemon-version' || p.kind === 'local-start') {
+      // the release is in the announce span's request, past the host's stats (a few KB); the pieces a
+      // task still wants are listed one by one, ~5 bytes a piece (a 2 GB layer of 4 MiB pieces: 512)
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 16384)));
     }
     ev.text = rustEvidenceText(p.kind, ev.text);

@@ -550,15 +550,9 @@ export class LogScanner {
       }
     }
     // only these kinds read the message's own text (the rest is in the span fields above)
-    if (
-      p.kind === 'task-start' ||
-      p.kind === 'task-slow' ||
-      p.kind === 'proxy-p2p' ||
-      p.kind === 'proxy-direct' ||
-      p.kind === 'local-start'
-    ) {
+    if (p.kind === 'task-start' || p.kind === 'task-slow' || p.kind === 'proxy-p2p' || p.kind === 'proxy-direct') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 600)));
-    } else if (p.kind === 'daemon-version') {
+    } else if (p.kind === 'daemon-version' || p.kind === 'local-start') {
       rustDetails(ev, buf.toString('utf8', ms, Math.min(e, ms + 16384)));
     }
     ev.text = rustEvidenceText(p.kind, ev.text);

@@ -884,6 +884,14 @@ describe('Rust wordings by release (dragonflyoss/client)', () => {
     // a ranged request's pieces begin where its range does (piece.rs:146-202): a cold one is no hit
     expect(hit(after, 'interested pieces after downloading from local: [3, 4, 5]')).toBe(false);
     expect(hit(after, 'interested pieces after downloading from local: [4, 5, 6, 7]')).toBe(false);
+    // a large layer's list, its gap past the first few hundred bytes: pieces 200-259 were cached
+    const pieces = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+    const long = [...pieces(0, 200), ...pieces(260, 400)].join(', ');
+    expect(hit(after, `interested pieces after downloading from local: [${long}]`)).toBe(true);
+    expect(hit(after, `interested pieces after downloading from local: [${pieces(0, 400).join(', ')}]`)).toBe(false);
+    // cut where it was pasted: the gap before the cut still shows, and a number cut in two is no gap
+    expect(hit(after, 'interested pieces after downloading from local: [0, 1, 5, 6, 7')).toBe(true);
+    expect(hit(after, 'interested pieces after downloading from local: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1')).toBe(false);
   });
   it('reads the pieces still wanted after waiting for a prefetch, which are no cache hit', () => {
     // v1.5.1 resource/task.rs:452-458, then :494-499 once the prefetch's in-flight pieces were waited for:

@@ -50,18 +50,20 @@ const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
   'dfdaemon-yaml': 'rust',
 };
 
+/**
+ * What a hosts.toml's parent directory must look like to be taken for the registry host namespace
+ * containerd looks it up under (`[registry_host_name|IP address][:port]`, `host_port_`, or
+ * `_default`: containerd v2.1.4 docs/hosts.md:58-75, core/remotes/docker/config/hosts.go:306-312
+ * hostDirectory): a host name with a dot, `localhost`, or one with a port. A folder an issue's attachment
+ * was saved in (`issue-1234`, `Downloads`) names no registry; the file's `server` does.
+ */
+const REGISTRY_DIR = /^(?:_default|localhost(?::\d+)?|[\w-]+(?:\.[\w-]+)+(?::\d+)?|[\w.-]+:\d+|[\w.-]+_\d+_)$/;
+
 /** The registry directory a hosts.toml belongs in: its parent directory if the path shows one, else its `server`. */
 export function hostsTomlRegistry(path: string, text: string): string {
   const parts = path.split('/');
   const parent = parts.length >= 2 ? parts[parts.length - 2] : undefined;
-  if (
-    parent &&
-    parts[parts.length - 1] === 'hosts.toml' &&
-    /^[\w.-]+(?::\d+)?$/.test(parent) &&
-    parent !== '.' &&
-    parent !== '..'
-  )
-    return parent;
+  if (parent && parts[parts.length - 1] === 'hosts.toml' && REGISTRY_DIR.test(parent)) return parent;
   const server = /^\s*server\s*=\s*["']([^"']+)["']/m.exec(text)?.[1];
   if (!server) return '_default';
   const host = server.replace(/^[a-z]+:\/\//, '').replace(/\/.*$/, '');

@@ -1,5 +1,6 @@
 import { dig, isTable, parseTomlLocated, type TableHeader } from './containerd-toml.js';
 import { parseGoDuration } from './go-duration.js';
+import { parseBracketedUrl } from './go-url-host.js';
 
 /**
  * One containerd `hosts.toml`, read the way containerd's remotes/docker/config/hosts.go reads it
@@ -200,16 +201,13 @@ function entry(
   line: number | undefined,
 ): { ok: true; entry: HostsEntry } | { ok: false; message: string; entry?: { line?: number } } {
   const withScheme = /^https?:\/\//i.test(raw) ? raw : /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
-  let u: URL;
-  try {
-    u = new URL(withScheme);
-  } catch {
+  const u = splitUrl(withScheme);
+  if (!u)
     return {
       ok: false,
       message: `unable to parse ${isServer ? 'server' : 'host'} ${JSON.stringify(raw)}`,
       entry: { line },
     };
-  }
   const scheme = u.protocol === 'http:' ? 'http' : u.protocol === 'https:' ? 'https' : null;
   if (scheme === null)
     return { ok: false, message: `unsupported scheme ${u.protocol} in ${JSON.stringify(raw)}`, entry: { line } };
@@ -270,6 +268,16 @@ function useP2POf(header: unknown): string | undefined {
   if (!isTable(header)) return undefined;
   const v = Object.entries(header).find(([name]) => name.toLowerCase() === 'x-dragonfly-use-p2p')?.[1];
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+}
+
+/** A host or server URL's parts; a bracketed host WHATWG refuses is split as Go's url.Parse splits it. */
+function splitUrl(url: string): { protocol: string; hostname: string; port: string; pathname: string } | null {
+  try {
+    return new URL(url);
+  } catch {
+    const b = parseBracketedUrl(url);
+    return b && { protocol: `${b.scheme}:`, hostname: b.host, port: b.port, pathname: b.path || '/' };
+  }
 }
 
 function lineMatching(text: string, re: RegExp): number | undefined {

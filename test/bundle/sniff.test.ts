@@ -240,5 +240,13 @@ describe('hostsTomlRegistry', () => {
       'harbor.example.com:8443',
     );
     expect(hostsTomlRegistry('paste.toml', '[host."http://127.0.0.1:4001"]')).toBe('_default');
+    for (const dir of ['192.168.0.190:5000', 'localhost', 'my-registry:5000', 'my-registry_5000_', '_default'])
+      expect(hostsTomlRegistry(`/etc/containerd/certs.d/${dir}/hosts.toml`, '')).toBe(dir);
+  });
+
+  it("takes no folder an attachment was saved in for the registry (containerd/containerd#6285's docker.io file)", () => {
+    const text = 'server = "https://registry-1.docker.io"\n\n[host."http://192.168.0.190:5000"]\n';
+    expect(hostsTomlRegistry('/home/me/issue-6285/hosts.toml', text)).toBe('docker.io');
+    expect(hostsTomlRegistry('Downloads/hosts.toml', '[host."http://127.0.0.1:4001"]')).toBe('_default');
   });
 });

@@ -21,6 +21,7 @@ import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/con
 import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { elidedLines } from '../../src/parsers/paste-elision.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
+import { parseBracketedUrl } from '../../src/parsers/go-url-host.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
 import { configMapEntry } from '../../src/parsers/configmap.js';
 import { helmValuesKeys } from '../../src/parsers/helm-values.js';
@@ -472,12 +473,14 @@ register({
 
 register({
   name: 'hosts-toml',
-  files: ['hosts-toml.ts', 'containerd-toml.ts'],
+  files: ['hosts-toml.ts', 'containerd-toml.ts', 'go-url-host.ts'],
   seeds: () =>
     seedTexts({
       fixtures: /^raw\/containerd\/certs\.d\/.*hosts\.toml$/,
       inline: [
         'server = "https://registry-1.docker.io"\n\n[host."http://127.0.0.1:65001"]\n  capabilities = ["pull", "resolve"]\n  skip_verify = true\n  [host."http://127.0.0.1:65001".header]\n    X-Dragonfly-Registry = ["https://index.docker.io"]\n\n[host."https://mirror.example:5000"]\n  capabilities = ["pull"]\n  override_path = true\n  ca = "/etc/ssl/ca.pem"\n',
+        // a bracketed host no IPv6 address, as a paste's redaction leaves it (Go's url.Parse takes it)
+        'server = "https://[REDACTED]:8443/v2"\n\n[host."http://[<mirror>]:5000/v2/docker.io?x#y"]\n',
       ],
     }),
   attacks: [`[host.${'"a".'.repeat(3000)}"b"]\n`],
@@ -486,6 +489,7 @@ register({
     plainData(r);
     hostDirCandidates(text.slice(0, 40));
     registryOfHostDir(text.slice(0, 40));
+    plainData(parseBracketedUrl(`https://[${text.slice(0, 200)}`));
     if (!r.ok) return [r.line === undefined ? { message: r.message } : { line: r.line, message: r.message }];
     return r.warnings;
   },

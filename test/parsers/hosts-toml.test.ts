@@ -211,6 +211,26 @@ describe('parseHostsToml', () => {
     expect(parseHostsToml('host = "x"\n')).toMatchObject({ ok: false, line: 1 });
   });
 
+  it("takes a bracketed host Go's url.Parse takes, such as a paste's redaction, and rejects one Go rejects (goharbor/harbor#18530)", () => {
+    const redacted = parseHostsToml(
+      'server = "https://docker.io"\n\n[host."https://[REDACTED_HARBOR_REGISTRY_URL]/v2/docker.io"]\n  capabilities = ["pull", "resolve"]\n',
+    );
+    expect(redacted.ok).toBe(true);
+    expect(redacted.ok && redacted.file.hosts[0]).toMatchObject({
+      scheme: 'https',
+      host: 'REDACTED_HARBOR_REGISTRY_URL',
+      port: 443,
+      path: '/v2/docker.io',
+      capabilities: ['pull', 'resolve'],
+      line: 3,
+    });
+    const withPort = parseHostsToml('[host."http://[<registry>]:5000"]\n');
+    expect(withPort.ok && withPort.file.hosts[0]).toMatchObject({ host: '<registry>', port: 5000, path: '' });
+    // Go: "missing ']' in host" and "invalid port" after the bracket
+    expect(parseHostsToml('[host."https://[REDACTED"]\n')).toMatchObject({ ok: false, line: 1 });
+    expect(parseHostsToml('[host."https://[REDACTED]x/v2"]\n')).toMatchObject({ ok: false, line: 1 });
+  });
+
   it('keeps any order of generated hosts', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 65535 }), { minLength: 1, maxLength: 8 }), (ports) => {

@@ -7,6 +7,7 @@ import {
   GET_EVENTS_ROW,
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
+import { KLOG_PREFIX } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
@@ -170,10 +171,11 @@ const TESTS: Test[] = [
   },
   {
     kind: 'containerd-log',
-    // crictl's stderr, or the kubelet's journal: the CRI client's klog record of containerd's error
+    // crictl's stderr (alone, or inside kubeadm's "output: …" wrap), or the kubelet's journal: the CRI
+    // client's klog record of containerd's error
     why: `the CRI client's klog line "${CRI_CLIENT_PULL_FAILED}" (crictl, the kubelet), which quotes containerd's error`,
     line: new RegExp(
-      String.raw`^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@-]+(?:\[\d+\])?: )?E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] "${CRI_CLIENT_PULL_FAILED}" err=`,
+      String.raw`^${KLOG_PREFIX}E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] "${CRI_CLIENT_PULL_FAILED}" err=`,
     ),
   },
   {

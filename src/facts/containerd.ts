@@ -27,7 +27,7 @@ import {
   parseContainerdLogLine,
   withoutRepeatedClientFailures,
 } from '../parsers/containerd-log.js';
-import { parseKlogLine } from '../parsers/klog-line.js';
+import { KUBEADM_WRAP_END, parseKlogLine } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
@@ -748,8 +748,14 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);
     // a klog line is the CRI client's (crictl's stderr pasted with the journal), read above when it
-    // records a pull's failure: not a line of an unknown format
-    else if (line.trim() !== '' && !/\b(?:msg|level)=|"msg":/.test(line) && !parseKlogLine(line)) {
+    // records a pull's failure, and kubeadm's wrap of crictl's output ends on a line of its own: neither
+    // is a line of an unknown format
+    else if (
+      line.trim() !== '' &&
+      !/\b(?:msg|level)=|"msg":/.test(line) &&
+      !parseKlogLine(line) &&
+      !KUBEADM_WRAP_END.test(line)
+    ) {
       unrecognised++;
       first ??= { line: n, text: line };
     }

@@ -300,6 +300,24 @@ describe('containerd log', () => {
     ]);
   });
 
+  it("reads crictl's klog line inside kubeadm's wrap, and takes the wrap's last line for kubeadm's (kubernetes/website#40520)", async () => {
+    const journal = readFileSync(
+      'fixtures/real/kubeadm-preflight-crictl-output-40520/raw/containerd/journal.txt',
+      'utf8',
+    );
+    const f = await factsFrom({ 'raw/containerd/journal.txt': journal });
+    expect(f.problems.filter((p) => p.file === 'raw/containerd/journal.txt')).toEqual([]);
+    // crictl's fatal line repeats the client's failure: one pull failed, at the origin, unanswered
+    expect(f.containerd!.log!.events).toMatchObject([
+      { kind: 'pull-failed-unanswered', line: 2, failedAt: { host: 'registry.k8s.io' } },
+    ]);
+    // the client's line alone is the failure, with the image it names
+    const alone = await factsFrom({ 'raw/containerd/journal.txt': `${journal.split('\n')[0]}\n` });
+    expect(alone.containerd!.log!.events).toMatchObject([
+      { kind: 'pull-failed-unanswered', line: 1, criClient: true, image: 'registry.k8s.io/coredns/coredns:v1.9.3' },
+    ]);
+  });
+
   it('counts the lines of a journal it cannot read as the file has them (the last newline ends a line)', async () => {
     const f = await factsFrom({ 'raw/containerd/journal.txt': 'nothing like a log line\n' });
     expect(f.problems).toContainEqual(

@@ -212,6 +212,12 @@ const TESTS: Test[] = [
     text: /^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m,
   },
   {
+    kind: 'nft-ruleset',
+    // a base chain pasted without its table line (leshniak/nft-blacklist#3): its header names its hook
+    why: 'an nft base chain without its table line (chain … { type … hook …)',
+    text: /^\s*chain\s+\S+\s*\{\s*\n\s*type\s+(?:filter|nat|route)\s+hook\s+(?:prerouting|input|forward|output|postrouting|ingress|egress)\b/m,
+  },
+  {
     kind: 'kubelet-config',
     why: 'kind: KubeletConfiguration',
     text: /(?:^|\n)\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/,

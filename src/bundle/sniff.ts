@@ -2,6 +2,7 @@
 // attachments and pastes with arbitrary names (`log.txt`, `config`, `Untitled-3`), not a bundle.
 // Each kind says where the file goes in a bundle; the name is only a tie-breaker.
 import {
+  COLLAPSED_EVENT_ROW,
   DESCRIBE_EVENT_ROW,
   FAILED_MESSAGE,
   GET_EVENTS_ROW,
@@ -232,6 +233,11 @@ const TESTS: Test[] = [
     kind: 'kubectl-describe-events',
     why: '`kubectl describe` event rows (Type, Reason, Age, From, Message)',
     line: DESCRIBE_EVENT_ROW,
+  },
+  {
+    kind: 'kubectl-describe-events',
+    why: '`kubectl describe` event rows whose column padding a paste collapsed to single spaces',
+    line: COLLAPSED_EVENT_ROW,
   },
   {
     kind: 'kubectl-describe-events',

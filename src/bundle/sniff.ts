@@ -2,11 +2,13 @@
 // attachments and pastes with arbitrary names (`log.txt`, `config`, `Untitled-3`), not a bundle.
 // Each kind says where the file goes in a bundle; the name is only a tie-breaker.
 import {
+  COLLAPSED_EVENT_ROW,
   DESCRIBE_EVENT_ROW,
   FAILED_MESSAGE,
   GET_EVENTS_ROW,
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
+import { KLOG_PREFIX } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
@@ -170,10 +172,11 @@ const TESTS: Test[] = [
   },
   {
     kind: 'containerd-log',
-    // crictl's stderr, or the kubelet's journal: the CRI client's klog record of containerd's error
+    // crictl's stderr (alone, or inside kubeadm's "output: …" wrap), or the kubelet's journal: the CRI
+    // client's klog record of containerd's error
     why: `the CRI client's klog line "${CRI_CLIENT_PULL_FAILED}" (crictl, the kubelet), which quotes containerd's error`,
     line: new RegExp(
-      String.raw`^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@-]+(?:\[\d+\])?: )?E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] "${CRI_CLIENT_PULL_FAILED}" err=`,
+      String.raw`^${KLOG_PREFIX}E\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] "${CRI_CLIENT_PULL_FAILED}" err=`,
     ),
   },
   {
@@ -211,6 +214,12 @@ const TESTS: Test[] = [
     text: /^\s*table\s+(?:ip|ip6|inet|arp|bridge|netdev)\s+\S+\s*\{/m,
   },
   {
+    kind: 'nft-ruleset',
+    // a base chain pasted without its table line (leshniak/nft-blacklist#3): its header names its hook
+    why: 'an nft base chain without its table line (chain … { type … hook …)',
+    text: /^\s*chain\s+\S+\s*\{\s*\n\s*type\s+(?:filter|nat|route)\s+hook\s+(?:prerouting|input|forward|output|postrouting|ingress|egress)\b/m,
+  },
+  {
     kind: 'kubelet-config',
     why: 'kind: KubeletConfiguration',
     text: /(?:^|\n)\s*"?kind"?\s*:\s*"?KubeletConfiguration"?/,
@@ -225,6 +234,11 @@ const TESTS: Test[] = [
     kind: 'kubectl-describe-events',
     why: '`kubectl describe` event rows (Type, Reason, Age, From, Message)',
     line: DESCRIBE_EVENT_ROW,
+  },
+  {
+    kind: 'kubectl-describe-events',
+    why: '`kubectl describe` event rows whose column padding a paste collapsed to single spaces',
+    line: COLLAPSED_EVENT_ROW,
   },
   {
     kind: 'kubectl-describe-events',

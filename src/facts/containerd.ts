@@ -27,7 +27,8 @@ import {
   parseContainerdLogLine,
   withoutRepeatedClientFailures,
 } from '../parsers/containerd-log.js';
-import { parseKlogLine } from '../parsers/klog-line.js';
+import { KUBEADM_WRAP_END, parseKlogLine } from '../parsers/klog-line.js';
+import { type CtrPullPastMirror, ctrPullsPastMirror } from './containerd-ctr-hosts-dir.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
@@ -312,6 +313,8 @@ export const containerdFacts = defineFacts({
         setInText(facts.setIn.downloads) ?? facts.configFile ?? CONTAINERD_FILES.version,
       );
     }
+    for (const p of ctrPullsPastMirror(log?.events ?? [], routes).slice(0, 1))
+      ctx.note(ctrPastMirrorText(p), `${log!.file}:${p.event.line}`);
     if (pk.assumptions.length > 0) {
       ctx.note(
         `containerd version unknown (no ${CONTAINERD_FILES.version}): assumed ${assumptionsText(pk.assumptions, CONTAINERD_FILES.version)}`,
@@ -321,6 +324,15 @@ export const containerdFacts = defineFacts({
     return facts;
   },
 });
+
+/** Why a ctr pull that failed at the registry's own host did not go through the mirror hosts.toml lists first. */
+function ctrPastMirrorText({ event, route, first }: CtrPullPastMirror): string {
+  const via = first.isDfdaemon ? 'dfdaemon' : 'that mirror';
+  const dir = route.nodeFile?.endsWith(`/${route.registry}/hosts.toml`)
+    ? route.nodeFile.slice(0, -`/${route.registry}/hosts.toml`.length)
+    : `<the directory holding ${route.registry}/hosts.toml>`;
+  return `ctr's pull failed at ${event.failedAt!.host}, the registry's own host for ${route.registry}, not at ${first.url}, which ${route.file ?? 'hosts.toml'} lists first: ctr reads hosts.toml only when given --hosts-dir, so this pull did not go through ${via} (\`ctr images pull --hosts-dir ${dir} …\` uses it; a mirror that answered 404 for the manifest would leave the same error, as containerd passes over a 404 without keeping it)`;
+}
 
 async function readVersion(b: BundleReader): Promise<ContainerdVersion | null> {
   const t = await b.text(CONTAINERD_FILES.version);
@@ -785,8 +797,14 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
     const ev = parseContainerdLogLine(line, n);
     if (ev) events.push(ev);
     // a klog line is the CRI client's (crictl's stderr pasted with the journal), read above when it
-    // records a pull's failure: not a line of an unknown format
-    else if (line.trim() !== '' && !/\b(?:msg|level)=|"msg":/.test(line) && !parseKlogLine(line)) {
+    // records a pull's failure, and kubeadm's wrap of crictl's output ends on a line of its own: neither
+    // is a line of an unknown format
+    else if (
+      line.trim() !== '' &&
+      !/\b(?:msg|level)=|"msg":/.test(line) &&
+      !parseKlogLine(line) &&
+      !KUBEADM_WRAP_END.test(line)
+    ) {
       unrecognised++;
       first ??= { line: n, text: line };
     }

@@ -95,7 +95,7 @@ export interface PortsToCheck {
 
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
 
-const ASSUMED_BY: Record<TableAssumedBy, string> = {
+const ASSUMED_BY: Record<Exclude<TableAssumedBy, 'nft chain alone'>, string> = {
   'chain policies': 'the built-in chains it gives policies to name it',
   'nat target': 'a target only nat takes names it',
   default: '`iptables -S` lists the filter table unless -t names another',
@@ -114,7 +114,10 @@ async function readRuleset(
     problem({
       file,
       line: a.line,
-      message: `rules without their *table line, read as the ${a.table} table (${ASSUMED_BY[a.by]}): paste \`iptables-save\` for the whole ruleset`,
+      message:
+        a.by === 'nft chain alone'
+          ? 'an nft chain without its table line: the table, its family and its other chains are not known; read as in an inet table (which sees IPv4 and IPv6 alike): paste `nft list ruleset` for the whole ruleset'
+          : `rules without their *table line, read as the ${a.table} table (${ASSUMED_BY[a.by]}): paste \`iptables-save\` for the whole ruleset`,
     });
   const shown = rs.unparsed.slice(0, 5);
   for (const u of shown)

@@ -33,6 +33,8 @@ export interface ContainerdLogEvent {
    * journal), not containerd's own: see CRI_CLIENT_PULL_FAILED.
    */
   criClient?: true;
+  /** The line is ctr's last line (`ctr: <error>`): ctr resolves and fetches itself, with its own hosts. */
+  ctr?: true;
   msg: string;
 }
 
@@ -174,7 +176,9 @@ export function parseContainerdLogLine(text: string, line: number): ContainerdLo
     if (BARE_CRI_CONFIG_ERROR.test(text)) return eventOf(text.trim(), { error: text.trim() }, line);
     // ctr prints the error that ended it as "ctr: <error>" (its client resolves and fetches itself)
     const ctr = CTR_ERROR.exec(text);
-    return ctr ? eventOf(ctr[1] as string, {}, line) : null;
+    const ev = ctr ? eventOf(ctr[1] as string, {}, line) : null;
+    if (ev) ev.ctr = true;
+    return ev;
   }
   const f = logfmtFields(text);
   return f.msg === undefined ? null : eventOf(f.msg, f, line);

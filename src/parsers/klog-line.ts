@@ -5,7 +5,13 @@
 // logger.Error) writes the message quoted, then `err=` and the key/value pairs, each string value
 // quoted as strconv.Quote does (klog.go printS :818-832, internal/serialize/keyvalues.go
 // writeStringValue :250-257); a printf-style call writes its text as it is. The journal's
-// `Mon DD hh:mm:ss host unit[pid]: ` may stand before the header.
+// `Mon DD hh:mm:ss host unit[pid]: ` may stand before the header. So may kubeadm's wrap of crictl's
+// output: a kubeadm that pulls with `crictl pull` returns the failure as
+// `errors.Wrapf(err, "output: %s, error", out)` (kubernetes cmd/kubeadm/app/util/runtime/runtime.go,
+// CRIRuntime.PullImage), which github.com/pkg/errors writes as "output: <crictl's stderr>, error: exit
+// status 1"; kubeadm prints it after its own words (`[ERROR ImagePull]: failed to pull image <image>: `,
+// kubeadm#2936), so crictl's first line stands behind `…: output: ` and the wrap ends on a line of its
+// own, `, error: exit status 1`.
 
 export interface KlogLine {
   severity: 'I' | 'W' | 'E' | 'F';
@@ -17,8 +23,15 @@ export interface KlogLine {
   fields: Record<string, string>;
 }
 
-const HEADER =
-  /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@-]+(?:\[\d+\])?: )?([IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ ([\w.-]+\.go:\d+)\] (.*)$/;
+/** What may stand before the header: a journal's prefix, or kubeadm's words and `output: `. */
+export const KLOG_PREFIX = String.raw`(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \S+ [\w.@-]+(?:\[\d+\])?: |(?:.*: )?output: )?`;
+
+/** The last line of kubeadm's wrap of crictl's output (`, error: exit status 1`): no record of its own. */
+export const KUBEADM_WRAP_END = /^, error: \S.*$/;
+
+const HEADER = new RegExp(
+  String.raw`^${KLOG_PREFIX}([IWEF])\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ ([\w.-]+\.go:\d+)\] (.*)$`,
+);
 
 /** A Go quoted string at the start of `s` (strconv.Quote's output), unquoted, and where it ends; null when `s` opens none. */
 function goQuoted(s: string): { value: string; end: number } | null {

@@ -44,6 +44,18 @@ export const DESCRIBE_EVENT_ROW =
   /^\s*(Normal|Warning)\s{2,}(\S+)\s{2,}\S+(?: \(x(\d+) over \S+\))?\s{2,}([^\s,]+)(?:, (\S+))?\s{2,}(\S.*?)\s*$/;
 
 /**
+ * A describe row whose padding a paste collapsed to single spaces (a paste outside a code block,
+ * hjacobs/kube-ops-view#176: `Warning Failed 18s (x2 over 37s) kubelet, kworker2 Failed to pull image …`).
+ * Without the padding only the cells' shapes tell the columns apart, so each must have the one kubectl
+ * prints: a reason in CamelCase, an age as duration.HumanDuration writes it ("18s", "2m30s", "3d5h"; kubectl
+ * pkg/describe translateTimestampSince) or "<unknown>"/"<invalid>", then one token for the source.
+ */
+const AGE = String.raw`(?:(?:\d+[smhdy])+|<unknown>|<invalid>)`;
+export const COLLAPSED_EVENT_ROW = new RegExp(
+  String.raw`^\s*(Normal|Warning) ([A-Z][A-Za-z]+) ${AGE}(?: \(x(\d+) over ${AGE}\))? ([a-z][\w.-]*)(?:, (\S+))? (\S.*?)\s*$`,
+);
+
+/**
  * A row of `kubectl get events` (columns LAST SEEN, TYPE, REASON, OBJECT, MESSAGE: kubectl's
  * printers for events, pkg/printers/internalversion/printers.go printEvent), which shows no source.
  */
@@ -98,7 +110,11 @@ function continuation(lines: readonly string[], at: number, message: string): { 
 }
 
 const rowAt = (l: string) =>
-  DESCRIBE_EVENT_ROW.test(l) || GET_EVENTS_ROW.test(l) || DESCRIBE_ROW_HEAD.test(l) || GET_EVENTS_ROW_HEAD.test(l);
+  DESCRIBE_EVENT_ROW.test(l) ||
+  GET_EVENTS_ROW.test(l) ||
+  DESCRIBE_ROW_HEAD.test(l) ||
+  GET_EVENTS_ROW_HEAD.test(l) ||
+  COLLAPSED_EVENT_ROW.test(l);
 
 /** Every event row of the text, in order; other lines (the header, the rule, anything pasted around) are skipped. */
 export function parseDescribeEvents(text: string): DescribedEvent[] {
@@ -106,7 +122,7 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
   const lines = text.split('\n').map((raw) => raw.replace(/\r$/, ''));
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i] as string;
-    const m = DESCRIBE_EVENT_ROW.exec(l) ?? DESCRIBE_ROW_HEAD.exec(l);
+    const m = DESCRIBE_EVENT_ROW.exec(l) ?? DESCRIBE_ROW_HEAD.exec(l) ?? COLLAPSED_EVENT_ROW.exec(l);
     if (m) {
       const rest = continuation(lines, i, m[6] ?? '');
       const path = FIELD_PATH.exec(rest.message);

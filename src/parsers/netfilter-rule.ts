@@ -137,7 +137,7 @@ export interface UnparsedLine {
 }
 
 /** What named the table of rules without a `*table` line: built-in chains given policies, a nat-only target, or nothing (filter). */
-export type TableAssumedBy = 'chain policies' | 'nat target' | 'default';
+export type TableAssumedBy = 'chain policies' | 'nat target' | 'default' | 'nft chain alone';
 
 export interface NetfilterRuleset {
   /** Which program wrote it. */
@@ -148,7 +148,7 @@ export interface NetfilterRuleset {
   unparsed: UnparsedLine[];
   /**
    * Rules that came without their `*table` line (`iptables -S`, a grep of iptables-save), read as the
-   * table named here from the line where they begin.
+   * table named here from the line where they begin; an nft chain without its `table` line.
    */
   assumedTables?: { line: number; table: string; by: TableAssumedBy }[];
 }

@@ -366,7 +366,7 @@ export function parseNftRule(text: string, tableFamily: string): RuleParse {
 }
 
 type Block =
-  | { kind: 'table'; table: NetfilterTable }
+  | { kind: 'table'; table: NetfilterTable; implicit?: true }
   | { kind: 'chain'; chain: NetfilterChain }
   | { kind: 'set'; name: string; body: string }
   | { kind: 'other' };
@@ -379,6 +379,7 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
   const tables: NetfilterTable[] = [];
   const unparsed: UnparsedLine[] = [];
   const stack: Block[] = [];
+  let assumed: NetfilterRuleset['assumedTables'];
   const lines = text.split('\n');
   const top = () => stack[stack.length - 1];
   const table = () => {
@@ -412,7 +413,9 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
     }
     let m = /^table\s+(\S+)\s+(\S+)\s*\{$/.exec(line);
     if (m) {
-      if (stack.length > 0) unparsed.push({ line: at, text: line, reason: 'table inside another block' });
+      // the chains pasted before it without their table line end there
+      if (stack.length > 0 && !(stack.length === 1 && cur?.kind === 'table' && cur.implicit))
+        unparsed.push({ line: at, text: line, reason: 'table inside another block' });
       const t: NetfilterTable = {
         family: m[1] as string,
         name: unq(m[2] as string),
@@ -425,9 +428,20 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
       continue;
     }
     m = /^chain\s+(\S+)\s*\{$/.exec(line);
+    if (m && stack.length === 0) {
+      // a chain pasted without its table line (leshniak/nft-blacklist#3): the table's family and name are
+      // not shown. It is read as in an inet table, which sees IPv4 and IPv6 alike, the widest an ip or
+      // ip6 table could be; the table's other chains are not there
+      const t: NetfilterTable = { family: 'inet', name: '<table>', chains: new Map(), setElements: 0 };
+      tables.push(t);
+      stack.push({ kind: 'table', table: t, implicit: true });
+      (assumed ??= []).push({ line: at, table: 'inet <table>', by: 'nft chain alone' });
+    }
     if (m) {
       const t = table();
-      if (!t || cur?.kind !== 'table') {
+      // the implicit table just opened is the parent
+      const parent = top();
+      if (!t || parent?.kind !== 'table') {
         unparsed.push({ line: at, text: line, reason: 'chain outside a table' });
         stack.push({ kind: 'other' });
         continue;
@@ -496,8 +510,10 @@ export function parseNftRuleset(text: string): NetfilterRuleset {
     const r = parseNftRule(line, t?.family ?? 'inet');
     chain.rules.push({ line: at, text: line, ...r });
   }
-  if (stack.length > 0) {
-    unparsed.push({ line: lines.length, text: '', reason: `${stack.length} block(s) not closed (truncated?)` });
+  // the table a chain was pasted without has no closing line of its own
+  const open = stack.filter((b) => !(b.kind === 'table' && b.implicit)).length;
+  if (open > 0) {
+    unparsed.push({ line: lines.length, text: '', reason: `${open} block(s) not closed (truncated?)` });
   }
-  return { format: 'nft', tables, unparsed };
+  return { format: 'nft', tables, unparsed, ...(assumed ? { assumedTables: assumed } : {}) };
 }

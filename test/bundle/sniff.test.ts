@@ -59,6 +59,10 @@ describe('sniffKind', () => {
     ).split('\n')[0] as string;
     expect(sniffKind('x', `${line}\n`)?.kind).toBe('containerd-log');
     expect(sniffKind('x', `Oct 16 16:43:09 node-1 kubelet[812]: ${line}\n`)?.kind).toBe('containerd-log');
+    // inside kubeadm's wrap of crictl's output (kubernetes/website#40520)
+    expect(sniffKind('x', `[ERROR ImagePull]: failed to pull image a/b:1: output: ${line}\n`)?.kind).toBe(
+      'containerd-log',
+    );
   });
 
   it("takes ctr's last line of a pull that failed at a host for a containerd log, and no other ctr error", () => {

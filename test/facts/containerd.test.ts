@@ -300,6 +300,77 @@ describe('containerd log', () => {
     ]);
   });
 
+  it("reads crictl's klog line inside kubeadm's wrap, and takes the wrap's last line for kubeadm's (kubernetes/website#40520)", async () => {
+    const journal = readFileSync(
+      'fixtures/real/kubeadm-preflight-crictl-output-40520/raw/containerd/journal.txt',
+      'utf8',
+    );
+    const f = await factsFrom({ 'raw/containerd/journal.txt': journal });
+    expect(f.problems.filter((p) => p.file === 'raw/containerd/journal.txt')).toEqual([]);
+    // crictl's fatal line repeats the client's failure: one pull failed, at the origin, unanswered
+    expect(f.containerd!.log!.events).toMatchObject([
+      { kind: 'pull-failed-unanswered', line: 2, failedAt: { host: 'registry.k8s.io' } },
+    ]);
+    // the client's line alone is the failure, with the image it names
+    const alone = await factsFrom({ 'raw/containerd/journal.txt': `${journal.split('\n')[0]}\n` });
+    expect(alone.containerd!.log!.events).toMatchObject([
+      { kind: 'pull-failed-unanswered', line: 1, criClient: true, image: 'registry.k8s.io/coredns/coredns:v1.9.3' },
+    ]);
+  });
+
+  it("says a ctr pull that failed at the registry's own host never used the mirror hosts.toml lists first (containerd#12550)", async () => {
+    const dir = 'fixtures/real/containerd-2.1.5-hosts-toml-config-not-given-12550/raw/containerd';
+    const hostsToml = readFileSync(`${dir}/certs.d/docker.io/hosts.toml`, 'utf8');
+    const ctrLine = readFileSync(`${dir}/journal.txt`, 'utf8');
+    // as analyze gives loose files: hosts.toml read as from containerd's config_path
+    const loose = {
+      manifest: { probes: { containerd: { status: 'ok' as const, durationMs: 0, configGiven: false } } },
+    };
+    const f = await factsFrom(
+      {
+        'raw/containerd/version.txt': readFileSync(`${dir}/version.txt`, 'utf8'),
+        'raw/containerd/certs.d/docker.io/hosts.toml': hostsToml,
+        'raw/containerd/journal.txt': ctrLine,
+      },
+      loose,
+    );
+    expect(f.notes).toContainEqual({
+      text: expect.stringMatching(
+        /^ctr's pull failed at registry-1\.docker\.io, the registry's own host for docker\.io, not at https:\/\/x1c5aepo97t16f\.xuanyuan\.run:443, which raw\/containerd\/certs\.d\/docker\.io\/hosts\.toml lists first: ctr reads hosts\.toml only when given --hosts-dir, so this pull did not go through that mirror/,
+      ),
+      source: 'raw/containerd/journal.txt:1',
+    });
+    // dfdaemon as the mirror is named as such
+    const dfdaemon = await factsFrom(
+      {
+        'raw/containerd/certs.d/docker.io/hosts.toml':
+          'server = "https://registry-1.docker.io"\n[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+        'raw/containerd/journal.txt': ctrLine,
+      },
+      loose,
+    );
+    expect(dfdaemon.notes.map((n) => n.text).join('\n')).toMatch(/so this pull did not go through dfdaemon \(/);
+    // ctr's failure at the mirror: it read hosts.toml; the CRI client's failure at the origin: no ctr
+    for (const journal of [
+      'ctr: failed to resolve image: failed to do request: Head "http://127.0.0.1:4001/v2/library/nginx/manifests/latest?ns=docker.io": dial tcp 127.0.0.1:4001: connect: connection refused\n',
+      readFileSync('fixtures/real/kubeadm-preflight-crictl-output-40520/raw/containerd/journal.txt', 'utf8').replace(
+        /registry\.k8s\.io/g,
+        'docker.io',
+      ),
+    ]) {
+      const other = await factsFrom(
+        {
+          'raw/containerd/certs.d/docker.io/hosts.toml':
+            '[host."http://127.0.0.1:4001"]\n  capabilities = ["pull", "resolve"]\n',
+          'raw/containerd/journal.txt': journal,
+        },
+        loose,
+      );
+      expect(other.containerd!.log!.events.length).toBeGreaterThan(0);
+      expect(other.notes.map((n) => n.text).join('\n')).not.toMatch(/^ctr's pull/m);
+    }
+  });
+
   it('counts the lines of a journal it cannot read as the file has them (the last newline ends a line)', async () => {
     const f = await factsFrom({ 'raw/containerd/journal.txt': 'nothing like a log line\n' });
     expect(f.problems).toContainEqual(

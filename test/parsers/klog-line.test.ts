@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseKlogLine } from '../../src/parsers/klog-line.js';
 
@@ -33,6 +34,28 @@ describe('klog lines', () => {
       msg: 'Version: v1.30.2',
       fields: {},
     });
+  });
+
+  it("reads crictl's line behind kubeadm's `output: ` wrap (kubernetes/website#40520, kubeadm#2936)", () => {
+    const line = readFileSync(
+      'fixtures/real/kubeadm-preflight-crictl-output-40520/raw/containerd/journal.txt',
+      'utf8',
+    ).split('\n')[0] as string;
+    expect(parseKlogLine(line)).toMatchObject({
+      severity: 'E',
+      caller: 'remote_image.go:171',
+      msg: 'PullImage from image service failed',
+      fields: { image: 'registry.k8s.io/coredns/coredns:v1.9.3' },
+    });
+    // `kubeadm config images pull` words it "failed to pull image \"<image>\": output: …"; with --v=5
+    // the wrap starts a line of its own (kubernetes#112464)
+    const body = line.slice(line.indexOf('E0405'));
+    expect(
+      parseKlogLine(`failed to pull image "registry.k8s.io/coredns/coredns:v1.9.3": output: ${body}`)?.caller,
+    ).toBe('remote_image.go:171');
+    expect(parseKlogLine(`output: ${body}`)?.caller).toBe('remote_image.go:171');
+    // other words before the header are no klog line
+    expect(parseKlogLine(`failed to pull image: ${body}`)).toBeNull();
   });
 
   it('is no other line', () => {

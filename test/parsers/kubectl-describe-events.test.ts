@@ -22,6 +22,30 @@ describe('parseDescribeEvents', () => {
     ]);
   });
 
+  it('reads rows whose column padding a paste collapsed to single spaces (hjacobs/kube-ops-view#176)', () => {
+    const text = readFileSync(
+      new URL(
+        '../../fixtures/real/kubelet-describe-collapsed-columns-kube-ops-view-176/pasted/describe-events.txt',
+        import.meta.url,
+      ),
+      'utf8',
+    );
+    expect(parseDescribeEvents(text).map((e) => [e.line, e.type, e.reason, e.count, e.from, e.host])).toEqual([
+      [2, 'Normal', 'Pulling', 2, 'kubelet', 'kworker2'],
+      [3, 'Warning', 'Failed', 2, 'kubelet', 'kworker2'],
+      [4, 'Warning', 'Failed', 2, 'kubelet', 'kworker2'],
+      [5, 'Normal', 'BackOff', 4, 'kubelet', 'kworker2'],
+      [6, 'Warning', 'Failed', 4, 'kubelet', 'kworker2'],
+    ]);
+    expect(parseDescribeEvents(text)[1]!.message).toMatch(
+      /^Failed to pull image "hjacobs\/kube-ops-view:0\.8\.1": rpc error/,
+    );
+    // prose that opens like a row but has no age where kubectl prints one is no row
+    expect(
+      parseDescribeEvents('Normal Pulling takes long with kubelet here\nWarning Failed 3 times kubelet x'),
+    ).toEqual([]);
+  });
+
   it("reads kubectl 1.35+'s rows, whose messages begin with the container's field path", () => {
     // kubernetes/kubernetes#133627's example of the new output (its columns two spaces apart, as kubectl's
     // tabwriter pads them), and a Pulled row in the same form

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseNftRule, parseNftRuleset, setElementKeys } from '../../src/parsers/nft.js';
@@ -171,9 +172,33 @@ describe('parseNftRuleset', () => {
     ]);
   });
 
+  it('reads a chain pasted without its table line as in an inet table it names as not known (leshniak/nft-blacklist#3)', () => {
+    const text = readFileSync(
+      'fixtures/real/netfilter-nft-chain-without-table-blacklist-3/raw/net/nft-ruleset.txt',
+      'utf8',
+    );
+    const rs = parseNftRuleset(text);
+    expect(rs.unparsed).toEqual([]);
+    expect(rs.assumedTables).toEqual([{ line: 1, table: 'inet <table>', by: 'nft chain alone' }]);
+    expect(rs.tables.map((t) => [t.family, t.name, [...t.chains.keys()]])).toEqual([['inet', '<table>', ['input']]]);
+    const input = rs.tables[0]!.chains.get('input')!;
+    expect(input.base).toEqual({ hook: 'prerouting', priority: -1, type: 'filter', policy: 'accept' });
+    expect(input.rules.map((r) => r.verdict.kind)).toEqual(['accept', 'accept', 'accept', 'accept', 'drop', 'drop']);
+    // more chains, then the table's closing brace, then a whole table: one assumed table, nothing unparsed
+    const more = parseNftRuleset(`${text}\tchain output {\n\t}\n}\ntable ip t {\n\tchain c {\n\t}\n}\n`);
+    expect(more.unparsed).toEqual([]);
+    expect(more.tables.map((t) => [t.name, [...t.chains.keys()]])).toEqual([
+      ['<table>', ['input', 'output']],
+      ['t', ['c']],
+    ]);
+    // a whole ruleset assumes nothing
+    expect(parseNftRuleset(REAL).assumedTables).toBeUndefined();
+  });
+
   it('reports unbalanced and misplaced lines with their numbers', () => {
+    // line 7's chain, after the stray brace, is read as a chain pasted alone; it is never closed
     const rs = parseNftRuleset('table ip t {\n\tchain c {\n\t\tdrop\n\t}\n}\n}\nchain x {\n');
-    expect(rs.unparsed.map((u) => u.line)).toEqual([6, 7, 8]);
+    expect(rs.unparsed.map((u) => u.line)).toEqual([6, 8]);
     expect(ruleCount(rs)).toBe(1);
   });
 

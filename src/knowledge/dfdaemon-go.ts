@@ -1078,3 +1078,23 @@ export const GO_PROXY_ONLY_KEYS: ReadonlySet<string> = new Set(
     'tcpListen',
   ].map((k) => k.toLowerCase()),
 );
+
+/**
+ * Whether viper lowercases the keys of mappings inside sequences (`proxy.proxies[].regx`) as it does those of
+ * every other mapping: from viper v1.13.0 (util.go insensitiviseVal → insensitiveArray, spf13/viper 5247643,
+ * "Recurse into arrays when converting keys to lowercase"), which dfdaemon takes from v2.0.7 (go.mod:59
+ * `github.com/spf13/viper v1.13.0`; v2.0.6 go.mod:57 v1.12.0). Before, such keys keep the case they are written in.
+ */
+export const GO_VIPER_FOLDS_LIST_ITEMS: VersionedFact<boolean> = {
+  id: 'go.config.viper-folds-list-items',
+  component: 'dfdaemon-go',
+  entries: [
+    { range: { from: 'v2.0.0', to: 'v2.0.6' }, value: false, source: 'v2.0.6 go.mod:57 (spf13/viper v1.12.0)' },
+    {
+      range: { from: 'v2.0.7' },
+      value: true,
+      source: 'v2.0.7 go.mod:59 (spf13/viper v1.13.0); v2.3.4 go.mod:73 v1.18.2',
+    },
+  ],
+  assumeWhenUnknown: 1,
+};

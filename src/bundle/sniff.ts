@@ -9,6 +9,7 @@ import {
 } from '../parsers/kubectl-describe-events.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
+import { cdnCallers } from '../parsers/cdn-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 import {
   BARE_CRI_CONFIG_ERROR,
@@ -295,7 +296,10 @@ export function sniffKind(name: string, text: string): Sniffed | null {
   let best: Test | null = null;
   for (const [t, n] of hits) if (!best || n > (hits.get(best) as number)) best = t;
   if (!best) return byName(name);
-  // the scheduler's zap log has the Go daemon's layouts: it goes where a Go log goes, and the facts leave it out
+  // the scheduler's and the v2.0 CDN's zap logs have the Go daemon's layouts: they go where a Go log goes, and
+  // the facts leave them out
+  if (best.kind === 'dfdaemon-go-log' && cdnCallers(sample))
+    return { kind: best.kind, why: `${best.why}, whose callers are the Dragonfly CDN's` };
   if (best.kind === 'dfdaemon-go-log' && schedulerCallers(sample))
     return { kind: best.kind, why: `${best.why}, whose callers are the Dragonfly scheduler's` };
   return { kind: best.kind, why: best.why };

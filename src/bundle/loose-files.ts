@@ -7,6 +7,7 @@ import { BUNDLE } from './layout.js';
 import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
 import { splitTranscript } from './transcript.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
+import { cdnCallers } from '../parsers/cdn-log.js';
 
 export interface TakenFile {
   path: string;
@@ -194,9 +195,9 @@ export function assembleLooseFiles(
       sources[at] = [f.path];
       probes.add(PROBE_OF[s.kind]);
       const g = GENERATION[s.kind];
-      // a Dragonfly scheduler's zap log handed over as dfdaemon's says nothing of the daemon's generation
+      // a Dragonfly scheduler's or v2.0 CDN's zap log handed over as dfdaemon's says nothing of the daemon's generation
       // (the facts leave it out and say so)
-      if (g && !(s.kind === 'dfdaemon-go-log' && schedulerCallers(text))) generations.add(g);
+      if (g && !(s.kind === 'dfdaemon-go-log' && (schedulerCallers(text) || cdnCallers(text)))) generations.add(g);
     }
     taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
   }

@@ -11,6 +11,9 @@ import {
 import { KLOG_PREFIX } from '../parsers/klog-line.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
+import { helmValuesKeys } from '../parsers/helm-values.js';
+import { parseDocument } from 'yaml';
+import { cdnCallers } from '../parsers/cdn-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 import {
   BARE_CRI_CONFIG_ERROR,
@@ -70,8 +73,8 @@ interface Test {
   line?: RegExp | ((l: string) => boolean);
   /** Decides on the whole sample. */
   text?: RegExp;
-  /** Scores the whole sample (0: no match); scores compete as line counts do. */
-  score?: (sample: string) => number;
+  /** Scores the whole sample (0: no match); scores compete as line counts do. `text` is the whole file. */
+  score?: (sample: string, text: string) => number;
 }
 
 // Keys only one dfdaemon generation's config has (Go: client/config/peerhost.go; Rust:
@@ -89,6 +92,15 @@ const GO_KEYS = [
   /^\s+downloadGRPC:/m,
   /^\s+peerGRPC:/m,
   /^\s+totalRateLimit:/m,
+  // the download, storage and scheduler sections' keys a fragment of dfget.yaml holds (v2.1.49
+  // client/config/peerhost.go:271, :314-320, :632-640; none is a key of the Rust client's dfdaemon.rs, v0.1.0–v1.5.1)
+  /^\s+perPeerRateLimit:/m,
+  /^\s+pieceDownloadTimeout:/m,
+  /^\s+calculateDigest:/m,
+  /^\s+disableAutoBackSource:/m,
+  /^\s+taskExpireTime:/m,
+  /^\s+diskGCThresholdPercent:/m,
+  /^\s+strategy:\s*["']?io\.d7y\.storage\./m,
 ];
 const RUST_KEYS = [
   /^\s+registryMirror:\s*\n\s+addr:/m,
@@ -108,6 +120,37 @@ const yamlScore =
     // a whole-file match counts as strongly as a log of many lines
     return a >= 2 && a > count(other, s) ? 1_000_000 + a : 0;
   };
+
+/**
+ * A Dragonfly Helm chart's values (helmValuesKeys): which generation's daemon they deploy, from the component
+ * they enable (the charts up to dragonfly-1.1.65 hold both `dfdaemon:`, the Go daemon, and `client:`, the Rust
+ * one, each with `enable:`; dragonflyoss/helm-charts dragonfly-1.1.65 charts/dragonfly/values.yaml enables
+ * `dfdaemon` and not `client`), else from the one an override file names alone; null when they say neither.
+ */
+function helmGeneration(text: string): 'go' | 'rust' | null {
+  if (!helmValuesKeys(text)) return null;
+  const doc = parseDocument(text);
+  const top: unknown = doc.toJS();
+  if (top === null || typeof top !== 'object') return null;
+  const section = (k: string): Record<string, unknown> | undefined => {
+    const v = (top as Record<string, unknown>)[k];
+    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
+  };
+  const go = section('dfdaemon');
+  const rust = section('client');
+  const on = (v: Record<string, unknown> | undefined) => v?.enable === true && ('config' in v || 'image' in v);
+  if (on(go) && !on(rust)) return 'go';
+  if (on(rust) && !on(go)) return 'rust';
+  // an override file may leave `enable` to the chart; one that turns a component off does not deploy it
+  // and a component's section holds its `config` or `image` (every chart's does): a `client:` of another YAML does not
+  const named = (v: Record<string, unknown> | undefined) =>
+    v !== undefined && v.enable !== false && ('config' in v || 'image' in v);
+  if (named(go) && !named(rust)) return 'go';
+  if (named(rust) && !named(go)) return 'rust';
+  return null;
+}
+/** Above a config's key score: a chart's values hold a daemon's config keys too, under their component. */
+const HELM = 2_000_000;
 
 // Order matters only for ties. Every pattern is a format the named program writes.
 const TESTS: Test[] = [
@@ -277,6 +320,17 @@ const TESTS: Test[] = [
   },
   {
     kind: 'dfget-yaml',
+    why: "a Dragonfly Helm chart's values that deploy the Go dfdaemon (`dfdaemon:` enabled)",
+    // the whole file: a chart's own values.yaml runs past the sample, its `dfdaemon:` near the end (line 2217)
+    score: (_s, whole) => (helmGeneration(whole) === 'go' ? HELM : 0),
+  },
+  {
+    kind: 'dfdaemon-yaml',
+    why: "a Dragonfly Helm chart's values that deploy the Rust client (`client:` enabled)",
+    score: (_s, whole) => (helmGeneration(whole) === 'rust' ? HELM : 0),
+  },
+  {
+    kind: 'dfget-yaml',
     why: 'Go dfdaemon config keys (aliveTime, keepStorage, proxy.registryMirror.url, tcpListen, …)',
     score: yamlScore(GO_KEYS, RUST_KEYS),
   },
@@ -303,14 +357,17 @@ export function sniffKind(name: string, text: string): Sniffed | null {
       // a whole-text match counts as strongly as a log of many lines
       hits.set(t, 1_000_000);
     } else if (t.score) {
-      const n = t.score(sample);
+      const n = t.score(sample, text);
       if (n > 0) hits.set(t, n);
     }
   }
   let best: Test | null = null;
   for (const [t, n] of hits) if (!best || n > (hits.get(best) as number)) best = t;
   if (!best) return byName(name);
-  // the scheduler's zap log has the Go daemon's layouts: it goes where a Go log goes, and the facts leave it out
+  // the scheduler's and the v2.0 CDN's zap logs have the Go daemon's layouts: they go where a Go log goes, and
+  // the facts leave them out
+  if (best.kind === 'dfdaemon-go-log' && cdnCallers(sample))
+    return { kind: best.kind, why: `${best.why}, whose callers are the Dragonfly CDN's` };
   if (best.kind === 'dfdaemon-go-log' && schedulerCallers(sample))
     return { kind: best.kind, why: `${best.why}, whose callers are the Dragonfly scheduler's` };
   return { kind: best.kind, why: best.why };

@@ -11,6 +11,7 @@ import { BUNDLE } from '../bundle/layout.js';
 import type { StoredFile } from '../bundle/reader.js';
 import { foldLogs, type LogSource } from './dfdaemon-log-fold.js';
 import { SCHEDULER_SAMPLE, schedulerCallers } from '../parsers/scheduler-log.js';
+import { cdnCallers } from '../parsers/cdn-log.js';
 
 export const LOG_DIR = `${BUNDLE.dfdaemon.logsDir}/`;
 
@@ -30,13 +31,23 @@ const ONE_PASS_BELOW = 32 << 20;
 
 /**
  * The logs of raw/dfdaemon/logs/, by whose they are: dfdaemon's, and a Dragonfly scheduler's handed over
- * with them (noted, and read only for its orders: facts/scheduler-log.ts).
+ * with them (noted, and read only for its orders: facts/scheduler-log.ts). A v2.0 CDN's is noted and not read.
  */
 export async function logsByOwner(ctx: FactsContext): Promise<{ daemon: string[]; scheduler: string[] }> {
   const listed = (await ctx.bundle.list(LOG_DIR)).filter((f) => !f.endsWith('/'));
   const owned = { daemon: [] as string[], scheduler: [] as string[] };
   for (const file of listed) {
-    const callers = schedulerCallers(await head(ctx, file));
+    const text = await head(ctx, file);
+    const cdn = cdnCallers(text);
+    if (cdn) {
+      // the v2.0 CDN's zap log looks like the Go daemon's too; its seed downloads are no task of this node's
+      ctx.note(
+        `${file}: this is the Dragonfly CDN's log (the v2.0 \`cdn\` component), not dfdaemon's (its lines' callers, such as ${cdn.map((c) => `\`${quotedInput(c, 60)}\``).join(', ')}, are CDN sources): it is not read as a dfdaemon log, so nothing of dfdaemon (its generation, release, log level or tasks) is drawn from it. Give dfdaemon's own log (Go: core.log under /var/log/dragonfly/daemon/) for the node's side.`,
+        'dragonflyoss/dragonfly cdn/supervisor/, cdn/storedriver/ (v2.0.0–v2.0.3): files no dfdaemon source has',
+      );
+      continue;
+    }
+    const callers = schedulerCallers(text);
     if (!callers) {
       owned.daemon.push(file);
       continue;

@@ -424,10 +424,8 @@ export const GO_MESSAGES: readonly MessageFact[] = [
       { contains: 'receive piece task' },
     ),
   ),
-  // only DownloadPiece, a parent's piece, prints this (v2.0.0–v2.3.4). "put piece to storage failed, piece num:
-  // %d, wrote: %d, error: %s" is not read: DownloadPiece and processPieceFromSource (the origin's piece) print it
-  // alike through the same task logger (v2.1.49 piece_manager.go:232, :294), its error may be the parent's
-  // stream or the local disk, and only zap's caller line, which moves with each release, tells the two apart
+  // only DownloadPiece, a parent's piece, prints this (v2.0.0–v2.3.4); a piece that reached this daemon but
+  // could not be written prints "put piece to storage failed" (go.log.put-piece-failed) instead
   // The storage's INFO "read md5 from reader, value: %s" (v2.0.1 client/daemon/storage/local_storage.go:133,
   // v2.0.2 :159) / "read piece %d md5 from reader, value: %s" (v2.1.0 :170, v2.1.49 and v2.3.4 :176;
   // local_storage_subtask.go :108/:115/:120) is not read either: it is printed for a piece written with no
@@ -435,6 +433,28 @@ export const GO_MESSAGES: readonly MessageFact[] = [
   // piece_manager.go:278) but also a parent's piece whose parent listed no md5 while this daemon calculates
   // digests (piece_manager.go:217, piece_downloader.go:192-194); it carries neither time nor outcome the
   // timeline lacks ("start to download from source" … "download from source ok" time the origin download)
+  // a piece that could not be written into the task's data file: DownloadPiece (a parent's piece) and
+  // processPieceFromSource (the origin's) print it alike through the task's logger (v2.0.0 piece_manager.go:154,
+  // :288; v2.0.2 :175, :234; v2.1.49 :232-233, :294; v2.1.67 :233, :295), on any error of storage WritePiece
+  // (v2.1.49 client/daemon/storage/local_storage.go): the data file's open, seek or write ("no space left on
+  // device"), the piece's stream read through it (the parent's or the origin's connection), "short read"
+  // (storage/const.go:33), or the piece's md5 failing its check: "digest not match" (v2.0.0–v2.0.3
+  // pkg/util/digestutils/digest_reader.go:31) and "digest encoded not match" (v2.0.4+ pkg/digest/digest_reader.go:110),
+  // the only line a Go piece digest mismatch is logged as an error in (piece_downloader.go wraps the parent's
+  // body in the digest reader, which fails at the end of the stream, inside WritePiece). A parent's piece is then
+  // reported failed and asked for again (v2.1.49 peertask_conductor.go:1118-1140), an origin's fails the download
+  message(
+    'dfdaemon-go',
+    'go.log.put-piece-failed',
+    'piece-store-failed',
+    form(
+      { from: 'v2.0.0' },
+      `v2.0.0 ${P}piece_manager.go:154, :288; v2.1.49 :232, :294`,
+      'put piece to storage failed, piece num: ',
+      'error',
+      { format: 'put piece to storage failed, piece num: %d, wrote: %d, error: %s' },
+    ),
+  ),
   message(
     'dfdaemon-go',
     'go.log.piece-failed',
@@ -1078,3 +1098,23 @@ export const GO_PROXY_ONLY_KEYS: ReadonlySet<string> = new Set(
     'tcpListen',
   ].map((k) => k.toLowerCase()),
 );
+
+/**
+ * Whether viper lowercases the keys of mappings inside sequences (`proxy.proxies[].regx`) as it does those of
+ * every other mapping: from viper v1.13.0 (util.go insensitiviseVal → insensitiveArray, spf13/viper 5247643,
+ * "Recurse into arrays when converting keys to lowercase"), which dfdaemon takes from v2.0.7 (go.mod:59
+ * `github.com/spf13/viper v1.13.0`; v2.0.6 go.mod:57 v1.12.0). Before, such keys keep the case they are written in.
+ */
+export const GO_VIPER_FOLDS_LIST_ITEMS: VersionedFact<boolean> = {
+  id: 'go.config.viper-folds-list-items',
+  component: 'dfdaemon-go',
+  entries: [
+    { range: { from: 'v2.0.0', to: 'v2.0.6' }, value: false, source: 'v2.0.6 go.mod:57 (spf13/viper v1.12.0)' },
+    {
+      range: { from: 'v2.0.7' },
+      value: true,
+      source: 'v2.0.7 go.mod:59 (spf13/viper v1.13.0); v2.3.4 go.mod:73 v1.18.2',
+    },
+  ],
+  assumeWhenUnknown: 1,
+};

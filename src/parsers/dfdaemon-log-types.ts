@@ -35,6 +35,7 @@ export type EventKind =
   | 'piece-local'
   | 'piece-source'
   | 'piece-failed'
+  | 'piece-store-failed' // Go: a piece that reached the daemon could not be written to its storage (disk, stream, digest)
   | 'local-start'
   | 'local-all'
   | 'source-all'

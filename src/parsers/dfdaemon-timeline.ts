@@ -43,6 +43,11 @@ export interface TaskTimeline {
   digestFailures: LineRef[];
   /** Pieces that failed from a parent for another reason than their digest (unreachable, reset, timed out). */
   pieceFailures: LineRef[];
+  /**
+   * Go: pieces that reached the daemon but could not be written to its storage ("put piece to storage failed"),
+   * for another reason than their digest: the disk (no space, read-only), or the stream they were read from.
+   */
+  storeFailures: LineRef[];
   errors: LineRef[];
   failed: boolean;
   first: LineRef;
@@ -114,9 +119,11 @@ export interface LogSummary {
  * A failed piece's text that names a digest mismatch: the Display of the error (Go, and Rust's
  * "digest mismatch expected: …, actual: …", dragonfly-client-core/src/error/mod.rs:118), or Rust's
  * Debug form, which its "download from parent error: {:?}" and "download piece {} from parent {:?}
- * error: {:?}" print: DigestMismatch("crc32:…", "crc32:…").
+ * error: {:?}" print: DigestMismatch("crc32:…", "crc32:…"); Go's "put piece to storage failed, …, error:
+ * digest not match" (v2.0.0–v2.0.3 pkg/util/digestutils/digest_reader.go:31) / "digest encoded not match"
+ * (v2.0.4+ pkg/digest/digest_reader.go:110).
  */
-export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(/;
+export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(|digest (?:encoded )?not match/;
 
 /**
  * Rust's check of a dfget output file against the digest it was given, after the download (v1.5.1
@@ -230,6 +237,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'piece-local': { shared: false, task: 'always' },
   'piece-source': { shared: false, task: 'always' },
   'piece-failed': { shared: false, task: 'always' },
+  'piece-store-failed': { shared: false, task: 'always' },
   'local-start': { shared: false, task: 'always' },
   'local-all': { shared: false, task: 'always' },
   'source-all': { shared: false, task: 'always' },
@@ -389,6 +397,7 @@ export class TimelineBuilder {
         scheduleTimeout: false,
         digestFailures: [],
         pieceFailures: [],
+        storeFailures: [],
         errors: [],
         failed: false,
         first: r,
@@ -457,6 +466,10 @@ export class TimelineBuilder {
         t.pieces.failed++;
         // a piece that failed its CRC is a digest failure; any other, a failure of the parent it came from
         push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.pieceFailures, ref(e));
+        break;
+      case 'piece-store-failed':
+        t.pieces.failed++;
+        push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.storeFailures, ref(e));
         break;
       case 'local-start':
         // only a line that shows pieces found locally is a hit (localPiecesFound, dfdaemon-log-details.ts)

@@ -14,6 +14,12 @@ import {
  * the console form is read after its time and level, with either.
  */
 const CALLER = /"caller":"([\w./-]+\.go):\d+"|^\S+[\t ]+[A-Z]+[\t ]+([\w./-]+\.go):\d+[\t ]/;
+/** The source file a zap line names as its caller, without the line number. */
+export function zapCaller(line: string): string | undefined {
+  const m = CALLER.exec(line);
+  return m?.[1] ?? m?.[2];
+}
+
 /** How much of a file is looked at: the head is enough (a daemon's lines name its callers from the first). */
 export const SCHEDULER_SAMPLE = 64 * 1024;
 
@@ -26,8 +32,7 @@ export function schedulerCallers(text: string): string[] | null {
   let other = 0;
   const seen = new Set<string>();
   for (const line of text.slice(0, SCHEDULER_SAMPLE).split('\n')) {
-    const m = CALLER.exec(line);
-    const caller = m?.[1] ?? m?.[2];
+    const caller = zapCaller(line);
     if (!caller) continue;
     const parts = caller.split('/');
     if (parts.length >= 2 && SCHEDULER_CALLER_DIRS.has(parts[parts.length - 2] as string)) {

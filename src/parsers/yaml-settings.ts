@@ -47,7 +47,23 @@ export interface TopKey {
 export type ReadResult =
   { ok: true; reader: SettingsReader; topKeys: TopKey[] } | { ok: false; problems: ConfigProblem[] };
 
-export function readYamlSettings(text: string): ReadResult {
+/**
+ * How keys are matched. 'exact': as written (serde, the Rust client). 'fold': the Go dfdaemon's viper, which
+ * lowercases every key of every mapping when it reads the file (viper v1.7.1 viper.go:1543 `insensitiviseMap(c)`
+ * in unmarshalReader, util.go insensitiviseMap; the same in v1.18.2 viper.go:1812) and builds the map it
+ * decodes from lowercased paths (AllSettings, v1.7.1 viper.go:1901-1917); mapstructure then finds each field
+ * by a case-insensitive match (v1.4.1 and v1.5.0 mapstructure.go decodeStructFromMap, `strings.EqualFold`), so
+ * `Proxy:` is `proxy:`. `inLists`: mappings inside sequences too, which viper does from v1.13.0 (util.go
+ * insensitiviseVal → insensitiveArray, spf13/viper 5247643) and not before, where their keys keep their case.
+ */
+export interface KeyMatch {
+  fold: boolean;
+  inLists: boolean;
+}
+
+const EXACT: KeyMatch = { fold: false, inLists: false };
+
+export function readYamlSettings(text: string, keys: KeyMatch = EXACT): ReadResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: true });
   const first = doc.errors[0];
@@ -73,11 +89,15 @@ export function readYamlSettings(text: string): ReadResult {
     return { ok: false, problems: [{ line: 1, message: 'the config is not a YAML mapping' }] };
 
   const lineOf = (n: Node | null | undefined) => (n?.range ? lc.linePos(n.range[0]).line : undefined);
-  const node = (path: string) => (doc.getIn(path.split('.'), true) as Node | undefined) ?? undefined;
+  const node = (path: string): Node | undefined =>
+    keys.fold
+      ? foldedNode(root, path.split('.'))
+      : ((doc.getIn(path.split('.'), true) as Node | undefined) ?? undefined);
+  const json = (n: Node): unknown => (keys.fold ? lowerKeys(n.toJSON(), keys.inLists) : n.toJSON());
   const raw = (path: string): unknown => {
     const n = node(path);
     if (n === undefined) return undefined;
-    return isScalar(n) ? n.value : n.toJSON();
+    return isScalar(n) ? n.value : json(n);
   };
   const at = (line: number | undefined) => (line === undefined ? {} : { line });
   const reader: SettingsReader = {
@@ -96,7 +116,12 @@ export function readYamlSettings(text: string): ReadResult {
         const c = conv(v);
         const line = lineOf(node(p));
         if (c === undefined) {
-          problems.push({ ...at(line), message: `${p}: cannot read ${shown(v)} as ${what}; using the default` });
+          // the value as the file writes it, not with its keys folded
+          const written = (n: Node | undefined) => (isScalar(n) ? n.value : n?.toJSON());
+          problems.push({
+            ...at(line),
+            message: `${p}: cannot read ${shown(written(node(p)))} as ${what}; using the default`,
+          });
           continue;
         }
         return { value: c, from: 'config', key: p, ...at(line) };
@@ -109,7 +134,7 @@ export function readYamlSettings(text: string): ReadResult {
       const out: T[] = [];
       if (isSeq(n))
         for (const it of n.items) {
-          const j = (it as Node).toJSON() as Record<string, unknown>;
+          const j = (keys.inLists ? json(it as Node) : (it as Node).toJSON()) as Record<string, unknown>;
           const v = j ? item(j, lineOf(it as Node)) : null;
           if (v !== null) out.push(v);
         }
@@ -123,7 +148,71 @@ export function readYamlSettings(text: string): ReadResult {
         return { key: String(isScalar(k) ? k.value : ''), ...(line === undefined ? {} : { line }) };
       })
     : [];
+  if (keys.fold) problems.push(...caseTwins(root, keys.inLists, lineOf));
   return { ok: true, reader, topKeys };
+}
+
+/** The key of a mapping pair as text ('' for a key that is not a scalar). */
+function keyText(k: unknown): string {
+  return isScalar(k) ? String(k.value) : '';
+}
+
+/** The node at `path`, each step matching a mapping key whatever its case; the first such key when several do. */
+function foldedNode(root: unknown, path: readonly string[]): Node | undefined {
+  let at: unknown = root;
+  for (const step of path) {
+    if (!isMap(at)) return undefined;
+    const want = step.toLowerCase();
+    const pair = at.items.find((p) => keyText(p.key).toLowerCase() === want);
+    if (!pair) return undefined;
+    at = pair.value;
+  }
+  return (at as Node | null) ?? undefined;
+}
+
+/** A plain JSON value with the keys of its mappings lowercased (and of mappings in arrays when `inLists`). */
+function lowerKeys(v: unknown, inLists: boolean, inList = false): unknown {
+  if (Array.isArray(v)) return v.map((x) => lowerKeys(x, inLists, true));
+  if (v === null || typeof v !== 'object') return v;
+  if (inList && !inLists) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    const lk = k.toLowerCase();
+    if (!Object.hasOwn(out, lk)) out[lk] = lowerKeys(x, inLists, inList);
+  }
+  return out;
+}
+
+/**
+ * Keys of one mapping that differ only in case: viper keeps one of them, and which is not fixed (it walks a Go
+ * map, whose order is random: v1.7.1 util.go insensitiviseMap), so neither value can be taken as the daemon's.
+ */
+function caseTwins(
+  root: unknown,
+  inLists: boolean,
+  lineOf: (n: Node | null | undefined) => number | undefined,
+): ConfigProblem[] {
+  const out: ConfigProblem[] = [];
+  const walk = (n: unknown, inList: boolean): void => {
+    if (isSeq(n)) for (const it of n.items) walk(it, true);
+    if (!isMap(n)) return;
+    const seen = new Map<string, string>();
+    for (const pair of n.items) {
+      const k = keyText(pair.key);
+      const lk = k.toLowerCase();
+      const first = seen.get(lk);
+      if (first !== undefined && first !== k && (!inList || inLists)) {
+        const line = lineOf(pair.key as Node);
+        out.push({
+          ...(line === undefined ? {} : { line }),
+          message: `${k}: the same key as ${first} to the daemon, which reads keys whatever their case (viper lowercases them) and keeps one of the two, not always the same: neither value is certain`,
+        });
+      } else if (first === undefined) seen.set(lk, k);
+      walk(pair.value, inList);
+    }
+  };
+  walk(root, false);
+  return out;
 }
 
 // a mapping may carry keys like `toString`: String() on it would throw, JSON never does here

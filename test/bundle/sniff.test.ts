@@ -254,3 +254,62 @@ describe('hostsTomlRegistry', () => {
     expect(hostsTomlRegistry('Downloads/hosts.toml', '[host."http://127.0.0.1:4001"]')).toBe('_default');
   });
 });
+
+describe('sniffKind: Helm values and dfget.yaml fragments under a name that says nothing', () => {
+  // dragonflyoss/helm-charts dragonfly-1.1.65 (beee42a) charts/dragonfly/values.yaml: both daemons' sections,
+  // the Rust `client` off and the Go `dfdaemon` on, its section near the end of a file longer than the sample
+  const chart = [
+    'client:',
+    '  # -- Enable client.',
+    '  enable: false',
+    '  image:',
+    '    repository: dragonflyoss/client',
+    '  config:',
+    '    upload:',
+    '      server:',
+    '        port: 4000',
+    ...Array.from({ length: 1500 }, (_, i) => `    # a comment line of the chart's values, number ${i}`),
+    'dfdaemon:',
+    '  # -- Enable dfdaemon.',
+    '  enable: true',
+    '  image:',
+    '    repository: dragonflyoss/dfdaemon',
+    '  config:',
+    '    aliveTime: 0s',
+    '    gcInterval: 1m0s',
+    '',
+  ].join('\n');
+
+  it("takes a chart's values for the daemon they enable, reading past the sample", () => {
+    expect(chart.length).toBeGreaterThan(64 * 1024);
+    expect(sniffKind('values.txt', chart)).toEqual({
+      kind: 'dfget-yaml',
+      why: "a Dragonfly Helm chart's values that deploy the Go dfdaemon (`dfdaemon:` enabled)",
+    });
+    // an override file naming the Go daemon's section alone, leaving `enable` to the chart
+    expect(
+      sniffKind('my.yaml', 'dfdaemon:\n  config:\n    proxy:\n      tcpListen:\n        port: 65001\n')?.kind,
+    ).toBe('dfget-yaml');
+  });
+
+  it('takes fragments of dfget.yaml by the keys of its download and storage sections', () => {
+    const download = 'download:\n  totalRateLimit: 2048Mi\n  perPeerRateLimit: 512Mi\n  pieceDownloadTimeout: 30s\n';
+    const storage = 'storage:\n  taskExpireTime: 6h\n  strategy: io.d7y.storage.v2.simple\n  multiplex: true\n';
+    expect(sniffKind('a.txt', download)?.kind).toBe('dfget-yaml');
+    expect(sniffKind('b.txt', storage)?.kind).toBe('dfget-yaml');
+    // and no other YAML for either: a Rust fragment, a `client:` of another program, a manifest, a kubelet config
+    expect(sniffKind('c.txt', 'download:\n  pieceTimeout: 30s\n  concurrentPieceCount: 16\n')?.kind).not.toBe(
+      'dfget-yaml',
+    );
+    expect(sniffKind('d.txt', 'client:\n  timeout: 5s\n  retries: 3\nserver:\n  port: 8080\n')).toBeNull();
+    const deployment =
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: web\n        image: nginx\n        env:\n        - name: URL\n          value: https://example.com\n';
+    expect(sniffKind('e.txt', deployment)).toBeNull();
+    expect(
+      sniffKind(
+        'f.txt',
+        'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nserializeImagePulls: false\n',
+      )?.kind,
+    ).toBe('kubelet-config');
+  });
+});

@@ -43,6 +43,7 @@ const ALL = [
   'dfdaemon.scheduler-back-source',
   'dfdaemon.scheduler-gave-up',
   'dfdaemon.parent-failures',
+  'dfdaemon.storage-full',
   'dfdaemon.resource',
   'dfdaemon.version',
   'dfdaemon.registry-roundtrip',
@@ -382,6 +383,43 @@ write(
       mustInclude: ['dfdaemon-scheduler'],
       firesRules: ['dfdaemon.parent-failures'],
       silentRules: silentExcept('dfdaemon.parent-failures'),
+    },
+  );
+}
+
+// Go: a parent's piece that reached the daemon could not be written, the storage filesystem full: the line as
+// v2.1.49 client/daemon/peer/piece_manager.go:232 writes it, the error os.File.Write's *PathError on the task's
+// data file (<dataDir>/<task id>/<peer id>/data: storage_manager.go:432, :468; daemon.go:273)
+{
+  const log = [...goStartupLines(GO_T0 - 3600_000, 1024 * MiB, false)];
+  log.push(
+    ...goTaskLines({
+      startMs: GO_T0,
+      peer: goPeer(0),
+      task: goTask(0),
+      url: blob('shop', 0),
+      size: 80 * MB,
+      mode: 'p2p',
+      costMs: 21_400,
+    }),
+    goJson(
+      GO_T0 + 9_000,
+      'error',
+      'peer/piece_manager.go:232',
+      `put piece to storage failed, piece num: 12, wrote: 1310720, error: write /var/lib/dragonfly/${goTask(0)}/${goPeer(0)}/data: no space left on device`,
+      { peer: goPeer(0), task: goTask(0), component: 'PeerTask' },
+    ),
+  );
+  write(
+    'dfdaemon-go-storage-full',
+    {
+      'manifest.json': json(manifest('node-go-full', '2024-06-21T10:15:03.000Z', null)),
+      ...goBundle({ config: goChartConfig({ keepStorage: true }), log: log.sort(byTs) }),
+    },
+    {
+      mustInclude: ['disk-space-pressure'],
+      firesRules: ['dfdaemon.storage-full'],
+      silentRules: silentExcept('dfdaemon.storage-full'),
     },
   );
 }

@@ -46,6 +46,7 @@ import { liveText, seedTexts } from './seeds.js';
 import { logScanWasm } from '../../src/bundle/wasm-modules.js';
 import { LogScanner as JsLogScanner } from '../oracle/dfdaemon-log-js.js';
 import { orderDescriptionReason, schedulerCallers, schedulerOrderOf } from '../../src/parsers/scheduler-log.js';
+import { cdnCallers } from '../../src/parsers/cdn-log.js';
 
 /** A failure a parser reported: where (1-based line, when it says) and what. */
 export interface Located {
@@ -153,6 +154,25 @@ register({
       if (o?.limit !== undefined && !Number.isSafeInteger(o.limit)) throw new Error(`limit not a number: ${o.limit}`);
       plainData(orderDescriptionReason(line));
     }
+    return [];
+  },
+});
+
+register({
+  name: 'cdn-log',
+  files: ['cdn-log.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /^raw\/dfdaemon\/logs\//,
+      inline: [
+        '{"level":"debug","ts":"2022-03-24 11:51:33.439","caller":"task/manager_util.go:80","msg":"get new task for taskID: t"}\n',
+        '2022-01-10T08:00:00.000Z\tINFO\tcdn/cache_detector.go:76\tfinish detect cache\t{"taskId": "t"}\n',
+      ],
+    }),
+  run(text) {
+    const c = cdnCallers(text);
+    plainData(c);
+    if (c && (c.length === 0 || c.length > 3)) throw new Error(`CDN callers out of bounds: ${JSON.stringify(c)}`);
     return [];
   },
 });

@@ -17,6 +17,7 @@ import { multiplexOff } from './reuse-disabled.js';
 import { schedulerBackSource } from './scheduler-back-source.js';
 import { schedulerGaveUp } from './scheduler-gave-up.js';
 import { schedulerWait } from './scheduler-wait.js';
+import { storageFull } from './storage-full.js';
 import { taskIdChurn } from './task-id-churn.js';
 import { version } from './version.js';
 
@@ -38,6 +39,7 @@ export const dfdaemonRules: Rule[] = [
   schedulerBackSource,
   schedulerGaveUp,
   parentFailures,
+  storageFull,
   resource,
   version,
   registryRoundtrip,

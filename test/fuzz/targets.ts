@@ -1012,6 +1012,7 @@ register({
   name: 'dfdaemon-config',
   files: [
     'dfdaemon-config.ts',
+    'dfdaemon-config-types.ts',
     'dfdaemon-config-go.ts',
     'dfdaemon-config-go-top.ts',
     'dfdaemon-config-rust.ts',

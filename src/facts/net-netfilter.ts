@@ -121,7 +121,15 @@ async function readRuleset(
     });
   const shown = rs.unparsed.slice(0, 5);
   for (const u of shown)
-    problem({ file, line: u.line, message: `unparsed ruleset line (${u.reason}): ${u.text.slice(0, 160)}` });
+    problem({
+      file,
+      line: u.line,
+      // a report of the ruleset's end (a table with no COMMIT, a block never closed) quotes no line
+      message:
+        u.text.trim() === ''
+          ? `ruleset not complete: ${u.reason}`
+          : `unparsed ruleset line (${u.reason}): ${u.text.slice(0, 160)}`,
+    });
   if (rs.unparsed.length > shown.length) {
     problem({
       file,

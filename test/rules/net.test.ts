@@ -164,6 +164,15 @@ describe('net.netfilter-blocking and net.netfilter-overhead', () => {
     expect(f.problems).toContainEqual(expect.objectContaining({ file: 'raw/net/iptables-save.txt', line: 4 }));
     expect(evaluate(f, RULES).diagnoses.map((d) => d.rule)).toContain('net.netfilter-blocking');
   });
+
+  it('says a ruleset ends early without quoting an empty line', async () => {
+    // a copy cut before its COMMIT (kubernetes#18259)
+    const f = await factsFrom({
+      'raw/net/iptables-save.txt': '*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j KUBE\n',
+    });
+    const cut = f.problems.find((p) => p.file === 'raw/net/iptables-save.txt' && /no COMMIT/.test(p.message));
+    expect(cut?.message).toBe('ruleset not complete: table nat has no COMMIT (truncated?)');
+  });
 });
 
 describe('net.localhost-resolution', () => {

@@ -24,23 +24,36 @@ export function zapCaller(line: string): string | undefined {
 export const SCHEDULER_SAMPLE = 64 * 1024;
 
 /**
- * The scheduler callers (at most three, file without line) when most lines that name a caller name a
- * scheduler source; null otherwise (a dfdaemon log, or a text with no zap line).
+ * The callers (at most three) of a zap log's head when more of its lines name a caller `mine` takes than one
+ * it does not: `mine` gives the name to show for a caller of the component, null for another's caller, and
+ * undefined for one that counts for neither side (a source name two components share).
  */
-export function schedulerCallers(text: string): string[] | null {
-  let scheduler = 0;
+export function dominantCallers(text: string, mine: (caller: string) => string | null | undefined): string[] | null {
+  let ours = 0;
   let other = 0;
   const seen = new Set<string>();
   for (const line of text.slice(0, SCHEDULER_SAMPLE).split('\n')) {
     const caller = zapCaller(line);
     if (!caller) continue;
-    const parts = caller.split('/');
-    if (parts.length >= 2 && SCHEDULER_CALLER_DIRS.has(parts[parts.length - 2] as string)) {
-      scheduler++;
-      if (seen.size < 3) seen.add(caller);
-    } else other++;
+    const name = mine(caller);
+    if (name === null) other++;
+    else if (name !== undefined) {
+      ours++;
+      if (seen.size < 3) seen.add(name);
+    }
   }
-  return scheduler > 0 && scheduler > other ? [...seen] : null;
+  return ours > 0 && ours > other ? [...seen] : null;
+}
+
+/**
+ * The scheduler callers (at most three, file without line) when most lines that name a caller name a
+ * scheduler source; null otherwise (a dfdaemon log, or a text with no zap line).
+ */
+export function schedulerCallers(text: string): string[] | null {
+  return dominantCallers(text, (caller) => {
+    const parts = caller.split('/');
+    return parts.length >= 2 && SCHEDULER_CALLER_DIRS.has(parts[parts.length - 2] as string) ? caller : null;
+  });
 }
 
 /** A scheduler line that sends a peer to the origin, with the reason it gives and the ids its fields name. */

@@ -73,8 +73,13 @@ interface Test {
   line?: RegExp | ((l: string) => boolean);
   /** Decides on the whole sample. */
   text?: RegExp;
-  /** Scores the whole sample (0: no match); scores compete as line counts do. `text` is the whole file. */
-  score?: (sample: string, text: string) => number;
+  /** Scores the whole sample (0: no match); scores compete as line counts do. `whole` reads the whole file. */
+  score?: (sample: string, whole: WholeFile) => number;
+}
+
+/** What is read of the whole file, not only its sample: worked out once a sniff, whichever tests ask. */
+interface WholeFile {
+  helmGeneration(): 'go' | 'rust' | null;
 }
 
 // Keys only one dfdaemon generation's config has (Go: client/config/peerhost.go; Rust:
@@ -322,12 +327,12 @@ const TESTS: Test[] = [
     kind: 'dfget-yaml',
     why: "a Dragonfly Helm chart's values that deploy the Go dfdaemon (`dfdaemon:` enabled)",
     // the whole file: a chart's own values.yaml runs past the sample, its `dfdaemon:` near the end (line 2217)
-    score: (_s, whole) => (helmGeneration(whole) === 'go' ? HELM : 0),
+    score: (_s, whole) => (whole.helmGeneration() === 'go' ? HELM : 0),
   },
   {
     kind: 'dfdaemon-yaml',
     why: "a Dragonfly Helm chart's values that deploy the Rust client (`client:` enabled)",
-    score: (_s, whole) => (helmGeneration(whole) === 'rust' ? HELM : 0),
+    score: (_s, whole) => (whole.helmGeneration() === 'rust' ? HELM : 0),
   },
   {
     kind: 'dfget-yaml',
@@ -347,6 +352,9 @@ export function sniffKind(name: string, text: string): Sniffed | null {
   // whole lines: a record a paste wrapped or pretty-printed over several is judged joined back
   const lines = normalizePastedLines(sample.split('\n'), { logrus: false, knownMessages: HEADLESS_MESSAGES });
   const hits = new Map<Test, number>();
+  // both generations' chart tests ask it: the values are parsed once
+  let helm: 'go' | 'rust' | null | undefined;
+  const whole: WholeFile = { helmGeneration: () => (helm === undefined ? (helm = helmGeneration(text)) : helm) };
   for (const t of TESTS) {
     if (t.line) {
       let n = 0;
@@ -357,7 +365,7 @@ export function sniffKind(name: string, text: string): Sniffed | null {
       // a whole-text match counts as strongly as a log of many lines
       hits.set(t, 1_000_000);
     } else if (t.score) {
-      const n = t.score(sample, text);
+      const n = t.score(sample, whole);
       if (n > 0) hits.set(t, n);
     }
   }

@@ -55,7 +55,8 @@ export interface LoadedFiles {
   stranded: Record<string, string[]>;
 }
 
-const declared = (t: TomlTable): number => (t.version === undefined ? 0 : Number(t.version));
+/** The version a config file declares (0 without a version line). */
+export const declared = (t: TomlTable): number => (t.version === undefined ? 0 : Number(t.version));
 
 /**
  * containerd's v1MigratePluginName for the table dfdoctor reads (v2.2.3 cmd/containerd/server/config/config.go:148-187):

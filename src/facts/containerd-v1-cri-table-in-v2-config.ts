@@ -12,6 +12,7 @@ import { formatVersion } from '../parsers/containerd-version.js';
 import type { ContainerdVersionPicker } from './containerd-versioned.js';
 import type { ConfigFileRead } from './containerd-set-in.js';
 import { firstSubTableLine } from './containerd-v1-config-cri.js';
+import { declared } from './containerd-load.js';
 
 /**
  * The note on the first such file a 2.x containerd, or one of unknown version, reads (1.x refuses the
@@ -24,9 +25,9 @@ export function v1CriTableInV2ConfigNote(
   refusedOn1x: boolean,
 ): { text: string; at: string } | null {
   if (pk.version !== null && pk.version.major < 2) return null;
-  const holder = files.find((f) => declared(f) >= 2 && isTable(criTable(f)));
+  const holder = files.find((f) => declared(f.table) >= 2 && isTable(criTable(f)));
   if (!holder) return null;
-  const version = declared(holder);
+  const version = declared(holder.table);
   const keys = Object.keys(criTable(holder) as object).join(', ');
   const line = holder.lineOf(['plugins', CRI_PLUGIN_ID[1]]) ?? firstSubTableLine(holder, CRI_PLUGIN_ID[1]);
   const ignored = `reads a version ${version} config's plugin tables by their URI, so [plugins.cri] belongs to no plugin and is ignored whole (it sets ${keys})`;
@@ -48,8 +49,6 @@ function onOneX(version: number): string {
     ? `containerd 1.x (from 1.3.0) does not start with it (${key})`
     : `containerd 1.x (from 1.5.0) does not start with it (${key}; 1.6.32+ and 1.7.17+ "unsupported config version \`${version}\`")`;
 }
-
-const declared = (f: ConfigFileRead): number => (f.table.version === undefined ? 0 : Number(f.table.version));
 
 function criTable(f: ConfigFileRead): unknown {
   return isTable(f.table.plugins) ? f.table.plugins[CRI_PLUGIN_ID[1]] : undefined;

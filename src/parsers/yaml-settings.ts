@@ -145,7 +145,7 @@ export function readYamlSettings(text: string, keys: KeyMatch = EXACT): ReadResu
     ? root.items.map((pair) => {
         const k = pair.key as Node | null;
         const line = lineOf(k);
-        return { key: String(isScalar(k) ? k.value : ''), ...(line === undefined ? {} : { line }) };
+        return { key: keyText(k), ...(line === undefined ? {} : { line }) };
       })
     : [];
   if (keys.fold) problems.push(...caseTwins(root, keys.inLists, lineOf));

@@ -292,6 +292,46 @@ describe('sniffKind: Helm values and dfget.yaml fragments under a name that says
     ).toBe('dfget-yaml');
   });
 
+  it("takes an override that sets only a daemon section's other keys, beside a section only the chart has", () => {
+    // dragonflyoss/dragonfly#2728 (chart 1.1.x, 2023-09-14), as posted: `dfdaemon:` holds only `metrics`
+    const values = [
+      'containerRuntime:',
+      '  containerd:',
+      '    enable: true',
+      '    registries:',
+      '      - "https://registry.hubble.jina.ai"',
+      '      - "https://253352124568.dkr.ecr.us-east-2.amazonaws.com"',
+      '      - "https://docker.io"',
+      '',
+      'manager:',
+      '  metrics:',
+      '    enable: true',
+      '',
+      'seedPeer:',
+      '  metrics:',
+      '    enable: true',
+      '',
+      'dfdaemon:',
+      '  metrics:',
+      '    enable: true',
+      '',
+      'redis:',
+      '  enable: true',
+      '',
+      'jaeger:',
+      '  enable: true',
+      '',
+    ].join('\n');
+    expect(sniffKind('values.yml', values)).toEqual({
+      kind: 'dfget-yaml',
+      why: "a Dragonfly Helm chart's values that deploy the Go dfdaemon (`dfdaemon:` enabled)",
+    });
+    // `redis` and `mysql` are sections of many programs' YAML: beside them a `client:` stays another program's
+    expect(
+      sniffKind('app.yaml', 'client:\n  timeout: 5s\nredis:\n  addr: localhost:6379\nmysql:\n  host: db\n'),
+    ).toBeNull();
+  });
+
   it('takes fragments of dfget.yaml by the keys of its download and storage sections', () => {
     const download = 'download:\n  totalRateLimit: 2048Mi\n  perPeerRateLimit: 512Mi\n  pieceDownloadTimeout: 30s\n';
     const storage = 'storage:\n  taskExpireTime: 6h\n  strategy: io.d7y.storage.v2.simple\n  multiplex: true\n';

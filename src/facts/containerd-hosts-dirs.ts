@@ -200,9 +200,16 @@ export async function buildRoutes(
       // each endpoint is cited at the line of the table's endpoint list, in the last file to set it
       const setIn = configFile.mirrors[registry];
       const line = setIn?.line;
+      // registry.headers go to every host of every mirror: the only headers a legacy mirror sends
+      const header = config.cri.registryHeader;
       const parse = (u: string) => {
         const e = parseEntryUrl(u);
-        return e && line !== undefined ? { ...e, line } : e;
+        if (!e) return e;
+        return {
+          ...e,
+          ...(line === undefined ? {} : { line }),
+          ...(header === undefined ? {} : { registryHeader: header }),
+        };
       };
       routes.push({
         registry,

@@ -57,6 +57,8 @@ export interface RouteHost {
   check?: MirrorCheck;
   /** The X-Dragonfly-Use-P2P header hosts.toml has containerd send this host, as written. */
   useP2PHeader?: string;
+  /** The X-Dragonfly-Registry header containerd sends this host (hosts.toml `header`, or legacy `registry.headers`). */
+  registryHeader?: string;
 }
 
 export interface RegistryRoute {
@@ -110,6 +112,7 @@ export function toRouteHost(
     ...(e.dialTimeout === undefined ? {} : { dialTimeout: e.dialTimeout }),
     ...(e.line === undefined ? {} : { line: e.line }),
     ...(e.useP2PHeader === undefined ? {} : { useP2PHeader: e.useP2PHeader }),
+    ...(e.registryHeader === undefined ? {} : { registryHeader: e.registryHeader }),
   };
   if (dd) {
     if (dd.proxyPorts.includes(e.port)) rh.isDfdaemon = true;

@@ -1106,6 +1106,19 @@ function criKeys(): VersionedFact<ConfigKey>[] {
         `${CRI16}:179; ${CRI21}:236 (one table per registry name)`,
       ),
       key('config.toml', `${base}/registry/mirrors/*/endpoint`, range, `${CRI16}:145; ${CRI21}:209`),
+      // read only to name it ignored: a mirror has only `endpoint` (dfinit before v0.1.97 wrote a header there)
+      key(
+        'config.toml',
+        `${base}/registry/mirrors/*/header`,
+        range,
+        `${CRI16}:140-146; ${CRI21}:204-210 (no such key: Mirror has only endpoint)`,
+      ),
+      key(
+        'config.toml',
+        `${base}/registry/headers`,
+        range,
+        `${CRI16}:188-189; ${CRI21}:247-248 (sent to all registries; v1.6.38 pkg/cri/server/image_pull.go:103-105)`,
+      ),
       key('config.toml', `${base}/registry/configs`, range, `${CRI16}:183; ${CRI21}:241`),
       key(
         'config.toml',

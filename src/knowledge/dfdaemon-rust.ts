@@ -424,6 +424,26 @@ export const RUST_USE_P2P_HEADER = fact<boolean>('rust.proxy.use-p2p-header', [
   },
 ]);
 
+/**
+ * Whether the registry-mirror proxy (containerd's mirror requests) takes the registry from containerd's
+ * `?ns=<registry>` when the request carries no `X-Dragonfly-Registry` header. Until v1.3.4 it fetches from
+ * proxy.registryMirror.addr (default https://index.docker.io) with the request's path, the registry
+ * `?ns=` names ignored (read at v0.1.94 and v1.3.4); from v1.3.5 from that registry, addr only when neither
+ * is there (client f54846be, "infer upstream registry from containerd ns= query parameter").
+ */
+export const RUST_NS_REGISTRY = fact<boolean>('rust.proxy.registry-from-ns', [
+  {
+    range: { to: 'v1.3.4' },
+    value: false,
+    source: `v0.1.94 ${PROXY}:800-817; v1.3.4 ${PROXY}:1128-1156 (header, else proxy.registryMirror.addr); v0.1.94 ${CFG}:305-307 (addr default)`,
+  },
+  {
+    range: { from: 'v1.3.5' },
+    value: true,
+    source: `v1.3.5 ${PROXY}:1134-1152 and dragonfly-client/src/proxy/query.rs get_ns_from_query`,
+  },
+]);
+
 /** The key name of the download/upload limits (`rateLimit` → `bandwidthLimit` in v1.2.8). */
 export const RUST_RATE_KEY = fact<'rateLimit' | 'bandwidthLimit'>('rust.config.rate-limit.key', [
   { range: { to: 'v1.2.7' }, value: 'rateLimit', source: `v1.2.7 ${CFG} (rate_limit)` },

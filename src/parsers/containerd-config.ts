@@ -41,6 +41,18 @@ export interface CriImageSettings {
   configsTls: string[];
   /** Legacy `registry.auths` present. */
   auths: boolean;
+  /**
+   * Legacy `registry.headers`' X-Dragonfly-Registry (its first value): containerd sends these headers to
+   * every registry (v1.6.38 pkg/cri/config/config.go, Registry.Headers "sent to all registries").
+   */
+  registryHeader?: string;
+  /**
+   * Legacy mirrors written with a `header` table: no containerd reads one there (a mirror has only
+   * `endpoint`, v1.6.38 pkg/cri/config/config.go Mirror), so its headers are never sent. dfinit wrote
+   * X-Dragonfly-Registry there until v0.1.96 (dragonflyoss/client v0.1.94
+   * dragonfly-client-init/src/container_runtime/containerd.rs:211-214, dropped in 95deec80, first in v0.1.97).
+   */
+  mirrorHeaderTables: string[];
 }
 
 export interface TransferSettings {
@@ -147,6 +159,9 @@ export function readContainerdConfig(
   const configs = isTable(rawConfigs) ? Object.keys(rawConfigs) : [];
   const configsTls = isTable(rawConfigs) ? configs.filter((k) => isTable(dig(rawConfigs, k, 'tls'))) : [];
   const rawAuths = dig(registry, 'auths');
+  const rawHeaders = dig(registry, 'headers');
+  const registryHeader = isTable(rawHeaders) ? firstHeader(rawHeaders, 'x-dragonfly-registry') : undefined;
+  const mirrorHeaderTables = Object.keys(mirrors).filter((name) => isTable(dig(rawMirrors, name, 'header')));
 
   const importsRaw = t.imports;
   const imports = Array.isArray(importsRaw) ? importsRaw.filter((s): s is string => typeof s === 'string') : [];
@@ -181,6 +196,8 @@ export function readContainerdConfig(
       configs,
       configsTls,
       auths: isTable(rawAuths) && Object.keys(rawAuths).length > 0,
+      ...(registryHeader === undefined ? {} : { registryHeader }),
+      mirrorHeaderTables,
     },
     transfer: {
       maxConcurrentDownloads: num(dig(transfer, 'max_concurrent_downloads'), 'max_concurrent_downloads'),
@@ -370,4 +387,10 @@ export function splitConfigPath(p: string | undefined): string[] {
     .split(':')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/** A header of a `headers` table by its lower-case name (names are case-insensitive on the wire): a list's first value. */
+function firstHeader(headers: TomlTable, lower: string): string | undefined {
+  const v = Object.entries(headers).find(([name]) => name.toLowerCase() === lower)?.[1];
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }

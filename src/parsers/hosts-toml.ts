@@ -37,6 +37,12 @@ export interface HostsEntry {
    * remotes/docker/config/hosts.go:508-523 and resolver.go:484-486; hyper's HeaderMap::get gives the first).
    */
   useP2PHeader?: string;
+  /**
+   * The `X-Dragonfly-Registry` header containerd sends this host, read the same way: the registry dfdaemon's
+   * registry-mirror proxy fetches from instead of its configured one (client v1.5.1 proxy/header.rs
+   * get_registry, proxy/mod.rs make_registry_mirror_request; dragonfly v2.1.0 client/daemon/proxy/reverse_proxy.go:37-48).
+   */
+  registryHeader?: string;
 }
 
 export interface HostsFile {
@@ -243,7 +249,8 @@ function entry(
         };
   const port = u.port !== '' ? Number(u.port) : defaultPort(scheme);
   const dialTimeout = dig(cfg, 'dial_timeout');
-  const useP2PHeader = useP2POf(header);
+  const useP2PHeader = headerValue(header, 'x-dragonfly-use-p2p');
+  const registryHeader = headerValue(header, 'x-dragonfly-registry');
   return {
     ok: true,
     entry: {
@@ -259,14 +266,15 @@ function entry(
       ...(line === undefined ? {} : { line }),
       isServer,
       ...(useP2PHeader === undefined ? {} : { useP2PHeader }),
+      ...(registryHeader === undefined ? {} : { registryHeader }),
     },
   };
 }
 
-/** The X-Dragonfly-Use-P2P header of a validated `header` table; header names are case-insensitive on the wire. */
-function useP2POf(header: unknown): string | undefined {
+/** A header of a validated `header` table (`lower`: its name in lower case; names are case-insensitive on the wire). */
+function headerValue(header: unknown, lower: string): string | undefined {
   if (!isTable(header)) return undefined;
-  const v = Object.entries(header).find(([name]) => name.toLowerCase() === 'x-dragonfly-use-p2p')?.[1];
+  const v = Object.entries(header).find(([name]) => name.toLowerCase() === lower)?.[1];
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
 

@@ -43,6 +43,23 @@ describe('readContainerdConfig', () => {
     });
   });
 
+  it("reads registry.headers' X-Dragonfly-Registry and the legacy mirrors written with a header table containerd ignores", () => {
+    const { config } = read(`version = 2
+[plugins."io.containerd.grpc.v1.cri".registry.headers]
+  x-dragonfly-registry = ["https://harbor.example.com", "https://other.example.com"]
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."harbor.example.com"]
+  endpoint = ["http://127.0.0.1:4001", "https://harbor.example.com"]
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."harbor.example.com".header]
+  X-Dragonfly-Registry = "https://harbor.example.com"
+[plugins."io.containerd.grpc.v1.cri".registry.mirrors."docker.io"]
+  endpoint = ["http://127.0.0.1:4001"]
+`);
+    expect(config.cri.registryHeader).toBe('https://harbor.example.com');
+    expect(config.cri.mirrorHeaderTables).toEqual(['harbor.example.com']);
+    expect(read('version = 2\n').config.cri).toMatchObject({ mirrorHeaderTables: [] });
+    expect(read('version = 2\n').config.cri.registryHeader).toBeUndefined();
+  });
+
   it('reads the v3 (2.x) layout and the transfer service', () => {
     const { config } = read(`version = 3
 [plugins.'io.containerd.cri.v1.images']

@@ -119,6 +119,23 @@ describe('parseHostsToml', () => {
     expect(plain.ok && plain.file.referrers).toBeUndefined();
   });
 
+  it("reads the X-Dragonfly-Registry header each host is sent (any case, a list's first value), and the server's", () => {
+    const r = parseHostsToml(
+      [
+        'server = "https://harbor.example.com"',
+        '[header]',
+        '  X-Dragonfly-Registry = "https://server.example.com"',
+        '[host."http://127.0.0.1:4001"]',
+        '  [host."http://127.0.0.1:4001".header]',
+        '    x-dragonfly-registry = ["https://harbor.example.com", "https://second.example.com"]',
+        '[host."http://127.0.0.1:65001"]',
+        '  capabilities = ["pull"]',
+      ].join('\n'),
+    );
+    expect(r.ok && r.file.hosts.map((h) => h.registryHeader)).toEqual(['https://harbor.example.com', undefined]);
+    expect(r.ok && r.file.server?.registryHeader).toBe('https://server.example.com');
+  });
+
   it('rejects a header of another type, and marks a dial_timeout that is no duration', () => {
     const badHeader = parseHostsToml(
       '[host."http://127.0.0.1:4001"]\n  [host."http://127.0.0.1:4001".header]\n    X-A = 1\n',

@@ -57,6 +57,15 @@ describe('dfdaemon.mirror-disabled', () => {
     expect(alone?.evidence.join('\n')).toMatch(/containerd's config is not in the bundle/);
   });
 
+  it('advises dynamic: true for what the Go daemon reads: X-Dragonfly-Registry, never ?ns=', async () => {
+    // dragonfly v2.1.0 client/daemon/proxy/reverse_proxy.go:37-48: the dynamic director reads the header only
+    const steps = JSON.stringify(
+      (await find({ ...goFiles(cfg), ...containerdTo(65001) }, 'dfdaemon.mirror-disabled'))?.remediation.steps,
+    );
+    expect(steps).toContain('dynamic: true   # take the registry from the X-Dragonfly-Registry header');
+    expect(steps).not.toContain('?ns=');
+  });
+
   it("says nothing where `proxy:` names the file the proxy's options are read from", async () => {
     // v2.1.49 client/config/peerhost.go:411-425: a string under `proxy` is a path the daemon reads them from
     const fromFile = 'scheduler:\n  manager:\n    enable: true\nproxy: /etc/dragonfly/proxy.yaml\n';

@@ -95,7 +95,7 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     return [
       configSnippet(
         config,
-        "proxy:\n  registryMirror:\n    url: https://index.docker.io   # the registry this mirror stands for\n    dynamic: true   # take the registry from containerd's ?ns= parameter",
+        'proxy:\n  registryMirror:\n    url: https://index.docker.io   # the registry this mirror stands for\n    dynamic: true   # take the registry from the X-Dragonfly-Registry header hosts.toml sends',
       ),
       ...applySteps(config),
     ];

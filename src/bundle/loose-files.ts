@@ -4,7 +4,8 @@ import type { Manifest } from './manifest.js';
 import type { LooseFile } from './loose-file.js';
 import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
-import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
+import { parseKubeletEventLog } from '../parsers/kubelet-event-log.js';
+import { eventList, eventListOf, joinEventLists, loggedItem } from './event-list.js';
 import { splitTranscript } from './transcript.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { cdnCallers } from '../parsers/cdn-log.js';
@@ -42,6 +43,7 @@ const PROBE_OF: Record<LooseKind, string> = {
   'kubelet-flags': 'kubelet',
   'kubelet-events': 'kubelet',
   'kubectl-describe-events': 'kubelet',
+  'kubelet-event-log': 'kubelet',
 };
 
 const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
@@ -129,23 +131,6 @@ function execStart(lines: readonly string[]): string[] | null {
   return out;
 }
 
-/**
- * `kubectl describe` event rows as the event list the kubelet probe writes (raw/kubelet/events.json),
- * with the fields a row shows: its items are the rows, in order.
- */
-function eventList(rows: readonly DescribedEvent[]): string {
-  const items = rows.map((r) => ({
-    type: r.type,
-    reason: r.reason,
-    message: r.message,
-    // the container a kubectl 1.35+ row names: the event's, as `kubectl get events -o json` gives it
-    ...(r.fieldPath ? { involvedObject: { fieldPath: r.fieldPath } } : {}),
-    source: { component: r.from, ...(r.host ? { host: r.host } : {}) },
-    count: r.count,
-  }));
-  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
-}
-
 export function assembleLooseFiles(
   inputs: readonly LooseFile[],
   createdAt: string,
@@ -171,7 +156,25 @@ export function assembleLooseFiles(
     let text = f.text;
     if (s.kind === 'hosts-toml') at = at.replace('<registry>', hostsTomlRegistry(f.path, f.text));
     if (s.kind === 'kubelet-flags') text = kubeletFlagLines(text);
-    if (s.kind === 'kubectl-describe-events') text = eventList(parseDescribeEvents(text));
+    if (s.kind === 'kubectl-describe-events' || s.kind === 'kubelet-event-log') text = eventListOf(s.kind, text);
+    // a kubelet journal read for its CRI client's errors may log the kubelet's events too: they are read as well
+    if (s.kind === 'containerd-log') {
+      const events = parseKubeletEventLog(f.text);
+      const ev = BUNDLE.kubelet.events;
+      const list = events.length > 0 ? eventList(events.map(loggedItem)) : null;
+      const joined = list === null || files[ev] === undefined ? list : joinEventLists(files[ev] as string, list);
+      if (joined !== null) {
+        files[ev] = joined;
+        (sources[ev] ??= []).push(f.path);
+        probes.add(PROBE_OF['kubelet-event-log']);
+        taken.push({
+          path: f.path,
+          kind: 'kubelet-event-log',
+          why: `${events.length} kubelet event line(s) in it`,
+          bundlePath: ev,
+        });
+      }
+    }
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
       // the text is already decompressed: a .gz name would have the bundle inflate it again

@@ -9,6 +9,7 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { KLOG_PREFIX } from '../parsers/klog-line.js';
+import { isLoggedEventLine } from '../parsers/kubelet-event-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { helmValuesKeys } from '../parsers/helm-values.js';
@@ -37,6 +38,7 @@ export const LOOSE_KINDS = {
   'kubelet-flags': 'raw/kubelet/flags.txt',
   'kubelet-events': 'raw/kubelet/events.json',
   'kubectl-describe-events': 'raw/kubelet/events.json',
+  'kubelet-event-log': 'raw/kubelet/events.json',
   dmesg: 'raw/system/dmesg.txt',
   metrics: 'raw/dfdaemon/metrics-0.prom',
 } as const;
@@ -277,6 +279,12 @@ const TESTS: Test[] = [
     kind: 'kubelet-flags',
     why: "the kubelet's arguments in an environment file or unit (KUBELET_OPTS=, KUBELET_EXTRA_ARGS=, ExecStart=…kubelet)",
     text: /^(?:Environment=["']?)?KUBELET_(?:OPTS|ARGS|EXTRA_ARGS|KUBEADM_ARGS)=["']?--[a-z]|^ExecStart=\S*kubelet\b.*\\\s*$/m,
+  },
+  {
+    // before the describe tests: a 1.19+ Pulled line also holds the message PULLED_MESSAGE finds alone
+    kind: 'kubelet-event-log',
+    why: 'the kubelet\'s log of the events it records (`Event(v1.ObjectReference{…}): type: … reason: …` or `"Event occurred" … reason=…`)',
+    line: isLoggedEventLine,
   },
   {
     kind: 'kubectl-describe-events',

@@ -15,6 +15,7 @@ import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
+import { isLoggedEventLine, parseKubeletEventLog } from '../../src/parsers/kubelet-event-log.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -425,6 +426,29 @@ register({
     for (const r of rows)
       if (!(Number.isInteger(r.count) && r.count >= 1) || r.reason === '' || r.message === '')
         throw new Error(`a row read with count ${r.count}, reason "${r.reason}", message "${r.message}"`);
+    return [];
+  },
+});
+
+register({
+  name: 'kubelet-event-log',
+  files: ['kubelet-event-log.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /pasted\/kubelet-journal\.txt$/,
+      inline: [
+        'I1016 16:43:09.120418     812 event.go:389] "Event occurred" object="default/web-0" fieldPath="spec.containers{web}" kind="Pod" apiVersion="v1" type="Normal" reason="Pulled" message="Successfully pulled image \\"a:1\\" in 1.2s (1.2s including waiting)"\n',
+        'I0211 00:06:28.333173    3902 server.go:570] Event(api.ObjectReference{Kind:"Pod", FieldPath:"spec.containers{x}"}): type: \'Normal\' reason: \'Pulled\' Successfully pulled image "nginx"\r\n',
+      ],
+    }),
+  run(text) {
+    const events = parseKubeletEventLog(text);
+    plainData(events);
+    for (const e of events) {
+      if (e.reason === '' || e.message === '' || !(e.line >= 1))
+        throw new Error(`an event read as ${JSON.stringify(e)}`);
+      isLoggedEventLine(text.split('\n')[e.line - 1] as string);
+    }
     return [];
   },
 });

@@ -59,6 +59,11 @@ export function joinEventLists(a: string, b: string): string | null {
   return x && y ? eventList([...x, ...y] as Record<string, unknown>[]) : null;
 }
 
+/** True when the text is an event list as `kubectl get events -o json` writes it. */
+export function isEventList(text: string): boolean {
+  return itemsOf(text) !== null;
+}
+
 /** The event list of `kubectl describe` rows or of a kubelet's event log lines. */
 export function eventListOf(kind: 'kubectl-describe-events' | 'kubelet-event-log', text: string): string {
   return kind === 'kubectl-describe-events'

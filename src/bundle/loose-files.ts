@@ -2,10 +2,10 @@
 // that the one analysis path reads them. Pure: the command reads the files and hands their text here.
 import type { Manifest } from './manifest.js';
 import type { LooseFile } from './loose-file.js';
-import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
+import { LOOSE_KINDS, type LooseKind, type Sniffed, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
 import { parseKubeletEventLog } from '../parsers/kubelet-event-log.js';
-import { eventList, eventListOf, joinEventLists, loggedItem } from './event-list.js';
+import { eventList, eventListOf, isEventList, joinEventLists, loggedItem } from './event-list.js';
 import { splitTranscript } from './transcript.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { cdnCallers } from '../parsers/cdn-log.js';
@@ -131,6 +131,20 @@ function execStart(lines: readonly string[]): string[] | null {
   return out;
 }
 
+/**
+ * A file's kind as the user named it. Events named `kubelet-events=` are read as the JSON list; rows of
+ * `kubectl describe` or `kubectl get events` without `-o json`, or a kubelet's event log, named so are
+ * read as what they are, not refused as JSON that does not parse.
+ */
+function givenKind(kind: LooseKind, f: LooseFile): Sniffed {
+  const given = { kind, why: `given as ${kind}=` };
+  if (kind !== 'kubelet-events' || isEventList(f.text)) return given;
+  const s = sniffKind(f.path, f.text);
+  return s?.kind === 'kubectl-describe-events' || s?.kind === 'kubelet-event-log'
+    ? { kind: s.kind, why: `given as ${kind}=, but not JSON: ${s.why}` }
+    : given;
+}
+
 export function assembleLooseFiles(
   inputs: readonly LooseFile[],
   createdAt: string,
@@ -147,7 +161,7 @@ export function assembleLooseFiles(
   // a terminal session given as one file is read as the files and outputs it shows
   const expanded = inputs.flatMap((f) => (f.kind ? [f] : (splitTranscript(f) ?? [f])));
   for (const f of expanded) {
-    const s = f.kind ? { kind: f.kind, why: `given as ${f.kind}=` } : sniffKind(f.path, f.text);
+    const s = f.kind ? givenKind(f.kind, f) : sniffKind(f.path, f.text);
     if (!s) {
       unknown.push({ path: f.path, start: f.text.slice(0, 80).split('\n')[0] ?? '' });
       continue;
@@ -190,6 +204,16 @@ export function assembleLooseFiles(
       sources[at]?.push(f.path);
       taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
       continue;
+    } else if (at === BUNDLE.kubelet.events && files[at] !== undefined) {
+      // the events of several files (two pods' describe rows, a journal beside them): one list
+      const joined = joinEventLists(files[at] as string, text);
+      if (joined !== null) {
+        files[at] = joined;
+        sources[at]?.push(f.path);
+        taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
+        continue;
+      }
+      at = null;
     } else if (files[at] !== undefined) {
       at = null;
     }

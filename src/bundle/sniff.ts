@@ -9,6 +9,7 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { KLOG_PREFIX } from '../parsers/klog-line.js';
+import { parseCutLine } from '../parsers/containerd-cut-line.js';
 import { isLoggedEventLine } from '../parsers/kubelet-event-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
@@ -214,6 +215,12 @@ const TESTS: Test[] = [
     // paste-normalize put back a message containerd logs, whose head the paste cut (`…cri" error="…`)
     why: 'containerd log lines whose head a paste cut (…" error=…)',
     line: /^msg="[^"]*"\s+[A-Za-z_][\w.-]*=/,
+  },
+  {
+    kind: 'containerd-log',
+    // the end of a resolver line whose head (message and time) a paste cut inside a value (dragonfly#3419)
+    why: 'containerd log lines whose head a paste cut inside a value (…" host=…)',
+    line: (l) => parseCutLine(l, 0) !== null,
   },
   {
     kind: 'containerd-log',

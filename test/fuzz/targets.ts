@@ -16,6 +16,7 @@ import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
 import { isLoggedEventLine, parseKubeletEventLog } from '../../src/parsers/kubelet-event-log.js';
+import { parseCutLine } from '../../src/parsers/containerd-cut-line.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -448,6 +449,28 @@ register({
       if (e.reason === '' || e.message === '' || !(e.line >= 1))
         throw new Error(`an event read as ${JSON.stringify(e)}`);
       isLoggedEventLine(text.split('\n')[e.line - 1] as string);
+    }
+    return [];
+  },
+});
+
+register({
+  name: 'containerd-cut-line',
+  files: ['containerd-cut-line.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /3419\/pasted\/containerd-journal\.txt$/,
+      inline: [
+        'a/b/manifests/1?ns=docker.io: 500 Internal Server Error" host="127.0.0.1:65001"\n',
+        'b/manifests/1\\": context canceled" host="h:1"\r\nsome words" host=h\n',
+      ],
+    }),
+  run(text) {
+    for (const [i, l] of text.split('\n').entries()) {
+      const c = parseCutLine(l, i + 1);
+      plainData(c);
+      if (c && (c.host === '' || (c.outcome && 'status' in c.outcome && !(c.outcome.status >= 100))))
+        throw new Error(`a cut line read as ${JSON.stringify(c)}`);
     }
     return [];
   },

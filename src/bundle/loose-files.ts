@@ -2,9 +2,10 @@
 // that the one analysis path reads them. Pure: the command reads the files and hands their text here.
 import type { Manifest } from './manifest.js';
 import type { LooseFile } from './loose-file.js';
-import { LOOSE_KINDS, type LooseKind, sniffKind } from './sniff.js';
+import { LOOSE_KINDS, type LooseKind, type Sniffed, sniffKind } from './sniff.js';
 import { BUNDLE } from './layout.js';
-import { type DescribedEvent, parseDescribeEvents } from '../parsers/kubectl-describe-events.js';
+import { parseKubeletEventLog } from '../parsers/kubelet-event-log.js';
+import { eventList, eventListOf, isEventList, joinEventLists, loggedItem } from './event-list.js';
 import { splitTranscript } from './transcript.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { cdnCallers } from '../parsers/cdn-log.js';
@@ -42,6 +43,7 @@ const PROBE_OF: Record<LooseKind, string> = {
   'kubelet-flags': 'kubelet',
   'kubelet-events': 'kubelet',
   'kubectl-describe-events': 'kubelet',
+  'kubelet-event-log': 'kubelet',
 };
 
 const GENERATION: Partial<Record<LooseKind, 'go' | 'rust'>> = {
@@ -130,20 +132,17 @@ function execStart(lines: readonly string[]): string[] | null {
 }
 
 /**
- * `kubectl describe` event rows as the event list the kubelet probe writes (raw/kubelet/events.json),
- * with the fields a row shows: its items are the rows, in order.
+ * A file's kind as the user named it. Events named `kubelet-events=` are read as the JSON list; rows of
+ * `kubectl describe` or `kubectl get events` without `-o json`, or a kubelet's event log, named so are
+ * read as what they are, not refused as JSON that does not parse.
  */
-function eventList(rows: readonly DescribedEvent[]): string {
-  const items = rows.map((r) => ({
-    type: r.type,
-    reason: r.reason,
-    message: r.message,
-    // the container a kubectl 1.35+ row names: the event's, as `kubectl get events -o json` gives it
-    ...(r.fieldPath ? { involvedObject: { fieldPath: r.fieldPath } } : {}),
-    source: { component: r.from, ...(r.host ? { host: r.host } : {}) },
-    count: r.count,
-  }));
-  return `${JSON.stringify({ apiVersion: 'v1', kind: 'List', items }, null, 2)}\n`;
+function givenKind(kind: LooseKind, f: LooseFile): Sniffed {
+  const given = { kind, why: `given as ${kind}=` };
+  if (kind !== 'kubelet-events' || isEventList(f.text)) return given;
+  const s = sniffKind(f.path, f.text);
+  return s?.kind === 'kubectl-describe-events' || s?.kind === 'kubelet-event-log'
+    ? { kind: s.kind, why: `given as ${kind}=, but not JSON: ${s.why}` }
+    : given;
 }
 
 export function assembleLooseFiles(
@@ -162,7 +161,7 @@ export function assembleLooseFiles(
   // a terminal session given as one file is read as the files and outputs it shows
   const expanded = inputs.flatMap((f) => (f.kind ? [f] : (splitTranscript(f) ?? [f])));
   for (const f of expanded) {
-    const s = f.kind ? { kind: f.kind, why: `given as ${f.kind}=` } : sniffKind(f.path, f.text);
+    const s = f.kind ? givenKind(f.kind, f) : sniffKind(f.path, f.text);
     if (!s) {
       unknown.push({ path: f.path, start: f.text.slice(0, 80).split('\n')[0] ?? '' });
       continue;
@@ -171,7 +170,25 @@ export function assembleLooseFiles(
     let text = f.text;
     if (s.kind === 'hosts-toml') at = at.replace('<registry>', hostsTomlRegistry(f.path, f.text));
     if (s.kind === 'kubelet-flags') text = kubeletFlagLines(text);
-    if (s.kind === 'kubectl-describe-events') text = eventList(parseDescribeEvents(text));
+    if (s.kind === 'kubectl-describe-events' || s.kind === 'kubelet-event-log') text = eventListOf(s.kind, text);
+    // a kubelet journal read for its CRI client's errors may log the kubelet's events too: they are read as well
+    if (s.kind === 'containerd-log') {
+      const events = parseKubeletEventLog(f.text);
+      const ev = BUNDLE.kubelet.events;
+      const list = events.length > 0 ? eventList(events.map(loggedItem)) : null;
+      const joined = list === null || files[ev] === undefined ? list : joinEventLists(files[ev] as string, list);
+      if (joined !== null) {
+        files[ev] = joined;
+        (sources[ev] ??= []).push(f.path);
+        probes.add(PROBE_OF['kubelet-event-log']);
+        taken.push({
+          path: f.path,
+          kind: 'kubelet-event-log',
+          why: `${events.length} kubelet event line(s) in it`,
+          bundlePath: ev,
+        });
+      }
+    }
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
       // the text is already decompressed: a .gz name would have the bundle inflate it again
@@ -187,6 +204,16 @@ export function assembleLooseFiles(
       sources[at]?.push(f.path);
       taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
       continue;
+    } else if (at === BUNDLE.kubelet.events && files[at] !== undefined) {
+      // the events of several files (two pods' describe rows, a journal beside them): one list
+      const joined = joinEventLists(files[at] as string, text);
+      if (joined !== null) {
+        files[at] = joined;
+        sources[at]?.push(f.path);
+        taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
+        continue;
+      }
+      at = null;
     } else if (files[at] !== undefined) {
       at = null;
     }

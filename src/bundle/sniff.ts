@@ -9,6 +9,8 @@ import {
   PULLED_MESSAGE,
 } from '../parsers/kubectl-describe-events.js';
 import { KLOG_PREFIX } from '../parsers/klog-line.js';
+import { parseCutLine } from '../parsers/containerd-cut-line.js';
+import { isLoggedEventLine } from '../parsers/kubelet-event-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
 import { helmValuesKeys } from '../parsers/helm-values.js';
@@ -37,6 +39,7 @@ export const LOOSE_KINDS = {
   'kubelet-flags': 'raw/kubelet/flags.txt',
   'kubelet-events': 'raw/kubelet/events.json',
   'kubectl-describe-events': 'raw/kubelet/events.json',
+  'kubelet-event-log': 'raw/kubelet/events.json',
   dmesg: 'raw/system/dmesg.txt',
   metrics: 'raw/dfdaemon/metrics-0.prom',
 } as const;
@@ -234,6 +237,12 @@ const TESTS: Test[] = [
   },
   {
     kind: 'containerd-log',
+    // the end of a resolver line whose head (message and time) a paste cut inside a value (dragonfly#3419)
+    why: 'containerd log lines whose head a paste cut inside a value (…" host=…)',
+    line: (l) => parseCutLine(l, 0) !== null,
+  },
+  {
+    kind: 'containerd-log',
     why: "containerd's CRI config error pasted alone (`mirrors` cannot be set when `config_path` is provided)",
     line: BARE_CRI_CONFIG_ERROR,
   },
@@ -296,6 +305,12 @@ const TESTS: Test[] = [
     kind: 'kubelet-flags',
     why: "the kubelet's arguments in an environment file or unit (KUBELET_OPTS=, KUBELET_EXTRA_ARGS=, ExecStart=…kubelet)",
     text: /^(?:Environment=["']?)?KUBELET_(?:OPTS|ARGS|EXTRA_ARGS|KUBEADM_ARGS)=["']?--[a-z]|^ExecStart=\S*kubelet\b.*\\\s*$/m,
+  },
+  {
+    // before the describe tests: a 1.19+ Pulled line also holds the message PULLED_MESSAGE finds alone
+    kind: 'kubelet-event-log',
+    why: 'the kubelet\'s log of the events it records (`Event(v1.ObjectReference{…}): type: … reason: …` or `"Event occurred" … reason=…`)',
+    line: isLoggedEventLine,
   },
   {
     kind: 'kubectl-describe-events',

@@ -28,6 +28,7 @@ import {
   withoutRepeatedClientFailures,
 } from '../parsers/containerd-log.js';
 import { KUBEADM_WRAP_END, parseKlogLine } from '../parsers/klog-line.js';
+import { type CutLine, parseCutLine } from '../parsers/containerd-cut-line.js';
 import { type CtrPullPastMirror, ctrPullsPastMirror } from './containerd-ctr-hosts-dir.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
@@ -788,6 +789,7 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   let n = 0;
   let unrecognised = 0;
   let first: { line: number; text: string } | undefined;
+  const cuts: CutLine[] = [];
   // the text after the last newline is no line of its own when it is empty
   const lines = present.split('\n');
   if (lines.at(-1) === '') lines.pop();
@@ -795,7 +797,9 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
   for (const line of normalizePastedLines(lines, { logrus: true, knownMessages: HEADLESS_MESSAGES })) {
     n++;
     const ev = parseContainerdLogLine(line, n);
+    const cut = ev ? null : parseCutLine(line, n);
     if (ev) events.push(ev);
+    else if (cut) cuts.push(cut);
     // a klog line is the CRI client's (crictl's stderr pasted with the journal), read above when it
     // records a pull's failure, and kubeadm's wrap of crictl's output ends on a line of its own: neither
     // is a line of an unknown format
@@ -816,8 +820,24 @@ async function readLog(ctx: FactsContext): Promise<ContainerdFacts['log']> {
       message: `${unrecognised} of ${n} lines not recognised as containerd log lines (first: "${quotedInput(first.text, 80)}")`,
     });
   }
+  for (const c of cuts) ctx.note(cutNote(c), CONTAINERD_FILES.journal);
   const read = withoutRepeatedClientFailures(events);
   return { file: CONTAINERD_FILES.journal, events: read, attempts: hostAttempts(read) };
+}
+
+/** What a line whose head the paste cut still says, and that its message and time went with the cut. */
+function cutNote(c: CutLine): string {
+  const o = c.outcome;
+  const said =
+    o === undefined
+      ? `names host ${c.host}, and nothing more that can be placed`
+      : 'transport' in o
+        ? `says host ${c.host} gave no answer (${o.transport})`
+        : `says host ${c.host} answered ${o.status}`;
+  return (
+    `${CONTAINERD_FILES.journal}:${c.line}: the paste cut this line's head, and its message and time with it; ` +
+    `what is left ("…${quotedInput(c.tail.slice(-80), 80)}") ${said}${c.request ? ` to ${c.request}` : ''}`
+  );
 }
 
 function withLoggedDecompressor(d: Decompression | null, log: ContainerdFacts['log']): Decompression | null {

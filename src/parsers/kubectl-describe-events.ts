@@ -163,4 +163,11 @@ export function parseDescribeEvents(text: string): DescribedEvent[] {
 }
 
 /** The reasons of the kubelet's image events (pkg/kubelet/events/event.go). */
-const KUBELET_IMAGE_REASONS = new Set(['Pulling', 'Pulled', 'Failed', 'BackOff', 'ErrImageNeverPull', 'InspectFailed']);
+export const KUBELET_IMAGE_REASONS: ReadonlySet<string> = new Set([
+  'Pulling',
+  'Pulled',
+  'Failed',
+  'BackOff',
+  'ErrImageNeverPull',
+  'InspectFailed',
+]);

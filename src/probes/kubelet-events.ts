@@ -20,6 +20,8 @@ import type { ProbeContext } from './context.js';
 import { runCommand } from './exec.js';
 import { readNodeFile } from './read-node.js';
 import { BUNDLE } from '../bundle/layout.js';
+import { eventListOf, isEventList } from '../bundle/event-list.js';
+import { sniffKind } from '../bundle/sniff.js';
 
 export const EVENTS_FILE = BUNDLE.kubelet.events;
 const MAX_BYTES = 64 * 1024 * 1024;
@@ -67,8 +69,14 @@ export async function readPulledEvents(ctx: ProbeContext, nodeName: string | und
     // a file the user saved: a path of theirs, not of the node (not re-rooted)
     const r = await readNodeFile(ctx.options.kubeletEvents, MAX_BYTES);
     if (r.kind !== 'ok') return { note: `--kubelet-events ${r.reason}` };
-    texts = [{ text: r.text }];
     from = ctx.options.kubeletEvents;
+    // a saved `kubectl describe pod`, `kubectl get events` without -o json, or a kubelet's event log:
+    // read as the event list it shows, not refused as JSON that does not parse
+    const s = isEventList(r.text) ? null : sniffKind(from, r.text);
+    if (s?.kind === 'kubectl-describe-events' || s?.kind === 'kubelet-event-log') {
+      texts = [{ text: eventListOf(s.kind, r.text) }];
+      notes.push(`--kubelet-events is not JSON: read as ${s.why}`);
+    } else texts = [{ text: r.text }];
   } else {
     if (!kubeconfigAtHand())
       return {

@@ -22,6 +22,7 @@ const AT: [RegExp, LooseKind][] = [
   [/\/kubelet\/flags\.txt$/, 'kubelet-flags'],
   [/\/kubelet\/events\.json$/, 'kubelet-events'],
   [/\/pasted\/describe-events\.txt$/, 'kubectl-describe-events'],
+  [/\/pasted\/kubelet-journal\.txt$/, 'kubelet-event-log'],
   [/\/dmesg\.txt$/, 'dmesg'],
   [/\.prom$/, 'metrics'],
 ];

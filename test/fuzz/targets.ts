@@ -15,6 +15,8 @@ import { containerOf, imageTag } from '../../src/parsers/proc-cgroup.js';
 import { parseGoDuration } from '../../src/parsers/go-duration.js';
 import { parseImageEvents, parsePulledMessage, parseQpsRefusal } from '../../src/parsers/kubelet-events.js';
 import { parseDescribeEvents } from '../../src/parsers/kubectl-describe-events.js';
+import { isLoggedEventLine, parseKubeletEventLog } from '../../src/parsers/kubelet-event-log.js';
+import { parseCutLine } from '../../src/parsers/containerd-cut-line.js';
 import { parseTomlLocated } from '../../src/parsers/containerd-toml.js';
 import { mergeTomlTables, migrateLeftoverCri, readContainerdConfig } from '../../src/parsers/containerd-config.js';
 import { HEADLESS_MESSAGES, parseContainerdLogLine } from '../../src/parsers/containerd-log.js';
@@ -425,6 +427,51 @@ register({
     for (const r of rows)
       if (!(Number.isInteger(r.count) && r.count >= 1) || r.reason === '' || r.message === '')
         throw new Error(`a row read with count ${r.count}, reason "${r.reason}", message "${r.message}"`);
+    return [];
+  },
+});
+
+register({
+  name: 'kubelet-event-log',
+  files: ['kubelet-event-log.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /pasted\/kubelet-journal\.txt$/,
+      inline: [
+        'I1016 16:43:09.120418     812 event.go:389] "Event occurred" object="default/web-0" fieldPath="spec.containers{web}" kind="Pod" apiVersion="v1" type="Normal" reason="Pulled" message="Successfully pulled image \\"a:1\\" in 1.2s (1.2s including waiting)"\n',
+        'I0211 00:06:28.333173    3902 server.go:570] Event(api.ObjectReference{Kind:"Pod", FieldPath:"spec.containers{x}"}): type: \'Normal\' reason: \'Pulled\' Successfully pulled image "nginx"\r\n',
+      ],
+    }),
+  run(text) {
+    const events = parseKubeletEventLog(text);
+    plainData(events);
+    for (const e of events) {
+      if (e.reason === '' || e.message === '' || !(e.line >= 1))
+        throw new Error(`an event read as ${JSON.stringify(e)}`);
+      isLoggedEventLine(text.split('\n')[e.line - 1] as string);
+    }
+    return [];
+  },
+});
+
+register({
+  name: 'containerd-cut-line',
+  files: ['containerd-cut-line.ts'],
+  seeds: () =>
+    seedTexts({
+      fixtures: /3419\/pasted\/containerd-journal\.txt$/,
+      inline: [
+        'a/b/manifests/1?ns=docker.io: 500 Internal Server Error" host="127.0.0.1:65001"\n',
+        'b/manifests/1\\": context canceled" host="h:1"\r\nsome words" host=h\n',
+      ],
+    }),
+  run(text) {
+    for (const [i, l] of text.split('\n').entries()) {
+      const c = parseCutLine(l, i + 1);
+      plainData(c);
+      if (c && (c.host === '' || (c.outcome && 'status' in c.outcome && !(c.outcome.status >= 100))))
+        throw new Error(`a cut line read as ${JSON.stringify(c)}`);
+    }
     return [];
   },
 });

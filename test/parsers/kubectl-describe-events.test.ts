@@ -233,4 +233,44 @@ describe('kubectl describe events given to analyze', () => {
     const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
     expect(d.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
   });
+
+  it('named kubelet-events= (the JSON list) are still read as the rows they are', async () => {
+    const a = assembleLooseFiles(
+      [{ path: 'describe.txt', text: PASTED, kind: 'kubelet-events' }],
+      '2026-01-01T00:00:00Z',
+      {
+        name: 'dfdoctor',
+        version: '0',
+      },
+    );
+    expect(a.taken.map((t) => [t.kind, t.why.slice(0, 40), t.bundlePath])).toEqual([
+      ['kubectl-describe-events', 'given as kubelet-events=, but not JSON: ', 'raw/kubelet/events.json'],
+    ]);
+    const d = evaluate(await factsFrom(a.files, { manifest: a.manifest }), RULES).diagnoses;
+    expect(d.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
+  });
+
+  it("of two pods, given as two files, are one list: the second file's refusal is read, not left out", async () => {
+    const other = readFileSync(
+      new URL('../../fixtures/real/kubelet-pulled-no-wait-kagent-210/pasted/describe-events.txt', import.meta.url),
+      'utf8',
+    );
+    const a = assembleLooseFiles(
+      [
+        { path: 'pod-a.txt', text: other },
+        { path: 'pod-b.txt', text: PASTED },
+      ],
+      '2026-01-01T00:00:00Z',
+      { name: 'dfdoctor', version: '0' },
+    );
+    expect(a.taken.map((t) => [t.path, t.bundlePath])).toEqual([
+      ['pod-a.txt', 'raw/kubelet/events.json'],
+      ['pod-b.txt', 'raw/kubelet/events.json'],
+    ]);
+    expect(a.manifest.sources?.['raw/kubelet/events.json']).toBe('pod-a.txt, pod-b.txt');
+    const f = await factsFrom(a.files, { manifest: a.manifest });
+    // the first file's pull and the second's refusal, each read
+    expect(f.kubelet?.pulls?.map((p) => p.image)).toEqual(['ghcr.io/kagent-dev/kagent/controller:0.1.15']);
+    expect(evaluate(f, RULES).diagnoses.find((x) => x.rule === 'kubelet.pull-qps')?.severity).toBe('warning');
+  });
 });

@@ -96,6 +96,21 @@ describe('kubelet probe', () => {
     }
   });
 
+  it('reads a saved `kubectl describe pod` given as --kubelet-events as its event rows, not as JSON that fails', async () => {
+    // the rows Azure/AKS#3138 pasted: the limiter's refusal among them
+    const file = new URL(
+      '../../fixtures/real/kubelet-pull-qps-exceeded-aks-3138/pasted/describe-events.txt',
+      import.meta.url,
+    ).pathname;
+    const { dir, outcome } = await run('/nonexistent/kubelet/config.yaml', { kubeletEvents: file });
+    expect(outcome.details).toMatchObject({ pulledEvents: 1, pulledEventsFrom: file });
+    expect(outcome.reason).toContain('--kubelet-events is not JSON: read as `kubectl describe` event rows');
+    const text = await readFile(join(dir, 'raw/kubelet/events.json'), 'utf8');
+    const kept = JSON.parse(text) as { items: Record<string, unknown>[] };
+    expect(kept.items.map((i) => i.message)).toEqual(['Failed to pull image "a.b.c/image-0.1": pull QPS exceeded']);
+    expect(await firingRules({ 'raw/kubelet/events.json': text })).toContain('kubelet.pull-qps');
+  });
+
   it('keeps the restart BackOffs of the dfdaemon container in both kubelet wordings, and a bundle of them fires kubelet.dfdaemon-restarting', async () => {
     const src = await mkdtemp(join(tmpdir(), 'dfdoctor-kubelet-backoff-'));
     temps.push(src);

@@ -49,6 +49,8 @@ export interface TaskTimeline {
    * from, or a download cancelled here. A parent's stream that broke is a piece failure (fromParentStream).
    */
   storeFailures: LineRef[];
+  /** Requests of this task to the origin that failed (source-error lines: the status or error it answered). */
+  originFailures: LineRef[];
   errors: LineRef[];
   failed: boolean;
   first: LineRef;
@@ -110,6 +112,8 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
+  /** Failed requests to the origin, whether or not the line names its task (an exported log's lines name none). */
+  originErrors: LineRef[];
   /** The release the daemon's last start (Go) or announce (Rust) in the log names (a restart may bring another). */
   daemonVersion?: { release: string; ref: LineRef };
   /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
@@ -132,6 +136,12 @@ export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(|digest (?:encod
  * from a parent, whose pieces passed their CRC checks wherever they came from (origin, parents, cache).
  */
 export const FILE_DIGEST_MISMATCH = /^verify file digest: /;
+
+/**
+ * Rust's "download back-to-source is disabled…" (rust.log.back-source-disabled), a source error by its kind,
+ * sent nothing to the origin: the daemon was not allowed to (v1.5.1 resource/task.rs:561, :608).
+ */
+const NOT_SENT = /^download back-to-source is disabled/;
 
 /**
  * Go's "put piece to storage failed, piece num: %d, wrote: %d, error: %s" (go.log.put-piece-failed) for a
@@ -251,7 +261,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'back-source': { shared: false, task: 'always' },
   'sched-back-source': { shared: false, task: 'always' },
   'source-ok': { shared: false, task: 'always' },
-  'source-error': { shared: false, task: 'always' },
+  'source-error': { shared: true, task: 'always' },
   'remote-peer': { shared: false, task: 'always' },
   'piece-remote': { shared: false, task: 'always' },
   'piece-local': { shared: false, task: 'always' },
@@ -312,6 +322,7 @@ export class TimelineBuilder {
     listenFailed: [],
     rateLimitErrors: [],
     schedulerErrors: [],
+    originErrors: [],
   };
 
   /** The bounds: tasks, and proxy requests (tests lower them to reach them with small logs). */
@@ -391,6 +402,9 @@ export class TimelineBuilder {
       case 'scheduler-error':
         push(this.s.schedulerErrors, ref(e));
         break;
+      case 'source-error':
+        if (!NOT_SENT.test(e.text)) push(this.s.originErrors, ref(e));
+        break;
     }
   }
 
@@ -418,6 +432,7 @@ export class TimelineBuilder {
         digestFailures: [],
         pieceFailures: [],
         storeFailures: [],
+        originFailures: [],
         errors: [],
         failed: false,
         first: r,
@@ -524,8 +539,10 @@ export class TimelineBuilder {
         t.refs.done = ref(e);
         break;
       case 'task-failed':
+        t.failed = true;
+        break;
       case 'source-error':
-        t.failed = e.kind === 'task-failed' || t.failed;
+        if (!NOT_SENT.test(e.text)) push(t.originFailures, ref(e));
         break;
       case 'digest-failed':
         push(t.digestFailures, ref(e));

@@ -4,6 +4,7 @@ import { cannotListen } from './cannot-listen.js';
 import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
+import { originFailed } from './origin-failed.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
@@ -40,6 +41,7 @@ export const dfdaemonRules: Rule[] = [
   schedulerGaveUp,
   parentFailures,
   storageFull,
+  originFailed,
   resource,
   version,
   registryRoundtrip,

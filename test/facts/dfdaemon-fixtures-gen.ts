@@ -853,11 +853,11 @@ function rustPull(
 ): string[] {
   const out: string[] = [];
   if (direct) {
-    out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series));
-    out.push(rustProxy(t + 180, manifestUrl(repo, `sha256:${hex64(77)}`), false, series));
+    out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series, release));
+    out.push(rustProxy(t + 180, manifestUrl(repo, `sha256:${hex64(77)}`), false, series, release));
   }
   sizes.forEach((s, i) => {
-    out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series));
+    out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series, release));
     out.push(
       ...rustTaskLines({
         startMs: t + 401 + i * 20,

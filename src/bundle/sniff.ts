@@ -86,7 +86,10 @@ interface WholeFile {
 }
 
 // Keys only one dfdaemon generation's config has (Go: client/config/peerhost.go; Rust:
-// dragonfly-client-config/src/dfdaemon.rs)
+// dragonfly-client-config/src/dfdaemon.rs). The Go daemon reads its file through viper, which lowercases
+// every key (spf13/viper v1.7.1 viper.go:1543, v1.18.2 :1812), and mapstructure matches fields whatever
+// their case, so `AliveTime:` is its key as much as `aliveTime:` (the settings reader folds case alike):
+// its keys are matched in any case. The Rust client's serde names are exact.
 const GO_KEYS = [
   /^aliveTime:/m,
   /^gcInterval:/m,
@@ -109,7 +112,12 @@ const GO_KEYS = [
   /^\s+taskExpireTime:/m,
   /^\s+diskGCThresholdPercent:/m,
   /^\s+strategy:\s*["']?io\.d7y\.storage\./m,
-];
+  // the scheduler section alone: scheduler.manager.enable and a netAddrs item, dfnet.NetAddr{type, addr}
+  // (v2.1.49 client/config/peerhost.go:263-283, pkg/dfnet/dfnet.go); the Rust client's manager has addr and
+  // certs, no enable, and its scheduler no manager (v1.5.1 dfdaemon.rs:712-728, :764-825), no typed address
+  /^\s+manager:\s*\n(?:\s+#.*\n)*\s+enable:/m,
+  /^\s+-\s+type:\s*["']?tcp["']?\s*\n\s+addr:/m,
+].map((r) => new RegExp(r.source, `${r.flags}i`));
 const RUST_KEYS = [
   /^\s+registryMirror:\s*\n\s+addr:/m,
   /^storage:\s*\n(?:\s+#.*\n)*\s+dir:/m,

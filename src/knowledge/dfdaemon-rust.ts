@@ -196,6 +196,26 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'source-error',
     form({ from: 'v0.1.0' }, `v1.5.1 ${TASK}:533, :579, :624`, 'download from source error', 'error'),
   ),
+  // a piece's request to the origin that failed, once per piece, in every back-to-source path (the
+  // scheduler's order included, whose failure goes to the scheduler and is logged nowhere else, v1.5.1
+  // task.rs:994-1013, :1821-1846): error!("backend get failed: {}", err) when the backend's get errs, and
+  // error!("backend get failed: {} {}", error_message, body) when it answers !success, before
+  // Error::BackendError { message, status_code, header } is returned. The HTTP backend's error_message is
+  // the status's Display ("404 Not Found"), or from v1.0.13 on, for a request that could not be sent, reqwest's
+  // Display of that error ("error sending request for url (…)"; http.rs get). v0.1.71–v0.1.82
+  // dragonfly-client/src/task/piece.rs:421, :437; v0.1.83 resource/piece.rs:495, :514; v1.5.1 :570, :589
+  message(
+    'dfdaemon-rust',
+    'rust.log.backend-get-failed',
+    'source-error',
+    form(
+      { from: 'v0.1.71' },
+      'v0.1.71 dragonfly-client/src/task/piece.rs:421, :437; v1.5.1 dragonfly-client/src/resource/piece.rs:570, :589',
+      'backend get failed: ',
+      'error',
+      { format: 'backend get failed: {} {}' },
+    ),
+  ),
   message(
     'dfdaemon-rust',
     'rust.log.back-source-disabled',

@@ -45,9 +45,12 @@ export interface TaskTimeline {
   pieceFailures: LineRef[];
   /**
    * Go: pieces that reached the daemon but could not be written to its storage ("put piece to storage failed"),
-   * for another reason than their digest: the disk (no space, read-only), or the stream they were read from.
+   * for another reason than their digest: the disk (no space, read-only), the origin's stream they were read
+   * from, or a download cancelled here. A parent's stream that broke is a piece failure (fromParentStream).
    */
   storeFailures: LineRef[];
+  /** Requests of this task to the origin that failed (source-error lines: the status or error it answered). */
+  originFailures: LineRef[];
   errors: LineRef[];
   failed: boolean;
   first: LineRef;
@@ -109,6 +112,8 @@ export interface LogSummary {
   digestSetting?: { on: boolean; ref: LineRef };
   rateLimitErrors: LineRef[];
   schedulerErrors: LineRef[];
+  /** Failed requests to the origin, whether or not the line names its task (an exported log's lines name none). */
+  originErrors: LineRef[];
   /** The release the daemon's last start (Go) or announce (Rust) in the log names (a restart may bring another). */
   daemonVersion?: { release: string; ref: LineRef };
   /** Go's startup warning that the registry mirror is off (no proxy.registryMirror.url). */
@@ -131,6 +136,31 @@ export const DIGEST_MISMATCH = /digest mismatch|DigestMismatch\(|digest (?:encod
  * from a parent, whose pieces passed their CRC checks wherever they came from (origin, parents, cache).
  */
 export const FILE_DIGEST_MISMATCH = /^verify file digest: /;
+
+/**
+ * Rust's "download back-to-source is disabled…" (rust.log.back-source-disabled), a source error by its kind,
+ * sent nothing to the origin: the daemon was not allowed to (v1.5.1 resource/task.rs:561, :608).
+ */
+const NOT_SENT = /^download back-to-source is disabled/;
+
+/**
+ * Go's "put piece to storage failed, piece num: %d, wrote: %d, error: %s" (go.log.put-piece-failed) for a
+ * piece read from the stream, not the disk: the error is none of the data file's own (os.PathError "open",
+ * "seek", "write" or "close" on its path: v2.1.49 client/daemon/storage/local_storage.go:102, WritePiece) nor
+ * this daemon's cancel ("context canceled": the conductor cancels its parents' pieces before it goes to the
+ * origin, peertask_conductor.go:505, and a request whose client left is cancelled too). Before the task
+ * went to the origin the stream is a parent's response body (DownloadPiece, piece_manager.go:170-235, its
+ * read through storage's tryWriteWithBuffer, storage_manager.go:1069-1080: "read tcp …->parent: …",
+ * "unexpected EOF", the piece timeout's "context deadline exceeded (Client.Timeout … while reading body)",
+ * or "short read", storage/const.go:33, for a body that ended early), and the piece is reported to the
+ * scheduler as failed from that parent (Code_ClientPieceDownloadFail, peertask_conductor.go:1118-1120,
+ * :1252-1265): a parent failure. After, it is an origin's piece, whose failure the task's "download from
+ * source error" repeats (peertask_conductor.go:515).
+ */
+function fromParentStream(text: string): boolean {
+  const err = /, error: (.*)$/s.exec(text)?.[1];
+  return err !== undefined && !/^(?:open|seek|write|close) \//.test(err) && !/^context canceled/.test(err);
+}
 
 /** Timelines kept at once; the first created are dropped first (a 1 GiB log holds ~300k tasks). */
 export const MAX_TASKS = 5_000;
@@ -231,7 +261,7 @@ const PARTS: Readonly<Record<EventKind, { shared: boolean; task: 'always' | 'nam
   'back-source': { shared: false, task: 'always' },
   'sched-back-source': { shared: false, task: 'always' },
   'source-ok': { shared: false, task: 'always' },
-  'source-error': { shared: false, task: 'always' },
+  'source-error': { shared: true, task: 'always' },
   'remote-peer': { shared: false, task: 'always' },
   'piece-remote': { shared: false, task: 'always' },
   'piece-local': { shared: false, task: 'always' },
@@ -292,6 +322,7 @@ export class TimelineBuilder {
     listenFailed: [],
     rateLimitErrors: [],
     schedulerErrors: [],
+    originErrors: [],
   };
 
   /** The bounds: tasks, and proxy requests (tests lower them to reach them with small logs). */
@@ -371,6 +402,9 @@ export class TimelineBuilder {
       case 'scheduler-error':
         push(this.s.schedulerErrors, ref(e));
         break;
+      case 'source-error':
+        if (!NOT_SENT.test(e.text)) push(this.s.originErrors, ref(e));
+        break;
     }
   }
 
@@ -398,6 +432,7 @@ export class TimelineBuilder {
         digestFailures: [],
         pieceFailures: [],
         storeFailures: [],
+        originFailures: [],
         errors: [],
         failed: false,
         first: r,
@@ -469,7 +504,9 @@ export class TimelineBuilder {
         break;
       case 'piece-store-failed':
         t.pieces.failed++;
-        push(DIGEST_MISMATCH.test(e.text) ? t.digestFailures : t.storeFailures, ref(e));
+        if (DIGEST_MISMATCH.test(e.text)) push(t.digestFailures, ref(e));
+        else if (!t.refs.backSource && fromParentStream(e.text)) push(t.pieceFailures, ref(e));
+        else push(t.storeFailures, ref(e));
         break;
       case 'local-start':
         // only a line that shows pieces found locally is a hit (localPiecesFound, dfdaemon-log-details.ts)
@@ -502,8 +539,10 @@ export class TimelineBuilder {
         t.refs.done = ref(e);
         break;
       case 'task-failed':
+        t.failed = true;
+        break;
       case 'source-error':
-        t.failed = e.kind === 'task-failed' || t.failed;
+        if (!NOT_SENT.test(e.text)) push(t.originFailures, ref(e));
         break;
       case 'digest-failed':
         push(t.digestFailures, ref(e));

@@ -338,6 +338,20 @@ describe('sniffKind: Helm values and dfget.yaml fragments under a name that says
     const storage = 'storage:\n  taskExpireTime: 6h\n  strategy: io.d7y.storage.v2.simple\n  multiplex: true\n';
     expect(sniffKind('a.txt', download)?.kind).toBe('dfget-yaml');
     expect(sniffKind('b.txt', storage)?.kind).toBe('dfget-yaml');
+    // the scheduler section alone (v2.1.49 client/config/peerhost.go:263-283): manager.enable, a typed netAddr
+    const scheduler =
+      'scheduler:\n  manager:\n    enable: true\n    netAddrs:\n      - type: tcp\n        addr: dragonfly-manager.dragonfly-system.svc.cluster.local:65003\n    refreshInterval: 10m\n  scheduleTimeout: 30s\n';
+    expect(sniffKind('s.txt', scheduler)?.kind).toBe('dfget-yaml');
+    // keys in any case, as viper reads them (it lowercases every key)
+    expect(sniffKind('g.txt', 'AliveTime: 0s\nGcInterval: 1m0s\nKeepStorage: true\n')?.kind).toBe('dfget-yaml');
+    expect(
+      sniffKind(
+        'h.txt',
+        download
+          .replace('perPeerRateLimit', 'PerPeerRateLimit')
+          .replace('pieceDownloadTimeout', 'PieceDownloadTimeout'),
+      )?.kind,
+    ).toBe('dfget-yaml');
     // and no other YAML for either: a Rust fragment, a `client:` of another program, a manifest, a kubelet config
     expect(sniffKind('c.txt', 'download:\n  pieceTimeout: 30s\n  concurrentPieceCount: 16\n')?.kind).not.toBe(
       'dfget-yaml',

@@ -18,6 +18,7 @@ import {
   rustCompact,
   rustProxy,
   rustTaskLines,
+  rustTaskStarted,
 } from './dfdaemon-loggen.js';
 import type { Expected } from '../helpers/expected.js';
 
@@ -44,6 +45,7 @@ const ALL = [
   'dfdaemon.scheduler-gave-up',
   'dfdaemon.parent-failures',
   'dfdaemon.storage-full',
+  'dfdaemon.origin-failed',
   'dfdaemon.resource',
   'dfdaemon.version',
   'dfdaemon.registry-roundtrip',
@@ -851,11 +853,11 @@ function rustPull(
 ): string[] {
   const out: string[] = [];
   if (direct) {
-    out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series));
-    out.push(rustProxy(t + 180, manifestUrl(repo, `sha256:${hex64(77)}`), false, series));
+    out.push(rustProxy(t, manifestUrl(repo, '1.4'), false, series, release));
+    out.push(rustProxy(t + 180, manifestUrl(repo, `sha256:${hex64(77)}`), false, series, release));
   }
   sizes.forEach((s, i) => {
-    out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series));
+    out.push(rustProxy(t + 400 + i * 20, blob(repo, i), true, series, release));
     out.push(
       ...rustTaskLines({
         startMs: t + 401 + i * 20,
@@ -1188,6 +1190,82 @@ for (const [name, host, pieces, hit] of [
       mustInclude: ['dfdaemon-scheduler'],
       firesRules: ['dfdaemon.scheduler-wait'],
       silentRules: silentExcept('dfdaemon.scheduler-wait'),
+    },
+  );
+}
+
+// Rust: the scheduler orders a first pull's blob to the origin, which answers 401 (a private registry the
+// request carried no credentials for): each piece's "backend get failed: <status> <body>" (v1.5.1
+// dragonfly-client/src/resource/piece.rs:589), the failure reported to the scheduler (task.rs:994-1013),
+// then the direct back-to-source fails alike, "download from source error: {:?}" (task.rs:624), and the
+// proxy answers the backend's status ("download task failed: {:?}", proxy/mod.rs:845, outside the task span)
+{
+  const url = blob('private', 3);
+  const ids = `host_id="10.244.2.9-node-b" task_id="${rsTask(30)}" peer_id="${rsPeer(30)}"`;
+  const body = '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required","detail":null}]}';
+  const piece = (ms: number, n: number) =>
+    rustCompact(
+      ms,
+      'ERROR',
+      'download_task:download_from_source',
+      'dragonfly-client/src/resource/piece.rs:589',
+      `backend get failed: 401 Unauthorized ${body}`,
+      `${ids} piece_id="${rsTask(30)}-${n}"`,
+    );
+  const backend =
+    'BackendError { message: "401 Unauthorized", status_code: Some(401), header: Some({"content-type": "application/json"}) }';
+  const log = [
+    rustProxy(RS_T0, url, true),
+    rustTaskStarted({
+      startMs: RS_T0 + 1,
+      host: '10.244.2.9-node-b',
+      peer: rsPeer(30),
+      task: rsTask(30),
+      url,
+      size: 60 * MB,
+      mode: 'source',
+      costMs: 421,
+      series: 'v1',
+      release: 'v1.5.1',
+    }),
+    rustCompact(
+      RS_T0 + 40,
+      'INFO',
+      'download_task',
+      'dragonfly-client/src/resource/task.rs:950',
+      'need back to source response',
+      ids,
+    ),
+    piece(RS_T0 + 180, 0),
+    piece(RS_T0 + 181, 1),
+    piece(RS_T0 + 420, 0),
+    rustCompact(
+      RS_T0 + 421,
+      'ERROR',
+      'download_task',
+      'dragonfly-client/src/resource/task.rs:624',
+      `download from source error: BackendError(${backend})`,
+      ids,
+    ),
+    rustCompact(
+      RS_T0 + 422,
+      'ERROR',
+      'proxy',
+      'dragonfly-client/src/proxy/mod.rs:845',
+      `download task failed: ${backend}`,
+    ),
+  ];
+  write(
+    'dfdaemon-rust-origin-failed',
+    {
+      'manifest.json': json(manifest('node-rs-origin', '2026-11-20T08:00:03.000Z', null)),
+      ...rustBundle({ version: 'v1.5.1', config: rustConfig({ series: 'v1' }), log }),
+    },
+    {
+      mustInclude: ['registry-roundtrip'],
+      severityOf: { 'dfdaemon.origin-failed': 'warning' },
+      firesRules: ['dfdaemon.origin-failed'],
+      silentRules: silentExcept('dfdaemon.origin-failed'),
     },
   );
 }

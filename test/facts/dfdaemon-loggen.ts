@@ -346,6 +346,211 @@ function quietRelease(release: string | undefined): boolean {
   return v !== null && from !== null && compareRelease(v, from) >= 0;
 }
 
+/**
+ * Where and how a release prints a task's lines: each entry is the file:line of the macro call (what the
+ * compact layout shows) and the wording. The piece id is `<task>-<n>`; a parent's id is Option<String>,
+ * Debug-printed (PieceMetadata.parent_id, dragonfly-client-storage/src/metadata.rs).
+ */
+interface RustTaskForms {
+  /** "download the pieces from local[ peer]": INFO until v0.1.125's move to resource/ (v0.1.82), DEBUG after. */
+  localStart: { at: string; level: 'INFO' | 'DEBUG'; text: string };
+  /** The INFO list of the pieces still wanted after the cache (an empty one is a whole hit), when printed. */
+  localList?: { at: string; text: string };
+  localPiece: { at: string; text: (piece: string) => string };
+  localAll: { at: string; text: string };
+  normalTask: string;
+  parentPiece: { at: string; text: (piece: string, parent: string) => string };
+  /** "need back to source response", with `: {:?}` of the response until v1.4.0. */
+  needBackSource: { at: string; text: string };
+  sourcePiece: string;
+  schedulerError: string;
+  sourceAll: string;
+  schedEnd: string;
+  succeeded: string;
+}
+
+const V0 = 'dragonfly-client/src/task/mod.rs';
+const RES = 'dragonfly-client/src/resource/task.rs';
+const GRPC = 'dragonfly-client/src/grpc/dfdaemon_download.rs';
+/** The scheduler's NeedBackToSourceResponse, prost's Debug (dragonflyoss/api scheduler.v2), no description. */
+const NEED_BACK_TO_SOURCE = 'need back to source response: NeedBackToSourceResponse { description: None }';
+const parentDebug = (piece: string, parent: string) => `finished piece ${piece} from parent Some("${parent}")`;
+
+/** v0.1.126 (the "from parent" wording) to v1.1.2: "interested pieces after removing the finished piece". */
+function v0_2(lines: {
+  localStart: number;
+  localList: number;
+  localAll: number;
+  schedulerError: number;
+  sourceAll: number;
+  schedEnd: number;
+  normalTask: number;
+  needBackSource: number;
+  parentPiece: number;
+  sourcePiece: number;
+  localPiece: number;
+  succeeded: number;
+}): RustTaskForms {
+  return {
+    localStart: { at: `${RES}:${lines.localStart}`, level: 'DEBUG', text: 'download the pieces from local' },
+    localList: {
+      at: `${RES}:${lines.localList}`,
+      text: 'interested pieces after removing the finished piece: []',
+    },
+    localPiece: { at: `${RES}:${lines.localPiece}`, text: (p) => `finished piece ${p} from local` },
+    localAll: { at: `${RES}:${lines.localAll}`, text: 'all pieces are downloaded from local' },
+    normalTask: `${RES}:${lines.normalTask}`,
+    parentPiece: { at: `${RES}:${lines.parentPiece}`, text: parentDebug },
+    needBackSource: { at: `${RES}:${lines.needBackSource}`, text: NEED_BACK_TO_SOURCE },
+    sourcePiece: `${RES}:${lines.sourcePiece}`,
+    schedulerError: `${RES}:${lines.schedulerError}`,
+    sourceAll: `${RES}:${lines.sourceAll}`,
+    schedEnd: `${RES}:${lines.schedEnd}`,
+    succeeded: `${GRPC}:${lines.succeeded}`,
+  };
+}
+
+/** From v1.1.3: "interested pieces after downloading from local", and the parent's protocol. */
+function v1(
+  lines: Parameters<typeof v0_2>[0],
+  needBackSource: string = NEED_BACK_TO_SOURCE,
+  localPiece = RES,
+): RustTaskForms {
+  const f = v0_2(lines);
+  return {
+    ...f,
+    localList: { at: `${RES}:${lines.localList}`, text: 'interested pieces after downloading from local: []' },
+    localPiece: { at: `${localPiece}:${lines.localPiece}`, text: (p) => `finished piece ${p} from local` },
+    parentPiece: { at: f.parentPiece.at, text: (p, parent) => `${parentDebug(p, parent)} using protocol tcp` },
+    needBackSource: { at: f.needBackSource.at, text: needBackSource },
+  };
+}
+
+/**
+ * The releases whose task lines this writer knows, read at each tag of dragonflyoss/client (line numbers
+ * are the macro calls'). v0.1.82 dragonfly-client/src/task/mod.rs:293, :320, :330, :350, :396, :415, :617,
+ * :755, :1025, :1226, :1355, grpc/dfdaemon_download.rs:366; v0.2.16 and v0.2.17 resource/task.rs:353, :376,
+ * :386, :406, :433, :452, :637, :777, :1114, :1365, :1530, grpc :421; v1.2.7 resource/task.rs:418, :441, :451,
+ * :470, :497, :516, :697, :834, :1183, :1447, :1631, grpc :485; v1.2.8 :420, :443, :453, :472, :499, :518,
+ * :699, :836, :1185, :1449, :1633, grpc :485; v1.5.1 :429, :452, :462, :556, :583, :602, :813, :950 (no
+ * Debug of the response from v1.4.1), :1474, :1765, piece.rs:375, grpc :548.
+ */
+const RUST_TASK_FORMS: Readonly<Record<string, RustTaskForms>> = {
+  'v0.1.82': {
+    localStart: { at: `${V0}:293`, level: 'INFO', text: 'download the pieces from local peer' },
+    localList: { at: `${V0}:320`, text: 'interested pieces after removing the finished piece: []' },
+    localPiece: { at: `${V0}:1355`, text: (p) => `finished piece ${p} from local peer` },
+    localAll: { at: `${V0}:330`, text: 'all pieces are downloaded from local peer' },
+    normalTask: `${V0}:617`,
+    parentPiece: { at: `${V0}:1025`, text: (p, parent) => `finished piece ${p} from remote peer Some("${parent}")` },
+    needBackSource: { at: `${V0}:755`, text: NEED_BACK_TO_SOURCE },
+    sourcePiece: `${V0}:1226`,
+    schedulerError: `${V0}:350`,
+    sourceAll: `${V0}:396`,
+    schedEnd: `${V0}:415`,
+    succeeded: `${GRPC}:366`,
+  },
+  'v0.2.16': v0_2({
+    localStart: 353,
+    localList: 376,
+    localAll: 386,
+    schedulerError: 406,
+    sourceAll: 433,
+    schedEnd: 452,
+    normalTask: 637,
+    needBackSource: 777,
+    parentPiece: 1114,
+    sourcePiece: 1365,
+    localPiece: 1530,
+    succeeded: 421,
+  }),
+  'v1.2.7': v1({
+    localStart: 418,
+    localList: 441,
+    localAll: 451,
+    schedulerError: 470,
+    sourceAll: 497,
+    schedEnd: 516,
+    normalTask: 697,
+    needBackSource: 834,
+    parentPiece: 1183,
+    sourcePiece: 1447,
+    localPiece: 1631,
+    succeeded: 485,
+  }),
+  'v1.2.8': v1({
+    localStart: 420,
+    localList: 443,
+    localAll: 453,
+    schedulerError: 472,
+    sourceAll: 499,
+    schedEnd: 518,
+    normalTask: 699,
+    needBackSource: 836,
+    parentPiece: 1185,
+    sourcePiece: 1449,
+    localPiece: 1633,
+    succeeded: 485,
+  }),
+  'v1.5.1': v1(
+    {
+      localStart: 429,
+      localList: 452,
+      localAll: 462,
+      schedulerError: 556,
+      sourceAll: 583,
+      schedEnd: 602,
+      normalTask: 813,
+      needBackSource: 950,
+      parentPiece: 1474,
+      sourcePiece: 1765,
+      localPiece: 375,
+      succeeded: 548,
+    },
+    'need back to source response',
+    'dragonfly-client/src/resource/piece.rs',
+  ),
+};
+
+/** What this writer printed before it knew releases, by series (kept for the logs written without one). */
+function legacyForms(v0: boolean): RustTaskForms {
+  const file = v0 ? V0 : RES;
+  return {
+    localStart: {
+      at: `${file}:293`,
+      level: 'INFO',
+      text: v0 ? 'download the pieces from local peer' : 'interested pieces after downloading from local: []',
+    },
+    localPiece: { at: `${file}:1029`, text: (p) => `finished piece ${p} from local${v0 ? ' peer' : ''}` },
+    localAll: {
+      at: `${file}:330`,
+      text: v0 ? 'all pieces are downloaded from local peer' : 'all pieces are downloaded from local',
+    },
+    normalTask: `${file}:813`,
+    parentPiece: {
+      at: `${file}:1025`,
+      text: (p, parent) =>
+        v0
+          ? `finished piece ${p} from remote peer ${parent}`
+          : `finished piece ${p} from parent ${parent} using protocol tcp`,
+    },
+    needBackSource: { at: `${file}:755`, text: 'need back to source response' },
+    sourcePiece: `${file}:1128`,
+    schedulerError: `${file}:${v0 ? 350 : 556}`,
+    sourceAll: `${file}:${v0 ? 396 : 583}`,
+    schedEnd: `${file}:${v0 ? 415 : 602}`,
+    succeeded: 'dragonfly-client/src/grpc/dfdaemon_download.rs:459',
+  };
+}
+
+function formsOf(t: RustTask): RustTaskForms {
+  if (t.release === undefined) return legacyForms(t.series === 'v0');
+  const release = t.release === 'v0.2.17' ? 'v0.2.16' : t.release;
+  const forms = RUST_TASK_FORMS[release];
+  if (!forms) throw new Error(`rustTaskLines: the task lines of ${t.release} are not written here`);
+  return forms;
+}
+
 export function rustTaskLines(t: RustTask): string[] {
   const out: string[] = [];
   // piece lines and "download task succeeded": DEBUG from v1.4.1, left out of a log written at INFO
@@ -354,72 +559,46 @@ export function rustTaskLines(t: RustTask): string[] {
   const quietShown = !quiet || t.debug === true;
   const f = `host_id="${t.host}" task_id="${t.task}" peer_id="${t.peer}" url="${t.url}" content_length=${t.size}`;
   const span = 'download_task';
+  const forms = formsOf(t);
   out.push(rustTaskStarted(t));
   const pieceSize = t.pieceSize ?? 4 * 1024 * 1024;
   const pieces = Math.max(1, Math.ceil(t.size / pieceSize));
   const end = t.startMs + t.costMs;
   const at = (i: number) => t.startMs + 2 + Math.round(((t.costMs - 3) * (i + 1)) / pieces);
-  const v0 = t.series === 'v0';
-  const taskFile = v0 ? 'dragonfly-client/src/task/mod.rs' : 'dragonfly-client/src/resource/task.rs';
   if (t.mode === 'hit') {
-    out.push(
-      rustCompact(
-        t.startMs + 1,
-        'INFO',
-        span,
-        `${taskFile}:293`,
-        v0 ? 'download the pieces from local peer' : 'interested pieces after downloading from local: []',
-        f,
-      ),
-    );
+    const start = forms.localStart;
+    if (start.text && (start.level === 'INFO' || t.debug === true))
+      out.push(rustCompact(t.startMs + 1, start.level, span, start.at, start.text, f));
     for (let i = 0; i < pieces && quietShown; i++)
-      out.push(
-        rustCompact(
-          at(i),
-          quietLevel,
-          span,
-          `${taskFile}:1029`,
-          `finished piece ${t.task}-${i} from local${v0 ? ' peer' : ''}`,
-          f,
-        ),
-      );
-    out.push(
-      rustCompact(
-        end - 1,
-        'INFO',
-        span,
-        `${taskFile}:330`,
-        v0 ? 'all pieces are downloaded from local peer' : 'all pieces are downloaded from local',
-        f,
-      ),
-    );
+      out.push(rustCompact(at(i), quietLevel, span, forms.localPiece.at, forms.localPiece.text(`${t.task}-${i}`), f));
+    // the list of pieces still wanted is printed once the cache was read (v1.5.1 task.rs:452-458, after the pieces)
+    if (forms.localList) out.push(rustCompact(end - 2, 'INFO', span, forms.localList.at, forms.localList.text, f));
+    out.push(rustCompact(end - 1, 'INFO', span, forms.localAll.at, forms.localAll.text, f));
   } else if (t.mode === 'p2p') {
     const parent = t.parent ?? '10.0.3.17-node-b-7d3f3a1e-58f1-4d7e-b0a5-3c9f0e1d2c3b';
-    out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:813`, `normal task response: ["${parent}"]`, f));
+    out.push(rustCompact(t.startMs + 2, 'INFO', span, forms.normalTask, `normal task response: ["${parent}"]`, f));
     for (let i = 0; i < pieces && quietShown; i++)
       out.push(
         rustCompact(
           at(i),
           quietLevel,
           `${span}:download_from_remote_peer`,
-          `${taskFile}:1025`,
-          v0
-            ? `finished piece ${t.task}-${i} from remote peer ${parent}`
-            : `finished piece ${t.task}-${i} from parent ${parent} using protocol tcp`,
+          forms.parentPiece.at,
+          forms.parentPiece.text(`${t.task}-${i}`, parent),
           `${f} piece_id="${t.task}-${i}"`,
         ),
       );
     out.push(schedulerEnd());
   } else {
     if (t.schedulerError === undefined)
-      out.push(rustCompact(t.startMs + 2, 'INFO', span, `${taskFile}:755`, 'need back to source response', f));
+      out.push(rustCompact(t.startMs + 2, 'INFO', span, forms.needBackSource.at, forms.needBackSource.text, f));
     else
       out.push(
         rustCompact(
           t.startMs + 2,
           'ERROR',
           span,
-          `${taskFile}:${v0 ? 350 : 556}`,
+          forms.schedulerError,
           `download with scheduler error: ${t.schedulerError}`,
           f,
         ),
@@ -430,7 +609,7 @@ export function rustTaskLines(t: RustTask): string[] {
           at(i),
           quietLevel,
           `${span}:download_from_source`,
-          `${taskFile}:1128`,
+          forms.sourcePiece,
           `finished piece ${t.task}-${i} from source`,
           `${f} piece_id="${t.task}-${i}"`,
         ),
@@ -441,52 +620,59 @@ export function rustTaskLines(t: RustTask): string[] {
     out.push(
       t.schedulerError === undefined
         ? schedulerEnd()
-        : rustCompact(
-            end - 1,
-            'INFO',
-            span,
-            `${taskFile}:${v0 ? 396 : 583}`,
-            'all pieces are downloaded from source',
-            f,
-          ),
+        : rustCompact(end - 1, 'INFO', span, forms.sourceAll, 'all pieces are downloaded from source', f),
     );
   }
   if (quietShown)
     out.push(
       quiet
         ? rustCompact(end, 'DEBUG', span, 'dragonfly-client/src/proxy/task.rs:262', 'download task succeeded', f)
-        : rustCompact(
-            end,
-            'INFO',
-            span,
-            'dragonfly-client/src/grpc/dfdaemon_download.rs:459',
-            'download task succeeded',
-            f,
-          ),
+        : rustCompact(end, 'INFO', span, forms.succeeded, 'download task succeeded', f),
     );
   return out;
 
   /** INFO "all pieces are downloaded with scheduler" (v1.5.1 resource/task.rs:602, v0.1.82 task/mod.rs:415). */
   function schedulerEnd(): string {
-    return rustCompact(
-      end - 1,
-      'INFO',
-      span,
-      `${taskFile}:${v0 ? 415 : 602}`,
-      'all pieces are downloaded with scheduler',
-      f,
-    );
+    return rustCompact(end - 1, 'INFO', span, forms.schedEnd, 'all pieces are downloaded with scheduler', f);
   }
 }
 
-export function rustProxy(ms: number, url: string, viaDfdaemon: boolean, series: 'v0' | 'v1' = 'v1'): string {
+/**
+ * Where each release's proxy logs a request it sends through dfdaemon / straight to the registry, and in
+ * what words (dragonflyoss/client dragonfly-client/src/proxy/mod.rs, the info!( line): "… for method: {},
+ * uri: {}" until v0.2.x ("via dfdaemon by rule config …" from v0.1.108), the request's Debug from v1.0.
+ */
+const PROXY_AT: Readonly<Record<string, { via: number; direct: number; words: 'v0' | 'rule' | 'debug' }>> = {
+  'v0.1.82': { via: 287, direct: 304, words: 'v0' },
+  'v0.2.16': { via: 370, direct: 414, words: 'rule' },
+  'v0.2.17': { via: 398, direct: 442, words: 'rule' },
+  'v1.2.7': { via: 392, direct: 433, words: 'debug' },
+  'v1.2.8': { via: 392, direct: 433, words: 'debug' },
+  'v1.5.1': { via: 467, direct: 517, words: 'debug' },
+};
+
+export function rustProxy(
+  ms: number,
+  url: string,
+  viaDfdaemon: boolean,
+  series: 'v0' | 'v1' = 'v1',
+  release?: string,
+): string {
   const req = `Request { method: GET, uri: ${url}, version: HTTP/1.1, headers: {"host": "127.0.0.1:4001", "accept": "application/vnd.oci.image.manifest.v1+json"} }`;
+  const at = release === undefined ? undefined : PROXY_AT[release];
+  if (release !== undefined && !at) throw new Error(`rustProxy: the proxy lines of ${release} are not written here`);
+  const words = at?.words ?? (series === 'v0' ? 'v0' : 'debug');
   const msg = viaDfdaemon
-    ? series === 'v0'
+    ? words === 'v0'
       ? `proxy HTTP request via dfdaemon for method: GET, uri: ${url}`
-      : `proxy HTTP request via dfdaemon by rule config: ${req}`
-    : `proxy HTTP request directly to remote server: ${req}`;
-  return rustCompact(ms, 'INFO', 'handler', 'dragonfly-client/src/proxy/mod.rs:467', msg);
+      : words === 'rule'
+        ? `proxy HTTP request via dfdaemon by rule config for method: GET, uri: ${url}`
+        : `proxy HTTP request via dfdaemon by rule config: ${req}`
+    : words === 'debug' || !at
+      ? `proxy HTTP request directly to remote server: ${req}`
+      : `proxy HTTP request directly to remote server for method: GET, uri: ${url}`;
+  const line = at ? (viaDfdaemon ? at.via : at.direct) : 467;
+  return rustCompact(ms, 'INFO', 'handler', `dragonfly-client/src/proxy/mod.rs:${line}`, msg);
 }
 
 /** A layer digest-like hex string from a seed. */

@@ -5,6 +5,7 @@ import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
 import { mirrorWrongRegistry } from './mirror-wrong-registry.js';
+import { originFailed } from './origin-failed.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
@@ -42,6 +43,7 @@ export const dfdaemonRules: Rule[] = [
   schedulerGaveUp,
   parentFailures,
   storageFull,
+  originFailed,
   resource,
   version,
   registryRoundtrip,

@@ -44,12 +44,13 @@ const RUST_FAILURE =
  * The errors of a connection to a parent, as the daemons print them: Go's net package ("dial tcp …:
  * i/o timeout", "connect: connection refused", "read: connection reset by peer"), its HTTP client
  * ("context deadline exceeded"), Go's "download <url> with error status: 404 Not Found"
- * (piece_downloader.go:119), Rust's std/tokio errors ("Connection refused (os error 111)",
+ * (piece_downloader.go:119), Go storage's "short read" for a parent's body that ended before the piece
+ * did (v2.1.49 client/daemon/storage/const.go:33, in "put piece to storage failed"), Rust's std/tokio errors ("Connection refused (os error 111)",
  * "deadline has elapsed"), and the Rust client's own errors as the piece lines print them with {:?}
  * (RUST_FAILURE).
  */
 const FAILURE = new RegExp(
-  `i\\/o timeout|connection refused|no route to host|network is unreachable|connection reset by peer|context deadline exceeded|deadline has elapsed|timed out|broken pipe|unexpected EOF|error status: \\d{3}[^,]*|${RUST_FAILURE}`,
+  `i\\/o timeout|connection refused|no route to host|network is unreachable|connection reset by peer|context deadline exceeded|deadline has elapsed|timed out|broken pipe|unexpected EOF|short read|error status: \\d{3}[^,]*|${RUST_FAILURE}`,
   'gi',
 );
 
@@ -80,7 +81,10 @@ const MEANINGS: readonly (readonly [RegExp, string])[] = [
     'refused: the host answered, but nothing listened on that port (its dfdaemon was down or restarting, or listens on another port)',
   ],
   [/no route|unreachable/i, 'no route: the host is gone, or the network between the nodes does not reach it'],
-  [/reset|broken pipe|EOF/i, "cut off: the connection broke mid-way (the parent's dfdaemon restarted or dropped it)"],
+  [
+    /reset|broken pipe|EOF|short read/i,
+    "cut off: the connection broke mid-way (the parent's dfdaemon restarted or dropped it)",
+  ],
   [/status: 404/, 'a 404: the parent no longer held the piece (its cache was cleaned or the task removed)'],
 ];
 
@@ -101,7 +105,7 @@ export const parentFailures = defineRule<ParentFailureFinding>({
     cause: 'dfdaemon-scheduler',
     title: 'Pieces failed from the parents the scheduler assigned',
     description:
-      'Go "download piece failed" or Rust "download piece … from parent … error" / "download from parent error" lines (other than digest mismatches) in the last pull; info for older ones',
+      'Go "download piece failed" or "put piece to storage failed" whose error is the parent\'s stream (not the disk), or Rust "download piece … from parent … error" / "download from parent error" lines (other than digest mismatches) in the last pull; info for older ones',
     severities: ['warning', 'info'],
     remediationSummary:
       'Make the parents reachable from this node on their upload port, or get the hosts that are gone out of the scheduler.',
@@ -172,7 +176,11 @@ export const parentFailures = defineRule<ParentFailureFinding>({
  * that is kept; Rust `from parent "<id>"`). A peer id starts with its host's IP.
  */
 function parentOf(text: string): Parent | undefined {
-  const url = /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text);
+  // Go's "put piece to storage failed, …, error: read tcp <local>-><parent>:<port>: …" (net.OpError) names
+  // the parent's upload address as the connection's remote end
+  const url =
+    /connect with https?:\/\/([^/\s:]+):(\d+)\//.exec(text) ??
+    /\bread tcp \S+->(\d{1,3}(?:\.\d{1,3}){3}):(\d+): /.exec(text);
   if (url) return { name: `${url[1]}:${url[2]}`, host: url[1] as string, port: Number(url[2]) };
   // Rust's "download from parent error: DownloadFromParentFailed(DownloadFromParentFailed { …, parent_id: "<id>" })"
   // names the last parent tried (dragonfly-client-core/src/error/errors.rs:174-183, derived Debug)

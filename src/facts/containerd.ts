@@ -73,6 +73,7 @@ import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from '
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
 import { v1CriTableInV2ConfigNote } from './containerd-v1-cri-table-in-v2-config.js';
+import { misspeltCriTable, misspeltPluginsNote, type MisspeltCriTable } from './containerd-misspelt-plugins.js';
 import { builtInConfig } from './containerd-built-in.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
@@ -174,7 +175,11 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, locate, leftoverCri, excerpt, criDisabled } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, locate, leftoverCri, excerpt, criDisabled, misspeltCri } = await readConfig(
+      ctx,
+      pk,
+      mainText,
+    );
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -227,6 +232,7 @@ export const containerdFacts = defineFacts({
       file,
       setIn,
       leftoverCri,
+      misspeltCri: misspeltCri ?? null,
     });
     const isMirror = (h: RegistryRoute['hosts'][number]) =>
       h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
@@ -355,6 +361,8 @@ async function readConfig(
   excerpt: boolean;
   /** disabled_plugins turns the CRI plugin off (LoadedFiles.criDisabled). */
   criDisabled: boolean;
+  /** CRI settings under a top-level key containerd does not have (`[plugin.…]`), which it never reads. */
+  misspeltCri?: MisspeltCriTable;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -525,6 +533,12 @@ async function readConfig(
     pk.version === null && loadFiles(files, 'plugin-tables-replaced').invalid?.key.join('.') === 'plugins.cri';
   const v1Cri = v1CriTableInV2ConfigNote(pk, files, refusedOn1x);
   if (v1Cri) ctx.note(v1Cri.text, v1Cri.at);
+  // and on CRI settings under a top-level key containerd does not have (`[plugin.…]`): no release reads them
+  const misspelt = misspeltCriTable(files);
+  if (misspelt) {
+    const n = misspeltPluginsNote(pk, misspelt);
+    ctx.note(n.text, n.at);
+  }
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;
@@ -569,6 +583,7 @@ async function readConfig(
     leftoverCri,
     excerpt: false,
     criDisabled: l.criDisabled,
+    ...(misspelt ? { misspeltCri: misspelt } : {}),
   };
 }
 

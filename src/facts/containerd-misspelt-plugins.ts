@@ -38,6 +38,15 @@ const CONFIG_KEYS = new Set([
   'stream_processors',
 ]);
 
+/*
+ * sameKeyButCase: the decoders match a key to a field of Config in other cases too, each its own way:
+ * BurntSushi/toml (1.3/1.4) case-insensitively (v1.3.0 vendor/github.com/BurntSushi/toml/decode.go:253
+ * strings.EqualFold), go-toml v1 (1.5–1.7) as written, lower-cased, upper-cased, or with its first letter
+ * lower-cased (v1.7.20 vendor/github.com/pelletier/go-toml/marshal.go:789-794: `PLUGINS` is read,
+ * `Plugins` is not), go-toml v2 (2.x) case-insensitively (v2.0.0 vendor/github.com/pelletier/go-toml/v2/
+ * unmarshaler.go:1274-1290). Such a key is no misspelling dfdoctor can call unread on every release.
+ */
+
 /** The CRI plugin's names in every layout: what dfdoctor reads from a `[plugins.<name>]` table. */
 const CRI_NAMES = new Set<string>(Object.values(CRI_PLUGIN_ID));
 
@@ -57,7 +66,8 @@ export interface MisspeltCriTable {
 export function misspeltCriTable(files: readonly ConfigFileRead[]): MisspeltCriTable | null {
   for (const f of files) {
     for (const [top, value] of Object.entries(f.table)) {
-      if (CONFIG_KEYS.has(top) || !isTable(value)) continue;
+      // a key that differs from one of them only in case is read by some releases (sameKeyButCase)
+      if (CONFIG_KEYS.has(top.toLowerCase()) || !isTable(value)) continue;
       const id = Object.keys(value).find((k) => CRI_NAMES.has(k));
       if (id === undefined) continue;
       const first = firstLine(f, [top, id]);

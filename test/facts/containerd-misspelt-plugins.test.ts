@@ -45,6 +45,8 @@ describe('CRI settings under a misspelt top-level `plugin` table', () => {
     const r = await read(fixed);
     expect(r.notes).toEqual([]);
     expect(r.mirrors?.['docker.io']).toEqual(['https://registry-1.docker.io']);
+    // a key that differs from `plugins` only in case is read by some releases (2.x matches it case-insensitively)
+    expect((await read(CONFIG.replaceAll('[plugin.', '[Plugins.'))).notes).toEqual([]);
     expect(
       (await read(`version = 2\n[proxy_plugins.cri]\n  type = "snapshot"\n  address = "/run/x.sock"\n`)).notes,
     ).toEqual([]);

@@ -362,8 +362,10 @@ const TESTS: Test[] = [
     kind: 'containerd-config',
     // disabled_plugins is containerd's own top-level key: Docker's containerd.io package installs a config.toml
     // that holds only `disabled_plugins = ["cri"]` (docker/containerd-packaging common/containerd.toml)
+    // and a plugin table misspelt `[plugin."io.containerd…"]`, as containerd/cri's registry guide printed it
+    // (docs/registry.md at ef7f327f): containerd ignores it, which facts/containerd-misspelt-plugins.ts says
     why: 'a containerd config.toml (plugins tables of io.containerd.*, or its disabled_plugins list)',
-    text: /^\s*\[plugins(?:\.|\])|^\s*plugins\."io\.containerd|\[plugins\.['"]io\.containerd|^\s*disabled_plugins\s*=\s*\[/m,
+    text: /^\s*\[plugins(?:\.|\])|^\s*plugins\."io\.containerd|\[plugins?\.['"]io\.containerd|^\s*disabled_plugins\s*=\s*\[/m,
   },
   {
     kind: 'dfget-yaml',

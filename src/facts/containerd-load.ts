@@ -11,7 +11,7 @@ import {
   mergeTomlTables,
 } from '../parsers/containerd-config.js';
 import { isTable, type TomlTable } from '../parsers/containerd-toml.js';
-import type { ImportMerge } from '../knowledge/containerd.js';
+import type { ImportMerge, PluginUriCheck } from '../knowledge/containerd.js';
 import type { ConfigFileRead } from './containerd-set-in.js';
 
 /** How each file's tables are read before they are merged. */
@@ -55,6 +55,9 @@ export interface LoadedFiles {
   stranded: Record<string, string[]>;
 }
 
+/** 1.5–1.6's ValidateV2 (knowledge/containerd.ts configPluginUriCheck): what 1.x does when not told which. */
+export const CHECK_1_5: PluginUriCheck = { at: 'version-2-and-above', prefix: false };
+
 /** The version a config file declares (0 without a version line). */
 export const declared = (t: TomlTable): number => (t.version === undefined ? 0 : Number(t.version));
 
@@ -88,13 +91,17 @@ export function renameV1Cri(t: TomlTable): TomlTable {
  *   plugins included, before it is merged (each file's own `runtimes` table, then, lets its snapshotter
  *   keys through); an import that declares a higher version than config.toml does not start (:475-481).
  */
-export function loadFiles(files: readonly ConfigFileRead[], how: ImportMerge): LoadedFiles {
-  if (how === 'plugin-tables-replaced') return load1x(files);
+export function loadFiles(
+  files: readonly ConfigFileRead[],
+  how: ImportMerge,
+  check: PluginUriCheck = CHECK_1_5,
+): LoadedFiles {
+  if (how === 'plugin-tables-replaced') return load1x(files, check);
   if (how === 'merged-then-migrated') return loadMergedThenMigrated(files);
   return loadEachMigrated(files);
 }
 
-function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
+function load1x(files: readonly ConfigFileRead[], check: PluginUriCheck): LoadedFiles {
   let version = 1;
   let versionFrom: ConfigFileRead | undefined;
   for (const f of files)
@@ -111,27 +118,24 @@ function load1x(files: readonly ConfigFileRead[]): LoadedFiles {
     const kept = Object.fromEntries(Object.entries(plugins).filter(([id]) => !later(i, id)));
     return { ...f, table: { ...f.table, plugins: kept } };
   });
-  // ValidateV2 checks the merged disabled_plugins (every file's, appended by mergo.WithAppendSlice) before
-  // the plugin keys: an entry of fewer than 4 dotted parts stops 1.5+ at any version from 2 (v1.5.0
-  // services/server/config/config.go:98-107, v1.6.0 :100-109, v1.7.20 :99-116) and 1.3/1.4 at version 2 (v1.3.0 :93-100)
-  let invalid =
-    version >= 2
-      ? notUriDisabled(
-          files,
-          () => version,
-          (id) => id.split('.').length < 4,
-        )
-      : undefined;
-  if (version >= 2 && !invalid)
+  // ValidateV2 checks the merged disabled_plugins, then required_plugins (every file's, appended by
+  // mergo.WithAppendSlice), then the plugin keys: an entry of fewer than 4 dotted parts (1.7: or not
+  // under io.containerd.) stops 1.5+ at any version from 2 and 1.3/1.4 at version 2 only, which read a
+  // version 3 file by URI unchecked (v1.3.0 services/server/config/config.go:92-112, v1.5.0 :97-119,
+  // v1.6.0 :99-121, v1.7.0 :98-122, v1.7.20 :99-128; knowledge/containerd.ts configPluginUriCheck)
+  const checked = check.at === 'version-2' ? version === 2 : version >= 2;
+  const notUri = (id: string) => id.split('.').length < 4 || (check.prefix && !id.startsWith('io.containerd.'));
+  let invalid = checked
+    ? notUriListed(files, () => version, notUri, check.prefix ? 'io.containerd.' : undefined)
+    : undefined;
+  if (checked && !invalid)
     for (const f of asMerged) {
-      const id = isTable(f.table.plugins)
-        ? Object.keys(f.table.plugins).find((k) => k.split('.').length < 4)
-        : undefined;
+      const id = isTable(f.table.plugins) ? Object.keys(f.table.plugins).find(notUri) : undefined;
       if (id !== undefined) {
         invalid = {
           file: f.path,
           key: ['plugins', id],
-          message: `[plugins.${id}] is no plugin URI, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
+          message: `[plugins.${keyPart(id)}] is no plugin URI${prefixMiss(id, check.prefix)}, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
         };
         break;
       }
@@ -221,14 +225,14 @@ function loadEachMigrated(files: readonly ConfigFileRead[]): LoadedFiles {
 }
 
 /**
- * 2.x's ValidateVersion on disabled_plugins: a version 0 or 1 file's entries are renamed before the merge
- * (v1Migrate gives each a dot: `cri` is io.containerd.grpc.v1.cri, v2.0.0 cmd/containerd/server/config/
- * config.go:152-207; v2.2.0 :148-203; v2.3.0 :161-217), any other file's are taken as written, and an entry
- * without a dot stops containerd (v2.0.0 :120-124, :337-339; v2.2.0 :116-120, :334-336; v2.3.0 :130-134,
- * :521-523).
+ * 2.x's ValidateVersion on disabled_plugins, then required_plugins: a version 0 or 1 file's entries are
+ * renamed before the merge (v1Migrate gives each a dot: `cri` is io.containerd.grpc.v1.cri, v2.0.0
+ * cmd/containerd/server/config/config.go:152-207; v2.2.0 :148-203; v2.3.0 :161-217), any other file's are
+ * taken as written, and an entry without a dot stops containerd (v2.0.0 :120-129, :337-339; v2.2.0
+ * :116-125, :334-336; v2.3.0 :130-139, :521-523).
  */
 function invalidOf2x(files: readonly ConfigFileRead[]): { invalid?: NonNullable<LoadedFiles['invalid']> } {
-  const invalid = notUriDisabled(
+  const invalid = notUriListed(
     files.filter((f) => declared(f.table) >= 2),
     (f) => declared(f.table),
     (id) => !id.includes('.'),
@@ -238,11 +242,7 @@ function invalidOf2x(files: readonly ConfigFileRead[]): { invalid?: NonNullable<
 
 /** Every file's disabled_plugins entries, in load order. */
 function disabledOf(files: readonly ConfigFileRead[]): string[] {
-  return files.flatMap((f) =>
-    Array.isArray(f.table.disabled_plugins)
-      ? f.table.disabled_plugins.filter((p): p is string => typeof p === 'string')
-      : [],
-  );
+  return files.flatMap((f) => listOf(f.table.disabled_plugins));
 }
 
 /** 2.x: a version 0/1 file's `cri` is renamed to the URI (v1MigratePluginName), and the list is matched by URI. */
@@ -253,27 +253,46 @@ function criDisabledOn2x(files: readonly ConfigFileRead[]): boolean {
 }
 
 /**
- * The first disabled_plugins entry, in load order, that names no plugin URI as this release checks it:
+ * The first disabled_plugins entry, in load order, then the first required_plugins one, that names no
+ * plugin URI as this release checks it (both lists are checked alike, disabled first: v1.7.20
+ * services/server/config/config.go:112-120, v2.0.0 cmd/containerd/server/config/config.go:120-129):
  * only a version 1 config names a plugin by its id (docker/containerd-packaging's `disabled_plugins =
- * ["cri"]`); from version 2 the id is a URI, the CRI plugin's io.containerd.grpc.v1.cri. The message is
- * the same whichever release refuses, as containerd's error is.
+ * ["cri"]`); from version 2 the id is a URI, the CRI plugin's io.containerd.grpc.v1.cri. `prefix`: the
+ * start a URI must have (1.7). The message is the same whichever release refuses, as containerd's error is.
  */
-function notUriDisabled(
+function notUriListed(
   files: readonly ConfigFileRead[],
   versionOf: (f: ConfigFileRead) => number,
   notUri: (id: string) => boolean,
+  prefix?: string,
 ): LoadedFiles['invalid'] {
-  for (const f of files) {
-    const id = disabledOf([f]).find(notUri);
-    if (id === undefined) continue;
-    return {
-      file: f.path,
-      key: ['disabled_plugins'],
-      message: `disabled_plugins names "${id}", which is no plugin URI, in a config read as version ${versionOf(f)}: containerd does not start ("invalid disabled plugin URI \\"${id}\\" expect io.containerd.x.vx"); only a version 1 config names a plugin by its id${id === CRI_PLUGIN_ID[1] ? `, and the CRI plugin is ${CRI_PLUGIN_ID[2]} from version 2` : ''}`,
-    };
-  }
+  for (const [key, word] of [
+    ['disabled_plugins', 'disabled'],
+    ['required_plugins', 'required'],
+  ] as const)
+    for (const f of files) {
+      const id = listOf(f.table[key]).find(notUri);
+      if (id === undefined) continue;
+      const byId = !id.includes('.');
+      return {
+        file: f.path,
+        key: [key],
+        message: `${key} names "${id}", which is no plugin URI${prefixMiss(id, prefix !== undefined)}, in a config read as version ${versionOf(f)}: containerd does not start ("invalid ${word} plugin URI \\"${id}\\" expect io.containerd.x.vx")${byId ? `; only a version 1 config names a plugin by its id${id === CRI_PLUGIN_ID[1] ? `, and the CRI plugin is ${CRI_PLUGIN_ID[2]} from version 2` : ''}` : ''}`,
+      };
+    }
   return undefined;
 }
+
+/** 1.7's reason, when it is the only one: four dotted parts, but not under io.containerd. */
+const prefixMiss = (id: string, prefix: boolean): string =>
+  prefix && id.split('.').length >= 4 && !id.startsWith('io.containerd.')
+    ? ' (containerd 1.7 wants one under io.containerd.)'
+    : '';
+
+/** A dotted plugin name as a TOML key part (`cri`, `"foo.bar.baz.qux"`). */
+const keyPart = (id: string): string => (/^[A-Za-z0-9_-]+$/.test(id) ? id : JSON.stringify(id));
+
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : []);
 
 /** Each file's stranded keys (criKeysStranded), of its table with the CRI table under its 2.x name; `runtimes` for all, else each its own. */
 function strandedBy(

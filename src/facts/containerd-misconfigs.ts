@@ -17,6 +17,7 @@ import type { HostsDir } from './containerd-hosts-dirs.js';
 import type { ContainerdFacts } from './containerd.js';
 import { CONTAINERD_FILES } from './containerd-files.js';
 import type { ConfigSetIn, SetIn } from './containerd-set-in.js';
+import { headerText, type MisspeltCriTable } from './containerd-misspelt-plugins.js';
 
 export type MisconfigKind =
   | 'no-routing'
@@ -92,6 +93,8 @@ export interface MisconfigInputs {
   /** Where the settings are set: a misconfig cites the file that sets the key it is about. */
   setIn: ConfigSetIn;
   leftoverCri: LeftoverCri | null;
+  /** CRI settings under a top-level key containerd does not have (`[plugin.…]`): never read. */
+  misspeltCri: MisspeltCriTable | null;
 }
 
 /** Every way the config keeps pulls from dfdaemon, in the order a reader fixes them: config, directories, routes. */
@@ -210,10 +213,12 @@ function hostsDirsMisplaced(a: MisconfigInputs): Misconfig[] {
   }
   const legacy = Object.keys(a.config.cri.mirrors);
   if (configPath.length === 0 && legacy.length === 0 && a.dd?.present && a.configKnown) {
+    // registry settings written under `[plugin.…]` are why: cite them (facts/containerd-misspelt-plugins.ts)
+    const m = a.misspeltCri?.sets.includes('registry') ? a.misspeltCri : null;
     out.push({
       kind: 'no-routing',
-      message: `neither config_path nor registry.mirrors is set${a.pk.version ? '' : " (and containerd's version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)"}: containerd pulls every image straight from its registry, never through dfdaemon`,
-      file: cfgFile(a),
+      message: `neither config_path nor registry.mirrors is set${m ? ` where containerd reads them: ${m.file} writes the registry settings under ${headerText(m)}, and containerd's config has no \`${m.top}\` key (they belong under \`plugins\`), so it never reads them` : ''}${a.pk.version ? '' : " (and containerd's version is unknown: ≥ 2.2.0 would default config_path to /etc/containerd/certs.d:/etc/docker/certs.d)"}: containerd pulls every image straight from its registry, never through dfdaemon`,
+      ...(m ? { file: m.file, ...(m.line === undefined ? {} : { line: m.line }) } : { file: cfgFile(a) }),
     });
   }
   return out;

@@ -33,14 +33,23 @@ import { type CtrPullPastMirror, ctrPullsPastMirror } from './containerd-ctr-hos
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { criPluginRow, parseCtrPlugins } from '../parsers/containerd-plugins.js';
 import { dig, isTable, parseTomlLocated, type TomlTable } from '../parsers/containerd-toml.js';
-import { importLoadOrder, loadFiles, mergedTable, renameV1Cri } from './containerd-load.js';
+import {
+  CHECK_1_5,
+  importLoadOrder,
+  type LoadedFiles,
+  loadFiles,
+  mergedTable,
+  renameV1Cri,
+} from './containerd-load.js';
 import { missingImportRefusal, missingImportsOf } from './containerd-missing-import.js';
 import { elidedLines } from '../parsers/paste-elision.js';
 import { type ContainerdVersion, formatVersion, parseContainerdVersion } from '../parsers/containerd-version.js';
 import {
   configImportMerge,
+  configPluginUriCheck,
   configVersionCeiling,
   type ImportMerge,
+  type PluginUriCheck,
   criTableInV3File,
   imagesTableInOlderFile,
   defaultConfigPath,
@@ -74,6 +83,7 @@ import { buildRoutes, effectiveConfigPath, readHostsDirs, type HostsDir } from '
 import { findMisconfigs, type LeftoverCri, type Misconfig } from './containerd-misconfigs.js';
 import { v2CriTableInV1ConfigNote } from './containerd-v1-config-cri.js';
 import { v1CriTableInV2ConfigNote } from './containerd-v1-cri-table-in-v2-config.js';
+import { misspeltCriTable, misspeltPluginsNote, type MisspeltCriTable } from './containerd-misspelt-plugins.js';
 import { builtInConfig } from './containerd-built-in.js';
 import { dfdaemonEndpoints, readListeners, readMirrorChecks } from './containerd-endpoints.js';
 
@@ -175,7 +185,11 @@ export const containerdFacts = defineFacts({
     const pk = new ContainerdVersionPicker(version);
     // config.toml as the bundle holds it: read for the values (unless a dump has them) and for its header
     const mainText = await b.text(CONTAINERD_FILES.config);
-    const { config, source, file, locate, leftoverCri, excerpt, criDisabled } = await readConfig(ctx, pk, mainText);
+    const { config, source, file, locate, leftoverCri, excerpt, criDisabled, misspeltCri } = await readConfig(
+      ctx,
+      pk,
+      mainText,
+    );
     const dflt = pk.value(defaultConfigPath, describeDefault) ?? { kind: 'none' };
     // files given to `analyze` without a containerd config: which directories its config_path names is not
     // known, so those given are read as containerd reads its config_path (a note says so), and nothing is
@@ -228,6 +242,7 @@ export const containerdFacts = defineFacts({
       file,
       setIn,
       leftoverCri,
+      misspeltCri: misspeltCri ?? null,
     });
     const isMirror = (h: RegistryRoute['hosts'][number]) =>
       h.role === 'mirror' || (h.role === 'server' && (h.isDfdaemon || isLoopbackHost(h.host)));
@@ -356,6 +371,8 @@ async function readConfig(
   excerpt: boolean;
   /** disabled_plugins turns the CRI plugin off (LoadedFiles.criDisabled). */
   criDisabled: boolean;
+  /** CRI settings under a top-level key containerd does not have (`[plugin.…]`), which it never reads. */
+  misspeltCri?: MisspeltCriTable;
 }> {
   const b = ctx.bundle;
   const dump = await b.text(CONTAINERD_FILES.dump);
@@ -460,7 +477,18 @@ async function readConfig(
     })),
   );
   files.splice(1, files.length - 1, ...order.map((path) => files.find((f) => f.path === path)!));
-  const l = loadFiles(files, importMerge(pk, files));
+  // each reading loaded once: the unknown-version comparison, the reading in force and the 1.x one a note asks for
+  const loads = new Map<string, LoadedFiles>();
+  const load: LoadFiles = (how, check = CHECK_1_5) => {
+    // only 1.x checks plugin names this way
+    const key = JSON.stringify([how, how === 'plugin-tables-replaced' ? check : null]);
+    let r = loads.get(key);
+    if (!r) loads.set(key, (r = loadFiles(files, how, check)));
+    return r;
+  };
+  const how = importMerge(pk, files, load);
+  // 1.x's ValidateV2 differs by release (knowledge/containerd.ts configPluginUriCheck); 1.x is read only with the version known
+  const l = load(how, how === 'plugin-tables-replaced' ? pk.value(configPluginUriCheck) : undefined);
   // only a version above 2 tells the release lines apart
   const ceiling =
     l.version > 2
@@ -522,10 +550,15 @@ async function readConfig(
   const v2Cri = v2CriTableInV1ConfigNote(pk, l.version, files);
   if (v2Cri) ctx.note(v2Cri.text, v2Cri.at);
   // and on a version 2+ file's CRI settings under the version 1 id (2.x ignores them, 1.x does not start)
-  const refusedOn1x =
-    pk.version === null && loadFiles(files, 'plugin-tables-replaced').invalid?.key.join('.') === 'plugins.cri';
-  const v1Cri = v1CriTableInV2ConfigNote(pk, files, refusedOn1x);
+  const refusedOn1x = pk.version === null && load('plugin-tables-replaced').invalid?.key.join('.') === 'plugins.cri';
+  const v1Cri = v1CriTableInV2ConfigNote(pk, files, l.version, refusedOn1x);
   if (v1Cri) ctx.note(v1Cri.text, v1Cri.at);
+  // and on CRI settings under a top-level key containerd does not have (`[plugin.…]`): no release reads them
+  const misspelt = misspeltCriTable(files);
+  if (misspelt) {
+    const n = misspeltPluginsNote(pk, misspelt);
+    ctx.note(n.text, n.at);
+  }
   let leftoverCri: LeftoverCri | null = null;
   // 2.0–2.2 migrate the merged config, and only below version 3: a version 3 file's CRI table is then migrated with the rest
   const mergedMigration = l.forms.includes('images-table') && l.version < 3;
@@ -570,15 +603,18 @@ async function readConfig(
     leftoverCri,
     excerpt: false,
     criDisabled: l.criDisabled,
+    ...(misspelt ? { misspeltCri: misspelt } : {}),
   };
 }
 
+/** The files as one way loads them, with 1.x's check of plugin names (loadFiles), each reading loaded once. */
+type LoadFiles = (how: ImportMerge, check?: PluginUriCheck) => LoadedFiles;
+
 /** Which way this containerd loads its config files; an assumption only where the ways differ for these files. */
-function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead[]): ImportMerge {
+function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead[], load: LoadFiles): ImportMerge {
   const ways = configImportMerge.entries.map((e) => e.value);
   if (pk.version === null) {
-    const read = (w: ImportMerge) => {
-      const l = loadFiles(files, w);
+    const readOne = (l: LoadedFiles) => {
       // keys left behind at the value that holds without them read alike
       const stranded = files.map((f) => strandedOffDefault(f.table, l.stranded[f.path] ?? []));
       return JSON.stringify([
@@ -593,7 +629,13 @@ function importMerge(pk: ContainerdVersionPicker, files: readonly ConfigFileRead
       ]);
     };
     const assumed = ways[configImportMerge.assumeWhenUnknown]!;
-    if (ways.every((w) => read(w) === read(assumed))) return assumed;
+    const base = readOne(load(assumed));
+    // 1.x reads alike only if every 1.x release's check of plugin names does
+    const alike = (w: ImportMerge) =>
+      w === 'plugin-tables-replaced'
+        ? configPluginUriCheck.entries.every((e) => readOne(load(w, e.value)) === base)
+        : readOne(load(w)) === base;
+    if (ways.every(alike)) return assumed;
   }
   // a file without imports has no merge: the two 2.x ways then read it alike (migrated from its version),
   // and the assumption names what holds for every 2.x release, not the one way the newest releases merge

@@ -487,6 +487,40 @@ export const configImportMerge: VersionedFact<ImportMerge> = {
 };
 
 /**
+ * 1.x's ValidateV2 check that disabled_plugins, required_plugins and the plugin table keys name plugin
+ * URIs (four dotted parts), in that order, after the files are merged: at which merged versions it runs
+ * (1.3/1.4 at version 2 only, so a version 3 file is never checked and starts, read by URI; 1.5+ at any
+ * version from 2) and whether a URI must also start with `io.containerd.` (1.7). 2.x checks otherwise
+ * (ValidateVersion: a dot, on disabled and required plugins only; facts/containerd-load.ts).
+ */
+export interface PluginUriCheck {
+  at: 'version-2' | 'version-2-and-above';
+  prefix: boolean;
+}
+export const configPluginUriCheck: VersionedFact<PluginUriCheck> = {
+  id: 'containerd.config.plugin-uri-check',
+  component: 'containerd',
+  entries: [
+    {
+      range: { below: '1.5.0' },
+      value: { at: 'version-2', prefix: false },
+      source: `${CD} v1.3.0 services/server/config/config.go:92-112 (ValidateV2: returns nil unless GetVersion() is 2, then strings.Split < 4), :255 (LoadConfig runs it); v1.4.0 :94-114, v1.4.13 the same`,
+    },
+    {
+      range: { from: '1.5.0', below: '1.7.0' },
+      value: { at: 'version-2-and-above', prefix: false },
+      source: `${CD} v1.5.0 services/server/config/config.go:97-119 (ValidateV2: returns nil below version 2 only); v1.6.0 :99-121; v1.6.39 :99-128 (strings.Split < 4, after the version check of 1.6.32)`,
+    },
+    {
+      range: { from: '1.7.0', below: '2.0.0' },
+      value: { at: 'version-2-and-above', prefix: true },
+      source: `${CD} v1.7.0 services/server/config/config.go:98-122 (ValidateV2: !strings.HasPrefix(p, "io.containerd.") || SplitN < 4); v1.7.20 :99-128; v1.7.0-beta.0 and v1.6.39 have no prefix check`,
+    },
+  ],
+  assumeWhenUnknown: 2,
+};
+
+/**
  * What a release does with a config whose merged `version` is above the highest it knows. `refused`: it
  * does not start, logging `log` (when it logs one) and exiting with "containerd: failed to load TOML from
  * <config.toml>: <error>" (cmd/containerd/main.go:40 prints the error LoadConfig wraps); `%d` is the

@@ -359,3 +359,71 @@ describe('a version unknown', () => {
     expect(note).not.toMatch(/merge|no one release/);
   });
 });
+
+describe("1.x's check that plugin names are URIs, by release (ValidateV2)", () => {
+  const problem = (f: Awaited<ReturnType<typeof factsFrom>>, text: string) =>
+    f.problems.find((p) => p.message.includes(text));
+  const V3_V1_NAMES =
+    'version = 3\ndisabled_plugins = ["cri"]\n[plugins.cri.registry]\n  config_path = "/etc/containerd/certs.d"\n';
+
+  it('1.3/1.4 check only version 2: a version 3 file with v1 names starts, read by URI (the CRI plugin stays on); 1.5+ refuse it', async () => {
+    for (const v of ['v1.3.10', 'v1.4.13']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': V3_V1_NAMES });
+      expect(f.problems).toEqual([]);
+      const c = f.containerd!;
+      expect(c.configSource).toBe('file');
+      expect(c.config.cri.configPath).toBeUndefined();
+      expect(f.notes.some((n) => n.text.startsWith("containerd's CRI plugin is disabled"))).toBe(false);
+      const note = f.notes.find((n) => n.text.includes('the version 1 name'));
+      expect(note?.text).toContain(
+        `containerd ${v.slice(1)} reads a version 3 config's plugin tables by their URI, so [plugins.cri] belongs to no plugin and is ignored whole (it sets registry); write it as [plugins."io.containerd.grpc.v1.cri"]`,
+      );
+      expect(note?.source).toBe('raw/containerd/config.toml:3');
+      // at version 2 they check it
+      const v2 = await factsFrom({
+        ...at(v),
+        'raw/containerd/config.toml': V3_V1_NAMES.replace('version = 3', 'version = 2'),
+      });
+      expect(problem(v2, 'invalid disabled plugin URI \\"cri\\"')).toBeDefined();
+    }
+    // 1.5+ check any version from 2: the disabled id first
+    for (const v of ['v1.5.18', 'v1.6.31']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': V3_V1_NAMES });
+      expect(f.containerd!.configSource).toBe('invalid');
+      expect(problem(f, 'invalid disabled plugin URI \\"cri\\"')).toMatchObject({ line: 2 });
+    }
+  });
+
+  it('1.7 wants a plugin table under io.containerd., 1.6 four dotted parts only', async () => {
+    const text = 'version = 2\n[plugins."containerd.snapshotter.v1.zfs"]\n  root_path = "/zfs"\n';
+    const f = await factsFrom({ ...at('v1.7.20'), 'raw/containerd/config.toml': text });
+    expect(f.containerd!.configSource).toBe('invalid');
+    expect(problem(f, 'invalid plugin key URI')).toMatchObject({
+      file: 'raw/containerd/config.toml',
+      line: 2,
+      message:
+        '[plugins."containerd.snapshotter.v1.zfs"] is no plugin URI (containerd 1.7 wants one under io.containerd.), and the merged config is version 2: containerd 1.x exits with "invalid plugin key URI \\"containerd.snapshotter.v1.zfs\\" expect io.containerd.x.vx"',
+    });
+    const old = await factsFrom({ ...at('v1.6.20'), 'raw/containerd/config.toml': text });
+    expect(old.problems).toEqual([]);
+    expect(old.containerd!.configSource).toBe('file');
+    // with the version unknown, the releases read it differently: the reading says what it assumed
+    const u = await factsFrom({ 'raw/containerd/config.toml': text });
+    expect(u.containerd!.versionAssumptions.map((a) => a.fact)).toContain('containerd.config.import-merge');
+  });
+
+  it('required_plugins is checked as disabled_plugins is, on 1.x and 2.x; a version 1 id is not', async () => {
+    const text = 'version = 2\nrequired_plugins = ["cri"]\n';
+    for (const v of ['v1.4.13', 'v1.6.20', 'v1.7.20', 'v2.1.4']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': text });
+      expect(f.containerd!.configSource).toBe('invalid');
+      expect(problem(f, 'invalid required plugin URI')?.message).toBe(
+        'required_plugins names "cri", which is no plugin URI, in a config read as version 2: containerd does not start ("invalid required plugin URI \\"cri\\" expect io.containerd.x.vx"); only a version 1 config names a plugin by its id, and the CRI plugin is io.containerd.grpc.v1.cri from version 2',
+      );
+    }
+    for (const v of ['v1.6.20', 'v2.1.4']) {
+      const f = await factsFrom({ ...at(v), 'raw/containerd/config.toml': 'required_plugins = ["cri"]\n' });
+      expect(f.problems).toEqual([]);
+    }
+  });
+});

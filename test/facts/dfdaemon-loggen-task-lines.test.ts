@@ -5,20 +5,11 @@
 // the "need back to source response: {:?}" that v1.4.1 shortened; and dfdoctor reads each form.
 import { describe, expect, it } from 'vitest';
 import { factsFrom } from '../helpers/bundle.js';
-import { hex64, rustProxy, rustTaskLines, type RustTask } from './dfdaemon-loggen.js';
+import { rustProxy, rustReleaseTask, rustTaskLines, type RustTask } from './dfdaemon-loggen.js';
 
 const RELEASES = ['v0.1.82', 'v0.2.16', 'v0.2.17', 'v1.2.7', 'v1.2.8', 'v1.5.1'];
 const task = (release: string, mode: RustTask['mode']): RustTask => ({
-  startMs: Date.UTC(2026, 10, 20, 8, 0, 0),
-  host: '10.244.2.9-node-b',
-  peer: '10.244.2.9-node-b-e94f66c0',
-  task: hex64(1),
-  url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(2)}`,
-  size: 8e6,
-  mode,
-  costMs: 900,
-  series: 'v1',
-  release,
+  ...rustReleaseTask(release, mode),
   debug: true,
 });
 const log = (release: string, mode: RustTask['mode']) => rustTaskLines(task(release, mode)).join('\n');

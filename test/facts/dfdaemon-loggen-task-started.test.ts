@@ -3,21 +3,9 @@
 // the proxy's own download (proxy/task.rs) from v1.4.1; and dfdoctor reads each form alike.
 import { describe, expect, it } from 'vitest';
 import { factsFrom } from '../helpers/bundle.js';
-import { hex64, rustTaskLines, type RustTask } from './dfdaemon-loggen.js';
+import { rustReleaseTask, rustTaskLines } from './dfdaemon-loggen.js';
 
-const task = (release: string): RustTask => ({
-  startMs: Date.UTC(2026, 10, 20, 8, 0, 0),
-  host: '10.244.2.9-node-b',
-  peer: '10.244.2.9-node-b-e94f66c0',
-  task: hex64(1),
-  url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(2)}`,
-  size: 8e6,
-  mode: 'p2p',
-  costMs: 900,
-  series: 'v1',
-  release,
-});
-const started = (release: string) => rustTaskLines(task(release))[0] ?? '';
+const started = (release: string) => rustTaskLines(rustReleaseTask(release))[0] ?? '';
 
 describe('the generated "download task started" line', () => {
   it('is at the place its release logs it', () => {
@@ -38,10 +26,12 @@ describe('the generated "download task started" line', () => {
 
   it('is read as the task start, with its URL, in every form', async () => {
     for (const release of ['v0.1.82', 'v1.2.7', 'v1.5.1']) {
-      const f = await factsFrom({ 'raw/dfdaemon/logs/dfdaemon.log': `${rustTaskLines(task(release)).join('\n')}\n` });
+      const f = await factsFrom({
+        'raw/dfdaemon/logs/dfdaemon.log': `${rustTaskLines(rustReleaseTask(release)).join('\n')}\n`,
+      });
       const t = f.dfdaemon?.logs?.summary.tasks[0];
       expect(t?.refs.start?.text, release).toMatch(/^download task started: /);
-      expect(t?.url, release).toBe(task(release).url);
+      expect(t?.url, release).toBe(rustReleaseTask(release).url);
     }
   });
 });

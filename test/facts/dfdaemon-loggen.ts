@@ -686,6 +686,22 @@ export function hex64(seed: number): string {
   return s.slice(0, 64);
 }
 
+/** One 8 MB blob download by a given release's daemon, the task the per-release wording tests write. */
+export function rustReleaseTask(release: string, mode: RustTask['mode'] = 'p2p'): RustTask {
+  return {
+    startMs: Date.UTC(2026, 10, 20, 8, 0, 0),
+    host: '10.244.2.9-node-b',
+    peer: '10.244.2.9-node-b-e94f66c0',
+    task: hex64(1),
+    url: `https://index.docker.io/v2/library/app/blobs/sha256:${hex64(2)}`,
+    size: 8e6,
+    mode,
+    costMs: 900,
+    series: 'v1',
+    release,
+  };
+}
+
 /**
  * The i-th download of a generated Rust log, starting at t0 + i × 0.9 s: a proxy request, then the
  * task's lines (served from the cache, a parent or the origin in turn; both log series).

@@ -61,10 +61,17 @@ export const RUST_MESSAGES: readonly MessageFact[] = [
     'rust.log.local-start',
     'local-start',
     form(
-      { from: 'v0.1.0', to: 'v0.1.125' },
+      { from: 'v0.1.0', to: 'v0.1.118' },
       'v0.1.82 dragonfly-client/src/task/mod.rs:293',
       'download the pieces from local',
       'info',
+      { format: 'download the pieces from local peer' },
+    ),
+    form(
+      { from: 'v0.1.119', to: 'v0.1.125' },
+      'v0.1.119 dragonfly-client/src/resource/task.rs:346',
+      'download the pieces from local',
+      'debug',
       { format: 'download the pieces from local peer' },
     ),
     form({ from: 'v0.1.126' }, `v1.5.1 ${TASK}:429`, 'download the pieces from local', 'debug', {

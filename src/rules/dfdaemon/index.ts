@@ -4,6 +4,7 @@ import { cannotListen } from './cannot-listen.js';
 import { verification } from './digest-verification.js';
 import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
+import { mirrorUrlScheme } from './mirror-url-scheme.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
@@ -30,6 +31,7 @@ export const dfdaemonRules: Rule[] = [
   cacheNotPersistent,
   proxyRules,
   mirrorDisabled,
+  mirrorUrlScheme,
   proxyRequestLimit,
   proxyTls,
   proxyNotHttp,

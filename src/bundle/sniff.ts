@@ -13,8 +13,7 @@ import { parseCutLine } from '../parsers/containerd-cut-line.js';
 import { isLoggedEventLine } from '../parsers/kubelet-event-log.js';
 import { normalizePastedLines } from '../parsers/paste-normalize.js';
 import { schedulerCallers } from '../parsers/scheduler-log.js';
-import { helmValuesKeys } from '../parsers/helm-values.js';
-import { parseDocument } from 'yaml';
+import { helmGeneration } from '../parsers/helm-values.js';
 import { cdnCallers } from '../parsers/cdn-log.js';
 import { GO_NO_AVAILABLE_PORT, GO_STDLOG_BODY_COPY_ERROR, GO_STREAM_TASK_FAILED } from '../knowledge/dfdaemon-go.js';
 import {
@@ -137,53 +136,6 @@ const yamlScore =
     return a >= 2 && a > count(other, s) ? 1_000_000 + a : 0;
   };
 
-/**
- * Top-level sections of the Dragonfly chart's values that no other program's YAML is known to hold, unlike
- * `client`, `redis` or `mysql` (helm-charts dragonfly-1.1.6 charts/dragonfly/values.yaml: containerRuntime,
- * seedPeer, externalManager, externalMysql, externalRedis; dragonfly-1.7.4: seedClient and the external ones).
- */
-const CHART_SECTIONS = [
-  'containerRuntime',
-  'seedPeer',
-  'seedClient',
-  'externalManager',
-  'externalMysql',
-  'externalRedis',
-];
-
-/**
- * A Dragonfly Helm chart's values (helmValuesKeys): which generation's daemon they deploy, from the component
- * they enable (the charts up to dragonfly-1.1.65 hold both `dfdaemon:`, the Go daemon, and `client:`, the Rust
- * one, each with `enable:`; dragonflyoss/helm-charts dragonfly-1.1.65 charts/dragonfly/values.yaml enables
- * `dfdaemon` and not `client`), else from the one an override file names alone; null when they say neither.
- */
-function helmGeneration(text: string): 'go' | 'rust' | null {
-  if (!helmValuesKeys(text)) return null;
-  const doc = parseDocument(text);
-  const top: unknown = doc.toJS();
-  if (top === null || typeof top !== 'object') return null;
-  const section = (k: string): Record<string, unknown> | undefined => {
-    const v = (top as Record<string, unknown>)[k];
-    return v !== null && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-  };
-  const go = section('dfdaemon');
-  const rust = section('client');
-  const on = (v: Record<string, unknown> | undefined) => v?.enable === true && ('config' in v || 'image' in v);
-  if (on(go) && !on(rust)) return 'go';
-  if (on(rust) && !on(go)) return 'rust';
-  // an override file may leave `enable` to the chart; one that turns a component off does not deploy it,
-  // and a component's section holds its `config` or `image` (every chart's does): a `client:` of another YAML does not.
-  // Beside a section no other program's YAML has (CHART_SECTIONS) the file is the chart's values, and any
-  // setting of a component's section names it: dragonflyoss/dragonfly#2728's values set only
-  // `dfdaemon.metrics.enable`, a key of the Go daemon's section, whose `enable` defaults to true
-  // (helm-charts dragonfly-1.1.6, 96f97b7, charts/dragonfly/values.yaml:846-848, :1112-1114)
-  const chart = CHART_SECTIONS.some((k) => k in top);
-  const named = (v: Record<string, unknown> | undefined) =>
-    v !== undefined && v.enable !== false && (chart || 'config' in v || 'image' in v);
-  if (named(go) && !named(rust)) return 'go';
-  if (named(rust) && !named(go)) return 'rust';
-  return null;
-}
 /** Above a config's key score: a chart's values hold a daemon's config keys too, under their component. */
 const HELM = 2_000_000;
 

@@ -1,6 +1,6 @@
 import { type DfdaemonConfig, detectConfigGeneration, parseDfdaemonConfig } from '../parsers/dfdaemon-config.js';
 import { configMapEntry } from '../parsers/configmap.js';
-import { chartConfigMapName, helmValuesKeys, type ChartConfigMapName } from '../parsers/helm-values.js';
+import { chartConfigMapName, helmGeneration, helmValuesKeys, type ChartConfigMapName } from '../parsers/helm-values.js';
 import { urlPort } from '../parsers/net-address.js';
 import { isReleaseTag } from '../parsers/proc-cgroup.js';
 import { RUST_PIECE_LINES_LEVEL } from '../knowledge/dfdaemon-rust.js';
@@ -105,6 +105,9 @@ export const dfdaemonFacts = defineFacts({
           file,
           message: `the Dragonfly Helm chart's values (top-level ${chart.map((k) => `\`${k}\``).join(', ')}), not dfdaemon's config: the daemon runs with the chart's defaults merged with them, which are not in the bundle, so none of its settings is read from this file. Give the config the chart renders: ${configMapStep(chartConfigMapName(raw))}, or \`helm template\` with these values`,
         });
+        // which daemon the values deploy is read as `analyze values.yaml` reads it (bundle/sniff.ts), so a
+        // bundle without generation.txt names the same generation
+        generation ??= helmGeneration(raw);
         continue;
       }
       if (cm)
@@ -139,7 +142,8 @@ export const dfdaemonFacts = defineFacts({
     generation ??= metrics?.generation ?? null;
     generation ??= logs?.generation ?? null;
 
-    if (!rec && !config && !metrics && !logs && !schedulerLog && genText === undefined) return undefined;
+    if (!rec && !config && !metrics && !logs && !schedulerLog && genText === undefined && generation === null)
+      return undefined;
 
     const out: DfdaemonFacts = { generation };
     if (version) out.version = version;

@@ -41,3 +41,19 @@ describe('Helm values that override the chart’s names', () => {
     expect(m).toContain('get configmap df-dfdaemon -o yaml');
   });
 });
+
+describe('the generation a bundle without generation.txt takes from Helm values', () => {
+  const real = (c: string, file: string) =>
+    readFileSync(new URL(`../../fixtures/real/${c}/raw/dfdaemon/config/${file}`, import.meta.url), 'utf8');
+
+  it('is the one the values deploy, as `analyze values.yaml` reads it (dragonfly#2728: the Go chart)', async () => {
+    const goValues = real('dfdaemon-go-helm-values-given-2728', 'dfget.yaml');
+    expect((await factsFrom({ 'raw/dfdaemon/config/dfget.yaml': goValues })).dfdaemon?.generation).toBe('go');
+    expect((await factsFrom({ 'raw/dfdaemon/config/dfdaemon.yaml': values })).dfdaemon?.generation).toBe('rust');
+  });
+
+  it('stays unknown when the values name both daemons or neither', async () => {
+    const both = 'client:\n  enable: true\n  config: {}\ndfdaemon:\n  enable: true\n  config: {}\n';
+    expect((await factsFrom({ 'raw/dfdaemon/config/values.yaml': both })).dfdaemon?.generation ?? null).toBeNull();
+  });
+});

@@ -24,6 +24,7 @@ import { normalizePastedLines } from '../../src/parsers/paste-normalize.js';
 import { elidedLines } from '../../src/parsers/paste-elision.js';
 import { parseContainerdVersion, versionAtLeast } from '../../src/parsers/containerd-version.js';
 import { parseBracketedUrl } from '../../src/parsers/go-url-host.js';
+import { goUrlScheme } from '../../src/parsers/go-url-scheme.js';
 import { hostDirCandidates, parseHostsToml, registryOfHostDir } from '../../src/parsers/hosts-toml.js';
 import { configMapEntry } from '../../src/parsers/configmap.js';
 import { helmValuesKeys } from '../../src/parsers/helm-values.js';
@@ -1066,6 +1067,7 @@ register({
     'yaml-settings.ts',
     'humantime.ts',
     'byte-size.ts',
+    'go-url-scheme.ts',
   ],
   seeds: () => seedTexts({ fixtures: /^raw\/dfdaemon\/config\//, inline: [GO_DFGET_YAML, RUST_DFDAEMON_YAML] }),
   attacks: [YAML_BOMB.replace('serializeImagePulls', 'download')],
@@ -1083,6 +1085,9 @@ register({
     )[text.length % 4] as readonly ['go' | 'rust', string | undefined];
     const r = parseDfdaemonConfig(text, gen, v);
     plainData(r);
+    // the registry mirror URL as the Go daemon's url.Parse reads it (rules/dfdaemon/mirror-url-scheme.ts)
+    if (r.ok && r.config.registryMirror) plainData(goUrlScheme(r.config.registryMirror.value));
+    plainData(goUrlScheme(text.slice(0, 200)));
     out.push(...r.problems);
     return out;
   },

@@ -6,6 +6,7 @@ import { hitNotLocal } from './hit-not-local.js';
 import { mirrorDisabled } from './mirror-disabled.js';
 import { mirrorWrongRegistry } from './mirror-wrong-registry.js';
 import { originFailed } from './origin-failed.js';
+import { mirrorUrlScheme } from './mirror-url-scheme.js';
 import { proxyBodyCut } from './proxy-body-cut.js';
 import { proxyRequestLimit } from './proxy-request-limit.js';
 import { proxyRules } from './proxy-rules.js';
@@ -33,6 +34,7 @@ export const dfdaemonRules: Rule[] = [
   proxyRules,
   mirrorDisabled,
   mirrorWrongRegistry,
+  mirrorUrlScheme,
   proxyRequestLimit,
   proxyTls,
   proxyNotHttp,

@@ -78,6 +78,27 @@ describe('dfdaemon.origin-failed', () => {
     expect(originFailed.when(f)?.evidence[0]).toBe('1 request(s) to the origin failed in the last pull: 403 Forbidden');
   });
 
+  it('says a Go source error for a URL without a scheme sent nothing, and tries no connection', async () => {
+    // dragonflyoss/dragonfly#4006's line: proxy.registryMirror.url written without https://
+    const g = { peer: 'p1', task: 't1', component: 'PeerTask' };
+    const log = [
+      ...goTaskLines({ startMs: T0, peer: 'p1', task: 't1', url: URL0, size: 30e6, mode: 'source', costMs: 900 }),
+      goJson(
+        T0 + 950,
+        'error',
+        'peer/peertask_conductor.go:519',
+        'download from source error: scheme : no source client found',
+        g,
+      ),
+    ];
+    const m = originFailed.when(await factsFrom({ 'raw/dfdaemon/logs/core.log': `${log.join('\n')}\n` }));
+    expect(m?.evidence[0]).toBe('1 request(s) to the origin failed in the last pull: no source client for scheme ""');
+    expect(m?.evidence[1]).toContain(': the origin request failed: no source client for scheme ""');
+    const steps = m?.remediation.steps.map(stepText).join('\n') ?? '';
+    expect(steps).toContain('nothing was sent — the URL dfdaemon was to fetch has no scheme');
+    expect(steps).not.toContain('/dev/tcp/');
+  });
+
   it('stays silent on a healthy back-to-source, on back-to-source disabled and on a full disk', async () => {
     const healthy = rustTaskLines({
       startMs: T0,

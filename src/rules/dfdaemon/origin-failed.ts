@@ -43,8 +43,19 @@ const NO_ANSWER: readonly (readonly [RegExp, string])[] = [
   [/error decoding response body/, 'response body failed'],
 ];
 
+/**
+ * Go's source client lookup by the URL's scheme, which fails before any request is sent: "scheme %s: %w" with
+ * ErrNoClientFound, "no source client found" (v2.1.49 pkg/source/source_client.go:44, :316-397; the same at
+ * v2.3.4). An empty scheme is a registry URL written without https:// (proxy.registryMirror.url, or the
+ * X-Dragonfly-Registry header the dynamic mirror takes: dragonflyoss/dragonfly#4006).
+ */
+const NO_CLIENT = /\bscheme (\S*): no source client found/;
+const NO_CLIENT_FAILURE = /^no source client for scheme "(.*)"$/;
+
 /** What an origin failure line says went wrong: the status it answered, else the error. */
 export function originFailureOf(text: string): string | undefined {
+  const scheme = NO_CLIENT.exec(text);
+  if (scheme) return `no source client for scheme "${scheme[1] as string}"`;
   // Rust's piece line: "backend get failed: 404 Not Found <body>" (the status's Display, then the body)
   const piece = /^backend get failed: (\d{3}(?: [A-Z][A-Za-z'-]*)*)/.exec(text);
   if (piece) return piece[1];
@@ -61,6 +72,11 @@ const failedOf = (t: TaskTimeline) => t.originFailures.filter((r) => !DISK.test(
 
 /** Where a status sends the reader, by its class. */
 function meaning(failure: string): string | undefined {
+  const scheme = NO_CLIENT_FAILURE.exec(failure)?.[1];
+  if (scheme !== undefined)
+    return scheme === ''
+      ? `${failure}: nothing was sent — the URL dfdaemon was to fetch has no scheme, a registry URL written without https:// (the Go daemon's proxy.registryMirror.url, or the X-Dragonfly-Registry header containerd sends)`
+      : `${failure}: nothing was sent — dfdaemon has no source client for that URL scheme`;
   const code = /^(\d{3})/.exec(failure)?.[1];
   if (code === '401' || code === '403')
     return `${failure}: the registry refused the request's credentials (a private registry: the pull secret or registry credentials the runtime sends)`;
@@ -127,7 +143,7 @@ export const originFailed = defineRule<OriginFailedFinding>({
     ];
     for (const { task, failure } of tasks.slice(0, 4)) {
       out.push(
-        `${describeTask(task)}: the origin ${failure ? `answered ${failure}` : 'request failed'}${task.failed ? '; the download failed' : ''}`,
+        `${describeTask(task)}: ${failure === undefined ? 'the origin request failed' : /^\d{3}/.test(failure) ? `the origin answered ${failure}` : `the origin request failed: ${failure}`}${task.failed ? '; the download failed' : ''}`,
       );
       out.push(`  ${quote(failedOf(task)[0] as LineRef)}`);
     }
@@ -137,7 +153,7 @@ export const originFailed = defineRule<OriginFailedFinding>({
 
   steps({ failures, origins }) {
     const said = failures.flatMap((x) => meaning(x) ?? []);
-    const unanswered = failures.some((x) => !/^\d{3}/.test(x));
+    const unanswered = failures.some((x) => !/^\d{3}/.test(x) && !NO_CLIENT_FAILURE.test(x));
     return [
       prose(
         "A blob goes back-to-source when no parent has it (a first pull, or the scheduler's order): its pieces come from the origin registry, and a failed request fails the piece, then the download, which the runtime may retry or take from the registry itself.",

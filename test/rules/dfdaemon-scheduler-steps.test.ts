@@ -27,6 +27,16 @@ describe('dfdaemon.scheduler-back-source remediation', () => {
     expect(steps.some((s) => APPLY.test(s))).toBe(false);
   });
 
+  it('an ordered task whose origin request then failed is not said to have come from the registry alone', async () => {
+    // the origin refused the request (a registry URL without a scheme, dragonflyoss/dragonfly#4006)
+    const { evidence } = await diagnosis('dfdaemon-go-mirror-url-no-scheme', 'dfdaemon.scheduler-back-source');
+    expect(evidence.join('\n')).toContain(
+      '1 of the ordered task(s) failed at the origin instead (dfdaemon.origin-failed)',
+    );
+    const { evidence: fine } = await diagnosis('real/dfdaemon-go-sched-back-source', 'dfdaemon.scheduler-back-source');
+    expect(fine.join('\n')).not.toContain('failed at the origin');
+  });
+
   it('a task without a URL is named by its id, once and whole', async () => {
     const { evidence } = await diagnosis('real/dfdaemon-go-5001-reschedule', 'dfdaemon.scheduler-back-source');
     const id = '10.50.0.2-1-9e7c5a3b-1d2f-4e6a-8b0c-3d5f7a9c1e2b';

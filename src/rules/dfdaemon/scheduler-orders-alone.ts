@@ -56,6 +56,10 @@ export function ordersAloneSummary({ reasons }: OrdersAlone): string {
 
 export function ordersAloneEvidence({ orders, exhausted, reasons, alone }: OrdersAlone): string[] {
   const count = orders.length > 0 ? orders.length : (alone?.total ?? reasons.length);
+  // an order the origin then failed did not bring the blob from the registry either (dfdaemon.origin-failed)
+  const failed = orders.filter((t) => t.originFailures.length > 0).length;
+  const atOrigin =
+    failed > 0 ? `; ${failed} of the ordered task(s) failed at the origin instead (dfdaemon.origin-failed)` : '';
   return [
     ...(alone && alone.noParentTries > 0
       ? [
@@ -70,10 +74,10 @@ export function ordersAloneEvidence({ orders, exhausted, reasons, alone }: Order
     ...orders.slice(0, 4).flatMap((t) => taskWithLines(t, ['schedulerOrder'])),
     ...reasonEvidence(reasons),
     reasons.length > 0
-      ? `the scheduler ordered ${count} peer(s) to the origin: what they downloaded came from the registry, not from P2P`
+      ? `the scheduler ordered ${count} peer(s) to the origin: what they downloaded came from the registry, not from P2P${atOrigin}`
       : exhausted > 0
-        ? `the scheduler tried its maximum number of reschedules for ${exhausted} peer(s) without a parent that served, then sent them to the origin (code 5001, SchedNeedBackSource): those blobs came from the registry, not from P2P`
-        : `the scheduler ordered ${orders.length} task(s) of the last pull back to the origin: those blobs came from the registry, not from P2P. No earlier download of them is in the log: on the first pull of an image in the cluster this is expected`,
+        ? `the scheduler tried its maximum number of reschedules for ${exhausted} peer(s) without a parent that served, then sent them to the origin (code 5001, SchedNeedBackSource): those blobs came from the registry, not from P2P${atOrigin}`
+        : `the scheduler ordered ${orders.length} task(s) of the last pull back to the origin: those blobs came from the registry, not from P2P${atOrigin}. No earlier download of them is in the log: on the first pull of an image in the cluster this is expected`,
   ];
 }
 

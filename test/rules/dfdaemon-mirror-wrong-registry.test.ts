@@ -55,6 +55,19 @@ describe('dfdaemon.mirror-wrong-registry', () => {
     ).toBeNull();
   });
 
+  it("is silent when the Go daemon's url is the route's registry host on another port or scheme", async () => {
+    const harborUrl = (url: string) =>
+      factsFrom({
+        'raw/dfdaemon/generation.txt': 'go\n',
+        'raw/dfdaemon/config/dfget.yaml': `proxy:\n  tcpListen:\n    port: 65001\n  registryMirror:\n    url: ${url}\n`,
+        'raw/containerd/config.toml': CONFIG_PATH,
+        [HARBOR]: `server = "https://harbor-core.71djy.cn"\n\n${GO_HOST}`,
+      });
+    expect(mirrorWrongRegistry.when(await harborUrl('http://harbor-core.71djy.cn:5000'))).toBeNull();
+    expect(mirrorWrongRegistry.when(await harborUrl('https://harbor-core.71djy.cn'))).toBeNull();
+    expect(mirrorWrongRegistry.when(await harborUrl('https://other.example.com'))?.severity).toBe('critical');
+  });
+
   it('holds until v1.3.4; from v1.3.5 dfdaemon reads ?ns= and the route works', async () => {
     expect(mirrorWrongRegistry.when(await rust({ [HARBOR]: harborToml() }, 'v1.3.4'))?.severity).toBe('critical');
     expect(mirrorWrongRegistry.when(await rust({ [HARBOR]: harborToml() }, 'v1.3.5'))).toBeNull();

@@ -63,10 +63,22 @@ function dfdaemonHosts(c: ContainerdFacts): { route: RegistryRoute; host: RouteH
     });
 }
 
+/** A registry's host without its port: one host serving on two ports (https and a plain-HTTP :5000) is one registry. */
+const hostOnly = (name: string): string => name.replace(/:\d+$/, '');
+
+/**
+ * Whether dfdaemon's one upstream is the route's registry: by the route's namespace, or by the origin its
+ * hosts.toml names (server), compared by host. Only a route whose registry is plainly another host is
+ * fetched from the wrong registry; a same-host address on another port or scheme is not called wrong.
+ */
+function sameRegistry(route: RegistryRoute, upstream: string): boolean {
+  const target = hostOnly(registryName(upstream));
+  return hostOnly(registryName(route.registry)) === target || hostOnly(registryName(originUrl(route))) === target;
+}
+
 function wrongHops(c: ContainerdFacts, upstream: string, g: 'go' | 'rust', dynamic: boolean): WrongHop[] {
-  const target = registryName(upstream);
   return dfdaemonHosts(c).flatMap(({ route, host }): WrongHop[] => {
-    if (!isCatchAll(route.registry) && registryName(route.registry) === target) return [];
+    if (!isCatchAll(route.registry) && sameRegistry(route, upstream)) return [];
     if (host.registryHeader === undefined) {
       // registry.headers go with every request, hosts.toml hosts' too (containerd v1.6.38
       // pkg/cri/server/image_pull.go:103-105): which value dfdaemon then reads first is not modelled

@@ -10,7 +10,7 @@ import {
   hasImagesTableBeforeV3,
   mergeTomlTables,
 } from '../parsers/containerd-config.js';
-import { isTable, type TomlTable } from '../parsers/containerd-toml.js';
+import { isTable, tomlKeyPart, type TomlTable } from '../parsers/containerd-toml.js';
 import type { ImportMerge, PluginUriCheck } from '../knowledge/containerd.js';
 import type { ConfigFileRead } from './containerd-set-in.js';
 
@@ -135,7 +135,7 @@ function load1x(files: readonly ConfigFileRead[], check: PluginUriCheck): Loaded
         invalid = {
           file: f.path,
           key: ['plugins', id],
-          message: `[plugins.${keyPart(id)}] is no plugin URI${prefixMiss(id, check.prefix)}, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
+          message: `[plugins.${tomlKeyPart(id)}] is no plugin URI${prefixMiss(id, check.prefix)}, and the merged config is version ${version}${versionFrom && versionFrom !== files[0] ? ` (the version ${versionFrom.path} declares)` : ''}: containerd 1.x exits with "invalid plugin key URI \\"${id}\\" expect io.containerd.x.vx"`,
         };
         break;
       }
@@ -288,9 +288,6 @@ const prefixMiss = (id: string, prefix: boolean): string =>
   prefix && id.split('.').length >= 4 && !id.startsWith('io.containerd.')
     ? ' (containerd 1.7 wants one under io.containerd.)'
     : '';
-
-/** A dotted plugin name as a TOML key part (`cri`, `"foo.bar.baz.qux"`). */
-const keyPart = (id: string): string => (/^[A-Za-z0-9_-]+$/.test(id) ? id : JSON.stringify(id));
 
 const listOf = (v: unknown): string[] => (Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string') : []);
 

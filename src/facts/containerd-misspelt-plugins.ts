@@ -8,7 +8,7 @@
 // with the file, row and column) and decodes again without it (v2.0.0 cmd/containerd/server/config/
 // config.go:354-373, v2.2.0 :351-370, v2.3.0 :538-556). Pure: the caller says the note.
 import { CRI_PLUGIN_ID } from '../parsers/containerd-config.js';
-import { isTable } from '../parsers/containerd-toml.js';
+import { dig, isTable, tomlKeyPart } from '../parsers/containerd-toml.js';
 import { formatVersion } from '../parsers/containerd-version.js';
 import type { ContainerdVersionPicker } from './containerd-versioned.js';
 import type { ConfigFileRead } from './containerd-set-in.js';
@@ -108,8 +108,7 @@ function ignoredBy(pk: ContainerdVersionPicker): string {
 function firstLine(f: ConfigFileRead, path: string[]): { path: string[]; line: number } | undefined {
   const line = f.lineOf(path);
   if (line !== undefined) return { path, line };
-  let t: unknown = f.table;
-  for (const k of path) t = isTable(t) ? t[k] : undefined;
+  const t = dig(f.table, ...path);
   if (!isTable(t)) return undefined;
   for (const [k, v] of Object.entries(t)) {
     if (!isTable(v)) continue;
@@ -119,5 +118,4 @@ function firstLine(f: ConfigFileRead, path: string[]): { path: string[]; line: n
   return undefined;
 }
 
-const tableText = (path: readonly string[]): string =>
-  `[${path.map((k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k))).join('.')}]`;
+const tableText = (path: readonly string[]): string => `[${path.map(tomlKeyPart).join('.')}]`;

@@ -43,6 +43,11 @@ export function isTable(v: unknown): v is TomlTable {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
+/** A key as one part of a dotted TOML key or table header: bare when it may be (`cri`), else quoted (`"io.containerd.grpc.v1.cri"`). */
+export function tomlKeyPart(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
 /** Follows a key path through nested tables; undefined where any step is missing or not a table. */
 export function dig(t: unknown, ...path: string[]): unknown {
   let cur: unknown = t;

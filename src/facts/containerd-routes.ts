@@ -87,6 +87,11 @@ export interface RegistryRoute {
   untried?: { url: string; line?: number; isDfdaemon: boolean }[];
 }
 
+/** A route containerd uses (not rejected, not shadowed by an earlier directory) that sends pulls to dfdaemon. */
+export function sendsToDfdaemon(r: RegistryRoute): boolean {
+  return r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected;
+}
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|0\.0\.0\.0)$/i;
 
 export function isLoopbackHost(h: string): boolean {

@@ -8,7 +8,7 @@
 // last host. Which one the bundle's routes say, when containerd's config is in it.
 import type { Facts } from '../facts/types.js';
 import type { DfdaemonRestarts } from '../facts/kubelet-dfdaemon-restarts.js';
-import type { RegistryRoute } from '../facts/containerd-routes.js';
+import { type RegistryRoute, sendsToDfdaemon } from '../facts/containerd-routes.js';
 import { CHART_DFDAEMON } from '../knowledge/dfdaemon-chart.js';
 import { defineRule } from './rule.js';
 import { cmd, prose } from './steps.js';
@@ -20,8 +20,6 @@ interface RestartsFinding {
   fallBack: RegistryRoute[];
   failing: RegistryRoute[];
 }
-
-const sendsToDfdaemon = (r: RegistryRoute) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected;
 
 export const dfdaemonRestarting = defineRule<RestartsFinding>({
   meta: {

@@ -1,13 +1,14 @@
 // A Go dfdaemon that containerd uses as its registry mirror while the daemon's own registry mirror is
 // off: every mirror request is answered 404, containerd falls back to the origin, nothing goes P2P.
 import type { RegistryRoute } from '../../facts/containerd.js';
+import { sendsToDfdaemon } from '../../facts/containerd-routes.js';
 import { goProxyOff } from '../../facts/dfdaemon.js';
 import { GO_KEYS } from '../../knowledge/dfdaemon-go.js';
 import type { LineRef } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { configAt } from './pull.js';
 import { defineRule } from '../rule.js';
-import { quote } from './text.js';
+import { quote, routeToDfdaemonText } from './text.js';
 
 const URL_FACT = GO_KEYS.find((k) => k.key === 'proxy.registryMirror.url');
 
@@ -48,9 +49,7 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     // a config that serves no proxy has no mirror to answer 404: containerd's requests are refused (the
     // missing proxy is mirror-misconfigured's); a log that says the mirror is off shows a proxy ran
     if (!logged && goProxyOff(cfg)) return null;
-    const routes = (f.containerd?.routes ?? []).filter(
-      (r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected,
-    );
+    const routes = (f.containerd?.routes ?? []).filter(sendsToDfdaemon);
     // with no runtime routed to this proxy (a package's stock dfget.yaml, dfget used alone) the 404s
     // never happen: a note for whoever later points containerd at it, not a fault of this node
     return {
@@ -76,12 +75,7 @@ export const mirrorDisabled = defineRule<MirrorDisabledFinding>({
     out.push(
       'with it unset the daemon answers every registry-mirror request with 404 "registry mirror feature is disabled"',
     );
-    for (const r of routes.slice(0, 3)) {
-      const h = r.hosts.find((x) => x.isDfdaemon);
-      out.push(
-        `containerd sends ${r.registry} pulls to ${h?.url ?? 'dfdaemon'} (${r.file ?? r.source}${h?.line ? `:${h.line}` : ''})${r.originFallback ? ', then falls back to the origin registry: pulls succeed without P2P' : ''}`,
-      );
-    }
+    for (const r of routes.slice(0, 3)) out.push(routeToDfdaemonText(r));
     if (routes.length === 0)
       out.push(
         containerdRead

@@ -8,12 +8,13 @@
 // does not parse at all, and the daemon panics while loading its config ("unmarshal config to struct",
 // cmd/dependency/dependency.go:187-189 at v2.1.65, :251 at v2.3.4, through the URL decode hook).
 import type { RegistryRoute } from '../../facts/containerd.js';
+import { sendsToDfdaemon } from '../../facts/containerd-routes.js';
 import type { Setting } from '../../parsers/dfdaemon-config-types.js';
 import { goUrlScheme } from '../../parsers/go-url-scheme.js';
 import { applySteps, type ConfigAt, configSnippet, forGen } from '../snippets/dfdaemon.js';
 import { defineRule } from '../rule.js';
 import { configAt } from './pull.js';
-import { setting } from './text.js';
+import { routeToDfdaemonText, setting } from './text.js';
 
 interface MirrorUrlSchemeFinding {
   url: Setting<string>;
@@ -50,9 +51,7 @@ export const mirrorUrlScheme = defineRule<MirrorUrlSchemeFinding>({
     const parsed = goUrlScheme(url.value);
     if (parsed.kind === 'ok') return null;
     const dynamic = cfg.registryMirrorDynamic?.value === true;
-    const routes = (f.containerd?.routes ?? []).filter(
-      (r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected,
-    );
+    const routes = (f.containerd?.routes ?? []).filter(sendsToDfdaemon);
     const parseError = parsed.kind === 'error' ? parsed.message : undefined;
     // with dynamic: true a request that carries X-Dragonfly-Registry goes where the header says, and only
     // the others use this URL (reverse_proxy.go:37-52); a daemon that cannot start fails them all
@@ -80,21 +79,14 @@ export const mirrorUrlScheme = defineRule<MirrorUrlSchemeFinding>({
       );
     else {
       out.push(
-        scheme === ''
-          ? 'Go\'s url.Parse keeps it with an empty scheme and no host: blob downloads fail with "download from source error: scheme : no source client found", other mirror requests with "unsupported protocol scheme" (dragonflyoss/dragonfly v2.3.4 pkg/source/source_client.go:316-397)'
-          : `Go's url.Parse reads "${scheme}" before the colon as the scheme, with no host: blob downloads fail with "download from source error: scheme ${scheme}: no source client found", other mirror requests with "unsupported protocol scheme" (dragonflyoss/dragonfly v2.3.4 pkg/source/source_client.go:316-397)`,
+        `Go's url.Parse ${scheme === '' ? 'keeps it with an empty scheme and no host' : `reads "${scheme}" before the colon as the scheme, with no host`}: blob downloads fail with "download from source error: scheme ${scheme}: no source client found", other mirror requests with "unsupported protocol scheme" (dragonflyoss/dragonfly v2.3.4 pkg/source/source_client.go:316-397)`,
       );
       if (dynamic)
         out.push(
           'proxy.registryMirror.dynamic: true — requests that carry an X-Dragonfly-Registry header go where the header says; those without one use this URL and fail',
         );
     }
-    for (const r of routes.slice(0, 3)) {
-      const h = r.hosts.find((x) => x.isDfdaemon);
-      out.push(
-        `containerd sends ${r.registry} pulls to ${h?.url ?? 'dfdaemon'} (${r.file ?? r.source}${h?.line ? `:${h.line}` : ''})${r.originFallback ? ', then falls back to the origin registry: pulls succeed without P2P' : ''}`,
-      );
-    }
+    for (const r of routes.slice(0, 3)) out.push(routeToDfdaemonText(r));
     return out;
   },
 

@@ -6,6 +6,7 @@
 // registry only from the header and only with proxy.registryMirror.dynamic: true (dragonfly v2.1.0
 // client/daemon/proxy/reverse_proxy.go:29-48, client/config/peerhost.go:701-703); it never reads ?ns=.
 import type { ContainerdFacts, RegistryRoute, RouteHost } from '../../facts/containerd.js';
+import { sendsToDfdaemon } from '../../facts/containerd-routes.js';
 import type { Facts } from '../../facts/types.js';
 import { RUST_NS_REGISTRY } from '../../knowledge/dfdaemon-rust.js';
 import { parseRelease, pick } from '../../knowledge/versioned.js';
@@ -56,7 +57,7 @@ function originUrl(r: RegistryRoute): string {
 /** Routes containerd reads (not rejected, shadowed or a bare certificates dir) and their dfdaemon hosts. */
 function dfdaemonHosts(c: ContainerdFacts): { route: RegistryRoute; host: RouteHost }[] {
   return c.routes
-    .filter((r) => r.rejected === undefined && r.shadowedBy === undefined && r.source !== 'certs-dir')
+    .filter((r) => sendsToDfdaemon(r) && r.source !== 'certs-dir')
     .flatMap((route) => {
       const host = route.hosts.find((h) => h.isDfdaemon);
       return host ? [{ route, host }] : [];

@@ -4,6 +4,7 @@ import type { TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 import { applySteps, type ConfigAt, forGen, multiplexOn } from '../snippets/dfdaemon.js';
 import { defineRule } from '../rule.js';
 import { configAt, longestCost, nonLocal, pullTasks } from './pull.js';
+import { sendsToDfdaemon } from '../../facts/containerd-routes.js';
 import { describeTask, setting } from './text.js';
 
 interface ReuseFinding {
@@ -38,9 +39,7 @@ export const multiplexOff = defineRule<ReuseFinding>({
     const pulls = pullTasks(f.dfdaemon);
     const refetched = nonLocal(pulls);
     const impactSeconds = longestCost(refetched);
-    const routedRegistries = (f.containerd?.routes ?? [])
-      .filter((r) => r.hosts.some((h) => h.isDfdaemon) && !r.shadowedBy && !r.rejected)
-      .map((r) => r.registry);
+    const routedRegistries = (f.containerd?.routes ?? []).filter(sendsToDfdaemon).map((r) => r.registry);
     // The setting only costs something once a pull asks for a task this daemon already finished. The Go
     // deb/rpm v2.0.0 ships without `multiplex` (dragonflyoss/dragonfly v2.0.0
     // build/package/nfpm/config/dfget.yaml; the key defaults to false, client/config/peerhost_linux.go:124)

@@ -1,5 +1,6 @@
 // How the dfdaemon rules' evidence names a value: a log line or a config key with where it came from,
 // a task, a size, a rate, a duration.
+import type { RegistryRoute } from '../../facts/containerd-routes.js';
 import type { Setting } from '../../parsers/dfdaemon-config.js';
 import { type LineRef, MAX_REFS, type TaskTimeline } from '../../parsers/dfdaemon-timeline.js';
 
@@ -69,3 +70,9 @@ export function taskWithLines(t: TaskTimeline, refs: (keyof TaskTimeline['refs']
  * a StatefulSet since dragonfly-0.1.0), and `kubectl logs -l` shows 10 lines of each unless told otherwise.
  */
 export const SCHEDULER_LOGS = 'kubectl -n dragonfly-system logs -l component=scheduler --tail=-1 --prefix';
+
+/** Where containerd sends a registry's pulls to dfdaemon (a route that sendsToDfdaemon), and what follows a failure. */
+export function routeToDfdaemonText(r: RegistryRoute): string {
+  const h = r.hosts.find((x) => x.isDfdaemon);
+  return `containerd sends ${r.registry} pulls to ${h?.url ?? 'dfdaemon'} (${r.file ?? r.source}${h?.line ? `:${h.line}` : ''})${r.originFallback ? ', then falls back to the origin registry: pulls succeed without P2P' : ''}`;
+}

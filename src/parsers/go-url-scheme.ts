@@ -13,30 +13,19 @@ export type GoUrlScheme =
   /** url.Parse returns this error. */
   | { kind: 'error'; message: string };
 
-const SCHEME_CHAR = /[A-Za-z0-9+.-]/;
+/** getScheme: a letter, then letters, digits, `+`, `-` or `.`, up to the first `:`. */
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*(?=:)/;
 
 export function goUrlScheme(raw: string): GoUrlScheme {
-  let scheme = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
-    if (/[A-Za-z]/.test(c)) continue;
-    if (SCHEME_CHAR.test(c)) {
-      if (i === 0) break;
-      continue;
-    }
-    if (c === ':') {
-      if (i === 0) return { kind: 'error', message: `parse "${raw}": missing protocol scheme` };
-      scheme = raw.slice(0, i);
-    }
-    break;
-  }
-  const rest = scheme === '' ? raw : raw.slice(scheme.length + 1);
+  if (raw.startsWith(':')) return { kind: 'error', message: `parse "${raw}": missing protocol scheme` };
+  const scheme = SCHEME.exec(raw)?.[0] ?? '';
   if (scheme === '') {
-    const segment = rest.split('/', 1)[0] as string;
-    if (!rest.startsWith('/') && segment.includes(':'))
+    const segment = raw.split('/', 1)[0] as string;
+    if (!raw.startsWith('/') && segment.includes(':'))
       return { kind: 'error', message: `parse "${raw}": first path segment in URL cannot contain colon` };
     return { kind: 'no-scheme', scheme: '' };
   }
+  const rest = raw.slice(scheme.length + 1);
   // `host:port` reads as scheme `host` and an opaque `port`: no host to dial
   if (!rest.startsWith('//')) return { kind: 'no-scheme', scheme: scheme.toLowerCase() };
   return { kind: 'ok', scheme: scheme.toLowerCase() };

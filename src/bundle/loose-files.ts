@@ -160,6 +160,17 @@ export function assembleLooseFiles(
   const sources: Record<string, string[]> = {};
   // a terminal session given as one file is read as the files and outputs it shows
   const expanded = inputs.flatMap((f) => (f.kind ? [f] : (splitTranscript(f) ?? [f])));
+  // the events of several files (two pods' describe rows, a journal beside them) as one list; false, and
+  // nothing taken, when the list there or this one is no event list
+  const addEvents = (list: string, t: TakenFile): boolean => {
+    const ev = BUNDLE.kubelet.events;
+    const joined = files[ev] === undefined ? list : joinEventLists(files[ev], list);
+    if (joined === null) return false;
+    files[ev] = joined;
+    (sources[ev] ??= []).push(t.path);
+    taken.push(t);
+    return true;
+  };
   for (const f of expanded) {
     const s = f.kind ? givenKind(f.kind, f) : sniffKind(f.path, f.text);
     if (!s) {
@@ -174,20 +185,16 @@ export function assembleLooseFiles(
     // a kubelet journal read for its CRI client's errors may log the kubelet's events too: they are read as well
     if (s.kind === 'containerd-log') {
       const events = parseKubeletEventLog(f.text);
-      const ev = BUNDLE.kubelet.events;
-      const list = events.length > 0 ? eventList(events.map(loggedItem)) : null;
-      const joined = list === null || files[ev] === undefined ? list : joinEventLists(files[ev] as string, list);
-      if (joined !== null) {
-        files[ev] = joined;
-        (sources[ev] ??= []).push(f.path);
-        probes.add(PROBE_OF['kubelet-event-log']);
-        taken.push({
+      if (
+        events.length > 0 &&
+        addEvents(eventList(events.map(loggedItem)), {
           path: f.path,
           kind: 'kubelet-event-log',
           why: `${events.length} kubelet event line(s) in it`,
-          bundlePath: ev,
-        });
-      }
+          bundlePath: BUNDLE.kubelet.events,
+        })
+      )
+        probes.add(PROBE_OF['kubelet-event-log']);
     }
     if (s.kind === 'dfdaemon-go-log' || s.kind === 'dfdaemon-rust-log') {
       // every log file is read: keep each under a name of its own
@@ -205,14 +212,7 @@ export function assembleLooseFiles(
       taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
       continue;
     } else if (at === BUNDLE.kubelet.events && files[at] !== undefined) {
-      // the events of several files (two pods' describe rows, a journal beside them): one list
-      const joined = joinEventLists(files[at] as string, text);
-      if (joined !== null) {
-        files[at] = joined;
-        sources[at]?.push(f.path);
-        taken.push({ path: f.path, kind: s.kind, why: s.why, bundlePath: at });
-        continue;
-      }
+      if (addEvents(text, { path: f.path, kind: s.kind, why: s.why, bundlePath: at })) continue;
       at = null;
     } else if (files[at] !== undefined) {
       at = null;

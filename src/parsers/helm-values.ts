@@ -28,15 +28,20 @@ const CHART_ONLY_KEYS = new Set([
   'fullnameOverride',
 ]);
 
-/** The chart's top-level keys the text holds, when it is a chart's values; null when it is not (or not YAML). */
-export function helmValuesKeys(text: string): string[] | null {
+/** The values parsed, and the chart's top-level keys they hold, when the text is a chart's values. */
+function chartValues(text: string): { doc: ReturnType<typeof parseDocument>; keys: string[] } | null {
   // cheap refusal first: nearly every config handed over is the file itself
   if (!/^(?:client|seedClient|dfdaemon|containerRuntime):\s*$/m.test(text)) return null;
   const doc = parseDocument(text);
   if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
   const keys = doc.contents.items.map((p) => String((p.key as { value?: unknown } | null)?.value ?? ''));
   const chart = keys.filter((k) => CHART_ONLY_KEYS.has(k));
-  return chart.length > 0 ? chart : null;
+  return chart.length > 0 ? { doc, keys: chart } : null;
+}
+
+/** The chart's top-level keys the text holds, when it is a chart's values; null when it is not (or not YAML). */
+export function helmValuesKeys(text: string): string[] | null {
+  return chartValues(text)?.keys ?? null;
 }
 
 /**
@@ -100,9 +105,9 @@ const CHART_SECTIONS = [
  * `dfdaemon` and not `client`), else from the one an override file names alone; null when they say neither.
  */
 export function helmGeneration(text: string): 'go' | 'rust' | null {
-  if (!helmValuesKeys(text)) return null;
-  const doc = parseDocument(text);
-  const top: unknown = doc.toJS();
+  const values = chartValues(text);
+  if (!values) return null;
+  const top: unknown = values.doc.toJS();
   if (top === null || typeof top !== 'object') return null;
   const section = (k: string): Record<string, unknown> | undefined => {
     const v = (top as Record<string, unknown>)[k];

@@ -1,4 +1,4 @@
-import { dig, isTable, lineOfKey, type TomlTable } from './containerd-toml.js';
+import { dig, headerValue, isTable, lineOfKey, type TomlTable } from './containerd-toml.js';
 
 /**
  * containerd's config.toml in its four layouts, reduced to what a pull depends on
@@ -160,7 +160,7 @@ export function readContainerdConfig(
   const configsTls = isTable(rawConfigs) ? configs.filter((k) => isTable(dig(rawConfigs, k, 'tls'))) : [];
   const rawAuths = dig(registry, 'auths');
   const rawHeaders = dig(registry, 'headers');
-  const registryHeader = isTable(rawHeaders) ? firstHeader(rawHeaders, 'x-dragonfly-registry') : undefined;
+  const registryHeader = headerValue(rawHeaders, 'x-dragonfly-registry');
   const mirrorHeaderTables = Object.keys(mirrors).filter((name) => isTable(dig(rawMirrors, name, 'header')));
 
   const importsRaw = t.imports;
@@ -387,10 +387,4 @@ export function splitConfigPath(p: string | undefined): string[] {
     .split(':')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-}
-
-/** A header of a `headers` table by its lower-case name (names are case-insensitive on the wire): a list's first value. */
-function firstHeader(headers: TomlTable, lower: string): string | undefined {
-  const v = Object.entries(headers).find(([name]) => name.toLowerCase() === lower)?.[1];
-  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }

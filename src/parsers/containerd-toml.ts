@@ -48,6 +48,16 @@ export function tomlKeyPart(key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
 }
 
+/**
+ * A header of a containerd `header`/`headers` table by its name in lower case (names are case-insensitive
+ * on the wire): a string, or a list's first value (the one a server's HeaderMap::get gives).
+ */
+export function headerValue(headers: unknown, lower: string): string | undefined {
+  if (!isTable(headers)) return undefined;
+  const v = Object.entries(headers).find(([name]) => name.toLowerCase() === lower)?.[1];
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
+}
+
 /** Follows a key path through nested tables; undefined where any step is missing or not a table. */
 export function dig(t: unknown, ...path: string[]): unknown {
   let cur: unknown = t;

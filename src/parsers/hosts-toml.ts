@@ -1,4 +1,4 @@
-import { dig, isTable, parseTomlLocated, type TableHeader } from './containerd-toml.js';
+import { dig, headerValue, isTable, parseTomlLocated, type TableHeader } from './containerd-toml.js';
 import { parseGoDuration } from './go-duration.js';
 import { parseBracketedUrl } from './go-url-host.js';
 
@@ -269,13 +269,6 @@ function entry(
       ...(registryHeader === undefined ? {} : { registryHeader }),
     },
   };
-}
-
-/** A header of a validated `header` table (`lower`: its name in lower case; names are case-insensitive on the wire). */
-function headerValue(header: unknown, lower: string): string | undefined {
-  if (!isTable(header)) return undefined;
-  const v = Object.entries(header).find(([name]) => name.toLowerCase() === lower)?.[1];
-  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
 
 /** A host or server URL's parts; a bracketed host WHATWG refuses is split as Go's url.Parse splits it. */
